@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
+
+/** Every subcommand module exports one function of this shape; main() registers them all. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+const registrations: RegisterCommand[] = [];
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('lendguard')
+    .description('Lendguard: credit risk across the whole life of internet consumer loans')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of registrations) register(program, io);
+  return program;
+}
+
+/** Runs the command line with the given arguments; resolves to the process exit status. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error, io);
+  }
+}
+
+function exitCodeFor(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return 0;
+    // commander has already printed its message; wrong options are the user's to fix.
+    return EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    writeLine(io.stderr, `error: ${error.message}`);
+    return EXIT_USAGE;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  writeLine(io.stderr, `lendguard: unexpected failure: ${message}`);
+  return EXIT_FAILURE;
+}
