@@ -23,6 +23,21 @@ export interface BuildServerOptions {
 
 export const API_VERSION = '0.1.0';
 
+export interface RouteInfo {
+  method: string;
+  /** Path in OpenAPI form: `/customers/{customerId}`. */
+  path: string;
+  /** Left out of the OpenAPI document (the document itself, the docs page's files). */
+  hidden: boolean;
+}
+
+const routeLists = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route the server answers, as registered: tests hold the OpenAPI document and docs to it. */
+export function listRoutes(app: FastifyInstance): readonly RouteInfo[] {
+  return routeLists.get(app) ?? [];
+}
+
 /**
  * Bodies are validated as sent: no type coercion (a number where a string belongs is an error) and
  * unknown fields refused, not stripped. Query strings and paths are text, so they are coerced.
@@ -58,6 +73,19 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       : false,
   });
   app.setValidatorCompiler(validatorCompilers());
+  const routes: RouteInfo[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({
+        method,
+        path: route.url.replace(/:([A-Za-z]+)/g, '{$1}'),
+        hidden: route.schema?.hide === true || route.url.startsWith('/docs'),
+      });
+    }
+  });
   app.addSchema(problemSchema);
   app.addHook('onSend', async (request, reply) => {
     reply.header('request-id', request.id);

@@ -1,7 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../store/index.js';
 import type { ServerConfig } from './config.js';
-import { type FieldProblem, ProblemError, problemBody, validationProblem } from './problem.js';
+import {
+  type FieldProblem,
+  missingIdempotencyKey,
+  ProblemError,
+  problemBody,
+  validationProblem,
+} from './problem.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -80,7 +86,11 @@ function toProblem(error: FastifyError, config: ServerConfig): ProblemError | un
   if (error instanceof ProblemError) return error;
   if (error.validation !== undefined) {
     const context = error.validationContext ?? 'body';
-    return validationProblem((error.validation as AjvIssue[]).map((issue) => describeIssue(context, issue)));
+    const issues = error.validation as AjvIssue[];
+    if (context === 'headers' && issues.some((i) => i.params.missingProperty === 'idempotency-key')) {
+      return missingIdempotencyKey();
+    }
+    return validationProblem(issues.map((issue) => describeIssue(context, issue)));
   }
   const byCode = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
   if (byCode !== undefined) return byCode(error, config);

@@ -58,6 +58,14 @@ export function validationProblem(errors: readonly FieldProblem[]): ProblemError
   return new ProblemError('validation_failed', `Fix these fields and send again: ${list}`, errors);
 }
 
+export function missingIdempotencyKey(): ProblemError {
+  return new ProblemError(
+    'idempotency_key_missing',
+    'Every write needs an "Idempotency-Key" header: a fresh unique value (a UUID will do) per intended change, reused only to retry that change.',
+    [{ path: '/header/idempotency-key', message: 'is required on every write' }],
+  );
+}
+
 export interface ProblemBody {
   type: string;
   title: string;

@@ -11,7 +11,7 @@ import {
   sqlState,
 } from '../store/index.js';
 import type { ServerDeps } from './context.js';
-import { ProblemError } from './problem.js';
+import { missingIdempotencyKey, ProblemError } from './problem.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]+$/;
@@ -106,10 +106,7 @@ export function registerIdempotency(app: FastifyInstance, deps: ServerDeps): voi
     if (!WRITE_METHODS.has(request.method) || request.principal === null) return;
     const key = request.headers['idempotency-key'];
     if (key === undefined) {
-      throw new ProblemError(
-        'idempotency_key_missing',
-        'Every write needs an "Idempotency-Key" header: a fresh unique value (a UUID will do) per intended change, reused only to retry that change.',
-      );
+      throw missingIdempotencyKey();
     }
     if (
       typeof key !== 'string' ||
