@@ -8,6 +8,7 @@ import { registerAuth } from './auth.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
 import type { ServerDeps } from './context.js';
 import { registerErrorHandling } from './errors.js';
+import { registerJsonBody } from './json-body.js';
 import { problemSchema } from './problem.js';
 import { auditRoutes } from './routes/audit.js';
 import { customerRoutes } from './routes/customers.js';
@@ -112,6 +113,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { validatorUrl: null } });
 
   registerErrorHandling(app, config);
+  registerJsonBody(app);
   registerAuth(app, deps.db);
   registerIdempotency(app, deps);
 
