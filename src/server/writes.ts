@@ -156,6 +156,13 @@ export async function commitWrite<Body>(
     throw new Error('assertion: a write runs only after auth and idempotency');
   try {
     const outcome = await deps.db.transaction(async (tx) => {
+      // Requests with the same user and key take turns; a later one sees the earlier one's record
+      // and replays it instead of running the write again (and failing on what it created).
+      await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `idem:${principal.userId}:${idem.key}`,
+      ]);
+      const earlier = await findIdempotency(tx, principal.userId, idem.key);
+      if (earlier !== undefined) return { replay: earlier, done: undefined };
       const result = await work(tx);
       for (const entry of result.audit) {
         await appendAudit(tx, {
@@ -179,10 +186,15 @@ export async function commitWrite<Body>(
         responseBody: stored,
         resourceLocation: result.location ?? null,
       });
-      return result;
+      return { replay: undefined, done: result };
     });
-    if (outcome.location !== undefined) reply.header('location', outcome.location);
-    return reply.code(outcome.status).send(outcome.body);
+    if (outcome.replay !== undefined) {
+      await replayOrRefuse(deps, request, reply, outcome.replay);
+      return reply;
+    }
+    const done = outcome.done;
+    if (done.location !== undefined) reply.header('location', done.location);
+    return reply.code(done.status).send(done.body);
   } catch (error) {
     if (sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) {
       const winner = await findIdempotency(deps.db, principal.userId, idem.key);
