@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { lockFolder } from './folder-lock.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
@@ -15,8 +16,24 @@ export function resolveDbTarget(option: string | undefined, env: NodeJS.ProcessE
   return { kind: 'pglite', dataDir: raw };
 }
 
+/** Opens the database; an embedded folder is claimed for this process until the Db is closed. */
 export async function openDb(target: DbTarget): Promise<Db> {
-  return target.kind === 'postgres'
-    ? openPostgres({ url: target.url })
-    : openPglite({ dataDir: target.dataDir });
+  if (target.kind === 'postgres') return openPostgres({ url: target.url });
+  const release = lockFolder(target.dataDir);
+  try {
+    const db = await openPglite({ dataDir: target.dataDir });
+    return {
+      ...db,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
