@@ -83,3 +83,13 @@ export async function saveIdempotency(q: Queryable, record: IdempotencyRecord): 
     ],
   );
 }
+
+/** Deletes up to `rowsMax` expired records; returns how many went. Safe to run at any time. */
+export async function purgeExpiredIdempotency(q: Queryable, rowsMax: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `delete from idempotency_keys where (user_id, idempotency_key) in (
+       select user_id, idempotency_key from idempotency_keys where expires_at <= now() limit $1)`,
+    [rowsMax],
+  );
+  return rowCount;
+}

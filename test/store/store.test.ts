@@ -17,6 +17,7 @@ import {
   type NewCustomer,
   openPostgres,
   PiiCipher,
+  purgeExpiredIdempotency,
   reencryptCustomers,
   revokeToken,
   saveIdempotency,
@@ -185,6 +186,33 @@ describe.each(backends)('store on $name', (backend) => {
     expect(sqlState(failure)).toBe('23505');
     expect(await dumpTables(db)).toEqual(before);
     expect((await findIdempotency(db, 'usr_x', 'k1'))?.responseBody).toEqual({ ok: true });
+  });
+
+  it('forgets expired idempotency records: not found, replaced on reuse, purged', async () => {
+    const record = {
+      userId: 'usr_y',
+      key: 'old',
+      method: 'POST',
+      route: '/customers',
+      requestMac: 'm1',
+      fieldMacs: {},
+      macKeyId: 'k',
+      responseStatus: 201,
+      responseBody: { first: true },
+      resourceLocation: null,
+    };
+    await saveIdempotency(db, record);
+    await db.query(
+      "update idempotency_keys set expires_at = now() - interval '1 second' where user_id = 'usr_y'",
+    );
+    expect(await findIdempotency(db, 'usr_y', 'old')).toBeUndefined();
+    await saveIdempotency(db, { ...record, responseBody: { second: true } });
+    expect((await findIdempotency(db, 'usr_y', 'old'))?.responseBody).toEqual({ second: true });
+    await db.query(
+      "update idempotency_keys set expires_at = now() - interval '1 second' where user_id = 'usr_y'",
+    );
+    expect(await purgeExpiredIdempotency(db, 10)).toBe(1);
+    expect(await purgeExpiredIdempotency(db, 10)).toBe(0);
   });
 });
 

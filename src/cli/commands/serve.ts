@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerConfig } from '../../server/index.js';
-import { type Db, loadPiiKeys, migrate, openDb, resolveDbTarget } from '../../store/index.js';
+import {
+  type Db,
+  loadPiiKeys,
+  migrate,
+  openDb,
+  purgeExpiredIdempotency,
+  resolveDbTarget,
+} from '../../store/index.js';
 import { type CliIo, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
 import { addDbOption, explained } from './db-options.js';
@@ -8,6 +15,8 @@ import { parsePort } from './parse.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
+/** Expired idempotency records removed at each start (the rest go at the next start). */
+const IDEMPOTENCY_PURGE_ROWS_MAX = 100_000;
 
 export interface ServiceOptions {
   db?: string;
@@ -30,11 +39,12 @@ export async function startService(options: ServiceOptions, io: CliIo): Promise<
   const db = await openDb(target);
   try {
     const report = await migrate(db);
+    const purged = await purgeExpiredIdempotency(db, IDEMPOTENCY_PURGE_ROWS_MAX);
     const app = await buildServer({ db, cipher: keys.cipher, config: options.config ?? {} });
     const url = await app.listen({ port: options.port, host: options.host });
     writeLine(
       io.stderr,
-      `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${report.schemaVersion}, PII key ${keys.cipher.activeKeyId} from ${keys.source}); API docs at ${url}/docs`,
+      `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${report.schemaVersion}, ${purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); API docs at ${url}/docs`,
     );
     let closed = false;
     return {
