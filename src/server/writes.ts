@@ -141,8 +141,9 @@ export interface WriteOutcome<Body> {
 
 /**
  * Runs a write in one transaction together with its audit entries and its idempotency record, then
- * sends the response. A concurrent request with the same key loses at the idempotency record's key,
- * is rolled back whole and answered like a repeat.
+ * sends the response. Requests with the same user and key are serialised by an advisory lock; the
+ * later one finds the earlier one's record and is answered like a repeat. Should two still collide on
+ * the record's primary key, the loser is rolled back whole and answered the same way.
  */
 export async function commitWrite<Body>(
   deps: ServerDeps,
