@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './product.js';
 export * from './schedule-types.js';
+export * from './delinquency.js';
