@@ -1,0 +1,2 @@
+/** Revolving credit lines (授信额度): limit, used, available, status, and drawdowns against them. */
+export * from './line.js';
