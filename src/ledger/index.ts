@@ -1,5 +1,8 @@
 /** ledger/: products, schedules, APR, loans, postings, credit lines and delinquency (pure core, no I/O). */
+export * from './apr.js';
+export * from './delinquency.js';
 export * from './errors.js';
 export * from './product.js';
+export * from './product-validate.js';
+export * from './schedule.js';
 export * from './schedule-types.js';
-export * from './delinquency.js';

@@ -1,0 +1,154 @@
+import { compare, type Day, dayFromCivil, invariant, parseDecimal } from '../money/index.js';
+import { LedgerInputError } from './errors.js';
+import type { Product } from './product.js';
+import { buildSchedule, PERIODS_PER_YEAR } from './schedule.js';
+import type { Schedule } from './schedule-types.js';
+
+/**
+ * APR including all fees (年化利率, 综合年化成本), IRR-based (PBOC Announcement [2021] No. 3; domain.md §1).
+ *
+ * The borrower receives the drawdown D = principal − upfront fees on day 0 and pays each instalment's
+ * total (principal + interest + fees) on its due date. The periodic IRR i solves
+ *   D = Σ_k T_k · (1 + i)^(−t_k)
+ * and the APR is its annualisation:
+ * - `irr-nominal` (default, the IRR method used for 年化利率 disclosure in China): t_k is the instalment's
+ *   period number and APR = i × periods per year (× 12 for monthly, 26 biweekly, 52 weekly). Pay-any-time
+ *   has one period, the whole term: APR = i × 12 ÷ termCount (its simple annual rate).
+ * - `irr-effective`: t_k = days from the drawdown to the due date ÷ 365 and i is directly the effective
+ *   annual rate ((1 + r)^(days/365) discounting, as XIRR does). It is higher than the nominal figure.
+ *
+ * The IRR is a rate, not money: it is solved in floating point (bracketed Newton with bisection fallback)
+ * to `APR_TOLERANCE`, and returned as a decimal string with `APR_DECIMALS` decimals.
+ */
+export type AprConvention = 'irr-nominal' | 'irr-effective';
+
+export const APR_CONVENTIONS: readonly AprConvention[] = ['irr-nominal', 'irr-effective'];
+
+/** The solver stops when the bracket on the periodic rate is narrower than this. */
+export const APR_TOLERANCE = 1e-10;
+/** Decimals in the returned APR string: "0.182500". */
+export const APR_DECIMALS = 6;
+/** The solver's iteration bound (bisection alone halves a bracket of width ≤ 2^10 past 1e-10 in ~75 steps). */
+const APR_ITERATIONS_MAX = 200;
+/** Upper end of the search for the periodic rate: no drawdown has a periodic IRR above 1000 (100,000%). */
+const PERIODIC_RATE_MAX = 1000;
+
+/** The drawdown used when a product's APR is quoted without one: 10,000.00 yuan on 2026-01-15. */
+export const REPRESENTATIVE_PRINCIPAL_MINOR = 1_000_000;
+export const REPRESENTATIVE_START_DAY: Day = dayFromCivil(2026, 1, 15);
+
+export interface AprOptions {
+  readonly convention?: AprConvention;
+}
+
+interface CashFlow {
+  /** Time in periods (nominal) or years (effective). */
+  readonly time: number;
+  readonly amountMinor: number;
+}
+
+/** The APR of a schedule as a decimal string, e.g. "0.182500". */
+export function aprOf(schedule: Schedule, product: Product, options: AprOptions = {}): string {
+  return aprNumber(schedule, product, options).toFixed(APR_DECIMALS);
+}
+
+/** The APR of a schedule as a float (for comparisons and statistics; never for money). */
+export function aprNumber(schedule: Schedule, product: Product, options: AprOptions = {}): number {
+  const convention = options.convention ?? 'irr-nominal';
+  const drawdownMinor = schedule.principalMinor - schedule.upfrontFeeMinor;
+  invariant(drawdownMinor > 0, 'the drawdown net of upfront fees must be positive');
+  const flows: CashFlow[] = schedule.installments.map((item) => ({
+    time:
+      convention === 'irr-effective'
+        ? (item.dueDay - schedule.startDay) / 365
+        : product.method === 'pay-any-time'
+          ? 1
+          : item.number,
+    amountMinor: item.totalMinor,
+  }));
+  const periodic = solveIrr(drawdownMinor, flows);
+  if (convention === 'irr-effective') return periodic;
+  const perYear =
+    product.method === 'pay-any-time' ? 12 / product.termCount : PERIODS_PER_YEAR[product.frequency];
+  return periodic * perYear;
+}
+
+/** Present value of the flows at periodic rate i, minus the drawdown; and its derivative in i. */
+function netPresentValue(drawdownMinor: number, flows: readonly CashFlow[], i: number): [number, number] {
+  let value = -drawdownMinor;
+  let slope = 0;
+  for (const flow of flows) {
+    const discount = (1 + i) ** -flow.time;
+    value += flow.amountMinor * discount;
+    slope -= (flow.time * flow.amountMinor * discount) / (1 + i);
+  }
+  return [value, slope];
+}
+
+/**
+ * The i ≥ 0 with NPV(i) = 0. NPV falls strictly as i rises (all flows after day 0 are payments), and
+ * NPV(0) = Σ payments − drawdown ≥ 0 because the borrower repays at least the principal, so the root is
+ * bracketed by [0, hi] once NPV(hi) < 0. Newton steps that leave the bracket are replaced by bisection.
+ */
+function solveIrr(drawdownMinor: number, flows: readonly CashFlow[]): number {
+  const [atZero] = netPresentValue(drawdownMinor, flows, 0);
+  invariant(atZero >= 0, 'scheduled payments are less than the drawdown');
+  if (atZero === 0) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (netPresentValue(drawdownMinor, flows, hi)[0] > 0) {
+    hi *= 2;
+    invariant(hi <= PERIODIC_RATE_MAX, 'IRR above the search bound');
+  }
+  let x = hi / 2;
+  for (let step = 0; step < APR_ITERATIONS_MAX; step++) {
+    const [value, slope] = netPresentValue(drawdownMinor, flows, x);
+    if (value === 0) return x;
+    if (value > 0) lo = x;
+    else hi = x;
+    const newtonStep = slope < 0 ? value / slope : Number.NaN;
+    const newton = x - newtonStep;
+    if (Math.abs(newtonStep) < APR_TOLERANCE && newton >= lo && newton <= hi) return newton;
+    if (hi - lo < APR_TOLERANCE) return (lo + hi) / 2;
+    x = newton > lo && newton < hi ? newton : (lo + hi) / 2;
+  }
+  invariant(false, 'IRR solver did not converge');
+}
+
+/** The APR of a representative drawdown under the product (default: 10,000.00 yuan on 2026-01-15). */
+export function aprForProduct(
+  product: Product,
+  principalMinor: number = REPRESENTATIVE_PRINCIPAL_MINOR,
+  startDay: Day = REPRESENTATIVE_START_DAY,
+  options: AprOptions = {},
+): string {
+  return aprOf(buildSchedule(product, principalMinor, startDay), product, options);
+}
+
+/**
+ * Refuses a product whose APR (all fees, `irr-nominal`) exceeds its `aprCap`, for the representative
+ * drawdown or the one given. Fixed fees weigh more on small drawdowns: the CLI also checks each actual
+ * schedule with `assertScheduleWithinAprCap`.
+ */
+export function assertWithinAprCap(
+  product: Product,
+  principalMinor: number = REPRESENTATIVE_PRINCIPAL_MINOR,
+  startDay: Day = REPRESENTATIVE_START_DAY,
+): void {
+  assertScheduleWithinAprCap(buildSchedule(product, principalMinor, startDay), product);
+}
+
+/** Refuses a schedule whose APR (all fees, `irr-nominal`) exceeds the product's `aprCap`. */
+export function assertScheduleWithinAprCap(schedule: Schedule, product: Product): void {
+  const apr = aprOf(schedule, product);
+  const cap = parseDecimal(product.aprCap, 'aprCap');
+  // Compared exactly on the rounded decimal: an APR that rounds to the cap is at the cap.
+  if (compare(parseDecimal(apr, 'apr'), cap) > 0) {
+    const percent = (Number(apr) * 100).toFixed(2);
+    throw new LedgerInputError(
+      'apr_above_cap',
+      'aprCap',
+      `the APR including all fees is ${percent}% (${apr}), above the cap of ${(Number(product.aprCap) * 100).toFixed(2)}% (aprCap ${product.aprCap}); lower the rate or the fees, or raise aprCap if your licence allows`,
+    );
+  }
+}
