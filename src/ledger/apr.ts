@@ -1,7 +1,15 @@
-import { compare, type Day, dayFromCivil, invariant, parseDecimal } from '../money/index.js';
+import {
+  compare,
+  type Day,
+  dayFromCivil,
+  formatDecimal,
+  invariant,
+  nominalAnnualRate,
+  parseDecimal,
+} from '../money/index.js';
 import { LedgerInputError } from './errors.js';
 import type { Product } from './product.js';
-import { buildSchedule, PERIODS_PER_YEAR } from './schedule.js';
+import { buildSchedule, contractRate, PERIODS_PER_YEAR } from './schedule.js';
 import type { Schedule } from './schedule-types.js';
 
 /**
@@ -151,4 +159,12 @@ export function assertScheduleWithinAprCap(schedule: Schedule, product: Product)
       `the APR including all fees is ${percent}% (${apr}), above the cap of ${(Number(product.aprCap) * 100).toFixed(2)}% (aprCap ${product.aprCap}); lower the rate or the fees, or raise aprCap if your licence allows`,
     );
   }
+}
+
+/**
+ * The product's nominal annual contract rate as a decimal string (no fees, no compounding): a daily rate ×
+ * the day count's days per year (0.0005/day at ACT/365F → "0.182500"), an annual rate as it is.
+ */
+export function nominalAnnualRateOf(product: Product): string {
+  return formatDecimal(nominalAnnualRate(contractRate(product), product.dayCount), APR_DECIMALS, 'half-even');
 }
