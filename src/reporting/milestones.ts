@@ -82,7 +82,10 @@ export interface Milestone {
 }
 
 export interface MilestoneInput {
-  /** The first due date the borrower misses; DPD on day d is d − missedDueDay. */
+  /**
+   * The first due date the borrower misses. DPD on day d is d − missedDueDay once the grace period has
+   * passed, 0 before (as the loan engine counts it).
+   */
   readonly missedDueDay: Day;
   /** Last due date of the loan's schedule (the limitation period runs from it, 民法典 Art. 189). */
   readonly lastDueDay: Day;
@@ -125,24 +128,28 @@ export function overdueMilestones(
     'grace days must be a whole number ≥ 0',
   );
   const due = input.missedDueDay;
+  // Within the grace period the loan is not yet overdue: DPD jumps from 0 to grace + 1 on the first day
+  // after it (as the loan engine counts it), so a threshold inside the grace period is reached then.
+  const overdueFirstDay = due + input.graceDays + 1;
+  const dayAt = (daysPastDue: number): Day => Math.max(due + daysPastDue, overdueFirstDay);
   const out: Milestone[] = [];
   const add = (kind: MilestoneKind, day: Day, value: string, source: string) => {
     out.push({ kind, day, daysPastDue: day - due, value, source, withinHorizon: day <= input.horizonEndDay });
   };
 
-  add('overdue-start', due + 1, 'M1', 'domain.md §3 (DPD counts from the day after the due date)');
   add(
-    'penalty-start',
-    due + input.graceDays + 1,
-    '',
-    'PBOC 银发〔2003〕251号 (罚息 from the day after the due date)',
+    'overdue-start',
+    overdueFirstDay,
+    'M1',
+    'domain.md §3 (DPD counts from the due date, once past any grace days)',
   );
+  add('penalty-start', overdueFirstDay, '', 'PBOC 银发〔2003〕251号 (罚息 from the day after the due date)');
 
   for (const bucket of BUCKETS) {
     if (bucket === 'M0' || bucket === 'M1') continue;
     add(
       'bucket-entry',
-      due + firstDaysPastDueOfBucket(bucket, settings.delinquency),
+      dayAt(firstDaysPastDueOfBucket(bucket, settings.delinquency)),
       bucket,
       'convention (domain.md §3)',
     );
@@ -151,17 +158,22 @@ export function overdueMilestones(
     if (assetClass === 'normal') continue;
     add(
       'class-change',
-      due + firstDaysPastDueOfClass(assetClass, settings.classification),
+      dayAt(firstDaysPastDueOfClass(assetClass, settings.classification)),
       assetClass,
       settings.classification.name === 'credit-card-2011'
         ? '商业银行信用卡业务监督管理办法 (2011)'
         : '商业银行金融资产风险分类办法 (2023)',
     );
   }
-  add('ifrs9-stage-change', due + firstDaysPastDueOfStage(2, settings.ifrs9), '2', 'IFRS 9 §5.5.11 / CAS 22');
   add(
     'ifrs9-stage-change',
-    due + firstDaysPastDueOfStage(3, settings.ifrs9),
+    dayAt(firstDaysPastDueOfStage(2, settings.ifrs9)),
+    '2',
+    'IFRS 9 §5.5.11 / CAS 22',
+  );
+  add(
+    'ifrs9-stage-change',
+    dayAt(firstDaysPastDueOfStage(3, settings.ifrs9)),
     '3',
     'IFRS 9 §B5.5.37 / CAS 22',
   );
@@ -170,11 +182,11 @@ export function overdueMilestones(
     const day =
       stage.fromBucket === 'M0'
         ? due
-        : due + firstDaysPastDueOfBucket(stage.fromBucket, settings.delinquency);
+        : dayAt(firstDaysPastDueOfBucket(stage.fromBucket, settings.delinquency));
     add('collection-stage', day, stage.id, 'convention (domain.md §7, §9)');
   }
 
-  const reportingDay = firstNegativeReportingDay(due + 1);
+  const reportingDay = firstNegativeReportingDay(overdueFirstDay);
   const submissionDay = negativeSubmissionDay(reportingDay, settings.negativeInformation);
   add(
     'negative-notice-deadline',
@@ -191,7 +203,7 @@ export function overdueMilestones(
 
   add(
     'write-off-eligible',
-    due + settings.delinquency.chargeOffDaysPastDue,
+    dayAt(settings.delinquency.chargeOffDaysPastDue),
     '',
     'convention (domain.md §3); evidence per 财金〔2017〕90号, the claim stays open (domain.md §11)',
   );

@@ -53,7 +53,7 @@ describe('overdue milestones of a sample loan', () => {
     ]);
   });
 
-  it('grace days delay only the penalty', () => {
+  it('grace days delay the overdue start, the penalty and what happens on the first overdue day', () => {
     const m = overdueMilestones({
       missedDueDay: d('2026-03-15'),
       lastDueDay: d('2027-01-15'),
@@ -61,7 +61,12 @@ describe('overdue milestones of a sample loan', () => {
       graceDays: 3,
     });
     expect(formatDate(m.find((x) => x.kind === 'penalty-start')!.day)).toBe('2026-03-19');
-    expect(formatDate(m.find((x) => x.kind === 'overdue-start')!.day)).toBe('2026-03-16');
+    const start = m.find((x) => x.kind === 'overdue-start')!;
+    expect([formatDate(start.day), start.daysPastDue]).toEqual(['2026-03-19', 4]);
+    const special = m.find((x) => x.kind === 'class-change' && x.value === 'special-mention')!;
+    expect(formatDate(special.day)).toBe('2026-03-19');
+    // Thresholds beyond the grace period do not move.
+    expect(formatDate(m.find((x) => x.kind === 'bucket-entry' && x.value === 'M2')!.day)).toBe('2026-04-15');
   });
 
   it('demands restart the limitation period', () => {
