@@ -6,24 +6,31 @@ import {
   invariant,
   nominalAnnualRate,
   parseDecimal,
+  toNumber,
+  yearFraction,
 } from '../money/index.js';
 import { LedgerInputError } from './errors.js';
 import type { Product } from './product.js';
 import { buildSchedule, contractRate, PERIODS_PER_YEAR } from './schedule.js';
-import type { Schedule } from './schedule-types.js';
+import type { Installment, Schedule } from './schedule-types.js';
 
 /**
  * APR including all fees (年化利率, 综合年化成本), IRR-based (PBOC Announcement [2021] No. 3; domain.md §1).
  *
  * The borrower receives the drawdown D = principal − upfront fees on day 0 and pays each instalment's
- * total (principal + interest + fees) on its due date. The periodic IRR i solves
- *   D = Σ_k T_k · (1 + i)^(−t_k)
- * and the APR is its annualisation:
- * - `irr-nominal` (default, the IRR method used for 年化利率 disclosure in China): t_k is the instalment's
- *   period number and APR = i × periods per year (× 12 for monthly, 26 biweekly, 52 weekly). Pay-any-time
- *   has one period, the whole term: APR = i × 12 ÷ termCount (its simple annual rate).
- * - `irr-effective`: t_k = days from the drawdown to the due date ÷ 365 and i is directly the effective
- *   annual rate ((1 + r)^(days/365) discounting, as XIRR does). It is higher than the nominal figure.
+ * total T_k (principal + interest + fees) at time t_k. The APR r is the rate, compounded m times a year,
+ * at which the payments are worth the drawdown:
+ *   D = Σ_k T_k · (1 + r/m)^(−m · t_k)        (t_k in years; i = r/m is the periodic IRR)
+ * - `irr-nominal` (default; the IRR method of 年化利率 disclosure in China): m = periods per year (12
+ *   monthly, 26 biweekly, 52 weekly; pay-any-time has one period, its term: m = 12 ÷ termCount) and the
+ *   APR is the periodic IRR × m, not compounded ("monthly IRR × 12"). Time is counted as the product
+ *   counts it: under the `nominal` periodic-rate basis every period is one m-th of a year (t_k = k/m,
+ *   the textbook IRR); under `actual-days` t_k is the day count's year fraction from the drawdown to the
+ *   due date (days/365 for ACT/365F). So a fee-free schedule's APR is its nominal annual contract rate
+ *   (0.0005/day → 18.25%) up to rounding, and every fee shows as the excess over it.
+ * - `irr-effective`: m = 1 and t_k = actual days ÷ 365 for every product: (1 + r)^(days/365)
+ *   discounting as XIRR does; the effective annual rate, higher than the nominal one whenever there is
+ *   more than one period a year.
  *
  * The IRR is a rate, not money: it is solved in floating point (bracketed Newton with bisection fallback)
  * to `APR_TOLERANCE`, and returned as a decimal string with `APR_DECIMALS` decimals.
@@ -50,7 +57,7 @@ export interface AprOptions {
 }
 
 interface CashFlow {
-  /** Time in periods (nominal) or years (effective). */
+  /** Time of the payment in periods (1/m year each). */
   readonly time: number;
   readonly amountMinor: number;
 }
@@ -65,20 +72,30 @@ export function aprNumber(schedule: Schedule, product: Product, options: AprOpti
   const convention = options.convention ?? 'irr-nominal';
   const drawdownMinor = schedule.principalMinor - schedule.upfrontFeeMinor;
   invariant(drawdownMinor > 0, 'the drawdown net of upfront fees must be positive');
+  const perYear =
+    convention === 'irr-effective'
+      ? 1
+      : product.method === 'pay-any-time'
+        ? 12 / product.termCount
+        : PERIODS_PER_YEAR[product.frequency];
   const flows: CashFlow[] = schedule.installments.map((item) => ({
-    time:
-      convention === 'irr-effective'
-        ? (item.dueDay - schedule.startDay) / 365
-        : product.method === 'pay-any-time'
-          ? 1
-          : item.number,
+    time: periodsFromStart(schedule, item, product, convention, perYear),
     amountMinor: item.totalMinor,
   }));
-  const periodic = solveIrr(drawdownMinor, flows);
-  if (convention === 'irr-effective') return periodic;
-  const perYear =
-    product.method === 'pay-any-time' ? 12 / product.termCount : PERIODS_PER_YEAR[product.frequency];
-  return periodic * perYear;
+  return solveIrr(drawdownMinor, flows) * perYear;
+}
+
+/** The time of an instalment in periods of 1/m year, as the convention and the product count it. */
+function periodsFromStart(
+  schedule: Schedule,
+  item: Installment,
+  product: Product,
+  convention: AprConvention,
+  perYear: number,
+): number {
+  if (convention === 'irr-effective') return (item.dueDay - schedule.startDay) / 365;
+  if (product.periodicRateBasis === 'nominal') return product.method === 'pay-any-time' ? 1 : item.number;
+  return toNumber(yearFraction(schedule.startDay, item.dueDay, product.dayCount)) * perYear;
 }
 
 /** Present value of the flows at periodic rate i, minus the drawdown; and its derivative in i. */
