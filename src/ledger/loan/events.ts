@@ -1,5 +1,5 @@
 import type { Day } from '../../money/index.js';
-import type { Bucket } from '../delinquency.js';
+import type { Bucket, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 
@@ -45,6 +45,7 @@ export interface LoanOpened extends CommandBase {
   readonly customerId: string;
   readonly lineId: string;
   readonly product: Product;
+  readonly delinquency: DelinquencySettings;
   readonly principalMinor: number;
   /** Upfront fees, due with the first instalment (never deducted from the principal: 民法典 Art. 670). */
   readonly upfrontFeeMinor: number;
@@ -114,6 +115,11 @@ export interface Reamortisation {
 export interface Repaid extends CommandBase {
   readonly type: 'Repaid';
   readonly amountMinor: number;
+  /**
+   * What money beyond the dues does: `prepay` pays accrued interest then principal early (提前还款);
+   * `credit` keeps it as a credit balance that pays the next dues as they fall due.
+   */
+  readonly excess: 'prepay' | 'credit';
   readonly allocation: ComponentAmounts;
   /** Excess over everything owed (or over the dues, when asked to keep it as credit). */
   readonly creditMinor: number;

@@ -1,5 +1,5 @@
 import type { Day, Rational } from '../../money/index.js';
-import type { Bucket, BucketHistory } from '../delinquency.js';
+import type { Bucket, BucketHistory, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 
@@ -30,6 +30,8 @@ export interface LoanState {
   readonly customerId: string;
   readonly lineId: string;
   readonly product: Product;
+  /** Bucket boundaries (D's settings; default M1 1–30 … M7 > 180). */
+  readonly delinquency: DelinquencySettings;
   readonly startDay: Day;
   readonly disbursedPrincipalMinor: number;
   readonly status: LoanStatus;
