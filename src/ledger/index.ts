@@ -2,6 +2,7 @@
 export * from './apr.js';
 export * from './delinquency.js';
 export * from './errors.js';
+export * from './loan/index.js';
 export * from './product.js';
 export * from './product-validate.js';
 export * from './schedule.js';
