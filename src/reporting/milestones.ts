@@ -71,12 +71,17 @@ export type MilestoneKind =
 export interface Milestone {
   readonly kind: MilestoneKind;
   readonly day: Day;
-  /** DPD on that day (day − due date); 0 or less before the loan is overdue. */
+  /**
+   * DPD on that day (day − due date) if the borrower had not paid by then; 0 or less before the loan is
+   * overdue. Not meaningful for the limitation end and the retention end, which depend on other dates.
+   */
   readonly daysPastDue: number;
   /** Bucket, class, stage or collection stage the milestone is about; '' when none. */
   readonly value: string;
-  /** Where the rule comes from; "convention" marks an industry habit that is a setting. */
+  /** The law, rule or standard the milestone comes from; '' for a pure industry convention. */
   readonly source: string;
+  /** True when the date follows from an industry convention that is a setting, not from a rule. */
+  readonly convention: boolean;
   /** True when the day is on or before the last day of the period shown. */
   readonly withinHorizon: boolean;
 }
@@ -98,6 +103,13 @@ export interface MilestoneInput {
   /** Day the lender declared the whole debt due, if any. */
   readonly accelerationDay?: Day;
 }
+
+/** Where the limits each default collection stage works under come from. */
+const COLLECTION_STAGE_SOURCE: Readonly<Record<string, string>> = {
+  early: '互联网消费信贷贷后催收 national standard (2025); 中国银行业协会 collection guideline (2026)',
+  intensive: '互联网消费信贷贷后催收 national standard (2025); 中国银行业协会 collection guideline (2026)',
+  'agency-legal': '民事诉讼法 Arts. 225–228 (支付令); NIFA collection convention (2018)',
+};
 
 const KIND_ORDER: readonly MilestoneKind[] = [
   'collection-stage',
@@ -133,26 +145,24 @@ export function overdueMilestones(
   const overdueFirstDay = due + input.graceDays + 1;
   const dayAt = (daysPastDue: number): Day => Math.max(due + daysPastDue, overdueFirstDay);
   const out: Milestone[] = [];
-  const add = (kind: MilestoneKind, day: Day, value: string, source: string) => {
-    out.push({ kind, day, daysPastDue: day - due, value, source, withinHorizon: day <= input.horizonEndDay });
+  const add = (kind: MilestoneKind, day: Day, value: string, source: string, convention = false) => {
+    out.push({
+      kind,
+      day,
+      daysPastDue: day - due,
+      value,
+      source,
+      convention,
+      withinHorizon: day <= input.horizonEndDay,
+    });
   };
 
-  add(
-    'overdue-start',
-    overdueFirstDay,
-    'M1',
-    'domain.md §3 (DPD counts from the due date, once past any grace days)',
-  );
-  add('penalty-start', overdueFirstDay, '', 'PBOC 银发〔2003〕251号 (罚息 from the day after the due date)');
+  add('overdue-start', overdueFirstDay, 'M1', '', true);
+  add('penalty-start', overdueFirstDay, '', '银发〔2003〕251号');
 
   for (const bucket of BUCKETS) {
     if (bucket === 'M0' || bucket === 'M1') continue;
-    add(
-      'bucket-entry',
-      dayAt(firstDaysPastDueOfBucket(bucket, settings.delinquency)),
-      bucket,
-      'convention (domain.md §3)',
-    );
+    add('bucket-entry', dayAt(firstDaysPastDueOfBucket(bucket, settings.delinquency)), bucket, '', true);
   }
   for (const assetClass of ASSET_CLASSES) {
     if (assetClass === 'normal') continue;
@@ -183,7 +193,7 @@ export function overdueMilestones(
       stage.fromBucket === 'M0'
         ? due
         : dayAt(firstDaysPastDueOfBucket(stage.fromBucket, settings.delinquency));
-    add('collection-stage', day, stage.id, 'convention (domain.md §7, §9)');
+    add('collection-stage', day, stage.id, COLLECTION_STAGE_SOURCE[stage.id] ?? '', true);
   }
 
   const reportingDay = firstNegativeReportingDay(overdueFirstDay);
@@ -198,15 +208,10 @@ export function overdueMilestones(
     'first-negative-report',
     submissionDay,
     statusCodeForBucket(bucketForDaysPastDue(reportingDay - due, settings.delinquency)),
-    '征信业管理条例; PBOC monthly status codes (domain.md §6)',
+    '征信业管理条例; PBOC 个人征信 repayment status codes',
   );
 
-  add(
-    'write-off-eligible',
-    dayAt(settings.delinquency.chargeOffDaysPastDue),
-    '',
-    'convention (domain.md §3); evidence per 财金〔2017〕90号, the claim stays open (domain.md §11)',
-  );
+  add('write-off-eligible', dayAt(settings.delinquency.chargeOffDaysPastDue), '', '财金〔2017〕90号', true);
 
   const limitation = limitationPeriod(
     {
