@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
 import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 
 /** Every subcommand module exports one function of this shape; main() registers them all. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const registrations: RegisterCommand[] = [registerSchedule];
+const registrations: RegisterCommand[] = [registerSchedule, registerImpact];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lendguard')
