@@ -22,7 +22,7 @@ import type { Installment, Schedule } from './schedule-types.js';
  * at which the payments are worth the drawdown:
  *   D = Σ_k T_k · (1 + r/m)^(−m · t_k)        (t_k in years; i = r/m is the periodic IRR)
  * - `irr-nominal` (default; the IRR method of 年化利率 disclosure in China): m = periods per year (12
- *   monthly, 26 biweekly, 52 weekly; pay-any-time has one period, its term: m = 12 ÷ termCount) and the
+ *   monthly, 26 biweekly, 52 weekly; pay-any-time has one period, its term: m = 1 ÷ the term in years) and the
  *   APR is the periodic IRR × m, not compounded ("monthly IRR × 12"). Time is counted as the product
  *   counts it: under the `nominal` periodic-rate basis every period is one m-th of a year (t_k = k/m,
  *   the textbook IRR); under `actual-days` t_k is the day count's year fraction from the drawdown to the
@@ -72,17 +72,25 @@ export function aprNumber(schedule: Schedule, product: Product, options: AprOpti
   const convention = options.convention ?? 'irr-nominal';
   const drawdownMinor = schedule.principalMinor - schedule.upfrontFeeMinor;
   invariant(drawdownMinor > 0, 'the drawdown net of upfront fees must be positive');
-  const perYear =
-    convention === 'irr-effective'
-      ? 1
-      : product.method === 'pay-any-time'
-        ? 12 / product.termCount
-        : PERIODS_PER_YEAR[product.frequency];
+  const perYear = periodsPerYear(schedule, product, convention);
   const flows: CashFlow[] = schedule.installments.map((item) => ({
     time: periodsFromStart(schedule, item, product, convention, perYear),
     amountMinor: item.totalMinor,
   }));
   return solveIrr(drawdownMinor, flows) * perYear;
+}
+
+/**
+ * m. Pay-any-time has one period, its whole term: m = 1 ÷ the term in years (12 ÷ termCount under the
+ * nominal basis, 1 ÷ the day count's year fraction to maturity under actual days), so that its APR is the
+ * simple annual rate of the one payment.
+ */
+function periodsPerYear(schedule: Schedule, product: Product, convention: AprConvention): number {
+  if (convention === 'irr-effective') return 1;
+  if (product.method !== 'pay-any-time') return PERIODS_PER_YEAR[product.frequency];
+  if (product.periodicRateBasis === 'nominal') return 12 / product.termCount;
+  const maturity = schedule.installments[schedule.installments.length - 1]!.dueDay;
+  return 1 / toNumber(yearFraction(schedule.startDay, maturity, product.dayCount));
 }
 
 /** The time of an instalment in periods of 1/m year, as the convention and the product count it. */

@@ -165,6 +165,12 @@ function merged(input: Json, key: keyof Product): Json {
   return { ...defaults, ...given };
 }
 
+/** Codes of `parseRate`'s refusals as product codes. */
+const RATE_TEXT_CODES: Readonly<Record<string, string>> = {
+  rate_negative: 'out_of_range',
+  rate_out_of_range: 'rate_implausible',
+};
+
 function parseRateField(input: Json): Product['rate'] {
   // Shorthand accepted in files and on the command line: "rate": "0.0005/day" (or "0.05%/day").
   if (typeof input.rate === 'string') {
@@ -173,11 +179,8 @@ function parseRateField(input: Json): Product['rate'] {
       return { value: toExactDecimalString(rate.value) ?? '', per: rate.per };
     } catch (error) {
       if (error instanceof MoneyInputError) {
-        fail(
-          'invalid_rate',
-          'rate',
-          `"${input.rate}" is not a rate; write it like "0.0005/day" or "0.18/year"`,
-        );
+        const code = RATE_TEXT_CODES[error.code] ?? 'invalid_rate';
+        throw new LedgerInputError(code, 'rate', `${error.message} (e.g. "0.0005/day" or "0.18/year")`);
       }
       throw error;
     }

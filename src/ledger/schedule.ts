@@ -23,7 +23,6 @@ import {
   rational,
   subtract,
   yearFraction,
-  ZERO,
 } from '../money/index.js';
 import { LedgerInputError } from './errors.js';
 import type { FeeSettings, Frequency, Product } from './product.js';
@@ -147,13 +146,23 @@ function feeAmountMinor(fee: FeeSettings, product: Product, principalMinor: numb
  */
 export function levelPayment(principalMinor: number, rates: readonly Rational[]): Rational {
   invariant(rates.length > 0, 'levelPayment needs at least one period');
-  let tailProduct = ONE; // Π_{j=k+1..n}(1+r_j), built from the last period backwards
-  let annuityFactor = ZERO;
-  for (let k = rates.length - 1; k >= 0; k--) {
-    annuityFactor = add(annuityFactor, tailProduct);
-    tailProduct = multiply(tailProduct, add(ONE, rates[k]!));
+  // With r_j = a_j / b_j, put everything over Π b_j so that no step needs a gcd of huge numbers:
+  //   Π_{j=1..n}(1+r_j)            = Π(a_j + b_j) / Π b_j
+  //   Σ_k Π_{j=k+1..n}(1+r_j)      = Σ_k [Π_{j≤k} b_j · Π_{j>k}(a_j + b_j)] / Π b_j
+  // so A = P · Π(a_j + b_j) / Σ_k [Π_{j≤k} b_j · Π_{j>k}(a_j + b_j)], reduced once at the end.
+  const n = rates.length;
+  const headDen: bigint[] = new Array<bigint>(n + 1); // headDen[k] = Π_{j<k} b_j (0-based j)
+  headDen[0] = 1n;
+  for (let j = 0; j < n; j++) headDen[j + 1] = headDen[j]! * rates[j]!.den;
+  let tail = 1n; // Π_{j≥k}(a_j + b_j), built from the last period backwards
+  let annuity = 0n;
+  for (let k = n; k >= 1; k--) {
+    // Term for instalment k (1-based): Π_{j≤k} b_j · Π_{j>k}(a_j + b_j).
+    annuity += headDen[k]! * tail;
+    const r = rates[k - 1]!;
+    tail *= r.num + r.den;
   }
-  return divide(multiply(rational(principalMinor), tailProduct), annuityFactor);
+  return rational(BigInt(principalMinor) * tail, annuity);
 }
 
 /** Largest number of instalments a schedule may have (30 years of months; 360 weeks). */

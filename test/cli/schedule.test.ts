@@ -106,7 +106,11 @@ describe('lendguard schedule', () => {
       [...BASE, '--rate', '0.0008/day'],
       /--rate: .*above the APR cap 0\.24; lower the rate/,
     ],
-    ['a rate without its period', [...BASE, '--rate', '0.0005'], /--rate: .*write it like "0\.0005\/day"/],
+    [
+      'a rate without its period',
+      [...BASE, '--rate', '0.0005'],
+      /--rate: rate "0\.0005" is not a rate; write it with its period, like 0\.0005\/day/,
+    ],
     ['an impossible date', ['--principal', '10000', '--start', '2026-02-30'], /2026-02 has days 01 to 28/],
     ['term 0', [...BASE, '--term', '0'], /--term: termCount must be from 1 to 360, got 0/],
     ['a term that is not a number', [...BASE, '--term', 'twelve'], /--term "twelve" is not a whole number/],
