@@ -20,7 +20,9 @@ export interface Schedule {
   readonly principalMinor: number;
   readonly startDay: Day;
   readonly installments: readonly Installment[];
+  /** Sum of the instalments' interest. */
   readonly totalInterestMinor: number;
+  /** Sum of the instalments' fees (per-instalment fees only; upfront fees are in `upfrontFeeMinor`). */
   readonly totalFeeMinor: number;
   /** Fees charged on the drawdown day (upfront), not part of any instalment. */
   readonly upfrontFeeMinor: number;
