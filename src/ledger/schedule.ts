@@ -205,8 +205,17 @@ function checkInputs(product: Product, principalMinor: number, startDay: Day): v
  * Fees: upfront fees are charged on the drawdown day (`upfrontFeeMinor`, in no instalment); per-instalment
  * fees are added to every instalment. Throws `LedgerInputError` for an impossible drawdown (principal out
  * of range, upfront fees not below the principal, a due date past 2199-12-31).
+ *
+ * `options.dueDays` replaces the due dates the product would give (and so the number of instalments):
+ * re-amortising the rest of a loan over its contract's remaining due dates keeps each period's actual
+ * days, where a fresh schedule from a mid-loan start day could anchor on a different day of the month.
  */
-export function buildSchedule(product: Product, principalMinor: number, startDay: Day): Schedule {
+export function buildSchedule(
+  product: Product,
+  principalMinor: number,
+  startDay: Day,
+  options: ScheduleOptions = {},
+): Schedule {
   checkInputs(product, principalMinor, startDay);
   const unit = roundingUnitMinor(product);
   const mode = product.rounding.mode;
@@ -218,7 +227,10 @@ export function buildSchedule(product: Product, principalMinor: number, startDay
       `upfront fees of ${formatMinor(Number(fees.upfrontMinor), product.currency)} are not below the principal ${formatMinor(principalMinor, product.currency)}; lower the fees or borrow more`,
     );
   }
-  const dues = dueDays(product, startDay);
+  const dues =
+    options.dueDays === undefined
+      ? dueDays(product, startDay)
+      : checkedDueDays(product, startDay, options.dueDays);
   const lastDue = dues[dues.length - 1]!;
   if (lastDue > DAY_MAX) {
     throw new LedgerInputError(
@@ -275,6 +287,27 @@ export function buildSchedule(product: Product, principalMinor: number, startDay
   });
   assertScheduleInvariants(schedule);
   return schedule;
+}
+
+export interface ScheduleOptions {
+  /** Due dates to use instead of the product's: strictly increasing, after the start day. */
+  readonly dueDays?: readonly Day[];
+}
+
+function checkedDueDays(product: Product, startDay: Day, given: readonly Day[]): Day[] {
+  const fault = (message: string): never => {
+    throw new LedgerInputError('invalid_due_days', 'dueDays', `dueDays ${message}`);
+  };
+  if (given.length === 0 || given.length > TERM_COUNT_MAX) fault(`must list 1 to ${TERM_COUNT_MAX} dates`);
+  if (product.method === 'pay-any-time' && given.length !== 1)
+    fault('must be one maturity date for pay-any-time');
+  let previous = startDay;
+  for (const day of given) {
+    if (!Number.isInteger(day) || day <= previous)
+      fault('must be whole days, each after the one before and after the start day');
+    previous = day;
+  }
+  return [...given];
 }
 
 type ScheduledPrincipals = { kind: 'level'; payment: bigint } | { kind: 'fixed'; amounts: bigint[] };

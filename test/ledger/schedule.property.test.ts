@@ -24,6 +24,7 @@ const productArb: fc.Arbitrary<Product> = fc
     periodicRateBasis: fc.constantFrom('actual-days', 'nominal'),
     mode: fc.constantFrom(...ROUNDING_MODES),
     scale: fc.constantFrom(0, 1, 2),
+    serviceFee: fc.option(fc.integer({ min: 1, max: 2_000 }), { nil: undefined }),
   })
   .map((p) => ({
     ...DEFAULT_PRODUCT,
@@ -34,6 +35,17 @@ const productArb: fc.Arbitrary<Product> = fc
     dayCount: p.dayCount,
     periodicRateBasis: p.periodicRateBasis,
     rounding: { mode: p.mode, scale: p.scale as 0 | 1 | 2 },
+    fees:
+      p.serviceFee === undefined
+        ? []
+        : [
+            {
+              name: 'service',
+              kind: 'per-installment' as const,
+              basis: 'fixed' as const,
+              value: (p.serviceFee / 100).toFixed(2),
+            },
+          ],
     aprCap: '1',
   }));
 
@@ -68,6 +80,8 @@ describe('schedule properties', () => {
         expect(sum).toBe(principal);
         expect(remaining).toBe(0);
         expect(s.totalInterestMinor).toBe(interest);
+        expect(s.totalFeeMinor).toBe(s.installments.reduce((a, i) => a + i.feeMinor, 0));
+        if (product.fees.length > 0) expect(s.installments.every((i) => i.feeMinor > 0)).toBe(true);
         expect(s.installments.length).toBe(product.method === 'pay-any-time' ? 1 : product.termCount);
       }),
       { numRuns: 300 },
@@ -113,11 +127,12 @@ describe('schedule properties', () => {
         fc.integer({ min: 100_000, max: 100_000_00 }),
         startArb,
         (product, fee, principal, start) => {
+          const plainProduct = { ...product, fees: [] };
           const withFee = { ...product, fees: [fee] };
           const feeSchedule = buildSchedule(withFee, principal, start);
           // A fee that rounds to nothing at the product's scale (0.01% of 1,000 yuan, to the yuan) charges nothing.
           fc.pre(feeSchedule.upfrontFeeMinor + feeSchedule.totalFeeMinor > 0);
-          const plain = aprNumber(buildSchedule(product, principal, start), product);
+          const plain = aprNumber(buildSchedule(plainProduct, principal, start), plainProduct);
           const charged = aprNumber(feeSchedule, withFee);
           expect(charged).toBeGreaterThan(plain);
         },
@@ -138,6 +153,7 @@ describe('schedule properties', () => {
             ...p,
             periodicRateBasis: 'actual-days',
             dayCount: 'ACT/365F',
+            fees: [],
             rounding: { mode: p.rounding.mode, scale: 2 },
             rate: { value: (perMillion / 1_000_000).toFixed(6), per: 'day' },
           };

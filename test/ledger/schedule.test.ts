@@ -233,6 +233,35 @@ describe('calendar', () => {
   });
 });
 
+describe('given due dates', () => {
+  it("re-amortises over the contract's remaining due dates, keeping each period's actual days", () => {
+    // A loan drawn on the 31st: after its 2026-02-28 instalment the rest falls due 03-31 and 04-30.
+    // From 02-28: 31 days → 10,000 × 0.0005 × 31 = 155.00; then 30 days → 150.00.
+    // (A fresh schedule from 02-28 would anchor on the 28th: 03-28 and 04-28.)
+    const product = parseProduct({ method: 'interest-first', termCount: 2 });
+    const from = parseDate('2026-02-28');
+    const s = buildSchedule(product, TEN_THOUSAND_YUAN, from, {
+      dueDays: [parseDate('2026-03-31'), parseDate('2026-04-30')],
+    });
+    expect(rows(s).map((r) => [r[0], r[2]])).toEqual([
+      ['2026-03-31', 15_500],
+      ['2026-04-30', 15_000],
+    ]);
+    expect(
+      buildSchedule(product, TEN_THOUSAND_YUAN, from).installments.map((i) => formatDate(i.dueDay)),
+    ).toEqual(['2026-03-28', '2026-04-28']);
+  });
+
+  it('refuses due dates that do not increase after the start', () => {
+    const product = parseProduct({});
+    for (const dueDays of [[], [START], [parseDate('2026-03-15'), parseDate('2026-02-15')]]) {
+      expect(() => buildSchedule(product, TEN_THOUSAND_YUAN, START, { dueDays })).toThrowError(
+        expect.objectContaining({ code: 'invalid_due_days', field: 'dueDays' }),
+      );
+    }
+  });
+});
+
 describe('rounding mode and scale', () => {
   it('rounds to the yuan when the scale is 0, and the last instalment absorbs the rest', () => {
     // Level payment 917.626… → 918 yuan (half-up at scale 0). No. 1 interest 155.00 → 155; principal 763.
