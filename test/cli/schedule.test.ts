@@ -88,6 +88,54 @@ describe('lendguard schedule', () => {
     );
   });
 
+  it('--frequency weekly and the effective APR convention', async () => {
+    const r = await run([
+      ...BASE,
+      '--method',
+      'interest-first',
+      '--frequency',
+      'weekly',
+      '--term',
+      '2',
+      '--json',
+    ]);
+    const json = JSON.parse(r.out);
+    // 10,000 × 0.0005 × 7 = 35.00 a week.
+    expect(
+      json.installments.map((i: { dueDate: string; interest: string }) => [i.dueDate, i.interest]),
+    ).toEqual([
+      ['2026-01-22', '35.00'],
+      ['2026-01-29', '35.00'],
+    ]);
+    const e = await run([...BASE, '--apr-convention', 'irr-effective']);
+    expect(e.status).toBe(0);
+    expect(e.out).toMatch(/APR including all fees \(irr-effective\): 19\.86%/);
+  });
+
+  it('pay any time shows the upfront fee and says interest accrues daily', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lendguard-schedule-'));
+    const file = join(dir, 'upfront.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ fees: [{ name: 'arrangement', kind: 'upfront', basis: 'fixed', value: '10.00' }] }),
+    );
+    const r = await run([
+      '--principal',
+      '10000',
+      '--start',
+      '2026-01-15',
+      '--method',
+      'pay-any-time',
+      '--product',
+      file,
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/Upfront fee on the drawdown day: 10\.00 CNY/);
+    expect(r.out).toMatch(/interest accrues daily on what is outstanding/);
+    // 9,990 received, 11,825 repaid a year later: 11,825 / 9,990 − 1 = 18.37%.
+    expect(r.out).toMatch(/\(irr-nominal\): 18\.37%/);
+  });
+
   const bad: [string, string[], RegExp][] = [
     [
       'a negative amount',
