@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -305,5 +308,25 @@ describe('lendguard impact: bad input exits with status 2 and says how to fix it
       ['2026-03-20', 0],
       ['2026-03-31', 0],
     ]);
+  });
+});
+
+describe('lendguard impact: product settings show in the text', () => {
+  it('a 55% uplift on principal and interest with 3 grace days', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'impact-'));
+    const file = join(dir, 'product.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        graceDays: 3,
+        penalty: { uplift: '0.55', base: 'overdue-principal-and-interest', compounding: false },
+      }),
+    );
+    const r = await run([...CASE, '--product', file, '--lang', 'en']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /2026-03-19 {2}DPD 4: Penalty interest \(contract rate \+ 55%\) starts to accrue every day on the overdue principal and interest/,
+    );
+    rmSync(dir, { recursive: true });
   });
 });

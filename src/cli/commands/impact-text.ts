@@ -35,6 +35,8 @@ export interface MilestoneExtra {
   readonly currency: string;
   /** Penalty uplift over the contract rate, e.g. "50%". */
   readonly penaltyUplift: string;
+  /** What penalty interest is charged on (product setting). */
+  readonly penaltyBase: 'overdue-principal' | 'overdue-principal-and-interest';
   readonly horizonEnd: string;
   readonly chargeOffDays: number;
 }
@@ -81,7 +83,7 @@ const EN: Text = {
       case 'overdue-start':
         return 'The instalment is overdue: the loan is in bucket M1 and the lender starts collecting.';
       case 'penalty-start':
-        return `Penalty interest (contract rate + ${x.penaltyUplift}) starts to accrue on the overdue amount every day until it is paid.`;
+        return `Penalty interest (contract rate + ${x.penaltyUplift}) starts to accrue every day on the overdue ${x.penaltyBase === 'overdue-principal' ? 'principal' : 'principal and interest'} until it is paid.`;
       case 'negative-notice-deadline':
         return 'Last day for the lender to tell you that the overdue will be reported to the credit bureau (notice is required before the first negative report).';
       case 'first-negative-report':
@@ -152,7 +154,7 @@ const ZH: Text = {
       case 'overdue-start':
         return '该期已逾期：账龄进入 M1，贷款机构开始催收。';
       case 'penalty-start':
-        return `开始按日计收罚息（合同利率上浮 ${x.penaltyUplift}），直至还清逾期款项。`;
+        return `开始对逾期${x.penaltyBase === 'overdue-principal' ? '本金' : '本金和利息'}按日计收罚息（合同利率上浮 ${x.penaltyUplift}），直至还清。`;
       case 'negative-notice-deadline':
         return '贷款机构告知你将向征信系统报送逾期信息的最后一天（首次报送不良信息前须事先告知）。';
       case 'first-negative-report':

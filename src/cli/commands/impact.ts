@@ -12,7 +12,11 @@ import {
   formatMinor,
   formatMinorGrouped,
   invariant,
+  multiply,
   parseDate,
+  parseDecimal,
+  rational,
+  toExactDecimalString,
 } from '../../money/index.js';
 import {
   DEFAULT_IMPACT_SETTINGS,
@@ -212,11 +216,15 @@ function runImpact(options: ImpactOptions, io: CliIo): void {
 }
 
 function milestoneExtra(result: ImpactResult): MilestoneExtra {
-  const uplift = Number(result.terms.product.penalty.uplift) * 100;
+  // Exact: 0.55 × 100 in floating point is 55.00000000000001.
+  const uplift = toExactDecimalString(
+    multiply(parseDecimal(result.terms.product.penalty.uplift), rational(100)),
+  );
   const lastRow = result.rows[result.rows.length - 1];
   return {
     currency: result.terms.product.currency,
-    penaltyUplift: `${uplift}%`,
+    penaltyUplift: `${uplift ?? result.terms.product.penalty.uplift}%`,
+    penaltyBase: result.terms.product.penalty.base,
     horizonEnd: lastRow === undefined ? '' : formatDate(lastRow.day),
     chargeOffDays: DEFAULT_IMPACT_SETTINGS.delinquency.chargeOffDaysPastDue,
   };
