@@ -94,8 +94,12 @@ export function dueDays(product: Product, startDay: Day): Day[] {
  * - `nominal`: the nominal annual rate (a daily rate × the day count's days per year) ÷ periods per year;
  *   for pay-any-time, ÷ 12 × the months of the term.
  */
-export function periodRate(product: Product, periodStart: Day, periodEnd: Day): Rational {
-  const rate = contractRate(product);
+export function periodRate(
+  product: Product,
+  periodStart: Day,
+  periodEnd: Day,
+  rate: InterestRate = contractRate(product),
+): Rational {
   if (product.periodicRateBasis === 'nominal') {
     const annual = nominalAnnualRate(rate, product.dayCount);
     if (product.method === 'pay-any-time') return multiply(annual, rational(product.termCount, 12));
@@ -240,7 +244,8 @@ export function buildSchedule(
     );
   }
   const starts = dues.map((_, k) => (k === 0 ? startDay : dues[k - 1]!));
-  const rates = dues.map((due, k) => periodRate(product, starts[k]!, due));
+  const rate = contractRate(product);
+  const rates = dues.map((due, k) => periodRate(product, starts[k]!, due, rate));
   const n = dues.length;
   const principal = BigInt(principalMinor);
   const principals = scheduledPrincipals(product, principal, rates, unit);
@@ -250,7 +255,8 @@ export function buildSchedule(
   let totalInterest = 0n;
   let totalFee = 0n;
   for (let k = 0; k < n; k++) {
-    const interest = roundToUnit(multiply(rational(remaining), rates[k]!), unit, mode);
+    const r = rates[k]!;
+    const interest = divideRounded(remaining * r.num, r.den * unit, mode) * unit;
     let principalPart: bigint;
     if (k === n - 1) {
       principalPart = remaining;
