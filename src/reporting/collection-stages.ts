@@ -136,3 +136,56 @@ export function collectionStageForBucket(
   for (const stage of stages) if (bucketRank(stage.fromBucket) <= rank) current = stage;
   return current;
 }
+
+/** A proposed contact with the debtor, as the collection system would attempt it. */
+export interface ContactAttempt {
+  /** Minutes after midnight in the lender's zone (0…1439). */
+  readonly minuteOfDay: number;
+  readonly kind: 'live-call' | 'dial' | 'sms' | 'app';
+  /** The debtor agreed to be contacted in the quiet hours. */
+  readonly debtorConsentedToQuietHours: boolean;
+  /** Live calls (human or AI voice) that reached the debtor today, before this one. */
+  readonly liveCallsToday: number;
+  /** Unanswered dials to this number today, before this one. */
+  readonly unansweredDialsToNumberToday: number;
+}
+
+/** Why a contact is refused, as a stable code with the limit that applies. */
+export type ContactRefusal =
+  | { readonly code: 'quiet_hours'; readonly message: string }
+  | { readonly code: 'live_calls_per_day_max'; readonly message: string }
+  | { readonly code: 'unanswered_dials_per_day_max'; readonly message: string };
+
+/**
+ * Whether the conduct limits allow a contact: null when allowed, otherwise the refusal and why. The system
+ * refuses such a contact rather than reporting it afterwards (domain.md §7).
+ */
+export function contactRefusal(
+  attempt: ContactAttempt,
+  limits: CollectionConductLimits = DEFAULT_COLLECTION_CONDUCT_LIMITS,
+): ContactRefusal | null {
+  if (isQuietHour(attempt.minuteOfDay, limits) && !attempt.debtorConsentedToQuietHours) {
+    return {
+      code: 'quiet_hours',
+      message: `no collection contact from ${clock(limits.quietFromMinute)} to ${clock(limits.quietUntilMinute)} (${limits.timeZone}) without the debtor's consent; try again after ${clock(limits.quietUntilMinute)}`,
+    };
+  }
+  const calls = attempt.kind === 'live-call' || attempt.kind === 'dial';
+  if (calls && attempt.liveCallsToday >= limits.liveCallsPerDayMax) {
+    return {
+      code: 'live_calls_per_day_max',
+      message: `${attempt.liveCallsToday} live calls already reached the debtor today; at most ${limits.liveCallsPerDayMax} a day: call again tomorrow or write instead`,
+    };
+  }
+  if (calls && attempt.unansweredDialsToNumberToday >= limits.unansweredDialsPerNumberPerDayMax) {
+    return {
+      code: 'unanswered_dials_per_day_max',
+      message: `${attempt.unansweredDialsToNumberToday} unanswered dials to this number today; at most ${limits.unansweredDialsPerNumberPerDayMax} a day: dial again tomorrow`,
+    };
+  }
+  return null;
+}
+
+function clock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}

@@ -4,6 +4,7 @@ import {
   type CollectionStageId,
   checkCollectionStages,
   collectionStageForBucket,
+  contactRefusal,
   DEFAULT_COLLECTION_STAGES,
   isQuietHour,
 } from '../../src/reporting/index.js';
@@ -50,5 +51,37 @@ describe('quiet hours 22:00–08:00', () => {
   ];
   it.each(table)('minute %i → quiet %s', (minute, quiet) => {
     expect(isQuietHour(minute)).toBe(quiet);
+  });
+});
+
+describe('contact limits are refused, not merely reported', () => {
+  const base = {
+    minuteOfDay: 10 * 60,
+    kind: 'live-call' as const,
+    debtorConsentedToQuietHours: false,
+    liveCallsToday: 0,
+    unansweredDialsToNumberToday: 0,
+  };
+  it('allows a call at 10:00 with nothing before it', () => {
+    expect(contactRefusal(base)).toBeNull();
+  });
+  it('refuses 22:00 and 07:59 without consent, allows them with it', () => {
+    expect(contactRefusal({ ...base, minuteOfDay: 22 * 60 })?.code).toBe('quiet_hours');
+    expect(contactRefusal({ ...base, minuteOfDay: 7 * 60 + 59 })?.message).toMatch(
+      /22:00 to 08:00 \(Asia\/Shanghai\)/,
+    );
+    expect(contactRefusal({ ...base, minuteOfDay: 22 * 60, debtorConsentedToQuietHours: true })).toBeNull();
+  });
+  it('the fourth live call and the seventh unanswered dial are refused', () => {
+    expect(contactRefusal({ ...base, liveCallsToday: 2 })).toBeNull();
+    expect(contactRefusal({ ...base, liveCallsToday: 3 })?.code).toBe('live_calls_per_day_max');
+    expect(contactRefusal({ ...base, kind: 'dial', unansweredDialsToNumberToday: 5 })).toBeNull();
+    expect(contactRefusal({ ...base, kind: 'dial', unansweredDialsToNumberToday: 6 })?.code).toBe(
+      'unanswered_dials_per_day_max',
+    );
+    // Messages are not calls.
+    expect(
+      contactRefusal({ ...base, kind: 'sms', liveCallsToday: 9, unansweredDialsToNumberToday: 9 }),
+    ).toBeNull();
   });
 });
