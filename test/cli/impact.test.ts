@@ -226,6 +226,28 @@ describe('lendguard impact: the hand-checked case', () => {
   });
 });
 
+describe('lendguard impact: demands for payment restart the limitation period', () => {
+  it('3 years from the last demand (民法典 Art. 195)', async () => {
+    const r = await run([...CASE, '--demand', '2027-06-01', '--demand', '2029-03-10', '--json']);
+    expect(r.code).toBe(0);
+    const end = (JSON.parse(r.out).milestones as JsonMilestone[]).find((m) => m.kind === 'limitation-end');
+    expect(end?.date).toBe('2032-03-10');
+    expect(end?.value).toBe('2');
+    expect(end?.source).toMatch(/195/);
+    const text = await run([...CASE, '--demand', '2029-03-10', '--lang', 'en']);
+    expect(text.out).toMatch(
+      /2032-03-10: End of the 3-year limitation period, restarted 1 time\(s\) by demands for payment/,
+    );
+  });
+
+  it('refuses a demand that is not a date or is before the overdue start', async () => {
+    expect((await run([...CASE, '--demand', '2027-13-01'])).code).toBe(2);
+    const r = await run([...CASE, '--demand', '2026-03-01']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--demand 2026-03-01 is before the overdue start 2026-03-15/);
+  });
+});
+
 describe('lendguard impact: language default', () => {
   const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL };
   beforeEach(() => {

@@ -42,6 +42,7 @@ interface ImpactOptions extends LoanOptionValues {
   overdueFrom?: string;
   months?: string;
   lang?: string;
+  demand?: string[];
   json?: boolean;
 }
 
@@ -60,6 +61,11 @@ export const registerImpact: RegisterCommand = (program, io) => {
     .option('--overdue-from <date>', 'first date the borrower stops paying, YYYY-MM-DD (within the term)')
     .option('--months <n>', `months to show after the overdue start, 1 to ${IMPACT_MONTHS_MAX}`)
     .option('--lang <lang>', 'zh | en (default: zh when LANG starts with zh, else en)')
+    .option(
+      '--demand <date>',
+      'a day the lender demanded payment (restarts the limitation period); repeat for several',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--json', 'machine output: amounts as decimal strings, codes instead of words')
     .action((options: ImpactOptions) => runImpact(options, io));
 };
@@ -154,6 +160,7 @@ export function computeImpact(
   overdueFromDay: Day,
   missedDueDay: Day,
   months: number,
+  demandDays: readonly Day[] = [],
 ): ImpactResult {
   let state = openLoan({
     loanId: 'impact',
@@ -196,6 +203,7 @@ export function computeImpact(
       lastDueDay: lastDue.dueDay,
       horizonEndDay: lastRow.day,
       graceDays: terms.product.graceDays,
+      demandDays,
     },
     DEFAULT_IMPACT_SETTINGS,
   );
@@ -205,12 +213,29 @@ export function computeImpact(
 /** Milestones whose date does not follow from the DPD count: their DPD is not shown. */
 const DPD_HIDDEN: ReadonlySet<string> = new Set(['limitation-end', 'retention-end-if-repaid']);
 
+/** A demand for payment: a real date, not before the overdue start (an earlier one restarts nothing). */
+function parseDemand(text: string, overdueFromDay: Day): Day {
+  let day: Day;
+  try {
+    day = parseDate(text, '--demand');
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (day < overdueFromDay) {
+    throw new UsageError(
+      `--demand ${text} is before the overdue start ${formatDate(overdueFromDay)}; give the dates on which the lender demanded payment of the overdue debt`,
+    );
+  }
+  return day;
+}
+
 function runImpact(options: ImpactOptions, io: CliIo): void {
   const months = parseMonths(options.months);
   const lang = parseLang(options.lang);
   const terms = loanTermsFromOptions(options);
   const { overdueFromDay, missedDueDay } = parseOverdueFrom(options.overdueFrom, terms);
-  const result = computeImpact(terms, overdueFromDay, missedDueDay, months);
+  const demandDays = (options.demand ?? []).map((text) => parseDemand(text, overdueFromDay));
+  const result = computeImpact(terms, overdueFromDay, missedDueDay, months, demandDays);
   if (options.json) writeJson(io, impactJson(result, lang));
   else writeLine(io.stdout, impactText(result, lang));
 }
