@@ -7,3 +7,4 @@ export * from './impact.js';
 export * from './limitation.js';
 export * from './milestones.js';
 export * from './months.js';
+export * from './overdue-projection.js';

@@ -1,11 +1,4 @@
-import {
-  closeDaysThrough,
-  type LoanPosition,
-  type LoanState,
-  loanPosition,
-  openLoan,
-  repay,
-} from '../../ledger/loan/index.js';
+import type { LoanPosition } from '../../ledger/loan/index.js';
 import {
   type Day,
   formatDate,
@@ -21,12 +14,8 @@ import {
 import {
   DEFAULT_IMPACT_SETTINGS,
   IMPACT_MONTHS_MAX,
-  impactReportDays,
-  type Milestone,
-  monthKeyOfDay,
-  type OverdueStatus,
-  overdueMilestones,
-  overdueStatus,
+  type OverdueProjection,
+  projectOverdue,
 } from '../../reporting/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import {
@@ -116,98 +105,9 @@ function parseOverdueFrom(
   return { overdueFromDay: day, missedDueDay: missed.dueDay };
 }
 
-/** One reporting date: the engine's position and the regulatory views of its DPD. */
-export interface ImpactRow {
-  readonly day: Day;
-  readonly position: LoanPosition;
-  readonly status: OverdueStatus;
-}
-
-export interface ImpactResult {
+/** The projection and the loan it was made for. */
+export interface ImpactResult extends OverdueProjection {
   readonly terms: LoanTerms;
-  readonly overdueFromDay: Day;
-  readonly missedDueDay: Day;
-  readonly rows: readonly ImpactRow[];
-  readonly milestones: readonly Milestone[];
-}
-
-/** Client ids of the simulated on-time repayments (the command log makes them idempotent). */
-function repaymentClientId(dueDay: Day): string {
-  return `impact:repay:${formatDate(dueDay)}`;
-}
-
-/**
- * Pays what falls due on `dueDay`, exactly: a first attempt on a copy of the state (states are immutable)
- * with a sum large enough for anything due, kept as credit rather than prepaid, tells from the engine's own
- * allocation how much the dues were; then exactly that is paid.
- */
-function payDueOnTime(state: LoanState, dueDay: Day): LoanState {
-  const clientId = repaymentClientId(dueDay);
-  const probeMinor =
-    loanPosition(closeDaysThrough(state, dueDay - 1).state).totalOwedMinor + state.disbursedPrincipalMinor;
-  const probe = repay(state, { amountMinor: probeMinor, day: dueDay, clientId, excess: 'credit' });
-  let dueMinor = 0;
-  for (const event of probe.events) {
-    if (event.type === 'Repaid') dueMinor += event.amountMinor - event.creditMinor;
-  }
-  if (dueMinor === 0) return state;
-  return repay(state, { amountMinor: dueMinor, day: dueDay, clientId, excess: 'credit' }).state;
-}
-
-/** Runs the loan through the engine and reads every view on each reporting date. Pure. */
-export function computeImpact(
-  terms: LoanTerms,
-  overdueFromDay: Day,
-  missedDueDay: Day,
-  months: number,
-  demandDays: readonly Day[] = [],
-): ImpactResult {
-  let state = openLoan({
-    loanId: 'impact',
-    customerId: 'impact',
-    lineId: 'impact',
-    product: terms.product,
-    principalMinor: terms.principalMinor,
-    day: terms.startDay,
-    delinquency: DEFAULT_IMPACT_SETTINGS.delinquency,
-  }).state;
-  for (const item of terms.schedule.installments) {
-    if (item.dueDay >= overdueFromDay) break;
-    state = payDueOnTime(state, item.dueDay);
-  }
-  const dueMonths = new Set(terms.schedule.installments.map((item) => monthKeyOfDay(item.dueDay)));
-  const rows: ImpactRow[] = [];
-  for (const day of impactReportDays(overdueFromDay, months)) {
-    state = closeDaysThrough(state, day).state;
-    const position = loanPosition(state);
-    invariant(
-      position.asOfDay === day,
-      () => `position is as of ${formatDate(position.asOfDay)}, not ${formatDate(day)}`,
-    );
-    const status = overdueStatus(
-      { day, daysPastDue: position.daysPastDue, repaymentDueThisMonth: dueMonths.has(monthKeyOfDay(day)) },
-      DEFAULT_IMPACT_SETTINGS,
-    );
-    invariant(
-      status.bucket === position.bucket,
-      () => `bucket ${status.bucket} ≠ the engine's ${position.bucket}`,
-    );
-    rows.push({ day, position, status });
-  }
-  const lastRow = rows[rows.length - 1];
-  const lastDue = terms.schedule.installments[terms.schedule.installments.length - 1];
-  invariant(lastRow !== undefined && lastDue !== undefined, 'rows and instalments exist');
-  const milestones = overdueMilestones(
-    {
-      missedDueDay,
-      lastDueDay: lastDue.dueDay,
-      horizonEndDay: lastRow.day,
-      graceDays: terms.product.graceDays,
-      demandDays,
-    },
-    DEFAULT_IMPACT_SETTINGS,
-  );
-  return { terms, overdueFromDay, missedDueDay, rows, milestones };
 }
 
 /** Milestones whose date does not follow from the DPD count: their DPD is not shown. */
@@ -235,7 +135,16 @@ function runImpact(options: ImpactOptions, io: CliIo): void {
   const terms = loanTermsFromOptions(options);
   const { overdueFromDay, missedDueDay } = parseOverdueFrom(options.overdueFrom, terms);
   const demandDays = (options.demand ?? []).map((text) => parseDemand(text, overdueFromDay));
-  const result = computeImpact(terms, overdueFromDay, missedDueDay, months, demandDays);
+  const projection = projectOverdue({
+    product: terms.product,
+    principalMinor: terms.principalMinor,
+    startDay: terms.startDay,
+    overdueFromDay,
+    months,
+    demandDays,
+  });
+  invariant(projection.missedDueDay === missedDueDay, 'the engine schedule and the option schedule agree');
+  const result: ImpactResult = { ...projection, terms };
   if (options.json) writeJson(io, impactJson(result, lang));
   else writeLine(io.stdout, impactText(result, lang));
 }
