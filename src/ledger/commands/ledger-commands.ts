@@ -345,14 +345,17 @@ export function closeBusinessDaysThrough(
   book: LedgerBook,
   day: Day,
 ): { book: LedgerBook; loanEvents: LoanEvent[]; postings: Posting[] } {
-  let next = book;
+  // Built in place and returned as new objects: one copy per run, not one per loan.
+  const lines: Record<string, CreditLineState> = { ...book.lines };
+  const loans: Record<string, LoanBooks> = { ...book.loans };
+  const allSnapshots: Record<string, readonly LoanSnapshot[]> = { ...book.snapshots };
   const loanEvents: LoanEvent[] = [];
   const postings: Posting[] = [];
-  for (const loanId of Object.keys(book.loans)) {
-    const loan = next.loans[loanId]!;
+  for (const loanId of Object.keys(loans)) {
+    const loan = loans[loanId]!;
     if (loan.writtenOff !== null || loan.state.lastClosedDay >= day) continue;
     let state = loan.state;
-    let snapshots = next.snapshots[loanId] ?? [];
+    let snapshots = allSnapshots[loanId] ?? [];
     const events: LoanEvent[] = [];
     // Month by month, so that each month end leaves a snapshot for backdated replays.
     while (state.lastClosedDay < day) {
@@ -362,10 +365,25 @@ export function closeBusinessDaysThrough(
       events.push(...r.events);
       if (isSnapshotDay(monthEnd)) snapshots = [...snapshots, takeSnapshot(state)];
     }
-    const done = afterLoanEvents(next, loanId, events, snapshots, day, state);
-    next = done.book;
+    allSnapshots[loanId] = snapshots;
+    if (events.length === 0) {
+      // Most loans on most days: only the EOD marker moves.
+      loans[loanId] = { ...loan, state };
+      continue;
+    }
+    const done = afterLoanEvents(
+      { lines, loans, snapshots: allSnapshots },
+      loanId,
+      events,
+      snapshots,
+      day,
+      state,
+    );
+    const lineId = state.lineId;
+    lines[lineId] = done.book.lines[lineId]!;
+    loans[loanId] = done.book.loans[loanId]!;
     loanEvents.push(...events);
     postings.push(...done.postings);
   }
-  return { book: next, loanEvents, postings };
+  return { book: { lines, loans, snapshots: allSnapshots }, loanEvents, postings };
 }
