@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LedgerInputError } from '../../src/ledger/errors.js';
 import { parseProduct } from '../../src/ledger/product-validate.js';
+import { buildSchedule } from '../../src/ledger/schedule.js';
 import { formatDate, parseDate } from '../../src/money/index.js';
 import { projectOverdue } from '../../src/reporting/index.js';
 
@@ -60,5 +62,61 @@ describe('projectOverdue (core of lendguard impact)', () => {
       'months_out_of_range',
       'months',
     ]);
+  });
+});
+
+describe('projectOverdue properties', () => {
+  it('on-time payments leave no false overdue and no credit; the total grows by exactly penalty + interest', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('equal-installment', 'equal-principal', 'interest-first'),
+        fc.integer({ min: 2, max: 24 }),
+        fc.integer({ min: 100_00, max: 200_000_00 }),
+        fc.constantFrom('0.0002', '0.00035', '0.0005'),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.nat(),
+        (method, termCount, principalMinor, rate, graceDays, startOffset, pick) => {
+          const product = parseProduct({ rate: `${rate}/day`, termCount, method, graceDays });
+          const startDay = d('2026-01-01') + startOffset;
+          const schedule = buildSchedule(product, principalMinor, startDay);
+          const missed = schedule.installments[pick % schedule.installments.length]!;
+          const p = projectOverdue({
+            product,
+            principalMinor,
+            startDay,
+            overdueFromDay: missed.dueDay,
+            months: 4,
+          });
+          expect(p.missedDueDay).toBe(missed.dueDay);
+          const paid = schedule.installments.filter((x) => x.dueDay < missed.dueDay);
+          const paidPrincipal = paid.reduce((sum, x) => sum + x.principalMinor, 0);
+          const first = p.rows[0]!;
+          expect(first.position.daysPastDue).toBe(0);
+          expect(first.position.overduePrincipalMinor + first.position.overdueInterestMinor).toBe(0);
+          expect(first.position.creditMinor).toBe(0);
+          for (let i = 0; i < p.rows.length; i++) {
+            const r = p.rows[i]!.position;
+            // Nothing is paid after the overdue start: DPD counts from the missed due date once past grace.
+            const late = p.rows[i]!.day - missed.dueDay;
+            expect(r.daysPastDue).toBe(late > graceDays ? late : 0);
+            expect(r.outstandingPrincipalMinor).toBe(principalMinor - paidPrincipal);
+            const interest = r.overdueInterestMinor + r.dueInterestMinor + r.accruedInterestMinor;
+            const fees = r.overdueFeeMinor + r.dueFeeMinor;
+            expect(r.totalOwedMinor).toBe(
+              r.outstandingPrincipalMinor + interest + fees + r.penaltyOutstandingMinor,
+            );
+            if (i > 0) {
+              const q = p.rows[i - 1]!.position;
+              const qInterest = q.overdueInterestMinor + q.dueInterestMinor + q.accruedInterestMinor;
+              expect(r.totalOwedMinor - q.totalOwedMinor).toBe(
+                r.penaltyAccruedTotalMinor - q.penaltyAccruedTotalMinor + (interest - qInterest),
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
