@@ -69,7 +69,7 @@ describe('projectOverdue properties', () => {
   it('on-time payments leave no false overdue and no credit; the total grows by exactly penalty + interest', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('equal-installment', 'equal-principal', 'interest-first'),
+        fc.constantFrom('equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'),
         fc.integer({ min: 2, max: 24 }),
         fc.integer({ min: 100_00, max: 200_000_00 }),
         fc.constantFrom('0.0002', '0.00035', '0.0005'),
