@@ -18,7 +18,7 @@ export class EventBuilder {
   constructor(public state: LoanState) {}
 
   emit(draft: EventDraft): void {
-    const event = { ...draft, loanId: this.state.loanId, seq: this.state.seq + 1 } as LoanEvent;
+    const event = Object.assign({ loanId: this.state.loanId, seq: this.state.seq + 1 }, draft) as LoanEvent;
     this.state = applyEvent(this.state, event);
     this.events.push(event);
   }

@@ -1,8 +1,9 @@
-import { AMOUNT_MINOR_MAX, type Day, formatDate } from '../../money/index.js';
+import { AMOUNT_MINOR_MAX, type Day, formatDate, invariant } from '../../money/index.js';
 import { DEFAULT_DELINQUENCY_SETTINGS, type DelinquencySettings } from '../delinquency.js';
 import { LedgerInputError } from '../errors.js';
 import type { Product } from '../product.js';
 import { buildSchedule } from '../schedule.js';
+import type { Schedule } from '../schedule-types.js';
 import { penaltyOutstandingMinor } from './accrual.js';
 import { allocatePayment } from './allocation.js';
 import { EventBuilder } from './builder.js';
@@ -23,6 +24,11 @@ export interface OpenLoanInput {
   readonly day: Day;
   readonly clientId?: string;
   readonly delinquency?: DelinquencySettings;
+  /**
+   * The schedule, when the caller already has it (`buildSchedule(product, principalMinor, day)`, e.g. many
+   * drawdowns of one amount on one day); built here otherwise.
+   */
+  readonly schedule?: Schedule;
 }
 
 export interface CommandResult {
@@ -32,7 +38,11 @@ export interface CommandResult {
 
 /** 放款: a drawdown becomes a loan with the product's schedule. */
 export function openLoan(input: OpenLoanInput): CommandResult {
-  const schedule = buildSchedule(input.product, input.principalMinor, input.day);
+  const schedule = input.schedule ?? buildSchedule(input.product, input.principalMinor, input.day);
+  invariant(
+    schedule.principalMinor === input.principalMinor && schedule.startDay === input.day,
+    'the schedule given is for another principal or start day',
+  );
   const event: LoanOpened = {
     type: 'LoanOpened',
     loanId: input.loanId,

@@ -1,9 +1,25 @@
-import { type Day, endOfMonth } from '../../money/index.js';
+import { DAY_MAX, DAY_MIN, type Day, endOfMonth } from '../../money/index.js';
 import { bucketOfRank, bucketRank, firstDaysPastDueOfBucket } from '../delinquency.js';
 import type { LoanState } from './state.js';
 
 /** A day that never comes: the end-of-day step has nothing more to do for this loan. */
 export const NEVER: Day = Number.MAX_SAFE_INTEGER;
+
+let monthEnds: Int32Array | undefined;
+
+/** The last day of `day`'s month, from a table built once (the daily loop asks for it often). */
+export function monthEndOf(day: Day): Day {
+  if (day < DAY_MIN || day > DAY_MAX) return endOfMonth(day);
+  if (monthEnds === undefined) {
+    monthEnds = new Int32Array(DAY_MAX - DAY_MIN + 1);
+    let d = DAY_MIN;
+    while (d <= DAY_MAX) {
+      const end = endOfMonth(d);
+      for (; d <= end && d <= DAY_MAX; d++) monthEnds[d - DAY_MIN] = end;
+    }
+  }
+  return monthEnds[day - DAY_MIN]!;
+}
 
 /**
  * 逾期天数 days past due on `day` (as of its end): days since the oldest unpaid due date, once that instalment
@@ -23,7 +39,7 @@ export function daysPastDue(state: LoanState, day: Day): number {
  */
 export function nextEventDayOf(state: LoanState, fromDay: Day): Day {
   if (state.status === 'settled') return NEVER;
-  let next = endOfMonth(fromDay);
+  let next = monthEndOf(fromDay);
   const due = state.plan[state.nextInstallmentIndex];
   if (due !== undefined && due.dueDay < next) next = due.dueDay;
   const grace = state.product.graceDays;

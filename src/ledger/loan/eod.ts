@@ -1,12 +1,13 @@
-import { type Day, endOfMonth, invariant } from '../../money/index.js';
+import { type Day, invariant } from '../../money/index.js';
 import { bucketForDaysPastDue } from '../delinquency.js';
 import { LedgerInputError } from '../errors.js';
 import { penaltyOutstandingMinor, postableThrough } from './accrual.js';
 import { allocatePayment } from './allocation.js';
 import { EventBuilder } from './builder.js';
-import { daysPastDue, nextEventDayOf } from './days-past-due.js';
+import { daysPastDue, monthEndOf, nextEventDayOf } from './days-past-due.js';
 import type { LoanEvent } from './events.js';
 import type { LoanState } from './state.js';
+import { updated } from './update.js';
 
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
 const NO_EVENTS: readonly LoanEvent[] = Object.freeze([]);
@@ -115,15 +116,16 @@ export function startDay(b: EventBuilder, day: Day): void {
 
 function closeInto(b: EventBuilder, day: Day): void {
   startDay(b, day);
-  if (b.state.status === 'active' && day === endOfMonth(day)) emitAccrued(b, day, 'month-end');
+  if (b.state.status === 'active' && day === monthEndOf(day)) emitAccrued(b, day, 'month-end');
 }
 
 function requireNextDay(state: LoanState, day: Day): void {
-  if (day !== state.lastClosedDay + 1) {
+  // Days skipped since the marker are fine when none of them had work (all before nextEventDay).
+  if (day !== state.lastClosedDay + 1 && day > state.nextEventDay) {
     throw new LedgerInputError(
       'day_not_next',
       'day',
-      `loan ${state.loanId} is closed through day ${state.lastClosedDay}; close day ${state.lastClosedDay + 1} next (closeDaysThrough closes several days in order)`,
+      `loan ${state.loanId} is closed through day ${state.lastClosedDay} and has work on day ${state.nextEventDay}; close the days in order (closeDaysThrough closes several days)`,
     );
   }
 }
@@ -155,14 +157,16 @@ export function closeThrough(b: EventBuilder, day: Day): void {
   while (b.state.lastClosedDay < day) {
     const next = b.state.lastClosedDay + 1;
     if (next < b.state.nextEventDay) {
-      b.state = { ...b.state, lastClosedDay: Math.min(day, b.state.nextEventDay - 1) };
+      b.state = updated(b.state, { lastClosedDay: Math.min(day, b.state.nextEventDay - 1) });
       continue;
     }
     closeInto(b, next);
-    b.state = { ...b.state, lastClosedDay: next };
-    b.state = { ...b.state, nextEventDay: nextEventDayOf(b.state, next + 1) };
+    const closed = updated(b.state, { lastClosedDay: next });
+    closed.nextEventDay = nextEventDayOf(closed, next + 1);
+    b.state = closed;
   }
-  b.state = { ...b.state, nextEventDay: nextEventDayOf(b.state, b.state.lastClosedDay + 1) };
+  const nextEventDay = nextEventDayOf(b.state, b.state.lastClosedDay + 1);
+  if (nextEventDay !== b.state.nextEventDay) b.state = updated(b.state, { nextEventDay });
 }
 
 /** Closes every day after the marker through `day`; the events in order and the state after them. */

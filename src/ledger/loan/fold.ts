@@ -11,6 +11,7 @@ import type { InstallmentAllocation, LoanEvent, LoanOpened, Reamortisation } fro
 import { assertStateInvariants } from './invariants.js';
 import { addExact, penaltyFactor, times } from './rates.js';
 import type { DueItem, LoanState } from './state.js';
+import { updated } from './update.js';
 
 /** The state right after the drawdown. */
 export function openedState(event: LoanOpened): LoanState {
@@ -54,23 +55,25 @@ export function openedState(event: LoanOpened): LoanState {
     bucket: 'M0',
     bucketHistory: [{ bucket: 'M0', enteredDay: event.day, leftDay: null }],
   };
-  return { ...state, nextEventDay: nextEventDayOf(state, event.day) };
+  return updated(state, { nextEventDay: nextEventDayOf(state, event.day) });
 }
 
 /** Penalty accumulated through `day` (so the base may change after it). */
 function withPenaltyThrough(state: LoanState, day: Day): LoanState {
   if (day <= state.penaltyAccrualDay) return state;
-  return { ...state, penaltyExact: penaltyExactThrough(state, day), penaltyAccrualDay: day };
+  return updated(state, { penaltyExact: penaltyExactThrough(state, day), penaltyAccrualDay: day });
 }
 
 /** Interest accumulated through `day` (so the not-due principal may change after it). */
 function withInterestThrough(state: LoanState, day: Day): LoanState {
   if (day === state.accrualSegmentDay) return state;
-  return { ...state, periodInterestExact: interestExactThrough(state, day), accrualSegmentDay: day };
+  return updated(state, { periodInterestExact: interestExactThrough(state, day), accrualSegmentDay: day });
 }
 
 function rebase(state: LoanState): LoanState {
-  return { ...state, penaltyBaseMinor: penaltyBaseOf(state, state.dues, penaltyOutstandingMinor(state)) };
+  return updated(state, {
+    penaltyBaseMinor: penaltyBaseOf(state, state.dues, penaltyOutstandingMinor(state)),
+  });
 }
 
 /** Applies payments or waivers per instalment to the dues; line 0 is not-yet-due principal (and interest). */
@@ -111,11 +114,10 @@ function applyNotDue(
 ): LoanState {
   if (line === undefined) return state;
   let s = withInterestThrough(state, day);
-  s = {
-    ...s,
+  s = updated(s, {
     periodInterestPrepaidMinor: s.periodInterestPrepaidMinor + line.interestMinor,
     notDuePrincipalMinor: s.notDuePrincipalMinor - line.principalMinor,
-  };
+  });
   invariant(s.notDuePrincipalMinor >= 0, 'not-due principal became negative');
   invariant(
     s.periodInterestPrepaidMinor <= s.periodInterestPostedMinor,
@@ -126,7 +128,7 @@ function applyNotDue(
     let planned = 0;
     for (const item of reamortisation.installments) planned += item.principalMinor;
     invariant(planned === s.notDuePrincipalMinor, 'the re-amortised plan does not sum to the principal left');
-    s = { ...s, plan };
+    s = updated(s, { plan });
   }
   return s;
 }
@@ -138,12 +140,13 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
       break;
     case 'Accrued': {
       const s = withPenaltyThrough(state, event.day);
-      return rebase({
-        ...s,
-        periodInterestPostedMinor: s.periodInterestPostedMinor + event.interestMinor,
-        interestPostedTotalMinor: s.interestPostedTotalMinor + event.interestMinor,
-        penaltyPostedMinor: s.penaltyPostedMinor + event.penaltyMinor,
-      });
+      return rebase(
+        updated(s, {
+          periodInterestPostedMinor: s.periodInterestPostedMinor + event.interestMinor,
+          interestPostedTotalMinor: s.interestPostedTotalMinor + event.interestMinor,
+          penaltyPostedMinor: s.penaltyPostedMinor + event.penaltyMinor,
+        }),
+      );
     }
     case 'InstallmentDue': {
       const item = state.plan[state.nextInstallmentIndex];
@@ -169,8 +172,7 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
               },
             ]
           : state.dues;
-      const s: LoanState = {
-        ...state,
+      const s: LoanState = updated(state, {
         dues,
         nextInstallmentIndex: state.nextInstallmentIndex + 1,
         notDuePrincipalMinor: state.notDuePrincipalMinor - event.principalMinor,
@@ -180,7 +182,7 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
         periodInterestExact: ZERO,
         periodInterestPostedMinor: 0,
         periodInterestPrepaidMinor: 0,
-      };
+      });
       invariant(s.notDuePrincipalMinor >= 0, 'billed more principal than is outstanding');
       return s;
     }
@@ -195,16 +197,15 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
       const dues = s.dues.map((d) => (d === item ? { ...d, overdue: true } : d));
       const itemBase = penaltyBaseOf(s, [{ ...item, overdue: true }], 0);
       const retro = times(itemBase, penaltyFactor(s.product, item.dueDay, event.day - 1));
-      s = { ...s, dues, penaltyExact: addExact(s.penaltyExact, retro) };
+      s = updated(s, { dues, penaltyExact: addExact(s.penaltyExact, retro) });
       return rebase(s);
     }
     case 'DelinquencyChanged':
       invariant(event.fromBucket === state.bucket, 'bucket change does not start from the current bucket');
-      return {
-        ...state,
+      return updated(state, {
         bucket: event.toBucket,
         bucketHistory: recordBucket(state.bucketHistory, event.day, event.toBucket),
-      };
+      });
     case 'Repaid':
     case 'CreditApplied': {
       const a = event.allocation;
@@ -220,8 +221,7 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
         notDueLine(event.byInstallment),
         event.type === 'Repaid' ? event.reamortisation : null,
       );
-      s = {
-        ...s,
+      s = updated(s, {
         dues: reduceDues(s.dues, event.byInstallment, 'payment'),
         penaltyPaidMinor: s.penaltyPaidMinor + a.penaltyMinor,
         feePaidTotalMinor: s.feePaidTotalMinor + a.feeMinor,
@@ -229,40 +229,38 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
         principalPaidTotalMinor: s.principalPaidTotalMinor + a.principalMinor,
         creditMinor:
           event.type === 'Repaid' ? s.creditMinor + event.creditMinor : s.creditMinor - event.amountMinor,
-      };
+      });
       invariant(s.creditMinor >= 0, 'credit balance became negative');
       return rebase(s);
     }
     case 'CreditRefunded':
       invariant(event.amountMinor <= state.creditMinor, 'refund exceeds the credit balance');
-      return { ...state, creditMinor: state.creditMinor - event.amountMinor };
+      return updated(state, { creditMinor: state.creditMinor - event.amountMinor });
     case 'Waived': {
       let s = withPenaltyThrough(state, event.day);
       if (event.component === 'penalty') {
-        s = { ...s, penaltyWaivedMinor: s.penaltyWaivedMinor + event.amountMinor };
+        s = updated(s, { penaltyWaivedMinor: s.penaltyWaivedMinor + event.amountMinor });
       } else {
-        s = {
-          ...s,
+        s = updated(s, {
           dues: reduceDues(s.dues, event.byInstallment, 'waiver'),
           interestWaivedTotalMinor:
             s.interestWaivedTotalMinor + (event.component === 'interest' ? event.amountMinor : 0),
           feeWaivedTotalMinor: s.feeWaivedTotalMinor + (event.component === 'fee' ? event.amountMinor : 0),
-        };
+        });
       }
       return rebase(s);
     }
     case 'PrincipalWaived': {
       let s = withPenaltyThrough(state, event.day);
       s = applyNotDue(s, event.day, notDueLine(event.byInstallment), event.reamortisation);
-      s = {
-        ...s,
+      s = updated(s, {
         dues: reduceDues(s.dues, event.byInstallment, 'principal waiver'),
         principalWaivedTotalMinor: s.principalWaivedTotalMinor + event.amountMinor,
-      };
+      });
       return rebase(s);
     }
     case 'LoanSettled':
-      return { ...state, status: 'settled' };
+      return updated(state, { status: 'settled' });
     case 'EventsSuperseded':
       return state;
   }
@@ -275,12 +273,12 @@ export function applyEvent(state: LoanState, event: LoanEvent): LoanState {
   invariant(event.seq > state.seq, () => `event #${event.seq} applied after #${state.seq}`);
   invariant(event.day >= state.lastEventDay, () => `event #${event.seq} goes back in time`);
   const applied = applyUnchecked(state, event);
-  const s: LoanState = {
-    ...applied,
+  const s = updated(applied, {
     seq: event.seq,
     lastEventDay: event.day,
     lastClosedDay: Math.max(applied.lastClosedDay, event.day - 1),
-  };
+  });
   assertStateInvariants(s);
-  return { ...s, nextEventDay: nextEventDayOf(s, event.day) };
+  s.nextEventDay = nextEventDayOf(s, event.day);
+  return s;
 }

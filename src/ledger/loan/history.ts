@@ -6,6 +6,7 @@ import { closeDaysThrough } from './eod.js';
 import { isCommandEvent, type LoanCommandEvent, type LoanEvent } from './events.js';
 import { applyEvent, openedState } from './fold.js';
 import type { LoanState } from './state.js';
+import { updated } from './update.js';
 
 /**
  * The stored log is append-only. A backdated command does not edit it: it appends an `EventsSuperseded`
@@ -115,8 +116,8 @@ export function loanAsOf(
     state = state === undefined ? fold([e]) : applyEvent(state, e);
   }
   invariant(state !== undefined, 'no state');
-  const closed = { ...state, lastClosedDay: Math.max(state.lastClosedDay, day) };
-  return { ...closed, nextEventDay: nextEventDayOf(closed, closed.lastClosedDay + 1) };
+  const closed = updated(state, { lastClosedDay: Math.max(state.lastClosedDay, day) });
+  return updated(closed, { nextEventDay: nextEventDayOf(closed, closed.lastClosedDay + 1) });
 }
 
 /** Re-runs one command (as recorded) on a state. */
