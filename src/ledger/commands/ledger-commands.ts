@@ -146,6 +146,15 @@ function loanOf(book: LedgerBook, loanId: string): LoanBooks {
 
 const nothing = { lineEvents: [], loanEvents: [], bookEvents: [], postings: [] } as const;
 
+/** What new engine events change: the loan's books, its credit line, its snapshots. */
+interface LoanChange {
+  readonly loan: LoanBooks;
+  readonly line: CreditLineState;
+  readonly snapshots: readonly LoanSnapshot[];
+  readonly lineEvents: readonly CreditLineEvent[];
+  readonly postings: Posting[];
+}
+
 /** Posts new engine events to the loan's books and brings its credit line in step with its principal. */
 function afterLoanEvents(
   book: LedgerBook,
@@ -154,24 +163,34 @@ function afterLoanEvents(
   snapshots: readonly LoanSnapshot[],
   day: Day,
   engineState: LoanState,
-): { book: LedgerBook; lineEvents: readonly CreditLineEvent[]; postings: Posting[] } {
+): LoanChange {
   const posted = postLoanEvents(loanOf(book, loanId), events);
   // The books fold the same events as the engine; the engine's own state also carries its EOD marker.
   invariant(
     posted.books.state.seq === engineState.seq,
     () => `loan ${loanId}: books and engine disagree on the log`,
   );
-  const state = engineState;
-  const line = lineOf(book, state.lineId);
-  const synced = syncLoanPrincipal(line, loanId, loanPosition(state).outstandingPrincipalMinor, day);
+  const synced = syncLoanPrincipal(
+    lineOf(book, engineState.lineId),
+    loanId,
+    loanPosition(engineState).outstandingPrincipalMinor,
+    day,
+  );
   return {
-    book: {
-      lines: { ...book.lines, [line.lineId]: synced.line },
-      loans: { ...book.loans, [loanId]: { ...posted.books, state } },
-      snapshots: { ...book.snapshots, [loanId]: snapshots },
-    },
+    loan: { ...posted.books, state: engineState },
+    line: synced.line,
+    snapshots,
     lineEvents: synced.events,
     postings: posted.postings,
+  };
+}
+
+function withChange(book: LedgerBook, change: LoanChange): LedgerBook {
+  const loanId = change.loan.loanId;
+  return {
+    lines: { ...book.lines, [change.line.lineId]: change.line },
+    loans: { ...book.loans, [loanId]: change.loan },
+    snapshots: { ...book.snapshots, [loanId]: change.snapshots },
   };
 }
 
@@ -278,7 +297,7 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
       }
       const done = afterLoanEvents(book, c.loanId, events, snapshots, c.day, engineState);
       return {
-        state: done.book,
+        state: withChange(book, done),
         result: {
           kind: c.kind,
           ...nothing,
@@ -379,9 +398,8 @@ export function closeBusinessDaysThrough(
       day,
       state,
     );
-    const lineId = state.lineId;
-    lines[lineId] = done.book.lines[lineId]!;
-    loans[loanId] = done.book.loans[loanId]!;
+    lines[done.line.lineId] = done.line;
+    loans[loanId] = done.loan;
     loanEvents.push(...events);
     postings.push(...done.postings);
   }

@@ -19,16 +19,38 @@ export interface CommandLogEntry<R> {
   readonly result: R;
 }
 
+/** Buckets the log's entries are spread over, so that recording one copies a bucket, not the whole log. */
+export const COMMAND_LOG_BUCKET_COUNT = 256;
+
 /**
  * The idempotency log: client id → first accepted command and its result. Plain JSON data, never mutated
- * (every change returns a new log), so the shell can store it in a table keyed by client id.
+ * (every change returns a new log that shares the untouched buckets), so the shell can store it as it is
+ * or as rows keyed by client id. Entries sit in `buckets[commandLogBucket(clientId)][clientId]`.
  */
 export interface CommandLog<R> {
-  readonly entries: { readonly [clientId: string]: CommandLogEntry<R> };
+  readonly buckets: { readonly [bucket: string]: { readonly [clientId: string]: CommandLogEntry<R> } };
 }
 
 export function emptyCommandLog<R>(): CommandLog<R> {
-  return { entries: {} };
+  return { buckets: {} };
+}
+
+/** The bucket of a client id: FNV-1a over its UTF-16 code units, modulo the bucket count, as a string. */
+export function commandLogBucket(clientId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < clientId.length; i++) h = Math.imul(h ^ clientId.charCodeAt(i), 0x01000193);
+  return String((h >>> 0) % COMMAND_LOG_BUCKET_COUNT);
+}
+
+/** The entry recorded for a client id, if any. */
+export function commandLogEntry<R>(log: CommandLog<R>, clientId: string): CommandLogEntry<R> | undefined {
+  const bucket = log.buckets[commandLogBucket(clientId)];
+  return bucket !== undefined && Object.hasOwn(bucket, clientId) ? bucket[clientId] : undefined;
+}
+
+/** Every recorded entry (for the shell to store them as rows). */
+export function* commandLogEntries<R>(log: CommandLog<R>): Generator<[string, CommandLogEntry<R>]> {
+  for (const bucket of Object.values(log.buckets)) yield* Object.entries(bucket);
 }
 
 /**
@@ -94,7 +116,7 @@ export function lookupCommand<R, C extends ClientCommand = ClientCommand>(
 ): CommandLookup<R> {
   const clientId = validateClientId(command.clientId);
   const { canonical, contentHash } = commandFingerprint(command);
-  const entry = Object.hasOwn(log.entries, clientId) ? log.entries[clientId] : undefined;
+  const entry = commandLogEntry(log, clientId);
   if (entry === undefined) return { kind: 'new', canonical, contentHash };
   if (entry.contentHash === contentHash) return { kind: 'repeat', result: entry.result };
   const difference = firstDifference(entry.command, canonical);
@@ -107,11 +129,13 @@ export function lookupCommand<R, C extends ClientCommand = ClientCommand>(
 export function recordCommand<R>(log: CommandLog<R>, command: ClientCommand, result: R): CommandLog<R> {
   const clientId = validateClientId(command.clientId);
   invariant(
-    !Object.hasOwn(log.entries, clientId),
+    commandLogEntry(log, clientId) === undefined,
     () => `client id ${clientId} is already in the command log`,
   );
   const { canonical, contentHash } = commandFingerprint(command);
-  return { entries: { ...log.entries, [clientId]: { contentHash, command: canonical, result } } };
+  const key = commandLogBucket(clientId);
+  const bucket = { ...log.buckets[key], [clientId]: { contentHash, command: canonical, result } };
+  return { buckets: { ...log.buckets, [key]: bucket } };
 }
 
 /**

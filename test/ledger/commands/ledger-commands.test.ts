@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   CommandConflictError,
   closeBusinessDaysThrough,
+  commandLogEntries,
+  commandLogEntry,
   EMPTY_LEDGER_BOOK,
   emptyCommandLog,
   handleCommand,
@@ -182,6 +184,8 @@ describe('handleCommand', () => {
     t.send({ kind: 'unfreeze-line', clientId: 'u-1', lineId: 'CL-1', day: D });
     // The refused drawdown was not recorded: the same client id now goes through.
     expect(t.send(draw).repeated).toBe(false);
-    expect(JSON.parse(JSON.stringify(t.log)).entries['d-1'].result.kind).toBe('draw');
+    const stored = JSON.parse(JSON.stringify(t.log));
+    expect(commandLogEntry<LedgerCommandResult>(stored, 'd-1')?.result.kind).toBe('draw');
+    expect([...commandLogEntries(t.log)].map(([id]) => id).sort()).toEqual(['d-1', 'f-1', 'o-1', 'u-1']);
   });
 });
