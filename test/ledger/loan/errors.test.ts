@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isLedgerInputError } from '../../../src/ledger/index.js';
-import { endOfDay, loanAsOf, payoffQuote, repay, waive } from '../../../src/ledger/loan/index.js';
+import {
+  closeDaysThrough,
+  endOfDay,
+  loanAsOf,
+  payoffQuote,
+  repay,
+  waive,
+} from '../../../src/ledger/loan/index.js';
 import { d, Loan, product } from './driver.js';
 
 function codeOf(f: () => unknown): string | undefined {
@@ -56,7 +63,11 @@ describe('expected failures have stable codes', () => {
   });
 
   it('refuses an end-of-day step that skips a day with work to do', () => {
-    expect(codeOf(() => endOfDay(l.state, d('2026-02-28')))).toBe('day_not_next');
+    // Closed through 02-20; the next day with work is the month end, 02-28.
+    expect(l.state.nextEventDay).toBe(d('2026-02-28'));
+    expect(codeOf(() => endOfDay(l.state, d('2026-03-01')))).toBe('day_not_next');
+    // Skipping the quiet days up to it is allowed and gives what closing day by day gives.
+    expect(endOfDay(l.state, d('2026-02-28'))).toEqual(closeDaysThrough(l.state, d('2026-02-28')).events);
   });
 });
 
