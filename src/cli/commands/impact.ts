@@ -49,7 +49,10 @@ export const registerImpact: RegisterCommand = (program, io) => {
   addLoanOptions(command)
     .option('--overdue-from <date>', 'first date the borrower stops paying, YYYY-MM-DD (within the term)')
     .option('--months <n>', `months to show after the overdue start, 1 to ${IMPACT_MONTHS_MAX}`)
-    .option('--lang <lang>', 'zh | en (default: zh when LANG starts with zh, else en)')
+    .option(
+      '--lang <lang>',
+      'zh | en (default: zh when the locale, LC_ALL or else LANG, starts with zh; otherwise en)',
+    )
     .option(
       '--demand <date>',
       'a day the lender demanded payment (restarts the limitation period); repeat for several',
