@@ -11,7 +11,9 @@ import type { InstallmentAllocation, LoanEvent, LoanOpened, Reamortisation } fro
 import { assertStateInvariants } from './invariants.js';
 import { addExact, penaltyFactor, times } from './rates.js';
 import type { DueItem, LoanState } from './state.js';
-import { updated } from './update.js';
+import { type Mutable, updated } from './update.js';
+
+type Draft = Mutable<LoanState>;
 
 /** The state right after the drawdown. */
 export function openedState(event: LoanOpened): LoanState {
@@ -58,22 +60,8 @@ export function openedState(event: LoanOpened): LoanState {
   return updated(state, { nextEventDay: nextEventDayOf(state, event.day) });
 }
 
-/** Penalty accumulated through `day` (so the base may change after it). */
-function withPenaltyThrough(state: LoanState, day: Day): LoanState {
-  if (day <= state.penaltyAccrualDay) return state;
-  return updated(state, { penaltyExact: penaltyExactThrough(state, day), penaltyAccrualDay: day });
-}
-
-/** Interest accumulated through `day` (so the not-due principal may change after it). */
-function withInterestThrough(state: LoanState, day: Day): LoanState {
-  if (day === state.accrualSegmentDay) return state;
-  return updated(state, { periodInterestExact: interestExactThrough(state, day), accrualSegmentDay: day });
-}
-
-function rebase(state: LoanState): LoanState {
-  return updated(state, {
-    penaltyBaseMinor: penaltyBaseOf(state, state.dues, penaltyOutstandingMinor(state)),
-  });
+function notDueLine(lines: readonly InstallmentAllocation[]): InstallmentAllocation | undefined {
+  return lines.find((l) => l.installmentNumber === 0);
 }
 
 /** Applies payments or waivers per instalment to the dues; line 0 is not-yet-due principal (and interest). */
@@ -101,111 +89,117 @@ function reduceDues(
   return next.filter((d) => d.principalMinor + d.interestMinor + d.feeMinor > 0);
 }
 
-function notDueLine(lines: readonly InstallmentAllocation[]): InstallmentAllocation | undefined {
-  return lines.find((l) => l.installmentNumber === 0);
+/** Penalty accumulated through `day` (so the base may change after it). */
+function penaltyThrough(s: Draft, day: Day): void {
+  if (day <= s.penaltyAccrualDay) return;
+  s.penaltyExact = penaltyExactThrough(s, day);
+  s.penaltyAccrualDay = day;
+}
+
+/** Interest accumulated through `day` (so the not-due principal may change after it). */
+function interestThrough(s: Draft, day: Day): void {
+  if (day === s.accrualSegmentDay) return;
+  s.periodInterestExact = interestExactThrough(s, day);
+  s.accrualSegmentDay = day;
+}
+
+function rebase(s: Draft): void {
+  s.penaltyBaseMinor = penaltyBaseOf(s, s.dues, penaltyOutstandingMinor(s));
 }
 
 /** Early principal: interest is accumulated to the day, then the not-due principal drops and the plan changes. */
 function applyNotDue(
-  state: LoanState,
+  s: Draft,
   day: Day,
   line: InstallmentAllocation | undefined,
   reamortisation: Reamortisation | null,
-): LoanState {
-  if (line === undefined) return state;
-  let s = withInterestThrough(state, day);
-  s = updated(s, {
-    periodInterestPrepaidMinor: s.periodInterestPrepaidMinor + line.interestMinor,
-    notDuePrincipalMinor: s.notDuePrincipalMinor - line.principalMinor,
-  });
+): void {
+  if (line === undefined) return;
+  interestThrough(s, day);
+  s.periodInterestPrepaidMinor += line.interestMinor;
+  s.notDuePrincipalMinor -= line.principalMinor;
   invariant(s.notDuePrincipalMinor >= 0, 'not-due principal became negative');
   invariant(
     s.periodInterestPrepaidMinor <= s.periodInterestPostedMinor,
     'interest paid early exceeds the interest accrued and posted',
   );
   if (reamortisation !== null) {
-    const plan = [...s.plan.slice(0, s.nextInstallmentIndex), ...reamortisation.installments];
     let planned = 0;
     for (const item of reamortisation.installments) planned += item.principalMinor;
     invariant(planned === s.notDuePrincipalMinor, 'the re-amortised plan does not sum to the principal left');
-    s = updated(s, { plan });
+    s.plan = [...s.plan.slice(0, s.nextInstallmentIndex), ...reamortisation.installments];
   }
-  return s;
 }
 
-function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
+/** Applies the event to a fresh copy of the state (`s`), in place. */
+function applyTo(s: Draft, event: LoanEvent): void {
   switch (event.type) {
     case 'LoanOpened':
       invariant(false, 'a loan is opened only once');
-      break;
-    case 'Accrued': {
-      const s = withPenaltyThrough(state, event.day);
-      return rebase(
-        updated(s, {
-          periodInterestPostedMinor: s.periodInterestPostedMinor + event.interestMinor,
-          interestPostedTotalMinor: s.interestPostedTotalMinor + event.interestMinor,
-          penaltyPostedMinor: s.penaltyPostedMinor + event.penaltyMinor,
-        }),
-      );
-    }
+      return;
+    case 'Accrued':
+      penaltyThrough(s, event.day);
+      s.periodInterestPostedMinor += event.interestMinor;
+      s.interestPostedTotalMinor += event.interestMinor;
+      s.penaltyPostedMinor += event.penaltyMinor;
+      rebase(s);
+      return;
     case 'InstallmentDue': {
-      const item = state.plan[state.nextInstallmentIndex];
+      const item = s.plan[s.nextInstallmentIndex];
       invariant(
         item !== undefined && item.number === event.installmentNumber,
         () => `instalment ${event.installmentNumber} is not the next one due`,
       );
       invariant(
-        event.interestMinor === state.periodInterestPostedMinor - state.periodInterestPrepaidMinor,
+        event.interestMinor === s.periodInterestPostedMinor - s.periodInterestPrepaidMinor,
         'billed interest is not the interest posted for the period less interest paid early',
       );
-      const dues =
-        event.principalMinor + event.interestMinor + event.feeMinor > 0
-          ? [
-              ...state.dues,
-              {
-                installmentNumber: event.installmentNumber,
-                dueDay: event.day,
-                principalMinor: event.principalMinor,
-                interestMinor: event.interestMinor,
-                feeMinor: event.feeMinor,
-                overdue: false,
-              },
-            ]
-          : state.dues;
-      const s: LoanState = updated(state, {
-        dues,
-        nextInstallmentIndex: state.nextInstallmentIndex + 1,
-        notDuePrincipalMinor: state.notDuePrincipalMinor - event.principalMinor,
-        pendingUpfrontFeeMinor: 0,
-        feeChargedTotalMinor: state.feeChargedTotalMinor + event.feeMinor,
-        accrualSegmentDay: event.day,
-        periodInterestExact: ZERO,
-        periodInterestPostedMinor: 0,
-        periodInterestPrepaidMinor: 0,
-      });
+      if (event.principalMinor + event.interestMinor + event.feeMinor > 0) {
+        s.dues = [
+          ...s.dues,
+          {
+            installmentNumber: event.installmentNumber,
+            dueDay: event.day,
+            principalMinor: event.principalMinor,
+            interestMinor: event.interestMinor,
+            feeMinor: event.feeMinor,
+            overdue: false,
+          },
+        ];
+      }
+      s.nextInstallmentIndex += 1;
+      s.notDuePrincipalMinor -= event.principalMinor;
+      s.pendingUpfrontFeeMinor = 0;
+      s.feeChargedTotalMinor += event.feeMinor;
+      s.accrualSegmentDay = event.day;
+      s.periodInterestExact = ZERO;
+      s.periodInterestPostedMinor = 0;
+      s.periodInterestPrepaidMinor = 0;
       invariant(s.notDuePrincipalMinor >= 0, 'billed more principal than is outstanding');
-      return s;
+      return;
     }
     case 'InstallmentOverdue': {
       // Penalty runs from the day after the due date; grace only decides whether it is charged at all.
-      let s = withPenaltyThrough(state, event.day - 1);
+      penaltyThrough(s, event.day - 1);
       const item = s.dues.find((d) => d.installmentNumber === event.installmentNumber);
       invariant(
         item !== undefined && !item.overdue,
         () => `instalment ${event.installmentNumber} is not due`,
       );
-      const dues = s.dues.map((d) => (d === item ? { ...d, overdue: true } : d));
+      s.dues = s.dues.map((d) => (d === item ? { ...d, overdue: true } : d));
       const itemBase = penaltyBaseOf(s, [{ ...item, overdue: true }], 0);
-      const retro = times(itemBase, penaltyFactor(s.product, item.dueDay, event.day - 1));
-      s = updated(s, { dues, penaltyExact: addExact(s.penaltyExact, retro) });
-      return rebase(s);
+      s.penaltyExact = addExact(
+        s.penaltyExact,
+        times(itemBase, penaltyFactor(s.product, item.dueDay, event.day - 1)),
+      );
+      rebase(s);
+      return;
     }
     case 'DelinquencyChanged':
-      invariant(event.fromBucket === state.bucket, 'bucket change does not start from the current bucket');
-      return updated(state, {
-        bucket: event.toBucket,
-        bucketHistory: recordBucket(state.bucketHistory, event.day, event.toBucket),
-      });
+      invariant(event.fromBucket === s.bucket, 'bucket change does not start from the current bucket');
+      s.bucket = event.toBucket;
+      s.bucketHistory = recordBucket(s.bucketHistory, event.day, event.toBucket);
+      return;
     case 'Repaid':
     case 'CreditApplied': {
       const a = event.allocation;
@@ -214,70 +208,66 @@ function applyUnchecked(state: LoanState, event: LoanEvent): LoanState {
         a.penaltyMinor + a.feeMinor + a.interestMinor + a.principalMinor + credit === event.amountMinor,
         'repayment allocation does not sum to the amount',
       );
-      let s = withPenaltyThrough(state, event.day);
-      s = applyNotDue(
+      penaltyThrough(s, event.day);
+      applyNotDue(
         s,
         event.day,
         notDueLine(event.byInstallment),
         event.type === 'Repaid' ? event.reamortisation : null,
       );
-      s = updated(s, {
-        dues: reduceDues(s.dues, event.byInstallment, 'payment'),
-        penaltyPaidMinor: s.penaltyPaidMinor + a.penaltyMinor,
-        feePaidTotalMinor: s.feePaidTotalMinor + a.feeMinor,
-        interestPaidTotalMinor: s.interestPaidTotalMinor + a.interestMinor,
-        principalPaidTotalMinor: s.principalPaidTotalMinor + a.principalMinor,
-        creditMinor:
-          event.type === 'Repaid' ? s.creditMinor + event.creditMinor : s.creditMinor - event.amountMinor,
-      });
+      s.dues = reduceDues(s.dues, event.byInstallment, 'payment');
+      s.penaltyPaidMinor += a.penaltyMinor;
+      s.feePaidTotalMinor += a.feeMinor;
+      s.interestPaidTotalMinor += a.interestMinor;
+      s.principalPaidTotalMinor += a.principalMinor;
+      s.creditMinor += event.type === 'Repaid' ? event.creditMinor : -event.amountMinor;
       invariant(s.creditMinor >= 0, 'credit balance became negative');
-      return rebase(s);
+      rebase(s);
+      return;
     }
     case 'CreditRefunded':
-      invariant(event.amountMinor <= state.creditMinor, 'refund exceeds the credit balance');
-      return updated(state, { creditMinor: state.creditMinor - event.amountMinor });
-    case 'Waived': {
-      let s = withPenaltyThrough(state, event.day);
+      invariant(event.amountMinor <= s.creditMinor, 'refund exceeds the credit balance');
+      s.creditMinor -= event.amountMinor;
+      return;
+    case 'Waived':
+      penaltyThrough(s, event.day);
       if (event.component === 'penalty') {
-        s = updated(s, { penaltyWaivedMinor: s.penaltyWaivedMinor + event.amountMinor });
+        s.penaltyWaivedMinor += event.amountMinor;
       } else {
-        s = updated(s, {
-          dues: reduceDues(s.dues, event.byInstallment, 'waiver'),
-          interestWaivedTotalMinor:
-            s.interestWaivedTotalMinor + (event.component === 'interest' ? event.amountMinor : 0),
-          feeWaivedTotalMinor: s.feeWaivedTotalMinor + (event.component === 'fee' ? event.amountMinor : 0),
-        });
+        s.dues = reduceDues(s.dues, event.byInstallment, 'waiver');
+        if (event.component === 'interest') s.interestWaivedTotalMinor += event.amountMinor;
+        else s.feeWaivedTotalMinor += event.amountMinor;
       }
-      return rebase(s);
-    }
-    case 'PrincipalWaived': {
-      let s = withPenaltyThrough(state, event.day);
-      s = applyNotDue(s, event.day, notDueLine(event.byInstallment), event.reamortisation);
-      s = updated(s, {
-        dues: reduceDues(s.dues, event.byInstallment, 'principal waiver'),
-        principalWaivedTotalMinor: s.principalWaivedTotalMinor + event.amountMinor,
-      });
-      return rebase(s);
-    }
+      rebase(s);
+      return;
+    case 'PrincipalWaived':
+      penaltyThrough(s, event.day);
+      applyNotDue(s, event.day, notDueLine(event.byInstallment), event.reamortisation);
+      s.dues = reduceDues(s.dues, event.byInstallment, 'principal waiver');
+      s.principalWaivedTotalMinor += event.amountMinor;
+      rebase(s);
+      return;
     case 'LoanSettled':
-      return updated(state, { status: 'settled' });
+      s.status = 'settled';
+      return;
     case 'EventsSuperseded':
-      return state;
+      return;
   }
-  return state;
 }
 
-/** Folds one event into the state. Pure; asserts the invariants of the result. */
+/**
+ * Folds one event into the state. Pure: the state given is not changed; the result is one fresh copy,
+ * changed in place before it is returned. Asserts the invariants of the result.
+ */
 export function applyEvent(state: LoanState, event: LoanEvent): LoanState {
   invariant(event.loanId === state.loanId, () => `event of loan ${event.loanId} applied to ${state.loanId}`);
   invariant(event.seq > state.seq, () => `event #${event.seq} applied after #${state.seq}`);
   invariant(event.day >= state.lastEventDay, () => `event #${event.seq} goes back in time`);
-  const applied = applyUnchecked(state, event);
-  const s = updated(applied, {
-    seq: event.seq,
-    lastEventDay: event.day,
-    lastClosedDay: Math.max(applied.lastClosedDay, event.day - 1),
-  });
+  const s = updated(state, {});
+  applyTo(s, event);
+  s.seq = event.seq;
+  s.lastEventDay = event.day;
+  s.lastClosedDay = Math.max(s.lastClosedDay, event.day - 1);
   assertStateInvariants(s);
   s.nextEventDay = nextEventDayOf(s, event.day);
   return s;
