@@ -417,3 +417,49 @@ describe('backdated repayment before two due dates', () => {
     expect(replay(late.log).bucketHistory).toEqual(onTime.state.bucketHistory);
   });
 });
+
+describe('backdated repayment with a later repayment on record', () => {
+  it('re-applies the later repayment after it, in order; stale snapshots are not used', () => {
+    // Recorded: nothing until 03-20, when 110000 arrived (instalment 1 overdue 33 days, part of instalment 2).
+    // Found later: 105025 paid on 02-20 (instalment 1 + 5 days of penalty).
+    const recorded = new Loan(product(), 300000, '2026-01-15');
+    recorded.closeThrough('2026-03-19');
+    const [later] = recorded.repay(110000, '2026-03-20').filter((e) => e.type === 'Repaid');
+    recorded.closeThrough('2026-04-20');
+    const oldSnapshots: LoanSnapshot[] = ['2026-01-31', '2026-02-28', '2026-03-31'].map((day) => ({
+      state: loanAsOf(recorded.log, d(day)),
+    }));
+    const r = recorded.backdate(
+      { type: 'repay', amountMinor: 105025, day: d('2026-02-20'), clientId: 'found' },
+      oldSnapshots,
+    );
+
+    const inOrder = new Loan(product(), 300000, '2026-01-15');
+    inOrder.closeThrough('2026-02-19');
+    inOrder.repay(105025, '2026-02-20');
+    inOrder.closeThrough('2026-03-19');
+    inOrder.repay(110000, '2026-03-20');
+    inOrder.closeThrough('2026-04-20');
+
+    expect(loanPosition(r.state)).toEqual(loanPosition(inOrder.state));
+    // Only the snapshot before 02-20 survives; the new ones are from the replay.
+    expect(r.snapshots.map((s) => formatDate(s.state.lastClosedDay))).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+    ]);
+    expect(r.snapshots[1]).not.toBe(oldSnapshots[1]);
+    // As-of with the old, now stale, snapshots still answers from the effective history.
+    for (const day of ['2026-02-25', '2026-03-31', '2026-04-20']) {
+      expect(loanPosition(loanAsOf(recorded.log, d(day), oldSnapshots))).toEqual(
+        loanPosition(loanAsOf(inOrder.log, d(day))),
+      );
+    }
+    // The re-applied command keeps its client id.
+    const reapplied = recorded.log
+      .filter((e) => e.type === 'Repaid')
+      .map((e) => e.type === 'Repaid' && e.clientId);
+    const laterId = later?.type === 'Repaid' ? later.clientId : '';
+    expect(reapplied).toEqual([laterId, 'found', laterId]);
+  });
+});
