@@ -1,5 +1,5 @@
-import { add, type Day, invariant, type Rational } from '../../money/index.js';
-import { interestFactor, penaltyFactor, roundForProduct, times } from './rates.js';
+import { type Day, invariant } from '../../money/index.js';
+import { addExact, type Fraction, interestFactor, penaltyFactor, roundForProduct, times } from './rates.js';
 import type { DueItem, LoanState } from './state.js';
 
 /**
@@ -9,12 +9,12 @@ import type { DueItem, LoanState } from './state.js';
  */
 
 /** Exact contract interest of the current period through the end of `day`. */
-export function interestExactThrough(state: LoanState, day: Day): Rational {
+export function interestExactThrough(state: LoanState, day: Day): Fraction {
   const current = state.plan[state.nextInstallmentIndex];
   if (current === undefined || state.notDuePrincipalMinor === 0) return state.periodInterestExact;
   const to = Math.min(day, current.dueDay);
   invariant(to >= state.accrualSegmentDay, () => `interest asked through day ${day}, before the last change`);
-  return add(
+  return addExact(
     state.periodInterestExact,
     times(
       state.notDuePrincipalMinor,
@@ -24,9 +24,9 @@ export function interestExactThrough(state: LoanState, day: Day): Rational {
 }
 
 /** Exact penalty interest over the loan's life through the end of `day`. */
-export function penaltyExactThrough(state: LoanState, day: Day): Rational {
+export function penaltyExactThrough(state: LoanState, day: Day): Fraction {
   if (state.penaltyBaseMinor === 0 || day <= state.penaltyAccrualDay) return state.penaltyExact;
-  return add(
+  return addExact(
     state.penaltyExact,
     times(state.penaltyBaseMinor, penaltyFactor(state.product, state.penaltyAccrualDay, day)),
   );

@@ -1,4 +1,4 @@
-import { type Day, invariant, ZERO } from '../../money/index.js';
+import { type Day, invariant } from '../../money/index.js';
 import { recordBucket } from '../delinquency.js';
 import {
   interestExactThrough,
@@ -9,7 +9,7 @@ import {
 import { nextEventDayOf } from './days-past-due.js';
 import type { InstallmentAllocation, LoanEvent, LoanOpened, Reamortisation } from './events.js';
 import { assertStateInvariants } from './invariants.js';
-import { addExact, penaltyFactor, times } from './rates.js';
+import { addExact, NOTHING, penaltyFactor, times } from './rates.js';
 import type { DueItem, LoanState } from './state.js';
 import { type Mutable, updated } from './update.js';
 
@@ -36,11 +36,11 @@ export function openedState(event: LoanOpened): LoanState {
     dues: [],
     pendingUpfrontFeeMinor: event.upfrontFeeMinor,
     accrualSegmentDay: event.day,
-    periodInterestExact: ZERO,
+    periodInterestExact: NOTHING,
     periodInterestPostedMinor: 0,
     periodInterestPrepaidMinor: 0,
     penaltyAccrualDay: event.day,
-    penaltyExact: ZERO,
+    penaltyExact: NOTHING,
     penaltyBaseMinor: 0,
     penaltyPostedMinor: 0,
     penaltyPaidMinor: 0,
@@ -172,7 +172,7 @@ function applyTo(s: Draft, event: LoanEvent): void {
       s.pendingUpfrontFeeMinor = 0;
       s.feeChargedTotalMinor += event.feeMinor;
       s.accrualSegmentDay = event.day;
-      s.periodInterestExact = ZERO;
+      s.periodInterestExact = NOTHING;
       s.periodInterestPostedMinor = 0;
       s.periodInterestPrepaidMinor = 0;
       invariant(s.notDuePrincipalMinor >= 0, 'billed more principal than is outstanding');

@@ -34,4 +34,5 @@ export {
 } from './history.js';
 export { assertStateInvariants } from './invariants.js';
 export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
+export type { Fraction } from './rates.js';
 export * from './state.js';

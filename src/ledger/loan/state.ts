@@ -1,7 +1,8 @@
-import type { Day, Rational } from '../../money/index.js';
+import type { Day } from '../../money/index.js';
 import type { Bucket, BucketHistory, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
+import type { Fraction } from './rates.js';
 
 /** 结清 settled: nothing owed (a credit balance may remain until refunded). */
 export type LoanStatus = 'active' | 'settled';
@@ -58,7 +59,7 @@ export interface LoanState {
   /** Day up to which `periodInterestExact` is accumulated (interest for days after it is derived). */
   readonly accrualSegmentDay: Day;
   /** Exact contract interest of the current period through `accrualSegmentDay`, in fen. */
-  readonly periodInterestExact: Rational;
+  readonly periodInterestExact: Fraction;
   /** Interest of the current period already posted (consolidated accruals), in fen. */
   readonly periodInterestPostedMinor: number;
   /** Interest of the current period already paid before its due date, in fen. */
@@ -67,7 +68,7 @@ export interface LoanState {
   /** Day through which `penaltyExact` is accumulated. */
   readonly penaltyAccrualDay: Day;
   /** Exact penalty interest accrued over the loan's life through `penaltyAccrualDay`, in fen. */
-  readonly penaltyExact: Rational;
+  readonly penaltyExact: Fraction;
   /** The base penalty interest accrues on now (overdue principal [+ interest] [+ unpaid penalty]). */
   readonly penaltyBaseMinor: number;
   readonly penaltyPostedMinor: number;
