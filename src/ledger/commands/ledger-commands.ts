@@ -308,22 +308,33 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
       };
     }
     case 'write-off': {
-      const w = writeOffLoan(loanOf(book, c.loanId), c);
+      // Written off as it stands at the start of its day: the days before it are closed first, so that
+      // interest and penalty up to then are posted and written off with the rest.
+      let current = book;
+      let closing: LoanChange | null = null;
+      const before = loanOf(book, c.loanId);
+      if (before.writtenOff === null && before.state.lastClosedDay < c.day - 1) {
+        const r = closeDaysThrough(before.state, c.day - 1);
+        closing = afterLoanEvents(book, c.loanId, r.events, book.snapshots[c.loanId] ?? [], c.day, r.state);
+        current = withChange(book, closing);
+      }
+      const w = writeOffLoan(loanOf(current, c.loanId), c);
       // The principal leaves the books, so it no longer uses the line.
-      const line = lineOf(book, w.books.state.lineId);
+      const line = lineOf(current, w.books.state.lineId);
       const synced = syncLoanPrincipal(line, c.loanId, 0, c.day);
       return {
         state: {
-          ...book,
-          lines: { ...book.lines, [line.lineId]: synced.line },
-          loans: { ...book.loans, [c.loanId]: w.books },
+          ...current,
+          lines: { ...current.lines, [line.lineId]: synced.line },
+          loans: { ...current.loans, [c.loanId]: w.books },
         },
         result: {
           kind: c.kind,
           ...nothing,
-          lineEvents: synced.events,
+          lineEvents: [...(closing?.lineEvents ?? []), ...synced.events],
+          loanEvents: closing === null ? [] : [...closing.loan.engineLog.slice(before.engineLog.length)],
           bookEvents: [w.event],
-          postings: w.postings,
+          postings: [...(closing?.postings ?? []), ...w.postings],
         },
       };
     }

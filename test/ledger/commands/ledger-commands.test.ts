@@ -12,8 +12,13 @@ import {
   type LedgerCommandResult,
 } from '../../../src/ledger/commands/index.js';
 import { availableMinor, CreditLineError } from '../../../src/ledger/credit-line/index.js';
-import { loanPosition } from '../../../src/ledger/loan/index.js';
-import { accountBalances, reconcileBooks, trialBalance } from '../../../src/ledger/postings/index.js';
+import { closeDaysThrough, loanPosition } from '../../../src/ledger/loan/index.js';
+import {
+  accountBalances,
+  engineReceivables,
+  reconcileBooks,
+  trialBalance,
+} from '../../../src/ledger/postings/index.js';
 import { parseDate } from '../../../src/money/index.js';
 
 const D = parseDate('2026-02-02');
@@ -155,6 +160,47 @@ describe('handleCommand', () => {
     // The EOD leaves a written-off loan alone.
     t.close(D + 200);
     expect(t.book.loans['L-1']).toBe(books);
+  });
+
+  it('closes the days before a write-off first, so that everything owed up to then is written off', () => {
+    const t = run();
+    t.send({
+      kind: 'open-line',
+      clientId: 'o-1',
+      lineId: 'CL-1',
+      customerId: 'C-1',
+      limitMinor: 2_000_000,
+      day: D,
+    });
+    t.send({
+      kind: 'draw',
+      clientId: 'd-1',
+      lineId: 'CL-1',
+      loanId: 'L-1',
+      product,
+      principalMinor: 600_000,
+      day: D,
+    });
+    t.close(D + 50);
+    const expected = engineReceivables(closeDaysThrough(t.book.loans['L-1']!.state, D + 99).state);
+    const w = t.send({
+      kind: 'write-off',
+      clientId: 'w-1',
+      loanId: 'L-1',
+      evidenceRef: 'case-1',
+      day: D + 100,
+    });
+    expect(w.result.loanEvents.length).toBeGreaterThan(0);
+    const owed =
+      expected.principalCurrent +
+      expected.principalOverdue +
+      expected.interestReceivable +
+      expected.penaltyReceivable +
+      expected.feeReceivable;
+    const books = t.book.loans['L-1']!;
+    expect(accountBalances(books.postings).writeOffLoss.balanceMinor).toBe(owed);
+    expect(expected.penaltyReceivable).toBeGreaterThan(0);
+    expect(reconcileBooks(books)).toEqual([]);
   });
 
   it('refuses unknown lines and loans, frozen lines, and keeps nothing of a refusal', () => {
