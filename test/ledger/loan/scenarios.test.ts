@@ -8,6 +8,7 @@ import {
   payoffQuote,
   refundCredit,
   replay,
+  waivePrincipal,
 } from '../../../src/ledger/loan/index.js';
 import { formatDate } from '../../../src/money/index.js';
 import { d, Loan, product, rows } from './driver.js';
@@ -461,5 +462,54 @@ describe('backdated repayment with a later repayment on record', () => {
       .map((e) => e.type === 'Repaid' && e.clientId);
     const laterId = later?.type === 'Repaid' ? later.clientId : '';
     expect(reapplied).toEqual([laterId, 'found', laterId]);
+  });
+});
+
+describe('principal and interest waivers', () => {
+  it('principal is forgiven only by waivePrincipal: due principal first, then not-due, re-amortised', () => {
+    const l = new Loan(product(), 300000, '2026-01-15');
+    l.closeThrough('2026-02-20');
+    const r = waivePrincipal(l.state, { amountMinor: 150000, day: d('2026-02-21'), clientId: 'relief' });
+    const event = r.events.find((e) => e.type === 'PrincipalWaived');
+    // 100000 of instalment 1 (overdue), then 50000 of the 200000 not yet due: 150000 left over 2 instalments.
+    expect(
+      event?.type === 'PrincipalWaived' &&
+        event.byInstallment.map((b) => [b.installmentNumber, b.principalMinor]),
+    ).toEqual([
+      [1, 100000],
+      [0, 50000],
+    ]);
+    expect(r.state.plan.slice(1).map((i) => i.principalMinor)).toEqual([75000, 75000]);
+    const p = loanPosition(r.state);
+    // Instalment 1 still owes its interest (4650), so the loan stays past due.
+    expect([
+      p.outstandingPrincipalMinor,
+      p.overduePrincipalMinor,
+      p.overdueInterestMinor,
+      p.daysPastDue,
+    ]).toEqual([150000, 0, 4650, 6]);
+    expect(r.state.principalWaivedTotalMinor).toBe(150000);
+  });
+
+  it('waiving the last unpaid interest of an instalment cures the loan', () => {
+    const order = ['principal', 'interest', 'fee', 'penalty'] as const;
+    const l = new Loan(product({ allocation: { order, across: 'oldest-due-first' } }), 300000, '2026-01-15');
+    l.closeThrough('2026-02-15');
+    // Principal first: the 100000 pays instalment 1's principal; its interest 4650 stays overdue.
+    l.repay(100000, '2026-02-16');
+    expect(loanPosition(l.state)).toMatchObject({
+      overduePrincipalMinor: 0,
+      overdueInterestMinor: 4650,
+      daysPastDue: 1,
+    });
+    expect(() => l.waive('interest', 4651, '2026-02-17')).toThrow(/exceeds the 4650 fen owed/);
+    const events = l.waive('interest', 4650, '2026-02-17');
+    expect(events.map((e) => e.type)).toEqual(['Accrued', 'Waived', 'DelinquencyChanged']);
+    // One day of penalty on the 100000 overdue on 02-16 remains owed; penalty alone does not keep DPD.
+    expect(loanPosition(l.state)).toMatchObject({
+      daysPastDue: 0,
+      bucket: 'M0',
+      penaltyOutstandingMinor: 75,
+    });
   });
 });
