@@ -277,10 +277,23 @@ export function refundCredit(
       `a refund of ${input.amountMinor} fen exceeds the ${state.creditMinor} fen credit balance of loan ${state.loanId}`,
     );
   }
-  const b = state.status === 'settled' ? new EventBuilder(state) : begin(state, input.day, input.clientId);
+  let b: EventBuilder;
+  if (state.status === 'settled') {
+    // Nothing accrues on a settled loan, so no end-of-day step is needed; only the order of days is kept.
+    if (input.day < state.lastEventDay) {
+      throw new LedgerInputError(
+        'day_already_closed',
+        'day',
+        `loan ${state.loanId} has events up to ${formatDate(state.lastEventDay)}; a refund must be dated on or after it`,
+      );
+    }
+    b = new EventBuilder(state);
+  } else {
+    b = begin(state, input.day, input.clientId);
+  }
   b.emit({
     type: 'CreditRefunded',
-    day: Math.max(input.day, b.state.lastEventDay),
+    day: input.day,
     clientId: input.clientId,
     amountMinor: input.amountMinor,
   });
