@@ -152,21 +152,28 @@ export function closeDay(state: LoanState, day: Day): { state: LoanState; events
   return { state: b.state, events: b.events };
 }
 
-/** Closes every day after the marker through `day`, in order, jumping over days with nothing to do. */
+/**
+ * Closes every day after the marker through `day`, in order, jumping over days with nothing to do. The
+ * marker and the next-event day are tracked locally and written once at the end (one state copy, not one
+ * per day).
+ */
 export function closeThrough(b: EventBuilder, day: Day): void {
-  while (b.state.lastClosedDay < day) {
-    const next = b.state.lastClosedDay + 1;
-    if (next < b.state.nextEventDay) {
-      b.state = updated(b.state, { lastClosedDay: Math.min(day, b.state.nextEventDay - 1) });
+  let closed = b.state.lastClosedDay;
+  let nextWork = b.state.nextEventDay;
+  while (closed < day) {
+    const next = closed + 1;
+    if (next < nextWork) {
+      closed = Math.min(day, nextWork - 1);
       continue;
     }
     closeInto(b, next);
-    const closed = updated(b.state, { lastClosedDay: next });
-    closed.nextEventDay = nextEventDayOf(closed, next + 1);
-    b.state = closed;
+    closed = next;
+    nextWork = nextEventDayOf(b.state, next + 1);
   }
-  const nextEventDay = nextEventDayOf(b.state, b.state.lastClosedDay + 1);
-  if (nextEventDay !== b.state.nextEventDay) b.state = updated(b.state, { nextEventDay });
+  const nextEventDay = nextEventDayOf(b.state, closed + 1);
+  if (closed !== b.state.lastClosedDay || nextEventDay !== b.state.nextEventDay) {
+    b.state = updated(b.state, { lastClosedDay: closed, nextEventDay });
+  }
 }
 
 /** Closes every day after the marker through `day`; the events in order and the state after them. */
