@@ -110,7 +110,11 @@ export function loanAsOf(
   const superseded = supersededTest(log);
   const snap = snapshotBefore(log, snapshots, superseded, day);
   let state: LoanState | undefined = snap?.state;
-  for (const e of log) {
+  // A stored log holds event seq n at index n − 1: start right after the snapshot, not at the beginning.
+  let from = state === undefined ? 0 : state.seq;
+  if (from > 0 && log[from - 1]?.seq !== from) from = 0;
+  for (let i = from; i < log.length; i++) {
+    const e = log[i]!;
     if (superseded(e.seq) || (state !== undefined && e.seq <= state.seq)) continue;
     if (e.day > day) break; // the effective events are in day order
     state = state === undefined ? fold([e]) : applyEvent(state, e);
