@@ -4,7 +4,7 @@ import {
   type CreditLineState,
   changeLimit,
   closeLine,
-  drawOnLine,
+  drawdown,
   freezeLine,
   openLine,
   syncLoanPrincipal,
@@ -19,7 +19,6 @@ import {
   type LoanSnapshot,
   type LoanState,
   loanPosition,
-  openLoan,
   repay,
   takeSnapshot,
   waive,
@@ -224,16 +223,8 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
       const line = lineOf(book, c.lineId);
       const product = parseProduct(c.product);
       // The line refuses first (frozen, closed, above the available amount); only then is a loan made.
-      const drawn = drawOnLine(line, c.loanId, c.principalMinor, c.day);
-      const loan = openLoan({
-        loanId: c.loanId,
-        customerId: line.customerId,
-        lineId: line.lineId,
-        product,
-        principalMinor: c.principalMinor,
-        day: c.day,
-        clientId: c.clientId,
-      });
+      const drawn = drawdown(line, { ...c, product });
+      const loan = drawn.loan;
       const opened = openLoanBooks(loan.events);
       return {
         state: {
@@ -244,7 +235,7 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
         result: {
           kind: c.kind,
           ...nothing,
-          lineEvents: drawn.events,
+          lineEvents: drawn.lineEvents,
           loanEvents: loan.events,
           postings: opened.postings,
         },

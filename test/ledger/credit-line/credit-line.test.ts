@@ -7,6 +7,7 @@ import {
   type CreditLineState,
   changeLimit,
   closeLine,
+  drawdown,
   drawOnLine,
   foldLineEvents,
   freezeLine,
@@ -15,6 +16,7 @@ import {
   unfreezeLine,
 } from '../../../src/ledger/credit-line/index.js';
 import { LedgerInputError } from '../../../src/ledger/errors.js';
+import { parseProduct } from '../../../src/ledger/product-validate.js';
 import { parseDate } from '../../../src/money/index.js';
 
 const D = parseDate('2026-03-02');
@@ -102,6 +104,26 @@ describe('credit line (授信额度)', () => {
     );
     const drawn = drawOnLine(open, 'L-1', 100, D).line;
     expect(refusal(() => drawOnLine(drawn, 'L-1', 100, D)).code).toBe('loan_id_taken');
+  });
+
+  it("a drawdown opens a loan with its own schedule for the line's customer; a refused one opens none", () => {
+    const product = parseProduct({
+      method: 'equal-principal',
+      termCount: 3,
+      rate: { value: '0.0004', per: 'day' },
+    });
+    const open = openLine({ lineId: 'CL-1', customerId: 'C-9', limitMinor: 1_000_000, day: D }).line;
+    const a = drawdown(open, { loanId: 'L-1', product, principalMinor: 600_000, day: D });
+    const b = drawdown(a.line, { loanId: 'L-2', product, principalMinor: 300_000, day: D + 10 });
+    expect(a.loan.state.customerId).toBe('C-9');
+    expect(a.loan.state.lineId).toBe('CL-1');
+    expect(a.loan.state.plan.map((i) => i.principalMinor)).toEqual([200_000, 200_000, 200_000]);
+    expect(b.loan.state.plan.map((i) => i.principalMinor)).toEqual([100_000, 100_000, 100_000]);
+    expect(b.loan.state.plan[0]!.dueDay).not.toBe(a.loan.state.plan[0]!.dueDay);
+    expect(availableMinor(b.line)).toBe(100_000);
+    expect(() => drawdown(b.line, { loanId: 'L-3', product, principalMinor: 100_001, day: D + 11 })).toThrow(
+      /available 1000\.00 CNY/,
+    );
   });
 
   it('property: used is always the sum of outstanding principal and never exceeds the limit through draws', () => {
