@@ -25,7 +25,7 @@ import {
   trialBalance,
 } from '../../../src/ledger/index.js';
 import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../../src/money/index.js';
-import { ReferenceLoan } from './reference-model.js';
+import { type ReferenceBalances, ReferenceLoan } from './reference-model.js';
 
 /** A small, well-known PRNG (mulberry32): the run depends on the seed only. */
 function mulberry32(seed: number): () => number {
@@ -74,6 +74,8 @@ interface SimLoan {
   payments: PlannedPayment[];
   reference?: ReferenceLoan;
   refusedSettledSince?: Day;
+  /** Set when written off: the reference balances written off, and what was recovered since. */
+  writtenOff?: { day: Day; balances: ReferenceBalances; recoveredMinor: number; recoveryDay: Day };
 }
 
 const isBusinessDay = (day: Day) => weekday(day) >= 1 && weekday(day) <= 5;
@@ -190,7 +192,16 @@ describe('seeded simulation against the reference model', () => {
     let book: LedgerBook = EMPTY_LEDGER_BOOK;
     let log = emptyCommandLog<LedgerCommandResult>();
     let arrival = 0;
-    const stats = { payments: 0, backdated: 0, duplicates: 0, conflicts: 0, refusedSettled: 0, checks: 0 };
+    const stats = {
+      payments: 0,
+      backdated: 0,
+      duplicates: 0,
+      conflicts: 0,
+      refusedSettled: 0,
+      checks: 0,
+      writeOffs: 0,
+      recoveries: 0,
+    };
     const send = (command: LedgerCommand) => {
       const r = handleCommand(book, log, command);
       book = r.book;
@@ -237,6 +248,7 @@ describe('seeded simulation against the reference model', () => {
           }
         }
         for (const { loan, payment } of byArrival.get(day) ?? []) {
+          if (loan.writtenOff !== undefined) continue;
           const command: LedgerCommand = {
             kind: 'repay',
             clientId: payment.clientId,
@@ -298,13 +310,40 @@ describe('seeded simulation against the reference model', () => {
           }
         }
       }
+      for (const loan of loans) {
+        const w = loan.writtenOff;
+        if (w === undefined || w.recoveryDay !== day) continue;
+        // Collections recover part of a written-off loan (已核销贷款收回).
+        const amountMinor = 1 + Math.floor(loan.rng() * loan.principalMinor * 0.4);
+        send({ kind: 'recover', clientId: `${loan.loanId}-recovery`, loanId: loan.loanId, amountMinor, day });
+        w.recoveredMinor += amountMinor;
+        stats.recoveries++;
+      }
       book = closeBusinessDaysThrough(book, day).book;
       if (day === endOfMonth(day)) {
         for (const loan of loans) {
           if (loan.reference === undefined) continue;
-          loan.reference.advanceTo(day);
+          if (loan.writtenOff === undefined) loan.reference.advanceTo(day);
           checkLoan(book, loan, day);
           stats.checks++;
+          // Some loans that stopped paying are written off (核销) once past 180 days, the next day.
+          const state = book.loans[loan.loanId]!.state;
+          if (loan.writtenOff === undefined && state.bucket === 'M7' && loan.rng() < 0.3) {
+            send({
+              kind: 'write-off',
+              clientId: `${loan.loanId}-wo`,
+              loanId: loan.loanId,
+              evidenceRef: `case-${loan.loanId}`,
+              day: day + 1,
+            });
+            loan.writtenOff = {
+              day: day + 1,
+              balances: loan.reference.balances(),
+              recoveredMinor: 0,
+              recoveryDay: day + 40,
+            };
+            stats.writeOffs++;
+          }
         }
       }
     }
@@ -317,6 +356,10 @@ describe('seeded simulation against the reference model', () => {
       expect(stats.backdated).toBeGreaterThan(100);
       expect(stats.duplicates).toBeGreaterThan(100);
       expect(stats.conflicts).toBeGreaterThan(20);
+      expect(stats.writeOffs).toBeGreaterThan(5);
+      expect(stats.recoveries).toBe(
+        loans.filter((l) => (l.writtenOff?.recoveryDay ?? Infinity) <= LAST_DAY).length,
+      );
       const buckets = new Set(Object.values(book.loans).map((l) => l.state.bucket));
       expect(buckets).toContain('M7');
     }
@@ -325,6 +368,10 @@ describe('seeded simulation against the reference model', () => {
 
 function checkLoan(book: LedgerBook, loan: SimLoan, day: Day): void {
   const books = book.loans[loan.loanId]!;
+  if (loan.writtenOff !== undefined) {
+    checkWrittenOff(book, loan, day);
+    return;
+  }
   const ref = loan.reference!.balances();
   const b = accountBalances(books.postings);
   const position = loanPosition(books.state);
@@ -380,4 +427,46 @@ function writeDebug(file: string, books: LedgerBook['loans'][string], loan: SimL
   );
   lines.push(JSON.stringify(loan.product), JSON.stringify(ref));
   writeFileSync(file, lines.join('\n'));
+}
+
+/**
+ * A written-off loan: nothing left on the receivable accounts, the loss is what the reference said was owed
+ * the day before (accruals are posted at each month end, so the books held exactly that), the memo keeps
+ * the principal less recoveries, and the line is free again.
+ */
+function checkWrittenOff(book: LedgerBook, loan: SimLoan, day: Day): void {
+  const w = loan.writtenOff!;
+  const books = book.loans[loan.loanId]!;
+  const b = accountBalances(books.postings);
+  const owed = w.balances;
+  const principal = owed.principalCurrentMinor + owed.principalOverdueMinor;
+  const compare: [string, number, number][] = [
+    [
+      'receivables after write-off',
+      b.principalCurrent.balanceMinor +
+        b.principalOverdue.balanceMinor +
+        b.interestReceivable.balanceMinor +
+        b.penaltyReceivable.balanceMinor +
+        b.feeReceivable.balanceMinor,
+      0,
+    ],
+    [
+      'write-off loss',
+      b.writeOffLoss.balanceMinor,
+      principal + owed.interestMinor + owed.penaltyMinor + owed.feeMinor,
+    ],
+    [
+      'written-off principal memo',
+      b.writtenOffPrincipalMemo.balanceMinor,
+      principal - Math.min(principal, w.recoveredMinor),
+    ],
+    ['recoveries income', b.recoveriesIncome.balanceMinor, w.recoveredMinor],
+    ['line used', book.lines[loan.lineId]!.loanPrincipalMinor[loan.loanId] ?? 0, 0],
+  ];
+  for (const [what, actual, expected] of compare) {
+    if (actual !== expected)
+      fail(loan.loanId, day, `${what} is ${actual}, expected ${expected} (written off ${formatDate(w.day)})`);
+  }
+  if (reconcileBooks(books).length > 0)
+    fail(loan.loanId, day, `books ≠ engine after write-off: ${JSON.stringify(reconcileBooks(books))}`);
 }
