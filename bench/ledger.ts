@@ -1,0 +1,220 @@
+/**
+ * Ledger benchmark (not a test): `npm run bench:ledger`.
+ *
+ * (a) The end-of-day step over LOANS synthetic loans held in memory, on one core, for every calendar day of
+ *     one month (so a month end and every due date are in it): loan-days per second, and bytes per loan
+ *     (heap used after GC with the loans in memory, less before, ÷ loans).
+ * (b) A backdated repayment (5 days back) on a loan 30 days old against one 700 days old, both kept with
+ *     month-end snapshots as the shell keeps them: the ratio of their median costs (aim ≤ 1.5), and for
+ *     contrast the cost of replaying the old loan from scratch.
+ *
+ * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b).
+ */
+import {
+  applyBackdated,
+  buildSchedule,
+  closeDay,
+  closeDaysThrough,
+  isSnapshotDay,
+  type LoanEvent,
+  type LoanSnapshot,
+  type LoanState,
+  openLoan,
+  type Product,
+  parseProduct,
+  repay,
+  replay,
+  type Schedule,
+  takeSnapshot,
+} from '../src/ledger/index.js';
+import { addDays, civilFromDay, endOfMonth, formatDate, parseDate } from '../src/money/index.js';
+
+const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
+const MONTH_FIRST = parseDate('2026-03-01');
+const MONTH_LAST = endOfMonth(MONTH_FIRST);
+/** Loans are drawn over the 90 days before the month, so due dates fall on every day of it. */
+const DRAW_SPREAD_DAYS = 90;
+const PRINCIPALS_DISTINCT = 50;
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('run node with --expose-gc (npm run bench:ledger does)');
+  collect();
+  collect();
+}
+
+function heapUsed(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function partA(products: readonly Product[]): void {
+  console.log(`(a) end-of-day step, ${fmt(LOANS)} loans in memory, one core`);
+  const before = heapUsed();
+  // Loans drawn the same day with the same product and principal share one schedule, as a batch would.
+  const schedules = new Map<string, Schedule>();
+  const states: LoanState[] = new Array(LOANS);
+  const t0 = performance.now();
+  for (let i = 0; i < LOANS; i++) {
+    const product = products[i % products.length]!;
+    const day = addDays(MONTH_FIRST, -1 - ((i * 7919) % DRAW_SPREAD_DAYS));
+    const principalMinor = 100_000 * (1 + ((i * 104_729) % PRINCIPALS_DISTINCT));
+    const key = `${i % products.length}:${day}:${principalMinor}`;
+    let schedule = schedules.get(key);
+    if (schedule === undefined) {
+      schedule = buildSchedule(product, principalMinor, day);
+      schedules.set(key, schedule);
+    }
+    const opened = openLoan({
+      loanId: `L${i}`,
+      customerId: `C${i}`,
+      lineId: `CL${i}`,
+      product,
+      principalMinor,
+      day,
+      schedule,
+    });
+    // Bring each loan to the eve of the month (not timed: this is the book as it stands).
+    states[i] = closeDaysThrough(opened.state, MONTH_FIRST - 1).state;
+  }
+  const setup_ms = performance.now() - t0;
+  const after = heapUsed();
+  console.log(
+    `    set-up (open + close to ${formatDate(MONTH_FIRST - 1)}): ${fmt(setup_ms / 1000, 1)} s, ${fmt(schedules.size)} distinct schedules`,
+  );
+  console.log(`    bytes per loan (heap after GC, loans held ÷ loans): ${fmt((after - before) / LOANS)}`);
+
+  let events = 0;
+  let eventful = 0;
+  const perDay: string[] = [];
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (let day = MONTH_FIRST; day <= MONTH_LAST; day++) {
+    const dayStart = performance.now();
+    let dayEvents = 0;
+    for (let i = 0; i < LOANS; i++) {
+      const state = states[i]!;
+      // The common case is answered by one comparison: nothing to do, nothing allocated.
+      if (day < state.nextEventDay) continue;
+      const r = closeDay(state, day);
+      states[i] = r.state;
+      dayEvents += r.events.length;
+      if (r.events.length > 0) eventful++;
+    }
+    events += dayEvents;
+    perDay.push(
+      `${formatDate(day).slice(8)}:${fmt((performance.now() - dayStart) / 1000, 2)}s/${fmt(dayEvents)}ev`,
+    );
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time of this process (one thread does the work): fairer than wall time on a shared machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const loanDays = LOANS * (MONTH_LAST - MONTH_FIRST + 1);
+  console.log(
+    `    ${formatDate(MONTH_FIRST)}..${formatDate(MONTH_LAST)}: ${fmt(loanDays)} loan-days in ${fmt(seconds, 2)} s`,
+  );
+  console.log(
+    `    loan-days per second: ${fmt(loanDays / seconds)} (wall), ${fmt(loanDays / cpuSeconds)} (per CPU second; ${fmt(cpuSeconds, 2)} s CPU)`,
+  );
+  console.log(`    events: ${fmt(events)} (${fmt(eventful)} loan-days with any)`);
+  console.log(`    per day (seconds/events): ${perDay.join(' ')}`);
+  const held = states.length;
+  console.log(`    bytes per loan after the month: ${fmt((heapUsed() - before) / held)}`);
+}
+
+/** A loan paid on time for `ageDays` days, with month-end snapshots, as the shell holds it. */
+function agedLoan(
+  product: Product,
+  ageDays: number,
+): { log: LoanEvent[]; snapshots: LoanSnapshot[]; state: LoanState } {
+  // Start on a day such that the loan's last closed day is the eve of a due date and not near a month end,
+  // so that the 5 days replayed hold the same kind of work whatever the loan's age.
+  let startDay = parseDate('2024-01-15');
+  while (!(civilFromDay(startDay).day === 15 && civilFromDay(startDay + ageDays).day === 14)) startDay++;
+  const opened = openLoan({
+    loanId: 'L',
+    customerId: 'C',
+    lineId: 'CL',
+    product,
+    principalMinor: 2_400_000,
+    day: startDay,
+  });
+  let state = opened.state;
+  const log: LoanEvent[] = [...opened.events];
+  const snapshots: LoanSnapshot[] = [];
+  const lastDay = startDay + ageDays;
+  let paid = 0;
+  while (state.lastClosedDay < lastDay) {
+    const until = Math.min(endOfMonth(state.lastClosedDay + 1), lastDay);
+    // Pay each instalment on its due day.
+    const due = state.plan.find((p) => p.dueDay > state.lastClosedDay && p.dueDay <= until);
+    if (due !== undefined) {
+      const c = closeDaysThrough(state, due.dueDay - 1);
+      log.push(...c.events);
+      const r = repay(c.state, { amountMinor: due.totalMinor, day: due.dueDay, clientId: `p${paid++}` });
+      state = r.state;
+      log.push(...r.events);
+    }
+    const r = closeDaysThrough(state, until);
+    state = r.state;
+    log.push(...r.events);
+    if (isSnapshotDay(until)) snapshots.push(takeSnapshot(state));
+  }
+  return { log, snapshots, state };
+}
+
+function partB(product: Product): void {
+  console.log(`(b) backdated repayment 5 days back, median of ${REPEAT}`);
+  const cost = (ageDays: number, useSnapshots: boolean) => {
+    const loan = agedLoan(product, ageDays);
+    const times: number[] = [];
+    for (let k = 0; k < REPEAT; k++) {
+      const t = performance.now();
+      applyBackdated(loan.log, useSnapshots ? loan.snapshots : [], loan.state.lastClosedDay, {
+        type: 'repay',
+        amountMinor: 10_000,
+        day: loan.state.lastClosedDay - 5,
+        clientId: `late-${k}`,
+      });
+      times.push(performance.now() - t);
+    }
+    return { ms: median(times), events: loan.log.length };
+  };
+  const young = cost(30, true);
+  const old = cost(700, true);
+  const oldNoSnapshots = cost(700, false);
+  const replayTimes: number[] = [];
+  const oldLoan = agedLoan(product, 700);
+  for (let k = 0; k < REPEAT; k++) {
+    const t = performance.now();
+    replay(oldLoan.log);
+    replayTimes.push(performance.now() - t);
+  }
+  console.log(`    30-day-old loan  (${young.events} events): ${fmt(young.ms * 1000, 1)} µs`);
+  console.log(`    700-day-old loan (${old.events} events): ${fmt(old.ms * 1000, 1)} µs`);
+  console.log(`    ratio 700 / 30 days: ${fmt(old.ms / young.ms, 2)} (aim ≤ 1.5)`);
+  console.log(
+    `    for contrast, 700-day-old without snapshots: ${fmt(oldNoSnapshots.ms * 1000, 1)} µs; full replay: ${fmt(median(replayTimes) * 1000, 1)} µs`,
+  );
+}
+
+const base = { termCount: 12, rate: { value: '0.0005', per: 'day' } };
+const products = [
+  parseProduct({ ...base, method: 'equal-installment' }),
+  parseProduct({ ...base, method: 'equal-principal' }),
+  parseProduct({ ...base, method: 'interest-first', termCount: 6 }),
+  parseProduct({ ...base, method: 'pay-any-time', termCount: 3 }),
+];
+console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
+partA(products);

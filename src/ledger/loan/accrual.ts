@@ -1,0 +1,69 @@
+import { type Day, invariant } from '../../money/index.js';
+import { addExact, type Fraction, interestFactor, penaltyFactor, roundForProduct, times } from './rates.js';
+import type { DueItem, LoanState } from './state.js';
+
+/**
+ * Accrual without daily events: interest and penalty up to any day are derived from the state (the exact
+ * amount accumulated at the last change plus the current base × the rate over the days since). Nothing is
+ * rounded here; rounding happens only when an amount is posted, billed or paid (`postableThrough`).
+ */
+
+/** Exact contract interest of the current period through the end of `day`. */
+export function interestExactThrough(state: LoanState, day: Day): Fraction {
+  const current = state.plan[state.nextInstallmentIndex];
+  if (current === undefined || state.notDuePrincipalMinor === 0) return state.periodInterestExact;
+  const to = Math.min(day, current.dueDay);
+  invariant(to >= state.accrualSegmentDay, () => `interest asked through day ${day}, before the last change`);
+  return addExact(
+    state.periodInterestExact,
+    times(
+      state.notDuePrincipalMinor,
+      interestFactor(state.product, current.startDay, current.dueDay, state.accrualSegmentDay, to),
+    ),
+  );
+}
+
+/** Exact penalty interest over the loan's life through the end of `day`. */
+export function penaltyExactThrough(state: LoanState, day: Day): Fraction {
+  if (state.penaltyBaseMinor === 0 || day <= state.penaltyAccrualDay) return state.penaltyExact;
+  return addExact(
+    state.penaltyExact,
+    times(state.penaltyBaseMinor, penaltyFactor(state.product, state.penaltyAccrualDay, day)),
+  );
+}
+
+/**
+ * What a consolidated accrual on `day` posts: the rounded exact total less what was already posted, so the
+ * fraction below the rounding unit is carried to the next posting, never lost. Interest rounds per period
+ * (the instalment's interest is rounded once, as in the schedule); penalty rounds over the loan's life.
+ */
+export function postableThrough(state: LoanState, day: Day): { interestMinor: number; penaltyMinor: number } {
+  const interestMinor =
+    roundForProduct(state.product, interestExactThrough(state, day)) - state.periodInterestPostedMinor;
+  const penaltyMinor =
+    roundForProduct(state.product, penaltyExactThrough(state, day)) - state.penaltyPostedMinor;
+  invariant(interestMinor >= 0 && penaltyMinor >= 0, 'posted accrual exceeds the exact accrual');
+  return { interestMinor, penaltyMinor };
+}
+
+/** Penalty posted and not yet paid or waived. */
+export function penaltyOutstandingMinor(state: LoanState): number {
+  return state.penaltyPostedMinor - state.penaltyPaidMinor - state.penaltyWaivedMinor;
+}
+
+/** The base penalty accrues on, per the product: overdue principal [+ overdue interest] [+ unpaid penalty]. */
+export function penaltyBaseOf(
+  state: LoanState,
+  dues: readonly DueItem[],
+  penaltyUnpaidMinor: number,
+): number {
+  const { base, compounding } = state.product.penalty;
+  let total = 0;
+  for (const item of dues) {
+    if (!item.overdue) continue;
+    total += item.principalMinor;
+    if (base === 'overdue-principal-and-interest') total += item.interestMinor;
+  }
+  if (compounding) total += penaltyUnpaidMinor;
+  return total;
+}

@@ -1,0 +1,301 @@
+import { AMOUNT_MINOR_MAX, type Day, formatDate, invariant } from '../../money/index.js';
+import { DEFAULT_DELINQUENCY_SETTINGS, type DelinquencySettings } from '../delinquency.js';
+import { LedgerInputError } from '../errors.js';
+import type { Product } from '../product.js';
+import { buildSchedule } from '../schedule.js';
+import type { Schedule } from '../schedule-types.js';
+import { penaltyOutstandingMinor } from './accrual.js';
+import { allocatePayment } from './allocation.js';
+import { EventBuilder } from './builder.js';
+import { closeThrough, emitAccrued, emitBucketChange, emitSettledIfPaid, startDay } from './eod.js';
+import type { InstallmentAllocation, LoanEvent, LoanOpened } from './events.js';
+import { openedState } from './fold.js';
+import { reamortise } from './reamortise.js';
+import type { LoanState } from './state.js';
+
+export interface OpenLoanInput {
+  readonly loanId: string;
+  readonly customerId: string;
+  readonly lineId: string;
+  /** A validated product (`parseProduct`). */
+  readonly product: Product;
+  readonly principalMinor: number;
+  /** Drawdown day; interest runs from it. */
+  readonly day: Day;
+  readonly clientId?: string;
+  readonly delinquency?: DelinquencySettings;
+  /**
+   * The schedule, when the caller already has it (`buildSchedule(product, principalMinor, day)`, e.g. many
+   * drawdowns of one amount on one day); built here otherwise.
+   */
+  readonly schedule?: Schedule;
+}
+
+export interface CommandResult {
+  readonly state: LoanState;
+  readonly events: LoanEvent[];
+}
+
+/** 放款: a drawdown becomes a loan with the product's schedule. */
+export function openLoan(input: OpenLoanInput): CommandResult {
+  const schedule = input.schedule ?? buildSchedule(input.product, input.principalMinor, input.day);
+  invariant(
+    schedule.principalMinor === input.principalMinor && schedule.startDay === input.day,
+    'the schedule given is for another principal or start day',
+  );
+  const event: LoanOpened = {
+    type: 'LoanOpened',
+    loanId: input.loanId,
+    seq: 1,
+    day: input.day,
+    clientId: input.clientId ?? `open:${input.loanId}`,
+    customerId: input.customerId,
+    lineId: input.lineId,
+    product: input.product,
+    delinquency: input.delinquency ?? DEFAULT_DELINQUENCY_SETTINGS,
+    principalMinor: input.principalMinor,
+    upfrontFeeMinor: schedule.upfrontFeeMinor,
+    installments: schedule.installments,
+  };
+  return { state: openedState(event), events: [event] };
+}
+
+function checkAmount(amountMinor: number, field: string): void {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > AMOUNT_MINOR_MAX) {
+    throw new LedgerInputError(
+      'amount_not_positive',
+      field,
+      `${field} must be a whole number of fen above 0, got ${amountMinor}; e.g. 10000 for 100.00 yuan`,
+    );
+  }
+}
+
+function checkActive(state: LoanState, what: string): void {
+  if (state.status === 'settled') {
+    throw new LedgerInputError(
+      'loan_settled',
+      'loanId',
+      `loan ${state.loanId} is settled; a ${what} cannot be applied to it (refund a credit balance with refundCredit)`,
+    );
+  }
+}
+
+/**
+ * Brings the loan to the start of business day `day`: closes the days before it (a command on a loan that is
+ * behind runs its end-of-day steps first) and runs the start-of-day step. A day already closed is refused:
+ * use `repayBackdated`, which replays from the last snapshot before it.
+ */
+function begin(state: LoanState, day: Day, clientId: string): EventBuilder {
+  if (day < state.startDay) {
+    throw new LedgerInputError(
+      'day_before_start',
+      'day',
+      `day ${formatDate(day)} is before loan ${state.loanId} began on ${formatDate(state.startDay)}; give a day on or after it`,
+    );
+  }
+  if (day <= state.lastClosedDay) {
+    throw new LedgerInputError(
+      'day_already_closed',
+      'day',
+      `day ${formatDate(day)} is already closed for loan ${state.loanId} (closed through ${formatDate(state.lastClosedDay)}); apply command ${clientId} with repayBackdated, which replays the loan from that day`,
+    );
+  }
+  const b = new EventBuilder(state);
+  closeThrough(b, day - 1);
+  startDay(b, day);
+  return b;
+}
+
+export interface RepayInput {
+  readonly amountMinor: number;
+  readonly day: Day;
+  readonly clientId: string;
+  /**
+   * Money beyond the dues: `prepay` (default) repays accrued interest and then principal early; `credit`
+   * keeps it as a credit balance that pays the next dues when they fall due. Money beyond everything owed
+   * always becomes a credit balance (refundable with `refundCredit`).
+   */
+  readonly excess?: 'prepay' | 'credit';
+}
+
+/** 还款: a repayment on business day `day` (on time, late, partial, early or more than owed). */
+export function repay(state: LoanState, input: RepayInput): CommandResult {
+  checkAmount(input.amountMinor, 'amountMinor');
+  checkActive(state, 'repayment');
+  const b = begin(state, input.day, input.clientId);
+  checkActive(b.state, 'repayment');
+  emitAccrued(b, input.day, 'repayment');
+  const s = b.state;
+  const excess = input.excess ?? 'prepay';
+  const accrued = s.periodInterestPostedMinor - s.periodInterestPrepaidMinor;
+  const a = allocatePayment(s, input.amountMinor, excess === 'prepay', accrued);
+  const notDue = a.byInstallment.find((l) => l.installmentNumber === 0);
+  const principalLeft = s.notDuePrincipalMinor - (notDue?.principalMinor ?? 0);
+  b.emit({
+    type: 'Repaid',
+    day: input.day,
+    clientId: input.clientId,
+    amountMinor: input.amountMinor,
+    excess,
+    allocation: a.allocation,
+    creditMinor: a.leftoverMinor,
+    byInstallment: a.byInstallment,
+    reamortisation: reamortise(s, principalLeft),
+  });
+  emitBucketChange(b, input.day);
+  emitSettledIfPaid(b, input.day);
+  return { state: b.state, events: b.events };
+}
+
+export interface WaiveInput {
+  readonly component: 'penalty' | 'interest' | 'fee';
+  readonly amountMinor: number;
+  readonly day: Day;
+  readonly clientId: string;
+}
+
+/**
+ * 减免: forgives penalty (posted to date), or billed interest or fees (oldest instalment first). Never
+ * principal: that takes `waivePrincipal`. More than is owed is refused.
+ */
+export function waive(state: LoanState, input: WaiveInput): CommandResult {
+  checkAmount(input.amountMinor, 'amountMinor');
+  checkActive(state, 'waiver');
+  const b = begin(state, input.day, input.clientId);
+  emitAccrued(b, input.day, 'waiver');
+  const s = b.state;
+  let owed = 0;
+  const byInstallment: InstallmentAllocation[] = [];
+  if (input.component === 'penalty') {
+    owed = penaltyOutstandingMinor(s);
+  } else {
+    let left = input.amountMinor;
+    for (const d of s.dues) {
+      const has = input.component === 'interest' ? d.interestMinor : d.feeMinor;
+      owed += has;
+      const take = Math.min(left, has);
+      left -= take;
+      if (take > 0) {
+        byInstallment.push({
+          installmentNumber: d.installmentNumber,
+          penaltyMinor: 0,
+          feeMinor: input.component === 'fee' ? take : 0,
+          interestMinor: input.component === 'interest' ? take : 0,
+          principalMinor: 0,
+        });
+      }
+    }
+  }
+  if (input.amountMinor > owed) {
+    throw new LedgerInputError(
+      'waiver_exceeds_owed',
+      'amountMinor',
+      `a waiver of ${input.amountMinor} fen of ${input.component} exceeds the ${owed} fen owed on loan ${s.loanId} on ${formatDate(input.day)}; waive at most ${owed}`,
+    );
+  }
+  b.emit({
+    type: 'Waived',
+    day: input.day,
+    clientId: input.clientId,
+    component: input.component,
+    amountMinor: input.amountMinor,
+    byInstallment,
+  });
+  emitBucketChange(b, input.day);
+  emitSettledIfPaid(b, input.day);
+  return { state: b.state, events: b.events };
+}
+
+/**
+ * 本金减免: forgives principal explicitly (debt relief, 债务减免): due principal oldest first, then principal
+ * not yet due, re-amortising the rest of the plan.
+ */
+export function waivePrincipal(
+  state: LoanState,
+  input: { amountMinor: number; day: Day; clientId: string },
+): CommandResult {
+  checkAmount(input.amountMinor, 'amountMinor');
+  checkActive(state, 'principal waiver');
+  const b = begin(state, input.day, input.clientId);
+  const s = b.state;
+  let owed = s.notDuePrincipalMinor;
+  for (const d of s.dues) owed += d.principalMinor;
+  if (input.amountMinor > owed) {
+    throw new LedgerInputError(
+      'waiver_exceeds_owed',
+      'amountMinor',
+      `a principal waiver of ${input.amountMinor} fen exceeds the ${owed} fen of principal outstanding on loan ${s.loanId}; waive at most ${owed}`,
+    );
+  }
+  let left = input.amountMinor;
+  const byInstallment: InstallmentAllocation[] = [];
+  for (const d of s.dues) {
+    const take = Math.min(left, d.principalMinor);
+    left -= take;
+    if (take > 0) {
+      byInstallment.push({
+        installmentNumber: d.installmentNumber,
+        penaltyMinor: 0,
+        feeMinor: 0,
+        interestMinor: 0,
+        principalMinor: take,
+      });
+    }
+  }
+  if (left > 0) {
+    byInstallment.push({
+      installmentNumber: 0,
+      penaltyMinor: 0,
+      feeMinor: 0,
+      interestMinor: 0,
+      principalMinor: left,
+    });
+  }
+  b.emit({
+    type: 'PrincipalWaived',
+    day: input.day,
+    clientId: input.clientId,
+    amountMinor: input.amountMinor,
+    byInstallment,
+    reamortisation: reamortise(s, s.notDuePrincipalMinor - left),
+  });
+  emitBucketChange(b, input.day);
+  emitSettledIfPaid(b, input.day);
+  return { state: b.state, events: b.events };
+}
+
+/** Pays a credit balance back to the borrower. Allowed on a settled loan. */
+export function refundCredit(
+  state: LoanState,
+  input: { amountMinor: number; day: Day; clientId: string },
+): CommandResult {
+  checkAmount(input.amountMinor, 'amountMinor');
+  if (input.amountMinor > state.creditMinor) {
+    throw new LedgerInputError(
+      'refund_exceeds_credit',
+      'amountMinor',
+      `a refund of ${input.amountMinor} fen exceeds the ${state.creditMinor} fen credit balance of loan ${state.loanId}`,
+    );
+  }
+  let b: EventBuilder;
+  if (state.status === 'settled') {
+    // Nothing accrues on a settled loan, so no end-of-day step is needed; only the order of days is kept.
+    if (input.day < state.lastEventDay) {
+      throw new LedgerInputError(
+        'day_already_closed',
+        'day',
+        `loan ${state.loanId} has events up to ${formatDate(state.lastEventDay)}; a refund must be dated on or after it`,
+      );
+    }
+    b = new EventBuilder(state);
+  } else {
+    b = begin(state, input.day, input.clientId);
+  }
+  b.emit({
+    type: 'CreditRefunded',
+    day: input.day,
+    clientId: input.clientId,
+    amountMinor: input.amountMinor,
+  });
+  return { state: b.state, events: b.events };
+}

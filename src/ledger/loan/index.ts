@@ -1,0 +1,38 @@
+/**
+ * loan/: the loan engine. Events, the state folded from them, daily accrual without daily events,
+ * penalty interest, repayments and their allocation, waivers, payoff quotes, early repayment, snapshots and
+ * as-of queries, backdated replay, the end-of-day step and days past due with bucket history.
+ * See docs/ledger-engine.md.
+ */
+export { interestExactThrough, penaltyExactThrough, postableThrough } from './accrual.js';
+export { type Allocation, allocatePayment } from './allocation.js';
+export {
+  type CommandResult,
+  type OpenLoanInput,
+  openLoan,
+  type RepayInput,
+  refundCredit,
+  repay,
+  type WaiveInput,
+  waive,
+  waivePrincipal,
+} from './commands.js';
+export { daysPastDue, NEVER } from './days-past-due.js';
+export { closeDay, closeDaysThrough, endOfDay } from './eod.js';
+export * from './events.js';
+export { applyEvent } from './fold.js';
+export {
+  applyBackdated,
+  type BackdatedCommand,
+  type BackdatedResult,
+  effectiveEvents,
+  isSnapshotDay,
+  type LoanSnapshot,
+  loanAsOf,
+  replay,
+  takeSnapshot,
+} from './history.js';
+export { assertStateInvariants } from './invariants.js';
+export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
+export type { Fraction } from './rates.js';
+export * from './state.js';
