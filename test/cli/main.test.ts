@@ -1,20 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
+import { capture } from './capture.js';
 
 describe('command line', () => {
   it('exits with status 2 on an unknown command', async () => {

@@ -1,24 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startService } from '../../src/cli/commands/serve.js';
 import { main } from '../../src/cli/main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
+import { capture } from './capture.js';
 
 describe('serve, db migrate and users create on an embedded data folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-cli-'));
