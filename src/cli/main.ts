@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerScore } from './commands/score.js';
 import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 
 /** Every subcommand module exports one function of this shape; main() registers them all. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const registrations: RegisterCommand[] = [];
+const registrations: RegisterCommand[] = [registerScore];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lendguard')
