@@ -12,6 +12,12 @@ export const LEVELS_TRACKED_MAX = 1000;
 
 const INITIAL_CAPACITY_ROWS = 1024;
 
+/**
+ * A column whose non-missing cells are at least this share numbers is numeric, and its few texts are errors
+ * ("text where numbers are expected") rather than categories.
+ */
+export const NUMERIC_SHARE_FOR_NUMERIC_COLUMN = 0.9;
+
 export type ColumnKind = 'numeric' | 'categorical';
 
 export interface TableOptions {
@@ -34,6 +40,8 @@ class ColumnBuilder {
   levels: string[] = [];
   levelIndex = new Map<string, number>();
   sawText = false;
+  numbers = 0;
+  texts = 0;
   firstTextRow = -1;
   firstText = '';
 
@@ -69,6 +77,8 @@ class ColumnBuilder {
       }
     }
     this.values[row] = number ?? Number.NaN;
+    if (number === undefined) this.texts++;
+    else this.numbers++;
     if (this.codes) {
       let code = this.levelIndex.get(text);
       if (code === undefined) {
@@ -100,6 +110,17 @@ class ColumnBuilder {
   }
 
   finish(rowCount: number, specials: readonly number[]): Column {
+    if (
+      this.forced === undefined &&
+      this.sawText &&
+      this.numbers >= NUMERIC_SHARE_FOR_NUMERIC_COLUMN * (this.numbers + this.texts)
+    ) {
+      throw new ScoringError(
+        'TEXT_IN_NUMERIC_COLUMN',
+        `column "${this.name}", data row ${this.firstTextRow + 1}: found text "${this.firstText}" where numbers are expected ` +
+          `(${this.numbers} of ${this.numbers + this.texts} values are numbers); fix the value or mark it missing (empty or NA)`,
+      );
+    }
     const categorical = this.forced === 'categorical' || (this.forced === undefined && this.sawText);
     if (categorical) {
       if (!this.codes) throw new Error(`assertion: categorical column ${this.name} lost its codes`);
