@@ -82,20 +82,40 @@ function correlation(a: Float64Array, b: Float64Array): number {
 
 /** Variance inflation factors: the diagonal of the inverse correlation matrix. Infinity when it is singular. */
 export function varianceInflation(columns: readonly Float64Array[]): number[] {
-  const p = columns.length;
+  return vifFrom(columns.length, (i, j) => correlation(columns[i]!, columns[j]!));
+}
+
+function vifFrom(p: number, corr: (i: number, j: number) => number): number[] {
   const r = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     r[i * p + i] = 1;
     for (let j = 0; j < i; j++) {
-      const c = correlation(columns[i]!, columns[j]!);
+      const c = corr(i, j);
       r[i * p + j] = c;
       r[j * p + i] = c;
     }
   }
   const l = cholesky(r, p);
-  if (!l) return columns.map(() => Number.POSITIVE_INFINITY);
+  if (!l) return Array.from({ length: p }, () => Number.POSITIVE_INFINITY);
   const inv = choleskyInverse(l, p);
-  return columns.map((_, i) => inv[i * p + i]!);
+  return Array.from({ length: p }, (_, i) => inv[i * p + i]!);
+}
+
+/** Each pair's correlation is computed once (an O(rows) pass), however often the filters ask for it. */
+class CorrelationCache {
+  private readonly known = new Map<string, number>();
+  get(a: Candidate, b: Candidate): number {
+    const key = a.name < b.name ? `${a.name}\u0000${b.name}` : `${b.name}\u0000${a.name}`;
+    let c = this.known.get(key);
+    if (c === undefined) {
+      c = correlation(a.woe, b.woe);
+      this.known.set(key, c);
+    }
+    return c;
+  }
+  vif(set: readonly Candidate[]): number[] {
+    return vifFrom(set.length, (i, j) => this.get(set[i]!, set[j]!));
+  }
 }
 
 /** Candidates fitted exactly at each forward step (the best by score statistic). */
@@ -185,11 +205,12 @@ export function selectFeatures(
     else if (c.iv < o.ivMin) drop(c, `IV ${c.iv.toFixed(4)} below the minimum ${o.ivMin}`);
     else pool.push(c);
   }
+  const correlations = new CorrelationCache();
   const kept: Candidate[] = [];
   for (const c of pool) {
-    const twin = kept.find((k) => Math.abs(correlation(k.woe, c.woe)) > o.correlationMax);
+    const twin = kept.find((k) => Math.abs(correlations.get(k, c)) > o.correlationMax);
     if (twin) {
-      const r = correlation(twin.woe, c.woe);
+      const r = correlations.get(twin, c);
       drop(c, `WoE correlation ${r.toFixed(3)} with ${twin.name} (higher IV) exceeds ${o.correlationMax}`);
     } else kept.push(c);
   }
@@ -197,7 +218,7 @@ export function selectFeatures(
   // bound. This also removes exact collinearity (e.g. a full set of one-hot dummies), where VIFs are infinite.
   pool = [];
   for (const c of kept) {
-    const vif = varianceInflation([...pool.map((k) => k.woe), c.woe]);
+    const vif = correlations.vif([...pool, c]);
     const own = vif[vif.length - 1]!;
     if (own > o.vifMax)
       drop(
@@ -208,7 +229,7 @@ export function selectFeatures(
   }
   for (;;) {
     if (pool.length < 2) break;
-    const vif = varianceInflation(pool.map((c) => c.woe));
+    const vif = correlations.vif(pool);
     let worst = 0;
     for (let i = 1; i < vif.length; i++) if (vif[i]! > vif[worst]!) worst = i;
     if (!(vif[worst]! > o.vifMax)) break;

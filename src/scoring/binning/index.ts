@@ -201,10 +201,11 @@ export function binNumeric(
   const { goods: totalGoods, bads: totalBads } = totals(target);
   const specials = [...column.specialValues];
   const specialSet = new Set(specials);
+  const isSpecial = specials.length === 0 ? () => false : (v: number) => specialSet.has(v);
   let regular = 0;
   for (let i = 0; i < n; i++) {
     const v = column.values[i]!;
-    if (!Number.isNaN(v) && !specialSet.has(v)) regular++;
+    if (!Number.isNaN(v) && !isSpecial(v)) regular++;
   }
   const sampleSize = Math.min(regular, o.prebinSampleRowsMax);
   const sample = new Float64Array(sampleSize);
@@ -215,7 +216,7 @@ export function binNumeric(
     let nextTake = 0;
     for (let i = 0; i < n && taken < sampleSize; i++) {
       const v = column.values[i]!;
-      if (Number.isNaN(v) || specialSet.has(v)) continue;
+      if (Number.isNaN(v) || isSpecial(v)) continue;
       if (seen >= nextTake) {
         sample[taken++] = v;
         nextTake += every;
@@ -238,7 +239,7 @@ export function binNumeric(
     if (Number.isNaN(v)) {
       if (bad) missingBads++;
       else missingGoods++;
-    } else if (specialSet.has(v)) {
+    } else if (isSpecial(v)) {
       const s = specials.indexOf(v);
       if (bad) specialBads[s]!++;
       else specialGoods[s]!++;
