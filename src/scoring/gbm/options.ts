@@ -10,7 +10,7 @@ export const BINS_PER_FEATURE_MAX = 255;
  */
 export const GBM_DEFAULTS: GbmOptions = Object.freeze({
   trees: 600,
-  maxDepth: 4,
+  maxDepth: 3,
   maxLeaves: 0,
   learningRate: 0.05,
   subsample: 0.8,

@@ -39,9 +39,11 @@ export class TreeShapWorkspace {
     this.zero[offset + length] = zero;
     this.one[offset + length] = one;
     w[offset + length] = length === 0 ? 1 : 0;
+    const scale = 1 / (length + 1);
     for (let i = length - 1; i >= 0; i--) {
-      w[offset + i + 1]! += (one * w[offset + i]! * (i + 1)) / (length + 1);
-      w[offset + i] = (zero * w[offset + i]! * (length - i)) / (length + 1);
+      const current = w[offset + i]!;
+      w[offset + i + 1]! += one * current * (i + 1) * scale;
+      w[offset + i] = zero * current * (length - i) * scale;
     }
   }
 
@@ -76,14 +78,17 @@ export class TreeShapWorkspace {
     const zero = this.zero[offset + index]!;
     let total = 0;
     if (one !== 0) {
+      const oneScaled = (last + 1) / one;
+      const zeroScaled = zero / (last + 1);
       let carry = w[offset + last]!;
       for (let j = last - 1; j >= 0; j--) {
-        const share = (carry * (last + 1)) / ((j + 1) * one);
+        const share = (carry * oneScaled) / (j + 1);
         total += share;
-        carry = w[offset + j]! - (share * zero * (last - j)) / (last + 1);
+        carry = w[offset + j]! - share * zeroScaled * (last - j);
       }
     } else {
-      for (let j = last - 1; j >= 0; j--) total += (w[offset + j]! * (last + 1)) / (zero * (last - j));
+      const zeroScaled = (last + 1) / zero;
+      for (let j = last - 1; j >= 0; j--) total += (w[offset + j]! * zeroScaled) / (last - j);
     }
     return total;
   }
@@ -103,10 +108,17 @@ export class TreeShapWorkspace {
     const offset = level * this.stride;
     gbmAssert(level < this.stride, 'tree deeper than the workspace was sized for');
     if (level > 0) {
-      this.feature.copyWithin(offset, parentOffset, parentOffset + parentLength);
-      this.zero.copyWithin(offset, parentOffset, parentOffset + parentLength);
-      this.one.copyWithin(offset, parentOffset, parentOffset + parentLength);
-      this.weight.copyWithin(offset, parentOffset, parentOffset + parentLength);
+      // Plain loops: paths are a few elements long, shorter than the set-up cost of copyWithin.
+      const features = this.feature;
+      const zeros = this.zero;
+      const ones = this.one;
+      const weights = this.weight;
+      for (let i = 0; i < parentLength; i++) {
+        features[offset + i] = features[parentOffset + i]!;
+        zeros[offset + i] = zeros[parentOffset + i]!;
+        ones[offset + i] = ones[parentOffset + i]!;
+        weights[offset + i] = weights[parentOffset + i]!;
+      }
     }
     this.extend(offset, parentLength, zero, one, feature);
     let length = parentLength + 1;

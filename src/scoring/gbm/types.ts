@@ -9,7 +9,7 @@ export type MonotoneDirection = -1 | 0 | 1;
 export interface GbmOptions {
   /** Maximum number of boosting rounds (trees). Early stopping may keep fewer. Default 600. */
   readonly trees: number;
-  /** Maximum depth of a tree (root has depth 0). Default 4. */
+  /** Maximum depth of a tree (root has depth 0). Default 3. */
   readonly maxDepth: number;
   /** Maximum leaves of a tree, grown best-first; 0 = limited only by `maxDepth`. Default 0. */
   readonly maxLeaves: number;

@@ -60,7 +60,7 @@ export function stratifiedRows(
       [members[i], members[j]] = [members[j]!, members[i]!];
     }
     const cut = Math.round(members.length * trainShare);
-    members.forEach((r, i) => (i < cut ? train : test).push(r));
+    for (const [i, r] of members.entries()) (i < cut ? train : test).push(r);
   }
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }
