@@ -36,8 +36,7 @@ export function stratifiedSplit(
     for (let r = 0; r < target.length; r++) if (target[r] === cls) rows.push(r);
     shuffle(rows, random);
     const testCount = Math.floor(rows.length * testShare + 0.5);
-    test.push(...rows.slice(0, testCount));
-    train.push(...rows.slice(testCount));
+    for (let k = 0; k < rows.length; k++) (k < testCount ? test : train).push(rows[k]!);
   }
   return {
     train: Int32Array.from(train.sort((a, b) => a - b)),

@@ -50,9 +50,14 @@ function lineChart(
   const w = CHART_WIDTH_PX;
   const h = CHART_HEIGHT_PX;
   const m = MARGIN_PX;
-  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
-  const xMin = Math.min(...xs);
-  const xMax = Math.max(...xs);
+  let xMin = Number.POSITIVE_INFINITY;
+  let xMax = Number.NEGATIVE_INFINITY;
+  for (const s of series) {
+    for (const p of s.points) {
+      xMin = Math.min(xMin, p[0]);
+      xMax = Math.max(xMax, p[0]);
+    }
+  }
   const sx = (x: number) => m + ((x - xMin) / (xMax - xMin || 1)) * (w - 2 * m);
   const sy = (y: number) => h - m - (y / (yMax || 1)) * (h - 2 * m);
   const paths = series
