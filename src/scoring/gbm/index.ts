@@ -16,7 +16,7 @@ export { GbmError, type GbmErrorCode } from './errors.js';
 export { validateGbmModel } from './model.js';
 export { BINS_PER_FEATURE_MAX, GBM_DEFAULTS, resolveGbmOptions } from './options.js';
 export { SeededRandom } from './random.js';
-export { findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
+export { buildHistogram, findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
 export { TreeShapWorkspace, treeExpectedValue } from './treeshap.js';
 export type {
   GbmFeatureEncoding,
