@@ -227,7 +227,7 @@ export function scoreScorecard(card: ScorecardBody, data: Dataset, reasonCount: 
   });
   const probabilityBad = new Float64Array(n);
   for (let i = 0; i < n; i++) probabilityBad[i] = 1 / (1 + Math.exp(-eta[i]!));
-  const best = card.features.map((f) => Math.max(...f.points));
+  const best = card.features.map((f) => f.points.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY));
   const reasons: ReasonCode[][] = [];
   const lost: { j: number; loss: number }[] = [];
   for (let i = 0; i < n; i++) {

@@ -395,28 +395,16 @@ export function assignBins(binning: FeatureBinning, column: Column): Int32Array 
     );
   }
   const out = new Int32Array(column.kind === 'numeric' ? column.values.length : column.codes.length);
-  const missingBin = binning.bins.findIndex((b) => b.kind === 'missing');
-  if (missingBin < 0) throw new Error(`assertion: feature ${binning.feature} has no missing bin`);
+  const { missingBin, specials, byCategory, otherBin } = lookupOf(binning);
   if (column.kind === 'numeric') {
-    const specials = new Map<number, number>();
-    binning.bins.forEach((b, i) => {
-      if (b.kind === 'special') specials.set(b.value, i);
-    });
     const cuts = binning.cuts;
     for (let r = 0; r < out.length; r++) {
       const v = column.values[r]!;
       if (Number.isNaN(v)) out[r] = missingBin;
-      else out[r] = specials.get(v) ?? rangeIndex(cuts, v);
+      else out[r] = (specials.size > 0 ? specials.get(v) : undefined) ?? rangeIndex(cuts, v);
     }
     return out;
   }
-  const byCategory = new Map<string, number>();
-  let otherBin = -1;
-  binning.bins.forEach((b, i) => {
-    if (b.kind !== 'categories') return;
-    for (const c of b.categories) byCategory.set(c, i);
-    if (b.includesUnseen) otherBin = i;
-  });
   const levelBin = column.levels.map(
     (level) => byCategory.get(level) ?? (otherBin >= 0 ? otherBin : missingBin),
   );
@@ -425,6 +413,35 @@ export function assignBins(binning: FeatureBinning, column: Column): Int32Array 
     out[r] = code < 0 ? missingBin : levelBin[code]!;
   }
   return out;
+}
+
+interface BinLookup {
+  readonly missingBin: number;
+  readonly specials: ReadonlyMap<number, number>;
+  readonly byCategory: ReadonlyMap<string, number>;
+  readonly otherBin: number;
+}
+
+/** Lookups built once per binning (a model's binnings are not changed after training), so one-row scoring is cheap. */
+const lookups = new WeakMap<FeatureBinning, BinLookup>();
+
+function lookupOf(binning: FeatureBinning): BinLookup {
+  const known = lookups.get(binning);
+  if (known) return known;
+  const missingBin = binning.bins.findIndex((b) => b.kind === 'missing');
+  if (missingBin < 0) throw new Error(`assertion: feature ${binning.feature} has no missing bin`);
+  const specials = new Map<number, number>();
+  const byCategory = new Map<string, number>();
+  let otherBin = -1;
+  binning.bins.forEach((b, i) => {
+    if (b.kind === 'special') specials.set(b.value, i);
+    if (b.kind !== 'categories') return;
+    for (const c of b.categories) byCategory.set(c, i);
+    if (b.includesUnseen) otherBin = i;
+  });
+  const lookup = { missingBin, specials, byCategory, otherBin };
+  lookups.set(binning, lookup);
+  return lookup;
 }
 
 /** The text shown for a row's value in reason codes: the value seen and its bin. */
