@@ -119,6 +119,9 @@ interface TrainFlags {
   stepwise?: string;
   criterion?: string;
   l2?: string;
+  trees?: string;
+  maxDepth?: string;
+  learningRate?: string;
   json?: boolean;
 }
 
@@ -179,6 +182,11 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
       binning,
       selection,
       logistic: flags.l2 ? { l2: parseReal(flags.l2, '--l2') } : {},
+    },
+    gbm: {
+      ...(flags.trees ? { trees: parseInteger(flags.trees, '--trees') } : {}),
+      ...(flags.maxDepth ? { maxDepth: parseInteger(flags.maxDepth, '--max-depth') } : {}),
+      ...(flags.learningRate ? { learningRate: parseReal(flags.learningRate, '--learning-rate') } : {}),
     },
   });
   writeFileSync(flags.out, serialiseModel(model));
@@ -464,6 +472,9 @@ export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
     .option('--stepwise <dir>', 'scorecard selection: forward, backward or none (default none)')
     .option('--criterion <c>', 'scorecard stepwise criterion: aic or bic (default aic)')
     .option('--l2 <penalty>', 'scorecard logistic regression L2 penalty (default 0)')
+    .option('--trees <n>', 'gbm: most boosting rounds')
+    .option('--max-depth <n>', 'gbm: deepest tree')
+    .option('--learning-rate <eta>', 'gbm: shrinkage per tree')
     .option('--json', 'print the summary as JSON')
     .action((flags: TrainFlags) => guarded(() => train(flags, io)));
   score

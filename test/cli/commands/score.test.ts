@@ -127,6 +127,76 @@ describe('lendguard score', () => {
     expect(p.features.length).toBeGreaterThan(0);
   });
 
+  it('trains the boosted challenger and scores it on the same scale with reason codes in points', async () => {
+    const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
+    const gbm = join(dir, 'gbm.json');
+    const trained = await run([
+      'score',
+      'train',
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--model',
+      'gbm',
+      '--trees',
+      '40',
+      '--out',
+      gbm,
+    ]);
+    expect(trained.status, trained.err).toBe(0);
+    const doc = JSON.parse(readFileSync(gbm, 'utf8')) as {
+      kind: string;
+      gbm: { trees: unknown[] };
+      options: unknown;
+    };
+    expect(doc.kind).toBe('gbm');
+    expect(doc.gbm.trees.length).toBeGreaterThan(0);
+    expect(doc.gbm.trees.length).toBeLessThanOrEqual(40);
+    const evaluated = await run([
+      'score',
+      'evaluate',
+      '--model',
+      gbm,
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--json',
+    ]);
+    expect(evaluated.status, evaluated.err).toBe(0);
+    expect((JSON.parse(evaluated.out) as { auc: number }).auc).toBeGreaterThan(0.75);
+    const scores = join(dir, 'gbm-scores.csv');
+    const applied = await run([
+      'score',
+      'apply',
+      '--model',
+      gbm,
+      '--data',
+      german,
+      '--out',
+      scores,
+      '--reasons',
+      '1',
+    ]);
+    expect(applied.status, applied.err).toBe(0);
+    const [header, first] = readFileSync(scores, 'utf8').split('\n');
+    const cells = first!.split(',');
+    const names = header!.split(',');
+    const score = Number(cells[names.indexOf('score')]);
+    const p = Number(cells[names.indexOf('probability_bad')]);
+    expect(Number.isInteger(score)).toBe(true);
+    // Same scaling as the scorecard: 600 points at odds 50:1, 20 points to double the odds.
+    expect(
+      Math.abs(score - (600 - (20 / Math.LN2) * Math.log(50) + (20 / Math.LN2) * Math.log((1 - p) / p))),
+    ).toBeLessThan(0.51);
+    expect(names).toContain('reason_1_points');
+  });
+
   it('exits with status 2 and a precise message on bad input', async () => {
     const write = (name: string, text: string) => {
       const path = join(dir, name);
