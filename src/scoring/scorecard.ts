@@ -231,6 +231,10 @@ export function scoreScorecard(card: ScorecardBody, data: Dataset, reasonCount: 
   const reasons: ReasonCode[][] = [];
   const lost: { j: number; loss: number }[] = [];
   for (let i = 0; i < n; i++) {
+    if (reasonCount === 0) {
+      reasons.push([]);
+      continue;
+    }
     lost.length = 0;
     for (let j = 0; j < card.features.length; j++) {
       const loss = best[j]! - card.features[j]!.points[assigned[j]![i]!]!;
