@@ -31,12 +31,13 @@ export interface BinnedMatrix {
 export function findCuts(values: Float64Array, valueBinsMax: number): Float64Array {
   gbmAssert(valueBinsMax >= 2, 'at least two value bins');
   const stride = Math.max(1, Math.ceil(values.length / BIN_SAMPLE_ROWS_MAX));
-  const sample: number[] = [];
+  const sample = new Float64Array(Math.ceil(values.length / stride));
+  let taken = 0;
   for (let i = 0; i < values.length; i += stride) {
     const v = values[i]!;
-    if (!Number.isNaN(v)) sample.push(v);
+    if (!Number.isNaN(v)) sample[taken++] = v;
   }
-  const sorted = Float64Array.from(sample).sort();
+  const sorted = sample.subarray(0, taken).sort();
   const distinct: number[] = [];
   const counts: number[] = [];
   for (let i = 0; i < sorted.length; i++) {

@@ -89,12 +89,19 @@ function boost(
   let bestLoss = Infinity;
   let bestRounds = 0;
   for (let round = 0; round < rounds; round++) {
+    // Gradients of the current margins, and on the way the log-loss the previous round left behind.
+    let loss = 0;
     for (let i = 0; i < trainRows.length; i++) {
       const r = trainRows[i]!;
-      const p = sigmoid(margin[r]!);
-      grad[r] = p - y[r]!;
+      const p = 1 / (1 + Math.exp(-margin[r]!));
+      const label = y[r]!;
+      grad[r] = p - label;
       hess[r] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
+      loss -= Math.log(
+        Math.min(Math.max(label === 1 ? p : 1 - p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON),
+      );
     }
+    if (round > 0) trainingLogLoss.push(loss / trainRows.length);
     let sampled = 0;
     if (options.subsample < 1) {
       for (let i = 0; i < trainRows.length; i++) {
@@ -119,7 +126,6 @@ function boost(
     const tree = growTree(matrix, grad, hess, workspace, sampled, features, settings);
     trees.push(tree);
     applyTree(tree, matrix, margin, trainRows);
-    trainingLogLoss.push(logLoss(y, margin, trainRows));
     if (validationRows) {
       applyTree(tree, matrix, margin, validationRows);
       const loss = logLoss(y, margin, validationRows);
@@ -131,6 +137,7 @@ function boost(
         break;
     } else bestRounds = round + 1;
   }
+  trainingLogLoss.push(logLoss(y, margin, trainRows));
   return { trees, baseScore, trainingLogLoss, validationLogLoss, bestRounds: Math.max(1, bestRounds) };
 }
 

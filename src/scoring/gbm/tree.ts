@@ -153,6 +153,21 @@ export function buildHistogram(
 ): void {
   const { codes, featureCount, histogramOffsets } = matrix;
   const featureTotal = features.length;
+  if (featureTotal === featureCount) {
+    // Every feature offered: read each row's codes as one contiguous run.
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const gr = grad[r]!;
+      const hr = hess[r]!;
+      const base = r * featureCount;
+      for (let f = 0; f < featureCount; f++) {
+        const slot = (histogramOffsets[f]! + codes[base + f]!) << 1;
+        histogram[slot]! += gr;
+        histogram[slot + 1]! += hr;
+      }
+    }
+    return;
+  }
   const offsets = new Int32Array(featureTotal);
   const columns = new Int32Array(featureTotal);
   for (let k = 0; k < featureTotal; k++) {
