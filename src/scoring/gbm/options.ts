@@ -14,7 +14,7 @@ export const GBM_DEFAULTS: GbmOptions = Object.freeze({
   maxLeaves: 0,
   learningRate: 0.05,
   subsample: 0.8,
-  colsampleByTree: 0.8,
+  colsampleByTree: 0.5,
   l2: 1,
   minChildWeight: 1,
   minSplitGain: 0,

@@ -17,7 +17,7 @@ export interface GbmOptions {
   readonly learningRate: number;
   /** Share of training rows drawn (without replacement, per tree) to grow each tree, in (0, 1]. Default 0.8. */
   readonly subsample: number;
-  /** Share of features offered to each tree, in (0, 1]. Default 0.8. */
+  /** Share of features offered to each tree, in (0, 1]. Default 0.5. */
   readonly colsampleByTree: number;
   /** L2 penalty (lambda) on leaf values. Default 1. */
   readonly l2: number;
