@@ -135,6 +135,38 @@ interface MergeOutcome {
   notes: string[];
 }
 
+/** Likelihood-ratio statistic G = 2 Σ obs · ln(obs / expected) of the bad/good split across the given groups. */
+function gStatistic(goods: readonly number[], bads: readonly number[], starts: readonly number[]): number {
+  const m = goods.length;
+  const totalGoods = goods.reduce((a, b) => a + b, 0);
+  const totalBads = bads.reduce((a, b) => a + b, 0);
+  const total = totalGoods + totalBads;
+  let g = 0;
+  for (let j = 0; j < starts.length; j++) {
+    let gg = 0;
+    let bb = 0;
+    for (let i = starts[j]!; i < (starts[j + 1] ?? m); i++) {
+      gg += goods[i]!;
+      bb += bads[i]!;
+    }
+    const rows = gg + bb;
+    if (gg > 0) g += gg * Math.log(gg / ((rows * totalGoods) / total));
+    if (bb > 0) g += bb * Math.log(bb / ((rows * totalBads) / total));
+  }
+  return 2 * g;
+}
+
+/**
+ * Upper one-in-a-million point of chi-square with `df` degrees of freedom (Wilson–Hilferty approximation from the
+ * normal quantile 4.75). So strict because the peak or valley is the best of many partitions, not one fixed test:
+ * at the 0.1% level, unimodal bins were chosen on the shared credit data and lost held-out AUC.
+ */
+function chiSquareQuantileUnimodal(df: number): number {
+  const z = 4.75;
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
 function mergeWithTrend(
   goods: number[],
   bads: number[],
@@ -143,6 +175,7 @@ function mergeWithTrend(
   minRowsPerBin: number,
   o: BinningOptions,
   trends: readonly ResolvedTrend[],
+  autoUnimodal = false,
 ): MergeOutcome {
   const notes: string[] = [];
   let best: { merge: MergeResult; trend: ResolvedTrend } | undefined;
@@ -154,6 +187,24 @@ function mergeWithTrend(
       trend,
     });
     if (merge && (!best || merge.iv > best.merge.iv + 1e-12)) best = { merge, trend };
+  }
+  if (best && autoUnimodal) {
+    // "auto" also weighs a peak or a valley, but takes it only when the monotonic bins leave a significant
+    // amount of the target's dependence unexplained: likelihood-ratio statistic G of the extra bins beyond the
+    // chi-square one-in-a-million quantile for the extra degrees of freedom.
+    const gMonotone = gStatistic(goods, bads, best.merge.starts);
+    for (const trend of ['peak', 'valley'] as const) {
+      const merge = optimalMerge(goods, bads, totalGoods, totalBads, {
+        minRowsPerBin,
+        minBadsPerBin: o.minBadsPerBin,
+        maxBins: o.maxBins,
+        trend,
+      });
+      if (!merge || merge.iv <= best.merge.iv) continue;
+      const extra = Math.max(1, merge.starts.length - best.merge.starts.length);
+      const gain = gStatistic(goods, bads, merge.starts) - gMonotone;
+      if (gain > chiSquareQuantileUnimodal(extra)) best = { merge, trend };
+    }
   }
   if (best) return { ...best, notes };
   // Infeasible: say which constraint binds and fall back to one bin of all non-missing, non-special rows.
@@ -177,7 +228,7 @@ function mergeWithTrend(
 }
 
 function trendsFor(trend: Trend): ResolvedTrend[] {
-  // "auto" chooses the better of the two monotonic trends: peaks and valleys must be asked for, as they fit noise.
+  // "auto" starts from the better of the two monotonic trends; a peak or valley must then prove itself (above).
   return trend === 'auto' ? ['ascending', 'descending'] : [trend];
 }
 
@@ -250,7 +301,16 @@ export function binNumeric(
     }
   }
   const minRowsPerBin = Math.ceil(o.minBinShare * n);
-  const outcome = mergeWithTrend(pg, pb, totalGoods, totalBads, minRowsPerBin, o, trendsFor(o.trend));
+  const outcome = mergeWithTrend(
+    pg,
+    pb,
+    totalGoods,
+    totalBads,
+    minRowsPerBin,
+    o,
+    trendsFor(o.trend),
+    o.trend === 'auto',
+  );
   const starts = outcome.merge.starts;
   const cuts = starts.slice(1).map((s) => preCuts[s - 1]!);
   const bins: Bin[] = [];
