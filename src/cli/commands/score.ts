@@ -236,6 +236,10 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
       `${dropped} candidate features dropped (reasons in the model file's scorecard.selection)`,
     );
     for (const w of card.fit.warnings) writeLine(io.stdout, `warning: ${w}`);
+    for (const d of card.selection) {
+      if (!d.kept && d.reason.startsWith('wrong-sign'))
+        writeLine(io.stdout, `warning: ${d.feature}: ${d.reason}`);
+    }
     for (const c of card.candidateIv)
       for (const note of c.notes) writeLine(io.stdout, `note: ${c.feature}: ${note}`);
   }
