@@ -88,8 +88,7 @@ export function shapValues(
   const values = new Float64Array(rowCount * featureCount);
   for (let r = 0; r < rowCount; r++) {
     const phi = values.subarray(r * featureCount, (r + 1) * featureCount);
-    const featureValue = (feature: number): number => columns[feature]![r]!;
-    for (const tree of trees) workspace.explain(tree, featureValue, phi);
+    for (const tree of trees) workspace.explain(tree, columns, r, phi);
   }
   return { featureCount, values, expectedValue };
 }

@@ -18,6 +18,19 @@ export class TreeShapWorkspace {
   private readonly zero: Float64Array;
   private readonly one: Float64Array;
   private readonly weight: Float64Array;
+  // The row being explained, held here rather than passed down every level of the recursion.
+  private tree: GbmTree = {
+    feature: [],
+    threshold: [],
+    defaultLeft: [],
+    left: [],
+    right: [],
+    value: [],
+    cover: [],
+  };
+  private columns: readonly Float64Array[] = [];
+  private row = 0;
+  private phi: Float64Array = new Float64Array(0);
 
   constructor(maxDepth: number) {
     this.stride = maxDepth + 2;
@@ -29,8 +42,12 @@ export class TreeShapWorkspace {
   }
 
   /** Adds this tree's SHAP values for the row to `phi` (one slot per feature). */
-  explain(tree: GbmTree, featureValue: (feature: number) => number, phi: Float64Array): void {
-    this.recurse(tree, featureValue, phi, 0, 0, 0, 1, 1, -1, 0);
+  explain(tree: GbmTree, columns: readonly Float64Array[], row: number, phi: Float64Array): void {
+    this.tree = tree;
+    this.columns = columns;
+    this.row = row;
+    this.phi = phi;
+    this.recurse(0, 0, 0, 1, 1, -1, 0);
   }
 
   private extend(offset: number, length: number, zero: number, one: number, feature: number): void {
@@ -94,9 +111,6 @@ export class TreeShapWorkspace {
   }
 
   private recurse(
-    tree: GbmTree,
-    featureValue: (feature: number) => number,
-    phi: Float64Array,
     node: number,
     level: number,
     parentLength: number,
@@ -105,6 +119,7 @@ export class TreeShapWorkspace {
     feature: number,
     parentOffset: number,
   ): void {
+    const tree = this.tree;
     const offset = level * this.stride;
     gbmAssert(level < this.stride, 'tree deeper than the workspace was sized for');
     if (level > 0) {
@@ -125,6 +140,7 @@ export class TreeShapWorkspace {
     const left = tree.left[node]!;
     if (left < 0) {
       const leafValue = tree.value[node]!;
+      const phi = this.phi;
       for (let i = 1; i < length; i++) {
         const w = this.unwoundSum(offset, length, i);
         phi[this.feature[offset + i]!]! += w * (this.one[offset + i]! - this.zero[offset + i]!) * leafValue;
@@ -133,7 +149,7 @@ export class TreeShapWorkspace {
     }
     const right = tree.right[node]!;
     const split = tree.feature[node]!;
-    const x = featureValue(split);
+    const x = this.columns[split]![this.row]!;
     const goLeft = Number.isNaN(x) ? tree.defaultLeft[node]! : x <= tree.threshold[node]!;
     const hot = goLeft ? left : right;
     const cold = goLeft ? right : left;
@@ -150,30 +166,8 @@ export class TreeShapWorkspace {
     }
     const cover = tree.cover[node]!;
     const next = level + 1;
-    this.recurse(
-      tree,
-      featureValue,
-      phi,
-      hot,
-      next,
-      length,
-      (incomingZero * tree.cover[hot]!) / cover,
-      incomingOne,
-      split,
-      offset,
-    );
-    this.recurse(
-      tree,
-      featureValue,
-      phi,
-      cold,
-      next,
-      length,
-      (incomingZero * tree.cover[cold]!) / cover,
-      0,
-      split,
-      offset,
-    );
+    this.recurse(hot, next, length, (incomingZero * tree.cover[hot]!) / cover, incomingOne, split, offset);
+    this.recurse(cold, next, length, (incomingZero * tree.cover[cold]!) / cover, 0, split, offset);
   }
 }
 
