@@ -4,6 +4,12 @@ import { gbmAssert } from './errors.js';
 /** Hessian below which a child is treated as empty, whatever `minChildWeight` says (rounding guard). */
 export const CHILD_HESSIAN_FLOOR = 1e-6;
 
+/**
+ * Missing-bin hessian below which a node is taken to have no missing rows: histograms got by subtraction carry
+ * rounding residue where the true sum is zero.
+ */
+export const MISSING_HESSIAN_EMPTY = 1e-9;
+
 /** Settings of one tree's growth. */
 export interface GrowSettings {
   readonly maxDepth: number;
@@ -82,7 +88,7 @@ export function findBestSplit(
     const valueBins = matrix.cuts[f]!.length + 1;
     const gMissing = histogram[base]!;
     const hMissing = histogram[base + 1]!;
-    const hasMissing = hMissing > 0;
+    const hasMissing = hMissing > MISSING_HESSIAN_EMPTY;
     let gLeft = 0;
     let hLeft = 0;
     for (let b = 1; b <= valueBins; b++) {
