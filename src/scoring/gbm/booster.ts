@@ -125,7 +125,14 @@ function boost(
     }
     const tree = growTree(matrix, grad, hess, workspace, sampled, features, settings);
     trees.push(tree);
-    applyTree(tree, matrix, margin, trainRows);
+    if (sampled === trainRows.length) {
+      // Every training row grew the tree, so each leaf already knows its rows: no need to route them again.
+      const rows = workspace.rows;
+      for (const leaf of tree.leaves) {
+        const value = tree.value[leaf.node]!;
+        for (let i = leaf.start; i < leaf.end; i++) margin[rows[i]!]! += value;
+      }
+    } else applyTree(tree, matrix, margin, trainRows);
     if (validationRows) {
       applyTree(tree, matrix, margin, validationRows);
       const loss = logLoss(y, margin, validationRows);

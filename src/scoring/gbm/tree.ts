@@ -34,6 +34,8 @@ export interface BinnedTree {
   /** Leaf value with learning rate applied; 0 at internal nodes. */
   readonly value: number[];
   readonly cover: number[];
+  /** Per leaf, where its rows lie in the workspace row list after growth (not saved with the model). */
+  readonly leaves: { readonly node: number; readonly start: number; readonly end: number }[];
 }
 
 /** The best split of one node, or none. */
@@ -226,6 +228,7 @@ export function growTree(
     right: [],
     value: [],
     cover: [],
+    leaves: [],
   };
   const { rows } = workspace;
   const addNode = (weight: number): number => {
@@ -372,7 +375,10 @@ export function growTree(
   }
   // Cover is summed directly over the rows of each leaf, then up the tree, so a parent's cover is exactly
   // the sum of its children's: TreeSHAP's expected value and its path weights then agree.
-  for (const leaf of finished) tree.cover[leaf.node] = sums(rows, leaf.start, leaf.end, grad, hess)[1];
+  for (const leaf of finished) {
+    tree.cover[leaf.node] = sums(rows, leaf.start, leaf.end, grad, hess)[1];
+    tree.leaves.push({ node: leaf.node, start: leaf.start, end: leaf.end });
+  }
   for (let node = tree.value.length - 1; node >= 0; node--) {
     const l = tree.left[node]!;
     if (l >= 0) tree.cover[node] = tree.cover[l]! + tree.cover[tree.right[node]!]!;
