@@ -17,7 +17,7 @@ export interface BinningOptions {
   readonly trend: Trend;
   /** Categories holding less than this share of rows are pooled into one "other" group before merging. */
   readonly rareCategoryShare: number;
-  /** Above this many non-missing values, pre-bin edges come from an evenly spaced sample of this size. */
+  /** Above this many rows, pre-bin edges come from every k-th row, k = floor(rows / this). */
   readonly prebinSampleRowsMax: number;
 }
 
@@ -28,7 +28,7 @@ export const DEFAULT_BINNING_OPTIONS: BinningOptions = {
   minBadsPerBin: 5,
   trend: 'auto',
   rareCategoryShare: 0.01,
-  prebinSampleRowsMax: 200_000,
+  prebinSampleRowsMax: 100_000,
 };
 
 export type Bin =
@@ -252,54 +252,53 @@ export function binNumeric(
   const { goods: totalGoods, bads: totalBads } = totals(target);
   const specials = [...column.specialValues];
   const specialSet = new Set(specials);
-  const isSpecial = specials.length === 0 ? () => false : (v: number) => specialSet.has(v);
-  let regular = 0;
-  for (let i = 0; i < n; i++) {
-    const v = column.values[i]!;
-    if (!Number.isNaN(v) && !isSpecial(v)) regular++;
+  const hasSpecials = specials.length > 0;
+  const values = column.values;
+  // Pre-bin edges come from every k-th row (k fixed by the row count, so the sample is deterministic), skipping
+  // missing and special values: one pass, no count of regular values needed first.
+  const stride = Math.max(1, Math.floor(n / o.prebinSampleRowsMax));
+  const sampled = new Float64Array(Math.ceil(n / stride));
+  let taken = 0;
+  for (let i = 0; i < n; i += stride) {
+    const v = values[i]!;
+    if (Number.isNaN(v) || (hasSpecials && specialSet.has(v))) continue;
+    sampled[taken++] = v;
   }
-  const sampleSize = Math.min(regular, o.prebinSampleRowsMax);
-  const sample = new Float64Array(sampleSize);
-  if (sampleSize > 0) {
-    const every = regular / sampleSize;
-    let seen = 0;
-    let taken = 0;
-    let nextTake = 0;
-    for (let i = 0; i < n && taken < sampleSize; i++) {
-      const v = column.values[i]!;
-      if (Number.isNaN(v) || isSpecial(v)) continue;
-      if (seen >= nextTake) {
-        sample[taken++] = v;
-        nextTake += every;
-      }
-      seen++;
-    }
-  }
-  sample.sort();
-  const preCuts = prebinCuts(sample, o.prebinsMax);
-  const m = preCuts.length + 1;
-  const pg = new Array<number>(m).fill(0);
-  const pb = new Array<number>(m).fill(0);
+  const sample = sampled.subarray(0, taken).sort();
+  const preCuts = Float64Array.from(prebinCuts(sample, o.prebinsMax));
+  const cutCount = preCuts.length;
+  const m = cutCount + 1;
+  const goodCounts = new Float64Array(m);
+  const badCounts = new Float64Array(m);
   const specialGoods = new Array<number>(specials.length).fill(0);
   const specialBads = new Array<number>(specials.length).fill(0);
   let missingGoods = 0;
   let missingBads = 0;
   for (let i = 0; i < n; i++) {
-    const v = column.values[i]!;
+    const v = values[i]!;
     const bad = target[i]!;
     if (Number.isNaN(v)) {
       if (bad) missingBads++;
       else missingGoods++;
-    } else if (isSpecial(v)) {
+    } else if (hasSpecials && specialSet.has(v)) {
       const s = specials.indexOf(v);
       if (bad) specialBads[s]!++;
       else specialGoods[s]!++;
     } else {
-      const b = rangeIndex(preCuts, v);
-      if (bad) pb[b]!++;
-      else pg[b]!++;
+      // Inline binary search: the number of cuts <= v.
+      let lo = 0;
+      let hi = cutCount;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (preCuts[mid]! <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      if (bad) badCounts[lo]!++;
+      else goodCounts[lo]!++;
     }
   }
+  const pg = Array.from(goodCounts);
+  const pb = Array.from(badCounts);
   const minRowsPerBin = Math.ceil(o.minBinShare * n);
   const outcome = mergeWithTrend(
     pg,
