@@ -338,8 +338,9 @@ export function growTree(
       leftHistogram = leftSmaller ? small : parentHistogram;
       rightHistogram = leftSmaller ? parentHistogram : small;
     } else workspace.release(parentHistogram);
-    const [gl, hl] = sums(rows, leaf.start, middle, grad, hess);
-    const [gr, hr] = sums(rows, middle, leaf.end, grad, hess);
+    // Children at the depth limit are never split, so their sums are not needed.
+    const [gl, hl] = leftHistogram ? histogramTotals(leftHistogram, matrix, features[0]!) : [0, 0];
+    const [gr, hr] = rightHistogram ? histogramTotals(rightHistogram, matrix, features[0]!) : [0, 0];
     consider(
       {
         node: leftNode,
@@ -385,6 +386,19 @@ export function growTree(
   }
   gbmAssert(tree.left.length === 2 * leaves - 1, 'a binary tree has one fewer split than leaves');
   return tree;
+}
+
+/** Gradient and hessian sums of a node, read off one feature's bins of its histogram. */
+function histogramTotals(histogram: Float64Array, matrix: BinnedMatrix, feature: number): [number, number] {
+  const base = matrix.histogramOffsets[feature]! * 2;
+  const bins = matrix.cuts[feature]!.length + 2;
+  let g = 0;
+  let h = 0;
+  for (let b = 0; b < bins; b++) {
+    g += histogram[base + 2 * b]!;
+    h += histogram[base + 2 * b + 1]!;
+  }
+  return [g, h];
 }
 
 function sums(
