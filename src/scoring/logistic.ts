@@ -293,10 +293,10 @@ export function fitLogistic(
 export function predictLogistic(
   fit: Pick<LogisticFit, 'intercept' | 'coefficients'>,
   columns: readonly Float64Array[],
+  rowCount: number = columns[0]?.length ?? 0,
 ): Float64Array {
-  const n = columns[0]?.length ?? 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const out = new Float64Array(rowCount);
+  for (let i = 0; i < rowCount; i++) {
     let eta = fit.intercept;
     for (let j = 0; j < columns.length; j++) eta += fit.coefficients[j]! * columns[j]![i]!;
     out[i] = 1 / (1 + Math.exp(-eta));
