@@ -212,3 +212,23 @@ describe('categorical binning', () => {
     ).toContain('b');
   });
 });
+
+describe('trend auto', () => {
+  it('keeps monotonic bins for a monotonic risk and takes a valley only for a strong U shape', () => {
+    const n = 20_000;
+    const values = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
+    // Deterministic targets: bad rate follows the wanted shape exactly, up to rounding within each value.
+    const shaped = (rate: (v: number) => number) =>
+      Uint8Array.from(values, (v, i) => (((i * 2654435761) >>> 0) / 4294967296 < rate(v) ? 1 : 0));
+    const monotone = binNumeric(
+      numeric(Array.from(values)),
+      shaped((v) => 0.1 + v / 2000),
+    );
+    expect(['ascending', 'descending']).toContain(monotone.trend);
+    const u = binNumeric(
+      numeric(Array.from(values)),
+      shaped((v) => 0.05 + ((v - 500) / 500) ** 2 * 0.4),
+    );
+    expect(u.trend).toBe('valley');
+  });
+});

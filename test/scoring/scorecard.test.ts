@@ -81,6 +81,16 @@ describe('scorecard on credit_data', async () => {
     expect(model.trainingMetrics.auc).toBeGreaterThan(0.8);
   });
 
+  it('gives the same model document byte for byte for the same data and seed', () => {
+    const request = {
+      kind: 'scorecard' as const,
+      target: { column: 'Status', badValue: 'bad' },
+      excluded: [],
+      seed: 11,
+    };
+    expect(serialiseModel(trainModel(x, y, request))).toBe(serialiseModel(trainModel(x, y, request)));
+  });
+
   it('refuses unknown formats and versions with a precise message', () => {
     expect(() => parseModel('{"format":"other"}')).toThrow(/format is "other"/);
     expect(() => parseModel('{"format":"lendguard.scoring-model","formatVersion":99}')).toThrow(
