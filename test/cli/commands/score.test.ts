@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 
 function capture() {
@@ -22,6 +22,7 @@ function capture() {
 
 const data = fileURLToPath(new URL('../../fixtures/data/credit_data.csv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lendguard-score-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const model = join(dir, 'model.json');
 
 async function run(args: string[]) {
