@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerUsers } from './commands/users.js';
 import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command, io: CliIo) => void;
 const registrations: RegisterCommand[] = [
   registerSchedule,
   registerImpact,
+  registerScore,
   registerServe,
   registerDb,
   registerUsers,

@@ -1,0 +1,259 @@
+/**
+ * Scoring benchmark (not a test): a seeded synthetic 1,000,000 × 30 data set with numeric and categorical columns,
+ * missing and special values; times binning + scorecard fit and the boosted challenger, and measures test AUC, side
+ * by side with scikit-learn (binning + LogisticRegression) and xgboost (hist) measured in the same run when the
+ * Debian packages python3-sklearn / python3-xgboost are installed. Run: `npm run bench:scoring` (tsx, from source).
+ * Options: --rows N (default 1,000,000), --no-gbm, --no-peers.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Column, Dataset } from '../src/scoring/dataset.js';
+import { scoreChallenger, trainChallenger } from '../src/scoring/gbm/index.js';
+import { auc } from '../src/scoring/metrics.js';
+import { seededRandom, stratifiedSplit } from '../src/scoring/random.js';
+import { scoreScorecard, trainScorecard } from '../src/scoring/scorecard.js';
+import { selectRows } from '../src/scoring/table.js';
+
+const SEED = 20_240_601;
+const NUMERIC_COLUMNS = 20;
+const CATEGORICAL_COLUMNS = 10;
+const MISSING_SHARE = 0.05;
+const SPECIAL_VALUE = -999;
+const TEST_SHARE = 0.3;
+/** Boosting settings shared with xgboost so that the times compare like for like. */
+const GBM_TREES = 300;
+const GBM_DEPTH = 3;
+const GBM_ETA = 0.05;
+const PYTHON = '/usr/bin/python3';
+const SINGLE_ROW_CALLS = 10_000;
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const rows = Number(argValue('--rows') ?? 1_000_000);
+const withGbm = !process.argv.includes('--no-gbm');
+const withPeers = !process.argv.includes('--no-peers');
+
+function gaussian(random: () => number): number {
+  const u = Math.max(1e-12, random());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Synthetic applicants: the log-odds of bad mix linear, threshold, U-shaped and categorical effects plus noise. */
+function generate(n: number, seed: number): { data: Dataset; target: Uint8Array } {
+  const random = seededRandom(seed);
+  const latent = new Float64Array(n).fill(-1.6);
+  const columns: Column[] = [];
+  for (let c = 0; c < NUMERIC_COLUMNS; c++) {
+    const values = new Float64Array(n);
+    const weight = c < 12 ? (c % 2 ? 0.35 : -0.3) / (1 + c / 4) : 0;
+    const shape = c % 4;
+    for (let i = 0; i < n; i++) {
+      const z = gaussian(random);
+      let effect = weight * z;
+      if (shape === 1) effect = weight * (z > 0.5 ? 1.5 : -0.3);
+      if (shape === 3) effect = Math.abs(weight) * (z * z - 1) * 0.6;
+      latent[i]! += effect;
+      // Heavy-tailed amounts for some columns; missing and special values that carry their own risk.
+      const v = c % 5 === 0 ? Math.round(Math.exp(7 + z)) : z * 10 + 50;
+      const r = random();
+      if (r < MISSING_SHARE) {
+        values[i] = Number.NaN;
+        latent[i]! += c < 6 ? 0.4 : 0;
+      } else if (c % 7 === 2 && r < MISSING_SHARE + 0.02) {
+        values[i] = SPECIAL_VALUE;
+        latent[i]! += 0.6;
+      } else values[i] = v;
+    }
+    columns.push({
+      kind: 'numeric',
+      name: `num_${c}`,
+      values,
+      specialValues: c % 7 === 2 ? [SPECIAL_VALUE] : [],
+    });
+  }
+  for (let c = 0; c < CATEGORICAL_COLUMNS; c++) {
+    const levelCount = 3 + ((c * 5) % 18);
+    const levels = Array.from({ length: levelCount }, (_, k) => `c${c}_${k}`);
+    const effects = levels.map(() => (c < 6 ? gaussian(random) * 0.35 : 0));
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      // Skewed level frequencies: a few common levels and a long tail.
+      const k = Math.min(levelCount - 1, Math.floor(levelCount * random() ** 2));
+      if (random() < MISSING_SHARE) codes[i] = -1;
+      else {
+        codes[i] = k;
+        latent[i]! += effects[k]!;
+      }
+    }
+    columns.push({ kind: 'categorical', name: `cat_${c}`, codes, levels });
+  }
+  const target = new Uint8Array(n);
+  for (let i = 0; i < n; i++)
+    target[i] = random() < 1 / (1 + Math.exp(-(latent[i]! + gaussian(random) * 0.5))) ? 1 : 0;
+  return { data: { rowCount: n, columns }, target };
+}
+
+function seconds(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+interface Peer {
+  sklearn?: { fit_s: number; auc: number; version: string };
+  xgboost?: { fit_s: number; auc: number; version: string; threads: number };
+  error?: string;
+}
+
+function runPeers(data: Dataset, target: Uint8Array, testRows: Int32Array): Peer {
+  if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
+  const dir = mkdtempSync(join(tmpdir(), 'lendguard-bench-'));
+  try {
+    const n = data.rowCount;
+    const p = data.columns.length;
+    const matrix = new Float64Array(n * p);
+    data.columns.forEach((column, j) => {
+      for (let i = 0; i < n; i++) {
+        const v =
+          column.kind === 'numeric'
+            ? column.values[i]!
+            : column.codes[i]! < 0
+              ? Number.NaN
+              : column.codes[i]!;
+        matrix[i * p + j] = v;
+      }
+    });
+    const isTest = new Uint8Array(n);
+    for (const r of testRows) isTest[r] = 1;
+    writeFileSync(join(dir, 'x.f64'), matrix);
+    writeFileSync(join(dir, 'y.u8'), target);
+    writeFileSync(join(dir, 'test.u8'), isTest);
+    const meta = {
+      rows: n,
+      kinds: data.columns.map((c) => c.kind),
+      trees: GBM_TREES,
+      depth: GBM_DEPTH,
+      eta: GBM_ETA,
+      xgboost: withGbm,
+    };
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+    const script = fileURLToPath(new URL('./scoring_peers.py', import.meta.url));
+    const out = spawnSync(PYTHON, [script, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (out.status !== 0)
+      return { error: (out.stderr || out.stdout).trim().split('\n').slice(-3).join(' | ') };
+    return JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}') as Peer;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+const t0 = performance.now();
+const { data, target } = generate(rows, SEED);
+console.log(
+  `generated ${rows} rows × ${data.columns.length} columns in ${seconds(t0).toFixed(1)} s (seed ${SEED})`,
+);
+const { train, test } = stratifiedSplit(target, TEST_SHARE, SEED);
+const trainData = selectRows(data, train);
+const testData = selectRows(data, test);
+const yTrain = Uint8Array.from(train, (r) => target[r]!);
+const yTest = Uint8Array.from(test, (r) => target[r]!);
+
+let start = performance.now();
+const card = trainScorecard(trainData, yTrain, {}, SEED);
+const cardFit = seconds(start);
+start = performance.now();
+const cardScored = scoreScorecard(card, testData, 0);
+const cardScore = seconds(start);
+const cardAuc = auc(cardScored.probabilityBad, yTest);
+console.log(
+  `scorecard: fit ${cardFit.toFixed(2)} s (${card.features.length} features), test AUC ${cardAuc.toFixed(4)}, scoring ${test.length} rows ${cardScore.toFixed(2)} s`,
+);
+
+{
+  // Single-row scoring, as an origination decision would call it: one-row Dataset in, score and 4 reasons out.
+  const singles = Math.min(SINGLE_ROW_CALLS, test.length);
+  const oneRows = Array.from({ length: singles }, (_, i) => selectRows(testData, [i]));
+  start = performance.now();
+  for (const one of oneRows) scoreScorecard(card, one, 4);
+  const perRow_us = ((performance.now() - start) * 1000) / singles;
+  console.log(
+    `scorecard: single-row scoring with 4 reason codes ${perRow_us.toFixed(1)} µs per row (${singles} calls)`,
+  );
+}
+
+let gbm: { fit: number; auc: number } | undefined;
+if (withGbm) {
+  start = performance.now();
+  const model = trainChallenger(
+    trainData,
+    yTrain,
+    {
+      trees: GBM_TREES,
+      maxDepth: GBM_DEPTH,
+      learningRate: GBM_ETA,
+      earlyStoppingRounds: 0,
+      subsample: 1,
+      colsampleByTree: 1,
+    },
+    SEED,
+  );
+  const fit = seconds(start);
+  const scored = scoreChallenger(model, testData, 0);
+  gbm = { fit, auc: auc(scored.probabilityBad, yTest) };
+  console.log(
+    `boosted: fit ${fit.toFixed(2)} s (${model.trees.length} trees), test AUC ${gbm.auc.toFixed(4)}`,
+  );
+}
+
+const peers: Peer = withPeers ? runPeers(data, target, test) : { error: 'skipped (--no-peers)' };
+if (peers.error) console.log(`peers not measured: ${peers.error}`);
+
+console.log('');
+console.log(
+  row([
+    'model',
+    'fit time (s)',
+    'test AUC',
+    'peer fit time (s)',
+    'peer test AUC',
+    'time ratio (ours / peer)',
+    'AUC difference',
+  ]),
+);
+console.log(row(['---', '---', '---', '---', '---', '---', '---']));
+const sk = peers.sklearn;
+console.log(
+  row([
+    'scorecard vs scikit-learn binning + LogisticRegression',
+    cardFit.toFixed(2),
+    cardAuc.toFixed(4),
+    sk ? sk.fit_s.toFixed(2) : '—',
+    sk ? sk.auc.toFixed(4) : '—',
+    sk ? (cardFit / sk.fit_s).toFixed(2) : '—',
+    sk ? (cardAuc - sk.auc).toFixed(4) : '—',
+  ]),
+);
+if (gbm) {
+  const xg = peers.xgboost;
+  console.log(
+    row([
+      `boosting vs xgboost hist (${GBM_TREES} trees, depth ${GBM_DEPTH}, eta ${GBM_ETA}${xg ? `, ${xg.threads} threads` : ''})`,
+      gbm.fit.toFixed(2),
+      gbm.auc.toFixed(4),
+      xg ? xg.fit_s.toFixed(2) : '—',
+      xg ? xg.auc.toFixed(4) : '—',
+      xg ? (gbm.fit / xg.fit_s).toFixed(2) : '—',
+      xg ? (gbm.auc - xg.auc).toFixed(4) : '—',
+    ]),
+  );
+}
+if (sk || peers.xgboost)
+  console.log(`\npeers: scikit-learn ${sk?.version ?? '—'}, xgboost ${peers.xgboost?.version ?? '—'}`);

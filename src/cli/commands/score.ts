@@ -1,0 +1,526 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse } from 'csv-parse';
+import {
+  columnKindsFor,
+  DEFAULT_REASON_COUNT,
+  type ModelArtifact,
+  type ModelKind,
+  measure,
+  parseModel,
+  scoreModel,
+  serialiseModel,
+  trainModel,
+} from '../../scoring/artifact.js';
+import type { BinningOptions, Trend } from '../../scoring/binning/index.js';
+import { assignBins } from '../../scoring/binning/index.js';
+import type { Dataset } from '../../scoring/dataset.js';
+import { ScoringError } from '../../scoring/errors.js';
+import { GbmError } from '../../scoring/gbm/index.js';
+import { bucketCounts, psiBand, psiFromCounts, quantileCuts, scoreBands } from '../../scoring/metrics.js';
+import { renderReport } from '../../scoring/report-html.js';
+import { DEFAULT_SCALING } from '../../scoring/scorecard.js';
+import type { Criterion, SelectionOptions, Stepwise } from '../../scoring/selection.js';
+import { findColumn, targetFromColumn, withoutColumns } from '../../scoring/table.js';
+import { loadCsv } from '../csv-load.js';
+import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import type { RegisterCommand } from '../main.js';
+
+/** Buckets of the score for PSI (deciles of the expected sample). */
+const PSI_SCORE_BUCKETS = 10;
+/** Numeric features of a boosted model are bucketed at the expected sample's deciles for PSI. */
+const PSI_FEATURE_BUCKETS = 10;
+
+/** Runs a command body, turning the toolkit's expected failures into usage errors (exit status 2). */
+async function guarded<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof ScoringError || error instanceof GbmError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function parseInteger(text: string, what: string): number {
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`${what} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+function parseReal(text: string, what: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v))
+    throw new UsageError(`${what} must be a number, got "${text}"`);
+  return v;
+}
+
+function readModel(path: string): ModelArtifact {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read model file "${path}"; check the path`);
+  }
+  try {
+    return parseModel(text);
+  } catch (error) {
+    if (error instanceof ScoringError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+async function loadForModel(
+  model: ModelArtifact,
+  path: string,
+  io: CliIo,
+  target?: string,
+): Promise<Dataset> {
+  const data = await loadCsv(path, { kinds: columnKindsFor(model, target), progressStream: io.stderr });
+  for (const f of model.features) {
+    if (!findColumn(data, f.name)) {
+      throw new UsageError(
+        `${path} has no column "${f.name}", which the model needs; add it (values may be empty for missing)`,
+      );
+    }
+  }
+  return data;
+}
+
+function loadTarget(data: Dataset, path: string, column: string, bad: string): Uint8Array {
+  try {
+    return targetFromColumn(data, column, bad);
+  } catch (error) {
+    if (error instanceof ScoringError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+interface TrainFlags {
+  data: string;
+  target: string;
+  bad: string;
+  model: string;
+  seed: string;
+  exclude?: string;
+  out: string;
+  special?: string;
+  basePoints?: string;
+  baseOdds?: string;
+  pdo?: string;
+  trend?: string;
+  minBinShare?: string;
+  maxBins?: string;
+  minBads?: string;
+  ivMin?: string;
+  stepwise?: string;
+  criterion?: string;
+  l2?: string;
+  trees?: string;
+  maxDepth?: string;
+  learningRate?: string;
+  json?: boolean;
+}
+
+async function train(flags: TrainFlags, io: CliIo): Promise<void> {
+  const kind = flags.model as ModelKind;
+  if (kind !== 'scorecard' && kind !== 'gbm')
+    throw new UsageError(`--model must be scorecard or gbm, got "${flags.model}"`);
+  const seed = parseInteger(flags.seed, '--seed');
+  const excluded = (flags.exclude ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const specials = (flags.special ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => parseReal(s, '--special'));
+  const data = await loadCsv(flags.data, {
+    kinds: new Map([[flags.target, 'categorical']]),
+    specialValues: new Map([['*', specials]]),
+    progressStream: io.stderr,
+  });
+  for (const name of excluded) {
+    if (!findColumn(data, name))
+      throw new UsageError(`--exclude names "${name}", which is not a column of ${flags.data}`);
+  }
+  const target = loadTarget(data, flags.data, flags.target, flags.bad);
+  const features = withoutColumns(data, new Set([flags.target, ...excluded]));
+  const binning: Partial<BinningOptions> = {
+    ...(flags.trend ? { trend: flags.trend as Trend } : {}),
+    ...(flags.minBinShare ? { minBinShare: parseReal(flags.minBinShare, '--min-bin-share') } : {}),
+    ...(flags.maxBins ? { maxBins: parseInteger(flags.maxBins, '--max-bins') } : {}),
+    ...(flags.minBads ? { minBadsPerBin: parseInteger(flags.minBads, '--min-bads') } : {}),
+  };
+  if (flags.stepwise && !['forward', 'backward', 'none'].includes(flags.stepwise)) {
+    throw new UsageError(`--stepwise must be forward, backward or none, got "${flags.stepwise}"`);
+  }
+  if (flags.criterion && !['aic', 'bic'].includes(flags.criterion)) {
+    throw new UsageError(`--criterion must be aic or bic, got "${flags.criterion}"`);
+  }
+  const selection: Partial<SelectionOptions> = {
+    ...(flags.ivMin ? { ivMin: parseReal(flags.ivMin, '--iv-min') } : {}),
+    ...(flags.stepwise ? { stepwise: flags.stepwise as Stepwise } : {}),
+    ...(flags.criterion ? { criterion: flags.criterion as Criterion } : {}),
+  };
+  const scaling = {
+    basePoints: flags.basePoints ? parseReal(flags.basePoints, '--base-points') : DEFAULT_SCALING.basePoints,
+    baseOdds: flags.baseOdds ? parseReal(flags.baseOdds, '--base-odds') : DEFAULT_SCALING.baseOdds,
+    pdo: flags.pdo ? parseReal(flags.pdo, '--pdo') : DEFAULT_SCALING.pdo,
+  };
+  const model = trainModel(features, target, {
+    kind,
+    target: { column: flags.target, badValue: flags.bad },
+    excluded,
+    seed,
+    scaling,
+    scorecard: {
+      binning,
+      selection,
+      logistic: flags.l2 ? { l2: parseReal(flags.l2, '--l2') } : {},
+    },
+    gbm: {
+      ...(flags.trees ? { trees: parseInteger(flags.trees, '--trees') } : {}),
+      ...(flags.maxDepth ? { maxDepth: parseInteger(flags.maxDepth, '--max-depth') } : {}),
+      ...(flags.learningRate ? { learningRate: parseReal(flags.learningRate, '--learning-rate') } : {}),
+    },
+  });
+  writeFileSync(flags.out, serialiseModel(model));
+  const m = model.trainingMetrics;
+  if (flags.json) {
+    writeJson(io, { kind, out: flags.out, features: model.features.map((f) => f.name), training: m });
+    return;
+  }
+  writeLine(
+    io.stdout,
+    `trained a ${kind} on ${m.rows} rows (${m.bads} bads), ${model.features.length} features; wrote ${flags.out}`,
+  );
+  writeLine(
+    io.stdout,
+    `in-sample AUC ${m.auc.toFixed(4)}, KS ${m.ks.toFixed(4)}, Gini ${m.gini.toFixed(4)} (use "score evaluate" on held-out data)`,
+  );
+  if (model.scorecard) {
+    const card = model.scorecard;
+    writeLine(
+      io.stdout,
+      renderTable(
+        [
+          { header: 'feature' },
+          { header: 'IV', align: 'right' },
+          { header: 'bins', align: 'right' },
+          { header: 'coefficient', align: 'right' },
+          { header: 'p-value', align: 'right' },
+          { header: 'points', align: 'right' },
+        ],
+        card.features.map((f) => [
+          f.name,
+          f.binning.iv.toFixed(4),
+          String(f.binning.bins.length),
+          f.coefficient.toFixed(4),
+          f.pValue.toPrecision(3),
+          `${Math.min(...f.points)}..${Math.max(...f.points)}`,
+        ]),
+      ),
+    );
+    writeLine(
+      io.stdout,
+      `base points ${card.basePoints}; score range ${card.scoreRange.min}..${card.scoreRange.max}`,
+    );
+    const dropped = card.selection.filter((d) => !d.kept).length;
+    writeLine(
+      io.stdout,
+      `${dropped} candidate features dropped (reasons in the model file's scorecard.selection)`,
+    );
+    for (const w of card.fit.warnings) writeLine(io.stdout, `warning: ${w}`);
+    for (const d of card.selection) {
+      if (!d.kept && d.reason.startsWith('wrong-sign'))
+        writeLine(io.stdout, `warning: ${d.feature}: ${d.reason}`);
+    }
+    for (const c of card.candidateIv)
+      for (const note of c.notes) writeLine(io.stdout, `note: ${c.feature}: ${note}`);
+  }
+  if (model.gbm) writeLine(io.stdout, `${model.gbm.trees.length} trees kept`);
+}
+
+async function apply(
+  flags: { model: string; data: string; out: string; reasons: string },
+  io: CliIo,
+): Promise<void> {
+  const model = readModel(flags.model);
+  const reasonCount = parseInteger(flags.reasons, '--reasons');
+  if (reasonCount < 0) throw new UsageError('--reasons must be 0 or more');
+  const data = await loadForModel(model, flags.data, io);
+  const scored = scoreModel(model, data, reasonCount);
+  // Second pass over the file: copy every input cell exactly as written, then append the model's columns.
+  const out = createWriteStream(flags.out);
+  const extra = ['score', 'probability_bad'];
+  for (let k = 1; k <= reasonCount; k++) extra.push(`reason_${k}`, `reason_${k}_value`, `reason_${k}_points`);
+  const parser = createReadStream(flags.data).pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
+  );
+  let row = -1;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    const cells = record.map(csvCell);
+    if (row < 0) cells.push(...extra);
+    else {
+      cells.push(String(scored.score[row]!), scored.probabilityBad[row]!.toPrecision(6));
+      const reasons = scored.reasons[row]!;
+      for (let k = 0; k < reasonCount; k++) {
+        const r = reasons[k];
+        cells.push(
+          r ? csvCell(r.feature) : '',
+          r ? csvCell(r.value) : '',
+          r ? String(Math.round(r.contribution * 100) / 100) : '',
+        );
+      }
+    }
+    if (!out.write(`${cells.join(',')}\n`)) await once(out, 'drain');
+    row++;
+  }
+  out.end();
+  await once(out, 'finish');
+  writeLine(io.stderr, `scored ${data.rowCount} rows; wrote ${flags.out}`);
+}
+
+async function evaluate(
+  flags: { model: string; data: string; target: string; bad: string; json?: boolean },
+  io: CliIo,
+): Promise<void> {
+  const model = readModel(flags.model);
+  const data = await loadForModel(model, flags.data, io, flags.target);
+  const target = loadTarget(data, flags.data, flags.target, flags.bad);
+  const scored = scoreModel(model, data, 0);
+  const m = measure(scored, target);
+  if (flags.json) {
+    writeLine(io.stdout, JSON.stringify({ n: m.rows, bads: m.bads, auc: m.auc, ks: m.ks, gini: m.gini }));
+    return;
+  }
+  writeLine(
+    io.stdout,
+    renderTable(
+      ['rows', 'bads', 'AUC', 'KS', 'Gini', 'Brier'].map((header) => ({ header, align: 'right' as const })),
+      [
+        [
+          String(m.rows),
+          String(m.bads),
+          m.auc.toFixed(4),
+          m.ks.toFixed(4),
+          m.gini.toFixed(4),
+          m.brier.toFixed(4),
+        ],
+      ],
+    ),
+  );
+  const bands = scoreBands(scored.score, scored.probabilityBad, target);
+  writeLine(
+    io.stdout,
+    renderTable(
+      ['band', 'scores', 'rows', 'bads', 'bad rate', 'predicted', 'lift', 'cum. bads'].map((header) => ({
+        header,
+        align: 'right' as const,
+      })),
+      bands.map((b) => [
+        String(b.band),
+        `${b.scoreMin}..${b.scoreMax}`,
+        String(b.rows),
+        String(b.bads),
+        b.badRate.toFixed(4),
+        b.meanProbabilityBad.toFixed(4),
+        b.lift.toFixed(2),
+        b.cumulativeBadShare.toFixed(4),
+      ]),
+    ),
+  );
+}
+
+async function report(
+  flags: { model: string; data: string; target: string; bad: string; out: string },
+  io: CliIo,
+): Promise<void> {
+  const model = readModel(flags.model);
+  const data = await loadForModel(model, flags.data, io, flags.target);
+  const target = loadTarget(data, flags.data, flags.target, flags.bad);
+  const scored = scoreModel(model, data, 0);
+  const html = renderReport({
+    model,
+    dataName: flags.data,
+    metrics: measure(scored, target),
+    score: scored.score,
+    probabilityBad: scored.probabilityBad,
+    target,
+    bands: scoreBands(scored.score, scored.probabilityBad, target),
+  });
+  writeFileSync(flags.out, html);
+  writeLine(io.stderr, `wrote ${flags.out}`);
+}
+
+/** Per-feature bucket counts for PSI: the scorecard's own bins, or deciles / levels for a boosted model. */
+function featureBuckets(
+  model: ModelArtifact,
+  expected: Dataset,
+  actual: Dataset,
+): { feature: string; e: number[]; a: number[] }[] {
+  if (model.scorecard) {
+    return model.scorecard.features.map((f) => {
+      const count = (d: Dataset) => {
+        const bins = assignBins(f.binning, findColumn(d, f.name)!);
+        const c = new Array<number>(f.binning.bins.length).fill(0);
+        for (const b of bins) c[b]!++;
+        return c;
+      };
+      return { feature: f.name, e: count(expected), a: count(actual) };
+    });
+  }
+  return model.features.map((f) => {
+    const ec = findColumn(expected, f.name)!;
+    const ac = findColumn(actual, f.name)!;
+    if (ec.kind === 'numeric' && ac.kind === 'numeric') {
+      const present = (v: Float64Array) => v.filter((x) => !Number.isNaN(x));
+      const cuts = quantileCuts(present(ec.values), PSI_FEATURE_BUCKETS);
+      const missing = (v: Float64Array) => v.length - present(v).length;
+      return {
+        feature: f.name,
+        e: [...bucketCounts(present(ec.values), cuts), missing(ec.values)],
+        a: [...bucketCounts(present(ac.values), cuts), missing(ac.values)],
+      };
+    }
+    if (ec.kind === 'categorical' && ac.kind === 'categorical') {
+      const levels = [...new Set([...ec.levels, ...ac.levels])];
+      const count = (codes: Int32Array, own: readonly string[]) => {
+        const c = new Array<number>(levels.length + 1).fill(0);
+        for (const code of codes) c[code < 0 ? levels.length : levels.indexOf(own[code]!)]!++;
+        return c;
+      };
+      return { feature: f.name, e: count(ec.codes, ec.levels), a: count(ac.codes, ac.levels) };
+    }
+    throw new Error(`assertion: column ${f.name} read with different kinds`);
+  });
+}
+
+async function psi(
+  flags: { model: string; expected: string; actual: string; json?: boolean },
+  io: CliIo,
+): Promise<void> {
+  const model = readModel(flags.model);
+  const expected = await loadForModel(model, flags.expected, io);
+  const actual = await loadForModel(model, flags.actual, io);
+  const se = scoreModel(model, expected, 0).score;
+  const sa = scoreModel(model, actual, 0).score;
+  const cuts = quantileCuts(se, PSI_SCORE_BUCKETS);
+  const e = bucketCounts(se, cuts);
+  const a = bucketCounts(sa, cuts);
+  const scorePsi = psiFromCounts(e, a);
+  const features = featureBuckets(model, expected, actual).map((f) => {
+    const value = psiFromCounts(f.e, f.a);
+    return { feature: f.feature, psi: value, band: psiBand(value) };
+  });
+  const result = {
+    expectedRows: expected.rowCount,
+    actualRows: actual.rowCount,
+    score: {
+      psi: scorePsi,
+      band: psiBand(scorePsi),
+      buckets: e.map((count, i) => ({
+        from: i === 0 ? null : cuts[i - 1]!,
+        to: i === cuts.length ? null : cuts[i]!,
+        expected: count,
+        actual: a[i]!,
+      })),
+    },
+    features,
+  };
+  if (flags.json) {
+    writeJson(io, result);
+    return;
+  }
+  writeLine(
+    io.stdout,
+    `score PSI ${scorePsi.toFixed(4)} (${psiBand(scorePsi)}); bands: < 0.1 stable, 0.1–0.25 moderate shift, ≥ 0.25 significant shift`,
+  );
+  writeLine(
+    io.stdout,
+    renderTable(
+      [{ header: 'feature' }, { header: 'PSI', align: 'right' }, { header: 'band' }],
+      features.map((f) => [f.feature, f.psi.toFixed(4), f.band]),
+    ),
+  );
+}
+
+export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
+  const score = program
+    .command('score')
+    .description('Credit scoring: train, apply, evaluate, report and monitor models');
+  score
+    .command('train')
+    .description('train a scorecard (WoE binning + logistic regression) or a boosted model on all rows given')
+    .requiredOption('--data <file>', 'training data, CSV with a header row')
+    .requiredOption('--target <column>', 'target column')
+    .requiredOption('--bad <value>', 'target value that means bad')
+    .option('--model <kind>', 'scorecard or gbm', 'scorecard')
+    .option('--seed <n>', 'seed for every random choice', '42')
+    .option('--exclude <columns>', 'comma-separated columns not to use as features')
+    .requiredOption('--out <file>', 'model file to write (JSON)')
+    .option('--special <values>', 'comma-separated special numeric values binned on their own (e.g. -999)')
+    .option('--base-points <n>', `points at the base odds (default ${DEFAULT_SCALING.basePoints})`)
+    .option('--base-odds <n>', `good:bad odds at the base points (default ${DEFAULT_SCALING.baseOdds})`)
+    .option('--pdo <n>', `points to double the odds (default ${DEFAULT_SCALING.pdo})`)
+    .option('--trend <trend>', 'scorecard bins: auto, ascending, descending, peak, valley or none')
+    .option('--min-bin-share <share>', 'scorecard bins: least share of rows per bin (default 0.05)')
+    .option('--max-bins <n>', 'scorecard bins: most bins per feature (default 10)')
+    .option('--min-bads <n>', 'scorecard bins: least bads per bin (default 5)')
+    .option('--iv-min <iv>', 'scorecard selection: least IV to keep a feature (default 0.01)')
+    .option('--stepwise <dir>', 'scorecard selection: forward, backward or none (default none)')
+    .option('--criterion <c>', 'scorecard stepwise criterion: aic or bic (default aic)')
+    .option('--l2 <penalty>', 'scorecard logistic regression L2 penalty (default 0)')
+    .option('--trees <n>', 'gbm: most boosting rounds')
+    .option('--max-depth <n>', 'gbm: deepest tree')
+    .option('--learning-rate <eta>', 'gbm: shrinkage per tree')
+    .option('--json', 'print the summary as JSON')
+    .action((flags: TrainFlags) => guarded(() => train(flags, io)));
+  score
+    .command('apply')
+    .description('score a file: the input columns plus score, probability of bad and reason codes')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--data <file>', 'data to score, CSV')
+    .requiredOption('--out <file>', 'scores file to write, CSV')
+    .option('--reasons <n>', 'reason codes per row', String(DEFAULT_REASON_COUNT))
+    .action((flags: { model: string; data: string; out: string; reasons: string }) =>
+      guarded(() => apply(flags, io)),
+    );
+  score
+    .command('evaluate')
+    .description('AUC, KS, Gini and gains by score band on labelled data')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--data <file>', 'labelled data, CSV')
+    .requiredOption('--target <column>', 'target column')
+    .requiredOption('--bad <value>', 'target value that means bad')
+    .option('--json', 'print {"n","bads","auc","ks","gini"}')
+    .action((flags: { model: string; data: string; target: string; bad: string; json?: boolean }) =>
+      guarded(() => evaluate(flags, io)),
+    );
+  score
+    .command('report')
+    .description('self-contained HTML report: bin tables, WoE, score distribution, ROC, KS and gains charts')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--data <file>', 'labelled data, CSV')
+    .requiredOption('--target <column>', 'target column')
+    .requiredOption('--bad <value>', 'target value that means bad')
+    .requiredOption('--out <file>', 'HTML file to write')
+    .action((flags: { model: string; data: string; target: string; bad: string; out: string }) =>
+      guarded(() => report(flags, io)),
+    );
+  score
+    .command('psi')
+    .description('population stability of the score and of each feature between two samples')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--expected <file>', 'reference sample, CSV')
+    .requiredOption('--actual <file>', 'recent sample, CSV')
+    .option('--json', 'print the result as JSON')
+    .action((flags: { model: string; expected: string; actual: string; json?: boolean }) =>
+      guarded(() => psi(flags, io)),
+    );
+};

@@ -1,0 +1,290 @@
+import type { Dataset, ReasonCode, Target } from './dataset.js';
+import { ScoringError } from './errors.js';
+import { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
+import { auc, brier, gini, ks } from './metrics.js';
+import {
+  checkScaling,
+  DEFAULT_SCALING,
+  roundHalfUp,
+  type Scaling,
+  type ScorecardBody,
+  type ScorecardOptions,
+  scoreFromProbability,
+  scoreScorecard,
+  trainScorecard,
+} from './scorecard.js';
+
+/** Name of the model document format; a file without it is not a Lendguard scoring model. */
+export const MODEL_FORMAT = 'lendguard.scoring-model';
+/** Version of the envelope; the loader refuses versions it does not know. */
+export const MODEL_FORMAT_VERSION = 1;
+/** Reason codes given per scored row unless asked otherwise. */
+export const DEFAULT_REASON_COUNT = 4;
+
+export type ModelKind = 'scorecard' | 'gbm';
+
+export interface ColumnSummary {
+  readonly name: string;
+  readonly kind: 'numeric' | 'categorical';
+  readonly missingShare: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly mean?: number;
+  readonly levels?: number;
+}
+
+export interface ModelMetrics {
+  readonly rows: number;
+  readonly bads: number;
+  readonly auc: number;
+  readonly ks: number;
+  readonly gini: number;
+  readonly brier: number;
+}
+
+/** The versioned model document: everything needed to score, explain and audit a model. */
+export interface ModelArtifact {
+  readonly format: typeof MODEL_FORMAT;
+  readonly formatVersion: typeof MODEL_FORMAT_VERSION;
+  readonly kind: ModelKind;
+  readonly target: { readonly column: string; readonly badValue: string };
+  /** Input columns the scorer reads, with the kind they must be read as. */
+  readonly features: { readonly name: string; readonly kind: 'numeric' | 'categorical' }[];
+  readonly scaling: Scaling;
+  readonly seed: number;
+  readonly options: { readonly scorecard?: Partial<ScorecardOptions>; readonly gbm?: Partial<GbmOptions> };
+  readonly training: {
+    readonly rows: number;
+    readonly bads: number;
+    readonly badRate: number;
+    readonly excluded: string[];
+    readonly columns: ColumnSummary[];
+  };
+  /** Measured on the training rows (in-sample): use `score evaluate` on held-out data for an honest figure. */
+  readonly trainingMetrics: ModelMetrics;
+  readonly scorecard?: ScorecardBody;
+  readonly gbm?: GbmModelBody;
+}
+
+export interface TrainRequest {
+  readonly kind: ModelKind;
+  readonly target: { readonly column: string; readonly badValue: string };
+  readonly excluded: readonly string[];
+  readonly seed: number;
+  readonly scaling?: Scaling;
+  readonly scorecard?: Partial<ScorecardOptions>;
+  readonly gbm?: Partial<GbmOptions>;
+}
+
+export interface ScoredModelRows {
+  /** Integer score: scorecard points, or the boosted model's probability mapped through the same scaling. */
+  readonly score: Float64Array;
+  readonly probabilityBad: Float64Array;
+  readonly reasons: ReasonCode[][];
+}
+
+function summarise(data: Dataset): ColumnSummary[] {
+  return data.columns.map((c): ColumnSummary => {
+    const n = data.rowCount;
+    if (c.kind === 'categorical') {
+      let missing = 0;
+      for (let i = 0; i < n; i++) if (c.codes[i]! < 0) missing++;
+      return { name: c.name, kind: c.kind, missingShare: n ? missing / n : 0, levels: c.levels.length };
+    }
+    let missing = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = c.values[i]!;
+      if (Number.isNaN(v)) {
+        missing++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    const seen = n - missing;
+    return seen
+      ? { name: c.name, kind: c.kind, missingShare: missing / n, min, max, mean: sum / seen }
+      : { name: c.name, kind: c.kind, missingShare: n ? 1 : 0 };
+  });
+}
+
+export function measure(scored: Pick<ScoredModelRows, 'probabilityBad'>, target: Target): ModelMetrics {
+  let bads = 0;
+  for (let i = 0; i < target.length; i++) bads += target[i]!;
+  const a = auc(scored.probabilityBad, target);
+  return {
+    rows: target.length,
+    bads,
+    auc: a,
+    ks: ks(scored.probabilityBad, target),
+    gini: gini(a),
+    brier: brier(scored.probabilityBad, target),
+  };
+}
+
+/** Trains a model on `data` (feature columns only: the target and excluded columns already removed). */
+export function trainModel(data: Dataset, target: Target, request: TrainRequest): ModelArtifact {
+  if (data.rowCount === 0) throw new ScoringError('EMPTY_DATA', 'no rows to train on');
+  if (data.columns.length === 0)
+    throw new ScoringError(
+      'NO_FEATURES',
+      'no feature columns left after removing the target and excluded columns',
+    );
+  const scaling = checkScaling(request.scaling ?? DEFAULT_SCALING);
+  let bads = 0;
+  for (let i = 0; i < target.length; i++) bads += target[i]!;
+  const base: Omit<ModelArtifact, 'kind' | 'features' | 'options' | 'trainingMetrics'> = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    target: { column: request.target.column, badValue: request.target.badValue },
+    scaling,
+    seed: request.seed,
+    training: {
+      rows: data.rowCount,
+      bads,
+      badRate: bads / data.rowCount,
+      excluded: [...request.excluded],
+      columns: summarise(data),
+    },
+  };
+  let artifact: ModelArtifact;
+  if (request.kind === 'scorecard') {
+    const options = { ...request.scorecard, scaling };
+    const card = trainScorecard(data, target, options, request.seed);
+    const kinds = new Map(data.columns.map((c) => [c.name, c.kind] as const));
+    artifact = {
+      ...base,
+      kind: 'scorecard',
+      features: card.features.map((f) => ({ name: f.name, kind: kinds.get(f.name)! })),
+      options: { scorecard: request.scorecard ?? {} },
+      trainingMetrics: {
+        rows: 0,
+        bads: 0,
+        auc: Number.NaN,
+        ks: Number.NaN,
+        gini: Number.NaN,
+        brier: Number.NaN,
+      },
+      scorecard: card,
+    };
+  } else {
+    const body = trainChallenger(data, target, request.gbm ?? {}, request.seed);
+    artifact = {
+      ...base,
+      kind: 'gbm',
+      features: body.features.map((f) => ({ name: f.name, kind: f.kind })),
+      options: { gbm: request.gbm ?? {} },
+      trainingMetrics: {
+        rows: 0,
+        bads: 0,
+        auc: Number.NaN,
+        ks: Number.NaN,
+        gini: Number.NaN,
+        brier: Number.NaN,
+      },
+      gbm: body,
+    };
+  }
+  return { ...artifact, trainingMetrics: measure(scoreModel(artifact, data, 0), target) };
+}
+
+/**
+ * Scores a batch (or a single row: a Dataset of one row). Columns are found by name; order and extra columns do
+ * not matter. Reason-code contributions are in points lost for both kinds (the boosted model's TreeSHAP log-odds
+ * times the scaling factor PDO / ln 2), rounded to 0.01.
+ */
+export function scoreModel(
+  model: ModelArtifact,
+  data: Dataset,
+  reasonCount = DEFAULT_REASON_COUNT,
+): ScoredModelRows {
+  if (model.kind === 'scorecard') {
+    if (!model.scorecard)
+      throw new ScoringError('INVALID_MODEL', 'the scorecard model has no "scorecard" section');
+    return scoreScorecard(model.scorecard, data, reasonCount);
+  }
+  if (!model.gbm) throw new ScoringError('INVALID_MODEL', 'the gbm model has no "gbm" section');
+  const factor = model.scaling.pdo / Math.LN2;
+  const out = scoreChallenger(model.gbm, data, reasonCount);
+  const score = new Float64Array(out.probabilityBad.length);
+  for (let i = 0; i < score.length; i++)
+    score[i] = roundHalfUp(scoreFromProbability(model.scaling, out.probabilityBad[i]!));
+  const reasons = out.reasons.map((row) =>
+    row.map((r) => ({
+      feature: r.feature,
+      value: r.value,
+      contribution: Math.round(r.contribution * factor * 100) / 100,
+    })),
+  );
+  return { score, probabilityBad: out.probabilityBad, reasons };
+}
+
+/** Serialises a model; NaN metrics (e.g. AUC of a one-class sample) are written as null. */
+export function serialiseModel(model: ModelArtifact): string {
+  return `${JSON.stringify(model, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 1)}\n`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parses and checks a model document; refuses other formats and unknown versions with a precise message. */
+export function parseModel(text: string): ModelArtifact {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new ScoringError(
+      'UNKNOWN_MODEL_FORMAT',
+      `the model file is not JSON (${(error as Error).message}); give a file written by "score train"`,
+    );
+  }
+  if (!isRecord(doc) || doc.format !== MODEL_FORMAT) {
+    throw new ScoringError(
+      'UNKNOWN_MODEL_FORMAT',
+      `the model file's format is ${isRecord(doc) ? JSON.stringify(doc.format) : 'missing'}, not "${MODEL_FORMAT}"; give a file written by "score train"`,
+    );
+  }
+  if (doc.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new ScoringError(
+      'UNSUPPORTED_MODEL_VERSION',
+      `the model file has format version ${JSON.stringify(doc.formatVersion)}, but this version of Lendguard reads version ${MODEL_FORMAT_VERSION} only; retrain the model or use the matching Lendguard version`,
+    );
+  }
+  if (doc.kind !== 'scorecard' && doc.kind !== 'gbm') {
+    throw new ScoringError(
+      'INVALID_MODEL',
+      `the model's kind is ${JSON.stringify(doc.kind)}; expected "scorecard" or "gbm"`,
+    );
+  }
+  if (!Array.isArray(doc.features) || !isRecord(doc.scaling) || !isRecord(doc.target)) {
+    throw new ScoringError(
+      'INVALID_MODEL',
+      'the model file lacks its features, scaling or target; it is damaged — retrain it',
+    );
+  }
+  if (doc.kind === 'scorecard' && !isRecord(doc.scorecard)) {
+    throw new ScoringError(
+      'INVALID_MODEL',
+      'the scorecard model has no "scorecard" section; it is damaged — retrain it',
+    );
+  }
+  if (doc.kind === 'gbm' && !isRecord(doc.gbm)) {
+    throw new ScoringError('INVALID_MODEL', 'the gbm model has no "gbm" section; it is damaged — retrain it');
+  }
+  return doc as unknown as ModelArtifact;
+}
+
+/** Column kinds the data must be read with to score this model (and the target, read as text). */
+export function columnKindsFor(
+  model: ModelArtifact,
+  withTarget: string | undefined,
+): Map<string, 'numeric' | 'categorical'> {
+  const kinds = new Map<string, 'numeric' | 'categorical'>(model.features.map((f) => [f.name, f.kind]));
+  if (withTarget) kinds.set(withTarget, 'categorical');
+  return kinds;
+}

@@ -1,0 +1,93 @@
+/**
+ * Credit scoring: columnar data, optimal WoE binning, feature selection, logistic regression, integer-point
+ * scorecards with reason codes, the boosted challenger, validation and monitoring measures, and the versioned
+ * model document with its scorer. Pure: no I/O, no clock; every random choice comes from a seed argument.
+ */
+export {
+  type ColumnSummary,
+  columnKindsFor,
+  DEFAULT_REASON_COUNT,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelArtifact,
+  type ModelKind,
+  type ModelMetrics,
+  measure,
+  parseModel,
+  type ScoredModelRows,
+  scoreModel,
+  serialiseModel,
+  type TrainRequest,
+  trainModel,
+} from './artifact.js';
+export {
+  assignBins,
+  type Bin,
+  type BinningOptions,
+  binCategorical,
+  binColumn,
+  binNumeric,
+  DEFAULT_BINNING_OPTIONS,
+  type FeatureBinning,
+  optimalMerge,
+  type ResolvedTrend,
+  type Trend,
+} from './binning/index.js';
+export type {
+  CategoricalColumn,
+  Column,
+  Dataset,
+  NumericColumn,
+  ReasonCode,
+  Target,
+} from './dataset.js';
+export { ScoringError, type ScoringErrorCode } from './errors.js';
+export { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
+export {
+  DEFAULT_LOGISTIC_OPTIONS,
+  fitLogistic,
+  type LogisticFit,
+  type LogisticOptions,
+  predictLogistic,
+} from './logistic.js';
+export {
+  auc,
+  type Band,
+  brier,
+  bucketCounts,
+  gini,
+  ks,
+  type PsiBand,
+  psiBand,
+  psiFromCounts,
+  quantileCuts,
+  rocCurve,
+  scoreBands,
+} from './metrics.js';
+export { seededRandom, stratifiedSplit } from './random.js';
+export { type ReportInput, renderReport } from './report-html.js';
+export {
+  DEFAULT_SCALING,
+  type Scaling,
+  type ScorecardBody,
+  type ScorecardOptions,
+  scoreFromProbability,
+  scoreScorecard,
+  trainScorecard,
+} from './scorecard.js';
+export {
+  DEFAULT_SELECTION_OPTIONS,
+  type FeatureDecision,
+  type SelectionOptions,
+  selectFeatures,
+} from './selection.js';
+export {
+  findColumn,
+  MISSING_TEXTS,
+  selectRows,
+  TableBuilder,
+  type TableOptions,
+  targetFromColumn,
+  withoutColumns,
+} from './table.js';
+export { informationValue, WOE_PSEUDO_COUNT, woe } from './woe.js';

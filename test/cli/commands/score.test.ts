@@ -1,0 +1,297 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += String(c);
+  });
+  stderr.on('data', (c) => {
+    err += String(c);
+  });
+  return { io: { stdout, stderr }, out: () => out, err: () => err };
+}
+
+const data = fileURLToPath(new URL('../../fixtures/data/credit_data.csv', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lendguard-score-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const model = join(dir, 'model.json');
+
+async function run(args: string[]) {
+  const c = capture();
+  const status = await main(args, c.io);
+  return { status, out: c.out(), err: c.err() };
+}
+
+describe('lendguard score', () => {
+  it('trains, evaluates, applies, reports and checks stability', async () => {
+    const trained = await run([
+      'score',
+      'train',
+      '--data',
+      data,
+      '--target',
+      'Status',
+      '--bad',
+      'bad',
+      '--seed',
+      '3',
+      '--out',
+      model,
+    ]);
+    expect(trained.status, trained.err).toBe(0);
+    expect(trained.out).toMatch(/trained a scorecard on 4454 rows \(1254 bads\)/);
+    expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({
+      format: 'lendguard.scoring-model',
+      formatVersion: 1,
+      kind: 'scorecard',
+      seed: 3,
+    });
+
+    const evaluated = await run([
+      'score',
+      'evaluate',
+      '--model',
+      model,
+      '--data',
+      data,
+      '--target',
+      'Status',
+      '--bad',
+      'bad',
+      '--json',
+    ]);
+    expect(evaluated.status, evaluated.err).toBe(0);
+    const m = JSON.parse(evaluated.out) as Record<string, number>;
+    expect(Object.keys(m)).toEqual(['n', 'bads', 'auc', 'ks', 'gini']);
+    expect(m.n).toBe(4454);
+    expect(m.bads).toBe(1254);
+    expect(m.auc).toBeGreaterThan(0.8);
+    expect(m.gini).toBeCloseTo(2 * m.auc! - 1, 12);
+
+    const scores = join(dir, 'scores.csv');
+    const applied = await run([
+      'score',
+      'apply',
+      '--model',
+      model,
+      '--data',
+      data,
+      '--out',
+      scores,
+      '--reasons',
+      '2',
+    ]);
+    expect(applied.status, applied.err).toBe(0);
+    const lines = readFileSync(scores, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4455);
+    expect(lines[0]).toBe(
+      'Status,Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,Assets,Debt,Amount,Price,score,probability_bad,reason_1,reason_1_value,reason_1_points,reason_2,reason_2_value,reason_2_points',
+    );
+    expect(lines[1]).toMatch(/^good,9,rent,60,30,married,no,freelance,73,129,0,0,800,846,\d+,0\.\d+,/);
+
+    const html = join(dir, 'report.html');
+    const reported = await run([
+      'score',
+      'report',
+      '--model',
+      model,
+      '--data',
+      data,
+      '--target',
+      'Status',
+      '--bad',
+      'bad',
+      '--out',
+      html,
+    ]);
+    expect(reported.status, reported.err).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<svg');
+    expect(page).toContain('WoE per bin: Seniority');
+    expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+
+    const psi = await run(['score', 'psi', '--model', model, '--expected', data, '--actual', data, '--json']);
+    expect(psi.status, psi.err).toBe(0);
+    const p = JSON.parse(psi.out) as { score: { psi: number; band: string }; features: { psi: number }[] };
+    expect(p.score.psi).toBeCloseTo(0, 12);
+    expect(p.score.band).toBe('stable');
+    expect(p.features.length).toBeGreaterThan(0);
+  });
+
+  it('trains the boosted challenger and scores it on the same scale with reason codes in points', async () => {
+    const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
+    const gbm = join(dir, 'gbm.json');
+    const trained = await run([
+      'score',
+      'train',
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--model',
+      'gbm',
+      '--trees',
+      '40',
+      '--out',
+      gbm,
+    ]);
+    expect(trained.status, trained.err).toBe(0);
+    const doc = JSON.parse(readFileSync(gbm, 'utf8')) as {
+      kind: string;
+      gbm: { trees: unknown[] };
+      options: unknown;
+    };
+    expect(doc.kind).toBe('gbm');
+    expect(doc.gbm.trees.length).toBeGreaterThan(0);
+    expect(doc.gbm.trees.length).toBeLessThanOrEqual(40);
+    const evaluated = await run([
+      'score',
+      'evaluate',
+      '--model',
+      gbm,
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--json',
+    ]);
+    expect(evaluated.status, evaluated.err).toBe(0);
+    expect((JSON.parse(evaluated.out) as { auc: number }).auc).toBeGreaterThan(0.75);
+    const scores = join(dir, 'gbm-scores.csv');
+    const applied = await run([
+      'score',
+      'apply',
+      '--model',
+      gbm,
+      '--data',
+      german,
+      '--out',
+      scores,
+      '--reasons',
+      '1',
+    ]);
+    expect(applied.status, applied.err).toBe(0);
+    const [header, first] = readFileSync(scores, 'utf8').split('\n');
+    const cells = first!.split(',');
+    const names = header!.split(',');
+    const score = Number(cells[names.indexOf('score')]);
+    const p = Number(cells[names.indexOf('probability_bad')]);
+    expect(Number.isInteger(score)).toBe(true);
+    // Same scaling as the scorecard: 600 points at odds 50:1, 20 points to double the odds.
+    expect(
+      Math.abs(score - (600 - (20 / Math.LN2) * Math.log(50) + (20 / Math.LN2) * Math.log((1 - p) / p))),
+    ).toBeLessThan(0.51);
+    expect(names).toContain('reason_1_points');
+  });
+
+  it('exits with status 2 and a precise message on bad input', async () => {
+    const write = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const empty = write('empty.csv', '');
+    const oneClass = write('one.csv', 'a,y\n1,x\n2,x\n');
+    const three = write('three.csv', 'a,y\n1,x\n2,z\n3,w\n');
+    const textInNumbers = write(
+      'text.csv',
+      `${readFileSync(data, 'utf8').split('\n').slice(0, 41).join('\n')}\n"good",oops,"rent",60,30,"married","no","fixed",48,131,0,0,1000,1658\n`,
+    );
+    const future = write(
+      'future.json',
+      JSON.stringify({ format: 'lendguard.scoring-model', formatVersion: 7 }),
+    );
+    const cases: [string[], RegExp][] = [
+      [
+        ['score', 'train', '--data', data, '--target', 'Nope', '--bad', 'bad', '--out', join(dir, 'x.json')],
+        /no column named "Nope"/,
+      ],
+      [
+        ['score', 'train', '--data', oneClass, '--target', 'y', '--bad', 'x', '--out', join(dir, 'x.json')],
+        /exactly two classes, found 1/,
+      ],
+      [
+        ['score', 'train', '--data', three, '--target', 'y', '--bad', 'x', '--out', join(dir, 'x.json')],
+        /exactly two classes, found 3/,
+      ],
+      [
+        ['score', 'train', '--data', empty, '--target', 'y', '--bad', 'x', '--out', join(dir, 'x.json')],
+        /is empty/,
+      ],
+      [
+        [
+          'score',
+          'train',
+          '--data',
+          data,
+          '--target',
+          'Status',
+          '--bad',
+          'awful',
+          '--out',
+          join(dir, 'x.json'),
+        ],
+        /no value "awful"/,
+      ],
+      [
+        ['score', 'apply', '--model', model, '--data', textInNumbers, '--out', join(dir, 'y.csv')],
+        /column "Seniority", data row 41: found text "oops" where numbers are expected/,
+      ],
+      [
+        [
+          'score',
+          'train',
+          '--data',
+          textInNumbers,
+          '--target',
+          'Status',
+          '--bad',
+          'bad',
+          '--out',
+          join(dir, 'x.json'),
+        ],
+        /column "Seniority", data row 41: found text "oops" where numbers are expected \(40 of 41/,
+      ],
+      [
+        ['score', 'apply', '--model', future, '--data', data, '--out', join(dir, 'y.csv')],
+        /format version 7/,
+      ],
+      [
+        [
+          'score',
+          'train',
+          '--data',
+          data,
+          '--target',
+          'Status',
+          '--bad',
+          'bad',
+          '--model',
+          'forest',
+          '--out',
+          join(dir, 'x.json'),
+        ],
+        /--model must be scorecard or gbm/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.status, `${args.join(' ')}: ${r.err}`).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+});
