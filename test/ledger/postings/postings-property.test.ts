@@ -218,6 +218,7 @@ describe('postings from the engine (property)', () => {
     ]) {
       expect(seenTypes, type).toContain(type);
     }
-    expect(done).toBeGreaterThan(refused * 3);
+    // About three in four commands are accepted; the margin keeps this a check on the generator, not on luck.
+    expect(done).toBeGreaterThan(refused * 2);
   });
 });
