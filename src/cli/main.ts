@@ -1,12 +1,21 @@
 import { Command, CommanderError } from 'commander';
+import { registerDb } from './commands/db.js';
 import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
+import { registerUsers } from './commands/users.js';
 import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 
 /** Every subcommand module exports one function of this shape; main() registers them all. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const registrations: RegisterCommand[] = [registerSchedule, registerImpact];
+const registrations: RegisterCommand[] = [
+  registerSchedule,
+  registerImpact,
+  registerServe,
+  registerDb,
+  registerUsers,
+];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lendguard')

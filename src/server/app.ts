@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import AjvCompiler from '@fastify/ajv-compiler';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Db, PiiCipher } from '../store/index.js';
+import { registerAuth } from './auth.js';
+import { loadServerConfig, type ServerConfig } from './config.js';
+import type { ServerDeps } from './context.js';
+import { registerErrorHandling } from './errors.js';
+import { registerJsonBody } from './json-body.js';
+import { problemSchema } from './problem.js';
+import { auditRoutes } from './routes/audit.js';
+import { customerRoutes } from './routes/customers.js';
+import { systemRoutes } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
+import { registerIdempotency } from './writes.js';
+
+export interface BuildServerOptions {
+  db: Db;
+  cipher: PiiCipher;
+  config?: Partial<ServerConfig>;
+}
+
+export const API_VERSION = '0.1.0';
+
+export interface RouteInfo {
+  method: string;
+  /** Path in OpenAPI form: `/customers/{customerId}`. */
+  path: string;
+  /** Left out of the OpenAPI document (the document itself, the docs page's files). */
+  hidden: boolean;
+}
+
+const routeLists = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route the server answers, as registered: tests hold the OpenAPI document and docs to it. */
+export function listRoutes(app: FastifyInstance): readonly RouteInfo[] {
+  return routeLists.get(app) ?? [];
+}
+
+/**
+ * Bodies are validated as sent: no type coercion (a number where a string belongs is an error) and
+ * unknown fields refused, not stripped. Query strings and paths are text, so they are coerced.
+ */
+function validatorCompilers() {
+  const factory = AjvCompiler();
+  const strict = factory(
+    {},
+    { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
+  );
+  const lenient = factory(
+    {},
+    { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
+  );
+  return (route: { schema: object; httpPart?: string; method: string; url: string }) =>
+    route.httpPart === 'body' ? strict(route as never) : lenient(route as never);
+}
+
+/** The HTTP API: one plugin per area, every request and response described by a schema. */
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const config = loadServerConfig(options.config);
+  const deps: ServerDeps = { db: options.db, cipher: options.cipher, config };
+  const app = Fastify({
+    bodyLimit: config.bodyLimit_bytes,
+    requestTimeout: config.requestTimeout_ms,
+    genReqId: () => randomUUID(),
+    logger: config.logRequests
+      ? {
+          level: 'info',
+          // Paths only: query strings can carry personal data (?idNumber=…).
+          serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
+        }
+      : false,
+  });
+  app.setValidatorCompiler(validatorCompilers());
+  const routes: RouteInfo[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({
+        method,
+        path: route.url.replace(/:([A-Za-z]+)/g, '{$1}'),
+        hidden: route.schema?.hide === true || route.url.startsWith('/docs'),
+      });
+    }
+  });
+  app.addSchema(problemSchema);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lendguard API',
+        version: API_VERSION,
+        description:
+          'Credit risk for consumer loans. Amounts are decimal strings of yuan; errors are RFC 9457 problem+json with stable codes (docs/errors.md); every write takes an Idempotency-Key.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token from an admin' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  // No validator badge: the page must not reach outside this server.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { validatorUrl: null } });
+
+  registerErrorHandling(app, config);
+  registerJsonBody(app);
+  registerAuth(app, deps.db);
+  registerIdempotency(app, deps);
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scope) => systemRoutes(scope, deps));
+  await app.register(async (scope) => userRoutes(scope, deps));
+  await app.register(async (scope) => customerRoutes(scope, deps));
+  await app.register(async (scope) => auditRoutes(scope, deps));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,60 @@
+/** Server settings, validated once at start and frozen. Names carry their unit last. */
+export interface ServerConfig {
+  /** Largest request body accepted. */
+  readonly bodyLimit_bytes: number;
+  /** Page size when a list request names none. */
+  readonly pageSize_default: number;
+  /** Largest page a list request may ask for. */
+  readonly pageSize_max: number;
+  /** Largest amount accepted anywhere in the API, in fen. */
+  readonly amount_max_fen: number;
+  /** Longest Idempotency-Key accepted. */
+  readonly idempotencyKeyLength_max: number;
+  /** Time allowed to receive a whole request (headers and body); slower clients are cut off. */
+  readonly requestTimeout_ms: number;
+  /** Log requests (method, route, status, time) to stderr. Never logs bodies or query strings. */
+  readonly logRequests: boolean;
+}
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
+  bodyLimit_bytes: 64 * 1024,
+  pageSize_default: 50,
+  pageSize_max: 200,
+  amount_max_fen: 1_000_000_000_00, // one billion yuan
+  idempotencyKeyLength_max: 128,
+  requestTimeout_ms: 30_000,
+  logRequests: false,
+});
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function positiveInteger(name: string, value: unknown, max: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}; got ${String(value)}`);
+  }
+}
+
+/** Fills defaults, checks every bound and returns a frozen copy. Unknown settings are refused. */
+export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  for (const key of Object.keys(overrides)) {
+    if (!(key in DEFAULT_SERVER_CONFIG)) {
+      throw new ConfigError(
+        `unknown server setting "${key}"; known: ${Object.keys(DEFAULT_SERVER_CONFIG).join(', ')}`,
+      );
+    }
+  }
+  const config = { ...DEFAULT_SERVER_CONFIG, ...overrides };
+  positiveInteger('bodyLimit_bytes', config.bodyLimit_bytes, 16 * 1024 * 1024);
+  positiveInteger('pageSize_max', config.pageSize_max, 10_000);
+  positiveInteger('pageSize_default', config.pageSize_default, config.pageSize_max);
+  positiveInteger('amount_max_fen', config.amount_max_fen, Number.MAX_SAFE_INTEGER);
+  positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
+  positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
+  if (typeof config.logRequests !== 'boolean') throw new ConfigError('logRequests must be true or false');
+  return Object.freeze(config);
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { ProblemError } from './problem.js';
+
+/** Keys that could reach an object's prototype when a parsed body is merged somewhere. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The API reads JSON only. Its own parser names what is wrong: an empty body, a syntax error with its
+ * position, or a key that could poison prototypes. Other content types are refused with 415.
+ */
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') {
+      done(
+        new ProblemError(
+          'malformed_json',
+          'The body is empty but Content-Type says JSON; send one JSON object.',
+        ),
+      );
+      return;
+    }
+    try {
+      const value: unknown = JSON.parse(text, (key, v: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) {
+          throw new ProblemError(
+            'malformed_json',
+            `The body holds the key "${key}", which is not accepted anywhere. Remove that key.`,
+          );
+        }
+        return v;
+      });
+      done(null, value);
+    } catch (error) {
+      if (error instanceof ProblemError) {
+        done(error);
+        return;
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      done(
+        new ProblemError('malformed_json', `The body is not valid JSON (${reason}); send one JSON object.`),
+      );
+    }
+  });
+}

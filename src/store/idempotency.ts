@@ -1,0 +1,95 @@
+import type { Queryable } from './db.js';
+
+/** How long a key is remembered; a key older than this starts afresh. */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
+export interface IdempotencyRecord {
+  userId: string;
+  key: string;
+  method: string;
+  route: string;
+  requestMac: string;
+  fieldMacs: Record<string, string>;
+  macKeyId: string;
+  responseStatus: number;
+  responseBody: unknown;
+  resourceLocation: string | null;
+}
+
+interface Row {
+  user_id: string;
+  idempotency_key: string;
+  method: string;
+  route: string;
+  request_mac: string;
+  field_macs: Record<string, string>;
+  mac_key_id: string;
+  response_status: number;
+  response_body: unknown;
+  resource_location: string | null;
+}
+
+export async function findIdempotency(
+  q: Queryable,
+  userId: string,
+  key: string,
+): Promise<IdempotencyRecord | undefined> {
+  const { rows } = await q.query<Row>(
+    'select * from idempotency_keys where user_id = $1 and idempotency_key = $2 and expires_at > now()',
+    [userId, key],
+  );
+  const r = rows[0];
+  if (r === undefined) return undefined;
+  return {
+    userId: r.user_id,
+    key: r.idempotency_key,
+    method: r.method,
+    route: r.route,
+    requestMac: r.request_mac,
+    fieldMacs: r.field_macs,
+    macKeyId: r.mac_key_id,
+    responseStatus: r.response_status,
+    responseBody: r.response_body,
+    resourceLocation: r.resource_location,
+  };
+}
+
+/**
+ * Records a completed write in the write's own transaction. An expired record under the same key is
+ * replaced; a live one makes the insert fail with a unique violation (a concurrent duplicate), which
+ * rolls the whole write back.
+ */
+export async function saveIdempotency(q: Queryable, record: IdempotencyRecord): Promise<void> {
+  await q.query(
+    'delete from idempotency_keys where user_id = $1 and idempotency_key = $2 and expires_at <= now()',
+    [record.userId, record.key],
+  );
+  await q.query(
+    `insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs, mac_key_id,
+       response_status, response_body, resource_location, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(hours => $11))`,
+    [
+      record.userId,
+      record.key,
+      record.method,
+      record.route,
+      record.requestMac,
+      JSON.stringify(record.fieldMacs),
+      record.macKeyId,
+      record.responseStatus,
+      JSON.stringify(record.responseBody),
+      record.resourceLocation,
+      IDEMPOTENCY_RETENTION_HOURS,
+    ],
+  );
+}
+
+/** Deletes up to `rowsMax` expired records; returns how many went. Safe to run at any time. */
+export async function purgeExpiredIdempotency(q: Queryable, rowsMax: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `delete from idempotency_keys where (user_id, idempotency_key) in (
+       select user_id, idempotency_key from idempotency_keys where expires_at <= now() limit $1)`,
+    [rowsMax],
+  );
+  return rowCount;
+}

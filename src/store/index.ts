@@ -1,0 +1,15 @@
+export * from './audit.js';
+export * from './customers.js';
+export * from './db.js';
+export * from './folder-lock.js';
+export * from './idempotency.js';
+export * from './ids.js';
+export * from './migrate.js';
+export type { Migration } from './migrations/index.js';
+export { migrations } from './migrations/index.js';
+export * from './open.js';
+export * from './pglite.js';
+export * from './pii-cipher.js';
+export * from './pii-keys.js';
+export * from './postgres.js';
+export * from './users.js';

@@ -1,0 +1,14 @@
+import { sql as initial } from './0001_initial.js';
+
+/** One forward-only schema change. The text must never change once released: add a new one instead. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration in order. They are TypeScript modules exporting SQL text, so they compile into
+ * dist/ with the rest of the code and need no file copying at build or run time.
+ */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

@@ -1,0 +1,36 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { type Db, INT8_OID, parseInt8, type Queryable, type QueryResult } from './db.js';
+
+export interface PgliteOptions {
+  /** Folder holding the database; omitted for an in-memory database (tests). */
+  dataDir?: string;
+}
+
+function wrap(target: PGlite | Transaction): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      const result = await target.query<Row>(sql, [...params]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+    },
+    async execScript(sql: string): Promise<void> {
+      await target.exec(sql);
+    },
+  };
+}
+
+/** Opens an embedded PostgreSQL (PGlite). One process owns a data folder at a time. */
+export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
+  const pg = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    parsers: { [INT8_OID]: parseInt8 },
+  });
+  const self = wrap(pg);
+  return {
+    kind: 'pglite',
+    location: options.dataDir ?? 'memory',
+    query: self.query,
+    execScript: self.execScript,
+    transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { type Db, INT8_OID, parseInt8, type Queryable, type QueryResult } from './db.js';
+
+export interface PostgresOptions {
+  url: string;
+  /** Connections kept open at most. */
+  poolSize_max?: number;
+  /** Schema to work in (tests use a fresh one per run); default: the server's search_path. */
+  schema?: string;
+}
+
+const POOL_SIZE_DEFAULT = 10;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return parseInt8;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      const result = await client.query(sql, [...params]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
+    async execScript(sql: string): Promise<void> {
+      // Without parameters node-postgres uses the simple protocol, which runs several statements.
+      await client.query(sql);
+    },
+  };
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/** Connects to a PostgreSQL server through a pool. Checks the connection before returning. */
+export async function openPostgres(options: PostgresOptions): Promise<Db> {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+    throw new Error(`schema name "${options.schema}" must be lower-case letters, digits and _`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize_max ?? POOL_SIZE_DEFAULT,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types,
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const self = wrap(pool);
+  return {
+    kind: 'postgres',
+    location: redactUrl(options.url),
+    query: self.query,
+    execScript: self.execScript,
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await work(wrap(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is dropped from the pool, not reused.
+        await client.query('rollback').catch((e: unknown) => {
+          broken = e instanceof Error ? e : new Error(String(e));
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startService } from '../../src/cli/commands/serve.js';
+import { main } from '../../src/cli/main.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += String(c);
+  });
+  stderr.on('data', (c) => {
+    err += String(c);
+  });
+  return { io: { stdout, stderr }, out: () => out, err: () => err };
+}
+
+describe('serve, db migrate and users create on an embedded data folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lendguard-cli-'));
+  const saved = { key: process.env.LENDGUARD_PII_KEY, file: process.env.LENDGUARD_PII_KEY_FILE };
+  delete process.env.LENDGUARD_PII_KEY;
+  delete process.env.LENDGUARD_PII_KEY_FILE;
+  afterAll(() => {
+    if (saved.key !== undefined) process.env.LENDGUARD_PII_KEY = saved.key;
+    if (saved.file !== undefined) process.env.LENDGUARD_PII_KEY_FILE = saved.file;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates once, then has nothing to apply', async () => {
+    const first = capture();
+    expect(await main(['db', 'migrate', '--db', dir, '--json'], first.io), first.err()).toBe(0);
+    expect(JSON.parse(first.out())).toMatchObject({ database: 'pglite', applied: [1], schemaVersion: 1 });
+    const second = capture();
+    expect(await main(['db', 'migrate', '--db', dir], second.io)).toBe(0);
+    expect(second.out()).toMatch(/nothing to apply; schema is at version 1/);
+  });
+
+  it('refuses a bad role or username with a message that says what to send', async () => {
+    const badRole = capture();
+    expect(
+      await main(['users', 'create', '--username', 'ops', '--role', 'root', '--db', dir], badRole.io),
+    ).toBe(2);
+    expect(badRole.err()).toMatch(/--role must be one of admin, risk_analyst/);
+    const badName = capture();
+    expect(
+      await main(['users', 'create', '--username', 'X', '--role', 'admin', '--db', dir], badName.io),
+    ).toBe(2);
+    expect(badName.err()).toMatch(/--username "X" must be 3 to 40 characters/);
+    const badPort = capture();
+    expect(await main(['serve', '--port', 'eighty', '--db', dir], badPort.io)).toBe(2);
+    expect(badPort.err()).toMatch(/--port must be a whole number/);
+  });
+
+  it('creates the first admin, prints the token once, and the served API accepts it', async () => {
+    const created = capture();
+    expect(
+      await main(
+        ['users', 'create', '--username', 'ops', '--role', 'admin', '--db', dir, '--json'],
+        created.io,
+      ),
+    ).toBe(0);
+    const token = (JSON.parse(created.out()) as { token: { token: string } }).token.token;
+    expect(token).toMatch(/^lgt_/);
+    const logs = capture();
+    const service = await startService({ db: dir, port: 0, host: '127.0.0.1' }, logs.io);
+    try {
+      // The embedded key file was generated at first start, readable by its owner only.
+      expect(statSync(join(dir, 'pii.key')).mode & 0o777).toBe(0o600);
+      expect(logs.err()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(database pglite/);
+      const health = await fetch(`${service.url}/health`);
+      expect(await health.json()).toMatchObject({ status: 'ok', database: 'pglite', schemaVersion: 1 });
+      const me = await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await me.json()).toMatchObject({ username: 'ops', role: 'admin' });
+      const audit = await fetch(`${service.url}/audit-log?action=user.create`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const entries = (await audit.json()) as { items: { actorRole: string; details: { via?: string } }[] };
+      expect(entries.items[0]).toMatchObject({ actorRole: 'system', details: { via: 'cli' } });
+
+      // While the server holds the folder, a second process is refused rather than corrupting it.
+      const locked = capture();
+      const lockedStatus = await main(
+        ['users', 'create', '--username', 'ops2', '--role', 'auditor', '--db', dir],
+        locked.io,
+      );
+      expect(lockedStatus, locked.out() + locked.err()).toBe(2);
+      expect(locked.err()).toMatch(/in use by process/);
+    } finally {
+      await service.close();
+    }
+    const again = capture();
+    expect(
+      await main(['users', 'create', '--username', 'ops', '--role', 'admin', '--db', dir], again.io),
+    ).toBe(2);
+    expect(again.err()).toMatch(/username ops is taken/);
+  });
+});

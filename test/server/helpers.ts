@@ -1,0 +1,64 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { ServerConfig } from '../../src/server/index.js';
+import { buildServer } from '../../src/server/index.js';
+import {
+  type Db,
+  generatePiiKey,
+  insertToken,
+  insertUser,
+  PiiCipher,
+  type Role,
+} from '../../src/store/index.js';
+
+export interface TestApi {
+  app: FastifyInstance;
+  db: Db;
+  cipher: PiiCipher;
+  /** One token per role, made directly in the store. */
+  tokens: Record<Role, string>;
+  userIds: Record<Role, string>;
+}
+
+export async function startApi(db: Db, config: Partial<ServerConfig> = {}): Promise<TestApi> {
+  const cipher = new PiiCipher(generatePiiKey());
+  const tokens = {} as Record<Role, string>;
+  const userIds = {} as Record<Role, string>;
+  for (const role of ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'] as const) {
+    const user = await insertUser(db, { username: `${role.replace('_', '-')}-1`, displayName: role, role });
+    tokens[role] = (await insertToken(db, { userId: user.userId, label: 'test', expiresAt: null })).secret;
+    userIds[role] = user.userId;
+  }
+  const app = await buildServer({ db, cipher, config });
+  return { app, db, cipher, tokens, userIds };
+}
+
+let keySeq = 0;
+export function freshKey(): string {
+  keySeq += 1;
+  return `test-${process.pid}-${Date.now()}-${keySeq}`;
+}
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export function json(res: LightMyRequestResponse): Record<string, unknown> {
+  return res.json() as Record<string, unknown>;
+}
+
+export const validCustomer = (overrides: Record<string, unknown> = {}) => ({
+  name: '张三丰',
+  idNumber: '11010519491231002X',
+  phone: '13812345678',
+  address: { province: '北京市', city: '北京市', detail: '朝阳区建国路 88 号' },
+  contacts: [{ name: '李四', relation: 'friend', phone: '13900001111' }],
+  declaredMonthlyIncome: '12000.50',
+  ...overrides,
+});
+
+/** Valid ID numbers (checksums right) for creating several customers. */
+export function idNumberFor(sequence: number): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `44030519900101${String(sequence).padStart(3, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
+  return body + '10X98765432'[sum % 11];
+}
