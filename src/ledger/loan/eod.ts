@@ -46,6 +46,7 @@ export function emitSettledIfPaid(b: EventBuilder, day: Day): void {
     s.nextInstallmentIndex >= s.plan.length &&
     s.notDuePrincipalMinor === 0 &&
     s.dues.length === 0 &&
+    s.pendingUpfrontFeeMinor === 0 &&
     penaltyOutstandingMinor(s) === 0 &&
     s.periodInterestPostedMinor === s.periodInterestPrepaidMinor
   ) {

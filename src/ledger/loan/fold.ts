@@ -178,6 +178,31 @@ function applyTo(s: Draft, event: LoanEvent): void {
       invariant(s.notDuePrincipalMinor >= 0, 'billed more principal than is outstanding');
       return;
     }
+    case 'UpfrontFeeBilled': {
+      const item = s.plan[s.nextInstallmentIndex];
+      invariant(
+        item !== undefined && item.number === event.installmentNumber,
+        () => `upfront fee billed with instalment ${event.installmentNumber}, which is not the next one due`,
+      );
+      invariant(
+        event.feeMinor === s.pendingUpfrontFeeMinor && event.feeMinor > 0,
+        'billed upfront fee is not the fee pending',
+      );
+      s.dues = [
+        ...s.dues,
+        {
+          installmentNumber: event.installmentNumber,
+          dueDay: event.day,
+          principalMinor: 0,
+          interestMinor: 0,
+          feeMinor: event.feeMinor,
+          overdue: false,
+        },
+      ];
+      s.pendingUpfrontFeeMinor = 0;
+      s.feeChargedTotalMinor += event.feeMinor;
+      return;
+    }
     case 'InstallmentOverdue': {
       // Penalty runs from the day after the due date; grace only decides whether it is charged at all.
       penaltyThrough(s, event.day - 1);
