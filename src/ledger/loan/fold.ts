@@ -285,15 +285,23 @@ function applyTo(s: Draft, event: LoanEvent): void {
  * changed in place before it is returned. Asserts the invariants of the result.
  */
 export function applyEvent(state: LoanState, event: LoanEvent): LoanState {
-  invariant(event.loanId === state.loanId, () => `event of loan ${event.loanId} applied to ${state.loanId}`);
-  invariant(event.seq > state.seq, () => `event #${event.seq} applied after #${state.seq}`);
-  invariant(event.day >= state.lastEventDay, () => `event #${event.seq} goes back in time`);
   const s = updated(state, {});
+  applyEventInPlace(s, event);
+  return s;
+}
+
+/**
+ * Folds one event into a state nobody else holds yet (a fresh copy being built: see `EventBuilder`), in
+ * place. Asserts the invariants of the result.
+ */
+export function applyEventInPlace(s: Draft, event: LoanEvent): void {
+  invariant(event.loanId === s.loanId, () => `event of loan ${event.loanId} applied to ${s.loanId}`);
+  invariant(event.seq > s.seq, () => `event #${event.seq} applied after #${s.seq}`);
+  invariant(event.day >= s.lastEventDay, () => `event #${event.seq} goes back in time`);
   applyTo(s, event);
   s.seq = event.seq;
   s.lastEventDay = event.day;
   s.lastClosedDay = Math.max(s.lastClosedDay, event.day - 1);
   assertStateInvariants(s);
   s.nextEventDay = nextEventDayOf(s, event.day);
-  return s;
 }
