@@ -174,6 +174,18 @@ function planPayments(loan: SimLoan, opened: LoanOpened): PlannedPayment[] {
       conflicting: false,
     });
   }
+  // Some borrowers who may prepay pay the whole loan off within days of drawing it, before the first due
+  // date: the upfront fee is then billed on the day (decision 0340).
+  if (loan.excess === 'prepay' && rng() < 0.1) {
+    out.push({
+      day: nextBusinessDay(loan.drawDay + 1 + Math.floor(rng() * 15)),
+      arrives: 0,
+      amountMinor: Math.floor(loan.principalMinor * 1.05),
+      clientId: `${loan.loanId}-early-payoff`,
+      duplicate: false,
+      conflicting: false,
+    });
+  }
   return out.map((p) => (p.arrives === 0 ? { ...p, arrives: p.day } : p));
 }
 
