@@ -2,13 +2,17 @@
  * Ledger benchmark (not a test): `npm run bench:ledger`.
  *
  * (a) The end-of-day step over LOANS synthetic loans held in memory, on one core, for every calendar day of
- *     one month (so a month end and every due date are in it): loan-days per second, and bytes per loan
- *     (heap used after GC with the loans in memory, less before, ÷ loans).
+ *     one month (so a month end and every due date are in it): loan-days per CPU second and per wall
+ *     second, and bytes per loan (heap used after GC with the loans in memory, less before, ÷ loans). Two
+ *     books: a realistic one where most borrowers pay each instalment on its due date (their repayments
+ *     are timed apart from the EOD step), and the worst case where nobody pays.
  * (b) A backdated repayment (5 days back) on a loan 30 days old against one 700 days old, both kept with
- *     month-end snapshots as the shell keeps them: the ratio of their median costs (aim ≤ 1.5), and for
- *     contrast the cost of replaying the old loan from scratch.
+ *     month-end snapshots as the shell keeps them, for a payment that pays interest only on both and one
+ *     that reaches principal on both: the ratio of their median costs (aim ≤ 1.5), and for contrast the
+ *     cost of the old loan without snapshots and of replaying it from scratch.
  *
- * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b).
+ * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b), BENCH_PART (`a` or `b`
+ * for one part only), BENCH_PAYERS_PERCENT (default 93: the on-time payers of the realistic book).
  */
 import {
   applyBackdated,
@@ -31,6 +35,10 @@ import { addDays, civilFromDay, endOfMonth, formatDate, parseDate } from '../src
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
+/** Share of on-time payers in the realistic book of part (a). */
+const PAYER_PERCENT = Number(process.env.BENCH_PAYERS_PERCENT ?? 93);
+/** `a` or `b` runs one part only; both by default. */
+const PART = process.env.BENCH_PART ?? 'ab';
 const MONTH_FIRST = parseDate('2026-03-01');
 const MONTH_LAST = endOfMonth(MONTH_FIRST);
 /** Loans are drawn over the 90 days before the month, so due dates fall on every day of it. */
@@ -57,13 +65,35 @@ function median(xs: number[]): number {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function partA(products: readonly Product[]): void {
-  console.log(`(a) end-of-day step, ${fmt(LOANS)} loans in memory, one core`);
+/** Whether loan `i` pays every instalment on its due date (a fixed pseudo-random share of the book). */
+function paysOnTime(i: number, payerPercent: number): boolean {
+  return ((i * 2_654_435_761) >>> 0) % 100 < payerPercent;
+}
+
+/** The instalment of `state` falling due on `day`, if any: what an on-time payer pays that day. */
+function dueOn(state: LoanState, day: number): number {
+  const item = state.plan[state.nextInstallmentIndex];
+  return item !== undefined && item.dueDay === day && state.status === 'active' ? item.totalMinor : 0;
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * One book: LOANS loans, `payerPercent` % of whose borrowers pay each instalment on its due date (during
+ * the day, before that day's end-of-day step, as a repayment command); the others never pay.
+ */
+function partA(products: readonly Product[], label: string, payerPercent: number): void {
+  console.log(`(a) end-of-day step, ${fmt(LOANS)} loans in memory, one core: ${label}`);
   const before = heapUsed();
   // Loans drawn the same day with the same product and principal share one schedule, as a batch would.
   const schedules = new Map<string, Schedule>();
-  const states: LoanState[] = new Array(LOANS);
+  let states: LoanState[] = new Array(LOANS);
+  const payers = new Uint8Array(LOANS);
   const t0 = performance.now();
+  let paidSeq = 0;
   for (let i = 0; i < LOANS; i++) {
     const product = products[i % products.length]!;
     const day = addDays(MONTH_FIRST, -1 - ((i * 7919) % DRAW_SPREAD_DAYS));
@@ -74,7 +104,7 @@ function partA(products: readonly Product[]): void {
       schedule = buildSchedule(product, principalMinor, day);
       schedules.set(key, schedule);
     }
-    const opened = openLoan({
+    let state = openLoan({
       loanId: `L${i}`,
       customerId: `C${i}`,
       lineId: `CL${i}`,
@@ -82,24 +112,59 @@ function partA(products: readonly Product[]): void {
       principalMinor,
       day,
       schedule,
-    });
+    }).state;
+    payers[i] = paysOnTime(i, payerPercent) ? 1 : 0;
+    if (payers[i] === 1) {
+      // Pays each instalment due before the month on its due date.
+      for (;;) {
+        const item = state.plan[state.nextInstallmentIndex];
+        if (item === undefined || item.dueDay >= MONTH_FIRST) break;
+        state = closeDaysThrough(state, item.dueDay - 1).state;
+        state = repay(state, {
+          amountMinor: item.totalMinor,
+          day: item.dueDay,
+          clientId: `p${paidSeq++}`,
+        }).state;
+      }
+    }
     // Bring each loan to the eve of the month (not timed: this is the book as it stands).
-    states[i] = closeDaysThrough(opened.state, MONTH_FIRST - 1).state;
+    states[i] = closeDaysThrough(state, MONTH_FIRST - 1).state;
   }
   const setup_ms = performance.now() - t0;
   const after = heapUsed();
   console.log(
-    `    set-up (open + close to ${formatDate(MONTH_FIRST - 1)}): ${fmt(setup_ms / 1000, 1)} s, ${fmt(schedules.size)} distinct schedules`,
+    `    set-up (open, pay, close to ${formatDate(MONTH_FIRST - 1)}): ${fmt(setup_ms / 1000, 1)} s, ${fmt(schedules.size)} distinct schedules, ${fmt(payers.reduce((a, b) => a + b, 0))} on-time payers`,
   );
   console.log(`    bytes per loan (heap after GC, loans held ÷ loans): ${fmt((after - before) / LOANS)}`);
 
   let events = 0;
   let eventful = 0;
+  let repayments = 0;
+  let repaymentEvents = 0;
+  let eodWall = 0;
+  let eodCpu = 0;
+  let payWall = 0;
+  let payCpu = 0;
   const perDay: string[] = [];
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
   for (let day = MONTH_FIRST; day <= MONTH_LAST; day++) {
+    // During the day: the on-time payers whose instalment falls due today pay it (commands, timed apart).
+    const payStart = performance.now();
+    const payCpuStart = process.cpuUsage();
+    for (let i = 0; i < LOANS; i++) {
+      if (payers[i] === 0) continue;
+      const state = states[i]!;
+      const amountMinor = dueOn(state, day);
+      if (amountMinor === 0) continue;
+      const r = repay(state, { amountMinor, day, clientId: `p${paidSeq++}` });
+      states[i] = r.state;
+      repayments++;
+      repaymentEvents += r.events.length;
+    }
+    payCpu += cpuSeconds(payCpuStart);
+    payWall += performance.now() - payStart;
+    // The end-of-day step over every loan.
     const dayStart = performance.now();
+    const cpuStart = process.cpuUsage();
     let dayEvents = 0;
     for (let i = 0; i < LOANS; i++) {
       const state = states[i]!;
@@ -110,26 +175,33 @@ function partA(products: readonly Product[]): void {
       dayEvents += r.events.length;
       if (r.events.length > 0) eventful++;
     }
+    eodCpu += cpuSeconds(cpuStart);
+    const dayWall = performance.now() - dayStart;
+    eodWall += dayWall;
     events += dayEvents;
-    perDay.push(
-      `${formatDate(day).slice(8)}:${fmt((performance.now() - dayStart) / 1000, 2)}s/${fmt(dayEvents)}ev`,
-    );
+    perDay.push(`${formatDate(day).slice(8)}:${fmt(dayWall / 1000, 2)}s/${fmt(dayEvents)}ev`);
   }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  // CPU time of this process (one thread does the work): fairer than wall time on a shared machine.
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const loanDays = LOANS * (MONTH_LAST - MONTH_FIRST + 1);
   console.log(
-    `    ${formatDate(MONTH_FIRST)}..${formatDate(MONTH_LAST)}: ${fmt(loanDays)} loan-days in ${fmt(seconds, 2)} s`,
+    `    ${formatDate(MONTH_FIRST)}..${formatDate(MONTH_LAST)}: ${fmt(loanDays)} loan-days, end-of-day step ${fmt(eodWall / 1000, 2)} s wall, ${fmt(eodCpu, 2)} s CPU`,
   );
   console.log(
-    `    loan-days per second: ${fmt(loanDays / seconds)} (wall), ${fmt(loanDays / cpuSeconds)} (per CPU second; ${fmt(cpuSeconds, 2)} s CPU)`,
+    `    EOD loan-days per second: ${fmt(loanDays / eodCpu)} per CPU second, ${fmt(loanDays / (eodWall / 1000))} per wall second`,
   );
-  console.log(`    events: ${fmt(events)} (${fmt(eventful)} loan-days with any)`);
+  console.log(`    EOD events: ${fmt(events)} (${fmt(eventful)} loan-days with any)`);
+  if (repayments > 0) {
+    console.log(
+      `    repayments during the days (not in the EOD figure): ${fmt(repayments)} with ${fmt(repaymentEvents)} events, ${fmt(payCpu, 2)} s CPU (${fmt((payCpu / repayments) * 1e6, 1)} µs each), ${fmt(payWall / 1000, 2)} s wall`,
+    );
+    console.log(
+      `    EOD and repayments together: ${fmt(loanDays / (eodCpu + payCpu))} loan-days per CPU second`,
+    );
+  }
   console.log(`    per day (seconds/events): ${perDay.join(' ')}`);
-  const held = states.length;
-  console.log(`    bytes per loan after the month: ${fmt((heapUsed() - before) / held)}`);
+  const heapAfter = heapUsed();
+  // `states` is read after the measure so that it is still held during it.
+  console.log(`    bytes per loan after the month: ${fmt((heapAfter - before) / states.length)}`);
+  states = [];
 }
 
 /** A loan paid on time for `ageDays` days, with month-end snapshots, as the shell holds it. */
@@ -175,24 +247,45 @@ function agedLoan(
 
 function partB(product: Product): void {
   console.log(`(b) backdated repayment 5 days back, median of ${REPEAT}`);
-  const cost = (ageDays: number, useSnapshots: boolean) => {
+  const cost = (ageDays: number, useSnapshots: boolean, amountMinor: number) => {
     const loan = agedLoan(product, ageDays);
     const times: number[] = [];
+    let reachedPrincipal = false;
     for (let k = 0; k < REPEAT; k++) {
       const t = performance.now();
-      applyBackdated(loan.log, useSnapshots ? loan.snapshots : [], loan.state.lastClosedDay, {
+      const r = applyBackdated(loan.log, useSnapshots ? loan.snapshots : [], loan.state.lastClosedDay, {
         type: 'repay',
-        amountMinor: 10_000,
+        amountMinor,
         day: loan.state.lastClosedDay - 5,
         clientId: `late-${k}`,
       });
       times.push(performance.now() - t);
+      if (k === 0) {
+        const repaid = r.appended.find((e) => e.type === 'Repaid');
+        reachedPrincipal = repaid?.type === 'Repaid' && repaid.allocation.principalMinor > 0;
+      }
     }
-    return { ms: median(times), events: loan.log.length };
+    return { ms: median(times), events: loan.log.length, reachedPrincipal };
   };
-  const young = cost(30, true);
-  const old = cost(700, true);
-  const oldNoSnapshots = cost(700, false);
+  // The same work on both loans: 10 yuan pays only accrued interest on both (about 26 yuan accrued on the
+  // old loan's small balance, 300 on the young one); 500 yuan reaches principal on both and re-amortises.
+  for (const [label, amountMinor] of [
+    ['interest only (10 yuan)', 1_000],
+    ['reaching principal (500 yuan)', 50_000],
+  ] as const) {
+    const young = cost(30, true, amountMinor);
+    const old = cost(700, true, amountMinor);
+    const paid = (x: { reachedPrincipal: boolean }) => (x.reachedPrincipal ? 'principal' : 'interest only');
+    console.log(`  ${label}`);
+    console.log(
+      `    30-day-old loan  (${young.events} events, pays ${paid(young)}): ${fmt(young.ms * 1000, 1)} µs`,
+    );
+    console.log(
+      `    700-day-old loan (${old.events} events, pays ${paid(old)}): ${fmt(old.ms * 1000, 1)} µs`,
+    );
+    console.log(`    ratio 700 / 30 days: ${fmt(old.ms / young.ms, 2)} (aim ≤ 1.5)`);
+  }
+  const oldNoSnapshots = cost(700, false, 1_000);
   const replayTimes: number[] = [];
   const oldLoan = agedLoan(product, 700);
   for (let k = 0; k < REPEAT; k++) {
@@ -200,11 +293,8 @@ function partB(product: Product): void {
     replay(oldLoan.log);
     replayTimes.push(performance.now() - t);
   }
-  console.log(`    30-day-old loan  (${young.events} events): ${fmt(young.ms * 1000, 1)} µs`);
-  console.log(`    700-day-old loan (${old.events} events): ${fmt(old.ms * 1000, 1)} µs`);
-  console.log(`    ratio 700 / 30 days: ${fmt(old.ms / young.ms, 2)} (aim ≤ 1.5)`);
   console.log(
-    `    for contrast, 700-day-old without snapshots: ${fmt(oldNoSnapshots.ms * 1000, 1)} µs; full replay: ${fmt(median(replayTimes) * 1000, 1)} µs`,
+    `    for contrast, 700-day-old without snapshots (10 yuan): ${fmt(oldNoSnapshots.ms * 1000, 1)} µs; full replay: ${fmt(median(replayTimes) * 1000, 1)} µs`,
   );
 }
 
@@ -216,5 +306,8 @@ const products = [
   parseProduct({ ...base, method: 'pay-any-time', termCount: 3 }),
 ];
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
-partA(products);
+if (PART !== 'a') partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
+if (PART !== 'b') {
+  partA(products, `${PAYER_PERCENT}% of borrowers pay on time, the rest never pay`, PAYER_PERCENT);
+  partA(products, 'worst case: nobody pays, every loan walks through the buckets', 0);
+}

@@ -106,6 +106,22 @@ function begin(state: LoanState, day: Day, clientId: string): EventBuilder {
   return b;
 }
 
+/**
+ * Bills the upfront fee not yet billed, when the plan is about to end before the instalment that would have
+ * billed it (payoff or principal forgiven before the first due date). See decision 0340.
+ */
+function emitUpfrontFeeIfPending(b: EventBuilder, day: Day): void {
+  const s = b.state;
+  const next = s.plan[s.nextInstallmentIndex];
+  if (s.pendingUpfrontFeeMinor === 0 || next === undefined) return;
+  b.emit({
+    type: 'UpfrontFeeBilled',
+    day,
+    installmentNumber: next.number,
+    feeMinor: s.pendingUpfrontFeeMinor,
+  });
+}
+
 export interface RepayInput {
   readonly amountMinor: number;
   readonly day: Day;
@@ -125,8 +141,16 @@ export function repay(state: LoanState, input: RepayInput): CommandResult {
   const b = begin(state, input.day, input.clientId);
   checkActive(b.state, 'repayment');
   emitAccrued(b, input.day, 'repayment');
-  const s = b.state;
   const excess = input.excess ?? 'prepay';
+  if (excess === 'prepay') {
+    const before = b.state;
+    let rest = before.notDuePrincipalMinor + penaltyOutstandingMinor(before);
+    rest += before.periodInterestPostedMinor - before.periodInterestPrepaidMinor;
+    for (const d of before.dues) rest += d.principalMinor + d.interestMinor + d.feeMinor;
+    // A payment that would repay all the principal ends the plan: the upfront fee is billed first.
+    if (input.amountMinor >= rest) emitUpfrontFeeIfPending(b, input.day);
+  }
+  const s = b.state;
   const accrued = s.periodInterestPostedMinor - s.periodInterestPrepaidMinor;
   const a = allocatePayment(s, input.amountMinor, excess === 'prepay', accrued);
   const notDue = a.byInstallment.find((l) => l.installmentNumber === 0);
@@ -217,16 +241,18 @@ export function waivePrincipal(
   checkAmount(input.amountMinor, 'amountMinor');
   checkActive(state, 'principal waiver');
   const b = begin(state, input.day, input.clientId);
-  const s = b.state;
-  let owed = s.notDuePrincipalMinor;
-  for (const d of s.dues) owed += d.principalMinor;
+  let owed = b.state.notDuePrincipalMinor;
+  for (const d of b.state.dues) owed += d.principalMinor;
   if (input.amountMinor > owed) {
     throw new LedgerInputError(
       'waiver_exceeds_owed',
       'amountMinor',
-      `a principal waiver of ${input.amountMinor} fen exceeds the ${owed} fen of principal outstanding on loan ${s.loanId}; waive at most ${owed}`,
+      `a principal waiver of ${input.amountMinor} fen exceeds the ${owed} fen of principal outstanding on loan ${b.state.loanId}; waive at most ${owed}`,
     );
   }
+  // Forgiving all the principal ends the plan: the upfront fee is billed (it can be waived as a fee).
+  if (input.amountMinor === owed) emitUpfrontFeeIfPending(b, input.day);
+  const s = b.state;
   let left = input.amountMinor;
   const byInstallment: InstallmentAllocation[] = [];
   for (const d of s.dues) {
@@ -264,19 +290,15 @@ export function waivePrincipal(
   return { state: b.state, events: b.events };
 }
 
-/** Pays a credit balance back to the borrower. Allowed on a settled loan. */
+/**
+ * Pays a credit balance back to the borrower. Allowed on a settled loan. The amount is checked against the
+ * credit as it stands after the start of the refund day (dues falling due that day take the credit first).
+ */
 export function refundCredit(
   state: LoanState,
   input: { amountMinor: number; day: Day; clientId: string },
 ): CommandResult {
   checkAmount(input.amountMinor, 'amountMinor');
-  if (input.amountMinor > state.creditMinor) {
-    throw new LedgerInputError(
-      'refund_exceeds_credit',
-      'amountMinor',
-      `a refund of ${input.amountMinor} fen exceeds the ${state.creditMinor} fen credit balance of loan ${state.loanId}`,
-    );
-  }
   let b: EventBuilder;
   if (state.status === 'settled') {
     // Nothing accrues on a settled loan, so no end-of-day step is needed; only the order of days is kept.
@@ -290,6 +312,15 @@ export function refundCredit(
     b = new EventBuilder(state);
   } else {
     b = begin(state, input.day, input.clientId);
+  }
+  // Checked once the day has begun: an instalment falling due today is paid from the credit first.
+  const creditMinor = b.state.creditMinor;
+  if (input.amountMinor > creditMinor) {
+    throw new LedgerInputError(
+      'refund_exceeds_credit',
+      'amountMinor',
+      `a refund of ${input.amountMinor} fen exceeds the ${creditMinor} fen credit balance of loan ${state.loanId} on ${formatDate(input.day)} (after what falls due that day); refund at most ${creditMinor}`,
+    );
   }
   b.emit({
     type: 'CreditRefunded',

@@ -7,7 +7,6 @@ import { EventBuilder } from './builder.js';
 import { daysPastDue, monthEndOf, nextEventDayOf } from './days-past-due.js';
 import type { LoanEvent } from './events.js';
 import type { LoanState } from './state.js';
-import { updated } from './update.js';
 
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
 const NO_EVENTS: readonly LoanEvent[] = Object.freeze([]);
@@ -46,6 +45,7 @@ export function emitSettledIfPaid(b: EventBuilder, day: Day): void {
     s.nextInstallmentIndex >= s.plan.length &&
     s.notDuePrincipalMinor === 0 &&
     s.dues.length === 0 &&
+    s.pendingUpfrontFeeMinor === 0 &&
     penaltyOutstandingMinor(s) === 0 &&
     s.periodInterestPostedMinor === s.periodInterestPrepaidMinor
   ) {
@@ -172,7 +172,7 @@ export function closeThrough(b: EventBuilder, day: Day): void {
   }
   const nextEventDay = nextEventDayOf(b.state, closed + 1);
   if (closed !== b.state.lastClosedDay || nextEventDay !== b.state.nextEventDay) {
-    b.state = updated(b.state, { lastClosedDay: closed, nextEventDay });
+    b.set({ lastClosedDay: closed, nextEventDay });
   }
 }
 

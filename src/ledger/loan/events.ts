@@ -81,6 +81,17 @@ export interface InstallmentDue extends EventBase {
 }
 
 /**
+ * The upfront fee billed before the first due date, because the loan is being paid off (or its principal
+ * forgiven) before then and no instalment will bill it. It becomes a due of its own on the day, numbered
+ * with the instalment that would have billed it (Dr fee receivable, Cr fee income, as `InstallmentDue`).
+ */
+export interface UpfrontFeeBilled extends EventBase {
+  readonly type: 'UpfrontFeeBilled';
+  readonly installmentNumber: number;
+  readonly feeMinor: number;
+}
+
+/**
  * 逾期: the unpaid rest of an instalment passes its grace period. Effective on the first day it counts as
  * overdue (due day + grace + 1). Moves principal from current to overdue in the books; from now on it
  * bears penalty interest, counted from the day after the due date.
@@ -180,6 +191,7 @@ export type LoanEvent =
   | LoanOpened
   | Accrued
   | InstallmentDue
+  | UpfrontFeeBilled
   | InstallmentOverdue
   | DelinquencyChanged
   | Repaid

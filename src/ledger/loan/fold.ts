@@ -178,6 +178,31 @@ function applyTo(s: Draft, event: LoanEvent): void {
       invariant(s.notDuePrincipalMinor >= 0, 'billed more principal than is outstanding');
       return;
     }
+    case 'UpfrontFeeBilled': {
+      const item = s.plan[s.nextInstallmentIndex];
+      invariant(
+        item !== undefined && item.number === event.installmentNumber,
+        () => `upfront fee billed with instalment ${event.installmentNumber}, which is not the next one due`,
+      );
+      invariant(
+        event.feeMinor === s.pendingUpfrontFeeMinor && event.feeMinor > 0,
+        'billed upfront fee is not the fee pending',
+      );
+      s.dues = [
+        ...s.dues,
+        {
+          installmentNumber: event.installmentNumber,
+          dueDay: event.day,
+          principalMinor: 0,
+          interestMinor: 0,
+          feeMinor: event.feeMinor,
+          overdue: false,
+        },
+      ];
+      s.pendingUpfrontFeeMinor = 0;
+      s.feeChargedTotalMinor += event.feeMinor;
+      return;
+    }
     case 'InstallmentOverdue': {
       // Penalty runs from the day after the due date; grace only decides whether it is charged at all.
       penaltyThrough(s, event.day - 1);
@@ -260,15 +285,23 @@ function applyTo(s: Draft, event: LoanEvent): void {
  * changed in place before it is returned. Asserts the invariants of the result.
  */
 export function applyEvent(state: LoanState, event: LoanEvent): LoanState {
-  invariant(event.loanId === state.loanId, () => `event of loan ${event.loanId} applied to ${state.loanId}`);
-  invariant(event.seq > state.seq, () => `event #${event.seq} applied after #${state.seq}`);
-  invariant(event.day >= state.lastEventDay, () => `event #${event.seq} goes back in time`);
   const s = updated(state, {});
+  applyEventInPlace(s, event);
+  return s;
+}
+
+/**
+ * Folds one event into a state nobody else holds yet (a fresh copy being built: see `EventBuilder`), in
+ * place. Asserts the invariants of the result.
+ */
+export function applyEventInPlace(s: Draft, event: LoanEvent): void {
+  invariant(event.loanId === s.loanId, () => `event of loan ${event.loanId} applied to ${s.loanId}`);
+  invariant(event.seq > s.seq, () => `event #${event.seq} applied after #${s.seq}`);
+  invariant(event.day >= s.lastEventDay, () => `event #${event.seq} goes back in time`);
   applyTo(s, event);
   s.seq = event.seq;
   s.lastEventDay = event.day;
   s.lastClosedDay = Math.max(s.lastClosedDay, event.day - 1);
   assertStateInvariants(s);
   s.nextEventDay = nextEventDayOf(s, event.day);
-  return s;
 }

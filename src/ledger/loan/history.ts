@@ -14,10 +14,63 @@ import { updated } from './update.js';
  * log without every superseded range (a superseded event never comes back).
  */
 export function effectiveEvents(log: readonly LoanEvent[]): LoanEvent[] {
-  const ranges: [number, number][] = [];
-  for (const e of log) if (e.type === 'EventsSuperseded') ranges.push([e.fromSeq, e.toSeq]);
-  if (ranges.length === 0) return [...log];
-  return log.filter((e) => !ranges.some(([from, to]) => e.seq >= from && e.seq <= to));
+  return [...indexOf(log).effective];
+}
+
+/**
+ * What the history functions need to know about a stored log, kept per log array and extended as the array
+ * grows (a log is append-only), so that a backdated command or an as-of query costs what the events after
+ * its day cost, not a pass over the whole log: the effective events in order (their seq and day both
+ * increase) and, by sequence number, whether an event was superseded.
+ */
+interface LogIndex {
+  /** Events of the log read into the index, and the last of them (to notice an array that was rewritten). */
+  count: number;
+  last: LoanEvent | undefined;
+  readonly effective: LoanEvent[];
+  /** `superseded[seq]` is true for an event a correction cancelled. */
+  readonly superseded: boolean[];
+}
+
+const indexes = new WeakMap<readonly LoanEvent[], LogIndex>();
+
+function indexOf(log: readonly LoanEvent[]): LogIndex {
+  let ix = indexes.get(log);
+  if (ix === undefined || ix.count > log.length || (ix.count > 0 && log[ix.count - 1] !== ix.last)) {
+    ix = { count: 0, last: undefined, effective: [], superseded: [] };
+    indexes.set(log, ix);
+  }
+  for (; ix.count < log.length; ix.count++) {
+    const e = log[ix.count]!;
+    if (e.type === 'EventsSuperseded') {
+      for (let seq = e.fromSeq; seq <= e.toSeq; seq++) ix.superseded[seq] = true;
+      const eff = ix.effective;
+      const lastSeq = eff[eff.length - 1]?.seq ?? 0;
+      if (e.toSeq >= lastSeq) {
+        // The usual correction: it cancels the tail of the effective history.
+        while (eff.length > 0 && eff[eff.length - 1]!.seq >= e.fromSeq) eff.pop();
+      } else {
+        const keep = eff.filter((x) => x.seq < e.fromSeq || x.seq > e.toSeq);
+        eff.length = 0;
+        eff.push(...keep);
+      }
+    }
+    ix.effective.push(e);
+    ix.last = e;
+  }
+  return ix;
+}
+
+/** Index in `events` (ordered by `key`) of the first element whose key is at least `value`. */
+function firstAtLeast(events: readonly LoanEvent[], value: number, key: 'day' | 'seq'): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]![key] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Folds events into a state, from the opening (or from `from`, a state they follow). */
@@ -37,7 +90,7 @@ function fold(events: readonly LoanEvent[], from?: LoanState): LoanState {
 
 /** The state from the whole effective history, from scratch. */
 export function replay(log: readonly LoanEvent[]): LoanState {
-  return fold(effectiveEvents(log));
+  return fold(indexOf(log).effective);
 }
 
 /**
@@ -58,26 +111,24 @@ export function takeSnapshot(state: LoanState): LoanSnapshot {
   return { state };
 }
 
-/** The latest usable snapshot closed through `day` or earlier (one whose last event still counts). */
+/**
+ * The latest usable snapshot closed through `day` or earlier (one whose last event still counts). One
+ * comparison per snapshot, no allocation: a loan has one a month.
+ */
 function snapshotBefore(
   log: readonly LoanEvent[],
   snapshots: readonly LoanSnapshot[],
-  superseded: (seq: number) => boolean,
+  superseded: readonly boolean[],
   day: Day,
 ): LoanSnapshot | undefined {
   let best: LoanSnapshot | undefined;
-  for (const snap of snapshots) {
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    const snap = snapshots[i]!;
     const s = snap.state;
-    if (s.lastClosedDay > day || superseded(s.seq) || s.seq > log.length) continue;
+    if (s.lastClosedDay > day || superseded[s.seq] === true || s.seq > log.length) continue;
     if (best === undefined || s.lastClosedDay > best.state.lastClosedDay) best = snap;
   }
   return best;
-}
-
-function supersededTest(log: readonly LoanEvent[]): (seq: number) => boolean {
-  const ranges: [number, number][] = [];
-  for (const e of log) if (e.type === 'EventsSuperseded') ranges.push([e.fromSeq, e.toSeq]);
-  return (seq) => ranges.some(([from, to]) => seq >= from && seq <= to);
 }
 
 /**
@@ -107,16 +158,15 @@ export function loanAsOf(
       `loan ${first.loanId} is closed through ${formatDate(closedThroughDay)}; run the end-of-day step through ${formatDate(day)} before asking for it`,
     );
   }
-  const superseded = supersededTest(log);
-  const snap = snapshotBefore(log, snapshots, superseded, day);
+  const ix = indexOf(log);
+  const snap = snapshotBefore(log, snapshots, ix.superseded, day);
   let state: LoanState | undefined = snap?.state;
-  // A stored log holds event seq n at index n − 1: start right after the snapshot, not at the beginning.
-  let from = state === undefined ? 0 : state.seq;
-  if (from > 0 && log[from - 1]?.seq !== from) from = 0;
-  for (let i = from; i < log.length; i++) {
-    const e = log[i]!;
-    if (superseded(e.seq) || (state !== undefined && e.seq <= state.seq)) continue;
-    if (e.day > day) break; // the effective events are in day order
+  // Start right after the snapshot's last event, and stop at the first event after the day: the effective
+  // events are in day order.
+  const eff = ix.effective;
+  for (let i = state === undefined ? 0 : firstAtLeast(eff, state.seq + 1, 'seq'); i < eff.length; i++) {
+    const e = eff[i]!;
+    if (e.day > day) break;
     state = state === undefined ? fold([e]) : applyEvent(state, e);
   }
   invariant(state !== undefined, 'no state');
@@ -198,8 +248,8 @@ export function applyBackdated(
       `day ${formatDate(command.day)} is not closed yet (closed through ${formatDate(closedThroughDay)}); apply the command normally`,
     );
   }
-  const effective = effectiveEvents(log);
-  const tail = effective.filter((e) => e.day >= command.day);
+  const effective = indexOf(log).effective;
+  const tail = effective.slice(firstAtLeast(effective, command.day, 'day'));
   const base = loanAsOf(log, command.day - 1, snapshots);
   const lastSeq = log[log.length - 1]!.seq;
   const marker: LoanEvent = {

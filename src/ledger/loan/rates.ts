@@ -4,10 +4,12 @@ import {
   dayCountDays,
   daysPerYear,
   type InterestRate,
+  invariant,
   multiply,
   ONE,
   parseDecimal,
   type Rational,
+  type RoundingMode,
   rational,
   yearFraction,
 } from '../../money/index.js';
@@ -36,6 +38,7 @@ interface RateModel {
   /** Contract rate × (1 + uplift), per day or per year like the contract rate. */
   readonly penaltyRate: Rational;
   readonly unitMinor: bigint;
+  readonly unitMinorNumber: number;
   /** Days per year dividing an annual rate into a daily one, or 0 when it varies by year (ACT/ACT). */
   readonly fixedYearDays: bigint;
 }
@@ -51,6 +54,7 @@ function model(product: Product): RateModel {
       rate,
       penaltyRate: multiply(rate.value, add(ONE, uplift)),
       unitMinor: roundingUnitMinor(product),
+      unitMinorNumber: Number(roundingUnitMinor(product)),
       fixedYearDays: product.dayCount === 'ACT/ACT' ? 0n : BigInt(daysPerYear(product.dayCount, 2001)),
     };
     models.set(product, m);
@@ -100,9 +104,69 @@ export function penaltyFactor(product: Product, from: Day, to: Day): Fraction {
   return multiply(penaltyRate, yearFraction(from, to, 'ACT/ACT'));
 }
 
-/** An exact amount of fen rounded by the product's mode to its scale (fen, jiao or yuan). */
+/** Bound below which a numerator and a denominator are divided as doubles, exactly (products stay < 2^53). */
+const SMALL_MAX = 2n ** 50n;
+const SMALL_MAX_NUMBER = 2 ** 50;
+
+/**
+ * An exact amount of fen rounded by the product's mode to its scale (fen, jiao or yuan). When numerator and
+ * denominator are below 2^50 (a day's or a period's accrual on any realistic balance) the division is done
+ * on doubles, exactly, without allocating bigints; otherwise with bigints. Both give the same result
+ * (property-tested against `roundToUnit`).
+ */
 export function roundForProduct(product: Product, valueMinor: Fraction): number {
-  return Number(roundToUnit(valueMinor, model(product).unitMinor, product.rounding.mode));
+  const m = model(product);
+  const den = valueMinor.den * m.unitMinor;
+  const num = valueMinor.num;
+  if (den <= SMALL_MAX && num <= SMALL_MAX && num >= -SMALL_MAX) {
+    return roundSmall(Number(num), Number(den), product.rounding.mode) * m.unitMinorNumber;
+  }
+  return Number(roundToUnit(valueMinor, m.unitMinor, product.rounding.mode));
+}
+
+/** `n / d` rounded by `mode`, for integers |n|, d ≤ 2^50, d > 0: exact on doubles. */
+function roundSmall(n: number, d: number, mode: RoundingMode): number {
+  invariant(d > 0 && d <= SMALL_MAX_NUMBER && Math.abs(n) <= SMALL_MAX_NUMBER, 'roundSmall out of range');
+  let q = Math.trunc(n / d) + 0; // + 0 turns −0 into 0
+  let r = n - q * d; // exact: |q × d| ≤ 2^51
+  // The double division may be one off: bring the remainder into (−d, d) with the sign of n.
+  if (n >= 0) {
+    if (r < 0) {
+      q -= 1;
+      r += d;
+    } else if (r >= d) {
+      q += 1;
+      r -= d;
+    }
+  } else if (r > 0) {
+    q += 1;
+    r -= d;
+  } else if (r <= -d) {
+    q -= 1;
+    r += d;
+  }
+  if (r === 0) return q;
+  const sign = n < 0 ? -1 : 1;
+  const away = q + sign;
+  const twice = Math.abs(r) * 2;
+  switch (mode) {
+    case 'down':
+      return q;
+    case 'up':
+      return away;
+    case 'ceiling':
+      return sign > 0 ? away : q;
+    case 'floor':
+      return sign < 0 ? away : q;
+    case 'half-up':
+      return twice >= d ? away : q;
+    case 'half-down':
+      return twice > d ? away : q;
+    case 'half-even':
+      if (twice > d) return away;
+      if (twice < d) return q;
+      return q % 2 === 0 ? q : away;
+  }
 }
 
 /** amount × factor, exact. */

@@ -86,6 +86,9 @@ export function postingsForEvent(
     case 'InstallmentDue':
       // Interest of the period is already accrued; principal stays current until the grace period ends.
       return post([debit('feeReceivable', event.feeMinor), credit('feeIncome', event.feeMinor)]);
+    case 'UpfrontFeeBilled':
+      // Billed early because the loan ends before the instalment that would have billed it.
+      return post([debit('feeReceivable', event.feeMinor), credit('feeIncome', event.feeMinor)]);
     case 'InstallmentOverdue':
       return post([
         debit('principalOverdue', event.principalMinor),

@@ -5,6 +5,7 @@ import {
   endOfDay,
   loanAsOf,
   payoffQuote,
+  refundCredit,
   repay,
   waive,
 } from '../../../src/ledger/loan/index.js';
@@ -68,6 +69,38 @@ describe('expected failures have stable codes', () => {
     expect(codeOf(() => endOfDay(l.state, d('2026-03-01')))).toBe('day_not_next');
     // Skipping the quiet days up to it is allowed and gives what closing day by day gives.
     expect(endOfDay(l.state, d('2026-02-28'))).toEqual(closeDaysThrough(l.state, d('2026-02-28')).events);
+  });
+});
+
+describe('a refund on the day an instalment falls due', () => {
+  // 104650 kept as credit on 02-15; on 03-15 instalment 2 (102800) falls due and the credit pays it first.
+  const l = new Loan(product(), 300000, '2026-01-15');
+  l.closeThrough('2026-02-14');
+  l.repay(209300, '2026-02-15', { excess: 'credit' });
+  l.closeThrough('2026-03-14');
+
+  it('checks the amount against the credit left after the start of the day, with a typed error', () => {
+    expect(l.state.creditMinor).toBe(104650);
+    expect(
+      codeOf(() => refundCredit(l.state, { amountMinor: 104650, day: d('2026-03-15'), clientId: 'rf' })),
+    ).toBe('refund_exceeds_credit');
+    const r = refundCredit(l.state, { amountMinor: 1850, day: d('2026-03-15'), clientId: 'rf' });
+    expect(r.events.map((e) => e.type)).toEqual([
+      'Accrued',
+      'InstallmentDue',
+      'CreditApplied',
+      'CreditRefunded',
+    ]);
+    expect(r.state.creditMinor).toBe(0);
+  });
+
+  it('on a day with nothing due, the whole credit can be refunded', () => {
+    const m = new Loan(product(), 300000, '2026-01-15');
+    m.closeThrough('2026-02-14');
+    m.repay(209300, '2026-02-15', { excess: 'credit' });
+    m.closeThrough('2026-03-13');
+    const r = refundCredit(m.state, { amountMinor: 104650, day: d('2026-03-14'), clientId: 'rf' });
+    expect(r.state.creditMinor).toBe(0);
   });
 });
 

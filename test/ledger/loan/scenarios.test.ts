@@ -244,6 +244,69 @@ describe('early full payoff mid-period', () => {
   });
 });
 
+describe('early payoff before the first due date with an upfront fee', () => {
+  // 先息后本 300000 fen over 3 months with a 1% upfront fee (3000 fen, carried to the first due date on
+  // 2026-02-15). Paid off on 2026-02-01: 17 days × 150 = 2550 interest, and the fee, billed on the day.
+  const feeProduct = () =>
+    product({
+      method: 'interest-first',
+      fees: [{ name: 'service', kind: 'upfront', basis: 'principal-rate', value: '0.01' }],
+    });
+
+  it('quotes and bills the upfront fee, so the payoff settles with no credit left', () => {
+    const l = new Loan(feeProduct(), 300000, '2026-01-15');
+    const quote = payoffQuote(l.state, d('2026-02-01'));
+    expect(quote).toMatchObject({
+      principalMinor: 300000,
+      interestMinor: 2550,
+      feeMinor: 3000,
+      totalMinor: 305550,
+    });
+    l.repay(quote.totalMinor, '2026-02-01');
+    expect(rows(l.log)).toEqual([
+      ['2026-01-15', 'LoanOpened', 300000, 0, 0, 0, 0, 0, 'M0'],
+      ['2026-01-31', 'Accrued', 300000, 2400, 0, 0, 0, 0, 'M0'],
+      ['2026-02-01', 'Accrued', 300000, 2550, 0, 0, 0, 0, 'M0'],
+      ['2026-02-01', 'UpfrontFeeBilled#1', 300000, 2550, 0, 0, 0, 0, 'M0'],
+      ['2026-02-01', 'Repaid', 0, 0, 0, 0, 0, 0, 'M0'],
+      ['2026-02-01', 'LoanSettled', 0, 0, 0, 0, 0, 0, 'M0'],
+    ]);
+    expect(l.state).toMatchObject({
+      status: 'settled',
+      creditMinor: 0,
+      pendingUpfrontFeeMinor: 0,
+      feeChargedTotalMinor: 3000,
+      feePaidTotalMinor: 3000,
+    });
+  });
+
+  it('a payment of principal and interest only pays the fee first and leaves 3000 of principal', () => {
+    const l = new Loan(feeProduct(), 300000, '2026-01-15');
+    l.repay(302550, '2026-02-01');
+    expect(l.state.status).toBe('active');
+    expect(loanPosition(l.state)).toMatchObject({ outstandingPrincipalMinor: 3000, creditMinor: 0 });
+    expect(l.state.feePaidTotalMinor).toBe(3000);
+  });
+
+  it('a partial early repayment leaves the fee to the first due date', () => {
+    const l = new Loan(feeProduct(), 300000, '2026-01-15');
+    l.repay(102550, '2026-02-01');
+    expect(l.state.pendingUpfrontFeeMinor).toBe(3000);
+    l.closeThrough('2026-02-15');
+    const due = l.log.find((e) => e.type === 'InstallmentDue');
+    expect(due?.type === 'InstallmentDue' && due.feeMinor).toBe(3000);
+  });
+
+  it('forgiving all the principal bills the fee, which is then owed like any due', () => {
+    const l = new Loan(feeProduct(), 300000, '2026-01-15');
+    const r = waivePrincipal(l.state, { amountMinor: 300000, day: d('2026-02-01'), clientId: 'wp-1' });
+    // The month end of 01-31 is closed first.
+    expect(r.events.map((e) => e.type)).toEqual(['Accrued', 'UpfrontFeeBilled', 'PrincipalWaived']);
+    expect(r.state.status).toBe('active');
+    expect(loanPosition(r.state)).toMatchObject({ dueFeeMinor: 3000, outstandingPrincipalMinor: 0 });
+  });
+});
+
 describe('overpayment', () => {
   it('pays everything owed and keeps the excess as a refundable credit balance', () => {
     const l = new Loan(product(), 300000, '2026-01-15');

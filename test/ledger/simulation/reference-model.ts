@@ -15,7 +15,8 @@
  *   days), at the daily rate × (1 + uplift); penalty rounds over the loan's life;
  * - a payment pays the billed instalments oldest first in the product's component order (penalty sits with
  *   the oldest), then — with `prepay` — interest accrued in the period and principal not yet due; the rest
- *   is kept as a credit balance.
+ *   is kept as a credit balance. A `prepay` payment of at least everything owed but the upfront fee, made
+ *   while the upfront fee is still unbilled, first bills that fee on the day (after the other bills).
  * Only what the simulation uses is modelled: daily rates with ACT/365F, actual-days periods, scale 2, no
  * compounding, no waivers; `prepay` only for methods whose principal is all due at the end.
  */
@@ -179,6 +180,24 @@ export class ReferenceLoan {
 
   /** Pays `amount`; returns what is left over. */
   private pay(amount: number, prepay: boolean): number {
+    if (prepay && this.upfrontPending > 0) {
+      // A payment that covers all the principal still owed ends the loan before the first due date: the
+      // upfront fee is billed on the day, as a bill of its own after the others.
+      let owed = this.notDue + this.penaltyOwed() + this.periodInterestRounded() - this.prepaidInterest;
+      for (const b of this.bills) owed += b.principal + b.interest + b.fee;
+      const current = this.spec.installments[this.k];
+      if (amount >= owed && current !== undefined) {
+        this.bills.push({
+          number: current.number,
+          dueDay: this.day + 1,
+          principal: 0,
+          interest: 0,
+          fee: this.upfrontPending,
+          overdue: false,
+        });
+        this.upfrontPending = 0;
+      }
+    }
     let left = amount;
     const order = this.spec.product.allocation.order;
     let penaltyDue = this.penaltyOwed();

@@ -92,10 +92,9 @@ function makeLoan(index: number): SimLoan {
   const method = pick(['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'] as const);
   const allAtEnd = method === 'interest-first' || method === 'pay-any-time';
   const fees: Record<string, string>[] = [];
-  // Upfront fees only where principal is not prepaid: a loan paid off early before its first due date
-  // settles with its upfront fee never billed (found by this run; see docs/ledger-books.md, open issues).
-  if (!allAtEnd && rng() < 0.3)
-    fees.push({ name: 'service', kind: 'upfront', basis: 'principal-rate', value: '0.01' });
+  if (rng() < 0.3) fees.push({ name: 'service', kind: 'upfront', basis: 'principal-rate', value: '0.01' });
+  // No per-instalment fees where principal is prepaid: the reference model keeps the contract's due dates
+  // after a payoff and would bill their fees, while the engine's plan ends with the payoff.
   if (!allAtEnd && rng() < 0.3)
     fees.push({ name: 'account', kind: 'per-installment', basis: 'fixed', value: '2.50' });
   const product = {
@@ -171,6 +170,18 @@ function planPayments(loan: SimLoan, opened: LoanOpened): PlannedPayment[] {
       arrives: 0,
       amountMinor: loan.principalMinor,
       clientId: `${loan.loanId}-payoff`,
+      duplicate: false,
+      conflicting: false,
+    });
+  }
+  // Some borrowers who may prepay pay the whole loan off within days of drawing it, before the first due
+  // date: the upfront fee is then billed on the day (decision 0340).
+  if (loan.excess === 'prepay' && rng() < 0.1) {
+    out.push({
+      day: nextBusinessDay(loan.drawDay + 1 + Math.floor(rng() * 15)),
+      arrives: 0,
+      amountMinor: Math.floor(loan.principalMinor * 1.05),
+      clientId: `${loan.loanId}-early-payoff`,
       duplicate: false,
       conflicting: false,
     });
@@ -360,6 +371,11 @@ describe('seeded simulation against the reference model', () => {
       expect(stats.recoveries).toBe(
         loans.filter((l) => (l.writtenOff?.recoveryDay ?? Infinity) <= LAST_DAY).length,
       );
+      // Upfront fees billed early because a loan was paid off before its first due date.
+      const feesBilledEarly = Object.values(book.loans).filter((l) =>
+        l.engineLog.some((e) => e.type === 'UpfrontFeeBilled'),
+      ).length;
+      expect(feesBilledEarly).toBeGreaterThan(0);
       const buckets = new Set(Object.values(book.loans).map((l) => l.state.bucket));
       expect(buckets).toContain('M7');
     }
