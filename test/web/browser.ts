@@ -18,6 +18,8 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 export const SCREENSHOT_DIR = 'test-output/screenshots';
+/** Longest wait for one element or navigation. */
+const STEP_TIMEOUT_MS = 10_000;
 
 const inCi = process.env.CI === 'true';
 export const chromiumMissing = !existsSync(CHROMIUM_PATH);
@@ -76,6 +78,8 @@ export async function openPage(harness: Harness, locale: 'zh-CN' | 'en'): Promis
     locale,
     timezoneId: 'Asia/Shanghai',
   });
+  // Fail fast: every step here takes well under a second on a working page.
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message: ConsoleMessage) => {

@@ -25,15 +25,12 @@ export type PortfolioView =
 const LOANS_PATH = '/loans';
 
 export async function loadPortfolio(api: ApiClient): Promise<PortfolioView> {
-  try {
-    const page = await api.get<{ items: unknown[] }>(LOANS_PATH, { limit: 1 });
-    if (page.items.length === 0) return { state: 'empty', reason: 'no-loans' };
-  } catch (error) {
-    if (error instanceof ApiProblem && error.code === 'route_not_found') {
-      return { state: 'empty', reason: 'ledger-api-missing' };
-    }
-    throw error;
-  }
+  // The API describes itself; asking it (rather than calling a route that may not exist) keeps a
+  // server without the ledger from answering 404s that the browser would log as errors.
+  const description = await api.get<{ paths?: Record<string, unknown> }>('/openapi.json');
+  if (description.paths?.[LOANS_PATH] === undefined) return { state: 'empty', reason: 'ledger-api-missing' };
+  const page = await api.get<{ items: unknown[] }>(LOANS_PATH, { limit: 1 });
+  if (page.items.length === 0) return { state: 'empty', reason: 'no-loans' };
   // Loans exist, but the per-bucket aggregate is not served yet: refuse rather than guess.
   throw new ApiProblem(
     501,
