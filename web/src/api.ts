@@ -1,9 +1,8 @@
 /** The dashboard's only way to the server: the public HTTP API with the user's Bearer token. */
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+import type { FieldProblem } from './problem-fields.js';
+
+export type { FieldProblem };
 
 /** An RFC 9457 problem+json answer, kept whole so that pages can show the server's own words. */
 export class ApiProblem extends Error {

@@ -1,4 +1,8 @@
-import type { FieldProblem } from './api.js';
+/** One entry of a problem's `errors`: a JSON pointer into the request and what is wrong there. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
 
 /**
  * Turns the API's field paths (`/body/address/city`, `/body/contacts/0/phone`) into form field names

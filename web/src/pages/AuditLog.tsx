@@ -59,8 +59,14 @@ export function AuditLogPage() {
           pagination={false}
           locale={{ emptyText: t('audit.empty') }}
           data-testid="audit-table"
+          scroll={{ x: 'max-content' }}
           columns={[
-            { title: t('audit.occurredAt'), dataIndex: 'occurredAt', render: (v: string) => dateTime(v) },
+            {
+              title: t('audit.occurredAt'),
+              dataIndex: 'occurredAt',
+              width: 190,
+              render: (v: string) => dateTime(v),
+            },
             {
               title: t('audit.actor'),
               render: (_: unknown, e: AuditEntry) => (
@@ -95,7 +101,11 @@ export function AuditLogPage() {
             {
               title: t('audit.details'),
               dataIndex: 'details',
-              render: (d: Record<string, unknown>) => <code>{JSON.stringify(d)}</code>,
+              width: 240,
+              ellipsis: true,
+              render: (d: Record<string, unknown>) => (
+                <code title={JSON.stringify(d)}>{JSON.stringify(d)}</code>
+              ),
             },
           ]}
         />
