@@ -232,7 +232,7 @@ describe.skipIf(skipBrowser)('dashboard in chromium', () => {
   });
 
   it('pages through customers with the API cursors and finds one by phone', async () => {
-    for (let i = 10; i < 13; i += 1) {
+    for (let i = 10; i < 22; i += 1) {
       const res = await h.api.app.inject({
         method: 'POST',
         url: '/customers',
@@ -245,9 +245,24 @@ describe.skipIf(skipBrowser)('dashboard in chromium', () => {
     await page.getByTestId('nav-customers').click();
     await page.locator('.ant-select', { hasText: '20' }).click();
     await page.locator('.ant-select-item-option', { hasText: /^10$/ }).click();
-    await page.getByTestId('customers-table').locator('tbody tr').first().waitFor();
-    const total = await page.getByTestId('customers-table').locator('tbody tr').count();
-    expect(total).toBeGreaterThanOrEqual(5);
+    const rows = page.getByTestId('customers-table').locator('tbody tr');
+    const ids = async () => rows.getByTestId('customer-link').allTextContents();
+    await page.getByTestId('page-number').getByText('1', { exact: true }).waitFor();
+    await rows.nth(9).waitFor();
+    const first = await ids();
+    expect(first).toHaveLength(10);
+    await page.getByTestId('page-next').click();
+    await page.getByTestId('page-number').getByText('2', { exact: true }).waitFor();
+    await rows.getByText(/^cus_/).first().waitFor();
+    await rows.getByText(first[0]!, { exact: true }).waitFor({ state: 'detached' });
+    const second = await ids();
+    expect(second.length).toBeGreaterThanOrEqual(3);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+    await page.getByTestId('page-previous').click();
+    await page.getByTestId('page-number').getByText('1', { exact: true }).waitFor();
+    await rows.getByText(first[0]!).waitFor();
+    expect(await ids()).toEqual(first);
+    await screenshot(page, 'customers-paged-en');
     await page.getByTestId('customer-search').fill('13900000011');
     await page.getByTestId('customer-search-submit').click();
     await page.getByTestId('customers-table').getByText('139****0011').waitFor();
