@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../src/server/roles.js';
 import { idNumberProblem as serverIdNumberProblem } from '../../src/server/routes/customers.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
+import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
+import { completeBuckets } from '../../web/src/data/portfolio.js';
 import { en, zhCN } from '../../web/src/messages.js';
 import { formatBusinessDate, formatMoney } from '../../web/src/money.js';
 import { UI_PERMISSIONS } from '../../web/src/permissions.js';
@@ -86,5 +88,49 @@ describe('the dashboard agrees with the server', () => {
   it('has every label in both languages, none empty', () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const [key, text] of Object.entries(zhCN)) expect(text.trim(), key).not.toBe('');
+  });
+});
+
+describe('the bucket chart', () => {
+  const text = {
+    bucketLabel: (b: string) => `${b} label`,
+    axisName: 'axis',
+    money: (amount: string) => formatMoney(amount, 'en'),
+    count: (n: number) => String(n),
+    loansLabel: 'loans',
+    emptyText: 'No loans yet',
+  };
+
+  it('draws every bucket M0 to M7, and says so when the book is empty rather than showing figures', () => {
+    const shares = completeBuckets([]);
+    expect(shares.map((s) => s.bucket)).toEqual(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);
+    const option = bucketChartOption(shares, text) as { graphic: { style: { text: string } }[] };
+    expect(option.graphic[0]?.style.text).toBe('No loans yet');
+  });
+
+  it('plots outstanding principal per bucket and names exact amounts in the tooltip', () => {
+    const shares = completeBuckets([
+      { bucket: 'M0', loans: 3, outstandingPrincipal: '90071992547409931.99' },
+      { bucket: 'M3', loans: 1, outstandingPrincipal: '500.10' },
+    ]);
+    const option = bucketChartOption(shares, text) as {
+      graphic: unknown[];
+      series: { data: { value: number }[] }[];
+      tooltip: { formatter: (p: { dataIndex: number }) => string };
+    };
+    expect(option.graphic).toEqual([]);
+    expect(option.series[0]?.data.map((d) => d.value)).toEqual([
+      Number('90071992547409931.99'),
+      0,
+      0,
+      500.1,
+      0,
+      0,
+      0,
+      0,
+    ]);
+    expect(option.tooltip.formatter({ dataIndex: 0 })).toBe(
+      'M0 label<br/>¥90,071,992,547,409,931.99 · loans 3',
+    );
   });
 });

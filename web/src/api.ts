@@ -25,15 +25,8 @@ export interface Page<T> {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-const TOKEN_KEY = 'lendguard.token';
 /** Random bytes in an idempotency key: 128 bits, written as hex. */
 const IDEMPOTENCY_KEY_BYTES = 16;
-
-export const tokenStore = {
-  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
-};
 
 /** A fresh key for one intended write (crypto.getRandomValues works on plain http too). */
 export function newIdempotencyKey(): string {

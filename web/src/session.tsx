@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiClient, ApiProblem, tokenStore } from './api.js';
+import { ApiClient, ApiProblem } from './api.js';
 import type { Role } from './permissions.js';
 
 export interface Me {
@@ -16,6 +16,15 @@ interface SessionValue {
   login: (token: string) => Promise<void>;
   logout: () => void;
 }
+
+const TOKEN_KEY = 'lendguard.token';
+
+/** The token lives in the tab's sessionStorage: gone when the tab closes. */
+const tokenStore = {
+  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
 
 const SessionContext = createContext<SessionValue | null>(null);
 

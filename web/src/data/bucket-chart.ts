@@ -1,4 +1,4 @@
-import type { ChartOption } from '../components/EChart.js';
+import type { EChartsCoreOption as ChartOption } from 'echarts/core';
 import type { BucketShare } from './portfolio.js';
 
 export interface BucketChartText {
