@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
@@ -31,10 +30,15 @@ if (skipBrowser) {
   );
 }
 
-/** Builds the dashboard if this checkout has not (the tests serve what is in dist/web/). */
+/**
+ * The tests serve what is in dist/web/ (npm test builds it first). Not built here: two test files
+ * building into one folder at once would race.
+ */
 export function ensureWebBuilt(): void {
   if (existsSync(`${DEFAULT_WEB_ROOT}/index.html`)) return;
-  execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
+  throw new Error(
+    `The dashboard is not built (${DEFAULT_WEB_ROOT} has no index.html): run "npm run build:web" first.`,
+  );
 }
 
 export interface Harness {
