@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/audit.js';
 import { customerRoutes } from './routes/customers.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
 import { registerIdempotency } from './writes.js';
 
 export interface BuildServerOptions {
@@ -122,6 +123,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => userRoutes(scope, deps));
   await app.register(async (scope) => customerRoutes(scope, deps));
   await app.register(async (scope) => auditRoutes(scope, deps));
+  await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;
 }

@@ -44,7 +44,7 @@ export async function startService(options: ServiceOptions, io: CliIo): Promise<
     const url = await app.listen({ port: options.port, host: options.host });
     writeLine(
       io.stderr,
-      `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${report.schemaVersion}, ${purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); API docs at ${url}/docs`,
+      `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${report.schemaVersion}, ${purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${url}/, API docs at ${url}/docs`,
     );
     let closed = false;
     return {

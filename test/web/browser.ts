@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import { DEFAULT_WEB_ROOT } from '../../src/server/routes/web.js';
+import { migrate, openPglite } from '../../src/store/index.js';
+import { startApi, type TestApi } from '../server/helpers.js';
+
+/** Debian's chromium; a browser is never downloaded. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const SCREENSHOT_DIR = 'test-output/screenshots';
+/** Longest wait for one element or navigation. */
+const STEP_TIMEOUT_MS = 10_000;
+
+const inCi = process.env.CI === 'true';
+export const chromiumMissing = !existsSync(CHROMIUM_PATH);
+/** Outside CI a machine without chromium skips the browser tests, saying so; in CI they must run. */
+export const skipBrowser = chromiumMissing && !inCi;
+if (skipBrowser) {
+  console.warn(
+    `browser tests skipped: ${CHROMIUM_PATH} is missing; install it with "apt-get install -y chromium" (CI installs it and never skips)`,
+  );
+}
+
+/**
+ * The tests serve what is in dist/web/ (npm test builds it first). Not built here: two test files
+ * building into one folder at once would race.
+ */
+export function ensureWebBuilt(): void {
+  if (existsSync(`${DEFAULT_WEB_ROOT}/index.html`)) return;
+  throw new Error(
+    `The dashboard is not built (${DEFAULT_WEB_ROOT} has no index.html): run "npm run build:web" first.`,
+  );
+}
+
+export interface Harness {
+  api: TestApi;
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  ensureWebBuilt();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const db = await openPglite();
+  await migrate(db);
+  const api = await startApi(db);
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = api.app.server.address() as AddressInfo;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return {
+    api,
+    baseUrl: `http://127.0.0.1:${port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await api.app.close();
+      await db.close();
+    },
+  };
+}
+
+/** A page that records every console error and uncaught exception. */
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+export async function openPage(harness: Harness, locale: 'zh-CN' | 'en'): Promise<WatchedPage> {
+  const context = await harness.browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale,
+    timezoneId: 'Asia/Shanghai',
+  });
+  // Fail fast: every step here takes well under a second on a working page.
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(`${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  return { context, page, errors };
+}
+
+/**
+ * Console errors other than the browser's own note of a refusal the test asked for (Chromium logs
+ * "Failed to load resource: … status of 409" for every 4xx fetch).
+ */
+export function unexpectedErrors(
+  errors: readonly string[],
+  expectedStatuses: readonly number[] = [],
+): string[] {
+  return errors.filter(
+    (e) =>
+      !expectedStatuses.some((s) =>
+        e.startsWith(`Failed to load resource: the server responded with a status of ${s}`),
+      ),
+  );
+}
+
+export async function logIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('login-token').fill(token);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../../src/server/roles.js';
+import { idNumberProblem as serverIdNumberProblem } from '../../src/server/routes/customers.js';
+import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
+import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
+import { completeBuckets } from '../../web/src/data/portfolio.js';
+import { en, zhCN } from '../../web/src/messages.js';
+import { formatBusinessDate, formatMoney } from '../../web/src/money.js';
+import { UI_PERMISSIONS } from '../../web/src/permissions.js';
+import { fieldName, problemsByField } from '../../web/src/problem-fields.js';
+import { idNumberFor } from '../server/helpers.js';
+
+describe('money shown from decimal strings', () => {
+  it('groups the whole part and keeps the fen exactly, in both languages', () => {
+    expect(formatMoney('1234567.8', 'en')).toBe('¥1,234,567.80');
+    expect(formatMoney('1234567.8', 'zh-CN')).toBe('¥1,234,567.80');
+    expect(formatMoney('0', 'en')).toBe('¥0.00');
+    // Beyond 2^53 a float would lose the last digits; the string does not.
+    expect(formatMoney('90071992547409931.99', 'en')).toBe('¥90,071,992,547,409,931.99');
+  });
+
+  it('shows anything that is not a plain amount as it came', () => {
+    expect(formatMoney('1e3', 'en')).toBe('1e3');
+    expect(formatMoney('-5.00', 'en')).toBe('-5.00');
+  });
+
+  it('writes a business date the locale way without moving it through a time zone', () => {
+    expect(formatBusinessDate('2026-01-01', 'en')).toBe('Jan 1, 2026');
+    expect(formatBusinessDate('2026-01-01', 'zh-CN')).toBe('2026年1月1日');
+  });
+});
+
+describe('problem paths to form fields', () => {
+  it('maps body pointers to antd field names, array indexes as numbers', () => {
+    expect(fieldName('/body/phone')).toEqual(['phone']);
+    expect(fieldName('/body/address/city')).toEqual(['address', 'city']);
+    expect(fieldName('/body/contacts/0/phone')).toEqual(['contacts', 0, 'phone']);
+    expect(fieldName('/query/unmask')).toBeUndefined();
+  });
+
+  it('groups messages by field and keeps the rest for the general notice', () => {
+    const grouped = problemsByField([
+      { path: '/body/phone', message: 'a' },
+      { path: '/body/phone', message: 'b' },
+      { path: '/header/idempotency-key', message: 'c' },
+    ]);
+    expect(grouped.fields).toEqual([{ name: ['phone'], errors: ['a', 'b'] }]);
+    expect(grouped.unplaced).toEqual([{ path: '/header/idempotency-key', message: 'c' }]);
+  });
+});
+
+describe('the dashboard agrees with the server', () => {
+  it('hides exactly what the server refuses', () => {
+    for (const [permission, roles] of Object.entries(UI_PERMISSIONS)) {
+      expect(roles, permission).toEqual(PERMISSIONS[permission as keyof typeof PERMISSIONS]);
+    }
+  });
+
+  it('judges ID numbers as the API does', () => {
+    const today = '2026-11-28';
+    const agree = (id: string) =>
+      expect(idNumberProblem(id, today) === undefined, id).toBe(
+        serverIdNumberProblem(id, today) === undefined,
+      );
+    for (let i = 0; i < 50; i += 1) agree(idNumberFor(i));
+    [
+      '11010519491231002X',
+      '11010519491231002x',
+      '110105194912310021',
+      '110105202712310028',
+      '1101051949123100',
+    ].forEach(agree);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{6}(19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9X]$/), (id) => {
+        agree(id);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('recognises a search as a phone or an ID number', () => {
+    expect(customerSearch(' 13812345678 ')).toEqual({ phone: '13812345678' });
+    expect(customerSearch('11010519491231002x')).toEqual({ idNumber: '11010519491231002X' });
+    expect(customerSearch('12345')).toBeUndefined();
+  });
+
+  it('has every label in both languages, none empty', () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(zhCN)) expect(text.trim(), key).not.toBe('');
+  });
+});
+
+describe('the bucket chart', () => {
+  const text = {
+    bucketLabel: (b: string) => `${b} label`,
+    axisName: 'axis',
+    money: (amount: string) => formatMoney(amount, 'en'),
+    count: (n: number) => String(n),
+    loansLabel: 'loans',
+    emptyText: 'No loans yet',
+  };
+
+  it('draws every bucket M0 to M7, and says so when the book is empty rather than showing figures', () => {
+    const shares = completeBuckets([]);
+    expect(shares.map((s) => s.bucket)).toEqual(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);
+    const option = bucketChartOption(shares, text) as { graphic: { style: { text: string } }[] };
+    expect(option.graphic[0]?.style.text).toBe('No loans yet');
+  });
+
+  it('plots outstanding principal per bucket and names exact amounts in the tooltip', () => {
+    const shares = completeBuckets([
+      { bucket: 'M0', loans: 3, outstandingPrincipal: '90071992547409931.99' },
+      { bucket: 'M3', loans: 1, outstandingPrincipal: '500.10' },
+    ]);
+    const option = bucketChartOption(shares, text) as {
+      graphic: unknown[];
+      series: { data: { value: number }[] }[];
+      tooltip: { formatter: (p: { dataIndex: number }) => string };
+    };
+    expect(option.graphic).toEqual([]);
+    expect(option.series[0]?.data.map((d) => d.value)).toEqual([
+      Number('90071992547409931.99'),
+      0,
+      0,
+      500.1,
+      0,
+      0,
+      0,
+      0,
+    ]);
+    expect(option.tooltip.formatter({ dataIndex: 0 })).toBe(
+      'M0 label<br/>¥90,071,992,547,409,931.99 · loans 3',
+    );
+  });
+});

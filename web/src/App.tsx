@@ -1,0 +1,131 @@
+import { App as AntApp, Button, Layout, Menu, Result, Segmented, Space, Spin, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useI18n } from './i18n.js';
+import type { MessageKey } from './messages.js';
+import type { Locale } from './money.js';
+import { AuditLogPage } from './pages/AuditLog.js';
+import { BorrowerPage } from './pages/Borrower.js';
+import { CreateCustomerPage } from './pages/CreateCustomer.js';
+import { CustomersPage } from './pages/Customers.js';
+import { LoginPage } from './pages/Login.js';
+import { PortfolioPage } from './pages/Portfolio.js';
+import { can, type UiPermission } from './permissions.js';
+import { matchPath, useRouter } from './router.js';
+import { useSession } from './session.js';
+
+interface NavItem {
+  path: string;
+  label: MessageKey;
+  /** Shown only to roles with this permission; the server refuses the others anyway. */
+  needs?: UiPermission;
+}
+
+const NAV: NavItem[] = [
+  { path: '/', label: 'nav.portfolio' },
+  { path: '/customers', label: 'nav.customers', needs: 'customers.read' },
+  { path: '/customers/new', label: 'nav.newCustomer', needs: 'customers.create' },
+  { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
+];
+
+function LanguageSwitch() {
+  const { locale, setLocale } = useI18n();
+  return (
+    <Segmented<Locale>
+      value={locale}
+      onChange={setLocale}
+      options={[
+        { value: 'zh-CN', label: '中文' },
+        { value: 'en', label: 'English' },
+      ]}
+      data-testid="language-switch"
+    />
+  );
+}
+
+function Page({ path }: { path: string }): ReactNode {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const role = me!.role;
+  const forbidden = (
+    <Result status="403" title="403" subTitle={t('common.forbidden')} data-testid="forbidden" />
+  );
+  const allowed = (needs: UiPermission, page: ReactNode) => (can(role, needs) ? page : forbidden);
+  if (path === '/') return <PortfolioPage />;
+  if (path === '/customers') return allowed('customers.read', <CustomersPage />);
+  if (path === '/customers/new') return allowed('customers.create', <CreateCustomerPage />);
+  const borrower = matchPath('/customers/:customerId', path);
+  if (borrower !== undefined)
+    return allowed('customers.read', <BorrowerPage customerId={borrower.customerId!} />);
+  if (path === '/audit') return allowed('audit.read', <AuditLogPage />);
+  return <Result status="404" title="404" subTitle={t('common.notFound')} />;
+}
+
+export function DashboardApp() {
+  const { t } = useI18n();
+  const { me, checking, logout } = useSession();
+  const { path, navigate } = useRouter();
+
+  let body: ReactNode;
+  if (checking) body = <Spin style={{ display: 'block', marginTop: 96 }} />;
+  else if (me === null) body = <LoginPage />;
+  else body = <Page path={path} />;
+
+  const items = NAV.filter((n) => me !== null && (n.needs === undefined || can(me.role, n.needs))).map(
+    (n) => ({
+      key: n.path,
+      label: <span data-testid={`nav-${n.label.slice(4)}`}>{t(n.label)}</span>,
+    }),
+  );
+  const selected = NAV.map((n) => n.path)
+    .filter((p) => p === path || (p !== '/' && path.startsWith(`${p}/`) && !NAV.some((n) => n.path === path)))
+    .slice(0, 1);
+
+  return (
+    <AntApp>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 24 }}>
+          <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>
+            {t('app.title')}
+          </Typography.Text>
+          <Typography.Text style={{ color: 'rgba(255,255,255,0.65)', whiteSpace: 'nowrap' }}>
+            {t('app.subtitle')}
+          </Typography.Text>
+          <div style={{ flex: 1 }} />
+          <Space>
+            {me !== null ? (
+              <>
+                <Typography.Text style={{ color: '#fff' }} data-testid="whoami">
+                  {me.username}
+                </Typography.Text>
+                <Tag color="geekblue" data-testid="role">
+                  {t(`role.${me.role}` as MessageKey)}
+                </Tag>
+              </>
+            ) : null}
+            <LanguageSwitch />
+            {me !== null ? (
+              <Button size="small" onClick={logout} data-testid="logout">
+                {t('nav.logout')}
+              </Button>
+            ) : null}
+          </Space>
+        </Layout.Header>
+        <Layout>
+          {me !== null ? (
+            <Layout.Sider width={200} theme="light">
+              <Menu
+                mode="inline"
+                selectedKeys={selected}
+                items={items}
+                onClick={({ key }) => navigate(key)}
+                style={{ height: '100%' }}
+                data-testid="nav"
+              />
+            </Layout.Sider>
+          ) : null}
+          <Layout.Content style={{ padding: 24 }}>{body}</Layout.Content>
+        </Layout>
+      </Layout>
+    </AntApp>
+  );
+}

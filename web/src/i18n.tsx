@@ -1,0 +1,66 @@
+import { ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCNAntd from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { en, type MessageKey, zhCN } from './messages.js';
+import { formatBusinessDate, formatCount, formatDateTime, formatMoney, type Locale } from './money.js';
+
+const LOCALE_KEY = 'lendguard.locale';
+
+export interface I18n {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  money: (amount: string) => string;
+  count: (n: number) => string;
+  dateTime: (iso: string) => string;
+  date: (businessDate: string) => string;
+}
+
+function initialLocale(): Locale {
+  const saved = localStorage.getItem(LOCALE_KEY);
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((next: Locale) => {
+    localStorage.setItem(LOCALE_KEY, next);
+    setLocaleState(next);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  }, [locale]);
+  const value = useMemo<I18n>(() => {
+    const table = locale === 'zh-CN' ? zhCN : en;
+    return {
+      locale,
+      setLocale,
+      t: (key, params) =>
+        table[key].replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
+          params?.[name] === undefined ? whole : String(params[name]),
+        ),
+      money: (amount) => formatMoney(amount, locale),
+      count: (n) => formatCount(n, locale),
+      dateTime: (iso) => formatDateTime(iso, locale),
+      date: (d) => formatBusinessDate(d, locale),
+    };
+  }, [locale, setLocale]);
+  return (
+    <I18nContext.Provider value={value}>
+      <ConfigProvider locale={locale === 'zh-CN' ? zhCNAntd : enUS}>{children}</ConfigProvider>
+    </I18nContext.Provider>
+  );
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (value === null) throw new Error('assertion: useI18n outside I18nProvider');
+  return value;
+}

@@ -1,0 +1,116 @@
+import { Card, Select, Table, Tag, Typography } from 'antd';
+import { useCallback, useState } from 'react';
+import type { Page } from '../api.js';
+import { PagerBar } from '../components/PagerBar.js';
+import { ProblemAlert } from '../components/ProblemAlert.js';
+import { usePaged } from '../components/usePaged.js';
+import { useI18n } from '../i18n.js';
+import type { MessageKey } from '../messages.js';
+import { Link } from '../router.js';
+import { useApi } from '../session.js';
+
+interface AuditEntry {
+  auditId: number;
+  occurredAt: string;
+  actorUserId: string | null;
+  actorRole: string;
+  action: string;
+  requestId: string | null;
+  resourceType: string;
+  resourceId: string | null;
+  customerId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Actions the dashboard names in both languages; others are shown by their code. */
+const KNOWN_ACTIONS = ['customer.read_pii', 'customer.create', 'user.create', 'token.create', 'token.revoke'];
+
+export function AuditLogPage() {
+  const { t, dateTime } = useI18n();
+  const api = useApi();
+  const [action, setAction] = useState<string | undefined>(undefined);
+  const load = useCallback(
+    (cursor: string | undefined, limit: number) =>
+      api.get<Page<AuditEntry>>('/audit-log', { limit, cursor, action }),
+    [api, action],
+  );
+  const paged = usePaged(load);
+  const actionLabel = (a: string) => (KNOWN_ACTIONS.includes(a) ? t(`action.${a}` as MessageKey) : a);
+  const roleLabel = (r: string) => t(`role.${r}` as MessageKey);
+
+  return (
+    <div data-testid="page-audit">
+      <Typography.Title level={2}>{t('audit.title')}</Typography.Title>
+      <Card>
+        <Select
+          allowClear
+          placeholder={t('audit.filterAction')}
+          value={action}
+          onChange={(v: string | undefined) => setAction(v)}
+          style={{ width: 260, marginBottom: 16 }}
+          options={KNOWN_ACTIONS.map((a) => ({ value: a, label: actionLabel(a) }))}
+          data-testid="audit-filter"
+        />
+        <ProblemAlert error={paged.error} />
+        <Table<AuditEntry>
+          rowKey="auditId"
+          loading={paged.loading}
+          dataSource={paged.items}
+          pagination={false}
+          locale={{ emptyText: t('audit.empty') }}
+          data-testid="audit-table"
+          scroll={{ x: 'max-content' }}
+          columns={[
+            {
+              title: t('audit.occurredAt'),
+              dataIndex: 'occurredAt',
+              width: 190,
+              render: (v: string) => dateTime(v),
+            },
+            {
+              title: t('audit.actor'),
+              render: (_: unknown, e: AuditEntry) => (
+                <>
+                  {e.actorUserId ?? t('common.none')} <Tag>{roleLabel(e.actorRole)}</Tag>
+                </>
+              ),
+            },
+            {
+              title: t('audit.action'),
+              dataIndex: 'action',
+              render: (a: string) => (
+                <Tag color={a === 'customer.read_pii' ? 'red' : 'blue'} data-testid={`audit-action-${a}`}>
+                  {actionLabel(a)}
+                </Tag>
+              ),
+            },
+            {
+              title: t('audit.resource'),
+              render: (_: unknown, e: AuditEntry) =>
+                e.resourceType === 'customer' && e.resourceId !== null ? (
+                  <Link to={`/customers/${encodeURIComponent(e.resourceId)}`}>{e.resourceId}</Link>
+                ) : (
+                  `${e.resourceType} ${e.resourceId ?? ''}`
+                ),
+            },
+            {
+              title: t('audit.requestId'),
+              dataIndex: 'requestId',
+              render: (v: string | null) => v ?? t('common.none'),
+            },
+            {
+              title: t('audit.details'),
+              dataIndex: 'details',
+              width: 240,
+              ellipsis: true,
+              render: (d: Record<string, unknown>) => (
+                <code title={JSON.stringify(d)}>{JSON.stringify(d)}</code>
+              ),
+            },
+          ]}
+        />
+        <PagerBar {...paged} />
+      </Card>
+    </div>
+  );
+}
