@@ -20,6 +20,8 @@ export const MODEL_FORMAT = 'lendguard.scoring-model';
 export const MODEL_FORMAT_VERSION = 1;
 /** Reason codes given per scored row unless asked otherwise. */
 export const DEFAULT_REASON_COUNT = 4;
+/** Seed of every random choice in training unless one is given (the command line's `--seed` default). */
+export const DEFAULT_TRAINING_SEED = 42;
 
 export type ModelKind = 'scorecard' | 'gbm';
 

@@ -7,6 +7,7 @@ export {
   type ColumnSummary,
   columnKindsFor,
   DEFAULT_REASON_COUNT,
+  DEFAULT_TRAINING_SEED,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   type ModelArtifact,

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse';
 import {
   columnKindsFor,
   DEFAULT_REASON_COUNT,
+  DEFAULT_TRAINING_SEED,
   type ModelArtifact,
   type ModelKind,
   measure,
@@ -461,7 +462,7 @@ export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
     .requiredOption('--target <column>', 'target column')
     .requiredOption('--bad <value>', 'target value that means bad')
     .option('--model <kind>', 'scorecard or gbm', 'scorecard')
-    .option('--seed <n>', 'seed for every random choice', '42')
+    .option('--seed <n>', 'seed for every random choice', String(DEFAULT_TRAINING_SEED))
     .option('--exclude <columns>', 'comma-separated columns not to use as features')
     .requiredOption('--out <file>', 'model file to write (JSON)')
     .option('--special <values>', 'comma-separated special numeric values binned on their own (e.g. -999)')
