@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
+import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerUsers } from './commands/users.js';
-import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
+import { type CliIo, CommandFailedError, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 
 /** Every subcommand module exports one function of this shape; main() registers them all. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -15,6 +16,7 @@ const registrations: RegisterCommand[] = [
   registerServe,
   registerDb,
   registerUsers,
+  registerEod,
 ];
 
 export function buildProgram(io: CliIo): Command {
@@ -47,6 +49,10 @@ function exitCodeFor(error: unknown, io: CliIo): number {
     if (error.exitCode === 0) return 0;
     // commander has already printed its message; wrong options are the user's to fix.
     return EXIT_USAGE;
+  }
+  if (error instanceof CommandFailedError) {
+    if (error.message !== '') writeLine(io.stderr, `error: ${error.message}`);
+    return EXIT_FAILURE;
   }
   if (error instanceof UsageError) {
     writeLine(io.stderr, `error: ${error.message}`);

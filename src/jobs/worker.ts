@@ -24,6 +24,8 @@ export interface ClosedBatch {
   eventsWritten: number;
   /** Loans read by the batch (closed or failed); fewer than the limit means the range is done. */
   loansSeen: number;
+  /** The greatest loan id read: the next batch starts after it. */
+  lastLoanId: string | null;
   failures: LoanFailure[];
 }
 
@@ -34,16 +36,13 @@ export interface ClosedBatch {
 export interface EodLedger {
   /** Sets the marker to `day` on loans in the key range with nothing to do through `day`; returns how many. */
   advanceQuiet(tx: Queryable, range: KeyRange, day: string): Promise<number>;
-  /**
-   * Closes up to `limit` loans of the key range whose marker is before `day`, skipping `skipLoanIds`
-   * (loans that failed earlier in this claim).
-   */
+  /** Closes up to `limit` loans of the key range, in loan id order after `afterLoanId`, whose marker is before `day`. */
   closeBatch(
     tx: Queryable,
     range: KeyRange,
     day: string,
     limit: number,
-    skipLoanIds: readonly string[],
+    afterLoanId: string | null,
   ): Promise<ClosedBatch>;
   /** Moves the system business day past `closedDay` (never backwards). */
   advanceBusinessDay: AdvanceBusinessDay;
@@ -89,16 +88,24 @@ async function closePartition(db: Db, ledger: EodLedger, claim: Claim): Promise<
     eventsWritten: 0,
   }));
   const failed: LoanFailure[] = [];
+  let after: string | null = null;
   for (;;) {
-    const skip = failed.map((f) => f.loanId);
+    const from = after;
     const batch = await withClaim(db, claim, async (tx) => {
-      const closed = await ledger.closeBatch(tx, range, claim.businessDay, claim.batchSize, skip);
+      const closed = await ledger.closeBatch(tx, range, claim.businessDay, claim.batchSize, from);
       await appendPartitionErrors(tx, claim, closed.failures);
       return { ...closed, loansAdvanced: 0 };
     });
     failed.push(...batch.failures);
+    after = batch.lastLoanId;
     if (batch.loansSeen < claim.batchSize) break;
   }
+  // A command on a loan during the batch may have left it quiet but behind: the bulk path again.
+  await withClaim(db, claim, async (tx) => ({
+    loansClosed: 0,
+    loansAdvanced: await ledger.advanceQuiet(tx, range, claim.businessDay),
+    eventsWritten: 0,
+  }));
   await finishPartition(db, claim, failed.length === 0 ? 'succeeded' : 'failed');
 }
 
@@ -128,8 +135,13 @@ export async function runWorker(
         continue;
       }
       // The partition fails with the reason; a later `eod` for the date tries it again.
-      await finishPartition(db, claim, 'failed', [{ loanId: null, message: messageOf(error) }]);
-      partitionsFinished += 1;
+      try {
+        await finishPartition(db, claim, 'failed', [{ loanId: null, message: messageOf(error) }]);
+        partitionsFinished += 1;
+      } catch (recording) {
+        if (!(recording instanceof LeaseLostError)) throw recording;
+        partitionsLost += 1;
+      }
     }
   }
   const run = await finishRunIfComplete(db, runId, ledger.advanceBusinessDay);
