@@ -12,6 +12,8 @@ import { registerJsonBody } from './json-body.js';
 import { problemSchema } from './problem.js';
 import { auditRoutes } from './routes/audit.js';
 import { customerRoutes } from './routes/customers.js';
+import { ledgerLineRoutes } from './routes/ledger-lines.js';
+import { ledgerLoanRoutes } from './routes/ledger-loans.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { registerIdempotency } from './writes.js';
@@ -122,6 +124,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => userRoutes(scope, deps));
   await app.register(async (scope) => customerRoutes(scope, deps));
   await app.register(async (scope) => auditRoutes(scope, deps));
+  await app.register(async (scope) => ledgerLineRoutes(scope, deps));
+  await app.register(async (scope) => ledgerLoanRoutes(scope, deps));
   await app.ready();
   return app;
 }
