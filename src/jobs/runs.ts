@@ -202,53 +202,56 @@ export interface StartedRun {
  * by their markers). A run for another date that has not succeeded blocks a new date: finish it first.
  */
 export async function startRun(db: Db, input: StartRunInput): Promise<StartedRun> {
+  return db.transaction((tx) => startRunIn(tx, input));
+}
+
+/** `startRun` inside the caller's transaction (the API records its idempotency key in the same one). */
+export async function startRunIn(tx: Queryable, input: StartRunInput): Promise<StartedRun> {
   const businessDay = checkBusinessDay(input.businessDay);
-  return db.transaction(async (tx) => {
-    await tx.query('select pg_advisory_xact_lock($1)', [RUN_LOCK_KEY]);
-    const same = await tx.query<RunRow>(`select ${RUN_COLUMNS} from eod_runs where business_day = $1`, [
-      businessDay,
-    ]);
-    const existing = same.rows[0];
-    if (existing?.status === 'succeeded') return { run: toRun(existing), outcome: 'done' as const };
-    const open = await tx.query<RunRow>(
-      `select ${RUN_COLUMNS} from eod_runs where status <> 'succeeded' and business_day <> $1 order by business_day limit 1`,
-      [businessDay],
+  await tx.query('select pg_advisory_xact_lock($1)', [RUN_LOCK_KEY]);
+  const same = await tx.query<RunRow>(`select ${RUN_COLUMNS} from eod_runs where business_day = $1`, [
+    businessDay,
+  ]);
+  const existing = same.rows[0];
+  if (existing?.status === 'succeeded') return { run: toRun(existing), outcome: 'done' as const };
+  const open = await tx.query<RunRow>(
+    `select ${RUN_COLUMNS} from eod_runs where status <> 'succeeded' and business_day <> $1 order by business_day limit 1`,
+    [businessDay],
+  );
+  const blocking = open.rows[0];
+  if (blocking !== undefined) {
+    throw new EodRunError(
+      'eod_run_conflict',
+      `the run ${blocking.run_id} for ${blocking.business_day} is ${blocking.status}; finish it first (lendguard eod --date ${blocking.business_day}), then run ${businessDay}`,
     );
-    const blocking = open.rows[0];
-    if (blocking !== undefined) {
-      throw new EodRunError(
-        'eod_run_conflict',
-        `the run ${blocking.run_id} for ${blocking.business_day} is ${blocking.status}; finish it first (lendguard eod --date ${blocking.business_day}), then run ${businessDay}`,
-      );
-    }
-    if (existing !== undefined) {
-      await tx.query(
-        `update eod_partitions set status = 'pending', claimed_by = null, lease_expires_at = null
-          where run_id = $1 and status = 'failed'`,
-        [existing.run_id],
-      );
-      const resumed = await tx.query<RunRow>(
-        `update eod_runs set status = 'running', resumes = resumes + 1, updated_at = now(), finished_at = null
-          where run_id = $1 returning ${RUN_COLUMNS}`,
-        [existing.run_id],
-      );
-      return { run: toRun(resumed.rows[0]!), outcome: 'resumed' as const };
-    }
-    const runId = newId('eod');
-    const inserted = await tx.query<RunRow>(
-      `insert into eod_runs (run_id, business_day, status, partitions_total, batch_size, requested_by)
-       values ($1, $2, 'running', $3, $4, $5) returning ${RUN_COLUMNS}`,
-      [runId, businessDay, input.options.partitions, input.options.batchSize, input.requestedBy],
-    );
-    const ranges = partitionRanges(input.options.partitions);
+  }
+  if (existing !== undefined) {
     await tx.query(
-      `insert into eod_partitions (run_id, partition_no, key_from, key_to, status)
-       select $1, n - 1, f, t, 'pending'
-         from unnest($2::int[], $3::int[]) with ordinality as r(f, t, n)`,
-      [runId, ranges.map((r) => r.keyFrom), ranges.map((r) => r.keyTo)],
+      `update eod_partitions set status = 'pending', claimed_by = null, lease_expires_at = null
+        where run_id = $1 and status = 'failed'`,
+      [existing.run_id],
     );
-    return { run: toRun(inserted.rows[0]!), outcome: 'created' as const };
-  });
+    const resumed = await tx.query<RunRow>(
+      `update eod_runs set status = 'running', resumes = resumes + 1, updated_at = now(), finished_at = null
+        where run_id = $1 returning ${RUN_COLUMNS}`,
+      [existing.run_id],
+    );
+    return { run: toRun(resumed.rows[0]!), outcome: 'resumed' as const };
+  }
+  const runId = newId('eod');
+  const inserted = await tx.query<RunRow>(
+    `insert into eod_runs (run_id, business_day, status, partitions_total, batch_size, requested_by)
+     values ($1, $2, 'running', $3, $4, $5) returning ${RUN_COLUMNS}`,
+    [runId, businessDay, input.options.partitions, input.options.batchSize, input.requestedBy],
+  );
+  const ranges = partitionRanges(input.options.partitions);
+  await tx.query(
+    `insert into eod_partitions (run_id, partition_no, key_from, key_to, status)
+     select $1, n - 1, f, t, 'pending'
+       from unnest($2::int[], $3::int[]) with ordinality as r(f, t, n)`,
+    [runId, ranges.map((r) => r.keyFrom), ranges.map((r) => r.keyTo)],
+  );
+  return { run: toRun(inserted.rows[0]!), outcome: 'created' as const };
 }
 
 export interface Claim {

@@ -12,6 +12,7 @@ import { registerJsonBody } from './json-body.js';
 import { problemSchema } from './problem.js';
 import { auditRoutes } from './routes/audit.js';
 import { customerRoutes } from './routes/customers.js';
+import { eodRunRoutes } from './routes/eod-runs.js';
 import { ledgerLineRoutes } from './routes/ledger-lines.js';
 import { ledgerLoanRoutes } from './routes/ledger-loans.js';
 import { systemRoutes } from './routes/system.js';
@@ -126,6 +127,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => auditRoutes(scope, deps));
   await app.register(async (scope) => ledgerLineRoutes(scope, deps));
   await app.register(async (scope) => ledgerLoanRoutes(scope, deps));
+  await app.register(async (scope) => eodRunRoutes(scope, deps));
   await app.ready();
   return app;
 }

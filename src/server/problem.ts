@@ -22,6 +22,8 @@ export const PROBLEM_CODES = {
   product_not_found: { status: 404, title: 'No such product' },
   line_not_found: { status: 404, title: 'No such credit line' },
   loan_not_found: { status: 404, title: 'No such loan' },
+  eod_run_not_found: { status: 404, title: 'No such EOD run' },
+  eod_run_conflict: { status: 409, title: 'Another EOD run must finish first' },
   customer_exists: { status: 409, title: 'A customer with this ID number exists already' },
   username_taken: { status: 409, title: 'The username is taken' },
   conflict: { status: 409, title: 'The request conflicts with a concurrent change' },
@@ -33,6 +35,7 @@ export const PROBLEM_CODES = {
   body_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   internal_error: { status: 500, title: 'Internal error' },
+  server_busy: { status: 503, title: 'Too many writes are waiting' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   'loans.read': [...ROLES],
   /** Read the journal of postings and the trial balance. */
   'journal.read': ['admin', 'finance', 'auditor'],
+  /** Start or resume the end-of-day batch. */
+  'eod.run': ['admin', 'finance'],
+  /** Watch EOD runs: per-partition status and errors. */
+  'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;
