@@ -19,6 +19,57 @@ export const LEDGER_WRITE_ATTEMPTS_MAX = 8;
 /** How far before the business day a repayment or waiver may be dated (backdated corrections). */
 export const BACKDATE_DAYS_MAX = 90;
 
+/**
+ * Ledger write transactions one server process runs at once. The rest wait their turn in the process
+ * (in arrival order) instead of queueing for a pooled connection, whose wait is bounded and would end in
+ * an error under a burst. Below the pool size so that reads still find a connection.
+ */
+export const LEDGER_WRITES_IN_FLIGHT_MAX = 4;
+/** Ledger writes allowed to wait for a turn; past this the server answers 503 with Retry-After. */
+export const LEDGER_WRITES_WAITING_MAX = 10_000;
+
+/** A counting gate: at most `size` holders, the others wait in order. */
+class Gate {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly waitingMax: number,
+  ) {}
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.held >= this.size) {
+      if (this.waiting.length >= this.waitingMax) {
+        throw new ProblemError(
+          'server_busy',
+          `${this.waitingMax} ledger writes are already waiting; send this one again in a second with the same Idempotency-Key.`,
+          [],
+          { 'retry-after': '1' },
+        );
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.held++;
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.held--;
+      else next();
+    }
+  }
+}
+
+const writeGates = new WeakMap<object, Gate>();
+function gateFor(deps: ServerDeps): Gate {
+  let gate = writeGates.get(deps.db);
+  if (gate === undefined) {
+    gate = new Gate(deps.db.kind === 'pglite' ? 1 : LEDGER_WRITES_IN_FLIGHT_MAX, LEDGER_WRITES_WAITING_MAX);
+    writeGates.set(deps.db, gate);
+  }
+  return gate;
+}
+
 const SQLSTATE_SERIALIZATION_FAILURE = '40001';
 const SQLSTATE_DEADLOCK_DETECTED = '40P01';
 
@@ -37,6 +88,15 @@ function retryable(error: unknown): boolean {
  * times with a short growing pause; past that the caller gets 409 conflict, never a 500.
  */
 export async function commitLedgerWrite<Body>(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+): Promise<FastifyReply> {
+  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work));
+}
+
+async function commitWithRetries<Body>(
   deps: ServerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
