@@ -8,6 +8,7 @@ import {
   openLine,
   parseProduct,
   reconcileLoan,
+  repay,
   replay,
   trialBalance,
 } from '../../src/ledger/index.js';
@@ -27,7 +28,9 @@ import {
   listPostings,
   loadLoanLog,
   loansNeedingEod,
+  persistLoanChange,
   saveLine,
+  VersionConflictError,
 } from '../../src/store/index.js';
 import { backends, openMigrated } from './backends.js';
 
@@ -112,6 +115,20 @@ describe.each(backends)('ledger store on $name', (backend) => {
     expect(again).toEqual({ loansClosed: 0, eventsWritten: 0 });
     const b1 = (await findLoan(db, 'ln_b1'))!;
     expect(loanAsOf(await loadLoanLog(db, 'cus_b', 'ln_b1'), b1.state.lastClosedDay)).toEqual(b1.state);
+  });
+
+  it('a change made from a stale read is refused with a version conflict, writing nothing', async () => {
+    await draw('cl_c', 'ln_c', 'cus_c', 100_000);
+    const stale = (await findLoan(db, 'ln_c'))!;
+    await db.transaction((tx) =>
+      applyLoanCommand(tx, 'ln_c', { type: 'repay', amountMinor: 100, day: D + 1, clientId: 'c1' }),
+    );
+    const logBefore = await loadLoanLog(db, 'cus_c', 'ln_c');
+    const r = repay(stale.state, { amountMinor: 200, day: D + 1, clientId: 'c2' });
+    await expect(
+      db.transaction((tx) => persistLoanChange(tx, stale, { state: r.state, events: r.events, day: D + 1 })),
+    ).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await loadLoanLog(db, 'cus_c', 'ln_c')).toEqual(logBefore);
   });
 
   it('refuses to change an event or a posting', async () => {

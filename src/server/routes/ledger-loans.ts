@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type BackdatedCommand,
   LedgerInputError,
@@ -125,18 +125,18 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
   const loans = { tags: ['loans'], security: bearerSecurity };
   const journal = { tags: ['journal'], security: bearerSecurity };
 
+  /** A repayment or waiver: dated, applied to the locked loan, answered with the loan and the events. */
   async function command(
-    request: { params: { loanId: string }; principal: { userId: string } | null },
-    reply: Parameters<typeof commitLedgerWrite>[2],
-    fastifyRequest: Parameters<typeof commitLedgerWrite>[1],
+    request: FastifyRequest<{ Params: { loanId: string } }>,
+    reply: FastifyReply,
     build: (day: Day, clientId: string) => BackdatedCommand,
     dateText: string | undefined,
     action: string,
   ) {
-    return commitLedgerWrite(deps, fastifyRequest, reply, async (tx) => {
+    return commitLedgerWrite(deps, request, reply, async (tx) => {
       const businessDay = await getBusinessDay(tx);
       const day = effectiveDay(dateText, businessDay, '/body/effectiveDate');
-      const key = fastifyRequest.idempotency?.key ?? '';
+      const key = request.idempotency?.key ?? '';
       const cmd = build(day, `${request.principal?.userId ?? ''}:${key}`);
       const r = await applyLoanCommand(tx, request.params.loanId, cmd);
       return {
@@ -198,7 +198,6 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
       return command(
         request,
         reply,
-        request,
         (day, clientId) => ({
           type: 'repay',
           amountMinor,
@@ -243,7 +242,6 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
       return command(
         request,
         reply,
-        request,
         (day, clientId) => ({ type: 'waive', component, amountMinor, day, clientId }),
         request.body.effectiveDate,
         'loan.waive',
