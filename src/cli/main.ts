@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -17,6 +18,7 @@ const registrations: RegisterCommand[] = [
   registerDb,
   registerUsers,
   registerEod,
+  registerDemo,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -384,6 +384,11 @@ export async function writeBook(
       if (spec.historyThrough !== undefined) {
         for (const rows of drawn) {
           simulate(rows, behaviour, spec.historyThrough, rand);
+          // Closed through the end of the history, as the daily batch would have left it.
+          const closed = closeWithSnapshots(rows.state, spec.historyThrough);
+          append(rows, closed.events, rows.state);
+          rows.snapshots.push(...closed.snapshots);
+          rows.state = closed.state;
           const outstanding = loanPosition(rows.state).outstandingPrincipalMinor;
           line = syncLoanPrincipal(line, rows.state.loanId, outstanding, spec.historyThrough).line;
         }

@@ -40,7 +40,7 @@ describe.each(backends)('EOD runs over HTTP on $name', (backend) => {
   });
 
   it('starts a run (202), works it in the background, shows partitions, and repeats or refuses by date', async () => {
-    const post = (token: string, body: unknown, key = freshKey()) =>
+    const post = (token: string, body: Record<string, unknown>, key = freshKey()) =>
       api.app.inject({
         method: 'POST',
         url: '/eod-runs',
