@@ -259,7 +259,10 @@ export const registerEod: RegisterCommand = (program, io) => {
       )
       .option('--run <id>', 'the run to join (default: the one that is going)')
       .option('--lease-ms <n>', `claim lease (default ${EOD_OPTIONS_DEFAULT.lease_ms})`),
-  ).action((options: { db?: string; run?: string; leaseMs?: string }) =>
-    explained(() => runWorkerCommand(io, options)),
+  ).action((_options: unknown, command: Command) =>
+    // --db and --lease-ms may stand before or after `worker`: take them from either command.
+    explained(() =>
+      runWorkerCommand(io, command.optsWithGlobals<{ db?: string; run?: string; leaseMs?: string }>()),
+    ),
   );
 };
