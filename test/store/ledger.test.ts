@@ -131,6 +131,19 @@ describe.each(backends)('ledger store on $name', (backend) => {
     expect(await loadLoanLog(db, 'cus_c', 'ln_c')).toEqual(logBefore);
   });
 
+  it('the command log: a repeated client id applies nothing again; a different command is refused naming the field', async () => {
+    const cmd = { type: 'repay', amountMinor: 300, day: D + 2, clientId: 'dup-1' } as const;
+    const first = await db.transaction((tx) => applyLoanCommand(tx, 'ln_c', cmd));
+    expect(first.repeated).toBe(false);
+    const again = await db.transaction((tx) => applyLoanCommand(tx, 'ln_c', cmd));
+    expect(again.repeated).toBe(true);
+    expect(again.events).toEqual([]);
+    expect((await findLoan(db, 'ln_c'))?.state).toEqual(first.after.state);
+    await expect(
+      db.transaction((tx) => applyLoanCommand(tx, 'ln_c', { ...cmd, amountMinor: 301 })),
+    ).rejects.toThrow(/field "amountMinor" was 300, now 301/);
+  });
+
   it('refuses to change an event or a posting', async () => {
     await expect(db.query("update loan_events set type = 'x'")).rejects.toThrow(/append-only/);
     await expect(db.query('delete from postings')).rejects.toThrow(/append-only/);

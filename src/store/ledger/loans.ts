@@ -2,9 +2,13 @@ import {
   applyBackdated,
   applyEvent,
   type BackdatedCommand,
+  type CanonicalValue,
+  CommandConflictError,
   type CommandResult,
   type CreditLineState,
   closeDaysThrough,
+  commandFingerprint,
+  firstDifference,
   isSnapshotDay,
   type LoanEvent,
   type LoanSnapshot,
@@ -473,9 +477,54 @@ export async function applyLoanCommand(
   loanId: string,
   command: LoanCommand,
   options: { customerId?: string } = {},
-): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[] }> {
+): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[]; repeated: boolean }> {
   const loan = await findLoan(tx, loanId, { forUpdate: true, ...options });
   if (loan === undefined) throw new LoanNotFoundError(loanId);
+  const logged = await logCommand(tx, loan, command);
+  if (logged === 'repeat') return { before: loan, after: loan, events: [], repeated: true };
+  const done = await runLoanCommand(tx, loan, command);
+  return { ...done, repeated: false };
+}
+
+/**
+ * The ledger command log (ledger_commands): a client id seen before with the same command is a repeat
+ * (nothing is applied again); with a different command it is refused, naming the first field that
+ * differs. Runs under the loan's row lock, so two commands with one client id cannot both be new.
+ */
+async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand): Promise<'new' | 'repeat'> {
+  const content = { loanId: loan.loanId, ...command };
+  const { canonical, contentHash } = commandFingerprint(content);
+  const { rows } = await tx.query<{ fingerprint: string; fields: string }>(
+    'select fingerprint, fields::text as fields from ledger_commands where customer_id = $1 and client_id = $2',
+    [loan.customerId, command.clientId],
+  );
+  const seen = rows[0];
+  if (seen !== undefined) {
+    if (seen.fingerprint === contentHash) return 'repeat';
+    const difference = firstDifference(JSON.parse(seen.fields) as CanonicalValue, canonical);
+    if (difference === null) return 'repeat';
+    throw new CommandConflictError(command.clientId, difference);
+  }
+  await tx.query(
+    `insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
+     values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
+    [
+      loan.customerId,
+      command.clientId,
+      command.type,
+      contentHash,
+      JSON.stringify(canonical),
+      JSON.stringify({ loanId: loan.loanId, afterSeq: loan.state.seq }),
+    ],
+  );
+  return 'new';
+}
+
+async function runLoanCommand(
+  tx: Queryable,
+  loan: StoredLoan,
+  command: LoanCommand,
+): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[] }> {
   if (command.day > loan.state.lastClosedDay) {
     const closed = closeWithSnapshots(loan.state, command.day - 1);
     const r = command.type === 'repay' ? repay(closed.state, command) : waive(closed.state, command);
