@@ -494,20 +494,10 @@ export async function applyLoanCommand(
 async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand): Promise<'new' | 'repeat'> {
   const content = { loanId: loan.loanId, ...command };
   const { canonical, contentHash } = commandFingerprint(content);
-  const { rows } = await tx.query<{ fingerprint: string; fields: string }>(
-    'select fingerprint, fields::text as fields from ledger_commands where customer_id = $1 and client_id = $2',
-    [loan.customerId, command.clientId],
-  );
-  const seen = rows[0];
-  if (seen !== undefined) {
-    if (seen.fingerprint === contentHash) return 'repeat';
-    const difference = firstDifference(JSON.parse(seen.fields) as CanonicalValue, canonical);
-    if (difference === null) return 'repeat';
-    throw new CommandConflictError(command.clientId, difference);
-  }
-  await tx.query(
+  // One round trip in the common case: the insert succeeds. Only a seen client id reads the first entry.
+  const inserted = await tx.query(
     `insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
-     values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
+     values ($1, $2, $3, $4, $5::jsonb, $6::jsonb) on conflict do nothing`,
     [
       loan.customerId,
       command.clientId,
@@ -517,7 +507,18 @@ async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand)
       JSON.stringify({ loanId: loan.loanId, afterSeq: loan.state.seq }),
     ],
   );
-  return 'new';
+  if (inserted.rowCount === 1) return 'new';
+  const { rows } = await tx.query<{ fingerprint: string; fields: string }>(
+    'select fingerprint, fields::text as fields from ledger_commands where customer_id = $1 and client_id = $2',
+    [loan.customerId, command.clientId],
+  );
+  const seen = rows[0];
+  if (seen === undefined)
+    throw new Error(`assertion: ledger command ${command.clientId} neither new nor found`);
+  if (seen.fingerprint === contentHash) return 'repeat';
+  const difference = firstDifference(JSON.parse(seen.fields) as CanonicalValue, canonical);
+  if (difference === null) return 'repeat';
+  throw new CommandConflictError(command.clientId, difference);
 }
 
 async function runLoanCommand(
