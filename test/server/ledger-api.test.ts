@@ -141,6 +141,20 @@ describe.each(backends)('ledger API on $name', (backend) => {
     expect((list.items as unknown[]).length).toBe(1);
   });
 
+  it('a waiver of penalty on an overdue loan lowers what is owed by exactly its amount', async () => {
+    await setBusinessDay(db, D + 70);
+    const before = json(await call('auditor', 'GET', `/loans/${loanId}/payoff-quote`));
+    const res = await call('risk_analyst', 'POST', `/loans/${loanId}/waivers`, {
+      amount: '0.50',
+      component: 'penalty',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect((json(res).events as { type: string }[]).map((e) => e.type)).toContain('Waived');
+    const after = json(await call('auditor', 'GET', `/loans/${loanId}/payoff-quote`));
+    expect(Math.round(Number(before.penalty) * 100) - Math.round(Number(after.penalty) * 100)).toBe(50);
+    expect(json(await call('finance', 'GET', '/trial-balance')).balanced).toBe(true);
+  });
+
   describe('idempotency (c)', () => {
     it('a repeated key on a repayment returns the first response and writes once', async () => {
       const key = freshKey();
