@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { PERMISSIONS } from '../../src/server/index.js';
+import { LEDGER_WRITE_ATTEMPTS_MAX } from '../../src/server/ledger-support.js';
 import { type Db, findLoan, ROLES, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
@@ -13,6 +14,8 @@ describe.each(backends)('ledger API on $name', (backend) => {
   let customerId: string;
   let lineId: string;
   let loanId: string;
+  let injectedDeadlocks = 0;
+  let transactionsRefused = 0;
 
   async function call(
     role: Role,
@@ -31,7 +34,19 @@ describe.each(backends)('ledger API on $name', (backend) => {
 
   beforeAll(async () => {
     db = await openMigrated(backend);
-    api = await startApi(db);
+    // Transactions can be made to fail as a deadlock would, to exercise the bounded retries.
+    const wrapped: Db = {
+      ...db,
+      transaction: (work) => {
+        if (injectedDeadlocks > 0) {
+          injectedDeadlocks--;
+          transactionsRefused++;
+          return Promise.reject(Object.assign(new Error('deadlock detected (injected)'), { code: '40P01' }));
+        }
+        return db.transaction(work);
+      },
+    };
+    api = await startApi(wrapped);
     await setBusinessDay(db, D);
     const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(1) }));
     customerId = json(c).customerId as string;
@@ -153,6 +168,24 @@ describe.each(backends)('ledger API on $name', (backend) => {
     const after = json(await call('auditor', 'GET', `/loans/${loanId}/payoff-quote`));
     expect(Math.round(Number(before.penalty) * 100) - Math.round(Number(after.penalty) * 100)).toBe(50);
     expect(json(await call('finance', 'GET', '/trial-balance')).balanced).toBe(true);
+  });
+
+  it('a write that meets deadlocks is retried; past the bound it is a 409 conflict, never a 500', async () => {
+    injectedDeadlocks = 3;
+    transactionsRefused = 0;
+    const ok = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: '1.00' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(transactionsRefused).toBe(3);
+    injectedDeadlocks = LEDGER_WRITE_ATTEMPTS_MAX;
+    transactionsRefused = 0;
+    const before = await dumpTables(db);
+    const refused = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: '1.00' });
+    expect(refused.statusCode).toBe(409);
+    expect(json(refused).code).toBe('conflict');
+    expect(json(refused).detail).toMatch(/same Idempotency-Key/);
+    expect(transactionsRefused).toBe(LEDGER_WRITE_ATTEMPTS_MAX);
+    expect(await dumpTables(db)).toEqual(before);
+    injectedDeadlocks = 0;
   });
 
   describe('idempotency (c)', () => {
