@@ -145,6 +145,8 @@ describe('EOD killed with SIGKILL and resumed equals an uninterrupted run', () =
       cpSync(killedDir, referenceDir, { recursive: true });
 
       const kills = await closeWithKills(killedDir, seed, []);
+
+      console.info(`PGlite seed ${seed}: ${kills} kills`);
       expect(kills).toBeGreaterThanOrEqual(1);
 
       const reference = await openPglite({ dataDir: referenceDir });
@@ -185,6 +187,7 @@ describe('EOD killed with SIGKILL and resumed equals an uninterrupted run', () =
       const url = new URL(TEST_PG_URL);
       url.searchParams.set('options', `-c search_path=${killedSchema}`);
       const kills = await closeWithKills(url.toString(), seed, ['--workers', '2']);
+      console.info(`PostgreSQL seed ${seed}: ${kills} kills`);
       expect(kills).toBeGreaterThanOrEqual(1);
 
       const reference = await openPostgres({ url: TEST_PG_URL, schema: referenceSchema });
