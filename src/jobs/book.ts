@@ -102,7 +102,7 @@ interface LoanRows {
   snapshots: LoanSnapshot[];
 }
 
-function amountDue(state: LoanState, day: Day): number {
+function amountDue(state: LoanState): number {
   const p = loanPosition(state);
   return (
     p.overduePrincipalMinor +
@@ -144,17 +144,21 @@ function simulate(rows: LoanRows, behaviour: Behaviour, through: Day, rand: () =
     rows.snapshots.push(...closed.snapshots);
     rows.state = closed.state;
     if (rows.state.status !== 'active') break;
-    // Early payers settle the whole loan; the others pay what is owed (at least one instalment).
-    const owed = amountDue(rows.state, day);
-    const amount =
-      behaviour === 'early'
-        ? loanPosition(rows.state).totalOwedMinor
-        : Math.max(owed, item.principalMinor + item.feeMinor);
+    // Early payers settle the whole loan. The others pay the instalment as scheduled (before its due
+    // date it waits as a credit balance, applied when it falls due) plus anything overdue.
+    const owed = amountDue(rows.state);
+    const early = behaviour === 'early';
+    const amount = early
+      ? loanPosition(rows.state).totalOwedMinor
+      : behaviour === 'on_time'
+        ? item.totalMinor + owed
+        : Math.max(owed, item.totalMinor);
     if (amount <= 0) continue;
     const r = repay(rows.state, {
       amountMinor: amount,
       day,
       clientId: `sim-${rows.state.loanId}-${item.number}`,
+      excess: early ? 'prepay' : 'credit',
     });
     append(rows, r.events, rows.state);
     rows.state = r.state;
