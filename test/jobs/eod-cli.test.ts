@@ -56,7 +56,10 @@ describe('lendguard eod', () => {
 
     // A loan whose stored state cannot be read: its partition fails, the others succeed.
     const tamper = await openPglite({ dataDir: dir });
-    await tamper.query("update loans set state = 'null'::jsonb, next_event_day = '2025-02-11' where loan_id = $1", [broken]);
+    await tamper.query(
+      "update loans set state = 'null'::jsonb, next_event_day = '2025-02-11' where loan_id = $1",
+      [broken],
+    );
     await tamper.close();
     const failing = capture();
     expect(await main(['eod', '--date', '2025-02-11', '--db', dir, '--no-progress'], failing.io)).toBe(1);
