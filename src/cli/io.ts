@@ -23,6 +23,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The command ran and did not succeed (e.g. a batch that finished with failures). It has already printed
+ * what went wrong; the command line exits with status 1 and prints `message` only when it is not empty.
+ */
+export class CommandFailedError extends Error {
+  readonly exitCode = EXIT_FAILURE;
+  constructor(message = '') {
+    super(message);
+    this.name = 'CommandFailedError';
+  }
+}
+
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerUsers } from './commands/users.js';
-import { type CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
+import { type CliIo, CommandFailedError, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 
 /** Every subcommand module exports one function of this shape; main() registers them all. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -17,6 +19,8 @@ const registrations: RegisterCommand[] = [
   registerServe,
   registerDb,
   registerUsers,
+  registerEod,
+  registerDemo,
 ];
 
 export function buildProgram(io: CliIo): Command {
@@ -49,6 +53,10 @@ function exitCodeFor(error: unknown, io: CliIo): number {
     if (error.exitCode === 0) return 0;
     // commander has already printed its message; wrong options are the user's to fix.
     return EXIT_USAGE;
+  }
+  if (error instanceof CommandFailedError) {
+    if (error.message !== '') writeLine(io.stderr, `error: ${error.message}`);
+    return EXIT_FAILURE;
   }
   if (error instanceof UsageError) {
     writeLine(io.stderr, `error: ${error.message}`);

@@ -15,6 +15,28 @@ export const PERMISSIONS = {
   'users.manage': ['admin'],
   /** Read the audit log. */
   'audit.read': ['admin', 'auditor'],
+  /** Create product versions: product terms are risk policy. */
+  'products.manage': ['admin', 'risk_analyst'],
+  /** Read products. */
+  'products.read': [...ROLES],
+  /** Open credit lines, change limits, freeze, unfreeze and close them. */
+  'lines.manage': ['admin', 'risk_analyst'],
+  /** Read credit lines. */
+  'lines.read': [...ROLES],
+  /** Draw on a credit line (a new loan). */
+  'loans.draw': ['admin', 'risk_analyst'],
+  /** Record repayments received. */
+  'loans.repay': ['admin', 'collector', 'finance'],
+  /** Waive penalty, interest or fees. */
+  'loans.waive': ['admin', 'risk_analyst'],
+  /** Read loans, schedules, payoff quotes and events (no personal data in them). */
+  'loans.read': [...ROLES],
+  /** Read the journal of postings and the trial balance. */
+  'journal.read': ['admin', 'finance', 'auditor'],
+  /** Start or resume the end-of-day batch. */
+  'eod.run': ['admin', 'finance'],
+  /** Watch EOD runs: per-partition status and errors. */
+  'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -4,6 +4,7 @@ export * from './db.js';
 export * from './folder-lock.js';
 export * from './idempotency.js';
 export * from './ids.js';
+export * from './ledger/index.js';
 export * from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';

@@ -1,4 +1,6 @@
 import { sql as initial } from './0001_initial.js';
+import { sql as ledger } from './0002_ledger.js';
+import { sql as eod } from './0003_eod.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -11,4 +13,8 @@ export interface Migration {
  * Every migration in order. They are TypeScript modules exporting SQL text, so they compile into
  * dist/ with the rest of the code and need no file copying at build or run time.
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'ledger', sql: ledger },
+  { version: 3, name: 'eod', sql: eod },
+];

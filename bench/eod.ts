@@ -1,0 +1,152 @@
+/**
+ * EOD batch benchmark (not a test): `npm run bench:eod`.
+ *
+ * Builds a synthetic book with bulk inserts (multi-row INSERT … SELECT FROM unnest, 2,000 rows a
+ * statement): customers with one or two loans drawn over the 60 days before the business date, repaid by
+ * their behaviour and closed through the day before. Then the real command (`node bin/lendguard.js eod`,
+ * compiled code in dist/) closes one business date, under /usr/bin/time for the peak resident memory of
+ * the largest process:
+ *   - PostgreSQL with 1 worker (in the command's process) on date D,
+ *   - PostgreSQL with 2 worker processes on date D + 1 (a day of the same kind: no month end, due dates
+ *     spread evenly), so that both runs start from a closed book without a copy of it,
+ *   - PGlite (embedded, one process) on a smaller book.
+ * Figures: loans per second (loans whose marker moved to D, closed by the engine or advanced by the bulk
+ * path, ÷ run time from the command's JSON summary) and peak memory.
+ *
+ * Environment: BENCH_LOANS (default 1000000), BENCH_PGLITE_LOANS (default 100000), BENCH_PG_URL (default
+ * postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a PostgreSQL book built earlier.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { writeBook } from '../src/jobs/index.js';
+import { addDays, formatDate, parseDate } from '../src/money/index.js';
+import { type Db, migrate, openPglite, openPostgres } from '../src/store/index.js';
+
+const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
+const PGLITE_LOANS = Number(process.env.BENCH_PGLITE_LOANS ?? 100_000);
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REUSE = process.env.BENCH_REUSE === '1';
+const SCHEMA = 'lg_bench_eod';
+/** Loans per customer average 1.5 (one or two). */
+const LOANS_PER_CUSTOMER_AVG = 1.5;
+const D = parseDate('2026-03-10');
+
+async function build(db: Db, loans: number): Promise<void> {
+  const started = Date.now();
+  const counts = await writeBook(
+    db,
+    {
+      seed: 42,
+      customers: Math.round(loans / LOANS_PER_CUSTOMER_AVG),
+      loansPerCustomer_max: 2,
+      drawFrom: addDays(D, -60),
+      drawTo: addDays(D, -2),
+      historyThrough: addDays(D, -1),
+    },
+    {
+      customersPerTransaction: 2_000,
+      onProgress: (done) => {
+        if (done % 50_000 < 2_000) process.stderr.write(`  built ${done} customers\n`);
+      },
+    },
+  );
+  await db.query('analyze');
+  const s = (Date.now() - started) / 1000;
+  console.log(
+    `  book: ${counts.loans} loans, ${counts.events} events, ${counts.postings} postings in ${s.toFixed(0)} s (${Math.round(counts.loans / s)} loans/s written)`,
+  );
+}
+
+interface Measured {
+  label: string;
+  /** Loans the engine closed (they had work); the rest were advanced by the bulk path. */
+  closed: number;
+  loans: number;
+  elapsed_ms: number;
+  loansPerSecond: number;
+  peakRss_mb: number;
+  events: number;
+}
+
+/** Runs the command under /usr/bin/time (its report goes to a file with the command's stderr). */
+function runEodWithMemory(label: string, dbArg: string, date: number, workers: number): Measured {
+  const stderrFile = join(tmpdir(), `lg-bench-eod-${process.pid}.err`);
+  try {
+    const cmd = `/usr/bin/time -f PEAK_RSS_KB=%M ${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'lendguard.js'))} eod --date ${formatDate(date)} --db ${JSON.stringify(dbArg)} --workers ${workers} --json 2>${JSON.stringify(stderrFile)}`;
+    const out = execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const err = execFileSync('cat', [stderrFile], { encoding: 'utf8' });
+    const kb = Number(/PEAK_RSS_KB=(\d+)/.exec(err)?.[1] ?? 0);
+    const summary = JSON.parse(out) as {
+      loansClosed: number;
+      loansAdvanced: number;
+      eventsWritten: number;
+      elapsed_ms: number;
+      status: string;
+    };
+    if (summary.status !== 'succeeded') throw new Error(`${label}: run ${summary.status}: ${err}`);
+    const loans = summary.loansClosed + summary.loansAdvanced;
+    return {
+      label,
+      closed: summary.loansClosed,
+      loans,
+      elapsed_ms: summary.elapsed_ms,
+      loansPerSecond: Math.round((loans * 1000) / summary.elapsed_ms),
+      peakRss_mb: Math.round(kb / 1024),
+      events: summary.eventsWritten,
+    };
+  } finally {
+    rmSync(stderrFile, { force: true });
+  }
+}
+
+function print(m: Measured): void {
+  console.log(
+    `  ${m.label}: ${m.loans} loans in ${(m.elapsed_ms / 1000).toFixed(1)} s = ${m.loansPerSecond} loans/s (${m.closed} closed by the engine, ${m.loans - m.closed} advanced in bulk); ${m.events} events; peak RSS of the largest process ${m.peakRss_mb} MB`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`EOD batch benchmark, business date ${formatDate(D)}`);
+  // PostgreSQL
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', `-c search_path=${SCHEMA}`);
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const exists = await admin.query(`select 1 from information_schema.schemata where schema_name = $1`, [
+    SCHEMA,
+  ]);
+  if (!REUSE || exists.rowCount === 0) {
+    await admin.query(`drop schema if exists ${SCHEMA} cascade`);
+    await admin.query(`create schema ${SCHEMA}`);
+    const db = await openPostgres({ url: PG_URL, schema: SCHEMA });
+    await migrate(db);
+    console.log(`PostgreSQL: building ${LOANS} loans`);
+    await build(db, LOANS);
+    await db.close();
+  }
+  await admin.end();
+  console.log('PostgreSQL:');
+  print(runEodWithMemory('1 worker, date D', url.toString(), D, 1));
+  print(runEodWithMemory('2 workers, date D+1', url.toString(), addDays(D, 1), 2));
+
+  // PGlite
+  if (PGLITE_LOANS > 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-bench-eod-'));
+    try {
+      const db = await openPglite({ dataDir: dir });
+      await migrate(db);
+      console.log(`PGlite: building ${PGLITE_LOANS} loans`);
+      await build(db, PGLITE_LOANS);
+      await db.close();
+      console.log('PGlite:');
+      print(runEodWithMemory('1 process, date D', dir, D, 1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();

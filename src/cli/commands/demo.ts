@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  EOD_OPTIONS_DEFAULT,
+  ledgerEod,
+  runEod,
+  seededRandom,
+  syntheticCustomer,
+  writeBook,
+} from '../../jobs/index.js';
+import { addDays, formatDate, parseDate } from '../../money/index.js';
+import {
+  appendAudit,
+  insertCustomer,
+  insertToken,
+  insertUser,
+  loadPiiKeys,
+  migrate,
+  openDb,
+} from '../../store/index.js';
+import { type CliIo, UsageError, writeLine } from '../io.js';
+import type { RegisterCommand } from '../main.js';
+import { explained } from './db-options.js';
+import { parsePort, parsePositiveInt } from './parse.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';
+
+/** The demo's own folder, apart from ./lendguard-data, so that it never touches real data. */
+export const DEMO_DIR_DEFAULT = './lendguard-demo';
+/** Written into a folder the demo built; only such a folder is ever rebuilt. */
+export const DEMO_MARKER_FILE = 'lendguard-demo.json';
+
+const DEMO_CUSTOMERS = 300;
+const DEMO_LOANS_PER_CUSTOMER_MAX = 3;
+/** Loans are drawn over this many days before today. */
+const DEMO_HISTORY_DAYS = 365;
+/** The days closed by EOD runs at the end (the earlier ones are closed as the history is simulated). */
+const DEMO_EOD_DAYS = 3;
+const SEED_MAX = 2_147_483_647;
+
+/** Today in the lender's zone (Asia/Shanghai): the shell reads the clock, the core never does. */
+function lenderToday(): number {
+  const text = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+  return parseDate(text);
+}
+
+/** Empties a folder the demo built before; refuses any other non-empty folder. */
+function prepareFolder(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  const marker = join(dir, DEMO_MARKER_FILE);
+  if (!existsSync(marker)) {
+    throw new UsageError(
+      `${dir} holds data that the demo did not make; it is never overwritten. Give the demo another folder (--db ./some-new-folder), or remove ${dir} yourself if it is disposable`,
+    );
+  }
+  JSON.parse(readFileSync(marker, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface DemoOptions {
+  db?: string;
+  port?: string;
+  seed?: string;
+  build?: boolean;
+}
+
+/** Builds the demo book and returns the admin token. */
+async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token: string; summary: string }> {
+  const started_ms = Date.now();
+  const today = lenderToday();
+  const target = { kind: 'pglite' as const, dataDir: dir };
+  prepareFolder(dir);
+  const { cipher } = loadPiiKeys(target);
+  const db = await openDb(target);
+  try {
+    await migrate(db);
+    writeFileSync(
+      join(dir, DEMO_MARKER_FILE),
+      `${JSON.stringify({ demo: true, seed, builtFor: formatDate(today) })}\n`,
+    );
+    const rand = seededRandom(seed ^ 0x5eed);
+    const customerIds = await db.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (let i = 0; i < DEMO_CUSTOMERS; i += 1) {
+        ids.push((await insertCustomer(tx, cipher, syntheticCustomer(rand, i), 'demo')).customerId);
+      }
+      return ids;
+    });
+    writeLine(
+      io.stderr,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${customerIds.length} customers with synthetic personal data (encrypted)`,
+    );
+    const lastEod = addDays(today, -1);
+    const firstEod = addDays(today, -DEMO_EOD_DAYS);
+    const book = await writeBook(db, {
+      seed,
+      customers: customerIds.length,
+      customerIds,
+      loansPerCustomer_max: DEMO_LOANS_PER_CUSTOMER_MAX,
+      drawFrom: addDays(today, -DEMO_HISTORY_DAYS),
+      drawTo: addDays(today, -DEMO_EOD_DAYS - 7),
+      historyThrough: addDays(firstEod, -1),
+    });
+    writeLine(
+      io.stderr,
+      `demo: ${book.lines} credit lines, ${book.loans} loans, ${book.events} events and ${book.postings} postings over the past ${DEMO_HISTORY_DAYS} days`,
+    );
+    for (let day = firstEod; day <= lastEod; day += 1) {
+      const run = await runEod(db, ledgerEod, {
+        businessDay: formatDate(day),
+        requestedBy: 'demo',
+        workers: 1,
+        options: EOD_OPTIONS_DEFAULT,
+      });
+      writeLine(
+        io.stderr,
+        `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): EOD ${run.businessDay} ${run.status}: ${run.loansClosed} loans closed, ${run.loansAdvanced} advanced, ${run.eventsWritten} events`,
+      );
+      if (run.status !== 'succeeded')
+        throw new Error(`assertion: the demo's EOD of ${run.businessDay} failed`);
+    }
+    const token = await db.transaction(async (tx) => {
+      const user = await insertUser(tx, { username: 'demo-admin', displayName: 'Demo admin', role: 'admin' });
+      const made = await insertToken(tx, { userId: user.userId, label: 'demo', expiresAt: null });
+      await appendAudit(tx, {
+        actorUserId: null,
+        actorRole: 'system',
+        requestId: null,
+        customerId: null,
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.userId,
+        details: { role: 'admin', via: 'demo' },
+      });
+      return made.secret;
+    });
+    const overdue = await db.query<{ n: number }>(
+      "select count(*)::int as n from loans where status = 'active' and (state->>'bucket') <> 'M0'",
+    );
+    const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${overdue.rows[0]?.n ?? 0} past due; business day ${formatDate(today)}`;
+    return { token, summary };
+  } finally {
+    await db.close();
+  }
+}
+
+export const registerDemo: RegisterCommand = (program, io) => {
+  program
+    .command('demo')
+    .description(
+      `Build a demo book (synthetic customers, credit lines, a year of loans and repayments, EOD through yesterday) in ${DEMO_DIR_DEFAULT} and serve the API`,
+    )
+    .option(
+      '--db <dir>',
+      `folder for the demo database (default ${DEMO_DIR_DEFAULT}; only a folder the demo made is rebuilt)`,
+    )
+    .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
+    .option('--seed <n>', 'seed of the synthetic book (default 1)')
+    .option('--no-serve', 'build the book and exit without serving')
+    .action((options: DemoOptions & { serve?: boolean }) =>
+      explained(async () => {
+        const dir = options.db ?? DEMO_DIR_DEFAULT;
+        if (/^postgres(ql)?:\/\//i.test(dir)) {
+          throw new UsageError(
+            'the demo builds an embedded database in a folder; give --db a folder, not a URL',
+          );
+        }
+        const seed = options.seed === undefined ? 1 : parsePositiveInt(options.seed, '--seed', SEED_MAX);
+        const port = options.port === undefined ? DEFAULT_PORT : parsePort(options.port);
+        const { token, summary } = await buildDemo(io, dir, seed);
+        writeLine(io.stdout, `demo book in ${dir} ${summary}`);
+        writeLine(io.stdout, `admin API token (shown once): ${token}`);
+        if (options.serve === false) return;
+        const service = await startService({ db: dir, port, host: DEFAULT_HOST }, io);
+        writeLine(io.stdout, `serving ${service.url}  (API docs: ${service.url}/docs)`);
+        writeLine(io.stdout, `try: curl -H 'Authorization: Bearer ${token}' ${service.url}/loans?limit=5`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            service.close().then(resolve, resolve);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      }),
+    );
+};

@@ -1,0 +1,471 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  changeLimit,
+  closeLine,
+  drawdown,
+  freezeLine,
+  LedgerInputError,
+  loanPosition,
+  openLine,
+  type Product,
+  parseProduct,
+  unfreezeLine,
+} from '../../ledger/index.js';
+import { formatDate } from '../../money/index.js';
+import {
+  findLine,
+  findProduct,
+  getBusinessDay,
+  insertLine,
+  insertLoan,
+  insertProductVersion,
+  listLines,
+  listProducts,
+  newId,
+  type Queryable,
+  type StoredLine,
+  type StoredProduct,
+  saveLine,
+} from '../../store/index.js';
+import { amountSchema, formatFen } from '../amount.js';
+import type { ServerDeps } from '../context.js';
+import {
+  commitLedgerWrite,
+  lineNotFound,
+  lineResponse,
+  loanResponse,
+  presentLine,
+  presentLoan,
+  productNotFound,
+  requestAmount,
+} from '../ledger-support.js';
+import { ProblemError } from '../problem.js';
+import {
+  bearerSecurity,
+  decodeCursor,
+  encodeCursor,
+  idempotencyHeader,
+  idParam,
+  pageQueryProperties,
+  pageResponse,
+  problemResponses,
+} from '../schemas.js';
+
+/** Product ids are the product document's own `id`: letters, digits and - _ . */
+const PRODUCT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+/** Most fields in a product document (it has 17; nested objects are bounded by parseProduct). */
+const PRODUCT_PROPERTIES_MAX = 32;
+/** Longest freeze reason kept. */
+const FREEZE_REASON_LENGTH_MAX = 200;
+
+const productResponse = {
+  type: 'object',
+  required: ['productId', 'version', 'createdAt', 'product'],
+  properties: {
+    productId: { type: 'string' },
+    version: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    product: { type: 'object', additionalProperties: true, description: 'The product document' },
+  },
+} as const;
+
+function presentProduct(p: StoredProduct) {
+  return { productId: p.productId, version: p.version, createdAt: p.createdAt, product: p.product };
+}
+
+const productIdParam = {
+  type: 'object',
+  required: ['productId'],
+  additionalProperties: false,
+  properties: { productId: { type: 'string', pattern: PRODUCT_ID_PATTERN, description: 'Product id' } },
+} as const;
+
+async function lineOrThrow(q: Queryable, lineId: string, forUpdate = false): Promise<StoredLine> {
+  const line = await findLine(q, lineId, { forUpdate });
+  if (line === undefined) throw lineNotFound(lineId);
+  return line;
+}
+
+export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const products = { tags: ['products'], security: bearerSecurity };
+  const lines = { tags: ['credit lines'], security: bearerSecurity };
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/products',
+    {
+      config: { permission: 'products.manage' },
+      schema: {
+        ...products,
+        summary: 'Add a product, or a new version of one (loans keep the version they were drawn under)',
+        headers: idempotencyHeader,
+        body: {
+          type: 'object',
+          required: ['id'],
+          maxProperties: PRODUCT_PROPERTIES_MAX,
+          additionalProperties: true,
+          properties: { id: { type: 'string', pattern: PRODUCT_ID_PATTERN } },
+          description: 'A product document; fields and defaults in docs/ledger-products.md',
+        },
+        response: { 201: productResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      let product: Product;
+      try {
+        product = parseProduct(request.body);
+      } catch (error) {
+        if (!(error instanceof LedgerInputError)) throw error;
+        const path = `/body${error.field === '' ? '' : `/${error.field.replace(/\./g, '/')}`}`;
+        throw new ProblemError('product_invalid', `Fix the product and send again: ${error.message}`, [
+          { path, message: error.message },
+        ]);
+      }
+      return commitLedgerWrite(deps, request, reply, async (tx) => {
+        const stored = await insertProductVersion(tx, product, request.principal!.userId);
+        return {
+          status: 201,
+          body: presentProduct(stored),
+          location: `/products/${stored.productId}`,
+          audit: [
+            {
+              action: 'product.create',
+              resourceType: 'product',
+              resourceId: `${stored.productId}@${stored.version}`,
+              customerId: null,
+              details: { version: stored.version },
+            },
+          ],
+        };
+      });
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+    '/products',
+    {
+      config: { permission: 'products.read' },
+      schema: {
+        ...products,
+        summary: 'The latest version of each product',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: pageQueryProperties(deps.config),
+        },
+        response: { 200: pageResponse(productResponse), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const after = decodeCursor(request.query.cursor, 'string') ?? null;
+      const rows = await listProducts(deps.db, after, request.query.limit + 1);
+      const page = rows.slice(0, request.query.limit);
+      return {
+        items: page.map(presentProduct),
+        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.productId) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { productId: string }; Querystring: { version?: number } }>(
+    '/products/:productId',
+    {
+      config: { permission: 'products.read' },
+      schema: {
+        ...products,
+        summary: 'One product: its latest version, or ?version=N',
+        params: productIdParam,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { version: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
+        },
+        response: { 200: productResponse, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const found = await findProduct(deps.db, request.params.productId, request.query.version);
+      if (found === undefined) throw productNotFound(request.params.productId, '/path/productId');
+      return presentProduct(found);
+    },
+  );
+
+  app.post<{ Params: { customerId: string }; Body: { limit: string } }>(
+    '/customers/:customerId/credit-lines',
+    {
+      config: { permission: 'lines.manage' },
+      schema: {
+        ...lines,
+        summary: 'Open a credit line (授信) for a customer with a limit',
+        headers: idempotencyHeader,
+        params: idParam('customerId', 'Customer id'),
+        body: {
+          type: 'object',
+          required: ['limit'],
+          additionalProperties: false,
+          properties: { limit: amountSchema },
+        },
+        response: { 201: lineResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const limitMinor = requestAmount(deps, request.body.limit, '/body/limit');
+      const { customerId } = request.params;
+      return commitLedgerWrite(deps, request, reply, async (tx) => {
+        const { rows } = await tx.query('select 1 from customers where customer_id = $1', [customerId]);
+        if (rows.length === 0) {
+          throw new ProblemError(
+            'customer_not_found',
+            `There is no customer ${customerId}; find customers with GET /customers.`,
+            [{ path: '/path/customerId', message: 'no such customer' }],
+          );
+        }
+        const day = await getBusinessDay(tx);
+        const opened = openLine({ lineId: newId('cl'), customerId, limitMinor, day });
+        const stored = await insertLine(tx, opened.line);
+        return {
+          status: 201,
+          body: presentLine(stored.state),
+          location: `/credit-lines/${stored.lineId}`,
+          audit: [
+            {
+              action: 'credit_line.open',
+              resourceType: 'credit_line',
+              resourceId: stored.lineId,
+              customerId,
+              details: { limitMinor },
+            },
+          ],
+        };
+      });
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; cursor?: string; customerId?: string; status?: string } }>(
+    '/credit-lines',
+    {
+      config: { permission: 'lines.read' },
+      schema: {
+        ...lines,
+        summary: 'Credit lines, optionally of one customer or in one status',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQueryProperties(deps.config),
+            customerId: idParam('customerId', 'Customer id').properties.customerId,
+            status: { type: 'string', enum: ['active', 'frozen', 'closed'] },
+          },
+        },
+        response: { 200: pageResponse(lineResponse), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const after = decodeCursor(q.cursor, 'string') ?? null;
+      const rows = await listLines(
+        deps.db,
+        {
+          ...(q.customerId === undefined ? {} : { customerId: q.customerId }),
+          ...(q.status === undefined ? {} : { status: q.status }),
+        },
+        after,
+        q.limit + 1,
+      );
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map((l) => presentLine(l.state)),
+        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.lineId) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { lineId: string } }>(
+    '/credit-lines/:lineId',
+    {
+      config: { permission: 'lines.read' },
+      schema: {
+        ...lines,
+        summary: 'One credit line with its used and available amounts',
+        params: idParam('lineId', 'Credit line id'),
+        response: { 200: lineResponse, ...problemResponses },
+      },
+    },
+    async (request) => presentLine((await lineOrThrow(deps.db, request.params.lineId)).state),
+  );
+
+  app.patch<{ Params: { lineId: string }; Body: { limit: string } }>(
+    '/credit-lines/:lineId',
+    {
+      config: { permission: 'lines.manage' },
+      schema: {
+        ...lines,
+        summary: 'Change the limit (调额); loans already drawn are not affected',
+        headers: idempotencyHeader,
+        params: idParam('lineId', 'Credit line id'),
+        body: {
+          type: 'object',
+          required: ['limit'],
+          additionalProperties: false,
+          properties: { limit: amountSchema },
+        },
+        response: { 200: lineResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const limitMinor = requestAmount(deps, request.body.limit, '/body/limit', true);
+      return commitLedgerWrite(deps, request, reply, async (tx) => {
+        const line = await lineOrThrow(tx, request.params.lineId, true);
+        const day = Math.max(await getBusinessDay(tx), line.state.lastEventDay);
+        const step = changeLimit(line.state, limitMinor, day);
+        const saved = await saveLine(tx, line, step.line);
+        return {
+          status: 200,
+          body: presentLine(saved.state),
+          audit: [
+            {
+              action: 'credit_line.change_limit',
+              resourceType: 'credit_line',
+              resourceId: line.lineId,
+              customerId: line.customerId,
+              details: { fromMinor: line.state.limitMinor, toMinor: limitMinor },
+            },
+          ],
+        };
+      });
+    },
+  );
+
+  for (const action of ['freeze', 'unfreeze', 'close'] as const) {
+    app.post<{ Params: { lineId: string }; Body: { reason?: string } | undefined }>(
+      `/credit-lines/:lineId/${action}`,
+      {
+        config: { permission: 'lines.manage' },
+        schema: {
+          ...lines,
+          summary:
+            action === 'freeze'
+              ? 'Freeze the line (冻结): no drawdowns until unfrozen'
+              : action === 'unfreeze'
+                ? 'Unfreeze a frozen line'
+                : 'Close the line (关闭) to new drawdowns; loans drawn run on',
+          headers: idempotencyHeader,
+          params: idParam('lineId', 'Credit line id'),
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            properties:
+              action === 'freeze'
+                ? { reason: { type: 'string', minLength: 1, maxLength: FREEZE_REASON_LENGTH_MAX } }
+                : {},
+          },
+          response: { 200: lineResponse, ...problemResponses },
+        },
+      },
+      async (request, reply) =>
+        commitLedgerWrite(deps, request, reply, async (tx) => {
+          const line = await lineOrThrow(tx, request.params.lineId, true);
+          const day = Math.max(await getBusinessDay(tx), line.state.lastEventDay);
+          const step =
+            action === 'freeze'
+              ? freezeLine(line.state, request.body?.reason ?? 'no reason given', day)
+              : action === 'unfreeze'
+                ? unfreezeLine(line.state, day)
+                : closeLine(line.state, day);
+          const saved = await saveLine(tx, line, step.line);
+          return {
+            status: 200,
+            body: presentLine(saved.state),
+            audit: [
+              {
+                action: `credit_line.${action}`,
+                resourceType: 'credit_line',
+                resourceId: line.lineId,
+                customerId: line.customerId,
+                details: {},
+              },
+            ],
+          };
+        }),
+    );
+  }
+
+  app.post<{
+    Params: { lineId: string };
+    Body: { amount: string; productId: string; productVersion?: number };
+  }>(
+    '/credit-lines/:lineId/drawdowns',
+    {
+      config: { permission: 'loans.draw' },
+      schema: {
+        tags: ['loans'],
+        security: bearerSecurity,
+        summary:
+          'Draw on a credit line (借款): a new loan with the product’s schedule, dated the business day',
+        headers: idempotencyHeader,
+        params: idParam('lineId', 'Credit line id'),
+        body: {
+          type: 'object',
+          required: ['amount', 'productId'],
+          additionalProperties: false,
+          properties: {
+            amount: amountSchema,
+            productId: { type: 'string', pattern: PRODUCT_ID_PATTERN },
+            productVersion: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1_000_000,
+              description: 'Default: latest',
+            },
+          },
+        },
+        response: { 201: loanResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const principalMinor = requestAmount(deps, request.body.amount, '/body/amount');
+      return commitLedgerWrite(deps, request, reply, async (tx) => {
+        const product = await findProduct(tx, request.body.productId, request.body.productVersion);
+        if (product === undefined) throw productNotFound(request.body.productId, '/body/productId');
+        const line = await lineOrThrow(tx, request.params.lineId, true);
+        const day = await getBusinessDay(tx);
+        if (day < line.state.lastEventDay) {
+          throw new ProblemError(
+            'ledger_refused',
+            `credit line ${line.lineId} already has events on ${formatDate(line.state.lastEventDay)}, after the business day ${formatDate(day)}; draw once the business day reaches it`,
+          );
+        }
+        const r = drawdown(line.state, {
+          loanId: newId('ln'),
+          product: product.product,
+          principalMinor,
+          day,
+        });
+        await saveLine(tx, line, r.line);
+        const loan = await insertLoan(tx, { productVersion: product.version, opened: r.loan });
+        return {
+          status: 201,
+          body: presentLoan(
+            loan,
+            loanPosition(loan.state),
+            loan.state.lastClosedDay,
+            loan.state.nextEventDay,
+          ),
+          location: `/loans/${loan.loanId}`,
+          audit: [
+            {
+              action: 'loan.draw',
+              resourceType: 'loan',
+              resourceId: loan.loanId,
+              customerId: loan.customerId,
+              details: {
+                lineId: line.lineId,
+                principal: formatFen(principalMinor),
+                productId: product.productId,
+              },
+            },
+          ],
+        };
+      });
+    },
+  );
+}

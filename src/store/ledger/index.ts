@@ -1,0 +1,6 @@
+/** store/ledger: persistence of products, credit lines, loans, their events, snapshots and postings. */
+export * from './codec.js';
+export * from './journal.js';
+export * from './lines.js';
+export * from './loans.js';
+export * from './products.js';

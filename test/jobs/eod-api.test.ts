@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBook } from '../../src/jobs/index.js';
+import { parseDate } from '../../src/money/index.js';
+import type { Db } from '../../src/store/index.js';
+import { auth, freshKey, json, startApi, type TestApi } from '../server/helpers.js';
+import { backends, openMigrated } from '../store/backends.js';
+
+async function waitSettled(api: TestApi, runId: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 600; i += 1) {
+    const res = await api.app.inject({
+      method: 'GET',
+      url: `/eod-runs/${runId}`,
+      headers: auth(api.tokens.auditor),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = json(res);
+    if (body.status !== 'running') return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`run ${runId} did not settle`);
+}
+
+describe.each(backends)('EOD runs over HTTP on $name', (backend) => {
+  let db: Db;
+  let api: TestApi;
+  beforeAll(async () => {
+    db = await openMigrated(backend);
+    await writeBook(db, {
+      seed: 3,
+      customers: 30,
+      loansPerCustomer_max: 2,
+      drawFrom: parseDate('2025-01-02'),
+      drawTo: parseDate('2025-02-27'),
+    });
+    api = await startApi(db);
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await db?.close();
+  });
+
+  it('starts a run (202), works it in the background, shows partitions, and repeats or refuses by date', async () => {
+    const post = (token: string, body: Record<string, unknown>, key = freshKey()) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/eod-runs',
+        headers: { ...auth(token), 'idempotency-key': key },
+        payload: body,
+      });
+    expect((await post(api.tokens.collector, { businessDate: '2025-03-10' })).statusCode).toBe(403);
+    expect((await post(api.tokens.risk_analyst, { businessDate: '2025-03-10' })).statusCode).toBe(403);
+    const bad = await post(api.tokens.finance, { businessDate: '2025-02-30' });
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).code).toBe('validation_failed');
+
+    const key = freshKey();
+    const started = await post(
+      api.tokens.finance,
+      { businessDate: '2025-03-10', partitions: 4, batchSize: 7 },
+      key,
+    );
+    expect(started.statusCode).toBe(202);
+    const run = json(started);
+    expect(run.status).toBe('running');
+    expect(started.headers.location).toBe(`/eod-runs/${String(run.runId)}`);
+
+    const done = await waitSettled(api, String(run.runId));
+    expect(done.status).toBe('succeeded');
+    expect(done.businessDate).toBe('2025-03-10');
+    const partitions = done.partitions as Record<string, unknown>[];
+    expect(partitions).toHaveLength(4);
+    expect(partitions.every((p) => p.status === 'succeeded' && (p.claims as number) >= 1)).toBe(true);
+    const closed = partitions.reduce((a, p) => a + (p.loansClosed as number), 0);
+    expect(closed).toBe(done.loansClosed);
+    const loans = await db.query<{ behind: number }>(
+      "select count(*)::int as behind from loans where last_closed_day < '2025-03-10'",
+    );
+    expect(loans.rows[0]!.behind).toBe(0);
+
+    // The same key replays the first answer; a new request for the closed date answers 200 with the run.
+    const replay = await post(
+      api.tokens.finance,
+      { businessDate: '2025-03-10', partitions: 4, batchSize: 7 },
+      key,
+    );
+    expect(replay.statusCode).toBe(202);
+    expect(json(replay).runId).toBe(run.runId);
+    const again = await post(api.tokens.admin, { businessDate: '2025-03-10' });
+    expect(again.statusCode).toBe(200);
+    expect(json(again).status).toBe('succeeded');
+
+    const list = await api.app.inject({
+      method: 'GET',
+      url: '/eod-runs?limit=1',
+      headers: auth(api.tokens.risk_analyst),
+    });
+    expect(list.statusCode).toBe(200);
+    expect((json(list).items as unknown[]).length).toBe(1);
+    const missing = await api.app.inject({
+      method: 'GET',
+      url: '/eod-runs/eod_0000000000000000000000000000',
+      headers: auth(api.tokens.admin),
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(json(missing).code).toBe('eod_run_not_found');
+  });
+
+  it('refuses a new date while an earlier run is failed, with eod_run_conflict', async () => {
+    await db.query(
+      `insert into eod_runs (run_id, business_day, status, partitions_total, batch_size, requested_by)
+       values ('eod_1111111111111111111111111111', '2025-03-11', 'failed', 1, 1, 'test')`,
+    );
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/eod-runs',
+      headers: { ...auth(api.tokens.admin), 'idempotency-key': freshKey() },
+      payload: { businessDate: '2025-03-12' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(json(res).code).toBe('eod_run_conflict');
+    expect(String(json(res).detail)).toContain('2025-03-11');
+  });
+});
