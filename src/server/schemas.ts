@@ -60,6 +60,23 @@ export const pageResponse = (item: object) =>
     },
   }) as const;
 
+/**
+ * One page of a keyset list read with `limit + 1` rows: the first `limit` rows, and the cursor after the last
+ * of them when the extra row shows that more follow.
+ */
+export function keysetPage<Row>(
+  rows: readonly Row[],
+  limit: number,
+  keyOf: (row: Row) => string | number,
+): { rows: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
+}
+
 /** Cursors are opaque to clients: base64url of the last item's key. */
 export function encodeCursor(after: string | number): string {
   return Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');

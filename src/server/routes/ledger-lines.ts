@@ -43,9 +43,9 @@ import { ProblemError } from '../problem.js';
 import {
   bearerSecurity,
   decodeCursor,
-  encodeCursor,
   idempotencyHeader,
   idParam,
+  keysetPage,
   pageQueryProperties,
   pageResponse,
   problemResponses,
@@ -158,10 +158,10 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
     async (request) => {
       const after = decodeCursor(request.query.cursor, 'string') ?? null;
       const rows = await listProducts(deps.db, after, request.query.limit + 1);
-      const page = rows.slice(0, request.query.limit);
+      const { rows: page, nextCursor } = keysetPage(rows, request.query.limit, (r) => r.productId);
       return {
         items: page.map(presentProduct),
-        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.productId) : null,
+        nextCursor,
       };
     },
   );
@@ -271,10 +271,10 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
         after,
         q.limit + 1,
       );
-      const page = rows.slice(0, q.limit);
+      const { rows: page, nextCursor } = keysetPage(rows, q.limit, (r) => r.lineId);
       return {
         items: page.map((l) => presentLine(l.state)),
-        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.lineId) : null,
+        nextCursor,
       };
     },
   );

@@ -41,9 +41,9 @@ import { ProblemError } from '../problem.js';
 import {
   bearerSecurity,
   decodeCursor,
-  encodeCursor,
   idempotencyHeader,
   idParam,
+  keysetPage,
   pageQueryProperties,
   pageResponse,
   problemResponses,
@@ -276,10 +276,10 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
       const { limit, cursor, ...filter } = request.query;
       const after = decodeCursor(cursor, 'string') ?? null;
       const rows = await listLoans(deps.db, filter, after, limit + 1);
-      const page = rows.slice(0, limit);
+      const { rows: page, nextCursor } = keysetPage(rows, limit, (r) => r.loanId);
       return {
         items: page.map(present),
-        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.loanId) : null,
+        nextCursor,
       };
     },
   );
@@ -470,7 +470,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
         after,
         request.query.limit + 1,
       );
-      const page = rows.slice(0, request.query.limit);
+      const { rows: page, nextCursor } = keysetPage(rows, request.query.limit, (r) => r.seq);
       return {
         items: page.map((e) => ({
           seq: e.seq,
@@ -480,7 +480,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
           recordedAt: e.recordedAt,
           detail: presentDetail(e.event as LoanEvent) as Record<string, unknown>,
         })),
-        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.seq) : null,
+        nextCursor,
       };
     },
   );
@@ -536,7 +536,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
         after,
         q.limit + 1,
       );
-      const page = rows.slice(0, q.limit);
+      const { rows: page, nextCursor } = keysetPage(rows, q.limit, (r) => r.postingNo);
       return {
         items: page.map((p) => ({
           postingNo: p.postingNo,
@@ -551,7 +551,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
               : { account: l.account, credit: formatFen(l.creditMinor) },
           ),
         })),
-        nextCursor: rows.length > page.length ? encodeCursor(page.at(-1)!.postingNo) : null,
+        nextCursor,
       };
     },
   );
