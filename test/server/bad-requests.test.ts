@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Role } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
+import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, idNumberFor, startApi, type TestApi, validCustomer } from './helpers.js';
 
 interface BadRequest {
@@ -725,23 +726,7 @@ describe.each(backends)('bad requests on $name', (backend) => {
           ? { payload: payload as object }
           : {}),
     });
-    expect(res.statusCode, res.body).toBe(c.status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const problem = res.json() as {
-      type: string;
-      title: string;
-      status: number;
-      detail: string;
-      code: string;
-      errors?: { path: string; message: string }[];
-    };
-    expect(problem.code).toBe(c.code);
-    expect(problem.status).toBe(c.status);
-    expect(problem.type).toMatch(new RegExp(`/${c.code}$`));
-    expect(problem.title.length).toBeGreaterThan(0);
-    const said = [problem.detail, ...(problem.errors ?? []).map((e) => e.message)].join(' | ');
-    expect(said).toMatch(c.says);
-    if (c.path !== undefined) expect((problem.errors ?? []).map((e) => e.path)).toContain(c.path);
+    expectProblem(res, c);
     expect(await dumpTables(db)).toEqual(before);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
+import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /** Bad requests on the ledger routes: each a 4xx problem that says what to fix, and nothing written. */
@@ -768,21 +769,7 @@ describe.each(backends)('bad ledger requests on $name', (backend) => {
           ? { payload: c.payload as object }
           : {}),
     });
-    expect(res.statusCode, res.body).toBe(c.status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const problem = res.json() as {
-      type: string;
-      detail: string;
-      code: string;
-      status: number;
-      errors?: { path: string; message: string }[];
-    };
-    expect(problem.code).toBe(c.code);
-    expect(problem.status).toBe(c.status);
-    expect(problem.type).toMatch(new RegExp(`/${c.code}$`));
-    const said = [problem.detail, ...(problem.errors ?? []).map((e) => e.message)].join(' | ');
-    expect(said).toMatch(c.says);
-    if (c.path !== undefined) expect((problem.errors ?? []).map((e) => e.path)).toContain(c.path);
+    expectProblem(res, c);
     expect(await dumpTables(db)).toEqual(before);
   });
 });
