@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Application,
   type BlacklistEntry,
   canonicalJson,
   challengerDecides,
@@ -75,13 +74,8 @@ function codes(d: Decision): string[] {
   return d.reasons.map((r) => r.code);
 }
 
-/** Past applications by other people sharing something with `app`. */
-function others(
-  app: Application,
-  n: number,
-  patch: Partial<PastApplication>,
-  minutesAgo = 60,
-): PastApplication[] {
+/** Past applications by other people, sharing with the applicant what `patch` says. */
+function others(n: number, patch: Partial<PastApplication>, minutesAgo = 60): PastApplication[] {
   const at = new Date(Date.parse(BUSINESS_TIME) - minutesAgo * 60_000).toISOString();
   return Array.from({ length: n }, (_, i) => ({
     ...pastApplicationOf(
@@ -278,7 +272,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
 
   it('flags a device shared by many applicants, with the other applications', async () => {
     const app = application();
-    const history = { recentApplications: others(app, 3, { deviceKey: app.device.deviceId }) };
+    const history = { recentApplications: others(3, { deviceKey: app.device.deviceId }) };
     const d = await decide(app, contextFor(app, { history }));
     const flag = d.flags.find((f) => f.kind === 'shared-device')!;
     expect(flag.severity).toBe('refuse');
@@ -291,8 +285,8 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     const app = application();
     const history = {
       recentApplications: [
-        ...others(app, 2, { deviceKey: app.device.deviceId }),
-        ...others(app, 5, { deviceKey: app.device.deviceId }, 31 * 24 * 60).map((p, i) => ({
+        ...others(2, { deviceKey: app.device.deviceId }),
+        ...others(5, { deviceKey: app.device.deviceId }, 31 * 24 * 60).map((p, i) => ({
           ...p,
           applicantKey: `old-${i}`,
         })),
@@ -306,7 +300,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     const app = application();
     const d = await decide(
       app,
-      contextFor(app, { history: { recentApplications: others(app, 21, { ipKey: app.device.ip }) } }),
+      contextFor(app, { history: { recentApplications: others(21, { ipKey: app.device.ip }) } }),
     );
     expect(d.flags.map((f) => [f.kind, f.severity])).toEqual([['shared-ip', 'review']]);
     expect(d.outcome).toBe('refer');
@@ -316,7 +310,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     const app = application();
     const d = await decide(
       app,
-      contextFor(app, { history: { recentApplications: others(app, 2, { simKey: app.device.sim }) } }),
+      contextFor(app, { history: { recentApplications: others(2, { simKey: app.device.sim }) } }),
     );
     expect(d.flags.map((f) => f.kind)).toEqual(['shared-sim']);
     expect(d.outcome).toBe('decline');
@@ -324,7 +318,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
 
   it('declines an agent-like burst from one channel and install source', async () => {
     const app = application();
-    const burst = others(app, 30, { channel: 'app', installSource: 'huawei-appgallery' }, 5);
+    const burst = others(30, { channel: 'app', installSource: 'huawei-appgallery' }, 5);
     const d = await decide(app, contextFor(app, { history: { recentApplications: burst } }));
     const flag = d.flags.find((f) => f.kind === 'burst-from-source')!;
     expect(flag.evidence).toMatchObject({
@@ -338,7 +332,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
 
   it('flags many applicants naming the same contact numbers', async () => {
     const app = application();
-    const shared = others(app, 4, { contactPhoneKeys: [app.contacts[0]!.phone] });
+    const shared = others(4, { contactPhoneKeys: [app.contacts[0]!.phone] });
     const d = await decide(app, contextFor(app, { history: { recentApplications: shared } }));
     expect(d.flags.map((f) => f.kind)).toEqual(['shared-contact-numbers']);
     expect(d.flags[0]!.evidence.otherApplicants).toBe(4);
@@ -392,7 +386,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
       contextFor(app, {
         keyOf,
         invitations: [invitationFor(app, { applicantKey: keyOf('id-number', app.identity.idNumber) })],
-        history: { recentApplications: others(app, 2, { simKey: keyOf('sim', app.device.sim) }) },
+        history: { recentApplications: others(2, { simKey: keyOf('sim', app.device.sim) }) },
       }),
     );
     expect(d.invitationId).not.toBeNull();
@@ -441,7 +435,8 @@ describe('decide: challenger and record', () => {
       (d as { limit_fen: number }).limit_fen = 1;
     }).toThrow();
     expect(verifyRecord(d)).toBe(true);
-    expect(verifyRecord({ ...d, limit_fen: d.limit_fen + 100 })).toBe(false);
+    const altered: Decision = { ...d, limit_fen: d.limit_fen + 100 };
+    expect(verifyRecord(altered)).toBe(false);
   });
 
   it('gives the same bytes for the same inputs', async () => {
