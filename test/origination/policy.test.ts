@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   deriveMeasures,
   evaluateGraph,
+  evaluateGraphs,
   isOriginationError,
   type PolicyDocument,
   parsePolicy,
   policyFacts,
   scoreApplication,
 } from '../../src/origination/index.js';
-import { application, BUSINESS_TIME, defaultPolicyAndModels, merge } from './helpers.js';
+import { application, BUSINESS_TIME, defaultPolicyAndModels, merge, policyWith } from './helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -210,5 +211,41 @@ describe('parsePolicy', () => {
       (d.settings as Json).maxLimit = 5;
     });
     expect(issues[0]!.path).toBe('settings.maxLimit');
+  });
+});
+
+describe('evaluating graphs together', () => {
+  it('gives the same results and fired rules in one engine call as one call per graph', async () => {
+    const { policy } = defaultPolicyAndModels();
+    expect([...policy.stages.keys()]).toEqual(['knockout+cutoffs+referral', 'limits+pricing']);
+    for (const patch of [
+      {},
+      { applicant: { ageYears: 17 }, income: { verified: false } },
+      { bureau: { lenders3m: 4 } },
+    ]) {
+      const f = { ...facts(patch), riskGrade: 'B' };
+      const together = await evaluateGraphs(policy, ['knockout', 'cutoffs', 'referral'], f);
+      const second = await evaluateGraphs(policy, ['limits', 'pricing'], f);
+      for (const [name, got] of Object.entries({ ...together, ...second })) {
+        const alone = await evaluateGraph(policy, name as 'knockout', f);
+        expect(got.fired, name).toEqual(alone.fired);
+        if (name !== 'knockout' && name !== 'referral') expect(got.result, name).toEqual(alone.result);
+      }
+    }
+  });
+
+  it('falls back to one call per graph when a graph is not flat', async () => {
+    const policy = policyWith((doc) => {
+      const graph = doc.graphs.knockout as unknown as { edges: Json[] };
+      graph.edges.push({ id: 'straight', sourceId: 'request', targetId: 'response', type: 'edge' });
+      return doc;
+    });
+    expect([...policy.stages.keys()]).toEqual(['limits+pricing']);
+    const out = await evaluateGraphs(
+      policy,
+      ['knockout', 'cutoffs', 'referral'],
+      facts({ applicant: { ageYears: 17 } }),
+    );
+    expect(out.knockout.fired.map((r) => r.ruleId)).toEqual(['KO_MINOR']);
   });
 });
