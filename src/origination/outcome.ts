@@ -44,6 +44,8 @@ export interface OutcomeInputs {
   readonly blacklistHits: readonly BlacklistHit[];
   /** Cap the limit at the amount asked for (an application) or not (a re-assessment). */
   readonly capAtRequest: boolean;
+  /** Skip the price (a shadow decision records outcome, limit and grade only). */
+  readonly withoutPrice?: boolean;
 }
 
 function ruleReason(source: DecisionReason['source'], rule: FiredRule): DecisionReason {
