@@ -53,6 +53,7 @@ export function stratifiedSplit(
 interface BoostRun {
   readonly trees: BinnedTree[];
   readonly baseScore: number;
+  /** After every round with `trainingLossEachRound`, else only after the last. */
   readonly trainingLogLoss: number[];
   readonly validationLogLoss: number[];
   /** Rounds that gave the best validation log-loss (all rounds without validation). */
@@ -76,8 +77,8 @@ function boost(
   const baseScore = Math.log(rate / (1 - rate));
   const n = matrix.rowCount;
   const margin = new Float64Array(n).fill(baseScore);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
+  // Gradient and hessian of each row side by side, shared with histogram threads.
+  const gradHess = new Float64Array(new SharedArrayBuffer(2 * n * Float64Array.BYTES_PER_ELEMENT));
   const workspace = new TreeWorkspace(trainRows.length, matrix.histogramSlots);
   const featureCount = matrix.featureCount;
   const allFeatures = new Int32Array(featureCount);
@@ -89,19 +90,28 @@ function boost(
   let bestLoss = Infinity;
   let bestRounds = 0;
   for (let round = 0; round < rounds; round++) {
-    // Gradients of the current margins, and on the way the log-loss the previous round left behind.
-    let loss = 0;
-    for (let i = 0; i < trainRows.length; i++) {
-      const r = trainRows[i]!;
-      const p = 1 / (1 + Math.exp(-margin[r]!));
-      const label = y[r]!;
-      grad[r] = p - label;
-      hess[r] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
-      loss -= Math.log(
-        Math.min(Math.max(label === 1 ? p : 1 - p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON),
-      );
+    if (options.trainingLossEachRound) {
+      // Gradients of the current margins, and on the way the log-loss the previous round left behind.
+      let loss = 0;
+      for (let i = 0; i < trainRows.length; i++) {
+        const r = trainRows[i]!;
+        const p = 1 / (1 + Math.exp(-margin[r]!));
+        const label = y[r]!;
+        gradHess[2 * r] = p - label;
+        gradHess[2 * r + 1] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
+        loss -= Math.log(
+          Math.min(Math.max(label === 1 ? p : 1 - p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON),
+        );
+      }
+      if (round > 0) trainingLogLoss.push(loss / trainRows.length);
+    } else {
+      for (let i = 0; i < trainRows.length; i++) {
+        const r = trainRows[i]!;
+        const p = 1 / (1 + Math.exp(-margin[r]!));
+        gradHess[2 * r] = p - y[r]!;
+        gradHess[2 * r + 1] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
+      }
     }
-    if (round > 0) trainingLogLoss.push(loss / trainRows.length);
     let sampled = 0;
     if (options.subsample < 1) {
       for (let i = 0; i < trainRows.length; i++) {
@@ -123,7 +133,7 @@ function boost(
       }
       features = order.subarray(0, featuresPerTree).sort();
     }
-    const tree = growTree(matrix, grad, hess, workspace, sampled, features, settings);
+    const tree = growTree(matrix, gradHess, workspace, sampled, features, settings);
     trees.push(tree);
     if (sampled === trainRows.length) {
       // Every training row grew the tree, so each leaf already knows its rows: no need to route them again.
@@ -149,11 +159,24 @@ function boost(
 }
 
 function applyTree(tree: BinnedTree, matrix: BinnedMatrix, margin: Float64Array, rows: Uint32Array): void {
-  const { codes, featureCount } = matrix;
+  const { codes, rowStride } = matrix;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    margin[r]! += tree.value[routeBinned(tree, codes, r * featureCount)]!;
+    margin[r]! += tree.value[routeBinned(tree, codes, r * rowStride)]!;
   }
+}
+
+/** Log-loss of the first trees of a run on some rows of the matrix. */
+function trainingLossOf(
+  trees: readonly BinnedTree[],
+  baseScore: number,
+  matrix: BinnedMatrix,
+  y: Uint8Array,
+  rows: Uint32Array,
+): number {
+  const margin = new Float64Array(matrix.rowCount).fill(baseScore);
+  for (const tree of trees) applyTree(tree, matrix, margin, rows);
+  return logLoss(y, margin, rows);
 }
 
 /** Turns bin thresholds into value thresholds so that the model scores raw values without the bins. */
@@ -266,11 +289,11 @@ export function trainGbmMatrix(
       const rounds = refitRounds(stopped.bestRounds, options.validationShare, options.trees);
       run = boost(matrix, y, allRows, null, rounds, options, settings, random);
     } else {
-      run = {
-        ...stopped,
-        trees: stopped.trees.slice(0, stopped.bestRounds),
-        trainingLogLoss: stopped.trainingLogLoss.slice(0, stopped.bestRounds),
-      };
+      const trees = stopped.trees.slice(0, stopped.bestRounds);
+      const trainingLogLoss = options.trainingLossEachRound
+        ? stopped.trainingLogLoss.slice(0, stopped.bestRounds)
+        : [trainingLossOf(trees, stopped.baseScore, matrix, y, split.train)];
+      run = { ...stopped, trees, trainingLogLoss };
     }
   } else run = boost(matrix, y, allRows, null, options.trees, options, settings, random);
   const trees = run.trees.map((tree) => toValueTree(tree, cuts));

@@ -13,10 +13,11 @@ import type { GbmMatrixModel, GbmModelBody, GbmOptions, GbmTree } from './types.
 export { binMatrix, binOf, findCuts, learnCuts, MISSING_BIN } from './binning.js';
 export { predictMargin, refitRounds, sigmoid, stratifiedSplit, trainGbmMatrix } from './booster.js';
 export { GbmError, type GbmErrorCode } from './errors.js';
+export { buildHistogram } from './histogram.js';
 export { validateGbmModel } from './model.js';
 export { BINS_PER_FEATURE_MAX, GBM_DEFAULTS, resolveGbmOptions } from './options.js';
 export { SeededRandom } from './random.js';
-export { buildHistogram, findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
+export { findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
 export { TreeShapWorkspace, treeExpectedValue } from './treeshap.js';
 export type {
   GbmFeatureEncoding,
