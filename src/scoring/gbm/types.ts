@@ -45,6 +45,15 @@ export interface GbmOptions {
   readonly trainingLossEachRound: boolean;
 }
 
+/** How training runs, as opposed to what it learns: nothing here changes the model, bit for bit. */
+export interface GbmExecution {
+  /**
+   * Threads that build histograms and gradients, the calling one included; 0 or absent = one per core the
+   * process may use. Small data (under 50,000 training rows) always trains on the calling thread alone.
+   */
+  readonly nthread?: number;
+}
+
 /** How a raw column becomes the number the trees compare. */
 export type GbmFeatureEncoding =
   | { readonly name: string; readonly kind: 'numeric' }
