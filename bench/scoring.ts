@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Column, Dataset } from '../src/scoring/dataset.js';
@@ -155,6 +155,11 @@ function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+const loadText = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+console.log(`load average at the start: ${loadText()} (${availableParallelism()} cores)`);
 const t0 = performance.now();
 const { data, target } = generate(rows, SEED);
 console.log(
@@ -189,32 +194,51 @@ console.log(
   );
 }
 
-let gbm: { fit: number; cpu: number; auc: number } | undefined;
+interface GbmRun {
+  threads: number;
+  fit: number;
+  cpu: number;
+}
+let gbm: { runs: GbmRun[]; auc: number } | undefined;
 if (withGbm) {
-  start = performance.now();
-  const cpuStart = process.cpuUsage();
-  const model = trainChallenger(
-    trainData,
-    yTrain,
-    {
-      trees: GBM_TREES,
-      maxDepth: GBM_DEPTH,
-      learningRate: GBM_ETA,
-      earlyStoppingRounds: 0,
-      subsample: 1,
-      colsampleByTree: 1,
-    },
-    SEED,
-  );
-  const fit = seconds(start);
-  const cpuUsed = process.cpuUsage(cpuStart);
-  // CPU time is the fairer figure on a shared machine: wall time also counts waiting for the cores.
-  const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
-  const scored = scoreChallenger(model, testData, 0);
-  gbm = { fit, cpu, auc: auc(scored.probabilityBad, yTest) };
-  console.log(
-    `boosted: fit ${fit.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (${model.trees.length} trees), test AUC ${gbm.auc.toFixed(4)}`,
-  );
+  // Once on one thread (like for like with xgboost's single-thread CPU time) and once on every core; the
+  // thread count must not change the model.
+  const runs: GbmRun[] = [];
+  let firstModel: string | undefined;
+  let testAuc = 0;
+  for (const threads of [...new Set([1, availableParallelism()])]) {
+    start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const model = trainChallenger(
+      trainData,
+      yTrain,
+      {
+        trees: GBM_TREES,
+        maxDepth: GBM_DEPTH,
+        learningRate: GBM_ETA,
+        earlyStoppingRounds: 0,
+        subsample: 1,
+        colsampleByTree: 1,
+      },
+      SEED,
+      { nthread: threads },
+    );
+    const fit = seconds(start);
+    const cpuUsed = process.cpuUsage(cpuStart);
+    // CPU time is the fairer figure on a shared machine: wall time also counts waiting for the cores.
+    const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
+    runs.push({ threads, fit, cpu });
+    const json = JSON.stringify(model);
+    if (firstModel === undefined) {
+      firstModel = json;
+      const scored = scoreChallenger(model, testData, 0);
+      testAuc = auc(scored.probabilityBad, yTest);
+    } else if (json !== firstModel) throw new Error(`the model trained on ${threads} threads differs`);
+    console.log(
+      `boosted, ${threads} thread(s): fit ${fit.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (${model.trees.length} trees), test AUC ${testAuc.toFixed(4)}${runs.length > 1 ? ', same model as on one thread' : ''}`,
+    );
+  }
+  gbm = { runs, auc: testAuc };
 }
 
 const peers: Peer = withPeers ? runPeers(data, target, test) : { error: 'skipped (--no-peers)' };
@@ -246,27 +270,33 @@ console.log(
   ]),
 );
 if (gbm) {
-  // One row per xgboost thread count; the time ratio uses wall time, CPU time is printed below the table.
-  for (const xg of peers.xgboost ?? [undefined]) {
+  // One row per thread count, ours and xgboost's on the same number of threads; CPU times below the table.
+  const { runs } = gbm;
+  const xgRuns = peers.xgboost ?? [];
+  const counts = [...new Set([...runs.map((r) => r.threads), ...xgRuns.map((x) => x.threads)])].sort();
+  for (const threads of counts) {
+    const ours = runs.find((r) => r.threads === threads) ?? runs[0]!;
+    const xg = xgRuns.find((x) => x.threads === threads);
     console.log(
       row([
-        `boosting vs xgboost hist (${GBM_TREES} trees, depth ${GBM_DEPTH}, eta ${GBM_ETA}${xg ? `, ${xg.threads} thread${xg.threads > 1 ? 's' : ''}` : ''})`,
-        gbm.fit.toFixed(2),
+        `boosting vs xgboost hist (${GBM_TREES} trees, depth ${GBM_DEPTH}, eta ${GBM_ETA}, ${ours.threads} thread${ours.threads > 1 ? 's' : ''}${xg && xg.threads !== ours.threads ? ` vs ${xg.threads}` : ''})`,
+        ours.fit.toFixed(2),
         gbm.auc.toFixed(4),
         xg ? xg.fit_s.toFixed(2) : '—',
         xg ? xg.auc.toFixed(4) : '—',
-        xg ? (gbm.fit / xg.fit_s).toFixed(2) : '—',
+        xg ? (ours.fit / xg.fit_s).toFixed(2) : '—',
         xg ? (gbm.auc - xg.auc).toFixed(4) : '—',
       ]),
     );
   }
-  const cpuLine = (peers.xgboost ?? []).map(
-    (xg) =>
-      `xgboost ${xg.threads} thread(s) ${xg.cpu_s.toFixed(2)} s (ours / xgboost ${(gbm.cpu / xg.cpu_s).toFixed(2)})`,
-  );
-  console.log(
-    `\nCPU time of the boosting fits: ours ${gbm.cpu.toFixed(2)} s (one thread)${cpuLine.length ? `, ${cpuLine.join(', ')}` : ''}`,
-  );
+  const cpuLine = counts.map((threads) => {
+    const ours = runs.find((r) => r.threads === threads);
+    const xg = xgRuns.find((x) => x.threads === threads);
+    const ratio = ours && xg ? ` (ratio ${(ours.cpu / xg.cpu_s).toFixed(2)})` : '';
+    return `${threads} thread(s): ours ${ours ? ours.cpu.toFixed(2) : '—'} s, xgboost ${xg ? xg.cpu_s.toFixed(2) : '—'} s${ratio}`;
+  });
+  console.log(`\nCPU time of the boosting fits (summed over threads) — ${cpuLine.join('; ')}`);
 }
 if (sk || peers.xgboost)
   console.log(`\npeers: scikit-learn ${sk?.version ?? '—'}, xgboost ${peers.xgboost?.[0]?.version ?? '—'}`);
+console.log(`load average at the end: ${loadText()}`);

@@ -6,21 +6,41 @@ export const MISSING_BIN = 0;
 /** Rows looked at to place the cuts of one feature; more adds time, not accuracy worth having. */
 export const BIN_SAMPLE_ROWS_MAX = 200_000;
 
+/** Bytes of codes read at once when building histograms: rows are padded to a multiple of this. */
+export const CODES_PER_WORD = 4;
+
 /**
  * The training matrix after binning: one byte per cell, row-major so that building a histogram reads each
- * row's codes contiguously.
+ * row's codes contiguously, four at a time as 32-bit words. Each row is padded with missing codes to a whole
+ * number of words; a padding byte counts into a histogram slot of its own that no split reads. The bytes live
+ * in a `SharedArrayBuffer` so that histogram threads can read them without a copy.
  */
 export interface BinnedMatrix {
   readonly rowCount: number;
   readonly featureCount: number;
-  /** `codes[row * featureCount + feature]`: 0 for missing, else 1..valueBins of that feature. */
+  /** Bytes per row: `featureCount` rounded up to a multiple of `CODES_PER_WORD`. */
+  readonly rowStride: number;
+  /** `codes[row * rowStride + feature]`: 0 for missing, else 1..valueBins of that feature; padding is 0. */
   readonly codes: Uint8Array;
+  /**
+   * The same codes feature by feature, `columnCodes[feature * rowCount + row]`: partitioning a node's rows by
+   * one feature then reads one byte per row instead of a whole row's line of memory.
+   */
+  readonly columnCodes: Uint8Array;
   /** Per feature, the ascending cut values; value bin b (1-based) holds `cuts[b-2] < v <= cuts[b-1]`. */
   readonly cuts: readonly Float64Array[];
   /** Per feature, its first slot in a histogram (slots = bins, the missing bin included). */
   readonly histogramOffsets: Int32Array;
-  /** Histogram slots over all features. */
+  /**
+   * Histogram slots: every feature's bins, then one slot per padding byte of a row. A histogram holds two
+   * numbers per slot (gradient sum, hessian sum).
+   */
   readonly histogramSlots: number;
+  /**
+   * Per byte position of a 32-bit word of codes (`4·word + k` for the byte at bit shift 8k, whatever the
+   * platform's byte order), twice the histogram slot of bin 0 of the feature found there.
+   */
+  readonly laneSlots: Int32Array;
 }
 
 /**
@@ -99,7 +119,9 @@ export function binMatrix(columns: readonly Float64Array[], cuts: readonly Float
   const featureCount = columns.length;
   gbmAssert(cuts.length === featureCount, 'one cut list per column');
   const rowCount = featureCount === 0 ? 0 : columns[0]!.length;
-  const codes = new Uint8Array(rowCount * featureCount);
+  const rowStride = Math.ceil(featureCount / CODES_PER_WORD) * CODES_PER_WORD;
+  const codes = new Uint8Array(new SharedArrayBuffer(rowCount * rowStride));
+  const columnCodes = new Uint8Array(rowCount * featureCount);
   const histogramOffsets = new Int32Array(featureCount);
   let slots = 0;
   for (let f = 0; f < featureCount; f++) {
@@ -109,9 +131,35 @@ export function binMatrix(columns: readonly Float64Array[], cuts: readonly Float
     gbmAssert(featureCuts.length <= 253, 'value bins fit a byte beside the missing bin');
     histogramOffsets[f] = slots;
     slots += featureCuts.length + 2;
-    for (let r = 0; r < rowCount; r++) codes[r * featureCount + f] = binOf(featureCuts, column[r]!);
+    const column0 = f * rowCount;
+    for (let r = 0; r < rowCount; r++) {
+      const code = binOf(featureCuts, column[r]!);
+      codes[r * rowStride + f] = code;
+      columnCodes[column0 + r] = code;
+    }
   }
-  return { rowCount, featureCount, codes, cuts, histogramOffsets, histogramSlots: slots };
+  // Padding bytes (always the missing code 0) each count into a slot past the features' slots.
+  const featureSlots = slots;
+  slots += rowStride - featureCount;
+  const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+  const laneSlots = new Int32Array(rowStride);
+  for (let lane = 0; lane < rowStride; lane++) {
+    const k = lane % CODES_PER_WORD;
+    const byte = lane - k + (littleEndian ? k : CODES_PER_WORD - 1 - k);
+    laneSlots[lane] =
+      2 * (byte < featureCount ? histogramOffsets[byte]! : featureSlots + byte - featureCount);
+  }
+  return {
+    rowCount,
+    featureCount,
+    rowStride,
+    codes,
+    columnCodes,
+    cuts,
+    histogramOffsets,
+    histogramSlots: slots,
+    laneSlots,
+  };
 }
 
 /** Value bins of a feature (the missing bin not counted). */

@@ -1,9 +1,14 @@
 import { type BinnedMatrix, binMatrix, learnCuts } from './binning.js';
 import { GbmError, gbmAssert } from './errors.js';
+import { computeGradients } from './kernels.js';
 import { resolveGbmOptions } from './options.js';
 import { SeededRandom } from './random.js';
+import { defaultThreadCount, TrainingThreads } from './threads.js';
 import { type BinnedTree, type GrowSettings, growTree, routeBinned, TreeWorkspace } from './tree.js';
-import type { GbmMatrixModel, GbmOptions, GbmTree } from './types.js';
+import type { GbmExecution, GbmMatrixModel, GbmOptions, GbmTree } from './types.js';
+
+/** Most threads a training may ask for. */
+export const THREADS_MAX = 256;
 
 /** Hessian floor per row: keeps covers and leaf weights finite when probabilities saturate. */
 export const ROW_HESSIAN_MIN = 1e-16;
@@ -53,6 +58,7 @@ export function stratifiedSplit(
 interface BoostRun {
   readonly trees: BinnedTree[];
   readonly baseScore: number;
+  /** After every round with `trainingLossEachRound`, else only after the last. */
   readonly trainingLogLoss: number[];
   readonly validationLogLoss: number[];
   /** Rounds that gave the best validation log-loss (all rounds without validation). */
@@ -69,91 +75,130 @@ function boost(
   options: GbmOptions,
   settings: GrowSettings,
   random: SeededRandom,
+  threads: number,
 ): BoostRun {
   let bad = 0;
   for (let i = 0; i < trainRows.length; i++) bad += y[trainRows[i]!]!;
   const rate = Math.min(Math.max(bad / trainRows.length, BASE_RATE_MIN), 1 - BASE_RATE_MIN);
   const baseScore = Math.log(rate / (1 - rate));
   const n = matrix.rowCount;
-  const margin = new Float64Array(n).fill(baseScore);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
+  // Margins, gradients (with the hessian beside each), labels and rows live in memory shared with threads.
+  const margin = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)).fill(baseScore);
+  const gradHess = new Float64Array(new SharedArrayBuffer(2 * n * Float64Array.BYTES_PER_ELEMENT));
   const workspace = new TreeWorkspace(trainRows.length, matrix.histogramSlots);
-  const featureCount = matrix.featureCount;
-  const allFeatures = new Int32Array(featureCount);
-  for (let f = 0; f < featureCount; f++) allFeatures[f] = f;
-  const featuresPerTree = Math.max(1, Math.round(options.colsampleByTree * featureCount));
-  const trees: BinnedTree[] = [];
-  const trainingLogLoss: number[] = [];
-  const validationLogLoss: number[] = [];
-  let bestLoss = Infinity;
-  let bestRounds = 0;
-  for (let round = 0; round < rounds; round++) {
-    // Gradients of the current margins, and on the way the log-loss the previous round left behind.
-    let loss = 0;
-    for (let i = 0; i < trainRows.length; i++) {
-      const r = trainRows[i]!;
-      const p = 1 / (1 + Math.exp(-margin[r]!));
-      const label = y[r]!;
-      grad[r] = p - label;
-      hess[r] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
-      loss -= Math.log(
-        Math.min(Math.max(label === 1 ? p : 1 - p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON),
-      );
-    }
-    if (round > 0) trainingLogLoss.push(loss / trainRows.length);
-    let sampled = 0;
-    if (options.subsample < 1) {
-      for (let i = 0; i < trainRows.length; i++) {
-        if (random.next() < options.subsample) workspace.rows[sampled++] = trainRows[i]!;
+  const sharedY = new Uint8Array(new SharedArrayBuffer(n));
+  sharedY.set(y);
+  const sharedTrainRows = new Uint32Array(
+    new SharedArrayBuffer(trainRows.length * Uint32Array.BYTES_PER_ELEMENT),
+  );
+  sharedTrainRows.set(trainRows);
+  const pool = TrainingThreads.start(
+    {
+      matrix,
+      gradHess,
+      rows: workspace.rows,
+      margin,
+      y: sharedY,
+      trainRows: sharedTrainRows,
+      hessianMin: ROW_HESSIAN_MIN,
+    },
+    threads,
+  );
+  try {
+    const featureCount = matrix.featureCount;
+    const allFeatures = new Int32Array(featureCount);
+    for (let f = 0; f < featureCount; f++) allFeatures[f] = f;
+    const featuresPerTree = Math.max(1, Math.round(options.colsampleByTree * featureCount));
+    const trees: BinnedTree[] = [];
+    const trainingLogLoss: number[] = [];
+    const validationLogLoss: number[] = [];
+    let bestLoss = Infinity;
+    let bestRounds = 0;
+    for (let round = 0; round < rounds; round++) {
+      if (options.trainingLossEachRound) {
+        // Gradients of the current margins, and on the way the log-loss the previous round left behind.
+        let loss = 0;
+        for (let i = 0; i < trainRows.length; i++) {
+          const r = trainRows[i]!;
+          const p = 1 / (1 + Math.exp(-margin[r]!));
+          const label = y[r]!;
+          gradHess[2 * r] = p - label;
+          gradHess[2 * r + 1] = Math.max(p * (1 - p), ROW_HESSIAN_MIN);
+          loss -= Math.log(
+            Math.min(Math.max(label === 1 ? p : 1 - p, PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON),
+          );
+        }
+        if (round > 0) trainingLogLoss.push(loss / trainRows.length);
+      } else if (pool) pool.gradients();
+      else computeGradients(gradHess, margin, y, trainRows, 0, trainRows.length, ROW_HESSIAN_MIN);
+      let sampled = 0;
+      if (options.subsample < 1) {
+        for (let i = 0; i < trainRows.length; i++) {
+          if (random.next() < options.subsample) workspace.rows[sampled++] = trainRows[i]!;
+        }
       }
-    }
-    if (sampled === 0) {
-      workspace.rows.set(trainRows);
-      sampled = trainRows.length;
-    }
-    let features = allFeatures;
-    if (featuresPerTree < featureCount) {
-      const order = Int32Array.from(allFeatures);
-      for (let i = 0; i < featuresPerTree; i++) {
-        const j = i + random.below(featureCount - i);
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
+      if (sampled === 0) {
+        workspace.rows.set(trainRows);
+        sampled = trainRows.length;
       }
-      features = order.subarray(0, featuresPerTree).sort();
-    }
-    const tree = growTree(matrix, grad, hess, workspace, sampled, features, settings);
-    trees.push(tree);
-    if (sampled === trainRows.length) {
-      // Every training row grew the tree, so each leaf already knows its rows: no need to route them again.
-      const rows = workspace.rows;
-      for (const leaf of tree.leaves) {
-        const value = tree.value[leaf.node]!;
-        for (let i = leaf.start; i < leaf.end; i++) margin[rows[i]!]! += value;
+      let features = allFeatures;
+      if (featuresPerTree < featureCount) {
+        const order = Int32Array.from(allFeatures);
+        for (let i = 0; i < featuresPerTree; i++) {
+          const j = i + random.below(featureCount - i);
+          const t = order[i]!;
+          order[i] = order[j]!;
+          order[j] = t;
+        }
+        features = order.subarray(0, featuresPerTree).sort();
       }
-    } else applyTree(tree, matrix, margin, trainRows);
-    if (validationRows) {
-      applyTree(tree, matrix, margin, validationRows);
-      const loss = logLoss(y, margin, validationRows);
-      validationLogLoss.push(loss);
-      if (loss < bestLoss - EARLY_STOP_TOLERANCE) {
-        bestLoss = loss;
-        bestRounds = round + 1;
-      } else if (options.earlyStoppingRounds > 0 && round + 1 - bestRounds >= options.earlyStoppingRounds)
-        break;
-    } else bestRounds = round + 1;
+      const tree = growTree(matrix, gradHess, workspace, sampled, features, settings, pool ?? undefined);
+      trees.push(tree);
+      if (sampled === trainRows.length) {
+        // Every training row grew the tree, so each leaf already knows its rows: no need to route them again.
+        const rows = workspace.rows;
+        for (const leaf of tree.leaves) {
+          const value = tree.value[leaf.node]!;
+          for (let i = leaf.start; i < leaf.end; i++) margin[rows[i]!]! += value;
+        }
+      } else applyTree(tree, matrix, margin, trainRows);
+      if (validationRows) {
+        applyTree(tree, matrix, margin, validationRows);
+        const loss = logLoss(y, margin, validationRows);
+        validationLogLoss.push(loss);
+        if (loss < bestLoss - EARLY_STOP_TOLERANCE) {
+          bestLoss = loss;
+          bestRounds = round + 1;
+        } else if (options.earlyStoppingRounds > 0 && round + 1 - bestRounds >= options.earlyStoppingRounds)
+          break;
+      } else bestRounds = round + 1;
+    }
+    trainingLogLoss.push(logLoss(y, margin, trainRows));
+    return { trees, baseScore, trainingLogLoss, validationLogLoss, bestRounds: Math.max(1, bestRounds) };
+  } finally {
+    pool?.close();
   }
-  trainingLogLoss.push(logLoss(y, margin, trainRows));
-  return { trees, baseScore, trainingLogLoss, validationLogLoss, bestRounds: Math.max(1, bestRounds) };
 }
 
 function applyTree(tree: BinnedTree, matrix: BinnedMatrix, margin: Float64Array, rows: Uint32Array): void {
-  const { codes, featureCount } = matrix;
+  const { codes, rowStride } = matrix;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    margin[r]! += tree.value[routeBinned(tree, codes, r * featureCount)]!;
+    margin[r]! += tree.value[routeBinned(tree, codes, r * rowStride)]!;
   }
+}
+
+/** Log-loss of the first trees of a run on some rows of the matrix. */
+function trainingLossOf(
+  trees: readonly BinnedTree[],
+  baseScore: number,
+  matrix: BinnedMatrix,
+  y: Uint8Array,
+  rows: Uint32Array,
+): number {
+  const margin = new Float64Array(matrix.rowCount).fill(baseScore);
+  for (const tree of trees) applyTree(tree, matrix, margin, rows);
+  return logLoss(y, margin, rows);
 }
 
 /** Turns bin thresholds into value thresholds so that the model scores raw values without the bins. */
@@ -176,6 +221,18 @@ function toValueTree(tree: BinnedTree, cuts: readonly Float64Array[]): GbmTree {
   };
 }
 
+/** Threads to train with: the number asked for, or one per core for 0 or none. */
+function resolveThreads(execution: GbmExecution): number {
+  const asked = execution.nthread ?? 0;
+  if (!Number.isInteger(asked) || asked < 0 || asked > THREADS_MAX) {
+    throw new GbmError(
+      'GBM_INVALID_OPTION',
+      `nthread is ${asked}; give a whole number in [0, ${THREADS_MAX}] (0 = one per core)`,
+    );
+  }
+  return asked === 0 ? defaultThreadCount() : asked;
+}
+
 /** Rounds kept when refitting on all rows after early stopping chose `bestRounds` on the training share. */
 export function refitRounds(bestRounds: number, validationShare: number, maxRounds: number): number {
   return Math.min(maxRounds, Math.max(1, Math.round(bestRounds / (1 - validationShare))));
@@ -191,8 +248,10 @@ export function trainGbmMatrix(
   partialOptions: Partial<GbmOptions>,
   seed: number,
   featureNames?: readonly string[],
+  execution: GbmExecution = {},
 ): GbmMatrixModel {
   const options = resolveGbmOptions(partialOptions);
+  const threads = resolveThreads(execution);
   const names = featureNames ?? columns.map((_, i) => `f${i}`);
   if (names.length !== columns.length) {
     throw new GbmError(
@@ -260,19 +319,29 @@ export function trainGbmMatrix(
         `too few rows (${n}) to hold out ${options.validationShare} for early stopping; give more rows or set earlyStoppingRounds to 0`,
       );
     }
-    const stopped = boost(matrix, y, split.train, split.validation, options.trees, options, settings, random);
+    const stopped = boost(
+      matrix,
+      y,
+      split.train,
+      split.validation,
+      options.trees,
+      options,
+      settings,
+      random,
+      threads,
+    );
     validationLogLoss = stopped.validationLogLoss;
     if (options.refit) {
       const rounds = refitRounds(stopped.bestRounds, options.validationShare, options.trees);
-      run = boost(matrix, y, allRows, null, rounds, options, settings, random);
+      run = boost(matrix, y, allRows, null, rounds, options, settings, random, threads);
     } else {
-      run = {
-        ...stopped,
-        trees: stopped.trees.slice(0, stopped.bestRounds),
-        trainingLogLoss: stopped.trainingLogLoss.slice(0, stopped.bestRounds),
-      };
+      const trees = stopped.trees.slice(0, stopped.bestRounds);
+      const trainingLogLoss = options.trainingLossEachRound
+        ? stopped.trainingLogLoss.slice(0, stopped.bestRounds)
+        : [trainingLossOf(trees, stopped.baseScore, matrix, y, split.train)];
+      run = { ...stopped, trees, trainingLogLoss };
     }
-  } else run = boost(matrix, y, allRows, null, options.trees, options, settings, random);
+  } else run = boost(matrix, y, allRows, null, options.trees, options, settings, random, threads);
   const trees = run.trees.map((tree) => toValueTree(tree, cuts));
   gbmAssert(trees.length >= 1, 'at least one tree is kept');
   return {

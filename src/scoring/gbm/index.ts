@@ -8,17 +8,27 @@ import { encodeColumns, learnEncodings, valueText } from './encoding.js';
 import { GbmError } from './errors.js';
 import { validateGbmModel } from './model.js';
 import { TreeShapWorkspace, treeDepth, treeExpectedValue } from './treeshap.js';
-import type { GbmMatrixModel, GbmModelBody, GbmOptions, GbmTree } from './types.js';
+import type { GbmExecution, GbmMatrixModel, GbmModelBody, GbmOptions, GbmTree } from './types.js';
 
 export { binMatrix, binOf, findCuts, learnCuts, MISSING_BIN } from './binning.js';
-export { predictMargin, refitRounds, sigmoid, stratifiedSplit, trainGbmMatrix } from './booster.js';
+export {
+  predictMargin,
+  refitRounds,
+  sigmoid,
+  stratifiedSplit,
+  THREADS_MAX,
+  trainGbmMatrix,
+} from './booster.js';
 export { GbmError, type GbmErrorCode } from './errors.js';
+export { buildHistogram, planHistogram, SerialHistograms } from './histogram.js';
 export { validateGbmModel } from './model.js';
 export { BINS_PER_FEATURE_MAX, GBM_DEFAULTS, resolveGbmOptions } from './options.js';
 export { SeededRandom } from './random.js';
-export { buildHistogram, findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
+export { defaultThreadCount, PARALLEL_ROWS_MIN, TrainingThreads } from './threads.js';
+export { findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
 export { TreeShapWorkspace, treeExpectedValue } from './treeshap.js';
 export type {
+  GbmExecution,
   GbmFeatureEncoding,
   GbmMatrixModel,
   GbmModelBody,
@@ -33,6 +43,7 @@ export function trainChallenger(
   target: Target,
   options: Partial<GbmOptions>,
   seed: number,
+  execution: GbmExecution = {},
 ): GbmModelBody {
   if (data.rowCount === 0 || data.columns.length === 0) {
     throw new GbmError(
@@ -48,6 +59,7 @@ export function trainChallenger(
     options,
     seed,
     features.map((f) => f.name),
+    execution,
   );
   return {
     format: 'lendguard.gbm',

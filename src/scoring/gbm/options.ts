@@ -23,6 +23,7 @@ export const GBM_DEFAULTS: GbmOptions = Object.freeze({
   validationShare: 0.2,
   refit: true,
   monotone: Object.freeze({}),
+  trainingLossEachRound: false,
 });
 
 function requireNumber(name: string, value: number, low: number, high: number, lowOpen: boolean): void {
@@ -62,6 +63,12 @@ export function resolveGbmOptions(partial: Partial<GbmOptions>): GbmOptions {
   requireNumber('validationShare', merged.validationShare, 0, 0.9, true);
   if (typeof merged.refit !== 'boolean') {
     throw new GbmError('GBM_INVALID_OPTION', `option refit is ${String(merged.refit)}; give true or false`);
+  }
+  if (typeof merged.trainingLossEachRound !== 'boolean') {
+    throw new GbmError(
+      'GBM_INVALID_OPTION',
+      `option trainingLossEachRound is ${String(merged.trainingLossEachRound)}; give true or false`,
+    );
   }
   const monotone: Record<string, MonotoneDirection> = {};
   for (const [name, direction] of Object.entries(merged.monotone)) {

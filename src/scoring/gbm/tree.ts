@@ -1,5 +1,6 @@
 import { type BinnedMatrix, MISSING_BIN } from './binning.js';
 import { gbmAssert } from './errors.js';
+import { type HistogramBuilder, planHistogram, SerialHistograms } from './histogram.js';
 
 /** Hessian below which a child is treated as empty, whatever `minChildWeight` says (rounding guard). */
 export const CHILD_HESSIAN_FLOOR = 1e-6;
@@ -123,13 +124,14 @@ export function findBestSplit(
 
 /** Reusable buffers for growing trees on one matrix. */
 export class TreeWorkspace {
+  /** Row numbers of the rows in growth, grouped by node; shared with histogram threads. */
   readonly rows: Uint32Array;
   readonly scratch: Uint32Array;
   private readonly pool: Float64Array[] = [];
   readonly slots: number;
 
   constructor(rowCapacity: number, histogramSlots: number) {
-    this.rows = new Uint32Array(rowCapacity);
+    this.rows = new Uint32Array(new SharedArrayBuffer(rowCapacity * Uint32Array.BYTES_PER_ELEMENT));
     this.scratch = new Uint32Array(rowCapacity);
     this.slots = histogramSlots;
   }
@@ -148,53 +150,6 @@ export class TreeWorkspace {
   }
 }
 
-/** Adds the rows `rows[start..end)` into a zeroed histogram, only for the listed features. */
-export function buildHistogram(
-  histogram: Float64Array,
-  matrix: BinnedMatrix,
-  features: Int32Array,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  grad: Float64Array,
-  hess: Float64Array,
-): void {
-  const { codes, featureCount, histogramOffsets } = matrix;
-  const featureTotal = features.length;
-  if (featureTotal === featureCount) {
-    // Every feature offered: read each row's codes as one contiguous run.
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const gr = grad[r]!;
-      const hr = hess[r]!;
-      const base = r * featureCount;
-      for (let f = 0; f < featureCount; f++) {
-        const slot = (histogramOffsets[f]! + codes[base + f]!) << 1;
-        histogram[slot]! += gr;
-        histogram[slot + 1]! += hr;
-      }
-    }
-    return;
-  }
-  const offsets = new Int32Array(featureTotal);
-  const columns = new Int32Array(featureTotal);
-  for (let k = 0; k < featureTotal; k++) {
-    columns[k] = features[k]!;
-    offsets[k] = histogramOffsets[features[k]!]!;
-  }
-  for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    const gr = grad[r]!;
-    const hr = hess[r]!;
-    const base = r * featureCount;
-    for (let k = 0; k < featureTotal; k++) {
-      const slot = (offsets[k]! + codes[base + columns[k]!]!) << 1;
-      histogram[slot]! += gr;
-      histogram[slot + 1]! += hr;
-    }
-  }
-}
-
 interface PendingLeaf {
   node: number;
   start: number;
@@ -209,16 +164,17 @@ interface PendingLeaf {
 /**
  * Grows one tree best-first (largest gain first) on the rows `workspace.rows[0..rowCount)`. Without a leaf
  * limit this makes the same tree as level-wise growth to `maxDepth`. Each split builds the histogram of the
- * smaller child only and gets the larger one by subtracting it from the parent's.
+ * smaller child only and gets the larger one by subtracting it from the parent's. `gradHess` holds each row's
+ * gradient and hessian side by side.
  */
 export function growTree(
   matrix: BinnedMatrix,
-  grad: Float64Array,
-  hess: Float64Array,
+  gradHess: Float64Array,
   workspace: TreeWorkspace,
   rowCount: number,
   features: Int32Array,
   settings: GrowSettings,
+  histograms: HistogramBuilder = new SerialHistograms(matrix),
 ): BinnedTree {
   const tree: BinnedTree = {
     feature: [],
@@ -241,12 +197,8 @@ export function growTree(
     tree.cover.push(0);
     return tree.value.length - 1;
   };
-  let g = 0;
-  let h = 0;
-  for (let i = 0; i < rowCount; i++) {
-    g += grad[rows[i]!]!;
-    h += hess[rows[i]!]!;
-  }
+  const plan = planHistogram(matrix, features);
+  const [g, h] = sums(rows, 0, rowCount, gradHess);
   const root = addNode(leafWeight(g, h, settings.l2, -Infinity, Infinity));
   const finished: PendingLeaf[] = [];
   const open: PendingLeaf[] = [];
@@ -274,7 +226,7 @@ export function growTree(
     } else open.push(leaf);
   };
   const rootHistogram = settings.maxDepth > 0 ? workspace.acquire() : null;
-  if (rootHistogram) buildHistogram(rootHistogram, matrix, features, rows, 0, rowCount, grad, hess);
+  if (rootHistogram) histograms.build(rootHistogram, plan, rows, 0, rowCount, gradHess);
   consider(
     {
       node: root,
@@ -332,8 +284,8 @@ export function growTree(
     if (childDepth < settings.maxDepth) {
       const leftSmaller = middle - leaf.start <= leaf.end - middle;
       const small = workspace.acquire();
-      if (leftSmaller) buildHistogram(small, matrix, features, rows, leaf.start, middle, grad, hess);
-      else buildHistogram(small, matrix, features, rows, middle, leaf.end, grad, hess);
+      if (leftSmaller) histograms.build(small, plan, rows, leaf.start, middle, gradHess);
+      else histograms.build(small, plan, rows, middle, leaf.end, gradHess);
       for (let i = 0; i < parentHistogram.length; i++) parentHistogram[i]! -= small[i]!;
       leftHistogram = leftSmaller ? small : parentHistogram;
       rightHistogram = leftSmaller ? parentHistogram : small;
@@ -377,7 +329,7 @@ export function growTree(
   // Cover is summed directly over the rows of each leaf, then up the tree, so a parent's cover is exactly
   // the sum of its children's: TreeSHAP's expected value and its path weights then agree.
   for (const leaf of finished) {
-    tree.cover[leaf.node] = sums(rows, leaf.start, leaf.end, grad, hess)[1];
+    tree.cover[leaf.node] = sums(rows, leaf.start, leaf.end, gradHess)[1];
     tree.leaves.push({ node: leaf.node, start: leaf.start, end: leaf.end });
   }
   for (let node = tree.value.length - 1; node >= 0; node--) {
@@ -401,19 +353,13 @@ function histogramTotals(histogram: Float64Array, matrix: BinnedMatrix, feature:
   return [g, h];
 }
 
-function sums(
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  grad: Float64Array,
-  hess: Float64Array,
-): [number, number] {
+function sums(rows: Uint32Array, start: number, end: number, gradHess: Float64Array): [number, number] {
   let g = 0;
   let h = 0;
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
-    g += grad[r]!;
-    h += hess[r]!;
+    g += gradHess[2 * r]!;
+    h += gradHess[2 * r + 1]!;
   }
   return [g, h];
 }
@@ -427,18 +373,22 @@ function partition(
   end: number,
   split: SplitChoice,
 ): number {
-  const { codes, featureCount } = matrix;
-  const f = split.feature;
+  const { rowCount } = matrix;
+  const column = matrix.columnCodes.subarray(split.feature * rowCount, (split.feature + 1) * rowCount);
   const threshold = split.bin;
-  const missingLeft = split.missingLeft;
+  // Branch-free: each row is written to both lists and only the list it belongs to moves on. The missing bin
+  // 0 is read as 0 (left of every threshold) or as 256 (right of every one).
+  const missingBump = split.missingLeft ? 0 : 256;
   let write = start;
   let spill = 0;
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
-    const code = codes[r * featureCount + f]!;
-    const goLeft = code === MISSING_BIN ? missingLeft : code <= threshold;
-    if (goLeft) rows[write++] = r;
-    else scratch[spill++] = r;
+    const code = column[r]!;
+    const left = code + ((code - 1) >>> 31) * missingBump <= threshold ? 1 : 0;
+    rows[write] = r;
+    scratch[spill] = r;
+    write += left;
+    spill += 1 - left;
   }
   rows.set(scratch.subarray(0, spill), write);
   return write;

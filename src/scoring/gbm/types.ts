@@ -38,6 +38,20 @@ export interface GbmOptions {
   readonly refit: boolean;
   /** Per-feature monotone constraints by feature name; features not listed are free. Default {}. */
   readonly monotone: Readonly<Record<string, MonotoneDirection>>;
+  /**
+   * Record the training log-loss after every round (one logarithm per row and round) instead of once for the
+   * final model. Default false.
+   */
+  readonly trainingLossEachRound: boolean;
+}
+
+/** How training runs, as opposed to what it learns: nothing here changes the model, bit for bit. */
+export interface GbmExecution {
+  /**
+   * Threads that build histograms and gradients, the calling one included; 0 or absent = one per core the
+   * process may use. Small data (under 50,000 training rows) always trains on the calling thread alone.
+   */
+  readonly nthread?: number;
 }
 
 /** How a raw column becomes the number the trees compare. */
@@ -82,7 +96,10 @@ export interface GbmModelBody {
   readonly options: GbmOptions;
   /** Number of rounds kept (equals `trees.length`). */
   readonly bestIteration: number;
-  /** Log-loss on the rows trees were fitted to, after each round of the final fit. */
+  /**
+   * Log-loss on the rows the kept trees were fitted to: one entry for the final model, or with
+   * `trainingLossEachRound` one per kept round.
+   */
   readonly trainingLogLoss: readonly number[];
   /** Log-loss on the held-out rows after each round of the early-stopping fit; empty without early stopping. */
   readonly validationLogLoss: readonly number[];

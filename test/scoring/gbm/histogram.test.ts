@@ -63,6 +63,16 @@ describe('histogram binning', () => {
   });
 });
 
+/** Gradients and hessians side by side, as the trainer keeps them. */
+function interleave(grad: Float64Array, hess: Float64Array): Float64Array {
+  const out = new Float64Array(2 * grad.length);
+  for (let r = 0; r < grad.length; r++) {
+    out[2 * r] = grad[r]!;
+    out[2 * r + 1] = hess[r]!;
+  }
+  return out;
+}
+
 interface Candidate {
   gain: number;
 }
@@ -116,7 +126,7 @@ describe('split finding', () => {
     const hess = Float64Array.from([0.25, 0.25, 0.25, 0.25]);
     const histogram = new Float64Array(matrix.histogramSlots * 2);
     const rows = Uint32Array.from([0, 1, 2, 3]);
-    buildHistogram(histogram, matrix, Int32Array.from([0]), rows, 0, 4, grad, hess);
+    buildHistogram(histogram, matrix, Int32Array.from([0]), rows, 0, 4, interleave(grad, hess));
     const settings = {
       maxDepth: 3,
       maxLeaves: 0,
@@ -171,7 +181,7 @@ describe('split finding', () => {
           const features = Int32Array.from(columns.keys());
           const rows = Uint32Array.from(grad.keys());
           const histogram = new Float64Array(matrix.histogramSlots * 2);
-          buildHistogram(histogram, matrix, features, rows, 0, rows.length, grad, hess);
+          buildHistogram(histogram, matrix, features, rows, 0, rows.length, interleave(grad, hess));
           const G = grad.reduce((a, b) => a + b, 0);
           const H = hess.reduce((a, b) => a + b, 0);
           const settings = {

@@ -77,13 +77,33 @@ describe('training', () => {
     expect(after.reasons).toEqual(before.reasons);
   });
 
-  it('lowers training log-loss round after round and records it', () => {
+  it('lowers training log-loss round after round and records it when asked', () => {
     const { data, y } = syntheticCredit(1000, 4);
-    const model = trainChallenger(data, y, { ...FAST, subsample: 1 }, 1);
+    const model = trainChallenger(data, y, { ...FAST, subsample: 1, trainingLossEachRound: true }, 1);
     expect(model.trainingLogLoss).toHaveLength(model.trees.length);
     for (let i = 1; i < model.trainingLogLoss.length; i++) {
       expect(model.trainingLogLoss[i]!).toBeLessThanOrEqual(model.trainingLogLoss[i - 1]! + 1e-12);
     }
+    // By default only the final model's training log-loss is kept; the trees do not change.
+    const plain = trainChallenger(data, y, { ...FAST, subsample: 1 }, 1);
+    expect(JSON.stringify(plain.trees)).toBe(JSON.stringify(model.trees));
+    expect(plain.trainingLogLoss).toEqual([model.trainingLogLoss.at(-1)]);
+  });
+
+  it('keeps the training log-loss of the kept trees when early stopping keeps fewer rounds', () => {
+    const { data, y } = syntheticCredit(800, 6);
+    const options = {
+      trees: 300,
+      maxDepth: 6,
+      learningRate: 0.3,
+      earlyStoppingRounds: 15,
+      refit: false,
+    } as const;
+    const each = trainChallenger(data, y, { ...options, trainingLossEachRound: true }, 9);
+    const once = trainChallenger(data, y, options, 9);
+    expect(once.trees).toHaveLength(each.trees.length);
+    expect(once.trainingLogLoss).toHaveLength(1);
+    expect(once.trainingLogLoss[0]!).toBeCloseTo(each.trainingLogLoss.at(-1)!, 12);
   });
 
   it('early stopping keeps the round with the best validation log-loss', () => {
