@@ -24,7 +24,13 @@ export { buildHistogram, planHistogram, SerialHistograms } from './histogram.js'
 export { validateGbmModel } from './model.js';
 export { BINS_PER_FEATURE_MAX, GBM_DEFAULTS, resolveGbmOptions } from './options.js';
 export { SeededRandom } from './random.js';
-export { defaultThreadCount, PARALLEL_ROWS_MIN, TrainingThreads } from './threads.js';
+export {
+  defaultThreadCount,
+  PARALLEL_ROWS_MIN,
+  THREAD_JOB_STALL_MAX_MS,
+  TrainingThreadStalledError,
+  TrainingThreads,
+} from './threads.js';
 export { findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
 export { TreeShapWorkspace, treeExpectedValue } from './treeshap.js';
 export type {

@@ -18,6 +18,25 @@ export const PARALLEL_ROWS_MIN = 50_000;
 export const PARALLEL_BUILD_ROWS_MIN = 8_192;
 /** How long a new thread may take to start before training goes on without threads. */
 export const THREAD_START_TIMEOUT_MS = 30_000;
+/**
+ * How long the calling thread waits for a worker to finish one job before it gives up. A job is one
+ * histogram or one share of the gradients (milliseconds at a million rows), so only a worker that is gone —
+ * killed, or out of memory — reaches this bound; the wait then ends in an error instead of never.
+ */
+export const THREAD_JOB_STALL_MAX_MS = 120_000;
+/** The wait for a job is cut into slices of this length, so that the stall bound is checked. */
+const THREAD_JOB_WAIT_SLICE_MS = 1_000;
+
+/** A training thread stopped answering: the run cannot finish on threads. */
+export class TrainingThreadStalledError extends Error {
+  constructor(stall_ms: number) {
+    super(
+      `a training thread gave no answer for ${stall_ms} ms (it may have run out of memory or been stopped); ` +
+        'train again, with nthread: 1 to train on the calling thread alone',
+    );
+    this.name = 'TrainingThreadStalledError';
+  }
+}
 
 /** Threads used when the caller does not say: one per core the process may use. */
 export function defaultThreadCount(): number {
@@ -121,6 +140,7 @@ export class TrainingThreads implements HistogramBuilder {
   private constructor(
     private readonly run: ThreadedRun,
     workerCount: number,
+    private readonly stallMax_ms: number,
   ) {
     const { matrix } = run;
     this.control = new Int32Array(new SharedArrayBuffer(workerCount * CELLS * Int32Array.BYTES_PER_ELEMENT));
@@ -166,11 +186,15 @@ export class TrainingThreads implements HistogramBuilder {
    * Starts `threads − 1` workers for a run, or returns null (train on the calling thread) when one thread is
    * asked for, the run is small, the arrays are not shared, or a worker fails to start in time.
    */
-  static start(run: ThreadedRun, threads: number): TrainingThreads | null {
+  static start(
+    run: ThreadedRun,
+    threads: number,
+    stallMax_ms: number = THREAD_JOB_STALL_MAX_MS,
+  ): TrainingThreads | null {
     if (threads <= 1 || run.trainRows.length < PARALLEL_ROWS_MIN) return null;
     const arrays = [run.matrix.codes, run.gradHess, run.rows, run.margin, run.y, run.trainRows];
     if (!arrays.every(isShared)) return null;
-    const pool = new TrainingThreads(run, threads - 1);
+    const pool = new TrainingThreads(run, threads - 1, stallMax_ms);
     for (let index = 0; index < pool.workers.length; index++) {
       const cell = index * CELLS + READY;
       if (Atomics.wait(pool.control, cell, 0, THREAD_START_TIMEOUT_MS) === 'timed-out') {
@@ -244,6 +268,12 @@ export class TrainingThreads implements HistogramBuilder {
     this.workers.length = 0;
   }
 
+  /** Ends the workers at once (after a stall): the pool cannot be used afterwards. */
+  private abandon(): void {
+    for (const worker of this.workers) void worker.terminate();
+    this.workers.length = 0;
+  }
+
   /** Builds units `[unitStart, unitEnd)` of a plan (words from the plan's first, or listed features). */
   private buildHere(
     histogram: Float64Array,
@@ -312,8 +342,16 @@ export class TrainingThreads implements HistogramBuilder {
     const seq = this.seq + 1;
     for (let worker = 0; worker < count; worker++) {
       const cell = worker * CELLS + DONE;
+      let waited_ms = 0;
       for (let done = Atomics.load(control, cell); done !== seq; done = Atomics.load(control, cell)) {
-        Atomics.wait(control, cell, done);
+        const slice_ms = Math.min(THREAD_JOB_WAIT_SLICE_MS, this.stallMax_ms);
+        if (Atomics.wait(control, cell, done, slice_ms) === 'timed-out') {
+          waited_ms += slice_ms;
+          if (waited_ms >= this.stallMax_ms) {
+            this.abandon();
+            throw new TrainingThreadStalledError(this.stallMax_ms);
+          }
+        }
       }
       gbmAssert(control[worker * CELLS + FAILED] === 0, 'a training thread finished its job');
     }

@@ -7,6 +7,7 @@ import {
   planHistogram,
   SeededRandom,
   SerialHistograms,
+  TrainingThreadStalledError,
   TrainingThreads,
   trainGbmMatrix,
 } from '../../../src/scoring/gbm/index.js';
@@ -131,6 +132,30 @@ describe('training threads', () => {
       },
     );
     expect(JSON.stringify(all)).toBe(JSON.stringify(alone));
+  });
+
+  it('end in an error, not an endless wait, when a worker is gone', async () => {
+    const { columns, y } = data(rowCount, 5, 6);
+    const matrix = binMatrix(columns, learnCuts(columns, 255));
+    const margin = shared(Float64Array, 8, rowCount);
+    const sharedY = shared(Uint8Array, 1, rowCount);
+    sharedY.set(y);
+    const trainRows = shared(Uint32Array, 4, rowCount);
+    for (let r = 0; r < rowCount; r++) trainRows[r] = r;
+    const gradHess = shared(Float64Array, 8, 2 * rowCount);
+    const rows = shared(Uint32Array, 4, rowCount);
+    const stall_ms = 200;
+    const pool = TrainingThreads.start(
+      { matrix, gradHess, rows, margin, y: sharedY, trainRows, hessianMin: 1e-16 },
+      2,
+      stall_ms,
+    );
+    expect(pool).not.toBeNull();
+    // Stop the worker behind the pool's back, as running out of memory would.
+    const [worker] = (pool as unknown as { workers: import('node:worker_threads').Worker[] }).workers;
+    await worker!.terminate();
+    expect(() => pool!.gradients()).toThrowError(TrainingThreadStalledError);
+    pool!.close();
   });
 
   it('refuses a thread count that is not a whole number in range', () => {
