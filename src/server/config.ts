@@ -14,6 +14,11 @@ export interface ServerConfig {
   readonly requestTimeout_ms: number;
   /** Log requests (method, route, status, time) to stderr. Never logs bodies or query strings. */
   readonly logRequests: boolean;
+  /**
+   * How long a token found valid is trusted without asking the database again (0: ask every time).
+   * Revocation through the API takes effect at once; by other means within this time (docs/api.md).
+   */
+  readonly tokenCacheTtl_ms: number;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -24,6 +29,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
   logRequests: false,
+  tokenCacheTtl_ms: 5_000,
 });
 
 export class ConfigError extends Error {
@@ -55,6 +61,7 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   positiveInteger('amount_max_fen', config.amount_max_fen, Number.MAX_SAFE_INTEGER);
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
+  if (config.tokenCacheTtl_ms !== 0) positiveInteger('tokenCacheTtl_ms', config.tokenCacheTtl_ms, 60_000);
   if (typeof config.logRequests !== 'boolean') throw new ConfigError('logRequests must be true or false');
   return Object.freeze(config);
 }

@@ -1,5 +1,13 @@
 export { formatFen, parseAmount } from './amount.js';
-export { API_VERSION, type BuildServerOptions, buildServer, listRoutes, type RouteInfo } from './app.js';
+export {
+  API_VERSION,
+  type BuildServerOptions,
+  buildServer,
+  listRoutes,
+  type RouteInfo,
+  tokenCacheOf,
+} from './app.js';
 export { ConfigError, DEFAULT_SERVER_CONFIG, loadServerConfig, type ServerConfig } from './config.js';
 export { PROBLEM_CODES, type ProblemCode, ProblemError } from './problem.js';
 export { PERMISSIONS, type Permission } from './roles.js';
+export { TOKEN_CACHE_ENTRIES_MAX, TokenCache } from './token-cache.js';

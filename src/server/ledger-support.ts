@@ -5,6 +5,7 @@ import {
   type CreditLineState,
   LoanNotFoundError,
   type Queryable,
+  SQLSTATE_UNIQUE_VIOLATION,
   type StoredLoan,
   sqlState,
   VersionConflictError,
@@ -12,7 +13,7 @@ import {
 import { formatFen, parseAmount } from './amount.js';
 import type { ServerDeps } from './context.js';
 import { type FieldProblem, ProblemError } from './problem.js';
-import { commitWrite, type WriteOutcome } from './writes.js';
+import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './writes.js';
 
 /** Attempts of one ledger write when it meets a serialization failure, a deadlock or a changed row version. */
 export const LEDGER_WRITE_ATTEMPTS_MAX = 8;
@@ -83,17 +84,51 @@ function retryable(error: unknown): boolean {
 }
 
 /**
+ * The one-statement path of a ledger write (decision 0212): reads and locks in one statement, writes its
+ * rows, audit and idempotency record in another, and returns them sealed; undefined when the case is not
+ * the common one, and the general path runs instead.
+ */
+export type FastLedgerWrite<Body> = (
+  tx: Queryable,
+  seal: (outcome: WriteOutcome<Body>) => SealedWrite,
+) => Promise<SealedWrite | undefined>;
+
+/**
  * `commitWrite` for ledger changes: a write that meets a concurrent one (serialization failure, deadlock,
  * a row version changed under it) is rolled back whole and run again, up to LEDGER_WRITE_ATTEMPTS_MAX
- * times with a short growing pause; past that the caller gets 409 conflict, never a 500.
+ * times with a short growing pause; past that the caller gets 409 conflict, never a 500. With `fast`, the
+ * one-statement path is tried first and the general `work` runs only when it declines.
  */
 export async function commitLedgerWrite<Body>(
   deps: ServerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+  fast?: FastLedgerWrite<Body>,
 ): Promise<FastifyReply> {
-  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work));
+  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work, fast));
+}
+
+/** Thrown inside the fast path's transaction to roll it back when the fast path declines. */
+const DECLINED = Symbol('declined');
+
+async function tryFast<Body>(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fast: FastLedgerWrite<Body>,
+): Promise<SealedWrite | undefined> {
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const sealed = await fast(tx, (outcome) => sealWrite(request, reply, outcome));
+      if (sealed === undefined) throw DECLINED;
+      return sealed;
+    });
+  } catch (error) {
+    // A key or client id stored by a concurrent duplicate: the general path answers it as a repeat.
+    if (error === DECLINED || sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return undefined;
+    throw toLedgerProblem(error);
+  }
 }
 
 async function commitWithRetries<Body>(
@@ -101,9 +136,16 @@ async function commitWithRetries<Body>(
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+  fast: FastLedgerWrite<Body> | undefined,
 ): Promise<FastifyReply> {
+  let fastDeclined = fast === undefined;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (!fastDeclined && fast !== undefined) {
+        const sealed = await tryFast(deps, request, reply, fast);
+        if (sealed !== undefined) return sendSealed(reply, sealed);
+        fastDeclined = true;
+      }
       return await commitWrite(deps, request, reply, async (tx) => {
         try {
           return await work(tx);

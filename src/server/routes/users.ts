@@ -241,8 +241,8 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
         response: { 200: tokenSchema, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      commitWrite(deps, request, reply, async (tx) => {
+    async (request, reply) => {
+      const sent = await commitWrite(deps, request, reply, async (tx) => {
         const token = await revokeToken(tx, request.params.userId, request.params.tokenId);
         if (token === undefined) {
           throw new ProblemError(
@@ -264,6 +264,10 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             },
           ],
         };
-      }),
+      });
+      // After the commit: a request that reads the token from now on finds it revoked.
+      deps.tokenRevoked(request.params.tokenId);
+      return sent;
+    },
   );
 }
