@@ -84,13 +84,16 @@ function retryable(error: unknown): boolean {
 }
 
 /**
- * The one-statement path of a ledger write (decision 0212): reads and locks in one statement, writes its
- * rows, audit and idempotency record in another, and returns them sealed; undefined when the case is not
- * the common one, and the general path runs instead.
+ * The two-statement path of a ledger write (decision 0212): one statement reads (and, with `locking`,
+ * locks) what the write needs, one writes its rows, audit and idempotency record, and the records come
+ * back sealed; undefined when the case is not the common one, and the general path runs instead.
+ * Without `locking` the two statements run on their own, with no transaction between them, and the
+ * write refuses to apply to rows changed since the read (VersionConflictError).
  */
 export type FastLedgerWrite<Body> = (
-  tx: Queryable,
+  q: Queryable,
   seal: (outcome: WriteOutcome<Body>) => SealedWrite,
+  locking: boolean,
 ) => Promise<SealedWrite | undefined>;
 
 /**
@@ -118,9 +121,16 @@ async function tryFast<Body>(
   reply: FastifyReply,
   fast: FastLedgerWrite<Body>,
 ): Promise<SealedWrite | undefined> {
+  const seal = (outcome: WriteOutcome<Body>) => sealWrite(request, reply, outcome);
   try {
+    // First without a transaction (two round trips); if the rows changed in between, with locks (four).
+    try {
+      return await fast(deps.db, seal, false);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
     return await deps.db.transaction(async (tx) => {
-      const sealed = await fast(tx, (outcome) => sealWrite(request, reply, outcome));
+      const sealed = await fast(tx, seal, true);
       if (sealed === undefined) throw DECLINED;
       return sealed;
     });

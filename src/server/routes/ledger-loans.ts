@@ -176,16 +176,16 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
         const r = await applyLoanCommand(tx, request.params.loanId, cmd);
         return outcome(day, cmd, r.before, r.after, r.events);
       },
-      async (tx, seal) => {
+      async (q, seal, locking) => {
         const target = { loanId: request.params.loanId, clientId, userId, idempotencyKey: key };
-        const locked = await lockForCommand(tx, target);
+        const locked = await lockForCommand(q, target, { lock: locking });
         if (locked === undefined) return undefined;
         const day = effectiveDay(dateText, locked.businessDay, '/body/effectiveDate');
         const cmd = build(day, clientId);
         const plan = planCommand(locked, cmd);
         if (plan === undefined) return undefined;
         const sealed = seal(outcome(day, cmd, plan.before, plan.after, plan.events));
-        await writeCommand(tx, plan.pending, sealed);
+        await writeCommand(q, plan.pending, sealed, { locked: locking });
         return sealed;
       },
     );

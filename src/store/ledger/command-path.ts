@@ -15,7 +15,7 @@ import {
 } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
-import type { Queryable } from '../db.js';
+import { type Queryable, sqlState } from '../db.js';
 import { IDEMPOTENCY_RETENTION_HOURS, type IdempotencyRecord } from '../idempotency.js';
 import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
@@ -38,18 +38,22 @@ const TS = (c: string, as: string) =>
  * whether the command's client id or the request's idempotency key was seen before. Those two are read
  * from the statement's snapshot: a duplicate committed while this one waited for the lock is not seen
  * here, and its insert below fails on the primary key instead (the caller then takes the general path).
+ * Without `lock`, the same read takes no lock: the write then checks the row versions it read.
  */
-const LOAD_SQL = `
-with l as materialized (select ${LOAN_COLUMNS} from loans where loan_id = $1 for update),
+const loadSql = (lock: boolean) => `
+with l as materialized (select ${LOAN_COLUMNS} from loans where loan_id = $1 ${lock ? 'for update' : ''}),
 c as materialized (
   select c.state::text as line_state, c.row_version as line_row_version,
     ${TS('c.created_at', 'line_created_at')}, ${TS('c.updated_at', 'line_updated_at')}
-  from credit_lines c join l on c.customer_id = l.customer_id and c.line_id = l.line_id for update of c)
+  from credit_lines c join l on c.customer_id = l.customer_id and c.line_id = l.line_id
+  ${lock ? 'for update of c' : ''})
 select l.*, c.*, (select day::text from business_day) as business_day,
   exists (select 1 from ledger_commands k where k.customer_id = l.customer_id and k.client_id = $2) as command_seen,
   exists (select 1 from idempotency_keys i
           where i.user_id = $3 and i.idempotency_key = $4 and i.expires_at > now()) as request_seen
 from l cross join c`;
+const LOAD_LOCKED_SQL = loadSql(true);
+const LOAD_UNLOCKED_SQL = loadSql(false);
 
 interface LoadRow extends LoanRow {
   line_state: string;
@@ -77,17 +81,18 @@ export interface LockedForCommand {
 }
 
 /**
- * One round trip: the locked loan and line and the business day, or undefined when this is not the
- * common case (no such loan, a client id or idempotency key seen before).
+ * One round trip: the loan and line (locked, with `lock`) and the business day, or undefined when this is
+ * not the common case (no such loan, a client id or idempotency key seen before).
  */
 export async function lockForCommand(
-  tx: Queryable,
+  q: Queryable,
   target: CommandTarget,
+  options: { lock: boolean },
 ): Promise<LockedForCommand | undefined> {
-  const { rows } = await tx.query<LoadRow>(
-    LOAD_SQL,
+  const { rows } = await q.query<LoadRow>(
+    options.lock ? LOAD_LOCKED_SQL : LOAD_UNLOCKED_SQL,
     [target.loanId, target.clientId, target.userId, target.idempotencyKey],
-    { name: 'lendguard_command_lock' },
+    { name: options.lock ? 'lendguard_command_lock' : 'lendguard_command_read' },
   );
   const row = rows[0];
   if (row === undefined || row.command_seen || row.request_seen) return undefined;
@@ -161,7 +166,7 @@ export function planCommand(locked: LockedForCommand, command: LoanCommand): Com
   };
 }
 
-const WRITE_SQL = `
+const writeSql = (guarded: boolean) => `
 with cmd as (
   insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
   values ($1, $9, $10, $11, $12::jsonb, $13::jsonb)),
@@ -197,7 +202,18 @@ ik as (
   insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
     mac_key_id, response_status, response_body, resource_location, expires_at)
   values ($34, $42, $43, $44, $45, $46::jsonb, $47, $48, $49::jsonb, $50, now() + make_interval(hours => $51)))
-select (select count(*) from loan)::integer as loans, (select count(*) from li)::integer as lines`;
+select (select count(*) from loan)::integer as loans, (select count(*) from li)::integer as lines${
+  guarded
+    ? // Run on its own (no lock held since the read), the statement must not commit half: a loan or line
+      // changed since the read makes this a division by zero, which aborts all of it.
+      `,
+  1 / ((select count(*) from loan) * (case when $28::boolean then (select count(*) from li) else 1 end))::integer
+    as unchanged`
+    : ''
+}`;
+const WRITE_LOCKED_SQL = writeSql(false);
+const WRITE_GUARDED_SQL = writeSql(true);
+const SQLSTATE_DIVISION_BY_ZERO = '22012';
 
 export interface CommandRecords {
   /** The audit entries of the write, all by one actor in one request. */
@@ -211,12 +227,17 @@ export interface CommandRecords {
  * One round trip: the command log entry, the loan row (guarded by its row version), events, postings,
  * month-end snapshots, the credit line, the audit entries and the idempotency record. A client id or key
  * stored meanwhile makes it fail on a primary key (unique violation), rolling the transaction back.
+ * `locked`: the rows were locked by `lockForCommand` in the same transaction; otherwise the statement
+ * runs on its own and writes nothing when the loan or line changed since they were read
+ * (VersionConflictError).
  */
 export async function writeCommand(
-  tx: Queryable,
+  q: Queryable,
   pending: PendingCommandWrite,
   records: CommandRecords,
+  options: { locked: boolean },
 ): Promise<void> {
+  const tx = q;
   const { loan, command, state, events, snapshots } = pending;
   const made = await postingsFor(tx, loan.state, events, async () => {
     throw new Error('assertion: the command path appends no supersession');
@@ -295,9 +316,18 @@ export async function writeCommand(
     if (a.actorUserId !== idem.userId || a.actorRole !== actor.actorRole || a.requestId !== actor.requestId)
       throw new Error('assertion: the audit entries of one command share its actor and request');
   }
-  const { rows } = await tx.query<{ loans: number; lines: number }>(WRITE_SQL, params, {
-    name: 'lendguard_command_write',
-  });
+  let rows: { loans: number; lines: number }[];
+  try {
+    ({ rows } = await tx.query<{ loans: number; lines: number }>(
+      options.locked ? WRITE_LOCKED_SQL : WRITE_GUARDED_SQL,
+      params,
+      { name: options.locked ? 'lendguard_command_write' : 'lendguard_command_write_guarded' },
+    ));
+  } catch (error) {
+    if (!options.locked && sqlState(error) === SQLSTATE_DIVISION_BY_ZERO)
+      throw new VersionConflictError(`loan ${loan.loanId} or its credit line`);
+    throw error;
+  }
   const counts = rows[0];
   if (counts === undefined || counts.loans !== 1) throw new VersionConflictError(`loan ${loan.loanId}`);
   if (line !== undefined && counts.lines !== 1) throw new VersionConflictError(`credit line ${loan.lineId}`);
