@@ -202,7 +202,14 @@ async function startServer(
   processes: number,
   cipherKey: string,
 ): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['serve', '--db', serveDb, '--port', '0', '--processes', String(processes)];
+  const args = [
+    'serve',
+    '--db',
+    serveDb,
+    '--port',
+    '0',
+    ...(processes > 1 ? ['--processes', String(processes)] : []),
+  ];
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', ...serverNodeOptions(), 'bench/api-serve.ts', ...args],
