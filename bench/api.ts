@@ -46,6 +46,8 @@ import {
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',').map((s) => s.trim());
 const PROCESSES = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map((s) => Number(s.trim()));
+/** `--writes-in-flight` values to run each process count with (default: the server's default). */
+const WRITES_IN_FLIGHT = (process.env.BENCH_WRITES_IN_FLIGHT ?? '').split(',').filter((s) => s.trim() !== '');
 const LOANS = Number(process.env.BENCH_LOANS ?? 1_000);
 const LINES = Number(process.env.BENCH_LINES ?? 250);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -200,6 +202,7 @@ async function buildBook(db: Db, cipher: PiiCipher): Promise<Book> {
 async function startServer(
   serveDb: string,
   processes: number,
+  writesInFlight: string | undefined,
   cipherKey: string,
 ): Promise<{ child: ChildProcess; url: string }> {
   const args = [
@@ -209,6 +212,7 @@ async function startServer(
     '--port',
     '0',
     ...(processes > 1 ? ['--processes', String(processes)] : []),
+    ...(writesInFlight === undefined ? [] : ['--writes-in-flight', writesInFlight]),
   ];
   const child = spawn(
     process.execPath,
@@ -392,26 +396,30 @@ async function run(name: string): Promise<void> {
     `${name}: book of ${book.loanIds.length} loans on ${LINES} lines built in ${fmt((performance.now() - setupStart) / 1000, 1)} s`,
   );
   const processCounts = name === 'pglite' ? [1] : PROCESSES;
+  const runs = processCounts.flatMap((processes) =>
+    (WRITES_IN_FLIGHT.length === 0 ? [undefined] : WRITES_IN_FLIGHT).map((writes) => ({ processes, writes })),
+  );
   if (name === 'pglite') await backend.db.close();
   let repaidSoFar = 0;
   let answered = 0;
-  for (const processes of processCounts) {
-    const server = await startServer(backend.serveDb, processes, key.toString('base64'));
+  for (const { processes, writes } of runs) {
+    const server = await startServer(backend.serveDb, processes, writes, key.toString('base64'));
     try {
-      const warm = await load(server.url, book, WARMUP_S, `warm-${processes}`);
+      const label = `${processes}-${writes ?? 'default'}`;
+      const warm = await load(server.url, book, WARMUP_S, `warm-${label}`);
       answered += warm['2xx'];
       const pids = await backend.backendPids();
       const logFrom = PG_LOG === undefined ? 0 : statSync(PG_LOG).size;
       const serverCpuBefore = processTreeCpu_ms(server.child.pid!);
       const dbCpuBefore = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0);
-      const result = await load(server.url, book, DURATION_S, `run-${processes}`);
+      const result = await load(server.url, book, DURATION_S, `run-${label}`);
       const serverCpu_ms = processTreeCpu_ms(server.child.pid!) - serverCpuBefore;
       const dbCpu_ms = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0) - dbCpuBefore;
       const load1 = loadavg()[0]!;
       answered += result['2xx'];
       const done = Math.max(1, result['2xx']);
       const lines = [
-        `  --processes ${processes}: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, ${DURATION_S} s measured; load average ${fmt(load1, 1)} (${loadavg()
+        `  --processes ${processes}${writes === undefined ? '' : ` --writes-in-flight ${writes}`}: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, ${DURATION_S} s measured; load average ${fmt(load1, 1)} (${loadavg()
           .map((l) => fmt(l, 1))
           .join(', ')})`,
         `    repayments/s          ${fmt(result['2xx'] / result.duration, 0)} (${result['2xx']} answered 2xx in ${fmt(result.duration, 1)} s)`,
@@ -438,7 +446,7 @@ async function run(name: string): Promise<void> {
   if (name === 'pglite') backend.db = await openPglite({ dataDir: backend.serveDb });
   repaidSoFar = await settledRepaid(backend.db);
   const problems = await checkBooks(backend.db, book.loanIds.slice(0, REPLAY_SAMPLE_LOANS));
-  const inFlight_max = CONNECTIONS * 2 * processCounts.length;
+  const inFlight_max = CONNECTIONS * 2 * runs.length;
   const countOk = repaidSoFar >= answered && repaidSoFar <= answered + inFlight_max;
   console.log(
     `  books: ${repaidSoFar} Repaid events for ${answered} 2xx answers (${countOk ? `the rest were in flight when a load stopped, at most ${inFlight_max}` : 'MISMATCH'}); ${problems.length === 0 ? 'every balance exact (allocations, principal per loan, used per line, journal, replay of a sample)' : `${problems.length} PROBLEMS:\n    ${problems.slice(0, 10).join('\n    ')}`}`,

@@ -11,6 +11,7 @@ import {
   VersionConflictError,
 } from '../store/index.js';
 import { formatFen, parseAmount } from './amount.js';
+import { DEFAULT_SERVER_CONFIG } from './config.js';
 import type { ServerDeps } from './context.js';
 import { type FieldProblem, ProblemError } from './problem.js';
 import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './writes.js';
@@ -21,11 +22,12 @@ export const LEDGER_WRITE_ATTEMPTS_MAX = 8;
 export const BACKDATE_DAYS_MAX = 90;
 
 /**
- * Ledger write transactions one server process runs at once. The rest wait their turn in the process
- * (in arrival order) instead of queueing for a pooled connection, whose wait is bounded and would end in
- * an error under a burst. Below the pool size so that reads still find a connection.
+ * Ledger write transactions one server process runs at once by default (`ledgerWritesInFlight_max`).
+ * The rest wait their turn in the process (in arrival order) instead of queueing for a pooled connection,
+ * whose wait is bounded and would end in an error under a burst. Below the pool size so that reads still
+ * find a connection.
  */
-export const LEDGER_WRITES_IN_FLIGHT_MAX = 4;
+export const LEDGER_WRITES_IN_FLIGHT_MAX = DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max;
 /** Ledger writes allowed to wait for a turn; past this the server answers 503 with Retry-After. */
 export const LEDGER_WRITES_WAITING_MAX = 10_000;
 
@@ -65,7 +67,8 @@ const writeGates = new WeakMap<object, Gate>();
 function gateFor(deps: ServerDeps): Gate {
   let gate = writeGates.get(deps.db);
   if (gate === undefined) {
-    gate = new Gate(deps.db.kind === 'pglite' ? 1 : LEDGER_WRITES_IN_FLIGHT_MAX, LEDGER_WRITES_WAITING_MAX);
+    const size = deps.db.kind === 'pglite' ? 1 : deps.config.ledgerWritesInFlight_max;
+    gate = new Gate(size, LEDGER_WRITES_WAITING_MAX);
     writeGates.set(deps.db, gate);
   }
   return gate;

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ServerConfig } from '../../server/index.js';
+import {
+  buildServer,
+  DEFAULT_SERVER_CONFIG,
+  LEDGER_WRITES_IN_FLIGHT_LIMIT,
+  type ServerConfig,
+} from '../../server/index.js';
 import {
   type Db,
   loadPiiKeys,
@@ -129,11 +134,22 @@ export const registerServe: RegisterCommand = (program, io) => {
       .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
       .option('--log-requests', 'log each request (method, path, status, time) to stderr')
       .option(
+        '--writes-in-flight <n>',
+        `ledger write transactions each server process runs at once on PostgreSQL (default ${DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max}, at most ${LEDGER_WRITES_IN_FLIGHT_LIMIT})`,
+      )
+      .option(
         '--processes <n>',
         'server processes sharing the port (default 1). Above 1 needs a PostgreSQL server: the embedded database lives inside the one process that holds its folder',
       ),
   ).action(
-    (options: { db?: string; port?: string; host?: string; logRequests?: boolean; processes?: string }) =>
+    (options: {
+      db?: string;
+      port?: string;
+      host?: string;
+      logRequests?: boolean;
+      processes?: string;
+      writesInFlight?: string;
+    }) =>
       explained(async () => {
         const processes =
           options.processes === undefined
@@ -143,7 +159,18 @@ export const registerServe: RegisterCommand = (program, io) => {
           ...(options.db === undefined ? {} : { db: options.db }),
           port: options.port === undefined ? DEFAULT_PORT : parsePort(options.port),
           host: options.host ?? DEFAULT_HOST,
-          config: { logRequests: options.logRequests === true },
+          config: {
+            logRequests: options.logRequests === true,
+            ...(options.writesInFlight === undefined
+              ? {}
+              : {
+                  ledgerWritesInFlight_max: parsePositiveInt(
+                    options.writesInFlight,
+                    '--writes-in-flight',
+                    LEDGER_WRITES_IN_FLIGHT_LIMIT,
+                  ),
+                }),
+          },
         };
         const service =
           processes === 1
