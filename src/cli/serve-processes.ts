@@ -13,8 +13,13 @@ export const SERVER_PROCESS_START_TIMEOUT_MS = 60_000;
 /** Messages between the primary process and the server processes (node:cluster IPC). */
 export type ServeMessage =
   | { type: 'lendguard:listening'; url: string }
-  | { type: 'lendguard:token-revoked'; tokenId: string }
+  /** A server process revoked a token; the primary tells the others and answers with `token-evicted`. */
+  | { type: 'lendguard:token-revoked'; tokenId: string; ack: number }
+  | { type: 'lendguard:token-evicted'; ack: number }
   | { type: 'lendguard:failed'; message: string };
+
+/** How long a revocation waits for the other server processes to confirm; past it, their TTL bounds it. */
+export const TOKEN_EVICTION_WAIT_MS = 2_000;
 
 export interface ServeProcessesOptions {
   /** A postgres:// URL: the server processes share the database, never an embedded folder. */
@@ -63,9 +68,27 @@ export async function startServerProcesses(options: ServeProcessesOptions): Prom
   let restarts = 0;
   let url: string | undefined;
 
+  // A revocation is relayed to every other process; the revoking one hears back when all confirmed.
+  let nextAck = 0;
+  const pending = new Map<number, { left: number; done: () => void }>();
   const relay = (from: Worker, message: ServeMessage) => {
+    if (message?.type === 'lendguard:token-evicted') {
+      const p = pending.get(message.ack);
+      if (p !== undefined && --p.left <= 0) p.done();
+      return;
+    }
     if (message?.type !== 'lendguard:token-revoked') return;
-    for (const w of workers) if (w !== from && w.isConnected()) w.send(message);
+    const others = [...workers].filter((w) => w !== from && w.isConnected());
+    const ack = nextAck++;
+    const done = () => {
+      clearTimeout(timer);
+      pending.delete(ack);
+      if (from.isConnected()) from.send({ type: 'lendguard:token-evicted', ack: message.ack });
+    };
+    const timer = setTimeout(done, TOKEN_EVICTION_WAIT_MS);
+    pending.set(ack, { left: others.length, done });
+    if (others.length === 0) done();
+    for (const w of others) w.send({ type: 'lendguard:token-revoked', tokenId: message.tokenId, ack });
   };
 
   const fork = () =>

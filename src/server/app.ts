@@ -25,8 +25,11 @@ export interface BuildServerOptions {
   db: Db;
   cipher: PiiCipher;
   config?: Partial<ServerConfig>;
-  /** Told of every token revoked through this server (several processes: tell the others). */
-  onTokenRevoked?: (tokenId: string) => void;
+  /**
+   * Told of every token revoked through this server (several processes: tell the others); the revocation
+   * is answered when the returned promise settles.
+   */
+  onTokenRevoked?: (tokenId: string) => Promise<void>;
 }
 
 export const API_VERSION = '0.1.0';
@@ -81,9 +84,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     cipher: options.cipher,
     config,
     tokens,
-    tokenRevoked: (tokenId) => {
+    tokenRevoked: async (tokenId) => {
       tokens.evictToken(tokenId);
-      options.onTokenRevoked?.(tokenId);
+      await options.onTokenRevoked?.(tokenId);
     },
   };
   const app = Fastify({

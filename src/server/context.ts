@@ -10,8 +10,8 @@ export interface ServerDeps {
   config: ServerConfig;
   /** Tokens recently found valid (src/server/token-cache.ts). */
   tokens: TokenCache;
-  /** Called after a token is revoked, so that other server processes forget it too. */
-  tokenRevoked: (tokenId: string) => void;
+  /** Called after a token is revoked, so that other server processes forget it too (resolves when they have). */
+  tokenRevoked: (tokenId: string) => Promise<void>;
 }
 
 export interface IdempotencyContext {

@@ -33,7 +33,7 @@ export interface ServiceOptions {
   /** The database was migrated by the process that started this one (several server processes). */
   migrated?: boolean;
   /** Told of each token revoked through this server (several server processes: tell the others). */
-  onTokenRevoked?: (tokenId: string) => void;
+  onTokenRevoked?: (tokenId: string) => Promise<void>;
 }
 
 export interface RunningService {

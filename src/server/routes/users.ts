@@ -251,6 +251,9 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             [{ path: '/path/tokenId', message: 'no such token for this user' }],
           );
         }
+        // Every server process forgets the token before the answer goes out; once more after the commit
+        // (below), for a request that cached it again in between from the not yet committed row.
+        await deps.tokenRevoked(token.tokenId);
         return {
           status: 200,
           body: token,
@@ -265,8 +268,7 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
           ],
         };
       });
-      // After the commit: a request that reads the token from now on finds it revoked.
-      deps.tokenRevoked(request.params.tokenId);
+      await deps.tokenRevoked(request.params.tokenId);
       return sent;
     },
   );
