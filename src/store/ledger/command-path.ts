@@ -113,12 +113,12 @@ export async function lockForCommand(
 
 export interface CommandChange {
   before: StoredLoan;
-  /** The loan as the write leaves it (row version and times as the database will have them). */
+  /** The loan as the write leaves it (state and row version; the times are those read). */
   after: StoredLoan;
   events: readonly LoanEvent[];
   /** The line's new state when the loan's principal moved, else undefined. */
   line: CreditLineState | undefined;
-  /** What `write` stores; kept apart so the caller can build its response first. */
+  /** What `writeCommand` stores; kept apart so the caller can build its response first. */
   pending: PendingCommandWrite;
 }
 
@@ -237,9 +237,8 @@ export async function writeCommand(
   records: CommandRecords,
   options: { locked: boolean },
 ): Promise<void> {
-  const tx = q;
   const { loan, command, state, events, snapshots } = pending;
-  const made = await postingsFor(tx, loan.state, events, async () => {
+  const made = await postingsFor(q, loan.state, events, async () => {
     throw new Error('assertion: the command path appends no supersession');
   });
   const content = { loanId: loan.loanId, ...command };
@@ -318,7 +317,7 @@ export async function writeCommand(
   }
   let rows: { loans: number; lines: number }[];
   try {
-    ({ rows } = await tx.query<{ loans: number; lines: number }>(
+    ({ rows } = await q.query<{ loans: number; lines: number }>(
       options.locked ? WRITE_LOCKED_SQL : WRITE_GUARDED_SQL,
       params,
       { name: options.locked ? 'lendguard_command_write' : 'lendguard_command_write_guarded' },
