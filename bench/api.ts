@@ -1,26 +1,41 @@
 /**
- * API benchmark (not a test): `npm run bench:api`.
+ * API benchmark (not a test): `npm run bench:api`. Figures and how to read them: docs/performance.md,
+ * "Repayment API".
  *
- * Repayments through the HTTP API: a server in this process on 127.0.0.1, loaded from a second process
- * (bench/api-load.cjs, autocannon) with CONNECTIONS connections for DURATION_S seconds, each request a
- * repayment of 1.00 on one of LOANS loans (spread over LINES credit lines), each with a fresh
- * Idempotency-Key. Prints requests per second, latency p50/p99, non-2xx count, and checks afterwards that
- * the loans hold exactly one Repaid event per 2xx answer.
+ * A book of BENCH_LOANS loans on BENCH_LINES credit lines is built through the API (in this process),
+ * then the real `lendguard serve` runs in its own process (or `--processes N`, for each N in
+ * BENCH_PROCESSES) and a second process (bench/api-load.cjs, autocannon) sends repayments of 1.00, each
+ * with its own Idempotency-Key, spread over the loans in a shuffled order: BENCH_WARMUP_S seconds of
+ * warm-up, then BENCH_DURATION_S measured seconds with BENCH_CONNECTIONS connections. Printed: throughput,
+ * p50/p90/p99, errors and non-2xx, CPU time of the server processes, of the PostgreSQL backends serving
+ * them and of the load generator, per repayment, and the machine's load average. Afterwards every
+ * balance is checked (see `checkBooks`).
  *
- * Backends: the PostgreSQL server at BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test, in a
- * fresh schema dropped afterwards) and PGlite in memory. BENCH_BACKENDS=postgres,pglite picks them.
+ * BENCH_PG_LOG=<server log file> also logs every statement of the server's connections with its
+ * duration (log_min_duration_statement = 0 on those connections only) and prints statements and
+ * database time per repayment; that costs time, so use it for a breakdown, not for throughput.
+ *
+ * Backends: the PostgreSQL server at BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test, in
+ * a fresh schema dropped afterwards) and, with BENCH_BACKENDS=postgres,pglite, PGlite in a temporary
+ * folder (one process only).
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import pg from 'pg';
+import { type LoanEvent, type LoanState, loanPosition, replay } from '../src/ledger/index.js';
 import { parseDate } from '../src/money/index.js';
 import { buildServer } from '../src/server/index.js';
 import {
   type Db,
+  fromJsonText,
   generatePiiKey,
   insertToken,
   insertUser,
+  loadLoanLog,
   migrate,
   openPglite,
   openPostgres,
@@ -29,42 +44,121 @@ import {
 } from '../src/store/index.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',');
-const LOANS = Number(process.env.BENCH_LOANS ?? 400);
-const LINES = Number(process.env.BENCH_LINES ?? 40);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',').map((s) => s.trim());
+const PROCESSES = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map((s) => Number(s.trim()));
+/** `--writes-in-flight` values to run each process count with (default: the server's default). */
+const WRITES_IN_FLIGHT = (process.env.BENCH_WRITES_IN_FLIGHT ?? '').split(',').filter((s) => s.trim() !== '');
+const LOANS = Number(process.env.BENCH_LOANS ?? 1_000);
+const LINES = Number(process.env.BENCH_LINES ?? 250);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const PG_LOG = process.env.BENCH_PG_LOG;
+/** Loans whose log is replayed and compared with the stored state after the load. */
+const REPLAY_SAMPLE_LOANS = 50;
+const APPLICATION_NAME = 'lendguard_bench_api';
 const DAY = parseDate('2026-03-02');
 
 function idNumberFor(sequence: number): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `44030519900101${String(sequence).padStart(3, '0')}`;
+  const birthDay = String(1 + Math.floor(sequence / 1000)).padStart(2, '0');
+  const body = `440305199001${birthDay}${String(sequence % 1000).padStart(3, '0')}`;
   let sum = 0;
   for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
   return body + '10X98765432'[sum % 11];
 }
 
-async function openBackend(name: string): Promise<Db> {
-  if (name === 'pglite') return openPglite();
+/** Deterministic shuffle (so consecutive requests land on different credit lines, as in real traffic). */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed >>> 0;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** CPU time (ms) of a process and its live descendants, from /proc (Linux). */
+function processTreeCpu_ms(rootPid: number): number {
+  const tick_ms = 10; // USER_HZ is 100 on Linux
+  let total = 0;
+  const visit = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick_ms;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        for (const child of children === '' ? [] : children.split(' ')) visit(Number(child));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(rootPid);
+  return total;
+}
+
+interface Backend {
+  db: Db;
+  /** What `lendguard serve --db` is given. */
+  serveDb: string;
+  /** Backend process ids serving the server processes (PostgreSQL only). */
+  backendPids(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+async function openBackend(name: string): Promise<Backend> {
+  if (name === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-bench-api-'));
+    const backend: Backend = {
+      db: await openPglite({ dataDir: dir }),
+      serveDb: dir,
+      backendPids: async () => [],
+      async close() {
+        await backend.db.close().catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return backend;
+  }
   const schema = `lg_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
-  await admin.end();
   const db = await openPostgres({ url: PG_URL, schema });
+  const settings = [`-c search_path=${schema}`];
+  if (PG_LOG !== undefined) settings.push('-c log_min_duration_statement=0');
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', settings.join(' '));
+  url.searchParams.set('application_name', APPLICATION_NAME);
   return {
-    ...db,
+    db,
+    serveDb: url.toString(),
+    async backendPids() {
+      const { rows } = await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where application_name = $1',
+        [APPLICATION_NAME],
+      );
+      return rows.map((r) => r.pid);
+    },
     async close() {
       await db.query(`drop schema ${schema} cascade`);
       await db.close();
+      await admin.end();
     },
   };
 }
 
-async function run(name: string): Promise<void> {
-  const db = await openBackend(name);
+interface Book {
+  token: string;
+  loanIds: string[];
+}
+
+async function buildBook(db: Db, cipher: PiiCipher): Promise<Book> {
   await migrate(db);
-  const cipher = new PiiCipher(generatePiiKey());
   const admin = await insertUser(db, { username: 'bench-admin', displayName: 'bench', role: 'admin' });
   const token = (await insertToken(db, { userId: admin.userId, label: 'bench', expiresAt: null })).secret;
   const app = await buildServer({ db, cipher, config: {} });
@@ -91,7 +185,8 @@ async function run(name: string): Promise<void> {
       declaredMonthlyIncome: '12000.00',
     });
     const line = await post(`/customers/${customer.customerId}/credit-lines`, { limit: '10000000.00' });
-    for (let i = 0; i < LOANS / LINES; i++) {
+    const perLine = Math.floor(LOANS / LINES) + (l < LOANS % LINES ? 1 : 0);
+    for (let i = 0; i < perLine; i++) {
       loanIds.push(
         (await post(`/credit-lines/${line.lineId}/drawdowns`, { amount: '12000.00', productId: 'bench-12m' }))
           .loanId!,
@@ -100,49 +195,275 @@ async function run(name: string): Promise<void> {
   }
   // Repayments five days after the drawdowns: the first on each loan also runs its end-of-day catch-up.
   await setBusinessDay(db, DAY + 5);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const cpuBefore = process.cpuUsage();
-  const input = JSON.stringify({ url, token, loanIds, connections: CONNECTIONS, duration_s: DURATION_S });
+  await app.close();
+  return { token, loanIds: shuffled(loanIds, 20_261_128) };
+}
+
+async function startServer(
+  serveDb: string,
+  processes: number,
+  writesInFlight: string | undefined,
+  cipherKey: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const args = [
+    'serve',
+    '--db',
+    serveDb,
+    '--port',
+    '0',
+    ...(processes > 1 ? ['--processes', String(processes)] : []),
+    ...(writesInFlight === undefined ? [] : ['--writes-in-flight', writesInFlight]),
+  ];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...serverNodeOptions(), 'bench/api-serve.ts', ...args],
+    {
+      env: { ...process.env, LENDGUARD_PII_KEY: cipherKey },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = /listening on (http:\/\/[^ ]+)/.exec(text);
+      if (m !== null) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`lendguard serve exited (${code}): ${text}`)));
+  });
+  return { child, url };
+}
+
+/** BENCH_CPU_PROF=<dir>: a V8 CPU profile of the (first) server process. */
+function serverNodeOptions(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+  duration: number;
+  loadCpu_us: number;
+}
+
+async function load(url: string, book: Book, duration_s: number, keyPrefix: string): Promise<LoadResult> {
+  const input = JSON.stringify({
+    url,
+    token: book.token,
+    loanIds: book.loanIds,
+    connections: CONNECTIONS,
+    duration_s,
+    keyPrefix,
+  });
   const { stdout } = await promisify(execFile)(process.execPath, ['bench/api-load.cjs', input], {
     maxBuffer: 64 * 1024 * 1024,
   });
-  const result = JSON.parse(stdout) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number; max: number; average: number };
-    non2xx: number;
-    errors: number;
-    '2xx': number;
-  };
-  // Requests still in flight when the load stopped are answered before counting (autocannon no longer
-  // counts them, so the stored count may exceed its 2xx count by at most the connections).
-  await app.close();
-  // Handlers whose client went away still finish their write: wait until the count stops moving.
-  const countRepaid = async () =>
-    Number(
-      (await db.query<{ n: string }>("select count(*)::text as n from loan_events where type = 'Repaid'"))
-        .rows[0]?.n ?? 0,
-    );
-  for (let last = -1, now = await countRepaid(); now !== last; ) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    last = now;
-    now = await countRepaid();
-  }
-  const cpu = process.cpuUsage(cpuBefore);
+  return JSON.parse(stdout) as LoadResult;
+}
+
+async function countRepaid(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
     "select count(*)::text as n from loan_events where type = 'Repaid'",
   );
-  const repaid = Number(rows[0]?.n ?? 0);
-  console.log(
-    [
-      `${name}: ${LOANS} loans on ${LINES} lines, ${CONNECTIONS} connections, ${DURATION_S} s`,
-      `  repayments/s (mean)  ${result.requests.average.toFixed(0)}`,
-      `  latency p50 / p99    ${result.latency.p50} ms / ${result.latency.p99} ms (max ${result.latency.max} ms)`,
-      `  server process CPU   ${((cpu.user + cpu.system) / 1000 / Math.max(1, repaid)).toFixed(1)} ms per repayment`,
-      `  2xx ${result['2xx']}, non-2xx ${result.non2xx}, socket errors ${result.errors}`,
-      `  Repaid events stored ${repaid} (${repaid >= result['2xx'] && repaid <= result['2xx'] + CONNECTIONS ? 'one per answered repayment' : 'MISMATCH with 2xx answers'})`,
-    ].join('\n'),
-  );
-  await db.close();
+  return Number(rows[0]?.n ?? 0);
 }
 
-for (const name of BACKENDS) await run(name.trim());
+/** Handlers whose client went away still finish their write: wait until the count stops moving. */
+async function settledRepaid(db: Db): Promise<number> {
+  let last = -1;
+  let now = await countRepaid(db);
+  while (now !== last) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    last = now;
+    now = await countRepaid(db);
+  }
+  return now;
+}
+
+/**
+ * The books after the load, exact to the fen: every Repaid event is 1.00 and its allocation plus credit
+ * adds up to it; each loan's principal paid (disbursed − outstanding, from the stored state) equals the
+ * principal its Repaid events allocated; each credit line's `used` equals its loans' outstanding
+ * principal; the journal balances (debits = credits); and a sample of loans replays from their log to
+ * exactly the stored state. Returns the problems found (none: the books are exact).
+ */
+async function checkBooks(db: Db, sampleLoanIds: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  const events = await db.query<{ loan_id: string; payload: string }>(
+    "select loan_id, payload::text as payload from loan_events where type = 'Repaid'",
+  );
+  const principalRepaid = new Map<string, number>();
+  for (const row of events.rows) {
+    const e = JSON.parse(row.payload) as {
+      amountMinor: number;
+      creditMinor: number;
+      allocation: { penaltyMinor: number; feeMinor: number; interestMinor: number; principalMinor: number };
+    };
+    const a = e.allocation;
+    const parts = a.penaltyMinor + a.feeMinor + a.interestMinor + a.principalMinor + e.creditMinor;
+    if (e.amountMinor !== 100 || parts !== e.amountMinor) {
+      problems.push(`loan ${row.loan_id}: a repayment of ${e.amountMinor} fen allocates ${parts}`);
+    }
+    principalRepaid.set(row.loan_id, (principalRepaid.get(row.loan_id) ?? 0) + a.principalMinor);
+  }
+  const loans = await db.query<{ loan_id: string; line_id: string; state: string }>(
+    'select loan_id, line_id, state::text as state from loans',
+  );
+  const outstandingByLine = new Map<string, number>();
+  for (const row of loans.rows) {
+    const state = fromJsonText<LoanState>(row.state);
+    const outstanding = loanPosition(state).outstandingPrincipalMinor;
+    const paid = state.disbursedPrincipalMinor - outstanding;
+    if (paid !== (principalRepaid.get(row.loan_id) ?? 0)) {
+      problems.push(
+        `loan ${row.loan_id}: principal paid ${paid} ≠ ${principalRepaid.get(row.loan_id) ?? 0} repaid`,
+      );
+    }
+    outstandingByLine.set(row.line_id, (outstandingByLine.get(row.line_id) ?? 0) + outstanding);
+  }
+  const lines = await db.query<{ line_id: string; used_minor: string | number }>(
+    'select line_id, used_minor from credit_lines',
+  );
+  for (const row of lines.rows) {
+    if (Number(row.used_minor) !== (outstandingByLine.get(row.line_id) ?? 0)) {
+      problems.push(
+        `line ${row.line_id}: used ${row.used_minor} ≠ outstanding ${outstandingByLine.get(row.line_id)}`,
+      );
+    }
+  }
+  const journal = await db.query<{ debit: string; credit: string }>(
+    `select coalesce(sum((l->>'debitMinor')::bigint), 0)::text as debit,
+       coalesce(sum((l->>'creditMinor')::bigint), 0)::text as credit
+     from postings p cross join lateral jsonb_array_elements(p.lines) as l`,
+  );
+  const j = journal.rows[0];
+  if (j === undefined || j.debit !== j.credit)
+    problems.push(`journal: debits ${j?.debit} ≠ credits ${j?.credit}`);
+  for (const loanId of sampleLoanIds) {
+    const row = loans.rows.find((r) => r.loan_id === loanId);
+    if (row === undefined) continue;
+    const state = fromJsonText<LoanState>(row.state);
+    const log: LoanEvent[] = await loadLoanLog(db, state.customerId, loanId);
+    const replayed = replay(log);
+    if (!isDeepStrictEqual(replayed, { ...state, lastClosedDay: replayed.lastClosedDay })) {
+      problems.push(`loan ${loanId}: replaying its log does not give the stored state`);
+    }
+  }
+  return problems;
+}
+
+/** Statements and their database time from the server log, for the server's connections only. */
+function statementsFromLog(text: string): {
+  statements: number;
+  db_ms: number;
+  kinds: Map<string, { n: number; ms: number }>;
+} {
+  let statements = 0;
+  let db_ms = 0;
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const line of text.split('\n')) {
+    const m = /duration: ([0-9.]+) ms {2}(statement|execute [^:]*|parse [^:]*|bind [^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    const ms = Number(m[1]);
+    const phase = m[2]!;
+    // Named statements by their name; others by their first words (each phase logs the text).
+    const kind = / (lendguard_[a-z_]+)/.exec(phase)?.[1] ?? m[3]!.trim().split(/\s+/).slice(0, 3).join(' ');
+    const entry = kinds.get(kind) ?? { n: 0, ms: 0 };
+    entry.ms += ms;
+    db_ms += ms;
+    // Parse and bind are steps of the statement that the execute line counts.
+    if (!phase.startsWith('parse') && !phase.startsWith('bind')) {
+      statements++;
+      entry.n++;
+    }
+    kinds.set(kind, entry);
+  }
+  return { statements, db_ms, kinds };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function run(name: string): Promise<void> {
+  const key = generatePiiKey();
+  const backend = await openBackend(name);
+  const setupStart = performance.now();
+  const book = await buildBook(backend.db, new PiiCipher(key));
+  console.log(
+    `${name}: book of ${book.loanIds.length} loans on ${LINES} lines built in ${fmt((performance.now() - setupStart) / 1000, 1)} s`,
+  );
+  const processCounts = name === 'pglite' ? [1] : PROCESSES;
+  const runs = processCounts.flatMap((processes) =>
+    (WRITES_IN_FLIGHT.length === 0 ? [undefined] : WRITES_IN_FLIGHT).map((writes) => ({ processes, writes })),
+  );
+  if (name === 'pglite') await backend.db.close();
+  let repaidSoFar = 0;
+  let answered = 0;
+  for (const { processes, writes } of runs) {
+    const server = await startServer(backend.serveDb, processes, writes, key.toString('base64'));
+    try {
+      const label = `${processes}-${writes ?? 'default'}`;
+      const warm = await load(server.url, book, WARMUP_S, `warm-${label}`);
+      answered += warm['2xx'];
+      const pids = await backend.backendPids();
+      const logFrom = PG_LOG === undefined ? 0 : statSync(PG_LOG).size;
+      const serverCpuBefore = processTreeCpu_ms(server.child.pid!);
+      const dbCpuBefore = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0);
+      const result = await load(server.url, book, DURATION_S, `run-${label}`);
+      const serverCpu_ms = processTreeCpu_ms(server.child.pid!) - serverCpuBefore;
+      const dbCpu_ms = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0) - dbCpuBefore;
+      const load1 = loadavg()[0]!;
+      answered += result['2xx'];
+      const done = Math.max(1, result['2xx']);
+      const lines = [
+        `  --processes ${processes}${writes === undefined ? '' : ` --writes-in-flight ${writes}`}: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, ${DURATION_S} s measured; load average ${fmt(load1, 1)} (${loadavg()
+          .map((l) => fmt(l, 1))
+          .join(', ')})`,
+        `    repayments/s          ${fmt(result['2xx'] / result.duration, 0)} (${result['2xx']} answered 2xx in ${fmt(result.duration, 1)} s)`,
+        `    latency p50/p90/p99   ${result.latency.p50} / ${result.latency.p90} / ${result.latency.p99} ms (max ${result.latency.max} ms)`,
+        `    non-2xx ${result.non2xx}, socket errors ${result.errors}, timeouts ${result.timeouts}`,
+        `    CPU per repayment     server ${fmt(serverCpu_ms / done, 2)} ms, PostgreSQL backends ${fmt(dbCpu_ms / done, 2)} ms, load generator ${fmt(result.loadCpu_us / 1000 / done, 2)} ms`,
+      ];
+      if (PG_LOG !== undefined) {
+        const text = readFileSync(PG_LOG, 'utf8').slice(logFrom);
+        const s = statementsFromLog(text);
+        lines.push(
+          `    statements per repayment ${fmt(s.statements / done, 2)}, database time ${fmt(s.db_ms / done, 2)} ms per repayment (server log)`,
+          `    statements (count and database ms per repayment): ${[...s.kinds]
+            .sort((a, b) => b[1].ms - a[1].ms)
+            .slice(0, 12)
+            .map(([k, v]) => `${k} ×${fmt(v.n / done, 2)} ${fmt(v.ms / done, 2)} ms`)
+            .join('; ')}`,
+        );
+      }
+      console.log(lines.join('\n'));
+    } finally {
+      await stopServer(server.child);
+    }
+  }
+  if (name === 'pglite') backend.db = await openPglite({ dataDir: backend.serveDb });
+  repaidSoFar = await settledRepaid(backend.db);
+  const problems = await checkBooks(backend.db, book.loanIds.slice(0, REPLAY_SAMPLE_LOANS));
+  const inFlight_max = CONNECTIONS * 2 * runs.length;
+  const countOk = repaidSoFar >= answered && repaidSoFar <= answered + inFlight_max;
+  console.log(
+    `  books: ${repaidSoFar} Repaid events for ${answered} 2xx answers (${countOk ? `the rest were in flight when a load stopped, at most ${inFlight_max}` : 'MISMATCH'}); ${problems.length === 0 ? 'every balance exact (allocations, principal per loan, used per line, journal, replay of a sample)' : `${problems.length} PROBLEMS:\n    ${problems.slice(0, 10).join('\n    ')}`}`,
+  );
+  await backend.close();
+}
+
+for (const name of BACKENDS) await run(name);

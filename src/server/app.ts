@@ -18,12 +18,18 @@ import { ledgerLoanRoutes } from './routes/ledger-loans.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
+import { TokenCache } from './token-cache.js';
 import { registerIdempotency } from './writes.js';
 
 export interface BuildServerOptions {
   db: Db;
   cipher: PiiCipher;
   config?: Partial<ServerConfig>;
+  /**
+   * Told of every token revoked through this server (several processes: tell the others); the revocation
+   * is answered when the returned promise settles.
+   */
+  onTokenRevoked?: (tokenId: string) => Promise<void>;
 }
 
 export const API_VERSION = '0.1.0';
@@ -37,6 +43,14 @@ export interface RouteInfo {
 }
 
 const routeLists = new WeakMap<FastifyInstance, RouteInfo[]>();
+const tokenCaches = new WeakMap<FastifyInstance, TokenCache>();
+
+/** The server's token cache: evict a token revoked elsewhere (another server process) with it. */
+export function tokenCacheOf(app: FastifyInstance): TokenCache {
+  const cache = tokenCaches.get(app);
+  if (cache === undefined) throw new Error('assertion: a server built by buildServer has a token cache');
+  return cache;
+}
 
 /** Every route the server answers, as registered: tests hold the OpenAPI document and docs to it. */
 export function listRoutes(app: FastifyInstance): readonly RouteInfo[] {
@@ -64,7 +78,17 @@ function validatorCompilers() {
 /** The HTTP API: one plugin per area, every request and response described by a schema. */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const config = loadServerConfig(options.config);
-  const deps: ServerDeps = { db: options.db, cipher: options.cipher, config };
+  const tokens = new TokenCache(config.tokenCacheTtl_ms);
+  const deps: ServerDeps = {
+    db: options.db,
+    cipher: options.cipher,
+    config,
+    tokens,
+    tokenRevoked: async (tokenId) => {
+      tokens.evictToken(tokenId);
+      await options.onTokenRevoked?.(tokenId);
+    },
+  };
   const app = Fastify({
     bodyLimit: config.bodyLimit_bytes,
     requestTimeout: config.requestTimeout_ms,
@@ -80,6 +104,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setValidatorCompiler(validatorCompilers());
   const routes: RouteInfo[] = [];
   routeLists.set(app, routes);
+  tokenCaches.set(app, tokens);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -118,7 +143,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   registerErrorHandling(app, config);
   registerJsonBody(app);
-  registerAuth(app, deps.db);
+  registerAuth(app, deps.db, tokens);
   registerIdempotency(app, deps);
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

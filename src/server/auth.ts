@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateToken, type Db } from '../store/index.js';
+import { type Db, hashToken, looksLikeToken, type Principal, principalOfTokenHash } from '../store/index.js';
 import { ProblemError } from './problem.js';
 import { allows, PERMISSIONS } from './roles.js';
+import type { TokenCache } from './token-cache.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
 
@@ -11,11 +12,23 @@ function isPublic(request: FastifyRequest): boolean {
   return request.routeOptions.url?.startsWith('/docs') === true;
 }
 
+/** The principal of a presented token: from the cache when it was found valid within its TTL. */
+async function principalOf(db: Db, tokens: TokenCache, token: string): Promise<Principal | undefined> {
+  if (!looksLikeToken(token)) return undefined;
+  const hash = hashToken(token);
+  const cached = tokens.get(hash);
+  if (cached !== undefined) return cached;
+  const found = await principalOfTokenHash(db, hash);
+  if (found === undefined) return undefined;
+  tokens.set(hash, found.principal, found.expires_ms);
+  return found.principal;
+}
+
 /**
  * Authentication and authorisation before anything else runs (even before the body is read): a
  * Bearer API token names a user, the user's role must be granted the route's permission.
  */
-export function registerAuth(app: FastifyInstance, db: Db): void {
+export function registerAuth(app: FastifyInstance, db: Db, tokens: TokenCache): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     if (request.is404 || isPublic(request)) return;
@@ -29,7 +42,7 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
       );
     }
     const match = BEARER.exec(header);
-    const principal = match === null ? undefined : await authenticateToken(db, match[1]!);
+    const principal = match === null ? undefined : await principalOf(db, tokens, match[1]!);
     if (principal === undefined) {
       throw new ProblemError(
         'unauthenticated',

@@ -5,14 +5,16 @@ import {
   type CreditLineState,
   LoanNotFoundError,
   type Queryable,
+  SQLSTATE_UNIQUE_VIOLATION,
   type StoredLoan,
   sqlState,
   VersionConflictError,
 } from '../store/index.js';
 import { formatFen, parseAmount } from './amount.js';
+import { DEFAULT_SERVER_CONFIG } from './config.js';
 import type { ServerDeps } from './context.js';
 import { type FieldProblem, ProblemError } from './problem.js';
-import { commitWrite, type WriteOutcome } from './writes.js';
+import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './writes.js';
 
 /** Attempts of one ledger write when it meets a serialization failure, a deadlock or a changed row version. */
 export const LEDGER_WRITE_ATTEMPTS_MAX = 8;
@@ -20,11 +22,12 @@ export const LEDGER_WRITE_ATTEMPTS_MAX = 8;
 export const BACKDATE_DAYS_MAX = 90;
 
 /**
- * Ledger write transactions one server process runs at once. The rest wait their turn in the process
- * (in arrival order) instead of queueing for a pooled connection, whose wait is bounded and would end in
- * an error under a burst. Below the pool size so that reads still find a connection.
+ * Ledger write transactions one server process runs at once by default (`ledgerWritesInFlight_max`).
+ * The rest wait their turn in the process (in arrival order) instead of queueing for a pooled connection,
+ * whose wait is bounded and would end in an error under a burst. Below the pool size so that reads still
+ * find a connection.
  */
-export const LEDGER_WRITES_IN_FLIGHT_MAX = 4;
+export const LEDGER_WRITES_IN_FLIGHT_MAX = DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max;
 /** Ledger writes allowed to wait for a turn; past this the server answers 503 with Retry-After. */
 export const LEDGER_WRITES_WAITING_MAX = 10_000;
 
@@ -64,7 +67,8 @@ const writeGates = new WeakMap<object, Gate>();
 function gateFor(deps: ServerDeps): Gate {
   let gate = writeGates.get(deps.db);
   if (gate === undefined) {
-    gate = new Gate(deps.db.kind === 'pglite' ? 1 : LEDGER_WRITES_IN_FLIGHT_MAX, LEDGER_WRITES_WAITING_MAX);
+    const size = deps.db.kind === 'pglite' ? 1 : deps.config.ledgerWritesInFlight_max;
+    gate = new Gate(size, LEDGER_WRITES_WAITING_MAX);
     writeGates.set(deps.db, gate);
   }
   return gate;
@@ -83,17 +87,61 @@ function retryable(error: unknown): boolean {
 }
 
 /**
+ * The two-statement path of a ledger write (decision 0212): one statement reads (and, with `locking`,
+ * locks) what the write needs, one writes its rows, audit and idempotency record, and the records come
+ * back sealed; undefined when the case is not the common one, and the general path runs instead.
+ * Without `locking` the two statements run on their own, with no transaction between them, and the
+ * write refuses to apply to rows changed since the read (VersionConflictError).
+ */
+export type FastLedgerWrite<Body> = (
+  q: Queryable,
+  seal: (outcome: WriteOutcome<Body>) => SealedWrite,
+  locking: boolean,
+) => Promise<SealedWrite | undefined>;
+
+/**
  * `commitWrite` for ledger changes: a write that meets a concurrent one (serialization failure, deadlock,
  * a row version changed under it) is rolled back whole and run again, up to LEDGER_WRITE_ATTEMPTS_MAX
- * times with a short growing pause; past that the caller gets 409 conflict, never a 500.
+ * times with a short growing pause; past that the caller gets 409 conflict, never a 500. With `fast`, the
+ * one-statement path is tried first and the general `work` runs only when it declines.
  */
 export async function commitLedgerWrite<Body>(
   deps: ServerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+  fast?: FastLedgerWrite<Body>,
 ): Promise<FastifyReply> {
-  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work));
+  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work, fast));
+}
+
+/** Thrown inside the fast path's transaction to roll it back when the fast path declines. */
+const DECLINED = Symbol('declined');
+
+async function tryFast<Body>(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fast: FastLedgerWrite<Body>,
+): Promise<SealedWrite | undefined> {
+  const seal = (outcome: WriteOutcome<Body>) => sealWrite(request, reply, outcome);
+  try {
+    // First without a transaction (two round trips); if the rows changed in between, with locks (four).
+    try {
+      return await fast(deps.db, seal, false);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+    return await deps.db.transaction(async (tx) => {
+      const sealed = await fast(tx, seal, true);
+      if (sealed === undefined) throw DECLINED;
+      return sealed;
+    });
+  } catch (error) {
+    // A key or client id stored by a concurrent duplicate: the general path answers it as a repeat.
+    if (error === DECLINED || sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return undefined;
+    throw toLedgerProblem(error);
+  }
 }
 
 async function commitWithRetries<Body>(
@@ -101,9 +149,16 @@ async function commitWithRetries<Body>(
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+  fast: FastLedgerWrite<Body> | undefined,
 ): Promise<FastifyReply> {
+  let fastDeclined = fast === undefined;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (!fastDeclined && fast !== undefined) {
+        const sealed = await tryFast(deps, request, reply, fast);
+        if (sealed !== undefined) return sendSealed(reply, sealed);
+        fastDeclined = true;
+      }
       return await commitWrite(deps, request, reply, async (tx) => {
         try {
           return await work(tx);

@@ -9,9 +9,21 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection under this name and reuse it (a PostgreSQL server saves
+   * the parsing and, after a few runs, the planning). One name, one SQL text, for the life of the process.
+   */
+  name?: string;
+}
+
 export interface Queryable {
   /** One statement with positional parameters ($1, $2 …). */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>>;
   /** Several statements separated by semicolons, without parameters (migrations). */
   execScript(sql: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Db, INT8_OID, parseInt8, type Queryable, type QueryResult } from './db.js';
+import { type Db, INT8_OID, parseInt8, type Queryable, type QueryOptions, type QueryResult } from './db.js';
 
 export interface PostgresOptions {
   url: string;
@@ -21,8 +21,15 @@ const types = {
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(sql, [...params]);
+    async query<Row>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options: QueryOptions = {},
+    ): Promise<QueryResult<Row>> {
+      const result =
+        options.name === undefined
+          ? await client.query(sql, [...params])
+          : await client.query({ name: options.name, text: sql, values: [...params] });
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     },
     async execScript(sql: string): Promise<void> {

@@ -146,15 +146,36 @@ export interface Principal {
 /** The user behind a presented token, if the token is known, unrevoked, unexpired and its user enabled. */
 export async function authenticateToken(q: Queryable, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  const { rows } = await q.query<{ user_id: string; username: string; role: Role; token_id: string }>(
-    `select u.user_id, u.username, u.role, t.token_id
+  return (await principalOfTokenHash(q, hashToken(token)))?.principal;
+}
+
+/** `authenticateToken` by the token's hash, with the token's expiry (ms since the epoch; null: none). */
+export async function principalOfTokenHash(
+  q: Queryable,
+  tokenHash: string,
+): Promise<{ principal: Principal; expires_ms: number | null } | undefined> {
+  const { rows } = await q.query<{
+    user_id: string;
+    username: string;
+    role: Role;
+    token_id: string;
+    expires_at: Date | null;
+  }>(
+    `select u.user_id, u.username, u.role, t.token_id, t.expires_at
        from api_tokens t join users u on u.user_id = t.user_id
       where t.token_hash = $1 and t.revoked_at is null and u.disabled_at is null
         and (t.expires_at is null or t.expires_at > now())`,
-    [hashToken(token)],
+    [tokenHash],
   );
   const r = rows[0];
-  return r === undefined
-    ? undefined
-    : { userId: r.user_id, username: r.username, role: r.role, tokenId: r.token_id };
+  if (r === undefined) return undefined;
+  return {
+    principal: { userId: r.user_id, username: r.username, role: r.role, tokenId: r.token_id },
+    expires_ms: r.expires_at === null ? null : r.expires_at.getTime(),
+  };
+}
+
+/** Whether a presented token has the shape of one this project issues (cheap check before hashing). */
+export function looksLikeToken(token: string): boolean {
+  return token.startsWith(TOKEN_PREFIX);
 }

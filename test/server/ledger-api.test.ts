@@ -35,16 +35,19 @@ describe.each(backends)('ledger API on $name', (backend) => {
   beforeAll(async () => {
     db = await openMigrated(backend);
     // Transactions can be made to fail as a deadlock would, to exercise the bounded retries.
+    const refuse = () => {
+      injectedDeadlocks--;
+      transactionsRefused++;
+      return Promise.reject(Object.assign(new Error('deadlock detected (injected)'), { code: '40P01' }));
+    };
     const wrapped: Db = {
       ...db,
-      transaction: (work) => {
-        if (injectedDeadlocks > 0) {
-          injectedDeadlocks--;
-          transactionsRefused++;
-          return Promise.reject(Object.assign(new Error('deadlock detected (injected)'), { code: '40P01' }));
-        }
-        return db.transaction(work);
-      },
+      transaction: (work) => (injectedDeadlocks > 0 ? refuse() : db.transaction(work)),
+      // A repayment's write may also run as one statement of its own, outside a transaction.
+      query: (sql, params, options) =>
+        injectedDeadlocks > 0 && options?.name?.includes('write') === true
+          ? refuse()
+          : db.query(sql, params, options),
     };
     api = await startApi(wrapped);
     await setBusinessDay(db, D);

@@ -1,17 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type ServerConfig } from '../../server/index.js';
+import {
+  buildServer,
+  DEFAULT_SERVER_CONFIG,
+  LEDGER_WRITES_IN_FLIGHT_LIMIT,
+  type ServerConfig,
+} from '../../server/index.js';
 import {
   type Db,
   loadPiiKeys,
   migrate,
   openDb,
   purgeExpiredIdempotency,
+  redactUrl,
   resolveDbTarget,
 } from '../../store/index.js';
-import { type CliIo, writeLine } from '../io.js';
+import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
+import { type RunningProcesses, SERVER_PROCESSES_MAX, startServerProcesses } from '../serve-processes.js';
 import { addDbOption, explained } from './db-options.js';
-import { parsePort } from './parse.js';
+import { parsePort, parsePositiveInt } from './parse.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -23,6 +30,10 @@ export interface ServiceOptions {
   port: number;
   host: string;
   config?: Partial<ServerConfig>;
+  /** The database was migrated by the process that started this one (several server processes). */
+  migrated?: boolean;
+  /** Told of each token revoked through this server (several server processes: tell the others). */
+  onTokenRevoked?: (tokenId: string) => Promise<void>;
 }
 
 export interface RunningService {
@@ -32,20 +43,70 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** Applies pending migrations and purges expired idempotency records (once per start of the service). */
+async function prepareDb(db: Db): Promise<{ schemaVersion: number; purged: number }> {
+  const report = await migrate(db);
+  const purged = await purgeExpiredIdempotency(db, IDEMPOTENCY_PURGE_ROWS_MAX);
+  return { schemaVersion: report.schemaVersion, purged };
+}
+
+/**
+ * `lendguard serve --processes N` on PostgreSQL: migrates once here, then starts N server processes on
+ * one port and runs until SIGINT or SIGTERM.
+ */
+export async function startProcesses(
+  options: ServiceOptions & { processes: number },
+  io: CliIo,
+): Promise<RunningProcesses> {
+  const target = resolveDbTarget(options.db);
+  if (target.kind !== 'postgres') {
+    throw new UsageError(
+      `--processes ${options.processes} needs a PostgreSQL server (--db postgres://…): the embedded database runs inside the one process that holds its data folder; leave --processes at 1 for it`,
+    );
+  }
+  const keys = loadPiiKeys(target);
+  const db = await openDb(target);
+  let prepared: { schemaVersion: number; purged: number };
+  try {
+    prepared = await prepareDb(db);
+  } finally {
+    await db.close();
+  }
+  const running = await startServerProcesses({
+    dbUrl: target.url,
+    port: options.port,
+    host: options.host,
+    processes: options.processes,
+    config: options.config ?? {},
+    onEvent: (message) => writeLine(io.stderr, `lendguard: ${message}`),
+  });
+  writeLine(
+    io.stderr,
+    `lendguard: listening on ${running.url} with ${options.processes} server processes (database ${redactUrl(target.url)}, schema ${prepared.schemaVersion}, ${prepared.purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${running.url}/, API docs at ${running.url}/docs`,
+  );
+  return running;
+}
+
 /** Opens and migrates the database, loads the PII keys and starts listening. */
 export async function startService(options: ServiceOptions, io: CliIo): Promise<RunningService> {
   const target = resolveDbTarget(options.db);
   const keys = loadPiiKeys(target);
   const db = await openDb(target);
   try {
-    const report = await migrate(db);
-    const purged = await purgeExpiredIdempotency(db, IDEMPOTENCY_PURGE_ROWS_MAX);
-    const app = await buildServer({ db, cipher: keys.cipher, config: options.config ?? {} });
+    const prepared = options.migrated === true ? undefined : await prepareDb(db);
+    const app = await buildServer({
+      db,
+      cipher: keys.cipher,
+      config: options.config ?? {},
+      ...(options.onTokenRevoked === undefined ? {} : { onTokenRevoked: options.onTokenRevoked }),
+    });
     const url = await app.listen({ port: options.port, host: options.host });
-    writeLine(
-      io.stderr,
-      `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${report.schemaVersion}, ${purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${url}/, API docs at ${url}/docs`,
-    );
+    if (prepared !== undefined) {
+      writeLine(
+        io.stderr,
+        `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${prepared.schemaVersion}, ${prepared.purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${url}/, API docs at ${url}/docs`,
+      );
+    }
     let closed = false;
     return {
       app,
@@ -71,31 +132,63 @@ export const registerServe: RegisterCommand = (program, io) => {
       .description('Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)')
       .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
       .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
-      .option('--log-requests', 'log each request (method, path, status, time) to stderr'),
-  ).action((options: { db?: string; port?: string; host?: string; logRequests?: boolean }) =>
-    explained(async () => {
-      const service = await startService(
-        {
+      .option('--log-requests', 'log each request (method, path, status, time) to stderr')
+      .option(
+        '--writes-in-flight <n>',
+        `ledger write transactions each server process runs at once on PostgreSQL (default ${DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max}, at most ${LEDGER_WRITES_IN_FLIGHT_LIMIT})`,
+      )
+      .option(
+        '--processes <n>',
+        'server processes sharing the port (default 1). Above 1 needs a PostgreSQL server: the embedded database lives inside the one process that holds its folder',
+      ),
+  ).action(
+    (options: {
+      db?: string;
+      port?: string;
+      host?: string;
+      logRequests?: boolean;
+      processes?: string;
+      writesInFlight?: string;
+    }) =>
+      explained(async () => {
+        const processes =
+          options.processes === undefined
+            ? 1
+            : parsePositiveInt(options.processes, '--processes', SERVER_PROCESSES_MAX);
+        const serviceOptions = {
           ...(options.db === undefined ? {} : { db: options.db }),
           port: options.port === undefined ? DEFAULT_PORT : parsePort(options.port),
           host: options.host ?? DEFAULT_HOST,
-          config: { logRequests: options.logRequests === true },
-        },
-        io,
-      );
-      // Runs until SIGINT or SIGTERM, then finishes open requests and closes the database.
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          writeLine(io.stderr, `lendguard: ${signal} received, closing`);
-          process.off('SIGINT', onInt);
-          process.off('SIGTERM', onTerm);
-          service.close().then(resolve, resolve);
+          config: {
+            logRequests: options.logRequests === true,
+            ...(options.writesInFlight === undefined
+              ? {}
+              : {
+                  ledgerWritesInFlight_max: parsePositiveInt(
+                    options.writesInFlight,
+                    '--writes-in-flight',
+                    LEDGER_WRITES_IN_FLIGHT_LIMIT,
+                  ),
+                }),
+          },
         };
-        const onInt = () => stop('SIGINT');
-        const onTerm = () => stop('SIGTERM');
-        process.on('SIGINT', onInt);
-        process.on('SIGTERM', onTerm);
-      });
-    }),
+        const service =
+          processes === 1
+            ? await startService(serviceOptions, io)
+            : await startProcesses({ ...serviceOptions, processes }, io);
+        // Runs until SIGINT or SIGTERM, then finishes open requests and closes the database.
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            writeLine(io.stderr, `lendguard: ${signal} received, closing`);
+            process.off('SIGINT', onInt);
+            process.off('SIGTERM', onTerm);
+            service.close().then(resolve, resolve);
+          };
+          const onInt = () => stop('SIGINT');
+          const onTerm = () => stop('SIGTERM');
+          process.on('SIGINT', onInt);
+          process.on('SIGTERM', onTerm);
+        });
+      }),
   );
 };

@@ -19,7 +19,10 @@ import {
   listPostings,
   loadLoanLog,
   loadSnapshots,
+  lockForCommand,
+  planCommand,
   type StoredLoan,
+  writeCommand,
 } from '../../store/index.js';
 import { amountSchema, formatFen } from '../amount.js';
 import type { ServerDeps } from '../context.js';
@@ -133,33 +136,59 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
     dateText: string | undefined,
     action: string,
   ) {
-    return commitLedgerWrite(deps, request, reply, async (tx) => {
-      const businessDay = await getBusinessDay(tx);
-      const day = effectiveDay(dateText, businessDay, '/body/effectiveDate');
-      const key = request.idempotency?.key ?? '';
-      const cmd = build(day, `${request.principal?.userId ?? ''}:${key}`);
-      const r = await applyLoanCommand(tx, request.params.loanId, cmd);
-      return {
-        status: 201,
-        body: {
-          loan: present(r.after),
-          effectiveDate: formatDate(day),
-          amount: formatFen(cmd.amountMinor),
-          backdated: day <= r.before.state.lastClosedDay,
-          events: r.events.map((e) => presentDetail(e) as Record<string, unknown>),
+    const userId = request.principal?.userId ?? '';
+    const key = request.idempotency?.key ?? '';
+    const clientId = `${userId}:${key}`;
+    const outcome = (
+      day: Day,
+      cmd: BackdatedCommand,
+      before: StoredLoan,
+      after: StoredLoan,
+      events: readonly LoanEvent[],
+    ) => ({
+      status: 201,
+      body: {
+        loan: present(after),
+        effectiveDate: formatDate(day),
+        amount: formatFen(cmd.amountMinor),
+        backdated: day <= before.state.lastClosedDay,
+        events: events.map((e) => presentDetail(e) as Record<string, unknown>),
+      },
+      location: `/loans/${after.loanId}`,
+      audit: [
+        {
+          action,
+          resourceType: 'loan',
+          resourceId: after.loanId,
+          customerId: after.customerId,
+          details: { amountMinor: cmd.amountMinor, day: formatDate(day), events: events.length },
         },
-        location: `/loans/${r.after.loanId}`,
-        audit: [
-          {
-            action,
-            resourceType: 'loan',
-            resourceId: r.after.loanId,
-            customerId: r.after.customerId,
-            details: { amountMinor: cmd.amountMinor, day: formatDate(day), events: r.events.length },
-          },
-        ],
-      };
+      ],
     });
+    return commitLedgerWrite(
+      deps,
+      request,
+      reply,
+      async (tx) => {
+        const businessDay = await getBusinessDay(tx);
+        const day = effectiveDay(dateText, businessDay, '/body/effectiveDate');
+        const cmd = build(day, clientId);
+        const r = await applyLoanCommand(tx, request.params.loanId, cmd);
+        return outcome(day, cmd, r.before, r.after, r.events);
+      },
+      async (q, seal, locking) => {
+        const target = { loanId: request.params.loanId, clientId, userId, idempotencyKey: key };
+        const locked = await lockForCommand(q, target, { lock: locking });
+        if (locked === undefined) return undefined;
+        const day = effectiveDay(dateText, locked.businessDay, '/body/effectiveDate');
+        const cmd = build(day, clientId);
+        const plan = planCommand(locked, cmd);
+        if (plan === undefined) return undefined;
+        const sealed = seal(outcome(day, cmd, plan.before, plan.after, plan.events));
+        await writeCommand(q, plan.pending, sealed, { locked: locking });
+        return sealed;
+      },
+    );
   }
 
   app.post<{
@@ -168,7 +197,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
   }>(
     '/loans/:loanId/repayments',
     {
-      config: { permission: 'loans.repay' },
+      config: { permission: 'loans.repay', idempotencyInTransaction: true },
       schema: {
         ...loans,
         summary:
@@ -217,7 +246,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
   }>(
     '/loans/:loanId/waivers',
     {
-      config: { permission: 'loans.waive' },
+      config: { permission: 'loans.waive', idempotencyInTransaction: true },
       schema: {
         ...loans,
         summary: 'Waive (减免) penalty, billed interest or fees; never principal',

@@ -241,8 +241,8 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
         response: { 200: tokenSchema, ...problemResponses },
       },
     },
-    async (request, reply) =>
-      commitWrite(deps, request, reply, async (tx) => {
+    async (request, reply) => {
+      const sent = await commitWrite(deps, request, reply, async (tx) => {
         const token = await revokeToken(tx, request.params.userId, request.params.tokenId);
         if (token === undefined) {
           throw new ProblemError(
@@ -251,6 +251,9 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             [{ path: '/path/tokenId', message: 'no such token for this user' }],
           );
         }
+        // Every server process forgets the token before the answer goes out; once more after the commit
+        // (below), for a request that cached it again in between from the not yet committed row.
+        await deps.tokenRevoked(token.tokenId);
         return {
           status: 200,
           body: token,
@@ -264,6 +267,9 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             },
           ],
         };
-      }),
+      });
+      await deps.tokenRevoked(request.params.tokenId);
+      return sent;
+    },
   );
 }

@@ -12,14 +12,29 @@ export function toJsonText(value: unknown): string {
   );
 }
 
+/** Revives `{"$bigint": "…"}` in place, bottom up; returns the value that replaces `value`. */
+function reviveBigints(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveBigints(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const tagged = record[BIGINT_TAG];
+  if (typeof tagged === 'string') {
+    let keys = 0;
+    for (const _ in record) keys++;
+    if (keys === 1) return BigInt(tagged);
+  }
+  for (const key in record) record[key] = reviveBigints(record[key]);
+  return record;
+}
+
 export function fromJsonText<T>(text: string): T {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const tagged = (v as Record<string, unknown>)[BIGINT_TAG];
-      if (typeof tagged === 'string' && Object.keys(v).length === 1) return BigInt(tagged);
-    }
-    return v;
-  }) as T;
+  // A parse without a reviver and one walk is several times faster than JSON.parse's reviver, and text
+  // without the tag needs no walk at all (a loan state is read on every command).
+  const parsed: unknown = JSON.parse(text);
+  return (text.includes(`"${BIGINT_TAG}"`) ? reviveBigints(parsed) : parsed) as T;
 }
 
 /** The engine's "no such day" (a settled loan's next event day) is PostgreSQL's `infinity`. */

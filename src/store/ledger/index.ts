@@ -1,5 +1,6 @@
 /** store/ledger: persistence of products, credit lines, loans, their events, snapshots and postings. */
 export * from './codec.js';
+export * from './command-path.js';
 export * from './journal.js';
 export * from './lines.js';
 export * from './loans.js';

@@ -41,7 +41,7 @@ export interface StoredLoan {
   updatedAt: string;
 }
 
-interface LoanRow {
+export interface LoanRow {
   customer_id: string;
   loan_id: string;
   line_id: string;
@@ -58,6 +58,10 @@ interface LoanRow {
 const TS = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${c}`;
 const COLUMNS = `customer_id, loan_id, line_id, product_id, product_version, state::text as state,
   last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')}`;
+
+/** The columns a loan is read with, and the reading (for the one-statement command path). */
+export const LOAN_COLUMNS = COLUMNS;
+export const loanFromRow = (row: LoanRow): StoredLoan => fromRow(row);
 
 function fromRow(row: LoanRow): StoredLoan {
   let state = fromJsonText<LoanState>(row.state);
@@ -148,7 +152,7 @@ async function insertEvents(q: Queryable, customerId: string, events: readonly L
   }
 }
 
-interface SeqPosting {
+export interface SeqPosting {
   seq: number;
   posting: Posting;
 }
@@ -230,7 +234,7 @@ async function postingsOfSeqs(q: Queryable, customerId: string, loanId: string, 
  * the postings of the events it cancels that are still in force (read from the journal) and restarts the
  * state from the day before its effective day, as the engine does.
  */
-async function postingsFor(
+export async function postingsFor(
   q: Queryable,
   before: LoanState,
   events: readonly LoanEvent[],
@@ -268,7 +272,7 @@ async function postingsFor(
 }
 
 /** Outstanding principal as the credit line counts it. */
-function principalOf(state: LoanState): number {
+export function principalOf(state: LoanState): number {
   return loanPosition(state).outstandingPrincipalMinor;
 }
 
