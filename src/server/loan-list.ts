@@ -1,5 +1,6 @@
 import { BUCKETS, type Bucket } from '../ledger/index.js';
 import { formatDate } from '../money/index.js';
+import { ID_PATTERN } from '../store/index.js';
 import type { LoanListAfter, LoanListQuery, LoanSort, SortOrder } from '../store/ledger/portfolio.js';
 import { dateSchema, requestDate } from './ledger-support.js';
 import { ProblemError } from './problem.js';
@@ -38,12 +39,7 @@ export const loanListQueryProperties = {
   },
   drawnFrom: dateSchema('Drawn on or after this day'),
   drawnTo: dateSchema('Drawn on or before this day'),
-  q: {
-    type: 'string',
-    minLength: 1,
-    maxLength: 64,
-    description: 'A loan id or a customer id (exact)',
-  },
+  q: { type: 'string', pattern: ID_PATTERN, description: 'A loan id or a customer id (exact)' },
   sort: { type: 'string', enum: [...SORTS], default: 'loanId', description: 'Order of the list' },
   order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
 } as const;
