@@ -301,6 +301,14 @@ export const en = {
   'eodStatus.running': 'Running',
   'eodStatus.succeeded': 'Succeeded',
   'eodStatus.failed': 'Failed',
+  'detail.amount': 'amount',
+  'detail.principal': 'principal',
+  'detail.interest': 'interest',
+  'detail.fee': 'fee',
+  'detail.penalty': 'penalty',
+  'detail.credit': 'credit',
+  'detail.fromBucket': 'from',
+  'detail.toBucket': 'to',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -603,4 +611,12 @@ export const zhCN: Record<MessageKey, string> = {
   'eodStatus.running': '运行中',
   'eodStatus.succeeded': '成功',
   'eodStatus.failed': '失败',
+  'detail.amount': '金额',
+  'detail.principal': '本金',
+  'detail.interest': '利息',
+  'detail.fee': '费用',
+  'detail.penalty': '罚息',
+  'detail.credit': '溢缴款',
+  'detail.fromBucket': '原账龄',
+  'detail.toBucket': '新账龄',
 };

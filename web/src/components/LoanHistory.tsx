@@ -51,12 +51,16 @@ const EVENT_COLOURS: Record<string, string> = {
 };
 
 /** The few figures of an event worth a glance: amounts (decimal strings) and buckets. */
-function eventSummary(detail: Record<string, unknown>, money: (a: string) => string): string {
+function eventSummary(
+  detail: Record<string, unknown>,
+  money: (a: string) => string,
+  label: (name: string) => string,
+): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(detail)) {
     if (typeof value !== 'string') continue;
-    if (/^[0-9]+\.[0-9]{2}$/.test(value) && value !== '0.00') parts.push(`${name} ${money(value)}`);
-    else if (/^M[0-7]$/.test(value)) parts.push(`${name} ${value}`);
+    if (/^[0-9]+\.[0-9]{2}$/.test(value) && value !== '0.00') parts.push(`${label(name)} ${money(value)}`);
+    else if (/^M[0-7]$/.test(value)) parts.push(`${label(name)} ${value}`);
   }
   return parts.slice(0, 4).join(' · ');
 }
@@ -80,7 +84,9 @@ export function EventTimeline({ loanId }: { loanId: string }) {
             <div data-testid={`event-${e.type}`}>
               <Typography.Text strong>{date(e.day)}</Typography.Text>{' '}
               <Tag>{labelOr(t, `event.${e.type}`, e.type)}</Tag>
-              <Typography.Text type="secondary">{eventSummary(e.detail, money)}</Typography.Text>
+              <Typography.Text type="secondary">
+                {eventSummary(e.detail, money, (name) => labelOr(t, `detail.${name}`, name))}
+              </Typography.Text>
             </div>
           ),
         }))}
