@@ -175,12 +175,21 @@ export interface EodRunDetail extends EodRun {
 /** A decimal string of yuan the API accepts: no sign, at most two decimals (as src/server/amount.ts). */
 export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
 
+/**
+ * The server's default largest amount (`amount_max_fen` in src/server/config.ts: one billion yuan). A
+ * server configured lower refuses more, and its message is shown under the field.
+ */
+export const AMOUNT_MAX_FEN_DEFAULT = 100_000_000_000;
+
 /** "" when the amount is acceptable to the API; otherwise the message key saying why not. */
 export function amountProblem(
   text: string,
-): 'validate.required' | 'validate.amount' | 'validate.amountPositive' | '' {
+): 'validate.required' | 'validate.amount' | 'validate.amountPositive' | 'validate.amountMax' | '' {
   if (text.trim() === '') return 'validate.required';
-  if (!AMOUNT_PATTERN.test(text)) return 'validate.amount';
-  if (/^0(\.0{1,2})?$/.test(text)) return 'validate.amountPositive';
+  const match = AMOUNT_PATTERN.exec(text);
+  if (match === null) return 'validate.amount';
+  const fen = BigInt(match[1] ?? '0') * 100n + BigInt((match[2] ?? '').slice(1).padEnd(2, '0'));
+  if (fen === 0n) return 'validate.amountPositive';
+  if (fen > BigInt(AMOUNT_MAX_FEN_DEFAULT)) return 'validate.amountMax';
   return '';
 }

@@ -309,6 +309,7 @@ export const en = {
   'detail.credit': 'credit',
   'detail.fromBucket': 'from',
   'detail.toBucket': 'to',
+  'validate.amountMax': 'must be at most 1,000,000,000.00',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -619,4 +620,5 @@ export const zhCN: Record<MessageKey, string> = {
   'detail.credit': '溢缴款',
   'detail.fromBucket': '原账龄',
   'detail.toBucket': '新账龄',
+  'validate.amountMax': '不能超过 1,000,000,000.00',
 };
