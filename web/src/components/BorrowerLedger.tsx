@@ -44,6 +44,8 @@ export function BorrowerLedger({ customerId }: { customerId: string }) {
             size="small"
             rowKey="lineId"
             pagination={false}
+            className="nowrap-table"
+            scroll={{ x: 'max-content' }}
             loading={lines === null}
             dataSource={lines ?? []}
             columns={[
@@ -80,6 +82,8 @@ export function BorrowerLedger({ customerId }: { customerId: string }) {
             rowKey="loanId"
             pagination={false}
             dataSource={loans}
+            className="nowrap-table"
+            scroll={{ x: 'max-content' }}
             columns={[
               {
                 title: t('loan.id'),

@@ -224,7 +224,8 @@ export function ImpactView({ loanId }: { loanId: string }) {
             rowKey="date"
             pagination={false}
             dataSource={impact.rows}
-            scroll={{ x: true }}
+            scroll={{ x: 'max-content' }}
+            className="nowrap-table"
             data-testid="impact-table"
             columns={[
               { title: t('journal.day'), dataIndex: 'date', render: (d: string) => date(d) },

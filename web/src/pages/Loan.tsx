@@ -85,6 +85,8 @@ function ScheduleTable({ loanId }: { loanId: string }) {
         rowKey="number"
         pagination={false}
         dataSource={rows}
+        className="nowrap-table"
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: t('loan.installment'), dataIndex: 'number', width: 70 },
           { title: t('loan.dueDate'), dataIndex: 'dueDate', render: (d: string) => date(d) },

@@ -193,6 +193,8 @@ export function LoansPage() {
           onChange={onTableChange}
           locale={{ emptyText: t('loans.empty') }}
           data-testid="loans-table"
+          className="nowrap-table"
+          scroll={{ x: 'max-content' }}
           columns={[
             {
               key: 'loanId',
