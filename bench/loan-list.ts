@@ -9,6 +9,11 @@
  * server's execution time, and this process's wall and CPU time (the load average is printed too: the
  * figures are from a shared machine).
  *
+ * Then the price on writes: the bulk end-of-day step (`advanceQuietLoans`: every quiet loan's marker
+ * moves, which updates every index of `loans`) timed side by side on two copies of a BENCH_EOD_LOANS-loan
+ * book (default 200,000), one migrated without migration 0005 and one with it, alternating, three
+ * rounds each; and the time migration 0005 takes on the first copy.
+ *
  * Backend: the PostgreSQL server at BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test, in a
  * fresh schema dropped afterwards), or PGlite in memory with BENCH_BACKENDS=pglite.
  */
@@ -16,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { parseDate } from '../src/money/index.js';
-import { type Db, migrate, openPglite, openPostgres } from '../src/store/index.js';
+import { type Db, migrate, migrations, openPglite, openPostgres } from '../src/store/index.js';
 import { type LoanListQuery, listLoansPage, portfolioCells } from '../src/store/ledger/portfolio.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -28,12 +33,15 @@ const INSERT_ROWS = 100_000;
 const DEEP_PAGES = 50;
 const PAGE_ROWS = 20;
 
+const EOD_LOANS = Number(process.env.BENCH_EOD_LOANS ?? 200_000);
+const EOD_ROUNDS = 3;
+
 async function open(): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (BACKEND === 'pglite') {
     const db = await openPglite();
     return { db, drop: () => db.close() };
   }
-  const schema = `lg_bench_${randomBytes(4).toString('hex')}`;
+  const schema = `lg_bench_list_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
@@ -52,9 +60,9 @@ async function open(): Promise<{ db: Db; drop: () => Promise<void> }> {
  * Synthetic loans by generate_series: loan i is in bucket M(i mod 13 capped at 7 → about 54% M0), product
  * i mod 3, customer i / 2, drawn on one of 365 days, with 1,000–100,000 yuan outstanding.
  */
-async function fill(db: Db): Promise<void> {
-  for (let from = 0; from < LOANS; from += INSERT_ROWS) {
-    const to = Math.min(LOANS, from + INSERT_ROWS) - 1;
+async function fill(db: Db, loans: number = LOANS): Promise<void> {
+  for (let from = 0; from < loans; from += INSERT_ROWS) {
+    const to = Math.min(loans, from + INSERT_ROWS) - 1;
     await db.query(
       `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
          opened_day, state, seq, last_closed_day, next_event_day)
@@ -222,4 +230,57 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+/** The bulk EOD update (as advanceQuietLoans) on every loan. */
+async function bulkAdvance(db: Db, day: string): Promise<number> {
+  const t = performance.now();
+  await db.query('update loans set last_closed_day = $1::date, row_version = row_version + 1', [day]);
+  return performance.now() - t;
+}
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+async function eodPrice(): Promise<void> {
+  console.log(`\nbulk EOD update of ${EOD_LOANS} loans; load average ${load()}`);
+  const without = await open();
+  const withIt = await open();
+  try {
+    await migrate(
+      without.db,
+      migrations.filter((m) => m.name !== 'loan_list_and_portfolio'),
+    );
+    await migrate(withIt.db);
+    await fill(without.db, EOD_LOANS);
+    await fill(withIt.db, EOD_LOANS);
+    await without.db.query('vacuum analyze loans');
+    await withIt.db.query('vacuum analyze loans');
+    const times: { without: number[]; with: number[] } = { without: [], with: [] };
+    for (let round = 0; round < EOD_ROUNDS; round++) {
+      const day = `2026-07-${String(round + 1).padStart(2, '0')}`;
+      times.without.push(await bulkAdvance(without.db, day));
+      times.with.push(await bulkAdvance(withIt.db, day));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    console.log('| book | rounds (ms) | median ms |');
+    console.log('|---|---|---:|');
+    for (const [name, xs] of [
+      ['without 0005', times.without],
+      ['with 0005', times.with],
+    ] as const) {
+      console.log(`| ${name} | ${xs.map((x) => x.toFixed(0)).join(', ')} | ${median(xs).toFixed(0)} |`);
+    }
+    console.log(`ratio with/without: ${(median(times.with) / median(times.without)).toFixed(2)}`);
+    const t = performance.now();
+    await migrate(without.db);
+    console.log(`migration 0005 on ${EOD_LOANS} loans: ${(performance.now() - t).toFixed(0)} ms`);
+  } finally {
+    await without.drop();
+    await withIt.drop();
+  }
+  console.log(`load average ${load()}`);
+}
+
+if (process.env.BENCH_PART !== 'eod') await main();
+if (process.env.BENCH_PART !== 'list') await eodPrice();
