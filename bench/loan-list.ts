@@ -1,8 +1,8 @@
 /**
  * Loan list and portfolio benchmark (not a test): `npm run bench:loan-list`.
  *
- * Fills `loans` with BENCH_LOANS rows (default 1,000,000) whose state carries what the generated columns
- * of migration 0005 read (bucket, principal not yet due, dues), spread over buckets, products, customers
+ * Fills `loans` with BENCH_LOANS rows (default 1,000,000) whose state carries what the columns of
+ * migration 0005 are set from (bucket, principal not yet due, dues), spread over buckets, products, customers
  * and draw days by a seeded rule, then times the dashboard's reads: the first page and a page deep into
  * every filter and sort order of `GET /loans` (the store's `listLoansPage`, the query the route runs), and
  * the portfolio summary's aggregate. For each it prints the plan's access path (EXPLAIN ANALYZE), the

@@ -6,7 +6,7 @@ import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loan
 
 /**
  * Read-only questions about the whole book, answered by SQL aggregates over the columns migration 0005
- * derives from each loan's state (bucket, outstanding and overdue principal) and over the journal: the
+ * keeps from each loan's state (bucket, outstanding and overdue principal) and over the journal: the
  * loan list with its filters and sort orders, the portfolio summary and its month-end trend. Nothing here
  * loads every loan.
  */
@@ -14,7 +14,7 @@ import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loan
 export type LoanSort = 'loanId' | 'openedDay' | 'outstandingPrincipal';
 export type SortOrder = 'asc' | 'desc';
 
-/** The sort column of each order; every one has an index on (column, loan_id) (migration 0005). */
+/** The sort column of each order; each has an index on (column, loan_id) (loans_loan, migration 0005). */
 const SORT_COLUMN: Record<LoanSort, string> = {
   loanId: 'loan_id',
   openedDay: 'opened_day',
@@ -124,7 +124,7 @@ function safeMinor(value: string | number, what: string): number {
   return n;
 }
 
-/** Active loans counted and summed by product and bucket (one index-only pass over loans_portfolio). */
+/** Active loans counted and summed by product and bucket: one pass over the table's plain columns. */
 export async function portfolioCells(q: Queryable): Promise<PortfolioCell[]> {
   const { rows } = await q.query<{
     product_id: string;
