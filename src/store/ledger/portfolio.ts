@@ -136,7 +136,8 @@ export async function portfolioCells(q: Queryable): Promise<PortfolioCell[]> {
     `select product_id, bucket, count(*) as loans,
        coalesce(sum(outstanding_principal_minor), 0)::text as outstanding,
        coalesce(sum(overdue_principal_minor), 0)::text as overdue
-     from loans where status = 'active' group by product_id, bucket order by product_id, bucket`,
+     from loans where status = 'active' and bucket is not null
+     group by product_id, bucket order by product_id, bucket`,
   );
   return rows.map((r) => ({
     productId: r.product_id,

@@ -27,8 +27,9 @@ alter table loans
 update loans set bucket = state->>'bucket',
   outstanding_principal_minor = loan_outstanding_principal_minor(state),
   overdue_principal_minor = loan_overdue_principal_minor(state);
+-- bucket stays nullable: a state that is not a loan's (damaged, refused by the engine) has none, and the
+-- write that stores it must not fail here; the amounts of such a state count as 0.
 alter table loans
-  alter column bucket set not null,
   alter column outstanding_principal_minor set not null,
   alter column overdue_principal_minor set not null;
 
