@@ -15,6 +15,8 @@ import { customerRoutes } from './routes/customers.js';
 import { eodRunRoutes } from './routes/eod-runs.js';
 import { ledgerLineRoutes } from './routes/ledger-lines.js';
 import { ledgerLoanRoutes } from './routes/ledger-loans.js';
+import { loanImpactRoutes } from './routes/loan-impact.js';
+import { portfolioRoutes } from './routes/portfolio.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
@@ -154,6 +156,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => ledgerLineRoutes(scope, deps));
   await app.register(async (scope) => ledgerLoanRoutes(scope, deps));
   await app.register(async (scope) => eodRunRoutes(scope, deps));
+  await app.register(async (scope) => portfolioRoutes(scope, deps));
+  await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;

@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
+import { ASSET_CLASSES, DEFAULT_COLLECTION_STAGES } from '../../src/reporting/index.js';
+import { parseAmount } from '../../src/server/amount.js';
+import { loadServerConfig } from '../../src/server/config.js';
 import { PERMISSIONS } from '../../src/server/roles.js';
 import { idNumberProblem as serverIdNumberProblem } from '../../src/server/routes/customers.js';
+import { shareText } from '../../src/server/routes/portfolio.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
-import { completeBuckets } from '../../web/src/data/portfolio.js';
+import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
+import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
 import { formatBusinessDate, formatMoney } from '../../web/src/money.js';
 import { UI_PERMISSIONS } from '../../web/src/permissions.js';
@@ -132,5 +138,51 @@ describe('the bucket chart', () => {
     expect(option.tooltip.formatter({ dataIndex: 0 })).toBe(
       'M0 label<br/>¥90,071,992,547,409,931.99 · loans 3',
     );
+  });
+});
+
+describe('ledger forms and figures agree with the server', () => {
+  it('accepts exactly the repayment amounts the API accepts', () => {
+    expect(AMOUNT_MAX_FEN_DEFAULT).toBe(loadServerConfig().amount_max_fen);
+    const amount = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,12}(\.[0-9]{0,3})?$/),
+      fc.stringMatching(/^[-+ 0-9.eE]{0,8}$/),
+      fc.constantFrom('0', '0.0', '0.00', '0.01', '01', '1.', '.5', '1e3', ' 1', '-1'),
+    );
+    fc.assert(
+      fc.property(amount, (text) => {
+        const server = parseAmount(text, AMOUNT_MAX_FEN_DEFAULT);
+        const serverAccepts = server.ok && server.fen > 0;
+        expect(amountProblem(text) === '', text).toBe(serverAccepts);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('shows the API shares as percentages without floats', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), (a, b) => {
+        const share = shareText(Math.min(a, b), b);
+        const shown = formatShare(share);
+        expect(shown).toBe(`${(BigInt(share.replace('.', '')) / 100n).toString()}.${share.slice(-2)}%`);
+      }),
+    );
+    expect(formatShare('0.0523')).toBe('5.23%');
+    expect(formatShare('1.0000')).toBe('100.00%');
+    expect(formatShare('0.0000')).toBe('0.00%');
+  });
+
+  it('links a figure to the Loans page with its filter', () => {
+    expect(loansLink({ bucket: 'M3', status: 'active' })).toBe('/loans?bucket=M3&status=active');
+    expect(loansLink({ bucket: 'M1,M2', status: undefined })).toBe('/loans?bucket=M1%2CM2');
+    expect(loansLink({})).toBe('/loans');
+  });
+
+  it('has a label for every event type, account, class and collection stage the server names', () => {
+    const keys = new Set(Object.keys(en));
+    for (const a of Object.keys(ACCOUNTS)) expect(keys.has(`account.${a}`), a).toBe(true);
+    for (const c of ASSET_CLASSES) expect(keys.has(`class.${c}`), c).toBe(true);
+    for (const s of DEFAULT_COLLECTION_STAGES) expect(keys.has(`stage.${s.id}`), s.id).toBe(true);
+    for (const b of BUCKETS) expect(keys.has(`bucket.${b}`), b).toBe(true);
   });
 });

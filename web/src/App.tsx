@@ -7,6 +7,9 @@ import { AuditLogPage } from './pages/AuditLog.js';
 import { BorrowerPage } from './pages/Borrower.js';
 import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
+import { EodRunsPage } from './pages/EodRuns.js';
+import { LoanPage } from './pages/Loan.js';
+import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
 import { PortfolioPage } from './pages/Portfolio.js';
 import { can, type UiPermission } from './permissions.js';
@@ -22,8 +25,10 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: '/', label: 'nav.portfolio' },
+  { path: '/loans', label: 'nav.loans', needs: 'loans.read' },
   { path: '/customers', label: 'nav.customers', needs: 'customers.read' },
   { path: '/customers/new', label: 'nav.newCustomer', needs: 'customers.create' },
+  { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
 
@@ -57,6 +62,10 @@ function Page({ path }: { path: string }): ReactNode {
   if (borrower !== undefined)
     return allowed('customers.read', <BorrowerPage customerId={borrower.customerId!} />);
   if (path === '/audit') return allowed('audit.read', <AuditLogPage />);
+  if (path === '/loans') return allowed('loans.read', <LoansPage />);
+  const loan = matchPath('/loans/:loanId', path);
+  if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
+  if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   return <Result status="404" title="404" subTitle={t('common.notFound')} />;
 }
 

@@ -100,4 +100,9 @@ export class ApiClient {
   get<T>(path: string, query?: Query): Promise<T> {
     return this.request<T>('GET', path, query === undefined ? {} : { query });
   }
+
+  /** A write, with a fresh idempotency key unless the caller retries with its own. */
+  post<T>(path: string, body: unknown, idempotencyKey: string = newIdempotencyKey()): Promise<T> {
+    return this.request<T>('POST', path, { body, idempotencyKey });
+  }
 }

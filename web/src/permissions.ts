@@ -10,6 +10,12 @@ export const UI_PERMISSIONS = {
   'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
   'customers.unmask': ['admin', 'risk_analyst', 'collector'],
   'audit.read': ['admin', 'auditor'],
+  'lines.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  'loans.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  'loans.repay': ['admin', 'collector', 'finance'],
+  'journal.read': ['admin', 'finance', 'auditor'],
+  'eod.run': ['admin', 'finance'],
+  'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type UiPermission = keyof typeof UI_PERMISSIONS;

@@ -16,10 +16,19 @@ export const BASE = '/app';
 
 interface RouterValue {
   path: string;
+  /** The query string of the address, without "?" (filters of a list page live there). */
+  search: string;
   navigate: (to: string) => void;
+  /** Changes the query string of the current page without a new history entry. */
+  replaceSearch: (search: string) => void;
 }
 
-const RouterContext = createContext<RouterValue>({ path: '/', navigate: () => {} });
+const RouterContext = createContext<RouterValue>({
+  path: '/',
+  search: '',
+  navigate: () => {},
+  replaceSearch: () => {},
+});
 
 function currentPath(): string {
   const path = window.location.pathname;
@@ -27,18 +36,33 @@ function currentPath(): string {
   return inside === '' ? '/' : inside;
 }
 
+const currentSearch = () => window.location.search.replace(/^\?/, '');
+
 export function RouterProvider({ children }: { children: ReactNode }) {
   const [path, setPath] = useState(currentPath);
+  const [search, setSearch] = useState(currentSearch);
   useEffect(() => {
-    const onPop = () => setPath(currentPath());
+    const onPop = () => {
+      setPath(currentPath());
+      setSearch(currentSearch());
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const navigate = useCallback((to: string) => {
     window.history.pushState(null, '', `${BASE}${to}`);
     setPath(currentPath());
+    setSearch(currentSearch());
   }, []);
-  return <RouterContext.Provider value={{ path, navigate }}>{children}</RouterContext.Provider>;
+  const replaceSearch = useCallback((next: string) => {
+    window.history.replaceState(null, '', `${window.location.pathname}${next === '' ? '' : `?${next}`}`);
+    setSearch(currentSearch());
+  }, []);
+  return (
+    <RouterContext.Provider value={{ path, search, navigate, replaceSearch }}>
+      {children}
+    </RouterContext.Provider>
+  );
 }
 
 export const useRouter = () => useContext(RouterContext);

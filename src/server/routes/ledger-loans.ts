@@ -13,9 +13,7 @@ import {
   applyLoanCommand,
   findLoan,
   getBusinessDay,
-  type LoanFilter,
   listLoanEvents,
-  listLoans,
   listPostings,
   loadLoanLog,
   loadSnapshots,
@@ -24,6 +22,7 @@ import {
   type StoredLoan,
   writeCommand,
 } from '../../store/index.js';
+import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
 import { amountSchema, formatFen } from '../amount.js';
 import type { ServerDeps } from '../context.js';
 import {
@@ -40,6 +39,12 @@ import {
   requestDate,
   toLedgerProblem,
 } from '../ledger-support.js';
+import {
+  encodeLoanListKey,
+  type LoanListQuerystring,
+  loanListQuery,
+  loanListQueryProperties,
+} from '../loan-list.js';
 import { ProblemError } from '../problem.js';
 import {
   bearerSecurity,
@@ -278,34 +283,31 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
     },
   );
 
-  app.get<{
-    Querystring: LoanFilter & { limit: number; cursor?: string };
-  }>(
+  app.get<{ Querystring: LoanListQuerystring }>(
     '/loans',
     {
       config: { permission: 'loans.read' },
       schema: {
         ...loans,
-        summary: 'Loans, filtered by customer, line, status or product',
+        summary:
+          'Loans, filtered by customer, line, status, product, bucket and draw date, searched by id, sorted (keyset pages)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             ...pageQueryProperties(deps.config),
-            customerId: idParam('customerId', 'Customer id').properties.customerId,
-            lineId: idParam('lineId', 'Credit line id').properties.lineId,
-            status: { type: 'string', enum: ['active', 'settled'] },
-            productId: { type: 'string', maxLength: 64 },
+            ...loanListQueryProperties,
           },
         },
         response: { 200: pageResponse(loanResponse), ...problemResponses },
       },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const after = decodeCursor(cursor, 'string') ?? null;
-      const rows = await listLoans(deps.db, filter, after, limit + 1);
-      const { rows: page, nextCursor } = keysetPage(rows, limit, (r) => r.loanId);
+      const query = loanListQuery(request.query);
+      const rows = await listLoansPage(deps.db, { ...query, limit: request.query.limit + 1 });
+      const { rows: page, nextCursor } = keysetPage(rows, request.query.limit, (r) =>
+        encodeLoanListKey(query.sort, loanListKey(r, query.sort), query.order),
+      );
       return {
         items: page.map(present),
         nextCursor,

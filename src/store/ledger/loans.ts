@@ -564,4 +564,6 @@ export class LoanNotFoundError extends Error {
 }
 
 /** The line state after the loan's principal changed (for callers that show the line). */
-export type { CreditLineState };
+export type { CreditLineState, LoanRow };
+/** The loan row's columns and reader, for the list and portfolio queries (portfolio.ts). */
+export { COLUMNS as LOAN_COLUMNS, fromRow as loanFromRow };

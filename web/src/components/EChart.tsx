@@ -1,16 +1,35 @@
-import { BarChart } from 'echarts/charts';
-import { GraphicComponent, GridComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GraphicComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 // Only what the dashboard draws, so the bundle carries no unused chart types.
-echarts.use([BarChart, GridComponent, TooltipComponent, GraphicComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  GraphicComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** A thin React wrapper: one ECharts instance per element, resized with it, disposed with it. */
-export function EChart({ option, height, testId }: { option: ChartOption; height: number; testId?: string }) {
+export function EChart({
+  option,
+  height,
+  testId,
+  onClick,
+}: {
+  option: ChartOption;
+  height: number;
+  testId?: string;
+  /** Called with the index of the category clicked (a bar or a point). */
+  onClick?: (dataIndex: number) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -31,6 +50,18 @@ export function EChart({ option, height, testId }: { option: ChartOption; height
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (instance === null || onClick === undefined) return;
+    const handler = (params: { dataIndex?: number }) => {
+      if (params.dataIndex !== undefined) onClick(params.dataIndex);
+    };
+    instance.on('click', handler);
+    return () => {
+      instance.off('click', handler);
+    };
+  }, [onClick]);
 
   return <div ref={element} style={{ width: '100%', height }} data-testid={testId} />;
 }

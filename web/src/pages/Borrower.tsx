@@ -1,5 +1,6 @@
-import { Alert, Button, Card, Descriptions, Empty, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { BorrowerLedger } from '../components/BorrowerLedger.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import type { Customer } from '../customer.js';
 import { useI18n } from '../i18n.js';
@@ -142,9 +143,7 @@ export function BorrowerPage({ customerId }: { customerId: string }) {
               ]}
             />
           </Card>
-          <Card title={t('borrower.loans')} style={{ marginTop: 16 }}>
-            <Empty description={t('borrower.noLoans')} data-testid="borrower-no-loans" />
-          </Card>
+          <BorrowerLedger customerId={customerId} />
         </>
       ) : null}
     </div>

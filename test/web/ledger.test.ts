@@ -1,0 +1,262 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EOD_OPTIONS_DEFAULT,
+  ledgerEod,
+  runEod,
+  seededRandom,
+  syntheticCustomer,
+  writeBook,
+} from '../../src/jobs/index.js';
+import { addDays, formatDate, parseDate } from '../../src/money/index.js';
+import { insertCustomer, type Role, setBusinessDay } from '../../src/store/index.js';
+import { auth } from '../server/helpers.js';
+import {
+  type Harness,
+  logIn,
+  openPage,
+  screenshot,
+  skipBrowser,
+  startHarness,
+  unexpectedErrors,
+  type WatchedPage,
+} from './browser.js';
+
+/** The test book's business day: a year of loans, closed through it. */
+const CLOSED = parseDate('2026-06-10');
+
+const LABELS = {
+  'zh-CN': { switch: '中文', portfolio: '资产组合', loans: '借据', eod: '日终批处理', loan: '借据' },
+  en: { switch: 'English', portfolio: 'Portfolio', loans: 'Loans', eod: 'End-of-day runs', loan: 'Loan' },
+} as const;
+type Locale = keyof typeof LABELS;
+
+/** Money as the dashboard writes it in both languages: ¥ and grouped yuan, two decimals. */
+function shownMoney(amount: string): string {
+  const [whole, fraction = ''] = amount.split('.');
+  return `¥${BigInt(whole ?? '0').toLocaleString('en')}.${fraction.padEnd(2, '0')}`;
+}
+
+interface ApiLoan {
+  loanId: string;
+  customerId: string;
+  openedOn: string;
+  bucket: string;
+  outstandingPrincipal: string;
+  totalOwed: string;
+  status: string;
+}
+
+describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
+  let h: Harness;
+
+  const apiGet = async <T>(url: string): Promise<T> => {
+    const res = await h.api.app.inject({ method: 'GET', url, headers: auth(h.api.tokens.admin) });
+    expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+    return res.json() as T;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const rand = seededRandom(4242);
+    const customerIds: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      customerIds.push(
+        (await insertCustomer(h.api.db, h.api.cipher, syntheticCustomer(rand, i), 'test')).customerId,
+      );
+    }
+    await writeBook(h.api.db, {
+      seed: 4242,
+      customers: customerIds.length,
+      customerIds,
+      loansPerCustomer_max: 2,
+      drawFrom: addDays(CLOSED, -300),
+      drawTo: addDays(CLOSED, -40),
+      historyThrough: addDays(CLOSED, -1),
+    });
+    const run = await runEod(h.api.db, ledgerEod, {
+      businessDay: formatDate(CLOSED),
+      requestedBy: 'test',
+      workers: 1,
+      options: EOD_OPTIONS_DEFAULT,
+    });
+    expect(run.status).toBe('succeeded');
+    await setBusinessDay(h.api.db, CLOSED);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function signedIn(role: Role, locale: Locale): Promise<WatchedPage> {
+    const watched = await openPage(h, locale);
+    await logIn(watched.page, h.baseUrl, h.api.tokens[role]);
+    await watched.page
+      .getByTestId('language-switch')
+      .getByText(LABELS[locale].switch, { exact: true })
+      .click();
+    return watched;
+  }
+
+  /** Types a date into an antd date picker and confirms it. */
+  async function pickDate(page: Page, testId: string, date: string): Promise<void> {
+    // antd puts the test id on the input itself.
+    const input = page.getByTestId(testId);
+    await input.click();
+    await input.fill(date);
+    await input.press('Enter');
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`shows the book's figures in ${locale}, links each to its loans, and opens every ledger page`, async () => {
+      const { page, errors, context } = await signedIn('admin', locale);
+      const l = LABELS[locale];
+      const summary = await apiGet<{
+        outstandingPrincipal: string;
+        buckets: { bucket: string; loans: number }[];
+      }>('/portfolio/summary');
+
+      await page.getByTestId('nav-portfolio').click();
+      await page.getByTestId('page-portfolio').getByRole('heading', { name: l.portfolio }).waitFor();
+      await page
+        .getByTestId('page-portfolio')
+        .getByText(shownMoney(summary.outstandingPrincipal))
+        .first()
+        .waitFor();
+      await page.getByTestId('bucket-chart').locator('canvas').waitFor();
+      await page.getByTestId('trend-chart').locator('canvas').waitFor();
+      await screenshot(page, `ledger-portfolio-${locale}`);
+
+      // A bucket's figure opens exactly the loans behind it.
+      const bucket = summary.buckets.find((b) => b.bucket !== 'M0' && b.loans > 0 && b.loans <= 20)!;
+      expect(bucket, 'the test book has a small past-due bucket').toBeDefined();
+      await page.getByTestId(`bucket-link-${bucket.bucket}`).click();
+      await page.getByTestId('page-loans').getByRole('heading', { name: l.loans }).waitFor();
+      const rows = page.getByTestId('loans-table').getByTestId('loan-link');
+      await expect.poll(() => rows.count()).toBe(bucket.loans);
+      expect(new URL(page.url()).searchParams.get('bucket')).toBe(bucket.bucket);
+      await screenshot(page, `ledger-loans-${locale}`);
+
+      await rows.first().click();
+      await page.getByTestId('page-loan').getByRole('heading', { name: l.loan }).first().waitFor();
+      await page.getByTestId('loan-balances').waitFor();
+      await page.getByTestId('schedule').locator('.ant-table-row').first().waitFor();
+      await page.getByTestId('event-LoanOpened').first().waitFor();
+      await page.getByTestId('postings').locator('.ant-table-row').first().waitFor();
+      await page.getByTestId('impact-table').locator('.ant-table-row').first().waitFor();
+      await screenshot(page, `ledger-loan-${locale}`);
+
+      await page.getByTestId('loan-borrower-link').click();
+      await page.getByTestId('page-borrower').waitFor();
+      await page.getByTestId('borrower-lines').locator('.ant-table-row').first().waitFor();
+      await page.getByTestId('borrower-loan-link').first().waitFor();
+      await screenshot(page, `ledger-borrower-${locale}`);
+
+      await page.getByTestId('nav-eod').click();
+      await page.getByTestId('page-eod').getByRole('heading', { name: l.eod }).waitFor();
+      await page.getByTestId('eod-run-detail').getByTestId('eod-status-succeeded').first().waitFor();
+      await screenshot(page, `ledger-eod-${locale}`);
+
+      expect(unexpectedErrors(errors)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('records a repayment, checking the form as the API does, and the balance shown changes', async () => {
+    const { page, errors, context } = await signedIn('collector', 'en');
+    const list = await apiGet<{ items: ApiLoan[] }>(
+      '/loans?status=active&sort=outstandingPrincipal&order=desc&limit=1',
+    );
+    const loan = list.items[0]!;
+    await page.goto(`${h.baseUrl}/app/loans/${loan.loanId}`);
+    const outstanding = page.getByTestId('loan-outstanding');
+    await expect.poll(() => outstanding.textContent()).toBe(shownMoney(loan.outstandingPrincipal));
+    // A collector records repayments but does not read the journal.
+    expect(await page.getByTestId('postings').count()).toBe(0);
+
+    // Refused in the browser, as the API would: three decimals.
+    await page.getByTestId('repayment-amount').fill('12.345');
+    await page.getByTestId('repayment-submit').click();
+    await page.getByText('must be a decimal string of yuan with at most 2 decimals').waitFor();
+
+    // Refused by the server only (a date after the business day): its message sits under the date field.
+    await page.getByTestId('repayment-amount').fill('500.00');
+    await pickDate(page, 'repayment-date', formatDate(addDays(CLOSED, 3)));
+    await page.getByTestId('repayment-submit').click();
+    await page.getByTestId('repayment-card').getByTestId('problem').waitFor();
+    await page
+      .getByTestId('repayment-form')
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: `must be on or before ${formatDate(CLOSED)}` })
+      .waitFor();
+    await screenshot(page, 'ledger-repayment-refused-en');
+
+    // Dated the business day this time (a fresh form).
+    await page.reload();
+    await expect.poll(() => outstanding.textContent()).toBe(shownMoney(loan.outstandingPrincipal));
+    await page.getByTestId('repayment-amount').fill('500.00');
+    await page.getByTestId('repayment-submit').click();
+    await page.getByTestId('repayment-done').waitFor();
+    const after = await apiGet<ApiLoan>(`/loans/${loan.loanId}`);
+    expect(after.outstandingPrincipal).not.toBe(loan.outstandingPrincipal);
+    await expect.poll(() => outstanding.textContent()).toBe(shownMoney(after.outstandingPrincipal));
+    await screenshot(page, 'ledger-repayment-done-en');
+
+    // The payoff quote is the server's.
+    await page.getByTestId('payoff-submit').click();
+    const quote = await apiGet<{ total: string }>(`/loans/${loan.loanId}/payoff-quote`);
+    await expect.poll(() => page.getByTestId('payoff-total').textContent()).toBe(shownMoney(quote.total));
+
+    expect(unexpectedErrors(errors, [400])).toEqual([]);
+    await context.close();
+  });
+
+  it('replays a loan as it stood on a picked day', async () => {
+    const { page, errors, context } = await signedIn('risk_analyst', 'zh-CN');
+    const list = await apiGet<{ items: ApiLoan[] }>(
+      '/loans?status=active&bucket=M1,M2,M3,M4,M5,M6,M7&limit=1',
+    );
+    const loan = list.items[0]!;
+    const day = formatDate(addDays(CLOSED, -35));
+    expect(parseDate(loan.openedOn)).toBeLessThan(parseDate(day));
+    const then = await apiGet<ApiLoan>(`/loans/${loan.loanId}?asOf=${day}`);
+    const now = await apiGet<ApiLoan>(`/loans/${loan.loanId}`);
+    expect(then.totalOwed).not.toBe(now.totalOwed);
+
+    await page.goto(`${h.baseUrl}/app/loans/${loan.loanId}`);
+    const total = page.getByTestId('loan-total-owed');
+    await expect.poll(() => total.textContent()).toBe(shownMoney(now.totalOwed));
+    await pickDate(page, 'as-of-picker', day);
+    await page.getByTestId('as-of-notice').waitFor();
+    await expect.poll(() => total.textContent()).toBe(shownMoney(then.totalOwed));
+    await expect
+      .poll(() => page.getByTestId('loan-outstanding').textContent())
+      .toBe(shownMoney(then.outstandingPrincipal));
+    await screenshot(page, 'ledger-as-of-zh-CN');
+    await page.getByTestId('as-of-now').click();
+    await expect.poll(() => total.textContent()).toBe(shownMoney(now.totalOwed));
+
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
+  it('starts an EOD run and watches it to the end; a role that may not start one is not offered it', async () => {
+    const { page, errors, context } = await signedIn('finance', 'en');
+    await page.getByTestId('nav-eod').click();
+    await page.getByTestId('page-eod').waitFor();
+    await pickDate(page, 'eod-date', formatDate(addDays(CLOSED, 1)));
+    await page.getByTestId('eod-start').click();
+    const detail = page.getByTestId('eod-run-detail');
+    await detail.getByText(formatDate(addDays(CLOSED, 1))).waitFor();
+    await detail.getByTestId('eod-status-succeeded').first().waitFor();
+    await screenshot(page, 'ledger-eod-run-en');
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await context.close();
+
+    const auditor = await signedIn('auditor', 'en');
+    await auditor.page.getByTestId('nav-eod').click();
+    await auditor.page.getByTestId('page-eod').waitFor();
+    expect(await auditor.page.getByTestId('eod-start').count()).toBe(0);
+    expect(unexpectedErrors(auditor.errors)).toEqual([]);
+    await auditor.context.close();
+  });
+});
