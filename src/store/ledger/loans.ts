@@ -98,38 +98,6 @@ export async function findLoan(
   return row === undefined ? undefined : fromRow(row);
 }
 
-export interface LoanFilter {
-  customerId?: string;
-  lineId?: string;
-  status?: 'active' | 'settled';
-  productId?: string;
-}
-
-/** Loans by loan id after `afterId` (keyset page). */
-export async function listLoans(
-  q: Queryable,
-  filter: LoanFilter,
-  afterId: string | null,
-  limit: number,
-): Promise<StoredLoan[]> {
-  const { rows } = await q.query<LoanRow>(
-    `select ${COLUMNS} from loans
-     where ($1::text is null or customer_id = $1) and ($2::text is null or line_id = $2)
-       and ($3::text is null or status = $3) and ($4::text is null or product_id = $4)
-       and ($5::text is null or loan_id > $5)
-     order by loan_id limit $6`,
-    [
-      filter.customerId ?? null,
-      filter.lineId ?? null,
-      filter.status ?? null,
-      filter.productId ?? null,
-      afterId,
-      limit,
-    ],
-  );
-  return rows.map(fromRow);
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Writing
 
@@ -564,6 +532,4 @@ export class LoanNotFoundError extends Error {
 }
 
 /** The line state after the loan's principal changed (for callers that show the line). */
-export type { CreditLineState, LoanRow };
-/** The loan row's columns and reader, for the list and portfolio queries (portfolio.ts). */
-export { COLUMNS as LOAN_COLUMNS, fromRow as loanFromRow };
+export type { CreditLineState };
