@@ -54,17 +54,29 @@ interface LoanRow {
   partition_key: number;
   created_at: string;
   updated_at: string;
+  eod_closed_day: string | null;
 }
+
+/**
+ * The last business day whose EOD run succeeded (null before the first): every loan with nothing to do
+ * through it counts as closed through it, without its row being written (decision 0232).
+ */
+const EOD_CLOSED_DAY = `(select max(business_day) from eod_runs where status = 'succeeded')::text as eod_closed_day`;
 
 const TS = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${c}`;
 const COLUMNS = `customer_id, loan_id, line_id, product_id, product_version, state::text as state,
-  last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')}`;
+  last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')},
+  ${EOD_CLOSED_DAY}`;
 
 function fromRow(row: LoanRow): StoredLoan {
   let state = fromJsonText<LoanState>(row.state);
-  // The bulk EOD path moves only the column for loans with nothing to do before their next event day:
-  // the state is the same with a later marker.
-  const closed = dayFromSql(row.last_closed_day);
+  // Before its next event day a loan has nothing to do: the state is the same with a later marker. The
+  // marker column may have been moved alone (advanceQuietLoans), and EOD runs do not write such loans at
+  // all: they count as closed through the last successful run's day, up to the eve of their next event.
+  let closed = dayFromSql(row.last_closed_day);
+  if (row.eod_closed_day !== null) {
+    closed = Math.max(closed, Math.min(state.nextEventDay - 1, dayFromSql(row.eod_closed_day)));
+  }
   if (closed > state.lastClosedDay) state = { ...state, lastClosedDay: closed };
   return {
     customerId: row.customer_id,
@@ -578,8 +590,9 @@ export interface PartitionRange {
 }
 
 /**
- * The bulk path of EOD: loans with nothing to do on or before `day` (next event day after it) only get
- * their marker advanced, in one UPDATE, writing no event. Returns how many moved.
+ * Moves the marker column of loans with nothing to do on or before `day` (next event day after it) in
+ * one UPDATE, writing no event. Returns how many moved. EOD runs no longer call it: such loans count as
+ * closed through the last successful run without being written (decision 0232).
  */
 export async function advanceQuietLoans(tx: Queryable, day: Day, range?: PartitionRange): Promise<number> {
   const { rowCount } = await tx.query(
@@ -589,6 +602,19 @@ export async function advanceQuietLoans(tx: Queryable, day: Day, range?: Partiti
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
   return rowCount;
+}
+
+/**
+ * Loans with nothing to do on or before `day` (next event day after it) that are not closed through it.
+ * The EOD run does not write them (decision 0232); this counts them for the run's figures.
+ */
+export async function countQuietLoans(q: Queryable, day: Day, range?: PartitionRange): Promise<number> {
+  const { rows } = await q.query<{ quiet: number }>(
+    `select count(*)::int as quiet from loans
+     where last_closed_day < $1::date and next_event_day > $1::date and partition_key between $2 and $3`,
+    [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
+  );
+  return rows[0]?.quiet ?? 0;
 }
 
 /** Loans that have work on or before `day` and are not closed through it, by loan id after `afterId`. */
