@@ -13,8 +13,10 @@
  * Figures: loans per second (loans whose marker moved to D, closed by the engine or advanced by the bulk
  * path, ÷ run time from the command's JSON summary) and peak memory.
  *
- * Environment: BENCH_LOANS (default 1000000), BENCH_PGLITE_LOANS (default 100000), BENCH_PG_URL (default
- * postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a PostgreSQL book built earlier.
+ * Environment: BENCH_LOANS (default 1000000; 0 skips PostgreSQL), BENCH_PGLITE_LOANS (default 100000; 0
+ * skips PGlite), BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a
+ * PostgreSQL book built earlier, BENCH_BUILD_ONLY=1 builds it and stops, BENCH_DAY_OFFSET=n measures the
+ * dates D + n and D + n + 1 (to measure a reused book again).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -129,7 +131,11 @@ function print(m: Measured): void {
 
 async function main(): Promise<void> {
   console.log(`EOD batch benchmark, business date ${formatDate(D)}`);
-  // PostgreSQL
+  if (LOANS > 0) await benchPostgres();
+  if (!BUILD_ONLY && PGLITE_LOANS > 0) await benchPglite();
+}
+
+async function benchPostgres(): Promise<void> {
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${SCHEMA}`);
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -159,21 +165,20 @@ async function main(): Promise<void> {
       2,
     ),
   );
+}
 
-  // PGlite
-  if (PGLITE_LOANS > 0) {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-bench-eod-'));
-    try {
-      const db = await openPglite({ dataDir: dir });
-      await migrate(db);
-      console.log(`PGlite: building ${PGLITE_LOANS} loans`);
-      await build(db, PGLITE_LOANS);
-      await db.close();
-      console.log('PGlite:');
-      print(runEodWithMemory('1 process, date D', dir, D, 1));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+async function benchPglite(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-bench-eod-'));
+  try {
+    const db = await openPglite({ dataDir: dir });
+    await migrate(db);
+    console.log(`PGlite: building ${PGLITE_LOANS} loans`);
+    await build(db, PGLITE_LOANS);
+    await db.close();
+    console.log('PGlite:');
+    print(runEodWithMemory('1 process, date D', dir, D, 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -44,6 +44,7 @@ export async function copyRows(
   let loaded = 0;
   let parts: string[] = [];
   let chars = 0;
+  // No rows, no statement: a batch without snapshots (most days) saves the round trip.
   const flush = async () => {
     if (parts.length === 0) return;
     const text = parts.join('');
