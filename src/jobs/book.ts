@@ -212,7 +212,7 @@ export interface WriteBookOptions {
 }
 
 /**
- * Builds the book in memory with the pure engine, customer by customer, and writes it with bulk inserts
+ * Builds the book in memory with the pure engine, customer by customer, and writes it with COPY
  * in transactions of `customersPerTransaction` customers. Products are stored first (version 1 each).
  */
 export async function writeBook(
