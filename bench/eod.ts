@@ -13,12 +13,14 @@
  * Figures: loans per second (loans whose marker moved to D, closed by the engine or advanced by the bulk
  * path, ÷ run time from the command's JSON summary) and peak memory.
  *
- * Environment: BENCH_LOANS (default 1000000), BENCH_PGLITE_LOANS (default 100000), BENCH_PG_URL (default
- * postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a PostgreSQL book built earlier.
+ * Environment: BENCH_LOANS (default 1000000; 0 skips PostgreSQL), BENCH_PGLITE_LOANS (default 100000; 0
+ * skips PGlite), BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a
+ * PostgreSQL book built earlier, BENCH_BUILD_ONLY=1 builds it and stops, BENCH_DAY_OFFSET=n measures the
+ * dates D + n and D + n + 1 (to measure a reused book again).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { writeBook } from '../src/jobs/index.js';
@@ -29,6 +31,10 @@ const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
 const PGLITE_LOANS = Number(process.env.BENCH_PGLITE_LOANS ?? 100_000);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REUSE = process.env.BENCH_REUSE === '1';
+/** Builds the PostgreSQL book and stops (measure later with BENCH_REUSE=1). */
+const BUILD_ONLY = process.env.BENCH_BUILD_ONLY === '1';
+/** Days after D of the first measured date: a reused book is measured again on later dates (2 a run). */
+const DAY_OFFSET = Number(process.env.BENCH_DAY_OFFSET ?? 0);
 const SCHEMA = 'lg_bench_eod';
 /** Loans per customer average 1.5 (one or two). */
 const LOANS_PER_CUSTOMER_AVG = 1.5;
@@ -36,6 +42,7 @@ const D = parseDate('2026-03-10');
 
 async function build(db: Db, loans: number): Promise<void> {
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   const counts = await writeBook(
     db,
     {
@@ -48,15 +55,19 @@ async function build(db: Db, loans: number): Promise<void> {
     },
     {
       customersPerTransaction: 2_000,
+      transactionsInFlight_max: db.kind === 'postgres' ? 2 : 1,
       onProgress: (done) => {
         if (done % 50_000 < 2_000) process.stderr.write(`  built ${done} customers\n`);
       },
     },
   );
-  await db.query('analyze');
+  const cpu = process.cpuUsage(cpu0);
   const s = (Date.now() - started) / 1000;
+  // As a served database is kept: vacuumed (visibility map set, hint bits written) and analysed. A
+  // freshly loaded table would make the first run pay for the hint bits of every row it reads.
+  await db.query('vacuum analyze');
   console.log(
-    `  book: ${counts.loans} loans, ${counts.events} events, ${counts.postings} postings in ${s.toFixed(0)} s (${Math.round(counts.loans / s)} loans/s written)`,
+    `  book: ${counts.loans} loans, ${counts.events} events, ${counts.postings} postings in ${s.toFixed(0)} s (${Math.round(counts.loans / s)} loans/s written; this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s; load average ${loadavg()[0]?.toFixed(1)})`,
   );
 }
 
@@ -68,6 +79,10 @@ interface Measured {
   elapsed_ms: number;
   loansPerSecond: number;
   peakRss_mb: number;
+  /** User + system CPU of the command and the worker processes it waited for. */
+  cpu_s: number;
+  load_before: number;
+  load_after: number;
   events: number;
 }
 
@@ -75,10 +90,13 @@ interface Measured {
 function runEodWithMemory(label: string, dbArg: string, date: number, workers: number): Measured {
   const stderrFile = join(tmpdir(), `lg-bench-eod-${process.pid}.err`);
   try {
-    const cmd = `/usr/bin/time -f PEAK_RSS_KB=%M ${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'lendguard.js'))} eod --date ${formatDate(date)} --db ${JSON.stringify(dbArg)} --workers ${workers} --json 2>${JSON.stringify(stderrFile)}`;
+    const load_before = loadavg()[0] ?? 0;
+    const cmd = `/usr/bin/time -f 'PEAK_RSS_KB=%M CPU_S=%U+%S' ${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'lendguard.js'))} eod --date ${formatDate(date)} --db ${JSON.stringify(dbArg)} --workers ${workers} --json 2>${JSON.stringify(stderrFile)}`;
     const out = execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const err = execFileSync('cat', [stderrFile], { encoding: 'utf8' });
     const kb = Number(/PEAK_RSS_KB=(\d+)/.exec(err)?.[1] ?? 0);
+    const cpuMatch = /CPU_S=([\d.]+)\+([\d.]+)/.exec(err);
+    const cpu_s = Number(cpuMatch?.[1] ?? 0) + Number(cpuMatch?.[2] ?? 0);
     const summary = JSON.parse(out) as {
       loansClosed: number;
       loansAdvanced: number;
@@ -95,6 +113,9 @@ function runEodWithMemory(label: string, dbArg: string, date: number, workers: n
       elapsed_ms: summary.elapsed_ms,
       loansPerSecond: Math.round((loans * 1000) / summary.elapsed_ms),
       peakRss_mb: Math.round(kb / 1024),
+      cpu_s,
+      load_before,
+      load_after: loadavg()[0] ?? 0,
       events: summary.eventsWritten,
     };
   } finally {
@@ -104,13 +125,17 @@ function runEodWithMemory(label: string, dbArg: string, date: number, workers: n
 
 function print(m: Measured): void {
   console.log(
-    `  ${m.label}: ${m.loans} loans in ${(m.elapsed_ms / 1000).toFixed(1)} s = ${m.loansPerSecond} loans/s (${m.closed} closed by the engine, ${m.loans - m.closed} advanced in bulk); ${m.events} events; peak RSS of the largest process ${m.peakRss_mb} MB`,
+    `  ${m.label}: ${m.loans} loans in ${(m.elapsed_ms / 1000).toFixed(1)} s = ${m.loansPerSecond} loans/s (${m.closed} closed by the engine, ${m.loans - m.closed} advanced in bulk); ${m.events} events; peak RSS of the largest process ${m.peakRss_mb} MB; CPU of the command and its workers ${m.cpu_s.toFixed(1)} s; load average ${m.load_before.toFixed(1)} before, ${m.load_after.toFixed(1)} after`,
   );
 }
 
 async function main(): Promise<void> {
   console.log(`EOD batch benchmark, business date ${formatDate(D)}`);
-  // PostgreSQL
+  if (LOANS > 0) await benchPostgres();
+  if (!BUILD_ONLY && PGLITE_LOANS > 0) await benchPglite();
+}
+
+async function benchPostgres(): Promise<void> {
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${SCHEMA}`);
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -128,24 +153,32 @@ async function main(): Promise<void> {
     await db.close();
   }
   await admin.end();
+  if (BUILD_ONLY) return;
   console.log('PostgreSQL:');
-  print(runEodWithMemory('1 worker, date D', url.toString(), D, 1));
-  print(runEodWithMemory('2 workers, date D+1', url.toString(), addDays(D, 1), 2));
+  const first = addDays(D, DAY_OFFSET);
+  print(runEodWithMemory(`1 worker, date ${formatDate(first)}`, url.toString(), first, 1));
+  print(
+    runEodWithMemory(
+      `2 workers, date ${formatDate(addDays(first, 1))}`,
+      url.toString(),
+      addDays(first, 1),
+      2,
+    ),
+  );
+}
 
-  // PGlite
-  if (PGLITE_LOANS > 0) {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-bench-eod-'));
-    try {
-      const db = await openPglite({ dataDir: dir });
-      await migrate(db);
-      console.log(`PGlite: building ${PGLITE_LOANS} loans`);
-      await build(db, PGLITE_LOANS);
-      await db.close();
-      console.log('PGlite:');
-      print(runEodWithMemory('1 process, date D', dir, D, 1));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+async function benchPglite(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-bench-eod-'));
+  try {
+    const db = await openPglite({ dataDir: dir });
+    await migrate(db);
+    console.log(`PGlite: building ${PGLITE_LOANS} loans`);
+    await build(db, PGLITE_LOANS);
+    await db.close();
+    console.log('PGlite:');
+    print(runEodWithMemory('1 process, date D', dir, D, 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

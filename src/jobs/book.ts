@@ -7,24 +7,29 @@ import {
   type LoanState,
   loanPosition,
   openLine,
-  type Posting,
   type Product,
   parseProduct,
+  payoffQuote,
   postingsForEvent,
   repay,
   syncLoanPrincipal,
 } from '../ledger/index.js';
 import type { Day } from '../money/index.js';
 import type { Queryable } from '../store/index.js';
-import { closeWithSnapshots, insertProductVersion, sqlDate, toJsonText } from '../store/ledger/index.js';
+import {
+  appendLoanHistories,
+  closeWithSnapshots,
+  insertLineRows,
+  insertLoanRows,
+  insertProductVersion,
+  type SeqPosting,
+} from '../store/ledger/index.js';
 
 /**
- * A synthetic book for the demo, the reliability tests and the benchmark, written with bulk inserts.
- * Everything comes from the seed: the same spec gives the same ids, loans, events and postings.
+ * A synthetic book for the demo, the reliability tests and the benchmark, written with COPY
+ * (src/store/ledger/bulk.ts). Everything comes from the seed: the same spec gives the same ids, loans,
+ * events and postings.
  */
-
-/** Rows per multi-row insert. */
-const BULK_ROWS_MAX = 2_000;
 
 /** mulberry32: a small seeded generator, enough for synthetic data (not for anything secret). */
 export function seededRandom(seed: number): () => number {
@@ -98,7 +103,7 @@ interface LoanRows {
   state: LoanState;
   productVersion: number;
   events: LoanEvent[];
-  postings: { seq: number; posting: Posting }[];
+  postings: SeqPosting[];
   snapshots: LoanSnapshot[];
 }
 
@@ -144,21 +149,22 @@ function simulate(rows: LoanRows, behaviour: Behaviour, through: Day, rand: () =
     rows.snapshots.push(...closed.snapshots);
     rows.state = closed.state;
     if (rows.state.status !== 'active') break;
-    // Early payers settle the whole loan. The others pay the instalment as scheduled (before its due
-    // date it waits as a credit balance, applied when it falls due) plus anything overdue.
+    // Early payers settle the whole loan. The others pay what is due: an instalment not yet billed is
+    // paid ahead as the plan states it (kept as a credit balance until it falls due) with anything
+    // overdue; one already billed (paid on or after its due date) is in what is owed. The last
+    // instalment is paid with the payoff amount, so that no credit balance is left on a settled loan.
     const owed = amountDue(rows.state);
+    const ahead = item.dueDay > day;
+    const last = item.number === rows.state.plan.at(-1)?.number;
     const early = behaviour === 'early';
-    const amount = early
-      ? loanPosition(rows.state).totalOwedMinor
-      : behaviour === 'on_time'
-        ? item.totalMinor + owed
-        : Math.max(owed, item.totalMinor);
+    const payoff = early || last;
+    const amount = payoff ? payoffQuote(rows.state, day).totalMinor : ahead ? item.totalMinor + owed : owed;
     if (amount <= 0) continue;
     const r = repay(rows.state, {
       amountMinor: amount,
       day,
       clientId: `sim-${rows.state.loanId}-${item.number}`,
-      excess: early ? 'prepay' : 'credit',
+      excess: payoff ? 'prepay' : 'credit',
     });
     append(rows, r.events, rows.state);
     rows.state = r.state;
@@ -175,160 +181,38 @@ export interface BookCounts {
   postings: number;
 }
 
-async function bulkInsert(
-  tx: Queryable,
-  table: string,
-  columns: readonly (readonly [name: string, type: string])[],
-  rows: readonly (readonly unknown[])[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += BULK_ROWS_MAX) {
-    const chunk = rows.slice(i, i + BULK_ROWS_MAX);
-    const arrays = columns.map((_, c) => chunk.map((r) => r[c]));
-    const names = columns.map(([n]) => n).join(', ');
-    const unnest = columns.map(([, t], c) => `$${c + 1}::${t}[]`).join(', ');
-    await tx.query(
-      `insert into ${table} (${names}) select ${names} from unnest(${unnest}) as u(${names})`,
-      arrays,
-    );
-  }
+/** Writes lines, loans, events, postings and snapshots for a batch of customers (COPY per table). */
+async function writeRows(tx: Queryable, lines: CreditLineState[], loans: LoanRows[]): Promise<void> {
+  await insertLineRows(tx, lines);
+  await insertLoanRows(tx, loans);
+  await appendLoanHistories(
+    tx,
+    loans.map((l) => ({
+      customerId: l.state.customerId,
+      loanId: l.state.loanId,
+      events: l.events,
+      postings: l.postings,
+      snapshots: l.snapshots,
+    })),
+  );
 }
 
-/** Writes lines, loans, events, postings and snapshots for a batch of customers. */
-async function writeRows(tx: Queryable, lines: CreditLineState[], loans: LoanRows[]): Promise<void> {
-  await bulkInsert(
-    tx,
-    'credit_lines',
-    [
-      ['customer_id', 'text'],
-      ['line_id', 'text'],
-      ['limit_minor', 'bigint'],
-      ['used_minor', 'bigint'],
-      ['status', 'text'],
-      ['state', 'jsonb'],
-    ],
-    lines.map((l) => [l.customerId, l.lineId, l.limitMinor, l.usedMinor, l.status, toJsonText(l)]),
-  );
-  await bulkInsert(
-    tx,
-    'loans',
-    [
-      ['customer_id', 'text'],
-      ['loan_id', 'text'],
-      ['line_id', 'text'],
-      ['product_id', 'text'],
-      ['product_version', 'integer'],
-      ['status', 'text'],
-      ['principal_minor', 'bigint'],
-      ['opened_day', 'date'],
-      ['state', 'jsonb'],
-      ['seq', 'integer'],
-      ['last_closed_day', 'date'],
-      ['next_event_day', 'date'],
-    ],
-    loans.map(({ state: s, productVersion }) => [
-      s.customerId,
-      s.loanId,
-      s.lineId,
-      s.product.id,
-      productVersion,
-      s.status,
-      s.disbursedPrincipalMinor,
-      sqlDate(s.startDay),
-      toJsonText(s),
-      s.seq,
-      sqlDate(s.lastClosedDay),
-      sqlDate(s.nextEventDay),
-    ]),
-  );
-  await bulkInsert(
-    tx,
-    'loan_events',
-    [
-      ['customer_id', 'text'],
-      ['loan_id', 'text'],
-      ['seq', 'integer'],
-      ['day', 'date'],
-      ['type', 'text'],
-      ['payload', 'jsonb'],
-      ['client_id', 'text'],
-    ],
-    loans.flatMap(({ state, events }) =>
-      events.map((e) => [
-        state.customerId,
-        e.loanId,
-        e.seq,
-        sqlDate(e.day),
-        e.type,
-        toJsonText(e),
-        'clientId' in e && typeof e.clientId === 'string' ? e.clientId : null,
-      ]),
-    ),
-  );
-  await bulkInsert(
-    tx,
-    'postings',
-    [
-      ['customer_id', 'text'],
-      ['loan_id', 'text'],
-      ['day', 'date'],
-      ['event_seq', 'integer'],
-      ['event_ref', 'text'],
-      ['lines', 'jsonb'],
-      ['debit_minor', 'bigint'],
-    ],
-    loans.flatMap(({ state, postings }) =>
-      postings.map(({ seq, posting }) => {
-        let debit = 0;
-        for (const l of posting.lines) if ('debitMinor' in l) debit += l.debitMinor;
-        return [
-          state.customerId,
-          state.loanId,
-          sqlDate(posting.day),
-          seq,
-          posting.eventRef,
-          JSON.stringify(posting.lines),
-          debit,
-        ];
-      }),
-    ),
-  );
-  const snapshots = new Map<string, unknown[]>();
-  for (const { snapshots: list } of loans) {
-    for (const s of list) {
-      const key = `${s.state.loanId}:${s.state.seq}`;
-      if (!snapshots.has(key)) {
-        snapshots.set(key, [
-          s.state.customerId,
-          s.state.loanId,
-          s.state.seq,
-          sqlDate(s.state.lastClosedDay),
-          toJsonText(s.state),
-        ]);
-      }
-    }
-  }
-  await bulkInsert(
-    tx,
-    'loan_snapshots',
-    [
-      ['customer_id', 'text'],
-      ['loan_id', 'text'],
-      ['seq', 'integer'],
-      ['day', 'date'],
-      ['state', 'jsonb'],
-    ],
-    [...snapshots.values()],
-  );
-}
+/** Customers computed between two turns of the event loop while a write is in flight. */
+const YIELD_EVERY_CUSTOMERS = 200;
 
 export interface WriteBookOptions {
   /** Customers per transaction. */
   customersPerTransaction?: number;
+  /**
+   * Transactions writing at once (default 1). On a PostgreSQL server 2 lets the server store one chunk
+   * while this process computes the next; an embedded database has one connection, so keep 1 there.
+   */
+  transactionsInFlight_max?: number;
   onProgress?: (customersDone: number) => void;
 }
 
 /**
- * Builds the book in memory with the pure engine, customer by customer, and writes it with bulk inserts
+ * Builds the book in memory with the pure engine, customer by customer, and writes it with COPY
  * in transactions of `customersPerTransaction` customers. Products are stored first (version 1 each).
  */
 export async function writeBook(
@@ -347,11 +231,16 @@ export async function writeBook(
     versions.set(p.id, v ?? (await insertProductVersion(db, p, 'demo')).version);
   }
   const perTx = options.customersPerTransaction ?? 2_000;
+  const inFlight_max = Math.max(1, options.transactionsInFlight_max ?? 1);
+  const inFlight: Promise<void>[] = [];
+  let failure: unknown;
   const counts: BookCounts = { customers: 0, lines: 0, loans: 0, events: 0, postings: 0 };
   for (let start = 0; start < spec.customers; start += perTx) {
     const lines: CreditLineState[] = [];
     const loans: LoanRows[] = [];
     for (let c = start; c < Math.min(spec.customers, start + perTx); c += 1) {
+      // Lets a chunk being written stream its COPY data while this one is computed.
+      if (inFlight.length > 0 && c % YIELD_EVERY_CUSTOMERS === 0) await new Promise((r) => setImmediate(r));
       const customerId = spec.customerIds?.[c] ?? seededId('cus', rand);
       const behaviour = pickBehaviour(rand);
       const limitMinor = randomInt(rand, 10, 100) * 100_000;
@@ -399,7 +288,18 @@ export async function writeBook(
       }
       lines.push(line);
     }
-    await db.transaction((tx) => writeRows(tx, lines, loans));
+    inFlight.push(
+      db
+        .transaction((tx) => writeRows(tx, lines, loans))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            failure ??= error;
+          },
+        ),
+    );
+    if (inFlight.length >= inFlight_max) await inFlight.shift();
+    if (failure !== undefined) break;
     counts.customers = Math.min(spec.customers, start + perTx);
     counts.lines += lines.length;
     counts.loans += loans.length;
@@ -409,5 +309,7 @@ export async function writeBook(
     }
     options.onProgress?.(counts.customers);
   }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
   return counts;
 }

@@ -1,8 +1,9 @@
 import { addDays, parseDate } from '../money/index.js';
 import type { Queryable } from '../store/index.js';
 import {
-  advanceQuietLoans,
+  closeLoansOneAtATime,
   closeLoansThrough,
+  countQuietLoans,
   getBusinessDay,
   loansNeedingEod,
   setBusinessDay,
@@ -16,7 +17,8 @@ function messageOf(error: unknown): string {
 
 /**
  * Closes `loanIds` one by one, each under its own savepoint, so that a loan the engine refuses is rolled
- * back alone and named, while the others are kept. Used only after a whole batch failed.
+ * back alone and named, while the others are kept. Used only after a whole batch failed, and through the
+ * loan-by-loan store path rather than the batched one.
  */
 async function closeOneByOne(
   tx: Queryable,
@@ -29,7 +31,7 @@ async function closeOneByOne(
   for (const loanId of loanIds) {
     await tx.query('savepoint eod_loan');
     try {
-      const r = await closeLoansThrough(tx, [loanId], day);
+      const r = await closeLoansOneAtATime(tx, [loanId], day);
       await tx.query('release savepoint eod_loan');
       loansClosed += r.loansClosed;
       eventsWritten += r.eventsWritten;
@@ -41,10 +43,10 @@ async function closeOneByOne(
   return { loansClosed, eventsWritten, failures };
 }
 
-/** The EOD batch over the ledger store (src/store/ledger): markers, the bulk quiet path and the business day. */
+/** The EOD batch over the ledger store (src/store/ledger): markers, quiet loans counted, and the business day. */
 export const ledgerEod: EodLedger = {
-  async advanceQuiet(tx: Queryable, range: KeyRange, day: string): Promise<number> {
-    return advanceQuietLoans(tx, parseDate(day), { fromKey: range.keyFrom, toKey: range.keyTo });
+  async countQuiet(tx: Queryable, range: KeyRange, day: string): Promise<number> {
+    return countQuietLoans(tx, parseDate(day), { fromKey: range.keyFrom, toKey: range.keyTo });
   },
 
   async closeBatch(

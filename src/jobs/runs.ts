@@ -377,21 +377,27 @@ export async function appendPartitionErrors(
   );
 }
 
-/** Marks a claimed partition finished (succeeded, or failed when some loan could not be closed). */
+/**
+ * Marks a claimed partition finished (succeeded, or failed when some loan could not be closed). The
+ * counts of `finalCounts`, taken in the same transaction, are added exactly once: a partition finishes
+ * once, however many times it was claimed.
+ */
 export async function finishPartition(
   db: Db,
   claim: Claim,
   status: 'succeeded' | 'failed',
   errors: readonly { loanId: string | null; message: string }[] = [],
+  finalCounts?: (tx: Queryable) => Promise<BatchCounts>,
 ): Promise<void> {
   await withClaim(db, claim, async (tx) => {
+    const counts = (await finalCounts?.(tx)) ?? { loansClosed: 0, loansAdvanced: 0, eventsWritten: 0 };
     await appendPartitionErrors(tx, claim, errors);
     await tx.query(
       `update eod_partitions set status = $3, finished_at = now(), lease_expires_at = null
         where run_id = $1 and partition_no = $2`,
       [claim.runId, claim.partitionNo, status],
     );
-    return { loansClosed: 0, loansAdvanced: 0, eventsWritten: 0 };
+    return counts;
   });
 }
 

@@ -34,8 +34,11 @@ export interface ClosedBatch {
  * decides what to do per loan from its marker, so calling again after a crash repeats nothing.
  */
 export interface EodLedger {
-  /** Sets the marker to `day` on loans in the key range with nothing to do through `day`; returns how many. */
-  advanceQuiet(tx: Queryable, range: KeyRange, day: string): Promise<number>;
+  /**
+   * How many loans of the key range have nothing to do through `day` and are not closed through it.
+   * They are not written: they count as closed once the run succeeds (decision 0232).
+   */
+  countQuiet(tx: Queryable, range: KeyRange, day: string): Promise<number>;
   /** Closes up to `limit` loans of the key range, in loan id order after `afterLoanId`, whose marker is before `day`. */
   closeBatch(
     tx: Queryable,
@@ -82,11 +85,6 @@ function messageOf(error: unknown): string {
 /** Closes every loan of one claimed partition, batch by batch, then marks it finished. */
 async function closePartition(db: Db, ledger: EodLedger, claim: Claim): Promise<void> {
   const range = { keyFrom: claim.keyFrom, keyTo: claim.keyTo };
-  await withClaim(db, claim, async (tx) => ({
-    loansClosed: 0,
-    loansAdvanced: await ledger.advanceQuiet(tx, range, claim.businessDay),
-    eventsWritten: 0,
-  }));
   const failed: LoanFailure[] = [];
   let after: string | null = null;
   for (;;) {
@@ -100,13 +98,12 @@ async function closePartition(db: Db, ledger: EodLedger, claim: Claim): Promise<
     after = batch.lastLoanId;
     if (batch.loansSeen < claim.batchSize) break;
   }
-  // A command on a loan during the batch may have left it quiet but behind: the bulk path again.
-  await withClaim(db, claim, async (tx) => ({
+  // Loans with nothing to do are counted, not written, when the partition finishes (once per partition).
+  await finishPartition(db, claim, failed.length === 0 ? 'succeeded' : 'failed', [], async (tx) => ({
     loansClosed: 0,
-    loansAdvanced: await ledger.advanceQuiet(tx, range, claim.businessDay),
+    loansAdvanced: await ledger.countQuiet(tx, range, claim.businessDay),
     eventsWritten: 0,
   }));
-  await finishPartition(db, claim, failed.length === 0 ? 'succeeded' : 'failed');
 }
 
 /**

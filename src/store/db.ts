@@ -26,6 +26,12 @@ export interface Queryable {
   ): Promise<QueryResult<Row>>;
   /** Several statements separated by semicolons, without parameters (migrations). */
   execScript(sql: string): Promise<void>;
+  /**
+   * Bulk load: runs `COPY table (columns) FROM STDIN` with `text` as the data, in PostgreSQL's text
+   * format (src/store/copy.ts encodes it). `copySql` is the statement up to and excluding `FROM`.
+   * Returns the rows loaded.
+   */
+  copyFrom(copySql: string, text: string): Promise<number>;
 }
 
 export type DbKind = 'pglite' | 'postgres';

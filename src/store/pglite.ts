@@ -15,6 +15,11 @@ function wrap(target: PGlite | Transaction): Queryable {
     async execScript(sql: string): Promise<void> {
       await target.exec(sql);
     },
+    async copyFrom(copySql: string, text: string): Promise<number> {
+      // PGlite reads COPY data from a blob passed with the statement.
+      const result = await target.query(`${copySql} from '/dev/blob'`, [], { blob: new Blob([text]) });
+      return result.affectedRows ?? 0;
+    },
   };
 }
 
@@ -30,6 +35,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
     location: options.dataDir ?? 'memory',
     query: self.query,
     execScript: self.execScript,
+    copyFrom: self.copyFrom,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
     close: () => pg.close(),
   };

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { type Db, INT8_OID, parseInt8, type Queryable, type QueryOptions, type QueryResult } from './db.js';
 
 export interface PostgresOptions {
@@ -19,6 +22,12 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+async function copyOnClient(client: pg.PoolClient, copySql: string, text: string): Promise<number> {
+  const stream = client.query(copyFromStdin(`${copySql} from stdin`));
+  await pipeline(Readable.from([text]), stream);
+  return stream.rowCount;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<Row>(
@@ -35,6 +44,15 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
     async execScript(sql: string): Promise<void> {
       // Without parameters node-postgres uses the simple protocol, which runs several statements.
       await client.query(sql);
+    },
+    async copyFrom(copySql: string, text: string): Promise<number> {
+      if (!(client instanceof pg.Pool)) return copyOnClient(client, copySql, text);
+      const own = await client.connect();
+      try {
+        return await copyOnClient(own, copySql, text);
+      } finally {
+        own.release();
+      }
     },
   };
 }
@@ -76,6 +94,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     location: redactUrl(options.url),
     query: self.query,
     execScript: self.execScript,
+    copyFrom: self.copyFrom,
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;

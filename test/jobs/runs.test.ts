@@ -101,7 +101,7 @@ describe.each(backends)('EOD claims on $name', (backend) => {
     let refuse = true;
     const seen: string[] = [];
     const ledger: EodLedger = {
-      advanceQuiet: async () => 1,
+      countQuiet: async () => 1,
       async closeBatch(_tx, range, _day, _limit, after) {
         if (after !== null)
           return { loansClosed: 0, eventsWritten: 0, loansSeen: 0, lastLoanId: after, failures: [] };

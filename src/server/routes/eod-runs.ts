@@ -35,7 +35,10 @@ const runProperties = {
   requestedBy: { type: 'string' },
   resumes: { type: 'integer', description: 'Times the run was resumed after a failure or a crash' },
   loansClosed: { type: 'integer', description: 'Loans closed by the engine (they had work)' },
-  loansAdvanced: { type: 'integer', description: 'Loans whose marker moved without work (bulk path)' },
+  loansAdvanced: {
+    type: 'integer',
+    description: 'Loans with nothing to do on the date: counted, not written (closed by the run succeeding)',
+  },
   eventsWritten: { type: 'integer' },
   startedAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },

@@ -1,4 +1,5 @@
 /** store/ledger: persistence of products, credit lines, loans, their events, snapshots and postings. */
+export * from './bulk.js';
 export * from './codec.js';
 export * from './command-path.js';
 export * from './journal.js';

@@ -24,6 +24,7 @@ import {
 } from '../../ledger/index.js';
 import { type Day, endOfMonth } from '../../money/index.js';
 import type { Queryable } from '../db.js';
+import { appendLoanHistories, type SeqPosting } from './bulk.js';
 import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { findLine, saveLine, VersionConflictError } from './lines.js';
 
@@ -53,11 +54,19 @@ export interface LoanRow {
   partition_key: number;
   created_at: string;
   updated_at: string;
+  eod_closed_day: string | null;
 }
+
+/**
+ * The last business day whose EOD run succeeded (null before the first): every loan with nothing to do
+ * through it counts as closed through it, without its row being written (decision 0232).
+ */
+const EOD_CLOSED_DAY = `(select max(business_day) from eod_runs where status = 'succeeded')::text as eod_closed_day`;
 
 const TS = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${c}`;
 const COLUMNS = `customer_id, loan_id, line_id, product_id, product_version, state::text as state,
-  last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')}`;
+  last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')},
+  ${EOD_CLOSED_DAY}`;
 
 /** The columns a loan is read with, and the reading (for the one-statement command path). */
 export const LOAN_COLUMNS = COLUMNS;
@@ -65,9 +74,13 @@ export const loanFromRow = (row: LoanRow): StoredLoan => fromRow(row);
 
 function fromRow(row: LoanRow): StoredLoan {
   let state = fromJsonText<LoanState>(row.state);
-  // The bulk EOD path moves only the column for loans with nothing to do before their next event day:
-  // the state is the same with a later marker.
-  const closed = dayFromSql(row.last_closed_day);
+  // Before its next event day a loan has nothing to do: the state is the same with a later marker. The
+  // marker column may have been moved alone (advanceQuietLoans), and EOD runs do not write such loans at
+  // all: they count as closed through the last successful run's day, up to the eve of their next event.
+  let closed = dayFromSql(row.last_closed_day);
+  if (row.eod_closed_day !== null) {
+    closed = Math.max(closed, Math.min(state.nextEventDay - 1, dayFromSql(row.eod_closed_day)));
+  }
   if (closed > state.lastClosedDay) state = { ...state, lastClosedDay: closed };
   return {
     customerId: row.customer_id,
@@ -98,6 +111,38 @@ export async function findLoan(
   return row === undefined ? undefined : fromRow(row);
 }
 
+export interface LoanFilter {
+  customerId?: string;
+  lineId?: string;
+  status?: 'active' | 'settled';
+  productId?: string;
+}
+
+/** Loans by loan id after `afterId` (keyset page). */
+export async function listLoans(
+  q: Queryable,
+  filter: LoanFilter,
+  afterId: string | null,
+  limit: number,
+): Promise<StoredLoan[]> {
+  const { rows } = await q.query<LoanRow>(
+    `select ${COLUMNS} from loans
+     where ($1::text is null or customer_id = $1) and ($2::text is null or line_id = $2)
+       and ($3::text is null or status = $3) and ($4::text is null or product_id = $4)
+       and ($5::text is null or loan_id > $5)
+     order by loan_id limit $6`,
+    [
+      filter.customerId ?? null,
+      filter.lineId ?? null,
+      filter.status ?? null,
+      filter.productId ?? null,
+      afterId,
+      limit,
+    ],
+  );
+  return rows.map(fromRow);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Writing
 
@@ -120,10 +165,7 @@ async function insertEvents(q: Queryable, customerId: string, events: readonly L
   }
 }
 
-export interface SeqPosting {
-  seq: number;
-  posting: Posting;
-}
+export type { SeqPosting };
 
 async function insertPostings(q: Queryable, customerId: string, loanId: string, made: readonly SeqPosting[]) {
   for (let i = 0; i < made.length; i += INSERT_ROWS_MAX) {
@@ -371,18 +413,169 @@ export function closeWithSnapshots(
 }
 
 /**
- * EOD for some loans: each is locked, closed through `day` with the pure engine and persisted (events,
- * postings, snapshots, marker) in the caller's transaction. A loan already closed through `day` is left
- * alone, so a rerun or a resumed run does nothing twice.
+ * EOD for some loans, as a batch: the loans are locked and read with one query, closed through `day`
+ * in memory with the pure engine, and stored with one statement per table in the caller's transaction
+ * (events, postings and snapshots by COPY; loan rows and credit lines by one UPDATE each). A loan
+ * already closed through `day` is left alone, so a rerun or a resumed run does nothing twice. The rows
+ * written are exactly those of closing the loans one after another in loan id order
+ * (`closeLoansOneAtATime`), row versions included.
  */
 export async function closeLoansThrough(
   tx: Queryable,
   loanIds: readonly string[],
   day: Day,
 ): Promise<{ loansClosed: number; eventsWritten: number }> {
+  if (loanIds.length === 0) return { loansClosed: 0, eventsWritten: 0 };
+  const { rows } = await tx.query<LoanRow>(
+    `select ${COLUMNS} from loans where loan_id = any($1::text[]) order by loan_id, customer_id for update`,
+    [loanIds],
+  );
+  const closed: ClosedLoan[] = [];
+  let eventsWritten = 0;
+  for (const row of rows) {
+    const loan = fromRow(row);
+    if (loan.state.lastClosedDay >= day) continue;
+    const r = closeWithSnapshots(loan.state, day);
+    closed.push({ loan, state: r.state, events: r.events, snapshots: r.snapshots });
+    eventsWritten += r.events.length;
+  }
+  if (closed.length === 0) return { loansClosed: 0, eventsWritten: 0 };
+  await updateClosedLoans(tx, closed);
+  await appendLoanHistories(
+    tx,
+    closed.map((c) => ({
+      customerId: c.loan.customerId,
+      loanId: c.loan.loanId,
+      events: c.events,
+      postings: postingsOfClosing(c.loan.state, c.events),
+      snapshots: c.snapshots,
+    })),
+  );
+  await syncLinesOfClosed(tx, closed, day);
+  return { loansClosed: closed.length, eventsWritten };
+}
+
+interface ClosedLoan {
+  loan: StoredLoan;
+  state: LoanState;
+  events: readonly LoanEvent[];
+  snapshots: readonly LoanSnapshot[];
+}
+
+/** Postings of the events of closing days, each against the state just before it (as `postingsFor`). */
+function postingsOfClosing(before: LoanState, events: readonly LoanEvent[]): SeqPosting[] {
+  const made: SeqPosting[] = [];
+  let state = before;
+  for (const event of events) {
+    if (event.type === 'EventsSuperseded') {
+      throw new Error(`assertion: closing days of loan ${before.loanId} superseded events`);
+    }
+    for (const posting of postingsForEvent(event, state)) made.push({ seq: event.seq, posting });
+    state = applyEvent(state, event);
+  }
+  return made;
+}
+
+/** The loan rows of a closed batch in one UPDATE, each guarded by the row version it was read with. */
+async function updateClosedLoans(tx: Queryable, closed: readonly ClosedLoan[]): Promise<void> {
+  const rows = closed.map(({ loan, state }) => ({
+    customer_id: loan.customerId,
+    loan_id: loan.loanId,
+    row_version: loan.rowVersion,
+    state,
+    seq: state.seq,
+    status: state.status,
+    last_closed_day: sqlDate(state.lastClosedDay),
+    next_event_day: sqlDate(state.nextEventDay),
+  }));
+  const { rowCount } = await tx.query(
+    `update loans l set state = u.state, seq = u.seq, status = u.status, last_closed_day = u.last_closed_day,
+       next_event_day = u.next_event_day, row_version = l.row_version + 1, updated_at = now()
+     from json_to_recordset($1::json) as u(customer_id text, loan_id text, row_version bigint, state jsonb,
+       seq integer, status text, last_closed_day date, next_event_day date)
+     where l.customer_id = u.customer_id and l.loan_id = u.loan_id and l.row_version = u.row_version`,
+    [toJsonText(rows)],
+  );
+  if (rowCount !== closed.length) {
+    throw new VersionConflictError(`${closed.length - rowCount} of ${closed.length} loans of an EOD batch`);
+  }
+}
+
+/**
+ * Brings the credit lines of closed loans whose outstanding principal moved (credit applied to an
+ * instalment falling due) in step, as `persistLoanChange` does loan by loan: lines locked after the
+ * loans, each loan's step applied in loan id order, and the row version counting one save per step
+ * that changed the line.
+ */
+async function syncLinesOfClosed(tx: Queryable, closed: readonly ClosedLoan[], day: Day): Promise<void> {
+  const moved = closed.filter((c) => principalOf(c.state) !== principalOf(c.loan.state));
+  if (moved.length === 0) return;
+  const keys = [...new Set(moved.map((c) => `${c.loan.customerId}\t${c.loan.lineId}`))].sort();
+  const { rows } = await tx.query<{
+    customer_id: string;
+    line_id: string;
+    state: string;
+    row_version: number;
+  }>(
+    `select c.customer_id, c.line_id, c.state::text as state, c.row_version from credit_lines c
+     join unnest($1::text[], $2::text[]) as k(customer_id, line_id)
+       on c.customer_id = k.customer_id and c.line_id = k.line_id
+     order by c.customer_id, c.line_id for update of c`,
+    [keys.map((k) => k.split('\t')[0]), keys.map((k) => k.split('\t')[1])],
+  );
+  const lines = new Map<string, { state: CreditLineState; rowVersion: number; saves: number }>();
+  for (const r of rows) {
+    lines.set(`${r.customer_id}\t${r.line_id}`, {
+      state: fromJsonText<CreditLineState>(r.state),
+      rowVersion: Number(r.row_version),
+      saves: 0,
+    });
+  }
+  for (const c of moved) {
+    const line = lines.get(`${c.loan.customerId}\t${c.loan.lineId}`);
+    if (line === undefined)
+      throw new Error(`assertion: loan ${c.loan.loanId} names missing line ${c.loan.lineId}`);
+    const step = syncLoanPrincipal(line.state, c.loan.loanId, principalOf(c.state), day);
+    if (step.events.length === 0) continue;
+    line.state = step.line;
+    line.saves += 1;
+  }
+  const saved = [...lines.entries()]
+    .filter(([, l]) => l.saves > 0)
+    .map(([key, l]) => ({
+      customer_id: key.split('\t')[0],
+      line_id: key.split('\t')[1],
+      row_version: l.rowVersion,
+      saves: l.saves,
+      state: l.state,
+      limit_minor: l.state.limitMinor,
+      used_minor: l.state.usedMinor,
+      status: l.state.status,
+    }));
+  if (saved.length === 0) return;
+  const { rowCount } = await tx.query(
+    `update credit_lines c set state = u.state, limit_minor = u.limit_minor, used_minor = u.used_minor,
+       status = u.status, row_version = c.row_version + u.saves, updated_at = now()
+     from json_to_recordset($1::json) as u(customer_id text, line_id text, row_version bigint, saves integer,
+       state jsonb, limit_minor bigint, used_minor bigint, status text)
+     where c.customer_id = u.customer_id and c.line_id = u.line_id and c.row_version = u.row_version`,
+    [toJsonText(saved)],
+  );
+  if (rowCount !== saved.length) throw new VersionConflictError(`credit lines of an EOD batch`);
+}
+
+/**
+ * EOD for some loans one at a time: each is locked, closed through `day` and persisted with
+ * `persistLoanChange`. The reference for the batched `closeLoansThrough` (tests compare the two).
+ */
+export async function closeLoansOneAtATime(
+  tx: Queryable,
+  loanIds: readonly string[],
+  day: Day,
+): Promise<{ loansClosed: number; eventsWritten: number }> {
   let loansClosed = 0;
   let eventsWritten = 0;
-  for (const loanId of loanIds) {
+  for (const loanId of [...loanIds].sort()) {
     const loan = await findLoan(tx, loanId, { forUpdate: true });
     if (loan === undefined || loan.state.lastClosedDay >= day) continue;
     const r = closeWithSnapshots(loan.state, day);
@@ -403,8 +596,9 @@ export interface PartitionRange {
 }
 
 /**
- * The bulk path of EOD: loans with nothing to do on or before `day` (next event day after it) only get
- * their marker advanced, in one UPDATE, writing no event. Returns how many moved.
+ * Moves the marker column of loans with nothing to do on or before `day` (next event day after it) in
+ * one UPDATE, writing no event. Returns how many moved. EOD runs no longer call it: such loans count as
+ * closed through the last successful run without being written (decision 0232).
  */
 export async function advanceQuietLoans(tx: Queryable, day: Day, range?: PartitionRange): Promise<number> {
   const { rowCount } = await tx.query(
@@ -414,6 +608,19 @@ export async function advanceQuietLoans(tx: Queryable, day: Day, range?: Partiti
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
   return rowCount;
+}
+
+/**
+ * Loans with nothing to do on or before `day` (next event day after it) that are not closed through it.
+ * The EOD run does not write them (decision 0232); this counts them for the run's figures.
+ */
+export async function countQuietLoans(q: Queryable, day: Day, range?: PartitionRange): Promise<number> {
+  const { rows } = await q.query<{ quiet: number }>(
+    `select count(*)::int as quiet from loans
+     where last_closed_day < $1::date and next_event_day > $1::date and partition_key between $2 and $3`,
+    [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
+  );
+  return rows[0]?.quiet ?? 0;
 }
 
 /** Loans that have work on or before `day` and are not closed through it, by loan id after `afterId`. */
