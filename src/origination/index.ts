@@ -4,6 +4,9 @@
  * business time, history facts, invitations, blacklist, policy and models come in as arguments.
  */
 export {
+  APPLICATION_AMOUNT_MAX_FEN,
+  idNumberCheckCharacter,
+  instantMs,
   PERSONAL_DATA_FIELDS,
   validateApplication,
 } from './application.js';
@@ -15,19 +18,40 @@ export {
   type BacktestSide,
   backtest,
 } from './backtest.js';
-export { checkBlacklist } from './blacklist.js';
+export { checkBlacklist, entryInForce } from './blacklist.js';
+export { CASE_COLUMNS, type CaseRecord, casesFromRecords } from './cases.js';
 export { challengerDecides, decide } from './decide.js';
-export { deriveMeasures } from './derived.js';
+export { ageInYears, deriveMeasures, plannedInstalment, verifiedMonthlyIncome } from './derived.js';
 export {
   isOriginationError,
   ORIGINATION_ERROR_CODES,
   OriginationError,
   type OriginationErrorCode,
 } from './errors.js';
-export { detectFraud } from './fraud.js';
+export { policyFacts, SEGMENT_OF, type Segment } from './facts.js';
+export { detectFraud, EVIDENCE_IDS_MAX } from './fraud.js';
 export { checkInvitation, type InvitationCheck } from './invitation.js';
-export { applicationFeatures, loadModel, scoreApplication } from './models.js';
-export { type CompiledPolicy, compilePolicy, parsePolicy, policyRef } from './policy.js';
-export { reassess } from './reassess.js';
-export { canonicalJson, sealRecord, verifyRecord } from './record.js';
+export { identityKey, pastApplicationOf, retryFactsOf } from './keys.js';
+export {
+  ADVERSE_RECORD_DPD,
+  applicationFeatures,
+  loadModel,
+  MODEL_MONEY_UNIT_FEN,
+  scoreApplication,
+} from './models.js';
+export {
+  APR_CAP_CEILING,
+  type CompiledPolicy,
+  compilePolicy,
+  evaluateGraph,
+  type GraphEvaluation,
+  POLICY_FORMAT,
+  POLICY_FORMAT_VERSION,
+  parsePolicy,
+  policyRef,
+  TERM_MAX_MONTHS,
+} from './policy.js';
+export { type PriceQuote, quote } from './pricing.js';
+export { applyChanges, reassess } from './reassess.js';
+export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js';
 export * from './types.js';

@@ -1,19 +1,434 @@
-import type { CompiledPolicyHandle, PolicyDocument, PolicyRef } from './types.js';
+import {
+  evaluateExpressionSync,
+  evaluateUnaryExpressionSync,
+  type ZenDecision,
+  ZenEngine,
+} from '@gorules/zen-engine';
+import { OriginationError } from './errors.js';
+import { canonicalJson, sha256Hex } from './record.js';
+import {
+  type ChallengerSettings,
+  type CompiledPolicyHandle,
+  type FieldIssue,
+  type FiredRule,
+  type FraudSettings,
+  type JdmGraph,
+  type JsonValue,
+  POLICY_GRAPH_NAMES,
+  type PolicyDocument,
+  type PolicyGraphName,
+  type PolicyRef,
+  type PolicySettings,
+} from './types.js';
 
-/** A policy checked and loaded into the rules engine, ready to evaluate. */
-export interface CompiledPolicy extends CompiledPolicyHandle {}
+export const POLICY_FORMAT = 'lendguard.policy';
+export const POLICY_FORMAT_VERSION = 1;
+/** Longest term a line's drawdown may have (domain.md §1: up to 24 months). */
+export const TERM_MAX_MONTHS = 24;
+/** The highest APR cap a policy may set: 24% (domain.md §1: above 24% is barred). */
+export const APR_CAP_CEILING = '0.24';
 
-/** Checks a policy document (format, settings ranges, the five graphs present); issues name each bad field. */
-export function parsePolicy(_raw: unknown): PolicyDocument {
-  throw new Error('not implemented yet');
+interface TableNode {
+  readonly id: string;
+  readonly name: string;
+  readonly hitPolicy: 'first' | 'collect';
+  /** Input column id → the field it reads. */
+  readonly fieldById: ReadonlyMap<string, string>;
 }
 
-/** Loads the graphs into the rules engine once; the result is reused for every decision. */
-export function compilePolicy(_document: PolicyDocument): CompiledPolicy {
-  throw new Error('not implemented yet');
+/** A policy checked and loaded into the rules engine, ready to evaluate. */
+export interface CompiledPolicy extends CompiledPolicyHandle {
+  /** @internal the loaded graphs and their decision tables. */
+  readonly graphs: ReadonlyMap<
+    PolicyGraphName,
+    { readonly decision: ZenDecision; readonly tables: ReadonlyMap<string, TableNode> }
+  >;
+}
+
+export interface GraphEvaluation {
+  readonly result: unknown;
+  readonly fired: readonly FiredRule[];
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(o: Obj, path: string, known: readonly string[], issues: FieldIssue[]): void {
+  for (const k of Object.keys(o))
+    if (!known.includes(k))
+      issues.push({
+        path: `${path}.${k}`,
+        message: `is not a setting; remove it (known: ${known.join(', ')})`,
+      });
+}
+
+function number(
+  o: Obj,
+  key: string,
+  path: string,
+  issues: FieldIssue[],
+  min: number,
+  max: number,
+  integer = false,
+): number {
+  const v = o[key];
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    v < min ||
+    v > max ||
+    (integer && !Number.isInteger(v))
+  ) {
+    issues.push({
+      path: `${path}.${key}`,
+      message: `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+    });
+    return min;
+  }
+  return v;
+}
+
+function parseFraud(v: unknown, issues: FieldIssue[]): FraudSettings {
+  const p = 'settings.fraud';
+  if (!isObj(v)) {
+    issues.push({ path: p, message: 'is required: the thresholds of the 强开 detectors' });
+    return {} as FraudSettings;
+  }
+  const keys = [
+    'sharedWindow_days',
+    'sharedDeviceApplicantsMax',
+    'sharedIpApplicantsMax',
+    'sharedSimApplicantsMax',
+    'burstWindow_minutes',
+    'burstApplicationsMax',
+    'sharedContactApplicantsMax',
+    'velocityWindow_hours',
+    'velocityApplicationsMax',
+    'retryWindow_days',
+    'retryIncomeChangeMax',
+  ];
+  checkKeys(v, p, keys, issues);
+  return {
+    sharedWindow_days: number(v, 'sharedWindow_days', p, issues, 1, 365, true),
+    sharedDeviceApplicantsMax: number(v, 'sharedDeviceApplicantsMax', p, issues, 0, 1000, true),
+    sharedIpApplicantsMax: number(v, 'sharedIpApplicantsMax', p, issues, 0, 100_000, true),
+    sharedSimApplicantsMax: number(v, 'sharedSimApplicantsMax', p, issues, 0, 1000, true),
+    burstWindow_minutes: number(v, 'burstWindow_minutes', p, issues, 1, 1440, true),
+    burstApplicationsMax: number(v, 'burstApplicationsMax', p, issues, 1, 100_000, true),
+    sharedContactApplicantsMax: number(v, 'sharedContactApplicantsMax', p, issues, 0, 1000, true),
+    velocityWindow_hours: number(v, 'velocityWindow_hours', p, issues, 1, 24 * 365, true),
+    velocityApplicationsMax: number(v, 'velocityApplicationsMax', p, issues, 1, 1000, true),
+    retryWindow_days: number(v, 'retryWindow_days', p, issues, 1, 365, true),
+    retryIncomeChangeMax: number(v, 'retryIncomeChangeMax', p, issues, 0, 10),
+  };
+}
+
+function parseChallenger(v: unknown, issues: FieldIssue[]): ChallengerSettings {
+  const p = 'settings.challenger';
+  if (!isObj(v)) {
+    issues.push({ path: p, message: 'is required: { "mode": "off" | "shadow" | "split", "share": 0..1 }' });
+    return { mode: 'off', share: 0 };
+  }
+  checkKeys(v, p, ['mode', 'share'], issues);
+  if (v.mode !== 'off' && v.mode !== 'shadow' && v.mode !== 'split')
+    issues.push({
+      path: `${p}.mode`,
+      message: `is ${JSON.stringify(v.mode)}; give "off", "shadow" or "split"`,
+    });
+  return {
+    mode: (v.mode as ChallengerSettings['mode']) ?? 'off',
+    share: number(v, 'share', p, issues, 0, 1),
+  };
+}
+
+const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
+
+function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
+  const p = 'settings';
+  if (!isObj(v)) {
+    issues.push({ path: p, message: 'is required' });
+    return {} as PolicySettings;
+  }
+  checkKeys(
+    v,
+    p,
+    [
+      'productId',
+      'aprCap',
+      'termOptions_months',
+      'invitationRequired',
+      'businessStatementsAbove_fen',
+      'incomeMultipleMax',
+      'limitStep_fen',
+      'limitMin_fen',
+      'limitMax_fen',
+      'reasonCount',
+      'fraud',
+      'challenger',
+    ],
+    issues,
+  );
+  if (typeof v.productId !== 'string' || v.productId === '')
+    issues.push({ path: `${p}.productId`, message: 'is required: the product a line opens under' });
+  const aprCap = v.aprCap;
+  if (
+    typeof aprCap !== 'string' ||
+    !DECIMAL.test(aprCap) ||
+    Number(aprCap) <= 0 ||
+    Number(aprCap) > Number(APR_CAP_CEILING)
+  )
+    issues.push({
+      path: `${p}.aprCap`,
+      message: `is ${JSON.stringify(aprCap)}; give a decimal string above 0 and at most "${APR_CAP_CEILING}" (24% is the supervisory ceiling)`,
+    });
+  const terms = v.termOptions_months;
+  if (
+    !Array.isArray(terms) ||
+    terms.length === 0 ||
+    !terms.every((t) => Number.isInteger(t) && t >= 1 && t <= TERM_MAX_MONTHS)
+  )
+    issues.push({
+      path: `${p}.termOptions_months`,
+      message: `must be a non-empty list of whole months from 1 to ${TERM_MAX_MONTHS}, e.g. [3, 6, 12]`,
+    });
+  if (typeof v.invitationRequired !== 'boolean')
+    issues.push({ path: `${p}.invitationRequired`, message: 'must be true or false' });
+  const settings: PolicySettings = {
+    productId: String(v.productId),
+    aprCap: String(aprCap),
+    termOptions_months: Array.isArray(terms) ? [...(terms as number[])].sort((a, b) => a - b) : [],
+    invitationRequired: v.invitationRequired === true,
+    businessStatementsAbove_fen: number(v, 'businessStatementsAbove_fen', p, issues, 0, 1e12, true),
+    incomeMultipleMax: number(v, 'incomeMultipleMax', p, issues, 0, 100),
+    limitStep_fen: number(v, 'limitStep_fen', p, issues, 1, 1e8, true),
+    limitMin_fen: number(v, 'limitMin_fen', p, issues, 0, 1e12, true),
+    limitMax_fen: number(v, 'limitMax_fen', p, issues, 1, 1e12, true),
+    reasonCount: number(v, 'reasonCount', p, issues, 0, 20, true),
+    fraud: parseFraud(v.fraud, issues),
+    challenger: parseChallenger(v.challenger, issues),
+  };
+  if (settings.limitMin_fen > settings.limitMax_fen)
+    issues.push({ path: `${p}.limitMin_fen`, message: 'must not be above limitMax_fen' });
+  return settings;
+}
+
+function parseErrorOf(error: unknown): string | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  const match = /"type":"parserError","source":"([^"]*)"/.exec(text);
+  return match ? match[1] : undefined;
+}
+
+/** Finds the decision tables of a graph and checks each cell parses (a broken cell would never match). */
+function checkGraph(name: PolicyGraphName, graph: unknown, issues: FieldIssue[]): void {
+  const p = `graphs.${name}`;
+  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
+    issues.push({ path: p, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' });
+    return;
+  }
+  graph.nodes.forEach((node: unknown, n: number) => {
+    if (!isObj(node) || node.type !== 'decisionTableNode') return;
+    const content = node.content;
+    const np = `${p}.nodes[${n}]`;
+    if (
+      !isObj(content) ||
+      !Array.isArray(content.rules) ||
+      !Array.isArray(content.inputs) ||
+      !Array.isArray(content.outputs)
+    ) {
+      issues.push({ path: `${np}.content`, message: 'a decision table needs inputs, outputs and rules' });
+      return;
+    }
+    if (content.hitPolicy !== 'first' && content.hitPolicy !== 'collect')
+      issues.push({ path: `${np}.content.hitPolicy`, message: 'must be "first" or "collect"' });
+    const inputIds = new Set(content.inputs.map((i) => (isObj(i) ? i.id : undefined)));
+    content.rules.forEach((rule: unknown, r: number) => {
+      if (!isObj(rule)) return;
+      for (const [column, cell] of Object.entries(rule)) {
+        if (column === '_id' || column === '_description' || typeof cell !== 'string' || cell.trim() === '')
+          continue;
+        let problem: string | undefined;
+        try {
+          if (inputIds.has(column)) evaluateUnaryExpressionSync(cell, { $: 0 });
+          else evaluateExpressionSync(cell, {});
+        } catch (error) {
+          problem = parseErrorOf(error);
+        }
+        if (problem !== undefined)
+          issues.push({
+            path: `${np}.content.rules[${r}].${column}`,
+            message: `the expression ${JSON.stringify(cell)} does not parse (${problem}); fix its syntax`,
+          });
+      }
+    });
+  });
+}
+
+/** Checks a policy document (format, settings ranges, the five graphs present); issues name each bad field. */
+export function parsePolicy(raw: unknown): PolicyDocument {
+  const issues: FieldIssue[] = [];
+  if (!isObj(raw))
+    throw new OriginationError('policy_invalid', 'a policy must be a JSON object', [
+      { path: '(document)', message: 'must be an object' },
+    ]);
+  if (raw.format !== POLICY_FORMAT)
+    issues.push({
+      path: 'format',
+      message: `is ${JSON.stringify(raw.format)}; a policy has "format": "${POLICY_FORMAT}"`,
+    });
+  if (raw.formatVersion !== POLICY_FORMAT_VERSION)
+    issues.push({
+      path: 'formatVersion',
+      message: `is ${JSON.stringify(raw.formatVersion)}; this version reads format version ${POLICY_FORMAT_VERSION}`,
+    });
+  checkKeys(
+    raw,
+    '',
+    ['format', 'formatVersion', 'policyId', 'version', 'description', 'settings', 'graphs'],
+    issues,
+  );
+  for (const key of ['policyId', 'version'] as const)
+    if (typeof raw[key] !== 'string' || raw[key] === '')
+      issues.push({ path: key, message: 'is required: a non-empty text' });
+  parseSettings(raw.settings, issues);
+  const graphs = raw.graphs;
+  if (!isObj(graphs))
+    issues.push({
+      path: 'graphs',
+      message: `is required: one graph for each of ${POLICY_GRAPH_NAMES.join(', ')}`,
+    });
+  else {
+    checkKeys(graphs, 'graphs', POLICY_GRAPH_NAMES, issues);
+    for (const name of POLICY_GRAPH_NAMES) checkGraph(name, graphs[name], issues);
+  }
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new OriginationError(
+      'policy_invalid',
+      `the policy is invalid: ${first.path.replace(/^\./, '')} ${first.message}`,
+      issues,
+    );
+  }
+  const settings = parseSettings(raw.settings, []);
+  return {
+    ...(raw as unknown as PolicyDocument),
+    description: typeof raw.description === 'string' ? raw.description : '',
+    settings,
+  };
 }
 
 /** Id, version and sha256 of the canonical JSON of a policy document. */
-export function policyRef(_document: PolicyDocument): PolicyRef {
-  throw new Error('not implemented yet');
+export function policyRef(document: PolicyDocument): PolicyRef {
+  return {
+    policyId: document.policyId,
+    version: document.version,
+    documentHash: sha256Hex(canonicalJson(document)),
+  };
+}
+
+function tablesOf(graph: JdmGraph): Map<string, TableNode> {
+  const tables = new Map<string, TableNode>();
+  for (const node of graph.nodes) {
+    if (node.type !== 'decisionTableNode') continue;
+    const content = node.content as {
+      hitPolicy: 'first' | 'collect';
+      inputs: { id: string; field: string }[];
+    };
+    tables.set(String(node.id), {
+      id: String(node.id),
+      name: String(node.name),
+      hitPolicy: content.hitPolicy,
+      fieldById: new Map(content.inputs.map((i) => [i.id, i.field])),
+    });
+  }
+  return tables;
+}
+
+/** Loads the graphs into the rules engine once; the result is reused for every decision. */
+export function compilePolicy(document: PolicyDocument): CompiledPolicy {
+  const engine = new ZenEngine();
+  const graphs = new Map<
+    PolicyGraphName,
+    { decision: ZenDecision; tables: ReadonlyMap<string, TableNode> }
+  >();
+  for (const name of POLICY_GRAPH_NAMES) {
+    const graph = document.graphs[name];
+    let decision: ZenDecision;
+    try {
+      decision = engine.createDecision(graph as object);
+      decision.validate();
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      throw new OriginationError(
+        'policy_invalid',
+        `the ${name} graph is refused by the rules engine: ${message}`,
+        [{ path: `graphs.${name}`, message: `is refused by the rules engine: ${message}` }],
+      );
+    }
+    graphs.set(name, { decision, tables: tablesOf(graph) });
+  }
+  return { document, ref: policyRef(document), graphs };
+}
+
+interface TraceHit {
+  readonly rule?: Record<string, string>;
+  readonly reference_map?: Record<string, JsonValue>;
+}
+
+/** The fired rules of one table node's trace, each with the values its conditions read and what it gave. */
+function firedOf(graph: PolicyGraphName, table: TableNode, traceData: unknown, output: unknown): FiredRule[] {
+  const hits: TraceHit[] = Array.isArray(traceData)
+    ? traceData
+    : isObj(traceData)
+      ? [traceData as TraceHit]
+      : [];
+  const outputs: unknown[] = Array.isArray(output) ? output : [output];
+  return hits
+    .filter((h) => h.rule !== undefined)
+    .map((hit, k) => {
+      const values: Record<string, JsonValue> = {};
+      for (const [key, cell] of Object.entries(hit.rule!)) {
+        const match = /^(.*)\[([^\]]+)\]$/.exec(key);
+        if (!match || cell.trim() === '') continue;
+        const field = table.fieldById.get(match[2]!) ?? match[1]!;
+        values[field] = hit.reference_map?.[field] ?? null;
+      }
+      const out = (isObj(outputs[k]) ? outputs[k] : {}) as Record<string, JsonValue>;
+      const code = out.code;
+      return {
+        graph,
+        table: table.name,
+        ruleId: typeof code === 'string' ? code : String(hit.rule!._id ?? k),
+        values,
+        outputs: out,
+      };
+    });
+}
+
+/** Evaluates one graph of the policy with tracing, returning its result and every rule that fired. */
+export async function evaluateGraph(
+  policy: CompiledPolicy,
+  name: PolicyGraphName,
+  facts: object,
+): Promise<GraphEvaluation> {
+  const graph = policy.graphs.get(name)!;
+  let response: Awaited<ReturnType<ZenDecision['evaluate']>>;
+  try {
+    response = await graph.decision.evaluate(facts, { trace: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new OriginationError(
+      'policy_evaluation_failed',
+      `the ${name} graph failed to evaluate: ${message}`,
+    );
+  }
+  const fired: FiredRule[] = [];
+  const traces = Object.values(response.trace ?? {}).sort((a, b) => a.order - b.order);
+  for (const trace of traces) {
+    const table = graph.tables.get(trace.id);
+    if (table) fired.push(...firedOf(name, table, trace.traceData, trace.output));
+  }
+  return { result: response.result, fired };
 }
