@@ -4,6 +4,7 @@ import {
   type Application,
   type Decision,
   decide,
+  retryFactsOf,
   validateApplication,
   verifyRecord,
 } from '../../origination/index.js';
@@ -32,6 +33,7 @@ import {
   listDecisionRequests,
   listFlags,
   loadHistory,
+  markInvitationUsed,
   newId,
   originationKeyOf,
   pastApplicationOf,
@@ -39,7 +41,6 @@ import {
   type StoredDecision,
   type StoredDecisionRequest,
   setApplicationLine,
-  useInvitation,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
 import {
@@ -443,16 +444,7 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
           tx,
           deps.cipher,
           { ...draftPast, outcome: decision.outcome },
-          {
-            declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-            occupation: application.employment.occupation,
-            industry: application.employment.industry,
-            employer: application.employment.employer ?? '',
-            monthsInRole: application.employment.monthsInRole,
-            assetsTotal_fen: application.assets.reduce((s, a) => s + a.value_fen, 0),
-            monthlyDebtPayments_fen: application.debts.reduce((s, d) => s + d.monthlyPayment_fen, 0),
-            birthDate: application.identity.birthDate,
-          },
+          retryFactsOf(application),
         );
         const audit: Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>[] = [];
         let customerId: string | null = null;
@@ -492,7 +484,7 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
           lineId = line.lineId;
           await setApplicationLine(tx, application.applicationId, customerId, lineId);
           if (decision.invitationId !== null)
-            await useInvitation(tx, decision.invitationId, application.applicationId);
+            await markInvitationUsed(tx, decision.invitationId, application.applicationId);
           audit.push({
             action: 'credit_line.open',
             resourceType: 'credit_line',

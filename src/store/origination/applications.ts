@@ -227,7 +227,7 @@ export function historyKeysOf(past: PastApplication): HistoryKey[] {
     { kind: 'ip', key: past.ipKey },
     { kind: 'sim', key: past.simKey },
     { kind: 'phone', key: past.phoneKey },
-    { kind: 'source', key: `${past.channel}\u0000${past.installSource}` },
+    { kind: 'source', key: JSON.stringify([past.channel, past.installSource]) },
     ...past.contactPhoneKeys.map((key) => ({ kind: 'contact-phone' as const, key })),
   ];
   const seen = new Set<string>();
@@ -299,12 +299,14 @@ export async function loadHistory(
   since: string,
   perKey_max: number,
 ): Promise<PastApplication[]> {
-  const lookups: HistoryKey[] = [];
+  const lookups = new Map<string, HistoryKey>();
+  const add = (k: HistoryKey) => lookups.set(JSON.stringify([k.kind, k.key]), k);
   for (const k of keys) {
-    lookups.push(k);
-    if (k.kind === 'contact-phone') lookups.push({ kind: 'phone', key: k.key });
-    if (k.kind === 'phone') lookups.push({ kind: 'contact-phone', key: k.key });
+    add(k);
+    if (k.kind === 'contact-phone') add({ kind: 'phone', key: k.key });
+    if (k.kind === 'phone') add({ kind: 'contact-phone', key: k.key });
   }
+  const list = [...lookups.values()];
   const { rows } = await q.query<{
     kind: string;
     application_id: string;
@@ -317,7 +319,7 @@ export async function loadHistory(
          select kind, application_id, past, retry_facts_enc from application_keys k
           where k.kind = l.kind and k.key = l.key and k.submitted_at >= $3
           order by k.submitted_at desc limit $4) h`,
-    [lookups.map((k) => k.kind), lookups.map((k) => k.key), since, perKey_max],
+    [list.map((k) => k.kind), list.map((k) => k.key), since, perKey_max],
   );
   const byId = new Map<string, PastApplication>();
   for (const r of rows) {

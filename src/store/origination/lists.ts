@@ -130,7 +130,7 @@ export async function listInvitations(
 }
 
 /** Marks an invitation taken up by an approved application. */
-export async function useInvitation(
+export async function markInvitationUsed(
   q: Queryable,
   invitationId: string,
   applicationId: string,
