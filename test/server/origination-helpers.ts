@@ -64,12 +64,20 @@ export function applicant(n: number, overrides: Record<string, unknown> = {}): R
 }
 
 /** Deep-merges `patch` into `base` (objects merged, everything else replaced). */
-export function patched(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function patched(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     const b = out[k];
     out[k] =
-      v !== null && typeof v === 'object' && !Array.isArray(v) && b !== null && typeof b === 'object' && !Array.isArray(b)
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      b !== null &&
+      typeof b === 'object' &&
+      !Array.isArray(b)
         ? patched(b as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
@@ -120,7 +128,13 @@ export interface DecisionBody {
   lineId: string | null;
   customerId: string | null;
   reasons: { source: string; code: string; message: string }[];
-  flags: { flagId: string; kind: string; severity: string; summary: string; evidence: Record<string, unknown> }[];
+  flags: {
+    flagId: string;
+    kind: string;
+    severity: string;
+    summary: string;
+    evidence: Record<string, unknown>;
+  }[];
   blacklistHits: { entryId: string; explanation: string }[];
   policy: { version: string };
   intact: boolean;
