@@ -15,7 +15,14 @@ import {
   policyRef,
 } from '../origination/index.js';
 import { parseModel } from '../scoring/artifact.js';
-import { findPublishedPolicy, type PiiCipher, policyDocument, type Queryable } from '../store/index.js';
+import {
+  findPublishedPolicy,
+  originationKeyCandidates,
+  originationKeyOf,
+  type PiiCipher,
+  policyDocument,
+  type Queryable,
+} from '../store/index.js';
 import type { ServerDeps } from './context.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { type FieldProblem, ProblemError } from './problem.js';
@@ -203,6 +210,23 @@ export function maskApplication(a: Application): Record<string, unknown> {
       sim: maskOpaque(a.device.sim),
     },
   };
+}
+
+/** The blacklist subjects of an application with their keys under the active and every retired key. */
+export function blacklistKeysOf(cipher: PiiCipher, a: Application) {
+  const keyOf = originationKeyOf(cipher);
+  const subjects = [
+    ['id-number', a.identity.idNumber],
+    ['phone', a.identity.phone],
+    ['device', a.device.deviceId],
+    ['ip', a.device.ip],
+    ['sim', a.device.sim],
+  ] as const;
+  return subjects.map(([subject, value]) => ({
+    subject,
+    key: keyOf(subject, value),
+    candidates: originationKeyCandidates(cipher, subject, value),
+  }));
 }
 
 export function applicantKeyOf(cipher: PiiCipher, idNumber: string): string {

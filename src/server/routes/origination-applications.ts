@@ -35,6 +35,7 @@ import {
   loadHistory,
   markInvitationUsed,
   newId,
+  originationKeyCandidates,
   originationKeyOf,
   pastApplicationOf,
   type Queryable,
@@ -45,6 +46,7 @@ import {
 import type { ServerDeps } from '../context.js';
 import {
   apiShape,
+  blacklistKeysOf,
   HISTORY_ROWS_PER_KEY_MAX,
   historySince,
   maskApplication,
@@ -402,18 +404,13 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
         }
         const draftPast = pastApplicationOf(application, keyOf, 'refer');
         const keys = historyKeysOf(draftPast);
-        const invitations = await invitationsOf(tx, deps.cipher, applicantKey);
-        const blacklist = await blacklistMatches(
+        const invitations = await invitationsOf(
           tx,
-          [
-            { subject: 'id-number', key: applicantKey },
-            { subject: 'phone', key: draftPast.phoneKey },
-            { subject: 'device', key: draftPast.deviceKey },
-            { subject: 'ip', key: draftPast.ipKey },
-            { subject: 'sim', key: draftPast.simKey },
-          ],
-          submittedAt,
+          deps.cipher,
+          applicantKey,
+          originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
         );
+        const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, application), submittedAt);
         const recentApplications = await loadHistory(
           tx,
           deps.cipher,

@@ -21,6 +21,7 @@ import {
 import type { ServerDeps } from '../context.js';
 import {
   apiShape,
+  blacklistKeysOf,
   bodyPointer,
   originationAssets,
   originationProblem,
@@ -219,17 +220,7 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
         }
         const assessedAt = new Date().toISOString();
         const a = last.application;
-        const blacklist = await blacklistMatches(
-          tx,
-          [
-            { subject: 'id-number', key: keyOf('id-number', a.identity.idNumber) },
-            { subject: 'phone', key: keyOf('phone', a.identity.phone) },
-            { subject: 'device', key: keyOf('device', a.device.deviceId) },
-            { subject: 'ip', key: keyOf('ip', a.device.ip) },
-            { subject: 'sim', key: keyOf('sim', a.device.sim) },
-          ],
-          assessedAt,
-        );
+        const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
         let result: Reassessment;
         try {
           result = await reassess(

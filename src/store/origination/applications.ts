@@ -36,6 +36,11 @@ export function originationKeyOf(cipher: PiiCipher) {
     cipher.blindIndex(INDEX_KIND[kind], normalise(kind, value));
 }
 
+/** The value's blind indexes under every configured key, to find rows written before a key rotation. */
+export function originationKeyCandidates(cipher: PiiCipher, kind: PersonalDataKind, value: string): string[] {
+  return cipher.blindIndexCandidates(INDEX_KIND[kind], normalise(kind, value));
+}
+
 const bodyAad = (applicationId: string) => `applications.${applicationId}.body`;
 
 export interface StoredApplication {

@@ -88,17 +88,21 @@ export async function insertInvitation(
   return invitationFromRow(cipher, rows[0]!);
 }
 
-/** Every invitation of an applicant (the core checks status, validity, product, channel and cap). */
+/**
+ * Every invitation of an applicant (the core checks status, validity, product, channel and cap), found by
+ * the applicant's key under any configured key and given back under `applicantKey`, the active one.
+ */
 export async function invitationsOf(
   q: Queryable,
   cipher: PiiCipher,
   applicantKey: string,
+  candidateKeys: readonly string[] = [applicantKey],
 ): Promise<StoredInvitation[]> {
   const { rows } = await q.query<InvitationRow>(
-    `select ${INVITATION_COLUMNS} from invitations where applicant_key = $1 order by invitation_id`,
-    [applicantKey],
+    `select ${INVITATION_COLUMNS} from invitations where applicant_key = any($1::text[]) order by invitation_id`,
+    [candidateKeys],
   );
-  return rows.map((r) => invitationFromRow(cipher, r));
+  return rows.map((r) => ({ ...invitationFromRow(cipher, r), applicantKey }));
 }
 
 export async function findInvitation(
@@ -225,12 +229,22 @@ export async function insertBlacklistEntry(
   return entryFromRow(cipher, rows[0]!);
 }
 
-/** Entries not yet expired at `at` that match any of the subject keys. */
+/**
+ * Entries not yet expired at `at` that match any of the subject keys. Each key may come with its candidates
+ * under retired keys; a match is given back under the (active) key asked for.
+ */
 export async function blacklistMatches(
   q: Queryable,
-  keys: readonly { subject: BlacklistSubject; key: string }[],
+  keys: readonly { subject: BlacklistSubject; key: string; candidates?: readonly string[] }[],
   at: string,
 ): Promise<BlacklistEntry[]> {
+  const asked = new Map<string, string>();
+  const flat: { subject: BlacklistSubject; key: string }[] = [];
+  for (const k of keys)
+    for (const candidate of k.candidates ?? [k.key]) {
+      asked.set(JSON.stringify([k.subject, candidate]), k.key);
+      flat.push({ subject: k.subject, key: candidate });
+    }
   const { rows } = await q.query<Omit<EntryRow, 'value_enc' | 'created_by' | 'expired_by'>>(
     `select e.entry_id, e.subject, e.key, e.reason, e.source, e.evidence, ${TS('e.listed_at').replace('as e.', 'as ')},
             ${TS('e.expires_at').replace('as e.', 'as ')}
@@ -238,12 +252,12 @@ export async function blacklistMatches(
        join blacklist_entries e on e.subject = l.subject and e.key = l.key
       where e.expires_at > $3
       order by e.entry_id`,
-    [keys.map((k) => k.subject), keys.map((k) => k.key), at],
+    [flat.map((k) => k.subject), flat.map((k) => k.key), at],
   );
   return rows.map((r) => ({
     entryId: r.entry_id,
     subject: r.subject,
-    key: r.key,
+    key: asked.get(JSON.stringify([r.subject, r.key])) ?? r.key,
     reason: r.reason,
     source: r.source,
     evidence: r.evidence,
