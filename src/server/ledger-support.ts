@@ -29,7 +29,7 @@ export const LEDGER_WRITES_IN_FLIGHT_MAX = 4;
 export const LEDGER_WRITES_WAITING_MAX = 10_000;
 
 /** A counting gate: at most `size` holders, the others wait in order. */
-class Gate {
+export class Gate {
   private held = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(

@@ -24,6 +24,7 @@ import {
   type Queryable,
 } from '../store/index.js';
 import type { ServerDeps } from './context.js';
+import { Gate } from './ledger-support.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { type FieldProblem, ProblemError } from './problem.js';
 
@@ -33,6 +34,30 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const SHIPPED_POLICY_DIR = join(PACKAGE_ROOT, 'policies', 'default');
 export const SHIPPED_CHAMPION_MODEL = join(PACKAGE_ROOT, 'models', 'application-scorecard.json');
 export const SHIPPED_CHALLENGER_MODEL = join(PACKAGE_ROOT, 'models', 'application-gbm.json');
+
+/**
+ * Application writes (read history, decide, store) one server process runs at once on PostgreSQL; the rest
+ * wait in arrival order instead of queueing for a pooled connection (whose wait is bounded and ends in an
+ * error under a burst). Below the pool's 10 connections so that reads still find one. PGlite has one.
+ */
+export const APPLICATION_WRITES_IN_FLIGHT_MAX = 6;
+/** Application writes allowed to wait; past this the server answers 503 server_busy with Retry-After. */
+export const APPLICATION_WRITES_WAITING_MAX = 10_000;
+
+const applicationGates = new WeakMap<object, Gate>();
+
+/** Runs an application write when its turn comes (see APPLICATION_WRITES_IN_FLIGHT_MAX). */
+export function applicationTurn<T>(deps: ServerDeps, work: () => Promise<T>): Promise<T> {
+  let gate = applicationGates.get(deps.db);
+  if (gate === undefined) {
+    gate = new Gate(
+      deps.db.kind === 'pglite' ? 1 : APPLICATION_WRITES_IN_FLIGHT_MAX,
+      APPLICATION_WRITES_WAITING_MAX,
+    );
+    applicationGates.set(deps.db, gate);
+  }
+  return gate.run(work);
+}
 
 /** Earlier applications read per history key: the detectors' thresholds are far below it. */
 export const HISTORY_ROWS_PER_KEY_MAX = 200;

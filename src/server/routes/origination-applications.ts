@@ -46,6 +46,7 @@ import {
 import type { ServerDeps } from '../context.js';
 import {
   apiShape,
+  applicationTurn,
   blacklistKeysOf,
   HISTORY_ROWS_PER_KEY_MAX,
   historySince,
@@ -382,154 +383,160 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
       const principal = request.principal!;
       const keyOf = originationKeyOf(deps.cipher);
       const applicantKey = keyOf('id-number', application.identity.idNumber);
-      return commitWrite(deps, request, reply, async (tx) => {
-        // One applicant's applications take turns, so velocity and retries see each other.
-        await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-          `applicant:${applicantKey}`,
-        ]);
-        if (application.customerId !== undefined) {
-          const customer = await findCustomer(tx, deps.cipher, application.customerId);
-          if (customer === undefined) {
-            throw new ProblemError(
-              'customer_not_found',
-              `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
-              [{ path: '/body/customerId', message: 'no such customer' }],
-            );
+      return applicationTurn(deps, () =>
+        commitWrite(deps, request, reply, async (tx) => {
+          // One applicant's applications take turns, so velocity and retries see each other.
+          await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+            `applicant:${applicantKey}`,
+          ]);
+          if (application.customerId !== undefined) {
+            const customer = await findCustomer(tx, deps.cipher, application.customerId);
+            if (customer === undefined) {
+              throw new ProblemError(
+                'customer_not_found',
+                `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
+                [{ path: '/body/customerId', message: 'no such customer' }],
+              );
+            }
+            if (customer.idNumber !== application.identity.idNumber) {
+              throw validationProblem([
+                { path: '/body/customerId', message: 'belongs to another ID number than identity.idNumber' },
+              ]);
+            }
           }
-          if (customer.idNumber !== application.identity.idNumber) {
-            throw validationProblem([
-              { path: '/body/customerId', message: 'belongs to another ID number than identity.idNumber' },
-            ]);
+          const draftPast = pastApplicationOf(application, keyOf, 'refer');
+          const keys = historyKeysOf(draftPast);
+          const invitations = await invitationsOf(
+            tx,
+            deps.cipher,
+            applicantKey,
+            originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
+          );
+          const blacklist = await blacklistMatches(
+            tx,
+            blacklistKeysOf(deps.cipher, application),
+            submittedAt,
+          );
+          const recentApplications = await loadHistory(
+            tx,
+            deps.cipher,
+            keys,
+            historySince(policy.document.settings, submittedAt),
+            HISTORY_ROWS_PER_KEY_MAX,
+          );
+          let decision: Decision;
+          try {
+            decision = await decide(application, {
+              businessTime: submittedAt,
+              policy,
+              models,
+              invitations,
+              blacklist,
+              history: { recentApplications },
+              keyOf,
+            });
+          } catch (error) {
+            throw originationProblem(error);
           }
-        }
-        const draftPast = pastApplicationOf(application, keyOf, 'refer');
-        const keys = historyKeysOf(draftPast);
-        const invitations = await invitationsOf(
-          tx,
-          deps.cipher,
-          applicantKey,
-          originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
-        );
-        const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, application), submittedAt);
-        const recentApplications = await loadHistory(
-          tx,
-          deps.cipher,
-          keys,
-          historySince(policy.document.settings, submittedAt),
-          HISTORY_ROWS_PER_KEY_MAX,
-        );
-        let decision: Decision;
-        try {
-          decision = await decide(application, {
-            businessTime: submittedAt,
-            policy,
-            models,
-            invitations,
-            blacklist,
-            history: { recentApplications },
-            keyOf,
-          });
-        } catch (error) {
-          throw originationProblem(error);
-        }
-        const decisionId = newId('dec');
-        await insertApplication(tx, deps.cipher, application, applicantKey, principal.userId);
-        await insertDecision(tx, decisionId, decision);
-        const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
-        await insertFlags(tx, application.applicationId, flags);
-        await insertHistory(
-          tx,
-          deps.cipher,
-          { ...draftPast, outcome: decision.outcome },
-          retryFactsOf(application),
-        );
-        const audit: Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>[] = [];
-        let customerId: string | null = null;
-        let lineId: string | null = null;
-        if (decision.outcome === 'approve') {
-          customerId =
-            application.customerId ??
-            (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
-            null;
-          if (customerId === null) {
-            const customer = await insertCustomer(
-              tx,
-              deps.cipher,
-              {
-                name: application.identity.name,
-                idNumber: application.identity.idNumber,
-                phone: application.identity.phone,
-                address: application.address,
-                contacts: customerContacts(application),
-                declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-                externalRef: null,
-              },
-              principal.userId,
-            );
-            customerId = customer.customerId;
+          const decisionId = newId('dec');
+          await insertApplication(tx, deps.cipher, application, applicantKey, principal.userId);
+          await insertDecision(tx, decisionId, decision);
+          const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
+          await insertFlags(tx, application.applicationId, flags);
+          await insertHistory(
+            tx,
+            deps.cipher,
+            { ...draftPast, outcome: decision.outcome },
+            retryFactsOf(application),
+          );
+          const audit: Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>[] = [];
+          let customerId: string | null = null;
+          let lineId: string | null = null;
+          if (decision.outcome === 'approve') {
+            customerId =
+              application.customerId ??
+              (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
+              null;
+            if (customerId === null) {
+              const customer = await insertCustomer(
+                tx,
+                deps.cipher,
+                {
+                  name: application.identity.name,
+                  idNumber: application.identity.idNumber,
+                  phone: application.identity.phone,
+                  address: application.address,
+                  contacts: customerContacts(application),
+                  declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
+                  externalRef: null,
+                },
+                principal.userId,
+              );
+              customerId = customer.customerId;
+              audit.push({
+                action: 'customer.create',
+                resourceType: 'customer',
+                resourceId: customerId,
+                customerId,
+                details: { applicationId: application.applicationId },
+              });
+            }
+            const day = await getBusinessDay(tx);
+            const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: decision.limit_fen, day });
+            const line = await insertLine(tx, opened.line);
+            lineId = line.lineId;
+            await setApplicationLine(tx, application.applicationId, customerId, lineId);
+            if (decision.invitationId !== null)
+              await markInvitationUsed(tx, decision.invitationId, application.applicationId);
             audit.push({
-              action: 'customer.create',
-              resourceType: 'customer',
-              resourceId: customerId,
+              action: 'credit_line.open',
+              resourceType: 'credit_line',
+              resourceId: lineId,
               customerId,
-              details: { applicationId: application.applicationId },
+              details: { limitMinor: decision.limit_fen, decisionId },
             });
           }
-          const day = await getBusinessDay(tx);
-          const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: decision.limit_fen, day });
-          const line = await insertLine(tx, opened.line);
-          lineId = line.lineId;
-          await setApplicationLine(tx, application.applicationId, customerId, lineId);
-          if (decision.invitationId !== null)
-            await markInvitationUsed(tx, decision.invitationId, application.applicationId);
-          audit.push({
-            action: 'credit_line.open',
-            resourceType: 'credit_line',
-            resourceId: lineId,
-            customerId,
-            details: { limitMinor: decision.limit_fen, decisionId },
-          });
-        }
-        audit.unshift(
-          {
-            action: 'application.create',
-            resourceType: 'application',
-            resourceId: application.applicationId,
-            customerId,
-            details: { productId: application.productId, channel: application.channel },
-          },
-          {
-            action: 'decision.record',
-            resourceType: 'decision',
-            resourceId: decisionId,
-            customerId,
-            details: {
-              outcome: decision.outcome,
-              policyVersion: decision.policy.version,
-              modelVersion: decision.score.model.version,
-              flags: flags.map((f) => f.flag.kind),
-              contentHash: decision.contentHash,
+          audit.unshift(
+            {
+              action: 'application.create',
+              resourceType: 'application',
+              resourceId: application.applicationId,
+              customerId,
+              details: { productId: application.productId, channel: application.channel },
             },
-          },
-        );
-        return {
-          status: 201,
-          body: presentDecision(decisionId, decision, {
-            customerId,
-            lineId,
-            flags: flags.map(({ flagId, flag }) => ({
-              flagId,
-              kind: flag.kind,
-              severity: flag.severity,
-              summary: flag.summary,
-              status: 'open' as const,
-              evidence: flag.evidence,
-            })),
-          }),
-          location: `/decisions/${decisionId}`,
-          audit,
-        };
-      });
+            {
+              action: 'decision.record',
+              resourceType: 'decision',
+              resourceId: decisionId,
+              customerId,
+              details: {
+                outcome: decision.outcome,
+                policyVersion: decision.policy.version,
+                modelVersion: decision.score.model.version,
+                flags: flags.map((f) => f.flag.kind),
+                contentHash: decision.contentHash,
+              },
+            },
+          );
+          return {
+            status: 201,
+            body: presentDecision(decisionId, decision, {
+              customerId,
+              lineId,
+              flags: flags.map(({ flagId, flag }) => ({
+                flagId,
+                kind: flag.kind,
+                severity: flag.severity,
+                summary: flag.summary,
+                status: 'open' as const,
+                evidence: flag.evidence,
+              })),
+            }),
+            location: `/decisions/${decisionId}`,
+            audit,
+          };
+        }),
+      );
     },
   );
 
