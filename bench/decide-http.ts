@@ -145,6 +145,13 @@ async function run(name: string): Promise<void> {
     sent: number;
   };
   await app.close();
+  // Handlers whose client went away (queued when the load stopped) still finish: wait until the count settles.
+  const total = async () => (await counted()).reduce((sum, c) => sum + c.n, 0);
+  for (let last = -1, now = await total(); now !== last; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    last = now;
+    now = await total();
+  }
   const cpu = process.cpuUsage(cpuBefore);
   const loadAfter = loadavg()[0]!;
   const after = await counted();

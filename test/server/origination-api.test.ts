@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readShippedPolicy } from '../../src/server/origination-support.js';
-import type { Db } from '../../src/store/index.js';
+import { PERMISSIONS } from '../../src/server/roles.js';
+import { type Db, ROLES, type Role } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { freshKey, json, startApi, type TestApi } from './helpers.js';
 import { applicant, apply, type DecisionBody, invite, ok, patched, send } from './origination-helpers.js';
@@ -64,6 +65,32 @@ describe.each(backends)('origination over HTTP on $name', (backend) => {
   const linesOf = async (customerId: string) =>
     (await db.query('select line_id, limit_minor from credit_lines where customer_id = $1', [customerId]))
       .rows;
+
+  describe('roles', () => {
+    const probes: { permission: keyof typeof PERMISSIONS; method: 'GET' | 'POST'; url: string }[] = [
+      { permission: 'applications.create', method: 'POST', url: '/applications' },
+      { permission: 'decisions.requests', method: 'GET', url: '/decision-requests' },
+      { permission: 'policies.draft', method: 'POST', url: '/policies' },
+      { permission: 'policies.read', method: 'GET', url: '/policies' },
+      { permission: 'review.read', method: 'GET', url: '/review-queue' },
+      { permission: 'invitations.manage', method: 'POST', url: '/invitations' },
+      { permission: 'invitations.read', method: 'GET', url: '/invitations' },
+      { permission: 'blacklist.manage', method: 'POST', url: '/blacklist' },
+      { permission: 'blacklist.read', method: 'GET', url: '/blacklist' },
+    ];
+    it.each(probes)('$method $url is open exactly to the roles of $permission', async (probe) => {
+      for (const role of ROLES) {
+        // Empty bodies: an allowed role is refused for the body (4xx other than 403), and nothing is written.
+        const res = await send(api, role, probe.method, probe.url, probe.method === 'POST' ? {} : undefined);
+        if ((PERMISSIONS[probe.permission] as readonly Role[]).includes(role)) {
+          expect(res.statusCode, `${role}: ${res.body}`).not.toBe(403);
+        } else {
+          expect(res.statusCode, role).toBe(403);
+          expect(json(res).code).toBe('forbidden');
+        }
+      }
+    });
+  });
 
   describe('representative applicants', () => {
     it('approves an invited salaried applicant and opens one line at the decided limit', async () => {
