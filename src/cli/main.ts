@@ -3,6 +3,7 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
+import { registerDecide, registerPolicy } from './commands/origination.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
@@ -21,6 +22,8 @@ const registrations: RegisterCommand[] = [
   registerUsers,
   registerEod,
   registerDemo,
+  registerDecide,
+  registerPolicy,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -45,6 +45,8 @@ export const CONTACTS_MAX = 10;
 export const LIST_ITEMS_MAX = 50;
 /** Longest free text accepted (names, purposes, references). */
 export const TEXT_LENGTH_MAX = 200;
+/** Longest term an applicant may ask for (domain.md §1: up to 24 months). */
+const TERM_MONTHS_MAX = 24;
 /** Counts (lenders, months) above this are refused as implausible. */
 const COUNT_MAX = 1200;
 
@@ -453,6 +455,7 @@ const APPLICATION_FIELDS = [
   'invitationCode',
   'productId',
   'requestedLimit',
+  'requestedTerm_months',
   'channel',
   'submittedAt',
   'identity',
@@ -491,6 +494,14 @@ export function validateApplication(raw: unknown): Application {
       invitationCode: r.text(o, 'invitationCode', '', true),
       productId: r.text(o, 'productId', ''),
       requestedLimit_fen: requestedLimit_fen === 0 ? undefined : requestedLimit_fen,
+      requestedTerm_months:
+        o.requestedTerm_months === undefined
+          ? undefined
+          : (() => {
+              const t = r.count(o, 'requestedTerm_months', '', TERM_MONTHS_MAX);
+              if (t === 0) r.fail('requestedTerm_months', `must be from 1 to ${TERM_MONTHS_MAX}`);
+              return t === 0 ? undefined : t;
+            })(),
       channel: r.text(o, 'channel', ''),
       submittedAt: r.instant(o, 'submittedAt', ''),
       identity: readIdentity(r, o.identity, 'identity'),
@@ -508,7 +519,7 @@ export function validateApplication(raw: unknown): Application {
       device: readDevice(r, o.device, 'device'),
       business: o.business === undefined ? undefined : readBusiness(r, o.business, 'business'),
     },
-    ['customerId', 'invitationCode', 'business'],
+    ['customerId', 'invitationCode', 'business', 'requestedTerm_months'],
   );
   if (occupation === 'business-owner' && o.business === undefined) {
     r.fail(

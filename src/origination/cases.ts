@@ -34,6 +34,7 @@ export const CASE_COLUMNS = [
   'debts_outstanding',
   'debt_monthly_payments',
   'requested_limit',
+  'term_months',
   'worst_days_past_due',
   'overdue_months_24m',
   'lenders_3m',
@@ -133,6 +134,7 @@ interface CaseFacts {
   debts_fen: number;
   debtPayments_fen: number;
   requested_fen: number;
+  term_months: number | undefined;
   worstDpd: number;
   overdueMonths: number;
   lenders: [number, number, number];
@@ -145,6 +147,7 @@ function applicationOf(f: CaseFacts, businessTime: string): Application {
     applicationId: f.caseId,
     productId: 'default',
     requestedLimit_fen: f.requested_fen,
+    ...(f.term_months === undefined ? {} : { requestedTerm_months: f.term_months }),
     channel: 'backtest',
     submittedAt: businessTime,
     identity: syntheticIdentity(f.caseId, f.age, businessTime),
@@ -221,6 +224,7 @@ function fromCreditData(r: CaseRecord, row: number): CaseFacts {
     debts_fen: unit('Debt'),
     debtPayments_fen: 0,
     requested_fen: unit('Amount'),
+    term_months: (r.Time ?? '').trim() === '' ? undefined : num(r, 'Time', row),
     worstDpd: adverse ? ADVERSE_RECORD_AS_DPD : 0,
     overdueMonths: adverse ? 2 : 0,
     lenders: [0, 0, 0],
@@ -250,6 +254,7 @@ function fromCaseLayout(r: CaseRecord, row: number): CaseFacts {
     debts_fen: yuanFen(r, 'debts_outstanding', row, 0),
     debtPayments_fen: yuanFen(r, 'debt_monthly_payments', row, 0),
     requested_fen: yuanFen(r, 'requested_limit', row),
+    term_months: (r.term_months ?? '').trim() === '' ? undefined : num(r, 'term_months', row),
     worstDpd: num(r, 'worst_days_past_due', row, 0),
     overdueMonths: num(r, 'overdue_months_24m', row, 0),
     lenders,

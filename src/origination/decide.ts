@@ -89,19 +89,22 @@ export async function decide(application: Application, context: DecisionContext)
     capAtRequest: true,
   };
   const served = challengerServes ? challenger! : champion;
-  const main = await policyOutcome(policy, { ...inputs, score: served });
-  let challengerRecord: ChallengerRecord | undefined;
-  if (challenger) {
-    const other = challengerServes ? champion : challenger;
-    const shadow = await policyOutcome(policy, { ...inputs, score: other });
-    challengerRecord = {
-      role: challengerServes ? 'served' : 'shadow',
-      outcome: shadow.outcome,
-      limit_fen: shadow.limit_fen,
-      riskGrade: shadow.riskGrade,
-      score: other,
-    };
-  }
+  const other = challenger === undefined ? undefined : challengerServes ? champion : challenger;
+  // The recorded decision needs no price, so the two run side by side and only the served one is priced.
+  const [main, shadow] = await Promise.all([
+    policyOutcome(policy, { ...inputs, score: served }),
+    other === undefined ? undefined : policyOutcome(policy, { ...inputs, score: other, withoutPrice: true }),
+  ]);
+  const challengerRecord: ChallengerRecord | undefined =
+    other === undefined || shadow === undefined
+      ? undefined
+      : {
+          role: challengerServes ? 'served' : 'shadow',
+          outcome: shadow.outcome,
+          limit_fen: shadow.limit_fen,
+          riskGrade: shadow.riskGrade,
+          score: other,
+        };
   const body: Omit<Decision, 'contentHash'> = {
     format: 'lendguard.decision',
     formatVersion: 1,

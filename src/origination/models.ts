@@ -67,7 +67,7 @@ export function applicationFeatures(
   return {
     Seniority: Math.floor(application.employment.monthsInRole / 12),
     Home: HOME_OF[application.housing],
-    Time: Math.max(...settings.termOptions_months),
+    Time: application.requestedTerm_months ?? Math.max(...settings.termOptions_months),
     Age: derived.ageYears,
     Marital: MARITAL_OF[application.maritalStatus],
     Records: application.bureau.worstDaysPastDue >= ADVERSE_RECORD_DPD ? 'yes' : 'no',

@@ -1,6 +1,6 @@
 import { OriginationError } from './errors.js';
 import { policyFacts } from './facts.js';
-import { type CompiledPolicy, evaluateGraph } from './policy.js';
+import { type CompiledPolicy, evaluateGraphs } from './policy.js';
 import { quote } from './pricing.js';
 import type {
   Application,
@@ -44,6 +44,8 @@ export interface OutcomeInputs {
   readonly blacklistHits: readonly BlacklistHit[];
   /** Cap the limit at the amount asked for (an application) or not (a re-assessment). */
   readonly capAtRequest: boolean;
+  /** Skip the price (a shadow decision records outcome, limit and grade only). */
+  readonly withoutPrice?: boolean;
 }
 
 function ruleReason(source: DecisionReason['source'], rule: FiredRule): DecisionReason {
@@ -60,11 +62,11 @@ function asObject(v: unknown): Record<string, unknown> {
 export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs): Promise<PolicyOutcome> {
   const settings = policy.document.settings;
   const facts = policyFacts(input.application, input.derived, input.score);
-  const [knockout, cutoffs, referral] = await Promise.all([
-    evaluateGraph(policy, 'knockout', facts),
-    evaluateGraph(policy, 'cutoffs', facts),
-    evaluateGraph(policy, 'referral', facts),
-  ]);
+  const { knockout, cutoffs, referral } = await evaluateGraphs(
+    policy,
+    ['knockout', 'cutoffs', 'referral'],
+    facts,
+  );
   const cut = asObject(cutoffs.result);
   const riskGrade = cut.riskGrade;
   const cutResult = cut.result;
@@ -77,10 +79,7 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
       `the cutoffs graph must give riskGrade (text) and result ("pass", "refer" or "decline"); it gave ${JSON.stringify(cutoffs.result)}`,
     );
   const graded = { ...facts, riskGrade };
-  const [limits, pricing] = await Promise.all([
-    evaluateGraph(policy, 'limits', graded),
-    evaluateGraph(policy, 'pricing', graded),
-  ]);
+  const { limits, pricing } = await evaluateGraphs(policy, ['limits', 'pricing'], graded);
   const matrixLimit = asObject(limits.result).limit;
   if (typeof matrixLimit !== 'number' || !Number.isFinite(matrixLimit) || matrixLimit < 0)
     throw new OriginationError(

@@ -36,14 +36,32 @@ interface TableNode {
   readonly fieldById: ReadonlyMap<string, string>;
 }
 
+interface LoadedGraph {
+  readonly decision: ZenDecision;
+  readonly tables: ReadonlyMap<string, TableNode>;
+}
+
+/** Several flat graphs loaded as one: each table writes under its graph's name (`outputPath`). */
+interface LoadedStage {
+  readonly names: readonly PolicyGraphName[];
+  readonly decision: ZenDecision;
+  /** Combined node id → the graph and table it came from. */
+  readonly tables: ReadonlyMap<string, { readonly graph: PolicyGraphName; readonly table: TableNode }>;
+}
+
 /** A policy checked and loaded into the rules engine, ready to evaluate. */
 export interface CompiledPolicy extends CompiledPolicyHandle {
   /** @internal the loaded graphs and their decision tables. */
-  readonly graphs: ReadonlyMap<
-    PolicyGraphName,
-    { readonly decision: ZenDecision; readonly tables: ReadonlyMap<string, TableNode> }
-  >;
+  readonly graphs: ReadonlyMap<PolicyGraphName, LoadedGraph>;
+  /** @internal graphs evaluated together in one engine call, keyed by their names joined with "+". */
+  readonly stages: ReadonlyMap<string, LoadedStage>;
 }
+
+/** Graphs evaluated in one call when they are all flat; limits and pricing need the risk grade of cutoffs. */
+export const POLICY_STAGES: readonly (readonly PolicyGraphName[])[] = [
+  ['knockout', 'cutoffs', 'referral'],
+  ['limits', 'pricing'],
+];
 
 export interface GraphEvaluation {
   readonly result: unknown;
@@ -346,13 +364,66 @@ function tablesOf(graph: JdmGraph): Map<string, TableNode> {
   return tables;
 }
 
+/**
+ * A graph is flat when it holds only its input, its output and decision tables wired input → table → output:
+ * its tables can then run side by side with another flat graph's in one engine call.
+ */
+function isFlat(graph: JdmGraph): boolean {
+  const types = new Map(graph.nodes.map((n) => [String(n.id), String(n.type)]));
+  const kinds = [...types.values()];
+  if (
+    kinds.filter((t) => t === 'inputNode').length !== 1 ||
+    kinds.filter((t) => t === 'outputNode').length !== 1
+  )
+    return false;
+  if (!kinds.every((t) => t === 'inputNode' || t === 'outputNode' || t === 'decisionTableNode')) return false;
+  return graph.edges.every((e) => {
+    const from = types.get(String(e.sourceId));
+    const to = types.get(String(e.targetId));
+    return (
+      (from === 'inputNode' && to === 'decisionTableNode') ||
+      (from === 'decisionTableNode' && to === 'outputNode')
+    );
+  });
+}
+
+function stageOf(
+  engine: ZenEngine,
+  document: PolicyDocument,
+  names: readonly PolicyGraphName[],
+): LoadedStage {
+  const nodes: { [k: string]: JsonValue }[] = [
+    { id: 'request', type: 'inputNode', name: 'Request', position: { x: 0, y: 0 } },
+    { id: 'response', type: 'outputNode', name: 'Response', position: { x: 0, y: 0 } },
+  ];
+  const edges: { [k: string]: JsonValue }[] = [];
+  const tables = new Map<string, { graph: PolicyGraphName; table: TableNode }>();
+  for (const name of names) {
+    const graphTables = tablesOf(document.graphs[name]);
+    for (const node of document.graphs[name].nodes) {
+      if (node.type !== 'decisionTableNode') continue;
+      const id = `${name}/${String(node.id)}`;
+      nodes.push({
+        ...node,
+        id,
+        content: { ...(node.content as { [k: string]: JsonValue }), outputPath: name },
+      });
+      edges.push(
+        { id: `request>${id}`, sourceId: 'request', targetId: id, type: 'edge' },
+        { id: `${id}>response`, sourceId: id, targetId: 'response', type: 'edge' },
+      );
+      tables.set(id, { graph: name, table: graphTables.get(String(node.id))! });
+    }
+  }
+  const decision = engine.createDecision({ nodes, edges });
+  decision.validate();
+  return { names, decision, tables };
+}
+
 /** Loads the graphs into the rules engine once; the result is reused for every decision. */
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const engine = new ZenEngine();
-  const graphs = new Map<
-    PolicyGraphName,
-    { decision: ZenDecision; tables: ReadonlyMap<string, TableNode> }
-  >();
+  const graphs = new Map<PolicyGraphName, LoadedGraph>();
   for (const name of POLICY_GRAPH_NAMES) {
     const graph = document.graphs[name];
     let decision: ZenDecision;
@@ -369,7 +440,11 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     }
     graphs.set(name, { decision, tables: tablesOf(graph) });
   }
-  return { document, ref: policyRef(document), graphs };
+  const stages = new Map<string, LoadedStage>();
+  for (const names of POLICY_STAGES)
+    if (names.every((n) => isFlat(document.graphs[n])))
+      stages.set(names.join('+'), stageOf(engine, document, names));
+  return { document, ref: policyRef(document), graphs, stages };
 }
 
 interface TraceHit {
@@ -405,6 +480,51 @@ function firedOf(graph: PolicyGraphName, table: TableNode, traceData: unknown, o
         outputs: out,
       };
     });
+}
+
+function engineFailure(what: string, error: unknown): OriginationError {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return new OriginationError('policy_evaluation_failed', `the ${what} failed to evaluate: ${message}`);
+}
+
+/**
+ * Evaluates several graphs on the same facts: in one engine call when they were loaded as a stage (all flat),
+ * else one call each, side by side. Same results and fired rules either way.
+ */
+export async function evaluateGraphs(
+  policy: CompiledPolicy,
+  names: readonly PolicyGraphName[],
+  facts: object,
+): Promise<Record<PolicyGraphName, GraphEvaluation>> {
+  const out = {} as Record<PolicyGraphName, GraphEvaluation>;
+  const stage = policy.stages.get(names.join('+'));
+  if (!stage) {
+    const results = await Promise.all(names.map((n) => evaluateGraph(policy, n, facts)));
+    names.forEach((n, i) => {
+      out[n] = results[i]!;
+    });
+    return out;
+  }
+  let response: Awaited<ReturnType<ZenDecision['evaluate']>>;
+  try {
+    response = await stage.decision.evaluate(facts, { trace: true });
+  } catch (error) {
+    throw engineFailure(`${names.join(', ')} graphs`, error);
+  }
+  const fired = new Map<PolicyGraphName, FiredRule[]>(names.map((n) => [n, []]));
+  const traces = Object.values(response.trace ?? {}).sort(
+    (a, b) => a.order - b.order || (a.id < b.id ? -1 : 1),
+  );
+  for (const trace of traces) {
+    const entry = stage.tables.get(trace.id);
+    if (!entry) continue;
+    // With an output path the table's own output sits under the graph's name.
+    const output = isObj(trace.output) ? trace.output[entry.graph] : undefined;
+    fired.get(entry.graph)!.push(...firedOf(entry.graph, entry.table, trace.traceData, output));
+  }
+  const result = isObj(response.result) ? response.result : {};
+  for (const n of names) out[n] = { result: result[n] ?? {}, fired: fired.get(n)! };
+  return out;
 }
 
 /** Evaluates one graph of the policy with tracing, returning its result and every rule that fired. */

@@ -214,6 +214,8 @@ export interface Application {
   readonly invitationCode?: string;
   readonly productId: string;
   readonly requestedLimit_fen: number;
+  /** Term the applicant expects to borrow for, months; absent = the policy's longest term option. */
+  readonly requestedTerm_months?: number;
   /** Channel the application came through, e.g. "app", "h5", "partner:abc". */
   readonly channel: string;
   readonly submittedAt: string;
