@@ -35,13 +35,15 @@ export class Gate {
   constructor(
     private readonly size: number,
     private readonly waitingMax: number,
+    /** What waits, for the 503 message. */
+    private readonly what: string = 'ledger writes',
   ) {}
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.held >= this.size) {
       if (this.waiting.length >= this.waitingMax) {
         throw new ProblemError(
           'server_busy',
-          `${this.waitingMax} ledger writes are already waiting; send this one again in a second with the same Idempotency-Key.`,
+          `${this.waitingMax} ${this.what} are already waiting; send this one again in a second with the same Idempotency-Key.`,
           [],
           { 'retry-after': '1' },
         );

@@ -53,6 +53,7 @@ export function applicationTurn<T>(deps: ServerDeps, work: () => Promise<T>): Pr
     gate = new Gate(
       deps.db.kind === 'pglite' ? 1 : APPLICATION_WRITES_IN_FLIGHT_MAX,
       APPLICATION_WRITES_WAITING_MAX,
+      'application writes',
     );
     applicationGates.set(deps.db, gate);
   }
