@@ -32,19 +32,21 @@ export const LEDGER_WRITES_IN_FLIGHT_MAX = DEFAULT_SERVER_CONFIG.ledgerWritesInF
 export const LEDGER_WRITES_WAITING_MAX = 10_000;
 
 /** A counting gate: at most `size` holders, the others wait in order. */
-class Gate {
+export class Gate {
   private held = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(
     private readonly size: number,
     private readonly waitingMax: number,
+    /** What waits, for the 503 message. */
+    private readonly what: string = 'ledger writes',
   ) {}
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.held >= this.size) {
       if (this.waiting.length >= this.waitingMax) {
         throw new ProblemError(
           'server_busy',
-          `${this.waitingMax} ledger writes are already waiting; send this one again in a second with the same Idempotency-Key.`,
+          `${this.waitingMax} ${this.what} are already waiting; send this one again in a second with the same Idempotency-Key.`,
           [],
           { 'retry-after': '1' },
         );

@@ -37,6 +37,35 @@ export const PERMISSIONS = {
   'eod.run': ['admin', 'finance'],
   /** Watch EOD runs: per-partition status and errors. */
   'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  /** Submit applications (授信申请): each is decided at once and an approval opens a credit line. */
+  'applications.create': ['admin', 'risk_analyst'],
+  /** Read applications with personal data masked. */
+  'applications.read': ['admin', 'risk_analyst', 'auditor'],
+  /** See an application's personal data unmasked (`?unmask=true`); every such read is audited. */
+  'applications.unmask': ['admin', 'risk_analyst'],
+  /** Read decision records with their reasons. */
+  'decisions.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Record an applicant's explanation request or objection (PIPL Art. 24) and answer it. */
+  'decisions.requests': ['admin', 'risk_analyst'],
+  /** Write a policy version as a draft. */
+  'policies.draft': ['admin', 'risk_analyst'],
+  /** Approve a draft (never one's own: maker-checker), publish an approved version, roll back. */
+  'policies.approve': ['admin', 'risk_analyst'],
+  /** Read policy versions and their trail. */
+  'policies.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Read the review queue of 强开 flags. */
+  'review.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Resolve a review flag with a note. */
+  'review.resolve': ['admin', 'risk_analyst'],
+  /** Invite customers (白名单) and end invitations. */
+  'invitations.manage': ['admin', 'risk_analyst'],
+  'invitations.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Add blacklist entries (reason, source, evidence, expiry) and end them. */
+  'blacklist.manage': ['admin', 'risk_analyst'],
+  'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Re-assess a customer's limit and price from new financial facts. */
+  'reassessments.create': ['admin', 'risk_analyst'],
+  'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -9,6 +9,7 @@ export * from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
 export * from './open.js';
+export * from './origination/index.js';
 export * from './pglite.js';
 export * from './pii-cipher.js';
 export * from './pii-keys.js';

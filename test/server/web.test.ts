@@ -65,7 +65,11 @@ describe('the dashboard served by the API server', () => {
     const docs = await get('/openapi.json');
     expect(docs.statusCode).toBe(200);
     const paths = Object.keys((docs.json() as { paths: Record<string, unknown> }).paths);
-    expect(paths.filter((p) => p === '/' || p.startsWith('/app'))).toEqual([]);
+    expect(paths.filter((p) => p === '/' || p === '/app' || p.startsWith('/app/'))).toEqual([]);
+    // A path that only begins with the same letters (/applications) is the API's.
+    const application = await get('/applications/app_0192f3a4b5c6d7e8f9a0b1c2d3e4');
+    expect(application.statusCode).toBe(401);
+    expect(application.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect((await get('/docs')).statusCode).toBeLessThan(400);
   });
 

@@ -16,6 +16,22 @@ export const UI_PERMISSIONS = {
   'journal.read': ['admin', 'finance', 'auditor'],
   'eod.run': ['admin', 'finance'],
   'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  'applications.create': ['admin', 'risk_analyst'],
+  'applications.read': ['admin', 'risk_analyst', 'auditor'],
+  'applications.unmask': ['admin', 'risk_analyst'],
+  'decisions.read': ['admin', 'risk_analyst', 'auditor'],
+  'decisions.requests': ['admin', 'risk_analyst'],
+  'policies.draft': ['admin', 'risk_analyst'],
+  'policies.approve': ['admin', 'risk_analyst'],
+  'policies.read': ['admin', 'risk_analyst', 'auditor'],
+  'review.read': ['admin', 'risk_analyst', 'auditor'],
+  'review.resolve': ['admin', 'risk_analyst'],
+  'invitations.manage': ['admin', 'risk_analyst'],
+  'invitations.read': ['admin', 'risk_analyst', 'auditor'],
+  'blacklist.manage': ['admin', 'risk_analyst'],
+  'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
+  'reassessments.create': ['admin', 'risk_analyst'],
+  'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type UiPermission = keyof typeof UI_PERMISSIONS;

@@ -1,6 +1,7 @@
 import { sql as initial } from './0001_initial.js';
 import { sql as ledger } from './0002_ledger.js';
 import { sql as eod } from './0003_eod.js';
+import { sql as origination } from './0004_origination.js';
 import { sql as loanListAndPortfolio } from './0005_loan_list_and_portfolio.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
@@ -18,5 +19,6 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'ledger', sql: ledger },
   { version: 3, name: 'eod', sql: eod },
-  { version: 4, name: 'loan_list_and_portfolio', sql: loanListAndPortfolio },
+  { version: 4, name: 'origination', sql: origination },
+  { version: 5, name: 'loan_list_and_portfolio', sql: loanListAndPortfolio },
 ];
