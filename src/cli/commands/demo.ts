@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { demoApplicationPlan } from '../../jobs/demo-applications.js';
 import {
   EOD_OPTIONS_DEFAULT,
   ledgerEod,
@@ -9,14 +10,17 @@ import {
   writeBook,
 } from '../../jobs/index.js';
 import { addDays, formatDate, parseDate } from '../../money/index.js';
+import { buildServer } from '../../server/index.js';
 import {
   appendAudit,
+  type Db,
   insertCustomer,
   insertToken,
   insertUser,
   loadPiiKeys,
   migrate,
   openDb,
+  type PiiCipher,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
@@ -66,6 +70,46 @@ interface DemoOptions {
   port?: string;
   seed?: string;
   build?: boolean;
+}
+
+/**
+ * Sends the demo's invitations, blacklist entry and applications through the API in this process, so that
+ * every decision is made and stored exactly as a client's would be. Returns the count of each outcome.
+ */
+async function decideDemoApplications(
+  db: Db,
+  cipher: PiiCipher,
+  token: string,
+  seed: number,
+): Promise<Record<string, number>> {
+  const app = await buildServer({ db, cipher });
+  try {
+    const plan = demoApplicationPlan(seed, Date.now());
+    const post = async (url: string, body: object, key: string): Promise<Record<string, unknown>> => {
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+        payload: body,
+      });
+      if (res.statusCode !== 201) {
+        throw new Error(`assertion: the demo's POST ${url} was refused (${res.statusCode}): ${res.body}`);
+      }
+      return res.json() as Record<string, unknown>;
+    };
+    for (const [i, body] of plan.invitations.entries())
+      await post('/invitations', body, `demo-invitation-${i}`);
+    for (const [i, body] of plan.blacklist.entries()) await post('/blacklist', body, `demo-blacklist-${i}`);
+    const outcomes: Record<string, number> = {};
+    for (const [i, body] of plan.applications.entries()) {
+      const decision = await post('/applications', body, `demo-application-${i}`);
+      const outcome = String(decision.outcome);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    return outcomes;
+  } finally {
+    await app.close();
+  }
 }
 
 /** Builds the demo book and returns the admin token. */
@@ -138,6 +182,15 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       });
       return made.secret;
     });
+    const outcomes = await decideDemoApplications(db, cipher, token, seed);
+    writeLine(
+      io.stderr,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${Object.values(outcomes).reduce((a, b) => a + b, 0)} applications decided (${Object.entries(
+        outcomes,
+      )
+        .map(([outcome, n]) => `${n} ${outcome}`)
+        .join(', ')})`,
+    );
     const overdue = await db.query<{ n: number }>(
       "select count(*)::int as n from loans where status = 'active' and (state->>'bucket') <> 'M0'",
     );
