@@ -30,11 +30,12 @@ describe.each(backends)('GET /decisions on $name', (backend) => {
     // An invited salaried applicant: approved.
     await invite(api, 600);
     made.push(await apply(api, applicant(600)));
-    // Three uninvited applicants behind one IP (flagged outside any invitation), then an invited one.
-    const sharedIp = { device: { ip: '10.9.9.9' } };
-    for (const n of [601, 602, 603]) made.push(await apply(api, patched(applicant(n), sharedIp)));
-    await invite(api, 604);
-    made.push(await apply(api, patched(applicant(604), sharedIp)));
+    // Four uninvited applicants naming one contact (each flagged outside any invitation), then an invited one
+    // naming it too: referred to an analyst for the shared contact numbers.
+    const contacts = { contacts: [{ name: '赵六', relation: 'friend', phone: '13512345678' }] };
+    for (const n of [601, 602, 603, 604]) made.push(await apply(api, patched(applicant(n), contacts)));
+    await invite(api, 610);
+    made.push(await apply(api, patched(applicant(610), contacts)));
     await invite(api, 605);
     await ok(
       await send(api, 'risk_analyst', 'POST', '/blacklist', {
@@ -71,7 +72,9 @@ describe.each(backends)('GET /decisions on $name', (backend) => {
   it('lists every decision newest first with its outcome, price and versions', async () => {
     expect(made[0]!.outcome).toBe('approve');
     expect(made[1]!.flags.map((f) => f.kind)).toContain('outside-invitation');
-    expect(made[5]!.outcome).toBe('decline');
+    expect(made[5]!.outcome).toBe('refer');
+    expect(made[5]!.flags.map((f) => f.kind)).toEqual(['shared-contact-numbers']);
+    expect(made[6]!.outcome).toBe('decline');
     const { items, nextCursor } = await list('?limit=200');
     expect(nextCursor).toBeNull();
     expect(items.map((i) => i.decisionId)).toEqual(made.map((d) => d.decisionId).reverse());
@@ -85,8 +88,8 @@ describe.each(backends)('GET /decisions on $name', (backend) => {
       openFlags: 0,
     });
     expect(approved.apr).toMatch(/^\d/);
-    const flagged = items.find((i) => i.decisionId === made[1]!.decisionId)!;
-    expect(flagged.openFlags).toBe(made[1]!.flags.length);
+    const flagged = items.find((i) => i.decisionId === made[5]!.decisionId)!;
+    expect(flagged).toMatchObject({ outcome: 'refer', flags: 1, openFlags: 1 });
     expect(flagged.openFlags).toBeGreaterThan(0);
   });
 
@@ -133,7 +136,7 @@ describe.each(backends)('GET /decisions on $name', (backend) => {
   });
 
   it('drops a decision from hasOpenFlags=true once its flags are resolved', async () => {
-    const referred = made[1]!;
+    const referred = made[5]!;
     for (const flag of referred.flags) {
       await ok(
         await send(api, 'risk_analyst', 'POST', `/review-queue/${flag.flagId}/resolve`, {
