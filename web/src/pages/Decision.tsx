@@ -108,7 +108,8 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
               {
                 title: t('decision.values'),
                 dataIndex: 'values',
-                render: (v: unknown) => <code>{json(v)}</code>,
+                width: 420,
+                render: (v: unknown) => <code style={{ wordBreak: 'break-all' }}>{json(v)}</code>,
               },
             ]}
           />

@@ -60,33 +60,29 @@ function ResolveForm({ flag, onDone }: { flag: ReviewFlag; onDone: () => void })
     }
   };
   return (
-    <Form<ResolveValues>
-      form={form}
-      layout="inline"
-      onFinish={submit}
-      data-testid={`resolve-form-${flag.flagId}`}
-      style={{ rowGap: 8 }}
-    >
+    <div data-testid={`resolve-form-${flag.flagId}`} style={{ maxWidth: 880 }}>
       <ProblemAlert error={problem} />
-      <Form.Item name="resolution" rules={[{ required: true, message: t('review.resolutionRequired') }]}>
-        <Radio.Group data-testid="resolve-resolution">
-          <Radio value="cleared">{t('resolution.cleared')}</Radio>
-          <Radio value="confirmed">{t('resolution.confirmed')}</Radio>
-        </Radio.Group>
-      </Form.Item>
-      <Form.Item
-        name="note"
-        rules={[
-          { required: true, whitespace: true, message: t('review.noteRequired') },
-          { max: NOTE_LENGTH_MAX, message: t('review.noteTooLong', { n: NOTE_LENGTH_MAX }) },
-        ]}
-      >
-        <Input placeholder={t('review.note')} style={{ width: 260 }} data-testid="resolve-note" />
-      </Form.Item>
-      <Button type="primary" htmlType="submit" loading={sending} data-testid="resolve-submit">
-        {t('review.resolve')}
-      </Button>
-    </Form>
+      <Form<ResolveValues> form={form} layout="inline" onFinish={submit} style={{ rowGap: 8 }}>
+        <Form.Item name="resolution" rules={[{ required: true, message: t('review.resolutionRequired') }]}>
+          <Radio.Group data-testid="resolve-resolution">
+            <Radio value="cleared">{t('resolution.cleared')}</Radio>
+            <Radio value="confirmed">{t('resolution.confirmed')}</Radio>
+          </Radio.Group>
+        </Form.Item>
+        <Form.Item
+          name="note"
+          rules={[
+            { required: true, whitespace: true, message: t('review.noteRequired') },
+            { max: NOTE_LENGTH_MAX, message: t('review.noteTooLong', { n: NOTE_LENGTH_MAX }) },
+          ]}
+        >
+          <Input placeholder={t('review.note')} style={{ width: 260 }} data-testid="resolve-note" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={sending} data-testid="resolve-submit">
+          {t('review.resolve')}
+        </Button>
+      </Form>
+    </div>
   );
 }
 
@@ -175,7 +171,7 @@ export function ReviewQueuePage() {
               dataIndex: 'severity',
               render: (s: string) => t(`severity.${s}` as MessageKey),
             },
-            { title: t('review.summary'), dataIndex: 'summary' },
+            { title: t('review.summary'), dataIndex: 'summary', width: 420 },
             { title: t('decision.application'), dataIndex: 'applicationId' },
           ]}
         />
