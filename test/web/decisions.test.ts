@@ -87,12 +87,12 @@ describe.skipIf(skipBrowser)('decisions and the review queue in chromium', () =>
       expect(await table.getByTestId('outcome-approve').first().textContent()).toBe(l.approve);
       expect(await table.getByTestId('outcome-decline').first().textContent()).toBe(l.decline);
       expect(await table.getByTestId('outcome-refer').first().textContent()).toBe(l.refer);
+      await screenshot(page, `decisions-${locale}`);
       // The outcome filter asks the server for approvals only.
       await page.getByTestId('decisions-outcome').click();
       await page.locator('.ant-select-item-option').filter({ hasText: l.approve }).click();
       await table.getByTestId(`decision-link-${referred.decisionId}`).waitFor({ state: 'detached' });
       await table.getByTestId(`decision-link-${declined.decisionId}`).waitFor({ state: 'detached' });
-      await screenshot(page, `decisions-${locale}`);
 
       await table.getByTestId(`decision-link-${approved.decisionId}`).click();
       const detail = page.getByTestId('page-decision');
