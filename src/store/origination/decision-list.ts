@@ -59,7 +59,7 @@ interface Row {
 
 /**
  * Decisions newest first (decided_at, then decision id, both descending), filtered, `limit` rows after
- * `after`. Times are compared at millisecond precision, the precision the cursor carries.
+ * `after`. Decision times are written from ISO instants with milliseconds, the precision the cursor carries.
  */
 export async function listDecisions(
   q: Queryable,
@@ -85,8 +85,8 @@ export async function listDecisions(
         and ($4::date is null or d.decided_at < (($4::date + 1)::timestamp at time zone 'Asia/Shanghai'))
         and ($5::boolean is null or (coalesce(f.open_flags, 0) > 0) = $5)
         and ($6::timestamptz is null
-             or (date_trunc('milliseconds', d.decided_at), d.decision_id) < ($6::timestamptz, $7::text))
-      order by date_trunc('milliseconds', d.decided_at) desc, d.decision_id desc
+             or (d.decided_at, d.decision_id) < ($6::timestamptz, $7::text))
+      order by d.decided_at desc, d.decision_id desc
       limit $8`,
     [
       filter.outcome ?? null,
