@@ -7,11 +7,14 @@ import { AuditLogPage } from './pages/AuditLog.js';
 import { BorrowerPage } from './pages/Borrower.js';
 import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
+import { DecisionPage } from './pages/Decision.js';
+import { DecisionsPage } from './pages/Decisions.js';
 import { EodRunsPage } from './pages/EodRuns.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
 import { PortfolioPage } from './pages/Portfolio.js';
+import { ReviewQueuePage } from './pages/ReviewQueue.js';
 import { can, type UiPermission } from './permissions.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession } from './session.js';
@@ -28,6 +31,8 @@ const NAV: NavItem[] = [
   { path: '/loans', label: 'nav.loans', needs: 'loans.read' },
   { path: '/customers', label: 'nav.customers', needs: 'customers.read' },
   { path: '/customers/new', label: 'nav.newCustomer', needs: 'customers.create' },
+  { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
+  { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -66,6 +71,14 @@ function Page({ path }: { path: string }): ReactNode {
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
+  if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
+  const decision = matchPath('/decisions/:decisionId', path);
+  if (decision !== undefined)
+    return allowed(
+      'decisions.read',
+      <DecisionPage key={decision.decisionId} decisionId={decision.decisionId!} />,
+    );
+  if (path === '/review') return allowed('review.read', <ReviewQueuePage />);
   return <Result status="404" title="404" subTitle={t('common.notFound')} />;
 }
 

@@ -1,4 +1,5 @@
 export * from './applications.js';
+export * from './decision-list.js';
 export * from './lists.js';
 export * from './policies.js';
 export * from './requests.js';

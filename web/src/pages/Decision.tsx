@@ -1,0 +1,216 @@
+import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import type { Page } from '../api.js';
+import { ProblemAlert } from '../components/ProblemAlert.js';
+import { type DecisionDetail, type DecisionRequest, percent } from '../decisions.js';
+import { useI18n } from '../i18n.js';
+import type { MessageKey } from '../messages.js';
+import { can } from '../permissions.js';
+import { Link } from '../router.js';
+import { useApi, useSession } from '../session.js';
+import { OutcomeTag } from './Decisions.js';
+
+const METHODS = ['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'];
+const json = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
+
+export function DecisionPage({ decisionId }: { decisionId: string }) {
+  const { t, money, dateTime } = useI18n();
+  const api = useApi();
+  const { me } = useSession();
+  const [decision, setDecision] = useState<DecisionDetail | null>(null);
+  const [requests, setRequests] = useState<DecisionRequest[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const mayReadRequests = me !== null && can(me.role, 'decisions.requests');
+
+  useEffect(() => {
+    let current = true;
+    api.get<DecisionDetail>(`/decisions/${encodeURIComponent(decisionId)}`).then(
+      (d) => current && setDecision(d),
+      (e: unknown) => current && setError(e),
+    );
+    if (mayReadRequests) {
+      api.get<Page<DecisionRequest>>('/decision-requests', { decisionId, limit: 50 }).then(
+        (p) => current && setRequests(p.items),
+        (e: unknown) => current && setError(e),
+      );
+    }
+    return () => {
+      current = false;
+    };
+  }, [api, decisionId, mayReadRequests]);
+
+  if (error !== null) return <ProblemAlert error={error} />;
+  if (decision === null) return <Spin />;
+  const d = decision;
+  return (
+    <div data-testid="page-decision">
+      <Typography.Title level={2}>
+        {t('decision.title')} {d.decisionId}
+      </Typography.Title>
+      <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        <Card>
+          <Descriptions column={{ xs: 1, md: 2, xl: 3 }} bordered size="small">
+            <Descriptions.Item label={t('decisions.outcome')}>
+              <OutcomeTag outcome={d.outcome} />
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decisions.decidedAt')}>{dateTime(d.decidedAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('decision.application')}>{d.applicationId}</Descriptions.Item>
+            <Descriptions.Item label={t('decisions.limit')}>
+              <span data-testid="decision-limit">{money(d.limit)}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decisions.dailyRate')}>{percent(d.dailyRate)}</Descriptions.Item>
+            <Descriptions.Item label={t('decisions.apr')}>{percent(d.apr)}</Descriptions.Item>
+            <Descriptions.Item label={t('decision.riskGrade')}>
+              {d.riskGrade ?? t('common.none')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decision.score')}>
+              {d.score?.value ?? t('common.none')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decision.customer')}>
+              {d.customerId === null ? (
+                t('common.none')
+              ) : (
+                <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerId}</Link>
+              )}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decision.policy')}>
+              <span data-testid="decision-policy">
+                {d.policy.policyId ?? ''} {d.policy.version ?? ''}
+              </span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decision.model')}>
+              <span data-testid="decision-model">
+                {d.model?.modelId ?? ''} {d.model?.version ?? ''}
+              </span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('decision.contentHash')}>
+              <Space>
+                <code style={{ wordBreak: 'break-all' }}>{d.contentHash}</code>
+                <Tag color={d.intact ? 'green' : 'red'} data-testid="decision-intact">
+                  {t(d.intact ? 'decision.intact' : 'decision.tampered')}
+                </Tag>
+              </Space>
+            </Descriptions.Item>
+          </Descriptions>
+        </Card>
+        <Card title={t('decision.reasons')}>
+          <Table
+            rowKey={(r) => `${r.source}:${r.code}`}
+            dataSource={d.reasons}
+            pagination={false}
+            size="small"
+            data-testid="decision-reasons"
+            scroll={{ x: 'max-content' }}
+            columns={[
+              { title: t('decision.source'), dataIndex: 'source', render: (s: string) => <Tag>{s}</Tag> },
+              { title: t('decision.code'), dataIndex: 'code', render: (c: string) => <code>{c}</code> },
+              { title: t('decision.message'), dataIndex: 'message' },
+              {
+                title: t('decision.values'),
+                dataIndex: 'values',
+                width: 420,
+                render: (v: unknown) => <code style={{ wordBreak: 'break-all' }}>{json(v)}</code>,
+              },
+            ]}
+          />
+        </Card>
+        {d.termOptions !== undefined && d.termOptions.length > 0 ? (
+          <Card title={t('decision.termOptions')}>
+            <Table
+              rowKey={(o) => `${o.months}-${o.method}`}
+              dataSource={d.termOptions}
+              pagination={false}
+              size="small"
+              columns={[
+                { title: t('decision.months'), dataIndex: 'months' },
+                {
+                  title: t('decision.method'),
+                  dataIndex: 'method',
+                  render: (m: string) => (METHODS.includes(m) ? t(`method.${m}` as MessageKey) : m),
+                },
+                { title: t('decisions.apr'), dataIndex: 'apr', render: percent },
+                { title: t('decision.instalment'), dataIndex: 'instalment', render: (v: string) => money(v) },
+              ]}
+            />
+          </Card>
+        ) : null}
+        <Card title={t('decision.flags')}>
+          {d.flags.length === 0 ? (
+            t('decision.noFlags')
+          ) : (
+            <List
+              dataSource={d.flags}
+              data-testid="decision-flags"
+              renderItem={(f) => (
+                <List.Item>
+                  <Space direction="vertical">
+                    <Space>
+                      <Tag color="volcano">{t(`flag.${f.kind}` as MessageKey)}</Tag>
+                      <Tag color={f.status === 'open' ? 'orange' : 'default'}>
+                        {t(`flagStatus.${f.status}` as MessageKey)}
+                      </Tag>
+                      <span>{f.summary}</span>
+                    </Space>
+                    <code>{json(f.evidence)}</code>
+                  </Space>
+                </List.Item>
+              )}
+            />
+          )}
+        </Card>
+        <Card title={t('decision.blacklistHits')}>
+          {(d.blacklistHits ?? []).length === 0 ? (
+            t('decision.noBlacklistHits')
+          ) : (
+            <List
+              dataSource={d.blacklistHits ?? []}
+              data-testid="decision-blacklist"
+              renderItem={(h) => (
+                <List.Item>
+                  {String(h.explanation ?? '')} <code>{json({ source: h.source, reason: h.reason })}</code>
+                </List.Item>
+              )}
+            />
+          )}
+        </Card>
+        {mayReadRequests ? (
+          <Card title={t('decision.requests')}>
+            {requests === null || requests.length === 0 ? (
+              t('decision.noRequests')
+            ) : (
+              <Table
+                rowKey="requestId"
+                dataSource={requests}
+                pagination={false}
+                size="small"
+                columns={[
+                  {
+                    title: t('decision.requestKind'),
+                    dataIndex: 'kind',
+                    render: (k: string) => t(`requestKind.${k}` as MessageKey),
+                  },
+                  {
+                    title: t('decision.receivedAt'),
+                    dataIndex: 'receivedAt',
+                    render: (v: string) => dateTime(v),
+                  },
+                  {
+                    title: t('decision.requestStatus'),
+                    dataIndex: 'status',
+                    render: (s: string) => t(`requestStatus.${s}` as MessageKey),
+                  },
+                  {
+                    title: t('decision.answer'),
+                    dataIndex: 'answer',
+                    render: (a: string | null) => a ?? t('common.none'),
+                  },
+                ]}
+              />
+            )}
+          </Card>
+        ) : null}
+        {d.intact ? null : <Alert type="error" showIcon message={t('decision.tamperedHelp')} />}
+      </Space>
+    </div>
+  );
+}
