@@ -160,7 +160,9 @@ function simulate(rows: LoanRows, behaviour: Behaviour, through: Day, rand: () =
     // overdue; one already billed (paid on or after its due date) is in what is owed. The last
     // instalment is paid with the payoff amount, so that no credit balance is left on a settled loan.
     const owed = amountDue(rows.state);
-    const ahead = item.dueDay > day;
+    // On the due date itself the loan is closed only through the eve, so the instalment is not billed yet
+    // (the repayment bills it first): it is paid as the plan states it, like one paid ahead.
+    const ahead = item.dueDay >= day;
     const last = item.number === rows.state.plan.at(-1)?.number;
     const early = behaviour === 'early';
     const payoff = early || last;
