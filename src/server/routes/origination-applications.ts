@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { openLine } from '../../ledger/index.js';
 import {
   type Application,
   type Decision,
@@ -13,27 +12,21 @@ import {
   answerDecisionRequest,
   appendAudit,
   blacklistMatches,
-  type Contact,
   decisionOfApplication,
   findApplication,
   findCustomer,
-  findCustomerIdByIdNumber,
   findDecision,
   findDecisionRequest,
-  getBusinessDay,
   historyKeysOf,
   insertApplication,
-  insertCustomer,
   insertDecision,
   insertDecisionRequest,
   insertFlags,
   insertHistory,
-  insertLine,
   invitationsOf,
   listDecisionRequests,
   listFlags,
   loadHistory,
-  markInvitationUsed,
   newId,
   originationKeyCandidates,
   originationKeyOf,
@@ -41,9 +34,9 @@ import {
   type Queryable,
   type StoredDecision,
   type StoredDecisionRequest,
-  setApplicationLine,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
+import { openApprovedLine } from '../origination-approval.js';
 import {
   apiShape,
   applicationTurn,
@@ -331,14 +324,6 @@ async function decisionExtras(
   };
 }
 
-function customerContacts(a: Application): Contact[] {
-  return a.contacts.map((c) => ({
-    name: c.name,
-    relation: c.relation as Contact['relation'],
-    phone: c.phone,
-  }));
-}
-
 export async function originationApplicationRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const common = { tags: ['origination'], security: bearerSecurity };
 
@@ -453,48 +438,16 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
           let customerId: string | null = null;
           let lineId: string | null = null;
           if (decision.outcome === 'approve') {
-            customerId =
-              application.customerId ??
-              (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
-              null;
-            if (customerId === null) {
-              const customer = await insertCustomer(
-                tx,
-                deps.cipher,
-                {
-                  name: application.identity.name,
-                  idNumber: application.identity.idNumber,
-                  phone: application.identity.phone,
-                  address: application.address,
-                  contacts: customerContacts(application),
-                  declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-                  externalRef: null,
-                },
-                principal.userId,
-              );
-              customerId = customer.customerId;
-              audit.push({
-                action: 'customer.create',
-                resourceType: 'customer',
-                resourceId: customerId,
-                customerId,
-                details: { applicationId: application.applicationId },
-              });
-            }
-            const day = await getBusinessDay(tx);
-            const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: decision.limit_fen, day });
-            const line = await insertLine(tx, opened.line);
-            lineId = line.lineId;
-            await setApplicationLine(tx, application.applicationId, customerId, lineId);
-            if (decision.invitationId !== null)
-              await markInvitationUsed(tx, decision.invitationId, application.applicationId);
-            audit.push({
-              action: 'credit_line.open',
-              resourceType: 'credit_line',
-              resourceId: lineId,
-              customerId,
-              details: { limitMinor: decision.limit_fen, decisionId },
+            const opened = await openApprovedLine(tx, deps, {
+              application,
+              limit_fen: decision.limit_fen,
+              invitationId: decision.invitationId,
+              decisionId,
+              userId: principal.userId,
             });
+            customerId = opened.customerId;
+            lineId = opened.lineId;
+            audit.push(...opened.audit);
           }
           audit.unshift(
             {

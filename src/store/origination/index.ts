@@ -2,3 +2,4 @@ export * from './applications.js';
 export * from './lists.js';
 export * from './policies.js';
 export * from './requests.js';
+export * from './reviews.js';
