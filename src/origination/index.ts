@@ -55,6 +55,7 @@ export {
 } from './policy.js';
 export { type PriceQuote, quote } from './pricing.js';
 export { applyChanges, reassess } from './reassess.js';
+export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js';
 export {
   type LimitCap,
   REVIEW_REASON_CODES,
@@ -65,5 +66,4 @@ export {
   reviewCaps,
   reviewDecision,
 } from './review.js';
-export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js';
 export * from './types.js';

@@ -138,7 +138,13 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
       apr: null,
       termOptions: [],
       reasons,
-      review: { reasonCodes: input.reasonCodes, note: input.note, automated: automatedRef, limitCap_fen: null, caps: [] },
+      review: {
+        reasonCodes: input.reasonCodes,
+        note: input.note,
+        automated: automatedRef,
+        limitCap_fen: null,
+        caps: [],
+      },
     }) as Decision;
   }
   const caps = reviewCaps(automated, context);
@@ -179,4 +185,3 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
     review: { reasonCodes: input.reasonCodes, note: input.note, automated: automatedRef, limitCap_fen, caps },
   }) as Decision;
 }
-

@@ -17,6 +17,7 @@ import { ledgerLineRoutes } from './routes/ledger-lines.js';
 import { ledgerLoanRoutes } from './routes/ledger-loans.js';
 import { loanImpactRoutes } from './routes/loan-impact.js';
 import { originationApplicationRoutes } from './routes/origination-applications.js';
+import { originationDecisionReviewRoutes } from './routes/origination-decision-review.js';
 import { originationPolicyRoutes } from './routes/origination-policies.js';
 import { originationReassessmentRoutes } from './routes/origination-reassess.js';
 import { originationReviewRoutes } from './routes/origination-review.js';
@@ -163,6 +164,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));
+  await app.register(async (scope) => originationDecisionReviewRoutes(scope, deps));
   await app.register(async (scope) => originationPolicyRoutes(scope, deps));
   await app.register(async (scope) => originationReviewRoutes(scope, deps));
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));

@@ -53,7 +53,10 @@ export async function insertDecisionReview(q: Queryable, review: StoredDecisionR
 }
 
 /** The person's decision that superseded an automated decision, if any. */
-export async function reviewOf(q: Queryable, automatedDecisionId: string): Promise<StoredDecisionReview | undefined> {
+export async function reviewOf(
+  q: Queryable,
+  automatedDecisionId: string,
+): Promise<StoredDecisionReview | undefined> {
   const { rows } = await q.query<ReviewRow>(`select ${COLUMNS} from decision_reviews where supersedes = $1`, [
     automatedDecisionId,
   ]);
@@ -75,7 +78,11 @@ export async function applicationTerms(
   q: Queryable,
   applicationId: string,
 ): Promise<{ applicantKey: string; requestedLimit_fen: number; lineId: string | null } | undefined> {
-  const { rows } = await q.query<{ applicant_key: string; requested_limit_fen: string; line_id: string | null }>(
+  const { rows } = await q.query<{
+    applicant_key: string;
+    requested_limit_fen: string;
+    line_id: string | null;
+  }>(
     'select applicant_key, requested_limit_fen::text as requested_limit_fen, line_id from applications where application_id = $1',
     [applicationId],
   );
