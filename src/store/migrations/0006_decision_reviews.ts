@@ -1,7 +1,7 @@
 /**
  * A person's decision on a referred application, or on a declined one whose objection was overturned: the
  * decision itself is a new row of `decisions` (sealed, immutable); this table links it to the automated
- * decision it supersedes. One review per automated decision, enforced by the unique index, and append-only
+ * decision it supersedes. One review per automated decision, enforced by the primary key, and append-only
  * like the decisions it links.
  */
 export const sql = `
@@ -16,8 +16,10 @@ create table decision_reviews (
   decided_at      timestamptz not null,
   primary key (application_id, supersedes)
 );
-create unique index decision_reviews_once on decision_reviews (supersedes);
-create unique index decision_reviews_decision on decision_reviews (decision_id);
+-- The primary key makes it once per automated decision (a decision belongs to one application); the
+-- unique indexes carry application_id so that they hold on a distributed table too (docs/scaling.md).
+create index decision_reviews_supersedes on decision_reviews (supersedes);
+create unique index decision_reviews_decision on decision_reviews (decision_id, application_id);
 
 create trigger decision_reviews_no_update_or_delete
   before update or delete on decision_reviews

@@ -36,7 +36,7 @@ function fromRow(r: ReviewRow): StoredDecisionReview {
   };
 }
 
-/** Links a person's decision to the automated one; a second review of the same decision violates a unique index. */
+/** Links a person's decision to the automated one; a second review of the same decision violates the primary key. */
 export async function insertDecisionReview(q: Queryable, review: StoredDecisionReview): Promise<void> {
   await q.query(
     `insert into decision_reviews (application_id, supersedes, decision_id, outcome, decided_by, decided_at)
