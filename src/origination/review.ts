@@ -38,7 +38,7 @@ const REASON_TEXT: Record<ReviewReasonCode, string> = {
   other: 'see the note',
 };
 
-export type ReviewErrorCode = 'review_limit_above_cap' | 'review_rate_above_cap';
+export type ReviewErrorCode = 'review_limit_above_cap' | 'review_rate_above_cap' | 'review_rate_missing';
 
 /** An expected refusal of a person's decision, with a stable code. */
 export class ReviewError extends Error {
@@ -162,8 +162,8 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
   const rate = input.dailyRate ?? automated.dailyRate;
   if (rate === null)
     throw new ReviewError(
-      'review_rate_above_cap',
-      'the automated decision has no daily rate (it declined); give dailyRate for the approval',
+      'review_rate_missing',
+      'is required: the automated decision declined and gave no daily rate',
       'dailyRate',
     );
   const price = quote(context.settings, rate, limit_fen, input.decidedAt);

@@ -56,6 +56,7 @@ export const PROBLEM_CODES = {
   },
   decision_reviewed: { status: 409, title: 'The decision was reviewed by a person already' },
   review_flag_confirmed: { status: 409, title: 'A confirmed review flag blocks the approval' },
+  review_invitation_not_in_force: { status: 409, title: 'The approval needs an invitation in force' },
   review_limit_above_cap: { status: 422, title: "The limit is above the automated decision's cap" },
   review_rate_above_cap: { status: 422, title: "The daily rate puts the APR above the policy's cap" },
   policy_not_published: { status: 422, title: 'No policy is in force for this product' },

@@ -213,6 +213,13 @@ describe.each(backends)('a person decides a referred or objected-to application 
       }),
       200,
     );
+    const { dailyRate: _rate, ...withoutRate } = body;
+    await refused(() => review(d.decisionId, withoutRate), {
+      status: 400,
+      code: 'validation_failed',
+      says: /gave no daily rate/,
+      path: '/body/dailyRate',
+    });
     const r = (await ok(await review(d.decisionId, body))) as unknown as ReviewedBody;
     expect(r).toMatchObject({
       outcome: 'approve',
@@ -304,6 +311,23 @@ describe.each(backends)('a person decides a referred or objected-to application 
       await review(d.decisionId, { outcome: 'approve', limit: yuan(cap), reasons: ['income-verified'] }),
     );
     expect(r.limit).toBe(yuan(cap));
+  });
+
+  it('refuses an approval once the invitation is no longer in force, and still takes a decline', async () => {
+    const d = await referred();
+    const automated = json(await send(api, 'auditor', 'GET', `/decisions/${d.decisionId}`));
+    const invitationId = (automated.record as { invitationId: string }).invitationId;
+    expect(invitationId).toMatch(/^inv/);
+    await ok(await send(api, 'risk_analyst', 'POST', `/invitations/${invitationId}/expire`, {}), 200);
+    await refused(
+      () => review(d.decisionId, { outcome: 'approve', limit: '1000.00', reasons: ['documents-received'] }),
+      {
+        status: 409,
+        code: 'review_invitation_not_in_force',
+        says: new RegExp(`Invitation ${invitationId} is revoked`),
+      },
+    );
+    await ok(await review(d.decisionId, { outcome: 'decline', reasons: ['documents-missing'] }));
   });
 
   it('refuses a daily rate that puts the APR above the cap', async () => {

@@ -155,6 +155,34 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
               'record the objection (POST /decisions/{id}/objections) and answer it first.',
             [{ path: '/path/decisionId', message: 'a decline without an overturned objection' }],
           );
+        const invitation =
+          automated.invitationId === null
+            ? undefined
+            : await findInvitation(tx, deps.cipher, automated.invitationId);
+        if (body.outcome === 'approve') {
+          // A line opens only for an invited applicant within the invitation's terms, whoever approves.
+          const ended =
+            invitation === undefined
+              ? 'The application took up no invitation, and a line opens only for an invited applicant'
+              : invitation.status !== 'active'
+                ? `Invitation ${invitation.invitationId} is ${invitation.status}${invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`}`
+                : Date.parse(invitation.expiresAt) <= Date.now()
+                  ? `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`
+                  : undefined;
+          if (ended !== undefined)
+            throw new ProblemError(
+              'review_invitation_not_in_force',
+              `${ended}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.`,
+              [{ path: '/body/outcome', message: 'no invitation in force' }],
+            );
+          if (automated.dailyRate === null && body.dailyRate === undefined)
+            throw validationProblem([
+              {
+                path: '/body/dailyRate',
+                message: 'is required: the automated decision declined and gave no daily rate',
+              },
+            ]);
+        }
         const flags = await listFlags(
           tx,
           { applicationId: stored.applicationId },
@@ -175,10 +203,6 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
               })),
             );
         }
-        const invitation =
-          automated.invitationId === null
-            ? undefined
-            : await findInvitation(tx, deps.cipher, automated.invitationId);
         let decision: Decision;
         try {
           decision = reviewDecision(
@@ -200,10 +224,14 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
             },
           );
         } catch (error) {
+          if (error instanceof ReviewError && error.code === 'review_rate_missing')
+            throw validationProblem([{ path: `/body/${error.field}`, message: error.message }]);
           if (error instanceof ReviewError)
-            throw new ProblemError(error.code, `${error.field} ${error.message}.`, [
-              { path: `/body/${error.field}`, message: error.message },
-            ]);
+            throw new ProblemError(
+              error.code as 'review_limit_above_cap' | 'review_rate_above_cap',
+              `${error.field} ${error.message}.`,
+              [{ path: `/body/${error.field}`, message: error.message }],
+            );
           throw error;
         }
         const decisionId = newId('dec');
