@@ -56,4 +56,14 @@ export {
 export { type PriceQuote, quote } from './pricing.js';
 export { applyChanges, reassess } from './reassess.js';
 export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js';
+export {
+  type LimitCap,
+  REVIEW_REASON_CODES,
+  ReviewError,
+  type ReviewErrorCode,
+  type ReviewInput,
+  type ReviewReasonCode,
+  reviewCaps,
+  reviewDecision,
+} from './review.js';
 export * from './types.js';

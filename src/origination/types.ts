@@ -572,7 +572,9 @@ export type ReasonSource =
   | 'invitation'
   | 'fraud'
   | 'score'
-  | 'cap';
+  | 'cap'
+  /** A person's reasons when they decided a referred or objected-to application (review.ts). */
+  | 'review';
 
 /** A rule of a policy graph that fired, with the values it saw and what it gave. */
 export interface FiredRule {
@@ -633,7 +635,29 @@ export interface Decision {
   readonly derived: DerivedMeasures;
   readonly invitationId: string | null;
   readonly policy: PolicyRef;
+  /** Set on a person's decision: the automated decision it replaces (review.ts). */
+  readonly supersedes?: string;
+  /** Set on a person's decision: the user who made it. */
+  readonly decidedBy?: string;
+  /** Set on a person's decision: their reasons, the cap they were held to, the automated decision referred to. */
+  readonly review?: ReviewRecord;
   readonly contentHash: string;
+}
+
+/** What a person's decision records besides the outcome (src/origination/review.ts). */
+export interface ReviewRecord {
+  readonly reasonCodes: readonly string[];
+  readonly note: string | null;
+  /** The automated decision by reference: its reasons stay in its own sealed record. */
+  readonly automated: {
+    readonly decisionId: string;
+    readonly outcome: DecisionOutcome;
+    readonly limit_fen: number;
+    readonly contentHash: string;
+  };
+  /** The highest limit the person could grant, and the caps that make it (null on a decline). */
+  readonly limitCap_fen: number | null;
+  readonly caps: readonly { readonly code: string; readonly cap_fen: number }[];
 }
 
 /** Everything a decision depends on besides the application: passed in, never read by the core. */

@@ -18,6 +18,7 @@ import { ledgerLoanRoutes } from './routes/ledger-loans.js';
 import { loanImpactRoutes } from './routes/loan-impact.js';
 import { originationApplicationRoutes } from './routes/origination-applications.js';
 import { originationDecisionListRoutes } from './routes/origination-decision-list.js';
+import { originationDecisionReviewRoutes } from './routes/origination-decision-review.js';
 import { originationPolicyRoutes } from './routes/origination-policies.js';
 import { originationReassessmentRoutes } from './routes/origination-reassess.js';
 import { originationReviewRoutes } from './routes/origination-review.js';
@@ -165,6 +166,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionListRoutes(scope, deps));
+  await app.register(async (scope) => originationDecisionReviewRoutes(scope, deps));
   await app.register(async (scope) => originationPolicyRoutes(scope, deps));
   await app.register(async (scope) => originationReviewRoutes(scope, deps));
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));

@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   'decisions.read': ['admin', 'risk_analyst', 'auditor'],
   /** Record an applicant's explanation request or objection (PIPL Art. 24) and answer it. */
   'decisions.requests': ['admin', 'risk_analyst'],
+  /** Decide a referred application, or a declined one whose objection was overturned (a person's decision). */
+  'decisions.review': ['admin', 'risk_analyst'],
   /** Write a policy version as a draft. */
   'policies.draft': ['admin', 'risk_analyst'],
   /** Approve a draft (never one's own: maker-checker), publish an approved version, roll back. */

@@ -21,6 +21,7 @@ export const UI_PERMISSIONS = {
   'applications.unmask': ['admin', 'risk_analyst'],
   'decisions.read': ['admin', 'risk_analyst', 'auditor'],
   'decisions.requests': ['admin', 'risk_analyst'],
+  'decisions.review': ['admin', 'risk_analyst'],
   'policies.draft': ['admin', 'risk_analyst'],
   'policies.approve': ['admin', 'risk_analyst'],
   'policies.read': ['admin', 'risk_analyst', 'auditor'],

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { openLine } from '../../ledger/index.js';
 import {
   type Application,
   type Decision,
@@ -13,37 +12,32 @@ import {
   answerDecisionRequest,
   appendAudit,
   blacklistMatches,
-  type Contact,
   decisionOfApplication,
   findApplication,
   findCustomer,
-  findCustomerIdByIdNumber,
   findDecision,
   findDecisionRequest,
-  getBusinessDay,
   historyKeysOf,
   insertApplication,
-  insertCustomer,
   insertDecision,
   insertDecisionRequest,
   insertFlags,
   insertHistory,
-  insertLine,
   invitationsOf,
   listDecisionRequests,
   listFlags,
   loadHistory,
-  markInvitationUsed,
   newId,
   originationKeyCandidates,
   originationKeyOf,
   pastApplicationOf,
   type Queryable,
+  reviewOf,
   type StoredDecision,
   type StoredDecisionRequest,
-  setApplicationLine,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
+import { openApprovedLine } from '../origination-approval.js';
 import {
   apiShape,
   applicationTurn,
@@ -189,6 +183,15 @@ export const decisionResponse = {
     lineId: { ...nullableString, description: 'The credit line the approval opened' },
     contentHash: { type: 'string', description: 'sha256 of the canonical JSON of record' },
     intact: { type: 'boolean', description: 'record still matches contentHash' },
+    supersedes: {
+      ...nullableString,
+      description: "On a person's decision: the automated decision it replaces (POST /decisions/{id}/review)",
+    },
+    decidedBy: { ...nullableString, description: "On a person's decision: the user who made it" },
+    supersededBy: {
+      ...nullableString,
+      description: 'On an automated decision a person decided after: the decision that replaces it',
+    },
     record: openObject('The immutable decision record as made (amounts in fen)'),
   },
 } as const;
@@ -226,7 +229,7 @@ const applicationNotFound = (id: string) =>
     `There is no application ${id}; check the id from POST /applications.`,
     [{ path: '/path/applicationId', message: 'no such application' }],
   );
-const decisionNotFound = (id: string) =>
+export const decisionNotFound = (id: string) =>
   new ProblemError(
     'decision_not_found',
     `There is no decision ${id}; check the id from POST /applications.`,
@@ -236,6 +239,8 @@ const decisionNotFound = (id: string) =>
 interface DecisionExtras {
   customerId: string | null;
   lineId: string | null;
+  /** The person's decision that replaced this one, if any. */
+  supersededBy?: string | null;
   flags: readonly {
     flagId: string;
     kind: string;
@@ -267,6 +272,9 @@ export function presentDecision(decisionId: string, d: Decision, extras: Decisio
     lineId: extras.lineId,
     contentHash: d.contentHash,
     intact: verifyRecord(d),
+    supersedes: d.supersedes ?? null,
+    decidedBy: d.decidedBy ?? null,
+    supersededBy: extras.supersededBy ?? null,
     record: d,
   };
 }
@@ -274,9 +282,12 @@ export function presentDecision(decisionId: string, d: Decision, extras: Decisio
 /** The decision explained from its record in plain language: what an answer to an explanation request starts from. */
 export function explanationOf(d: Decision): string {
   const lines = [
-    `Decision: ${d.outcome} on ${d.decidedAt}, limit ${yuan(d.limit_fen)} yuan, made automatically under policy ` +
-      `${d.policy.policyId} ${d.policy.version} with model ${d.score.model.modelId} (${d.score.model.version}); ` +
-      `score ${d.score.score}.`,
+    d.decidedBy !== undefined
+      ? `Decision: ${d.outcome} on ${d.decidedAt}, limit ${yuan(d.limit_fen)} yuan, made by a person reviewing ` +
+        `the automated decision ${d.supersedes} (policy ${d.policy.policyId} ${d.policy.version}).`
+      : `Decision: ${d.outcome} on ${d.decidedAt}, limit ${yuan(d.limit_fen)} yuan, made automatically under policy ` +
+        `${d.policy.policyId} ${d.policy.version} with model ${d.score.model.modelId} (${d.score.model.version}); ` +
+        `score ${d.score.score}.`,
     ...d.reasons.map((r) => `- ${r.message}`),
     ...d.blacklistHits.map((h) => `- ${h.explanation}`),
   ];
@@ -284,7 +295,8 @@ export function explanationOf(d: Decision): string {
     lines.push(
       `- The application was sent for review by an analyst (${d.flags.map((f) => f.kind).join(', ')}).`,
     );
-  lines.push('You may object to this decision and ask for a person to review it.');
+  if (d.decidedBy === undefined)
+    lines.push('You may object to this decision and ask for a person to review it.');
   return lines.join('\n');
 }
 
@@ -317,9 +329,11 @@ async function decisionExtras(
     [stored.applicationId],
   );
   const flags = await listFlags(q, { applicationId: stored.applicationId }, null, deps.config.pageSize_max);
+  const review = await reviewOf(q, stored.decisionId);
   return {
     customerId: application.rows[0]?.customer_id ?? null,
     lineId: application.rows[0]?.line_id ?? null,
+    supersededBy: review?.decisionId ?? null,
     flags: flags.map((f) => ({
       flagId: f.flagId,
       kind: f.kind,
@@ -329,14 +343,6 @@ async function decisionExtras(
       evidence: f.evidence,
     })),
   };
-}
-
-function customerContacts(a: Application): Contact[] {
-  return a.contacts.map((c) => ({
-    name: c.name,
-    relation: c.relation as Contact['relation'],
-    phone: c.phone,
-  }));
 }
 
 export async function originationApplicationRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -453,48 +459,16 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
           let customerId: string | null = null;
           let lineId: string | null = null;
           if (decision.outcome === 'approve') {
-            customerId =
-              application.customerId ??
-              (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
-              null;
-            if (customerId === null) {
-              const customer = await insertCustomer(
-                tx,
-                deps.cipher,
-                {
-                  name: application.identity.name,
-                  idNumber: application.identity.idNumber,
-                  phone: application.identity.phone,
-                  address: application.address,
-                  contacts: customerContacts(application),
-                  declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-                  externalRef: null,
-                },
-                principal.userId,
-              );
-              customerId = customer.customerId;
-              audit.push({
-                action: 'customer.create',
-                resourceType: 'customer',
-                resourceId: customerId,
-                customerId,
-                details: { applicationId: application.applicationId },
-              });
-            }
-            const day = await getBusinessDay(tx);
-            const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: decision.limit_fen, day });
-            const line = await insertLine(tx, opened.line);
-            lineId = line.lineId;
-            await setApplicationLine(tx, application.applicationId, customerId, lineId);
-            if (decision.invitationId !== null)
-              await markInvitationUsed(tx, decision.invitationId, application.applicationId);
-            audit.push({
-              action: 'credit_line.open',
-              resourceType: 'credit_line',
-              resourceId: lineId,
-              customerId,
-              details: { limitMinor: decision.limit_fen, decisionId },
+            const opened = await openApprovedLine(tx, deps, {
+              application,
+              limit_fen: decision.limit_fen,
+              invitationId: decision.invitationId,
+              decisionId,
+              userId: principal.userId,
             });
+            customerId = opened.customerId;
+            lineId = opened.lineId;
+            audit.push(...opened.audit);
           }
           audit.unshift(
             {

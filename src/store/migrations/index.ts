@@ -3,6 +3,7 @@ import { sql as ledger } from './0002_ledger.js';
 import { sql as eod } from './0003_eod.js';
 import { sql as origination } from './0004_origination.js';
 import { sql as loanListAndPortfolio } from './0005_loan_list_and_portfolio.js';
+import { sql as decisionReviews } from './0006_decision_reviews.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'eod', sql: eod },
   { version: 4, name: 'origination', sql: origination },
   { version: 5, name: 'loan_list_and_portfolio', sql: loanListAndPortfolio },
+  { version: 6, name: 'decision_reviews', sql: decisionReviews },
 ];

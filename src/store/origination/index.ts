@@ -3,3 +3,4 @@ export * from './decision-list.js';
 export * from './lists.js';
 export * from './policies.js';
 export * from './requests.js';
+export * from './reviews.js';

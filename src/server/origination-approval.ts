@@ -1,0 +1,87 @@
+import { openLine } from '../ledger/index.js';
+import type { Application } from '../origination/index.js';
+import {
+  type AuditEntry,
+  type Contact,
+  findCustomerIdByIdNumber,
+  getBusinessDay,
+  insertCustomer,
+  insertLine,
+  markInvitationUsed,
+  newId,
+  type Queryable,
+  setApplicationLine,
+} from '../store/index.js';
+import type { ServerDeps } from './context.js';
+
+export type ApprovalAudit = Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>;
+
+function customerContacts(a: Application): Contact[] {
+  return a.contacts.map((c) => ({
+    name: c.name,
+    relation: c.relation as Contact['relation'],
+    phone: c.phone,
+  }));
+}
+
+/**
+ * What an approval does, whether the policy or a person approved: find the applicant's customer or register
+ * them, open the line at the decision's limit, tie the application to it and mark the invitation used. Runs
+ * inside the caller's transaction, under the applicant's lock.
+ */
+export async function openApprovedLine(
+  tx: Queryable,
+  deps: ServerDeps,
+  approval: {
+    application: Application;
+    limit_fen: number;
+    invitationId: string | null;
+    decisionId: string;
+    userId: string;
+  },
+): Promise<{ customerId: string; lineId: string; audit: ApprovalAudit[] }> {
+  const { application } = approval;
+  const audit: ApprovalAudit[] = [];
+  let customerId =
+    application.customerId ??
+    (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
+    null;
+  if (customerId === null) {
+    const customer = await insertCustomer(
+      tx,
+      deps.cipher,
+      {
+        name: application.identity.name,
+        idNumber: application.identity.idNumber,
+        phone: application.identity.phone,
+        address: application.address,
+        contacts: customerContacts(application),
+        declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
+        externalRef: null,
+      },
+      approval.userId,
+    );
+    customerId = customer.customerId;
+    audit.push({
+      action: 'customer.create',
+      resourceType: 'customer',
+      resourceId: customerId,
+      customerId,
+      details: { applicationId: application.applicationId },
+    });
+  }
+  const day = await getBusinessDay(tx);
+  const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: approval.limit_fen, day });
+  const line = await insertLine(tx, opened.line);
+  await setApplicationLine(tx, application.applicationId, customerId, line.lineId);
+  if (approval.invitationId !== null)
+    await markInvitationUsed(tx, approval.invitationId, application.applicationId);
+  audit.push({
+    action: 'credit_line.open',
+    resourceType: 'credit_line',
+    resourceId: line.lineId,
+    customerId,
+    details: { limitMinor: approval.limit_fen, decisionId: approval.decisionId },
+  });
+  return { customerId, lineId: line.lineId, audit };
+}
