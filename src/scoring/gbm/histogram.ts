@@ -51,6 +51,57 @@ export function codeWords(matrix: BinnedMatrix): Uint32Array {
   return new Uint32Array(codes.buffer, codes.byteOffset, codes.byteLength / CODES_PER_WORD);
 }
 
+/**
+ * Accumulates units `[unitStart, unitEnd)` of a plan into `histogram`: words of codes counted from the plan's
+ * first word, or listed features. The one place both the calling thread and the training threads build from.
+ */
+export function accumulatePlan(
+  histogram: Float64Array,
+  matrix: BinnedMatrix,
+  words: Uint32Array,
+  plan: HistogramPlan,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  gradHess: Float64Array,
+  unitStart: number,
+  unitEnd: number,
+): void {
+  if (plan.byWords) {
+    accumulateWords(
+      histogram,
+      words,
+      matrix.rowStride / CODES_PER_WORD,
+      matrix.laneSlots,
+      gradHess,
+      rows,
+      start,
+      end,
+      plan.wordStart + unitStart,
+      plan.wordStart + unitEnd,
+    );
+  } else {
+    accumulateBytes(
+      histogram,
+      matrix.codes,
+      matrix.rowStride,
+      plan.columns,
+      plan.slots,
+      gradHess,
+      rows,
+      start,
+      end,
+      unitStart,
+      unitEnd,
+    );
+  }
+}
+
+/** How many units a plan has: words of codes, or listed features. */
+export function planUnits(plan: HistogramPlan): number {
+  return plan.byWords ? plan.wordEnd - plan.wordStart : plan.columns.length;
+}
+
 /** Builds histograms on the calling thread. */
 export class SerialHistograms implements HistogramBuilder {
   private readonly words: Uint32Array;
@@ -67,35 +118,7 @@ export class SerialHistograms implements HistogramBuilder {
     end: number,
     gradHess: Float64Array,
   ): void {
-    const { matrix } = this;
-    if (plan.byWords) {
-      accumulateWords(
-        histogram,
-        this.words,
-        matrix.rowStride / CODES_PER_WORD,
-        matrix.laneSlots,
-        gradHess,
-        rows,
-        start,
-        end,
-        plan.wordStart,
-        plan.wordEnd,
-      );
-    } else {
-      accumulateBytes(
-        histogram,
-        matrix.codes,
-        matrix.rowStride,
-        plan.columns,
-        plan.slots,
-        gradHess,
-        rows,
-        start,
-        end,
-        0,
-        plan.columns.length,
-      );
-    }
+    accumulatePlan(histogram, this.matrix, this.words, plan, rows, start, end, gradHess, 0, planUnits(plan));
   }
 }
 

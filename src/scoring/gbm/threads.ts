@@ -9,7 +9,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BinnedMatrix, CODES_PER_WORD } from './binning.js';
 import { gbmAssert } from './errors.js';
-import type { HistogramBuilder, HistogramPlan } from './histogram.js';
+import {
+  accumulatePlan,
+  codeWords,
+  type HistogramBuilder,
+  type HistogramPlan,
+  planUnits,
+} from './histogram.js';
 import { accumulateBytes, accumulateWords, computeGradients } from './kernels.js';
 
 /** Training rows below which no thread is started: waking threads would cost more than they save. */
@@ -149,11 +155,7 @@ export class TrainingThreads implements HistogramBuilder {
     );
     this.columns = new Int32Array(new SharedArrayBuffer(matrix.featureCount * Int32Array.BYTES_PER_ELEMENT));
     this.slots = new Int32Array(new SharedArrayBuffer(matrix.featureCount * Int32Array.BYTES_PER_ELEMENT));
-    this.words = new Uint32Array(
-      matrix.codes.buffer,
-      matrix.codes.byteOffset,
-      matrix.codes.byteLength / CODES_PER_WORD,
-    );
+    this.words = codeWords(matrix);
     const source = workerSource();
     for (let index = 0; index < workerCount; index++) {
       const worker = new Worker(source, {
@@ -217,7 +219,7 @@ export class TrainingThreads implements HistogramBuilder {
     end: number,
     gradHess: Float64Array,
   ): void {
-    const units = plan.byWords ? plan.wordEnd - plan.wordStart : plan.columns.length;
+    const units = planUnits(plan);
     const parts = Math.min(this.threadCount, units);
     if (
       end - start < PARALLEL_BUILD_ROWS_MIN ||
@@ -274,7 +276,7 @@ export class TrainingThreads implements HistogramBuilder {
     this.workers.length = 0;
   }
 
-  /** Builds units `[unitStart, unitEnd)` of a plan (words from the plan's first, or listed features). */
+  /** Builds units `[unitStart, unitEnd)` of a plan on the calling thread. */
   private buildHere(
     histogram: Float64Array,
     plan: HistogramPlan,
@@ -285,35 +287,18 @@ export class TrainingThreads implements HistogramBuilder {
     unitStart: number,
     unitEnd: number,
   ): void {
-    const { matrix } = this.run;
-    if (plan.byWords) {
-      accumulateWords(
-        histogram,
-        this.words,
-        matrix.rowStride / CODES_PER_WORD,
-        matrix.laneSlots,
-        gradHess,
-        rows,
-        start,
-        end,
-        plan.wordStart + unitStart,
-        plan.wordStart + unitEnd,
-      );
-    } else {
-      accumulateBytes(
-        histogram,
-        matrix.codes,
-        matrix.rowStride,
-        plan.columns,
-        plan.slots,
-        gradHess,
-        rows,
-        start,
-        end,
-        unitStart,
-        unitEnd,
-      );
-    }
+    accumulatePlan(
+      histogram,
+      this.run.matrix,
+      this.words,
+      plan,
+      rows,
+      start,
+      end,
+      gradHess,
+      unitStart,
+      unitEnd,
+    );
   }
 
   private post(
