@@ -1,12 +1,20 @@
 import { aprOf, buildSchedule, DEFAULT_PRODUCT, type Product } from '../ledger/index.js';
-import { compare, parseDate, parseDecimal } from '../money/index.js';
+import {
+  compare,
+  formatScaledInteger,
+  multiply,
+  parseDate,
+  parseDecimal,
+  rational,
+  roundRational,
+} from '../money/index.js';
 import { OriginationError } from './errors.js';
 import type { PolicySettings, TermOption } from './types.js';
 
 const DAILY_RATE = /^0\.\d{1,8}$/;
-/** Step by which a daily rate is lowered until every term's APR is within the cap. */
-const RATE_STEP = 0.000001;
+/** A daily rate is lowered in steps of 10^-RATE_DECIMALS (0.000001) until every term's APR is within the cap. */
 const RATE_DECIMALS = 6;
+const RATE_SCALE = rational(10n ** BigInt(RATE_DECIMALS));
 /** A line of 10,000 yuan is quoted when the decision grants no limit (a referral at 0). */
 const QUOTE_PRINCIPAL_FEN = 1_000_000;
 
@@ -73,15 +81,19 @@ export function quote(
     if (terms.every((t) => compare(parseDecimal(t.apr, 'apr'), cap) <= 0)) {
       return { dailyRate: rate, capped, termOptions: terms, apr: terms[terms.length - 1]!.apr };
     }
-    const lower = Number(rate) - RATE_STEP;
-    if (lower <= 0)
+    // Exact, in whole steps: the rate's steps rounded down, less one; on the first lowering no higher than
+    // the cap's daily equivalent (cap / 365, rounded down), so that the search starts near its answer.
+    let steps = roundRational(multiply(parseDecimal(rate, 'dailyRate'), RATE_SCALE), 'down') - 1n;
+    if (!capped) {
+      const capSteps = roundRational(multiply(multiply(cap, rational(1n, 365n)), RATE_SCALE), 'down');
+      if (capSteps < steps) steps = capSteps;
+    }
+    if (steps <= 0n)
       throw new OriginationError(
         'policy_output_invalid',
         `no positive daily rate keeps the APR within ${settings.aprCap}`,
       );
-    // A first step straight to the cap's daily equivalent, then single steps for rounding.
-    const target = capped ? lower : Math.min(lower, Number(settings.aprCap) / 365);
-    rate = (Math.floor(target * 10 ** RATE_DECIMALS) / 10 ** RATE_DECIMALS).toFixed(RATE_DECIMALS);
+    rate = formatScaledInteger(steps, RATE_DECIMALS);
     capped = true;
   }
 }

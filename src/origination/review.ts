@@ -1,3 +1,4 @@
+import { formatMinor } from '../money/index.js';
 import { quote } from './pricing.js';
 import { sealRecord } from './record.js';
 import type { Decision, DecisionReason, PolicySettings } from './types.js';
@@ -97,7 +98,7 @@ export function reviewCaps(automated: Decision, context: ReviewContext): LimitCa
   return caps;
 }
 
-const yuanText = (fen: number) => (fen / 100).toFixed(2);
+const yuanText = (fen: number) => formatMinor(fen);
 
 /** The person's decision as a new sealed record that supersedes the automated one. */
 export function reviewDecision(automated: Decision, input: ReviewInput, context: ReviewContext): Decision {
