@@ -274,6 +274,57 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     expect(stored.supersededBy).toBe(newId);
   });
 
+  it('a person approves a declined application only once an objection to it was overturned', async () => {
+    await invite(h.api, 803);
+    const declined = await apply(h.api, patched(applicant(803), { bureau: { worstDaysPastDue: 120 } }));
+    expect(declined.outcome).toBe('decline');
+    const { page, errors, context } = await signedIn('risk_analyst', 'en');
+    await page.goto(`${h.baseUrl}/app/decisions/${declined.decisionId}`);
+    const card = page.getByTestId('person-decision');
+    await card
+      .getByText('only after an objection to it is recorded and answered', { exact: false })
+      .waitFor();
+    expect(await card.getByTestId('person-decision-submit').count()).toBe(0);
+
+    const objection = await ok(
+      await send(h.api, 'risk_analyst', 'POST', `/decisions/${declined.decisionId}/objections`, {
+        channel: 'phone',
+        statement: '逾期是银行系统错误，已有更正证明',
+      }),
+    );
+    await ok(
+      await send(h.api, 'admin', 'POST', `/decision-requests/${objection.requestId}/answer`, {
+        answer: 'The bureau corrected the record; the decision is reconsidered.',
+        objectionResult: 'overturned',
+      }),
+      200,
+    );
+    await page.reload();
+    await card.getByText('was answered “overturned”', { exact: false }).waitFor();
+    await card.getByTestId('person-decision-approve').click();
+    await card.getByTestId('person-decision-limit').fill('10000.00');
+    await card.getByTestId('person-decision-reasons').click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: 'The applicant’s objection upheld' })
+      .click();
+    await card.getByTestId('person-decision-note').fill('The bureau corrected the 120 days past due.');
+    // A decline gave no daily rate to keep: the form asks for one before sending.
+    await card.getByTestId('person-decision-submit').click();
+    await card.locator('.ant-form-item-explain-error').getByText('A decimal below 1').waitFor();
+    await card.getByTestId('person-decision-rate').fill('0.0003');
+    await card.getByTestId('person-decision-submit').click();
+    await page.getByTestId('person-decision-confirm').click();
+    await page.getByTestId('decision-supersedes').waitFor();
+    expect(await page.getByTestId('decision-supersedes').textContent()).toBe(declined.decisionId);
+    expect(await page.getByTestId('decision-limit').textContent()).toBe('¥10,000.00');
+    expect(await page.getByTestId('outcome-approve').textContent()).toBe('Approve');
+    await page.getByText('0.03%').first().waitFor();
+    await screenshot(page, 'person-decision-overturned-en');
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
   it('shows neither the menu nor the actions to roles without the permission', async () => {
     // Finance may not read policies: no menu entry, and the address says so.
     const finance = await signedIn('finance', 'en');

@@ -154,8 +154,19 @@ function PersonDecisionForm({ decision, state }: { decision: DecisionDetail; sta
             <Form.Item
               name="dailyRate"
               label={t('personDecision.dailyRate')}
-              extra={t('personDecision.dailyRateHelp', { rate: percent(decision.dailyRate) })}
-              rules={[{ pattern: DAILY_RATE_PATTERN, message: t('personDecision.dailyRateForm') }]}
+              extra={
+                decision.dailyRate === null
+                  ? t('personDecision.dailyRateNeeded')
+                  : t('personDecision.dailyRateHelp', { rate: percent(decision.dailyRate) })
+              }
+              rules={[
+                // A decline gave no rate to keep: the person names one (the server asks the same).
+                {
+                  required: decision.dailyRate === null,
+                  message: t('personDecision.dailyRateForm'),
+                },
+                { pattern: DAILY_RATE_PATTERN, message: t('personDecision.dailyRateForm') },
+              ]}
             >
               <Input
                 style={{ width: 220 }}
