@@ -30,9 +30,7 @@ const LABELS = {
     draft: '草稿',
     approved: '已审批',
     published: '已发布',
-    retired: '已停用',
     inForce: '生效中',
-    approve: '批准',
     knockout: '准入拒绝规则',
   },
   en: {
@@ -41,9 +39,7 @@ const LABELS = {
     draft: 'Draft',
     approved: 'Approved',
     published: 'Published',
-    retired: 'Retired',
     inForce: 'In force',
-    approve: 'Approve',
     knockout: 'Knock-out rules',
   },
 } as const;
