@@ -13,6 +13,9 @@ import { EodRunsPage } from './pages/EodRuns.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
+import { PoliciesPage } from './pages/Policies.js';
+import { PolicyPage } from './pages/Policy.js';
+import { PolicyDraftPage } from './pages/PolicyDraft.js';
 import { PortfolioPage } from './pages/Portfolio.js';
 import { ReviewQueuePage } from './pages/ReviewQueue.js';
 import { can, type UiPermission } from './permissions.js';
@@ -33,6 +36,7 @@ const NAV: NavItem[] = [
   { path: '/customers/new', label: 'nav.newCustomer', needs: 'customers.create' },
   { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
   { path: '/review', label: 'nav.review', needs: 'review.read' },
+  { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -79,6 +83,12 @@ function Page({ path }: { path: string }): ReactNode {
       <DecisionPage key={decision.decisionId} decisionId={decision.decisionId!} />,
     );
   if (path === '/review') return allowed('review.read', <ReviewQueuePage />);
+  if (path === '/policies') return allowed('policies.read', <PoliciesPage />);
+  // Three segments: never taken for a version label (labels have no slash), whatever a label is called.
+  if (path === '/policies/drafts/new') return allowed('policies.draft', <PolicyDraftPage />);
+  const policy = matchPath('/policies/:version', path);
+  if (policy !== undefined)
+    return allowed('policies.read', <PolicyPage key={policy.version} version={policy.version!} />);
   return <Result status="404" title="404" subTitle={t('common.notFound')} />;
 }
 

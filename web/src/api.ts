@@ -34,6 +34,22 @@ export function newIdempotencyKey(): string {
   return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/**
+ * Keys for one form's writes: the same request sent again (after an answer was lost, or a click twice) keeps
+ * its key, so the server answers with the first result instead of acting twice; another request gets a fresh
+ * key. A refused request stores nothing under its key (its transaction rolls back), so re-sending it after
+ * the cause is fixed is decided anew.
+ */
+export class WriteKeys {
+  private last: { request: string; key: string } | undefined;
+
+  keyFor(path: string, body: unknown): string {
+    const request = `${path} ${JSON.stringify(body)}`;
+    if (this.last?.request !== request) this.last = { request, key: newIdempotencyKey() };
+    return this.last.key;
+  }
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

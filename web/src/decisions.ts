@@ -65,6 +65,20 @@ export interface DecisionDetail {
   lineId?: string | null;
   contentHash: string;
   intact: boolean;
+  /** On a person's decision: the automated decision it replaces. */
+  supersedes?: string | null;
+  /** On a person's decision: the user who made it. */
+  decidedBy?: string | null;
+  /** On an automated decision a person decided after: the decision that replaces it. */
+  supersededBy?: string | null;
+  /** The sealed record as made (amounts in fen); a person's decision keeps its note and caps in `review`. */
+  record?: {
+    review?: {
+      note?: string | null;
+      limitCap_fen?: number | null;
+      caps?: { code: string; cap_fen: number }[];
+    };
+  };
 }
 
 export interface ReviewFlag extends FlagSummary {
@@ -99,4 +113,40 @@ export function percent(rate: string | null | undefined): string {
   const intPart = digits.slice(0, point).replace(/^0+(?=\d)/, '');
   const fracPart = digits.slice(point).replace(/0+$/, '');
   return `${negative ? '-' : ''}${intPart}${fracPart === '' ? '' : `.${fracPart}`}%`;
+}
+
+/** The reasons a person gives for their decision (src/origination/review.ts, REVIEW_REASON_CODES). */
+export const REVIEW_REASON_CODES = [
+  'income-verified',
+  'documents-received',
+  'flag-cleared',
+  'affordability-checked',
+  'credit-history-acceptable',
+  'objection-overturned',
+  'income-not-verified',
+  'documents-missing',
+  'affordability-insufficient',
+  'fraud-suspected',
+  'other',
+] as const;
+
+/** Longest note a person may add to their decision (src/server/routes/origination-decision-review.ts). */
+export const REVIEW_NOTE_LENGTH_MAX = 2000;
+
+/**
+ * Whether a person may decide this decision, as the server judges it (decision 0524): an automated referral
+ * not yet reviewed, or an automated decline whose objection was answered "overturned". A decline without
+ * such an answer is 'needs-objection'; anything else (an approval, a person's decision, one reviewed
+ * already) is 'no'.
+ */
+export function reviewable(
+  d: Pick<DecisionDetail, 'outcome' | 'decidedBy' | 'supersededBy'>,
+  requests: readonly Pick<DecisionRequest, 'kind' | 'objectionResult'>[],
+): 'refer' | 'decline' | 'needs-objection' | 'no' {
+  if ((d.decidedBy ?? null) !== null || (d.supersededBy ?? null) !== null) return 'no';
+  if (d.outcome === 'refer') return 'refer';
+  if (d.outcome !== 'decline') return 'no';
+  return requests.some((r) => r.kind === 'objection' && r.objectionResult === 'overturned')
+    ? 'decline'
+    : 'needs-objection';
 }

@@ -32,7 +32,7 @@ import { commitWrite } from '../writes.js';
 /** Largest policy document accepted: the shipped pack is about 35 KB. */
 export const POLICY_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Longest note kept with an approval, publication or roll back. */
-const NOTE_LENGTH_MAX = 500;
+export const NOTE_LENGTH_MAX = 500;
 const VERSION_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 
 const versionParam = {

@@ -1,11 +1,13 @@
 import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { Page } from '../api.js';
+import { PersonDecisionCard } from '../components/PersonDecision.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { type DecisionDetail, type DecisionRequest, percent } from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { can } from '../permissions.js';
+import { fenToYuan } from '../policies.js';
 import { Link } from '../router.js';
 import { useApi, useSession } from '../session.js';
 import { OutcomeTag } from './Decisions.js';
@@ -20,6 +22,8 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
   const [decision, setDecision] = useState<DecisionDetail | null>(null);
   const [requests, setRequests] = useState<DecisionRequest[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const mayReview = me !== null && can(me.role, 'decisions.review');
+  // The requests say whether an objection to a decline was overturned, which a person's decision needs.
   const mayReadRequests = me !== null && can(me.role, 'decisions.requests');
 
   useEffect(() => {
@@ -42,12 +46,27 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
   if (error !== null) return <ProblemAlert error={error} />;
   if (decision === null) return <Spin />;
   const d = decision;
+  const review = d.record?.review;
+  const limitCap = fenToYuan(review?.limitCap_fen);
   return (
     <div data-testid="page-decision">
       <Typography.Title level={2}>
         {t('decision.title')} {d.decisionId}
       </Typography.Title>
       <Space direction="vertical" size="large" style={{ width: '100%' }}>
+        {d.supersededBy ? (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="decision-superseded"
+            message={t('decision.supersededBy')}
+            description={
+              <Link to={`/decisions/${encodeURIComponent(d.supersededBy)}`} testId="decision-superseded-by">
+                {t('decision.supersededHelp', { decision: d.supersededBy })}
+              </Link>
+            }
+          />
+        ) : null}
         <Card>
           <Descriptions column={{ xs: 1, md: 2, xl: 3 }} bordered size="small">
             <Descriptions.Item label={t('decisions.outcome')}>
@@ -83,6 +102,28 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
                 {d.model?.modelId ?? ''} {d.model?.version ?? ''}
               </span>
             </Descriptions.Item>
+            {d.decidedBy ? (
+              <>
+                <Descriptions.Item label={t('decision.decidedBy')}>
+                  <code data-testid="decision-decided-by">{d.decidedBy}</code>
+                </Descriptions.Item>
+                <Descriptions.Item label={t('decision.supersedes')}>
+                  {d.supersedes ? (
+                    <Link to={`/decisions/${encodeURIComponent(d.supersedes)}`} testId="decision-supersedes">
+                      {d.supersedes}
+                    </Link>
+                  ) : (
+                    t('common.none')
+                  )}
+                </Descriptions.Item>
+                {limitCap === undefined ? null : (
+                  <Descriptions.Item label={t('decision.limitCap')}>{money(limitCap)}</Descriptions.Item>
+                )}
+                <Descriptions.Item label={t('decision.reviewNote')}>
+                  <span data-testid="decision-review-note">{review?.note ?? t('common.none')}</span>
+                </Descriptions.Item>
+              </>
+            ) : null}
             <Descriptions.Item label={t('decision.contentHash')}>
               <Space>
                 <code style={{ wordBreak: 'break-all' }}>{d.contentHash}</code>
@@ -209,6 +250,7 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
             )}
           </Card>
         ) : null}
+        {mayReview && requests !== null ? <PersonDecisionCard decision={d} requests={requests} /> : null}
         {d.intact ? null : <Alert type="error" showIcon message={t('decision.tamperedHelp')} />}
       </Space>
     </div>
