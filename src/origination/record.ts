@@ -33,17 +33,26 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Records sealed in this process: deep-frozen, their hash taken over exactly the content they hold, so
+ * they verify without hashing again.
+ */
+const sealedHere = new WeakSet<object>();
+
 /** Adds `contentHash` (sha256 of the canonical JSON of the rest) and deep-freezes the record. */
 export function sealRecord<T extends object>(body: T): T & { readonly contentHash: string } {
   const { contentHash: _ignored, ...rest } = body as T & { contentHash?: string };
-  const contentHash = sha256Hex(canonicalJson(rest));
-  // A copy through JSON: the record holds plain data only, never a shared reference into its inputs.
-  const sealed = JSON.parse(JSON.stringify({ ...rest, contentHash })) as T & { readonly contentHash: string };
-  return deepFreeze(sealed);
+  // A copy through JSON: the record holds plain data only, never a shared reference into its inputs. The
+  // hash is taken over the copy, the very content the record keeps.
+  const plain = JSON.parse(JSON.stringify(rest)) as T;
+  const sealed = deepFreeze({ ...plain, contentHash: sha256Hex(canonicalJson(plain)) });
+  sealedHere.add(sealed);
+  return sealed;
 }
 
 /** True when a record's `contentHash` matches its content. */
 export function verifyRecord(record: { readonly contentHash: string }): boolean {
+  if (sealedHere.has(record)) return true;
   const { contentHash, ...rest } = record;
   return sha256Hex(canonicalJson(rest)) === contentHash;
 }
