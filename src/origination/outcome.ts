@@ -205,6 +205,18 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
       reasons,
       rulesFired,
     };
+  // A shadow decision records outcome, limit and grade: its price (three schedules and their APR) is not made.
+  if (input.withoutPrice === true)
+    return {
+      outcome,
+      limit_fen: limit,
+      riskGrade,
+      dailyRate: null,
+      apr: null,
+      termOptions: [],
+      reasons,
+      rulesFired,
+    };
   const price = quote(settings, asObject(pricing.result).dailyRate, limit, input.businessTime);
   const priceRule = pricing.fired[0];
   reasons.push({
