@@ -508,4 +508,36 @@ describe('the shadow outcome', () => {
       });
     }
   });
+
+  it('declined before the limit, gives no limit and the grade of the full evaluation', async () => {
+    const app = application();
+    const { policy, models } = defaultPolicyAndModels();
+    const settings = policy.document.settings;
+    const derived = deriveMeasures(app, settings, BUSINESS_TIME);
+    const inputs = {
+      application: app,
+      derived,
+      businessTime: BUSINESS_TIME,
+      limitCaps: [],
+      flags: [
+        {
+          kind: 'outside-invitation' as const,
+          severity: 'refuse' as const,
+          summary: 'no invitation',
+          evidence: {},
+        },
+      ],
+      blacklistHits: [],
+      capAtRequest: true,
+      score: scoreApplication(models.challenger!, app, derived, settings),
+    };
+    const full = await policyOutcome(policy, inputs);
+    const shadow = await policyOutcome(policy, { ...inputs, withoutPrice: true });
+    expect(full.outcome).toBe('decline');
+    expect({ outcome: shadow.outcome, limit_fen: shadow.limit_fen, riskGrade: shadow.riskGrade }).toEqual({
+      outcome: full.outcome,
+      limit_fen: full.limit_fen,
+      riskGrade: full.riskGrade,
+    });
+  });
 });
