@@ -252,7 +252,8 @@ async function run(name: string): Promise<void> {
   const profileFile = stopProfile === undefined ? undefined : await stopProfile();
   // Backends that joined the pool during the run count from zero (one that left is not counted).
   let dbCpu_ms = 0;
-  for (const pid of await backend.backendPids()) dbCpu_ms += processCpu_ms(pid) - (dbCpuBefore.get(pid) ?? 0);
+  const pidsAfter = await backend.backendPids();
+  for (const pid of pidsAfter) dbCpu_ms += processCpu_ms(pid) - (dbCpuBefore.get(pid) ?? 0);
   const logText = PG_LOG === undefined ? '' : readFileSync(PG_LOG, 'utf8').slice(logFrom);
   const loadAfter = loadavg()[0]!;
   const after = await counted();
@@ -279,7 +280,7 @@ async function run(name: string): Promise<void> {
       ...(name === 'pglite'
         ? []
         : [
-            `  PostgreSQL CPU       ${(dbCpu_ms / Math.max(1, decisions)).toFixed(2)} ms per decision (${pids.length} backends of this process, /proc)`,
+            `  PostgreSQL CPU       ${(dbCpu_ms / Math.max(1, decisions)).toFixed(2)} ms per decision (${pidsAfter.length} backends of this process at the end, /proc)`,
           ]),
       `  load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
       `  2xx ${result['2xx']}, non-2xx ${result.non2xx}, socket errors ${result.errors}, status ${JSON.stringify(result.statusCodeStats ?? {})}`,
