@@ -44,7 +44,14 @@ const policy = compilePolicy(readShippedPolicy());
 const models = readShippedModels();
 
 /** Columns set by the database clock (now()), which two writes never share. */
-const CLOCK_COLUMNS = new Set(['created_at', 'updated_at', 'raised_at', 'occurred_at', 'expires_at', 'applied_at']);
+const CLOCK_COLUMNS = new Set([
+  'created_at',
+  'updated_at',
+  'raised_at',
+  'occurred_at',
+  'expires_at',
+  'applied_at',
+]);
 
 interface Case {
   application: Application;
