@@ -23,7 +23,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -141,6 +141,18 @@ function statementsFromLog(text: string): {
   return { statements, db_ms, kinds };
 }
 
+/** The server log written since byte `from` (the whole log may be far larger than a string can hold). */
+function logSince(file: string, from: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(statSync(file).size - from);
+    readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Starts a V8 CPU profile of this process; the returned function writes it to `dir`. */
 async function startProfile(dir: string): Promise<() => Promise<string>> {
   const session = new Session();
@@ -254,7 +266,7 @@ async function run(name: string): Promise<void> {
   let dbCpu_ms = 0;
   const pidsAfter = await backend.backendPids();
   for (const pid of pidsAfter) dbCpu_ms += processCpu_ms(pid) - (dbCpuBefore.get(pid) ?? 0);
-  const logText = PG_LOG === undefined ? '' : readFileSync(PG_LOG, 'utf8').slice(logFrom);
+  const logText = PG_LOG === undefined ? '' : logSince(PG_LOG, logFrom);
   const loadAfter = loadavg()[0]!;
   const after = await counted();
   const made = after.map((a) => ({
