@@ -13,12 +13,21 @@
  * and the load average, and checks that every approval opened exactly one line.
  *
  * Backend: the PostgreSQL server at BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test, in a fresh
- * schema dropped afterwards); BENCH_BACKENDS=postgres,pglite adds PGlite in memory.
+ * schema dropped afterwards); BENCH_BACKENDS=postgres,pglite adds PGlite in memory. On PostgreSQL it also
+ * prints the CPU time of the backends serving this process's pool per decision (/proc of their pids).
+ *
+ * BENCH_PG_LOG=<server log file> logs every statement of this process's connections with its duration
+ * (log_min_duration_statement = 0 on those connections only) and prints statements and database time per
+ * decision; that costs time, so use it for a breakdown, not for throughput.
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (this process) over the measured load.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { buildServer } from '../src/server/index.js';
@@ -49,26 +58,121 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const INVITED = Number(process.env.BENCH_INVITED ?? 10_000);
 /** Applicants sent while warming up (compiling the graphs, filling the caches and the pool). */
 const WARMUP_APPLICATIONS = 200;
+const PG_LOG = process.env.BENCH_PG_LOG;
+const CPU_PROF = process.env.BENCH_CPU_PROF;
+const APPLICATION_NAME = `lendguard_bench_decide_${process.pid}`;
 
-async function openBackend(name: string): Promise<Db> {
-  if (name === 'pglite') return openPglite();
+/** CPU time (user + system) of a process and its threads, from /proc; 0 once it has ended. */
+function processCpu_ms(pid: number): number {
+  const tick_ms = 10; // USER_HZ is 100 on Linux
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * tick_ms;
+  } catch {
+    return 0;
+  }
+}
+
+interface Backend {
+  db: Db;
+  /** PostgreSQL backend pids serving this process's pool (none on PGlite). */
+  backendPids(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+async function openBackend(name: string): Promise<Backend> {
+  if (name === 'pglite') {
+    const db = await openPglite();
+    return { db, backendPids: async () => [], close: () => db.close() };
+  }
   const schema = `lg_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const db = await openPostgres({ url: PG_URL, schema });
+  const settings = [`-c search_path=${schema}`];
+  if (PG_LOG !== undefined) settings.push('-c log_min_duration_statement=0');
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', settings.join(' '));
+  url.searchParams.set('application_name', APPLICATION_NAME);
+  const db = await openPostgres({ url: url.toString() });
   return {
-    ...db,
+    db,
+    async backendPids() {
+      const { rows } = await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where application_name = $1',
+        [APPLICATION_NAME],
+      );
+      return rows.map((r) => r.pid);
+    },
     async close() {
       await db.query(`drop schema ${schema} cascade`);
       await db.close();
+      await admin.end();
     },
   };
 }
 
+/** Statements and their database time in the server log (lines of log_min_duration_statement = 0). */
+function statementsFromLog(text: string): {
+  statements: number;
+  db_ms: number;
+  kinds: Map<string, { n: number; ms: number }>;
+} {
+  let statements = 0;
+  let db_ms = 0;
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const line of text.split('\n')) {
+    const m = /duration: ([0-9.]+) ms {2}(statement|execute [^:]*|parse [^:]*|bind [^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    const ms = Number(m[1]);
+    const phase = m[2]!;
+    const kind = / (lendguard_[a-z_]+)/.exec(phase)?.[1] ?? m[3]!.trim().split(/\s+/).slice(0, 3).join(' ');
+    const entry = kinds.get(kind) ?? { n: 0, ms: 0 };
+    entry.ms += ms;
+    db_ms += ms;
+    // Parse and bind are steps of the statement that the execute line counts.
+    if (!phase.startsWith('parse') && !phase.startsWith('bind')) {
+      statements++;
+      entry.n++;
+    }
+    kinds.set(kind, entry);
+  }
+  return { statements, db_ms, kinds };
+}
+
+/** The server log written since byte `from` (the whole log may be far larger than a string can hold). */
+function logSince(file: string, from: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(statSync(file).size - from);
+    readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Starts a V8 CPU profile of this process; the returned function writes it to `dir`. */
+async function startProfile(dir: string): Promise<() => Promise<string>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `decide-http-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
+}
+
 async function run(name: string): Promise<void> {
-  const db = await openBackend(name);
+  const backend = await openBackend(name);
+  const db = backend.db;
   await migrate(db);
   const cipher = new PiiCipher(generatePiiKey());
   const keyOf = originationKeyOf(cipher);
@@ -123,6 +227,10 @@ async function run(name: string): Promise<void> {
       )
     ).rows.map((r) => ({ outcome: r.outcome, n: Number(r.n) }));
   const before = await counted();
+  const pids = await backend.backendPids();
+  const dbCpuBefore = new Map(pids.map((pid) => [pid, processCpu_ms(pid)]));
+  const logFrom = PG_LOG === undefined ? 0 : statSync(PG_LOG).size;
+  const stopProfile = CPU_PROF === undefined ? undefined : await startProfile(CPU_PROF);
   const cpuBefore = process.cpuUsage();
   const loadBefore = loadavg()[0]!;
   const input = JSON.stringify({
@@ -153,6 +261,12 @@ async function run(name: string): Promise<void> {
     now = await total();
   }
   const cpu = process.cpuUsage(cpuBefore);
+  const profileFile = stopProfile === undefined ? undefined : await stopProfile();
+  // Backends that joined the pool during the run count from zero (one that left is not counted).
+  let dbCpu_ms = 0;
+  const pidsAfter = await backend.backendPids();
+  for (const pid of pidsAfter) dbCpu_ms += processCpu_ms(pid) - (dbCpuBefore.get(pid) ?? 0);
+  const logText = PG_LOG === undefined ? '' : logSince(PG_LOG, logFrom);
   const loadAfter = loadavg()[0]!;
   const after = await counted();
   const made = after.map((a) => ({
@@ -175,12 +289,30 @@ async function run(name: string): Promise<void> {
       `  latency p50 / p99    ${result.latency.p50} ms / ${result.latency.p99} ms (max ${result.latency.max} ms)`,
       `  outcomes             ${made.map((m) => `${m.outcome} ${m.n}`).join(', ')}`,
       `  server process CPU   ${((cpu.user + cpu.system) / 1000 / Math.max(1, decisions)).toFixed(2)} ms per decision (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over the run)`,
+      ...(name === 'pglite'
+        ? []
+        : [
+            `  PostgreSQL CPU       ${(dbCpu_ms / Math.max(1, decisions)).toFixed(2)} ms per decision (${pidsAfter.length} backends of this process at the end, /proc)`,
+          ]),
       `  load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
       `  2xx ${result['2xx']}, non-2xx ${result.non2xx}, socket errors ${result.errors}, status ${JSON.stringify(result.statusCodeStats ?? {})}`,
       `  credit lines ${lines} for ${approvedAll} approvals (${lines === approvedAll ? 'one each' : 'MISMATCH'}); ${approvals} approvals in the run`,
     ].join('\n'),
   );
-  await db.close();
+  if (PG_LOG !== undefined && name !== 'pglite') {
+    const s = statementsFromLog(logText);
+    const per = (n: number) => (n / Math.max(1, decisions)).toFixed(2);
+    console.log(
+      `  statements per decision ${per(s.statements)}, database time ${per(s.db_ms)} ms per decision (server log)\n` +
+        `  statements (count and database ms per decision): ${[...s.kinds]
+          .sort((a, b) => b[1].n - a[1].n)
+          .slice(0, 30)
+          .map(([k, v]) => `${k} ×${per(v.n)} ${per(v.ms)} ms`)
+          .join('; ')}`,
+    );
+  }
+  if (profileFile !== undefined) console.log(`  CPU profile          ${profileFile}`);
+  await backend.close();
 }
 
 for (const name of BACKENDS) await run(name.trim());

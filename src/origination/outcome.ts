@@ -78,14 +78,6 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
       'policy_output_invalid',
       `the cutoffs graph must give riskGrade (text) and result ("pass", "refer" or "decline"); it gave ${JSON.stringify(cutoffs.result)}`,
     );
-  const graded = { ...facts, riskGrade };
-  const { limits, pricing } = await evaluateGraphs(policy, ['limits', 'pricing'], graded);
-  const matrixLimit = asObject(limits.result).limit;
-  if (typeof matrixLimit !== 'number' || !Number.isFinite(matrixLimit) || matrixLimit < 0)
-    throw new OriginationError(
-      'policy_output_invalid',
-      `the limits graph must give limit (yuan, a number ≥ 0); it gave ${JSON.stringify(limits.result)}`,
-    );
 
   const reasons: DecisionReason[] = [];
   let decline = false;
@@ -129,6 +121,27 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
     refer = true;
     reasons.push(ruleReason('referral', rule));
   }
+
+  // A shadow decision declined already needs no limit: it records outcome, limit (none) and grade only.
+  if (decline && input.withoutPrice === true)
+    return {
+      outcome: 'decline',
+      limit_fen: 0,
+      riskGrade,
+      dailyRate: null,
+      apr: null,
+      termOptions: [],
+      reasons,
+      rulesFired: [...knockout.fired, ...cutoffs.fired, ...referral.fired],
+    };
+  const graded = { ...facts, riskGrade };
+  const { limits, pricing } = await evaluateGraphs(policy, ['limits', 'pricing'], graded);
+  const matrixLimit = asObject(limits.result).limit;
+  if (typeof matrixLimit !== 'number' || !Number.isFinite(matrixLimit) || matrixLimit < 0)
+    throw new OriginationError(
+      'policy_output_invalid',
+      `the limits graph must give limit (yuan, a number ≥ 0); it gave ${JSON.stringify(limits.result)}`,
+    );
 
   // The limit: the matrix, held under every cap; each cap that binds is a reason.
   const caps: { code: string; cap_fen: number; message: string; values: { [k: string]: JsonValue } }[] = [
@@ -198,6 +211,18 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
     return {
       outcome,
       limit_fen: 0,
+      riskGrade,
+      dailyRate: null,
+      apr: null,
+      termOptions: [],
+      reasons,
+      rulesFired,
+    };
+  // A shadow decision records outcome, limit and grade: its price (three schedules and their APR) is not made.
+  if (input.withoutPrice === true)
+    return {
+      outcome,
+      limit_fen: limit,
       riskGrade,
       dailyRate: null,
       apr: null,

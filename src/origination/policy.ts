@@ -482,6 +482,48 @@ function firedOf(graph: PolicyGraphName, table: TableNode, traceData: unknown, o
     });
 }
 
+/**
+ * The engine's trace as JSON text: turning it into JS objects inside the native call (`trace: true`) cost
+ * about twice the evaluation itself, mostly for copies of the input at every node that are never read.
+ */
+const TRACE_AS_TEXT = { trace: 'string' } as const;
+
+interface TableTrace {
+  id: string;
+  order: number;
+  output: unknown;
+  traceData: unknown;
+}
+
+/** Objects with their keys in sorted order at every level, as the engine gives them with `trace: true`. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isObj(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortedKeys(value[key]);
+  return out;
+}
+
+/**
+ * The traces of one evaluation in node order (ties by node id), with the parts read here — each table's
+ * output and hits — exactly as `trace: true` gives them (keys sorted), so fired rules and their values come
+ * out in the same order either way.
+ */
+function tracesOf(trace: unknown): TableTrace[] {
+  const all = (typeof trace === 'string' ? JSON.parse(trace) : (trace ?? {})) as Record<
+    string,
+    { id: string; order: number; output: unknown; traceData?: unknown }
+  >;
+  return Object.values(all)
+    .map((t) => ({
+      id: t.id,
+      order: t.order,
+      output: sortedKeys(t.output),
+      traceData: sortedKeys(t.traceData),
+    }))
+    .sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 function engineFailure(what: string, error: unknown): OriginationError {
   const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
   return new OriginationError('policy_evaluation_failed', `the ${what} failed to evaluate: ${message}`);
@@ -507,15 +549,12 @@ export async function evaluateGraphs(
   }
   let response: Awaited<ReturnType<ZenDecision['evaluate']>>;
   try {
-    response = await stage.decision.evaluate(facts, { trace: true });
+    response = await stage.decision.evaluate(facts, TRACE_AS_TEXT);
   } catch (error) {
     throw engineFailure(`${names.join(', ')} graphs`, error);
   }
   const fired = new Map<PolicyGraphName, FiredRule[]>(names.map((n) => [n, []]));
-  const traces = Object.values(response.trace ?? {}).sort(
-    (a, b) => a.order - b.order || (a.id < b.id ? -1 : 1),
-  );
-  for (const trace of traces) {
+  for (const trace of tracesOf(response.trace)) {
     const entry = stage.tables.get(trace.id);
     if (!entry) continue;
     // With an output path the table's own output sits under the graph's name.
@@ -536,7 +575,7 @@ export async function evaluateGraph(
   const graph = policy.graphs.get(name)!;
   let response: Awaited<ReturnType<ZenDecision['evaluate']>>;
   try {
-    response = await graph.decision.evaluate(facts, { trace: true });
+    response = await graph.decision.evaluate(facts, TRACE_AS_TEXT);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new OriginationError(
@@ -545,8 +584,7 @@ export async function evaluateGraph(
     );
   }
   const fired: FiredRule[] = [];
-  const traces = Object.values(response.trace ?? {}).sort((a, b) => a.order - b.order);
-  for (const trace of traces) {
+  for (const trace of tracesOf(response.trace)) {
     const table = graph.tables.get(trace.id);
     if (table) fired.push(...firedOf(name, table, trace.traceData, trace.output));
   }

@@ -10,13 +10,25 @@ export function canonicalJson(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError(`canonical JSON has no form for the number ${value}`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out += `${i === 0 ? '' : ','}${v === undefined ? 'null' : canonicalJson(v)}`;
+    }
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    // The default sort compares UTF-16 code units, as `<` does.
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const k of keys) {
+      const v = record[k];
+      if (v === undefined) continue;
+      out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`canonical JSON has no form for a ${typeof value}`);
 }
@@ -33,17 +45,26 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Records sealed in this process: deep-frozen, their hash taken over exactly the content they hold, so
+ * they verify without hashing again.
+ */
+const sealedHere = new WeakSet<object>();
+
 /** Adds `contentHash` (sha256 of the canonical JSON of the rest) and deep-freezes the record. */
 export function sealRecord<T extends object>(body: T): T & { readonly contentHash: string } {
   const { contentHash: _ignored, ...rest } = body as T & { contentHash?: string };
-  const contentHash = sha256Hex(canonicalJson(rest));
-  // A copy through JSON: the record holds plain data only, never a shared reference into its inputs.
-  const sealed = JSON.parse(JSON.stringify({ ...rest, contentHash })) as T & { readonly contentHash: string };
-  return deepFreeze(sealed);
+  // A copy through JSON: the record holds plain data only, never a shared reference into its inputs. The
+  // hash is taken over the copy, the very content the record keeps.
+  const plain = JSON.parse(JSON.stringify(rest)) as T;
+  const sealed = deepFreeze({ ...plain, contentHash: sha256Hex(canonicalJson(plain)) });
+  sealedHere.add(sealed);
+  return sealed;
 }
 
 /** True when a record's `contentHash` matches its content. */
 export function verifyRecord(record: { readonly contentHash: string }): boolean {
+  if (sealedHere.has(record)) return true;
   const { contentHash, ...rest } = record;
   return sha256Hex(canonicalJson(rest)) === contentHash;
 }

@@ -1,6 +1,8 @@
 import { openLine } from '../ledger/index.js';
+import type { Day } from '../money/index.js';
 import type { Application } from '../origination/index.js';
 import {
+  type ApplicationWrite,
   type AuditEntry,
   type Contact,
   findCustomerIdByIdNumber,
@@ -10,7 +12,9 @@ import {
   markInvitationUsed,
   newId,
   type Queryable,
+  sealCustomer,
   setApplicationLine,
+  toJsonText,
 } from '../store/index.js';
 import type { ServerDeps } from './context.js';
 
@@ -84,4 +88,83 @@ export async function openApprovedLine(
     details: { limitMinor: approval.limit_fen, decisionId: approval.decisionId },
   });
   return { customerId, lineId: line.lineId, audit };
+}
+
+/**
+ * What `openApprovedLine` writes, planned without the database from what was read under the applicant's
+ * lock (the customer holding the ID number, the business day): the same customer, line, invitation and
+ * audit entries, for the one-statement write (decision 0525).
+ */
+export function planApprovedLine(
+  deps: ServerDeps,
+  approval: {
+    application: Application;
+    limit_fen: number;
+    invitationId: string | null;
+    decisionId: string;
+    existingCustomerId: string | null;
+    businessDay: Day;
+  },
+): {
+  customerId: string;
+  lineId: string;
+  write: NonNullable<ApplicationWrite['approval']>;
+  audit: ApprovalAudit[];
+} {
+  const { application } = approval;
+  const audit: ApprovalAudit[] = [];
+  let customerId = application.customerId ?? approval.existingCustomerId;
+  let newCustomer: NonNullable<ApplicationWrite['approval']>['newCustomer'];
+  if (customerId === null) {
+    customerId = newId('cus');
+    newCustomer = {
+      ...sealCustomer(deps.cipher, customerId, {
+        name: application.identity.name,
+        idNumber: application.identity.idNumber,
+        phone: application.identity.phone,
+        address: application.address,
+        contacts: customerContacts(application),
+        declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
+        externalRef: null,
+      }),
+      declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
+    };
+    audit.push({
+      action: 'customer.create',
+      resourceType: 'customer',
+      resourceId: customerId,
+      customerId,
+      details: { applicationId: application.applicationId },
+    });
+  }
+  const { line } = openLine({
+    lineId: newId('cl'),
+    customerId,
+    limitMinor: approval.limit_fen,
+    day: approval.businessDay,
+  });
+  audit.push({
+    action: 'credit_line.open',
+    resourceType: 'credit_line',
+    resourceId: line.lineId,
+    customerId,
+    details: { limitMinor: approval.limit_fen, decisionId: approval.decisionId },
+  });
+  return {
+    customerId,
+    lineId: line.lineId,
+    write: {
+      customerId,
+      ...(newCustomer === undefined ? {} : { newCustomer }),
+      line: {
+        lineId: line.lineId,
+        limitMinor: line.limitMinor,
+        usedMinor: line.usedMinor,
+        status: line.status,
+        stateJson: toJsonText(line),
+      },
+      invitationId: approval.invitationId,
+    },
+    audit,
+  };
 }

@@ -114,8 +114,17 @@ export async function policyInForce(
   deps: ServerDeps,
   productId: string,
 ): Promise<CompiledPolicy | undefined> {
+  return policyOfPublished(q, deps, productId, await findPublishedPolicy(q, productId));
+}
+
+/** The compiled policy for a product whose published version (if any) has been read already. */
+export async function policyOfPublished(
+  q: Queryable,
+  deps: ServerDeps,
+  productId: string,
+  published: { version: string; documentHash: string } | undefined,
+): Promise<CompiledPolicy | undefined> {
   const assets = originationAssets(deps);
-  const published = await findPublishedPolicy(q, productId);
   if (published === undefined) {
     return assets.shippedPolicy.document.settings.productId === productId ? assets.shippedPolicy : undefined;
   }

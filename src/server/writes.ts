@@ -6,6 +6,7 @@ import {
   type IdempotencyRecord,
   type PiiCipher,
   type Queryable,
+  requestLockKey,
   SQLSTATE_UNIQUE_VIOLATION,
   saveIdempotency,
   sqlState,
@@ -163,7 +164,7 @@ export async function commitWrite<Body>(
       // Requests with the same user and key take turns; a later one sees the earlier one's record
       // and replays it instead of running the write again (and failing on what it created).
       await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `idem:${principal.userId}:${idem.key}`,
+        requestLockKey(principal.userId, idem.key),
       ]);
       const earlier = await findIdempotency(tx, principal.userId, idem.key);
       if (earlier !== undefined) return { replay: earlier, done: undefined };
@@ -209,6 +210,25 @@ export async function commitWrite<Body>(
     }
     throw error;
   }
+}
+
+/**
+ * For a route that looks its key up in its own transaction (`idempotencyInTransaction`) and refused a
+ * request before getting there: a key used before still replays the first response (or is refused as
+ * reused), as the look-up before the handler would have done. True when it answered.
+ */
+export async function replayIfSeen(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  const principal = request.principal;
+  const idem = request.idempotency;
+  if (principal === null || idem === null) return false;
+  const earlier = await findIdempotency(deps.db, principal.userId, idem.key);
+  if (earlier === undefined) return false;
+  await replayOrRefuse(deps, request, reply, earlier);
+  return true;
 }
 
 /** What a write leaves besides its own rows: audit entries, the idempotency record, the response text. */

@@ -113,7 +113,7 @@ export async function insertCustomer(
   const existing = await findCustomerIdByIdNumber(q, cipher, input.idNumber);
   if (existing !== undefined) throw new CustomerExistsError(existing);
   const customerId = newId('cus');
-  const seal = (field: string, value: string) => cipher.encrypt(value, aad(customerId, field));
+  const sealed = sealCustomer(cipher, customerId, input);
   const { rows } = await q.query<CustomerRow>(
     `insert into customers (customer_id, created_by, name_enc, id_number_enc, phone_enc, address_detail_enc,
        contacts_enc, province, city, declared_monthly_income_fen, external_ref)
@@ -121,11 +121,11 @@ export async function insertCustomer(
     [
       customerId,
       createdBy,
-      seal('name', input.name),
-      seal('id_number', normaliseIdNumber(input.idNumber)),
-      seal('phone', normalisePhone(input.phone)),
-      seal('address_detail', input.address.detail),
-      seal('contacts', JSON.stringify(input.contacts)),
+      sealed.nameEnc,
+      sealed.idNumberEnc,
+      sealed.phoneEnc,
+      sealed.addressDetailEnc,
+      sealed.contactsEnc,
       input.address.province,
       input.address.city,
       input.declaredMonthlyIncome_fen,
@@ -135,13 +135,25 @@ export async function insertCustomer(
   await q.query(
     `insert into customer_identities (kind, blind_index, customer_id)
      values ('id_number', $1, $3), ('phone', $2, $3)`,
-    [
-      cipher.blindIndex('id_number', normaliseIdNumber(input.idNumber)),
-      cipher.blindIndex('phone', normalisePhone(input.phone)),
-      customerId,
-    ],
+    [sealed.idNumberIndex, sealed.phoneIndex, customerId],
   );
   return decryptRow(cipher, rows[0]!);
+}
+
+/** A new customer's personal data as stored: each field encrypted and bound to its row, and the blind indexes. */
+export function sealCustomer(cipher: PiiCipher, customerId: string, input: NewCustomer) {
+  const seal = (field: string, value: string) => cipher.encrypt(value, aad(customerId, field));
+  const idNumber = normaliseIdNumber(input.idNumber);
+  const phone = normalisePhone(input.phone);
+  return {
+    nameEnc: seal('name', input.name),
+    idNumberEnc: seal('id_number', idNumber),
+    phoneEnc: seal('phone', phone),
+    addressDetailEnc: seal('address_detail', input.address.detail),
+    contactsEnc: seal('contacts', JSON.stringify(input.contacts)),
+    idNumberIndex: cipher.blindIndex('id_number', idNumber),
+    phoneIndex: cipher.blindIndex('phone', phone),
+  };
 }
 
 export async function findCustomer(

@@ -5,11 +5,22 @@ import {
   challengerDecides,
   type Decision,
   decide,
+  deriveMeasures,
   type PastApplication,
   pastApplicationOf,
+  scoreApplication,
   verifyRecord,
 } from '../../src/origination/index.js';
-import { application, BUSINESS_TIME, contextFor, idNumberFor, invitationFor, policyWith } from './helpers.js';
+import { policyOutcome } from '../../src/origination/outcome.js';
+import {
+  application,
+  BUSINESS_TIME,
+  contextFor,
+  defaultPolicyAndModels,
+  idNumberFor,
+  invitationFor,
+  policyWith,
+} from './helpers.js';
 
 const FREELANCER = {
   applicationId: 'app-freelancer-1',
@@ -461,5 +472,72 @@ describe('decide: challenger and record', () => {
     expect(codes(d)).toContain('RATE_CAPPED');
     for (const t of d.termOptions) expect(Number(t.apr)).toBeLessThanOrEqual(0.24);
     expect(Number(d.dailyRate)).toBeLessThan(0.0009);
+  });
+});
+
+describe('the shadow outcome', () => {
+  it('is not priced, and has the outcome, limit and grade of the priced one', async () => {
+    const app = application();
+    const { policy, models } = defaultPolicyAndModels();
+    const settings = policy.document.settings;
+    const derived = deriveMeasures(app, settings, BUSINESS_TIME);
+    for (const model of [models.champion, models.challenger!]) {
+      const inputs = {
+        application: app,
+        derived,
+        businessTime: BUSINESS_TIME,
+        limitCaps: [],
+        flags: [],
+        blacklistHits: [],
+        capAtRequest: true,
+        score: scoreApplication(model, app, derived, settings),
+      };
+      const priced = await policyOutcome(policy, inputs);
+      const shadow = await policyOutcome(policy, { ...inputs, withoutPrice: true });
+      expect(priced.outcome).toBe('approve');
+      expect(priced.termOptions.length).toBeGreaterThan(0);
+      expect({ outcome: shadow.outcome, limit_fen: shadow.limit_fen, riskGrade: shadow.riskGrade }).toEqual({
+        outcome: priced.outcome,
+        limit_fen: priced.limit_fen,
+        riskGrade: priced.riskGrade,
+      });
+      expect({ dailyRate: shadow.dailyRate, apr: shadow.apr, termOptions: shadow.termOptions }).toEqual({
+        dailyRate: null,
+        apr: null,
+        termOptions: [],
+      });
+    }
+  });
+
+  it('declined before the limit, gives no limit and the grade of the full evaluation', async () => {
+    const app = application();
+    const { policy, models } = defaultPolicyAndModels();
+    const settings = policy.document.settings;
+    const derived = deriveMeasures(app, settings, BUSINESS_TIME);
+    const inputs = {
+      application: app,
+      derived,
+      businessTime: BUSINESS_TIME,
+      limitCaps: [],
+      flags: [
+        {
+          kind: 'outside-invitation' as const,
+          severity: 'refuse' as const,
+          summary: 'no invitation',
+          evidence: {},
+        },
+      ],
+      blacklistHits: [],
+      capAtRequest: true,
+      score: scoreApplication(models.challenger!, app, derived, settings),
+    };
+    const full = await policyOutcome(policy, inputs);
+    const shadow = await policyOutcome(policy, { ...inputs, withoutPrice: true });
+    expect(full.outcome).toBe('decline');
+    expect({ outcome: shadow.outcome, limit_fen: shadow.limit_fen, riskGrade: shadow.riskGrade }).toEqual({
+      outcome: full.outcome,
+      limit_fen: full.limit_fen,
+      riskGrade: full.riskGrade,
+    });
   });
 });

@@ -387,6 +387,33 @@ describe.each(backends)('origination over HTTP on $name', (backend) => {
         expect(apps.rows).toHaveLength(1);
       }
     });
+
+    it('a used key replays or is refused as reused even where the request itself would be refused first', async () => {
+      const key = freshKey();
+      const body = applicant(403);
+      const first = await ok(await send(api, 'risk_analyst', 'POST', '/applications', body, key));
+      // Refused for its shape (a server-set field) before any transaction: the key's reuse is what is named.
+      const reused = await send(
+        api,
+        'risk_analyst',
+        'POST',
+        '/applications',
+        { ...body, applicationId: 'x' },
+        key,
+      );
+      expect(reused.statusCode, reused.body).toBe(422);
+      expect(json(reused).code).toBe('idempotency_key_reused');
+      // Another applicant under the same key: found in the transaction, refused as reused, nothing written.
+      const before = await db.query('select count(*)::int as n from applications');
+      const other = await send(api, 'risk_analyst', 'POST', '/applications', applicant(404), key);
+      expect(json(other).code).toBe('idempotency_key_reused');
+      expect((await db.query('select count(*)::int as n from applications')).rows).toEqual(before.rows);
+      // The same request again: the first answer.
+      const again = await send(api, 'risk_analyst', 'POST', '/applications', body, key);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(json(again).decisionId).toBe(first.decisionId);
+    });
   });
 
   describe('explanations and objections (PIPL Art. 24)', () => {

@@ -1,23 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type Application,
   type Decision,
+  type DecisionContext,
   decide,
+  type PersonalDataKind,
+  type ReviewFlag,
   retryFactsOf,
   validateApplication,
   verifyRecord,
 } from '../../origination/index.js';
 import {
-  type AuditEntry,
   answerDecisionRequest,
   appendAudit,
+  applicantLockKey,
   blacklistMatches,
+  dayFromSql,
   decisionOfApplication,
+  encryptApplicationBody,
   findApplication,
   findCustomer,
   findDecision,
   findDecisionRequest,
   historyKeysOf,
+  historyRowsOf,
   insertApplication,
   insertDecision,
   insertDecisionRequest,
@@ -27,17 +33,23 @@ import {
   listDecisionRequests,
   listFlags,
   loadHistory,
+  lockApplication,
   newId,
+  normaliseIdNumber,
   originationKeyCandidates,
   originationKeyOf,
   pastApplicationOf,
   type Queryable,
+  readForApplication,
   reviewOf,
+  SQLSTATE_UNIQUE_VIOLATION,
   type StoredDecision,
   type StoredDecisionRequest,
+  sqlState,
+  writeApplication,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
-import { openApprovedLine } from '../origination-approval.js';
+import { type ApprovalAudit, openApprovedLine, planApprovedLine } from '../origination-approval.js';
 import {
   apiShape,
   applicationTurn,
@@ -48,6 +60,7 @@ import {
   originationAssets,
   originationProblem,
   policyInForce,
+  policyOfPublished,
   yuan,
 } from '../origination-support.js';
 import { ProblemError, validationProblem } from '../problem.js';
@@ -62,7 +75,14 @@ import {
   pageResponse,
   problemResponses,
 } from '../schemas.js';
-import { commitWrite } from '../writes.js';
+import {
+  commitWrite,
+  replayIfSeen,
+  type SealedWrite,
+  sealWrite,
+  sendSealed,
+  type WriteOutcome,
+} from '../writes.js';
 
 /** Longest applicant statement or analyst answer kept. */
 export const STATEMENT_LENGTH_MAX = 2000;
@@ -345,13 +365,222 @@ async function decisionExtras(
   };
 }
 
+const policyNotPublished = (productId: string) =>
+  new ProblemError(
+    'policy_not_published',
+    `No policy is in force for product "${productId}"; publish one (POST /policies, approve, publish) or apply for a product that has one.`,
+    [{ path: '/body/productId', message: 'no policy in force for this product' }],
+  );
+
+/** The origination key function for one request: each value's blind index is computed once. */
+function requestKeyOf(deps: ServerDeps) {
+  const keyOf = originationKeyOf(deps.cipher);
+  const known = new Map<string, string>();
+  return (kind: PersonalDataKind, value: string): string => {
+    const id = `${kind}\u0000${value}`;
+    let key = known.get(id);
+    if (key === undefined) {
+      key = keyOf(kind, value);
+      known.set(id, key);
+    }
+    return key;
+  };
+}
+
+async function decideOrProblem(application: Application, context: DecisionContext): Promise<Decision> {
+  try {
+    return await decide(application, context);
+  } catch (error) {
+    throw originationProblem(error);
+  }
+}
+
+/** The response, audit entries and location of a decided application, whichever path stored it. */
+function applicationOutcome(
+  application: Application,
+  decisionId: string,
+  decision: Decision,
+  flags: readonly { flagId: string; flag: ReviewFlag }[],
+  approval: { customerId: string; lineId: string; audit: readonly ApprovalAudit[] } | undefined,
+): WriteOutcome<ReturnType<typeof presentDecision>> {
+  const customerId = approval?.customerId ?? null;
+  const audit: ApprovalAudit[] = [
+    {
+      action: 'application.create',
+      resourceType: 'application',
+      resourceId: application.applicationId,
+      customerId,
+      details: { productId: application.productId, channel: application.channel },
+    },
+    {
+      action: 'decision.record',
+      resourceType: 'decision',
+      resourceId: decisionId,
+      customerId,
+      details: {
+        outcome: decision.outcome,
+        policyVersion: decision.policy.version,
+        modelVersion: decision.score.model.version,
+        flags: flags.map((f) => f.flag.kind),
+        contentHash: decision.contentHash,
+      },
+    },
+    ...(approval?.audit ?? []),
+  ];
+  return {
+    status: 201,
+    body: presentDecision(decisionId, decision, {
+      customerId,
+      lineId: approval?.lineId ?? null,
+      flags: flags.map(({ flagId, flag }) => ({
+        flagId,
+        kind: flag.kind,
+        severity: flag.severity,
+        summary: flag.summary,
+        status: 'open' as const,
+        evidence: flag.evidence,
+      })),
+    }),
+    location: `/decisions/${decisionId}`,
+    audit,
+  };
+}
+
+/** Thrown inside the short path's transaction to roll it back when the general path must answer. */
+const DECLINED = Symbol('declined');
+
+/**
+ * A new applicant's application in three statements under both locks (decision 0525): lock (with the policy
+ * in force), read, decide in memory, write. Undefined when the general path must answer instead: the
+ * Idempotency-Key was used before, or a row it writes was stored meanwhile by another request.
+ */
+async function submitInOneWrite(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  application: Application,
+  applicantKey: string,
+  keyOf: (kind: PersonalDataKind, value: string) => string,
+): Promise<SealedWrite | undefined> {
+  const principal = request.principal;
+  const idem = request.idempotency;
+  if (principal === null || idem === null)
+    throw new Error('assertion: a write runs only after auth and idempotency');
+  const submittedAt = application.submittedAt;
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const published = await lockApplication(tx, {
+        userId: principal.userId,
+        idempotencyKey: idem.key,
+        applicantKey,
+        productId: application.productId,
+      });
+      const policy = await policyOfPublished(tx, deps, application.productId, published);
+      if (policy === undefined) throw policyNotPublished(application.productId);
+      const draftPast = pastApplicationOf(application, keyOf, 'refer');
+      const reads = await readForApplication(tx, deps.cipher, {
+        userId: principal.userId,
+        idempotencyKey: idem.key,
+        applicantKey,
+        applicantKeyCandidates: originationKeyCandidates(
+          deps.cipher,
+          'id-number',
+          application.identity.idNumber,
+        ),
+        blacklistKeys: blacklistKeysOf(deps.cipher, application),
+        at: submittedAt,
+        historyKeys: historyKeysOf(draftPast),
+        historySince: historySince(policy.document.settings, submittedAt),
+        historyRowsPerKey_max: HISTORY_ROWS_PER_KEY_MAX,
+        customerIdKeys: deps.cipher.blindIndexCandidates(
+          'id_number',
+          normaliseIdNumber(application.identity.idNumber),
+        ),
+      });
+      if (reads === undefined) throw DECLINED;
+      const decision = await decideOrProblem(application, {
+        businessTime: submittedAt,
+        policy,
+        models: originationAssets(deps).models,
+        invitations: reads.invitations,
+        blacklist: reads.blacklist,
+        history: { recentApplications: reads.history },
+        keyOf,
+      });
+      const decisionId = newId('dec');
+      const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
+      const approval =
+        decision.outcome === 'approve'
+          ? planApprovedLine(deps, {
+              application,
+              limit_fen: decision.limit_fen,
+              invitationId: decision.invitationId,
+              decisionId,
+              existingCustomerId: reads.existingCustomerId,
+              businessDay: dayFromSql(reads.businessDay),
+            })
+          : undefined;
+      const sealed = sealWrite(
+        request,
+        reply,
+        applicationOutcome(application, decisionId, decision, flags, approval),
+      );
+      const past = { ...draftPast, outcome: decision.outcome };
+      await writeApplication(tx, {
+        application: {
+          applicationId: application.applicationId,
+          applicantKey,
+          submittedAt,
+          productId: application.productId,
+          channel: application.channel,
+          occupation: application.employment.occupation,
+          requestedLimit_fen: application.requestedLimit_fen,
+          province: application.address.province,
+          city: application.address.city,
+          bodyEnc: encryptApplicationBody(deps.cipher, application),
+        },
+        decision: {
+          decisionId,
+          decidedAt: decision.decidedAt,
+          outcome: decision.outcome,
+          limit_fen: decision.limit_fen,
+          riskGrade: decision.riskGrade,
+          policyVersion: decision.policy.version,
+          modelVersion: decision.score.model.version,
+          recordJson: JSON.stringify(decision),
+          contentHash: decision.contentHash,
+        },
+        flags: flags.map(({ flagId, flag }) => ({
+          flagId,
+          kind: flag.kind,
+          severity: flag.severity,
+          summary: flag.summary,
+          evidenceJson: JSON.stringify(flag.evidence),
+        })),
+        history: {
+          pastJson: JSON.stringify(past),
+          rows: historyRowsOf(deps.cipher, past, retryFactsOf(application)),
+        },
+        ...(approval === undefined ? {} : { approval: approval.write }),
+        audit: sealed.audit,
+        idempotency: sealed.idempotency,
+        responseText: sealed.responseText,
+      });
+      return sealed;
+    });
+  } catch (error) {
+    if (error === DECLINED || sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return undefined;
+    throw error;
+  }
+}
+
 export async function originationApplicationRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const common = { tags: ['origination'], security: bearerSecurity };
 
   app.post<{ Body: Record<string, unknown> }>(
     '/applications',
     {
-      config: { permission: 'applications.create' },
+      config: { permission: 'applications.create', idempotencyInTransaction: true },
       schema: {
         ...common,
         summary:
@@ -363,76 +592,80 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const serverSet = SERVER_FIELDS.filter((f) => f in body);
-      if (serverSet.length > 0) {
-        throw validationProblem(
-          serverSet.map((f) => ({ path: `/body/${f}`, message: 'is set by the server; remove it' })),
-        );
-      }
-      const submittedAt = new Date().toISOString();
-      let application: Application;
       try {
-        application = validateApplication({ ...body, applicationId: newId('app'), submittedAt });
-      } catch (error) {
-        throw originationProblem(error);
-      }
-      const policy = await policyInForce(deps.db, deps, application.productId);
-      if (policy === undefined) {
-        throw new ProblemError(
-          'policy_not_published',
-          `No policy is in force for product "${application.productId}"; publish one (POST /policies, approve, publish) or apply for a product that has one.`,
-          [{ path: '/body/productId', message: 'no policy in force for this product' }],
-        );
-      }
-      const { models } = originationAssets(deps);
-      const principal = request.principal!;
-      const keyOf = originationKeyOf(deps.cipher);
-      const applicantKey = keyOf('id-number', application.identity.idNumber);
-      return applicationTurn(deps, () =>
-        commitWrite(deps, request, reply, async (tx) => {
-          // One applicant's applications take turns, so velocity and retries see each other.
-          await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-            `applicant:${applicantKey}`,
-          ]);
-          if (application.customerId !== undefined) {
-            const customer = await findCustomer(tx, deps.cipher, application.customerId);
-            if (customer === undefined) {
-              throw new ProblemError(
-                'customer_not_found',
-                `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
-                [{ path: '/body/customerId', message: 'no such customer' }],
-              );
+        const body = request.body;
+        const serverSet = SERVER_FIELDS.filter((f) => f in body);
+        if (serverSet.length > 0) {
+          throw validationProblem(
+            serverSet.map((f) => ({ path: `/body/${f}`, message: 'is set by the server; remove it' })),
+          );
+        }
+        const submittedAt = new Date().toISOString();
+        let application: Application;
+        try {
+          application = validateApplication({ ...body, applicationId: newId('app'), submittedAt });
+        } catch (error) {
+          throw originationProblem(error);
+        }
+        const principal = request.principal!;
+        const keyOf = requestKeyOf(deps);
+        const applicantKey = keyOf('id-number', application.identity.idNumber);
+        // A new applicant (no customerId) in three statements; the general path for the rest and whatever
+        // the short one declines (decision 0525).
+        if (application.customerId === undefined) {
+          const sealed = await applicationTurn(deps, () =>
+            submitInOneWrite(deps, request, reply, application, applicantKey, keyOf),
+          );
+          if (sealed !== undefined) return sendSealed(reply, sealed);
+        }
+        const policy = await policyInForce(deps.db, deps, application.productId);
+        if (policy === undefined) throw policyNotPublished(application.productId);
+        const { models } = originationAssets(deps);
+        return applicationTurn(deps, () =>
+          commitWrite(deps, request, reply, async (tx) => {
+            // One applicant's applications take turns, so velocity and retries see each other.
+            await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+              applicantLockKey(applicantKey),
+            ]);
+            if (application.customerId !== undefined) {
+              const customer = await findCustomer(tx, deps.cipher, application.customerId);
+              if (customer === undefined) {
+                throw new ProblemError(
+                  'customer_not_found',
+                  `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
+                  [{ path: '/body/customerId', message: 'no such customer' }],
+                );
+              }
+              if (customer.idNumber !== application.identity.idNumber) {
+                throw validationProblem([
+                  {
+                    path: '/body/customerId',
+                    message: 'belongs to another ID number than identity.idNumber',
+                  },
+                ]);
+              }
             }
-            if (customer.idNumber !== application.identity.idNumber) {
-              throw validationProblem([
-                { path: '/body/customerId', message: 'belongs to another ID number than identity.idNumber' },
-              ]);
-            }
-          }
-          const draftPast = pastApplicationOf(application, keyOf, 'refer');
-          const keys = historyKeysOf(draftPast);
-          const invitations = await invitationsOf(
-            tx,
-            deps.cipher,
-            applicantKey,
-            originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
-          );
-          const blacklist = await blacklistMatches(
-            tx,
-            blacklistKeysOf(deps.cipher, application),
-            submittedAt,
-          );
-          const recentApplications = await loadHistory(
-            tx,
-            deps.cipher,
-            keys,
-            historySince(policy.document.settings, submittedAt),
-            HISTORY_ROWS_PER_KEY_MAX,
-          );
-          let decision: Decision;
-          try {
-            decision = await decide(application, {
+            const draftPast = pastApplicationOf(application, keyOf, 'refer');
+            const keys = historyKeysOf(draftPast);
+            const invitations = await invitationsOf(
+              tx,
+              deps.cipher,
+              applicantKey,
+              originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
+            );
+            const blacklist = await blacklistMatches(
+              tx,
+              blacklistKeysOf(deps.cipher, application),
+              submittedAt,
+            );
+            const recentApplications = await loadHistory(
+              tx,
+              deps.cipher,
+              keys,
+              historySince(policy.document.settings, submittedAt),
+              HISTORY_ROWS_PER_KEY_MAX,
+            );
+            const decision = await decideOrProblem(application, {
               businessTime: submittedAt,
               policy,
               models,
@@ -441,76 +674,36 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
               history: { recentApplications },
               keyOf,
             });
-          } catch (error) {
-            throw originationProblem(error);
-          }
-          const decisionId = newId('dec');
-          await insertApplication(tx, deps.cipher, application, applicantKey, principal.userId);
-          await insertDecision(tx, decisionId, decision);
-          const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
-          await insertFlags(tx, application.applicationId, flags);
-          await insertHistory(
-            tx,
-            deps.cipher,
-            { ...draftPast, outcome: decision.outcome },
-            retryFactsOf(application),
-          );
-          const audit: Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>[] = [];
-          let customerId: string | null = null;
-          let lineId: string | null = null;
-          if (decision.outcome === 'approve') {
-            const opened = await openApprovedLine(tx, deps, {
-              application,
-              limit_fen: decision.limit_fen,
-              invitationId: decision.invitationId,
-              decisionId,
-              userId: principal.userId,
-            });
-            customerId = opened.customerId;
-            lineId = opened.lineId;
-            audit.push(...opened.audit);
-          }
-          audit.unshift(
-            {
-              action: 'application.create',
-              resourceType: 'application',
-              resourceId: application.applicationId,
-              customerId,
-              details: { productId: application.productId, channel: application.channel },
-            },
-            {
-              action: 'decision.record',
-              resourceType: 'decision',
-              resourceId: decisionId,
-              customerId,
-              details: {
-                outcome: decision.outcome,
-                policyVersion: decision.policy.version,
-                modelVersion: decision.score.model.version,
-                flags: flags.map((f) => f.flag.kind),
-                contentHash: decision.contentHash,
-              },
-            },
-          );
-          return {
-            status: 201,
-            body: presentDecision(decisionId, decision, {
-              customerId,
-              lineId,
-              flags: flags.map(({ flagId, flag }) => ({
-                flagId,
-                kind: flag.kind,
-                severity: flag.severity,
-                summary: flag.summary,
-                status: 'open' as const,
-                evidence: flag.evidence,
-              })),
-            }),
-            location: `/decisions/${decisionId}`,
-            audit,
-          };
-        }),
-      );
+            const decisionId = newId('dec');
+            await insertApplication(tx, deps.cipher, application, applicantKey, principal.userId);
+            await insertDecision(tx, decisionId, decision);
+            const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
+            await insertFlags(tx, application.applicationId, flags);
+            await insertHistory(
+              tx,
+              deps.cipher,
+              { ...draftPast, outcome: decision.outcome },
+              retryFactsOf(application),
+            );
+            const approval =
+              decision.outcome === 'approve'
+                ? await openApprovedLine(tx, deps, {
+                    application,
+                    limit_fen: decision.limit_fen,
+                    invitationId: decision.invitationId,
+                    decisionId,
+                    userId: principal.userId,
+                  })
+                : undefined;
+            return applicationOutcome(application, decisionId, decision, flags, approval);
+          }),
+        );
+      } catch (error) {
+        // A refusal before the transaction (the request's key is looked up in it): a key used before
+        // still replays its first response.
+        if (error instanceof ProblemError && (await replayIfSeen(deps, request, reply))) return reply;
+        throw error;
+      }
     },
   );
 

@@ -98,10 +98,15 @@ export async function insertApplication(
       application.requestedLimit_fen,
       application.address.province,
       application.address.city,
-      cipher.encrypt(JSON.stringify(application), bodyAad(application.applicationId)),
+      encryptApplicationBody(cipher, application),
       createdBy,
     ],
   );
+}
+
+/** The application's whole validated JSON, encrypted and bound to its row. */
+export function encryptApplicationBody(cipher: PiiCipher, application: Application): string {
+  return cipher.encrypt(JSON.stringify(application), bodyAad(application.applicationId));
 }
 
 export async function setApplicationLine(
@@ -265,6 +270,22 @@ export function pastApplicationOf(
   };
 }
 
+/** The rows of an application's history: one per key, the retry facts encrypted on the applicant's row only. */
+export function historyRowsOf(
+  cipher: PiiCipher,
+  past: PastApplication,
+  retryFacts: RetryFacts,
+): { kind: HistoryKeyKind; key: string; retryFactsEnc: string | null }[] {
+  return historyKeysOf(past).map((k) => ({
+    kind: k.kind,
+    key: k.key,
+    retryFactsEnc:
+      k.kind === 'applicant'
+        ? cipher.encrypt(JSON.stringify(retryFacts), retryAad(past.applicationId))
+        : null,
+  }));
+}
+
 /** Records an application's history row under each of its keys; the retry facts go, encrypted, on the applicant row. */
 export async function insertHistory(
   q: Queryable,
@@ -272,16 +293,10 @@ export async function insertHistory(
   past: PastApplication,
   retryFacts: RetryFacts,
 ): Promise<void> {
-  const keys = historyKeysOf(past);
+  const rows = historyRowsOf(cipher, past, retryFacts);
   const params: unknown[] = [past.applicationId, past.submittedAt, JSON.stringify(past)];
-  const values = keys.map((k) => {
-    params.push(
-      k.kind,
-      k.key,
-      k.kind === 'applicant'
-        ? cipher.encrypt(JSON.stringify(retryFacts), retryAad(past.applicationId))
-        : null,
-    );
+  const values = rows.map((r) => {
+    params.push(r.kind, r.key, r.retryFactsEnc);
     const n = params.length;
     return `($${n - 2}, $${n - 1}, $1, $2, $3::jsonb, $${n})`;
   });
@@ -304,6 +319,17 @@ export async function loadHistory(
   since: string,
   perKey_max: number,
 ): Promise<PastApplication[]> {
+  const list = historyLookups(keys);
+  const { rows } = await q.query<HistoryRow>(
+    `select h.kind, h.application_id, h.past::text as past, h.retry_facts_enc
+       from ${historyFrom('$1', '$2', '$3', '$4')}`,
+    [list.map((k) => k.kind), list.map((k) => k.key), since, perKey_max],
+  );
+  return pastApplicationsOf(cipher, rows);
+}
+
+/** The (kind, key) pairs history is read under: a contact phone is also looked for as a phone, and back. */
+export function historyLookups(keys: readonly HistoryKey[]): HistoryKey[] {
   const lookups = new Map<string, HistoryKey>();
   const add = (k: HistoryKey) => lookups.set(JSON.stringify([k.kind, k.key]), k);
   for (const k of keys) {
@@ -311,25 +337,31 @@ export async function loadHistory(
     if (k.kind === 'contact-phone') add({ kind: 'phone', key: k.key });
     if (k.kind === 'phone') add({ kind: 'contact-phone', key: k.key });
   }
-  const list = [...lookups.values()];
-  const { rows } = await q.query<{
-    kind: string;
-    application_id: string;
-    past: string;
-    retry_facts_enc: string | null;
-  }>(
-    `select h.kind, h.application_id, h.past::text as past, h.retry_facts_enc
-       from unnest($1::text[], $2::text[]) as l(kind, key)
+  return [...lookups.values()];
+}
+
+/** The history read's FROM clause, given the parameters holding kinds, keys, since and rows per key. */
+export const historyFrom = (kinds: string, keys: string, since: string, perKey: string) =>
+  `unnest(${kinds}::text[], ${keys}::text[]) as l(kind, key)
        cross join lateral (
          select kind, application_id, past, retry_facts_enc from application_keys k
-          where k.kind = l.kind and k.key = l.key and k.submitted_at >= $3
-          order by k.submitted_at desc limit $4) h`,
-    [list.map((k) => k.kind), list.map((k) => k.key), since, perKey_max],
-  );
+          where k.kind = l.kind and k.key = l.key and k.submitted_at >= ${since}
+          order by k.submitted_at desc limit ${perKey}) h`;
+
+export interface HistoryRow {
+  kind: string;
+  application_id: string;
+  /** The keys-only row as JSON text, or already parsed. */
+  past: string | PastApplication;
+  retry_facts_enc: string | null;
+}
+
+/** History rows as earlier applications, newest first, with the retry facts of the applicant's rows decrypted. */
+export function pastApplicationsOf(cipher: PiiCipher, rows: readonly HistoryRow[]): PastApplication[] {
   const byId = new Map<string, PastApplication>();
   for (const r of rows) {
     const existing = byId.get(r.application_id);
-    const past = existing ?? (JSON.parse(r.past) as PastApplication);
+    const past = existing ?? (typeof r.past === 'string' ? (JSON.parse(r.past) as PastApplication) : r.past);
     if (r.retry_facts_enc !== null && past.facts === undefined) {
       const facts = JSON.parse(cipher.decrypt(r.retry_facts_enc, retryAad(r.application_id))) as RetryFacts;
       byId.set(r.application_id, { ...past, facts });

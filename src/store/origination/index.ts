@@ -1,3 +1,4 @@
+export * from './application-path.js';
 export * from './applications.js';
 export * from './decision-list.js';
 export * from './lists.js';

@@ -21,7 +21,7 @@ export interface StoredInvitation extends Invitation {
   expiredBy: string | null;
 }
 
-interface InvitationRow {
+export interface InvitationRow {
   invitation_id: string;
   code: string;
   id_number_enc: string;
@@ -38,12 +38,12 @@ interface InvitationRow {
   expired_by: string | null;
 }
 
-const INVITATION_COLUMNS = `invitation_id, code, id_number_enc, applicant_key, product_ids, limit_cap_fen, channels, ${TS('valid_from')},
+export const INVITATION_COLUMNS = `invitation_id, code, id_number_enc, applicant_key, product_ids, limit_cap_fen, channels, ${TS('valid_from')},
   ${TS('expires_at')}, status, used_by_application, created_by, ${TS('created_at')}, expired_by`;
 
 const idNumberAad = (invitationId: string) => `invitations.${invitationId}.id_number`;
 
-function invitationFromRow(cipher: PiiCipher, r: InvitationRow): StoredInvitation {
+export function invitationFromRow(cipher: PiiCipher, r: InvitationRow): StoredInvitation {
   return {
     invitationId: r.invitation_id,
     code: r.code,
@@ -238,22 +238,46 @@ export async function blacklistMatches(
   keys: readonly { subject: BlacklistSubject; key: string; candidates?: readonly string[] }[],
   at: string,
 ): Promise<BlacklistEntry[]> {
+  const lookups = blacklistLookups(keys);
+  const { rows } = await q.query<BlacklistMatchRow>(
+    `${blacklistMatchSql('$1', '$2', '$3')} order by e.entry_id`,
+    [lookups.subjects, lookups.keys, at],
+  );
+  return blacklistMatchesOf(lookups, rows);
+}
+
+export type BlacklistMatchRow = Omit<EntryRow, 'value_enc' | 'created_by' | 'expired_by'>;
+
+/** Every (subject, key) to look up, each candidate key mapped back to the key under the active one. */
+export function blacklistLookups(
+  keys: readonly { subject: BlacklistSubject; key: string; candidates?: readonly string[] }[],
+): { subjects: string[]; keys: string[]; asked: Map<string, string> } {
   const asked = new Map<string, string>();
-  const flat: { subject: BlacklistSubject; key: string }[] = [];
+  const subjects: string[] = [];
+  const flat: string[] = [];
   for (const k of keys)
     for (const candidate of k.candidates ?? [k.key]) {
       asked.set(JSON.stringify([k.subject, candidate]), k.key);
-      flat.push({ subject: k.subject, key: candidate });
+      subjects.push(k.subject);
+      flat.push(candidate);
     }
-  const { rows } = await q.query<Omit<EntryRow, 'value_enc' | 'created_by' | 'expired_by'>>(
-    `select e.entry_id, e.subject, e.key, e.reason, e.source, e.evidence, ${TS('e.listed_at').replace('as e.', 'as ')},
+  return { subjects, keys: flat, asked };
+}
+
+/** Live entries matching the subjects and keys in the given parameters (unordered). */
+export const blacklistMatchSql = (subjects: string, keys: string, at: string) =>
+  `select e.entry_id, e.subject, e.key, e.reason, e.source, e.evidence, ${TS('e.listed_at').replace('as e.', 'as ')},
             ${TS('e.expires_at').replace('as e.', 'as ')}
-       from unnest($1::text[], $2::text[]) as l(subject, key)
+       from unnest(${subjects}::text[], ${keys}::text[]) as l(subject, key)
        join blacklist_entries e on e.subject = l.subject and e.key = l.key
-      where e.expires_at > $3
-      order by e.entry_id`,
-    [flat.map((k) => k.subject), flat.map((k) => k.key), at],
-  );
+      where e.expires_at > ${at}`;
+
+/** Matched entries (in entry id order) as the core's blacklist entries, under the active keys. */
+export function blacklistMatchesOf(
+  lookups: { asked: Map<string, string> },
+  rows: readonly BlacklistMatchRow[],
+): BlacklistEntry[] {
+  const asked = lookups.asked;
   return rows.map((r) => ({
     entryId: r.entry_id,
     subject: r.subject,
