@@ -56,6 +56,8 @@ interface Figures {
 }
 
 const figures = new Map<string, Figures>();
+/** WAL written by each table's part of the write, summed over the explained writes. */
+const tableWal = new Map<string, { n: number; records: number; bytes: number }>();
 const lastPlan = new Map<string, string>();
 let explaining = false;
 /** The repayment writes seen while `capturing`: replayed by the write loop (BENCH_WRITE_LOOP). */
@@ -87,6 +89,20 @@ function add(name: string, plan: string): void {
   f.walBytes += Number(/bytes=(\d+)/.exec(top)?.[1] ?? 0);
   figures.set(name, f);
   lastPlan.set(name, plan);
+  // Each table's insert or update, with its own WAL (a data-modifying CTE's figures are not its parent's).
+  const lines = plan.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /-> {2}(Insert|Update) on (\w+)/.exec(lines[i]!);
+    if (m === null) continue;
+    for (let j = i + 1; j < lines.length && !lines[j]!.includes('->'); j++) {
+      const w = /WAL: records=(\d+)(?: fpi=(\d+))? bytes=(\d+)/.exec(lines[j]!);
+      if (w === null) continue;
+      const t = tableWal.get(m[2]!) ?? { n: 0, records: 0, bytes: 0 };
+      t.records += Number(w[1]);
+      t.bytes += Number(w[3]);
+      tableWal.set(m[2]!, t);
+    }
+  }
 }
 
 /** The database, with the repayment's two statements run under EXPLAIN ANALYZE while `explaining`. */
@@ -287,7 +303,8 @@ async function writeLoop(schema: string): Promise<void> {
         serial++;
         const tag = `${round}-${i}`;
         p[8] = `${p[8]}:${tag}`;
-        p[41] = `${p[41]}-${tag}`;
+        const key = p.length - 10; // the idempotency record's parameters come last, its key first
+        p[key] = `${p[key]}-${tag}`;
         p[13] = (p[13] as number[]).map((seq) => seq + 1000 * serial);
         await client.query({ name, text, values: (v.params ?? ((x) => x))(p) });
       };
