@@ -411,6 +411,14 @@ async function main(): Promise<void> {
         `${name} ×${f.n}: ${per(f.time_ms, 3)} ms; buffers hit ${per(f.hit)}, read ${per(f.read)}, dirtied ${per(f.dirtied)}, written ${per(f.written)}; WAL records ${per(f.walRecords)}, fpi ${per(f.walFpi, 2)}, bytes ${per(f.walBytes, 0)}`,
       );
     }
+    const writes = [...figures]
+      .filter(([name]) => name.startsWith('lendguard_command_write'))
+      .reduce((n, [, f]) => n + f.n, 0);
+    for (const [table, t] of tableWal) {
+      console.log(
+        `  WAL of the write's part on ${table}: ${(t.records / writes).toFixed(2)} records, ${(t.bytes / writes).toFixed(0)} bytes per repayment`,
+      );
+    }
     console.log(
       'table: rows written per repayment, indexes, table bytes and index bytes grown per repayment',
     );
