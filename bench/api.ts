@@ -267,9 +267,11 @@ function startPerf(pids: readonly number[]): { stop(): Promise<void> } | undefin
   const child = spawn('perf', ['record', '-F', '499', '-g', '-o', file, '-p', pids.join(',')], {
     stdio: 'ignore',
   });
+  child.once('error', (error) => console.error(`BENCH_PG_PERF: perf did not start (${error.message})`));
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.pid === undefined) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
       }),
