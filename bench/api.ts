@@ -107,6 +107,11 @@ interface Backend {
   serveDb: string;
   /** Backend process ids serving the server processes (PostgreSQL only). */
   backendPids(): Promise<number[]>;
+  /**
+   * The server's WAL position in bytes and the bytes the bench schema's tables and indexes take
+   * (PostgreSQL only; WAL is the whole server's, so other work on it counts too).
+   */
+  storage(): Promise<{ wal_bytes: bigint; schema_bytes: bigint } | undefined>;
   close(): Promise<void>;
 }
 
@@ -117,6 +122,7 @@ async function openBackend(name: string): Promise<Backend> {
       db: await openPglite({ dataDir: dir }),
       serveDb: dir,
       backendPids: async () => [],
+      storage: async () => undefined,
       async close() {
         await backend.db.close().catch(() => {});
         rmSync(dir, { recursive: true, force: true });
@@ -143,6 +149,17 @@ async function openBackend(name: string): Promise<Backend> {
         [APPLICATION_NAME],
       );
       return rows.map((r) => r.pid);
+    },
+    async storage() {
+      const { rows } = await admin.query<{ wal: string; schema: string }>(
+        `select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as wal,
+           coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as schema
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = $1 and c.relkind = 'r'`,
+        [schema],
+      );
+      const r = rows[0];
+      return r === undefined ? undefined : { wal_bytes: BigInt(r.wal), schema_bytes: BigInt(r.schema) };
     },
     async close() {
       await db.query(`drop schema ${schema} cascade`);
@@ -238,6 +255,27 @@ async function startServer(
 function serverNodeOptions(): string[] {
   const dir = process.env.BENCH_CPU_PROF;
   return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/**
+ * BENCH_PG_PERF=<file>: `perf record` (call graphs) of the PostgreSQL backends serving the server during
+ * the measured load, for `perf report -i <file>`.
+ */
+function startPerf(pids: readonly number[]): { stop(): Promise<void> } | undefined {
+  const file = process.env.BENCH_PG_PERF;
+  if (file === undefined || pids.length === 0) return undefined;
+  const child = spawn('perf', ['record', '-F', '499', '-g', '-o', file, '-p', pids.join(',')], {
+    stdio: 'ignore',
+  });
+  child.once('error', (error) => console.error(`BENCH_PG_PERF: perf did not start (${error.message})`));
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.pid === undefined) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -423,9 +461,13 @@ async function run(name: string): Promise<void> {
       const logFrom = PG_LOG === undefined ? 0 : statSync(PG_LOG).size;
       const serverCpuBefore = processTreeCpu_ms(server.child.pid!);
       const dbCpuBefore = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0);
+      const storageBefore = await backend.storage();
+      const perf = startPerf(pids);
       const result = await load(server.url, book, DURATION_S, `run-${label}`);
+      await perf?.stop();
       const serverCpu_ms = processTreeCpu_ms(server.child.pid!) - serverCpuBefore;
       const dbCpu_ms = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0) - dbCpuBefore;
+      const storageAfter = await backend.storage();
       const load1 = loadavg()[0]!;
       answered += result['2xx'];
       const done = Math.max(1, result['2xx']);
@@ -438,6 +480,13 @@ async function run(name: string): Promise<void> {
         `    non-2xx ${result.non2xx}, socket errors ${result.errors}, timeouts ${result.timeouts}`,
         `    CPU per repayment     server ${fmt(serverCpu_ms / done, 2)} ms, PostgreSQL backends ${fmt(dbCpu_ms / done, 2)} ms, load generator ${fmt(result.loadCpu_us / 1000 / done, 2)} ms`,
       ];
+      if (storageBefore !== undefined && storageAfter !== undefined) {
+        const wal = Number(storageAfter.wal_bytes - storageBefore.wal_bytes);
+        const stored = Number(storageAfter.schema_bytes - storageBefore.schema_bytes);
+        lines.push(
+          `    WAL per repayment     ${fmt(wal / done, 0)} bytes (whole server); tables and indexes grew ${fmt(stored / done, 0)} bytes per repayment`,
+        );
+      }
       if (PG_LOG !== undefined) {
         const text = readFileSync(PG_LOG, 'utf8').slice(logFrom);
         const s = statementsFromLog(text);

@@ -178,19 +178,23 @@ export async function commitWrite<Body>(
         });
       }
       reply.code(result.status);
-      const stored = JSON.parse(String(reply.serialize(result.replayBody ?? result.body))) as unknown;
-      await saveIdempotency(tx, {
-        userId: principal.userId,
-        key: idem.key,
-        method: request.method,
-        route: request.routeOptions.url ?? request.url,
-        requestMac: idem.requestMac,
-        fieldMacs: idem.fieldMacs,
-        macKeyId: idem.macKeyId,
-        responseStatus: result.status,
-        responseBody: stored,
-        resourceLocation: result.location ?? null,
-      });
+      const storedText = String(reply.serialize(result.replayBody ?? result.body));
+      await saveIdempotency(
+        tx,
+        {
+          userId: principal.userId,
+          key: idem.key,
+          method: request.method,
+          route: request.routeOptions.url ?? request.url,
+          requestMac: idem.requestMac,
+          fieldMacs: idem.fieldMacs,
+          macKeyId: idem.macKeyId,
+          responseStatus: result.status,
+          responseBody: null,
+          resourceLocation: result.location ?? null,
+        },
+        storedText,
+      );
       return { replay: undefined, done: result };
     });
     if (outcome.replay !== undefined) {

@@ -22,10 +22,12 @@ interface Row {
   method: string;
   route: string;
   request_mac: string;
-  field_macs: Record<string, string>;
+  /** JSON text (decision 0215). */
+  field_macs: string;
   mac_key_id: string;
   response_status: number;
-  response_body: unknown;
+  /** The response as sent (JSON text). */
+  response_body: string;
   resource_location: string | null;
 }
 
@@ -46,10 +48,10 @@ export async function findIdempotency(
     method: r.method,
     route: r.route,
     requestMac: r.request_mac,
-    fieldMacs: r.field_macs,
+    fieldMacs: JSON.parse(r.field_macs) as Record<string, string>,
     macKeyId: r.mac_key_id,
     responseStatus: r.response_status,
-    responseBody: r.response_body,
+    responseBody: JSON.parse(r.response_body) as unknown,
     resourceLocation: r.resource_location,
   };
 }
@@ -57,9 +59,14 @@ export async function findIdempotency(
 /**
  * Records a completed write in the write's own transaction. An expired record under the same key is
  * replaced; a live one makes the insert fail with a unique violation (a concurrent duplicate), which
- * rolls the whole write back.
+ * rolls the whole write back. `responseText` is the response as sent (default: `record.responseBody` as
+ * JSON).
  */
-export async function saveIdempotency(q: Queryable, record: IdempotencyRecord): Promise<void> {
+export async function saveIdempotency(
+  q: Queryable,
+  record: IdempotencyRecord,
+  responseText: string = JSON.stringify(record.responseBody),
+): Promise<void> {
   await q.query(
     'delete from idempotency_keys where user_id = $1 and idempotency_key = $2 and expires_at <= now()',
     [record.userId, record.key],
@@ -77,7 +84,7 @@ export async function saveIdempotency(q: Queryable, record: IdempotencyRecord): 
       JSON.stringify(record.fieldMacs),
       record.macKeyId,
       record.responseStatus,
-      JSON.stringify(record.responseBody),
+      responseText,
       record.resourceLocation,
       IDEMPOTENCY_RETENTION_HOURS,
     ],

@@ -157,6 +157,13 @@ describe.each(backends)('the two-statement command path on $name', (backend) => 
     await setBusinessDay(db, D + 50);
     await db.transaction((tx) => viaFastPath(tx, 7_77, D + 50, 'k2', true));
     await viaGeneralPath(7_77, D + 50, 'k2');
+    // Each shape of the write (decision 0215): with or without snapshots, with or without the line.
+    await setBusinessDay(db, D + 55);
+    await viaFastPath(db, 100_000, D + 55, 'k4', false);
+    await viaGeneralPath(100_000, D + 55, 'k4');
+    await setBusinessDay(db, D + 57);
+    await viaFastPath(db, 1, D + 57, 'k5', false);
+    await viaGeneralPath(1, D + 57, 'k5');
     const f = await written('f');
     expect(JSON.parse(f).snapshots.length).toBeGreaterThan(0);
     expect(f).toBe(await written('g'));
@@ -177,17 +184,22 @@ describe.each(backends)('the two-statement command path on $name', (backend) => 
     ).toBeUndefined();
   });
 
-  it('writes nothing when the loan changed since the read, and says so', async () => {
+  it.each([
+    ['loan', 100, "update loans set row_version = row_version + 1 where loan_id = 'ln_f'"],
+    ['credit line', 200_000, "update credit_lines set row_version = row_version + 1 where line_id = 'cl_f'"],
+  ])('writes nothing when the %s changed since the read, and says so', async (_what, amountMinor, change) => {
+    const key = `k3-${amountMinor}`;
     const locks = (await lockForCommand(
       db,
-      { loanId: 'ln_f', clientId: 'c-k3', userId: 'usr_1', idempotencyKey: 'f-k3' },
+      { loanId: 'ln_f', clientId: `c-${key}`, userId: 'usr_1', idempotencyKey: `f-${key}` },
       { lock: false },
     ))!;
-    const plan = planCommand(locks, { type: 'repay', amountMinor: 100, day: D + 50, clientId: 'c-k3' })!;
-    await db.query("update loans set row_version = row_version + 1 where loan_id = 'ln_f'");
+    const plan = planCommand(locks, { type: 'repay', amountMinor, day: D + 60, clientId: `c-${key}` })!;
+    expect(plan.line !== undefined).toBe(amountMinor > 100);
+    await db.query(change);
     const before = await written('f');
     const text = '{}';
-    const { audit, idempotency } = records('f', 'k3', text);
+    const { audit, idempotency } = records('f', key, text);
     await expect(
       writeCommand(db, plan.pending, { audit: [audit], idempotency, responseText: text }, { locked: false }),
     ).rejects.toThrow(/changed while this change was being made/);

@@ -216,6 +216,65 @@ describe.each(backends)('store on $name', (backend) => {
   });
 });
 
+describe.each(backends)('migration 7 (idempotency records as text) on $name', (backend) => {
+  it('converts the records stored before it: each replays the same response and names the same fields', async () => {
+    const db = await backend.open();
+    try {
+      await migrate(
+        db,
+        migrations.filter((m) => m.version < 7),
+      );
+      const body = { loan: { loanId: 'ln_1', principal: '12000.00' }, amount: '1.00', events: [{ seq: 4 }] };
+      const fieldMacs = { '/body/amount': 'mA', '/params/loanId': 'mL' };
+      await db.query(
+        `insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
+           mac_key_id, response_status, response_body, resource_location, expires_at)
+         values ('usr_1', 'k1', 'POST', '/loans/:loanId/repayments', 'mac', $1::jsonb, 'kid', 201, $2::jsonb,
+           '/loans/ln_1', now() + interval '1 hour')`,
+        [JSON.stringify(fieldMacs), JSON.stringify(body)],
+      );
+      expect((await migrate(db)).applied).toEqual(
+        migrations.filter((m) => m.version >= 7).map((m) => m.version),
+      );
+      const record = await findIdempotency(db, 'usr_1', 'k1');
+      expect(record?.responseBody).toEqual(body);
+      expect(record?.fieldMacs).toEqual(fieldMacs);
+      expect(record?.resourceLocation).toBe('/loans/ln_1');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stores the response text as it was sent', async () => {
+    const db = await backend.open();
+    try {
+      await migrate(db);
+      const text = '{"b":1,"a":"\u00e9 é","n":1.5}';
+      await saveIdempotency(
+        db,
+        {
+          userId: 'usr_1',
+          key: 'k2',
+          method: 'POST',
+          route: '/x',
+          requestMac: 'm',
+          fieldMacs: { '/body/a': 'm' },
+          macKeyId: 'kid',
+          responseStatus: 201,
+          responseBody: null,
+          resourceLocation: null,
+        },
+        text,
+      );
+      const { rows } = await db.query<{ body: string }>('select response_body as body from idempotency_keys');
+      expect(rows[0]?.body).toBe(text);
+      expect((await findIdempotency(db, 'usr_1', 'k2'))?.responseBody).toEqual(JSON.parse(text));
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe.each(backends.filter((b) => b.name === 'postgres'))('migrations on $name', (backend) => {
   it('two processes migrating one database at once apply each migration exactly once', async () => {
     const first = await backend.open();

@@ -166,53 +166,104 @@ export function planCommand(locked: LockedForCommand, command: LoanCommand): Com
   };
 }
 
-const writeSql = (guarded: boolean) => `
-with cmd as (
+/**
+ * The parts a write has: month-end snapshots only when the command closed a month first, the credit line
+ * only when the loan's principal moved. A part left out of the statement costs nothing (a part with no
+ * rows still opens its table and indexes and locks them on every run), so each shape is its own prepared
+ * statement (decision 0215).
+ */
+interface WriteShape {
+  guarded: boolean;
+  snapshots: boolean;
+  line: boolean;
+}
+
+/** Parameter numbers of the write's parts, counted in the order the statement's text lists them. */
+const writeSql = (shape: WriteShape) => {
+  let n = 8; // $1–$8: the loan row
+  const next = () => `$${++n}`;
+  const ps = (count: number) => Array.from({ length: count }, next);
+  const [cmdClient, cmdKind, cmdHash, cmdFields, cmdResult] = ps(5);
+  const [evSeq, evDay, evType, evPayload, evClient] = ps(5);
+  const [poDay, poSeq, poRef, poLines, poDebit] = ps(5);
+  const sn = shape.snapshots ? ps(3) : [];
+  const li = shape.line ? ps(6) : [];
+  const [actor, role, requestId, auAction, auType, auId, auCustomer, auDetails] = ps(8);
+  const [key, method, route, mac, fieldMacs, macKeyId, status, body, location, hours] = ps(10);
+  const parts = [
+    `cmd as (
   insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
-  values ($1, $9, $10, $11, $12::jsonb, $13::jsonb)),
-loan as (
+  values ($1, ${cmdClient}, ${cmdKind}, ${cmdHash}, ${cmdFields}::jsonb, ${cmdResult}::jsonb))`,
+    `loan as (
   update loans set state = $4::jsonb, seq = $5, status = $6, last_closed_day = $7::date,
     next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
-  where customer_id = $1 and loan_id = $2 and row_version = $3 returning 1),
-ev as (
+  where customer_id = $1 and loan_id = $2 and row_version = $3 returning 1)`,
+    `ev as (
   insert into loan_events (customer_id, loan_id, seq, day, type, payload, client_id)
   select $1, $2, u.s, u.d::date, u.t, u.p::jsonb, u.c
-  from unnest($14::integer[], $15::text[], $16::text[], $17::text[], $18::text[]) as u(s, d, t, p, c)),
-po as (
+  from unnest(${evSeq}::integer[], ${evDay}::text[], ${evType}::text[], ${evPayload}::text[], ${evClient}::text[])
+    as u(s, d, t, p, c))`,
+    `po as (
   insert into postings (customer_id, loan_id, day, event_seq, event_ref, lines, debit_minor)
   select $1, $2, u.d::date, u.s, u.r, u.l::jsonb, u.m
-  from unnest($19::text[], $20::integer[], $21::text[], $22::text[], $23::bigint[])
+  from unnest(${poDay}::text[], ${poSeq}::integer[], ${poRef}::text[], ${poLines}::text[], ${poDebit}::bigint[])
     with ordinality as u(d, s, r, l, m, o)
-  order by u.o),
-sn as (
+  order by u.o)`,
+    ...(shape.snapshots
+      ? [
+          `sn as (
   insert into loan_snapshots (customer_id, loan_id, seq, day, state)
   select $1, $2, u.s, u.d::date, u.st::jsonb
-  from unnest($24::integer[], $25::text[], $26::text[]) as u(s, d, st)
-  on conflict do nothing),
-li as (
-  update credit_lines set state = $29::jsonb, limit_minor = $30, used_minor = $31, status = $32,
+  from unnest(${sn[0]}::integer[], ${sn[1]}::text[], ${sn[2]}::text[]) as u(s, d, st)
+  on conflict do nothing)`,
+        ]
+      : []),
+    ...(shape.line
+      ? [
+          `li as (
+  update credit_lines set state = ${li[1]}::jsonb, limit_minor = ${li[2]}, used_minor = ${li[3]}, status = ${li[4]},
     row_version = row_version + 1, updated_at = now()
-  where $28::boolean and customer_id = $1 and line_id = $27 and row_version = $33 returning 1),
-au as (
+  where customer_id = $1 and line_id = ${li[0]} and row_version = ${li[5]} returning 1)`,
+        ]
+      : []),
+    `au as (
   insert into audit_log (actor_user_id, actor_role, action, request_id, resource_type, resource_id,
     customer_id, details)
-  select $34, $35, u.a, $36, u.rt, u.ri, u.ci, u.dt::jsonb
-  from unnest($37::text[], $38::text[], $39::text[], $40::text[], $41::text[]) as u(a, rt, ri, ci, dt)),
-ik as (
+  select ${actor}, ${role}, u.a, ${requestId}, u.rt, u.ri, u.ci, u.dt::jsonb
+  from unnest(${auAction}::text[], ${auType}::text[], ${auId}::text[], ${auCustomer}::text[], ${auDetails}::text[])
+    as u(a, rt, ri, ci, dt))`,
+    // The response and the field MACs are text: stored as sent, read only for a replay (decision 0215).
+    `ik as (
   insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
     mac_key_id, response_status, response_body, resource_location, expires_at)
-  values ($34, $42, $43, $44, $45, $46::jsonb, $47, $48, $49::jsonb, $50, now() + make_interval(hours => $51)))
-select (select count(*) from loan)::integer as loans, (select count(*) from li)::integer as lines${
-  guarded
-    ? // Run on its own (no lock held since the read), the statement must not commit half: a loan or line
-      // changed since the read makes this a division by zero, which aborts all of it.
-      `,
-  1 / ((select count(*) from loan) * (case when $28::boolean then (select count(*) from li) else 1 end))::integer
-    as unchanged`
-    : ''
-}`;
-const WRITE_LOCKED_SQL = writeSql(false);
-const WRITE_GUARDED_SQL = writeSql(true);
+  values (${actor}, ${key}, ${method}, ${route}, ${mac}, ${fieldMacs}, ${macKeyId}, ${status}, ${body}, ${location},
+    now() + make_interval(hours => ${hours})))`,
+  ];
+  const lines = shape.line ? '(select count(*) from li)::integer' : '0';
+  return `
+with ${parts.join(',\n')}
+select (select count(*) from loan)::integer as loans, ${lines} as lines${
+    shape.guarded
+      ? // Run on its own (no lock held since the read), the statement must not commit half: a loan or line
+        // changed since the read makes this a division by zero, which aborts all of it.
+        `,
+  1 / ((select count(*) from loan) * ${shape.line ? '(select count(*) from li)' : '1'})::integer as unchanged`
+      : ''
+  }`;
+};
+
+/** The prepared statement of each shape, by name, made on first use. */
+const writeStatements = new Map<string, string>();
+
+function writeStatement(shape: WriteShape): { name: string; sql: string } {
+  const name = `lendguard_command_write${shape.guarded ? '_guarded' : ''}${shape.snapshots ? '_snapshots' : ''}${shape.line ? '_line' : ''}`;
+  let sql = writeStatements.get(name);
+  if (sql === undefined) {
+    sql = writeSql(shape);
+    writeStatements.set(name, sql);
+  }
+  return { name, sql };
+}
 const SQLSTATE_DIVISION_BY_ZERO = '22012';
 
 export interface CommandRecords {
@@ -247,6 +298,8 @@ export async function writeCommand(
   if (actor === undefined) throw new Error('assertion: a ledger command writes an audit entry');
   const idem = records.idempotency;
   const line = pending.line;
+  const shape = { guarded: !options.locked, snapshots: snapshots.length > 0, line: line !== undefined };
+  const statement = writeStatement(shape);
   const params: unknown[] = [
     loan.customerId,
     loan.loanId,
@@ -256,19 +309,19 @@ export async function writeCommand(
     state.status,
     sqlDate(state.lastClosedDay),
     sqlDate(state.nextEventDay),
-    // ledger_commands ($9–$13)
+    // ledger_commands
     command.clientId,
     command.type,
     contentHash,
     JSON.stringify(canonical),
     JSON.stringify({ loanId: loan.loanId, afterSeq: loan.state.seq }),
-    // loan_events ($14–$18)
+    // loan_events
     events.map((e) => e.seq),
     events.map((e) => sqlDate(e.day)),
     events.map((e) => e.type),
     events.map((e) => toJsonText(e)),
     events.map((e) => ('clientId' in e ? e.clientId : null)),
-    // postings ($19–$23), in the order made
+    // postings, in the order made
     made.map(({ posting }) => sqlDate(posting.day)),
     made.map(({ seq }) => seq),
     made.map(({ posting }) => posting.eventRef),
@@ -278,19 +331,25 @@ export async function writeCommand(
       for (const l of posting.lines) if ('debitMinor' in l) debit += l.debitMinor;
       return debit;
     }),
-    // loan_snapshots ($24–$26)
-    snapshots.map((s) => s.state.seq),
-    snapshots.map((s) => sqlDate(s.state.lastClosedDay)),
-    snapshots.map((s) => toJsonText(s.state)),
-    // credit_lines ($27–$33)
-    pending.lineBefore.lineId,
-    line !== undefined,
-    line === undefined ? null : toJsonText(line),
-    line?.limitMinor ?? null,
-    line?.usedMinor ?? null,
-    line?.status ?? null,
-    pending.lineBefore.rowVersion,
-    // audit_log ($34–$41; $34 is also the idempotency record's user)
+    // loan_snapshots and credit_lines: only in the shapes that have them (writeSql)
+    ...(shape.snapshots
+      ? [
+          snapshots.map((s) => s.state.seq),
+          snapshots.map((s) => sqlDate(s.state.lastClosedDay)),
+          snapshots.map((s) => toJsonText(s.state)),
+        ]
+      : []),
+    ...(line === undefined
+      ? []
+      : [
+          pending.lineBefore.lineId,
+          toJsonText(line),
+          line.limitMinor,
+          line.usedMinor,
+          line.status,
+          pending.lineBefore.rowVersion,
+        ]),
+    // audit_log (the first is also the idempotency record's user)
     idem.userId,
     actor.actorRole,
     actor.requestId,
@@ -299,7 +358,7 @@ export async function writeCommand(
     records.audit.map((a) => a.resourceId),
     records.audit.map((a) => a.customerId),
     records.audit.map((a) => JSON.stringify(a.details)),
-    // idempotency_keys ($42–$51)
+    // idempotency_keys
     idem.key,
     idem.method,
     idem.route,
@@ -317,11 +376,9 @@ export async function writeCommand(
   }
   let rows: { loans: number; lines: number }[];
   try {
-    ({ rows } = await q.query<{ loans: number; lines: number }>(
-      options.locked ? WRITE_LOCKED_SQL : WRITE_GUARDED_SQL,
-      params,
-      { name: options.locked ? 'lendguard_command_write' : 'lendguard_command_write_guarded' },
-    ));
+    ({ rows } = await q.query<{ loans: number; lines: number }>(statement.sql, params, {
+      name: statement.name,
+    }));
   } catch (error) {
     if (!options.locked && sqlState(error) === SQLSTATE_DIVISION_BY_ZERO)
       throw new VersionConflictError(`loan ${loan.loanId} or its credit line`);
