@@ -601,10 +601,13 @@ export interface PartitionRange {
  * closed through the last successful run without being written (decision 0232).
  */
 export async function advanceQuietLoans(tx: Queryable, day: Day, range?: PartitionRange): Promise<number> {
+  // Found through loan_eod's index; the trigger on loans moves loan_eod's copy of the marker.
   const { rowCount } = await tx.query(
-    `update loans set last_closed_day = $1::date, row_version = row_version + 1
-     where last_closed_day < $1::date and next_event_day > $1::date
-       and partition_key between $2 and $3`,
+    `update loans l set last_closed_day = $1::date, row_version = l.row_version + 1
+     from loan_eod e
+     where e.last_closed_day < $1::date and e.next_event_day > $1::date
+       and e.partition_key between $2 and $3
+       and l.customer_id = e.customer_id and l.loan_id = e.loan_id`,
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
   return rowCount;
@@ -616,7 +619,7 @@ export async function advanceQuietLoans(tx: Queryable, day: Day, range?: Partiti
  */
 export async function countQuietLoans(q: Queryable, day: Day, range?: PartitionRange): Promise<number> {
   const { rows } = await q.query<{ quiet: number }>(
-    `select count(*)::int as quiet from loans
+    `select count(*)::int as quiet from loan_eod
      where last_closed_day < $1::date and next_event_day > $1::date and partition_key between $2 and $3`,
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
@@ -632,7 +635,7 @@ export async function loansNeedingEod(
   limit: number,
 ): Promise<string[]> {
   const { rows } = await q.query<{ loan_id: string }>(
-    `select loan_id from loans
+    `select loan_id from loan_eod
      where last_closed_day < $1::date and next_event_day <= $1::date and partition_key between $2 and $3
        and ($4::text is null or loan_id > $4)
      order by loan_id limit $5`,

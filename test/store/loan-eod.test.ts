@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { writeBook } from '../../src/jobs/book.js';
+import { parseDate } from '../../src/money/index.js';
+import { closeLoansThrough, type Db, loansNeedingEod, migrate, migrations } from '../../src/store/index.js';
+import { backends, openMigrated } from './backends.js';
+
+/**
+ * loan_eod (migration 0007, decision 0234): EOD's narrow copy of each loan's partition key, marker and
+ * next event day, kept by triggers on loans so that the daily update of a loan row writes no index.
+ */
+
+const LOANS_EOD_COLUMNS = `customer_id, loan_id, partition_key, last_closed_day::text as last_closed_day,
+  next_event_day::text as next_event_day`;
+
+async function inStep(db: Db): Promise<void> {
+  const loans = await db.query(`select ${LOANS_EOD_COLUMNS} from loans order by customer_id, loan_id`);
+  const kept = await db.query(`select ${LOANS_EOD_COLUMNS} from loan_eod order by customer_id, loan_id`);
+  expect(kept.rows).toEqual(loans.rows);
+}
+
+async function insertRawLoan(db: Db, customerId: string, loanId: string, closed: string, next: string) {
+  await db.query(
+    `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
+       opened_day, state, seq, last_closed_day, next_event_day)
+     values ($1, $2, 'cl_1', 'p', 1, 'active', 100, '2026-01-01', '{}'::jsonb, 1, $3::date, $4::date)`,
+    [customerId, loanId, closed, next],
+  );
+}
+
+describe.each(backends)('loan_eod on $name', (backend) => {
+  it('is filled from the loans already stored when migration 0007 runs', async () => {
+    const db = await backend.open();
+    try {
+      await migrate(
+        db,
+        migrations.filter((m) => m.version < 7),
+      );
+      await insertRawLoan(db, 'cus_a', 'ln_1', '2026-01-31', '2026-02-10');
+      await insertRawLoan(db, 'cus_b', 'ln_2', '2026-01-31', 'infinity');
+      const report = await migrate(db);
+      expect(report.applied).toEqual([7]);
+      await inStep(db);
+      expect((await db.query('select count(*)::int as n from loan_eod')).rows[0]).toEqual({ n: 2 });
+      const { rows } = await db.query<{ reloptions: string[] | null }>(
+        `select reloptions from pg_class where oid = 'loans'::regclass`,
+      );
+      expect(rows[0]?.reloptions).toContain('fillfactor=75');
+      const indexes = await db.query<{ indexname: string }>(
+        `select indexname from pg_indexes where schemaname = current_schema() and tablename = 'loans'
+          order by indexname`,
+      );
+      expect(indexes.rows.map((r) => r.indexname)).not.toContain('loans_eod');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('follows every insert, update and delete of loans', async () => {
+    const db = await openMigrated(backend);
+    try {
+      await insertRawLoan(db, 'cus_a', 'ln_1', '2026-01-31', '2026-02-10');
+      await insertRawLoan(db, 'cus_a', 'ln_2', '2026-01-31', '2026-02-03');
+      await insertRawLoan(db, 'cus_c', 'ln_3', '2026-01-31', '2026-02-05');
+      await inStep(db);
+      await db.query(`update loans set last_closed_day = '2026-02-09' where loan_id = 'ln_1'`);
+      await db.query(
+        `update loans set next_event_day = 'infinity', status = 'settled' where loan_id = 'ln_2'`,
+      );
+      // A write of the state alone keeps the marker: loan_eod is not touched, and stays in step.
+      await db.query(`update loans set state = '{"bucket": "M0"}'::jsonb where loan_id = 'ln_3'`);
+      await inStep(db);
+      await db.query(`delete from loans where loan_id = 'ln_3'`);
+      await inStep(db);
+      expect((await db.query('select count(*)::int as n from loan_eod')).rows[0]).toEqual({ n: 2 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("closes a day's loans with work without writing any index of loans (HOT updates)", async () => {
+    const db = await openMigrated(backend);
+    try {
+      const day = parseDate('2025-03-20');
+      await writeBook(db, {
+        seed: 7,
+        customers: 60,
+        loansPerCustomer_max: 2,
+        drawFrom: parseDate('2025-01-02'),
+        drawTo: parseDate('2025-02-28'),
+        // A month behind: nearly every active loan has an instalment falling due before the day.
+        historyThrough: day - 30,
+      });
+      const behind = await loansNeedingEod(db, day, undefined, null, 10_000);
+      // One loan per page, as on a real day when a few percent of the book has work: the page's free room
+      // (fill factor 75) takes one new row version, not a new version of every row on it.
+      const { rows: onePerPage } = await db.query<{ loan_id: string }>(
+        `select distinct on ((ctid::text::point)[0]) loan_id from loans where loan_id = any($1::text[])
+          order by (ctid::text::point)[0], loan_id`,
+        [behind],
+      );
+      const ids = onePerPage.map((r) => r.loan_id);
+      expect(ids.length).toBeGreaterThan(20);
+      const listColumns = async (q: Db | Parameters<Parameters<Db['transaction']>[0]>[0]) =>
+        new Map(
+          (
+            await q.query<{ loan_id: string; figures: string }>(
+              `select loan_id, concat_ws(' ', bucket, outstanding_principal_minor) as figures from loans
+                where loan_id = any($1::text[])`,
+              [ids],
+            )
+          ).rows.map((r) => [r.loan_id, r.figures]),
+        );
+      const before = await listColumns(db);
+      const { hot, unchanged } = await db.transaction(async (tx) => {
+        const r = await closeLoansThrough(tx, ids, day);
+        expect(r.loansClosed).toBe(ids.length);
+        const after = await listColumns(tx);
+        // This transaction's own counts (pg_stat_xact_*), not yet flushed to the shared statistics.
+        const { rows } = await tx.query<{ updated: number; hot: number }>(
+          `select n_tup_upd::int as updated, n_tup_hot_upd::int as hot from pg_stat_xact_user_tables
+            where relid = 'loans'::regclass`,
+        );
+        expect(rows[0]?.updated).toBe(ids.length);
+        return { hot: rows[0]?.hot, unchanged: ids.filter((id) => before.get(id) === after.get(id)).length };
+      });
+      // A loan whose bucket or outstanding principal moved writes the list indexes of migration 0005;
+      // every other update is HOT.
+      expect(unchanged).toBeGreaterThan(0);
+      expect(hot).toBe(unchanged);
+      await inStep(db);
+    } finally {
+      await db.close();
+    }
+  });
+});
