@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/book.js';
 import { parseDate } from '../../src/money/index.js';
-import { closeLoansThrough, type Db, loansNeedingEod, migrate, migrations } from '../../src/store/index.js';
+import {
+  closeLoansThrough,
+  type Db,
+  loanStateFromColumns,
+  loansNeedingEod,
+  migrate,
+  migrations,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from './backends.js';
 
 /**
@@ -18,12 +25,24 @@ async function inStep(db: Db): Promise<void> {
   expect(kept.rows).toEqual(loans.rows);
 }
 
-async function insertRawLoan(db: Db, customerId: string, loanId: string, closed: string, next: string) {
+/** A loan row with a stand-in state, at schema version 7 (no terms column) or later. */
+async function insertRawLoan(
+  db: Db,
+  customerId: string,
+  loanId: string,
+  closed: string,
+  next: string,
+  state = '{}',
+) {
+  const { rows } = await db.query<{ version: number }>(
+    'select max(version) as version from schema_migrations',
+  );
+  const terms = (rows[0]?.version ?? 0) >= 8;
   await db.query(
     `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
-       opened_day, state, seq, last_closed_day, next_event_day)
-     values ($1, $2, 'cl_1', 'p', 1, 'active', 100, '2026-01-01', '{}'::jsonb, 1, $3::date, $4::date)`,
-    [customerId, loanId, closed, next],
+       opened_day, state, seq, last_closed_day, next_event_day${terms ? ', terms' : ''})
+     values ($1, $2, 'cl_1', 'p', 1, 'active', 100, '2026-01-01', $5::jsonb, 1, $3::date, $4::date${terms ? ", '{}'" : ''})`,
+    [customerId, loanId, closed, next, state],
   );
 }
 
@@ -37,7 +56,10 @@ describe.each(backends)('loan_eod on $name', (backend) => {
       );
       await insertRawLoan(db, 'cus_a', 'ln_1', '2026-01-31', '2026-02-10');
       await insertRawLoan(db, 'cus_b', 'ln_2', '2026-01-31', 'infinity');
-      const report = await migrate(db);
+      const report = await migrate(
+        db,
+        migrations.filter((m) => m.version <= 7),
+      );
       expect(report.applied).toEqual([7]);
       await inStep(db);
       expect((await db.query('select count(*)::int as n from loan_eod')).rows[0]).toEqual({ n: 2 });
@@ -111,7 +133,18 @@ describe.each(backends)('loan_eod on $name', (backend) => {
           ).rows.map((r) => [r.loan_id, r.figures]),
         );
       const before = await listColumns(db);
-      const { hot, unchanged } = await db.transaction(async (tx) => {
+      // Rows of the TOAST table of loans, where `terms` lives: a value written again adds rows (the old
+      // ones stay until vacuumed).
+      const toastRows = async (q: Pick<Db, 'query'>) => {
+        const { rows } = await q.query<{ toast: string }>(
+          `select reltoastrelid::regclass::text as toast from pg_class where oid = 'loans'::regclass`,
+        );
+        const counted = await q.query<{ n: number }>(`select count(*)::int as n from ${rows[0]?.toast}`);
+        return counted.rows[0]?.n ?? 0;
+      };
+      const toastBefore = await toastRows(db);
+      expect(toastBefore).toBeGreaterThan(0);
+      const { hot, unchanged, toastInserts } = await db.transaction(async (tx) => {
         const r = await closeLoansThrough(tx, ids, day);
         expect(r.loansClosed).toBe(ids.length);
         const after = await listColumns(tx);
@@ -121,13 +154,62 @@ describe.each(backends)('loan_eod on $name', (backend) => {
             where relid = 'loans'::regclass`,
         );
         expect(rows[0]?.updated).toBe(ids.length);
-        return { hot: rows[0]?.hot, unchanged: ids.filter((id) => before.get(id) === after.get(id)).length };
+        const toast = await toastRows(tx);
+        return {
+          hot: rows[0]?.hot,
+          unchanged: ids.filter((id) => before.get(id) === after.get(id)).length,
+          toastInserts: toast - toastBefore,
+        };
       });
       // A loan whose bucket or outstanding principal moved writes the list indexes of migration 0005;
       // every other update is HOT.
       expect(unchanged).toBeGreaterThan(0);
       expect(hot).toBe(unchanged);
+      // Nor is the loan's plan and product written again (migration 0008): the TOAST table is not touched.
+      expect(toastInserts).toBe(0);
       await inStep(db);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.each(backends)('loan terms on $name', (backend) => {
+  it('are split from the states already stored when migration 0008 runs, and read back as one state', async () => {
+    const db = await backend.open();
+    try {
+      await migrate(
+        db,
+        migrations.filter((m) => m.version < 8),
+      );
+      const state = {
+        loanId: 'ln_1',
+        seq: 3,
+        product: { id: 'p', termCount: 2 },
+        plan: [{ number: 1, principalMinor: 50 }],
+        dues: [],
+        bucket: 'M0',
+        notDuePrincipalMinor: 100,
+        periodInterestExact: { $bigint: '12345678901234567890' },
+      };
+      await insertRawLoan(db, 'cus_a', 'ln_1', '2026-01-31', '2026-02-10', JSON.stringify(state));
+      // A damaged state (not an object) is kept as it is, with empty terms.
+      await insertRawLoan(db, 'cus_b', 'ln_2', '2026-01-31', '2026-02-10', 'null');
+      expect((await migrate(db)).applied).toEqual([8]);
+      const { rows } = await db.query<{ loan_id: string; state: string; terms: string; outstanding: number }>(
+        `select loan_id, state::text as state, terms::text as terms,
+           outstanding_principal_minor::int as outstanding from loans order by loan_id`,
+      );
+      expect(rows.map((r) => r.loan_id)).toEqual(['ln_1', 'ln_2']);
+      const [one, two] = rows;
+      expect(JSON.parse(one?.state ?? '')).not.toHaveProperty('plan');
+      expect(JSON.parse(one?.state ?? '')).not.toHaveProperty('product');
+      expect(loanStateFromColumns(one?.state ?? '', one?.terms ?? '')).toEqual({
+        ...state,
+        periodInterestExact: 12345678901234567890n,
+      });
+      expect(one?.outstanding).toBe(100);
+      expect([two?.state, two?.terms]).toEqual(['null', '{}']);
     } finally {
       await db.close();
     }

@@ -17,7 +17,15 @@ import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
 import { type Queryable, sqlState } from '../db.js';
 import { IDEMPOTENCY_RETENTION_HOURS, type IdempotencyRecord } from '../idempotency.js';
-import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
+import {
+  dayFromSql,
+  fromJsonText,
+  loanDailyText,
+  loanTermsChanged,
+  loanTermsText,
+  sqlDate,
+  toJsonText,
+} from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
 import {
   closeWithSnapshots,
@@ -171,8 +179,8 @@ with cmd as (
   insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
   values ($1, $9, $10, $11, $12::jsonb, $13::jsonb)),
 loan as (
-  update loans set state = $4::jsonb, seq = $5, status = $6, last_closed_day = $7::date,
-    next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
+  update loans set state = $4::jsonb, terms = coalesce($52::jsonb, terms), seq = $5, status = $6,
+    last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
   where customer_id = $1 and loan_id = $2 and row_version = $3 returning 1),
 ev as (
   insert into loan_events (customer_id, loan_id, seq, day, type, payload, client_id)
@@ -251,7 +259,7 @@ export async function writeCommand(
     loan.customerId,
     loan.loanId,
     loan.rowVersion,
-    toJsonText(state),
+    loanDailyText(state),
     state.seq,
     state.status,
     sqlDate(state.lastClosedDay),
@@ -310,6 +318,8 @@ export async function writeCommand(
     records.responseText,
     idem.resourceLocation,
     IDEMPOTENCY_RETENTION_HOURS,
+    // loans.terms ($52): written only when the command re-amortised the loan (decision 0235)
+    loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
   ];
   for (const a of records.audit) {
     if (a.actorUserId !== idem.userId || a.actorRole !== actor.actorRole || a.requestId !== actor.requestId)
