@@ -26,16 +26,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import pg from 'pg';
-import { type LoanEvent, type LoanState, loanPosition, replay } from '../src/ledger/index.js';
+import { type LoanEvent, loanPosition, replay } from '../src/ledger/index.js';
 import { parseDate } from '../src/money/index.js';
 import { buildServer } from '../src/server/index.js';
 import {
   type Db,
-  fromJsonText,
   generatePiiKey,
   insertToken,
   insertUser,
   loadLoanLog,
+  loanStateFromColumns,
   migrate,
   openPglite,
   openPostgres,
@@ -357,12 +357,12 @@ async function checkBooks(db: Db, sampleLoanIds: readonly string[]): Promise<str
     }
     principalRepaid.set(row.loan_id, (principalRepaid.get(row.loan_id) ?? 0) + a.principalMinor);
   }
-  const loans = await db.query<{ loan_id: string; line_id: string; state: string }>(
-    'select loan_id, line_id, state::text as state from loans',
+  const loans = await db.query<{ loan_id: string; line_id: string; state: string; terms: string }>(
+    'select loan_id, line_id, state::text as state, terms::text as terms from loans',
   );
   const outstandingByLine = new Map<string, number>();
   for (const row of loans.rows) {
-    const state = fromJsonText<LoanState>(row.state);
+    const state = loanStateFromColumns(row.state, row.terms);
     const outstanding = loanPosition(state).outstandingPrincipalMinor;
     const paid = state.disbursedPrincipalMinor - outstanding;
     if (paid !== (principalRepaid.get(row.loan_id) ?? 0)) {
@@ -393,7 +393,7 @@ async function checkBooks(db: Db, sampleLoanIds: readonly string[]): Promise<str
   for (const loanId of sampleLoanIds) {
     const row = loans.rows.find((r) => r.loan_id === loanId);
     if (row === undefined) continue;
-    const state = fromJsonText<LoanState>(row.state);
+    const state = loanStateFromColumns(row.state, row.terms);
     const log: LoanEvent[] = await loadLoanLog(db, state.customerId, loanId);
     const replayed = replay(log);
     if (!isDeepStrictEqual(replayed, { ...state, lastClosedDay: replayed.lastClosedDay })) {

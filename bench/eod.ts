@@ -16,10 +16,15 @@
  * Environment: BENCH_LOANS (default 1000000; 0 skips PostgreSQL), BENCH_PGLITE_LOANS (default 100000; 0
  * skips PGlite), BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REUSE=1 keeps a
  * PostgreSQL book built earlier, BENCH_BUILD_ONLY=1 builds it and stops, BENCH_DAY_OFFSET=n measures the
- * dates D + n and D + n + 1 (to measure a reused book again).
+ * dates D + n and D + n + 1 (to measure a reused book again), BENCH_SCHEMA (default lg_bench_eod) names
+ * the PostgreSQL schema of the book, so that several books can stand side by side.
+ *
+ * On PostgreSQL it also reports the CPU time of the server backends serving the command (read from
+ * /proc while it runs; the server must be on this machine) and the WAL written during the run
+ * (pg_current_wal_lsn before and after: the whole server's, so other work on it counts too).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -35,7 +40,13 @@ const REUSE = process.env.BENCH_REUSE === '1';
 const BUILD_ONLY = process.env.BENCH_BUILD_ONLY === '1';
 /** Days after D of the first measured date: a reused book is measured again on later dates (2 a run). */
 const DAY_OFFSET = Number(process.env.BENCH_DAY_OFFSET ?? 0);
-const SCHEMA = 'lg_bench_eod';
+const SCHEMA = process.env.BENCH_SCHEMA ?? 'lg_bench_eod';
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(SCHEMA))
+  throw new Error('BENCH_SCHEMA: lower-case letters, digits and _');
+/** The command's connections carry this name, so that their server backends can be found. */
+const APPLICATION_NAME = `lg_bench_eod_${process.pid}`;
+/** How often the backends' CPU is read while a run goes on. */
+const BACKEND_POLL_MS = 200;
 /** Loans per customer average 1.5 (one or two). */
 const LOANS_PER_CUSTOMER_AVG = 1.5;
 const D = parseDate('2026-03-10');
@@ -84,16 +95,106 @@ interface Measured {
   load_before: number;
   load_after: number;
   events: number;
+  /** CPU of the server backends that served the run (PostgreSQL only). */
+  backendCpu_s?: number;
+  /** WAL the server wrote during the run (all of its work). */
+  wal_bytes?: number;
+}
+
+/** user + system CPU seconds of a process from /proc, or undefined when it is gone. */
+function procCpu_s(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name; ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follows the server backends named APPLICATION_NAME: the last CPU reading of each. */
+class BackendCpu {
+  private readonly seen = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly admin: pg.Client) {}
+  start(): void {
+    let busy = false;
+    this.timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.poll()
+        .catch(() => {})
+        .finally(() => {
+          busy = false;
+        });
+    }, BACKEND_POLL_MS);
+  }
+  private async poll(): Promise<void> {
+    const { rows } = await this.admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where application_name = $1',
+      [APPLICATION_NAME],
+    );
+    for (const { pid } of rows) {
+      const cpu = procCpu_s(pid);
+      if (cpu !== undefined) this.seen.set(pid, cpu);
+    }
+  }
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.poll();
+    let total = 0;
+    for (const cpu of this.seen.values()) total += cpu;
+    return total;
+  }
+}
+
+async function walLsn(admin: pg.Client): Promise<string> {
+  const { rows } = await admin.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+  return rows[0]?.lsn ?? '0/0';
+}
+
+async function walSince(admin: pg.Client, lsn: string): Promise<number> {
+  const { rows } = await admin.query<{ bytes: string }>(
+    'select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint::text as bytes',
+    [lsn],
+  );
+  return Number(rows[0]?.bytes ?? 0);
+}
+
+function sh(cmd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
+  });
 }
 
 /** Runs the command under /usr/bin/time (its report goes to a file with the command's stderr). */
-function runEodWithMemory(label: string, dbArg: string, date: number, workers: number): Measured {
+async function runEodWithMemory(
+  label: string,
+  dbArg: string,
+  date: number,
+  workers: number,
+  admin?: pg.Client,
+): Promise<Measured> {
   const stderrFile = join(tmpdir(), `lg-bench-eod-${process.pid}.err`);
   try {
     const load_before = loadavg()[0] ?? 0;
+    const backends = admin === undefined ? undefined : new BackendCpu(admin);
+    const lsn = admin === undefined ? undefined : await walLsn(admin);
+    backends?.start();
     const cmd = `/usr/bin/time -f 'PEAK_RSS_KB=%M CPU_S=%U+%S' ${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'lendguard.js'))} eod --date ${formatDate(date)} --db ${JSON.stringify(dbArg)} --workers ${workers} --json 2>${JSON.stringify(stderrFile)}`;
-    const out = execFileSync('/bin/sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const err = execFileSync('cat', [stderrFile], { encoding: 'utf8' });
+    let out: string;
+    let backendCpu_s: number | undefined;
+    try {
+      out = await sh(cmd);
+    } finally {
+      // Backends that ended with the command keep their last reading.
+      backendCpu_s = await backends?.stop();
+    }
+    const wal_bytes = admin === undefined || lsn === undefined ? undefined : await walSince(admin, lsn);
+    const err = readFileSync(stderrFile, 'utf8');
     const kb = Number(/PEAK_RSS_KB=(\d+)/.exec(err)?.[1] ?? 0);
     const cpuMatch = /CPU_S=([\d.]+)\+([\d.]+)/.exec(err);
     const cpu_s = Number(cpuMatch?.[1] ?? 0) + Number(cpuMatch?.[2] ?? 0);
@@ -117,6 +218,8 @@ function runEodWithMemory(label: string, dbArg: string, date: number, workers: n
       load_before,
       load_after: loadavg()[0] ?? 0,
       events: summary.eventsWritten,
+      ...(backendCpu_s === undefined ? {} : { backendCpu_s }),
+      ...(wal_bytes === undefined ? {} : { wal_bytes }),
     };
   } finally {
     rmSync(stderrFile, { force: true });
@@ -125,8 +228,22 @@ function runEodWithMemory(label: string, dbArg: string, date: number, workers: n
 
 function print(m: Measured): void {
   console.log(
-    `  ${m.label}: ${m.loans} loans in ${(m.elapsed_ms / 1000).toFixed(1)} s = ${m.loansPerSecond} loans/s (${m.closed} closed by the engine, ${m.loans - m.closed} advanced in bulk); ${m.events} events; peak RSS of the largest process ${m.peakRss_mb} MB; CPU of the command and its workers ${m.cpu_s.toFixed(1)} s; load average ${m.load_before.toFixed(1)} before, ${m.load_after.toFixed(1)} after`,
+    `  ${m.label}: ${m.loans} loans in ${(m.elapsed_ms / 1000).toFixed(1)} s = ${m.loansPerSecond} loans/s (${m.closed} closed by the engine, ${m.loans - m.closed} counted as quiet); ${m.events} events; peak RSS of the largest process ${m.peakRss_mb} MB; CPU of the command and its workers ${m.cpu_s.toFixed(1)} s; load average ${m.load_before.toFixed(1)} before, ${m.load_after.toFixed(1)} after`,
   );
+  if (m.closed > 0) {
+    const perLoan = (x: number) => ((x * 1000) / m.closed).toFixed(3);
+    const server =
+      m.backendCpu_s === undefined
+        ? ''
+        : `; server backends' CPU ${m.backendCpu_s.toFixed(1)} s = ${perLoan(m.backendCpu_s)} ms`;
+    const wal =
+      m.wal_bytes === undefined
+        ? ''
+        : `; server WAL ${(m.wal_bytes / 1e6).toFixed(0)} MB = ${Math.round(m.wal_bytes / m.closed)} bytes`;
+    console.log(
+      `    per loan with work: wall ${perLoan(m.elapsed_ms / 1000)} ms; command + workers CPU ${perLoan(m.cpu_s)} ms${server}${wal}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -138,6 +255,7 @@ async function main(): Promise<void> {
 async function benchPostgres(): Promise<void> {
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${SCHEMA}`);
+  url.searchParams.set('application_name', APPLICATION_NAME);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   const exists = await admin.query(`select 1 from information_schema.schemata where schema_name = $1`, [
@@ -152,19 +270,23 @@ async function benchPostgres(): Promise<void> {
     await build(db, LOANS);
     await db.close();
   }
-  await admin.end();
-  if (BUILD_ONLY) return;
-  console.log('PostgreSQL:');
-  const first = addDays(D, DAY_OFFSET);
-  print(runEodWithMemory(`1 worker, date ${formatDate(first)}`, url.toString(), first, 1));
-  print(
-    runEodWithMemory(
-      `2 workers, date ${formatDate(addDays(first, 1))}`,
-      url.toString(),
-      addDays(first, 1),
-      2,
-    ),
-  );
+  try {
+    if (BUILD_ONLY) return;
+    console.log(`PostgreSQL (schema ${SCHEMA}):`);
+    const first = addDays(D, DAY_OFFSET);
+    print(await runEodWithMemory(`1 worker, date ${formatDate(first)}`, url.toString(), first, 1, admin));
+    print(
+      await runEodWithMemory(
+        `2 workers, date ${formatDate(addDays(first, 1))}`,
+        url.toString(),
+        addDays(first, 1),
+        2,
+        admin,
+      ),
+    );
+  } finally {
+    await admin.end();
+  }
 }
 
 async function benchPglite(): Promise<void> {
@@ -176,7 +298,7 @@ async function benchPglite(): Promise<void> {
     await build(db, PGLITE_LOANS);
     await db.close();
     console.log('PGlite:');
-    print(runEodWithMemory('1 process, date D', dir, D, 1));
+    print(await runEodWithMemory('1 process, date D', dir, D, 1));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -65,7 +65,7 @@ async function fill(db: Db, loans: number = LOANS): Promise<void> {
     const to = Math.min(loans, from + INSERT_ROWS) - 1;
     await db.query(
       `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
-         opened_day, state, seq, last_closed_day, next_event_day)
+         opened_day, state, terms, seq, last_closed_day, next_event_day)
        select 'cus_' || lpad(to_hex(i / 2), 28, '0'), 'ln_' || lpad(to_hex(i::bigint * 7919 % 1000003), 28, '0'),
          'crl_' || lpad(to_hex(i / 2), 28, '0'), (array['cash-3m', 'cash-6m', 'cash-12m'])[i % 3 + 1], 1,
          case when i % 17 = 0 then 'settled' else 'active' end, 10000000,
@@ -77,7 +77,7 @@ async function fill(db: Db, loans: number = LOANS): Promise<void> {
            'dues', case when i % 13 > 5
              then jsonb_build_array(jsonb_build_object('principalMinor', 50000, 'overdue', true))
              else '[]'::jsonb end),
-         1, date '2026-06-10', date '2026-06-30'
+         '{}'::jsonb, 1, date '2026-06-10', date '2026-06-30'
        from generate_series($1::int, $2::int) as i`,
       [from, to],
     );

@@ -9,9 +9,14 @@ export async function dumpLedger(db: Queryable): Promise<Record<string, unknown[
   const q = async (sql: string) => (await db.query(sql)).rows;
   return {
     loans: await q(
-      `select customer_id, loan_id, line_id, status, state::text as state, seq, last_closed_day::text as last_closed_day,
+      `select customer_id, loan_id, line_id, status, state::text as state, terms::text as terms, seq, last_closed_day::text as last_closed_day,
               next_event_day::text as next_event_day, partition_key, row_version
          from loans order by customer_id, loan_id`,
+    ),
+    loan_eod: await q(
+      `select customer_id, loan_id, partition_key, last_closed_day::text as last_closed_day,
+              next_event_day::text as next_event_day
+         from loan_eod order by customer_id, loan_id`,
     ),
     loan_events: await q(
       `select customer_id, loan_id, seq, day::text as day, type, payload::text as payload, client_id

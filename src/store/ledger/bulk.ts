@@ -1,7 +1,7 @@
 import type { CreditLineState, LoanEvent, LoanSnapshot, LoanState, Posting } from '../../ledger/index.js';
 import { type CopyValue, copyRows } from '../copy.js';
 import type { Queryable } from '../db.js';
-import { sqlDate, toJsonText } from './codec.js';
+import { loanDailyText, loanTermsText, sqlDate, toJsonText } from './codec.js';
 
 /**
  * Bulk writing of ledger history: many loans' events, postings and snapshots, new loans and credit
@@ -117,6 +117,7 @@ export async function insertLoanRows(
       'principal_minor',
       'opened_day',
       'state',
+      'terms',
       'seq',
       'last_closed_day',
       'next_event_day',
@@ -132,7 +133,8 @@ export async function insertLoanRows(
           s.status,
           s.disbursedPrincipalMinor,
           sqlDate(s.startDay),
-          toJsonText(s),
+          loanDailyText(s),
+          loanTermsText(s),
           s.seq,
           sqlDate(s.lastClosedDay),
           sqlDate(s.nextEventDay),

@@ -1,3 +1,4 @@
+import type { LoanState } from '../../ledger/index.js';
 import { type Day, formatDate, parseDate } from '../../money/index.js';
 
 /**
@@ -48,4 +49,45 @@ export function sqlDate(day: Day): string {
 /** A `date` column read as `::text` back into a day. */
 export function dayFromSql(text: string): Day {
   return text === 'infinity' ? NEVER_DAY : parseDate(text, 'stored date');
+}
+
+/**
+ * A loan's state is stored in two columns of `loans` (decision 0235): `terms`, the parts that change only
+ * when the loan is re-amortised or opened (the plan and the product), and `state`, the rest, which the
+ * end-of-day batch rewrites. Readers get the one LoanState back from `loanStateFromColumns`.
+ */
+export interface LoanTerms {
+  plan: LoanState['plan'];
+  product: LoanState['product'];
+}
+
+/** The `state` column: the state without its terms. */
+export function loanDailyText(state: LoanState): string {
+  const { plan: _plan, product: _product, ...daily } = state;
+  return toJsonText(daily);
+}
+
+/** The `terms` column. */
+export function loanTermsText(state: LoanState): string {
+  return toJsonText(loanTerms(state));
+}
+
+export function loanTerms(state: LoanState): LoanTerms {
+  return { plan: state.plan, product: state.product };
+}
+
+/**
+ * Whether `after` has other terms than `before`, the state it was derived from. The engine keeps the same
+ * plan and product objects in a state it derives unless it re-amortises, so this compares identity: an
+ * equal copy counts as a change and is written again, which is harmless.
+ */
+export function loanTermsChanged(before: LoanState, after: LoanState): boolean {
+  return before.plan !== after.plan || before.product !== after.product;
+}
+
+/** The LoanState of a loan row from its two columns (as `::text`). */
+export function loanStateFromColumns(stateText: string, termsText: string): LoanState {
+  const daily = fromJsonText<Omit<LoanState, 'plan' | 'product'> | null>(stateText);
+  const terms = fromJsonText<LoanTerms>(termsText);
+  return { ...daily, product: terms.product, plan: terms.plan } as LoanState;
 }

@@ -17,7 +17,15 @@ import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
 import { type Queryable, sqlState } from '../db.js';
 import { IDEMPOTENCY_RETENTION_HOURS, type IdempotencyRecord } from '../idempotency.js';
-import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
+import {
+  dayFromSql,
+  fromJsonText,
+  loanDailyText,
+  loanTermsChanged,
+  loanTermsText,
+  sqlDate,
+  toJsonText,
+} from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
 import {
   closeWithSnapshots,
@@ -180,7 +188,7 @@ interface WriteShape {
 
 /** Parameter numbers of the write's parts, counted in the order the statement's text lists them. */
 const writeSql = (shape: WriteShape) => {
-  let n = 8; // $1–$8: the loan row
+  let n = 9; // $1–$9: the loan row ($9 its terms, null when unchanged)
   const next = () => `$${++n}`;
   const ps = (count: number) => Array.from({ length: count }, next);
   const [cmdClient, cmdKind, cmdHash, cmdFields, cmdResult] = ps(5);
@@ -195,8 +203,8 @@ const writeSql = (shape: WriteShape) => {
   insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
   values ($1, ${cmdClient}, ${cmdKind}, ${cmdHash}, ${cmdFields}::jsonb, ${cmdResult}::jsonb))`,
     `loan as (
-  update loans set state = $4::jsonb, seq = $5, status = $6, last_closed_day = $7::date,
-    next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
+  update loans set state = $4::jsonb, terms = coalesce($9::jsonb, terms), seq = $5, status = $6,
+    last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
   where customer_id = $1 and loan_id = $2 and row_version = $3 returning 1)`,
     `ev as (
   insert into loan_events (customer_id, loan_id, seq, day, type, payload, client_id)
@@ -304,11 +312,13 @@ export async function writeCommand(
     loan.customerId,
     loan.loanId,
     loan.rowVersion,
-    toJsonText(state),
+    loanDailyText(state),
     state.seq,
     state.status,
     sqlDate(state.lastClosedDay),
     sqlDate(state.nextEventDay),
+    // loans.terms: written only when the command re-amortised the loan (decision 0235)
+    loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
     // ledger_commands
     command.clientId,
     command.type,

@@ -25,7 +25,17 @@ import {
 import { type Day, endOfMonth } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { appendLoanHistories, type SeqPosting } from './bulk.js';
-import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
+import {
+  dayFromSql,
+  fromJsonText,
+  loanDailyText,
+  loanStateFromColumns,
+  loanTerms,
+  loanTermsChanged,
+  loanTermsText,
+  sqlDate,
+  toJsonText,
+} from './codec.js';
 import { findLine, saveLine, VersionConflictError } from './lines.js';
 
 /** A loan row: the engine state after its last event and last closed day, and the row version. */
@@ -48,7 +58,9 @@ export interface LoanRow {
   line_id: string;
   product_id: string;
   product_version: number;
+  /** The state without its terms, and the terms (codec.ts loanStateFromColumns joins them). */
   state: string;
+  terms: string;
   last_closed_day: string;
   row_version: string | number;
   partition_key: number;
@@ -65,7 +77,7 @@ const EOD_CLOSED_DAY = `(select max(business_day) from eod_runs where status = '
 
 const TS = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${c}`;
 const COLUMNS = `customer_id, loan_id, line_id, product_id, product_version, state::text as state,
-  last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')},
+  terms::text as terms, last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')},
   ${EOD_CLOSED_DAY}`;
 
 /** The columns a loan is read with, and the reading (for the one-statement command path). */
@@ -73,7 +85,7 @@ export const LOAN_COLUMNS = COLUMNS;
 export const loanFromRow = (row: LoanRow): StoredLoan => fromRow(row);
 
 function fromRow(row: LoanRow): StoredLoan {
-  let state = fromJsonText<LoanState>(row.state);
+  let state = loanStateFromColumns(row.state, row.terms);
   // Before its next event day a loan has nothing to do: the state is the same with a later marker. The
   // marker column may have been moved alone (advanceQuietLoans), and EOD runs do not write such loans at
   // all: they count as closed through the last successful run's day, up to the eve of their next event.
@@ -310,18 +322,20 @@ export async function persistLoanChange(
   const { state, events } = change;
   const made = await postingsFor(tx, loan.state, events, () => loadLoanLog(tx, loan.customerId, loan.loanId));
   const { rows } = await tx.query<LoanRow>(
-    `update loans set state = $4::jsonb, seq = $5, status = $6, last_closed_day = $7::date,
-       next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
+    `update loans set state = $4::jsonb, terms = coalesce($9::jsonb, terms), seq = $5, status = $6,
+       last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
      where customer_id = $1 and loan_id = $2 and row_version = $3 returning ${COLUMNS}`,
     [
       loan.customerId,
       loan.loanId,
       loan.rowVersion,
-      toJsonText(state),
+      loanDailyText(state),
       state.seq,
       state.status,
       sqlDate(state.lastClosedDay),
       sqlDate(state.nextEventDay),
+      // Unchanged terms are not written: the row keeps the stored value (decision 0235).
+      loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
     ],
   );
   const row = rows[0];
@@ -357,8 +371,9 @@ export async function insertLoan(
   const { state, events } = input.opened;
   const { rows } = await tx.query<LoanRow>(
     `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
-       opened_day, state, seq, last_closed_day, next_event_day)
-     values ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::jsonb, $10, $11::date, $12::date) returning ${COLUMNS}`,
+       opened_day, state, terms, seq, last_closed_day, next_event_day)
+     values ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::jsonb, $13::jsonb, $10, $11::date, $12::date)
+     returning ${COLUMNS}`,
     [
       state.customerId,
       state.loanId,
@@ -368,10 +383,11 @@ export async function insertLoan(
       state.status,
       state.disbursedPrincipalMinor,
       sqlDate(state.startDay),
-      toJsonText(state),
+      loanDailyText(state),
       state.seq,
       sqlDate(state.lastClosedDay),
       sqlDate(state.nextEventDay),
+      loanTermsText(state),
     ],
   );
   const row = rows[0];
@@ -482,17 +498,20 @@ async function updateClosedLoans(tx: Queryable, closed: readonly ClosedLoan[]): 
     customer_id: loan.customerId,
     loan_id: loan.loanId,
     row_version: loan.rowVersion,
-    state,
+    state: { ...state, plan: undefined, product: undefined },
+    // Unchanged terms are not written: the row keeps the stored value (decision 0235).
+    terms: loanTermsChanged(loan.state, state) ? loanTerms(state) : null,
     seq: state.seq,
     status: state.status,
     last_closed_day: sqlDate(state.lastClosedDay),
     next_event_day: sqlDate(state.nextEventDay),
   }));
   const { rowCount } = await tx.query(
-    `update loans l set state = u.state, seq = u.seq, status = u.status, last_closed_day = u.last_closed_day,
-       next_event_day = u.next_event_day, row_version = l.row_version + 1, updated_at = now()
+    `update loans l set state = u.state, terms = coalesce(u.terms, l.terms), seq = u.seq, status = u.status,
+       last_closed_day = u.last_closed_day, next_event_day = u.next_event_day,
+       row_version = l.row_version + 1, updated_at = now()
      from json_to_recordset($1::json) as u(customer_id text, loan_id text, row_version bigint, state jsonb,
-       seq integer, status text, last_closed_day date, next_event_day date)
+       terms jsonb, seq integer, status text, last_closed_day date, next_event_day date)
      where l.customer_id = u.customer_id and l.loan_id = u.loan_id and l.row_version = u.row_version`,
     [toJsonText(rows)],
   );
@@ -601,10 +620,13 @@ export interface PartitionRange {
  * closed through the last successful run without being written (decision 0232).
  */
 export async function advanceQuietLoans(tx: Queryable, day: Day, range?: PartitionRange): Promise<number> {
+  // Found through loan_eod's index; the trigger on loans moves loan_eod's copy of the marker.
   const { rowCount } = await tx.query(
-    `update loans set last_closed_day = $1::date, row_version = row_version + 1
-     where last_closed_day < $1::date and next_event_day > $1::date
-       and partition_key between $2 and $3`,
+    `update loans l set last_closed_day = $1::date, row_version = l.row_version + 1
+     from loan_eod e
+     where e.last_closed_day < $1::date and e.next_event_day > $1::date
+       and e.partition_key between $2 and $3
+       and l.customer_id = e.customer_id and l.loan_id = e.loan_id`,
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
   return rowCount;
@@ -616,7 +638,7 @@ export async function advanceQuietLoans(tx: Queryable, day: Day, range?: Partiti
  */
 export async function countQuietLoans(q: Queryable, day: Day, range?: PartitionRange): Promise<number> {
   const { rows } = await q.query<{ quiet: number }>(
-    `select count(*)::int as quiet from loans
+    `select count(*)::int as quiet from loan_eod
      where last_closed_day < $1::date and next_event_day > $1::date and partition_key between $2 and $3`,
     [sqlDate(day), range?.fromKey ?? 0, range?.toKey ?? PARTITION_KEY_COUNT - 1],
   );
@@ -632,7 +654,7 @@ export async function loansNeedingEod(
   limit: number,
 ): Promise<string[]> {
   const { rows } = await q.query<{ loan_id: string }>(
-    `select loan_id from loans
+    `select loan_id from loan_eod
      where last_closed_day < $1::date and next_event_day <= $1::date and partition_key between $2 and $3
        and ($4::text is null or loan_id > $4)
      order by loan_id limit $5`,

@@ -5,6 +5,8 @@ import { sql as origination } from './0004_origination.js';
 import { sql as loanListAndPortfolio } from './0005_loan_list_and_portfolio.js';
 import { sql as decisionReviews } from './0006_decision_reviews.js';
 import { sql as idempotencyText } from './0007_idempotency_text.js';
+import { sql as loanEod } from './0008_loan_eod.js';
+import { sql as loanTerms } from './0009_loan_terms.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -25,4 +27,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'loan_list_and_portfolio', sql: loanListAndPortfolio },
   { version: 6, name: 'decision_reviews', sql: decisionReviews },
   { version: 7, name: 'idempotency_text', sql: idempotencyText },
+  { version: 8, name: 'loan_eod', sql: loanEod },
+  { version: 9, name: 'loan_terms', sql: loanTerms },
 ];
