@@ -206,7 +206,7 @@ au as (
 ik as (
   insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
     mac_key_id, response_status, response_body, resource_location, expires_at)
-  values ($13, $54, $55, $56, $57, $58::jsonb, $59, $60, $61::jsonb, $62,
+  values ($13, $54, $55, $56, $57, $58, $59, $60, $61, $62,
     now() + make_interval(hours => $63)))
 select 1 as written`;
 
