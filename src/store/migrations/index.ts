@@ -7,6 +7,7 @@ import { sql as decisionReviews } from './0006_decision_reviews.js';
 import { sql as idempotencyText } from './0007_idempotency_text.js';
 import { sql as loanEod } from './0008_loan_eod.js';
 import { sql as loanTerms } from './0009_loan_terms.js';
+import { sql as loanFiguresInOnePass } from './0010_loan_figures_in_one_pass.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'idempotency_text', sql: idempotencyText },
   { version: 8, name: 'loan_eod', sql: loanEod },
   { version: 9, name: 'loan_terms', sql: loanTerms },
+  { version: 10, name: 'loan_figures_in_one_pass', sql: loanFiguresInOnePass },
 ];
