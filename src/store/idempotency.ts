@@ -57,6 +57,25 @@ export async function findIdempotency(
 }
 
 /**
+ * The parameters of an `idempotency_keys` insert after its user and key, in the column order every write
+ * names them: method, route, request MAC, field MACs, MAC key id, status, response text, location,
+ * retention in hours (the stored text is the response as sent, decision 0215).
+ */
+export function idempotencyValues(record: IdempotencyRecord, responseText: string): unknown[] {
+  return [
+    record.method,
+    record.route,
+    record.requestMac,
+    JSON.stringify(record.fieldMacs),
+    record.macKeyId,
+    record.responseStatus,
+    responseText,
+    record.resourceLocation,
+    IDEMPOTENCY_RETENTION_HOURS,
+  ];
+}
+
+/**
  * Records a completed write in the write's own transaction. An expired record under the same key is
  * replaced; a live one makes the insert fail with a unique violation (a concurrent duplicate), which
  * rolls the whole write back. `responseText` is the response as sent (default: `record.responseBody` as
@@ -75,19 +94,7 @@ export async function saveIdempotency(
     `insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs, mac_key_id,
        response_status, response_body, resource_location, expires_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(hours => $11))`,
-    [
-      record.userId,
-      record.key,
-      record.method,
-      record.route,
-      record.requestMac,
-      JSON.stringify(record.fieldMacs),
-      record.macKeyId,
-      record.responseStatus,
-      responseText,
-      record.resourceLocation,
-      IDEMPOTENCY_RETENTION_HOURS,
-    ],
+    [record.userId, record.key, ...idempotencyValues(record, responseText)],
   );
 }
 

@@ -16,7 +16,7 @@ import {
 import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
 import { type Queryable, sqlState } from '../db.js';
-import { IDEMPOTENCY_RETENTION_HOURS, type IdempotencyRecord } from '../idempotency.js';
+import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import {
   dayFromSql,
   fromJsonText,
@@ -370,15 +370,7 @@ export async function writeCommand(
     records.audit.map((a) => JSON.stringify(a.details)),
     // idempotency_keys
     idem.key,
-    idem.method,
-    idem.route,
-    idem.requestMac,
-    JSON.stringify(idem.fieldMacs),
-    idem.macKeyId,
-    idem.responseStatus,
-    records.responseText,
-    idem.resourceLocation,
-    IDEMPOTENCY_RETENTION_HOURS,
+    ...idempotencyValues(idem, records.responseText),
   ];
   for (const a of records.audit) {
     if (a.actorUserId !== idem.userId || a.actorRole !== actor.actorRole || a.requestId !== actor.requestId)

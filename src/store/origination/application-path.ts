@@ -7,7 +7,7 @@
 import type { BlacklistEntry, BlacklistSubject, PastApplication } from '../../origination/types.js';
 import type { AuditEntry } from '../audit.js';
 import type { Queryable } from '../db.js';
-import { IDEMPOTENCY_RETENTION_HOURS, type IdempotencyRecord } from '../idempotency.js';
+import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import type { PiiCipher } from '../pii-cipher.js';
 import {
   type HistoryKey,
@@ -345,15 +345,7 @@ export async function writeApplication(q: Queryable, w: ApplicationWrite): Promi
     w.audit.map((e) => JSON.stringify(e.details)),
     // idempotency_keys ($54–$63)
     idem.key,
-    idem.method,
-    idem.route,
-    idem.requestMac,
-    JSON.stringify(idem.fieldMacs),
-    idem.macKeyId,
-    idem.responseStatus,
-    w.responseText,
-    idem.resourceLocation,
-    IDEMPOTENCY_RETENTION_HOURS,
+    ...idempotencyValues(idem, w.responseText),
   ];
   await q.query(WRITE_SQL, params, { name: 'lendguard_application_write' });
 }
