@@ -241,6 +241,9 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
       .getByText(/above the cap/)
       .waitFor();
     await screenshot(page, 'person-decision-problem-zh-CN');
+    // The refused attempt's dialog closes with an animation: until it is gone its button would take the
+    // next click and send the refused values again.
+    await page.getByTestId('person-decision-confirm').waitFor({ state: 'detached' });
 
     await card.getByTestId('person-decision-limit').fill('50000.00');
     await card.getByTestId('person-decision-submit').click();
