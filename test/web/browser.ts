@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { DEFAULT_WEB_ROOT } from '../../src/server/routes/web.js';
 import { migrate, openPglite } from '../../src/store/index.js';
 import { startApi, type TestApi } from '../server/helpers.js';
@@ -118,6 +125,40 @@ export async function logIn(page: Page, baseUrl: string, token: string): Promise
   await page.getByTestId('login-token').fill(token);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('whoami').waitFor();
+}
+
+/**
+ * Waits until the page's finite CSS animations and transitions have ended (two frames first, so that one a
+ * change has just started is seen): a form's error collapsing under a field, or a dialog zooming in, moves
+ * the button under it, and a click aimed at where it stood would land beside it.
+ */
+export async function settle(within: Page | Locator): Promise<void> {
+  const page = 'page' in within && typeof within.page === 'function' ? within.page() : (within as Page);
+  // The checks run in the page (typed here by hand: this project's tests compile without the DOM library).
+  type InPage = {
+    requestAnimationFrame(f: () => void): void;
+    document: {
+      getAnimations(): {
+        playState: string;
+        effect: { getComputedTiming(): { endTime?: number | string } } | null;
+      }[];
+    };
+  };
+  await page.evaluate(
+    () =>
+      new Promise<void>((done) => {
+        const w = globalThis as unknown as InPage;
+        w.requestAnimationFrame(() => w.requestAnimationFrame(done));
+      }),
+  );
+  await page.waitForFunction(() =>
+    (globalThis as unknown as InPage).document
+      .getAnimations()
+      .every(
+        (a) =>
+          a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY,
+      ),
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

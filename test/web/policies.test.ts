@@ -17,6 +17,7 @@ import {
   logIn,
   openPage,
   screenshot,
+  settle,
   skipBrowser,
   startHarness,
   unexpectedErrors,
@@ -122,6 +123,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
       settings: { ...bad.settings, aprCap: '0.30', reasonCount: 50 },
     };
     await draft.getByTestId('policy-draft-text').fill(JSON.stringify(refused));
+    await settle(draft);
     await draft.getByTestId('policy-draft-submit').click();
     await draft
       .getByTestId('problem')
@@ -136,6 +138,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await draft.locator('input[type=file]').setInputFiles(PACK_FILES.map((f) => join(SHIPPED_POLICY_DIR, f)));
     await draft.getByTestId('policy-draft-loaded').getByText('knockout.json', { exact: false }).waitFor();
     expect(await draft.getByTestId('policy-draft-text').inputValue()).toContain('"decisionTableNode"');
+    await settle(draft);
     await draft.getByTestId('policy-draft-submit').click();
     const detail = a.getByTestId('page-policy');
     await detail.getByRole('heading', { name: `Policy version ${PACK_VERSION}` }).waitFor();
@@ -156,6 +159,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await detail.getByTestId('policy-approve').click();
     const modal = a.getByTestId('policy-action-modal');
     await modal.waitFor();
+    await settle(a);
     await a.getByTestId('policy-action-ok').click();
     await modal
       .getByTestId('problem')
@@ -180,6 +184,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     expect(await page.getByTestId('policy-author-hint').count()).toBe(0);
     await page.getByTestId('policy-approve').click();
     await p.getByTestId('policy-action-note').fill('已复核：与默认策略包一致');
+    await settle(p);
     await p.getByTestId('policy-action-ok').click();
     await page.getByTestId('policy-status-approved').waitFor();
     expect(await page.getByTestId('policy-status-approved').textContent()).toBe(l.approved);
@@ -187,6 +192,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await page.getByTestId('trail-approve').waitFor();
     await page.getByText('已复核：与默认策略包一致').waitFor();
     await page.getByTestId('policy-publish').click();
+    await settle(p);
     await p.getByTestId('policy-action-ok').click();
     await page.getByTestId('policy-in-force').waitFor();
     expect(await page.getByTestId('policy-status-published').textContent()).toBe(l.published);
@@ -201,6 +207,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await p.getByTestId(`policy-link-${PACK_VERSION}`).click();
     await page.getByTestId('policy-rollback').click();
     await p.getByTestId('policy-action-note').fill('回滚演练');
+    await settle(p);
     await p.getByTestId('policy-action-ok').click();
     await page.getByTestId('policy-status-retired').waitFor();
     expect(await page.getByTestId('policy-in-force').count()).toBe(0);
@@ -218,6 +225,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     const card = page.getByTestId('person-decision');
     await card.waitFor();
     // Nothing chosen: the form says what is missing before anything is sent.
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
     await card.getByText('请选择批准或拒绝').waitFor();
     await card.getByTestId('person-decision-approve').click();
@@ -225,12 +233,15 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await card.getByTestId('person-decision-reasons').click();
     await page.locator('.ant-select-item-option').filter({ hasText: '所需材料已收到并核对' }).click();
     await card.getByTestId('person-decision-note').fill('已收到经营计划与近六个月流水');
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
     await card.getByText('应为以元为单位的金额，最多两位小数', { exact: false }).waitFor();
 
     // Above the caps the automated decision held to: the server's message under the limit field.
     await card.getByTestId('person-decision-limit').fill('90000.00');
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
+    await settle(page);
     await page.getByTestId('person-decision-confirm').click();
     await card
       .getByTestId('problem')
@@ -246,7 +257,9 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await page.getByTestId('person-decision-confirm').waitFor({ state: 'detached' });
 
     await card.getByTestId('person-decision-limit').fill('50000.00');
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
+    await settle(page);
     await page.getByTestId('person-decision-confirm').click();
     await page.getByTestId('decision-supersedes').waitFor();
     expect(await page.getByTestId('decision-supersedes').textContent()).toBe(referred.decisionId);
@@ -309,10 +322,13 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
       .click();
     await card.getByTestId('person-decision-note').fill('The bureau corrected the 120 days past due.');
     // A decline gave no daily rate to keep: the form asks for one before sending.
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
     await card.locator('.ant-form-item-explain-error').getByText('A decimal below 1').waitFor();
     await card.getByTestId('person-decision-rate').fill('0.0003');
+    await settle(card);
     await card.getByTestId('person-decision-submit').click();
+    await settle(page);
     await page.getByTestId('person-decision-confirm').click();
     await page.getByTestId('decision-supersedes').waitFor();
     expect(await page.getByTestId('decision-supersedes').textContent()).toBe(declined.decisionId);
