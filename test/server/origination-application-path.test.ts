@@ -13,11 +13,10 @@ import { readShippedModels, readShippedPolicy } from '../../src/server/originati
 import {
   type AuditEntry,
   appendAudit,
+  applicationWriteOf,
   type Db,
-  encryptApplicationBody,
   generatePiiKey,
   getBusinessDay,
-  historyRowsOf,
   type IdempotencyRecord,
   insertApplication,
   insertCustomer,
@@ -187,46 +186,22 @@ async function writeInOne(q: Queryable, deps: ServerDeps, c: Case, existingCusto
       : undefined;
   const r = records(c, approval?.audit ?? []);
   const past = { ...pastApplicationOf(application, keyOf, 'refer'), outcome: decision.outcome };
-  await writeApplication(q, {
-    application: {
-      applicationId: application.applicationId,
+  await writeApplication(
+    q,
+    applicationWriteOf(deps.cipher, {
+      application,
       applicantKey,
       submittedAt: application.submittedAt,
-      productId: application.productId,
-      channel: application.channel,
-      occupation: application.employment.occupation,
-      requestedLimit_fen: application.requestedLimit_fen,
-      province: application.address.province,
-      city: application.address.city,
-      bodyEnc: encryptApplicationBody(deps.cipher, application),
-    },
-    decision: {
       decisionId: c.decisionId,
-      decidedAt: decision.decidedAt,
-      outcome: decision.outcome,
-      limit_fen: decision.limit_fen,
-      riskGrade: decision.riskGrade,
-      policyVersion: decision.policy.version,
-      modelVersion: decision.score.model.version,
-      recordJson: JSON.stringify(decision),
-      contentHash: decision.contentHash,
-    },
-    flags: flagsOf(c).map(({ flagId, flag }) => ({
-      flagId,
-      kind: flag.kind,
-      severity: flag.severity,
-      summary: flag.summary,
-      evidenceJson: JSON.stringify(flag.evidence),
-    })),
-    history: {
-      pastJson: JSON.stringify(past),
-      rows: historyRowsOf(deps.cipher, past, retryFactsOf(application)),
-    },
-    ...(approval === undefined ? {} : { approval: approval.write }),
-    audit: r.audit,
-    idempotency: r.idempotency,
-    responseText: r.responseText,
-  });
+      decision,
+      flags: flagsOf(c),
+      past,
+      ...(approval === undefined ? {} : { approval: approval.write }),
+      audit: r.audit,
+      idempotency: r.idempotency,
+      responseText: r.responseText,
+    }),
+  );
   return approval === undefined ? [] : [approval.customerId, approval.lineId];
 }
 

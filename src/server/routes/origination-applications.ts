@@ -14,16 +14,15 @@ import {
   answerDecisionRequest,
   appendAudit,
   applicantLockKey,
+  applicationWriteOf,
   blacklistMatches,
   dayFromSql,
   decisionOfApplication,
-  encryptApplicationBody,
   findApplication,
   findCustomer,
   findDecision,
   findDecisionRequest,
   historyKeysOf,
-  historyRowsOf,
   insertApplication,
   insertDecision,
   insertDecisionRequest,
@@ -526,46 +525,22 @@ async function submitInOneWrite(
         applicationOutcome(application, decisionId, decision, flags, approval),
       );
       const past = { ...draftPast, outcome: decision.outcome };
-      await writeApplication(tx, {
-        application: {
-          applicationId: application.applicationId,
+      await writeApplication(
+        tx,
+        applicationWriteOf(deps.cipher, {
+          application,
           applicantKey,
           submittedAt,
-          productId: application.productId,
-          channel: application.channel,
-          occupation: application.employment.occupation,
-          requestedLimit_fen: application.requestedLimit_fen,
-          province: application.address.province,
-          city: application.address.city,
-          bodyEnc: encryptApplicationBody(deps.cipher, application),
-        },
-        decision: {
           decisionId,
-          decidedAt: decision.decidedAt,
-          outcome: decision.outcome,
-          limit_fen: decision.limit_fen,
-          riskGrade: decision.riskGrade,
-          policyVersion: decision.policy.version,
-          modelVersion: decision.score.model.version,
-          recordJson: JSON.stringify(decision),
-          contentHash: decision.contentHash,
-        },
-        flags: flags.map(({ flagId, flag }) => ({
-          flagId,
-          kind: flag.kind,
-          severity: flag.severity,
-          summary: flag.summary,
-          evidenceJson: JSON.stringify(flag.evidence),
-        })),
-        history: {
-          pastJson: JSON.stringify(past),
-          rows: historyRowsOf(deps.cipher, past, retryFactsOf(application)),
-        },
-        ...(approval === undefined ? {} : { approval: approval.write }),
-        audit: sealed.audit,
-        idempotency: sealed.idempotency,
-        responseText: sealed.responseText,
-      });
+          decision,
+          flags,
+          past,
+          ...(approval === undefined ? {} : { approval: approval.write }),
+          audit: sealed.audit,
+          idempotency: sealed.idempotency,
+          responseText: sealed.responseText,
+        }),
+      );
       return sealed;
     });
   } catch (error) {

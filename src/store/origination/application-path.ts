@@ -4,16 +4,26 @@
  * needs, one writes everything it made. The per-table functions (insertApplication, insertDecision …) stay
  * the general path; the server falls back to it whenever this one declines.
  */
-import type { BlacklistEntry, BlacklistSubject, PastApplication } from '../../origination/types.js';
+import { retryFactsOf } from '../../origination/keys.js';
+import type {
+  Application,
+  BlacklistEntry,
+  BlacklistSubject,
+  Decision,
+  PastApplication,
+  ReviewFlag,
+} from '../../origination/types.js';
 import type { AuditEntry } from '../audit.js';
 import type { Queryable } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import type { PiiCipher } from '../pii-cipher.js';
 import {
+  encryptApplicationBody,
   type HistoryKey,
   type HistoryRow,
   historyFrom,
   historyLookups,
+  historyRowsOf,
   pastApplicationsOf,
 } from './applications.js';
 import {
@@ -261,6 +271,70 @@ export interface ApplicationWrite {
   idempotency: IdempotencyRecord;
   /** The response as sent (JSON text), stored for replays. */
   responseText: string;
+}
+
+/**
+ * The rows one decided application leaves, from what the decision made: the application with its body
+ * encrypted, the sealed decision, its flags, the applicant's history entry and, on approval, what
+ * `planApprovedLine` planned. The one place that maps a decision to its rows for `writeApplication`.
+ */
+export function applicationWriteOf(
+  cipher: PiiCipher,
+  made: {
+    application: Application;
+    applicantKey: string;
+    submittedAt: string;
+    decisionId: string;
+    decision: Decision;
+    flags: readonly { flagId: string; flag: ReviewFlag }[];
+    past: PastApplication;
+    approval?: ApplicationWrite['approval'];
+    audit: readonly AuditEntry[];
+    idempotency: IdempotencyRecord;
+    responseText: string;
+  },
+): ApplicationWrite {
+  const { application, decision, past } = made;
+  return {
+    application: {
+      applicationId: application.applicationId,
+      applicantKey: made.applicantKey,
+      submittedAt: made.submittedAt,
+      productId: application.productId,
+      channel: application.channel,
+      occupation: application.employment.occupation,
+      requestedLimit_fen: application.requestedLimit_fen,
+      province: application.address.province,
+      city: application.address.city,
+      bodyEnc: encryptApplicationBody(cipher, application),
+    },
+    decision: {
+      decisionId: made.decisionId,
+      decidedAt: decision.decidedAt,
+      outcome: decision.outcome,
+      limit_fen: decision.limit_fen,
+      riskGrade: decision.riskGrade,
+      policyVersion: decision.policy.version,
+      modelVersion: decision.score.model.version,
+      recordJson: JSON.stringify(decision),
+      contentHash: decision.contentHash,
+    },
+    flags: made.flags.map(({ flagId, flag }) => ({
+      flagId,
+      kind: flag.kind,
+      severity: flag.severity,
+      summary: flag.summary,
+      evidenceJson: JSON.stringify(flag.evidence),
+    })),
+    history: {
+      pastJson: JSON.stringify(past),
+      rows: historyRowsOf(cipher, past, retryFactsOf(application)),
+    },
+    ...(made.approval === undefined ? {} : { approval: made.approval }),
+    audit: made.audit,
+    idempotency: made.idempotency,
+    responseText: made.responseText,
+  };
 }
 
 /**
