@@ -12,7 +12,6 @@
  * afterwards (BENCH_KEEP_SCHEMA=1 keeps it).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { parseDate } from '../src/money/index.js';
 import { buildServer } from '../src/server/index.js';
@@ -27,21 +26,13 @@ import {
   type QueryOptions,
   setBusinessDay,
 } from '../src/store/index.js';
+import { idNumberFor, processCpu_ms } from './support.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOANS = Number(process.env.BENCH_LOANS ?? 200);
 const LINES = Number(process.env.BENCH_LINES ?? 50);
 const ROUNDS = Number(process.env.BENCH_EXPLAIN_ROUNDS ?? 2);
 const DAY = parseDate('2026-03-02');
-
-function idNumberFor(sequence: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const birthDay = String(1 + Math.floor(sequence / 1000)).padStart(2, '0');
-  const body = `440305199001${birthDay}${String(sequence % 1000).padStart(3, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
-  return body + '10X98765432'[sum % 11];
-}
 
 interface Figures {
   n: number;
@@ -187,13 +178,6 @@ async function tableFigures(admin: pg.Client, schema: string) {
 
 const LOOP = Number(process.env.BENCH_WRITE_LOOP ?? 0);
 
-/** CPU time (ms) of one process, from /proc (Linux). */
-function cpu_ms(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /**
  * A schema change or a change of the write's text to measure against the write as it is: `sql` edits the
  * statement's text, `params` its parameters, `setup` and `teardown` run around it in the schema.
@@ -304,18 +288,20 @@ async function writeLoop(schema: string): Promise<void> {
         const p = [...c.params];
         serial++;
         const tag = `${round}-${i}`;
-        p[8] = `${p[8]}:${tag}`;
+        // In the order of writeSql (src/store/ledger/command-path.ts): $1–$9 the loan row, $10 the command's
+        // client id, $15 the events' seq.
+        p[9] = `${p[9]}:${tag}`;
         const key = p.length - 10; // the idempotency record's parameters come last, its key first
         p[key] = `${p[key]}-${tag}`;
-        p[13] = (p[13] as number[]).map((seq) => seq + 1000 * serial);
+        p[14] = (p[14] as number[]).map((seq) => seq + 1000 * serial);
         await client.query({ name, text, values: (v.params ?? ((x) => x))(p) });
       };
       for (let i = 0; i < 20; i++) await run(i); // prepared and generic plan
-      const cpu0 = cpu_ms(pid);
+      const cpu0 = processCpu_ms(pid);
       const t0 = performance.now();
       for (let i = 20; i < LOOP + 20; i++) await run(i);
       const c = cost.get(v.name) ?? { cpu: 0, wall: 0, n: 0 };
-      c.cpu += cpu_ms(pid) - cpu0;
+      c.cpu += processCpu_ms(pid) - cpu0;
       c.wall += performance.now() - t0;
       c.n += LOOP;
       cost.set(v.name, c);

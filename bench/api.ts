@@ -42,6 +42,7 @@ import {
   PiiCipher,
   setBusinessDay,
 } from '../src/store/index.js';
+import { idNumberFor, logSince, statementsFromLog } from './support.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',').map((s) => s.trim());
@@ -58,15 +59,6 @@ const PG_LOG = process.env.BENCH_PG_LOG;
 const REPLAY_SAMPLE_LOANS = 50;
 const APPLICATION_NAME = 'lendguard_bench_api';
 const DAY = parseDate('2026-03-02');
-
-function idNumberFor(sequence: number): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const birthDay = String(1 + Math.floor(sequence / 1000)).padStart(2, '0');
-  const body = `440305199001${birthDay}${String(sequence % 1000).padStart(3, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
-  return body + '10X98765432'[sum % 11];
-}
 
 /** Deterministic shuffle (so consecutive requests land on different credit lines, as in real traffic). */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -403,35 +395,6 @@ async function checkBooks(db: Db, sampleLoanIds: readonly string[]): Promise<str
   return problems;
 }
 
-/** Statements and their database time from the server log, for the server's connections only. */
-function statementsFromLog(text: string): {
-  statements: number;
-  db_ms: number;
-  kinds: Map<string, { n: number; ms: number }>;
-} {
-  let statements = 0;
-  let db_ms = 0;
-  const kinds = new Map<string, { n: number; ms: number }>();
-  for (const line of text.split('\n')) {
-    const m = /duration: ([0-9.]+) ms {2}(statement|execute [^:]*|parse [^:]*|bind [^:]*):(.*)$/.exec(line);
-    if (m === null) continue;
-    const ms = Number(m[1]);
-    const phase = m[2]!;
-    // Named statements by their name; others by their first words (each phase logs the text).
-    const kind = / (lendguard_[a-z_]+)/.exec(phase)?.[1] ?? m[3]!.trim().split(/\s+/).slice(0, 3).join(' ');
-    const entry = kinds.get(kind) ?? { n: 0, ms: 0 };
-    entry.ms += ms;
-    db_ms += ms;
-    // Parse and bind are steps of the statement that the execute line counts.
-    if (!phase.startsWith('parse') && !phase.startsWith('bind')) {
-      statements++;
-      entry.n++;
-    }
-    kinds.set(kind, entry);
-  }
-  return { statements, db_ms, kinds };
-}
-
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -488,7 +451,7 @@ async function run(name: string): Promise<void> {
         );
       }
       if (PG_LOG !== undefined) {
-        const text = readFileSync(PG_LOG, 'utf8').slice(logFrom);
+        const text = logSince(PG_LOG, logFrom);
         const s = statementsFromLog(text);
         lines.push(
           `    statements per repayment ${fmt(s.statements / done, 2)}, database time ${fmt(s.db_ms / done, 2)} ms per repayment (server log)`,

@@ -23,7 +23,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -44,6 +44,7 @@ import {
   originationKeyOf,
   PiiCipher,
 } from '../src/store/index.js';
+import { logSince, processCpu_ms, statementsFromLog } from './support.js';
 
 const require = createRequire(import.meta.url);
 const { applicant } = require('./decide-http-applicants.cjs') as {
@@ -61,18 +62,6 @@ const WARMUP_APPLICATIONS = 200;
 const PG_LOG = process.env.BENCH_PG_LOG;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const APPLICATION_NAME = `lendguard_bench_decide_${process.pid}`;
-
-/** CPU time (user + system) of a process and its threads, from /proc; 0 once it has ended. */
-function processCpu_ms(pid: number): number {
-  const tick_ms = 10; // USER_HZ is 100 on Linux
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * tick_ms;
-  } catch {
-    return 0;
-  }
-}
 
 interface Backend {
   db: Db;
@@ -111,46 +100,6 @@ async function openBackend(name: string): Promise<Backend> {
       await admin.end();
     },
   };
-}
-
-/** Statements and their database time in the server log (lines of log_min_duration_statement = 0). */
-function statementsFromLog(text: string): {
-  statements: number;
-  db_ms: number;
-  kinds: Map<string, { n: number; ms: number }>;
-} {
-  let statements = 0;
-  let db_ms = 0;
-  const kinds = new Map<string, { n: number; ms: number }>();
-  for (const line of text.split('\n')) {
-    const m = /duration: ([0-9.]+) ms {2}(statement|execute [^:]*|parse [^:]*|bind [^:]*):(.*)$/.exec(line);
-    if (m === null) continue;
-    const ms = Number(m[1]);
-    const phase = m[2]!;
-    const kind = / (lendguard_[a-z_]+)/.exec(phase)?.[1] ?? m[3]!.trim().split(/\s+/).slice(0, 3).join(' ');
-    const entry = kinds.get(kind) ?? { n: 0, ms: 0 };
-    entry.ms += ms;
-    db_ms += ms;
-    // Parse and bind are steps of the statement that the execute line counts.
-    if (!phase.startsWith('parse') && !phase.startsWith('bind')) {
-      statements++;
-      entry.n++;
-    }
-    kinds.set(kind, entry);
-  }
-  return { statements, db_ms, kinds };
-}
-
-/** The server log written since byte `from` (the whole log may be far larger than a string can hold). */
-function logSince(file: string, from: number): string {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(statSync(file).size - from);
-    readSync(fd, buffer, 0, buffer.length, from);
-    return buffer.toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Starts a V8 CPU profile of this process; the returned function writes it to `dir`. */

@@ -1,0 +1,68 @@
+/**
+ * Pieces the benchmarks share: a deterministic valid ID number, a process's CPU time from /proc, and the
+ * statements and database time of the PostgreSQL server log (log_min_duration_statement = 0).
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+
+/** A valid resident ID number (GB 11643 check digit), the same for the same sequence number. */
+export function idNumberFor(sequence: number): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const birthDay = String(1 + Math.floor(sequence / 1000)).padStart(2, '0');
+  const body = `440305199001${birthDay}${String(sequence % 1000).padStart(3, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
+  return body + '10X98765432'[sum % 11];
+}
+
+/** CPU time (ms, user + system) of one process from /proc (Linux); 0 once it is gone. */
+export function processCpu_ms(pid: number): number {
+  const tick_ms = 10; // USER_HZ is 100 on Linux
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * tick_ms;
+  } catch {
+    return 0;
+  }
+}
+
+/** The server log written since byte `from` (the whole log may be far larger than a string can hold). */
+export function logSince(file: string, from: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.max(0, statSync(file).size - from));
+    readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Statements and their database time in server log lines, by statement name or first words. */
+export function statementsFromLog(text: string): {
+  statements: number;
+  db_ms: number;
+  kinds: Map<string, { n: number; ms: number }>;
+} {
+  let statements = 0;
+  let db_ms = 0;
+  const kinds = new Map<string, { n: number; ms: number }>();
+  for (const line of text.split('\n')) {
+    const m = /duration: ([0-9.]+) ms {2}(statement|execute [^:]*|parse [^:]*|bind [^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    const ms = Number(m[1]);
+    const phase = m[2]!;
+    // Named statements by their name; others by their first words (each phase logs the text).
+    const kind = / (lendguard_[a-z_]+)/.exec(phase)?.[1] ?? m[3]!.trim().split(/\s+/).slice(0, 3).join(' ');
+    const entry = kinds.get(kind) ?? { n: 0, ms: 0 };
+    entry.ms += ms;
+    db_ms += ms;
+    // Parse and bind are steps of the statement that the execute line counts.
+    if (!phase.startsWith('parse') && !phase.startsWith('bind')) {
+      statements++;
+      entry.n++;
+    }
+    kinds.set(kind, entry);
+  }
+  return { statements, db_ms, kinds };
+}
