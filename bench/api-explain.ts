@@ -100,19 +100,23 @@ function add(name: string, plan: string): void {
 function explained(db: Db): Db {
   const query = async (q: Db['query'], sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const name = options?.name;
-    if (capturing && name === 'lendguard_command_write_guarded')
+    if (capturing && name === 'lendguard_commands_write_guarded')
       captured.push({ sql, params: [...(params ?? [])] });
-    if (!explaining || name === undefined || !name.startsWith('lendguard_command_')) {
+    if (!explaining || name === undefined || !name.startsWith('lendguard_command')) {
       return q(sql, params, options);
     }
-    if (name.startsWith('lendguard_command_write')) {
+    if (name.startsWith('lendguard_commands_write')) {
       const { rows } = await q<{ 'QUERY PLAN': string }>(
         `explain (analyze, buffers, wal, verbose off, costs off) ${sql}`,
         params,
       );
       add(name, rows.map((r) => r['QUERY PLAN']).join('\n'));
-      // The statement ran: answer as it would have.
-      return { rows: [{ loans: 1, lines: 1, unchanged: 1 }], rowCount: 1 } as never;
+      // The statement ran: answer as it would have (a loan per element of $2, a line per element of the
+      // credit line part's first array).
+      const lineParam = /li as \(\s*update credit_lines[\s\S]*?from unnest\(\$(\d+)::text\[\]/.exec(sql)?.[1];
+      const count = (n: string | undefined) =>
+        n === undefined ? 0 : ((params ?? [])[Number(n) - 1] as unknown[]).length;
+      return { rows: [{ loans: count('2'), lines: count(lineParam), unchanged: 1 }], rowCount: 1 } as never;
     }
     const { rows } = await q<{ 'QUERY PLAN': string }>(
       `explain (analyze, buffers, wal, costs off) ${sql}`,
@@ -275,7 +279,7 @@ async function writeLoop(schema: string): Promise<void> {
       for (const step of (v.setup ?? '').split(';').filter((t) => t.trim() !== '')) await client.query(step);
       const edited = (v.sql ?? ((s) => s))(captured[0]!.sql);
       // The same rows are written again and again: their versions are not checked.
-      const text = edited.replace(/row_version = (\$\d+) returning 1/g, '$1::bigint is not null returning 1');
+      const text = edited.replace(/\w+\.row_version = u\.v returning 1/g, 'u.v is not null returning 1');
       if (edited === captured[0]!.sql && v.sql !== undefined) {
         // The statement has no such part (a shape without it): nothing to measure.
         for (const step of (v.teardown ?? '').split(';').filter((t) => t.trim() !== ''))
@@ -288,12 +292,13 @@ async function writeLoop(schema: string): Promise<void> {
         const p = [...c.params];
         serial++;
         const tag = `${round}-${i}`;
-        // In the order of writeSql (src/store/ledger/command-path.ts): $1–$9 the loan row, $10 the command's
-        // client id, $15 the events' seq.
-        p[9] = `${p[9]}:${tag}`;
-        const key = p.length - 10; // the idempotency record's parameters come last, its key first
-        p[key] = `${p[key]}-${tag}`;
-        p[14] = (p[14] as number[]).map((seq) => seq + 1000 * serial);
+        // In the order of writeSql (src/store/ledger/command-path.ts), each an array with an element per
+        // loan, event or record: $1–$9 the loan rows, $10 the commands' client ids, $17 the events' seq.
+        p[9] = (p[9] as string[]).map((id) => `${id}:${tag}`);
+        // The idempotency records' arrays come last but for the retention hours: user, then key.
+        const key = p.length - 10;
+        p[key] = (p[key] as string[]).map((k) => `${k}-${tag}`);
+        p[16] = (p[16] as number[]).map((seq) => seq + 1000 * serial);
         await client.query({ name, text, values: (v.params ?? ((x) => x))(p) });
       };
       for (let i = 0; i < 20; i++) await run(i); // prepared and generic plan
@@ -401,7 +406,7 @@ async function main(): Promise<void> {
       );
     }
     const writes = [...figures]
-      .filter(([name]) => name.startsWith('lendguard_command_write'))
+      .filter(([name]) => name.startsWith('lendguard_commands_write'))
       .reduce((n, [, f]) => n + f.n, 0);
     for (const [table, t] of tableWal) {
       console.log(

@@ -2,15 +2,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreditLineError, type Installment, LedgerInputError, type LoanPosition } from '../ledger/index.js';
 import { type Day, formatDate, MoneyInputError, parseDate } from '../money/index.js';
 import {
+  type CommandTarget,
+  type CommandWrite,
   type CreditLineState,
   LoanNotFoundError,
+  type LockedForCommand,
+  lockForCommand,
   type Queryable,
   SQLSTATE_UNIQUE_VIOLATION,
   type StoredLoan,
   sqlState,
   VersionConflictError,
+  writeCommands,
 } from '../store/index.js';
 import { formatFen, parseAmount } from './amount.js';
+import { commandBatcherFor } from './command-batch.js';
 import { DEFAULT_SERVER_CONFIG } from './config.js';
 import type { ServerDeps } from './context.js';
 import { type FieldProblem, ProblemError } from './problem.js';
@@ -89,23 +95,33 @@ function retryable(error: unknown): boolean {
 }
 
 /**
- * The two-statement path of a ledger write (decision 0212): one statement reads (and, with `locking`,
- * locks) what the write needs, one writes its rows, audit and idempotency record, and the records come
- * back sealed; undefined when the case is not the common one, and the general path runs instead.
- * Without `locking` the two statements run on their own, with no transaction between them, and the
- * write refuses to apply to rows changed since the read (VersionConflictError).
+ * How the two-statement path reads and writes (decision 0212): unlocked through the process's command
+ * batcher, which shares each statement among the commands waiting (decision 0216), or locked inside a
+ * transaction for one command.
+ */
+export interface CommandIo {
+  read(target: CommandTarget): Promise<LockedForCommand | undefined>;
+  write(write: CommandWrite): Promise<void>;
+}
+
+/**
+ * The two-statement path of a ledger write (decision 0212): one statement reads (and, locked, locks)
+ * what the write needs, one writes its rows, audit and idempotency record, and the records come back
+ * sealed; undefined when the case is not the common one, and the general path runs instead. Unlocked, the
+ * two statements run on their own, with no transaction between them, and the write refuses to apply to
+ * rows changed since the read (VersionConflictError).
  */
 export type FastLedgerWrite<Body> = (
-  q: Queryable,
+  io: CommandIo,
   seal: (outcome: WriteOutcome<Body>) => SealedWrite,
-  locking: boolean,
 ) => Promise<SealedWrite | undefined>;
 
 /**
  * `commitWrite` for ledger changes: a write that meets a concurrent one (serialization failure, deadlock,
  * a row version changed under it) is rolled back whole and run again, up to LEDGER_WRITE_ATTEMPTS_MAX
  * times with a short growing pause; past that the caller gets 409 conflict, never a 500. With `fast`, the
- * one-statement path is tried first and the general `work` runs only when it declines.
+ * two-statement path is tried first, unlocked and batched with other requests' (outside the write gate:
+ * it holds no transaction), then locked; the general `work` runs only when it declines.
  */
 export async function commitLedgerWrite<Body>(
   deps: ServerDeps,
@@ -114,33 +130,66 @@ export async function commitLedgerWrite<Body>(
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
   fast?: FastLedgerWrite<Body>,
 ): Promise<FastifyReply> {
-  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work, fast));
+  let lockedFast = fast;
+  let attemptsMade = 0;
+  if (fast !== undefined) {
+    const first = await tryUnlocked(deps, request, reply, fast);
+    if (first === 'declined') lockedFast = undefined;
+    else if (first === 'retry') attemptsMade = 1;
+    else if (first !== 'changed') return sendSealed(reply, first);
+  }
+  return gateFor(deps).run(() => commitWithRetries(deps, request, reply, work, lockedFast, attemptsMade));
 }
 
 /** Thrown inside the fast path's transaction to roll it back when the fast path declines. */
 const DECLINED = Symbol('declined');
 
-async function tryFast<Body>(
+const seal =
+  <Body>(request: FastifyRequest, reply: FastifyReply) =>
+  (outcome: WriteOutcome<Body>) =>
+    sealWrite(request, reply, outcome);
+
+/**
+ * The unlocked, batched attempt: sealed; or 'changed' (a row moved since the read: try locked at once);
+ * or 'retry' (a serialization failure or deadlock: it counts as the first attempt, and the locked one
+ * follows a pause); or 'declined' (the general path).
+ */
+async function tryUnlocked<Body>(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fast: FastLedgerWrite<Body>,
+): Promise<SealedWrite | 'changed' | 'retry' | 'declined'> {
+  try {
+    const sealed = await fast(commandBatcherFor(deps.db, LEDGER_WRITES_WAITING_MAX), seal(request, reply));
+    return sealed ?? 'declined';
+  } catch (error) {
+    if (error instanceof VersionConflictError) return 'changed';
+    if (retryable(error)) return 'retry';
+    // A key or client id stored by a concurrent duplicate: the general path answers it as a repeat.
+    if (sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return 'declined';
+    throw toLedgerProblem(error);
+  }
+}
+
+/** The locked attempt, in a transaction with the loan and line locked: four round trips. */
+async function tryLocked<Body>(
   deps: ServerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   fast: FastLedgerWrite<Body>,
 ): Promise<SealedWrite | undefined> {
-  const seal = (outcome: WriteOutcome<Body>) => sealWrite(request, reply, outcome);
   try {
-    // First without a transaction (two round trips); if the rows changed in between, with locks (four).
-    try {
-      return await fast(deps.db, seal, false);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
     return await deps.db.transaction(async (tx) => {
-      const sealed = await fast(tx, seal, true);
+      const io: CommandIo = {
+        read: (target) => lockForCommand(tx, target, { lock: true }),
+        write: (write) => writeCommands(tx, [write], { locked: true }),
+      };
+      const sealed = await fast(io, seal(request, reply));
       if (sealed === undefined) throw DECLINED;
       return sealed;
     });
   } catch (error) {
-    // A key or client id stored by a concurrent duplicate: the general path answers it as a repeat.
     if (error === DECLINED || sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return undefined;
     throw toLedgerProblem(error);
   }
@@ -152,12 +201,14 @@ async function commitWithRetries<Body>(
   reply: FastifyReply,
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
   fast: FastLedgerWrite<Body> | undefined,
+  attemptsMade: number,
 ): Promise<FastifyReply> {
   let fastDeclined = fast === undefined;
-  for (let attempt = 1; ; attempt++) {
+  if (attemptsMade > 0) await pauseBeforeAttempt(attemptsMade);
+  for (let attempt = attemptsMade + 1; ; attempt++) {
     try {
       if (!fastDeclined && fast !== undefined) {
-        const sealed = await tryFast(deps, request, reply, fast);
+        const sealed = await tryLocked(deps, request, reply, fast);
         if (sealed !== undefined) return sendSealed(reply, sealed);
         fastDeclined = true;
       }
@@ -176,9 +227,14 @@ async function commitWithRetries<Body>(
           `The change met ${LEDGER_WRITE_ATTEMPTS_MAX} concurrent changes to the same records in a row; send it again with the same Idempotency-Key.`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.floor(Math.random() * 10)));
+      await pauseBeforeAttempt(attempt);
     }
   }
+}
+
+/** A short pause that grows with the attempts made, so that colliding writes fall out of step. */
+function pauseBeforeAttempt(attemptsMade: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, attemptsMade * 5 + Math.floor(Math.random() * 10)));
 }
 
 const FIELD_PATHS: Record<string, string> = {

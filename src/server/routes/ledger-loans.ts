@@ -17,10 +17,8 @@ import {
   listPostings,
   loadLoanLog,
   loadSnapshots,
-  lockForCommand,
   planCommand,
   type StoredLoan,
-  writeCommand,
 } from '../../store/index.js';
 import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
 import { amountSchema, formatFen } from '../amount.js';
@@ -181,16 +179,16 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
         const r = await applyLoanCommand(tx, request.params.loanId, cmd);
         return outcome(day, cmd, r.before, r.after, r.events);
       },
-      async (q, seal, locking) => {
+      async (io, seal) => {
         const target = { loanId: request.params.loanId, clientId, userId, idempotencyKey: key };
-        const locked = await lockForCommand(q, target, { lock: locking });
+        const locked = await io.read(target);
         if (locked === undefined) return undefined;
         const day = effectiveDay(dateText, locked.businessDay, '/body/effectiveDate');
         const cmd = build(day, clientId);
         const plan = planCommand(locked, cmd);
         if (plan === undefined) return undefined;
         const sealed = seal(outcome(day, cmd, plan.before, plan.after, plan.events));
-        await writeCommand(q, plan.pending, sealed, { locked: locking });
+        await io.write({ pending: plan.pending, records: sealed });
         return sealed;
       },
     );

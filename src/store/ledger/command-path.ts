@@ -17,15 +17,7 @@ import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
 import { type Queryable, sqlState } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
-import {
-  dayFromSql,
-  fromJsonText,
-  loanDailyText,
-  loanTermsChanged,
-  loanTermsText,
-  sqlDate,
-  toJsonText,
-} from './codec.js';
+import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
 import {
   closeWithSnapshots,
@@ -33,6 +25,7 @@ import {
   type LoanCommand,
   type LoanRow,
   loanFromRow,
+  loanRowValues,
   postingsFor,
   principalOf,
   type StoredLoan,
@@ -103,7 +96,49 @@ export async function lockForCommand(
     { name: options.lock ? 'lendguard_command_lock' : 'lendguard_command_read' },
   );
   const row = rows[0];
-  if (row === undefined || row.command_seen || row.request_seen) return undefined;
+  return row === undefined ? undefined : lockedFromRow(row);
+}
+
+/**
+ * `lockForCommand` without locks for several commands in one round trip (decision 0216): the loan, line,
+ * business day and seen flags of each target, in the targets' order; undefined where the case is not the
+ * common one. Targets may name the same loan: each gets the same reading, and the write that comes second
+ * finds the row version changed.
+ */
+const READ_MANY_SQL = `
+select t.i::integer as target, l.*, c.*, (select day::text from business_day) as business_day,
+  exists (select 1 from ledger_commands k where k.customer_id = l.customer_id and k.client_id = t.client_id)
+    as command_seen,
+  exists (select 1 from idempotency_keys i
+          where i.user_id = t.user_id and i.idempotency_key = t.idem_key and i.expires_at > now()) as request_seen
+from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as t(loan_id, client_id, user_id, idem_key, i)
+cross join lateral (select ${LOAN_COLUMNS} from loans where loans.loan_id = t.loan_id) l
+cross join lateral (
+  select c.state::text as line_state, c.row_version as line_row_version,
+    ${TS('c.created_at', 'line_created_at')}, ${TS('c.updated_at', 'line_updated_at')}
+  from credit_lines c where c.customer_id = l.customer_id and c.line_id = l.line_id) c`;
+
+export async function readForCommands(
+  q: Queryable,
+  targets: readonly CommandTarget[],
+): Promise<(LockedForCommand | undefined)[]> {
+  const { rows } = await q.query<LoadRow & { target: number }>(
+    READ_MANY_SQL,
+    [
+      targets.map((t) => t.loanId),
+      targets.map((t) => t.clientId),
+      targets.map((t) => t.userId),
+      targets.map((t) => t.idempotencyKey),
+    ],
+    { name: 'lendguard_commands_read' },
+  );
+  const out: (LockedForCommand | undefined)[] = targets.map(() => undefined);
+  for (const row of rows) out[row.target - 1] = lockedFromRow(row);
+  return out;
+}
+
+function lockedFromRow(row: LoadRow): LockedForCommand | undefined {
+  if (row.command_seen || row.request_seen) return undefined;
   const loan = loanFromRow(row);
   return {
     businessDay: dayFromSql(row.business_day),
@@ -175,8 +210,8 @@ export function planCommand(locked: LockedForCommand, command: LoanCommand): Com
 }
 
 /**
- * The parts a write has: month-end snapshots only when the command closed a month first, the credit line
- * only when the loan's principal moved. A part left out of the statement costs nothing (a part with no
+ * The parts a write has: month-end snapshots only when a command closed a month first, the credit line
+ * only when a loan's principal moved. A part left out of the statement costs nothing (a part with no
  * rows still opens its table and indexes and locks them on every run), so each shape is its own prepared
  * statement (decision 0215).
  */
@@ -186,76 +221,97 @@ interface WriteShape {
   line: boolean;
 }
 
-/** Parameter numbers of the write's parts, counted in the order the statement's text lists them. */
+/**
+ * One statement writes the commands of one or more loans (decision 0216): every part is a set of rows
+ * taken from parallel arrays, one element per loan, event, posting, snapshot, line, audit entry or
+ * idempotency record. Parameter numbers are counted in the order the statement's text lists them.
+ */
 const writeSql = (shape: WriteShape) => {
-  let n = 9; // $1–$9: the loan row ($9 its terms, null when unchanged)
+  let n = 0;
   const next = () => `$${++n}`;
   const ps = (count: number) => Array.from({ length: count }, next);
+  // $1–$9: the loan rows ($9 their terms, null where unchanged)
+  const [lnCustomer, lnLoan, lnVersion, lnState, lnSeq, lnStatus, lnClosed, lnNext, lnTerms] = ps(9);
   const [cmdClient, cmdKind, cmdHash, cmdFields, cmdResult] = ps(5);
-  const [evSeq, evDay, evType, evPayload, evClient] = ps(5);
-  const [poDay, poSeq, poRef, poLines, poDebit] = ps(5);
-  const sn = shape.snapshots ? ps(3) : [];
-  const li = shape.line ? ps(6) : [];
-  const [actor, role, requestId, auAction, auType, auId, auCustomer, auDetails] = ps(8);
-  const [key, method, route, mac, fieldMacs, macKeyId, status, body, location, hours] = ps(10);
+  const [evCustomer, evLoan, evSeq, evDay, evType, evPayload, evClient] = ps(7);
+  const [poCustomer, poLoan, poDay, poSeq, poRef, poLines, poDebit] = ps(7);
+  const sn = shape.snapshots ? ps(5) : [];
+  const li = shape.line ? ps(7) : [];
+  const [auActor, auRole, auRequest, auAction, auType, auId, auCustomer, auDetails] = ps(8);
+  const [ikUser, ikKey, ikMethod, ikRoute, ikMac, ikFieldMacs, ikMacKeyId, ikStatus, ikBody, ikLocation] =
+    ps(10);
+  const hours = next();
   const parts = [
     `cmd as (
   insert into ledger_commands (customer_id, client_id, kind, fingerprint, fields, result)
-  values ($1, ${cmdClient}, ${cmdKind}, ${cmdHash}, ${cmdFields}::jsonb, ${cmdResult}::jsonb))`,
+  select u.c, u.k, u.t, u.h, u.f::jsonb, u.r::jsonb
+  from unnest(${lnCustomer}::text[], ${cmdClient}::text[], ${cmdKind}::text[], ${cmdHash}::text[],
+    ${cmdFields}::text[], ${cmdResult}::text[]) as u(c, k, t, h, f, r))`,
     `loan as (
-  update loans set state = $4::jsonb, terms = coalesce($9::jsonb, terms), seq = $5, status = $6,
-    last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
-  where customer_id = $1 and loan_id = $2 and row_version = $3 returning 1)`,
+  update loans l set state = u.st::jsonb, terms = coalesce(u.tm::jsonb, l.terms), seq = u.sq, status = u.ss,
+    last_closed_day = u.lc::date, next_event_day = u.ne::date, row_version = l.row_version + 1, updated_at = now()
+  from unnest(${lnCustomer}::text[], ${lnLoan}::text[], ${lnVersion}::bigint[], ${lnState}::text[],
+    ${lnSeq}::integer[], ${lnStatus}::text[], ${lnClosed}::text[], ${lnNext}::text[], ${lnTerms}::text[])
+    as u(c, id, v, st, sq, ss, lc, ne, tm)
+  where l.customer_id = u.c and l.loan_id = u.id and l.row_version = u.v returning 1)`,
     `ev as (
   insert into loan_events (customer_id, loan_id, seq, day, type, payload, client_id)
-  select $1, $2, u.s, u.d::date, u.t, u.p::jsonb, u.c
-  from unnest(${evSeq}::integer[], ${evDay}::text[], ${evType}::text[], ${evPayload}::text[], ${evClient}::text[])
-    as u(s, d, t, p, c))`,
+  select u.c, u.l, u.s, u.d::date, u.t, u.p::jsonb, u.k
+  from unnest(${evCustomer}::text[], ${evLoan}::text[], ${evSeq}::integer[], ${evDay}::text[], ${evType}::text[],
+    ${evPayload}::text[], ${evClient}::text[]) as u(c, l, s, d, t, p, k))`,
     `po as (
   insert into postings (customer_id, loan_id, day, event_seq, event_ref, lines, debit_minor)
-  select $1, $2, u.d::date, u.s, u.r, u.l::jsonb, u.m
-  from unnest(${poDay}::text[], ${poSeq}::integer[], ${poRef}::text[], ${poLines}::text[], ${poDebit}::bigint[])
-    with ordinality as u(d, s, r, l, m, o)
+  select u.c, u.ln, u.d::date, u.s, u.r, u.l::jsonb, u.m
+  from unnest(${poCustomer}::text[], ${poLoan}::text[], ${poDay}::text[], ${poSeq}::integer[], ${poRef}::text[],
+    ${poLines}::text[], ${poDebit}::bigint[]) with ordinality as u(c, ln, d, s, r, l, m, o)
   order by u.o)`,
     ...(shape.snapshots
       ? [
           `sn as (
   insert into loan_snapshots (customer_id, loan_id, seq, day, state)
-  select $1, $2, u.s, u.d::date, u.st::jsonb
-  from unnest(${sn[0]}::integer[], ${sn[1]}::text[], ${sn[2]}::text[]) as u(s, d, st)
+  select u.c, u.l, u.s, u.d::date, u.st::jsonb
+  from unnest(${sn[0]}::text[], ${sn[1]}::text[], ${sn[2]}::integer[], ${sn[3]}::text[], ${sn[4]}::text[])
+    as u(c, l, s, d, st)
   on conflict do nothing)`,
         ]
       : []),
     ...(shape.line
       ? [
           `li as (
-  update credit_lines set state = ${li[1]}::jsonb, limit_minor = ${li[2]}, used_minor = ${li[3]}, status = ${li[4]},
-    row_version = row_version + 1, updated_at = now()
-  where customer_id = $1 and line_id = ${li[0]} and row_version = ${li[5]} returning 1)`,
+  update credit_lines c set state = u.st::jsonb, limit_minor = u.lm, used_minor = u.um, status = u.ss,
+    row_version = c.row_version + 1, updated_at = now()
+  from unnest(${li[0]}::text[], ${li[1]}::text[], ${li[2]}::text[], ${li[3]}::bigint[], ${li[4]}::bigint[],
+    ${li[5]}::text[], ${li[6]}::bigint[]) as u(c, id, st, lm, um, ss, v)
+  where c.customer_id = u.c and c.line_id = u.id and c.row_version = u.v returning 1)`,
         ]
       : []),
     `au as (
   insert into audit_log (actor_user_id, actor_role, action, request_id, resource_type, resource_id,
     customer_id, details)
-  select ${actor}, ${role}, u.a, ${requestId}, u.rt, u.ri, u.ci, u.dt::jsonb
-  from unnest(${auAction}::text[], ${auType}::text[], ${auId}::text[], ${auCustomer}::text[], ${auDetails}::text[])
-    as u(a, rt, ri, ci, dt))`,
+  select u.au, u.ar, u.a, u.rq, u.rt, u.ri, u.ci, u.dt::jsonb
+  from unnest(${auActor}::text[], ${auRole}::text[], ${auAction}::text[], ${auRequest}::text[], ${auType}::text[],
+    ${auId}::text[], ${auCustomer}::text[], ${auDetails}::text[]) with ordinality as u(au, ar, a, rq, rt, ri, ci, dt, o)
+  order by u.o)`,
     // The response and the field MACs are text: stored as sent, read only for a replay (decision 0215).
     `ik as (
   insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
     mac_key_id, response_status, response_body, resource_location, expires_at)
-  values (${actor}, ${key}, ${method}, ${route}, ${mac}, ${fieldMacs}, ${macKeyId}, ${status}, ${body}, ${location},
-    now() + make_interval(hours => ${hours})))`,
+  select u.us, u.k, u.m, u.r, u.mac, u.fm, u.mk, u.st, u.b, u.lo, now() + make_interval(hours => ${hours})
+  from unnest(${ikUser}::text[], ${ikKey}::text[], ${ikMethod}::text[], ${ikRoute}::text[], ${ikMac}::text[],
+    ${ikFieldMacs}::text[], ${ikMacKeyId}::text[], ${ikStatus}::integer[], ${ikBody}::text[], ${ikLocation}::text[])
+    as u(us, k, m, r, mac, fm, mk, st, b, lo))`,
   ];
   const lines = shape.line ? '(select count(*) from li)::integer' : '0';
   return `
 with ${parts.join(',\n')}
 select (select count(*) from loan)::integer as loans, ${lines} as lines${
     shape.guarded
-      ? // Run on its own (no lock held since the read), the statement must not commit half: a loan or line
-        // changed since the read makes this a division by zero, which aborts all of it.
+      ? // Run on its own (no lock held since the read), the statement must not commit part of it: a loan or
+        // line changed since the read makes this a division by zero, which aborts all of it.
         `,
-  1 / ((select count(*) from loan) * ${shape.line ? '(select count(*) from li)' : '1'})::integer as unchanged`
+  1 / ((select count(*) from loan) = cardinality(${lnLoan}::text[])${
+    shape.line ? ` and (select count(*) from li) = cardinality(${li[1]}::text[])` : ''
+  })::integer as unchanged`
       : ''
   }`;
 };
@@ -264,7 +320,7 @@ select (select count(*) from loan)::integer as loans, ${lines} as lines${
 const writeStatements = new Map<string, string>();
 
 function writeStatement(shape: WriteShape): { name: string; sql: string } {
-  const name = `lendguard_command_write${shape.guarded ? '_guarded' : ''}${shape.snapshots ? '_snapshots' : ''}${shape.line ? '_line' : ''}`;
+  const name = `lendguard_commands_write${shape.guarded ? '_guarded' : ''}${shape.snapshots ? '_snapshots' : ''}${shape.line ? '_line' : ''}`;
   let sql = writeStatements.get(name);
   if (sql === undefined) {
     sql = writeSql(shape);
@@ -282,6 +338,12 @@ export interface CommandRecords {
   responseText: string;
 }
 
+/** One loan's command to write: what `planCommand` made and the request's records. */
+export interface CommandWrite {
+  pending: PendingCommandWrite;
+  records: CommandRecords;
+}
+
 /**
  * One round trip: the command log entry, the loan row (guarded by its row version), events, postings,
  * month-end snapshots, the credit line, the audit entries and the idempotency record. A client id or key
@@ -296,86 +358,131 @@ export async function writeCommand(
   records: CommandRecords,
   options: { locked: boolean },
 ): Promise<void> {
-  const { loan, command, state, events, snapshots } = pending;
-  const made = await postingsFor(q, loan.state, events, async () => {
-    throw new Error('assertion: the command path appends no supersession');
-  });
-  const content = { loanId: loan.loanId, ...command };
-  const { canonical, contentHash } = commandFingerprint(content);
-  const actor = records.audit[0];
-  if (actor === undefined) throw new Error('assertion: a ledger command writes an audit entry');
-  const idem = records.idempotency;
-  const line = pending.line;
-  const shape = { guarded: !options.locked, snapshots: snapshots.length > 0, line: line !== undefined };
-  const statement = writeStatement(shape);
-  const params: unknown[] = [
-    loan.customerId,
-    loan.loanId,
-    loan.rowVersion,
-    loanDailyText(state),
-    state.seq,
-    state.status,
-    sqlDate(state.lastClosedDay),
-    sqlDate(state.nextEventDay),
-    // loans.terms: written only when the command re-amortised the loan (decision 0235)
-    loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
-    // ledger_commands
-    command.clientId,
-    command.type,
-    contentHash,
-    JSON.stringify(canonical),
-    JSON.stringify({ loanId: loan.loanId, afterSeq: loan.state.seq }),
-    // loan_events
-    events.map((e) => e.seq),
-    events.map((e) => sqlDate(e.day)),
-    events.map((e) => e.type),
-    events.map((e) => toJsonText(e)),
-    events.map((e) => ('clientId' in e ? e.clientId : null)),
+  await writeCommands(q, [{ pending, records }], options);
+}
+
+/**
+ * `writeCommand` for the commands of several loans in one statement and one commit (decision 0216): all
+ * are written or none. The loans must be distinct and so must their credit lines when their principal
+ * moved (one statement cannot update a row twice); a caller that batches keeps such commands apart.
+ * Unlocked, a change to any of the loans or lines since it was read writes nothing
+ * (VersionConflictError), and a client id or key stored meanwhile fails the whole statement on a
+ * primary key.
+ */
+export async function writeCommands(
+  q: Queryable,
+  writes: readonly CommandWrite[],
+  options: { locked: boolean },
+): Promise<void> {
+  if (writes.length === 0) return;
+  const loanIds = new Set<string>();
+  const lineIds = new Set<string>();
+  const ln: unknown[][] = Array.from({ length: 9 }, () => []);
+  const cmd: unknown[][] = Array.from({ length: 5 }, () => []);
+  const ev: unknown[][] = Array.from({ length: 7 }, () => []);
+  const po: unknown[][] = Array.from({ length: 7 }, () => []);
+  const sn: unknown[][] = Array.from({ length: 5 }, () => []);
+  const li: unknown[][] = Array.from({ length: 7 }, () => []);
+  const au: unknown[][] = Array.from({ length: 8 }, () => []);
+  const ik: unknown[][] = Array.from({ length: 10 }, () => []);
+  let hours: unknown;
+  const push = (columns: unknown[][], values: readonly unknown[]) => {
+    for (let i = 0; i < columns.length; i++) (columns[i] as unknown[]).push(values[i]);
+  };
+  for (const { pending, records } of writes) {
+    const { loan, command, state, events, snapshots, line } = pending;
+    if (loanIds.has(loan.loanId)) throw new Error(`assertion: loan ${loan.loanId} twice in one write`);
+    loanIds.add(loan.loanId);
+    const made = await postingsFor(q, loan.state, events, async () => {
+      throw new Error('assertion: the command path appends no supersession');
+    });
+    const content = { loanId: loan.loanId, ...command };
+    const { canonical, contentHash } = commandFingerprint(content);
+    const actor = records.audit[0];
+    if (actor === undefined) throw new Error('assertion: a ledger command writes an audit entry');
+    const idem = records.idempotency;
+    for (const a of records.audit) {
+      if (a.actorUserId !== idem.userId || a.actorRole !== actor.actorRole || a.requestId !== actor.requestId)
+        throw new Error('assertion: the audit entries of one command share its actor and request');
+    }
+    const c = loan.customerId;
+    push(ln, loanRowValues(loan, state));
+    push(cmd, [
+      command.clientId,
+      command.type,
+      contentHash,
+      JSON.stringify(canonical),
+      JSON.stringify({ loanId: loan.loanId, afterSeq: loan.state.seq }),
+    ]);
+    for (const e of events)
+      push(ev, [
+        c,
+        loan.loanId,
+        e.seq,
+        sqlDate(e.day),
+        e.type,
+        toJsonText(e),
+        'clientId' in e ? e.clientId : null,
+      ]);
     // postings, in the order made
-    made.map(({ posting }) => sqlDate(posting.day)),
-    made.map(({ seq }) => seq),
-    made.map(({ posting }) => posting.eventRef),
-    made.map(({ posting }) => JSON.stringify(posting.lines)),
-    made.map(({ posting }) => {
+    for (const { posting, seq } of made) {
       let debit = 0;
       for (const l of posting.lines) if ('debitMinor' in l) debit += l.debitMinor;
-      return debit;
-    }),
-    // loan_snapshots and credit_lines: only in the shapes that have them (writeSql)
-    ...(shape.snapshots
-      ? [
-          snapshots.map((s) => s.state.seq),
-          snapshots.map((s) => sqlDate(s.state.lastClosedDay)),
-          snapshots.map((s) => toJsonText(s.state)),
-        ]
-      : []),
-    ...(line === undefined
-      ? []
-      : [
-          pending.lineBefore.lineId,
-          toJsonText(line),
-          line.limitMinor,
-          line.usedMinor,
-          line.status,
-          pending.lineBefore.rowVersion,
-        ]),
-    // audit_log (the first is also the idempotency record's user)
-    idem.userId,
-    actor.actorRole,
-    actor.requestId,
-    records.audit.map((a) => a.action),
-    records.audit.map((a) => a.resourceType),
-    records.audit.map((a) => a.resourceId),
-    records.audit.map((a) => a.customerId),
-    records.audit.map((a) => JSON.stringify(a.details)),
-    // idempotency_keys
-    idem.key,
-    ...idempotencyValues(idem, records.responseText),
-  ];
-  for (const a of records.audit) {
-    if (a.actorUserId !== idem.userId || a.actorRole !== actor.actorRole || a.requestId !== actor.requestId)
-      throw new Error('assertion: the audit entries of one command share its actor and request');
+      push(po, [
+        c,
+        loan.loanId,
+        sqlDate(posting.day),
+        seq,
+        posting.eventRef,
+        JSON.stringify(posting.lines),
+        debit,
+      ]);
+    }
+    for (const s of snapshots)
+      push(sn, [c, loan.loanId, s.state.seq, sqlDate(s.state.lastClosedDay), toJsonText(s.state)]);
+    if (line !== undefined) {
+      const lineKey = `${c}\u0000${pending.lineBefore.lineId}`;
+      if (lineIds.has(lineKey))
+        throw new Error(`assertion: credit line ${pending.lineBefore.lineId} twice in one write`);
+      lineIds.add(lineKey);
+      push(li, [
+        c,
+        pending.lineBefore.lineId,
+        toJsonText(line),
+        line.limitMinor,
+        line.usedMinor,
+        line.status,
+        pending.lineBefore.rowVersion,
+      ]);
+    }
+    for (const a of records.audit)
+      push(au, [
+        idem.userId,
+        actor.actorRole,
+        actor.requestId,
+        a.action,
+        a.resourceType,
+        a.resourceId,
+        a.customerId,
+        JSON.stringify(a.details),
+      ]);
+    const values = idempotencyValues(idem, records.responseText);
+    hours = values[8];
+    push(ik, [idem.userId, idem.key, ...values.slice(0, 8)]);
   }
+  const shape = { guarded: !options.locked, snapshots: sn[0]!.length > 0, line: li[0]!.length > 0 };
+  const statement = writeStatement(shape);
+  const params: unknown[] = [
+    ...ln,
+    ...cmd,
+    ...ev,
+    ...po,
+    ...(shape.snapshots ? sn : []),
+    ...(shape.line ? li : []),
+    ...au,
+    ...ik,
+    hours,
+  ];
   let rows: { loans: number; lines: number }[];
   try {
     ({ rows } = await q.query<{ loans: number; lines: number }>(statement.sql, params, {
@@ -383,10 +490,18 @@ export async function writeCommand(
     }));
   } catch (error) {
     if (!options.locked && sqlState(error) === SQLSTATE_DIVISION_BY_ZERO)
-      throw new VersionConflictError(`loan ${loan.loanId} or its credit line`);
+      throw new VersionConflictError(
+        writes.length === 1
+          ? `loan ${writes[0]!.pending.loan.loanId} or its credit line`
+          : `one of ${writes.length} loans or their credit lines`,
+      );
     throw error;
   }
   const counts = rows[0];
-  if (counts === undefined || counts.loans !== 1) throw new VersionConflictError(`loan ${loan.loanId}`);
-  if (line !== undefined && counts.lines !== 1) throw new VersionConflictError(`credit line ${loan.lineId}`);
+  if (counts === undefined || counts.loans !== writes.length)
+    throw new VersionConflictError(
+      writes.length === 1 ? `loan ${writes[0]!.pending.loan.loanId}` : `one of ${writes.length} loans`,
+    );
+  if (li[0]!.length > 0 && counts.lines !== li[0]!.length)
+    throw new VersionConflictError(`credit line of loan ${writes[0]!.pending.loan.loanId}`);
 }

@@ -52,6 +52,25 @@ export interface StoredLoan {
   updatedAt: string;
 }
 
+/**
+ * The values of a loan row's update, in the order every writer numbers them: customer, loan, the row
+ * version read, the daily state, seq, status, last closed day, next event day, and the terms — null when
+ * unchanged, so that the row keeps the stored value (decision 0235).
+ */
+export function loanRowValues(loan: StoredLoan, state: LoanState): unknown[] {
+  return [
+    loan.customerId,
+    loan.loanId,
+    loan.rowVersion,
+    loanDailyText(state),
+    state.seq,
+    state.status,
+    sqlDate(state.lastClosedDay),
+    sqlDate(state.nextEventDay),
+    loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
+  ];
+}
+
 export interface LoanRow {
   customer_id: string;
   loan_id: string;
@@ -325,18 +344,7 @@ export async function persistLoanChange(
     `update loans set state = $4::jsonb, terms = coalesce($9::jsonb, terms), seq = $5, status = $6,
        last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
      where customer_id = $1 and loan_id = $2 and row_version = $3 returning ${COLUMNS}`,
-    [
-      loan.customerId,
-      loan.loanId,
-      loan.rowVersion,
-      loanDailyText(state),
-      state.seq,
-      state.status,
-      sqlDate(state.lastClosedDay),
-      sqlDate(state.nextEventDay),
-      // Unchanged terms are not written: the row keeps the stored value (decision 0235).
-      loanTermsChanged(loan.state, state) ? loanTermsText(state) : null,
-    ],
+    loanRowValues(loan, state),
   );
   const row = rows[0];
   if (row === undefined) throw new VersionConflictError(`loan ${loan.loanId}`);
