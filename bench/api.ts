@@ -42,7 +42,7 @@ import {
   PiiCipher,
   setBusinessDay,
 } from '../src/store/index.js';
-import { idNumberFor, logSince, statementsFromLog } from './support.js';
+import { idNumberFor, logSince, PolledCpu, statementsFromLog } from './support.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',').map((s) => s.trim());
@@ -423,13 +423,14 @@ async function run(name: string): Promise<void> {
       const pids = await backend.backendPids();
       const logFrom = PG_LOG === undefined ? 0 : statSync(PG_LOG).size;
       const serverCpuBefore = processTreeCpu_ms(server.child.pid!);
-      const dbCpuBefore = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0);
+      const dbCpu = new PolledCpu(() => backend.backendPids());
+      await dbCpu.start();
       const storageBefore = await backend.storage();
       const perf = startPerf(pids);
       const result = await load(server.url, book, DURATION_S, `run-${label}`);
       await perf?.stop();
       const serverCpu_ms = processTreeCpu_ms(server.child.pid!) - serverCpuBefore;
-      const dbCpu_ms = pids.reduce((sum, pid) => sum + processTreeCpu_ms(pid), 0) - dbCpuBefore;
+      const dbCpu_ms = await dbCpu.stop();
       const storageAfter = await backend.storage();
       const load1 = loadavg()[0]!;
       answered += result['2xx'];

@@ -31,6 +31,7 @@ import pg from 'pg';
 import { writeBook } from '../src/jobs/index.js';
 import { addDays, formatDate, parseDate } from '../src/money/index.js';
 import { type Db, migrate, openPglite, openPostgres } from '../src/store/index.js';
+import { PolledCpu } from './support.js';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
 const PGLITE_LOANS = Number(process.env.BENCH_PGLITE_LOANS ?? 100_000);
@@ -101,54 +102,6 @@ interface Measured {
   wal_bytes?: number;
 }
 
-/** user + system CPU seconds of a process from /proc, or undefined when it is gone. */
-function procCpu_s(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name; ticks of 1/100 s.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Follows the server backends named APPLICATION_NAME: the last CPU reading of each. */
-class BackendCpu {
-  private readonly seen = new Map<number, number>();
-  private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly admin: pg.Client) {}
-  start(): void {
-    let busy = false;
-    this.timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      this.poll()
-        .catch(() => {})
-        .finally(() => {
-          busy = false;
-        });
-    }, BACKEND_POLL_MS);
-  }
-  private async poll(): Promise<void> {
-    const { rows } = await this.admin.query<{ pid: number }>(
-      'select pid from pg_stat_activity where application_name = $1',
-      [APPLICATION_NAME],
-    );
-    for (const { pid } of rows) {
-      const cpu = procCpu_s(pid);
-      if (cpu !== undefined) this.seen.set(pid, cpu);
-    }
-  }
-  async stop(): Promise<number> {
-    clearInterval(this.timer);
-    await this.poll();
-    let total = 0;
-    for (const cpu of this.seen.values()) total += cpu;
-    return total;
-  }
-}
-
 async function walLsn(admin: pg.Client): Promise<string> {
   const { rows } = await admin.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
   return rows[0]?.lsn ?? '0/0';
@@ -181,9 +134,18 @@ async function runEodWithMemory(
   const stderrFile = join(tmpdir(), `lg-bench-eod-${process.pid}.err`);
   try {
     const load_before = loadavg()[0] ?? 0;
-    const backends = admin === undefined ? undefined : new BackendCpu(admin);
+    const backends =
+      admin === undefined
+        ? undefined
+        : new PolledCpu(async () => {
+            const { rows } = await admin.query<{ pid: number }>(
+              'select pid from pg_stat_activity where application_name = $1',
+              [APPLICATION_NAME],
+            );
+            return rows.map((r) => r.pid);
+          }, BACKEND_POLL_MS);
     const lsn = admin === undefined ? undefined : await walLsn(admin);
-    backends?.start();
+    await backends?.start();
     const cmd = `/usr/bin/time -f 'PEAK_RSS_KB=%M CPU_S=%U+%S' ${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'lendguard.js'))} eod --date ${formatDate(date)} --db ${JSON.stringify(dbArg)} --workers ${workers} --json 2>${JSON.stringify(stderrFile)}`;
     let out: string;
     let backendCpu_s: number | undefined;
@@ -191,7 +153,8 @@ async function runEodWithMemory(
       out = await sh(cmd);
     } finally {
       // Backends that ended with the command keep their last reading.
-      backendCpu_s = await backends?.stop();
+      const backendCpu_ms = await backends?.stop();
+      backendCpu_s = backendCpu_ms === undefined ? undefined : backendCpu_ms / 1000;
     }
     const wal_bytes = admin === undefined || lsn === undefined ? undefined : await walSince(admin, lsn);
     const err = readFileSync(stderrFile, 'utf8');

@@ -26,6 +26,53 @@ export function processCpu_ms(pid: number): number {
   }
 }
 
+/**
+ * The CPU time a changing set of processes (PostgreSQL backends found by a query) spends between `start`
+ * and `stop`, in ms. The processes are polled, so a backend that exits during the measurement (a pooled
+ * connection closed when idle) keeps its last reading instead of dropping out of the sum, and one that
+ * starts during it counts from zero.
+ */
+export class PolledCpu {
+  private readonly baseline = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly pids: () => Promise<number[]>,
+    private readonly interval_ms = 200,
+  ) {}
+  async start(): Promise<void> {
+    for (const pid of await this.pids()) {
+      const cpu = processCpu_ms(pid);
+      this.baseline.set(pid, cpu);
+      this.last.set(pid, cpu);
+    }
+    let busy = false;
+    this.timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.poll()
+        .catch(() => {})
+        .finally(() => {
+          busy = false;
+        });
+    }, this.interval_ms);
+  }
+  private async poll(): Promise<void> {
+    for (const pid of await this.pids()) {
+      const cpu = processCpu_ms(pid);
+      // 0 when the process has just gone: keep what was read before.
+      if (cpu > 0 || !this.last.has(pid)) this.last.set(pid, Math.max(cpu, this.last.get(pid) ?? 0));
+    }
+  }
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.poll();
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.baseline.get(pid) ?? 0);
+    return total;
+  }
+}
+
 /** The server log written since byte `from` (the whole log may be far larger than a string can hold). */
 export function logSince(file: string, from: number): string {
   const fd = openSync(file, 'r');

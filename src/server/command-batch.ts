@@ -7,9 +7,11 @@
 import {
   type CommandTarget,
   type CommandWrite,
+  changedSinceRead,
   type Db,
   type LockedForCommand,
   readForCommands,
+  VersionConflictError,
   writeCommands,
 } from '../store/index.js';
 import { ProblemError } from './problem.js';
@@ -153,6 +155,27 @@ export function makeCommandBatcher(
         return items.map(() => ({ ok: true, value: undefined }));
       } catch (error) {
         if (items.length === 1) return [{ ok: false, error }];
+        // Commonly a loan or line changed since its read (a line moved by another loan's repayment):
+        // those are found by their versions and sent to the locked path, and the rest written together.
+        if (error instanceof VersionConflictError) {
+          const changed = await changedSinceRead(db, items);
+          const rest = items.filter((_, i) => !changed[i]);
+          if (rest.length > 0 && rest.length < items.length) {
+            try {
+              await writeCommands(db, rest, { locked: false });
+              return items.map((item, i) =>
+                changed[i]
+                  ? {
+                      ok: false,
+                      error: new VersionConflictError(`loan ${item.pending.loan.loanId} or its credit line`),
+                    }
+                  : { ok: true, value: undefined },
+              );
+            } catch {
+              // Written nothing again: one by one below.
+            }
+          }
+        }
       }
       // One of them met a change or a duplicate and the statement wrote nothing: each on its own, so that
       // only that one sees its error (and takes the locked or the general path).

@@ -8,6 +8,7 @@ import {
   appendAudit,
   applyLoanCommand,
   type CommandWrite,
+  changedSinceRead,
   type Db,
   findLine,
   findLoan,
@@ -267,13 +268,46 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const before = await written(`s${n}`, ids);
     await expect(writeCommands(db, writes, { locked: false })).rejects.toThrow(/changed while this change/);
     expect(await written(`s${n}`, ids)).toBe(before);
+    // The changed one is found by its version, so that the batcher can write the rest together.
+    expect(await changedSinceRead(db, writes)).toEqual([false, true, false]);
     // The same loan twice in one statement is refused before anything is sent.
     await expect(writeCommands(db, [writes[0]!, writes[0]!], { locked: false })).rejects.toThrow(
       /twice in one write/,
     );
   });
 
-  it('the server batcher: a failed batch is written again one by one, so only the changed loan sees the error', async () => {
+  it('finds a write whose credit line changed since the read, when the write moves the line', async () => {
+    const n = made++;
+    const ids = await book(`v${n}`, 2);
+    await setBusinessDay(db, D + 20);
+    const read = await readForCommands(
+      db,
+      ids.map((loanId) => ({
+        loanId,
+        clientId: `c-${loanId}`,
+        userId: 'usr_1',
+        idempotencyKey: `${loanId}-v`,
+      })),
+    );
+    // The first pays principal (its line moves), the second only interest.
+    const writes = ids.map((loanId, i) => {
+      const amountMinor = i === 0 ? 200_000 : 100;
+      const plan = planCommand(read[i]!, {
+        type: 'repay',
+        amountMinor,
+        day: D + 20,
+        clientId: `c-${loanId}`,
+      })!;
+      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-v`, '{}');
+      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
+    });
+    expect(writes.map((w) => w.pending.line !== undefined)).toEqual([true, false]);
+    expect(await changedSinceRead(db, writes)).toEqual([false, false]);
+    await db.query('update credit_lines set row_version = row_version + 1 where line_id = $1', [`cl_v${n}`]);
+    expect(await changedSinceRead(db, writes)).toEqual([true, false]);
+  });
+
+  it('the server batcher: a failed batch is written again without the changed loan, which alone sees the error', async () => {
     const n = made++;
     const ids = await book(`u${n}`, 3);
     await setBusinessDay(db, D + 20);
@@ -300,6 +334,38 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const results = await Promise.allSettled(writes.map((w) => batcher.write(w)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/changed while this change/);
+    const repaid = await db.query<{ loan_id: string }>(
+      "select loan_id from loan_events where type = 'Repaid' and loan_id = any($1) order by loan_id",
+      [ids],
+    );
+    expect(repaid.rows.map((r) => r.loan_id)).toEqual([ids[0], ids[1]]);
+  });
+
+  it('the server batcher: a batch failing on a key stored meanwhile is written one by one, and only that one fails', async () => {
+    const n = made++;
+    const ids = await book(`w${n}`, 3);
+    await setBusinessDay(db, D + 20);
+    const batcher = makeCommandBatcher(db, { waitingMax: 100, inFlightMax: 1 });
+    const read = await Promise.all(
+      ids.map((loanId) =>
+        batcher.read({ loanId, clientId: `c-${loanId}`, userId: 'usr_1', idempotencyKey: `${loanId}-w` }),
+      ),
+    );
+    const writes = ids.map((loanId, i) => {
+      const plan = planCommand(read[i]!, {
+        type: 'repay',
+        amountMinor: 500,
+        day: D + 20,
+        clientId: `c-${loanId}`,
+      })!;
+      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-w`, '{}');
+      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
+    });
+    // A concurrent duplicate of the third request stored its key first.
+    await saveIdempotency(db, writes[2]!.records.idempotency, '{}');
+    const results = await Promise.allSettled(writes.map((w) => batcher.write(w)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
     const repaid = await db.query<{ loan_id: string }>(
       "select loan_id from loan_events where type = 'Repaid' and loan_id = any($1) order by loan_id",
       [ids],
