@@ -18,6 +18,12 @@ export const EOD_BOUNDS = {
   poll_ms: 250,
   /** Worker processes one machine may start. */
   workers_max: 64,
+  /**
+   * Partitions one worker process closes at once on a PostgreSQL server, each on its own connection
+   * (decision 0237); an embedded database has one connection, so 1 there.
+   */
+  partitionsInFlight_default: 2,
+  partitionsInFlight_max: 8,
 } as const;
 
 export interface EodOptions {

@@ -12,6 +12,11 @@ export interface RunEodInput {
   requestedBy: string;
   /** Worker processes; 1 works in this process. On an embedded database only 1 is possible. */
   workers: number;
+  /**
+   * Partitions each worker closes at once (EOD_BOUNDS.partitionsInFlight_default on a server); always 1
+   * on an embedded database.
+   */
+  partitionsInFlight?: number;
   options: EodOptions;
   /** Where worker processes connect (a postgres:// URL); needed when workers > 1. */
   dbUrl?: string;
@@ -35,7 +40,12 @@ function workerEntry(): { path: string; execArgv: string[] } {
   };
 }
 
-function startWorkerProcess(dbUrl: string, runId: string, lease_ms: number): ChildProcess {
+function startWorkerProcess(
+  dbUrl: string,
+  runId: string,
+  lease_ms: number,
+  partitionsInFlight: number,
+): ChildProcess {
   const entry = workerEntry();
   return fork(entry.path, [], {
     execArgv: entry.execArgv,
@@ -45,6 +55,7 @@ function startWorkerProcess(dbUrl: string, runId: string, lease_ms: number): Chi
       LENDGUARD_EOD_DB: dbUrl,
       LENDGUARD_EOD_RUN: runId,
       LENDGUARD_EOD_LEASE_MS: String(lease_ms),
+      LENDGUARD_EOD_PARTITIONS_IN_FLIGHT: String(partitionsInFlight),
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -74,11 +85,14 @@ export async function runEod(db: Db, ledger: EodLedger, input: RunEodInput): Pro
   if (started.outcome === 'done') return report();
 
   const workers = embedded ? 1 : input.workers;
+  const partitionsInFlight = embedded
+    ? 1
+    : (input.partitionsInFlight ?? EOD_BOUNDS.partitionsInFlight_default);
   if (workers > 1) {
     if (input.dbUrl === undefined) throw new Error('assertion: worker processes need the database URL');
     await releaseDeadClaims(db, runId, hostname(), embedded);
     const children = Array.from({ length: workers }, () =>
-      startWorkerProcess(input.dbUrl!, runId, input.options.lease_ms),
+      startWorkerProcess(input.dbUrl!, runId, input.options.lease_ms, partitionsInFlight),
     );
     const exited = children.map(
       (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
@@ -102,7 +116,11 @@ export async function runEod(db: Db, ledger: EodLedger, input: RunEodInput): Pro
     }, EOD_BOUNDS.poll_ms * 4);
     let result: Awaited<ReturnType<typeof runWorker>>;
     try {
-      result = await runWorker(db, ledger, runId, { workerId, lease_ms: input.options.lease_ms });
+      result = await runWorker(db, ledger, runId, {
+        workerId,
+        lease_ms: input.options.lease_ms,
+        partitionsInFlight,
+      });
     } finally {
       clearInterval(poll);
     }

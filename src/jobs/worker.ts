@@ -66,6 +66,11 @@ export function newWorkerId(): string {
 export interface WorkerOptions {
   workerId?: string;
   lease_ms: number;
+  /**
+   * Partitions this worker closes at once, each on its own connection (default 1): while one waits for
+   * the database, another's loans are computed, so one process keeps more than one core busy.
+   */
+  partitionsInFlight?: number;
   /** Stops claiming new partitions (the current one is finished or left to its lease). */
   signal?: AbortSignal;
 }
@@ -118,29 +123,39 @@ export async function runWorker(
   options: WorkerOptions,
 ): Promise<WorkerReport> {
   const workerId = options.workerId ?? newWorkerId();
+  const inFlight = options.partitionsInFlight ?? 1;
+  if (!Number.isInteger(inFlight) || inFlight < 1)
+    throw new Error(`assertion: a worker closes at least one partition at a time, not ${inFlight}`);
   let partitionsFinished = 0;
   let partitionsLost = 0;
-  while (options.signal?.aborted !== true) {
-    const claim = await claimPartition(db, runId, workerId, options.lease_ms);
-    if (claim === undefined) break;
-    try {
-      await closePartition(db, ledger, claim);
-      partitionsFinished += 1;
-    } catch (error) {
-      if (error instanceof LeaseLostError) {
-        partitionsLost += 1;
-        continue;
-      }
-      // The partition fails with the reason; a later `eod` for the date tries it again.
+  // Each slot claims under a name of its own (the worker's, then /n): a claim names one holder.
+  const slot = async (name: string) => {
+    while (options.signal?.aborted !== true) {
+      const claim = await claimPartition(db, runId, name, options.lease_ms);
+      if (claim === undefined) break;
       try {
-        await finishPartition(db, claim, 'failed', [{ loanId: null, message: messageOf(error) }]);
+        await closePartition(db, ledger, claim);
         partitionsFinished += 1;
-      } catch (recording) {
-        if (!(recording instanceof LeaseLostError)) throw recording;
-        partitionsLost += 1;
+      } catch (error) {
+        if (error instanceof LeaseLostError) {
+          partitionsLost += 1;
+          continue;
+        }
+        // The partition fails with the reason; a later `eod` for the date tries it again.
+        try {
+          await finishPartition(db, claim, 'failed', [{ loanId: null, message: messageOf(error) }]);
+          partitionsFinished += 1;
+        } catch (recording) {
+          if (!(recording instanceof LeaseLostError)) throw recording;
+          partitionsLost += 1;
+        }
       }
     }
-  }
+  };
+  const slots = await Promise.allSettled(
+    Array.from({ length: inFlight }, (_, i) => slot(inFlight === 1 ? workerId : `${workerId}/${i + 1}`)),
+  );
+  for (const s of slots) if (s.status === 'rejected') throw s.reason;
   const run = await finishRunIfComplete(db, runId, ledger.advanceBusinessDay);
   return { workerId, partitionsFinished, partitionsLost, run };
 }

@@ -26,6 +26,33 @@ const root = mkdtempSync(join(tmpdir(), 'lg-eod-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('lendguard eod', () => {
+  it('refuses more than one partition in flight on an embedded database, saying why, and what is out of range', async () => {
+    const dir = join(root, 'in-flight');
+    const embedded = capture();
+    expect(
+      await main(['eod', '--date', '2025-02-10', '--db', dir, '--partitions-in-flight', '2'], embedded.io),
+    ).toBe(2);
+    expect(embedded.err()).toMatch(
+      /--partitions-in-flight 2 needs a PostgreSQL server .* one partition at a time/,
+    );
+    const tooMany = capture();
+    expect(
+      await main(
+        [
+          'eod',
+          '--date',
+          '2025-02-10',
+          '--db',
+          'postgres://127.0.0.1:1/none',
+          '--partitions-in-flight',
+          '99',
+        ],
+        tooMany.io,
+      ),
+    ).toBe(2);
+    expect(tooMany.err()).toMatch(/--partitions-in-flight/);
+  });
+
   it('closes a date, repeats as a no-op, and exits 1 listing the loan when a partition fails', async () => {
     const dir = join(root, 'book');
     const db = await openPglite({ dataDir: dir });

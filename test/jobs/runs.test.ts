@@ -96,6 +96,55 @@ describe.each(backends)('EOD claims on $name', (backend) => {
     expect(embedded).toEqual([2]);
   });
 
+  it('closes several partitions at once under names of their own, each exactly once', async () => {
+    await db.query("update eod_runs set status = 'succeeded' where status <> 'succeeded'");
+    let runId = '';
+    let open = 0;
+    let openMax = 0;
+    const closed: number[] = [];
+    const holders = new Set<string>();
+    const ledger: EodLedger = {
+      countQuiet: async () => 0,
+      async closeBatch(tx, range, _day, _limit, after) {
+        if (after !== null)
+          return { loansClosed: 0, eventsWritten: 0, loansSeen: 0, lastLoanId: after, failures: [] };
+        open += 1;
+        openMax = Math.max(openMax, open);
+        const { rows } = await tx.query<{ claimed_by: string }>(
+          'select claimed_by from eod_partitions where run_id = $1 and key_from = $2',
+          [runId, range.keyFrom],
+        );
+        for (const r of rows) holders.add(r.claimed_by);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        closed.push(range.keyFrom);
+        open -= 1;
+        return { loansClosed: 1, eventsWritten: 1, loansSeen: 1, lastLoanId: 'ln_x', failures: [] };
+      },
+      advanceBusinessDay: noAdvance,
+    };
+    const { run } = await startRun(db, {
+      businessDay: '2030-04-01',
+      requestedBy: 'test',
+      options: { batchSize: 10, partitions: 8 },
+    });
+    runId = run.runId;
+    const report = await runWorker(db, ledger, run.runId, {
+      workerId: `here:${process.pid}:9`,
+      lease_ms: 60_000,
+      partitionsInFlight: 3,
+    });
+    expect(report.run.status).toBe('succeeded');
+    expect(report.partitionsFinished).toBe(8);
+    expect([...closed].sort((a, b) => a - b)).toEqual(
+      (await getRun(db, run.runId))!.partitions.map((p) => p.keyFrom),
+    );
+    // On PGlite one connection serialises the transactions; on a server three run at once.
+    expect(openMax).toBeLessThanOrEqual(3);
+    if (backend.name === 'postgres') expect(openMax).toBe(3);
+    // Each of the three claimed at least one of the eight partitions, under its own name.
+    expect([...holders].sort()).toEqual([1, 2, 3].map((i) => `here:${process.pid}:9/${i}`));
+  });
+
   it('fails a partition whose loan is refused, keeps the others, and a resume tries only what is left', async () => {
     await db.query("update eod_runs set status = 'succeeded' where status <> 'succeeded'");
     let refuse = true;

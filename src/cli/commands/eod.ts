@@ -21,6 +21,7 @@ import { parsePositiveInt } from './parse.js';
 interface EodCliOptions {
   date?: string;
   workers?: string;
+  partitionsInFlight?: string;
   batchSize?: string;
   partitions?: string;
   leaseMs?: string;
@@ -158,6 +159,7 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
       `--workers ${workers} needs a PostgreSQL server (--db postgres://…): an embedded database is opened by one process, which runs the batch alone`,
     );
   }
+  const partitionsInFlight = parsePartitionsInFlight(o.partitionsInFlight, target.kind);
   await withMigratedDb(o.db, async (db) => {
     const started_ms = Date.now();
     const progress = progressWriter(io, o.progress !== false && o.json !== true, started_ms);
@@ -167,6 +169,7 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
         businessDay: o.date!,
         requestedBy: 'cli',
         workers,
+        partitionsInFlight,
         options,
         ...(target.kind === 'postgres' ? { dbUrl: target.url } : {}),
         onStart: (s) => {
@@ -198,9 +201,21 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
   });
 }
 
+/** `--partitions-in-flight`: PostgreSQL only (an embedded database has one connection). */
+function parsePartitionsInFlight(text: string | undefined, kind: 'pglite' | 'postgres'): number {
+  if (text === undefined) return kind === 'pglite' ? 1 : EOD_BOUNDS.partitionsInFlight_default;
+  const n = parsePositiveInt(text, '--partitions-in-flight', EOD_BOUNDS.partitionsInFlight_max);
+  if (kind === 'pglite' && n > 1) {
+    throw new UsageError(
+      `--partitions-in-flight ${n} needs a PostgreSQL server (--db postgres://…): an embedded database has one connection, so it closes one partition at a time`,
+    );
+  }
+  return n;
+}
+
 async function runWorkerCommand(
   io: CliIo,
-  o: { db?: string; run?: string; leaseMs?: string },
+  o: { db?: string; run?: string; leaseMs?: string; partitionsInFlight?: string },
 ): Promise<void> {
   const target = resolveDbTarget(o.db);
   if (target.kind !== 'postgres') {
@@ -209,6 +224,7 @@ async function runWorkerCommand(
     );
   }
   const lease_ms = parseOptions({ ...(o.leaseMs === undefined ? {} : { leaseMs: o.leaseMs }) }).lease_ms;
+  const partitionsInFlight = parsePartitionsInFlight(o.partitionsInFlight, target.kind);
   await withMigratedDb(o.db, async (db) => {
     const run = o.run === undefined ? await findOpenRun(db) : await getRun(db, o.run);
     if (run === undefined) {
@@ -218,7 +234,7 @@ async function runWorkerCommand(
           : `no EOD run ${o.run}; list runs with GET /eod-runs`,
       );
     }
-    const report = await runWorker(db, ledgerEod, run.runId, { lease_ms });
+    const report = await runWorker(db, ledgerEod, run.runId, { lease_ms, partitionsInFlight });
     writeLine(
       io.stdout,
       `worker ${report.workerId}: ${report.partitionsFinished} partitions finished, ${report.partitionsLost} taken over; run ${report.run.runId} is ${report.run.status}`,
@@ -237,6 +253,10 @@ export const registerEod: RegisterCommand = (program, io) => {
       .option(
         '--workers <n>',
         `worker processes (PostgreSQL only; default 1, at most ${EOD_BOUNDS.workers_max})`,
+      )
+      .option(
+        '--partitions-in-flight <n>',
+        `partitions each worker closes at once, a connection each (PostgreSQL only; default ${EOD_BOUNDS.partitionsInFlight_default}, at most ${EOD_BOUNDS.partitionsInFlight_max})`,
       )
       .option('--batch-size <n>', `loans per transaction (default ${EOD_OPTIONS_DEFAULT.batchSize})`)
       .option(
@@ -258,11 +278,23 @@ export const registerEod: RegisterCommand = (program, io) => {
         'Join the running EOD run from another process or machine and close partitions until none is left',
       )
       .option('--run <id>', 'the run to join (default: the one that is going)')
-      .option('--lease-ms <n>', `claim lease (default ${EOD_OPTIONS_DEFAULT.lease_ms})`),
+      .option('--lease-ms <n>', `claim lease (default ${EOD_OPTIONS_DEFAULT.lease_ms})`)
+      .option(
+        '--partitions-in-flight <n>',
+        `partitions this worker closes at once (default ${EOD_BOUNDS.partitionsInFlight_default})`,
+      ),
   ).action((_options: unknown, command: Command) =>
-    // --db and --lease-ms may stand before or after `worker`: take them from either command.
+    // --db, --lease-ms and --partitions-in-flight may stand before or after `worker`: from either command.
     explained(() =>
-      runWorkerCommand(io, command.optsWithGlobals<{ db?: string; run?: string; leaseMs?: string }>()),
+      runWorkerCommand(
+        io,
+        command.optsWithGlobals<{
+          db?: string;
+          run?: string;
+          leaseMs?: string;
+          partitionsInFlight?: string;
+        }>(),
+      ),
     ),
   );
 };
