@@ -10,6 +10,7 @@ import {
   insertCustomer,
   insertLine,
   markInvitationUsed,
+  type NewCustomer,
   newId,
   type Queryable,
   sealCustomer,
@@ -20,12 +21,21 @@ import type { ServerDeps } from './context.js';
 
 export type ApprovalAudit = Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>;
 
-function customerContacts(a: Application): Contact[] {
-  return a.contacts.map((c) => ({
-    name: c.name,
-    relation: c.relation as Contact['relation'],
-    phone: c.phone,
-  }));
+/** The customer an approved applicant becomes, from the application's identity, address and contacts. */
+function customerOf(a: Application): NewCustomer {
+  return {
+    name: a.identity.name,
+    idNumber: a.identity.idNumber,
+    phone: a.identity.phone,
+    address: a.address,
+    contacts: a.contacts.map((c) => ({
+      name: c.name,
+      relation: c.relation as Contact['relation'],
+      phone: c.phone,
+    })),
+    declaredMonthlyIncome_fen: a.income.declaredMonthly_fen,
+    externalRef: null,
+  };
 }
 
 /**
@@ -51,20 +61,7 @@ export async function openApprovedLine(
     (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
     null;
   if (customerId === null) {
-    const customer = await insertCustomer(
-      tx,
-      deps.cipher,
-      {
-        name: application.identity.name,
-        idNumber: application.identity.idNumber,
-        phone: application.identity.phone,
-        address: application.address,
-        contacts: customerContacts(application),
-        declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-        externalRef: null,
-      },
-      approval.userId,
-    );
+    const customer = await insertCustomer(tx, deps.cipher, customerOf(application), approval.userId);
     customerId = customer.customerId;
     audit.push({
       action: 'customer.create',
@@ -118,15 +115,7 @@ export function planApprovedLine(
   if (customerId === null) {
     customerId = newId('cus');
     newCustomer = {
-      ...sealCustomer(deps.cipher, customerId, {
-        name: application.identity.name,
-        idNumber: application.identity.idNumber,
-        phone: application.identity.phone,
-        address: application.address,
-        contacts: customerContacts(application),
-        declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-        externalRef: null,
-      }),
+      ...sealCustomer(deps.cipher, customerId, customerOf(application)),
       declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
     };
     audit.push({
