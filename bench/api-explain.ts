@@ -14,19 +14,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { parseDate } from '../src/money/index.js';
-import { buildServer } from '../src/server/index.js';
 import {
   type Db,
   generatePiiKey,
-  insertToken,
-  insertUser,
   migrate,
   openPostgres,
   PiiCipher,
   type QueryOptions,
   setBusinessDay,
 } from '../src/store/index.js';
-import { idNumberFor, processCpu_ms } from './support.js';
+import { buildApiBook, processCpu_ms } from './support.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LOANS = Number(process.env.BENCH_LOANS ?? 200);
@@ -334,43 +331,11 @@ async function main(): Promise<void> {
   try {
     await migrate(plain);
     const db = explained(plain);
-    const user = await insertUser(db, { username: 'bench-admin', displayName: 'bench', role: 'admin' });
-    const token = (await insertToken(db, { userId: user.userId, label: 'bench', expiresAt: null })).secret;
-    const app = await buildServer({ db, cipher: new PiiCipher(generatePiiKey()), config: {} });
-    let seq = 0;
-    const post = async (url: string, payload: object) => {
-      const res = await app.inject({
-        method: 'POST',
-        url,
-        headers: { authorization: `Bearer ${token}`, 'idempotency-key': `k-${seq++}` },
-        payload,
-      });
-      if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
-      return res.json() as Record<string, string>;
-    };
-    await setBusinessDay(db, DAY);
-    await post('/products', { id: 'bench-12m', termCount: 12 });
-    const loanIds: string[] = [];
-    for (let l = 0; l < LINES; l++) {
-      const customer = await post('/customers', {
-        name: '张三丰',
-        idNumber: idNumberFor(l),
-        phone: '13812345678',
-        address: { province: '北京市', city: '北京市', detail: '朝阳区建国路 88 号' },
-        declaredMonthlyIncome: '12000.00',
-      });
-      const line = await post(`/customers/${customer.customerId}/credit-lines`, { limit: '10000000.00' });
-      for (let i = 0; i < LOANS / LINES; i++) {
-        loanIds.push(
-          (
-            await post(`/credit-lines/${line.lineId}/drawdowns`, {
-              amount: '12000.00',
-              productId: 'bench-12m',
-            })
-          ).loanId!,
-        );
-      }
-    }
+    const { app, loanIds, post } = await buildApiBook(db, new PiiCipher(generatePiiKey()), {
+      lines: LINES,
+      loans: LOANS,
+      day: DAY,
+    });
     await setBusinessDay(db, DAY + 5);
     for (const loanId of loanIds) await post(`/loans/${loanId}/repayments`, { amount: '1.00' });
     await admin.query(`analyze`);

@@ -28,12 +28,9 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import pg from 'pg';
 import { type LoanEvent, loanPosition, replay } from '../src/ledger/index.js';
 import { parseDate } from '../src/money/index.js';
-import { buildServer } from '../src/server/index.js';
 import {
   type Db,
   generatePiiKey,
-  insertToken,
-  insertUser,
   loadLoanLog,
   loanStateFromColumns,
   migrate,
@@ -42,7 +39,7 @@ import {
   PiiCipher,
   setBusinessDay,
 } from '../src/store/index.js';
-import { idNumberFor, logSince, PolledCpu, statementsFromLog } from './support.js';
+import { buildApiBook, logSince, PolledCpu, statementsFromLog } from './support.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres').split(',').map((s) => s.trim());
@@ -168,40 +165,7 @@ interface Book {
 
 async function buildBook(db: Db, cipher: PiiCipher): Promise<Book> {
   await migrate(db);
-  const admin = await insertUser(db, { username: 'bench-admin', displayName: 'bench', role: 'admin' });
-  const token = (await insertToken(db, { userId: admin.userId, label: 'bench', expiresAt: null })).secret;
-  const app = await buildServer({ db, cipher, config: {} });
-  let seq = 0;
-  const post = async (url: string, payload: object) => {
-    const res = await app.inject({
-      method: 'POST',
-      url,
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': `setup-${seq++}` },
-      payload,
-    });
-    if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as Record<string, string>;
-  };
-  await setBusinessDay(db, DAY);
-  await post('/products', { id: 'bench-12m', termCount: 12 });
-  const loanIds: string[] = [];
-  for (let l = 0; l < LINES; l++) {
-    const customer = await post('/customers', {
-      name: '张三丰',
-      idNumber: idNumberFor(l),
-      phone: '13812345678',
-      address: { province: '北京市', city: '北京市', detail: '朝阳区建国路 88 号' },
-      declaredMonthlyIncome: '12000.00',
-    });
-    const line = await post(`/customers/${customer.customerId}/credit-lines`, { limit: '10000000.00' });
-    const perLine = Math.floor(LOANS / LINES) + (l < LOANS % LINES ? 1 : 0);
-    for (let i = 0; i < perLine; i++) {
-      loanIds.push(
-        (await post(`/credit-lines/${line.lineId}/drawdowns`, { amount: '12000.00', productId: 'bench-12m' }))
-          .loanId!,
-      );
-    }
-  }
+  const { app, token, loanIds } = await buildApiBook(db, cipher, { lines: LINES, loans: LOANS, day: DAY });
   // Repayments five days after the drawdowns: the first on each loan also runs its end-of-day catch-up.
   await setBusinessDay(db, DAY + 5);
   await app.close();

@@ -1,8 +1,12 @@
 /**
- * Pieces the benchmarks share: a deterministic valid ID number, a process's CPU time from /proc, and the
- * statements and database time of the PostgreSQL server log (log_min_duration_statement = 0).
+ * Pieces the benchmarks share: a deterministic valid ID number, a process's CPU time from /proc, the
+ * statements and database time of the PostgreSQL server log (log_min_duration_statement = 0), and the
+ * repayment benchmarks' book built through the API.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { Day } from '../src/money/index.js';
+import { buildServer } from '../src/server/index.js';
+import { type Db, insertToken, insertUser, type PiiCipher, setBusinessDay } from '../src/store/index.js';
 
 /** A valid resident ID number (GB 11643 check digit), the same for the same sequence number. */
 export function idNumberFor(sequence: number): string {
@@ -112,4 +116,60 @@ export function statementsFromLog(text: string): {
     kinds.set(kind, entry);
   }
   return { statements, db_ms, kinds };
+}
+
+/** A migrated database's book for the repayment benchmarks, with the server that built it still open. */
+export interface ApiBook {
+  app: Awaited<ReturnType<typeof buildServer>>;
+  token: string;
+  /** Loan ids in the order drawn. */
+  loanIds: string[];
+  /** POST through the server with the admin's token and a fresh Idempotency-Key; fails on a non-2xx. */
+  post: (url: string, payload: object) => Promise<Record<string, string>>;
+}
+
+/**
+ * Through the API on `day`: one 12-month product, `lines` customers with a credit line each, and `loans`
+ * drawdowns of 12,000 yuan spread over them as evenly as they divide.
+ */
+export async function buildApiBook(
+  db: Db,
+  cipher: PiiCipher,
+  o: { lines: number; loans: number; day: Day },
+): Promise<ApiBook> {
+  const admin = await insertUser(db, { username: 'bench-admin', displayName: 'bench', role: 'admin' });
+  const token = (await insertToken(db, { userId: admin.userId, label: 'bench', expiresAt: null })).secret;
+  const app = await buildServer({ db, cipher, config: {} });
+  let seq = 0;
+  const post = async (url: string, payload: object) => {
+    const res = await app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': `setup-${seq++}` },
+      payload,
+    });
+    if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res.json() as Record<string, string>;
+  };
+  await setBusinessDay(db, o.day);
+  await post('/products', { id: 'bench-12m', termCount: 12 });
+  const loanIds: string[] = [];
+  for (let l = 0; l < o.lines; l++) {
+    const customer = await post('/customers', {
+      name: '张三丰',
+      idNumber: idNumberFor(l),
+      phone: '13812345678',
+      address: { province: '北京市', city: '北京市', detail: '朝阳区建国路 88 号' },
+      declaredMonthlyIncome: '12000.00',
+    });
+    const line = await post(`/customers/${customer.customerId}/credit-lines`, { limit: '10000000.00' });
+    const perLine = Math.floor(o.loans / o.lines) + (l < o.loans % o.lines ? 1 : 0);
+    for (let i = 0; i < perLine; i++) {
+      loanIds.push(
+        (await post(`/credit-lines/${line.lineId}/drawdowns`, { amount: '12000.00', productId: 'bench-12m' }))
+          .loanId!,
+      );
+    }
+  }
+  return { app, token, loanIds, post };
 }
