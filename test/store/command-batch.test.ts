@@ -17,6 +17,7 @@ import {
   insertLine,
   insertLoan,
   insertProductVersion,
+  type LockedForCommand,
   listPostings,
   loadLoanLog,
   loadSnapshots,
@@ -99,6 +100,39 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     };
     return { audit, idempotency };
   };
+
+  /** Repayments of `ids` in `round`: client id `c-<loan>-<round>`, key `<loan>-<round>`. */
+  const targetsOf = (ids: readonly string[], round: string) =>
+    ids.map((loanId) => ({
+      loanId,
+      clientId: `c-${loanId}-${round}`,
+      userId: 'usr_1',
+      idempotencyKey: `${loanId}-${round}`,
+    }));
+
+  /** Those repayments of `amounts[i]` on `day`, planned from what was read for them. */
+  const plannedWrites = (
+    ids: readonly string[],
+    read: readonly (LockedForCommand | undefined)[],
+    amounts: readonly number[],
+    day: number,
+    round: string,
+  ): CommandWrite[] =>
+    ids.map((loanId, i) => {
+      const clientId = `c-${loanId}-${round}`;
+      const plan = planCommand(read[i]!, { type: 'repay', amountMinor: amounts[i]!, day, clientId })!;
+      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-${round}`, '{}');
+      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
+    });
+
+  /** The loans of `ids` that have a `Repaid` event, in id order. */
+  const repaidLoans = async (ids: readonly string[]) =>
+    (
+      await db.query<{ loan_id: string }>(
+        "select loan_id from loan_events where type = 'Repaid' and loan_id = any($1) order by loan_id",
+        [ids],
+      )
+    ).rows.map((r) => r.loan_id);
 
   /**
    * Repayments of distinct loans read and written together; the client id and key name the round. One
@@ -252,18 +286,8 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const n = made++;
     const ids = await book(`s${n}`, 3);
     await setBusinessDay(db, D + 20);
-    const targets = ids.map((loanId) => ({
-      loanId,
-      clientId: 'c-s',
-      userId: 'usr_1',
-      idempotencyKey: `${loanId}-s`,
-    }));
-    const read = await readForCommands(db, targets);
-    const writes = ids.map((loanId, i) => {
-      const plan = planCommand(read[i]!, { type: 'repay', amountMinor: 500, day: D + 20, clientId: 'c-s' })!;
-      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-s`, '{}');
-      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
-    });
+    const read = await readForCommands(db, targetsOf(ids, 's'));
+    const writes = plannedWrites(ids, read, [500, 500, 500], D + 20, 's');
     await db.query('update loans set row_version = row_version + 1 where loan_id = $1', [ids[1]]);
     const before = await written(`s${n}`, ids);
     await expect(writeCommands(db, writes, { locked: false })).rejects.toThrow(/changed while this change/);
@@ -280,27 +304,9 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const n = made++;
     const ids = await book(`v${n}`, 2);
     await setBusinessDay(db, D + 20);
-    const read = await readForCommands(
-      db,
-      ids.map((loanId) => ({
-        loanId,
-        clientId: `c-${loanId}`,
-        userId: 'usr_1',
-        idempotencyKey: `${loanId}-v`,
-      })),
-    );
+    const read = await readForCommands(db, targetsOf(ids, 'v'));
     // The first pays principal (its line moves), the second only interest.
-    const writes = ids.map((loanId, i) => {
-      const amountMinor = i === 0 ? 200_000 : 100;
-      const plan = planCommand(read[i]!, {
-        type: 'repay',
-        amountMinor,
-        day: D + 20,
-        clientId: `c-${loanId}`,
-      })!;
-      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-v`, '{}');
-      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
-    });
+    const writes = plannedWrites(ids, read, [200_000, 100], D + 20, 'v');
     expect(writes.map((w) => w.pending.line !== undefined)).toEqual([true, false]);
     expect(await changedSinceRead(db, writes)).toEqual([false, false]);
     await db.query('update credit_lines set row_version = row_version + 1 where line_id = $1', [`cl_v${n}`]);
@@ -312,33 +318,14 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const ids = await book(`u${n}`, 3);
     await setBusinessDay(db, D + 20);
     const batcher = makeCommandBatcher(db, { waitingMax: 100, inFlightMax: 1 });
-    const targets = ids.map((loanId) => ({
-      loanId,
-      clientId: `c-${loanId}`,
-      userId: 'usr_1',
-      idempotencyKey: `${loanId}-u`,
-    }));
-    const read = await Promise.all(targets.map((t) => batcher.read(t)));
-    const writes = ids.map((loanId, i) => {
-      const plan = planCommand(read[i]!, {
-        type: 'repay',
-        amountMinor: 500,
-        day: D + 20,
-        clientId: `c-${loanId}`,
-      })!;
-      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-u`, '{}');
-      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
-    });
+    const read = await Promise.all(targetsOf(ids, 'u').map((t) => batcher.read(t)));
+    const writes = plannedWrites(ids, read, [500, 500, 500], D + 20, 'u');
     await db.query('update loans set row_version = row_version + 1 where loan_id = $1', [ids[2]]);
     // The first goes alone at once; the other two wait and go together, and the third has changed.
     const results = await Promise.allSettled(writes.map((w) => batcher.write(w)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/changed while this change/);
-    const repaid = await db.query<{ loan_id: string }>(
-      "select loan_id from loan_events where type = 'Repaid' and loan_id = any($1) order by loan_id",
-      [ids],
-    );
-    expect(repaid.rows.map((r) => r.loan_id)).toEqual([ids[0], ids[1]]);
+    expect(await repaidLoans(ids)).toEqual([ids[0], ids[1]]);
   });
 
   it('the server batcher: a batch failing on a key stored meanwhile is written one by one, and only that one fails', async () => {
@@ -346,31 +333,14 @@ describe.each(backends)('commands of several loans in one statement on $name', (
     const ids = await book(`w${n}`, 3);
     await setBusinessDay(db, D + 20);
     const batcher = makeCommandBatcher(db, { waitingMax: 100, inFlightMax: 1 });
-    const read = await Promise.all(
-      ids.map((loanId) =>
-        batcher.read({ loanId, clientId: `c-${loanId}`, userId: 'usr_1', idempotencyKey: `${loanId}-w` }),
-      ),
-    );
-    const writes = ids.map((loanId, i) => {
-      const plan = planCommand(read[i]!, {
-        type: 'repay',
-        amountMinor: 500,
-        day: D + 20,
-        clientId: `c-${loanId}`,
-      })!;
-      const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-w`, '{}');
-      return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
-    });
+    const read = await Promise.all(targetsOf(ids, 'w').map((t) => batcher.read(t)));
+    const writes = plannedWrites(ids, read, [500, 500, 500], D + 20, 'w');
     // A concurrent duplicate of the third request stored its key first.
     await saveIdempotency(db, writes[2]!.records.idempotency, '{}');
     const results = await Promise.allSettled(writes.map((w) => batcher.write(w)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
-    const repaid = await db.query<{ loan_id: string }>(
-      "select loan_id from loan_events where type = 'Repaid' and loan_id = any($1) order by loan_id",
-      [ids],
-    );
-    expect(repaid.rows.map((r) => r.loan_id)).toEqual([ids[0], ids[1]]);
+    expect(await repaidLoans(ids)).toEqual([ids[0], ids[1]]);
   });
 
   it('reads each target in order, the same loan twice alike, and declines unknown loans and seen keys', async () => {
