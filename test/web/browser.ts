@@ -9,7 +9,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { DEFAULT_WEB_ROOT } from '../../src/server/routes/web.js';
-import { migrate, openPglite } from '../../src/store/index.js';
+import { migrate, openPglite, type Role } from '../../src/store/index.js';
 import { startApi, type TestApi } from '../server/helpers.js';
 
 /** Debian's chromium; a browser is never downloaded. */
@@ -125,6 +125,20 @@ export async function logIn(page: Page, baseUrl: string, token: string): Promise
   await page.getByTestId('login-token').fill(token);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('whoami').waitFor();
+}
+
+/** The language switch's label for each locale (the dashboard's own names of its languages). */
+const LANGUAGE_SWITCH: Record<'zh-CN' | 'en', string> = { 'zh-CN': '中文', en: 'English' };
+
+/** A page in `locale`, logged in with `role`'s token, the dashboard switched to that locale's language. */
+export async function signedIn(harness: Harness, role: Role, locale: 'zh-CN' | 'en'): Promise<WatchedPage> {
+  const watched = await openPage(harness, locale);
+  await logIn(watched.page, harness.baseUrl, harness.api.tokens[role]);
+  await watched.page
+    .getByTestId('language-switch')
+    .getByText(LANGUAGE_SWITCH[locale], { exact: true })
+    .click();
+  return watched;
 }
 
 /**

@@ -3,19 +3,17 @@ import type { Role } from '../../src/store/index.js';
 import { auth, freshKey, idNumberFor, validCustomer } from '../server/helpers.js';
 import {
   type Harness,
-  logIn,
   openPage,
   screenshot,
+  signedIn as signedInAs,
   skipBrowser,
   startHarness,
   unexpectedErrors,
-  type WatchedPage,
 } from './browser.js';
 
 /** Labels the tests look for, as each language writes them. */
 const LABELS = {
   'zh-CN': {
-    switch: '中文',
     portfolio: '资产组合',
     customers: '客户',
     audit: '审计日志',
@@ -23,7 +21,6 @@ const LABELS = {
     empty: '暂无借据',
   },
   en: {
-    switch: 'English',
     portfolio: 'Portfolio',
     customers: 'Customers',
     audit: 'Audit log',
@@ -57,15 +54,7 @@ describe.skipIf(skipBrowser)('dashboard in chromium', () => {
     await h?.close();
   });
 
-  async function signedIn(role: Role, locale: Locale): Promise<WatchedPage> {
-    const watched = await openPage(h, locale);
-    await logIn(watched.page, h.baseUrl, h.api.tokens[role]);
-    await watched.page
-      .getByTestId('language-switch')
-      .getByText(LABELS[locale].switch, { exact: true })
-      .click();
-    return watched;
-  }
+  const signedIn = (role: Role, locale: Locale) => signedInAs(h, role, locale);
 
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`opens every page in ${locale}, formats money and dates the locale's way, with no console errors`, async () => {

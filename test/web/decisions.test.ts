@@ -3,18 +3,15 @@ import type { Role } from '../../src/store/index.js';
 import { applicant, apply, type DecisionBody, invite, patched } from '../server/origination-helpers.js';
 import {
   type Harness,
-  logIn,
-  openPage,
   screenshot,
+  signedIn as signedInAs,
   skipBrowser,
   startHarness,
   unexpectedErrors,
-  type WatchedPage,
 } from './browser.js';
 
 const LABELS = {
   'zh-CN': {
-    switch: '中文',
     decisions: '授信决策',
     review: '复核队列',
     approve: '批准',
@@ -26,7 +23,6 @@ const LABELS = {
     noteRequired: '请填写备注',
   },
   en: {
-    switch: 'English',
     decisions: 'Decisions',
     review: 'Review queue',
     approve: 'Approve',
@@ -65,15 +61,7 @@ describe.skipIf(skipBrowser)('decisions and the review queue in chromium', () =>
     await h?.close();
   });
 
-  async function signedIn(role: Role, locale: Locale): Promise<WatchedPage> {
-    const watched = await openPage(h, locale);
-    await logIn(watched.page, h.baseUrl, h.api.tokens[role]);
-    await watched.page
-      .getByTestId('language-switch')
-      .getByText(LABELS[locale].switch, { exact: true })
-      .click();
-    return watched;
-  }
+  const signedIn = (role: Role, locale: Locale) => signedInAs(h, role, locale);
 
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`lists decisions and opens one with its reasons and versions in ${locale}`, async () => {

@@ -13,21 +13,19 @@ import { insertCustomer, type Role, setBusinessDay } from '../../src/store/index
 import { auth } from '../server/helpers.js';
 import {
   type Harness,
-  logIn,
-  openPage,
   screenshot,
+  signedIn as signedInAs,
   skipBrowser,
   startHarness,
   unexpectedErrors,
-  type WatchedPage,
 } from './browser.js';
 
 /** The test book's business day: a year of loans, closed through it. */
 const CLOSED = parseDate('2026-06-10');
 
 const LABELS = {
-  'zh-CN': { switch: '中文', portfolio: '资产组合', loans: '借据', eod: '日终批处理', loan: '借据' },
-  en: { switch: 'English', portfolio: 'Portfolio', loans: 'Loans', eod: 'End-of-day runs', loan: 'Loan' },
+  'zh-CN': { portfolio: '资产组合', loans: '借据', eod: '日终批处理', loan: '借据' },
+  en: { portfolio: 'Portfolio', loans: 'Loans', eod: 'End-of-day runs', loan: 'Loan' },
 } as const;
 type Locale = keyof typeof LABELS;
 
@@ -87,15 +85,7 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
     await h?.close();
   });
 
-  async function signedIn(role: Role, locale: Locale): Promise<WatchedPage> {
-    const watched = await openPage(h, locale);
-    await logIn(watched.page, h.baseUrl, h.api.tokens[role]);
-    await watched.page
-      .getByTestId('language-switch')
-      .getByText(LABELS[locale].switch, { exact: true })
-      .click();
-    return watched;
-  }
+  const signedIn = (role: Role, locale: Locale) => signedInAs(h, role, locale);
 
   /** Types a date into an antd date picker and confirms it. */
   async function pickDate(page: Page, testId: string, date: string): Promise<void> {

@@ -14,19 +14,16 @@ import {
 } from '../server/origination-helpers.js';
 import {
   type Harness,
-  logIn,
-  openPage,
   screenshot,
   settle,
+  signedIn as signedInAs,
   skipBrowser,
   startHarness,
   unexpectedErrors,
-  type WatchedPage,
 } from './browser.js';
 
 const LABELS = {
   'zh-CN': {
-    switch: '中文',
     policies: '策略版本',
     draft: '草稿',
     approved: '已审批',
@@ -35,7 +32,6 @@ const LABELS = {
     knockout: '准入拒绝规则',
   },
   en: {
-    switch: 'English',
     policies: 'Policy versions',
     draft: 'Draft',
     approved: 'Approved',
@@ -89,15 +85,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await h?.close();
   });
 
-  async function signedIn(role: Role, locale: Locale): Promise<WatchedPage> {
-    const watched = await openPage(h, locale);
-    await logIn(watched.page, h.baseUrl, h.api.tokens[role]);
-    await watched.page
-      .getByTestId('language-switch')
-      .getByText(LABELS[locale].switch, { exact: true })
-      .click();
-    return watched;
-  }
+  const signedIn = (role: Role, locale: Locale) => signedInAs(h, role, locale);
 
   it('an analyst drafts a version, may not approve it, and a second user approves, publishes and rolls it back', async () => {
     // The analyst sees the list and drafts.
