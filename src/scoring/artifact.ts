@@ -1,6 +1,8 @@
+import { type CrossValidatedAuc, crossValidate } from './cv.js';
 import type { Dataset, ReasonCode, Target } from './dataset.js';
 import { ScoringError } from './errors.js';
 import { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
+import { type GbmSetting, type GbmTuning, tuneChallenger } from './gbm/tune.js';
 import { auc, brier, gini, ks } from './metrics.js';
 import {
   checkScaling,
@@ -13,6 +15,8 @@ import {
   scoreScorecard,
   trainScorecard,
 } from './scorecard.js';
+import { selectRows } from './table.js';
+import { type ScorecardTuning, tuneScorecard } from './tuning.js';
 
 /** Name of the model document format; a file without it is not a Lendguard scoring model. */
 export const MODEL_FORMAT = 'lendguard.scoring-model';
@@ -66,6 +70,10 @@ export interface ModelArtifact {
   readonly trainingMetrics: ModelMetrics;
   readonly scorecard?: ScorecardBody;
   readonly gbm?: GbmModelBody;
+  /** Present when training chose its settings by cross-validation: the search and its reasons. */
+  readonly tuning?: { readonly scorecard?: ScorecardTuning; readonly gbm?: GbmTuning };
+  /** Present when `score train --cv K` measured the recipe by stratified k-fold cross-validation. */
+  readonly crossValidation?: CrossValidatedAuc;
 }
 
 export interface TrainRequest {
@@ -76,6 +84,12 @@ export interface TrainRequest {
   readonly scaling?: Scaling;
   readonly scorecard?: Partial<ScorecardOptions>;
   readonly gbm?: Partial<GbmOptions>;
+  /**
+   * Choose settings by stratified k-fold cross-validation (this many folds, seeded by `seed`): for a scorecard the
+   * trend rule, bins, minimum bin share, IV and correlation thresholds and L2 penalty; for a boosted model the
+   * round count by k-fold early stopping and, on small data, depth, learning rate and minimum child weight.
+   */
+  readonly tuneFolds?: number;
 }
 
 export interface ScoredModelRows {
@@ -154,15 +168,22 @@ export function trainModel(data: Dataset, target: Target, request: TrainRequest)
     },
   };
   let artifact: ModelArtifact;
+  let tuning: ModelArtifact['tuning'];
   if (request.kind === 'scorecard') {
-    const options = { ...request.scorecard, scaling };
+    let chosen = request.scorecard ?? {};
+    if (request.tuneFolds !== undefined) {
+      const tuned = tuneScorecard(data, target, chosen, request.tuneFolds, request.seed);
+      chosen = tuned.options;
+      tuning = { scorecard: tuned.tuning };
+    }
+    const options = { ...chosen, scaling };
     const card = trainScorecard(data, target, options, request.seed);
     const kinds = new Map(data.columns.map((c) => [c.name, c.kind] as const));
     artifact = {
       ...base,
       kind: 'scorecard',
       features: card.features.map((f) => ({ name: f.name, kind: kinds.get(f.name)! })),
-      options: { scorecard: request.scorecard ?? {} },
+      options: { scorecard: chosen },
       trainingMetrics: {
         rows: 0,
         bads: 0,
@@ -174,12 +195,21 @@ export function trainModel(data: Dataset, target: Target, request: TrainRequest)
       scorecard: card,
     };
   } else {
-    const body = trainChallenger(data, target, request.gbm ?? {}, request.seed);
+    let chosen = request.gbm ?? {};
+    if (request.tuneFolds !== undefined) {
+      const fixed = new Set(
+        (['maxDepth', 'learningRate', 'minChildWeight'] as const).filter((k) => chosen[k] !== undefined),
+      ) as Set<keyof GbmSetting>;
+      const tuned = tuneChallenger(data, target, chosen, fixed, request.tuneFolds, request.seed);
+      chosen = tuned.options;
+      tuning = { gbm: tuned.tuning };
+    }
+    const body = trainChallenger(data, target, chosen, request.seed);
     artifact = {
       ...base,
       kind: 'gbm',
       features: body.features.map((f) => ({ name: f.name, kind: f.kind })),
-      options: { gbm: request.gbm ?? {} },
+      options: { gbm: chosen },
       trainingMetrics: {
         rows: 0,
         bads: 0,
@@ -191,7 +221,29 @@ export function trainModel(data: Dataset, target: Target, request: TrainRequest)
       gbm: body,
     };
   }
-  return { ...artifact, trainingMetrics: measure(scoreModel(artifact, data, 0), target) };
+  const trained = { ...artifact, trainingMetrics: measure(scoreModel(artifact, data, 0), target) };
+  return tuning ? { ...trained, tuning } : trained;
+}
+
+/**
+ * Stratified k-fold cross-validated AUC of a training request: in each fold the whole recipe (tuning included,
+ * if asked) is trained on the other folds and scores the held-out one. Folds come from `seed`.
+ */
+export function crossValidateModel(
+  data: Dataset,
+  target: Target,
+  request: TrainRequest,
+  folds: number,
+  seed: number,
+): CrossValidatedAuc {
+  return crossValidate(target, folds, seed, (train, test) => {
+    const model = trainModel(
+      selectRows(data, train),
+      Uint8Array.from(train, (r) => target[r]!),
+      request,
+    );
+    return scoreModel(model, selectRows(data, test), 0).probabilityBad;
+  });
 }
 
 /**

@@ -3,6 +3,8 @@
  * probability of bad); a score (higher = better) is turned into risk by negating it.
  */
 
+import { seededRandom } from './random.js';
+
 /** Area under the ROC curve, ties counted half (Mann–Whitney). */
 export function auc(risk: ArrayLike<number>, target: ArrayLike<number>): number {
   const n = target.length;
@@ -188,4 +190,128 @@ export function bucketCounts(values: ArrayLike<number>, cuts: readonly number[])
     counts[lo]!++;
   }
   return counts;
+}
+
+/** Two-sided 95% normal quantile, used for the intervals printed beside a standard error. */
+export const NORMAL_95 = 1.959963984540054;
+
+export interface AucWithError {
+  readonly auc: number;
+  /** DeLong's standard error of the AUC (NaN when a class has fewer than two rows). */
+  readonly standardError: number;
+}
+
+/** Mid-ranks (1-based, ties share the mean rank) of `values`. */
+function midRanks(values: Float64Array): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const ranks = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && values[order[j + 1]!]! === values[order[i]!]!) j++;
+    const mid = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = mid;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/**
+ * AUC with DeLong's (1988) standard error, from the placement values in the fast rank form of Sun & Xu (2014):
+ * each bad's share of goods ranked below it (ties half), each good's share of bads ranked above it; the variance
+ * is var(bad placements) / bads + var(good placements) / goods, both with the n − 1 divisor.
+ */
+export function aucDeLong(risk: ArrayLike<number>, target: ArrayLike<number>): AucWithError {
+  const n = target.length;
+  const bad: number[] = [];
+  const good: number[] = [];
+  for (let i = 0; i < n; i++) (target[i] ? bad : good).push(risk[i]!);
+  const m = bad.length;
+  const g = good.length;
+  if (m === 0 || g === 0) return { auc: Number.NaN, standardError: Number.NaN };
+  const all = midRanks(Float64Array.from([...bad, ...good]));
+  const rankBad = midRanks(Float64Array.from(bad));
+  const rankGood = midRanks(Float64Array.from(good));
+  const placeBad = new Float64Array(m);
+  const placeGood = new Float64Array(g);
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    placeBad[i] = (all[i]! - rankBad[i]!) / g;
+    sum += placeBad[i]!;
+  }
+  for (let j = 0; j < g; j++) placeGood[j] = 1 - (all[m + j]! - rankGood[j]!) / m;
+  const area = sum / m;
+  const variance = (v: Float64Array) => {
+    if (v.length < 2) return Number.NaN;
+    let s = 0;
+    for (const x of v) s += (x - area) ** 2;
+    return s / (v.length - 1);
+  };
+  return { auc: area, standardError: Math.sqrt(variance(placeBad) / m + variance(placeGood) / g) };
+}
+
+/** Resamples of the KS bootstrap unless asked otherwise. */
+export const KS_BOOTSTRAP_RESAMPLES = 200;
+
+export interface KsWithError {
+  readonly ks: number;
+  /** Standard deviation of KS over the bootstrap resamples (NaN with fewer than two resamples). */
+  readonly standardError: number;
+  /** 2.5% and 97.5% points of the resampled KS values (percentile interval). */
+  readonly interval: readonly [number, number];
+  readonly resamples: number;
+  readonly seed: number;
+}
+
+/**
+ * KS with a stratified bootstrap standard error: each resample draws the bads with replacement from the bads and
+ * the goods from the goods (so the class counts stay those of the sample, as pROC's default), from `seed`.
+ * Rows are ranked once; a resample only counts how often each row was drawn, so it costs one pass.
+ */
+export function ksBootstrap(
+  risk: ArrayLike<number>,
+  target: ArrayLike<number>,
+  resamples = KS_BOOTSTRAP_RESAMPLES,
+  seed = 0,
+): KsWithError {
+  if (!Number.isInteger(resamples) || resamples < 0)
+    throw new RangeError(`resamples is ${resamples}; give a whole number of at least 0`);
+  const n = target.length;
+  const statistic = ks(risk, target);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => risk[b]! - risk[a]!);
+  // Position p of the ranking ends a group of equal risk when last[p] is 1.
+  const last = new Uint8Array(n);
+  for (let p = 0; p < n; p++) last[p] = p + 1 === n || risk[order[p + 1]!]! !== risk[order[p]!]! ? 1 : 0;
+  const bads: number[] = [];
+  const goods: number[] = [];
+  for (let p = 0; p < n; p++) (target[order[p]!] ? bads : goods).push(p);
+  const random = seededRandom(seed);
+  const weight = new Int32Array(n);
+  const values: number[] = [];
+  if (bads.length > 0 && goods.length > 0) {
+    for (let b = 0; b < resamples; b++) {
+      weight.fill(0);
+      for (let k = 0; k < bads.length; k++) weight[bads[Math.floor(random() * bads.length)]!]!++;
+      for (let k = 0; k < goods.length; k++) weight[goods[Math.floor(random() * goods.length)]!]!++;
+      let tp = 0;
+      let fp = 0;
+      let best = 0;
+      for (let p = 0; p < n; p++) {
+        if (target[order[p]!]) tp += weight[p]!;
+        else fp += weight[p]!;
+        if (last[p]) best = Math.max(best, tp / bads.length - fp / goods.length);
+      }
+      values.push(best);
+    }
+  }
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  const sd =
+    values.length > 1
+      ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1))
+      : Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
+  return { ks: statistic, standardError: sd, interval: [at(0.025), at(0.975)], resamples, seed };
 }

@@ -19,6 +19,13 @@ export interface BinningOptions {
   readonly rareCategoryShare: number;
   /** Above this many rows, pre-bin edges come from every k-th row, k = floor(rows / this). */
   readonly prebinSampleRowsMax: number;
+  /**
+   * With trend "auto", also weigh unconstrained bins ("none"), taken by the same strict test as a peak or a
+   * valley: only when they explain significantly more than the shape chosen so far. Default false.
+   */
+  readonly autoAllowsNone: boolean;
+  /** Write in the binning's notes why "auto" chose the trend it did. Default false. */
+  readonly explainTrend: boolean;
 }
 
 export const DEFAULT_BINNING_OPTIONS: BinningOptions = {
@@ -29,6 +36,8 @@ export const DEFAULT_BINNING_OPTIONS: BinningOptions = {
   trend: 'auto',
   rareCategoryShare: 0.01,
   prebinSampleRowsMax: 100_000,
+  autoAllowsNone: false,
+  explainTrend: false,
 };
 
 export type Bin =
@@ -88,6 +97,8 @@ export function resolveBinningOptions(partial: Partial<BinningOptions> = {}): Bi
     'trend must be auto, ascending, descending, peak, valley or none',
   );
   check(o.rareCategoryShare >= 0 && o.rareCategoryShare < 0.5, 'rareCategoryShare must be in [0, 0.5)');
+  check(typeof o.autoAllowsNone === 'boolean', 'autoAllowsNone must be true or false');
+  check(typeof o.explainTrend === 'boolean', 'explainTrend must be true or false');
   return o;
 }
 
@@ -192,8 +203,13 @@ function mergeWithTrend(
     // "auto" also weighs a peak or a valley, but takes it only when the monotonic bins leave a significant
     // amount of the target's dependence unexplained: likelihood-ratio statistic G of the extra bins beyond the
     // chi-square one-in-a-million quantile for the extra degrees of freedom.
+    const why: string[] = [];
+    const monotone = best.trend;
     const gMonotone = gStatistic(goods, bads, best.merge.starts);
-    for (const trend of ['peak', 'valley'] as const) {
+    const shapes: ResolvedTrend[] = o.autoAllowsNone ? ['peak', 'valley', 'none'] : ['peak', 'valley'];
+    for (const trend of shapes) {
+      // A peak or a valley is measured against the monotonic bins; "none" against whatever shape won so far.
+      const gBest = trend === 'none' ? gStatistic(goods, bads, best.merge.starts) : gMonotone;
       const merge = optimalMerge(goods, bads, totalGoods, totalBads, {
         minRowsPerBin,
         minBadsPerBin: o.minBadsPerBin,
@@ -202,8 +218,19 @@ function mergeWithTrend(
       });
       if (!merge || merge.iv <= best.merge.iv) continue;
       const extra = Math.max(1, merge.starts.length - best.merge.starts.length);
-      const gain = gStatistic(goods, bads, merge.starts) - gMonotone;
-      if (gain > chiSquareQuantileUnimodal(extra)) best = { merge, trend };
+      const gain = gStatistic(goods, bads, merge.starts) - gBest;
+      const bar = chiSquareQuantileUnimodal(extra);
+      if (gain > bar) {
+        why.push(`${trend} taken: likelihood-ratio gain ${gain.toFixed(1)} > ${bar.toFixed(1)}`);
+        best = { merge, trend };
+      } else
+        why.push(`${trend} not taken: likelihood-ratio gain ${gain.toFixed(1)} within ${bar.toFixed(1)}`);
+    }
+    if (o.explainTrend) {
+      notes.push(
+        `trend ${best.trend} chosen by the data (${monotone} had the higher IV of the monotonic trends` +
+          `${why.length ? `; ${why.join('; ')}` : ''})`,
+      );
     }
   }
   if (best) return { ...best, notes };

@@ -311,7 +311,17 @@ export function trainGbmMatrix(
   for (let r = 0; r < n; r++) allRows[r] = r;
   let run: BoostRun;
   let validationLogLoss: number[] = [];
-  if (options.earlyStoppingRounds > 0) {
+  let foldBestRounds: number[] | undefined;
+  const cvFolds = options.cvFolds ?? 0;
+  if (options.earlyStoppingRounds > 0 && cvFolds >= 2) {
+    const cv = crossValidateRounds(matrix, y, cvFolds, options, settings, random, threads);
+    foldBestRounds = cv.bestRounds;
+    validationLogLoss = cv.meanValidationLogLoss;
+    const meanBest = cv.bestRounds.reduce((a, b) => a + b, 0) / cvFolds;
+    // Each fold trained on (k − 1) / k of the rows: scale the round count up to all rows, as the refit does.
+    const rounds = refitRounds(meanBest, 1 / cvFolds, options.trees);
+    run = boost(matrix, y, allRows, null, rounds, options, settings, random, threads);
+  } else if (options.earlyStoppingRounds > 0) {
     const split = stratifiedSplit(y, options.validationShare, random);
     if (split.validation.length === 0 || split.train.length === 0) {
       throw new GbmError(
@@ -352,7 +362,137 @@ export function trainGbmMatrix(
     trainingLogLoss: run.trainingLogLoss,
     validationLogLoss,
     options,
+    ...(foldBestRounds ? { foldBestRounds } : {}),
   };
+}
+
+/** Stratified, seeded fold (0..k−1) of every row, dealt round-robin per class after a shuffle. */
+export function stratifiedFoldsOf(y: Uint8Array, k: number, random: SeededRandom): Int32Array {
+  const fold = new Int32Array(y.length);
+  let dealt = 0;
+  for (const label of [0, 1]) {
+    const members: number[] = [];
+    for (let r = 0; r < y.length; r++) if (y[r] === label) members.push(r);
+    const shuffled = Uint32Array.from(members);
+    random.shuffle(shuffled);
+    for (const r of shuffled) fold[r] = dealt++ % k;
+  }
+  return fold;
+}
+
+export interface FoldRounds {
+  /** Rounds with the best held-out log-loss, per fold. */
+  readonly bestRounds: number[];
+  /** Held-out AUC of each fold's model cut at its best round. */
+  readonly foldAuc: number[];
+  /** Mean held-out log-loss per round over the folds, as long as every fold ran. */
+  readonly meanValidationLogLoss: number[];
+}
+
+/**
+ * k-fold early stopping: boosts on k − 1 folds and watches the held-out fold, for each fold in turn, all from
+ * one seeded stream (so the result does not depend on the thread count).
+ */
+function crossValidateRounds(
+  matrix: BinnedMatrix,
+  y: Uint8Array,
+  k: number,
+  options: GbmOptions,
+  settings: GrowSettings,
+  random: SeededRandom,
+  threads: number,
+): FoldRounds {
+  const fold = stratifiedFoldsOf(y, k, random);
+  const bestRounds: number[] = [];
+  const foldAuc: number[] = [];
+  const curves: number[][] = [];
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const held: number[] = [];
+    for (let r = 0; r < y.length; r++) (fold[r] === f ? held : train).push(r);
+    if (held.length === 0 || train.length === 0) {
+      throw new GbmError(
+        'GBM_EMPTY_DATA',
+        `too few rows (${y.length}) for ${k}-fold early stopping; give more rows or fewer folds`,
+      );
+    }
+    const heldRows = Uint32Array.from(held);
+    const run = boost(
+      matrix,
+      y,
+      Uint32Array.from(train),
+      heldRows,
+      options.trees,
+      options,
+      settings,
+      random,
+      threads,
+    );
+    bestRounds.push(run.bestRounds);
+    curves.push(run.validationLogLoss);
+    const margin = new Float64Array(matrix.rowCount).fill(run.baseScore);
+    for (const tree of run.trees.slice(0, run.bestRounds)) applyTree(tree, matrix, margin, heldRows);
+    foldAuc.push(heldOutAuc(margin, y, heldRows));
+  }
+  const shortest = Math.min(...curves.map((c) => c.length));
+  const meanValidationLogLoss: number[] = [];
+  for (let round = 0; round < shortest; round++)
+    meanValidationLogLoss.push(curves.reduce((a, c) => a + c[round]!, 0) / k);
+  return { bestRounds, foldAuc, meanValidationLogLoss };
+}
+
+/** AUC (ties half) of the margins of some rows. */
+function heldOutAuc(margin: Float64Array, y: Uint8Array, rows: Uint32Array): number {
+  const order = Array.from(rows).sort((a, b) => margin[a]! - margin[b]!);
+  let bads = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < order.length) {
+    let j = i;
+    while (j + 1 < order.length && margin[order[j + 1]!]! === margin[order[i]!]!) j++;
+    const mid = (i + j + 2) / 2;
+    for (let t = i; t <= j; t++) {
+      if (y[order[t]!] === 1) {
+        bads++;
+        rankSum += mid;
+      }
+    }
+    i = j + 1;
+  }
+  const goods = order.length - bads;
+  return bads && goods ? (rankSum - (bads * (bads + 1)) / 2) / (bads * goods) : Number.NaN;
+}
+
+/**
+ * Cross-validated round count and held-out AUC of one set of options on numeric columns: what the tuning grid
+ * compares. Same inputs and seed, same result.
+ */
+export function crossValidateGbmMatrix(
+  columns: readonly Float64Array[],
+  y: Uint8Array,
+  partialOptions: Partial<GbmOptions>,
+  folds: number,
+  seed: number,
+  featureNames: readonly string[],
+  execution: GbmExecution = {},
+): FoldRounds {
+  const options = resolveGbmOptions({ ...partialOptions, cvFolds: folds });
+  if (options.earlyStoppingRounds === 0) {
+    throw new GbmError('GBM_INVALID_OPTION', 'cross-validated early stopping needs earlyStoppingRounds > 0');
+  }
+  const threads = resolveThreads(execution);
+  const monotone = new Int8Array(featureNames.map((name) => options.monotone[name] ?? 0));
+  const settings: GrowSettings = {
+    maxDepth: options.maxDepth,
+    maxLeaves: options.maxLeaves,
+    l2: options.l2,
+    minChildWeight: options.minChildWeight,
+    minSplitGain: options.minSplitGain,
+    learningRate: options.learningRate,
+    monotone,
+  };
+  const matrix = binMatrix(columns, learnCuts(columns, options.maxBins));
+  return crossValidateRounds(matrix, y, folds, options, settings, new SeededRandom(seed), threads);
 }
 
 /** Sum of the trees plus the base score (log-odds of bad) for each row of raw numeric columns. */

@@ -12,6 +12,8 @@ import type { GbmExecution, GbmMatrixModel, GbmModelBody, GbmOptions, GbmTree } 
 
 export { binMatrix, binOf, findCuts, learnCuts, MISSING_BIN } from './binning.js';
 export {
+  crossValidateGbmMatrix,
+  type FoldRounds,
   predictMargin,
   refitRounds,
   sigmoid,
@@ -77,6 +79,7 @@ export function trainChallenger(
     bestIteration: fitted.bestIteration,
     trainingLogLoss: fitted.trainingLogLoss,
     validationLogLoss: fitted.validationLogLoss,
+    ...(fitted.foldBestRounds ? { foldBestRounds: fitted.foldBestRounds } : {}),
   };
 }
 

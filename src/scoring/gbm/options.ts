@@ -70,6 +70,15 @@ export function resolveGbmOptions(partial: Partial<GbmOptions>): GbmOptions {
       `option trainingLossEachRound is ${String(merged.trainingLossEachRound)}; give true or false`,
     );
   }
+  if (merged.cvFolds !== undefined) {
+    if (merged.cvFolds !== 0) requireInteger('cvFolds', merged.cvFolds, 2, 20);
+    if (merged.cvFolds !== 0 && !merged.refit) {
+      throw new GbmError(
+        'GBM_INVALID_OPTION',
+        'option cvFolds chooses a round count for a refit on all rows; leave refit true or give cvFolds 0',
+      );
+    }
+  }
   const monotone: Record<string, MonotoneDirection> = {};
   for (const [name, direction] of Object.entries(merged.monotone)) {
     if (direction !== -1 && direction !== 0 && direction !== 1) {

@@ -43,6 +43,12 @@ export interface GbmOptions {
    * final model. Default false.
    */
   readonly trainingLossEachRound: boolean;
+  /**
+   * With early stopping: choose the number of rounds by k-fold cross-validation (this many stratified, seeded
+   * folds; the mean best round scaled to all rows) instead of one held-out share, then train on all rows.
+   * Absent or 0 = one held-out share (`validationShare`).
+   */
+  readonly cvFolds?: number;
 }
 
 /** How training runs, as opposed to what it learns: nothing here changes the model, bit for bit. */
@@ -101,8 +107,13 @@ export interface GbmModelBody {
    * `trainingLossEachRound` one per kept round.
    */
   readonly trainingLogLoss: readonly number[];
-  /** Log-loss on the held-out rows after each round of the early-stopping fit; empty without early stopping. */
+  /**
+   * Log-loss on the held-out rows after each round of the early-stopping fit (with `cvFolds`, the mean over the
+   * folds); empty without early stopping.
+   */
   readonly validationLogLoss: readonly number[];
+  /** With `cvFolds`: the best round of each fold. */
+  readonly foldBestRounds?: readonly number[];
 }
 
 /** A model on a numeric matrix: what `trainGbmMatrix` returns and `predictMargin` scores. */
@@ -114,4 +125,6 @@ export interface GbmMatrixModel {
   readonly trainingLogLoss: readonly number[];
   readonly validationLogLoss: readonly number[];
   readonly options: GbmOptions;
+  /** With `cvFolds`: the best round of each fold. */
+  readonly foldBestRounds?: readonly number[];
 }
