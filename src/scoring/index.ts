@@ -6,6 +6,7 @@
 export {
   type ColumnSummary,
   columnKindsFor,
+  crossValidateModel,
   DEFAULT_REASON_COUNT,
   DEFAULT_TRAINING_SEED,
   MODEL_FORMAT,
@@ -34,6 +35,14 @@ export {
   type ResolvedTrend,
   type Trend,
 } from './binning/index.js';
+export {
+  type CrossValidatedAuc,
+  CV_FOLDS_MAX,
+  crossValidate,
+  DEFAULT_CV_FOLDS,
+  foldRows,
+  stratifiedFolds,
+} from './cv.js';
 export type {
   CategoricalColumn,
   Column,
@@ -44,6 +53,7 @@ export type {
 } from './dataset.js';
 export { ScoringError, type ScoringErrorCode } from './errors.js';
 export { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
+export { GBM_GRID, GBM_TUNE_ROWS_MAX, type GbmTuning, tuneChallenger } from './gbm/tune.js';
 export {
   DEFAULT_LOGISTIC_OPTIONS,
   fitLogistic,
@@ -52,12 +62,18 @@ export {
   predictLogistic,
 } from './logistic.js';
 export {
+  type AucWithError,
   auc,
+  aucDeLong,
   type Band,
   brier,
   bucketCounts,
   gini,
+  KS_BOOTSTRAP_RESAMPLES,
+  type KsWithError,
   ks,
+  ksBootstrap,
+  NORMAL_95,
   type PsiBand,
   psiBand,
   psiFromCounts,
@@ -91,4 +107,11 @@ export {
   targetFromColumn,
   withoutColumns,
 } from './table.js';
+export {
+  SCORECARD_GRID,
+  type ScorecardSetting,
+  type ScorecardTuning,
+  type TrendRule,
+  tuneScorecard,
+} from './tuning.js';
 export { informationValue, WOE_PSEUDO_COUNT, woe } from './woe.js';

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parse } from 'csv-parse';
 import {
   columnKindsFor,
+  crossValidateModel,
   DEFAULT_REASON_COUNT,
   DEFAULT_TRAINING_SEED,
   type ModelArtifact,
@@ -12,14 +13,26 @@ import {
   parseModel,
   scoreModel,
   serialiseModel,
+  type TrainRequest,
   trainModel,
 } from '../../scoring/artifact.js';
 import type { BinningOptions, Trend } from '../../scoring/binning/index.js';
 import { assignBins } from '../../scoring/binning/index.js';
+import { CV_FOLDS_MAX, DEFAULT_CV_FOLDS } from '../../scoring/cv.js';
 import type { Dataset } from '../../scoring/dataset.js';
 import { ScoringError } from '../../scoring/errors.js';
 import { GbmError } from '../../scoring/gbm/index.js';
-import { bucketCounts, psiBand, psiFromCounts, quantileCuts, scoreBands } from '../../scoring/metrics.js';
+import {
+  aucDeLong,
+  bucketCounts,
+  KS_BOOTSTRAP_RESAMPLES,
+  ksBootstrap,
+  NORMAL_95,
+  psiBand,
+  psiFromCounts,
+  quantileCuts,
+  scoreBands,
+} from '../../scoring/metrics.js';
 import { renderReport } from '../../scoring/report-html.js';
 import { DEFAULT_SCALING } from '../../scoring/scorecard.js';
 import type { Criterion, SelectionOptions, Stepwise } from '../../scoring/selection.js';
@@ -123,8 +136,16 @@ interface TrainFlags {
   trees?: string;
   maxDepth?: string;
   learningRate?: string;
+  minChildWeight?: string;
+  subsample?: string;
+  colsample?: string;
+  cv?: string;
+  tune?: boolean;
   json?: boolean;
 }
+
+/** Bootstrap resamples `score evaluate --bootstrap` accepts at most. */
+const BOOTSTRAP_RESAMPLES_MAX = 100_000;
 
 async function train(flags: TrainFlags, io: CliIo): Promise<void> {
   const kind = flags.model as ModelKind;
@@ -173,7 +194,10 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
     baseOdds: flags.baseOdds ? parseReal(flags.baseOdds, '--base-odds') : DEFAULT_SCALING.baseOdds,
     pdo: flags.pdo ? parseReal(flags.pdo, '--pdo') : DEFAULT_SCALING.pdo,
   };
-  const model = trainModel(features, target, {
+  const folds = flags.cv === undefined ? undefined : parseInteger(flags.cv, '--cv');
+  if (folds !== undefined && (folds < 2 || folds > CV_FOLDS_MAX))
+    throw new UsageError(`--cv must be a whole number in 2..${CV_FOLDS_MAX}, got ${folds}`);
+  const request: TrainRequest = {
     kind,
     target: { column: flags.target, badValue: flags.bad },
     excluded,
@@ -188,12 +212,30 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
       ...(flags.trees ? { trees: parseInteger(flags.trees, '--trees') } : {}),
       ...(flags.maxDepth ? { maxDepth: parseInteger(flags.maxDepth, '--max-depth') } : {}),
       ...(flags.learningRate ? { learningRate: parseReal(flags.learningRate, '--learning-rate') } : {}),
+      ...(flags.minChildWeight
+        ? { minChildWeight: parseReal(flags.minChildWeight, '--min-child-weight') }
+        : {}),
+      ...(flags.subsample ? { subsample: parseReal(flags.subsample, '--subsample') } : {}),
+      ...(flags.colsample ? { colsampleByTree: parseReal(flags.colsample, '--colsample') } : {}),
     },
-  });
+    ...(flags.tune ? { tuneFolds: folds ?? DEFAULT_CV_FOLDS } : {}),
+  };
+  const trained = trainModel(features, target, request);
+  // The cross-validated figure trains the whole recipe (tuning included) once per fold on the other folds.
+  const crossValidation =
+    folds === undefined ? undefined : crossValidateModel(features, target, request, folds, seed);
+  const model = crossValidation ? { ...trained, crossValidation } : trained;
   writeFileSync(flags.out, serialiseModel(model));
   const m = model.trainingMetrics;
   if (flags.json) {
-    writeJson(io, { kind, out: flags.out, features: model.features.map((f) => f.name), training: m });
+    writeJson(io, {
+      kind,
+      out: flags.out,
+      features: model.features.map((f) => f.name),
+      training: m,
+      ...(crossValidation ? { crossValidation } : {}),
+      ...(model.tuning ? { tuning: model.tuning.scorecard?.chosen ?? model.tuning.gbm?.chosen } : {}),
+    });
     return;
   }
   writeLine(
@@ -204,6 +246,16 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
     io.stdout,
     `in-sample AUC ${m.auc.toFixed(4)}, KS ${m.ks.toFixed(4)}, Gini ${m.gini.toFixed(4)} (use "score evaluate" on held-out data)`,
   );
+  if (crossValidation) {
+    writeLine(
+      io.stdout,
+      `cross-validated AUC ${crossValidation.meanAuc.toFixed(4)} ± ${crossValidation.standardError.toFixed(4)} ` +
+        `(mean of ${crossValidation.folds} stratified folds, seed ${crossValidation.seed}, ± one standard error; ` +
+        `pooled out-of-fold AUC ${crossValidation.pooledAuc.toFixed(4)}; folds ${crossValidation.foldAuc.map((a) => a.toFixed(4)).join(', ')})`,
+    );
+  }
+  const tuning = model.tuning?.scorecard ?? model.tuning?.gbm;
+  for (const reason of tuning?.reasons ?? []) writeLine(io.stdout, `tuning: ${reason}`);
   if (model.scorecard) {
     const card = model.scorecard;
     writeLine(
@@ -287,34 +339,81 @@ async function apply(
   writeLine(io.stderr, `scored ${data.rowCount} rows; wrote ${flags.out}`);
 }
 
-async function evaluate(
-  flags: { model: string; data: string; target: string; bad: string; json?: boolean },
-  io: CliIo,
-): Promise<void> {
+interface EvaluateFlags {
+  model: string;
+  data: string;
+  target: string;
+  bad: string;
+  json?: boolean;
+  standardErrors?: boolean;
+  bootstrap: string;
+  seed: string;
+}
+
+async function evaluate(flags: EvaluateFlags, io: CliIo): Promise<void> {
+  const resamples = parseInteger(flags.bootstrap, '--bootstrap');
+  if (resamples < 2 || resamples > BOOTSTRAP_RESAMPLES_MAX)
+    throw new UsageError(
+      `--bootstrap must be a whole number in 2..${BOOTSTRAP_RESAMPLES_MAX}, got ${resamples}`,
+    );
+  const seed = parseInteger(flags.seed, '--seed');
   const model = readModel(flags.model);
   const data = await loadForModel(model, flags.data, io, flags.target);
   const target = loadTarget(data, flags.data, flags.target, flags.bad);
   const scored = scoreModel(model, data, 0);
   const m = measure(scored, target);
+  const withErrors = !flags.json || flags.standardErrors;
+  const aucError = withErrors ? aucDeLong(scored.probabilityBad, target) : undefined;
+  const ksError = withErrors ? ksBootstrap(scored.probabilityBad, target, resamples, seed) : undefined;
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify({ n: m.rows, bads: m.bads, auc: m.auc, ks: m.ks, gini: m.gini }));
+    writeLine(
+      io.stdout,
+      JSON.stringify({
+        n: m.rows,
+        bads: m.bads,
+        auc: m.auc,
+        ks: m.ks,
+        gini: m.gini,
+        ...(aucError && ksError
+          ? {
+              aucStandardError: aucError.standardError,
+              ksStandardError: ksError.standardError,
+              ksInterval95: ksError.interval,
+              bootstrap: { resamples, seed, stratified: true },
+            }
+          : {}),
+      }),
+    );
     return;
   }
+  const aucSe = aucError!.standardError;
+  const ksSe = ksError!.standardError;
   writeLine(
     io.stdout,
     renderTable(
-      ['rows', 'bads', 'AUC', 'KS', 'Gini', 'Brier'].map((header) => ({ header, align: 'right' as const })),
+      ['rows', 'bads', 'AUC', 'AUC SE', 'KS', 'KS SE', 'Gini', 'Brier'].map((header) => ({
+        header,
+        align: 'right' as const,
+      })),
       [
         [
           String(m.rows),
           String(m.bads),
           m.auc.toFixed(4),
+          aucSe.toFixed(4),
           m.ks.toFixed(4),
+          ksSe.toFixed(4),
           m.gini.toFixed(4),
           m.brier.toFixed(4),
         ],
       ],
     ),
+  );
+  writeLine(
+    io.stdout,
+    `AUC 95% interval ${(m.auc - NORMAL_95 * aucSe).toFixed(4)}..${(m.auc + NORMAL_95 * aucSe).toFixed(4)} ` +
+      `(DeLong standard error); KS 95% interval ${ksError!.interval[0].toFixed(4)}..${ksError!.interval[1].toFixed(4)} ` +
+      `(stratified bootstrap, ${resamples} resamples, seed ${seed}: percentile interval, SE = sd of the resamples)`,
   );
   const bands = scoreBands(scored.score, scored.probabilityBad, target);
   writeLine(
@@ -480,6 +579,17 @@ export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
     .option('--trees <n>', 'gbm: most boosting rounds')
     .option('--max-depth <n>', 'gbm: deepest tree')
     .option('--learning-rate <eta>', 'gbm: shrinkage per tree')
+    .option('--min-child-weight <w>', 'gbm: least hessian sum in a child (default 1)')
+    .option('--subsample <share>', 'gbm: share of rows drawn per tree, seeded (default 0.8)')
+    .option('--colsample <share>', 'gbm: share of features offered per tree, seeded (default 0.5)')
+    .option(
+      '--cv <k>',
+      'report the stratified k-fold cross-validated AUC of this recipe (and the folds --tune uses)',
+    )
+    .option(
+      '--tune',
+      `choose settings by stratified k-fold CV (k from --cv, default ${DEFAULT_CV_FOLDS}): scorecard binning, selection and L2; gbm rounds by k-fold early stopping and, on small data, depth, learning rate, min child weight`,
+    )
     .option('--json', 'print the summary as JSON')
     .action((flags: TrainFlags) => guarded(() => train(flags, io)));
   score
@@ -494,15 +604,23 @@ export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
     );
   score
     .command('evaluate')
-    .description('AUC, KS, Gini and gains by score band on labelled data')
+    .description('AUC and KS with standard errors, Gini and gains by score band on labelled data')
     .requiredOption('--model <file>', 'model file')
     .requiredOption('--data <file>', 'labelled data, CSV')
     .requiredOption('--target <column>', 'target column')
     .requiredOption('--bad <value>', 'target value that means bad')
     .option('--json', 'print {"n","bads","auc","ks","gini"}')
-    .action((flags: { model: string; data: string; target: string; bad: string; json?: boolean }) =>
-      guarded(() => evaluate(flags, io)),
-    );
+    .option(
+      '--standard-errors',
+      'with --json, also print aucStandardError (DeLong), ksStandardError and ksInterval95 (bootstrap)',
+    )
+    .option(
+      '--bootstrap <n>',
+      'stratified bootstrap resamples for the KS error',
+      String(KS_BOOTSTRAP_RESAMPLES),
+    )
+    .option('--seed <n>', 'seed of the bootstrap', String(DEFAULT_TRAINING_SEED))
+    .action((flags: EvaluateFlags) => guarded(() => evaluate(flags, io)));
   score
     .command('report')
     .description('self-contained HTML report: bin tables, WoE, score distribution, ROC, KS and gains charts')

@@ -198,6 +198,93 @@ describe('lendguard score', () => {
     expect(names).toContain('reason_1_points');
   });
 
+  it('evaluates with standard errors and reports a cross-validated AUC', async () => {
+    const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
+    const card = join(dir, 'german-card.json');
+    const trained = await run([
+      'score',
+      'train',
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--cv',
+      '3',
+      '--out',
+      card,
+    ]);
+    expect(trained.status, trained.err).toBe(0);
+    expect(trained.out).toMatch(
+      /cross-validated AUC 0\.\d{4} ± 0\.\d{4} \(mean of 3 stratified folds, seed 42, ± one standard error; pooled out-of-fold AUC 0\.\d{4}; folds (0\.\d{4}, ){2}0\.\d{4}\)/,
+    );
+    const doc = JSON.parse(readFileSync(card, 'utf8')) as {
+      crossValidation: { folds: number; foldAuc: number[]; meanAuc: number };
+    };
+    expect(doc.crossValidation.folds).toBe(3);
+    expect(doc.crossValidation.foldAuc).toHaveLength(3);
+    // Held-out AUC of a 61-column card on 1,000 rows sits well below its in-sample AUC, but above chance.
+    expect(doc.crossValidation.meanAuc).toBeGreaterThan(0.7);
+    expect(doc.crossValidation.meanAuc).toBeLessThan(0.85);
+
+    const args = [
+      'score',
+      'evaluate',
+      '--model',
+      card,
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+    ];
+    const table = await run([...args, '--bootstrap', '50', '--seed', '9']);
+    expect(table.status, table.err).toBe(0);
+    expect(table.out).toMatch(/AUC SE/);
+    expect(table.out).toMatch(
+      /\(DeLong standard error\); KS 95% interval 0\.\d{4}\.\.0\.\d{4} \(stratified bootstrap, 50 resamples, seed 9/,
+    );
+    const json = await run([...args, '--json', '--standard-errors', '--bootstrap', '50', '--seed', '9']);
+    const m = JSON.parse(json.out) as Record<string, unknown>;
+    expect(Object.keys(m)).toEqual([
+      'n',
+      'bads',
+      'auc',
+      'ks',
+      'gini',
+      'aucStandardError',
+      'ksStandardError',
+      'ksInterval95',
+      'bootstrap',
+    ]);
+    expect(m.aucStandardError as number).toBeGreaterThan(0.005);
+    expect(m.aucStandardError as number).toBeLessThan(0.05);
+    expect(m.bootstrap).toEqual({ resamples: 50, seed: 9, stratified: true });
+    const again = await run([...args, '--json', '--standard-errors', '--bootstrap', '50', '--seed', '9']);
+    expect(again.out).toBe(json.out);
+    const refused = await run([...args, '--bootstrap', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.err).toMatch(/--bootstrap must be a whole number in 2\.\.100000/);
+    const badFolds = await run([
+      'score',
+      'train',
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--cv',
+      '1',
+      '--out',
+      join(dir, 'x.json'),
+    ]);
+    expect(badFolds.status).toBe(2);
+    expect(badFolds.err).toMatch(/--cv must be a whole number in 2\.\.20/);
+  });
+
   it('exits with status 2 and a precise message on bad input', async () => {
     const write = (name: string, text: string) => {
       const path = join(dir, name);
