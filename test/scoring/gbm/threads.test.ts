@@ -134,6 +134,15 @@ describe('training threads', () => {
     expect(JSON.stringify(all)).toBe(JSON.stringify(alone));
   });
 
+  it('train the same model on one thread and on two with k-fold early stopping', () => {
+    const { columns, y } = data(rowCount, 7, 5);
+    const options = { trees: 8, subsample: 0.8, colsampleByTree: 0.6, earlyStoppingRounds: 3, cvFolds: 3 };
+    const one = trainGbmMatrix(columns, y, options, 13, undefined, { nthread: 1 });
+    const two = trainGbmMatrix(columns, y, options, 13, undefined, { nthread: 2 });
+    expect(one.foldBestRounds).toHaveLength(3);
+    expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+  });
+
   it('end in an error, not an endless wait, when a worker is gone', async () => {
     const { columns, y } = data(rowCount, 5, 6);
     const matrix = binMatrix(columns, learnCuts(columns, 255));
