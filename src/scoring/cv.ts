@@ -112,3 +112,38 @@ export function crossValidate(
   }
   return summariseFolds(foldAuc, risk, target, seed);
 }
+
+/**
+ * A grid point must beat the first point (the defaults) by more than this many standard errors of the paired
+ * fold differences to be chosen: with dozens of points, the best mean alone is mostly the luckiest one.
+ */
+export const TUNING_GAIN_STANDARD_ERRORS = 2;
+
+/** Mean and standard error of the fold-by-fold differences a − b (the same folds for both). */
+export function pairedGain(
+  a: readonly number[],
+  b: readonly number[],
+): { mean: number; standardError: number } {
+  const k = a.length;
+  const d = a.map((x, i) => x - b[i]!);
+  const mean = d.reduce((s, x) => s + x, 0) / k;
+  const sd = k > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (k - 1)) : Number.NaN;
+  return { mean, standardError: sd / Math.sqrt(k) };
+}
+
+/**
+ * Index of the chosen grid point: the one with the highest mean fold AUC (ties to the earlier point) if it beats
+ * point 0 by more than `TUNING_GAIN_STANDARD_ERRORS` paired standard errors, else point 0.
+ */
+export function chooseGridPoint(foldAuc: readonly (readonly number[])[]): {
+  index: number;
+  best: number;
+  gain: { mean: number; standardError: number };
+} {
+  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  let best = 0;
+  for (let s = 1; s < foldAuc.length; s++) if (mean(foldAuc[s]!) > mean(foldAuc[best]!) + 1e-12) best = s;
+  const gain = pairedGain(foldAuc[best]!, foldAuc[0]!);
+  const clear = best !== 0 && gain.mean > TUNING_GAIN_STANDARD_ERRORS * gain.standardError;
+  return { index: clear ? best : 0, best, gain };
+}

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crossValidate, foldRows, stratifiedFolds } from '../../src/scoring/cv.js';
+import {
+  chooseGridPoint,
+  crossValidate,
+  foldRows,
+  pairedGain,
+  stratifiedFolds,
+} from '../../src/scoring/cv.js';
 import { ScoringError } from '../../src/scoring/errors.js';
 import { auc, aucDeLong, ks, ksBootstrap } from '../../src/scoring/metrics.js';
 
@@ -126,5 +132,32 @@ describe('stratified k-fold', () => {
     expect(cv.meanAuc).toBe(1);
     expect(cv.pooledAuc).toBe(1);
     expect(cv.standardError).toBe(0);
+  });
+});
+
+describe('choice of a grid point', () => {
+  it('takes the best mean only when it beats the first point by more than two paired standard errors', () => {
+    // Point 1 wins every fold by 0.01 (paired SE 0): clear.
+    expect(
+      chooseGridPoint([
+        [0.8, 0.7, 0.75],
+        [0.81, 0.71, 0.76],
+      ]).index,
+    ).toBe(1);
+    // Point 1 has the better mean, but the fold differences (+0.03, −0.02, +0.02) are noise: keep point 0.
+    const noisy = chooseGridPoint([
+      [0.8, 0.7, 0.75],
+      [0.83, 0.68, 0.77],
+    ]);
+    expect(noisy.best).toBe(1);
+    expect(noisy.index).toBe(0);
+    expect(noisy.gain.mean).toBeCloseTo(0.01, 12);
+    expect(pairedGain([1, 2, 3], [0, 0, 0])).toEqual({ mean: 2, standardError: 1 / Math.sqrt(3) });
+    expect(
+      chooseGridPoint([
+        [0.8, 0.7],
+        [0.7, 0.6],
+      ]).index,
+    ).toBe(0);
   });
 });

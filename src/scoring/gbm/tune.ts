@@ -2,6 +2,7 @@
  * Depth, learning rate and minimum child weight of the boosted model chosen by stratified k-fold CV on small
  * data; fixed defaults above `GBM_TUNE_ROWS_MAX` rows. See docs/gbm.md and decision 0130.
  */
+import { chooseGridPoint, TUNING_GAIN_STANDARD_ERRORS } from '../cv.js';
 import type { Dataset, Target } from '../dataset.js';
 import { crossValidateGbmMatrix } from './booster.js';
 import { encodeColumns, learnEncodings } from './encoding.js';
@@ -87,27 +88,31 @@ export function tuneChallenger(
   const { columns } = encodeColumns(features, data);
   const names = features.map((f) => f.name);
   const results: GbmTuning['results'] = [];
+  const foldAuc: number[][] = [];
   for (const maxDepth of dimension('maxDepth'))
     for (const learningRate of dimension('learningRate'))
       for (const minChildWeight of dimension('minChildWeight')) {
         const setting = { maxDepth, learningRate, minChildWeight };
         const cv = crossValidateGbmMatrix(columns, target, tuned(setting), folds, seed, names, execution);
+        foldAuc.push(cv.foldAuc);
         results.push({
           setting,
           meanAuc: cv.foldAuc.reduce((a, b) => a + b, 0) / folds,
           meanBestRounds: cv.bestRounds.reduce((a, b) => a + b, 0) / folds,
         });
       }
-  let best = 0;
-  // Highest mean AUC; a tie keeps the earlier grid point (nearer the defaults).
-  for (let i = 1; i < results.length; i++) if (results[i]!.meanAuc > results[best]!.meanAuc + 1e-12) best = i;
-  const chosen = results[best]!;
+  // The best mean AUC, but only if it clearly beats the defaults fold by fold (the folds are the same for all).
+  const pick = chooseGridPoint(foldAuc);
+  const chosen = results[pick.index]!;
+  const top = results[pick.best]!;
   const first = results[0]!;
   const sorted = [...results].sort((a, b) => b.meanAuc - a.meanAuc);
   return {
     options: tuned(chosen.setting),
     tuning: {
-      method: 'stratified k-fold cross-validation with early stopping per fold, highest mean held-out AUC',
+      method:
+        'stratified k-fold cross-validation with early stopping per fold; highest mean held-out AUC if it ' +
+        'clearly beats the first grid point',
       folds,
       seed,
       searched: true,
@@ -116,9 +121,12 @@ export function tuneChallenger(
       results: sorted,
       reasons: [
         `${folds}-fold stratified cross-validation (seed ${seed}) over ${results.length} settings, each fold ` +
-          'early-stopped on its held-out rows; the highest mean held-out AUC won',
-        `chosen: ${text(chosen.setting)} — mean AUC ${chosen.meanAuc.toFixed(4)}, mean best round ${chosen.meanBestRounds.toFixed(1)}`,
-        `first grid point: ${text(first.setting)} — mean AUC ${first.meanAuc.toFixed(4)}`,
+          'early-stopped on its held-out rows; the highest mean held-out AUC is taken only if it beats the ' +
+          `first grid point by more than ${TUNING_GAIN_STANDARD_ERRORS} standard errors of the fold-by-fold differences`,
+        `best: ${text(top.setting)} — mean AUC ${top.meanAuc.toFixed(4)}, ${pick.gain.mean >= 0 ? '+' : ''}` +
+          `${pick.gain.mean.toFixed(4)} ± ${pick.gain.standardError.toFixed(4)} over the first point`,
+        `first grid point: ${text(first.setting)} — mean AUC ${first.meanAuc.toFixed(4)}, mean best round ${first.meanBestRounds.toFixed(1)}`,
+        `chosen: ${text(chosen.setting)}${pick.index === 0 && pick.best !== 0 ? ' (the best did not beat the first point clearly)' : ''}`,
       ],
     },
   };
