@@ -285,6 +285,39 @@ describe('lendguard score', () => {
     expect(badFolds.err).toMatch(/--cv must be a whole number in 2\.\.20/);
   });
 
+  it('tunes a boosted model by cross-validation and records the search in the model file', async () => {
+    const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
+    const tuned = join(dir, 'german-tuned.json');
+    const args = ['score', 'train', '--data', german, '--target', 'Class', '--bad', 'Bad', '--model', 'gbm'];
+    const r = await run([
+      ...args,
+      '--trees',
+      '30',
+      '--learning-rate',
+      '0.1',
+      '--tune',
+      '--cv',
+      '2',
+      '--out',
+      tuned,
+    ]);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/tuning: 2-fold stratified cross-validation \(seed 42\) over 6 settings/);
+    expect(r.out).toMatch(/cross-validated AUC 0\.\d{4}/);
+    const doc = JSON.parse(readFileSync(tuned, 'utf8')) as {
+      options: { gbm: Record<string, unknown> };
+      tuning: { gbm: { searched: boolean; chosen: { learningRate: number }; results: unknown[] } };
+      gbm: { foldBestRounds: number[] };
+      crossValidation: { folds: number };
+    };
+    expect(doc.tuning.gbm.searched).toBe(true);
+    expect(doc.tuning.gbm.results).toHaveLength(6);
+    expect(doc.tuning.gbm.chosen.learningRate).toBe(0.1);
+    expect(doc.options.gbm).toMatchObject({ trees: 30, learningRate: 0.1, cvFolds: 2 });
+    expect(doc.gbm.foldBestRounds).toHaveLength(2);
+    expect(doc.crossValidation.folds).toBe(2);
+  });
+
   it('exits with status 2 and a precise message on bad input', async () => {
     const write = (name: string, text: string) => {
       const path = join(dir, name);
