@@ -8,8 +8,14 @@ import {
   REPAYMENT_METHODS,
 } from '../../src/ledger/product.js';
 import { parseProduct } from '../../src/ledger/product-validate.js';
-import { buildSchedule } from '../../src/ledger/schedule.js';
-import { DAY_COUNTS, dayFromCivil, daysInMonth, ROUNDING_MODES } from '../../src/money/index.js';
+import { buildSchedule, periodRate, roundingUnitMinor } from '../../src/ledger/schedule.js';
+import {
+  DAY_COUNTS,
+  dayFromCivil,
+  daysInMonth,
+  divideRounded,
+  ROUNDING_MODES,
+} from '../../src/money/index.js';
 
 /** Daily rates up to 0.065%/day (23.7% a year, under the default cap), written exactly as decimals. */
 const dailyRateText = fc.integer({ min: 0, max: 650 }).map((n) => (n / 1_000_000).toFixed(6));
@@ -58,6 +64,49 @@ const startArb = fc
   })
   .map(({ y, m, d }) => dayFromCivil(y, m, Math.min(d, daysInMonth(y, m))));
 
+/**
+ * Amount checks, beside the invariants: each instalment's interest is the period's rate on what it is charged
+ * on (the principal left before it; the whole principal for 等本等息) rounded by the product's mode and
+ * scale; equal shares of principal are P/n rounded by that mode with the last taking the rest, or — when
+ * that would leave the last nothing — as even as whole units allow (first ones one unit more).
+ */
+function expectAmounts(
+  product: Product,
+  principal: number,
+  items: readonly import('../../src/ledger/schedule-types.js').Installment[],
+): void {
+  const unit = roundingUnitMinor(product);
+  const mode = product.rounding.mode;
+  let remaining = BigInt(principal);
+  for (const item of items) {
+    const r = periodRate(product, item.startDay, item.dueDay);
+    const base = product.method === 'flat-rate' ? BigInt(principal) : remaining;
+    const interest = remaining === 0n ? 0n : divideRounded(base * r.num, r.den * unit, mode) * unit;
+    expect(item.interestMinor).toBe(Number(interest));
+    remaining -= BigInt(item.principalMinor);
+  }
+  const equalShares =
+    product.method === 'equal-principal' ||
+    product.method === 'flat-rate' ||
+    (product.method === 'equal-installment' &&
+      items.every((i) => i.interestMinor === 0) &&
+      Number(product.rate.value) === 0);
+  if (!equalShares) return;
+  const n = items.length;
+  const P = BigInt(principal);
+  const share = divideRounded(P, BigInt(n) * unit, mode) * unit;
+  const shares = items.map((i) => BigInt(i.principalMinor));
+  if (P - share * BigInt(n - 1) > 0n) {
+    for (const s of shares.slice(0, -1)) expect(s).toBe(share);
+    return;
+  }
+  const units = P / unit;
+  for (const [k, s] of shares.entries()) {
+    const even = (units / BigInt(n) + (BigInt(k) < units % BigInt(n) ? 1n : 0n)) * unit;
+    expect(s).toBe(even + (k === n - 1 ? P % unit : 0n));
+  }
+}
+
 describe('schedule properties', () => {
   it('principals sum exactly to the principal, the balance only falls and ends at 0, totals add up', () => {
     fc.assert(
@@ -83,8 +132,42 @@ describe('schedule properties', () => {
         expect(s.totalFeeMinor).toBe(s.installments.reduce((a, i) => a + i.feeMinor, 0));
         if (product.fees.length > 0) expect(s.installments.every((i) => i.feeMinor > 0)).toBe(true);
         expect(s.installments.length).toBe(product.method === 'pay-any-time' ? 1 : product.termCount);
+        expectAmounts(product, principal, s.installments);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('no instalment of 0.00 when the principal covers one rounding unit per instalment', () => {
+    // The cases that produced them: a zero or near-zero rate, a small principal, rounding up or to whole yuan.
+    const smallArb = fc
+      .record({
+        product: productArb,
+        method: fc.constantFrom('equal-installment', 'equal-principal', 'flat-rate') as fc.Arbitrary<
+          'equal-installment' | 'equal-principal' | 'flat-rate'
+        >,
+        perBillion: fc.constantFrom(0, 0, 1, 10, 100, 1000),
+        unitsPerInstallment: fc.integer({ min: 1, max: 4 }),
+        extra: fc.integer({ min: 0, max: 10_000 }),
+      })
+      .map(({ product, method, perBillion, unitsPerInstallment, extra }) => {
+        const p: Product = {
+          ...product,
+          method,
+          frequency: product.frequency,
+          rate: { value: (perBillion / 1_000_000_000).toFixed(9), per: 'day' },
+        };
+        const unit = Number(roundingUnitMinor(p));
+        const principal = p.termCount * unit * unitsPerInstallment + (extra % (p.termCount * unit));
+        return { product: p, principal };
+      });
+    fc.assert(
+      fc.property(smallArb, startArb, ({ product, principal }, start) => {
+        const s = buildSchedule(product, principal, start);
+        for (const item of s.installments) expect(item.principalMinor).toBeGreaterThan(0);
+        expectAmounts(product, principal, s.installments);
+      }),
+      { numRuns: 500 },
     );
   });
 
@@ -149,6 +232,8 @@ describe('schedule properties', () => {
         startArb,
         fc.integer({ min: 100, max: 650 }),
         (p, principal, start, perMillion) => {
+          // 等本等息 charges interest on the whole principal every period: its APR is far above the rate.
+          fc.pre(p.method !== 'flat-rate');
           const product: Product = {
             ...p,
             periodicRateBasis: 'actual-days',
@@ -159,11 +244,25 @@ describe('schedule properties', () => {
           };
           const daily = perMillion / 1_000_000;
           const nominal = daily * 365;
-          const apr = aprNumber(buildSchedule(product, principal, start), product);
+          const schedule = buildSchedule(product, principal, start);
+          const apr = aprNumber(schedule, product);
           // Two things move it off the nominal rate. Interest is simple within a period of d days while the
           // rate of return compounds daily: a relative shift of about (d − 1) / 2 × the daily rate, d ≤ 31.
-          // Fen rounding moves it by at most a fen a period on at least 7 yuan of interest: under 0.2 bp.
-          const bound = nominal * ((31 - 1) / 2) * daily + 2e-5;
+          // Rounding interest to the fen adds or drops up to a fen a period (half a fen for the half modes).
+          // That is interest on the balance outstanding, so it moves the APR by the fen rounded over the
+          // principal-years lent: Σ fen ÷ Σ (balance × period in years). Not a fixed share of the rate: on
+          // 6 weekly instalments of a 10,000-yuan loan the balance-years are 671 yuan-years, and 6 fen of
+          // rounding up move the APR by 0.9 bp (seed -932844 of an earlier bound, which assumed 7 yuan of
+          // interest a period and allowed 0.2 bp).
+          let balanceYears = 0;
+          let balance = principal;
+          for (const item of schedule.installments) {
+            balanceYears += (balance * (item.dueDay - item.startDay)) / 365;
+            balance = item.remainingPrincipalMinor;
+          }
+          const roundingFen =
+            schedule.installments.length * (product.rounding.mode.startsWith('half') ? 0.5 : 1);
+          const bound = nominal * ((31 - 1) / 2) * daily + roundingFen / balanceYears + 1e-6;
           expect(Math.abs(apr - nominal)).toBeLessThan(bound);
         },
       ),
