@@ -247,6 +247,56 @@ describe('early partial repayment', () => {
   });
 });
 
+describe('等本等息 (flat-rate): interest on the principal borrowed', () => {
+  // 3 × 100000 on 300000 at 0.05%/day: every period's interest is on the 300000 borrowed, 150 a day —
+  // 31 × 150 = 4650, 28 × 150 = 4200, 31 × 150 = 4650 — however much has been repaid.
+  const flat = () => new Loan(product({ method: 'flat-rate' }), 300000, '2026-01-15');
+  const billedInterest = (l: Loan) =>
+    l.log.flatMap((e) => (e.type === 'InstallmentDue' ? [e.interestMinor] : []));
+
+  it('paid on time: bills the flat interest each period and settles', () => {
+    const l = flat();
+    expect(l.state.plan.map((i) => [i.principalMinor, i.interestMinor])).toEqual([
+      [100000, 4650],
+      [100000, 4200],
+      [100000, 4650],
+    ]);
+    for (const item of l.state.plan) {
+      l.closeThrough(formatDate(item.dueDay - 1));
+      l.repay(item.totalMinor, formatDate(item.dueDay));
+    }
+    expect(billedInterest(l)).toEqual([4650, 4200, 4650]);
+    expect(l.state.status).toBe('settled');
+  });
+
+  it('an early payoff owes the flat interest for the days of the period elapsed, nothing for later periods', () => {
+    // Instalment 1 paid on 02-15; payoff on 03-01: 200000 + 14 days × 150 (on the 300000 borrowed) = 202100.
+    const l = flat();
+    l.closeThrough('2026-02-14');
+    l.repay(104650, '2026-02-15');
+    l.closeThrough('2026-02-28');
+    const quote = payoffQuote(l.state, d('2026-03-01'));
+    expect(quote).toMatchObject({ principalMinor: 200000, interestMinor: 2100, totalMinor: 202100 });
+    l.repay(quote.totalMinor, '2026-03-01');
+    expect(l.state.status).toBe('settled');
+    expect(l.state.interestPaidTotalMinor).toBe(4650 + 2100);
+  });
+
+  it('an early repayment re-makes the flat plan over the principal left, with interest on it', () => {
+    // On 02-15, instalment 1 (104650) and 100000 more: 100000 left over instalments 2 and 3, 50000 each,
+    // and the flat interest is now on 100000: 28 × 50 = 1400, then 31 × 50 = 1550.
+    const l = flat();
+    l.closeThrough('2026-02-14');
+    l.repay(204650, '2026-02-15');
+    expect(l.state.plan.slice(1).map((i) => [i.principalMinor, i.interestMinor])).toEqual([
+      [50000, 1400],
+      [50000, 1550],
+    ]);
+    l.closeThrough('2026-04-15');
+    expect(billedInterest(l)).toEqual([4650, 1400, 1550]);
+  });
+});
+
 describe('paying the instalment before its due date (主动还款)', () => {
   // The reported case: 10,000 yuan, 12 monthly 等额本息 instalments at 0.05%/day, drawn 2026-12-01, so the
   // first instalment (12-01 → 01-01, 31 days: interest 15500) is billed 917.90. Paid in full the day before
