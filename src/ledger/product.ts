@@ -42,7 +42,10 @@ export interface PenaltySettings {
   /** Uplift over the contract rate as a decimal string: "0.5" = contract rate × 1.5 (PBOC: 30%–50%). */
   readonly uplift: string;
   readonly base: PenaltyBase;
-  /** 复利: unpaid interest (and, if on, unpaid penalty) accrues penalty interest too. */
+  /**
+   * 复利: penalty posted and unpaid joins the penalty base. Unpaid interest is in the base only with
+   * `base: 'overdue-principal-and-interest'`; this setting does not put it there.
+   */
   readonly compounding: boolean;
 }
 

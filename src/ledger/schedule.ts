@@ -88,9 +88,10 @@ export function dueDays(product: Product, startDay: Day): Day[] {
 
 /**
  * The exact interest rate of one period [periodStart, periodEnd).
- * - `actual-days`: a daily rate × the days the day count counts (actual days, or 30-day months for
- *   30/360); an annual rate × the day count's year fraction (annual ÷ 365, ÷ 360 or per calendar year for
- *   ACT/ACT, per day). This is exactly what daily accrual charges over the period.
+ * - `actual-days`: a daily rate × the days the day count counts (actual days, or 30 a month between
+ *   same-numbered days for 30/360 — February due dates clamped to the month end count 28 to 30); an
+ *   annual rate × the day count's year fraction (annual ÷ 365, ÷ 360 or per calendar year for ACT/ACT,
+ *   per day). This is exactly what daily accrual charges over the period.
  * - `nominal`: the nominal annual rate (a daily rate × the day count's days per year) ÷ periods per year;
  *   for pay-any-time, ÷ 12 × the months of the term.
  */
