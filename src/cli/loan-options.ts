@@ -18,7 +18,7 @@ import { UsageError } from './io.js';
  *   --start <YYYY-MM-DD>   drawdown date (required)
  *   --rate <rate>          0.0005/day, 0.05%/day or 0.18/year
  *   --term <n>             instalments (pay-any-time: months to maturity)
- *   --method <method>      equal-installment | equal-principal | interest-first | pay-any-time
+ *   --method <method>      equal-installment | equal-principal | interest-first | pay-any-time | flat-rate
  *   --day-count <dc>       ACT/365F | ACT/360 | 30/360 | 30E/360 | ACT/ACT
  *   --frequency <f>        monthly | biweekly | weekly
  *   --product <file.json>  a product as JSON (fields of `Product`); the options above override its fields
@@ -66,7 +66,10 @@ export function addLoanOptions(command: Command): Command {
     .option('--start <date>', 'drawdown date, YYYY-MM-DD')
     .option('--rate <rate>', 'contract rate with its period: 0.0005/day, 0.05%/day or 0.18/year')
     .option('--term <n>', 'number of instalments (pay-any-time: months to maturity)')
-    .option('--method <method>', 'equal-installment | equal-principal | interest-first | pay-any-time')
+    .option(
+      '--method <method>',
+      'equal-installment | equal-principal | interest-first | pay-any-time | flat-rate (等本等息)',
+    )
     .option('--day-count <convention>', 'ACT/365F | ACT/360 | 30/360 | 30E/360 | ACT/ACT')
     .option('--frequency <frequency>', 'monthly | biweekly | weekly')
     .option('--product <file>', 'product as JSON; the options above override its fields');

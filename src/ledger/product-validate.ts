@@ -21,6 +21,7 @@ import {
   type AllocationComponent,
   type AllocationSettings,
   DEFAULT_PRODUCT,
+  type EarlyInstallmentInterest,
   type EarlyRepaymentEffect,
   type FeeSettings,
   type Frequency,
@@ -68,6 +69,7 @@ const PENALTY_BASES: readonly PenaltyBase[] = ['overdue-principal', 'overdue-pri
 const COMPONENTS: readonly AllocationComponent[] = ['penalty', 'fee', 'interest', 'principal'];
 const ACROSS: readonly AllocationSettings['across'][] = ['oldest-due-first', 'component-first'];
 const EARLY_EFFECTS: readonly EarlyRepaymentEffect[] = ['reduce-installment', 'shorten-term'];
+const EARLY_INSTALLMENT_INTEREST: readonly EarlyInstallmentInterest[] = ['to-due-date', 'to-payment-date'];
 const FEE_KINDS: readonly FeeSettings['kind'][] = ['upfront', 'per-installment'];
 const FEE_BASES: readonly FeeSettings['basis'][] = ['fixed', 'principal-rate'];
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -384,6 +386,11 @@ export function parseProduct(input: unknown): Product {
   );
   const allocation = parseAllocation(input);
   const earlyRepayment = oneOf(get('earlyRepayment'), EARLY_EFFECTS, 'earlyRepayment');
+  const earlyInstallmentInterest = oneOf(
+    get('earlyInstallmentInterest'),
+    EARLY_INSTALLMENT_INTEREST,
+    'earlyInstallmentInterest',
+  );
   const fees = parseFees(input, currency);
   const aprCapText = stringField(get('aprCap'), 'aprCap', '"0.24"');
   const aprCap = decimalField(aprCapText, 'aprCap', '"0.24"');
@@ -418,6 +425,7 @@ export function parseProduct(input: unknown): Product {
     graceDays,
     allocation: Object.freeze(allocation),
     earlyRepayment,
+    earlyInstallmentInterest,
     fees: Object.freeze(fees),
     aprCap: aprCapText,
   });

@@ -14,13 +14,16 @@ export type RepaymentMethod =
   /** 先息后本: interest each period, all principal at the last. */
   | 'interest-first'
   /** 随借随还: daily interest on whatever is outstanding; repay any time up to maturity. */
-  | 'pay-any-time';
+  | 'pay-any-time'
+  /** 等本等息: equal principal each period, interest each period on the original principal (flat rate). */
+  | 'flat-rate';
 
 export const REPAYMENT_METHODS: readonly RepaymentMethod[] = [
   'equal-installment',
   'equal-principal',
   'interest-first',
   'pay-any-time',
+  'flat-rate',
 ];
 
 export type Frequency = 'monthly' | 'biweekly' | 'weekly';
@@ -39,7 +42,10 @@ export interface PenaltySettings {
   /** Uplift over the contract rate as a decimal string: "0.5" = contract rate × 1.5 (PBOC: 30%–50%). */
   readonly uplift: string;
   readonly base: PenaltyBase;
-  /** 复利: unpaid interest (and, if on, unpaid penalty) accrues penalty interest too. */
+  /**
+   * 复利: penalty posted and unpaid joins the penalty base. Unpaid interest is in the base only with
+   * `base: 'overdue-principal-and-interest'`; this setting does not put it there.
+   */
   readonly compounding: boolean;
 }
 
@@ -58,6 +64,18 @@ export interface AllocationSettings {
 
 /** 提前还款: what an early partial repayment of principal does to the rest of the schedule. */
 export type EarlyRepaymentEffect = 'reduce-installment' | 'shorten-term';
+
+/**
+ * 主动还款: a payment made before the next due date pays the instalment coming due first (billed on the
+ * payment day, its due date kept); only what exceeds it is early repayment (`EarlyRepaymentEffect`). This
+ * setting says how that instalment is charged interest:
+ * - `to-due-date`: as billed — its interest for the whole period to its due date, on the principal
+ *   outstanding when it is paid; the next period's interest runs from the due date. The amount quoted
+ *   before the due date is the amount charged.
+ * - `to-payment-date`: interest accrued up to the payment day only; the next period's interest runs from
+ *   the payment day (so the next instalment's interest covers the extra days).
+ */
+export type EarlyInstallmentInterest = 'to-due-date' | 'to-payment-date';
 
 export interface FeeSettings {
   /** Stable name of the fee, e.g. "service". */
@@ -94,6 +112,8 @@ export interface Product {
   readonly graceDays: number;
   readonly allocation: AllocationSettings;
   readonly earlyRepayment: EarlyRepaymentEffect;
+  /** How an instalment paid before its due date is charged interest (主动还款); default `to-due-date`. */
+  readonly earlyInstallmentInterest: EarlyInstallmentInterest;
   readonly fees: readonly FeeSettings[];
   /** Highest APR (all fees included) the product may have, decimal string; default "0.24". */
   readonly aprCap: string;
@@ -115,6 +135,7 @@ export const DEFAULT_PRODUCT: Product = {
   graceDays: 0,
   allocation: { order: ['penalty', 'fee', 'interest', 'principal'], across: 'oldest-due-first' },
   earlyRepayment: 'reduce-installment',
+  earlyInstallmentInterest: 'to-due-date',
   fees: [],
   aprCap: '0.24',
 };

@@ -29,7 +29,7 @@ import type { FeeSettings, Frequency, Product } from './product.js';
 import type { Installment, Schedule } from './schedule-types.js';
 
 /**
- * Repayment schedules (还款计划) for the four methods. Pure and exact: rates are rationals, amounts are
+ * Repayment schedules (还款计划) for the five methods. Pure and exact: rates are rationals, amounts are
  * integer fen, and every rounding is the product's named mode at the product's scale. The formulas are
  * written out in docs/ledger-products.md.
  */
@@ -88,9 +88,10 @@ export function dueDays(product: Product, startDay: Day): Day[] {
 
 /**
  * The exact interest rate of one period [periodStart, periodEnd).
- * - `actual-days`: a daily rate × the days the day count counts (actual days, or 30-day months for
- *   30/360); an annual rate × the day count's year fraction (annual ÷ 365, ÷ 360 or per calendar year for
- *   ACT/ACT, per day). This is exactly what daily accrual charges over the period.
+ * - `actual-days`: a daily rate × the days the day count counts (actual days, or 30 a month between
+ *   same-numbered days for 30/360 — February due dates clamped to the month end count 28 to 30); an
+ *   annual rate × the day count's year fraction (annual ÷ 365, ÷ 360 or per calendar year for ACT/ACT,
+ *   per day). This is exactly what daily accrual charges over the period.
  * - `nominal`: the nominal annual rate (a daily rate × the day count's days per year) ÷ periods per year;
  *   for pay-any-time, ÷ 12 × the months of the term.
  */
@@ -201,7 +202,10 @@ function checkInputs(product: Product, principalMinor: number, startDay: Day): v
  *   principal = A − interest; the last instalment takes whatever principal remains, so the principals sum
  *   exactly to the principal and the remaining principal ends at 0.
  * - equal-principal (等额本金): principal P/n rounded by the product, the last takes the remainder; interest
- *   on the remaining principal.
+ *   on the remaining principal. When the rounded share would leave the last instalment nothing, the
+ *   principal is split evenly instead (`evenShares`).
+ * - flat-rate (等本等息): principal parts as equal-principal; each period's interest is the principal borrowed
+ *   × the period's rate, rounded the same way (the APR, as an IRR, is nearly twice the quoted rate).
  * - interest-first (先息后本): interest each period, all the principal with the last.
  * - pay-any-time (随借随还): one instalment at maturity (`termCount` months on) with the interest that accrues
  *   if nothing is repaid early; the engine accrues daily on what is actually outstanding.
@@ -248,24 +252,19 @@ export function buildSchedule(
   const rates = dues.map((due, k) => periodRate(product, starts[k]!, due, rate));
   const n = dues.length;
   const principal = BigInt(principalMinor);
-  const principals = scheduledPrincipals(product, principal, rates, unit);
+  const flat = product.method === 'flat-rate';
+  const interestOf = (remainingMinor: bigint, r: Rational): bigint =>
+    divideRounded((flat ? principal : remainingMinor) * r.num, r.den * unit, mode) * unit;
+  const principals = scheduledPrincipals(product, principal, rates, unit, interestOf);
 
   const installments: Installment[] = [];
   let remaining = principal;
   let totalInterest = 0n;
   let totalFee = 0n;
   for (let k = 0; k < n; k++) {
-    const r = rates[k]!;
-    const interest = divideRounded(remaining * r.num, r.den * unit, mode) * unit;
-    let principalPart: bigint;
-    if (k === n - 1) {
-      principalPart = remaining;
-    } else if (principals.kind === 'level') {
-      const wanted = principals.payment - interest;
-      principalPart = wanted < 0n ? 0n : wanted > remaining ? remaining : wanted;
-    } else {
-      principalPart = principals.amounts[k]!;
-    }
+    // Interest on what is left before this instalment (for 等本等息: on the principal borrowed).
+    const interest = remaining === 0n ? 0n : interestOf(remaining, rates[k]!);
+    const principalPart = principals[k]!;
     remaining -= principalPart;
     const fee = fees.perInstallmentMinor;
     totalInterest += interest;
@@ -316,33 +315,95 @@ function checkedDueDays(product: Product, startDay: Day, given: readonly Day[]):
   return [...given];
 }
 
-type ScheduledPrincipals = { kind: 'level'; payment: bigint } | { kind: 'fixed'; amounts: bigint[] };
-
+/**
+ * The principal part of each instalment. Equal shares (等额本金, 等本等息, and 等额本息 at a zero rate, where
+ * the level payment is P/n): P/n rounded by the product's mode and scale, the last taking the remainder —
+ * unless that leaves the last nothing or less (P/n rounded up by more than the last can bear, e.g. 5.94
+ * over 36: 0.17 × 35 > 5.94); then `evenShares`. Level payments (等额本息): see `levelPrincipals`.
+ */
 function scheduledPrincipals(
   product: Product,
   principal: bigint,
   rates: readonly Rational[],
   unit: bigint,
-): ScheduledPrincipals {
+  interestOf: (remaining: bigint, r: Rational) => bigint,
+): bigint[] {
   const n = rates.length;
   const mode = product.rounding.mode;
   switch (product.method) {
     case 'equal-installment':
-      return { kind: 'level', payment: roundToUnit(levelPayment(Number(principal), rates), unit, mode) };
-    case 'equal-principal': {
-      let each = roundToUnit(rational(principal, n), unit, mode);
-      // Rounding up could leave the last instalment negative: fall back to rounding down, which cannot.
-      if (each * BigInt(n - 1) > principal) each = roundToUnit(rational(principal, n), unit, 'down');
-      const amounts = new Array<bigint>(n).fill(each);
-      amounts[n - 1] = principal - each * BigInt(n - 1);
-      return { kind: 'fixed', amounts };
-    }
+      if (rates.every((r) => r.num === 0n)) return equalShares(principal, n, unit, mode);
+      return levelPrincipals(principal, rates, unit, mode, interestOf);
+    case 'equal-principal':
+    case 'flat-rate':
+      return equalShares(principal, n, unit, mode);
     case 'interest-first':
     case 'pay-any-time': {
       const amounts = new Array<bigint>(n).fill(0n);
       amounts[n - 1] = principal;
-      return { kind: 'fixed', amounts };
+      return amounts;
     }
+  }
+}
+
+/** P/n rounded by `mode` to whole `unit`s, the last taking the remainder; `evenShares` if the last would get nothing. */
+export function equalShares(principal: bigint, n: number, unit: bigint, mode: RoundingMode): bigint[] {
+  const each = roundToUnit(rational(principal, n), unit, mode);
+  const last = principal - each * BigInt(n - 1);
+  if (last <= 0n) return evenShares(principal, n, unit);
+  const amounts = new Array<bigint>(n).fill(each);
+  amounts[n - 1] = last;
+  return amounts;
+}
+
+/**
+ * The principal split into `n` parts of whole `unit`s as even as can be: each gets ⌊P ÷ unit ÷ n⌋ units,
+ * the first (P ÷ unit mod n) one unit more, and the last also the part of P below one unit. No part is
+ * zero when P is at least n units (5.94 over 36 at the fen: eighteen 0.17, then eighteen 0.16). Parts
+ * fall by at most one unit, so no instalment is larger than the first.
+ */
+export function evenShares(principal: bigint, n: number, unit: bigint): bigint[] {
+  const units = principal / unit;
+  const base = units / BigInt(n);
+  const extra = Number(units % BigInt(n));
+  const amounts: bigint[] = [];
+  for (let k = 0; k < n; k++) amounts.push((base + (k < extra ? 1n : 0n)) * unit);
+  amounts[n - 1]! += principal % unit;
+  return amounts;
+}
+
+/**
+ * 等额本息 principal parts: the level payment A (see `levelPayment`) rounded by the product's mode and scale,
+ * each part A − that period's interest, the last taking what remains. Rounding A up can repay the principal
+ * before the last due date (at a near-zero rate, or rounding to whole yuan), which would leave instalments
+ * of 0.00: then A is lowered one unit at a time until the principal lasts to the last instalment (which
+ * then takes the few units more).
+ */
+function levelPrincipals(
+  principal: bigint,
+  rates: readonly Rational[],
+  unit: bigint,
+  mode: RoundingMode,
+  interestOf: (remaining: bigint, r: Rational) => bigint,
+): bigint[] {
+  const n = rates.length;
+  let payment = roundToUnit(levelPayment(Number(principal), rates), unit, mode);
+  for (;;) {
+    const amounts: bigint[] = [];
+    let remaining = principal;
+    for (let k = 0; k < n - 1 && remaining > 0n; k++) {
+      let part = payment - interestOf(remaining, rates[k]!);
+      if (part < 0n) part = 0n;
+      if (part > remaining) part = remaining;
+      amounts.push(part);
+      remaining -= part;
+    }
+    if (remaining > 0n || payment <= 0n) {
+      amounts.push(remaining);
+      while (amounts.length < n) amounts.push(0n);
+      return amounts;
+    }
+    payment -= unit;
   }
 }
 

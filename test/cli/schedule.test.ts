@@ -46,6 +46,64 @@ describe('lendguard schedule', () => {
     });
   });
 
+  it('--method flat-rate (等本等息) charges interest on the principal borrowed and shows the APR it makes', async () => {
+    // 0.06/year under the nominal basis is 0.5% a month flat: 50.00 of interest every month on 10,000.
+    const dir = mkdtempSync(join(tmpdir(), 'lendguard-schedule-'));
+    const file = join(dir, 'nominal.json');
+    writeFileSync(file, JSON.stringify({ periodicRateBasis: 'nominal' }));
+    const r = await run([
+      ...BASE.slice(0, 2),
+      '--rate',
+      '0.06/year',
+      '--term',
+      '12',
+      '--start',
+      '2026-01-15',
+      '--method',
+      'flat-rate',
+      '--product',
+      file,
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.installments[11]).toMatchObject({ principal: '833.37', interest: '50.00', total: '883.37' });
+    expect(json.totalInterest).toBe('600.00');
+    expect(json.apr).toBe('0.108963');
+    const text = await run([
+      ...BASE.slice(0, 2),
+      '--rate',
+      '0.06/year',
+      '--term',
+      '12',
+      '--start',
+      '2026-01-15',
+      '--method',
+      'flat-rate',
+      '--product',
+      file,
+    ]);
+    expect(text.out).toMatch(/APR including all fees \(irr-nominal\): 10\.90%/);
+    expect(text.out).toMatch(/Flat rate \(等本等息\)/);
+  });
+
+  it('no instalment of 0.00: 5.94 over 36 at a zero rate is eighteen 0.17 and eighteen 0.16', async () => {
+    const r = await run([
+      '--principal',
+      '5.94',
+      '--rate',
+      '0/day',
+      '--term',
+      '36',
+      '--start',
+      '2026-01-15',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const totals = JSON.parse(r.out).installments.map((i: { total: string }) => i.total);
+    expect(totals).toEqual([...new Array(18).fill('0.17'), ...new Array(18).fill('0.16')]);
+  });
+
   it('--day-count 30/360 charges 30 days for February', async () => {
     const r = await run([...BASE, '--method', 'interest-first', '--day-count', '30/360', '--json']);
     expect(JSON.parse(r.out).installments[1].interest).toBe('150.00');

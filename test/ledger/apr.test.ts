@@ -46,6 +46,28 @@ describe('APR including all fees', () => {
     );
   });
 
+  it('等本等息 at 0.5% a month flat over 12 months has an APR of about 10.9%, not 6%', () => {
+    // 10,000 borrowed; each month 833.33 of principal and 0.5% × 10,000 = 50.00 of interest: 883.33 a month
+    // (the last 883.37). The monthly IRR i solves 10,000 = 883.33 × (1 − (1 + i)^−12) / i: i = 0.9080%,
+    // × 12 = 10.896% — close to twice the quoted 6%, as the interest is charged on money already repaid.
+    const product = parseProduct({ method: 'flat-rate', rate: '0.06/year', periodicRateBasis: 'nominal' });
+    const schedule = buildSchedule(product, 1_000_000, START);
+    expect(schedule.installments.map((i) => i.interestMinor)).toEqual(new Array(12).fill(5_000));
+    expect(schedule.installments[0]!.totalMinor).toBe(88_333);
+    expect(schedule.totalInterestMinor).toBe(60_000);
+    expect(aprOf(schedule, product)).toBe('0.108963');
+    expect(aprNumber(schedule, product)).toBeCloseTo(0.109, 3);
+    expect(nominalAnnualRateOf(product)).toBeCloseTo(0.06, 10);
+  });
+
+  it('等本等息 is held to the cap by its APR: 1.2% a month flat (25.8%) is refused at 24%', () => {
+    const over = { method: 'flat-rate', rate: '0.144/year', periodicRateBasis: 'nominal' } as const;
+    expect(() => parseProduct(over)).toThrowError(/APR/);
+    const product = parseProduct({ ...over, aprCap: '0.3' });
+    expect(aprNumber(buildSchedule(product, 1_000_000, START), product)).toBeCloseTo(0.258, 2);
+    expect(() => assertWithinAprCap({ ...product, aprCap: '0.24' })).toThrowError(/APR/);
+  });
+
   it('monthly equal instalments at 12%/year nominal give a 12% APR and a 12.68% effective one', () => {
     // Textbook: 1%/month, 12 equal payments; monthly IRR 1% → nominal 12%, effective 1.01^12 − 1 = 12.6825%.
     // Under the nominal basis every month is one period, so the nominal APR is the textbook 12% (up to the

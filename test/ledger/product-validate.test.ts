@@ -16,6 +16,23 @@ describe('parseProduct', () => {
     expect(Object.isFrozen(product.penalty)).toBe(true);
   });
 
+  it('takes the default for settings a product document written before them does not have', () => {
+    // A product document as stored before earlyInstallmentInterest existed still validates, with the default.
+    const { earlyInstallmentInterest: _, ...older } = DEFAULT_PRODUCT;
+    expect(parseProduct(JSON.parse(JSON.stringify(older)))).toEqual(DEFAULT_PRODUCT);
+    expect(DEFAULT_PRODUCT.earlyInstallmentInterest).toBe('to-due-date');
+    expect(parseProduct({ earlyInstallmentInterest: 'to-payment-date' }).earlyInstallmentInterest).toBe(
+      'to-payment-date',
+    );
+  });
+
+  it('accepts 等本等息 (flat-rate) within the cap on its APR, not on its quoted rate', () => {
+    // 1% a month flat over 12 months: quoted 12% a year, APR about 21.5% — within 24%.
+    expect(
+      parseProduct({ method: 'flat-rate', rate: '0.12/year', periodicRateBasis: 'nominal' }).method,
+    ).toBe('flat-rate');
+  });
+
   it('accepts a rate written as text, percent included', () => {
     expect(parseProduct({ rate: '0.05%/day' }).rate).toEqual({ value: '0.0005', per: 'day' });
     expect(parseProduct({ rate: '0.18/year' }).rate).toEqual({ value: '0.18', per: 'year' });
@@ -78,6 +95,18 @@ describe('parseProduct', () => {
     ],
     ['unknown across', { allocation: { across: 'newest-first' } }, 'invalid_value', 'allocation.across'],
     ['unknown early effect', { earlyRepayment: 'refund' }, 'invalid_value', 'earlyRepayment'],
+    [
+      'unknown early-instalment interest',
+      { earlyInstallmentInterest: 'none' },
+      'invalid_value',
+      'earlyInstallmentInterest',
+    ],
+    [
+      'a flat rate whose APR is over the cap',
+      { method: 'flat-rate', rate: '0.144/year', periodicRateBasis: 'nominal' },
+      'apr_above_cap',
+      'aprCap',
+    ],
     ['fees not a list', { fees: {} }, 'invalid_type', 'fees'],
     [
       'fee unknown field',

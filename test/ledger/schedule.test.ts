@@ -287,10 +287,70 @@ describe('rounding mode and scale', () => {
 
   it('equal principal rounded up never leaves the last instalment negative', () => {
     // 1.50 yuan over 12 at scale 0, up: 0.125 → 1 yuan each would repay 11 yuan by No. 11 — more than 1.50.
-    // So the principal share falls back to rounding down (0 yuan each) and the last takes all 1.50.
+    // So the principal is split evenly in whole yuan instead: the one whole yuan goes to the first
+    // instalment, the 0.50 below a yuan to the last; 1.50 cannot make 12 instalments of a whole yuan.
     const product = parseProduct({ method: 'equal-principal', rounding: { mode: 'up', scale: 0 } });
     const s = buildSchedule(product, 150, START);
-    expect(s.installments.map((i) => i.principalMinor)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150]);
+    expect(s.installments.map((i) => i.principalMinor)).toEqual([100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50]);
+  });
+
+  // The principal share of 等额本金 is P/n rounded by the product's own mode, the last taking the rest: one
+  // row per mode on amounts where the modes disagree, so that rounding the share any other way fails here.
+  it.each([
+    // [mode, principal fen, instalments, shares]
+    ['half-up', 5, 2, [3, 2]],
+    ['half-even', 5, 2, [2, 3]],
+    ['half-even', 15, 2, [8, 7]],
+    ['half-down', 5, 2, [2, 3]],
+    ['down', 1000, 3, [333, 333, 334]],
+    ['up', 1000, 3, [334, 334, 332]],
+    ['ceiling', 1001, 3, [334, 334, 333]],
+    ['floor', 1001, 3, [333, 333, 335]],
+    ['half-up', 1000, 6, [167, 167, 167, 167, 167, 165]],
+    ['down', 1000, 6, [166, 166, 166, 166, 166, 170]],
+  ] as const)('equal principal rounds the share %s: %i fen over %i', (mode, principal, n, shares) => {
+    const product = parseProduct({
+      method: 'equal-principal',
+      termCount: n,
+      rate: '0/day',
+      rounding: { mode, scale: 2 },
+    });
+    expect(buildSchedule(product, principal, START).installments.map((i) => i.principalMinor)).toEqual(
+      shares,
+    );
+  });
+
+  it('no instalment of 0.00 at a zero rate: 5.94 over 36 is eighteen 0.17 and eighteen 0.16', () => {
+    // The level payment 5.94 / 36 = 0.165 rounds half-up to 0.17, and 35 × 0.17 = 5.95 > 5.94 would leave
+    // the last instalment nothing: the fen are spread instead, one more on each of the first 18.
+    for (const method of ['equal-installment', 'equal-principal', 'flat-rate'] as const) {
+      const product = parseProduct({ method, termCount: 36, rate: '0/day' });
+      const totals = buildSchedule(product, 594, START).installments.map((i) => i.totalMinor);
+      expect(totals).toEqual([...new Array(18).fill(17), ...new Array(18).fill(16)]);
+    }
+  });
+
+  it('no instalment of 0.00 at a near-zero rate: the level payment is lowered until the principal lasts', () => {
+    // 0.000001/day on 5.94 over 36: the level payment 0.1651… rounds up to 0.17 and would repay everything
+    // by No. 35. At 0.16 the principal lasts, and the last instalment takes the few fen more.
+    const product = parseProduct({ termCount: 36, rate: '0.000001/day', rounding: { mode: 'up', scale: 2 } });
+    const items = buildSchedule(product, 594, START).installments;
+    expect(items.every((i) => i.totalMinor > 0)).toBe(true);
+    expect(items.slice(0, 35).every((i) => i.totalMinor === 17 || i.totalMinor === 16)).toBe(true);
+    expect(items.at(-1)!.principalMinor).toBeGreaterThan(0);
+  });
+
+  it('rounding to whole yuan at a zero rate spreads the yuan, the fen below a yuan with the last', () => {
+    // 59.40 over 36 to the yuan: 1.65 rounds to 2 yuan, too many for 36 instalments. So 59 whole yuan are
+    // spread: ⌊59 / 36⌋ = 1 yuan each, the first 59 mod 36 = 23 one more; the last also takes the 0.40.
+    const product = parseProduct({
+      method: 'equal-principal',
+      termCount: 36,
+      rate: '0/day',
+      rounding: { mode: 'half-up', scale: 0 },
+    });
+    const shares = buildSchedule(product, 5940, START).installments.map((i) => i.principalMinor);
+    expect(shares).toEqual([...new Array(23).fill(200), ...new Array(12).fill(100), 140]);
   });
 });
 

@@ -121,6 +121,11 @@ function scheduleText(product: Product, schedule: Schedule, apr: string, convent
   lines.push(
     `APR including all fees (${convention}): ${percent(apr, 2)} (${apr}); cap ${percent(product.aprCap, 2)}; nominal contract rate ${percent(nominalAnnualRateOf(product), 2)} a year`,
   );
+  if (product.method === 'flat-rate') {
+    lines.push(
+      'Flat rate (等本等息): each period charges interest on the whole principal borrowed, so the APR above, not the quoted rate, is the cost.',
+    );
+  }
   if (product.method === 'pay-any-time') {
     lines.push(
       'Pay any time: interest accrues daily on what is outstanding; the figure above assumes no early repayment.',

@@ -13,13 +13,21 @@ export function interestExactThrough(state: LoanState, day: Day): Fraction {
   const current = state.plan[state.nextInstallmentIndex];
   if (current === undefined || state.notDuePrincipalMinor === 0) return state.periodInterestExact;
   const to = Math.min(day, current.dueDay);
-  invariant(to >= state.accrualSegmentDay, () => `interest asked through day ${day}, before the last change`);
+  if (to < state.accrualSegmentDay) {
+    // Only an instalment billed early with interest to its due date puts the segment ahead of the days
+    // asked about (at the period's start): those days are charged already.
+    invariant(
+      state.accrualSegmentDay <= current.startDay,
+      () => `interest asked through day ${day}, before the last change`,
+    );
+    return state.periodInterestExact;
+  }
+  // 等本等息 accrues on its flat base (the principal borrowed), every other method on the not-due principal.
+  const base =
+    state.product.method === 'flat-rate' ? state.flatInterestBaseMinor : state.notDuePrincipalMinor;
   return addExact(
     state.periodInterestExact,
-    times(
-      state.notDuePrincipalMinor,
-      interestFactor(state.product, current.startDay, current.dueDay, state.accrualSegmentDay, to),
-    ),
+    times(base, interestFactor(state.product, current.startDay, current.dueDay, state.accrualSegmentDay, to)),
   );
 }
 
@@ -36,10 +44,17 @@ export function penaltyExactThrough(state: LoanState, day: Day): Fraction {
  * What a consolidated accrual on `day` posts: the rounded exact total less what was already posted, so the
  * fraction below the rounding unit is carried to the next posting, never lost. Interest rounds per period
  * (the instalment's interest is rounded once, as in the schedule); penalty rounds over the loan's life.
+ * `interestThroughDay` (default `day`) posts interest to a later day: an instalment paid before its due date
+ * with its interest charged to the due date.
  */
-export function postableThrough(state: LoanState, day: Day): { interestMinor: number; penaltyMinor: number } {
+export function postableThrough(
+  state: LoanState,
+  day: Day,
+  interestThroughDay: Day = day,
+): { interestMinor: number; penaltyMinor: number } {
   const interestMinor =
-    roundForProduct(state.product, interestExactThrough(state, day)) - state.periodInterestPostedMinor;
+    roundForProduct(state.product, interestExactThrough(state, interestThroughDay)) -
+    state.periodInterestPostedMinor;
   const penaltyMinor =
     roundForProduct(state.product, penaltyExactThrough(state, day)) - state.penaltyPostedMinor;
   invariant(interestMinor >= 0 && penaltyMinor >= 0, 'posted accrual exceeds the exact accrual');

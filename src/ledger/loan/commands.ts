@@ -3,8 +3,8 @@ import { DEFAULT_DELINQUENCY_SETTINGS, type DelinquencySettings } from '../delin
 import { LedgerInputError } from '../errors.js';
 import type { Product } from '../product.js';
 import { buildSchedule } from '../schedule.js';
-import type { Schedule } from '../schedule-types.js';
-import { penaltyOutstandingMinor } from './accrual.js';
+import type { Installment, Schedule } from '../schedule-types.js';
+import { penaltyOutstandingMinor, postableThrough } from './accrual.js';
 import { allocatePayment } from './allocation.js';
 import { EventBuilder } from './builder.js';
 import { closeThrough, emitAccrued, emitBucketChange, emitSettledIfPaid, startDay } from './eod.js';
@@ -122,6 +122,78 @@ function emitUpfrontFeeIfPending(b: EventBuilder, day: Day): void {
   });
 }
 
+/** The instalment a payment on `day` may pay before its due date, and the last day of interest it charges. */
+interface ComingInstallment {
+  readonly item: Installment;
+  readonly interestThroughDay: Day;
+}
+
+/**
+ * 主动还款: the instalment a payment made inside its period (after its start, before its due date) pays first,
+ * when the payment leaves money after the bills. It is billed on the payment day, its due date kept, and only
+ * what is left is early repayment. Its interest runs to its due date (`to-due-date`, the default: the
+ * amount quoted is the amount charged) or to the payment day (`to-payment-date`), per the product. None for
+ * pay-any-time loans, whose one instalment at maturity is not one a borrower pays ahead. See decision 0360.
+ */
+function comingInstallment(s: LoanState, day: Day): ComingInstallment | undefined {
+  if (s.product.method === 'pay-any-time') return undefined;
+  const item = s.plan[s.nextInstallmentIndex];
+  if (item === undefined || item.startDay >= day || day >= item.dueDay) return undefined;
+  // Loans opened before the setting existed carry products without it: they take the default.
+  const interestThroughDay = s.product.earlyInstallmentInterest === 'to-payment-date' ? day : item.dueDay;
+  return { item, interestThroughDay };
+}
+
+/** What a `prepay` payment of `amountMinor` on `day` does first: pay off the loan, pay the coming instalment, or neither. */
+function earlyPaymentKind(s: LoanState, amountMinor: number, day: Day): 'payoff' | 'installment' | 'none' {
+  const postable = postableThrough(s, day);
+  let billed = penaltyOutstandingMinor(s) + postable.penaltyMinor;
+  for (const d of s.dues) billed += d.principalMinor + d.interestMinor + d.feeMinor;
+  const rest =
+    billed +
+    s.notDuePrincipalMinor +
+    s.periodInterestPostedMinor +
+    postable.interestMinor -
+    s.periodInterestPrepaidMinor;
+  if (amountMinor >= rest) return 'payoff';
+  return amountMinor > billed ? 'installment' : 'none';
+}
+
+/** Bills the coming instalment on the payment day (after its interest is posted through `interestThroughDay`). */
+function emitEarlyBill(b: EventBuilder, day: Day, coming: ComingInstallment): void {
+  const s = b.state;
+  const { item, interestThroughDay } = coming;
+  b.emit({
+    type: 'InstallmentDue',
+    day,
+    installmentNumber: item.number,
+    principalMinor: item.principalMinor,
+    interestMinor: s.periodInterestPostedMinor - s.periodInterestPrepaidMinor,
+    feeMinor: item.feeMinor + s.pendingUpfrontFeeMinor,
+    final: s.nextInstallmentIndex === s.plan.length - 1,
+    billedEarly: { dueDay: item.dueDay, interestThroughDay },
+  });
+}
+
+/**
+ * The smallest payment on business day `day` that pays everything billed and the instalment coming due, as
+ * `repay` applies it: the bills (with penalty to the day), then the coming instalment's principal, fee and
+ * interest (to its due date or to the day, per the product). On a due date, or with no instalment in its
+ * period, the bills alone. For reminders and tests: paying this on `day` leaves the coming instalment settled.
+ */
+export function installmentPaymentMinor(state: LoanState, day: Day): number {
+  if (state.status === 'settled') return 0;
+  const b = begin(state, day, 'quote');
+  if (b.state.status === 'settled') return 0;
+  const coming = comingInstallment(b.state, day);
+  emitAccrued(b, day, 'repayment', coming?.interestThroughDay ?? day);
+  if (coming !== undefined) emitEarlyBill(b, day, coming);
+  const s = b.state;
+  let total = penaltyOutstandingMinor(s);
+  for (const d of s.dues) total += d.principalMinor + d.interestMinor + d.feeMinor;
+  return total;
+}
+
 export interface RepayInput {
   readonly amountMinor: number;
   readonly day: Day;
@@ -140,16 +212,14 @@ export function repay(state: LoanState, input: RepayInput): CommandResult {
   checkActive(state, 'repayment');
   const b = begin(state, input.day, input.clientId);
   checkActive(b.state, 'repayment');
-  emitAccrued(b, input.day, 'repayment');
   const excess = input.excess ?? 'prepay';
-  if (excess === 'prepay') {
-    const before = b.state;
-    let rest = before.notDuePrincipalMinor + penaltyOutstandingMinor(before);
-    rest += before.periodInterestPostedMinor - before.periodInterestPrepaidMinor;
-    for (const d of before.dues) rest += d.principalMinor + d.interestMinor + d.feeMinor;
-    // A payment that would repay all the principal ends the plan: the upfront fee is billed first.
-    if (input.amountMinor >= rest) emitUpfrontFeeIfPending(b, input.day);
-  }
+  const kind = excess === 'prepay' ? earlyPaymentKind(b.state, input.amountMinor, input.day) : 'none';
+  // Money beyond the bills pays the instalment coming due before anything is repaid early.
+  const coming = kind === 'installment' ? comingInstallment(b.state, input.day) : undefined;
+  emitAccrued(b, input.day, 'repayment', coming?.interestThroughDay ?? input.day);
+  if (coming !== undefined) emitEarlyBill(b, input.day, coming);
+  // A payment that would repay all the principal ends the plan: the upfront fee is billed first.
+  if (kind === 'payoff') emitUpfrontFeeIfPending(b, input.day);
   const s = b.state;
   const accrued = s.periodInterestPostedMinor - s.periodInterestPrepaidMinor;
   const a = allocatePayment(s, input.amountMinor, excess === 'prepay', accrued);

@@ -11,13 +11,17 @@ import type { LoanState } from './state.js';
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
 const NO_EVENTS: readonly LoanEvent[] = Object.freeze([]);
 
-/** Posts interest and penalty accrued through `day` when there is anything to post. */
+/**
+ * Posts interest and penalty accrued through `day` when there is anything to post (interest through
+ * `interestThroughDay` when that is later: an instalment billed early with its interest to its due date).
+ */
 export function emitAccrued(
   b: EventBuilder,
   day: Day,
   reason: 'due-date' | 'month-end' | 'repayment' | 'waiver',
+  interestThroughDay: Day = day,
 ): void {
-  const { interestMinor, penaltyMinor } = postableThrough(b.state, day);
+  const { interestMinor, penaltyMinor } = postableThrough(b.state, day, interestThroughDay);
   if (interestMinor > 0 || penaltyMinor > 0)
     b.emit({ type: 'Accrued', day, interestMinor, penaltyMinor, reason });
 }

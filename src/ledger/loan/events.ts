@@ -69,6 +69,11 @@ export interface Accrued extends EventBase {
  * 到期: an instalment falls due. Its principal moves from not-due to due; its interest is the interest
  * actually accrued over its period on the actual principal (already posted by an `Accrued` before it), less
  * interest paid early in the period; its fee is charged now (Dr fee receivable, Cr fee income).
+ *
+ * An instalment paid before its due date (主动还款) is billed on the payment day, before the payment: then
+ * `billedEarly` keeps its contract due date (days past due count from it) and the day its interest runs to
+ * (the due date or the payment day, per the product's `earlyInstallmentInterest`); the next period's interest
+ * runs from that day.
  */
 export interface InstallmentDue extends EventBase {
   readonly type: 'InstallmentDue';
@@ -78,6 +83,15 @@ export interface InstallmentDue extends EventBase {
   readonly feeMinor: number;
   /** True for the last instalment (maturity). */
   readonly final: boolean;
+  readonly billedEarly?: EarlyBilling;
+}
+
+/** How an instalment billed before its due date was billed (see `InstallmentDue`). */
+export interface EarlyBilling {
+  /** The contract due date, still the instalment's due date for grace and days past due. */
+  readonly dueDay: Day;
+  /** The last day whose interest the instalment charges: its due date, or the payment day. */
+  readonly interestThroughDay: Day;
 }
 
 /**

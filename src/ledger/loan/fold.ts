@@ -34,6 +34,7 @@ export function openedState(event: LoanOpened): LoanState {
     nextInstallmentIndex: 0,
     notDuePrincipalMinor: event.principalMinor,
     dues: [],
+    flatInterestBaseMinor: event.product.method === 'flat-rate' ? event.principalMinor : 0,
     pendingUpfrontFeeMinor: event.upfrontFeeMinor,
     accrualSegmentDay: event.day,
     periodInterestExact: NOTHING,
@@ -98,7 +99,9 @@ function penaltyThrough(s: Draft, day: Day): void {
 
 /** Interest accumulated through `day` (so the not-due principal may change after it). */
 function interestThrough(s: Draft, day: Day): void {
-  if (day === s.accrualSegmentDay) return;
+  // An instalment billed early with its interest to its due date leaves the segment ahead of the day: the
+  // days up to it are charged already, so nothing accrues before it.
+  if (day <= s.accrualSegmentDay) return;
   s.periodInterestExact = interestExactThrough(s, day);
   s.accrualSegmentDay = day;
 }
@@ -128,6 +131,8 @@ function applyNotDue(
     for (const item of reamortisation.installments) planned += item.principalMinor;
     invariant(planned === s.notDuePrincipalMinor, 'the re-amortised plan does not sum to the principal left');
     s.plan = [...s.plan.slice(0, s.nextInstallmentIndex), ...reamortisation.installments];
+    // A flat-rate plan re-made over the principal left charges its interest on that principal.
+    if (s.product.method === 'flat-rate') s.flatInterestBaseMinor = s.notDuePrincipalMinor;
   }
 }
 
@@ -159,7 +164,7 @@ function applyTo(s: Draft, event: LoanEvent): void {
           ...s.dues,
           {
             installmentNumber: event.installmentNumber,
-            dueDay: event.day,
+            dueDay: event.billedEarly?.dueDay ?? event.day,
             principalMinor: event.principalMinor,
             interestMinor: event.interestMinor,
             feeMinor: event.feeMinor,
@@ -167,11 +172,19 @@ function applyTo(s: Draft, event: LoanEvent): void {
           },
         ];
       }
+      invariant(
+        event.billedEarly === undefined ||
+          (event.billedEarly.dueDay === item.dueDay &&
+            event.day < item.dueDay &&
+            event.billedEarly.interestThroughDay >= event.day &&
+            event.billedEarly.interestThroughDay <= item.dueDay),
+        () => `instalment ${event.installmentNumber} billed early with inconsistent days`,
+      );
       s.nextInstallmentIndex += 1;
       s.notDuePrincipalMinor -= event.principalMinor;
       s.pendingUpfrontFeeMinor = 0;
       s.feeChargedTotalMinor += event.feeMinor;
-      s.accrualSegmentDay = event.day;
+      s.accrualSegmentDay = event.billedEarly?.interestThroughDay ?? event.day;
       s.periodInterestExact = NOTHING;
       s.periodInterestPostedMinor = 0;
       s.periodInterestPrepaidMinor = 0;

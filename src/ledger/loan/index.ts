@@ -8,6 +8,7 @@ export { interestExactThrough, penaltyExactThrough, postableThrough } from './ac
 export { type Allocation, allocatePayment } from './allocation.js';
 export {
   type CommandResult,
+  installmentPaymentMinor,
   type OpenLoanInput,
   openLoan,
   type RepayInput,

@@ -53,8 +53,10 @@ function positionOn(s: LoanState, day: Day): LoanPosition {
       dueFee += d.feeMinor;
     }
   }
+  // Interest posted ahead of the day (an instalment paid early, charged to its due date) counts as posted.
   const accruedInterest =
-    roundForProduct(s.product, interestExactThrough(s, day)) - s.periodInterestPrepaidMinor;
+    Math.max(roundForProduct(s.product, interestExactThrough(s, day)), s.periodInterestPostedMinor) -
+    s.periodInterestPrepaidMinor;
   const penaltyTotal = Math.max(
     roundForProduct(s.product, penaltyExactThrough(s, day)),
     s.penaltyPostedMinor,

@@ -13,7 +13,8 @@ import type { LoanState } from './state.js';
  *
  * - `reduce-installment`: same number of instalments, each smaller.
  * - `shorten-term`: the fewest instalments whose first is no larger than the current next instalment
- *   (its principal + interest for 等额本息, its principal otherwise); the later due dates are dropped. For
+ *   (its principal + interest for 等额本息, its principal for 等额本金 and 等本等息); the later due dates are
+ *   dropped. A 等本等息 plan re-made this way charges its interest on the principal left. For
  *   interest-first and pay-any-time loans, where all principal is due at the end, the term stays.
  * Returns null when nothing changes (no instalment left, or no principal repaid).
  */
@@ -25,7 +26,10 @@ export function reamortise(state: LoanState, principalLeftMinor: number): Reamor
   const first = tail[0]!;
   const method = state.product.method;
   let count = tail.length;
-  if (effect === 'shorten-term' && (method === 'equal-installment' || method === 'equal-principal')) {
+  if (
+    effect === 'shorten-term' &&
+    (method === 'equal-installment' || method === 'equal-principal' || method === 'flat-rate')
+  ) {
     for (let n = 1; n <= tail.length; n++) {
       const candidate = scheduleFor(state.product, n, principalLeftMinor, first.startDay)[0]!;
       const fits =

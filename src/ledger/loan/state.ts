@@ -53,6 +53,12 @@ export interface LoanState {
   readonly notDuePrincipalMinor: number;
   /** Billed instalments with something unpaid, oldest first. */
   readonly dues: readonly DueItem[];
+  /**
+   * 等本等息 (flat-rate) only: the principal contract interest accrues on — the drawdown, or the principal
+   * left after the last early repayment (the plan is then a flat plan over it); 0 for the other methods,
+   * whose interest accrues on the not-due principal. See decision 0362.
+   */
+  readonly flatInterestBaseMinor: number;
   /** Upfront fee not yet billed (it is billed with the first instalment). */
   readonly pendingUpfrontFeeMinor: number;
 

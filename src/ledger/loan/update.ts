@@ -25,6 +25,7 @@ export function updated(s: LoanState, changes: Partial<LoanState>): Mutable<Loan
     nextInstallmentIndex: s.nextInstallmentIndex,
     notDuePrincipalMinor: s.notDuePrincipalMinor,
     dues: s.dues,
+    flatInterestBaseMinor: s.flatInterestBaseMinor,
     pendingUpfrontFeeMinor: s.pendingUpfrontFeeMinor,
     accrualSegmentDay: s.accrualSegmentDay,
     periodInterestExact: s.periodInterestExact,

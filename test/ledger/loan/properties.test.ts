@@ -7,6 +7,7 @@ import {
   closeDay,
   closeDaysThrough,
   endOfDay,
+  installmentPaymentMinor,
   type LoanEvent,
   type LoanSnapshot,
   type LoanState,
@@ -26,7 +27,8 @@ const productArb: fc.Arbitrary<Product> = fc
       'equal-installment',
       'equal-principal',
       'interest-first',
-      'pay-any-time' as const,
+      'pay-any-time',
+      'flat-rate' as const,
     ),
     termCount: fc.integer({ min: 1, max: 6 }),
     perDay: fc.boolean(),
@@ -44,6 +46,7 @@ const productArb: fc.Arbitrary<Product> = fc
       ['interest', 'principal', 'fee', 'penalty'] as const,
     ),
     early: fc.constantFrom('reduce-installment', 'shorten-term' as const),
+    earlyInterest: fc.constantFrom('to-due-date', 'to-payment-date' as const),
     fee: fc.boolean(),
   })
   .map(
@@ -61,6 +64,7 @@ const productArb: fc.Arbitrary<Product> = fc
       penalty: { uplift: '0.5', base: g.base, compounding: g.compounding },
       allocation: { order: g.order, across: g.across },
       earlyRepayment: g.early,
+      earlyInstallmentInterest: g.earlyInterest,
       fees: g.fee
         ? [
             { name: 'service', kind: 'per-installment', basis: 'fixed', value: '1.5' },
@@ -72,14 +76,14 @@ const productArb: fc.Arbitrary<Product> = fc
 
 interface Action {
   readonly gapDays: number;
-  readonly kind: 'repay' | 'repay-credit' | 'waive-penalty';
+  readonly kind: 'repay' | 'repay-credit' | 'repay-installment' | 'waive-penalty';
   /** Fraction of what is owed, in thousandths (may exceed 1000: overpayment). */
   readonly share: number;
 }
 
 const actionArb: fc.Arbitrary<Action> = fc.record({
   gapDays: fc.integer({ min: 1, max: 75 }),
-  kind: fc.constantFrom('repay', 'repay', 'repay-credit', 'waive-penalty' as const),
+  kind: fc.constantFrom('repay', 'repay', 'repay-installment', 'repay-credit', 'waive-penalty' as const),
   share: fc.integer({ min: 1, max: 1300 }),
 });
 
@@ -131,7 +135,11 @@ function run(c: CaseShape): Run {
     if (state.status === 'settled') break;
     try {
       const owed = loanPosition(state).totalOwedMinor + 1;
-      const amount = Math.max(1, Math.floor((owed * a.share) / 1000));
+      // repay-installment: what the bills and the instalment coming due ask on the day, and a little more.
+      const amount =
+        a.kind === 'repay-installment'
+          ? Math.max(1, installmentPaymentMinor(state, day) + Math.floor(a.share / 10))
+          : Math.max(1, Math.floor((owed * a.share) / 1000));
       const r =
         a.kind === 'waive-penalty'
           ? waive(state, {
@@ -144,7 +152,7 @@ function run(c: CaseShape): Run {
               amountMinor: amount,
               day,
               clientId: `r${i}`,
-              excess: a.kind === 'repay' ? 'prepay' : 'credit',
+              excess: a.kind === 'repay-credit' ? 'credit' : 'prepay',
             });
       state = r.state;
       log.push(...r.events);
@@ -284,6 +292,68 @@ describe('loan engine properties', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('any payment of at least the billed instalment on or before its due date settles that instalment', () => {
+    fc.assert(
+      fc.property(
+        productArb.filter((p) => p.method !== 'pay-any-time'),
+        fc.integer({ min: 100_000, max: 5_000_000 }),
+        fc.integer({ min: 0, max: 1200 }),
+        fc.nat({ max: 5 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.nat({ max: 200_000 }),
+        (product, principal, offset, index, whereInPeriod, extra) => {
+          const opened = openLoan({
+            loanId: 'E',
+            customerId: 'C',
+            lineId: 'CL',
+            product,
+            principalMinor: principal,
+            day: START_MIN + offset,
+          });
+          let state = opened.state;
+          const k = Math.min(index, state.plan.length - 1);
+          // The instalments before it are paid on their due dates, as billed.
+          for (const item of state.plan.slice(0, k)) {
+            state = closeDaysThrough(state, item.dueDay - 1).state;
+            const amount = installmentPaymentMinor(state, item.dueDay);
+            state = repay(state, {
+              amountMinor: amount,
+              day: item.dueDay,
+              clientId: `on${item.number}`,
+            }).state;
+          }
+          const item = state.plan[k]!;
+          // Any day after the period starts, up to and including the due date (T−3, T−1, T).
+          const payDay =
+            item.startDay + 1 + Math.floor(((item.dueDay - item.startDay - 1) * whereInPeriod) / 1000);
+          state = closeDaysThrough(state, payDay - 1).state;
+          const billed = installmentPaymentMinor(state, payDay);
+          if (
+            payDay < item.dueDay &&
+            k === 0 &&
+            product.periodicRateBasis === 'actual-days' &&
+            product.earlyInstallmentInterest === 'to-due-date'
+          ) {
+            // Quoted ahead of its due date, it is what the schedule shows (with the upfront fee, first).
+            const opening = opened.events[0]!;
+            const upfront = opening.type === 'LoanOpened' ? opening.upfrontFeeMinor : 0;
+            expect(billed).toBe(item.totalMinor + upfront);
+          }
+          state = repay(state, { amountMinor: billed + extra, day: payDay, clientId: 'early' }).state;
+          const after = item.dueDay + product.graceDays + 5;
+          state = closeDaysThrough(
+            state,
+            Math.min(after, state.plan[state.nextInstallmentIndex]?.dueDay ?? after) - 1,
+          ).state;
+          expect(state.dues.find((x) => x.installmentNumber === item.number)).toBeUndefined();
+          expect(state.dues.filter((x) => x.overdue)).toEqual([]);
+          expect(state.bucket).toBe('M0');
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

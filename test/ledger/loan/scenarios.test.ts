@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isLedgerInputError } from '../../../src/ledger/index.js';
+import { buildSchedule, DEFAULT_PRODUCT, isLedgerInputError } from '../../../src/ledger/index.js';
 import {
+  daysPastDue,
   effectiveEvents,
+  installmentPaymentMinor,
   type LoanSnapshot,
   loanAsOf,
   loanPosition,
@@ -172,46 +174,171 @@ describe('partial payment', () => {
 });
 
 describe('early partial repayment', () => {
-  // 6 × 100000 等额本金 on 600000. Instalment 1 paid on time (100000 + 31 × 300 = 109300). On 03-01, 150000:
-  // interest 02-15 → 03-01 on 500000 = 14 × 250 = 3500 first, then 146500 of principal; 353500 left.
-  // Instalment 2's interest: 3500 (paid) + 353500 × 0.0005 × 14 = 2474.5 → the period's exact 5974.5 rounds
-  // half-up to 5975, less the 3500 paid early = 2475.
+  // 6 × 100000 等额本金 on 600000. Instalment 1 paid on time (100000 + 31 × 300 = 109300). On 03-01, inside
+  // instalment 2's period, 250000 (主动还款): instalment 2 is billed that day and paid first — principal
+  // 100000 and, by default (to-due-date), its interest to its due date 03-15: 28 × 250 = 7000 — and only
+  // the 143000 left is early repayment: 257000 of principal left. Interest then runs from 03-15 on 257000:
+  // 03-31 16 × 128.5 = 2056.
   const run = (effect: 'reduce-installment' | 'shorten-term') => {
     const l = new Loan(product({ termCount: 6, earlyRepayment: effect }), 600000, '2026-01-15');
     l.closeThrough('2026-02-14');
     l.repay(109300, '2026-02-15');
     l.closeThrough('2026-02-28');
-    l.repay(150000, '2026-03-01');
-    l.closeThrough('2026-03-15');
+    l.repay(250000, '2026-03-01');
+    l.closeThrough('2026-03-31');
     return l;
   };
   const common = [
     ['2026-02-28', 'Accrued', 500000, 3250, 0, 0, 0, 0, 'M0'],
-    ['2026-03-01', 'Accrued', 500000, 3500, 0, 0, 0, 0, 'M0'],
-    ['2026-03-01', 'Repaid', 353500, 0, 0, 0, 0, 0, 'M0'],
-    ['2026-03-15', 'Accrued', 353500, 2475, 0, 0, 0, 0, 'M0'],
-    ['2026-03-15', 'InstallmentDue#2', 353500, 0, 0, 0, 0, 0, 'M0'],
+    ['2026-03-01', 'Accrued', 500000, 7000, 0, 0, 0, 0, 'M0'],
+    ['2026-03-01', 'InstallmentDue#2', 500000, 0, 0, 0, 0, 0, 'M0'],
+    ['2026-03-01', 'Repaid', 257000, 0, 0, 0, 0, 0, 'M0'],
+    ['2026-03-31', 'Accrued', 257000, 2056, 0, 0, 0, 0, 'M0'],
   ];
 
-  it('reduce-installment keeps 5 instalments, each smaller: 353500 / 5 = 70700', () => {
+  it('reduce-installment keeps the 4 instalments after it, each smaller: 257000 / 4 = 64250', () => {
     const l = run('reduce-installment');
     expect(rows(l.log).slice(5)).toEqual(common);
-    expect(l.state.plan.slice(1).map((i) => i.principalMinor)).toEqual([70700, 70700, 70700, 70700, 70700]);
+    expect(l.state.plan.slice(2).map((i) => i.principalMinor)).toEqual([64250, 64250, 64250, 64250]);
     const due2 = l.log.find((e) => e.type === 'InstallmentDue' && e.installmentNumber === 2);
     expect(due2?.type === 'InstallmentDue' && [due2.principalMinor, due2.interestMinor]).toEqual([
-      70700, 2475,
+      100000, 7000,
+    ]);
+    expect(due2?.type === 'InstallmentDue' && due2.billedEarly).toEqual({
+      dueDay: d('2026-03-15'),
+      interestThroughDay: d('2026-03-15'),
+    });
+  });
+
+  it('shorten-term keeps the principal per instalment at most 100000: 3 instalments of 85667', () => {
+    const l = run('shorten-term');
+    expect(rows(l.log).slice(5)).toEqual(common);
+    expect(l.state.plan.slice(2).map((i) => [i.number, formatDate(i.dueDay), i.principalMinor])).toEqual([
+      [3, '2026-04-15', 85667],
+      [4, '2026-05-15', 85667],
+      [5, '2026-06-15', 85666],
     ]);
   });
 
-  it('shorten-term keeps the principal per instalment at most 100000: 4 instalments of 88375', () => {
-    const l = run('shorten-term');
-    expect(rows(l.log).slice(5)).toEqual(common);
-    expect(l.state.plan.slice(1).map((i) => [i.number, formatDate(i.dueDay), i.principalMinor])).toEqual([
-      [2, '2026-03-15', 88375],
-      [3, '2026-04-15', 88375],
-      [4, '2026-05-15', 88375],
-      [5, '2026-06-15', 88375],
+  it('to-payment-date charges the instalment paid early interest to the payment day only', () => {
+    // The same loan paying 150000 on 03-01: instalment 2 billed with 14 × 250 = 3500 (02-15 → 03-01), so
+    // 103500 pays it and 46500 is early repayment: 353500 left, 4 × 88375. The next period's interest runs
+    // from 03-01: on 03-31 30 × 176.75 = 5302.5 → 5303; instalment 3 bills 45 days: 7953.75 → 7954.
+    const l = new Loan(
+      product({ termCount: 6, earlyInstallmentInterest: 'to-payment-date' }),
+      600000,
+      '2026-01-15',
+    );
+    l.closeThrough('2026-02-14');
+    l.repay(109300, '2026-02-15');
+    l.closeThrough('2026-02-28');
+    l.repay(150000, '2026-03-01');
+    l.closeThrough('2026-04-15');
+    expect(rows(l.log).slice(5)).toEqual([
+      ['2026-02-28', 'Accrued', 500000, 3250, 0, 0, 0, 0, 'M0'],
+      ['2026-03-01', 'Accrued', 500000, 3500, 0, 0, 0, 0, 'M0'],
+      ['2026-03-01', 'InstallmentDue#2', 500000, 0, 0, 0, 0, 0, 'M0'],
+      ['2026-03-01', 'Repaid', 353500, 0, 0, 0, 0, 0, 'M0'],
+      ['2026-03-31', 'Accrued', 353500, 5303, 0, 0, 0, 0, 'M0'],
+      ['2026-04-15', 'Accrued', 353500, 7954, 0, 0, 0, 0, 'M0'],
+      ['2026-04-15', 'InstallmentDue#3', 353500, 0, 0, 0, 0, 0, 'M0'],
     ]);
+    expect(l.state.plan.slice(2).map((i) => i.principalMinor)).toEqual([88375, 88375, 88375, 88375]);
+  });
+});
+
+describe('等本等息 (flat-rate): interest on the principal borrowed', () => {
+  // 3 × 100000 on 300000 at 0.05%/day: every period's interest is on the 300000 borrowed, 150 a day —
+  // 31 × 150 = 4650, 28 × 150 = 4200, 31 × 150 = 4650 — however much has been repaid.
+  const flat = () => new Loan(product({ method: 'flat-rate' }), 300000, '2026-01-15');
+  const billedInterest = (l: Loan) =>
+    l.log.flatMap((e) => (e.type === 'InstallmentDue' ? [e.interestMinor] : []));
+
+  it('paid on time: bills the flat interest each period and settles', () => {
+    const l = flat();
+    expect(l.state.plan.map((i) => [i.principalMinor, i.interestMinor])).toEqual([
+      [100000, 4650],
+      [100000, 4200],
+      [100000, 4650],
+    ]);
+    for (const item of l.state.plan) {
+      l.closeThrough(formatDate(item.dueDay - 1));
+      l.repay(item.totalMinor, formatDate(item.dueDay));
+    }
+    expect(billedInterest(l)).toEqual([4650, 4200, 4650]);
+    expect(l.state.status).toBe('settled');
+  });
+
+  it('an early payoff owes the flat interest for the days of the period elapsed, nothing for later periods', () => {
+    // Instalment 1 paid on 02-15; payoff on 03-01: 200000 + 14 days × 150 (on the 300000 borrowed) = 202100.
+    const l = flat();
+    l.closeThrough('2026-02-14');
+    l.repay(104650, '2026-02-15');
+    l.closeThrough('2026-02-28');
+    const quote = payoffQuote(l.state, d('2026-03-01'));
+    expect(quote).toMatchObject({ principalMinor: 200000, interestMinor: 2100, totalMinor: 202100 });
+    l.repay(quote.totalMinor, '2026-03-01');
+    expect(l.state.status).toBe('settled');
+    expect(l.state.interestPaidTotalMinor).toBe(4650 + 2100);
+  });
+
+  it('an early repayment re-makes the flat plan over the principal left, with interest on it', () => {
+    // On 02-15, instalment 1 (104650) and 100000 more: 100000 left over instalments 2 and 3, 50000 each,
+    // and the flat interest is now on 100000: 28 × 50 = 1400, then 31 × 50 = 1550.
+    const l = flat();
+    l.closeThrough('2026-02-14');
+    l.repay(204650, '2026-02-15');
+    expect(l.state.plan.slice(1).map((i) => [i.principalMinor, i.interestMinor])).toEqual([
+      [50000, 1400],
+      [50000, 1550],
+    ]);
+    l.closeThrough('2026-04-15');
+    expect(billedInterest(l)).toEqual([4650, 1400, 1550]);
+  });
+});
+
+describe('paying the instalment before its due date (主动还款)', () => {
+  // The reported case: 10,000 yuan, 12 monthly 等额本息 instalments at 0.05%/day, drawn 2026-12-01, so the
+  // first instalment (12-01 → 01-01, 31 days: interest 15500) is billed 917.90. Paid in full the day before
+  // its due date, it is settled: five days after the due date the loan is current, not 5 days past due (M1).
+  const reported = () => new Loan({ ...DEFAULT_PRODUCT }, 1_000_000, '2026-12-01');
+
+  it('the billed first instalment of 917.90 paid on 12-31 leaves the loan current on 01-06', () => {
+    const l = reported();
+    expect(l.state.plan[0]!.totalMinor).toBe(91_790);
+    expect(installmentPaymentMinor(l.state, d('2026-12-31'))).toBe(91_790);
+    l.repay(91_790, '2026-12-31');
+    l.closeThrough('2027-01-06');
+    expect(l.state.dues).toEqual([]);
+    expect(daysPastDue(l.state, d('2027-01-06'))).toBe(0);
+    expect(l.state.bucket).toBe('M0');
+    // Nothing was repaid early: the plan after it is the contract's.
+    expect(l.state.plan.slice(1)).toEqual(
+      buildSchedule(DEFAULT_PRODUCT, 1_000_000, d('2026-12-01')).installments.slice(1),
+    );
+    expect(l.state.creditMinor).toBe(0);
+  });
+
+  it('answering the T−3 reminder the same: paid 12-29, current after the due date', () => {
+    const l = reported();
+    expect(installmentPaymentMinor(l.state, d('2026-12-29'))).toBe(91_790);
+    l.repay(91_790, '2026-12-29');
+    l.closeThrough('2027-01-31');
+    expect(l.state.bucket).toBe('M0');
+    expect(l.state.dues).toEqual([]);
+  });
+
+  it('paying less than the instalment early leaves the rest due on the due date, overdue after it', () => {
+    // 500.00 pays the 155.00 of interest first, then 345.00 of the 762.90 principal: 417.90 stays due.
+    const l = reported();
+    l.repay(50_000, '2026-12-29');
+    l.closeThrough('2027-01-01');
+    expect(
+      l.state.dues.map((x) => [x.installmentNumber, formatDate(x.dueDay), x.principalMinor, x.overdue]),
+    ).toEqual([[1, '2027-01-01', 41_790, false]]);
+    expect(loanPosition(l.state).outstandingPrincipalMinor).toBe(1_000_000 - 34_500);
+    l.closeThrough('2027-01-02');
+    expect(daysPastDue(l.state, d('2027-01-02'))).toBe(1);
   });
 });
 
@@ -288,13 +415,15 @@ describe('early payoff before the first due date with an upfront fee', () => {
     expect(l.state.feePaidTotalMinor).toBe(3000);
   });
 
-  it('a partial early repayment leaves the fee to the first due date', () => {
+  it('a partial payment before the first due date pays instalment 1 with the fee, the rest early', () => {
+    // Instalment 1 (interest-first) billed on 02-01: its interest to 02-15, 31 × 150 = 4650, and the fee
+    // 3000; the other 94900 of 102550 repays principal early.
     const l = new Loan(feeProduct(), 300000, '2026-01-15');
     l.repay(102550, '2026-02-01');
-    expect(l.state.pendingUpfrontFeeMinor).toBe(3000);
-    l.closeThrough('2026-02-15');
+    expect(l.state.pendingUpfrontFeeMinor).toBe(0);
     const due = l.log.find((e) => e.type === 'InstallmentDue');
-    expect(due?.type === 'InstallmentDue' && due.feeMinor).toBe(3000);
+    expect(due?.type === 'InstallmentDue' && [due.feeMinor, due.interestMinor]).toEqual([3000, 4650]);
+    expect(loanPosition(l.state)).toMatchObject({ outstandingPrincipalMinor: 205100, creditMinor: 0 });
   });
 
   it('forgiving all the principal bills the fee, which is then owed like any due', () => {

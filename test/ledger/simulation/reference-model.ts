@@ -16,7 +16,10 @@
  * - a payment pays the billed instalments oldest first in the product's component order (penalty sits with
  *   the oldest), then — with `prepay` — interest accrued in the period and principal not yet due; the rest
  *   is kept as a credit balance. A `prepay` payment of at least everything owed but the upfront fee, made
- *   while the upfront fee is still unbilled, first bills that fee on the day (after the other bills).
+ *   while the upfront fee is still unbilled, first bills that fee on the day (after the other bills). A
+ *   smaller `prepay` payment made inside an instalment's period that is more than the bills first bills
+ *   that instalment on the day (主动还款), with its interest to its due date (the product default), so that
+ *   the next period's interest starts at that due date.
  * Only what the simulation uses is modelled: daily rates with ACT/365F, actual-days periods, scale 2, no
  * compounding, no waivers; `prepay` only for methods whose principal is all due at the end.
  */
@@ -174,12 +177,50 @@ export class ReferenceLoan {
     this.day = t;
   }
 
+  /**
+   * 主动还款: a `prepay` payment inside an instalment's period that is more than the bills and less than
+   * everything owed bills that instalment first, with its interest to its due date (the days up to the due
+   * date are then charged: the next period starts there).
+   */
+  private billEarly(amount: number): void {
+    const current = this.spec.installments[this.k];
+    const t = this.day + 1;
+    if (this.spec.product.method === 'pay-any-time' || current === undefined) return;
+    if (current.startDay >= t || t >= current.dueDay) return;
+    let billed = this.penaltyOwed();
+    for (const b of this.bills) billed += b.principal + b.interest + b.fee;
+    const owed =
+      billed + this.notDue + this.periodInterestRounded() - this.prepaidInterest + this.upfrontPending;
+    if (amount <= billed || amount >= owed - this.upfrontPending) return;
+    const last = this.k === this.spec.installments.length - 1;
+    const principal = this.allAtEnd ? (last ? this.notDue : 0) : current.principalMinor;
+    const toDueDate = this.periodPrincipalDays + this.notDue * (current.dueDay - t);
+    const interest = this.round(multiply(this.rate, rational(toDueDate))) - this.prepaidInterest;
+    const fee = current.feeMinor + this.upfrontPending;
+    this.upfrontPending = 0;
+    this.notDue -= principal;
+    if (principal + interest + fee > 0) {
+      this.bills.push({
+        number: current.number,
+        dueDay: current.dueDay,
+        principal,
+        interest,
+        fee,
+        overdue: false,
+      });
+    }
+    this.periodPrincipalDays = 0;
+    this.prepaidInterest = 0;
+    this.k++;
+  }
+
   private penaltyOwed(): number {
     return this.round(multiply(this.penaltyRate, rational(this.penaltyBaseDays))) - this.penaltyPaid;
   }
 
   /** Pays `amount`; returns what is left over. */
   private pay(amount: number, prepay: boolean): number {
+    if (prepay) this.billEarly(amount);
     if (prepay && this.upfrontPending > 0) {
       // A payment that covers all the principal still owed ends the loan before the first due date: the
       // upfront fee is billed on the day, as a bill of its own after the others.
