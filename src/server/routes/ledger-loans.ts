@@ -17,7 +17,7 @@ import {
   listPostings,
   loadLoanLog,
   loadSnapshots,
-  planCommand,
+  planCommandWrite,
   type StoredLoan,
 } from '../../store/index.js';
 import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
@@ -185,7 +185,7 @@ export async function ledgerLoanRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (locked === undefined) return undefined;
         const day = effectiveDay(dateText, locked.businessDay, '/body/effectiveDate');
         const cmd = build(day, clientId);
-        const plan = planCommand(locked, cmd);
+        const plan = planCommandWrite(locked, cmd);
         if (plan === undefined) return undefined;
         const sealed = seal(outcome(day, cmd, plan.before, plan.after, plan.events));
         await io.write({ pending: plan.pending, records: sealed });

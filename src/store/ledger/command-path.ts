@@ -1,17 +1,15 @@
 /**
- * The common case of a repayment or waiver in two statements: one reads and locks everything the command
- * needs, one writes everything it changes (decision 0212). `applyLoanCommand` stays the general path;
- * the caller falls back to it whenever this one says the case is not the common one.
+ * The `combined` strategy of a repayment or waiver (src/store/write-strategy.ts): one statement reads
+ * (and, locked, locks) everything the command needs, one writes everything it changes (decision 0212);
+ * several commands of different loans share both statements under `batched` (decision 0216).
+ * `applyLoanCommand` is the `per-table` strategy every case falls back to.
  */
 import {
-  type CommandResult,
   type CreditLineState,
   commandFingerprint,
+  type LoanChange,
   type LoanEvent,
-  type LoanSnapshot,
-  repay,
-  syncLoanPrincipal,
-  waive,
+  planCommand,
 } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
@@ -20,14 +18,11 @@ import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
 import {
-  closeWithSnapshots,
   LOAN_COLUMNS,
   type LoanCommand,
   type LoanRow,
   loanFromRow,
   loanRowValues,
-  postingsFor,
-  principalOf,
   type StoredLoan,
 } from './loans.js';
 
@@ -169,43 +164,28 @@ export interface PendingCommandWrite {
   loan: StoredLoan;
   lineBefore: StoredLine;
   command: LoanCommand;
-  state: CommandResult['state'];
-  events: readonly LoanEvent[];
-  snapshots: readonly LoanSnapshot[];
+  /** The change the core planned: everything the write stores of the loan and its line. */
+  change: LoanChange;
+  /** The line's new state when the change saves the line (its principal moved), else undefined. */
   line: CreditLineState | undefined;
 }
 
 /**
- * The pure part: closes the loan through the day before the command, applies it, and brings the line in
- * step. Returns undefined for a backdated command (the general path replays the log).
+ * Plans a command on the loan and line read (the core's `planCommand`, with the line's step). Returns
+ * undefined for a backdated command: it needs the loan's history, which only `per-table` reads.
  */
-export function planCommand(locked: LockedForCommand, command: LoanCommand): CommandChange | undefined {
+export function planCommandWrite(locked: LockedForCommand, command: LoanCommand): CommandChange | undefined {
   const { loan, line } = locked;
   if (command.day <= loan.state.lastClosedDay) return undefined;
-  const closed = closeWithSnapshots(loan.state, command.day - 1);
-  const r = command.type === 'repay' ? repay(closed.state, command) : waive(closed.state, command);
-  const events = [...closed.events, ...r.events];
-  const principalAfter = principalOf(r.state);
-  let lineAfter: CreditLineState | undefined;
-  if (principalAfter !== principalOf(loan.state)) {
-    const step = syncLoanPrincipal(line.state, loan.loanId, principalAfter, command.day);
-    if (step.events.length > 0) lineAfter = step.line;
-  }
-  const after: StoredLoan = { ...loan, state: r.state, rowVersion: loan.rowVersion + 1 };
+  const change = planCommand(loan.state, line.state, command);
+  const lineAfter = change.line !== null && change.line.events.length > 0 ? change.line.after : undefined;
+  const after: StoredLoan = { ...loan, state: change.state, rowVersion: loan.rowVersion + 1 };
   return {
     before: loan,
     after,
-    events,
+    events: change.events,
     line: lineAfter,
-    pending: {
-      loan,
-      lineBefore: line,
-      command,
-      state: r.state,
-      events,
-      snapshots: closed.snapshots,
-      line: lineAfter,
-    },
+    pending: { loan, lineBefore: line, command, change, line: lineAfter },
   };
 }
 
@@ -338,7 +318,7 @@ export interface CommandRecords {
   responseText: string;
 }
 
-/** One loan's command to write: what `planCommand` made and the request's records. */
+/** One loan's command to write: what `planCommandWrite` made and the request's records. */
 export interface CommandWrite {
   pending: PendingCommandWrite;
   records: CommandRecords;
@@ -390,12 +370,14 @@ export async function writeCommands(
     for (let i = 0; i < columns.length; i++) (columns[i] as unknown[]).push(values[i]);
   };
   for (const { pending, records } of writes) {
-    const { loan, command, state, events, snapshots, line } = pending;
+    const { loan, command, change, line } = pending;
+    const { state, events, snapshots } = change;
     if (loanIds.has(loan.loanId)) throw new Error(`assertion: loan ${loan.loanId} twice in one write`);
     loanIds.add(loan.loanId);
-    const made = await postingsFor(q, loan.state, events, async () => {
-      throw new Error('assertion: the command path appends no supersession');
-    });
+    if (change.loanId !== loan.loanId || change.before?.seq !== loan.state.seq)
+      throw new Error(`assertion: a change of loan ${change.loanId} planned from another reading`);
+    if (change.dropSnapshotsFromDay !== null)
+      throw new Error(`assertion: a backdated change of loan ${loan.loanId} is written per-table`);
     const content = { loanId: loan.loanId, ...command };
     const { canonical, contentHash } = commandFingerprint(content);
     const actor = records.audit[0];
@@ -425,7 +407,7 @@ export async function writeCommands(
         'clientId' in e ? e.clientId : null,
       ]);
     // postings, in the order made
-    for (const { posting, seq } of made) {
+    for (const { posting, seq } of change.postings) {
       let debit = 0;
       for (const l of posting.lines) if ('debitMinor' in l) debit += l.debitMinor;
       push(po, [

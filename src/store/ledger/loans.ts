@@ -1,30 +1,28 @@
 import {
-  applyBackdated,
-  applyEvent,
   type BackdatedCommand,
   type CanonicalValue,
   CommandConflictError,
   type CommandResult,
   type CreditLineState,
-  closeDaysThrough,
   commandFingerprint,
   firstDifference,
-  isSnapshotDay,
+  journalSeqsFrom,
+  type LoanChange,
   type LoanEvent,
+  type LoanHistory,
   type LoanSnapshot,
   type LoanState,
-  loanAsOf,
-  loanPosition,
   type Posting,
-  postingsForEvent,
-  repay,
-  syncLoanPrincipal,
+  planClose,
+  planCommand,
+  planOpening,
+  type SeqPosting,
   takeSnapshot,
-  waive,
+  withLineSteps,
 } from '../../ledger/index.js';
-import { type Day, endOfMonth } from '../../money/index.js';
+import type { Day } from '../../money/index.js';
 import type { Queryable } from '../db.js';
-import { appendLoanHistories, type SeqPosting } from './bulk.js';
+import { appendLoanHistories } from './bulk.js';
 import {
   dayFromSql,
   fromJsonText,
@@ -36,7 +34,7 @@ import {
   sqlDate,
   toJsonText,
 } from './codec.js';
-import { findLine, saveLine, VersionConflictError } from './lines.js';
+import { findLine, type StoredLine, saveLine, VersionConflictError } from './lines.js';
 
 /** A loan row: the engine state after its last event and last closed day, and the row version. */
 export interface StoredLoan {
@@ -196,8 +194,6 @@ async function insertEvents(q: Queryable, customerId: string, events: readonly L
   }
 }
 
-export type { SeqPosting };
-
 async function insertPostings(q: Queryable, customerId: string, loanId: string, made: readonly SeqPosting[]) {
   for (let i = 0; i < made.length; i += INSERT_ROWS_MAX) {
     const chunk = made.slice(i, i + INSERT_ROWS_MAX);
@@ -248,17 +244,18 @@ export async function loadSnapshots(
   return rows.map((r) => takeSnapshot(fromJsonText<LoanState>(r.state)));
 }
 
-async function postingsOfSeqs(q: Queryable, customerId: string, loanId: string, seqs: number[]) {
+/**
+ * The stored postings of a loan's events from seq `fromSeq` on, by event seq in posting order: what a
+ * backdated command may reverse (`journalSeqsFrom`).
+ */
+async function postingsFromSeq(q: Queryable, customerId: string, loanId: string, fromSeq: number) {
   const bySeq = new Map<number, Posting[]>();
-  if (seqs.length === 0) return bySeq;
   const { rows } = await q.query<{ event_seq: number; day: string; event_ref: string; lines: string }>(
     `select event_seq, day::text as day, event_ref, lines::text as lines from postings
-     where customer_id = $1 and loan_id = $2 and event_seq >= $3 and event_seq <= $4 order by posting_no`,
-    [customerId, loanId, Math.min(...seqs), Math.max(...seqs)],
+     where customer_id = $1 and loan_id = $2 and event_seq >= $3 order by posting_no`,
+    [customerId, loanId, fromSeq],
   );
-  const wanted = new Set(seqs);
   for (const r of rows) {
-    if (!wanted.has(r.event_seq)) continue;
     const list = bySeq.get(r.event_seq) ?? [];
     list.push({
       day: dayFromSql(r.day),
@@ -270,105 +267,77 @@ async function postingsOfSeqs(q: Queryable, customerId: string, loanId: string, 
   return bySeq;
 }
 
-/**
- * The postings of new events, each posted against the state just before it. A supersession marker reverses
- * the postings of the events it cancels that are still in force (read from the journal) and restarts the
- * state from the day before its effective day, as the engine does.
- */
-export async function postingsFor(
-  q: Queryable,
-  before: LoanState,
-  events: readonly LoanEvent[],
-  priorLog: () => Promise<LoanEvent[]>,
-): Promise<SeqPosting[]> {
-  const made: SeqPosting[] = [];
-  let state = before;
-  let log: LoanEvent[] | undefined;
-  for (const event of events) {
-    let posted: Posting[];
-    if (event.type === 'EventsSuperseded') {
-      log ??= [...(await priorLog())];
-      const markers = new Set(log.filter((e) => e.type === 'EventsSuperseded').map((e) => e.seq));
-      const cancelledBefore = new Set<number>();
-      for (const e of log) {
-        if (e.type !== 'EventsSuperseded') continue;
-        for (let s = e.fromSeq; s <= e.toSeq; s++) if (!markers.has(s)) cancelledBefore.add(s);
-      }
-      const seqs: number[] = [];
-      for (let s = event.fromSeq; s <= event.toSeq; s++) {
-        if (!markers.has(s) && !cancelledBefore.has(s)) seqs.push(s);
-      }
-      const bySeq = await postingsOfSeqs(q, before.customerId, before.loanId, seqs);
-      const cancelled = seqs.flatMap((s) => bySeq.get(s) ?? []);
-      posted = postingsForEvent(event, state, cancelled);
-      state = applyEvent(loanAsOf(log, event.day - 1), event);
-    } else {
-      posted = postingsForEvent(event, state);
-      state = applyEvent(state, event);
-    }
-    log?.push(event);
-    for (const posting of posted) made.push({ seq: event.seq, posting });
-  }
-  return made;
+/** What a command dated `day` on a closed day needs of the loan's past: log, snapshots, postings. */
+export async function loadLoanHistory(q: Queryable, loan: StoredLoan, day: Day): Promise<LoanHistory> {
+  const log = await loadLoanLog(q, loan.customerId, loan.loanId);
+  const snapshots = await loadSnapshots(q, loan.customerId, loan.loanId);
+  const postingsBySeq = await postingsFromSeq(q, loan.customerId, loan.loanId, journalSeqsFrom(log, day));
+  return { log, snapshots, postingsBySeq };
 }
 
-/** Outstanding principal as the credit line counts it. */
-export function principalOf(state: LoanState): number {
-  return loanPosition(state).outstandingPrincipalMinor;
-}
-
-export interface LoanChange {
-  state: LoanState;
-  events: readonly LoanEvent[];
-  /** Snapshots taken while closing month ends. */
-  snapshots?: readonly LoanSnapshot[];
-  /** For a backdated correction: drop the snapshots from this day on first (they are superseded). */
-  dropSnapshotsFromDay?: Day;
-  /** Day the line's restoration is dated (the change's effective day). */
-  day: Day;
+/** The checks every writer makes of a change before storing it for a loan read at a row version. */
+function assertChangeOf(loan: StoredLoan, change: LoanChange): void {
+  if (change.loanId !== loan.loanId || change.before?.seq !== loan.state.seq)
+    throw new Error(
+      `assertion: a change of loan ${change.loanId} planned from another reading of ${loan.loanId}`,
+    );
+  if (change.lineMove !== null && change.line === null)
+    throw new Error(`assertion: the line step of loan ${loan.loanId} was not planned`);
 }
 
 /**
- * Persists one change of a loan in the caller's transaction: appends its events and their postings,
- * stores snapshots, updates the loan row (guarded by the row version it was read with) and brings the
- * credit line's used amount in step with the loan's outstanding principal.
+ * The `per-table` writer of one loan change, in the caller's transaction: appends its events and
+ * postings, drops superseded snapshots and stores new ones, updates the loan row (guarded by the row
+ * version it was read with) and saves the credit line's planned step (`line`: the line as read, locked,
+ * when the change moves it). It computes nothing: everything stored is in `change`.
  */
 export async function persistLoanChange(
   tx: Queryable,
   loan: StoredLoan,
   change: LoanChange,
+  line?: StoredLine,
 ): Promise<StoredLoan> {
-  const { state, events } = change;
-  const made = await postingsFor(tx, loan.state, events, () => loadLoanLog(tx, loan.customerId, loan.loanId));
+  assertChangeOf(loan, change);
   const { rows } = await tx.query<LoanRow>(
     `update loans set state = $4::jsonb, terms = coalesce($9::jsonb, terms), seq = $5, status = $6,
        last_closed_day = $7::date, next_event_day = $8::date, row_version = row_version + 1, updated_at = now()
      where customer_id = $1 and loan_id = $2 and row_version = $3 returning ${COLUMNS}`,
-    loanRowValues(loan, state),
+    loanRowValues(loan, change.state),
   );
   const row = rows[0];
   if (row === undefined) throw new VersionConflictError(`loan ${loan.loanId}`);
-  await insertEvents(tx, loan.customerId, events);
-  await insertPostings(tx, loan.customerId, loan.loanId, made);
-  if (change.dropSnapshotsFromDay !== undefined) {
+  await insertEvents(tx, loan.customerId, change.events);
+  await insertPostings(tx, loan.customerId, loan.loanId, change.postings);
+  if (change.dropSnapshotsFromDay !== null) {
     await tx.query('delete from loan_snapshots where customer_id = $1 and loan_id = $2 and day >= $3::date', [
       loan.customerId,
       loan.loanId,
       sqlDate(change.dropSnapshotsFromDay),
     ]);
   }
-  await insertSnapshots(tx, loan.customerId, change.snapshots ?? []);
-  const principalBefore = principalOf(loan.state);
-  const principalAfter = principalOf(state);
-  if (principalAfter !== principalBefore) await syncLine(tx, loan, principalAfter, change.day);
+  await insertSnapshots(tx, loan.customerId, change.snapshots);
+  if (change.line !== null && change.line.events.length > 0) {
+    if (line === undefined || line.lineId !== change.lineId)
+      throw new Error(`assertion: the line of loan ${loan.loanId} is needed to save its step`);
+    await saveLine(tx, line, change.line.after);
+  }
   return fromRow(row);
 }
 
-async function syncLine(tx: Queryable, loan: StoredLoan, outstandingMinor: number, day: Day): Promise<void> {
+/**
+ * Locks the credit line of a change that moves it and plans the line's step (the order of decision
+ * 0210: the loan was locked first). Returns the change with its step and the line as read.
+ */
+async function withLockedLine(
+  tx: Queryable,
+  loan: StoredLoan,
+  change: LoanChange,
+): Promise<{ change: LoanChange; line: StoredLine | undefined }> {
+  if (change.lineMove === null) return { change, line: undefined };
   const line = await findLine(tx, loan.lineId, { forUpdate: true, customerId: loan.customerId });
   if (line === undefined) throw new Error(`assertion: loan ${loan.loanId} names missing line ${loan.lineId}`);
-  const step = syncLoanPrincipal(line.state, loan.loanId, outstandingMinor, day);
-  if (step.events.length > 0) await saveLine(tx, line, step.line);
+  const stepped = withLineSteps([change], new Map([[line.lineId, line.state]])).changes[0]!;
+  return { change: stepped, line };
 }
 
 /** Inserts a new loan (a drawdown): its row, opening events and postings. The line is saved by the caller. */
@@ -376,7 +345,7 @@ export async function insertLoan(
   tx: Queryable,
   input: { productVersion: number; opened: CommandResult },
 ): Promise<StoredLoan> {
-  const { state, events } = input.opened;
+  const { state } = input.opened;
   const { rows } = await tx.query<LoanRow>(
     `insert into loans (customer_id, loan_id, line_id, product_id, product_version, status, principal_minor,
        opened_day, state, terms, seq, last_closed_day, next_event_day)
@@ -401,14 +370,9 @@ export async function insertLoan(
   const row = rows[0];
   if (row === undefined) throw new Error('assertion: insert returned no row');
   const stored = fromRow(row);
-  const made: SeqPosting[] = [];
-  let before: LoanState | null = null;
-  for (const e of events) {
-    for (const posting of postingsForEvent(e, before)) made.push({ seq: e.seq, posting });
-    before = before === null ? state : applyEvent(before, e);
-  }
-  await insertEvents(tx, state.customerId, events);
-  await insertPostings(tx, state.customerId, state.loanId, made);
+  const change = planOpening(input.opened);
+  await insertEvents(tx, state.customerId, change.events);
+  await insertPostings(tx, state.customerId, state.loanId, change.postings);
   return stored;
 }
 
@@ -416,32 +380,11 @@ export async function insertLoan(
 // End of day
 
 /**
- * Closes a state's days through `day` month by month, taking a snapshot at each month end closed on the
- * way (the snapshot policy of `isSnapshotDay`).
- */
-export function closeWithSnapshots(
-  state: LoanState,
-  day: Day,
-): { state: LoanState; events: LoanEvent[]; snapshots: LoanSnapshot[] } {
-  const events: LoanEvent[] = [];
-  const snapshots: LoanSnapshot[] = [];
-  let s = state;
-  while (s.lastClosedDay < day) {
-    const monthEnd = Math.min(endOfMonth(s.lastClosedDay + 1), day);
-    const r = closeDaysThrough(s, monthEnd);
-    s = r.state;
-    for (const e of r.events) events.push(e);
-    if (isSnapshotDay(monthEnd) && r.events.length > 0) snapshots.push(takeSnapshot(s));
-  }
-  return { state: s, events, snapshots };
-}
-
-/**
- * EOD for some loans, as a batch: the loans are locked and read with one query, closed through `day`
- * in memory with the pure engine, and stored with one statement per table in the caller's transaction
- * (events, postings and snapshots by COPY; loan rows and credit lines by one UPDATE each). A loan
- * already closed through `day` is left alone, so a rerun or a resumed run does nothing twice. The rows
- * written are exactly those of closing the loans one after another in loan id order
+ * EOD for some loans, as a batch: the loans are locked and read with one query, planned closed through
+ * `day` by the core (`planClose`), the lines of those whose principal moved locked and stepped in loan id
+ * order (`withLineSteps`), and all stored by `persistLoanChangesInBulk` in the caller's transaction. A
+ * loan already closed through `day` is left alone, so a rerun or a resumed run does nothing twice. The
+ * rows written are exactly those of closing the loans one after another in loan id order
  * (`closeLoansOneAtATime`), row versions included.
  */
 export async function closeLoansThrough(
@@ -454,55 +397,114 @@ export async function closeLoansThrough(
     `select ${COLUMNS} from loans where loan_id = any($1::text[]) order by loan_id, customer_id for update`,
     [loanIds],
   );
-  const closed: ClosedLoan[] = [];
+  const loans: StoredLoan[] = [];
+  const planned: LoanChange[] = [];
   let eventsWritten = 0;
   for (const row of rows) {
     const loan = fromRow(row);
     if (loan.state.lastClosedDay >= day) continue;
-    const r = closeWithSnapshots(loan.state, day);
-    closed.push({ loan, state: r.state, events: r.events, snapshots: r.snapshots });
-    eventsWritten += r.events.length;
+    const change = planClose(loan.state, day);
+    loans.push(loan);
+    planned.push(change);
+    eventsWritten += change.events.length;
   }
-  if (closed.length === 0) return { loansClosed: 0, eventsWritten: 0 };
-  await updateClosedLoans(tx, closed);
+  if (planned.length === 0) return { loansClosed: 0, eventsWritten: 0 };
+  const lines = await lockLinesOf(tx, planned);
+  const { changes } = withLineSteps(planned, new Map(lines.map((l) => [lineKey(l), l.state])));
+  await persistLoanChangesInBulk(
+    tx,
+    changes.map((change, i) => ({ loan: loans[i]!, change })),
+    lines,
+  );
+  return { loansClosed: planned.length, eventsWritten };
+}
+
+/** A credit line as a bulk write needs it: its key, state and the row version read. */
+export interface LineVersion {
+  customerId: string;
+  lineId: string;
+  state: CreditLineState;
+  rowVersion: number;
+}
+
+/** Line ids are unique per customer; the bulk paths key lines by line id alone within one batch. */
+const lineKey = (l: { lineId: string }) => l.lineId;
+
+/** Locks the credit lines the changes move (after their loans, in key order), in one query. */
+async function lockLinesOf(tx: Queryable, changes: readonly LoanChange[]): Promise<LineVersion[]> {
+  const moved = changes.filter((c) => c.lineMove !== null);
+  if (moved.length === 0) return [];
+  const keys = [...new Set(moved.map((c) => `${c.customerId}\t${c.lineId}`))].sort();
+  const { rows } = await tx.query<{
+    customer_id: string;
+    line_id: string;
+    state: string;
+    row_version: number;
+  }>(
+    `select c.customer_id, c.line_id, c.state::text as state, c.row_version from credit_lines c
+     join unnest($1::text[], $2::text[]) as k(customer_id, line_id)
+       on c.customer_id = k.customer_id and c.line_id = k.line_id
+     order by c.customer_id, c.line_id for update of c`,
+    [keys.map((k) => k.split('\t')[0]), keys.map((k) => k.split('\t')[1])],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    lineId: r.line_id,
+    state: fromJsonText<CreditLineState>(r.state),
+    rowVersion: Number(r.row_version),
+  }));
+}
+
+/**
+ * The bulk writer of loan changes (EOD batches), in the caller's transaction: the loan rows by one
+ * UPDATE each guarded by the row version read, superseded snapshots dropped, events, postings and
+ * snapshots by COPY, and the credit lines by one UPDATE whose row version counts one save per step that
+ * changed the line (as `persistLoanChange` saves them one by one). `lines` are the lines as read (locked)
+ * of the changes that move them. It computes nothing: everything stored is in the changes.
+ */
+export async function persistLoanChangesInBulk(
+  tx: Queryable,
+  items: readonly { loan: StoredLoan; change: LoanChange }[],
+  lines: readonly LineVersion[],
+): Promise<void> {
+  if (items.length === 0) return;
+  for (const { loan, change } of items) assertChangeOf(loan, change);
+  await updateLoanRows(tx, items);
+  const dropped = items.filter((i) => i.change.dropSnapshotsFromDay !== null);
+  if (dropped.length > 0) {
+    await tx.query(
+      `delete from loan_snapshots s using unnest($1::text[], $2::text[], $3::date[]) as d(customer_id, loan_id, day)
+       where s.customer_id = d.customer_id and s.loan_id = d.loan_id and s.day >= d.day`,
+      [
+        dropped.map((i) => i.loan.customerId),
+        dropped.map((i) => i.loan.loanId),
+        dropped.map((i) => sqlDate(i.change.dropSnapshotsFromDay!)),
+      ],
+    );
+  }
   await appendLoanHistories(
     tx,
-    closed.map((c) => ({
-      customerId: c.loan.customerId,
-      loanId: c.loan.loanId,
-      events: c.events,
-      postings: postingsOfClosing(c.loan.state, c.events),
-      snapshots: c.snapshots,
+    items.map(({ change }) => ({
+      customerId: change.customerId,
+      loanId: change.loanId,
+      events: change.events,
+      postings: change.postings,
+      snapshots: change.snapshots,
     })),
   );
-  await syncLinesOfClosed(tx, closed, day);
-  return { loansClosed: closed.length, eventsWritten };
+  await updateLineRows(
+    tx,
+    items.map((i) => i.change),
+    lines,
+  );
 }
 
-interface ClosedLoan {
-  loan: StoredLoan;
-  state: LoanState;
-  events: readonly LoanEvent[];
-  snapshots: readonly LoanSnapshot[];
-}
-
-/** Postings of the events of closing days, each against the state just before it (as `postingsFor`). */
-function postingsOfClosing(before: LoanState, events: readonly LoanEvent[]): SeqPosting[] {
-  const made: SeqPosting[] = [];
-  let state = before;
-  for (const event of events) {
-    if (event.type === 'EventsSuperseded') {
-      throw new Error(`assertion: closing days of loan ${before.loanId} superseded events`);
-    }
-    for (const posting of postingsForEvent(event, state)) made.push({ seq: event.seq, posting });
-    state = applyEvent(state, event);
-  }
-  return made;
-}
-
-/** The loan rows of a closed batch in one UPDATE, each guarded by the row version it was read with. */
-async function updateClosedLoans(tx: Queryable, closed: readonly ClosedLoan[]): Promise<void> {
-  const rows = closed.map(({ loan, state }) => ({
+/** The loan rows of a batch in one UPDATE, each guarded by the row version it was read with. */
+async function updateLoanRows(
+  tx: Queryable,
+  items: readonly { loan: StoredLoan; change: LoanChange }[],
+): Promise<void> {
+  const rows = items.map(({ loan, change: { state } }) => ({
     customer_id: loan.customerId,
     loan_id: loan.loanId,
     row_version: loan.rowVersion,
@@ -523,77 +525,56 @@ async function updateClosedLoans(tx: Queryable, closed: readonly ClosedLoan[]): 
      where l.customer_id = u.customer_id and l.loan_id = u.loan_id and l.row_version = u.row_version`,
     [toJsonText(rows)],
   );
-  if (rowCount !== closed.length) {
-    throw new VersionConflictError(`${closed.length - rowCount} of ${closed.length} loans of an EOD batch`);
+  if (rowCount !== items.length) {
+    throw new VersionConflictError(`${items.length - rowCount} of ${items.length} loans of a batch`);
   }
 }
 
-/**
- * Brings the credit lines of closed loans whose outstanding principal moved (credit applied to an
- * instalment falling due) in step, as `persistLoanChange` does loan by loan: lines locked after the
- * loans, each loan's step applied in loan id order, and the row version counting one save per step
- * that changed the line.
- */
-async function syncLinesOfClosed(tx: Queryable, closed: readonly ClosedLoan[], day: Day): Promise<void> {
-  const moved = closed.filter((c) => principalOf(c.state) !== principalOf(c.loan.state));
-  if (moved.length === 0) return;
-  const keys = [...new Set(moved.map((c) => `${c.loan.customerId}\t${c.loan.lineId}`))].sort();
-  const { rows } = await tx.query<{
-    customer_id: string;
-    line_id: string;
-    state: string;
-    row_version: number;
-  }>(
-    `select c.customer_id, c.line_id, c.state::text as state, c.row_version from credit_lines c
-     join unnest($1::text[], $2::text[]) as k(customer_id, line_id)
-       on c.customer_id = k.customer_id and c.line_id = k.line_id
-     order by c.customer_id, c.line_id for update of c`,
-    [keys.map((k) => k.split('\t')[0]), keys.map((k) => k.split('\t')[1])],
-  );
-  const lines = new Map<string, { state: CreditLineState; rowVersion: number; saves: number }>();
-  for (const r of rows) {
-    lines.set(`${r.customer_id}\t${r.line_id}`, {
-      state: fromJsonText<CreditLineState>(r.state),
-      rowVersion: Number(r.row_version),
-      saves: 0,
-    });
+/** The planned line steps of a batch: per line, its last state and one save per step that changed it. */
+async function updateLineRows(
+  tx: Queryable,
+  changes: readonly LoanChange[],
+  lines: readonly LineVersion[],
+): Promise<void> {
+  const read = new Map(lines.map((l) => [lineKey(l), l]));
+  const saved = new Map<string, { line: LineVersion; state: CreditLineState; saves: number }>();
+  for (const c of changes) {
+    if (c.lineMove !== null && c.line === null)
+      throw new Error(`assertion: the line step of loan ${c.loanId} was not planned`);
+    if (c.line === null || c.line.events.length === 0) continue;
+    const line = read.get(c.lineId);
+    if (line === undefined) throw new Error(`assertion: loan ${c.loanId} names missing line ${c.lineId}`);
+    const entry = saved.get(c.lineId) ?? { line, state: line.state, saves: 0 };
+    entry.state = c.line.after;
+    entry.saves += 1;
+    saved.set(c.lineId, entry);
   }
-  for (const c of moved) {
-    const line = lines.get(`${c.loan.customerId}\t${c.loan.lineId}`);
-    if (line === undefined)
-      throw new Error(`assertion: loan ${c.loan.loanId} names missing line ${c.loan.lineId}`);
-    const step = syncLoanPrincipal(line.state, c.loan.loanId, principalOf(c.state), day);
-    if (step.events.length === 0) continue;
-    line.state = step.line;
-    line.saves += 1;
-  }
-  const saved = [...lines.entries()]
-    .filter(([, l]) => l.saves > 0)
-    .map(([key, l]) => ({
-      customer_id: key.split('\t')[0],
-      line_id: key.split('\t')[1],
-      row_version: l.rowVersion,
-      saves: l.saves,
-      state: l.state,
-      limit_minor: l.state.limitMinor,
-      used_minor: l.state.usedMinor,
-      status: l.state.status,
-    }));
-  if (saved.length === 0) return;
+  if (saved.size === 0) return;
+  const rows = [...saved.values()].map(({ line, state, saves }) => ({
+    customer_id: line.customerId,
+    line_id: line.lineId,
+    row_version: line.rowVersion,
+    saves,
+    state,
+    limit_minor: state.limitMinor,
+    used_minor: state.usedMinor,
+    status: state.status,
+  }));
   const { rowCount } = await tx.query(
     `update credit_lines c set state = u.state, limit_minor = u.limit_minor, used_minor = u.used_minor,
        status = u.status, row_version = c.row_version + u.saves, updated_at = now()
      from json_to_recordset($1::json) as u(customer_id text, line_id text, row_version bigint, saves integer,
        state jsonb, limit_minor bigint, used_minor bigint, status text)
      where c.customer_id = u.customer_id and c.line_id = u.line_id and c.row_version = u.row_version`,
-    [toJsonText(saved)],
+    [toJsonText(rows)],
   );
-  if (rowCount !== saved.length) throw new VersionConflictError(`credit lines of an EOD batch`);
+  if (rowCount !== rows.length) throw new VersionConflictError('credit lines of a batch');
 }
 
 /**
- * EOD for some loans one at a time: each is locked, closed through `day` and persisted with
- * `persistLoanChange`. The reference for the batched `closeLoansThrough` (tests compare the two).
+ * EOD for some loans one at a time: each is locked, planned closed through `day`, its line locked and
+ * stepped when its principal moved, and stored by the `per-table` writer. The reference for the batched
+ * `closeLoansThrough` (tests compare the two).
  */
 export async function closeLoansOneAtATime(
   tx: Queryable,
@@ -605,10 +586,10 @@ export async function closeLoansOneAtATime(
   for (const loanId of [...loanIds].sort()) {
     const loan = await findLoan(tx, loanId, { forUpdate: true });
     if (loan === undefined || loan.state.lastClosedDay >= day) continue;
-    const r = closeWithSnapshots(loan.state, day);
-    await persistLoanChange(tx, loan, { ...r, day });
+    const { change, line } = await withLockedLine(tx, loan, planClose(loan.state, day));
+    await persistLoanChange(tx, loan, change, line);
     loansClosed++;
-    eventsWritten += r.events.length;
+    eventsWritten += change.events.length;
   }
   return { loansClosed, eventsWritten };
 }
@@ -730,34 +711,21 @@ async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand)
   throw new CommandConflictError(command.clientId, difference);
 }
 
+/**
+ * The `per-table` use case of a command: the loan is locked; a command on a closed day reads the loan's
+ * history; the core plans the change; the line is locked and stepped when the principal moves.
+ */
 async function runLoanCommand(
   tx: Queryable,
   loan: StoredLoan,
   command: LoanCommand,
 ): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[] }> {
-  if (command.day > loan.state.lastClosedDay) {
-    const closed = closeWithSnapshots(loan.state, command.day - 1);
-    const r = command.type === 'repay' ? repay(closed.state, command) : waive(closed.state, command);
-    const events = [...closed.events, ...r.events];
-    const after = await persistLoanChange(tx, loan, {
-      state: r.state,
-      events,
-      snapshots: closed.snapshots,
-      day: command.day,
-    });
-    return { before: loan, after, events };
-  }
-  const log = await loadLoanLog(tx, loan.customerId, loan.loanId);
-  const snapshots = await loadSnapshots(tx, loan.customerId, loan.loanId);
-  const r = applyBackdated(log, snapshots, loan.state.lastClosedDay, command);
-  const after = await persistLoanChange(tx, loan, {
-    state: r.state,
-    events: r.appended,
-    snapshots: r.snapshots,
-    dropSnapshotsFromDay: command.day,
-    day: Math.max(command.day, loan.state.lastClosedDay),
-  });
-  return { before: loan, after, events: r.appended };
+  const history =
+    command.day > loan.state.lastClosedDay ? undefined : await loadLoanHistory(tx, loan, command.day);
+  const planned = planCommand(loan.state, null, command, history);
+  const { change, line } = await withLockedLine(tx, loan, planned);
+  const after = await persistLoanChange(tx, loan, change, line);
+  return { before: loan, after, events: change.events };
 }
 
 export class LoanNotFoundError extends Error {
