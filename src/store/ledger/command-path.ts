@@ -33,7 +33,7 @@ const TS = (c: string, as: string) =>
  * Locks the loan, then its credit line (the order of decision 0210), and reads the business day and
  * whether the command's client id or the request's idempotency key was seen before. Those two are read
  * from the statement's snapshot: a duplicate committed while this one waited for the lock is not seen
- * here, and its insert below fails on the primary key instead (the caller then takes the general path).
+ * here, and its insert below fails on the primary key instead (the caller then falls back to `per-table`).
  * Without `lock`, the same read takes no lock: the write then checks the row versions it read.
  */
 const loadSql = (lock: boolean) => `
@@ -325,8 +325,9 @@ export interface CommandWrite {
 }
 
 /**
- * One round trip: the command log entry, the loan row (guarded by its row version), events, postings,
- * month-end snapshots, the credit line, the audit entries and the idempotency record. A client id or key
+ * The `combined` write of one command, in one round trip: the command log entry, the loan row (guarded
+ * by its row version), events, postings, month-end snapshots and the credit line as the planned
+ * `LoanChange` has them, the audit entries and the idempotency record. A client id or key
  * stored meanwhile makes it fail on a primary key (unique violation), rolling the transaction back.
  * `locked`: the rows were locked by `lockForCommand` in the same transaction; otherwise the statement
  * runs on its own and writes nothing when the loan or line changed since they were read
@@ -342,7 +343,8 @@ export async function writeCommand(
 }
 
 /**
- * `writeCommand` for the commands of several loans in one statement and one commit (decision 0216): all
+ * The `batched` write: `writeCommand` for the commands of several loans in one statement and one commit
+ * (decision 0216): all
  * are written or none. The loans must be distinct and so must their credit lines when their principal
  * moved (one statement cannot update a row twice); a caller that batches keeps such commands apart.
  * Unlocked, a change to any of the loans or lines since it was read writes nothing

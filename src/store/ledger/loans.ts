@@ -97,7 +97,7 @@ const COLUMNS = `customer_id, loan_id, line_id, product_id, product_version, sta
   terms::text as terms, last_closed_day::text as last_closed_day, row_version, partition_key, ${TS('created_at')}, ${TS('updated_at')},
   ${EOD_CLOSED_DAY}`;
 
-/** The columns a loan is read with, and the reading (for the one-statement command path). */
+/** The columns a loan is read with, and the reading (for the `combined` command write). */
 export const LOAN_COLUMNS = COLUMNS;
 export const loanFromRow = (row: LoanRow): StoredLoan => fromRow(row);
 
