@@ -157,7 +157,7 @@ export function makeCommandBatcher(
       } catch (error) {
         if (items.length === 1) return [{ ok: false, error }];
         // Commonly a loan or line changed since its read (a line moved by another loan's repayment):
-        // those are found by their versions and sent to the locked path, and the rest written together.
+        // those are found by their versions and sent to `combined` locked, and the rest written together.
         if (error instanceof VersionConflictError) {
           const changed = await changedSinceRead(db, items);
           const rest = items.filter((_, i) => !changed[i]);
