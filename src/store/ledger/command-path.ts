@@ -17,14 +17,8 @@ import { type Queryable, sqlState } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
-import {
-  LOAN_COLUMNS,
-  type LoanCommand,
-  type LoanRow,
-  loanFromRow,
-  loanRowValues,
-  type StoredLoan,
-} from './loans.js';
+import { LOAN_COLUMNS, type LoanRow, loanFromRow, loanRowValues, type StoredLoan } from './loan-rows.js';
+import type { LoanCommand } from './loans.js';
 
 const TS = (c: string, as: string) =>
   `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${as}`;
