@@ -103,7 +103,10 @@ export function journalSeqsFrom(log: readonly LoanEvent[], day: Day): number {
 function lineStepOf(line: CreditLineState, change: LoanChange): LineStep | null {
   const move = change.lineMove;
   if (move === null) return null;
-  invariant(line.lineId === move.lineId, () => `loan ${change.loanId}: line ${line.lineId} is not its line`);
+  invariant(
+    line.lineId === move.lineId && line.customerId === change.customerId,
+    () => `loan ${change.loanId}: line ${line.lineId} of ${line.customerId} is not its line`,
+  );
   const step = syncLoanPrincipal(line, move.loanId, move.outstandingPrincipalMinor, move.day);
   return { before: line, after: step.line, events: step.events };
 }

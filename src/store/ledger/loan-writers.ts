@@ -241,7 +241,7 @@ async function updateLineRows(
   changes: readonly LoanChange[],
   lines: readonly LineVersion[],
 ): Promise<void> {
-  // Line ids are unique per customer; a batch keys its lines by line id alone.
+  // A batch keys its lines by line id alone (ids are drawn at random; the planner checks the customer).
   const read = new Map(lines.map((l) => [l.lineId, l]));
   const saved = new Map<string, { line: LineVersion; state: CreditLineState; saves: number }>();
   for (const c of changes) {

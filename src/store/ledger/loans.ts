@@ -89,7 +89,7 @@ export async function closeLoansThrough(
   return { loansClosed: planned.length, eventsWritten };
 }
 
-/** Line ids are unique per customer; the bulk paths key lines by line id alone within one batch. */
+/** A batch keys its lines by line id alone (ids are random); the planner checks each line's customer. */
 const lineKey = (l: { lineId: string }) => l.lineId;
 
 /** Locks the credit lines the changes move (after their loans, in key order), in one query. */
