@@ -1,7 +1,7 @@
 import {
-  applyEvent,
   type CreditLineState,
   drawdown,
+  type LoanChange,
   type LoanEvent,
   type LoanSnapshot,
   type LoanState,
@@ -10,19 +10,20 @@ import {
   type Product,
   parseProduct,
   payoffQuote,
-  postingsForEvent,
-  repay,
+  planClose,
+  planCommand,
+  planOpening,
+  principalOf,
+  type SeqPosting,
   syncLoanPrincipal,
 } from '../ledger/index.js';
 import type { Day } from '../money/index.js';
 import type { Queryable } from '../store/index.js';
 import {
   appendLoanHistories,
-  closeWithSnapshots,
   insertLineRows,
   insertLoanRows,
   insertProductVersion,
-  type SeqPosting,
 } from '../store/ledger/index.js';
 
 /**
@@ -126,14 +127,12 @@ function amountDue(state: LoanState): number {
   );
 }
 
-/** Folds new events into `rows`, with their postings against the state before each. */
-function append(rows: LoanRows, events: readonly LoanEvent[], before: LoanState): void {
-  let s = before;
-  for (const e of events) {
-    for (const posting of postingsForEvent(e, s)) rows.postings.push({ seq: e.seq, posting });
-    s = applyEvent(s, e);
-    rows.events.push(e);
-  }
+/** Adds a planned change to the loan's rows (the line is brought in step once, at the end of the history). */
+function append(rows: LoanRows, change: LoanChange): void {
+  rows.events.push(...change.events);
+  rows.postings.push(...change.postings);
+  rows.snapshots.push(...change.snapshots);
+  rows.state = change.state;
 }
 
 /** Simulates the loan's repayments by behaviour through `through`: the loan closed before each payment. */
@@ -150,10 +149,7 @@ function simulate(rows: LoanRows, behaviour: Behaviour, through: Day, rand: () =
           : -randomInt(rand, 0, 3);
     const day = Math.max(item.dueDay + offset, rows.state.lastClosedDay + 1);
     if (day > through) break;
-    const closed = closeWithSnapshots(rows.state, day - 1);
-    append(rows, closed.events, rows.state);
-    rows.snapshots.push(...closed.snapshots);
-    rows.state = closed.state;
+    append(rows, planClose(rows.state, day - 1));
     if (rows.state.status !== 'active') break;
     // Early payers settle the whole loan. The others pay what is due: an instalment not yet billed is
     // paid ahead as the plan states it (kept as a credit balance until it falls due) with anything
@@ -175,14 +171,14 @@ function simulate(rows: LoanRows, behaviour: Behaviour, through: Day, rand: () =
         ? current.totalMinor + owed
         : owed;
     if (amount <= 0) continue;
-    const r = repay(rows.state, {
+    const repaid = planCommand(rows.state, null, {
+      type: 'repay',
       amountMinor: amount,
       day,
       clientId: `sim-${rows.state.loanId}-${item.number}`,
       excess: payoff ? 'prepay' : 'credit',
     });
-    append(rows, r.events, rows.state);
-    rows.state = r.state;
+    append(rows, repaid);
     paid += 1;
     if (rows.state.status !== 'active') break;
   }
@@ -278,13 +274,10 @@ export async function writeBook(
           postings: [],
           snapshots: [],
         };
-        // Opening events are posted as the loan store posts them: the first against no loan, the rest
-        // against the opened state.
-        r.loan.events.forEach((e, i) => {
-          for (const posting of postingsForEvent(e, i === 0 ? null : r.loan.state))
-            rows.postings.push({ seq: e.seq, posting });
-          rows.events.push(e);
-        });
+        // Opening events are posted as the loan store posts them (the same planned change).
+        const opening = planOpening(r.loan);
+        rows.events.push(...opening.events);
+        rows.postings.push(...opening.postings);
         loans.push(rows);
         drawn.push(rows);
       }
@@ -293,12 +286,14 @@ export async function writeBook(
         for (const rows of drawn) {
           simulate(rows, behaviour, spec.historyThrough, rand);
           // Closed through the end of the history, as the daily batch would have left it.
-          const closed = closeWithSnapshots(rows.state, spec.historyThrough);
-          append(rows, closed.events, rows.state);
-          rows.snapshots.push(...closed.snapshots);
-          rows.state = closed.state;
-          const outstanding = loanPosition(rows.state).outstandingPrincipalMinor;
-          line = syncLoanPrincipal(line, rows.state.loanId, outstanding, spec.historyThrough).line;
+          append(rows, planClose(rows.state, spec.historyThrough));
+          // One restoration for the whole history, dated its last day (the line's events stay in order).
+          line = syncLoanPrincipal(
+            line,
+            rows.state.loanId,
+            principalOf(rows.state),
+            spec.historyThrough,
+          ).line;
         }
       }
       lines.push(line);

@@ -18,7 +18,7 @@ function messageOf(error: unknown): string {
 /**
  * Closes `loanIds` one by one, each under its own savepoint, so that a loan the engine refuses is rolled
  * back alone and named, while the others are kept. Used only after a whole batch failed, and through the
- * loan-by-loan store path rather than the batched one.
+ * `per-table` writer (closeLoansOneAtATime) rather than the bulk one (closeLoansThrough).
  */
 async function closeOneByOne(
   tx: Queryable,

@@ -1,5 +1,6 @@
 /** ledger/: products, schedules, APR, loans, postings, credit lines and delinquency (pure core, no I/O). */
 export * from './apr.js';
+export * from './change/index.js';
 export * from './commands/index.js';
 export * from './credit-line/index.js';
 export * from './delinquency.js';

@@ -24,7 +24,7 @@ import {
   type Queryable,
 } from '../store/index.js';
 import type { ServerDeps } from './context.js';
-import { Gate } from './ledger-support.js';
+import { Gate } from './ledger/index.js';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import { type FieldProblem, ProblemError } from './problem.js';
 

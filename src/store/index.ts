@@ -15,3 +15,4 @@ export * from './pii-cipher.js';
 export * from './pii-keys.js';
 export * from './postgres.js';
 export * from './users.js';
+export * from './write-strategy.js';

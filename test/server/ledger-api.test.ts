@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { PERMISSIONS } from '../../src/server/index.js';
-import { LEDGER_WRITE_ATTEMPTS_MAX } from '../../src/server/ledger-support.js';
+import { LEDGER_WRITE_ATTEMPTS_MAX } from '../../src/server/ledger/write.js';
 import { type Db, findLoan, ROLES, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawdown, openLine, parseProduct } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { makeCommandBatcher } from '../../src/server/command-batch.js';
+import { makeCommandBatcher } from '../../src/server/ledger/command-batch.js';
 import {
   type AuditEntry,
   appendAudit,
@@ -21,7 +21,7 @@ import {
   listPostings,
   loadLoanLog,
   loadSnapshots,
-  planCommand,
+  planCommandWrite,
   readForCommands,
   saveIdempotency,
   saveLine,
@@ -120,7 +120,7 @@ describe.each(backends)('commands of several loans in one statement on $name', (
   ): CommandWrite[] =>
     ids.map((loanId, i) => {
       const clientId = `c-${loanId}-${round}`;
-      const plan = planCommand(read[i]!, { type: 'repay', amountMinor: amounts[i]!, day, clientId })!;
+      const plan = planCommandWrite(read[i]!, { type: 'repay', amountMinor: amounts[i]!, day, clientId })!;
       const { audit, idempotency } = recordsFor(loanId, plan.after.customerId, `${loanId}-${round}`, '{}');
       return { pending: plan.pending, records: { audit: [audit], idempotency, responseText: '{}' } };
     });
@@ -157,7 +157,7 @@ describe.each(backends)('commands of several loans in one statement on $name', (
       const writes: CommandWrite[] = remaining.map((r, i) => {
         const locked = read[i];
         expect(locked?.businessDay).toBe(day);
-        const plan = planCommand(locked!, {
+        const plan = planCommandWrite(locked!, {
           type: 'repay',
           amountMinor: r.amountMinor,
           day,

@@ -17,7 +17,7 @@ import {
   loadLoanLog,
   loadSnapshots,
   lockForCommand,
-  planCommand,
+  planCommandWrite,
   type Queryable,
   saveIdempotency,
   saveLine,
@@ -90,7 +90,7 @@ describe.each(backends)('the two-statement command path on $name', (backend) => 
       { lock: locked },
     );
     expect(locks?.businessDay).toBe(day);
-    const plan = planCommand(locks!, { type: 'repay', amountMinor, day, clientId: `c-${key}` });
+    const plan = planCommandWrite(locks!, { type: 'repay', amountMinor, day, clientId: `c-${key}` });
     const text = JSON.stringify({ seq: plan!.after.state.seq });
     const { audit, idempotency } = records('f', key, text);
     await writeCommand(q, plan!.pending, { audit: [audit], idempotency, responseText: text }, { locked });
@@ -180,7 +180,7 @@ describe.each(backends)('the two-statement command path on $name', (backend) => 
     ).toBeUndefined();
     const locks = (await lockForCommand(db, { ...target, clientId: 'c-new' }, { lock: false }))!;
     expect(
-      planCommand(locks, { type: 'repay', amountMinor: 100, day: D + 20, clientId: 'c-new' }),
+      planCommandWrite(locks, { type: 'repay', amountMinor: 100, day: D + 20, clientId: 'c-new' }),
     ).toBeUndefined();
   });
 
@@ -194,7 +194,7 @@ describe.each(backends)('the two-statement command path on $name', (backend) => 
       { loanId: 'ln_f', clientId: `c-${key}`, userId: 'usr_1', idempotencyKey: `f-${key}` },
       { lock: false },
     ))!;
-    const plan = planCommand(locks, { type: 'repay', amountMinor, day: D + 60, clientId: `c-${key}` })!;
+    const plan = planCommandWrite(locks, { type: 'repay', amountMinor, day: D + 60, clientId: `c-${key}` })!;
     expect(plan.line !== undefined).toBe(amountMinor > 100);
     await db.query(change);
     const before = await written('f');

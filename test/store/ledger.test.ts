@@ -7,8 +7,8 @@ import {
   loanPosition,
   openLine,
   parseProduct,
+  planCommand,
   reconcileLoan,
-  repay,
   replay,
   trialBalance,
 } from '../../src/ledger/index.js';
@@ -124,10 +124,16 @@ describe.each(backends)('ledger store on $name', (backend) => {
       applyLoanCommand(tx, 'ln_c', { type: 'repay', amountMinor: 100, day: D + 1, clientId: 'c1' }),
     );
     const logBefore = await loadLoanLog(db, 'cus_c', 'ln_c');
-    const r = repay(stale.state, { amountMinor: 200, day: D + 1, clientId: 'c2' });
-    await expect(
-      db.transaction((tx) => persistLoanChange(tx, stale, { state: r.state, events: r.events, day: D + 1 })),
-    ).rejects.toBeInstanceOf(VersionConflictError);
+    const line = (await findLine(db, stale.lineId))!;
+    const change = planCommand(stale.state, line.state, {
+      type: 'repay',
+      amountMinor: 200,
+      day: D + 1,
+      clientId: 'c2',
+    });
+    await expect(db.transaction((tx) => persistLoanChange(tx, stale, change, line))).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
     expect(await loadLoanLog(db, 'cus_c', 'ln_c')).toEqual(logBefore);
   });
 

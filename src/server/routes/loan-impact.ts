@@ -6,7 +6,7 @@ import { projectLoanImpact } from '../../reporting/loan-impact.js';
 import { findLoan } from '../../store/index.js';
 import { formatFen } from '../amount.js';
 import type { ServerDeps } from '../context.js';
-import { loanNotFound } from '../ledger-support.js';
+import { loanNotFound } from '../ledger/index.js';
 import { ProblemError } from '../problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../schemas.js';
 

@@ -3,7 +3,7 @@ import { formatDate } from '../../money/index.js';
 import type { DecisionOutcome } from '../../origination/index.js';
 import { type DecisionListAfter, type DecisionListRow, listDecisions } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
-import { dateSchema, requestDate } from '../ledger-support.js';
+import { dateSchema, requestDate } from '../ledger/index.js';
 import { yuan } from '../origination-support.js';
 import { ProblemError } from '../problem.js';
 import {

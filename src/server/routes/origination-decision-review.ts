@@ -23,7 +23,7 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../amount.js';
 import type { ServerDeps } from '../context.js';
-import { requestAmount } from '../ledger-support.js';
+import { requestAmount } from '../ledger/index.js';
 import { type ApprovalAudit, openApprovedLine } from '../origination-approval.js';
 import { originationAssets } from '../origination-support.js';
 import { ProblemError, validationProblem } from '../problem.js';

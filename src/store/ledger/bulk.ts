@@ -1,4 +1,11 @@
-import type { CreditLineState, LoanEvent, LoanSnapshot, LoanState, Posting } from '../../ledger/index.js';
+import type {
+  CreditLineState,
+  LoanEvent,
+  LoanSnapshot,
+  LoanState,
+  Posting,
+  SeqPosting,
+} from '../../ledger/index.js';
 import { type CopyValue, copyRows } from '../copy.js';
 import type { Queryable } from '../db.js';
 import { loanDailyText, loanTermsText, sqlDate, toJsonText } from './codec.js';
@@ -6,15 +13,11 @@ import { loanDailyText, loanTermsText, sqlDate, toJsonText } from './codec.js';
 /**
  * Bulk writing of ledger history: many loans' events, postings and snapshots, new loans and credit
  * lines, each table in one COPY per chunk. Used by the end-of-day batch (src/store/ledger/loans.ts
- * closeLoansThrough) and by the synthetic book writer (src/jobs/book.ts). The rows are exactly those
- * the one-loan writers (persistLoanChange, insertLoan) store.
+ * persistLoanChangesInBulk) and by the synthetic book writer (src/jobs/book.ts). The rows are exactly
+ * those the `per-table` writers (persistLoanChange, insertLoan) store for the same planned changes.
  */
 
-/** A posting with the sequence number of the event that made it. */
-export interface SeqPosting {
-  seq: number;
-  posting: Posting;
-}
+export type { SeqPosting };
 
 /** New history of one loan: events in seq order, their postings, and month-end snapshots. */
 export interface LoanHistory {

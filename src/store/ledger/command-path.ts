@@ -1,17 +1,15 @@
 /**
- * The common case of a repayment or waiver in two statements: one reads and locks everything the command
- * needs, one writes everything it changes (decision 0212). `applyLoanCommand` stays the general path;
- * the caller falls back to it whenever this one says the case is not the common one.
+ * The `combined` strategy of a repayment or waiver (src/store/write-strategy.ts): one statement reads
+ * (and, locked, locks) everything the command needs, one writes everything it changes (decision 0212);
+ * several commands of different loans share both statements under `batched` (decision 0216).
+ * `applyLoanCommand` is the `per-table` strategy every case falls back to.
  */
 import {
-  type CommandResult,
   type CreditLineState,
   commandFingerprint,
+  type LoanChange,
   type LoanEvent,
-  type LoanSnapshot,
-  repay,
-  syncLoanPrincipal,
-  waive,
+  planCommand,
 } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
 import type { AuditEntry } from '../audit.js';
@@ -19,17 +17,8 @@ import { type Queryable, sqlState } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
 import { dayFromSql, fromJsonText, sqlDate, toJsonText } from './codec.js';
 import { type StoredLine, VersionConflictError } from './lines.js';
-import {
-  closeWithSnapshots,
-  LOAN_COLUMNS,
-  type LoanCommand,
-  type LoanRow,
-  loanFromRow,
-  loanRowValues,
-  postingsFor,
-  principalOf,
-  type StoredLoan,
-} from './loans.js';
+import { LOAN_COLUMNS, type LoanRow, loanFromRow, loanRowValues, type StoredLoan } from './loan-rows.js';
+import type { LoanCommand } from './loans.js';
 
 const TS = (c: string, as: string) =>
   `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${as}`;
@@ -38,7 +27,7 @@ const TS = (c: string, as: string) =>
  * Locks the loan, then its credit line (the order of decision 0210), and reads the business day and
  * whether the command's client id or the request's idempotency key was seen before. Those two are read
  * from the statement's snapshot: a duplicate committed while this one waited for the lock is not seen
- * here, and its insert below fails on the primary key instead (the caller then takes the general path).
+ * here, and its insert below fails on the primary key instead (the caller then falls back to `per-table`).
  * Without `lock`, the same read takes no lock: the write then checks the row versions it read.
  */
 const loadSql = (lock: boolean) => `
@@ -169,43 +158,28 @@ export interface PendingCommandWrite {
   loan: StoredLoan;
   lineBefore: StoredLine;
   command: LoanCommand;
-  state: CommandResult['state'];
-  events: readonly LoanEvent[];
-  snapshots: readonly LoanSnapshot[];
+  /** The change the core planned: everything the write stores of the loan and its line. */
+  change: LoanChange;
+  /** The line's new state when the change saves the line (its principal moved), else undefined. */
   line: CreditLineState | undefined;
 }
 
 /**
- * The pure part: closes the loan through the day before the command, applies it, and brings the line in
- * step. Returns undefined for a backdated command (the general path replays the log).
+ * Plans a command on the loan and line read (the core's `planCommand`, with the line's step). Returns
+ * undefined for a backdated command: it needs the loan's history, which only `per-table` reads.
  */
-export function planCommand(locked: LockedForCommand, command: LoanCommand): CommandChange | undefined {
+export function planCommandWrite(locked: LockedForCommand, command: LoanCommand): CommandChange | undefined {
   const { loan, line } = locked;
   if (command.day <= loan.state.lastClosedDay) return undefined;
-  const closed = closeWithSnapshots(loan.state, command.day - 1);
-  const r = command.type === 'repay' ? repay(closed.state, command) : waive(closed.state, command);
-  const events = [...closed.events, ...r.events];
-  const principalAfter = principalOf(r.state);
-  let lineAfter: CreditLineState | undefined;
-  if (principalAfter !== principalOf(loan.state)) {
-    const step = syncLoanPrincipal(line.state, loan.loanId, principalAfter, command.day);
-    if (step.events.length > 0) lineAfter = step.line;
-  }
-  const after: StoredLoan = { ...loan, state: r.state, rowVersion: loan.rowVersion + 1 };
+  const change = planCommand(loan.state, line.state, command);
+  const lineAfter = change.line !== null && change.line.events.length > 0 ? change.line.after : undefined;
+  const after: StoredLoan = { ...loan, state: change.state, rowVersion: loan.rowVersion + 1 };
   return {
     before: loan,
     after,
-    events,
+    events: change.events,
     line: lineAfter,
-    pending: {
-      loan,
-      lineBefore: line,
-      command,
-      state: r.state,
-      events,
-      snapshots: closed.snapshots,
-      line: lineAfter,
-    },
+    pending: { loan, lineBefore: line, command, change, line: lineAfter },
   };
 }
 
@@ -338,15 +312,16 @@ export interface CommandRecords {
   responseText: string;
 }
 
-/** One loan's command to write: what `planCommand` made and the request's records. */
+/** One loan's command to write: what `planCommandWrite` made and the request's records. */
 export interface CommandWrite {
   pending: PendingCommandWrite;
   records: CommandRecords;
 }
 
 /**
- * One round trip: the command log entry, the loan row (guarded by its row version), events, postings,
- * month-end snapshots, the credit line, the audit entries and the idempotency record. A client id or key
+ * The `combined` write of one command, in one round trip: the command log entry, the loan row (guarded
+ * by its row version), events, postings, month-end snapshots and the credit line as the planned
+ * `LoanChange` has them, the audit entries and the idempotency record. A client id or key
  * stored meanwhile makes it fail on a primary key (unique violation), rolling the transaction back.
  * `locked`: the rows were locked by `lockForCommand` in the same transaction; otherwise the statement
  * runs on its own and writes nothing when the loan or line changed since they were read
@@ -362,7 +337,8 @@ export async function writeCommand(
 }
 
 /**
- * `writeCommand` for the commands of several loans in one statement and one commit (decision 0216): all
+ * The `batched` write: `writeCommand` for the commands of several loans in one statement and one commit
+ * (decision 0216): all
  * are written or none. The loans must be distinct and so must their credit lines when their principal
  * moved (one statement cannot update a row twice); a caller that batches keeps such commands apart.
  * Unlocked, a change to any of the loans or lines since it was read writes nothing
@@ -390,12 +366,14 @@ export async function writeCommands(
     for (let i = 0; i < columns.length; i++) (columns[i] as unknown[]).push(values[i]);
   };
   for (const { pending, records } of writes) {
-    const { loan, command, state, events, snapshots, line } = pending;
+    const { loan, command, change, line } = pending;
+    const { state, events, snapshots } = change;
     if (loanIds.has(loan.loanId)) throw new Error(`assertion: loan ${loan.loanId} twice in one write`);
     loanIds.add(loan.loanId);
-    const made = await postingsFor(q, loan.state, events, async () => {
-      throw new Error('assertion: the command path appends no supersession');
-    });
+    if (change.loanId !== loan.loanId || change.before?.seq !== loan.state.seq)
+      throw new Error(`assertion: a change of loan ${change.loanId} planned from another reading`);
+    if (change.dropSnapshotsFromDay !== null)
+      throw new Error(`assertion: a backdated change of loan ${loan.loanId} is written per-table`);
     const content = { loanId: loan.loanId, ...command };
     const { canonical, contentHash } = commandFingerprint(content);
     const actor = records.audit[0];
@@ -425,7 +403,7 @@ export async function writeCommands(
         'clientId' in e ? e.clientId : null,
       ]);
     // postings, in the order made
-    for (const { posting, seq } of made) {
+    for (const { posting, seq } of change.postings) {
       let debit = 0;
       for (const l of posting.lines) if ('debitMinor' in l) debit += l.debitMinor;
       push(po, [

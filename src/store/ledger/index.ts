@@ -4,5 +4,7 @@ export * from './codec.js';
 export * from './command-path.js';
 export * from './journal.js';
 export * from './lines.js';
+export * from './loan-rows.js';
+export * from './loan-writers.js';
 export * from './loans.js';
 export * from './products.js';

@@ -2,7 +2,7 @@ import type { Bucket } from '../../ledger/index.js';
 import { type Day, endOfMonth, startOfMonth } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { sqlDate } from './codec.js';
-import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loans.js';
+import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loan-rows.js';
 
 /**
  * Read-only questions about the whole book, answered by SQL aggregates over the columns migration 0005

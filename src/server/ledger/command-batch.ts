@@ -1,6 +1,7 @@
 /**
- * Repayments and waivers of different loans that arrive together share their two statements (decision
- * 0216): the reads of the commands waiting are one statement, their writes one statement and one commit.
+ * The `batched` write strategy (src/store/write-strategy.ts): repayments and waivers of different loans
+ * that arrive together share the read and the write of a `combined` write (decision 0216): the reads of
+ * the commands waiting are one statement, their writes one statement and one commit.
  * A batch is sent as soon as a slot is free, so a lone request waits for nothing; under load, what
  * arrived while the previous batch was at the database goes in the next one.
  */
@@ -13,8 +14,8 @@ import {
   readForCommands,
   VersionConflictError,
   writeCommands,
-} from '../store/index.js';
-import { ProblemError } from './problem.js';
+} from '../../store/index.js';
+import { ProblemError } from '../problem.js';
 
 /** Commands in one statement at most. */
 export const COMMAND_BATCH_MAX = 64;
@@ -121,7 +122,7 @@ export class Coalescer<In, Out> {
   }
 }
 
-/** The batched reads and writes of the two-statement command path, one per database per process. */
+/** The `batched` reads and writes of the `combined` command write, one per database per process. */
 export interface CommandBatcher {
   read(target: CommandTarget): Promise<LockedForCommand | undefined>;
   write(write: CommandWrite): Promise<void>;
@@ -156,7 +157,7 @@ export function makeCommandBatcher(
       } catch (error) {
         if (items.length === 1) return [{ ok: false, error }];
         // Commonly a loan or line changed since its read (a line moved by another loan's repayment):
-        // those are found by their versions and sent to the locked path, and the rest written together.
+        // those are found by their versions and sent to `combined` locked, and the rest written together.
         if (error instanceof VersionConflictError) {
           const changed = await changedSinceRead(db, items);
           const rest = items.filter((_, i) => !changed[i]);
@@ -178,7 +179,7 @@ export function makeCommandBatcher(
         }
       }
       // One of them met a change or a duplicate and the statement wrote nothing: each on its own, so that
-      // only that one sees its error (and takes the locked or the general path).
+      // only that one sees its error (and takes `combined` locked or `per-table`).
       const settled: Settled<void>[] = [];
       for (const item of items) {
         try {

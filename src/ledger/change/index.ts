@@ -1,0 +1,12 @@
+/** ledger/change: one loan change planned as one value, which every store writer persists as it is. */
+export {
+  closeWithSnapshots,
+  journalSeqsFrom,
+  planClose,
+  planCommand,
+  planOpening,
+  postingsOfEvents,
+  principalOf,
+  withLineSteps,
+} from './plan.js';
+export type { LineMove, LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';

@@ -1,0 +1,18 @@
+/** server/ledger: the ledger's HTTP area — products, credit lines, loans and the journal. */
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../context.js';
+import { ledgerJournalRoutes } from './journal-routes.js';
+import { ledgerLineRoutes } from './line-routes.js';
+import { ledgerLoanRoutes } from './loan-routes.js';
+import { ledgerProductRoutes } from './product-routes.js';
+
+/** Every route of the ledger area, in the order the OpenAPI document lists them. */
+export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  await ledgerProductRoutes(app, deps);
+  await ledgerLineRoutes(app, deps);
+  await ledgerLoanRoutes(app, deps);
+  await ledgerJournalRoutes(app, deps);
+}
+
+export { dateSchema, loanNotFound, requestAmount, requestDate } from './request.js';
+export { Gate, LEDGER_WRITE_ATTEMPTS_MAX } from './write.js';
