@@ -15,12 +15,12 @@ import {
   VersionConflictError,
   writeCommands,
 } from '../store/index.js';
-import { formatFen, parseAmount } from './amount.js';
 import { commandBatcherFor } from './command-batch.js';
 import { DEFAULT_SERVER_CONFIG } from './config.js';
-import type { ServerDeps } from './context.js';
-import { type FieldProblem, ProblemError } from './problem.js';
-import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './writes.js';
+import { formatFen, parseAmount } from './http/amount.js';
+import type { ServerDeps } from './http/context.js';
+import { type FieldProblem, ProblemError } from './http/problem.js';
+import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './http/writes.js';
 
 /** Attempts of one ledger write when it meets a serialization failure, a deadlock or a changed row version. */
 export const LEDGER_WRITE_ATTEMPTS_MAX = 8;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFen, parseAmount } from '../../src/server/amount.js';
+import { formatFen, parseAmount } from '../../src/server/http/amount.js';
 
 const MAX_FEN = 1_000_000_000_00;
 

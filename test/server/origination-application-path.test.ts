@@ -7,9 +7,9 @@ import {
   retryFactsOf,
   validateApplication,
 } from '../../src/origination/index.js';
-import type { ServerDeps } from '../../src/server/context.js';
-import { openApprovedLine, planApprovedLine } from '../../src/server/origination-approval.js';
-import { readShippedModels, readShippedPolicy } from '../../src/server/origination-support.js';
+import type { ServerDeps } from '../../src/server/http/context.js';
+import { openApprovedLine, planApprovedLine } from '../../src/server/origination/approval.js';
+import { readShippedModels, readShippedPolicy } from '../../src/server/origination/support.js';
 import {
   type AuditEntry,
   appendAudit,

@@ -27,8 +27,19 @@ import {
   type StoredProduct,
   saveLine,
 } from '../../store/index.js';
-import { amountSchema, formatFen } from '../amount.js';
-import type { ServerDeps } from '../context.js';
+import { amountSchema, formatFen } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
+import {
+  bearerSecurity,
+  decodeCursor,
+  idempotencyHeader,
+  idParam,
+  keysetPage,
+  pageQueryProperties,
+  pageResponse,
+  problemResponses,
+} from '../http/schemas.js';
 import {
   commitLedgerWrite,
   lineNotFound,
@@ -39,17 +50,6 @@ import {
   productNotFound,
   requestAmount,
 } from '../ledger-support.js';
-import { ProblemError } from '../problem.js';
-import {
-  bearerSecurity,
-  decodeCursor,
-  idempotencyHeader,
-  idParam,
-  keysetPage,
-  pageQueryProperties,
-  pageResponse,
-  problemResponses,
-} from '../schemas.js';
 
 /** Product ids are the product document's own `id`: letters, digits and - _ . */
 const PRODUCT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';

@@ -21,8 +21,19 @@ import {
   type StoredLoan,
 } from '../../store/index.js';
 import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
-import { amountSchema, formatFen } from '../amount.js';
-import type { ServerDeps } from '../context.js';
+import { amountSchema, formatFen } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
+import {
+  bearerSecurity,
+  decodeCursor,
+  idempotencyHeader,
+  idParam,
+  keysetPage,
+  pageQueryProperties,
+  pageResponse,
+  problemResponses,
+} from '../http/schemas.js';
 import {
   commitLedgerWrite,
   dateSchema,
@@ -43,17 +54,6 @@ import {
   loanListQuery,
   loanListQueryProperties,
 } from '../loan-list.js';
-import { ProblemError } from '../problem.js';
-import {
-  bearerSecurity,
-  decodeCursor,
-  idempotencyHeader,
-  idParam,
-  keysetPage,
-  pageQueryProperties,
-  pageResponse,
-  problemResponses,
-} from '../schemas.js';
 
 const money = { type: 'string' } as const;
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES, schemaVersion } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { bearerSecurity, problemResponses } from '../schemas.js';
+import type { ServerDeps } from '../http/context.js';
+import { bearerSecurity, problemResponses } from '../http/schemas.js';
 
 export async function systemRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.get(

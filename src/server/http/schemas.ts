@@ -1,5 +1,5 @@
-import { ID_PATTERN } from '../store/index.js';
-import type { ServerConfig } from './config.js';
+import { ID_PATTERN } from '../../store/index.js';
+import type { ServerConfig } from '../config.js';
 import { ProblemError } from './problem.js';
 
 /** Response entries every route shares: problems for 4xx and 5xx. */

@@ -47,8 +47,28 @@ import {
   sqlState,
   writeApplication,
 } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { type ApprovalAudit, openApprovedLine, planApprovedLine } from '../origination-approval.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError, validationProblem } from '../http/problem.js';
+import { allows } from '../http/roles.js';
+import {
+  bearerSecurity,
+  decodeCursor,
+  idempotencyHeader,
+  idParam,
+  keysetPage,
+  pageQueryProperties,
+  pageResponse,
+  problemResponses,
+} from '../http/schemas.js';
+import {
+  commitWrite,
+  replayIfSeen,
+  type SealedWrite,
+  sealWrite,
+  sendSealed,
+  type WriteOutcome,
+} from '../http/writes.js';
+import { type ApprovalAudit, openApprovedLine, planApprovedLine } from './approval.js';
 import {
   apiShape,
   applicationTurn,
@@ -61,27 +81,7 @@ import {
   policyInForce,
   policyOfPublished,
   yuan,
-} from '../origination-support.js';
-import { ProblemError, validationProblem } from '../problem.js';
-import { allows } from '../roles.js';
-import {
-  bearerSecurity,
-  decodeCursor,
-  idempotencyHeader,
-  idParam,
-  keysetPage,
-  pageQueryProperties,
-  pageResponse,
-  problemResponses,
-} from '../schemas.js';
-import {
-  commitWrite,
-  replayIfSeen,
-  type SealedWrite,
-  sealWrite,
-  sendSealed,
-  type WriteOutcome,
-} from '../writes.js';
+} from './support.js';
 
 /** Longest applicant statement or analyst answer kept. */
 export const STATEMENT_LENGTH_MAX = 2000;

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../store/index.js';
+import { ROLES, type Role } from '../../store/index.js';
 
 /**
  * Who may do what. Every route names one of these permissions in its config; a route that names none is

@@ -1,4 +1,4 @@
-import type { Principal } from '../store/index.js';
+import type { Principal } from '../../store/index.js';
 
 /** Principals remembered at most. Past this the oldest entry goes first. */
 export const TOKEN_CACHE_ENTRIES_MAX = 10_000;

@@ -1,4 +1,4 @@
-import type { Address, Contact } from '../store/index.js';
+import type { Address, Contact } from '../../store/index.js';
 
 /**
  * Masking of personal data for roles that may not see it (or did not ask to).

@@ -24,11 +24,11 @@ import {
   type StoredFlag,
   type StoredInvitation,
 } from '../../store/index.js';
-import { amountSchema, parseAmount } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { maskIdNumber, maskPhone } from '../masking.js';
-import { maskOpaque, yuan } from '../origination-support.js';
-import { ProblemError, validationProblem } from '../problem.js';
+import { idNumberProblem } from '../customers/routes.js';
+import { amountSchema, parseAmount } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { maskIdNumber, maskPhone } from '../http/masking.js';
+import { ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -38,9 +38,9 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
-import { commitWrite } from '../writes.js';
-import { idNumberProblem } from './customers.js';
+} from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
+import { maskOpaque, yuan } from './support.js';
 
 /** Longest note, reason or evidence text kept. */
 const TEXT_LENGTH_MAX = 500;

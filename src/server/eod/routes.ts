@@ -10,8 +10,8 @@ import {
   runWorker,
   startRunIn,
 } from '../../jobs/index.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -21,8 +21,8 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
-import { commitWrite } from '../writes.js';
+} from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
 
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ID_PATTERN, listAudit } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
+import type { ServerDeps } from '../http/context.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -8,7 +8,7 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
 
 const auditSchema = {
   type: 'object',

@@ -9,11 +9,11 @@ import {
   insertCustomer,
   listCustomers,
 } from '../../store/index.js';
-import { amountSchema, formatFen, parseAmount } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../masking.js';
-import { type FieldProblem, ProblemError, validationProblem } from '../problem.js';
-import { allows } from '../roles.js';
+import { amountSchema, formatFen, parseAmount } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../http/masking.js';
+import { type FieldProblem, ProblemError, validationProblem } from '../http/problem.js';
+import { allows } from '../http/roles.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -23,8 +23,8 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
-import { commitWrite } from '../writes.js';
+} from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
 
 /** Most emergency contacts kept per customer. */
 export const CONTACTS_MAX = 5;

@@ -4,11 +4,11 @@ import { formatDate, multiply, parseDecimal, rational, toExactDecimalString } fr
 import { IMPACT_MONTHS_MAX } from '../../reporting/index.js';
 import { projectLoanImpact } from '../../reporting/loan-impact.js';
 import { findLoan } from '../../store/index.js';
-import { formatFen } from '../amount.js';
-import type { ServerDeps } from '../context.js';
+import { formatFen } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
+import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
 import { loanNotFound } from '../ledger-support.js';
-import { ProblemError } from '../problem.js';
-import { bearerSecurity, idParam, problemResponses } from '../schemas.js';
 
 const money = { type: 'string' } as const;
 /** Months shown when none are asked for: the path from the first missed payment to write-off. */

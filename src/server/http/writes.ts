@@ -10,7 +10,7 @@ import {
   SQLSTATE_UNIQUE_VIOLATION,
   saveIdempotency,
   sqlState,
-} from '../store/index.js';
+} from '../../store/index.js';
 import type { ServerDeps } from './context.js';
 import { missingIdempotencyKey, ProblemError } from './problem.js';
 

@@ -15,9 +15,8 @@ import {
   retirePolicyVersion,
   type StoredPolicyVersion,
 } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { documentHashOf, originationAssets, originationProblem } from '../origination-support.js';
-import { ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -26,8 +25,9 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
-import { commitWrite } from '../writes.js';
+} from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
+import { documentHashOf, originationAssets, originationProblem } from './support.js';
 
 /** Largest policy document accepted: the shipped pack is about 35 KB. */
 export const POLICY_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ProblemError } from '../problem.js';
+import { ProblemError } from '../http/problem.js';
 
 /**
  * The dashboard (web/, built by `npm run build:web` into dist/web/). It lives under /app/ so that its

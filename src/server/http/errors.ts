@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../store/index.js';
-import type { ServerConfig } from './config.js';
+import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../../store/index.js';
+import type { ServerConfig } from '../config.js';
 import {
   type FieldProblem,
   missingIdempotencyKey,

@@ -18,17 +18,8 @@ import {
   newId,
   originationKeyOf,
 } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import {
-  apiShape,
-  blacklistKeysOf,
-  bodyPointer,
-  originationAssets,
-  originationProblem,
-  policyInForce,
-  yuan,
-} from '../origination-support.js';
-import { type FieldProblem, ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { type FieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -38,8 +29,17 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
-import { commitWrite } from '../writes.js';
+} from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
+import {
+  apiShape,
+  blacklistKeysOf,
+  bodyPointer,
+  originationAssets,
+  originationProblem,
+  policyInForce,
+  yuan,
+} from './support.js';
 
 /** New external debts accepted in one re-assessment. */
 const NEW_DEBTS_MAX = 20;

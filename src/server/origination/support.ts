@@ -13,8 +13,8 @@ import {
   type PolicySettings,
   parsePolicy,
   policyRef,
-} from '../origination/index.js';
-import { parseModel } from '../scoring/artifact.js';
+} from '../../origination/index.js';
+import { parseModel } from '../../scoring/artifact.js';
 import {
   findPublishedPolicy,
   originationKeyCandidates,
@@ -22,14 +22,14 @@ import {
   type PiiCipher,
   policyDocument,
   type Queryable,
-} from '../store/index.js';
-import type { ServerDeps } from './context.js';
-import { Gate } from './ledger-support.js';
-import { maskIdNumber, maskName, maskPhone } from './masking.js';
-import { type FieldProblem, ProblemError } from './problem.js';
+} from '../../store/index.js';
+import type { ServerDeps } from '../http/context.js';
+import { maskIdNumber, maskName, maskPhone } from '../http/masking.js';
+import { type FieldProblem, ProblemError } from '../http/problem.js';
+import { Gate } from '../ledger-support.js';
 
 /** The package root: two folders above this file in both src/server and dist/server. */
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The shipped default policy pack (policy.json naming one JSON file per graph). */
 export const SHIPPED_POLICY_DIR = join(PACKAGE_ROOT, 'policies', 'default');
 export const SHIPPED_CHAMPION_MODEL = join(PACKAGE_ROOT, 'models', 'application-scorecard.json');

@@ -8,9 +8,9 @@ import {
   portfolioTrend,
   TREND_MONTHS_MAX,
 } from '../../store/ledger/portfolio.js';
-import { formatFen } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { bearerSecurity, problemResponses } from '../schemas.js';
+import { formatFen } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { bearerSecurity, problemResponses } from '../http/schemas.js';
 
 const money = { type: 'string' } as const;
 /** A share in [0, 1] as a decimal string with RATE_DECIMALS places. */

@@ -1,6 +1,6 @@
-import { openLine } from '../ledger/index.js';
-import type { Day } from '../money/index.js';
-import type { Application } from '../origination/index.js';
+import { openLine } from '../../ledger/index.js';
+import type { Day } from '../../money/index.js';
+import type { Application } from '../../origination/index.js';
 import {
   type ApplicationWrite,
   type AuditEntry,
@@ -16,8 +16,8 @@ import {
   sealCustomer,
   setApplicationLine,
   toJsonText,
-} from '../store/index.js';
-import type { ServerDeps } from './context.js';
+} from '../../store/index.js';
+import type { ServerDeps } from '../http/context.js';
 
 export type ApprovalAudit = Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>;
 

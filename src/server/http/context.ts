@@ -1,5 +1,5 @@
-import type { Db, PiiCipher, Principal } from '../store/index.js';
-import type { ServerConfig } from './config.js';
+import type { Db, PiiCipher, Principal } from '../../store/index.js';
+import type { ServerConfig } from '../config.js';
 import type { Permission } from './roles.js';
 import type { TokenCache } from './token-cache.js';
 

@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Db, hashToken, looksLikeToken, type Principal, principalOfTokenHash } from '../store/index.js';
+import {
+  type Db,
+  hashToken,
+  looksLikeToken,
+  type Principal,
+  principalOfTokenHash,
+} from '../../store/index.js';
 import { ProblemError } from './problem.js';
 import { allows, PERMISSIONS } from './roles.js';
 import type { TokenCache } from './token-cache.js';

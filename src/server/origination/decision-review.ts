@@ -21,15 +21,15 @@ import {
   type Queryable,
   reviewOf,
 } from '../../store/index.js';
-import { amountSchema } from '../amount.js';
-import type { ServerDeps } from '../context.js';
+import { amountSchema } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError, validationProblem } from '../http/problem.js';
+import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
 import { requestAmount } from '../ledger-support.js';
-import { type ApprovalAudit, openApprovedLine } from '../origination-approval.js';
-import { originationAssets } from '../origination-support.js';
-import { ProblemError, validationProblem } from '../problem.js';
-import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../schemas.js';
-import { commitWrite } from '../writes.js';
-import { decisionNotFound, decisionResponse, presentDecision } from './origination-applications.js';
+import { decisionNotFound, decisionResponse, presentDecision } from './applications.js';
+import { type ApprovalAudit, openApprovedLine } from './approval.js';
+import { originationAssets } from './support.js';
 
 /** Longest note a person may add to their reasons. */
 export const REVIEW_NOTE_LENGTH_MAX = 2000;

@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { formatDate } from '../../money/index.js';
 import type { DecisionOutcome } from '../../origination/index.js';
 import { type DecisionListAfter, type DecisionListRow, listDecisions } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { dateSchema, requestDate } from '../ledger-support.js';
-import { yuan } from '../origination-support.js';
-import { ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -13,7 +11,9 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
+import { dateSchema, requestDate } from '../ledger-support.js';
+import { yuan } from './support.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
