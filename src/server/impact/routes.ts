@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { type MilestoneExtra, textFor } from '../../cli/commands/impact-text.js';
 import { formatDate, multiply, parseDecimal, rational, toExactDecimalString } from '../../money/index.js';
+import { type MilestoneExtra, textFor } from '../../reporting/impact-text.js';
 import { IMPACT_MONTHS_MAX } from '../../reporting/index.js';
 import { projectLoanImpact } from '../../reporting/loan-impact.js';
 import { findLoan } from '../../store/index.js';

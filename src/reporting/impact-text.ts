@@ -1,4 +1,6 @@
-import type { AssetClass, CollectionStageId, Milestone } from '../../reporting/index.js';
+import type { AssetClass } from './classification.js';
+import type { CollectionStageId } from './collection-stages.js';
+import type { Milestone } from './milestones.js';
 
 /** Languages of the impact command's text. */
 export type Lang = 'en' | 'zh';
