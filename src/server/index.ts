@@ -13,7 +13,7 @@ export {
   loadServerConfig,
   type ServerConfig,
 } from './config.js';
-export { formatFen, parseAmount } from './http/amount.js';
+export { readAmount } from './http/amount.js';
 export { PROBLEM_CODES, type ProblemCode, ProblemError } from './http/problem.js';
 export { PERMISSIONS, type Permission } from './http/roles.js';
 export { TOKEN_CACHE_ENTRIES_MAX, TokenCache } from './http/token-cache.js';

@@ -1,6 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreditLineError, type Installment, LedgerInputError, type LoanPosition } from '../ledger/index.js';
-import { type Day, formatDate, MoneyInputError, parseDate } from '../money/index.js';
+import {
+  type Day,
+  formatDate,
+  formatMinor as formatFen,
+  MoneyInputError,
+  parseDate,
+} from '../money/index.js';
 import {
   type CommandTarget,
   type CommandWrite,
@@ -17,7 +23,7 @@ import {
 } from '../store/index.js';
 import { commandBatcherFor } from './command-batch.js';
 import { DEFAULT_SERVER_CONFIG } from './config.js';
-import { formatFen, parseAmount } from './http/amount.js';
+import { readAmount as parseAmount } from './http/amount.js';
 import type { ServerDeps } from './http/context.js';
 import { type FieldProblem, ProblemError } from './http/problem.js';
 import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from './http/writes.js';

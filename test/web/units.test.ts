@@ -4,7 +4,7 @@ import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
 import { ASSET_CLASSES, DEFAULT_COLLECTION_STAGES } from '../../src/reporting/index.js';
 import { loadServerConfig } from '../../src/server/config.js';
 import { idNumberProblem as serverIdNumberProblem } from '../../src/server/customers/routes.js';
-import { parseAmount } from '../../src/server/http/amount.js';
+import { readAmount as parseAmount } from '../../src/server/http/amount.js';
 import { PERMISSIONS } from '../../src/server/http/roles.js';
 import { shareText } from '../../src/server/portfolio/routes.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';

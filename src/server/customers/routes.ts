@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { formatMinor } from '../../money/index.js';
 import {
   appendAudit,
   CONTACT_RELATIONS,
@@ -9,7 +10,7 @@ import {
   insertCustomer,
   listCustomers,
 } from '../../store/index.js';
-import { amountSchema, formatFen, parseAmount } from '../http/amount.js';
+import { amountSchema, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../http/masking.js';
 import { type FieldProblem, ProblemError, validationProblem } from '../http/problem.js';
@@ -152,7 +153,7 @@ function present(c: Customer, unmasked: boolean) {
   const common = {
     customerId: c.customerId,
     createdAt: c.createdAt,
-    declaredMonthlyIncome: formatFen(c.declaredMonthlyIncome_fen),
+    declaredMonthlyIncome: formatMinor(c.declaredMonthlyIncome_fen),
     externalRef: c.externalRef,
   };
   if (unmasked) {
@@ -202,7 +203,7 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       const problems: FieldProblem[] = [];
       const idProblem = idNumberProblem(body.idNumber, new Date().toISOString().slice(0, 10));
       if (idProblem !== undefined) problems.push({ path: '/body/idNumber', message: idProblem });
-      const income = parseAmount(body.declaredMonthlyIncome, deps.config.amount_max_fen);
+      const income = readAmount(body.declaredMonthlyIncome, deps.config.amount_max_fen);
       if (!income.ok) problems.push({ path: '/body/declaredMonthlyIncome', message: income.message });
       if (problems.length > 0) {
         throw problems.every((p) => p.path === '/body/declaredMonthlyIncome')

@@ -1,10 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { formatDate, multiply, parseDecimal, rational, toExactDecimalString } from '../../money/index.js';
+import {
+  formatDate,
+  formatMinor,
+  multiply,
+  parseDecimal,
+  rational,
+  toExactDecimalString,
+} from '../../money/index.js';
 import { type MilestoneExtra, textFor } from '../../reporting/impact-text.js';
 import { IMPACT_MONTHS_MAX } from '../../reporting/index.js';
 import { projectLoanImpact } from '../../reporting/loan-impact.js';
 import { findLoan } from '../../store/index.js';
-import { formatFen } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
@@ -150,12 +156,12 @@ export async function loanImpactRoutes(app: FastifyInstance, deps: ServerDeps): 
           nonPerforming: s.nonPerforming,
           ifrs9Stage: s.ifrs9Stage,
           collectionStage: s.collectionStage,
-          outstandingPrincipal: formatFen(p.outstandingPrincipalMinor),
-          overduePrincipal: formatFen(p.overduePrincipalMinor),
-          overdueInterest: formatFen(p.overdueInterestMinor),
-          interestOwed: formatFen(p.overdueInterestMinor + p.dueInterestMinor + p.accruedInterestMinor),
-          penaltyOutstanding: formatFen(p.penaltyOutstandingMinor),
-          totalOwed: formatFen(p.totalOwedMinor),
+          outstandingPrincipal: formatMinor(p.outstandingPrincipalMinor),
+          overduePrincipal: formatMinor(p.overduePrincipalMinor),
+          overdueInterest: formatMinor(p.overdueInterestMinor),
+          interestOwed: formatMinor(p.overdueInterestMinor + p.dueInterestMinor + p.accruedInterestMinor),
+          penaltyOutstanding: formatMinor(p.penaltyOutstandingMinor),
+          totalOwed: formatMinor(p.totalOwedMinor),
         })),
         milestones: impact.milestones.map((m) => ({
           date: formatDate(m.day),

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatMinor } from '../../money/index.js';
 import {
   type Application,
   type Decision,
@@ -80,7 +81,6 @@ import {
   originationProblem,
   policyInForce,
   policyOfPublished,
-  yuan,
 } from './support.js';
 
 /** Longest applicant statement or analyst answer kept. */
@@ -276,7 +276,7 @@ export function presentDecision(decisionId: string, d: Decision, extras: Decisio
     applicationId: d.applicationId,
     decidedAt: d.decidedAt,
     outcome: d.outcome,
-    limit: yuan(d.limit_fen),
+    limit: formatMinor(d.limit_fen),
     riskGrade: d.riskGrade,
     dailyRate: d.dailyRate,
     apr: d.apr,
@@ -302,9 +302,9 @@ export function presentDecision(decisionId: string, d: Decision, extras: Decisio
 export function explanationOf(d: Decision): string {
   const lines = [
     d.decidedBy !== undefined
-      ? `Decision: ${d.outcome} on ${d.decidedAt}, limit ${yuan(d.limit_fen)} yuan, made by a person reviewing ` +
+      ? `Decision: ${d.outcome} on ${d.decidedAt}, limit ${formatMinor(d.limit_fen)} yuan, made by a person reviewing ` +
         `the automated decision ${d.supersedes} (policy ${d.policy.policyId} ${d.policy.version}).`
-      : `Decision: ${d.outcome} on ${d.decidedAt}, limit ${yuan(d.limit_fen)} yuan, made automatically under policy ` +
+      : `Decision: ${d.outcome} on ${d.decidedAt}, limit ${formatMinor(d.limit_fen)} yuan, made automatically under policy ` +
         `${d.policy.policyId} ${d.policy.version} with model ${d.score.model.modelId} (${d.score.model.version}); ` +
         `score ${d.score.score}.`,
     ...d.reasons.map((r) => `- ${r.message}`),

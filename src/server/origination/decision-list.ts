@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { formatDate } from '../../money/index.js';
+import { formatDate, formatMinor } from '../../money/index.js';
 import type { DecisionOutcome } from '../../origination/index.js';
 import { type DecisionListAfter, type DecisionListRow, listDecisions } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
@@ -13,7 +13,6 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { dateSchema, requestDate } from '../ledger-support.js';
-import { yuan } from './support.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -69,8 +68,8 @@ function present(r: DecisionListRow) {
     outcome: r.outcome,
     productId: r.productId,
     channel: r.channel,
-    limit: yuan(r.limit_fen),
-    requestedLimit: yuan(r.requestedLimit_fen),
+    limit: formatMinor(r.limit_fen),
+    requestedLimit: formatMinor(r.requestedLimit_fen),
     riskGrade: r.riskGrade,
     dailyRate: r.dailyRate,
     apr: r.apr,

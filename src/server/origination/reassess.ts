@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { formatMinor } from '../../money/index.js';
 import {
   type Application,
   type FinancialChanges,
@@ -38,7 +39,6 @@ import {
   originationAssets,
   originationProblem,
   policyInForce,
-  yuan,
 } from './support.js';
 
 /** New external debts accepted in one re-assessment. */
@@ -99,8 +99,8 @@ function present(reassessmentId: string, applicationId: string, createdBy: strin
     applicationId,
     assessedAt: r.assessedAt,
     action: r.action,
-    previousLimit: yuan(r.previousLimit_fen),
-    limit: yuan(r.limit_fen),
+    previousLimit: formatMinor(r.previousLimit_fen),
+    limit: formatMinor(r.limit_fen),
     previousDailyRate: r.previousDailyRate,
     dailyRate: r.dailyRate,
     apr: r.apr,

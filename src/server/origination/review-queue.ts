@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { formatMinor } from '../../money/index.js';
 import {
   BLACKLIST_SUBJECTS,
   type BlacklistSource,
@@ -25,7 +26,7 @@ import {
   type StoredInvitation,
 } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
-import { amountSchema, parseAmount } from '../http/amount.js';
+import { amountSchema, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { maskIdNumber, maskPhone } from '../http/masking.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
@@ -40,7 +41,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
-import { maskOpaque, yuan } from './support.js';
+import { maskOpaque } from './support.js';
 
 /** Longest note, reason or evidence text kept. */
 const TEXT_LENGTH_MAX = 500;
@@ -132,7 +133,7 @@ function presentInvitation(i: StoredInvitation) {
     code: i.code,
     idNumber: maskIdNumber(i.idNumber),
     productIds: i.productIds,
-    limitCap: yuan(i.limitCap_fen),
+    limitCap: formatMinor(i.limitCap_fen),
     channels: i.channels,
     validFrom: i.validFrom,
     expiresAt: i.expiresAt,
@@ -344,7 +345,7 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
       const now = Date.now();
       const idProblem = idNumberProblem(b.idNumber, new Date(now).toISOString().slice(0, 10));
       if (idProblem !== undefined) throw validationProblem([{ path: '/body/idNumber', message: idProblem }]);
-      const cap = parseAmount(b.limitCap, deps.config.amount_max_fen);
+      const cap = readAmount(b.limitCap, deps.config.amount_max_fen);
       if (!cap.ok || cap.fen === 0) {
         throw new ProblemError('amount_invalid', `limitCap ${cap.ok ? 'must be above 0' : cap.message}`, [
           { path: '/body/limitCap', message: cap.ok ? 'must be above 0' : cap.message },

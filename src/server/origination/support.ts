@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatMinor } from '../../money/index.js';
 import {
   type Application,
   type CompiledPolicy,
@@ -197,20 +198,13 @@ export function originationProblem(error: unknown, prefix = '/body'): unknown {
 // ---------------------------------------------------------------------------------------------------------
 // API shapes: amounts as decimal strings of yuan, personal data masked
 
-/** Fen as a decimal string of yuan, negative amounts with a leading minus. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 /** Core shapes to API shapes: every `x_fen` number becomes `x` as a yuan string; everything else as it is. */
 export function apiShape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(apiShape);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k.endsWith('_fen') && typeof v === 'number') out[k.slice(0, -4)] = yuan(v);
+      if (k.endsWith('_fen') && typeof v === 'number') out[k.slice(0, -4)] = formatMinor(v);
       else out[k] = apiShape(v);
     }
     return out;

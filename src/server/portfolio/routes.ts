@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BUCKETS, type Bucket } from '../../ledger/index.js';
-import { formatDate } from '../../money/index.js';
+import { formatDate, formatMinor } from '../../money/index.js';
 import { getBusinessDay } from '../../store/index.js';
 import {
   type PortfolioCell,
@@ -8,7 +8,6 @@ import {
   portfolioTrend,
   TREND_MONTHS_MAX,
 } from '../../store/ledger/portfolio.js';
-import { formatFen } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { bearerSecurity, problemResponses } from '../http/schemas.js';
 
@@ -70,10 +69,10 @@ export function summarise(cells: readonly PortfolioCell[]) {
   }
   return {
     loans: total.loans,
-    outstandingPrincipal: formatFen(total.outstanding),
-    overduePrincipal: formatFen(total.overdue),
+    outstandingPrincipal: formatMinor(total.outstanding),
+    overduePrincipal: formatMinor(total.overdue),
     pastDueLoans: pastDue.loans,
-    pastDuePrincipal: formatFen(pastDue.outstanding),
+    pastDuePrincipal: formatMinor(pastDue.outstanding),
     overdueRateByBalance: shareText(pastDue.outstanding, total.outstanding),
     overdueRateByCount: shareText(pastDue.loans, total.loans),
     buckets: BUCKETS.map((bucket) => {
@@ -81,16 +80,16 @@ export function summarise(cells: readonly PortfolioCell[]) {
       return {
         bucket,
         loans: t.loans,
-        outstandingPrincipal: formatFen(t.outstanding),
+        outstandingPrincipal: formatMinor(t.outstanding),
         shareOfBalance: shareText(t.outstanding, total.outstanding),
       };
     }),
     products: [...byProduct.entries()].map(([productId, t]) => ({
       productId,
       loans: t.loans,
-      outstandingPrincipal: formatFen(t.outstanding),
+      outstandingPrincipal: formatMinor(t.outstanding),
       pastDueLoans: t.pastDue.loans,
-      pastDuePrincipal: formatFen(t.pastDue.outstanding),
+      pastDuePrincipal: formatMinor(t.pastDue.outstanding),
       overdueRateByBalance: shareText(t.pastDue.outstanding, t.outstanding),
     })),
   };
@@ -247,11 +246,11 @@ export async function portfolioRoutes(app: FastifyInstance, deps: ServerDeps): P
         points: points.map((p) => ({
           month: formatDate(p.monthStart).slice(0, 7),
           date: formatDate(p.day),
-          outstandingPrincipal: formatFen(p.outstandingPrincipalMinor),
-          overduePrincipal: formatFen(p.overduePrincipalMinor),
+          outstandingPrincipal: formatMinor(p.outstandingPrincipalMinor),
+          overduePrincipal: formatMinor(p.overduePrincipalMinor),
           overduePrincipalShare: shareText(p.overduePrincipalMinor, p.outstandingPrincipalMinor),
           loansDrawn: p.loansDrawn,
-          drawnPrincipal: formatFen(p.drawnPrincipalMinor),
+          drawnPrincipal: formatMinor(p.drawnPrincipalMinor),
         })),
       };
     },

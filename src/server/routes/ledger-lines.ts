@@ -11,7 +11,7 @@ import {
   parseProduct,
   unfreezeLine,
 } from '../../ledger/index.js';
-import { formatDate } from '../../money/index.js';
+import { formatDate, formatMinor as formatFen } from '../../money/index.js';
 import {
   findLine,
   findProduct,
@@ -27,7 +27,7 @@ import {
   type StoredProduct,
   saveLine,
 } from '../../store/index.js';
-import { amountSchema, formatFen } from '../http/amount.js';
+import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';
 import {

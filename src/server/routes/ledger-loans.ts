@@ -7,7 +7,7 @@ import {
   loanPosition,
   payoffQuote,
 } from '../../ledger/index.js';
-import { type Day, formatDate } from '../../money/index.js';
+import { type Day, formatDate, formatMinor as formatFen } from '../../money/index.js';
 import {
   accountTotalsThrough,
   applyLoanCommand,
@@ -21,7 +21,7 @@ import {
   type StoredLoan,
 } from '../../store/index.js';
 import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
-import { amountSchema, formatFen } from '../http/amount.js';
+import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';
 import {
