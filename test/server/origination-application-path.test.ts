@@ -8,7 +8,6 @@ import {
   validateApplication,
 } from '../../src/origination/index.js';
 import type { ServerDeps } from '../../src/server/http/context.js';
-import { openApprovedLine, planApprovedLine } from '../../src/server/origination/approval.js';
 import { readShippedModels, readShippedPolicy } from '../../src/server/origination/support.js';
 import {
   type AuditEntry,
@@ -34,6 +33,7 @@ import {
   sqlState,
   writeApplication,
 } from '../../src/store/index.js';
+import { openApprovedLine, planApprovedLine } from '../../src/store/origination/approval.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { applicant } from './origination-helpers.js';
 

@@ -48,6 +48,7 @@ import {
   sqlState,
   writeApplication,
 } from '../../store/index.js';
+import { type ApprovalAudit, openApprovedLine, planApprovedLine } from '../../store/origination/approval.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import { allows } from '../http/roles.js';
@@ -69,7 +70,6 @@ import {
   sendSealed,
   type WriteOutcome,
 } from '../http/writes.js';
-import { type ApprovalAudit, openApprovedLine, planApprovedLine } from './approval.js';
 import {
   apiShape,
   applicationTurn,

@@ -21,6 +21,7 @@ import {
   type Queryable,
   reviewOf,
 } from '../../store/index.js';
+import { type ApprovalAudit, openApprovedLine } from '../../store/origination/approval.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
@@ -28,7 +29,6 @@ import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '..
 import { commitWrite } from '../http/writes.js';
 import { requestAmount } from '../ledger-support.js';
 import { decisionNotFound, decisionResponse, presentDecision } from './applications.js';
-import { type ApprovalAudit, openApprovedLine } from './approval.js';
 import { originationAssets } from './support.js';
 
 /** Longest note a person may add to their reasons. */

@@ -1,6 +1,7 @@
 import { openLine } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
 import type { Application } from '../../origination/index.js';
+import type { ServerDeps } from '../../server/http/context.js';
 import {
   type ApplicationWrite,
   type AuditEntry,
@@ -16,8 +17,7 @@ import {
   sealCustomer,
   setApplicationLine,
   toJsonText,
-} from '../../store/index.js';
-import type { ServerDeps } from '../http/context.js';
+} from '../index.js';
 
 export type ApprovalAudit = Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>;
 
