@@ -24,16 +24,17 @@ import {
   insertHistory,
   insertInvitation,
   invitationsOf,
+  openApprovedLine,
   originationKeyOf,
   PiiCipher,
   pastApplicationOf,
+  planApproval,
   type Queryable,
   SQLSTATE_UNIQUE_VIOLATION,
   saveIdempotency,
   sqlState,
   writeApplication,
 } from '../../src/store/index.js';
-import { openApprovedLine, planApprovedLine } from '../../src/store/origination/approval.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { applicant } from './origination-helpers.js';
 
@@ -154,7 +155,7 @@ async function writeByTable(tx: Queryable, deps: ServerDeps, c: Case) {
   );
   const opened =
     decision.outcome === 'approve'
-      ? await openApprovedLine(tx, deps, {
+      ? await openApprovedLine(tx, deps.cipher, {
           application,
           limit_fen: decision.limit_fen,
           invitationId: decision.invitationId,
@@ -175,7 +176,7 @@ async function writeInOne(q: Queryable, deps: ServerDeps, c: Case, existingCusto
   const applicantKey = keyOf('id-number', application.identity.idNumber);
   const approval =
     decision.outcome === 'approve'
-      ? planApprovedLine(deps, {
+      ? planApproval(deps.cipher, {
           application,
           limit_fen: decision.limit_fen,
           invitationId: decision.invitationId,

@@ -2,53 +2,38 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMinor } from '../../money/index.js';
 import {
   type Application,
+  type CompiledPolicy,
   type Decision,
   type DecisionContext,
   decide,
   type PersonalDataKind,
   type ReviewFlag,
-  retryFactsOf,
   validateApplication,
   verifyRecord,
 } from '../../origination/index.js';
 import {
+  type ApplicationInputs,
+  type ApplicationStep,
+  type ApprovalAudit,
   answerDecisionRequest,
   appendAudit,
-  applicantLockKey,
-  applicationWriteOf,
-  blacklistMatches,
-  dayFromSql,
   decisionOfApplication,
   findApplication,
-  findCustomer,
   findDecision,
   findDecisionRequest,
-  historyKeysOf,
-  insertApplication,
-  insertDecision,
   insertDecisionRequest,
-  insertFlags,
-  insertHistory,
-  invitationsOf,
   listDecisionRequests,
   listFlags,
-  loadHistory,
-  lockApplication,
   newId,
-  normaliseIdNumber,
-  originationKeyCandidates,
   originationKeyOf,
   pastApplicationOf,
+  planApproval,
   type Queryable,
-  readForApplication,
   reviewOf,
-  SQLSTATE_UNIQUE_VIOLATION,
   type StoredDecision,
   type StoredDecisionRequest,
-  sqlState,
-  writeApplication,
+  submitApplication,
 } from '../../store/index.js';
-import { type ApprovalAudit, openApprovedLine, planApprovedLine } from '../../store/origination/approval.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import { allows } from '../http/roles.js';
@@ -79,7 +64,6 @@ import {
   maskApplication,
   originationAssets,
   originationProblem,
-  policyInForce,
   policyOfPublished,
 } from './support.js';
 
@@ -445,108 +429,124 @@ function applicationOutcome(
   };
 }
 
-/** Thrown inside the short path's transaction to roll it back when the general path must answer. */
-const DECLINED = Symbol('declined');
+/** The application in a request: fields the server sets refused, the rest checked by the origination core. */
+function applicationOf(body: Record<string, unknown>): Application {
+  const serverSet = SERVER_FIELDS.filter((f) => f in body);
+  if (serverSet.length > 0) {
+    throw validationProblem(
+      serverSet.map((f) => ({ path: `/body/${f}`, message: 'is set by the server; remove it' })),
+    );
+  }
+  try {
+    return validateApplication({
+      ...body,
+      applicationId: newId('app'),
+      submittedAt: new Date().toISOString(),
+    });
+  } catch (error) {
+    throw originationProblem(error);
+  }
+}
+
+/** A customerId in the application must name a customer holding the same ID number. */
+function checkNamedCustomer(application: Application, inputs: ApplicationInputs<CompiledPolicy>): void {
+  if (application.customerId === undefined) return;
+  const customer = inputs.namedCustomer;
+  if (customer === undefined) {
+    throw new ProblemError(
+      'customer_not_found',
+      `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
+      [{ path: '/body/customerId', message: 'no such customer' }],
+    );
+  }
+  if (customer.idNumber !== application.identity.idNumber) {
+    throw validationProblem([
+      { path: '/body/customerId', message: 'belongs to another ID number than identity.idNumber' },
+    ]);
+  }
+}
 
 /**
- * A new applicant's application in three statements under both locks (decision 0525): lock (with the policy
- * in force), read, decide in memory, write. Undefined when the general path must answer instead: the
- * Idempotency-Key was used before, or a row it writes was stored meanwhile by another request.
+ * The domain step of a submission, stated once: decide under the policy in force, plan the approval, seal
+ * the response. `submitApplication` calls it inside its transaction, whichever write strategy runs.
  */
-async function submitInOneWrite(
+async function decideApplication(
   deps: ServerDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   application: Application,
-  applicantKey: string,
   keyOf: (kind: PersonalDataKind, value: string) => string,
-): Promise<SealedWrite | undefined> {
+  inputs: ApplicationInputs<CompiledPolicy>,
+): Promise<ApplicationStep<SealedWrite>> {
+  checkNamedCustomer(application, inputs);
+  const decision = await decideOrProblem(application, {
+    businessTime: application.submittedAt,
+    policy: inputs.policy,
+    models: originationAssets(deps).models,
+    invitations: inputs.invitations,
+    blacklist: inputs.blacklist,
+    history: { recentApplications: inputs.recentApplications },
+    keyOf,
+  });
+  const decisionId = newId('dec');
+  const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
+  const approval =
+    decision.outcome === 'approve'
+      ? planApproval(deps.cipher, {
+          application,
+          limit_fen: decision.limit_fen,
+          invitationId: decision.invitationId,
+          decisionId,
+          existingCustomerId: inputs.existingCustomerId,
+          businessDay: inputs.businessDay,
+        })
+      : undefined;
+  const sealed = sealWrite(
+    request,
+    reply,
+    applicationOutcome(application, decisionId, decision, flags, approval),
+  );
+  return {
+    decisionId,
+    decision,
+    flags,
+    past: { ...pastApplicationOf(application, keyOf, 'refer'), outcome: decision.outcome },
+    approval,
+    records: { audit: sealed.audit, idempotency: sealed.idempotency, responseText: sealed.responseText },
+    sealed,
+  };
+}
+
+/** Validate, then one store call: it reads, runs the step, writes, and picks its write strategy itself. */
+async function submit(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const application = applicationOf(request.body as Record<string, unknown>);
   const principal = request.principal;
   const idem = request.idempotency;
   if (principal === null || idem === null)
     throw new Error('assertion: a write runs only after auth and idempotency');
-  const submittedAt = application.submittedAt;
-  try {
-    return await deps.db.transaction(async (tx) => {
-      const published = await lockApplication(tx, {
-        userId: principal.userId,
-        idempotencyKey: idem.key,
-        applicantKey,
-        productId: application.productId,
-      });
-      const policy = await policyOfPublished(tx, deps, application.productId, published);
-      if (policy === undefined) throw policyNotPublished(application.productId);
-      const draftPast = pastApplicationOf(application, keyOf, 'refer');
-      const reads = await readForApplication(tx, deps.cipher, {
-        userId: principal.userId,
-        idempotencyKey: idem.key,
-        applicantKey,
-        applicantKeyCandidates: originationKeyCandidates(
-          deps.cipher,
-          'id-number',
-          application.identity.idNumber,
-        ),
-        blacklistKeys: blacklistKeysOf(deps.cipher, application),
-        at: submittedAt,
-        historyKeys: historyKeysOf(draftPast),
-        historySince: historySince(policy.document.settings, submittedAt),
-        historyRowsPerKey_max: HISTORY_ROWS_PER_KEY_MAX,
-        customerIdKeys: deps.cipher.blindIndexCandidates(
-          'id_number',
-          normaliseIdNumber(application.identity.idNumber),
-        ),
-      });
-      if (reads === undefined) throw DECLINED;
-      const decision = await decideOrProblem(application, {
-        businessTime: submittedAt,
-        policy,
-        models: originationAssets(deps).models,
-        invitations: reads.invitations,
-        blacklist: reads.blacklist,
-        history: { recentApplications: reads.history },
-        keyOf,
-      });
-      const decisionId = newId('dec');
-      const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
-      const approval =
-        decision.outcome === 'approve'
-          ? planApprovedLine(deps, {
-              application,
-              limit_fen: decision.limit_fen,
-              invitationId: decision.invitationId,
-              decisionId,
-              existingCustomerId: reads.existingCustomerId,
-              businessDay: dayFromSql(reads.businessDay),
-            })
-          : undefined;
-      const sealed = sealWrite(
-        request,
-        reply,
-        applicationOutcome(application, decisionId, decision, flags, approval),
-      );
-      const past = { ...draftPast, outcome: decision.outcome };
-      await writeApplication(
-        tx,
-        applicationWriteOf(deps.cipher, {
-          application,
-          applicantKey,
-          submittedAt,
-          decisionId,
-          decision,
-          flags,
-          past,
-          ...(approval === undefined ? {} : { approval: approval.write }),
-          audit: sealed.audit,
-          idempotency: sealed.idempotency,
-          responseText: sealed.responseText,
-        }),
-      );
-      return sealed;
-    });
-  } catch (error) {
-    if (error === DECLINED || sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) return undefined;
-    throw error;
-  }
+  const keyOf = requestKeyOf(deps);
+  const result = await applicationTurn(deps, () =>
+    submitApplication(deps.db, deps.cipher, {
+      application,
+      applicantKey: keyOf('id-number', application.identity.idNumber),
+      userId: principal.userId,
+      idempotencyKey: idem.key,
+      keyOf,
+      blacklistKeys: blacklistKeysOf(deps.cipher, application),
+      historyRowsPerKey_max: HISTORY_ROWS_PER_KEY_MAX,
+      policyOf: async (q, published) => {
+        const policy = await policyOfPublished(q, deps, application.productId, published);
+        if (policy === undefined) throw policyNotPublished(application.productId);
+        return policy;
+      },
+      historySince: (policy) => historySince(policy.document.settings, application.submittedAt),
+      step: (inputs) => decideApplication(deps, request, reply, application, keyOf, inputs),
+    }),
+  );
+  if ('written' in result) return sendSealed(reply, result.written);
+  if (!(await replayIfSeen(deps, request, reply)))
+    throw new Error('assertion: an earlier request with this key was found');
+  return reply;
 }
 
 export async function originationApplicationRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -568,114 +568,10 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
     },
     async (request, reply) => {
       try {
-        const body = request.body;
-        const serverSet = SERVER_FIELDS.filter((f) => f in body);
-        if (serverSet.length > 0) {
-          throw validationProblem(
-            serverSet.map((f) => ({ path: `/body/${f}`, message: 'is set by the server; remove it' })),
-          );
-        }
-        const submittedAt = new Date().toISOString();
-        let application: Application;
-        try {
-          application = validateApplication({ ...body, applicationId: newId('app'), submittedAt });
-        } catch (error) {
-          throw originationProblem(error);
-        }
-        const principal = request.principal!;
-        const keyOf = requestKeyOf(deps);
-        const applicantKey = keyOf('id-number', application.identity.idNumber);
-        // A new applicant (no customerId) in three statements; the general path for the rest and whatever
-        // the short one declines (decision 0525).
-        if (application.customerId === undefined) {
-          const sealed = await applicationTurn(deps, () =>
-            submitInOneWrite(deps, request, reply, application, applicantKey, keyOf),
-          );
-          if (sealed !== undefined) return sendSealed(reply, sealed);
-        }
-        const policy = await policyInForce(deps.db, deps, application.productId);
-        if (policy === undefined) throw policyNotPublished(application.productId);
-        const { models } = originationAssets(deps);
-        return applicationTurn(deps, () =>
-          commitWrite(deps, request, reply, async (tx) => {
-            // One applicant's applications take turns, so velocity and retries see each other.
-            await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-              applicantLockKey(applicantKey),
-            ]);
-            if (application.customerId !== undefined) {
-              const customer = await findCustomer(tx, deps.cipher, application.customerId);
-              if (customer === undefined) {
-                throw new ProblemError(
-                  'customer_not_found',
-                  `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
-                  [{ path: '/body/customerId', message: 'no such customer' }],
-                );
-              }
-              if (customer.idNumber !== application.identity.idNumber) {
-                throw validationProblem([
-                  {
-                    path: '/body/customerId',
-                    message: 'belongs to another ID number than identity.idNumber',
-                  },
-                ]);
-              }
-            }
-            const draftPast = pastApplicationOf(application, keyOf, 'refer');
-            const keys = historyKeysOf(draftPast);
-            const invitations = await invitationsOf(
-              tx,
-              deps.cipher,
-              applicantKey,
-              originationKeyCandidates(deps.cipher, 'id-number', application.identity.idNumber),
-            );
-            const blacklist = await blacklistMatches(
-              tx,
-              blacklistKeysOf(deps.cipher, application),
-              submittedAt,
-            );
-            const recentApplications = await loadHistory(
-              tx,
-              deps.cipher,
-              keys,
-              historySince(policy.document.settings, submittedAt),
-              HISTORY_ROWS_PER_KEY_MAX,
-            );
-            const decision = await decideOrProblem(application, {
-              businessTime: submittedAt,
-              policy,
-              models,
-              invitations,
-              blacklist,
-              history: { recentApplications },
-              keyOf,
-            });
-            const decisionId = newId('dec');
-            await insertApplication(tx, deps.cipher, application, applicantKey, principal.userId);
-            await insertDecision(tx, decisionId, decision);
-            const flags = decision.flags.map((flag) => ({ flagId: newId('flg'), flag }));
-            await insertFlags(tx, application.applicationId, flags);
-            await insertHistory(
-              tx,
-              deps.cipher,
-              { ...draftPast, outcome: decision.outcome },
-              retryFactsOf(application),
-            );
-            const approval =
-              decision.outcome === 'approve'
-                ? await openApprovedLine(tx, deps, {
-                    application,
-                    limit_fen: decision.limit_fen,
-                    invitationId: decision.invitationId,
-                    decisionId,
-                    userId: principal.userId,
-                  })
-                : undefined;
-            return applicationOutcome(application, decisionId, decision, flags, approval);
-          }),
-        );
+        return await submit(deps, request, reply);
       } catch (error) {
-        // A refusal before the transaction (the request's key is looked up in it): a key used before
-        // still replays its first response.
+        // A refusal before the key was looked up in the transaction: a key used before still replays its
+        // first response.
         if (error instanceof ProblemError && (await replayIfSeen(deps, request, reply))) return reply;
         throw error;
       }

@@ -8,6 +8,7 @@ import {
   reviewDecision,
 } from '../../origination/index.js';
 import {
+  type ApprovalAudit,
   applicationTerms,
   findApplication,
   findDecision,
@@ -17,11 +18,11 @@ import {
   listFlags,
   newId,
   objectionOverturned,
+  openApprovedLine,
   policyDocument,
   type Queryable,
   reviewOf,
 } from '../../store/index.js';
-import { type ApprovalAudit, openApprovedLine } from '../../store/origination/approval.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
@@ -251,7 +252,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
           const application = await findApplication(tx, deps.cipher, stored.applicationId);
           if (application === undefined)
             throw new Error(`assertion: application ${stored.applicationId} vanished`);
-          const opened = await openApprovedLine(tx, deps, {
+          const opened = await openApprovedLine(tx, deps.cipher, {
             application: application.application,
             limit_fen: decision.limit_fen,
             invitationId: decision.invitationId,

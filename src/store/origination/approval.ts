@@ -1,23 +1,23 @@
-import { openLine } from '../../ledger/index.js';
+import { type CreditLineState, openLine } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
 import type { Application } from '../../origination/index.js';
-import type { ServerDeps } from '../../server/http/context.js';
+import type { AuditEntry } from '../audit.js';
 import {
-  type ApplicationWrite,
-  type AuditEntry,
   type Contact,
   findCustomerIdByIdNumber,
-  getBusinessDay,
-  insertCustomer,
-  insertLine,
-  markInvitationUsed,
+  insertSealedCustomer,
   type NewCustomer,
-  newId,
-  type Queryable,
   sealCustomer,
-  setApplicationLine,
-  toJsonText,
-} from '../index.js';
+} from '../customers.js';
+import type { Queryable } from '../db.js';
+import { newId } from '../ids.js';
+import { toJsonText } from '../ledger/codec.js';
+import { getBusinessDay } from '../ledger/journal.js';
+import { insertLine } from '../ledger/lines.js';
+import type { PiiCipher } from '../pii-cipher.js';
+import type { ApplicationWrite } from './application-path.js';
+import { setApplicationLine } from './applications.js';
+import { markInvitationUsed } from './lists.js';
 
 export type ApprovalAudit = Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>;
 
@@ -38,86 +38,48 @@ function customerOf(a: Application): NewCustomer {
   };
 }
 
-/**
- * What an approval does, whether the policy or a person approved: find the applicant's customer or register
- * them, open the line at the decision's limit, tie the application to it and mark the invitation used. Runs
- * inside the caller's transaction, under the applicant's lock.
- */
-export async function openApprovedLine(
-  tx: Queryable,
-  deps: ServerDeps,
-  approval: {
-    application: Application;
-    limit_fen: number;
-    invitationId: string | null;
-    decisionId: string;
-    userId: string;
-  },
-): Promise<{ customerId: string; lineId: string; audit: ApprovalAudit[] }> {
-  const { application } = approval;
-  const audit: ApprovalAudit[] = [];
-  let customerId =
-    application.customerId ??
-    (await findCustomerIdByIdNumber(tx, deps.cipher, application.identity.idNumber)) ??
-    null;
-  if (customerId === null) {
-    const customer = await insertCustomer(tx, deps.cipher, customerOf(application), approval.userId);
-    customerId = customer.customerId;
-    audit.push({
-      action: 'customer.create',
-      resourceType: 'customer',
-      resourceId: customerId,
-      customerId,
-      details: { applicationId: application.applicationId },
-    });
-  }
-  const day = await getBusinessDay(tx);
-  const opened = openLine({ lineId: newId('cl'), customerId, limitMinor: approval.limit_fen, day });
-  const line = await insertLine(tx, opened.line);
-  await setApplicationLine(tx, application.applicationId, customerId, line.lineId);
-  if (approval.invitationId !== null)
-    await markInvitationUsed(tx, approval.invitationId, application.applicationId);
-  audit.push({
-    action: 'credit_line.open',
-    resourceType: 'credit_line',
-    resourceId: line.lineId,
-    customerId,
-    details: { limitMinor: approval.limit_fen, decisionId: approval.decisionId },
-  });
-  return { customerId, lineId: line.lineId, audit };
+/** What approving an application means, given what was read under the applicant's lock. */
+export interface ApprovalFacts {
+  application: Application;
+  limit_fen: number;
+  invitationId: string | null;
+  decisionId: string;
+  /** The customer holding the applicant's ID number, if any. */
+  existingCustomerId: string | null;
+  businessDay: Day;
 }
 
 /**
- * What `openApprovedLine` writes, planned without the database from what was read under the applicant's
- * lock (the customer holding the ID number, the business day): the same customer, line, invitation and
- * audit entries, for the one-statement write (decision 0525).
+ * An approval planned: the customer (registered now when `customer` is given), the line opened, the
+ * invitation taken up and the audit entries. Every writer (`combined` in `writeApplication`, `per-table`
+ * in `writeApproval`) persists this value and decides nothing of its own.
  */
-export function planApprovedLine(
-  deps: ServerDeps,
-  approval: {
-    application: Application;
-    limit_fen: number;
-    invitationId: string | null;
-    decisionId: string;
-    existingCustomerId: string | null;
-    businessDay: Day;
-  },
-): {
+export interface ApprovalPlan {
   customerId: string;
   lineId: string;
+  /** A new customer: the fields as given and as sealed. */
+  customer?: { input: NewCustomer; sealed: ReturnType<typeof sealCustomer> };
+  line: CreditLineState;
+  invitationId: string | null;
+  /** The same plan as the rows of the `combined` write. */
   write: NonNullable<ApplicationWrite['approval']>;
   audit: ApprovalAudit[];
-} {
-  const { application } = approval;
+}
+
+/**
+ * What an approval does, whether the policy or a person approved: keep the applicant's customer or register
+ * them, open the line at the decision's limit on the business day, mark the invitation used. The one
+ * statement of this step; the ids are drawn here, the rest follows from the facts.
+ */
+export function planApproval(cipher: PiiCipher, facts: ApprovalFacts): ApprovalPlan {
+  const { application } = facts;
   const audit: ApprovalAudit[] = [];
-  let customerId = application.customerId ?? approval.existingCustomerId;
-  let newCustomer: NonNullable<ApplicationWrite['approval']>['newCustomer'];
+  let customerId = application.customerId ?? facts.existingCustomerId;
+  let customer: ApprovalPlan['customer'];
   if (customerId === null) {
     customerId = newId('cus');
-    newCustomer = {
-      ...sealCustomer(deps.cipher, customerId, customerOf(application)),
-      declaredMonthlyIncome_fen: application.income.declaredMonthly_fen,
-    };
+    const input = customerOf(application);
+    customer = { input, sealed: sealCustomer(cipher, customerId, input) };
     audit.push({
       action: 'customer.create',
       resourceType: 'customer',
@@ -129,22 +91,32 @@ export function planApprovedLine(
   const { line } = openLine({
     lineId: newId('cl'),
     customerId,
-    limitMinor: approval.limit_fen,
-    day: approval.businessDay,
+    limitMinor: facts.limit_fen,
+    day: facts.businessDay,
   });
   audit.push({
     action: 'credit_line.open',
     resourceType: 'credit_line',
     resourceId: line.lineId,
     customerId,
-    details: { limitMinor: approval.limit_fen, decisionId: approval.decisionId },
+    details: { limitMinor: facts.limit_fen, decisionId: facts.decisionId },
   });
   return {
     customerId,
     lineId: line.lineId,
+    ...(customer === undefined ? {} : { customer }),
+    line,
+    invitationId: facts.invitationId,
     write: {
       customerId,
-      ...(newCustomer === undefined ? {} : { newCustomer }),
+      ...(customer === undefined
+        ? {}
+        : {
+            newCustomer: {
+              ...customer.sealed,
+              declaredMonthlyIncome_fen: customer.input.declaredMonthlyIncome_fen,
+            },
+          }),
       line: {
         lineId: line.lineId,
         limitMinor: line.limitMinor,
@@ -152,8 +124,53 @@ export function planApprovedLine(
         status: line.status,
         stateJson: toJsonText(line),
       },
-      invitationId: approval.invitationId,
+      invitationId: facts.invitationId,
     },
     audit,
   };
+}
+
+/** What an approval needs from the store, read under the applicant's lock (`per-table`). */
+export async function readApprovalFacts(
+  q: Queryable,
+  cipher: PiiCipher,
+  application: Application,
+): Promise<{ existingCustomerId: string | null; businessDay: Day }> {
+  const existingCustomerId =
+    application.customerId === undefined
+      ? ((await findCustomerIdByIdNumber(q, cipher, application.identity.idNumber)) ?? null)
+      : null;
+  return { existingCustomerId, businessDay: await getBusinessDay(q) };
+}
+
+/** Persists a planned approval one statement per table (`per-table`), inside the caller's transaction. */
+export async function writeApproval(
+  q: Queryable,
+  applicationId: string,
+  plan: ApprovalPlan,
+  createdBy: string,
+): Promise<void> {
+  if (plan.customer !== undefined)
+    await insertSealedCustomer(q, plan.customerId, plan.customer.sealed, plan.customer.input, createdBy);
+  await insertLine(q, plan.line);
+  await setApplicationLine(q, applicationId, plan.customerId, plan.lineId);
+  if (plan.invitationId !== null) await markInvitationUsed(q, plan.invitationId, applicationId);
+}
+
+/**
+ * An approval planned and written `per-table` inside the caller's transaction, under the applicant's
+ * lock: a person approving a referred application, or an application on the `per-table` path.
+ */
+export async function openApprovedLine(
+  tx: Queryable,
+  cipher: PiiCipher,
+  approval: Omit<ApprovalFacts, 'existingCustomerId' | 'businessDay'> & { userId: string },
+): Promise<ApprovalPlan> {
+  const { userId, ...facts } = approval;
+  const plan = planApproval(cipher, {
+    ...facts,
+    ...(await readApprovalFacts(tx, cipher, approval.application)),
+  });
+  await writeApproval(tx, approval.application.applicationId, plan, userId);
+  return plan;
 }
