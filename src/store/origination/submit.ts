@@ -3,8 +3,8 @@
  * domain step once (decide, plan the approval, seal the response); this function reads what the step
  * needs, calls it and writes what it made, choosing how (docs/decisions/0261):
  *
- * - `combined` for a new applicant (no customerId): three statements under both locks — lock (with the
- *   published policy), read everything, write everything (decision 0525);
+ * - `combined` for a new applicant (no customerId): under both locks, one statement locks (and reads the
+ *   published policy), one reads everything, one writes everything (decision 0525);
  * - `per-table` for the rest, and whenever `combined` declines (the Idempotency-Key was used before, or a
  *   row it writes was stored meanwhile): the request's lock and key look-up, the applicant's lock, one
  *   read and one write per table.
