@@ -19,6 +19,7 @@ import { loanImpactRoutes } from './impact/routes.js';
 import { originationApplicationRoutes } from './origination/applications.js';
 import { originationDecisionListRoutes } from './origination/decision-list.js';
 import { originationDecisionReviewRoutes } from './origination/decision-review.js';
+import { originationDecisionRoutes } from './origination/decisions.js';
 import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
@@ -165,6 +166,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));
+  await app.register(async (scope) => originationDecisionRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionListRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionReviewRoutes(scope, deps));
   await app.register(async (scope) => originationPolicyRoutes(scope, deps));

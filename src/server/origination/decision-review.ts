@@ -29,7 +29,9 @@ import { ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { requestAmount } from '../ledger-support.js';
-import { decisionNotFound, decisionResponse, presentDecision } from './applications.js';
+import { presentDecision } from './presenters.js';
+import { decisionNotFound } from './problems.js';
+import { decisionResponse } from './schemas.js';
 import { originationAssets } from './support.js';
 
 /** Longest note a person may add to their reasons. */
