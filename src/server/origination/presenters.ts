@@ -1,9 +1,16 @@
 import { formatMinor } from '../../money/index.js';
 import type { Application, ReviewFlag } from '../../origination/index.js';
-import { type Decision, verifyRecord } from '../../origination/index.js';
-import type { ApprovalAudit, StoredDecisionRequest } from '../../store/index.js';
+import { type BlacklistSubject, type Decision, verifyRecord } from '../../origination/index.js';
+import type {
+  ApprovalAudit,
+  StoredBlacklistEntry,
+  StoredDecisionRequest,
+  StoredFlag,
+  StoredInvitation,
+} from '../../store/index.js';
+import { maskIdNumber, maskPhone } from '../http/masking.js';
 import type { WriteOutcome } from '../http/writes.js';
-import { apiShape } from './support.js';
+import { apiShape, maskOpaque } from './support.js';
 
 export interface DecisionExtras {
   customerId: string | null;
@@ -136,5 +143,48 @@ export function applicationOutcome(
     }),
     location: `/decisions/${decisionId}`,
     audit,
+  };
+}
+
+export function presentFlag(f: StoredFlag) {
+  return { ...f };
+}
+
+export function presentInvitation(i: StoredInvitation) {
+  return {
+    invitationId: i.invitationId,
+    code: i.code,
+    idNumber: maskIdNumber(i.idNumber),
+    productIds: i.productIds,
+    limitCap: formatMinor(i.limitCap_fen),
+    channels: i.channels,
+    validFrom: i.validFrom,
+    expiresAt: i.expiresAt,
+    status: i.status,
+    usedByApplication: i.usedByApplication,
+    createdBy: i.createdBy,
+    createdAt: i.createdAt,
+    expiredBy: i.expiredBy,
+  };
+}
+
+export function maskValue(subject: BlacklistSubject, value: string): string {
+  if (subject === 'id-number') return maskIdNumber(value);
+  if (subject === 'phone') return maskPhone(value);
+  return maskOpaque(value);
+}
+
+export function presentEntry(e: StoredBlacklistEntry) {
+  return {
+    entryId: e.entryId,
+    subject: e.subject,
+    value: maskValue(e.subject, e.value),
+    reason: e.reason,
+    source: e.source,
+    evidence: e.evidence,
+    listedAt: e.listedAt,
+    expiresAt: e.expiresAt,
+    createdBy: e.createdBy,
+    expiredBy: e.expiredBy,
   };
 }

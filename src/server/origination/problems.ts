@@ -1,4 +1,7 @@
-import { ProblemError } from '../http/problem.js';
+import type { BlacklistSubject } from '../../origination/index.js';
+import { idNumberProblem } from '../customers/routes.js';
+import { ProblemError, validationProblem } from '../http/problem.js';
+import { ENTRY_TERM_MAX_DAYS } from './schemas.js';
 
 export const applicationNotFound = (id: string) =>
   new ProblemError(
@@ -19,3 +22,25 @@ export const policyNotPublished = (productId: string) =>
     `No policy is in force for product "${productId}"; publish one (POST /policies, approve, publish) or apply for a product that has one.`,
     [{ path: '/body/productId', message: 'no policy in force for this product' }],
   );
+
+/** An instant in the future and within the longest term allowed, else a problem naming the field. */
+export function checkExpiry(expiresAt: string, now: number, path: string): string {
+  const at = Date.parse(expiresAt);
+  if (Number.isNaN(at))
+    throw validationProblem([{ path, message: 'is not an ISO 8601 instant with a zone' }]);
+  if (at <= now || at > now + ENTRY_TERM_MAX_DAYS * 86_400_000) {
+    throw new ProblemError(
+      'date_out_of_range',
+      `${path.replace('/body/', '')} must be after now and at most ${ENTRY_TERM_MAX_DAYS} days ahead (every entry ends).`,
+      [{ path, message: `must be in the next ${ENTRY_TERM_MAX_DAYS} days` }],
+    );
+  }
+  return new Date(at).toISOString();
+}
+
+export function subjectValueProblem(subject: BlacklistSubject, value: string): string | undefined {
+  if (subject === 'id-number') return idNumberProblem(value, new Date().toISOString().slice(0, 10));
+  if (subject === 'phone' && !/^1[3-9][0-9]{9}$/.test(value.replace(/[\s-]/g, '')))
+    return 'must be a mainland mobile number of 11 digits';
+  return undefined;
+}

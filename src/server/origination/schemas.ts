@@ -1,3 +1,6 @@
+import { BLACKLIST_SUBJECTS, type BlacklistSource } from '../../origination/index.js';
+import { amountSchema } from '../http/amount.js';
+
 /** Longest applicant statement or analyst answer kept. */
 export const STATEMENT_LENGTH_MAX = 2000;
 export const openObject = (description: string) =>
@@ -187,3 +190,87 @@ export const requestBody = (statementRequired: boolean) =>
     additionalProperties: false,
     properties: { channel: CHANNEL, statement: STATEMENT },
   }) as const;
+
+/** Longest note, reason or evidence text kept. */
+export const TEXT_LENGTH_MAX = 500;
+/** Longest an invitation or a blacklist entry may run (民法典 Art. 1024, 1029: entries must end). */
+export const ENTRY_TERM_MAX_DAYS = 5 * 366;
+export const PRODUCT_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } as const;
+export const TEXT = { type: 'string', minLength: 1, maxLength: TEXT_LENGTH_MAX, pattern: '\\S' } as const;
+export const INSTANT = {
+  type: 'string',
+  format: 'date-time',
+  description: 'ISO 8601 instant with a zone',
+} as const;
+export const BLACKLIST_SOURCES: readonly BlacklistSource[] = [
+  'court-dishonest-debtor',
+  'internal-review',
+  'fraud-consortium',
+  'regulator',
+];
+
+export const flagResponse = {
+  type: 'object',
+  required: ['flagId', 'applicationId', 'kind', 'severity', 'summary', 'evidence', 'status', 'raisedAt'],
+  properties: {
+    flagId: { type: 'string' },
+    applicationId: { type: 'string' },
+    kind: { type: 'string' },
+    severity: { type: 'string', enum: ['refuse', 'review'] },
+    summary: { type: 'string' },
+    evidence: { type: 'object', additionalProperties: true, description: 'What the detector saw' },
+    status: { type: 'string', enum: ['open', 'resolved'] },
+    raisedAt: { type: 'string' },
+    resolution: { type: ['string', 'null'], enum: ['cleared', 'confirmed', null] },
+    resolvedBy: { type: ['string', 'null'] },
+    resolvedAt: { type: ['string', 'null'] },
+    note: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const invitationResponse = {
+  type: 'object',
+  required: [
+    'invitationId',
+    'code',
+    'idNumber',
+    'productIds',
+    'limitCap',
+    'channels',
+    'validFrom',
+    'expiresAt',
+    'status',
+  ],
+  properties: {
+    invitationId: { type: 'string' },
+    code: { type: 'string' },
+    idNumber: { type: 'string', description: 'Masked' },
+    productIds: { type: 'array', items: { type: 'string' } },
+    limitCap: amountSchema,
+    channels: { type: 'array', items: { type: 'string' } },
+    validFrom: { type: 'string' },
+    expiresAt: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'used', 'revoked'] },
+    usedByApplication: { type: ['string', 'null'] },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string' },
+    expiredBy: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const entryResponse = {
+  type: 'object',
+  required: ['entryId', 'subject', 'value', 'reason', 'source', 'evidence', 'listedAt', 'expiresAt'],
+  properties: {
+    entryId: { type: 'string' },
+    subject: { type: 'string', enum: [...BLACKLIST_SUBJECTS] },
+    value: { type: 'string', description: 'The listed value, masked' },
+    reason: { type: 'string' },
+    source: { type: 'string', enum: [...BLACKLIST_SOURCES] },
+    evidence: { type: 'string' },
+    listedAt: { type: 'string' },
+    expiresAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    expiredBy: { type: ['string', 'null'] },
+  },
+} as const;
