@@ -59,6 +59,7 @@ export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js'
 export {
   type LimitCap,
   REVIEW_REASON_CODES,
+  type ReviewContext,
   ReviewError,
   type ReviewErrorCode,
   type ReviewInput,

@@ -3,12 +3,14 @@ import {
   type Decision,
   type PolicySettings,
   REVIEW_REASON_CODES,
+  type ReviewContext,
   ReviewError,
+  type ReviewInput,
   type ReviewReasonCode,
   reviewDecision,
 } from '../../origination/index.js';
 import {
-  type ApprovalAudit,
+  type ApprovalPlan,
   applicationTerms,
   findApplication,
   findDecision,
@@ -22,6 +24,9 @@ import {
   policyDocument,
   type Queryable,
   reviewOf,
+  type StoredDecision,
+  type StoredFlag,
+  type StoredInvitation,
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
@@ -83,6 +88,193 @@ async function settingsOf(q: Queryable, deps: ServerDeps, decision: Decision): P
   return document.settings;
 }
 
+/** The body's fields that belong together: a limit to approve, none to decline, a note for "other". */
+function checkReviewBody(body: ReviewBody): void {
+  if (body.outcome === 'approve' && body.limit === undefined)
+    throw validationProblem([{ path: '/body/limit', message: 'is required to approve: the limit granted' }]);
+  if (body.outcome === 'decline') {
+    const extra = (['limit', 'dailyRate'] as const).filter((f) => body[f] !== undefined);
+    if (extra.length > 0)
+      throw validationProblem(
+        extra.map((f) => ({ path: `/body/${f}`, message: 'belongs to an approval only; remove it' })),
+      );
+  }
+  if (body.reasons.includes('other') && body.note === undefined)
+    throw validationProblem([
+      { path: '/body/note', message: 'is required when the reasons include "other"' },
+    ]);
+}
+
+/** A person reviews an automated referral, or a decline whose objection was overturned, once. */
+async function checkReviewable(tx: Queryable, stored: StoredDecision): Promise<void> {
+  const automated = stored.decision;
+  if (automated.decidedBy !== undefined)
+    throw new ProblemError(
+      'decision_not_reviewable',
+      `Decision ${stored.decisionId} was made by a person (${automated.decidedBy}); only an automated decision is reviewed.`,
+      [{ path: '/path/decisionId', message: "a person's decision" }],
+    );
+  const earlier = await reviewOf(tx, stored.decisionId);
+  if (earlier !== undefined)
+    throw new ProblemError(
+      'decision_reviewed',
+      `Decision ${stored.decisionId} was reviewed already by ${earlier.decidedBy} at ${earlier.decidedAt} ` +
+        `(${earlier.outcome}, decision ${earlier.decisionId}); an automated decision is reviewed once.`,
+      [{ path: '/path/decisionId', message: `superseded by ${earlier.decisionId}` }],
+    );
+  if (automated.outcome === 'approve')
+    throw new ProblemError(
+      'decision_not_reviewable',
+      `Decision ${stored.decisionId} approved the application; a person reviews referrals, and declines whose objection was overturned.`,
+      [{ path: '/path/decisionId', message: 'an approval' }],
+    );
+  if (automated.outcome === 'decline' && !(await objectionOverturned(tx, stored.decisionId)))
+    throw new ProblemError(
+      'decision_not_reviewable',
+      `Decision ${stored.decisionId} declined the application and no objection to it was answered "overturned"; ` +
+        'record the objection (POST /decisions/{id}/objections) and answer it first.',
+      [{ path: '/path/decisionId', message: 'a decline without an overturned objection' }],
+    );
+}
+
+/** A line opens only for an invited applicant within the invitation's terms, whoever approves. */
+function checkInvitationInForce(
+  invitation: StoredInvitation | undefined,
+  automated: Decision,
+  body: ReviewBody,
+  now_ms: number,
+): void {
+  const ended =
+    invitation === undefined
+      ? 'The application took up no invitation, and a line opens only for an invited applicant'
+      : invitation.status !== 'active'
+        ? `Invitation ${invitation.invitationId} is ${invitation.status}${invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`}`
+        : Date.parse(invitation.expiresAt) <= now_ms
+          ? `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`
+          : undefined;
+  if (ended !== undefined)
+    throw new ProblemError(
+      'review_invitation_not_in_force',
+      `${ended}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.`,
+      [{ path: '/body/outcome', message: 'no invitation in force' }],
+    );
+  if (automated.dailyRate === null && body.dailyRate === undefined)
+    throw validationProblem([
+      {
+        path: '/body/dailyRate',
+        message: 'is required: the automated decision declined and gave no daily rate',
+      },
+    ]);
+}
+
+/** No approval over a review flag a person confirmed. */
+function checkNoConfirmedFlag(flags: readonly StoredFlag[]): void {
+  const confirmed = flags.filter((f) => f.resolution === 'confirmed');
+  if (confirmed.length > 0)
+    throw new ProblemError(
+      'review_flag_confirmed',
+      `The application cannot be approved: review flag ${confirmed
+        .map((f) => `${f.flagId} (${f.kind}: ${f.summary})`)
+        .join(', ')} was confirmed by ${confirmed.map((f) => f.resolvedBy).join(', ')}.`,
+      confirmed.map((f) => ({ path: '/body/outcome', message: `flag ${f.flagId} (${f.kind}) is confirmed` })),
+    );
+}
+
+/** The person's decision from the core, its refusals as problems naming the field. */
+function personsDecision(automated: Decision, person: ReviewInput, context: ReviewContext): Decision {
+  try {
+    return reviewDecision(automated, person, context);
+  } catch (error) {
+    if (error instanceof ReviewError && error.code === 'review_rate_missing')
+      throw validationProblem([{ path: `/body/${error.field}`, message: error.message }]);
+    if (error instanceof ReviewError)
+      throw new ProblemError(
+        error.code as 'review_limit_above_cap' | 'review_rate_above_cap',
+        `${error.field} ${error.message}.`,
+        [{ path: `/body/${error.field}`, message: error.message }],
+      );
+    throw error;
+  }
+}
+
+/** The new decision, the review tying it to the automated one and, on approval, the line opened. */
+async function recordReview(
+  tx: Queryable,
+  deps: ServerDeps,
+  stored: StoredDecision,
+  decision: Decision,
+  outcome: ReviewBody['outcome'],
+  userId: string,
+): Promise<{ decisionId: string; approval: ApprovalPlan | undefined }> {
+  const decisionId = newId('dec');
+  await insertDecision(tx, decisionId, decision);
+  await insertDecisionReview(tx, {
+    applicationId: stored.applicationId,
+    supersedes: stored.decisionId,
+    decisionId,
+    outcome,
+    decidedBy: userId,
+    decidedAt: decision.decidedAt,
+  });
+  if (decision.outcome !== 'approve') return { decisionId, approval: undefined };
+  const application = await findApplication(tx, deps.cipher, stored.applicationId);
+  if (application === undefined) throw new Error(`assertion: application ${stored.applicationId} vanished`);
+  const approval = await openApprovedLine(tx, deps.cipher, {
+    application: application.application,
+    limit_fen: decision.limit_fen,
+    invitationId: decision.invitationId,
+    decisionId,
+    userId,
+  });
+  return { decisionId, approval };
+}
+
+/** The response and audit entries of a review. */
+function reviewOutcome(
+  stored: StoredDecision,
+  decisionId: string,
+  decision: Decision,
+  reasons: readonly ReviewReasonCode[],
+  flags: readonly StoredFlag[],
+  approval: ApprovalPlan | undefined,
+) {
+  const customerId = approval?.customerId ?? null;
+  return {
+    status: 201,
+    body: presentDecision(decisionId, decision, {
+      customerId,
+      lineId: approval?.lineId ?? null,
+      supersededBy: null,
+      flags: flags.map((f) => ({
+        flagId: f.flagId,
+        kind: f.kind,
+        severity: f.severity,
+        summary: f.summary,
+        status: f.status,
+        evidence: f.evidence,
+      })),
+    }),
+    location: `/decisions/${decisionId}`,
+    audit: [
+      {
+        action: 'decision.review',
+        resourceType: 'decision',
+        resourceId: decisionId,
+        customerId,
+        details: {
+          supersedes: stored.decisionId,
+          automatedOutcome: stored.decision.outcome,
+          outcome: decision.outcome,
+          limitMinor: decision.limit_fen,
+          reasons,
+          contentHash: decision.contentHash,
+        },
+      },
+      ...(approval?.audit ?? []),
+    ],
+  };
+}
+
 export async function originationDecisionReviewRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.post<{ Params: { decisionId: string }; Body: ReviewBody }>(
     '/decisions/:decisionId/review',
@@ -103,23 +295,8 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
     async (request, reply) => {
       const body = request.body;
       const principal = request.principal!;
-      if (body.outcome === 'approve' && body.limit === undefined)
-        throw validationProblem([
-          { path: '/body/limit', message: 'is required to approve: the limit granted' },
-        ]);
-      if (body.outcome === 'decline') {
-        const extra = (['limit', 'dailyRate'] as const).filter((f) => body[f] !== undefined);
-        if (extra.length > 0)
-          throw validationProblem(
-            extra.map((f) => ({ path: `/body/${f}`, message: 'belongs to an approval only; remove it' })),
-          );
-      }
-      if (body.reasons.includes('other') && body.note === undefined)
-        throw validationProblem([
-          { path: '/body/note', message: 'is required when the reasons include "other"' },
-        ]);
+      checkReviewBody(body);
       const limit_fen = body.limit === undefined ? undefined : requestAmount(deps, body.limit, '/body/limit');
-
       return commitWrite(deps, request, reply, async (tx) => {
         const stored = await findDecision(tx, request.params.decisionId);
         if (stored === undefined) throw decisionNotFound(request.params.decisionId);
@@ -131,174 +308,46 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
         await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
           `applicant:${terms.applicantKey}`,
         ]);
-        if (automated.decidedBy !== undefined)
-          throw new ProblemError(
-            'decision_not_reviewable',
-            `Decision ${stored.decisionId} was made by a person (${automated.decidedBy}); only an automated decision is reviewed.`,
-            [{ path: '/path/decisionId', message: "a person's decision" }],
-          );
-        const earlier = await reviewOf(tx, stored.decisionId);
-        if (earlier !== undefined)
-          throw new ProblemError(
-            'decision_reviewed',
-            `Decision ${stored.decisionId} was reviewed already by ${earlier.decidedBy} at ${earlier.decidedAt} ` +
-              `(${earlier.outcome}, decision ${earlier.decisionId}); an automated decision is reviewed once.`,
-            [{ path: '/path/decisionId', message: `superseded by ${earlier.decisionId}` }],
-          );
-        if (automated.outcome === 'approve')
-          throw new ProblemError(
-            'decision_not_reviewable',
-            `Decision ${stored.decisionId} approved the application; a person reviews referrals, and declines whose objection was overturned.`,
-            [{ path: '/path/decisionId', message: 'an approval' }],
-          );
-        if (automated.outcome === 'decline' && !(await objectionOverturned(tx, stored.decisionId)))
-          throw new ProblemError(
-            'decision_not_reviewable',
-            `Decision ${stored.decisionId} declined the application and no objection to it was answered "overturned"; ` +
-              'record the objection (POST /decisions/{id}/objections) and answer it first.',
-            [{ path: '/path/decisionId', message: 'a decline without an overturned objection' }],
-          );
+        await checkReviewable(tx, stored);
         const invitation =
           automated.invitationId === null
             ? undefined
             : await findInvitation(tx, deps.cipher, automated.invitationId);
-        if (body.outcome === 'approve') {
-          // A line opens only for an invited applicant within the invitation's terms, whoever approves.
-          const ended =
-            invitation === undefined
-              ? 'The application took up no invitation, and a line opens only for an invited applicant'
-              : invitation.status !== 'active'
-                ? `Invitation ${invitation.invitationId} is ${invitation.status}${invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`}`
-                : Date.parse(invitation.expiresAt) <= Date.now()
-                  ? `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`
-                  : undefined;
-          if (ended !== undefined)
-            throw new ProblemError(
-              'review_invitation_not_in_force',
-              `${ended}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.`,
-              [{ path: '/body/outcome', message: 'no invitation in force' }],
-            );
-          if (automated.dailyRate === null && body.dailyRate === undefined)
-            throw validationProblem([
-              {
-                path: '/body/dailyRate',
-                message: 'is required: the automated decision declined and gave no daily rate',
-              },
-            ]);
-        }
+        if (body.outcome === 'approve') checkInvitationInForce(invitation, automated, body, Date.now());
         const flags = await listFlags(
           tx,
           { applicationId: stored.applicationId },
           null,
           deps.config.pageSize_max,
         );
-        if (body.outcome === 'approve') {
-          const confirmed = flags.filter((f) => f.resolution === 'confirmed');
-          if (confirmed.length > 0)
-            throw new ProblemError(
-              'review_flag_confirmed',
-              `The application cannot be approved: review flag ${confirmed
-                .map((f) => `${f.flagId} (${f.kind}: ${f.summary})`)
-                .join(', ')} was confirmed by ${confirmed.map((f) => f.resolvedBy).join(', ')}.`,
-              confirmed.map((f) => ({
-                path: '/body/outcome',
-                message: `flag ${f.flagId} (${f.kind}) is confirmed`,
-              })),
-            );
-        }
-        let decision: Decision;
-        try {
-          decision = reviewDecision(
-            automated,
-            {
-              outcome: body.outcome,
-              ...(limit_fen === undefined ? {} : { limit_fen }),
-              ...(body.dailyRate === undefined ? {} : { dailyRate: body.dailyRate }),
-              reasonCodes: body.reasons,
-              note: body.note ?? null,
-              decidedBy: principal.userId,
-              decidedAt: new Date().toISOString(),
-            },
-            {
-              automatedDecisionId: stored.decisionId,
-              settings: await settingsOf(tx, deps, automated),
-              invitationCap_fen: invitation?.limitCap_fen ?? null,
-              requestedLimit_fen: terms.requestedLimit_fen,
-            },
-          );
-        } catch (error) {
-          if (error instanceof ReviewError && error.code === 'review_rate_missing')
-            throw validationProblem([{ path: `/body/${error.field}`, message: error.message }]);
-          if (error instanceof ReviewError)
-            throw new ProblemError(
-              error.code as 'review_limit_above_cap' | 'review_rate_above_cap',
-              `${error.field} ${error.message}.`,
-              [{ path: `/body/${error.field}`, message: error.message }],
-            );
-          throw error;
-        }
-        const decisionId = newId('dec');
-        await insertDecision(tx, decisionId, decision);
-        await insertDecisionReview(tx, {
-          applicationId: stored.applicationId,
-          supersedes: stored.decisionId,
-          decisionId,
-          outcome: body.outcome,
-          decidedBy: principal.userId,
-          decidedAt: decision.decidedAt,
-        });
-        let customerId: string | null = null;
-        let lineId: string | null = null;
-        const opening: ApprovalAudit[] = [];
-        if (decision.outcome === 'approve') {
-          const application = await findApplication(tx, deps.cipher, stored.applicationId);
-          if (application === undefined)
-            throw new Error(`assertion: application ${stored.applicationId} vanished`);
-          const opened = await openApprovedLine(tx, deps.cipher, {
-            application: application.application,
-            limit_fen: decision.limit_fen,
-            invitationId: decision.invitationId,
-            decisionId,
-            userId: principal.userId,
-          });
-          customerId = opened.customerId;
-          lineId = opened.lineId;
-          opening.push(...opened.audit);
-        }
-        return {
-          status: 201,
-          body: presentDecision(decisionId, decision, {
-            customerId,
-            lineId,
-            supersededBy: null,
-            flags: flags.map((f) => ({
-              flagId: f.flagId,
-              kind: f.kind,
-              severity: f.severity,
-              summary: f.summary,
-              status: f.status,
-              evidence: f.evidence,
-            })),
-          }),
-          location: `/decisions/${decisionId}`,
-          audit: [
-            {
-              action: 'decision.review',
-              resourceType: 'decision',
-              resourceId: decisionId,
-              customerId,
-              details: {
-                supersedes: stored.decisionId,
-                automatedOutcome: automated.outcome,
-                outcome: decision.outcome,
-                limitMinor: decision.limit_fen,
-                reasons: body.reasons,
-                contentHash: decision.contentHash,
-              },
-            },
-            ...opening,
-          ],
-        };
+        if (body.outcome === 'approve') checkNoConfirmedFlag(flags);
+        const decision = personsDecision(
+          automated,
+          {
+            outcome: body.outcome,
+            ...(limit_fen === undefined ? {} : { limit_fen }),
+            ...(body.dailyRate === undefined ? {} : { dailyRate: body.dailyRate }),
+            reasonCodes: body.reasons,
+            note: body.note ?? null,
+            decidedBy: principal.userId,
+            decidedAt: new Date().toISOString(),
+          },
+          {
+            automatedDecisionId: stored.decisionId,
+            settings: await settingsOf(tx, deps, automated),
+            invitationCap_fen: invitation?.limitCap_fen ?? null,
+            requestedLimit_fen: terms.requestedLimit_fen,
+          },
+        );
+        const { decisionId, approval } = await recordReview(
+          tx,
+          deps,
+          stored,
+          decision,
+          body.outcome,
+          principal.userId,
+        );
+        return reviewOutcome(stored, decisionId, decision, body.reasons, flags, approval);
       });
     },
   );

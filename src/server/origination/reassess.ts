@@ -18,6 +18,7 @@ import {
   listReassessments,
   newId,
   originationKeyOf,
+  type Queryable,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { type FieldProblem, ProblemError } from '../http/problem.js';
@@ -156,6 +157,45 @@ function parseChanges(last: Application, body: ChangesBody): FinancialChanges {
   };
 }
 
+/** What a re-assessment starts from: the customer's last approved application. */
+async function reassessmentBasis(tx: Queryable, deps: ServerDeps, customerId: string) {
+  const customer = await findCustomer(tx, deps.cipher, customerId);
+  if (customer === undefined) {
+    throw new ProblemError(
+      'customer_not_found',
+      `There is no customer ${customerId}; find customers with GET /customers.`,
+      [{ path: '/path/customerId', message: 'no such customer' }],
+    );
+  }
+  const last = await latestApprovedApplication(tx, deps.cipher, customerId);
+  const dailyRate = last?.decision.decision.dailyRate ?? null;
+  if (last === undefined || last.lineId === null || dailyRate === null) {
+    throw new ProblemError(
+      'no_application_on_file',
+      `Customer ${customerId} has no approved application on file to start from; re-assessment works on customers onboarded through POST /applications.`,
+    );
+  }
+  return { application: last.application, lineId: last.lineId, dailyRate };
+}
+
+/** The line the last application opened and the policy in force for its product. */
+async function lineAndPolicy(
+  tx: Queryable,
+  deps: ServerDeps,
+  customerId: string,
+  last: { application: Application; lineId: string },
+) {
+  const line = await findLine(tx, last.lineId, { customerId });
+  const policy = await policyInForce(tx, deps, last.application.productId);
+  if (policy === undefined || line === undefined) {
+    throw new ProblemError(
+      'policy_not_published',
+      `No policy is in force for product "${last.application.productId}" of the customer's application; publish one first.`,
+    );
+  }
+  return { line, policy };
+}
+
 export async function originationReassessmentRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const common = { tags: ['origination'], security: bearerSecurity };
 
@@ -194,30 +234,9 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
       const principal = request.principal!;
       const keyOf = originationKeyOf(deps.cipher);
       return commitWrite(deps, request, reply, async (tx) => {
-        const customer = await findCustomer(tx, deps.cipher, customerId);
-        if (customer === undefined) {
-          throw new ProblemError(
-            'customer_not_found',
-            `There is no customer ${customerId}; find customers with GET /customers.`,
-            [{ path: '/path/customerId', message: 'no such customer' }],
-          );
-        }
-        const last = await latestApprovedApplication(tx, deps.cipher, customerId);
-        if (last === undefined || last.lineId === null || last.decision.decision.dailyRate === null) {
-          throw new ProblemError(
-            'no_application_on_file',
-            `Customer ${customerId} has no approved application on file to start from; re-assessment works on customers onboarded through POST /applications.`,
-          );
-        }
+        const last = await reassessmentBasis(tx, deps, customerId);
         const changes = parseChanges(last.application, request.body);
-        const line = await findLine(tx, last.lineId, { customerId });
-        const policy = await policyInForce(tx, deps, last.application.productId);
-        if (policy === undefined || line === undefined) {
-          throw new ProblemError(
-            'policy_not_published',
-            `No policy is in force for product "${last.application.productId}" of the customer's application; publish one first.`,
-          );
-        }
+        const { line, policy } = await lineAndPolicy(tx, deps, customerId, last);
         const assessedAt = new Date().toISOString();
         const a = last.application;
         const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
@@ -227,7 +246,7 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
             {
               customerId,
               currentLimit_fen: line.state.limitMinor,
-              currentDailyRate: last.decision.decision.dailyRate,
+              currentDailyRate: last.dailyRate,
               lastApplication: a,
               changes,
             },
