@@ -27,6 +27,8 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { presentPolicy } from './presenters.js';
+import { policyNotFound, statusConflict } from './problems.js';
 import { documentHashOf, originationAssets, originationProblem } from './support.js';
 
 /** Largest policy document accepted: the shipped pack is about 35 KB. */
@@ -83,45 +85,10 @@ const policyResponse = {
   },
 } as const;
 
-function present(p: StoredPolicyVersion, extra: Record<string, unknown> = {}) {
-  return {
-    version: p.version,
-    policyId: p.policyId,
-    productId: p.productId,
-    documentHash: p.documentHash,
-    status: p.status,
-    inForce: p.status === 'published',
-    createdBy: p.createdBy,
-    createdAt: p.createdAt,
-    approvedBy: p.approvedBy,
-    approvedAt: p.approvedAt,
-    publishedBy: p.publishedBy,
-    publishedAt: p.publishedAt,
-    retiredAt: p.retiredAt,
-    rolledBackAt: p.rolledBackAt,
-    ...extra,
-  };
-}
-
-const policyNotFound = (version: string) =>
-  new ProblemError(
-    'policy_not_found',
-    `There is no policy version ${version}; list versions with GET /policies.`,
-    [{ path: '/path/version', message: 'no such policy version' }],
-  );
-
 async function versionOrThrow(q: Queryable, version: string): Promise<StoredPolicyVersion> {
   const found = await findPolicyVersion(q, version, { forUpdate: true });
   if (found === undefined) throw policyNotFound(version);
   return found;
-}
-
-function statusConflict(p: StoredPolicyVersion, wanted: string, action: string): ProblemError {
-  return new ProblemError(
-    'policy_status_conflict',
-    `Policy version ${p.version} is ${p.status}; only a ${wanted} version can be ${action}.`,
-    [{ path: '/path/version', message: `is ${p.status}, not ${wanted}` }],
-  );
 }
 
 async function withTrail(q: Queryable, p: StoredPolicyVersion, withDocument = false) {
@@ -131,7 +98,10 @@ async function withTrail(q: Queryable, p: StoredPolicyVersion, withDocument = fa
     occurredAt: e.occurredAt,
     note: e.note,
   }));
-  return present(p, { trail, ...(withDocument && p.document !== undefined ? { document: p.document } : {}) });
+  return presentPolicy(p, {
+    trail,
+    ...(withDocument && p.document !== undefined ? { document: p.document } : {}),
+  });
 }
 
 export async function originationPolicyRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -225,7 +195,7 @@ export async function originationPolicyRoutes(app: FastifyInstance, deps: Server
         q.limit + 1,
       );
       const { rows: page, nextCursor } = keysetPage(rows, q.limit, (r) => r.version);
-      return { items: page.map((p) => present(p)), nextCursor };
+      return { items: page.map((p) => presentPolicy(p)), nextCursor };
     },
   );
 

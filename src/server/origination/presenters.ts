@@ -7,6 +7,7 @@ import type {
   StoredDecisionRequest,
   StoredFlag,
   StoredInvitation,
+  StoredPolicyVersion,
 } from '../../store/index.js';
 import { maskIdNumber, maskPhone } from '../http/masking.js';
 import type { WriteOutcome } from '../http/writes.js';
@@ -186,5 +187,26 @@ export function presentEntry(e: StoredBlacklistEntry) {
     expiresAt: e.expiresAt,
     createdBy: e.createdBy,
     expiredBy: e.expiredBy,
+  };
+}
+
+/** A policy version as the API shows it. */
+export function presentPolicy(p: StoredPolicyVersion, extra: Record<string, unknown> = {}) {
+  return {
+    version: p.version,
+    policyId: p.policyId,
+    productId: p.productId,
+    documentHash: p.documentHash,
+    status: p.status,
+    inForce: p.status === 'published',
+    createdBy: p.createdBy,
+    createdAt: p.createdAt,
+    approvedBy: p.approvedBy,
+    approvedAt: p.approvedAt,
+    publishedBy: p.publishedBy,
+    publishedAt: p.publishedAt,
+    retiredAt: p.retiredAt,
+    rolledBackAt: p.rolledBackAt,
+    ...extra,
   };
 }

@@ -1,4 +1,5 @@
 import type { BlacklistSubject } from '../../origination/index.js';
+import type { StoredPolicyVersion } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import { ENTRY_TERM_MAX_DAYS } from './schemas.js';
@@ -43,4 +44,19 @@ export function subjectValueProblem(subject: BlacklistSubject, value: string): s
   if (subject === 'phone' && !/^1[3-9][0-9]{9}$/.test(value.replace(/[\s-]/g, '')))
     return 'must be a mainland mobile number of 11 digits';
   return undefined;
+}
+
+export const policyNotFound = (version: string) =>
+  new ProblemError(
+    'policy_not_found',
+    `There is no policy version ${version}; list versions with GET /policies.`,
+    [{ path: '/path/version', message: 'no such policy version' }],
+  );
+
+export function statusConflict(p: StoredPolicyVersion, wanted: string, action: string): ProblemError {
+  return new ProblemError(
+    'policy_status_conflict',
+    `Policy version ${p.version} is ${p.status}; only a ${wanted} version can be ${action}.`,
+    [{ path: '/path/version', message: `is ${p.status}, not ${wanted}` }],
+  );
 }
