@@ -276,7 +276,7 @@ export interface ApplicationWrite {
 /**
  * The rows one decided application leaves, from what the decision made: the application with its body
  * encrypted, the sealed decision, its flags, the applicant's history entry and, on approval, what
- * `planApprovedLine` planned. The one place that maps a decision to its rows for `writeApplication`.
+ * `planApproval` planned. The one place that maps a decision to its rows for `writeApplication`.
  */
 export function applicationWriteOf(
   cipher: PiiCipher,
