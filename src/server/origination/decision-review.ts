@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   type Decision,
+  invitationNotInForce,
   type PolicySettings,
   REVIEW_REASON_CODES,
   type ReviewContext,
@@ -144,14 +145,7 @@ function checkInvitationInForce(
   body: ReviewBody,
   now_ms: number,
 ): void {
-  const ended =
-    invitation === undefined
-      ? 'The application took up no invitation, and a line opens only for an invited applicant'
-      : invitation.status !== 'active'
-        ? `Invitation ${invitation.invitationId} is ${invitation.status}${invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`}`
-        : Date.parse(invitation.expiresAt) <= now_ms
-          ? `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`
-          : undefined;
+  const ended = invitationNotInForce(invitation, new Date(now_ms).toISOString());
   if (ended !== undefined)
     throw new ProblemError(
       'review_invitation_not_in_force',
