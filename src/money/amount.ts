@@ -78,41 +78,85 @@ export interface ParseAmountOptions {
 }
 
 /**
- * Parses an amount written in major units ("1234.56") into exact minor units. Refuses more decimals than
- * the currency has, exponents, separators, negatives (unless allowed) and amounts above the bound, each
- * with a message that says how to write it instead.
+ * A refused amount. `message` is the whole sentence for a person (it names the field and the text sent);
+ * `fault` is the same refusal as a phrase about the field ("must not be negative; …"), which the API
+ * puts beside the field's path in a problem.
+ */
+export class AmountInputError extends MoneyInputError {
+  constructor(
+    code: string,
+    message: string,
+    readonly fault: string,
+  ) {
+    super(code, message);
+    this.name = 'AmountInputError';
+  }
+}
+
+/**
+ * Parses an amount written in major units ("1234.56") into exact minor units: the one parser of amounts
+ * at every edge (API, command line, imported files). Only the plain form is accepted: digits without
+ * leading zeros, at most the currency's decimals, no sign (a minus only when negatives are allowed), no
+ * exponent, no separators or spaces, at most `maxMinor`. Digit counts are compared before converting, so
+ * a huge value never passes through an unsafe number. Each refusal says how to write the amount instead.
  */
 export function parseAmount(text: string, options: ParseAmountOptions = {}): number {
   const currency = options.currency ?? 'CNY';
   const scale = CURRENCIES[currency].scale;
   const field = options.field ?? 'amount';
   const max = options.maxMinor ?? AMOUNT_MINOR_MAX;
-  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) {
-    throw new MoneyInputError(
+  const example = 'write it like "1234.56"';
+  const refuse = (code: string, message: string, fault: string): never => {
+    throw new AmountInputError(code, message, fault);
+  };
+  const notAnAmount = (fault: string) =>
+    refuse(
       'invalid_amount',
       `${field} "${text}" is not an amount; write it in yuan with at most ${scale} decimals, like 1234.56`,
+      `${fault}; ${example}`,
+    );
+  if (text.trim() !== text || text === '') notAnAmount('must be a decimal string of yuan');
+  const negative = text.startsWith('-');
+  if (negative && !options.allowNegative) {
+    refuse(
+      'amount_negative',
+      `${field} "${text}" is negative; give a positive amount`,
+      `must not be negative; ${example}`,
     );
   }
-  const [, minus, whole = '0', fraction = ''] = match;
-  if (fraction.length > scale) {
-    throw new MoneyInputError(
+  const body = negative ? text.slice(1) : text;
+  if (body.startsWith('+') || body.startsWith('-')) notAnAmount('must not carry a sign');
+  if (/[eE]/.test(body)) notAnAmount('must not use exponent notation');
+  const tooPrecise = new RegExp(`^([0-9]*)\\.([0-9]{${scale + 1},})$`).exec(body);
+  if (tooPrecise !== null) {
+    const [, whole = '', fraction = ''] = tooPrecise;
+    refuse(
       'amount_too_precise',
-      `${field} "${text}" has ${fraction.length} decimals; ${currency} amounts have at most ${scale} (e.g. ${whole}.${fraction.slice(0, scale)})`,
+      `${field} "${text}" has ${fraction.length} decimals; ${currency} amounts have at most ${scale} (e.g. ${whole || '0'}.${fraction.slice(0, scale)})`,
+      currency === 'CNY'
+        ? `has more than ${scale} decimal places; amounts are in yuan to the fen (0.01)`
+        : `has more than ${scale} decimal places; ${currency} amounts go to ${formatScaledInteger(1n, scale)}`,
     );
   }
-  const minorBig = BigInt(whole + fraction.padEnd(scale, '0')) * (minus ? -1n : 1n);
-  if (minorBig < 0n && !options.allowNegative) {
-    throw new MoneyInputError('amount_negative', `${field} "${text}" is negative; give a positive amount`);
-  }
-  if (minorBig === 0n && !options.allowZero) {
-    throw new MoneyInputError('amount_zero', `${field} is zero; give an amount greater than 0`);
-  }
-  if (minorBig > BigInt(max) || minorBig < -BigInt(max)) {
-    throw new MoneyInputError(
+  const plain = new RegExp(`^(0|[1-9][0-9]*)(?:\\.([0-9]{1,${scale}}))?$`).exec(body);
+  if (plain === null) return notAnAmount('is not a plain decimal amount');
+  const whole = plain[1] ?? '0';
+  const maxText = formatMinor(max, currency);
+  const tooLarge = () =>
+    refuse(
       'amount_too_large',
-      `${field} "${text}" is above the largest accepted amount ${formatMinor(max, currency)}`,
+      `${field} "${text}" is above the largest accepted amount ${maxText}`,
+      `is above the maximum ${maxText}`,
+    );
+  if (whole.length > maxText.length - scale - 1) tooLarge();
+  const magnitude = BigInt(whole + (plain[2] ?? '').padEnd(scale, '0'));
+  if (magnitude > BigInt(max)) tooLarge();
+  if (magnitude === 0n && !options.allowZero) {
+    refuse(
+      'amount_zero',
+      `${field} is zero; give an amount greater than 0`,
+      'must be above 0.00; send the amount in yuan, e.g. "100.00"',
     );
   }
-  return Number(minorBig);
+  return Number(negative ? -magnitude : magnitude);
 }

@@ -57,8 +57,10 @@ export { type PriceQuote, quote } from './pricing.js';
 export { applyChanges, reassess } from './reassess.js';
 export { canonicalJson, sealRecord, sha256Hex, verifyRecord } from './record.js';
 export {
+  invitationNotInForce,
   type LimitCap,
   REVIEW_REASON_CODES,
+  type ReviewContext,
   ReviewError,
   type ReviewErrorCode,
   type ReviewInput,

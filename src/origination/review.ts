@@ -1,7 +1,7 @@
 import { formatMinor } from '../money/index.js';
 import { quote } from './pricing.js';
 import { sealRecord } from './record.js';
-import type { Decision, DecisionReason, PolicySettings } from './types.js';
+import type { Decision, DecisionReason, Invitation, PolicySettings } from './types.js';
 
 /**
  * A person's decision on an application the automation referred, or declined and then saw overturned on
@@ -185,4 +185,27 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
     reasons,
     review: { reasonCodes: input.reasonCodes, note: input.note, automated: automatedRef, limitCap_fen, caps },
   }) as Decision;
+}
+
+/**
+ * Why a person's approval cannot open a line under the application's invitation, or undefined when the
+ * invitation is in force at `at` (an ISO instant): a line opens only for an invited applicant within the
+ * invitation's terms, whoever approves.
+ */
+export function invitationNotInForce(
+  invitation:
+    | (Pick<Invitation, 'invitationId' | 'status' | 'expiresAt'> & { usedByApplication: string | null })
+    | undefined,
+  at: string,
+): string | undefined {
+  if (invitation === undefined)
+    return 'The application took up no invitation, and a line opens only for an invited applicant';
+  if (invitation.status !== 'active') {
+    const by =
+      invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`;
+    return `Invitation ${invitation.invitationId} is ${invitation.status}${by}`;
+  }
+  if (Date.parse(invitation.expiresAt) <= Date.parse(at))
+    return `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`;
+  return undefined;
 }

@@ -1,4 +1,3 @@
-export { formatFen, parseAmount } from './amount.js';
 export {
   API_VERSION,
   type BuildServerOptions,
@@ -14,6 +13,7 @@ export {
   loadServerConfig,
   type ServerConfig,
 } from './config.js';
-export { PROBLEM_CODES, type ProblemCode, ProblemError } from './problem.js';
-export { PERMISSIONS, type Permission } from './roles.js';
-export { TOKEN_CACHE_ENTRIES_MAX, TokenCache } from './token-cache.js';
+export { readAmount } from './http/amount.js';
+export { PROBLEM_CODES, type ProblemCode, ProblemError } from './http/problem.js';
+export { PERMISSIONS, type Permission } from './http/roles.js';
+export { TOKEN_CACHE_ENTRIES_MAX, TokenCache } from './http/token-cache.js';

@@ -51,7 +51,7 @@ export function normalisePhone(value: string): string {
   return value.replace(/[\s-]/g, '');
 }
 
-interface CustomerRow {
+export interface CustomerRow {
   customer_id: string;
   created_at: Date;
   created_by: string;
@@ -113,7 +113,24 @@ export async function insertCustomer(
   const existing = await findCustomerIdByIdNumber(q, cipher, input.idNumber);
   if (existing !== undefined) throw new CustomerExistsError(existing);
   const customerId = newId('cus');
-  const sealed = sealCustomer(cipher, customerId, input);
+  const row = await insertSealedCustomer(
+    q,
+    customerId,
+    sealCustomer(cipher, customerId, input),
+    input,
+    createdBy,
+  );
+  return decryptRow(cipher, row);
+}
+
+/** Writes a customer sealed already (`sealCustomer`) and its identities: one statement per table. */
+export async function insertSealedCustomer(
+  q: Queryable,
+  customerId: string,
+  sealed: ReturnType<typeof sealCustomer>,
+  input: NewCustomer,
+  createdBy: string,
+): Promise<CustomerRow> {
   const { rows } = await q.query<CustomerRow>(
     `insert into customers (customer_id, created_by, name_enc, id_number_enc, phone_enc, address_detail_enc,
        contacts_enc, province, city, declared_monthly_income_fen, external_ref)
@@ -137,7 +154,7 @@ export async function insertCustomer(
      values ('id_number', $1, $3), ('phone', $2, $3)`,
     [sealed.idNumberIndex, sealed.phoneIndex, customerId],
   );
-  return decryptRow(cipher, rows[0]!);
+  return rows[0]!;
 }
 
 /** A new customer's personal data as stored: each field encrypted and bound to its row, and the blind indexes. */

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Decision,
   decide,
+  invitationNotInForce,
   ReviewError,
   reviewCaps,
   reviewDecision,
@@ -156,5 +157,35 @@ describe('a person decides after the automation', () => {
     const a = reviewDecision(automated, input(), context());
     const b = reviewDecision(automated, input(), context());
     expect(a.contentHash).toBe(b.contentHash);
+  });
+});
+
+describe('the invitation a review approval needs', () => {
+  const invitation = {
+    invitationId: 'inv_1',
+    status: 'active' as 'active' | 'used' | 'revoked',
+    expiresAt: '2026-06-30T16:00:00.000Z',
+    usedByApplication: null as string | null,
+  };
+
+  it('is in force while active and before it ends, whatever the zone it is written in', () => {
+    expect(invitationNotInForce(invitation, '2026-06-30T15:59:59.999Z')).toBeUndefined();
+    expect(invitationNotInForce(invitation, '2026-06-30T23:59:59.999+08:00')).toBeUndefined();
+  });
+
+  it('says why not: none taken up, used or revoked, expired', () => {
+    expect(invitationNotInForce(undefined, '2026-06-01T00:00:00Z')).toMatch(/took up no invitation/);
+    expect(
+      invitationNotInForce(
+        { ...invitation, status: 'used', usedByApplication: 'app_9' },
+        '2026-06-01T00:00:00Z',
+      ),
+    ).toBe('Invitation inv_1 is used (by application app_9)');
+    expect(invitationNotInForce({ ...invitation, status: 'revoked' }, '2026-06-01T00:00:00Z')).toBe(
+      'Invitation inv_1 is revoked',
+    );
+    expect(invitationNotInForce(invitation, '2026-06-30T16:00:00.000Z')).toBe(
+      'Invitation inv_1 expired at 2026-06-30T16:00:00.000Z',
+    );
   });
 });

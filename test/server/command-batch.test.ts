@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ProblemError } from '../../src/server/http/problem.js';
 import { Coalescer, type Settled } from '../../src/server/ledger/command-batch.js';
-import { ProblemError } from '../../src/server/problem.js';
 
 /** A run whose batches are held until the test lets them go. */
 function heldRun<T>() {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../../src/server/masking.js';
+import {
+  maskAddress,
+  maskContact,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+} from '../../src/server/http/masking.js';
 
 describe('masking', () => {
   it('keeps the first 3 and last 4 characters of ID numbers and phones', () => {

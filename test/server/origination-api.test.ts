@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShippedPolicy } from '../../src/server/origination-support.js';
-import { PERMISSIONS } from '../../src/server/roles.js';
+import { PERMISSIONS } from '../../src/server/http/roles.js';
+import { readShippedPolicy } from '../../src/server/origination/support.js';
 import { type Db, ROLES, type Role } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { freshKey, json, startApi, type TestApi } from './helpers.js';

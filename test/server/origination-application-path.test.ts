@@ -7,9 +7,8 @@ import {
   retryFactsOf,
   validateApplication,
 } from '../../src/origination/index.js';
-import type { ServerDeps } from '../../src/server/context.js';
-import { openApprovedLine, planApprovedLine } from '../../src/server/origination-approval.js';
-import { readShippedModels, readShippedPolicy } from '../../src/server/origination-support.js';
+import type { ServerDeps } from '../../src/server/http/context.js';
+import { readShippedModels, readShippedPolicy } from '../../src/server/origination/support.js';
 import {
   type AuditEntry,
   appendAudit,
@@ -25,9 +24,11 @@ import {
   insertHistory,
   insertInvitation,
   invitationsOf,
+  openApprovedLine,
   originationKeyOf,
   PiiCipher,
   pastApplicationOf,
+  planApproval,
   type Queryable,
   SQLSTATE_UNIQUE_VIOLATION,
   saveIdempotency,
@@ -138,7 +139,7 @@ function records(
   return { audit, idempotency, responseText };
 }
 
-/** The per-table path, as the route's general path stores an application. */
+/** `per-table`, as submitApplication's general path stores an application. */
 async function writeByTable(tx: Queryable, deps: ServerDeps, c: Case) {
   const keyOf = originationKeyOf(deps.cipher);
   const { application, decision } = c;
@@ -154,7 +155,7 @@ async function writeByTable(tx: Queryable, deps: ServerDeps, c: Case) {
   );
   const opened =
     decision.outcome === 'approve'
-      ? await openApprovedLine(tx, deps, {
+      ? await openApprovedLine(tx, deps.cipher, {
           application,
           limit_fen: decision.limit_fen,
           invitationId: decision.invitationId,
@@ -168,14 +169,19 @@ async function writeByTable(tx: Queryable, deps: ServerDeps, c: Case) {
   return opened === undefined ? [] : [opened.customerId, opened.lineId];
 }
 
-/** The one-statement path, as the route's short path stores it. */
-async function writeInOne(q: Queryable, deps: ServerDeps, c: Case, existingCustomerId: string | null = null) {
+/** `combined`, as submitApplication stores a new applicant's application. */
+async function writeCombined(
+  q: Queryable,
+  deps: ServerDeps,
+  c: Case,
+  existingCustomerId: string | null = null,
+) {
   const keyOf = originationKeyOf(deps.cipher);
   const { application, decision } = c;
   const applicantKey = keyOf('id-number', application.identity.idNumber);
   const approval =
     decision.outcome === 'approve'
-      ? planApprovedLine(deps, {
+      ? planApproval(deps.cipher, {
           application,
           limit_fen: decision.limit_fen,
           invitationId: decision.invitationId,
@@ -238,7 +244,7 @@ async function comparable(db: Db, cipher: PiiCipher, ids: readonly string[]) {
   return JSON.parse(text) as Record<string, unknown[]>;
 }
 
-describe.each(backends)('an application in one write on $name', (backend) => {
+describe.each(backends)('an application written combined on $name', (backend) => {
   const open: Db[] = [];
   const fresh = async () => {
     const db = await openMigrated(backend);
@@ -253,17 +259,17 @@ describe.each(backends)('an application in one write on $name', (backend) => {
     it(`writes exactly the rows of the per-table path (${invited ? 'approval: customer, line, invitation' : 'decline with a flag'})`, async () => {
       const cipher = new PiiCipher(generatePiiKey());
       const byTable = await fresh();
-      const inOne = await fresh();
+      const combined = await fresh();
       const deps = (db: Db) => ({ db, cipher }) as ServerDeps;
       const a = await makeCase(byTable, cipher, 7, invited);
-      const b = await makeCase(inOne, cipher, 7, invited);
+      const b = await makeCase(combined, cipher, 7, invited);
       expect(JSON.stringify(b.decision)).toBe(JSON.stringify(a.decision));
       expect(a.decision.outcome).toBe(invited ? 'approve' : 'decline');
       if (!invited) expect(a.decision.flags.length).toBeGreaterThan(0);
       const idsA = await byTable.transaction((tx) => writeByTable(tx, deps(byTable), a));
-      const idsB = await inOne.transaction((tx) => writeInOne(tx, deps(inOne), b));
+      const idsB = await combined.transaction((tx) => writeCombined(tx, deps(combined), b));
       const rowsA = await comparable(byTable, cipher, idsA);
-      const rowsB = await comparable(inOne, cipher, idsB);
+      const rowsB = await comparable(combined, cipher, idsB);
       expect(rowsB).toEqual(rowsA);
       // The rows are there, not two empty dumps.
       expect(rowsA.applications).toHaveLength(1);
@@ -292,7 +298,9 @@ describe.each(backends)('an application in one write on $name', (backend) => {
       },
       USER,
     );
-    const [customerId, lineId] = await db.transaction((tx) => writeInOne(tx, deps, c, existing.customerId));
+    const [customerId, lineId] = await db.transaction((tx) =>
+      writeCombined(tx, deps, c, existing.customerId),
+    );
     expect(customerId).toBe(existing.customerId);
     const rows = await dumpTables(db);
     expect(rows.customers).toHaveLength(1);
@@ -312,7 +320,7 @@ describe.each(backends)('an application in one write on $name', (backend) => {
     // The idempotency record (the statement's last insert) exists already.
     await saveIdempotency(db, records(c, []).idempotency);
     const before = await dumpTables(db);
-    const failure = await db.transaction((tx) => writeInOne(tx, deps, c)).catch((e: unknown) => e);
+    const failure = await db.transaction((tx) => writeCombined(tx, deps, c)).catch((e: unknown) => e);
     expect(sqlState(failure)).toBe(SQLSTATE_UNIQUE_VIOLATION);
     expect(await dumpTables(db)).toEqual(before);
 
@@ -335,7 +343,7 @@ describe.each(backends)('an application in one write on $name', (backend) => {
     );
     const beforeOther = await dumpTables(other);
     const clash = await other
-      .transaction((tx) => writeInOne(tx, { db: other, cipher } as ServerDeps, d, null))
+      .transaction((tx) => writeCombined(tx, { db: other, cipher } as ServerDeps, d, null))
       .catch((e: unknown) => e);
     expect(sqlState(clash)).toBe(SQLSTATE_UNIQUE_VIOLATION);
     expect(await dumpTables(other)).toEqual(beforeOther);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShippedPolicy } from '../../src/server/origination-support.js';
+import { readShippedPolicy } from '../../src/server/origination/support.js';
 import type { Db, Role } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS } from '../../src/server/roles.js';
+import { PERMISSIONS } from '../../src/server/http/roles.js';
 import { type Db, ROLES, type Role } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { json, startApi, type TestApi } from './helpers.js';

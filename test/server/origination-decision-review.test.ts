@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShippedPolicy } from '../../src/server/origination-support.js';
+import { readShippedPolicy } from '../../src/server/origination/support.js';
 import type { Db, Role } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { type ExpectedProblem, expectProblem } from './expect-problem.js';

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod, writeBook } from '../../src/jobs/index.js';
 import { BUCKETS, loanAsOf, loanPosition } from '../../src/ledger/index.js';
-import { addDays, endOfMonth, formatDate, parseDate } from '../../src/money/index.js';
-import { formatFen } from '../../src/server/amount.js';
-import { shareText } from '../../src/server/routes/portfolio.js';
+import {
+  addDays,
+  endOfMonth,
+  formatDate,
+  formatMinor as formatFen,
+  parseDate,
+} from '../../src/money/index.js';
+import { shareText } from '../../src/server/portfolio/routes.js';
 import { type Db, loadLoanLog, type StoredLoan, setBusinessDay } from '../../src/store/index.js';
 import { listLoansPage } from '../../src/store/ledger/portfolio.js';
 import { backends, openMigrated } from '../store/backends.js';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_ROOT, webRoutes } from '../../src/server/routes/web.js';
+import { DEFAULT_WEB_ROOT, webRoutes } from '../../src/server/web/routes.js';
 import { type Db, migrate, openPglite } from '../../src/store/index.js';
 import { ensureWebBuilt } from '../web/browser.js';
 import { startApi, type TestApi } from './helpers.js';

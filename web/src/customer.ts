@@ -35,7 +35,7 @@ const BIRTH_DATE_MIN = '1900-01-01';
 
 export type IdNumberProblem = { kind: 'form' } | { kind: 'date'; date: string } | { kind: 'check' };
 
-/** The same checks as the API's (src/server/routes/customers.ts): form, birth date, MOD 11-2 check. */
+/** The same checks as the API's (src/server/customers/routes.ts): form, birth date, MOD 11-2 check. */
 export function idNumberProblem(value: string, today: string): IdNumberProblem | undefined {
   const id = value.trim().toUpperCase();
   if (!/^[0-9]{17}[0-9X]$/.test(id)) return { kind: 'form' };

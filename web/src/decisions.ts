@@ -130,7 +130,7 @@ export const REVIEW_REASON_CODES = [
   'other',
 ] as const;
 
-/** Longest note a person may add to their decision (src/server/routes/origination-decision-review.ts). */
+/** Longest note a person may add to their decision (src/server/origination/decision-review.ts). */
 export const REVIEW_NOTE_LENGTH_MAX = 2000;
 
 /**

@@ -172,7 +172,7 @@ export interface EodRunDetail extends EodRun {
   partitions: EodPartition[];
 }
 
-/** A decimal string of yuan the API accepts: no sign, at most two decimals (as src/server/amount.ts). */
+/** A decimal string of yuan the API accepts: no sign, at most two decimals (as parseAmount in src/money/amount.ts). */
 export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
 
 /**

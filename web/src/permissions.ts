@@ -1,5 +1,5 @@
 /**
- * What each role may do, as the server's table says (src/server/roles.ts; a test keeps the two equal).
+ * What each role may do, as the server's table says (src/server/http/roles.ts; a test keeps the two equal).
  * The dashboard only hides what a role may not do; the server refuses it anyway.
  */
 export const ROLES = ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'] as const;

@@ -20,7 +20,7 @@ export const POLICY_ACTIONS = ['draft', 'approve', 'reject', 'publish', 'retire'
 /** The five graphs of a policy in the order they are evaluated (src/origination, POLICY_GRAPH_NAMES). */
 export const POLICY_GRAPH_NAMES = ['knockout', 'cutoffs', 'limits', 'pricing', 'referral'] as const;
 
-/** Longest note kept with an approval, publication or roll back (src/server/routes/origination-policies.ts). */
+/** Longest note kept with an approval, publication or roll back (src/server/origination/policies.ts). */
 export const POLICY_NOTE_LENGTH_MAX = 500;
 /** Largest policy document the server accepts, in bytes (POLICY_BODY_LIMIT_BYTES). */
 export const POLICY_BODY_LIMIT_BYTES = 1024 * 1024;

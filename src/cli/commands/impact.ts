@@ -11,6 +11,7 @@ import {
   rational,
   toExactDecimalString,
 } from '../../money/index.js';
+import { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from '../../reporting/impact-text.js';
 import {
   DEFAULT_IMPACT_SETTINGS,
   IMPACT_MONTHS_MAX,
@@ -25,7 +26,6 @@ import {
   loanTermsFromOptions,
 } from '../loan-options.js';
 import type { RegisterCommand } from '../main.js';
-import { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
 
 interface ImpactOptions extends LoanOptionValues {
   overdueFrom?: string;

@@ -15,7 +15,7 @@ import {
   VersionConflictError,
   writeCommands,
 } from '../../store/index.js';
-import { ProblemError } from '../problem.js';
+import { ProblemError } from '../http/problem.js';
 
 /** Commands in one statement at most. */
 export const COMMAND_BATCH_MAX = 64;

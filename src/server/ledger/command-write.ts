@@ -14,8 +14,8 @@ import {
   planCommandWrite,
   type StoredLoan,
 } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import type { WriteOutcome } from '../writes.js';
+import type { ServerDeps } from '../http/context.js';
+import type { WriteOutcome } from '../http/writes.js';
 import { commitLedgerWrite } from './write.js';
 
 /** What a repayment or waiver did to its loan, whichever strategy wrote it. */

@@ -1,6 +1,6 @@
 /** server/ledger: the ledger's HTTP area — products, credit lines, loans and the journal. */
 import type { FastifyInstance } from 'fastify';
-import type { ServerDeps } from '../context.js';
+import type { ServerDeps } from '../http/context.js';
 import { ledgerJournalRoutes } from './journal-routes.js';
 import { ledgerLineRoutes } from './line-routes.js';
 import { ledgerLoanRoutes } from './loan-routes.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { accountTotalsThrough, getBusinessDay, listPostings } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -10,7 +10,7 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
 import { presentPosting, presentTrialBalance } from './presenters.js';
 import { dateSchema, requestDate } from './request.js';
 import { postingResponse, trialBalanceResponse } from './schemas.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { changeLimit, closeLine, drawdown, freezeLine, openLine, unfreezeLine } from '../../ledger/index.js';
-import { formatDate } from '../../money/index.js';
+import { formatDate, formatMinor as formatFen } from '../../money/index.js';
 import {
   findLine,
   findProduct,
@@ -13,9 +13,9 @@ import {
   type StoredLine,
   saveLine,
 } from '../../store/index.js';
-import { amountSchema, formatFen } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
+import { amountSchema } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -25,7 +25,7 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
 import { presentLine, presentStoredLoan } from './presenters.js';
 import { PRODUCT_ID_PATTERN } from './product-routes.js';
 import { lineNotFound, productNotFound, requestAmount } from './request.js';

@@ -11,9 +11,9 @@ import {
   type StoredLoan,
 } from '../../store/index.js';
 import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
-import { amountSchema } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
+import { amountSchema } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -23,7 +23,7 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
 import { commitLoanCommand, type LoanCommandDone } from './command-write.js';
 import {
   encodeLoanListKey,

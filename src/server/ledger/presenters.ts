@@ -8,7 +8,7 @@ import {
   loanPosition,
   type PayoffQuote,
 } from '../../ledger/index.js';
-import { type Day, formatDate } from '../../money/index.js';
+import { type Day, formatDate, formatMinor as formatFen } from '../../money/index.js';
 import type {
   AccountTotals,
   StoredEvent,
@@ -16,7 +16,6 @@ import type {
   StoredPosting,
   StoredProduct,
 } from '../../store/index.js';
-import { formatFen } from '../amount.js';
 
 export function presentLine(line: CreditLineState) {
   return {

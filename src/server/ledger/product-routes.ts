@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { LedgerInputError, type Product, parseProduct } from '../../ledger/index.js';
 import { findProduct, insertProductVersion, listProducts } from '../../store/index.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -11,7 +11,7 @@ import {
   pageQueryProperties,
   pageResponse,
   problemResponses,
-} from '../schemas.js';
+} from '../http/schemas.js';
 import { presentProduct } from './presenters.js';
 import { productNotFound } from './request.js';
 import { productResponse } from './schemas.js';

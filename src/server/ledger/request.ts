@@ -2,9 +2,9 @@
 import { CreditLineError, LedgerInputError } from '../../ledger/index.js';
 import { type Day, formatDate, MoneyInputError, parseDate } from '../../money/index.js';
 import { LoanNotFoundError } from '../../store/index.js';
-import { parseAmount } from '../amount.js';
-import type { ServerDeps } from '../context.js';
-import { type FieldProblem, ProblemError } from '../problem.js';
+import { readAmount as parseAmount } from '../http/amount.js';
+import type { ServerDeps } from '../http/context.js';
+import { type FieldProblem, ProblemError } from '../http/problem.js';
 
 /** How far before the business day a repayment or waiver may be dated (backdated corrections). */
 export const BACKDATE_DAYS_MAX = 90;

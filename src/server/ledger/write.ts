@@ -11,9 +11,9 @@ import {
   writeCommands,
 } from '../../store/index.js';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
-import type { ServerDeps } from '../context.js';
-import { ProblemError } from '../problem.js';
-import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from '../writes.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
+import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from '../http/writes.js';
 import { commandBatcherFor } from './command-batch.js';
 import { toLedgerProblem } from './request.js';
 

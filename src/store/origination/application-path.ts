@@ -1,8 +1,8 @@
 /**
- * An application decided and stored in three statements inside its transaction (decision 0525): one takes
- * the request's and the applicant's locks and reads the policy in force, one reads everything the decision
- * needs, one writes everything it made. The per-table functions (insertApplication, insertDecision …) stay
- * the general path; the server falls back to it whenever this one declines.
+ * The `combined` write of an application (decision 0525): one statement takes the request's and the
+ * applicant's locks and reads the policy in force, one reads everything the decision needs, one writes
+ * everything it made. `submitApplication` (submit.ts) runs it and falls back to `per-table` (insertApplication,
+ * insertDecision …) whenever it declines.
  */
 import { retryFactsOf } from '../../origination/keys.js';
 import type {
@@ -125,7 +125,7 @@ export interface ApplicationReads {
 /**
  * One round trip, after `lockApplication`: the invitations, blacklist entries and history the decision
  * needs, the customer already holding the ID number and the business day — or undefined when the request's
- * Idempotency-Key was used before (live or expired: the general path replays, refuses or replaces it).
+ * Idempotency-Key was used before (live or expired: `per-table` replays, refuses or replaces it).
  */
 export async function readForApplication(
   q: Queryable,
@@ -276,7 +276,7 @@ export interface ApplicationWrite {
 /**
  * The rows one decided application leaves, from what the decision made: the application with its body
  * encrypted, the sealed decision, its flags, the applicant's history entry and, on approval, what
- * `planApprovedLine` planned. The one place that maps a decision to its rows for `writeApplication`.
+ * `planApproval` planned. The one place that maps a decision to its rows for `writeApplication`.
  */
 export function applicationWriteOf(
   cipher: PiiCipher,

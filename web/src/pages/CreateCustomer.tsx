@@ -42,7 +42,7 @@ export function CreateCustomerPage() {
   const [problem, setProblem] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  // The same limits as the API's schema (src/server/routes/customers.ts).
+  // The same limits as the API's schema (src/server/customers/routes.ts).
   const text = (max: number): Rule[] => [
     { required: true, message: t('validate.required') },
     { max, message: t('validate.maxLength', { max }) },

@@ -24,7 +24,7 @@ import { can } from '../permissions.js';
 import { problemsByField } from '../problem-fields.js';
 import { useApi, useSession } from '../session.js';
 
-/** Longest note the server keeps (src/server/routes/origination-review.ts). */
+/** Longest note the server keeps (src/server/origination/schemas.ts). */
 const NOTE_LENGTH_MAX = 500;
 
 interface ResolveValues {

@@ -1,0 +1,79 @@
+import { ROLES, type Role } from '../../store/index.js';
+
+/**
+ * Who may do what. Every route names one of these permissions in its config; a route that names none is
+ * refused to everyone (closed by default). docs/api.md shows the same table.
+ */
+export const PERMISSIONS = {
+  /** Create customers: onboarding is done by risk staff. */
+  'customers.create': ['admin', 'risk_analyst'],
+  /** Read customers with personal data masked. */
+  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  /** See unmasked personal data (`?unmask=true`); every such read is audited. */
+  'customers.unmask': ['admin', 'risk_analyst', 'collector'],
+  /** Users and their API tokens. */
+  'users.manage': ['admin'],
+  /** Read the audit log. */
+  'audit.read': ['admin', 'auditor'],
+  /** Create product versions: product terms are risk policy. */
+  'products.manage': ['admin', 'risk_analyst'],
+  /** Read products. */
+  'products.read': [...ROLES],
+  /** Open credit lines, change limits, freeze, unfreeze and close them. */
+  'lines.manage': ['admin', 'risk_analyst'],
+  /** Read credit lines. */
+  'lines.read': [...ROLES],
+  /** Draw on a credit line (a new loan). */
+  'loans.draw': ['admin', 'risk_analyst'],
+  /** Record repayments received. */
+  'loans.repay': ['admin', 'collector', 'finance'],
+  /** Waive penalty, interest or fees. */
+  'loans.waive': ['admin', 'risk_analyst'],
+  /** Read loans, schedules, payoff quotes and events (no personal data in them). */
+  'loans.read': [...ROLES],
+  /** Read the journal of postings and the trial balance. */
+  'journal.read': ['admin', 'finance', 'auditor'],
+  /** Start or resume the end-of-day batch. */
+  'eod.run': ['admin', 'finance'],
+  /** Watch EOD runs: per-partition status and errors. */
+  'eod.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  /** Submit applications (授信申请): each is decided at once and an approval opens a credit line. */
+  'applications.create': ['admin', 'risk_analyst'],
+  /** Read applications with personal data masked. */
+  'applications.read': ['admin', 'risk_analyst', 'auditor'],
+  /** See an application's personal data unmasked (`?unmask=true`); every such read is audited. */
+  'applications.unmask': ['admin', 'risk_analyst'],
+  /** Read decision records with their reasons. */
+  'decisions.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Record an applicant's explanation request or objection (PIPL Art. 24) and answer it. */
+  'decisions.requests': ['admin', 'risk_analyst'],
+  /** Decide a referred application, or a declined one whose objection was overturned (a person's decision). */
+  'decisions.review': ['admin', 'risk_analyst'],
+  /** Write a policy version as a draft. */
+  'policies.draft': ['admin', 'risk_analyst'],
+  /** Approve a draft (never one's own: maker-checker), publish an approved version, roll back. */
+  'policies.approve': ['admin', 'risk_analyst'],
+  /** Read policy versions and their trail. */
+  'policies.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Read the review queue of 强开 flags. */
+  'review.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Resolve a review flag with a note. */
+  'review.resolve': ['admin', 'risk_analyst'],
+  /** Invite customers (白名单) and end invitations. */
+  'invitations.manage': ['admin', 'risk_analyst'],
+  'invitations.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Add blacklist entries (reason, source, evidence, expiry) and end them. */
+  'blacklist.manage': ['admin', 'risk_analyst'],
+  'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Re-assess a customer's limit and price from new financial facts. */
+  'reassessments.create': ['admin', 'risk_analyst'],
+  'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  /** See oneself. */
+  'self.read': [...ROLES],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function allows(permission: Permission, role: Role): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
