@@ -58,9 +58,8 @@ describe('problem paths to form fields', () => {
 
 describe('the dashboard agrees with the server', () => {
   it('hides exactly what the server refuses', () => {
-    for (const [permission, roles] of Object.entries(UI_PERMISSIONS)) {
-      expect(roles, permission).toEqual(PERMISSIONS[permission as keyof typeof PERMISSIONS]);
-    }
+    // One table: the dashboard's is the server's, as the build copied it (npm run build:web).
+    expect(UI_PERMISSIONS).toEqual(PERMISSIONS);
   });
 
   it('judges ID numbers as the API does', () => {

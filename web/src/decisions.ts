@@ -1,3 +1,4 @@
+import type { ItemOf, ResponseOf } from './api-types.js';
 /** Shapes of the origination API the Decisions and Review queue pages read (docs/api.md, "Origination"). */
 
 export type Outcome = 'approve' | 'decline' | 'refer';
@@ -17,60 +18,14 @@ export const FLAG_KINDS = [
   'velocity',
 ] as const;
 
-export interface DecisionListItem {
-  decisionId: string;
-  applicationId: string;
-  decidedAt: string;
-  outcome: Outcome;
-  productId: string;
-  channel?: string;
-  limit: string;
-  requestedLimit?: string;
-  riskGrade: string | null;
-  dailyRate: string | null;
-  apr: string | null;
-  policyVersion: string;
-  modelVersion: string;
-  customerId: string | null;
-  flags: number;
-  openFlags: number;
-}
-
-export interface FlagSummary {
-  flagId: string;
-  kind: string;
-  severity: 'refuse' | 'review';
-  summary: string;
-  status: 'open' | 'resolved';
-  evidence?: Record<string, unknown>;
-}
-
-export interface DecisionDetail {
-  decisionId: string;
-  applicationId: string;
-  decidedAt: string;
-  outcome: Outcome;
-  limit: string;
-  riskGrade: string | null;
-  dailyRate: string | null;
-  apr: string | null;
-  termOptions?: { months?: number; method?: string; apr?: string; instalment?: string }[];
-  reasons: { source: string; code: string; message: string; values?: Record<string, unknown> }[];
-  flags: FlagSummary[];
-  blacklistHits?: Record<string, unknown>[];
-  policy: { policyId?: string; version?: string; documentHash?: string };
+export type DecisionListItem = ItemOf<'/decisions'>;
+/**
+ * A decision as `GET /decisions/{id}` answers it. The document leaves the sealed record, the model and the
+ * score open (any object); the parts of them the pages read are typed here.
+ */
+export type DecisionDetail = Omit<ResponseOf<'/decisions/{decisionId}'>, 'record' | 'model' | 'score'> & {
   model?: { modelId?: string; kind?: string; version?: string };
   score?: { value?: number; probabilityBad?: number | string };
-  customerId: string | null;
-  lineId?: string | null;
-  contentHash: string;
-  intact: boolean;
-  /** On a person's decision: the automated decision it replaces. */
-  supersedes?: string | null;
-  /** On a person's decision: the user who made it. */
-  decidedBy?: string | null;
-  /** On an automated decision a person decided after: the decision that replaces it. */
-  supersededBy?: string | null;
   /** The sealed record as made (amounts in fen); a person's decision keeps its note and caps in `review`. */
   record?: {
     review?: {
@@ -79,26 +34,10 @@ export interface DecisionDetail {
       caps?: { code: string; cap_fen: number }[];
     };
   };
-}
-
-export interface ReviewFlag extends FlagSummary {
-  applicationId: string;
-  raisedAt: string;
-  resolution?: 'cleared' | 'confirmed' | null;
-  resolvedBy?: string | null;
-  resolvedAt?: string | null;
-  note?: string | null;
-}
-
-export interface DecisionRequest {
-  requestId: string;
-  kind: 'explanation' | 'objection';
-  channel?: string;
-  status: 'open' | 'answered';
-  receivedAt: string;
-  answer?: string | null;
-  objectionResult?: string | null;
-}
+};
+export type FlagSummary = DecisionDetail['flags'][number];
+export type ReviewFlag = ItemOf<'/review-queue'>;
+export type DecisionRequest = ItemOf<'/decision-requests'>;
 
 /**
  * A rate given as a decimal string ("0.0005") shown as a percentage ("0.05%") by moving the decimal point

@@ -86,7 +86,7 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
               {d.score?.value ?? t('common.none')}
             </Descriptions.Item>
             <Descriptions.Item label={t('decision.customer')}>
-              {d.customerId === null ? (
+              {d.customerId == null ? (
                 t('common.none')
               ) : (
                 <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerId}</Link>

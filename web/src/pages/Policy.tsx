@@ -291,7 +291,7 @@ export function PolicyPage({ version }: { version: string }) {
   if (error !== null) return <ProblemAlert error={error} />;
   if (policy === null) return <Spin />;
   const p = policy;
-  const when = (v: string | null) => (v === null ? t('common.none') : dateTime(v));
+  const when = (v: string | null | undefined) => (v == null ? t('common.none') : dateTime(v));
   const actions = policyActions(p.status);
   const trailAction = (a: string) =>
     (POLICY_ACTIONS as readonly string[]).includes(a) ? t(`policyAction.${a}` as MessageKey) : a;
