@@ -15,6 +15,7 @@ import { customerRoutes } from './routes/customers.js';
 import { eodRunRoutes } from './routes/eod-runs.js';
 import { ledgerLineRoutes } from './routes/ledger-lines.js';
 import { ledgerLoanRoutes } from './routes/ledger-loans.js';
+import { loanCountRoutes } from './routes/loan-count.js';
 import { loanImpactRoutes } from './routes/loan-impact.js';
 import { originationApplicationRoutes } from './routes/origination-applications.js';
 import { originationDecisionListRoutes } from './routes/origination-decision-list.js';
@@ -160,6 +161,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => customerRoutes(scope, deps));
   await app.register(async (scope) => auditRoutes(scope, deps));
   await app.register(async (scope) => ledgerLineRoutes(scope, deps));
+  await app.register(async (scope) => loanCountRoutes(scope, deps));
   await app.register(async (scope) => ledgerLoanRoutes(scope, deps));
   await app.register(async (scope) => eodRunRoutes(scope, deps));
   await app.register(async (scope) => portfolioRoutes(scope, deps));

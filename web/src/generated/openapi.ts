@@ -3073,8 +3073,8 @@ export interface paths {
           productId?: string;
           /** @description A loan id or a customer id (exact) */
           q?: string;
-          /** @description Order of the list */
-          sort?: 'loanId' | 'openedDay' | 'outstandingPrincipal';
+          /** @description Order of the list; daysPastDue orders by the due date of the oldest overdue instalment (the most days past due first with order=desc) */
+          sort?: 'loanId' | 'openedDay' | 'outstandingPrincipal' | 'overduePrincipal' | 'daysPastDue';
           status?: 'active' | 'settled';
         };
         header?: never;
@@ -3786,6 +3786,77 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many loans GET /loans lists with the same filters */
+    get: {
+      parameters: {
+        query?: {
+          /** @description One bucket or several separated by commas, e.g. M1 or M1,M2,M3 */
+          bucket?: string;
+          /** @description Customer id */
+          customerId?: string;
+          /** @description Drawn on or after this day (YYYY-MM-DD) */
+          drawnFrom?: string;
+          /** @description Drawn on or before this day (YYYY-MM-DD) */
+          drawnTo?: string;
+          /** @description Credit line id */
+          lineId?: string;
+          productId?: string;
+          /** @description A loan id or a customer id (exact) */
+          q?: string;
+          status?: 'active' | 'settled';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              count: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
