@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REVIEW_FLAG_KINDS } from '../../src/origination/index.js';
-import { FLAG_KINDS, OUTCOMES, percent } from '../../web/src/decisions.js';
+import { aprPercent, FLAG_KINDS, OUTCOMES, percent, percentFixed } from '../../web/src/decisions.js';
 import { en, zhCN } from '../../web/src/messages.js';
 
 describe('the Decisions pages’ helpers', () => {
@@ -13,6 +13,18 @@ describe('the Decisions pages’ helpers', () => {
     expect(percent('0')).toBe('0%');
     expect(percent(null)).toBe('—');
     expect(percent('abc')).toBe('—');
+  });
+
+  it('shows an APR to two decimals, rounded half-up in the text', () => {
+    expect(aprPercent('0.109499')).toBe('10.95%');
+    expect(aprPercent('0.1094949')).toBe('10.95%');
+    expect(aprPercent('0.1094449')).toBe('10.94%');
+    expect(aprPercent('0.24')).toBe('24.00%');
+    expect(aprPercent('0.99999')).toBe('100.00%');
+    expect(aprPercent('0')).toBe('0.00%');
+    expect(aprPercent(null)).toBe('—');
+    expect(percentFixed('0.00049', 2)).toBe('0.05%');
+    expect(percentFixed('0.0000499', 2)).toBe('0.00%');
   });
 
   it('gives a hundred times the rate, exactly, for any decimal', () => {

@@ -12,7 +12,7 @@ import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
 import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
-import { formatBusinessDate, formatMoney } from '../../web/src/money.js';
+import { formatBusinessDate, formatDateTime, formatMoney } from '../../web/src/money.js';
 import { UI_PERMISSIONS } from '../../web/src/permissions.js';
 import { fieldName, problemsByField } from '../../web/src/problem-fields.js';
 import { idNumberFor } from '../server/helpers.js';
@@ -31,9 +31,13 @@ describe('money shown from decimal strings', () => {
     expect(formatMoney('-5.00', 'en')).toBe('-5.00');
   });
 
-  it('writes a business date the locale way without moving it through a time zone', () => {
-    expect(formatBusinessDate('2026-01-01', 'en')).toBe('Jan 1, 2026');
-    expect(formatBusinessDate('2026-01-01', 'zh-CN')).toBe('2026年1月1日');
+  it('writes dates in one style in both languages, never moved through a time zone', () => {
+    // One date style, the pickers' own, in both languages.
+    expect(formatBusinessDate('2026-01-01', 'en')).toBe('2026-01-01');
+    expect(formatBusinessDate('2026-01-01', 'zh-CN')).toBe('2026-01-01');
+    // Times in the lender's zone, 24-hour: 16:30 UTC is half past midnight the next day in Shanghai.
+    expect(formatDateTime('2026-01-01T16:30:05Z', 'en')).toBe('2026-01-02 00:30:05');
+    expect(formatDateTime('2026-01-01T16:30:05Z', 'zh-CN')).toBe('2026-01-02 00:30:05');
   });
 });
 

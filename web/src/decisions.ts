@@ -54,6 +54,31 @@ export function percent(rate: string | null | undefined): string {
   return `${negative ? '-' : ''}${intPart}${fracPart === '' ? '' : `.${fracPart}`}%`;
 }
 
+/** Places of an annual rate as finance staff read it: 10.95%. */
+export const APR_PERCENT_PLACES = 2;
+
+/**
+ * A rate as a percentage with exactly `places` decimals, rounded half-up in the text (bigint, no float):
+ * "0.109499" → "10.95%", "0.24" → "24.00%". Anything that is not a decimal string is "—".
+ */
+export function percentFixed(rate: string | null | undefined, places: number = APR_PERCENT_PLACES): string {
+  if (rate === null || rate === undefined || !/^-?\d+(\.\d+)?$/.test(rate)) return '—';
+  const negative = rate.startsWith('-');
+  const [whole = '0', fraction = ''] = rate.replace('-', '').split('.');
+  // The rate scaled to hundredths of a percent … 10^places of a percent: keep places + 2 digits, round.
+  const keep = places + 2;
+  const kept = BigInt(`${whole}${fraction.slice(0, keep).padEnd(keep, '0')}`);
+  const roundUp = (fraction[keep] ?? '0') >= '5' ? 1n : 0n;
+  const scaled = (kept + roundUp).toString().padStart(places + 1, '0');
+  const intPart = scaled.slice(0, scaled.length - places);
+  const fracPart = scaled.slice(scaled.length - places);
+  const zero = /^0+$/.test(`${intPart}${fracPart}`);
+  return `${negative && !zero ? '-' : ''}${intPart}${places > 0 ? `.${fracPart}` : ''}%`;
+}
+
+/** An annual rate (APR) as finance staff read it: two decimals, "10.95%". */
+export const aprPercent = (rate: string | null | undefined): string => percentFixed(rate, APR_PERCENT_PLACES);
+
 /** The reasons a person gives for their decision (src/origination/review.ts, REVIEW_REASON_CODES). */
 export const REVIEW_REASON_CODES = [
   'income-verified',
