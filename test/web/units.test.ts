@@ -124,10 +124,19 @@ describe('the bucket chart', () => {
     ]);
     const option = bucketChartOption(shares, text) as {
       graphic: unknown[];
-      series: { data: { value: number }[] }[];
+      series: {
+        data: { value: number }[];
+        label: { show: boolean; formatter: (p: { dataIndex: number }) => string };
+      }[];
       tooltip: { formatter: (p: { dataIndex: number }) => string };
+      xAxis: { data: string[]; axisLabel: { interval: number } };
     };
     expect(option.graphic).toEqual([]);
+    // Every bucket has its label on the axis (none skipped for room) and its loan count over the bar.
+    expect(option.xAxis.data).toEqual(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);
+    expect(option.xAxis.axisLabel.interval).toBe(0);
+    expect(option.series[0]?.label.show).toBe(true);
+    expect(option.series[0]?.label.formatter({ dataIndex: 3 })).toBe('1');
     expect(option.series[0]?.data.map((d) => d.value)).toEqual([
       Number('90071992547409931.99'),
       0,

@@ -52,3 +52,21 @@ export function formatDateTime(iso: string, _locale: Locale): string {
 export function formatBusinessDate(date: string, _locale: Locale): string {
   return date;
 }
+
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: 'Asia/Shanghai',
+});
+
+/** Today in the lender's zone (Asia/Shanghai) as YYYY-MM-DD, whatever the browser's zone. */
+export function todayInShanghai(now: Date = new Date()): string {
+  const part = Object.fromEntries(SHANGHAI_DATE.formatToParts(now).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}`;
+}
+
+/** Whole days from one YYYY-MM-DD to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
