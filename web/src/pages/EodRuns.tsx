@@ -1,5 +1,5 @@
 import { Alert, Button, Card, DatePicker, Form, Modal, Progress, Space, Table, Tag, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem, type Page } from '../api.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
@@ -33,17 +33,17 @@ function StatusTag({ status }: { status: string }) {
 }
 
 /**
- * The days an EOD run may be started for: from the current business day (resuming its run, or closing the
- * next days) to today in the lender's zone. Nothing after today: closing the future would age every loan
- * and cannot be undone.
+ * The days an EOD run may be started for: from the business day (the day open now, which a run closes and
+ * then moves on to the next) to today in the lender's zone. Nothing after today: closing the future would
+ * age every loan and cannot be undone.
  */
 export function eodDateAllowed(day: string, businessDay: string, today: string): boolean {
   return day >= businessDay && day <= today;
 }
 
-/** How many days a run for `day` closes after the business day `businessDay` (at least the day itself). */
+/** How many days a run for `day` closes: the business day through `day`, both included. */
 export function eodDaysClosed(day: string, businessDay: string): number {
-  return Math.max(1, daysBetween(businessDay, day));
+  return Math.max(1, daysBetween(businessDay, day) + 1);
 }
 
 function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; runs: unknown }) {
@@ -116,6 +116,8 @@ function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; r
           <DatePicker
             data-testid="eod-date"
             disabled={businessDay === null}
+            // The calendar opens on the business day's month, where the next day to close is.
+            defaultPickerValue={businessDay === null ? undefined : dayjs(businessDay)}
             disabledDate={(d: Dayjs) =>
               businessDay === null || !eodDateAllowed(d.format('YYYY-MM-DD'), businessDay, today)
             }
@@ -143,7 +145,7 @@ function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; r
         {confirming === null || businessDay === null ? null : (
           <Typography.Paragraph data-testid="eod-confirm-body">
             {t('eod.confirmBody', {
-              from: date(daysBetween(businessDay, confirming.day) >= 1 ? nextDay(businessDay) : businessDay),
+              from: date(businessDay),
               to: date(confirming.day),
               days: count(confirming.days),
             })}
@@ -152,11 +154,6 @@ function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; r
       </Modal>
     </Card>
   );
-}
-
-/** The day after a YYYY-MM-DD. */
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 function RunDetail({ runId, onChange }: { runId: string; onChange: () => void }) {
