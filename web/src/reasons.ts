@@ -228,7 +228,7 @@ const SOURCE_PHRASES: [RegExp, string][] = [
   [/the award is final and enforced by a court/g, '裁决为终局裁决，由法院执行'],
   [/enforcement certificate from the notary/g, '公证机构出具执行证书'],
   [/Arts?\. ([\d–, ]+\d)/g, '第 $1 条'],
-  [/§(\d[\d.]*)/g, '第 $1 段'],
+  [/§([A-Z]?\d[\d.]*)/g, '第 $1 段'],
   [/CAS 22/g, '企业会计准则第 22 号'],
   [/ \((\d{4})\)/g, '（$1）'],
   [/\(([^()]+)\)/g, '（$1）'],
