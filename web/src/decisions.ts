@@ -28,6 +28,10 @@ export type DecisionDetail = Omit<ResponseOf<'/decisions/{decisionId}'>, 'record
   score?: { value?: number; probabilityBad?: number | string };
   /** The sealed record as made (amounts in fen); a person's decision keeps its note and caps in `review`. */
   record?: {
+    /** The rules of the policy's graphs that fired, with what they gave (a cut-off's `result`). */
+    rulesFired?: { ruleId?: string; outputs?: Record<string, unknown> }[];
+    /** The measures derived from the application (amounts in fen). */
+    derived?: Record<string, unknown>;
     review?: {
       note?: string | null;
       limitCap_fen?: number | null;

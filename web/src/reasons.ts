@@ -3,7 +3,7 @@
  * with amounts in yuan (the record keeps fen), the reasons and sources in the UI's language, and the reason
  * that decided a decline. Pure: the pages pass in their translator and money formatter.
  */
-import type { DecisionDetail } from './decisions.js';
+import { aprPercent, type DecisionDetail, percent } from './decisions.js';
 import { en, type MessageKey } from './messages.js';
 import type { Locale } from './money.js';
 
@@ -82,18 +82,23 @@ export function valueEntries(values: unknown, t: Translate, money: Money): Value
     const fen = key.endsWith('_fen');
     const base = fen ? key.slice(0, -'_fen'.length) : key;
     const label = LABELLED_KEYS.has(base) ? t(`valueKey.${base}` as MessageKey) : base;
-    const text = fen && typeof v === 'number' && Number.isSafeInteger(v) ? money(fenToYuanText(v)) : show(v);
+    const text =
+      fen && typeof v === 'number' && Number.isSafeInteger(v)
+        ? money(fenToYuanText(v))
+        : base === 'apr' && typeof v === 'string'
+          ? aprPercent(v)
+          : base === 'dailyRate' && typeof v === 'string'
+            ? percent(v)
+            : show(v);
     return { key, label, text };
   });
 }
 
 type Reason = DecisionDetail['reasons'][number];
-type Rule = { ruleId?: string; outputs?: Record<string, unknown> };
-
-/** The rules that fired, as the sealed record keeps them (the API leaves the record open). */
-function rulesFired(d: Pick<DecisionDetail, 'record'>): Rule[] {
-  const fired = (d.record as { rulesFired?: unknown } | undefined)?.rulesFired;
-  return Array.isArray(fired) ? (fired as Rule[]) : [];
+/** The rules that fired, as the sealed record keeps them. */
+function rulesFired(d: Pick<DecisionDetail, 'record'>) {
+  const fired = d.record?.rulesFired;
+  return Array.isArray(fired) ? fired : [];
 }
 
 const flagCode = (kind: string) => `FLAG_${kind.toUpperCase().replaceAll('-', '_')}`;

@@ -3,10 +3,11 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem, type Page } from '../api.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
+import { eodDateAllowed, eodDaysClosed } from '../data/eod.js';
 import { useI18n } from '../i18n.js';
 import type { EodPartition, EodRun, EodRunDetail } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
-import { daysBetween, todayInShanghai } from '../money.js';
+import { todayInShanghai } from '../money.js';
 import { can } from '../permissions.js';
 import { problemsByField } from '../problem-fields.js';
 import { useApi, useSession } from '../session.js';
@@ -30,20 +31,6 @@ function StatusTag({ status }: { status: string }) {
       {t(`eodStatus.${status}` as MessageKey)}
     </Tag>
   );
-}
-
-/**
- * The days an EOD run may be started for: from the business day (the day open now, which a run closes and
- * then moves on to the next) to today in the lender's zone. Nothing after today: closing the future would
- * age every loan and cannot be undone.
- */
-export function eodDateAllowed(day: string, businessDay: string, today: string): boolean {
-  return day >= businessDay && day <= today;
-}
-
-/** How many days a run for `day` closes: the business day through `day`, both included. */
-export function eodDaysClosed(day: string, businessDay: string): number {
-  return Math.max(1, daysBetween(businessDay, day) + 1);
 }
 
 function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; runs: unknown }) {
