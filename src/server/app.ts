@@ -17,6 +17,7 @@ import { TokenCache } from './http/token-cache.js';
 import { registerIdempotency } from './http/writes.js';
 import { loanImpactRoutes } from './impact/routes.js';
 import { ledgerRoutes } from './ledger/index.js';
+import { loanCountRoutes } from './ledger/loan-count-routes.js';
 import { originationApplicationRoutes } from './origination/applications.js';
 import { originationBlacklistRoutes } from './origination/blacklist.js';
 import { originationDecisionListRoutes } from './origination/decision-list.js';
@@ -162,6 +163,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => customerRoutes(scope, deps));
   await app.register(async (scope) => auditRoutes(scope, deps));
   await app.register(async (scope) => ledgerRoutes(scope, deps));
+  await app.register(async (scope) => loanCountRoutes(scope, deps));
   await app.register(async (scope) => eodRunRoutes(scope, deps));
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));

@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REVIEW_FLAG_KINDS } from '../../src/origination/index.js';
-import { FLAG_KINDS, OUTCOMES, percent } from '../../web/src/decisions.js';
-import { en, zhCN } from '../../web/src/messages.js';
+import { eodDateAllowed, eodDaysClosed } from '../../web/src/data/eod.js';
+import { impactPlan } from '../../web/src/data/impact.js';
+import { aprPercent, FLAG_KINDS, OUTCOMES, percent, percentFixed } from '../../web/src/decisions.js';
+import { en, type MessageKey, zhCN } from '../../web/src/messages.js';
+import { formatMoney, todayInShanghai } from '../../web/src/money.js';
+import {
+  decidingReasonIndex,
+  fenToYuanText,
+  legalSource,
+  reasonText,
+  valueEntries,
+} from '../../web/src/reasons.js';
 
 describe('the Decisions pages’ helpers', () => {
   it('shows rates as percentages by moving the decimal point in the text', () => {
@@ -13,6 +23,18 @@ describe('the Decisions pages’ helpers', () => {
     expect(percent('0')).toBe('0%');
     expect(percent(null)).toBe('—');
     expect(percent('abc')).toBe('—');
+  });
+
+  it('shows an APR to two decimals, rounded half-up in the text', () => {
+    expect(aprPercent('0.109499')).toBe('10.95%');
+    expect(aprPercent('0.1094949')).toBe('10.95%');
+    expect(aprPercent('0.1094449')).toBe('10.94%');
+    expect(aprPercent('0.24')).toBe('24.00%');
+    expect(aprPercent('0.99999')).toBe('100.00%');
+    expect(aprPercent('0')).toBe('0.00%');
+    expect(aprPercent(null)).toBe('—');
+    expect(percentFixed('0.00049', 2)).toBe('0.05%');
+    expect(percentFixed('0.0000499', 2)).toBe('0.00%');
   });
 
   it('gives a hundred times the rate, exactly, for any decimal', () => {
@@ -38,5 +60,139 @@ describe('the Decisions pages’ helpers', () => {
       expect(zhCN[`flag.${kind}` as keyof typeof en]).toBeTruthy();
     }
     expect(OUTCOMES.map((o) => zhCN[`outcome.${o}` as keyof typeof en])).toEqual(['批准', '拒绝', '转人工']);
+  });
+});
+
+describe('reasons and evidence as staff read them', () => {
+  const t = (key: MessageKey, params?: Record<string, string | number>) =>
+    zhCN[key].replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
+      params?.[name] === undefined ? whole : String(params[name]),
+    );
+  const money = (yuan: string) => formatMoney(yuan, 'zh-CN');
+
+  it('lists the values a rule saw with amounts in yuan, rates as percentages, and known keys labelled', () => {
+    const entries = valueEntries(
+      { limit_fen: 3000000, 'income.verified': true, apr: '0.073000', applicationIds: ['a', 'b'], other: 1 },
+      t,
+      money,
+    );
+    expect(entries.map((e) => [e.label, e.text])).toEqual([
+      ['额度', '¥30,000.00'],
+      ['收入已核实', '是'],
+      ['年化利率', '7.30%'],
+      ['相关申请', 'a, b'],
+      ['other', '1'],
+    ]);
+    expect(valueEntries(null, t, money)).toEqual([]);
+    expect(fenToYuanText(5)).toBe('0.05');
+    expect(fenToYuanText(123456789)).toBe('1234567.89');
+  });
+
+  const reason = (source: string, code: string, values: Record<string, unknown> = {}) => ({
+    source,
+    code,
+    message: `${source} ${code}`,
+    values,
+  });
+
+  it('marks the reason that decided a decline: the first that refuses, in the order the policy applies them', () => {
+    const base = { decidedBy: null, record: {}, flags: [] };
+    const flag = {
+      flagId: 'f',
+      kind: 'outside-invitation',
+      severity: 'refuse' as const,
+      summary: '',
+      status: 'open' as const,
+    };
+    const reasons = [
+      reason('fraud', 'FLAG_SHARED_DEVICE'),
+      reason('invitation', 'FLAG_OUTSIDE_INVITATION'),
+      reason('cutoff', 'CUT_PASS'),
+    ];
+    expect(decidingReasonIndex({ ...base, outcome: 'decline', reasons, flags: [flag] })).toBe(1);
+    // A cut-off decides only when its rule gave "decline".
+    const cut = [reason('score', 'SCORE_X'), reason('cutoff', 'CUT_LOW')];
+    const record = { rulesFired: [{ ruleId: 'CUT_LOW', outputs: { result: 'decline' } }] };
+    expect(decidingReasonIndex({ ...base, outcome: 'decline', reasons: cut, record })).toBe(1);
+    expect(decidingReasonIndex({ ...base, outcome: 'decline', reasons: cut })).toBe(-1);
+    expect(
+      decidingReasonIndex({ ...base, outcome: 'decline', reasons: [reason('limit', 'LIMIT_BELOW_MINIMUM')] }),
+    ).toBe(0);
+    // An IP blacklist hit only refers; approvals and referrals have no deciding reason to mark.
+    const ipHit = [reason('blacklist', 'BLACKLIST_HIT', { subject: 'ip' }), reason('knockout', 'KO_AGE')];
+    expect(decidingReasonIndex({ ...base, outcome: 'decline', reasons: ipHit })).toBe(1);
+    expect(decidingReasonIndex({ ...base, outcome: 'refer', reasons: ipHit })).toBe(-1);
+  });
+
+  it('writes reasons in Chinese from their values, and keeps the server’s words in English', () => {
+    const d = {
+      riskGrade: 'A',
+      record: { rulesFired: [{ ruleId: 'CUT_PASS', outputs: { result: 'pass' } }] },
+    };
+    const cut = reason('cutoff', 'CUT_PASS', { 'score.value': 612, 'applicant.segment': 'employed' });
+    expect(reasonText(cut, d, 'zh-CN', t, money, aprPercent)).toBe(
+      '评分 612，客群 employed：通过（风险等级 A）',
+    );
+    expect(reasonText(cut, d, 'en', t, money, aprPercent)).toBe('cutoff CUT_PASS');
+    expect(reasonText(reason('cap', 'CAP_REQUESTED'), d, 'zh-CN', t, money, aprPercent)).toBe(
+      '额度以申请金额为上限',
+    );
+    expect(reasonText(reason('fraud', 'FLAG_SHARED_DEVICE'), d, 'zh-CN', t, money, aprPercent)).toBe(
+      '设备共用',
+    );
+    // A reason the dashboard does not know keeps the server's words.
+    expect(reasonText(reason('fraud', 'FLAG_NEW_KIND'), d, 'zh-CN', t, money, aprPercent)).toBe(
+      'fraud FLAG_NEW_KIND',
+    );
+  });
+
+  it('cites legal sources in Chinese without English words', () => {
+    expect(legalSource('征信业管理条例 Art. 15', 'zh-CN')).toBe('征信业管理条例 第 15 条');
+    expect(legalSource('民法典 Arts. 188, 189, 195', 'zh-CN')).toBe('民法典 第 188、189、195 条');
+    expect(
+      legalSource(
+        '互联网消费信贷贷后催收 national standard (2025); 中国银行业协会 collection guideline (2026)',
+        'zh-CN',
+      ),
+    ).toBe('互联网消费信贷贷后催收 国家标准（2025）；中国银行业协会 催收指引（2026）');
+    expect(legalSource('IFRS 9 §B5.5.37 / CAS 22', 'zh-CN')).toBe(
+      'IFRS 9 第 B5.5.37 段 / 企业会计准则第 22 号',
+    );
+    expect(legalSource('征信业管理条例 Art. 15', 'en')).toBe('征信业管理条例 Art. 15');
+  });
+});
+
+describe('the impact view and the EOD form', () => {
+  it('splits milestones at the last closed day and finds the next action', () => {
+    const m = (date: string, kind: string) => ({ date, kind, value: '' });
+    const plan = impactPlan(
+      [
+        m('2026-05-24', 'overdue-start'),
+        m('2026-06-10', 'bucket-entry'),
+        m('2026-06-23', 'ifrs9-stage-change'),
+        m('2026-06-23', 'collection-stage'),
+        m('2026-11-19', 'write-off-eligible'),
+      ],
+      '2026-06-10',
+    );
+    expect(plan.happened.map((x) => x.kind)).toEqual(['overdue-start', 'bucket-entry']);
+    expect(plan.next.map((x) => x.kind)).toEqual([
+      'ifrs9-stage-change',
+      'collection-stage',
+      'write-off-eligible',
+    ]);
+    expect(plan.nextAction?.kind).toBe('collection-stage');
+    expect(impactPlan([m('2026-01-01', 'overdue-start')], '2026-06-10').nextAction).toBeUndefined();
+  });
+
+  it('allows EOD dates from the business day to today and counts the days a run closes', () => {
+    expect(eodDateAllowed('2026-06-09', '2026-06-10', '2026-12-06')).toBe(false);
+    expect(eodDateAllowed('2026-06-10', '2026-06-10', '2026-12-06')).toBe(true);
+    expect(eodDateAllowed('2026-12-06', '2026-06-10', '2026-12-06')).toBe(true);
+    expect(eodDateAllowed('2026-12-07', '2026-06-10', '2026-12-06')).toBe(false);
+    expect(eodDaysClosed('2026-06-10', '2026-06-10')).toBe(1);
+    expect(eodDaysClosed('2026-06-13', '2026-06-10')).toBe(4);
+    expect(eodDaysClosed('2026-03-01', '2026-02-28')).toBe(2);
+    expect(todayInShanghai(new Date('2026-01-01T16:30:00Z'))).toBe('2026-01-02');
   });
 });

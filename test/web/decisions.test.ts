@@ -21,6 +21,14 @@ const LABELS = {
     intact: '完整未改',
     resolve: '处理',
     noteRequired: '请填写备注',
+    otherApplicants: '其他申请人数',
+    cutoffSource: '评分准入',
+    cutoffText: '评分 612，客群 employed：通过（风险等级 A）',
+    deciding: '决定性原因',
+    occupation: '受薪人士',
+    notCustomer: '尚未成为客户',
+    decisionRecorded: '记录授信决策',
+    verifiedIncome: '核实月收入',
   },
   en: {
     decisions: 'Decisions',
@@ -32,6 +40,14 @@ const LABELS = {
     intact: 'Intact',
     resolve: 'Resolve',
     noteRequired: 'Write a note',
+    otherApplicants: 'Other applicants',
+    cutoffSource: 'Score cut-off',
+    cutoffText: 'score 612 gives "pass" for segment employed (risk grade A)',
+    deciding: 'Decided by this',
+    occupation: 'Salaried',
+    notCustomer: 'Not a customer yet',
+    decisionRecorded: 'Recorded decision',
+    verifiedIncome: 'Verified monthly income',
   },
 } as const;
 type Locale = keyof typeof LABELS;
@@ -90,13 +106,55 @@ describe.skipIf(skipBrowser)('decisions and the review queue in chromium', () =>
       const reasons = detail.getByTestId('decision-reasons');
       for (const reason of approved.reasons.slice(0, 3))
         await reasons.getByText(reason.code, { exact: true }).first().waitFor();
+      // Reasons in the page's language; the values they saw as a list, amounts in yuan, never fen.
+      await reasons.getByText(l.cutoffSource, { exact: true }).first().waitFor();
+      await reasons.getByText(l.cutoffText).first().waitFor();
+      await reasons.getByTestId('reason-values').getByText('¥30,000.00').first().waitFor();
+      await reasons.getByTestId('reason-values').getByText(l.verifiedIncome).first().waitFor();
+      const reasonsText = (await reasons.textContent()) ?? '';
+      expect(reasonsText).not.toContain('_fen');
+      expect(reasonsText).not.toContain('3000000');
+      expect(reasonsText).not.toContain('{');
+      if (locale === 'zh-CN') expect(reasonsText).not.toContain('gives');
+      // The APR to two decimals (the record says 0.073000).
+      await detail.getByText('7.30%', { exact: true }).first().waitFor();
+      expect(await detail.getByTestId('deciding-reason').count()).toBe(0);
       await screenshot(page, `decision-${locale}`);
 
-      // The referred decision shows its 强开 flag with the evidence.
+      // A decline: no limit (—, not ¥0.00), and the reason that decided it marked.
+      await page.goto(`${h.baseUrl}/app/decisions/${declined.decisionId}`);
+      await page.getByTestId('page-decision').waitFor();
+      expect(await page.getByTestId('decision-limit').textContent()).toBe('—');
+      const decidingRow = page.getByTestId('decision-reasons').locator('tr', {
+        has: page.getByTestId('deciding-reason'),
+      });
+      await decidingRow.getByText(l.deciding).waitFor();
+      await decidingRow.getByText('FLAG_OUTSIDE_INVITATION').waitFor();
+      expect(await page.getByTestId('deciding-reason').count()).toBe(1);
+      await screenshot(page, `decision-declined-${locale}`);
+
+      // The referred decision shows its 强开 flag with the evidence, the application and the applicant.
       await page.goto(`${h.baseUrl}/app/decisions/${referred.decisionId}`);
       const flags = page.getByTestId('decision-flags');
       await flags.getByText(l.sharedContacts).waitFor();
-      await flags.getByText(/otherApplicants/).waitFor();
+      await flags.getByTestId('flag-evidence').getByText(l.otherApplicants).waitFor();
+      const application = page.getByTestId('application-card');
+      await application.getByTestId('application-occupation').getByText(l.occupation).waitFor();
+      await application.getByText(l.notCustomer).waitFor();
+      expect(await application.getByTestId('application-income').textContent()).toBe('¥15,000.00');
+      expect(await application.getByTestId('application-verified-income').textContent()).toBe('¥14,800.00');
+      expect(await application.getByTestId('application-dti').textContent()).toBe('28.4%');
+      await application.getByTestId('application-bureau').getByText('¥600,000.00').waitFor();
+      expect(await application.getByTestId('application-name').textContent()).toMatch(/^王\*+$/);
+      await screenshot(page, `decision-referred-${locale}`);
+
+      // Audit actions in words.
+      await page.getByTestId('nav-audit').click();
+      await page
+        .getByTestId('audit-action-decision.record')
+        .first()
+        .getByText(l.decisionRecorded, { exact: true })
+        .waitFor();
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });

@@ -14,6 +14,7 @@ import { auth } from '../server/helpers.js';
 import {
   type Harness,
   screenshot,
+  settle,
   signedIn as signedInAs,
   skipBrowser,
   startHarness,
@@ -24,9 +25,36 @@ import {
 const CLOSED = parseDate('2026-06-10');
 
 const LABELS = {
-  'zh-CN': { portfolio: '资产组合', loans: '借据', eod: '日终批处理', loan: '借据' },
-  en: { portfolio: 'Portfolio', loans: 'Loans', eod: 'End-of-day runs', loan: 'Loan' },
+  'zh-CN': {
+    portfolio: '资产组合',
+    loans: '借据',
+    eod: '日终批处理',
+    loan: '借据',
+    loading: '正在加载资产组合…',
+    bucket: '逾期阶段',
+    schedulePrincipal: '应还本金',
+    total: (n: number) => `共 ${n} 笔`,
+    nextAction: '下一步',
+    pickDate: '请选择日期',
+    weekday: '一',
+  },
+  en: {
+    portfolio: 'Portfolio',
+    loans: 'Loans',
+    eod: 'End-of-day runs',
+    loan: 'Loan',
+    loading: 'Loading the portfolio…',
+    bucket: 'Bucket',
+    schedulePrincipal: 'Principal due',
+    total: (n: number) => `${n} loans`,
+    nextAction: 'Next action',
+    pickDate: 'Select date',
+    weekday: 'Mo',
+  },
 } as const;
+
+/** Text of the server's that must never reach a Chinese page: English legal citations, borrower-facing words. */
+const NOT_CHINESE = [/Art\./, /national standard/, /guideline \(/, /你的/, /Select date/];
 type Locale = keyof typeof LABELS;
 
 /** Money as the dashboard writes it in both languages: ¥ and grouped yuan, two decimals. */
@@ -105,8 +133,24 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
         buckets: { bucket: string; loans: number }[];
       }>('/portfolio/summary');
 
-      await page.getByTestId('nav-portfolio').click();
+      // While the figures load the page says so, and shows neither "no loans" nor ¥0.00 buckets.
+      let release: () => void = () => {};
+      const held = new Promise<void>((done) => {
+        release = done;
+      });
+      await page.route('**/portfolio/summary', async (route) => {
+        await held;
+        await route.continue();
+      });
+      // Signing in landed on the portfolio already: load it again with its summary held back.
+      await page.goto(`${h.baseUrl}/app/`);
       await page.getByTestId('page-portfolio').getByRole('heading', { name: l.portfolio }).waitFor();
+      await page.getByTestId('portfolio-loading').getByText(l.loading).waitFor();
+      expect(await page.getByTestId('portfolio-empty').count()).toBe(0);
+      expect(await page.getByTestId('bucket-table').count()).toBe(0);
+      release();
+      await page.getByTestId('portfolio-loading').waitFor({ state: 'detached' });
+      await page.getByTestId('bucket-table').locator('th').getByText(l.bucket, { exact: true }).waitFor();
       await page
         .getByTestId('page-portfolio')
         .getByText(shownMoney(summary.outstandingPrincipal))
@@ -124,15 +168,40 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
       const rows = page.getByTestId('loans-table').getByTestId('loan-link');
       await expect.poll(() => rows.count()).toBe(bucket.loans);
       expect(new URL(page.url()).searchParams.get('bucket')).toBe(bucket.bucket);
+      await page.getByTestId('loans-total').getByText(l.total(bucket.loans)).waitFor();
       await screenshot(page, `ledger-loans-${locale}`);
 
       await rows.first().click();
       await page.getByTestId('page-loan').getByRole('heading', { name: l.loan }).first().waitFor();
       await page.getByTestId('loan-balances').waitFor();
       await page.getByTestId('schedule').locator('.ant-table-row').first().waitFor();
+      await page
+        .getByTestId('schedule')
+        .locator('th')
+        .getByText(l.schedulePrincipal, { exact: true })
+        .first()
+        .waitFor();
       await page.getByTestId('event-LoanOpened').first().waitFor();
       await page.getByTestId('postings').locator('.ant-table-row').first().waitFor();
       await page.getByTestId('impact-table').locator('.ant-table-row').first().waitFor();
+      // The milestones speak to staff: what happened, what comes next, and the next action with its date.
+      const impact = page.getByTestId('impact');
+      await impact.getByTestId('milestone-next-action').getByText(l.nextAction).waitFor();
+      await impact.getByTestId('milestone-next-action-tag').waitFor();
+      expect(await impact.getByTestId('milestone-next').count()).toBeGreaterThan(0);
+      if (locale === 'zh-CN') {
+        const text = (await impact.textContent()) ?? '';
+        for (const pattern of NOT_CHINESE) expect(text, String(pattern)).not.toMatch(pattern);
+      }
+      // antd's date picker speaks the page's language: its placeholder and the calendar's weekdays.
+      const asOf = page.getByTestId('as-of-picker');
+      expect(await asOf.getAttribute('placeholder')).toBe(l.pickDate);
+      await asOf.click();
+      await page
+        .locator('.ant-picker-dropdown:visible .ant-picker-content th')
+        .getByText(l.weekday, { exact: true })
+        .waitFor();
+      await page.keyboard.press('Escape');
       await screenshot(page, `ledger-loan-${locale}`);
 
       await page.getByTestId('loan-borrower-link').click();
@@ -146,6 +215,74 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
       await page.getByTestId('eod-run-detail').getByTestId('eod-status-succeeded').first().waitFor();
       await screenshot(page, `ledger-eod-${locale}`);
 
+      expect(unexpectedErrors(errors)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`lists active loans by default with their total, sorts by days past due and overdue principal, and fits 1440 px in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn('collector', locale);
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const l = LABELS[locale];
+      const active = await apiGet<{ count: number }>('/loans/count?status=active');
+      const all = await apiGet<{ count: number }>('/loans/count');
+      expect(active.count).toBeLessThan(all.count);
+      await page.getByTestId('nav-loans').click();
+      await page.getByTestId('loans-total').getByText(l.total(active.count)).waitFor();
+      const table = page.getByTestId('loans-table');
+      await table.getByTestId('loan-link').first().waitFor();
+      // Nothing scrolls sideways: neither the page nor the table.
+      const overflow = await page.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: {
+              documentElement: { scrollWidth: number; clientWidth: number };
+              querySelector(s: string): { scrollWidth: number; clientWidth: number } | null;
+            };
+          }
+        ).document;
+        const content =
+          d.querySelector('[data-testid="loans-table"] .ant-table-content') ??
+          d.querySelector('[data-testid="loans-table"] .ant-table-body');
+        return {
+          page: d.documentElement.scrollWidth - d.documentElement.clientWidth,
+          table: content === null ? 0 : content.scrollWidth - content.clientWidth,
+        };
+      });
+      expect(overflow).toEqual({ page: 0, table: 0 });
+      await screenshot(page, `ledger-loans-1440-${locale}`);
+
+      // Days past due, most first (the column's second click), as the API orders them.
+      const header = (name: string) => table.locator('th', { has: page.locator(`text=${name}`) }).first();
+      const dpdHeader = header(locale === 'en' ? 'Days past due' : '逾期天数');
+      await dpdHeader.click();
+      await page.waitForURL(/sort=daysPastDue&order=asc/);
+      await dpdHeader.click();
+      await page.waitForURL(/sort=daysPastDue&order=desc/);
+      const worst = await apiGet<{ items: { loanId: string }[] }>(
+        '/loans?status=active&sort=daysPastDue&order=desc&limit=20',
+      );
+      await expect
+        .poll(() => table.getByTestId('loan-link').allTextContents())
+        .toEqual(worst.items.map((x) => x.loanId));
+      const dpds = (await table.getByTestId('loan-dpd').allTextContents()).map((x) =>
+        Number(x.replace(/,/g, '')),
+      );
+      expect(dpds[0]).toBeGreaterThan(0);
+      expect([...dpds].sort((a, b) => b - a)).toEqual(dpds);
+
+      const overdueHeader = header(locale === 'en' ? 'Overdue principal' : '逾期本金');
+      await overdueHeader.click();
+      await page.waitForURL(/sort=overduePrincipal&order=asc/);
+      await overdueHeader.click();
+      await page.waitForURL(/sort=overduePrincipal&order=desc/);
+      const most = await apiGet<{ items: { loanId: string }[] }>(
+        '/loans?status=active&sort=overduePrincipal&order=desc&limit=20',
+      );
+      await expect
+        .poll(() => table.getByTestId('loan-link').allTextContents())
+        .toEqual(most.items.map((x) => x.loanId));
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });
@@ -233,14 +370,67 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
     const { page, errors, context } = await signedIn('finance', 'en');
     await page.getByTestId('nav-eod').click();
     await page.getByTestId('page-eod').waitFor();
-    await pickDate(page, 'eod-date', formatDate(addDays(CLOSED, 1)));
+    await page
+      .getByTestId('eod-range')
+      .getByText(`From ${formatDate(CLOSED)} (the business day)`)
+      .waitFor();
+    // The calendar offers no day before the business day and none after today.
+    await page.getByTestId('eod-date').click();
+    const dropdown = page.locator('.ant-picker-dropdown:visible');
+    await dropdown
+      .locator(`td[title="${formatDate(addDays(CLOSED, -1))}"].ant-picker-cell-disabled`)
+      .waitFor();
+    await dropdown.locator(`td[title="${formatDate(CLOSED)}"]:not(.ant-picker-cell-disabled)`).waitFor();
+    await page.keyboard.press('Escape');
+    // The book's business day is still open (the test set it after closing it): a run for the day after it
+    // closes two days, and says so before it starts; cancelling starts nothing.
+    const next = formatDate(addDays(CLOSED, 1));
+    await pickDate(page, 'eod-date', next);
+    await page.getByTestId('eod-range').getByText('2 days will be closed').waitFor();
+    // Enter in the date field submits the form, as the Start button does: the question comes first.
+    await page.getByText('Close 2 days?').waitFor();
+    await page
+      .getByTestId('eod-confirm-body')
+      .getByText(`from ${formatDate(CLOSED)} to ${next}`)
+      .waitFor();
+    await settle(page);
+    await page.getByTestId('eod-confirm-cancel').click();
+    await page.getByText('Close 2 days?').waitFor({ state: 'hidden' });
+    const runsBefore = await apiGet<{ items: unknown[] }>('/eod-runs?limit=50');
     await page.getByTestId('eod-start').click();
+    await settle(page);
+    await page.getByTestId('eod-confirm-ok').click();
     const detail = page.getByTestId('eod-run-detail');
-    await detail.getByText(formatDate(addDays(CLOSED, 1))).waitFor();
+    await detail.getByText(next).waitFor();
     await detail.getByTestId('eod-status-succeeded').first().waitFor();
+    expect((await apiGet<{ items: unknown[] }>('/eod-runs?limit=50')).items).toHaveLength(
+      runsBefore.items.length + 1,
+    );
     await screenshot(page, 'ledger-eod-run-en');
     expect(unexpectedErrors(errors)).toEqual([]);
     await context.close();
+
+    // In Chinese, one day (the business day the run moved on to) starts at once, without asking.
+    const zh = await signedIn('finance', 'zh-CN');
+    await zh.page.getByTestId('nav-eod').click();
+    const open = formatDate(addDays(CLOSED, 2));
+    await zh.page.getByTestId('eod-range').getByText(`可选 ${open}（营业日）`).waitFor();
+    await zh.page.getByTestId('eod-date').click();
+    await zh.page
+      .locator('.ant-picker-dropdown:visible .ant-picker-content th')
+      .getByText('一', { exact: true })
+      .waitFor();
+    await zh.page.keyboard.press('Escape');
+    await pickDate(zh.page, 'eod-date', open);
+    // Enter submitted the form: one day starts without a question.
+    await zh.page.getByTestId('eod-range').getByText('将关闭 1 天').waitFor();
+    const zhDetail = zh.page.getByTestId('eod-run-detail');
+    await zhDetail.getByText(open).waitFor();
+    await zhDetail.getByTestId('eod-status-succeeded').first().waitFor();
+    expect(await zh.page.getByTestId('eod-confirm-ok').count()).toBe(0);
+    await screenshot(zh.page, 'ledger-eod-run-zh-CN');
+    expect(unexpectedErrors(zh.errors)).toEqual([]);
+    await zh.context.close();
 
     const auditor = await signedIn('auditor', 'en');
     await auditor.page.getByTestId('nav-eod').click();

@@ -172,8 +172,8 @@ describe('the Policies pages’ helpers', () => {
   });
 
   it('lets a person decide only what the server would review', () => {
-    const overturned = [{ kind: 'objection' as const, objectionResult: 'overturned' }];
-    const upheld = [{ kind: 'objection' as const, objectionResult: 'upheld' }];
+    const overturned = [{ kind: 'objection' as const, objectionResult: 'overturned' as const }];
+    const upheld = [{ kind: 'objection' as const, objectionResult: 'upheld' as const }];
     const automated = { decidedBy: null, supersededBy: null };
     expect(reviewable({ ...automated, outcome: 'refer' }, [])).toBe('refer');
     expect(reviewable({ ...automated, outcome: 'decline' }, [])).toBe('needs-objection');

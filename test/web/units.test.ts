@@ -12,7 +12,7 @@ import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
 import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
-import { formatBusinessDate, formatMoney } from '../../web/src/money.js';
+import { formatBusinessDate, formatDateTime, formatMoney } from '../../web/src/money.js';
 import { UI_PERMISSIONS } from '../../web/src/permissions.js';
 import { fieldName, problemsByField } from '../../web/src/problem-fields.js';
 import { idNumberFor } from '../server/helpers.js';
@@ -31,9 +31,13 @@ describe('money shown from decimal strings', () => {
     expect(formatMoney('-5.00', 'en')).toBe('-5.00');
   });
 
-  it('writes a business date the locale way without moving it through a time zone', () => {
-    expect(formatBusinessDate('2026-01-01', 'en')).toBe('Jan 1, 2026');
-    expect(formatBusinessDate('2026-01-01', 'zh-CN')).toBe('2026年1月1日');
+  it('writes dates in one style in both languages, never moved through a time zone', () => {
+    // One date style, the pickers' own, in both languages.
+    expect(formatBusinessDate('2026-01-01', 'en')).toBe('2026-01-01');
+    expect(formatBusinessDate('2026-01-01', 'zh-CN')).toBe('2026-01-01');
+    // Times in the lender's zone, 24-hour: 16:30 UTC is half past midnight the next day in Shanghai.
+    expect(formatDateTime('2026-01-01T16:30:05Z', 'en')).toBe('2026-01-02 00:30:05');
+    expect(formatDateTime('2026-01-01T16:30:05Z', 'zh-CN')).toBe('2026-01-02 00:30:05');
   });
 });
 
@@ -58,9 +62,8 @@ describe('problem paths to form fields', () => {
 
 describe('the dashboard agrees with the server', () => {
   it('hides exactly what the server refuses', () => {
-    for (const [permission, roles] of Object.entries(UI_PERMISSIONS)) {
-      expect(roles, permission).toEqual(PERMISSIONS[permission as keyof typeof PERMISSIONS]);
-    }
+    // One table: the dashboard's is the server's, as the build copied it (npm run build:web).
+    expect(UI_PERMISSIONS).toEqual(PERMISSIONS);
   });
 
   it('judges ID numbers as the API does', () => {
@@ -121,10 +124,19 @@ describe('the bucket chart', () => {
     ]);
     const option = bucketChartOption(shares, text) as {
       graphic: unknown[];
-      series: { data: { value: number }[] }[];
+      series: {
+        data: { value: number }[];
+        label: { show: boolean; formatter: (p: { dataIndex: number }) => string };
+      }[];
       tooltip: { formatter: (p: { dataIndex: number }) => string };
+      xAxis: { data: string[]; axisLabel: { interval: number } };
     };
     expect(option.graphic).toEqual([]);
+    // Every bucket has its label on the axis (none skipped for room) and its loan count over the bar.
+    expect(option.xAxis.data).toEqual(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);
+    expect(option.xAxis.axisLabel.interval).toBe(0);
+    expect(option.series[0]?.label.show).toBe(true);
+    expect(option.series[0]?.label.formatter({ dataIndex: 3 })).toBe('1');
     expect(option.series[0]?.data.map((d) => d.value)).toEqual([
       Number('90071992547409931.99'),
       0,

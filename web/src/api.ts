@@ -72,9 +72,14 @@ function toProblem(status: number, body: unknown): ApiProblem {
 }
 
 export class ApiClient {
+  /**
+   * @param language the UI's language at the time of each request, sent as `Accept-Language` so that the
+   *   server's messages (problem titles, details, field errors) come in the language the user reads.
+   */
   constructor(
     private readonly token: string,
     private readonly onUnauthenticated: () => void = () => {},
+    private readonly language: () => string = () => 'zh-CN',
   ) {}
 
   async request<T>(
@@ -90,6 +95,7 @@ export class ApiClient {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/json',
+      'accept-language': this.language(),
     };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;

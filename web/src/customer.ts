@@ -1,16 +1,7 @@
+import type { ItemOf } from './api-types.js';
+
 /** A customer as GET /customers answers it (personal data masked unless asked and allowed). */
-export interface Customer {
-  customerId: string;
-  createdAt: string;
-  masked: boolean;
-  name: string;
-  idNumber: string;
-  phone: string;
-  address: { province: string; city: string; detail?: string };
-  contacts: { name: string; relation: string; phone: string }[];
-  declaredMonthlyIncome?: string;
-  externalRef?: string | null;
-}
+export type Customer = ItemOf<'/customers'>;
 
 export const CONTACT_RELATIONS = [
   'spouse',

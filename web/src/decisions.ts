@@ -1,3 +1,4 @@
+import type { ItemOf, ResponseOf } from './api-types.js';
 /** Shapes of the origination API the Decisions and Review queue pages read (docs/api.md, "Origination"). */
 
 export type Outcome = 'approve' | 'decline' | 'refer';
@@ -17,88 +18,30 @@ export const FLAG_KINDS = [
   'velocity',
 ] as const;
 
-export interface DecisionListItem {
-  decisionId: string;
-  applicationId: string;
-  decidedAt: string;
-  outcome: Outcome;
-  productId: string;
-  channel?: string;
-  limit: string;
-  requestedLimit?: string;
-  riskGrade: string | null;
-  dailyRate: string | null;
-  apr: string | null;
-  policyVersion: string;
-  modelVersion: string;
-  customerId: string | null;
-  flags: number;
-  openFlags: number;
-}
-
-export interface FlagSummary {
-  flagId: string;
-  kind: string;
-  severity: 'refuse' | 'review';
-  summary: string;
-  status: 'open' | 'resolved';
-  evidence?: Record<string, unknown>;
-}
-
-export interface DecisionDetail {
-  decisionId: string;
-  applicationId: string;
-  decidedAt: string;
-  outcome: Outcome;
-  limit: string;
-  riskGrade: string | null;
-  dailyRate: string | null;
-  apr: string | null;
-  termOptions?: { months?: number; method?: string; apr?: string; instalment?: string }[];
-  reasons: { source: string; code: string; message: string; values?: Record<string, unknown> }[];
-  flags: FlagSummary[];
-  blacklistHits?: Record<string, unknown>[];
-  policy: { policyId?: string; version?: string; documentHash?: string };
+export type DecisionListItem = ItemOf<'/decisions'>;
+/**
+ * A decision as `GET /decisions/{id}` answers it. The document leaves the sealed record, the model and the
+ * score open (any object); the parts of them the pages read are typed here.
+ */
+export type DecisionDetail = Omit<ResponseOf<'/decisions/{decisionId}'>, 'record' | 'model' | 'score'> & {
   model?: { modelId?: string; kind?: string; version?: string };
   score?: { value?: number; probabilityBad?: number | string };
-  customerId: string | null;
-  lineId?: string | null;
-  contentHash: string;
-  intact: boolean;
-  /** On a person's decision: the automated decision it replaces. */
-  supersedes?: string | null;
-  /** On a person's decision: the user who made it. */
-  decidedBy?: string | null;
-  /** On an automated decision a person decided after: the decision that replaces it. */
-  supersededBy?: string | null;
   /** The sealed record as made (amounts in fen); a person's decision keeps its note and caps in `review`. */
   record?: {
+    /** The rules of the policy's graphs that fired, with what they gave (a cut-off's `result`). */
+    rulesFired?: { ruleId?: string; outputs?: Record<string, unknown> }[];
+    /** The measures derived from the application (amounts in fen). */
+    derived?: Record<string, unknown>;
     review?: {
       note?: string | null;
       limitCap_fen?: number | null;
       caps?: { code: string; cap_fen: number }[];
     };
   };
-}
-
-export interface ReviewFlag extends FlagSummary {
-  applicationId: string;
-  raisedAt: string;
-  resolution?: 'cleared' | 'confirmed' | null;
-  resolvedBy?: string | null;
-  resolvedAt?: string | null;
-  note?: string | null;
-}
-
-export interface DecisionRequest {
-  requestId: string;
-  kind: 'explanation' | 'objection';
-  channel?: string;
-  status: 'open' | 'answered';
-  receivedAt: string;
-  answer?: string | null;
-  objectionResult?: string | null;
-}
+};
+export type FlagSummary = DecisionDetail['flags'][number];
+export type ReviewFlag = ItemOf<'/review-queue'>;
+export type DecisionRequest = ItemOf<'/decision-requests'>;
 
 /**
  * A rate given as a decimal string ("0.0005") shown as a percentage ("0.05%") by moving the decimal point
@@ -114,6 +57,31 @@ export function percent(rate: string | null | undefined): string {
   const fracPart = digits.slice(point).replace(/0+$/, '');
   return `${negative ? '-' : ''}${intPart}${fracPart === '' ? '' : `.${fracPart}`}%`;
 }
+
+/** Places of an annual rate as finance staff read it: 10.95%. */
+export const APR_PERCENT_PLACES = 2;
+
+/**
+ * A rate as a percentage with exactly `places` decimals, rounded half-up in the text (bigint, no float):
+ * "0.109499" → "10.95%", "0.24" → "24.00%". Anything that is not a decimal string is "—".
+ */
+export function percentFixed(rate: string | null | undefined, places: number = APR_PERCENT_PLACES): string {
+  if (rate === null || rate === undefined || !/^-?\d+(\.\d+)?$/.test(rate)) return '—';
+  const negative = rate.startsWith('-');
+  const [whole = '0', fraction = ''] = rate.replace('-', '').split('.');
+  // The rate scaled to hundredths of a percent … 10^places of a percent: keep places + 2 digits, round.
+  const keep = places + 2;
+  const kept = BigInt(`${whole}${fraction.slice(0, keep).padEnd(keep, '0')}`);
+  const roundUp = (fraction[keep] ?? '0') >= '5' ? 1n : 0n;
+  const scaled = (kept + roundUp).toString().padStart(places + 1, '0');
+  const intPart = scaled.slice(0, scaled.length - places);
+  const fracPart = scaled.slice(scaled.length - places);
+  const zero = /^0+$/.test(`${intPart}${fracPart}`);
+  return `${negative && !zero ? '-' : ''}${intPart}${places > 0 ? `.${fracPart}` : ''}%`;
+}
+
+/** An annual rate (APR) as finance staff read it: two decimals, "10.95%". */
+export const aprPercent = (rate: string | null | undefined): string => percentFixed(rate, APR_PERCENT_PLACES);
 
 /** The reasons a person gives for their decision (src/origination/review.ts, REVIEW_REASON_CODES). */
 export const REVIEW_REASON_CODES = [

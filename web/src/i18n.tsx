@@ -1,6 +1,8 @@
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCNAntd from 'antd/locale/zh_CN';
+// The ES module builds: the CommonJS files under antd/locale/ lose their default export in the bundle,
+// which left the date pickers and calendars in English on a Chinese page.
+import enUS from 'antd/es/locale/en_US';
+import zhCNAntd from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
@@ -27,15 +29,24 @@ function initialLocale(): Locale {
 
 const I18nContext = createContext<I18n | null>(null);
 
+/** dayjs names months and weekdays in the date pickers; set before a render, never after it. */
+function setDayjsLocale(locale: Locale): void {
+  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+}
+
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const first = initialLocale();
+    setDayjsLocale(first);
+    return first;
+  });
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem(LOCALE_KEY, next);
+    setDayjsLocale(next);
     setLocaleState(next);
   }, []);
   useEffect(() => {
     document.documentElement.lang = locale;
-    dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   }, [locale]);
   const value = useMemo<I18n>(() => {
     const table = locale === 'zh-CN' ? zhCN : en;

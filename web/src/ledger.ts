@@ -1,176 +1,22 @@
 /** The ledger's resources as the API answers them (docs/api.md); money is decimal strings of yuan. */
 
-export interface Loan {
-  loanId: string;
-  customerId: string;
-  lineId: string;
-  productId: string;
-  productVersion: number;
-  status: 'active' | 'settled';
-  openedOn: string;
-  principal: string;
-  asOf: string;
-  lastClosedDay: string;
-  nextEventDay?: string | null;
-  daysPastDue: number;
-  bucket: string;
-  outstandingPrincipal: string;
-  overduePrincipal?: string;
-  overdueInterest?: string;
-  overdueFee?: string;
-  duePrincipal?: string;
-  dueInterest?: string;
-  dueFee?: string;
-  accruedInterest?: string;
-  penaltyOutstanding?: string;
-  credit?: string;
-  totalOwed: string;
-}
+import type { ItemOf, ResponseOf } from './api-types.js';
 
-export interface CreditLine {
-  lineId: string;
-  customerId: string;
-  status: 'active' | 'frozen' | 'closed';
-  currency: string;
-  limit: string;
-  used: string;
-  available: string;
-  openedOn: string;
-  loanCount?: number;
-}
-
-export interface Installment {
-  number: number;
-  startDate: string;
-  dueDate: string;
-  principal: string;
-  interest: string;
-  fee: string;
-  total: string;
-  remainingPrincipal: string;
-}
-
-export interface Due {
-  installmentNumber: number;
-  dueDate: string;
-  principal: string;
-  interest: string;
-  fee: string;
-  overdue: boolean;
-}
-
-export interface Schedule {
-  loanId: string;
-  plan: Installment[];
-  dues: Due[];
-}
-
-export interface LoanEventItem {
-  seq: number;
-  day: string;
-  type: string;
-  clientId?: string | null;
-  recordedAt: string;
-  detail: Record<string, unknown>;
-}
-
-export interface Posting {
-  postingNo: number;
-  customerId: string;
-  loanId: string;
-  day: string;
-  eventSeq: number;
-  eventRef: string;
-  lines: { account: string; debit?: string; credit?: string }[];
-}
-
-export interface PayoffQuote {
-  loanId: string;
-  date: string;
-  principal: string;
-  interest: string;
-  fee: string;
-  penalty: string;
-  credit: string;
-  total: string;
-}
-
-export interface ImpactRow {
-  date: string;
-  daysPastDue: number;
-  bucket: string;
-  creditReportStatus: string;
-  assetClass: string;
-  nonPerforming: boolean;
-  ifrs9Stage: number;
-  collectionStage: string;
-  outstandingPrincipal: string;
-  overduePrincipal: string;
-  overdueInterest: string;
-  interestOwed: string;
-  penaltyOutstanding: string;
-  totalOwed: string;
-}
-
-export interface ImpactMilestone {
-  date: string;
-  kind: string;
-  value: string;
-  daysPastDue: number | null;
-  withinPeriodShown: boolean;
-  source: string;
-  convention: boolean;
-  description: { en: string; zh: string };
-}
-
-export interface Impact {
-  loanId: string;
-  from: string;
-  missedDueDate: string;
-  rows: ImpactRow[];
-  milestones: ImpactMilestone[];
-}
-
-export interface StoredProduct {
-  productId: string;
-  version: number;
-  product: { name?: string };
-}
-
-export interface EodRun {
-  runId: string;
-  businessDate: string;
-  status: 'running' | 'succeeded' | 'failed';
-  partitionsTotal: number;
-  batchSize: number;
-  requestedBy: string;
-  resumes: number;
-  loansClosed: number;
-  loansAdvanced: number;
-  eventsWritten: number;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-}
-
-export interface EodPartition {
-  partitionNo: number;
-  keyFrom: number;
-  keyTo: number;
-  status: 'pending' | 'running' | 'succeeded' | 'failed';
-  claimedBy: string | null;
-  heartbeatAt: string | null;
-  leaseExpiresAt: string | null;
-  claims: number;
-  loansClosed: number;
-  loansAdvanced: number;
-  eventsWritten: number;
-  errors: { at: string; worker: string; loanId: string | null; message: string }[];
-}
-
-export interface EodRunDetail extends EodRun {
-  partitions: EodPartition[];
-}
+export type Loan = ResponseOf<'/loans/{loanId}'>;
+export type CreditLine = ItemOf<'/credit-lines'>;
+export type Schedule = ResponseOf<'/loans/{loanId}/schedule'>;
+export type Installment = Schedule['plan'][number];
+export type Due = Schedule['dues'][number];
+export type LoanEventItem = ItemOf<'/loans/{loanId}/events'>;
+export type Posting = ItemOf<'/postings'>;
+export type PayoffQuote = ResponseOf<'/loans/{loanId}/payoff-quote'>;
+export type Impact = ResponseOf<'/loans/{loanId}/impact'>;
+export type ImpactRow = Impact['rows'][number];
+export type ImpactMilestone = Impact['milestones'][number];
+export type StoredProduct = ItemOf<'/products'>;
+export type EodRun = ItemOf<'/eod-runs'>;
+export type EodRunDetail = ResponseOf<'/eod-runs/{runId}'>;
+export type EodPartition = EodRunDetail['partitions'][number];
 
 /** A decimal string of yuan the API accepts: no sign, at most two decimals (as parseAmount in src/money/amount.ts). */
 export const AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;

@@ -24,21 +24,49 @@ export function formatCount(count: number, locale: Locale): string {
   return new Intl.NumberFormat(locale).format(count);
 }
 
-/** An instant as date and time in the lender's zone (Asia/Shanghai), written the locale's way. */
-export function formatDateTime(iso: string, locale: Locale): string {
+/**
+ * Dates have one style in both languages: the numeric YYYY-MM-DD that the date pickers take and show,
+ * the API writes and Chinese finance systems print; times add HH:mm:ss on a 24-hour clock in the lender's
+ * zone (Asia/Shanghai). The locale is kept in the signature for the labels around them.
+ */
+const DATE_TIME_PARTS = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Asia/Shanghai',
+});
+
+/** An instant as `YYYY-MM-DD HH:mm:ss` in the lender's zone (Asia/Shanghai). */
+export function formatDateTime(iso: string, _locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-    timeZone: 'Asia/Shanghai',
-  }).format(date);
+  const part = Object.fromEntries(DATE_TIME_PARTS.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
 }
 
-/** A business date (YYYY-MM-DD) written the locale's way, without shifting it through a time zone. */
-export function formatBusinessDate(date: string, locale: Locale): string {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date)) return date;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+/** A business date (YYYY-MM-DD), shown as it is: never shifted through a time zone. */
+export function formatBusinessDate(date: string, _locale: Locale): string {
+  return date;
+}
+
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: 'Asia/Shanghai',
+});
+
+/** Today in the lender's zone (Asia/Shanghai) as YYYY-MM-DD, whatever the browser's zone. */
+export function todayInShanghai(now: Date = new Date()): string {
+  const part = Object.fromEntries(SHANGHAI_DATE.formatToParts(now).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}`;
+}
+
+/** Whole days from one YYYY-MM-DD to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

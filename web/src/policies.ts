@@ -3,6 +3,8 @@
  * Policies pages use: a readable summary of a policy document and the assembly of an uploaded policy pack.
  */
 
+import type { ResponseOf } from './api-types.js';
+
 /** The statuses the server gives a version (src/origination/types.ts, PolicyVersionStatus). */
 export const POLICY_STATUSES = ['draft', 'approved', 'published', 'retired', 'rejected'] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
@@ -25,31 +27,8 @@ export const POLICY_NOTE_LENGTH_MAX = 500;
 /** Largest policy document the server accepts, in bytes (POLICY_BODY_LIMIT_BYTES). */
 export const POLICY_BODY_LIMIT_BYTES = 1024 * 1024;
 
-export interface PolicyTrailEntry {
-  action: string;
-  actorUserId: string;
-  occurredAt: string;
-  note: string | null;
-}
-
-export interface PolicyVersion {
-  version: string;
-  policyId: string;
-  productId: string;
-  documentHash: string;
-  status: PolicyStatus;
-  inForce?: boolean;
-  createdBy: string;
-  createdAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  publishedBy: string | null;
-  publishedAt: string | null;
-  retiredAt: string | null;
-  rolledBackAt: string | null;
-  trail?: PolicyTrailEntry[];
-  document?: Record<string, unknown>;
-}
+export type PolicyVersion = ResponseOf<'/policies/{version}'>;
+export type PolicyTrailEntry = NonNullable<PolicyVersion['trail']>[number];
 
 /** What a user may do to a version in its status; the server checks both again. */
 export function policyActions(status: PolicyStatus): ('approve' | 'publish' | 'rollback')[] {

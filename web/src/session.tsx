@@ -1,13 +1,18 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { ApiClient, ApiProblem } from './api.js';
-import type { Role } from './permissions.js';
+import type { ResponseOf } from './api-types.js';
+import { useI18n } from './i18n.js';
 
-export interface Me {
-  userId: string;
-  username: string;
-  role: Role;
-  tokenId: string;
-}
+export type Me = ResponseOf<'/me'>;
 
 interface SessionValue {
   me: Me | null;
@@ -39,7 +44,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setToken(null);
     setMe(null);
   }, []);
-  const api = useMemo(() => (token === null ? null : new ApiClient(token, logout)), [token, logout]);
+  // Read at each request: switching the language does not rebuild the client (nor reload every page).
+  const { locale } = useI18n();
+  const language = useRef(locale);
+  language.current = locale;
+  const languageNow = useCallback(() => language.current, []);
+  const api = useMemo(
+    () => (token === null ? null : new ApiClient(token, logout, languageNow)),
+    [token, logout, languageNow],
+  );
 
   useEffect(() => {
     if (api === null || me !== null) return;
@@ -50,13 +63,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .finally(() => setChecking(false));
   }, [api, me, logout]);
 
-  const login = useCallback(async (candidate: string) => {
-    const probe = new ApiClient(candidate);
-    const who = await probe.get<Me>('/me');
-    tokenStore.set(candidate);
-    setToken(candidate);
-    setMe(who);
-  }, []);
+  const login = useCallback(
+    async (candidate: string) => {
+      const probe = new ApiClient(candidate, () => {}, languageNow);
+      const who = await probe.get<Me>('/me');
+      tokenStore.set(candidate);
+      setToken(candidate);
+      setMe(who);
+    },
+    [languageNow],
+  );
 
   return (
     <SessionContext.Provider value={{ me, api: me === null ? null : api, checking, login, logout }}>

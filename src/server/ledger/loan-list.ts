@@ -25,7 +25,13 @@ export interface LoanListQuerystring {
   order?: SortOrder;
 }
 
-const SORTS: readonly LoanSort[] = ['loanId', 'openedDay', 'outstandingPrincipal'];
+const SORTS: readonly LoanSort[] = [
+  'loanId',
+  'openedDay',
+  'outstandingPrincipal',
+  'overduePrincipal',
+  'daysPastDue',
+];
 
 export const loanListQueryProperties = {
   customerId: idParam('customerId', 'Customer id').properties.customerId,
@@ -40,7 +46,13 @@ export const loanListQueryProperties = {
   drawnFrom: dateSchema('Drawn on or after this day'),
   drawnTo: dateSchema('Drawn on or before this day'),
   q: { type: 'string', pattern: ID_PATTERN, description: 'A loan id or a customer id (exact)' },
-  sort: { type: 'string', enum: [...SORTS], default: 'loanId', description: 'Order of the list' },
+  sort: {
+    type: 'string',
+    enum: [...SORTS],
+    default: 'loanId',
+    description:
+      'Order of the list; daysPastDue orders by the due date of the oldest overdue instalment (the most days past due first with order=desc)',
+  },
   order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
 } as const;
 
@@ -84,7 +96,9 @@ function decodeAfter(cursor: string | undefined, sort: LoanSort, order: SortOrde
   const fits =
     (sort === 'loanId' && value === null) ||
     (sort === 'openedDay' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) ||
-    (sort === 'outstandingPrincipal' && Number.isSafeInteger(value) && (value as number) >= 0);
+    ((sort === 'outstandingPrincipal' || sort === 'overduePrincipal' || sort === 'daysPastDue') &&
+      Number.isSafeInteger(value) &&
+      (value as number) >= 0);
   if (!fits) throw invalidCursor();
   return { value: value ?? null, loanId: parsed.loanId };
 }

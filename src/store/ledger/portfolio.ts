@@ -1,5 +1,5 @@
 import type { Bucket } from '../../ledger/index.js';
-import { type Day, endOfMonth, startOfMonth } from '../../money/index.js';
+import { DAY_MAX, type Day, endOfMonth, startOfMonth } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { sqlDate } from './codec.js';
 import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loan-rows.js';
@@ -11,14 +11,30 @@ import { LOAN_COLUMNS, type LoanRow, loanFromRow, type StoredLoan } from './loan
  * loads every loan.
  */
 
-export type LoanSort = 'loanId' | 'openedDay' | 'outstandingPrincipal';
+export type LoanSort = 'loanId' | 'openedDay' | 'outstandingPrincipal' | 'overduePrincipal' | 'daysPastDue';
 export type SortOrder = 'asc' | 'desc';
 
-/** The sort column of each order; each has an index on (column, loan_id) (loans_loan, migration 0005). */
+/**
+ * The days-past-due order's key: 0 for a loan with nothing overdue, else `DAY_MAX + 1 - the due day of its
+ * oldest overdue instalment` (positive, larger when it fell due earlier). Every active loan is closed through
+ * the same business day, where DPD is that day minus the same due day, so this orders active loans as their
+ * days past due do, read from the stored state alone (the closed-day column of a quiet loan may lag).
+ */
+const OVERDUE_SINCE_KEY_BASE = DAY_MAX + 1;
+const DAYS_PAST_DUE_KEY = `(case when (state->'dues'->0->>'overdue')::boolean
+  then ${OVERDUE_SINCE_KEY_BASE} - (state->'dues'->0->>'dueDay')::int else 0 end)`;
+
+/**
+ * The sort column (or expression) of each order. loanId, openedDay and outstandingPrincipal have an index
+ * on (column, loan_id) (loans_loan, migration 0005); overduePrincipal and daysPastDue are read by a scan of
+ * the filtered rows (the dashboard's collection views, usually filtered to past-due buckets).
+ */
 const SORT_COLUMN: Record<LoanSort, string> = {
   loanId: 'loan_id',
   openedDay: 'opened_day',
   outstandingPrincipal: 'outstanding_principal_minor',
+  overduePrincipal: 'overdue_principal_minor',
+  daysPastDue: DAYS_PAST_DUE_KEY,
 };
 
 /** Where the previous page ended: the last row's sort value (none for loanId) and its loan id. */
@@ -53,20 +69,25 @@ export function loanListKey(loan: StoredLoan, sort: LoanSort): LoanListAfter {
     for (const d of loan.state.dues) principal += d.principalMinor;
     return { value: principal, loanId: loan.loanId };
   }
+  if (sort === 'overduePrincipal') {
+    let overdue = 0;
+    for (const d of loan.state.dues) if (d.overdue) overdue += d.principalMinor;
+    return { value: overdue, loanId: loan.loanId };
+  }
+  if (sort === 'daysPastDue') {
+    const oldest = loan.state.dues[0];
+    const value = oldest?.overdue === true ? OVERDUE_SINCE_KEY_BASE - oldest.dueDay : 0;
+    return { value, loanId: loan.loanId };
+  }
   return { value: null, loanId: loan.loanId };
 }
 
-/**
- * One keyset page of loans in the requested order (loan id breaks ties, so the order is total). Filters
- * become plain conditions, so the planner can walk the matching index of migration 0005.
- */
-export async function listLoansPage(q: Queryable, query: LoanListQuery): Promise<StoredLoan[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown, cast = '') => {
-    params.push(value);
-    return `$${params.length}${cast}`;
-  };
+/** The conditions of the list's filters (everything but the sort and the cursor). */
+function loanListFilters(
+  query: LoanListFilter,
+  where: string[],
+  param: (value: unknown, cast?: string) => string,
+) {
   if (query.customerId !== undefined) where.push(`customer_id = ${param(query.customerId)}`);
   if (query.lineId !== undefined) where.push(`line_id = ${param(query.lineId)}`);
   if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
@@ -84,13 +105,47 @@ export async function listLoansPage(q: Queryable, query: LoanListQuery): Promise
     const s = param(query.search);
     where.push(`(loan_id = ${s} or customer_id = ${s})`);
   }
+}
+
+type LoanListFilter = Omit<LoanListQuery, 'sort' | 'order' | 'after' | 'limit'>;
+
+function sqlParams() {
+  const params: unknown[] = [];
+  const param = (value: unknown, cast = '') => {
+    params.push(value);
+    return `$${params.length}${cast}`;
+  };
+  return { params, param };
+}
+
+/** How many loans the list's filters match (the dashboard shows the total above the pages). */
+export async function countLoans(q: Queryable, query: LoanListFilter): Promise<number> {
+  const where: string[] = [];
+  const { params, param } = sqlParams();
+  loanListFilters(query, where, param);
+  const { rows } = await q.query<{ n: string | number }>(
+    `select count(*) as n from loans ${where.length > 0 ? `where ${where.join(' and ')}` : ''}`,
+    params,
+  );
+  return safeMinor(rows[0]?.n ?? 0, 'loan count');
+}
+
+/**
+ * One keyset page of loans in the requested order (loan id breaks ties, so the order is total). Filters
+ * become plain conditions, so the planner can walk the matching index of migration 0005.
+ */
+export async function listLoansPage(q: Queryable, query: LoanListQuery): Promise<StoredLoan[]> {
+  const where: string[] = [];
+  const { params, param } = sqlParams();
+  loanListFilters(query, where, param);
   const column = SORT_COLUMN[query.sort];
   const direction = query.order === 'desc' ? 'desc' : 'asc';
   const beyond = query.order === 'desc' ? '<' : '>';
   if (query.after !== null) {
     if (query.sort === 'loanId') where.push(`loan_id ${beyond} ${param(query.after.loanId)}`);
     else {
-      const cast = query.sort === 'openedDay' ? '::date' : '::bigint';
+      const cast =
+        query.sort === 'openedDay' ? '::date' : query.sort === 'daysPastDue' ? '::int' : '::bigint';
       where.push(
         `(${column}, loan_id) ${beyond} (${param(query.after.value, cast)}, ${param(query.after.loanId)})`,
       );

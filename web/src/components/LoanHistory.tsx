@@ -1,9 +1,11 @@
-import { Button, Card, Empty, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Table, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { Page } from '../api.js';
+import { impactPlan } from '../data/impact.js';
 import { useI18n } from '../i18n.js';
 import type { Impact, ImpactMilestone, ImpactRow, LoanEventItem, Posting } from '../ledger.js';
 import { type MessageKey, en as messages } from '../messages.js';
+import { legalSource } from '../reasons.js';
 import { useApi } from '../session.js';
 import { ProblemAlert } from './ProblemAlert.js';
 
@@ -182,7 +184,7 @@ const IMPACT_MONTH_CHOICES = [3, 7, 12, 24] as const;
 
 /** What staying overdue means for this loan, month end by month end, with the milestones. */
 export function ImpactView({ loanId }: { loanId: string }) {
-  const { t, date, money, count, locale } = useI18n();
+  const { t, date, money, count } = useI18n();
   const api = useApi();
   const [months, setMonths] = useState<number>(7);
   const [impact, setImpact] = useState<Impact | null>(null);
@@ -269,30 +271,116 @@ export function ImpactView({ loanId }: { loanId: string }) {
               },
             ]}
           />
-          <Typography.Title level={5} style={{ marginTop: 16 }}>
-            {t('loan.milestones')}
-          </Typography.Title>
-          <Timeline
-            items={impact.milestones.map((m: ImpactMilestone) => ({
-              color: m.withinPeriodShown ? 'red' : 'gray',
-              children: (
-                <div>
-                  <Typography.Text strong>{date(m.date)}</Typography.Text>{' '}
-                  {m.daysPastDue === null ? null : <Tag>{`DPD ${m.daysPastDue}`}</Tag>}
-                  {locale === 'zh-CN' ? m.description.zh : m.description.en}
-                  {m.withinPeriodShown ? null : (
-                    <Typography.Text type="secondary">{` (${t('loan.beyondPeriod')})`}</Typography.Text>
-                  )}
-                  <br />
-                  <Typography.Text type="secondary">
-                    {[m.source, m.convention ? t('loan.convention') : ''].filter((x) => x !== '').join('; ')}
-                  </Typography.Text>
-                </div>
-              ),
-            }))}
-          />
+          <Milestones impact={impact} />
         </>
       ) : null}
     </Card>
+  );
+}
+
+/** A milestone in words for staff, about the borrower (the server's own text speaks to the borrower). */
+function milestoneText(
+  m: ImpactMilestone,
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+) {
+  const stage = labelOr(t, `stage.${m.value}`, m.value);
+  const params = {
+    bucket: labelOr(t, `bucket.${m.value}`, m.value),
+    assetClass: labelOr(t, `class.${m.value}`, m.value),
+    stage: m.kind === 'ifrs9-stage-change' ? m.value : stage,
+    value: m.value,
+  };
+  const key = `milestone.${m.kind}`;
+  return Object.hasOwn(messages, key) ? t(key as MessageKey, params) : m.kind;
+}
+
+function milestoneAction(
+  m: ImpactMilestone,
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+) {
+  const key = `milestoneAction.${m.kind}`;
+  return Object.hasOwn(messages, key)
+    ? t(key as MessageKey, { stage: labelOr(t, `stage.${m.value}`, m.value) })
+    : milestoneText(m, t);
+}
+
+/**
+ * The milestones split at the loan's last closed day: what has happened, what comes next if nothing is
+ * paid, and the next action staff must take with its date.
+ */
+function Milestones({ impact }: { impact: Impact }) {
+  const { t, date, locale } = useI18n();
+  const plan = impactPlan(impact.milestones, impact.from);
+  const item = (m: ImpactMilestone, upcoming: boolean) => ({
+    color: m === plan.nextAction ? 'red' : upcoming ? (m.withinPeriodShown ? 'orange' : 'gray') : 'green',
+    children: (
+      <div data-testid={upcoming ? 'milestone-next' : 'milestone-happened'}>
+        <Typography.Text strong>{date(m.date)}</Typography.Text>{' '}
+        {m.daysPastDue == null || m.daysPastDue <= 0 ? null : (
+          <Tag>{`${t('loan.dpd')} ${m.daysPastDue}`}</Tag>
+        )}
+        {m === plan.nextAction ? (
+          <Tag color="red" data-testid="milestone-next-action-tag">
+            {t('impact.nextAction')}
+          </Tag>
+        ) : null}
+        {milestoneText(m, t)}
+        {m.withinPeriodShown ? null : (
+          <Typography.Text type="secondary">{` (${t('loan.beyondPeriod')})`}</Typography.Text>
+        )}
+        <br />
+        <Typography.Text type="secondary" data-testid="milestone-source">
+          {[m.source === '' ? '' : legalSource(m.source, locale), m.convention ? t('loan.convention') : '']
+            .filter((x) => x !== '')
+            .join(locale === 'en' ? '; ' : '；')}
+        </Typography.Text>
+      </div>
+    ),
+  });
+  return (
+    <>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('loan.milestones')}
+      </Typography.Title>
+      {plan.nextAction === undefined ? (
+        <Alert type="info" showIcon message={t('impact.noAction')} style={{ marginBottom: 16 }} />
+      ) : (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="milestone-next-action"
+          message={t('impact.nextAction')}
+          description={t('impact.nextActionOn', {
+            action: milestoneAction(plan.nextAction, t),
+            date: date(plan.nextAction.date),
+          })}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <Typography.Text strong>{t('impact.happened')}</Typography.Text>
+          {plan.happened.length === 0 ? (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+              {t('impact.nothingYet')}
+            </Typography.Paragraph>
+          ) : (
+            <Timeline
+              style={{ marginTop: 12 }}
+              data-testid="milestones-happened"
+              items={plan.happened.map((m) => item(m, false))}
+            />
+          )}
+        </Col>
+        <Col xs={24} xl={12}>
+          <Typography.Text strong>{t('impact.next')}</Typography.Text>
+          <Timeline
+            style={{ marginTop: 12 }}
+            data-testid="milestones-next"
+            items={plan.next.map((m) => item(m, true))}
+          />
+        </Col>
+      </Row>
+    </>
   );
 }

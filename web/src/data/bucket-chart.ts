@@ -31,7 +31,7 @@ export function bucketChartOption(shares: readonly BucketShare[], text: BucketCh
   const empty = shares.every((s) => s.loans === 0);
   return {
     animation: false,
-    grid: { left: 72, right: 24, top: 32, bottom: 56 },
+    grid: { left: 72, right: 24, top: 40, bottom: 64 },
     tooltip: {
       trigger: 'item',
       formatter: (p: { dataIndex: number }) => {
@@ -43,7 +43,13 @@ export function bucketChartOption(shares: readonly BucketShare[], text: BucketCh
     xAxis: {
       type: 'category',
       data: shares.map((s) => s.bucket),
-      axisLabel: { formatter: (value: string) => text.bucketLabel(value).replace(' ', '\n') },
+      // Every bucket labelled, none dropped for want of room: the code above, the days past due below.
+      axisLabel: {
+        interval: 0,
+        hideOverlap: false,
+        fontSize: 11,
+        formatter: (value: string) => text.bucketLabel(value).replace(' ', '\n'),
+      },
     },
     yAxis: {
       type: 'value',
@@ -55,6 +61,13 @@ export function bucketChartOption(shares: readonly BucketShare[], text: BucketCh
     series: [
       {
         type: 'bar',
+        // Each bar says how many loans it holds.
+        label: {
+          show: !empty,
+          position: 'top',
+          fontSize: 11,
+          formatter: (p: { dataIndex: number }) => text.count(shares[p.dataIndex]?.loans ?? 0),
+        },
         data: shares.map((s, i) => ({
           value: Number(s.outstandingPrincipal),
           itemStyle: { color: BUCKET_COLOURS[i % BUCKET_COLOURS.length] },

@@ -5,7 +5,7 @@ import { PagerBar } from '../components/PagerBar.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { usePaged } from '../components/usePaged.js';
 import { useI18n } from '../i18n.js';
-import type { MessageKey } from '../messages.js';
+import { en, type MessageKey } from '../messages.js';
 import { Link } from '../router.js';
 import { useApi } from '../session.js';
 
@@ -23,7 +23,11 @@ interface AuditEntry {
 }
 
 /** Actions the dashboard names in both languages; others are shown by their code. */
-const KNOWN_ACTIONS = ['customer.read_pii', 'customer.create', 'user.create', 'token.create', 'token.revoke'];
+
+/** The actions the server records (src/server routes' audit entries), each labelled in messages.ts. */
+const AUDIT_ACTIONS = Object.keys(en)
+  .filter((k) => k.startsWith('action.'))
+  .map((k) => k.slice('action.'.length));
 
 export function AuditLogPage() {
   const { t, dateTime } = useI18n();
@@ -35,7 +39,9 @@ export function AuditLogPage() {
     [api, action],
   );
   const paged = usePaged(load);
-  const actionLabel = (a: string) => (KNOWN_ACTIONS.includes(a) ? t(`action.${a}` as MessageKey) : a);
+  // Every action the server records has a label (audit actions are listed in messages.ts); a new one
+  // shows as the server names it until it gets one.
+  const actionLabel = (a: string) => (Object.hasOwn(en, `action.${a}`) ? t(`action.${a}` as MessageKey) : a);
   const roleLabel = (r: string) => t(`role.${r}` as MessageKey);
 
   return (
@@ -48,7 +54,7 @@ export function AuditLogPage() {
           value={action}
           onChange={(v: string | undefined) => setAction(v)}
           style={{ width: 260, marginBottom: 16 }}
-          options={KNOWN_ACTIONS.map((a) => ({ value: a, label: actionLabel(a) }))}
+          options={AUDIT_ACTIONS.map((a) => ({ value: a, label: actionLabel(a) }))}
           data-testid="audit-filter"
         />
         <ProblemAlert error={paged.error} />

@@ -1,22 +1,24 @@
 import { Alert, Card, Descriptions, List, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { Page } from '../api.js';
+import { ApplicationCard } from '../components/ApplicationCard.js';
 import { PersonDecisionCard } from '../components/PersonDecision.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
-import { type DecisionDetail, type DecisionRequest, percent } from '../decisions.js';
+import { ValueList } from '../components/ValueList.js';
+import { aprPercent, type DecisionDetail, type DecisionRequest, percent } from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { can } from '../permissions.js';
 import { fenToYuan } from '../policies.js';
+import { decidingReasonIndex, reasonSourceLabel, reasonText } from '../reasons.js';
 import { Link } from '../router.js';
 import { useApi, useSession } from '../session.js';
 import { OutcomeTag } from './Decisions.js';
 
 const METHODS = ['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'];
-const json = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
 
 export function DecisionPage({ decisionId }: { decisionId: string }) {
-  const { t, money, dateTime } = useI18n();
+  const { t, money, dateTime, locale } = useI18n();
   const api = useApi();
   const { me } = useSession();
   const [decision, setDecision] = useState<DecisionDetail | null>(null);
@@ -48,6 +50,7 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
   const d = decision;
   const review = d.record?.review;
   const limitCap = fenToYuan(review?.limitCap_fen);
+  const deciding = decidingReasonIndex(d);
   return (
     <div data-testid="page-decision">
       <Typography.Title level={2}>
@@ -75,10 +78,13 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
             <Descriptions.Item label={t('decisions.decidedAt')}>{dateTime(d.decidedAt)}</Descriptions.Item>
             <Descriptions.Item label={t('decision.application')}>{d.applicationId}</Descriptions.Item>
             <Descriptions.Item label={t('decisions.limit')}>
-              <span data-testid="decision-limit">{money(d.limit)}</span>
+              {/* A decline offers no line: its limit is none, not ¥0.00. */}
+              <span data-testid="decision-limit">
+                {d.outcome === 'decline' ? t('common.none') : money(d.limit)}
+              </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('decisions.dailyRate')}>{percent(d.dailyRate)}</Descriptions.Item>
-            <Descriptions.Item label={t('decisions.apr')}>{percent(d.apr)}</Descriptions.Item>
+            <Descriptions.Item label={t('decisions.apr')}>{aprPercent(d.apr)}</Descriptions.Item>
             <Descriptions.Item label={t('decision.riskGrade')}>
               {d.riskGrade ?? t('common.none')}
             </Descriptions.Item>
@@ -86,7 +92,7 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
               {d.score?.value ?? t('common.none')}
             </Descriptions.Item>
             <Descriptions.Item label={t('decision.customer')}>
-              {d.customerId === null ? (
+              {d.customerId == null ? (
                 t('common.none')
               ) : (
                 <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerId}</Link>
@@ -134,23 +140,49 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
             </Descriptions.Item>
           </Descriptions>
         </Card>
+        <ApplicationCard applicationId={d.applicationId} customerId={d.customerId ?? null} decision={d} />
         <Card title={t('decision.reasons')}>
+          {deciding >= 0 ? (
+            <Typography.Paragraph type="secondary">{t('decision.decidingHelp')}</Typography.Paragraph>
+          ) : null}
           <Table
             rowKey={(r) => `${r.source}:${r.code}`}
-            dataSource={d.reasons}
+            dataSource={d.reasons.map((r, index) => ({ ...r, index }))}
             pagination={false}
             size="small"
             data-testid="decision-reasons"
-            scroll={{ x: 'max-content' }}
+            rowClassName={(r) => (r.index === deciding ? 'deciding-reason' : '')}
             columns={[
-              { title: t('decision.source'), dataIndex: 'source', render: (s: string) => <Tag>{s}</Tag> },
-              { title: t('decision.code'), dataIndex: 'code', render: (c: string) => <code>{c}</code> },
-              { title: t('decision.message'), dataIndex: 'message' },
+              {
+                title: t('decision.source'),
+                dataIndex: 'source',
+                width: 120,
+                render: (s: string) => <Tag>{reasonSourceLabel(s, t)}</Tag>,
+              },
+              {
+                title: t('decision.message'),
+                dataIndex: 'message',
+                render: (_: unknown, r) => (
+                  <Space direction="vertical" size={2}>
+                    <span>
+                      {r.index === deciding ? (
+                        <Tag color="red" data-testid="deciding-reason">
+                          {t('decision.deciding')}
+                        </Tag>
+                      ) : null}
+                      {reasonText(r, d, locale, t, money, aprPercent)}
+                    </span>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      <code>{r.code}</code>
+                    </Typography.Text>
+                  </Space>
+                ),
+              },
               {
                 title: t('decision.values'),
                 dataIndex: 'values',
-                width: 420,
-                render: (v: unknown) => <code style={{ wordBreak: 'break-all' }}>{json(v)}</code>,
+                width: 380,
+                render: (v: unknown) => <ValueList values={v} testId="reason-values" />,
               },
             ]}
           />
@@ -169,7 +201,7 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
                   dataIndex: 'method',
                   render: (m: string) => (METHODS.includes(m) ? t(`method.${m}` as MessageKey) : m),
                 },
-                { title: t('decisions.apr'), dataIndex: 'apr', render: percent },
+                { title: t('decisions.apr'), dataIndex: 'apr', render: aprPercent },
                 { title: t('decision.instalment'), dataIndex: 'instalment', render: (v: string) => money(v) },
               ]}
             />
@@ -190,9 +222,9 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
                       <Tag color={f.status === 'open' ? 'orange' : 'default'}>
                         {t(`flagStatus.${f.status}` as MessageKey)}
                       </Tag>
-                      <span>{f.summary}</span>
+                      {locale === 'en' ? <span>{f.summary}</span> : null}
                     </Space>
-                    <code>{json(f.evidence)}</code>
+                    <ValueList values={f.evidence} testId="flag-evidence" />
                   </Space>
                 </List.Item>
               )}
@@ -208,7 +240,10 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
               data-testid="decision-blacklist"
               renderItem={(h) => (
                 <List.Item>
-                  {String(h.explanation ?? '')} <code>{json({ source: h.source, reason: h.reason })}</code>
+                  <Space direction="vertical" size={2}>
+                    {locale === 'en' ? <span>{String(h.explanation ?? '')}</span> : null}
+                    <ValueList values={{ source: h.source, subject: h.subject, reason: h.reason }} />
+                  </Space>
                 </List.Item>
               )}
             />

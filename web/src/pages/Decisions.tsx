@@ -5,7 +5,14 @@ import type { Page } from '../api.js';
 import { PagerBar } from '../components/PagerBar.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { usePaged } from '../components/usePaged.js';
-import { type DecisionListItem, OUTCOME_COLORS, OUTCOMES, type Outcome, percent } from '../decisions.js';
+import {
+  aprPercent,
+  type DecisionListItem,
+  OUTCOME_COLORS,
+  OUTCOMES,
+  type Outcome,
+  percent,
+} from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { Link } from '../router.js';
@@ -113,10 +120,12 @@ export function DecisionsPage() {
               title: t('decisions.limit'),
               dataIndex: 'limit',
               align: 'right',
-              render: (v: string) => money(v),
+              // A decline offers no line: its limit is none, not ¥0.00.
+              render: (v: string, d: DecisionListItem) =>
+                d.outcome === 'decline' ? t('common.none') : money(v),
             },
             { title: t('decisions.dailyRate'), dataIndex: 'dailyRate', align: 'right', render: percent },
-            { title: t('decisions.apr'), dataIndex: 'apr', align: 'right', render: percent },
+            { title: t('decisions.apr'), dataIndex: 'apr', align: 'right', render: aprPercent },
             {
               title: t('decisions.flags'),
               render: (_: unknown, d: DecisionListItem) =>

@@ -1,11 +1,13 @@
-import { Alert, Button, Card, DatePicker, Form, Progress, Space, Table, Tag, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { Alert, Button, Card, DatePicker, Form, Modal, Progress, Space, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem, type Page } from '../api.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
+import { eodDateAllowed, eodDaysClosed } from '../data/eod.js';
 import { useI18n } from '../i18n.js';
 import type { EodPartition, EodRun, EodRunDetail } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
+import { todayInShanghai } from '../money.js';
 import { can } from '../permissions.js';
 import { problemsByField } from '../problem-fields.js';
 import { useApi, useSession } from '../session.js';
@@ -31,21 +33,33 @@ function StatusTag({ status }: { status: string }) {
   );
 }
 
-function StartRunForm({ onStarted }: { onStarted: (run: EodRun) => void }) {
-  const { t, date } = useI18n();
+function StartRunForm({ onStarted, runs }: { onStarted: (run: EodRun) => void; runs: unknown }) {
+  const { t, date, count } = useI18n();
   const api = useApi();
   const [form] = Form.useForm<{ businessDate?: Dayjs | null }>();
   const [problem, setProblem] = useState<unknown>(null);
   const [started, setStarted] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (values: { businessDate?: Dayjs | null }) => {
+  const [businessDay, setBusinessDay] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<{ day: string; days: number } | null>(null);
+  const today = todayInShanghai();
+  useEffect(() => {
+    // Read again whenever the runs change (`runs` is read so the effect runs then): a run that finished
+    // moved the business day on. The business day is what the portfolio summary is as of.
+    if (runs === undefined) return;
+    api.get<{ asOf: string }>('/portfolio/summary').then(
+      (s) => setBusinessDay(s.asOf),
+      (e: unknown) => setProblem(e),
+    );
+  }, [api, runs]);
+  const picked = Form.useWatch('businessDate', form);
+  const pickedDay = picked?.format('YYYY-MM-DD');
+  const start = async (day: string) => {
     setBusy(true);
     setProblem(null);
     setStarted(null);
     try {
-      const run = await api.post<EodRun>('/eod-runs', {
-        businessDate: values.businessDate?.format('YYYY-MM-DD') ?? '',
-      });
+      const run = await api.post<EodRun>('/eod-runs', { businessDate: day });
       setStarted(t('eod.started', { date: date(run.businessDate) }));
       onStarted(run);
     } catch (e) {
@@ -56,6 +70,13 @@ function StartRunForm({ onStarted }: { onStarted: (run: EodRun) => void }) {
     } finally {
       setBusy(false);
     }
+  };
+  const submit = async (values: { businessDate?: Dayjs | null }) => {
+    const day = values.businessDate?.format('YYYY-MM-DD') ?? '';
+    const days = businessDay === null ? 1 : eodDaysClosed(day, businessDay);
+    // Closing several days at once (catching up after an outage) is asked for in so many words.
+    if (days > 1) setConfirming({ day, days });
+    else await start(day);
   };
   return (
     <Card title={t('eod.start')} size="small" style={{ marginBottom: 16 }}>
@@ -68,13 +89,56 @@ function StartRunForm({ onStarted }: { onStarted: (run: EodRun) => void }) {
           name="businessDate"
           label={t('eod.businessDate')}
           rules={[{ required: true, message: t('validate.required') }]}
+          extra={
+            businessDay === null ? null : (
+              <span data-testid="eod-range">
+                {t('eod.range', { from: date(businessDay), to: date(today) })}
+                {pickedDay !== undefined && eodDateAllowed(pickedDay, businessDay, today)
+                  ? ` · ${t('eod.days', { days: count(eodDaysClosed(pickedDay, businessDay)) })}`
+                  : ''}
+              </span>
+            )
+          }
         >
-          <DatePicker data-testid="eod-date" />
+          <DatePicker
+            data-testid="eod-date"
+            disabled={businessDay === null}
+            // The calendar opens on the business day's month, where the next day to close is.
+            defaultPickerValue={businessDay === null ? undefined : dayjs(businessDay)}
+            disabledDate={(d: Dayjs) =>
+              businessDay === null || !eodDateAllowed(d.format('YYYY-MM-DD'), businessDay, today)
+            }
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={busy} data-testid="eod-start">
           {t('eod.startSubmit')}
         </Button>
       </Form>
+      <Modal
+        open={confirming !== null}
+        title={confirming === null ? '' : t('eod.confirmTitle', { days: count(confirming.days) })}
+        okText={confirming === null ? '' : t('eod.confirmOk', { days: count(confirming.days) })}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ danger: true, ...({ 'data-testid': 'eod-confirm-ok' } as object) }}
+        cancelButtonProps={{ ...({ 'data-testid': 'eod-confirm-cancel' } as object) }}
+        onCancel={() => setConfirming(null)}
+        onOk={() => {
+          const day = confirming?.day;
+          setConfirming(null);
+          if (day !== undefined) void start(day);
+        }}
+        data-testid="eod-confirm"
+      >
+        {confirming === null || businessDay === null ? null : (
+          <Typography.Paragraph data-testid="eod-confirm-body">
+            {t('eod.confirmBody', {
+              from: date(businessDay),
+              to: date(confirming.day),
+              days: count(confirming.days),
+            })}
+          </Typography.Paragraph>
+        )}
+      </Modal>
     </Card>
   );
 }
@@ -208,6 +272,7 @@ export function EodRunsPage() {
       <Typography.Title level={2}>{t('eod.title')}</Typography.Title>
       {mayStart ? (
         <StartRunForm
+          runs={runs}
           onStarted={(run) => {
             setSelected(run.runId);
             reload();

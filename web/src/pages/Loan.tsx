@@ -91,7 +91,7 @@ function ScheduleTable({ loanId }: { loanId: string }) {
           { title: t('loan.installment'), dataIndex: 'number', width: 70 },
           { title: t('loan.dueDate'), dataIndex: 'dueDate', render: (d: string) => date(d) },
           {
-            title: t('loan.principal'),
+            title: t('loan.schedulePrincipal'),
             dataIndex: 'principal',
             align: 'right',
             render: (v: string) => money(v),

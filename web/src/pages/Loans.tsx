@@ -27,6 +27,22 @@ const FILTER_NAMES = [
 ];
 type Filter = Partial<Record<(typeof FILTER_NAMES)[number], string>>;
 
+/**
+ * The status filter as the address gives it: none means active loans (what staff work on), `all` lists
+ * settled loans too.
+ */
+export const STATUS_ALL = 'all';
+export function statusQuery(status: string | undefined): 'active' | 'settled' | undefined {
+  if (status === undefined) return 'active';
+  if (status === 'active' || status === 'settled') return status;
+  return undefined;
+}
+
+/** The query of GET /loans (and of GET /loans/count, without the order) for the address's filter. */
+export function loanQuery(filter: Filter): Record<string, string | undefined> {
+  return { ...filter, status: statusQuery(filter.status) };
+}
+
 /** Ids as the API writes them (src/store/ids.ts). */
 const ID_PATTERN = /^[a-z]{2,4}_[0-9a-f]{28}$/;
 
@@ -89,10 +105,24 @@ export function LoansPage() {
   );
   const load = useCallback(
     (cursor: string | undefined, limit: number) =>
-      api.get<Page<Loan>>('/loans', { limit, cursor, ...filter }),
+      api.get<Page<Loan>>('/loans', { limit, cursor, ...loanQuery(filter) }),
     [api, filter],
   );
   const paged = usePaged(load);
+  // The total of the same filters (keyset pages never count): GET /loans/count.
+  const [total, setTotal] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    setTotal(null);
+    const { sort: _sort, order: _order, ...filters } = loanQuery(filter);
+    api.get<{ count: number }>('/loans/count', filters).then(
+      (c) => live && setTotal(c.count),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, filter]);
 
   const onSearch = ({ q }: { q?: string }) => {
     const text = (q ?? '').trim();
@@ -110,7 +140,7 @@ export function LoansPage() {
     if (s?.order == null) return setFilter({ sort: undefined, order: undefined });
     setFilter({ sort: String(s.columnKey), order: s.order === 'descend' ? 'desc' : 'asc' });
   };
-  const filtered = Object.keys(filter).some((k) => k !== 'sort' && k !== 'order');
+  const filtered = Object.keys(filter).some((k) => k !== 'sort' && k !== 'order' && k !== 'status');
 
   return (
     <div data-testid="page-loans">
@@ -148,11 +178,12 @@ export function LoansPage() {
             allowClear
             placeholder={t('loans.status')}
             style={{ minWidth: 120 }}
-            value={filter.status}
-            onChange={(v: string | undefined) => setFilter({ status: v })}
+            value={filter.status ?? 'active'}
+            onChange={(v: string | undefined) => setFilter({ status: v === 'active' ? undefined : v })}
             options={[
               { value: 'active', label: t('status.active') },
               { value: 'settled', label: t('status.settled') },
+              { value: STATUS_ALL, label: t('loans.any') },
             ]}
             data-testid="filter-status"
           />
@@ -185,6 +216,9 @@ export function LoansPage() {
           <Alert type="info" showIcon message={t('loans.filtered')} style={{ marginBottom: 16 }} />
         ) : null}
         <ProblemAlert error={paged.error} />
+        <Typography.Paragraph data-testid="loans-total" style={{ marginBottom: 8 }}>
+          {total === null ? t('loans.totalLoading') : t('loans.total', { count: count(total) })}
+        </Typography.Paragraph>
         <Table<Loan>
           rowKey="loanId"
           loading={paged.loading}
@@ -193,8 +227,10 @@ export function LoansPage() {
           onChange={onTableChange}
           locale={{ emptyText: t('loans.empty') }}
           data-testid="loans-table"
-          className="nowrap-table"
-          scroll={{ x: 'max-content' }}
+          // Fits 1440 px without scrolling sideways: ids are cut with an ellipsis (the full id in the link's
+          // title), figures stay on one line.
+          tableLayout="fixed"
+          size="middle"
           columns={[
             {
               key: 'loanId',
@@ -202,30 +238,40 @@ export function LoansPage() {
               dataIndex: 'loanId',
               sorter: true,
               sortOrder: sortOrder('loanId'),
+              ellipsis: true,
               render: (id: string) => (
-                <Link to={`/loans/${encodeURIComponent(id)}`} testId="loan-link">
-                  {id}
-                </Link>
+                <span title={id}>
+                  <Link to={`/loans/${encodeURIComponent(id)}`} testId="loan-link">
+                    {id}
+                  </Link>
+                </span>
               ),
             },
             {
               title: t('loan.customer'),
               dataIndex: 'customerId',
-              render: (id: string) => <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>,
+              ellipsis: true,
+              render: (id: string) => (
+                <span title={id}>
+                  <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>
+                </span>
+              ),
             },
-            { title: t('loan.product'), dataIndex: 'productId' },
+            { title: t('loan.product'), dataIndex: 'productId', width: 100, ellipsis: true },
             {
               key: 'openedDay',
               title: t('loan.openedOn'),
               dataIndex: 'openedOn',
               sorter: true,
               sortOrder: sortOrder('openedDay'),
+              width: 118,
               render: (d: string) => date(d),
             },
             {
               title: t('loan.principal'),
               dataIndex: 'principal',
               align: 'right',
+              width: 128,
               render: (m: string) => money(m),
             },
             {
@@ -235,19 +281,36 @@ export function LoansPage() {
               align: 'right',
               sorter: true,
               sortOrder: sortOrder('outstandingPrincipal'),
+              width: 132,
               render: (m: string) => money(m),
             },
-            { title: t('loan.bucket'), dataIndex: 'bucket', render: (b: string) => <BucketTag bucket={b} /> },
             {
+              key: 'overduePrincipal',
+              title: t('loan.overduePrincipalShort'),
+              dataIndex: 'overduePrincipal',
+              align: 'right',
+              sorter: true,
+              sortOrder: sortOrder('overduePrincipal'),
+              width: 128,
+              render: (m: string | undefined) => money(m ?? '0'),
+            },
+            {
+              key: 'daysPastDue',
               title: t('loan.dpd'),
               dataIndex: 'daysPastDue',
               align: 'right',
-              render: (n: number) => count(n),
+              sorter: true,
+              sortOrder: sortOrder('daysPastDue'),
+              width: 104,
+              render: (n: number) => <span data-testid="loan-dpd">{count(n)}</span>,
             },
             {
-              title: t('loan.status'),
-              dataIndex: 'status',
-              render: (s: string) => t(`status.${s}` as MessageKey),
+              title: t('loan.bucket'),
+              dataIndex: 'bucket',
+              width: 150,
+              // A settled loan has no stage to show: its status says it all.
+              render: (b: string, loan: Loan) =>
+                loan.status === 'settled' ? <Tag>{t('status.settled')}</Tag> : <BucketTag bucket={b} />,
             },
           ]}
         />

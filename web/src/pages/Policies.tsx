@@ -21,10 +21,10 @@ export function PolicyStatusTag({ status }: { status: PolicyStatus }) {
 }
 
 /** A user id, with "you" beside it when it is the signed-in user (an author sees their own drafts). */
-export function UserCell({ userId }: { userId: string | null }) {
+export function UserCell({ userId }: { userId: string | null | undefined }) {
   const { t } = useI18n();
   const { me } = useSession();
-  if (userId === null) return <>{t('common.none')}</>;
+  if (userId == null) return <>{t('common.none')}</>;
   return (
     <span>
       <code>{userId}</code>

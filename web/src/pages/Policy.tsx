@@ -17,7 +17,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { WriteKeys } from '../api.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
-import { percent } from '../decisions.js';
+import { aprPercent } from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { can } from '../permissions.js';
@@ -57,7 +57,7 @@ function useSettingValue() {
       const yuan = fenToYuan(value);
       if (yuan !== undefined) return money(yuan);
     }
-    if (key === 'aprCap' && typeof value === 'string') return percent(value);
+    if (key === 'aprCap' && typeof value === 'string') return aprPercent(value);
     if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
     if (Array.isArray(value)) return value.map(String).join(', ');
     return typeof value === 'string' ? value : JSON.stringify(value);
@@ -291,7 +291,7 @@ export function PolicyPage({ version }: { version: string }) {
   if (error !== null) return <ProblemAlert error={error} />;
   if (policy === null) return <Spin />;
   const p = policy;
-  const when = (v: string | null) => (v === null ? t('common.none') : dateTime(v));
+  const when = (v: string | null | undefined) => (v == null ? t('common.none') : dateTime(v));
   const actions = policyActions(p.status);
   const trailAction = (a: string) =>
     (POLICY_ACTIONS as readonly string[]).includes(a) ? t(`policyAction.${a}` as MessageKey) : a;

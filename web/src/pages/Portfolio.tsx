@@ -91,7 +91,14 @@ export function PortfolioPage() {
     <div data-testid="page-portfolio">
       <Typography.Title level={2}>{t('portfolio.title')}</Typography.Title>
       <ProblemAlert error={error} />
-      {view === null && error === null ? <Spin /> : null}
+      {view === null && error === null ? (
+        // Nothing is drawn until the figures arrive: an empty book and a book still loading look different.
+        <Card data-testid="portfolio-loading">
+          <Spin tip={t('portfolio.loading')}>
+            <div style={{ height: 120 }} />
+          </Spin>
+        </Card>
+      ) : null}
       {view?.state === 'empty' ? (
         <Alert
           type="info"
@@ -147,53 +154,55 @@ export function PortfolioPage() {
           </Row>
         </>
       ) : null}
-      <Row gutter={[16, 16]}>
-        <Col xs={24} xl={14}>
-          <Card title={t('portfolio.buckets')}>
-            <EChart option={bucketOption} height={360} testId="bucket-chart" onClick={openBucket} />
-          </Card>
-        </Col>
-        <Col xs={24} xl={10}>
-          <Card title={t('portfolio.bucketTable')}>
-            <Table<BucketShare>
-              rowKey="bucket"
-              size="small"
-              pagination={false}
-              dataSource={shares}
-              data-testid="bucket-table"
-              columns={[
-                {
-                  title: t('portfolio.bucket'),
-                  dataIndex: 'bucket',
-                  render: (b: string) => (
-                    <Link to={loansLink({ bucket: b, status: 'active' })} testId={`bucket-link-${b}`}>
-                      {t(`bucket.${b}` as MessageKey)}
-                    </Link>
-                  ),
-                },
-                {
-                  title: t('portfolio.loans'),
-                  dataIndex: 'loans',
-                  align: 'right',
-                  render: (n: number) => count(n),
-                },
-                {
-                  title: t('portfolio.outstanding'),
-                  dataIndex: 'outstandingPrincipal',
-                  align: 'right',
-                  render: (m: string) => <span data-testid="bucket-amount">{money(m)}</span>,
-                },
-                {
-                  title: t('portfolio.share'),
-                  dataIndex: 'shareOfBalance',
-                  align: 'right',
-                  render: (s: string | undefined) => (s === undefined ? t('common.none') : formatShare(s)),
-                },
-              ]}
-            />
-          </Card>
-        </Col>
-      </Row>
+      {view === null ? null : (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} xl={14}>
+            <Card title={t('portfolio.buckets')}>
+              <EChart option={bucketOption} height={360} testId="bucket-chart" onClick={openBucket} />
+            </Card>
+          </Col>
+          <Col xs={24} xl={10}>
+            <Card title={t('portfolio.bucketTable')}>
+              <Table<BucketShare>
+                rowKey="bucket"
+                size="small"
+                pagination={false}
+                dataSource={shares}
+                data-testid="bucket-table"
+                columns={[
+                  {
+                    title: t('portfolio.bucket'),
+                    dataIndex: 'bucket',
+                    render: (b: string) => (
+                      <Link to={loansLink({ bucket: b, status: 'active' })} testId={`bucket-link-${b}`}>
+                        {t(`bucket.${b}` as MessageKey)}
+                      </Link>
+                    ),
+                  },
+                  {
+                    title: t('portfolio.loans'),
+                    dataIndex: 'loans',
+                    align: 'right',
+                    render: (n: number) => count(n),
+                  },
+                  {
+                    title: t('portfolio.outstanding'),
+                    dataIndex: 'outstandingPrincipal',
+                    align: 'right',
+                    render: (m: string) => <span data-testid="bucket-amount">{money(m)}</span>,
+                  },
+                  {
+                    title: t('portfolio.share'),
+                    dataIndex: 'shareOfBalance',
+                    align: 'right',
+                    render: (s: string | undefined) => (s === undefined ? t('common.none') : formatShare(s)),
+                  },
+                ]}
+              />
+            </Card>
+          </Col>
+        </Row>
+      )}
       {view?.state === 'ready' ? (
         <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
           <Col xs={24} xl={14}>

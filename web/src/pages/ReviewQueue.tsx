@@ -17,6 +17,7 @@ import { ApiProblem, type Page } from '../api.js';
 import { PagerBar } from '../components/PagerBar.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { usePaged } from '../components/usePaged.js';
+import { ValueList } from '../components/ValueList.js';
 import { FLAG_KINDS, type ReviewFlag } from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
@@ -87,7 +88,7 @@ function ResolveForm({ flag, onDone }: { flag: ReviewFlag; onDone: () => void })
 }
 
 export function ReviewQueuePage() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const api = useApi();
   const { me } = useSession();
   const mayResolve = me !== null && can(me.role, 'review.resolve');
@@ -140,7 +141,7 @@ export function ReviewQueuePage() {
           expandable={{
             expandedRowRender: (f) => (
               <Space direction="vertical" style={{ width: '100%' }}>
-                <code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(f.evidence, null, 2)}</code>
+                <ValueList values={f.evidence} testId="review-evidence" />
                 {f.status === 'open' && mayResolve ? (
                   <ResolveForm flag={f} onDone={() => setRound((n) => n + 1)} />
                 ) : null}
@@ -171,7 +172,14 @@ export function ReviewQueuePage() {
               dataIndex: 'severity',
               render: (s: string) => t(`severity.${s}` as MessageKey),
             },
-            { title: t('review.summary'), dataIndex: 'summary', width: 420 },
+            {
+              title: t('review.summary'),
+              dataIndex: 'summary',
+              width: 420,
+              // The server's summary is English; in Chinese the flag's kind and what it saw say the same.
+              render: (summary: string, f: ReviewFlag) =>
+                locale === 'en' ? summary : <ValueList values={f.evidence} />,
+            },
             { title: t('decision.application'), dataIndex: 'applicationId' },
           ]}
         />
