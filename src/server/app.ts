@@ -3,6 +3,7 @@ import AjvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { lenderToday } from '../jobs/index.js';
 import type { Db, PiiCipher } from '../store/index.js';
 import { registerAuth } from './auth.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
@@ -38,6 +39,8 @@ export interface BuildServerOptions {
    * is answered when the returned promise settles.
    */
   onTokenRevoked?: (tokenId: string) => Promise<void>;
+  /** The wall clock (default: the machine's); "today" is read from it in the lender's zone. */
+  clock?: () => Date;
 }
 
 export const API_VERSION = '0.1.0';
@@ -87,6 +90,7 @@ function validatorCompilers() {
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const config = loadServerConfig(options.config);
   const tokens = new TokenCache(config.tokenCacheTtl_ms);
+  const clock = options.clock ?? (() => new Date());
   const deps: ServerDeps = {
     db: options.db,
     cipher: options.cipher,
@@ -96,6 +100,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       tokens.evictToken(tokenId);
       await options.onTokenRevoked?.(tokenId);
     },
+    now: clock,
+    today: () => lenderToday(config.lenderTimeZone, clock()),
   };
   const app = Fastify({
     bodyLimit: config.bodyLimit_bytes,

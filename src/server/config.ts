@@ -24,6 +24,8 @@ export interface ServerConfig {
    * below the connection pool's size so that reads still find a connection. PGlite runs one at a time.
    */
   readonly ledgerWritesInFlight_max: number;
+  /** The lender's IANA time zone: "today" and the time of day of business times are read in it. */
+  readonly lenderTimeZone: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -36,6 +38,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   logRequests: false,
   tokenCacheTtl_ms: 5_000,
   ledgerWritesInFlight_max: 4,
+  lenderTimeZone: 'Asia/Shanghai',
 });
 
 /** The largest ledgerWritesInFlight_max: one less than the connection pool (store/postgres.ts, 10). */
@@ -73,5 +76,12 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);
   if (config.tokenCacheTtl_ms !== 0) positiveInteger('tokenCacheTtl_ms', config.tokenCacheTtl_ms, 60_000);
   if (typeof config.logRequests !== 'boolean') throw new ConfigError('logRequests must be true or false');
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: String(config.lenderTimeZone) });
+  } catch {
+    throw new ConfigError(
+      `lenderTimeZone must be an IANA time zone such as Asia/Shanghai; got ${String(config.lenderTimeZone)}`,
+    );
+  }
   return Object.freeze(config);
 }

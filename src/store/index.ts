@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './customers.js';
 export * from './db.js';
+export * from './first-business-day.js';
 export * from './folder-lock.js';
 export * from './idempotency.js';
 export * from './ids.js';
