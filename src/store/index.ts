@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './audit-chain.js';
 export * from './customers.js';
 export * from './db.js';
 export * from './first-business-day.js';

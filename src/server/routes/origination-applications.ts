@@ -48,6 +48,7 @@ import {
   writeApplication,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
+import { businessNow } from '../hardening/business-clock.js';
 import { type ApprovalAudit, openApprovedLine, planApprovedLine } from '../origination-approval.js';
 import {
   apiShape,
@@ -575,7 +576,7 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
             serverSet.map((f) => ({ path: `/body/${f}`, message: 'is set by the server; remove it' })),
           );
         }
-        const submittedAt = new Date().toISOString();
+        const submittedAt = await businessNow(deps);
         let application: Application;
         try {
           application = validateApplication({ ...body, applicationId: newId('app'), submittedAt });

@@ -23,6 +23,7 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../amount.js';
 import type { ServerDeps } from '../context.js';
+import { businessNow } from '../hardening/business-clock.js';
 import { requestAmount } from '../ledger-support.js';
 import { type ApprovalAudit, openApprovedLine } from '../origination-approval.js';
 import { originationAssets } from '../origination-support.js';
@@ -118,6 +119,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
       const limit_fen = body.limit === undefined ? undefined : requestAmount(deps, body.limit, '/body/limit');
 
       return commitWrite(deps, request, reply, async (tx) => {
+        const decidedAt = await businessNow(deps, tx);
         const stored = await findDecision(tx, request.params.decisionId);
         if (stored === undefined) throw decisionNotFound(request.params.decisionId);
         const automated = stored.decision;
@@ -166,7 +168,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
               ? 'The application took up no invitation, and a line opens only for an invited applicant'
               : invitation.status !== 'active'
                 ? `Invitation ${invitation.invitationId} is ${invitation.status}${invitation.usedByApplication === null ? '' : ` (by application ${invitation.usedByApplication})`}`
-                : Date.parse(invitation.expiresAt) <= Date.now()
+                : Date.parse(invitation.expiresAt) <= Date.parse(decidedAt)
                   ? `Invitation ${invitation.invitationId} expired at ${invitation.expiresAt}`
                   : undefined;
           if (ended !== undefined)
@@ -214,7 +216,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
               reasonCodes: body.reasons,
               note: body.note ?? null,
               decidedBy: principal.userId,
-              decidedAt: new Date().toISOString(),
+              decidedAt,
             },
             {
               automatedDecisionId: stored.decisionId,

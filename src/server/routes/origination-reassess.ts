@@ -19,6 +19,7 @@ import {
   originationKeyOf,
 } from '../../store/index.js';
 import type { ServerDeps } from '../context.js';
+import { businessNow } from '../hardening/business-clock.js';
 import {
   apiShape,
   blacklistKeysOf,
@@ -218,7 +219,7 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
             `No policy is in force for product "${last.application.productId}" of the customer's application; publish one first.`,
           );
         }
-        const assessedAt = new Date().toISOString();
+        const assessedAt = await businessNow(deps, tx);
         const a = last.application;
         const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
         let result: Reassessment;

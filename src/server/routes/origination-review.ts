@@ -26,6 +26,7 @@ import {
 } from '../../store/index.js';
 import { amountSchema, parseAmount } from '../amount.js';
 import type { ServerDeps } from '../context.js';
+import { businessNow } from '../hardening/business-clock.js';
 import { maskIdNumber, maskPhone } from '../masking.js';
 import { maskOpaque, yuan } from '../origination-support.js';
 import { ProblemError, validationProblem } from '../problem.js';
@@ -341,7 +342,7 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
     },
     async (request, reply) => {
       const b = request.body;
-      const now = Date.now();
+      const now = Date.parse(await businessNow(deps));
       const idProblem = idNumberProblem(b.idNumber, new Date(now).toISOString().slice(0, 10));
       if (idProblem !== undefined) throw validationProblem([{ path: '/body/idNumber', message: idProblem }]);
       const cap = parseAmount(b.limitCap, deps.config.amount_max_fen);
@@ -509,7 +510,8 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
       const valueProblem = subjectValueProblem(b.subject, b.value);
       if (valueProblem !== undefined)
         throw validationProblem([{ path: '/body/value', message: valueProblem }]);
-      const expiresAt = checkExpiry(b.expiresAt, Date.now(), '/body/expiresAt');
+      const listedAt = await businessNow(deps);
+      const expiresAt = checkExpiry(b.expiresAt, Date.parse(listedAt), '/body/expiresAt');
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {
         const entryId = newId('bl');
@@ -526,6 +528,7 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
             source: b.source,
             evidence: b.evidence,
             expiresAt,
+            listedAt,
           },
           principal.userId,
         );
@@ -573,7 +576,7 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
         deps.cipher,
         {
           ...(q.subject === undefined ? {} : { subject: q.subject }),
-          ...(q.active === true ? { activeAt: new Date().toISOString() } : {}),
+          ...(q.active === true ? { activeAt: await businessNow(deps) } : {}),
         },
         decodeCursor(q.cursor, 'string') ?? null,
         q.limit + 1,
