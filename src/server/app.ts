@@ -9,6 +9,9 @@ import { registerAuth } from './auth.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
 import type { ServerDeps } from './context.js';
 import { registerErrorHandling } from './errors.js';
+import { registerEdge } from './hardening/edge.js';
+import { serverLogger } from './hardening/error-log.js';
+import { registerRateLimits } from './hardening/rate-limits.js';
 import { registerJsonBody } from './json-body.js';
 import { problemSchema } from './problem.js';
 import { auditRoutes } from './routes/audit.js';
@@ -39,6 +42,8 @@ export interface BuildServerOptions {
    * is answered when the returned promise settles.
    */
   onTokenRevoked?: (tokenId: string) => Promise<void>;
+  /** Where the log goes (default stderr… as Fastify's default, stdout); tests read it. */
+  logStream?: NodeJS.WritableStream;
   /** The wall clock (default: the machine's); "today" is read from it in the lender's zone. */
   clock?: () => Date;
 }
@@ -107,13 +112,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     bodyLimit: config.bodyLimit_bytes,
     requestTimeout: config.requestTimeout_ms,
     genReqId: () => randomUUID(),
-    logger: config.logRequests
-      ? {
-          level: 'info',
-          // Paths only: query strings can carry personal data (?idNumber=…).
-          serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
-        }
-      : false,
+    logger: serverLogger(config.logRequests, options.logStream),
   });
   app.setValidatorCompiler(validatorCompilers());
   const routes: RouteInfo[] = [];
@@ -157,6 +156,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   registerErrorHandling(app, config);
   registerJsonBody(app);
+  registerEdge(app, deps, config);
+  await registerRateLimits(app, deps);
   registerAuth(app, deps.db, tokens);
   registerIdempotency(app, deps);
 
