@@ -11,6 +11,7 @@ import type { ServerDeps } from './context.js';
 import { registerErrorHandling } from './errors.js';
 import { registerEdge } from './hardening/edge.js';
 import { serverLogger } from './hardening/error-log.js';
+import { describeOperation } from './hardening/openapi-operations.js';
 import { registerRateLimits } from './hardening/rate-limits.js';
 import { registerJsonBody } from './json-body.js';
 import { problemSchema } from './problem.js';
@@ -119,6 +120,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   routeLists.set(app, routes);
   tokenCaches.set(app, tokens);
   app.addHook('onRoute', (route) => {
+    describeOperation(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
@@ -140,9 +142,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       info: {
         title: 'Lendguard API',
         version: API_VERSION,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Credit risk for consumer loans. Amounts are decimal strings of yuan; errors are RFC 9457 problem+json with stable codes (docs/errors.md); every write takes an Idempotency-Key.',
       },
+      servers: [{ url: 'http://127.0.0.1:8080', description: 'lendguard serve on its default address' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token from an admin' },
