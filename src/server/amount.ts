@@ -23,7 +23,8 @@ export function parseAmount(text: string, max_fen: number): AmountParse {
   const example = 'write it like "1234.56"';
   if (text.trim() !== text || text === '')
     return { ok: false, message: `must be a decimal string of yuan; ${example}` };
-  if (text.startsWith('-')) return { ok: false, message: `must not be negative; ${example}` };
+  if (text.startsWith('-'))
+    return { ok: false, message: `must be positive: it must not be negative; ${example}` };
   if (text.startsWith('+')) return { ok: false, message: `must not carry a sign; ${example}` };
   if (/[eE]/.test(text)) return { ok: false, message: `must not use exponent notation; ${example}` };
   if (/^[0-9]*\.[0-9]{3,}$/.test(text)) {

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 import { databaseUnavailableProblem, staticFileProblem } from './hardening/edge.js';
+import { describePattern } from './hardening/field-messages.js';
 import {
   type FieldProblem,
   missingIdempotencyKey,
@@ -58,7 +59,7 @@ function describeIssue(context: string, issue: AjvIssue): FieldProblem {
         message: `must be ${issue.keyword === 'maximum' ? 'at most' : 'at least'} ${String(p.limit)}`,
       };
     case 'pattern':
-      return { path: base, message: `has the wrong form (expected pattern ${String(p.pattern)})` };
+      return { path: base, message: describePattern(base, String(p.pattern)) };
     default:
       return { path: base, message: issue.message ?? 'is not valid' };
   }
