@@ -16,4 +16,5 @@ export * from './pglite.js';
 export * from './pii-cipher.js';
 export * from './pii-keys.js';
 export * from './postgres.js';
+export * from './serving-role.js';
 export * from './users.js';

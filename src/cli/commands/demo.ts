@@ -28,7 +28,7 @@ import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
 import { cliTimeZone, explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';
+import { assertPortFree, DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';
 
 /** The demo's own folder, apart from ./lendguard-data, so that it never touches real data. */
 export const DEMO_DIR_DEFAULT = './lendguard-demo';
@@ -222,6 +222,8 @@ export const registerDemo: RegisterCommand = (program, io) => {
         }
         const seed = options.seed === undefined ? 1 : parsePositiveInt(options.seed, '--seed', SEED_MAX);
         const port = options.port === undefined ? DEFAULT_PORT : parsePort(options.port);
+        // A busy port is found before the book is built, not after.
+        if (options.serve !== false) await assertPortFree(DEFAULT_HOST, port);
         const { token, summary } = await buildDemo(io, dir, seed);
         writeLine(io.stdout, `demo book in ${dir} ${summary}`);
         writeLine(io.stdout, `admin API token (shown once): ${token}`);
