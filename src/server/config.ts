@@ -49,7 +49,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   logRequests: false,
   tokenCacheTtl_ms: 5_000,
   ledgerWritesInFlight_max: 4,
-  requestsInFlight_max: 512,
+  requestsInFlight_max: 1_024,
   rateLimitPerToken_max: 30_000,
   failedAuthPerAddress_max: 50,
   rateLimitWindow_ms: 60_000,

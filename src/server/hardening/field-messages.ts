@@ -42,6 +42,6 @@ export function describePattern(path: string, pattern: string): string {
   }
   const words = WORDS_BY_PATTERN[pattern];
   return words === undefined
-    ? 'has the wrong form; see the field in /openapi.json'
-    : `has the wrong form: must be ${words}`;
+    ? "has the wrong form; see the field's pattern in /openapi.json"
+    : `has the wrong form: must be ${words} (the field's pattern is in /openapi.json)`;
 }
