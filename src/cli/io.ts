@@ -48,12 +48,71 @@ export interface TableColumn {
   align?: 'left' | 'right';
 }
 
-/** Renders rows as a plain bordered table that reads well in a terminal (CJK widths included). */
-export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
+/** Display width of text in a terminal: CJK and other wide characters take two columns. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    const wide =
+      (code >= 0x1100 && code <= 0x115f) ||
+      (code >= 0x2e80 && code <= 0xa4cf) ||
+      (code >= 0xac00 && code <= 0xd7a3) ||
+      (code >= 0xf900 && code <= 0xfaff) ||
+      (code >= 0xfe30 && code <= 0xfe4f) ||
+      (code >= 0xff00 && code <= 0xff60) ||
+      (code >= 0xffe0 && code <= 0xffe6) ||
+      code >= 0x20000;
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+/** Narrowest a column is made when a table is fitted to the terminal. */
+const COLUMN_WIDTH_MIN = 8;
+
+/**
+ * Column widths (content plus one space each side) that fit `width_max` terminal columns with the borders:
+ * the widest columns give way first, none below `COLUMN_WIDTH_MIN`; undefined when the table fits as it is.
+ */
+export function fitColumnWidths(natural: readonly number[], width_max: number): number[] | undefined {
+  const borders = natural.length + 1;
+  const widths = natural.map((w) => w + 2);
+  const total = () => widths.reduce((a, b) => a + b, 0) + borders;
+  if (total() <= width_max) return undefined;
+  while (total() > width_max) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest]! <= COLUMN_WIDTH_MIN) break;
+    widths[widest] = widths[widest]! - 1;
+  }
+  return widths;
+}
+
+/** The terminal's width when stdout is one; undefined for pipes and files (tables are then not wrapped). */
+function terminalWidth(): number | undefined {
+  return process.stdout.isTTY === true ? process.stdout.columns : undefined;
+}
+
+/**
+ * Renders rows as a plain bordered table that reads well in a terminal (CJK widths included). On a terminal
+ * narrower than the table, the widest columns wrap so that the table fits.
+ */
+export function renderTable(
+  columns: readonly TableColumn[],
+  rows: readonly (readonly string[])[],
+  width_max: number | undefined = terminalWidth(),
+): string {
+  const natural = columns.map((c, i) =>
+    Math.max(
+      displayWidth(c.header),
+      ...rows.map((r) => Math.max(...(r[i] ?? '').split('\n').map(displayWidth))),
+    ),
+  );
+  const fitted = width_max === undefined ? undefined : fitColumnWidths(natural, width_max);
   const table = new Table({
     head: columns.map((c) => c.header),
     colAligns: columns.map((c) => c.align ?? 'left'),
     style: { head: [], border: [] },
+    ...(fitted === undefined ? {} : { colWidths: fitted, wordWrap: true, wrapOnWordBoundary: false }),
   });
   for (const row of rows) table.push([...row]);
   return table.toString();

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEod } from './commands/eod.js';
@@ -19,6 +20,7 @@ const registrations: RegisterCommand[] = [
   registerScore,
   registerServe,
   registerDb,
+  registerAudit,
   registerUsers,
   registerEod,
   registerDemo,

@@ -18,6 +18,8 @@ export interface RunEodInput {
    */
   partitionsInFlight?: number;
   options: EodOptions;
+  /** Today in the lender's zone: a new run's date must lie from the business day through it (edges give it). */
+  today?: string;
   /** Where worker processes connect (a postgres:// URL); needed when workers > 1. */
   dbUrl?: string;
   /** Called with the run as it stands, every poll interval and once at the end. */
@@ -72,6 +74,7 @@ export async function runEod(db: Db, ledger: EodLedger, input: RunEodInput): Pro
     businessDay: input.businessDay,
     requestedBy: input.requestedBy,
     options: input.options,
+    ...(input.today === undefined ? {} : { today: input.today }),
   });
   input.onStart?.(started);
   const runId = started.run.runId;

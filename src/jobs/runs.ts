@@ -53,8 +53,10 @@ export interface EodRunDetail extends EodRun {
 /** Expected refusals of the batch, with a stable code and a message that says what to do. */
 export class EodRunError extends Error {
   constructor(
-    readonly code: 'eod_run_not_found' | 'eod_run_conflict' | 'eod_date_invalid',
+    readonly code: 'eod_run_not_found' | 'eod_run_conflict' | 'eod_date_invalid' | 'eod_date_out_of_range',
     message: string,
+    /** For `eod_date_out_of_range`: the dates that may be closed now (empty when none may). */
+    readonly allowed?: { from: string; through: string },
   ) {
     super(message);
     this.name = 'EodRunError';
@@ -188,12 +190,68 @@ export interface StartRunInput {
   businessDay: string;
   requestedBy: string;
   options: Pick<EodOptions, 'batchSize' | 'partitions'>;
+  /**
+   * Today in the lender's zone (YYYY-MM-DD), read from the clock by the caller. Given by every edge (the
+   * API, the command line, the demo): a new run's date must then lie from the system business day through
+   * today (`checkEodDateInRange`). Left out only by library callers that replay a book in the past.
+   */
+  today?: string;
 }
 
 export interface StartedRun {
   run: EodRun;
   /** `created`: a new run; `resumed`: an unfinished or failed run for the date goes on; `done`: it had succeeded. */
   outcome: 'created' | 'resumed' | 'done';
+  /**
+   * Business days the run closes: from the system business day through its date (more than 1 when
+   * catching up after days without EOD); 0 when the date had been closed already.
+   */
+  daysToClose: number;
+}
+
+/**
+ * The dates a new EOD run may close: from the system business day (the first day not yet closed) through
+ * today in the lender's zone. A later date would close the book in the future (interest, overdue buckets
+ * and penalties nobody can take back); an earlier one is closed already. Several days at once are allowed
+ * (catching up after an outage); the run says how many.
+ */
+export function checkEodDateInRange(businessDay: string, currentDay: string, today: string): number {
+  const day = parseDate(businessDay);
+  const current = parseDate(currentDay);
+  const last = parseDate(today);
+  if (current > last) {
+    throw new EodRunError(
+      'eod_date_out_of_range',
+      `no date can be closed now: the business day ${currentDay} is after today ${today} (the lender's zone); wait until ${currentDay} has come`,
+      { from: currentDay, through: today },
+    );
+  }
+  const range =
+    current === last
+      ? `only ${today} can be closed`
+      : `dates from ${currentDay} through ${today} can be closed`;
+  if (day > last) {
+    throw new EodRunError(
+      'eod_date_out_of_range',
+      `${businessDay} is after today ${today} (the lender's zone) and would close the book in the future; ${range}`,
+      { from: currentDay, through: today },
+    );
+  }
+  if (day < current) {
+    throw new EodRunError(
+      'eod_date_out_of_range',
+      `${businessDay} is before the business day ${currentDay}, so it is closed already; ${range}`,
+      { from: currentDay, through: today },
+    );
+  }
+  return day - current + 1;
+}
+
+async function currentBusinessDay(tx: Queryable): Promise<string> {
+  const { rows } = await tx.query<{ day: string }>('select day::text as day from business_day');
+  const row = rows[0];
+  if (row === undefined) throw new Error('assertion: business_day has no row (migration 0002 inserts it)');
+  return row.day;
 }
 
 /**
@@ -213,7 +271,8 @@ export async function startRunIn(tx: Queryable, input: StartRunInput): Promise<S
     businessDay,
   ]);
   const existing = same.rows[0];
-  if (existing?.status === 'succeeded') return { run: toRun(existing), outcome: 'done' as const };
+  if (existing?.status === 'succeeded')
+    return { run: toRun(existing), outcome: 'done' as const, daysToClose: 0 };
   const open = await tx.query<RunRow>(
     `select ${RUN_COLUMNS} from eod_runs where status <> 'succeeded' and business_day <> $1 order by business_day limit 1`,
     [businessDay],
@@ -225,6 +284,11 @@ export async function startRunIn(tx: Queryable, input: StartRunInput): Promise<S
       `the run ${blocking.run_id} for ${blocking.business_day} is ${blocking.status}; finish it first (lendguard eod --date ${blocking.business_day}), then run ${businessDay}`,
     );
   }
+  const current = await currentBusinessDay(tx);
+  const daysToClose =
+    existing === undefined && input.today !== undefined
+      ? checkEodDateInRange(businessDay, current, input.today)
+      : Math.max(1, parseDate(businessDay) - parseDate(current) + 1);
   if (existing !== undefined) {
     await tx.query(
       `update eod_partitions set status = 'pending', claimed_by = null, lease_expires_at = null
@@ -236,7 +300,7 @@ export async function startRunIn(tx: Queryable, input: StartRunInput): Promise<S
         where run_id = $1 returning ${RUN_COLUMNS}`,
       [existing.run_id],
     );
-    return { run: toRun(resumed.rows[0]!), outcome: 'resumed' as const };
+    return { run: toRun(resumed.rows[0]!), outcome: 'resumed' as const, daysToClose };
   }
   const runId = newId('eod');
   const inserted = await tx.query<RunRow>(
@@ -251,7 +315,7 @@ export async function startRunIn(tx: Queryable, input: StartRunInput): Promise<S
        from unnest($2::int[], $3::int[]) with ordinality as r(f, t, n)`,
     [runId, ranges.map((r) => r.keyFrom), ranges.map((r) => r.keyTo)],
   );
-  return { run: toRun(inserted.rows[0]!), outcome: 'created' as const };
+  return { run: toRun(inserted.rows[0]!), outcome: 'created' as const, daysToClose };
 }
 
 export interface Claim {

@@ -121,7 +121,7 @@ export function parseAmount(text: string, options: ParseAmountOptions = {}): num
     refuse(
       'amount_negative',
       `${field} "${text}" is negative; give a positive amount`,
-      `must not be negative; ${example}`,
+      `must be positive: it must not be negative; ${example}`,
     );
   }
   const body = negative ? text.slice(1) : text;

@@ -3,6 +3,7 @@ import AjvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { lenderToday } from '../jobs/index.js';
 import type { Db, PiiCipher } from '../store/index.js';
 import { auditRoutes } from './audit/routes.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
@@ -10,9 +11,13 @@ import { customerRoutes } from './customers/routes.js';
 import { eodRunRoutes } from './eod/routes.js';
 import { registerAuth } from './http/auth.js';
 import type { ServerDeps } from './http/context.js';
+import { registerEdge } from './http/edge.js';
+import { serverLogger } from './http/error-log.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
+import { describeOperation } from './http/openapi-operations.js';
 import { problemSchema } from './http/problem.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { TokenCache } from './http/token-cache.js';
 import { registerIdempotency } from './http/writes.js';
 import { loanImpactRoutes } from './impact/routes.js';
@@ -41,6 +46,10 @@ export interface BuildServerOptions {
    * is answered when the returned promise settles.
    */
   onTokenRevoked?: (tokenId: string) => Promise<void>;
+  /** Where the log goes (default stderr… as Fastify's default, stdout); tests read it. */
+  logStream?: NodeJS.WritableStream;
+  /** The wall clock (default: the machine's); "today" is read from it in the lender's zone. */
+  clock?: () => Date;
 }
 
 export const API_VERSION = '0.1.0';
@@ -90,6 +99,7 @@ function validatorCompilers() {
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const config = loadServerConfig(options.config);
   const tokens = new TokenCache(config.tokenCacheTtl_ms);
+  const clock = options.clock ?? (() => new Date());
   const deps: ServerDeps = {
     db: options.db,
     cipher: options.cipher,
@@ -99,24 +109,21 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       tokens.evictToken(tokenId);
       await options.onTokenRevoked?.(tokenId);
     },
+    now: clock,
+    today: () => lenderToday(config.lenderTimeZone, clock()),
   };
   const app = Fastify({
     bodyLimit: config.bodyLimit_bytes,
     requestTimeout: config.requestTimeout_ms,
     genReqId: () => randomUUID(),
-    logger: config.logRequests
-      ? {
-          level: 'info',
-          // Paths only: query strings can carry personal data (?idNumber=…).
-          serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
-        }
-      : false,
+    logger: serverLogger(config.logRequests, options.logStream),
   });
   app.setValidatorCompiler(validatorCompilers());
   const routes: RouteInfo[] = [];
   routeLists.set(app, routes);
   tokenCaches.set(app, tokens);
   app.addHook('onRoute', (route) => {
+    describeOperation(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
@@ -138,9 +145,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       info: {
         title: 'Lendguard API',
         version: API_VERSION,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Credit risk for consumer loans. Amounts are decimal strings of yuan; errors are RFC 9457 problem+json with stable codes (docs/errors.md); every write takes an Idempotency-Key.',
       },
+      servers: [{ url: 'http://127.0.0.1:8080', description: 'lendguard serve on its default address' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token from an admin' },
@@ -154,6 +163,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   registerErrorHandling(app, config);
   registerJsonBody(app);
+  registerEdge(app, deps, config);
+  await registerRateLimits(app, deps);
   registerAuth(app, deps.db, tokens);
   registerIdempotency(app, deps);
 

@@ -24,6 +24,19 @@ export interface ServerConfig {
    * below the connection pool's size so that reads still find a connection. PGlite runs one at a time.
    */
   readonly ledgerWritesInFlight_max: number;
+  /** Requests one process works on at once; more are refused with 503 and Retry-After instead of queueing. */
+  readonly requestsInFlight_max: number;
+  /** Requests one API token may send per `rateLimitWindow_ms` (per server process). */
+  readonly rateLimitPerToken_max: number;
+  /** Failed authentications one client address may make per `rateLimitWindow_ms` before it gets 429. */
+  readonly failedAuthPerAddress_max: number;
+  /** The window of both rate limits. */
+  readonly rateLimitWindow_ms: number;
+  /** People one user may unmask in `unmaskAlertWindow_ms` before an alert row enters the audit log. */
+  readonly unmaskAlertPeople_max: number;
+  readonly unmaskAlertWindow_ms: number;
+  /** The lender's IANA time zone: "today" and the time of day of business times are read in it. */
+  readonly lenderTimeZone: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -36,6 +49,13 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   logRequests: false,
   tokenCacheTtl_ms: 5_000,
   ledgerWritesInFlight_max: 4,
+  requestsInFlight_max: 1_024,
+  rateLimitPerToken_max: 30_000,
+  failedAuthPerAddress_max: 50,
+  rateLimitWindow_ms: 60_000,
+  unmaskAlertPeople_max: 50,
+  unmaskAlertWindow_ms: 3_600_000,
+  lenderTimeZone: 'Asia/Shanghai',
 });
 
 /** The largest ledgerWritesInFlight_max: one less than the connection pool (store/postgres.ts, 10). */
@@ -71,7 +91,20 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);
+  positiveInteger('requestsInFlight_max', config.requestsInFlight_max, 100_000);
+  positiveInteger('rateLimitPerToken_max', config.rateLimitPerToken_max, 10_000_000);
+  positiveInteger('failedAuthPerAddress_max', config.failedAuthPerAddress_max, 1_000_000);
+  positiveInteger('rateLimitWindow_ms', config.rateLimitWindow_ms, 86_400_000);
+  positiveInteger('unmaskAlertPeople_max', config.unmaskAlertPeople_max, 1_000_000);
+  positiveInteger('unmaskAlertWindow_ms', config.unmaskAlertWindow_ms, 7 * 86_400_000);
   if (config.tokenCacheTtl_ms !== 0) positiveInteger('tokenCacheTtl_ms', config.tokenCacheTtl_ms, 60_000);
   if (typeof config.logRequests !== 'boolean') throw new ConfigError('logRequests must be true or false');
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: String(config.lenderTimeZone) });
+  } catch {
+    throw new ConfigError(
+      `lenderTimeZone must be an IANA time zone such as Asia/Shanghai; got ${String(config.lenderTimeZone)}`,
+    );
+  }
   return Object.freeze(config);
 }

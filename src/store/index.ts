@@ -1,6 +1,8 @@
 export * from './audit.js';
+export * from './audit-chain.js';
 export * from './customers.js';
 export * from './db.js';
+export * from './first-business-day.js';
 export * from './folder-lock.js';
 export * from './idempotency.js';
 export * from './ids.js';
@@ -14,5 +16,6 @@ export * from './pglite.js';
 export * from './pii-cipher.js';
 export * from './pii-keys.js';
 export * from './postgres.js';
+export * from './serving-role.js';
 export * from './users.js';
 export * from './write-strategy.js';

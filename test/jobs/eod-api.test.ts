@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBook } from '../../src/jobs/index.js';
-import { parseDate } from '../../src/money/index.js';
-import { type Db, listLoans } from '../../src/store/index.js';
+import { lenderToday, writeBook } from '../../src/jobs/index.js';
+import { addDays, formatDate, parseDate } from '../../src/money/index.js';
+import { type Db, listLoans, setFirstBusinessDay } from '../../src/store/index.js';
 import { auth, freshKey, json, startApi, type TestApi } from '../server/helpers.js';
 import { backends, openMigrated } from '../store/backends.js';
 
@@ -25,6 +25,7 @@ describe.each(backends)('EOD runs over HTTP on $name', (backend) => {
   let api: TestApi;
   beforeAll(async () => {
     db = await openMigrated(backend);
+    await setFirstBusinessDay(db, '2025-01-02', lenderToday());
     await writeBook(db, {
       seed: 3,
       customers: 30,
@@ -108,6 +109,44 @@ describe.each(backends)('EOD runs over HTTP on $name', (backend) => {
     });
     expect(missing.statusCode).toBe(404);
     expect(json(missing).code).toBe('eod_run_not_found');
+  });
+
+  it('refuses a date after today or before the business day with the allowed range, and catches up several days', async () => {
+    const post = (body: Record<string, unknown>) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/eod-runs',
+        headers: { ...auth(api.tokens.finance), 'idempotency-key': freshKey() },
+        payload: body,
+      });
+    const today = lenderToday();
+    const count = async () =>
+      (
+        await db.query<{ n: number; day: string }>(
+          'select (select count(*) from eod_runs)::int as n, (select day::text from business_day) as day',
+        )
+      ).rows[0]!;
+    const before = await count();
+    expect(before.day).toBe('2025-03-11');
+    const tomorrow = formatDate(addDays(parseDate(today), 1));
+    for (const businessDate of ['2031-06-30', tomorrow, '2025-03-01']) {
+      const res = await post({ businessDate });
+      expect(res.statusCode, businessDate).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const problem = json(res);
+      expect(problem.code).toBe('date_out_of_range');
+      expect(problem.errors).toEqual([
+        { path: '/body/businessDate', message: `must be from 2025-03-11 through ${today}` },
+      ]);
+    }
+    expect(await count()).toEqual(before);
+
+    const caught = await post({ businessDate: '2025-03-13', partitions: 2 });
+    expect(caught.statusCode).toBe(202);
+    expect(json(caught).daysToClose).toBe(3);
+    const done = await waitSettled(api, String(json(caught).runId));
+    expect(done.status).toBe('succeeded');
+    expect((await count()).day).toBe('2025-03-14');
   });
 
   it('refuses a new date while an earlier run is failed, with eod_run_conflict', async () => {

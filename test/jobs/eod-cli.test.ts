@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { writeBook } from '../../src/jobs/index.js';
-import { parseDate } from '../../src/money/index.js';
-import { migrate, openPglite } from '../../src/store/index.js';
+import { lenderToday, writeBook } from '../../src/jobs/index.js';
+import { addDays, formatDate, parseDate } from '../../src/money/index.js';
+import { migrate, openPglite, setFirstBusinessDay } from '../../src/store/index.js';
 
 function capture() {
   const stdout = new PassThrough();
@@ -53,10 +53,67 @@ describe('lendguard eod', () => {
     expect(tooMany.err()).toMatch(/--partitions-in-flight/);
   });
 
+  it('checks --date before it creates a database folder', async () => {
+    const dir = join(root, 'never-made');
+    const bad = capture();
+    expect(await main(['eod', '--date', '2025-02-30', '--db', dir], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--date');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('sets the first business day with db migrate --business-day, refuses dates out of range, and refuses a new first day once loans exist', async () => {
+    const dir = join(root, 'first-day');
+    const today = lenderToday();
+    const future = capture();
+    expect(
+      await main(
+        ['db', 'migrate', '--db', dir, '--business-day', formatDate(addDays(parseDate(today), 1))],
+        future.io,
+      ),
+    ).toBe(2);
+    expect(future.err()).toContain('after today');
+    const set = capture();
+    expect(await main(['db', 'migrate', '--db', dir, '--business-day', '2025-01-02'], set.io)).toBe(0);
+    expect(set.out()).toContain('the first business day is 2025-01-02');
+    const db = await openPglite({ dataDir: dir });
+    expect((await db.query<{ day: string }>('select day::text as day from business_day')).rows[0]!.day).toBe(
+      '2025-01-02',
+    );
+    await writeBook(db, {
+      seed: 4,
+      customers: 5,
+      loansPerCustomer_max: 1,
+      drawFrom: parseDate('2025-01-02'),
+      drawTo: parseDate('2025-01-10'),
+    });
+    await db.close();
+
+    const again = capture();
+    expect(await main(['db', 'migrate', '--db', dir, '--business-day', '2025-01-01'], again.io)).toBe(2);
+    expect(again.err()).toContain('has ledger activity already');
+
+    const ahead = capture();
+    expect(
+      await main(['eod', '--date', formatDate(addDays(parseDate(today), 1)), '--db', dir], ahead.io),
+    ).toBe(2);
+    expect(ahead.err()).toContain(`dates from 2025-01-02 through ${today} can be closed`);
+    const behind = capture();
+    expect(await main(['eod', '--date', '2025-01-01', '--db', dir], behind.io)).toBe(2);
+    expect(behind.err()).toContain('before the business day 2025-01-02');
+    const check = await openPglite({ dataDir: dir });
+    expect((await check.query<{ n: number }>('select count(*)::int as n from eod_runs')).rows[0]!.n).toBe(0);
+    await check.close();
+
+    const catchUp = capture();
+    expect(await main(['eod', '--date', '2025-01-05', '--db', dir, '--no-progress'], catchUp.io)).toBe(0);
+    expect(catchUp.err()).toContain('closing 4 business days through 2025-01-05');
+  }, 60_000);
+
   it('closes a date, repeats as a no-op, and exits 1 listing the loan when a partition fails', async () => {
     const dir = join(root, 'book');
     const db = await openPglite({ dataDir: dir });
     await migrate(db);
+    await setFirstBusinessDay(db, '2025-01-02', lenderToday());
     await writeBook(db, {
       seed: 9,
       customers: 20,

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/book.js';
-import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod, seededRandom } from '../../src/jobs/index.js';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, lenderToday, runEod, seededRandom } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { type Db, migrate, openPglite, openPostgres } from '../../src/store/index.js';
+import { type Db, migrate, openPglite, openPostgres, setFirstBusinessDay } from '../../src/store/index.js';
 import { backends, TEST_PG_URL } from '../store/backends.js';
 import { dumpLedger } from './book-dump.js';
 
@@ -147,6 +147,7 @@ describe('EOD killed with SIGKILL and resumed equals an uninterrupted run', () =
       const referenceDir = join(root, 'reference');
       const built = await openPglite({ dataDir: killedDir });
       await migrate(built);
+      await setFirstBusinessDay(built, '2025-01-02', lenderToday());
       await writeBook(built, bookSpec(seed, 45));
       await built.close();
       cpSync(killedDir, referenceDir, { recursive: true });
@@ -188,6 +189,7 @@ describe('EOD killed with SIGKILL and resumed equals an uninterrupted run', () =
       for (const schema of schemas) {
         const db = await openPostgres({ url: TEST_PG_URL, schema });
         await migrate(db);
+        await setFirstBusinessDay(db, '2025-01-02', lenderToday());
         await writeBook(db, bookSpec(seed, 150));
         await db.close();
       }

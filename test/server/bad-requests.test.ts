@@ -19,6 +19,8 @@ interface BadRequest {
   /** The detail or a field message must say this: what is wrong and how to fix it. */
   says: RegExp;
   path?: string;
+  /** The one row the refusal leaves: an audit entry with this action (nothing else changes). */
+  audits?: string;
 }
 
 interface Fixtures {
@@ -687,6 +689,90 @@ const cases: BadRequest[] = [
     status: 403,
     code: 'pii_forbidden',
     says: /drop \?unmask=true/,
+    audits: 'pii.unmask_refused',
+  },
+  // Control characters, anywhere in any string field, are refused at the edge
+  {
+    name: 'NUL in a customer name',
+    method: 'POST',
+    url: '/customers',
+    payload: body({ name: '张\u0000三' }),
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/body/name',
+  },
+  {
+    name: 'NUL in an address province',
+    method: 'POST',
+    url: '/customers',
+    payload: withAddress({ province: '北京\u0000', city: '北京市', detail: 'x 路 1 号' }),
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/body/address/province',
+  },
+  {
+    name: 'escape character in an address city',
+    method: 'POST',
+    url: '/customers',
+    payload: withAddress({ province: '北京市', city: '北京\u001b[31m', detail: 'x 路 1 号' }),
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/body/address/city',
+  },
+  {
+    name: 'NUL in a user display name',
+    as: 'admin',
+    method: 'POST',
+    url: '/users',
+    payload: { username: 'nul-user', displayName: 'a\u0000b', role: 'collector' },
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/body/displayName',
+  },
+  {
+    name: 'NUL in a query parameter',
+    method: 'GET',
+    url: '/audit-log?action=a%00b',
+    as: 'auditor',
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/query/action',
+  },
+  // Depth and bodies where none belongs
+  {
+    name: 'body nested 5,000 levels deep',
+    method: 'POST',
+    url: '/customers',
+    rawBody: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+    status: 400,
+    code: 'body_too_deep',
+    says: /more than 32 levels/,
+    path: '/body',
+  },
+  {
+    name: 'body nested 40 levels in arrays',
+    method: 'POST',
+    url: '/customers',
+    rawBody: `{"name":${'['.repeat(40)}${']'.repeat(40)}}`,
+    status: 400,
+    code: 'body_too_deep',
+    says: /more than 32 levels/,
+  },
+  {
+    name: 'a body sent to a route that takes none (revoke a token)',
+    method: 'DELETE',
+    url: (f) => `/users/${f.adminUserId}/tokens/tok_00000000000000000000000000ff`,
+    as: 'admin',
+    payload: { reason: 'x'.repeat(1_000) },
+    status: 400,
+    code: 'validation_failed',
+    says: /takes no body/,
+    path: '/body',
   },
 ];
 
@@ -745,6 +831,12 @@ describe.each(backends)('bad requests on $name', (backend) => {
           : {}),
     });
     expectProblem(res, c);
-    expect(await dumpTables(db)).toEqual(before);
+    const after = await dumpTables(db);
+    if (c.audits !== undefined) {
+      const added = (after.audit_log ?? []).slice((before.audit_log ?? []).length) as { action: string }[];
+      expect(added.map((row) => row.action)).toEqual([c.audits]);
+      after.audit_log = before.audit_log ?? [];
+    }
+    expect(after).toEqual(before);
   });
 });

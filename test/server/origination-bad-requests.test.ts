@@ -18,6 +18,8 @@ interface BadRequest {
   code: string;
   says: RegExp;
   path?: string;
+  /** The one row the refusal leaves: an audit entry with this action (nothing else changes). */
+  audits?: string;
 }
 
 interface Fixtures {
@@ -401,6 +403,33 @@ const cases: BadRequest[] = [
     status: 403,
     code: 'pii_forbidden',
     says: /drop \?unmask=true/,
+    audits: 'pii.unmask_refused',
+  },
+  {
+    name: 'NUL in the application channel',
+    method: 'POST',
+    url: () => '/applications',
+    payload: () => ({ ...applicant(990), channel: 'app\u0000' }),
+    status: 400,
+    code: 'validation_failed',
+    says: /control character/,
+    path: '/body/channel',
+  },
+  {
+    name: 'NUL in a blacklist reason and evidence',
+    method: 'POST',
+    url: () => '/blacklist',
+    payload: () => ({
+      subject: 'phone',
+      value: '13900000990',
+      reason: 'fraud\u0000',
+      source: 'internal-review',
+      evidence: 'case\u0000 1',
+      expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    }),
+    status: 400,
+    code: 'validation_failed',
+    says: /\/body\/reason: holds a control character.*\/body\/evidence/,
   },
 ];
 
@@ -451,6 +480,12 @@ describe.each(backends)('bad origination requests on $name', (backend) => {
           : {}),
     });
     expectProblem(res, c);
-    expect(await dumpTables(db)).toEqual(before);
+    const after = await dumpTables(db);
+    if (c.audits !== undefined) {
+      const added = (after.audit_log ?? []).slice((before.audit_log ?? []).length) as { action: string }[];
+      expect(added.map((row) => row.action)).toEqual([c.audits]);
+      after.audit_log = before.audit_log ?? [];
+    }
+    expect(after).toEqual(before);
   });
 });

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { checkTimeZone, LENDER_TIME_ZONE_DEFAULT } from '../../jobs/index.js';
 import { ConfigError } from '../../server/index.js';
 import {
   type Db,
   type DbTarget,
+  FirstBusinessDayError,
   FolderLockedError,
   type LoadedKeys,
   loadPiiKeys,
@@ -36,6 +38,19 @@ export async function withMigratedDb<T>(
   }
 }
 
+/**
+ * The lender's time zone, in which "today" is read: $LENDGUARD_TIME_ZONE, else Asia/Shanghai. The
+ * command line reads the clock once, here at the edge, and hands the day to what it runs.
+ */
+export function cliTimeZone(env: NodeJS.ProcessEnv = process.env): string {
+  const zone = env.LENDGUARD_TIME_ZONE?.trim() || LENDER_TIME_ZONE_DEFAULT;
+  try {
+    return checkTimeZone(zone);
+  } catch (error) {
+    throw new UsageError(`LENDGUARD_TIME_ZONE: ${(error as Error).message}`);
+  }
+}
+
 export function keysFor(target: DbTarget): LoadedKeys {
   return loadPiiKeys(target);
 }
@@ -52,7 +67,8 @@ export async function explained<T>(work: () => Promise<T>): Promise<T> {
       error instanceof PiiKeyError ||
       error instanceof FolderLockedError ||
       error instanceof MigrationError ||
-      error instanceof ConfigError
+      error instanceof ConfigError ||
+      error instanceof FirstBusinessDayError
     ) {
       throw new UsageError(error.message);
     }

@@ -1,7 +1,14 @@
-import { migrate, openDb, reencryptCustomers, resolveDbTarget } from '../../store/index.js';
-import { writeJson, writeLine } from '../io.js';
+import { lenderToday } from '../../jobs/index.js';
+import {
+  migrate,
+  openDb,
+  reencryptCustomers,
+  resolveDbTarget,
+  setFirstBusinessDay,
+} from '../../store/index.js';
+import { UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
-import { addDbOption, explained, keysFor, withMigratedDb } from './db-options.js';
+import { addDbOption, cliTimeZone, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 
 /** Customers re-encrypted per transaction by `db reencrypt-pii`. */
@@ -14,14 +21,30 @@ export const registerDb: RegisterCommand = (program, io) => {
     db
       .command('migrate')
       .description('Apply pending schema migrations (also done at every start)')
+      .option(
+        '--business-day <YYYY-MM-DD>',
+        'set the first business day of a database with no credit line or loan yet (a book that starts behind the clock; EOD then runs forward to today)',
+      )
       .option('--json', 'print the result as JSON'),
-  ).action((options: { db?: string; json?: boolean }) =>
+  ).action((options: { db?: string; json?: boolean; businessDay?: string }) =>
     explained(async () => {
+      const today = lenderToday(cliTimeZone());
+      if (options.businessDay !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.businessDay)) {
+        throw new UsageError(`--business-day must be a date YYYY-MM-DD; got "${options.businessDay}"`);
+      }
       const handle = await openDb(resolveDbTarget(options.db));
       try {
         const report = await migrate(handle);
+        if (options.businessDay !== undefined) {
+          await setFirstBusinessDay(handle, options.businessDay, today);
+        }
         if (options.json === true) {
-          writeJson(io, { database: handle.kind, location: handle.location, ...report });
+          writeJson(io, {
+            database: handle.kind,
+            location: handle.location,
+            ...report,
+            ...(options.businessDay === undefined ? {} : { businessDay: options.businessDay }),
+          });
         } else {
           const what =
             report.applied.length === 0 ? 'nothing to apply' : `applied ${report.applied.join(', ')}`;
@@ -29,6 +52,12 @@ export const registerDb: RegisterCommand = (program, io) => {
             io.stdout,
             `${what}; schema is at version ${report.schemaVersion} (${handle.kind}: ${handle.location})`,
           );
+          if (options.businessDay !== undefined) {
+            writeLine(
+              io.stdout,
+              `the first business day is ${options.businessDay}; close days up to today (${today}) with lendguard eod --date`,
+            );
+          }
         }
       } finally {
         await handle.close();

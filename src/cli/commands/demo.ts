@@ -4,6 +4,7 @@ import { demoApplicationPlan } from '../../jobs/demo-applications.js';
 import {
   EOD_OPTIONS_DEFAULT,
   ledgerEod,
+  lenderToday,
   runEod,
   seededRandom,
   syntheticCustomer,
@@ -21,12 +22,13 @@ import {
   migrate,
   openDb,
   type PiiCipher,
+  setFirstBusinessDay,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
-import { explained } from './db-options.js';
+import { cliTimeZone, explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';
+import { assertPortFree, DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';
 
 /** The demo's own folder, apart from ./lendguard-data, so that it never touches real data. */
 export const DEMO_DIR_DEFAULT = './lendguard-demo';
@@ -40,17 +42,6 @@ const DEMO_HISTORY_DAYS = 365;
 /** The days closed by EOD runs at the end (the earlier ones are closed as the history is simulated). */
 const DEMO_EOD_DAYS = 3;
 const SEED_MAX = 2_147_483_647;
-
-/** Today in the lender's zone (Asia/Shanghai): the shell reads the clock, the core never does. */
-function lenderToday(): number {
-  const text = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-  return parseDate(text);
-}
 
 /** Empties a folder the demo built before; refuses any other non-empty folder. */
 function prepareFolder(dir: string): void {
@@ -115,13 +106,19 @@ async function decideDemoApplications(
 /** Builds the demo book and returns the admin token. */
 async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token: string; summary: string }> {
   const started_ms = Date.now();
-  const today = lenderToday();
+  // Today in the lender's zone: the shell reads the clock, the core never does.
+  const todayText = lenderToday(cliTimeZone());
+  const today = parseDate(todayText);
   const target = { kind: 'pglite' as const, dataDir: dir };
   prepareFolder(dir);
   const { cipher } = loadPiiKeys(target);
   const db = await openDb(target);
   try {
     await migrate(db);
+    // The book starts a year behind the clock, as `lendguard db migrate --business-day` would set it;
+    // its history is written, then EOD closes the last days up to yesterday.
+    const firstDay = addDays(today, -DEMO_HISTORY_DAYS);
+    await setFirstBusinessDay(db, formatDate(firstDay), todayText);
     writeFileSync(
       join(dir, DEMO_MARKER_FILE),
       `${JSON.stringify({ demo: true, seed, builtFor: formatDate(today) })}\n`,
@@ -145,7 +142,7 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       customers: customerIds.length,
       customerIds,
       loansPerCustomer_max: DEMO_LOANS_PER_CUSTOMER_MAX,
-      drawFrom: addDays(today, -DEMO_HISTORY_DAYS),
+      drawFrom: firstDay,
       drawTo: addDays(today, -DEMO_EOD_DAYS - 7),
       historyThrough: addDays(firstEod, -1),
     });
@@ -157,6 +154,7 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       const run = await runEod(db, ledgerEod, {
         businessDay: formatDate(day),
         requestedBy: 'demo',
+        today: todayText,
         workers: 1,
         options: EOD_OPTIONS_DEFAULT,
       });
@@ -224,6 +222,8 @@ export const registerDemo: RegisterCommand = (program, io) => {
         }
         const seed = options.seed === undefined ? 1 : parsePositiveInt(options.seed, '--seed', SEED_MAX);
         const port = options.port === undefined ? DEFAULT_PORT : parsePort(options.port);
+        // A busy port is found before the book is built, not after.
+        if (options.serve !== false) await assertPortFree(DEFAULT_HOST, port);
         const { token, summary } = await buildDemo(io, dir, seed);
         writeLine(io.stdout, `demo book in ${dir} ${summary}`);
         writeLine(io.stdout, `admin API token (shown once): ${token}`);

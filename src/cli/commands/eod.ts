@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import {
+  checkBusinessDay,
   EOD_BOUNDS,
   EOD_OPTIONS_DEFAULT,
   type EodOptions,
@@ -9,13 +10,14 @@ import {
   findOpenRun,
   getRun,
   ledgerEod,
+  lenderToday,
   runEod,
   runWorker,
 } from '../../jobs/index.js';
 import { resolveDbTarget } from '../../store/index.js';
 import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
-import { addDbOption, explained, withMigratedDb } from './db-options.js';
+import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 
 interface EodCliOptions {
@@ -150,6 +152,14 @@ function printOutcome(io: CliIo, run: EodRunDetail, elapsed_ms: number): void {
 
 async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
   if (o.date === undefined) throw new UsageError('--date YYYY-MM-DD is required: the business date to close');
+  // Every argument is checked before the database is opened, so a mistake leaves no folder behind.
+  let date: string;
+  try {
+    date = checkBusinessDay(o.date);
+  } catch (error) {
+    throw new UsageError(`--date: ${(error as Error).message}`);
+  }
+  const today = lenderToday(cliTimeZone());
   const workers =
     o.workers === undefined ? 1 : parsePositiveInt(o.workers, '--workers', EOD_BOUNDS.workers_max);
   const options = parseOptions(o);
@@ -166,8 +176,9 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
     let run: EodRunDetail;
     try {
       run = await runEod(db, ledgerEod, {
-        businessDay: o.date!,
+        businessDay: date,
         requestedBy: 'cli',
+        today,
         workers,
         partitionsInFlight,
         options,
@@ -180,7 +191,12 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
               : s.outcome === 'resumed'
                 ? `resuming run ${s.run.runId}`
                 : `run ${s.run.runId} had already succeeded; nothing to do`;
-          writeLine(io.stderr, `EOD ${s.run.businessDay}: ${what} (${s.run.partitionsTotal} partitions)`);
+          const days =
+            s.daysToClose > 1 ? `, closing ${s.daysToClose} business days through ${s.run.businessDay}` : '';
+          writeLine(
+            io.stderr,
+            `EOD ${s.run.businessDay}: ${what} (${s.run.partitionsTotal} partitions${days})`,
+          );
         },
         onProgress: (r) => progress.update(r),
       });

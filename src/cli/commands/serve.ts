@@ -13,6 +13,8 @@ import {
   purgeExpiredIdempotency,
   redactUrl,
   resolveDbTarget,
+  schemaVersion,
+  servingRoleProblem,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';
@@ -34,6 +36,64 @@ export interface ServiceOptions {
   migrated?: boolean;
   /** Told of each token revoked through this server (several server processes: tell the others). */
   onTokenRevoked?: (tokenId: string) => Promise<void>;
+  /**
+   * A postgres:// URL of the role that owns the schema: it migrates, and `db` (another role) serves. The
+   * serving role is then refused when it owns the tables or is a superuser (docs/security.md).
+   */
+  migrateUrl?: string;
+}
+
+/** Migrates with the owning role, then checks that the serving role is not the owner. */
+async function migrateAsOwner(migrateUrl: string, serving: Db): Promise<void> {
+  const owner = resolveDbTarget(migrateUrl);
+  if (owner.kind !== 'postgres') {
+    throw new UsageError('--migrate-url must be a postgres:// URL of the role that owns the schema');
+  }
+  const ownerDb = await openDb(owner);
+  try {
+    await migrate(ownerDb);
+  } finally {
+    await ownerDb.close();
+  }
+  const problem = await servingRoleProblem(serving);
+  if (problem !== undefined) {
+    throw new UsageError(
+      `refusing to serve: ${problem}, so it could rewrite the audit log. Serve with a role granted only what docs/security.md lists (--db), and migrate with the owner (--migrate-url)`,
+    );
+  }
+}
+
+/** A port taken by another program is an operator's fix, not a crash. */
+function listenProblem(error: unknown, host: string, port: number): never {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') {
+    throw new UsageError(
+      `port ${port} on ${host} is in use by another program; give another with --port (e.g. --port ${port === 65_535 ? 8081 : port + 1}), or --port 0 for any free one`,
+    );
+  }
+  if (code === 'EACCES') {
+    throw new UsageError(
+      `port ${port} on ${host} needs privileges this user lacks; give a port above 1023 with --port`,
+    );
+  }
+  throw error;
+}
+
+/** Refuses before any work when the port is taken (the demo checks before it builds its book). */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const { createServer } = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error) => {
+      try {
+        listenProblem(error, host, port);
+      } catch (problem) {
+        reject(problem);
+      }
+    });
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export interface RunningService {
@@ -93,14 +153,29 @@ export async function startService(options: ServiceOptions, io: CliIo): Promise<
   const keys = loadPiiKeys(target);
   const db = await openDb(target);
   try {
-    const prepared = options.migrated === true ? undefined : await prepareDb(db);
+    if (options.migrateUrl !== undefined) await migrateAsOwner(options.migrateUrl, db);
+    const prepared =
+      options.migrated === true
+        ? undefined
+        : options.migrateUrl !== undefined
+          ? {
+              schemaVersion: await schemaVersion(db),
+              purged: await purgeExpiredIdempotency(db, IDEMPOTENCY_PURGE_ROWS_MAX),
+            }
+          : await prepareDb(db);
     const app = await buildServer({
       db,
       cipher: keys.cipher,
       config: options.config ?? {},
       ...(options.onTokenRevoked === undefined ? {} : { onTokenRevoked: options.onTokenRevoked }),
     });
-    const url = await app.listen({ port: options.port, host: options.host });
+    let url: string;
+    try {
+      url = await app.listen({ port: options.port, host: options.host });
+    } catch (error) {
+      await app.close();
+      listenProblem(error, options.host, options.port);
+    }
     if (prepared !== undefined) {
       writeLine(
         io.stderr,
@@ -134,6 +209,10 @@ export const registerServe: RegisterCommand = (program, io) => {
       .option('--host <address>', `address to listen on (default ${DEFAULT_HOST})`)
       .option('--log-requests', 'log each request (method, path, status, time) to stderr')
       .option(
+        '--migrate-url <url>',
+        'postgres:// URL of the role that owns the schema: it migrates, and --db (a role that does not own the tables) serves; see docs/security.md',
+      )
+      .option(
         '--writes-in-flight <n>',
         `ledger write transactions each server process runs at once on PostgreSQL (default ${DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max}, at most ${LEDGER_WRITES_IN_FLIGHT_LIMIT})`,
       )
@@ -149,6 +228,7 @@ export const registerServe: RegisterCommand = (program, io) => {
       logRequests?: boolean;
       processes?: string;
       writesInFlight?: string;
+      migrateUrl?: string;
     }) =>
       explained(async () => {
         const processes =
@@ -157,6 +237,7 @@ export const registerServe: RegisterCommand = (program, io) => {
             : parsePositiveInt(options.processes, '--processes', SERVER_PROCESSES_MAX);
         const serviceOptions = {
           ...(options.db === undefined ? {} : { db: options.db }),
+          ...(options.migrateUrl === undefined ? {} : { migrateUrl: options.migrateUrl }),
           port: options.port === undefined ? DEFAULT_PORT : parsePort(options.port),
           host: options.host ?? DEFAULT_HOST,
           config: {

@@ -101,6 +101,20 @@ const partitionSchema = {
   },
 } as const;
 
+/** The answer to starting a run also says how many business days it closes (catching up: more than 1). */
+const startedRunSchema = {
+  type: 'object',
+  required: [...Object.keys(runProperties), 'daysToClose'],
+  properties: {
+    ...runProperties,
+    daysToClose: {
+      type: 'integer',
+      description:
+        'Business days this run closes, from the system business day through businessDate (0: closed already)',
+    },
+  },
+} as const;
+
 const runDetailSchema = {
   type: 'object',
   required: [...Object.keys(runProperties), 'partitions'],
@@ -121,6 +135,16 @@ function problemFor(error: unknown): never {
         `Fix this field and send again: /body/businessDate: ${error.message}`,
         [{ path: '/body/businessDate', message: error.message }],
       );
+    }
+    if (error.code === 'eod_date_out_of_range') {
+      const allowed = error.allowed;
+      throw new ProblemError('date_out_of_range', `The business date cannot be closed: ${error.message}.`, [
+        {
+          path: '/body/businessDate',
+          message:
+            allowed === undefined ? error.message : `must be from ${allowed.from} through ${allowed.through}`,
+        },
+      ]);
     }
     throw new ProblemError('eod_run_not_found', error.message);
   }
@@ -161,7 +185,7 @@ export async function eodRunRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       schema: {
         summary: 'Start the end-of-day batch for a business date, or resume its unfinished run',
         description:
-          'Answers 202 with the run while it works in the background (poll GET /eod-runs/{runId}); 200 with the run when the date had already been closed. A run for another date that has not succeeded blocks a new date: 409 eod_run_conflict.',
+          "Answers 202 with the run while it works in the background (poll GET /eod-runs/{runId}); 200 with the run when the date had already been closed. A run for another date that has not succeeded blocks a new date: 409 eod_run_conflict. A new date must lie from the system business day through today in the lender's zone (400 date_out_of_range names the range); several days at once are closed when catching up, and `daysToClose` says how many.",
         tags: ['eod'],
         security: bearerSecurity,
         headers: idempotencyHeader,
@@ -189,7 +213,7 @@ export async function eodRunRoutes(app: FastifyInstance, deps: ServerDeps): Prom
             },
           },
         },
-        response: { 200: runSchema, 202: runSchema, ...problemResponses },
+        response: { 200: startedRunSchema, 202: startedRunSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -202,6 +226,7 @@ export async function eodRunRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           const started = await startRunIn(tx, {
             businessDay: body.businessDate,
             requestedBy: principal.userId,
+            today: deps.today(),
             options: {
               batchSize: body.batchSize ?? EOD_OPTIONS_DEFAULT.batchSize,
               partitions: body.partitions ?? EOD_OPTIONS_DEFAULT.partitions,
@@ -211,7 +236,7 @@ export async function eodRunRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           settled = started.outcome === 'done';
           return {
             status: settled ? 200 : 202,
-            body: toBody(started.run),
+            body: { ...toBody(started.run), daysToClose: started.daysToClose },
             location: `/eod-runs/${started.run.runId}`,
             audit: [
               {

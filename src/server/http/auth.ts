@@ -10,7 +10,8 @@ import { ProblemError } from './problem.js';
 import { allows, PERMISSIONS } from './roles.js';
 import type { TokenCache } from './token-cache.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{1,200})$/;
+// The scheme is case-insensitive (RFC 9110 §11.1): "bearer" and "BEARER" are "Bearer".
+const BEARER = /^Bearer +([A-Za-z0-9_-]{1,200})$/i;
 
 function isPublic(request: FastifyRequest): boolean {
   if (request.routeOptions.config.public === true) return true;

@@ -12,6 +12,10 @@ export interface ServerDeps {
   tokens: TokenCache;
   /** Called after a token is revoked, so that other server processes forget it too (resolves when they have). */
   tokenRevoked: (tokenId: string) => Promise<void>;
+  /** Today (YYYY-MM-DD) in the lender's zone: the one place the server reads the calendar. */
+  today: () => string;
+  /** The wall clock, read by the shell only (tests give a fixed one). */
+  now: () => Date;
 }
 
 export interface IdempotencyContext {

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../../store/index.js';
 import type { ServerConfig } from '../config.js';
+import { databaseUnavailableProblem, staticFileProblem } from './edge.js';
+import { describePattern } from './field-messages.js';
 import {
   type FieldProblem,
   missingIdempotencyKey,
@@ -57,7 +59,7 @@ function describeIssue(context: string, issue: AjvIssue): FieldProblem {
         message: `must be ${issue.keyword === 'maximum' ? 'at most' : 'at least'} ${String(p.limit)}`,
       };
     case 'pattern':
-      return { path: base, message: `has the wrong form (expected pattern ${String(p.pattern)})` };
+      return { path: base, message: describePattern(base, String(p.pattern)) };
     default:
       return { path: base, message: issue.message ?? 'is not valid' };
   }
@@ -98,6 +100,8 @@ function toProblem(error: FastifyError, config: ServerConfig): ProblemError | un
   if (error.statusCode === 400 && /proto|constructor/i.test(error.message)) {
     return new ProblemError('malformed_json', `The body was refused: ${error.message}. Remove that key.`);
   }
+  const edge = databaseUnavailableProblem(error) ?? staticFileProblem(error);
+  if (edge !== undefined) return edge;
   if (sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) {
     return new ProblemError(
       'conflict',
@@ -116,7 +120,11 @@ export async function sendProblem(request: FastifyRequest, reply: FastifyReply, 
 export function registerErrorHandling(app: FastifyInstance, config: ServerConfig): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const problem = toProblem(error, config);
-    if (problem !== undefined) return sendProblem(request, reply, problem);
+    if (problem !== undefined) {
+      // Every 5xx is logged with its request id (the log holds no message text: see error-log.ts).
+      if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+      return sendProblem(request, reply, problem);
+    }
     request.log.error({ err: error }, 'unexpected failure');
     return sendProblem(
       request,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { checkJsonDepth } from './json-depth.js';
 import { ProblemError } from './problem.js';
 
 /** Keys that could reach an object's prototype when a parsed body is merged somewhere. */
@@ -24,6 +25,7 @@ export function registerJsonBody(app: FastifyInstance): void {
       return;
     }
     try {
+      checkJsonDepth(text);
       // The key check visits every value; a text that cannot hold such a key (not even escaped) skips it.
       const value: unknown = MAY_HOLD_FORBIDDEN_KEY.test(text)
         ? JSON.parse(text, (key, v: unknown) => {

@@ -63,6 +63,10 @@ export const PROBLEM_CODES = {
   internal_error: { status: 500, title: 'Internal error' },
   decision_failed: { status: 500, title: 'The policy or model in force could not decide' },
   server_busy: { status: 503, title: 'Too many writes are waiting' },
+  server_overloaded: { status: 503, title: 'Too many requests are in progress' },
+  database_unavailable: { status: 503, title: 'The database cannot be reached' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  body_too_deep: { status: 400, title: 'The request body is nested too deeply' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -8,6 +8,7 @@ import {
   newId,
   originationKeyOf,
 } from '../../store/index.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import {
@@ -68,7 +69,8 @@ export async function originationBlacklistRoutes(app: FastifyInstance, deps: Ser
       const valueProblem = subjectValueProblem(b.subject, b.value);
       if (valueProblem !== undefined)
         throw validationProblem([{ path: '/body/value', message: valueProblem }]);
-      const expiresAt = checkExpiry(b.expiresAt, Date.now(), '/body/expiresAt');
+      const listedAt = await businessNow(deps);
+      const expiresAt = checkExpiry(b.expiresAt, Date.parse(listedAt), '/body/expiresAt');
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {
         const entryId = newId('bl');
@@ -85,6 +87,7 @@ export async function originationBlacklistRoutes(app: FastifyInstance, deps: Ser
             source: b.source,
             evidence: b.evidence,
             expiresAt,
+            listedAt,
           },
           principal.userId,
         );
@@ -132,7 +135,7 @@ export async function originationBlacklistRoutes(app: FastifyInstance, deps: Ser
         deps.cipher,
         {
           ...(q.subject === undefined ? {} : { subject: q.subject }),
-          ...(q.active === true ? { activeAt: new Date().toISOString() } : {}),
+          ...(q.active === true ? { activeAt: await businessNow(deps) } : {}),
         },
         decodeCursor(q.cursor, 'string') ?? null,
         q.limit + 1,

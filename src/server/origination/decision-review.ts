@@ -30,6 +30,7 @@ import {
   type StoredInvitation,
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
@@ -292,6 +293,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
       checkReviewBody(body);
       const limit_fen = body.limit === undefined ? undefined : requestAmount(deps, body.limit, '/body/limit');
       return commitWrite(deps, request, reply, async (tx) => {
+        const decidedAt = await businessNow(deps, tx);
         const stored = await findDecision(tx, request.params.decisionId);
         if (stored === undefined) throw decisionNotFound(request.params.decisionId);
         const automated = stored.decision;
@@ -307,7 +309,8 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
           automated.invitationId === null
             ? undefined
             : await findInvitation(tx, deps.cipher, automated.invitationId);
-        if (body.outcome === 'approve') checkInvitationInForce(invitation, automated, body, Date.now());
+        if (body.outcome === 'approve')
+          checkInvitationInForce(invitation, automated, body, Date.parse(decidedAt));
         const flags = await listFlags(
           tx,
           { applicationId: stored.applicationId },
@@ -324,7 +327,7 @@ export async function originationDecisionReviewRoutes(app: FastifyInstance, deps
             reasonCodes: body.reasons,
             note: body.note ?? null,
             decidedBy: principal.userId,
-            decidedAt: new Date().toISOString(),
+            decidedAt,
           },
           {
             automatedDecisionId: stored.decisionId,

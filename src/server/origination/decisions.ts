@@ -115,6 +115,8 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
           return {
             status: 201,
             body: presentRequest(created, explanationOf(stored.decision)),
+            // The idempotency record keeps no personal data: a replay answers without the statement.
+            replayBody: { ...presentRequest(created, explanationOf(stored.decision)), statement: null },
             location: `/decision-requests/${created.requestId}`,
             audit: [
               {

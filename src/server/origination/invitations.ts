@@ -10,6 +10,7 @@ import {
 } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
 import { amountSchema, readAmount } from '../http/amount.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import {
@@ -84,7 +85,7 @@ export async function originationInvitationRoutes(app: FastifyInstance, deps: Se
     },
     async (request, reply) => {
       const b = request.body;
-      const now = Date.now();
+      const now = Date.parse(await businessNow(deps));
       const idProblem = idNumberProblem(b.idNumber, new Date(now).toISOString().slice(0, 10));
       if (idProblem !== undefined) throw validationProblem([{ path: '/body/idNumber', message: idProblem }]);
       const cap = readAmount(b.limitCap, deps.config.amount_max_fen);

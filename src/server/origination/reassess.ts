@@ -20,6 +20,7 @@ import {
   originationKeyOf,
   type Queryable,
 } from '../../store/index.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { type FieldProblem, ProblemError } from '../http/problem.js';
 import {
@@ -237,7 +238,7 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
         const last = await reassessmentBasis(tx, deps, customerId);
         const changes = parseChanges(last.application, request.body);
         const { line, policy } = await lineAndPolicy(tx, deps, customerId, last);
-        const assessedAt = new Date().toISOString();
+        const assessedAt = await businessNow(deps, tx);
         const a = last.application;
         const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
         let result: Reassessment;

@@ -17,6 +17,7 @@ import {
   planApproval,
   submitApplication,
 } from '../../store/index.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError, validationProblem } from '../http/problem.js';
 import { replayIfSeen, type SealedWrite, sealWrite, sendSealed } from '../http/writes.js';
@@ -59,7 +60,7 @@ async function decideOrProblem(application: Application, context: DecisionContex
 const SERVER_FIELDS = ['applicationId', 'submittedAt'] as const;
 
 /** The application in a request: fields the server sets refused, the rest checked by the origination core. */
-function applicationOf(body: Record<string, unknown>): Application {
+function applicationOf(body: Record<string, unknown>, submittedAt: string): Application {
   const serverSet = SERVER_FIELDS.filter((f) => f in body);
   if (serverSet.length > 0) {
     throw validationProblem(
@@ -70,7 +71,7 @@ function applicationOf(body: Record<string, unknown>): Application {
     return validateApplication({
       ...body,
       applicationId: newId('app'),
-      submittedAt: new Date().toISOString(),
+      submittedAt,
     });
   } catch (error) {
     throw originationProblem(error);
@@ -152,7 +153,7 @@ export async function submitRequest(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const application = applicationOf(request.body as Record<string, unknown>);
+  const application = applicationOf(request.body as Record<string, unknown>, await businessNow(deps));
   const principal = request.principal;
   const idem = request.idempotency;
   if (principal === null || idem === null)

@@ -8,6 +8,7 @@ import { sql as idempotencyText } from './0007_idempotency_text.js';
 import { sql as loanEod } from './0008_loan_eod.js';
 import { sql as loanTerms } from './0009_loan_terms.js';
 import { sql as loanFiguresInOnePass } from './0010_loan_figures_in_one_pass.js';
+import { sql as lenderDayAndAuditChain } from './0011_lender_day_and_audit_chain.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'loan_eod', sql: loanEod },
   { version: 9, name: 'loan_terms', sql: loanTerms },
   { version: 10, name: 'loan_figures_in_one_pass', sql: loanFiguresInOnePass },
+  { version: 11, name: 'lender_day_and_audit_chain', sql: lenderDayAndAuditChain },
 ];

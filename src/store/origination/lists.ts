@@ -208,12 +208,13 @@ function entryFromRow(cipher: PiiCipher, r: EntryRow): StoredBlacklistEntry {
 export async function insertBlacklistEntry(
   q: Queryable,
   cipher: PiiCipher,
-  entry: Omit<BlacklistEntry, 'listedAt'> & { value: string },
+  entry: Omit<BlacklistEntry, 'listedAt'> & { value: string; listedAt?: string },
   createdBy: string,
 ): Promise<StoredBlacklistEntry> {
   const { rows } = await q.query<EntryRow>(
-    `insert into blacklist_entries (subject, key, entry_id, value_enc, reason, source, evidence, expires_at, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${ENTRY_COLUMNS}`,
+    `insert into blacklist_entries (subject, key, entry_id, value_enc, reason, source, evidence, expires_at, created_by,
+       listed_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now())) returning ${ENTRY_COLUMNS}`,
     [
       entry.subject,
       entry.key,
@@ -224,6 +225,7 @@ export async function insertBlacklistEntry(
       entry.evidence,
       entry.expiresAt,
       createdBy,
+      entry.listedAt ?? null,
     ],
   );
   return entryFromRow(cipher, rows[0]!);

@@ -11,178 +11,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Submit an application: validated, checked against invitations, blacklist and 强开 patterns, scored and decided under the policy in force; an approval opens a credit line */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      /** @description An application (docs/api.md, "Origination"): amounts are yuan strings, every field is checked by the origination core and refused field by field with application_invalid. applicationId and submittedAt are set by the server. */
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description province, city, detail */
-            address?: {
-              [key: string]: unknown;
-            };
-            assets?: {
-              [key: string]: unknown;
-            }[];
-            /** @description 征信 summary: outstandingBalance, lenders3m/6m/12m, worstDaysPastDue, … */
-            bureau?: {
-              [key: string]: unknown;
-            };
-            /** @description Business owners: name, industry, plan, statements */
-            business?: {
-              [key: string]: unknown;
-            };
-            /** @description app, h5, partner:<id> … */
-            channel?: string;
-            contacts?: {
-              [key: string]: unknown;
-            }[];
-            /** @description The customer id when the applicant is a customer already */
-            customerId?: string;
-            debts?: {
-              [key: string]: unknown;
-            }[];
-            dependants?: number;
-            /** @description deviceId, ip, sim, installSource, capturedAt */
-            device?: {
-              [key: string]: unknown;
-            };
-            /** @description occupation, industry, employer, monthsInRole */
-            employment?: {
-              [key: string]: unknown;
-            };
-            housing?: string;
-            /** @description name, idNumber, phone, birthDate (personal data: encrypted, masked) */
-            identity?: {
-              [key: string]: unknown;
-            };
-            /** @description declaredMonthly and evidence [{kind, monthlyAmount, documentRef}] */
-            income?: {
-              [key: string]: unknown;
-            };
-            /** @description Code of the invitation (白名单) taken up */
-            invitationCode?: string;
-            maritalStatus?: string;
-            monthlyExpenses?: string;
-            /** @description Product applied for (the policy in force for it decides) */
-            productId?: string;
-            /** @description Limit asked for, yuan, e.g. "20000.00" */
-            requestedLimit?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applicationId: string;
-              /** @description APR including all fees at the longest term */
-              apr?: string | null;
-              blacklistHits?: {
-                [key: string]: unknown;
-              }[];
-              /** @description sha256 of the canonical JSON of record */
-              contentHash: string;
-              customerId?: string | null;
-              /** @description 日利率, decimal string */
-              dailyRate?: string | null;
-              decidedAt: string;
-              /** @description On a person's decision: the user who made it */
-              decidedBy?: string | null;
-              decisionId: string;
-              flags: {
-                /** @description What the detector saw */
-                evidence?: {
-                  [key: string]: unknown;
-                };
-                flagId: string;
-                kind: string;
-                /** @enum {string} */
-                severity: 'refuse' | 'review';
-                /** @enum {string} */
-                status: 'open' | 'resolved';
-                summary: string;
-              }[];
-              /** @description record still matches contentHash */
-              intact: boolean;
-              /** @description Limit granted, yuan ("0.00" unless approved) */
-              limit: string;
-              /** @description The credit line the approval opened */
-              lineId?: string | null;
-              /** @description modelId, kind, version of the model that decided */
-              model?: {
-                [key: string]: unknown;
-              };
-              /** @enum {string} */
-              outcome: 'approve' | 'decline' | 'refer';
-              policy: {
-                documentHash?: string;
-                policyId?: string;
-                version?: string;
-              };
-              reasons: {
-                code: string;
-                message: string;
-                source: string;
-                /** @description The values the rule saw */
-                values?: {
-                  [key: string]: unknown;
-                };
-              }[];
-              /** @description The immutable decision record as made (amounts in fen) */
-              record: {
-                [key: string]: unknown;
-              };
-              riskGrade?: string | null;
-              /** @description value and probabilityBad */
-              score?: {
-                [key: string]: unknown;
-              };
-              /** @description On an automated decision a person decided after: the decision that replaces it */
-              supersededBy?: string | null;
-              /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
-              supersedes?: string | null;
-              termOptions?: {
-                apr?: string;
-                instalment?: string;
-                method?: string;
-                months?: number;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    post: operations['postApplications'];
     delete?: never;
     options?: never;
     head?: never;
@@ -197,62 +26,7 @@ export interface paths {
       cookie?: never;
     };
     /** One application with its decision; personal data masked unless ?unmask=true (audited) */
-    get: {
-      parameters: {
-        query?: {
-          unmask?: boolean;
-        };
-        header?: never;
-        path: {
-          /** @description Application id */
-          applicationId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The application as submitted (amounts in yuan), masked unless asked */
-              application: {
-                [key: string]: unknown;
-              };
-              applicationId: string;
-              createdAt?: string;
-              createdBy?: string;
-              customerId?: string | null;
-              decisionId: string | null;
-              lineId?: string | null;
-              masked: boolean;
-              outcome: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getApplicationsByApplicationId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -269,71 +43,7 @@ export interface paths {
       cookie?: never;
     };
     /** The append-only audit log, newest first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description e.g. customer.read_pii */
-          action?: string;
-          actorUserId?: string;
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          customerId?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                action: string;
-                actorRole: string;
-                actorUserId: string | null;
-                auditId: number;
-                customerId: string | null;
-                details: {
-                  [key: string]: unknown;
-                };
-                /** Format: date-time */
-                occurredAt: string;
-                requestId: string | null;
-                resourceId: string | null;
-                resourceType: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getAuditLog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -350,143 +60,10 @@ export interface paths {
       cookie?: never;
     };
     /** Blacklist entries (values masked); ?active=true for those not yet expired */
-    get: {
-      parameters: {
-        query?: {
-          active?: boolean;
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          subject?: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                createdBy?: string;
-                entryId: string;
-                evidence: string;
-                expiredBy?: string | null;
-                expiresAt: string;
-                listedAt: string;
-                reason: string;
-                /** @enum {string} */
-                source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
-                /** @enum {string} */
-                subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
-                /** @description The listed value, masked */
-                value: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getBlacklist'];
     put?: never;
     /** List an ID number, phone, device, IP or SIM with a reason, source, evidence and an expiry */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            evidence: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant with a zone
-             */
-            expiresAt: string;
-            reason: string;
-            /** @enum {string} */
-            source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
-            /** @enum {string} */
-            subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
-            value: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              createdBy?: string;
-              entryId: string;
-              evidence: string;
-              expiredBy?: string | null;
-              expiresAt: string;
-              listedAt: string;
-              reason: string;
-              /** @enum {string} */
-              source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
-              /** @enum {string} */
-              subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
-              /** @description The listed value, masked */
-              value: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postBlacklist'];
     delete?: never;
     options?: never;
     head?: never;
@@ -503,68 +80,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End a blacklist entry now (an expired entry is ignored) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Blacklist entry id */
-          entryId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              createdBy?: string;
-              entryId: string;
-              evidence: string;
-              expiredBy?: string | null;
-              expiresAt: string;
-              listedAt: string;
-              reason: string;
-              /** @enum {string} */
-              source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
-              /** @enum {string} */
-              subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
-              /** @description The listed value, masked */
-              value: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postBlacklistByEntryIdExpire'];
     delete?: never;
     options?: never;
     head?: never;
@@ -579,68 +95,7 @@ export interface paths {
       cookie?: never;
     };
     /** Credit lines, optionally of one customer or in one status */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Customer id */
-          customerId?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          status?: 'active' | 'frozen' | 'closed';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                available: string;
-                currency: string;
-                customerId: string;
-                limit: string;
-                lineId: string;
-                loanCount?: number;
-                openedOn: string;
-                /** @enum {string} */
-                status: 'active' | 'frozen' | 'closed';
-                /** @description Outstanding principal of the loans drawn on the line */
-                used: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getCreditLines'];
     put?: never;
     post?: never;
     delete?: never;
@@ -657,131 +112,14 @@ export interface paths {
       cookie?: never;
     };
     /** One credit line with its used and available amounts */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getCreditLinesByLineId'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change the limit (调额); loans already drawn are not affected */
-    patch: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            limit: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    patch: operations['patchCreditLinesByLineId'];
     trace?: never;
   };
   '/credit-lines/{lineId}/close': {
@@ -794,66 +132,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Close the line (关闭) to new drawdowns; loans drawn run on */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCreditLinesByLineIdClose'];
     delete?: never;
     options?: never;
     head?: never;
@@ -870,92 +149,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Draw on a credit line (借款): a new loan with the product’s schedule, dated the business day */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            amount: string;
-            productId: string;
-            /** @description Default: latest */
-            productVersion?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              /** @enum {string} */
-              status: 'active' | 'settled';
-              totalOwed: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCreditLinesByLineIdDrawdowns'];
     delete?: never;
     options?: never;
     head?: never;
@@ -972,68 +166,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Freeze the line (冻结): no drawdowns until unfrozen */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCreditLinesByLineIdFreeze'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1050,66 +183,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Unfreeze a frozen line */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Credit line id */
-          lineId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCreditLinesByLineIdUnfreeze'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1124,186 +198,10 @@ export interface paths {
       cookie?: never;
     };
     /** List customers (masked), optionally finding one by ID number or phone */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Exact ID number */
-          idNumber?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          /** @description Mainland mobile number, 11 digits */
-          phone?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                address: {
-                  city: string;
-                  /** @description Present only when unmasked */
-                  detail?: string;
-                  province: string;
-                };
-                contacts: {
-                  name: string;
-                  phone: string;
-                  relation: string;
-                }[];
-                /** Format: date-time */
-                createdAt: string;
-                customerId: string;
-                /**
-                 * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-                 * @example 1234.56
-                 */
-                declaredMonthlyIncome?: string;
-                externalRef?: string | null;
-                idNumber: string;
-                /** @description true when personal data below is masked */
-                masked: boolean;
-                name: string;
-                phone: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getCustomers'];
     put?: never;
     /** Register a customer; personal data is encrypted at rest and masked in the response */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            address: {
-              /** @description City, e.g. 深圳市 */
-              city: string;
-              /** @description District, street and number */
-              detail: string;
-              /** @description Province, e.g. 广东省 */
-              province: string;
-            };
-            /** @default [] */
-            contacts?: {
-              /** @description Contact name */
-              name: string;
-              /** @description Mainland mobile number, 11 digits */
-              phone: string;
-              /** @enum {string} */
-              relation: 'spouse' | 'parent' | 'child' | 'sibling' | 'relative' | 'friend' | 'colleague';
-            }[];
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            declaredMonthlyIncome: string;
-            externalRef?: string;
-            /** @description 18-character resident ID number */
-            idNumber: string;
-            /** @description Full name as on the ID card */
-            name: string;
-            /** @description Mainland mobile number, 11 digits */
-            phone: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              address: {
-                city: string;
-                /** @description Present only when unmasked */
-                detail?: string;
-                province: string;
-              };
-              contacts: {
-                name: string;
-                phone: string;
-                relation: string;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              customerId: string;
-              /**
-               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-               * @example 1234.56
-               */
-              declaredMonthlyIncome?: string;
-              externalRef?: string | null;
-              idNumber: string;
-              /** @description true when personal data below is masked */
-              masked: boolean;
-              name: string;
-              phone: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCustomers'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1318,75 +216,7 @@ export interface paths {
       cookie?: never;
     };
     /** One customer; ?unmask=true shows personal data to roles that may see it, and is audited */
-    get: {
-      parameters: {
-        query?: {
-          unmask?: boolean;
-        };
-        header?: never;
-        path: {
-          /** @description Customer id */
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              address: {
-                city: string;
-                /** @description Present only when unmasked */
-                detail?: string;
-                province: string;
-              };
-              contacts: {
-                name: string;
-                phone: string;
-                relation: string;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              customerId: string;
-              /**
-               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-               * @example 1234.56
-               */
-              declaredMonthlyIncome?: string;
-              externalRef?: string | null;
-              idNumber: string;
-              /** @description true when personal data below is masked */
-              masked: boolean;
-              name: string;
-              phone: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getCustomersByCustomerId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1405,72 +235,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Open a credit line (授信) for a customer with a limit */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Customer id */
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            limit: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              available: string;
-              currency: string;
-              customerId: string;
-              limit: string;
-              lineId: string;
-              loanCount?: number;
-              openedOn: string;
-              /** @enum {string} */
-              status: 'active' | 'frozen' | 'closed';
-              /** @description Outstanding principal of the loans drawn on the line */
-              used: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCustomersByCustomerIdCreditLines'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1485,196 +250,10 @@ export interface paths {
       cookie?: never;
     };
     /** A customer's re-assessments, oldest first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          /** @description Customer id */
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** @enum {string} */
-                action: 'increase' | 'decrease' | 'keep' | 'suspend';
-                /** @description The approved application whose facts were updated */
-                applicationId: string;
-                apr?: string | null;
-                assessedAt?: string;
-                contentHash?: string;
-                createdBy?: string;
-                customerId: string;
-                dailyRate?: string | null;
-                intact?: boolean;
-                /** @description New limit, yuan ("0.00" when suspended) */
-                limit: string;
-                /** @description policyId, version, documentHash */
-                policy?: {
-                  [key: string]: unknown;
-                };
-                previousDailyRate?: string;
-                previousLimit: string;
-                reasons: {
-                  code?: string;
-                  message?: string;
-                  source?: string;
-                  /** @description What the rule saw */
-                  values?: {
-                    [key: string]: unknown;
-                  };
-                }[];
-                reassessmentId: string;
-                /** @description The sealed re-assessment record (amounts in fen) */
-                record: {
-                  [key: string]: unknown;
-                };
-                riskGrade?: string | null;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getCustomersByCustomerIdReassessments'];
     put?: never;
     /** Re-assess a customer from new financial facts: a new limit and price with reasons, recorded (the line's limit is not changed here) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Customer id */
-          customerId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description A new bureau summary */
-            bureau?: {
-              [key: string]: unknown;
-            };
-            /** @description New business facts or statements */
-            business?: {
-              [key: string]: unknown;
-            };
-            /** @description New employment */
-            employment?: {
-              [key: string]: unknown;
-            };
-            /** @description New income: declaredMonthly and evidence, as in an application */
-            income?: {
-              [key: string]: unknown;
-            };
-            newDebts?: {
-              [key: string]: unknown;
-            }[];
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              action: 'increase' | 'decrease' | 'keep' | 'suspend';
-              /** @description The approved application whose facts were updated */
-              applicationId: string;
-              apr?: string | null;
-              assessedAt?: string;
-              contentHash?: string;
-              createdBy?: string;
-              customerId: string;
-              dailyRate?: string | null;
-              intact?: boolean;
-              /** @description New limit, yuan ("0.00" when suspended) */
-              limit: string;
-              /** @description policyId, version, documentHash */
-              policy?: {
-                [key: string]: unknown;
-              };
-              previousDailyRate?: string;
-              previousLimit: string;
-              reasons: {
-                code?: string;
-                message?: string;
-                source?: string;
-                /** @description What the rule saw */
-                values?: {
-                  [key: string]: unknown;
-                };
-              }[];
-              reassessmentId: string;
-              /** @description The sealed re-assessment record (amounts in fen) */
-              record: {
-                [key: string]: unknown;
-              };
-              riskGrade?: string | null;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postCustomersByCustomerIdReassessments'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1689,77 +268,7 @@ export interface paths {
       cookie?: never;
     };
     /** Explanation requests and objections, open ones first to answer */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Decision id */
-          decisionId?: string;
-          kind?: 'explanation' | 'objection';
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          status?: 'open' | 'answered';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                answer?: string | null;
-                answeredAt?: string | null;
-                answeredBy?: string | null;
-                applicationId: string;
-                channel?: string;
-                decisionId: string;
-                /** @description The decision explained from its record, to answer with */
-                draftExplanation?: string;
-                /** @enum {string} */
-                kind: 'explanation' | 'objection';
-                /** @enum {string|null} */
-                objectionResult?: 'upheld' | 'overturned' | null;
-                receivedAt: string;
-                recordedBy?: string;
-                requestId: string;
-                /** @description The applicant's words (shown to roles that may answer) */
-                statement?: string | null;
-                /** @enum {string} */
-                status: 'open' | 'answered';
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getDecisionRequests'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1778,78 +287,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Answer an explanation request, or an objection with its result (upheld: the decision stands; overturned: it is reconsidered) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Explanation request or objection id */
-          requestId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            answer: string;
-            /** @enum {string} */
-            objectionResult?: 'upheld' | 'overturned';
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              answer?: string | null;
-              answeredAt?: string | null;
-              answeredBy?: string | null;
-              applicationId: string;
-              channel?: string;
-              decisionId: string;
-              /** @description The decision explained from its record, to answer with */
-              draftExplanation?: string;
-              /** @enum {string} */
-              kind: 'explanation' | 'objection';
-              /** @enum {string|null} */
-              objectionResult?: 'upheld' | 'overturned' | null;
-              receivedAt: string;
-              recordedBy?: string;
-              requestId: string;
-              /** @description The applicant's words (shown to roles that may answer) */
-              statement?: string | null;
-              /** @enum {string} */
-              status: 'open' | 'answered';
-            };
-          };
-        };
-      };
-    };
+    post: operations['postDecisionRequestsByRequestIdAnswer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1864,85 +302,7 @@ export interface paths {
       cookie?: never;
     };
     /** Decisions newest first, keyset-paged: outcome, limit, price, versions and open 强开 flags (no personal data) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Decided on or after this day, Asia/Shanghai (YYYY-MM-DD) */
-          decidedFrom?: string;
-          /** @description Decided on or before this day, Asia/Shanghai (YYYY-MM-DD) */
-          decidedTo?: string;
-          /** @description true: only decisions with a flag still open; false: only those without */
-          hasOpenFlags?: boolean;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          outcome?: 'approve' | 'decline' | 'refer';
-          productId?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                applicationId: string;
-                /** @description APR including all fees at the longest term */
-                apr?: string | null;
-                channel?: string;
-                customerId?: string | null;
-                /** @description 日利率, decimal string */
-                dailyRate?: string | null;
-                decidedAt: string;
-                decisionId: string;
-                /** @description 强开 flags raised on the application */
-                flags: number;
-                /** @description Limit granted, yuan ("0.00" unless approved) */
-                limit: string;
-                modelVersion: string;
-                /** @description Of those, still open in the review queue */
-                openFlags: number;
-                /** @enum {string} */
-                outcome: 'approve' | 'decline' | 'refer';
-                policyVersion: string;
-                productId: string;
-                /** @description Limit asked for, yuan */
-                requestedLimit?: string;
-                riskGrade?: string | null;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getDecisions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1959,121 +319,7 @@ export interface paths {
       cookie?: never;
     };
     /** One decision: outcome, limit, price, reasons, flags, policy and model versions, the sealed record */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description Decision id */
-          decisionId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applicationId: string;
-              /** @description APR including all fees at the longest term */
-              apr?: string | null;
-              blacklistHits?: {
-                [key: string]: unknown;
-              }[];
-              /** @description sha256 of the canonical JSON of record */
-              contentHash: string;
-              customerId?: string | null;
-              /** @description 日利率, decimal string */
-              dailyRate?: string | null;
-              decidedAt: string;
-              /** @description On a person's decision: the user who made it */
-              decidedBy?: string | null;
-              decisionId: string;
-              flags: {
-                /** @description What the detector saw */
-                evidence?: {
-                  [key: string]: unknown;
-                };
-                flagId: string;
-                kind: string;
-                /** @enum {string} */
-                severity: 'refuse' | 'review';
-                /** @enum {string} */
-                status: 'open' | 'resolved';
-                summary: string;
-              }[];
-              /** @description record still matches contentHash */
-              intact: boolean;
-              /** @description Limit granted, yuan ("0.00" unless approved) */
-              limit: string;
-              /** @description The credit line the approval opened */
-              lineId?: string | null;
-              /** @description modelId, kind, version of the model that decided */
-              model?: {
-                [key: string]: unknown;
-              };
-              /** @enum {string} */
-              outcome: 'approve' | 'decline' | 'refer';
-              policy: {
-                documentHash?: string;
-                policyId?: string;
-                version?: string;
-              };
-              reasons: {
-                code: string;
-                message: string;
-                source: string;
-                /** @description The values the rule saw */
-                values?: {
-                  [key: string]: unknown;
-                };
-              }[];
-              /** @description The immutable decision record as made (amounts in fen) */
-              record: {
-                [key: string]: unknown;
-              };
-              riskGrade?: string | null;
-              /** @description value and probabilityBad */
-              score?: {
-                [key: string]: unknown;
-              };
-              /** @description On an automated decision a person decided after: the decision that replaces it */
-              supersededBy?: string | null;
-              /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
-              supersedes?: string | null;
-              termOptions?: {
-                apr?: string;
-                instalment?: string;
-                method?: string;
-                months?: number;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    get: operations['getDecisionsByDecisionId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2092,78 +338,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Record an applicant's request to have the decision explained (PIPL Art. 24); answered later */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Decision id */
-          decisionId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            channel: 'app' | 'phone' | 'letter' | 'email' | 'in-person' | 'other';
-            statement?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              answer?: string | null;
-              answeredAt?: string | null;
-              answeredBy?: string | null;
-              applicationId: string;
-              channel?: string;
-              decisionId: string;
-              /** @description The decision explained from its record, to answer with */
-              draftExplanation?: string;
-              /** @enum {string} */
-              kind: 'explanation' | 'objection';
-              /** @enum {string|null} */
-              objectionResult?: 'upheld' | 'overturned' | null;
-              receivedAt: string;
-              recordedBy?: string;
-              requestId: string;
-              /** @description The applicant's words (shown to roles that may answer) */
-              statement?: string | null;
-              /** @enum {string} */
-              status: 'open' | 'answered';
-            };
-          };
-        };
-      };
-    };
+    post: operations['postDecisionsByDecisionIdExplanation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2180,78 +355,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Record an applicant's objection to the decision (PIPL Art. 24); answered later by a person */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Decision id */
-          decisionId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            channel: 'app' | 'phone' | 'letter' | 'email' | 'in-person' | 'other';
-            statement: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              answer?: string | null;
-              answeredAt?: string | null;
-              answeredBy?: string | null;
-              applicationId: string;
-              channel?: string;
-              decisionId: string;
-              /** @description The decision explained from its record, to answer with */
-              draftExplanation?: string;
-              /** @enum {string} */
-              kind: 'explanation' | 'objection';
-              /** @enum {string|null} */
-              objectionResult?: 'upheld' | 'overturned' | null;
-              receivedAt: string;
-              recordedBy?: string;
-              requestId: string;
-              /** @description The applicant's words (shown to roles that may answer) */
-              statement?: string | null;
-              /** @enum {string} */
-              status: 'open' | 'answered';
-            };
-          };
-        };
-      };
-    };
+    post: operations['postDecisionsByDecisionIdObjections'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2268,152 +372,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** A person decides a referred application, or a declined one whose objection was overturned: a new sealed decision that supersedes the automated one; an approval opens the credit line */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description The automated decision to review */
-          decisionId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Approve only: 日利率; the automated decision's rate when left out; refused when the APR at any term would pass the policy's cap */
-            dailyRate?: string;
-            /**
-             * @description Approve only: the limit granted, yuan; at most the lowest of the caps the automated decision held to (income multiple, policy maximum, the invitation's cap, the amount asked for)
-             * @example 1234.56
-             */
-            limit?: string;
-            note?: string;
-            /** @enum {string} */
-            outcome: 'approve' | 'decline';
-            reasons: (
-              | 'income-verified'
-              | 'documents-received'
-              | 'flag-cleared'
-              | 'affordability-checked'
-              | 'credit-history-acceptable'
-              | 'objection-overturned'
-              | 'income-not-verified'
-              | 'documents-missing'
-              | 'affordability-insufficient'
-              | 'fraud-suspected'
-              | 'other'
-            )[];
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applicationId: string;
-              /** @description APR including all fees at the longest term */
-              apr?: string | null;
-              blacklistHits?: {
-                [key: string]: unknown;
-              }[];
-              /** @description sha256 of the canonical JSON of record */
-              contentHash: string;
-              customerId?: string | null;
-              /** @description 日利率, decimal string */
-              dailyRate?: string | null;
-              decidedAt: string;
-              /** @description On a person's decision: the user who made it */
-              decidedBy?: string | null;
-              decisionId: string;
-              flags: {
-                /** @description What the detector saw */
-                evidence?: {
-                  [key: string]: unknown;
-                };
-                flagId: string;
-                kind: string;
-                /** @enum {string} */
-                severity: 'refuse' | 'review';
-                /** @enum {string} */
-                status: 'open' | 'resolved';
-                summary: string;
-              }[];
-              /** @description record still matches contentHash */
-              intact: boolean;
-              /** @description Limit granted, yuan ("0.00" unless approved) */
-              limit: string;
-              /** @description The credit line the approval opened */
-              lineId?: string | null;
-              /** @description modelId, kind, version of the model that decided */
-              model?: {
-                [key: string]: unknown;
-              };
-              /** @enum {string} */
-              outcome: 'approve' | 'decline' | 'refer';
-              policy: {
-                documentHash?: string;
-                policyId?: string;
-                version?: string;
-              };
-              reasons: {
-                code: string;
-                message: string;
-                source: string;
-                /** @description The values the rule saw */
-                values?: {
-                  [key: string]: unknown;
-                };
-              }[];
-              /** @description The immutable decision record as made (amounts in fen) */
-              record: {
-                [key: string]: unknown;
-              };
-              riskGrade?: string | null;
-              /** @description value and probabilityBad */
-              score?: {
-                [key: string]: unknown;
-              };
-              /** @description On an automated decision a person decided after: the decision that replaces it */
-              supersededBy?: string | null;
-              /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
-              supersedes?: string | null;
-              termOptions?: {
-                apr?: string;
-                instalment?: string;
-                method?: string;
-                months?: number;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    post: operations['postDecisionsByDecisionIdReview'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2428,185 +387,13 @@ export interface paths {
       cookie?: never;
     };
     /** EOD runs, newest first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                batchSize: number;
-                /** @description The business date the run closes (YYYY-MM-DD) */
-                businessDate: string;
-                eventsWritten: number;
-                /** Format: date-time */
-                finishedAt: string | null;
-                /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
-                loansAdvanced: number;
-                /** @description Loans closed by the engine (they had work) */
-                loansClosed: number;
-                partitionsTotal: number;
-                requestedBy: string;
-                /** @description Times the run was resumed after a failure or a crash */
-                resumes: number;
-                runId: string;
-                /** Format: date-time */
-                startedAt: string;
-                /** @enum {string} */
-                status: 'running' | 'succeeded' | 'failed';
-                /** Format: date-time */
-                updatedAt: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getEodRuns'];
     put?: never;
     /**
      * Start the end-of-day batch for a business date, or resume its unfinished run
-     * @description Answers 202 with the run while it works in the background (poll GET /eod-runs/{runId}); 200 with the run when the date had already been closed. A run for another date that has not succeeded blocks a new date: 409 eod_run_conflict.
+     * @description Answers 202 with the run while it works in the background (poll GET /eod-runs/{runId}); 200 with the run when the date had already been closed. A run for another date that has not succeeded blocks a new date: 409 eod_run_conflict. A new date must lie from the system business day through today in the lender's zone (400 date_out_of_range names the range); several days at once are closed when catching up, and `daysToClose` says how many.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Loans per transaction (default 2000); a new run only */
-            batchSize?: number;
-            /** @description The business date to close (YYYY-MM-DD) */
-            businessDate: string;
-            /** @description Partitions (default 64); a new run only */
-            partitions?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              batchSize: number;
-              /** @description The business date the run closes (YYYY-MM-DD) */
-              businessDate: string;
-              eventsWritten: number;
-              /** Format: date-time */
-              finishedAt: string | null;
-              /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
-              loansAdvanced: number;
-              /** @description Loans closed by the engine (they had work) */
-              loansClosed: number;
-              partitionsTotal: number;
-              requestedBy: string;
-              /** @description Times the run was resumed after a failure or a crash */
-              resumes: number;
-              runId: string;
-              /** Format: date-time */
-              startedAt: string;
-              /** @enum {string} */
-              status: 'running' | 'succeeded' | 'failed';
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              batchSize: number;
-              /** @description The business date the run closes (YYYY-MM-DD) */
-              businessDate: string;
-              eventsWritten: number;
-              /** Format: date-time */
-              finishedAt: string | null;
-              /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
-              loansAdvanced: number;
-              /** @description Loans closed by the engine (they had work) */
-              loansClosed: number;
-              partitionsTotal: number;
-              requestedBy: string;
-              /** @description Times the run was resumed after a failure or a crash */
-              resumes: number;
-              runId: string;
-              /** Format: date-time */
-              startedAt: string;
-              /** @enum {string} */
-              status: 'running' | 'succeeded' | 'failed';
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postEodRuns'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2621,102 +408,7 @@ export interface paths {
       cookie?: never;
     };
     /** One EOD run with the status, claim, counts and errors of each partition */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description EOD run id */
-          runId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              batchSize: number;
-              /** @description The business date the run closes (YYYY-MM-DD) */
-              businessDate: string;
-              eventsWritten: number;
-              /** Format: date-time */
-              finishedAt: string | null;
-              /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
-              loansAdvanced: number;
-              /** @description Loans closed by the engine (they had work) */
-              loansClosed: number;
-              partitions: {
-                /** Format: date-time */
-                claimedAt?: string | null;
-                /** @description host:pid:n of the worker holding or last holding it */
-                claimedBy: string | null;
-                /** @description Times the partition was claimed (more than 1: taken over) */
-                claims: number;
-                errors: {
-                  /** Format: date-time */
-                  at: string;
-                  loanId: string | null;
-                  message: string;
-                  worker: string;
-                }[];
-                eventsWritten: number;
-                /** Format: date-time */
-                finishedAt?: string | null;
-                /** Format: date-time */
-                heartbeatAt: string | null;
-                /** @description First partition key (0..1023, from the customer id) */
-                keyFrom: number;
-                /** @description Last partition key, inclusive */
-                keyTo: number;
-                /** Format: date-time */
-                leaseExpiresAt: string | null;
-                loansAdvanced: number;
-                loansClosed: number;
-                partitionNo: number;
-                /** Format: date-time */
-                startedAt?: string | null;
-                /** @enum {string} */
-                status: 'pending' | 'running' | 'succeeded' | 'failed';
-              }[];
-              partitionsTotal: number;
-              requestedBy: string;
-              /** @description Times the run was resumed after a failure or a crash */
-              resumes: number;
-              runId: string;
-              /** Format: date-time */
-              startedAt: string;
-              /** @enum {string} */
-              status: 'running' | 'succeeded' | 'failed';
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getEodRunsByRunId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2733,50 +425,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness and database check */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              database: 'pglite' | 'postgres';
-              schemaVersion: number;
-              /** @enum {string} */
-              status: 'ok';
-            };
-          };
-        };
-      };
-    };
+    get: operations['getHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2793,167 +442,10 @@ export interface paths {
       cookie?: never;
     };
     /** Invitations (ID numbers masked) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          status?: 'active' | 'used' | 'revoked';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                channels: string[];
-                code: string;
-                createdAt?: string;
-                createdBy?: string;
-                expiredBy?: string | null;
-                expiresAt: string;
-                /** @description Masked */
-                idNumber: string;
-                invitationId: string;
-                /**
-                 * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-                 * @example 1234.56
-                 */
-                limitCap: string;
-                productIds: string[];
-                /** @enum {string} */
-                status: 'active' | 'used' | 'revoked';
-                usedByApplication?: string | null;
-                validFrom: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getInvitations'];
     put?: never;
     /** Invite a person (白名单): a line opens only within an invitation and its terms */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Channels the invitation may be taken up through; empty for any
-             * @default []
-             */
-            channels?: string[];
-            /** @description Defaults to a random code */
-            code?: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant with a zone
-             */
-            expiresAt: string;
-            /** @description 18-character resident ID number */
-            idNumber: string;
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            limitCap: string;
-            productIds: string[];
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant with a zone
-             */
-            validFrom?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              channels: string[];
-              code: string;
-              createdAt?: string;
-              createdBy?: string;
-              expiredBy?: string | null;
-              expiresAt: string;
-              /** @description Masked */
-              idNumber: string;
-              invitationId: string;
-              /**
-               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-               * @example 1234.56
-               */
-              limitCap: string;
-              productIds: string[];
-              /** @enum {string} */
-              status: 'active' | 'used' | 'revoked';
-              usedByApplication?: string | null;
-              validFrom: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postInvitations'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2970,74 +462,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End an invitation now (it is revoked and no longer opens a line) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Invitation id */
-          invitationId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              channels: string[];
-              code: string;
-              createdAt?: string;
-              createdBy?: string;
-              expiredBy?: string | null;
-              expiresAt: string;
-              /** @description Masked */
-              idNumber: string;
-              invitationId: string;
-              /**
-               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-               * @example 1234.56
-               */
-              limitCap: string;
-              productIds: string[];
-              /** @enum {string} */
-              status: 'active' | 'used' | 'revoked';
-              usedByApplication?: string | null;
-              validFrom: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postInvitationsByInvitationIdExpire'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3052,99 +477,7 @@ export interface paths {
       cookie?: never;
     };
     /** Loans, filtered by customer, line, status, product, bucket and draw date, searched by id, sorted (keyset pages) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description One bucket or several separated by commas, e.g. M1 or M1,M2,M3 */
-          bucket?: string;
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Customer id */
-          customerId?: string;
-          /** @description Drawn on or after this day (YYYY-MM-DD) */
-          drawnFrom?: string;
-          /** @description Drawn on or before this day (YYYY-MM-DD) */
-          drawnTo?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          /** @description Credit line id */
-          lineId?: string;
-          order?: 'asc' | 'desc';
-          productId?: string;
-          /** @description A loan id or a customer id (exact) */
-          q?: string;
-          /** @description Order of the list; daysPastDue orders by the due date of the oldest overdue instalment (the most days past due first with order=desc) */
-          sort?: 'loanId' | 'openedDay' | 'outstandingPrincipal' | 'overduePrincipal' | 'daysPastDue';
-          status?: 'active' | 'settled';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                accruedInterest?: string;
-                /** @description The day the balances are as of (its end) */
-                asOf: string;
-                bucket: string;
-                credit?: string;
-                customerId: string;
-                daysPastDue: number;
-                dueFee?: string;
-                dueInterest?: string;
-                duePrincipal?: string;
-                /** @description Last business day the end-of-day step ran for this loan */
-                lastClosedDay: string;
-                lineId: string;
-                loanId: string;
-                /** @description First day EOD has something to do; null when settled */
-                nextEventDay?: string | null;
-                openedOn: string;
-                outstandingPrincipal: string;
-                overdueFee?: string;
-                overdueInterest?: string;
-                overduePrincipal?: string;
-                penaltyOutstanding?: string;
-                principal: string;
-                productId: string;
-                productVersion: number;
-                /** @enum {string} */
-                status: 'active' | 'settled';
-                totalOwed: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoans'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3161,79 +494,7 @@ export interface paths {
       cookie?: never;
     };
     /** One loan and its balances, now or ?asOf=DATE (a closed day, from the history) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description A day the loan has closed (YYYY-MM-DD) */
-          asOf?: string;
-        };
-        header?: never;
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              /** @enum {string} */
-              status: 'active' | 'settled';
-              totalOwed: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansByLoanId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3250,66 +511,7 @@ export interface paths {
       cookie?: never;
     };
     /** The loan's append-only event log in order */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                clientId?: string | null;
-                day: string;
-                detail: {
-                  [key: string]: unknown;
-                };
-                /** Format: date-time */
-                recordedAt: string;
-                seq: number;
-                type: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansByLoanIdEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3326,89 +528,7 @@ export interface paths {
       cookie?: never;
     };
     /** What staying overdue means for this loan if nothing more is paid: month end by month end, and the milestones */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Month ends shown after the loan's last closed day, 1 to 120 */
-          months?: number;
-        };
-        header?: never;
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The day the projection starts (the loan as closed) */
-              from: string;
-              loanId: string;
-              milestones: {
-                convention: boolean;
-                date: string;
-                /** @description null where the date does not follow from DPD */
-                daysPastDue?: number | null;
-                description: {
-                  en: string;
-                  zh: string;
-                };
-                kind: string;
-                /** @description The law, rule or standard; empty for a convention */
-                source: string;
-                value: string;
-                withinPeriodShown: boolean;
-              }[];
-              /** @description The oldest unpaid due date, or the next one when nothing is unpaid */
-              missedDueDate: string;
-              rows: {
-                /** @description Five-category class (五级分类) */
-                assetClass: string;
-                bucket: string;
-                collectionStage: string;
-                /** @description 征信 monthly status: N, *, 1…7 */
-                creditReportStatus: string;
-                date: string;
-                daysPastDue: number;
-                ifrs9Stage: number;
-                interestOwed: string;
-                nonPerforming: boolean;
-                outstandingPrincipal: string;
-                overdueInterest: string;
-                overduePrincipal: string;
-                penaltyOutstanding: string;
-                totalOwed: string;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansByLoanIdImpact'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3425,59 +545,7 @@ export interface paths {
       cookie?: never;
     };
     /** What settles the loan if paid on ?date= (default the business day) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Day of payment (YYYY-MM-DD) */
-          date?: string;
-        };
-        header?: never;
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              credit: string;
-              date: string;
-              fee: string;
-              interest: string;
-              loanId: string;
-              penalty: string;
-              principal: string;
-              total: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansByLoanIdPayoffQuote'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3496,106 +564,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Record a repayment (还款); dated the business day unless effectiveDate says otherwise (backdated up to 90 days) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            amount: string;
-            /** @description Day the money was received; default the business day (YYYY-MM-DD) */
-            effectiveDate?: string;
-            /**
-             * @description Money beyond the dues: repay early (default) or keep as credit
-             * @enum {string}
-             */
-            excess?: 'prepay' | 'credit';
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount: string;
-              /** @description true when dated on a day the loan had already closed */
-              backdated?: boolean;
-              effectiveDate: string;
-              /** @description The events the change appended (end-of-day catch-up first, then the command) */
-              events: {
-                [key: string]: unknown;
-              }[];
-              loan: {
-                accruedInterest?: string;
-                /** @description The day the balances are as of (its end) */
-                asOf: string;
-                bucket: string;
-                credit?: string;
-                customerId: string;
-                daysPastDue: number;
-                dueFee?: string;
-                dueInterest?: string;
-                duePrincipal?: string;
-                /** @description Last business day the end-of-day step ran for this loan */
-                lastClosedDay: string;
-                lineId: string;
-                loanId: string;
-                /** @description First day EOD has something to do; null when settled */
-                nextEventDay?: string | null;
-                openedOn: string;
-                outstandingPrincipal: string;
-                overdueFee?: string;
-                overdueInterest?: string;
-                overduePrincipal?: string;
-                penaltyOutstanding?: string;
-                principal: string;
-                productId: string;
-                productVersion: number;
-                /** @enum {string} */
-                status: 'active' | 'settled';
-                totalOwed: string;
-              };
-            };
-          };
-        };
-      };
-    };
+    post: operations['postLoansByLoanIdRepayments'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3610,67 +579,7 @@ export interface paths {
       cookie?: never;
     };
     /** The current repayment plan (re-amortised after early repayment) and the unpaid dues */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              dues: {
-                dueDate: string;
-                fee: string;
-                installmentNumber: number;
-                interest: string;
-                overdue: boolean;
-                principal: string;
-              }[];
-              loanId: string;
-              plan: {
-                dueDate: string;
-                fee: string;
-                interest: string;
-                number: number;
-                principal: string;
-                remainingPrincipal: string;
-                startDate: string;
-                total: string;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansByLoanIdSchedule'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3689,103 +598,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Waive (减免) penalty, billed interest or fees; never principal */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Loan id */
-          loanId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /**
-             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
-             * @example 1234.56
-             */
-            amount: string;
-            /** @enum {string} */
-            component: 'penalty' | 'interest' | 'fee';
-            /** @description Day the waiver takes effect; default the business day (YYYY-MM-DD) */
-            effectiveDate?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount: string;
-              /** @description true when dated on a day the loan had already closed */
-              backdated?: boolean;
-              effectiveDate: string;
-              /** @description The events the change appended (end-of-day catch-up first, then the command) */
-              events: {
-                [key: string]: unknown;
-              }[];
-              loan: {
-                accruedInterest?: string;
-                /** @description The day the balances are as of (its end) */
-                asOf: string;
-                bucket: string;
-                credit?: string;
-                customerId: string;
-                daysPastDue: number;
-                dueFee?: string;
-                dueInterest?: string;
-                duePrincipal?: string;
-                /** @description Last business day the end-of-day step ran for this loan */
-                lastClosedDay: string;
-                lineId: string;
-                loanId: string;
-                /** @description First day EOD has something to do; null when settled */
-                nextEventDay?: string | null;
-                openedOn: string;
-                outstandingPrincipal: string;
-                overdueFee?: string;
-                overdueInterest?: string;
-                overduePrincipal?: string;
-                penaltyOutstanding?: string;
-                principal: string;
-                productId: string;
-                productVersion: number;
-                /** @enum {string} */
-                status: 'active' | 'settled';
-                totalOwed: string;
-              };
-            };
-          };
-        };
-      };
-    };
+    post: operations['postLoansByLoanIdWaivers'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3800,61 +613,7 @@ export interface paths {
       cookie?: never;
     };
     /** How many loans GET /loans lists with the same filters */
-    get: {
-      parameters: {
-        query?: {
-          /** @description One bucket or several separated by commas, e.g. M1 or M1,M2,M3 */
-          bucket?: string;
-          /** @description Customer id */
-          customerId?: string;
-          /** @description Drawn on or after this day (YYYY-MM-DD) */
-          drawnFrom?: string;
-          /** @description Drawn on or before this day (YYYY-MM-DD) */
-          drawnTo?: string;
-          /** @description Credit line id */
-          lineId?: string;
-          productId?: string;
-          /** @description A loan id or a customer id (exact) */
-          q?: string;
-          status?: 'active' | 'settled';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              count: number;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getLoansCount'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3871,50 +630,7 @@ export interface paths {
       cookie?: never;
     };
     /** The user behind the presented token */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
-              tokenId: string;
-              userId: string;
-              username: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3931,161 +647,10 @@ export interface paths {
       cookie?: never;
     };
     /** Policy versions by label, with their status (documents left out) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          productId?: string;
-          status?: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                approvedAt?: string | null;
-                approvedBy?: string | null;
-                createdAt: string;
-                createdBy: string;
-                /** @description The policy document */
-                document?: {
-                  [key: string]: unknown;
-                };
-                documentHash: string;
-                /** @description This version decides applications for its product now */
-                inForce?: boolean;
-                policyId: string;
-                productId: string;
-                publishedAt?: string | null;
-                publishedBy?: string | null;
-                retiredAt?: string | null;
-                rolledBackAt?: string | null;
-                /** @enum {string} */
-                status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-                /** @description Every step of this version: who did what, when */
-                trail?: {
-                  action?: string;
-                  actorUserId?: string;
-                  note?: string | null;
-                  occurredAt?: string;
-                }[];
-                version: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPolicies'];
     put?: never;
     /** Write a policy version as a draft: checked and loaded into the rules engine, not yet in force */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      /** @description A policy document, format lendguard.policy version 1, graphs inline (docs/api.md) */
-      requestBody: {
-        content: {
-          'application/json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              approvedAt?: string | null;
-              approvedBy?: string | null;
-              createdAt: string;
-              createdBy: string;
-              /** @description The policy document */
-              document?: {
-                [key: string]: unknown;
-              };
-              documentHash: string;
-              /** @description This version decides applications for its product now */
-              inForce?: boolean;
-              policyId: string;
-              productId: string;
-              publishedAt?: string | null;
-              publishedBy?: string | null;
-              retiredAt?: string | null;
-              rolledBackAt?: string | null;
-              /** @enum {string} */
-              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-              /** @description Every step of this version: who did what, when */
-              trail?: {
-                action?: string;
-                actorUserId?: string;
-                note?: string | null;
-                occurredAt?: string;
-              }[];
-              version: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postPolicies'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4100,75 +665,7 @@ export interface paths {
       cookie?: never;
     };
     /** One policy version with its document and its maker-checker trail */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description Policy version label */
-          version: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              approvedAt?: string | null;
-              approvedBy?: string | null;
-              createdAt: string;
-              createdBy: string;
-              /** @description The policy document */
-              document?: {
-                [key: string]: unknown;
-              };
-              documentHash: string;
-              /** @description This version decides applications for its product now */
-              inForce?: boolean;
-              policyId: string;
-              productId: string;
-              publishedAt?: string | null;
-              publishedBy?: string | null;
-              retiredAt?: string | null;
-              rolledBackAt?: string | null;
-              /** @enum {string} */
-              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-              /** @description Every step of this version: who did what, when */
-              trail?: {
-                action?: string;
-                actorUserId?: string;
-                note?: string | null;
-                occurredAt?: string;
-              }[];
-              version: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPoliciesByVersion'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4187,84 +684,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Approve a draft: the approver must be another user than its author (maker-checker) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Policy version label */
-          version: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            note?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              approvedAt?: string | null;
-              approvedBy?: string | null;
-              createdAt: string;
-              createdBy: string;
-              /** @description The policy document */
-              document?: {
-                [key: string]: unknown;
-              };
-              documentHash: string;
-              /** @description This version decides applications for its product now */
-              inForce?: boolean;
-              policyId: string;
-              productId: string;
-              publishedAt?: string | null;
-              publishedBy?: string | null;
-              retiredAt?: string | null;
-              rolledBackAt?: string | null;
-              /** @enum {string} */
-              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-              /** @description Every step of this version: who did what, when */
-              trail?: {
-                action?: string;
-                actorUserId?: string;
-                note?: string | null;
-                occurredAt?: string;
-              }[];
-              version: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postPoliciesByVersionApprove'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4281,84 +701,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Put an approved version in force for its product; the version in force before it is retired */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Policy version label */
-          version: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            note?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              approvedAt?: string | null;
-              approvedBy?: string | null;
-              createdAt: string;
-              createdBy: string;
-              /** @description The policy document */
-              document?: {
-                [key: string]: unknown;
-              };
-              documentHash: string;
-              /** @description This version decides applications for its product now */
-              inForce?: boolean;
-              policyId: string;
-              productId: string;
-              publishedAt?: string | null;
-              publishedBy?: string | null;
-              retiredAt?: string | null;
-              rolledBackAt?: string | null;
-              /** @enum {string} */
-              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-              /** @description Every step of this version: who did what, when */
-              trail?: {
-                action?: string;
-                actorUserId?: string;
-                note?: string | null;
-                occurredAt?: string;
-              }[];
-              version: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postPoliciesByVersionPublish'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4375,84 +718,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Take the version in force out and put back the one published before it (or the shipped default pack) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Policy version label */
-          version: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            note?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              approvedAt?: string | null;
-              approvedBy?: string | null;
-              createdAt: string;
-              createdBy: string;
-              /** @description The policy document */
-              document?: {
-                [key: string]: unknown;
-              };
-              documentHash: string;
-              /** @description This version decides applications for its product now */
-              inForce?: boolean;
-              policyId: string;
-              productId: string;
-              publishedAt?: string | null;
-              publishedBy?: string | null;
-              retiredAt?: string | null;
-              rolledBackAt?: string | null;
-              /** @enum {string} */
-              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
-              /** @description Every step of this version: who did what, when */
-              trail?: {
-                action?: string;
-                actorUserId?: string;
-                note?: string | null;
-                occurredAt?: string;
-              }[];
-              version: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postPoliciesByVersionRollback'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4467,77 +733,7 @@ export interface paths {
       cookie?: never;
     };
     /** The active book now: outstanding principal, loans, buckets M0…M7, overdue rates and products (SQL aggregates) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The business day; loans stand as closed by the end-of-day batch */
-              asOf: string;
-              buckets: {
-                /** @enum {string} */
-                bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
-                loans: number;
-                outstandingPrincipal: string;
-                /** @description A share from 0 to 1 as a decimal string, e.g. "0.0523" */
-                shareOfBalance: string;
-              }[];
-              /** @description Active loans */
-              loans: number;
-              outstandingPrincipal: string;
-              /** @description Unpaid principal of instalments past their grace period */
-              overduePrincipal: string;
-              /** @description 逾期率: pastDuePrincipal / outstandingPrincipal */
-              overdueRateByBalance: string;
-              /** @description pastDueLoans / loans */
-              overdueRateByCount: string;
-              /** @description Active loans in M1…M7 (1 DPD or more) */
-              pastDueLoans: number;
-              /** @description All outstanding principal of the loans in M1…M7 */
-              pastDuePrincipal: string;
-              products: {
-                loans: number;
-                outstandingPrincipal: string;
-                /** @description A share from 0 to 1 as a decimal string, e.g. "0.0523" */
-                overdueRateByBalance: string;
-                pastDueLoans: number;
-                pastDuePrincipal: string;
-                productId: string;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPortfolioSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4554,65 +750,7 @@ export interface paths {
       cookie?: never;
     };
     /** Month-end principal balances from the journal and the drawdowns of each month, for the last ?months= months */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Months ending with the business day's month, 1 to 36 */
-          months?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              points: {
-                /** @description The month's last day, or the business day in its month */
-                date: string;
-                drawnPrincipal: string;
-                /** @description Loans drawn in the month through date */
-                loansDrawn: number;
-                /** @description YYYY-MM */
-                month: string;
-                /** @description Balance of principal receivable (current + overdue accounts) at the end of date */
-                outstandingPrincipal: string;
-                /** @description Balance of the overdue principal account (贷款本金—逾期) at the end of date */
-                overduePrincipal: string;
-                /** @description overduePrincipal / outstandingPrincipal */
-                overduePrincipalShare: string;
-              }[];
-              /** @description The business day: the last point is as of it */
-              through: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPortfolioTrend'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4629,73 +767,7 @@ export interface paths {
       cookie?: never;
     };
     /** The journal (记账凭证) in posting order, filtered by loan, customer and day range */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Customer id */
-          customerId?: string;
-          /** @description First day (YYYY-MM-DD) */
-          from?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          /** @description Loan id */
-          loanId?: string;
-          /** @description Last day (YYYY-MM-DD) */
-          to?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                customerId: string;
-                day: string;
-                eventRef: string;
-                eventSeq: number;
-                lines: {
-                  account: string;
-                  credit?: string;
-                  debit?: string;
-                }[];
-                loanId: string;
-                postingNo: number;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPostings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4712,123 +784,10 @@ export interface paths {
       cookie?: never;
     };
     /** The latest version of each product */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                /** @description The product document */
-                product: {
-                  [key: string]: unknown;
-                };
-                productId: string;
-                version: number;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getProducts'];
     put?: never;
     /** Add a product, or a new version of one (loans keep the version they were drawn under) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      /** @description A product document; fields and defaults in docs/ledger-products.md */
-      requestBody: {
-        content: {
-          'application/json': {
-            id: string;
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              /** @description The product document */
-              product: {
-                [key: string]: unknown;
-              };
-              productId: string;
-              version: number;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postProducts'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4843,58 +802,7 @@ export interface paths {
       cookie?: never;
     };
     /** One product: its latest version, or ?version=N */
-    get: {
-      parameters: {
-        query?: {
-          version?: number;
-        };
-        header?: never;
-        path: {
-          /** @description Product id */
-          productId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              /** @description The product document */
-              product: {
-                [key: string]: unknown;
-              };
-              productId: string;
-              version: number;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getProductsByProductId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4911,83 +819,7 @@ export interface paths {
       cookie?: never;
     };
     /** 强开 flags with their evidence for an analyst; open ones unless ?status=resolved */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          kind?:
-            | 'outside-invitation'
-            | 'outside-invitation-terms'
-            | 'shared-device'
-            | 'shared-ip'
-            | 'shared-sim'
-            | 'burst-from-source'
-            | 'shared-contact-numbers'
-            | 'altered-between-retries'
-            | 'velocity';
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-          status?: 'open' | 'resolved';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                applicationId: string;
-                /** @description What the detector saw */
-                evidence: {
-                  [key: string]: unknown;
-                };
-                flagId: string;
-                kind: string;
-                note?: string | null;
-                raisedAt: string;
-                /** @enum {string|null} */
-                resolution?: 'cleared' | 'confirmed' | null;
-                resolvedAt?: string | null;
-                resolvedBy?: string | null;
-                /** @enum {string} */
-                severity: 'refuse' | 'review';
-                /** @enum {string} */
-                status: 'open' | 'resolved';
-                summary: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getReviewQueue'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5006,77 +838,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Resolve a flag: cleared (not 强开) or confirmed, with a note; who and when are recorded */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Review flag id */
-          flagId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            note: string;
-            /** @enum {string} */
-            resolution: 'cleared' | 'confirmed';
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              applicationId: string;
-              /** @description What the detector saw */
-              evidence: {
-                [key: string]: unknown;
-              };
-              flagId: string;
-              kind: string;
-              note?: string | null;
-              raisedAt: string;
-              /** @enum {string|null} */
-              resolution?: 'cleared' | 'confirmed' | null;
-              resolvedAt?: string | null;
-              resolvedBy?: string | null;
-              /** @enum {string} */
-              severity: 'refuse' | 'review';
-              /** @enum {string} */
-              status: 'open' | 'resolved';
-              summary: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postReviewQueueByFlagIdResolve'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5091,57 +853,7 @@ export interface paths {
       cookie?: never;
     };
     /** Debit and credit totals per account over postings dated on or before ?date= (default the business day) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Last day included (YYYY-MM-DD) */
-          date?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accounts: {
-                account: string;
-                credit: string;
-                debit: string;
-              }[];
-              balanced: boolean;
-              date: string;
-              totalCredit: string;
-              totalDebit: string;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getTrialBalance'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5158,126 +870,10 @@ export interface paths {
       cookie?: never;
     };
     /** List users */
-    get: {
-      parameters: {
-        query?: {
-          /** @description nextCursor of the previous page */
-          cursor?: string;
-          /** @description Items per page, 1 to 200 */
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                disabledAt: string | null;
-                displayName: string;
-                /** @enum {string} */
-                role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
-                userId: string;
-                username: string;
-              }[];
-              /** @description Pass as ?cursor= to get the next page; null on the last page */
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['getUsers'];
     put?: never;
     /** Create a user (no token yet) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            displayName: string;
-            /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
-            /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
-            username: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              disabledAt: string | null;
-              displayName: string;
-              /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
-              userId: string;
-              username: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postUsers'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5292,72 +888,7 @@ export interface paths {
       cookie?: never;
     };
     /** One user with their tokens (never the secrets) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description User id */
-          userId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              tokens: {
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                expiresAt: string | null;
-                label: string;
-                /** Format: date-time */
-                revokedAt: string | null;
-                /** @description The secret, shown once in the first response; a replay of the same request omits it */
-                token?: string;
-                tokenId: string;
-                userId: string;
-              }[];
-              user: {
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                disabledAt: string | null;
-                displayName: string;
-                /** @enum {string} */
-                role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
-                userId: string;
-                username: string;
-              };
-            };
-          };
-        };
-      };
-    };
+    get: operations['getUsersByUserId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5376,70 +907,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Create an API token; the secret is in this response only */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description User id */
-          userId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            expiresInDays?: number;
-            /** @description What the token is for */
-            label: string;
-          };
-        };
-      };
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              expiresAt: string | null;
-              label: string;
-              /** Format: date-time */
-              revokedAt: string | null;
-              /** @description The secret, shown once in the first response; a replay of the same request omits it */
-              token?: string;
-              tokenId: string;
-              userId: string;
-            };
-          };
-        };
-      };
-    };
+    post: operations['postUsersByUserIdTokens'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5457,64 +925,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Revoke an API token (at once; revoking twice is harmless) */
-    delete: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-          'idempotency-key': string;
-        };
-        path: {
-          /** @description Token id */
-          tokenId: string;
-          /** @description User id */
-          userId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              expiresAt: string | null;
-              label: string;
-              /** Format: date-time */
-              revokedAt: string | null;
-              /** @description The secret, shown once in the first response; a replay of the same request omits it */
-              token?: string;
-              tokenId: string;
-              userId: string;
-            };
-          };
-        };
-      };
-    };
+    delete: operations['deleteUsersByUserIdTokensByTokenId'];
     options?: never;
     head?: never;
     patch?: never;
@@ -5583,7 +994,11 @@ export interface components {
         | 'policy_not_published'
         | 'internal_error'
         | 'decision_failed'
-        | 'server_busy';
+        | 'server_busy'
+        | 'server_overloaded'
+        | 'database_unavailable'
+        | 'rate_limited'
+        | 'body_too_deep';
       detail: string;
       errors?: {
         message: string;
@@ -5602,4 +1017,4661 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  postApplications: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description An application (docs/api.md, "Origination"): amounts are yuan strings, every field is checked by the origination core and refused field by field with application_invalid. applicationId and submittedAt are set by the server. */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description province, city, detail */
+          address?: {
+            [key: string]: unknown;
+          };
+          assets?: {
+            [key: string]: unknown;
+          }[];
+          /** @description 征信 summary: outstandingBalance, lenders3m/6m/12m, worstDaysPastDue, … */
+          bureau?: {
+            [key: string]: unknown;
+          };
+          /** @description Business owners: name, industry, plan, statements */
+          business?: {
+            [key: string]: unknown;
+          };
+          /** @description app, h5, partner:<id> … */
+          channel?: string;
+          contacts?: {
+            [key: string]: unknown;
+          }[];
+          /** @description The customer id when the applicant is a customer already */
+          customerId?: string;
+          debts?: {
+            [key: string]: unknown;
+          }[];
+          dependants?: number;
+          /** @description deviceId, ip, sim, installSource, capturedAt */
+          device?: {
+            [key: string]: unknown;
+          };
+          /** @description occupation, industry, employer, monthsInRole */
+          employment?: {
+            [key: string]: unknown;
+          };
+          housing?: string;
+          /** @description name, idNumber, phone, birthDate (personal data: encrypted, masked) */
+          identity?: {
+            [key: string]: unknown;
+          };
+          /** @description declaredMonthly and evidence [{kind, monthlyAmount, documentRef}] */
+          income?: {
+            [key: string]: unknown;
+          };
+          /** @description Code of the invitation (白名单) taken up */
+          invitationCode?: string;
+          maritalStatus?: string;
+          monthlyExpenses?: string;
+          /** @description Product applied for (the policy in force for it decides) */
+          productId?: string;
+          /** @description Limit asked for, yuan, e.g. "20000.00" */
+          requestedLimit?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applicationId: string;
+            /** @description APR including all fees at the longest term */
+            apr?: string | null;
+            blacklistHits?: {
+              [key: string]: unknown;
+            }[];
+            /** @description sha256 of the canonical JSON of record */
+            contentHash: string;
+            customerId?: string | null;
+            /** @description 日利率, decimal string */
+            dailyRate?: string | null;
+            decidedAt: string;
+            /** @description On a person's decision: the user who made it */
+            decidedBy?: string | null;
+            decisionId: string;
+            flags: {
+              /** @description What the detector saw */
+              evidence?: {
+                [key: string]: unknown;
+              };
+              flagId: string;
+              kind: string;
+              /** @enum {string} */
+              severity: 'refuse' | 'review';
+              /** @enum {string} */
+              status: 'open' | 'resolved';
+              summary: string;
+            }[];
+            /** @description record still matches contentHash */
+            intact: boolean;
+            /** @description Limit granted, yuan ("0.00" unless approved) */
+            limit: string;
+            /** @description The credit line the approval opened */
+            lineId?: string | null;
+            /** @description modelId, kind, version of the model that decided */
+            model?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            outcome: 'approve' | 'decline' | 'refer';
+            policy: {
+              documentHash?: string;
+              policyId?: string;
+              version?: string;
+            };
+            reasons: {
+              code: string;
+              message: string;
+              source: string;
+              /** @description The values the rule saw */
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            /** @description The immutable decision record as made (amounts in fen) */
+            record: {
+              [key: string]: unknown;
+            };
+            riskGrade?: string | null;
+            /** @description value and probabilityBad */
+            score?: {
+              [key: string]: unknown;
+            };
+            /** @description On an automated decision a person decided after: the decision that replaces it */
+            supersededBy?: string | null;
+            /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
+            supersedes?: string | null;
+            termOptions?: {
+              apr?: string;
+              instalment?: string;
+              method?: string;
+              months?: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getApplicationsByApplicationId: {
+    parameters: {
+      query?: {
+        unmask?: boolean;
+      };
+      header?: never;
+      path: {
+        /** @description Application id */
+        applicationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The application as submitted (amounts in yuan), masked unless asked */
+            application: {
+              [key: string]: unknown;
+            };
+            applicationId: string;
+            createdAt?: string;
+            createdBy?: string;
+            customerId?: string | null;
+            decisionId: string | null;
+            lineId?: string | null;
+            masked: boolean;
+            outcome: string | null;
+          };
+        };
+      };
+    };
+  };
+  getAuditLog: {
+    parameters: {
+      query?: {
+        /** @description e.g. customer.read_pii */
+        action?: string;
+        actorUserId?: string;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              action: string;
+              actorRole: string;
+              actorUserId: string | null;
+              auditId: number;
+              customerId: string | null;
+              details: {
+                [key: string]: unknown;
+              };
+              /** Format: date-time */
+              occurredAt: string;
+              requestId: string | null;
+              resourceId: string | null;
+              resourceType: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getBlacklist: {
+    parameters: {
+      query?: {
+        active?: boolean;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        subject?: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              createdBy?: string;
+              entryId: string;
+              evidence: string;
+              expiredBy?: string | null;
+              expiresAt: string;
+              listedAt: string;
+              reason: string;
+              /** @enum {string} */
+              source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
+              /** @enum {string} */
+              subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
+              /** @description The listed value, masked */
+              value: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postBlacklist: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          evidence: string;
+          /**
+           * Format: date-time
+           * @description ISO 8601 instant with a zone
+           */
+          expiresAt: string;
+          reason: string;
+          /** @enum {string} */
+          source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
+          /** @enum {string} */
+          subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
+          value: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdBy?: string;
+            entryId: string;
+            evidence: string;
+            expiredBy?: string | null;
+            expiresAt: string;
+            listedAt: string;
+            reason: string;
+            /** @enum {string} */
+            source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
+            /** @enum {string} */
+            subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
+            /** @description The listed value, masked */
+            value: string;
+          };
+        };
+      };
+    };
+  };
+  postBlacklistByEntryIdExpire: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist entry id */
+        entryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdBy?: string;
+            entryId: string;
+            evidence: string;
+            expiredBy?: string | null;
+            expiresAt: string;
+            listedAt: string;
+            reason: string;
+            /** @enum {string} */
+            source: 'court-dishonest-debtor' | 'internal-review' | 'fraud-consortium' | 'regulator';
+            /** @enum {string} */
+            subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
+            /** @description The listed value, masked */
+            value: string;
+          };
+        };
+      };
+    };
+  };
+  getCreditLines: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Customer id */
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        status?: 'active' | 'frozen' | 'closed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              available: string;
+              currency: string;
+              customerId: string;
+              limit: string;
+              lineId: string;
+              loanCount?: number;
+              openedOn: string;
+              /** @enum {string} */
+              status: 'active' | 'frozen' | 'closed';
+              /** @description Outstanding principal of the loans drawn on the line */
+              used: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getCreditLinesByLineId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  patchCreditLinesByLineId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          limit: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  postCreditLinesByLineIdClose: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  postCreditLinesByLineIdDrawdowns: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          amount: string;
+          productId: string;
+          /** @description Default: latest */
+          productVersion?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accruedInterest?: string;
+            /** @description The day the balances are as of (its end) */
+            asOf: string;
+            bucket: string;
+            credit?: string;
+            customerId: string;
+            daysPastDue: number;
+            dueFee?: string;
+            dueInterest?: string;
+            duePrincipal?: string;
+            /** @description Last business day the end-of-day step ran for this loan */
+            lastClosedDay: string;
+            lineId: string;
+            loanId: string;
+            /** @description First day EOD has something to do; null when settled */
+            nextEventDay?: string | null;
+            openedOn: string;
+            outstandingPrincipal: string;
+            overdueFee?: string;
+            overdueInterest?: string;
+            overduePrincipal?: string;
+            penaltyOutstanding?: string;
+            principal: string;
+            productId: string;
+            productVersion: number;
+            /** @enum {string} */
+            status: 'active' | 'settled';
+            totalOwed: string;
+          };
+        };
+      };
+    };
+  };
+  postCreditLinesByLineIdFreeze: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  postCreditLinesByLineIdUnfreeze: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  getCustomers: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Exact ID number */
+        idNumber?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description Mainland mobile number, 11 digits */
+        phone?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              address: {
+                city: string;
+                /** @description Present only when unmasked */
+                detail?: string;
+                province: string;
+              };
+              contacts: {
+                name: string;
+                phone: string;
+                relation: string;
+              }[];
+              /** Format: date-time */
+              createdAt: string;
+              customerId: string;
+              /**
+               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+               * @example 1234.56
+               */
+              declaredMonthlyIncome?: string;
+              externalRef?: string | null;
+              idNumber: string;
+              /** @description true when personal data below is masked */
+              masked: boolean;
+              name: string;
+              phone: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCustomers: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          address: {
+            /** @description City, e.g. 深圳市 */
+            city: string;
+            /** @description District, street and number */
+            detail: string;
+            /** @description Province, e.g. 广东省 */
+            province: string;
+          };
+          /** @default [] */
+          contacts?: {
+            /** @description Contact name */
+            name: string;
+            /** @description Mainland mobile number, 11 digits */
+            phone: string;
+            /** @enum {string} */
+            relation: 'spouse' | 'parent' | 'child' | 'sibling' | 'relative' | 'friend' | 'colleague';
+          }[];
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          declaredMonthlyIncome: string;
+          externalRef?: string;
+          /** @description 18-character resident ID number */
+          idNumber: string;
+          /** @description Full name as on the ID card */
+          name: string;
+          /** @description Mainland mobile number, 11 digits */
+          phone: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            address: {
+              city: string;
+              /** @description Present only when unmasked */
+              detail?: string;
+              province: string;
+            };
+            contacts: {
+              name: string;
+              phone: string;
+              relation: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            declaredMonthlyIncome?: string;
+            externalRef?: string | null;
+            idNumber: string;
+            /** @description true when personal data below is masked */
+            masked: boolean;
+            name: string;
+            phone: string;
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerId: {
+    parameters: {
+      query?: {
+        unmask?: boolean;
+      };
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            address: {
+              city: string;
+              /** @description Present only when unmasked */
+              detail?: string;
+              province: string;
+            };
+            contacts: {
+              name: string;
+              phone: string;
+              relation: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            declaredMonthlyIncome?: string;
+            externalRef?: string | null;
+            idNumber: string;
+            /** @description true when personal data below is masked */
+            masked: boolean;
+            name: string;
+            phone: string;
+          };
+        };
+      };
+    };
+  };
+  postCustomersByCustomerIdCreditLines: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          limit: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            available: string;
+            currency: string;
+            customerId: string;
+            limit: string;
+            lineId: string;
+            loanCount?: number;
+            openedOn: string;
+            /** @enum {string} */
+            status: 'active' | 'frozen' | 'closed';
+            /** @description Outstanding principal of the loans drawn on the line */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdReassessments: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @enum {string} */
+              action: 'increase' | 'decrease' | 'keep' | 'suspend';
+              /** @description The approved application whose facts were updated */
+              applicationId: string;
+              apr?: string | null;
+              assessedAt?: string;
+              contentHash?: string;
+              createdBy?: string;
+              customerId: string;
+              dailyRate?: string | null;
+              intact?: boolean;
+              /** @description New limit, yuan ("0.00" when suspended) */
+              limit: string;
+              /** @description policyId, version, documentHash */
+              policy?: {
+                [key: string]: unknown;
+              };
+              previousDailyRate?: string;
+              previousLimit: string;
+              reasons: {
+                code?: string;
+                message?: string;
+                source?: string;
+                /** @description What the rule saw */
+                values?: {
+                  [key: string]: unknown;
+                };
+              }[];
+              reassessmentId: string;
+              /** @description The sealed re-assessment record (amounts in fen) */
+              record: {
+                [key: string]: unknown;
+              };
+              riskGrade?: string | null;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCustomersByCustomerIdReassessments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description A new bureau summary */
+          bureau?: {
+            [key: string]: unknown;
+          };
+          /** @description New business facts or statements */
+          business?: {
+            [key: string]: unknown;
+          };
+          /** @description New employment */
+          employment?: {
+            [key: string]: unknown;
+          };
+          /** @description New income: declaredMonthly and evidence, as in an application */
+          income?: {
+            [key: string]: unknown;
+          };
+          newDebts?: {
+            [key: string]: unknown;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'increase' | 'decrease' | 'keep' | 'suspend';
+            /** @description The approved application whose facts were updated */
+            applicationId: string;
+            apr?: string | null;
+            assessedAt?: string;
+            contentHash?: string;
+            createdBy?: string;
+            customerId: string;
+            dailyRate?: string | null;
+            intact?: boolean;
+            /** @description New limit, yuan ("0.00" when suspended) */
+            limit: string;
+            /** @description policyId, version, documentHash */
+            policy?: {
+              [key: string]: unknown;
+            };
+            previousDailyRate?: string;
+            previousLimit: string;
+            reasons: {
+              code?: string;
+              message?: string;
+              source?: string;
+              /** @description What the rule saw */
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            reassessmentId: string;
+            /** @description The sealed re-assessment record (amounts in fen) */
+            record: {
+              [key: string]: unknown;
+            };
+            riskGrade?: string | null;
+          };
+        };
+      };
+    };
+  };
+  getDecisionRequests: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Decision id */
+        decisionId?: string;
+        kind?: 'explanation' | 'objection';
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        status?: 'open' | 'answered';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              answer?: string | null;
+              answeredAt?: string | null;
+              answeredBy?: string | null;
+              applicationId: string;
+              channel?: string;
+              decisionId: string;
+              /** @description The decision explained from its record, to answer with */
+              draftExplanation?: string;
+              /** @enum {string} */
+              kind: 'explanation' | 'objection';
+              /** @enum {string|null} */
+              objectionResult?: 'upheld' | 'overturned' | null;
+              receivedAt: string;
+              recordedBy?: string;
+              requestId: string;
+              /** @description The applicant's words (shown to roles that may answer) */
+              statement?: string | null;
+              /** @enum {string} */
+              status: 'open' | 'answered';
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postDecisionRequestsByRequestIdAnswer: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Explanation request or objection id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          answer: string;
+          /** @enum {string} */
+          objectionResult?: 'upheld' | 'overturned';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answer?: string | null;
+            answeredAt?: string | null;
+            answeredBy?: string | null;
+            applicationId: string;
+            channel?: string;
+            decisionId: string;
+            /** @description The decision explained from its record, to answer with */
+            draftExplanation?: string;
+            /** @enum {string} */
+            kind: 'explanation' | 'objection';
+            /** @enum {string|null} */
+            objectionResult?: 'upheld' | 'overturned' | null;
+            receivedAt: string;
+            recordedBy?: string;
+            requestId: string;
+            /** @description The applicant's words (shown to roles that may answer) */
+            statement?: string | null;
+            /** @enum {string} */
+            status: 'open' | 'answered';
+          };
+        };
+      };
+    };
+  };
+  getDecisions: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Decided on or after this day, Asia/Shanghai (YYYY-MM-DD) */
+        decidedFrom?: string;
+        /** @description Decided on or before this day, Asia/Shanghai (YYYY-MM-DD) */
+        decidedTo?: string;
+        /** @description true: only decisions with a flag still open; false: only those without */
+        hasOpenFlags?: boolean;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        outcome?: 'approve' | 'decline' | 'refer';
+        productId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              applicationId: string;
+              /** @description APR including all fees at the longest term */
+              apr?: string | null;
+              channel?: string;
+              customerId?: string | null;
+              /** @description 日利率, decimal string */
+              dailyRate?: string | null;
+              decidedAt: string;
+              decisionId: string;
+              /** @description 强开 flags raised on the application */
+              flags: number;
+              /** @description Limit granted, yuan ("0.00" unless approved) */
+              limit: string;
+              modelVersion: string;
+              /** @description Of those, still open in the review queue */
+              openFlags: number;
+              /** @enum {string} */
+              outcome: 'approve' | 'decline' | 'refer';
+              policyVersion: string;
+              productId: string;
+              /** @description Limit asked for, yuan */
+              requestedLimit?: string;
+              riskGrade?: string | null;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getDecisionsByDecisionId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Decision id */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applicationId: string;
+            /** @description APR including all fees at the longest term */
+            apr?: string | null;
+            blacklistHits?: {
+              [key: string]: unknown;
+            }[];
+            /** @description sha256 of the canonical JSON of record */
+            contentHash: string;
+            customerId?: string | null;
+            /** @description 日利率, decimal string */
+            dailyRate?: string | null;
+            decidedAt: string;
+            /** @description On a person's decision: the user who made it */
+            decidedBy?: string | null;
+            decisionId: string;
+            flags: {
+              /** @description What the detector saw */
+              evidence?: {
+                [key: string]: unknown;
+              };
+              flagId: string;
+              kind: string;
+              /** @enum {string} */
+              severity: 'refuse' | 'review';
+              /** @enum {string} */
+              status: 'open' | 'resolved';
+              summary: string;
+            }[];
+            /** @description record still matches contentHash */
+            intact: boolean;
+            /** @description Limit granted, yuan ("0.00" unless approved) */
+            limit: string;
+            /** @description The credit line the approval opened */
+            lineId?: string | null;
+            /** @description modelId, kind, version of the model that decided */
+            model?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            outcome: 'approve' | 'decline' | 'refer';
+            policy: {
+              documentHash?: string;
+              policyId?: string;
+              version?: string;
+            };
+            reasons: {
+              code: string;
+              message: string;
+              source: string;
+              /** @description The values the rule saw */
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            /** @description The immutable decision record as made (amounts in fen) */
+            record: {
+              [key: string]: unknown;
+            };
+            riskGrade?: string | null;
+            /** @description value and probabilityBad */
+            score?: {
+              [key: string]: unknown;
+            };
+            /** @description On an automated decision a person decided after: the decision that replaces it */
+            supersededBy?: string | null;
+            /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
+            supersedes?: string | null;
+            termOptions?: {
+              apr?: string;
+              instalment?: string;
+              method?: string;
+              months?: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postDecisionsByDecisionIdExplanation: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Decision id */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          channel: 'app' | 'phone' | 'letter' | 'email' | 'in-person' | 'other';
+          statement?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answer?: string | null;
+            answeredAt?: string | null;
+            answeredBy?: string | null;
+            applicationId: string;
+            channel?: string;
+            decisionId: string;
+            /** @description The decision explained from its record, to answer with */
+            draftExplanation?: string;
+            /** @enum {string} */
+            kind: 'explanation' | 'objection';
+            /** @enum {string|null} */
+            objectionResult?: 'upheld' | 'overturned' | null;
+            receivedAt: string;
+            recordedBy?: string;
+            requestId: string;
+            /** @description The applicant's words (shown to roles that may answer) */
+            statement?: string | null;
+            /** @enum {string} */
+            status: 'open' | 'answered';
+          };
+        };
+      };
+    };
+  };
+  postDecisionsByDecisionIdObjections: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Decision id */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          channel: 'app' | 'phone' | 'letter' | 'email' | 'in-person' | 'other';
+          statement: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answer?: string | null;
+            answeredAt?: string | null;
+            answeredBy?: string | null;
+            applicationId: string;
+            channel?: string;
+            decisionId: string;
+            /** @description The decision explained from its record, to answer with */
+            draftExplanation?: string;
+            /** @enum {string} */
+            kind: 'explanation' | 'objection';
+            /** @enum {string|null} */
+            objectionResult?: 'upheld' | 'overturned' | null;
+            receivedAt: string;
+            recordedBy?: string;
+            requestId: string;
+            /** @description The applicant's words (shown to roles that may answer) */
+            statement?: string | null;
+            /** @enum {string} */
+            status: 'open' | 'answered';
+          };
+        };
+      };
+    };
+  };
+  postDecisionsByDecisionIdReview: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description The automated decision to review */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Approve only: 日利率; the automated decision's rate when left out; refused when the APR at any term would pass the policy's cap */
+          dailyRate?: string;
+          /**
+           * @description Approve only: the limit granted, yuan; at most the lowest of the caps the automated decision held to (income multiple, policy maximum, the invitation's cap, the amount asked for)
+           * @example 1234.56
+           */
+          limit?: string;
+          note?: string;
+          /** @enum {string} */
+          outcome: 'approve' | 'decline';
+          reasons: (
+            | 'income-verified'
+            | 'documents-received'
+            | 'flag-cleared'
+            | 'affordability-checked'
+            | 'credit-history-acceptable'
+            | 'objection-overturned'
+            | 'income-not-verified'
+            | 'documents-missing'
+            | 'affordability-insufficient'
+            | 'fraud-suspected'
+            | 'other'
+          )[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applicationId: string;
+            /** @description APR including all fees at the longest term */
+            apr?: string | null;
+            blacklistHits?: {
+              [key: string]: unknown;
+            }[];
+            /** @description sha256 of the canonical JSON of record */
+            contentHash: string;
+            customerId?: string | null;
+            /** @description 日利率, decimal string */
+            dailyRate?: string | null;
+            decidedAt: string;
+            /** @description On a person's decision: the user who made it */
+            decidedBy?: string | null;
+            decisionId: string;
+            flags: {
+              /** @description What the detector saw */
+              evidence?: {
+                [key: string]: unknown;
+              };
+              flagId: string;
+              kind: string;
+              /** @enum {string} */
+              severity: 'refuse' | 'review';
+              /** @enum {string} */
+              status: 'open' | 'resolved';
+              summary: string;
+            }[];
+            /** @description record still matches contentHash */
+            intact: boolean;
+            /** @description Limit granted, yuan ("0.00" unless approved) */
+            limit: string;
+            /** @description The credit line the approval opened */
+            lineId?: string | null;
+            /** @description modelId, kind, version of the model that decided */
+            model?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            outcome: 'approve' | 'decline' | 'refer';
+            policy: {
+              documentHash?: string;
+              policyId?: string;
+              version?: string;
+            };
+            reasons: {
+              code: string;
+              message: string;
+              source: string;
+              /** @description The values the rule saw */
+              values?: {
+                [key: string]: unknown;
+              };
+            }[];
+            /** @description The immutable decision record as made (amounts in fen) */
+            record: {
+              [key: string]: unknown;
+            };
+            riskGrade?: string | null;
+            /** @description value and probabilityBad */
+            score?: {
+              [key: string]: unknown;
+            };
+            /** @description On an automated decision a person decided after: the decision that replaces it */
+            supersededBy?: string | null;
+            /** @description On a person's decision: the automated decision it replaces (POST /decisions/{id}/review) */
+            supersedes?: string | null;
+            termOptions?: {
+              apr?: string;
+              instalment?: string;
+              method?: string;
+              months?: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getEodRuns: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              batchSize: number;
+              /** @description The business date the run closes (YYYY-MM-DD) */
+              businessDate: string;
+              eventsWritten: number;
+              /** Format: date-time */
+              finishedAt: string | null;
+              /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
+              loansAdvanced: number;
+              /** @description Loans closed by the engine (they had work) */
+              loansClosed: number;
+              partitionsTotal: number;
+              requestedBy: string;
+              /** @description Times the run was resumed after a failure or a crash */
+              resumes: number;
+              runId: string;
+              /** Format: date-time */
+              startedAt: string;
+              /** @enum {string} */
+              status: 'running' | 'succeeded' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postEodRuns: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Loans per transaction (default 2000); a new run only */
+          batchSize?: number;
+          /** @description The business date to close (YYYY-MM-DD) */
+          businessDate: string;
+          /** @description Partitions (default 64); a new run only */
+          partitions?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            batchSize: number;
+            /** @description The business date the run closes (YYYY-MM-DD) */
+            businessDate: string;
+            /** @description Business days this run closes, from the system business day through businessDate (0: closed already) */
+            daysToClose: number;
+            eventsWritten: number;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
+            loansAdvanced: number;
+            /** @description Loans closed by the engine (they had work) */
+            loansClosed: number;
+            partitionsTotal: number;
+            requestedBy: string;
+            /** @description Times the run was resumed after a failure or a crash */
+            resumes: number;
+            runId: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: 'running' | 'succeeded' | 'failed';
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            batchSize: number;
+            /** @description The business date the run closes (YYYY-MM-DD) */
+            businessDate: string;
+            /** @description Business days this run closes, from the system business day through businessDate (0: closed already) */
+            daysToClose: number;
+            eventsWritten: number;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
+            loansAdvanced: number;
+            /** @description Loans closed by the engine (they had work) */
+            loansClosed: number;
+            partitionsTotal: number;
+            requestedBy: string;
+            /** @description Times the run was resumed after a failure or a crash */
+            resumes: number;
+            runId: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: 'running' | 'succeeded' | 'failed';
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+    };
+  };
+  getEodRunsByRunId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description EOD run id */
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            batchSize: number;
+            /** @description The business date the run closes (YYYY-MM-DD) */
+            businessDate: string;
+            eventsWritten: number;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description Loans with nothing to do on the date: counted, not written (closed by the run succeeding) */
+            loansAdvanced: number;
+            /** @description Loans closed by the engine (they had work) */
+            loansClosed: number;
+            partitions: {
+              /** Format: date-time */
+              claimedAt?: string | null;
+              /** @description host:pid:n of the worker holding or last holding it */
+              claimedBy: string | null;
+              /** @description Times the partition was claimed (more than 1: taken over) */
+              claims: number;
+              errors: {
+                /** Format: date-time */
+                at: string;
+                loanId: string | null;
+                message: string;
+                worker: string;
+              }[];
+              eventsWritten: number;
+              /** Format: date-time */
+              finishedAt?: string | null;
+              /** Format: date-time */
+              heartbeatAt: string | null;
+              /** @description First partition key (0..1023, from the customer id) */
+              keyFrom: number;
+              /** @description Last partition key, inclusive */
+              keyTo: number;
+              /** Format: date-time */
+              leaseExpiresAt: string | null;
+              loansAdvanced: number;
+              loansClosed: number;
+              partitionNo: number;
+              /** Format: date-time */
+              startedAt?: string | null;
+              /** @enum {string} */
+              status: 'pending' | 'running' | 'succeeded' | 'failed';
+            }[];
+            partitionsTotal: number;
+            requestedBy: string;
+            /** @description Times the run was resumed after a failure or a crash */
+            resumes: number;
+            runId: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: 'running' | 'succeeded' | 'failed';
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+    };
+  };
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            database: 'pglite' | 'postgres';
+            schemaVersion: number;
+            /** @enum {string} */
+            status: 'ok';
+          };
+        };
+      };
+    };
+  };
+  getInvitations: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        status?: 'active' | 'used' | 'revoked';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              channels: string[];
+              code: string;
+              createdAt?: string;
+              createdBy?: string;
+              expiredBy?: string | null;
+              expiresAt: string;
+              /** @description Masked */
+              idNumber: string;
+              invitationId: string;
+              /**
+               * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+               * @example 1234.56
+               */
+              limitCap: string;
+              productIds: string[];
+              /** @enum {string} */
+              status: 'active' | 'used' | 'revoked';
+              usedByApplication?: string | null;
+              validFrom: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postInvitations: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Channels the invitation may be taken up through; empty for any
+           * @default []
+           */
+          channels?: string[];
+          /** @description Defaults to a random code */
+          code?: string;
+          /**
+           * Format: date-time
+           * @description ISO 8601 instant with a zone
+           */
+          expiresAt: string;
+          /** @description 18-character resident ID number */
+          idNumber: string;
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          limitCap: string;
+          productIds: string[];
+          /**
+           * Format: date-time
+           * @description ISO 8601 instant with a zone
+           */
+          validFrom?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            channels: string[];
+            code: string;
+            createdAt?: string;
+            createdBy?: string;
+            expiredBy?: string | null;
+            expiresAt: string;
+            /** @description Masked */
+            idNumber: string;
+            invitationId: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            limitCap: string;
+            productIds: string[];
+            /** @enum {string} */
+            status: 'active' | 'used' | 'revoked';
+            usedByApplication?: string | null;
+            validFrom: string;
+          };
+        };
+      };
+    };
+  };
+  postInvitationsByInvitationIdExpire: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Invitation id */
+        invitationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            channels: string[];
+            code: string;
+            createdAt?: string;
+            createdBy?: string;
+            expiredBy?: string | null;
+            expiresAt: string;
+            /** @description Masked */
+            idNumber: string;
+            invitationId: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            limitCap: string;
+            productIds: string[];
+            /** @enum {string} */
+            status: 'active' | 'used' | 'revoked';
+            usedByApplication?: string | null;
+            validFrom: string;
+          };
+        };
+      };
+    };
+  };
+  getLoans: {
+    parameters: {
+      query?: {
+        /** @description One bucket or several separated by commas, e.g. M1 or M1,M2,M3 */
+        bucket?: string;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Customer id */
+        customerId?: string;
+        /** @description Drawn on or after this day (YYYY-MM-DD) */
+        drawnFrom?: string;
+        /** @description Drawn on or before this day (YYYY-MM-DD) */
+        drawnTo?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description Credit line id */
+        lineId?: string;
+        order?: 'asc' | 'desc';
+        productId?: string;
+        /** @description A loan id or a customer id (exact) */
+        q?: string;
+        /** @description Order of the list; daysPastDue orders by the due date of the oldest overdue instalment (the most days past due first with order=desc) */
+        sort?: 'loanId' | 'openedDay' | 'outstandingPrincipal' | 'overduePrincipal' | 'daysPastDue';
+        status?: 'active' | 'settled';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanId: {
+    parameters: {
+      query?: {
+        /** @description A day the loan has closed (YYYY-MM-DD) */
+        asOf?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accruedInterest?: string;
+            /** @description The day the balances are as of (its end) */
+            asOf: string;
+            bucket: string;
+            credit?: string;
+            customerId: string;
+            daysPastDue: number;
+            dueFee?: string;
+            dueInterest?: string;
+            duePrincipal?: string;
+            /** @description Last business day the end-of-day step ran for this loan */
+            lastClosedDay: string;
+            lineId: string;
+            loanId: string;
+            /** @description First day EOD has something to do; null when settled */
+            nextEventDay?: string | null;
+            openedOn: string;
+            outstandingPrincipal: string;
+            overdueFee?: string;
+            overdueInterest?: string;
+            overduePrincipal?: string;
+            penaltyOutstanding?: string;
+            principal: string;
+            productId: string;
+            productVersion: number;
+            /** @enum {string} */
+            status: 'active' | 'settled';
+            totalOwed: string;
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdEvents: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              clientId?: string | null;
+              day: string;
+              detail: {
+                [key: string]: unknown;
+              };
+              /** Format: date-time */
+              recordedAt: string;
+              seq: number;
+              type: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdImpact: {
+    parameters: {
+      query?: {
+        /** @description Month ends shown after the loan's last closed day, 1 to 120 */
+        months?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The day the projection starts (the loan as closed) */
+            from: string;
+            loanId: string;
+            milestones: {
+              convention: boolean;
+              date: string;
+              /** @description null where the date does not follow from DPD */
+              daysPastDue?: number | null;
+              description: {
+                en: string;
+                zh: string;
+              };
+              kind: string;
+              /** @description The law, rule or standard; empty for a convention */
+              source: string;
+              value: string;
+              withinPeriodShown: boolean;
+            }[];
+            /** @description The oldest unpaid due date, or the next one when nothing is unpaid */
+            missedDueDate: string;
+            rows: {
+              /** @description Five-category class (五级分类) */
+              assetClass: string;
+              bucket: string;
+              collectionStage: string;
+              /** @description 征信 monthly status: N, *, 1…7 */
+              creditReportStatus: string;
+              date: string;
+              daysPastDue: number;
+              ifrs9Stage: number;
+              interestOwed: string;
+              nonPerforming: boolean;
+              outstandingPrincipal: string;
+              overdueInterest: string;
+              overduePrincipal: string;
+              penaltyOutstanding: string;
+              totalOwed: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdPayoffQuote: {
+    parameters: {
+      query?: {
+        /** @description Day of payment (YYYY-MM-DD) */
+        date?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            credit: string;
+            date: string;
+            fee: string;
+            interest: string;
+            loanId: string;
+            penalty: string;
+            principal: string;
+            total: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdRepayments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          amount: string;
+          /** @description Day the money was received; default the business day (YYYY-MM-DD) */
+          effectiveDate?: string;
+          /**
+           * @description Money beyond the dues: repay early (default) or keep as credit
+           * @enum {string}
+           */
+          excess?: 'prepay' | 'credit';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            /** @description true when dated on a day the loan had already closed */
+            backdated?: boolean;
+            effectiveDate: string;
+            /** @description The events the change appended (end-of-day catch-up first, then the command) */
+            events: {
+              [key: string]: unknown;
+            }[];
+            loan: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dues: {
+              dueDate: string;
+              fee: string;
+              installmentNumber: number;
+              interest: string;
+              overdue: boolean;
+              principal: string;
+            }[];
+            loanId: string;
+            plan: {
+              dueDate: string;
+              fee: string;
+              interest: string;
+              number: number;
+              principal: string;
+              remainingPrincipal: string;
+              startDate: string;
+              total: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdWaivers: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          amount: string;
+          /** @enum {string} */
+          component: 'penalty' | 'interest' | 'fee';
+          /** @description Day the waiver takes effect; default the business day (YYYY-MM-DD) */
+          effectiveDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            /** @description true when dated on a day the loan had already closed */
+            backdated?: boolean;
+            effectiveDate: string;
+            /** @description The events the change appended (end-of-day catch-up first, then the command) */
+            events: {
+              [key: string]: unknown;
+            }[];
+            loan: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  getLoansCount: {
+    parameters: {
+      query?: {
+        /** @description One bucket or several separated by commas, e.g. M1 or M1,M2,M3 */
+        bucket?: string;
+        /** @description Customer id */
+        customerId?: string;
+        /** @description Drawn on or after this day (YYYY-MM-DD) */
+        drawnFrom?: string;
+        /** @description Drawn on or before this day (YYYY-MM-DD) */
+        drawnTo?: string;
+        /** @description Credit line id */
+        lineId?: string;
+        productId?: string;
+        /** @description A loan id or a customer id (exact) */
+        q?: string;
+        status?: 'active' | 'settled';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            count: number;
+          };
+        };
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            tokenId: string;
+            userId: string;
+            username: string;
+          };
+        };
+      };
+    };
+  };
+  getPolicies: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        productId?: string;
+        status?: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              approvedAt?: string | null;
+              approvedBy?: string | null;
+              createdAt: string;
+              createdBy: string;
+              /** @description The policy document */
+              document?: {
+                [key: string]: unknown;
+              };
+              documentHash: string;
+              /** @description This version decides applications for its product now */
+              inForce?: boolean;
+              policyId: string;
+              productId: string;
+              publishedAt?: string | null;
+              publishedBy?: string | null;
+              retiredAt?: string | null;
+              rolledBackAt?: string | null;
+              /** @enum {string} */
+              status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+              /** @description Every step of this version: who did what, when */
+              trail?: {
+                action?: string;
+                actorUserId?: string;
+                note?: string | null;
+                occurredAt?: string;
+              }[];
+              version: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postPolicies: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A policy document, format lendguard.policy version 1, graphs inline (docs/api.md) */
+    requestBody: {
+      content: {
+        'application/json': {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy?: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description The policy document */
+            document?: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description This version decides applications for its product now */
+            inForce?: boolean;
+            policyId: string;
+            productId: string;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            retiredAt?: string | null;
+            rolledBackAt?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+            /** @description Every step of this version: who did what, when */
+            trail?: {
+              action?: string;
+              actorUserId?: string;
+              note?: string | null;
+              occurredAt?: string;
+            }[];
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  getPoliciesByVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Policy version label */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy?: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description The policy document */
+            document?: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description This version decides applications for its product now */
+            inForce?: boolean;
+            policyId: string;
+            productId: string;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            retiredAt?: string | null;
+            rolledBackAt?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+            /** @description Every step of this version: who did what, when */
+            trail?: {
+              action?: string;
+              actorUserId?: string;
+              note?: string | null;
+              occurredAt?: string;
+            }[];
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  postPoliciesByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Policy version label */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy?: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description The policy document */
+            document?: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description This version decides applications for its product now */
+            inForce?: boolean;
+            policyId: string;
+            productId: string;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            retiredAt?: string | null;
+            rolledBackAt?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+            /** @description Every step of this version: who did what, when */
+            trail?: {
+              action?: string;
+              actorUserId?: string;
+              note?: string | null;
+              occurredAt?: string;
+            }[];
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  postPoliciesByVersionPublish: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Policy version label */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy?: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description The policy document */
+            document?: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description This version decides applications for its product now */
+            inForce?: boolean;
+            policyId: string;
+            productId: string;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            retiredAt?: string | null;
+            rolledBackAt?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+            /** @description Every step of this version: who did what, when */
+            trail?: {
+              action?: string;
+              actorUserId?: string;
+              note?: string | null;
+              occurredAt?: string;
+            }[];
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  postPoliciesByVersionRollback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Policy version label */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy?: string | null;
+            createdAt: string;
+            createdBy: string;
+            /** @description The policy document */
+            document?: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description This version decides applications for its product now */
+            inForce?: boolean;
+            policyId: string;
+            productId: string;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            retiredAt?: string | null;
+            rolledBackAt?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
+            /** @description Every step of this version: who did what, when */
+            trail?: {
+              action?: string;
+              actorUserId?: string;
+              note?: string | null;
+              occurredAt?: string;
+            }[];
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  getPortfolioSummary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The business day; loans stand as closed by the end-of-day batch */
+            asOf: string;
+            buckets: {
+              /** @enum {string} */
+              bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+              loans: number;
+              outstandingPrincipal: string;
+              /** @description A share from 0 to 1 as a decimal string, e.g. "0.0523" */
+              shareOfBalance: string;
+            }[];
+            /** @description Active loans */
+            loans: number;
+            outstandingPrincipal: string;
+            /** @description Unpaid principal of instalments past their grace period */
+            overduePrincipal: string;
+            /** @description 逾期率: pastDuePrincipal / outstandingPrincipal */
+            overdueRateByBalance: string;
+            /** @description pastDueLoans / loans */
+            overdueRateByCount: string;
+            /** @description Active loans in M1…M7 (1 DPD or more) */
+            pastDueLoans: number;
+            /** @description All outstanding principal of the loans in M1…M7 */
+            pastDuePrincipal: string;
+            products: {
+              loans: number;
+              outstandingPrincipal: string;
+              /** @description A share from 0 to 1 as a decimal string, e.g. "0.0523" */
+              overdueRateByBalance: string;
+              pastDueLoans: number;
+              pastDuePrincipal: string;
+              productId: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortfolioTrend: {
+    parameters: {
+      query?: {
+        /** @description Months ending with the business day's month, 1 to 36 */
+        months?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            points: {
+              /** @description The month's last day, or the business day in its month */
+              date: string;
+              drawnPrincipal: string;
+              /** @description Loans drawn in the month through date */
+              loansDrawn: number;
+              /** @description YYYY-MM */
+              month: string;
+              /** @description Balance of principal receivable (current + overdue accounts) at the end of date */
+              outstandingPrincipal: string;
+              /** @description Balance of the overdue principal account (贷款本金—逾期) at the end of date */
+              overduePrincipal: string;
+              /** @description overduePrincipal / outstandingPrincipal */
+              overduePrincipalShare: string;
+            }[];
+            /** @description The business day: the last point is as of it */
+            through: string;
+          };
+        };
+      };
+    };
+  };
+  getPostings: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Customer id */
+        customerId?: string;
+        /** @description First day (YYYY-MM-DD) */
+        from?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description Loan id */
+        loanId?: string;
+        /** @description Last day (YYYY-MM-DD) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              customerId: string;
+              day: string;
+              eventRef: string;
+              eventSeq: number;
+              lines: {
+                account: string;
+                credit?: string;
+                debit?: string;
+              }[];
+              loanId: string;
+              postingNo: number;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getProducts: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              /** @description The product document */
+              product: {
+                [key: string]: unknown;
+              };
+              productId: string;
+              version: number;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postProducts: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A product document; fields and defaults in docs/ledger-products.md */
+    requestBody: {
+      content: {
+        'application/json': {
+          id: string;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The product document */
+            product: {
+              [key: string]: unknown;
+            };
+            productId: string;
+            version: number;
+          };
+        };
+      };
+    };
+  };
+  getProductsByProductId: {
+    parameters: {
+      query?: {
+        version?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Product id */
+        productId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The product document */
+            product: {
+              [key: string]: unknown;
+            };
+            productId: string;
+            version: number;
+          };
+        };
+      };
+    };
+  };
+  getReviewQueue: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        kind?:
+          | 'outside-invitation'
+          | 'outside-invitation-terms'
+          | 'shared-device'
+          | 'shared-ip'
+          | 'shared-sim'
+          | 'burst-from-source'
+          | 'shared-contact-numbers'
+          | 'altered-between-retries'
+          | 'velocity';
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        status?: 'open' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              applicationId: string;
+              /** @description What the detector saw */
+              evidence: {
+                [key: string]: unknown;
+              };
+              flagId: string;
+              kind: string;
+              note?: string | null;
+              raisedAt: string;
+              /** @enum {string|null} */
+              resolution?: 'cleared' | 'confirmed' | null;
+              resolvedAt?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'refuse' | 'review';
+              /** @enum {string} */
+              status: 'open' | 'resolved';
+              summary: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postReviewQueueByFlagIdResolve: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Review flag id */
+        flagId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string} */
+          resolution: 'cleared' | 'confirmed';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            applicationId: string;
+            /** @description What the detector saw */
+            evidence: {
+              [key: string]: unknown;
+            };
+            flagId: string;
+            kind: string;
+            note?: string | null;
+            raisedAt: string;
+            /** @enum {string|null} */
+            resolution?: 'cleared' | 'confirmed' | null;
+            resolvedAt?: string | null;
+            resolvedBy?: string | null;
+            /** @enum {string} */
+            severity: 'refuse' | 'review';
+            /** @enum {string} */
+            status: 'open' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getTrialBalance: {
+    parameters: {
+      query?: {
+        /** @description Last day included (YYYY-MM-DD) */
+        date?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accounts: {
+              account: string;
+              credit: string;
+              debit: string;
+            }[];
+            balanced: boolean;
+            date: string;
+            totalCredit: string;
+            totalDebit: string;
+          };
+        };
+      };
+    };
+  };
+  getUsers: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              disabledAt: string | null;
+              displayName: string;
+              /** @enum {string} */
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              userId: string;
+              username: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postUsers: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          displayName: string;
+          /** @enum {string} */
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+          /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
+          username: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            disabledAt: string | null;
+            displayName: string;
+            /** @enum {string} */
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            userId: string;
+            username: string;
+          };
+        };
+      };
+    };
+  };
+  getUsersByUserId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            tokens: {
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              expiresAt: string | null;
+              label: string;
+              /** Format: date-time */
+              revokedAt: string | null;
+              /** @description The secret, shown once in the first response; a replay of the same request omits it */
+              token?: string;
+              tokenId: string;
+              userId: string;
+            }[];
+            user: {
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              disabledAt: string | null;
+              displayName: string;
+              /** @enum {string} */
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              userId: string;
+              username: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  postUsersByUserIdTokens: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description User id */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          expiresInDays?: number;
+          /** @description What the token is for */
+          label: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            label: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description The secret, shown once in the first response; a replay of the same request omits it */
+            token?: string;
+            tokenId: string;
+            userId: string;
+          };
+        };
+      };
+    };
+  };
+  deleteUsersByUserIdTokensByTokenId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Token id */
+        tokenId: string;
+        /** @description User id */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            label: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description The secret, shown once in the first response; a replay of the same request omits it */
+            token?: string;
+            tokenId: string;
+            userId: string;
+          };
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,31 @@
+import { verifyAuditChain } from '../../store/index.js';
+import { CommandFailedError, writeJson, writeLine } from '../io.js';
+import type { RegisterCommand } from '../main.js';
+import { addDbOption, explained, withMigratedDb } from './db-options.js';
+
+export const registerAudit: RegisterCommand = (program, io) => {
+  const audit = program.command('audit').description('The audit log');
+  addDbOption(
+    audit
+      .command('verify')
+      .description(
+        "Recompute the audit log's hash chain and report the first row that was changed, removed or inserted (exit 1)",
+      )
+      .option('--json', 'print the result as JSON'),
+  ).action((options: { db?: string; json?: boolean }) =>
+    explained(() =>
+      withMigratedDb(options.db, async (db) => {
+        const report = await verifyAuditChain(db);
+        if (options.json === true) writeJson(io, { intact: report.firstBroken === undefined, ...report });
+        else if (report.firstBroken === undefined) {
+          writeLine(io.stdout, `audit log intact: ${report.rowsChecked} rows, every link holds`);
+        }
+        if (report.firstBroken !== undefined) {
+          throw new CommandFailedError(
+            `audit log broken at row ${report.firstBroken.auditId}: ${report.firstBroken.reason} (${report.rowsChecked} rows before it hold)`,
+          );
+        }
+      }),
+    ),
+  );
+};

@@ -1,0 +1,162 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { appendAudit, sqlState } from '../../store/index.js';
+import type { ServerDeps } from './context.js';
+import { ProblemError } from './problem.js';
+
+/**
+ * Checks every request meets at the edge, in one place for all routes: no control characters in any text,
+ * no body where a route takes none, a bound on in-flight requests (load is shed with 503 before the
+ * connection pool's wait runs out), standard response headers, and an audit row for a refused unmask.
+ */
+
+/** C0 controls but tab, line feed and carriage return, and DEL: never part of a name, address or note. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+const PARTS: readonly { part: 'body' | 'query' | 'params'; prefix: string }[] = [
+  { part: 'body', prefix: '/body' },
+  { part: 'query', prefix: '/query' },
+  { part: 'params', prefix: '/path' },
+];
+
+const pointerPart = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Paths of every string (and key) holding a control character; the depth is bounded by the JSON parser. */
+function controlCharacterPaths(value: unknown, pointer: string, out: string[]): void {
+  if (out.length >= 20) return;
+  if (typeof value === 'string') {
+    if (CONTROL_CHARACTER.test(value)) out.push(pointer);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const path = `${pointer}/${pointerPart(key)}`;
+    if (CONTROL_CHARACTER.test(key)) out.push(path);
+    else controlCharacterPaths(child, path, out);
+  }
+}
+
+export function controlCharacterProblem(request: FastifyRequest): ProblemError | undefined {
+  const paths: string[] = [];
+  for (const { part, prefix } of PARTS) controlCharacterPaths(request[part], prefix, paths);
+  if (paths.length === 0) return undefined;
+  const errors = paths.map((path) => ({
+    path,
+    message: 'holds a control character (such as NUL); send printable text only',
+  }));
+  return new ProblemError(
+    'validation_failed',
+    `Fix these fields and send again: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  );
+}
+
+/** A route without a body schema takes no body: none, or an empty object `{}`. */
+function unexpectedBodyProblem(request: FastifyRequest): ProblemError | undefined {
+  const body = request.body;
+  if (body === undefined || body === null) return undefined;
+  if (request.routeOptions.schema?.body !== undefined) return undefined;
+  const isEmptyObject = typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
+  if (isEmptyObject) return undefined;
+  return new ProblemError(
+    'validation_failed',
+    `${request.method} ${request.routeOptions.url} takes no body; send none (or {}).`,
+    [{ path: '/body', message: 'is not accepted on this route; send no body' }],
+  );
+}
+
+/** SQLSTATE classes and driver codes that mean the database cannot be reached or is out of connections. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
+const UNAVAILABLE_STATES = new Set(['53300', '57P01', '57P02', '57P03']);
+
+/** Seconds a client is asked to wait before trying again after a 503. */
+export const RETRY_AFTER_S = 2;
+
+/** The database is down, refuses connections, or none came free in time: 503 with Retry-After. */
+export function databaseUnavailableProblem(error: FastifyError | Error): ProblemError | undefined {
+  const code = (error as { code?: unknown }).code;
+  const state = sqlState(error);
+  const poolTimeout = /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+  const unreachable =
+    (typeof code === 'string' && UNREACHABLE_CODES.has(code)) ||
+    (state !== undefined && (state.startsWith('08') || UNAVAILABLE_STATES.has(state))) ||
+    poolTimeout;
+  if (!unreachable) return undefined;
+  return new ProblemError(
+    'database_unavailable',
+    `The database cannot be reached or has no free connection now; try again in ${RETRY_AFTER_S} s.`,
+    [],
+    { 'retry-after': String(RETRY_AFTER_S) },
+  );
+}
+
+/** The static file server's own refusals (a path leaving its folder: 403; none: 404) keep their status. */
+export function staticFileProblem(error: FastifyError): ProblemError | undefined {
+  if (error.code === 'FST_STATIC_FORBIDDEN_PATH' || (error.statusCode === 403 && error.code === undefined)) {
+    return new ProblemError(
+      'forbidden',
+      'The path leads outside the folder of files served here; it is not served.',
+    );
+  }
+  return undefined;
+}
+
+export interface EdgeLimits {
+  /** Requests one process works on at once; more are answered 503 at once instead of queueing for the pool. */
+  readonly requestsInFlight_max: number;
+}
+
+export function registerEdge(app: FastifyInstance, deps: ServerDeps, limits: EdgeLimits): void {
+  let inFlight = 0;
+  app.addHook('onRequest', async (request) => {
+    inFlight += 1;
+    (request as { countedInFlight?: boolean }).countedInFlight = true;
+    if (inFlight > limits.requestsInFlight_max) {
+      throw new ProblemError(
+        'server_overloaded',
+        `The server is working on ${limits.requestsInFlight_max} requests; try again in ${RETRY_AFTER_S} s.`,
+        [],
+        { 'retry-after': String(RETRY_AFTER_S) },
+      );
+    }
+  });
+  app.addHook('onResponse', async (request) => {
+    if ((request as { countedInFlight?: boolean }).countedInFlight === true) inFlight -= 1;
+  });
+  app.addHook('preValidation', async (request) => {
+    const problem = controlCharacterProblem(request) ?? unexpectedBodyProblem(request);
+    if (problem !== undefined) throw problem;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    // Static files set their own caching; everything else (personal data included) is never stored.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onError', async (request, _reply, error) => {
+    if (!(error instanceof ProblemError) || error.code !== 'pii_forbidden' || request.principal === null)
+      return;
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    try {
+      await appendAudit(deps.db, {
+        actorUserId: request.principal.userId,
+        actorRole: request.principal.role,
+        requestId: request.id,
+        action: 'pii.unmask_refused',
+        resourceType: request.routeOptions.url ?? 'unknown',
+        resourceId: Object.values(params)[0] ?? null,
+        customerId: params.customerId ?? null,
+        details: { method: request.method, route: request.routeOptions.url },
+      });
+    } catch (auditError) {
+      request.log.error({ err: auditError }, 'a refused unmask could not be audited');
+    }
+  });
+}
