@@ -4,5 +4,4 @@ export * from './config.js';
 export * from './eod.js';
 export * from './ledger-eod.js';
 export * from './runs.js';
-export * from './synthetic-people.js';
 export * from './worker.js';

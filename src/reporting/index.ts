@@ -1,10 +1,8 @@
-/** reporting/: credit-report status, five-category classification, IFRS 9 stage, collection stages and the overdue milestones (pure core). */
+/** reporting/: credit-report status, five-category classification, IFRS 9 stage and the overdue milestones (pure core). */
 export * from './classification.js';
-export * from './collection-stages.js';
 export * from './credit-report.js';
 export * from './ifrs9.js';
 export * from './impact.js';
-export * from './limitation.js';
 export * from './milestones.js';
 export * from './months.js';
 export * from './overdue-projection.js';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { limitationPeriod } from '../../src/collections/index.js';
 import { bucketForDaysPastDue, bucketRank } from '../../src/ledger/delinquency.js';
 import {
   assetClassRank,
@@ -7,7 +8,6 @@ import {
   CREDIT_CARD_2011_CLASSIFICATION,
   classByDaysPastDue,
   ifrs9Stage,
-  limitationPeriod,
   overdueMilestones,
   overdueStatus,
 } from '../../src/reporting/index.js';

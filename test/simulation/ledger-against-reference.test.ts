@@ -3,7 +3,7 @@
  * backdated and duplicate repayments, driven through the ledger's commands (credit lines, idempotent
  * command log, books) and checked at every month end against the independent reference model.
  *
- * Replay a failure: SIM_SEED=<seed> [SIM_LOAN=<loan id>] npx vitest run test/ledger/simulation
+ * Replay a failure: SIM_SEED=<seed> [SIM_LOAN=<loan id>] npx vitest run test/simulation/ledger-against-reference.test.ts
  * (each loan draws from its own random stream, so one loan replays alone exactly as in the full run).
  */
 import { writeFileSync } from 'node:fs';
@@ -23,9 +23,9 @@ import {
   loanPosition,
   reconcileBooks,
   trialBalance,
-} from '../../../src/ledger/index.js';
-import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../../src/money/index.js';
-import { type ReferenceBalances, ReferenceLoan } from './reference-model.js';
+} from '../../src/ledger/index.js';
+import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../src/money/index.js';
+import { type ReferenceBalances, ReferenceLoan } from '../../src/simulation/index.js';
 
 /** A small, well-known PRNG (mulberry32): the run depends on the seed only. */
 function mulberry32(seed: number): () => number {
@@ -192,7 +192,7 @@ function planPayments(loan: SimLoan, opened: LoanOpened): PlannedPayment[] {
 function fail(loanId: string, day: Day, what: string): never {
   throw new Error(
     `simulation seed ${SEED}, loan ${loanId}, day ${formatDate(day)}: ${what}\n` +
-      `replay: SIM_SEED=${SEED} SIM_LOAN=${loanId} npx vitest run test/ledger/simulation`,
+      `replay: SIM_SEED=${SEED} SIM_LOAN=${loanId} npx vitest run test/simulation/ledger-against-reference.test.ts`,
   );
 }
 

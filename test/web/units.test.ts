@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_COLLECTION_STAGES } from '../../src/collections/index.js';
 import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
-import { ASSET_CLASSES, DEFAULT_COLLECTION_STAGES } from '../../src/reporting/index.js';
+import { ASSET_CLASSES } from '../../src/reporting/index.js';
 import { parseAmount } from '../../src/server/amount.js';
 import { loadServerConfig } from '../../src/server/config.js';
 import { PERMISSIONS } from '../../src/server/roles.js';

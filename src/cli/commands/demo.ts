@@ -1,16 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoApplicationPlan } from '../../jobs/demo-applications.js';
-import {
-  EOD_OPTIONS_DEFAULT,
-  ledgerEod,
-  runEod,
-  seededRandom,
-  syntheticCustomer,
-  writeBook,
-} from '../../jobs/index.js';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod, writeBook } from '../../jobs/index.js';
 import { addDays, formatDate, parseDate } from '../../money/index.js';
 import { buildServer } from '../../server/index.js';
+import { demoApplicationPlan, seededRandom, syntheticCustomer } from '../../simulation/index.js';
 import {
   appendAudit,
   type Db,

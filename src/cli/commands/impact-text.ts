@@ -1,4 +1,5 @@
-import type { AssetClass, CollectionStageId, Milestone } from '../../reporting/index.js';
+import type { CollectionStageId } from '../../collections/index.js';
+import type { AssetClass, Milestone } from '../../reporting/index.js';
 
 /** Languages of the impact command's text. */
 export type Lang = 'en' | 'zh';
