@@ -30,7 +30,7 @@ import {
   insertLoanRows,
   insertProductVersion,
   type SeqPosting,
-} from '../store/ledger/index.js';
+} from '../store/index.js';
 
 /**
  * A synthetic book for the demo, the reliability tests and the benchmark, written with COPY

@@ -1,5 +1,5 @@
 import { type CollectionStageId, collectionStageForBucket } from '../collections/index.js';
-import { type Bucket, bucketForDaysPastDue } from '../ledger/delinquency.js';
+import { type Bucket, bucketForDaysPastDue } from '../ledger/index.js';
 import { type Day, endOfMonth, invariant } from '../money/index.js';
 import { type AssetClass, classifyAsset } from './classification.js';
 import { type CreditReportStatusCode, creditReportStatus } from './credit-report.js';

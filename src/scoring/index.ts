@@ -43,7 +43,13 @@ export type {
   Target,
 } from './dataset.js';
 export { ScoringError, type ScoringErrorCode } from './errors.js';
-export { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
+export {
+  GbmError,
+  type GbmModelBody,
+  type GbmOptions,
+  scoreChallenger,
+  trainChallenger,
+} from './gbm/index.js';
 export {
   DEFAULT_LOGISTIC_OPTIONS,
   fitLogistic,
@@ -77,9 +83,11 @@ export {
   trainScorecard,
 } from './scorecard.js';
 export {
+  type Criterion,
   DEFAULT_SELECTION_OPTIONS,
   type FeatureDecision,
   type SelectionOptions,
+  type Stepwise,
   selectFeatures,
 } from './selection.js';
 export {

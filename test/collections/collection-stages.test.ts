@@ -7,7 +7,7 @@ import {
   DEFAULT_COLLECTION_STAGES,
   isQuietHour,
 } from '../../src/collections/index.js';
-import type { Bucket } from '../../src/ledger/delinquency.js';
+import type { Bucket } from '../../src/ledger/index.js';
 
 describe('collection stage by bucket (convention, settings)', () => {
   const table: [Bucket, CollectionStageId][] = [

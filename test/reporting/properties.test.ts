@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { limitationPeriod } from '../../src/collections/index.js';
-import { bucketForDaysPastDue, bucketRank } from '../../src/ledger/delinquency.js';
+import { bucketForDaysPastDue, bucketRank } from '../../src/ledger/index.js';
 import {
   assetClassRank,
   BANKING_2023_CLASSIFICATION,

@@ -4,8 +4,13 @@ import { BUCKETS, loanAsOf, loanPosition } from '../../src/ledger/index.js';
 import { addDays, endOfMonth, formatDate, parseDate } from '../../src/money/index.js';
 import { formatFen } from '../../src/server/amount.js';
 import { shareText } from '../../src/server/routes/portfolio.js';
-import { type Db, loadLoanLog, type StoredLoan, setBusinessDay } from '../../src/store/index.js';
-import { listLoansPage } from '../../src/store/ledger/portfolio.js';
+import {
+  type Db,
+  listLoansPage,
+  loadLoanLog,
+  type StoredLoan,
+  setBusinessDay,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
 import { auth, startApi, type TestApi } from './helpers.js';

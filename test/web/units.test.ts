@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_COLLECTION_STAGES } from '../../src/collections/index.js';
 import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
 import { ASSET_CLASSES } from '../../src/reporting/index.js';
-import { parseAmount } from '../../src/server/amount.js';
-import { loadServerConfig } from '../../src/server/config.js';
-import { PERMISSIONS } from '../../src/server/roles.js';
-import { idNumberProblem as serverIdNumberProblem } from '../../src/server/routes/customers.js';
-import { shareText } from '../../src/server/routes/portfolio.js';
+import {
+  loadServerConfig,
+  PERMISSIONS,
+  parseAmount,
+  idNumberProblem as serverIdNumberProblem,
+  shareText,
+} from '../../src/server/index.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';

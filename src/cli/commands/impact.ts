@@ -1,4 +1,4 @@
-import type { LoanPosition } from '../../ledger/loan/index.js';
+import type { LoanPosition } from '../../ledger/index.js';
 import {
   type Day,
   formatDate,

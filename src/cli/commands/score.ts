@@ -2,28 +2,39 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse';
+import type {
+  BinningOptions,
+  Criterion,
+  Dataset,
+  SelectionOptions,
+  Stepwise,
+  Trend,
+} from '../../scoring/index.js';
 import {
+  assignBins,
+  bucketCounts,
   columnKindsFor,
   DEFAULT_REASON_COUNT,
+  DEFAULT_SCALING,
   DEFAULT_TRAINING_SEED,
+  findColumn,
+  GbmError,
   type ModelArtifact,
   type ModelKind,
   measure,
   parseModel,
+  psiBand,
+  psiFromCounts,
+  quantileCuts,
+  renderReport,
+  ScoringError,
+  scoreBands,
   scoreModel,
   serialiseModel,
+  targetFromColumn,
   trainModel,
-} from '../../scoring/artifact.js';
-import type { BinningOptions, Trend } from '../../scoring/binning/index.js';
-import { assignBins } from '../../scoring/binning/index.js';
-import type { Dataset } from '../../scoring/dataset.js';
-import { ScoringError } from '../../scoring/errors.js';
-import { GbmError } from '../../scoring/gbm/index.js';
-import { bucketCounts, psiBand, psiFromCounts, quantileCuts, scoreBands } from '../../scoring/metrics.js';
-import { renderReport } from '../../scoring/report-html.js';
-import { DEFAULT_SCALING } from '../../scoring/scorecard.js';
-import type { Criterion, SelectionOptions, Stepwise } from '../../scoring/selection.js';
-import { findColumn, targetFromColumn, withoutColumns } from '../../scoring/table.js';
+  withoutColumns,
+} from '../../scoring/index.js';
 import { loadCsv } from '../csv-load.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../main.js';

@@ -14,13 +14,14 @@ import {
   findLoan,
   getBusinessDay,
   listLoanEvents,
+  listLoansPage,
   listPostings,
   loadLoanLog,
   loadSnapshots,
+  loanListKey,
   planCommand,
   type StoredLoan,
 } from '../../store/index.js';
-import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
 import { amountSchema, formatFen } from '../amount.js';
 import type { ServerDeps } from '../context.js';
 import {

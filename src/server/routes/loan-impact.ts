@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type MilestoneExtra, textFor } from '../../cli/commands/impact-text.js';
 import { formatDate, multiply, parseDecimal, rational, toExactDecimalString } from '../../money/index.js';
-import { IMPACT_MONTHS_MAX } from '../../reporting/index.js';
-import { projectLoanImpact } from '../../reporting/loan-impact.js';
+import { IMPACT_MONTHS_MAX, projectLoanImpact } from '../../reporting/index.js';
 import { findLoan } from '../../store/index.js';
 import { formatFen } from '../amount.js';
 import type { ServerDeps } from '../context.js';

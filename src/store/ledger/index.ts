@@ -1,8 +1,77 @@
 /** store/ledger: persistence of products, credit lines, loans, their events, snapshots and postings. */
-export * from './bulk.js';
-export * from './codec.js';
-export * from './command-path.js';
-export * from './journal.js';
-export * from './lines.js';
-export * from './loans.js';
-export * from './products.js';
+export {
+  appendLoanHistories,
+  debitOf,
+  insertLineRows,
+  insertLoanRows,
+  type LoanHistory,
+  type SeqPosting,
+} from './bulk.js';
+export {
+  dayFromSql,
+  fromJsonText,
+  type LoanTerms,
+  loanDailyText,
+  loanStateFromColumns,
+  loanTerms,
+  loanTermsChanged,
+  loanTermsText,
+  sqlDate,
+  toJsonText,
+} from './codec.js';
+export {
+  type CommandChange,
+  type CommandRecords,
+  type CommandTarget,
+  type CommandWrite,
+  changedSinceRead,
+  type LockedForCommand,
+  lockForCommand,
+  type PendingCommandWrite,
+  planCommand,
+  readForCommands,
+  writeCommand,
+  writeCommands,
+} from './command-path.js';
+export {
+  type AccountTotals,
+  accountTotalsThrough,
+  getBusinessDay,
+  listLoanEvents,
+  listPostings,
+  type PostingFilter,
+  type StoredEvent,
+  type StoredPosting,
+  setBusinessDay,
+} from './journal.js';
+export { findLine, insertLine, listLines, type StoredLine, saveLine, VersionConflictError } from './lines.js';
+export {
+  advanceQuietLoans,
+  applyLoanCommand,
+  type CreditLineState,
+  closeLoansOneAtATime,
+  closeLoansThrough,
+  closeWithSnapshots,
+  countQuietLoans,
+  findLoan,
+  insertLoan,
+  LOAN_COLUMNS,
+  type LoanChange,
+  type LoanCommand,
+  type LoanFilter,
+  LoanNotFoundError,
+  type LoanRow,
+  listLoans,
+  loadLoanLog,
+  loadSnapshots,
+  loanFromRow,
+  loanRowValues,
+  loansNeedingEod,
+  PARTITION_KEY_COUNT,
+  type PartitionRange,
+  persistLoanChange,
+  postingsFor,
+  principalOf,
+  type StoredLoan,
+} from './loans.js';
+export { findProduct, insertProductVersion, listProducts, type StoredProduct } from './products.js';

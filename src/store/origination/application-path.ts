@@ -4,7 +4,7 @@
  * needs, one writes everything it made. The per-table functions (insertApplication, insertDecision …) stay
  * the general path; the server falls back to it whenever this one declines.
  */
-import { retryFactsOf } from '../../origination/keys.js';
+
 import type {
   Application,
   BlacklistEntry,
@@ -12,7 +12,8 @@ import type {
   Decision,
   PastApplication,
   ReviewFlag,
-} from '../../origination/types.js';
+} from '../../origination/index.js';
+import { retryFactsOf } from '../../origination/index.js';
 import type { AuditEntry } from '../audit.js';
 import type { Queryable } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';
