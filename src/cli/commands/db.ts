@@ -1,6 +1,6 @@
 import { migrate, openDb, reencryptCustomers, resolveDbTarget } from '../../store/index.js';
 import { writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 

@@ -16,7 +16,7 @@ import {
   type PiiCipher,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';

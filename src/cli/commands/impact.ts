@@ -24,7 +24,7 @@ import {
   type LoanTerms,
   loanTermsFromOptions,
 } from '../loan-options.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
 
 interface ImpactOptions extends LoanOptionValues {

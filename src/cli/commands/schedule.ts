@@ -9,7 +9,7 @@ import {
 import { formatDate, formatMinor, formatMinorGrouped } from '../../money/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import { addLoanOptions, type LoanOptionValues, loanTermsFromOptions } from '../loan-options.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 
 interface ScheduleOptions extends LoanOptionValues {
   json?: boolean;

@@ -37,7 +37,7 @@ import {
 } from '../../scoring/index.js';
 import { loadCsv } from '../csv-load.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 
 /** Buckets of the score for PSI (deciles of the expected sample). */
 const PSI_SCORE_BUCKETS = 10;
