@@ -1,13 +1,13 @@
 /**
- * The layering of docs/architecture.md, held by the suite: it reads the imports of every file under src/
+ * The layering of the design's picture (decision 0011), held by the suite: it reads the imports of every file under src/
  * (TypeScript's own pre-processor, no type checking) and fails on an import that
  *   - goes from a core folder to the shell,
  *   - goes to a folder the picture does not allow (one to the importer's right, or a shell folder above it),
  *   - goes from the server to the CLI,
  *   - reaches into another folder's files instead of its face (index.ts),
  *   - or closes a cycle between files.
- * Each failure names the import and the rule. `node /work/faces-codemod.mjs` (see docs/architecture.md)
- * routes imports through faces mechanically.
+ * Each failure names the import and the rule. Imports that skip a face can be routed through it mechanically
+ * (decision 0010).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -56,7 +56,7 @@ type Rule = 'core-imports-shell' | 'against-the-picture' | 'server-imports-cli' 
 const RULE_TEXT: Record<Rule, string> = {
   'core-imports-shell':
     'a core folder never imports the shell (the shell calls the core, never the other way)',
-  'against-the-picture': 'a folder imports only folders to its left in the picture (docs/architecture.md)',
+  'against-the-picture': 'a folder imports only folders to its left in the picture (decision 0011)',
   'server-imports-cli': 'the HTTP layer never imports the CLI',
   'skips-the-face': "imports from outside a folder go through its face, the folder's index.ts",
   cycle: 'no import cycle between files',
@@ -226,7 +226,7 @@ function describeViolations(violations: readonly Violation[]): string {
   return violations.map((v) => `  ${v.edge}\n    breaks: ${RULE_TEXT[v.rule]}`).join('\n');
 }
 
-describe('layering (docs/architecture.md)', () => {
+describe('layering (decision 0011)', () => {
   const { files, edges, unresolved } = importGraph();
 
   it('reads the imports of every source file', () => {
