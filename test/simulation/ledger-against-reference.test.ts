@@ -25,19 +25,7 @@ import {
   trialBalance,
 } from '../../src/ledger/index.js';
 import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../src/money/index.js';
-import { type ReferenceBalances, ReferenceLoan } from '../../src/simulation/index.js';
-
-/** A small, well-known PRNG (mulberry32): the run depends on the seed only. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { type ReferenceBalances, ReferenceLoan, seededRandom } from '../../src/simulation/index.js';
 
 const SEED = Number(process.env.SIM_SEED ?? 20261128);
 const ONLY_LOAN = process.env.SIM_LOAN;
@@ -87,7 +75,8 @@ function nextBusinessDay(day: Day): Day {
 }
 
 function makeLoan(index: number): SimLoan {
-  const rng = mulberry32((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  // mulberry32 from simulation/: the run depends on the seed only.
+  const rng = seededRandom((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
   const method = pick(['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'] as const);
   const allAtEnd = method === 'interest-first' || method === 'pay-any-time';
