@@ -1,9 +1,57 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suite in projects, so that the inner loop runs only what a change can touch (README, Development):
+ * `npm test` runs them all; `npm run test:core` runs `core` alone (pure, no database, no server).
+ * Each project lists the folders (or single files) under test/ it runs; a file named by one project is left
+ * out of the others. test/architecture/projects.test.ts checks that every test file runs in exactly one.
+ */
+export const TEST_PROJECTS = {
+  /** The pure core and the architecture checks: the inner loop. */
+  core: [
+    'test/architecture',
+    'test/money',
+    'test/ledger',
+    'test/scoring',
+    'test/origination',
+    'test/collections',
+    'test/reporting',
+    'test/simulation',
+  ],
+  /** Model quality on held-out data: trains every reference model several times, the slow part of scoring. */
+  quality: ['test/scoring/quality.test.ts', 'test/scoring/gbm/quality.test.ts'],
+  /** The database layer, on PGlite and on PostgreSQL where one is reachable. */
+  store: ['test/store'],
+  /** The HTTP API, the batch jobs and the command line over the store. */
+  'server-jobs': ['test/server', 'test/jobs', 'test/cli'],
+  /** The dashboard (needs `npm run build:web`) and the server's serving of it. */
+  web: ['test/web', 'test/server/web.test.ts'],
+} as const;
+
+function includes(paths: readonly string[]): string[] {
+  return paths.map((p) => (p.endsWith('.ts') ? p : `${p}/**/*.test.ts`));
+}
+
+/** A file a project names runs there only, though another project's folder holds it. */
+function excludes(name: string): string[] {
+  return Object.entries(TEST_PROJECTS)
+    .filter(([other]) => other !== name)
+    .flatMap(([, paths]) => paths.filter((p) => p.endsWith('.ts')));
+}
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One fixed fast-check seed unless LENDGUARD_PROPERTY_SEED asks for another (or `random`).
+    setupFiles: ['test/support/property-seed.ts'],
+    projects: Object.entries(TEST_PROJECTS).map(([name, paths]) => ({
+      extends: true,
+      test: {
+        name,
+        include: includes(paths),
+        exclude: ['**/node_modules/**', ...excludes(name)],
+      },
+    })),
   },
 });

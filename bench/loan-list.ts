@@ -21,8 +21,16 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { parseDate } from '../src/money/index.js';
-import { type Db, migrate, migrations, openPglite, openPostgres } from '../src/store/index.js';
-import { type LoanListQuery, listLoansPage, portfolioCells } from '../src/store/ledger/portfolio.js';
+import {
+  type Db,
+  type LoanListQuery,
+  listLoansPage,
+  migrate,
+  migrations,
+  openPglite,
+  openPostgres,
+  portfolioCells,
+} from '../src/store/index.js';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKEND = process.env.BENCH_BACKENDS ?? 'postgres';

@@ -10,12 +10,17 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Column, Dataset } from '../src/scoring/dataset.js';
-import { scoreChallenger, trainChallenger } from '../src/scoring/gbm/index.js';
-import { auc } from '../src/scoring/metrics.js';
-import { seededRandom, stratifiedSplit } from '../src/scoring/random.js';
-import { scoreScorecard, trainScorecard } from '../src/scoring/scorecard.js';
-import { selectRows } from '../src/scoring/table.js';
+import type { Column, Dataset } from '../src/scoring/index.js';
+import {
+  auc,
+  scoreChallenger,
+  scoreScorecard,
+  seededRandom,
+  selectRows,
+  stratifiedSplit,
+  trainChallenger,
+  trainScorecard,
+} from '../src/scoring/index.js';
 
 const SEED = 20_240_601;
 const NUMERIC_COLUMNS = 20;

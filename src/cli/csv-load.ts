@@ -1,9 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
-import type { Dataset } from '../scoring/dataset.js';
-import { ScoringError } from '../scoring/errors.js';
-import { TableBuilder, type TableOptions } from '../scoring/table.js';
+import type { Dataset } from '../scoring/index.js';
+import { ScoringError, TableBuilder, type TableOptions } from '../scoring/index.js';
 import { UsageError } from './io.js';
 
 /** Bytes read between progress-bar updates. */

@@ -10,9 +10,7 @@ import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerUsers } from './commands/users.js';
 import { type CliIo, CommandFailedError, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
-
-/** Every subcommand module exports one function of this shape; main() registers them all. */
-export type RegisterCommand = (program: Command, io: CliIo) => void;
+import type { RegisterCommand } from './register.js';
 
 const registrations: RegisterCommand[] = [
   registerSchedule,

@@ -1,11 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isOriginationError, parsePolicy } from '../origination/index.js';
-import { loadModel } from '../origination/models.js';
-import type { LoadedModel, ModelSet, PolicyDocument } from '../origination/types.js';
-import { parseModel } from '../scoring/artifact.js';
-import { ScoringError } from '../scoring/errors.js';
+import type { LoadedModel, ModelSet, PolicyDocument } from '../origination/index.js';
+import { isOriginationError, loadModel, parsePolicy } from '../origination/index.js';
+import { parseModel, ScoringError } from '../scoring/index.js';
 import { UsageError } from './io.js';
 
 /** The package root: two levels above this file in both src/cli and dist/cli. */

@@ -7,8 +7,6 @@ import {
   type LoanState,
   loanPosition,
   openLine,
-  type Product,
-  parseProduct,
   payoffQuote,
   planClose,
   planCommand,
@@ -18,93 +16,23 @@ import {
   syncLoanPrincipal,
 } from '../ledger/index.js';
 import type { Day } from '../money/index.js';
-import type { Queryable } from '../store/index.js';
 import {
-  appendLoanHistories,
-  insertLineRows,
-  insertLoanRows,
-  insertProductVersion,
-} from '../store/ledger/index.js';
+  type Behaviour,
+  BOOK_PRODUCTS,
+  type BookSpec,
+  pickBehaviour,
+  randomInt,
+  seededId,
+  seededRandom,
+} from '../simulation/index.js';
+import type { Queryable } from '../store/index.js';
+import { appendLoanHistories, insertLineRows, insertLoanRows, insertProductVersion } from '../store/index.js';
 
 /**
  * A synthetic book for the demo, the reliability tests and the benchmark, written with COPY
  * (src/store/ledger/bulk.ts). Everything comes from the seed: the same spec gives the same ids, loans,
  * events and postings.
  */
-
-/** mulberry32: a small seeded generator, enough for synthetic data (not for anything secret). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-export function randomInt(rand: () => number, min: number, max: number): number {
-  return min + Math.floor(rand() * (max - min + 1));
-}
-
-/** An id in the project's shape (prefix, 28 hex digits) drawn from the generator. */
-export function seededId(prefix: string, rand: () => number): string {
-  let hex = '';
-  while (hex.length < 28)
-    hex += Math.floor(rand() * 0x1_0000_0000)
-      .toString(16)
-      .padStart(8, '0');
-  return `${prefix}_${hex.slice(0, 28)}`;
-}
-
-/** How a customer pays: on time, late, stops after some instalments, never, or pays off early. */
-export type Behaviour = 'on_time' | 'late' | 'stops' | 'never' | 'early';
-
-export interface BookSpec {
-  seed: number;
-  customers: number;
-  loansPerCustomer_max: number;
-  /** Loans are drawn on days in [drawFrom, drawTo]. */
-  drawFrom: Day;
-  drawTo: Day;
-  /**
-   * Repayments are simulated through this day (the loans are closed through the day before each
-   * payment); without it, loans stay as opened.
-   */
-  historyThrough?: Day;
-  /** The customer ids to use (e.g. customers already created); otherwise drawn from the seed. */
-  customerIds?: readonly string[];
-}
-
-export const BOOK_PRODUCTS: readonly Product[] = [
-  parseProduct({ id: 'cash-3m', name: 'Cash loan, 3 months', termCount: 3 }),
-  parseProduct({ id: 'cash-6m', name: 'Cash loan, 6 months', termCount: 6 }),
-  parseProduct({ id: 'cash-12m', name: 'Cash loan, 12 months', termCount: 12 }),
-];
-
-/**
- * Shares of the behaviours. A late payer pays each instalment 3–45 days late, so about half of them are
- * past due on any day; those who stop or never pay stay past due until written off. With these shares a
- * year-old book has roughly a fifth of its active loans past due — more than a healthy lender's book, so
- * that every bucket has loans to look at.
- */
-const BEHAVIOURS: readonly [Behaviour, number][] = [
-  ['on_time', 0.72],
-  ['early', 0.1],
-  ['late', 0.1],
-  ['stops', 0.05],
-  ['never', 0.03],
-];
-
-function pickBehaviour(rand: () => number): Behaviour {
-  let x = rand();
-  for (const [b, share] of BEHAVIOURS) {
-    if (x < share) return b;
-    x -= share;
-  }
-  return 'on_time';
-}
 
 interface LoanRows {
   state: LoanState;

@@ -1,9 +1,46 @@
 /** jobs/: the end-of-day batch (runs, partitions, workers) over the ledger store. See docs/eod.md. */
-export * from './book.js';
-export * from './business-day.js';
-export * from './config.js';
-export * from './eod.js';
-export * from './ledger-eod.js';
-export * from './runs.js';
-export * from './synthetic-people.js';
-export * from './worker.js';
+export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
+export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
+export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
+export { type RunEodInput, runEod } from './eod.js';
+export { ledgerEod } from './ledger-eod.js';
+export {
+  type AdvanceBusinessDay,
+  appendPartitionErrors,
+  type BatchCounts,
+  type Claim,
+  checkBusinessDay,
+  claimPartition,
+  type EodError,
+  type EodPartition,
+  type EodPartitionStatus,
+  type EodRun,
+  type EodRunDetail,
+  EodRunError,
+  type EodRunStatus,
+  findOpenRun,
+  findRunByDay,
+  finishPartition,
+  finishRunIfComplete,
+  getRun,
+  LeaseLostError,
+  listRuns,
+  partitionRanges,
+  type RunPage,
+  releaseDeadClaims,
+  type StartedRun,
+  type StartRunInput,
+  startRun,
+  startRunIn,
+  withClaim,
+} from './runs.js';
+export {
+  type ClosedBatch,
+  type EodLedger,
+  type KeyRange,
+  type LoanFailure,
+  newWorkerId,
+  runWorker,
+  type WorkerOptions,
+  type WorkerReport,
+} from './worker.js';

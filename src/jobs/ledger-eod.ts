@@ -7,7 +7,7 @@ import {
   getBusinessDay,
   loansNeedingEod,
   setBusinessDay,
-} from '../store/ledger/index.js';
+} from '../store/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
 function messageOf(error: unknown): string {

@@ -15,14 +15,6 @@ export type Bucket = 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
 
 export const BUCKETS: readonly Bucket[] = ['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7'];
 
-/**
- * The PBOC credit-report overdue status (征信 还款状态) that goes with each bucket: N = normal,
- * 1…7 = overdue 1–30 … 151–180, > 180 days (domain.md §3, §6).
- */
-export type BucketStatusCode = 'N' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
-
-const STATUS_BY_RANK: readonly BucketStatusCode[] = ['N', '1', '2', '3', '4', '5', '6', '7'];
-
 /** Number of bounded overdue buckets (M1…M6); M7 is open-ended. */
 export const BOUNDED_OVERDUE_BUCKET_COUNT = 6;
 
@@ -113,11 +105,6 @@ export function bucketRank(bucket: Bucket): number {
 export function bucketOfRank(rank: number): Bucket {
   invariant(Number.isInteger(rank) && rank >= 0 && rank <= 7, () => `bucket rank ${rank} is not 0..7`);
   return BUCKETS[rank] as Bucket;
-}
-
-/** The credit-report status code of a bucket: M0 → N, M1 → 1, …, M7 → 7. */
-export function statusCodeForBucket(bucket: Bucket): BucketStatusCode {
-  return STATUS_BY_RANK[bucketRank(bucket)] as BucketStatusCode;
 }
 
 /** The worst bucket among a customer's loans (M0 when there are none). */

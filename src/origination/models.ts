@@ -1,5 +1,5 @@
-import { type ModelArtifact, scoreModel, serialiseModel } from '../scoring/artifact.js';
-import type { Column, Dataset } from '../scoring/dataset.js';
+import type { Column, Dataset } from '../scoring/index.js';
+import { type ModelArtifact, scoreModel, serialiseModel } from '../scoring/index.js';
 import { OriginationError } from './errors.js';
 import { sha256Hex } from './record.js';
 import type {

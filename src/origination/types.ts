@@ -1,4 +1,4 @@
-import type { ModelArtifact } from '../scoring/artifact.js';
+import type { ModelArtifact } from '../scoring/index.js';
 
 /**
  * Origination (授信): the public types of applications, invitations, blacklists, history facts, policies,

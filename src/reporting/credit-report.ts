@@ -1,9 +1,10 @@
 import {
+  type Bucket,
   bucketForDaysPastDue,
+  bucketRank,
   DEFAULT_DELINQUENCY_SETTINGS,
   type DelinquencySettings,
-  statusCodeForBucket,
-} from '../ledger/delinquency.js';
+} from '../ledger/index.js';
 import { addMonths, type Day, endOfMonth, invariant } from '../money/index.js';
 import type { MonthKey } from './months.js';
 
@@ -37,6 +38,19 @@ export type CreditReportStatusCode =
   | 'B'
   | '#'
   | '/';
+
+/**
+ * The PBOC credit-report overdue status (征信 还款状态) that goes with each delinquency bucket: N = normal,
+ * 1…7 = overdue 1–30 … 151–180, > 180 days (domain.md §3, §6).
+ */
+export type BucketStatusCode = 'N' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
+
+const STATUS_BY_RANK: readonly BucketStatusCode[] = ['N', '1', '2', '3', '4', '5', '6', '7'];
+
+/** The credit-report status code of a bucket: M0 → N, M1 → 1, …, M7 → 7. */
+export function statusCodeForBucket(bucket: Bucket): BucketStatusCode {
+  return STATUS_BY_RANK[bucketRank(bucket)] as BucketStatusCode;
+}
 
 /** The overdue codes `1`…`7`: the ones that are negative information (不良信息) under 征信业管理条例. */
 export function isNegativeStatusCode(code: CreditReportStatusCode): boolean {

@@ -1,5 +1,5 @@
+import type { CollectionStageId } from '../collections/index.js';
 import type { AssetClass } from './classification.js';
-import type { CollectionStageId } from './collection-stages.js';
 import type { Milestone } from './milestones.js';
 
 /** Languages of the impact command's text. */

@@ -1,7 +1,7 @@
-import { type Bucket, bucketForDaysPastDue } from '../ledger/delinquency.js';
+import { type CollectionStageId, collectionStageForBucket } from '../collections/index.js';
+import { type Bucket, bucketForDaysPastDue } from '../ledger/index.js';
 import { type Day, endOfMonth, invariant } from '../money/index.js';
 import { type AssetClass, classifyAsset } from './classification.js';
-import { type CollectionStageId, collectionStageForBucket } from './collection-stages.js';
 import { type CreditReportStatusCode, creditReportStatus } from './credit-report.js';
 import { type Ifrs9Stage, ifrs9Stage } from './ifrs9.js';
 import { DEFAULT_IMPACT_SETTINGS, type ImpactSettings } from './milestones.js';

@@ -1,10 +1,84 @@
-/** reporting/: credit-report status, five-category classification, IFRS 9 stage, collection stages and the overdue milestones (pure core). */
-export * from './classification.js';
-export * from './collection-stages.js';
-export * from './credit-report.js';
-export * from './ifrs9.js';
-export * from './impact.js';
-export * from './limitation.js';
-export * from './milestones.js';
-export * from './months.js';
-export * from './overdue-projection.js';
+/** reporting/: credit-report status, five-category classification, IFRS 9 stage and the overdue milestones (pure core). */
+export {
+  ASSET_CLASSES,
+  type AssetClass,
+  assessRestructuring,
+  assetClassRank,
+  BANKING_2023_CLASSIFICATION,
+  type Classification,
+  type ClassificationInput,
+  type ClassificationSettings,
+  CREDIT_CARD_2011_CLASSIFICATION,
+  classByDaysPastDue,
+  classifyAsset,
+  DEFAULT_CLASSIFICATION_SETTINGS,
+  firstDaysPastDueOfClass,
+  isNonPerforming,
+  type Restructuring,
+  type RestructuringAssessment,
+  type RestructuringFacts,
+  type RestructuringObservation,
+  restructuringObservation,
+  worseClass,
+} from './classification.js';
+export {
+  type AccountEnding,
+  type BucketStatusCode,
+  CREDIT_REPORT_GRID_MONTHS,
+  CREDIT_REPORT_LONG_GRID_MONTHS,
+  type CreditReportGridCell,
+  type CreditReportMonthFacts,
+  type CreditReportStatusCode,
+  creditReportGrid,
+  creditReportStatus,
+  DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
+  firstNegativeReportingDay,
+  isNegativeStatusCode,
+  type NegativeInformationSettings,
+  negativeNoticeDeadline,
+  negativeRecordRetentionEnd,
+  negativeSubmissionDay,
+  objectionReplyDeadline,
+  statusCodeForBucket,
+} from './credit-report.js';
+export {
+  DEFAULT_IFRS9_SETTINGS,
+  firstDaysPastDueOfStage,
+  type Ifrs9Assessment,
+  type Ifrs9Input,
+  type Ifrs9Settings,
+  type Ifrs9Stage,
+  ifrs9Stage,
+} from './ifrs9.js';
+export {
+  IMPACT_MONTHS_MAX,
+  impactReportDays,
+  type OverdueStatus,
+  type OverdueStatusInput,
+  overdueStatus,
+} from './impact.js';
+export { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
+export { projectLoanImpact } from './loan-impact.js';
+export {
+  DEFAULT_IMPACT_SETTINGS,
+  type ImpactSettings,
+  type Milestone,
+  type MilestoneInput,
+  type MilestoneKind,
+  overdueMilestones,
+} from './milestones.js';
+export {
+  firstDayOfMonthKey,
+  formatMonthKey,
+  lastDayOfMonthKey,
+  type MonthKey,
+  monthKey,
+  monthKeyOfDay,
+} from './months.js';
+export {
+  missedDueDayOf,
+  type OverdueProjection,
+  type OverdueProjectionInput,
+  type OverdueProjectionRow,
+  projectOverdue,
+} from './overdue-projection.js';

@@ -1,4 +1,4 @@
-import { closeDaysThrough, type LoanState, loanPosition } from '../ledger/loan/index.js';
+import { closeDaysThrough, type LoanState, loanPosition } from '../ledger/index.js';
 import { type Day, invariant } from '../money/index.js';
 import { impactReportDays, overdueStatus } from './impact.js';
 import {

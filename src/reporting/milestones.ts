@@ -1,11 +1,17 @@
 import {
+  type CollectionStage,
+  DEFAULT_COLLECTION_STAGES,
+  DEFAULT_LIMITATION_SETTINGS,
+  type LimitationSettings,
+  limitationPeriod,
+} from '../collections/index.js';
+import {
   BUCKETS,
   bucketForDaysPastDue,
   DEFAULT_DELINQUENCY_SETTINGS,
   type DelinquencySettings,
   firstDaysPastDueOfBucket,
-  statusCodeForBucket,
-} from '../ledger/delinquency.js';
+} from '../ledger/index.js';
 import { type Day, invariant } from '../money/index.js';
 import {
   ASSET_CLASSES,
@@ -13,7 +19,6 @@ import {
   DEFAULT_CLASSIFICATION_SETTINGS,
   firstDaysPastDueOfClass,
 } from './classification.js';
-import { type CollectionStage, DEFAULT_COLLECTION_STAGES } from './collection-stages.js';
 import {
   DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
   firstNegativeReportingDay,
@@ -21,9 +26,9 @@ import {
   negativeNoticeDeadline,
   negativeRecordRetentionEnd,
   negativeSubmissionDay,
+  statusCodeForBucket,
 } from './credit-report.js';
 import { DEFAULT_IFRS9_SETTINGS, firstDaysPastDueOfStage, type Ifrs9Settings } from './ifrs9.js';
-import { DEFAULT_LIMITATION_SETTINGS, type LimitationSettings, limitationPeriod } from './limitation.js';
 
 /** Every setting the overdue milestones depend on; each defaults to the domain.md value. */
 export interface ImpactSettings {

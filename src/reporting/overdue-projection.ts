@@ -1,14 +1,13 @@
-import { LedgerInputError } from '../ledger/errors.js';
+import type { Installment, Product } from '../ledger/index.js';
 import {
   closeDaysThrough,
+  LedgerInputError,
   type LoanPosition,
   type LoanState,
   loanPosition,
   openLoan,
   repay,
-} from '../ledger/loan/index.js';
-import type { Product } from '../ledger/product.js';
-import type { Installment } from '../ledger/schedule-types.js';
+} from '../ledger/index.js';
 import { type Day, formatDate, invariant } from '../money/index.js';
 import { IMPACT_MONTHS_MAX, impactReportDays, type OverdueStatus, overdueStatus } from './impact.js';
 import {

@@ -52,8 +52,13 @@ export type {
   Target,
 } from './dataset.js';
 export { ScoringError, type ScoringErrorCode } from './errors.js';
-export { type GbmModelBody, type GbmOptions, scoreChallenger, trainChallenger } from './gbm/index.js';
-export { GBM_GRID, GBM_TUNE_ROWS_MAX, type GbmTuning, tuneChallenger } from './gbm/tune.js';
+export {
+  GbmError,
+  type GbmModelBody,
+  type GbmOptions,
+  scoreChallenger,
+  trainChallenger,
+} from './gbm/index.js';
 export {
   DEFAULT_LOGISTIC_OPTIONS,
   fitLogistic,
@@ -93,9 +98,11 @@ export {
   trainScorecard,
 } from './scorecard.js';
 export {
+  type Criterion,
   DEFAULT_SELECTION_OPTIONS,
   type FeatureDecision,
   type SelectionOptions,
+  type Stepwise,
   selectFeatures,
 } from './selection.js';
 export {

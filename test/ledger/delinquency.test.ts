@@ -12,11 +12,11 @@ import {
   parseDelinquencySettings,
   recordBucket,
   spellDays,
-  statusCodeForBucket,
   worstBucket,
   worstBucketEver,
 } from '../../src/ledger/delinquency.js';
 import { LedgerInputError } from '../../src/ledger/errors.js';
+import { statusCodeForBucket } from '../../src/reporting/index.js';
 
 describe('bucketForDaysPastDue with the default bounds (domain.md §3)', () => {
   const table: [number, Bucket, string][] = [

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { applicationFeatures, deriveMeasures, loadModel } from '../../src/origination/index.js';
-import { parseModel } from '../../src/scoring/artifact.js';
+import { parseModel } from '../../src/scoring/index.js';
 import { capture } from '../cli/capture.js';
 import { application, BUSINESS_TIME, defaultPolicyAndModels } from './helpers.js';
 

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LedgerInputError } from '../../src/ledger/errors.js';
-import { parseProduct } from '../../src/ledger/product-validate.js';
-import { buildSchedule } from '../../src/ledger/schedule.js';
+import { buildSchedule, LedgerInputError, parseProduct } from '../../src/ledger/index.js';
 import { formatDate, parseDate } from '../../src/money/index.js';
 import { projectOverdue } from '../../src/reporting/index.js';
 

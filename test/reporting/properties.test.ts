@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketForDaysPastDue, bucketRank } from '../../src/ledger/delinquency.js';
+import { limitationPeriod } from '../../src/collections/index.js';
+import { bucketForDaysPastDue, bucketRank } from '../../src/ledger/index.js';
 import {
   assetClassRank,
   BANKING_2023_CLASSIFICATION,
   CREDIT_CARD_2011_CLASSIFICATION,
   classByDaysPastDue,
   ifrs9Stage,
-  limitationPeriod,
   overdueMilestones,
   overdueStatus,
 } from '../../src/reporting/index.js';

@@ -9,8 +9,13 @@ import {
   parseDate,
 } from '../../src/money/index.js';
 import { shareText } from '../../src/server/portfolio/routes.js';
-import { type Db, loadLoanLog, type StoredLoan, setBusinessDay } from '../../src/store/index.js';
-import { listLoansPage } from '../../src/store/ledger/portfolio.js';
+import {
+  type Db,
+  listLoansPage,
+  loadLoanLog,
+  type StoredLoan,
+  setBusinessDay,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
 import { auth, startApi, type TestApi } from './helpers.js';

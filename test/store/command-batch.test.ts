@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawdown, openLine, parseProduct } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { makeCommandBatcher } from '../../src/server/ledger/command-batch.js';
+import { makeCommandBatcher } from '../../src/server/index.js';
 import {
   type AuditEntry,
   appendAudit,

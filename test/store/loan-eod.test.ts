@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeBook } from '../../src/jobs/book.js';
+import { writeBook } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
 import {
   closeLoansThrough,

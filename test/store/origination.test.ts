@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateApplication } from '../../src/origination/index.js';
-import { blacklistKeysOf, readShippedPolicy } from '../../src/server/origination/support.js';
+import { blacklistKeysOf, readShippedPolicy } from '../../src/server/index.js';
 import {
   blacklistMatches,
   type Db,

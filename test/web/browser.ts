@@ -8,7 +8,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-import { DEFAULT_WEB_ROOT } from '../../src/server/web/routes.js';
+import { DEFAULT_WEB_ROOT } from '../../src/server/index.js';
 import { migrate, openPglite, type Role } from '../../src/store/index.js';
 import { startApi, type TestApi } from '../server/helpers.js';
 

@@ -1,14 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EOD_OPTIONS_DEFAULT,
-  ledgerEod,
-  runEod,
-  seededRandom,
-  syntheticCustomer,
-  writeBook,
-} from '../../src/jobs/index.js';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod, writeBook } from '../../src/jobs/index.js';
 import { addDays, formatDate, parseDate } from '../../src/money/index.js';
+import { seededRandom, syntheticCustomer } from '../../src/simulation/index.js';
 import { insertCustomer, type Role, setBusinessDay } from '../../src/store/index.js';
 import { auth } from '../server/helpers.js';
 import {

@@ -7,12 +7,13 @@ import {
   REVIEW_REASON_CODES as CORE_REVIEW_REASONS,
   type PolicyVersionStatus,
 } from '../../src/origination/index.js';
-import { REVIEW_NOTE_LENGTH_MAX as SERVER_REVIEW_NOTE_MAX } from '../../src/server/origination/decision-review.js';
 import {
+  readShippedPolicy,
   POLICY_BODY_LIMIT_BYTES as SERVER_POLICY_BODY_LIMIT,
   NOTE_LENGTH_MAX as SERVER_POLICY_NOTE_MAX,
-} from '../../src/server/origination/policies.js';
-import { readShippedPolicy, SHIPPED_POLICY_DIR } from '../../src/server/origination/support.js';
+  REVIEW_NOTE_LENGTH_MAX as SERVER_REVIEW_NOTE_MAX,
+  SHIPPED_POLICY_DIR,
+} from '../../src/server/index.js';
 import type { PolicyAction } from '../../src/store/index.js';
 import { WriteKeys } from '../../web/src/api.js';
 import { REVIEW_NOTE_LENGTH_MAX, REVIEW_REASON_CODES, reviewable } from '../../web/src/decisions.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readShippedPolicy, SHIPPED_POLICY_DIR } from '../../src/server/origination/support.js';
+import { readShippedPolicy, SHIPPED_POLICY_DIR } from '../../src/server/index.js';
 import type { Role } from '../../src/store/index.js';
 import {
   applicant,

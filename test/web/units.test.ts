@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_COLLECTION_STAGES } from '../../src/collections/index.js';
 import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
-import { ASSET_CLASSES, DEFAULT_COLLECTION_STAGES } from '../../src/reporting/index.js';
-import { loadServerConfig } from '../../src/server/config.js';
-import { idNumberProblem as serverIdNumberProblem } from '../../src/server/customers/routes.js';
-import { readAmount as parseAmount } from '../../src/server/http/amount.js';
-import { PERMISSIONS } from '../../src/server/http/roles.js';
-import { shareText } from '../../src/server/portfolio/routes.js';
+import { ASSET_CLASSES } from '../../src/reporting/index.js';
+import {
+  loadServerConfig,
+  PERMISSIONS,
+  readAmount as parseAmount,
+  idNumberProblem as serverIdNumberProblem,
+  shareText,
+} from '../../src/server/index.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';

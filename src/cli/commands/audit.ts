@@ -1,6 +1,6 @@
 import { verifyAuditChain } from '../../store/index.js';
 import { CommandFailedError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
 export const registerAudit: RegisterCommand = (program, io) => {

@@ -7,7 +7,7 @@ import {
   setFirstBusinessDay,
 } from '../../store/index.js';
 import { UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 

@@ -1,17 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoApplicationPlan } from '../../jobs/demo-applications.js';
-import {
-  EOD_OPTIONS_DEFAULT,
-  ledgerEod,
-  lenderToday,
-  runEod,
-  seededRandom,
-  syntheticCustomer,
-  writeBook,
-} from '../../jobs/index.js';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, lenderToday, runEod, writeBook } from '../../jobs/index.js';
 import { addDays, formatDate, parseDate } from '../../money/index.js';
 import { buildServer } from '../../server/index.js';
+import { demoApplicationPlan, seededRandom, syntheticCustomer } from '../../simulation/index.js';
 import {
   appendAudit,
   type Db,
@@ -25,7 +17,7 @@ import {
   setFirstBusinessDay,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { cliTimeZone, explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';
 import { assertPortFree, DEFAULT_HOST, DEFAULT_PORT, startService } from './serve.js';

@@ -16,7 +16,7 @@ import {
 } from '../../jobs/index.js';
 import { resolveDbTarget } from '../../store/index.js';
 import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 

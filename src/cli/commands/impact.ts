@@ -1,4 +1,4 @@
-import type { LoanPosition } from '../../ledger/loan/index.js';
+import type { LoanPosition } from '../../ledger/index.js';
 import {
   type Day,
   formatDate,
@@ -11,12 +11,16 @@ import {
   rational,
   toExactDecimalString,
 } from '../../money/index.js';
-import { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from '../../reporting/impact-text.js';
 import {
   DEFAULT_IMPACT_SETTINGS,
+  defaultLang,
   IMPACT_MONTHS_MAX,
+  LANGS,
+  type Lang,
+  type MilestoneExtra,
   type OverdueProjection,
   projectOverdue,
+  textFor,
 } from '../../reporting/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import {
@@ -25,7 +29,7 @@ import {
   type LoanTerms,
   loanTermsFromOptions,
 } from '../loan-options.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 
 interface ImpactOptions extends LoanOptionValues {
   overdueFrom?: string;

@@ -17,7 +17,6 @@ import {
   validateApplication,
 } from '../../origination/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
 import {
   DEFAULT_POLICY_DIR,
   issuesText,
@@ -25,6 +24,7 @@ import {
   readModels,
   readPolicy,
 } from '../origination-files.js';
+import type { RegisterCommand } from '../register.js';
 
 /** Business time of a back-test when none is given: ages and terms are measured from it. */
 const BACKTEST_TIME_DEFAULT = '2026-01-01T00:00:00+08:00';

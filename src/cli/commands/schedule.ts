@@ -1,3 +1,4 @@
+import type { Schedule } from '../../ledger/index.js';
 import {
   APR_CONVENTIONS,
   type AprConvention,
@@ -5,11 +6,10 @@ import {
   nominalAnnualRateOf,
   type Product,
 } from '../../ledger/index.js';
-import type { Schedule } from '../../ledger/schedule-types.js';
 import { formatDate, formatMinor, formatMinorGrouped } from '../../money/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import { addLoanOptions, type LoanOptionValues, loanTermsFromOptions } from '../loan-options.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 
 interface ScheduleOptions extends LoanOptionValues {
   json?: boolean;

@@ -3,43 +3,47 @@ import { createReadStream, createWriteStream, readFileSync, writeFileSync } from
 import type { Command } from 'commander';
 import { parse } from 'csv-parse';
 import {
+  assignBins,
+  aucDeLong,
+  type BinningOptions,
+  bucketCounts,
+  type Criterion,
+  CV_FOLDS_MAX,
   columnKindsFor,
   crossValidateModel,
+  type Dataset,
+  DEFAULT_CV_FOLDS,
   DEFAULT_REASON_COUNT,
+  DEFAULT_SCALING,
   DEFAULT_TRAINING_SEED,
+  findColumn,
+  GbmError,
+  KS_BOOTSTRAP_RESAMPLES,
+  ksBootstrap,
   type ModelArtifact,
   type ModelKind,
   measure,
-  parseModel,
-  scoreModel,
-  serialiseModel,
-  type TrainRequest,
-  trainModel,
-} from '../../scoring/artifact.js';
-import type { BinningOptions, Trend } from '../../scoring/binning/index.js';
-import { assignBins } from '../../scoring/binning/index.js';
-import { CV_FOLDS_MAX, DEFAULT_CV_FOLDS } from '../../scoring/cv.js';
-import type { Dataset } from '../../scoring/dataset.js';
-import { ScoringError } from '../../scoring/errors.js';
-import { GbmError } from '../../scoring/gbm/index.js';
-import {
-  aucDeLong,
-  bucketCounts,
-  KS_BOOTSTRAP_RESAMPLES,
-  ksBootstrap,
   NORMAL_95,
+  parseModel,
   psiBand,
   psiFromCounts,
   quantileCuts,
+  renderReport,
+  ScoringError,
+  type SelectionOptions,
+  type Stepwise,
   scoreBands,
-} from '../../scoring/metrics.js';
-import { renderReport } from '../../scoring/report-html.js';
-import { DEFAULT_SCALING } from '../../scoring/scorecard.js';
-import type { Criterion, SelectionOptions, Stepwise } from '../../scoring/selection.js';
-import { findColumn, targetFromColumn, withoutColumns } from '../../scoring/table.js';
+  scoreModel,
+  serialiseModel,
+  type TrainRequest,
+  type Trend,
+  targetFromColumn,
+  trainModel,
+  withoutColumns,
+} from '../../scoring/index.js';
 import { loadCsv } from '../csv-load.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 
 /** Buckets of the score for PSI (deciles of the expected sample). */
 const PSI_SCORE_BUCKETS = 10;

@@ -17,7 +17,7 @@ import {
   servingRoleProblem,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { type RunningProcesses, SERVER_PROCESSES_MAX, startServerProcesses } from '../serve-processes.js';
 import { addDbOption, explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';

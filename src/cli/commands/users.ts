@@ -1,6 +1,6 @@
 import { appendAudit, findUserByName, insertToken, insertUser, isRole, ROLES } from '../../store/index.js';
 import { UsageError, writeJson, writeLine } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 

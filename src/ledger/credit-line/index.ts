@@ -1,4 +1,21 @@
 /** Revolving credit lines (授信额度): limit, used, available, status, and drawdowns against them. */
 
-export * from './drawdown.js';
-export * from './line.js';
+export { drawdown } from './drawdown.js';
+export {
+  applyLineEvent,
+  assertLineConsistent,
+  availableMinor,
+  CREDIT_LIMIT_MINOR_MAX,
+  CreditLineError,
+  type CreditLineEvent,
+  type CreditLineState,
+  type CreditLineStatus,
+  changeLimit,
+  closeLine,
+  drawOnLine,
+  foldLineEvents,
+  freezeLine,
+  openLine,
+  syncLoanPrincipal,
+  unfreezeLine,
+} from './line.js';

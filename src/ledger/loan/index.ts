@@ -20,7 +20,28 @@ export {
 } from './commands.js';
 export { daysPastDue, NEVER } from './days-past-due.js';
 export { closeDay, closeDaysThrough, endOfDay } from './eod.js';
-export * from './events.js';
+export {
+  type Accrued,
+  type ComponentAmounts,
+  type CreditApplied,
+  type CreditRefunded,
+  type DelinquencyChanged,
+  type EventsSuperseded,
+  type InstallmentAllocation,
+  type InstallmentDue,
+  type InstallmentOverdue,
+  isCommandEvent,
+  type LoanCommandEvent,
+  type LoanEvent,
+  type LoanEventType,
+  type LoanOpened,
+  type LoanSettled,
+  type PrincipalWaived,
+  type Reamortisation,
+  type Repaid,
+  type UpfrontFeeBilled,
+  type Waived,
+} from './events.js';
 export { applyEvent } from './fold.js';
 export {
   applyBackdated,
@@ -36,4 +57,4 @@ export {
 export { assertStateInvariants } from './invariants.js';
 export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
 export type { Fraction } from './rates.js';
-export * from './state.js';
+export type { DueItem, LoanState, LoanStatus } from './state.js';

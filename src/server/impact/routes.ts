@@ -7,9 +7,7 @@ import {
   rational,
   toExactDecimalString,
 } from '../../money/index.js';
-import { type MilestoneExtra, textFor } from '../../reporting/impact-text.js';
-import { IMPACT_MONTHS_MAX } from '../../reporting/index.js';
-import { projectLoanImpact } from '../../reporting/loan-impact.js';
+import { IMPACT_MONTHS_MAX, type MilestoneExtra, projectLoanImpact, textFor } from '../../reporting/index.js';
 import { findLoan } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';

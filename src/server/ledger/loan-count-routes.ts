@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { countLoans } from '../../store/ledger/portfolio.js';
+import { countLoans } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { bearerSecurity, problemResponses } from '../http/schemas.js';
 import { type LoanListQuerystring, loanListQuery, loanListQueryProperties } from './loan-list.js';

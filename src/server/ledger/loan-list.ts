@@ -1,7 +1,7 @@
 import { BUCKETS, type Bucket } from '../../ledger/index.js';
 import { formatDate } from '../../money/index.js';
+import type { LoanListAfter, LoanListQuery, LoanSort, SortOrder } from '../../store/index.js';
 import { ID_PATTERN } from '../../store/index.js';
-import type { LoanListAfter, LoanListQuery, LoanSort, SortOrder } from '../../store/ledger/portfolio.js';
 import { ProblemError } from '../http/problem.js';
 import { decodeCursor, idParam } from '../http/schemas.js';
 import { dateSchema, requestDate } from './request.js';

@@ -6,11 +6,12 @@ import {
   getBusinessDay,
   type LoanCommand,
   listLoanEvents,
+  listLoansPage,
   loadLoanLog,
   loadSnapshots,
+  loanListKey,
   type StoredLoan,
 } from '../../store/index.js';
-import { listLoansPage, loanListKey } from '../../store/ledger/portfolio.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';

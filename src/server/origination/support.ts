@@ -15,7 +15,7 @@ import {
   parsePolicy,
   policyRef,
 } from '../../origination/index.js';
-import { parseModel } from '../../scoring/artifact.js';
+import { parseModel } from '../../scoring/index.js';
 import {
   findPublishedPolicy,
   originationKeyCandidates,

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { BUCKETS, type Bucket } from '../../ledger/index.js';
 import { formatDate, formatMinor } from '../../money/index.js';
-import { getBusinessDay } from '../../store/index.js';
 import {
+  getBusinessDay,
   type PortfolioCell,
   portfolioCells,
   portfolioTrend,
   TREND_MONTHS_MAX,
-} from '../../store/ledger/portfolio.js';
+} from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { bearerSecurity, problemResponses } from '../http/schemas.js';
 

@@ -4,7 +4,7 @@
  * everything it made. `submitApplication` (submit.ts) runs it and falls back to `per-table` (insertApplication,
  * insertDecision …) whenever it declines.
  */
-import { retryFactsOf } from '../../origination/keys.js';
+
 import type {
   Application,
   BlacklistEntry,
@@ -12,7 +12,8 @@ import type {
   Decision,
   PastApplication,
   ReviewFlag,
-} from '../../origination/types.js';
+} from '../../origination/index.js';
+import { retryFactsOf } from '../../origination/index.js';
 import type { AuditEntry } from '../audit.js';
 import type { Queryable } from '../db.js';
 import { type IdempotencyRecord, idempotencyValues } from '../idempotency.js';

@@ -6,7 +6,7 @@ import type {
   PersonalDataKind,
   RetryFacts,
   ReviewFlag,
-} from '../../origination/types.js';
+} from '../../origination/index.js';
 import { normaliseIdNumber, normalisePhone } from '../customers.js';
 import type { Queryable } from '../db.js';
 import type { PiiCipher } from '../pii-cipher.js';

@@ -1,4 +1,4 @@
-import type { DecisionOutcome } from '../../origination/types.js';
+import type { DecisionOutcome } from '../../origination/index.js';
 import type { Queryable } from '../db.js';
 
 /** One row of the decision list: what a reviewer scans, with no personal data. */

@@ -1,9 +1,106 @@
-export * from './application-path.js';
-export * from './applications.js';
-export * from './approval.js';
-export * from './decision-list.js';
-export * from './lists.js';
-export * from './policies.js';
-export * from './requests.js';
-export * from './reviews.js';
-export * from './submit.js';
+export {
+  type ApplicationLockTarget,
+  type ApplicationReads,
+  type ApplicationReadTarget,
+  type ApplicationWrite,
+  applicantLockKey,
+  applicationWriteOf,
+  lockApplication,
+  readForApplication,
+  requestLockKey,
+  writeApplication,
+} from './application-path.js';
+export {
+  decisionOfApplication,
+  encryptApplicationBody,
+  findApplication,
+  findDecision,
+  findFlag,
+  type HistoryKey,
+  type HistoryKeyKind,
+  type HistoryRow,
+  historyFrom,
+  historyKeysOf,
+  historyLookups,
+  historyRowsOf,
+  insertApplication,
+  insertDecision,
+  insertFlags,
+  insertHistory,
+  latestApprovedApplication,
+  listFlags,
+  loadHistory,
+  originationKeyCandidates,
+  originationKeyOf,
+  pastApplicationOf,
+  pastApplicationsOf,
+  resolveFlag,
+  type StoredApplication,
+  type StoredDecision,
+  type StoredFlag,
+  setApplicationLine,
+} from './applications.js';
+export {
+  type DecisionListAfter,
+  type DecisionListFilter,
+  type DecisionListRow,
+  listDecisions,
+} from './decision-list.js';
+export {
+  type BlacklistMatchRow,
+  blacklistLookups,
+  blacklistMatches,
+  blacklistMatchesOf,
+  blacklistMatchSql,
+  expireBlacklistEntry,
+  expireInvitation,
+  findBlacklistEntry,
+  findInvitation,
+  INVITATION_COLUMNS,
+  type InvitationRow,
+  insertBlacklistEntry,
+  insertInvitation,
+  invitationFromRow,
+  invitationsOf,
+  listBlacklist,
+  listInvitations,
+  markInvitationUsed,
+  type StoredBlacklistEntry,
+  type StoredInvitation,
+} from './lists.js';
+export {
+  appendPolicyEvent,
+  approvePolicyVersion,
+  findPolicyVersion,
+  findPublishedPolicy,
+  insertPolicyDraft,
+  listPolicyVersions,
+  type PolicyAction,
+  type PolicyEvent,
+  PolicyVersionExistsError,
+  policyDocument,
+  policyEvents,
+  previousPublishedVersion,
+  publishPolicyVersion,
+  rejectPolicyVersion,
+  retirePolicyVersion,
+  type StoredPolicyVersion,
+} from './policies.js';
+export {
+  answerDecisionRequest,
+  type DecisionRequestKind,
+  findDecisionRequest,
+  insertDecisionRequest,
+  insertReassessment,
+  listDecisionRequests,
+  listReassessments,
+  type StoredDecisionRequest,
+  type StoredReassessment,
+} from './requests.js';
+export {
+  applicationTerms,
+  insertDecisionReview,
+  objectionOverturned,
+  reviewOf,
+  type StoredDecisionReview,
+} from './reviews.js';

@@ -3,7 +3,7 @@ import type {
   BlacklistSource,
   BlacklistSubject,
   Invitation,
-} from '../../origination/types.js';
+} from '../../origination/index.js';
 import type { Queryable } from '../db.js';
 import type { PiiCipher } from '../pii-cipher.js';
 

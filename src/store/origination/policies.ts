@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyVersionStatus } from '../../origination/types.js';
+import type { PolicyDocument, PolicyVersionStatus } from '../../origination/index.js';
 import type { Queryable } from '../db.js';
 
 /** A stored policy version with its maker-checker trail. */

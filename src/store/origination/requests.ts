@@ -1,4 +1,4 @@
-import type { Reassessment } from '../../origination/types.js';
+import type { Reassessment } from '../../origination/index.js';
 import type { Queryable } from '../db.js';
 import type { PiiCipher } from '../pii-cipher.js';
 

@@ -11,7 +11,7 @@
  *
  * The caller never learns which ran: the rows are the same either way (test/server/origination-application-path).
  */
-import { retryFactsOf } from '../../origination/keys.js';
+
 import type {
   Application,
   BlacklistEntry,
@@ -20,7 +20,8 @@ import type {
   PastApplication,
   PersonalDataKind,
   ReviewFlag,
-} from '../../origination/types.js';
+} from '../../origination/index.js';
+import { retryFactsOf } from '../../origination/index.js';
 import { type AuditEntry, appendAudit } from '../audit.js';
 import { type Customer, findCustomer, normaliseIdNumber } from '../customers.js';
 import { type Db, type Queryable, SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../db.js';

@@ -1,4 +1,4 @@
-import { type Bucket, bucketRank } from '../ledger/delinquency.js';
+import { type Bucket, bucketRank } from '../ledger/index.js';
 import { invariant } from '../money/index.js';
 
 /**

@@ -4,7 +4,7 @@
  * intake, rules, scores and 强开 detectors. Identities come from the synthetic people of the demo book
  * (they look real and belong to nobody). Pure: the seed and the current instant come in as arguments.
  */
-import { randomInt, seededRandom } from './book.js';
+import { randomInt, seededRandom } from './seeded.js';
 import { syntheticCustomer } from './synthetic-people.js';
 
 /** Applicants in the demo (on top of the book's customers). */

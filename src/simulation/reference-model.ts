@@ -24,18 +24,9 @@
  * compounding, no waivers; `prepay` only for methods whose principal is all due at the end.
  */
 
-import type { AllocationComponent, Product } from '../../../src/ledger/product.js';
-import type { Installment } from '../../../src/ledger/schedule-types.js';
-import type { Day, RoundingMode } from '../../../src/money/index.js';
-import {
-  add,
-  multiply,
-  ONE,
-  parseDecimal,
-  type Rational,
-  rational,
-  roundRational,
-} from '../../../src/money/index.js';
+import type { AllocationComponent, Installment, Product } from '../ledger/index.js';
+import type { Day, RoundingMode } from '../money/index.js';
+import { add, multiply, ONE, parseDecimal, type Rational, rational, roundRational } from '../money/index.js';
 
 export interface ReferenceSpec {
   readonly product: Product;

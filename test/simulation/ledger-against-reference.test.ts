@@ -3,7 +3,7 @@
  * backdated and duplicate repayments, driven through the ledger's commands (credit lines, idempotent
  * command log, books) and checked at every month end against the independent reference model.
  *
- * Replay a failure: SIM_SEED=<seed> [SIM_LOAN=<loan id>] npx vitest run test/ledger/simulation
+ * Replay a failure: SIM_SEED=<seed> [SIM_LOAN=<loan id>] npx vitest run test/simulation/ledger-against-reference.test.ts
  * (each loan draws from its own random stream, so one loan replays alone exactly as in the full run).
  */
 import { writeFileSync } from 'node:fs';
@@ -23,21 +23,9 @@ import {
   loanPosition,
   reconcileBooks,
   trialBalance,
-} from '../../../src/ledger/index.js';
-import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../../src/money/index.js';
-import { type ReferenceBalances, ReferenceLoan } from './reference-model.js';
-
-/** A small, well-known PRNG (mulberry32): the run depends on the seed only. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+} from '../../src/ledger/index.js';
+import { addDays, type Day, endOfMonth, formatDate, parseDate, weekday } from '../../src/money/index.js';
+import { type ReferenceBalances, ReferenceLoan, seededRandom } from '../../src/simulation/index.js';
 
 const SEED = Number(process.env.SIM_SEED ?? 20261128);
 const ONLY_LOAN = process.env.SIM_LOAN;
@@ -87,7 +75,8 @@ function nextBusinessDay(day: Day): Day {
 }
 
 function makeLoan(index: number): SimLoan {
-  const rng = mulberry32((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  // mulberry32 from simulation/: the run depends on the seed only.
+  const rng = seededRandom((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
   const method = pick(['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'] as const);
   const allAtEnd = method === 'interest-first' || method === 'pay-any-time';
@@ -192,7 +181,7 @@ function planPayments(loan: SimLoan, opened: LoanOpened): PlannedPayment[] {
 function fail(loanId: string, day: Day, what: string): never {
   throw new Error(
     `simulation seed ${SEED}, loan ${loanId}, day ${formatDate(day)}: ${what}\n` +
-      `replay: SIM_SEED=${SEED} SIM_LOAN=${loanId} npx vitest run test/ledger/simulation`,
+      `replay: SIM_SEED=${SEED} SIM_LOAN=${loanId} npx vitest run test/simulation/ledger-against-reference.test.ts`,
   );
 }
 

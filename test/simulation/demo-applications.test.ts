@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_APPLICANTS, demoApplicationPlan } from '../../src/jobs/demo-applications.js';
 import { validateApplication } from '../../src/origination/index.js';
+import { DEMO_APPLICANTS, demoApplicationPlan } from '../../src/simulation/index.js';
 
 const NOW_MS = Date.parse('2026-11-28T08:00:00Z');
 

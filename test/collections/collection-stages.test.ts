@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Bucket } from '../../src/ledger/delinquency.js';
 import {
   type CollectionStageId,
   checkCollectionStages,
@@ -7,7 +6,8 @@ import {
   contactRefusal,
   DEFAULT_COLLECTION_STAGES,
   isQuietHour,
-} from '../../src/reporting/index.js';
+} from '../../src/collections/index.js';
+import type { Bucket } from '../../src/ledger/index.js';
 
 describe('collection stage by bucket (convention, settings)', () => {
   const table: [Bucket, CollectionStageId][] = [

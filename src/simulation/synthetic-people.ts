@@ -1,5 +1,4 @@
-import type { ContactRelation, NewCustomer } from '../store/index.js';
-import { randomInt } from './book.js';
+import { randomInt } from './seeded.js';
 
 /**
  * Synthetic customers for the demo: names, resident ID numbers with valid check digits, mobile numbers
@@ -35,7 +34,7 @@ const STREETS = [
   '学院路',
   '滨河路',
 ];
-const RELATIONS: readonly ContactRelation[] = ['spouse', 'parent', 'sibling', 'friend', 'colleague'];
+const RELATIONS: readonly SyntheticRelation[] = ['spouse', 'parent', 'sibling', 'friend', 'colleague'];
 const MOBILE_PREFIXES = [
   '135',
   '136',
@@ -80,7 +79,22 @@ function idNumber(rand: () => number, regionCode: string, sequence: number): str
   return body + '10X98765432'[sum % 11]!;
 }
 
-export function syntheticCustomer(rand: () => number, sequence: number): NewCustomer {
+/** The relations a synthetic contact is drawn from (all of them accepted by the customer store). */
+export type SyntheticRelation = 'spouse' | 'parent' | 'sibling' | 'friend' | 'colleague';
+
+/** A synthetic customer in the shape the customer store takes (store/customers.ts `NewCustomer`). */
+export interface SyntheticCustomer {
+  name: string;
+  /** 居民身份证号码 resident ID number, 18 characters with a valid check character. */
+  idNumber: string;
+  phone: string;
+  address: { province: string; city: string; detail: string };
+  contacts: { name: string; relation: SyntheticRelation; phone: string }[];
+  declaredMonthlyIncome_fen: number;
+  externalRef: null;
+}
+
+export function syntheticCustomer(rand: () => number, sequence: number): SyntheticCustomer {
   const place = pick(rand, PLACES);
   return {
     name: chineseName(rand),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { limitationPeriod } from '../../src/collections/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { limitationPeriod } from '../../src/reporting/index.js';
 
 const d = (s: string) => parseDate(s);
 
