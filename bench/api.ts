@@ -52,6 +52,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const PG_LOG = process.env.BENCH_PG_LOG;
+/** Requests a minute the one benchmark token may send (far above what the load reaches). */
+const RATE_LIMIT_PER_TOKEN = 1_000_000;
 /** Loans whose log is replayed and compared with the stored state after the load. */
 const REPLAY_SAMPLE_LOANS = 50;
 const APPLICATION_NAME = 'lendguard_bench_api';
@@ -186,6 +188,9 @@ async function startServer(
     '0',
     ...(processes > 1 ? ['--processes', String(processes)] : []),
     ...(writesInFlight === undefined ? [] : ['--writes-in-flight', writesInFlight]),
+    // One token sends every repayment: the per-token throttle's default (30,000 a minute) would answer 429.
+    '--rate-limit-per-token',
+    String(RATE_LIMIT_PER_TOKEN),
   ];
   const child = spawn(
     process.execPath,

@@ -58,6 +58,9 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   lenderTimeZone: 'Asia/Shanghai',
 });
 
+/** The largest rateLimitPerToken_max a configuration may set. */
+export const RATE_LIMIT_PER_TOKEN_LIMIT = 10_000_000;
+
 /** The largest ledgerWritesInFlight_max: one less than the connection pool (store/postgres.ts, 10). */
 export const LEDGER_WRITES_IN_FLIGHT_LIMIT = 9;
 
@@ -92,7 +95,7 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);
   positiveInteger('requestsInFlight_max', config.requestsInFlight_max, 100_000);
-  positiveInteger('rateLimitPerToken_max', config.rateLimitPerToken_max, 10_000_000);
+  positiveInteger('rateLimitPerToken_max', config.rateLimitPerToken_max, RATE_LIMIT_PER_TOKEN_LIMIT);
   positiveInteger('failedAuthPerAddress_max', config.failedAuthPerAddress_max, 1_000_000);
   positiveInteger('rateLimitWindow_ms', config.rateLimitWindow_ms, 86_400_000);
   positiveInteger('unmaskAlertPeople_max', config.unmaskAlertPeople_max, 1_000_000);

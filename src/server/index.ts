@@ -11,6 +11,7 @@ export {
   DEFAULT_SERVER_CONFIG,
   LEDGER_WRITES_IN_FLIGHT_LIMIT,
   loadServerConfig,
+  RATE_LIMIT_PER_TOKEN_LIMIT,
   type ServerConfig,
 } from './config.js';
 export { idNumberProblem } from './customers/routes.js';

@@ -3,6 +3,7 @@ import {
   buildServer,
   DEFAULT_SERVER_CONFIG,
   LEDGER_WRITES_IN_FLIGHT_LIMIT,
+  RATE_LIMIT_PER_TOKEN_LIMIT,
   type ServerConfig,
 } from '../../server/index.js';
 import {
@@ -217,6 +218,10 @@ export const registerServe: RegisterCommand = (program, io) => {
         `ledger write transactions each server process runs at once on PostgreSQL (default ${DEFAULT_SERVER_CONFIG.ledgerWritesInFlight_max}, at most ${LEDGER_WRITES_IN_FLIGHT_LIMIT})`,
       )
       .option(
+        '--rate-limit-per-token <n>',
+        `requests one API token may send per minute to each server process (default ${DEFAULT_SERVER_CONFIG.rateLimitPerToken_max}); raise it for a payment gateway or batch integration that sends more`,
+      )
+      .option(
         '--processes <n>',
         'server processes sharing the port (default 1). Above 1 needs a PostgreSQL server: the embedded database lives inside the one process that holds its folder',
       ),
@@ -228,6 +233,7 @@ export const registerServe: RegisterCommand = (program, io) => {
       logRequests?: boolean;
       processes?: string;
       writesInFlight?: string;
+      rateLimitPerToken?: string;
       migrateUrl?: string;
     }) =>
       explained(async () => {
@@ -249,6 +255,15 @@ export const registerServe: RegisterCommand = (program, io) => {
                     options.writesInFlight,
                     '--writes-in-flight',
                     LEDGER_WRITES_IN_FLIGHT_LIMIT,
+                  ),
+                }),
+            ...(options.rateLimitPerToken === undefined
+              ? {}
+              : {
+                  rateLimitPerToken_max: parsePositiveInt(
+                    options.rateLimitPerToken,
+                    '--rate-limit-per-token',
+                    RATE_LIMIT_PER_TOKEN_LIMIT,
                   ),
                 }),
           },
