@@ -415,9 +415,13 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
       .getByText('一', { exact: true })
       .waitFor();
     await zh.page.keyboard.press('Escape');
-    await pickDate(zh.page, 'eod-date', open);
-    // Enter submitted the form: one day starts without a question.
+    // Before it starts, the range says in Chinese how many days the picked date closes.
+    await zh.page.getByTestId('eod-date').click();
+    await zh.page.locator(`.ant-picker-dropdown:visible td[title="${open}"]`).click();
     await zh.page.getByTestId('eod-range').getByText('将关闭 1 天').waitFor();
+    // Enter submits the form: one day starts without a question. (The count is not awaited after the
+    // submission: once the run succeeds the business day moves on and the range no longer shows it.)
+    await pickDate(zh.page, 'eod-date', open);
     const zhDetail = zh.page.getByTestId('eod-run-detail');
     await zhDetail.getByText(open).waitFor();
     await zhDetail.getByTestId('eod-status-succeeded').first().waitFor();
