@@ -14,17 +14,19 @@ import {
  * The facts of the 2023 classification rules on restructured assets, read from a loan's state: its
  * restructurings (day and the new plan's due dates), whether it was non-performing when first restructured
  * (from its days past due then, by the lender's classification settings), and the restructured instalments it
- * missed. Undefined for a loan never restructured.
+ * missed. Undefined for a loan never restructured (relief-programme deferrals do not count).
  */
 export function restructuringFactsOf(
   state: LoanState,
   settings: ClassificationSettings = DEFAULT_CLASSIFICATION_SETTINGS,
 ): RestructuringFacts | undefined {
   const r = state.restructuring;
-  const first = r?.records[0];
+  // A relief-programme deferral is reported per the adjusted plan and is no restructuring (domain.md §12).
+  const records = r?.records.filter((x) => x.relief !== true) ?? [];
+  const first = records[0];
   if (r === undefined || first === undefined) return undefined;
   return {
-    restructurings: r.records.map((x) => ({ day: x.day, dueDays: x.dueDays })),
+    restructurings: records.map((x) => ({ day: x.day, dueDays: x.dueDays })),
     nonPerformingBeforeRestructuring: isNonPerforming(classByDaysPastDue(first.daysPastDueBefore, settings)),
     missedDueDays: r.missedDueDays,
   };

@@ -19,6 +19,17 @@ describe('the five-category class of a restructured loan, from its state', () =>
     expect(restructuringFactsOf(l.state)).toBeUndefined();
   });
 
+  it('a relief-programme deferral is no restructuring for classification', () => {
+    const l = new RestructuredLoan(product(), 300000, '2026-01-15');
+    l.closeThrough('2026-02-14');
+    l.repay(104650, '2026-02-15');
+    l.closeThrough('2026-02-28');
+    l.restructure('2026-03-01', { kind: 'payment-holiday', holidayMonths: 2, relief: true });
+    expect(l.state.restructuring?.records[0]?.relief).toBe(true);
+    expect(restructuringFactsOf(l.state)).toBeUndefined();
+    expect(classifyLoan(l.state, 0, d('2026-04-01')).assetClass).toBe('normal');
+  });
+
   it('kept: 关注 through observation (first due + 12 months), normal after it', () => {
     const l = restructuredLoan();
     // Every instalment paid on its due date.

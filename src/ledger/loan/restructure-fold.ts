@@ -109,6 +109,7 @@ export function applyRestructured(s: Draft, e: LoanRestructured): void {
     specialTransactionCode: e.specialTransactionCode,
     forgivenMinor: e.forgivenMinor,
     monthsExtended: e.monthsExtended,
+    relief: e.request.relief === true,
   };
   const next: RestructuringState = {
     records: [...(before?.records ?? []), record],

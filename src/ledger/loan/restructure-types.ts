@@ -90,6 +90,11 @@ export interface RestructureRequest {
   readonly downPaymentMinor?: number;
   /** The borrower's verified monthly income; required for a negotiated plan (affordability). */
   readonly monthlyIncomeMinor?: number;
+  /**
+   * A relief-programme change (domain.md §12, 银发〔2020〕29号: pandemic deferrals), reported per the adjusted
+   * plan and not classified as a restructuring (no class floor, no observation period).
+   */
+  readonly relief?: boolean;
 }
 
 /** Amounts by the components a restructuring waives or capitalises. */
@@ -114,6 +119,8 @@ export interface RestructuringRecord {
   readonly forgivenMinor: number;
   /** Months the maturity moved later (0 when it did not). */
   readonly monthsExtended: number;
+  /** A relief-programme change: not a restructuring for classification. */
+  readonly relief: boolean;
 }
 
 /**

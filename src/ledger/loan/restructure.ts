@@ -146,6 +146,12 @@ function checkRequest(product: Product, input: RestructureInput, policy: Restruc
       `product ${product.id} has ${product.frequency} instalments; extensions, holidays and rate reductions re-plan monthly loans only — use a negotiated plan, which is monthly`,
     );
   }
+  if (input.relief !== undefined && typeof input.relief !== 'boolean')
+    refuse(
+      'restructure_field_invalid',
+      'relief',
+      `relief must be true or false, got ${JSON.stringify(input.relief)}`,
+    );
   if (input.downPaymentMinor !== undefined) checkAmount(input.downPaymentMinor, 'downPaymentMinor');
   if (input.monthlyIncomeMinor !== undefined) checkAmount(input.monthlyIncomeMinor, 'monthlyIncomeMinor');
   for (const [field, value] of [

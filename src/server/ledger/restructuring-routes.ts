@@ -74,6 +74,11 @@ export const restructuringBody = {
       ...amountSchema,
       description: "The borrower's verified monthly income (required for negotiated-plan: affordability)",
     },
+    relief: {
+      type: 'boolean',
+      description:
+        'A relief-programme change (e.g. a pandemic deferral): reported per the adjusted plan, no restructuring class floor',
+    },
     note: { type: 'string', maxLength: 500 },
   },
 } as const;
@@ -90,6 +95,7 @@ export interface RestructuringBody {
   feeArrears?: 'waive' | 'capitalise';
   downPayment?: string;
   monthlyIncome?: string;
+  relief?: boolean;
   note?: string;
 }
 
@@ -108,6 +114,7 @@ const requestSchema = {
     feeArrears: { type: 'string' },
     downPayment: money,
     monthlyIncome: money,
+    relief: { type: 'boolean' },
   },
 } as const;
 
@@ -147,6 +154,7 @@ function presentRequest(r: RestructureRequest) {
     ...(r.feeArrears === undefined ? {} : { feeArrears: r.feeArrears }),
     ...(r.downPaymentMinor === undefined ? {} : { downPayment: formatFen(r.downPaymentMinor) }),
     ...(r.monthlyIncomeMinor === undefined ? {} : { monthlyIncome: formatFen(r.monthlyIncomeMinor) }),
+    ...(r.relief === undefined ? {} : { relief: r.relief }),
   };
 }
 
@@ -194,6 +202,7 @@ function requestOf(deps: ServerDeps, body: RestructuringBody): RestructureReques
     ...(body.monthlyIncome === undefined
       ? {}
       : { monthlyIncomeMinor: requestAmount(deps, body.monthlyIncome, '/body/monthlyIncome') }),
+    ...(body.relief === undefined ? {} : { relief: body.relief }),
   };
 }
 
