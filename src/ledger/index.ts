@@ -14,7 +14,6 @@ export {
   REPRESENTATIVE_PRINCIPAL_MINOR,
   REPRESENTATIVE_START_DAY,
 } from './apr.js';
-// Restructuring (重组): kept in its own block.
 export type { LoanChangeCommand } from './change/plan.js';
 export {
   journalSeqsFrom,
@@ -129,6 +128,7 @@ export {
   type InstallmentAllocation,
   type InstallmentDue,
   type InstallmentOverdue,
+  installmentPaymentMinor,
   interestExactThrough,
   isCommandEvent,
   isSnapshotDay,
