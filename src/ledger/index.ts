@@ -113,6 +113,7 @@ export {
   type CreditRefunded,
   capitalisedOf,
   capitalisedPrincipalMinor,
+  checkRestructuringPolicy,
   closeDay,
   closeDaysThrough,
   DEFAULT_RESTRUCTURING_POLICY,

@@ -1,3 +1,8 @@
+import {
+  checkRestructuringPolicy,
+  DEFAULT_RESTRUCTURING_POLICY,
+  type RestructuringPolicy,
+} from '../ledger/index.js';
 /** Server settings, validated once at start and frozen. Names carry their unit last. */
 export interface ServerConfig {
   /** Largest request body accepted. */
@@ -41,6 +46,8 @@ export interface ServerConfig {
   readonly restructuringApprovalForgivenAbove_fen: number;
   /** A restructuring moving maturity later by more than this many months waits for a second person. */
   readonly restructuringApprovalExtendedAbove_months: number;
+  /** The lender's restructuring rules: longest plans, affordability cap, misses that break a plan, codes. */
+  readonly restructuringPolicy: RestructuringPolicy;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -49,6 +56,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   pageSize_max: 200,
   restructuringApprovalForgivenAbove_fen: 100_000, // 1,000.00 yuan
   restructuringApprovalExtendedAbove_months: 6,
+  restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -103,7 +111,12 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   ] as const) {
     const value = config[key];
     if (!Number.isSafeInteger(value) || value < 0)
-      throw new Error(`server setting ${key} must be a whole number of 0 or more, got ${String(value)}`);
+      throw new ConfigError(`${key} must be a whole number of 0 or more; got ${String(value)}`);
+  }
+  try {
+    checkRestructuringPolicy(config.restructuringPolicy);
+  } catch (error) {
+    throw new ConfigError(`restructuringPolicy: ${error instanceof Error ? error.message : String(error)}`);
   }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RESTRUCTURING_POLICY } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
+import { loadServerConfig } from '../../src/server/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
@@ -281,5 +283,19 @@ describe.each(backends)('restructuring over the API, on $name', (backend) => {
     });
     const journal = await call('finance', 'GET', '/trial-balance');
     expect(journal.statusCode, journal.body).toBe(200);
+  });
+});
+
+describe('the restructuring settings of the server', () => {
+  it('checks the policy once at start and names what is wrong', () => {
+    expect(() =>
+      loadServerConfig({
+        restructuringPolicy: { ...DEFAULT_RESTRUCTURING_POLICY, affordabilityRatioMax: '1.5' },
+      }),
+    ).toThrow(/restructuringPolicy: affordabilityRatioMax must be a decimal above 0 and at most 1/);
+    expect(() => loadServerConfig({ restructuringApprovalForgivenAbove_fen: -1 })).toThrow(
+      /restructuringApprovalForgivenAbove_fen must be a whole number of 0 or more/,
+    );
+    expect(loadServerConfig({}).restructuringPolicy.negotiatedMonthsMax).toBe(60);
   });
 });

@@ -57,7 +57,12 @@ export {
 export { assertStateInvariants } from './invariants.js';
 export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
 export type { Fraction } from './rates.js';
-export { type RestructureCommand, type RestructureInput, restructure } from './restructure.js';
+export {
+  checkRestructuringPolicy,
+  type RestructureCommand,
+  type RestructureInput,
+  restructure,
+} from './restructure.js';
 export { capitalisedOf, capitalisedPrincipalMinor } from './restructure-fold.js';
 export {
   type ArrearsAmounts,

@@ -23,6 +23,7 @@ import {
   type ArrearsAmounts,
   DEFAULT_RESTRUCTURING_POLICY,
   type DownPayment,
+  RESTRUCTURING_KINDS,
   type RestructureRequest,
   type RestructuringPolicy,
 } from './restructure-types.js';
@@ -411,4 +412,43 @@ function emitRestructured(
     monthsExtended: newMaturity > oldMaturity ? monthsBetween(oldMaturity, newMaturity) : 0,
     specialTransactionCode: policy.specialTransactionCodes[input.kind],
   });
+}
+
+/** Checks the lender's restructuring rules once, when they are configured. */
+export function checkRestructuringPolicy(p: RestructuringPolicy): void {
+  const whole = (value: number, max: number, field: string) => {
+    if (!Number.isSafeInteger(value) || value < 1 || value > max)
+      refuse(
+        'restructuring_policy_invalid',
+        field,
+        `${field} must be a whole number from 1 to ${max}, got ${value}`,
+      );
+  };
+  whole(p.negotiatedMonthsMax, 120, 'negotiatedMonthsMax');
+  whole(p.extensionMonthsMax, 120, 'extensionMonthsMax');
+  whole(p.holidayMonthsMax, 36, 'holidayMonthsMax');
+  whole(p.missedInstallmentsToBreak, 60, 'missedInstallmentsToBreak');
+  if (p.holidayInterest !== 'accrue' && p.holidayInterest !== 'waive')
+    refuse('restructuring_policy_invalid', 'holidayInterest', 'holidayInterest must be "accrue" or "waive"');
+  let ratio: Rational | undefined;
+  try {
+    ratio = parseDecimal(p.affordabilityRatioMax, 'affordabilityRatioMax');
+  } catch {
+    ratio = undefined;
+  }
+  if (ratio === undefined || compare(ratio, rational(0)) <= 0 || compare(ratio, rational(1)) > 0)
+    refuse(
+      'restructuring_policy_invalid',
+      'affordabilityRatioMax',
+      `affordabilityRatioMax must be a decimal above 0 and at most 1, e.g. "0.5"; got ${JSON.stringify(p.affordabilityRatioMax)}`,
+    );
+  for (const kind of RESTRUCTURING_KINDS) {
+    const code = p.specialTransactionCodes?.[kind];
+    if (typeof code !== 'string' || !/^[0-9A-Za-z]{1,4}$/.test(code))
+      refuse(
+        'restructuring_policy_invalid',
+        `specialTransactionCodes.${kind}`,
+        `specialTransactionCodes.${kind} must be a credit-report code such as "14"`,
+      );
+  }
 }

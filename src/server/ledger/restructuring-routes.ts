@@ -6,7 +6,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
-  DEFAULT_RESTRUCTURING_POLICY,
   type LoanEvent,
   type LoanRestructured,
   planCommand,
@@ -206,8 +205,13 @@ function requestOf(deps: ServerDeps, body: RestructuringBody): RestructureReques
   };
 }
 
-function commandOf(request: RestructureRequest, day: Day, clientId: string): RestructureCommand {
-  return { type: 'restructure', ...request, day, clientId, policy: DEFAULT_RESTRUCTURING_POLICY };
+function commandOf(
+  deps: ServerDeps,
+  request: RestructureRequest,
+  day: Day,
+  clientId: string,
+): RestructureCommand {
+  return { type: 'restructure', ...request, day, clientId, policy: deps.config.restructuringPolicy };
 }
 
 function restructuredEvent(events: readonly LoanEvent[]): LoanRestructured {
@@ -281,7 +285,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
       return commitLedgerWrite(deps, request, reply, async (tx): Promise<WriteOutcome<unknown>> => {
         const day = await getBusinessDay(tx);
         const loan = await lockedLoan(tx, loanId);
-        const command = commandOf(restructureRequest, day, clientId);
+        const command = commandOf(deps, restructureRequest, day, clientId);
         // Planned once to learn its figures (and to refuse bad input before anything is written).
         const preview = restructuredEvent(planCommand(loan.state, null, command).events);
         const needsApproval =
@@ -376,7 +380,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
         const done = await applyLoanCommand(
           tx,
           loanId,
-          commandOf(found.request, day, `restructuring:${restructuringId}`),
+          commandOf(deps, found.request, day, `restructuring:${restructuringId}`),
         );
         const event = restructuredEvent(done.events);
         const decided = await decideRestructuring(tx, found, {
