@@ -43,11 +43,18 @@ const START_MIN = parseDate('2024-01-01');
 
 const productArb: fc.Arbitrary<Product> = fc
   .record({
-    method: fc.constantFrom('equal-installment', 'equal-principal', 'interest-first', 'flat-rate' as const),
+    method: fc.constantFrom(
+      'equal-installment',
+      'equal-principal',
+      'interest-first',
+      'pay-any-time',
+      'flat-rate' as const,
+    ),
     termCount: fc.integer({ min: 1, max: 12 }),
     perDay: fc.boolean(),
     tenThousandths: fc.integer({ min: 1, max: 10 }),
     dayCount: fc.constantFrom('ACT/365F', 'ACT/360', '30/360', 'ACT/ACT' as const),
+    basis: fc.constantFrom('actual-days', 'nominal' as const),
     mode: fc.constantFrom('half-up', 'half-even', 'down', 'up' as const),
     scale: fc.constantFrom(2, 2, 1, 0 as const),
     grace: fc.integer({ min: 0, max: 3 }),
@@ -64,6 +71,7 @@ const productArb: fc.Arbitrary<Product> = fc
         ? { value: (g.tenThousandths / 10000).toFixed(4), per: 'day' }
         : { value: `0.${String(g.tenThousandths * 3).padStart(2, '0')}`, per: 'year' },
       dayCount: g.dayCount,
+      periodicRateBasis: g.basis,
       rounding: { mode: g.mode, scale: g.scale },
       graceDays: g.grace,
       penalty: { uplift: '0.5', base: g.base, compounding: g.compounding },
