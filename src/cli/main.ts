@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
+import { registerRestructure } from './commands/restructure.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
@@ -15,6 +16,7 @@ import type { RegisterCommand } from './register.js';
 const registrations: RegisterCommand[] = [
   registerSchedule,
   registerImpact,
+  registerRestructure,
   registerScore,
   registerServe,
   registerDb,

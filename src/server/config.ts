@@ -1,3 +1,8 @@
+import {
+  checkRestructuringPolicy,
+  DEFAULT_RESTRUCTURING_POLICY,
+  type RestructuringPolicy,
+} from '../ledger/index.js';
 /** Server settings, validated once at start and frozen. Names carry their unit last. */
 export interface ServerConfig {
   /** Largest request body accepted. */
@@ -37,12 +42,21 @@ export interface ServerConfig {
   readonly unmaskAlertWindow_ms: number;
   /** The lender's IANA time zone: "today" and the time of day of business times are read in it. */
   readonly lenderTimeZone: string;
+  /** A restructuring forgiving more than this (fen) waits for a second person's approval (maker-checker). */
+  readonly restructuringApprovalForgivenAbove_fen: number;
+  /** A restructuring moving maturity later by more than this many months waits for a second person. */
+  readonly restructuringApprovalExtendedAbove_months: number;
+  /** The lender's restructuring rules: longest plans, affordability cap, misses that break a plan, codes. */
+  readonly restructuringPolicy: RestructuringPolicy;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   bodyLimit_bytes: 64 * 1024,
   pageSize_default: 50,
   pageSize_max: 200,
+  restructuringApprovalForgivenAbove_fen: 100_000, // 1,000.00 yuan
+  restructuringApprovalExtendedAbove_months: 6,
+  restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -91,6 +105,19 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   positiveInteger('pageSize_max', config.pageSize_max, 10_000);
   positiveInteger('pageSize_default', config.pageSize_default, config.pageSize_max);
   positiveInteger('amount_max_fen', config.amount_max_fen, Number.MAX_SAFE_INTEGER);
+  for (const key of [
+    'restructuringApprovalForgivenAbove_fen',
+    'restructuringApprovalExtendedAbove_months',
+  ] as const) {
+    const value = config[key];
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new ConfigError(`${key} must be a whole number of 0 or more; got ${String(value)}`);
+  }
+  try {
+    checkRestructuringPolicy(config.restructuringPolicy);
+  } catch (error) {
+    throw new ConfigError(`restructuringPolicy: ${error instanceof Error ? error.message : String(error)}`);
+  }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);

@@ -128,6 +128,14 @@ export {
   TREND_MONTHS_MAX,
 } from './ledger/portfolio.js';
 export {
+  decideRestructuring,
+  findRestructuring,
+  insertRestructuring,
+  listRestructurings,
+  type RestructuringStatus,
+  type StoredRestructuring,
+} from './ledger/restructurings.js';
+export {
   MigrationError,
   type MigrationReport,
   migrate,

@@ -1,10 +1,12 @@
-import { type Day, endOfMonth, invariant } from '../../money/index.js';
+import { type Day, endOfMonth, formatDate, invariant } from '../../money/index.js';
 import { type CreditLineState, syncLoanPrincipal } from '../credit-line/index.js';
+import { LedgerInputError } from '../errors.js';
 import {
   applyBackdated,
   applyEvent,
   type BackdatedCommand,
   type CommandResult,
+  capitalisedPrincipalMinor,
   closeDaysThrough,
   isSnapshotDay,
   type LoanEvent,
@@ -12,16 +14,35 @@ import {
   type LoanState,
   loanAsOf,
   loanPosition,
+  type RestructureCommand,
   repay,
+  restructure,
   takeSnapshot,
   waive,
 } from '../loan/index.js';
 import { type Posting, postingsForEvent } from '../postings/index.js';
 import type { LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';
 
-/** Outstanding principal as the credit line counts it. */
+/**
+ * Outstanding principal as the credit line counts it: the principal drawn, never amounts a restructuring
+ * capitalised into principal (they were not drawn on the line; repayments restore the line first).
+ */
 export function principalOf(state: LoanState): number {
-  return loanPosition(state).outstandingPrincipalMinor;
+  return Math.max(0, loanPosition(state).outstandingPrincipalMinor - capitalisedPrincipalMinor(state));
+}
+
+/** A command the planner takes: a repayment or waiver (may be backdated) or a restructuring (never backdated). */
+export type LoanChangeCommand = BackdatedCommand | RestructureCommand;
+
+function runForward(state: LoanState, command: LoanChangeCommand): CommandResult {
+  switch (command.type) {
+    case 'repay':
+      return repay(state, command);
+    case 'waive':
+      return waive(state, command);
+    case 'restructure':
+      return restructure(state, command);
+  }
 }
 
 /**
@@ -167,13 +188,20 @@ export function planClose(state: LoanState, day: Day, line: CreditLineState | nu
 export function planCommand(
   state: LoanState,
   line: CreditLineState | null,
-  command: BackdatedCommand,
+  command: LoanChangeCommand,
   history?: LoanHistory,
 ): LoanChange {
   if (command.day > state.lastClosedDay) {
     const closed = closeWithSnapshots(state, command.day - 1);
-    const r = command.type === 'repay' ? repay(closed.state, command) : waive(closed.state, command);
+    const r = runForward(closed.state, command);
     return changeOf(state, r.state, [...closed.events, ...r.events], closed.snapshots, command.day, { line });
+  }
+  if (command.type === 'restructure') {
+    throw new LedgerInputError(
+      'day_already_closed',
+      'day',
+      `day ${formatDate(command.day)} is already closed for loan ${state.loanId}; a restructuring takes effect on the business day or later, never on a closed day`,
+    );
   }
   invariant(
     history !== undefined,

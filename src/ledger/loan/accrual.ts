@@ -61,9 +61,14 @@ export function postableThrough(
   return { interestMinor, penaltyMinor };
 }
 
-/** Penalty posted and not yet paid or waived. */
+/** Penalty posted and not yet paid, waived or capitalised (by a restructuring). */
 export function penaltyOutstandingMinor(state: LoanState): number {
-  return state.penaltyPostedMinor - state.penaltyPaidMinor - state.penaltyWaivedMinor;
+  return (
+    state.penaltyPostedMinor -
+    state.penaltyPaidMinor -
+    state.penaltyWaivedMinor -
+    (state.restructuring?.capitalised.penaltyMinor ?? 0)
+  );
 }
 
 /** The base penalty accrues on, per the product: overdue principal [+ overdue interest] [+ unpaid penalty]. */

@@ -60,7 +60,7 @@ export function openLoan(input: OpenLoanInput): CommandResult {
   return { state: openedState(event), events: [event] };
 }
 
-function checkAmount(amountMinor: number, field: string): void {
+export function checkAmount(amountMinor: number, field: string): void {
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0 || amountMinor > AMOUNT_MINOR_MAX) {
     throw new LedgerInputError(
       'amount_not_positive',
@@ -70,7 +70,7 @@ function checkAmount(amountMinor: number, field: string): void {
   }
 }
 
-function checkActive(state: LoanState, what: string): void {
+export function checkActive(state: LoanState, what: string): void {
   if (state.status === 'settled') {
     throw new LedgerInputError(
       'loan_settled',
@@ -85,7 +85,7 @@ function checkActive(state: LoanState, what: string): void {
  * behind runs its end-of-day steps first) and runs the start-of-day step. A day already closed is refused:
  * use `repayBackdated`, which replays from the last snapshot before it.
  */
-function begin(state: LoanState, day: Day, clientId: string): EventBuilder {
+export function begin(state: LoanState, day: Day, clientId: string): EventBuilder {
   if (day < state.startDay) {
     throw new LedgerInputError(
       'day_before_start',

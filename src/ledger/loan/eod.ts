@@ -6,6 +6,7 @@ import { allocatePayment } from './allocation.js';
 import { EventBuilder } from './builder.js';
 import { daysPastDue, monthEndOf, nextEventDayOf } from './days-past-due.js';
 import type { LoanEvent } from './events.js';
+import { emitRestructuringBroken } from './restructure-eod.js';
 import type { LoanState } from './state.js';
 
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
@@ -18,7 +19,7 @@ const NO_EVENTS: readonly LoanEvent[] = Object.freeze([]);
 export function emitAccrued(
   b: EventBuilder,
   day: Day,
-  reason: 'due-date' | 'month-end' | 'repayment' | 'waiver',
+  reason: 'due-date' | 'month-end' | 'repayment' | 'waiver' | 'restructuring',
   interestThroughDay: Day = day,
 ): void {
   const { interestMinor, penaltyMinor } = postableThrough(b.state, day, interestThroughDay);
@@ -96,6 +97,7 @@ export function startDay(b: EventBuilder, day: Day): void {
       });
     }
   }
+  emitRestructuringBroken(b, day);
   emitBucketChange(b, day);
   for (;;) {
     const s = b.state;

@@ -2,6 +2,7 @@ import type { Day } from '../../money/index.js';
 import type { Bucket, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
+import type { LoanRestructured, RestructuringBroken } from './restructure-types.js';
 
 /**
  * A loan's history is an append-only list of these events; its state is a fold over them (`applyEvent`).
@@ -62,7 +63,7 @@ export interface Accrued extends EventBase {
   readonly type: 'Accrued';
   readonly interestMinor: number;
   readonly penaltyMinor: number;
-  readonly reason: 'due-date' | 'month-end' | 'repayment' | 'waiver';
+  readonly reason: 'due-date' | 'month-end' | 'repayment' | 'waiver' | 'restructuring';
 }
 
 /**
@@ -214,7 +215,9 @@ export type LoanEvent =
   | Waived
   | PrincipalWaived
   | LoanSettled
-  | EventsSuperseded;
+  | EventsSuperseded
+  | LoanRestructured
+  | RestructuringBroken;
 
 export type LoanEventType = LoanEvent['type'];
 

@@ -10,6 +10,7 @@ import { nextEventDayOf } from './days-past-due.js';
 import type { InstallmentAllocation, LoanEvent, LoanOpened, Reamortisation } from './events.js';
 import { assertStateInvariants } from './invariants.js';
 import { addExact, NOTHING, penaltyFactor, times } from './rates.js';
+import { applyRestructured, applyRestructuringBroken, noteMissedInstallment } from './restructure-fold.js';
 import type { DueItem, LoanState } from './state.js';
 import { type Mutable, updated } from './update.js';
 
@@ -225,6 +226,7 @@ function applyTo(s: Draft, event: LoanEvent): void {
         () => `instalment ${event.installmentNumber} is not due`,
       );
       s.dues = s.dues.map((d) => (d === item ? { ...d, overdue: true } : d));
+      noteMissedInstallment(s, event);
       const itemBase = penaltyBaseOf(s, [{ ...item, overdue: true }], 0);
       s.penaltyExact = addExact(
         s.penaltyExact,
@@ -289,6 +291,12 @@ function applyTo(s: Draft, event: LoanEvent): void {
       s.status = 'settled';
       return;
     case 'EventsSuperseded':
+      return;
+    case 'LoanRestructured':
+      applyRestructured(s, event);
+      return;
+    case 'RestructuringBroken':
+      applyRestructuringBroken(s, event);
       return;
   }
 }

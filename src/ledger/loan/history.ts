@@ -5,6 +5,7 @@ import { nextEventDayOf } from './days-past-due.js';
 import { closeDaysThrough } from './eod.js';
 import { isCommandEvent, type LoanCommandEvent, type LoanEvent } from './events.js';
 import { applyEvent, openedState } from './fold.js';
+import { restructure } from './restructure.js';
 import type { LoanState } from './state.js';
 import { updated } from './update.js';
 
@@ -190,6 +191,13 @@ function rerun(state: LoanState, c: LoanCommandEvent): CommandResult {
       return waivePrincipal(state, { amountMinor: c.amountMinor, day: c.day, clientId: c.clientId });
     case 'CreditRefunded':
       return refundCredit(state, { amountMinor: c.amountMinor, day: c.day, clientId: c.clientId });
+    case 'LoanRestructured':
+      // The agreement stands: a backdated payment before it changes the amounts re-planned, not the choices.
+      return restructure(
+        state,
+        { ...c.request, day: c.day, clientId: c.clientId, policy: c.policy },
+        { replay: true },
+      );
     case 'LoanOpened':
       invariant(false, 'a loan cannot be reopened');
   }

@@ -57,4 +57,26 @@ export {
 export { assertStateInvariants } from './invariants.js';
 export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
 export type { Fraction } from './rates.js';
+export {
+  checkRestructuringPolicy,
+  type RestructureCommand,
+  type RestructureInput,
+  restructure,
+} from './restructure.js';
+export { capitalisedOf, capitalisedPrincipalMinor } from './restructure-fold.js';
+export {
+  type ArrearsAmounts,
+  type ArrearsTreatment,
+  DEFAULT_RESTRUCTURING_POLICY,
+  type DownPayment,
+  type HolidayInterest,
+  type LoanRestructured,
+  RESTRUCTURING_KINDS,
+  type RestructureRequest,
+  type RestructuringBroken,
+  type RestructuringKind,
+  type RestructuringPolicy,
+  type RestructuringRecord,
+  type RestructuringState,
+} from './restructure-types.js';
 export type { DueItem, LoanState, LoanStatus } from './state.js';

@@ -1,8 +1,9 @@
 import { invariant } from '../../money/index.js';
+import { capitalisedPrincipalMinor } from './restructure-fold.js';
 import type { LoanState } from './state.js';
 
 /**
- * The balances of a loan always reconcile: every fen of principal disbursed is not yet due, due and unpaid,
+ * The balances of a loan always reconcile: every fen of principal disbursed (or capitalised by a restructuring) is not yet due, due and unpaid,
  * paid or waived; the not-due principal is the plan's remaining principal; nothing is negative; penalty paid
  * and waived never exceed penalty posted. A failure is an impossible state and stops the work.
  */
@@ -21,7 +22,7 @@ export function assertStateInvariants(s: LoanState): void {
   }
   invariant(
     s.notDuePrincipalMinor + duePrincipal + s.principalPaidTotalMinor + s.principalWaivedTotalMinor ===
-      s.disbursedPrincipalMinor,
+      s.disbursedPrincipalMinor + capitalisedPrincipalMinor(s),
     () => `principal does not reconcile on loan ${s.loanId}`,
   );
   let planned = 0;

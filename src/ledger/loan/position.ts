@@ -61,7 +61,11 @@ function positionOn(s: LoanState, day: Day): LoanPosition {
     roundForProduct(s.product, penaltyExactThrough(s, day)),
     s.penaltyPostedMinor,
   );
-  const penaltyOutstanding = penaltyTotal - s.penaltyPaidMinor - s.penaltyWaivedMinor;
+  const penaltyOutstanding =
+    penaltyTotal -
+    s.penaltyPaidMinor -
+    s.penaltyWaivedMinor -
+    (s.restructuring?.capitalised.penaltyMinor ?? 0);
   const outstandingPrincipal = s.notDuePrincipalMinor + duePrincipal + overduePrincipal;
   const gross =
     outstandingPrincipal +

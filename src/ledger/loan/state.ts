@@ -3,6 +3,7 @@ import type { Bucket, BucketHistory, DelinquencySettings } from '../delinquency.
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 import type { Fraction } from './rates.js';
+import type { RestructuringState } from './restructure-types.js';
 
 /** 结清 settled: nothing owed (a credit balance may remain until refunded). */
 export type LoanStatus = 'active' | 'settled';
@@ -97,4 +98,7 @@ export interface LoanState {
   /** Bucket now and its history (entered/left days). */
   readonly bucket: Bucket;
   readonly bucketHistory: BucketHistory;
+
+  /** 重组: the loan's restructurings and whether the latest plan is kept; absent if never restructured. */
+  readonly restructuring?: RestructuringState;
 }

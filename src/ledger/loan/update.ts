@@ -49,5 +49,7 @@ export function updated(s: LoanState, changes: Partial<LoanState>): Mutable<Loan
     bucket: s.bucket,
     bucketHistory: s.bucketHistory,
   };
+  // Absent on a loan never restructured (and on states stored before restructuring existed).
+  if (s.restructuring !== undefined) c.restructuring = s.restructuring;
   return Object.assign(c, changes);
 }

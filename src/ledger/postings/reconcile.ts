@@ -1,4 +1,4 @@
-import type { LoanState } from '../loan/index.js';
+import { capitalisedOf, type LoanState } from '../loan/index.js';
 import type { AccountName } from './accounts.js';
 import type { AccountBalances } from './posting.js';
 
@@ -24,13 +24,20 @@ export function engineReceivables(state: LoanState): LoanReceivables {
     if (due.overdue) overdue += due.principalMinor;
     else current += due.principalMinor;
   }
+  // Amounts a restructuring capitalised left their receivable for principal.
+  const capitalised = capitalisedOf(state);
   return {
     principalCurrent: current,
     principalOverdue: overdue,
     interestReceivable:
-      state.interestPostedTotalMinor - state.interestPaidTotalMinor - state.interestWaivedTotalMinor,
-    penaltyReceivable: state.penaltyPostedMinor - state.penaltyPaidMinor - state.penaltyWaivedMinor,
-    feeReceivable: state.feeChargedTotalMinor - state.feePaidTotalMinor - state.feeWaivedTotalMinor,
+      state.interestPostedTotalMinor -
+      state.interestPaidTotalMinor -
+      state.interestWaivedTotalMinor -
+      capitalised.interestMinor,
+    penaltyReceivable:
+      state.penaltyPostedMinor - state.penaltyPaidMinor - state.penaltyWaivedMinor - capitalised.penaltyMinor,
+    feeReceivable:
+      state.feeChargedTotalMinor - state.feePaidTotalMinor - state.feeWaivedTotalMinor - capitalised.feeMinor,
     suspense: state.creditMinor,
   };
 }

@@ -190,8 +190,54 @@ export function postingsForEvent(
         debit('writtenOffPrincipalMemoContra', event.principalMinor),
         credit('writtenOffPrincipalMemo', event.principalMinor),
       ]);
+    case 'LoanRestructured': {
+      // 重组: the down payment as a repayment, the concessions as waivers, capitalised amounts moved into
+      // principal, and the overdue principal re-planned made current again.
+      const down = event.downPayment;
+      const w = event.waived;
+      const c = event.capitalised;
+      const made: Posting[] = [];
+      if (down !== null) {
+        const a = down.allocation;
+        invariant(
+          sumPrincipal(down.byInstallment) === a.principalMinor,
+          () => `${ref}: down payment principal by instalment ≠ total`,
+        );
+        made.push(
+          ...post([
+            debit('cashClearing', down.amountMinor),
+            credit('penaltyReceivable', a.penaltyMinor),
+            credit('feeReceivable', a.feeMinor),
+            credit('interestReceivable', a.interestMinor),
+            ...principalLines(down.byInstallment, stateBefore, ref),
+          ]),
+        );
+      }
+      made.push(
+        ...post([
+          debit('penaltyIncome', w.penaltyMinor),
+          credit('penaltyReceivable', w.penaltyMinor),
+          debit('interestIncome', w.interestMinor),
+          credit('interestReceivable', w.interestMinor),
+          debit('feeIncome', w.feeMinor),
+          credit('feeReceivable', w.feeMinor),
+        ]),
+        ...post([
+          debit('principalCurrent', c.penaltyMinor + c.interestMinor + c.feeMinor),
+          credit('penaltyReceivable', c.penaltyMinor),
+          credit('interestReceivable', c.interestMinor),
+          credit('feeReceivable', c.feeMinor),
+        ]),
+        ...post([
+          debit('principalCurrent', event.overduePrincipalToCurrentMinor),
+          credit('principalOverdue', event.overduePrincipalToCurrentMinor),
+        ]),
+      );
+      return made;
+    }
     case 'DelinquencyChanged':
     case 'LoanSettled':
+    case 'RestructuringBroken':
       return [];
   }
 }

@@ -22,6 +22,12 @@ export const PROBLEM_CODES = {
   product_not_found: { status: 404, title: 'No such product' },
   line_not_found: { status: 404, title: 'No such credit line' },
   loan_not_found: { status: 404, title: 'No such loan' },
+  restructuring_not_found: { status: 404, title: 'No such restructuring' },
+  restructuring_status_conflict: { status: 409, title: "The restructuring's status does not allow this" },
+  restructuring_approval_by_proposer: {
+    status: 403,
+    title: 'A restructuring is approved by someone other than the person who proposed it',
+  },
   eod_run_not_found: { status: 404, title: 'No such EOD run' },
   eod_run_conflict: { status: 409, title: 'Another EOD run must finish first' },
   customer_exists: { status: 409, title: 'A customer with this ID number exists already' },

@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   'loans.repay': ['admin', 'collector', 'finance'],
   /** Waive penalty, interest or fees. */
   'loans.waive': ['admin', 'risk_analyst'],
+  /** Propose a restructuring (协商分期, 展期, payment holiday, rate reduction); applied at once below the thresholds. */
+  'loans.restructure': ['admin', 'risk_analyst', 'collector'],
+  /** Approve or reject a restructuring above the thresholds (never one's own: maker-checker). */
+  'loans.restructure.approve': ['admin', 'risk_analyst'],
   /** Read loans, schedules, payoff quotes and events (no personal data in them). */
   'loans.read': [...ROLES],
   /** Read the journal of postings and the trial balance. */

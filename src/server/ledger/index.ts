@@ -5,12 +5,14 @@ import { ledgerJournalRoutes } from './journal-routes.js';
 import { ledgerLineRoutes } from './line-routes.js';
 import { ledgerLoanRoutes } from './loan-routes.js';
 import { ledgerProductRoutes } from './product-routes.js';
+import { ledgerRestructuringRoutes } from './restructuring-routes.js';
 
 /** Every route of the ledger area, in the order the OpenAPI document lists them. */
 export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await ledgerProductRoutes(app, deps);
   await ledgerLineRoutes(app, deps);
   await ledgerLoanRoutes(app, deps);
+  await ledgerRestructuringRoutes(app, deps);
   await ledgerJournalRoutes(app, deps);
 }
 

@@ -16,6 +16,7 @@ import type {
   StoredPosting,
   StoredProduct,
 } from '../../store/index.js';
+import { presentLoanRestructuring } from './restructuring-present.js';
 
 export function presentLine(line: CreditLineState) {
   return {
@@ -58,7 +59,13 @@ export function presentLoan(loan: StoredLoan, position: LoanPosition, lastClosed
     penaltyOutstanding: formatFen(position.penaltyOutstandingMinor),
     credit: formatFen(position.creditMinor),
     totalOwed: formatFen(position.totalOwedMinor),
+    ...restructuringOf(s, position),
   };
+}
+
+function restructuringOf(s: LoanState, position: LoanPosition) {
+  const r = presentLoanRestructuring(s.restructuring, s, position.daysPastDue, position.asOfDay);
+  return r === undefined ? {} : { restructuring: r };
 }
 
 export function presentInstallment(i: Installment) {

@@ -16,6 +16,9 @@ const FIELD_PATHS: Record<string, string> = {
   day: '/body/effectiveDate',
   lineId: '/path/lineId',
   loanId: '/path/loanId',
+  downPaymentMinor: '/body/downPayment',
+  monthlyIncomeMinor: '/body/monthlyIncome',
+  rateValue: '/body/rate',
 };
 
 /** An engine refusal as a problem whose message says what to fix; anything else passes through. */

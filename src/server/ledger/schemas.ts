@@ -1,5 +1,7 @@
 /** The JSON schemas of the ledger's responses (and the OpenAPI document's). */
 
+import { loanRestructuringResponse } from './restructuring-present.js';
+
 const money = { type: 'string' } as const;
 
 export const lineResponse = {
@@ -64,6 +66,7 @@ export const loanResponse = {
     penaltyOutstanding: money,
     credit: money,
     totalOwed: money,
+    restructuring: loanRestructuringResponse,
   },
 } as const;
 

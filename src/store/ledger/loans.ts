@@ -11,6 +11,7 @@ import {
   commandFingerprint,
   firstDifference,
   type LoanChange,
+  type LoanChangeCommand,
   type LoanEvent,
   planClose,
   planCommand,
@@ -204,14 +205,14 @@ export async function loansNeedingEod(
 export type LoanCommand = BackdatedCommand;
 
 /**
- * Applies a repayment or waiver to a loan in the caller's transaction. The loan row is locked first, so
+ * Applies a repayment, waiver or restructuring to a loan in the caller's transaction. The loan row is locked first, so
  * writes to one loan take turns. A loan behind on EOD is closed through the day before the command first;
  * a command on a day already closed is applied as a backdated correction (supersession and replay).
  */
 export async function applyLoanCommand(
   tx: Queryable,
   loanId: string,
-  command: LoanCommand,
+  command: LoanChangeCommand,
   options: { customerId?: string } = {},
 ): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[]; repeated: boolean }> {
   const loan = await findLoan(tx, loanId, { forUpdate: true, ...options });
@@ -227,7 +228,11 @@ export async function applyLoanCommand(
  * (nothing is applied again); with a different command it is refused, naming the first field that
  * differs. Runs under the loan's row lock, so two commands with one client id cannot both be new.
  */
-async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand): Promise<'new' | 'repeat'> {
+async function logCommand(
+  tx: Queryable,
+  loan: StoredLoan,
+  command: LoanChangeCommand,
+): Promise<'new' | 'repeat'> {
   const content = { loanId: loan.loanId, ...command };
   const { canonical, contentHash } = commandFingerprint(content);
   // One round trip in the common case: the insert succeeds. Only a seen client id reads the first entry.
@@ -264,7 +269,7 @@ async function logCommand(tx: Queryable, loan: StoredLoan, command: LoanCommand)
 async function runLoanCommand(
   tx: Queryable,
   loan: StoredLoan,
-  command: LoanCommand,
+  command: LoanChangeCommand,
 ): Promise<{ before: StoredLoan; after: StoredLoan; events: readonly LoanEvent[] }> {
   const history =
     command.day > loan.state.lastClosedDay ? undefined : await loadLoanHistory(tx, loan, command.day);

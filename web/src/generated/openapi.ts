@@ -571,6 +571,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/loans/{loanId}/restructurings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A loan's restructurings: pending, applied and rejected, with who proposed and who decided */
+    get: operations['getLoansByLoanIdRestructurings'];
+    put?: never;
+    /** Restructure a loan (协商分期 negotiated plan, 展期 term extension, payment holiday, rate reduction) on the business day; above the approval thresholds it waits for a second person */
+    post: operations['postLoansByLoanIdRestructurings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/restructurings/{restructuringId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending restructuring (another user than its proposer): it is applied on the business day */
+    post: operations['postLoansByLoanIdRestructuringsByRestructuringIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/restructurings/{restructuringId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a pending restructuring; nothing changes on the loan */
+    post: operations['postLoansByLoanIdRestructuringsByRestructuringIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans/{loanId}/schedule': {
     parameters: {
       query?: never;
@@ -957,6 +1009,9 @@ export interface components {
         | 'product_not_found'
         | 'line_not_found'
         | 'loan_not_found'
+        | 'restructuring_not_found'
+        | 'restructuring_status_conflict'
+        | 'restructuring_approval_by_proposer'
         | 'eod_run_not_found'
         | 'eod_run_conflict'
         | 'customer_exists'
@@ -1827,6 +1882,23 @@ export interface operations {
             principal: string;
             productId: string;
             productVersion: number;
+            restructuring?: {
+              /** @description Five-category class with the restructuring floor */
+              assetClass?: string;
+              brokenDate?: string | null;
+              capitalised?: string;
+              count?: number;
+              daysPastDueBefore?: number;
+              inObservation?: boolean;
+              latestDate?: string;
+              latestKind?: string;
+              missedInstallments?: number;
+              observationEndDate?: string | null;
+              /** @description Credit-report special transaction of the latest */
+              specialTransactionCode?: string;
+              /** @enum {string} */
+              status?: 'active' | 'broken';
+            };
             /** @enum {string} */
             status: 'active' | 'settled';
             totalOwed: string;
@@ -3712,6 +3784,23 @@ export interface operations {
               principal: string;
               productId: string;
               productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
               /** @enum {string} */
               status: 'active' | 'settled';
               totalOwed: string;
@@ -3788,6 +3877,23 @@ export interface operations {
             principal: string;
             productId: string;
             productVersion: number;
+            restructuring?: {
+              /** @description Five-category class with the restructuring floor */
+              assetClass?: string;
+              brokenDate?: string | null;
+              capitalised?: string;
+              count?: number;
+              daysPastDueBefore?: number;
+              inObservation?: boolean;
+              latestDate?: string;
+              latestKind?: string;
+              missedInstallments?: number;
+              observationEndDate?: string | null;
+              /** @description Credit-report special transaction of the latest */
+              specialTransactionCode?: string;
+              /** @enum {string} */
+              status?: 'active' | 'broken';
+            };
             /** @enum {string} */
             status: 'active' | 'settled';
             totalOwed: string;
@@ -4083,10 +4189,671 @@ export interface operations {
               principal: string;
               productId: string;
               productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
               /** @enum {string} */
               status: 'active' | 'settled';
               totalOwed: string;
             };
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdRestructurings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              decidedBy?: string | null;
+              decidedDate?: string | null;
+              events?: {
+                [key: string]: unknown;
+              }[];
+              eventSeq?: number | null;
+              /** @description Waived by the restructuring, as planned when proposed (or applied) */
+              forgiven: string;
+              kind: string;
+              loan?: {
+                accruedInterest?: string;
+                /** @description The day the balances are as of (its end) */
+                asOf: string;
+                bucket: string;
+                credit?: string;
+                customerId: string;
+                daysPastDue: number;
+                dueFee?: string;
+                dueInterest?: string;
+                duePrincipal?: string;
+                /** @description Last business day the end-of-day step ran for this loan */
+                lastClosedDay: string;
+                lineId: string;
+                loanId: string;
+                /** @description First day EOD has something to do; null when settled */
+                nextEventDay?: string | null;
+                openedOn: string;
+                outstandingPrincipal: string;
+                overdueFee?: string;
+                overdueInterest?: string;
+                overduePrincipal?: string;
+                penaltyOutstanding?: string;
+                principal: string;
+                productId: string;
+                productVersion: number;
+                restructuring?: {
+                  /** @description Five-category class with the restructuring floor */
+                  assetClass?: string;
+                  brokenDate?: string | null;
+                  capitalised?: string;
+                  count?: number;
+                  daysPastDueBefore?: number;
+                  inObservation?: boolean;
+                  latestDate?: string;
+                  latestKind?: string;
+                  missedInstallments?: number;
+                  observationEndDate?: string | null;
+                  /** @description Credit-report special transaction of the latest */
+                  specialTransactionCode?: string;
+                  /** @enum {string} */
+                  status?: 'active' | 'broken';
+                };
+                /** @enum {string} */
+                status: 'active' | 'settled';
+                totalOwed: string;
+              };
+              loanId: string;
+              monthsExtended: number;
+              needsApproval?: boolean;
+              note?: string | null;
+              proposedBy?: string;
+              proposedDate?: string;
+              request: {
+                downPayment?: string;
+                extensionMonths?: number;
+                feeArrears?: string;
+                holidayInterest?: string;
+                holidayMonths?: number;
+                interestArrears?: string;
+                kind?: string;
+                monthlyIncome?: string;
+                months?: number;
+                penalty?: string;
+                rate?: string;
+                relief?: boolean;
+              };
+              restructuringId: string;
+              /** @enum {string} */
+              status: 'pending' | 'applied' | 'rejected';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdRestructurings: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Paid by the borrower on the day, before the rest is re-planned
+           * @example 1234.56
+           */
+          downPayment?: string;
+          /** @description term-extension: months added to the remaining term */
+          extensionMonths?: number;
+          /**
+           * @description Billed unpaid fees: capitalise (default) or waive
+           * @enum {string}
+           */
+          feeArrears?: 'waive' | 'capitalise';
+          /**
+           * @description payment-holiday: interest during the holiday accrues (billed after it) or is not charged
+           * @enum {string}
+           */
+          holidayInterest?: 'accrue' | 'waive';
+          /** @description payment-holiday: months without instalments */
+          holidayMonths?: number;
+          /**
+           * @description Billed unpaid interest: capitalise (default) or waive
+           * @enum {string}
+           */
+          interestArrears?: 'waive' | 'capitalise';
+          /** @enum {string} */
+          kind: 'negotiated-plan' | 'term-extension' | 'payment-holiday' | 'rate-reduction';
+          /**
+           * @description The borrower's verified monthly income (required for negotiated-plan: affordability)
+           * @example 1234.56
+           */
+          monthlyIncome?: string;
+          /** @description negotiated-plan: monthly instalments of the new plan (1 … 60 by default policy) */
+          months?: number;
+          note?: string;
+          /**
+           * @description Penalty interest owed: waive (default) or capitalise
+           * @enum {string}
+           */
+          penalty?: 'waive' | 'capitalise';
+          /** @description A lower contract rate, per the product's rate period, e.g. "0.0003" (required for rate-reduction) */
+          rate?: string;
+          /** @description A relief-programme change (e.g. a pandemic deferral): reported per the adjusted plan, no restructuring class floor */
+          relief?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            /** @description Waived by the restructuring, as planned when proposed (or applied) */
+            forgiven: string;
+            kind: string;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+            loanId: string;
+            monthsExtended: number;
+            needsApproval?: boolean;
+            note?: string | null;
+            proposedBy?: string;
+            proposedDate?: string;
+            request: {
+              downPayment?: string;
+              extensionMonths?: number;
+              feeArrears?: string;
+              holidayInterest?: string;
+              holidayMonths?: number;
+              interestArrears?: string;
+              kind?: string;
+              monthlyIncome?: string;
+              months?: number;
+              penalty?: string;
+              rate?: string;
+              relief?: boolean;
+            };
+            restructuringId: string;
+            /** @enum {string} */
+            status: 'pending' | 'applied' | 'rejected';
+          };
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            /** @description Waived by the restructuring, as planned when proposed (or applied) */
+            forgiven: string;
+            kind: string;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+            loanId: string;
+            monthsExtended: number;
+            needsApproval?: boolean;
+            note?: string | null;
+            proposedBy?: string;
+            proposedDate?: string;
+            request: {
+              downPayment?: string;
+              extensionMonths?: number;
+              feeArrears?: string;
+              holidayInterest?: string;
+              holidayMonths?: number;
+              interestArrears?: string;
+              kind?: string;
+              monthlyIncome?: string;
+              months?: number;
+              penalty?: string;
+              rate?: string;
+              relief?: boolean;
+            };
+            restructuringId: string;
+            /** @enum {string} */
+            status: 'pending' | 'applied' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdRestructuringsByRestructuringIdApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        restructuringId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            /** @description Waived by the restructuring, as planned when proposed (or applied) */
+            forgiven: string;
+            kind: string;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+            loanId: string;
+            monthsExtended: number;
+            needsApproval?: boolean;
+            note?: string | null;
+            proposedBy?: string;
+            proposedDate?: string;
+            request: {
+              downPayment?: string;
+              extensionMonths?: number;
+              feeArrears?: string;
+              holidayInterest?: string;
+              holidayMonths?: number;
+              interestArrears?: string;
+              kind?: string;
+              monthlyIncome?: string;
+              months?: number;
+              penalty?: string;
+              rate?: string;
+              relief?: boolean;
+            };
+            restructuringId: string;
+            /** @enum {string} */
+            status: 'pending' | 'applied' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdRestructuringsByRestructuringIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        restructuringId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            /** @description Waived by the restructuring, as planned when proposed (or applied) */
+            forgiven: string;
+            kind: string;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled';
+              totalOwed: string;
+            };
+            loanId: string;
+            monthsExtended: number;
+            needsApproval?: boolean;
+            note?: string | null;
+            proposedBy?: string;
+            proposedDate?: string;
+            request: {
+              downPayment?: string;
+              extensionMonths?: number;
+              feeArrears?: string;
+              holidayInterest?: string;
+              holidayMonths?: number;
+              interestArrears?: string;
+              kind?: string;
+              monthlyIncome?: string;
+              months?: number;
+              penalty?: string;
+              rate?: string;
+              relief?: boolean;
+            };
+            restructuringId: string;
+            /** @enum {string} */
+            status: 'pending' | 'applied' | 'rejected';
           };
         };
       };
@@ -4241,6 +5008,23 @@ export interface operations {
               principal: string;
               productId: string;
               productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
               /** @enum {string} */
               status: 'active' | 'settled';
               totalOwed: string;

@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'loans.draw': ['admin', 'risk_analyst'],
   'loans.repay': ['admin', 'collector', 'finance'],
   'loans.waive': ['admin', 'risk_analyst'],
+  'loans.restructure': ['admin', 'risk_analyst', 'collector'],
+  'loans.restructure.approve': ['admin', 'risk_analyst'],
   'loans.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
   'journal.read': ['admin', 'finance', 'auditor'],
   'eod.run': ['admin', 'finance'],

@@ -17,6 +17,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { LoanActions } from '../components/LoanActions.js';
 import { EventTimeline, ImpactView, PostingsTable } from '../components/LoanHistory.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
+import { RestructuringForm, RestructuringList } from '../components/RestructuringForm.js';
 import { useI18n } from '../i18n.js';
 import type { Due, Installment, Loan, Schedule } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
@@ -56,6 +57,27 @@ function Balances({ loan }: { loan: Loan }) {
       <Descriptions.Item label={t('loan.penalty')}>{m(loan.penaltyOutstanding)}</Descriptions.Item>
       <Descriptions.Item label={t('loan.creditBalance')}>{m(loan.credit)}</Descriptions.Item>
       <Descriptions.Item label={t('loan.lastClosedDay')}>{date(loan.lastClosedDay)}</Descriptions.Item>
+      {loan.restructuring !== undefined ? (
+        <Descriptions.Item label={t('restructure.state')}>
+          <Tag
+            color={loan.restructuring.status === 'broken' ? 'red' : 'blue'}
+            data-testid="loan-restructured"
+          >
+            {t(`restructure.state.${loan.restructuring.status ?? 'active'}` as MessageKey)}
+          </Tag>
+          {t(`restructure.kind.${loan.restructuring.latestKind ?? 'negotiated-plan'}` as MessageKey)}
+        </Descriptions.Item>
+      ) : null}
+      {loan.restructuring !== undefined ? (
+        <Descriptions.Item label={t('restructure.class')}>
+          <span data-testid="loan-class">
+            {t(`class.${loan.restructuring.assetClass ?? 'normal'}` as MessageKey)}
+          </span>
+          {loan.restructuring.observationEndDate && loan.restructuring.inObservation
+            ? ` · ${t('restructure.observationEnd')} ${date(loan.restructuring.observationEndDate)}`
+            : ''}
+        </Descriptions.Item>
+      ) : null}
     </Descriptions>
   );
 }
@@ -165,6 +187,17 @@ export function LoanPage({ loanId }: { loanId: string }) {
     setVersion((v) => v + 1);
   }, []);
 
+  /** After a restructuring: the loan as it left it (or read anew when it waits for approval). */
+  const onRestructured = useCallback(
+    (after: Loan | null) => {
+      if (after !== null) setCurrent(after);
+      else api.get<Loan>(path).then(setCurrent, setError);
+      setAsOf(null);
+      setVersion((v) => v + 1);
+    },
+    [api, path],
+  );
+
   const shown = asOf === null ? current : replayed;
   const role = me?.role;
   const disabledDate = (d: Dayjs) =>
@@ -217,6 +250,17 @@ export function LoanPage({ loanId }: { loanId: string }) {
             </Col>
             <Col xs={24} xl={8}>
               <LoanActions loan={current} role={role} onRepaid={onRepaid} />
+              <RestructuringList
+                key={`restructurings-${version}`}
+                loanId={loanId}
+                role={role}
+                onDecided={onRestructured}
+              />
+              {current.status === 'active' && role !== undefined && can(role, 'loans.restructure') ? (
+                <div style={{ marginTop: 16 }}>
+                  <RestructuringForm loan={current} onDone={onRestructured} />
+                </div>
+              ) : null}
             </Col>
           </Row>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
