@@ -324,17 +324,19 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (!decision.allowed) {
           reply.type('application/problem+json');
           const problem = new ProblemError('contact_refused', decision.message);
+          const body = {
+            ...problemBody(problem, request.id),
+            rule: decision.rule,
+            nextAllowedAt:
+              decision.nextAllowedAtMs === null
+                ? null
+                : isoInZone(decision.nextAllowedAtMs, kase.borrowerZone),
+            attemptId,
+          };
           return {
             status: 422,
-            body: {
-              ...problemBody(problem, request.id),
-              rule: decision.rule,
-              nextAllowedAt:
-                decision.nextAllowedAtMs === null
-                  ? null
-                  : isoInZone(decision.nextAllowedAtMs, kase.borrowerZone),
-              attemptId,
-            },
+            body,
+            replayText: JSON.stringify(body),
             audit: [
               {
                 ...audit,
