@@ -9,6 +9,7 @@ export {
   type ContactInput,
   DEFAULT_CASE_REFRESH_SETTINGS,
   findCase,
+  hasAssignedOpenCase,
   listCases,
   listContacts,
   listPromises,

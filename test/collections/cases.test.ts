@@ -78,7 +78,11 @@ describe('collection cases: one per borrower, planned from the ledger', () => {
     const p = loanPosition(loan.state);
     // What was overdue yesterday, and a little for the day's penalty interest that accrues first.
     loan.repay(
-      p.overduePrincipalMinor + p.overdueInterestMinor + p.overdueFeeMinor + p.penaltyOutstandingMinor + 1_000,
+      p.overduePrincipalMinor +
+        p.overdueInterestMinor +
+        p.overdueFeeMinor +
+        p.penaltyOutstandingMinor +
+        1_000,
       '2026-02-13',
     );
     loan.closeThrough('2026-02-13');

@@ -253,7 +253,11 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     expect(await dumpTables(db)).toEqual(before);
   });
 
-  it('an admin assigns the case; the collector finds it in their list', async () => {
+  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
+    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(before.statusCode).toBe(403);
+    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
+    expect(json(before).detail).toMatch(/assigned to them/);
     const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
       assignee: api.userIds.collector,
     });
@@ -262,6 +266,16 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
       await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
     );
     expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
+    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
+    // Another borrower's data stays masked to this collector.
+    const other = json(
+      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
+    );
+    expect(
+      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
+    ).toBe(403);
   });
 
   it('a promise is kept by the repayment, and the next EOD run closes the case as cured', async () => {

@@ -358,3 +358,16 @@ async function writeFigures(
   );
   if (rowCount !== 1) throw new Error(`assertion: open case ${caseId} vanished while refreshing`);
 }
+
+/** True when the borrower has an open collection case assigned to `userId` (a collector's need to know). */
+export async function hasAssignedOpenCase(
+  q: Queryable,
+  customerId: string,
+  userId: string,
+): Promise<boolean> {
+  const { rows } = await q.query(
+    `select 1 from collection_cases where customer_id = $1 and status = 'open' and assignee = $2`,
+    [customerId, userId],
+  );
+  return rows.length > 0;
+}

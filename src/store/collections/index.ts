@@ -5,6 +5,7 @@ export {
   type CaseRefreshSettings,
   DEFAULT_CASE_REFRESH_SETTINGS,
   findCase,
+  hasAssignedOpenCase,
   listCases,
   patchCase,
   refreshCases,
