@@ -6,6 +6,7 @@ import {
   countQuietLoans,
   getBusinessDay,
   loansNeedingEod,
+  refreshCases,
   setBusinessDay,
 } from '../store/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
@@ -83,5 +84,7 @@ export const ledgerEod: EodLedger = {
     const next = addDays(parseDate(closedDay), 1);
     const current = await getBusinessDay(tx);
     if (next > current) await setBusinessDay(tx, next);
+    // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
+    await refreshCases(tx, parseDate(closedDay), null);
   },
 };

@@ -1,6 +1,26 @@
 export { type AuditEntry, type AuditQuery, type AuditRecord, appendAudit, listAudit } from './audit.js';
 export { verifyAuditChain } from './audit-chain.js';
 export {
+  addPromise,
+  type CasePatch,
+  type CaseQuery,
+  type CaseRefreshCounts,
+  type CaseRefreshSettings,
+  type ContactInput,
+  DEFAULT_CASE_REFRESH_SETTINGS,
+  findCase,
+  hasAssignedOpenCase,
+  listCases,
+  listContacts,
+  listPromises,
+  logContact,
+  patchCase,
+  refreshCases,
+  type StoredCase,
+  type StoredContact,
+  type StoredPromise,
+} from './collections/index.js';
+export {
   type Address,
   CONTACT_RELATIONS,
   type Contact,

@@ -172,14 +172,14 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       const before = (
         await db.query(`select count(*)::int8 as n from audit_log where action = 'customer.read_pii'`)
       ).rows;
-      const unmasked = await get(`/customers/${id}?unmask=true`, 'collector');
+      const unmasked = await get(`/customers/${id}?unmask=true`, 'risk_analyst');
       expect(json(unmasked)).toMatchObject({ masked: false, name: '欧阳娜娜', phone: '13698765432' });
       const entries = await get(`/audit-log?action=customer.read_pii&customerId=${id}`, 'auditor');
       const items = json(entries).items as Record<string, unknown>[];
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({
-        actorUserId: api.userIds.collector,
-        actorRole: 'collector',
+        actorUserId: api.userIds.risk_analyst,
+        actorRole: 'risk_analyst',
         resourceId: id,
         requestId: unmasked.headers['request-id'],
       });

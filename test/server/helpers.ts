@@ -19,7 +19,11 @@ export interface TestApi {
   userIds: Record<Role, string>;
 }
 
-export async function startApi(db: Db, config: Partial<ServerConfig> = {}): Promise<TestApi> {
+export async function startApi(
+  db: Db,
+  config: Partial<ServerConfig> = {},
+  clock?: () => Date,
+): Promise<TestApi> {
   const cipher = new PiiCipher(generatePiiKey());
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, string>;
@@ -28,7 +32,7 @@ export async function startApi(db: Db, config: Partial<ServerConfig> = {}): Prom
     tokens[role] = (await insertToken(db, { userId: user.userId, label: 'test', expiresAt: null })).secret;
     userIds[role] = user.userId;
   }
-  const app = await buildServer({ db, cipher, config });
+  const app = await buildServer({ db, cipher, config, ...(clock === undefined ? {} : { clock }) });
   return { app, db, cipher, tokens, userIds };
 }
 

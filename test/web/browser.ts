@@ -59,12 +59,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `clock`: the server's wall clock (default the machine's), for pages whose rules read the time of day. */
+export async function startHarness(clock?: () => Date): Promise<Harness> {
   ensureWebBuilt();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const db = await openPglite();
   await migrate(db);
-  const api = await startApi(db);
+  const api = await startApi(db, {}, clock);
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = api.app.server.address() as AddressInfo;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -7,6 +7,8 @@ import { AuditLogPage } from './pages/AuditLog.js';
 import { BorrowerPage } from './pages/Borrower.js';
 import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
+import { CasePage } from './pages/collections/Case.js';
+import { CasesPage } from './pages/collections/Cases.js';
 import { DecisionPage } from './pages/Decision.js';
 import { DecisionsPage } from './pages/Decisions.js';
 import { EodRunsPage } from './pages/EodRuns.js';
@@ -37,6 +39,7 @@ const NAV: NavItem[] = [
   { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
+  { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -74,6 +77,10 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/loans') return allowed('loans.read', <LoansPage />);
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
+  if (path === '/collections') return allowed('collections.read', <CasesPage />);
+  const kase = matchPath('/collections/:caseId', path);
+  if (kase !== undefined)
+    return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);

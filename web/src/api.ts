@@ -12,6 +12,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: readonly FieldProblem[],
+    /** Extension members some problems carry (e.g. `rule` and `nextAllowedAt` of a refused contact). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -68,6 +70,7 @@ function toProblem(status: number, body: unknown): ApiProblem {
     String(body.title ?? `HTTP ${status}`),
     String(body.detail ?? body.title ?? `HTTP ${status}`),
     errors,
+    body,
   );
 }
 
@@ -83,7 +86,7 @@ export class ApiClient {
   ) {}
 
   async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     options: { query?: Query; body?: unknown; idempotencyKey?: string } = {},
   ): Promise<T> {
@@ -126,5 +129,10 @@ export class ApiClient {
   /** A write, with a fresh idempotency key unless the caller retries with its own. */
   post<T>(path: string, body: unknown, idempotencyKey: string = newIdempotencyKey()): Promise<T> {
     return this.request<T>('POST', path, { body, idempotencyKey });
+  }
+
+  /** A partial update, with a fresh idempotency key unless the caller retries with its own. */
+  patch<T>(path: string, body: unknown, idempotencyKey: string = newIdempotencyKey()): Promise<T> {
+    return this.request<T>('PATCH', path, { body, idempotencyKey });
   }
 }

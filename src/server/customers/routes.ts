@@ -7,6 +7,7 @@ import {
   type Customer,
   CustomerExistsError,
   findCustomer,
+  hasAssignedOpenCase,
   insertCustomer,
   listCustomers,
 } from '../../store/index.js';
@@ -318,6 +319,18 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       }
       const customer = await findCustomer(deps.db, deps.cipher, request.params.customerId);
       if (customer === undefined) throw customerNotFound(request.params.customerId);
+      // A collector needs a borrower's contact data only for the cases they work.
+      if (
+        unmask &&
+        principal.role === 'collector' &&
+        !(await hasAssignedOpenCase(deps.db, customer.customerId, principal.userId))
+      ) {
+        throw new ProblemError(
+          'pii_forbidden',
+          "A collector sees a borrower's personal data only while the borrower's open collection case is assigned to them; drop ?unmask=true, or have the case assigned to you.",
+          [{ path: '/query/unmask', message: 'no open case of this borrower is assigned to you' }],
+        );
+      }
       if (unmask) {
         // Written before the data leaves: no audit entry, no unmasked read.
         await appendAudit(deps.db, {

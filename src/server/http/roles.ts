@@ -72,6 +72,10 @@ export const PERMISSIONS = {
   /** Re-assess a customer's limit and price from new financial facts. */
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Read collection cases, their contact logs and promises. */
+  'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
+  /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
+  'collections.work': ['admin', 'collector'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -140,6 +140,12 @@ export interface WriteOutcome<Body> {
   location?: string;
   /** What a replay of this request answers instead of `body` (e.g. without a one-time secret). */
   replayBody?: Body;
+  /**
+   * The response as a replay answers it, when the body is not serialised through a plain response schema
+   * (a problem with extension members, whose schema is keyed by content type: Fastify's reply.serialize
+   * cannot pick one of those).
+   */
+  replayText?: string;
   audit: Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'>[];
 }
 
@@ -178,7 +184,7 @@ export async function commitWrite<Body>(
         });
       }
       reply.code(result.status);
-      const storedText = String(reply.serialize(result.replayBody ?? result.body));
+      const storedText = result.replayText ?? String(reply.serialize(result.replayBody ?? result.body));
       await saveIdempotency(
         tx,
         {

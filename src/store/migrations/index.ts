@@ -10,6 +10,7 @@ import { sql as loanTerms } from './0009_loan_terms.js';
 import { sql as loanFiguresInOnePass } from './0010_loan_figures_in_one_pass.js';
 import { sql as lenderDayAndAuditChain } from './0011_lender_day_and_audit_chain.js';
 import { sql as loanRestructurings } from './0012_loan_restructurings.js';
+import { sql as collections } from './0013_collections.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'loan_figures_in_one_pass', sql: loanFiguresInOnePass },
   { version: 11, name: 'lender_day_and_audit_chain', sql: lenderDayAndAuditChain },
   { version: 12, name: 'loan_restructurings', sql: loanRestructurings },
+  { version: 13, name: 'collections', sql: collections },
 ];

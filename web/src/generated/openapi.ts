@@ -87,6 +87,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Collection cases, worst first (days past due), by status, borrower, loan, assignee or bucket */
+    get: operations['getCollectionsCases'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A case with its contact log (refused attempts included) and promises to pay */
+    get: operations['getCollectionsCasesByCaseId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Assign a case (admin), mark the borrower as lost contact (失联), or set the borrower’s time zone */
+    patch: operations['patchCollectionsCasesByCaseId'];
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/contact-attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too */
+    post: operations['postCollectionsCasesByCaseIdContactAttempts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/promises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments */
+    post: operations['postCollectionsCasesByCaseIdPromises'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/credit-lines': {
     parameters: {
       query?: never;
@@ -1044,6 +1113,10 @@ export interface components {
         | 'decision_reviewed'
         | 'review_flag_confirmed'
         | 'review_invitation_not_in_force'
+        | 'case_not_found'
+        | 'case_closed'
+        | 'contact_refused'
+        | 'promise_invalid'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -1558,6 +1631,512 @@ export interface operations {
             subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
             /** @description The listed value, masked */
             value: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCases: {
+    parameters: {
+      query?: {
+        /** @description User id of the collector */
+        assignee?: string;
+        bucket?: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        loanId?: string;
+        status?: 'open' | 'closed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description User id of the collector working the case */
+              assignee: string | null;
+              /** @description IANA zone whose clock the contact rules follow */
+              borrowerZone: string;
+              /** @enum {string} */
+              bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+              caseId: string;
+              /** Format: date */
+              closedDate: string | null;
+              /** @enum {string|null} */
+              closeReason: 'cured' | 'paid-off' | null;
+              customerId: string;
+              /** @description 失联: marked by a person; third parties may then be contacted */
+              lostContact: boolean;
+              maxDaysPastDue: number;
+              /** Format: date */
+              openedDate: string;
+              /** @description Overdue principal, interest, fees and penalty over all loans */
+              overdue: string;
+              pastDueLoanIds: string[];
+              /** @enum {string} */
+              status: 'open' | 'closed';
+              /** @description Everything owed on all the borrower’s loans */
+              totalOwed: string;
+              /** Format: date */
+              updatedDate: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description User id of the collector working the case */
+            assignee: string | null;
+            /** @description IANA zone whose clock the contact rules follow */
+            borrowerZone: string;
+            /** @enum {string} */
+            bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+            caseId: string;
+            /** Format: date */
+            closedDate: string | null;
+            /** @enum {string|null} */
+            closeReason: 'cured' | 'paid-off' | null;
+            contacts: {
+              actor: string;
+              allowed: boolean;
+              /**
+               * Format: date-time
+               * @description In the borrower's zone
+               */
+              at: string;
+              attemptId: string;
+              caseId: string;
+              /** @enum {string} */
+              channel: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
+              /** Format: date-time */
+              nextAllowedAt: string | null;
+              note: string | null;
+              /** @enum {string} */
+              outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+              /** @enum {string} */
+              party: 'borrower' | 'contact';
+              /** @description The conduct rule that refused it */
+              rule: string | null;
+            }[];
+            customerId: string;
+            /** @description 失联: marked by a person; third parties may then be contacted */
+            lostContact: boolean;
+            maxDaysPastDue: number;
+            /** Format: date */
+            openedDate: string;
+            /** @description Overdue principal, interest, fees and penalty over all loans */
+            overdue: string;
+            pastDueLoanIds: string[];
+            promises: {
+              actor: string;
+              /** @description yuan, e.g. "1234.56" */
+              amount: string;
+              caseId: string;
+              /** Format: date */
+              decidedDate: string | null;
+              /** Format: date */
+              madeDate: string;
+              /** @description Paid since the promise, when decided */
+              paid: string | null;
+              /** Format: date */
+              promisedDate: string;
+              promiseId: string;
+              /** @enum {string} */
+              status: 'pending' | 'kept' | 'broken';
+            }[];
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            /** @description Everything owed on all the borrower’s loans */
+            totalOwed: string;
+            /** Format: date */
+            updatedDate: string;
+          };
+        };
+      };
+    };
+  };
+  patchCollectionsCasesByCaseId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          assignee?: string | null;
+          /** @example Asia/Shanghai */
+          borrowerZone?: string;
+          lostContact?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description User id of the collector working the case */
+            assignee: string | null;
+            /** @description IANA zone whose clock the contact rules follow */
+            borrowerZone: string;
+            /** @enum {string} */
+            bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+            caseId: string;
+            /** Format: date */
+            closedDate: string | null;
+            /** @enum {string|null} */
+            closeReason: 'cured' | 'paid-off' | null;
+            customerId: string;
+            /** @description 失联: marked by a person; third parties may then be contacted */
+            lostContact: boolean;
+            maxDaysPastDue: number;
+            /** Format: date */
+            openedDate: string;
+            /** @description Overdue principal, interest, fees and penalty over all loans */
+            overdue: string;
+            pastDueLoanIds: string[];
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            /** @description Everything owed on all the borrower’s loans */
+            totalOwed: string;
+            /** Format: date */
+            updatedDate: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdContactAttempts: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: date-time
+           * @description Instant with offset; default now on the business clock. Must fall on the business day.
+           */
+          at?: string;
+          /** @enum {string} */
+          channel: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
+          note?: string;
+          /** @enum {string} */
+          outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+          /**
+           * @description borrower, or a contact (third party)
+           * @enum {string}
+           */
+          party: 'borrower' | 'contact';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            allowed: boolean;
+            /**
+             * Format: date-time
+             * @description In the borrower's zone
+             */
+            at: string;
+            attemptId: string;
+            caseId: string;
+            /** @enum {string} */
+            channel: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
+            /** Format: date-time */
+            nextAllowedAt: string | null;
+            note: string | null;
+            /** @enum {string} */
+            outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+            /** @enum {string} */
+            party: 'borrower' | 'contact';
+            /** @description The conduct rule that refused it */
+            rule: string | null;
+          };
+        };
+      };
+      /** @description The conduct rules refuse the attempt (it is logged as refused); `code` is contact_refused */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': {
+            attemptId: string;
+            /** @enum {string} */
+            code:
+              | 'validation_failed'
+              | 'malformed_json'
+              | 'amount_invalid'
+              | 'cursor_invalid'
+              | 'date_out_of_range'
+              | 'product_invalid'
+              | 'idempotency_key_missing'
+              | 'idempotency_key_invalid'
+              | 'unauthenticated'
+              | 'forbidden'
+              | 'pii_forbidden'
+              | 'route_not_found'
+              | 'customer_not_found'
+              | 'user_not_found'
+              | 'token_not_found'
+              | 'product_not_found'
+              | 'line_not_found'
+              | 'loan_not_found'
+              | 'eod_run_not_found'
+              | 'eod_run_conflict'
+              | 'customer_exists'
+              | 'username_taken'
+              | 'conflict'
+              | 'line_status_conflict'
+              | 'loan_settled'
+              | 'limit_exceeded'
+              | 'ledger_refused'
+              | 'idempotency_key_reused'
+              | 'body_too_large'
+              | 'unsupported_media_type'
+              | 'application_invalid'
+              | 'policy_invalid'
+              | 'reassessment_invalid'
+              | 'approval_by_author'
+              | 'application_not_found'
+              | 'decision_not_found'
+              | 'policy_not_found'
+              | 'flag_not_found'
+              | 'invitation_not_found'
+              | 'blacklist_entry_not_found'
+              | 'decision_request_not_found'
+              | 'policy_version_exists'
+              | 'policy_status_conflict'
+              | 'flag_resolved'
+              | 'request_answered'
+              | 'no_application_on_file'
+              | 'decision_not_reviewable'
+              | 'decision_reviewed'
+              | 'review_flag_confirmed'
+              | 'review_invitation_not_in_force'
+              | 'case_not_found'
+              | 'case_closed'
+              | 'contact_refused'
+              | 'promise_invalid'
+              | 'review_limit_above_cap'
+              | 'review_rate_above_cap'
+              | 'policy_not_published'
+              | 'internal_error'
+              | 'decision_failed'
+              | 'server_busy'
+              | 'server_overloaded'
+              | 'database_unavailable'
+              | 'rate_limited'
+              | 'body_too_deep';
+            detail: string;
+            /** Format: date-time */
+            nextAllowedAt: string | null;
+            requestId: string;
+            rule: string;
+            status: number;
+            title: string;
+            type: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdPromises: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description yuan, e.g. "500.00" */
+          amount: string;
+          /** @description YYYY-MM-DD, from the business day on */
+          promisedDate: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            /** @description yuan, e.g. "1234.56" */
+            amount: string;
+            caseId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            /** Format: date */
+            madeDate: string;
+            /** @description Paid since the promise, when decided */
+            paid: string | null;
+            /** Format: date */
+            promisedDate: string;
+            promiseId: string;
+            /** @enum {string} */
+            status: 'pending' | 'kept' | 'broken';
           };
         };
       };

@@ -40,5 +40,7 @@ export const PERMISSIONS = {
   'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
+  'collections.work': ['admin', 'collector'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
 } as const;

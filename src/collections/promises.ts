@@ -1,0 +1,108 @@
+import type { LoanState } from '../ledger/index.js';
+import { addDays, type Day, formatDate, invariant } from '../money/index.js';
+import { CollectionsInputError } from './errors.js';
+
+/**
+ * Promises to pay (承诺还款, PTP): an amount by a date. Whether a promise is kept is decided from the
+ * ledger alone — the money the borrower paid on all their loans after the promise was made, through the
+ * promised day plus any grace the lender allows — never from what a collector notes.
+ */
+
+export interface PromiseSettings {
+  /** A promise may be at most this many days ahead (the lender's setting). */
+  readonly maxDaysAhead: number;
+  /** Days after the promised day that a late payment still keeps the promise (the lender's setting). */
+  readonly graceDays: number;
+}
+
+export const DEFAULT_PROMISE_SETTINGS: PromiseSettings = Object.freeze({ maxDaysAhead: 30, graceDays: 0 });
+
+export type PromiseStatus = 'pending' | 'kept' | 'broken';
+
+export interface PromiseToPay {
+  readonly promiseId: string;
+  readonly amountMinor: number;
+  /** The day the borrower promised to have paid by. */
+  readonly promisedDay: Day;
+  /** The business day the promise was made. */
+  readonly madeDay: Day;
+  /** What the borrower had paid in all, over all loans, when the promise was made. */
+  readonly paidBaselineMinor: number;
+  readonly status: PromiseStatus;
+}
+
+/**
+ * Money the borrower has paid in all on these loans: every fen allocated to principal, interest, fees or
+ * penalty, plus what is held as overpayment. A refund lowers it.
+ */
+export function paidToDateMinor(states: readonly LoanState[]): number {
+  let total = 0;
+  for (const s of states) {
+    total +=
+      s.principalPaidTotalMinor +
+      s.interestPaidTotalMinor +
+      s.feePaidTotalMinor +
+      s.penaltyPaidMinor +
+      s.creditMinor;
+  }
+  invariant(Number.isSafeInteger(total) && total >= 0, 'paid to date must be a whole number of fen');
+  return total;
+}
+
+/** Checks a new promise made on `businessDay`; throws what to fix. */
+export function checkNewPromise(
+  amountMinor: number,
+  promisedDay: Day,
+  businessDay: Day,
+  settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
+): void {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+    throw new CollectionsInputError('promise_invalid', 'amount', 'the promised amount must be positive');
+  }
+  if (promisedDay < businessDay) {
+    throw new CollectionsInputError(
+      'promise_invalid',
+      'promisedDate',
+      `the promised date ${formatDate(promisedDay)} is in the past; the business day is ${formatDate(businessDay)}`,
+    );
+  }
+  const last = addDays(businessDay, settings.maxDaysAhead);
+  if (promisedDay > last) {
+    throw new CollectionsInputError(
+      'promise_invalid',
+      'promisedDate',
+      `a promise may be at most ${settings.maxDaysAhead} days ahead (by ${formatDate(last)}); agree an instalment plan for longer`,
+    );
+  }
+}
+
+export interface PromiseDecision {
+  readonly promiseId: string;
+  readonly status: 'kept' | 'broken';
+  readonly day: Day;
+  /** Paid since the promise was made, when decided. */
+  readonly paidMinor: number;
+}
+
+/**
+ * Decides the pending promises once day `closedDay` is over: kept as soon as the money paid since the
+ * promise reaches its amount; broken once the promised day and its grace have passed without it.
+ */
+export function decidePromises(
+  pending: readonly PromiseToPay[],
+  paidNowMinor: number,
+  closedDay: Day,
+  settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
+): PromiseDecision[] {
+  const out: PromiseDecision[] = [];
+  for (const p of pending) {
+    if (p.status !== 'pending') continue;
+    const paidMinor = Math.max(0, paidNowMinor - p.paidBaselineMinor);
+    if (paidMinor >= p.amountMinor)
+      out.push({ promiseId: p.promiseId, status: 'kept', day: closedDay, paidMinor });
+    else if (closedDay >= addDays(p.promisedDay, settings.graceDays)) {
+      out.push({ promiseId: p.promiseId, status: 'broken', day: closedDay, paidMinor });
+    }
+  }
+  return out;
+}

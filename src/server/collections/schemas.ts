@@ -1,0 +1,147 @@
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_PARTIES } from '../../collections/index.js';
+import { BUCKETS } from '../../ledger/index.js';
+import { PROBLEM_CODES } from '../http/problem.js';
+
+const DATE = { type: 'string', format: 'date' } as const;
+const AMOUNT = { type: 'string', description: 'yuan, e.g. "1234.56"' } as const;
+
+export const caseSchema = {
+  type: 'object',
+  required: [
+    'caseId',
+    'customerId',
+    'status',
+    'openedDate',
+    'closedDate',
+    'closeReason',
+    'bucket',
+    'maxDaysPastDue',
+    'overdue',
+    'totalOwed',
+    'pastDueLoanIds',
+    'borrowerZone',
+    'lostContact',
+    'assignee',
+    'updatedDate',
+  ],
+  properties: {
+    caseId: { type: 'string' },
+    customerId: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'closed'] },
+    openedDate: DATE,
+    closedDate: { type: ['string', 'null'], format: 'date' },
+    closeReason: { type: ['string', 'null'], enum: ['cured', 'paid-off', null] },
+    bucket: { type: 'string', enum: [...BUCKETS] },
+    maxDaysPastDue: { type: 'integer' },
+    overdue: { ...AMOUNT, description: 'Overdue principal, interest, fees and penalty over all loans' },
+    totalOwed: { ...AMOUNT, description: 'Everything owed on all the borrower’s loans' },
+    pastDueLoanIds: { type: 'array', items: { type: 'string' } },
+    borrowerZone: { type: 'string', description: 'IANA zone whose clock the contact rules follow' },
+    lostContact: {
+      type: 'boolean',
+      description: '失联: marked by a person; third parties may then be contacted',
+    },
+    assignee: { type: ['string', 'null'], description: 'User id of the collector working the case' },
+    updatedDate: DATE,
+  },
+} as const;
+
+export const contactSchema = {
+  type: 'object',
+  required: [
+    'attemptId',
+    'caseId',
+    'at',
+    'channel',
+    'party',
+    'outcome',
+    'allowed',
+    'rule',
+    'nextAllowedAt',
+    'actor',
+    'note',
+  ],
+  properties: {
+    attemptId: { type: 'string' },
+    caseId: { type: 'string' },
+    at: { type: 'string', format: 'date-time', description: "In the borrower's zone" },
+    channel: { type: 'string', enum: [...CONTACT_CHANNELS] },
+    party: { type: 'string', enum: [...CONTACT_PARTIES] },
+    outcome: { type: 'string', enum: [...CONTACT_OUTCOMES] },
+    allowed: { type: 'boolean' },
+    rule: { type: ['string', 'null'], description: 'The conduct rule that refused it' },
+    nextAllowedAt: { type: ['string', 'null'], format: 'date-time' },
+    actor: { type: 'string' },
+    note: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const promiseSchema = {
+  type: 'object',
+  required: [
+    'promiseId',
+    'caseId',
+    'amount',
+    'promisedDate',
+    'madeDate',
+    'status',
+    'decidedDate',
+    'paid',
+    'actor',
+  ],
+  properties: {
+    promiseId: { type: 'string' },
+    caseId: { type: 'string' },
+    amount: AMOUNT,
+    promisedDate: DATE,
+    madeDate: DATE,
+    status: { type: 'string', enum: ['pending', 'kept', 'broken'] },
+    decidedDate: { type: ['string', 'null'], format: 'date' },
+    paid: { type: ['string', 'null'], description: 'Paid since the promise, when decided' },
+    actor: { type: 'string' },
+  },
+} as const;
+
+export const caseDetailSchema = {
+  type: 'object',
+  required: [...caseSchema.required, 'contacts', 'promises'],
+  properties: {
+    ...caseSchema.properties,
+    contacts: { type: 'array', items: contactSchema },
+    promises: { type: 'array', items: promiseSchema },
+  },
+} as const;
+
+/** The 422 of a refused contact: a problem with the rule and when contact is next allowed. */
+export const contactRefusedResponse = {
+  description: 'The conduct rules refuse the attempt (it is logged as refused); `code` is contact_refused',
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        required: [
+          'type',
+          'title',
+          'status',
+          'detail',
+          'code',
+          'requestId',
+          'rule',
+          'nextAllowedAt',
+          'attemptId',
+        ],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string', enum: Object.keys(PROBLEM_CODES) },
+          requestId: { type: 'string' },
+          rule: { type: 'string' },
+          nextAllowedAt: { type: ['string', 'null'], format: 'date-time' },
+          attemptId: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;

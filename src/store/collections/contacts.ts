@@ -1,0 +1,215 @@
+import {
+  type ContactChannel,
+  type ContactDecision,
+  type ContactOutcome,
+  type ContactParty,
+  type ContactRules,
+  checkNewPromise,
+  DEFAULT_CONTACT_RULES,
+  DEFAULT_PROMISE_SETTINGS,
+  decideContact,
+  type LoggedContact,
+  type PromiseSettings,
+  paidToDateMinor,
+} from '../../collections/index.js';
+import type { Day } from '../../money/index.js';
+import type { Queryable } from '../db.js';
+import { newId } from '../ids.js';
+import { loanStateFromColumns, sqlDate } from '../ledger/index.js';
+import type { StoredCase } from './cases.js';
+
+export interface StoredContact {
+  readonly attemptId: string;
+  readonly caseId: string;
+  readonly at: string;
+  readonly channel: ContactChannel;
+  readonly party: ContactParty;
+  readonly outcome: ContactOutcome;
+  readonly allowed: boolean;
+  readonly rule: string | null;
+  readonly nextAllowedAt: string | null;
+  readonly actor: string;
+  readonly note: string | null;
+}
+
+interface ContactRow {
+  attempt_id: string;
+  case_id: string;
+  at_ms: string | number;
+  channel: ContactChannel;
+  party: ContactParty;
+  outcome: ContactOutcome;
+  allowed: boolean;
+  rule: string | null;
+  next_ms: string | number | null;
+  actor: string;
+  note: string | null;
+}
+
+const CONTACT_COLUMNS = `attempt_id, case_id, (extract(epoch from at) * 1000)::bigint as at_ms, channel, party, outcome,
+  allowed, rule, (extract(epoch from next_allowed_at) * 1000)::bigint as next_ms, actor, note`;
+
+function contactFromRow(r: ContactRow, zoneIso: (ms: number) => string): StoredContact {
+  return {
+    attemptId: r.attempt_id,
+    caseId: r.case_id,
+    at: zoneIso(Number(r.at_ms)),
+    channel: r.channel,
+    party: r.party,
+    outcome: r.outcome,
+    allowed: r.allowed,
+    rule: r.rule,
+    nextAllowedAt: r.next_ms === null ? null : zoneIso(Number(r.next_ms)),
+    actor: r.actor,
+    note: r.note,
+  };
+}
+
+/** A case's contact log, oldest first, with instants in the borrower's zone. */
+export async function listContacts(
+  q: Queryable,
+  caseId: string,
+  zoneIso: (ms: number) => string,
+): Promise<StoredContact[]> {
+  const { rows } = await q.query<ContactRow>(
+    `select ${CONTACT_COLUMNS} from collection_contacts where case_id = $1 order by at, attempt_id`,
+    [caseId],
+  );
+  return rows.map((r) => contactFromRow(r, zoneIso));
+}
+
+export interface ContactInput {
+  readonly atMs: number;
+  readonly channel: ContactChannel;
+  readonly party: ContactParty;
+  readonly outcome: ContactOutcome;
+  readonly note: string | null;
+  readonly actor: string;
+}
+
+/**
+ * Decides an attempt against the rules with the case's log as it stands (the case row is locked by the
+ * caller, so two collectors cannot both take the last call of the day) and logs it, allowed or refused.
+ */
+export async function logContact(
+  tx: Queryable,
+  kase: StoredCase,
+  input: ContactInput,
+  rules: ContactRules = DEFAULT_CONTACT_RULES,
+): Promise<{ attemptId: string; decision: ContactDecision }> {
+  const { rows } = await tx.query<{
+    at_ms: string | number;
+    channel: ContactChannel;
+    party: ContactParty;
+    outcome: ContactOutcome;
+    allowed: boolean;
+  }>(
+    `select (extract(epoch from at) * 1000)::bigint as at_ms, channel, party, outcome, allowed
+       from collection_contacts where case_id = $1 and at > $2::timestamptz - interval '30 days' order by at`,
+    [kase.caseId, new Date(input.atMs).toISOString()],
+  );
+  const history: LoggedContact[] = rows.map((r) => ({ ...r, atMs: Number(r.at_ms) }));
+  const decision = decideContact(
+    { atMs: input.atMs, channel: input.channel, party: input.party },
+    history,
+    { zone: kase.borrowerZone, lostContact: kase.lostContact, complaintOpen: false },
+    rules,
+  );
+  const attemptId = newId('ca');
+  await tx.query(
+    `insert into collection_contacts (attempt_id, case_id, at, channel, party, outcome, allowed, rule, next_allowed_at, actor, note)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      attemptId,
+      kase.caseId,
+      new Date(input.atMs).toISOString(),
+      input.channel,
+      input.party,
+      input.outcome,
+      decision.allowed,
+      decision.allowed ? null : decision.rule,
+      decision.allowed || decision.nextAllowedAtMs === null
+        ? null
+        : new Date(decision.nextAllowedAtMs).toISOString(),
+      input.actor,
+      input.note,
+    ],
+  );
+  return { attemptId, decision };
+}
+
+export interface StoredPromise {
+  readonly promiseId: string;
+  readonly caseId: string;
+  readonly amountMinor: number;
+  readonly promisedDate: string;
+  readonly madeDate: string;
+  readonly status: 'pending' | 'kept' | 'broken';
+  readonly decidedDate: string | null;
+  readonly paidMinor: number | null;
+  readonly actor: string;
+}
+
+interface PromiseRow {
+  promise_id: string;
+  case_id: string;
+  amount_minor: string | number;
+  promised_day: string;
+  made_day: string;
+  status: 'pending' | 'kept' | 'broken';
+  decided_day: string | null;
+  paid_minor: string | number | null;
+  actor: string;
+}
+
+const PROMISE_COLUMNS = `promise_id, case_id, amount_minor, promised_day::text as promised_day, made_day::text as made_day,
+  status, decided_day::text as decided_day, paid_minor, actor`;
+
+function promiseFromRow(r: PromiseRow): StoredPromise {
+  return {
+    promiseId: r.promise_id,
+    caseId: r.case_id,
+    amountMinor: Number(r.amount_minor),
+    promisedDate: r.promised_day,
+    madeDate: r.made_day,
+    status: r.status,
+    decidedDate: r.decided_day,
+    paidMinor: r.paid_minor === null ? null : Number(r.paid_minor),
+    actor: r.actor,
+  };
+}
+
+export async function listPromises(q: Queryable, caseId: string): Promise<StoredPromise[]> {
+  const { rows } = await q.query<PromiseRow>(
+    `select ${PROMISE_COLUMNS} from collection_promises where case_id = $1 order by made_day, promise_id`,
+    [caseId],
+  );
+  return rows.map(promiseFromRow);
+}
+
+/**
+ * Records a promise made on business day `day`: checked by the core, with what the borrower had paid in
+ * all so far as its baseline (a later payment keeps it).
+ */
+export async function addPromise(
+  tx: Queryable,
+  kase: StoredCase,
+  amountMinor: number,
+  promisedDay: Day,
+  day: Day,
+  actor: string,
+  settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
+): Promise<StoredPromise> {
+  checkNewPromise(amountMinor, promisedDay, day, settings);
+  const loans = await tx.query<{ state: string; terms: string }>(
+    'select state::text as state, terms::text as terms from loans where customer_id = $1',
+    [kase.customerId],
+  );
+  const baseline = paidToDateMinor(loans.rows.map((r) => loanStateFromColumns(r.state, r.terms)));
+  const { rows } = await tx.query<PromiseRow>(
+    `insert into collection_promises (promise_id, case_id, amount_minor, promised_day, made_day, paid_baseline_minor, status, actor)
+     values ($1, $2, $3, $4, $5, $6, 'pending', $7) returning ${PROMISE_COLUMNS}`,
+    [newId('pp'), kase.caseId, amountMinor, sqlDate(promisedDay), sqlDate(day), baseline, actor],
+  );
+  return promiseFromRow(rows[0] as PromiseRow);
+}

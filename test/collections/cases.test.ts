@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CaseLoan,
+  checkNewPromise,
+  decidePromises,
+  type OpenCase,
+  type PromiseToPay,
+  paidToDateMinor,
+  planCases,
+} from '../../src/collections/index.js';
+import { loanPosition } from '../../src/ledger/loan/index.js';
+import { d, Loan, product } from '../ledger/loan/driver.js';
+
+// 3 monthly equal-principal instalments of 10,000.00 from 2026-01-10: the first is due 2026-02-10.
+function loanOn(day: string, id = 'L-1'): Loan {
+  const loan = new Loan(product(), 1_000_000, '2026-01-10', id);
+  loan.closeThrough(day);
+  return loan;
+}
+const caseLoan = (loan: Loan): CaseLoan => ({
+  loanId: loan.state.loanId,
+  position: loanPosition(loan.state),
+});
+
+describe('collection cases: one per borrower, planned from the ledger', () => {
+  it('opens a case when a loan first goes past due, with the amounts over all loans', () => {
+    const current = planCases(new Map([['C-1', [caseLoan(loanOn('2026-02-10'))]]]), []);
+    expect(current).toEqual({ open: [], update: [], close: [] });
+
+    const late = loanOn('2026-02-12');
+    const other = loanOn('2026-02-12', 'L-2');
+    const plan = planCases(new Map([['C-1', [caseLoan(late), caseLoan(other)]]]), []);
+    expect(plan.open).toHaveLength(1);
+    const figures = plan.open[0]!.figures;
+    expect(figures.pastDueLoanIds).toEqual(['L-1', 'L-2']);
+    expect(figures.maxDaysPastDue).toBe(2);
+    expect(figures.bucket).toBe('M1');
+    const p = loanPosition(late.state);
+    expect(figures.overdueMinor).toBe(
+      2 * (p.overduePrincipalMinor + p.overdueInterestMinor + p.overdueFeeMinor + p.penaltyOutstandingMinor),
+    );
+    expect(figures.totalOwedMinor).toBe(2 * p.totalOwedMinor);
+  });
+
+  it('waits for the lender threshold before opening', () => {
+    const loans = new Map([['C-1', [caseLoan(loanOn('2026-02-12'))]]]);
+    expect(planCases(loans, [], { openFromDaysPastDue: 3 }).open).toHaveLength(0);
+    expect(planCases(loans, [], { openFromDaysPastDue: 2 }).open).toHaveLength(1);
+  });
+
+  it('updates an open case when its figures move and leaves it alone when they do not', () => {
+    const day2 = planCases(new Map([['C-1', [caseLoan(loanOn('2026-02-12'))]]]), []).open[0]!;
+    const open: OpenCase = {
+      caseId: 'K-1',
+      customerId: 'C-1',
+      openedDay: d('2026-02-12'),
+      figures: day2.figures,
+    };
+    expect(planCases(new Map([['C-1', [caseLoan(loanOn('2026-02-12'))]]]), [open])).toEqual({
+      open: [],
+      update: [],
+      close: [],
+    });
+    const later = planCases(new Map([['C-1', [caseLoan(loanOn('2026-03-20'))]]]), [open]);
+    expect(later.update).toHaveLength(1);
+    expect(later.update[0]!.figures.maxDaysPastDue).toBe(38);
+    expect(later.update[0]!.figures.bucket).toBe('M2');
+  });
+
+  it('closes on cure (still owing, nothing past due) and on paying everything', () => {
+    const loan = loanOn('2026-02-12');
+    const open: OpenCase = {
+      caseId: 'K-1',
+      customerId: 'C-1',
+      openedDay: d('2026-02-12'),
+      figures: planCases(new Map([['C-1', [caseLoan(loan)]]]), []).open[0]!.figures,
+    };
+    const p = loanPosition(loan.state);
+    // What was overdue yesterday, and a little for the day's penalty interest that accrues first.
+    loan.repay(
+      p.overduePrincipalMinor +
+        p.overdueInterestMinor +
+        p.overdueFeeMinor +
+        p.penaltyOutstandingMinor +
+        1_000,
+      '2026-02-13',
+    );
+    loan.closeThrough('2026-02-13');
+    const cured = planCases(new Map([['C-1', [caseLoan(loan)]]]), [open]);
+    expect(cured.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'cured' })]);
+
+    const paid = loanOn('2026-02-12');
+    paid.repay(loanPosition(paid.state).totalOwedMinor + 10_000, '2026-02-13');
+    const closed = planCases(new Map([['C-1', [caseLoan(paid)]]]), [open]);
+    expect(closed.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'paid-off' })]);
+  });
+
+  it('refuses two open cases for one borrower', () => {
+    const f = planCases(new Map([['C-1', [caseLoan(loanOn('2026-02-12'))]]]), []).open[0]!.figures;
+    const open = (caseId: string): OpenCase => ({
+      caseId,
+      customerId: 'C-1',
+      openedDay: d('2026-02-12'),
+      figures: f,
+    });
+    expect(() => planCases(new Map(), [open('K-1'), open('K-2')])).toThrow(/two open cases/);
+  });
+});
+
+describe('promises to pay, decided from the ledger', () => {
+  const promise = (amountMinor: number, promisedDay: string, paidBaselineMinor: number): PromiseToPay => ({
+    promiseId: 'P-1',
+    amountMinor,
+    promisedDay: d(promisedDay),
+    madeDay: d('2026-02-12'),
+    paidBaselineMinor,
+    status: 'pending',
+  });
+
+  it('is kept once the money paid since reaches the amount, broken after the day without it', () => {
+    const loan = loanOn('2026-02-12');
+    const baseline = paidToDateMinor([loan.state]);
+    const p = promise(200_000, '2026-02-15', baseline);
+    expect(decidePromises([p], paidToDateMinor([loan.state]), d('2026-02-14'))).toEqual([]);
+    loan.repay(150_000, '2026-02-13');
+    expect(decidePromises([p], paidToDateMinor([loan.state]), d('2026-02-14'))).toEqual([]);
+    expect(decidePromises([p], paidToDateMinor([loan.state]), d('2026-02-15'))).toEqual([
+      { promiseId: 'P-1', status: 'broken', day: d('2026-02-15'), paidMinor: 150_000 },
+    ]);
+    expect(
+      decidePromises([p], paidToDateMinor([loan.state]), d('2026-02-15'), { maxDaysAhead: 30, graceDays: 2 }),
+    ).toEqual([]);
+    loan.repay(50_000, '2026-02-14');
+    expect(decidePromises([p], paidToDateMinor([loan.state]), d('2026-02-14'))).toEqual([
+      { promiseId: 'P-1', status: 'kept', day: d('2026-02-14'), paidMinor: 200_000 },
+    ]);
+  });
+
+  it('counts an overpayment held as credit as paid', () => {
+    const loan = loanOn('2026-02-12');
+    const before = paidToDateMinor([loan.state]);
+    loan.repay(loanPosition(loan.state).totalOwedMinor + 12_345, '2026-02-13');
+    expect(paidToDateMinor([loan.state]) - before).toBe(
+      loanPosition(loanOn('2026-02-12').state).totalOwedMinor + 12_345,
+    );
+  });
+
+  it.each([
+    [0, '2026-02-20', /must be positive/],
+    [100, '2026-02-11', /in the past; the business day is 2026-02-12/],
+    [100, '2026-03-15', /at most 30 days ahead \(by 2026-03-14\)/],
+  ])('refuses a promise of %i by %s', (amount, day, message) => {
+    expect(() => checkNewPromise(amount, d(day), d('2026-02-12'))).toThrow(message);
+  });
+});

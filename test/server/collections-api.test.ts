@@ -1,0 +1,311 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDate } from '../../src/money/index.js';
+import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
+import { backends, dumpTables, openMigrated } from '../store/backends.js';
+import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+
+/*
+ * A collector's day over the API. 10,000.00 drawn on 2026-10-01 on 12 monthly instalments at 0.05%/day:
+ * instalment 1 (917.90) falls due on 2026-11-01 unpaid. The EOD run that closes 2026-11-04 opens the
+ * borrower's case (3 days past due, M1). On 2026-11-05 the collector calls — the conduct rules refuse what
+ * they forbid and say when contact is next allowed — and the borrower promises 950.00 by 11-07, pays 1,000.00
+ * the same day, and the EOD run of 11-05 closes the case as cured with the promise kept.
+ */
+describe.each(backends)('collections over the API, on $name', (backend) => {
+  let db: Db;
+  let api: TestApi;
+  let now = new Date('2026-11-05T04:00:00Z'); // 12:00 in Shanghai
+  let loanId: string;
+  let customerId: string;
+  let caseId: string;
+
+  async function call(role: Role, method: string, url: string, payload?: unknown) {
+    return api.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+  }
+
+  async function closeDay(date: string) {
+    const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
+    expect([200, 202], started.body).toContain(started.statusCode);
+    const runId = json(started).runId as string;
+    for (let i = 0; i < 200; i++) {
+      const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
+      if (run.status === 'succeeded') return;
+      expect(run.status).toBe('running');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`EOD run for ${date} did not finish`);
+  }
+
+  const attempt = (body: Record<string, unknown>) =>
+    call('collector', 'POST', `/collections/cases/${caseId}/contact-attempts`, body);
+
+  beforeAll(async () => {
+    db = await openMigrated(backend);
+    api = await startApi(db, {}, () => now);
+    await setBusinessDay(db, parseDate('2026-10-01'));
+    const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(21) }));
+    customerId = json(c).customerId as string;
+    expect(
+      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
+    ).toBe(201);
+    const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
+      limit: '20000.00',
+    });
+    const d = await call('admin', 'POST', `/credit-lines/${json(l).lineId as string}/drawdowns`, {
+      amount: '10000.00',
+      productId: 'cash-12m',
+    });
+    expect(d.statusCode, d.body).toBe(201);
+    loanId = json(d).loanId as string;
+    // Fast-forward the quiet days; the day the case opens is closed by a real EOD run.
+    await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-03')));
+    await setBusinessDay(db, parseDate('2026-11-04'));
+    await closeDay('2026-11-04');
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await db?.close();
+  });
+
+  it('the EOD run opens one case for the borrower, found by loan, customer and bucket', async () => {
+    const byLoan = json(await call('collector', 'GET', `/collections/cases?loanId=${loanId}`));
+    const items = byLoan.items as Record<string, unknown>[];
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      customerId,
+      status: 'open',
+      openedDate: '2026-11-04',
+      bucket: 'M1',
+      maxDaysPastDue: 2, // one day of grace after the due date
+      pastDueLoanIds: [loanId],
+      borrowerZone: 'Asia/Shanghai',
+      lostContact: false,
+      assignee: null,
+    });
+    expect(Number(items[0]!.overdue)).toBeGreaterThan(917.9);
+    caseId = items[0]!.caseId as string;
+    const byCustomer = json(
+      await call('auditor', 'GET', `/collections/cases?customerId=${customerId}&bucket=M1`),
+    );
+    expect((byCustomer.items as unknown[]).length).toBe(1);
+    expect(json(await call('auditor', 'GET', '/collections/cases?bucket=M2')).items).toEqual([]);
+  });
+
+  it('logs allowed attempts and refuses what the conduct rules forbid, saying when contact is next allowed', async () => {
+    const first = await attempt({
+      channel: 'call',
+      party: 'borrower',
+      outcome: 'answered',
+      note: 'said salary comes on the 7th',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(json(first)).toMatchObject({ at: '2026-11-05T12:00:00+08:00', allowed: true, rule: null });
+
+    const early = await attempt({
+      channel: 'call',
+      party: 'borrower',
+      outcome: 'no-answer',
+      at: '2026-11-05T07:30:00+08:00',
+    });
+    expect(early.statusCode, early.body).toBe(422);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect(json(early)).toMatchObject({
+      code: 'contact_refused',
+      rule: 'quiet_hours',
+      nextAllowedAt: '2026-11-05T08:00:00+08:00',
+    });
+
+    for (const at of ['2026-11-05T08:30:00+08:00', '2026-11-05T09:00:00+08:00']) {
+      const r = await attempt({ channel: 'call', party: 'borrower', outcome: 'refused', at });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const fourth = await attempt({
+      channel: 'call',
+      party: 'borrower',
+      outcome: 'answered',
+      at: '2026-11-05T12:02:00+08:00',
+    });
+    expect(json(fourth)).toMatchObject({
+      code: 'contact_refused',
+      rule: 'answered_calls_per_day',
+      nextAllowedAt: '2026-11-06T08:00:00+08:00',
+    });
+    const third = await attempt({
+      channel: 'call',
+      party: 'contact',
+      outcome: 'answered',
+      at: '2026-11-05T12:03:00+08:00',
+    });
+    expect(json(third)).toMatchObject({ rule: 'third_party_only_when_unreachable', nextAllowedAt: null });
+    // A message is still allowed.
+    expect(
+      (await attempt({ channel: 'sms', party: 'borrower', outcome: 'sent', at: '2026-11-05T12:04:00+08:00' }))
+        .statusCode,
+    ).toBe(201);
+
+    const detail = json(await call('auditor', 'GET', `/collections/cases/${caseId}`));
+    const contacts = detail.contacts as { allowed: boolean; rule: string | null }[];
+    expect(contacts.map((c) => c.rule)).toEqual([
+      'quiet_hours',
+      null,
+      null,
+      null,
+      'answered_calls_per_day',
+      'third_party_only_when_unreachable',
+      null,
+    ]);
+    const audit = json(await call('admin', 'GET', '/audit-log?action=collection.contact_refused'));
+    expect((audit.items as unknown[]).length).toBe(3);
+  });
+
+  it('refuses bad input with a clear problem and writes nothing', async () => {
+    const before = await dumpTables(db);
+    const cases: [string, string, Record<string, unknown>, number, string][] = [
+      [
+        'POST',
+        `/collections/cases/cs_0000000000000000000000000000/contact-attempts`,
+        { channel: 'sms', party: 'borrower', outcome: 'sent' },
+        404,
+        'case_not_found',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/contact-attempts`,
+        { channel: 'call', party: 'borrower', outcome: 'sent' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/contact-attempts`,
+        { channel: 'fax', party: 'borrower', outcome: 'sent' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/contact-attempts`,
+        { channel: 'call', party: 'borrower', outcome: 'answered', at: '2026-11-04T10:00:00+08:00' },
+        400,
+        'date_out_of_range',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/contact-attempts`,
+        { channel: 'call', party: 'borrower', outcome: 'answered', at: '2026-11-05T15:00:00+08:00' },
+        400,
+        'date_out_of_range',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/contact-attempts`,
+        { channel: 'call', party: 'borrower', outcome: 'answered', at: 'tomorrow' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/promises`,
+        { amount: '950.00', promisedDate: '2026-11-04' },
+        422,
+        'promise_invalid',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/promises`,
+        { amount: '950.00', promisedDate: '2027-01-04' },
+        422,
+        'promise_invalid',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/promises`,
+        { amount: '-5', promisedDate: '2026-11-07' },
+        400,
+        'amount_invalid',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/promises`,
+        { amount: '950.00', promisedDate: '2026-11-31' },
+        400,
+        'validation_failed',
+      ],
+      ['PATCH', `/collections/cases/${caseId}`, { borrowerZone: 'Mars/Olympus' }, 400, 'validation_failed'],
+      ['PATCH', `/collections/cases/${caseId}`, { assignee: api.userIds.collector }, 403, 'forbidden'],
+      ['PATCH', `/collections/cases/${caseId}`, {}, 400, 'validation_failed'],
+    ];
+    for (const [method, url, body, status, code] of cases) {
+      const r = await call('collector', method, url, body);
+      expect(r.statusCode, `${method} ${url} ${JSON.stringify(body)}: ${r.body}`).toBe(status);
+      expect(json(r).code).toBe(code);
+    }
+    const auditor = await call('auditor', 'POST', `/collections/cases/${caseId}/promises`, {
+      amount: '1.00',
+      promisedDate: '2026-11-07',
+    });
+    expect(auditor.statusCode).toBe(403);
+    expect(await dumpTables(db)).toEqual(before);
+  });
+
+  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
+    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(before.statusCode).toBe(403);
+    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
+    expect(json(before).detail).toMatch(/assigned to them/);
+    const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const mine = json(
+      await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
+    );
+    expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
+    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
+    // Another borrower's data stays masked to this collector.
+    const other = json(
+      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
+    );
+    expect(
+      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
+    ).toBe(403);
+  });
+
+  it('a promise is kept by the repayment, and the next EOD run closes the case as cured', async () => {
+    const p = await call('collector', 'POST', `/collections/cases/${caseId}/promises`, {
+      amount: '950.00',
+      promisedDate: '2026-11-07',
+    });
+    expect(p.statusCode, p.body).toBe(201);
+    expect(json(p)).toMatchObject({
+      amount: '950.00',
+      promisedDate: '2026-11-07',
+      madeDate: '2026-11-05',
+      status: 'pending',
+    });
+    const paid = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: '1000.00' });
+    expect(paid.statusCode, paid.body).toBe(201);
+    now = new Date('2026-11-06T02:00:00Z');
+    await closeDay('2026-11-05');
+    const detail = json(await call('collector', 'GET', `/collections/cases/${caseId}`));
+    expect(detail).toMatchObject({
+      status: 'closed',
+      closedDate: '2026-11-05',
+      closeReason: 'cured',
+      maxDaysPastDue: 0,
+    });
+    expect(detail.promises).toEqual([
+      expect.objectContaining({ status: 'kept', decidedDate: '2026-11-05', paid: '1000.00' }),
+    ]);
+    const closed = await attempt({ channel: 'sms', party: 'borrower', outcome: 'sent' });
+    expect(closed.statusCode).toBe(409);
+    expect(json(closed).code).toBe('case_closed');
+  });
+});

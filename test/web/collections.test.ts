@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod } from '../../src/jobs/index.js';
+import { parseDate } from '../../src/money/index.js';
+import { closeLoansThrough, setBusinessDay } from '../../src/store/index.js';
+import { auth, freshKey, idNumberFor, validCustomer } from '../server/helpers.js';
+import {
+  type Harness,
+  screenshot,
+  settle,
+  signedIn,
+  skipBrowser,
+  startHarness,
+  unexpectedErrors,
+} from './browser.js';
+
+const LABELS = {
+  'zh-CN': {
+    nav: '催收',
+    title: '催收案件',
+    thirdParty: '联系人（第三方）',
+    thirdPartyRule: '仅在借款人失联时方可联系第三方',
+    noTime: '仅等待时间并不能解除该限制。',
+    allowed: '允许',
+    pending: '待履行',
+  },
+  en: {
+    nav: 'Collections',
+    title: 'Collection cases',
+    thirdParty: 'Contact (third party)',
+    thirdPartyRule: 'Third parties only when the borrower cannot be reached',
+    noTime: 'Waiting alone will not allow it.',
+    allowed: 'allowed',
+    pending: 'pending',
+  },
+} as const;
+
+/*
+ * The collector's workbench over a case the EOD run opened: 10,000.00 drawn on 2026-10-01, instalment 1 unpaid
+ * since 2026-11-01, the run of 2026-11-04 opens the case; the server's clock reads 12:00 in Shanghai on 11-05.
+ */
+describe.skipIf(skipBrowser)('collections pages in chromium', () => {
+  let h: Harness;
+  let caseId: string;
+
+  const post = async (url: string, body: unknown) => {
+    const r = await h.api.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth(h.api.tokens.admin), 'idempotency-key': freshKey() },
+      payload: body as object,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json() as Record<string, string>;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness(() => new Date('2026-11-05T04:00:00Z'));
+    const db = h.api.db;
+    await setBusinessDay(db, parseDate('2026-10-01'));
+    const { customerId } = await post('/customers', validCustomer({ idNumber: idNumberFor(31) }));
+    await post('/products', { id: 'cash-12m', termCount: 12 });
+    const { lineId } = await post(`/customers/${customerId}/credit-lines`, { limit: '20000.00' });
+    const { loanId } = await post(`/credit-lines/${lineId}/drawdowns`, {
+      amount: '10000.00',
+      productId: 'cash-12m',
+    });
+    await db.transaction((tx) => closeLoansThrough(tx, [loanId as string], parseDate('2026-11-03')));
+    await setBusinessDay(db, parseDate('2026-11-04'));
+    const run = await runEod(db, ledgerEod, {
+      businessDay: '2026-11-04',
+      requestedBy: 'test',
+      workers: 1,
+      options: EOD_OPTIONS_DEFAULT,
+    });
+    expect(run.status).toBe('succeeded');
+    const list = await h.api.app.inject({
+      method: 'GET',
+      url: '/collections/cases',
+      headers: auth(h.api.tokens.admin),
+    });
+    caseId = (list.json() as { items: { caseId: string }[] }).items[0]!.caseId;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const L = LABELS[locale];
+    it(`a collector works the case in ${locale}: logs a call, is refused a third party with the rule, records a promise`, async () => {
+      const { page, errors, context } = await signedIn(h, 'collector', locale);
+      await page.getByTestId('nav-collections').click();
+      await page.getByTestId('page-cases').getByText(L.title).waitFor();
+      await page.getByTestId(`case-link-${caseId}`).click();
+      await page.getByTestId('case-figures').waitFor();
+      const before = await page.getByTestId('case-contacts').locator('tbody tr.ant-table-row').count();
+
+      await page.getByTestId('attempt-submit').click();
+      await expect
+        .poll(() => page.getByTestId('case-contacts').locator('tbody tr.ant-table-row').count())
+        .toBe(before + 1);
+      await expect
+        .poll(() => page.getByTestId('case-contacts').getByText(L.allowed).count())
+        .toBeGreaterThan(0);
+
+      await page.getByTestId('attempt-party').click();
+      await page.locator('.ant-select-dropdown:visible').getByText(L.thirdParty, { exact: true }).click();
+      await settle(page);
+      await page.getByTestId('attempt-submit').click();
+      const refused = page.getByTestId('contact-refused');
+      await refused.getByText(L.thirdPartyRule).waitFor();
+      expect(await page.getByTestId('contact-next-allowed').textContent()).toBe(L.noTime);
+      await page.getByTestId('refused-third_party_only_when_unreachable').first().waitFor();
+
+      await page.getByTestId('promise-amount').fill('950.00');
+      const date = page.getByTestId('promise-date');
+      await date.click();
+      await date.fill('2026-11-07');
+      // Enter confirms the date and submits the form, as a keyboard user would.
+      await date.press('Enter');
+      await page.getByTestId('case-promises').getByText(L.pending).first().waitFor();
+      expect(await page.getByTestId('promise-form').locator('.ant-form-item-explain-error').count()).toBe(0);
+      await screenshot(page, `collections-case-${locale}`);
+      expect(unexpectedErrors(errors, [422])).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('an auditor reads the case but is offered no entry forms', async () => {
+    const { page, errors, context } = await signedIn(h, 'auditor', 'en');
+    await page.goto(`${h.baseUrl}/app/collections/${caseId}`);
+    await page.getByTestId('case-figures').waitFor();
+    expect(await page.getByTestId('attempt-form').count()).toBe(0);
+    expect(await page.getByTestId('promise-form').count()).toBe(0);
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await context.close();
+  });
+});

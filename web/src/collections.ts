@@ -1,0 +1,66 @@
+/** Collections as the API shows them (src/server/collections/schemas.ts). */
+export interface CollectionCase {
+  caseId: string;
+  customerId: string;
+  status: 'open' | 'closed';
+  openedDate: string;
+  closedDate: string | null;
+  closeReason: 'cured' | 'paid-off' | null;
+  bucket: string;
+  maxDaysPastDue: number;
+  overdue: string;
+  totalOwed: string;
+  pastDueLoanIds: string[];
+  borrowerZone: string;
+  lostContact: boolean;
+  assignee: string | null;
+  updatedDate: string;
+}
+
+export interface ContactAttempt {
+  attemptId: string;
+  at: string;
+  channel: string;
+  party: 'borrower' | 'contact';
+  outcome: string;
+  allowed: boolean;
+  rule: string | null;
+  nextAllowedAt: string | null;
+  actor: string;
+  note: string | null;
+}
+
+export interface PromiseToPay {
+  promiseId: string;
+  amount: string;
+  promisedDate: string;
+  madeDate: string;
+  status: 'pending' | 'kept' | 'broken';
+  decidedDate: string | null;
+  paid: string | null;
+}
+
+export interface CaseDetail extends CollectionCase {
+  contacts: ContactAttempt[];
+  promises: PromiseToPay[];
+}
+
+export const CHANNELS = ['call', 'sms', 'app', 'email', 'letter', 'visit'] as const;
+export const OUTCOMES_BY_CHANNEL: Record<string, readonly string[]> = {
+  call: ['answered', 'promise', 'refused', 'no-answer', 'wrong-number'],
+  visit: ['answered', 'promise', 'refused', 'no-answer'],
+  sms: ['sent'],
+  app: ['sent'],
+  email: ['sent'],
+  letter: ['sent'],
+};
+export const CONTACT_RULES = [
+  'quiet_hours',
+  'answered_calls_per_day',
+  'unanswered_dials_per_day',
+  'messages_per_day',
+  'third_party_only_when_unreachable',
+  'third_party_attempts_per_day',
+  'third_party_channel',
+  'complaint_open',
+] as const;
