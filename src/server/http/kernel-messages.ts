@@ -154,7 +154,7 @@ export const KERNEL_MESSAGES = {
     zh: '服务器正在处理 {max} 个请求；请 {seconds} 秒后重试。',
   },
   server_busy: {
-    en: '{max} {what} are already waiting; send this one again in a second with the same Idempotency-Key.',
+    en: '{max} {en_what} are already waiting; send this one again in a second with the same Idempotency-Key.',
     zh: '已有 {max} 个请求在等待；请一秒后用同一个 Idempotency-Key 重新发送。',
   },
   write_conflict_repeated: {

@@ -64,7 +64,7 @@ export class Coalescer<In, Out> {
       return Promise.reject(
         new ProblemError(
           'server_busy',
-          say(KERNEL_MESSAGES, 'server_busy', { max: this.options.waitingMax, what: this.options.what }),
+          say(KERNEL_MESSAGES, 'server_busy', { max: this.options.waitingMax, en_what: this.options.what }),
           [],
           { 'retry-after': '1' },
         ),

@@ -47,7 +47,7 @@ export class Gate {
       if (this.waiting.length >= this.waitingMax) {
         throw new ProblemError(
           'server_busy',
-          say(KERNEL_MESSAGES, 'server_busy', { max: this.waitingMax, what: this.what }),
+          say(KERNEL_MESSAGES, 'server_busy', { max: this.waitingMax, en_what: this.what }),
           [],
           { 'retry-after': '1' },
         );
