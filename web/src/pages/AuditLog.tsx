@@ -6,6 +6,7 @@ import { ProblemAlert } from '../components/ProblemAlert.js';
 import { usePaged } from '../components/usePaged.js';
 import { useI18n } from '../i18n.js';
 import { en, type MessageKey } from '../messages.js';
+import { labelOf } from '../reasons.js';
 import { Link } from '../router.js';
 import { useApi } from '../session.js';
 
@@ -96,7 +97,7 @@ export function AuditLogPage() {
                 e.resourceType === 'customer' && e.resourceId !== null ? (
                   <Link to={`/customers/${encodeURIComponent(e.resourceId)}`}>{e.resourceId}</Link>
                 ) : (
-                  `${e.resourceType} ${e.resourceId ?? ''}`
+                  `${labelOf('resource', e.resourceType, t)} ${e.resourceId ?? ''}`
                 ),
             },
             {
