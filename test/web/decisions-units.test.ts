@@ -7,6 +7,7 @@ import { aprPercent, FLAG_KINDS, OUTCOMES, percent, percentFixed } from '../../w
 import { en, type MessageKey, zhCN } from '../../web/src/messages.js';
 import { formatMoney, todayInShanghai } from '../../web/src/money.js';
 import {
+  auditDetailsText,
   decidingReasonIndex,
   fenToYuanText,
   legalSource,
@@ -179,6 +180,20 @@ describe('reasons and evidence as staff read them', () => {
     expect(entries.map((e) => e.text)).toEqual(['居住情况', '与父母同住', '自雇', '手机号', '监管机构名单']);
     const text = entries.map((e) => `${e.label} ${e.text}`).join(' ');
     expect(text).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it('writes an audit entry’s details in words, amounts in yuan, codes by their labels', () => {
+    expect(
+      auditDetailsText(
+        { outcome: 'decline', flags: ['outside-invitation'], limitMinor: 3500000, decisionId: 'dec_1' },
+        t,
+        money,
+        '；',
+      ),
+    ).toBe('结果: 拒绝；标记: 无邀请；额度: ¥35,000.00；决策: dec_1');
+    // A key the dashboard has no label for shows as it is.
+    expect(auditDetailsText({ somethingNew: 1 }, t, money, '；')).toBe('somethingNew: 1');
+    expect(auditDetailsText(null, t, money, '；')).toBe('');
   });
 
   it('cites legal sources in Chinese without English words', () => {

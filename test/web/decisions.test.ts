@@ -30,6 +30,7 @@ const LABELS = {
     decisionRecorded: '记录授信决策',
     verifiedIncome: '核实月收入',
     resourceDecision: '决策',
+    outcomeKey: '结果',
   },
   en: {
     decisions: 'Decisions',
@@ -50,6 +51,7 @@ const LABELS = {
     decisionRecorded: 'Recorded decision',
     verifiedIncome: 'Verified monthly income',
     resourceDecision: 'Decision',
+    outcomeKey: 'Outcome',
   },
 } as const;
 type Locale = keyof typeof LABELS;
@@ -173,6 +175,11 @@ describe.skipIf(skipBrowser)('decisions and the review queue in chromium', () =>
         .waitFor();
       // The resource an entry is about, in words, with its id.
       await page.getByText(`${l.resourceDecision} ${approved.decisionId}`).first().waitFor();
+      // Its details in words: the outcome by its label, never the record's raw JSON.
+      const details = (await page.getByTestId('audit-details').allTextContents()).join('\n');
+      expect(details).toContain(`${l.outcomeKey}: `);
+      expect(details).not.toContain('{"');
+      if (locale === 'zh-CN') expect(details).not.toMatch(/outcome|contentHash|approve|decline/);
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });

@@ -284,3 +284,32 @@ export function legalSource(source: string, locale: Locale): string {
   // Within "第 188, 189, 195 条" the list separator is the Chinese one.
   return text.replace(/第 ([\d–, ]+) 条/g, (_m, list: string) => `第 ${list.replaceAll(', ', '、')} 条`);
 }
+
+/**
+ * An audit entry's details in words: known keys labelled, `…Minor` amounts in yuan, outcomes, flags,
+ * roles and blacklist subjects and sources by their labels; other values as they are (ids, hashes).
+ */
+export function auditDetailsText(details: unknown, t: Translate, money: Money, separator: string): string {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return '';
+  const word = (key: string, v: unknown): string => {
+    if (v === null || v === undefined) return t('common.none');
+    if (Array.isArray(v)) return v.map((x) => word(key, x)).join(', ');
+    if (typeof v === 'object') return JSON.stringify(v);
+    if (key.endsWith('Minor') && typeof v === 'number' && Number.isSafeInteger(v))
+      return money(fenToYuanText(v));
+    const text = String(v);
+    const table = AUDIT_VALUE_TABLES[key];
+    return table === undefined ? text : labelOf(table, text, t);
+  };
+  return Object.entries(details as Record<string, unknown>)
+    .map(([key, v]) => `${labelOf('auditKey', key, t)}: ${word(key, v)}`)
+    .join(separator);
+}
+
+const AUDIT_VALUE_TABLES: Record<string, string> = {
+  outcome: 'outcome',
+  flags: 'flag',
+  role: 'role',
+  subject: 'blacklistSubject',
+  source: 'blacklistSource',
+};
