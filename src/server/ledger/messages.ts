@@ -57,6 +57,7 @@ export const LEDGER_MESSAGES = {
     zh: '借据 {loanId} 已结清，不会再逾期。请选择一笔未结清的借据。',
   },
   is_settled: { en: 'is settled', zh: '已结清' },
+  as_of_refused: { en: 'asOf: {en_fault}', zh: '回放日期 asOf：{zh_fault}' },
   product_fix: { en: 'Fix the product and send again: {en_fault}', zh: '请修改产品后重新发送：{zh_fault}' },
   ledger_refused: { en: '{en_fault} ({code})', zh: '{zh_fault}（{code}）' },
 } as const satisfies Catalogue;
