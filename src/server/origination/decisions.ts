@@ -216,7 +216,11 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
         if (found.status !== 'open') {
           throw new ProblemError(
             'request_answered',
-            `Request ${found.requestId} was answered by ${found.answeredBy} at ${found.answeredAt}; it is answered once.`,
+            say(ORIGINATION_MESSAGES, 'request_answered', {
+              requestId: found.requestId,
+              person: String(found.answeredBy),
+              at: String(found.answeredAt),
+            }),
           );
         }
         const result = request.body.objectionResult;

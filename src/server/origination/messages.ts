@@ -65,4 +65,36 @@ export const ORIGINATION_MESSAGES = {
     en: 'Customer {customerId} has no approved application on file to start from; re-assessment works on customers onboarded through POST /applications.',
     zh: '客户 {customerId} 没有可作为起点的已批准申请；重新评估只适用于通过 POST /applications 准入的客户。',
   },
+  made_by_person: {
+    en: 'Decision {decisionId} was made by a person ({person}); only an automated decision is reviewed.',
+    zh: '决策 {decisionId} 由人工作出（{person}）；只复核自动决策。',
+  },
+  persons_decision: { en: "a person's decision", zh: '人工决策' },
+  reviewed_already: {
+    en: 'Decision {decisionId} was reviewed already by {person} at {at} ({outcome}, decision {laterId}); an automated decision is reviewed once.',
+    zh: '决策 {decisionId} 已由 {person} 于 {at} 复核（{outcome}，决策 {laterId}）；自动决策只复核一次。',
+  },
+  superseded_by: { en: 'superseded by {laterId}', zh: '已被 {laterId} 取代' },
+  approval_not_reviewed: {
+    en: 'Decision {decisionId} approved the application; a person reviews referrals, and declines whose objection was overturned.',
+    zh: '决策 {decisionId} 已批准该申请；人工只复核转人工的决策，以及异议被答复为推翻的拒绝。',
+  },
+  an_approval: { en: 'an approval', zh: '已批准' },
+  decline_without_overturn: {
+    en: 'Decision {decisionId} declined the application and no objection to it was answered "overturned"; record the objection (POST /decisions/{{id}}/objections) and answer it first.',
+    zh: '决策 {decisionId} 拒绝了该申请，且没有被答复为“推翻”的异议；请先登记异议（POST /decisions/{{id}}/objections）并作出答复。',
+  },
+  decline_not_overturned: { en: 'a decline without an overturned objection', zh: '拒绝且无被推翻的异议' },
+  request_answered: {
+    en: 'Request {requestId} was answered by {person} at {at}; it is answered once.',
+    zh: '请求 {requestId} 已由 {person} 于 {at} 答复；每个请求只答复一次。',
+  },
+  flag_resolved: {
+    en: 'Flag {flagId} was resolved ({resolution}) by {person} at {at}.',
+    zh: '标记 {flagId} 已由 {person} 于 {at} 处理（{resolution}）。',
+  },
+  new_applicant_customer: {
+    en: 'There is no customer {customerId}; leave customerId out for a new applicant.',
+    zh: '没有客户 {customerId}；新申请人请不填 customerId。',
+  },
 } as const satisfies Catalogue;

@@ -88,7 +88,12 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
         if (found.status !== 'open') {
           throw new ProblemError(
             'flag_resolved',
-            `Flag ${found.flagId} was resolved (${found.resolution}) by ${found.resolvedBy} at ${found.resolvedAt}.`,
+            say(ORIGINATION_MESSAGES, 'flag_resolved', {
+              flagId: found.flagId,
+              resolution: String(found.resolution),
+              person: String(found.resolvedBy),
+              at: String(found.resolvedAt),
+            }),
           );
         }
         const resolved = await resolveFlag(
