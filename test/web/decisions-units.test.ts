@@ -7,6 +7,7 @@ import { aprPercent, FLAG_KINDS, OUTCOMES, percent, percentFixed } from '../../w
 import { en, type MessageKey, zhCN } from '../../web/src/messages.js';
 import { formatMoney, todayInShanghai } from '../../web/src/money.js';
 import {
+  auditDetailsText,
   decidingReasonIndex,
   fenToYuanText,
   legalSource,
@@ -130,9 +131,7 @@ describe('reasons and evidence as staff read them', () => {
       record: { rulesFired: [{ ruleId: 'CUT_PASS', outputs: { result: 'pass' } }] },
     };
     const cut = reason('cutoff', 'CUT_PASS', { 'score.value': 612, 'applicant.segment': 'employed' });
-    expect(reasonText(cut, d, 'zh-CN', t, money, aprPercent)).toBe(
-      '评分 612，客群 employed：通过（风险等级 A）',
-    );
+    expect(reasonText(cut, d, 'zh-CN', t, money, aprPercent)).toBe('评分 612，客群 受薪：通过（风险等级 A）');
     expect(reasonText(cut, d, 'en', t, money, aprPercent)).toBe('cutoff CUT_PASS');
     expect(reasonText(reason('cap', 'CAP_REQUESTED'), d, 'zh-CN', t, money, aprPercent)).toBe(
       '额度以申请金额为上限',
@@ -144,6 +143,57 @@ describe('reasons and evidence as staff read them', () => {
     expect(reasonText(reason('fraud', 'FLAG_NEW_KIND'), d, 'zh-CN', t, money, aprPercent)).toBe(
       'fraud FLAG_NEW_KIND',
     );
+  });
+
+  it('puts policy rules, score features and their bins, and blacklist subjects in Chinese words', () => {
+    const d = { riskGrade: 'B', record: {} };
+    const zh = (r: ReturnType<typeof reason>) => reasonText(r, d, 'zh-CN', t, money, aprPercent);
+    expect(zh(reason('knockout', 'KO_MULTI_LENDER'))).toBe('近 3 个月内有 6 家及以上机构借贷（多头借贷）');
+    expect(zh(reason('referral', 'REF_THIN_FILE'))).toBe('信用记录不足 6 个月');
+    // A rule an analyst added that the dashboard has no words for: its code, in a Chinese sentence.
+    expect(zh(reason('knockout', 'KO_NEW_RULE'))).toBe('策略规则 KO_NEW_RULE 命中');
+    expect(
+      zh(
+        reason('score', 'SCORE_EXPENSES', {
+          feature: 'Expenses',
+          value: '117.54 in [81.5, +inf)',
+          pointsLost: 24,
+        }),
+      ),
+    ).toBe('月支出（百元） = 117.54，位于区间 [81.5, +∞)，比最优取值少 24 分');
+    expect(zh(reason('score', 'SCORE_HOME', { feature: 'Home', value: 'parents', pointsLost: 8 }))).toBe(
+      '居住情况 = 与父母同住，比最优取值少 8 分',
+    );
+    expect(zh(reason('blacklist', 'BLACKLIST_HIT', { subject: 'id-number' }))).toMatch(/身份证号/);
+    // The values a rule saw, in words: the feature, its bin, the segment, the blacklist subject and source.
+    const entries = valueEntries(
+      {
+        feature: 'Home',
+        value: 'parents',
+        'applicant.segment': 'self-employed',
+        subject: 'phone',
+        source: 'regulator',
+      },
+      t,
+      money,
+    );
+    expect(entries.map((e) => e.text)).toEqual(['居住情况', '与父母同住', '自雇', '手机号', '监管机构名单']);
+    const text = entries.map((e) => `${e.label} ${e.text}`).join(' ');
+    expect(text).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it('writes an audit entry’s details in words, amounts in yuan, codes by their labels', () => {
+    expect(
+      auditDetailsText(
+        { outcome: 'decline', flags: ['outside-invitation'], limitMinor: 3500000, decisionId: 'dec_1' },
+        t,
+        money,
+        '；',
+      ),
+    ).toBe('结果: 拒绝；标记: 无邀请；额度: ¥35,000.00；决策: dec_1');
+    // A key the dashboard has no label for shows as it is.
+    expect(auditDetailsText({ somethingNew: 1 }, t, money, '；')).toBe('somethingNew: 1');
+    expect(auditDetailsText(null, t, money, '；')).toBe('');
   });
 
   it('cites legal sources in Chinese without English words', () => {

@@ -31,6 +31,8 @@ const LABELS = {
     nextAction: '下一步',
     pickDate: '请选择日期',
     weekday: '一',
+    stage: /^第 [123] 阶段$/,
+    creditStatus: /^([1-7] 逾期|N 正常|\* 当月无还款)/,
   },
   en: {
     portfolio: 'Portfolio',
@@ -44,6 +46,8 @@ const LABELS = {
     nextAction: 'Next action',
     pickDate: 'Select date',
     weekday: 'Mo',
+    stage: /^Stage [123]$/,
+    creditStatus: /^([1-7] — |N — normal|\* — nothing due)/,
   },
 } as const;
 
@@ -187,6 +191,11 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
         const text = (await impact.textContent()) ?? '';
         for (const pattern of NOT_CHINESE) expect(text, String(pattern)).not.toMatch(pattern);
       }
+      // Credit-report status codes and IFRS 9 stages in words of the page's language.
+      const impactRow = page.getByTestId('impact-table').locator('.ant-table-row').last();
+      const cells = await impactRow.locator('td').allTextContents();
+      expect(cells[3]).toMatch(l.creditStatus);
+      expect(cells[5]).toMatch(l.stage);
       // antd's date picker speaks the page's language: its placeholder and the calendar's weekdays.
       const asOf = page.getByTestId('as-of-picker');
       expect(await asOf.getAttribute('placeholder')).toBe(l.pickDate);
@@ -281,6 +290,30 @@ describe.skipIf(skipBrowser)('dashboard ledger pages in chromium', () => {
       await context.close();
     });
   }
+
+  it('shows a refusal from the server in Chinese on a Chinese page, its code unchanged', async () => {
+    const { page, errors, context } = await signedIn('collector', 'zh-CN');
+    const list = await apiGet<{ items: ApiLoan[] }>('/loans?status=active&limit=1');
+    const loan = list.items[0]!;
+    await page.goto(`${h.baseUrl}/app/loans/${loan.loanId}`);
+    await page.getByTestId('repayment-amount').fill('500.00');
+    await pickDate(page, 'repayment-date', formatDate(addDays(CLOSED, 3)));
+    await page.getByTestId('repayment-submit').click();
+    const problem = page.getByTestId('repayment-card').getByTestId('problem');
+    await problem.waitFor();
+    const said = (await problem.textContent()) ?? '';
+    expect(said).toContain('(date_out_of_range)');
+    expect(said).toContain(`晚于营业日 ${formatDate(CLOSED)}`);
+    expect(said).not.toMatch(/business day|must be|cannot/);
+    await page
+      .getByTestId('repayment-form')
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: `不得晚于 ${formatDate(CLOSED)}` })
+      .waitFor();
+    await screenshot(page, 'ledger-repayment-refused-zh-CN');
+    expect(unexpectedErrors(errors, [400])).toEqual([]);
+    await context.close();
+  });
 
   it('records a repayment, checking the form as the API does, and the balance shown changes', async () => {
     const { page, errors, context } = await signedIn('collector', 'en');

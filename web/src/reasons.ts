@@ -53,7 +53,33 @@ const LABELLED_KEYS = new Set([
   'ip',
   'count',
   'windowDays',
+  'reason',
+  'evidence',
+  'applications',
 ]);
+
+/** A label the dashboard has for `prefix.value`, else the value itself (a code the dashboard does not know). */
+export function labelOf(prefix: string, value: string, t: Translate): string {
+  const key = `${prefix}.${value}`;
+  return known(key) ? t(key) : value;
+}
+
+/** A model feature's value as the score reason records it: a bin (`4 in [3.5, 5.5)`) or a category. */
+export function featureValueText(feature: string, value: string, t: Translate): string {
+  const bin = /^(.*) in ([[(][^\])]*[\])])$/.exec(value);
+  if (bin !== null) {
+    return t('feature.interval', { value: bin[1] ?? '', interval: (bin[2] ?? '').replaceAll('inf', '∞') });
+  }
+  return labelOf(`featureValue.${feature}`, value, t);
+}
+
+/** Values whose codes the dashboard puts in words: which label table each key's value is looked up in. */
+const VALUE_TABLES: Record<string, string> = {
+  feature: 'feature',
+  'applicant.segment': 'segment',
+  subject: 'blacklistSubject',
+  source: 'blacklistSource',
+};
 
 export interface ValueEntry {
   /** The key as the record has it (`limit_fen`). */
@@ -82,14 +108,20 @@ export function valueEntries(values: unknown, t: Translate, money: Money): Value
     const fen = key.endsWith('_fen');
     const base = fen ? key.slice(0, -'_fen'.length) : key;
     const label = LABELLED_KEYS.has(base) ? t(`valueKey.${base}` as MessageKey) : base;
+    const table = VALUE_TABLES[base];
+    const feature = (values as Record<string, unknown>).feature;
     const text =
-      fen && typeof v === 'number' && Number.isSafeInteger(v)
-        ? money(fenToYuanText(v))
-        : base === 'apr' && typeof v === 'string'
-          ? aprPercent(v)
-          : base === 'dailyRate' && typeof v === 'string'
-            ? percent(v)
-            : show(v);
+      table !== undefined && typeof v === 'string'
+        ? labelOf(table, v, t)
+        : base === 'value' && typeof feature === 'string' && typeof v === 'string'
+          ? featureValueText(feature, v, t)
+          : fen && typeof v === 'number' && Number.isSafeInteger(v)
+            ? money(fenToYuanText(v))
+            : base === 'apr' && typeof v === 'string'
+              ? aprPercent(v)
+              : base === 'dailyRate' && typeof v === 'string'
+                ? percent(v)
+                : show(v);
     return { key, label, text };
   });
 }
@@ -177,7 +209,7 @@ export function reasonText(
       const result = String(rule?.outputs?.result ?? '');
       return t('reasonText.cutoff', {
         score: String(v['score.value'] ?? ''),
-        segment: String(v['applicant.segment'] ?? ''),
+        segment: labelOf('segment', String(v['applicant.segment'] ?? ''), t),
         result: ['pass', 'refer', 'decline'].includes(result)
           ? t(`cutResult.${result}` as MessageKey)
           : result,
@@ -202,12 +234,12 @@ export function reasonText(
       });
     case 'score':
       return t('reasonText.score', {
-        feature: String(v.feature ?? ''),
-        value: String(v.value ?? ''),
+        feature: labelOf('feature', String(v.feature ?? ''), t),
+        value: featureValueText(String(v.feature ?? ''), String(v.value ?? ''), t),
         points: String(v.pointsLost ?? ''),
       });
     case 'blacklist':
-      return t('reasonText.blacklist', { subject: String(v.subject ?? '') });
+      return t('reasonText.blacklist', { subject: labelOf('blacklistSubject', String(v.subject ?? ''), t) });
     case 'invitation':
     case 'fraud': {
       const key = `flag.${FLAG_KIND_OF_CODE(r.code)}`;
@@ -215,7 +247,10 @@ export function reasonText(
     }
     case 'knockout':
     case 'referral':
-      return t('reasonText.rule', { code: r.code });
+      // A rule of the policy: the dashboard's own words for the codes it knows, else the code.
+      return known(`ruleReason.${r.code}`)
+        ? t(`ruleReason.${r.code}` as MessageKey)
+        : t('reasonText.rule', { code: r.code });
     case 'review':
       return known(`reviewReason.${r.code}`) ? t(`reviewReason.${r.code}` as MessageKey) : r.message;
     default:
@@ -249,3 +284,32 @@ export function legalSource(source: string, locale: Locale): string {
   // Within "第 188, 189, 195 条" the list separator is the Chinese one.
   return text.replace(/第 ([\d–, ]+) 条/g, (_m, list: string) => `第 ${list.replaceAll(', ', '、')} 条`);
 }
+
+/**
+ * An audit entry's details in words: known keys labelled, `…Minor` amounts in yuan, outcomes, flags,
+ * roles and blacklist subjects and sources by their labels; other values as they are (ids, hashes).
+ */
+export function auditDetailsText(details: unknown, t: Translate, money: Money, separator: string): string {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return '';
+  const word = (key: string, v: unknown): string => {
+    if (v === null || v === undefined) return t('common.none');
+    if (Array.isArray(v)) return v.map((x) => word(key, x)).join(', ');
+    if (typeof v === 'object') return JSON.stringify(v);
+    if (key.endsWith('Minor') && typeof v === 'number' && Number.isSafeInteger(v))
+      return money(fenToYuanText(v));
+    const text = String(v);
+    const table = AUDIT_VALUE_TABLES[key];
+    return table === undefined ? text : labelOf(table, text, t);
+  };
+  return Object.entries(details as Record<string, unknown>)
+    .map(([key, v]) => `${labelOf('auditKey', key, t)}: ${word(key, v)}`)
+    .join(separator);
+}
+
+const AUDIT_VALUE_TABLES: Record<string, string> = {
+  outcome: 'outcome',
+  flags: 'flag',
+  role: 'role',
+  subject: 'blacklistSubject',
+  source: 'blacklistSource',
+};

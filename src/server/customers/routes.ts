@@ -11,10 +11,12 @@ import {
   insertCustomer,
   listCustomers,
 } from '../../store/index.js';
-import { amountSchema, readAmount } from '../http/amount.js';
+import { amountProblem, amountSchema, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
 import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../http/masking.js';
-import { type FieldProblem, ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { allows } from '../http/roles.js';
 import {
   bearerSecurity,
@@ -27,6 +29,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { CUSTOMER_MESSAGES } from './messages.js';
 
 /** Most emergency contacts kept per customer. */
 export const CONTACTS_MAX = 5;
@@ -180,8 +183,8 @@ function present(c: Customer, unmasked: boolean) {
 }
 
 const customerNotFound = (id: string) =>
-  new ProblemError('customer_not_found', `There is no customer ${id}; find customers with GET /customers.`, [
-    { path: '/path/customerId', message: 'no such customer' },
+  new ProblemError('customer_not_found', say(CUSTOMER_MESSAGES, 'customer_not_found', { customerId: id }), [
+    fieldProblem('/path/customerId', say(CUSTOMER_MESSAGES, 'no_such_customer')),
   ]);
 
 export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -205,10 +208,10 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       const idProblem = idNumberProblem(body.idNumber, new Date().toISOString().slice(0, 10));
       if (idProblem !== undefined) problems.push({ path: '/body/idNumber', message: idProblem });
       const income = readAmount(body.declaredMonthlyIncome, deps.config.amount_max_fen);
-      if (!income.ok) problems.push({ path: '/body/declaredMonthlyIncome', message: income.message });
+      if (!income.ok) problems.push(fieldProblem('/body/declaredMonthlyIncome', income.text));
       if (problems.length > 0) {
-        throw problems.every((p) => p.path === '/body/declaredMonthlyIncome')
-          ? new ProblemError('amount_invalid', `declaredMonthlyIncome ${problems[0]!.message}`, problems)
+        throw problems.length === 1 && !income.ok
+          ? amountProblem('declaredMonthlyIncome', '/body/declaredMonthlyIncome', income.text)
           : validationProblem(problems);
       }
       return commitWrite(deps, request, reply, async (tx) => {
@@ -232,8 +235,13 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
           if (error instanceof CustomerExistsError) {
             throw new ProblemError(
               'customer_exists',
-              `A customer with this ID number exists already (${error.existingCustomerId}); use that customer.`,
-              [{ path: '/body/idNumber', message: `belongs to ${error.existingCustomerId}` }],
+              say(CUSTOMER_MESSAGES, 'customer_exists', { customerId: error.existingCustomerId }),
+              [
+                fieldProblem(
+                  '/body/idNumber',
+                  say(CUSTOMER_MESSAGES, 'id_number_belongs_to', { customerId: error.existingCustomerId }),
+                ),
+              ],
             );
           }
           throw error;
@@ -313,8 +321,8 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       if (unmask && !allows('customers.unmask', principal.role)) {
         throw new ProblemError(
           'pii_forbidden',
-          `Your role ${principal.role} may not see unmasked personal data; drop ?unmask=true to get the masked view.`,
-          [{ path: '/query/unmask', message: 'not allowed for your role' }],
+          say(KERNEL_MESSAGES, 'pii_forbidden', { role: principal.role }),
+          [fieldProblem('/query/unmask', say(KERNEL_MESSAGES, 'unmask_not_allowed'))],
         );
       }
       const customer = await findCustomer(deps.db, deps.cipher, request.params.customerId);

@@ -11,7 +11,8 @@ import {
   startRunIn,
 } from '../../jobs/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -23,6 +24,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { EOD_MESSAGES } from './messages.js';
 
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 
@@ -128,23 +130,27 @@ function toBody<T extends EodRun>(run: T): Omit<T, 'businessDay'> & { businessDa
 
 function problemFor(error: unknown): never {
   if (error instanceof EodRunError) {
-    if (error.code === 'eod_run_conflict') throw new ProblemError('eod_run_conflict', error.message);
+    const en_fault = error.message;
+    if (error.code === 'eod_run_conflict')
+      throw new ProblemError('eod_run_conflict', say(EOD_MESSAGES, 'run_conflict', { en_fault }));
     if (error.code === 'eod_date_invalid') {
-      throw new ProblemError(
-        'validation_failed',
-        `Fix this field and send again: /body/businessDate: ${error.message}`,
-        [{ path: '/body/businessDate', message: error.message }],
-      );
+      throw new ProblemError('validation_failed', say(EOD_MESSAGES, 'date_invalid', { en_fault }), [
+        fieldProblem('/body/businessDate', say(EOD_MESSAGES, 'date_invalid_field', { en_fault })),
+      ]);
     }
     if (error.code === 'eod_date_out_of_range') {
       const allowed = error.allowed;
-      throw new ProblemError('date_out_of_range', `The business date cannot be closed: ${error.message}.`, [
-        {
-          path: '/body/businessDate',
-          message:
-            allowed === undefined ? error.message : `must be from ${allowed.from} through ${allowed.through}`,
-        },
-      ]);
+      if (allowed === undefined) {
+        throw new ProblemError('date_out_of_range', say(EOD_MESSAGES, 'date_cannot_close', { en_fault }), [
+          fieldProblem('/body/businessDate', say(EOD_MESSAGES, 'date_cannot_close', { en_fault })),
+        ]);
+      }
+      const range = { from: allowed.from, through: allowed.through };
+      throw new ProblemError(
+        'date_out_of_range',
+        say(EOD_MESSAGES, 'date_out_of_range', { en_fault, ...range }),
+        [fieldProblem('/body/businessDate', say(EOD_MESSAGES, 'date_from_through', range))],
+      );
     }
     throw new ProblemError('eod_run_not_found', error.message);
   }
@@ -301,7 +307,7 @@ export async function eodRunRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       if (run === undefined) {
         throw new ProblemError(
           'eod_run_not_found',
-          `No EOD run has id ${request.params.runId}; list runs with GET /eod-runs`,
+          say(EOD_MESSAGES, 'run_not_found', { runId: request.params.runId }),
         );
       }
       return toBody(run);

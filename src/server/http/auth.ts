@@ -6,6 +6,8 @@ import {
   type Principal,
   principalOfTokenHash,
 } from '../../store/index.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
 import { ProblemError } from './problem.js';
 import { allows, PERMISSIONS } from './roles.js';
 import type { TokenCache } from './token-cache.js';
@@ -41,22 +43,16 @@ export function registerAuth(app: FastifyInstance, db: Db, tokens: TokenCache): 
     if (request.is404 || isPublic(request)) return;
     const header = request.headers.authorization;
     if (header === undefined) {
-      throw new ProblemError(
-        'unauthenticated',
-        'Send an API token in the header "Authorization: Bearer <token>"; an admin creates tokens (lendguard users create).',
-        [],
-        { 'www-authenticate': 'Bearer' },
-      );
+      throw new ProblemError('unauthenticated', say(KERNEL_MESSAGES, 'token_missing'), [], {
+        'www-authenticate': 'Bearer',
+      });
     }
     const match = BEARER.exec(header);
     const principal = match === null ? undefined : await principalOf(db, tokens, match[1]!);
     if (principal === undefined) {
-      throw new ProblemError(
-        'unauthenticated',
-        'The API token is unknown, revoked or expired, or the header is not "Authorization: Bearer <token>"; ask an admin for a new token.',
-        [],
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-      );
+      throw new ProblemError('unauthenticated', say(KERNEL_MESSAGES, 'token_invalid'), [], {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
     }
     request.principal = principal;
     const permission = request.routeOptions.config.permission;
@@ -64,7 +60,12 @@ export function registerAuth(app: FastifyInstance, db: Db, tokens: TokenCache): 
       const roles = permission === undefined ? 'no role' : PERMISSIONS[permission].join(', ');
       throw new ProblemError(
         'forbidden',
-        `Your role ${principal.role} may not ${request.method} ${request.routeOptions.url}; it needs ${roles}.`,
+        say(KERNEL_MESSAGES, 'role_forbidden', {
+          role: principal.role,
+          method: request.method,
+          route: request.routeOptions.url ?? '',
+          roles,
+        }),
       );
     }
   });

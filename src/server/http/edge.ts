@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit, sqlState } from '../../store/index.js';
 import type { ServerDeps } from './context.js';
-import { ProblemError } from './problem.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
+import { fieldProblem, ProblemError, validationProblem } from './problem.js';
 
 /**
  * Checks every request meets at the edge, in one place for all routes: no control characters in any text,
@@ -40,14 +42,8 @@ export function controlCharacterProblem(request: FastifyRequest): ProblemError |
   const paths: string[] = [];
   for (const { part, prefix } of PARTS) controlCharacterPaths(request[part], prefix, paths);
   if (paths.length === 0) return undefined;
-  const errors = paths.map((path) => ({
-    path,
-    message: 'holds a control character (such as NUL); send printable text only',
-  }));
-  return new ProblemError(
-    'validation_failed',
-    `Fix these fields and send again: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-    errors,
+  return validationProblem(
+    paths.map((path) => fieldProblem(path, say(KERNEL_MESSAGES, 'field_control_characters'))),
   );
 }
 
@@ -60,8 +56,8 @@ function unexpectedBodyProblem(request: FastifyRequest): ProblemError | undefine
   if (isEmptyObject) return undefined;
   return new ProblemError(
     'validation_failed',
-    `${request.method} ${request.routeOptions.url} takes no body; send none (or {}).`,
-    [{ path: '/body', message: 'is not accepted on this route; send no body' }],
+    say(KERNEL_MESSAGES, 'no_body_route', { method: request.method, route: request.routeOptions.url ?? '' }),
+    [fieldProblem('/body', say(KERNEL_MESSAGES, 'no_body_field'))],
   );
 }
 
@@ -91,7 +87,7 @@ export function databaseUnavailableProblem(error: FastifyError | Error): Problem
   if (!unreachable) return undefined;
   return new ProblemError(
     'database_unavailable',
-    `The database cannot be reached or has no free connection now; try again in ${RETRY_AFTER_S} s.`,
+    say(KERNEL_MESSAGES, 'database_unavailable', { seconds: RETRY_AFTER_S }),
     [],
     { 'retry-after': String(RETRY_AFTER_S) },
   );
@@ -100,10 +96,7 @@ export function databaseUnavailableProblem(error: FastifyError | Error): Problem
 /** The static file server's own refusals (a path leaving its folder: 403; none: 404) keep their status. */
 export function staticFileProblem(error: FastifyError): ProblemError | undefined {
   if (error.code === 'FST_STATIC_FORBIDDEN_PATH' || (error.statusCode === 403 && error.code === undefined)) {
-    return new ProblemError(
-      'forbidden',
-      'The path leads outside the folder of files served here; it is not served.',
-    );
+    return new ProblemError('forbidden', say(KERNEL_MESSAGES, 'path_outside'));
   }
   return undefined;
 }
@@ -121,7 +114,10 @@ export function registerEdge(app: FastifyInstance, deps: ServerDeps, limits: Edg
     if (inFlight > limits.requestsInFlight_max) {
       throw new ProblemError(
         'server_overloaded',
-        `The server is working on ${limits.requestsInFlight_max} requests; try again in ${RETRY_AFTER_S} s.`,
+        say(KERNEL_MESSAGES, 'server_overloaded', {
+          max: limits.requestsInFlight_max,
+          seconds: RETRY_AFTER_S,
+        }),
         [],
         { 'retry-after': String(RETRY_AFTER_S) },
       );

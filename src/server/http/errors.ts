@@ -3,8 +3,11 @@ import { SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../../store/index.js';
 import type { ServerConfig } from '../config.js';
 import { databaseUnavailableProblem, staticFileProblem } from './edge.js';
 import { describePattern } from './field-messages.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { type MessageParams, pickLanguage, say } from './messages.js';
 import {
   type FieldProblem,
+  fieldProblem,
   missingIdempotencyKey,
   ProblemError,
   problemBody,
@@ -25,63 +28,53 @@ const PART_PREFIX: Record<string, string> = {
   headers: '/header',
 };
 
-/** Turns one schema violation into a field path and a sentence that says what to send. */
+/** Turns one schema violation into a field path and a sentence (in both languages) that says what to send. */
 function describeIssue(context: string, issue: AjvIssue): FieldProblem {
   const base = `${PART_PREFIX[context] ?? `/${context}`}${issue.instancePath}`;
   const p = issue.params;
+  const at = (path: string, key: keyof typeof KERNEL_MESSAGES, params: MessageParams = {}) =>
+    fieldProblem(path, say(KERNEL_MESSAGES, key, params));
   switch (issue.keyword) {
     case 'required':
-      return { path: `${base}/${String(p.missingProperty)}`, message: 'is required' };
+      return at(`${base}/${String(p.missingProperty)}`, 'field_required');
     case 'additionalProperties':
-      return {
-        path: `${base}/${String(p.additionalProperty)}`,
-        message: 'is not a known field; remove it (check the spelling against /openapi.json)',
-      };
+      return at(`${base}/${String(p.additionalProperty)}`, 'field_unknown');
     case 'type':
-      return { path: base || '/', message: `must be of type ${String(p.type)}` };
+      return at(base || '/', 'field_type', { type: String(p.type) });
     case 'enum':
-      return {
-        path: base,
-        message: `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`,
-      };
+      return at(base, 'field_enum', { values: (p.allowedValues as unknown[]).map(String).join(', ') });
     case 'maxLength':
-      return { path: base, message: `must be at most ${String(p.limit)} characters long` };
+      return at(base, 'field_max_length', { limit: String(p.limit) });
     case 'minLength':
-      return { path: base, message: `must be at least ${String(p.limit)} characters long` };
+      return at(base, 'field_min_length', { limit: String(p.limit) });
     case 'maxItems':
-      return { path: base, message: `must have at most ${String(p.limit)} items` };
+      return at(base, 'field_max_items', { limit: String(p.limit) });
     case 'minItems':
-      return { path: base, message: `must have at least ${String(p.limit)} items` };
+      return at(base, 'field_min_items', { limit: String(p.limit) });
     case 'maximum':
+      return at(base, 'field_maximum', { limit: String(p.limit) });
     case 'minimum':
-      return {
-        path: base,
-        message: `must be ${issue.keyword === 'maximum' ? 'at most' : 'at least'} ${String(p.limit)}`,
-      };
+      return at(base, 'field_minimum', { limit: String(p.limit) });
     case 'pattern':
-      return { path: base, message: describePattern(base, String(p.pattern)) };
+      return fieldProblem(base, describePattern(base, String(p.pattern)));
     default:
-      return { path: base, message: issue.message ?? 'is not valid' };
+      return issue.message === undefined ? at(base, 'field_invalid') : { path: base, message: issue.message };
   }
 }
 
 const FASTIFY_CODES: Record<string, (e: FastifyError, config: ServerConfig) => ProblemError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: (e) =>
-    new ProblemError('malformed_json', `The body is not valid JSON (${e.message}); send one JSON object.`),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
-    new ProblemError('malformed_json', 'The body is empty but Content-Type says JSON; send one JSON object.'),
+    new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_invalid', { reason: e.message })),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_empty')),
   FST_ERR_CTP_BODY_TOO_LARGE: (_e, config) =>
-    new ProblemError('body_too_large', `The body is larger than ${config.bodyLimit_bytes} bytes; send less.`),
+    new ProblemError(
+      'body_too_large',
+      say(KERNEL_MESSAGES, 'body_too_large', { max: config.bodyLimit_bytes }),
+    ),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    new ProblemError(
-      'unsupported_media_type',
-      'Send the body as JSON with "Content-Type: application/json".',
-    ),
+    new ProblemError('unsupported_media_type', say(KERNEL_MESSAGES, 'media_type')),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
-    new ProblemError(
-      'validation_failed',
-      'The Content-Length header does not match the body; send it again.',
-    ),
+    new ProblemError('validation_failed', say(KERNEL_MESSAGES, 'content_length')),
 };
 
 function toProblem(error: FastifyError, config: ServerConfig): ProblemError | undefined {
@@ -98,22 +91,28 @@ function toProblem(error: FastifyError, config: ServerConfig): ProblemError | un
   if (byCode !== undefined) return byCode(error, config);
   // JSON.parse protections (__proto__ / constructor keys) come as plain 400s.
   if (error.statusCode === 400 && /proto|constructor/i.test(error.message)) {
-    return new ProblemError('malformed_json', `The body was refused: ${error.message}. Remove that key.`);
+    return new ProblemError(
+      'malformed_json',
+      say(KERNEL_MESSAGES, 'json_refused', { reason: error.message }),
+    );
   }
   const edge = databaseUnavailableProblem(error) ?? staticFileProblem(error);
   if (edge !== undefined) return edge;
   if (sqlState(error) === SQLSTATE_UNIQUE_VIOLATION) {
-    return new ProblemError(
-      'conflict',
-      'Another request changed the same record at the same time; send yours again.',
-    );
+    return new ProblemError('conflict', say(KERNEL_MESSAGES, 'concurrent_change'));
   }
   return undefined;
 }
 
+/** Sends a problem in the request's language (Accept-Language; English by default). */
 export async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError) {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  return reply.code(problem.status).type('application/problem+json').send(problemBody(problem, request.id));
+  const language = pickLanguage(request.headers['accept-language']);
+  reply.header('content-language', language).header('vary', 'Accept-Language');
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problemBody(problem, request.id, language));
 }
 
 /** Every error leaves as problem+json. Unexpected ones are logged and answered without their details. */
@@ -129,10 +128,7 @@ export function registerErrorHandling(app: FastifyInstance, config: ServerConfig
     return sendProblem(
       request,
       reply,
-      new ProblemError(
-        'internal_error',
-        `Something failed inside the server; quote request id ${request.id} when reporting it.`,
-      ),
+      new ProblemError('internal_error', say(KERNEL_MESSAGES, 'internal_error', { requestId: request.id })),
     );
   });
   app.setNotFoundHandler(async (request, reply) =>
@@ -141,7 +137,10 @@ export function registerErrorHandling(app: FastifyInstance, config: ServerConfig
       reply,
       new ProblemError(
         'route_not_found',
-        `There is no route ${request.method} ${request.url.split('?')[0]}; see /docs for the list.`,
+        say(KERNEL_MESSAGES, 'route_not_found', {
+          method: request.method,
+          path: request.url.split('?')[0] ?? '',
+        }),
       ),
     ),
   );

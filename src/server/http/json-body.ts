@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkJsonDepth } from './json-depth.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
 import { ProblemError } from './problem.js';
 
 /** Keys that could reach an object's prototype when a parsed body is merged somewhere. */
@@ -16,12 +18,7 @@ export function registerJsonBody(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') {
-      done(
-        new ProblemError(
-          'malformed_json',
-          'The body is empty but Content-Type says JSON; send one JSON object.',
-        ),
-      );
+      done(new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_empty')));
       return;
     }
     try {
@@ -30,10 +27,7 @@ export function registerJsonBody(app: FastifyInstance): void {
       const value: unknown = MAY_HOLD_FORBIDDEN_KEY.test(text)
         ? JSON.parse(text, (key, v: unknown) => {
             if (FORBIDDEN_KEYS.has(key)) {
-              throw new ProblemError(
-                'malformed_json',
-                `The body holds the key "${key}", which is not accepted anywhere. Remove that key.`,
-              );
+              throw new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_key_refused', { key }));
             }
             return v;
           })
@@ -45,9 +39,7 @@ export function registerJsonBody(app: FastifyInstance): void {
         return;
       }
       const reason = error instanceof Error ? error.message : String(error);
-      done(
-        new ProblemError('malformed_json', `The body is not valid JSON (${reason}); send one JSON object.`),
-      );
+      done(new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_invalid', { reason })));
     }
   });
 }

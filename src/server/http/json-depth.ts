@@ -1,4 +1,6 @@
-import { ProblemError } from './problem.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
+import { fieldProblem, ProblemError } from './problem.js';
 
 /** Deepest nesting of arrays and objects a request body may have; the deepest schema needs far less. */
 export const BODY_DEPTH_MAX = 32;
@@ -22,11 +24,9 @@ export function checkJsonDepth(text: string, depth_max: number = BODY_DEPTH_MAX)
     else if (c === 0x7b || c === 0x5b) {
       depth += 1;
       if (depth > depth_max) {
-        throw new ProblemError(
-          'body_too_deep',
-          `The body nests objects and arrays more than ${depth_max} levels deep; no request needs that many.`,
-          [{ path: '/body', message: `is nested more than ${depth_max} levels deep` }],
-        );
+        throw new ProblemError('body_too_deep', say(KERNEL_MESSAGES, 'body_too_deep', { max: depth_max }), [
+          fieldProblem('/body', say(KERNEL_MESSAGES, 'nested_too_deep', { max: depth_max })),
+        ]);
       }
     } else if (c === 0x7d || c === 0x5d) depth -= 1;
   }

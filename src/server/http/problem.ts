@@ -1,3 +1,6 @@
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { type Language, type Message, render, say } from './messages.js';
+
 /**
  * Errors as RFC 9457 problem details (application/problem+json). Every code the API can answer with is
  * listed here, once, with its HTTP status and title; docs/errors.md lists the same codes (a test keeps
@@ -81,42 +84,169 @@ export const PROBLEM_CODES = {
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
+/**
+ * The titles in Chinese, for answers to `Accept-Language: zh-CN` (decision 0412). Typed by the codes, so a
+ * new code does not compile without its Chinese title.
+ */
+export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
+  validation_failed: '请求无效',
+  malformed_json: '请求体不是有效的 JSON',
+  amount_invalid: '金额不是有效的十进制字符串',
+  cursor_invalid: '分页游标无效',
+  date_out_of_range: '日期超出本请求允许的范围',
+  product_invalid: '产品定义无效',
+  idempotency_key_missing: '写操作需要 Idempotency-Key 请求头',
+  idempotency_key_invalid: 'Idempotency-Key 请求头无效',
+  unauthenticated: '没有有效的 API 令牌',
+  forbidden: '你的角色无权执行此操作',
+  pii_forbidden: '你的角色无权查看未脱敏的个人信息',
+  route_not_found: '没有这个路由',
+  customer_not_found: '没有这个客户',
+  user_not_found: '没有这个用户',
+  token_not_found: '没有这个令牌',
+  product_not_found: '没有这个产品',
+  line_not_found: '没有这个授信额度',
+  loan_not_found: '没有这笔借据',
+  eod_run_not_found: '没有这次日终批处理',
+  eod_run_conflict: '须等另一次日终批处理结束',
+  customer_exists: '该证件号码的客户已存在',
+  username_taken: '用户名已被占用',
+  conflict: '请求与同时进行的修改冲突',
+  line_status_conflict: '授信额度的状态不允许此操作',
+  loan_settled: '借据已结清',
+  limit_exceeded: '借款金额超过可用额度',
+  ledger_refused: '账务拒绝了此变更',
+  idempotency_key_reused: '该 Idempotency-Key 已用于另一个请求',
+  body_too_large: '请求体过大',
+  unsupported_media_type: '请求体必须是 application/json',
+  application_invalid: '申请无效',
+  policy_invalid: '策略文档无效',
+  reassessment_invalid: '无法根据这些事实重新评估',
+  approval_by_author: '策略版本须由作者以外的人审批',
+  application_not_found: '没有这个申请',
+  decision_not_found: '没有这个决策',
+  policy_not_found: '没有这个策略版本',
+  flag_not_found: '没有这个复核标记',
+  invitation_not_found: '没有这个邀请',
+  blacklist_entry_not_found: '没有这个黑名单条目',
+  decision_request_not_found: '没有这个解释请求或异议',
+  policy_version_exists: '该标签的策略版本已存在',
+  policy_status_conflict: '策略版本的状态不允许此操作',
+  flag_resolved: '复核标记已处理',
+  request_answered: '该请求已答复',
+  no_application_on_file: '该客户没有可重新评估的已批准申请',
+  decision_not_reviewable: '人工只复核转人工的决策或被推翻的拒绝',
+  decision_reviewed: '该决策已由人工复核',
+  review_flag_confirmed: '已确认的复核标记阻止批准',
+  review_invitation_not_in_force: '批准需要一个有效的邀请',
+  review_limit_above_cap: '额度高于自动决策的上限',
+  review_rate_above_cap: '该日利率使年化利率高于策略上限',
+  policy_not_published: '该产品没有生效的策略',
+  internal_error: '内部错误',
+  decision_failed: '生效的策略或模型无法作出决策',
+  server_busy: '等待中的写操作过多',
+  server_overloaded: '处理中的请求过多',
+  database_unavailable: '无法连接数据库',
+  rate_limited: '请求过于频繁',
+  body_too_deep: '请求体嵌套过深',
+};
+
+export function problemTitle(code: ProblemCode, language: Language): string {
+  return language === 'zh-CN' ? PROBLEM_TITLES_ZH[code] : PROBLEM_CODES[code].title;
+}
+
 /** Base of the `type` URI; the fragment is the code, documented in docs/errors.md. */
 export const PROBLEM_TYPE_BASE = 'https://lendguard.dev/problems/';
 
 export interface FieldProblem {
   /** JSON pointer into the request, prefixed by its part: `/body/phone`, `/query/limit`, `/header/…`. */
   path: string;
+  /** The message in English (logs, tests, the CLI); the answer is in the request's language. */
   message: string;
+  /** The message in every language; absent only where an engine's own sentence is passed on. */
+  text?: Message;
 }
 
+/** A field problem whose message comes from a catalogue. */
+export function fieldProblem(path: string, text: Message): FieldProblem {
+  return { path, message: render(text, 'en'), text };
+}
+
+/** The field's message in `language`. */
+export function fieldMessage(problem: FieldProblem, language: Language): string {
+  return problem.text === undefined ? problem.message : render(problem.text, language);
+}
+
+/**
+ * A coded refusal. `detail` is a catalogue message (put in the request's language when answered) or, where
+ * no catalogue message exists yet, an English sentence; then a Chinese answer carries the code's Chinese
+ * title with the English sentence after it, so nothing said is lost.
+ */
 export class ProblemError extends Error {
   readonly status: number;
   readonly title: string;
+  /** The detail in English. */
+  readonly detail: string;
+  readonly detailText: Message | undefined;
   constructor(
     readonly code: ProblemCode,
-    readonly detail: string,
+    detail: string | Message,
     readonly errors: readonly FieldProblem[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(detail);
+    const english = typeof detail === 'string' ? detail : render(detail, 'en');
+    super(english);
     this.name = 'ProblemError';
+    this.detail = english;
+    this.detailText = typeof detail === 'string' ? undefined : detail;
     this.status = PROBLEM_CODES[code].status;
     this.title = PROBLEM_CODES[code].title;
+  }
+
+  /** The detail in `language`. */
+  detailIn(language: Language): string {
+    if (this.detailText !== undefined) return render(this.detailText, language);
+    return language === 'zh-CN' ? `${PROBLEM_TITLES_ZH[this.code]}：${this.detail}` : this.detail;
+  }
+}
+
+/** The detail of a validation problem: every field with its message, in `language`. */
+export function fieldList(errors: readonly FieldProblem[], language: Language): string {
+  return errors
+    .map((e) => `${e.path}: ${fieldMessage(e, language)}`)
+    .join(language === 'zh-CN' ? '；' : '; ');
+}
+
+/** A problem whose detail lists its fields, in the language of the answer. */
+export function fieldsProblem(
+  code: ProblemCode,
+  lead: keyof typeof KERNEL_MESSAGES,
+  errors: readonly FieldProblem[],
+) {
+  return new FieldListProblem(code, lead, errors);
+}
+
+class FieldListProblem extends ProblemError {
+  constructor(
+    code: ProblemCode,
+    readonly lead: keyof typeof KERNEL_MESSAGES,
+    errors: readonly FieldProblem[],
+  ) {
+    super(code, say(KERNEL_MESSAGES, lead, { fields: fieldList(errors, 'en') }), errors);
+  }
+  override detailIn(language: Language): string {
+    return render(say(KERNEL_MESSAGES, this.lead, { fields: fieldList(this.errors, language) }), language);
   }
 }
 
 export function validationProblem(errors: readonly FieldProblem[]): ProblemError {
-  const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-  return new ProblemError('validation_failed', `Fix these fields and send again: ${list}`, errors);
+  return fieldsProblem('validation_failed', 'fix_fields', errors);
 }
 
 export function missingIdempotencyKey(): ProblemError {
-  return new ProblemError(
-    'idempotency_key_missing',
-    'Every write needs an "Idempotency-Key" header: a fresh unique value (a UUID will do) per intended change, reused only to retry that change.',
-    [{ path: '/header/idempotency-key', message: 'is required on every write' }],
-  );
+  return new ProblemError('idempotency_key_missing', say(KERNEL_MESSAGES, 'idempotency_key_missing'), [
+    fieldProblem('/header/idempotency-key', say(KERNEL_MESSAGES, 'required_on_writes')),
+  ]);
 }
 
 export interface ProblemBody {
@@ -129,15 +259,18 @@ export interface ProblemBody {
   errors?: FieldProblem[];
 }
 
-export function problemBody(p: ProblemError, requestId: string): ProblemBody {
+/** The answer's body in `language` (English unless the request asked for Chinese). */
+export function problemBody(p: ProblemError, requestId: string, language: Language = 'en'): ProblemBody {
   return {
     type: `${PROBLEM_TYPE_BASE}${p.code}`,
-    title: p.title,
+    title: problemTitle(p.code, language),
     status: p.status,
-    detail: p.detail,
+    detail: p.detailIn(language),
     code: p.code,
     requestId,
-    ...(p.errors.length > 0 ? { errors: [...p.errors] } : {}),
+    ...(p.errors.length > 0
+      ? { errors: p.errors.map((e) => ({ path: e.path, message: fieldMessage(e, language) })) }
+      : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import { ID_PATTERN } from '../../store/index.js';
 import type { ServerConfig } from '../config.js';
-import { ProblemError } from './problem.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
+import { fieldProblem, ProblemError } from './problem.js';
 
 /** Response entries every route shares: problems for 4xx and 5xx. */
 const problemContent = {
@@ -93,9 +95,7 @@ export function decodeCursor<T extends 'string' | 'number'>(
   } catch {
     // falls through to the problem below
   }
-  throw new ProblemError(
-    'cursor_invalid',
-    'The cursor is not one this API gave out; pass nextCursor from the previous page unchanged, or omit it to start over.',
-    [{ path: '/query/cursor', message: 'not a cursor from this list' }],
-  );
+  throw new ProblemError('cursor_invalid', say(KERNEL_MESSAGES, 'cursor_invalid'), [
+    fieldProblem('/query/cursor', say(KERNEL_MESSAGES, 'cursor_not_of_list')),
+  ]);
 }

@@ -12,7 +12,9 @@ import {
   sqlState,
 } from '../../store/index.js';
 import type { ServerDeps } from './context.js';
-import { missingIdempotencyKey, ProblemError } from './problem.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { say } from './messages.js';
+import { fieldProblem, missingIdempotencyKey, ProblemError } from './problem.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]+$/;
@@ -86,9 +88,8 @@ async function replayOrRefuse(
   const paths = differences(record.fieldMacs, again.fieldMacs);
   throw new ProblemError(
     'idempotency_key_reused',
-    `Idempotency-Key "${record.key}" was first used for a different request (it differs at ${paths.join(', ')}). ` +
-      'Send the first request unchanged to get its response again, or use a new key for a new request.',
-    paths.map((path) => ({ path, message: 'differs from the first request sent with this Idempotency-Key' })),
+    say(KERNEL_MESSAGES, 'idempotency_key_reused', { key: record.key, paths: paths.join(', ') }),
+    paths.map((path) => fieldProblem(path, say(KERNEL_MESSAGES, 'differs_from_first'))),
   );
 }
 
@@ -116,8 +117,8 @@ export function registerIdempotency(app: FastifyInstance, deps: ServerDeps): voi
     ) {
       throw new ProblemError(
         'idempotency_key_invalid',
-        `The Idempotency-Key header must be 1 to ${deps.config.idempotencyKeyLength_max} characters of letters, digits and _ . : - (a UUID will do).`,
-        [{ path: '/header/idempotency-key', message: 'letters, digits and _ . : - only, one header' }],
+        say(KERNEL_MESSAGES, 'idempotency_key_invalid', { max: deps.config.idempotencyKeyLength_max }),
+        [fieldProblem('/header/idempotency-key', say(KERNEL_MESSAGES, 'idempotency_key_chars'))],
       );
     }
     // Routes that look the key up in their own transaction save this round trip (a repeat is found there).

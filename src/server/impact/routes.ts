@@ -10,9 +10,10 @@ import {
 import { IMPACT_MONTHS_MAX, type MilestoneExtra, projectLoanImpact, textFor } from '../../reporting/index.js';
 import { findLoan } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
-import { loanNotFound } from '../ledger/index.js';
+import { LEDGER_MESSAGES, loanNotFound } from '../ledger/index.js';
 
 const money = { type: 'string' } as const;
 /** Months shown when none are asked for: the path from the first missed payment to write-off. */
@@ -124,8 +125,8 @@ export async function loanImpactRoutes(app: FastifyInstance, deps: ServerDeps): 
       if (loan.state.status !== 'active') {
         throw new ProblemError(
           'loan_settled',
-          `Loan ${loan.loanId} is settled; nothing can stay overdue. Pick an active loan.`,
-          [{ path: '/params/loanId', message: 'is settled' }],
+          say(LEDGER_MESSAGES, 'loan_settled_impact', { loanId: loan.loanId }),
+          [fieldProblem('/params/loanId', say(LEDGER_MESSAGES, 'is_settled'))],
         );
       }
       const impact = projectLoanImpact(loan.state, request.query.months);

@@ -15,6 +15,8 @@ import {
   VersionConflictError,
   writeCommands,
 } from '../../store/index.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 
 /** Commands in one statement at most. */
@@ -62,7 +64,7 @@ export class Coalescer<In, Out> {
       return Promise.reject(
         new ProblemError(
           'server_busy',
-          `${this.options.waitingMax} ${this.options.what} are already waiting; send this one again in a second with the same Idempotency-Key.`,
+          say(KERNEL_MESSAGES, 'server_busy', { max: this.options.waitingMax, en_what: this.options.what }),
           [],
           { 'retry-after': '1' },
         ),

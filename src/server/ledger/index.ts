@@ -16,5 +16,6 @@ export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   await ledgerJournalRoutes(app, deps);
 }
 
+export { LEDGER_MESSAGES } from './messages.js';
 export { dateSchema, loanNotFound, requestAmount, requestDate } from './request.js';
 export { Gate, LEDGER_WRITE_ATTEMPTS_MAX } from './write.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { accountTotalsThrough, getBusinessDay, listPostings } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -11,6 +12,7 @@ import {
   pageResponse,
   problemResponses,
 } from '../http/schemas.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import { presentPosting, presentTrialBalance } from './presenters.js';
 import { dateSchema, requestDate } from './request.js';
 import { postingResponse, trialBalanceResponse } from './schemas.js';
@@ -54,9 +56,12 @@ export async function ledgerJournalRoutes(app: FastifyInstance, deps: ServerDeps
       const fromDay = q.from === undefined ? undefined : requestDate(q.from, '/query/from');
       const toDay = q.to === undefined ? undefined : requestDate(q.to, '/query/to');
       if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) {
-        throw new ProblemError('date_out_of_range', `from ${q.from} is after to ${q.to}; swap them`, [
-          { path: '/query/from', message: 'must be on or before to' },
-        ]);
+        const names = { fromName: 'from', toName: 'to' };
+        throw new ProblemError(
+          'date_out_of_range',
+          say(LEDGER_MESSAGES, 'range_reversed', { ...names, from: q.from ?? '', to: q.to ?? '' }),
+          [fieldProblem('/query/from', say(LEDGER_MESSAGES, 'on_or_before_field', names))],
+        );
       }
       const after = decodeCursor(q.cursor, 'number') ?? 0;
       const filter = {

@@ -15,7 +15,8 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -26,6 +27,7 @@ import {
   pageResponse,
   problemResponses,
 } from '../http/schemas.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import { presentLine, presentStoredLoan } from './presenters.js';
 import { PRODUCT_ID_PATTERN } from './product-routes.js';
 import { lineNotFound, productNotFound, requestAmount } from './request.js';
@@ -71,8 +73,8 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (rows.length === 0) {
           throw new ProblemError(
             'customer_not_found',
-            `There is no customer ${customerId}; find customers with GET /customers.`,
-            [{ path: '/path/customerId', message: 'no such customer' }],
+            say(LEDGER_MESSAGES, 'customer_not_found', { customerId }),
+            [fieldProblem('/path/customerId', say(LEDGER_MESSAGES, 'no_such_customer'))],
           );
         }
         const day = await getBusinessDay(tx);
@@ -287,7 +289,11 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (day < line.state.lastEventDay) {
           throw new ProblemError(
             'ledger_refused',
-            `credit line ${line.lineId} already has events on ${formatDate(line.state.lastEventDay)}, after the business day ${formatDate(day)}; draw once the business day reaches it`,
+            say(LEDGER_MESSAGES, 'line_events_ahead', {
+              lineId: line.lineId,
+              eventDay: formatDate(line.state.lastEventDay),
+              businessDay: formatDate(day),
+            }),
           );
         }
         const r = drawdown(line.state, {

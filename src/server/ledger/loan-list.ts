@@ -2,8 +2,10 @@ import { BUCKETS, type Bucket } from '../../ledger/index.js';
 import { formatDate } from '../../money/index.js';
 import type { LoanListAfter, LoanListQuery, LoanSort, SortOrder } from '../../store/index.js';
 import { ID_PATTERN } from '../../store/index.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import { decodeCursor, idParam } from '../http/schemas.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import { dateSchema, requestDate } from './request.js';
 
 /**
@@ -71,11 +73,9 @@ export function encodeLoanListKey(sort: LoanSort, key: LoanListAfter, order: Sor
 }
 
 const invalidCursor = () =>
-  new ProblemError(
-    'cursor_invalid',
-    'The cursor belongs to another sort order or is not one this API gave out; pass nextCursor from the previous page with the same sort and order, or omit it to start over.',
-    [{ path: '/query/cursor', message: 'not a cursor of this list and order' }],
-  );
+  new ProblemError('cursor_invalid', say(LEDGER_MESSAGES, 'loan_cursor_invalid'), [
+    fieldProblem('/query/cursor', say(LEDGER_MESSAGES, 'loan_cursor_not_of_list')),
+  ]);
 
 function decodeAfter(cursor: string | undefined, sort: LoanSort, order: SortOrder): LoanListAfter | null {
   const text = decodeCursor(cursor, 'string');
@@ -112,8 +112,13 @@ export function loanListQuery(q: LoanListQuerystring): Omit<LoanListQuery, 'limi
   if (drawnFrom !== undefined && drawnTo !== undefined && drawnFrom > drawnTo) {
     throw new ProblemError(
       'date_out_of_range',
-      `drawnFrom ${formatDate(drawnFrom)} is after drawnTo ${formatDate(drawnTo)}; swap them`,
-      [{ path: '/query/drawnFrom', message: 'must be on or before drawnTo' }],
+      say(LEDGER_MESSAGES, 'range_reversed', {
+        fromName: 'drawnFrom',
+        toName: 'drawnTo',
+        from: formatDate(drawnFrom),
+        to: formatDate(drawnTo),
+      }),
+      [fieldProblem('/query/drawnFrom', say(LEDGER_MESSAGES, 'on_or_before_field', { toName: 'drawnTo' }))],
     );
   }
   const buckets =

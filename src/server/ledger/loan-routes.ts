@@ -14,7 +14,9 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { render, say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -32,6 +34,7 @@ import {
   loanListQuery,
   loanListQueryProperties,
 } from './loan-list.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import {
   presentCommandDone,
   presentEvent,
@@ -220,9 +223,15 @@ async function loanOn(deps: ServerDeps, loan: StoredLoan, day: Day, path: string
       return loanAsOf(log, day, snapshots, loan.state.lastClosedDay);
     } catch (error) {
       if (error instanceof LedgerInputError) {
-        throw new ProblemError('date_out_of_range', `asOf: ${error.message}`, [
-          { path, message: error.message },
-        ]);
+        const text = engineRefusal(error.code, error.message);
+        throw new ProblemError(
+          'date_out_of_range',
+          say(LEDGER_MESSAGES, 'as_of_refused', {
+            en_fault: render(text, 'en'),
+            zh_fault: render(text, 'zh-CN'),
+          }),
+          [fieldProblem(path, text)],
+        );
       }
       throw error;
     }
@@ -329,8 +338,13 @@ async function loanDetailRoutes(app: FastifyInstance, deps: ServerDeps): Promise
       if (day <= loan.state.startDay) {
         throw new ProblemError(
           'date_out_of_range',
-          `date must be after the drawdown day ${formatDate(loan.state.startDay)}`,
-          [{ path: '/query/date', message: `must be after ${formatDate(loan.state.startDay)}` }],
+          say(LEDGER_MESSAGES, 'after_drawdown', { startDay: formatDate(loan.state.startDay) }),
+          [
+            fieldProblem(
+              '/query/date',
+              say(LEDGER_MESSAGES, 'must_be_after', { date: formatDate(loan.state.startDay) }),
+            ),
+          ],
         );
       }
       let base = loan.state;

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { LedgerInputError, type Product, parseProduct } from '../../ledger/index.js';
 import { findProduct, insertProductVersion, listProducts } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { render, say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -12,6 +14,7 @@ import {
   pageResponse,
   problemResponses,
 } from '../http/schemas.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import { presentProduct } from './presenters.js';
 import { productNotFound } from './request.js';
 import { productResponse } from './schemas.js';
@@ -59,9 +62,15 @@ export async function ledgerProductRoutes(app: FastifyInstance, deps: ServerDeps
       } catch (error) {
         if (!(error instanceof LedgerInputError)) throw error;
         const path = `/body${error.field === '' ? '' : `/${error.field.replace(/\./g, '/')}`}`;
-        throw new ProblemError('product_invalid', `Fix the product and send again: ${error.message}`, [
-          { path, message: error.message },
-        ]);
+        const text = engineRefusal(error.code, error.message, error.field);
+        throw new ProblemError(
+          'product_invalid',
+          say(LEDGER_MESSAGES, 'product_fix', {
+            en_fault: render(text, 'en'),
+            zh_fault: render(text, 'zh-CN'),
+          }),
+          [fieldProblem(path, text)],
+        );
       }
       return commitLedgerWrite(deps, request, reply, async (tx) => {
         const stored = await insertProductVersion(tx, product, request.principal!.userId);

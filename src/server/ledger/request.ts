@@ -2,9 +2,13 @@
 import { CreditLineError, LedgerInputError } from '../../ledger/index.js';
 import { type Day, formatDate, MoneyInputError, parseDate } from '../../money/index.js';
 import { LoanNotFoundError } from '../../store/index.js';
-import { readAmount as parseAmount } from '../http/amount.js';
+import { amountProblem, readAmount as parseAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { type FieldProblem, ProblemError } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { render, say } from '../http/messages.js';
+import { type FieldProblem, fieldProblem, ProblemError } from '../http/problem.js';
+import { LEDGER_MESSAGES } from './messages.js';
 
 /** How far before the business day a repayment or waiver may be dated (backdated corrections). */
 export const BACKDATE_DAYS_MAX = 90;
@@ -26,29 +30,37 @@ export function toLedgerProblem(error: unknown): unknown {
   if (error instanceof LoanNotFoundError) return loanNotFound(error.loanId);
   if (!(error instanceof LedgerInputError)) return error;
   const path = FIELD_PATHS[error.field] ?? `/body/${error.field}`;
-  const errors: FieldProblem[] = [{ path, message: error.message }];
+  const text = engineRefusal(error.code, error.message);
+  const errors: FieldProblem[] = [fieldProblem(path, text)];
   if (error instanceof CreditLineError) {
-    if (error.code === 'line_limit_exceeded')
-      return new ProblemError('limit_exceeded', error.message, errors);
+    if (error.code === 'line_limit_exceeded') return new ProblemError('limit_exceeded', text, errors);
     if (['line_frozen', 'line_closed', 'line_already_frozen', 'line_not_frozen'].includes(error.code)) {
-      return new ProblemError('line_status_conflict', error.message, errors);
+      return new ProblemError('line_status_conflict', text, errors);
     }
   }
-  if (error.code === 'loan_settled') return new ProblemError('loan_settled', error.message, errors);
-  return new ProblemError('ledger_refused', `${error.message} (${error.code})`, errors);
+  if (error.code === 'loan_settled') return new ProblemError('loan_settled', text, errors);
+  return new ProblemError(
+    'ledger_refused',
+    say(LEDGER_MESSAGES, 'ledger_refused', {
+      code: error.code,
+      en_fault: render(text, 'en'),
+      zh_fault: render(text, 'zh-CN'),
+    }),
+    errors,
+  );
 }
 
 export const loanNotFound = (id: string) =>
-  new ProblemError('loan_not_found', `There is no loan ${id}; list loans with GET /loans.`, [
-    { path: '/path/loanId', message: 'no such loan' },
+  new ProblemError('loan_not_found', say(LEDGER_MESSAGES, 'loan_not_found', { loanId: id }), [
+    fieldProblem('/path/loanId', say(LEDGER_MESSAGES, 'no_such_loan')),
   ]);
 export const lineNotFound = (id: string) =>
-  new ProblemError('line_not_found', `There is no credit line ${id}; list lines with GET /credit-lines.`, [
-    { path: '/path/lineId', message: 'no such credit line' },
+  new ProblemError('line_not_found', say(LEDGER_MESSAGES, 'line_not_found', { lineId: id }), [
+    fieldProblem('/path/lineId', say(LEDGER_MESSAGES, 'no_such_line')),
   ]);
 export const productNotFound = (id: string, path: string) =>
-  new ProblemError('product_not_found', `There is no product ${id}; list products with GET /products.`, [
-    { path, message: 'no such product (or version)' },
+  new ProblemError('product_not_found', say(LEDGER_MESSAGES, 'product_not_found', { productId: id }), [
+    fieldProblem(path, say(LEDGER_MESSAGES, 'no_such_product')),
   ]);
 
 export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -61,9 +73,12 @@ export function requestDate(text: string, path: string): Day {
     return parseDate(text, path.split('/').at(-1) ?? 'date');
   } catch (error) {
     if (error instanceof MoneyInputError) {
-      throw new ProblemError('validation_failed', `Fix this date and send again: ${error.message}`, [
-        { path, message: error.message },
-      ]);
+      const text = engineRefusal(error.code, error.message);
+      throw new ProblemError(
+        'validation_failed',
+        say(LEDGER_MESSAGES, 'fix_date', { en_fault: render(text, 'en'), zh_fault: render(text, 'zh-CN') }),
+        [fieldProblem(path, text)],
+      );
     }
     throw error;
   }
@@ -73,14 +88,9 @@ export function requestDate(text: string, path: string): Day {
 export function requestAmount(deps: ServerDeps, text: string, path: string, allowZero = false): number {
   const parsed = parseAmount(text, deps.config.amount_max_fen);
   const name = path.split('/').at(-1) ?? 'amount';
-  if (!parsed.ok)
-    throw new ProblemError('amount_invalid', `${name} ${parsed.message}`, [
-      { path, message: parsed.message },
-    ]);
-  if (parsed.fen === 0 && !allowZero) {
-    const message = 'must be above 0.00; send the amount in yuan, e.g. "100.00"';
-    throw new ProblemError('amount_invalid', `${name} ${message}`, [{ path, message }]);
-  }
+  if (!parsed.ok) throw amountProblem(name, path, parsed.text);
+  if (parsed.fen === 0 && !allowZero)
+    throw amountProblem(name, path, say(KERNEL_MESSAGES, 'amount_above_zero'));
   return parsed.fen;
 }
 
@@ -91,15 +101,25 @@ export function effectiveDay(text: string | undefined, businessDay: Day, path: s
   if (day > businessDay) {
     throw new ProblemError(
       'date_out_of_range',
-      `${text} is after the business day ${formatDate(businessDay)}; money cannot be received in the future — give ${formatDate(businessDay)} or earlier`,
-      [{ path, message: `must be on or before ${formatDate(businessDay)}` }],
+      say(LEDGER_MESSAGES, 'money_in_future', { date: text, businessDay: formatDate(businessDay) }),
+      [fieldProblem(path, say(LEDGER_MESSAGES, 'on_or_before', { date: formatDate(businessDay) }))],
     );
   }
   if (day < businessDay - BACKDATE_DAYS_MAX) {
     throw new ProblemError(
       'date_out_of_range',
-      `${text} is more than ${BACKDATE_DAYS_MAX} days before the business day ${formatDate(businessDay)}; give ${formatDate(businessDay - BACKDATE_DAYS_MAX)} or later`,
-      [{ path, message: `must be on or after ${formatDate(businessDay - BACKDATE_DAYS_MAX)}` }],
+      say(LEDGER_MESSAGES, 'backdated_too_far', {
+        date: text,
+        days: BACKDATE_DAYS_MAX,
+        businessDay: formatDate(businessDay),
+        earliest: formatDate(businessDay - BACKDATE_DAYS_MAX),
+      }),
+      [
+        fieldProblem(
+          path,
+          say(LEDGER_MESSAGES, 'on_or_after', { date: formatDate(businessDay - BACKDATE_DAYS_MAX) }),
+        ),
+      ],
     );
   }
   return day;

@@ -12,6 +12,8 @@ import {
 } from '../../store/index.js';
 import { DEFAULT_SERVER_CONFIG } from '../config.js';
 import type { ServerDeps } from '../http/context.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 import { commitWrite, type SealedWrite, sealWrite, sendSealed, type WriteOutcome } from '../http/writes.js';
 import { commandBatcherFor } from './command-batch.js';
@@ -45,7 +47,7 @@ export class Gate {
       if (this.waiting.length >= this.waitingMax) {
         throw new ProblemError(
           'server_busy',
-          `${this.waitingMax} ${this.what} are already waiting; send this one again in a second with the same Idempotency-Key.`,
+          say(KERNEL_MESSAGES, 'server_busy', { max: this.waitingMax, en_what: this.what }),
           [],
           { 'retry-after': '1' },
         );
@@ -224,7 +226,7 @@ async function commitWithRetries<Body>(
       if (attempt >= LEDGER_WRITE_ATTEMPTS_MAX) {
         throw new ProblemError(
           'conflict',
-          `The change met ${LEDGER_WRITE_ATTEMPTS_MAX} concurrent changes to the same records in a row; send it again with the same Idempotency-Key.`,
+          say(KERNEL_MESSAGES, 'write_conflict_repeated', { attempts: LEDGER_WRITE_ATTEMPTS_MAX }),
         );
       }
       await pauseBeforeAttempt(attempt);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { appendAudit, decisionOfApplication, findApplication } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import { allows } from '../http/roles.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { replayIfSeen } from '../http/writes.js';
@@ -61,8 +63,8 @@ export async function originationApplicationRoutes(app: FastifyInstance, deps: S
       if (unmask && !allows('applications.unmask', principal.role)) {
         throw new ProblemError(
           'pii_forbidden',
-          `Your role ${principal.role} may not see unmasked personal data; drop ?unmask=true to get the masked view.`,
-          [{ path: '/query/unmask', message: 'not allowed for your role' }],
+          say(KERNEL_MESSAGES, 'pii_forbidden', { role: principal.role }),
+          [fieldProblem('/query/unmask', say(KERNEL_MESSAGES, 'unmask_not_allowed'))],
         );
       }
       const stored = await findApplication(deps.db, deps.cipher, request.params.applicationId);

@@ -10,7 +10,8 @@ import {
 } from '../../store/index.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -22,6 +23,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { presentEntry } from './presenters.js';
 import { checkExpiry, subjectValueProblem } from './problems.js';
 import { BLACKLIST_SOURCES, entryResponse, INSTANT, TEXT } from './schemas.js';
@@ -165,8 +167,8 @@ export async function originationBlacklistRoutes(app: FastifyInstance, deps: Ser
         if (found === undefined) {
           throw new ProblemError(
             'blacklist_entry_not_found',
-            `There is no blacklist entry ${request.params.entryId}; list them with GET /blacklist.`,
-            [{ path: '/path/entryId', message: 'no such entry' }],
+            say(ORIGINATION_MESSAGES, 'blacklist_entry_not_found', { entryId: request.params.entryId }),
+            [fieldProblem('/path/entryId', say(ORIGINATION_MESSAGES, 'no_such_entry'))],
           );
         }
         const expired = await expireBlacklistEntry(tx, deps.cipher, found.entryId, principal.userId);

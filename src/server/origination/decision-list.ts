@@ -3,7 +3,9 @@ import { formatDate, formatMinor } from '../../money/index.js';
 import type { DecisionOutcome } from '../../origination/index.js';
 import { type DecisionListAfter, type DecisionListRow, listDecisions } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -87,11 +89,9 @@ function afterOf(cursor: string | undefined): DecisionListAfter | null {
   if (text === undefined) return null;
   const [decidedAt, decisionId] = text.split('|');
   if (decidedAt === undefined || decisionId === undefined || Number.isNaN(Date.parse(decidedAt))) {
-    throw new ProblemError(
-      'cursor_invalid',
-      'The cursor is not one this API gave out; pass nextCursor from the previous page unchanged, or omit it to start over.',
-      [{ path: '/query/cursor', message: 'not a cursor from this list' }],
-    );
+    throw new ProblemError('cursor_invalid', say(KERNEL_MESSAGES, 'cursor_invalid'), [
+      fieldProblem('/query/cursor', say(KERNEL_MESSAGES, 'cursor_not_of_list')),
+    ]);
   }
   return { decidedAt, decisionId };
 }

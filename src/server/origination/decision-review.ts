@@ -32,10 +32,12 @@ import {
 import { amountSchema } from '../http/amount.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { requestAmount } from '../ledger/index.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { presentDecision } from './presenters.js';
 import { decisionNotFound } from './problems.js';
 import { decisionResponse } from './schemas.js';
@@ -113,29 +115,41 @@ async function checkReviewable(tx: Queryable, stored: StoredDecision): Promise<v
   if (automated.decidedBy !== undefined)
     throw new ProblemError(
       'decision_not_reviewable',
-      `Decision ${stored.decisionId} was made by a person (${automated.decidedBy}); only an automated decision is reviewed.`,
-      [{ path: '/path/decisionId', message: "a person's decision" }],
+      say(ORIGINATION_MESSAGES, 'made_by_person', {
+        decisionId: stored.decisionId,
+        person: automated.decidedBy,
+      }),
+      [fieldProblem('/path/decisionId', say(ORIGINATION_MESSAGES, 'persons_decision'))],
     );
   const earlier = await reviewOf(tx, stored.decisionId);
   if (earlier !== undefined)
     throw new ProblemError(
       'decision_reviewed',
-      `Decision ${stored.decisionId} was reviewed already by ${earlier.decidedBy} at ${earlier.decidedAt} ` +
-        `(${earlier.outcome}, decision ${earlier.decisionId}); an automated decision is reviewed once.`,
-      [{ path: '/path/decisionId', message: `superseded by ${earlier.decisionId}` }],
+      say(ORIGINATION_MESSAGES, 'reviewed_already', {
+        decisionId: stored.decisionId,
+        person: String(earlier.decidedBy),
+        at: String(earlier.decidedAt),
+        outcome: earlier.outcome,
+        laterId: earlier.decisionId,
+      }),
+      [
+        fieldProblem(
+          '/path/decisionId',
+          say(ORIGINATION_MESSAGES, 'superseded_by', { laterId: earlier.decisionId }),
+        ),
+      ],
     );
   if (automated.outcome === 'approve')
     throw new ProblemError(
       'decision_not_reviewable',
-      `Decision ${stored.decisionId} approved the application; a person reviews referrals, and declines whose objection was overturned.`,
-      [{ path: '/path/decisionId', message: 'an approval' }],
+      say(ORIGINATION_MESSAGES, 'approval_not_reviewed', { decisionId: stored.decisionId }),
+      [fieldProblem('/path/decisionId', say(ORIGINATION_MESSAGES, 'an_approval'))],
     );
   if (automated.outcome === 'decline' && !(await objectionOverturned(tx, stored.decisionId)))
     throw new ProblemError(
       'decision_not_reviewable',
-      `Decision ${stored.decisionId} declined the application and no objection to it was answered "overturned"; ` +
-        'record the objection (POST /decisions/{id}/objections) and answer it first.',
-      [{ path: '/path/decisionId', message: 'a decline without an overturned objection' }],
+      say(ORIGINATION_MESSAGES, 'decline_without_overturn', { decisionId: stored.decisionId }),
+      [fieldProblem('/path/decisionId', say(ORIGINATION_MESSAGES, 'decline_not_overturned'))],
     );
 }
 

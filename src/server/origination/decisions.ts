@@ -12,7 +12,8 @@ import {
   type StoredDecision,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -24,6 +25,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { type DecisionExtras, explanationOf, presentDecision, presentRequest } from './presenters.js';
 import { decisionNotFound } from './problems.js';
 import { decisionResponse, requestBody, requestResponse, STATEMENT } from './schemas.js';
@@ -207,14 +209,18 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
         if (found === undefined) {
           throw new ProblemError(
             'decision_request_not_found',
-            `There is no explanation request or objection ${request.params.requestId}; list them with GET /decision-requests.`,
-            [{ path: '/path/requestId', message: 'no such request' }],
+            say(ORIGINATION_MESSAGES, 'request_not_found', { requestId: request.params.requestId }),
+            [fieldProblem('/path/requestId', say(ORIGINATION_MESSAGES, 'no_such_request'))],
           );
         }
         if (found.status !== 'open') {
           throw new ProblemError(
             'request_answered',
-            `Request ${found.requestId} was answered by ${found.answeredBy} at ${found.answeredAt}; it is answered once.`,
+            say(ORIGINATION_MESSAGES, 'request_answered', {
+              requestId: found.requestId,
+              person: String(found.answeredBy),
+              at: String(found.answeredAt),
+            }),
           );
         }
         const result = request.body.objectionResult;

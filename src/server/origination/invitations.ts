@@ -9,10 +9,12 @@ import {
   originationKeyOf,
 } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
-import { amountSchema, readAmount } from '../http/amount.js';
+import { amountProblem, amountSchema, readAmount } from '../http/amount.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -24,6 +26,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { presentInvitation } from './presenters.js';
 import { checkExpiry } from './problems.js';
 import { INSTANT, invitationResponse, PRODUCT_ID } from './schemas.js';
@@ -90,16 +93,18 @@ export async function originationInvitationRoutes(app: FastifyInstance, deps: Se
       if (idProblem !== undefined) throw validationProblem([{ path: '/body/idNumber', message: idProblem }]);
       const cap = readAmount(b.limitCap, deps.config.amount_max_fen);
       if (!cap.ok || cap.fen === 0) {
-        throw new ProblemError('amount_invalid', `limitCap ${cap.ok ? 'must be above 0' : cap.message}`, [
-          { path: '/body/limitCap', message: cap.ok ? 'must be above 0' : cap.message },
-        ]);
+        throw amountProblem(
+          'limitCap',
+          '/body/limitCap',
+          cap.ok ? say(KERNEL_MESSAGES, 'amount_above_zero') : cap.text,
+        );
       }
       const expiresAt = checkExpiry(b.expiresAt, now, '/body/expiresAt');
       const validFrom =
         b.validFrom === undefined ? new Date(now).toISOString() : new Date(b.validFrom).toISOString();
       if (Number.isNaN(Date.parse(validFrom)) || validFrom >= expiresAt) {
-        throw new ProblemError('date_out_of_range', 'validFrom must come before expiresAt.', [
-          { path: '/body/validFrom', message: 'must be before expiresAt' },
+        throw new ProblemError('date_out_of_range', say(ORIGINATION_MESSAGES, 'valid_from_after_expiry'), [
+          fieldProblem('/body/validFrom', say(ORIGINATION_MESSAGES, 'before_expiry')),
         ]);
       }
       const principal = request.principal!;
@@ -191,8 +196,8 @@ export async function originationInvitationRoutes(app: FastifyInstance, deps: Se
         if (found === undefined) {
           throw new ProblemError(
             'invitation_not_found',
-            `There is no invitation ${request.params.invitationId}; list them with GET /invitations.`,
-            [{ path: '/path/invitationId', message: 'no such invitation' }],
+            say(ORIGINATION_MESSAGES, 'invitation_not_found', { invitationId: request.params.invitationId }),
+            [fieldProblem('/path/invitationId', say(ORIGINATION_MESSAGES, 'no_such_invitation'))],
           );
         }
         const expired = await expireInvitation(tx, deps.cipher, found.invitationId, principal.userId);

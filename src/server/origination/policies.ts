@@ -16,7 +16,8 @@ import {
   type StoredPolicyVersion,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -27,6 +28,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { presentPolicy } from './presenters.js';
 import { policyNotFound, statusConflict } from './problems.js';
 import { documentHashOf, originationAssets, originationProblem } from './support.js';
@@ -142,8 +144,8 @@ export async function originationPolicyRoutes(app: FastifyInstance, deps: Server
           if (!(error instanceof PolicyVersionExistsError)) throw error;
           throw new ProblemError(
             'policy_version_exists',
-            `Policy version ${document.version} exists already; give the new document another version label.`,
-            [{ path: '/body/version', message: 'is taken' }],
+            say(ORIGINATION_MESSAGES, 'policy_version_exists', { version: document.version }),
+            [fieldProblem('/body/version', say(ORIGINATION_MESSAGES, 'is_taken'))],
           );
         }
         return {
@@ -238,7 +240,7 @@ export async function originationPolicyRoutes(app: FastifyInstance, deps: Server
         if (found.createdBy === principal.userId) {
           throw new ProblemError(
             'approval_by_author',
-            `You wrote policy version ${found.version}; another risk analyst or an admin must approve it.`,
+            say(ORIGINATION_MESSAGES, 'approval_by_author', { version: found.version }),
           );
         }
         await approvePolicyVersion(tx, found.version, principal.userId);

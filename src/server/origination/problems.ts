@@ -1,28 +1,28 @@
 import type { BlacklistSubject } from '../../origination/index.js';
 import type { StoredPolicyVersion } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { ENTRY_TERM_MAX_DAYS } from './schemas.js';
 
 export const applicationNotFound = (id: string) =>
   new ProblemError(
     'application_not_found',
-    `There is no application ${id}; check the id from POST /applications.`,
-    [{ path: '/path/applicationId', message: 'no such application' }],
+    say(ORIGINATION_MESSAGES, 'application_not_found', { applicationId: id }),
+    [fieldProblem('/path/applicationId', say(ORIGINATION_MESSAGES, 'no_such_application'))],
   );
 export const decisionNotFound = (id: string) =>
   new ProblemError(
     'decision_not_found',
-    `There is no decision ${id}; check the id from POST /applications.`,
-    [{ path: '/path/decisionId', message: 'no such decision' }],
+    say(ORIGINATION_MESSAGES, 'decision_not_found', { decisionId: id }),
+    [fieldProblem('/path/decisionId', say(ORIGINATION_MESSAGES, 'no_such_decision'))],
   );
 
 export const policyNotPublished = (productId: string) =>
-  new ProblemError(
-    'policy_not_published',
-    `No policy is in force for product "${productId}"; publish one (POST /policies, approve, publish) or apply for a product that has one.`,
-    [{ path: '/body/productId', message: 'no policy in force for this product' }],
-  );
+  new ProblemError('policy_not_published', say(ORIGINATION_MESSAGES, 'policy_not_published', { productId }), [
+    fieldProblem('/body/productId', say(ORIGINATION_MESSAGES, 'no_policy_for_product')),
+  ]);
 
 /** An instant in the future and within the longest term allowed, else a problem naming the field. */
 export function checkExpiry(expiresAt: string, now: number, path: string): string {
@@ -47,16 +47,24 @@ export function subjectValueProblem(subject: BlacklistSubject, value: string): s
 }
 
 export const policyNotFound = (version: string) =>
-  new ProblemError(
-    'policy_not_found',
-    `There is no policy version ${version}; list versions with GET /policies.`,
-    [{ path: '/path/version', message: 'no such policy version' }],
-  );
+  new ProblemError('policy_not_found', say(ORIGINATION_MESSAGES, 'policy_not_found', { version }), [
+    fieldProblem('/path/version', say(ORIGINATION_MESSAGES, 'no_such_policy_version')),
+  ]);
 
 export function statusConflict(p: StoredPolicyVersion, wanted: string, action: string): ProblemError {
   return new ProblemError(
     'policy_status_conflict',
-    `Policy version ${p.version} is ${p.status}; only a ${wanted} version can be ${action}.`,
-    [{ path: '/path/version', message: `is ${p.status}, not ${wanted}` }],
+    say(ORIGINATION_MESSAGES, 'policy_status_conflict', {
+      version: p.version,
+      status: p.status,
+      wanted,
+      action,
+    }),
+    [
+      fieldProblem(
+        '/path/version',
+        say(ORIGINATION_MESSAGES, 'policy_status_is', { status: p.status, wanted }),
+      ),
+    ],
   );
 }

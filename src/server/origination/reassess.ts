@@ -20,9 +20,11 @@ import {
   originationKeyOf,
   type Queryable,
 } from '../../store/index.js';
+import { CUSTOMER_MESSAGES } from '../customers/messages.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { type FieldProblem, ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { type FieldProblem, fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -34,6 +36,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import {
   apiShape,
   blacklistKeysOf,
@@ -164,8 +167,8 @@ async function reassessmentBasis(tx: Queryable, deps: ServerDeps, customerId: st
   if (customer === undefined) {
     throw new ProblemError(
       'customer_not_found',
-      `There is no customer ${customerId}; find customers with GET /customers.`,
-      [{ path: '/path/customerId', message: 'no such customer' }],
+      say(CUSTOMER_MESSAGES, 'customer_not_found', { customerId }),
+      [fieldProblem('/path/customerId', say(CUSTOMER_MESSAGES, 'no_such_customer'))],
     );
   }
   const last = await latestApprovedApplication(tx, deps.cipher, customerId);
@@ -173,7 +176,7 @@ async function reassessmentBasis(tx: Queryable, deps: ServerDeps, customerId: st
   if (last === undefined || last.lineId === null || dailyRate === null) {
     throw new ProblemError(
       'no_application_on_file',
-      `Customer ${customerId} has no approved application on file to start from; re-assessment works on customers onboarded through POST /applications.`,
+      say(ORIGINATION_MESSAGES, 'no_application_on_file', { customerId }),
     );
   }
   return { application: last.application, lineId: last.lineId, dailyRate };

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { REVIEW_FLAG_KINDS } from '../../origination/index.js';
 import { findFlag, listFlags, originationKeyOf, resolveFlag } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -14,6 +15,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { presentFlag } from './presenters.js';
 import { flagResponse, TEXT } from './schemas.js';
 
@@ -79,14 +81,19 @@ export async function originationReviewRoutes(app: FastifyInstance, deps: Server
         if (found === undefined) {
           throw new ProblemError(
             'flag_not_found',
-            `There is no review flag ${request.params.flagId}; see GET /review-queue.`,
-            [{ path: '/path/flagId', message: 'no such flag' }],
+            say(ORIGINATION_MESSAGES, 'flag_not_found', { flagId: request.params.flagId }),
+            [fieldProblem('/path/flagId', say(ORIGINATION_MESSAGES, 'no_such_flag'))],
           );
         }
         if (found.status !== 'open') {
           throw new ProblemError(
             'flag_resolved',
-            `Flag ${found.flagId} was resolved (${found.resolution}) by ${found.resolvedBy} at ${found.resolvedAt}.`,
+            say(ORIGINATION_MESSAGES, 'flag_resolved', {
+              flagId: found.flagId,
+              resolution: String(found.resolution),
+              person: String(found.resolvedBy),
+              at: String(found.resolvedAt),
+            }),
           );
         }
         const resolved = await resolveFlag(

@@ -17,10 +17,13 @@ import {
   planApproval,
   submitApplication,
 } from '../../store/index.js';
+import { CUSTOMER_MESSAGES } from '../customers/messages.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { replayIfSeen, type SealedWrite, sealWrite, sendSealed } from '../http/writes.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 import { applicationOutcome } from './presenters.js';
 import { policyNotPublished } from './problems.js';
 import {
@@ -85,8 +88,8 @@ function checkNamedCustomer(application: Application, inputs: ApplicationInputs<
   if (customer === undefined) {
     throw new ProblemError(
       'customer_not_found',
-      `There is no customer ${application.customerId}; leave customerId out for a new applicant.`,
-      [{ path: '/body/customerId', message: 'no such customer' }],
+      say(ORIGINATION_MESSAGES, 'new_applicant_customer', { customerId: application.customerId }),
+      [fieldProblem('/body/customerId', say(CUSTOMER_MESSAGES, 'no_such_customer'))],
     );
   }
   if (customer.idNumber !== application.identity.idNumber) {

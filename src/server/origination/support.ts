@@ -26,7 +26,7 @@ import {
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { maskIdNumber, maskName, maskPhone } from '../http/masking.js';
-import { type FieldProblem, ProblemError } from '../http/problem.js';
+import { type FieldProblem, fieldsProblem, ProblemError } from '../http/problem.js';
 import { Gate } from '../ledger/index.js';
 
 /** The package root: two folders above this file in both src/server and dist/server. */
@@ -174,7 +174,7 @@ export function originationProblem(error: unknown, prefix = '/body'): unknown {
   const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
   switch (error.code) {
     case 'application_invalid':
-      return new ProblemError('application_invalid', `Fix these fields and send again: ${list}`, errors);
+      return fieldsProblem('application_invalid', 'fix_fields', errors);
     case 'policy_invalid':
       return new ProblemError(
         'policy_invalid',

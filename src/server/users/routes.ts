@@ -11,7 +11,8 @@ import {
   revokeToken,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -23,6 +24,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { USER_MESSAGES } from './messages.js';
 
 /** Longest a token may live when created through the API. */
 export const TOKEN_LIFETIME_DAYS_MAX = 366;
@@ -61,8 +63,8 @@ const tokenSchema = {
 const userParams = idParam('userId', 'User id');
 
 function userNotFound(userId: string): ProblemError {
-  return new ProblemError('user_not_found', `There is no user ${userId}; list users with GET /users.`, [
-    { path: '/path/userId', message: 'no such user' },
+  return new ProblemError('user_not_found', say(USER_MESSAGES, 'user_not_found', { userId }), [
+    fieldProblem('/path/userId', say(USER_MESSAGES, 'no_such_user')),
   ]);
 }
 
@@ -99,8 +101,8 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
         if ((await findUserByName(tx, request.body.username)) !== undefined) {
           throw new ProblemError(
             'username_taken',
-            `The username ${request.body.username} is taken; choose another.`,
-            [{ path: '/body/username', message: 'taken' }],
+            say(USER_MESSAGES, 'username_taken', { username: request.body.username }),
+            [fieldProblem('/body/username', say(USER_MESSAGES, 'taken'))],
           );
         }
         const user = await insertUser(tx, request.body);
@@ -247,8 +249,11 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
         if (token === undefined) {
           throw new ProblemError(
             'token_not_found',
-            `User ${request.params.userId} has no token ${request.params.tokenId}; see GET /users/${request.params.userId}.`,
-            [{ path: '/path/tokenId', message: 'no such token for this user' }],
+            say(USER_MESSAGES, 'token_not_found', {
+              userId: request.params.userId,
+              tokenId: request.params.tokenId,
+            }),
+            [fieldProblem('/path/tokenId', say(USER_MESSAGES, 'no_such_token'))],
           );
         }
         // Every server process forgets the token before the answer goes out; once more after the commit

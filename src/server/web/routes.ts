@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 
 /**
@@ -86,7 +88,10 @@ export async function webRoutes(app: FastifyInstance, root: string = DEFAULT_WEB
     async (request, reply) => {
       const last = request.params['*'].split('/').at(-1) ?? '';
       if (last.includes('.')) {
-        throw new ProblemError('route_not_found', `There is no file ${request.url.split('?')[0]}.`);
+        throw new ProblemError(
+          'route_not_found',
+          say(KERNEL_MESSAGES, 'file_not_found', { path: request.url.split('?')[0] ?? '' }),
+        );
       }
       return sendIndex(reply);
     },

@@ -4,7 +4,7 @@ import type { ResponseOf } from '../api-types.js';
 import type { DecisionDetail } from '../decisions.js';
 import { useI18n } from '../i18n.js';
 import { en, type MessageKey } from '../messages.js';
-import { fenToYuanText } from '../reasons.js';
+import { fenToYuanText, labelOf } from '../reasons.js';
 import { Link } from '../router.js';
 import { useApi } from '../session.js';
 import { ProblemAlert } from './ProblemAlert.js';
@@ -130,8 +130,12 @@ export function ApplicationCard({
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('application.employer')}>
-          {[a.employment?.employer, a.employment?.industry].filter((x) => x !== undefined).join(' · ') ||
-            none}
+          {[
+            a.employment?.employer,
+            a.employment?.industry === undefined ? undefined : labelOf('industry', a.employment.industry, t),
+          ]
+            .filter((x) => x !== undefined)
+            .join(' · ') || none}
         </Descriptions.Item>
         <Descriptions.Item label={t('application.monthsInRole')}>
           {num(a.employment?.monthsInRole)}

@@ -233,13 +233,21 @@ export function ImpactView({ loanId }: { loanId: string }) {
               { title: t('journal.day'), dataIndex: 'date', render: (d: string) => date(d) },
               { title: t('loan.dpd'), dataIndex: 'daysPastDue', align: 'right' },
               { title: t('loan.bucket'), dataIndex: 'bucket' },
-              { title: t('loan.creditReport'), dataIndex: 'creditReportStatus' },
+              {
+                title: t('loan.creditReport'),
+                dataIndex: 'creditReportStatus',
+                render: (c: string) => labelOr(t, `creditStatus.${c}`, c),
+              },
               {
                 title: t('loan.assetClass'),
                 dataIndex: 'assetClass',
                 render: (c: string) => labelOr(t, `class.${c}`, c),
               },
-              { title: t('loan.ifrs9'), dataIndex: 'ifrs9Stage' },
+              {
+                title: t('loan.ifrs9'),
+                dataIndex: 'ifrs9Stage',
+                render: (stage: number) => t('loan.ifrs9Stage', { stage }),
+              },
               {
                 title: t('loan.collectionStage'),
                 dataIndex: 'collectionStage',

@@ -6,6 +6,7 @@ import { ProblemAlert } from '../components/ProblemAlert.js';
 import { usePaged } from '../components/usePaged.js';
 import { useI18n } from '../i18n.js';
 import { en, type MessageKey } from '../messages.js';
+import { auditDetailsText, labelOf } from '../reasons.js';
 import { Link } from '../router.js';
 import { useApi } from '../session.js';
 
@@ -30,7 +31,7 @@ const AUDIT_ACTIONS = Object.keys(en)
   .map((k) => k.slice('action.'.length));
 
 export function AuditLogPage() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, money, locale } = useI18n();
   const api = useApi();
   const [action, setAction] = useState<string | undefined>(undefined);
   const load = useCallback(
@@ -96,7 +97,7 @@ export function AuditLogPage() {
                 e.resourceType === 'customer' && e.resourceId !== null ? (
                   <Link to={`/customers/${encodeURIComponent(e.resourceId)}`}>{e.resourceId}</Link>
                 ) : (
-                  `${e.resourceType} ${e.resourceId ?? ''}`
+                  `${labelOf('resource', e.resourceType, t)} ${e.resourceId ?? ''}`
                 ),
             },
             {
@@ -110,7 +111,9 @@ export function AuditLogPage() {
               width: 240,
               ellipsis: true,
               render: (d: Record<string, unknown>) => (
-                <code title={JSON.stringify(d)}>{JSON.stringify(d)}</code>
+                <span title={JSON.stringify(d)} data-testid="audit-details">
+                  {auditDetailsText(d, t, money, locale === 'zh-CN' ? '；' : '; ')}
+                </span>
               ),
             },
           ]}

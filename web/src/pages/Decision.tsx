@@ -10,7 +10,7 @@ import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { can } from '../permissions.js';
 import { fenToYuan } from '../policies.js';
-import { decidingReasonIndex, reasonSourceLabel, reasonText } from '../reasons.js';
+import { decidingReasonIndex, labelOf, reasonSourceLabel, reasonText } from '../reasons.js';
 import { Link } from '../router.js';
 import { useApi, useSession } from '../session.js';
 import { OutcomeTag } from './Decisions.js';
@@ -18,7 +18,7 @@ import { OutcomeTag } from './Decisions.js';
 const METHODS = ['equal-installment', 'equal-principal', 'interest-first', 'pay-any-time'];
 
 export function DecisionPage({ decisionId }: { decisionId: string }) {
-  const { t, money, dateTime, locale } = useI18n();
+  const { t, money, dateTime, date, locale } = useI18n();
   const api = useApi();
   const { me } = useSession();
   const [decision, setDecision] = useState<DecisionDetail | null>(null);
@@ -241,7 +241,20 @@ export function DecisionPage({ decisionId }: { decisionId: string }) {
               renderItem={(h) => (
                 <List.Item>
                   <Space direction="vertical" size={2}>
-                    {locale === 'en' ? <span>{String(h.explanation ?? '')}</span> : null}
+                    <span data-testid="blacklist-explanation">
+                      {locale === 'en'
+                        ? String(h.explanation ?? '')
+                        : t('decision.blacklistExplanation', {
+                            subject: labelOf('blacklistSubject', String(h.subject ?? ''), t),
+                            source: labelOf('blacklistSource', String(h.source ?? ''), t),
+                            expiresAt:
+                              h.expiresAt === undefined || h.expiresAt === null
+                                ? '—'
+                                : date(String(h.expiresAt).slice(0, 10)),
+                            reason: String(h.reason ?? ''),
+                            evidence: String(h.evidence ?? ''),
+                          })}
+                    </span>
                     <ValueList values={{ source: h.source, subject: h.subject, reason: h.reason }} />
                   </Space>
                 </List.Item>
