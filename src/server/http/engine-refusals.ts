@@ -6,6 +6,20 @@ import { literal, type Message, type MessageParams, withEnglish } from './messag
  * says what to fix. A test reads the engines' sources and checks every code they raise is here.
  */
 export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
+  restructure_field_missing: '重组请求缺少必填字段',
+  restructure_field_invalid: '重组请求的字段无效',
+  restructure_months_invalid: '重组期数无效：协商分期最长 60 个月',
+  rate_invalid: '利率无效',
+  restructure_rate_not_lower: '降息后的利率必须低于现行利率',
+  restructure_holiday_interest_basis: '该产品按期计息，无法对延期期间计息；请选择延期期间免息，或改用展期',
+  restructure_kind_invalid: '重组类型无效：协商分期、展期、延期还款或降息',
+  restructure_needs_monthly_plan: '展期、延期还款和降息仅适用于按月还款的借据；请改用协商分期',
+  down_payment_settles_loan: '首付款已足以结清全部欠款；请作为还款登记',
+  restructure_first_due_passed: '新计划的首期还款日已过；请换一天重组',
+  restructure_unaffordable: '新计划的月供超过借款人月收入的可负担上限',
+  restructure_not_past_due: '协商分期仅适用于已逾期的借据',
+  restructure_nothing_to_replan: '没有可重新安排的本金；请减免或收回欠款',
+  restructuring_policy_invalid: '重组政策设置无效',
   amount_negative: '必须为正数：不能为负；请写作 "1234.56" 的形式',
   amount_not_positive: '金额必须大于 0',
   amount_too_large: '超过允许的最大金额 {max}',

@@ -89,6 +89,13 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
  * new code does not compile without its Chinese title.
  */
 export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
+  restructuring_not_found: '没有这项重组',
+  restructuring_status_conflict: '该重组的状态不允许此操作',
+  restructuring_approval_by_proposer: '重组须由提议人以外的人审批',
+  case_not_found: '没有这个催收案件',
+  case_closed: '催收案件已结案',
+  contact_refused: '催收行为规范不允许此次联系',
+  promise_invalid: '无法登记该承诺还款',
   validation_failed: '请求无效',
   malformed_json: '请求体不是有效的 JSON',
   amount_invalid: '金额不是有效的十进制字符串',
