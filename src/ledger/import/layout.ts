@@ -449,6 +449,8 @@ export function readImportCsv(records: readonly CsvRecord[]): ImportRead {
   const index = new Map(names.map((n, i) => [n, i]));
   const drafts = new Map<string, LoanDraft>();
   const order: LoanDraft[] = [];
+  const loanRows = new Set<string>();
+  const failedDraft = (): Pick<LoanDraft, 'repayments' | 'balances'> => ({ repayments: [], balances: [] });
   for (const record of records.slice(1)) {
     if (faults.length >= IMPORT_ERRORS_MAX) break;
     const where = `line ${record.line}`;
@@ -467,6 +469,7 @@ export function readImportCsv(records: readonly CsvRecord[]): ImportRead {
       const kind = get('record');
       const loanRef = ref(get('loan_ref'), 'loan_ref');
       if (kind === 'loan') {
+        loanRows.add(loanRef);
         if (drafts.has(loanRef))
           fault(`loan ${loanRef} has a second loan row (first at ${drafts.get(loanRef)?.where})`);
         const customerRef = ref(get('customer_ref'), 'customer_ref');
@@ -498,7 +501,8 @@ export function readImportCsv(records: readonly CsvRecord[]): ImportRead {
       if (kind !== 'repayment' && kind !== 'balance') {
         fault(`record must be loan, repayment or balance, got "${kind}"`);
       }
-      const draft = drafts.get(loanRef);
+      // A loan whose own row is faulty is named there once; its other rows are still checked.
+      const draft = drafts.get(loanRef) ?? (loanRows.has(loanRef) ? failedDraft() : undefined);
       if (draft === undefined) fault(`loan ${loanRef} has no loan row before this ${kind} row`);
       const d = day(get('day'), 'day');
       const balanceNames = {
