@@ -11,14 +11,23 @@
  *     that reaches principal on both: the ratio of their median costs (aim ≤ 1.5), and for contrast the
  *     cost of the old loan without snapshots and of replaying it from scratch.
  *
- * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b), BENCH_PART (`a` or `b`
- * for one part only), BENCH_PAYERS_PERCENT (default 93: the on-time payers of the realistic book).
+ * (c) Importing an existing book (`lendguard import loans`, docs/import.md): a book of BENCH_IMPORT_CUSTOMERS
+ *     customers written by the demo's book writer on the embedded database, exported in the import layout
+ *     and imported into a fresh one (read, replayed, reconciled and written): loans per second with their
+ *     history, beside the book writer's own loans per second measured in the same run (its peer).
+ *
+ * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b), BENCH_PART (any of
+ * `a`, `b`, `c`; all by default), BENCH_PAYERS_PERCENT (default 93: the on-time payers of the realistic
+ * book), BENCH_IMPORT_CUSTOMERS (default 2000, for part c).
  */
+
+import { importLoans, writeBook } from '../src/jobs/index.js';
 import {
   applyBackdated,
   buildSchedule,
   closeDay,
   closeDaysThrough,
+  importRecordOfLoan,
   isSnapshotDay,
   type LoanEvent,
   type LoanSnapshot,
@@ -26,19 +35,32 @@ import {
   openLoan,
   type Product,
   parseProduct,
+  readImportJson,
   repay,
   replay,
   type Schedule,
   takeSnapshot,
 } from '../src/ledger/index.js';
 import { addDays, civilFromDay, endOfMonth, formatDate, parseDate } from '../src/money/index.js';
+import {
+  fromJsonText,
+  generatePiiKey,
+  LOAN_COLUMNS,
+  type LoanRow,
+  loanFromRow,
+  migrate,
+  openPglite,
+  PiiCipher,
+  setFirstBusinessDay,
+} from '../src/store/index.js';
 
 const LOANS = Number(process.env.BENCH_LOANS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
 /** Share of on-time payers in the realistic book of part (a). */
 const PAYER_PERCENT = Number(process.env.BENCH_PAYERS_PERCENT ?? 93);
 /** `a` or `b` runs one part only; both by default. */
-const PART = process.env.BENCH_PART ?? 'ab';
+const PART = process.env.BENCH_PART ?? 'abc';
+const IMPORT_CUSTOMERS = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? 2_000);
 const MONTH_FIRST = parseDate('2026-03-01');
 const MONTH_LAST = endOfMonth(MONTH_FIRST);
 /** Loans are drawn over the 90 days before the month, so due dates fall on every day of it. */
@@ -306,8 +328,97 @@ const products = [
   parseProduct({ ...base, method: 'pay-any-time', termCount: 3 }),
 ];
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-if (PART !== 'a') partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
-if (PART !== 'b') {
+if (PART.includes('b')) partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
+if (PART.includes('c')) await partC();
+if (PART.includes('a')) {
   partA(products, `${PAYER_PERCENT}% of borrowers pay on time, the rest never pay`, PAYER_PERCENT);
   partA(products, 'worst case: nobody pays, every loan walks through the buckets', 0);
+}
+
+/** A valid resident ID number for synthetic person `n`. */
+function idNumberOf(n: number): string {
+  const body = `1101011990${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) sum += weights[i]! * Number(body[i]);
+  return `${body}${'10X98765432'[sum % 11]}`;
+}
+
+async function partC(): Promise<void> {
+  const historyThrough = parseDate('2026-10-31');
+  const source = await openPglite();
+  await migrate(source);
+  const cpuBook = process.cpuUsage();
+  let t = performance.now();
+  const book = await writeBook(source, {
+    seed: 7,
+    customers: IMPORT_CUSTOMERS,
+    loansPerCustomer_max: 3,
+    drawFrom: parseDate('2024-11-01'),
+    drawTo: parseDate('2026-09-30'),
+    historyThrough,
+  });
+  const bookSeconds = (performance.now() - t) / 1000;
+  const bookCpu = cpuSeconds(cpuBook);
+  const lines = await source.query<{ customer_id: string; line_id: string; limit_minor: number }>(
+    'select customer_id, line_id, limit_minor from credit_lines',
+  );
+  const limits = new Map(lines.rows.map((r) => [r.line_id, Number(r.limit_minor)]));
+  const loans = await source.query<LoanRow>(
+    `select ${LOAN_COLUMNS} from loans order by customer_id, loan_id`,
+  );
+  const events = await source.query<{ loan_id: string; payload: string }>(
+    'select loan_id, payload::text as payload from loan_events order by customer_id, loan_id, seq',
+  );
+  const logs = new Map<string, LoanEvent[]>();
+  for (const e of events.rows) {
+    const log = logs.get(e.loan_id) ?? [];
+    log.push(fromJsonText<LoanEvent>(e.payload));
+    logs.set(e.loan_id, log);
+  }
+  const people = new Map<string, number>();
+  const records = loans.rows.map((row) => {
+    const state = loanFromRow(row).state;
+    if (!people.has(state.customerId)) people.set(state.customerId, people.size + 1);
+    const n = people.get(state.customerId)!;
+    return importRecordOfLoan(logs.get(state.loanId)!, state, {
+      loanRef: state.loanId,
+      customer: {
+        ref: state.customerId,
+        name: `客户${n}`,
+        idNumber: idNumberOf(n),
+        phone: `139${String(n).padStart(8, '0')}`,
+      },
+      lineRef: state.lineId,
+      lineLimitMinor: limits.get(state.lineId)!,
+      withTerms: true,
+    });
+  });
+  await source.close();
+  const text = JSON.stringify({ loans: records });
+  const target = await openPglite();
+  await migrate(target);
+  await setFirstBusinessDay(target, formatDate(addDays(historyThrough, 1)), '2026-12-31');
+  const cpu = process.cpuUsage();
+  t = performance.now();
+  const read = readImportJson(JSON.parse(text));
+  if (!read.ok)
+    throw new Error(`assertion: the exported book does not read back: ${JSON.stringify(read.faults[0])}`);
+  const report = await importLoans(target, new PiiCipher(generatePiiKey()), read.loans);
+  const importSeconds = (performance.now() - t) / 1000;
+  const cpuImport = cpuSeconds(cpu);
+  await target.close();
+  if (report.problems.length > 0 || report.loansImported !== book.loans) {
+    throw new Error(`assertion: the import disagreed with the book: ${JSON.stringify(report.problems[0])}`);
+  }
+  const historyEvents = events.rows.length;
+  console.log(
+    `(c) importing an existing book on the embedded database (PGlite): ${fmt(book.loans)} loans of ${fmt(IMPORT_CUSTOMERS)} customers, ${fmt(historyEvents)} events, ${fmt(text.length / 1e6, 1)} MB of JSON`,
+  );
+  console.log(
+    `    book writer (peer): ${fmt(book.loans / bookSeconds)} loans/s (${fmt(bookSeconds, 1)} s wall, ${fmt(bookCpu, 1)} s CPU: ${fmt(book.loans / bookCpu)} loans per CPU second)`,
+  );
+  console.log(
+    `    import (read, replay, reconcile, write ${fmt(report.customersCreated)} customers encrypted): ${fmt(report.loansImported / importSeconds)} loans/s with their history (${fmt(importSeconds, 1)} s wall, ${fmt(cpuImport, 1)} s CPU: ${fmt(report.loansImported / cpuImport)} loans per CPU second)`,
+  );
 }

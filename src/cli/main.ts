@@ -4,6 +4,7 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
+import { registerImport } from './commands/import.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
 import { registerRestructure } from './commands/restructure.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -26,6 +27,7 @@ const registrations: RegisterCommand[] = [
   registerDemo,
   registerDecide,
   registerPolicy,
+  registerImport,
 ];
 
 export function buildProgram(io: CliIo): Command {

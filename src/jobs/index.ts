@@ -3,6 +3,13 @@ export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
 export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
 export { type RunEodInput, runEod } from './eod.js';
+export {
+  IMPORT_LOANS_PER_TRANSACTION_DEFAULT,
+  ImportFileError,
+  type ImportLoansOptions,
+  type ImportLoansReport,
+  importLoans,
+} from './import-loans.js';
 export { ledgerEod } from './ledger-eod.js';
 export {
   type AdvanceBusinessDay,

@@ -1,3 +1,4 @@
+import { copyRows } from './copy.js';
 import type { Queryable } from './db.js';
 import { newId } from './ids.js';
 import type { PiiCipher } from './pii-cipher.js';
@@ -270,4 +271,82 @@ export async function reencryptCustomers(
     rewritten += count;
     if (count < batchSize) return rewritten;
   }
+}
+
+/**
+ * Many new customers at once (an imported book), sealed as `insertCustomer` seals one, loaded with COPY:
+ * the customer rows, then their identities. The ids are new; an ID number stored already fails the
+ * unique index of identities and with it the caller's transaction.
+ */
+export async function insertCustomersInBulk(
+  q: Queryable,
+  cipher: PiiCipher,
+  customers: readonly { customerId: string; input: NewCustomer }[],
+  createdBy: string,
+): Promise<number> {
+  const sealed = customers.map((c) => ({ ...c, sealed: sealCustomer(cipher, c.customerId, c.input) }));
+  const count = await copyRows(
+    q,
+    'customers',
+    [
+      'customer_id',
+      'created_by',
+      'name_enc',
+      'id_number_enc',
+      'phone_enc',
+      'address_detail_enc',
+      'contacts_enc',
+      'province',
+      'city',
+      'declared_monthly_income_fen',
+      'external_ref',
+    ],
+    sealed.map(({ customerId, input, sealed: s }) => [
+      customerId,
+      createdBy,
+      s.nameEnc,
+      s.idNumberEnc,
+      s.phoneEnc,
+      s.addressDetailEnc,
+      s.contactsEnc,
+      input.address.province,
+      input.address.city,
+      input.declaredMonthlyIncome_fen,
+      input.externalRef,
+    ]),
+  );
+  await copyRows(
+    q,
+    'customer_identities',
+    ['kind', 'blind_index', 'customer_id'],
+    sealed.flatMap(({ customerId, sealed: s }) => [
+      ['id_number', s.idNumberIndex, customerId],
+      ['phone', s.phoneIndex, customerId],
+    ]),
+  );
+  return count;
+}
+
+/** The customers holding these ID numbers (under any configured key), by normalised ID number. */
+export async function findCustomerIdsByIdNumbers(
+  q: Queryable,
+  cipher: PiiCipher,
+  idNumbers: readonly string[],
+): Promise<Map<string, string>> {
+  const byIndex = new Map<string, string>();
+  for (const id of idNumbers) {
+    const normal = normaliseIdNumber(id);
+    for (const candidate of cipher.blindIndexCandidates('id_number', normal)) byIndex.set(candidate, normal);
+  }
+  const found = new Map<string, string>();
+  if (byIndex.size === 0) return found;
+  const { rows } = await q.query<{ blind_index: string; customer_id: string }>(
+    "select blind_index, customer_id from customer_identities where kind = 'id_number' and blind_index = any($1::text[])",
+    [[...byIndex.keys()]],
+  );
+  for (const r of rows) {
+    const idNumber = byIndex.get(r.blind_index);
+    if (idNumber !== undefined) found.set(idNumber, r.customer_id);
+  }
+  return found;
 }
