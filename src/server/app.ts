@@ -12,7 +12,7 @@ import { eodRunRoutes } from './eod/routes.js';
 import { registerAuth } from './http/auth.js';
 import type { ServerDeps } from './http/context.js';
 import { registerEdge } from './http/edge.js';
-import { requestLoggerFactory, serverLogger } from './http/error-log.js';
+import { serverLogger } from './http/error-log.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { describeOperation } from './http/openapi-operations.js';
@@ -117,7 +117,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     requestTimeout: config.requestTimeout_ms,
     genReqId: () => randomUUID(),
     logger: serverLogger(config.logRequests, options.logStream),
-    ...(config.logRequests ? {} : { childLoggerFactory: requestLoggerFactory(config.logRequests) }),
   });
   app.setValidatorCompiler(validatorCompilers());
   const routes: RouteInfo[] = [];

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 
 /**
  * The server's log. Every 5xx is logged by default (level `error`) with its request id, method, route and
@@ -28,38 +28,4 @@ export function serverLogger(
       }),
     },
   } as FastifyServerOptions['logger'];
-}
-
-type LogMethod = (...args: unknown[]) => void;
-const LOG_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-
-/**
- * Each request's logger carries its request id. When only errors are logged (`logRequests` off), the
- * pino child holding that id is made on the request's first line at an enabled level, not for every
- * request: nearly all requests log nothing, and making a child costs each of them CPU
- * (docs/performance.md). What is logged is the same, with the same request id. With `logRequests` on
- * (every request logs) Fastify's own factory is kept.
- */
-export function requestLoggerFactory(logRequests: boolean): FastifyServerOptions['childLoggerFactory'] {
-  if (logRequests) return undefined;
-  return (logger, bindings, options) => {
-    // A route's own log level makes a child with other levels: make it as Fastify would.
-    if (options.level !== undefined) return logger.child(bindings, options);
-    let child: FastifyBaseLogger | undefined;
-    const real = () => {
-      child ??= logger.child(bindings, options);
-      return child;
-    };
-    const lazy: Record<string, unknown> = {
-      level: logger.level,
-      silent: () => {},
-      child: (...args: Parameters<FastifyBaseLogger['child']>) => real().child(...args),
-    };
-    for (const name of LOG_METHODS) {
-      const enabled =
-        (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.(name) ?? true;
-      lazy[name] = enabled ? (...args: unknown[]) => (real()[name] as LogMethod)(...args) : () => {};
-    }
-    return lazy as unknown as FastifyBaseLogger;
-  };
 }
