@@ -48,8 +48,23 @@ export function subtractMoney(a: Money, b: Money): Money {
 }
 
 /** Minor units as a decimal string in major units: 123456 → "1234.56". */
+/** 10^scale of each scale in CURRENCIES. */
+const UNITS = [1, 10, 100, 1000];
+
 export function formatMinor(minor: number, currency: CurrencyCode = 'CNY'): string {
-  return formatScaledInteger(BigInt(assertMinor(minor)), CURRENCIES[currency].scale);
+  assertMinor(minor);
+  const scale: number = CURRENCIES[currency].scale;
+  const unit = UNITS[scale];
+  if (unit === undefined) return formatScaledInteger(BigInt(minor), scale);
+  // Every answer formats dozens of amounts: a safe integer is split exactly without a bigint (the
+  // remainder of an integer is exact, and so is the quotient of an exact multiple); the property test
+  // holds it to formatScaledInteger.
+  const negative = minor < 0;
+  const abs = negative ? -minor : minor;
+  const fraction = abs % unit;
+  const whole = (abs - fraction) / unit;
+  const sign = negative ? '-' : '';
+  return scale === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(fraction).padStart(scale, '0')}`;
 }
 
 export function formatMoney(m: Money): string {
@@ -100,6 +115,21 @@ export class AmountInputError extends MoneyInputError {
  * exponent, no separators or spaces, at most `maxMinor`. Digit counts are compared before converting, so
  * a huge value never passes through an unsafe number. Each refusal says how to write the amount instead.
  */
+/** The patterns of `parseAmount` for each scale, made once (every request with an amount parses one). */
+const AMOUNT_PATTERNS = new Map<number, { tooPrecise: RegExp; plain: RegExp }>();
+
+function amountPatterns(scale: number): { tooPrecise: RegExp; plain: RegExp } {
+  let patterns = AMOUNT_PATTERNS.get(scale);
+  if (patterns === undefined) {
+    patterns = {
+      tooPrecise: new RegExp(`^([0-9]*)\\.([0-9]{${scale + 1},})$`),
+      plain: new RegExp(`^(0|[1-9][0-9]*)(?:\\.([0-9]{1,${scale}}))?$`),
+    };
+    AMOUNT_PATTERNS.set(scale, patterns);
+  }
+  return patterns;
+}
+
 export function parseAmount(text: string, options: ParseAmountOptions = {}): number {
   const currency = options.currency ?? 'CNY';
   const scale = CURRENCIES[currency].scale;
@@ -127,7 +157,8 @@ export function parseAmount(text: string, options: ParseAmountOptions = {}): num
   const body = negative ? text.slice(1) : text;
   if (body.startsWith('+') || body.startsWith('-')) notAnAmount('must not carry a sign');
   if (/[eE]/.test(body)) notAnAmount('must not use exponent notation');
-  const tooPrecise = new RegExp(`^([0-9]*)\\.([0-9]{${scale + 1},})$`).exec(body);
+  const { tooPrecise: tooPreciseRe, plain: plainRe } = amountPatterns(scale);
+  const tooPrecise = tooPreciseRe.exec(body);
   if (tooPrecise !== null) {
     const [, whole = '', fraction = ''] = tooPrecise;
     refuse(
@@ -138,7 +169,7 @@ export function parseAmount(text: string, options: ParseAmountOptions = {}): num
         : `has more than ${scale} decimal places; ${currency} amounts go to ${formatScaledInteger(1n, scale)}`,
     );
   }
-  const plain = new RegExp(`^(0|[1-9][0-9]*)(?:\\.([0-9]{1,${scale}}))?$`).exec(body);
+  const plain = plainRe.exec(body);
   if (plain === null) return notAnAmount('is not a plain decimal amount');
   const whole = plain[1] ?? '0';
   const maxText = formatMinor(max, currency);

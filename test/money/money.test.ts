@@ -12,6 +12,7 @@ import {
   formatDecimal,
   formatMinor,
   formatMinorGrouped,
+  formatScaledInteger,
   MoneyInputError,
   nominalAnnualRate,
   parseAmount,
@@ -144,6 +145,36 @@ describe('amounts', () => {
         expect(parseAmount(formatMinor(minor))).toBe(minor);
       }),
     );
+  });
+
+  it('formats every safe integer as the bigint formatter does', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .oneof(
+            fc.integer({ min: -1_000_000, max: 1_000_000 }),
+            fc.maxSafeInteger(),
+            fc.maxSafeNat(),
+            fc.integer(),
+          )
+          .chain((m) =>
+            fc.constantFrom(
+              m,
+              -m,
+              Number.MAX_SAFE_INTEGER,
+              Number.MIN_SAFE_INTEGER,
+              Number.MAX_SAFE_INTEGER - 1,
+            ),
+          ),
+        (minor) => {
+          expect(formatMinor(minor)).toBe(formatScaledInteger(BigInt(minor), 2));
+        },
+      ),
+    );
+    expect(formatMinor(-0)).toBe('0.00');
+    expect(formatMinor(5)).toBe('0.05');
+    expect(formatMinor(-5)).toBe('-0.05');
+    expect(formatMinor(Number.MAX_SAFE_INTEGER)).toBe('90071992547409.91');
   });
 
   it('groups thousands for people', () => {
