@@ -49,9 +49,11 @@ describe('lendguard score', () => {
     ]);
     expect(trained.status, trained.err).toBe(0);
     expect(trained.out).toMatch(/trained a scorecard on 4454 rows \(1254 bads\)/);
+    expect(trained.out).toMatch(/bin refinement: penalty \d+ — penalty \d+ had the lowest held-out deviance/);
+    // Refined (per-bin adjustments), hence format version 2.
     expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({
       format: 'lendguard.scoring-model',
-      formatVersion: 1,
+      formatVersion: 2,
       kind: 'scorecard',
       seed: 3,
     });
