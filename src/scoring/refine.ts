@@ -71,6 +71,8 @@ export interface RefinementRecord {
 
 const ITERATIONS_MAX = 50;
 const TOLERANCE = 1e-10;
+/** Looser for the folds' fits, which only compare penalties by held-out deviance. */
+const TOLERANCE_FOLDS = 1e-8;
 
 /**
  * Penalised Newton fit of intercept, one coefficient per feature and per-bin adjustments (penalty `l2`, or none at
@@ -83,6 +85,8 @@ export function fitRefined(
   l2: number | null,
   start: { intercept: number; coefficients: readonly number[] },
   rows?: Int32Array,
+  hessianOnce = false,
+  shared?: { hessian?: Float64Array },
 ): RefinedFit {
   const p = features.length;
   const offsets: number[] = [];
@@ -150,28 +154,35 @@ export function fitRefined(
   const binResidual = new Float64Array(total);
   const hessian = new Float64Array(q * q);
   const gradient = new Float64Array(q);
-  // Each global bin's design vector has at most two non-zero entries: WoE in its feature's column, 1 in its own.
-  const put = (b: number, fn: (col: number, value: number) => void) => {
-    fn(1 + featureOf[b]!, woeOf[b]!);
-    if (withBins) fn(1 + p + b, 1);
-  };
   let converged = false;
   let iterations = 0;
   let factor: Float64Array | undefined;
   const trial = new Float64Array(q);
   for (iterations = 1; iterations <= ITERATIONS_MAX; iterations++) {
-    pairs.fill(0);
-    binWeight.fill(0);
+    // With `hessianOnce`, the information matrix of the first step serves every later one (only the gradient is
+    // recomputed): slower convergence per step, but each step is O(rows · features) instead of O(rows · features²).
+    // The fits of one fold start from the same point, so with `hessianOnce` they share that point's matrix
+    // (before the penalty, which is each fit's own): it is counted from the rows once per fold.
+    const reuse = hessianOnce && iterations === 1 && withBins && shared?.hessian !== undefined;
+    const rebuild = (!hessianOnce || iterations === 1) && !reuse;
+    if (rebuild) {
+      pairs.fill(0);
+      binWeight.fill(0);
+    }
     binResidual.fill(0);
     let sumW = 0;
     let sumR = 0;
     for (let k = 0; k < n; k++) {
       const mu = 1 / (1 + Math.exp(-eta[k]!));
-      const w = mu * (1 - mu);
       const r = y[rowAt(k)]! - mu;
-      sumW += w;
       sumR += r;
       const base = k * p;
+      if (!rebuild) {
+        for (let j = 0; j < p; j++) binResidual[g[base + j]!]! += r;
+        continue;
+      }
+      const w = mu * (1 - mu);
+      sumW += w;
       for (let j = 0; j < p; j++) {
         const a = g[base + j]!;
         binWeight[a]! += w;
@@ -180,43 +191,75 @@ export function fitRefined(
         for (let l = 0; l < j; l++) pairs[rowOffset + g[base + l]!]! += w;
       }
     }
-    hessian.fill(0);
     gradient.fill(0);
-    hessian[0] = sumW;
     gradient[0] = sumR;
     for (let a = 0; a < total; a++) {
-      const wa = binWeight[a]!;
-      if (wa === 0 && binResidual[a] === 0) continue;
-      put(a, (col, v) => {
-        gradient[col]! += binResidual[a]! * v;
-        hessian[col]! += wa * v; // intercept row
-        hessian[col * q]! += wa * v; // intercept column
-        put(a, (col2, v2) => {
-          hessian[col * q + col2]! += wa * v * v2;
-        });
-      });
+      const ra = binResidual[a]!;
+      if (ra === 0) continue;
+      gradient[1 + featureOf[a]!]! += ra * woeOf[a]!;
+      if (withBins) gradient[1 + p + a]! += ra;
     }
-    // Pairs of bins of different features (pairs[a·total + b] holds the pair counted once, b of an earlier feature).
-    for (let a = 0; a < total; a++) {
-      const rowOffset = a * total;
-      for (let b = 0; b < total; b++) {
-        const w = pairs[rowOffset + b]!;
-        if (w === 0) continue;
-        put(a, (ca, va) => {
-          put(b, (cb, vb) => {
-            hessian[ca * q + cb]! += w * va * vb;
-            hessian[cb * q + ca]! += w * va * vb;
-          });
-        });
-      }
+    if (withBins) for (let b = 0; b < total; b++) gradient[1 + p + b]! -= l2 * theta[1 + p + b]!;
+    if (reuse) {
+      hessian.set(shared!.hessian!);
+      for (let b = 0; b < total; b++) hessian[(1 + p + b) * q + 1 + p + b]! += l2!;
+      factor = cholesky(hessian, q);
     }
-    if (withBins)
-      for (let b = 0; b < total; b++) {
-        const c = 1 + p + b;
-        hessian[c * q + c]! += l2;
-        gradient[c]! -= l2 * theta[c]!;
+    if (rebuild) {
+      // Each global bin's design vector: WoE in its feature's column, 1 in its own column (with bins), so each
+      // weighted count of a bin or a pair of bins adds to at most four cells (twice for the mirror image).
+      hessian.fill(0);
+      hessian[0] = sumW;
+      for (let a = 0; a < total; a++) {
+        const wa = binWeight[a]!;
+        if (wa === 0) continue;
+        const ca = 1 + featureOf[a]!;
+        const va = woeOf[a]!;
+        hessian[ca]! += wa * va;
+        hessian[ca * q]! += wa * va;
+        hessian[ca * q + ca]! += wa * va * va;
+        if (withBins) {
+          const ba = 1 + p + a;
+          hessian[ba]! += wa;
+          hessian[ba * q]! += wa;
+          hessian[ba * q + ba]! += wa;
+          hessian[ca * q + ba]! += wa * va;
+          hessian[ba * q + ca]! += wa * va;
+        }
       }
-    factor = cholesky(hessian, q);
+      // Pairs of bins of different features (pairs[a·total + b] holds the pair once, b of an earlier feature).
+      for (let a = 0; a < total; a++) {
+        const rowOffset = a * total;
+        const ca = 1 + featureOf[a]!;
+        const va = woeOf[a]!;
+        const ba = 1 + p + a;
+        for (let b = 0; b < total; b++) {
+          const w = pairs[rowOffset + b]!;
+          if (w === 0) continue;
+          const cb = 1 + featureOf[b]!;
+          const vb = woeOf[b]!;
+          const wvv = w * va * vb;
+          hessian[ca * q + cb]! += wvv;
+          hessian[cb * q + ca]! += wvv;
+          if (withBins) {
+            const bb = 1 + p + b;
+            hessian[ba * q + bb]! += w;
+            hessian[bb * q + ba]! += w;
+            hessian[ca * q + bb]! += w * va;
+            hessian[bb * q + ca]! += w * va;
+            hessian[ba * q + cb]! += w * vb;
+            hessian[cb * q + ba]! += w * vb;
+          }
+        }
+      }
+      if (hessianOnce && withBins && shared) shared.hessian = Float64Array.from(hessian);
+      if (withBins)
+        for (let b = 0; b < total; b++) {
+          const c = 1 + p + b;
+          hessian[c * q + c]! += l2;
+        }
+      factor = cholesky(hessian, q);
+    }
     if (!factor) break;
     const step = choleskySolve(factor, q, gradient);
     let scale = 1;
@@ -240,12 +283,13 @@ export function fitRefined(
     theta.set(trial);
     const change = Math.abs(objective - newObjective) / (Math.abs(newObjective) + 0.1);
     objective = newObjective;
-    if (change < TOLERANCE) {
+    if (change < (hessianOnce ? TOLERANCE_FOLDS : TOLERANCE)) {
       converged = true;
       break;
     }
   }
-  const inverse = factor ? choleskyInverse(factor, q) : undefined;
+  // Standard errors only for a fit that is kept (the folds' fits are compared by deviance alone).
+  const inverse = factor && !hessianOnce ? choleskyInverse(factor, q) : undefined;
   const standardErrors = Array.from({ length: 1 + p }, (_, c) =>
     inverse ? Math.sqrt(Math.max(0, inverse[c * q + c]!)) : Number.NaN,
   );
@@ -372,8 +416,10 @@ export function refineCard(
   const sums = grid.map(() => 0);
   for (let f = 0; f < options.folds; f++) {
     const { train, test } = foldRows(folds, f);
+    const shared: { hessian?: Float64Array } = {};
     grid.forEach((l2, k) => {
-      const fit = keepTrend(features, fitRefined(features, y, l2, start, train), y, train);
+      // The folds only compare penalties: the information matrix of the first step serves every step.
+      const fit = keepTrend(features, fitRefined(features, y, l2, start, train, true, shared), y, train);
       sums[k]! += heldOutDeviance(features, y, fit, test);
     });
   }
