@@ -142,7 +142,7 @@ export function binMatrix(columns: readonly Float64Array[], cuts: readonly Float
     for (let r = 0; r < rowCount; r++) {
       const v = column[r]!;
       let code = MISSING_BIN;
-      if (v === v) {
+      if (!Number.isNaN(v)) {
         let below = 0;
         for (let step = size >> 1; step > 0; step >>= 1) below += step & -(padded[below + step - 1]! < v);
         code = below + 1;
