@@ -3,7 +3,11 @@
  * missing and special values; times binning + scorecard fit and the boosted challenger, and measures test AUC, side
  * by side with scikit-learn (binning + LogisticRegression) and xgboost (hist) measured in the same run when the
  * Debian packages python3-sklearn / python3-xgboost are installed. Run: `npm run bench:scoring` (tsx, from source).
- * Options: --rows N (default 1,000,000), --no-gbm, --no-peers.
+ * Then the searches, on a stratified sample of the training rows (--search-rows, default 20,000), one thread each
+ * and on the same folds: our scorecard tuning (`tuneScorecard`, its 96-point grid) against scikit-learn's
+ * GridSearchCV of its pipeline over the dimensions that have a counterpart there (bins and L2), and our boosted
+ * tuning (`tuneChallenger`, 12 points, k-fold early stopping) against xgboost's `cv` over the same grid.
+ * Options: --rows N (default 1,000,000), --no-gbm, --no-peers, --no-search, --search-rows N.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,13 +17,20 @@ import { fileURLToPath } from 'node:url';
 import type { Column, Dataset } from '../src/scoring/index.js';
 import {
   auc,
+  GBM_GRID,
+  SCORECARD_GRID,
+  SeededRandom,
   scoreChallenger,
   scoreScorecard,
   seededRandom,
   selectRows,
+  stratifiedFolds,
+  stratifiedFoldsOf,
   stratifiedSplit,
   trainChallenger,
   trainScorecard,
+  tuneChallenger,
+  tuneScorecard,
 } from '../src/scoring/index.js';
 
 const SEED = 20_240_601;
@@ -43,6 +54,10 @@ function argValue(name: string): string | undefined {
 const rows = Number(argValue('--rows') ?? 1_000_000);
 const withGbm = !process.argv.includes('--no-gbm');
 const withPeers = !process.argv.includes('--no-peers');
+const withSearch = !process.argv.includes('--no-search');
+const searchRows = Number(argValue('--search-rows') ?? 20_000);
+/** Folds of every search (ours and the peers', the same rows in the same folds). */
+const SEARCH_FOLDS = 5;
 
 function gaussian(random: () => number): number {
   const u = Math.max(1e-12, random());
@@ -111,10 +126,38 @@ function seconds(start: number): number {
 interface Peer {
   sklearn?: { fit_s: number; auc: number; version: string };
   xgboost?: { fit_s: number; cpu_s: number; auc: number; version: string; threads: number }[];
+  sklearnSearch?: {
+    wall_s: number;
+    cpu_s: number;
+    points: number;
+    fits: number;
+    best: string;
+    bestAuc: number;
+  };
+  xgboostSearch?: {
+    wall_s: number;
+    cpu_s: number;
+    points: number;
+    fits: number;
+    best: string;
+    bestAuc: number;
+  };
   error?: string;
 }
 
-function runPeers(data: Dataset, target: Uint8Array, testRows: Int32Array): Peer {
+/** The sample the searches run on: rows of the full data set, with each search's fold of every sample row. */
+interface SearchInput {
+  rows: Int32Array;
+  scorecardFolds: Int32Array;
+  gbmFolds: Int32Array;
+}
+
+function runPeers(
+  data: Dataset,
+  target: Uint8Array,
+  testRows: Int32Array,
+  search: SearchInput | undefined,
+): Peer {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   const dir = mkdtempSync(join(tmpdir(), 'lendguard-bench-'));
   try {
@@ -137,7 +180,21 @@ function runPeers(data: Dataset, target: Uint8Array, testRows: Int32Array): Peer
     writeFileSync(join(dir, 'x.f64'), matrix);
     writeFileSync(join(dir, 'y.u8'), target);
     writeFileSync(join(dir, 'test.u8'), isTest);
+    if (search) {
+      writeFileSync(join(dir, 'search-rows.i32'), search.rows);
+      writeFileSync(join(dir, 'search-scorecard-folds.i32'), search.scorecardFolds);
+      writeFileSync(join(dir, 'search-gbm-folds.i32'), search.gbmFolds);
+    }
     const meta = {
+      search: search
+        ? {
+            folds: SEARCH_FOLDS,
+            seed: SEED,
+            l2PerRow: SCORECARD_GRID.l2PerRow,
+            bins: SCORECARD_GRID.maxBins,
+            gbmGrid: GBM_GRID,
+          }
+        : null,
       rows: n,
       kinds: data.columns.map((c) => c.kind),
       trees: GBM_TREES,
@@ -246,8 +303,69 @@ if (withGbm) {
   gbm = { runs, auc: testAuc };
 }
 
-const peers: Peer = withPeers ? runPeers(data, target, test) : { error: 'skipped (--no-peers)' };
+interface OurSearch {
+  wall: number;
+  cpu: number;
+  points: number;
+  fits: number;
+  best: string;
+}
+let search: SearchInput | undefined;
+const ourSearch: { scorecard?: OurSearch; gbm?: OurSearch } = {};
+if (withSearch) {
+  // A stratified sample of the training rows (the boosted search runs only up to 50,000 rows by design).
+  const share = Math.min(1, searchRows / train.length);
+  const { test: sampleAt } = stratifiedSplit(yTrain, share, SEED + 1);
+  const sampleLocal = Int32Array.from(sampleAt).sort();
+  const sampleData = selectRows(trainData, sampleLocal);
+  const ySample = Uint8Array.from(sampleLocal, (r) => yTrain[r]!);
+  search = {
+    rows: Int32Array.from(sampleLocal, (r) => train[r]!),
+    // The folds each of our searches deals from the seed, handed to the peers as they are.
+    scorecardFolds: stratifiedFolds(ySample, SEARCH_FOLDS, SEED),
+    gbmFolds: stratifiedFoldsOf(ySample, SEARCH_FOLDS, new SeededRandom(SEED)),
+  };
+  const timed = <T>(work: () => T): { value: T; wall: number; cpu: number } => {
+    const started = performance.now();
+    const cpuStart = process.cpuUsage();
+    const value = work();
+    const used = process.cpuUsage(cpuStart);
+    return { value, wall: seconds(started), cpu: (used.user + used.system) / 1e6 };
+  };
+  const card = timed(() => tuneScorecard(sampleData, ySample, {}, SEARCH_FOLDS, SEED));
+  const cardBest = card.value.tuning.results[0]!;
+  ourSearch.scorecard = {
+    wall: card.wall,
+    cpu: card.cpu,
+    points: card.value.tuning.results.length,
+    fits: card.value.tuning.results.length * SEARCH_FOLDS,
+    best: `mean AUC ${cardBest.meanAuc.toFixed(4)}`,
+  };
+  console.log(
+    `scorecard search on ${ySample.length} rows: ${ourSearch.scorecard.points} points × ${SEARCH_FOLDS} folds in ${card.wall.toFixed(1)} s wall, ${card.cpu.toFixed(1)} s CPU; best ${ourSearch.scorecard.best}`,
+  );
+  if (withGbm) {
+    const gbm = timed(() =>
+      tuneChallenger(sampleData, ySample, {}, new Set(), SEARCH_FOLDS, SEED, { nthread: 1 }),
+    );
+    const gbmBest = gbm.value.tuning.results[0]!;
+    ourSearch.gbm = {
+      wall: gbm.wall,
+      cpu: gbm.cpu,
+      points: gbm.value.tuning.results.length,
+      fits: gbm.value.tuning.results.length * SEARCH_FOLDS,
+      best: `depth ${gbmBest.setting.maxDepth}, eta ${gbmBest.setting.learningRate}, min child weight ${gbmBest.setting.minChildWeight}: mean AUC ${gbmBest.meanAuc.toFixed(4)}`,
+    };
+    console.log(
+      `boosted search on ${ySample.length} rows (1 thread): ${ourSearch.gbm.points} points × ${SEARCH_FOLDS} folds in ${gbm.wall.toFixed(1)} s wall, ${gbm.cpu.toFixed(1)} s CPU; best ${ourSearch.gbm.best}`,
+    );
+  }
+}
+
+const peers: Peer = withPeers ? runPeers(data, target, test, search) : { error: 'skipped (--no-peers)' };
 if (peers.error) console.log(`peers not measured: ${peers.error}`);
+for (const [key, value] of Object.entries(peers))
+  if (key.endsWith('_error') || key.endsWith('_missing')) console.log(`peers: ${key}: ${String(value)}`);
 
 console.log('');
 console.log(
@@ -301,6 +419,41 @@ if (gbm) {
     return `${threads} thread(s): ours ${ours ? ours.cpu.toFixed(2) : '—'} s, xgboost ${xg ? xg.cpu_s.toFixed(2) : '—'} s${ratio}`;
   });
   console.log(`\nCPU time of the boosting fits (summed over threads) — ${cpuLine.join('; ')}`);
+}
+if (search) {
+  console.log('');
+  console.log(
+    row([
+      'search (same folds, 1 thread)',
+      'ours: points × folds',
+      'ours: wall / CPU (s)',
+      'peer: points × folds',
+      'peer: wall / CPU (s)',
+      'CPU ratio (ours / peer)',
+    ]),
+  );
+  console.log(row(['---', '---', '---', '---', '---', '---']));
+  const pairs = [
+    ['scorecard tuning vs scikit-learn GridSearchCV', ourSearch.scorecard, peers.sklearnSearch],
+    ['boosted tuning vs xgboost cv', ourSearch.gbm, peers.xgboostSearch],
+  ] as const;
+  for (const [name, ours, peer] of pairs) {
+    if (!ours) continue;
+    console.log(
+      row([
+        name,
+        `${ours.points} × ${SEARCH_FOLDS}`,
+        `${ours.wall.toFixed(1)} / ${ours.cpu.toFixed(1)}`,
+        peer ? `${peer.points} × ${SEARCH_FOLDS}` : '—',
+        peer ? `${peer.wall_s.toFixed(1)} / ${peer.cpu_s.toFixed(1)}` : '—',
+        peer ? (ours.cpu / peer.cpu_s).toFixed(2) : '—',
+      ]),
+    );
+    if (peer)
+      console.log(
+        `  ${name}: ours best ${ours.best}; peer best ${peer.best}: mean AUC ${peer.bestAuc.toFixed(4)}`,
+      );
+  }
 }
 if (sk || peers.xgboost)
   console.log(`\npeers: scikit-learn ${sk?.version ?? '—'}, xgboost ${peers.xgboost?.[0]?.version ?? '—'}`);

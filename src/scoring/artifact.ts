@@ -20,8 +20,14 @@ import { type ScorecardTuning, tuneScorecard } from './tuning.js';
 
 /** Name of the model document format; a file without it is not a Lendguard scoring model. */
 export const MODEL_FORMAT = 'lendguard.scoring-model';
-/** Version of the envelope; the loader refuses versions it does not know. */
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * Newest version of the envelope; the loader refuses versions it does not know. Version 2 adds per-bin log-odds
+ * adjustments to scorecard features (bin refinement, decision 0530); a document without them is written as
+ * version 1, so that a card or boosted model without them reads the same in older releases (decision 0530).
+ */
+export const MODEL_FORMAT_VERSION = 2;
+/** Versions the loader reads. */
+export const MODEL_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Reason codes given per scored row unless asked otherwise. */
 export const DEFAULT_REASON_COUNT = 4;
 /** Seed of every random choice in training unless one is given (the command line's `--seed` default). */
@@ -51,7 +57,7 @@ export interface ModelMetrics {
 /** The versioned model document: everything needed to score, explain and audit a model. */
 export interface ModelArtifact {
   readonly format: typeof MODEL_FORMAT;
-  readonly formatVersion: typeof MODEL_FORMAT_VERSION;
+  readonly formatVersion: 1 | typeof MODEL_FORMAT_VERSION;
   readonly kind: ModelKind;
   readonly target: { readonly column: string; readonly badValue: string };
   /** Input columns the scorer reads, with the kind they must be read as. */
@@ -155,7 +161,7 @@ export function trainModel(data: Dataset, target: Target, request: TrainRequest)
   for (let i = 0; i < target.length; i++) bads += target[i]!;
   const base: Omit<ModelArtifact, 'kind' | 'features' | 'options' | 'trainingMetrics'> = {
     format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
+    formatVersion: 1,
     target: { column: request.target.column, badValue: request.target.badValue },
     scaling,
     seed: request.seed,
@@ -181,6 +187,8 @@ export function trainModel(data: Dataset, target: Target, request: TrainRequest)
     const kinds = new Map(data.columns.map((c) => [c.name, c.kind] as const));
     artifact = {
       ...base,
+      // Only a card with per-bin adjustments needs a reader that knows them.
+      formatVersion: card.features.some((f) => f.adjustments) ? MODEL_FORMAT_VERSION : 1,
       kind: 'scorecard',
       features: card.features.map((f) => ({ name: f.name, kind: kinds.get(f.name)! })),
       options: { scorecard: chosen },
@@ -303,10 +311,10 @@ export function parseModel(text: string): ModelArtifact {
       `the model file's format is ${isRecord(doc) ? JSON.stringify(doc.format) : 'missing'}, not "${MODEL_FORMAT}"; give a file written by "score train"`,
     );
   }
-  if (doc.formatVersion !== MODEL_FORMAT_VERSION) {
+  if (!MODEL_FORMAT_VERSIONS.includes(doc.formatVersion as number)) {
     throw new ScoringError(
       'UNSUPPORTED_MODEL_VERSION',
-      `the model file has format version ${JSON.stringify(doc.formatVersion)}, but this version of Lendguard reads version ${MODEL_FORMAT_VERSION} only; retrain the model or use the matching Lendguard version`,
+      `the model file has format version ${JSON.stringify(doc.formatVersion)}, but this version of Lendguard reads versions ${MODEL_FORMAT_VERSIONS.join(' and ')} only; retrain the model or use the matching Lendguard version`,
     );
   }
   if (doc.kind !== 'scorecard' && doc.kind !== 'gbm') {

@@ -53,11 +53,17 @@ export type {
 } from './dataset.js';
 export { ScoringError, type ScoringErrorCode } from './errors.js';
 export {
+  GBM_GRID,
+  GBM_TUNE_ROWS_MAX,
   GbmError,
   type GbmModelBody,
   type GbmOptions,
+  type GbmTuning,
+  SeededRandom,
   scoreChallenger,
+  stratifiedFoldsOf,
   trainChallenger,
+  tuneChallenger,
 } from './gbm/index.js';
 export {
   DEFAULT_LOGISTIC_OPTIONS,

@@ -1,4 +1,5 @@
 import type { ModelArtifact, ModelMetrics } from './artifact.js';
+import { TUNING_GAIN_STANDARD_ERRORS } from './cv.js';
 import { type Band, type RocPoint, rocCurve } from './metrics.js';
 
 /** Points drawn at most on a curve; longer curves are thinned evenly (the shape stays, the file stays small). */
@@ -174,6 +175,117 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 /** A self-contained HTML report: no script, no external file, charts as inline SVG. */
+/** The bin refinement of a scorecard: the penalties tried, their held-out deviance, the choice and why. */
+function refinementSection(model: ModelArtifact): string {
+  const r = model.scorecard?.refinement;
+  if (!r) return '';
+  return `<h3>Bin refinement</h3>
+<p>Method: ${esc(r.method)}${r.folds ? ` (${r.folds} folds, seed ${r.seed})` : ''}. Each bin's log-odds is the feature's
+coefficient × WoE plus the bin's own adjustment, penalised by the L2 penalty × the sum of squared adjustments; the
+penalty with the lowest mean held-out deviance is used. Chosen: <b>${r.l2 === null ? 'none (the plain card)' : `penalty ${r.l2}`}</b> — ${esc(r.reason)}.</p>
+${
+  r.results.length
+    ? table(
+        ['penalty', 'held-out deviance per row', 'chosen'],
+        r.results.map((x) => [
+          x.l2 === null ? 'none (plain card)' : String(x.l2),
+          fmt(x.heldOutDeviancePerRow, 6),
+          x.l2 === r.l2 ? 'yes' : '',
+        ]),
+      )
+    : ''
+}`;
+}
+
+/** The tuning record of the model document: grid, cross-validated figures per point, the choice and the rule. */
+function tuningSection(model: ModelArtifact): string {
+  const rule =
+    `The grid point with the highest mean held-out AUC is used only if it beats the first point (the defaults) by ` +
+    `more than ${TUNING_GAIN_STANDARD_ERRORS} standard errors of the fold-by-fold AUC differences; otherwise the ` +
+    'first point stays.';
+  const gridTable = (grid: Record<string, readonly unknown[]>) =>
+    table(
+      ['setting', 'values searched (first = default)'],
+      Object.entries(grid).map(([k, v]) => [k, v.map((x) => String(x)).join(', ')]),
+    );
+  const reasons = (list: readonly string[]) => `<ul>${list.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`;
+  const card = model.tuning?.scorecard;
+  if (card) {
+    const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+    return `<h2>Tuning</h2>
+<p>Method: ${esc(card.method)}; ${card.folds} stratified folds, seed ${card.seed}. ${esc(rule)}</p>
+${gridTable(card.grid as unknown as Record<string, readonly unknown[]>)}
+<p>Chosen: ${Object.entries(card.chosen)
+      .map(([k, v]) => `${esc(k)} ${esc(String(v))}`)
+      .join(', ')} — mean AUC ${fmt(card.chosenMeanAuc)} ± ${fmt(card.chosenStandardError)}; the first point's
+${fmt(card.defaultMeanAuc)}.</p>
+${reasons(card.reasons)}
+<h3>Every point (best mean held-out AUC first)</h3>
+${table(
+  [
+    'trend rule',
+    'min bin share',
+    'max bins',
+    'IV min',
+    'correlation max',
+    'L2 per row',
+    'mean AUC',
+    'standard error',
+    'chosen',
+  ],
+  card.results.map((r) => [
+    r.setting.trendRule,
+    String(r.setting.minBinShare),
+    String(r.setting.maxBins),
+    String(r.setting.ivMin),
+    String(r.setting.correlationMax),
+    String(r.setting.l2PerRow),
+    fmt(r.meanAuc),
+    fmt(r.standardError),
+    same(r.setting, card.chosen) ? 'yes' : '',
+  ]),
+)}`;
+  }
+  const gbm = model.tuning?.gbm;
+  if (gbm) {
+    const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+    return `<h2>Tuning</h2>
+<p>Method: ${esc(gbm.method)}; ${gbm.folds} stratified folds, seed ${gbm.seed}. ${gbm.searched ? esc(rule) : 'The grid was not searched.'}</p>
+${gridTable(gbm.grid as unknown as Record<string, readonly unknown[]>)}
+<p>Chosen: depth ${gbm.chosen.maxDepth}, learning rate ${gbm.chosen.learningRate}, minimum child weight ${gbm.chosen.minChildWeight}.</p>
+${reasons(gbm.reasons)}
+${
+  gbm.results.length
+    ? `<h3>Every point (best mean held-out AUC first)</h3>${table(
+        ['depth', 'learning rate', 'min child weight', 'mean AUC', 'mean best rounds', 'chosen'],
+        gbm.results.map((r) => [
+          String(r.setting.maxDepth),
+          String(r.setting.learningRate),
+          String(r.setting.minChildWeight),
+          fmt(r.meanAuc),
+          fmt(r.meanBestRounds, 1),
+          same(r.setting, gbm.chosen) ? 'yes' : '',
+        ]),
+      )}`
+    : ''
+}`;
+  }
+  return '';
+}
+
+/** The cross-validated AUC of the recipe (`--cv K`), when the model document holds it. */
+function crossValidationSection(model: ModelArtifact): string {
+  const cv = model.crossValidation;
+  if (!cv) return '';
+  return `<h2>Cross-validation</h2>
+<p>${cv.folds} stratified folds, seed ${cv.seed}: mean held-out AUC ${fmt(cv.meanAuc)} ± ${fmt(cv.standardError)} (one
+standard error), pooled out-of-fold AUC ${fmt(cv.pooledAuc)}.</p>
+${table(
+  ['fold', 'held-out AUC'],
+  cv.foldAuc.map((a, i) => [String(i + 1), fmt(a)]),
+)}`;
+}
+
 export function renderReport(input: ReportInput): string {
   const { model, metrics } = input;
   const roc = rocCurve(input.probabilityBad, input.target);
@@ -250,13 +362,23 @@ ${table(
     const card = model.scorecard;
     sections.push(`<h2>Scorecard</h2><p>Base points ${card.basePoints}; intercept ${fmt(card.intercept)}; score range ${card.scoreRange.min} to ${card.scoreRange.max}.
 Fit: ${card.fit.converged ? 'converged' : 'did not converge'} in ${card.fit.iterations} iterations, deviance ${fmt(card.fit.deviance, 2)}, AIC ${fmt(card.fit.aic, 2)}.</p>
-${card.fit.warnings.length ? `<ul class="warn">${card.fit.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}`);
+${card.fit.warnings.length ? `<ul class="warn">${card.fit.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}${refinementSection(model)}`);
     for (const f of card.features) {
       const bins = f.binning.bins;
       sections.push(`<h3>${esc(f.name)} — IV ${fmt(f.binning.iv)}, coefficient ${fmt(f.coefficient)} (p ${f.pValue.toPrecision(3)}), trend ${esc(f.binning.trend)}</h3>
 ${f.binning.notes.length ? `<p class="warn">${f.binning.notes.map(esc).join('<br>')}</p>` : ''}
 ${table(
-  ['bin', 'rows', 'goods', 'bads', 'event rate', 'WoE', 'IV', 'points'],
+  [
+    'bin',
+    'rows',
+    'goods',
+    'bads',
+    'event rate',
+    'WoE',
+    'IV',
+    ...(f.adjustments ? ['adjustment (log-odds)'] : []),
+    'points',
+  ],
   bins.map((b, i) => [
     b.label,
     String(b.goods + b.bads),
@@ -265,6 +387,7 @@ ${table(
     b.goods + b.bads ? fmt(b.bads / (b.goods + b.bads)) : '—',
     fmt(b.woe),
     fmt(b.iv),
+    ...(f.adjustments ? [fmt(f.adjustments[i]!)] : []),
     String(f.points[i]),
   ]),
 )}
@@ -281,6 +404,7 @@ ${barChart(
       )}`,
     );
   }
+  sections.push(tuningSection(model), crossValidationSection(model));
   if (model.gbm) {
     sections.push(`<h2>Boosted model</h2><p>${model.gbm.trees.length} trees on ${model.gbm.features.length} features;
 reason codes are exact TreeSHAP contributions. Bin tables apply to scorecards only.</p>`);

@@ -8,7 +8,9 @@ import {
 } from './binning/index.js';
 import type { Column, Dataset, ReasonCode, Target } from './dataset.js';
 import { ScoringError } from './errors.js';
+import { normalTwoSidedP } from './linalg.js';
 import type { LogisticOptions } from './logistic.js';
+import { DEFAULT_REFINE_OPTIONS, type RefinementRecord, type RefineOptions, refineCard } from './refine.js';
 import { type FeatureDecision, type SelectionOptions, selectFeatures } from './selection.js';
 import { findColumn } from './table.js';
 
@@ -54,6 +56,8 @@ export interface ScorecardOptions {
   readonly binning: Partial<BinningOptions>;
   readonly selection: Partial<SelectionOptions>;
   readonly logistic: Partial<LogisticOptions>;
+  /** Per-bin adjustments of the log-odds, penalised towards the WoE line (`refine.ts`); `l2Grid: []` turns off. */
+  readonly refine: Partial<RefineOptions>;
   readonly scaling: Scaling;
 }
 
@@ -65,6 +69,11 @@ export interface ScorecardFeature {
   readonly pValue: number;
   /** Integer points of each bin, in the order of `binning.bins`; the feature's best bin has the most. */
   readonly points: number[];
+  /**
+   * Log-odds adjustment of each bin, added to coefficient · WoE (bin refinement); absent when the card was not
+   * refined, which means 0 for every bin.
+   */
+  readonly adjustments?: number[];
 }
 
 export interface ScorecardBody {
@@ -88,6 +97,8 @@ export interface ScorecardBody {
   };
   /** Smallest and largest total score the card can give. */
   readonly scoreRange: { min: number; max: number };
+  /** How the bins were refined after selection, and why (absent in cards trained before refinement existed). */
+  readonly refinement?: RefinementRecord;
 }
 
 /** WoE of each row for one feature. */
@@ -107,11 +118,10 @@ export function woeColumn(binning: FeatureBinning, column: Column): Float64Array
 function integerPoints(
   scaling: Scaling,
   intercept: number,
-  coefficients: readonly number[],
-  binnings: readonly FeatureBinning[],
+  logOdds: readonly (readonly number[])[],
 ): { base: number; points: number[][] } {
   const factor = scalingFactor(scaling);
-  const real = binnings.map((b, j) => b.bins.map((bin) => -factor * coefficients[j]! * bin.woe));
+  const real = logOdds.map((bins) => bins.map((v) => -factor * v));
   const mins = real.map((r) => Math.min(...r));
   const ranges = real.map((r, j) => Math.max(...r) - mins[j]!);
   const constant = scalingOffset(scaling) - factor * intercept + mins.reduce((a, b) => a + b, 0);
@@ -152,22 +162,50 @@ export function trainScorecard(
   const selection = selectFeatures(candidates, target, options.selection, options.logistic, seed);
   const fit = selection.fit;
   const chosen = selection.selected.map((name) => binnings.get(name)!);
-  const { base, points } = integerPoints(scaling, fit.intercept, fit.coefficients, chosen);
+  const refineOptions = { ...DEFAULT_REFINE_OPTIONS, ...options.refine };
+  const refined = refineCard(
+    chosen.map((binning) => {
+      const ordered: number[] = [];
+      binning.bins.forEach((b, k) => {
+        if (b.kind === 'range' || b.kind === 'categories') ordered.push(k);
+      });
+      return {
+        bins: assignBins(binning, data.columns.find((c) => c.name === binning.feature)!),
+        woe: binning.bins.map((b) => b.woe),
+        ordered,
+        direction:
+          binning.trend === 'ascending' ? 1 : binning.trend === 'descending' ? -1 : (0 as 1 | -1 | 0),
+      };
+    }),
+    target,
+    { intercept: fit.intercept, coefficients: fit.coefficients },
+    refineOptions,
+    seed,
+  );
+  const final = refined.fit;
+  const intercept = final ? final.intercept : fit.intercept;
+  const coefficients = final ? final.coefficients : fit.coefficients;
+  const standardErrors = final ? final.standardErrors : fit.standardErrors;
+  const logOdds = chosen.map((binning, j) =>
+    binning.bins.map((bin, b) => coefficients[j]! * bin.woe + (final ? final.adjustments[j]![b]! : 0)),
+  );
+  const { base, points } = integerPoints(scaling, intercept, logOdds);
   const features = chosen.map(
     (binning, j): ScorecardFeature => ({
       name: binning.feature,
       binning,
-      coefficient: fit.coefficients[j]!,
-      standardError: fit.standardErrors[j + 1]!,
-      pValue: fit.pValues[j + 1]!,
+      coefficient: coefficients[j]!,
+      standardError: standardErrors[j + 1]!,
+      pValue: final ? normalTwoSidedP(coefficients[j]! / standardErrors[j + 1]!) : fit.pValues[j + 1]!,
       points: points[j]!,
+      ...(final ? { adjustments: final.adjustments[j]! } : {}),
     }),
   );
   const min = base + points.reduce((a, p) => a + Math.min(...p), 0);
   const max = base + points.reduce((a, p) => a + Math.max(...p), 0);
   return {
-    intercept: fit.intercept,
-    interceptStandardError: fit.standardErrors[0]!,
+    intercept,
+    interceptStandardError: standardErrors[0]!,
     basePoints: base,
     features,
     selection: selection.decisions,
@@ -185,6 +223,7 @@ export function trainScorecard(
       warnings: fit.warnings,
     },
     scoreRange: { min, max },
+    refinement: refined.record,
   };
 }
 
@@ -218,11 +257,11 @@ export function scoreScorecard(card: ScorecardBody, data: Dataset, reasonCount: 
   const assigned = card.features.map((f, j) => assignBins(f.binning, columns[j]!));
   card.features.forEach((f, j) => {
     const bins = assigned[j]!;
-    const woes = f.binning.bins.map((b) => b.woe);
+    const logOdds = f.binning.bins.map((b, k) => f.coefficient * b.woe + (f.adjustments?.[k] ?? 0));
     for (let i = 0; i < n; i++) {
       const b = bins[i]!;
       score[i]! += f.points[b]!;
-      eta[i]! += f.coefficient * woes[b]!;
+      eta[i]! += logOdds[b]!;
     }
   });
   const probabilityBad = new Float64Array(n);

@@ -1,3 +1,4 @@
+import { chiSquareQuantileUnimodal } from './binning/index.js';
 import { ScoringError } from './errors.js';
 import { cholesky, choleskyInverse } from './linalg.js';
 import { fitLogistic, type LogisticFit, type LogisticOptions } from './logistic.js';
@@ -7,8 +8,14 @@ export type Stepwise = 'forward' | 'backward' | 'none';
 export type Criterion = 'aic' | 'bic';
 
 export interface SelectionOptions {
-  /** Features whose IV is below this are dropped (0.02 is the usual "not predictive" line). */
+  /** Features whose IV is below this are dropped (0.02 is the usual "not predictive" line)… */
   readonly ivMin: number;
+  /**
+   * …unless the IV is beyond doubt on this many rows (default true): its chi-square statistic, about
+   * IV · bads · goods / rows, passes the chi-square one-in-a-million point for the bins − 1 degrees of freedom. On
+   * small data this never overrules the floor; on large data a weak but certain feature is kept.
+   */
+  readonly ivSignificantKept: boolean;
   /** Of two WoE columns correlated beyond this (absolute Pearson), the one with lower IV is dropped. */
   readonly correlationMax: number;
   /** Features are dropped, highest VIF first, until every VIF is at most this. */
@@ -23,6 +30,7 @@ export interface SelectionOptions {
 
 export const DEFAULT_SELECTION_OPTIONS: SelectionOptions = {
   ivMin: 0.01,
+  ivSignificantKept: true,
   correlationMax: 0.7,
   vifMax: 10,
   stepwise: 'none',
@@ -199,11 +207,26 @@ export function selectFeatures(
   const drop = (c: Candidate, reason: string) =>
     decisions.set(c.name, { feature: c.name, iv: c.iv, kept: false, reason });
   const byIv = [...candidates].sort((a, b) => b.iv - a.iv || a.name.localeCompare(b.name));
+  let bads = 0;
+  for (let i = 0; i < y.length; i++) bads += y[i]!;
+  const ivScale = y.length > 0 ? (bads * (y.length - bads)) / y.length : 0;
+  const significance = new Map<string, string>();
   let pool: Candidate[] = [];
   for (const c of byIv) {
     if (isConstant(c.woe)) drop(c, 'a single WoE value after binning: it cannot separate goods from bads');
-    else if (c.iv < o.ivMin) drop(c, `IV ${c.iv.toFixed(4)} below the minimum ${o.ivMin}`);
-    else pool.push(c);
+    else if (c.iv < o.ivMin) {
+      const df = Math.max(1, new Set(c.woe).size - 1);
+      const statistic = c.iv * ivScale;
+      const bar = chiSquareQuantileUnimodal(df);
+      if (o.ivSignificantKept && statistic > bar) {
+        significance.set(
+          c.name,
+          `IV ${c.iv.toFixed(4)} below the minimum ${o.ivMin} but beyond doubt on ${y.length} rows ` +
+            `(chi-square about ${statistic.toFixed(1)} > ${bar.toFixed(1)}, ${df} df, one in a million)`,
+        );
+        pool.push(c);
+      } else drop(c, `IV ${c.iv.toFixed(4)} below the minimum ${o.ivMin}`);
+    } else pool.push(c);
   }
   const correlations = new CorrelationCache();
   const kept: Candidate[] = [];
@@ -332,9 +355,10 @@ export function selectFeatures(
   }
   chosen.forEach((c, j) => {
     const p = fit.pValues[j + 1]!;
-    const how =
-      stepNotes.get(c.name) ??
-      (o.stepwise === 'none' ? 'passed the IV, correlation and VIF filters' : 'kept by backward stepwise');
+    const filters = significance.has(c.name)
+      ? `${significance.get(c.name)}; passed the correlation and VIF filters`
+      : 'passed the IV, correlation and VIF filters';
+    const how = stepNotes.get(c.name) ?? (o.stepwise === 'none' ? filters : 'kept by backward stepwise');
     decisions.set(c.name, {
       feature: c.name,
       iv: c.iv,

@@ -34,8 +34,7 @@ const sd = (v: readonly number[]) =>
 
 /**
  * What each default model must reach: the mean test AUC over the 20 splits against the reference recipe's mean
- * (`slack` below it at most). The scorecard's aim is the reference − 0.005; on credit_data.csv its defaults
- * reach reference − 0.0057 (measured), so that case holds the measured gap with a little room and says so.
+ * (`slack` below it at most): the scorecard the reference − 0.005, the boosted model the reference itself.
  */
 const CASES = [
   {
@@ -52,7 +51,7 @@ const CASES = [
     bad: 'bad',
     kind: 'scorecard',
     against: 'binnedLogistic',
-    slack: 0.007,
+    slack: 0.005,
   },
   { file: 'german_credit.csv', target: 'Class', bad: 'Bad', kind: 'gbm', against: 'xgboost', slack: 0 },
   { file: 'credit_data.csv', target: 'Status', bad: 'bad', kind: 'gbm', against: 'xgboost', slack: 0 },

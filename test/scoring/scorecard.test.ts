@@ -34,7 +34,9 @@ describe('scorecard on credit_data', async () => {
     for (const f of card.features) {
       for (const p of f.points) expect(Number.isInteger(p)).toBe(true);
       expect(Math.min(...f.points)).toBe(0);
-      const realPoints = f.binning.bins.map((b) => (-DEFAULT_SCALING.pdo / Math.LN2) * f.coefficient * b.woe);
+      const realPoints = f.binning.bins.map(
+        (b, k) => (-DEFAULT_SCALING.pdo / Math.LN2) * (f.coefficient * b.woe + (f.adjustments?.[k] ?? 0)),
+      );
       realRange += Math.max(...realPoints) - Math.min(...realPoints);
       expect(f.coefficient).toBeGreaterThan(0);
     }
@@ -72,6 +74,8 @@ describe('scorecard on credit_data', async () => {
       seed: 7,
     });
     const loaded = parseModel(serialiseModel(model));
+    // Refined (per-bin adjustments), so written as the newest version.
+    expect(model.scorecard!.features.some((f) => f.adjustments)).toBe(true);
     expect(loaded.formatVersion).toBe(MODEL_FORMAT_VERSION);
     const batch = scoreModel(loaded, x, 2);
     const one = scoreModel(loaded, selectRows(x, [123]), 2);
@@ -94,7 +98,7 @@ describe('scorecard on credit_data', async () => {
   it('refuses unknown formats and versions with a precise message', () => {
     expect(() => parseModel('{"format":"other"}')).toThrow(/format is "other"/);
     expect(() => parseModel('{"format":"lendguard.scoring-model","formatVersion":99}')).toThrow(
-      /format version 99.*reads version 1/,
+      /format version 99.*reads versions 1 and 2/,
     );
     expect(() => parseModel('not json')).toThrow(/not JSON/);
   });

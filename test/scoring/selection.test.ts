@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binColumn } from '../../src/scoring/binning/index.js';
+import { seededRandom } from '../../src/scoring/random.js';
 import { woeColumn } from '../../src/scoring/scorecard.js';
 import { selectFeatures, varianceInflation } from '../../src/scoring/selection.js';
 import { targetFromColumn, withoutColumns } from '../../src/scoring/table.js';
@@ -50,5 +51,33 @@ describe('feature selection', async () => {
     expect(varianceInflation([a, b])).toEqual([1, 1]);
     const c = Float64Array.from([2, 0, 0, -2]);
     expect(varianceInflation([a, b, c]).every((v) => v === Number.POSITIVE_INFINITY)).toBe(true);
+  });
+
+  it('keeps a feature below the IV floor only when its IV is beyond doubt on the rows given', () => {
+    // A weak two-bin feature: bad rate 20% against 18%, IV about 0.004.
+    const weak = (n: number) => {
+      const random = seededRandom(8);
+      const y = new Uint8Array(n);
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        values[i] = random() < 0.5 ? 0 : 1;
+        y[i] = random() < (values[i] ? 0.2 : 0.18) ? 1 : 0;
+      }
+      const column = { kind: 'numeric' as const, name: 'weak', values, specialValues: [] };
+      const b = binColumn(column, y);
+      return { y, candidate: { name: 'weak', iv: b.iv, woe: woeColumn(b, column) } };
+    };
+    const large = weak(200_000);
+    expect(large.candidate.iv).toBeLessThan(0.01);
+    const kept = selectFeatures([large.candidate], large.y);
+    expect(kept.selected).toEqual(['weak']);
+    expect(kept.decisions[0]!.reason).toMatch(/below the minimum 0\.01 but beyond doubt on 200000 rows/);
+    const strict = selectFeatures([large.candidate], large.y, { ivSignificantKept: false });
+    expect(strict.selected).toEqual([]);
+    const small = weak(3_000);
+    expect(small.candidate.iv).toBeLessThan(0.01);
+    const dropped = selectFeatures([small.candidate], small.y);
+    expect(dropped.selected).toEqual([]);
+    expect(dropped.decisions[0]!.reason).toMatch(/^IV 0\.\d+ below the minimum 0\.01$/);
   });
 });

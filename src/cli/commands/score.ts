@@ -287,6 +287,11 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
       io.stdout,
       `base points ${card.basePoints}; score range ${card.scoreRange.min}..${card.scoreRange.max}`,
     );
+    if (card.refinement)
+      writeLine(
+        io.stdout,
+        `bin refinement: ${card.refinement.l2 === null ? 'none (plain card)' : `penalty ${card.refinement.l2}`} — ${card.refinement.reason}`,
+      );
     const dropped = card.selection.filter((d) => !d.kept).length;
     writeLine(
       io.stdout,

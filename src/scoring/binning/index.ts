@@ -172,7 +172,7 @@ function gStatistic(goods: readonly number[], bads: readonly number[], starts: r
  * normal quantile 4.75). So strict because the peak or valley is the best of many partitions, not one fixed test:
  * at the 0.1% level, unimodal bins were chosen on the shared credit data and lost held-out AUC.
  */
-function chiSquareQuantileUnimodal(df: number): number {
+export function chiSquareQuantileUnimodal(df: number): number {
   const z = 4.75;
   const a = 2 / (9 * df);
   return df * (1 - a + z * Math.sqrt(a)) ** 3;

@@ -132,8 +132,21 @@ export function binMatrix(columns: readonly Float64Array[], cuts: readonly Float
     histogramOffsets[f] = slots;
     slots += featureCuts.length + 2;
     const column0 = f * rowCount;
+    // binOf without its branches: the cuts padded with +∞ to a power of two, and a fixed number of halving
+    // steps, each adding its step when the probed cut lies below the value. The codes are binOf's exactly
+    // (the number of cuts below the value, plus one); only a missing value takes a branch, and it is rare.
+    let size = 1;
+    while (size < featureCuts.length + 1) size *= 2;
+    const padded = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
+    padded.set(featureCuts);
     for (let r = 0; r < rowCount; r++) {
-      const code = binOf(featureCuts, column[r]!);
+      const v = column[r]!;
+      let code = MISSING_BIN;
+      if (!Number.isNaN(v)) {
+        let below = 0;
+        for (let step = size >> 1; step > 0; step >>= 1) below += step & -(padded[below + step - 1]! < v);
+        code = below + 1;
+      }
       codes[r * rowStride + f] = code;
       columnCodes[column0 + r] = code;
     }

@@ -17,6 +17,7 @@ export {
   predictMargin,
   refitRounds,
   sigmoid,
+  stratifiedFoldsOf,
   stratifiedSplit,
   THREADS_MAX,
   trainGbmMatrix,
@@ -35,6 +36,7 @@ export {
 } from './threads.js';
 export { findBestSplit, growTree, leafWeight, TreeWorkspace } from './tree.js';
 export { TreeShapWorkspace, treeExpectedValue } from './treeshap.js';
+export { GBM_GRID, GBM_TUNE_ROWS_MAX, type GbmSetting, type GbmTuning, tuneChallenger } from './tune.js';
 export type {
   GbmExecution,
   GbmFeatureEncoding,

@@ -49,9 +49,11 @@ describe('lendguard score', () => {
     ]);
     expect(trained.status, trained.err).toBe(0);
     expect(trained.out).toMatch(/trained a scorecard on 4454 rows \(1254 bads\)/);
+    expect(trained.out).toMatch(/bin refinement: penalty \d+ — penalty \d+ had the lowest held-out deviance/);
+    // Refined (per-bin adjustments), hence format version 2.
     expect(JSON.parse(readFileSync(model, 'utf8'))).toMatchObject({
       format: 'lendguard.scoring-model',
-      formatVersion: 1,
+      formatVersion: 2,
       kind: 'scorecard',
       seed: 3,
     });
@@ -118,6 +120,11 @@ describe('lendguard score', () => {
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('<svg');
     expect(page).toContain('WoE per bin: Seniority');
+    // The refined card shows its bins' adjustments and the penalty search.
+    expect(page).toContain('<h3>Bin refinement</h3>');
+    expect(page).toContain('adjustment (log-odds)');
+    expect(page).toMatch(/<td>none \(plain card\)<\/td><td>0\.\d{6}<\/td>/);
+    expect(page).not.toContain('<h2>Tuning</h2>');
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
 
     const psi = await run(['score', 'psi', '--model', model, '--expected', data, '--actual', data, '--json']);
@@ -316,6 +323,86 @@ describe('lendguard score', () => {
     expect(doc.options.gbm).toMatchObject({ trees: 30, learningRate: 0.1, cvFolds: 2 });
     expect(doc.gbm.foldBestRounds).toHaveLength(2);
     expect(doc.crossValidation.folds).toBe(2);
+
+    // The report carries the tuning record: the rule, the grid, every point's figures and the choice.
+    const html = join(dir, 'german-tuned.html');
+    const reported = await run([
+      'score',
+      'report',
+      '--model',
+      tuned,
+      '--data',
+      german,
+      '--target',
+      'Class',
+      '--bad',
+      'Bad',
+      '--out',
+      html,
+    ]);
+    expect(reported.status, reported.err).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Tuning</h2>');
+    expect(page).toMatch(/only if it beats the first point \(the defaults\) by more than 2 standard errors/);
+    expect(page).toMatch(/<td>maxDepth<\/td><td>3, 2, 4<\/td>/);
+    const pointRows =
+      page
+        .split('<h3>Every point')[1]!
+        .split('</table>')[0]!
+        .match(/<tr><td>/g) ?? [];
+    expect(pointRows).toHaveLength(6);
+    expect(page).toMatch(/<td>yes<\/td><\/tr>/);
+    expect(page).toContain('<h2>Cross-validation</h2>');
+  });
+
+  it('reports the tuning record of a tuned scorecard', async () => {
+    const tuned = join(dir, 'card-tuned.json');
+    const r = await run([
+      'score',
+      'train',
+      '--data',
+      data,
+      '--target',
+      'Status',
+      '--bad',
+      'bad',
+      '--min-bin-share',
+      '0.05',
+      '--max-bins',
+      '8',
+      '--iv-min',
+      '0.02',
+      '--tune',
+      '--cv',
+      '2',
+      '--out',
+      tuned,
+    ]);
+    expect(r.status, r.err).toBe(0);
+    const html = join(dir, 'card-tuned.html');
+    const reported = await run([
+      'score',
+      'report',
+      '--model',
+      tuned,
+      '--data',
+      data,
+      '--target',
+      'Status',
+      '--bad',
+      'bad',
+      '--out',
+      html,
+    ]);
+    expect(reported.status, reported.err).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Tuning</h2>');
+    expect(page).toMatch(/<td>l2PerRow<\/td><td>0, 0\.001, 0\.01<\/td>/);
+    // Trend rule 2 × correlation 2 × L2 3 = 12 points, one of them chosen, each with its mean AUC and error.
+    const table = page.split('<h3>Every point')[1]!.split('</table>')[0]!;
+    expect(table.match(/<tr><td>monotone/g)).toHaveLength(12);
+    expect(table.match(/<td>yes<\/td>/g)).toHaveLength(1);
+    expect(page).toMatch(/Chosen: trendRule [a-z-]+, minBinShare 0\.05, maxBins 8, ivMin 0\.02/);
   });
 
   it('exits with status 2 and a precise message on bad input', async () => {
