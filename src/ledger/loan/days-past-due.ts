@@ -42,6 +42,9 @@ export function nextEventDayOf(state: LoanState, fromDay: Day): Day {
   let next = monthEndOf(fromDay);
   const due = state.plan[state.nextInstallmentIndex];
   if (due !== undefined && due.dueDay < next) next = due.dueDay;
+  // An offer in force lapses at the close of its last day.
+  const offerEnd = state.settlement?.validThroughDay;
+  if (offerEnd !== undefined && offerEnd < next) next = offerEnd;
   const grace = state.product.graceDays;
   for (const item of state.dues) {
     if (!item.overdue) {

@@ -6,6 +6,7 @@ import { allocatePayment } from './allocation.js';
 import { EventBuilder } from './builder.js';
 import { daysPastDue, monthEndOf, nextEventDayOf } from './days-past-due.js';
 import type { LoanEvent } from './events.js';
+import { settlementOf } from './settlement-types.js';
 import type { LoanState } from './state.js';
 
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
@@ -118,9 +119,17 @@ export function startDay(b: EventBuilder, day: Day): void {
   emitSettledIfPaid(b, day);
 }
 
+/** The end of an offer's last day: an offer still in force lapses. */
+function emitSettlementLapse(b: EventBuilder, day: Day): void {
+  const offer = settlementOf(b.state);
+  if (offer === null || day < offer.validThroughDay) return;
+  b.emit({ type: 'SettlementLapsed', day, offerSeq: offer.offerSeq, paidMinor: offer.paidMinor });
+}
+
 function closeInto(b: EventBuilder, day: Day): void {
   startDay(b, day);
   if (b.state.status === 'active' && day === monthEndOf(day)) emitAccrued(b, day, 'month-end');
+  if (b.state.status === 'active') emitSettlementLapse(b, day);
 }
 
 function requireNextDay(state: LoanState, day: Day): void {

@@ -2,6 +2,7 @@ import type { Day } from '../../money/index.js';
 import type { Bucket, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
+import type { SettlementEvent } from './settlement-types.js';
 
 /**
  * A loan's history is an append-only list of these events; its state is a fold over them (`applyEvent`).
@@ -214,7 +215,8 @@ export type LoanEvent =
   | Waived
   | PrincipalWaived
   | LoanSettled
-  | EventsSuperseded;
+  | EventsSuperseded
+  | SettlementEvent;
 
 export type LoanEventType = LoanEvent['type'];
 

@@ -1,10 +1,18 @@
 import { type Day, endOfMonth, formatDate, invariant } from '../../money/index.js';
 import { LedgerInputError } from '../errors.js';
-import { type CommandResult, refundCredit, repay, waive, waivePrincipal } from './commands.js';
+import {
+  type CommandResult,
+  offerSettlement,
+  refundCredit,
+  repay,
+  waive,
+  waivePrincipal,
+} from './commands.js';
 import { nextEventDayOf } from './days-past-due.js';
 import { closeDaysThrough } from './eod.js';
 import { isCommandEvent, type LoanCommandEvent, type LoanEvent } from './events.js';
 import { applyEvent, openedState } from './fold.js';
+import { isSettlementWaiver } from './settlement.js';
 import type { LoanState } from './state.js';
 import { updated } from './update.js';
 
@@ -190,6 +198,13 @@ function rerun(state: LoanState, c: LoanCommandEvent): CommandResult {
       return waivePrincipal(state, { amountMinor: c.amountMinor, day: c.day, clientId: c.clientId });
     case 'CreditRefunded':
       return refundCredit(state, { amountMinor: c.amountMinor, day: c.day, clientId: c.clientId });
+    case 'SettlementOffered':
+      return offerSettlement(state, {
+        offerMinor: c.offerMinor,
+        validThroughDay: c.validThroughDay,
+        day: c.day,
+        clientId: c.clientId,
+      });
     case 'LoanOpened':
       invariant(false, 'a loan cannot be reopened');
   }
@@ -275,7 +290,8 @@ export function applyBackdated(
       if (isSnapshotDay(monthEnd)) taken.push(takeSnapshot(state));
     }
   };
-  const later = tail.filter(isCommandEvent);
+  // The waivers a completed settlement made are re-made by re-running the repayment that completed it.
+  const later = tail.filter((e) => isCommandEvent(e) && !isSettlementWaiver(e)) as LoanCommandEvent[];
   let inserted = false;
   const run = (c: LoanCommandEvent | BackdatedCommand): void => {
     closeTo(c.day - 1);

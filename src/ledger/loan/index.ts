@@ -10,6 +10,7 @@ export {
   type CommandResult,
   installmentPaymentMinor,
   type OpenLoanInput,
+  offerSettlement,
   openLoan,
   type RepayInput,
   refundCredit,
@@ -57,4 +58,13 @@ export {
 export { assertStateInvariants } from './invariants.js';
 export { type LoanPosition, loanPosition, type PayoffQuote, payoffQuote } from './position.js';
 export type { Fraction } from './rates.js';
+export { isSettlementWaiver, type OfferSettlementInput } from './settlement.js';
+export {
+  type SettlementCompleted,
+  type SettlementEvent,
+  type SettlementInForce,
+  type SettlementLapsed,
+  type SettlementOffered,
+  settlementOf,
+} from './settlement-types.js';
 export type { DueItem, LoanState, LoanStatus } from './state.js';

@@ -3,6 +3,7 @@ import type { Bucket, BucketHistory, DelinquencySettings } from '../delinquency.
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 import type { Fraction } from './rates.js';
+import type { SettlementInForce } from './settlement-types.js';
 
 /** 结清 settled: nothing owed (a credit balance may remain until refunded). */
 export type LoanStatus = 'active' | 'settled';
@@ -97,4 +98,6 @@ export interface LoanState {
   /** Bucket now and its history (entered/left days). */
   readonly bucket: Bucket;
   readonly bucketHistory: BucketHistory;
+  /** 减免结清: the settlement offer in force, if any (absent in states stored before settlements existed). */
+  readonly settlement?: SettlementInForce | null;
 }

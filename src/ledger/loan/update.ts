@@ -48,6 +48,7 @@ export function updated(s: LoanState, changes: Partial<LoanState>): Mutable<Loan
     creditMinor: s.creditMinor,
     bucket: s.bucket,
     bucketHistory: s.bucketHistory,
+    settlement: s.settlement ?? null,
   };
   return Object.assign(c, changes);
 }

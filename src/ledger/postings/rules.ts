@@ -192,6 +192,9 @@ export function postingsForEvent(
       ]);
     case 'DelinquencyChanged':
     case 'LoanSettled':
+    case 'SettlementOffered':
+    case 'SettlementLapsed':
+    case 'SettlementCompleted':
       return [];
   }
 }
