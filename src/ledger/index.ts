@@ -23,6 +23,7 @@ export {
   withLineSteps,
 } from './change/plan.js';
 export type { LoanChange, LoanHistory, SeqPosting } from './change/types.js';
+export { planSettlementOffer, planWriteOff } from './change/write-off.js';
 export {
   type CanonicalValue,
   CLIENT_ID_LENGTH_MAX,
@@ -113,6 +114,7 @@ export {
   type DelinquencyChanged,
   type DueItem,
   daysPastDue,
+  EVIDENCE_REF_LENGTH_MAX,
   type EventsSuperseded,
   effectiveEvents,
   endOfDay,
@@ -136,6 +138,7 @@ export {
   loanPosition,
   NEVER,
   type OpenLoanInput,
+  offerSettlement,
   openLoan,
   type PayoffQuote,
   type PrincipalWaived,
@@ -145,15 +148,21 @@ export {
   type Reamortisation,
   type Repaid,
   type RepayInput,
+  receivablesOf,
+  recoverWrittenOff,
   refundCredit,
   repay,
   replay,
+  type SettlementOffered,
+  settlementOf,
   takeSnapshot,
   type UpfrontFeeBilled,
   type Waived,
   type WaiveInput,
+  type WrittenOff,
   waive,
   waivePrincipal,
+  writeOff,
 } from './loan/index.js';
 export {
   ACCOUNT_NAMES,

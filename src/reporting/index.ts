@@ -34,6 +34,7 @@ export {
   DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
   firstNegativeReportingDay,
   isNegativeStatusCode,
+  loanCreditReportStatus,
   type NegativeInformationSettings,
   negativeNoticeDeadline,
   negativeRecordRetentionEnd,
@@ -82,3 +83,11 @@ export {
   type OverdueProjectionRow,
   projectOverdue,
 } from './overdue-projection.js';
+export {
+  DEFAULT_WRITE_OFF_RULE,
+  parseWriteOffRule,
+  type WriteOffCandidate,
+  type WriteOffRule,
+  writeOffCandidates,
+  writeOffEligibility,
+} from './write-off.js';

@@ -21,6 +21,8 @@ import type { LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';
 
 /** Outstanding principal as the credit line counts it. */
 export function principalOf(state: LoanState): number {
+  // A written-off loan no longer uses its line: the claim is off the books.
+  if (state.status === 'written-off') return 0;
   return loanPosition(state).outstandingPrincipalMinor;
 }
 
@@ -111,7 +113,8 @@ function lineStepOf(line: CreditLineState, change: LoanChange): LineStep | null 
   return { before: line, after: step.line, events: step.events };
 }
 
-function changeOf(
+/** The change from `before` to `state` by `events` (their postings, the line's move); internal to change/. */
+export function changeOf(
   before: LoanState,
   state: LoanState,
   events: readonly LoanEvent[],

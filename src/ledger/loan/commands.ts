@@ -18,6 +18,7 @@ import {
   settlementCompletedBy,
 } from './settlement.js';
 import type { LoanState } from './state.js';
+import { recoverWrittenOff } from './write-off.js';
 
 export interface OpenLoanInput {
   readonly loanId: string;
@@ -77,6 +78,13 @@ function checkAmount(amountMinor: number, field: string): void {
 }
 
 function checkActive(state: LoanState, what: string): void {
+  if (state.status === 'written-off') {
+    throw new LedgerInputError(
+      'loan_written_off',
+      'loanId',
+      `loan ${state.loanId} is written off; a ${what} cannot be applied to it (money received is booked as a recovery)`,
+    );
+  }
   if (state.status === 'settled') {
     throw new LedgerInputError(
       'loan_settled',
@@ -215,6 +223,8 @@ export interface RepayInput {
 /** 还款: a repayment on business day `day` (on time, late, partial, early or more than owed). */
 export function repay(state: LoanState, input: RepayInput): CommandResult {
   checkAmount(input.amountMinor, 'amountMinor');
+  // Money received on a written-off loan is a recovery (已核销贷款收回), posted to recoveries income.
+  if (state.status === 'written-off') return recoverWrittenOff(state, input);
   checkActive(state, 'repayment');
   const b = begin(state, input.day, input.clientId);
   checkActive(b.state, 'repayment');

@@ -38,7 +38,7 @@ export function daysPastDue(state: LoanState, day: Day): number {
  * so that on every other day the step is one comparison.
  */
 export function nextEventDayOf(state: LoanState, fromDay: Day): Day {
-  if (state.status === 'settled') return NEVER;
+  if (state.status !== 'active') return NEVER;
   let next = monthEndOf(fromDay);
   const due = state.plan[state.nextInstallmentIndex];
   if (due !== undefined && due.dueDay < next) next = due.dueDay;

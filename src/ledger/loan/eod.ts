@@ -82,7 +82,7 @@ function applyCredit(b: EventBuilder, day: Day): void {
  * same day, it finds nothing left to do.
  */
 export function startDay(b: EventBuilder, day: Day): void {
-  if (b.state.status === 'settled') return;
+  if (b.state.status !== 'active') return;
   const grace = b.state.product.graceDays;
   for (const item of b.state.dues) {
     if (!item.overdue && day - item.dueDay > grace) {

@@ -3,6 +3,7 @@ import type { Bucket, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 import type { SettlementEvent } from './settlement-types.js';
+import type { WriteOffEvent } from './write-off-types.js';
 
 /**
  * A loan's history is an append-only list of these events; its state is a fold over them (`applyEvent`).
@@ -216,7 +217,8 @@ export type LoanEvent =
   | PrincipalWaived
   | LoanSettled
   | EventsSuperseded
-  | SettlementEvent;
+  | SettlementEvent
+  | WriteOffEvent;
 
 export type LoanEventType = LoanEvent['type'];
 

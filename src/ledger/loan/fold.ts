@@ -59,6 +59,7 @@ export function openedState(event: LoanOpened): LoanState {
     bucket: 'M0',
     bucketHistory: [{ bucket: 'M0', enteredDay: event.day, leftDay: null }],
     settlement: null,
+    writtenOff: null,
   };
   return updated(state, { nextEventDay: nextEventDayOf(state, event.day) });
 }
@@ -331,6 +332,37 @@ function applyTo(s: Draft, event: LoanEvent): void {
     case 'SettlementLapsed':
     case 'SettlementCompleted':
       return;
+    case 'LoanWrittenOff': {
+      invariant(s.status === 'active', () => `loan ${s.loanId} is not active; it cannot be written off`);
+      const principal = event.principalCurrentMinor + event.principalOverdueMinor;
+      s.status = 'written-off';
+      s.settlement = null;
+      s.writtenOff = {
+        day: event.day,
+        evidenceRef: event.evidenceRef,
+        writtenOffMinor: principal + event.interestMinor + event.penaltyMinor + event.feeMinor,
+        principalClaimedMinor: principal,
+        recoveredMinor: 0,
+      };
+      return;
+    }
+    case 'RecoveredAfterWriteOff': {
+      const w = s.writtenOff;
+      invariant(
+        s.status === 'written-off' && w !== undefined && w !== null,
+        () => `loan ${s.loanId} is not written off; nothing to recover`,
+      );
+      invariant(
+        event.principalMinor <= w.principalClaimedMinor && event.principalMinor <= event.amountMinor,
+        () => `recovery on ${s.loanId} reduces more principal than is claimed`,
+      );
+      s.writtenOff = {
+        ...w,
+        principalClaimedMinor: w.principalClaimedMinor - event.principalMinor,
+        recoveredMinor: w.recoveredMinor + event.amountMinor,
+      };
+      return;
+    }
   }
 }
 

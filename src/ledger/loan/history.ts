@@ -207,6 +207,10 @@ function rerun(state: LoanState, c: LoanCommandEvent): CommandResult {
       });
     case 'LoanOpened':
       invariant(false, 'a loan cannot be reopened');
+      break;
+    case 'LoanWrittenOff':
+    case 'RecoveredAfterWriteOff':
+      invariant(false, 'a written-off loan is never replayed by a backdated command');
   }
   return { state, events: [] };
 }
@@ -249,6 +253,13 @@ export function applyBackdated(
 ): BackdatedResult {
   const first = log[0];
   invariant(first?.type === 'LoanOpened', 'a loan history must start with LoanOpened');
+  if (log.some((e) => e.type === 'LoanWrittenOff')) {
+    throw new LedgerInputError(
+      'loan_written_off',
+      'day',
+      `loan ${first.loanId} is written off: its history is closed; book money received as a recovery dated today`,
+    );
+  }
   if (command.day <= first.day) {
     throw new LedgerInputError(
       'day_before_start',

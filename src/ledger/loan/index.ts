@@ -68,3 +68,10 @@ export {
   settlementOf,
 } from './settlement-types.js';
 export type { DueItem, LoanState, LoanStatus } from './state.js';
+export { EVIDENCE_REF_LENGTH_MAX, receivablesOf, recoverWrittenOff, writeOff } from './write-off.js';
+export type {
+  LoanWrittenOff,
+  RecoveredAfterWriteOff,
+  WriteOffEvent,
+  WrittenOff,
+} from './write-off-types.js';

@@ -49,6 +49,7 @@ export function updated(s: LoanState, changes: Partial<LoanState>): Mutable<Loan
     bucket: s.bucket,
     bucketHistory: s.bucketHistory,
     settlement: s.settlement ?? null,
+    writtenOff: s.writtenOff ?? null,
   };
   return Object.assign(c, changes);
 }
