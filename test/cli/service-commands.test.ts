@@ -24,7 +24,7 @@ describe('serve, db migrate and users create on an embedded data folder', () => 
     expect(JSON.parse(first.out())).toMatchObject({
       database: 'pglite',
       applied: migrations.map((m) => m.version),
-      schemaVersion: migrations.length,
+      schemaVersion: migrations.at(-1)!.version,
     });
     const second = capture();
     expect(await main(['db', 'migrate', '--db', dir], second.io)).toBe(0);
@@ -67,7 +67,7 @@ describe('serve, db migrate and users create on an embedded data folder', () => 
       expect(await health.json()).toMatchObject({
         status: 'ok',
         database: 'pglite',
-        schemaVersion: migrations.length,
+        schemaVersion: migrations.at(-1)!.version,
       });
       const me = await fetch(`${service.url}/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(await me.json()).toMatchObject({ username: 'ops', role: 'admin' });

@@ -67,6 +67,15 @@ export const PROBLEM_CODES = {
   database_unavailable: { status: 503, title: 'The database cannot be reached' },
   rate_limited: { status: 429, title: 'Too many requests' },
   body_too_deep: { status: 400, title: 'The request body is nested too deeply' },
+  loan_written_off: { status: 409, title: 'The loan is written off' },
+  write_off_not_eligible: { status: 422, title: 'The loan is not a write-off candidate under the rule' },
+  write_off_already_proposed: { status: 409, title: 'The loan is in an open write-off proposal already' },
+  write_off_proposal_not_found: { status: 404, title: 'No such write-off proposal' },
+  write_off_proposal_decided: { status: 409, title: 'The write-off proposal is decided already' },
+  write_off_by_proposer: {
+    status: 403,
+    title: 'A write-off proposal is approved or rejected by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -68,6 +68,12 @@ export const PERMISSIONS = {
   /** Re-assess a customer's limit and price from new financial facts. */
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Read write-off (核销) candidates, proposals and the rule. */
+  'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  /** Propose loans for write-off with their evidence. */
+  'writeoffs.propose': ['admin', 'risk_analyst', 'finance'],
+  /** Approve or reject a write-off proposal (never one's own: maker-checker). */
+  'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -5,6 +5,7 @@ import { ledgerJournalRoutes } from './journal-routes.js';
 import { ledgerLineRoutes } from './line-routes.js';
 import { ledgerLoanRoutes } from './loan-routes.js';
 import { ledgerProductRoutes } from './product-routes.js';
+import { ledgerWriteOffRoutes } from './write-off-routes.js';
 
 /** Every route of the ledger area, in the order the OpenAPI document lists them. */
 export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -12,6 +13,7 @@ export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   await ledgerLineRoutes(app, deps);
   await ledgerLoanRoutes(app, deps);
   await ledgerJournalRoutes(app, deps);
+  await ledgerWriteOffRoutes(app, deps);
 }
 
 export { dateSchema, loanNotFound, requestAmount, requestDate } from './request.js';

@@ -32,6 +32,7 @@ export function toLedgerProblem(error: unknown): unknown {
     }
   }
   if (error.code === 'loan_settled') return new ProblemError('loan_settled', error.message, errors);
+  if (error.code === 'loan_written_off') return new ProblemError('loan_written_off', error.message, errors);
   return new ProblemError('ledger_refused', `${error.message} (${error.code})`, errors);
 }
 
