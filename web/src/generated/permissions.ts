@@ -38,5 +38,8 @@ export const PERMISSIONS = {
   'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  'writeoffs.propose': ['admin', 'risk_analyst', 'finance'],
+  'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
 } as const;
