@@ -18,6 +18,7 @@ import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
 import { PortfolioPage } from './pages/Portfolio.js';
 import { ReviewQueuePage } from './pages/ReviewQueue.js';
+import { WriteOffsPage } from './pages/WriteOffs.js';
 import { can, type UiPermission } from './permissions.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession } from './session.js';
@@ -37,6 +38,7 @@ const NAV: NavItem[] = [
   { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
+  { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -75,6 +77,7 @@ function Page({ path }: { path: string }): ReactNode {
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
+  if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);
   if (decision !== undefined)
