@@ -11,6 +11,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerUsers } from './commands/users.js';
+import { registerWriteOff } from './commands/writeoff.js';
 import { type CliIo, CommandFailedError, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
 import type { RegisterCommand } from './register.js';
 
@@ -24,6 +25,7 @@ const registrations: RegisterCommand[] = [
   registerAudit,
   registerUsers,
   registerEod,
+  registerWriteOff,
   registerDemo,
   registerDecide,
   registerPolicy,

@@ -181,7 +181,7 @@ export async function writeBook(
       // Lets a chunk being written stream its COPY data while this one is computed.
       if (inFlight.length > 0 && c % YIELD_EVERY_CUSTOMERS === 0) await new Promise((r) => setImmediate(r));
       const customerId = spec.customerIds?.[c] ?? seededId('cus', rand);
-      const behaviour = pickBehaviour(rand);
+      const behaviour = pickBehaviour(rand, spec.behaviourShares);
       const limitMinor = randomInt(rand, 10, 100) * 100_000;
       const loanCount = randomInt(rand, 1, spec.loansPerCustomer_max);
       const days = Array.from({ length: loanCount }, () => randomInt(rand, spec.drawFrom, spec.drawTo)).sort(
@@ -211,17 +211,17 @@ export async function writeBook(
       }
       // Histories after all drawdowns, so that the line's events stay in date order.
       if (spec.historyThrough !== undefined) {
+        const paymentsThrough = Math.max(spec.historyThrough, spec.paymentsThrough ?? spec.historyThrough);
         for (const rows of drawn) {
-          simulate(rows, behaviour, spec.historyThrough, rand);
+          simulate(rows, behaviour, paymentsThrough, rand);
           // Closed through the end of the history, as the daily batch would have left it.
           append(rows, planClose(rows.state, spec.historyThrough));
-          // One restoration for the whole history, dated its last day (the line's events stay in order).
-          line = syncLoanPrincipal(
-            line,
-            rows.state.loanId,
-            principalOf(rows.state),
-            spec.historyThrough,
-          ).line;
+        }
+        // One restoration per loan for the whole history, dated its last day or the latest payment after
+        // it (the line's events stay in date order).
+        const syncDay = Math.max(spec.historyThrough, ...drawn.map((r) => r.state.lastEventDay));
+        for (const rows of drawn) {
+          line = syncLoanPrincipal(line, rows.state.loanId, principalOf(rows.state), syncDay).line;
         }
       }
       lines.push(line);

@@ -51,3 +51,10 @@ export {
   type WorkerOptions,
   type WorkerReport,
 } from './worker.js';
+export {
+  decideWriteOffAs,
+  proposeWriteOffAs,
+  WRITE_OFF_ROLES,
+  WriteOffUserError,
+  writeOffCandidatesNow,
+} from './write-offs.js';

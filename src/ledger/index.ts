@@ -24,6 +24,7 @@ export {
   withLineSteps,
 } from './change/plan.js';
 export type { LoanChange, LoanHistory, SeqPosting } from './change/types.js';
+export { planSettlementOffer, planWriteOff } from './change/write-off.js';
 export {
   type CanonicalValue,
   CLIENT_ID_LENGTH_MAX,
@@ -151,6 +152,7 @@ export {
   type DownPayment,
   type DueItem,
   daysPastDue,
+  EVIDENCE_REF_LENGTH_MAX,
   type EventsSuperseded,
   effectiveEvents,
   endOfDay,
@@ -177,6 +179,7 @@ export {
   loanPosition,
   NEVER,
   type OpenLoanInput,
+  offerSettlement,
   openLoan,
   type PayoffQuote,
   type PrincipalWaived,
@@ -195,16 +198,22 @@ export {
   type RestructuringPolicy,
   type RestructuringRecord,
   type RestructuringState,
+  receivablesOf,
+  recoverWrittenOff,
   refundCredit,
   repay,
   replay,
   restructure,
+  type SettlementOffered,
+  settlementOf,
   takeSnapshot,
   type UpfrontFeeBilled,
   type Waived,
   type WaiveInput,
+  type WrittenOff,
   waive,
   waivePrincipal,
+  writeOff,
 } from './loan/index.js';
 export {
   ACCOUNT_NAMES,

@@ -4,6 +4,8 @@ import {
   bucketRank,
   DEFAULT_DELINQUENCY_SETTINGS,
   type DelinquencySettings,
+  type LoanState,
+  daysPastDue as loanDaysPastDue,
 } from '../ledger/index.js';
 import { addMonths, type Day, endOfMonth, invariant } from '../money/index.js';
 import type { MonthKey } from './months.js';
@@ -216,4 +218,30 @@ export function objectionReplyDeadline(
   settings: NegativeInformationSettings = DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
 ): Day {
   return receivedDay + settings.objectionReplyDays;
+}
+
+/**
+ * The month's status code of a loan on a reporting day: 结清 `C` once settled; once written off (核销) the
+ * claim stays open and recovery goes on (财金〔2017〕90号), so the account is reported as bad debt (呆账) `B`,
+ * not as ended; otherwise the overdue code of its days past due. See decision 0371.
+ */
+export function loanCreditReportStatus(
+  state: LoanState,
+  day: Day,
+  repaymentDueThisMonth: boolean,
+): CreditReportStatusCode {
+  if (state.status === 'settled')
+    return creditReportStatus(
+      { opened: true, ending: 'settled', repaymentDueThisMonth, daysPastDue: 0 },
+      state.delinquency,
+    );
+  if (state.status === 'written-off')
+    return creditReportStatus(
+      { opened: true, badDebt: true, repaymentDueThisMonth, daysPastDue: null },
+      state.delinquency,
+    );
+  return creditReportStatus(
+    { opened: day >= state.startDay, repaymentDueThisMonth, daysPastDue: loanDaysPastDue(state, day) },
+    state.delinquency,
+  );
 }

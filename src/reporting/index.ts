@@ -34,6 +34,7 @@ export {
   DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
   firstNegativeReportingDay,
   isNegativeStatusCode,
+  loanCreditReportStatus,
   type NegativeInformationSettings,
   negativeNoticeDeadline,
   negativeRecordRetentionEnd,
@@ -83,3 +84,11 @@ export {
   projectOverdue,
 } from './overdue-projection.js';
 export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
+export {
+  DEFAULT_WRITE_OFF_RULE,
+  parseWriteOffRule,
+  type WriteOffCandidate,
+  type WriteOffRule,
+  writeOffCandidates,
+  writeOffEligibility,
+} from './write-off.js';

@@ -21,8 +21,16 @@ export interface BookSpec {
    * payment); without it, loans stay as opened.
    */
   historyThrough?: Day;
+  /**
+   * Repayments are simulated through this later day (default `historyThrough`): borrowers keep paying on
+   * the days the end-of-day runs then close, as they would in a live book. A loan paid on such a day is
+   * closed through the day before its payment.
+   */
+  paymentsThrough?: Day;
   /** The customer ids to use (e.g. customers already created); otherwise drawn from the seed. */
   customerIds?: readonly string[];
+  /** Shares of the payer behaviours (default `BEHAVIOURS`; the demo uses `DEMO_BEHAVIOURS`). */
+  behaviourShares?: readonly (readonly [Behaviour, number])[];
 }
 
 export const BOOK_PRODUCTS: readonly Product[] = [
@@ -37,7 +45,7 @@ export const BOOK_PRODUCTS: readonly Product[] = [
  * year-old book has roughly a fifth of its active loans past due — more than a healthy lender's book, so
  * that every bucket has loans to look at.
  */
-const BEHAVIOURS: readonly [Behaviour, number][] = [
+export const BEHAVIOURS: readonly (readonly [Behaviour, number])[] = [
   ['on_time', 0.72],
   ['early', 0.1],
   ['late', 0.1],
@@ -45,10 +53,28 @@ const BEHAVIOURS: readonly [Behaviour, number][] = [
   ['never', 0.03],
 ];
 
-/** Draws a customer's behaviour by the shares above. */
-export function pickBehaviour(rand: () => number): Behaviour {
+/**
+ * The demo's mix, calibrated on the reference figures of domain.md §13 (a near-prime online consumer book:
+ * a few per cent past due, 1–5 % past 90 days): most borrowers pay on time or early; 1.5 % pay each
+ * instalment 3–45 days late; 2.5 % stop after one to four instalments and 1 % never pay. Loans of those who
+ * stop or never pay pass 180 days past due within the year and are written off by the lender's rule, which
+ * takes them out of the active book. See docs/demo.md.
+ */
+export const DEMO_BEHAVIOURS: readonly (readonly [Behaviour, number])[] = [
+  ['on_time', 0.85],
+  ['early', 0.1],
+  ['late', 0.015],
+  ['stops', 0.025],
+  ['never', 0.01],
+];
+
+/** Draws a customer's behaviour by the shares given (default the shares above). */
+export function pickBehaviour(
+  rand: () => number,
+  shares: readonly (readonly [Behaviour, number])[] = BEHAVIOURS,
+): Behaviour {
   let x = rand();
-  for (const [b, share] of BEHAVIOURS) {
+  for (const [b, share] of shares) {
     if (x < share) return b;
     x -= share;
   }

@@ -3,7 +3,14 @@
  * every draw comes from a seed argument). The demo book's plan, its people and applications are used by
  * jobs/ and the CLI; the reference model checks the ledger in the seeded run of the test suite.
  */
-export { type Behaviour, BOOK_PRODUCTS, type BookSpec, pickBehaviour } from './book-plan.js';
+export {
+  BEHAVIOURS,
+  type Behaviour,
+  BOOK_PRODUCTS,
+  type BookSpec,
+  DEMO_BEHAVIOURS,
+  pickBehaviour,
+} from './book-plan.js';
 export { DEMO_APPLICANTS, type DemoApplicationPlan, demoApplicationPlan } from './demo-applications.js';
 export {
   type ReferenceBalances,

@@ -12,7 +12,10 @@ describe('lendguard demo', () => {
   const dir = join(parent, 'book');
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-  it('builds a book with loans in several buckets and applications decided every way', async () => {
+  // Building the book takes about a minute on a loaded shared machine: more than the default timeout.
+  it('builds a book with loans in several buckets and applications decided every way', {
+    timeout: 240_000,
+  }, async () => {
     const run = capture();
     expect(await main(['demo', '--no-serve', '--db', dir, '--seed', '7'], run.io), run.err()).toBe(0);
     expect(run.err()).toMatch(/applications decided/);
@@ -29,6 +32,25 @@ describe('lendguard demo', () => {
       expect(outcomes.rows.map((r) => r.outcome)).toEqual(['approve', 'decline', 'refer']);
       const flags = await db.query<{ n: number }>('select count(*)::int as n from review_flags');
       expect(flags.rows[0]!.n).toBeGreaterThan(0);
+      // A book like a real one: a few per cent of active loans past due, the loans past the rule written
+      // off through a proposal by one demo user approved by another (docs/demo.md).
+      const book = await db.query<{ active: number; past_due: number; written_off: number }>(
+        `select (count(*) filter (where status = 'active'))::int as active,
+           (count(*) filter (where status = 'active' and state->>'bucket' <> 'M0'))::int as past_due,
+           (count(*) filter (where status = 'written-off'))::int as written_off from loans`,
+      );
+      const { active, past_due, written_off } = book.rows[0]!;
+      expect(past_due / active).toBeGreaterThan(0.01);
+      expect(past_due / active).toBeLessThan(0.06);
+      expect(written_off).toBeGreaterThan(0);
+      const proposals = await db.query<{ status: string; proposed: string; decided: string }>(
+        `select p.status, u1.username as proposed, u2.username as decided from write_off_proposals p
+         join users u1 on u1.user_id = p.proposed_by join users u2 on u2.user_id = p.decided_by`,
+      );
+      expect(proposals.rows).toEqual([
+        { status: 'approved', proposed: 'demo-risk', decided: 'demo-finance' },
+      ]);
+      expect(run.out()).toMatch(/of \d+ active past due \(\d\.\d%\), \d+ written off/);
     } finally {
       await db.close();
     }

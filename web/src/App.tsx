@@ -20,6 +20,7 @@ import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
 import { PortfolioPage } from './pages/Portfolio.js';
 import { ReviewQueuePage } from './pages/ReviewQueue.js';
+import { WriteOffsPage } from './pages/WriteOffs.js';
 import { can, type UiPermission } from './permissions.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession } from './session.js';
@@ -40,6 +41,7 @@ const NAV: NavItem[] = [
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
+  { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -82,6 +84,7 @@ function Page({ path }: { path: string }): ReactNode {
   if (kase !== undefined)
     return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
+  if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);
   if (decision !== undefined)

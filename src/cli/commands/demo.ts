@@ -1,9 +1,23 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EOD_OPTIONS_DEFAULT, ledgerEod, lenderToday, runEod, writeBook } from '../../jobs/index.js';
+import {
+  decideWriteOffAs,
+  EOD_OPTIONS_DEFAULT,
+  ledgerEod,
+  lenderToday,
+  proposeWriteOffAs,
+  runEod,
+  writeBook,
+  writeOffCandidatesNow,
+} from '../../jobs/index.js';
 import { addDays, formatDate, parseDate } from '../../money/index.js';
 import { buildServer } from '../../server/index.js';
-import { demoApplicationPlan, seededRandom, syntheticCustomer } from '../../simulation/index.js';
+import {
+  DEMO_BEHAVIOURS,
+  demoApplicationPlan,
+  seededRandom,
+  syntheticCustomer,
+} from '../../simulation/index.js';
 import {
   appendAudit,
   type Db,
@@ -95,6 +109,41 @@ async function decideDemoApplications(
   }
 }
 
+/**
+ * Writes off the loans the lender's rule makes candidates on the business day, through the write-off path
+ * a lender uses: two demo users, one proposing (with an evidence reference per loan), one approving.
+ */
+async function writeOffDemoLoans(db: Db): Promise<number> {
+  const { candidates } = await writeOffCandidatesNow(db);
+  if (candidates.length === 0) return 0;
+  await db.transaction(async (tx) => {
+    for (const [username, role] of [
+      ['demo-risk', 'risk_analyst'],
+      ['demo-finance', 'finance'],
+    ] as const) {
+      const user = await insertUser(tx, { username, displayName: username, role });
+      await appendAudit(tx, {
+        actorUserId: null,
+        actorRole: 'system',
+        requestId: null,
+        customerId: null,
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.userId,
+        details: { role, via: 'demo' },
+      });
+    }
+  });
+  const proposal = await proposeWriteOffAs(
+    db,
+    'demo-risk',
+    candidates.map((c) => ({ loanId: c.loanId, evidenceRef: `DEMO-CASE-${c.loanId}` })),
+    'demo: loans past 180 days after collection attempts',
+  );
+  const approved = await decideWriteOffAs(db, 'demo-finance', proposal.proposalId, 'approve', 'demo');
+  return approved.loans.length;
+}
+
 /** Builds the demo book and returns the admin token. */
 async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token: string; summary: string }> {
   const started_ms = Date.now();
@@ -137,6 +186,9 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       drawFrom: firstDay,
       drawTo: addDays(today, -DEMO_EOD_DAYS - 7),
       historyThrough: addDays(firstEod, -1),
+      // Borrowers go on paying through yesterday; EOD closes those days afterwards.
+      paymentsThrough: lastEod,
+      behaviourShares: DEMO_BEHAVIOURS,
     });
     writeLine(
       io.stderr,
@@ -157,6 +209,11 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       if (run.status !== 'succeeded')
         throw new Error(`assertion: the demo's EOD of ${run.businessDay} failed`);
     }
+    const writtenOff = await writeOffDemoLoans(db);
+    writeLine(
+      io.stderr,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${writtenOff} loans past the write-off rule written off (proposed by demo-risk, approved by demo-finance)`,
+    );
     const token = await db.transaction(async (tx) => {
       const user = await insertUser(tx, { username: 'demo-admin', displayName: 'Demo admin', role: 'admin' });
       const made = await insertToken(tx, { userId: user.userId, label: 'demo', expiresAt: null });
@@ -181,10 +238,13 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
         .map(([outcome, n]) => `${n} ${outcome}`)
         .join(', ')})`,
     );
-    const overdue = await db.query<{ n: number }>(
-      "select count(*)::int as n from loans where status = 'active' and (state->>'bucket') <> 'M0'",
+    const overdue = await db.query<{ active: number; past_due: number }>(
+      `select count(*)::int as active, (count(*) filter (where (state->>'bucket') <> 'M0'))::int as past_due
+       from loans where status = 'active'`,
     );
-    const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${overdue.rows[0]?.n ?? 0} past due; business day ${formatDate(today)}`;
+    const { active = 0, past_due = 0 } = overdue.rows[0] ?? {};
+    const rate = active === 0 ? 0 : (100 * past_due) / active;
+    const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${past_due} of ${active} active past due (${rate.toFixed(1)}%), ${writtenOff} written off; business day ${formatDate(today)}`;
     return { token, summary };
   } finally {
     await db.close();

@@ -13,8 +13,9 @@ import {
   lenderToday,
   runEod,
   runWorker,
+  writeOffCandidatesNow,
 } from '../../jobs/index.js';
-import { resolveDbTarget } from '../../store/index.js';
+import { resolveDbTarget, WRITE_OFF_CANDIDATES_MAX } from '../../store/index.js';
 import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
@@ -207,8 +208,21 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
     }
     progress.end();
     const elapsed_ms = Date.now() - started_ms;
-    if (o.json === true) writeJson(io, summaryJson(run, elapsed_ms));
-    else printOutcome(io, run, elapsed_ms);
+    // EOD lists the write-off candidates of the new business day; it never writes a loan off itself.
+    const writeOffs =
+      run.status === 'succeeded'
+        ? (await writeOffCandidatesNow(db, WRITE_OFF_CANDIDATES_MAX)).candidates.length
+        : 0;
+    if (o.json === true) writeJson(io, { ...summaryJson(run, elapsed_ms), writeOffCandidates: writeOffs });
+    else {
+      printOutcome(io, run, elapsed_ms);
+      if (writeOffs > 0) {
+        writeLine(
+          io.stdout,
+          `${writeOffs} write-off candidate(s) under the lender's rule: lendguard writeoff candidates, then propose and approve (two people)`,
+        );
+      }
+    }
     if (run.status !== 'succeeded') {
       throw new CommandFailedError(
         `EOD ${run.businessDay} failed in ${run.partitions.filter((p) => p.status === 'failed').length} partitions (errors above); fix the cause and run the same command again: closed loans are skipped`,

@@ -12,3 +12,4 @@ export {
   withLineSteps,
 } from './plan.js';
 export type { LineMove, LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';
+export { planSettlementOffer, planWriteOff } from './write-off.js';

@@ -28,6 +28,8 @@ import type { LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';
  * capitalised into principal (they were not drawn on the line; repayments restore the line first).
  */
 export function principalOf(state: LoanState): number {
+  // A written-off loan no longer uses its line: the claim is off the books.
+  if (state.status === 'written-off') return 0;
   return Math.max(0, loanPosition(state).outstandingPrincipalMinor - capitalisedPrincipalMinor(state));
 }
 
@@ -132,7 +134,8 @@ function lineStepOf(line: CreditLineState, change: LoanChange): LineStep | null 
   return { before: line, after: step.line, events: step.events };
 }
 
-function changeOf(
+/** The change from `before` to `state` by `events` (their postings, the line's move); internal to change/. */
+export function changeOf(
   before: LoanState,
   state: LoanState,
   events: readonly LoanEvent[],

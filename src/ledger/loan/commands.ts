@@ -11,7 +11,14 @@ import { closeThrough, emitAccrued, emitBucketChange, emitSettledIfPaid, startDa
 import type { InstallmentAllocation, LoanEvent, LoanOpened } from './events.js';
 import { openedState } from './fold.js';
 import { reamortise } from './reamortise.js';
+import {
+  completeSettlementIfPaid,
+  emitSettlementOffer,
+  type OfferSettlementInput,
+  settlementCompletedBy,
+} from './settlement.js';
 import type { LoanState } from './state.js';
+import { recoverWrittenOff } from './write-off.js';
 
 export interface OpenLoanInput {
   readonly loanId: string;
@@ -71,6 +78,13 @@ export function checkAmount(amountMinor: number, field: string): void {
 }
 
 export function checkActive(state: LoanState, what: string): void {
+  if (state.status === 'written-off') {
+    throw new LedgerInputError(
+      'loan_written_off',
+      'loanId',
+      `loan ${state.loanId} is written off; a ${what} cannot be applied to it (money received is booked as a recovery)`,
+    );
+  }
   if (state.status === 'settled') {
     throw new LedgerInputError(
       'loan_settled',
@@ -209,13 +223,19 @@ export interface RepayInput {
 /** 还款: a repayment on business day `day` (on time, late, partial, early or more than owed). */
 export function repay(state: LoanState, input: RepayInput): CommandResult {
   checkAmount(input.amountMinor, 'amountMinor');
+  // Money received on a written-off loan is a recovery (已核销贷款收回), posted to recoveries income.
+  if (state.status === 'written-off') return recoverWrittenOff(state, input);
   checkActive(state, 'repayment');
   const b = begin(state, input.day, input.clientId);
   checkActive(b.state, 'repayment');
   const excess = input.excess ?? 'prepay';
   const kind = excess === 'prepay' ? earlyPaymentKind(b.state, input.amountMinor, input.day) : 'none';
-  // Money beyond the bills pays the instalment coming due before anything is repaid early.
-  const coming = kind === 'installment' ? comingInstallment(b.state, input.day) : undefined;
+  // Money beyond the bills pays the instalment coming due before anything is repaid early — unless the
+  // payment completes a settlement, which charges interest only to the day (the rest is forgiven).
+  const coming =
+    kind === 'installment' && !settlementCompletedBy(b.state, input.amountMinor, input.day)
+      ? comingInstallment(b.state, input.day)
+      : undefined;
   emitAccrued(b, input.day, 'repayment', coming?.interestThroughDay ?? input.day);
   if (coming !== undefined) emitEarlyBill(b, input.day, coming);
   // A payment that would repay all the principal ends the plan: the upfront fee is billed first.
@@ -236,8 +256,21 @@ export function repay(state: LoanState, input: RepayInput): CommandResult {
     byInstallment: a.byInstallment,
     reamortisation: reamortise(s, principalLeft),
   });
+  completeSettlementIfPaid(b, input.day, input.clientId);
   emitBucketChange(b, input.day);
   emitSettledIfPaid(b, input.day);
+  return { state: b.state, events: b.events };
+}
+
+/**
+ * 减免结清: offers to settle the loan for `offerMinor` (below what is owed on the day) paid by
+ * `validThroughDay`; repayments made meanwhile count towards it (see `settlement.ts`).
+ */
+export function offerSettlement(state: LoanState, input: OfferSettlementInput): CommandResult {
+  checkActive(state, 'settlement offer');
+  const b = begin(state, input.day, input.clientId);
+  checkActive(b.state, 'settlement offer');
+  emitSettlementOffer(b, input);
   return { state: b.state, events: b.events };
 }
 

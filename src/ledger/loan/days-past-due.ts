@@ -38,10 +38,13 @@ export function daysPastDue(state: LoanState, day: Day): number {
  * so that on every other day the step is one comparison.
  */
 export function nextEventDayOf(state: LoanState, fromDay: Day): Day {
-  if (state.status === 'settled') return NEVER;
+  if (state.status !== 'active') return NEVER;
   let next = monthEndOf(fromDay);
   const due = state.plan[state.nextInstallmentIndex];
   if (due !== undefined && due.dueDay < next) next = due.dueDay;
+  // An offer in force lapses at the close of its last day.
+  const offerEnd = state.settlement?.validThroughDay;
+  if (offerEnd !== undefined && offerEnd < next) next = offerEnd;
   const grace = state.product.graceDays;
   for (const item of state.dues) {
     if (!item.overdue) {

@@ -7,6 +7,7 @@ import { EventBuilder } from './builder.js';
 import { daysPastDue, monthEndOf, nextEventDayOf } from './days-past-due.js';
 import type { LoanEvent } from './events.js';
 import { emitRestructuringBroken } from './restructure-eod.js';
+import { settlementOf } from './settlement-types.js';
 import type { LoanState } from './state.js';
 
 /** Returned on the many days with nothing to do: shared, never mutated, so nothing is allocated. */
@@ -82,7 +83,7 @@ function applyCredit(b: EventBuilder, day: Day): void {
  * same day, it finds nothing left to do.
  */
 export function startDay(b: EventBuilder, day: Day): void {
-  if (b.state.status === 'settled') return;
+  if (b.state.status !== 'active') return;
   const grace = b.state.product.graceDays;
   for (const item of b.state.dues) {
     if (!item.overdue && day - item.dueDay > grace) {
@@ -120,9 +121,17 @@ export function startDay(b: EventBuilder, day: Day): void {
   emitSettledIfPaid(b, day);
 }
 
+/** The end of an offer's last day: an offer still in force lapses. */
+function emitSettlementLapse(b: EventBuilder, day: Day): void {
+  const offer = settlementOf(b.state);
+  if (offer === null || day < offer.validThroughDay) return;
+  b.emit({ type: 'SettlementLapsed', day, offerSeq: offer.offerSeq, paidMinor: offer.paidMinor });
+}
+
 function closeInto(b: EventBuilder, day: Day): void {
   startDay(b, day);
   if (b.state.status === 'active' && day === monthEndOf(day)) emitAccrued(b, day, 'month-end');
+  if (b.state.status === 'active') emitSettlementLapse(b, day);
 }
 
 function requireNextDay(state: LoanState, day: Day): void {

@@ -3,6 +3,8 @@ import type { Bucket, DelinquencySettings } from '../delinquency.js';
 import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 import type { LoanRestructured, RestructuringBroken } from './restructure-types.js';
+import type { SettlementEvent } from './settlement-types.js';
+import type { WriteOffEvent } from './write-off-types.js';
 
 /**
  * A loan's history is an append-only list of these events; its state is a fold over them (`applyEvent`).
@@ -217,7 +219,9 @@ export type LoanEvent =
   | LoanSettled
   | EventsSuperseded
   | LoanRestructured
-  | RestructuringBroken;
+  | RestructuringBroken
+  | SettlementEvent
+  | WriteOffEvent;
 
 export type LoanEventType = LoanEvent['type'];
 

@@ -11,6 +11,7 @@ import type { InstallmentAllocation, LoanEvent, LoanOpened, Reamortisation } fro
 import { assertStateInvariants } from './invariants.js';
 import { addExact, NOTHING, penaltyFactor, times } from './rates.js';
 import { applyRestructured, applyRestructuringBroken, noteMissedInstallment } from './restructure-fold.js';
+import { settlementOf } from './settlement-types.js';
 import type { DueItem, LoanState } from './state.js';
 import { type Mutable, updated } from './update.js';
 
@@ -58,6 +59,8 @@ export function openedState(event: LoanOpened): LoanState {
     creditMinor: 0,
     bucket: 'M0',
     bucketHistory: [{ bucket: 'M0', enteredDay: event.day, leftDay: null }],
+    settlement: null,
+    writtenOff: null,
   };
   return updated(state, { nextEventDay: nextEventDayOf(state, event.day) });
 }
@@ -134,6 +137,42 @@ function applyNotDue(
     s.plan = [...s.plan.slice(0, s.nextInstallmentIndex), ...reamortisation.installments];
     // A flat-rate plan re-made over the principal left charges its interest on that principal.
     if (s.product.method === 'flat-rate') s.flatInterestBaseMinor = s.notDuePrincipalMinor;
+  }
+}
+
+/**
+ * Folds the settlement's part of an event. Returns true for the settlement's own events (nothing else to
+ * fold); for a repayment, it counts the amount towards the offer in force and returns false.
+ */
+function applySettlement(s: Draft, event: LoanEvent): boolean {
+  switch (event.type) {
+    case 'SettlementOffered':
+      invariant(settlementOf(s) === null, () => `loan ${s.loanId}: a settlement offer is already in force`);
+      s.settlement = {
+        offerSeq: event.seq,
+        offerMinor: event.offerMinor,
+        validThroughDay: event.validThroughDay,
+        paidMinor: 0,
+      };
+      return true;
+    case 'SettlementLapsed':
+    case 'SettlementCompleted': {
+      const offer = settlementOf(s);
+      invariant(
+        offer !== null && offer.offerSeq === event.offerSeq,
+        () => `loan ${s.loanId}: offer #${event.offerSeq} is not in force`,
+      );
+      invariant(offer.paidMinor === event.paidMinor, () => `loan ${s.loanId}: paid under the offer differs`);
+      s.settlement = null;
+      return true;
+    }
+    case 'Repaid': {
+      const offer = settlementOf(s);
+      if (offer !== null) s.settlement = { ...offer, paidMinor: offer.paidMinor + event.amountMinor };
+      return false;
+    }
+    default:
+      return false;
   }
 }
 
@@ -291,6 +330,9 @@ function applyTo(s: Draft, event: LoanEvent): void {
       s.status = 'settled';
       return;
     case 'EventsSuperseded':
+    case 'SettlementOffered':
+    case 'SettlementLapsed':
+    case 'SettlementCompleted':
       return;
     case 'LoanRestructured':
       applyRestructured(s, event);
@@ -298,6 +340,37 @@ function applyTo(s: Draft, event: LoanEvent): void {
     case 'RestructuringBroken':
       applyRestructuringBroken(s, event);
       return;
+    case 'LoanWrittenOff': {
+      invariant(s.status === 'active', () => `loan ${s.loanId} is not active; it cannot be written off`);
+      const principal = event.principalCurrentMinor + event.principalOverdueMinor;
+      s.status = 'written-off';
+      s.settlement = null;
+      s.writtenOff = {
+        day: event.day,
+        evidenceRef: event.evidenceRef,
+        writtenOffMinor: principal + event.interestMinor + event.penaltyMinor + event.feeMinor,
+        principalClaimedMinor: principal,
+        recoveredMinor: 0,
+      };
+      return;
+    }
+    case 'RecoveredAfterWriteOff': {
+      const w = s.writtenOff;
+      invariant(
+        s.status === 'written-off' && w !== undefined && w !== null,
+        () => `loan ${s.loanId} is not written off; nothing to recover`,
+      );
+      invariant(
+        event.principalMinor <= w.principalClaimedMinor && event.principalMinor <= event.amountMinor,
+        () => `recovery on ${s.loanId} reduces more principal than is claimed`,
+      );
+      s.writtenOff = {
+        ...w,
+        principalClaimedMinor: w.principalClaimedMinor - event.principalMinor,
+        recoveredMinor: w.recoveredMinor + event.amountMinor,
+      };
+      return;
+    }
   }
 }
 
@@ -319,7 +392,7 @@ export function applyEventInPlace(s: Draft, event: LoanEvent): void {
   invariant(event.loanId === s.loanId, () => `event of loan ${event.loanId} applied to ${s.loanId}`);
   invariant(event.seq > s.seq, () => `event #${event.seq} applied after #${s.seq}`);
   invariant(event.day >= s.lastEventDay, () => `event #${event.seq} goes back in time`);
-  applyTo(s, event);
+  if (!applySettlement(s, event)) applyTo(s, event);
   s.seq = event.seq;
   s.lastEventDay = event.day;
   s.lastClosedDay = Math.max(s.lastClosedDay, event.day - 1);

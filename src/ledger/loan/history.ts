@@ -1,11 +1,19 @@
 import { type Day, endOfMonth, formatDate, invariant } from '../../money/index.js';
 import { LedgerInputError } from '../errors.js';
-import { type CommandResult, refundCredit, repay, waive, waivePrincipal } from './commands.js';
+import {
+  type CommandResult,
+  offerSettlement,
+  refundCredit,
+  repay,
+  waive,
+  waivePrincipal,
+} from './commands.js';
 import { nextEventDayOf } from './days-past-due.js';
 import { closeDaysThrough } from './eod.js';
 import { isCommandEvent, type LoanCommandEvent, type LoanEvent } from './events.js';
 import { applyEvent, openedState } from './fold.js';
 import { restructure } from './restructure.js';
+import { isSettlementWaiver } from './settlement.js';
 import type { LoanState } from './state.js';
 import { updated } from './update.js';
 
@@ -198,8 +206,19 @@ function rerun(state: LoanState, c: LoanCommandEvent): CommandResult {
         { ...c.request, day: c.day, clientId: c.clientId, policy: c.policy },
         { replay: true },
       );
+    case 'SettlementOffered':
+      return offerSettlement(state, {
+        offerMinor: c.offerMinor,
+        validThroughDay: c.validThroughDay,
+        day: c.day,
+        clientId: c.clientId,
+      });
     case 'LoanOpened':
       invariant(false, 'a loan cannot be reopened');
+      break;
+    case 'LoanWrittenOff':
+    case 'RecoveredAfterWriteOff':
+      invariant(false, 'a written-off loan is never replayed by a backdated command');
   }
   return { state, events: [] };
 }
@@ -242,6 +261,13 @@ export function applyBackdated(
 ): BackdatedResult {
   const first = log[0];
   invariant(first?.type === 'LoanOpened', 'a loan history must start with LoanOpened');
+  if (log.some((e) => e.type === 'LoanWrittenOff')) {
+    throw new LedgerInputError(
+      'loan_written_off',
+      'day',
+      `loan ${first.loanId} is written off: its history is closed; book money received as a recovery dated today`,
+    );
+  }
   if (command.day <= first.day) {
     throw new LedgerInputError(
       'day_before_start',
@@ -283,7 +309,8 @@ export function applyBackdated(
       if (isSnapshotDay(monthEnd)) taken.push(takeSnapshot(state));
     }
   };
-  const later = tail.filter(isCommandEvent);
+  // The waivers a completed settlement made are re-made by re-running the repayment that completed it.
+  const later = tail.filter((e) => isCommandEvent(e) && !isSettlementWaiver(e)) as LoanCommandEvent[];
   let inserted = false;
   const run = (c: LoanCommandEvent | BackdatedCommand): void => {
     closeTo(c.day - 1);

@@ -10,6 +10,7 @@ export {
   type CommandResult,
   installmentPaymentMinor,
   type OpenLoanInput,
+  offerSettlement,
   openLoan,
   type RepayInput,
   refundCredit,
@@ -79,4 +80,20 @@ export {
   type RestructuringRecord,
   type RestructuringState,
 } from './restructure-types.js';
+export { isSettlementWaiver, type OfferSettlementInput } from './settlement.js';
+export {
+  type SettlementCompleted,
+  type SettlementEvent,
+  type SettlementInForce,
+  type SettlementLapsed,
+  type SettlementOffered,
+  settlementOf,
+} from './settlement-types.js';
 export type { DueItem, LoanState, LoanStatus } from './state.js';
+export { EVIDENCE_REF_LENGTH_MAX, receivablesOf, recoverWrittenOff, writeOff } from './write-off.js';
+export type {
+  LoanWrittenOff,
+  RecoveredAfterWriteOff,
+  WriteOffEvent,
+  WrittenOff,
+} from './write-off-types.js';

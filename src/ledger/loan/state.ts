@@ -4,9 +4,14 @@ import type { Product } from '../product.js';
 import type { Installment } from '../schedule-types.js';
 import type { Fraction } from './rates.js';
 import type { RestructuringState } from './restructure-types.js';
+import type { SettlementInForce } from './settlement-types.js';
+import type { WrittenOff } from './write-off-types.js';
 
-/** 结清 settled: nothing owed (a credit balance may remain until refunded). */
-export type LoanStatus = 'active' | 'settled';
+/**
+ * 结清 settled: nothing owed (a credit balance may remain until refunded). 核销 written off: off the books,
+ * still claimed (recoveries only).
+ */
+export type LoanStatus = 'active' | 'settled' | 'written-off';
 
 /** A billed instalment with something still unpaid (oldest first in `LoanState.dues`). */
 export interface DueItem {
@@ -101,4 +106,8 @@ export interface LoanState {
 
   /** 重组: the loan's restructurings and whether the latest plan is kept; absent if never restructured. */
   readonly restructuring?: RestructuringState;
+  /** 减免结清: the settlement offer in force, if any (absent in states stored before settlements existed). */
+  readonly settlement?: SettlementInForce | null;
+  /** 核销: the write-off and recoveries, once written off (absent in states stored before write-offs existed). */
+  readonly writtenOff?: WrittenOff | null;
 }

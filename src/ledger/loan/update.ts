@@ -48,6 +48,8 @@ export function updated(s: LoanState, changes: Partial<LoanState>): Mutable<Loan
     creditMinor: s.creditMinor,
     bucket: s.bucket,
     bucketHistory: s.bucketHistory,
+    settlement: s.settlement ?? null,
+    writtenOff: s.writtenOff ?? null,
   };
   // Absent on a loan never restructured (and on states stored before restructuring existed).
   if (s.restructuring !== undefined) c.restructuring = s.restructuring;

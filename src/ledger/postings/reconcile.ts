@@ -18,6 +18,17 @@ export interface LoanReceivables {
  * paid less waived — the books never hold interest that has not been posted.
  */
 export function engineReceivables(state: LoanState): LoanReceivables {
+  // Written off through the loan's own log: the receivables left the books (the claim is in the memo).
+  if (state.status === 'written-off') {
+    return {
+      principalCurrent: 0,
+      principalOverdue: 0,
+      interestReceivable: 0,
+      penaltyReceivable: 0,
+      feeReceivable: 0,
+      suspense: state.creditMinor,
+    };
+  }
   let current = state.notDuePrincipalMinor;
   let overdue = 0;
   for (const due of state.dues) {

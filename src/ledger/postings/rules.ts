@@ -238,6 +238,9 @@ export function postingsForEvent(
     case 'DelinquencyChanged':
     case 'LoanSettled':
     case 'RestructuringBroken':
+    case 'SettlementOffered':
+    case 'SettlementLapsed':
+    case 'SettlementCompleted':
       return [];
   }
 }

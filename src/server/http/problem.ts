@@ -80,6 +80,15 @@ export const PROBLEM_CODES = {
   database_unavailable: { status: 503, title: 'The database cannot be reached' },
   rate_limited: { status: 429, title: 'Too many requests' },
   body_too_deep: { status: 400, title: 'The request body is nested too deeply' },
+  loan_written_off: { status: 409, title: 'The loan is written off' },
+  write_off_not_eligible: { status: 422, title: 'The loan is not a write-off candidate under the rule' },
+  write_off_already_proposed: { status: 409, title: 'The loan is in an open write-off proposal already' },
+  write_off_proposal_not_found: { status: 404, title: 'No such write-off proposal' },
+  write_off_proposal_decided: { status: 409, title: 'The write-off proposal is decided already' },
+  write_off_by_proposer: {
+    status: 403,
+    title: 'A write-off proposal is approved or rejected by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -96,6 +105,12 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   case_closed: '催收案件已结案',
   contact_refused: '催收行为规范不允许此次联系',
   promise_invalid: '无法登记该承诺还款',
+  loan_written_off: '借据已核销',
+  write_off_not_eligible: '按核销规则该借据不是核销候选',
+  write_off_already_proposed: '该借据已在未决的核销提议中',
+  write_off_proposal_not_found: '没有这项核销提议',
+  write_off_proposal_decided: '该核销提议已有决定',
+  write_off_by_proposer: '核销提议须由提议人以外的人审批',
   validation_failed: '请求无效',
   malformed_json: '请求体不是有效的 JSON',
   amount_invalid: '金额不是有效的十进制字符串',

@@ -76,6 +76,12 @@ export const PERMISSIONS = {
   'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
+  /** Read write-off (核销) candidates, proposals and the rule. */
+  'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  /** Propose loans for write-off with their evidence. */
+  'writeoffs.propose': ['admin', 'risk_analyst', 'finance'],
+  /** Approve or reject a write-off proposal (never one's own: maker-checker). */
+  'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -17,7 +17,7 @@ export interface LoanListQuerystring {
   cursor?: string;
   customerId?: string;
   lineId?: string;
-  status?: 'active' | 'settled';
+  status?: 'active' | 'settled' | 'written-off';
   productId?: string;
   bucket?: string;
   drawnFrom?: string;
@@ -38,7 +38,7 @@ const SORTS: readonly LoanSort[] = [
 export const loanListQueryProperties = {
   customerId: idParam('customerId', 'Customer id').properties.customerId,
   lineId: idParam('lineId', 'Credit line id').properties.lineId,
-  status: { type: 'string', enum: ['active', 'settled'] },
+  status: { type: 'string', enum: ['active', 'settled', 'written-off'] },
   productId: { type: 'string', maxLength: 64 },
   bucket: {
     type: 'string',

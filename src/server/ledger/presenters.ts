@@ -8,7 +8,8 @@ import {
   loanPosition,
   type PayoffQuote,
 } from '../../ledger/index.js';
-import { type Day, formatDate, formatMinor as formatFen } from '../../money/index.js';
+import { type Day, endOfMonth, formatDate, formatMinor as formatFen } from '../../money/index.js';
+import { loanCreditReportStatus } from '../../reporting/index.js';
 import type {
   AccountTotals,
   StoredEvent,
@@ -60,6 +61,21 @@ export function presentLoan(loan: StoredLoan, position: LoanPosition, lastClosed
     credit: formatFen(position.creditMinor),
     totalOwed: formatFen(position.totalOwedMinor),
     ...restructuringOf(s, position),
+    creditReportStatus: loanCreditReportStatus(
+      s,
+      position.asOfDay,
+      s.plan.some((i) => endOfMonth(i.dueDay) === endOfMonth(position.asOfDay)),
+    ),
+    writeOff:
+      s.writtenOff === undefined || s.writtenOff === null
+        ? null
+        : {
+            writtenOffOn: formatDate(s.writtenOff.day),
+            evidenceRef: s.writtenOff.evidenceRef,
+            writtenOff: formatFen(s.writtenOff.writtenOffMinor),
+            principalClaimed: formatFen(s.writtenOff.principalClaimedMinor),
+            recovered: formatFen(s.writtenOff.recoveredMinor),
+          },
   };
 }
 

@@ -39,6 +39,7 @@ export function toLedgerProblem(error: unknown): unknown {
     }
   }
   if (error.code === 'loan_settled') return new ProblemError('loan_settled', text, errors);
+  if (error.code === 'loan_written_off') return new ProblemError('loan_written_off', text, errors);
   return new ProblemError(
     'ledger_refused',
     say(LEDGER_MESSAGES, 'ledger_refused', {

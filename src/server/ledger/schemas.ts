@@ -44,7 +44,7 @@ export const loanResponse = {
     lineId: { type: 'string' },
     productId: { type: 'string' },
     productVersion: { type: 'integer' },
-    status: { type: 'string', enum: ['active', 'settled'] },
+    status: { type: 'string', enum: ['active', 'settled', 'written-off'] },
     openedOn: { type: 'string' },
     principal: money,
     asOf: { type: 'string', description: 'The day the balances are as of (its end)' },
@@ -67,6 +67,22 @@ export const loanResponse = {
     credit: money,
     totalOwed: money,
     restructuring: loanRestructuringResponse,
+    creditReportStatus: {
+      type: 'string',
+      description:
+        '征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed)',
+    },
+    writeOff: {
+      type: ['object', 'null'],
+      description: '核销: null unless written off; the balances above are then the claim kept off the books',
+      properties: {
+        writtenOffOn: { type: 'string' },
+        evidenceRef: { type: 'string' },
+        writtenOff: { ...money, description: 'Everything taken to the write-off loss' },
+        principalClaimed: { ...money, description: 'Written-off principal still claimed (memo account)' },
+        recovered: { ...money, description: 'Recovered since (recoveries income)' },
+      },
+    },
   },
 } as const;
 

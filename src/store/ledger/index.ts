@@ -71,3 +71,20 @@ export {
   type PartitionRange,
 } from './loans.js';
 export { findProduct, insertProductVersion, listProducts, type StoredProduct } from './products.js';
+export {
+  approveWriteOffProposal,
+  createWriteOffProposal,
+  currentWriteOffRule,
+  findWriteOffProposal,
+  listWriteOffCandidates,
+  listWriteOffProposals,
+  rejectWriteOffProposal,
+  type StoredWriteOffProposal,
+  type StoredWriteOffRule,
+  saveWriteOffRule,
+  WRITE_OFF_CANDIDATES_MAX,
+  WRITE_OFF_PROPOSAL_LOANS_MAX,
+  type WriteOffApproval,
+  WriteOffError,
+  type WriteOffProposalLoan,
+} from './write-offs.js';

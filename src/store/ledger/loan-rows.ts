@@ -127,7 +127,7 @@ export async function findLoan(
 export interface LoanFilter {
   customerId?: string;
   lineId?: string;
-  status?: 'active' | 'settled';
+  status?: 'active' | 'settled' | 'written-off';
   productId?: string;
 }
 

@@ -35,7 +35,7 @@ import { type LineVersion, persistLoanChange, persistLoanChangesInBulk } from '.
  * Locks the credit line of a change that moves it and plans the line's step (the order of decision
  * 0210: the loan was locked first). Returns the change with its step and the line as read.
  */
-async function withLockedLine(
+export async function withLockedLine(
   tx: Queryable,
   loan: StoredLoan,
   change: LoanChange,

@@ -46,7 +46,7 @@ export interface LoanListAfter {
 export interface LoanListQuery {
   customerId?: string;
   lineId?: string;
-  status?: 'active' | 'settled';
+  status?: 'active' | 'settled' | 'written-off';
   productId?: string;
   /** Loans in any of these buckets. */
   buckets?: readonly Bucket[];

@@ -11,6 +11,7 @@ import { sql as loanFiguresInOnePass } from './0010_loan_figures_in_one_pass.js'
 import { sql as lenderDayAndAuditChain } from './0011_lender_day_and_audit_chain.js';
 import { sql as loanRestructurings } from './0012_loan_restructurings.js';
 import { sql as collections } from './0013_collections.js';
+import { sql as writeOffs } from './0014_write_offs.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'lender_day_and_audit_chain', sql: lenderDayAndAuditChain },
   { version: 12, name: 'loan_restructurings', sql: loanRestructurings },
   { version: 13, name: 'collections', sql: collections },
+  { version: 14, name: 'write_offs', sql: writeOffs },
 ];

@@ -1052,6 +1052,109 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/write-offs/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Loans the rule makes write-off candidates on the business day (most days past due first), less those in an open proposal */
+    get: operations['getWriteOffsCandidates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/write-offs/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Write-off proposals, newest first */
+    get: operations['getWriteOffsProposals'];
+    put?: never;
+    /** Propose loans for write-off, each with the reference of its evidence (财金〔2017〕90号); a second person approves */
+    post: operations['postWriteOffsProposals'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/write-offs/proposals/{proposalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One write-off proposal with its loans */
+    get: operations['getWriteOffsProposalsByProposalId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/write-offs/proposals/{proposalId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a proposal (a second person, never its proposer): each loan is written off on the business day */
+    post: operations['postWriteOffsProposalsByProposalIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/write-offs/proposals/{proposalId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposal (a second person): nothing is written off; its loans may be proposed again */
+    post: operations['postWriteOffsProposalsByProposalIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/write-offs/rule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The lender's write-off (核销) eligibility rule in force */
+    get: operations['getWriteOffsRule'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1126,7 +1229,13 @@ export interface components {
         | 'server_overloaded'
         | 'database_unavailable'
         | 'rate_limited'
-        | 'body_too_deep';
+        | 'body_too_deep'
+        | 'loan_written_off'
+        | 'write_off_not_eligible'
+        | 'write_off_already_proposed'
+        | 'write_off_proposal_not_found'
+        | 'write_off_proposal_decided'
+        | 'write_off_by_proposer';
       detail: string;
       errors?: {
         message: string;
@@ -2441,6 +2550,8 @@ export interface operations {
             asOf: string;
             bucket: string;
             credit?: string;
+            /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+            creditReportStatus?: string;
             customerId: string;
             daysPastDue: number;
             dueFee?: string;
@@ -2479,8 +2590,19 @@ export interface operations {
               status?: 'active' | 'broken';
             };
             /** @enum {string} */
-            status: 'active' | 'settled';
+            status: 'active' | 'settled' | 'written-off';
             totalOwed: string;
+            /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+            writeOff?: {
+              evidenceRef?: string;
+              /** @description Written-off principal still claimed (memo account) */
+              principalClaimed?: string;
+              /** @description Recovered since (recoveries income) */
+              recovered?: string;
+              /** @description Everything taken to the write-off loss */
+              writtenOff?: string;
+              writtenOffOn?: string;
+            } | null;
           };
         };
       };
@@ -4304,7 +4426,7 @@ export interface operations {
         q?: string;
         /** @description Order of the list; daysPastDue orders by the due date of the oldest overdue instalment (the most days past due first with order=desc) */
         sort?: 'loanId' | 'openedDay' | 'outstandingPrincipal' | 'overduePrincipal' | 'daysPastDue';
-        status?: 'active' | 'settled';
+        status?: 'active' | 'settled' | 'written-off';
       };
       header?: never;
       path?: never;
@@ -4343,6 +4465,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -4381,8 +4505,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             }[];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             nextCursor: string | null;
@@ -4436,6 +4571,8 @@ export interface operations {
             asOf: string;
             bucket: string;
             credit?: string;
+            /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+            creditReportStatus?: string;
             customerId: string;
             daysPastDue: number;
             dueFee?: string;
@@ -4474,8 +4611,19 @@ export interface operations {
               status?: 'active' | 'broken';
             };
             /** @enum {string} */
-            status: 'active' | 'settled';
+            status: 'active' | 'settled' | 'written-off';
             totalOwed: string;
+            /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+            writeOff?: {
+              evidenceRef?: string;
+              /** @description Written-off principal still claimed (memo account) */
+              principalClaimed?: string;
+              /** @description Recovered since (recoveries income) */
+              recovered?: string;
+              /** @description Everything taken to the write-off loss */
+              writtenOff?: string;
+              writtenOffOn?: string;
+            } | null;
           };
         };
       };
@@ -4748,6 +4896,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -4786,8 +4936,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
           };
         };
@@ -5567,6 +5728,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -5605,8 +5768,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
           };
         };
@@ -5629,7 +5803,7 @@ export interface operations {
         productId?: string;
         /** @description A loan id or a customer id (exact) */
         q?: string;
-        status?: 'active' | 'settled';
+        status?: 'active' | 'settled' | 'written-off';
       };
       header?: never;
       path?: never;
@@ -7032,6 +7206,495 @@ export interface operations {
             token?: string;
             tokenId: string;
             userId: string;
+          };
+        };
+      };
+    };
+  };
+  getWriteOffsCandidates: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            businessDay: string;
+            items: {
+              /** @enum {string} */
+              assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              customerId: string;
+              daysPastDue: number;
+              fee: string;
+              interest: string;
+              loanId: string;
+              penalty: string;
+              /** @description Principal that leaves the books (yuan) */
+              principal: string;
+              /** @description Everything that goes to the write-off loss (yuan) */
+              total: string;
+            }[];
+            rule: {
+              /** @enum {string} */
+              assetClassMin: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              /** @enum {string} */
+              classification: 'credit-card-2011' | 'banking-2023';
+              /** @description Days past due from which a loan is a candidate */
+              daysPastDueMin: number;
+              evidenceRequired: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+  };
+  getWriteOffsProposals: {
+    parameters: {
+      query?: {
+        limit?: number;
+        status?: 'proposed' | 'approved' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              decidedAt?: string | null;
+              /** @description User id of the approver or rejecter (checker) */
+              decidedBy?: string | null;
+              decidedOn?: string | null;
+              decisionNote?: string | null;
+              loans: {
+                /** @enum {string} */
+                assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+                customerId: string;
+                daysPastDue: number;
+                evidenceRef: string;
+                loanId: string;
+                principal: string;
+                total: string;
+              }[];
+              note?: string | null;
+              proposalId: string;
+              proposedAt: string;
+              /** @description User id of the proposer (maker) */
+              proposedBy: string;
+              /** @description Business day of the proposal */
+              proposedOn: string;
+              ruleVersion: number;
+              /** @enum {string} */
+              status: 'proposed' | 'approved' | 'rejected';
+              /** @description Sum of the loans’ totals when proposed (yuan) */
+              total: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postWriteOffsProposals: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          loans: {
+            /** @description Reference of the case file: collection attempts, court ruling, death certificate … */
+            evidenceRef: string;
+            loanId: string;
+          }[];
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedAt?: string | null;
+            /** @description User id of the approver or rejecter (checker) */
+            decidedBy?: string | null;
+            decidedOn?: string | null;
+            decisionNote?: string | null;
+            loans: {
+              /** @enum {string} */
+              assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              customerId: string;
+              daysPastDue: number;
+              evidenceRef: string;
+              loanId: string;
+              principal: string;
+              total: string;
+            }[];
+            note?: string | null;
+            proposalId: string;
+            proposedAt: string;
+            /** @description User id of the proposer (maker) */
+            proposedBy: string;
+            /** @description Business day of the proposal */
+            proposedOn: string;
+            ruleVersion: number;
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
+            /** @description Sum of the loans’ totals when proposed (yuan) */
+            total: string;
+          };
+        };
+      };
+    };
+  };
+  getWriteOffsProposalsByProposalId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Write-off proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedAt?: string | null;
+            /** @description User id of the approver or rejecter (checker) */
+            decidedBy?: string | null;
+            decidedOn?: string | null;
+            decisionNote?: string | null;
+            loans: {
+              /** @enum {string} */
+              assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              customerId: string;
+              daysPastDue: number;
+              evidenceRef: string;
+              loanId: string;
+              principal: string;
+              total: string;
+            }[];
+            note?: string | null;
+            proposalId: string;
+            proposedAt: string;
+            /** @description User id of the proposer (maker) */
+            proposedBy: string;
+            /** @description Business day of the proposal */
+            proposedOn: string;
+            ruleVersion: number;
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
+            /** @description Sum of the loans’ totals when proposed (yuan) */
+            total: string;
+          };
+        };
+      };
+    };
+  };
+  postWriteOffsProposalsByProposalIdApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Write-off proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedAt?: string | null;
+            /** @description User id of the approver or rejecter (checker) */
+            decidedBy?: string | null;
+            decidedOn?: string | null;
+            decisionNote?: string | null;
+            loans: {
+              /** @enum {string} */
+              assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              customerId: string;
+              daysPastDue: number;
+              evidenceRef: string;
+              loanId: string;
+              principal: string;
+              total: string;
+            }[];
+            note?: string | null;
+            proposalId: string;
+            proposedAt: string;
+            /** @description User id of the proposer (maker) */
+            proposedBy: string;
+            /** @description Business day of the proposal */
+            proposedOn: string;
+            ruleVersion: number;
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
+            /** @description Sum of the loans’ totals when proposed (yuan) */
+            total: string;
+          };
+        };
+      };
+    };
+  };
+  postWriteOffsProposalsByProposalIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Write-off proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedAt?: string | null;
+            /** @description User id of the approver or rejecter (checker) */
+            decidedBy?: string | null;
+            decidedOn?: string | null;
+            decisionNote?: string | null;
+            loans: {
+              /** @enum {string} */
+              assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+              customerId: string;
+              daysPastDue: number;
+              evidenceRef: string;
+              loanId: string;
+              principal: string;
+              total: string;
+            }[];
+            note?: string | null;
+            proposalId: string;
+            proposedAt: string;
+            /** @description User id of the proposer (maker) */
+            proposedBy: string;
+            /** @description Business day of the proposal */
+            proposedOn: string;
+            ruleVersion: number;
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
+            /** @description Sum of the loans’ totals when proposed (yuan) */
+            total: string;
+          };
+        };
+      };
+    };
+  };
+  getWriteOffsRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            assetClassMin: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+            /** @enum {string} */
+            classification: 'credit-card-2011' | 'banking-2023';
+            /** @description Days past due from which a loan is a candidate */
+            daysPastDueMin: number;
+            evidenceRequired: boolean;
+            version: number;
           };
         };
       };
