@@ -6,6 +6,11 @@ import { literal, type Message, type MessageParams, withEnglish } from './messag
  * says what to fix. A test reads the engines' sources and checks every code they raise is here.
  */
 export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
+  not_importable: '该借据无法导入',
+  settlement_valid_through_invalid: '减免结清的有效期无效：须在营业日之后',
+  settlement_in_force: '该借据已有生效中的减免结清方案',
+  settlement_not_below_owed: '减免结清金额须低于所欠金额',
+  recovery_backdated: '已核销借据的收回款不能倒签日期',
   restructure_field_missing: '重组请求缺少必填字段',
   restructure_field_invalid: '重组请求的字段无效',
   restructure_months_invalid: '重组期数无效：协商分期最长 60 个月',
