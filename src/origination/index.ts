@@ -46,6 +46,7 @@ export {
   evaluateGraph,
   evaluateGraphs,
   type GraphEvaluation,
+  LINE_CONTROLS_GRAPH,
   POLICY_FORMAT,
   POLICY_FORMAT_VERSION,
   POLICY_STAGES,

@@ -492,7 +492,10 @@ export interface PolicyDocument {
   readonly version: string;
   readonly description: string;
   readonly settings: PolicySettings;
-  readonly graphs: { readonly [G in PolicyGraphName]: JdmGraph };
+  readonly graphs: { readonly [G in PolicyGraphName]: JdmGraph } & {
+    /** Optional: the line controls (额度管控) EOD and repayments apply to credit lines (docs/monitoring.md). */
+    readonly lineControls?: JdmGraph;
+  };
 }
 
 export type PolicyVersionStatus = 'draft' | 'approved' | 'published' | 'retired' | 'rejected';

@@ -76,7 +76,7 @@ describe('the Policies pages’ helpers', () => {
     const summary = summarizePolicy(document);
     expect(summary.graphs.map((g) => g.name)).toEqual([...CORE_GRAPH_NAMES]);
     for (const g of summary.graphs) {
-      const graph = document.graphs[g.name as keyof typeof document.graphs];
+      const graph = document.graphs[g.name as keyof typeof document.graphs]!;
       const tables = graph.nodes.filter((n) => n.type === 'decisionTableNode');
       expect(g.tables.length).toBe(tables.length);
       expect(g.edges).toBe(graph.edges.length);
