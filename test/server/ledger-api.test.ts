@@ -151,7 +151,8 @@ describe.each(backends)('ledger API on $name', (backend) => {
       productId: 'cash-6m',
     });
     expect(refused.statusCode).toBe(409);
-    expect(json(refused).code).toBe('line_status_conflict');
+    expect(json(refused).code).toBe('line_frozen');
+    expect(json(refused).detail).toMatch(/fraud check.*until an operator unfreezes it/);
     expect(json(await call('risk_analyst', 'POST', `/credit-lines/${lineId}/unfreeze`, {})).status).toBe(
       'active',
     );

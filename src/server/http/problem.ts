@@ -28,6 +28,7 @@ export const PROBLEM_CODES = {
   username_taken: { status: 409, title: 'The username is taken' },
   conflict: { status: 409, title: 'The request conflicts with a concurrent change' },
   line_status_conflict: { status: 409, title: "The credit line's status does not allow this" },
+  line_frozen: { status: 409, title: 'The credit line is frozen: no drawdown until it is unfrozen' },
   loan_settled: { status: 409, title: 'The loan is settled' },
   limit_exceeded: { status: 422, title: 'The drawdown is above the available amount' },
   ledger_refused: { status: 422, title: 'The ledger refused the change' },
