@@ -672,6 +672,8 @@ export interface DecisionContext {
   readonly invitations: readonly Invitation[];
   readonly blacklist: readonly BlacklistEntry[];
   readonly history: HistoryFacts;
+  /** The applicant's own book at this lender (lines, loans, days past due); default: none. */
+  readonly book?: import('./book.js').OwnBook;
   /** Defaults to the identity (plain values compared); the shell passes its blind index. */
   readonly keyOf?: KeyOf;
 }

@@ -5,6 +5,7 @@ import { addDays, formatDate, formatMinor, parseDate } from '../../src/money/ind
 import { type Db, findLoan, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { applicant, apply, invite } from './origination-helpers.js';
 
 const D = parseDate('2026-03-02');
 
@@ -111,6 +112,24 @@ describe.each(backends)('line controls over the API on $name', (backend) => {
     expect((json(await call('auditor', 'GET', `/credit-lines/${lineId}`)).history as unknown[]).length).toBe(
       2,
     );
+  });
+
+  it("a customer with a loan 159 days past due is declined for a new line: the lender's own book is a knock-out", async () => {
+    const firstDue = (await findLoan(db, loanId))!.state.plan[0]!.dueDay;
+    await eodOn(addDays(firstDue, 159));
+    expect(json(await call('auditor', 'GET', `/loans/${loanId}`)).daysPastDue).toBe(159);
+    // Applied as a new applicant: matched to the customer by ID number through the blind index.
+    await invite(api, 7);
+    const declined = await apply(api, applicant(7));
+    expect(declined.outcome).toBe('decline');
+    expect(declined.lineId).toBeNull();
+    const reason = declined.reasons.find((r) => r.code === 'KO_OWN_BOOK_PAST_DUE');
+    expect(reason?.message).toMatch(/more than 90 days past due/);
+    // Another applicant with the same facts and no book here is approved: the book is what declines.
+    await invite(api, 8);
+    const approved = await apply(api, applicant(8));
+    expect(approved.outcome).toBe('approve');
+    expect(approved.reasons.map((r) => r.code)).not.toContain('KO_OWN_BOOK_PAST_DUE');
   });
 
   it('repaying what is past due unfreezes the line by the rule; the cut limit stays', async () => {
