@@ -733,5 +733,7 @@ export interface ReassessmentContext {
   readonly policy: CompiledPolicyHandle;
   readonly models: ModelSet;
   readonly blacklist: readonly BlacklistEntry[];
+  /** The customer's own book at this lender (lines, loans, days past due); default: none. */
+  readonly book?: import('./book.js').OwnBook;
   readonly keyOf?: KeyOf;
 }

@@ -228,6 +228,7 @@ export {
   previousPublishedVersion,
   publishPolicyVersion,
   readForApplication,
+  readOwnBook,
   rejectPolicyVersion,
   requestLockKey,
   resolveFlag,
