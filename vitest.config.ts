@@ -17,6 +17,7 @@ export const TEST_PROJECTS = {
     'test/collections',
     'test/reporting',
     'test/simulation',
+    'test/monitoring',
   ],
   /** Model quality on held-out data: trains every reference model several times, the slow part of scoring. */
   quality: ['test/scoring/quality.test.ts', 'test/scoring/gbm/quality.test.ts'],

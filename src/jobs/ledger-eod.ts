@@ -9,6 +9,7 @@ import {
   refreshCases,
   setBusinessDay,
 } from '../store/index.js';
+import { controlLinesAfterEod } from './line-controls.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
 function messageOf(error: unknown): string {
@@ -81,6 +82,7 @@ export const ledgerEod: EodLedger = {
   },
 
   async advanceBusinessDay(tx: Queryable, closedDay: string): Promise<void> {
+    await controlLinesAfterEod(tx, closedDay);
     const next = addDays(parseDate(closedDay), 1);
     const current = await getBusinessDay(tx);
     if (next > current) await setBusinessDay(tx, next);

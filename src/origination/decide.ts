@@ -87,6 +87,7 @@ export async function decide(application: Application, context: DecisionContext)
     flags,
     blacklistHits,
     capAtRequest: true,
+    ...(context.book === undefined ? {} : { book: context.book }),
   };
   const served = challengerServes ? challenger! : champion;
   const other = challenger === undefined ? undefined : challengerServes ? champion : challenger;

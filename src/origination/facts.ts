@@ -1,3 +1,4 @@
+import { EMPTY_BOOK, type OwnBook } from './book.js';
 import type { Application, DerivedMeasures, Occupation, ScoreResult } from './types.js';
 
 /** 客群 segment of the score cut-offs, by occupation. */
@@ -19,7 +20,12 @@ const yuan = (fen: number): number => fen / 100;
  * What the policy graphs see (docs/origination.md and policies/default/README.md list every field). Money is
  * in yuan as numbers so that analysts write `>= 10000`; ratios are plain numbers or null when undefined.
  */
-export function policyFacts(application: Application, derived: DerivedMeasures, score: ScoreResult) {
+export function policyFacts(
+  application: Application,
+  derived: DerivedMeasures,
+  score: ScoreResult,
+  book: OwnBook = EMPTY_BOOK,
+) {
   return {
     applicant: {
       ageYears: derived.ageYears,
@@ -61,5 +67,6 @@ export function policyFacts(application: Application, derived: DerivedMeasures, 
       monthsTrading: derived.businessMonthsTrading,
     },
     score: { value: score.score, probabilityBad: score.probabilityBad },
+    book,
   };
 }

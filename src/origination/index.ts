@@ -19,6 +19,7 @@ export {
   backtest,
 } from './backtest.js';
 export { checkBlacklist, entryInForce } from './blacklist.js';
+export { EMPTY_BOOK, type OwnBook, ownBookOf } from './book.js';
 export { CASE_COLUMNS, type CaseRecord, casesFromRecords } from './cases.js';
 export { challengerDecides, decide } from './decide.js';
 export { ageInYears, deriveMeasures, plannedInstalment, verifiedMonthlyIncome } from './derived.js';
@@ -46,6 +47,7 @@ export {
   evaluateGraph,
   evaluateGraphs,
   type GraphEvaluation,
+  LINE_CONTROLS_GRAPH,
   POLICY_FORMAT,
   POLICY_FORMAT_VERSION,
   POLICY_STAGES,

@@ -1,3 +1,4 @@
+import type { OwnBook } from './book.js';
 import { OriginationError } from './errors.js';
 import { policyFacts } from './facts.js';
 import { type CompiledPolicy, evaluateGraphs } from './policy.js';
@@ -46,6 +47,8 @@ export interface OutcomeInputs {
   readonly capAtRequest: boolean;
   /** Skip the price (a shadow decision records outcome, limit and grade only). */
   readonly withoutPrice?: boolean;
+  /** The applicant's lines and loans at this lender (default: none). */
+  readonly book?: OwnBook;
 }
 
 function ruleReason(source: DecisionReason['source'], rule: FiredRule): DecisionReason {
@@ -61,7 +64,7 @@ function asObject(v: unknown): Record<string, unknown> {
 /** Runs the five graphs for one score and turns their results into an outcome, a limit, a price and reasons. */
 export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs): Promise<PolicyOutcome> {
   const settings = policy.document.settings;
-  const facts = policyFacts(input.application, input.derived, input.score);
+  const facts = policyFacts(input.application, input.derived, input.score, input.book);
   const { knockout, cutoffs, referral } = await evaluateGraphs(
     policy,
     ['knockout', 'cutoffs', 'referral'],

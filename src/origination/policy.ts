@@ -22,6 +22,8 @@ import {
 } from './types.js';
 
 export const POLICY_FORMAT = 'lendguard.policy';
+/** The optional graph of a policy holding the credit-line controls (monitoring/line-controls.ts). */
+export const LINE_CONTROLS_GRAPH = 'lineControls';
 export const POLICY_FORMAT_VERSION = 1;
 /** Longest term a line's drawdown may have (domain.md §1: up to 24 months). */
 export const TERM_MAX_MONTHS = 24;
@@ -318,8 +320,11 @@ export function parsePolicy(raw: unknown): PolicyDocument {
       message: `is required: one graph for each of ${POLICY_GRAPH_NAMES.join(', ')}`,
     });
   else {
-    checkKeys(graphs, 'graphs', POLICY_GRAPH_NAMES, issues);
+    checkKeys(graphs, 'graphs', [...POLICY_GRAPH_NAMES, LINE_CONTROLS_GRAPH], issues);
     for (const name of POLICY_GRAPH_NAMES) checkGraph(name, graphs[name], issues);
+    // Optional: the line controls, checked in full by monitoring's compileLineControls.
+    if (graphs[LINE_CONTROLS_GRAPH] !== undefined)
+      checkGraph(LINE_CONTROLS_GRAPH as PolicyGraphName, graphs[LINE_CONTROLS_GRAPH], issues);
   }
   if (issues.length > 0) {
     const first = issues[0]!;

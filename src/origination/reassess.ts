@@ -113,6 +113,7 @@ export async function reassess(
     flags: [],
     blacklistHits,
     capAtRequest: false,
+    ...(context.book === undefined ? {} : { book: context.book }),
   });
   let limit = result.limit_fen;
   const reasons = [...changeReasons(input), ...result.reasons];

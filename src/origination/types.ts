@@ -492,7 +492,10 @@ export interface PolicyDocument {
   readonly version: string;
   readonly description: string;
   readonly settings: PolicySettings;
-  readonly graphs: { readonly [G in PolicyGraphName]: JdmGraph };
+  readonly graphs: { readonly [G in PolicyGraphName]: JdmGraph } & {
+    /** Optional: the line controls (额度管控) EOD and repayments apply to credit lines (docs/monitoring.md). */
+    readonly lineControls?: JdmGraph;
+  };
 }
 
 export type PolicyVersionStatus = 'draft' | 'approved' | 'published' | 'retired' | 'rejected';
@@ -669,6 +672,8 @@ export interface DecisionContext {
   readonly invitations: readonly Invitation[];
   readonly blacklist: readonly BlacklistEntry[];
   readonly history: HistoryFacts;
+  /** The applicant's own book at this lender (lines, loans, days past due); default: none. */
+  readonly book?: import('./book.js').OwnBook;
   /** Defaults to the identity (plain values compared); the shell passes its blind index. */
   readonly keyOf?: KeyOf;
 }
@@ -728,5 +733,7 @@ export interface ReassessmentContext {
   readonly policy: CompiledPolicyHandle;
   readonly models: ModelSet;
   readonly blacklist: readonly BlacklistEntry[];
+  /** The customer's own book at this lender (lines, loans, days past due); default: none. */
+  readonly book?: import('./book.js').OwnBook;
   readonly keyOf?: KeyOf;
 }

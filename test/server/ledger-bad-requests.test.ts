@@ -580,8 +580,8 @@ const cases: BadRequest[] = [
     as: 'admin',
     payload: { amount: '1.00', productId: 'cash-6m' },
     status: 409,
-    code: 'line_status_conflict',
-    says: /frozen.*unfrozen/,
+    code: 'line_frozen',
+    says: /frozen.*until an operator unfreezes it/,
   },
   {
     name: 'freeze: already frozen',

@@ -38,7 +38,15 @@ const statusesMatch: Same<PolicyStatus, PolicyVersionStatus> = true;
 const actionsMatch: Same<(typeof POLICY_ACTIONS)[number], PolicyAction> = true;
 
 const packFile = (name: string) => ({ name, text: readFileSync(join(SHIPPED_POLICY_DIR, name), 'utf8') });
-const PACK = ['policy.json', 'knockout.json', 'cutoffs.json', 'limits.json', 'pricing.json', 'referral.json'];
+const PACK = [
+  'policy.json',
+  'knockout.json',
+  'cutoffs.json',
+  'limits.json',
+  'pricing.json',
+  'referral.json',
+  'linecontrols.json',
+];
 
 describe('the Policies pages’ helpers', () => {
   it('know what the server knows: statuses, steps, graphs, reasons and bounds', () => {
@@ -74,9 +82,10 @@ describe('the Policies pages’ helpers', () => {
   it('summarizes the shipped pack: every graph in order, each table with all its rules', () => {
     const document = readShippedPolicy();
     const summary = summarizePolicy(document);
-    expect(summary.graphs.map((g) => g.name)).toEqual([...CORE_GRAPH_NAMES]);
+    // The five graphs of a decision, then the optional line controls (docs/monitoring.md).
+    expect(summary.graphs.map((g) => g.name)).toEqual([...CORE_GRAPH_NAMES, 'lineControls']);
     for (const g of summary.graphs) {
-      const graph = document.graphs[g.name as keyof typeof document.graphs];
+      const graph = document.graphs[g.name as keyof typeof document.graphs]!;
       const tables = graph.nodes.filter((n) => n.type === 'decisionTableNode');
       expect(g.tables.length).toBe(tables.length);
       expect(g.edges).toBe(graph.edges.length);

@@ -50,6 +50,7 @@ const PACK_FILES = [
   'limits.json',
   'pricing.json',
   'referral.json',
+  'linecontrols.json',
 ];
 const PACK_VERSION = (
   JSON.parse(readFileSync(join(SHIPPED_POLICY_DIR, 'policy.json'), 'utf8')) as { version: string }

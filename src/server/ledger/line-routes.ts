@@ -1,12 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { changeLimit, closeLine, drawdown, freezeLine, openLine, unfreezeLine } from '../../ledger/index.js';
-import { formatDate, formatMinor as formatFen } from '../../money/index.js';
+import {
+  type CreditLineState,
+  changeLimit,
+  closeLine,
+  drawdown,
+  freezeLine,
+  openLine,
+  unfreezeLine,
+} from '../../ledger/index.js';
+import { type Day, formatDate, formatMinor as formatFen } from '../../money/index.js';
 import {
   findLine,
   findProduct,
   getBusinessDay,
   insertLine,
+  insertLineChanges,
   insertLoan,
+  type LineChangeRecord,
+  lastFreeze,
+  listLineChanges,
   listLines,
   newId,
   type Queryable,
@@ -31,7 +43,7 @@ import { LEDGER_MESSAGES } from './messages.js';
 import { presentLine, presentStoredLoan } from './presenters.js';
 import { PRODUCT_ID_PATTERN } from './product-routes.js';
 import { lineNotFound, productNotFound, requestAmount } from './request.js';
-import { lineResponse, loanResponse } from './schemas.js';
+import { lineDetailResponse, lineResponse, loanResponse } from './schemas.js';
 import { commitLedgerWrite } from './write.js';
 
 /** Longest freeze reason kept. */
@@ -41,6 +53,71 @@ async function lineOrThrow(q: Queryable, lineId: string, forUpdate = false): Pro
   const line = await findLine(q, lineId, { forUpdate });
   if (line === undefined) throw lineNotFound(lineId);
   return line;
+}
+
+/** Until when a freeze holds: the controls lift theirs on cure; an operator's stays until unfrozen. */
+function freezeUntil(freeze: LineChangeRecord | undefined): string {
+  return freeze?.source === 'control'
+    ? 'until every past-due instalment on the line is repaid (cure), when the line controls unfreeze it'
+    : 'until an operator unfreezes it (POST /credit-lines/{lineId}/unfreeze)';
+}
+
+function presentChange(c: LineChangeRecord) {
+  return {
+    day: formatDate(c.day),
+    kind: c.kind,
+    fromStatus: c.fromStatus,
+    toStatus: c.toStatus,
+    fromLimit: formatFen(c.fromLimitMinor),
+    toLimit: formatFen(c.toLimitMinor),
+    source: c.source,
+    code: c.code,
+    reason: c.reason,
+    policyVersion: c.policyVersion,
+  };
+}
+
+/** The freeze of a frozen line as the API shows it. */
+function presentFreeze(freeze: LineChangeRecord | undefined) {
+  return {
+    reason: freeze?.reason ?? 'frozen before the line kept a history',
+    code: freeze?.code ?? null,
+    source: freeze?.source ?? null,
+    since: freeze === undefined ? null : formatDate(freeze.day),
+    until: freezeUntil(freeze),
+  };
+}
+
+/** A frozen line refuses a drawdown saying why, since when and until when. */
+async function refuseIfFrozen(q: Queryable, line: StoredLine): Promise<void> {
+  if (line.state.status !== 'frozen') return;
+  const freeze = await lastFreeze(q, line.lineId);
+  const since = freeze === undefined ? '' : ` since ${formatDate(freeze.day)}`;
+  throw new ProblemError(
+    'line_frozen',
+    `credit line ${line.lineId} is frozen${since}: ${freeze?.reason ?? 'no reason kept'}. No drawdown is possible ${freezeUntil(freeze)}.`,
+    [{ path: '/path/lineId', message: `frozen: ${freeze?.code ?? 'manual'}` }],
+  );
+}
+
+/** One history row of an operator's change to a line. */
+function operatorChange(
+  before: CreditLineState,
+  after: CreditLineState,
+  kind: 'frozen' | 'unfrozen' | 'limit-changed' | 'closed',
+  reason: string,
+  day: Day,
+) {
+  return {
+    kind,
+    fromStatus: before.status,
+    toStatus: after.status,
+    fromLimitMinor: before.limitMinor,
+    toLimitMinor: after.limitMinor,
+    code: `OPERATOR_${kind.toUpperCase().replace('-', '_')}`,
+    reason,
+    day,
+  };
 }
 
 /** Credit lines (授信) and drawdowns (借款). */
@@ -143,12 +220,22 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
       config: { permission: 'lines.read' },
       schema: {
         ...lines,
-        summary: 'One credit line with its used and available amounts',
+        summary:
+          'One credit line with its used and available amounts, the reason for a freeze and its history of status and limit',
         params: idParam('lineId', 'Credit line id'),
-        response: { 200: lineResponse, ...problemResponses },
+        response: { 200: lineDetailResponse, ...problemResponses },
       },
     },
-    async (request) => presentLine((await lineOrThrow(deps.db, request.params.lineId)).state),
+    async (request) => {
+      const line = await lineOrThrow(deps.db, request.params.lineId);
+      const history = await listLineChanges(deps.db, line.lineId);
+      const freeze = [...history].reverse().find((c) => c.kind === 'frozen');
+      return {
+        ...presentLine(line.state),
+        freeze: line.state.status === 'frozen' ? presentFreeze(freeze) : null,
+        history: history.map(presentChange),
+      };
+    },
   );
 
   app.patch<{ Params: { lineId: string }; Body: { limit: string } }>(
@@ -176,6 +263,12 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
         const day = Math.max(await getBusinessDay(tx), line.state.lastEventDay);
         const step = changeLimit(line.state, limitMinor, day);
         const saved = await saveLine(tx, line, step.line);
+        await insertLineChanges(
+          tx,
+          line,
+          [operatorChange(line.state, step.line, 'limit-changed', 'limit changed by an operator', day)],
+          { source: 'operator', actor: request.principal?.userId ?? null },
+        );
         return {
           status: 200,
           body: presentLine(saved.state),
@@ -230,6 +323,15 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
                 ? unfreezeLine(line.state, day)
                 : closeLine(line.state, day);
           const saved = await saveLine(tx, line, step.line);
+          const kind = action === 'freeze' ? 'frozen' : action === 'unfreeze' ? 'unfrozen' : 'closed';
+          const reason =
+            action === 'freeze'
+              ? (request.body?.reason ?? 'no reason given')
+              : `${action === 'close' ? 'closed' : 'unfrozen'} by an operator`;
+          await insertLineChanges(tx, line, [operatorChange(line.state, step.line, kind, reason, day)], {
+            source: 'operator',
+            actor: request.principal?.userId ?? null,
+          });
           return {
             status: 200,
             body: presentLine(saved.state),
@@ -285,6 +387,7 @@ export async function ledgerLineRoutes(app: FastifyInstance, deps: ServerDeps): 
         const product = await findProduct(tx, request.body.productId, request.body.productVersion);
         if (product === undefined) throw productNotFound(request.body.productId, '/body/productId');
         const line = await lineOrThrow(tx, request.params.lineId, true);
+        await refuseIfFrozen(tx, line);
         const day = await getBusinessDay(tx);
         if (day < line.state.lastEventDay) {
           throw new ProblemError(

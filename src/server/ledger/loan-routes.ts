@@ -28,6 +28,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitLoanCommand, type LoanCommandDone } from './command-write.js';
+import { controlLineOfLoan } from './line-controls.js';
 import {
   encodeLoanListKey,
   type LoanListQuerystring,
@@ -147,6 +148,11 @@ async function commandRoutes(app: FastifyInstance, deps: ServerDeps): Promise<vo
     '/loans/:loanId/repayments',
     {
       config: { permission: 'loans.repay', idempotencyInTransaction: true },
+      // The line controls run before the answer is sent, so the line a client reads next is up to date.
+      onSend: async (request, reply, payload) => {
+        if (reply.statusCode === 201) await controlLineOfLoan(deps, request.params.loanId, request.log);
+        return payload;
+      },
       schema: {
         ...loans,
         summary:

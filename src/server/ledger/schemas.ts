@@ -20,6 +20,48 @@ export const lineResponse = {
   },
 } as const;
 
+const lineChange = {
+  type: 'object',
+  required: ['day', 'kind', 'fromStatus', 'toStatus', 'fromLimit', 'toLimit', 'source', 'code', 'reason'],
+  properties: {
+    day: { type: 'string' },
+    kind: { type: 'string', enum: ['frozen', 'unfrozen', 'limit-changed', 'closed'] },
+    fromStatus: { type: 'string' },
+    toStatus: { type: 'string' },
+    fromLimit: { type: 'string' },
+    toLimit: { type: 'string' },
+    source: {
+      type: 'string',
+      enum: ['control', 'operator'],
+      description: "control: the policy's line controls (EOD, repayments); operator: a person",
+    },
+    code: { type: 'string' },
+    reason: { type: 'string' },
+    policyVersion: { type: ['string', 'null'] },
+  },
+} as const;
+
+/** One line with why it is frozen (when it is) and its history of status and limit changes, oldest first. */
+export const lineDetailResponse = {
+  ...lineResponse,
+  required: [...lineResponse.required, 'freeze', 'history'],
+  properties: {
+    ...lineResponse.properties,
+    freeze: {
+      type: ['object', 'null'],
+      description: 'Set while the line is frozen: why, since when and until when',
+      properties: {
+        reason: { type: 'string' },
+        code: { type: ['string', 'null'] },
+        source: { type: ['string', 'null'] },
+        since: { type: ['string', 'null'] },
+        until: { type: 'string' },
+      },
+    },
+    history: { type: 'array', items: lineChange },
+  },
+} as const;
+
 export const loanResponse = {
   type: 'object',
   required: [

@@ -19,6 +19,7 @@ import {
   newId,
   originationKeyOf,
   type Queryable,
+  readOwnBook,
 } from '../../store/index.js';
 import { CUSTOMER_MESSAGES } from '../customers/messages.js';
 import { businessNow } from '../http/business-clock.js';
@@ -254,7 +255,14 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
               lastApplication: a,
               changes,
             },
-            { businessTime: assessedAt, policy, models: originationAssets(deps).models, blacklist, keyOf },
+            {
+              businessTime: assessedAt,
+              policy,
+              models: originationAssets(deps).models,
+              blacklist,
+              book: await readOwnBook(tx, customerId),
+              keyOf,
+            },
           );
         } catch (error) {
           throw originationProblem(error);

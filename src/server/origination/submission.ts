@@ -119,6 +119,7 @@ async function decideApplication(
     invitations: inputs.invitations,
     blacklist: inputs.blacklist,
     history: { recentApplications: inputs.recentApplications },
+    ...(inputs.book === undefined ? {} : { book: inputs.book }),
     keyOf,
   });
   const decisionId = newId('dec');

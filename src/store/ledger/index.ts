@@ -43,6 +43,16 @@ export {
   type StoredPosting,
   setBusinessDay,
 } from './journal.js';
+export {
+  applyLineControls,
+  insertLineChanges,
+  type LineChangeRecord,
+  type LineChangeSource,
+  type LineControlOutcome,
+  lastFreeze,
+  linesToControl,
+  listLineChanges,
+} from './line-controls.js';
 export { findLine, insertLine, listLines, type StoredLine, saveLine, VersionConflictError } from './lines.js';
 export {
   findLoan,

@@ -12,6 +12,7 @@ import { sql as lenderDayAndAuditChain } from './0011_lender_day_and_audit_chain
 import { sql as loanRestructurings } from './0012_loan_restructurings.js';
 import { sql as collections } from './0013_collections.js';
 import { sql as writeOffs } from './0014_write_offs.js';
+import { sql as creditLineChanges } from './0015_credit_line_changes.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'loan_restructurings', sql: loanRestructurings },
   { version: 13, name: 'collections', sql: collections },
   { version: 14, name: 'write_offs', sql: writeOffs },
+  { version: 15, name: 'credit_line_changes', sql: creditLineChanges },
 ];

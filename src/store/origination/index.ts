@@ -40,6 +40,7 @@ export {
   type StoredFlag,
   setApplicationLine,
 } from './applications.js';
+export { readOwnBook } from './book.js';
 export {
   type DecisionListAfter,
   type DecisionListFilter,

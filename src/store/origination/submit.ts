@@ -21,7 +21,7 @@ import type {
   PersonalDataKind,
   ReviewFlag,
 } from '../../origination/index.js';
-import { retryFactsOf } from '../../origination/index.js';
+import { type OwnBook, retryFactsOf } from '../../origination/index.js';
 import { type AuditEntry, appendAudit } from '../audit.js';
 import { type Customer, findCustomer, normaliseIdNumber } from '../customers.js';
 import { type Db, type Queryable, SQLSTATE_UNIQUE_VIOLATION, sqlState } from '../db.js';
@@ -47,6 +47,7 @@ import {
   pastApplicationOf,
 } from './applications.js';
 import { type ApprovalPlan, readApprovalFacts, writeApproval } from './approval.js';
+import { readOwnBook } from './book.js';
 import { blacklistMatches, invitationsOf, type StoredInvitation } from './lists.js';
 import { findPublishedPolicy } from './policies.js';
 
@@ -64,6 +65,8 @@ export interface ApplicationInputs<Policy> {
   businessDay: ReturnType<typeof dayFromSql>;
   /** The customer named by the application's customerId, when it names one (undefined: no such customer). */
   namedCustomer?: Customer | undefined;
+  /** The applicant's lines and loans at this lender (the named customer, or the one holding the ID number). */
+  book?: OwnBook;
 }
 
 /** What the domain step made: the decision, its flags, the approval planned and the sealed response. */
@@ -146,6 +149,7 @@ async function submitCombined<Policy, Sealed>(
       });
       if (reads === undefined) throw DECLINED;
       const made = await s.step({
+        book: await readOwnBook(tx, application.customerId ?? reads.existingCustomerId),
         policy,
         invitations: reads.invitations,
         blacklist: reads.blacklist,
@@ -201,7 +205,9 @@ async function submitPerTable<Policy, Sealed>(
         applicantLockKey(s.applicantKey),
       ]);
       const policy = await s.policyOf(tx, await findPublishedPolicy(tx, application.productId));
-      const made = await s.step(await readPerTable(tx, cipher, s, policy));
+      const inputs = await readPerTable(tx, cipher, s, policy);
+      const book = await readOwnBook(tx, application.customerId ?? inputs.existingCustomerId);
+      const made = await s.step({ ...inputs, book });
       await writePerTable(tx, cipher, s, made);
       return { written: made.sealed };
     });

@@ -180,7 +180,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One credit line with its used and available amounts */
+    /** One credit line with its used and available amounts, the reason for a freeze and its history of status and limit */
     get: operations['getCreditLinesByLineId'];
     put?: never;
     post?: never;
@@ -1190,6 +1190,7 @@ export interface components {
         | 'username_taken'
         | 'conflict'
         | 'line_status_conflict'
+        | 'line_frozen'
         | 'loan_settled'
         | 'limit_exceeded'
         | 'ledger_refused'
@@ -2353,6 +2354,31 @@ export interface operations {
             available: string;
             currency: string;
             customerId: string;
+            /** @description Set while the line is frozen: why, since when and until when */
+            freeze: {
+              code?: string | null;
+              reason?: string;
+              since?: string | null;
+              source?: string | null;
+              until?: string;
+            } | null;
+            history: {
+              code: string;
+              day: string;
+              fromLimit: string;
+              fromStatus: string;
+              /** @enum {string} */
+              kind: 'frozen' | 'unfrozen' | 'limit-changed' | 'closed';
+              policyVersion?: string | null;
+              reason: string;
+              /**
+               * @description control: the policy's line controls (EOD, repayments); operator: a person
+               * @enum {string}
+               */
+              source: 'control' | 'operator';
+              toLimit: string;
+              toStatus: string;
+            }[];
             limit: string;
             lineId: string;
             loanCount?: number;

@@ -1,0 +1,294 @@
+import { type ZenDecision, ZenEngine } from '@gorules/zen-engine';
+import {
+  availableMinor,
+  bucketForDaysPastDue,
+  bucketRank,
+  type CreditLineEvent,
+  type CreditLineState,
+  changeLimit,
+  closeLine,
+  freezeLine,
+  type LoanState,
+  loanPosition,
+  unfreezeLine,
+} from '../ledger/index.js';
+import type { Day } from '../money/index.js';
+import { invariant } from '../money/index.js';
+import type { JdmGraph } from '../origination/index.js';
+
+/**
+ * 额度管控: what a credit line's loans say about the line, decided by a GoRules table of the policy
+ * (`graphs.lineControls`). The table reads the facts below and gives one action with a code and a reason.
+ */
+export const LINE_CONTROL_ACTIONS = ['none', 'freeze', 'cut', 'close'] as const;
+export type LineControlAction = (typeof LINE_CONTROL_ACTIONS)[number];
+
+/** What the line-control table sees (docs/monitoring.md lists each field). */
+export interface LineControlFacts {
+  /** Largest days past due over the line's loans with money owed (0 when none is past due). */
+  readonly maxDaysPastDue: number;
+  /** Bucket rank of maxDaysPastDue: 0 for M0 … 7 for M7, by the loans' own bucket settings. */
+  readonly worstBucketRank: number;
+  readonly worstBucket: string;
+  /** Loans of the line past due. */
+  readonly pastDueLoans: number;
+  /** Loans of the line still owing. */
+  readonly openLoans: number;
+  /** Principal of the line's loans overdue, in fen. */
+  readonly overduePrincipal_fen: number;
+  readonly limit_fen: number;
+  readonly used_fen: number;
+  readonly status: CreditLineState['status'];
+}
+
+export interface LineControlDecision {
+  readonly action: LineControlAction;
+  /** The rule's code, e.g. LC_PAST_DUE_FREEZE; kept on the line's history. */
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** A line-control table that cannot be used (bad policy data), with each problem by path. */
+export class LineControlError extends Error {
+  constructor(
+    readonly code: 'line_controls_invalid' | 'line_controls_evaluation_failed',
+    message: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'LineControlError';
+  }
+}
+
+/** The facts of a line from its state and the states of its loans (any status; settled ones count as cured). */
+export function lineControlFactsOf(line: CreditLineState, loans: readonly LoanState[]): LineControlFacts {
+  let maxDaysPastDue = 0;
+  let pastDueLoans = 0;
+  let openLoans = 0;
+  let overdue = 0;
+  let worst = 0;
+  let worstBucket = 'M0';
+  for (const loan of loans) {
+    invariant(loan.lineId === line.lineId, () => `loan ${loan.loanId} is not on line ${line.lineId}`);
+    const p = loanPosition(loan);
+    if (p.totalOwedMinor > 0) openLoans += 1;
+    if (p.daysPastDue > 0) {
+      pastDueLoans += 1;
+      overdue += p.overduePrincipalMinor;
+      const bucket = bucketForDaysPastDue(p.daysPastDue, loan.delinquency);
+      if (bucketRank(bucket) > worst) {
+        worst = bucketRank(bucket);
+        worstBucket = bucket;
+      }
+      maxDaysPastDue = Math.max(maxDaysPastDue, p.daysPastDue);
+    }
+  }
+  return {
+    maxDaysPastDue,
+    worstBucketRank: worst,
+    worstBucket,
+    pastDueLoans,
+    openLoans,
+    overduePrincipal_fen: overdue,
+    limit_fen: line.limitMinor,
+    used_fen: line.usedMinor,
+    status: line.status,
+  };
+}
+
+/** A line-control table checked and loaded into the rules engine. */
+export interface CompiledLineControls {
+  readonly graph: JdmGraph;
+  /** @internal */
+  readonly decision: ZenDecision;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a line-control graph: a JDM graph whose decision tables have the `first` hit policy and give
+ * `action` (one of none, freeze, cut, close), `code` and `reason`; loads it into the engine.
+ */
+export function compileLineControls(graph: unknown, path = 'graphs.lineControls'): CompiledLineControls {
+  const issues: { path: string; message: string }[] = [];
+  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
+    throw new LineControlError('line_controls_invalid', `${path} must be a JDM decision graph`, [
+      { path, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' },
+    ]);
+  }
+  const tables = graph.nodes.filter((n) => isObj(n) && n.type === 'decisionTableNode') as Obj[];
+  if (tables.length === 0)
+    issues.push({
+      path: `${path}.nodes`,
+      message: 'holds no decision table; add one giving action, code, reason',
+    });
+  graph.nodes.forEach((node, n) => {
+    if (!isObj(node) || node.type !== 'decisionTableNode') return;
+    const np = `${path}.nodes[${n}]`;
+    const content = isObj(node.content) ? node.content : {};
+    if (content.hitPolicy !== 'first')
+      issues.push({
+        path: `${np}.content.hitPolicy`,
+        message: `is ${JSON.stringify(content.hitPolicy)}; a line-control table gives one action: use "first"`,
+      });
+    const outputs = Array.isArray(content.outputs) ? (content.outputs as Obj[]) : [];
+    const fields = outputs.map((o) => o.field);
+    for (const need of ['action', 'code', 'reason'])
+      if (!fields.includes(need))
+        issues.push({ path: `${np}.content.outputs`, message: `has no "${need}" output; add it` });
+    const actionOut = outputs.find((o) => o.field === 'action');
+    const rules = Array.isArray(content.rules) ? (content.rules as Obj[]) : [];
+    rules.forEach((rule, r) => {
+      if (actionOut === undefined || !isObj(rule)) return;
+      const cell = rule[String(actionOut.id)];
+      const value = typeof cell === 'string' ? cell.trim().replace(/^"(.*)"$/, '$1') : cell;
+      if (!LINE_CONTROL_ACTIONS.includes(value as LineControlAction))
+        issues.push({
+          path: `${np}.content.rules[${r}].${String(actionOut.id)}`,
+          message: `action is ${JSON.stringify(cell)}; give one of ${LINE_CONTROL_ACTIONS.map((a) => `"\\"${a}\\""`).join(', ')}`,
+        });
+    });
+  });
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new LineControlError(
+      'line_controls_invalid',
+      `the line controls are invalid: ${first.path} ${first.message}`,
+      issues,
+    );
+  }
+  let decision: ZenDecision;
+  try {
+    decision = new ZenEngine().createDecision(graph as object);
+    decision.validate();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new LineControlError(
+      'line_controls_invalid',
+      `${path} is refused by the rules engine: ${message}`,
+      [{ path, message: `is refused by the rules engine: ${message}` }],
+    );
+  }
+  return { graph: graph as unknown as JdmGraph, decision };
+}
+
+/** Evaluates the table on a line's facts. No rule firing means no action. */
+export async function evaluateLineControls(
+  controls: CompiledLineControls,
+  facts: LineControlFacts,
+): Promise<LineControlDecision> {
+  let result: unknown;
+  try {
+    result = (await controls.decision.evaluate(facts as unknown as object)).result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new LineControlError('line_controls_evaluation_failed', `the line controls failed: ${message}`);
+  }
+  if (!isObj(result) || result.action === undefined)
+    return { action: 'none', code: 'LC_NO_RULE', reason: 'no line-control rule applies' };
+  const action = result.action;
+  if (!LINE_CONTROL_ACTIONS.includes(action as LineControlAction))
+    throw new LineControlError(
+      'line_controls_evaluation_failed',
+      `the line controls gave action ${JSON.stringify(action)}; expected one of ${LINE_CONTROL_ACTIONS.join(', ')}`,
+    );
+  return {
+    action: action as LineControlAction,
+    code: typeof result.code === 'string' ? result.code : String(action),
+    reason: typeof result.reason === 'string' ? result.reason : String(action),
+  };
+}
+
+/** One change of a line made by the controls, kept on the line's history. */
+export interface LineControlChange {
+  readonly kind: 'frozen' | 'unfrozen' | 'limit-changed' | 'closed';
+  readonly fromStatus: CreditLineState['status'];
+  readonly toStatus: CreditLineState['status'];
+  readonly fromLimitMinor: number;
+  readonly toLimitMinor: number;
+  readonly code: string;
+  readonly reason: string;
+  readonly day: Day;
+}
+
+export interface LineControlPlan {
+  readonly line: CreditLineState;
+  readonly events: readonly CreditLineEvent[];
+  readonly changes: readonly LineControlChange[];
+}
+
+/**
+ * What the decision does to the line on `day`:
+ * - `freeze`: an active line is frozen (drawdowns refused until cure);
+ * - `cut`: the limit is cut to the used amount (nothing left to draw) and the line is frozen;
+ * - `close`: the line is closed (loans drawn run on);
+ * - `none`: a line the controls froze is unfrozen (cured); a line an operator froze stays frozen.
+ * A cut limit is not raised back on cure: a raise is a limit review's decision. Closed lines are left alone.
+ */
+export function planLineControl(
+  line: CreditLineState,
+  decision: LineControlDecision,
+  frozenByControls: boolean,
+  day: Day,
+): LineControlPlan {
+  if (line.status === 'closed') return { line, events: [], changes: [] };
+  const at = Math.max(day, line.lastEventDay);
+  let current = line;
+  const events: CreditLineEvent[] = [];
+  const changes: LineControlChange[] = [];
+  const record = (kind: LineControlChange['kind'], next: CreditLineState, code: string, reason: string) => {
+    changes.push({
+      kind,
+      fromStatus: current.status,
+      toStatus: next.status,
+      fromLimitMinor: current.limitMinor,
+      toLimitMinor: next.limitMinor,
+      code,
+      reason,
+      day: at,
+    });
+    current = next;
+  };
+  const apply = (
+    kind: LineControlChange['kind'],
+    step: { line: CreditLineState; events: readonly CreditLineEvent[] },
+    code = decision.code,
+    reason = decision.reason,
+  ) => {
+    events.push(...step.events);
+    record(kind, step.line, code, reason);
+  };
+  switch (decision.action) {
+    case 'close':
+      apply('closed', closeLine(current, at));
+      break;
+    case 'cut':
+      if (current.limitMinor > current.usedMinor)
+        apply('limit-changed', changeLimit(current, current.usedMinor, at));
+      if (current.status === 'active') apply('frozen', freezeLine(current, decision.reason, at));
+      break;
+    case 'freeze':
+      if (current.status === 'active') apply('frozen', freezeLine(current, decision.reason, at));
+      break;
+    case 'none':
+      if (current.status === 'frozen' && frozenByControls)
+        apply('unfrozen', unfreezeLine(current, at), decision.code, `cured: ${decision.reason}`);
+      break;
+  }
+  invariant(current.status !== 'active' || decision.action === 'none', 'a controlled line stays active');
+  invariant(decision.action !== 'cut' || availableMinor(current) === 0, 'a cut line has nothing available');
+  return { line: current, events, changes };
+}
+
+/** Most severe first: when several policies speak for one line, the most severe decision is applied. */
+export function severest(decisions: readonly LineControlDecision[]): LineControlDecision {
+  const rank = (a: LineControlAction) => LINE_CONTROL_ACTIONS.indexOf(a);
+  let out: LineControlDecision = {
+    action: 'none',
+    code: 'LC_NO_RULE',
+    reason: 'no line-control rule applies',
+  };
+  for (const d of decisions) if (rank(d.action) > rank(out.action) || out.code === 'LC_NO_RULE') out = d;
+  return out;
+}
