@@ -16,6 +16,7 @@ export const TEST_PROJECTS = {
     'test/origination',
     'test/collections',
     'test/reporting',
+    'test/monitoring',
     'test/simulation',
   ],
   /** Model quality on held-out data: trains every reference model several times, the slow part of scoring. */

@@ -82,3 +82,4 @@ export {
   type OverdueProjectionRow,
   projectOverdue,
 } from './overdue-projection.js';
+export { reminderLoanFacts } from './reminder-facts.js';

@@ -1,0 +1,35 @@
+/** monitoring/reminders: multi-stage reminder cadences as data and the planner of a business day's reminders. */
+export {
+  CADENCE_BOUNDS,
+  type CadenceDocument,
+  type CadenceIssue,
+  type CadenceParse,
+  cadenceFor,
+  isContactTimeZone,
+  type ParsedCadenceDocument,
+  parseCadenceDocument,
+  REMINDER_CHANNELS,
+  REMINDER_LANGS,
+  type ReminderAnchor,
+  type ReminderCadence,
+  type ReminderChannel,
+  type ReminderLang,
+  type ReminderStage,
+  type ReminderTemplate,
+  TEMPLATE_FIELDS,
+  type TemplateField,
+  templateFields,
+} from './cadence.js';
+export {
+  mootReminders,
+  type PendingReminder,
+  type PlannedReminder,
+  type PlanRemindersInput,
+  planReminders,
+  type ReminderBorrower,
+  type ReminderCancelReason,
+  type ReminderDue,
+  type ReminderLoanFacts,
+  renderTemplate,
+} from './planner.js';
+export { type ContactHours, localTime, nextContactInstant, parseClock, zonedInstant } from './zone-time.js';
