@@ -8,6 +8,7 @@ import {
   loansNeedingEod,
   setBusinessDay,
 } from '../store/index.js';
+import { planReminderWave } from './reminders/plan.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
 function messageOf(error: unknown): string {
@@ -82,6 +83,10 @@ export const ledgerEod: EodLedger = {
   async advanceBusinessDay(tx: Queryable, closedDay: string): Promise<void> {
     const next = addDays(parseDate(closedDay), 1);
     const current = await getBusinessDay(tx);
-    if (next > current) await setBusinessDay(tx, next);
+    if (next > current) {
+      await setBusinessDay(tx, next);
+      // The new day's reminders (its due-date wave) are planned with the move, in the same transaction.
+      await planReminderWave(tx, next);
+    }
   },
 };

@@ -5,12 +5,16 @@
  * money/, ledger/, scoring/ and origination/ (decision 0011).
  */
 export {
+  BUSINESS_EVENT_TYPES,
+  type BusinessEventType,
   CADENCE_BOUNDS,
   type CadenceDocument,
   type CadenceIssue,
   type CadenceParse,
   type ContactHours,
   cadenceFor,
+  DEFAULT_RETRY_POLICY,
+  isBusinessEventType,
   isContactTimeZone,
   localTime,
   mootReminders,
@@ -34,9 +38,13 @@ export {
   type ReminderLoanFacts,
   type ReminderStage,
   type ReminderTemplate,
+  type RetryPolicy,
   renderTemplate,
+  retryDelayMs,
   TEMPLATE_FIELDS,
   type TemplateField,
   templateFields,
+  WEBHOOK_URL_CHARS_MAX,
+  webhookUrlProblem,
   zonedInstant,
 } from './reminders/index.js';

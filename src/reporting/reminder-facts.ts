@@ -43,11 +43,21 @@ export function reminderLoanFacts(
   if (state.status === 'active' && next !== undefined && !dues.some((d) => d.dueDay === next.dueDay)) {
     dues.push({ dueDay: next.dueDay, amountMinor: next.totalMinor });
   }
+  // A credit balance (money paid ahead) pays the oldest amounts first when they fall due: what it covers
+  // is not owed, so no reminder quotes it.
+  let credit = state.creditMinor;
+  const owed: ReminderDue[] = [];
+  for (const d of dues) {
+    const covered = Math.min(credit, d.amountMinor);
+    credit -= covered;
+    if (d.amountMinor > covered) owed.push({ dueDay: d.dueDay, amountMinor: d.amountMinor - covered });
+  }
   const oldest = state.dues[0];
-  const dpd = oldest?.overdue ? Math.max(0, day - oldest.dueDay) : 0;
+  // DPD as the engine counts it on `day`: from the due date, once the grace period has passed unpaid.
+  const dpd = oldest !== undefined && day > oldest.dueDay + state.product.graceDays ? day - oldest.dueDay : 0;
   let negativeNotice: ReminderLoanFacts['negativeNotice'] = null;
   const missedDueDay = oldest?.dueDay ?? next?.dueDay;
-  if (oldest?.overdue) {
+  if (oldest !== undefined && dpd > 0) {
     const reportDay = firstNegativeReportingDay(oldest.dueDay + state.product.graceDays + 1);
     const submission = negativeSubmissionDay(reportDay, negative);
     if (day <= submission)
@@ -60,7 +70,7 @@ export function reminderLoanFacts(
     segment,
     currency: state.product.currency,
     settled: state.status === 'settled',
-    dues,
+    dues: owed,
     daysPastDue: dpd,
     negativeNotice,
     consequence:

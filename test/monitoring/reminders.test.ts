@@ -41,7 +41,7 @@ function loan(over: Partial<ReminderLoanFacts> = {}): ReminderLoanFacts {
 }
 
 function plan(loans: ReminderLoanFacts[], day: number, document = shipped()) {
-  return planReminders({ document, day, lenderTimeZone: 'Asia/Shanghai', loans });
+  return planReminders({ document, day, loans });
 }
 
 describe('the shipped cadence', () => {
@@ -162,7 +162,6 @@ describe('caps and opt-outs', () => {
     const out = planReminders({
       document: shipped(),
       day: DUE - 1,
-      lenderTimeZone: 'Asia/Shanghai',
       loans: [loan()],
       plannedToday: new Map([['C1', 2]]),
     });
@@ -190,7 +189,6 @@ describe('caps and opt-outs', () => {
     const out = planReminders({
       document: shipped(),
       day: DUE + 18,
-      lenderTimeZone: 'Asia/Shanghai',
       loans: facts,
       plannedToday: new Map([['C1', 99]]),
     });

@@ -64,6 +64,10 @@ export interface ReminderCadence {
 }
 
 export interface CadenceDocument {
+  /** The lender's zone, in which stage send times are written (Asia/Shanghai by default). */
+  readonly lenderTimeZone: string;
+  /** Language and zone of a borrower who set none. */
+  readonly defaultContact: { readonly timeZone: string; readonly lang: ReminderLang };
   /** Contact hours in the borrower's zone: 08:00–22:00 by default (collection rules, domain.md §7). */
   readonly contactHours: { readonly start: string; readonly end: string };
   /** Reminders that may be opted out of, per customer and business day; legally required ones are not counted. */
@@ -225,6 +229,26 @@ export function parseCadenceDocument(raw: unknown): CadenceParse {
       if (start >= end)
         issues.push({ path: '/contactHours', message: 'start must come before end on the same day' });
       else hours = { startMinute: start, endMinute: end };
+    }
+  }
+  if (typeof raw.lenderTimeZone !== 'string' || !isTimeZone(raw.lenderTimeZone)) {
+    issues.push({ path: '/lenderTimeZone', message: 'must be an IANA time zone such as "Asia/Shanghai"' });
+  }
+  const contact = raw.defaultContact;
+  if (!isRecord(contact)) {
+    issues.push({
+      path: '/defaultContact',
+      message: 'must be {"timeZone": "Asia/Shanghai", "lang": "zh-CN"}',
+    });
+  } else {
+    if (typeof contact.timeZone !== 'string' || !isTimeZone(contact.timeZone)) {
+      issues.push({
+        path: '/defaultContact/timeZone',
+        message: 'must be an IANA time zone such as "Asia/Shanghai"',
+      });
+    }
+    if (typeof contact.lang !== 'string' || !(REMINDER_LANGS as readonly string[]).includes(contact.lang)) {
+      issues.push({ path: '/defaultContact/lang', message: 'must be "zh-CN" or "en"' });
     }
   }
   const cap = raw.capPerCustomerPerDay;

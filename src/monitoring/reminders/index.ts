@@ -21,6 +21,16 @@ export {
   templateFields,
 } from './cadence.js';
 export {
+  BUSINESS_EVENT_TYPES,
+  type BusinessEventType,
+  DEFAULT_RETRY_POLICY,
+  isBusinessEventType,
+  type RetryPolicy,
+  retryDelayMs,
+  WEBHOOK_URL_CHARS_MAX,
+  webhookUrlProblem,
+} from './delivery.js';
+export {
   mootReminders,
   type PendingReminder,
   type PlannedReminder,

@@ -75,8 +75,6 @@ export interface PlanRemindersInput {
   readonly document: ParsedCadenceDocument;
   /** The business day whose reminders are planned. */
   readonly day: Day;
-  /** The lender's zone, in which stage send times are written (a setting; Asia/Shanghai by default). */
-  readonly lenderTimeZone: string;
   readonly loans: readonly ReminderLoanFacts[];
   /** Reminders that count against the cap already planned for a customer on `day` (other runs, other loans). */
   readonly plannedToday?: ReadonlyMap<string, number>;
@@ -159,7 +157,7 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
       const { stage } = c;
       const sendMinute = parseClock(stage.sendAt);
       invariant(sendMinute !== undefined, 'a parsed cadence has valid send times');
-      const wanted = zonedInstant(day, sendMinute, input.lenderTimeZone);
+      const wanted = zonedInstant(day, sendMinute, document.lenderTimeZone);
       const scheduledAtMs = nextContactInstant(wanted, facts.borrower.timeZone, document.hours);
       let cancelReason: ReminderCancelReason | null = null;
       if (!stage.legallyRequired) {

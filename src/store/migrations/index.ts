@@ -9,6 +9,7 @@ import { sql as loanEod } from './0008_loan_eod.js';
 import { sql as loanTerms } from './0009_loan_terms.js';
 import { sql as loanFiguresInOnePass } from './0010_loan_figures_in_one_pass.js';
 import { sql as lenderDayAndAuditChain } from './0011_lender_day_and_audit_chain.js';
+import { sql as reminders } from './0016_reminders.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -33,4 +34,6 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'loan_terms', sql: loanTerms },
   { version: 10, name: 'loan_figures_in_one_pass', sql: loanFiguresInOnePass },
   { version: 11, name: 'lender_day_and_audit_chain', sql: lenderDayAndAuditChain },
+  // File 0016 (the number this change was given); its version is its place in this list once merged.
+  { version: 12, name: 'reminders', sql: reminders },
 ];
