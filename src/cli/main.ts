@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDispatch } from './commands/dispatch.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
@@ -21,6 +22,7 @@ const registrations: RegisterCommand[] = [
   registerAudit,
   registerUsers,
   registerEod,
+  registerDispatch,
   registerDemo,
   registerDecide,
   registerPolicy,

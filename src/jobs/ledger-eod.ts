@@ -8,7 +8,7 @@ import {
   loansNeedingEod,
   setBusinessDay,
 } from '../store/index.js';
-import { planReminderWave } from './reminders/plan.js';
+import { planReminderWave } from './reminders/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
 function messageOf(error: unknown): string {

@@ -1,49 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod } from '../../src/jobs/index.js';
-import { cancelMootReminders, planReminderWave } from '../../src/jobs/reminders/plan.js';
-import { drawdown, openLine, parseProduct } from '../../src/ledger/index.js';
+import {
+  cancelMootReminders,
+  EOD_OPTIONS_DEFAULT,
+  ledgerEod,
+  planReminderWave,
+  runEod,
+} from '../../src/jobs/index.js';
+
 import { addDays, formatDate, parseDate } from '../../src/money/index.js';
 import {
   applyLoanCommand,
   closeLoansThrough,
   createWebhookSubscription,
   type Db,
-  findProduct,
   generatePiiKey,
-  insertLine,
-  insertLoan,
-  insertProductVersion,
   listLoanReminders,
   PiiCipher,
-  saveLine,
   saveReminderContact,
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-
-const DRAWN = parseDate('2026-01-10');
-const DUE = parseDate('2026-02-10');
-
-async function bookWithLoans(db: Db, ids: readonly string[]) {
-  await insertProductVersion(db, parseProduct({ id: 'p6', termCount: 6 }), 'usr_test');
-  for (const x of ids) {
-    await db.transaction(async (tx) => {
-      const product = (await findProduct(tx, 'p6'))!;
-      const line = await insertLine(
-        tx,
-        openLine({ lineId: `cl_${x}`, customerId: `cus_${x}`, limitMinor: 5_000_000, day: DRAWN }).line,
-      );
-      const r = drawdown(line.state, {
-        loanId: `ln_${x}`,
-        product: product.product,
-        principalMinor: 600_000,
-        day: DRAWN,
-      });
-      await saveLine(tx, line, r.line);
-      await insertLoan(tx, { productVersion: product.version, opened: r.loan });
-    });
-  }
-}
+import { bookWithLoans, DUE } from './reminder-book.js';
 
 const cipher = new PiiCipher(generatePiiKey());
 

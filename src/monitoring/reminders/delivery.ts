@@ -36,7 +36,7 @@ export function webhookUrlProblem(text: string): string | undefined {
     return `uses ${url.protocol} — only http: and https: are sent to`;
   if (url.hostname === '') return 'has no host';
   if (url.username !== '' || url.password !== '') {
-    return 'carries a user name or password; remove them — each delivery is signed with the subscription’s secret instead';
+    return 'carries a user name or password; remove them — each delivery is signed with its secret instead';
   }
   if (url.hash !== '') return 'has a #fragment, which is never sent; remove it';
   return undefined;

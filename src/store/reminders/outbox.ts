@@ -32,16 +32,25 @@ export async function enqueueBusinessEvent(
   subjectKey: string,
   data: Record<string, unknown>,
   ids: { customerId?: string; loanId?: string } = {},
+  at?: Date,
 ): Promise<number> {
   const r = await q.query(
     `insert into outbox_messages (idempotency_key, kind, channel, subscription_id, event_type, customer_id, loan_id,
        payload, status, next_attempt_at)
      select 'event:' || $1 || ':' || $2 || ':' || s.subscription_id, 'event', 'webhook', s.subscription_id, $1, $4, $5,
-       jsonb_build_object('type', $1::text, 'id', $1 || ':' || $2, 'data', $3::jsonb), 'pending', now()
+       jsonb_build_object('type', $1::text, 'id', $1 || ':' || $2, 'data', $3::jsonb), 'pending',
+       coalesce($6::timestamptz, now())
      from webhook_subscriptions s
      where s.active and $1 = any(s.event_types)
      on conflict (idempotency_key) do nothing`,
-    [eventType, subjectKey, JSON.stringify(data), ids.customerId ?? null, ids.loanId ?? null],
+    [
+      eventType,
+      subjectKey,
+      JSON.stringify(data),
+      ids.customerId ?? null,
+      ids.loanId ?? null,
+      at?.toISOString() ?? null,
+    ],
   );
   return r.rowCount;
 }
@@ -173,7 +182,12 @@ export async function markMessageRetry(
  * The last attempt failed: the message is dead-lettered, its reminder `failed`, and subscribers to
  * `reminder.failed` are told — in one transaction (the caller's).
  */
-export async function markMessageDead(q: Queryable, message: ClaimedMessage, error: string): Promise<void> {
+export async function markMessageDead(
+  q: Queryable,
+  message: ClaimedMessage,
+  error: string,
+  at: Date,
+): Promise<void> {
   const r = await q.query(
     `update outbox_messages set status = 'dead', lease_until = null, last_error = $2
      where message_id = $1 and status = 'pending'`,
@@ -202,6 +216,7 @@ export async function markMessageDead(q: Queryable, message: ClaimedMessage, err
       ...(message.customerId === null ? {} : { customerId: message.customerId }),
       ...(message.loanId === null ? {} : { loanId: message.loanId }),
     },
+    at,
   );
 }
 

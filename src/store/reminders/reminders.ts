@@ -238,7 +238,7 @@ export async function listLoanReminders(
      from reminders r
      left join outbox_messages o on o.kind = 'reminder' and o.reminder_key = r.reminder_key
      where r.loan_id = $1
-     order by r.scheduled_at, r.reminder_key
+     order by r.scheduled_at, r.reminder_key collate "C"
      limit $2`,
     [loanId, limit],
   );
