@@ -44,6 +44,7 @@ export const PROBLEM_CODES = {
   flag_not_found: { status: 404, title: 'No such review flag' },
   invitation_not_found: { status: 404, title: 'No such invitation' },
   blacklist_entry_not_found: { status: 404, title: 'No such blacklist entry' },
+  webhook_subscription_not_found: { status: 404, title: 'No such webhook subscription' },
   decision_request_not_found: { status: 404, title: 'No such explanation request or objection' },
   policy_version_exists: { status: 409, title: 'A policy version with this label exists already' },
   policy_status_conflict: { status: 409, title: "The policy version's status does not allow this" },

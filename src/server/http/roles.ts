@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   /** Re-assess a customer's limit and price from new financial facts. */
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Subscribe URLs to business events (webhooks), change and remove them. */
+  'webhooks.manage': ['admin'],
+  /** Read webhook subscriptions (never their secrets). */
+  'webhooks.read': ['admin', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

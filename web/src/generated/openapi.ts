@@ -554,6 +554,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/loans/{loanId}/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The loan’s reminders: planned, sent, cancelled (and why) and failed, by scheduled time */
+    get: operations['getLoansByLoanIdReminders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans/{loanId}/repayments': {
     parameters: {
       query?: never;
@@ -931,6 +948,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/webhook-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every webhook subscription (without secrets) */
+    get: operations['getWebhookSubscriptions'];
+    put?: never;
+    /** Subscribe a URL to business events (loan.past_due, bucket.changed, line.frozen, reminder.failed), signed with HMAC-SHA256 */
+    post: operations['postWebhookSubscriptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/webhook-subscriptions/{subscriptionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook subscription (without its secret) */
+    get: operations['getWebhookSubscriptionsBySubscriptionId'];
+    put?: never;
+    post?: never;
+    /** Remove a subscription; its deliveries not yet made are cancelled */
+    delete: operations['deleteWebhookSubscriptionsBySubscriptionId'];
+    options?: never;
+    head?: never;
+    /** Change a subscription’s URL, events or description, or pause it (active: false) */
+    patch: operations['patchWebhookSubscriptionsBySubscriptionId'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -979,6 +1033,7 @@ export interface components {
         | 'flag_not_found'
         | 'invitation_not_found'
         | 'blacklist_entry_not_found'
+        | 'webhook_subscription_not_found'
         | 'decision_request_not_found'
         | 'policy_version_exists'
         | 'policy_status_conflict'
@@ -3992,6 +4047,78 @@ export interface operations {
       };
     };
   };
+  getLoansByLoanIdReminders: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              amountDue: string;
+              /** @description Delivery attempts so far */
+              attempts: number;
+              body?: string;
+              /** @description opted-out, daily-cap, repaid or settled */
+              cancelReason?: string | null;
+              /** @enum {string} */
+              channel: 'app-push' | 'sms' | 'email' | 'call-task' | 'letter';
+              currency: string;
+              /** @description The due date the stage is counted from */
+              dueDate: string;
+              /** @description The last delivery error of a failed reminder */
+              failure?: string | null;
+              /** @enum {string} */
+              lang: 'zh-CN' | 'en';
+              /** @description The notice before the first negative credit report (征信业管理条例 Art. 15) */
+              legallyRequired: boolean;
+              /** @description loanId/stage/due date: the message’s idempotency key is "reminder:" and this */
+              reminderKey: string;
+              /** @description When it may go out, inside the borrower’s contact hours (UTC instant) */
+              scheduledAt: string;
+              sentAt?: string | null;
+              /** @description The cadence stage, e.g. t-3, t+7, legal-negative-notice */
+              stage: string;
+              /** @enum {string} */
+              status: 'planned' | 'sent' | 'cancelled' | 'failed';
+              subject?: string;
+            }[];
+            loanId: string;
+          };
+        };
+      };
+    };
+  };
   postLoansByLoanIdRepayments: {
     parameters: {
       query?: never;
@@ -5669,6 +5796,277 @@ export interface operations {
             token?: string;
             tokenId: string;
             userId: string;
+          };
+        };
+      };
+    };
+  };
+  getWebhookSubscriptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              active: boolean;
+              createdAt: string;
+              createdBy: string;
+              description: string;
+              eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+              /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+              secret?: string;
+              subscriptionId: string;
+              updatedAt: string;
+              url: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postWebhookSubscriptions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          /** @description An http(s) URL the events are POSTed to */
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  getWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  deleteWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  patchWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          active?: boolean;
+          description?: string;
+          eventTypes?: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          /** @description An http(s) URL the events are POSTed to */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
           };
         };
       };

@@ -38,5 +38,7 @@ export const PERMISSIONS = {
   'blacklist.read': ['admin', 'risk_analyst', 'auditor'],
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
+  'webhooks.manage': ['admin'],
+  'webhooks.read': ['admin', 'auditor'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
 } as const;
