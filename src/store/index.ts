@@ -263,6 +263,7 @@ export {
   markMessageDead,
   markMessageRetry,
   markMessageSent,
+  markMessagesSent,
   outboxCounts,
   plannedRemindersOfLoan,
   publishedCadence,

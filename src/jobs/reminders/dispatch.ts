@@ -11,7 +11,7 @@ import {
   type Db,
   markMessageDead,
   markMessageRetry,
-  markMessageSent,
+  markMessagesSent,
   type PiiCipher,
   reminderEmailOf,
   webhookTarget,
@@ -103,10 +103,20 @@ export async function runDispatcher(
   const email = config.email === undefined ? undefined : emailSender(config.email);
   const report: DispatchReport = { sent: 0, retried: 0, dead: 0, rounds: 0 };
   let hours: ContactHours | undefined;
+  // Subscriptions read once per round (a round's messages mostly share a few).
+  let targets = new Map<string, ReturnType<typeof webhookTarget>>();
+  const targetOf = (id: string) => {
+    let t = targets.get(id);
+    if (t === undefined) {
+      t = webhookTarget(db, cipher, id);
+      targets.set(id, t);
+    }
+    return t;
+  };
+  let delivered: ClaimedMessage[] = [];
   const deliver = async (m: ClaimedMessage): Promise<void> => {
     if (m.kind === 'event') {
-      const target =
-        m.subscriptionId === null ? undefined : await webhookTarget(db, cipher, m.subscriptionId);
+      const target = m.subscriptionId === null ? undefined : await targetOf(m.subscriptionId);
       if (target === undefined || !target.active)
         throw new DeliveryError('the subscription was deleted or paused', true);
       await postSigned(
@@ -152,9 +162,7 @@ export async function runDispatcher(
   const settle = async (m: ClaimedMessage): Promise<void> => {
     try {
       await deliver(m);
-      await db.transaction((tx) => markMessageSent(tx, m, now()));
-      report.sent += 1;
-      options.onSettled?.(m, 'sent');
+      delivered.push(m);
     } catch (error) {
       const text = (error instanceof Error ? error.message : String(error)).slice(
         0,
@@ -187,7 +195,14 @@ export async function runDispatcher(
         await sleep(idle_ms, options.signal);
         continue;
       }
+      targets = new Map();
+      delivered = [];
       await eachLimited(claimed, concurrency, settle);
+      // The round's deliveries are recorded together; a crash before this sends them again, same keys.
+      const sent = delivered;
+      await db.transaction((tx) => markMessagesSent(tx, sent, now()));
+      report.sent += sent.length;
+      for (const m of sent) options.onSettled?.(m, 'sent');
     }
   } finally {
     email?.close();

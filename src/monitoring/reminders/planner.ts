@@ -149,6 +149,17 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
     a.customerId === b.customerId ? (a.loanId < b.loanId ? -1 : 1) : a.customerId < b.customerId ? -1 : 1,
   );
   const out: PlannedReminder[] = [];
+  // The send instant depends on the stage's time and the borrower's zone only: computed once per pair.
+  const instants = new Map<string, number>();
+  const scheduledAt = (sendMinute: number, zone: string): number => {
+    const key = `${sendMinute}|${zone}`;
+    let at = instants.get(key);
+    if (at === undefined) {
+      at = nextContactInstant(zonedInstant(day, sendMinute, document.lenderTimeZone), zone, document.hours);
+      instants.set(key, at);
+    }
+    return at;
+  };
   for (const facts of loans) {
     if (facts.settled) continue;
     const cadence = cadenceFor(document, facts.productId, facts.segment);
@@ -157,8 +168,7 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
       const { stage } = c;
       const sendMinute = parseClock(stage.sendAt);
       invariant(sendMinute !== undefined, 'a parsed cadence has valid send times');
-      const wanted = zonedInstant(day, sendMinute, document.lenderTimeZone);
-      const scheduledAtMs = nextContactInstant(wanted, facts.borrower.timeZone, document.hours);
+      const scheduledAtMs = scheduledAt(sendMinute, facts.borrower.timeZone);
       let cancelReason: ReminderCancelReason | null = null;
       if (!stage.legallyRequired) {
         const count = counted.get(facts.customerId) ?? 0;

@@ -22,6 +22,7 @@ export {
   markMessageDead,
   markMessageRetry,
   markMessageSent,
+  markMessagesSent,
   outboxCounts,
 } from './outbox.js';
 export {

@@ -164,6 +164,29 @@ export async function markMessageSent(q: Queryable, message: ClaimedMessage, at:
   }
 }
 
+/** `markMessageSent` for many messages at once: one statement for the outbox, one for their reminders. */
+export async function markMessagesSent(
+  q: Queryable,
+  messages: readonly ClaimedMessage[],
+  at: Date,
+): Promise<void> {
+  if (messages.length === 0) return;
+  const { rows } = await q.query<{ reminder_key: string | null; loan_id: string | null }>(
+    `update outbox_messages set status = 'sent', sent_at = $2, lease_until = null, last_error = null
+     where message_id = any($1::bigint[]) and status = 'pending'
+     returning reminder_key, loan_id`,
+    [messages.map((m) => m.messageId), at.toISOString()],
+  );
+  const reminders = rows.filter((r) => r.reminder_key !== null);
+  if (reminders.length === 0) return;
+  await q.query(
+    `update reminders r set status = 'sent', sent_at = $3, updated_at = now()
+     from unnest($1::text[], $2::text[]) as u(loan_id, reminder_key)
+     where r.loan_id = u.loan_id and r.reminder_key = u.reminder_key and r.status = 'planned'`,
+    [reminders.map((r) => r.loan_id), reminders.map((r) => r.reminder_key), at.toISOString()],
+  );
+}
+
 /** A failed attempt with a later one: the message waits until `nextAttemptAt`. */
 export async function markMessageRetry(
   q: Queryable,
