@@ -256,6 +256,7 @@ export {
   enqueueBusinessEvent,
   enqueueBusinessEvents,
   findWebhookSubscription,
+  hasPlannedReminders,
   insertPlannedReminders,
   listLoanReminders,
   listWebhookSubscriptions,

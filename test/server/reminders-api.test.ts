@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planReminderWave } from '../../src/jobs/index.js';
 import { addDays } from '../../src/money/index.js';
-import { closeLoansThrough, listWebhookSubscriptions } from '../../src/store/index.js';
+import { closeLoansThrough, listWebhookSubscriptions, setBusinessDay } from '../../src/store/index.js';
 import { bookWithLoans, DUE } from '../jobs/reminder-book.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
@@ -18,6 +18,7 @@ describe('reminders and webhook subscriptions over HTTP', () => {
     await bookWithLoans(db, [X]);
     await db.transaction((tx) => closeLoansThrough(tx, [LOAN], addDays(DUE, -4)));
     await db.transaction((tx) => planReminderWave(tx, addDays(DUE, -3)));
+    await db.transaction((tx) => setBusinessDay(tx, addDays(DUE, -3)));
   });
   afterAll(async () => {
     await api?.app.close();
@@ -61,6 +62,19 @@ describe('reminders and webhook subscriptions over HTTP', () => {
       attempts: 0,
     });
     expect(String(body.items[0]?.amountDue)).toMatch(/^\d+\.\d\d$/);
+  });
+
+  it('cancels the reminders a repayment made moot', async () => {
+    const listed = (await get(`/loans/${LOAN}/reminders`)).json() as { items: { amountDue: string }[] };
+    const paid = await write(
+      'POST',
+      `/loans/${LOAN}/repayments`,
+      { amount: listed.items[0]!.amountDue, excess: 'credit' },
+      api.tokens.collector,
+    );
+    expect(paid.statusCode, paid.body).toBe(201);
+    const after = (await get(`/loans/${LOAN}/reminders`)).json() as { items: Record<string, unknown>[] };
+    expect(after.items[0]).toMatchObject({ stage: 't-3', status: 'cancelled', cancelReason: 'repaid' });
   });
 
   it('answers an unknown or malformed loan id with problem+json', async () => {

@@ -5,6 +5,7 @@ import { type Day, formatDate } from '../../money/index.js';
 import {
   findLoan,
   getBusinessDay,
+  hasPlannedReminders,
   type LoanCommand,
   listLoanEvents,
   listLoansPage,
@@ -117,8 +118,9 @@ function commitCommand(
   return sent.then(async (r) => {
     if (day !== undefined && reply.statusCode < 300) {
       const businessDay = day;
-      await deps.db
-        .transaction((tx) => cancelMootReminders(tx, loanId, businessDay))
+      // One indexed read when the loan has no planned reminder (most payments): no transaction then.
+      await hasPlannedReminders(deps.db, loanId)
+        .then((any) => (any ? deps.db.transaction((tx) => cancelMootReminders(tx, loanId, businessDay)) : 0))
         .catch((error: unknown) => request.log.warn({ err: error, loanId }, 'moot reminders not cancelled'));
     }
     return r;

@@ -28,6 +28,7 @@ export {
 export {
   cancelReminders,
   countPlannedOnDay,
+  hasPlannedReminders,
   insertPlannedReminders,
   listLoanReminders,
   plannedRemindersOfLoan,

@@ -157,6 +157,15 @@ export async function countPlannedOnDay(
   return out;
 }
 
+/** Whether a loan has a reminder not yet sent (an indexed read, no lock). */
+export async function hasPlannedReminders(q: Queryable, loanId: string): Promise<boolean> {
+  const { rows } = await q.query<{ any: boolean }>(
+    `select exists (select 1 from reminders where loan_id = $1 and status = 'planned') as any`,
+    [loanId],
+  );
+  return rows[0]?.any === true;
+}
+
 /** A loan's reminders not yet sent, for the moot check (`mootReminders`). */
 export async function plannedRemindersOfLoan(
   q: Queryable,
