@@ -16,6 +16,7 @@ export const TEST_PROJECTS = {
     'test/origination',
     'test/collections',
     'test/reporting',
+    'test/monitoring',
     'test/simulation',
     'test/monitoring',
   ],

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDispatch } from './commands/dispatch.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
@@ -26,6 +27,7 @@ const registrations: RegisterCommand[] = [
   registerUsers,
   registerEod,
   registerWriteOff,
+  registerDispatch,
   registerDemo,
   registerDecide,
   registerPolicy,

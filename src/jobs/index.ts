@@ -12,6 +12,32 @@ export {
 } from './import-loans.js';
 export { ledgerEod } from './ledger-eod.js';
 export {
+  CHANNEL_BOUNDS,
+  type ChannelConfig,
+  ChannelConfigError,
+  type ChannelIssue,
+  cadenceInForce,
+  cancelMootReminders,
+  DeliveryError,
+  DISPATCH_BOUNDS,
+  type DispatchOptions,
+  type DispatchReport,
+  type EmailChannelConfig,
+  IDEMPOTENCY_HEADER,
+  parseChannelConfig,
+  planReminderWave,
+  REMINDER_PLAN_PAGE_LOANS,
+  runDispatcher,
+  SHIPPED_CADENCE_FILE,
+  SHIPPED_CADENCE_VERSION,
+  SIGNATURE_HEADER,
+  shippedCadence,
+  signBody,
+  TIMESTAMP_HEADER,
+  type WaveReport,
+  type WebhookChannelConfig,
+} from './reminders/index.js';
+export {
   type AdvanceBusinessDay,
   appendPartitionErrors,
   type BatchCounts,

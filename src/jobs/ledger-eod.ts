@@ -10,6 +10,7 @@ import {
   setBusinessDay,
 } from '../store/index.js';
 import { controlLinesAfterEod } from './line-controls.js';
+import { planReminderWave } from './reminders/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
 function messageOf(error: unknown): string {
@@ -85,7 +86,11 @@ export const ledgerEod: EodLedger = {
     await controlLinesAfterEod(tx, closedDay);
     const next = addDays(parseDate(closedDay), 1);
     const current = await getBusinessDay(tx);
-    if (next > current) await setBusinessDay(tx, next);
+    if (next > current) {
+      await setBusinessDay(tx, next);
+      // The new day's reminders (its due-date wave) are planned with the move, in the same transaction.
+      await planReminderWave(tx, next);
+    }
     // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
     await refreshCases(tx, parseDate(closedDay), null);
   },

@@ -1,8 +1,8 @@
 /**
- * monitoring/ (贷后监控): the watch over loans once they are on the book — line controls (额度管控) so far;
- * early-warning signals, score and population drift to follow. The measures it will use (PSI, KS, AUC)
- * live in scoring/, the delinquency buckets in ledger/. It may import money/, ledger/, scoring/ and
- * origination/ (decision 0011).
+ * monitoring/ (贷后监控): the watch over loans once they are on the book — line controls (额度管控) and the
+ * multi-stage reminders around due dates; early-warning signals and score drift to follow (pure core). The
+ * measures it uses (PSI, KS, AUC) live in scoring/, the delinquency buckets in ledger/. It may import money/,
+ * ledger/, scoring/ and origination/ (decision 0011).
  */
 export { DEFAULT_LINE_CONTROLS } from './default-line-controls.js';
 export {
@@ -20,3 +20,47 @@ export {
   planLineControl,
   severest,
 } from './line-controls.js';
+export {
+  BUSINESS_EVENT_TYPES,
+  type BusinessEventType,
+  CADENCE_BOUNDS,
+  type CadenceDocument,
+  type CadenceIssue,
+  type CadenceParse,
+  type ContactHours,
+  cadenceFor,
+  DEFAULT_RETRY_POLICY,
+  isBusinessEventType,
+  isContactTimeZone,
+  localTime,
+  mootReminders,
+  nextContactInstant,
+  type ParsedCadenceDocument,
+  type PendingReminder,
+  type PlannedReminder,
+  type PlanRemindersInput,
+  parseCadenceDocument,
+  parseClock,
+  planReminders,
+  REMINDER_CHANNELS,
+  REMINDER_LANGS,
+  type ReminderAnchor,
+  type ReminderBorrower,
+  type ReminderCadence,
+  type ReminderCancelReason,
+  type ReminderChannel,
+  type ReminderDue,
+  type ReminderLang,
+  type ReminderLoanFacts,
+  type ReminderStage,
+  type ReminderTemplate,
+  type RetryPolicy,
+  renderTemplate,
+  retryDelayMs,
+  TEMPLATE_FIELDS,
+  type TemplateField,
+  templateFields,
+  WEBHOOK_URL_CHARS_MAX,
+  webhookUrlProblem,
+  zonedInstant,
+} from './reminders/index.js';

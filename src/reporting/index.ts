@@ -83,6 +83,7 @@ export {
   type OverdueProjectionRow,
   projectOverdue,
 } from './overdue-projection.js';
+export { reminderLoanFacts } from './reminder-facts.js';
 export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
 export {
   DEFAULT_WRITE_OFF_RULE,

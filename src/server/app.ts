@@ -34,6 +34,7 @@ import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
 import { portfolioRoutes } from './portfolio/routes.js';
+import { reminderRoutes } from './reminders/routes.js';
 import { systemRoutes } from './system/routes.js';
 import { userRoutes } from './users/routes.js';
 import { webRoutes } from './web/routes.js';
@@ -180,6 +181,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => collectionRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
+  await app.register(async (scope) => reminderRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionListRoutes(scope, deps));

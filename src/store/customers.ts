@@ -350,3 +350,17 @@ export async function findCustomerIdsByIdNumbers(
   }
   return found;
 }
+
+/** A customer's phone number, decrypted (for a message about to be sent; never logged), or undefined. */
+export async function customerPhone(
+  q: Queryable,
+  cipher: PiiCipher,
+  customerId: string,
+): Promise<string | undefined> {
+  const { rows } = await q.query<{ phone_enc: string }>(
+    'select phone_enc from customers where customer_id = $1',
+    [customerId],
+  );
+  const enc = rows[0]?.phone_enc;
+  return enc === undefined ? undefined : cipher.decrypt(enc, aad(customerId, 'phone'));
+}

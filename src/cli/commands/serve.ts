@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { runDispatcher } from '../../jobs/index.js';
 import {
   buildServer,
   DEFAULT_SERVER_CONFIG,
@@ -21,6 +22,7 @@ import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { type RunningProcesses, SERVER_PROCESSES_MAX, startServerProcesses } from '../serve-processes.js';
 import { addDbOption, explained } from './db-options.js';
+import { readChannelConfig } from './dispatch.js';
 import { parsePort, parsePositiveInt } from './parse.js';
 
 export const DEFAULT_PORT = 8080;
@@ -224,6 +226,10 @@ export const registerServe: RegisterCommand = (program, io) => {
       .option(
         '--processes <n>',
         'server processes sharing the port (default 1). Above 1 needs a PostgreSQL server: the embedded database lives inside the one process that holds its folder',
+      )
+      .option(
+        '--dispatch <channels-file>',
+        'also deliver reminders and webhooks from the outbox in this process, through the channels of the file (as `lendguard dispatch`; one server process only)',
       ),
   ).action(
     (options: {
@@ -235,12 +241,19 @@ export const registerServe: RegisterCommand = (program, io) => {
       writesInFlight?: string;
       rateLimitPerToken?: string;
       migrateUrl?: string;
+      dispatch?: string;
     }) =>
       explained(async () => {
         const processes =
           options.processes === undefined
             ? 1
             : parsePositiveInt(options.processes, '--processes', SERVER_PROCESSES_MAX);
+        if (options.dispatch !== undefined && processes > 1) {
+          throw new UsageError(
+            '--dispatch runs in one server process; with --processes, run `lendguard dispatch` beside them',
+          );
+        }
+        const channels = options.dispatch === undefined ? undefined : readChannelConfig(options.dispatch);
         const serviceOptions = {
           ...(options.db === undefined ? {} : { db: options.db }),
           ...(options.migrateUrl === undefined ? {} : { migrateUrl: options.migrateUrl }),
@@ -272,13 +285,25 @@ export const registerServe: RegisterCommand = (program, io) => {
           processes === 1
             ? await startService(serviceOptions, io)
             : await startProcesses({ ...serviceOptions, processes }, io);
+        const dispatching = new AbortController();
+        const dispatcher =
+          channels === undefined || !('db' in service)
+            ? undefined
+            : runDispatcher(service.db, loadPiiKeys(resolveDbTarget(options.db)).cipher, channels, {
+                signal: dispatching.signal,
+              }).catch((error: unknown) => {
+                writeLine(io.stderr, `lendguard: the dispatcher stopped: ${(error as Error).message}`);
+              });
         // Runs until SIGINT or SIGTERM, then finishes open requests and closes the database.
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             writeLine(io.stderr, `lendguard: ${signal} received, closing`);
             process.off('SIGINT', onInt);
             process.off('SIGTERM', onTerm);
-            service.close().then(resolve, resolve);
+            dispatching.abort();
+            Promise.resolve(dispatcher)
+              .then(() => service.close())
+              .then(resolve, resolve);
           };
           const onInt = () => stop('SIGINT');
           const onTerm = () => stop('SIGTERM');

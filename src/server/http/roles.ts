@@ -82,6 +82,10 @@ export const PERMISSIONS = {
   'writeoffs.propose': ['admin', 'risk_analyst', 'finance'],
   /** Approve or reject a write-off proposal (never one's own: maker-checker). */
   'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
+  /** Subscribe URLs to business events (webhooks), change and remove them. */
+  'webhooks.manage': ['admin'],
+  /** Read webhook subscriptions (never their secrets). */
+  'webhooks.read': ['admin', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

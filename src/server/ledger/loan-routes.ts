@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cancelMootReminders } from '../../jobs/index.js';
 import { LedgerInputError, loanAsOf, loanPosition, payoffQuote } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
 import {
   findLoan,
   getBusinessDay,
+  hasPlannedReminders,
   type LoanCommand,
   listLoanEvents,
   listLoansPage,
@@ -105,11 +107,27 @@ function commitCommand(
   dateText: string | undefined,
   build: (day: Day, clientId: string) => LoanCommand,
 ) {
-  return commitLoanCommand(deps, request, reply, {
-    loanId: request.params.loanId,
-    command: (businessDay, clientId) =>
-      build(effectiveDay(dateText, businessDay, '/body/effectiveDate'), clientId),
+  const loanId = request.params.loanId;
+  let day: Day | undefined;
+  const sent = commitLoanCommand(deps, request, reply, {
+    loanId,
+    command: (businessDay, clientId) => {
+      day = businessDay;
+      return build(effectiveDay(dateText, businessDay, '/body/effectiveDate'), clientId);
+    },
     outcome: (done) => commandOutcome(action, done),
+  });
+  // Then the reminders the change made moot are cancelled (decision 0615): after the write, whatever
+  // strategy carried it out; a failure here leaves them planned and is logged, never fails the payment.
+  return sent.then(async (r) => {
+    if (day !== undefined && reply.statusCode < 300) {
+      const businessDay = day;
+      // One indexed read when the loan has no planned reminder (most payments): no transaction then.
+      await hasPlannedReminders(deps.db, loanId)
+        .then((any) => (any ? deps.db.transaction((tx) => cancelMootReminders(tx, loanId, businessDay)) : 0))
+        .catch((error: unknown) => request.log.warn({ err: error, loanId }, 'moot reminders not cancelled'));
+    }
+    return r;
   });
 }
 

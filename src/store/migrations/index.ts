@@ -13,6 +13,7 @@ import { sql as loanRestructurings } from './0012_loan_restructurings.js';
 import { sql as collections } from './0013_collections.js';
 import { sql as writeOffs } from './0014_write_offs.js';
 import { sql as creditLineChanges } from './0015_credit_line_changes.js';
+import { sql as reminders } from './0016_reminders.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'collections', sql: collections },
   { version: 14, name: 'write_offs', sql: writeOffs },
   { version: 15, name: 'credit_line_changes', sql: creditLineChanges },
+  { version: 16, name: 'reminders', sql: reminders },
 ];

@@ -623,6 +623,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/loans/{loanId}/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The loan’s reminders: planned, sent, cancelled (and why) and failed, by scheduled time */
+    get: operations['getLoansByLoanIdReminders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans/{loanId}/repayments': {
     parameters: {
       query?: never;
@@ -1052,6 +1069,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/webhook-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every webhook subscription (without secrets) */
+    get: operations['getWebhookSubscriptions'];
+    put?: never;
+    /** Subscribe a URL to business events (loan.past_due, bucket.changed, line.frozen, reminder.failed), signed with HMAC-SHA256 */
+    post: operations['postWebhookSubscriptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/webhook-subscriptions/{subscriptionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook subscription (without its secret) */
+    get: operations['getWebhookSubscriptionsBySubscriptionId'];
+    put?: never;
+    post?: never;
+    /** Remove a subscription; its deliveries not yet made are cancelled */
+    delete: operations['deleteWebhookSubscriptionsBySubscriptionId'];
+    options?: never;
+    head?: never;
+    /** Change a subscription’s URL, events or description, or pause it (active: false) */
+    patch: operations['patchWebhookSubscriptionsBySubscriptionId'];
+    trace?: never;
+  };
   '/write-offs/candidates': {
     parameters: {
       query?: never;
@@ -1207,6 +1261,7 @@ export interface components {
         | 'flag_not_found'
         | 'invitation_not_found'
         | 'blacklist_entry_not_found'
+        | 'webhook_subscription_not_found'
         | 'decision_request_not_found'
         | 'policy_version_exists'
         | 'policy_status_conflict'
@@ -2124,12 +2179,16 @@ export interface operations {
               | 'product_not_found'
               | 'line_not_found'
               | 'loan_not_found'
+              | 'restructuring_not_found'
+              | 'restructuring_status_conflict'
+              | 'restructuring_approval_by_proposer'
               | 'eod_run_not_found'
               | 'eod_run_conflict'
               | 'customer_exists'
               | 'username_taken'
               | 'conflict'
               | 'line_status_conflict'
+              | 'line_frozen'
               | 'loan_settled'
               | 'limit_exceeded'
               | 'ledger_refused'
@@ -2146,6 +2205,7 @@ export interface operations {
               | 'flag_not_found'
               | 'invitation_not_found'
               | 'blacklist_entry_not_found'
+              | 'webhook_subscription_not_found'
               | 'decision_request_not_found'
               | 'policy_version_exists'
               | 'policy_status_conflict'
@@ -2169,7 +2229,13 @@ export interface operations {
               | 'server_overloaded'
               | 'database_unavailable'
               | 'rate_limited'
-              | 'body_too_deep';
+              | 'body_too_deep'
+              | 'loan_written_off'
+              | 'write_off_not_eligible'
+              | 'write_off_already_proposed'
+              | 'write_off_proposal_not_found'
+              | 'write_off_proposal_decided'
+              | 'write_off_by_proposer';
             detail: string;
             /** Format: date-time */
             nextAllowedAt: string | null;
@@ -4851,6 +4917,78 @@ export interface operations {
       };
     };
   };
+  getLoansByLoanIdReminders: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              amountDue: string;
+              /** @description Delivery attempts so far */
+              attempts: number;
+              body?: string;
+              /** @description opted-out, daily-cap, repaid or settled */
+              cancelReason?: string | null;
+              /** @enum {string} */
+              channel: 'app-push' | 'sms' | 'email' | 'call-task' | 'letter';
+              currency: string;
+              /** @description The due date the stage is counted from */
+              dueDate: string;
+              /** @description The last delivery error of a failed reminder */
+              failure?: string | null;
+              /** @enum {string} */
+              lang: 'zh-CN' | 'en';
+              /** @description The notice before the first negative credit report (征信业管理条例 Art. 15) */
+              legallyRequired: boolean;
+              /** @description loanId/stage/due date: the message’s idempotency key is "reminder:" and this */
+              reminderKey: string;
+              /** @description When it may go out, inside the borrower’s contact hours (UTC instant) */
+              scheduledAt: string;
+              sentAt?: string | null;
+              /** @description The cadence stage, e.g. t-3, t+7, legal-negative-notice */
+              stage: string;
+              /** @enum {string} */
+              status: 'planned' | 'sent' | 'cancelled' | 'failed';
+              subject?: string;
+            }[];
+            loanId: string;
+          };
+        };
+      };
+    };
+  };
   postLoansByLoanIdRepayments: {
     parameters: {
       query?: never;
@@ -5034,6 +5172,8 @@ export interface operations {
                 asOf: string;
                 bucket: string;
                 credit?: string;
+                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+                creditReportStatus?: string;
                 customerId: string;
                 daysPastDue: number;
                 dueFee?: string;
@@ -5072,8 +5212,19 @@ export interface operations {
                   status?: 'active' | 'broken';
                 };
                 /** @enum {string} */
-                status: 'active' | 'settled';
+                status: 'active' | 'settled' | 'written-off';
                 totalOwed: string;
+                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+                writeOff?: {
+                  evidenceRef?: string;
+                  /** @description Written-off principal still claimed (memo account) */
+                  principalClaimed?: string;
+                  /** @description Recovered since (recoveries income) */
+                  recovered?: string;
+                  /** @description Everything taken to the write-off loss */
+                  writtenOff?: string;
+                  writtenOffOn?: string;
+                } | null;
               };
               loanId: string;
               monthsExtended: number;
@@ -5207,6 +5358,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -5245,8 +5398,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
             loanId: string;
             monthsExtended: number;
@@ -5296,6 +5460,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -5334,8 +5500,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
             loanId: string;
             monthsExtended: number;
@@ -5426,6 +5603,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -5464,8 +5643,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
             loanId: string;
             monthsExtended: number;
@@ -5556,6 +5746,8 @@ export interface operations {
               asOf: string;
               bucket: string;
               credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
               customerId: string;
               daysPastDue: number;
               dueFee?: string;
@@ -5594,8 +5786,19 @@ export interface operations {
                 status?: 'active' | 'broken';
               };
               /** @enum {string} */
-              status: 'active' | 'settled';
+              status: 'active' | 'settled' | 'written-off';
               totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
             };
             loanId: string;
             monthsExtended: number;
@@ -7232,6 +7435,277 @@ export interface operations {
             token?: string;
             tokenId: string;
             userId: string;
+          };
+        };
+      };
+    };
+  };
+  getWebhookSubscriptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              active: boolean;
+              createdAt: string;
+              createdBy: string;
+              description: string;
+              eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+              /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+              secret?: string;
+              subscriptionId: string;
+              updatedAt: string;
+              url: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postWebhookSubscriptions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          /** @description An http(s) URL the events are POSTed to */
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  getWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
+      };
+    };
+  };
+  deleteWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  patchWebhookSubscriptionsBySubscriptionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Subscription id */
+        subscriptionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          active?: boolean;
+          description?: string;
+          eventTypes?: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          /** @description An http(s) URL the events are POSTed to */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            createdBy: string;
+            description: string;
+            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
+            secret?: string;
+            subscriptionId: string;
+            updatedAt: string;
+            url: string;
           };
         };
       };

@@ -1,0 +1,211 @@
+import {
+  type ContactHours,
+  nextContactInstant,
+  type ReminderChannel,
+  retryDelayMs,
+} from '../../monitoring/index.js';
+import {
+  type ClaimedMessage,
+  claimDueMessages,
+  customerPhone,
+  type Db,
+  markMessageDead,
+  markMessageRetry,
+  markMessagesSent,
+  type PiiCipher,
+  reminderEmailOf,
+  webhookTarget,
+} from '../../store/index.js';
+import { cadenceInForce } from './cadence.js';
+import { type ChannelConfig, DeliveryError, emailSender, postSigned } from './channels.js';
+
+/** Bounds of the dispatcher (decision 0613). */
+export const DISPATCH_BOUNDS = {
+  /** Messages claimed per round. */
+  batch_default: 200,
+  batch_max: 5_000,
+  /** Deliveries in flight at once. */
+  concurrency_default: 32,
+  concurrency_max: 512,
+  /** How long a claim holds a message: a dispatcher that dies leaves it to another after this. */
+  lease_ms_default: 30_000,
+  /** Pause when nothing is due. */
+  idle_ms_default: 500,
+  /** Characters of an error kept on the message. */
+  error_chars_max: 1_000,
+} as const;
+
+export interface DispatchOptions {
+  batch?: number;
+  concurrency?: number;
+  lease_ms?: number;
+  idle_ms?: number;
+  /** Stop after one round with nothing due (the CLI's --once, tests). */
+  untilIdle?: boolean;
+  signal?: AbortSignal;
+  /** The wall clock (default the machine's): delivery happens in real time, not business time. */
+  now?: () => Date;
+  /** Told of each settled message. */
+  onSettled?: (message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', error?: string) => void;
+}
+
+export interface DispatchReport {
+  sent: number;
+  retried: number;
+  dead: number;
+  rounds: number;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * The dispatcher: claims due outbox messages under a lease, delivers each through its channel, and records
+ * the outcome — sent; failed with a later attempt (exponential backoff, moved into the borrower's contact
+ * hours for a reminder); or dead-lettered after the last attempt (its reminder `failed`, `reminder.failed`
+ * queued). Delivery is at least once: a dispatcher killed between sending and recording leaves the message
+ * to be sent again after its lease, under the same idempotency key, which receivers deduplicate on.
+ */
+export async function runDispatcher(
+  db: Db,
+  cipher: PiiCipher,
+  config: ChannelConfig,
+  options: DispatchOptions = {},
+): Promise<DispatchReport> {
+  const now = options.now ?? (() => new Date());
+  const batch = options.batch ?? DISPATCH_BOUNDS.batch_default;
+  const concurrency = options.concurrency ?? DISPATCH_BOUNDS.concurrency_default;
+  const lease_ms = options.lease_ms ?? DISPATCH_BOUNDS.lease_ms_default;
+  const idle_ms = options.idle_ms ?? DISPATCH_BOUNDS.idle_ms_default;
+  const email = config.email === undefined ? undefined : emailSender(config.email);
+  const report: DispatchReport = { sent: 0, retried: 0, dead: 0, rounds: 0 };
+  let hours: ContactHours | undefined;
+  // Subscriptions read once per round (a round's messages mostly share a few).
+  let targets = new Map<string, ReturnType<typeof webhookTarget>>();
+  const targetOf = (id: string) => {
+    let t = targets.get(id);
+    if (t === undefined) {
+      t = webhookTarget(db, cipher, id);
+      targets.set(id, t);
+    }
+    return t;
+  };
+  let delivered: ClaimedMessage[] = [];
+  const deliver = async (m: ClaimedMessage): Promise<void> => {
+    if (m.kind === 'event') {
+      const target = m.subscriptionId === null ? undefined : await targetOf(m.subscriptionId);
+      if (target === undefined || !target.active)
+        throw new DeliveryError('the subscription was deleted or paused', true);
+      await postSigned(
+        target.url,
+        target.secret,
+        m.idempotencyKey,
+        { idempotencyKey: m.idempotencyKey, ...m.payload },
+        config.eventTimeout_ms,
+        now,
+      );
+      return;
+    }
+    const channel = m.channel as ReminderChannel;
+    if (channel === 'email') {
+      if (email === undefined) throw new DeliveryError('no e-mail channel is configured', false);
+      const to = m.customerId === null ? null : await reminderEmailOf(db, cipher, m.customerId);
+      if (to === null) throw new DeliveryError('the customer has no e-mail address for reminders', true);
+      await email.send({
+        to,
+        subject: String(m.payload.subject),
+        text: String(m.payload.body),
+        idempotencyKey: m.idempotencyKey,
+      });
+      return;
+    }
+    const hook = config.webhooks[channel];
+    if (hook === undefined) throw new DeliveryError(`no ${channel} channel is configured`, false);
+    const phone = m.customerId === null ? undefined : await customerPhone(db, cipher, m.customerId);
+    await postSigned(
+      hook.url,
+      hook.secret,
+      m.idempotencyKey,
+      {
+        idempotencyKey: m.idempotencyKey,
+        channel,
+        to: { customerId: m.customerId, ...(phone === undefined ? {} : { phone }) },
+        reminder: m.payload,
+      },
+      hook.timeout_ms,
+      now,
+    );
+  };
+  const settle = async (m: ClaimedMessage): Promise<void> => {
+    try {
+      await deliver(m);
+      delivered.push(m);
+    } catch (error) {
+      const text = (error instanceof Error ? error.message : String(error)).slice(
+        0,
+        DISPATCH_BOUNDS.error_chars_max,
+      );
+      const permanent = error instanceof DeliveryError && error.permanent;
+      const delay = permanent ? null : retryDelayMs(m.attempt, config.retry);
+      if (delay === null) {
+        await db.transaction((tx) => markMessageDead(tx, m, text, now()));
+        report.dead += 1;
+        options.onSettled?.(m, 'dead', text);
+        return;
+      }
+      let at = now().getTime() + delay;
+      if (m.kind === 'reminder' && m.contactZone !== null) {
+        hours ??= (await cadenceInForce(db)).document.hours;
+        at = nextContactInstant(at, m.contactZone, hours);
+      }
+      await db.transaction((tx) => markMessageRetry(tx, m, text, new Date(at)));
+      report.retried += 1;
+      options.onSettled?.(m, 'retry', text);
+    }
+  };
+  try {
+    while (options.signal?.aborted !== true) {
+      report.rounds += 1;
+      const claimed = await db.transaction((tx) => claimDueMessages(tx, now(), batch, lease_ms));
+      if (claimed.length === 0) {
+        if (options.untilIdle === true) break;
+        await sleep(idle_ms, options.signal);
+        continue;
+      }
+      targets = new Map();
+      delivered = [];
+      await eachLimited(claimed, concurrency, settle);
+      // The round's deliveries are recorded together; a crash before this sends them again, same keys.
+      const sent = delivered;
+      await db.transaction((tx) => markMessagesSent(tx, sent, now()));
+      report.sent += sent.length;
+      for (const m of sent) options.onSettled?.(m, 'sent');
+    }
+  } finally {
+    email?.close();
+  }
+  return report;
+}

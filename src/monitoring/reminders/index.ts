@@ -1,0 +1,45 @@
+/** monitoring/reminders: multi-stage reminder cadences as data and the planner of a business day's reminders. */
+export {
+  CADENCE_BOUNDS,
+  type CadenceDocument,
+  type CadenceIssue,
+  type CadenceParse,
+  cadenceFor,
+  isContactTimeZone,
+  type ParsedCadenceDocument,
+  parseCadenceDocument,
+  REMINDER_CHANNELS,
+  REMINDER_LANGS,
+  type ReminderAnchor,
+  type ReminderCadence,
+  type ReminderChannel,
+  type ReminderLang,
+  type ReminderStage,
+  type ReminderTemplate,
+  TEMPLATE_FIELDS,
+  type TemplateField,
+  templateFields,
+} from './cadence.js';
+export {
+  BUSINESS_EVENT_TYPES,
+  type BusinessEventType,
+  DEFAULT_RETRY_POLICY,
+  isBusinessEventType,
+  type RetryPolicy,
+  retryDelayMs,
+  WEBHOOK_URL_CHARS_MAX,
+  webhookUrlProblem,
+} from './delivery.js';
+export {
+  mootReminders,
+  type PendingReminder,
+  type PlannedReminder,
+  type PlanRemindersInput,
+  planReminders,
+  type ReminderBorrower,
+  type ReminderCancelReason,
+  type ReminderDue,
+  type ReminderLoanFacts,
+  renderTemplate,
+} from './planner.js';
+export { type ContactHours, localTime, nextContactInstant, parseClock, zonedInstant } from './zone-time.js';

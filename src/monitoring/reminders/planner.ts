@@ -1,0 +1,237 @@
+import { type CurrencyCode, type Day, formatDate, formatMinor, invariant } from '../../money/index.js';
+import {
+  type CadenceDocument,
+  cadenceFor,
+  type ParsedCadenceDocument,
+  type ReminderChannel,
+  type ReminderLang,
+  type ReminderStage,
+  type TemplateField,
+} from './cadence.js';
+import { nextContactInstant, parseClock, zonedInstant } from './zone-time.js';
+
+/** How a borrower is to be reached: zone, language and what they opted out of. */
+export interface ReminderBorrower {
+  readonly timeZone: string;
+  readonly lang: ReminderLang;
+  /** Channels the borrower asked not to be reminded through (never applied to legally required notices). */
+  readonly optOuts: readonly ReminderChannel[];
+}
+
+/** One instalment with something unpaid (billed or the next one to be billed) and the amount owed on it. */
+export interface ReminderDue {
+  readonly dueDay: Day;
+  readonly amountMinor: number;
+}
+
+/** What the planner needs of one loan on the business day; the shell reads it from the ledger. */
+export interface ReminderLoanFacts {
+  readonly loanId: string;
+  readonly customerId: string;
+  readonly productId: string;
+  readonly segment: string;
+  readonly currency: CurrencyCode;
+  readonly settled: boolean;
+  /** Unpaid instalments, oldest first: the billed ones, then the next one not yet billed. */
+  readonly dues: readonly ReminderDue[];
+  readonly daysPastDue: number;
+  /**
+   * While the loan is overdue and its first negative report is still ahead: the last day for the notice
+   * (reporting/ negativeNoticeDeadline) and the reporting day of the first negative month.
+   */
+  readonly negativeNotice: { readonly deadlineDay: Day; readonly reportDay: Day } | null;
+  /** What staying overdue means, one sentence per language (from reporting/'s impact milestones). */
+  readonly consequence: Readonly<Record<ReminderLang, string>>;
+  readonly borrower: ReminderBorrower;
+}
+
+export type ReminderCancelReason = 'opted-out' | 'daily-cap' | 'repaid' | 'settled';
+
+/** A reminder the planner decided on: to send, or recorded as not sent and why. */
+export interface PlannedReminder {
+  /** `loanId/stageId/anchor due date`: planning the same day twice gives the same keys. */
+  readonly reminderKey: string;
+  readonly loanId: string;
+  readonly customerId: string;
+  readonly cadenceId: string;
+  readonly stageId: string;
+  readonly channel: ReminderChannel;
+  readonly legallyRequired: boolean;
+  /** The due date the stage is counted from (for a negative notice: the oldest overdue instalment's). */
+  readonly anchorDueDay: Day;
+  readonly planDay: Day;
+  /** When it may go out: the stage's time in the lender's zone, moved into the borrower's contact hours. */
+  readonly scheduledAtMs: number;
+  readonly amountDueMinor: number;
+  readonly currency: CurrencyCode;
+  readonly lang: ReminderLang;
+  readonly subject: string;
+  readonly body: string;
+  readonly status: 'planned' | 'cancelled';
+  readonly cancelReason: ReminderCancelReason | null;
+}
+
+export interface PlanRemindersInput {
+  readonly document: ParsedCadenceDocument;
+  /** The business day whose reminders are planned. */
+  readonly day: Day;
+  readonly loans: readonly ReminderLoanFacts[];
+  /** Reminders that count against the cap already planned for a customer on `day` (other runs, other loans). */
+  readonly plannedToday?: ReadonlyMap<string, number>;
+}
+
+/** Fills `{field}` placeholders; the document's validation guarantees each is known. */
+export function renderTemplate(text: string, values: Readonly<Record<TemplateField, string>>): string {
+  return text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) =>
+    name in values ? values[name as TemplateField] : whole,
+  );
+}
+
+/** Everything owed by `dueDay`: the instalments due on or before it, still unpaid. */
+function amountDueBy(facts: ReminderLoanFacts, dueDay: Day): number {
+  let sum = 0;
+  for (const d of facts.dues) if (d.dueDay <= dueDay) sum += d.amountMinor;
+  return sum;
+}
+
+interface Candidate {
+  readonly stage: ReminderStage;
+  readonly order: number;
+  readonly anchorDueDay: Day;
+  readonly reportDay: Day | null;
+}
+
+/** The stages of a loan's cadence that fall on `day`, each with the due date it is counted from. */
+function stagesOnDay(stages: readonly ReminderStage[], facts: ReminderLoanFacts, day: Day): Candidate[] {
+  const out: Candidate[] = [];
+  stages.forEach((stage, order) => {
+    if (stage.anchor === 'due') {
+      for (const due of facts.dues) {
+        if (due.dueDay + stage.offsetDays === day && due.amountMinor > 0) {
+          out.push({
+            stage,
+            order,
+            anchorDueDay: due.dueDay,
+            reportDay: facts.negativeNotice?.reportDay ?? null,
+          });
+        }
+      }
+      return;
+    }
+    const notice = facts.negativeNotice;
+    const oldest = facts.dues[0];
+    if (
+      notice !== null &&
+      oldest !== undefined &&
+      facts.daysPastDue > 0 &&
+      notice.deadlineDay + stage.offsetDays === day
+    ) {
+      out.push({ stage, order, anchorDueDay: oldest.dueDay, reportDay: notice.reportDay });
+    }
+  });
+  // Legally required first, so that a cap never crowds one out; then the cadence's own order.
+  return out.sort(
+    (a, b) => Number(b.stage.legallyRequired) - Number(a.stage.legallyRequired) || a.order - b.order,
+  );
+}
+
+/**
+ * The reminders of one business day (多阶段提醒): for every loan, the stages of its cadence that fall on the
+ * day, rendered in the borrower's language with the exact amount due, the due date and what staying
+ * overdue means; scheduled at the stage's time moved into the borrower's contact hours; recorded as
+ * cancelled when the borrower opted out of the channel or the day's cap is reached — except legally
+ * required notices, which are always planned. Pure: the same input gives the same reminders, in order.
+ */
+export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
+  const { document, day } = input;
+  const counted = new Map(input.plannedToday ?? []);
+  const loans = [...input.loans].sort((a, b) =>
+    a.customerId === b.customerId ? (a.loanId < b.loanId ? -1 : 1) : a.customerId < b.customerId ? -1 : 1,
+  );
+  const out: PlannedReminder[] = [];
+  // The send instant depends on the stage's time and the borrower's zone only: computed once per pair.
+  const instants = new Map<string, number>();
+  const scheduledAt = (sendMinute: number, zone: string): number => {
+    const key = `${sendMinute}|${zone}`;
+    let at = instants.get(key);
+    if (at === undefined) {
+      at = nextContactInstant(zonedInstant(day, sendMinute, document.lenderTimeZone), zone, document.hours);
+      instants.set(key, at);
+    }
+    return at;
+  };
+  for (const facts of loans) {
+    if (facts.settled) continue;
+    const cadence = cadenceFor(document, facts.productId, facts.segment);
+    if (cadence === undefined) continue;
+    for (const c of stagesOnDay(cadence.stages, facts, day)) {
+      const { stage } = c;
+      const sendMinute = parseClock(stage.sendAt);
+      invariant(sendMinute !== undefined, 'a parsed cadence has valid send times');
+      const scheduledAtMs = scheduledAt(sendMinute, facts.borrower.timeZone);
+      let cancelReason: ReminderCancelReason | null = null;
+      if (!stage.legallyRequired) {
+        const count = counted.get(facts.customerId) ?? 0;
+        if (facts.borrower.optOuts.includes(stage.channel)) cancelReason = 'opted-out';
+        else if (count >= document.capPerCustomerPerDay) cancelReason = 'daily-cap';
+        else counted.set(facts.customerId, count + 1);
+      }
+      const amountDueMinor = amountDueBy(facts, c.anchorDueDay);
+      const values: Record<TemplateField, string> = {
+        amountDue: formatMinor(amountDueMinor, facts.currency),
+        currency: facts.currency,
+        dueDate: formatDate(c.anchorDueDay),
+        daysPastDue: String(facts.daysPastDue),
+        negativeReportDate: c.reportDay === null ? '' : formatDate(c.reportDay),
+        consequence: facts.consequence[facts.borrower.lang],
+      };
+      const template = stage.templates[facts.borrower.lang];
+      out.push({
+        reminderKey: `${facts.loanId}/${stage.stageId}/${formatDate(c.anchorDueDay)}`,
+        loanId: facts.loanId,
+        customerId: facts.customerId,
+        cadenceId: cadence.cadenceId,
+        stageId: stage.stageId,
+        channel: stage.channel,
+        legallyRequired: stage.legallyRequired,
+        anchorDueDay: c.anchorDueDay,
+        planDay: day,
+        scheduledAtMs,
+        amountDueMinor,
+        currency: facts.currency,
+        lang: facts.borrower.lang,
+        subject: renderTemplate(template.subject, values),
+        body: renderTemplate(template.body, values),
+        status: cancelReason === null ? 'planned' : 'cancelled',
+        cancelReason,
+      });
+    }
+  }
+  return out;
+}
+
+/** A reminder planned and not yet sent, as the store keeps it. */
+export interface PendingReminder {
+  readonly reminderKey: string;
+  readonly anchorDueDay: Day;
+}
+
+/**
+ * The pending reminders a repayment (or any change of the loan) made moot: all of them once the loan is
+ * settled; otherwise those whose instalment is no longer unpaid. A reminder about a later instalment
+ * that is still owed stays.
+ */
+export function mootReminders(
+  pending: readonly PendingReminder[],
+  facts: Pick<ReminderLoanFacts, 'settled' | 'dues'>,
+): { reminderKey: string; reason: ReminderCancelReason }[] {
+  const open = new Set(facts.dues.filter((d) => d.amountMinor > 0).map((d) => d.dueDay));
+  const out: { reminderKey: string; reason: ReminderCancelReason }[] = [];
+  for (const p of pending) {
+    if (facts.settled) out.push({ reminderKey: p.reminderKey, reason: 'settled' });
+    else if (!open.has(p.anchorDueDay)) out.push({ reminderKey: p.reminderKey, reason: 'repaid' });
+  }
+  return out;
+}
+
+export type { CadenceDocument };

@@ -1,0 +1,46 @@
+/** store/reminders: cadence versions, reminder contacts, reminders, the outbox and webhook subscriptions. */
+export {
+  approveCadence,
+  CadenceError,
+  draftCadence,
+  publishedCadence,
+  type StoredCadenceVersion,
+} from './cadences.js';
+export {
+  loadReminderBorrowers,
+  type ReminderContact,
+  type ReminderContactDefaults,
+  ReminderContactError,
+  reminderEmailOf,
+  saveReminderContact,
+} from './contacts.js';
+export {
+  type ClaimedMessage,
+  claimDueMessages,
+  enqueueBusinessEvent,
+  enqueueBusinessEvents,
+  markMessageDead,
+  markMessageRetry,
+  markMessageSent,
+  markMessagesSent,
+  outboxCounts,
+} from './outbox.js';
+export {
+  cancelReminders,
+  countPlannedOnDay,
+  hasPlannedReminders,
+  insertPlannedReminders,
+  listLoanReminders,
+  plannedRemindersOfLoan,
+  type ReminderPayload,
+  type StoredReminder,
+} from './reminders.js';
+export {
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  findWebhookSubscription,
+  listWebhookSubscriptions,
+  updateWebhookSubscription,
+  type WebhookSubscription,
+  webhookTarget,
+} from './subscriptions.js';

@@ -1,0 +1,274 @@
+import { type Day, formatDate, formatMinor } from '../../money/index.js';
+import type { PlannedReminder, ReminderCancelReason, ReminderChannel } from '../../monitoring/index.js';
+import type { Queryable } from '../db.js';
+import { dayFromSql } from '../ledger/index.js';
+
+/** A reminder as the API lists it. */
+export interface StoredReminder {
+  reminderKey: string;
+  loanId: string;
+  customerId: string;
+  stageId: string;
+  channel: ReminderChannel;
+  legallyRequired: boolean;
+  anchorDueDate: string;
+  scheduledAt: string;
+  status: 'planned' | 'sent' | 'cancelled' | 'failed';
+  cancelReason: string | null;
+  failure: string | null;
+  amountDueMinor: number;
+  currency: string;
+  lang: string;
+  subject: string;
+  body: string;
+  sentAt: string | null;
+  /** Delivery of the reminder's message: attempts so far. */
+  attempts: number;
+}
+
+/** What the dispatcher sends for a reminder: everything but the address, which is looked up at send time. */
+export interface ReminderPayload {
+  reminderKey: string;
+  loanId: string;
+  customerId: string;
+  stageId: string;
+  channel: ReminderChannel;
+  legallyRequired: boolean;
+  lang: string;
+  subject: string;
+  body: string;
+  amountDue: string;
+  currency: string;
+  dueDate: string;
+  scheduledAt: string;
+}
+
+const ISO = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Writes the planner's reminders and, for each one to send, its outbox message — in the caller's
+ * transaction, so that a reminder is planned exactly when its message is queued. Planning a day again
+ * writes nothing twice: a reminder key already stored is left as it is. Returns the reminders written.
+ */
+export async function insertPlannedReminders(
+  q: Queryable,
+  planned: readonly PlannedReminder[],
+  cadenceVersion: string,
+  contactZones: ReadonlyMap<string, string>,
+): Promise<number> {
+  if (planned.length === 0) return 0;
+  const col = <T>(f: (r: PlannedReminder) => T) => planned.map(f);
+  const { rows } = await q.query<{
+    customer_id: string;
+    loan_id: string;
+    reminder_key: string;
+    status: string;
+  }>(
+    `insert into reminders (customer_id, loan_id, reminder_key, cadence_version, cadence_id, stage_id, channel,
+       legally_required, anchor_due_day, plan_day, scheduled_at, amount_due_minor, currency, lang, subject, body,
+       status, cancel_reason)
+     select u.customer_id, u.loan_id, u.reminder_key, $1, u.cadence_id, u.stage_id, u.channel, u.legally_required,
+       u.anchor_due_day, u.plan_day, to_timestamp(u.scheduled_ms / 1000.0), u.amount_due_minor, u.currency, u.lang,
+       u.subject, u.body, u.status, u.cancel_reason
+     from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::date[],
+                 $10::date[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
+                 $17::text[], $18::text[])
+       as u(customer_id, loan_id, reminder_key, cadence_id, stage_id, channel, legally_required, anchor_due_day,
+            plan_day, scheduled_ms, amount_due_minor, currency, lang, subject, body, status, cancel_reason)
+     on conflict do nothing
+     returning customer_id, loan_id, reminder_key, status`,
+    [
+      cadenceVersion,
+      col((r) => r.customerId),
+      col((r) => r.loanId),
+      col((r) => r.reminderKey),
+      col((r) => r.cadenceId),
+      col((r) => r.stageId),
+      col((r) => r.channel),
+      col((r) => r.legallyRequired),
+      col((r) => formatDate(r.anchorDueDay)),
+      col((r) => formatDate(r.planDay)),
+      col((r) => r.scheduledAtMs),
+      col((r) => r.amountDueMinor),
+      col((r) => r.currency),
+      col((r) => r.lang),
+      col((r) => r.subject),
+      col((r) => r.body),
+      col((r) => r.status),
+      col((r) => r.cancelReason),
+    ],
+  );
+  const written = new Set(rows.filter((r) => r.status === 'planned').map((r) => r.reminder_key));
+  const toSend = planned.filter((r) => r.status === 'planned' && written.has(r.reminderKey));
+  if (toSend.length > 0) {
+    const payloads = toSend.map(
+      (r): ReminderPayload => ({
+        reminderKey: r.reminderKey,
+        loanId: r.loanId,
+        customerId: r.customerId,
+        stageId: r.stageId,
+        channel: r.channel,
+        legallyRequired: r.legallyRequired,
+        lang: r.lang,
+        subject: r.subject,
+        body: r.body,
+        amountDue: formatMinor(r.amountDueMinor, r.currency),
+        currency: r.currency,
+        dueDate: formatDate(r.anchorDueDay),
+        scheduledAt: new Date(r.scheduledAtMs).toISOString(),
+      }),
+    );
+    await q.query(
+      `insert into outbox_messages (idempotency_key, kind, channel, customer_id, loan_id, reminder_key, payload,
+         contact_zone, status, next_attempt_at)
+       select 'reminder:' || u.reminder_key, 'reminder', u.channel, u.customer_id, u.loan_id, u.reminder_key,
+         u.payload::jsonb, u.zone, 'pending', to_timestamp(u.scheduled_ms / 1000.0)
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+         as u(reminder_key, channel, customer_id, loan_id, payload, zone, scheduled_ms)`,
+      [
+        toSend.map((r) => r.reminderKey),
+        toSend.map((r) => r.channel),
+        toSend.map((r) => r.customerId),
+        toSend.map((r) => r.loanId),
+        payloads.map((p) => JSON.stringify(p)),
+        toSend.map((r) => contactZones.get(r.customerId) ?? null),
+        toSend.map((r) => r.scheduledAtMs),
+      ],
+    );
+  }
+  return rows.length;
+}
+
+/** Reminders counted against the daily cap already planned for these customers on `day`. */
+export async function countPlannedOnDay(
+  q: Queryable,
+  day: Day,
+  customerIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (customerIds.length === 0) return out;
+  const { rows } = await q.query<{ customer_id: string; n: string | number }>(
+    `select customer_id, count(*) as n from reminders
+     where plan_day = $1 and customer_id = any($2::text[]) and status <> 'cancelled' and not legally_required
+     group by customer_id`,
+    [formatDate(day), customerIds],
+  );
+  for (const r of rows) out.set(r.customer_id, Number(r.n));
+  return out;
+}
+
+/** Whether a loan has a reminder not yet sent (an indexed read, no lock). */
+export async function hasPlannedReminders(q: Queryable, loanId: string): Promise<boolean> {
+  const { rows } = await q.query<{ any: boolean }>(
+    `select exists (select 1 from reminders where loan_id = $1 and status = 'planned') as any`,
+    [loanId],
+  );
+  return rows[0]?.any === true;
+}
+
+/** A loan's reminders not yet sent, for the moot check (`mootReminders`). */
+export async function plannedRemindersOfLoan(
+  q: Queryable,
+  loanId: string,
+): Promise<{ customerId: string; reminderKey: string; anchorDueDay: Day }[]> {
+  const { rows } = await q.query<{ customer_id: string; reminder_key: string; anchor_due_day: string }>(
+    `select customer_id, reminder_key, anchor_due_day::text as anchor_due_day from reminders
+     where loan_id = $1 and status = 'planned'`,
+    [loanId],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    reminderKey: r.reminder_key,
+    anchorDueDay: dayFromSql(r.anchor_due_day),
+  }));
+}
+
+/**
+ * Cancels planned reminders of a loan with their reasons, and their outbox messages that have not gone
+ * out. A message already sent keeps its reminder `sent`. Returns the reminders cancelled.
+ */
+export async function cancelReminders(
+  q: Queryable,
+  loanId: string,
+  cancels: readonly { reminderKey: string; reason: ReminderCancelReason }[],
+): Promise<number> {
+  if (cancels.length === 0) return 0;
+  const keys = cancels.map((c) => c.reminderKey);
+  const { rows } = await q.query<{ reminder_key: string }>(
+    `update outbox_messages set status = 'cancelled', lease_until = null
+     where kind = 'reminder' and reminder_key = any($1::text[]) and status = 'pending'
+     returning reminder_key`,
+    [keys],
+  );
+  const still = new Set(rows.map((r) => r.reminder_key));
+  const pick = cancels.filter((c) => still.has(c.reminderKey));
+  if (pick.length === 0) return 0;
+  const r = await q.query(
+    `update reminders r set status = 'cancelled', cancel_reason = u.reason, updated_at = now()
+     from unnest($2::text[], $3::text[]) as u(reminder_key, reason)
+     where r.loan_id = $1 and r.reminder_key = u.reminder_key and r.status = 'planned'`,
+    [loanId, pick.map((c) => c.reminderKey), pick.map((c) => c.reason)],
+  );
+  return r.rowCount;
+}
+
+interface Row {
+  reminder_key: string;
+  loan_id: string;
+  customer_id: string;
+  stage_id: string;
+  channel: ReminderChannel;
+  legally_required: boolean;
+  anchor_due_day: string;
+  scheduled_at: string;
+  status: StoredReminder['status'];
+  cancel_reason: string | null;
+  failure: string | null;
+  amount_due_minor: string | number;
+  currency: string;
+  lang: string;
+  subject: string;
+  body: string;
+  sent_at: string | null;
+  attempts: number | null;
+}
+
+/** A loan's reminders, by scheduled time, then key (bounded by `limit`). */
+export async function listLoanReminders(
+  q: Queryable,
+  loanId: string,
+  limit: number,
+): Promise<StoredReminder[]> {
+  const { rows } = await q.query<Row>(
+    `select r.reminder_key, r.loan_id, r.customer_id, r.stage_id, r.channel, r.legally_required,
+       r.anchor_due_day::text as anchor_due_day, ${ISO('r.scheduled_at')} as scheduled_at, r.status, r.cancel_reason,
+       r.failure, r.amount_due_minor, r.currency, r.lang, r.subject, r.body, ${ISO('r.sent_at')} as sent_at,
+       o.attempts
+     from reminders r
+     left join outbox_messages o on o.kind = 'reminder' and o.reminder_key = r.reminder_key
+     where r.loan_id = $1
+     order by r.scheduled_at, r.reminder_key collate "C"
+     limit $2`,
+    [loanId, limit],
+  );
+  return rows.map((r) => ({
+    reminderKey: r.reminder_key,
+    loanId: r.loan_id,
+    customerId: r.customer_id,
+    stageId: r.stage_id,
+    channel: r.channel,
+    legallyRequired: r.legally_required,
+    anchorDueDate: r.anchor_due_day,
+    scheduledAt: r.scheduled_at,
+    status: r.status,
+    cancelReason: r.cancel_reason,
+    failure: r.failure,
+    amountDueMinor: Number(r.amount_due_minor),
+    currency: r.currency,
+    lang: r.lang,
+    subject: r.subject,
+    body: r.body,
+    sentAt: r.sent_at,
+    attempts: r.attempts ?? 0,
+  }));
+}
