@@ -23,7 +23,7 @@ const LABELS = {
     noteRequired: '请填写备注',
     otherApplicants: '其他申请人数',
     cutoffSource: '评分准入',
-    cutoffText: '评分 612，客群 受薪：通过（风险等级 A）',
+    cutoffText: (score: number, grade: string) => `评分 ${score}，客群 受薪：通过（风险等级 ${grade}）`,
     deciding: '决定性原因',
     occupation: '受薪人士',
     notCustomer: '尚未成为客户',
@@ -44,7 +44,8 @@ const LABELS = {
     noteRequired: 'Write a note',
     otherApplicants: 'Other applicants',
     cutoffSource: 'Score cut-off',
-    cutoffText: 'score 612 gives "pass" for segment employed (risk grade A)',
+    cutoffText: (score: number, grade: string) =>
+      `score ${score} gives "pass" for segment employed (risk grade ${grade})`,
     deciding: 'Decided by this',
     occupation: 'Salaried',
     notCustomer: 'Not a customer yet',
@@ -112,7 +113,9 @@ describe.skipIf(skipBrowser)('decisions and the review queue in chromium', () =>
         await reasons.getByText(reason.code, { exact: true }).first().waitFor();
       // Reasons in the page's language; the values they saw as a list, amounts in yuan, never fen.
       await reasons.getByText(l.cutoffSource, { exact: true }).first().waitFor();
-      await reasons.getByText(l.cutoffText).first().waitFor();
+      // The score is the shipped scorecard's for this applicant (read from the decision, so a retrained card moves it).
+      const scored = approved as unknown as { score: { value: number }; riskGrade: string };
+      await reasons.getByText(l.cutoffText(scored.score.value, scored.riskGrade)).first().waitFor();
       await reasons.getByTestId('reason-values').getByText('¥30,000.00').first().waitFor();
       await reasons.getByTestId('reason-values').getByText(l.verifiedIncome).first().waitFor();
       const reasonsText = (await reasons.textContent()) ?? '';

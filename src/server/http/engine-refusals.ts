@@ -80,6 +80,9 @@ export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
   write_off_evidence_missing: '核销需要证据说明',
 };
 
+/** Refusals whose Chinese keeps the engine's own figures after it. */
+const WITH_FIGURES: ReadonlySet<string> = new Set(['restructure_unaffordable', 'settlement_not_below_owed']);
+
 /**
  * An engine's refusal as a message: its own English sentence, and the Chinese for its code (with the
  * field at fault named first when there is one). A code without Chinese keeps its English in both.
@@ -90,7 +93,9 @@ export function engineRefusal(
   field = '',
   params: MessageParams = {},
 ): Message {
-  const zh = ENGINE_REFUSALS_ZH[code];
+  const zh0 = ENGINE_REFUSALS_ZH[code];
+  // Some refusals are only useful with their figures: the engine's sentence follows the Chinese.
+  const zh = zh0 !== undefined && WITH_FIGURES.has(code) ? `${zh0}（${literal(english)}）` : zh0;
   const chinese = zh === undefined ? literal(english) : field === '' ? zh : `${literal(field)}：${zh}`;
   return withEnglish(`engine.${code}`, english, chinese, params);
 }
