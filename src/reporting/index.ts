@@ -93,3 +93,15 @@ export {
   writeOffCandidates,
   writeOffEligibility,
 } from './write-off.js';
+export {
+  type Label,
+  REPORT_KINDS,
+  type Report,
+  type ReportCell,
+  type ReportColumn,
+  type ReportFigure,
+  type ReportKind,
+  type ReportRequest,
+  type ReportTable,
+  type ReportValueType,
+} from './report.js';
