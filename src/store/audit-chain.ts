@@ -61,7 +61,7 @@ export async function verifyAuditChain(q: Queryable): Promise<AuditChainReport> 
       `select audit_id::text as audit_id, ((extract(epoch from occurred_at) * 1000000)::bigint)::text as occurred_us,
               actor_user_id, actor_role, action, request_id, resource_type, resource_id, customer_id,
               details::text as details, prev_hash, row_hash
-         from audit_log where audit_id > $1 order by audit_id limit $2`,
+         from audit_log where audit_log.audit_id > $1 order by audit_log.audit_id limit $2`,
       [after.toString(), CHAIN_PAGE_ROWS],
     );
     for (const row of rows) {
