@@ -53,6 +53,78 @@ describe.each(backends)('the audit log hash chain on $name', (backend) => {
   });
 });
 
+describe.each(backends)('the chain inside transactions on $name', (backend) => {
+  it('chains several rows of one transaction and one statement, and forgets a row rolled back to a savepoint', async () => {
+    const db = await openMigrated(backend);
+    try {
+      await appendAudit(db, entry(1));
+      await db.transaction(async (tx) => {
+        await appendAudit(tx, entry(2));
+        await appendAudit(tx, entry(3));
+        await tx.query('savepoint s');
+        await appendAudit(tx, entry(4));
+        await tx.query('rollback to savepoint s');
+        await appendAudit(tx, entry(5));
+        await tx.query(
+          `insert into audit_log (actor_role, action, resource_type) values ('admin', 'a', 'x'), ('admin', 'b', 'x')`,
+        );
+      });
+      await appendAudit(db, entry(6));
+      // The rows of the rolled-back savepoint are gone; had the chain remembered its hash, row 5 would
+      // name a row that does not exist and the walk would stop there.
+      expect(await verifyAuditChain(db)).toEqual({ rowsChecked: 7 });
+      // A failed transaction leaves the chain as it was.
+      await expect(
+        db.transaction(async (tx) => {
+          await appendAudit(tx, entry(7));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await appendAudit(db, entry(8));
+      // Ten ids and more: the walk goes in the order of the numbers, not of their text ("10" < "2").
+      expect(await verifyAuditChain(db)).toEqual({ rowsChecked: 8 });
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.each(backends.filter((b) => b.name === 'postgres'))(
+  'two schemas of one database on $name',
+  (backend) => {
+    it('do not wait for each other: an open transaction in one does not hold back an insert in the other', async () => {
+      const a = await openMigrated(backend);
+      const b = await openMigrated(backend);
+      try {
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let inserted!: () => void;
+        const insertedInA = new Promise<void>((resolve) => {
+          inserted = resolve;
+        });
+        const open = a.transaction(async (tx) => {
+          await appendAudit(tx, entry(1));
+          inserted();
+          await held;
+        });
+        await insertedInA;
+        // With one lock for the whole database this insert would wait for the transaction above, which
+        // waits for it: the test would never finish. With a lock per schema it commits at once.
+        await appendAudit(b, entry(2));
+        expect(await verifyAuditChain(b)).toEqual({ rowsChecked: 1 });
+        release();
+        await open;
+        expect(await verifyAuditChain(a)).toEqual({ rowsChecked: 1 });
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  },
+);
+
 const root = mkdtempSync(join(tmpdir(), 'lg-audit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
