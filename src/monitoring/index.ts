@@ -61,6 +61,8 @@ export {
   type TemplateField,
   templateFields,
   WEBHOOK_URL_CHARS_MAX,
+  type WebhookUrlFaultCode,
+  webhookUrlFault,
   webhookUrlProblem,
   zonedInstant,
 } from './reminders/index.js';

@@ -47,6 +47,8 @@ export class ReviewError extends Error {
     readonly code: ReviewErrorCode,
     message: string,
     readonly field: 'limit' | 'dailyRate',
+    /** The figures the message names, for callers that word it in another language. */
+    readonly params: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ReviewError';
@@ -158,6 +160,7 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
       `limit ${yuanText(limit_fen)} yuan is above the cap of ${yuanText(limitCap_fen)} yuan the automated decision held to ` +
         `(${binding.join(', ')}; the caps are the income multiple, the policy maximum, the invitation's cap and the amount asked for)`,
       'limit',
+      { limit: yuanText(limit_fen), cap: yuanText(limitCap_fen), binding: binding.join(', ') },
     );
   }
   const rate = input.dailyRate ?? automated.dailyRate;
@@ -174,6 +177,7 @@ export function reviewDecision(automated: Decision, input: ReviewInput, context:
       `daily rate ${rate} gives an APR above the cap of ${context.settings.aprCap} at some term offered; ` +
         `${price.dailyRate} is the highest within it`,
       'dailyRate',
+      { rate: String(rate), aprCap: String(context.settings.aprCap), highest: String(price.dailyRate) },
     );
   return sealRecord({
     ...common,

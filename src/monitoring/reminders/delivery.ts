@@ -25,20 +25,45 @@ export const WEBHOOK_URL_CHARS_MAX = 2000;
  * without user:password (the signature authenticates) and without a fragment.
  */
 export function webhookUrlProblem(text: string): string | undefined {
-  if (text.length > WEBHOOK_URL_CHARS_MAX) return `must be at most ${WEBHOOK_URL_CHARS_MAX} characters`;
+  return webhookUrlFault(text)?.message;
+}
+
+/** What is wrong with a webhook URL, by code (for callers that word it in another language) and in English. */
+export type WebhookUrlFaultCode =
+  | 'too_long'
+  | 'not_absolute'
+  | 'protocol'
+  | 'no_host'
+  | 'credentials'
+  | 'fragment';
+
+export function webhookUrlFault(
+  text: string,
+): { code: WebhookUrlFaultCode; message: string; protocol?: string } | undefined {
+  if (text.length > WEBHOOK_URL_CHARS_MAX)
+    return { code: 'too_long', message: `must be at most ${WEBHOOK_URL_CHARS_MAX} characters` };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return 'is not an absolute URL; write it as https://host/path';
+    return { code: 'not_absolute', message: 'is not an absolute URL; write it as https://host/path' };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return `uses ${url.protocol} — only http: and https: are sent to`;
-  if (url.hostname === '') return 'has no host';
+    return {
+      code: 'protocol',
+      message: `uses ${url.protocol} — only http: and https: are sent to`,
+      protocol: url.protocol,
+    };
+  if (url.hostname === '') return { code: 'no_host', message: 'has no host' };
   if (url.username !== '' || url.password !== '') {
-    return 'carries a user name or password; remove them — each delivery is signed with its secret instead';
+    return {
+      code: 'credentials',
+      message:
+        'carries a user name or password; remove them — each delivery is signed with its secret instead',
+    };
   }
-  if (url.hash !== '') return 'has a #fragment, which is never sent; remove it';
+  if (url.hash !== '')
+    return { code: 'fragment', message: 'has a #fragment, which is never sent; remove it' };
   return undefined;
 }
 

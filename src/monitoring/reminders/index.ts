@@ -28,6 +28,8 @@ export {
   type RetryPolicy,
   retryDelayMs,
   WEBHOOK_URL_CHARS_MAX,
+  type WebhookUrlFaultCode,
+  webhookUrlFault,
   webhookUrlProblem,
 } from './delivery.js';
 export {

@@ -15,7 +15,7 @@ import { amountProblem, amountSchema, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
 import { maskAddress, maskContact, maskIdNumber, maskName, maskPhone } from '../http/masking.js';
-import { say } from '../http/messages.js';
+import { type Message, say } from '../http/messages.js';
 import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { allows } from '../http/roles.js';
 import {
@@ -43,23 +43,22 @@ const ID_NUMBER_CHECK = '10X98765432';
  * Checks an 18-character resident ID number (居民身份证号码): its birth date must be a real date from
  * 1900 to `today`, and its last character the ISO 7064 MOD 11-2 check of the first 17.
  */
-export function idNumberProblem(value: string, today: string): string | undefined {
+export function idNumberProblem(value: string, today: string): Message | undefined {
   const id = value.trim().toUpperCase();
-  if (!/^[0-9]{17}[0-9X]$/.test(id)) return 'must be 18 characters: 17 digits then a digit or X';
+  if (!/^[0-9]{17}[0-9X]$/.test(id)) return say(CUSTOMER_MESSAGES, 'id_number_form');
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   const parsed = new Date(`${birth}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== birth) {
-    return `holds birth date ${birth}, which is not a calendar date`;
+    return say(CUSTOMER_MESSAGES, 'id_number_birth_not_a_date', { birth });
   }
   if (birth < BIRTH_DATE_MIN || birth > today) {
-    return `holds birth date ${birth}, which is outside ${BIRTH_DATE_MIN} to ${today}`;
+    return say(CUSTOMER_MESSAGES, 'id_number_birth_out_of_range', { birth, from: BIRTH_DATE_MIN, to: today });
   }
   let sum = 0;
   ID_NUMBER_WEIGHTS.forEach((w, i) => {
     sum += w * Number(id[i]);
   });
-  if (ID_NUMBER_CHECK[sum % 11] !== id[17])
-    return 'has a wrong check character (last character); check for a typo';
+  if (ID_NUMBER_CHECK[sum % 11] !== id[17]) return say(CUSTOMER_MESSAGES, 'id_number_check_character');
   return undefined;
 }
 
@@ -206,7 +205,7 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
       const body = request.body;
       const problems: FieldProblem[] = [];
       const idProblem = idNumberProblem(body.idNumber, new Date().toISOString().slice(0, 10));
-      if (idProblem !== undefined) problems.push({ path: '/body/idNumber', message: idProblem });
+      if (idProblem !== undefined) problems.push(fieldProblem('/body/idNumber', idProblem));
       const income = readAmount(body.declaredMonthlyIncome, deps.config.amount_max_fen);
       if (!income.ok) problems.push(fieldProblem('/body/declaredMonthlyIncome', income.text));
       if (problems.length > 0) {
@@ -333,11 +332,9 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
         principal.role === 'collector' &&
         !(await hasAssignedOpenCase(deps.db, customer.customerId, principal.userId))
       ) {
-        throw new ProblemError(
-          'pii_forbidden',
-          "A collector sees a borrower's personal data only while the borrower's open collection case is assigned to them; drop ?unmask=true, or have the case assigned to you.",
-          [{ path: '/query/unmask', message: 'no open case of this borrower is assigned to you' }],
-        );
+        throw new ProblemError('pii_forbidden', say(CUSTOMER_MESSAGES, 'collector_unmask_forbidden'), [
+          fieldProblem('/query/unmask', say(CUSTOMER_MESSAGES, 'no_case_assigned')),
+        ]);
       }
       if (unmask) {
         // Written before the data leaves: no audit entry, no unmasked read.

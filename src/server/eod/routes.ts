@@ -152,7 +152,10 @@ function problemFor(error: unknown): never {
         [fieldProblem('/body/businessDate', say(EOD_MESSAGES, 'date_from_through', range))],
       );
     }
-    throw new ProblemError('eod_run_not_found', error.message);
+    throw new ProblemError(
+      'eod_run_not_found',
+      say(EOD_MESSAGES, 'run_not_found', { runId: error.message.replace(/^no EOD run /, '') }),
+    );
   }
   throw error;
 }

@@ -165,4 +165,12 @@ export const KERNEL_MESSAGES = {
     en: 'Too many requests: {reason}; try again in {seconds} s.',
     zh: '请求过于频繁：{reason}；请 {seconds} 秒后重试。',
   },
+  rate_limited_auth: {
+    en: 'Too many requests with a missing or wrong API token from your address ({max} in {window} s); wait and send a valid token.',
+    zh: '您的地址发出缺失或错误 API 令牌的请求过多（{window} 秒内 {max} 次）；请稍候并使用有效令牌。',
+  },
+  rate_limited_token: {
+    en: 'This API token sent more than {max} requests in {window} s; wait {seconds} s and slow down.',
+    zh: '该 API 令牌在 {window} 秒内发出的请求超过 {max} 次；请等待 {seconds} 秒并放慢速度。',
+  },
 } as const satisfies Catalogue;

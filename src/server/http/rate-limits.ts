@@ -2,6 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { appendAudit, type Principal } from '../../store/index.js';
 import type { ServerDeps } from './context.js';
+import { KERNEL_MESSAGES } from './kernel-messages.js';
+import { type Message, say } from './messages.js';
 import { ProblemError } from './problem.js';
 
 /**
@@ -30,7 +32,7 @@ function retryAfterS(resetAt_ms: number, now_ms: number): string {
   return String(Math.max(1, Math.ceil((resetAt_ms - now_ms) / 1000)));
 }
 
-function rateLimited(detail: string, retryAfter: string): ProblemError {
+function rateLimited(detail: Message, retryAfter: string): ProblemError {
   return new ProblemError('rate_limited', detail, [], { 'retry-after': retryAfter });
 }
 
@@ -50,7 +52,10 @@ export async function registerRateLimits(app: FastifyInstance, deps: ServerDeps)
     if (seen.count >= config.failedAuthPerAddress_max) {
       done(
         rateLimited(
-          `Too many requests with a missing or wrong API token from your address (${config.failedAuthPerAddress_max} in ${config.rateLimitWindow_ms / 1000} s); wait and send a valid token.`,
+          say(KERNEL_MESSAGES, 'rate_limited_auth', {
+            max: config.failedAuthPerAddress_max,
+            window: config.rateLimitWindow_ms / 1000,
+          }),
           retryAfterS(seen.resetAt_ms, now()),
         ),
       );
@@ -80,7 +85,11 @@ export async function registerRateLimits(app: FastifyInstance, deps: ServerDeps)
     keyGenerator: (request: FastifyRequest) => `token:${request.principal?.tokenId ?? request.ip}`,
     errorResponseBuilder: (_request, context) =>
       rateLimited(
-        `This API token sent more than ${context.max} requests in ${Math.round(config.rateLimitWindow_ms / 1000)} s; wait ${context.after} and slow down.`,
+        say(KERNEL_MESSAGES, 'rate_limited_token', {
+          max: context.max,
+          window: Math.round(config.rateLimitWindow_ms / 1000),
+          seconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+        }),
         String(Math.max(1, Math.ceil(context.ttl / 1000))),
       ),
     addHeadersOnExceeding: {

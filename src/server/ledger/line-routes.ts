@@ -92,11 +92,28 @@ function presentFreeze(freeze: LineChangeRecord | undefined) {
 async function refuseIfFrozen(q: Queryable, line: StoredLine): Promise<void> {
   if (line.state.status !== 'frozen') return;
   const freeze = await lastFreeze(q, line.lineId);
-  const since = freeze === undefined ? '' : ` since ${formatDate(freeze.day)}`;
+  const since = freeze === undefined ? undefined : formatDate(freeze.day);
+  const byControl = freeze?.source === 'control';
   throw new ProblemError(
     'line_frozen',
-    `credit line ${line.lineId} is frozen${since}: ${freeze?.reason ?? 'no reason kept'}. No drawdown is possible ${freezeUntil(freeze)}.`,
-    [{ path: '/path/lineId', message: `frozen: ${freeze?.code ?? 'manual'}` }],
+    say(LEDGER_MESSAGES, 'line_frozen', {
+      lineId: line.lineId,
+      en_since: since === undefined ? '' : ` since ${since}`,
+      zh_since: since === undefined ? '' : `（自 ${since} 起）`,
+      en_reason: freeze?.reason ?? 'no reason kept',
+      // The reason is the policy's or the operator's own words; the code names the rule in any language.
+      zh_reason: freeze === undefined ? '未保留原因' : `${freeze.reason}（${freeze.code ?? '人工冻结'}）`,
+      en_until: freezeUntil(freeze),
+      zh_until: byControl
+        ? '在该额度下所有逾期期次还清（治愈）、额度管控自动解冻'
+        : '在操作员解冻（POST /credit-lines/{lineId}/unfreeze）',
+    }),
+    [
+      fieldProblem(
+        '/path/lineId',
+        say(LEDGER_MESSAGES, 'line_frozen_field', { code: freeze?.code ?? 'manual' }),
+      ),
+    ],
   );
 }
 

@@ -60,4 +60,27 @@ export const LEDGER_MESSAGES = {
   as_of_refused: { en: 'asOf: {en_fault}', zh: '回放日期 asOf：{zh_fault}' },
   product_fix: { en: 'Fix the product and send again: {en_fault}', zh: '请修改产品后重新发送：{zh_fault}' },
   ledger_refused: { en: '{en_fault} ({code})', zh: '{zh_fault}（{code}）' },
+  line_frozen: {
+    en: 'credit line {lineId} is frozen{en_since}: {en_reason}. No drawdown is possible {en_until}.',
+    zh: '额度 {lineId} 已冻结{zh_since}：{zh_reason}。{zh_until}前不能提款。',
+  },
+  line_frozen_field: { en: 'frozen: {code}', zh: '已冻结：{code}' },
+  restructuring_not_found: {
+    en: 'Loan {loanId} has no restructuring {restructuringId}; list them with GET /loans/{loanId}/restructurings.',
+    zh: '借据 {loanId} 没有重组 {restructuringId}；用 GET /loans/{loanId}/restructurings 列出。',
+  },
+  no_such_restructuring: { en: 'no such restructuring of this loan', zh: '该借据没有这个重组' },
+  restructuring_status_conflict: {
+    en: 'Restructuring {restructuringId} is {status}; only a pending one can be approved or rejected.',
+    zh: '重组 {restructuringId} 的状态为 {status}；只有待审批的重组可以批准或拒绝。',
+  },
+  restructuring_by_proposer: {
+    en: 'You proposed restructuring {restructuringId}; another risk analyst or an admin must approve it.',
+    zh: '重组 {restructuringId} 由您提出；须由另一位风险分析师或管理员批准。',
+  },
+  write_off_loan_not_found: {
+    en: 'no such loan: {loanId}; list loans with GET /loans',
+    zh: '没有借据 {loanId}；用 GET /loans 列出借据。',
+  },
+  write_off_refused: { en: '{en_fault}', zh: '{zh_fault}' },
 } as const satisfies Catalogue;

@@ -29,9 +29,11 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import type { WriteOutcome } from '../http/writes.js';
+import { LEDGER_MESSAGES } from './messages.js';
 import { presentDetail, presentStoredLoan } from './presenters.js';
 import { loanNotFound, requestAmount } from './request.js';
 import { loanResponse } from './schemas.js';
@@ -231,14 +233,14 @@ async function restructuringOrThrow(tx: Queryable, loanId: string, id: string): 
   if (found === undefined) {
     throw new ProblemError(
       'restructuring_not_found',
-      `Loan ${loanId} has no restructuring ${id}; list them with GET /loans/${loanId}/restructurings.`,
-      [{ path: '/path/restructuringId', message: 'no such restructuring of this loan' }],
+      say(LEDGER_MESSAGES, 'restructuring_not_found', { loanId, restructuringId: id }),
+      [fieldProblem('/path/restructuringId', say(LEDGER_MESSAGES, 'no_such_restructuring'))],
     );
   }
   if (found.status !== 'pending') {
     throw new ProblemError(
       'restructuring_status_conflict',
-      `Restructuring ${id} is ${found.status}; only a pending one can be approved or rejected.`,
+      say(LEDGER_MESSAGES, 'restructuring_status_conflict', { restructuringId: id, status: found.status }),
     );
   }
   return found;
@@ -373,7 +375,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
         if (found.proposedBy === principal.userId) {
           throw new ProblemError(
             'restructuring_approval_by_proposer',
-            `You proposed restructuring ${restructuringId}; another risk analyst or an admin must approve it.`,
+            say(LEDGER_MESSAGES, 'restructuring_by_proposer', { restructuringId }),
           );
         }
         const day = await getBusinessDay(tx);

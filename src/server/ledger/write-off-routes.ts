@@ -20,9 +20,11 @@ import {
   WriteOffError,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { type ProblemCode, ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { LEDGER_MESSAGES } from './messages.js';
 
 const common = { tags: ['write-offs'], security: bearerSecurity };
 const NOTE_LENGTH_MAX = 500;
@@ -160,17 +162,36 @@ const PROBLEM_OF: Record<string, ProblemCode> = {
   write_off_same_person: 'write_off_by_proposer',
 };
 
+/** The store's refusals in Chinese, by code (the English keeps the store's sentence with its figures). */
+const WRITE_OFF_REFUSALS_ZH: Record<string, string> = {
+  write_off_proposal_size: `一个核销提议包含 1 至 ${WRITE_OFF_PROPOSAL_LOANS_MAX} 笔借据`,
+  write_off_loan_repeated: '同一笔借据被列了两次',
+  write_off_not_eligible: '该借据不符合现行核销规则（或已不再符合）；请拒绝此提议后重新提议',
+  write_off_already_proposed: '该借据已在一个未决的核销提议中；请先批准或拒绝该提议',
+  write_off_proposal_not_found: '没有这个核销提议；用 GET /write-offs/proposals 列出',
+  write_off_proposal_decided: '该核销提议已有决定',
+  write_off_same_person: '核销须由第二人批准或拒绝：提议由您提出，须由另一位有审批权限的用户决定',
+};
+
 /** A store refusal as a problem that says what to do. */
 function writeOffProblem(error: unknown): unknown {
   if (!(error instanceof WriteOffError)) return error;
   if (error.code === 'loan_not_found') {
-    return new ProblemError('loan_not_found', `${error.message}; list loans with GET /loans`, [
-      { path: error.field ?? '/body/loans', message: 'no such loan' },
-    ]);
+    return new ProblemError(
+      'loan_not_found',
+      say(LEDGER_MESSAGES, 'write_off_loan_not_found', {
+        loanId: error.message.replace(/^no such loan: /, ''),
+      }),
+      [fieldProblem(error.field ?? '/body/loans', say(LEDGER_MESSAGES, 'no_such_loan'))],
+    );
   }
   const code = PROBLEM_OF[error.code] ?? 'conflict';
   const path = error.field ?? (code === 'write_off_proposal_not_found' ? '/path/proposalId' : '/body');
-  return new ProblemError(code, error.message, [{ path, message: error.message }]);
+  const text = say(LEDGER_MESSAGES, 'write_off_refused', {
+    en_fault: error.message,
+    zh_fault: WRITE_OFF_REFUSALS_ZH[error.code] ?? error.message,
+  });
+  return new ProblemError(code, text, [fieldProblem(path, text)]);
 }
 
 async function guarded<T>(run: () => Promise<T>): Promise<T> {

@@ -69,8 +69,7 @@ export async function originationBlacklistRoutes(app: FastifyInstance, deps: Ser
     async (request, reply) => {
       const b = request.body;
       const valueProblem = subjectValueProblem(b.subject, b.value);
-      if (valueProblem !== undefined)
-        throw validationProblem([{ path: '/body/value', message: valueProblem }]);
+      if (valueProblem !== undefined) throw validationProblem([fieldProblem('/body/value', valueProblem)]);
       const listedAt = await businessNow(deps);
       const expiresAt = checkExpiry(b.expiresAt, Date.parse(listedAt), '/body/expiresAt');
       const principal = request.principal!;

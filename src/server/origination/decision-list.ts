@@ -15,6 +15,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { dateSchema, requestDate } from '../ledger/index.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -131,8 +132,8 @@ export async function originationDecisionListRoutes(app: FastifyInstance, deps: 
       if (from !== undefined && to !== undefined && from > to) {
         throw new ProblemError(
           'date_out_of_range',
-          `decidedFrom ${formatDate(from)} is after decidedTo ${formatDate(to)}; swap them`,
-          [{ path: '/query/decidedFrom', message: 'must be on or before decidedTo' }],
+          say(ORIGINATION_MESSAGES, 'decided_from_after_to', { from: formatDate(from), to: formatDate(to) }),
+          [fieldProblem('/query/decidedFrom', say(ORIGINATION_MESSAGES, 'on_or_before_decided_to'))],
         );
       }
       const rows = await listDecisions(

@@ -162,11 +162,9 @@ function checkInvitationInForce(
 ): void {
   const ended = invitationNotInForce(invitation, new Date(now_ms).toISOString());
   if (ended !== undefined)
-    throw new ProblemError(
-      'review_invitation_not_in_force',
-      `${ended}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.`,
-      [{ path: '/body/outcome', message: 'no invitation in force' }],
-    );
+    throw new ProblemError('review_invitation_not_in_force', invitationEnded(invitation), [
+      fieldProblem('/body/outcome', say(ORIGINATION_MESSAGES, 'no_invitation_in_force')),
+    ]);
   if (automated.dailyRate === null && body.dailyRate === undefined)
     throw validationProblem([
       {
@@ -176,16 +174,40 @@ function checkInvitationInForce(
     ]);
 }
 
+/** Why the invitation is not in force, in the catalogue's words (the core decides that it is not). */
+function invitationEnded(invitation: StoredInvitation | undefined) {
+  if (invitation === undefined) return say(ORIGINATION_MESSAGES, 'review_no_invitation');
+  if (invitation.status !== 'active') {
+    const by = invitation.usedByApplication;
+    return say(ORIGINATION_MESSAGES, 'review_invitation_status', {
+      invitationId: invitation.invitationId,
+      status: invitation.status,
+      en_by: by === null ? '' : ` (by application ${by})`,
+      zh_by: by === null ? '' : `（被申请 ${by} 使用）`,
+    });
+  }
+  return say(ORIGINATION_MESSAGES, 'review_invitation_expired', {
+    invitationId: invitation.invitationId,
+    expiresAt: invitation.expiresAt,
+  });
+}
+
 /** No approval over a review flag a person confirmed. */
 function checkNoConfirmedFlag(flags: readonly StoredFlag[]): void {
   const confirmed = flags.filter((f) => f.resolution === 'confirmed');
   if (confirmed.length > 0)
     throw new ProblemError(
       'review_flag_confirmed',
-      `The application cannot be approved: review flag ${confirmed
-        .map((f) => `${f.flagId} (${f.kind}: ${f.summary})`)
-        .join(', ')} was confirmed by ${confirmed.map((f) => f.resolvedBy).join(', ')}.`,
-      confirmed.map((f) => ({ path: '/body/outcome', message: `flag ${f.flagId} (${f.kind}) is confirmed` })),
+      say(ORIGINATION_MESSAGES, 'review_flag_confirmed', {
+        flags: confirmed.map((f) => `${f.flagId} (${f.kind}: ${f.summary})`).join(', '),
+        people: confirmed.map((f) => f.resolvedBy).join(', '),
+      }),
+      confirmed.map((f) =>
+        fieldProblem(
+          '/body/outcome',
+          say(ORIGINATION_MESSAGES, 'flag_is_confirmed', { flagId: f.flagId, kind: f.kind }),
+        ),
+      ),
     );
 }
 
@@ -196,12 +218,35 @@ function personsDecision(automated: Decision, person: ReviewInput, context: Revi
   } catch (error) {
     if (error instanceof ReviewError && error.code === 'review_rate_missing')
       throw validationProblem([{ path: `/body/${error.field}`, message: error.message }]);
-    if (error instanceof ReviewError)
+    if (error instanceof ReviewError && error.code === 'review_limit_above_cap') {
+      const p = error.params;
       throw new ProblemError(
-        error.code as 'review_limit_above_cap' | 'review_rate_above_cap',
-        `${error.field} ${error.message}.`,
-        [{ path: `/body/${error.field}`, message: error.message }],
+        'review_limit_above_cap',
+        say(ORIGINATION_MESSAGES, 'review_limit_above_cap', {
+          limit: p.limit ?? '',
+          cap: p.cap ?? '',
+          binding: p.binding ?? '',
+        }),
+        [fieldProblem('/body/limit', say(ORIGINATION_MESSAGES, 'limit_above_cap', { cap: p.cap ?? '' }))],
       );
+    }
+    if (error instanceof ReviewError && error.code === 'review_rate_above_cap') {
+      const p = error.params;
+      throw new ProblemError(
+        'review_rate_above_cap',
+        say(ORIGINATION_MESSAGES, 'review_rate_above_cap', {
+          rate: p.rate ?? '',
+          aprCap: p.aprCap ?? '',
+          highest: p.highest ?? '',
+        }),
+        [
+          fieldProblem(
+            '/body/dailyRate',
+            say(ORIGINATION_MESSAGES, 'rate_above_cap', { highest: p.highest ?? '' }),
+          ),
+        ],
+      );
+    }
     throw error;
   }
 }

@@ -90,7 +90,7 @@ export async function originationInvitationRoutes(app: FastifyInstance, deps: Se
       const b = request.body;
       const now = Date.parse(await businessNow(deps));
       const idProblem = idNumberProblem(b.idNumber, new Date(now).toISOString().slice(0, 10));
-      if (idProblem !== undefined) throw validationProblem([{ path: '/body/idNumber', message: idProblem }]);
+      if (idProblem !== undefined) throw validationProblem([fieldProblem('/body/idNumber', idProblem)]);
       const cap = readAmount(b.limitCap, deps.config.amount_max_fen);
       if (!cap.ok || cap.fen === 0) {
         throw amountProblem(

@@ -97,4 +97,73 @@ export const ORIGINATION_MESSAGES = {
     en: 'There is no customer {customerId}; leave customerId out for a new applicant.',
     zh: '没有客户 {customerId}；新申请人请不填 customerId。',
   },
+  mainland_mobile: {
+    en: 'must be a mainland mobile number of 11 digits',
+    zh: '须为 11 位中国大陆手机号',
+  },
+  decided_from_after_to: {
+    en: 'decidedFrom {from} is after decidedTo {to}; swap them.',
+    zh: 'decidedFrom {from} 晚于 decidedTo {to}；请对调两者。',
+  },
+  on_or_before_decided_to: { en: 'must be on or before decidedTo', zh: '须不晚于 decidedTo' },
+  review_no_invitation: {
+    en: 'The application took up no invitation, and a line opens only for an invited applicant; the application cannot be approved. Decline it, or invite the applicant again and let them apply.',
+    zh: '该申请未使用任何邀请，而额度只为受邀申请人开立；不能批准。请拒绝，或重新邀请申请人再申请。',
+  },
+  review_invitation_status: {
+    en: 'Invitation {invitationId} is {status}{en_by}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.',
+    zh: '邀请 {invitationId} 的状态为 {status}{zh_by}；不能批准该申请。请拒绝，或重新邀请申请人再申请。',
+  },
+  review_invitation_expired: {
+    en: 'Invitation {invitationId} expired at {expiresAt}; the application cannot be approved. Decline it, or invite the applicant again and let them apply.',
+    zh: '邀请 {invitationId} 已于 {expiresAt} 过期；不能批准该申请。请拒绝，或重新邀请申请人再申请。',
+  },
+  no_invitation_in_force: { en: 'no invitation in force', zh: '没有有效的邀请' },
+  review_flag_confirmed: {
+    en: 'The application cannot be approved: review flag {flags} was confirmed by {people}.',
+    zh: '不能批准该申请：复核标记 {flags} 已由 {people} 确认。',
+  },
+  flag_is_confirmed: { en: 'flag {flagId} ({kind}) is confirmed', zh: '标记 {flagId}（{kind}）已确认' },
+  review_limit_above_cap: {
+    en: "limit {limit} yuan is above the cap of {cap} yuan the automated decision held to ({binding}; the caps are the income multiple, the policy maximum, the invitation's cap and the amount asked for).",
+    zh: '额度 {limit} 元高于自动决策遵守的上限 {cap} 元（{binding}；上限为收入倍数、策略最高额、邀请的上限和申请金额）。',
+  },
+  limit_above_cap: { en: 'is above the cap of {cap} yuan', zh: '高于上限 {cap} 元' },
+  review_rate_above_cap: {
+    en: 'daily rate {rate} gives an APR above the cap of {aprCap} at some term offered; {highest} is the highest within it.',
+    zh: '日利率 {rate} 在所提供的某个期限下年化利率超过上限 {aprCap}；上限内最高为 {highest}。',
+  },
+  rate_above_cap: {
+    en: 'gives an APR above the cap; at most {highest}',
+    zh: '年化利率超过上限；最高 {highest}',
+  },
+  rollback_without_earlier: {
+    en: 'No version of product "{productId}" was in force before {version}, and the shipped pack is for another product; publish another version instead.',
+    zh: '产品 "{productId}" 在 {version} 之前没有生效的版本，而随附的策略包属于另一产品；请改为发布另一个版本。',
+  },
+  entry_expiry_out_of_range: {
+    en: '{field} must be after now and at most {days} days ahead (every entry ends).',
+    zh: '{field} 须晚于现在，且至多在 {days} 天之后（每个条目都有期限）。',
+  },
+  in_next_days: { en: 'must be in the next {days} days', zh: '须在接下来的 {days} 天内' },
+  reassessment_fix_fields: {
+    en: 'Fix these fields and send again: {list}',
+    zh: '请修正以下字段后重新提交：{list}',
+  },
+  reassessment_no_policy: {
+    en: 'No policy is in force for product "{productId}" of the customer\'s application; publish one first.',
+    zh: '客户申请的产品 "{productId}" 没有生效的策略；请先发布一个。',
+  },
+  policy_fix_and_resend: {
+    en: 'Fix the policy and send again: {list}',
+    zh: '请修正策略后重新提交：{list}',
+  },
+  reassessment_cannot_be_made: {
+    en: 'The re-assessment cannot be made: {reason}{list}',
+    zh: '无法进行重新评估：{reason}{list}',
+  },
+  decision_failed: {
+    en: 'The policy or model in force could not decide ({code}: {reason}); an analyst must fix or roll back the policy.',
+    zh: '生效的策略或模型无法作出决策（{code}：{reason}）；须由分析师修正或回滚策略。',
+  },
 } as const satisfies Catalogue;

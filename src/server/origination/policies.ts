@@ -337,7 +337,10 @@ export async function originationPolicyRoutes(app: FastifyInstance, deps: Server
         if (previous === undefined && shipped.document.settings.productId !== found.productId) {
           throw new ProblemError(
             'policy_status_conflict',
-            `No version of product "${found.productId}" was in force before ${found.version}, and the shipped pack is for another product; publish another version instead.`,
+            say(ORIGINATION_MESSAGES, 'rollback_without_earlier', {
+              productId: found.productId,
+              version: found.version,
+            }),
           );
         }
         await retirePolicyVersion(tx, found.version, true);

@@ -1,7 +1,7 @@
 import type { BlacklistSubject } from '../../origination/index.js';
 import type { StoredPolicyVersion } from '../../store/index.js';
 import { idNumberProblem } from '../customers/routes.js';
-import { say } from '../http/messages.js';
+import { type Message, say } from '../http/messages.js';
 import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { ORIGINATION_MESSAGES } from './messages.js';
 import { ENTRY_TERM_MAX_DAYS } from './schemas.js';
@@ -32,17 +32,20 @@ export function checkExpiry(expiresAt: string, now: number, path: string): strin
   if (at <= now || at > now + ENTRY_TERM_MAX_DAYS * 86_400_000) {
     throw new ProblemError(
       'date_out_of_range',
-      `${path.replace('/body/', '')} must be after now and at most ${ENTRY_TERM_MAX_DAYS} days ahead (every entry ends).`,
-      [{ path, message: `must be in the next ${ENTRY_TERM_MAX_DAYS} days` }],
+      say(ORIGINATION_MESSAGES, 'entry_expiry_out_of_range', {
+        field: path.replace('/body/', ''),
+        days: ENTRY_TERM_MAX_DAYS,
+      }),
+      [fieldProblem(path, say(ORIGINATION_MESSAGES, 'in_next_days', { days: ENTRY_TERM_MAX_DAYS }))],
     );
   }
   return new Date(at).toISOString();
 }
 
-export function subjectValueProblem(subject: BlacklistSubject, value: string): string | undefined {
+export function subjectValueProblem(subject: BlacklistSubject, value: string): Message | undefined {
   if (subject === 'id-number') return idNumberProblem(value, new Date().toISOString().slice(0, 10));
   if (subject === 'phone' && !/^1[3-9][0-9]{9}$/.test(value.replace(/[\s-]/g, '')))
-    return 'must be a mainland mobile number of 11 digits';
+    return say(ORIGINATION_MESSAGES, 'mainland_mobile');
   return undefined;
 }
 

@@ -147,7 +147,9 @@ function parseChanges(last: Application, body: ChangesBody): FinancialChanges {
     });
     throw new ProblemError(
       'reassessment_invalid',
-      `Fix these fields and send again: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      say(ORIGINATION_MESSAGES, 'reassessment_fix_fields', {
+        list: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      }),
       errors,
     );
   }
@@ -195,7 +197,7 @@ async function lineAndPolicy(
   if (policy === undefined || line === undefined) {
     throw new ProblemError(
       'policy_not_published',
-      `No policy is in force for product "${last.application.productId}" of the customer's application; publish one first.`,
+      say(ORIGINATION_MESSAGES, 'reassessment_no_policy', { productId: last.application.productId }),
     );
   }
   return { line, policy };

@@ -26,8 +26,10 @@ import {
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { maskIdNumber, maskName, maskPhone } from '../http/masking.js';
+import { say } from '../http/messages.js';
 import { type FieldProblem, fieldsProblem, ProblemError } from '../http/problem.js';
 import { Gate } from '../ledger/index.js';
+import { ORIGINATION_MESSAGES } from './messages.js';
 
 /** The package root: two folders above this file in both src/server and dist/server. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -178,19 +180,22 @@ export function originationProblem(error: unknown, prefix = '/body'): unknown {
     case 'policy_invalid':
       return new ProblemError(
         'policy_invalid',
-        `Fix the policy and send again: ${list === '' ? error.message : list}`,
+        say(ORIGINATION_MESSAGES, 'policy_fix_and_resend', { list: list === '' ? error.message : list }),
         errors,
       );
     case 'reassessment_invalid':
       return new ProblemError(
         'reassessment_invalid',
-        `The re-assessment cannot be made: ${error.message}${list === '' ? '' : ` (${list})`}`,
+        say(ORIGINATION_MESSAGES, 'reassessment_cannot_be_made', {
+          reason: error.message,
+          list: list === '' ? '' : ` (${list})`,
+        }),
         errors,
       );
     default:
       return new ProblemError(
         'decision_failed',
-        `The policy or model in force could not decide (${error.code}: ${error.message}); an analyst must fix or roll back the policy.`,
+        say(ORIGINATION_MESSAGES, 'decision_failed', { code: error.code, reason: error.message }),
       );
   }
 }

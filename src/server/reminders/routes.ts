@@ -4,7 +4,8 @@ import {
   BUSINESS_EVENT_TYPES,
   type BusinessEventType,
   REMINDER_CHANNELS,
-  webhookUrlProblem,
+  WEBHOOK_URL_CHARS_MAX,
+  webhookUrlFault,
 } from '../../monitoring/index.js';
 import {
   createWebhookSubscription,
@@ -18,10 +19,12 @@ import {
   type WebhookSubscription,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { loanNotFound } from '../ledger/index.js';
+import { REMINDER_MESSAGES } from './messages.js';
 
 /** Reminders listed for one loan at most (a loan has a handful per instalment). */
 export const LOAN_REMINDERS_MAX = 1_000;
@@ -137,15 +140,22 @@ const DESCRIPTION = { type: 'string', maxLength: 500 } as const;
 
 function checkUrl(url: string | undefined): void {
   if (url === undefined) return;
-  const problem = webhookUrlProblem(url);
-  if (problem !== undefined) throw validationProblem([{ path: '/body/url', message: problem }]);
+  const fault = webhookUrlFault(url);
+  if (fault === undefined) return;
+  const text =
+    fault.code === 'too_long'
+      ? say(REMINDER_MESSAGES, 'url_too_long', { max: WEBHOOK_URL_CHARS_MAX })
+      : fault.code === 'protocol'
+        ? say(REMINDER_MESSAGES, 'url_protocol', { protocol: fault.protocol ?? '' })
+        : say(REMINDER_MESSAGES, `url_${fault.code}`);
+  throw validationProblem([fieldProblem('/body/url', text)]);
 }
 
 function subscriptionNotFound(id: string): ProblemError {
   return new ProblemError(
     'webhook_subscription_not_found',
-    `No webhook subscription ${id}. List them with GET /webhook-subscriptions.`,
-    [{ path: '/params/subscriptionId', message: 'does not exist' }],
+    say(REMINDER_MESSAGES, 'webhook_subscription_not_found', { subscriptionId: id }),
+    [fieldProblem('/params/subscriptionId', say(REMINDER_MESSAGES, 'subscription_does_not_exist'))],
   );
 }
 
