@@ -16,8 +16,13 @@
  *     and imported into a fresh one (read, replayed, reconciled and written): loans per second with their
  *     history, beside the book writer's own loans per second measured in the same run (its peer).
  *
- * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for part b), BENCH_PART (any of
- * `a`, `b`, `c`; all by default), BENCH_PAYERS_PERCENT (default 93: the on-time payers of the realistic
+ * (d) A restructuring on a loan 30 days old against one 700 days old (aim: ratio ≤ 1.5): the command itself
+ *     (a term extension and a payment holiday, on the loan's current state, as the server runs it), and a
+ *     repayment backdated to before a restructuring made three days earlier, which replays the
+ *     restructuring from the nearest snapshot.
+ *
+ * Environment: BENCH_LOANS (default 1000000), BENCH_REPEAT (default 200, for parts b and d), BENCH_PART (any
+ * of `a`, `b`, `c`, `d`; all by default), BENCH_PAYERS_PERCENT (default 93: the on-time payers of the realistic
  * book), BENCH_IMPORT_CUSTOMERS (default 2000, for part c).
  */
 
@@ -38,6 +43,7 @@ import {
   readImportJson,
   repay,
   replay,
+  restructure,
   type Schedule,
   takeSnapshot,
 } from '../src/ledger/index.js';
@@ -320,6 +326,63 @@ function partB(product: Product): void {
   );
 }
 
+function partD(product: Product): void {
+  console.log(`(d) restructuring, median of ${REPEAT}`);
+  const commandCost = (ageDays: number, request: Parameters<typeof restructure>[1]) => {
+    const loan = agedLoan(product, ageDays);
+    const times: number[] = [];
+    let events = 0;
+    for (let k = 0; k < REPEAT; k++) {
+      const t = performance.now();
+      const r = restructure(loan.state, {
+        ...request,
+        day: loan.state.lastClosedDay + 1,
+        clientId: `rs-${k}`,
+      });
+      times.push(performance.now() - t);
+      events = r.events.length;
+    }
+    return { ms: median(times), history: loan.log.length, events };
+  };
+  const backdatedCost = (ageDays: number) => {
+    const loan = agedLoan(product, ageDays);
+    const day = loan.state.lastClosedDay + 1;
+    const r = restructure(loan.state, { kind: 'term-extension', extensionMonths: 6, day, clientId: 'rs' });
+    const c = closeDaysThrough(r.state, day + 3);
+    const log = [...loan.log, ...r.events, ...c.events];
+    const snapshots = isSnapshotDay(day + 3) ? [...loan.snapshots, takeSnapshot(c.state)] : loan.snapshots;
+    const times: number[] = [];
+    for (let k = 0; k < REPEAT; k++) {
+      const t = performance.now();
+      applyBackdated(log, snapshots, c.state.lastClosedDay, {
+        type: 'repay',
+        amountMinor: 1_000,
+        day: day - 1,
+        clientId: `late-${k}`,
+      });
+      times.push(performance.now() - t);
+    }
+    return { ms: median(times), history: log.length };
+  };
+  for (const [label, request] of [
+    ['term extension, 6 months', { kind: 'term-extension', extensionMonths: 6 }],
+    ['payment holiday, 3 months', { kind: 'payment-holiday', holidayMonths: 3 }],
+  ] as const) {
+    const young = commandCost(30, request as Parameters<typeof restructure>[1]);
+    const old = commandCost(700, request as Parameters<typeof restructure>[1]);
+    console.log(`  ${label}`);
+    console.log(`    30-day-old loan  (${young.history} events before): ${fmt(young.ms * 1000, 1)} µs`);
+    console.log(`    700-day-old loan (${old.history} events before): ${fmt(old.ms * 1000, 1)} µs`);
+    console.log(`    ratio 700 / 30 days: ${fmt(old.ms / young.ms, 2)} (aim ≤ 1.5)`);
+  }
+  const young = backdatedCost(30);
+  const old = backdatedCost(700);
+  console.log('  repayment backdated to before a term extension made 3 days earlier (replays it)');
+  console.log(`    30-day-old loan  (${young.history} events): ${fmt(young.ms * 1000, 1)} µs`);
+  console.log(`    700-day-old loan (${old.history} events): ${fmt(old.ms * 1000, 1)} µs`);
+  console.log(`    ratio 700 / 30 days: ${fmt(old.ms / young.ms, 2)} (aim ≤ 1.5)`);
+}
+
 const base = { termCount: 12, rate: { value: '0.0005', per: 'day' } };
 const products = [
   parseProduct({ ...base, method: 'equal-installment' }),
@@ -329,6 +392,7 @@ const products = [
 ];
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
 if (PART.includes('b')) partB(parseProduct({ ...base, method: 'equal-installment', termCount: 24 }));
+if (PART.includes('d')) partD(parseProduct({ ...base, method: 'equal-installment', termCount: 36 }));
 if (PART.includes('c')) await partC();
 if (PART.includes('a')) {
   partA(products, `${PAYER_PERCENT}% of borrowers pay on time, the rest never pay`, PAYER_PERCENT);
