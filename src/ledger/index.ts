@@ -14,7 +14,7 @@ export {
   REPRESENTATIVE_PRINCIPAL_MINOR,
   REPRESENTATIVE_START_DAY,
 } from './apr.js';
-export type { LoanChangeCommand } from './change/plan.js';
+export type { LoanChangeCommand, SettlementOfferCommand } from './change/plan.js';
 export {
   journalSeqsFrom,
   planClose,

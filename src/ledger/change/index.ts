@@ -1,6 +1,6 @@
 /** ledger/change: one loan change planned as one value, which every store writer persists as it is. */
 
-export type { LoanChangeCommand } from './plan.js';
+export type { LoanChangeCommand, SettlementOfferCommand } from './plan.js';
 export {
   closeWithSnapshots,
   journalSeqsFrom,

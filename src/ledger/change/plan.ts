@@ -14,6 +14,8 @@ import {
   type LoanState,
   loanAsOf,
   loanPosition,
+  type OfferSettlementInput,
+  offerSettlement,
   type RestructureCommand,
   repay,
   restructure,
@@ -33,8 +35,14 @@ export function principalOf(state: LoanState): number {
   return Math.max(0, loanPosition(state).outstandingPrincipalMinor - capitalisedPrincipalMinor(state));
 }
 
-/** A command the planner takes: a repayment or waiver (may be backdated) or a restructuring (never backdated). */
-export type LoanChangeCommand = BackdatedCommand | RestructureCommand;
+/** A 减免结清 offer as a loan command (never backdated). */
+export type SettlementOfferCommand = { readonly type: 'offer-settlement' } & OfferSettlementInput;
+
+/**
+ * A command the planner takes: a repayment or waiver (may be backdated), a restructuring or a settlement
+ * offer (never backdated).
+ */
+export type LoanChangeCommand = BackdatedCommand | RestructureCommand | SettlementOfferCommand;
 
 function runForward(state: LoanState, command: LoanChangeCommand): CommandResult {
   switch (command.type) {
@@ -44,6 +52,8 @@ function runForward(state: LoanState, command: LoanChangeCommand): CommandResult
       return waive(state, command);
     case 'restructure':
       return restructure(state, command);
+    case 'offer-settlement':
+      return offerSettlement(state, command);
   }
 }
 
@@ -199,11 +209,12 @@ export function planCommand(
     const r = runForward(closed.state, command);
     return changeOf(state, r.state, [...closed.events, ...r.events], closed.snapshots, command.day, { line });
   }
-  if (command.type === 'restructure') {
+  if (command.type === 'restructure' || command.type === 'offer-settlement') {
+    const what = command.type === 'restructure' ? 'a restructuring' : 'a settlement offer';
     throw new LedgerInputError(
       'day_already_closed',
       'day',
-      `day ${formatDate(command.day)} is already closed for loan ${state.loanId}; a restructuring takes effect on the business day or later, never on a closed day`,
+      `day ${formatDate(command.day)} is already closed for loan ${state.loanId}; ${what} takes effect on the business day or later, never on a closed day`,
     );
   }
   invariant(
