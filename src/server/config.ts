@@ -42,12 +42,17 @@ export interface ServerConfig {
   readonly unmaskAlertWindow_ms: number;
   /** The lender's IANA time zone: "today" and the time of day of business times are read in it. */
   readonly lenderTimeZone: string;
-  /** A restructuring forgiving more than this (fen) waits for a second person's approval (maker-checker). */
+  /**
+   * A restructuring forgiving more than this (fen), or a settlement offer whose discount is more than this,
+   * waits for a second person's approval (maker-checker).
+   */
   readonly restructuringApprovalForgivenAbove_fen: number;
   /** A restructuring moving maturity later by more than this many months waits for a second person. */
   readonly restructuringApprovalExtendedAbove_months: number;
   /** The lender's restructuring rules: longest plans, affordability cap, misses that break a plan, codes. */
   readonly restructuringPolicy: RestructuringPolicy;
+  /** The longest a settlement offer may stay open, in days from the business day it is made. */
+  readonly settlementValidDays_max: number;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -57,6 +62,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   restructuringApprovalForgivenAbove_fen: 100_000, // 1,000.00 yuan
   restructuringApprovalExtendedAbove_months: 6,
   restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
+  settlementValidDays_max: 90,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -118,6 +124,7 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
   } catch (error) {
     throw new ConfigError(`restructuringPolicy: ${error instanceof Error ? error.message : String(error)}`);
   }
+  positiveInteger('settlementValidDays_max', config.settlementValidDays_max, 3660);
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);

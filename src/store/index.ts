@@ -182,6 +182,15 @@ export {
   type StoredRestructuring,
 } from './ledger/restructurings.js';
 export {
+  decideSettlementOffer,
+  findSettlementOffer,
+  insertSettlementOffer,
+  listSettlementOffers,
+  type SettlementOfferOutcome,
+  type SettlementOfferStatus,
+  type StoredSettlementOffer,
+} from './ledger/settlement-offers.js';
+export {
   MigrationError,
   type MigrationReport,
   migrate,

@@ -6,6 +6,7 @@ import { ledgerLineRoutes } from './line-routes.js';
 import { ledgerLoanRoutes } from './loan-routes.js';
 import { ledgerProductRoutes } from './product-routes.js';
 import { ledgerRestructuringRoutes } from './restructuring-routes.js';
+import { ledgerSettlementRoutes } from './settlement-routes.js';
 import { ledgerWriteOffRoutes } from './write-off-routes.js';
 
 /** Every route of the ledger area, in the order the OpenAPI document lists them. */
@@ -14,6 +15,7 @@ export async function ledgerRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   await ledgerLineRoutes(app, deps);
   await ledgerLoanRoutes(app, deps);
   await ledgerRestructuringRoutes(app, deps);
+  await ledgerSettlementRoutes(app, deps);
   await ledgerJournalRoutes(app, deps);
   await ledgerWriteOffRoutes(app, deps);
 }

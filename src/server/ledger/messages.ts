@@ -83,4 +83,22 @@ export const LEDGER_MESSAGES = {
     zh: '没有借据 {loanId}；用 GET /loans 列出借据。',
   },
   write_off_refused: { en: '{en_fault}', zh: '{zh_fault}' },
+  settlement_valid_through: {
+    en: 'validThrough {date} is outside {from} to {through}: an offer runs from the business day for at most {days} days.',
+    zh: '有效期 validThrough {date} 不在 {from} 至 {through} 之间：结清方案自营业日起最长 {days} 天。',
+  },
+  between_dates: { en: 'must be from {from} to {through}', zh: '须在 {from} 至 {through} 之间' },
+  settlement_offer_not_found: {
+    en: 'Loan {loanId} has no settlement offer {offerId}; list them with GET /loans/{loanId}/settlement-offers.',
+    zh: '借据 {loanId} 没有结清方案 {offerId}；用 GET /loans/{loanId}/settlement-offers 列出。',
+  },
+  no_such_settlement_offer: { en: 'no such settlement offer of this loan', zh: '该借据没有这个结清方案' },
+  settlement_offer_status_conflict: {
+    en: 'Settlement offer {offerId} is {status}; only a pending one can be approved or rejected.',
+    zh: '结清方案 {offerId} 的状态为 {status}；只有待审批的方案可以批准或拒绝。',
+  },
+  settlement_by_proposer: {
+    en: 'You proposed settlement offer {offerId}; another risk analyst or an admin must approve it.',
+    zh: '结清方案 {offerId} 由您提出；须由另一位风险分析师或管理员批准。',
+  },
 } as const satisfies Catalogue;

@@ -23,6 +23,7 @@ const FIELD_PATHS: Record<string, string> = {
   downPaymentMinor: '/body/downPayment',
   monthlyIncomeMinor: '/body/monthlyIncome',
   rateValue: '/body/rate',
+  offerMinor: '/body/offer',
 };
 
 /** An engine refusal as a problem whose message says what to fix; anything else passes through. */
