@@ -726,6 +726,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/loans/{loanId}/settlement-offers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A loan's settlement offers: pending, made (in force, completed or lapsed) and rejected */
+    get: operations['getLoansByLoanIdSettlementOffers'];
+    put?: never;
+    /** Offer to settle a loan (减免结清) for less than it owes if paid by a date; a discount above the approval threshold waits for a second person */
+    post: operations['postLoansByLoanIdSettlementOffers'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/settlement-offers/{offerId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending settlement offer (another user than its proposer): it is made on the business day, against what is owed then */
+    post: operations['postLoansByLoanIdSettlementOffersByOfferIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/settlement-offers/{offerId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a pending settlement offer; nothing changes on the loan */
+    post: operations['postLoansByLoanIdSettlementOffersByOfferIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans/{loanId}/waivers': {
     parameters: {
       query?: never;
@@ -1238,6 +1290,9 @@ export interface components {
         | 'restructuring_not_found'
         | 'restructuring_status_conflict'
         | 'restructuring_approval_by_proposer'
+        | 'settlement_offer_not_found'
+        | 'settlement_offer_status_conflict'
+        | 'settlement_approval_by_proposer'
         | 'eod_run_not_found'
         | 'eod_run_conflict'
         | 'customer_exists'
@@ -2182,6 +2237,9 @@ export interface operations {
               | 'restructuring_not_found'
               | 'restructuring_status_conflict'
               | 'restructuring_approval_by_proposer'
+              | 'settlement_offer_not_found'
+              | 'settlement_offer_status_conflict'
+              | 'settlement_approval_by_proposer'
               | 'eod_run_not_found'
               | 'eod_run_conflict'
               | 'customer_exists'
@@ -5884,6 +5942,645 @@ export interface operations {
               startDate: string;
               total: string;
             }[];
+          };
+        };
+      };
+    };
+  };
+  getLoansByLoanIdSettlementOffers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              decidedBy?: string | null;
+              decidedDate?: string | null;
+              /** @description owed − offer: the concession stated to the borrower */
+              discount: string;
+              events?: {
+                [key: string]: unknown;
+              }[];
+              eventSeq?: number | null;
+              loan?: {
+                accruedInterest?: string;
+                /** @description The day the balances are as of (its end) */
+                asOf: string;
+                bucket: string;
+                credit?: string;
+                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+                creditReportStatus?: string;
+                customerId: string;
+                daysPastDue: number;
+                dueFee?: string;
+                dueInterest?: string;
+                duePrincipal?: string;
+                /** @description Last business day the end-of-day step ran for this loan */
+                lastClosedDay: string;
+                lineId: string;
+                loanId: string;
+                /** @description First day EOD has something to do; null when settled */
+                nextEventDay?: string | null;
+                openedOn: string;
+                outstandingPrincipal: string;
+                overdueFee?: string;
+                overdueInterest?: string;
+                overduePrincipal?: string;
+                penaltyOutstanding?: string;
+                principal: string;
+                productId: string;
+                productVersion: number;
+                restructuring?: {
+                  /** @description Five-category class with the restructuring floor */
+                  assetClass?: string;
+                  brokenDate?: string | null;
+                  capitalised?: string;
+                  count?: number;
+                  daysPastDueBefore?: number;
+                  inObservation?: boolean;
+                  latestDate?: string;
+                  latestKind?: string;
+                  missedInstallments?: number;
+                  observationEndDate?: string | null;
+                  /** @description Credit-report special transaction of the latest */
+                  specialTransactionCode?: string;
+                  /** @enum {string} */
+                  status?: 'active' | 'broken';
+                };
+                /** @enum {string} */
+                status: 'active' | 'settled' | 'written-off';
+                totalOwed: string;
+                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+                writeOff?: {
+                  evidenceRef?: string;
+                  /** @description Written-off principal still claimed (memo account) */
+                  principalClaimed?: string;
+                  /** @description Recovered since (recoveries income) */
+                  recovered?: string;
+                  /** @description Everything taken to the write-off loss */
+                  writtenOff?: string;
+                  writtenOffOn?: string;
+                } | null;
+              };
+              loanId: string;
+              needsApproval?: boolean;
+              note?: string | null;
+              offer: string;
+              offerId: string;
+              /**
+               * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+               * @enum {string|null}
+               */
+              outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+              /** @description Owed on the day the offer was proposed (or made) */
+              owed: string;
+              proposedBy?: string;
+              proposedDate?: string;
+              /** @enum {string} */
+              status: 'pending' | 'offered' | 'rejected';
+              validThrough: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffers: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+          /**
+           * @description The amount that settles the loan if paid by validThrough
+           * @example 1234.56
+           */
+          offer: string;
+          /** @description The last day (YYYY-MM-DD) the borrower may pay: the business day or later, within the setting */
+          validThrough: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffersByOfferIdApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffersByOfferIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
           };
         };
       };
