@@ -1,4 +1,5 @@
 import { type Day, endOfMonth, invariant } from '../../money/index.js';
+import { principalOf } from '../change/index.js';
 import {
   type CreditLineEvent,
   type CreditLineState,
@@ -18,8 +19,11 @@ import {
   type LoanEvent,
   type LoanSnapshot,
   type LoanState,
-  loanPosition,
+  offerSettlement,
+  type RestructureRequest,
+  type RestructuringPolicy,
   repay,
+  restructure,
   takeSnapshot,
   waive,
 } from '../loan/index.js';
@@ -103,6 +107,24 @@ export type LedgerCommand =
       readonly loanId: string;
       readonly amountMinor: number;
       readonly day: Day;
+    }
+  | {
+      readonly kind: 'restructure';
+      readonly clientId: string;
+      readonly loanId: string;
+      readonly day: Day;
+      /** What is asked (its own `kind`: negotiated plan, term extension, payment holiday, rate reduction). */
+      readonly request: RestructureRequest;
+      /** The lender's rules; default `DEFAULT_RESTRUCTURING_POLICY`. */
+      readonly policy?: RestructuringPolicy;
+    }
+  | {
+      readonly kind: 'offer-settlement';
+      readonly clientId: string;
+      readonly loanId: string;
+      readonly offerMinor: number;
+      readonly validThroughDay: Day;
+      readonly day: Day;
     };
 
 /** What a command did: the events it appended and the postings they made. Plain JSON data. */
@@ -169,12 +191,8 @@ function afterLoanEvents(
     posted.books.state.seq === engineState.seq,
     () => `loan ${loanId}: books and engine disagree on the log`,
   );
-  const synced = syncLoanPrincipal(
-    lineOf(book, engineState.lineId),
-    loanId,
-    loanPosition(engineState).outstandingPrincipalMinor,
-    day,
-  );
+  // As the line counts it: principal drawn, never amounts a restructuring capitalised (change planner).
+  const synced = syncLoanPrincipal(lineOf(book, engineState.lineId), loanId, principalOf(engineState), day);
   return {
     loan: { ...posted.books, state: engineState },
     line: synced.line,
@@ -326,6 +344,54 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
           loanEvents: closing === null ? [] : [...closing.loan.engineLog.slice(before.engineLog.length)],
           bookEvents: [w.event],
           postings: [...(closing?.postings ?? []), ...w.postings],
+        },
+      };
+    }
+    case 'restructure':
+    case 'offer-settlement': {
+      // Never backdated: they take effect on their day, after the days before it are closed.
+      const loan = loanOf(book, c.loanId);
+      if (c.day <= loan.state.lastClosedDay) {
+        throw new LedgerInputError(
+          'day_already_closed',
+          'day',
+          `day ${c.day} is already closed for loan ${c.loanId}; a ${c.kind === 'restructure' ? 'restructuring' : 'settlement offer'} takes effect on a day not yet closed`,
+        );
+      }
+      let snapshots = book.snapshots[c.loanId] ?? [];
+      let state = loan.state;
+      const events: LoanEvent[] = [];
+      while (state.lastClosedDay < c.day - 1) {
+        const monthEnd = Math.min(endOfMonth(state.lastClosedDay + 1), c.day - 1);
+        const r = closeDaysThrough(state, monthEnd);
+        state = r.state;
+        events.push(...r.events);
+        if (isSnapshotDay(monthEnd)) snapshots = [...snapshots, takeSnapshot(state)];
+      }
+      const r =
+        c.kind === 'restructure'
+          ? restructure(state, {
+              ...c.request,
+              day: c.day,
+              clientId: c.clientId,
+              ...(c.policy === undefined ? {} : { policy: c.policy }),
+            })
+          : offerSettlement(state, {
+              offerMinor: c.offerMinor,
+              validThroughDay: c.validThroughDay,
+              day: c.day,
+              clientId: c.clientId,
+            });
+      events.push(...r.events);
+      const done = afterLoanEvents(book, c.loanId, events, snapshots, c.day, r.state);
+      return {
+        state: withChange(book, done),
+        result: {
+          kind: c.kind,
+          ...nothing,
+          lineEvents: done.lineEvents,
+          loanEvents: events,
+          postings: done.postings,
         },
       };
     }

@@ -387,7 +387,15 @@ function emitRestructured(
   }
   const oldMaturity = s.plan.at(-1)?.dueDay ?? day;
   const newMaturity = plan.installments.at(-1)!.dueDay;
-  const { policy: _policy, day: _day, clientId: _clientId, ...request } = input;
+  // The request as asked, without what frames it: a command's `type` (the change planner passes the whole
+  // command) must not enter the event.
+  const {
+    policy: _policy,
+    day: _day,
+    clientId: _clientId,
+    type: _type,
+    ...request
+  } = input as RestructureInput & { readonly type?: string };
   b.emit({
     type: 'LoanRestructured',
     day,

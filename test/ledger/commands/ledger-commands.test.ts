@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planCommand, principalOf } from '../../../src/ledger/change/index.js';
 import {
   CommandConflictError,
   closeBusinessDaysThrough,
@@ -12,7 +13,7 @@ import {
   type LedgerCommandResult,
 } from '../../../src/ledger/commands/index.js';
 import { availableMinor, CreditLineError } from '../../../src/ledger/credit-line/index.js';
-import { closeDaysThrough, loanPosition } from '../../../src/ledger/loan/index.js';
+import { capitalisedPrincipalMinor, closeDaysThrough, loanPosition } from '../../../src/ledger/loan/index.js';
 import {
   accountBalances,
   engineReceivables,
@@ -201,6 +202,90 @@ describe('handleCommand', () => {
     expect(accountBalances(books.postings).writeOffLoss.balanceMinor).toBe(owed);
     expect(expected.penaltyReceivable).toBeGreaterThan(0);
     expect(reconcileBooks(books)).toEqual([]);
+  });
+
+  it('restructures a loan past due and makes a settlement offer, as the change planner does; the line counts only what was drawn', () => {
+    const t = run();
+    t.send({
+      kind: 'open-line',
+      clientId: 'o-1',
+      lineId: 'CL-1',
+      customerId: 'C-1',
+      limitMinor: 2_000_000,
+      day: D,
+    });
+    t.send({
+      kind: 'draw',
+      clientId: 'd-1',
+      lineId: 'CL-1',
+      loanId: 'L-1',
+      product,
+      principalMinor: 600_000,
+      day: D,
+    });
+    t.send({
+      kind: 'draw',
+      clientId: 'd-2',
+      lineId: 'CL-1',
+      loanId: 'L-2',
+      product,
+      principalMinor: 300_000,
+      day: D,
+    });
+    t.close(D + 70);
+    const before = t.book.loans['L-1']!.state;
+    const request = {
+      kind: 'negotiated-plan',
+      months: 24,
+      monthlyIncomeMinor: 800_000,
+      penalty: 'capitalise',
+    } as const;
+    // Dated a few days after the last closed day: the days between are closed first, as the planner does.
+    const planned = planCommand(before, null, {
+      type: 'restructure',
+      ...request,
+      day: D + 75,
+      clientId: 'rs-1',
+    });
+    const r = t.send({ kind: 'restructure', clientId: 'rs-1', loanId: 'L-1', day: D + 75, request });
+    expect(r.result.loanEvents).toEqual(planned.events);
+    const after = t.book.loans['L-1']!;
+    expect(after.state).toEqual(planned.state);
+    expect(reconcileBooks(after)).toEqual([]);
+    expect(capitalisedPrincipalMinor(after.state)).toBeGreaterThan(0);
+    // Capitalised penalty and interest were never drawn on the line: it counts the drawn principal only.
+    const used = principalOf(after.state) + principalOf(t.book.loans['L-2']!.state);
+    expect(t.book.lines['CL-1']!.usedMinor).toBe(used);
+    expect(used).toBeLessThan(
+      loanPosition(after.state).outstandingPrincipalMinor +
+        loanPosition(t.book.loans['L-2']!.state).outstandingPrincipalMinor,
+    );
+    // A repeat answers the first result; a restructuring on a closed day is refused and changes nothing.
+    expect(
+      t.send({ kind: 'restructure', clientId: 'rs-1', loanId: 'L-1', day: D + 75, request }).repeated,
+    ).toBe(true);
+    const kept = t.book;
+    expect(() =>
+      t.send({ kind: 'restructure', clientId: 'rs-2', loanId: 'L-2', day: D + 60, request }),
+    ).toThrow(/already closed/);
+    expect(t.book).toBe(kept);
+
+    const offer = t.send({
+      kind: 'offer-settlement',
+      clientId: 's-1',
+      loanId: 'L-2',
+      offerMinor: 200_000,
+      validThroughDay: D + 90,
+      day: D + 80,
+    });
+    const offered = offer.result.loanEvents.find((e) => e.type === 'SettlementOffered');
+    expect(offered).toMatchObject({ offerMinor: 200_000, validThroughDay: D + 90 });
+    t.send({ kind: 'repay', clientId: 'p-1', loanId: 'L-2', amountMinor: 200_000, day: D + 85 });
+    const settled = t.book.loans['L-2']!;
+    expect(settled.state.status).toBe('settled');
+    expect(reconcileBooks(settled)).toEqual([]);
+    const tb = trialBalance(settled.postings);
+    expect(tb.totalDebitMinor).toBe(tb.totalCreditMinor);
   });
 
   it('refuses unknown lines and loans, frozen lines, and keeps nothing of a refusal', () => {
