@@ -263,7 +263,7 @@ describe('ECL measurement', () => {
       },
     ]);
     expect(row!.stage).toBe(1);
-    expect(row!.horizonMonths).toBe(6);
+    expect(row!.horizonMonths).toBe(9); // 6 months to maturity + 3 in which the last instalment can default
     // Independently: Σ w × EAD × PD × LGD from the row's own figures, rounded half-up once.
     const exact = row!.scenarios.reduce(
       (a, s) => a + BigInt(s.weight_micro) * BigInt(s.pd_micro) * BigInt(s.lgd_micro) * 123_457n,

@@ -65,6 +65,11 @@ export interface EclSettings {
   readonly lifetimeMonths_max: number;
   /** The behavioural lifetime of an undrawn revolving commitment (IFRS 9 §5.5.20). */
   readonly revolvingLifetimeMonths: number;
+  /**
+   * Months after the last due date in which a loan can still default: its last instalment unpaid reaches the
+   * stage 3 presumption (more than 90 DPD) three months later, so the chain runs that much longer.
+   */
+  readonly defaultAfterMaturityMonths: number;
 }
 
 export const DEFAULT_ECL_SETTINGS: EclSettings = Object.freeze({
@@ -75,6 +80,7 @@ export const DEFAULT_ECL_SETTINGS: EclSettings = Object.freeze({
   stage1HorizonMonths: 12,
   lifetimeMonths_max: 60,
   revolvingLifetimeMonths: 12,
+  defaultAfterMaturityMonths: 3,
 });
 
 /** Everything the measurement uses besides the exposures: estimated once per run, shown in the report. */
@@ -164,7 +170,9 @@ export function exposureAtDefault(exposure: EclExposure, ccf_micro: Micro): numb
 
 function horizonOf(exposure: EclExposure, stage: Ifrs9Stage, settings: EclSettings): number {
   const life =
-    exposure.kind === 'undrawn' ? settings.revolvingLifetimeMonths : Math.max(1, exposure.remainingMonths);
+    exposure.kind === 'undrawn'
+      ? settings.revolvingLifetimeMonths
+      : Math.max(1, exposure.remainingMonths) + settings.defaultAfterMaturityMonths;
   return stage === 1
     ? Math.min(settings.stage1HorizonMonths, life)
     : Math.min(settings.lifetimeMonths_max, life);

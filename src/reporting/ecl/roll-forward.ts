@@ -131,7 +131,7 @@ export function provisionRollForward(
     details,
     openingMinor: total('opening'),
     closingMinor: total('closing'),
-    writtenOffMinor: -total('write-off'),
+    writtenOffMinor: 0 - total('write-off'), // 0 − x, not −x: no negative zero
   };
 }
 
