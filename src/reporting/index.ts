@@ -128,6 +128,19 @@ export {
   overdueStatus,
 } from './impact.js';
 export { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
+export {
+  buildLiquidityReport,
+  type FundingOutflow as LiquidityOutflow,
+  LIQUIDITY_MONTHS,
+  LIQUIDITY_WEEKS,
+  type LiquidityPeriod,
+  type LiquidityProjection,
+  liquidityPeriods,
+  parseFundingOutflows,
+  paymentProbability,
+  projectLiquidity,
+  type ScheduledCash,
+} from './liquidity.js';
 export { projectLoanImpact } from './loan-impact.js';
 export {
   DEFAULT_IMPACT_SETTINGS,
@@ -166,6 +179,7 @@ export {
   type ReportValueType,
 } from './report.js';
 export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
+export { buildStressReport, type StressResult, stressScenario } from './stress.js';
 export {
   DEFAULT_WRITE_OFF_RULE,
   parseWriteOffRule,

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/book.js';
 import { postMonthEndEcl } from '../../src/jobs/ecl-posting.js';
 import { computeEcl, eclLoader } from '../../src/jobs/reports/ecl.js';
+import { importFundingOutflows } from '../../src/jobs/reports/funding.js';
+import { liquidityLoader } from '../../src/jobs/reports/liquidity.js';
 import { SHIPPED_SCENARIO_DIR } from '../../src/jobs/reports/scenarios.js';
+import { stressLoader } from '../../src/jobs/reports/stress.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
 import { accountTotalsThrough, type Db, migrate, openPglite } from '../../src/store/index.js';
@@ -108,5 +111,64 @@ describe('month-end ECL posting', () => {
 
   it('refuses a day that is not a month end', async () => {
     await expect(postMonthEndEcl(db, parseDate('2026-06-15'))).rejects.toThrow(/month end/);
+  });
+});
+
+describe('stress and liquidity reports on the seeded book', () => {
+  it('stresses every scenario of the pack: harsher shocks, more ECL, NPL and losses, less cash-in', async () => {
+    const seen: number[] = [];
+    const report = await stressLoader.load(db, { asOf: '2026-06-30' }, (done) => seen.push(done));
+    expect(seen.at(0)).toBe(0);
+    expect(seen.at(-1)).toBe(6);
+    const rows = table(report, 'scenarios').rows;
+    expect(rows.map((r) => r.scenario)).toEqual(['base', 'downturn', 'pandemic', 'rates-up']);
+    const by = (id: string) => rows.find((r) => r.scenario === id)!;
+    for (const key of ['ecl', 'npl-12m', 'loss-12m']) {
+      expect(fen(by('downturn')[key])).toBeGreaterThan(fen(by('base')[key]));
+      expect(fen(by('pandemic')[key])).toBeGreaterThan(fen(by('downturn')[key]));
+      expect(fen(by('rates-up')[key])).toBeGreaterThan(fen(by('base')[key]));
+    }
+    expect(fen(by('pandemic')['cash-in-12m'])).toBeLessThan(fen(by('base')['cash-in-12m']));
+    // The weighted ECL lies between the mildest and the harshest weighted scenario.
+    const weighted = fen(report.summary.find((f) => f.key === 'ecl-weighted')?.value);
+    expect(weighted).toBeGreaterThan(fen(by('base').ecl));
+    expect(weighted).toBeLessThan(fen(by('pandemic').ecl));
+    await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/stress-2026-06-30.json');
+  });
+
+  it('projects cash-in by week and month against the outflows entered, and the periods add up', async () => {
+    const n = await importFundingOutflows(
+      db,
+      'day,amount,label\n2026-07-10,150000.00,bank facility interest\n2026-08-20,2500000.50,note redemption\n',
+      'csv',
+      'finance',
+    );
+    expect(n).toBe(2);
+    const report = await liquidityLoader.load(db, { asOf: '2026-06-30' });
+    const months = table(report, 'months').rows;
+    expect(months).toHaveLength(12);
+    expect(months[0]?.from).toBe('2026-07-01');
+    expect(fen(months[0]?.outflows)).toBe(15_000_000);
+    expect(fen(months[1]?.outflows)).toBe(250_000_050);
+    for (const m of months) {
+      for (const id of ['base', 'pandemic']) {
+        expect(fen(m[`net-${id}`])).toBe(fen(m[`cash-in-${id}`]) - fen(m.outflows));
+        expect(fen(m[`cash-in-${id}`])).toBeLessThanOrEqual(fen(m.scheduled) + fen(months[0]?.scheduled));
+      }
+      expect(fen(m['cash-in-pandemic'])).toBeLessThanOrEqual(fen(m['cash-in-base']));
+    }
+    const total = months.reduce((a, m) => a + fen(m['cash-in-base']), 0);
+    expect(fen(report.summary.find((f) => f.key === 'cash-in-12m-base')?.value)).toBe(total);
+    expect(total).toBeGreaterThan(0);
+    // 13 weeks: July and August and September's first days; July's weeks hold July's outflow.
+    const weeks = table(report, 'weeks').rows;
+    expect(weeks).toHaveLength(13);
+    expect(weeks.reduce((a, w) => a + fen(w.outflows), 0)).toBe(265_000_050);
+    await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/liquidity-2026-06-30.json');
+    const one = await liquidityLoader.load(db, { asOf: '2026-06-30', scenario: 'downturn' });
+    expect(one.scenario).toBe('downturn');
+    expect(Object.keys(table(one, 'months').rows[0]!).filter((k) => k.startsWith('cash-in-'))).toEqual([
+      'cash-in-downturn',
+    ]);
   });
 });

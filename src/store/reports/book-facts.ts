@@ -16,7 +16,7 @@ export interface ReportLoanRow {
   /** The product document as the loan's terms hold it. */
   product: unknown;
   /** The plan's instalments (dueDay, principal, interest, fee, total) as the terms hold them now. */
-  plan: { number: number; dueDay: Day; totalMinor: number }[];
+  plan: { number: number; dueDay: Day; principalMinor: number; totalMinor: number }[];
   occupation: string | null;
 }
 
@@ -69,7 +69,7 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
   return rows.map((r) => {
     const terms = fromJsonText<{
       product: unknown;
-      plan: { number: number; dueDay: Day; totalMinor: number }[];
+      plan: { number: number; dueDay: Day; principalMinor: number; totalMinor: number }[];
     }>(r.terms);
     return {
       loanId: r.loan_id,
@@ -78,7 +78,12 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
       productId: r.product_id,
       openedDay: dayFromSql(r.opened_day),
       product: terms.product,
-      plan: (terms.plan ?? []).map((p) => ({ number: p.number, dueDay: p.dueDay, totalMinor: p.totalMinor })),
+      plan: (terms.plan ?? []).map((p) => ({
+        number: p.number,
+        dueDay: p.dueDay,
+        principalMinor: p.principalMinor,
+        totalMinor: p.totalMinor,
+      })),
       occupation: r.occupation,
     };
   });
