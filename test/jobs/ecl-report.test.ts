@@ -176,4 +176,22 @@ describe.each(backends)('on $name', (backend) => {
       ]);
     });
   });
+  describe('watch list', () => {
+    it('moves the loans of a frozen line to stage 2, and the simple implementation still agrees', async () => {
+      const before = await computeEcl(db, JUNE);
+      const target = before.rows.find((r) => r.kind === 'drawn' && r.stage === 1)!;
+      await db.query(`update credit_lines set status = 'frozen' where line_id = $1`, [target.lineId]);
+      const after = await computeEcl(db, JUNE);
+      const moved = after.rows.find((r) => r.exposureId === target.exposureId)!;
+      expect(moved.stage).toBe(2);
+      expect(moved.reasons).toContain('watchlist');
+      expect(moved.eclMinor).toBeGreaterThanOrEqual(target.eclMinor);
+      // A frozen line offers no undrawn limit.
+      expect(after.rows.some((r) => r.exposureId === `line:${target.lineId}`)).toBe(false);
+      const simple = await simpleEcl(db, '2026-06-30', SHIPPED_SCENARIO_DIR);
+      expect(
+        after.rows.map((r) => ({ exposure: r.exposureId, stage: r.stage, ead: r.eadMinor, ecl: r.eclMinor })),
+      ).toEqual(simple);
+    });
+  });
 });
