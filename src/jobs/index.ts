@@ -2,6 +2,7 @@
 export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
 export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
+export { type EclPostingResult, postMonthEndEcl } from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
 export {
   IMPORT_LOANS_PER_TRANSACTION_DEFAULT,
@@ -37,6 +38,12 @@ export {
   type WaveReport,
   type WebhookChannelConfig,
 } from './reminders/index.js';
+export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
+export { importFundingOutflows } from './reports/funding.js';
+export { liquidityLoader, liquidityReport } from './reports/liquidity.js';
+export type { ReportLoader } from './reports/loader.js';
+export { loadScenarioPack, type ScenarioPack, SHIPPED_SCENARIO_DIR } from './reports/scenarios.js';
+export { stressLoader, stressReport } from './reports/stress.js';
 export {
   type AdvanceBusinessDay,
   appendPartitionErrors,

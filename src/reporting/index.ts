@@ -43,6 +43,75 @@ export {
   statusCodeForBucket,
 } from './credit-report.js';
 export {
+  type BorrowerProfile,
+  basePd,
+  buildEclModel,
+  buildEclReport,
+  clampMicro,
+  cumulativePd,
+  DEFAULT_ECL_SETTINGS,
+  DEFAULT_ECL_STAGING,
+  DEFAULT_LGD_SETTINGS,
+  DEFAULT_SENSITIVITIES,
+  DEFAULT_TRANSITION_SETTINGS,
+  discountedPd,
+  type EclExposure,
+  type EclModel,
+  type EclModelInput,
+  type EclReportInput,
+  type EclRow,
+  type EclScenarioFigures,
+  type EclSettings,
+  type EclStagingInput,
+  type EclStagingSettings,
+  eclStage,
+  eclUnderWeights,
+  estimateLgd,
+  estimateTransitions,
+  exposureAtDefault,
+  formatMicro,
+  type LgdEstimate,
+  type LgdSettings,
+  LIVE_STATES,
+  type LiveState,
+  MARKOV_STATES,
+  type MarkovState,
+  MICRO_ONE,
+  type Micro,
+  type MonthEndPath,
+  markovStateOfBucket,
+  measureEcl,
+  measureExposure,
+  mulMicro,
+  POOLED_SEGMENT,
+  type ProvisionPosition,
+  parseMicro,
+  parseScenario,
+  parseSensitivities,
+  probabilityMicro,
+  provisionPosting,
+  provisionRollForward,
+  ReportInputError,
+  ROLL_FORWARD_MOVEMENTS,
+  type RollForward,
+  type RollForwardDetail,
+  type RollForwardLine,
+  type RollForwardMovement,
+  ratioText,
+  rollForwardTable,
+  type Scenario,
+  type Sensitivities,
+  type Shock,
+  scenarioPdMultiplier,
+  shiftedWeights,
+  stateDistribution,
+  type TransitionMatrix,
+  type TransitionSettings,
+  WEIGHT_SHIFT_MICRO,
+  type Workout,
+  weightedScenarioSet,
+} from './ecl/index.js';
+export {
   DEFAULT_IFRS9_SETTINGS,
   firstDaysPastDueOfStage,
   type Ifrs9Assessment,
@@ -59,6 +128,19 @@ export {
   overdueStatus,
 } from './impact.js';
 export { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
+export {
+  buildLiquidityReport,
+  type FundingOutflow as LiquidityOutflow,
+  LIQUIDITY_MONTHS,
+  LIQUIDITY_WEEKS,
+  type LiquidityPeriod,
+  type LiquidityProjection,
+  liquidityPeriods,
+  parseFundingOutflows,
+  paymentProbability,
+  projectLiquidity,
+  type ScheduledCash,
+} from './liquidity.js';
 export { projectLoanImpact } from './loan-impact.js';
 export {
   DEFAULT_IMPACT_SETTINGS,
@@ -84,15 +166,6 @@ export {
   projectOverdue,
 } from './overdue-projection.js';
 export { reminderLoanFacts } from './reminder-facts.js';
-export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
-export {
-  DEFAULT_WRITE_OFF_RULE,
-  parseWriteOffRule,
-  type WriteOffCandidate,
-  type WriteOffRule,
-  writeOffCandidates,
-  writeOffEligibility,
-} from './write-off.js';
 export {
   type Label,
   REPORT_KINDS,
@@ -105,3 +178,13 @@ export {
   type ReportTable,
   type ReportValueType,
 } from './report.js';
+export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
+export { buildStressReport, type StressResult, stressScenario } from './stress.js';
+export {
+  DEFAULT_WRITE_OFF_RULE,
+  parseWriteOffRule,
+  type WriteOffCandidate,
+  type WriteOffRule,
+  writeOffCandidates,
+  writeOffEligibility,
+} from './write-off.js';

@@ -343,6 +343,30 @@ export {
   type WebhookSubscription,
   webhookTarget,
 } from './reminders/index.js';
+export {
+  allowanceOnBooks,
+  BOOK_CUSTOMER_ID,
+  type FundingOutflow,
+  findEclPosting,
+  findEclRun,
+  insertEclPosting,
+  insertEclRun,
+  insertFundingOutflows,
+  listEclRunExposures,
+  listFundingOutflows,
+  loadReportJournalDays,
+  loadReportLines,
+  loadReportLoanEvents,
+  loadReportLoans,
+  previousEclRunMonth,
+  type ReportJournalDay,
+  type ReportLineRow,
+  type ReportLoanEvent,
+  type ReportLoanRow,
+  type StoredEclExposure,
+  type StoredEclPosting,
+  type StoredEclRun,
+} from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {
   type ApiToken,

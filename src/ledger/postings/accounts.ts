@@ -114,6 +114,25 @@ export const ACCOUNTS = {
     kind: 'income',
     normalSide: 'credit',
   },
+  /**
+   * 贷款损失准备: the IFRS 9 / CAS 22 loss allowance (expected credit loss) against the loans, a contra-asset
+   * with a credit balance; set each month end to the month's ECL (docs/ecl.md).
+   */
+  lossAllowance: {
+    code: '1304',
+    nameEn: 'Loan loss allowance',
+    nameZh: '贷款损失准备',
+    kind: 'asset',
+    normalSide: 'credit',
+  },
+  /** 信用减值损失: the charge (or, credited, the release) that moves the loss allowance. */
+  impairmentLoss: {
+    code: '6702',
+    nameEn: 'Credit impairment loss',
+    nameZh: '信用减值损失',
+    kind: 'expense',
+    normalSide: 'debit',
+  },
   /** 已核销贷款本金(表外备查): principal written off and still claimed, kept off the balance sheet. */
   writtenOffPrincipalMemo: {
     code: '7001',

@@ -7,6 +7,7 @@ import { literal, type Message, type MessageParams, withEnglish } from './messag
  */
 export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
   not_importable: '该借据无法导入',
+  report_input_invalid: '报表参数或情景文件无效',
   settlement_valid_through_invalid: '减免结清的有效期无效：须在营业日之后',
   settlement_in_force: '该借据已有生效中的减免结清方案',
   settlement_not_below_owed: '减免结清金额须低于所欠金额',

@@ -1,0 +1,307 @@
+import { type Day, divideRounded, invariant } from '../../money/index.js';
+import type { Ifrs9Stage } from '../ifrs9.js';
+import {
+  DEFAULT_LGD_SETTINGS,
+  estimateLgd,
+  type LgdEstimate,
+  type LgdSettings,
+  type Workout,
+} from './lgd.js';
+import { clampMicro, MICRO_ONE, type Micro, mulMicro, parseMicro, probabilityMicro } from './micro.js';
+import {
+  type BorrowerProfile,
+  DEFAULT_SENSITIVITIES,
+  type Scenario,
+  type Sensitivities,
+  scenarioPdMultiplier,
+  weightedScenarioSet,
+} from './scenarios.js';
+import { DEFAULT_ECL_STAGING, type EclStagingInput, type EclStagingSettings, eclStage } from './staging.js';
+import {
+  cumulativePd,
+  DEFAULT_TRANSITION_SETTINGS,
+  discountedPd,
+  estimateTransitions,
+  type MarkovState,
+  type MonthEndPath,
+  markovStateOfBucket,
+  type TransitionMatrix,
+  type TransitionSettings,
+} from './transitions.js';
+
+/**
+ * One exposure the ECL is measured on: a loan's drawn balance, or the undrawn part of a revolving credit
+ * line (授信额度) whose expected drawing is the credit-conversion factor (CCF) × the undrawn amount.
+ */
+export interface EclExposure {
+  /** The loan id, or `line:<lineId>` for an undrawn commitment. */
+  readonly exposureId: string;
+  readonly kind: 'drawn' | 'undrawn';
+  readonly customerId: string;
+  readonly lineId: string;
+  /** The PD/LGD segment (the product id for a loan, the pooled book `*` for an undrawn commitment). */
+  readonly segment: string;
+  /** Drawn: the gross carrying amount (principal, interest, penalty and fee receivable); undrawn: the undrawn limit. */
+  readonly balanceMinor: number;
+  /** The delinquency bucket (M0…M7); for an undrawn commitment, the worst bucket of the line's loans. */
+  readonly bucket: string;
+  readonly staging: EclStagingInput;
+  /** Whole months to the last due date (at least 1); undrawn commitments use the revolving lifetime. */
+  readonly remainingMonths: number;
+  /** The discount rate: the loan's annual contract rate as a decimal string (the effective rate's stand-in). */
+  readonly annualRate: string;
+  readonly borrower: BorrowerProfile;
+}
+
+export interface EclSettings {
+  readonly staging: EclStagingSettings;
+  readonly transitions: TransitionSettings;
+  readonly lgd: LgdSettings;
+  /** Credit-conversion factor of undrawn revolving limits. */
+  readonly ccf_micro: Micro;
+  /** The 12-month horizon of stage 1. */
+  readonly stage1HorizonMonths: number;
+  /** Lifetime cap of stage 2 loans. */
+  readonly lifetimeMonths_max: number;
+  /** The behavioural lifetime of an undrawn revolving commitment (IFRS 9 §5.5.20). */
+  readonly revolvingLifetimeMonths: number;
+  /**
+   * Months after the last due date in which a loan can still default: its last instalment unpaid reaches the
+   * stage 3 presumption (more than 90 DPD) three months later, so the chain runs that much longer.
+   */
+  readonly defaultAfterMaturityMonths: number;
+}
+
+export const DEFAULT_ECL_SETTINGS: EclSettings = Object.freeze({
+  staging: DEFAULT_ECL_STAGING,
+  transitions: DEFAULT_TRANSITION_SETTINGS,
+  lgd: DEFAULT_LGD_SETTINGS,
+  ccf_micro: 500_000,
+  stage1HorizonMonths: 12,
+  lifetimeMonths_max: 60,
+  revolvingLifetimeMonths: 12,
+  defaultAfterMaturityMonths: 3,
+});
+
+/** Everything the measurement uses besides the exposures: estimated once per run, shown in the report. */
+export interface EclModel {
+  readonly asOf: Day;
+  readonly transitions: {
+    readonly pooled: TransitionMatrix;
+    readonly bySegment: ReadonlyMap<string, TransitionMatrix>;
+  };
+  readonly lgd: { readonly pooled: LgdEstimate; readonly bySegment: ReadonlyMap<string, LgdEstimate> };
+  readonly scenarios: readonly Scenario[];
+  readonly sensitivities: Sensitivities;
+  readonly settings: EclSettings;
+}
+
+export interface EclModelInput {
+  readonly asOf: Day;
+  /** Month-end states of every loan over the observation window (oldest first). */
+  readonly paths: readonly MonthEndPath[];
+  readonly workouts: readonly Workout[];
+  readonly segments: readonly string[];
+  readonly scenarios: readonly Scenario[];
+  readonly sensitivities?: Sensitivities;
+  readonly settings?: EclSettings;
+}
+
+export function buildEclModel(input: EclModelInput): EclModel {
+  const settings = input.settings ?? DEFAULT_ECL_SETTINGS;
+  return {
+    asOf: input.asOf,
+    transitions: estimateTransitions(input.paths, settings.transitions),
+    lgd: estimateLgd(input.workouts, input.segments, input.asOf, settings.lgd),
+    scenarios: weightedScenarioSet(input.scenarios),
+    sensitivities: input.sensitivities ?? DEFAULT_SENSITIVITIES,
+    settings,
+  };
+}
+
+export interface EclScenarioFigures {
+  readonly scenario: string;
+  readonly weight_micro: Micro;
+  readonly pdMultiplier_micro: Micro;
+  readonly pd_micro: Micro;
+  readonly lgd_micro: Micro;
+  /** The exposure's ECL were this scenario certain, half-up to the fen. */
+  readonly eclMinor: number;
+}
+
+/** One exposure's ECL with every parameter behind it. */
+export interface EclRow {
+  readonly exposureId: string;
+  readonly kind: 'drawn' | 'undrawn';
+  readonly customerId: string;
+  readonly lineId: string;
+  readonly segment: string;
+  readonly bucket: string;
+  readonly stage: Ifrs9Stage;
+  readonly reasons: readonly string[];
+  readonly balanceMinor: number;
+  readonly ccf_micro: Micro;
+  readonly eadMinor: number;
+  readonly horizonMonths: number;
+  readonly discountRate: string;
+  /** The discounted PD over the horizon before scenarios (1 in stage 3). */
+  readonly pd_micro: Micro;
+  readonly lgd_micro: Micro;
+  readonly scenarios: readonly EclScenarioFigures[];
+  /** Σ weight × EAD × PD × LGD over the scenarios, half-up to the fen: the ECL booked. */
+  readonly eclMinor: number;
+}
+
+function matrixFor(model: EclModel, segment: string): TransitionMatrix {
+  return model.transitions.bySegment.get(segment) ?? model.transitions.pooled;
+}
+
+function lgdFor(model: EclModel, segment: string): LgdEstimate {
+  return model.lgd.bySegment.get(segment) ?? model.lgd.pooled;
+}
+
+/** EAD: a loan's balance; an undrawn limit × CCF, half-up to the fen. */
+export function exposureAtDefault(exposure: EclExposure, ccf_micro: Micro): number {
+  if (exposure.kind === 'drawn') return exposure.balanceMinor;
+  return Number(
+    divideRounded(BigInt(exposure.balanceMinor) * BigInt(ccf_micro), BigInt(MICRO_ONE), 'half-up'),
+  );
+}
+
+function horizonOf(exposure: EclExposure, stage: Ifrs9Stage, settings: EclSettings): number {
+  const life =
+    exposure.kind === 'undrawn'
+      ? settings.revolvingLifetimeMonths
+      : Math.max(1, exposure.remainingMonths) + settings.defaultAfterMaturityMonths;
+  return stage === 1
+    ? Math.min(settings.stage1HorizonMonths, life)
+    : Math.min(settings.lifetimeMonths_max, life);
+}
+
+/** The base discounted PD of an exposure in a stage (1 in stage 3 or when the chain already counts it defaulted). */
+export function basePd(
+  model: EclModel,
+  segment: string,
+  start: MarkovState,
+  horizonMonths: number,
+  annualRate: number,
+): Micro {
+  if (start === 'D') return MICRO_ONE;
+  const cumulative = cumulativePd(matrixFor(model, segment), start, horizonMonths);
+  return probabilityMicro(discountedPd(cumulative, horizonMonths, annualRate));
+}
+
+/** ECL = Σₛ wₛ × EAD × PDₛ × LGDₛ, one half-up rounding to the fen. */
+function weightedEcl(
+  ead: number,
+  figures: readonly { weight_micro: Micro; pd_micro: Micro; lgd_micro: Micro }[],
+): number {
+  let sum = 0n;
+  for (const f of figures)
+    sum += BigInt(f.weight_micro) * BigInt(ead) * BigInt(f.pd_micro) * BigInt(f.lgd_micro);
+  return Number(divideRounded(sum, 10n ** 18n, 'half-up'));
+}
+
+export function measureExposure(model: EclModel, exposure: EclExposure): EclRow {
+  invariant(
+    Number.isSafeInteger(exposure.balanceMinor) && exposure.balanceMinor >= 0,
+    'an exposure balance must be ≥ 0 fen',
+  );
+  const settings = model.settings;
+  const assessment = eclStage(exposure.staging, settings.staging);
+  const stage = assessment.stage;
+  const ccf = exposure.kind === 'undrawn' ? settings.ccf_micro : MICRO_ONE;
+  const ead = exposureAtDefault(exposure, settings.ccf_micro);
+  const horizon = horizonOf(exposure, stage, settings);
+  const rate = parseMicro(exposure.annualRate, 'annualRate') / MICRO_ONE;
+  const pd =
+    stage === 3
+      ? MICRO_ONE
+      : basePd(model, exposure.segment, markovStateOfBucket(exposure.bucket), horizon, rate);
+  const lgd = lgdFor(model, exposure.segment).lgd_micro;
+  const scenarios = model.scenarios.map((s) => {
+    const multiplier = scenarioPdMultiplier(s, exposure.borrower, model.sensitivities);
+    const pdS = pd === MICRO_ONE ? MICRO_ONE : clampMicro(mulMicro(pd, multiplier));
+    const lgdS = clampMicro(lgd + s.lgdAddOn_micro);
+    const figures = { weight_micro: MICRO_ONE, pd_micro: pdS, lgd_micro: lgdS };
+    return {
+      scenario: s.id,
+      weight_micro: s.weight_micro,
+      pdMultiplier_micro: multiplier,
+      pd_micro: pdS,
+      lgd_micro: lgdS,
+      eclMinor: weightedEcl(ead, [figures]),
+    };
+  });
+  return {
+    exposureId: exposure.exposureId,
+    kind: exposure.kind,
+    customerId: exposure.customerId,
+    lineId: exposure.lineId,
+    segment: exposure.segment,
+    bucket: exposure.bucket,
+    stage,
+    reasons: assessment.reasons,
+    balanceMinor: exposure.balanceMinor,
+    ccf_micro: ccf,
+    eadMinor: ead,
+    horizonMonths: horizon,
+    discountRate: exposure.annualRate,
+    pd_micro: pd,
+    lgd_micro: lgd,
+    scenarios,
+    eclMinor: weightedEcl(ead, scenarios),
+  };
+}
+
+/** The ECL of every exposure, sorted by exposure id. */
+export function measureEcl(model: EclModel, exposures: readonly EclExposure[]): EclRow[] {
+  return [...exposures]
+    .sort((a, b) => (a.exposureId < b.exposureId ? -1 : a.exposureId > b.exposureId ? 1 : 0))
+    .map((e) => measureExposure(model, e));
+}
+
+/** The book's ECL under other weights (same rows): each row re-rounded once, then summed. */
+export function eclUnderWeights(rows: readonly EclRow[], weights: ReadonlyMap<string, Micro>): number {
+  let total = 0;
+  for (const row of rows) {
+    total += weightedEcl(
+      row.eadMinor,
+      row.scenarios.map((s) => ({
+        weight_micro: weights.get(s.scenario) ?? 0,
+        pd_micro: s.pd_micro,
+        lgd_micro: s.lgd_micro,
+      })),
+    );
+  }
+  return total;
+}
+
+/**
+ * The weights after moving `shift_micro` of weight onto `scenarioId`, taken from the other scenarios in
+ * proportion to their weights (each share half-up; the remainder on the heaviest other, first by id).
+ */
+export function shiftedWeights(
+  scenarios: readonly Scenario[],
+  scenarioId: string,
+  shift_micro: Micro,
+): Map<string, Micro> {
+  const target = scenarios.find((s) => s.id === scenarioId);
+  invariant(target !== undefined, () => `unknown scenario ${scenarioId}`);
+  const shift = Math.min(shift_micro, MICRO_ONE - target.weight_micro);
+  const others = scenarios.filter((s) => s.id !== scenarioId);
+  const othersTotal = MICRO_ONE - target.weight_micro;
+  const out = new Map<string, Micro>([[scenarioId, target.weight_micro + shift]]);
+  let taken = 0;
+  for (const o of others) {
+    const take =
+      othersTotal === 0
+        ? 0
+        : Number(divideRounded(BigInt(o.weight_micro) * BigInt(shift), BigInt(othersTotal), 'half-up'));
+    out.set(o.id, o.weight_micro - take);
+    taken += take;
+  }
+  const heaviest = [...others].sort((a, b) => b.weight_micro - a.weight_micro || (a.id < b.id ? -1 : 1))[0];
+  if (heaviest !== undefined) out.set(heaviest.id, (out.get(heaviest.id) as number) - (shift - taken));
+  return out;
+}

@@ -1,0 +1,163 @@
+import type { Day } from '../../money/index.js';
+import type { Queryable } from '../db.js';
+import { dayFromSql, fromJsonText, sqlDate } from '../ledger/codec.js';
+
+/**
+ * What the month-end risk reports (ECL, stress, liquidity) read of the book as of a day: each loan's terms
+ * and key events, its daily receivable, principal and cash movements from the journal, and the credit lines.
+ * Plain rows; src/jobs/reports/ turns them into the core's inputs.
+ */
+export interface ReportLoanRow {
+  loanId: string;
+  customerId: string;
+  lineId: string;
+  productId: string;
+  openedDay: Day;
+  /** The product document as the loan's terms hold it. */
+  product: unknown;
+  /** The plan's instalments (dueDay, principal, interest, fee, total) as the terms hold them now. */
+  plan: { number: number; dueDay: Day; principalMinor: number; totalMinor: number }[];
+  occupation: string | null;
+}
+
+export interface ReportLoanEvent {
+  loanId: string;
+  seq: number;
+  day: Day;
+  type: string;
+  toBucket: string | null;
+  daysPastDue: number | null;
+  fromSeq: number | null;
+  toSeq: number | null;
+}
+
+/** One loan's journal movements on one day: receivables (all five accounts), principal and cash received. */
+export interface ReportJournalDay {
+  loanId: string;
+  day: Day;
+  receivableNetMinor: number;
+  principalNetMinor: number;
+  cashInMinor: number;
+}
+
+export interface ReportLineRow {
+  customerId: string;
+  lineId: string;
+  limitMinor: number;
+  status: string;
+}
+
+const int = (v: string | number | null): number => (v === null ? 0 : Number(v));
+
+export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLoanRow[]> {
+  const { rows } = await q.query<{
+    loan_id: string;
+    customer_id: string;
+    line_id: string;
+    product_id: string;
+    opened_day: string;
+    terms: string;
+    occupation: string | null;
+  }>(
+    `select l.loan_id, l.customer_id, l.line_id, l.product_id, l.opened_day::text as opened_day,
+       coalesce(l.terms, jsonb_build_object('plan', l.state->'plan', 'product', l.state->'product'))::text as terms,
+       (select a.occupation from applications a where a.customer_id = l.customer_id
+         order by a.submitted_at desc limit 1) as occupation
+     from loans l where l.opened_day <= $1::date order by l.loan_id`,
+    [sqlDate(asOf)],
+  );
+  return rows.map((r) => {
+    const terms = fromJsonText<{
+      product: unknown;
+      plan: { number: number; dueDay: Day; principalMinor: number; totalMinor: number }[];
+    }>(r.terms);
+    return {
+      loanId: r.loan_id,
+      customerId: r.customer_id,
+      lineId: r.line_id,
+      productId: r.product_id,
+      openedDay: dayFromSql(r.opened_day),
+      product: terms.product,
+      plan: (terms.plan ?? []).map((p) => ({
+        number: p.number,
+        dueDay: p.dueDay,
+        principalMinor: p.principalMinor,
+        totalMinor: p.totalMinor,
+      })),
+      occupation: r.occupation,
+    };
+  });
+}
+
+/** The events the reports read (delinquency, settlement, write-off, restructuring, corrections) through `asOf`. */
+export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<ReportLoanEvent[]> {
+  const { rows } = await q.query<{
+    loan_id: string;
+    seq: number;
+    day: string;
+    type: string;
+    to_bucket: string | null;
+    dpd: number | null;
+    from_seq: number | null;
+    to_seq: number | null;
+  }>(
+    `select loan_id, seq, day::text as day, type, payload->>'toBucket' as to_bucket,
+       (payload->>'daysPastDue')::int as dpd, (payload->>'fromSeq')::int as from_seq,
+       (payload->>'toSeq')::int as to_seq
+     from loan_events
+     where type in ('DelinquencyChanged', 'LoanSettled', 'LoanWrittenOff', 'LoanRestructured',
+                    'RestructuringBroken', 'EventsSuperseded')
+       and (day <= $1::date or type = 'EventsSuperseded')
+     order by loan_id, seq`,
+    [sqlDate(asOf)],
+  );
+  return rows.map((r) => ({
+    loanId: r.loan_id,
+    seq: r.seq,
+    day: dayFromSql(r.day),
+    type: r.type,
+    toBucket: r.to_bucket,
+    daysPastDue: r.dpd,
+    fromSeq: r.from_seq,
+    toSeq: r.to_seq,
+  }));
+}
+
+/** Each loan's journal movements per day through `asOf` (the ECL's own monthly entries are not a loan's). */
+export async function loadReportJournalDays(q: Queryable, asOf: Day): Promise<ReportJournalDay[]> {
+  const { rows } = await q.query<{ loan_id: string; day: string; rec: string; pri: string; cash: string }>(
+    `select p.loan_id, p.day::text as day,
+       coalesce(sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
+         filter (where l->>'account' in ('principalCurrent', 'principalOverdue', 'interestReceivable',
+                                         'penaltyReceivable', 'feeReceivable')), 0)::text as rec,
+       coalesce(sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
+         filter (where l->>'account' in ('principalCurrent', 'principalOverdue')), 0)::text as pri,
+       coalesce(sum((l->>'debitMinor')::bigint) filter (where l->>'account' = 'cashClearing'), 0)::text as cash
+     from postings p cross join lateral jsonb_array_elements(p.lines) as l
+     where p.day <= $1::date and p.customer_id <> ''
+     group by p.loan_id, p.day order by p.loan_id, p.day`,
+    [sqlDate(asOf)],
+  );
+  return rows.map((r) => ({
+    loanId: r.loan_id,
+    day: dayFromSql(r.day),
+    receivableNetMinor: int(r.rec),
+    principalNetMinor: int(r.pri),
+    cashInMinor: int(r.cash),
+  }));
+}
+
+export async function loadReportLines(q: Queryable): Promise<ReportLineRow[]> {
+  const { rows } = await q.query<{
+    customer_id: string;
+    line_id: string;
+    limit_minor: string | number;
+    status: string;
+  }>('select customer_id, line_id, limit_minor, status from credit_lines order by line_id');
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    lineId: r.line_id,
+    limitMinor: int(r.limit_minor),
+    status: r.status,
+  }));
+}

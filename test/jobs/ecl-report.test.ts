@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBook } from '../../src/jobs/book.js';
+import { postMonthEndEcl } from '../../src/jobs/ecl-posting.js';
+import { computeEcl, eclLoader } from '../../src/jobs/reports/ecl.js';
+import { importFundingOutflows } from '../../src/jobs/reports/funding.js';
+import { liquidityLoader } from '../../src/jobs/reports/liquidity.js';
+import { SHIPPED_SCENARIO_DIR } from '../../src/jobs/reports/scenarios.js';
+import { stressLoader } from '../../src/jobs/reports/stress.js';
+import { addDays, parseDate } from '../../src/money/index.js';
+import type { Report } from '../../src/reporting/index.js';
+import { accountTotalsThrough, type Db, migrate } from '../../src/store/index.js';
+import { backends } from '../store/backends.js';
+import { simpleEcl } from './ecl-independent.js';
+
+const MAY = parseDate('2026-05-31');
+const JUNE = parseDate('2026-06-30');
+const fen = (yuan: unknown) => Math.round(Number(yuan) * 100);
+
+describe.each(backends)('on $name', (backend) => {
+  let db: Db;
+
+  beforeAll(async () => {
+    db = await backend.open();
+    await migrate(db);
+    await writeBook(db, {
+      seed: 7,
+      customers: 150,
+      loansPerCustomer_max: 3,
+      drawFrom: addDays(JUNE, -540),
+      drawTo: addDays(JUNE, -5),
+      historyThrough: JUNE,
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await db.close();
+  });
+
+  function table(report: Report, name: string) {
+    const t = report.tables.find((x) => x.name === name);
+    expect(t, name).toBeDefined();
+    return t!;
+  }
+
+  describe('the ecl report on a seeded book', () => {
+    it('agrees to the fen with an independent, simple implementation, exposure by exposure', async () => {
+      const { rows } = await computeEcl(db, JUNE);
+      const simple = await simpleEcl(db, '2026-06-30', SHIPPED_SCENARIO_DIR);
+      expect(rows.length).toBeGreaterThan(100);
+      expect(new Set(rows.map((r) => r.stage))).toEqual(new Set([1, 2, 3]));
+      expect(
+        rows.map((r) => ({ exposure: r.exposureId, stage: r.stage, ead: r.eadMinor, ecl: r.eclMinor })),
+      ).toEqual(simple);
+      expect(rows.reduce((a, r) => a + r.eclMinor, 0)).toBe(simple.reduce((a, r) => a + r.ecl, 0));
+    });
+
+    it('has totals equal to the sum of its exposure rows, and matches its golden file', async () => {
+      const report = await eclLoader.load(db, { asOf: '2026-06-30' });
+      const exposures = table(report, 'exposures');
+      const total = exposures.rows.reduce((a, r) => a + fen(r.ecl), 0);
+      expect(fen(report.summary.find((f) => f.key === 'ecl')?.value)).toBe(total);
+      expect(table(report, 'stages').rows.reduce((a, r) => a + fen(r.ecl), 0)).toBe(total);
+      await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/ecl-2026-06-30.json');
+    });
+
+    it('under one scenario alone, weighs it 1', async () => {
+      const report = await eclLoader.load(db, { asOf: '2026-06-30', scenario: 'pandemic' });
+      expect(report.scenario).toBe('pandemic');
+      const weights = table(report, 'scenarios').rows.map((r) => [r.scenario, r.weight]);
+      expect(weights).toEqual([['pandemic', '1.000000']]);
+      const weighted = await eclLoader.load(db, { asOf: '2026-06-30' });
+      const alone = table(weighted, 'scenarios').rows.find((r) => r.scenario === 'pandemic')?.['ecl-alone'];
+      expect(report.summary.find((f) => f.key === 'ecl')?.value).toBe(alone);
+    });
+  });
+
+  describe('month-end ECL posting', () => {
+    it('stores each run, posts the allowance once a month, and the next month rolls forward from it', async () => {
+      const may = await postMonthEndEcl(db, MAY);
+      expect(may.alreadyPosted).toBe(false);
+      const again = await postMonthEndEcl(db, MAY);
+      expect(again.alreadyPosted).toBe(true);
+      expect(again.posting).toEqual(may.posting);
+      const june = await postMonthEndEcl(db, JUNE);
+      expect(june.posting.openingMinor).toBe(may.posting.closingMinor);
+      const rf = june.rollForward!;
+      const movements = rf.lines.filter((l) => l.movement !== 'opening' && l.movement !== 'closing');
+      expect(rf.openingMinor + movements.reduce((a, l) => a + l.totalMinor, 0)).toBe(rf.closingMinor);
+      expect(rf.openingMinor).toBe(may.posting.closingMinor);
+      const { rows } = await computeEcl(db, JUNE);
+      expect(rf.closingMinor).toBe(rows.reduce((a, r) => a + r.eclMinor, 0));
+
+      // The books: the allowance's credit balance is June's ECL, and the journal still balances.
+      const totals = await accountTotalsThrough(db, JUNE);
+      const allowance = totals.find((t) => t.account === 'lossAllowance')!;
+      expect(allowance.creditMinor - allowance.debitMinor).toBe(rf.closingMinor);
+      const impairment = totals.find((t) => t.account === 'impairmentLoss')!;
+      expect(impairment.debitMinor - impairment.creditMinor).toBe(
+        may.posting.chargeMinor + june.posting.chargeMinor,
+      );
+      expect(totals.reduce((a, t) => a + t.debitMinor, 0)).toBe(
+        totals.reduce((a, t) => a + t.creditMinor, 0),
+      );
+      const { rows: journal } = await db.query<{ n: number }>(
+        `select count(*)::int as n from postings where loan_id like 'ecl:%'`,
+      );
+      expect(journal[0]?.n).toBe(2);
+
+      // The June report now carries the roll-forward from May's stored run.
+      const report = await eclLoader.load(db, { asOf: '2026-06-30' });
+      const lines = table(report, 'roll-forward').rows;
+      expect(fen(lines.find((l) => l.movement === 'opening')?.total)).toBe(may.posting.closingMinor);
+      expect(fen(lines.find((l) => l.movement === 'closing')?.total)).toBe(rf.closingMinor);
+    });
+
+    it('refuses a day that is not a month end', async () => {
+      await expect(postMonthEndEcl(db, parseDate('2026-06-15'))).rejects.toThrow(/month end/);
+    });
+  });
+
+  describe('stress and liquidity reports on the seeded book', () => {
+    it('stresses every scenario of the pack: harsher shocks, more ECL, NPL and losses, less cash-in', async () => {
+      const seen: number[] = [];
+      const report = await stressLoader.load(db, { asOf: '2026-06-30' }, (done) => seen.push(done));
+      expect(seen.at(0)).toBe(0);
+      expect(seen.at(-1)).toBe(6);
+      const rows = table(report, 'scenarios').rows;
+      expect(rows.map((r) => r.scenario)).toEqual(['base', 'downturn', 'pandemic', 'rates-up']);
+      const by = (id: string) => rows.find((r) => r.scenario === id)!;
+      for (const key of ['ecl', 'npl-12m', 'loss-12m']) {
+        expect(fen(by('downturn')[key])).toBeGreaterThan(fen(by('base')[key]));
+        expect(fen(by('pandemic')[key])).toBeGreaterThan(fen(by('downturn')[key]));
+        expect(fen(by('rates-up')[key])).toBeGreaterThan(fen(by('base')[key]));
+      }
+      expect(fen(by('pandemic')['cash-in-12m'])).toBeLessThan(fen(by('base')['cash-in-12m']));
+      // The weighted ECL lies between the mildest and the harshest weighted scenario.
+      const weighted = fen(report.summary.find((f) => f.key === 'ecl-weighted')?.value);
+      expect(weighted).toBeGreaterThan(fen(by('base').ecl));
+      expect(weighted).toBeLessThan(fen(by('pandemic').ecl));
+      await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/stress-2026-06-30.json');
+    });
+
+    it('projects cash-in by week and month against the outflows entered, and the periods add up', async () => {
+      const n = await importFundingOutflows(
+        db,
+        'day,amount,label\n2026-07-10,150000.00,bank facility interest\n2026-08-20,2500000.50,note redemption\n',
+        'csv',
+        'finance',
+      );
+      expect(n).toBe(2);
+      const report = await liquidityLoader.load(db, { asOf: '2026-06-30' });
+      const months = table(report, 'months').rows;
+      expect(months).toHaveLength(12);
+      expect(months[0]?.from).toBe('2026-07-01');
+      expect(fen(months[0]?.outflows)).toBe(15_000_000);
+      expect(fen(months[1]?.outflows)).toBe(250_000_050);
+      for (const m of months) {
+        for (const id of ['base', 'pandemic']) {
+          expect(fen(m[`net-${id}`])).toBe(fen(m[`cash-in-${id}`]) - fen(m.outflows));
+          expect(fen(m[`cash-in-${id}`])).toBeLessThanOrEqual(fen(m.scheduled) + fen(months[0]?.scheduled));
+        }
+        expect(fen(m['cash-in-pandemic'])).toBeLessThanOrEqual(fen(m['cash-in-base']));
+      }
+      const total = months.reduce((a, m) => a + fen(m['cash-in-base']), 0);
+      expect(fen(report.summary.find((f) => f.key === 'cash-in-12m-base')?.value)).toBe(total);
+      expect(total).toBeGreaterThan(0);
+      // 13 weeks: July and August and September's first days; July's weeks hold July's outflow.
+      const weeks = table(report, 'weeks').rows;
+      expect(weeks).toHaveLength(13);
+      expect(weeks.reduce((a, w) => a + fen(w.outflows), 0)).toBe(265_000_050);
+      await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/liquidity-2026-06-30.json');
+      const one = await liquidityLoader.load(db, { asOf: '2026-06-30', scenario: 'downturn' });
+      expect(one.scenario).toBe('downturn');
+      expect(Object.keys(table(one, 'months').rows[0]!).filter((k) => k.startsWith('cash-in-'))).toEqual([
+        'cash-in-downturn',
+      ]);
+    });
+  });
+  describe('watch list', () => {
+    it('moves the loans of a frozen line to stage 2, and the simple implementation still agrees', async () => {
+      const before = await computeEcl(db, JUNE);
+      const target = before.rows.find((r) => r.kind === 'drawn' && r.stage === 1)!;
+      await db.query(`update credit_lines set status = 'frozen' where line_id = $1`, [target.lineId]);
+      const after = await computeEcl(db, JUNE);
+      const moved = after.rows.find((r) => r.exposureId === target.exposureId)!;
+      expect(moved.stage).toBe(2);
+      expect(moved.reasons).toContain('watchlist');
+      expect(moved.eclMinor).toBeGreaterThanOrEqual(target.eclMinor);
+      // A frozen line offers no undrawn limit.
+      expect(after.rows.some((r) => r.exposureId === `line:${target.lineId}`)).toBe(false);
+      const simple = await simpleEcl(db, '2026-06-30', SHIPPED_SCENARIO_DIR);
+      expect(
+        after.rows.map((r) => ({ exposure: r.exposureId, stage: r.stage, ead: r.eadMinor, ecl: r.eclMinor })),
+      ).toEqual(simple);
+    });
+  });
+});
