@@ -432,10 +432,15 @@ export async function simulateBorrower(
       return { s, amount: owedNow(s.state) + (item?.totalMinor ?? 0) };
     });
     const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
+    const pastDue = active().some((s) => loanPosition(s.state).daysPastDue > 0);
+    // A borrower already past due who can still draw spends what is drawn on getting by (a stated assumption:
+    // the money does not come back to pay the arrears); this is the exposure a freeze at the first missed day saves.
+    if (pastDue && line.status === 'active' && rand() < behaviour.drawWhenPastDue)
+      draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'while past due');
     if (due > 0) {
       const forgot = rand() < behaviour.forgetWithoutReminder * (1 - behaviour.reminderEffect) ** preDue;
       const willing = rand() >= (1 - b.willingness) * behaviour.skipWhenAble;
-      if (willing && !forgot && cash < due && rand() < behaviour.drawWhenShort) {
+      if (!pastDue && willing && !forgot && cash < due && rand() < behaviour.drawWhenShort) {
         if (draw(due - Math.max(0, cash), D, 'to pay the instalment')) cash += due - Math.max(0, cash);
       }
       let budget = 0;

@@ -73,8 +73,10 @@ export interface BehaviourParameters {
   readonly complaintPerCall: number;
   /** Monthly chance of drawing on the line for spending while current. */
   readonly drawMonthly: number;
-  /** Chance a borrower short of money draws on the line to pay (以贷养贷) when the line allows it. */
+  /** Chance a current borrower short of money on the due date draws on the line to pay (以贷养贷) when the line allows it. */
   readonly drawWhenShort: number;
+  /** Chance a borrower already past due draws on the line (to get by, or before walking away) when it allows it. */
+  readonly drawWhenPastDue: number;
   /** Share of the available limit drawn (first drawdown and later ones). */
   readonly drawShare: number;
   /** Months of income kept as savings, times ability. */
@@ -233,6 +235,7 @@ export const DEFAULT_POPULATION: PopulationSpec = {
     complaintPerCall: 0.02,
     drawMonthly: 0.08,
     drawWhenShort: 0.6,
+    drawWhenPastDue: 0.3,
     drawShare: 0.6,
     savingsMonths: 1.5,
     expenseShock: 0.35,
