@@ -6,13 +6,15 @@ import {
   DEFAULT_COLLECTIONS,
   DEFAULT_POPULATION,
   drawBorrower,
+  emptyTotals,
   interval,
   parseScenario,
   parseStrategy,
   resolveStrategy,
   SimulationInputError,
+  simulateBorrower,
 } from '../../src/simulation/index.js';
-import { pandemic } from './lab-helpers.js';
+import { context, pandemic } from './lab-helpers.js';
 
 describe('strategy lab core', () => {
   it('a closure holds the named industries at their income share, then lets them recover; others are untouched', () => {
@@ -60,6 +62,15 @@ describe('strategy lab core', () => {
       ['李四', 'catering', true],
       ['王五', 'manufacturing', false],
     ]);
+  });
+
+  it('runs a borrower whose money paid ahead settles a loan on its last due date (seed 1, borrower 2025)', async () => {
+    const ctx = context('default', 36);
+    const { borrower, rand } = drawBorrower(ctx.population, 1, 0, 2025);
+    const totals = emptyTotals(36, ctx.population.applicationMonths);
+    await simulateBorrower(ctx, borrower, rand, totals);
+    expect(totals.series.approvals.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(totals.series.cashIn_fen.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
   });
 
   it('intervals are Student t over replications; one replication has none', () => {

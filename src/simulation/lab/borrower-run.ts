@@ -286,14 +286,23 @@ export async function simulateBorrower(
   let payCount = 0;
   const payLoan = (s: Slot, amount: number, day: Day): number => {
     if (amount <= 0 || s.state.status !== 'active') return 0;
+    // Closed to the eve first: a credit balance may settle the loan on its last due date.
+    if (s.state.lastClosedDay < day - 1) s.state = planClose(s.state, day - 1).state;
+    if (s.state.status !== 'active') return 0;
     payCount += 1;
-    s.state = planCommand(s.state, null, {
-      type: 'repay',
-      amountMinor: amount,
-      day,
-      clientId: `${s.state.loanId}-p${payCount}`,
-      excess: 'credit',
-    }).state;
+    try {
+      s.state = planCommand(s.state, null, {
+        type: 'repay',
+        amountMinor: amount,
+        day,
+        clientId: `${s.state.loanId}-p${payCount}`,
+        excess: 'credit',
+      }).state;
+    } catch (error) {
+      // The day's start settled the loan (money paid ahead covered its last instalment): nothing to pay.
+      if (isLedgerInputError(error) && error.code === 'loan_settled') return 0;
+      throw error;
+    }
     monthCashIn += amount;
     return amount;
   };
@@ -451,9 +460,10 @@ export async function simulateBorrower(
       for (const { s, amount } of owedByLoan) {
         const pay = Math.min(amount, budget);
         if (pay <= 0) break;
-        budget -= payLoan(s, pay, D);
-        cash -= pay;
-        paidThisMonth += pay;
+        const paid = payLoan(s, pay, D);
+        budget -= paid;
+        cash -= paid;
+        paidThisMonth += paid;
       }
       if (paidThisMonth === 0) monthEvents.push(forgot ? 'forgot the due date' : 'missed the instalment');
       else if (paidThisMonth < due)
@@ -561,8 +571,9 @@ export async function simulateBorrower(
         if (pending === null || pending.promisedDay > day) return;
         const p = pending;
         if (cash >= p.amountMinor && rand() < b.willingness * behaviour.keepPromise) {
-          paidThisMonth += payOverdue(p.amountMinor, p.promisedDay);
-          cash -= p.amountMinor;
+          const paid = payOverdue(p.amountMinor, p.promisedDay);
+          paidThisMonth += paid;
+          cash -= paid;
         }
         const [decided] = decidePromises([p], paidToDateMinor(slots.map((s) => s.state)), p.promisedDay);
         if (decided !== undefined) {
