@@ -68,7 +68,7 @@ function chart(
   const lines = series
     .map(
       (s, k) =>
-        `<polyline fill="none" stroke="${COLOURS[k % COLOURS.length]}" stroke-width="2" points="${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
+        `<polyline fill="none" stroke="${COLOURS[k % COLOURS.length]}" stroke-width="2"${k > 0 ? ' stroke-dasharray="6 3"' : ''} points="${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
     )
     .join('');
   const legend = series
