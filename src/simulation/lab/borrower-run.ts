@@ -30,6 +30,7 @@ import {
 import { addMonths, type Day, formatDate } from '../../money/index.js';
 import {
   type CompiledLineControls,
+  cadenceFor,
   evaluateLineControls,
   type LineControlDecision,
   type LineControlFacts,
@@ -348,7 +349,7 @@ export async function simulateBorrower(
   draw(Math.round(decision.limit_fen * behaviour.drawShare), applyDay, 'first drawdown');
 
   const segment = SEGMENT_OF[b.occupation];
-  const cadence = strategy.cadence.cadences.find((c) => c.productId === '*' || c.productId === product.id);
+  const cadence = cadenceFor(strategy.cadence, product.id, segment);
   const stages = cadence?.stages ?? [];
   const preDueOffsets = [
     ...new Set(stages.filter((s) => s.anchor === 'due' && s.offsetDays <= 0).map((s) => s.offsetDays)),
@@ -372,10 +373,9 @@ export async function simulateBorrower(
   let ever30 = false;
   let paidTotals = { interest: 0, penalty: 0, fees: 0 };
 
-  for (let m = applyMonth + 1; m <= months + 1; m += 1) {
+  for (let m = applyMonth + 1; m <= months; m += 1) {
     const D = cycle(m);
-    const E = (m <= months ? cycle(m + 1) : D) - 1;
-    if (m > months) break;
+    const E = cycle(m + 1) - 1;
     monthEvents = [];
     monthCashIn = 0;
     let callsThisMonth = 0;
