@@ -11,6 +11,7 @@ import { registerRestructure } from './commands/restructure.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerUsers } from './commands/users.js';
 import { registerWriteOff } from './commands/writeoff.js';
 import { type CliIo, CommandFailedError, EXIT_FAILURE, EXIT_USAGE, UsageError, writeLine } from './io.js';
@@ -32,6 +33,7 @@ const registrations: RegisterCommand[] = [
   registerDecide,
   registerPolicy,
   registerImport,
+  registerSimulate,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -1,7 +1,9 @@
 /**
- * simulation/: seeded synthetic data and the independent reference model of a loan's balances (pure core;
- * every draw comes from a seed argument). The demo book's plan, its people and applications are used by
- * jobs/ and the CLI; the reference model checks the ledger in the seeded run of the test suite.
+ * simulation/: seeded synthetic data, the independent reference model of a loan's balances, and the strategy
+ * lab (lab/): populations, scenarios and strategies as data, run through the real origination, ledger,
+ * monitoring, collections and reporting code (pure core; every draw comes from a seed argument). The demo
+ * book's plan, its people and applications are used by jobs/ and the CLI; the reference model checks the
+ * ledger in the seeded run of the test suite.
  */
 export {
   BEHAVIOURS,
@@ -12,6 +14,65 @@ export {
   pickBehaviour,
 } from './book-plan.js';
 export { DEMO_APPLICANTS, type DemoApplicationPlan, demoApplicationPlan } from './demo-applications.js';
+export { type RunContext, simulateBorrower, type TraceRow } from './lab/borrower-run.js';
+export {
+  applicationOf,
+  archetypes,
+  borrowerSeed,
+  drawBorrower,
+  type ScriptedEvent,
+  type SimBorrower,
+} from './lab/borrowers.js';
+export {
+  type BehaviourParameters,
+  DEFAULT_POPULATION,
+  INCOME_PROCESSES,
+  type IncomeProcess,
+  type OccupationGroup,
+  POPULATION_FORMAT,
+  type PopulationSpec,
+  parsePopulation,
+} from './lab/population.js';
+export {
+  buildReport,
+  difference,
+  type Interval,
+  interval,
+  METRICS,
+  type Metric,
+  REPORT_FORMAT,
+  rollRates,
+  type SimulationReport,
+  type StrategyResult,
+  strategyResult,
+  vintageCurves,
+} from './lab/report.js';
+export { reportHtml } from './lab/report-html.js';
+export { type ArchetypeTrace, type RunPart, runPart, traceArchetypes } from './lab/run.js';
+export {
+  BASE_SCENARIO,
+  closedIndustries,
+  conditionsFor,
+  type MonthConditions,
+  parseScenario,
+  SCENARIO_FORMAT,
+  type ScenarioSpec,
+  type Shock,
+} from './lab/scenario.js';
+export {
+  type CollectionStrategy,
+  DEFAULT_COLLECTIONS,
+  DEFAULT_ECL,
+  type EclParameters,
+  parseStrategy,
+  type ResolvedStrategy,
+  resolveStrategy,
+  STRATEGY_FORMAT,
+  type StrategyDocuments,
+  type StrategyFile,
+} from './lab/strategy.js';
+export { addTotals, emptyTotals, ROLL_RANKS, SERIES, type Series, type Totals } from './lab/totals.js';
+export { type InputIssue, SimulationInputError } from './lab/validate.js';
 export {
   type ReferenceBalances,
   ReferenceLoan,

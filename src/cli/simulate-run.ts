@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  addTotals,
+  buildReport,
+  emptyTotals,
+  type RunPart,
+  runPart,
+  type SimulationReport,
+  type Totals,
+  traceArchetypes,
+} from '../simulation/index.js';
+import { contextFor, type SimulationArgs } from './simulation-files.js';
+
+/**
+ * Runs a simulation: every strategy over the same borrowers and replications, split into parts run by
+ * worker threads (or in this thread with `workers: 0`). Parts add up to the same totals in any order, so
+ * the report does not depend on the number of workers.
+ */
+export interface SimulationOptions {
+  readonly population?: string;
+  readonly scenario?: string;
+  readonly strategies: readonly string[];
+  readonly borrowers: number;
+  readonly months: number;
+  readonly seed: number;
+  readonly replications: number;
+  readonly startDate: string;
+  readonly workers: number;
+}
+
+interface Task {
+  readonly id: number;
+  readonly strategy: number;
+  readonly part: RunPart;
+}
+
+/** The worker's module: compiled JavaScript when built; the TypeScript source through tsx otherwise. */
+function newWorker(runs: SimulationArgs[]): Worker {
+  const js = fileURLToPath(new URL('./simulate-worker.js', import.meta.url));
+  if (existsSync(js)) return new Worker(js, { workerData: { runs } });
+  const ts = new URL('./simulate-worker.ts', import.meta.url).href;
+  const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
+  return new Worker(boot, { eval: true, workerData: { runs } });
+}
+
+function tasksOf(options: SimulationOptions, chunks: number): Task[] {
+  const tasks: Task[] = [];
+  const size = Math.max(1, Math.ceil(options.borrowers / chunks));
+  options.strategies.forEach((_, strategy) => {
+    for (let replication = 0; replication < options.replications; replication += 1)
+      for (let from = 0; from < options.borrowers; from += size)
+        tasks.push({
+          id: tasks.length,
+          strategy,
+          part: { seed: options.seed, replication, from, to: Math.min(options.borrowers, from + size) },
+        });
+  });
+  return tasks;
+}
+
+async function inWorkers(
+  runs: SimulationArgs[],
+  tasks: readonly Task[],
+  workers: number,
+  onProgress: (n: number) => void,
+): Promise<Map<number, Totals>> {
+  const results = new Map<number, Totals>();
+  let next = 0;
+  const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => newWorker(runs));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              const task = tasks[next];
+              next += 1;
+              if (task === undefined) {
+                worker.postMessage({ type: 'stop' });
+                resolve();
+              } else worker.postMessage({ type: 'task', task });
+            };
+            worker.on(
+              'message',
+              (m: { type: string; n?: number; id?: number; totals?: Totals; message?: string }) => {
+                if (m.type === 'progress') onProgress(m.n ?? 0);
+                else if (m.type === 'done') {
+                  results.set(m.id!, m.totals!);
+                  send();
+                } else if (m.type === 'error') reject(new Error(m.message));
+              },
+            );
+            worker.on('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+export async function runSimulation(
+  options: SimulationOptions,
+  onProgress: (n: number) => void = () => {},
+): Promise<SimulationReport> {
+  const runs: SimulationArgs[] = options.strategies.map((strategy) => ({
+    ...(options.population === undefined ? {} : { population: options.population }),
+    ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+    strategy,
+    months: options.months,
+    startDate: options.startDate,
+  }));
+  // Read every file here first: a bad file is reported before any worker starts.
+  const contexts = runs.map(contextFor);
+  const tasks = tasksOf(options, Math.max(1, options.workers) * 4);
+  let results: Map<number, Totals>;
+  if (options.workers <= 0) {
+    results = new Map();
+    for (const task of tasks) {
+      let reported = 0;
+      results.set(
+        task.id,
+        await runPart(contexts[task.strategy]!, task.part, (done) => {
+          onProgress(done - reported);
+          reported = done;
+        }),
+      );
+    }
+  } else {
+    results = await inWorkers(runs, tasks, options.workers, onProgress);
+  }
+  const ctx0 = contexts[0]!;
+  const out = await Promise.all(
+    contexts.map(async (ctx, strategy) => {
+      const reps: Totals[] = [];
+      for (let replication = 0; replication < options.replications; replication += 1) {
+        const t = emptyTotals(options.months, ctx.population.applicationMonths);
+        for (const task of tasks)
+          if (task.strategy === strategy && task.part.replication === replication)
+            addTotals(t, results.get(task.id)!);
+        reps.push(t);
+      }
+      return { name: ctx.strategy.name, reps, archetypes: await traceArchetypes(ctx, options.seed) };
+    }),
+  );
+  return buildReport(
+    {
+      population:
+        options.population === undefined
+          ? ctx0.population.name
+          : `${ctx0.population.name} (${basename(options.population)})`,
+      scenario:
+        options.scenario === undefined
+          ? ctx0.scenario.name
+          : `${ctx0.scenario.name} (${basename(options.scenario)})`,
+      borrowers: options.borrowers,
+      months: options.months,
+      seed: options.seed,
+      replications: options.replications,
+      startDate: options.startDate,
+    },
+    out,
+  );
+}

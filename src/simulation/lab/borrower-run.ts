@@ -1,0 +1,798 @@
+import {
+  caseFigures,
+  checkNewPromise,
+  decideContact,
+  decidePromises,
+  instantAt,
+  type LoggedContact,
+  type OpenCase,
+  type PromiseToPay,
+  paidToDateMinor,
+  planCases,
+} from '../../collections/index.js';
+import {
+  bucketRank,
+  type CreditLineState,
+  DEFAULT_PRODUCT,
+  drawdown,
+  isLedgerInputError,
+  type LoanState,
+  loanPosition,
+  openLine,
+  type Product,
+  parseProduct,
+  planClose,
+  planCommand,
+  planWriteOff,
+  principalOf,
+  syncLoanPrincipal,
+} from '../../ledger/index.js';
+import { addMonths, type Day, formatDate } from '../../money/index.js';
+import {
+  type CompiledLineControls,
+  cadenceFor,
+  evaluateLineControls,
+  type LineControlDecision,
+  type LineControlFacts,
+  lineControlFactsOf,
+  planLineControl,
+  planReminders,
+  type ReminderBorrower,
+  type ReminderLoanFacts,
+} from '../../monitoring/index.js';
+import { decide, SEGMENT_OF } from '../../origination/index.js';
+import {
+  type AssetClass,
+  assetClassRank,
+  classifyLoan,
+  ifrs9Stage,
+  isNegativeStatusCode,
+  loanCreditReportStatus,
+  reminderLoanFacts,
+} from '../../reporting/index.js';
+import { applicationOf, invitationOf, normal, type SimBorrower } from './borrowers.js';
+import type { PopulationSpec } from './population.js';
+import { conditionsFor, type ScenarioSpec } from './scenario.js';
+import type { ResolvedStrategy } from './strategy.js';
+import { industryOf, ROLL_RANKS, type Totals } from './totals.js';
+
+/**
+ * One borrower through the run, month by month and, around each due date, day by day: the real origination
+ * decision, drawdowns on a real credit line, the ledger's planner for every repayment, restructuring and
+ * write-off, the line controls after the first missed day and at month end, the reminder planner, collection
+ * cases, contact rules and promises, and the reporting core's classification, IFRS 9 stage and credit-report
+ * status at each month end. Pure: the borrower's generator, the strategy's documents and the start day come in.
+ */
+
+export interface RunContext {
+  readonly population: PopulationSpec;
+  readonly scenario: ScenarioSpec;
+  readonly strategy: ResolvedStrategy;
+  readonly months: number;
+  /** First day of the run (the first of a month). */
+  readonly startDay: Day;
+}
+
+/** One month of a traced borrower (the archetypes). */
+export interface TraceRow {
+  readonly month: number;
+  readonly income_fen: number;
+  readonly paid_fen: number;
+  readonly owed_fen: number;
+  readonly daysPastDue: number;
+  readonly line: string;
+  readonly reminders: number;
+  readonly calls: number;
+  readonly creditReport: string;
+  readonly assetClass: string;
+  readonly events: readonly string[];
+}
+
+const ZONE = 'Asia/Shanghai';
+const REMINDER_BORROWER: ReminderBorrower = { timeZone: ZONE, lang: 'zh-CN', optOuts: [] };
+
+interface Slot {
+  state: LoanState;
+  rank: number;
+  defaulted: boolean;
+  restructured: boolean;
+}
+
+const products = new Map<string, Product>();
+function productFor(dailyRate: string, months: number): Product {
+  const key = `${dailyRate}/${months}`;
+  let p = products.get(key);
+  if (p === undefined) {
+    p = parseProduct({
+      ...DEFAULT_PRODUCT,
+      id: 'default',
+      termCount: months,
+      rate: { value: dailyRate, per: 'day' },
+    });
+    products.set(key, p);
+  }
+  return p;
+}
+
+/** The line-control table's answer depends only on the facts its tables read: answers are kept by those facts. */
+const lineControlMemo = new WeakMap<
+  CompiledLineControls,
+  { fields: string[] | null; answers: Map<string, LineControlDecision> }
+>();
+async function lineDecision(
+  controls: CompiledLineControls,
+  facts: LineControlFacts,
+): Promise<LineControlDecision> {
+  let memo = lineControlMemo.get(controls);
+  if (memo === undefined) {
+    const fields: string[] = [];
+    let simple = true;
+    for (const node of controls.graph.nodes as {
+      type?: string;
+      content?: { inputs?: { field?: string }[] };
+    }[]) {
+      if (node.type !== 'decisionTableNode') continue;
+      for (const input of node.content?.inputs ?? []) {
+        if (typeof input.field === 'string' && input.field in facts) fields.push(input.field);
+        else simple = false;
+      }
+    }
+    memo = { fields: simple ? fields : null, answers: new Map() };
+    lineControlMemo.set(controls, memo);
+  }
+  const f = facts as unknown as Record<string, unknown>;
+  const key = memo.fields === null ? JSON.stringify(facts) : memo.fields.map((k) => String(f[k])).join('|');
+  let answer = memo.answers.get(key);
+  if (answer === undefined) {
+    answer = await evaluateLineControls(controls, facts);
+    if (memo.answers.size < 10_000) memo.answers.set(key, answer);
+  }
+  return answer;
+}
+
+function owedNow(state: LoanState): number {
+  const p = loanPosition(state);
+  return (
+    p.overduePrincipalMinor +
+    p.overdueInterestMinor +
+    p.overdueFeeMinor +
+    p.duePrincipalMinor +
+    p.dueInterestMinor +
+    p.dueFeeMinor +
+    p.penaltyOutstandingMinor
+  );
+}
+
+function overdueNow(state: LoanState): number {
+  const p = loanPosition(state);
+  return p.overduePrincipalMinor + p.overdueInterestMinor + p.overdueFeeMinor + p.penaltyOutstandingMinor;
+}
+
+const isoAt = (day: Day, clock: string) => `${formatDate(day)}T${clock}+08:00`;
+
+/** Simulates one borrower; adds what happened into `totals`; returns the month rows when `trace` is set. */
+export async function simulateBorrower(
+  ctx: RunContext,
+  b: SimBorrower,
+  rand: () => number,
+  totals: Totals,
+  trace = false,
+): Promise<TraceRow[]> {
+  const { strategy, months, population } = ctx;
+  const behaviour = population.behaviour;
+  const coll = strategy.file.collections;
+  const rows: TraceRow[] = [];
+  const ind = industryOf(totals, b.industry);
+  const cycle = (m: number): Day => addMonths(ctx.startDay, m - 1) + b.cycleDay - 1;
+  const applyMonth = b.applyMonth + 1;
+  if (applyMonth > months) return rows;
+
+  // Application, through the real decision.
+  const applyDay = cycle(applyMonth);
+  const application = applicationOf(b, isoAt(applyDay, '09:58:00'));
+  totals.series.applications[applyMonth - 1]! += 1;
+  ind.applications += 1;
+  const decision = await decide(application, {
+    businessTime: isoAt(applyDay, '10:00:00'),
+    policy: strategy.policy,
+    models: strategy.models,
+    invitations: [
+      invitationOf(b, application, isoAt(applyDay - 30, '00:00:00'), isoAt(applyDay + 30, '23:59:59')),
+    ],
+    blacklist: [],
+    history: { recentApplications: [] },
+  });
+  const approved =
+    decision.limit_fen > 0 &&
+    decision.dailyRate !== null &&
+    (decision.outcome === 'approve' ||
+      (decision.outcome === 'refer' && strategy.file.origination.referred === 'approve'));
+  const decisionNote = `decision ${decision.outcome}${approved ? ` limit ${decision.limit_fen / 100} yuan` : ''}: ${decision.reasons
+    .filter((r) => r.source !== 'score')
+    .map((r) => r.code)
+    .slice(0, 3)
+    .join(', ')}`;
+  if (!approved) {
+    if (trace) {
+      for (let m = applyMonth; m <= months; m += 1)
+        rows.push({
+          month: m,
+          income_fen: 0,
+          paid_fen: 0,
+          owed_fen: 0,
+          daysPastDue: 0,
+          line: 'none',
+          reminders: 0,
+          calls: 0,
+          creditReport: '-',
+          assetClass: '-',
+          events: m === applyMonth ? [decisionNote] : [],
+        });
+    }
+    return rows;
+  }
+  totals.series.approvals[applyMonth - 1]! += 1;
+  ind.approvals += 1;
+  const vintage = b.applyMonth;
+  totals.vintageLines[vintage]! += 1;
+  const termMonths = Math.max(...decision.termOptions.map((t) => t.months));
+  const product = productFor(decision.dailyRate!, termMonths);
+  let line: CreditLineState = openLine({
+    lineId: `line-${b.customerId}`,
+    customerId: b.customerId,
+    limitMinor: decision.limit_fen,
+    day: applyDay,
+  }).line;
+  let frozenByControls = false;
+  const slots: Slot[] = [];
+  let loanSeq = 0;
+  let monthEvents: string[] = [decisionNote];
+  let monthCashIn = 0;
+
+  const draw = (amount: number, day: Day, why: string): boolean => {
+    for (const s of slots) line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
+    const available = line.limitMinor - line.usedMinor;
+    const principal = Math.floor(Math.min(amount, available) / 10_000) * 10_000;
+    if (principal < 100_000) return false;
+    const m = monthOf(day);
+    if (line.status !== 'active') {
+      totals.series.drawsRefused[m - 1]! += 1;
+      monthEvents.push(`draw refused: line ${line.status}`);
+      return false;
+    }
+    loanSeq += 1;
+    const r = drawdown(line, {
+      loanId: `${b.customerId}-${loanSeq}`,
+      product,
+      principalMinor: principal,
+      day,
+    });
+    line = r.line;
+    slots.push({ state: r.loan.state, rank: 0, defaulted: false, restructured: false });
+    totals.series.draws[m - 1]! += 1;
+    totals.series.disbursed_fen[m - 1]! += principal;
+    ind.disbursed_fen += principal;
+    monthEvents.push(`drew ${principal / 100} yuan (${why})`);
+    return true;
+  };
+  const monthOf = (day: Day): number => {
+    let m = 1;
+    while (m < months && cycle(m + 1) <= day) m += 1;
+    return m;
+  };
+  const active = () => slots.filter((s) => s.state.status === 'active');
+  const closeAll = (day: Day) => {
+    for (const s of active()) if (s.state.lastClosedDay < day) s.state = planClose(s.state, day).state;
+  };
+  let payCount = 0;
+  const payLoan = (s: Slot, amount: number, day: Day): number => {
+    if (amount <= 0 || s.state.status !== 'active') return 0;
+    // Closed to the eve first: a credit balance may settle the loan on its last due date.
+    if (s.state.lastClosedDay < day - 1) s.state = planClose(s.state, day - 1).state;
+    if (s.state.status !== 'active') return 0;
+    payCount += 1;
+    try {
+      s.state = planCommand(s.state, null, {
+        type: 'repay',
+        amountMinor: amount,
+        day,
+        clientId: `${s.state.loanId}-p${payCount}`,
+        excess: 'credit',
+      }).state;
+    } catch (error) {
+      // The day's start settled the loan (money paid ahead covered its last instalment): nothing to pay.
+      if (isLedgerInputError(error) && error.code === 'loan_settled') return 0;
+      throw error;
+    }
+    monthCashIn += amount;
+    return amount;
+  };
+  /** Pays up to `budget` of what is overdue, oldest loans first; returns what was paid. */
+  const payOverdue = (budget: number, day: Day): number => {
+    let paid = 0;
+    for (const s of active()) {
+      if (budget - paid <= 0) break;
+      const owed = s.state.lastClosedDay < day ? overdueNow(s.state) : 0;
+      paid += payLoan(s, Math.min(owed, budget - paid), day);
+    }
+    return paid;
+  };
+  const applyLineControls = async (day: Day) => {
+    const facts = lineControlFactsOf(
+      line,
+      slots.map((s) => s.state),
+    );
+    const d = await lineDecision(strategy.lineControls, facts);
+    const plan = planLineControl(line, d, frozenByControls, day);
+    for (const c of plan.changes) {
+      if (c.kind === 'frozen') frozenByControls = true;
+      if (c.kind === 'unfrozen') frozenByControls = false;
+      monthEvents.push(`line ${c.kind} (${c.code})`);
+    }
+    line = plan.line;
+  };
+  const cost = (m: number, fen: number) => {
+    totals.series.collectionCost_fen[m - 1]! += fen;
+  };
+  const reminderCost = (m: number, planned: readonly { status: string; channel: string }[]): number => {
+    let n = 0;
+    for (const r of planned) {
+      if (r.status !== 'planned') continue;
+      n += 1;
+      cost(m, coll.costs_fen[r.channel as keyof typeof coll.costs_fen] ?? 0);
+    }
+    totals.series.reminders[m - 1]! += n;
+    return n;
+  };
+
+  // The first drawdown on the day the line opens.
+  draw(Math.round(decision.limit_fen * behaviour.drawShare), applyDay, 'first drawdown');
+
+  const segment = SEGMENT_OF[b.occupation];
+  const cadence = cadenceFor(strategy.cadence, product.id, segment);
+  const stages = cadence?.stages ?? [];
+  const preDueOffsets = [
+    ...new Set(stages.filter((s) => s.anchor === 'due' && s.offsetDays <= 0).map((s) => s.offsetDays)),
+  ].sort((x, y) => x - y);
+  const postDueOffsets = [
+    ...new Set(stages.filter((s) => s.anchor === 'due' && s.offsetDays > 0).map((s) => s.offsetDays)),
+  ].sort((x, y) => x - y);
+  const noticeOffsets = [
+    ...new Set(stages.filter((s) => s.anchor === 'negative-notice').map((s) => s.offsetDays)),
+  ];
+
+  let savings = Math.round(b.income_fen * behaviour.savingsMonths * b.ability);
+  let assets = b.assets_fen;
+  let lost = false;
+  let illMonths = 0;
+  let fallFactor = 1;
+  let openCase: OpenCase | null = null;
+  let caseSeq = 0;
+  let sued: number | null = null;
+  let negative = false;
+  let ever30 = false;
+  let paidTotals = { interest: 0, penalty: 0, fees: 0 };
+
+  for (let m = applyMonth + 1; m <= months; m += 1) {
+    const D = cycle(m);
+    const E = cycle(m + 1) - 1;
+    monthEvents = [];
+    monthCashIn = 0;
+    let callsThisMonth = 0;
+    let remindersThisMonth = 0;
+    let paidThisMonth = 0;
+    // Income this month, by the borrower's process, the scenario and the borrower's own events.
+    const cond = conditionsFor(ctx.scenario, m, b.group, b.occupation, b.industry);
+    for (const e of b.events) {
+      if (e.month !== m) continue;
+      if (e.kind === 'income-fall') fallFactor = e.factor ?? 0.6;
+      else lost = true;
+      monthEvents.push(
+        e.kind === 'income-fall'
+          ? `income falls to ${Math.round((e.factor ?? 0.6) * 100)} %`
+          : e.kind.replace('-', ' '),
+      );
+    }
+    if (b.archetype === null) {
+      if (!lost && rand() < b.lossMonthly * cond.lossMultiplier) {
+        lost = true;
+        monthEvents.push(b.process === 'business' ? 'business fails' : 'loses job');
+      } else if (lost && rand() < b.recoveryMonthly) {
+        lost = false;
+        monthEvents.push('income back');
+      }
+      if (illMonths === 0 && rand() < population.illnessMonthly * cond.illnessMultiplier) {
+        illMonths = 3;
+        monthEvents.push('illness');
+      }
+    }
+    const noise =
+      b.volatility > 0 ? Math.exp(b.volatility * normal(rand) - (b.volatility * b.volatility) / 2) : 1;
+    let income = lost
+      ? b.income_fen * b.incomeAfterLoss
+      : b.income_fen * fallFactor * cond.incomeFactor * noise;
+    let expenses = b.expenses_fen * (1 + behaviour.expenseShock * (1 - b.ability) * Math.abs(normal(rand)));
+    if (illMonths > 0) {
+      income *= 0.5;
+      expenses += b.income_fen * 0.2;
+      illMonths -= 1;
+    }
+    if (cond.closed) monthEvents.push(`${b.industry} closed`);
+    income = Math.round(income);
+    let cash = savings + income - Math.round(expenses) - b.debtPayment_fen;
+
+    // Reminders before and on the due date, from the real planner.
+    closeAll(D - 1);
+    const dueFacts: ReminderLoanFacts[] = active().map((s) =>
+      reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment),
+    );
+    let preDue = 0;
+    if (dueFacts.length > 0)
+      for (const off of preDueOffsets)
+        preDue += reminderCost(
+          m,
+          planReminders({ document: strategy.cadence, day: D + off, loans: dueFacts }),
+        );
+    remindersThisMonth += preDue;
+
+    // The due date: pay, pay part, draw to pay, or miss.
+    const owedByLoan = active().map((s) => {
+      const item = s.state.plan.find((p) => p.dueDay === D);
+      return { s, amount: owedNow(s.state) + (item?.totalMinor ?? 0) };
+    });
+    const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
+    const pastDue = active().some((s) => loanPosition(s.state).daysPastDue > 0);
+    // A borrower already past due who can still draw spends what is drawn on getting by (a stated assumption:
+    // the money does not come back to pay the arrears); this is the exposure a freeze at the first missed day saves.
+    if (pastDue && line.status === 'active' && rand() < behaviour.drawWhenPastDue)
+      draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'while past due');
+    if (due > 0) {
+      const forgot = rand() < behaviour.forgetWithoutReminder * (1 - behaviour.reminderEffect) ** preDue;
+      const willing = rand() >= (1 - b.willingness) * behaviour.skipWhenAble;
+      if (!pastDue && willing && !forgot && cash < due && rand() < behaviour.drawWhenShort) {
+        if (draw(due - Math.max(0, cash), D, 'to pay the instalment')) cash += due - Math.max(0, cash);
+      }
+      let budget = 0;
+      if (willing && !forgot) {
+        if (cash >= due) budget = due;
+        else if (cash >= due * 0.1) budget = Math.floor(Math.max(0, cash) * behaviour.partPayWhenShort);
+      }
+      for (const { s, amount } of owedByLoan) {
+        const pay = Math.min(amount, budget);
+        if (pay <= 0) break;
+        const paid = payLoan(s, pay, D);
+        budget -= paid;
+        cash -= paid;
+        paidThisMonth += paid;
+      }
+      if (paidThisMonth === 0) monthEvents.push(forgot ? 'forgot the due date' : 'missed the instalment');
+      else if (paidThisMonth < due)
+        monthEvents.push(`paid part (${paidThisMonth / 100} of ${due / 100} yuan)`);
+    }
+    // A draw for spending while current (on the cycle day, so that every loan of the line falls due on it).
+    if (due === 0 || paidThisMonth >= due) {
+      if (rand() < behaviour.drawMonthly)
+        draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'spending');
+    }
+    // End of day: the first missed day, line controls.
+    closeAll(D + 1);
+    await applyLineControls(D + 1);
+
+    // Collections: the case, reminders after the due date, offers, calls and promises, the law.
+    const caseLoans = active().map((s) => ({ loanId: s.state.loanId, position: loanPosition(s.state) }));
+    const plan = planCases(new Map([[b.customerId, caseLoans]]), openCase === null ? [] : [openCase], {
+      openFromDaysPastDue: coll.caseOpenFromDaysPastDue,
+    });
+    for (const o of plan.open) {
+      caseSeq += 1;
+      openCase = {
+        caseId: `case-${b.customerId}-${caseSeq}`,
+        customerId: b.customerId,
+        openedDay: D + 1,
+        figures: o.figures,
+      };
+      monthEvents.push('collection case opened');
+    }
+    for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
+    if (plan.close.length > 0) openCase = null;
+
+    if (openCase !== null) {
+      const figures = caseFigures(caseLoans);
+      const facts = active().map((s) => reminderLoanFacts(s.state, D + 1, REMINDER_BORROWER, segment));
+      for (const off of postDueOffsets)
+        if (D + off < E)
+          remindersThisMonth += reminderCost(
+            m,
+            planReminders({ document: strategy.cadence, day: D + off, loans: facts }),
+          );
+      for (const off of noticeOffsets) {
+        const notice = facts.find((f) => f.negativeNotice !== null)?.negativeNotice;
+        if (notice !== undefined && notice !== null) {
+          const day = notice.deadlineDay + off;
+          if (day > D && day < E)
+            remindersThisMonth += reminderCost(
+              m,
+              planReminders({ document: strategy.cadence, day, loans: facts }),
+            );
+        }
+      }
+      // Offers: a payment holiday (relief when the borrower's industry is shocked) or an instalment plan.
+      const offerDay = D + 2;
+      for (const s of active()) {
+        if (s.restructured) continue;
+        const dpd = loanPosition(s.state).daysPastDue;
+        let kind: 'payment-holiday' | 'negotiated-plan' | null = null;
+        if (
+          coll.holiday.offer &&
+          dpd >= coll.holiday.fromDaysPastDue &&
+          (!coll.holiday.onlyShocked || cond.shocked)
+        )
+          kind = 'payment-holiday';
+        else if (coll.negotiatedPlan.offer && dpd >= coll.negotiatedPlan.fromDaysPastDue)
+          kind = 'negotiated-plan';
+        if (kind === null) continue;
+        if (rand() >= behaviour.acceptBase + behaviour.acceptWillingness * b.willingness) {
+          totals.series.offersDeclined[m - 1]! += 1;
+          monthEvents.push(`declined a ${kind}`);
+          s.restructured = true;
+          continue;
+        }
+        try {
+          s.state = planCommand(s.state, null, {
+            type: 'restructure',
+            kind,
+            day: offerDay,
+            clientId: `${s.state.loanId}-r`,
+            ...(kind === 'payment-holiday'
+              ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
+              : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
+          }).state;
+          totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
+          monthEvents.push(
+            kind === 'payment-holiday'
+              ? `payment holiday ${coll.holiday.months} months`
+              : `协商分期 ${coll.negotiatedPlan.months} months`,
+          );
+        } catch (error) {
+          if (!isLedgerInputError(error)) throw error;
+          totals.series.offersRefusedByRules[m - 1]! += 1;
+          monthEvents.push(`${kind} refused: ${error.code}`);
+        }
+        s.restructured = true;
+      }
+      // Calls by the case's days past due, within the contact rules; promises kept or broken by the ledger.
+      let callsPlanned = 0;
+      for (const [from, n] of coll.callsPerMonth) if (figures.maxDaysPastDue >= from) callsPlanned = n;
+      const log: LoggedContact[] = [];
+      let complaintOpen = false;
+      let pending: PromiseToPay | null = null;
+      let contacted = remindersThisMonth > preDue;
+      const resolvePromise = (day: Day) => {
+        if (pending === null || pending.promisedDay > day) return;
+        const p = pending;
+        if (cash >= p.amountMinor && rand() < b.willingness * behaviour.keepPromise) {
+          const paid = payOverdue(p.amountMinor, p.promisedDay);
+          paidThisMonth += paid;
+          cash -= paid;
+        }
+        const [decided] = decidePromises([p], paidToDateMinor(slots.map((s) => s.state)), p.promisedDay);
+        if (decided !== undefined) {
+          totals.series[decided.status === 'kept' ? 'promisesKept' : 'promisesBroken'][m - 1]! += 1;
+          monthEvents.push(`promise ${decided.status}`);
+        }
+        pending = null;
+      };
+      for (let k = 0; k < callsPlanned; k += 1) {
+        const day = D + 3 + 2 * k;
+        if (day >= E) break;
+        resolvePromise(day - 1);
+        if (active().every((s) => loanPosition(s.state).daysPastDue === 0 && s.state.lastClosedDay < day))
+          break;
+        const atMs = instantAt(day, 10 * 60, ZONE);
+        const allowed = decideContact({ atMs, channel: 'call', party: 'borrower' }, log, {
+          zone: ZONE,
+          lostContact: false,
+          complaintOpen,
+        });
+        if (!allowed.allowed) continue;
+        callsThisMonth += 1;
+        cost(m, coll.costs_fen.call);
+        const answered = rand() < behaviour.answerBase + behaviour.answerWillingness * b.willingness;
+        let outcome: LoggedContact['outcome'] = answered ? 'answered' : 'no-answer';
+        if (answered) {
+          contacted = true;
+          if (
+            rand() <
+            behaviour.complaintPerCall * (1 - b.willingness) * (1 + Math.max(0, callsThisMonth - 4))
+          ) {
+            complaintOpen = true;
+            totals.series.complaints[m - 1]! += 1;
+            monthEvents.push('complained');
+          }
+          const overdue = active().reduce(
+            (x, s) => x + (s.state.lastClosedDay < day ? overdueNow(s.state) : 0),
+            0,
+          );
+          if (pending === null && overdue > 0 && rand() < behaviour.promiseWhenAnswered) {
+            const promisedDay = Math.min(day + 7, E - 1);
+            checkNewPromise(overdue, promisedDay, day);
+            pending = {
+              promiseId: `${b.customerId}-${m}-${k}`,
+              amountMinor: overdue,
+              promisedDay,
+              madeDay: day,
+              paidBaselineMinor: paidToDateMinor(slots.map((s) => s.state)),
+              status: 'pending',
+            };
+            outcome = 'promise';
+            totals.series.promises[m - 1]! += 1;
+          }
+        }
+        log.push({ atMs, channel: 'call', party: 'borrower', outcome, allowed: true });
+      }
+      resolvePromise(E - 1);
+      // A late payment after the reminders and calls, when there is money and will.
+      const cureDay = Math.min(D + 3 + Math.floor(rand() * 12), E - 1);
+      const overdue = active().reduce(
+        (x, s) => x + (s.state.lastClosedDay < cureDay ? overdueNow(s.state) : 0),
+        0,
+      );
+      if (
+        overdue > 0 &&
+        cash >= overdue &&
+        rand() < b.willingness * behaviour.cureAfterContact * (contacted ? 1 : 0.4)
+      ) {
+        const paid = payOverdue(overdue, cureDay);
+        paidThisMonth += paid;
+        cash -= paid;
+        monthEvents.push('paid the arrears late');
+      }
+      totals.series.calls[m - 1]! += callsThisMonth;
+      // The law: sue past the strategy's threshold; an enforced judgement reaches part of the assets.
+      const maxDpd = Math.max(0, ...active().map((s) => loanPosition(s.state).daysPastDue));
+      const owedAll = active().reduce((x, s) => x + loanPosition(s.state).totalOwedMinor, 0);
+      if (
+        sued === null &&
+        coll.legal.sue &&
+        maxDpd >= coll.legal.fromDaysPastDue &&
+        owedAll >= coll.legal.minOwed_fen
+      ) {
+        sued = m;
+        totals.series.lawsuits[m - 1]! += 1;
+        cost(m, coll.costs_fen.lawsuit);
+        monthEvents.push('lawsuit filed');
+      }
+    }
+    if (sued !== null && m === sued + coll.legal.monthsToJudgment) {
+      const day = E - 1;
+      const owedAll = active().reduce(
+        (x, s) => x + (s.state.lastClosedDay < day ? loanPosition(s.state).totalOwedMinor : 0),
+        0,
+      );
+      const reach = Math.min(owedAll, Math.round(assets * coll.legal.recoveryShareOfAssets));
+      if (reach > 0) {
+        let left = reach;
+        for (const s of active()) {
+          if (left <= 0 || s.state.lastClosedDay >= day) continue;
+          const owed = loanPosition(s.state).totalOwedMinor;
+          left -= payLoan(s, Math.min(owed, left), day);
+        }
+        assets -= reach - left;
+        totals.series.recovered_fen[m - 1]! += reach - left;
+        monthEvents.push(`judgement enforced: ${(reach - left) / 100} yuan recovered`);
+      }
+    }
+
+    // Month end: write-offs, the close, line controls again, and the reports.
+    closeAll(E - 1);
+    for (const s of active()) {
+      const p = loanPosition(s.state);
+      if (p.daysPastDue + 1 >= coll.writeOffDaysPastDue) {
+        s.state = planWriteOff(s.state, null, {
+          day: E,
+          clientId: `${s.state.loanId}-wo`,
+          evidenceRef: 'simulation',
+        }).state;
+        totals.series.writtenOff_fen[m - 1]! += p.outstandingPrincipalMinor;
+        ind.writtenOff_fen += p.outstandingPrincipalMinor;
+        monthEvents.push(`written off: ${p.outstandingPrincipalMinor / 100} yuan`);
+      }
+    }
+    closeAll(E);
+    for (const s of slots) line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), E).line;
+    await applyLineControls(E);
+    let maxDpd = 0;
+    let owedEnd = 0;
+    let worstClass = 'normal';
+    let report = '-';
+    const pi = { interest: 0, penalty: 0, fees: 0 };
+    for (const s of slots) {
+      pi.interest += s.state.interestPaidTotalMinor;
+      pi.penalty += s.state.penaltyPaidMinor;
+      pi.fees += s.state.feePaidTotalMinor;
+      let rank: number;
+      if (s.state.status === 'written-off') rank = ROLL_RANKS - 1;
+      else if (s.state.status === 'settled') continue;
+      else {
+        const p = loanPosition(s.state);
+        rank = Math.min(bucketRank(p.bucket), ROLL_RANKS - 2);
+        maxDpd = Math.max(maxDpd, p.daysPastDue);
+        owedEnd += p.totalOwedMinor;
+        totals.series.outstanding_fen[m - 1]! += p.outstandingPrincipalMinor;
+        const cls = classifyLoan(s.state, p.daysPastDue, E);
+        if (cls.nonPerforming) totals.series.npl_fen[m - 1]! += p.outstandingPrincipalMinor;
+        if (assetClassRank(cls.assetClass) > assetClassRank(worstClass as AssetClass))
+          worstClass = cls.assetClass;
+        const stage = ifrs9Stage({ daysPastDue: p.daysPastDue }).stage;
+        const pd =
+          stage === 1
+            ? strategy.file.ecl.pdStage1
+            : stage === 2
+              ? strategy.file.ecl.pdStage2
+              : strategy.file.ecl.pdStage3;
+        totals.series.ecl_fen[m - 1]! += Math.round(p.totalOwedMinor * pd * strategy.file.ecl.lgd);
+        if (p.daysPastDue > 30) totals.series.dpd30_fen[m - 1]! += p.outstandingPrincipalMinor;
+        if (p.daysPastDue > 90) {
+          totals.series.dpd90_fen[m - 1]! += p.outstandingPrincipalMinor;
+          if (!s.defaulted) {
+            s.defaulted = true;
+            totals.series.defaulted_fen[m - 1]! += p.outstandingPrincipalMinor;
+            ind.defaulted_fen += p.outstandingPrincipalMinor;
+          }
+        }
+      }
+      if (s.state.startDay <= E - 27) totals.rolls[s.rank * ROLL_RANKS + rank]! += 1;
+      s.rank = rank;
+      const code = loanCreditReportStatus(s.state, E, true);
+      if (report === '-' || isNegativeStatusCode(code)) report = code;
+      if (isNegativeStatusCode(code) && !negative) {
+        negative = true;
+        totals.series.negativeReportBorrowers[m - 1]! += 1;
+      }
+    }
+    totals.series.interest_fen[m - 1]! += pi.interest - paidTotals.interest;
+    totals.series.penalty_fen[m - 1]! += pi.penalty - paidTotals.penalty;
+    totals.series.fees_fen[m - 1]! += pi.fees - paidTotals.fees;
+    paidTotals = pi;
+    totals.series.cashIn_fen[m - 1]! += monthCashIn;
+    if (maxDpd > 0) totals.series.pastDueBorrowers[m - 1]! += 1;
+    if (maxDpd > 30 && !ever30) {
+      ever30 = true;
+      const k = m - applyMonth;
+      totals.vintageEver30[vintage * months + Math.min(k, months - 1)]! += 1;
+    }
+    savings = Math.min(Math.max(0, cash), Math.round(b.income_fen * behaviour.savingsMonths * 2));
+    if (trace)
+      rows.push({
+        month: m,
+        income_fen: income,
+        paid_fen: monthCashIn,
+        owed_fen: owedEnd,
+        daysPastDue: maxDpd,
+        line: line.status,
+        reminders: remindersThisMonth,
+        calls: callsThisMonth,
+        creditReport: report,
+        assetClass: worstClass,
+        events: monthEvents,
+      });
+  }
+  if (trace && rows.length > 0 && rows[0]!.month !== applyMonth)
+    rows.unshift({
+      month: applyMonth,
+      income_fen: b.income_fen,
+      paid_fen: 0,
+      owed_fen: 0,
+      daysPastDue: 0,
+      line: 'active',
+      reminders: 0,
+      calls: 0,
+      creditReport: '-',
+      assetClass: 'normal',
+      events: [
+        decisionNote,
+        ...slots.slice(0, 1).map((s) => `drew ${s.state.disbursedPrincipalMinor / 100} yuan`),
+      ],
+    });
+  return rows;
+}

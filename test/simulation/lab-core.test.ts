@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { readModels, readPolicy } from '../../src/cli/origination-files.js';
+import {
+  archetypes,
+  conditionsFor,
+  DEFAULT_COLLECTIONS,
+  DEFAULT_POPULATION,
+  drawBorrower,
+  emptyTotals,
+  interval,
+  parseScenario,
+  parseStrategy,
+  resolveStrategy,
+  SimulationInputError,
+  simulateBorrower,
+} from '../../src/simulation/index.js';
+import { context, pandemic } from './lab-helpers.js';
+
+describe('strategy lab core', () => {
+  it('a closure holds the named industries at their income share, then lets them recover; others are untouched', () => {
+    const s = pandemic();
+    const at = (m: number, industry = 'catering') =>
+      conditionsFor(s, m, 'business-owner', 'business-owner', industry);
+    expect(at(2)).toMatchObject({ incomeFactor: 1, closed: false, shocked: false, lossMultiplier: 1 });
+    expect(at(3)).toMatchObject({ incomeFactor: 0.15, closed: true, shocked: true, lossMultiplier: 5 });
+    expect(at(6).closed).toBe(true);
+    expect(at(7).closed).toBe(false);
+    const recovery = [7, 8, 9, 10, 11, 12].map((m) => at(m).incomeFactor);
+    for (let i = 1; i < recovery.length; i += 1) expect(recovery[i]).toBeGreaterThan(recovery[i - 1]!);
+    expect(at(13).incomeFactor).toBe(1);
+    for (const m of [1, 3, 5, 9]) expect(at(m, 'manufacturing')).toEqual(at(1, 'manufacturing'));
+    const downturn = parseScenario({
+      format: 'lendguard.simulation.scenario',
+      formatVersion: 1,
+      name: 'd',
+      shocks: [{ kind: 'income', occupations: ['freelancer'], fromMonth: 2, months: 2, factor: 0.8 }],
+    });
+    expect(conditionsFor(downturn, 2, 'freelancer', 'freelancer', 'media').incomeFactor).toBe(0.8);
+    expect(conditionsFor(downturn, 2, 'salaried', 'salaried', 'media').incomeFactor).toBe(1);
+  });
+
+  it('draws each borrower from its own seed: the same borrower whatever else is drawn, the groups in their shares', () => {
+    const a = drawBorrower(DEFAULT_POPULATION, 9, 0, 123).borrower;
+    drawBorrower(DEFAULT_POPULATION, 9, 0, 5);
+    expect(drawBorrower(DEFAULT_POPULATION, 9, 0, 123).borrower).toEqual(a);
+    expect(drawBorrower(DEFAULT_POPULATION, 9, 1, 123).borrower).not.toEqual(a);
+    const counts = new Map<string, number>();
+    const n = 4000;
+    for (let i = 0; i < n; i += 1) {
+      const b = drawBorrower(DEFAULT_POPULATION, 1, 0, i).borrower;
+      counts.set(b.group, (counts.get(b.group) ?? 0) + 1);
+      expect(b.willingness).toBeGreaterThanOrEqual(0);
+      expect(b.willingness).toBeLessThanOrEqual(1);
+      expect(b.cycleDay).toBeGreaterThanOrEqual(1);
+      expect(b.cycleDay).toBeLessThanOrEqual(28);
+      expect(Number.isSafeInteger(b.income_fen) && b.income_fen > 0).toBe(true);
+    }
+    for (const g of DEFAULT_POPULATION.groups)
+      expect(Math.abs((counts.get(g.id) ?? 0) / n - g.share)).toBeLessThan(0.03);
+    expect(archetypes(DEFAULT_POPULATION).map((b) => [b.name, b.industry, b.statements])).toEqual([
+      ['张三', 'information-technology', false],
+      ['李四', 'catering', true],
+      ['王五', 'manufacturing', false],
+    ]);
+  });
+
+  it('runs a borrower whose money paid ahead settles a loan on its last due date (seed 1, borrower 2025)', async () => {
+    const ctx = context('default', 36);
+    const { borrower, rand } = drawBorrower(ctx.population, 1, 0, 2025);
+    const totals = emptyTotals(36, ctx.population.applicationMonths);
+    await simulateBorrower(ctx, borrower, rand, totals);
+    expect(totals.series.approvals.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(totals.series.cashIn_fen.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+  });
+
+  it('intervals are Student t over replications; one replication has none', () => {
+    expect(interval([5])).toEqual({ mean: 5, low: 5, high: 5 });
+    const i = interval([1, 2, 3]);
+    expect(i.mean).toBe(2);
+    expect(i.low).toBeCloseTo(2 - 4.303 / Math.sqrt(3), 5);
+    expect(i.high).toBeCloseTo(2 + 4.303 / Math.sqrt(3), 5);
+  });
+
+  it('a strategy takes the collection defaults and refuses documents the product would refuse', () => {
+    const file = parseStrategy({
+      format: 'lendguard.simulation.strategy',
+      formatVersion: 1,
+      name: 's',
+      origination: { policy: 'p', settings: { businessStatementsAbove_fen: -1 } },
+      lineControls: 'l',
+      reminders: 'r',
+    });
+    expect(file.collections).toEqual(DEFAULT_COLLECTIONS);
+    const docs = {
+      policy: readPolicy('policies/default'),
+      lineControls: { nodes: [], edges: [] },
+      cadence: {},
+      models: readModels(),
+    };
+    let error: unknown;
+    try {
+      resolveStrategy(file, docs, 's.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SimulationInputError);
+    expect((error as SimulationInputError).issues[0]!.path).toBe('$.origination');
+    const ok = parseStrategy({
+      ...file,
+      origination: { policy: 'p' },
+      format: 'lendguard.simulation.strategy',
+      formatVersion: 1,
+    });
+    try {
+      resolveStrategy(ok, docs, 's.json');
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SimulationInputError).issues[0]).toMatchObject({ path: '$.lineControls' });
+  });
+});
