@@ -84,15 +84,6 @@ export {
   projectOverdue,
 } from './overdue-projection.js';
 export { reminderLoanFacts } from './reminder-facts.js';
-export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
-export {
-  DEFAULT_WRITE_OFF_RULE,
-  parseWriteOffRule,
-  type WriteOffCandidate,
-  type WriteOffRule,
-  writeOffCandidates,
-  writeOffEligibility,
-} from './write-off.js';
 export {
   type Label,
   REPORT_KINDS,
@@ -105,3 +96,12 @@ export {
   type ReportTable,
   type ReportValueType,
 } from './report.js';
+export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
+export {
+  DEFAULT_WRITE_OFF_RULE,
+  parseWriteOffRule,
+  type WriteOffCandidate,
+  type WriteOffRule,
+  writeOffCandidates,
+  writeOffEligibility,
+} from './write-off.js';

@@ -1,4 +1,9 @@
 import {
+  type ComplaintSettings,
+  checkComplaintSettings,
+  DEFAULT_COMPLAINT_SETTINGS,
+} from '../collections/index.js';
+import {
   checkRestructuringPolicy,
   DEFAULT_RESTRUCTURING_POLICY,
   type RestructuringPolicy,
@@ -48,6 +53,8 @@ export interface ServerConfig {
   readonly restructuringApprovalExtendedAbove_months: number;
   /** The lender's restructuring rules: longest plans, affordability cap, misses that break a plan, codes. */
   readonly restructuringPolicy: RestructuringPolicy;
+  /** Complaints: SLA timers and the lender's calendar, collection while one is open, the spike rule. */
+  readonly complaintSettings: ComplaintSettings;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -57,6 +64,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   restructuringApprovalForgivenAbove_fen: 100_000, // 1,000.00 yuan
   restructuringApprovalExtendedAbove_months: 6,
   restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
+  complaintSettings: DEFAULT_COMPLAINT_SETTINGS,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -117,6 +125,11 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
     checkRestructuringPolicy(config.restructuringPolicy);
   } catch (error) {
     throw new ConfigError(`restructuringPolicy: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    checkComplaintSettings(config.complaintSettings);
+  } catch (error) {
+    throw new ConfigError(`complaintSettings: ${error instanceof Error ? error.message : String(error)}`);
   }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);

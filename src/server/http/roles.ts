@@ -76,6 +76,12 @@ export const PERMISSIONS = {
   'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
+  /** Read complaints (投诉) with their SLA timers, and the reputation view. */
+  'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
+  /** Record a complaint as it comes in (hotline, app, regulator referral, social media). */
+  'complaints.intake': ['admin', 'compliance', 'collector'],
+  /** Acknowledge and resolve complaints (outcome, root cause): the compliance team's work. */
+  'complaints.handle': ['admin', 'compliance'],
   /** Read write-off (核销) candidates, proposals and the rule. */
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** Propose loans for write-off with their evidence. */
