@@ -156,6 +156,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints, newest first, each with its SLA timers as of the business day */
+    get: operations['getComplaints'];
+    put?: never;
+    /** Record a complaint: linked to the borrower’s open collection case, its timers start on the business day of receipt */
+    post: operations['postComplaints'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A complaint with its SLA timers and every step taken on it */
+    get: operations['getComplaintsByComplaintId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge a complaint to the complainant (stops the acknowledge timer) */
+    post: operations['postComplaintsByComplaintIdAcknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a complaint with its outcome and root cause; collection resumes as configured */
+    post: operations['postComplaintsByComplaintIdResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/reputation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints per 10,000 active borrowers by category and month, with alerts on a spike (the rule is in the answer) */
+    get: operations['getComplaintsReputation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/credit-lines': {
     parameters: {
       query?: never;
@@ -1276,6 +1362,9 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
+        | 'complaint_not_found'
+        | 'complaint_status_conflict'
+        | 'complaint_invalid'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -2220,6 +2309,9 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
+              | 'complaint_not_found'
+              | 'complaint_status_conflict'
+              | 'complaint_invalid'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -2313,6 +2405,753 @@ export interface operations {
             promiseId: string;
             /** @enum {string} */
             status: 'pending' | 'kept' | 'broken';
+          };
+        };
+      };
+    };
+  };
+  getComplaints: {
+    parameters: {
+      query?: {
+        caseId?: string;
+        category?:
+          | 'collection_conduct'
+          | 'fees_interest'
+          | 'credit_report'
+          | 'privacy'
+          | 'repayment'
+          | 'service'
+          | 'other';
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description true: not yet resolved; false: resolved */
+        open?: boolean;
+        status?: 'received' | 'acknowledged' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date */
+              acknowledgedDate: string | null;
+              /** @description The collection case open when the complaint came in */
+              caseId: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other';
+              /** @enum {string} */
+              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+              /**
+               * @description What collection may do while this complaint is open (the lender’s setting)
+               * @enum {string}
+               */
+              collectionWhileOpen: 'pause' | 'limit' | 'continue';
+              complaintId: string;
+              customerId: string;
+              loanId: string | null;
+              /** @enum {string|null} */
+              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+              /** Format: date-time */
+              receivedAt: string;
+              /**
+               * Format: date
+               * @description The business day of receipt: the timers count from it
+               */
+              receivedDate: string;
+              regulatorReference: string | null;
+              resolution: string | null;
+              /** Format: date */
+              resolvedDate: string | null;
+              /** @enum {string|null} */
+              rootCause:
+                | 'collector_conduct'
+                | 'agency_conduct'
+                | 'system_error'
+                | 'policy_or_product'
+                | 'communication'
+                | 'borrower_misunderstanding'
+                | 'fraud_or_identity'
+                | 'other'
+                | null;
+              sla: {
+                acknowledge: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                resolve: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                /**
+                 * @description The worse of the two timers
+                 * @enum {string}
+                 */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /** @enum {string} */
+              status: 'received' | 'acknowledged' | 'resolved';
+              summary: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postComplaints: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          category:
+            | 'collection_conduct'
+            | 'fees_interest'
+            | 'credit_report'
+            | 'privacy'
+            | 'repayment'
+            | 'service'
+            | 'other';
+          /** @enum {string} */
+          channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+          customerId: string;
+          loanId?: string;
+          /**
+           * Format: date-time
+           * @description Instant with offset; default now on the business clock
+           */
+          receivedAt?: string;
+          /** @description 转办编号 of a regulator referral (required for that channel) */
+          regulatorReference?: string;
+          summary: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsByComplaintId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'acknowledged' | 'resolved';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdAcknowledge: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdResolve: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn';
+          /** @description What was decided and told to the complainant */
+          resolution: string;
+          /** @enum {string} */
+          rootCause:
+            | 'collector_conduct'
+            | 'agency_conduct'
+            | 'system_error'
+            | 'policy_or_product'
+            | 'communication'
+            | 'borrower_misunderstanding'
+            | 'fraud_or_identity'
+            | 'other';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsReputation: {
+    parameters: {
+      query?: {
+        /** @description YYYY-MM; default 11 months before to */
+        from?: string;
+        /** @description YYYY-MM; default the business month */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alerts: {
+              baselinePer10k: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              message: string;
+              month: string;
+              per10k: string;
+            }[];
+            cells: {
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              /** @example 2026-09 */
+              month: string;
+              /** @description Complaints per 10,000 active borrowers, 2 decimals; null with none active */
+              per10k: string | null;
+              spike: boolean;
+            }[];
+            months: {
+              activeBorrowers: number;
+              month: string;
+            }[];
+            /** @description The spike rule in words */
+            rule: string;
           };
         };
       };
@@ -6106,7 +6945,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             tokenId: string;
             userId: string;
             username: string;
@@ -7180,7 +8019,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             }[];
@@ -7206,7 +8045,7 @@ export interface operations {
         'application/json': {
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -7244,7 +8083,7 @@ export interface operations {
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             userId: string;
             username: string;
           };
@@ -7309,7 +8148,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             };
