@@ -2,6 +2,16 @@
 export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
 export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
+export {
+  buildCreditReportMonth,
+  CREDIT_REPORT_ACCOUNTS_PER_TRANSACTION,
+  type CreditReportBuildCounts,
+  type CreditReportBuildOptions,
+  type CreditReportExport,
+  CreditReportJobError,
+  exportCreditReportMonth,
+  parseReportMonth,
+} from './credit-report.js';
 export { type RunEodInput, runEod } from './eod.js';
 export {
   IMPORT_LOANS_PER_TRANSACTION_DEFAULT,
@@ -37,6 +47,8 @@ export {
   type WaveReport,
   type WebhookChannelConfig,
 } from './reminders/index.js';
+export { creditReportLoader } from './reports/credit-report.js';
+export type { ReportLoader } from './reports/loader.js';
 export {
   type AdvanceBusinessDay,
   appendPartitionErrors,

@@ -35,6 +35,27 @@ export {
   type StoredPromise,
 } from './collections/index.js';
 export {
+  accountsForMonth,
+  type DisputeEvent,
+  disputeEvents,
+  findDispute,
+  findRecord,
+  insertDispute,
+  listDisputes,
+  loanLogs,
+  monthRecords,
+  type NoticeFacts,
+  noticeFacts,
+  type RecordToSave,
+  recordBatch,
+  type StoredCreditRecord,
+  type StoredDispute,
+  saveCorrection,
+  saveRecords,
+  setDisputed,
+  updateDispute,
+} from './credit-reporting/index.js';
+export {
   type Address,
   CONTACT_RELATIONS,
   type Contact,

@@ -54,4 +54,67 @@ create table complaint_events (
   recorded_at   timestamptz not null default now(),
   primary key (complaint_id, seq)
 );
+
+-- 征信: each account's record for a month, built at month end. A record is 'ready' to go out, 'held' (a first
+-- negative record without the Art. 15 notice: hold_reason says why) or 'exported' in a batch. A correction
+-- after an objection raises record_version and makes it 'ready' again, so the next export carries it.
+create table credit_report_records (
+  customer_id           text not null,
+  loan_id               text not null,
+  month                 text not null check (month ~ '^[0-9]{4}-[0-9]{2}$'),
+  record                jsonb not null,
+  status_code           text not null,
+  negative              boolean not null,
+  status                text not null check (status in ('ready', 'held', 'exported')),
+  hold_reason           text,
+  hold_message          text,
+  record_version        integer not null default 1 check (record_version >= 1),
+  disputed              boolean not null default false,
+  batch_id              text,
+  built_at              timestamptz not null default now(),
+  primary key (customer_id, loan_id, month),
+  check ((status = 'held') = (hold_reason is not null))
+);
+create index credit_report_records_month on credit_report_records (month, status);
+create index credit_report_records_loan on credit_report_records (loan_id, month);
+
+create table credit_report_batches (
+  batch_id      text primary key,
+  month         text not null,
+  record_count  integer not null,
+  file_sha256   text not null,
+  created_by    text not null,
+  created_at    timestamptz not null default now()
+);
+
+-- 异议 (征信业管理条例 Art. 25): verified and answered within 20 days; every step kept.
+create table credit_report_disputes (
+  dispute_id        text primary key,
+  customer_id       text not null,
+  loan_id           text not null,
+  month             text not null,
+  claim             text not null,
+  received_day      date not null,
+  reply_by_day      date not null,
+  status            text not null check (status in ('received', 'investigating', 'corrected', 'rejected')),
+  finding           text,
+  corrected_status  text,
+  decided_day       date,
+  created_by        text not null,
+  created_at        timestamptz not null default now(),
+  foreign key (customer_id, loan_id, month) references credit_report_records (customer_id, loan_id, month),
+  check ((status in ('corrected', 'rejected')) = (decided_day is not null))
+);
+create index credit_report_disputes_status on credit_report_disputes (status, reply_by_day);
+
+create table credit_report_dispute_events (
+  dispute_id    text not null references credit_report_disputes (dispute_id),
+  seq           integer not null check (seq >= 1),
+  action        text not null,
+  day           date not null,
+  actor         text not null,
+  details       jsonb not null,
+  recorded_at   timestamptz not null default now(),
+  primary key (dispute_id, seq)
+);
 `;
