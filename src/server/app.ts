@@ -9,6 +9,7 @@ import { auditRoutes } from './audit/routes.js';
 import { collectionRoutes } from './collections/routes.js';
 import { complaintRoutes } from './complaints/routes.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
+import { creditReportRoutes } from './credit-reports/routes.js';
 import { customerRoutes } from './customers/routes.js';
 import { eodRunRoutes } from './eod/routes.js';
 import { registerAuth } from './http/auth.js';
@@ -182,6 +183,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => collectionRoutes(scope, deps));
   await app.register(async (scope) => complaintRoutes(scope, deps));
+  await app.register(async (scope) => creditReportRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => reminderRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));

@@ -82,6 +82,10 @@ export const PERMISSIONS = {
   'complaints.intake': ['admin', 'compliance', 'collector'],
   /** Acknowledge and resolve complaints (outcome, root cause): the compliance team's work. */
   'complaints.handle': ['admin', 'compliance'],
+  /** Read credit-report (征信) records and objections (异议). */
+  'creditreports.read': ['admin', 'compliance', 'risk_analyst', 'auditor'],
+  /** Record objections and take them through investigation to correction or rejection. */
+  'creditreports.disputes': ['admin', 'compliance'],
   /** Read write-off (核销) candidates, proposals and the rule. */
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** Propose loans for write-off with their evidence. */
