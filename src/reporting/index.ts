@@ -65,6 +65,7 @@ export {
   specialTransactionsIn,
   stateAsOf,
 } from './credit-report-record.js';
+export { type CreditRecordRow, creditReportView } from './credit-report-view.js';
 export {
   DEFAULT_IFRS9_SETTINGS,
   firstDaysPastDueOfStage,
