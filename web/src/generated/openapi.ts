@@ -345,6 +345,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/credit-reports/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Objections, the soonest reply day first */
+    get: operations['getCreditReportsDisputes'];
+    put?: never;
+    /** Record an objection (异议) to a month’s record: the record is flagged, the reply is due in 20 days */
+    post: operations['postCreditReportsDisputes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An objection with its trail and the record it concerns */
+    get: operations['getCreditReportsDisputesByDisputeId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/correct': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The objection holds: the month’s status is corrected and goes out again as a correction */
+    post: operations['postCreditReportsDisputesByDisputeIdCorrect'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/investigate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take an objection into investigation (verification with the record’s sources) */
+    post: operations['postCreditReportsDisputesByDisputeIdInvestigate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The record stands: the finding is the written reply */
+    post: operations['postCreditReportsDisputesByDisputeIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers': {
     parameters: {
       query?: never;
@@ -1365,6 +1451,9 @@ export interface components {
         | 'complaint_not_found'
         | 'complaint_status_conflict'
         | 'complaint_invalid'
+        | 'credit_record_not_found'
+        | 'dispute_not_found'
+        | 'dispute_status_conflict'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -2312,6 +2401,9 @@ export interface operations {
               | 'complaint_not_found'
               | 'complaint_status_conflict'
               | 'complaint_invalid'
+              | 'credit_record_not_found'
+              | 'dispute_not_found'
+              | 'dispute_status_conflict'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -3656,6 +3748,467 @@ export interface operations {
             status: 'active' | 'frozen' | 'closed';
             /** @description Outstanding principal of the loans drawn on the line */
             used: string;
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputes: {
+    parameters: {
+      query?: {
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        loanId?: string;
+        status?: 'received' | 'investigating' | 'corrected' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              claim: string;
+              correctedStatus: string | null;
+              customerId: string;
+              /** Format: date */
+              decidedDate: string | null;
+              disputeId: string;
+              finding: string | null;
+              loanId: string;
+              /** @example 2026-05 */
+              month: string;
+              /** @description Still open after its reply day */
+              overdue: boolean;
+              /** Format: date */
+              receivedDate: string;
+              /**
+               * Format: date
+               * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+               */
+              replyBy: string;
+              /** @enum {string} */
+              status: 'received' | 'investigating' | 'corrected' | 'rejected';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputes: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What the borrower says is wrong */
+          claim: string;
+          loanId: string;
+          month: string;
+          /**
+           * Format: date
+           * @description Default the business day
+           */
+          receivedDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputesByDisputeId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'investigating' | 'corrected' | 'rejected';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            record: {
+              disputed: boolean;
+              grid: string;
+              holdReason?: string | null;
+              /** @enum {string} */
+              release: 'ready' | 'held' | 'exported';
+              statusCode: string;
+              version: number;
+            };
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdCorrect: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+          /** @enum {string} */
+          statusCode:
+            | 'N'
+            | '*'
+            | '1'
+            | '2'
+            | '3'
+            | '4'
+            | '5'
+            | '6'
+            | '7'
+            | 'C'
+            | 'G'
+            | 'D'
+            | 'Z'
+            | 'B'
+            | '#'
+            | '/';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdInvestigate: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
           };
         };
       };

@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
   'complaints.intake': ['admin', 'compliance', 'collector'],
   'complaints.handle': ['admin', 'compliance'],
+  'creditreports.read': ['admin', 'compliance', 'risk_analyst', 'auditor'],
+  'creditreports.disputes': ['admin', 'compliance'],
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   'writeoffs.propose': ['admin', 'risk_analyst', 'finance'],
   'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
