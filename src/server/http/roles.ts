@@ -8,7 +8,7 @@ export const PERMISSIONS = {
   /** Create customers: onboarding is done by risk staff. */
   'customers.create': ['admin', 'risk_analyst'],
   /** Read customers with personal data masked. */
-  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
   /** See unmasked personal data (`?unmask=true`); every such read is audited. */
   'customers.unmask': ['admin', 'risk_analyst', 'collector'],
   /** Users and their API tokens. */

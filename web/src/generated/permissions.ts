@@ -6,7 +6,7 @@ export const ROLES = ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'
 /** Who may do what: the server's table (src/server/http/roles.ts), copied here by the build. */
 export const PERMISSIONS = {
   'customers.create': ['admin', 'risk_analyst'],
-  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
   'customers.unmask': ['admin', 'risk_analyst', 'collector'],
   'users.manage': ['admin'],
   'audit.read': ['admin', 'auditor'],
