@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
@@ -28,6 +29,7 @@ const registrations: RegisterCommand[] = [
   registerUsers,
   registerEod,
   registerWriteOff,
+  registerCreditReport,
   registerDispatch,
   registerDemo,
   registerDecide,

@@ -2,6 +2,16 @@
 export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
 export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
+export {
+  buildCreditReportMonth,
+  CREDIT_REPORT_ACCOUNTS_PER_TRANSACTION,
+  type CreditReportBuildCounts,
+  type CreditReportBuildOptions,
+  type CreditReportExport,
+  CreditReportJobError,
+  exportCreditReportMonth,
+  parseReportMonth,
+} from './credit-report.js';
 export { type EclPostingResult, postMonthEndEcl } from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
 export {
@@ -38,6 +48,7 @@ export {
   type WaveReport,
   type WebhookChannelConfig,
 } from './reminders/index.js';
+export { creditReportLoader } from './reports/credit-report.js';
 export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
 export { importFundingOutflows } from './reports/funding.js';
 export { liquidityLoader, liquidityReport } from './reports/liquidity.js';

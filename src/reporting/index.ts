@@ -43,6 +43,33 @@ export {
   statusCodeForBucket,
 } from './credit-report.js';
 export {
+  buildCreditReportRecord,
+  type CreditReportCodes,
+  type CreditReportRecord,
+  correctRecord,
+  DEFAULT_CREDIT_REPORT_CODES,
+  DISPUTE_STATUSES,
+  type DisputeAction,
+  type DisputeStatus,
+  disputeNext,
+  disputeReplyBy,
+  EXPORT_COLUMNS,
+  exportFile,
+  exportLine,
+  GRID_MONTHS,
+  type HoldReason,
+  monthStatus,
+  negativeReportGate,
+  type SpecialTransaction,
+  type SpecialTransactionKind,
+  specialTransactionsIn,
+  stateAsOf,
+} from './credit-report-record.js';
+export {
+  type CreditRecordRow,
+  creditReportView,
+} from './credit-report-view.js';
+export {
   type BorrowerProfile,
   basePd,
   buildEclModel,
@@ -127,7 +154,13 @@ export {
   type OverdueStatusInput,
   overdueStatus,
 } from './impact.js';
-export { defaultLang, LANGS, type Lang, type MilestoneExtra, textFor } from './impact-text.js';
+export {
+  defaultLang,
+  LANGS,
+  type Lang,
+  type MilestoneExtra,
+  textFor,
+} from './impact-text.js';
 export {
   buildLiquidityReport,
   type FundingOutflow as LiquidityOutflow,
@@ -178,8 +211,15 @@ export {
   type ReportTable,
   type ReportValueType,
 } from './report.js';
-export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
-export { buildStressReport, type StressResult, stressScenario } from './stress.js';
+export {
+  classifyLoan,
+  restructuringFactsOf,
+} from './restructuring-facts.js';
+export {
+  buildStressReport,
+  type StressResult,
+  stressScenario,
+} from './stress.js';
 export {
   DEFAULT_WRITE_OFF_RULE,
   parseWriteOffRule,

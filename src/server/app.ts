@@ -7,7 +7,9 @@ import { lenderToday } from '../jobs/index.js';
 import type { Db, PiiCipher } from '../store/index.js';
 import { auditRoutes } from './audit/routes.js';
 import { collectionRoutes } from './collections/routes.js';
+import { complaintRoutes } from './complaints/routes.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
+import { creditReportRoutes } from './credit-reports/routes.js';
 import { customerRoutes } from './customers/routes.js';
 import { eodRunRoutes } from './eod/routes.js';
 import { registerAuth } from './http/auth.js';
@@ -180,6 +182,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => eodRunRoutes(scope, deps));
   await app.register(async (scope) => portfolioRoutes(scope, deps));
   await app.register(async (scope) => collectionRoutes(scope, deps));
+  await app.register(async (scope) => complaintRoutes(scope, deps));
+  await app.register(async (scope) => creditReportRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => reminderRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));

@@ -1,4 +1,9 @@
 import {
+  type ComplaintSettings,
+  checkComplaintSettings,
+  DEFAULT_COMPLAINT_SETTINGS,
+} from '../collections/index.js';
+import {
   checkRestructuringPolicy,
   DEFAULT_RESTRUCTURING_POLICY,
   type RestructuringPolicy,
@@ -53,6 +58,8 @@ export interface ServerConfig {
   readonly restructuringPolicy: RestructuringPolicy;
   /** The longest a settlement offer may stay open, in days from the business day it is made. */
   readonly settlementValidDays_max: number;
+  /** Complaints: SLA timers and the lender's calendar, collection while one is open, the spike rule. */
+  readonly complaintSettings: ComplaintSettings;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -63,6 +70,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   restructuringApprovalExtendedAbove_months: 6,
   restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
   settlementValidDays_max: 90,
+  complaintSettings: DEFAULT_COMPLAINT_SETTINGS,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -125,6 +133,11 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
     throw new ConfigError(`restructuringPolicy: ${error instanceof Error ? error.message : String(error)}`);
   }
   positiveInteger('settlementValidDays_max', config.settlementValidDays_max, 3660);
+  try {
+    checkComplaintSettings(config.complaintSettings);
+  } catch (error) {
+    throw new ConfigError(`complaintSettings: ${error instanceof Error ? error.message : String(error)}`);
+  }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);
   positiveInteger('ledgerWritesInFlight_max', config.ledgerWritesInFlight_max, LEDGER_WRITES_IN_FLIGHT_LIMIT);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './db.js';
 import { newId } from './ids.js';
 
-export const ROLES = ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'] as const;
+export const ROLES = ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {

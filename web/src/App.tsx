@@ -9,6 +9,9 @@ import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
 import { CasePage } from './pages/collections/Case.js';
 import { CasesPage } from './pages/collections/Cases.js';
+import { ComplaintPage } from './pages/complaints/Complaint.js';
+import { ComplaintsPage } from './pages/complaints/Complaints.js';
+import { ReputationPage } from './pages/complaints/Reputation.js';
 import { DecisionPage } from './pages/Decision.js';
 import { DecisionsPage } from './pages/Decisions.js';
 import { EodRunsPage } from './pages/EodRuns.js';
@@ -41,6 +44,7 @@ const NAV: NavItem[] = [
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
+  { path: '/complaints', label: 'nav.complaints', needs: 'complaints.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
@@ -83,6 +87,14 @@ function Page({ path }: { path: string }): ReactNode {
   const kase = matchPath('/collections/:caseId', path);
   if (kase !== undefined)
     return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);
+  if (path === '/complaints') return allowed('complaints.read', <ComplaintsPage />);
+  if (path === '/complaints/reputation') return allowed('complaints.read', <ReputationPage />);
+  const complaint = matchPath('/complaints/:complaintId', path);
+  if (complaint !== undefined)
+    return allowed(
+      'complaints.read',
+      <ComplaintPage key={complaint.complaintId} complaintId={complaint.complaintId!} />,
+    );
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);

@@ -1,7 +1,7 @@
 import type { Report, ReportKind, ReportRequest } from '../../reporting/index.js';
 import type { Db } from '../../store/index.js';
 
-/** What each report kind's shell loader offers the report frame: load the rows, build the report. */
+/** Loads the rows of one report kind and builds its `Report` with the pure code in reporting/. */
 export interface ReportLoader {
   kind: ReportKind;
   load(db: Db, request: ReportRequest, progress?: (done: number, total: number) => void): Promise<Report>;

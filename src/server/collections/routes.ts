@@ -7,6 +7,7 @@ import {
   type ContactChannel,
   type ContactOutcome,
   type ContactParty,
+  complaintStopsContact,
   isKnownZone,
   isoInZone,
   localTime,
@@ -24,6 +25,7 @@ import {
   listContacts,
   listPromises,
   logContact,
+  openComplaintFacts,
   patchCase,
   type Queryable,
   type StoredCase,
@@ -308,7 +310,14 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const principal = request.principal!;
       return commitWrite<object>(deps, request, reply, async (tx) => {
         const kase = await openCaseFor(tx, request.params.caseId);
+        // The borrower's open complaints pause or limit collection as the lender configured.
+        const complaintOpen = complaintStopsContact(
+          await openComplaintFacts(tx, kase.customerId),
+          b.channel,
+          deps.config.complaintSettings,
+        );
         const { attemptId, decision } = await logContact(tx, kase, {
+          complaintOpen,
           atMs,
           channel: b.channel,
           party: b.party,

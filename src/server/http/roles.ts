@@ -8,7 +8,7 @@ export const PERMISSIONS = {
   /** Create customers: onboarding is done by risk staff. */
   'customers.create': ['admin', 'risk_analyst'],
   /** Read customers with personal data masked. */
-  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
+  'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
   /** See unmasked personal data (`?unmask=true`); every such read is audited. */
   'customers.unmask': ['admin', 'risk_analyst', 'collector'],
   /** Users and their API tokens. */
@@ -76,6 +76,16 @@ export const PERMISSIONS = {
   'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
+  /** Read complaints (投诉) with their SLA timers, and the reputation view. */
+  'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
+  /** Record a complaint as it comes in (hotline, app, regulator referral, social media). */
+  'complaints.intake': ['admin', 'compliance', 'collector'],
+  /** Acknowledge and resolve complaints (outcome, root cause): the compliance team's work. */
+  'complaints.handle': ['admin', 'compliance'],
+  /** Read credit-report (征信) records and objections (异议). */
+  'creditreports.read': ['admin', 'compliance', 'risk_analyst', 'auditor'],
+  /** Record objections and take them through investigation to correction or rejection. */
+  'creditreports.disputes': ['admin', 'compliance'],
   /** Read write-off (核销) candidates, proposals and the rule. */
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** Propose loans for write-off with their evidence. */

@@ -85,6 +85,8 @@ export interface ContactInput {
   readonly outcome: ContactOutcome;
   readonly note: string | null;
   readonly actor: string;
+  /** The borrower's open complaints stop this attempt (rule `complaint_open`); decided by the caller. */
+  readonly complaintOpen?: boolean;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function logContact(
   const decision = decideContact(
     { atMs: input.atMs, channel: input.channel, party: input.party },
     history,
-    { zone: kase.borrowerZone, lostContact: kase.lostContact, complaintOpen: false },
+    { zone: kase.borrowerZone, lostContact: kase.lostContact, complaintOpen: input.complaintOpen ?? false },
     rules,
   );
   const attemptId = newId('ca');

@@ -12,6 +12,22 @@ export {
   type StoredCase,
 } from './cases.js';
 export {
+  acknowledgeComplaint,
+  type ComplaintEvent,
+  type ComplaintQuery,
+  type ComplaintResolution,
+  complaintEvents,
+  complaintSubject,
+  findComplaint,
+  insertComplaint,
+  listComplaints,
+  type NewComplaint,
+  openComplaintFacts,
+  reputationInputs,
+  resolveComplaint,
+  type StoredComplaint,
+} from './complaints.js';
+export {
   addPromise,
   type ContactInput,
   listContacts,

@@ -156,6 +156,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints, newest first, each with its SLA timers as of the business day */
+    get: operations['getComplaints'];
+    put?: never;
+    /** Record a complaint: linked to the borrower’s open collection case, its timers start on the business day of receipt */
+    post: operations['postComplaints'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A complaint with its SLA timers and every step taken on it */
+    get: operations['getComplaintsByComplaintId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge a complaint to the complainant (stops the acknowledge timer) */
+    post: operations['postComplaintsByComplaintIdAcknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a complaint with its outcome and root cause; collection resumes as configured */
+    post: operations['postComplaintsByComplaintIdResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/reputation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints per 10,000 active borrowers by category and month, with alerts on a spike (the rule is in the answer) */
+    get: operations['getComplaintsReputation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/credit-lines': {
     parameters: {
       query?: never;
@@ -253,6 +339,92 @@ export interface paths {
     put?: never;
     /** Unfreeze a frozen line */
     post: operations['postCreditLinesByLineIdUnfreeze'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Objections, the soonest reply day first */
+    get: operations['getCreditReportsDisputes'];
+    put?: never;
+    /** Record an objection (异议) to a month’s record: the record is flagged, the reply is due in 20 days */
+    post: operations['postCreditReportsDisputes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An objection with its trail and the record it concerns */
+    get: operations['getCreditReportsDisputesByDisputeId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/correct': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The objection holds: the month’s status is corrected and goes out again as a correction */
+    post: operations['postCreditReportsDisputesByDisputeIdCorrect'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/investigate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take an objection into investigation (verification with the record’s sources) */
+    post: operations['postCreditReportsDisputesByDisputeIdInvestigate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The record stands: the finding is the written reply */
+    post: operations['postCreditReportsDisputesByDisputeIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1331,6 +1503,12 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
+        | 'complaint_not_found'
+        | 'complaint_status_conflict'
+        | 'complaint_invalid'
+        | 'credit_record_not_found'
+        | 'dispute_not_found'
+        | 'dispute_status_conflict'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -2278,6 +2456,12 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
+              | 'complaint_not_found'
+              | 'complaint_status_conflict'
+              | 'complaint_invalid'
+              | 'credit_record_not_found'
+              | 'dispute_not_found'
+              | 'dispute_status_conflict'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -2371,6 +2555,753 @@ export interface operations {
             promiseId: string;
             /** @enum {string} */
             status: 'pending' | 'kept' | 'broken';
+          };
+        };
+      };
+    };
+  };
+  getComplaints: {
+    parameters: {
+      query?: {
+        caseId?: string;
+        category?:
+          | 'collection_conduct'
+          | 'fees_interest'
+          | 'credit_report'
+          | 'privacy'
+          | 'repayment'
+          | 'service'
+          | 'other';
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description true: not yet resolved; false: resolved */
+        open?: boolean;
+        status?: 'received' | 'acknowledged' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date */
+              acknowledgedDate: string | null;
+              /** @description The collection case open when the complaint came in */
+              caseId: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other';
+              /** @enum {string} */
+              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+              /**
+               * @description What collection may do while this complaint is open (the lender’s setting)
+               * @enum {string}
+               */
+              collectionWhileOpen: 'pause' | 'limit' | 'continue';
+              complaintId: string;
+              customerId: string;
+              loanId: string | null;
+              /** @enum {string|null} */
+              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+              /** Format: date-time */
+              receivedAt: string;
+              /**
+               * Format: date
+               * @description The business day of receipt: the timers count from it
+               */
+              receivedDate: string;
+              regulatorReference: string | null;
+              resolution: string | null;
+              /** Format: date */
+              resolvedDate: string | null;
+              /** @enum {string|null} */
+              rootCause:
+                | 'collector_conduct'
+                | 'agency_conduct'
+                | 'system_error'
+                | 'policy_or_product'
+                | 'communication'
+                | 'borrower_misunderstanding'
+                | 'fraud_or_identity'
+                | 'other'
+                | null;
+              sla: {
+                acknowledge: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                resolve: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                /**
+                 * @description The worse of the two timers
+                 * @enum {string}
+                 */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /** @enum {string} */
+              status: 'received' | 'acknowledged' | 'resolved';
+              summary: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postComplaints: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          category:
+            | 'collection_conduct'
+            | 'fees_interest'
+            | 'credit_report'
+            | 'privacy'
+            | 'repayment'
+            | 'service'
+            | 'other';
+          /** @enum {string} */
+          channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+          customerId: string;
+          loanId?: string;
+          /**
+           * Format: date-time
+           * @description Instant with offset; default now on the business clock
+           */
+          receivedAt?: string;
+          /** @description 转办编号 of a regulator referral (required for that channel) */
+          regulatorReference?: string;
+          summary: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsByComplaintId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'acknowledged' | 'resolved';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdAcknowledge: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdResolve: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn';
+          /** @description What was decided and told to the complainant */
+          resolution: string;
+          /** @enum {string} */
+          rootCause:
+            | 'collector_conduct'
+            | 'agency_conduct'
+            | 'system_error'
+            | 'policy_or_product'
+            | 'communication'
+            | 'borrower_misunderstanding'
+            | 'fraud_or_identity'
+            | 'other';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsReputation: {
+    parameters: {
+      query?: {
+        /** @description YYYY-MM; default 11 months before to */
+        from?: string;
+        /** @description YYYY-MM; default the business month */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alerts: {
+              baselinePer10k: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              message: string;
+              month: string;
+              per10k: string;
+            }[];
+            cells: {
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              /** @example 2026-09 */
+              month: string;
+              /** @description Complaints per 10,000 active borrowers, 2 decimals; null with none active */
+              per10k: string | null;
+              spike: boolean;
+            }[];
+            months: {
+              activeBorrowers: number;
+              month: string;
+            }[];
+            /** @description The spike rule in words */
+            rule: string;
           };
         };
       };
@@ -2875,6 +3806,467 @@ export interface operations {
             status: 'active' | 'frozen' | 'closed';
             /** @description Outstanding principal of the loans drawn on the line */
             used: string;
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputes: {
+    parameters: {
+      query?: {
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        loanId?: string;
+        status?: 'received' | 'investigating' | 'corrected' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              claim: string;
+              correctedStatus: string | null;
+              customerId: string;
+              /** Format: date */
+              decidedDate: string | null;
+              disputeId: string;
+              finding: string | null;
+              loanId: string;
+              /** @example 2026-05 */
+              month: string;
+              /** @description Still open after its reply day */
+              overdue: boolean;
+              /** Format: date */
+              receivedDate: string;
+              /**
+               * Format: date
+               * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+               */
+              replyBy: string;
+              /** @enum {string} */
+              status: 'received' | 'investigating' | 'corrected' | 'rejected';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputes: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What the borrower says is wrong */
+          claim: string;
+          loanId: string;
+          month: string;
+          /**
+           * Format: date
+           * @description Default the business day
+           */
+          receivedDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputesByDisputeId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'investigating' | 'corrected' | 'rejected';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            record: {
+              disputed: boolean;
+              grid: string;
+              holdReason?: string | null;
+              /** @enum {string} */
+              release: 'ready' | 'held' | 'exported';
+              statusCode: string;
+              version: number;
+            };
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdCorrect: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+          /** @enum {string} */
+          statusCode:
+            | 'N'
+            | '*'
+            | '1'
+            | '2'
+            | '3'
+            | '4'
+            | '5'
+            | '6'
+            | '7'
+            | 'C'
+            | 'G'
+            | 'D'
+            | 'Z'
+            | 'B'
+            | '#'
+            | '/';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdInvestigate: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
           };
         };
       };
@@ -6803,7 +8195,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             tokenId: string;
             userId: string;
             username: string;
@@ -7877,7 +9269,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             }[];
@@ -7903,7 +9295,7 @@ export interface operations {
         'application/json': {
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -7941,7 +9333,7 @@ export interface operations {
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             userId: string;
             username: string;
           };
@@ -8006,7 +9398,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             };

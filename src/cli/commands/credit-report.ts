@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import { buildCreditReportMonth, CreditReportJobError, exportCreditReportMonth } from '../../jobs/index.js';
+import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
+import type { RegisterCommand } from '../register.js';
+import { addDbOption, explained, withMigratedDb } from './db-options.js';
+
+interface Options {
+  db?: string;
+  month: string;
+  json?: boolean;
+  out?: string;
+  as?: string;
+}
+
+async function refusals<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CreditReportJobError) {
+      if (error.code === 'month_invalid') throw new UsageError(error.message);
+      throw new CommandFailedError(error.message);
+    }
+    throw error;
+  }
+}
+
+function progressLine(io: CliIo): (done: number, total: number) => void {
+  return (done, total) => writeLine(io.stderr, `built ${done} of ${total} accounts`);
+}
+
+/** `lendguard credit-report build|export --month YYYY-MM`: the month-end 征信 records and their file. */
+export const registerCreditReport: RegisterCommand = (program, io) => {
+  const cmd = program
+    .command('credit-report')
+    .description('Credit reporting (征信): build the month-end records, export those ready to go out');
+  addDbOption(
+    cmd
+      .command('build')
+      .description('Build every account’s record of the month (its last day must be closed by EOD)')
+      .requiredOption('--month <YYYY-MM>', 'the month to report')
+      .option('--json', 'print the counts as JSON'),
+  ).action((o: Options) =>
+    explained(async () => {
+      const counts = await withMigratedDb(o.db, (db) =>
+        refusals(() => buildCreditReportMonth(db, o.month, { progress: progressLine(io) })),
+      );
+      if (o.json) {
+        writeJson(io, counts);
+        return;
+      }
+      writeLine(
+        io.stdout,
+        `${counts.month}: ${counts.accounts} accounts, ${counts.ready} ready, ${counts.held} held back (first negative record without the Art. 15 notice), ${counts.negative} negative, ${counts.keptExported} kept as exported`,
+      );
+    }),
+  );
+  addDbOption(
+    cmd
+      .command('export')
+      .description('Write the month’s ready records (docs/credit-reporting.md layout) and mark them exported')
+      .requiredOption('--month <YYYY-MM>', 'the month to export')
+      .option('--out <file>', 'write the file here (default: standard output)')
+      .option('--as <name>', 'who exports (recorded with the batch)', 'cli')
+      .option('--json', 'print the batch as JSON (with --out)'),
+  ).action((o: Options) =>
+    explained(async () => {
+      const out = await withMigratedDb(o.db, (db) =>
+        refusals(() => exportCreditReportMonth(db, o.month, o.as ?? 'cli')),
+      );
+      if (o.out === undefined) {
+        io.stdout.write(out.text);
+        writeLine(io.stderr, `${out.records} record(s), sha256 ${out.sha256}`);
+        return;
+      }
+      writeFileSync(o.out, out.text);
+      const summary = {
+        month: out.month,
+        batchId: out.batchId,
+        records: out.records,
+        sha256: out.sha256,
+        file: o.out,
+      };
+      if (o.json) writeJson(io, summary);
+      else
+        writeLine(
+          io.stdout,
+          `${out.records} record(s) of ${out.month} to ${o.out} (batch ${out.batchId ?? 'none'}, sha256 ${out.sha256})`,
+        );
+    }),
+  );
+};
