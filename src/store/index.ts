@@ -1,24 +1,37 @@
 export { type AuditEntry, type AuditQuery, type AuditRecord, appendAudit, listAudit } from './audit.js';
 export { verifyAuditChain } from './audit-chain.js';
+// Collection operations: strategies, assessment, allocation, work lists, agencies.
 export {
+  type AssessmentOverride,
   addPromise,
+  approveStrategy,
   type CasePatch,
   type CaseQuery,
   type CaseRefreshCounts,
   type CaseRefreshSettings,
   type ContactInput,
   DEFAULT_CASE_REFRESH_SETTINGS,
+  draftStrategy,
+  effectiveVerdict,
   findCase,
   hasAssignedOpenCase,
   listCases,
   listContacts,
   listPromises,
+  listStrategyVersions,
   logContact,
   patchCase,
   refreshCases,
+  retireChallenger,
+  SHIPPED_STRATEGY,
   type StoredCase,
   type StoredContact,
   type StoredPromise,
+  type StoredStrategyVersion,
+  type StrategiesInForce,
+  StrategyVersionError,
+  strategiesInForce,
+  strategyDocument,
 } from './collections/index.js';
 export {
   type Address,

@@ -1,9 +1,11 @@
 export {
+  type AssessmentOverride,
   type CasePatch,
   type CaseQuery,
   type CaseRefreshCounts,
   type CaseRefreshSettings,
   DEFAULT_CASE_REFRESH_SETTINGS,
+  effectiveVerdict,
   findCase,
   hasAssignedOpenCase,
   listCases,
@@ -20,3 +22,15 @@ export {
   type StoredContact,
   type StoredPromise,
 } from './contacts.js';
+export {
+  approveStrategy,
+  draftStrategy,
+  listStrategyVersions,
+  retireChallenger,
+  SHIPPED_STRATEGY,
+  type StoredStrategyVersion,
+  type StrategiesInForce,
+  StrategyVersionError,
+  strategiesInForce,
+  strategyDocument,
+} from './strategies.js';
