@@ -89,6 +89,12 @@ export {
   limitationPeriod,
 } from './limitation.js';
 export {
+  type LoanOffer,
+  type NegotiationOffer,
+  negotiationOffer,
+  OFFER_MONTHS,
+} from './negotiation.js';
+export {
   checkNewPromise,
   DEFAULT_PROMISE_SETTINGS,
   decidePromises,

@@ -81,7 +81,7 @@ export interface AssessmentOverride {
   readonly day: string;
 }
 
-interface CaseRow {
+export interface CaseRow {
   case_id: string;
   customer_id: string;
   status: 'open' | 'closed';
