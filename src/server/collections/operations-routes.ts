@@ -55,6 +55,15 @@ import { worklistWorkbook } from './worklist-export.js';
 const tags = ['collections'];
 const caseParams = idParam('caseId', 'Collection case id');
 const AMOUNT = { type: 'string', description: 'yuan, e.g. "1234.56"' } as const;
+/** Names a lender chooses (team, agency, strategy version): lower-case letters, digits, - and _. */
+const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,39}$';
+const slugParam = (name: string, description: string) =>
+  ({
+    type: 'object',
+    required: [name],
+    additionalProperties: false,
+    properties: { [name]: { type: 'string', pattern: SLUG_PATTERN, description } },
+  }) as const;
 /** Cases on one work list page (a named bound). */
 const WORKLIST_LIMIT_MAX = 500;
 /** Days a results window reaches back by default. */
@@ -216,7 +225,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         tags,
         security: bearerSecurity,
         summary: 'A strategy version’s GoRules graph ("shipped" = the default strategy)',
-        params: idParam('version', 'Strategy version, or "shipped"'),
+        params: slugParam('version', 'Strategy version, or "shipped"'),
         response: { 200: { type: 'object', additionalProperties: true }, ...problemResponses },
       },
     },
@@ -287,7 +296,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         security: bearerSecurity,
         summary:
           'Approve a draft as the champion, or as the challenger with its share of cases (basis points); never one’s own',
-        params: idParam('version', 'Strategy version'),
+        params: slugParam('version', 'Strategy version'),
         headers: idempotencyHeader,
         body: {
           type: 'object',
@@ -679,7 +688,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         tags,
         security: bearerSecurity,
         summary: 'Set a team (admin): the buckets it works, its lead, its collectors with their capacity',
-        params: idParam('teamId', 'Team id, e.g. early'),
+        params: slugParam('teamId', 'Team id, e.g. early'),
         headers: idempotencyHeader,
         body: {
           type: 'object',
@@ -922,7 +931,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         tags,
         security: bearerSecurity,
         summary: 'Register or change a collection agency (admin; the lender stays liable for its conduct)',
-        params: idParam('agencyId', 'Agency id'),
+        params: slugParam('agencyId', 'Agency id'),
         headers: idempotencyHeader,
         body: {
           type: 'object',
@@ -1035,7 +1044,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
           type: 'object',
           required: ['agencyId'],
           additionalProperties: false,
-          properties: { agencyId: { type: 'string', pattern: ID_PATTERN } },
+          properties: { agencyId: { type: 'string', pattern: SLUG_PATTERN } },
         },
         response: { 201: placementSchema, ...problemResponses },
       },

@@ -369,6 +369,7 @@ export async function refreshCases(
   const dayText = sqlDate(day);
   const strategies = await strategiesInForce(tx);
   const paidOf = (customerId: string) => paidToDateMinor(statesByCustomer.get(customerId) ?? []);
+  const customerOf = new Map(openCases.map((c) => [c.caseId, c.customerId]));
   const opened = plan.open.map((o) => {
     const caseId = newId('cs');
     return {
@@ -386,8 +387,13 @@ export async function refreshCases(
   await writeFigures(
     tx,
     [
-      ...plan.update.map((u) => ({ ...u, reason: null })),
-      ...plan.close.map((c) => ({ caseId: c.caseId, figures: c.figures, reason: c.reason })),
+      ...plan.update.map((u) => ({ ...u, reason: null, paid: paidOf(customerOf.get(u.caseId)!) })),
+      ...plan.close.map((c) => ({
+        caseId: c.caseId,
+        figures: c.figures,
+        reason: c.reason,
+        paid: paidOf(customerOf.get(c.caseId)!),
+      })),
     ],
     dayText,
   );
@@ -685,7 +691,12 @@ async function insertCases(
 
 async function writeFigures(
   tx: Queryable,
-  changes: readonly { caseId: string; figures: CaseFigures; reason: 'cured' | 'paid-off' | null }[],
+  changes: readonly {
+    caseId: string;
+    figures: CaseFigures;
+    reason: 'cured' | 'paid-off' | null;
+    paid: number;
+  }[],
   day: string,
 ): Promise<void> {
   for (const part of chunks(changes, CASE_ROWS_PER_STATEMENT_MAX)) {
@@ -696,9 +707,11 @@ async function writeFigures(
           past_due_loan_ids = case when u.reason is null then u.loans::jsonb else c.past_due_loan_ids end,
           status = case when u.reason is null then c.status else 'closed' end,
           closed_day = case when u.reason is null then null else $1::date end,
-          close_reason = u.reason, updated_day = $1::date, row_version = c.row_version + 1, updated_at = now()
-        from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
-          as u(case_id, bucket, dpd, overdue, owed, loans, reason)
+          close_reason = u.reason, paid_to_date_minor = u.paid, updated_day = $1::date,
+          row_version = c.row_version + 1, updated_at = now()
+        from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
+                    $9::bigint[])
+          as u(case_id, bucket, dpd, overdue, owed, loans, reason, paid)
         where c.case_id = u.case_id and c.status = 'open'`,
       [
         day,
@@ -709,6 +722,7 @@ async function writeFigures(
         part.map((c) => c.figures.totalOwedMinor),
         part.map((c) => JSON.stringify(c.figures.pastDueLoanIds)),
         part.map((c) => c.reason),
+        part.map((c) => c.paid),
       ],
     );
     if (rowCount !== part.length) throw new Error('assertion: an open case vanished while refreshing');
