@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCollections } from './commands/collections.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
@@ -27,6 +28,7 @@ const registrations: RegisterCommand[] = [
   registerUsers,
   registerEod,
   registerWriteOff,
+  registerCollections,
   registerDispatch,
   registerDemo,
   registerDecide,
