@@ -87,6 +87,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/agencies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Agencies with their results: cases placed, still placed, and paid by the borrowers while placed */
+    get: operations['getCollectionsAgencies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/agencies/{agencyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Register or change a collection agency (admin; the lender stays liable for its conduct) */
+    put: operations['putCollectionsAgenciesByAgencyId'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/allocations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Allocate the open cases (admin): teams by bucket, capacity per collector, balanced by count and amount, highest priority first */
+    post: operations['postCollectionsAllocations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases': {
     parameters: {
       query?: never;
@@ -122,6 +173,40 @@ export interface paths {
     patch: operations['patchCollectionsCasesByCaseId'];
     trace?: never;
   };
+  '/collections/cases/{caseId}/assessment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ability or willingness: the assessment with its reasons, the override and the evidence */
+    get: operations['getCollectionsCasesByCaseIdAssessment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/assessment-override': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Override the assessment with a note (audited); a null verdict returns to the assessment */
+    post: operations['postCollectionsCasesByCaseIdAssessmentOverride'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases/{caseId}/contact-attempts': {
     parameters: {
       query?: never;
@@ -139,6 +224,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/cases/{caseId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record evidence: a hardship application (with its cause), verified monthly income, or a sign of evasion; the next refresh reads it */
+    post: operations['postCollectionsCasesByCaseIdEvidence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/negotiation-offer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 协商分期 offer: per loan past due, the shortest negotiated plan the borrower can afford, previewed by the ledger (nothing is written) */
+    get: operations['getCollectionsCasesByCaseIdNegotiationOffer'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/placement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Place a case with an agency (委外, admin): it leaves the in-house lists until recalled */
+    post: operations['postCollectionsCasesByCaseIdPlacement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases/{caseId}/promises': {
     parameters: {
       query?: never;
@@ -150,6 +286,177 @@ export interface paths {
     put?: never;
     /** Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments */
     post: operations['postCollectionsCasesByCaseIdPromises'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/recall': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recall a case from its agency (admin), recording what the borrower paid while it was placed */
+    post: operations['postCollectionsCasesByCaseIdRecall'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Collection strategy versions, newest first, with their maker-checker trail and arm */
+    get: operations['getCollectionsStrategies'];
+    put?: never;
+    /** Draft a strategy version: a GoRules graph checked before it is stored */
+    post: operations['postCollectionsStrategies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies/{version}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft as the champion, or as the challenger with its share of cases (basis points); never one’s own */
+    post: operations['postCollectionsStrategiesByVersionApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies/{version}/graph': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A strategy version’s GoRules graph ("shipped" = the default strategy) */
+    get: operations['getCollectionsStrategiesByVersionGraph'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Champion against challenger: cure rate, amounts recovered and promises kept per arm */
+    get: operations['getCollectionsStrategiesResults'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/team-view': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The team lead's view: per collector and team — allocation, contact rate, promises and kept rate, cures, amounts recovered; roll and cure of the cases opened */
+    get: operations['getCollectionsTeamView'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Teams: buckets worked, lead, collectors and capacity */
+    get: operations['getCollectionsTeams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/teams/{teamId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a team (admin): the buckets it works, its lead, its collectors with their capacity */
+    put: operations['putCollectionsTeamsByTeamId'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/worklist': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Today's list of a collector (default: oneself): promises due first, then actions due, then by priority (expected recovery) */
+    get: operations['getCollectionsWorklist'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/worklist/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A collector's list as an Excel workbook (.xlsx), in English or Chinese */
+    get: operations['getCollectionsWorklistExport'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1276,6 +1583,11 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
+        | 'strategy_invalid'
+        | 'strategy_not_found'
+        | 'strategy_status_conflict'
+        | 'agency_not_found'
+        | 'case_placement_conflict'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -1801,6 +2113,161 @@ export interface operations {
       };
     };
   };
+  getCollectionsAgencies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              active?: number;
+              agencyId?: string;
+              name?: string;
+              placed?: number;
+              /** @description yuan, e.g. "1234.56" */
+              recovered?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  putCollectionsAgenciesByAgencyId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Agency id */
+        agencyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          active?: boolean;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active?: boolean;
+            agencyId?: string;
+            name?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsAllocations: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            changed?: number;
+            kept?: number;
+            loads?: {
+              capacity?: number;
+              cases?: number;
+              /** @description yuan, e.g. "1234.56" */
+              overdue?: string;
+              teamId?: string;
+              userId?: string;
+            }[];
+            unassigned?: number;
+          };
+        };
+      };
+    };
+  };
   getCollectionsCases: {
     parameters: {
       query?: {
@@ -1847,8 +2314,31 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description The agency the case is placed with (委外), if any */
+              agencyId?: string | null;
+              assessment?: {
+                inabilityPoints?: number;
+                reasons?: {
+                  code?: string;
+                  points?: number;
+                  seen?: string;
+                  side?: string;
+                  text?: string;
+                }[];
+                unwillingnessPoints?: number;
+                /** @enum {string} */
+                verdict?: 'inability' | 'unwillingness' | 'undetermined';
+                vulnerabilities?: string[];
+              } | null;
+              assessmentOverride?: {
+                by?: string;
+                day?: string;
+                note?: string;
+                verdict?: string;
+              } | null;
               /** @description User id of the collector working the case */
               assignee: string | null;
+              behaviourScore?: number | null;
               /** @description IANA zone whose clock the contact rules follow */
               borrowerZone: string;
               /** @enum {string} */
@@ -1858,21 +2348,54 @@ export interface operations {
               closedDate: string | null;
               /** @enum {string|null} */
               closeReason: 'cured' | 'paid-off' | null;
+              /** @description Probability of cure, e.g. "0.6000" */
+              cureProbability?: string;
               customerId: string;
               /** @description 失联: marked by a person; third parties may then be contacted */
               lostContact: boolean;
               maxDaysPastDue: number;
+              /** @enum {string|null} */
+              nextAction?:
+                | 'reminder'
+                | 'call'
+                | 'letter'
+                | 'negotiation-offer'
+                | 'agency-placement'
+                | 'legal-review'
+                | 'hold'
+                | null;
+              nextActionChannel?: string | null;
+              /** Format: date */
+              nextActionDueDate?: string | null;
+              nextActionReason?: string | null;
               /** Format: date */
               openedDate: string;
               /** @description Overdue principal, interest, fees and penalty over all loans */
               overdue: string;
               pastDueLoanIds: string[];
+              /** @description Expected recovery: overdue × probability of cure */
+              priority?: string;
+              /** @description Paid on the borrower’s loans since the case opened */
+              recovered?: string;
               /** @enum {string} */
               status: 'open' | 'closed';
+              /** @enum {string} */
+              strategyArm?: 'champion' | 'challenger';
+              /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+              strategyStep?: string | null;
+              /** @description The strategy version that set the step ("shipped" = default) */
+              strategyVersion?: string | null;
+              teamId?: string | null;
               /** @description Everything owed on all the borrower’s loans */
               totalOwed: string;
               /** Format: date */
               updatedDate: string;
+              /**
+               * @description The verdict in force: the override, else the assessment
+               * @enum {string}
+               */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
             }[];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             nextCursor: string | null;
@@ -1918,8 +2441,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
+            behaviourScore?: number | null;
             /** @description IANA zone whose clock the contact rules follow */
             borrowerZone: string;
             /** @enum {string} */
@@ -1951,15 +2497,33 @@ export interface operations {
               /** @description The conduct rule that refused it */
               rule: string | null;
             }[];
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
             customerId: string;
             /** @description 失联: marked by a person; third parties may then be contacted */
             lostContact: boolean;
             maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
             /** Format: date */
             openedDate: string;
             /** @description Overdue principal, interest, fees and penalty over all loans */
             overdue: string;
             pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
             promises: {
               actor: string;
               /** @description yuan, e.g. "1234.56" */
@@ -1977,12 +2541,27 @@ export interface operations {
               /** @enum {string} */
               status: 'pending' | 'kept' | 'broken';
             }[];
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
             /** @enum {string} */
             status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
             /** @description Everything owed on all the borrower’s loans */
             totalOwed: string;
             /** Format: date */
             updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
           };
         };
       };
@@ -2037,8 +2616,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
+            behaviourScore?: number | null;
             /** @description IANA zone whose clock the contact rules follow */
             borrowerZone: string;
             /** @enum {string} */
@@ -2048,21 +2650,263 @@ export interface operations {
             closedDate: string | null;
             /** @enum {string|null} */
             closeReason: 'cured' | 'paid-off' | null;
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
             customerId: string;
             /** @description 失联: marked by a person; third parties may then be contacted */
             lostContact: boolean;
             maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
             /** Format: date */
             openedDate: string;
             /** @description Overdue principal, interest, fees and penalty over all loans */
             overdue: string;
             pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
             /** @enum {string} */
             status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
             /** @description Everything owed on all the borrower’s loans */
             totalOwed: string;
             /** Format: date */
             updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdAssessment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
+            caseId?: string;
+            evidence?: {
+              actor?: string;
+              amount?: string | null;
+              caseId?: string;
+              cause?: string | null;
+              date?: string;
+              evidenceId?: string;
+              kind?: string;
+              note?: string | null;
+            }[];
+            verdict?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdAssessmentOverride: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string|null} */
+          verdict: 'inability' | 'unwillingness' | 'undetermined' | null;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
+            /** @description User id of the collector working the case */
+            assignee: string | null;
+            behaviourScore?: number | null;
+            /** @description IANA zone whose clock the contact rules follow */
+            borrowerZone: string;
+            /** @enum {string} */
+            bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+            caseId: string;
+            /** Format: date */
+            closedDate: string | null;
+            /** @enum {string|null} */
+            closeReason: 'cured' | 'paid-off' | null;
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
+            customerId: string;
+            /** @description 失联: marked by a person; third parties may then be contacted */
+            lostContact: boolean;
+            maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
+            /** Format: date */
+            openedDate: string;
+            /** @description Overdue principal, interest, fees and penalty over all loans */
+            overdue: string;
+            pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
+            /** @description Everything owed on all the borrower’s loans */
+            totalOwed: string;
+            /** Format: date */
+            updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
           };
         };
       };
@@ -2220,6 +3064,11 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
+              | 'strategy_invalid'
+              | 'strategy_not_found'
+              | 'strategy_status_conflict'
+              | 'agency_not_found'
+              | 'case_placement_conflict'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -2244,6 +3093,188 @@ export interface operations {
             status: number;
             title: string;
             type: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdEvidence: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description income: verified monthly income, yuan */
+          amount?: string;
+          /** @enum {string} */
+          cause?: 'illness' | 'disaster' | 'shock-industry' | 'unemployment' | 'business-failure' | 'other';
+          /** @enum {string} */
+          kind: 'hardship' | 'income' | 'evasion';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor?: string;
+            amount?: string | null;
+            caseId?: string;
+            cause?: string | null;
+            date?: string;
+            evidenceId?: string;
+            kind?: string;
+            note?: string | null;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdNegotiationOffer: {
+    parameters: {
+      query?: {
+        /** @description default: the latest income evidence */
+        monthlyIncome?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            caseId?: string;
+            loans?: {
+              /** @description yuan, e.g. "1234.56" */
+              forgiven?: string;
+              installment?: string | null;
+              loanId?: string;
+              months?: number | null;
+              refusal?: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            monthlyIncome?: string;
+            /** @description yuan, e.g. "1234.56" */
+            totalInstallment?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdPlacement: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          agencyId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agencyId?: string;
+            caseId?: string;
+            placedDate?: string;
+            placementId?: string;
+            recalledDate?: string | null;
+            recallReason?: string | null;
+            /** @description yuan, e.g. "1234.56" */
+            recovered?: string;
           };
         };
       };
@@ -2314,6 +3345,670 @@ export interface operations {
             /** @enum {string} */
             status: 'pending' | 'kept' | 'broken';
           };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdRecall: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agencyId?: string;
+            caseId?: string;
+            placedDate?: string;
+            placementId?: string;
+            recalledDate?: string | null;
+            recallReason?: string | null;
+            /** @description yuan, e.g. "1234.56" */
+            recovered?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsStrategies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              approvedBy?: string | null;
+              /** @enum {string|null} */
+              arm?: 'champion' | 'challenger' | null;
+              challengerShare_bp?: number | null;
+              createdAt?: string;
+              createdBy?: string;
+              documentHash?: string;
+              note?: string | null;
+              /** @enum {string} */
+              status?: 'draft' | 'published' | 'retired' | 'rejected';
+              version?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCollectionsStrategies: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          graph: {
+            [key: string]: unknown;
+          };
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy?: string | null;
+            /** @enum {string|null} */
+            arm?: 'champion' | 'challenger' | null;
+            challengerShare_bp?: number | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
+            /** @enum {string} */
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsStrategiesByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Strategy version */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          arm: 'champion' | 'challenger';
+          challengerShare_bp?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy?: string | null;
+            /** @enum {string|null} */
+            arm?: 'champion' | 'challenger' | null;
+            challengerShare_bp?: number | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
+            /** @enum {string} */
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsStrategiesByVersionGraph: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Strategy version, or "shipped" */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsStrategiesResults: {
+    parameters: {
+      query?: {
+        /** @description Cases opened from this date (default 90 days back) */
+        from?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            arms?: {
+              arm?: string;
+              cases?: number;
+              cured?: number;
+              cureRate?: string | null;
+              /** @description yuan, e.g. "1234.56" */
+              openingOverdue?: string;
+              promiseKeptRate?: string | null;
+              promisesDecided?: number;
+              promisesKept?: number;
+              /** @description yuan, e.g. "1234.56" */
+              recovered?: string;
+              recoveryRate?: string | null;
+            }[];
+            from?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsTeamView: {
+    parameters: {
+      query?: {
+        from?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsTeams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              buckets?: string[];
+              lead?: string | null;
+              members?: {
+                capacity?: number;
+                userId?: string;
+              }[];
+              name?: string;
+              teamId?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  putCollectionsTeamsByTeamId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Team id, e.g. early */
+        teamId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          buckets: ('M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7')[];
+          lead?: string | null;
+          members: {
+            capacity: number;
+            userId: string;
+          }[];
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            buckets?: string[];
+            lead?: string | null;
+            members?: {
+              capacity?: number;
+              userId?: string;
+            }[];
+            name?: string;
+            teamId?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsWorklist: {
+    parameters: {
+      query?: {
+        assignee?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assignee?: string;
+            date?: string;
+            items?: {
+              /** @description The agency the case is placed with (委外), if any */
+              agencyId?: string | null;
+              assessment?: {
+                inabilityPoints?: number;
+                reasons?: {
+                  code?: string;
+                  points?: number;
+                  seen?: string;
+                  side?: string;
+                  text?: string;
+                }[];
+                unwillingnessPoints?: number;
+                /** @enum {string} */
+                verdict?: 'inability' | 'unwillingness' | 'undetermined';
+                vulnerabilities?: string[];
+              } | null;
+              assessmentOverride?: {
+                by?: string;
+                day?: string;
+                note?: string;
+                verdict?: string;
+              } | null;
+              /** @description User id of the collector working the case */
+              assignee?: string | null;
+              behaviourScore?: number | null;
+              /** @description IANA zone whose clock the contact rules follow */
+              borrowerZone?: string;
+              /** @enum {string} */
+              bucket?: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+              caseId?: string;
+              /** Format: date */
+              closedDate?: string | null;
+              /** @enum {string|null} */
+              closeReason?: 'cured' | 'paid-off' | null;
+              /** @description Probability of cure, e.g. "0.6000" */
+              cureProbability?: string;
+              customerId?: string;
+              /** @description 失联: marked by a person; third parties may then be contacted */
+              lostContact?: boolean;
+              maxDaysPastDue?: number;
+              /** @enum {string|null} */
+              nextAction?:
+                | 'reminder'
+                | 'call'
+                | 'letter'
+                | 'negotiation-offer'
+                | 'agency-placement'
+                | 'legal-review'
+                | 'hold'
+                | null;
+              nextActionChannel?: string | null;
+              /** Format: date */
+              nextActionDueDate?: string | null;
+              nextActionReason?: string | null;
+              /** Format: date */
+              nextPromiseDate?: string | null;
+              /** Format: date */
+              openedDate?: string;
+              /** @description Overdue principal, interest, fees and penalty over all loans */
+              overdue?: string;
+              pastDueLoanIds?: string[];
+              /** @description Expected recovery: overdue × probability of cure */
+              priority?: string;
+              /** @description Paid on the borrower’s loans since the case opened */
+              recovered?: string;
+              /** @enum {string} */
+              status?: 'open' | 'closed';
+              /** @enum {string} */
+              strategyArm?: 'champion' | 'challenger';
+              /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+              strategyStep?: string | null;
+              /** @description The strategy version that set the step ("shipped" = default) */
+              strategyVersion?: string | null;
+              teamId?: string | null;
+              /** @description Everything owed on all the borrower’s loans */
+              totalOwed?: string;
+              /** Format: date */
+              updatedDate?: string;
+              /**
+               * @description The verdict in force: the override, else the assessment
+               * @enum {string}
+               */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getCollectionsWorklistExport: {
+    parameters: {
+      query?: {
+        assignee?: string;
+        lang?: 'en' | 'zh-CN';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The workbook */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
         };
       };
     };
