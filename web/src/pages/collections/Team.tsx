@@ -229,7 +229,7 @@ export function TeamPage() {
                 title: t('team.case'),
                 dataIndex: 'caseId',
                 render: (id: string) => (
-                  <Link to={`/collections/${id}`} data-testid={`worklist-${id}`}>
+                  <Link to={`/collections/${id}`} testId={`worklist-${id}`}>
                     {id}
                   </Link>
                 ),
