@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCollections } from './commands/collections.js';
 import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
@@ -30,6 +31,7 @@ const registrations: RegisterCommand[] = [
   registerEod,
   registerWriteOff,
   registerCreditReport,
+  registerCollections,
   registerDispatch,
   registerDemo,
   registerDecide,

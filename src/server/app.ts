@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { lenderToday } from '../jobs/index.js';
 import type { Db, PiiCipher } from '../store/index.js';
 import { auditRoutes } from './audit/routes.js';
+import { collectionOperationsRoutes } from './collections/operations-routes.js';
 import { collectionRoutes } from './collections/routes.js';
 import { complaintRoutes } from './complaints/routes.js';
 import { loadServerConfig, type ServerConfig } from './config.js';
@@ -184,6 +185,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => collectionRoutes(scope, deps));
   await app.register(async (scope) => complaintRoutes(scope, deps));
   await app.register(async (scope) => creditReportRoutes(scope, deps));
+  await app.register(async (scope) => collectionOperationsRoutes(scope, deps));
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => reminderRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));

@@ -1,19 +1,37 @@
-export { type AuditEntry, type AuditQuery, type AuditRecord, appendAudit, listAudit } from './audit.js';
+export {
+  type AuditEntry,
+  type AuditQuery,
+  type AuditRecord,
+  appendAudit,
+  listAudit,
+} from './audit.js';
 export { verifyAuditChain } from './audit-chain.js';
 export {
+  type AssessmentOverride,
   acknowledgeComplaint,
+  addEvidence,
   addPromise,
+  agencyResults,
+  allocateOpenCases,
+  approveStrategy,
+  armCaseResults,
   type CasePatch,
   type CaseQuery,
   type CaseRefreshCounts,
   type CaseRefreshSettings,
+  type CollectorFigures,
   type ComplaintEvent,
   type ComplaintQuery,
   type ComplaintResolution,
   type ContactInput,
+  collectorFigures,
   complaintEvents,
   complaintSubject,
   DEFAULT_CASE_REFRESH_SETTINGS,
+  draftStrategy,
+  type EvidenceInput,
+  effectiveVerdict,
+  findAgency,
   findCase,
   findComplaint,
   hasAssignedOpenCase,
@@ -21,18 +39,39 @@ export {
   listCases,
   listComplaints,
   listContacts,
+  listEvidence,
   listPromises,
+  listStrategyVersions,
+  listTeams,
   logContact,
   type NewComplaint,
   openComplaintFacts,
+  overrideAssessment,
   patchCase,
+  placeCase,
+  recallCase,
   refreshCases,
   reputationInputs,
   resolveComplaint,
+  retireChallenger,
+  rollAndCure,
+  SHIPPED_STRATEGY,
   type StoredCase,
   type StoredComplaint,
   type StoredContact,
+  type StoredEvidence,
+  type StoredPlacement,
   type StoredPromise,
+  type StoredStrategyVersion,
+  type StoredTeam,
+  type StrategiesInForce,
+  StrategyVersionError,
+  saveAgency,
+  saveTeam,
+  strategiesInForce,
+  strategyDocument,
+  type WorklistItem,
+  worklist,
 } from './collections/index.js';
 export {
   accountsForMonth,
@@ -87,8 +126,15 @@ export {
   SQLSTATE_UNIQUE_VIOLATION,
   sqlState,
 } from './db.js';
-export { FirstBusinessDayError, setFirstBusinessDay } from './first-business-day.js';
-export { FolderLockedError, LOCK_FILE, lockFolder } from './folder-lock.js';
+export {
+  FirstBusinessDayError,
+  setFirstBusinessDay,
+} from './first-business-day.js';
+export {
+  FolderLockedError,
+  LOCK_FILE,
+  lockFolder,
+} from './folder-lock.js';
 export {
   findIdempotency,
   IDEMPOTENCY_RETENTION_HOURS,
@@ -97,7 +143,10 @@ export {
   purgeExpiredIdempotency,
   saveIdempotency,
 } from './idempotency.js';
-export { ID_PATTERN, newId } from './ids.js';
+export {
+  ID_PATTERN,
+  newId,
+} from './ids.js';
 export { planCommandWrite } from './ledger/command-path.js';
 export {
   type AccountTotals,
@@ -234,7 +283,12 @@ export {
 } from './migrate.js';
 export type { Migration } from './migrations/index.js';
 export { migrations } from './migrations/index.js';
-export { type DbTarget, DEFAULT_DATA_DIR, openDb, resolveDbTarget } from './open.js';
+export {
+  type DbTarget,
+  DEFAULT_DATA_DIR,
+  openDb,
+  resolveDbTarget,
+} from './open.js';
 export {
   type ApprovalAudit,
   type ApprovalPlan,
@@ -336,11 +390,33 @@ export {
   setApplicationLine,
   writeApplication,
 } from './origination/index.js';
-export { type ApplicationInputs, type ApplicationStep, submitApplication } from './origination/submit.js';
-export { openPglite, type PgliteOptions } from './pglite.js';
-export { generatePiiKey, PII_KEY_BYTES, PiiCipher, PiiKeyError, parsePiiKey } from './pii-cipher.js';
-export { GENERATED_KEY_FILE, type LoadedKeys, loadPiiKeys, parseKeyFile } from './pii-keys.js';
-export { openPostgres, type PostgresOptions, redactUrl } from './postgres.js';
+export {
+  type ApplicationInputs,
+  type ApplicationStep,
+  submitApplication,
+} from './origination/submit.js';
+export {
+  openPglite,
+  type PgliteOptions,
+} from './pglite.js';
+export {
+  generatePiiKey,
+  PII_KEY_BYTES,
+  PiiCipher,
+  PiiKeyError,
+  parsePiiKey,
+} from './pii-cipher.js';
+export {
+  GENERATED_KEY_FILE,
+  type LoadedKeys,
+  loadPiiKeys,
+  parseKeyFile,
+} from './pii-keys.js';
+export {
+  openPostgres,
+  type PostgresOptions,
+  redactUrl,
+} from './postgres.js';
 export {
   approveCadence,
   CadenceError,

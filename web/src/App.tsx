@@ -9,6 +9,7 @@ import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
 import { CasePage } from './pages/collections/Case.js';
 import { CasesPage } from './pages/collections/Cases.js';
+import { TeamPage } from './pages/collections/Team.js';
 import { ComplaintPage } from './pages/complaints/Complaint.js';
 import { ComplaintsPage } from './pages/complaints/Complaints.js';
 import { ReputationPage } from './pages/complaints/Reputation.js';
@@ -45,6 +46,7 @@ const NAV: NavItem[] = [
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/complaints', label: 'nav.complaints', needs: 'complaints.read' },
+  { path: '/collections/team', label: 'nav.collectionsTeam', needs: 'collections.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
@@ -84,6 +86,7 @@ function Page({ path }: { path: string }): ReactNode {
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
   if (path === '/collections') return allowed('collections.read', <CasesPage />);
+  if (path === '/collections/team') return allowed('collections.read', <TeamPage />);
   const kase = matchPath('/collections/:caseId', path);
   if (kase !== undefined)
     return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);

@@ -122,6 +122,27 @@ export class ApiClient {
     return body as T;
   }
 
+  /** A file the API renders (an Excel export), as a blob; a refusal is thrown as a problem. */
+  async download(path: string, query: Query = {}): Promise<Blob> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(name, String(value));
+    }
+    const response = await fetch(params.size > 0 ? `${path}?${params.toString()}` : path, {
+      headers: { authorization: `Bearer ${this.token}`, 'accept-language': this.language() },
+    });
+    if (!response.ok) {
+      let body: unknown = null;
+      try {
+        body = await response.json();
+      } catch {
+        body = null;
+      }
+      throw toProblem(response.status, body);
+    }
+    return response.blob();
+  }
+
   get<T>(path: string, query?: Query): Promise<T> {
     return this.request<T>('GET', path, query === undefined ? {} : { query });
   }

@@ -15,7 +15,57 @@ export interface CollectionCase {
   lostContact: boolean;
   assignee: string | null;
   updatedDate: string;
+  strategyArm?: 'champion' | 'challenger';
+  strategyVersion?: string | null;
+  strategyStep?: string | null;
+  nextAction?: string | null;
+  nextActionChannel?: string | null;
+  nextActionReason?: string | null;
+  nextActionDueDate?: string | null;
+  behaviourScore?: number | null;
+  assessment?: Assessment | null;
+  assessmentOverride?: { verdict: string; note: string; by: string; day: string } | null;
+  verdict?: string;
+  vulnerabilities?: string[];
+  cureProbability?: string;
+  priority?: string;
+  recovered?: string;
+  teamId?: string | null;
+  agencyId?: string | null;
+  nextPromiseDate?: string | null;
 }
+
+/** The ability/willingness assessment with its reasons (还款能力 vs 还款意愿). */
+export interface Assessment {
+  verdict: string;
+  inabilityPoints: number;
+  unwillingnessPoints: number;
+  reasons: { code: string; side: string; points: number; text: string; seen: string }[];
+  vulnerabilities: string[];
+}
+
+export interface NegotiationOffer {
+  monthlyIncome: string;
+  totalInstallment: string;
+  loans: {
+    loanId: string;
+    months: number | null;
+    installment: string | null;
+    forgiven: string;
+    refusal: string | null;
+  }[];
+}
+
+export const STRATEGY_ACTIONS = [
+  'reminder',
+  'call',
+  'letter',
+  'negotiation-offer',
+  'agency-placement',
+  'legal-review',
+  'hold',
+] as const;
+export const VERDICTS = ['inability', 'unwillingness', 'undetermined'] as const;
 
 export interface ContactAttempt {
   attemptId: string;

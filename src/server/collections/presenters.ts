@@ -1,6 +1,11 @@
-import { isoInZone } from '../../collections/index.js';
+import { isoInZone, ratio4 } from '../../collections/index.js';
 import { formatMinor } from '../../money/index.js';
-import type { StoredCase, StoredContact, StoredPromise } from '../../store/index.js';
+import {
+  effectiveVerdict,
+  type StoredCase,
+  type StoredContact,
+  type StoredPromise,
+} from '../../store/index.js';
 
 export function presentCase(c: StoredCase) {
   return {
@@ -19,6 +24,23 @@ export function presentCase(c: StoredCase) {
     lostContact: c.lostContact,
     assignee: c.assignee,
     updatedDate: c.updatedDay,
+    strategyArm: c.strategyArm,
+    strategyVersion: c.strategyVersion,
+    strategyStep: c.strategyStep,
+    nextAction: c.nextAction,
+    nextActionChannel: c.nextActionChannel,
+    nextActionReason: c.nextActionReason,
+    nextActionDueDate: c.nextActionDueDay,
+    behaviourScore: c.behaviourScore,
+    assessment: c.assessment,
+    assessmentOverride: c.assessmentOverride,
+    verdict: effectiveVerdict(c),
+    vulnerabilities: [...c.vulnerabilities],
+    cureProbability: ratio4(c.cure_bp, 10_000) ?? '0.0000',
+    priority: formatMinor(c.priorityMinor),
+    recovered: formatMinor(Math.max(0, c.paidToDateMinor - c.paidAtOpenMinor)),
+    teamId: c.teamId,
+    agencyId: c.agencyId,
   };
 }
 

@@ -4,6 +4,78 @@ import { PROBLEM_CODES } from '../http/problem.js';
 
 const DATE = { type: 'string', format: 'date' } as const;
 const AMOUNT = { type: 'string', description: 'yuan, e.g. "1234.56"' } as const;
+const NULLABLE_TEXT = { type: ['string', 'null'] } as const;
+
+/** The strategy's step, the assessment and the work allocation of a case (set by each refresh). */
+export const assessmentSchema = {
+  type: ['object', 'null'],
+  properties: {
+    verdict: { type: 'string', enum: ['inability', 'unwillingness', 'undetermined'] },
+    inabilityPoints: { type: 'integer' },
+    unwillingnessPoints: { type: 'integer' },
+    reasons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          side: { type: 'string' },
+          points: { type: 'integer' },
+          text: { type: 'string' },
+          seen: { type: 'string' },
+        },
+      },
+    },
+    vulnerabilities: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+const operationsProperties = {
+  strategyArm: { type: 'string', enum: ['champion', 'challenger'] },
+  strategyVersion: {
+    ...NULLABLE_TEXT,
+    description: 'The strategy version that set the step ("shipped" = default)',
+  },
+  strategyStep: { ...NULLABLE_TEXT, description: 'The strategy rule the case is at, e.g. CS_M2_CALL' },
+  nextAction: {
+    type: ['string', 'null'],
+    enum: [
+      'reminder',
+      'call',
+      'letter',
+      'negotiation-offer',
+      'agency-placement',
+      'legal-review',
+      'hold',
+      null,
+    ],
+  },
+  nextActionChannel: NULLABLE_TEXT,
+  nextActionReason: NULLABLE_TEXT,
+  nextActionDueDate: { type: ['string', 'null'], format: 'date' },
+  behaviourScore: { type: ['integer', 'null'] },
+  assessment: assessmentSchema,
+  assessmentOverride: {
+    type: ['object', 'null'],
+    properties: {
+      verdict: { type: 'string' },
+      note: { type: 'string' },
+      by: { type: 'string' },
+      day: { type: 'string' },
+    },
+  },
+  verdict: {
+    type: 'string',
+    enum: ['inability', 'unwillingness', 'undetermined'],
+    description: 'The verdict in force: the override, else the assessment',
+  },
+  vulnerabilities: { type: 'array', items: { type: 'string' } },
+  cureProbability: { type: 'string', description: 'Probability of cure, e.g. "0.6000"' },
+  priority: { ...AMOUNT, description: 'Expected recovery: overdue × probability of cure' },
+  recovered: { ...AMOUNT, description: 'Paid on the borrower’s loans since the case opened' },
+  teamId: NULLABLE_TEXT,
+  agencyId: { ...NULLABLE_TEXT, description: 'The agency the case is placed with (委外), if any' },
+} as const;
 
 export const caseSchema = {
   type: 'object',
@@ -43,6 +115,7 @@ export const caseSchema = {
     },
     assignee: { type: ['string', 'null'], description: 'User id of the collector working the case' },
     updatedDate: DATE,
+    ...operationsProperties,
   },
 } as const;
 

@@ -14,6 +14,7 @@ import {
   loanListKey,
   type StoredLoan,
 } from '../../store/index.js';
+import { refreshCaseOfLoan } from '../collections/after-repayment.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { engineRefusal } from '../http/engine-refusals.js';
@@ -168,7 +169,10 @@ async function commandRoutes(app: FastifyInstance, deps: ServerDeps): Promise<vo
       config: { permission: 'loans.repay', idempotencyInTransaction: true },
       // The line controls run before the answer is sent, so the line a client reads next is up to date.
       onSend: async (request, reply, payload) => {
-        if (reply.statusCode === 201) await controlLineOfLoan(deps, request.params.loanId, request.log);
+        if (reply.statusCode === 201) {
+          await controlLineOfLoan(deps, request.params.loanId, request.log);
+          await refreshCaseOfLoan(deps, request.params.loanId, request.log);
+        }
         return payload;
       },
       schema: {

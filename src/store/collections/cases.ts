@@ -1,21 +1,37 @@
 import {
+  type Assessment,
+  type AssessmentEvidence,
+  type AssessmentVerdict,
+  assessCase,
   type CaseFigures,
   type CaseLoan,
   type CaseSettings,
+  type ContactOutcome,
+  type ContactParty,
+  cureProbability_bp,
   DEFAULT_CASE_SETTINGS,
   DEFAULT_PROMISE_SETTINGS,
   decidePromises,
+  evaluateStrategy,
+  type HardshipCause,
+  nextActionDue,
   type OpenCase,
   type PromiseSettings,
   type PromiseToPay,
   paidToDateMinor,
   planCases,
+  priorityMinor,
+  type StrategyAction,
+  type StrategyArm,
+  strategyArmOf,
+  strategyFacts,
 } from '../../collections/index.js';
 import { type Bucket, type LoanState, loanPosition } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, loanStateFromColumns, sqlDate } from '../ledger/index.js';
+import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
 /** A case as stored. */
 export interface StoredCase {
@@ -35,9 +51,37 @@ export interface StoredCase {
   readonly assignee: string | null;
   readonly updatedDay: string;
   readonly rowVersion: number;
+  readonly strategyArm: StrategyArm;
+  readonly strategyVersion: string | null;
+  /** The strategy rule's code the case is at (its step). */
+  readonly strategyStep: string | null;
+  readonly nextAction: StrategyAction | null;
+  readonly nextActionChannel: string | null;
+  readonly nextActionReason: string | null;
+  readonly nextActionDueDay: string | null;
+  readonly behaviourScore: number | null;
+  readonly assessment: Assessment | null;
+  readonly assessmentOverride: AssessmentOverride | null;
+  readonly vulnerabilities: readonly string[];
+  readonly complaintOpen: boolean;
+  readonly cure_bp: number;
+  readonly priorityMinor: number;
+  readonly openingOverdueMinor: number;
+  readonly paidAtOpenMinor: number;
+  readonly paidToDateMinor: number;
+  readonly teamId: string | null;
+  readonly agencyId: string | null;
 }
 
-interface CaseRow {
+/** A person's override of the assessment, with the note that says why (audited). */
+export interface AssessmentOverride {
+  readonly verdict: AssessmentVerdict;
+  readonly note: string;
+  readonly by: string;
+  readonly day: string;
+}
+
+export interface CaseRow {
   case_id: string;
   customer_id: string;
   status: 'open' | 'closed';
@@ -54,11 +98,34 @@ interface CaseRow {
   assignee: string | null;
   updated_day: string;
   row_version: string | number;
+  strategy_arm: StrategyArm;
+  strategy_version: string | null;
+  strategy_step: string | null;
+  next_action: StrategyAction | null;
+  next_action_channel: string | null;
+  next_action_reason: string | null;
+  next_action_due_day: string | null;
+  behaviour_score: number | null;
+  assessment: string | null;
+  assessment_override: string | null;
+  vulnerabilities: string[];
+  complaint_open: boolean;
+  cure_bp: number;
+  priority_minor: string | number;
+  opening_overdue_minor: string | number;
+  paid_at_open_minor: string | number;
+  paid_to_date_minor: string | number;
+  team_id: string | null;
+  agency_id: string | null;
 }
 
 export const CASE_COLUMNS = `case_id, customer_id, status, opened_day::text as opened_day, closed_day::text as closed_day,
   close_reason, bucket, max_days_past_due, overdue_minor, total_owed_minor, past_due_loan_ids::text as past_due_loan_ids,
-  borrower_zone, lost_contact, assignee, updated_day::text as updated_day, row_version`;
+  borrower_zone, lost_contact, assignee, updated_day::text as updated_day, row_version,
+  strategy_arm, strategy_version, strategy_step, next_action, next_action_channel, next_action_reason,
+  next_action_due_day::text as next_action_due_day, behaviour_score, assessment::text as assessment,
+  assessment_override::text as assessment_override, vulnerabilities, complaint_open, cure_bp, priority_minor,
+  opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, team_id, agency_id`;
 
 export function caseFromRow(r: CaseRow): StoredCase {
   return {
@@ -78,7 +145,32 @@ export function caseFromRow(r: CaseRow): StoredCase {
     assignee: r.assignee,
     updatedDay: r.updated_day,
     rowVersion: Number(r.row_version),
+    strategyArm: r.strategy_arm,
+    strategyVersion: r.strategy_version,
+    strategyStep: r.strategy_step,
+    nextAction: r.next_action,
+    nextActionChannel: r.next_action_channel,
+    nextActionReason: r.next_action_reason,
+    nextActionDueDay: r.next_action_due_day,
+    behaviourScore: r.behaviour_score,
+    assessment: r.assessment === null ? null : (JSON.parse(r.assessment) as Assessment),
+    assessmentOverride:
+      r.assessment_override === null ? null : (JSON.parse(r.assessment_override) as AssessmentOverride),
+    vulnerabilities: r.vulnerabilities ?? [],
+    complaintOpen: r.complaint_open,
+    cure_bp: Number(r.cure_bp),
+    priorityMinor: Number(r.priority_minor),
+    openingOverdueMinor: Number(r.opening_overdue_minor),
+    paidAtOpenMinor: Number(r.paid_at_open_minor),
+    paidToDateMinor: Number(r.paid_to_date_minor),
+    teamId: r.team_id,
+    agencyId: r.agency_id,
   };
+}
+
+/** The verdict in force: a person's override, else the assessment's. */
+export function effectiveVerdict(c: StoredCase): AssessmentVerdict {
+  return c.assessmentOverride?.verdict ?? c.assessment?.verdict ?? 'undetermined';
 }
 
 export async function findCase(
@@ -184,6 +276,8 @@ export interface CaseRefreshCounts {
   readonly closed: number;
   readonly promisesKept: number;
   readonly promisesBroken: number;
+  /** Open cases whose strategy step was evaluated. */
+  readonly stepped: number;
 }
 
 interface PromiseRow {
@@ -196,10 +290,33 @@ interface PromiseRow {
   status: 'pending';
 }
 
+/** Rows written per statement by the bulk writers (a named bound on statement size). */
+const CASE_ROWS_PER_STATEMENT_MAX = 5_000;
+/** Strategy evaluations in flight at once (the rules engine evaluates off the main thread). */
+const STRATEGY_EVALUATIONS_IN_FLIGHT_MAX = 2_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** What a loan's contract asks a month: the first instalment of its current plan. */
+function monthlyInstallmentMinor(states: readonly LoanState[]): number {
+  let total = 0;
+  for (const s of states) {
+    const p = loanPosition(s);
+    if (p.totalOwedMinor === 0) continue;
+    total += s.plan[Math.min(s.nextInstallmentIndex, s.plan.length - 1)]?.totalMinor ?? 0;
+  }
+  return total;
+}
+
 /**
  * Brings the cases of `customerIds` (or, when null, of every borrower with a loan past due or an open case)
  * up to date with the ledger once day `day` is closed: opens, updates and closes cases as the core plans,
- * and decides their pending promises. Runs in the caller's transaction.
+ * decides their pending promises, then reads each open case's evidence and sets its assessment, priority
+ * and the strategy's next step. Runs in the caller's transaction.
  */
 export async function refreshCases(
   tx: Queryable,
@@ -235,28 +352,51 @@ export async function refreshCases(
     `select ${CASE_COLUMNS} from collection_cases where status = 'open' and ${scope} for update`,
     params,
   );
-  const openCases: OpenCase[] = open.rows.map((r) => {
-    const c = caseFromRow(r);
-    return {
-      caseId: c.caseId,
-      customerId: c.customerId,
-      openedDay: dayFromSql(c.openedDay),
-      figures: {
-        pastDueLoanIds: c.pastDueLoanIds,
-        maxDaysPastDue: c.maxDaysPastDue,
-        bucket: c.bucket,
-        overdueMinor: c.overdueMinor,
-        totalOwedMinor: c.totalOwedMinor,
-      },
-    };
-  });
+  const stored = open.rows.map(caseFromRow);
+  const openCases: OpenCase[] = stored.map((c) => ({
+    caseId: c.caseId,
+    customerId: c.customerId,
+    openedDay: dayFromSql(c.openedDay),
+    figures: {
+      pastDueLoanIds: c.pastDueLoanIds,
+      maxDaysPastDue: c.maxDaysPastDue,
+      bucket: c.bucket,
+      overdueMinor: c.overdueMinor,
+      totalOwedMinor: c.totalOwedMinor,
+    },
+  }));
   const plan = planCases(loansByCustomer, openCases, settings.cases);
   const dayText = sqlDate(day);
-  for (const o of plan.open) {
-    await insertCase(tx, newId('cs'), o.customerId, o.figures, dayText, settings.defaultBorrowerZone);
-  }
-  for (const u of plan.update) await writeFigures(tx, u.caseId, u.figures, dayText, null);
-  for (const c of plan.close) await writeFigures(tx, c.caseId, c.figures, dayText, c.reason);
+  const strategies = await strategiesInForce(tx);
+  const paidOf = (customerId: string) => paidToDateMinor(statesByCustomer.get(customerId) ?? []);
+  const customerOf = new Map(openCases.map((c) => [c.caseId, c.customerId]));
+  const opened = plan.open.map((o) => {
+    const caseId = newId('cs');
+    return {
+      caseId,
+      customerId: o.customerId,
+      figures: o.figures,
+      arm:
+        strategies.challenger === undefined
+          ? ('champion' as const)
+          : strategyArmOf(caseId, strategies.challenger.share_bp),
+      paid: paidOf(o.customerId),
+    };
+  });
+  await insertCases(tx, opened, dayText, settings.defaultBorrowerZone);
+  await writeFigures(
+    tx,
+    [
+      ...plan.update.map((u) => ({ ...u, reason: null, paid: paidOf(customerOf.get(u.caseId)!) })),
+      ...plan.close.map((c) => ({
+        caseId: c.caseId,
+        figures: c.figures,
+        reason: c.reason,
+        paid: paidOf(customerOf.get(c.caseId)!),
+      })),
+    ],
+    dayText,
+  );
 
   // Promises of the cases that were open: decided from what the borrower paid.
   const caseCustomer = new Map(openCases.map((c) => [c.caseId, c.customerId]));
@@ -283,7 +423,7 @@ export async function refreshCases(
       byCase.set(r.case_id, list);
     }
     for (const [caseId, promises] of byCase) {
-      const paid = paidToDateMinor(statesByCustomer.get(caseCustomer.get(caseId) as string) ?? []);
+      const paid = paidOf(caseCustomer.get(caseId) as string);
       for (const d of decidePromises(promises, paid, day, settings.promises)) {
         await tx.query(
           `update collection_promises set status = $2, decided_day = $3, paid_minor = $4
@@ -295,68 +435,298 @@ export async function refreshCases(
       }
     }
   }
+
+  // Every case still open: its assessment, priority and the strategy's next step.
+  const closed = new Set(plan.close.map((c) => c.caseId));
+  const figuresOf = new Map(plan.update.map((u) => [u.caseId, u.figures]));
+  const subjects: StepSubject[] = [
+    ...stored
+      .filter((c) => !closed.has(c.caseId))
+      .map((c) => ({
+        caseId: c.caseId,
+        customerId: c.customerId,
+        openedDay: dayFromSql(c.openedDay),
+        figures: figuresOf.get(c.caseId) ?? {
+          pastDueLoanIds: c.pastDueLoanIds,
+          maxDaysPastDue: c.maxDaysPastDue,
+          bucket: c.bucket,
+          overdueMinor: c.overdueMinor,
+          totalOwedMinor: c.totalOwedMinor,
+        },
+        arm:
+          strategies.challenger === undefined
+            ? c.strategyArm
+            : strategyArmOf(c.caseId, strategies.challenger.share_bp),
+        behaviourScore: c.behaviourScore,
+        lostContact: c.lostContact,
+        complaintOpen: c.complaintOpen,
+        override: c.assessmentOverride?.verdict ?? null,
+        paidAtOpenMinor: c.paidAtOpenMinor,
+      })),
+    ...opened.map((o) => ({
+      caseId: o.caseId,
+      customerId: o.customerId,
+      openedDay: day,
+      figures: o.figures,
+      arm: o.arm,
+      behaviourScore: null,
+      lostContact: false,
+      complaintOpen: false,
+      override: null,
+      paidAtOpenMinor: o.paid,
+    })),
+  ];
+  await stepCases(tx, subjects, day, strategies, statesByCustomer);
   return {
     opened: plan.open.length,
     updated: plan.update.length,
     closed: plan.close.length,
     promisesKept: kept,
     promisesBroken: broken,
+    stepped: subjects.length,
   };
 }
 
-async function insertCase(
+interface StepSubject {
+  readonly caseId: string;
+  readonly customerId: string;
+  readonly openedDay: Day;
+  readonly figures: CaseFigures;
+  readonly arm: StrategyArm;
+  readonly behaviourScore: number | null;
+  readonly lostContact: boolean;
+  readonly complaintOpen: boolean;
+  readonly override: AssessmentVerdict | null;
+  readonly paidAtOpenMinor: number;
+}
+
+/** Evidence of the cases, read in three set-based queries. */
+async function evidenceOf(tx: Queryable, caseIds: readonly string[]) {
+  const evidence = new Map<
+    string,
+    { hardships: { cause: HardshipCause; day: Day }[]; income: number | null; evasion: string[] }
+  >();
+  const contacts = new Map<string, AssessmentEvidence['contacts'][number][]>();
+  const promises = new Map<string, { kept: number; broken: number }>();
+  if (caseIds.length === 0) return { evidence, contacts, promises };
+  const ids = [caseIds];
+  const e = await tx.query<{
+    case_id: string;
+    kind: string;
+    cause: HardshipCause | null;
+    amount_minor: string | null;
+    note: string | null;
+    day: string;
+  }>(
+    `select case_id, kind, cause, amount_minor, note, day::text as day from collection_evidence
+      where case_id = any($1::text[]) order by case_id, day, evidence_id`,
+    ids,
+  );
+  for (const r of e.rows) {
+    const x = evidence.get(r.case_id) ?? { hardships: [], income: null, evasion: [] };
+    if (r.kind === 'hardship') x.hardships.push({ cause: r.cause as HardshipCause, day: dayFromSql(r.day) });
+    else if (r.kind === 'income')
+      x.income = Number(r.amount_minor); // the latest evidence wins
+    else x.evasion.push(r.note ?? 'evasion');
+    evidence.set(r.case_id, x);
+  }
+  const c = await tx.query<{ case_id: string; party: ContactParty; outcome: ContactOutcome; n: string }>(
+    `select case_id, party, outcome, count(*)::text as n from collection_contacts
+      where allowed and case_id = any($1::text[]) group by case_id, party, outcome`,
+    ids,
+  );
+  for (const r of c.rows) {
+    const list = contacts.get(r.case_id) ?? [];
+    for (let i = 0; i < Number(r.n); i++) list.push({ party: r.party, outcome: r.outcome, allowed: true });
+    contacts.set(r.case_id, list);
+  }
+  const p = await tx.query<{ case_id: string; kept: string; broken: string }>(
+    `select case_id, count(*) filter (where status = 'kept')::text as kept,
+            count(*) filter (where status = 'broken')::text as broken
+       from collection_promises where case_id = any($1::text[]) group by case_id`,
+    ids,
+  );
+  for (const r of p.rows) promises.set(r.case_id, { kept: Number(r.kept), broken: Number(r.broken) });
+  return { evidence, contacts, promises };
+}
+
+/** Assesses each case, evaluates its arm's strategy and writes the step, priority and assessment. */
+async function stepCases(
   tx: Queryable,
-  caseId: string,
-  customerId: string,
-  f: CaseFigures,
+  subjects: readonly StepSubject[],
+  day: Day,
+  strategies: StrategiesInForce,
+  statesByCustomer: ReadonlyMap<string, readonly LoanState[]>,
+): Promise<void> {
+  for (const batch of chunks(subjects, STRATEGY_EVALUATIONS_IN_FLIGHT_MAX)) {
+    const { evidence, contacts, promises } = await evidenceOf(
+      tx,
+      batch.map((s) => s.caseId),
+    );
+    const rows = await Promise.all(
+      batch.map(async (s) => {
+        const states = statesByCustomer.get(s.customerId) ?? [];
+        const paid = paidToDateMinor(states);
+        const ev = evidence.get(s.caseId);
+        const pr = promises.get(s.caseId) ?? { kept: 0, broken: 0 };
+        const assessment = assessCase({
+          hardships: ev?.hardships ?? [],
+          verifiedMonthlyIncomeMinor: ev?.income ?? null,
+          monthlyInstallmentMinor: monthlyInstallmentMinor(states),
+          contacts: contacts.get(s.caseId) ?? [],
+          promisesKept: pr.kept,
+          promisesBroken: pr.broken,
+          paidSinceOpenMinor: Math.max(0, paid - s.paidAtOpenMinor),
+          overdueMinor: s.figures.overdueMinor,
+          maxDaysPastDue: s.figures.maxDaysPastDue,
+          lostContact: s.lostContact,
+          evasionSigns: ev?.evasion ?? [],
+        });
+        const inForce =
+          s.arm === 'challenger' && strategies.challenger !== undefined
+            ? strategies.challenger
+            : strategies.champion;
+        const step = await evaluateStrategy(
+          inForce.strategy,
+          strategyFacts({
+            bucket: s.figures.bucket,
+            maxDaysPastDue: s.figures.maxDaysPastDue,
+            overdueMinor: s.figures.overdueMinor,
+            totalOwedMinor: s.figures.totalOwedMinor,
+            behaviourScore: s.behaviourScore,
+            assessment: s.override ?? assessment.verdict,
+            vulnerabilities: assessment.vulnerabilities,
+            complaintOpen: s.complaintOpen,
+            lostContact: s.lostContact,
+            promisesBroken: pr.broken,
+            promisesKept: pr.kept,
+            openedDay: s.openedDay,
+            day,
+          }),
+        );
+        const cure = cureProbability_bp(s.figures.bucket, s.behaviourScore);
+        return {
+          caseId: s.caseId,
+          arm: s.arm,
+          version: inForce.version,
+          step,
+          due: formatDate(nextActionDue(step, day)),
+          assessment,
+          cure,
+          priority: priorityMinor(s.figures.overdueMinor, cure),
+          paid,
+        };
+      }),
+    );
+    for (const part of chunks(rows, CASE_ROWS_PER_STATEMENT_MAX)) {
+      await tx.query(
+        `update collection_cases c set strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
+            next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
+            next_action_due_day = u.due, assessment = u.assessment::jsonb,
+            vulnerabilities = array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)),
+            cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid
+          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                      $8::date[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::bigint[])
+            as u(case_id, arm, version, step, action, channel, reason, due, assessment, vulnerabilities, cure,
+                 priority, paid)
+          where c.case_id = u.case_id and c.status = 'open'`,
+        [
+          part.map((r) => r.caseId),
+          part.map((r) => r.arm),
+          part.map((r) => r.version),
+          part.map((r) => r.step.code),
+          part.map((r) => r.step.action),
+          part.map((r) => r.step.channel),
+          part.map((r) => r.step.reason),
+          part.map((r) => r.due),
+          part.map((r) => JSON.stringify(r.assessment)),
+          part.map((r) => JSON.stringify(r.assessment.vulnerabilities)),
+          part.map((r) => r.cure),
+          part.map((r) => r.priority),
+          part.map((r) => r.paid),
+        ],
+      );
+    }
+  }
+}
+
+async function insertCases(
+  tx: Queryable,
+  cases: readonly {
+    caseId: string;
+    customerId: string;
+    figures: CaseFigures;
+    arm: StrategyArm;
+    paid: number;
+  }[],
   day: string,
   zone: string,
 ): Promise<void> {
-  await tx.query(
-    `insert into collection_cases (case_id, customer_id, status, opened_day, bucket, max_days_past_due,
-        overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day)
-      values ($1, $2, 'open', $3, $4, $5, $6, $7, $8::jsonb, $9, $3)`,
-    [
-      caseId,
-      customerId,
-      day,
-      f.bucket,
-      f.maxDaysPastDue,
-      f.overdueMinor,
-      f.totalOwedMinor,
-      JSON.stringify(f.pastDueLoanIds),
-      zone,
-    ],
-  );
+  for (const part of chunks(cases, CASE_ROWS_PER_STATEMENT_MAX)) {
+    await tx.query(
+      `insert into collection_cases (case_id, customer_id, status, opened_day, bucket, max_days_past_due,
+          overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day, strategy_arm,
+          opening_overdue_minor, paid_at_open_minor, paid_to_date_minor)
+        select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
+               $1::date, u.arm, u.overdue, u.paid, u.paid
+          from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
+                      $10::text[], $11::bigint[])
+            as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, paid)`,
+      [
+        day,
+        zone,
+        part.map((c) => c.caseId),
+        part.map((c) => c.customerId),
+        part.map((c) => c.figures.bucket),
+        part.map((c) => c.figures.maxDaysPastDue),
+        part.map((c) => c.figures.overdueMinor),
+        part.map((c) => c.figures.totalOwedMinor),
+        part.map((c) => JSON.stringify(c.figures.pastDueLoanIds)),
+        part.map((c) => c.arm),
+        part.map((c) => c.paid),
+      ],
+    );
+  }
 }
 
 async function writeFigures(
   tx: Queryable,
-  caseId: string,
-  f: CaseFigures,
+  changes: readonly {
+    caseId: string;
+    figures: CaseFigures;
+    reason: 'cured' | 'paid-off' | null;
+    paid: number;
+  }[],
   day: string,
-  closeReason: 'cured' | 'paid-off' | null,
 ): Promise<void> {
-  // A closed case keeps the loans it held (the list of past-due loans at the last update).
-  const { rowCount } = await tx.query(
-    `update collection_cases set bucket = $2, max_days_past_due = $3, overdue_minor = $4, total_owed_minor = $5,
-        past_due_loan_ids = case when $7::text is null then $6::jsonb else past_due_loan_ids end,
-        status = case when $7::text is null then status else 'closed' end,
-        closed_day = case when $7::text is null then null else $8::date end,
-        close_reason = $7, updated_day = $8, row_version = row_version + 1, updated_at = now()
-      where case_id = $1 and status = 'open'`,
-    [
-      caseId,
-      f.bucket,
-      f.maxDaysPastDue,
-      f.overdueMinor,
-      f.totalOwedMinor,
-      JSON.stringify(f.pastDueLoanIds),
-      closeReason,
-      day,
-    ],
-  );
-  if (rowCount !== 1) throw new Error(`assertion: open case ${caseId} vanished while refreshing`);
+  for (const part of chunks(changes, CASE_ROWS_PER_STATEMENT_MAX)) {
+    // A closed case keeps the loans it held (the list of past-due loans at the last update).
+    const { rowCount } = await tx.query(
+      `update collection_cases c set bucket = u.bucket, max_days_past_due = u.dpd, overdue_minor = u.overdue,
+          total_owed_minor = u.owed,
+          past_due_loan_ids = case when u.reason is null then u.loans::jsonb else c.past_due_loan_ids end,
+          status = case when u.reason is null then c.status else 'closed' end,
+          closed_day = case when u.reason is null then null else $1::date end,
+          close_reason = u.reason, paid_to_date_minor = u.paid, updated_day = $1::date,
+          row_version = c.row_version + 1, updated_at = now()
+        from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
+                    $9::bigint[])
+          as u(case_id, bucket, dpd, overdue, owed, loans, reason, paid)
+        where c.case_id = u.case_id and c.status = 'open'`,
+      [
+        day,
+        part.map((c) => c.caseId),
+        part.map((c) => c.figures.bucket),
+        part.map((c) => c.figures.maxDaysPastDue),
+        part.map((c) => c.figures.overdueMinor),
+        part.map((c) => c.figures.totalOwedMinor),
+        part.map((c) => JSON.stringify(c.figures.pastDueLoanIds)),
+        part.map((c) => c.reason),
+        part.map((c) => c.paid),
+      ],
+    );
+    if (rowCount !== part.length) throw new Error('assertion: an open case vanished while refreshing');
+  }
 }
 
 /** True when the borrower has an open collection case assigned to `userId` (a collector's need to know). */

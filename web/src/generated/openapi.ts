@@ -87,6 +87,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/agencies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Agencies with their results: cases placed, still placed, and paid by the borrowers while placed */
+    get: operations['getCollectionsAgencies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/agencies/{agencyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Register or change a collection agency (admin; the lender stays liable for its conduct) */
+    put: operations['putCollectionsAgenciesByAgencyId'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/allocations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Allocate the open cases (admin): teams by bucket, capacity per collector, balanced by count and amount, highest priority first */
+    post: operations['postCollectionsAllocations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases': {
     parameters: {
       query?: never;
@@ -122,6 +173,40 @@ export interface paths {
     patch: operations['patchCollectionsCasesByCaseId'];
     trace?: never;
   };
+  '/collections/cases/{caseId}/assessment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ability or willingness: the assessment with its reasons, the override and the evidence */
+    get: operations['getCollectionsCasesByCaseIdAssessment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/assessment-override': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Override the assessment with a note (audited); a null verdict returns to the assessment */
+    post: operations['postCollectionsCasesByCaseIdAssessmentOverride'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases/{caseId}/contact-attempts': {
     parameters: {
       query?: never;
@@ -133,6 +218,57 @@ export interface paths {
     put?: never;
     /** Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too */
     post: operations['postCollectionsCasesByCaseIdContactAttempts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record evidence: a hardship application (with its cause), verified monthly income, or a sign of evasion; the next refresh reads it */
+    post: operations['postCollectionsCasesByCaseIdEvidence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/negotiation-offer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 协商分期 offer: per loan past due, the shortest negotiated plan the borrower can afford, previewed by the ledger (nothing is written) */
+    get: operations['getCollectionsCasesByCaseIdNegotiationOffer'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/placement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Place a case with an agency (委外, admin): it leaves the in-house lists until recalled */
+    post: operations['postCollectionsCasesByCaseIdPlacement'];
     delete?: never;
     options?: never;
     head?: never;
@@ -156,33 +292,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/complaints': {
+  '/collections/cases/{caseId}/recall': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Complaints, newest first, each with its SLA timers as of the business day */
-    get: operations['getComplaints'];
+    get?: never;
     put?: never;
-    /** Record a complaint: linked to the borrower’s open collection case, its timers start on the business day of receipt */
-    post: operations['postComplaints'];
+    /** Recall a case from its agency (admin), recording what the borrower paid while it was placed */
+    post: operations['postCollectionsCasesByCaseIdRecall'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/complaints/{complaintId}': {
+  '/collections/strategies': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** A complaint with its SLA timers and every step taken on it */
-    get: operations['getComplaintsByComplaintId'];
+    /** Collection strategy versions, newest first, with their maker-checker trail and arm */
+    get: operations['getCollectionsStrategies'];
+    put?: never;
+    /** Draft a strategy version: a GoRules graph checked before it is stored */
+    post: operations['postCollectionsStrategies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies/{version}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft as the champion, or as the challenger with its share of cases (basis points); never one’s own */
+    post: operations['postCollectionsStrategiesByVersionApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/strategies/{version}/graph': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A strategy version’s GoRules graph ("shipped" = the default strategy) */
+    get: operations['getCollectionsStrategiesByVersionGraph'];
     put?: never;
     post?: never;
     delete?: never;
@@ -191,7 +361,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/complaints/{complaintId}/acknowledge': {
+  '/collections/strategies/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Champion against challenger: cure rate, amounts recovered and promises kept per arm */
+    get: operations['getCollectionsStrategiesResults'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/team-view': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The team lead's view: per collector and team — allocation, contact rate, promises and kept rate, cures, amounts recovered; roll and cure of the cases opened */
+    get: operations['getCollectionsTeamView'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Teams: buckets worked, lead, collectors and capacity */
+    get: operations['getCollectionsTeams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/teams/{teamId}': {
     parameters: {
       query?: never;
       header?: never;
@@ -199,41 +420,41 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    put?: never;
-    /** Acknowledge a complaint to the complainant (stops the acknowledge timer) */
-    post: operations['postComplaintsByComplaintIdAcknowledge'];
+    /** Set a team (admin): the buckets it works, its lead, its collectors with their capacity */
+    put: operations['putCollectionsTeamsByTeamId'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/complaints/{complaintId}/resolve': {
+  '/collections/worklist': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Today's list of a collector (default: oneself): promises due first, then actions due, then by priority (expected recovery) */
+    get: operations['getCollectionsWorklist'];
     put?: never;
-    /** Resolve a complaint with its outcome and root cause; collection resumes as configured */
-    post: operations['postComplaintsByComplaintIdResolve'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/complaints/reputation': {
+  '/collections/worklist/export': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Complaints per 10,000 active borrowers by category and month, with alerts on a spike (the rule is in the answer) */
-    get: operations['getComplaintsReputation'];
+    /** A collector's list as an Excel workbook (.xlsx), in English or Chinese */
+    get: operations['getCollectionsWorklistExport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -339,92 +560,6 @@ export interface paths {
     put?: never;
     /** Unfreeze a frozen line */
     post: operations['postCreditLinesByLineIdUnfreeze'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credit-reports/disputes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Objections, the soonest reply day first */
-    get: operations['getCreditReportsDisputes'];
-    put?: never;
-    /** Record an objection (异议) to a month’s record: the record is flagged, the reply is due in 20 days */
-    post: operations['postCreditReportsDisputes'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credit-reports/disputes/{disputeId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** An objection with its trail and the record it concerns */
-    get: operations['getCreditReportsDisputesByDisputeId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credit-reports/disputes/{disputeId}/correct': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The objection holds: the month’s status is corrected and goes out again as a correction */
-    post: operations['postCreditReportsDisputesByDisputeIdCorrect'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credit-reports/disputes/{disputeId}/investigate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Take an objection into investigation (verification with the record’s sources) */
-    post: operations['postCreditReportsDisputesByDisputeIdInvestigate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/credit-reports/disputes/{disputeId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The record stands: the finding is the written reply */
-    post: operations['postCreditReportsDisputesByDisputeIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -892,58 +1027,6 @@ export interface paths {
     get: operations['getLoansByLoanIdSchedule'];
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/loans/{loanId}/settlement-offers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A loan's settlement offers: pending, made (in force, completed or lapsed) and rejected */
-    get: operations['getLoansByLoanIdSettlementOffers'];
-    put?: never;
-    /** Offer to settle a loan (减免结清) for less than it owes if paid by a date; a discount above the approval threshold waits for a second person */
-    post: operations['postLoansByLoanIdSettlementOffers'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/loans/{loanId}/settlement-offers/{offerId}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Approve a pending settlement offer (another user than its proposer): it is made on the business day, against what is owed then */
-    post: operations['postLoansByLoanIdSettlementOffersByOfferIdApprove'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/loans/{loanId}/settlement-offers/{offerId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reject a pending settlement offer; nothing changes on the loan */
-    post: operations['postLoansByLoanIdSettlementOffersByOfferIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1462,9 +1545,6 @@ export interface components {
         | 'restructuring_not_found'
         | 'restructuring_status_conflict'
         | 'restructuring_approval_by_proposer'
-        | 'settlement_offer_not_found'
-        | 'settlement_offer_status_conflict'
-        | 'settlement_approval_by_proposer'
         | 'eod_run_not_found'
         | 'eod_run_conflict'
         | 'customer_exists'
@@ -1503,12 +1583,11 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
-        | 'complaint_not_found'
-        | 'complaint_status_conflict'
-        | 'complaint_invalid'
-        | 'credit_record_not_found'
-        | 'dispute_not_found'
-        | 'dispute_status_conflict'
+        | 'strategy_invalid'
+        | 'strategy_not_found'
+        | 'strategy_status_conflict'
+        | 'agency_not_found'
+        | 'case_placement_conflict'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -2034,6 +2113,161 @@ export interface operations {
       };
     };
   };
+  getCollectionsAgencies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              active?: number;
+              agencyId?: string;
+              name?: string;
+              placed?: number;
+              /** @description yuan, e.g. "1234.56" */
+              recovered?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  putCollectionsAgenciesByAgencyId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Agency id */
+        agencyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          active?: boolean;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active?: boolean;
+            agencyId?: string;
+            name?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsAllocations: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            changed?: number;
+            kept?: number;
+            loads?: {
+              capacity?: number;
+              cases?: number;
+              /** @description yuan, e.g. "1234.56" */
+              overdue?: string;
+              teamId?: string;
+              userId?: string;
+            }[];
+            unassigned?: number;
+          };
+        };
+      };
+    };
+  };
   getCollectionsCases: {
     parameters: {
       query?: {
@@ -2080,8 +2314,31 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description The agency the case is placed with (委外), if any */
+              agencyId?: string | null;
+              assessment?: {
+                inabilityPoints?: number;
+                reasons?: {
+                  code?: string;
+                  points?: number;
+                  seen?: string;
+                  side?: string;
+                  text?: string;
+                }[];
+                unwillingnessPoints?: number;
+                /** @enum {string} */
+                verdict?: 'inability' | 'unwillingness' | 'undetermined';
+                vulnerabilities?: string[];
+              } | null;
+              assessmentOverride?: {
+                by?: string;
+                day?: string;
+                note?: string;
+                verdict?: string;
+              } | null;
               /** @description User id of the collector working the case */
               assignee: string | null;
+              behaviourScore?: number | null;
               /** @description IANA zone whose clock the contact rules follow */
               borrowerZone: string;
               /** @enum {string} */
@@ -2091,21 +2348,54 @@ export interface operations {
               closedDate: string | null;
               /** @enum {string|null} */
               closeReason: 'cured' | 'paid-off' | null;
+              /** @description Probability of cure, e.g. "0.6000" */
+              cureProbability?: string;
               customerId: string;
               /** @description 失联: marked by a person; third parties may then be contacted */
               lostContact: boolean;
               maxDaysPastDue: number;
+              /** @enum {string|null} */
+              nextAction?:
+                | 'reminder'
+                | 'call'
+                | 'letter'
+                | 'negotiation-offer'
+                | 'agency-placement'
+                | 'legal-review'
+                | 'hold'
+                | null;
+              nextActionChannel?: string | null;
+              /** Format: date */
+              nextActionDueDate?: string | null;
+              nextActionReason?: string | null;
               /** Format: date */
               openedDate: string;
               /** @description Overdue principal, interest, fees and penalty over all loans */
               overdue: string;
               pastDueLoanIds: string[];
+              /** @description Expected recovery: overdue × probability of cure */
+              priority?: string;
+              /** @description Paid on the borrower’s loans since the case opened */
+              recovered?: string;
               /** @enum {string} */
               status: 'open' | 'closed';
+              /** @enum {string} */
+              strategyArm?: 'champion' | 'challenger';
+              /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+              strategyStep?: string | null;
+              /** @description The strategy version that set the step ("shipped" = default) */
+              strategyVersion?: string | null;
+              teamId?: string | null;
               /** @description Everything owed on all the borrower’s loans */
               totalOwed: string;
               /** Format: date */
               updatedDate: string;
+              /**
+               * @description The verdict in force: the override, else the assessment
+               * @enum {string}
+               */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
             }[];
             /** @description Pass as ?cursor= to get the next page; null on the last page */
             nextCursor: string | null;
@@ -2151,8 +2441,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
+            behaviourScore?: number | null;
             /** @description IANA zone whose clock the contact rules follow */
             borrowerZone: string;
             /** @enum {string} */
@@ -2184,15 +2497,33 @@ export interface operations {
               /** @description The conduct rule that refused it */
               rule: string | null;
             }[];
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
             customerId: string;
             /** @description 失联: marked by a person; third parties may then be contacted */
             lostContact: boolean;
             maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
             /** Format: date */
             openedDate: string;
             /** @description Overdue principal, interest, fees and penalty over all loans */
             overdue: string;
             pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
             promises: {
               actor: string;
               /** @description yuan, e.g. "1234.56" */
@@ -2210,12 +2541,27 @@ export interface operations {
               /** @enum {string} */
               status: 'pending' | 'kept' | 'broken';
             }[];
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
             /** @enum {string} */
             status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
             /** @description Everything owed on all the borrower’s loans */
             totalOwed: string;
             /** Format: date */
             updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
           };
         };
       };
@@ -2270,8 +2616,31 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
+            behaviourScore?: number | null;
             /** @description IANA zone whose clock the contact rules follow */
             borrowerZone: string;
             /** @enum {string} */
@@ -2281,21 +2650,263 @@ export interface operations {
             closedDate: string | null;
             /** @enum {string|null} */
             closeReason: 'cured' | 'paid-off' | null;
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
             customerId: string;
             /** @description 失联: marked by a person; third parties may then be contacted */
             lostContact: boolean;
             maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
             /** Format: date */
             openedDate: string;
             /** @description Overdue principal, interest, fees and penalty over all loans */
             overdue: string;
             pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
             /** @enum {string} */
             status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
             /** @description Everything owed on all the borrower’s loans */
             totalOwed: string;
             /** Format: date */
             updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdAssessment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
+            caseId?: string;
+            evidence?: {
+              actor?: string;
+              amount?: string | null;
+              caseId?: string;
+              cause?: string | null;
+              date?: string;
+              evidenceId?: string;
+              kind?: string;
+              note?: string | null;
+            }[];
+            verdict?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdAssessmentOverride: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string|null} */
+          verdict: 'inability' | 'unwillingness' | 'undetermined' | null;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The agency the case is placed with (委外), if any */
+            agencyId?: string | null;
+            assessment?: {
+              inabilityPoints?: number;
+              reasons?: {
+                code?: string;
+                points?: number;
+                seen?: string;
+                side?: string;
+                text?: string;
+              }[];
+              unwillingnessPoints?: number;
+              /** @enum {string} */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            } | null;
+            assessmentOverride?: {
+              by?: string;
+              day?: string;
+              note?: string;
+              verdict?: string;
+            } | null;
+            /** @description User id of the collector working the case */
+            assignee: string | null;
+            behaviourScore?: number | null;
+            /** @description IANA zone whose clock the contact rules follow */
+            borrowerZone: string;
+            /** @enum {string} */
+            bucket: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+            caseId: string;
+            /** Format: date */
+            closedDate: string | null;
+            /** @enum {string|null} */
+            closeReason: 'cured' | 'paid-off' | null;
+            /** @description Probability of cure, e.g. "0.6000" */
+            cureProbability?: string;
+            customerId: string;
+            /** @description 失联: marked by a person; third parties may then be contacted */
+            lostContact: boolean;
+            maxDaysPastDue: number;
+            /** @enum {string|null} */
+            nextAction?:
+              | 'reminder'
+              | 'call'
+              | 'letter'
+              | 'negotiation-offer'
+              | 'agency-placement'
+              | 'legal-review'
+              | 'hold'
+              | null;
+            nextActionChannel?: string | null;
+            /** Format: date */
+            nextActionDueDate?: string | null;
+            nextActionReason?: string | null;
+            /** Format: date */
+            openedDate: string;
+            /** @description Overdue principal, interest, fees and penalty over all loans */
+            overdue: string;
+            pastDueLoanIds: string[];
+            /** @description Expected recovery: overdue × probability of cure */
+            priority?: string;
+            /** @description Paid on the borrower’s loans since the case opened */
+            recovered?: string;
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            /** @enum {string} */
+            strategyArm?: 'champion' | 'challenger';
+            /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+            strategyStep?: string | null;
+            /** @description The strategy version that set the step ("shipped" = default) */
+            strategyVersion?: string | null;
+            teamId?: string | null;
+            /** @description Everything owed on all the borrower’s loans */
+            totalOwed: string;
+            /** Format: date */
+            updatedDate: string;
+            /**
+             * @description The verdict in force: the override, else the assessment
+             * @enum {string}
+             */
+            verdict?: 'inability' | 'unwillingness' | 'undetermined';
+            vulnerabilities?: string[];
           };
         };
       };
@@ -2415,9 +3026,6 @@ export interface operations {
               | 'restructuring_not_found'
               | 'restructuring_status_conflict'
               | 'restructuring_approval_by_proposer'
-              | 'settlement_offer_not_found'
-              | 'settlement_offer_status_conflict'
-              | 'settlement_approval_by_proposer'
               | 'eod_run_not_found'
               | 'eod_run_conflict'
               | 'customer_exists'
@@ -2456,12 +3064,11 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
-              | 'complaint_not_found'
-              | 'complaint_status_conflict'
-              | 'complaint_invalid'
-              | 'credit_record_not_found'
-              | 'dispute_not_found'
-              | 'dispute_status_conflict'
+              | 'strategy_invalid'
+              | 'strategy_not_found'
+              | 'strategy_status_conflict'
+              | 'agency_not_found'
+              | 'case_placement_conflict'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -2486,6 +3093,188 @@ export interface operations {
             status: number;
             title: string;
             type: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdEvidence: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description income: verified monthly income, yuan */
+          amount?: string;
+          /** @enum {string} */
+          cause?: 'illness' | 'disaster' | 'shock-industry' | 'unemployment' | 'business-failure' | 'other';
+          /** @enum {string} */
+          kind: 'hardship' | 'income' | 'evasion';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor?: string;
+            amount?: string | null;
+            caseId?: string;
+            cause?: string | null;
+            date?: string;
+            evidenceId?: string;
+            kind?: string;
+            note?: string | null;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdNegotiationOffer: {
+    parameters: {
+      query?: {
+        /** @description default: the latest income evidence */
+        monthlyIncome?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            caseId?: string;
+            loans?: {
+              /** @description yuan, e.g. "1234.56" */
+              forgiven?: string;
+              installment?: string | null;
+              loanId?: string;
+              months?: number | null;
+              refusal?: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            monthlyIncome?: string;
+            /** @description yuan, e.g. "1234.56" */
+            totalInstallment?: string;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdPlacement: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          agencyId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agencyId?: string;
+            caseId?: string;
+            placedDate?: string;
+            placementId?: string;
+            recalledDate?: string | null;
+            recallReason?: string | null;
+            /** @description yuan, e.g. "1234.56" */
+            recovered?: string;
           };
         };
       };
@@ -2560,27 +3349,68 @@ export interface operations {
       };
     };
   };
-  getComplaints: {
+  postCollectionsCasesByCaseIdRecall: {
     parameters: {
-      query?: {
-        caseId?: string;
-        category?:
-          | 'collection_conduct'
-          | 'fees_interest'
-          | 'credit_report'
-          | 'privacy'
-          | 'repayment'
-          | 'service'
-          | 'other';
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        customerId?: string;
-        /** @description Items per page, 1 to 200 */
-        limit?: number;
-        /** @description true: not yet resolved; false: resolved */
-        open?: boolean;
-        status?: 'received' | 'acknowledged' | 'resolved';
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
       };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agencyId?: string;
+            caseId?: string;
+            placedDate?: string;
+            placementId?: string;
+            recalledDate?: string | null;
+            recallReason?: string | null;
+            /** @description yuan, e.g. "1234.56" */
+            recovered?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsStrategies: {
+    parameters: {
+      query?: never;
       header?: never;
       path?: never;
       cookie?: never;
@@ -2612,89 +3442,25 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: {
-              /** Format: date */
-              acknowledgedDate: string | null;
-              /** @description The collection case open when the complaint came in */
-              caseId: string | null;
-              /** @enum {string} */
-              category:
-                | 'collection_conduct'
-                | 'fees_interest'
-                | 'credit_report'
-                | 'privacy'
-                | 'repayment'
-                | 'service'
-                | 'other';
-              /** @enum {string} */
-              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-              /**
-               * @description What collection may do while this complaint is open (the lender’s setting)
-               * @enum {string}
-               */
-              collectionWhileOpen: 'pause' | 'limit' | 'continue';
-              complaintId: string;
-              customerId: string;
-              loanId: string | null;
+            items?: {
+              approvedBy?: string | null;
               /** @enum {string|null} */
-              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
-              /** Format: date-time */
-              receivedAt: string;
-              /**
-               * Format: date
-               * @description The business day of receipt: the timers count from it
-               */
-              receivedDate: string;
-              regulatorReference: string | null;
-              resolution: string | null;
-              /** Format: date */
-              resolvedDate: string | null;
-              /** @enum {string|null} */
-              rootCause:
-                | 'collector_conduct'
-                | 'agency_conduct'
-                | 'system_error'
-                | 'policy_or_product'
-                | 'communication'
-                | 'borrower_misunderstanding'
-                | 'fraud_or_identity'
-                | 'other'
-                | null;
-              sla: {
-                acknowledge: {
-                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                  daysLeft: number | null;
-                  /** Format: date */
-                  dueDate: string;
-                  /** @enum {string} */
-                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-                };
-                resolve: {
-                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                  daysLeft: number | null;
-                  /** Format: date */
-                  dueDate: string;
-                  /** @enum {string} */
-                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-                };
-                /**
-                 * @description The worse of the two timers
-                 * @enum {string}
-                 */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
+              arm?: 'champion' | 'challenger' | null;
+              challengerShare_bp?: number | null;
+              createdAt?: string;
+              createdBy?: string;
+              documentHash?: string;
+              note?: string | null;
               /** @enum {string} */
-              status: 'received' | 'acknowledged' | 'resolved';
-              summary: string;
+              status?: 'draft' | 'published' | 'retired' | 'rejected';
+              version?: string;
             }[];
-            /** @description Pass as ?cursor= to get the next page; null on the last page */
-            nextCursor: string | null;
           };
         };
       };
     };
   };
-  postComplaints: {
+  postCollectionsStrategies: {
     parameters: {
       query?: never;
       header: {
@@ -2707,27 +3473,10 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @enum {string} */
-          category:
-            | 'collection_conduct'
-            | 'fees_interest'
-            | 'credit_report'
-            | 'privacy'
-            | 'repayment'
-            | 'service'
-            | 'other';
-          /** @enum {string} */
-          channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-          customerId: string;
-          loanId?: string;
-          /**
-           * Format: date-time
-           * @description Instant with offset; default now on the business clock
-           */
-          receivedAt?: string;
-          /** @description 转办编号 of a regulator referral (required for that channel) */
-          regulatorReference?: string;
-          summary: string;
+          graph: {
+            [key: string]: unknown;
+          };
+          note?: string;
         };
       };
     };
@@ -2757,91 +3506,93 @@ export interface operations {
         };
         content: {
           'application/json': {
-            /** Format: date */
-            acknowledgedDate: string | null;
-            /** @description The collection case open when the complaint came in */
-            caseId: string | null;
-            /** @enum {string} */
-            category:
-              | 'collection_conduct'
-              | 'fees_interest'
-              | 'credit_report'
-              | 'privacy'
-              | 'repayment'
-              | 'service'
-              | 'other';
-            /** @enum {string} */
-            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-            /**
-             * @description What collection may do while this complaint is open (the lender’s setting)
-             * @enum {string}
-             */
-            collectionWhileOpen: 'pause' | 'limit' | 'continue';
-            complaintId: string;
-            customerId: string;
-            loanId: string | null;
+            approvedBy?: string | null;
             /** @enum {string|null} */
-            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
-            /** Format: date-time */
-            receivedAt: string;
-            /**
-             * Format: date
-             * @description The business day of receipt: the timers count from it
-             */
-            receivedDate: string;
-            regulatorReference: string | null;
-            resolution: string | null;
-            /** Format: date */
-            resolvedDate: string | null;
-            /** @enum {string|null} */
-            rootCause:
-              | 'collector_conduct'
-              | 'agency_conduct'
-              | 'system_error'
-              | 'policy_or_product'
-              | 'communication'
-              | 'borrower_misunderstanding'
-              | 'fraud_or_identity'
-              | 'other'
-              | null;
-            sla: {
-              acknowledge: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              resolve: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              /**
-               * @description The worse of the two timers
-               * @enum {string}
-               */
-              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-            };
+            arm?: 'champion' | 'challenger' | null;
+            challengerShare_bp?: number | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
             /** @enum {string} */
-            status: 'received' | 'acknowledged' | 'resolved';
-            summary: string;
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
           };
         };
       };
     };
   };
-  getComplaintsByComplaintId: {
+  postCollectionsStrategiesByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Strategy version */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          arm: 'champion' | 'challenger';
+          challengerShare_bp?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy?: string | null;
+            /** @enum {string|null} */
+            arm?: 'champion' | 'challenger' | null;
+            challengerShare_bp?: number | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
+            /** @enum {string} */
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsStrategiesByVersionGraph: {
     parameters: {
       query?: never;
       header?: never;
       path: {
-        /** @description Complaint id */
-        complaintId: string;
+        /** @description Strategy version, or "shipped" */
+        version: string;
       };
       cookie?: never;
     };
@@ -2872,363 +3623,17 @@ export interface operations {
         };
         content: {
           'application/json': {
-            /** Format: date */
-            acknowledgedDate: string | null;
-            /** @description The collection case open when the complaint came in */
-            caseId: string | null;
-            /** @enum {string} */
-            category:
-              | 'collection_conduct'
-              | 'fees_interest'
-              | 'credit_report'
-              | 'privacy'
-              | 'repayment'
-              | 'service'
-              | 'other';
-            /** @enum {string} */
-            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-            /**
-             * @description What collection may do while this complaint is open (the lender’s setting)
-             * @enum {string}
-             */
-            collectionWhileOpen: 'pause' | 'limit' | 'continue';
-            complaintId: string;
-            customerId: string;
-            events: {
-              /** @enum {string} */
-              action: 'received' | 'acknowledged' | 'resolved';
-              actor: string;
-              /** Format: date */
-              date: string;
-              details: {
-                [key: string]: unknown;
-              };
-              seq: number;
-            }[];
-            loanId: string | null;
-            /** @enum {string|null} */
-            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
-            /** Format: date-time */
-            receivedAt: string;
-            /**
-             * Format: date
-             * @description The business day of receipt: the timers count from it
-             */
-            receivedDate: string;
-            regulatorReference: string | null;
-            resolution: string | null;
-            /** Format: date */
-            resolvedDate: string | null;
-            /** @enum {string|null} */
-            rootCause:
-              | 'collector_conduct'
-              | 'agency_conduct'
-              | 'system_error'
-              | 'policy_or_product'
-              | 'communication'
-              | 'borrower_misunderstanding'
-              | 'fraud_or_identity'
-              | 'other'
-              | null;
-            sla: {
-              acknowledge: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              resolve: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              /**
-               * @description The worse of the two timers
-               * @enum {string}
-               */
-              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-            };
-            /** @enum {string} */
-            status: 'received' | 'acknowledged' | 'resolved';
-            summary: string;
+            [key: string]: unknown;
           };
         };
       };
     };
   };
-  postComplaintsByComplaintIdAcknowledge: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Complaint id */
-        complaintId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          note?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** Format: date */
-            acknowledgedDate: string | null;
-            /** @description The collection case open when the complaint came in */
-            caseId: string | null;
-            /** @enum {string} */
-            category:
-              | 'collection_conduct'
-              | 'fees_interest'
-              | 'credit_report'
-              | 'privacy'
-              | 'repayment'
-              | 'service'
-              | 'other';
-            /** @enum {string} */
-            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-            /**
-             * @description What collection may do while this complaint is open (the lender’s setting)
-             * @enum {string}
-             */
-            collectionWhileOpen: 'pause' | 'limit' | 'continue';
-            complaintId: string;
-            customerId: string;
-            loanId: string | null;
-            /** @enum {string|null} */
-            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
-            /** Format: date-time */
-            receivedAt: string;
-            /**
-             * Format: date
-             * @description The business day of receipt: the timers count from it
-             */
-            receivedDate: string;
-            regulatorReference: string | null;
-            resolution: string | null;
-            /** Format: date */
-            resolvedDate: string | null;
-            /** @enum {string|null} */
-            rootCause:
-              | 'collector_conduct'
-              | 'agency_conduct'
-              | 'system_error'
-              | 'policy_or_product'
-              | 'communication'
-              | 'borrower_misunderstanding'
-              | 'fraud_or_identity'
-              | 'other'
-              | null;
-            sla: {
-              acknowledge: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              resolve: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              /**
-               * @description The worse of the two timers
-               * @enum {string}
-               */
-              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-            };
-            /** @enum {string} */
-            status: 'received' | 'acknowledged' | 'resolved';
-            summary: string;
-          };
-        };
-      };
-    };
-  };
-  postComplaintsByComplaintIdResolve: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Complaint id */
-        complaintId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @enum {string} */
-          outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn';
-          /** @description What was decided and told to the complainant */
-          resolution: string;
-          /** @enum {string} */
-          rootCause:
-            | 'collector_conduct'
-            | 'agency_conduct'
-            | 'system_error'
-            | 'policy_or_product'
-            | 'communication'
-            | 'borrower_misunderstanding'
-            | 'fraud_or_identity'
-            | 'other';
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** Format: date */
-            acknowledgedDate: string | null;
-            /** @description The collection case open when the complaint came in */
-            caseId: string | null;
-            /** @enum {string} */
-            category:
-              | 'collection_conduct'
-              | 'fees_interest'
-              | 'credit_report'
-              | 'privacy'
-              | 'repayment'
-              | 'service'
-              | 'other';
-            /** @enum {string} */
-            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
-            /**
-             * @description What collection may do while this complaint is open (the lender’s setting)
-             * @enum {string}
-             */
-            collectionWhileOpen: 'pause' | 'limit' | 'continue';
-            complaintId: string;
-            customerId: string;
-            loanId: string | null;
-            /** @enum {string|null} */
-            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
-            /** Format: date-time */
-            receivedAt: string;
-            /**
-             * Format: date
-             * @description The business day of receipt: the timers count from it
-             */
-            receivedDate: string;
-            regulatorReference: string | null;
-            resolution: string | null;
-            /** Format: date */
-            resolvedDate: string | null;
-            /** @enum {string|null} */
-            rootCause:
-              | 'collector_conduct'
-              | 'agency_conduct'
-              | 'system_error'
-              | 'policy_or_product'
-              | 'communication'
-              | 'borrower_misunderstanding'
-              | 'fraud_or_identity'
-              | 'other'
-              | null;
-            sla: {
-              acknowledge: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              resolve: {
-                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
-                daysLeft: number | null;
-                /** Format: date */
-                dueDate: string;
-                /** @enum {string} */
-                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-              };
-              /**
-               * @description The worse of the two timers
-               * @enum {string}
-               */
-              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
-            };
-            /** @enum {string} */
-            status: 'received' | 'acknowledged' | 'resolved';
-            summary: string;
-          };
-        };
-      };
-    };
-  };
-  getComplaintsReputation: {
+  getCollectionsStrategiesResults: {
     parameters: {
       query?: {
-        /** @description YYYY-MM; default 11 months before to */
+        /** @description Cases opened from this date (default 90 days back) */
         from?: string;
-        /** @description YYYY-MM; default the business month */
-        to?: string;
       };
       header?: never;
       path?: never;
@@ -3261,48 +3666,349 @@ export interface operations {
         };
         content: {
           'application/json': {
-            alerts: {
-              baselinePer10k: string | null;
-              /** @enum {string} */
-              category:
-                | 'collection_conduct'
-                | 'fees_interest'
-                | 'credit_report'
-                | 'privacy'
-                | 'repayment'
-                | 'service'
-                | 'other'
-                | 'all';
-              count: number;
-              message: string;
-              month: string;
-              per10k: string;
+            arms?: {
+              arm?: string;
+              cases?: number;
+              cured?: number;
+              cureRate?: string | null;
+              /** @description yuan, e.g. "1234.56" */
+              openingOverdue?: string;
+              promiseKeptRate?: string | null;
+              promisesDecided?: number;
+              promisesKept?: number;
+              /** @description yuan, e.g. "1234.56" */
+              recovered?: string;
+              recoveryRate?: string | null;
             }[];
-            cells: {
-              /** @enum {string} */
-              category:
-                | 'collection_conduct'
-                | 'fees_interest'
-                | 'credit_report'
-                | 'privacy'
-                | 'repayment'
-                | 'service'
-                | 'other'
-                | 'all';
-              count: number;
-              /** @example 2026-09 */
-              month: string;
-              /** @description Complaints per 10,000 active borrowers, 2 decimals; null with none active */
-              per10k: string | null;
-              spike: boolean;
-            }[];
-            months: {
-              activeBorrowers: number;
-              month: string;
-            }[];
-            /** @description The spike rule in words */
-            rule: string;
+            from?: string;
           };
+        };
+      };
+    };
+  };
+  getCollectionsTeamView: {
+    parameters: {
+      query?: {
+        from?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsTeams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              buckets?: string[];
+              lead?: string | null;
+              members?: {
+                capacity?: number;
+                userId?: string;
+              }[];
+              name?: string;
+              teamId?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  putCollectionsTeamsByTeamId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Team id, e.g. early */
+        teamId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          buckets: ('M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7')[];
+          lead?: string | null;
+          members: {
+            capacity: number;
+            userId: string;
+          }[];
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            buckets?: string[];
+            lead?: string | null;
+            members?: {
+              capacity?: number;
+              userId?: string;
+            }[];
+            name?: string;
+            teamId?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsWorklist: {
+    parameters: {
+      query?: {
+        assignee?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assignee?: string;
+            date?: string;
+            items?: {
+              /** @description The agency the case is placed with (委外), if any */
+              agencyId?: string | null;
+              assessment?: {
+                inabilityPoints?: number;
+                reasons?: {
+                  code?: string;
+                  points?: number;
+                  seen?: string;
+                  side?: string;
+                  text?: string;
+                }[];
+                unwillingnessPoints?: number;
+                /** @enum {string} */
+                verdict?: 'inability' | 'unwillingness' | 'undetermined';
+                vulnerabilities?: string[];
+              } | null;
+              assessmentOverride?: {
+                by?: string;
+                day?: string;
+                note?: string;
+                verdict?: string;
+              } | null;
+              /** @description User id of the collector working the case */
+              assignee?: string | null;
+              behaviourScore?: number | null;
+              /** @description IANA zone whose clock the contact rules follow */
+              borrowerZone?: string;
+              /** @enum {string} */
+              bucket?: 'M0' | 'M1' | 'M2' | 'M3' | 'M4' | 'M5' | 'M6' | 'M7';
+              caseId?: string;
+              /** Format: date */
+              closedDate?: string | null;
+              /** @enum {string|null} */
+              closeReason?: 'cured' | 'paid-off' | null;
+              /** @description Probability of cure, e.g. "0.6000" */
+              cureProbability?: string;
+              customerId?: string;
+              /** @description 失联: marked by a person; third parties may then be contacted */
+              lostContact?: boolean;
+              maxDaysPastDue?: number;
+              /** @enum {string|null} */
+              nextAction?:
+                | 'reminder'
+                | 'call'
+                | 'letter'
+                | 'negotiation-offer'
+                | 'agency-placement'
+                | 'legal-review'
+                | 'hold'
+                | null;
+              nextActionChannel?: string | null;
+              /** Format: date */
+              nextActionDueDate?: string | null;
+              nextActionReason?: string | null;
+              /** Format: date */
+              nextPromiseDate?: string | null;
+              /** Format: date */
+              openedDate?: string;
+              /** @description Overdue principal, interest, fees and penalty over all loans */
+              overdue?: string;
+              pastDueLoanIds?: string[];
+              /** @description Expected recovery: overdue × probability of cure */
+              priority?: string;
+              /** @description Paid on the borrower’s loans since the case opened */
+              recovered?: string;
+              /** @enum {string} */
+              status?: 'open' | 'closed';
+              /** @enum {string} */
+              strategyArm?: 'champion' | 'challenger';
+              /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
+              strategyStep?: string | null;
+              /** @description The strategy version that set the step ("shipped" = default) */
+              strategyVersion?: string | null;
+              teamId?: string | null;
+              /** @description Everything owed on all the borrower’s loans */
+              totalOwed?: string;
+              /** Format: date */
+              updatedDate?: string;
+              /**
+               * @description The verdict in force: the override, else the assessment
+               * @enum {string}
+               */
+              verdict?: 'inability' | 'unwillingness' | 'undetermined';
+              vulnerabilities?: string[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getCollectionsWorklistExport: {
+    parameters: {
+      query?: {
+        assignee?: string;
+        lang?: 'en' | 'zh-CN';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The workbook */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
         };
       };
     };
@@ -3806,467 +4512,6 @@ export interface operations {
             status: 'active' | 'frozen' | 'closed';
             /** @description Outstanding principal of the loans drawn on the line */
             used: string;
-          };
-        };
-      };
-    };
-  };
-  getCreditReportsDisputes: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1 to 200 */
-        limit?: number;
-        loanId?: string;
-        status?: 'received' | 'investigating' | 'corrected' | 'rejected';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              claim: string;
-              correctedStatus: string | null;
-              customerId: string;
-              /** Format: date */
-              decidedDate: string | null;
-              disputeId: string;
-              finding: string | null;
-              loanId: string;
-              /** @example 2026-05 */
-              month: string;
-              /** @description Still open after its reply day */
-              overdue: boolean;
-              /** Format: date */
-              receivedDate: string;
-              /**
-               * Format: date
-               * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-               */
-              replyBy: string;
-              /** @enum {string} */
-              status: 'received' | 'investigating' | 'corrected' | 'rejected';
-            }[];
-          };
-        };
-      };
-    };
-  };
-  postCreditReportsDisputes: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description What the borrower says is wrong */
-          claim: string;
-          loanId: string;
-          month: string;
-          /**
-           * Format: date
-           * @description Default the business day
-           */
-          receivedDate?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            claim: string;
-            correctedStatus: string | null;
-            customerId: string;
-            /** Format: date */
-            decidedDate: string | null;
-            disputeId: string;
-            finding: string | null;
-            loanId: string;
-            /** @example 2026-05 */
-            month: string;
-            /** @description Still open after its reply day */
-            overdue: boolean;
-            /** Format: date */
-            receivedDate: string;
-            /**
-             * Format: date
-             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-             */
-            replyBy: string;
-            /** @enum {string} */
-            status: 'received' | 'investigating' | 'corrected' | 'rejected';
-          };
-        };
-      };
-    };
-  };
-  getCreditReportsDisputesByDisputeId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Objection id */
-        disputeId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            claim: string;
-            correctedStatus: string | null;
-            customerId: string;
-            /** Format: date */
-            decidedDate: string | null;
-            disputeId: string;
-            events: {
-              /** @enum {string} */
-              action: 'received' | 'investigating' | 'corrected' | 'rejected';
-              actor: string;
-              /** Format: date */
-              date: string;
-              details: {
-                [key: string]: unknown;
-              };
-              seq: number;
-            }[];
-            finding: string | null;
-            loanId: string;
-            /** @example 2026-05 */
-            month: string;
-            /** @description Still open after its reply day */
-            overdue: boolean;
-            /** Format: date */
-            receivedDate: string;
-            record: {
-              disputed: boolean;
-              grid: string;
-              holdReason?: string | null;
-              /** @enum {string} */
-              release: 'ready' | 'held' | 'exported';
-              statusCode: string;
-              version: number;
-            };
-            /**
-             * Format: date
-             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-             */
-            replyBy: string;
-            /** @enum {string} */
-            status: 'received' | 'investigating' | 'corrected' | 'rejected';
-          };
-        };
-      };
-    };
-  };
-  postCreditReportsDisputesByDisputeIdCorrect: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Objection id */
-        disputeId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          finding: string;
-          /** @enum {string} */
-          statusCode:
-            | 'N'
-            | '*'
-            | '1'
-            | '2'
-            | '3'
-            | '4'
-            | '5'
-            | '6'
-            | '7'
-            | 'C'
-            | 'G'
-            | 'D'
-            | 'Z'
-            | 'B'
-            | '#'
-            | '/';
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            claim: string;
-            correctedStatus: string | null;
-            customerId: string;
-            /** Format: date */
-            decidedDate: string | null;
-            disputeId: string;
-            finding: string | null;
-            loanId: string;
-            /** @example 2026-05 */
-            month: string;
-            /** @description Still open after its reply day */
-            overdue: boolean;
-            /** Format: date */
-            receivedDate: string;
-            /**
-             * Format: date
-             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-             */
-            replyBy: string;
-            /** @enum {string} */
-            status: 'received' | 'investigating' | 'corrected' | 'rejected';
-          };
-        };
-      };
-    };
-  };
-  postCreditReportsDisputesByDisputeIdInvestigate: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Objection id */
-        disputeId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          finding?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            claim: string;
-            correctedStatus: string | null;
-            customerId: string;
-            /** Format: date */
-            decidedDate: string | null;
-            disputeId: string;
-            finding: string | null;
-            loanId: string;
-            /** @example 2026-05 */
-            month: string;
-            /** @description Still open after its reply day */
-            overdue: boolean;
-            /** Format: date */
-            receivedDate: string;
-            /**
-             * Format: date
-             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-             */
-            replyBy: string;
-            /** @enum {string} */
-            status: 'received' | 'investigating' | 'corrected' | 'rejected';
-          };
-        };
-      };
-    };
-  };
-  postCreditReportsDisputesByDisputeIdReject: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Objection id */
-        disputeId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          finding: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            claim: string;
-            correctedStatus: string | null;
-            customerId: string;
-            /** Format: date */
-            decidedDate: string | null;
-            disputeId: string;
-            finding: string | null;
-            loanId: string;
-            /** @example 2026-05 */
-            month: string;
-            /** @description Still open after its reply day */
-            overdue: boolean;
-            /** Format: date */
-            receivedDate: string;
-            /**
-             * Format: date
-             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
-             */
-            replyBy: string;
-            /** @enum {string} */
-            status: 'received' | 'investigating' | 'corrected' | 'rejected';
           };
         };
       };
@@ -7339,645 +7584,6 @@ export interface operations {
       };
     };
   };
-  getLoansByLoanIdSettlementOffers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Loan id */
-        loanId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              decidedBy?: string | null;
-              decidedDate?: string | null;
-              /** @description owed − offer: the concession stated to the borrower */
-              discount: string;
-              events?: {
-                [key: string]: unknown;
-              }[];
-              eventSeq?: number | null;
-              loan?: {
-                accruedInterest?: string;
-                /** @description The day the balances are as of (its end) */
-                asOf: string;
-                bucket: string;
-                credit?: string;
-                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
-                creditReportStatus?: string;
-                customerId: string;
-                daysPastDue: number;
-                dueFee?: string;
-                dueInterest?: string;
-                duePrincipal?: string;
-                /** @description Last business day the end-of-day step ran for this loan */
-                lastClosedDay: string;
-                lineId: string;
-                loanId: string;
-                /** @description First day EOD has something to do; null when settled */
-                nextEventDay?: string | null;
-                openedOn: string;
-                outstandingPrincipal: string;
-                overdueFee?: string;
-                overdueInterest?: string;
-                overduePrincipal?: string;
-                penaltyOutstanding?: string;
-                principal: string;
-                productId: string;
-                productVersion: number;
-                restructuring?: {
-                  /** @description Five-category class with the restructuring floor */
-                  assetClass?: string;
-                  brokenDate?: string | null;
-                  capitalised?: string;
-                  count?: number;
-                  daysPastDueBefore?: number;
-                  inObservation?: boolean;
-                  latestDate?: string;
-                  latestKind?: string;
-                  missedInstallments?: number;
-                  observationEndDate?: string | null;
-                  /** @description Credit-report special transaction of the latest */
-                  specialTransactionCode?: string;
-                  /** @enum {string} */
-                  status?: 'active' | 'broken';
-                };
-                /** @enum {string} */
-                status: 'active' | 'settled' | 'written-off';
-                totalOwed: string;
-                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
-                writeOff?: {
-                  evidenceRef?: string;
-                  /** @description Written-off principal still claimed (memo account) */
-                  principalClaimed?: string;
-                  /** @description Recovered since (recoveries income) */
-                  recovered?: string;
-                  /** @description Everything taken to the write-off loss */
-                  writtenOff?: string;
-                  writtenOffOn?: string;
-                } | null;
-              };
-              loanId: string;
-              needsApproval?: boolean;
-              note?: string | null;
-              offer: string;
-              offerId: string;
-              /**
-               * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
-               * @enum {string|null}
-               */
-              outcome?: 'in-force' | 'completed' | 'lapsed' | null;
-              /** @description Owed on the day the offer was proposed (or made) */
-              owed: string;
-              proposedBy?: string;
-              proposedDate?: string;
-              /** @enum {string} */
-              status: 'pending' | 'offered' | 'rejected';
-              validThrough: string;
-            }[];
-          };
-        };
-      };
-    };
-  };
-  postLoansByLoanIdSettlementOffers: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        /** @description Loan id */
-        loanId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          note?: string;
-          /**
-           * @description The amount that settles the loan if paid by validThrough
-           * @example 1234.56
-           */
-          offer: string;
-          /** @description The last day (YYYY-MM-DD) the borrower may pay: the business day or later, within the setting */
-          validThrough: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            decidedBy?: string | null;
-            decidedDate?: string | null;
-            /** @description owed − offer: the concession stated to the borrower */
-            discount: string;
-            events?: {
-              [key: string]: unknown;
-            }[];
-            eventSeq?: number | null;
-            loan?: {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
-              creditReportStatus?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              restructuring?: {
-                /** @description Five-category class with the restructuring floor */
-                assetClass?: string;
-                brokenDate?: string | null;
-                capitalised?: string;
-                count?: number;
-                daysPastDueBefore?: number;
-                inObservation?: boolean;
-                latestDate?: string;
-                latestKind?: string;
-                missedInstallments?: number;
-                observationEndDate?: string | null;
-                /** @description Credit-report special transaction of the latest */
-                specialTransactionCode?: string;
-                /** @enum {string} */
-                status?: 'active' | 'broken';
-              };
-              /** @enum {string} */
-              status: 'active' | 'settled' | 'written-off';
-              totalOwed: string;
-              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
-              writeOff?: {
-                evidenceRef?: string;
-                /** @description Written-off principal still claimed (memo account) */
-                principalClaimed?: string;
-                /** @description Recovered since (recoveries income) */
-                recovered?: string;
-                /** @description Everything taken to the write-off loss */
-                writtenOff?: string;
-                writtenOffOn?: string;
-              } | null;
-            };
-            loanId: string;
-            needsApproval?: boolean;
-            note?: string | null;
-            offer: string;
-            offerId: string;
-            /**
-             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
-             * @enum {string|null}
-             */
-            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
-            /** @description Owed on the day the offer was proposed (or made) */
-            owed: string;
-            proposedBy?: string;
-            proposedDate?: string;
-            /** @enum {string} */
-            status: 'pending' | 'offered' | 'rejected';
-            validThrough: string;
-          };
-        };
-      };
-      /** @description Default Response */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            decidedBy?: string | null;
-            decidedDate?: string | null;
-            /** @description owed − offer: the concession stated to the borrower */
-            discount: string;
-            events?: {
-              [key: string]: unknown;
-            }[];
-            eventSeq?: number | null;
-            loan?: {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
-              creditReportStatus?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              restructuring?: {
-                /** @description Five-category class with the restructuring floor */
-                assetClass?: string;
-                brokenDate?: string | null;
-                capitalised?: string;
-                count?: number;
-                daysPastDueBefore?: number;
-                inObservation?: boolean;
-                latestDate?: string;
-                latestKind?: string;
-                missedInstallments?: number;
-                observationEndDate?: string | null;
-                /** @description Credit-report special transaction of the latest */
-                specialTransactionCode?: string;
-                /** @enum {string} */
-                status?: 'active' | 'broken';
-              };
-              /** @enum {string} */
-              status: 'active' | 'settled' | 'written-off';
-              totalOwed: string;
-              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
-              writeOff?: {
-                evidenceRef?: string;
-                /** @description Written-off principal still claimed (memo account) */
-                principalClaimed?: string;
-                /** @description Recovered since (recoveries income) */
-                recovered?: string;
-                /** @description Everything taken to the write-off loss */
-                writtenOff?: string;
-                writtenOffOn?: string;
-              } | null;
-            };
-            loanId: string;
-            needsApproval?: boolean;
-            note?: string | null;
-            offer: string;
-            offerId: string;
-            /**
-             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
-             * @enum {string|null}
-             */
-            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
-            /** @description Owed on the day the offer was proposed (or made) */
-            owed: string;
-            proposedBy?: string;
-            proposedDate?: string;
-            /** @enum {string} */
-            status: 'pending' | 'offered' | 'rejected';
-            validThrough: string;
-          };
-        };
-      };
-    };
-  };
-  postLoansByLoanIdSettlementOffersByOfferIdApprove: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        loanId: string;
-        offerId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          note?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            decidedBy?: string | null;
-            decidedDate?: string | null;
-            /** @description owed − offer: the concession stated to the borrower */
-            discount: string;
-            events?: {
-              [key: string]: unknown;
-            }[];
-            eventSeq?: number | null;
-            loan?: {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
-              creditReportStatus?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              restructuring?: {
-                /** @description Five-category class with the restructuring floor */
-                assetClass?: string;
-                brokenDate?: string | null;
-                capitalised?: string;
-                count?: number;
-                daysPastDueBefore?: number;
-                inObservation?: boolean;
-                latestDate?: string;
-                latestKind?: string;
-                missedInstallments?: number;
-                observationEndDate?: string | null;
-                /** @description Credit-report special transaction of the latest */
-                specialTransactionCode?: string;
-                /** @enum {string} */
-                status?: 'active' | 'broken';
-              };
-              /** @enum {string} */
-              status: 'active' | 'settled' | 'written-off';
-              totalOwed: string;
-              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
-              writeOff?: {
-                evidenceRef?: string;
-                /** @description Written-off principal still claimed (memo account) */
-                principalClaimed?: string;
-                /** @description Recovered since (recoveries income) */
-                recovered?: string;
-                /** @description Everything taken to the write-off loss */
-                writtenOff?: string;
-                writtenOffOn?: string;
-              } | null;
-            };
-            loanId: string;
-            needsApproval?: boolean;
-            note?: string | null;
-            offer: string;
-            offerId: string;
-            /**
-             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
-             * @enum {string|null}
-             */
-            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
-            /** @description Owed on the day the offer was proposed (or made) */
-            owed: string;
-            proposedBy?: string;
-            proposedDate?: string;
-            /** @enum {string} */
-            status: 'pending' | 'offered' | 'rejected';
-            validThrough: string;
-          };
-        };
-      };
-    };
-  };
-  postLoansByLoanIdSettlementOffersByOfferIdReject: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
-        'idempotency-key': string;
-      };
-      path: {
-        loanId: string;
-        offerId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          note?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
-      '5XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            decidedBy?: string | null;
-            decidedDate?: string | null;
-            /** @description owed − offer: the concession stated to the borrower */
-            discount: string;
-            events?: {
-              [key: string]: unknown;
-            }[];
-            eventSeq?: number | null;
-            loan?: {
-              accruedInterest?: string;
-              /** @description The day the balances are as of (its end) */
-              asOf: string;
-              bucket: string;
-              credit?: string;
-              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
-              creditReportStatus?: string;
-              customerId: string;
-              daysPastDue: number;
-              dueFee?: string;
-              dueInterest?: string;
-              duePrincipal?: string;
-              /** @description Last business day the end-of-day step ran for this loan */
-              lastClosedDay: string;
-              lineId: string;
-              loanId: string;
-              /** @description First day EOD has something to do; null when settled */
-              nextEventDay?: string | null;
-              openedOn: string;
-              outstandingPrincipal: string;
-              overdueFee?: string;
-              overdueInterest?: string;
-              overduePrincipal?: string;
-              penaltyOutstanding?: string;
-              principal: string;
-              productId: string;
-              productVersion: number;
-              restructuring?: {
-                /** @description Five-category class with the restructuring floor */
-                assetClass?: string;
-                brokenDate?: string | null;
-                capitalised?: string;
-                count?: number;
-                daysPastDueBefore?: number;
-                inObservation?: boolean;
-                latestDate?: string;
-                latestKind?: string;
-                missedInstallments?: number;
-                observationEndDate?: string | null;
-                /** @description Credit-report special transaction of the latest */
-                specialTransactionCode?: string;
-                /** @enum {string} */
-                status?: 'active' | 'broken';
-              };
-              /** @enum {string} */
-              status: 'active' | 'settled' | 'written-off';
-              totalOwed: string;
-              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
-              writeOff?: {
-                evidenceRef?: string;
-                /** @description Written-off principal still claimed (memo account) */
-                principalClaimed?: string;
-                /** @description Recovered since (recoveries income) */
-                recovered?: string;
-                /** @description Everything taken to the write-off loss */
-                writtenOff?: string;
-                writtenOffOn?: string;
-              } | null;
-            };
-            loanId: string;
-            needsApproval?: boolean;
-            note?: string | null;
-            offer: string;
-            offerId: string;
-            /**
-             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
-             * @enum {string|null}
-             */
-            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
-            /** @description Owed on the day the offer was proposed (or made) */
-            owed: string;
-            proposedBy?: string;
-            proposedDate?: string;
-            /** @enum {string} */
-            status: 'pending' | 'offered' | 'rejected';
-            validThrough: string;
-          };
-        };
-      };
-    };
-  };
   postLoansByLoanIdWaivers: {
     parameters: {
       query?: never;
@@ -8195,7 +7801,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
             tokenId: string;
             userId: string;
             username: string;
@@ -9269,7 +8875,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
               userId: string;
               username: string;
             }[];
@@ -9295,7 +8901,7 @@ export interface operations {
         'application/json': {
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -9333,7 +8939,7 @@ export interface operations {
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
             userId: string;
             username: string;
           };
@@ -9398,7 +9004,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
               userId: string;
               username: string;
             };

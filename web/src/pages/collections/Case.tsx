@@ -30,6 +30,7 @@ import type { MessageKey } from '../../messages.js';
 import { can } from '../../permissions.js';
 import { Link } from '../../router.js';
 import { useApi, useSession } from '../../session.js';
+import { CaseStrategy } from './CaseStrategy.js';
 
 interface AttemptValues {
   channel: string;
@@ -246,6 +247,7 @@ export function CasePage({ caseId }: { caseId: string }) {
             )}
           </Descriptions>
         </Card>
+        <CaseStrategy detail={detail} mayWork={mayWork} onChanged={load} />
         {mayWork && open ? <AttemptForm caseId={caseId} onDone={load} /> : null}
         <Card title={t('case.contacts')} size="small">
           <Table<ContactAttempt>

@@ -1,0 +1,134 @@
+/**
+ * Collections benchmark (not a test). Three figures, on an embedded database (PGlite) in a temporary folder:
+ * 1. Case refresh after EOD: a book of N borrowers who never pay (all past due) — the first refresh opens N
+ *    cases (figures, assessment, priority and the strategy's step for each), the next one updates them.
+ *    Cases per second (aim ≥ 20,000).
+ * 2. Allocation of the N open cases to 200 collectors in 4 teams by bucket (aim < 10 s for 100,000).
+ * 3. A collector's list for today at N open cases: latency of GET-equivalent reads, p50 and p99 (aim p99
+ *    < 50 ms).
+ * Run: `npm run bench:collections`. Options: --past-due N (default 100,000), --lists L (default 400).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { writeBook } from '../src/jobs/index.js';
+import { addDays, parseDate } from '../src/money/index.js';
+import {
+  allocateOpenCases,
+  closeLoansThrough,
+  migrate,
+  openPglite,
+  refreshCases,
+  saveTeam,
+  worklist,
+} from '../src/store/index.js';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+const PAST_DUE = option('past-due', 100_000);
+const LISTS = option('lists', 400);
+const COLLECTORS = 200;
+const D = parseDate('2026-03-10');
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-bench-collections-'));
+  const db = await openPglite({ dataDir: dir });
+  try {
+    await migrate(db);
+    const started = performance.now();
+    const counts = await writeBook(
+      db,
+      {
+        seed: 7,
+        customers: PAST_DUE,
+        loansPerCustomer_max: 1,
+        drawFrom: addDays(D, -75),
+        drawTo: addDays(D, -40),
+        historyThrough: addDays(D, -1),
+        behaviourShares: [['never', 1]],
+      },
+      { customersPerTransaction: 2_000 },
+    );
+    await db.query('vacuum analyze');
+    console.log(
+      `book: ${counts.loans} loans of ${counts.customers} borrowers, all past due, built in ${((performance.now() - started) / 1000).toFixed(0)} s (load average ${loadavg()[0]?.toFixed(1)})`,
+    );
+
+    // 1. Opening: every borrower gets a case with its step.
+    let t0 = performance.now();
+    const opened = await db.transaction((tx) => refreshCases(tx, addDays(D, -1), null));
+    let s = (performance.now() - t0) / 1000;
+    console.log(
+      `case refresh (open): ${opened.opened} cases opened and stepped in ${s.toFixed(2)} s = ${Math.round(opened.opened / s)} cases/s (aim ≥ 20,000)`,
+    );
+    // Update: one more day closed on every loan, then the refresh moves each case's figures and step.
+    const ids = (await db.query<{ loan_id: string }>('select loan_id from loans order by loan_id')).rows.map(
+      (r) => r.loan_id,
+    );
+    for (let i = 0; i < ids.length; i += 5_000)
+      await db.transaction((tx) => closeLoansThrough(tx, ids.slice(i, i + 5_000), D));
+    t0 = performance.now();
+    const updated = await db.transaction((tx) => refreshCases(tx, D, null));
+    s = (performance.now() - t0) / 1000;
+    console.log(
+      `case refresh (update): ${updated.updated} cases updated, ${updated.stepped} stepped in ${s.toFixed(2)} s = ${Math.round(updated.stepped / s)} cases/s (aim ≥ 20,000)`,
+    );
+
+    // 2. Allocation to 200 collectors: four teams by bucket, capacity enough for all.
+    const teams = [
+      { teamId: 'm1', buckets: ['M1'] as const },
+      { teamId: 'm2', buckets: ['M2'] as const },
+      { teamId: 'm3', buckets: ['M3'] as const },
+      { teamId: 'late', buckets: ['M4', 'M5', 'M6', 'M7'] as const },
+    ];
+    await db.transaction(async (tx) => {
+      for (const [k, team] of teams.entries()) {
+        const members = Array.from({ length: COLLECTORS / teams.length }, (_, i) => ({
+          userId: `usr_${(k * 1000 + i).toString(16).padStart(28, '0')}`,
+          capacity: Math.ceil(PAST_DUE / 10),
+        }));
+        await saveTeam(tx, {
+          teamId: team.teamId,
+          name: team.teamId,
+          buckets: [...team.buckets],
+          lead: null,
+          members,
+        });
+      }
+    });
+    t0 = performance.now();
+    const plan = await db.transaction((tx) => allocateOpenCases(tx, D));
+    s = (performance.now() - t0) / 1000;
+    const loads = plan.loads.filter((l) => l.cases > 0).map((l) => l.cases);
+    console.log(
+      `allocation: ${plan.changes.length} cases to ${COLLECTORS} collectors in ${s.toFixed(2)} s (aim < 10 s); cases per collector with work ${Math.min(...loads)}–${Math.max(...loads)}`,
+    );
+
+    // 3. Today's list of a collector, at N open cases.
+    const busy = plan.loads.filter((l) => l.cases > 0).map((l) => l.userId);
+    const times: number[] = [];
+    for (let i = 0; i < LISTS; i++) {
+      const who = busy[i % busy.length]!;
+      const t = performance.now();
+      await worklist(db, who, D, 100);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `work list (100 rows of a collector's ~${Math.round(PAST_DUE / busy.length)} cases, ${LISTS} reads): p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (aim p99 < 50 ms); load average ${loadavg()[0]?.toFixed(1)}`,
+    );
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,345 @@
+import { type ZenDecision, ZenEngine } from '@gorules/zen-engine';
+import { type Bucket, bucketRank } from '../ledger/index.js';
+import { addDays, type Day, invariant } from '../money/index.js';
+import type { JdmGraph } from '../origination/index.js';
+import type { AssessmentVerdict } from './assessment.js';
+
+/**
+ * Collection strategies (催收策略) as data: a GoRules decision graph a risk analyst edits and versions reads
+ * the facts of a case (bucket, amounts, behaviour score, the ability/willingness assessment, vulnerability,
+ * an open complaint, promise history) and gives the case's next step: an action with its code, reason and
+ * how many days from the refresh it is due. Pure: the compiled graph and the facts come in.
+ */
+export const STRATEGY_ACTIONS = [
+  'reminder',
+  'call',
+  'letter',
+  'negotiation-offer',
+  'agency-placement',
+  'legal-review',
+  'hold',
+] as const;
+export type StrategyAction = (typeof STRATEGY_ACTIONS)[number];
+
+/** Channels a `reminder` step may name. */
+export const STRATEGY_REMINDER_CHANNELS = ['sms', 'app', 'email'] as const;
+export type StrategyReminderChannel = (typeof STRATEGY_REMINDER_CHANNELS)[number];
+
+/** Days a step may be set ahead (a named bound). */
+export const STRATEGY_DUE_IN_DAYS_MAX = 30;
+
+/** What a strategy graph sees (docs/collections.md lists each field). Money in yuan as numbers. */
+export interface StrategyFacts {
+  readonly bucket: Bucket;
+  /** 1 for M1 … 7 for M7. */
+  readonly bucketRank: number;
+  readonly maxDaysPastDue: number;
+  /** Overdue amount (principal, interest, fees, penalty), yuan. */
+  readonly overdue: number;
+  /** Everything owed on the borrower's loans, yuan. */
+  readonly totalOwed: number;
+  /** Behaviour score, or null while none is computed for the borrower. */
+  readonly behaviourScore: number | null;
+  /** The effective assessment (a person's override when there is one). */
+  readonly assessment: AssessmentVerdict;
+  /** True when any vulnerability is recorded (illness, disaster, an industry on the shock list). */
+  readonly vulnerable: boolean;
+  readonly vulnerabilities: readonly string[];
+  readonly complaintOpen: boolean;
+  readonly lostContact: boolean;
+  readonly promisesBroken: number;
+  readonly promisesKept: number;
+  /** Days since the case opened. */
+  readonly daysInCase: number;
+}
+
+export interface StrategyStep {
+  readonly action: StrategyAction;
+  /** The reminder channel of a `reminder` step; null otherwise. */
+  readonly channel: StrategyReminderChannel | null;
+  /** The rule's code, e.g. CS_M2_CALL: the case's step. */
+  readonly code: string;
+  readonly reason: string;
+  /** Days after the refresh day the action is due (0 = that day). */
+  readonly dueInDays: number;
+}
+
+/** A strategy graph that cannot be used, with each problem by path. */
+export class StrategyError extends Error {
+  constructor(
+    readonly code: 'strategy_invalid' | 'strategy_evaluation_failed',
+    message: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'StrategyError';
+  }
+}
+
+export interface CompiledStrategy {
+  readonly graph: JdmGraph;
+  /** @internal */
+  readonly decision: ZenDecision;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const unquote = (cell: unknown) => (typeof cell === 'string' ? cell.trim().replace(/^"(.*)"$/, '$1') : cell);
+
+/**
+ * Checks a strategy graph: a JDM graph whose decision tables use the `first` hit policy and give `action`
+ * (one of STRATEGY_ACTIONS), `code`, `reason` and `dueInDays` (`channel` for reminders); loads it.
+ */
+export function compileStrategy(graph: unknown, path = 'strategy'): CompiledStrategy {
+  const issues: { path: string; message: string }[] = [];
+  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
+    throw new StrategyError('strategy_invalid', `${path} must be a JDM decision graph`, [
+      { path, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' },
+    ]);
+  }
+  const tables = graph.nodes.filter((n) => isObj(n) && n.type === 'decisionTableNode');
+  if (tables.length === 0)
+    issues.push({ path: `${path}.nodes`, message: 'holds no decision table; add one giving the action' });
+  graph.nodes.forEach((node, n) => {
+    if (!isObj(node) || node.type !== 'decisionTableNode') return;
+    const np = `${path}.nodes[${n}]`;
+    const content = isObj(node.content) ? node.content : {};
+    if (content.hitPolicy !== 'first')
+      issues.push({
+        path: `${np}.content.hitPolicy`,
+        message: `is ${JSON.stringify(content.hitPolicy)}; a strategy table gives one step: use "first"`,
+      });
+    const outputs = Array.isArray(content.outputs) ? (content.outputs as Obj[]) : [];
+    const fields = outputs.map((o) => o.field);
+    for (const need of ['action', 'code', 'reason', 'dueInDays'])
+      if (!fields.includes(need))
+        issues.push({ path: `${np}.content.outputs`, message: `has no "${need}" output; add it` });
+    const actionOut = outputs.find((o) => o.field === 'action');
+    const channelOut = outputs.find((o) => o.field === 'channel');
+    const rules = Array.isArray(content.rules) ? (content.rules as Obj[]) : [];
+    rules.forEach((rule, r) => {
+      if (actionOut === undefined || !isObj(rule)) return;
+      const action = unquote(rule[String(actionOut.id)]);
+      if (!STRATEGY_ACTIONS.includes(action as StrategyAction))
+        issues.push({
+          path: `${np}.content.rules[${r}].${String(actionOut.id)}`,
+          message: `action is ${JSON.stringify(action)}; give one of ${STRATEGY_ACTIONS.join(', ')} (quoted)`,
+        });
+      if (action === 'reminder') {
+        const channel = channelOut === undefined ? undefined : unquote(rule[String(channelOut.id)]);
+        if (!STRATEGY_REMINDER_CHANNELS.includes(channel as StrategyReminderChannel))
+          issues.push({
+            path: `${np}.content.rules[${r}]`,
+            message: `a reminder names its channel: one of ${STRATEGY_REMINDER_CHANNELS.join(', ')} (quoted) in a "channel" output`,
+          });
+      }
+    });
+  });
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new StrategyError(
+      'strategy_invalid',
+      `the strategy is invalid: ${first.path} ${first.message}`,
+      issues,
+    );
+  }
+  let decision: ZenDecision;
+  try {
+    decision = new ZenEngine().createDecision(graph as object);
+    decision.validate();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new StrategyError('strategy_invalid', `${path} is refused by the rules engine: ${message}`, [
+      { path, message: `is refused by the rules engine: ${message}` },
+    ]);
+  }
+  return { graph: graph as unknown as JdmGraph, decision };
+}
+
+const NO_RULE: StrategyStep = {
+  action: 'call',
+  channel: null,
+  code: 'CS_NO_RULE',
+  reason: 'no strategy rule applies: a collector calls',
+  dueInDays: 0,
+};
+
+/** Evaluates the strategy on a case's facts. No rule firing means a call the same day. */
+export async function evaluateStrategy(
+  strategy: CompiledStrategy,
+  facts: StrategyFacts,
+): Promise<StrategyStep> {
+  let result: unknown;
+  try {
+    result = (await strategy.decision.evaluate(facts as unknown as object)).result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new StrategyError('strategy_evaluation_failed', `the strategy failed: ${message}`);
+  }
+  if (!isObj(result) || result.action === undefined) return NO_RULE;
+  const action = result.action as StrategyAction;
+  if (!STRATEGY_ACTIONS.includes(action))
+    throw new StrategyError(
+      'strategy_evaluation_failed',
+      `the strategy gave action ${JSON.stringify(result.action)}; expected one of ${STRATEGY_ACTIONS.join(', ')}`,
+    );
+  const due = Number(result.dueInDays ?? 0);
+  if (!Number.isSafeInteger(due) || due < 0 || due > STRATEGY_DUE_IN_DAYS_MAX)
+    throw new StrategyError(
+      'strategy_evaluation_failed',
+      `the strategy gave dueInDays ${JSON.stringify(result.dueInDays)}; expected a whole number 0 … ${STRATEGY_DUE_IN_DAYS_MAX}`,
+    );
+  const channel =
+    action === 'reminder' ? ((result.channel as StrategyReminderChannel | undefined) ?? 'sms') : null;
+  return {
+    action,
+    channel,
+    code: typeof result.code === 'string' ? result.code : action,
+    reason: typeof result.reason === 'string' ? result.reason : action,
+    dueInDays: due,
+  };
+}
+
+/** The facts a strategy sees, from the case's figures and what is known of the borrower. */
+export function strategyFacts(input: {
+  readonly bucket: Bucket;
+  readonly maxDaysPastDue: number;
+  readonly overdueMinor: number;
+  readonly totalOwedMinor: number;
+  readonly behaviourScore: number | null;
+  readonly assessment: AssessmentVerdict;
+  readonly vulnerabilities: readonly string[];
+  readonly complaintOpen: boolean;
+  readonly lostContact: boolean;
+  readonly promisesBroken: number;
+  readonly promisesKept: number;
+  readonly openedDay: Day;
+  readonly day: Day;
+}): StrategyFacts {
+  return {
+    bucket: input.bucket,
+    bucketRank: bucketRank(input.bucket),
+    maxDaysPastDue: input.maxDaysPastDue,
+    // Yuan for the analyst's tables; an exact fen amount divided once for reading, never stored.
+    overdue: input.overdueMinor / 100,
+    totalOwed: input.totalOwedMinor / 100,
+    behaviourScore: input.behaviourScore,
+    assessment: input.assessment,
+    vulnerable: input.vulnerabilities.length > 0,
+    vulnerabilities: [...input.vulnerabilities],
+    complaintOpen: input.complaintOpen,
+    lostContact: input.lostContact,
+    promisesBroken: input.promisesBroken,
+    promisesKept: input.promisesKept,
+    daysInCase: Math.max(0, input.day - input.openedDay),
+  };
+}
+
+/** The next action of a case and the day it is due. */
+export function nextActionDue(step: StrategyStep, day: Day): Day {
+  return addDays(day, step.dueInDays);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Champion / challenger
+
+export type StrategyArm = 'champion' | 'challenger';
+
+/** Basis points of cases the challenger works (0 … 10,000). */
+export const STRATEGY_SHARE_BP_MAX = 10_000;
+
+/** FNV-1a (32-bit) of a string: a stable hash, the same on every machine and run. */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * The arm of a case: deterministic by a hash of its id, so a case stays in its arm for life and the split
+ * can be reproduced. `challengerShare_bp` of 10,000 cases go to the challenger.
+ */
+export function strategyArmOf(caseId: string, challengerShare_bp: number): StrategyArm {
+  invariant(
+    Number.isSafeInteger(challengerShare_bp) &&
+      challengerShare_bp >= 0 &&
+      challengerShare_bp <= STRATEGY_SHARE_BP_MAX,
+    'challengerShare_bp must be a whole number 0 … 10000',
+  );
+  return fnv1a32(caseId) % STRATEGY_SHARE_BP_MAX < challengerShare_bp ? 'challenger' : 'champion';
+}
+
+/** One case's results, as the comparison of arms needs them. */
+export interface ArmCaseResult {
+  readonly arm: StrategyArm;
+  readonly status: 'open' | 'closed';
+  readonly closeReason: string | null;
+  /** Overdue when the case opened, fen. */
+  readonly openingOverdueMinor: number;
+  /** Repaid on the borrower's loans since the case opened, fen. */
+  readonly recoveredMinor: number;
+  readonly promisesKept: number;
+  readonly promisesBroken: number;
+}
+
+export interface ArmResults {
+  readonly arm: StrategyArm;
+  readonly cases: number;
+  readonly cured: number;
+  /** Cured ÷ cases, as a decimal string to 4 places (null with no cases). */
+  readonly cureRate: string | null;
+  readonly recoveredMinor: number;
+  readonly openingOverdueMinor: number;
+  /** Recovered ÷ overdue at opening (4 places), null when nothing was overdue. */
+  readonly recoveryRate: string | null;
+  readonly promisesKept: number;
+  readonly promisesDecided: number;
+  /** Kept ÷ decided promises (4 places), null with none decided. */
+  readonly promiseKeptRate: string | null;
+}
+
+/** A ratio of whole numbers as a decimal string to 4 places, rounded half-up; null when the base is 0. */
+export function ratio4(numerator: number, denominator: number): string | null {
+  if (denominator === 0) return null;
+  const scaled = (BigInt(numerator) * 20000n + BigInt(denominator)) / (2n * BigInt(denominator));
+  const whole = scaled / 10000n;
+  const frac = (scaled % 10000n).toString().padStart(4, '0');
+  return `${whole}.${frac}`;
+}
+
+/** Champion against challenger: cure rate, amounts recovered and promises kept per arm. */
+export function compareArms(cases: readonly ArmCaseResult[]): readonly ArmResults[] {
+  return (['champion', 'challenger'] as const).map((arm) => {
+    let n = 0;
+    let cured = 0;
+    let recovered = 0;
+    let opening = 0;
+    let kept = 0;
+    let decided = 0;
+    for (const c of cases) {
+      if (c.arm !== arm) continue;
+      n++;
+      if (c.status === 'closed' && (c.closeReason === 'cured' || c.closeReason === 'paid-off')) cured++;
+      recovered += c.recoveredMinor;
+      opening += c.openingOverdueMinor;
+      kept += c.promisesKept;
+      decided += c.promisesKept + c.promisesBroken;
+    }
+    invariant(Number.isSafeInteger(recovered) && Number.isSafeInteger(opening), 'arm amounts overflow');
+    return {
+      arm,
+      cases: n,
+      cured,
+      cureRate: ratio4(cured, n),
+      recoveredMinor: recovered,
+      openingOverdueMinor: opening,
+      recoveryRate: ratio4(recovered, opening),
+      promisesKept: kept,
+      promisesDecided: decided,
+      promiseKeptRate: ratio4(kept, decided),
+    };
+  });
+}
