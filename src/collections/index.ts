@@ -4,6 +4,24 @@
  */
 
 export {
+  BLACKLIST_PROPOSAL_SOURCES,
+  BLACKLIST_PROPOSAL_STATUSES,
+  BLACKLIST_REMOVAL_REASONS,
+  type BlacklistDecision,
+  type BlacklistProcessSettings,
+  type BlacklistProposalSource,
+  type BlacklistProposalState,
+  type BlacklistProposalStatus,
+  type BlacklistRemovalReason,
+  checkBlacklistProcessSettings,
+  DEFAULT_BLACKLIST_PROCESS_SETTINGS,
+  planBlacklistDecision,
+  planBlacklistObjection,
+  planBlacklistProposal,
+  planBlacklistRemoval,
+  planBlacklistWithdrawal,
+} from './blacklist-process.js';
+export {
   type CaseCloseReason,
   type CaseFigures,
   type CaseLoan,
@@ -52,6 +70,27 @@ export {
   OUTCOMES_BY_CHANNEL,
 } from './contact-rules.js';
 export { CollectionsInputError } from './errors.js';
+export {
+  checkDemand,
+  checkLegalCost,
+  checkLegalProposal,
+  DEMAND_CHANNELS,
+  type Demand,
+  type DemandChannel,
+  LEGAL_COST_KINDS,
+  LEGAL_FINAL_STATUSES,
+  LEGAL_STATUSES,
+  type LegalActionState,
+  type LegalCostKind,
+  type LegalLimitation,
+  type LegalLimitationInput,
+  type LegalStatus,
+  type LegalStepPlan,
+  type LegalStepRequest,
+  legalLimitation,
+  nextLegalStatuses,
+  planLegalStep,
+} from './legal.js';
 export {
   DEFAULT_LIMITATION_SETTINGS,
   type LimitationInput,
