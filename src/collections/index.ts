@@ -71,6 +71,17 @@ export {
 } from './contact-rules.js';
 export { CollectionsInputError } from './errors.js';
 export {
+  composeEvidencePackage,
+  dailyStatement,
+  type EvidenceDocument,
+  type EvidenceFacts,
+  type EvidenceLoan,
+  type EvidenceSection,
+  type EvidenceTable,
+  STATEMENT_DAYS_MAX,
+  type StatementRow,
+} from './evidence.js';
+export {
   checkDemand,
   checkLegalCost,
   checkLegalProposal,

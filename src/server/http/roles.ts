@@ -76,6 +76,15 @@ export const PERMISSIONS = {
   'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
+  /** Propose a legal action on a case and record demands for payment (催告). */
+  'collections.legal.propose': ['admin', 'risk_analyst', 'collector'],
+  /**
+   * Legal work: approve (never one's own proposal), file and follow an action, record its costs, and
+   * download the evidence package (it holds the borrower's name and ID number; every download is audited).
+   */
+  'collections.legal': ['admin', 'risk_analyst'],
+  /** Propose blacklisting a borrower (from a legal action or a fraud finding): notice and objection follow. */
+  'blacklist.propose': ['admin', 'risk_analyst'],
   /** Read write-off (核销) candidates, proposals and the rule. */
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** Propose loans for write-off with their evidence. */

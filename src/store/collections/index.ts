@@ -20,3 +20,19 @@ export {
   type StoredContact,
   type StoredPromise,
 } from './contacts.js';
+export {
+  applyLegalStep,
+  filingDaysOf,
+  findLegalAction,
+  insertDemand,
+  insertLegalAction,
+  insertLegalCost,
+  listDemands,
+  listLegalActions,
+  listLegalCosts,
+  listLegalSteps,
+  type StoredDemand,
+  type StoredLegalAction,
+  type StoredLegalCost,
+  type StoredLegalStep,
+} from './legal.js';
