@@ -45,6 +45,7 @@ import type { ServerDeps } from '../http/context.js';
 import { type ProblemCode, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { blacklistProposalRoutes } from './blacklist-routes.js';
 import { evidencePackageRoute } from './evidence-route.js';
 import {
   DATE_INPUT,
@@ -551,4 +552,5 @@ export async function collectionLegalRoutes(app: FastifyInstance, deps: ServerDe
   );
 
   await evidencePackageRoute(app, deps);
+  await blacklistProposalRoutes(app, deps);
 }

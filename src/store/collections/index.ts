@@ -1,4 +1,18 @@
 export {
+  appendBlacklistStep,
+  type BlacklistProposalPatch,
+  borrowerRepaid,
+  endBlacklistEntryAt,
+  findBlacklistProposal,
+  insertBlacklistProposal,
+  listBlacklistProposals,
+  listBlacklistSteps,
+  noticeDelivery,
+  type StoredBlacklistProposal,
+  type StoredBlacklistStep,
+  updateBlacklistProposal,
+} from './blacklist-proposals.js';
+export {
   type CasePatch,
   type CaseQuery,
   type CaseRefreshCounts,
