@@ -131,6 +131,24 @@ export class ApiClient {
     return this.request<T>('POST', path, { body, idempotencyKey });
   }
 
+  /** A file the server sends (a ZIP, a PDF), as a blob; a refusal comes back as the problem it is. */
+  async download(path: string): Promise<Blob> {
+    const response = await fetch(path, {
+      headers: { authorization: `Bearer ${this.token}`, 'accept-language': this.language() },
+    });
+    if (!response.ok) {
+      let body: unknown = null;
+      try {
+        body = await response.json();
+      } catch {
+        body = null;
+      }
+      if (response.status === 401) this.onUnauthenticated();
+      throw toProblem(response.status, body);
+    }
+    return response.blob();
+  }
+
   /** A partial update, with a fresh idempotency key unless the caller retries with its own. */
   patch<T>(path: string, body: unknown, idempotencyKey: string = newIdempotencyKey()): Promise<T> {
     return this.request<T>('PATCH', path, { body, idempotencyKey });

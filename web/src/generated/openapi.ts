@@ -70,6 +70,109 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/blacklist-proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Blacklist proposals, newest notice first, by status or borrower */
+    get: operations['getBlacklistProposals'];
+    put?: never;
+    /** Propose blacklisting a borrower, from a legal action or a fraud finding; the notice goes out at once and the objection window opens */
+    post: operations['postBlacklistProposals'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A proposal with every step and the notice’s delivery */
+    get: operations['getBlacklistProposalsByProposalId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide (never the proposer): list — an entry with an expiry in the blacklist origination checks — or reject */
+    post: operations['postBlacklistProposalsByProposalIdDecision'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/objection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the borrower’s objection (inside the window); the decision may then come at once */
+    post: operations['postBlacklistProposalsByProposalIdObjection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/removal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Remove a listed borrower: on repayment (checked against the ledger) or an objection upheld after listing */
+    post: operations['postBlacklistProposalsByProposalIdRemoval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw an undecided proposal */
+    post: operations['postBlacklistProposalsByProposalIdWithdraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/blacklist/{entryId}/expire': {
     parameters: {
       query?: never;
@@ -133,6 +236,108 @@ export interface paths {
     put?: never;
     /** Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too */
     post: operations['postCollectionsCasesByCaseIdContactAttempts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The case’s legal actions with their steps and costs, the demands for payment and the limitation period (民法典 Arts. 188, 195) */
+    get: operations['getCollectionsCasesByCaseIdLegal'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Propose a legal action (支付令, 诉讼, 仲裁, 公证债权文书); a second person approves it before anything is filed */
+    post: operations['postCollectionsCasesByCaseIdLegalActions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions/{actionId}/costs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a cost of the action (诉讼费, 律师费 …), dated between its proposal and the business day */
+    post: operations['postCollectionsCasesByCaseIdLegalActionsByActionIdCosts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions/{actionId}/steps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a legal action on: approve (not by its proposer), reject, file, decided, objected (支付令 only), enforcing (强制执行), close, withdraw */
+    post: operations['postCollectionsCasesByCaseIdLegalActionsByActionIdSteps'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/demands': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a demand for payment (催告) with its evidence; one that reached the debtor restarts the limitation period (民法典 Art. 195) */
+    post: operations['postCollectionsCasesByCaseIdLegalDemands'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/evidence-package': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices — with manifest.json and SHA256SUMS; the same data give the same bytes */
+    get: operations['getCollectionsCasesByCaseIdLegalEvidencePackage'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1276,6 +1481,20 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
+        | 'legal_action_not_found'
+        | 'legal_action_invalid'
+        | 'legal_action_in_progress'
+        | 'legal_step_not_allowed'
+        | 'legal_approval_by_proposer'
+        | 'legal_date_invalid'
+        | 'legal_cost_invalid'
+        | 'demand_invalid'
+        | 'blacklist_proposal_not_found'
+        | 'blacklist_proposal_invalid'
+        | 'blacklist_proposal_in_progress'
+        | 'blacklist_step_not_allowed'
+        | 'blacklist_self_decision'
+        | 'blacklist_objection_window_open'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -1734,6 +1953,717 @@ export interface operations {
             subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
             /** @description The listed value, masked */
             value: string;
+          };
+        };
+      };
+    };
+  };
+  getBlacklistProposals: {
+    parameters: {
+      query?: {
+        customerId?: string;
+        limit?: number;
+        status?: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              actionId: string | null;
+              caseId: string | null;
+              customerId: string;
+              decidedBy: string | null;
+              /** Format: date */
+              decidedDate: string | null;
+              decisionNote: string | null;
+              /** @description The entry in the blacklist origination checks */
+              entryId: string | null;
+              evidence: string;
+              /** Format: date */
+              expiresDate: string | null;
+              /** @description The notice as the reminder outbox delivers it: the delivery proof */
+              notice: {
+                attempts: number;
+                channel: string;
+                reminderKey: string;
+                sentAt: string | null;
+                status: string;
+              } | null;
+              /** Format: date */
+              noticeDate: string;
+              objection: string | null;
+              /**
+               * Format: date
+               * @description Last day of the objection window (民法典 Art. 1029)
+               */
+              objectionUntil: string;
+              proposalId: string;
+              proposedBy: string;
+              reason: string;
+              /** @enum {string|null} */
+              removalReason: 'repaid' | 'objection-upheld' | null;
+              removedBy: string | null;
+              /** Format: date */
+              removedDate: string | null;
+              /** @enum {string} */
+              source: 'legal' | 'fraud';
+              /**
+               * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+               * @enum {string}
+               */
+              status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+              steps: {
+                actor: string;
+                /** Format: date */
+                date: string;
+                note: string | null;
+                seq: number;
+                step: string;
+              }[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposals: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The legal action (source legal) */
+          actionId?: string;
+          /**
+           * @description Notice channel; default sms
+           * @enum {string}
+           */
+          channel?: 'sms' | 'email' | 'letter' | 'app-push';
+          customerId: string;
+          evidence: string;
+          reason: string;
+          /** @enum {string} */
+          source: 'legal' | 'fraud';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getBlacklistProposalsByProposalId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdDecision: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string} */
+          outcome: 'list' | 'reject';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdObjection: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          objection: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdRemoval: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string} */
+          reason: 'repaid' | 'objection-upheld';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdWithdraw: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
           };
         };
       };
@@ -2220,6 +3150,20 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
+              | 'legal_action_not_found'
+              | 'legal_action_invalid'
+              | 'legal_action_in_progress'
+              | 'legal_step_not_allowed'
+              | 'legal_approval_by_proposer'
+              | 'legal_date_invalid'
+              | 'legal_cost_invalid'
+              | 'demand_invalid'
+              | 'blacklist_proposal_not_found'
+              | 'blacklist_proposal_invalid'
+              | 'blacklist_proposal_in_progress'
+              | 'blacklist_step_not_allowed'
+              | 'blacklist_self_decision'
+              | 'blacklist_objection_window_open'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -2245,6 +3189,711 @@ export interface operations {
             title: string;
             type: string;
           };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdLegal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actions: {
+              actionId: string;
+              approvedBy: string | null;
+              /** Format: date */
+              approvedDate: string | null;
+              caseId: string;
+              /** @description yuan, e.g. "1234.56" */
+              claimed: string;
+              costs: {
+                actionId: string;
+                actor: string;
+                /** @description yuan, e.g. "1234.56" */
+                amount: string;
+                costId: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                kind:
+                  | 'court-fee'
+                  | 'arbitration-fee'
+                  | 'lawyer-fee'
+                  | 'notary-fee'
+                  | 'enforcement-fee'
+                  | 'service-fee'
+                  | 'other';
+                note: string | null;
+              }[];
+              /** @description yuan, e.g. "1234.56" */
+              costTotal: string;
+              customerId: string;
+              /** Format: date */
+              lastStepDate: string;
+              nextStatuses: (
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+              )[];
+              /**
+               * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+               * @enum {string}
+               */
+              path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+              proposedBy: string;
+              /** Format: date */
+              proposedDate: string;
+              reason: string;
+              /** @description Case number (案号) or certificate number */
+              reference: string | null;
+              /**
+               * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+               * @enum {string}
+               */
+              status:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+              steps: {
+                actor: string;
+                /** Format: date */
+                date: string;
+                deadlines: {
+                  /** Format: date */
+                  date: string;
+                  /** @enum {string} */
+                  name: 'issue-by' | 'objection-until';
+                }[];
+                /** @enum {string|null} */
+                from:
+                  | 'proposed'
+                  | 'approved'
+                  | 'rejected'
+                  | 'filed'
+                  | 'objected'
+                  | 'decided'
+                  | 'enforcing'
+                  | 'closed'
+                  | 'withdrawn'
+                  | null;
+                note: string | null;
+                seq: number;
+                /** @enum {string} */
+                to:
+                  | 'proposed'
+                  | 'approved'
+                  | 'rejected'
+                  | 'filed'
+                  | 'objected'
+                  | 'decided'
+                  | 'enforcing'
+                  | 'closed'
+                  | 'withdrawn';
+              }[];
+              /** @description Court, arbitration commission or notary office */
+              venue: string | null;
+            }[];
+            caseId: string;
+            demands: {
+              actor: string;
+              caseId: string;
+              /** @enum {string} */
+              channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+              /** Format: date */
+              date: string;
+              demandId: string;
+              evidence: string;
+              reachedDebtor: boolean;
+            }[];
+            limitation: {
+              daysLeft: number;
+              /**
+               * Format: date
+               * @description After every interruption (Art. 195): file by this date
+               */
+              endDate: string;
+              expired: boolean;
+              /** Format: date */
+              lastDueDate: string;
+              restartedBy: string[];
+              /**
+               * Format: date
+               * @description The period runs from the last due date (民法典 Art. 189)
+               */
+              startDate: string;
+            } | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description yuan; default everything the borrower owes on the case */
+          claimed?: string;
+          /** @enum {string} */
+          path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+          reason: string;
+          venue?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            approvedBy: string | null;
+            /** Format: date */
+            approvedDate: string | null;
+            caseId: string;
+            /** @description yuan, e.g. "1234.56" */
+            claimed: string;
+            costs: {
+              actionId: string;
+              actor: string;
+              /** @description yuan, e.g. "1234.56" */
+              amount: string;
+              costId: string;
+              /** Format: date */
+              date: string;
+              /** @enum {string} */
+              kind:
+                | 'court-fee'
+                | 'arbitration-fee'
+                | 'lawyer-fee'
+                | 'notary-fee'
+                | 'enforcement-fee'
+                | 'service-fee'
+                | 'other';
+              note: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            costTotal: string;
+            customerId: string;
+            /** Format: date */
+            lastStepDate: string;
+            nextStatuses: (
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn'
+            )[];
+            /**
+             * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+             * @enum {string}
+             */
+            path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+            proposedBy: string;
+            /** Format: date */
+            proposedDate: string;
+            reason: string;
+            /** @description Case number (案号) or certificate number */
+            reference: string | null;
+            /**
+             * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+             * @enum {string}
+             */
+            status:
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              deadlines: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                name: 'issue-by' | 'objection-until';
+              }[];
+              /** @enum {string|null} */
+              from:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+                | null;
+              note: string | null;
+              seq: number;
+              /** @enum {string} */
+              to:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+            }[];
+            /** @description Court, arbitration commission or notary office */
+            venue: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActionsByActionIdCosts: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Legal action id */
+        actionId: string;
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description yuan, more than 0.00 */
+          amount: string;
+          /** @description YYYY-MM-DD */
+          date: string;
+          /** @enum {string} */
+          kind:
+            | 'court-fee'
+            | 'arbitration-fee'
+            | 'lawyer-fee'
+            | 'notary-fee'
+            | 'enforcement-fee'
+            | 'service-fee'
+            | 'other';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            actor: string;
+            /** @description yuan, e.g. "1234.56" */
+            amount: string;
+            costId: string;
+            /** Format: date */
+            date: string;
+            /** @enum {string} */
+            kind:
+              | 'court-fee'
+              | 'arbitration-fee'
+              | 'lawyer-fee'
+              | 'notary-fee'
+              | 'enforcement-fee'
+              | 'service-fee'
+              | 'other';
+            note: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActionsByActionIdSteps: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Legal action id */
+        actionId: string;
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description YYYY-MM-DD; default the business day */
+          date?: string;
+          note?: string;
+          /** @description 案号 */
+          reference?: string;
+          /** @enum {string} */
+          to:
+            | 'approved'
+            | 'rejected'
+            | 'filed'
+            | 'objected'
+            | 'decided'
+            | 'enforcing'
+            | 'closed'
+            | 'withdrawn';
+          venue?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            approvedBy: string | null;
+            /** Format: date */
+            approvedDate: string | null;
+            caseId: string;
+            /** @description yuan, e.g. "1234.56" */
+            claimed: string;
+            costs: {
+              actionId: string;
+              actor: string;
+              /** @description yuan, e.g. "1234.56" */
+              amount: string;
+              costId: string;
+              /** Format: date */
+              date: string;
+              /** @enum {string} */
+              kind:
+                | 'court-fee'
+                | 'arbitration-fee'
+                | 'lawyer-fee'
+                | 'notary-fee'
+                | 'enforcement-fee'
+                | 'service-fee'
+                | 'other';
+              note: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            costTotal: string;
+            customerId: string;
+            /** Format: date */
+            lastStepDate: string;
+            nextStatuses: (
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn'
+            )[];
+            /**
+             * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+             * @enum {string}
+             */
+            path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+            proposedBy: string;
+            /** Format: date */
+            proposedDate: string;
+            reason: string;
+            /** @description Case number (案号) or certificate number */
+            reference: string | null;
+            /**
+             * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+             * @enum {string}
+             */
+            status:
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              deadlines: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                name: 'issue-by' | 'objection-until';
+              }[];
+              /** @enum {string|null} */
+              from:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+                | null;
+              note: string | null;
+              seq: number;
+              /** @enum {string} */
+              to:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+            }[];
+            /** @description Court, arbitration commission or notary office */
+            venue: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalDemands: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+          /** @description YYYY-MM-DD */
+          date: string;
+          /** @description Delivery receipt, tracking or recording id */
+          evidence: string;
+          reachedDebtor: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            caseId: string;
+            /** @enum {string} */
+            channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+            /** Format: date */
+            date: string;
+            demandId: string;
+            evidence: string;
+            reachedDebtor: boolean;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdLegalEvidencePackage: {
+    parameters: {
+      query?: {
+        /** @description The legal action the package is for; default the latest */
+        actionId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description application/zip; headers x-manifest-sha256 and x-package-sha256 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/zip': string;
         };
       };
     };

@@ -30,6 +30,7 @@ import type { MessageKey } from '../../messages.js';
 import { can } from '../../permissions.js';
 import { Link } from '../../router.js';
 import { useApi, useSession } from '../../session.js';
+import { LegalPanel } from './LegalPanel.js';
 
 interface AttemptValues {
   channel: string;
@@ -293,6 +294,7 @@ export function CasePage({ caseId }: { caseId: string }) {
           />
         </Card>
         {mayWork && open ? <PromiseForm caseId={caseId} onDone={load} /> : null}
+        <LegalPanel caseId={caseId} open={open} />
         <Card title={t('case.promises')} size="small">
           <Table<PromiseToPay>
             rowKey="promiseId"
