@@ -84,7 +84,7 @@ describe.each(backends)('blacklist due process over the API, on $name', (backend
   });
 
   it('赵六: notice, window, a second person lists him, origination finds him, removal after repayment', async () => {
-    const { customerId, loanId, idNumber } = people['赵六']!;
+    const { customerId, loanId, idNumber } = people.赵六!;
     const caseId = (
       json(await call('collector', 'GET', `/collections/cases?customerId=${customerId}`)).items as {
         caseId: string;
@@ -228,7 +228,7 @@ describe.each(backends)('blacklist due process over the API, on $name', (backend
   });
 
   it('钱七: a fraud finding, an objection inside the window, upheld at once; no entry', async () => {
-    const { customerId, idNumber } = people['钱七']!;
+    const { customerId, idNumber } = people.钱七!;
     const proposed = await call('risk_analyst', 'POST', '/blacklist-proposals', {
       customerId,
       source: 'fraud',

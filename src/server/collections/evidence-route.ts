@@ -23,7 +23,7 @@ import type { ServerDeps } from '../http/context.js';
 import { ProblemError } from '../http/problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
 import { buildEvidencePackage } from './evidence-files.js';
-import { caseOr404, legalOverview } from './legal-routes.js';
+import { caseOr404, legalOverview } from './legal-overview.js';
 import { inZone } from './presenters.js';
 
 /** Bounds of what one package reads. */
