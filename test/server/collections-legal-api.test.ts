@@ -389,8 +389,13 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
     expect(text).toContain('对账单');
     expect(text).toContain('当日罚息');
     // The statement's last day (2026-07-05, the last closed day) owes what the loan shows.
-    const owed = (loan.totalOwed as string).replace('.', '\\.');
-    expect(text).toMatch(new RegExp(`2026-07-05 (\\S+ ){5}${owed} \\d+`));
+    const esc = (v: unknown) => String(v).replace('.', '\\.');
+    // day, principal, overdue, the day's interest, the day's penalty, paid, owed, days past due
+    expect(text).toMatch(
+      new RegExp(
+        `2026-07-05\\s+${esc(loan.outstandingPrincipal)}\\s+\\S+\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+0\\.00\\s+${esc(loan.totalOwed)}\\s+\\d+`,
+      ),
+    );
     const repayments = (await pdfText(files.get('05-repayments.pdf')!)).join(' ');
     expect(repayments).toContain('200.00');
     expect(repayments).toContain('150.00');

@@ -49,6 +49,7 @@ import type { ServerDeps } from '../http/context.js';
 import { type ProblemCode, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { refusalProblem } from './legal-messages.js';
 import { NOTE } from './legal-schemas.js';
 
 const tags = ['collections: blacklist due process'];
@@ -68,9 +69,7 @@ function asProblem<T>(f: () => T): T {
     return f();
   } catch (error) {
     if (error instanceof CollectionsInputError && PROBLEM_OF[error.code] !== undefined) {
-      throw new ProblemError(PROBLEM_OF[error.code]!, error.message, [
-        { path: `/body/${error.field}`, message: error.message },
-      ]);
+      throw refusalProblem(PROBLEM_OF[error.code]!, error);
     }
     throw error;
   }

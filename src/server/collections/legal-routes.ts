@@ -35,6 +35,7 @@ import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '..
 import { commitWrite } from '../http/writes.js';
 import { blacklistProposalRoutes } from './blacklist-routes.js';
 import { evidencePackageRoute } from './evidence-route.js';
+import { refusalProblem } from './legal-messages.js';
 import {
   caseOr404,
   legalOverview,
@@ -83,9 +84,7 @@ export function asProblem<T>(f: () => T, fieldBase = '/body'): T {
     if (error instanceof CollectionsInputError) {
       const code = PROBLEM_OF[error.code];
       if (code === undefined) throw error;
-      throw new ProblemError(code, error.message, [
-        { path: `${fieldBase}/${error.field}`, message: error.message },
-      ]);
+      throw refusalProblem(code, error, fieldBase);
     }
     throw error;
   }
