@@ -3,7 +3,6 @@
  * (quiet hours, attempts per day, third parties), the limitation period (诉讼时效) of a debt, strategies as
  * GoRules graphs with champion/challenger, the ability/willingness assessment and work allocation (pure core).
  */
-
 export {
   type AllocatableCase,
   type AllocationPlan,
@@ -31,6 +30,24 @@ export {
   type HardshipCause,
   VULNERABLE_CAUSES,
 } from './assessment.js';
+export {
+  BLACKLIST_PROPOSAL_SOURCES,
+  BLACKLIST_PROPOSAL_STATUSES,
+  BLACKLIST_REMOVAL_REASONS,
+  type BlacklistDecision,
+  type BlacklistProcessSettings,
+  type BlacklistProposalSource,
+  type BlacklistProposalState,
+  type BlacklistProposalStatus,
+  type BlacklistRemovalReason,
+  checkBlacklistProcessSettings,
+  DEFAULT_BLACKLIST_PROCESS_SETTINGS,
+  planBlacklistDecision,
+  planBlacklistObjection,
+  planBlacklistProposal,
+  planBlacklistRemoval,
+  planBlacklistWithdrawal,
+} from './blacklist-process.js';
 export {
   type CaseCloseReason,
   type CaseFigures,
@@ -124,6 +141,38 @@ export {
 export { DEFAULT_COLLECTION_STRATEGY } from './default-strategy.js';
 export { CollectionsInputError } from './errors.js';
 export {
+  composeEvidencePackage,
+  dailyStatement,
+  type EvidenceDocument,
+  type EvidenceFacts,
+  type EvidenceLoan,
+  type EvidenceSection,
+  type EvidenceTable,
+  STATEMENT_DAYS_MAX,
+  type StatementRow,
+} from './evidence.js';
+export {
+  checkDemand,
+  checkLegalCost,
+  checkLegalProposal,
+  DEMAND_CHANNELS,
+  type Demand,
+  type DemandChannel,
+  LEGAL_COST_KINDS,
+  LEGAL_FINAL_STATUSES,
+  LEGAL_STATUSES,
+  type LegalActionState,
+  type LegalCostKind,
+  type LegalLimitation,
+  type LegalLimitationInput,
+  type LegalStatus,
+  type LegalStepPlan,
+  type LegalStepRequest,
+  legalLimitation,
+  nextLegalStatuses,
+  planLegalStep,
+} from './legal.js';
+export {
   DEFAULT_LIMITATION_SETTINGS,
   type LimitationInput,
   type LimitationPeriod,
@@ -169,4 +218,10 @@ export {
   strategyArmOf,
   strategyFacts,
 } from './strategy.js';
-export { instantAt, isKnownZone, isoInZone, type LocalTime, localTime } from './zone-time.js';
+export {
+  instantAt,
+  isKnownZone,
+  isoInZone,
+  type LocalTime,
+  localTime,
+} from './zone-time.js';

@@ -7,6 +7,7 @@ import { AuditLogPage } from './pages/AuditLog.js';
 import { BorrowerPage } from './pages/Borrower.js';
 import { CreateCustomerPage } from './pages/CreateCustomer.js';
 import { CustomersPage } from './pages/Customers.js';
+import { BlacklistProposalsPage } from './pages/collections/BlacklistProposals.js';
 import { CasePage } from './pages/collections/Case.js';
 import { CasesPage } from './pages/collections/Cases.js';
 import { TeamPage } from './pages/collections/Team.js';
@@ -47,6 +48,7 @@ const NAV: NavItem[] = [
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/complaints', label: 'nav.complaints', needs: 'complaints.read' },
   { path: '/collections/team', label: 'nav.collectionsTeam', needs: 'collections.read' },
+  { path: '/blacklist-proposals', label: 'nav.blacklistProposals', needs: 'blacklist.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
@@ -87,6 +89,7 @@ function Page({ path }: { path: string }): ReactNode {
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
   if (path === '/collections') return allowed('collections.read', <CasesPage />);
   if (path === '/collections/team') return allowed('collections.read', <TeamPage />);
+  if (path === '/blacklist-proposals') return allowed('blacklist.read', <BlacklistProposalsPage />);
   const kase = matchPath('/collections/:caseId', path);
   if (kase !== undefined)
     return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);

@@ -122,7 +122,7 @@ export class ApiClient {
     return body as T;
   }
 
-  /** A file the API renders (an Excel export), as a blob; a refusal is thrown as a problem. */
+  /** A file the API renders (an Excel export, a ZIP, a PDF), as a blob; a refusal is thrown as a problem. */
   async download(path: string, query: Query = {}): Promise<Blob> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
@@ -138,6 +138,7 @@ export class ApiClient {
       } catch {
         body = null;
       }
+      if (response.status === 401) this.onUnauthenticated();
       throw toProblem(response.status, body);
     }
     return response.blob();

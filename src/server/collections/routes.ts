@@ -45,6 +45,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { collectionLegalRoutes } from './legal-routes.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
 import {
   caseDetailSchema,
@@ -81,6 +82,7 @@ async function caseDetail(q: Queryable, kase: StoredCase) {
 
 /** 催收: cases, the contact log under the conduct rules, and promises to pay. */
 export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  await collectionLegalRoutes(app, deps);
   app.get<{
     Querystring: {
       limit: number;

@@ -86,6 +86,15 @@ export const PERMISSIONS = {
   'creditreports.read': ['admin', 'compliance', 'risk_analyst', 'auditor'],
   /** Record objections and take them through investigation to correction or rejection. */
   'creditreports.disputes': ['admin', 'compliance'],
+  /** Propose a legal action on a case and record demands for payment (催告). */
+  'collections.legal.propose': ['admin', 'risk_analyst', 'collector'],
+  /**
+   * Legal work: approve (never one's own proposal), file and follow an action, record its costs, and
+   * download the evidence package (it holds the borrower's name and ID number; every download is audited).
+   */
+  'collections.legal': ['admin', 'risk_analyst'],
+  /** Propose blacklisting a borrower (from a legal action or a fraud finding): notice and objection follow. */
+  'blacklist.propose': ['admin', 'risk_analyst'],
   /** Read write-off (核销) candidates, proposals and the rule. */
   'writeoffs.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   /** Propose loans for write-off with their evidence. */

@@ -1,4 +1,18 @@
 export {
+  appendBlacklistStep,
+  type BlacklistProposalPatch,
+  borrowerRepaid,
+  endBlacklistEntryAt,
+  findBlacklistProposal,
+  insertBlacklistProposal,
+  listBlacklistProposals,
+  listBlacklistSteps,
+  noticeDelivery,
+  type StoredBlacklistProposal,
+  type StoredBlacklistStep,
+  updateBlacklistProposal,
+} from './blacklist-proposals.js';
+export {
   type AssessmentOverride,
   type CasePatch,
   type CaseQuery,
@@ -38,6 +52,22 @@ export {
   type StoredContact,
   type StoredPromise,
 } from './contacts.js';
+export {
+  applyLegalStep,
+  filingDaysOf,
+  findLegalAction,
+  insertDemand,
+  insertLegalAction,
+  insertLegalCost,
+  listDemands,
+  listLegalActions,
+  listLegalCosts,
+  listLegalSteps,
+  type StoredDemand,
+  type StoredLegalAction,
+  type StoredLegalCost,
+  type StoredLegalStep,
+} from './legal.js';
 export {
   addEvidence,
   agencyResults,

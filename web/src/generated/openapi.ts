@@ -70,6 +70,109 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/blacklist-proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Blacklist proposals, newest notice first, by status or borrower */
+    get: operations['getBlacklistProposals'];
+    put?: never;
+    /** Propose blacklisting a borrower, from a legal action or a fraud finding; the notice goes out at once and the objection window opens */
+    post: operations['postBlacklistProposals'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A proposal with every step and the notice’s delivery */
+    get: operations['getBlacklistProposalsByProposalId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide (never the proposer): list — an entry with an expiry in the blacklist origination checks — or reject */
+    post: operations['postBlacklistProposalsByProposalIdDecision'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/objection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the borrower’s objection (inside the window); the decision may then come at once */
+    post: operations['postBlacklistProposalsByProposalIdObjection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/removal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Remove a listed borrower: on repayment (checked against the ledger) or an objection upheld after listing */
+    post: operations['postBlacklistProposalsByProposalIdRemoval'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/blacklist-proposals/{proposalId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw an undecided proposal */
+    post: operations['postBlacklistProposalsByProposalIdWithdraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/blacklist/{entryId}/expire': {
     parameters: {
       query?: never;
@@ -235,6 +338,108 @@ export interface paths {
     put?: never;
     /** Record evidence: a hardship application (with its cause), verified monthly income, or a sign of evasion; the next refresh reads it */
     post: operations['postCollectionsCasesByCaseIdEvidence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The case’s legal actions with their steps and costs, the demands for payment and the limitation period (民法典 Arts. 188, 195) */
+    get: operations['getCollectionsCasesByCaseIdLegal'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Propose a legal action (支付令, 诉讼, 仲裁, 公证债权文书); a second person approves it before anything is filed */
+    post: operations['postCollectionsCasesByCaseIdLegalActions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions/{actionId}/costs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a cost of the action (诉讼费, 律师费 …), dated between its proposal and the business day */
+    post: operations['postCollectionsCasesByCaseIdLegalActionsByActionIdCosts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/actions/{actionId}/steps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a legal action on: approve (not by its proposer), reject, file, decided, objected (支付令 only), enforcing (强制执行), close, withdraw */
+    post: operations['postCollectionsCasesByCaseIdLegalActionsByActionIdSteps'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/demands': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a demand for payment (催告) with its evidence; one that reached the debtor restarts the limitation period (民法典 Art. 195) */
+    post: operations['postCollectionsCasesByCaseIdLegalDemands'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/legal/evidence-package': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices — with manifest.json and SHA256SUMS; the same data give the same bytes */
+    get: operations['getCollectionsCasesByCaseIdLegalEvidencePackage'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -463,6 +668,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints, newest first, each with its SLA timers as of the business day */
+    get: operations['getComplaints'];
+    put?: never;
+    /** Record a complaint: linked to the borrower’s open collection case, its timers start on the business day of receipt */
+    post: operations['postComplaints'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A complaint with its SLA timers and every step taken on it */
+    get: operations['getComplaintsByComplaintId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge a complaint to the complainant (stops the acknowledge timer) */
+    post: operations['postComplaintsByComplaintIdAcknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/{complaintId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a complaint with its outcome and root cause; collection resumes as configured */
+    post: operations['postComplaintsByComplaintIdResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/complaints/reputation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints per 10,000 active borrowers by category and month, with alerts on a spike (the rule is in the answer) */
+    get: operations['getComplaintsReputation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/credit-lines': {
     parameters: {
       query?: never;
@@ -560,6 +851,92 @@ export interface paths {
     put?: never;
     /** Unfreeze a frozen line */
     post: operations['postCreditLinesByLineIdUnfreeze'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Objections, the soonest reply day first */
+    get: operations['getCreditReportsDisputes'];
+    put?: never;
+    /** Record an objection (异议) to a month’s record: the record is flagged, the reply is due in 20 days */
+    post: operations['postCreditReportsDisputes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An objection with its trail and the record it concerns */
+    get: operations['getCreditReportsDisputesByDisputeId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/correct': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The objection holds: the month’s status is corrected and goes out again as a correction */
+    post: operations['postCreditReportsDisputesByDisputeIdCorrect'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/investigate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take an objection into investigation (verification with the record’s sources) */
+    post: operations['postCreditReportsDisputesByDisputeIdInvestigate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credit-reports/disputes/{disputeId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The record stands: the finding is the written reply */
+    post: operations['postCreditReportsDisputesByDisputeIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1027,6 +1404,58 @@ export interface paths {
     get: operations['getLoansByLoanIdSchedule'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/settlement-offers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A loan's settlement offers: pending, made (in force, completed or lapsed) and rejected */
+    get: operations['getLoansByLoanIdSettlementOffers'];
+    put?: never;
+    /** Offer to settle a loan (减免结清) for less than it owes if paid by a date; a discount above the approval threshold waits for a second person */
+    post: operations['postLoansByLoanIdSettlementOffers'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/settlement-offers/{offerId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending settlement offer (another user than its proposer): it is made on the business day, against what is owed then */
+    post: operations['postLoansByLoanIdSettlementOffersByOfferIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/loans/{loanId}/settlement-offers/{offerId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a pending settlement offer; nothing changes on the loan */
+    post: operations['postLoansByLoanIdSettlementOffersByOfferIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1545,6 +1974,9 @@ export interface components {
         | 'restructuring_not_found'
         | 'restructuring_status_conflict'
         | 'restructuring_approval_by_proposer'
+        | 'settlement_offer_not_found'
+        | 'settlement_offer_status_conflict'
+        | 'settlement_approval_by_proposer'
         | 'eod_run_not_found'
         | 'eod_run_conflict'
         | 'customer_exists'
@@ -1583,11 +2015,31 @@ export interface components {
         | 'case_closed'
         | 'contact_refused'
         | 'promise_invalid'
+        | 'complaint_not_found'
+        | 'complaint_status_conflict'
+        | 'complaint_invalid'
+        | 'credit_record_not_found'
+        | 'dispute_not_found'
+        | 'dispute_status_conflict'
         | 'strategy_invalid'
         | 'strategy_not_found'
         | 'strategy_status_conflict'
         | 'agency_not_found'
         | 'case_placement_conflict'
+        | 'legal_action_not_found'
+        | 'legal_action_invalid'
+        | 'legal_action_in_progress'
+        | 'legal_step_not_allowed'
+        | 'legal_approval_by_proposer'
+        | 'legal_date_invalid'
+        | 'legal_cost_invalid'
+        | 'demand_invalid'
+        | 'blacklist_proposal_not_found'
+        | 'blacklist_proposal_invalid'
+        | 'blacklist_proposal_in_progress'
+        | 'blacklist_step_not_allowed'
+        | 'blacklist_self_decision'
+        | 'blacklist_objection_window_open'
         | 'review_limit_above_cap'
         | 'review_rate_above_cap'
         | 'policy_not_published'
@@ -2046,6 +2498,717 @@ export interface operations {
             subject: 'id-number' | 'phone' | 'device' | 'ip' | 'sim';
             /** @description The listed value, masked */
             value: string;
+          };
+        };
+      };
+    };
+  };
+  getBlacklistProposals: {
+    parameters: {
+      query?: {
+        customerId?: string;
+        limit?: number;
+        status?: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              actionId: string | null;
+              caseId: string | null;
+              customerId: string;
+              decidedBy: string | null;
+              /** Format: date */
+              decidedDate: string | null;
+              decisionNote: string | null;
+              /** @description The entry in the blacklist origination checks */
+              entryId: string | null;
+              evidence: string;
+              /** Format: date */
+              expiresDate: string | null;
+              /** @description The notice as the reminder outbox delivers it: the delivery proof */
+              notice: {
+                attempts: number;
+                channel: string;
+                reminderKey: string;
+                sentAt: string | null;
+                status: string;
+              } | null;
+              /** Format: date */
+              noticeDate: string;
+              objection: string | null;
+              /**
+               * Format: date
+               * @description Last day of the objection window (民法典 Art. 1029)
+               */
+              objectionUntil: string;
+              proposalId: string;
+              proposedBy: string;
+              reason: string;
+              /** @enum {string|null} */
+              removalReason: 'repaid' | 'objection-upheld' | null;
+              removedBy: string | null;
+              /** Format: date */
+              removedDate: string | null;
+              /** @enum {string} */
+              source: 'legal' | 'fraud';
+              /**
+               * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+               * @enum {string}
+               */
+              status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+              steps: {
+                actor: string;
+                /** Format: date */
+                date: string;
+                note: string | null;
+                seq: number;
+                step: string;
+              }[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposals: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The legal action (source legal) */
+          actionId?: string;
+          /**
+           * @description Notice channel; default sms
+           * @enum {string}
+           */
+          channel?: 'sms' | 'email' | 'letter' | 'app-push';
+          customerId: string;
+          evidence: string;
+          reason: string;
+          /** @enum {string} */
+          source: 'legal' | 'fraud';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getBlacklistProposalsByProposalId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdDecision: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string} */
+          outcome: 'list' | 'reject';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdObjection: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          objection: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdRemoval: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** @enum {string} */
+          reason: 'repaid' | 'objection-upheld';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postBlacklistProposalsByProposalIdWithdraw: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Blacklist proposal id */
+        proposalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string | null;
+            caseId: string | null;
+            customerId: string;
+            decidedBy: string | null;
+            /** Format: date */
+            decidedDate: string | null;
+            decisionNote: string | null;
+            /** @description The entry in the blacklist origination checks */
+            entryId: string | null;
+            evidence: string;
+            /** Format: date */
+            expiresDate: string | null;
+            /** @description The notice as the reminder outbox delivers it: the delivery proof */
+            notice: {
+              attempts: number;
+              channel: string;
+              reminderKey: string;
+              sentAt: string | null;
+              status: string;
+            } | null;
+            /** Format: date */
+            noticeDate: string;
+            objection: string | null;
+            /**
+             * Format: date
+             * @description Last day of the objection window (民法典 Art. 1029)
+             */
+            objectionUntil: string;
+            proposalId: string;
+            proposedBy: string;
+            reason: string;
+            /** @enum {string|null} */
+            removalReason: 'repaid' | 'objection-upheld' | null;
+            removedBy: string | null;
+            /** Format: date */
+            removedDate: string | null;
+            /** @enum {string} */
+            source: 'legal' | 'fraud';
+            /**
+             * @description noticed → (objected) → listed or rejected; listed → removed; withdrawn before a decision
+             * @enum {string}
+             */
+            status: 'noticed' | 'objected' | 'listed' | 'rejected' | 'withdrawn' | 'removed';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              note: string | null;
+              seq: number;
+              step: string;
+            }[];
           };
         };
       };
@@ -3026,6 +4189,9 @@ export interface operations {
               | 'restructuring_not_found'
               | 'restructuring_status_conflict'
               | 'restructuring_approval_by_proposer'
+              | 'settlement_offer_not_found'
+              | 'settlement_offer_status_conflict'
+              | 'settlement_approval_by_proposer'
               | 'eod_run_not_found'
               | 'eod_run_conflict'
               | 'customer_exists'
@@ -3064,11 +4230,31 @@ export interface operations {
               | 'case_closed'
               | 'contact_refused'
               | 'promise_invalid'
+              | 'complaint_not_found'
+              | 'complaint_status_conflict'
+              | 'complaint_invalid'
+              | 'credit_record_not_found'
+              | 'dispute_not_found'
+              | 'dispute_status_conflict'
               | 'strategy_invalid'
               | 'strategy_not_found'
               | 'strategy_status_conflict'
               | 'agency_not_found'
               | 'case_placement_conflict'
+              | 'legal_action_not_found'
+              | 'legal_action_invalid'
+              | 'legal_action_in_progress'
+              | 'legal_step_not_allowed'
+              | 'legal_approval_by_proposer'
+              | 'legal_date_invalid'
+              | 'legal_cost_invalid'
+              | 'demand_invalid'
+              | 'blacklist_proposal_not_found'
+              | 'blacklist_proposal_invalid'
+              | 'blacklist_proposal_in_progress'
+              | 'blacklist_step_not_allowed'
+              | 'blacklist_self_decision'
+              | 'blacklist_objection_window_open'
               | 'review_limit_above_cap'
               | 'review_rate_above_cap'
               | 'policy_not_published'
@@ -3159,6 +4345,711 @@ export interface operations {
             kind?: string;
             note?: string | null;
           };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdLegal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actions: {
+              actionId: string;
+              approvedBy: string | null;
+              /** Format: date */
+              approvedDate: string | null;
+              caseId: string;
+              /** @description yuan, e.g. "1234.56" */
+              claimed: string;
+              costs: {
+                actionId: string;
+                actor: string;
+                /** @description yuan, e.g. "1234.56" */
+                amount: string;
+                costId: string;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                kind:
+                  | 'court-fee'
+                  | 'arbitration-fee'
+                  | 'lawyer-fee'
+                  | 'notary-fee'
+                  | 'enforcement-fee'
+                  | 'service-fee'
+                  | 'other';
+                note: string | null;
+              }[];
+              /** @description yuan, e.g. "1234.56" */
+              costTotal: string;
+              customerId: string;
+              /** Format: date */
+              lastStepDate: string;
+              nextStatuses: (
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+              )[];
+              /**
+               * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+               * @enum {string}
+               */
+              path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+              proposedBy: string;
+              /** Format: date */
+              proposedDate: string;
+              reason: string;
+              /** @description Case number (案号) or certificate number */
+              reference: string | null;
+              /**
+               * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+               * @enum {string}
+               */
+              status:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+              steps: {
+                actor: string;
+                /** Format: date */
+                date: string;
+                deadlines: {
+                  /** Format: date */
+                  date: string;
+                  /** @enum {string} */
+                  name: 'issue-by' | 'objection-until';
+                }[];
+                /** @enum {string|null} */
+                from:
+                  | 'proposed'
+                  | 'approved'
+                  | 'rejected'
+                  | 'filed'
+                  | 'objected'
+                  | 'decided'
+                  | 'enforcing'
+                  | 'closed'
+                  | 'withdrawn'
+                  | null;
+                note: string | null;
+                seq: number;
+                /** @enum {string} */
+                to:
+                  | 'proposed'
+                  | 'approved'
+                  | 'rejected'
+                  | 'filed'
+                  | 'objected'
+                  | 'decided'
+                  | 'enforcing'
+                  | 'closed'
+                  | 'withdrawn';
+              }[];
+              /** @description Court, arbitration commission or notary office */
+              venue: string | null;
+            }[];
+            caseId: string;
+            demands: {
+              actor: string;
+              caseId: string;
+              /** @enum {string} */
+              channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+              /** Format: date */
+              date: string;
+              demandId: string;
+              evidence: string;
+              reachedDebtor: boolean;
+            }[];
+            limitation: {
+              daysLeft: number;
+              /**
+               * Format: date
+               * @description After every interruption (Art. 195): file by this date
+               */
+              endDate: string;
+              expired: boolean;
+              /** Format: date */
+              lastDueDate: string;
+              restartedBy: string[];
+              /**
+               * Format: date
+               * @description The period runs from the last due date (民法典 Art. 189)
+               */
+              startDate: string;
+            } | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description yuan; default everything the borrower owes on the case */
+          claimed?: string;
+          /** @enum {string} */
+          path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+          reason: string;
+          venue?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            approvedBy: string | null;
+            /** Format: date */
+            approvedDate: string | null;
+            caseId: string;
+            /** @description yuan, e.g. "1234.56" */
+            claimed: string;
+            costs: {
+              actionId: string;
+              actor: string;
+              /** @description yuan, e.g. "1234.56" */
+              amount: string;
+              costId: string;
+              /** Format: date */
+              date: string;
+              /** @enum {string} */
+              kind:
+                | 'court-fee'
+                | 'arbitration-fee'
+                | 'lawyer-fee'
+                | 'notary-fee'
+                | 'enforcement-fee'
+                | 'service-fee'
+                | 'other';
+              note: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            costTotal: string;
+            customerId: string;
+            /** Format: date */
+            lastStepDate: string;
+            nextStatuses: (
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn'
+            )[];
+            /**
+             * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+             * @enum {string}
+             */
+            path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+            proposedBy: string;
+            /** Format: date */
+            proposedDate: string;
+            reason: string;
+            /** @description Case number (案号) or certificate number */
+            reference: string | null;
+            /**
+             * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+             * @enum {string}
+             */
+            status:
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              deadlines: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                name: 'issue-by' | 'objection-until';
+              }[];
+              /** @enum {string|null} */
+              from:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+                | null;
+              note: string | null;
+              seq: number;
+              /** @enum {string} */
+              to:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+            }[];
+            /** @description Court, arbitration commission or notary office */
+            venue: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActionsByActionIdCosts: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Legal action id */
+        actionId: string;
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description yuan, more than 0.00 */
+          amount: string;
+          /** @description YYYY-MM-DD */
+          date: string;
+          /** @enum {string} */
+          kind:
+            | 'court-fee'
+            | 'arbitration-fee'
+            | 'lawyer-fee'
+            | 'notary-fee'
+            | 'enforcement-fee'
+            | 'service-fee'
+            | 'other';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            actor: string;
+            /** @description yuan, e.g. "1234.56" */
+            amount: string;
+            costId: string;
+            /** Format: date */
+            date: string;
+            /** @enum {string} */
+            kind:
+              | 'court-fee'
+              | 'arbitration-fee'
+              | 'lawyer-fee'
+              | 'notary-fee'
+              | 'enforcement-fee'
+              | 'service-fee'
+              | 'other';
+            note: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalActionsByActionIdSteps: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Legal action id */
+        actionId: string;
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description YYYY-MM-DD; default the business day */
+          date?: string;
+          note?: string;
+          /** @description 案号 */
+          reference?: string;
+          /** @enum {string} */
+          to:
+            | 'approved'
+            | 'rejected'
+            | 'filed'
+            | 'objected'
+            | 'decided'
+            | 'enforcing'
+            | 'closed'
+            | 'withdrawn';
+          venue?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actionId: string;
+            approvedBy: string | null;
+            /** Format: date */
+            approvedDate: string | null;
+            caseId: string;
+            /** @description yuan, e.g. "1234.56" */
+            claimed: string;
+            costs: {
+              actionId: string;
+              actor: string;
+              /** @description yuan, e.g. "1234.56" */
+              amount: string;
+              costId: string;
+              /** Format: date */
+              date: string;
+              /** @enum {string} */
+              kind:
+                | 'court-fee'
+                | 'arbitration-fee'
+                | 'lawyer-fee'
+                | 'notary-fee'
+                | 'enforcement-fee'
+                | 'service-fee'
+                | 'other';
+              note: string | null;
+            }[];
+            /** @description yuan, e.g. "1234.56" */
+            costTotal: string;
+            customerId: string;
+            /** Format: date */
+            lastStepDate: string;
+            nextStatuses: (
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn'
+            )[];
+            /**
+             * @description payment-order 支付令, lawsuit 诉讼, arbitration 仲裁, notarised-instrument 公证债权文书
+             * @enum {string}
+             */
+            path: 'payment-order' | 'lawsuit' | 'arbitration' | 'notarised-instrument';
+            proposedBy: string;
+            /** Format: date */
+            proposedDate: string;
+            reason: string;
+            /** @description Case number (案号) or certificate number */
+            reference: string | null;
+            /**
+             * @description decided: order, judgment, award or certificate in force; enforcing: 强制执行 applied for
+             * @enum {string}
+             */
+            status:
+              | 'proposed'
+              | 'approved'
+              | 'rejected'
+              | 'filed'
+              | 'objected'
+              | 'decided'
+              | 'enforcing'
+              | 'closed'
+              | 'withdrawn';
+            steps: {
+              actor: string;
+              /** Format: date */
+              date: string;
+              deadlines: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                name: 'issue-by' | 'objection-until';
+              }[];
+              /** @enum {string|null} */
+              from:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn'
+                | null;
+              note: string | null;
+              seq: number;
+              /** @enum {string} */
+              to:
+                | 'proposed'
+                | 'approved'
+                | 'rejected'
+                | 'filed'
+                | 'objected'
+                | 'decided'
+                | 'enforcing'
+                | 'closed'
+                | 'withdrawn';
+            }[];
+            /** @description Court, arbitration commission or notary office */
+            venue: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdLegalDemands: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+          /** @description YYYY-MM-DD */
+          date: string;
+          /** @description Delivery receipt, tracking or recording id */
+          evidence: string;
+          reachedDebtor: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            actor: string;
+            caseId: string;
+            /** @enum {string} */
+            channel: 'letter' | 'lawyer-letter' | 'sms' | 'email' | 'call' | 'visit' | 'app';
+            /** Format: date */
+            date: string;
+            demandId: string;
+            evidence: string;
+            reachedDebtor: boolean;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdLegalEvidencePackage: {
+    parameters: {
+      query?: {
+        /** @description The legal action the package is for; default the latest */
+        actionId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description application/zip; headers x-manifest-sha256 and x-package-sha256 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/zip': string;
         };
       };
     };
@@ -4013,6 +5904,753 @@ export interface operations {
       };
     };
   };
+  getComplaints: {
+    parameters: {
+      query?: {
+        caseId?: string;
+        category?:
+          | 'collection_conduct'
+          | 'fees_interest'
+          | 'credit_report'
+          | 'privacy'
+          | 'repayment'
+          | 'service'
+          | 'other';
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        customerId?: string;
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        /** @description true: not yet resolved; false: resolved */
+        open?: boolean;
+        status?: 'received' | 'acknowledged' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date */
+              acknowledgedDate: string | null;
+              /** @description The collection case open when the complaint came in */
+              caseId: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other';
+              /** @enum {string} */
+              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+              /**
+               * @description What collection may do while this complaint is open (the lender’s setting)
+               * @enum {string}
+               */
+              collectionWhileOpen: 'pause' | 'limit' | 'continue';
+              complaintId: string;
+              customerId: string;
+              loanId: string | null;
+              /** @enum {string|null} */
+              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+              /** Format: date-time */
+              receivedAt: string;
+              /**
+               * Format: date
+               * @description The business day of receipt: the timers count from it
+               */
+              receivedDate: string;
+              regulatorReference: string | null;
+              resolution: string | null;
+              /** Format: date */
+              resolvedDate: string | null;
+              /** @enum {string|null} */
+              rootCause:
+                | 'collector_conduct'
+                | 'agency_conduct'
+                | 'system_error'
+                | 'policy_or_product'
+                | 'communication'
+                | 'borrower_misunderstanding'
+                | 'fraud_or_identity'
+                | 'other'
+                | null;
+              sla: {
+                acknowledge: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                resolve: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                /**
+                 * @description The worse of the two timers
+                 * @enum {string}
+                 */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /** @enum {string} */
+              status: 'received' | 'acknowledged' | 'resolved';
+              summary: string;
+            }[];
+            /** @description Pass as ?cursor= to get the next page; null on the last page */
+            nextCursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  postComplaints: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          category:
+            | 'collection_conduct'
+            | 'fees_interest'
+            | 'credit_report'
+            | 'privacy'
+            | 'repayment'
+            | 'service'
+            | 'other';
+          /** @enum {string} */
+          channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+          customerId: string;
+          loanId?: string;
+          /**
+           * Format: date-time
+           * @description Instant with offset; default now on the business clock
+           */
+          receivedAt?: string;
+          /** @description 转办编号 of a regulator referral (required for that channel) */
+          regulatorReference?: string;
+          summary: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsByComplaintId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'acknowledged' | 'resolved';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdAcknowledge: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  postComplaintsByComplaintIdResolve: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn';
+          /** @description What was decided and told to the complainant */
+          resolution: string;
+          /** @enum {string} */
+          rootCause:
+            | 'collector_conduct'
+            | 'agency_conduct'
+            | 'system_error'
+            | 'policy_or_product'
+            | 'communication'
+            | 'borrower_misunderstanding'
+            | 'fraud_or_identity'
+            | 'other';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getComplaintsReputation: {
+    parameters: {
+      query?: {
+        /** @description YYYY-MM; default 11 months before to */
+        from?: string;
+        /** @description YYYY-MM; default the business month */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alerts: {
+              baselinePer10k: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              message: string;
+              month: string;
+              per10k: string;
+            }[];
+            cells: {
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other'
+                | 'all';
+              count: number;
+              /** @example 2026-09 */
+              month: string;
+              /** @description Complaints per 10,000 active borrowers, 2 decimals; null with none active */
+              per10k: string | null;
+              spike: boolean;
+            }[];
+            months: {
+              activeBorrowers: number;
+              month: string;
+            }[];
+            /** @description The spike rule in words */
+            rule: string;
+          };
+        };
+      };
+    };
+  };
   getCreditLines: {
     parameters: {
       query?: {
@@ -4512,6 +7150,467 @@ export interface operations {
             status: 'active' | 'frozen' | 'closed';
             /** @description Outstanding principal of the loans drawn on the line */
             used: string;
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputes: {
+    parameters: {
+      query?: {
+        /** @description Items per page, 1 to 200 */
+        limit?: number;
+        loanId?: string;
+        status?: 'received' | 'investigating' | 'corrected' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              claim: string;
+              correctedStatus: string | null;
+              customerId: string;
+              /** Format: date */
+              decidedDate: string | null;
+              disputeId: string;
+              finding: string | null;
+              loanId: string;
+              /** @example 2026-05 */
+              month: string;
+              /** @description Still open after its reply day */
+              overdue: boolean;
+              /** Format: date */
+              receivedDate: string;
+              /**
+               * Format: date
+               * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+               */
+              replyBy: string;
+              /** @enum {string} */
+              status: 'received' | 'investigating' | 'corrected' | 'rejected';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputes: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What the borrower says is wrong */
+          claim: string;
+          loanId: string;
+          month: string;
+          /**
+           * Format: date
+           * @description Default the business day
+           */
+          receivedDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  getCreditReportsDisputesByDisputeId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            events: {
+              /** @enum {string} */
+              action: 'received' | 'investigating' | 'corrected' | 'rejected';
+              actor: string;
+              /** Format: date */
+              date: string;
+              details: {
+                [key: string]: unknown;
+              };
+              seq: number;
+            }[];
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            record: {
+              disputed: boolean;
+              grid: string;
+              holdReason?: string | null;
+              /** @enum {string} */
+              release: 'ready' | 'held' | 'exported';
+              statusCode: string;
+              version: number;
+            };
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdCorrect: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+          /** @enum {string} */
+          statusCode:
+            | 'N'
+            | '*'
+            | '1'
+            | '2'
+            | '3'
+            | '4'
+            | '5'
+            | '6'
+            | '7'
+            | 'C'
+            | 'G'
+            | 'D'
+            | 'Z'
+            | 'B'
+            | '#'
+            | '/';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdInvestigate: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postCreditReportsDisputesByDisputeIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Objection id */
+        disputeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          finding: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            claim: string;
+            correctedStatus: string | null;
+            customerId: string;
+            /** Format: date */
+            decidedDate: string | null;
+            disputeId: string;
+            finding: string | null;
+            loanId: string;
+            /** @example 2026-05 */
+            month: string;
+            /** @description Still open after its reply day */
+            overdue: boolean;
+            /** Format: date */
+            receivedDate: string;
+            /**
+             * Format: date
+             * @description Verified and answered in writing by this day (征信业管理条例 Art. 25: 20 days)
+             */
+            replyBy: string;
+            /** @enum {string} */
+            status: 'received' | 'investigating' | 'corrected' | 'rejected';
           };
         };
       };
@@ -7584,6 +10683,645 @@ export interface operations {
       };
     };
   };
+  getLoansByLoanIdSettlementOffers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              decidedBy?: string | null;
+              decidedDate?: string | null;
+              /** @description owed − offer: the concession stated to the borrower */
+              discount: string;
+              events?: {
+                [key: string]: unknown;
+              }[];
+              eventSeq?: number | null;
+              loan?: {
+                accruedInterest?: string;
+                /** @description The day the balances are as of (its end) */
+                asOf: string;
+                bucket: string;
+                credit?: string;
+                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+                creditReportStatus?: string;
+                customerId: string;
+                daysPastDue: number;
+                dueFee?: string;
+                dueInterest?: string;
+                duePrincipal?: string;
+                /** @description Last business day the end-of-day step ran for this loan */
+                lastClosedDay: string;
+                lineId: string;
+                loanId: string;
+                /** @description First day EOD has something to do; null when settled */
+                nextEventDay?: string | null;
+                openedOn: string;
+                outstandingPrincipal: string;
+                overdueFee?: string;
+                overdueInterest?: string;
+                overduePrincipal?: string;
+                penaltyOutstanding?: string;
+                principal: string;
+                productId: string;
+                productVersion: number;
+                restructuring?: {
+                  /** @description Five-category class with the restructuring floor */
+                  assetClass?: string;
+                  brokenDate?: string | null;
+                  capitalised?: string;
+                  count?: number;
+                  daysPastDueBefore?: number;
+                  inObservation?: boolean;
+                  latestDate?: string;
+                  latestKind?: string;
+                  missedInstallments?: number;
+                  observationEndDate?: string | null;
+                  /** @description Credit-report special transaction of the latest */
+                  specialTransactionCode?: string;
+                  /** @enum {string} */
+                  status?: 'active' | 'broken';
+                };
+                /** @enum {string} */
+                status: 'active' | 'settled' | 'written-off';
+                totalOwed: string;
+                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+                writeOff?: {
+                  evidenceRef?: string;
+                  /** @description Written-off principal still claimed (memo account) */
+                  principalClaimed?: string;
+                  /** @description Recovered since (recoveries income) */
+                  recovered?: string;
+                  /** @description Everything taken to the write-off loss */
+                  writtenOff?: string;
+                  writtenOffOn?: string;
+                } | null;
+              };
+              loanId: string;
+              needsApproval?: boolean;
+              note?: string | null;
+              offer: string;
+              offerId: string;
+              /**
+               * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+               * @enum {string|null}
+               */
+              outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+              /** @description Owed on the day the offer was proposed (or made) */
+              owed: string;
+              proposedBy?: string;
+              proposedDate?: string;
+              /** @enum {string} */
+              status: 'pending' | 'offered' | 'rejected';
+              validThrough: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffers: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+          /**
+           * @description The amount that settles the loan if paid by validThrough
+           * @example 1234.56
+           */
+          offer: string;
+          /** @description The last day (YYYY-MM-DD) the borrower may pay: the business day or later, within the setting */
+          validThrough: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffersByOfferIdApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffersByOfferIdReject: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
   postLoansByLoanIdWaivers: {
     parameters: {
       query?: never;
@@ -7801,7 +11539,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             tokenId: string;
             userId: string;
             username: string;
@@ -8875,7 +12613,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             }[];
@@ -8901,7 +12639,7 @@ export interface operations {
         'application/json': {
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -8939,7 +12677,7 @@ export interface operations {
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
             userId: string;
             username: string;
           };
@@ -9004,7 +12742,7 @@ export interface operations {
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
               userId: string;
               username: string;
             };

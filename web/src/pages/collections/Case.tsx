@@ -31,6 +31,7 @@ import { can } from '../../permissions.js';
 import { Link } from '../../router.js';
 import { useApi, useSession } from '../../session.js';
 import { CaseStrategy } from './CaseStrategy.js';
+import { LegalPanel } from './LegalPanel.js';
 
 interface AttemptValues {
   channel: string;
@@ -295,6 +296,7 @@ export function CasePage({ caseId }: { caseId: string }) {
           />
         </Card>
         {mayWork && open ? <PromiseForm caseId={caseId} onDone={load} /> : null}
+        <LegalPanel caseId={caseId} open={open} />
         <Card title={t('case.promises')} size="small">
           <Table<PromiseToPay>
             rowKey="promiseId"

@@ -1,0 +1,213 @@
+import type { FastifyInstance } from 'fastify';
+import { composeEvidencePackage, type EvidenceFacts, type EvidenceLoan } from '../../collections/index.js';
+import { formatDate } from '../../money/index.js';
+import {
+  appendAudit,
+  findCustomer,
+  getBusinessDay,
+  ID_PATTERN,
+  latestApprovedApplication,
+  listContacts,
+  listLegalActions,
+  listLegalCosts,
+  listLegalSteps,
+  listLoanReminders,
+  listLoans,
+  listPostings,
+  loadLoanLog,
+  loadSnapshots,
+  type Queryable,
+  type StoredCase,
+} from '../../store/index.js';
+import type { ServerDeps } from '../http/context.js';
+import { ProblemError } from '../http/problem.js';
+import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
+import { buildEvidencePackage } from './evidence-files.js';
+import { caseOr404, legalOverview } from './legal-overview.js';
+import { inZone } from './presenters.js';
+
+/** Bounds of what one package reads. */
+const LOANS_PER_PACKAGE_MAX = 100;
+const POSTINGS_PER_LOAN_MAX = 20_000;
+const REMINDERS_PER_LOAN_MAX = 1_000;
+const PRODUCER = 'Lendguard evidence package';
+
+async function evidenceFacts(
+  q: Queryable,
+  deps: ServerDeps,
+  kase: StoredCase,
+  actionId: string | undefined,
+): Promise<EvidenceFacts> {
+  const asOfDay = await getBusinessDay(q);
+  const customer = await findCustomer(q, deps.cipher, kase.customerId);
+  if (customer === undefined) throw new Error(`assertion: case ${kase.caseId} names no customer`);
+  const stored = (await listLoans(q, { customerId: kase.customerId }, null, LOANS_PER_PACKAGE_MAX)).filter(
+    (l) => l.state.status !== 'settled' || kase.pastDueLoanIds.includes(l.loanId),
+  );
+  const loans: EvidenceLoan[] = [];
+  for (const l of stored) {
+    const [log, snapshots, postings, reminders] = await Promise.all([
+      loadLoanLog(q, l.customerId, l.loanId),
+      loadSnapshots(q, l.customerId, l.loanId),
+      listPostings(q, { customerId: l.customerId, loanId: l.loanId }, 0, POSTINGS_PER_LOAN_MAX),
+      listLoanReminders(q, l.loanId, REMINDERS_PER_LOAN_MAX),
+    ]);
+    loans.push({
+      loanId: l.loanId,
+      lineId: l.lineId,
+      productId: l.productId,
+      productVersion: l.productVersion,
+      log,
+      snapshots,
+      state: l.state,
+      postings,
+      reminders: [...reminders].sort((a, b) =>
+        a.scheduledAt === b.scheduledAt
+          ? a.reminderKey.localeCompare(b.reminderKey)
+          : a.scheduledAt.localeCompare(b.scheduledAt),
+      ),
+    });
+  }
+  const application = await latestApprovedApplication(q, deps.cipher, kase.customerId);
+  const overview = await legalOverview(q, kase, asOfDay);
+  const actions = await listLegalActions(q, kase.caseId);
+  const action = actionId === undefined ? actions.at(-1) : actions.find((a) => a.actionId === actionId);
+  if (actionId !== undefined && action === undefined) {
+    throw new ProblemError('legal_action_not_found', `case ${kase.caseId} has no legal action ${actionId}`);
+  }
+  const [steps, costs] =
+    action === undefined
+      ? [[], []]
+      : await Promise.all([listLegalSteps(q, [action.actionId]), listLegalCosts(q, [action.actionId])]);
+  const contacts = await listContacts(q, kase.caseId, inZone(kase.borrowerZone));
+  const d = application?.decision;
+  return {
+    asOfDay,
+    caseId: kase.caseId,
+    caseOpenedDate: kase.openedDay,
+    borrower: { customerId: customer.customerId, name: customer.name, idNumber: customer.idNumber },
+    decision:
+      d === undefined
+        ? null
+        : {
+            decisionId: d.decisionId,
+            applicationId: d.applicationId,
+            decidedAt: d.decision.decidedAt,
+            outcome: d.decision.outcome,
+            limitMinor: d.decision.limit_fen,
+            dailyRate: d.decision.dailyRate,
+            apr: d.decision.apr,
+            policy: JSON.stringify(d.decision.policy),
+            contentHash: d.decision.contentHash,
+            reasons: d.decision.reasons.map((r) => ({ code: r.code, message: r.message })),
+          },
+    loans,
+    contacts: contacts.map((c) => ({
+      at: c.at,
+      channel: c.channel,
+      party: c.party,
+      outcome: c.outcome,
+      allowed: c.allowed,
+      rule: c.rule,
+      actor: c.actor,
+    })),
+    demands: overview.demands.map((x) => ({
+      date: x.date,
+      channel: x.channel,
+      reachedDebtor: x.reachedDebtor,
+      evidence: x.evidence,
+    })),
+    action:
+      action === undefined
+        ? null
+        : {
+            actionId: action.actionId,
+            path: action.path,
+            status: action.status,
+            claimedMinor: action.claimedMinor,
+            venue: action.venue,
+            reference: action.reference,
+            steps: steps.map((s) => ({ date: formatDate(s.day), to: s.to, actor: s.actor, note: s.note })),
+            costs: costs.map((c) => ({ date: formatDate(c.day), kind: c.kind, amountMinor: c.amountMinor })),
+          },
+    limitation:
+      overview.limitation === null
+        ? null
+        : { endDate: overview.limitation.endDate, restartedBy: overview.limitation.restartedBy },
+  };
+}
+
+/**
+ * The evidence package as a ZIP of PDFs with a manifest of SHA-256 hashes, as of the business day. It holds
+ * the borrower's name and ID number (a court needs them), so it is for the legal roles only and every
+ * download is audited with the manifest's hash.
+ */
+export async function evidencePackageRoute(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.get<{ Params: { caseId: string }; Querystring: { actionId?: string } }>(
+    '/collections/cases/:caseId/legal/evidence-package',
+    {
+      config: { permission: 'collections.legal' },
+      schema: {
+        tags: ['collections: legal'],
+        security: bearerSecurity,
+        summary:
+          'The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices — with manifest.json and SHA256SUMS; the same data give the same bytes',
+        params: idParam('caseId', 'Collection case id'),
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            actionId: {
+              type: 'string',
+              pattern: ID_PATTERN,
+              description: 'The legal action the package is for; default the latest',
+            },
+          },
+        },
+        response: {
+          200: {
+            description: 'application/zip; headers x-manifest-sha256 and x-package-sha256',
+            content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const kase = await caseOr404(deps.db, request.params.caseId);
+      const facts = await evidenceFacts(deps.db, deps, kase, request.query.actionId);
+      const documents = composeEvidencePackage(facts);
+      const pkg = await buildEvidencePackage(
+        documents,
+        { caseId: kase.caseId, customerId: kase.customerId, actionId: facts.action?.actionId ?? null },
+        facts.asOfDay,
+        PRODUCER,
+      );
+      const principal = request.principal!;
+      await appendAudit(deps.db, {
+        actorUserId: principal.userId,
+        actorRole: principal.role,
+        requestId: request.id,
+        action: 'collection.evidence_package',
+        resourceType: 'collection_case',
+        resourceId: kase.caseId,
+        customerId: kase.customerId,
+        details: {
+          actionId: facts.action?.actionId ?? null,
+          asOf: formatDate(facts.asOfDay),
+          manifestSha256: pkg.manifestSha256,
+          packageSha256: pkg.zipSha256,
+        },
+      });
+      return reply
+        .type('application/zip')
+        .header(
+          'content-disposition',
+          `attachment; filename="evidence-${kase.caseId}-${formatDate(facts.asOfDay)}.zip"`,
+        )
+        .header('x-manifest-sha256', pkg.manifestSha256)
+        .header('x-package-sha256', pkg.zipSha256)
+        .send(pkg.zip);
+    },
+  );
+}
