@@ -22,6 +22,17 @@ export {
   worseClass,
 } from './classification.js';
 export {
+  applyOverrides,
+  type ClassifiedLoan,
+  type ClassOverride,
+  type ClassTotals,
+  classCellLoans,
+  classificationReport,
+  classTotals,
+  nplReport,
+  overrideAllowed,
+} from './classification-report.js';
+export {
   type AccountEnding,
   type BucketStatusCode,
   CREDIT_REPORT_GRID_MONTHS,
@@ -68,6 +79,7 @@ export {
   type MilestoneKind,
   overdueMilestones,
 } from './milestones.js';
+export { type MonthEndLoan, monthEndLoanOf } from './month-end.js';
 export {
   firstDayOfMonthKey,
   formatMonthKey,
@@ -84,15 +96,6 @@ export {
   projectOverdue,
 } from './overdue-projection.js';
 export { reminderLoanFacts } from './reminder-facts.js';
-export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
-export {
-  DEFAULT_WRITE_OFF_RULE,
-  parseWriteOffRule,
-  type WriteOffCandidate,
-  type WriteOffRule,
-  writeOffCandidates,
-  writeOffEligibility,
-} from './write-off.js';
 export {
   type Label,
   REPORT_KINDS,
@@ -105,3 +108,43 @@ export {
   type ReportTable,
   type ReportValueType,
 } from './report.js';
+export {
+  CLASS_LABELS,
+  moneyText,
+  parseBucket,
+  RATIO_PLACES,
+  ratioText,
+  sharesText,
+} from './report-values.js';
+export { classifyLoan, restructuringFactsOf } from './restructuring-facts.js';
+export {
+  type MonthIndicators,
+  type MonthRows,
+  monthIndicators,
+  ROLL_RATE_MONTHS,
+  ROLL_TARGETS,
+  type RollRow,
+  type RollTarget,
+  rollRateCellLoans,
+  rollRatesReport,
+  type Transition,
+  transition,
+} from './roll-rates.js';
+export {
+  FPD30_MATURE_MONTHS,
+  VINTAGE_COHORTS_MAX,
+  VINTAGE_THRESHOLDS,
+  type VintageInput,
+  type VintageLoan,
+  type VintageRow,
+  vintageCellLoans,
+  vintageReport,
+} from './vintage.js';
+export {
+  DEFAULT_WRITE_OFF_RULE,
+  parseWriteOffRule,
+  type WriteOffCandidate,
+  type WriteOffRule,
+  writeOffCandidates,
+  writeOffEligibility,
+} from './write-off.js';

@@ -334,6 +334,22 @@ export {
   type WebhookSubscription,
   webhookTarget,
 } from './reminders/index.js';
+export {
+  approvedOverrides,
+  builtMonthEnds,
+  ClassOverrideError,
+  decideClassOverride,
+  findClassOverride,
+  findMonthEndLoan,
+  insertClassOverride,
+  loansNotClosedThrough,
+  MONTH_END_SNAPSHOTS_PER_PAGE,
+  monthEndSnapshotPage,
+  readDrawnLoans,
+  readMonthEnd,
+  replaceMonthEnd,
+  type StoredClassOverride,
+} from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {
   type ApiToken,
