@@ -230,7 +230,7 @@ describe('portfolio reports on a seeded book', () => {
   it('an Excel export reads back with the report’s cells', async () => {
     const report = reports.get('roll-rates') as Report;
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await reportXlsxBuffer(report));
+    await wb.xlsx.load((await reportXlsxBuffer(report)) as unknown as ExcelJS.Buffer);
     const summary = wb.getWorksheet('summary');
     expect(summary?.getCell('B2').value).toBe(REPORT_AS_OF);
     const sheet = wb.getWorksheet('indicators');

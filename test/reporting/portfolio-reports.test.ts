@@ -70,7 +70,11 @@ const monthArb = fc
 
 const bookArb = fc
   .tuple(monthArb, monthArb, monthArb)
-  .map((months) => months.map((rows, i): MonthRows => ({ monthEnd: MONTH_ENDS[i] as number, rows })));
+  .map((months) => months.map((rows, i): Month => ({ monthEnd: MONTH_ENDS[i] as number, rows })));
+
+interface Month extends MonthRows {
+  readonly rows: readonly MonthEndLoan[];
+}
 
 describe('roll rates', () => {
   it('every row of the transition counts each loan of its bucket once, and its printed shares add up to exactly 1', () => {
