@@ -80,7 +80,8 @@ describe('roll rates', () => {
   it('every row of the transition counts each loan of its bucket once, and its printed shares add up to exactly 1', () => {
     fc.assert(
       fc.property(bookArb, (months) => {
-        const [before, after] = months as [MonthRows, MonthRows];
+        const before = months[0] as MonthRows;
+        const after = months[1] as MonthRows;
         const t = transition(before, after);
         for (const from of BUCKETS) {
           const n = ROLL_TARGETS.reduce((a, to) => a + t.count[from][to], 0);
