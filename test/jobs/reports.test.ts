@@ -270,7 +270,7 @@ describe('portfolio reports on a seeded book', () => {
     await expect(
       decideClassOverrideAs(db, maker, proposed.overrideId, 'approve', null),
     ).rejects.toMatchObject({
-      code: 'class_override_same_person',
+      code: 'class_override_by_proposer',
     });
     await expect(
       proposeClassOverride(db, maker, { loanId, monthEnd, assetClass: 'loss', reason: 'again' }),
@@ -331,8 +331,8 @@ describe('portfolio reports on a seeded book', () => {
     if (missing !== undefined) {
       expect(await code(loadReport(db, missing, { asOf: REPORT_AS_OF }))).toBe('report_not_available 501');
     }
-    expect(await code(loadReport(db, 'npl', { asOf: '2026-02-30' }))).toBe('report_bad_date 400');
-    expect(await code(loadReport(db, 'npl', { asOf: '2026-06-30' }))).toBe('month_not_closed 409');
+    expect(await code(loadReport(db, 'npl', { asOf: '2026-02-30' }))).toBe('report_date_invalid 400');
+    expect(await code(loadReport(db, 'npl', { asOf: '2026-06-30' }))).toBe('report_month_not_closed 409');
     expect(await code(loadReport(db, 'npl', { asOf: REPORT_AS_OF, scenario: 'downturn' }))).toBe(
       'report_scenario_unsupported 422',
     );

@@ -7,7 +7,15 @@ export {
   monthEndsBack,
   type Progress,
 } from './month-end.js';
-export { decideClassOverrideAs, type OverrideActor, proposeClassOverride } from './overrides.js';
+export {
+  decideClassOverrideAs,
+  decideClassOverrideIn,
+  type OverrideActor,
+  type OverrideProposal,
+  overrideAudit,
+  proposeClassOverride,
+  proposeClassOverrideIn,
+} from './overrides.js';
 export {
   isReportKind,
   loadReport,

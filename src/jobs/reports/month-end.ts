@@ -61,7 +61,7 @@ export async function buildMonthEnd(
     const open = await loansNotClosedThrough(tx, monthEnd);
     if (open > 0) {
       throw new ReportError(
-        'month_not_closed',
+        'report_month_not_closed',
         409,
         `${open} loans are not closed through ${formatDate(monthEnd)}; run the end-of-day batch through that day first`,
         'asOf',

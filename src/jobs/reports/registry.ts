@@ -61,7 +61,7 @@ export async function requestMonthEnd(db: Db, request: ReportRequest): Promise<D
     day = parseDate(request.asOf, 'asOf');
   } catch {
     throw new ReportError(
-      'report_bad_date',
+      'report_date_invalid',
       400,
       `asOf must be a date YYYY-MM-DD, not "${request.asOf}"`,
       'asOf',
@@ -71,7 +71,7 @@ export async function requestMonthEnd(db: Db, request: ReportRequest): Promise<D
   const businessDay = await getBusinessDay(db);
   if (monthEnd >= businessDay) {
     throw new ReportError(
-      'month_not_closed',
+      'report_month_not_closed',
       409,
       `the month end ${formatDate(monthEnd)} is not closed: the business day is ${formatDate(businessDay)}`,
       'asOf',

@@ -301,7 +301,7 @@ export async function decideClassOverride(
   }
   if (o.proposedBy === decidedBy) {
     throw new ClassOverrideError(
-      'class_override_same_person',
+      'class_override_by_proposer',
       409,
       'the person who proposed an override cannot decide it: a second person must',
     );
