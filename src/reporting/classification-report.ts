@@ -117,6 +117,7 @@ export function classificationReport(monthEnd: number, loans: readonly Classifie
     label: { en: 'Loans by class', zh: '五级分类' },
     columns: [
       { key: 'class', label: { en: 'Class', zh: '分类' }, type: 'text' },
+      { key: 'classEn', label: { en: 'Class name', zh: '分类英文名' }, type: 'text' },
       { key: 'classZh', label: { en: 'Class (zh)', zh: '分类名称' }, type: 'text' },
       { key: 'loans', label: { en: 'Loans', zh: '笔数' }, type: 'int' },
       { key: 'balance', label: { en: 'Balance', zh: '余额' }, type: 'money' },
@@ -125,6 +126,7 @@ export function classificationReport(monthEnd: number, loans: readonly Classifie
     rows: [
       ...ASSET_CLASSES.map((c) => ({
         class: c,
+        classEn: CLASS_LABELS[c].en,
         classZh: CLASS_LABELS[c].zh,
         loans: t.byClass[c].loans,
         balance: moneyText(t.byClass[c].balanceMinor),
@@ -132,6 +134,7 @@ export function classificationReport(monthEnd: number, loans: readonly Classifie
       })),
       {
         class: 'total',
+        classEn: 'Total',
         classZh: '合计',
         loans: t.loans,
         balance: moneyText(t.balanceMinor),
