@@ -62,12 +62,12 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       expect(await page.getByTestId('report-as-of').inputValue()).toBe('2026-05-31');
       await page.getByTestId('class-table').getByText(L.normal, { exact: true }).waitFor();
       await page.getByTestId('figure-nplRatio').getByText(L.npl).waitFor();
-      await page.getByTestId('npl-trend').locator('canvas').waitFor();
+      await page.getByTestId('npl-trend').locator('canvas').first().waitFor();
       await screenshot(page, `reports-classification-${locale}`);
 
       await page.getByTestId('report-view-roll-rates').click();
       const heatmap = page.getByTestId('roll-rate-heatmap');
-      await heatmap.locator('canvas').waitFor();
+      await heatmap.locator('canvas').first().waitFor();
       await page.getByTestId('indicators-table').getByText('2026-05-31').waitFor();
       // The top-left cell (M0 → M0): most current loans stay current.
       const box = await heatmap.boundingBox();
@@ -78,7 +78,7 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       await screenshot(page, `reports-roll-rates-${locale}`);
 
       await page.getByTestId('report-view-vintage').click();
-      await page.getByTestId('vintage-curves').locator('canvas').waitFor();
+      await page.getByTestId('vintage-curves').locator('canvas').first().waitFor();
       await page.getByTestId('fpd-table').locator('tbody tr.ant-table-row').first().waitFor();
       await screenshot(page, `reports-vintage-${locale}`);
       expect(unexpectedErrors(errors)).toEqual([]);
