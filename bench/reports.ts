@@ -4,7 +4,7 @@
  * reports, then exports the month-end rows and the drawn loans as CSV and times pandas computing the same
  * roll-rate matrix and M2+ vintage table from them (bench/reports_peer.py). Prints the figures.
  * Run: `npm run bench:reports`. Options (environment): BENCH_CUSTOMERS (default 20,000; about 2 loans each),
- * LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REUSE=1 keeps the book.
+ * BENCH_PYTHON (default /usr/bin/python3), LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REUSE=1 keeps the book.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCHEMA = 'bench_reports';
 const REUSE = process.env.BENCH_REUSE === '1';
+/** Debian's python3 carries python3-pandas; a python3 earlier on the PATH may not. */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TODAY = parseDate('2026-06-15');
 const AS_OF = parseDate('2026-05-31');
 
