@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const peer = JSON.parse(
       execFileSync(
-        'python3',
+        PYTHON,
         [new URL('./reports_peer.py', import.meta.url).pathname, rowsFile, loansFile, formatDate(AS_OF)],
         {
           encoding: 'utf8',
