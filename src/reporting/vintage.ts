@@ -78,23 +78,65 @@ function cohortsOf(input: VintageInput): Cohort[] {
 
 /**
  * Vintage (账龄分析, domain.md §3): at months on book k (MOB0 = the draw month's end), the outstanding
- * principal of the cohort's loans at or past `threshold` at that month end ÷ the cohort's disbursed principal.
- * Null where the month end is after the report's.
+ * principal of the cohort's loans at or past a threshold at that month end ÷ the cohort's disbursed principal.
+ * The numerators of every cohort, MOB and threshold in one pass over the month-end rows.
  */
-export function vintageCell(
-  input: VintageInput,
-  cohort: Cohort,
-  mob: number,
-  threshold: Bucket,
-): string | null {
-  const month = cohort.month + mob;
-  if (month > monthKeyOfDay(input.monthEnd)) return null;
-  let bad = 0n;
-  for (const r of input.months.get(month) ?? []) {
-    if (cohort.loanIds.has(r.loanId) && bucketAtLeast(r.bucket, threshold)) {
-      bad = addMinor(bad, r.outstandingPrincipalMinor);
+interface VintageSums {
+  /** `segment/month` → threshold index → balance by MOB. */
+  readonly bad: ReadonlyMap<string, bigint[][]>;
+  /** Loans ever seen more than 30 days past due with the first instalment the oldest overdue (FPD30). */
+  readonly fpd: ReadonlySet<string>;
+}
+
+function vintageSums(input: VintageInput, cohorts: readonly Cohort[]): VintageSums {
+  const last = monthKeyOfDay(input.monthEnd);
+  const loanCohorts = new Map<string, Cohort[]>();
+  for (const c of cohorts) {
+    for (const id of c.loanIds) {
+      const list = loanCohorts.get(id);
+      if (list === undefined) loanCohorts.set(id, [c]);
+      else list.push(c);
     }
   }
+  const bad = new Map<string, bigint[][]>();
+  for (const c of cohorts) {
+    bad.set(
+      `${c.segment}/${c.month}`,
+      VINTAGE_THRESHOLDS.map(() => Array.from({ length: last - c.month + 1 }, () => 0n)),
+    );
+  }
+  const fpd = new Set<string>();
+  for (const [month, rows] of input.months) {
+    if (month > last) continue;
+    for (const r of rows) {
+      const owners = loanCohorts.get(r.loanId);
+      if (owners === undefined) continue;
+      if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1) fpd.add(r.loanId);
+      for (const c of owners) {
+        const mob = month - c.month;
+        if (mob < 0) continue;
+        const sums = bad.get(`${c.segment}/${c.month}`) as bigint[][];
+        VINTAGE_THRESHOLDS.forEach((threshold, i) => {
+          if (bucketAtLeast(r.bucket, threshold)) {
+            const byMob = sums[i] as bigint[];
+            byMob[mob] = addMinor(byMob[mob] as bigint, r.outstandingPrincipalMinor);
+          }
+        });
+      }
+    }
+  }
+  return { bad, fpd };
+}
+
+function vintageCell(
+  input: VintageInput,
+  sums: VintageSums,
+  cohort: Cohort,
+  mob: number,
+  threshold: number,
+): string | null {
+  if (cohort.month + mob > monthKeyOfDay(input.monthEnd)) return null;
+  const bad = sums.bad.get(`${cohort.segment}/${cohort.month}`)?.[threshold]?.[mob] ?? 0n;
   return ratioText(bad, cohort.disbursedMinor);
 }
 
@@ -103,16 +145,8 @@ export function vintageCell(
  * first instalment the oldest overdue one. Counted over the loans of a cohort whose draw month is at least
  * FPD30_MATURE_MONTHS before the report's month (so every one of them has had a month end past that point).
  */
-function fpdLoans(input: VintageInput, cohort: Cohort): Set<string> {
-  const found = new Set<string>();
-  const last = monthKeyOfDay(input.monthEnd);
-  for (let m = cohort.month; m <= last; m++) {
-    for (const r of input.months.get(m) ?? []) {
-      if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1 && cohort.loanIds.has(r.loanId))
-        found.add(r.loanId);
-    }
-  }
-  return found;
+function fpdLoans(sums: VintageSums, cohort: Cohort): Set<string> {
+  return new Set([...cohort.loanIds].filter((id) => sums.fpd.has(id)));
 }
 
 function mobCount(input: VintageInput, cohorts: readonly Cohort[]): number {
@@ -137,7 +171,8 @@ function cohortColumns(): ReportColumn[] {
 export function vintageReport(input: VintageInput): Report {
   const cohorts = cohortsOf(input);
   const mobs = mobCount(input, cohorts);
-  const curves: ReportTable[] = VINTAGE_THRESHOLDS.map((threshold) => ({
+  const sums = vintageSums(input, cohorts);
+  const curves: ReportTable[] = VINTAGE_THRESHOLDS.map((threshold, t) => ({
     name: `vintage-${threshold.toLowerCase()}`,
     label: {
       en: `Vintage, ${threshold}+ balance ÷ disbursed`,
@@ -158,7 +193,7 @@ export function vintageReport(input: VintageInput): Report {
       loans: c.loanIds.size,
       disbursed: moneyText(c.disbursedMinor),
       ...Object.fromEntries(
-        Array.from({ length: mobs }, (_, k) => [`mob${k}`, vintageCell(input, c, k, threshold)]),
+        Array.from({ length: mobs }, (_, k) => [`mob${k}`, vintageCell(input, sums, c, k, t)]),
       ),
     })),
   }));
@@ -173,7 +208,7 @@ export function vintageReport(input: VintageInput): Report {
     ],
     rows: cohorts.map((c) => {
       const mature = c.month + FPD30_MATURE_MONTHS <= last;
-      const n = mature ? fpdLoans(input, c).size : null;
+      const n = mature ? fpdLoans(sums, c).size : null;
       return {
         row: rowKey(c),
         segment: c.segment,
@@ -226,11 +261,12 @@ export function vintageCellLoans(
   row: string,
   column: string,
 ): string[] | null {
-  const cohort = cohortsOf(input).find((c) => rowKey(c) === row);
+  const cohorts = cohortsOf(input);
+  const cohort = cohorts.find((c) => rowKey(c) === row);
   if (cohort === undefined) return null;
   if (column === 'loans' || column === 'disbursed' || column === 'row') return [...cohort.loanIds].sort();
   if (table === 'fpd' && (column === 'fpd30' || column === 'fpd30Rate'))
-    return [...fpdLoans(input, cohort)].sort();
+    return [...fpdLoans(vintageSums(input, cohorts), cohort)].sort();
   const threshold = VINTAGE_THRESHOLDS.find((t) => table === `vintage-${t.toLowerCase()}`);
   const mob = /^mob(\d+)$/.exec(column);
   if (threshold === undefined || mob === null) return null;
