@@ -119,14 +119,14 @@ async function main(): Promise<void> {
           encoding: 'utf8',
         },
       ),
-    ) as { read_s: number; roll_s: number; vintage_s: number; m0_to_m0: number };
+    ) as { read_s: number; roll_s: number; vintage_s: number; m0_to_m0: number; m0_total: number };
     const peerS = (performance.now() - t0) / 1000;
     const m0 = roll.tables.find((t) => t.name === 'matrix-count')?.rows.find((r) => r.from === 'M0');
     console.log(
       `  pandas: read ${peer.read_s.toFixed(2)} s, roll-rate matrix ${peer.roll_s.toFixed(2)} s, vintage ${peer.vintage_s.toFixed(2)} s (process ${peerS.toFixed(2)} s)`,
     );
     console.log(
-      `  M0 loans at the earlier month end (lendguard): ${m0?.loans}; pandas M0→M0 count: ${peer.m0_to_m0}`,
+      `  same figures: lendguard M0 row ${m0?.loans} loans, M0→M0 ${m0?.M0}; pandas M0 row ${peer.m0_total} loans, M0→M0 ${(peer.m0_to_m0 / peer.m0_total).toFixed(6)}`,
     );
     console.log(
       `  summary: build ${buildS.toFixed(1)} s + roll ${rollS.toFixed(1)} s + vintage ${vintageS.toFixed(1)} s + class ${classS.toFixed(1)} s; export ${exportS.toFixed(1)} s; pandas roll+vintage ${(peer.roll_s + peer.vintage_s).toFixed(2)} s`,

@@ -42,5 +42,6 @@ print(json.dumps({
     "vintage_s": t_vintage,
     "matrix_cells": int(matrix.values.sum()),
     "m0_to_m0": int(matrix.loc["M0", "M0"]) if "M0" in matrix.index and "M0" in matrix.columns else 0,
+    "m0_total": int(matrix.loc["M0"].sum()) if "M0" in matrix.index else 0,
     "vintage_cells": int(vintage.size),
 }))
