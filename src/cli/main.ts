@@ -9,6 +9,7 @@ import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
+import { registerReport } from './commands/report.js';
 import { registerRestructure } from './commands/restructure.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
@@ -38,6 +39,7 @@ const registrations: RegisterCommand[] = [
   registerPolicy,
   registerImport,
   registerSimulate,
+  registerReport,
 ];
 
 export function buildProgram(io: CliIo): Command {

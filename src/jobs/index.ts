@@ -52,8 +52,34 @@ export {
 export { creditReportLoader } from './reports/credit-report.js';
 export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
 export { importFundingOutflows } from './reports/funding.js';
+export {
+  buildMonthEnd,
+  decideClassOverrideAs,
+  decideClassOverrideIn,
+  ensureMonthEnds,
+  isReportKind,
+  loadReport,
+  loadReportCell,
+  monthEndOnOrBefore,
+  monthEndsBack,
+  NPL_TREND_MONTHS,
+  type OverrideActor,
+  type OverrideProposal,
+  overrideAudit,
+  type Progress,
+  proposeClassOverride,
+  proposeClassOverrideIn,
+  REPORT_LOADERS,
+  type ReportCell,
+  ReportError,
+  type ReportLoader,
+  reportLoader,
+  reportWorkbook,
+  reportXlsxBuffer,
+  requestMonthEnd,
+  writeReportXlsx,
+} from './reports/index.js';
 export { liquidityLoader, liquidityReport } from './reports/liquidity.js';
-export type { ReportLoader } from './reports/loader.js';
 export { loadScenarioPack, type ScenarioPack, SHIPPED_SCENARIO_DIR } from './reports/scenarios.js';
 export { stressLoader, stressReport } from './reports/stress.js';
 export {

@@ -22,6 +22,17 @@ export {
   worseClass,
 } from './classification.js';
 export {
+  applyOverrides,
+  type ClassifiedLoan,
+  type ClassOverride,
+  type ClassTotals,
+  classCellLoans,
+  classificationReport,
+  classTotals,
+  nplReport,
+  overrideAllowed,
+} from './classification-report.js';
+export {
   type AccountEnding,
   type BucketStatusCode,
   CREDIT_REPORT_GRID_MONTHS,
@@ -124,7 +135,6 @@ export {
   type RollForwardDetail,
   type RollForwardLine,
   type RollForwardMovement,
-  ratioText,
   rollForwardTable,
   type Scenario,
   type Sensitivities,
@@ -184,6 +194,10 @@ export {
   overdueMilestones,
 } from './milestones.js';
 export {
+  type MonthEndLoan,
+  monthEndLoanOf,
+} from './month-end.js';
+export {
   firstDayOfMonthKey,
   formatMonthKey,
   lastDayOfMonthKey,
@@ -212,14 +226,45 @@ export {
   type ReportValueType,
 } from './report.js';
 export {
+  CLASS_LABELS,
+  moneyText,
+  parseBucket,
+  RATIO_PLACES,
+  ratioText,
+  sharesText,
+} from './report-values.js';
+export {
   classifyLoan,
   restructuringFactsOf,
 } from './restructuring-facts.js';
+export {
+  type MonthIndicators,
+  type MonthRows,
+  monthIndicators,
+  ROLL_RATE_MONTHS,
+  ROLL_TARGETS,
+  type RollRow,
+  type RollTarget,
+  rollRateCellLoans,
+  rollRatesReport,
+  type Transition,
+  transition,
+} from './roll-rates.js';
 export {
   buildStressReport,
   type StressResult,
   stressScenario,
 } from './stress.js';
+export {
+  FPD30_MATURE_MONTHS,
+  VINTAGE_COHORTS_MAX,
+  VINTAGE_THRESHOLDS,
+  type VintageInput,
+  type VintageLoan,
+  type VintageRow,
+  vintageCellLoans,
+  vintageReport,
+} from './vintage.js';
 export {
   DEFAULT_WRITE_OFF_RULE,
   parseWriteOffRule,

@@ -38,6 +38,7 @@ import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
 import { portfolioRoutes } from './portfolio/routes.js';
 import { reminderRoutes } from './reminders/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { systemRoutes } from './system/routes.js';
 import { userRoutes } from './users/routes.js';
 import { webRoutes } from './web/routes.js';
@@ -182,6 +183,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => loanCountRoutes(scope, deps));
   await app.register(async (scope) => eodRunRoutes(scope, deps));
   await app.register(async (scope) => portfolioRoutes(scope, deps));
+  await app.register(async (scope) => reportRoutes(scope, deps));
   await app.register(async (scope) => collectionRoutes(scope, deps));
   await app.register(async (scope) => complaintRoutes(scope, deps));
   await app.register(async (scope) => creditReportRoutes(scope, deps));

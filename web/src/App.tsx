@@ -25,6 +25,7 @@ import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
 import { PortfolioPage } from './pages/Portfolio.js';
 import { ReviewQueuePage } from './pages/ReviewQueue.js';
+import { ReportsPage } from './pages/reports/Reports.js';
 import { WriteOffsPage } from './pages/WriteOffs.js';
 import { can, type UiPermission } from './permissions.js';
 import { matchPath, useRouter } from './router.js';
@@ -50,6 +51,7 @@ const NAV: NavItem[] = [
   { path: '/collections/team', label: 'nav.collectionsTeam', needs: 'collections.read' },
   { path: '/blacklist-proposals', label: 'nav.blacklistProposals', needs: 'blacklist.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
+  { path: '/reports', label: 'nav.reports', needs: 'reports.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -103,6 +105,7 @@ function Page({ path }: { path: string }): ReactNode {
     );
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
+  if (path === '/reports') return allowed('reports.read', <ReportsPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);
   if (decision !== undefined)

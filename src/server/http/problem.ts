@@ -134,6 +134,24 @@ export const PROBLEM_CODES = {
     status: 403,
     title: 'A write-off proposal is approved or rejected by someone other than its proposer',
   },
+  report_kind_unknown: { status: 404, title: 'No such report kind' },
+  report_not_available: { status: 501, title: 'This report kind is not available in this version' },
+  report_date_invalid: { status: 400, title: 'The report date is not a date' },
+  report_month_not_closed: { status: 409, title: 'The month end is not closed yet' },
+  report_scenario_unsupported: { status: 422, title: 'This report kind takes no scenario' },
+  report_cell_not_found: { status: 404, title: 'The report has no such cell' },
+  class_override_loan_not_found: { status: 404, title: 'The loan has no month-end row at this month end' },
+  class_override_below_floor: { status: 422, title: 'A manual class may only be worse than the rules give' },
+  class_override_exists: {
+    status: 409,
+    title: 'The loan has an open or approved override for this month end already',
+  },
+  class_override_not_found: { status: 404, title: 'No such class override' },
+  class_override_decided: { status: 409, title: 'The class override is decided already' },
+  class_override_by_proposer: {
+    status: 403,
+    title: 'A class override is approved or rejected by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -246,6 +264,18 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   database_unavailable: '无法连接数据库',
   rate_limited: '请求过于频繁',
   body_too_deep: '请求体嵌套过深',
+  report_kind_unknown: '没有这种报表',
+  report_not_available: '此版本尚未提供这种报表',
+  report_date_invalid: '报表日期不是有效日期',
+  report_month_not_closed: '该月末尚未日终关账',
+  report_scenario_unsupported: '这种报表不接受情景参数',
+  report_cell_not_found: '报表中没有这个单元格',
+  class_override_loan_not_found: '该贷款在此月末没有月末记录',
+  class_override_below_floor: '人工认定的分类只能比规则分类更差',
+  class_override_exists: '该贷款在此月末已有待审或已批准的人工认定',
+  class_override_not_found: '没有这个人工认定',
+  class_override_decided: '该人工认定已审批',
+  class_override_by_proposer: '人工认定须由提出人以外的人审批',
 };
 
 export function problemTitle(code: ProblemCode, language: Language): string {

@@ -105,6 +105,12 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   /** Read webhook subscriptions (never their secrets). */
   'webhooks.read': ['admin', 'auditor'],
+  /** Read month-end portfolio reports (classification, NPL, roll rates, vintages …) and the loans behind a figure. */
+  'reports.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  /** Propose a manual five-category class (人工认定) with a reason. */
+  'reports.classify': ['admin', 'risk_analyst'],
+  /** Approve or reject a manual class (never one's own: maker-checker). */
+  'reports.classify.approve': ['admin', 'risk_analyst'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

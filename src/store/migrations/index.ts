@@ -14,6 +14,7 @@ import { sql as collections } from './0013_collections.js';
 import { sql as writeOffs } from './0014_write_offs.js';
 import { sql as creditLineChanges } from './0015_credit_line_changes.js';
 import { sql as reminders } from './0016_reminders.js';
+import { sql as monthEndClassification } from './0017_month_end_classification.js';
 import { sql as eclRuns } from './0018_ecl_runs.js';
 import { sql as collectionOperations } from './0019_collection_operations.js';
 import { sql as collectionLegal } from './0020_collection_legal.js';
@@ -49,6 +50,7 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'write_offs', sql: writeOffs },
   { version: 15, name: 'credit_line_changes', sql: creditLineChanges },
   { version: 16, name: 'reminders', sql: reminders },
+  { version: 17, name: 'month_end_classification', sql: monthEndClassification },
   { version: 18, name: 'ecl_runs', sql: eclRuns },
   { version: 19, name: 'collection_operations', sql: collectionOperations },
   { version: 20, name: 'collection_legal', sql: collectionLegal },

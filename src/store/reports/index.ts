@@ -25,3 +25,19 @@ export {
   type StoredEclPosting,
   type StoredEclRun,
 } from './ecl-runs.js';
+export {
+  approvedOverrides,
+  builtMonthEnds,
+  ClassOverrideError,
+  decideClassOverride,
+  findClassOverride,
+  findMonthEndLoan,
+  insertClassOverride,
+  loansNotClosedThrough,
+  MONTH_END_SNAPSHOTS_PER_PAGE,
+  monthEndSnapshotPage,
+  readDrawnLoans,
+  readMonthEnd,
+  replaceMonthEnd,
+  type StoredClassOverride,
+} from './month-ends.js';

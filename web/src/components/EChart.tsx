@@ -1,5 +1,11 @@
-import { BarChart, LineChart } from 'echarts/charts';
-import { GraphicComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import {
+  GraphicComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
@@ -8,7 +14,9 @@ import { useEffect, useRef } from 'react';
 echarts.use([
   BarChart,
   LineChart,
+  HeatmapChart,
   GridComponent,
+  VisualMapComponent,
   LegendComponent,
   TooltipComponent,
   GraphicComponent,

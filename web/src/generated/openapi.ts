@@ -1685,6 +1685,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A month-end report (classification, npl, roll-rates, vintage …) as data, or as an Excel workbook with ?format=xlsx */
+    get: operations['getReportsByKind'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/{kind}/cell': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The loans behind one figure of a report (drill-down): its table, row key and column key */
+    get: operations['getReportsByKindCell'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/classification/overrides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Propose a manual five-category class (人工认定) for a loan at a month end, with the reason; a second person decides */
+    post: operations['postReportsClassificationOverrides'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/classification/overrides/{overrideId}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject a proposed manual class (never one’s own) */
+    post: operations['postReportsClassificationOverridesByOverrideIdDecision'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/review-queue': {
     parameters: {
       query?: never;
@@ -2055,7 +2123,19 @@ export interface components {
         | 'write_off_already_proposed'
         | 'write_off_proposal_not_found'
         | 'write_off_proposal_decided'
-        | 'write_off_by_proposer';
+        | 'write_off_by_proposer'
+        | 'report_kind_unknown'
+        | 'report_not_available'
+        | 'report_date_invalid'
+        | 'report_month_not_closed'
+        | 'report_scenario_unsupported'
+        | 'report_cell_not_found'
+        | 'class_override_loan_not_found'
+        | 'class_override_below_floor'
+        | 'class_override_exists'
+        | 'class_override_not_found'
+        | 'class_override_decided'
+        | 'class_override_by_proposer';
       detail: string;
       errors?: {
         message: string;
@@ -4270,7 +4350,19 @@ export interface operations {
               | 'write_off_already_proposed'
               | 'write_off_proposal_not_found'
               | 'write_off_proposal_decided'
-              | 'write_off_by_proposer';
+              | 'write_off_by_proposer'
+              | 'report_kind_unknown'
+              | 'report_not_available'
+              | 'report_date_invalid'
+              | 'report_month_not_closed'
+              | 'report_scenario_unsupported'
+              | 'report_cell_not_found'
+              | 'class_override_loan_not_found'
+              | 'class_override_below_floor'
+              | 'class_override_exists'
+              | 'class_override_not_found'
+              | 'class_override_decided'
+              | 'class_override_by_proposer';
             detail: string;
             /** Format: date-time */
             nextAllowedAt: string | null;
@@ -12363,6 +12455,311 @@ export interface operations {
             };
             productId: string;
             version: number;
+          };
+        };
+      };
+    };
+  };
+  getReportsByKind: {
+    parameters: {
+      query: {
+        /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
+        asOf: string;
+        /** @description xlsx: an Excel workbook */
+        format?: 'json' | 'xlsx';
+        /** @description For forward-looking kinds only */
+        scenario?: string;
+      };
+      header?: never;
+      path: {
+        /** @description One of classification, npl, roll-rates, vintage, ecl, stress, liquidity, credit-report */
+        kind: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The report; with ?format=xlsx an Excel workbook of the same figures */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The month end described (YYYY-MM-DD) */
+            asOf: string;
+            /** @enum {string} */
+            kind:
+              | 'classification'
+              | 'npl'
+              | 'roll-rates'
+              | 'vintage'
+              | 'ecl'
+              | 'stress'
+              | 'liquidity'
+              | 'credit-report';
+            notes: {
+              en: string;
+              zh: string;
+            }[];
+            scenario?: string;
+            summary: {
+              key: string;
+              label: {
+                en: string;
+                zh: string;
+              };
+              /** @enum {string} */
+              type: 'text' | 'int' | 'money' | 'ratio' | 'date';
+              /** @description Money as a decimal string of yuan ("1234.50"), ratios as decimal strings ("0.012345"), counts as integers */
+              value: string | number | null;
+            }[];
+            tables: {
+              columns: {
+                key: string;
+                label: {
+                  en: string;
+                  zh: string;
+                };
+                /** @enum {string} */
+                type: 'text' | 'int' | 'money' | 'ratio' | 'date';
+              }[];
+              label: {
+                en: string;
+                zh: string;
+              };
+              name: string;
+              rows: {
+                [key: string]: string | number | null;
+              }[];
+            }[];
+            title: {
+              en: string;
+              zh: string;
+            };
+          };
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+    };
+  };
+  getReportsByKindCell: {
+    parameters: {
+      query: {
+        /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
+        asOf: string;
+        /** @description The column's key (columns[].key) */
+        column: string;
+        /** @description The row's key: the value of its first column */
+        row: string;
+        /** @description For forward-looking kinds only */
+        scenario?: string;
+        /** @description The table's name (tables[].name) */
+        table: string;
+      };
+      header?: never;
+      path: {
+        /** @description One of classification, npl, roll-rates, vintage, ecl, stress, liquidity, credit-report */
+        kind: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            asOf: string;
+            column: string;
+            kind: string;
+            loanIds: string[];
+            /** @description Loans behind the figure */
+            loans: number;
+            row: string;
+            table: string;
+            /** @description True when more loans are behind the figure than listed */
+            truncated: boolean;
+          };
+        };
+      };
+    };
+  };
+  postReportsClassificationOverrides: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description The class, the same as or worse than the rules give
+           * @enum {string}
+           */
+          assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+          loanId: string;
+          /** @description The month end (YYYY-MM-DD) the class is for */
+          monthEnd: string;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+            decidedBy?: string | null;
+            decisionNote?: string | null;
+            loanId: string;
+            monthEnd: string;
+            overrideId: string;
+            proposedBy: string;
+            reason: string;
+            /**
+             * @description The class the rules give (DPD and restructuring floors)
+             * @enum {string}
+             */
+            rulesClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postReportsClassificationOverridesByOverrideIdDecision: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description The override id from the proposal */
+        overrideId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'approve' | 'reject';
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            assetClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+            decidedBy?: string | null;
+            decisionNote?: string | null;
+            loanId: string;
+            monthEnd: string;
+            overrideId: string;
+            proposedBy: string;
+            reason: string;
+            /**
+             * @description The class the rules give (DPD and restructuring floors)
+             * @enum {string}
+             */
+            rulesClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
+            /** @enum {string} */
+            status: 'proposed' | 'approved' | 'rejected';
           };
         };
       };

@@ -55,5 +55,8 @@ export const PERMISSIONS = {
   'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   'webhooks.manage': ['admin'],
   'webhooks.read': ['admin', 'auditor'],
+  'reports.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  'reports.classify': ['admin', 'risk_analyst'],
+  'reports.classify.approve': ['admin', 'risk_analyst'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
 } as const;

@@ -1,0 +1,162 @@
+import { SingleBar } from 'cli-progress';
+import { loadReport, loadReportCell, type Progress, ReportError, writeReportXlsx } from '../../jobs/index.js';
+import { REPORT_KINDS, type Report, type ReportCell } from '../../reporting/index.js';
+import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import type { RegisterCommand } from '../register.js';
+import { addDbOption, explained, withMigratedDb } from './db-options.js';
+
+interface ReportOptions {
+  db?: string;
+  asOf: string;
+  scenario?: string;
+  json?: boolean;
+  xlsx?: string;
+  table?: string;
+  row?: string;
+  column?: string;
+}
+
+function text(value: ReportCell | undefined): string {
+  return value === null || value === undefined ? '–' : String(value);
+}
+
+/** The report as tables for a person: headline figures, each table, then the notes. */
+export function printReport(io: CliIo, report: Report): void {
+  writeLine(
+    io.stdout,
+    `${report.title.en} · ${report.title.zh} — ${report.asOf}${report.scenario ? ` (${report.scenario})` : ''}`,
+  );
+  writeLine(
+    io.stdout,
+    renderTable(
+      [{ header: 'figure' }, { header: '指标' }, { header: 'value', align: 'right' }],
+      report.summary.map((f) => [f.label.en, f.label.zh, text(f.value)]),
+    ),
+  );
+  for (const t of report.tables) {
+    writeLine(io.stdout);
+    writeLine(io.stdout, `${t.label.en} · ${t.label.zh} [${t.name}]`);
+    if (t.rows.length === 0) {
+      writeLine(io.stdout, '(none)');
+      continue;
+    }
+    writeLine(
+      io.stdout,
+      renderTable(
+        t.columns.map((c) => ({
+          header: c.label.en,
+          align: c.type === 'text' || c.type === 'date' ? 'left' : 'right',
+        })),
+        t.rows.map((r) => t.columns.map((c) => text(r[c.key]))),
+      ),
+    );
+  }
+  for (const n of report.notes) {
+    writeLine(io.stdout);
+    writeLine(io.stdout, n.en);
+    writeLine(io.stdout, n.zh);
+  }
+}
+
+/** A progress bar on stderr while month ends are built, on a terminal only. */
+function progressBar(io: CliIo, quiet: boolean): { progress: Progress; stop: () => void } {
+  const tty = io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+  if (tty.isTTY !== true || quiet) return { progress: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({
+    stream: tty,
+    format: 'month ends [{bar}] {percentage}% | {value}/{total} built | {eta_formatted} left',
+    hideCursor: true,
+  });
+  let started = false;
+  return {
+    progress: (done, total) => {
+      if (total === 0) return;
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
+/** `lendguard report <kind> --as-of DATE`: a portfolio report as tables, JSON or an Excel workbook. */
+export const registerReport: RegisterCommand = (program, io) => {
+  addDbOption(
+    program
+      .command('report <kind>')
+      .description(`A month-end report: ${REPORT_KINDS.join(', ')}`)
+      .requiredOption(
+        '--as-of <date>',
+        'the report describes the last month end on or before this day (YYYY-MM-DD)',
+      )
+      .option('--scenario <name>', 'the scenario of a forward-looking report')
+      .option('--json', 'print the report as JSON')
+      .option('--xlsx <file>', 'write the report as an Excel workbook')
+      .option(
+        '--table <name>',
+        'drill down: the table of a figure (with --row and --column) prints its loans',
+      )
+      .option('--row <key>', 'drill down: the row of the figure (its first column)')
+      .option('--column <key>', 'drill down: the column of the figure'),
+  ).action((kind: string, o: ReportOptions) =>
+    explained(async () => {
+      if (o.json === true && o.xlsx !== undefined) throw new UsageError('give --json or --xlsx, not both');
+      const drill = [o.table, o.row, o.column];
+      if (drill.some((x) => x !== undefined) && drill.some((x) => x === undefined)) {
+        throw new UsageError('a drill-down needs all of --table, --row and --column');
+      }
+      const request = { asOf: o.asOf, ...(o.scenario === undefined ? {} : { scenario: o.scenario }) };
+      const bar = progressBar(io, o.json === true);
+      try {
+        await withMigratedDb(o.db, async (db) => {
+          if (o.table !== undefined && o.row !== undefined && o.column !== undefined) {
+            const ids = await loadReportCell(
+              db,
+              kind,
+              request,
+              { table: o.table, row: o.row, column: o.column },
+              bar.progress,
+            );
+            bar.stop();
+            if (o.json === true)
+              writeJson(io, {
+                kind,
+                asOf: o.asOf,
+                table: o.table,
+                row: o.row,
+                column: o.column,
+                loanIds: ids,
+              });
+            else for (const id of ids) writeLine(io.stdout, id);
+            return;
+          }
+          const report = await loadReport(db, kind, request, bar.progress);
+          bar.stop();
+          if (o.xlsx !== undefined) {
+            await writeReportXlsx(report, o.xlsx);
+            writeLine(io.stdout, `wrote ${report.kind} as of ${report.asOf} to ${o.xlsx}`);
+          } else if (o.json === true) writeJson(io, report);
+          else printReport(io, report);
+        });
+      } catch (error) {
+        if (error instanceof ReportError) {
+          if (
+            error.status === 400 ||
+            error.code === 'report_kind_unknown' ||
+            error.code === 'report_scenario_unsupported'
+          ) {
+            throw new UsageError(error.message);
+          }
+          throw new CommandFailedError(error.message);
+        }
+        throw error;
+      } finally {
+        bar.stop();
+      }
+    }),
+  );
+};

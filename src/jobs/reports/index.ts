@@ -1,0 +1,30 @@
+/** jobs/reports/: the report frame (loaders by kind), the month-end job, class overrides and the Excel export. */
+export { ReportError } from './errors.js';
+export {
+  buildMonthEnd,
+  ensureMonthEnds,
+  monthEndOnOrBefore,
+  monthEndsBack,
+  type Progress,
+} from './month-end.js';
+export {
+  decideClassOverrideAs,
+  decideClassOverrideIn,
+  type OverrideActor,
+  type OverrideProposal,
+  overrideAudit,
+  proposeClassOverride,
+  proposeClassOverrideIn,
+} from './overrides.js';
+export {
+  isReportKind,
+  loadReport,
+  loadReportCell,
+  NPL_TREND_MONTHS,
+  REPORT_LOADERS,
+  type ReportCell,
+  type ReportLoader,
+  reportLoader,
+  requestMonthEnd,
+} from './registry.js';
+export { reportWorkbook, reportXlsxBuffer, writeReportXlsx } from './xlsx.js';

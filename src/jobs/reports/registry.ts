@@ -1,0 +1,247 @@
+/**
+ * The report frame: one loader per report kind. A loader loads the plain rows its kind needs, calls the pure
+ * report function in reporting/ and returns the `Report`; the CLI, the API and the Excel export only render
+ * it. A kind without a loader answers `report_not_available`.
+ */
+import { type Day, formatDate, parseDate, startOfMonth } from '../../money/index.js';
+import {
+  applyOverrides,
+  classCellLoans,
+  classificationReport,
+  classTotals,
+  type MonthEndLoan,
+  type MonthRows,
+  monthKeyOfDay,
+  nplReport,
+  REPORT_KINDS,
+  type Report,
+  type ReportKind,
+  type ReportRequest,
+  ROLL_RATE_MONTHS,
+  rollRateCellLoans,
+  rollRatesReport,
+  VINTAGE_COHORTS_MAX,
+  type VintageInput,
+  vintageCellLoans,
+  vintageReport,
+} from '../../reporting/index.js';
+import {
+  approvedOverrides,
+  type Db,
+  getBusinessDay,
+  readDrawnLoans,
+  readMonthEnd,
+} from '../../store/index.js';
+import { creditReportLoader } from './credit-report.js';
+import { eclLoader } from './ecl.js';
+import { ReportError } from './errors.js';
+import { liquidityLoader } from './liquidity.js';
+import type { ReportCell, ReportLoader } from './loader.js';
+import { ensureMonthEnds, monthEndOnOrBefore, monthEndsBack, type Progress } from './month-end.js';
+import { stressLoader } from './stress.js';
+
+export type { ReportCell, ReportLoader } from './loader.js';
+
+/** Months of NPL trend a report shows. */
+export const NPL_TREND_MONTHS = 12;
+/** Who the month ends a report builds are recorded as built by. */
+const REPORT_BUILDER = 'report';
+
+/** The month end a request describes, refused when it is not closed yet or the date is not a date. */
+export async function requestMonthEnd(db: Db, request: ReportRequest): Promise<Day> {
+  let day: Day;
+  try {
+    day = parseDate(request.asOf, 'asOf');
+  } catch {
+    throw new ReportError(
+      'report_date_invalid',
+      400,
+      `asOf must be a date YYYY-MM-DD, not "${request.asOf}"`,
+      'asOf',
+    );
+  }
+  const monthEnd = monthEndOnOrBefore(day);
+  const businessDay = await getBusinessDay(db);
+  if (monthEnd >= businessDay) {
+    throw new ReportError(
+      'report_month_not_closed',
+      409,
+      `the month end ${formatDate(monthEnd)} is not closed: the business day is ${formatDate(businessDay)}`,
+      'asOf',
+    );
+  }
+  return monthEnd;
+}
+
+function noScenario(kind: ReportKind, request: ReportRequest): void {
+  if (request.scenario !== undefined) {
+    throw new ReportError(
+      'report_scenario_unsupported',
+      422,
+      `the ${kind} report takes no scenario`,
+      'scenario',
+    );
+  }
+}
+
+function cellOrThrow(ids: string[] | null, cell: ReportCell): string[] {
+  if (ids === null) {
+    throw new ReportError(
+      'report_cell_not_found',
+      404,
+      `the report has no cell ${cell.table} / ${cell.row} / ${cell.column}`,
+      'row',
+    );
+  }
+  return ids;
+}
+
+async function classified(db: Db, monthEnd: Day) {
+  return applyOverrides(await readMonthEnd(db, monthEnd), await approvedOverrides(db, monthEnd));
+}
+
+const classification: ReportLoader = {
+  kind: 'classification',
+  async load(db, request, progress) {
+    noScenario('classification', request);
+    const monthEnd = await requestMonthEnd(db, request);
+    await ensureMonthEnds(db, [monthEnd], REPORT_BUILDER, progress);
+    return classificationReport(monthEnd, await classified(db, monthEnd));
+  },
+  async cellLoans(db, request, cell, progress) {
+    const monthEnd = await requestMonthEnd(db, request);
+    await ensureMonthEnds(db, [monthEnd], REPORT_BUILDER, progress);
+    return cellOrThrow(
+      classCellLoans(await classified(db, monthEnd), cell.table, cell.row, cell.column),
+      cell,
+    );
+  },
+};
+
+const npl: ReportLoader = {
+  kind: 'npl',
+  async load(db, request, progress) {
+    noScenario('npl', request);
+    const monthEnd = await requestMonthEnd(db, request);
+    const months = monthEndsBack(monthEnd, NPL_TREND_MONTHS);
+    await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
+    const totals = [];
+    for (const m of months) totals.push(classTotals(m, await classified(db, m)));
+    return nplReport(monthEnd, totals);
+  },
+  async cellLoans(db, request, cell, progress) {
+    const monthEnd = await requestMonthEnd(db, request);
+    const months = monthEndsBack(monthEnd, NPL_TREND_MONTHS);
+    const m = months.find((d) => formatDate(d) === cell.row);
+    if (m === undefined || cell.table !== 'trend') return cellOrThrow(null, cell);
+    await ensureMonthEnds(db, [m], REPORT_BUILDER, progress);
+    return cellOrThrow(classCellLoans(await classified(db, m), cell.table, cell.row, cell.column), cell);
+  },
+};
+
+async function rollMonths(db: Db, request: ReportRequest, progress?: Progress): Promise<MonthRows[]> {
+  const monthEnd = await requestMonthEnd(db, request);
+  const months = monthEndsBack(monthEnd, ROLL_RATE_MONTHS + 1);
+  await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
+  const out: MonthRows[] = [];
+  for (const m of months) out.push({ monthEnd: m, rows: await readMonthEnd(db, m) });
+  return out;
+}
+
+const rollRates: ReportLoader = {
+  kind: 'roll-rates',
+  async load(db, request, progress) {
+    noScenario('roll-rates', request);
+    return rollRatesReport(await rollMonths(db, request, progress));
+  },
+  async cellLoans(db, request, cell, progress) {
+    const months = await rollMonths(db, request, progress);
+    return cellOrThrow(rollRateCellLoans(months, cell.table, cell.row, cell.column), cell);
+  },
+};
+
+async function vintageInput(db: Db, request: ReportRequest, progress?: Progress): Promise<VintageInput> {
+  const monthEnd = await requestMonthEnd(db, request);
+  const months = monthEndsBack(monthEnd, VINTAGE_COHORTS_MAX);
+  await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
+  const first = months[0] as Day;
+  const loans = await readDrawnLoans(db, startOfMonth(first), monthEnd);
+  const byMonth = new Map<number, MonthEndLoan[]>();
+  for (const m of months) byMonth.set(monthKeyOfDay(m), await readMonthEnd(db, m));
+  return { monthEnd, loans, months: byMonth };
+}
+
+const vintage: ReportLoader = {
+  kind: 'vintage',
+  async load(db, request, progress) {
+    noScenario('vintage', request);
+    return vintageReport(await vintageInput(db, request, progress));
+  },
+  async cellLoans(db, request, cell, progress) {
+    const input = await vintageInput(db, request, progress);
+    return cellOrThrow(vintageCellLoans(input, cell.table, cell.row, cell.column), cell);
+  },
+};
+
+/** The loaders of the kinds built so far; the other kinds of REPORT_KINDS are added here by name. */
+export const REPORT_LOADERS: Partial<Record<ReportKind, ReportLoader>> = {
+  classification,
+  npl,
+  'roll-rates': rollRates,
+  vintage,
+  ecl: eclLoader,
+  stress: stressLoader,
+  liquidity: liquidityLoader,
+  'credit-report': creditReportLoader,
+};
+
+export function isReportKind(text: string): text is ReportKind {
+  return (REPORT_KINDS as readonly string[]).includes(text);
+}
+
+/** The loader of a kind, or the refusal: an unknown kind, or one without a loader yet. */
+export function reportLoader(kind: string): ReportLoader {
+  if (!isReportKind(kind)) {
+    throw new ReportError(
+      'report_kind_unknown',
+      404,
+      `no report kind "${kind}"; the kinds are ${REPORT_KINDS.join(', ')}`,
+      'kind',
+    );
+  }
+  const loader = REPORT_LOADERS[kind];
+  if (loader === undefined) {
+    throw new ReportError(
+      'report_not_available',
+      501,
+      `the ${kind} report is not available in this version`,
+      'kind',
+    );
+  }
+  return loader;
+}
+
+/** Loads a report of any kind. */
+export async function loadReport(
+  db: Db,
+  kind: string,
+  request: ReportRequest,
+  progress?: Progress,
+): Promise<Report> {
+  return reportLoader(kind).load(db, request, progress);
+}
+
+/** The loan ids behind one figure of a report. */
+export async function loadReportCell(
+  db: Db,
+  kind: string,
+  request: ReportRequest,
+  cell: ReportCell,
+  progress?: Progress,
+): Promise<string[]> {
+  const loader = reportLoader(kind);
+  if (loader.cellLoans === undefined) {
+    throw new ReportError('report_cell_not_found', 404, `the ${kind} report has no drill-down`, 'table');
+  }
+  return loader.cellLoans(db, request, cell, progress);
+}

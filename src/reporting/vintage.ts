@@ -1,0 +1,279 @@
+import type { Bucket } from '../ledger/index.js';
+import { type Day, formatDate } from '../money/index.js';
+import type { MonthEndLoan } from './month-end.js';
+import { formatMonthKey, type MonthKey, monthKeyOfDay } from './months.js';
+import type { Report, ReportColumn, ReportTable } from './report.js';
+import { addMinor, bucketAtLeast, moneyText, ratioText } from './report-values.js';
+
+/** A drawn loan as a vintage sees it: its cohort (draw month), segment and disbursed principal. */
+export interface VintageLoan {
+  readonly loanId: string;
+  readonly productId: string;
+  readonly openedDay: Day;
+  readonly disbursedMinor: number;
+}
+
+export type VintageRow = Pick<
+  MonthEndLoan,
+  'loanId' | 'bucket' | 'daysPastDue' | 'outstandingPrincipalMinor' | 'oldestOverdueInstallment'
+>;
+
+/** Draw months a vintage report shows, the report's month the last. */
+export const VINTAGE_COHORTS_MAX = 24;
+/** Month ends after the draw month by which a monthly loan's first instalment is 30 days overdue (FPD30). */
+export const FPD30_MATURE_MONTHS = 2;
+/** The thresholds the vintage tables are drawn at: 30+ (M2+) and 90+ (M4+) days past due. */
+export const VINTAGE_THRESHOLDS: readonly Bucket[] = ['M2', 'M4'];
+
+export interface VintageInput {
+  /** The report's month end. */
+  readonly monthEnd: Day;
+  /** Loans drawn in the cohorts (settled ones too: they stay in the denominator). */
+  readonly loans: readonly VintageLoan[];
+  /** Month-end rows by month key, for every month from the oldest cohort to the report's month. */
+  readonly months: ReadonlyMap<MonthKey, readonly VintageRow[]>;
+}
+
+interface Cohort {
+  readonly segment: string;
+  readonly month: MonthKey;
+  readonly loanIds: ReadonlySet<string>;
+  readonly disbursedMinor: bigint;
+}
+
+function cohortsOf(input: VintageInput): Cohort[] {
+  const last = monthKeyOfDay(input.monthEnd);
+  const first = last - VINTAGE_COHORTS_MAX + 1;
+  const groups = new Map<string, { segment: string; month: MonthKey; ids: Set<string>; disbursed: bigint }>();
+  const add = (segment: string, month: MonthKey, l: VintageLoan) => {
+    const key = `${segment}/${month}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { segment, month, ids: new Set(), disbursed: 0n };
+      groups.set(key, g);
+    }
+    g.ids.add(l.loanId);
+    g.disbursed = addMinor(g.disbursed, l.disbursedMinor);
+  };
+  for (const l of input.loans) {
+    const month = monthKeyOfDay(l.openedDay);
+    if (month < first || month > last) continue;
+    add('all', month, l);
+    add(l.productId, month, l);
+  }
+  return [...groups.values()]
+    .sort((a, b) =>
+      a.segment === b.segment
+        ? a.month - b.month
+        : a.segment === 'all'
+          ? -1
+          : b.segment === 'all'
+            ? 1
+            : a.segment < b.segment
+              ? -1
+              : 1,
+    )
+    .map((g) => ({ segment: g.segment, month: g.month, loanIds: g.ids, disbursedMinor: g.disbursed }));
+}
+
+/**
+ * Vintage (账龄分析, domain.md §3): at months on book k (MOB0 = the draw month's end), the outstanding
+ * principal of the cohort's loans at or past a threshold at that month end ÷ the cohort's disbursed principal.
+ * The numerators of every cohort, MOB and threshold in one pass over the month-end rows.
+ */
+interface VintageSums {
+  /** `segment/month` → threshold index → balance by MOB. */
+  readonly bad: ReadonlyMap<string, bigint[][]>;
+  /** Loans ever seen more than 30 days past due with the first instalment the oldest overdue (FPD30). */
+  readonly fpd: ReadonlySet<string>;
+}
+
+function vintageSums(input: VintageInput, cohorts: readonly Cohort[]): VintageSums {
+  const last = monthKeyOfDay(input.monthEnd);
+  const loanCohorts = new Map<string, Cohort[]>();
+  for (const c of cohorts) {
+    for (const id of c.loanIds) {
+      const list = loanCohorts.get(id);
+      if (list === undefined) loanCohorts.set(id, [c]);
+      else list.push(c);
+    }
+  }
+  const bad = new Map<string, bigint[][]>();
+  for (const c of cohorts) {
+    bad.set(
+      `${c.segment}/${c.month}`,
+      VINTAGE_THRESHOLDS.map(() => Array.from({ length: last - c.month + 1 }, () => 0n)),
+    );
+  }
+  const fpd = new Set<string>();
+  for (const [month, rows] of input.months) {
+    if (month > last) continue;
+    for (const r of rows) {
+      const owners = loanCohorts.get(r.loanId);
+      if (owners === undefined) continue;
+      if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1) fpd.add(r.loanId);
+      for (const c of owners) {
+        const mob = month - c.month;
+        if (mob < 0) continue;
+        const sums = bad.get(`${c.segment}/${c.month}`) as bigint[][];
+        VINTAGE_THRESHOLDS.forEach((threshold, i) => {
+          if (bucketAtLeast(r.bucket, threshold)) {
+            const byMob = sums[i] as bigint[];
+            byMob[mob] = addMinor(byMob[mob] as bigint, r.outstandingPrincipalMinor);
+          }
+        });
+      }
+    }
+  }
+  return { bad, fpd };
+}
+
+function vintageCell(
+  input: VintageInput,
+  sums: VintageSums,
+  cohort: Cohort,
+  mob: number,
+  threshold: number,
+): string | null {
+  if (cohort.month + mob > monthKeyOfDay(input.monthEnd)) return null;
+  const bad = sums.bad.get(`${cohort.segment}/${cohort.month}`)?.[threshold]?.[mob] ?? 0n;
+  return ratioText(bad, cohort.disbursedMinor);
+}
+
+/**
+ * First-payment default FPD30 (首期逾期30天+): a loan seen at some month end more than 30 days past due with its
+ * first instalment the oldest overdue one. Counted over the loans of a cohort whose draw month is at least
+ * FPD30_MATURE_MONTHS before the report's month (so every one of them has had a month end past that point).
+ */
+function fpdLoans(sums: VintageSums, cohort: Cohort): Set<string> {
+  return new Set([...cohort.loanIds].filter((id) => sums.fpd.has(id)));
+}
+
+function mobCount(input: VintageInput, cohorts: readonly Cohort[]): number {
+  const last = monthKeyOfDay(input.monthEnd);
+  return cohorts.reduce((n, c) => Math.max(n, last - c.month + 1), 0);
+}
+
+function rowKey(c: Cohort): string {
+  return `${c.segment}/${formatMonthKey(c.month)}`;
+}
+
+function cohortColumns(): ReportColumn[] {
+  return [
+    { key: 'row', label: { en: 'Row', zh: '行' }, type: 'text' },
+    { key: 'segment', label: { en: 'Product', zh: '产品' }, type: 'text' },
+    { key: 'cohort', label: { en: 'Draw month', zh: '放款月' }, type: 'text' },
+    { key: 'loans', label: { en: 'Loans', zh: '笔数' }, type: 'int' },
+    { key: 'disbursed', label: { en: 'Disbursed', zh: '放款金额' }, type: 'money' },
+  ];
+}
+
+export function vintageReport(input: VintageInput): Report {
+  const cohorts = cohortsOf(input);
+  const mobs = mobCount(input, cohorts);
+  const sums = vintageSums(input, cohorts);
+  const curves: ReportTable[] = VINTAGE_THRESHOLDS.map((threshold, t) => ({
+    name: `vintage-${threshold.toLowerCase()}`,
+    label: {
+      en: `Vintage, ${threshold}+ balance ÷ disbursed`,
+      zh: `账龄分析（${threshold}+余额 ÷ 放款金额）`,
+    },
+    columns: [
+      ...cohortColumns(),
+      ...Array.from({ length: mobs }, (_, k) => ({
+        key: `mob${k}`,
+        label: { en: `MOB${k}`, zh: `MOB${k}` },
+        type: 'ratio' as const,
+      })),
+    ],
+    rows: cohorts.map((c) => ({
+      row: rowKey(c),
+      segment: c.segment,
+      cohort: formatMonthKey(c.month),
+      loans: c.loanIds.size,
+      disbursed: moneyText(c.disbursedMinor),
+      ...Object.fromEntries(
+        Array.from({ length: mobs }, (_, k) => [`mob${k}`, vintageCell(input, sums, c, k, t)]),
+      ),
+    })),
+  }));
+  const last = monthKeyOfDay(input.monthEnd);
+  const fpd: ReportTable = {
+    name: 'fpd',
+    label: { en: 'First-payment default (FPD30)', zh: '首期逾期率（FPD30）' },
+    columns: [
+      ...cohortColumns(),
+      { key: 'fpd30', label: { en: 'FPD30 loans', zh: 'FPD30笔数' }, type: 'int' },
+      { key: 'fpd30Rate', label: { en: 'FPD30 rate', zh: 'FPD30比率' }, type: 'ratio' },
+    ],
+    rows: cohorts.map((c) => {
+      const mature = c.month + FPD30_MATURE_MONTHS <= last;
+      const n = mature ? fpdLoans(sums, c).size : null;
+      return {
+        row: rowKey(c),
+        segment: c.segment,
+        cohort: formatMonthKey(c.month),
+        loans: c.loanIds.size,
+        disbursed: moneyText(c.disbursedMinor),
+        fpd30: n,
+        fpd30Rate: n === null ? null : ratioText(n, c.loanIds.size),
+      };
+    }),
+  };
+  const all = cohorts.filter((c) => c.segment === 'all');
+  return {
+    kind: 'vintage',
+    asOf: formatDate(input.monthEnd),
+    title: { en: 'Vintage curves and first-payment default', zh: '账龄曲线与首期逾期' },
+    summary: [
+      { key: 'cohorts', label: { en: 'Draw months', zh: '放款月数' }, type: 'int', value: all.length },
+      {
+        key: 'loans',
+        label: { en: 'Loans drawn', zh: '放款笔数' },
+        type: 'int',
+        value: all.reduce((n, c) => n + c.loanIds.size, 0),
+      },
+      {
+        key: 'disbursed',
+        label: { en: 'Disbursed', zh: '放款金额' },
+        type: 'money',
+        value: moneyText(all.reduce((n, c) => n + c.disbursedMinor, 0n)),
+      },
+    ],
+    tables: [...curves, fpd],
+    notes: [
+      {
+        en: 'Vintage at MOBk = outstanding principal of the draw month’s loans at or past the threshold bucket at the k-th month end after the draw month (MOB0 = the draw month’s own end) ÷ the cohort’s disbursed principal. Settled loans stay in the denominator. Segments: all loans and each product; loans carry no channel or policy version, so no such segments are drawn.',
+        zh: 'MOBk账龄值 = 放款月贷款在放款后第k个月末处于阈值档及以上的本金余额 ÷ 该批次放款本金（MOB0为放款当月月末）。已结清贷款仍计入分母。分组：全部贷款与各产品；贷款未记录渠道与策略版本，故不按其分组。',
+      },
+      {
+        en: `FPD30 = loans seen at a month end more than 30 days past due with the first instalment the oldest overdue ÷ the cohort’s loans, shown for draw months at least ${FPD30_MATURE_MONTHS} months before the report’s month.`,
+        zh: `FPD30 = 某月末逾期超30天且最早逾期期次为第1期的贷款笔数 ÷ 批次笔数，仅显示放款月早于报告月至少${FPD30_MATURE_MONTHS}个月的批次。`,
+      },
+    ],
+  };
+}
+
+/** The loans behind a vintage cell (row = `segment/YYYY-MM`, column = `mobK`, `fpd30` or `loans`). */
+export function vintageCellLoans(
+  input: VintageInput,
+  table: string,
+  row: string,
+  column: string,
+): string[] | null {
+  const cohorts = cohortsOf(input);
+  const cohort = cohorts.find((c) => rowKey(c) === row);
+  if (cohort === undefined) return null;
+  if (column === 'loans' || column === 'disbursed' || column === 'row') return [...cohort.loanIds].sort();
+  if (table === 'fpd' && (column === 'fpd30' || column === 'fpd30Rate'))
+    return [...fpdLoans(vintageSums(input, cohorts), cohort)].sort();
+  const threshold = VINTAGE_THRESHOLDS.find((t) => table === `vintage-${t.toLowerCase()}`);
+  const mob = /^mob(\d+)$/.exec(column);
+  if (threshold === undefined || mob === null) return null;
+  const month = cohort.month + Number(mob[1]);
+  if (month > monthKeyOfDay(input.monthEnd)) return null;
+  return (input.months.get(month) ?? [])
+    .filter((r) => cohort.loanIds.has(r.loanId) && bucketAtLeast(r.bucket, threshold))
+    .map((r) => r.loanId)
+    .sort();
+}

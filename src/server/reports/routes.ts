@@ -1,0 +1,233 @@
+/**
+ * Month-end portfolio reports: `GET /reports/{kind}` (JSON or `?format=xlsx`), the loans behind a figure, and
+ * manual five-category overrides proposed by one person and decided by another.
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  decideClassOverrideIn,
+  loadReport,
+  loadReportCell,
+  overrideAudit,
+  proposeClassOverrideIn,
+  ReportError,
+  reportXlsxBuffer,
+} from '../../jobs/index.js';
+import { type Day, formatDate, parseDate } from '../../money/index.js';
+import type { AssetClass } from '../../reporting/index.js';
+import { ClassOverrideError, type StoredClassOverride } from '../../store/index.js';
+import type { ServerDeps } from '../http/context.js';
+import { type ProblemCode, ProblemError } from '../http/problem.js';
+import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
+import { commitWrite } from '../http/writes.js';
+import {
+  cellLoansSchema,
+  decisionBody,
+  overrideBody,
+  overrideSchema,
+  reportCellQuery,
+  reportKindParam,
+  reportQuery,
+  reportSchema,
+} from './schemas.js';
+
+const common = { tags: ['reports'], security: bearerSecurity };
+/** Most loan ids a drill-down answer lists. */
+export const CELL_LOANS_MAX = 10_000;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const REPORT_PROBLEMS: Record<string, ProblemCode> = {
+  report_kind_unknown: 'report_kind_unknown',
+  report_not_available: 'report_not_available',
+  report_date_invalid: 'report_date_invalid',
+  report_month_not_closed: 'report_month_not_closed',
+  report_scenario_unsupported: 'report_scenario_unsupported',
+  report_cell_not_found: 'report_cell_not_found',
+  class_override_loan_not_found: 'class_override_loan_not_found',
+  class_override_below_floor: 'class_override_below_floor',
+  class_override_exists: 'class_override_exists',
+  class_override_not_found: 'class_override_not_found',
+  class_override_decided: 'class_override_decided',
+  class_override_by_proposer: 'class_override_by_proposer',
+};
+
+function reportProblem(error: unknown): unknown {
+  if (!(error instanceof ReportError) && !(error instanceof ClassOverrideError)) return error;
+  const code = REPORT_PROBLEMS[error.code] ?? 'conflict';
+  const field = error instanceof ReportError ? error.field : undefined;
+  const path = field === 'kind' ? '/path/kind' : field === undefined ? '/query' : `/query/${field}`;
+  return new ProblemError(code, error.message, [{ path, message: error.message }]);
+}
+
+async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw reportProblem(error);
+  }
+}
+
+function monthEndOf(text: string): Day {
+  try {
+    return parseDate(text, 'monthEnd');
+  } catch {
+    throw new ProblemError('validation_failed', `monthEnd must be a date YYYY-MM-DD, not "${text}"`, [
+      { path: '/body/monthEnd', message: 'not a date' },
+    ]);
+  }
+}
+
+function presentOverride(o: StoredClassOverride) {
+  return {
+    overrideId: o.overrideId,
+    loanId: o.loanId,
+    monthEnd: formatDate(o.monthEnd),
+    assetClass: o.assetClass,
+    rulesClass: o.rulesClass,
+    reason: o.reason,
+    status: o.status,
+    proposedBy: o.proposedBy,
+    decidedBy: o.decidedBy,
+    decisionNote: o.decisionNote,
+  };
+}
+
+export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.get<{
+    Params: { kind: string };
+    Querystring: { asOf: string; scenario?: string; format: 'json' | 'xlsx' };
+  }>(
+    '/reports/:kind',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary:
+          'A month-end report (classification, npl, roll-rates, vintage …) as data, or as an Excel workbook with ?format=xlsx',
+        params: reportKindParam,
+        querystring: reportQuery,
+        response: {
+          200: {
+            description: 'The report; with ?format=xlsx an Excel workbook of the same figures',
+            content: {
+              'application/json': { schema: reportSchema },
+              [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { asOf, scenario, format } = request.query;
+      const report = await guarded(() =>
+        loadReport(deps.db, request.params.kind, { asOf, ...(scenario === undefined ? {} : { scenario }) }),
+      );
+      if (format === 'xlsx') {
+        const body = await reportXlsxBuffer(report);
+        return reply
+          .type(XLSX_TYPE)
+          .header('content-disposition', `attachment; filename="${report.kind}-${report.asOf}.xlsx"`)
+          .send(body);
+      }
+      return reply.type('application/json').send(report);
+    },
+  );
+
+  app.get<{
+    Params: { kind: string };
+    Querystring: { asOf: string; scenario?: string; table: string; row: string; column: string };
+  }>(
+    '/reports/:kind/cell',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary: 'The loans behind one figure of a report (drill-down): its table, row key and column key',
+        params: reportKindParam,
+        querystring: reportCellQuery,
+        response: { 200: cellLoansSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { asOf, scenario, table, row, column } = request.query;
+      const ids = await guarded(() =>
+        loadReportCell(
+          deps.db,
+          request.params.kind,
+          { asOf, ...(scenario === undefined ? {} : { scenario }) },
+          { table, row, column },
+        ),
+      );
+      return {
+        kind: request.params.kind,
+        asOf,
+        table,
+        row,
+        column,
+        loans: ids.length,
+        loanIds: ids.slice(0, CELL_LOANS_MAX),
+        truncated: ids.length > CELL_LOANS_MAX,
+      };
+    },
+  );
+
+  app.post<{ Body: { loanId: string; monthEnd: string; assetClass: AssetClass; reason: string } }>(
+    '/reports/classification/overrides',
+    {
+      config: { permission: 'reports.classify' },
+      schema: {
+        ...common,
+        summary:
+          'Propose a manual five-category class (人工认定) for a loan at a month end, with the reason; a second person decides',
+        headers: idempotencyHeader,
+        body: overrideBody,
+        response: { 201: overrideSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.principal!.userId;
+      const monthEnd = monthEndOf(request.body.monthEnd);
+      return commitWrite(deps, request, reply, async (tx) => {
+        const o = await guarded(() =>
+          proposeClassOverrideIn(tx, userId, {
+            loanId: request.body.loanId,
+            monthEnd,
+            assetClass: request.body.assetClass,
+            reason: request.body.reason,
+          }),
+        );
+        return { status: 201, body: presentOverride(o), audit: [overrideAudit('propose', o)] };
+      });
+    },
+  );
+
+  app.post<{ Params: { overrideId: string }; Body: { decision: 'approve' | 'reject'; note?: string } }>(
+    '/reports/classification/overrides/:overrideId/decision',
+    {
+      config: { permission: 'reports.classify.approve' },
+      schema: {
+        ...common,
+        summary: 'Approve or reject a proposed manual class (never one’s own)',
+        headers: idempotencyHeader,
+        params: idParam('overrideId', 'The override id from the proposal'),
+        body: decisionBody,
+        response: { 200: overrideSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.principal!.userId;
+      return commitWrite(deps, request, reply, async (tx) => {
+        const o = await guarded(() =>
+          decideClassOverrideIn(
+            tx,
+            userId,
+            request.params.overrideId,
+            request.body.decision,
+            request.body.note ?? null,
+          ),
+        );
+        return { status: 200, body: presentOverride(o), audit: [overrideAudit(request.body.decision, o)] };
+      });
+    },
+  );
+}

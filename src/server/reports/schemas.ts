@@ -1,0 +1,164 @@
+import { ASSET_CLASSES, REPORT_KINDS } from '../../reporting/index.js';
+
+const label = {
+  type: 'object',
+  required: ['en', 'zh'],
+  properties: { en: { type: 'string' }, zh: { type: 'string' } },
+} as const;
+
+const valueType = { type: 'string', enum: ['text', 'int', 'money', 'ratio', 'date'] } as const;
+const cell = {
+  type: ['string', 'number', 'null'],
+  description:
+    'Money as a decimal string of yuan ("1234.50"), ratios as decimal strings ("0.012345"), counts as integers',
+} as const;
+
+export const reportKindParam = {
+  type: 'object',
+  required: ['kind'],
+  additionalProperties: false,
+  properties: { kind: { type: 'string', maxLength: 40, description: `One of ${REPORT_KINDS.join(', ')}` } },
+} as const;
+
+export const reportQuery = {
+  type: 'object',
+  required: ['asOf'],
+  additionalProperties: false,
+  properties: {
+    asOf: {
+      type: 'string',
+      maxLength: 10,
+      description: 'The report describes the last month end on or before this day (YYYY-MM-DD)',
+    },
+    scenario: { type: 'string', minLength: 1, maxLength: 40, description: 'For forward-looking kinds only' },
+    format: {
+      type: 'string',
+      enum: ['json', 'xlsx'],
+      default: 'json',
+      description: 'xlsx: an Excel workbook',
+    },
+  },
+} as const;
+
+export const reportCellQuery = {
+  type: 'object',
+  required: ['asOf', 'table', 'row', 'column'],
+  additionalProperties: false,
+  properties: {
+    asOf: reportQuery.properties.asOf,
+    scenario: reportQuery.properties.scenario,
+    table: { type: 'string', minLength: 1, maxLength: 60, description: "The table's name (tables[].name)" },
+    row: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 80,
+      description: "The row's key: the value of its first column",
+    },
+    column: { type: 'string', minLength: 1, maxLength: 60, description: "The column's key (columns[].key)" },
+  },
+} as const;
+
+export const reportSchema = {
+  type: 'object',
+  required: ['kind', 'asOf', 'title', 'summary', 'tables', 'notes'],
+  properties: {
+    kind: { type: 'string', enum: [...REPORT_KINDS] },
+    asOf: { type: 'string', description: 'The month end described (YYYY-MM-DD)' },
+    scenario: { type: 'string' },
+    title: label,
+    summary: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'label', 'type', 'value'],
+        properties: { key: { type: 'string' }, label, type: valueType, value: cell },
+      },
+    },
+    tables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'label', 'columns', 'rows'],
+        properties: {
+          name: { type: 'string' },
+          label,
+          columns: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label', 'type'],
+              properties: { key: { type: 'string' }, label, type: valueType },
+            },
+          },
+          rows: { type: 'array', items: { type: 'object', additionalProperties: cell } },
+        },
+      },
+    },
+    notes: { type: 'array', items: label },
+  },
+} as const;
+
+export const cellLoansSchema = {
+  type: 'object',
+  required: ['kind', 'asOf', 'table', 'row', 'column', 'loans', 'loanIds', 'truncated'],
+  properties: {
+    kind: { type: 'string' },
+    asOf: { type: 'string' },
+    table: { type: 'string' },
+    row: { type: 'string' },
+    column: { type: 'string' },
+    loans: { type: 'integer', description: 'Loans behind the figure' },
+    loanIds: { type: 'array', items: { type: 'string' } },
+    truncated: { type: 'boolean', description: 'True when more loans are behind the figure than listed' },
+  },
+} as const;
+
+const assetClass = { type: 'string', enum: [...ASSET_CLASSES] } as const;
+
+export const overrideSchema = {
+  type: 'object',
+  required: [
+    'overrideId',
+    'loanId',
+    'monthEnd',
+    'assetClass',
+    'rulesClass',
+    'reason',
+    'status',
+    'proposedBy',
+  ],
+  properties: {
+    overrideId: { type: 'string' },
+    loanId: { type: 'string' },
+    monthEnd: { type: 'string' },
+    assetClass,
+    rulesClass: { ...assetClass, description: 'The class the rules give (DPD and restructuring floors)' },
+    reason: { type: 'string' },
+    status: { type: 'string', enum: ['proposed', 'approved', 'rejected'] },
+    proposedBy: { type: 'string' },
+    decidedBy: { type: ['string', 'null'] },
+    decisionNote: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const overrideBody = {
+  type: 'object',
+  required: ['loanId', 'monthEnd', 'assetClass', 'reason'],
+  additionalProperties: false,
+  properties: {
+    loanId: { type: 'string', minLength: 1, maxLength: 64 },
+    monthEnd: { type: 'string', maxLength: 10, description: 'The month end (YYYY-MM-DD) the class is for' },
+    assetClass: { ...assetClass, description: 'The class, the same as or worse than the rules give' },
+    reason: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S' },
+  },
+} as const;
+
+export const decisionBody = {
+  type: 'object',
+  required: ['decision'],
+  additionalProperties: false,
+  properties: {
+    decision: { type: 'string', enum: ['approve', 'reject'] },
+    note: { type: 'string', maxLength: 500 },
+  },
+} as const;

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { writeBook } from '../../src/jobs/book.js';
+import { addDays, parseDate } from '../../src/money/index.js';
+import { migrate, openDb } from '../../src/store/index.js';
+import { capture } from './capture.js';
+
+const parent = mkdtempSync(join(tmpdir(), 'lg-report-'));
+const dir = join(parent, 'data');
+const TODAY = parseDate('2026-06-15');
+
+async function run(args: readonly string[]) {
+  const c = capture();
+  const code = await main(['report', ...args, '--db', dir], c.io);
+  return { code, out: c.out(), err: c.err() };
+}
+
+describe('lendguard report', () => {
+  beforeAll(async () => {
+    const db = await openDb({ kind: 'pglite', dataDir: dir });
+    try {
+      await migrate(db);
+      await writeBook(db, {
+        seed: 5,
+        customers: 60,
+        loansPerCustomer_max: 3,
+        drawFrom: addDays(TODAY, -400),
+        drawTo: addDays(TODAY, -10),
+        historyThrough: addDays(TODAY, -4),
+      });
+      await db.query(`update business_day set day = '2026-06-12'`);
+    } finally {
+      await db.close();
+    }
+  }, 600_000);
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('prints the class table for a person, in both languages', async () => {
+    const r = await run(['classification', '--as-of', '2026-05-31']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Five-category classification · 贷款五级分类 — 2026-05-31');
+    expect(r.out).toContain('NPL ratio');
+    expect(r.out).toContain('不良率');
+    expect(r.out).toContain('special-mention');
+  });
+
+  it('prints JSON that is the report, and the loans of a figure', async () => {
+    const r = await run(['roll-rates', '--as-of', '2026-06-03', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as {
+      kind: string;
+      asOf: string;
+      tables: { name: string; rows: Record<string, unknown>[] }[];
+    };
+    expect(report).toMatchObject({ kind: 'roll-rates', asOf: '2026-05-31' });
+    const m0 = report.tables.find((t) => t.name === 'matrix-count')?.rows.find((x) => x.from === 'M0');
+    const drill = await run([
+      'roll-rates',
+      '--as-of',
+      '2026-05-31',
+      '--table',
+      'matrix-count',
+      '--row',
+      'M0',
+      '--column',
+      'loans',
+      '--json',
+    ]);
+    expect(drill.code, drill.err).toBe(0);
+    expect((JSON.parse(drill.out) as { loanIds: string[] }).loanIds).toHaveLength(Number(m0?.loans));
+  });
+
+  it('writes an Excel workbook whose cells are the report’s', async () => {
+    const file = join(parent, 'vintage.xlsx');
+    const r = await run(['vintage', '--as-of', '2026-05-31', '--xlsx', file]);
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse((await run(['vintage', '--as-of', '2026-05-31', '--json'])).out) as {
+      tables: { name: string; rows: Record<string, string | number | null>[] }[];
+    };
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const sheet = wb.getWorksheet('vintage-m2');
+    const rows = json.tables.find((t) => t.name === 'vintage-m2')?.rows ?? [];
+    expect(sheet?.getCell('A3').value).toBe(rows[0]?.row);
+    expect(sheet?.getCell('E3').value).toBe(Number(rows[0]?.disbursed));
+    expect(sheet?.getCell('F3').value).toBe(Number(rows[0]?.mob0));
+  });
+
+  it('says what is wrong: an unknown kind, a kind not available, a month not closed', async () => {
+    const unknown = await run(['nonsense', '--as-of', '2026-05-31']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no report kind "nonsense"');
+    const open = await run(['npl', '--as-of', '2026-06-30']);
+    expect(open.code).toBe(1);
+    expect(open.err).toContain('not closed');
+  });
+});

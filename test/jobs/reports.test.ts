@@ -1,0 +1,350 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  decideClassOverrideAs,
+  loadReport,
+  loadReportCell,
+  proposeClassOverride,
+  REPORT_LOADERS,
+  ReportError,
+  reportXlsxBuffer,
+} from '../../src/jobs/index.js';
+import { parseDate } from '../../src/money/index.js';
+import type { Report } from '../../src/reporting/index.js';
+import type { Db } from '../../src/store/index.js';
+import { REPORT_AS_OF, reportBook } from './report-book.js';
+
+const GOLDEN_DIR = new URL('../fixtures/reports/', import.meta.url);
+const KINDS = ['classification', 'npl', 'roll-rates', 'vintage'] as const;
+
+/**
+ * A deliberately simple reading of the book, sharing no code with reporting/: each loan's month-end snapshot
+ * read as plain JSON, days past due from its oldest overdue instalment, the bucket from the table of domain.md
+ * §3, the balance as not-due principal plus the unpaid principal of billed instalments.
+ */
+interface Plain {
+  loan: string;
+  bucket: number;
+  dpd: number;
+  balance: bigint;
+}
+
+function bucketOf(dpd: number): number {
+  if (dpd <= 0) return 0;
+  if (dpd > 180) return 7;
+  return Math.ceil(dpd / 30);
+}
+
+async function plainMonth(db: Db, monthEnd: string): Promise<Map<string, Plain>> {
+  const { rows } = await db.query<{ loan_id: string; seq: number; state: string }>(
+    `select loan_id, seq, state::text as state from loan_snapshots where day = $1::date`,
+    [monthEnd],
+  );
+  const latest = new Map<string, { seq: number; state: string }>();
+  for (const r of rows) {
+    const seen = latest.get(r.loan_id);
+    if (seen === undefined || seen.seq < r.seq) latest.set(r.loan_id, { seq: r.seq, state: r.state });
+  }
+  const day = Math.round(Date.parse(`${monthEnd}T00:00:00Z`) / 86_400_000);
+  const out = new Map<string, Plain>();
+  for (const [loan, { state }] of latest) {
+    const s = JSON.parse(state);
+    if (s.status !== 'active') continue;
+    const oldest = s.dues[0];
+    const dpd = oldest?.overdue ? Math.max(0, day - oldest.dueDay) : 0;
+    let balance = BigInt(s.notDuePrincipalMinor);
+    for (const d of s.dues) balance += BigInt(d.principalMinor);
+    out.set(loan, { loan, bucket: bucketOf(dpd), dpd, balance });
+  }
+  return out;
+}
+
+/** Half-up to six places, by hand. */
+function sixPlaces(num: bigint, den: bigint): string {
+  const scaled = (num * 2_000_000n + den) / (2n * den);
+  const whole = scaled / 1_000_000n;
+  return `${whole}.${(scaled % 1_000_000n).toString().padStart(6, '0')}`;
+}
+
+function previousMonthEnd(monthEnd: string): string {
+  const d = new Date(`${monthEnd.slice(0, 8)}01T00:00:00Z`);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
+function table(report: Report, name: string) {
+  const t = report.tables.find((x) => x.name === name);
+  if (t === undefined) throw new Error(`no table ${name}`);
+  return t;
+}
+
+describe('portfolio reports on a seeded book', () => {
+  let db: Db;
+  const reports = new Map<string, Report>();
+  beforeAll(async () => {
+    db = await reportBook();
+    for (const kind of KINDS) reports.set(kind, await loadReport(db, kind, { asOf: REPORT_AS_OF }));
+  }, 600_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it.each(KINDS)('%s matches its golden file', (kind) => {
+    const file = new URL(`${kind}.json`, GOLDEN_DIR);
+    const text = `${JSON.stringify(reports.get(kind), null, 1)}\n`;
+    if (process.env.LENDGUARD_UPDATE_GOLDEN === '1') writeFileSync(file, text);
+    expect(existsSync(file), `golden file ${file.pathname}; LENDGUARD_UPDATE_GOLDEN=1 writes it`).toBe(true);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('a report as of a day within a month describes the month end before it, the same figures', async () => {
+    const mid = await loadReport(db, 'roll-rates', { asOf: '2026-06-10' });
+    expect(mid).toEqual(reports.get('roll-rates'));
+  });
+
+  it('roll rates agree with a simple count of the month-end snapshots, cell by cell, loan by loan', async () => {
+    const report = reports.get('roll-rates') as Report;
+    const before = await plainMonth(db, previousMonthEnd(REPORT_AS_OF));
+    const after = await plainMonth(db, REPORT_AS_OF);
+    const matrix = table(report, 'matrix-count');
+    let checked = 0;
+    for (let from = 0; from <= 7; from++) {
+      const inFrom = [...before.values()].filter((p) => p.bucket === from);
+      const row = matrix.rows.find((r) => r.from === `M${from}`);
+      expect(row?.loans).toBe(inFrom.length);
+      for (const to of [0, 1, 2, 3, 4, 5, 6, 7, -1]) {
+        const key = to < 0 ? 'out' : `M${to}`;
+        const mine = inFrom
+          .filter((p) => (to < 0 ? !after.has(p.loan) : after.get(p.loan)?.bucket === to))
+          .map((p) => p.loan)
+          .sort();
+        const drilled = await loadReportCell(
+          db,
+          'roll-rates',
+          { asOf: REPORT_AS_OF },
+          {
+            table: 'matrix-count',
+            row: `M${from}`,
+            column: key,
+          },
+        );
+        expect([...drilled].sort()).toEqual(mine);
+        if (inFrom.length > 0) {
+          // The printed share is within one unit of the last place of the exact one (largest remainder).
+          const exact = mine.length / inFrom.length;
+          expect(Math.abs(Number(row?.[key]) - exact)).toBeLessThanOrEqual(1e-6 + 1e-12);
+          checked += mine.length;
+        }
+      }
+    }
+    expect(checked).toBe(before.size);
+    // The flow rates Mn-1→Mn, exactly as domain.md §3 states them.
+    const flow = table(report, 'flow-rates').rows.at(-1);
+    for (let n = 1; n <= 7; n++) {
+      let entered = 0n;
+      let base = 0n;
+      for (const p of before.values()) {
+        if (p.bucket !== n - 1) continue;
+        base += p.balance;
+        const q = after.get(p.loan);
+        if (q?.bucket === n) entered += q.balance;
+      }
+      expect(flow?.[`M${n - 1}-M${n}`]).toBe(base === 0n ? null : sixPlaces(entered, base));
+    }
+    // PAR30 / PAR90 of the month.
+    const ind = table(report, 'indicators').rows.at(-1);
+    let total = 0n;
+    let par30 = 0n;
+    let par90 = 0n;
+    for (const p of after.values()) {
+      total += p.balance;
+      if (p.dpd > 30) par30 += p.balance;
+      if (p.dpd > 90) par90 += p.balance;
+    }
+    expect(ind?.par30).toBe(sixPlaces(par30, total));
+    expect(ind?.par90).toBe(sixPlaces(par90, total));
+    expect(par30).toBeGreaterThan(0n);
+  });
+
+  it('vintages agree with a simple sum over the cohorts, to the last place', async () => {
+    const report = reports.get('vintage') as Report;
+    const { rows: loans } = await db.query<{ loan_id: string; opened: string; principal: string }>(
+      `select loan_id, opened_day::text as opened, principal_minor::text as principal from loans`,
+    );
+    const vintage = table(report, 'vintage-m2');
+    const allRows = vintage.rows.filter((r) => r.segment === 'all');
+    expect(allRows.length).toBeGreaterThan(12);
+    const monthCache = new Map<string, Map<string, Plain>>();
+    const monthEndOf = (cohort: string, mob: number) => {
+      const [y, m] = cohort.split('-').map(Number) as [number, number];
+      return new Date(Date.UTC(y, m + mob, 0)).toISOString().slice(0, 10);
+    };
+    let cells = 0;
+    for (const row of allRows.slice(-8)) {
+      const cohort = String(row.cohort);
+      const members = loans.filter((l) => l.opened.startsWith(cohort));
+      const disbursed = members.reduce((a, l) => a + BigInt(l.principal), 0n);
+      expect(row.loans).toBe(members.length);
+      for (let mob = 0; ; mob++) {
+        const end = monthEndOf(cohort, mob);
+        if (end > REPORT_AS_OF) {
+          expect(row[`mob${mob}`] ?? null).toBe(null);
+          break;
+        }
+        let month = monthCache.get(end);
+        if (month === undefined) {
+          month = await plainMonth(db, end);
+          monthCache.set(end, month);
+        }
+        let bad = 0n;
+        for (const l of members) {
+          const p = month.get(l.loan_id);
+          if (p !== undefined && p.bucket >= 2) bad += p.balance;
+        }
+        expect(row[`mob${mob}`], `${cohort} MOB${mob}`).toBe(sixPlaces(bad, disbursed));
+        cells += 1;
+      }
+    }
+    expect(cells).toBeGreaterThan(20);
+  });
+
+  it('class totals add up to the book and the NPL ratio sits beside the 90+ DPD ratio', async () => {
+    const report = reports.get('classification') as Report;
+    const byClass = table(report, 'by-class');
+    const classes = byClass.rows.filter((r) => r.class !== 'total');
+    const total = byClass.rows.find((r) => r.class === 'total');
+    const after = await plainMonth(db, REPORT_AS_OF);
+    expect(classes.reduce((n, r) => n + Number(r.loans), 0)).toBe(after.size);
+    expect(total?.loans).toBe(after.size);
+    const cents = (x: unknown) => BigInt(String(x).replace('.', ''));
+    const balance = [...after.values()].reduce((a, p) => a + p.balance, 0n);
+    expect(classes.reduce((a, r) => a + cents(r.balance), 0n)).toBe(balance);
+    const figure = (key: string) => report.summary.find((f) => f.key === key)?.value;
+    expect(figure('nplRatio')).not.toBeNull();
+    expect(figure('dpd90Ratio')).not.toBeNull();
+    const npl = await loadReport(db, 'npl', { asOf: REPORT_AS_OF });
+    expect(table(npl, 'trend').rows.at(-1)?.nplRatio).toBe(figure('nplRatio'));
+  });
+
+  it('an Excel export reads back with the report’s cells', async () => {
+    const report = reports.get('roll-rates') as Report;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await reportXlsxBuffer(report)) as unknown as ExcelJS.Buffer);
+    const summary = wb.getWorksheet('summary');
+    expect(summary?.getCell('B2').value).toBe(REPORT_AS_OF);
+    const sheet = wb.getWorksheet('indicators');
+    const t = table(report, 'indicators');
+    expect(sheet?.getRow(1).values).toEqual([undefined, ...t.columns.map((c) => c.key)]);
+    const last = t.rows.at(-1);
+    const row = sheet?.getRow(t.rows.length + 2);
+    expect(row?.getCell(1).value).toBe(last?.month);
+    expect(row?.getCell(2).value).toBe(last?.loans);
+    expect(row?.getCell(3).value).toBe(Number(last?.balance));
+    expect(row?.getCell(4).value).toBe(Number(last?.par30));
+    expect(row?.getCell(4).numFmt).toBe('0.000000');
+  });
+
+  it('a manual class needs a second person, can only make a class worse, and is audited', async () => {
+    const before = reports.get('classification') as Report;
+    const normal = await loadReportCell(
+      db,
+      'classification',
+      { asOf: REPORT_AS_OF },
+      {
+        table: 'by-class',
+        row: 'normal',
+        column: 'loans',
+      },
+    );
+    const loanId = normal[0] as string;
+    const maker = { userId: 'usr-maker', role: 'risk_analyst', requestId: null };
+    const checker = { userId: 'usr-checker', role: 'admin', requestId: null };
+    const monthEnd = parseDate(REPORT_AS_OF);
+    const proposed = await proposeClassOverride(db, maker, {
+      loanId,
+      monthEnd,
+      assetClass: 'substandard',
+      reason: 'borrower lost income; other lenders report arrears',
+    });
+    await expect(
+      decideClassOverrideAs(db, maker, proposed.overrideId, 'approve', null),
+    ).rejects.toMatchObject({
+      code: 'class_override_by_proposer',
+    });
+    await expect(
+      proposeClassOverride(db, maker, { loanId, monthEnd, assetClass: 'loss', reason: 'again' }),
+    ).rejects.toMatchObject({ code: 'class_override_exists' });
+    const approved = await decideClassOverrideAs(db, checker, proposed.overrideId, 'approve', 'agreed');
+    expect(approved.status).toBe('approved');
+    const after = await loadReport(db, 'classification', { asOf: REPORT_AS_OF });
+    const count = (r: Report, c: string) => table(r, 'by-class').rows.find((x) => x.class === c)?.loans;
+    expect(count(after, 'normal')).toBe(Number(count(before, 'normal')) - 1);
+    expect(count(after, 'substandard')).toBe(Number(count(before, 'substandard')) + 1);
+    expect(table(after, 'overrides').rows).toEqual([
+      {
+        loanId,
+        rulesClass: 'normal',
+        class: 'substandard',
+        reason: 'borrower lost income; other lenders report arrears',
+        proposedBy: 'usr-maker',
+        approvedBy: 'usr-checker',
+      },
+    ]);
+    const worse = (
+      await loadReportCell(
+        db,
+        'classification',
+        { asOf: REPORT_AS_OF },
+        {
+          table: 'by-class',
+          row: 'substandard',
+          column: 'loans',
+        },
+      )
+    ).find((id) => id !== loanId);
+    if (worse !== undefined) {
+      await expect(
+        proposeClassOverride(db, maker, { loanId: worse, monthEnd, assetClass: 'normal', reason: 'paid' }),
+      ).rejects.toMatchObject({ code: 'class_override_below_floor' });
+    }
+    const { rows } = await db.query<{ action: string; actor_user_id: string }>(
+      `select action, actor_user_id from audit_log where resource_type = 'class_override' order by audit_id`,
+    );
+    expect(rows).toEqual([
+      { action: 'class_override.propose', actor_user_id: 'usr-maker' },
+      { action: 'class_override.approve', actor_user_id: 'usr-checker' },
+    ]);
+  });
+
+  it('refuses unknown kinds, kinds not built yet, bad dates and months not closed, each with its code', async () => {
+    const code = async (p: Promise<unknown>) => {
+      try {
+        await p;
+        return 'resolved';
+      } catch (e) {
+        return e instanceof ReportError ? `${e.code} ${e.status}` : String(e);
+      }
+    };
+    expect(await code(loadReport(db, 'nonsense', { asOf: REPORT_AS_OF }))).toBe('report_kind_unknown 404');
+    const missing = ['ecl', 'stress', 'liquidity', 'credit-report'].find((k) => !(k in REPORT_LOADERS));
+    if (missing !== undefined) {
+      expect(await code(loadReport(db, missing, { asOf: REPORT_AS_OF }))).toBe('report_not_available 501');
+    }
+    expect(await code(loadReport(db, 'npl', { asOf: '2026-02-30' }))).toBe('report_date_invalid 400');
+    expect(await code(loadReport(db, 'npl', { asOf: '2026-06-30' }))).toBe('report_month_not_closed 409');
+    expect(await code(loadReport(db, 'npl', { asOf: REPORT_AS_OF, scenario: 'downturn' }))).toBe(
+      'report_scenario_unsupported 422',
+    );
+    expect(
+      await code(
+        loadReportCell(
+          db,
+          'roll-rates',
+          { asOf: REPORT_AS_OF },
+          { table: 'matrix-count', row: 'M9', column: 'M0' },
+        ),
+      ),
+    ).toBe('report_cell_not_found 404');
+  });
+});

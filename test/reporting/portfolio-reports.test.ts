@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BUCKETS, type Bucket } from '../../src/ledger/index.js';
+import { parseDate } from '../../src/money/index.js';
+import {
+  ASSET_CLASSES,
+  type AssetClass,
+  applyOverrides,
+  classificationReport,
+  classTotals,
+  type MonthEndLoan,
+  type MonthRows,
+  ROLL_TARGETS,
+  rollRateCellLoans,
+  rollRatesReport,
+  sharesText,
+  transition,
+  vintageReport,
+} from '../../src/reporting/index.js';
+
+const MONTH_ENDS = ['2026-01-31', '2026-02-28', '2026-03-31'].map((d) => parseDate(d));
+
+const rowArb = (loanId: string) =>
+  fc
+    .record({
+      bucket: fc.constantFrom(...BUCKETS),
+      balance: fc.integer({ min: 0, max: 5_000_000 }),
+      extra: fc.constantFrom<AssetClass | null>(null, 'special-mention', 'substandard'),
+    })
+    .map(({ bucket, balance, extra }): MonthEndLoan => {
+      const rank = Number(bucket.slice(1));
+      const dpd = rank === 0 ? 0 : rank === 7 ? 200 + (balance % 300) : (rank - 1) * 30 + 1 + (balance % 30);
+      const byDpd: AssetClass =
+        dpd > 360
+          ? 'loss'
+          : dpd > 270
+            ? 'doubtful'
+            : dpd > 90
+              ? 'substandard'
+              : dpd > 0
+                ? 'special-mention'
+                : 'normal';
+      const assetClass =
+        extra !== null && ASSET_CLASSES.indexOf(extra) > ASSET_CLASSES.indexOf(byDpd) ? extra : byDpd;
+      return {
+        loanId,
+        customerId: `c-${loanId}`,
+        productId: balance % 2 === 0 ? 'cash-3m' : 'cash-6m',
+        openedDay: parseDate('2025-12-15') + (balance % 40),
+        // Above any balance drawn, so that no month's balance passes what was lent.
+        disbursedMinor: 5_100_000,
+        daysPastDue: dpd,
+        bucket,
+        outstandingPrincipalMinor: balance,
+        oldestOverdueInstallment: dpd > 0 ? 1 : null,
+        classByDaysPastDue: byDpd,
+        assetClass,
+        classReasons: assetClass === byDpd ? [] : ['restructured'],
+      };
+    });
+
+/** A month's book: a random subset of 30 loans, each with a random month-end row. */
+const monthArb = fc
+  .tuple(
+    ...Array.from({ length: 30 }, (_, i) =>
+      fc.option(rowArb(`ln-${String(i).padStart(2, '0')}`), { nil: undefined }),
+    ),
+  )
+  .map((rows) => rows.filter((r): r is MonthEndLoan => r !== undefined));
+
+const bookArb = fc
+  .tuple(monthArb, monthArb, monthArb)
+  .map((months) => months.map((rows, i): Month => ({ monthEnd: MONTH_ENDS[i] as number, rows })));
+
+interface Month extends MonthRows {
+  readonly rows: readonly MonthEndLoan[];
+}
+
+describe('roll rates', () => {
+  it('every row of the transition counts each loan of its bucket once, and its printed shares add up to exactly 1', () => {
+    fc.assert(
+      fc.property(bookArb, (months) => {
+        const before = months[0] as MonthRows;
+        const after = months[1] as MonthRows;
+        const t = transition(before, after);
+        for (const from of BUCKETS) {
+          const n = ROLL_TARGETS.reduce((a, to) => a + t.count[from][to], 0);
+          expect(n).toBe(before.rows.filter((r) => r.bucket === from).length);
+        }
+        const report = rollRatesReport(months);
+        for (const name of ['matrix-count', 'matrix-balance']) {
+          const table = report.tables.find((x) => x.name === name);
+          for (const row of table?.rows ?? []) {
+            const shares = ROLL_TARGETS.map((to) => row[to]);
+            if (shares.every((s) => s === null)) continue;
+            const units = shares.reduce((a, s) => a + BigInt(String(s).replace('.', '')), 0n);
+            expect(units).toBe(1_000_000n);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the drill-down of each matrix cell gives the loans the counts count', () => {
+    fc.assert(
+      fc.property(bookArb, (months) => {
+        const t = transition(months[1] as MonthRows, months[2] as MonthRows);
+        for (const from of BUCKETS) {
+          for (const to of ROLL_TARGETS) {
+            const ids = rollRateCellLoans(months, 'matrix-count', from, to);
+            expect(ids?.length).toBe(t.count[from][to]);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('largest-remainder shares: a third each prints as 0.333334, 0.333333, 0.333333', () => {
+    expect(sharesText([1, 1, 1])).toEqual(['0.333334', '0.333333', '0.333333']);
+    expect(sharesText([0, 0])).toEqual([null, null]);
+  });
+});
+
+describe('five-category tables', () => {
+  it('class totals add up to the book, in loans and to the fen', () => {
+    fc.assert(
+      fc.property(monthArb, (rows) => {
+        const t = classTotals(MONTH_ENDS[0] as number, applyOverrides(rows, []));
+        const loans = ASSET_CLASSES.reduce((a, c) => a + t.byClass[c].loans, 0);
+        const balance = ASSET_CLASSES.reduce((a, c) => a + t.byClass[c].balanceMinor, 0n);
+        expect(loans).toBe(rows.length);
+        expect(balance).toBe(rows.reduce((a, r) => a + BigInt(r.outstandingPrincipalMinor), 0n));
+        expect(t.nplBalanceMinor).toBe(
+          t.byClass.substandard.balanceMinor + t.byClass.doubtful.balanceMinor + t.byClass.loss.balanceMinor,
+        );
+        expect(t.nplBalanceMinor >= t.dpd90BalanceMinor).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an approved override only ever makes a class worse', () => {
+    fc.assert(
+      fc.property(monthArb, fc.constantFrom(...ASSET_CLASSES), (rows, proposed) => {
+        const overrides = rows.map((r) => ({
+          loanId: r.loanId,
+          assetClass: proposed,
+          reason: 'r',
+          proposedBy: 'a',
+          approvedBy: 'b',
+        }));
+        for (const l of applyOverrides(rows, overrides)) {
+          expect(ASSET_CLASSES.indexOf(l.assetClass)).toBeGreaterThanOrEqual(
+            ASSET_CLASSES.indexOf(l.row.assetClass),
+          );
+          expect(l.override !== null).toBe(
+            ASSET_CLASSES.indexOf(proposed) >= ASSET_CLASSES.indexOf(l.row.assetClass),
+          );
+        }
+        const report = classificationReport(MONTH_ENDS[0] as number, applyOverrides(rows, overrides));
+        expect(report.tables[0]?.rows.at(-1)?.loans).toBe(rows.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('vintages', () => {
+  it('a cohort’s curve is null after the report’s month end and never above 1 (balance ≤ disbursed)', () => {
+    fc.assert(
+      fc.property(bookArb, (months) => {
+        const loans = new Map<string, MonthEndLoan>();
+        for (const m of months) for (const r of m.rows) loans.set(r.loanId, r);
+        // The report reads rows by month key (year × 12 + month − 1).
+        const keyed = new Map<number, MonthEndLoan[]>();
+        for (const m of months) {
+          const d = new Date(m.monthEnd * 86_400_000);
+          keyed.set(d.getUTCFullYear() * 12 + d.getUTCMonth(), [...m.rows]);
+        }
+        const report = vintageReport({
+          monthEnd: MONTH_ENDS[2] as number,
+          loans: [...loans.values()].map((l) => ({
+            loanId: l.loanId,
+            productId: l.productId,
+            openedDay: l.openedDay,
+            disbursedMinor: l.disbursedMinor,
+          })),
+          months: keyed,
+        });
+        for (const table of report.tables.filter((t) => t.name.startsWith('vintage-'))) {
+          for (const row of table.rows) {
+            const cohort = String(row.cohort);
+            const mobsLeft = cohort === '2025-12' ? 3 : cohort === '2026-01' ? 2 : 0;
+            for (let k = 0; k < 4; k++) {
+              const v = row[`mob${k}`] ?? null;
+              if (k <= mobsLeft) expect(v === null || Number(v) <= 1).toBe(true);
+              else expect(v).toBe(null);
+            }
+          }
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('bucket thresholds', () => {
+  it('every bucket is in the roll targets, with out last', () => {
+    expect(ROLL_TARGETS).toEqual([...BUCKETS, 'out'] as (Bucket | 'out')[]);
+  });
+});

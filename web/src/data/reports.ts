@@ -1,0 +1,142 @@
+import type { ApiClient } from '../api.js';
+import type { ChartOption } from '../components/EChart.js';
+import type { Locale } from '../money.js';
+
+/**
+ * Month-end reports as the server sends them (`GET /reports/{kind}`): every title, column and note comes in
+ * both languages from the server, so the page only picks the reader's.
+ */
+export interface Label {
+  en: string;
+  zh: string;
+}
+export type Cell = string | number | null;
+export interface ReportTable {
+  name: string;
+  label: Label;
+  columns: { key: string; label: Label; type: string }[];
+  rows: Record<string, Cell>[];
+}
+export interface Report {
+  kind: string;
+  asOf: string;
+  title: Label;
+  summary: { key: string; label: Label; type: string; value: Cell }[];
+  tables: ReportTable[];
+  notes: Label[];
+}
+export interface CellLoans {
+  loans: number;
+  loanIds: string[];
+  truncated: boolean;
+}
+
+export const REPORT_VIEWS = ['classification', 'roll-rates', 'vintage'] as const;
+export type ReportView = (typeof REPORT_VIEWS)[number];
+
+export const labelIn = (label: Label, locale: Locale) => (locale === 'zh-CN' ? label.zh : label.en);
+
+export function loadReport(api: ApiClient, kind: string, asOf: string): Promise<Report> {
+  return api.get<Report>(`/reports/${kind}`, { asOf });
+}
+
+export function loadCell(
+  api: ApiClient,
+  kind: string,
+  asOf: string,
+  table: string,
+  row: string,
+  column: string,
+) {
+  return api.get<CellLoans>(`/reports/${kind}/cell`, { asOf, table, row, column });
+}
+
+export function tableOf(report: Report | null, name: string): ReportTable | undefined {
+  return report?.tables.find((t) => t.name === name);
+}
+
+/** The month end before a business day (YYYY-MM-DD): the latest a month-end report can describe. */
+export function lastMonthEndBefore(day: string): string {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1, 0));
+  return d.toISOString().slice(0, 10);
+}
+
+/** "0.012345" → "1.23%" for display only (the figure itself stays the server's string). */
+export function percent(value: Cell): string {
+  if (value === null || value === undefined) return '—';
+  return `${(Number(value) * 100).toFixed(2)}%`;
+}
+
+export const TARGETS = ['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'out'] as const;
+export const FROM = ['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7'] as const;
+
+/** The roll-rate matrix as a heat map: from-bucket rows × to-bucket columns, the share in each cell. */
+export function rollRateHeatmap(table: ReportTable, outLabel: string): ChartOption {
+  const data: [number, number, number][] = [];
+  FROM.forEach((from, y) => {
+    const row = table.rows.find((r) => r.from === from);
+    TARGETS.forEach((to, x) => {
+      const v = row?.[to];
+      data.push([x, y, v === null || v === undefined ? 0 : Number(v)]);
+    });
+  });
+  return {
+    tooltip: {
+      formatter: (p: { value: [number, number, number] }) =>
+        `${FROM[p.value[1]]} → ${TARGETS[p.value[0]] === 'out' ? outLabel : TARGETS[p.value[0]]}: ${(p.value[2] * 100).toFixed(2)}%`,
+    },
+    grid: { left: 48, right: 16, top: 16, bottom: 72 },
+    xAxis: {
+      type: 'category',
+      data: TARGETS.map((t) => (t === 'out' ? outLabel : t)),
+      splitArea: { show: true },
+    },
+    yAxis: { type: 'category', data: [...FROM], inverse: true, splitArea: { show: true } },
+    visualMap: { min: 0, max: 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 8 },
+    series: [
+      {
+        type: 'heatmap',
+        data,
+        label: {
+          show: true,
+          formatter: (p: { value: [number, number, number] }) => (p.value[2] * 100).toFixed(1),
+        },
+      },
+    ],
+  };
+}
+
+/** Vintage curves: one line per draw month of the whole book, MOB on the x axis. */
+export function vintageCurves(table: ReportTable, segment: string, cohorts_max: number): ChartOption {
+  const rows = table.rows.filter((r) => r.segment === segment).slice(-cohorts_max);
+  const mobs = table.columns.filter((c) => c.key.startsWith('mob')).map((c) => c.key);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'scroll', bottom: 0 },
+    grid: { left: 56, right: 16, top: 16, bottom: 56 },
+    xAxis: { type: 'category', data: mobs.map((m) => m.toUpperCase()) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${(v * 100).toFixed(1)}%` } },
+    series: rows.map((r) => ({
+      name: String(r.cohort),
+      type: 'line',
+      connectNulls: false,
+      data: mobs.map((m) => (r[m] === null || r[m] === undefined ? null : Number(r[m]))),
+    })),
+  };
+}
+
+/** The NPL ratio beside the 90+ DPD ratio, month by month. */
+export function nplTrend(table: ReportTable, names: { npl: string; dpd90: string }): ChartOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 56, right: 16, top: 16, bottom: 48 },
+    xAxis: { type: 'category', data: table.rows.map((r) => String(r.month).slice(0, 7)) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${(v * 100).toFixed(1)}%` } },
+    series: [
+      { name: names.npl, type: 'line', data: table.rows.map((r) => Number(r.nplRatio ?? 0)) },
+      { name: names.dpd90, type: 'line', data: table.rows.map((r) => Number(r.dpd90Ratio ?? 0)) },
+    ],
+  };
+}
