@@ -1,0 +1,32 @@
+/** The behaviour score (行为评分, B卡): features from the ledger history, its labelled table, scoring and drift. */
+export {
+  BAD_DAYS_PAST_DUE,
+  BEHAVIOUR_FEATURES,
+  type BehaviourFeatureName,
+  type BehaviourFeatures,
+  type BehaviourRow,
+  behaviourFeatures,
+  behaviourLabel,
+  behaviourTable,
+  behaviourTableCsv,
+  DRAW_AFTER_RAISE_DAYS,
+  FULL_LIMIT_DRAW_SHARE,
+  isDevelopmentRow,
+  isScorable,
+  limitOn,
+  lineMaxDaysPastDue,
+  loanDaysPastDue,
+  loanMaxDaysPastDue,
+  OUTCOME_MONTHS,
+  openLoansOn,
+  outcomeEnd,
+  PAYMENT_RATIO_MAX,
+  principalOn,
+} from './features.js';
+export {
+  type BehaviourInstalment,
+  type BehaviourLine,
+  type BehaviourLoan,
+  type BehaviourPayment,
+  behaviourLoanOf,
+} from './history.js';
