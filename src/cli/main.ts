@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerMonitoring } from './commands/behaviour.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
@@ -32,6 +33,7 @@ const registrations: RegisterCommand[] = [
   registerDecide,
   registerPolicy,
   registerImport,
+  registerMonitoring,
 ];
 
 export function buildProgram(io: CliIo): Command {

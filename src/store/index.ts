@@ -1,5 +1,6 @@
 export { type AuditEntry, type AuditQuery, type AuditRecord, appendAudit, listAudit } from './audit.js';
 export { verifyAuditChain } from './audit-chain.js';
+export * from './behaviour/index.js';
 export {
   addPromise,
   type CasePatch,

@@ -30,3 +30,17 @@ export {
   type BehaviourPayment,
   behaviourLoanOf,
 } from './history.js';
+export {
+  BEHAVIOUR_PSI_ALERT_DEFAULT,
+  BEHAVIOUR_PSI_BANDS,
+  BEHAVIOUR_REASON_COUNT,
+  BEHAVIOUR_REFERENCE_FORMAT,
+  type BehaviourDistribution,
+  type BehaviourReference,
+  type BehaviourScore,
+  behaviourDataset,
+  behaviourDistribution,
+  parseBehaviourReference,
+  referenceBands,
+  scoreBehaviour,
+} from './score.js';
