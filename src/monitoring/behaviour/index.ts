@@ -1,4 +1,6 @@
 /** The behaviour score (行为评分, B卡): features from the ledger history, its labelled table, scoring and drift. */
+
+export { DEFAULT_LIMIT_REVIEW } from './default-limit-review.js';
 export {
   BAD_DAYS_PAST_DUE,
   BEHAVIOUR_FEATURES,
@@ -30,6 +32,21 @@ export {
   type BehaviourPayment,
   behaviourLoanOf,
 } from './history.js';
+export {
+  type CompiledLimitReview,
+  compileLimitReview,
+  evaluateLimitReview,
+  factorThousandths,
+  LIMIT_REVIEW_ACTIONS,
+  LIMIT_STEP_MINOR,
+  type LimitProposal,
+  type LimitReviewAction,
+  type LimitReviewDecision,
+  LimitReviewError,
+  type LimitReviewFacts,
+  limitReviewFactsOf,
+  planLimitProposal,
+} from './limit-review.js';
 export {
   BEHAVIOUR_PSI_ALERT_DEFAULT,
   BEHAVIOUR_PSI_BANDS,
