@@ -3,13 +3,16 @@ import type { Command } from 'commander';
 import {
   BehaviourJobError,
   buildBehaviourTable,
+  LimitReviewJobError,
   type LoadedBehaviourModel,
   loadBehaviourModel,
   parseMonth,
+  reviewLimits,
   scoreBehaviourMonth,
 } from '../../jobs/index.js';
 import { formatDate, MoneyInputError, parseDate } from '../../money/index.js';
 import { BEHAVIOUR_PSI_ALERT_DEFAULT, behaviourTableCsv } from '../../monitoring/index.js';
+import { findUserByName } from '../../store/index.js';
 import { type CliIo, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
@@ -19,7 +22,11 @@ async function refusals<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await explained(work);
   } catch (error) {
-    if (error instanceof BehaviourJobError || error instanceof MoneyInputError)
+    if (
+      error instanceof BehaviourJobError ||
+      error instanceof LimitReviewJobError ||
+      error instanceof MoneyInputError
+    )
       throw new UsageError(error.message);
     throw error;
   }
@@ -122,6 +129,37 @@ export const registerMonitoring: RegisterCommand = (program, io) => {
       writeLine(
         io.stdout,
         `behaviour score ${report.month} (as of ${report.asOf}, ${report.modelId}): ${report.linesScored} lines, mean score ${d.meanScore}, PSI ${d.psi.toFixed(4)} (${d.band})${d.alert ? ' — ALERT: above the threshold' : ''}`,
+      );
+    }),
+  );
+  addDbOption(
+    monitoring
+      .command('limit-review')
+      .description(
+        "propose raises, cuts and freezes from the month's behaviour scores by the policy's limit review; a second person approves them (POST /limit-reviews/proposals/decide)",
+      )
+      .requiredOption('--month <YYYY-MM>', 'a month already scored by `monitoring score`')
+      .requiredOption('--as <username>', 'the proposing user (admin or risk_analyst); another user approves')
+      .option('--json', 'print the report as JSON'),
+  ).action((flags: { month: string; as: string; json?: boolean; db?: string }) =>
+    refusals(async () => {
+      const month = parseMonth(flags.month);
+      const report = await withMigratedDb(flags.db, async (db) => {
+        const user = await findUserByName(db, flags.as);
+        if (user === undefined || user.disabledAt !== null || !['admin', 'risk_analyst'].includes(user.role))
+          throw new UsageError(
+            `--as ${flags.as}: give an active user with role admin or risk_analyst (lendguard users create)`,
+          );
+        return reviewLimits(db, month, user.userId);
+      });
+      if (flags.json) {
+        writeJson(io, report);
+        return;
+      }
+      const p = report.proposed;
+      writeLine(
+        io.stdout,
+        `limit review ${report.month} (policy ${report.policyVersion}): ${report.linesReviewed} lines reviewed; proposed ${p.raise} raises, ${p.cut} cuts, ${p.freeze} freezes — awaiting a second person's approval`,
       );
     }),
   );

@@ -91,6 +91,12 @@ export const PROBLEM_CODES = {
     status: 403,
     title: 'A write-off proposal is approved or rejected by someone other than its proposer',
   },
+  limit_proposal_not_found: { status: 404, title: 'No such limit-review proposal' },
+  limit_proposal_not_pending: { status: 409, title: 'The limit-review proposal is decided already' },
+  limit_review_same_person: {
+    status: 403,
+    title: 'A limit-review proposal is approved or rejected by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -175,6 +181,9 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   database_unavailable: '无法连接数据库',
   rate_limited: '请求过于频繁',
   body_too_deep: '请求体嵌套过深',
+  limit_proposal_not_found: '没有这项额度调整提议',
+  limit_proposal_not_pending: '该额度调整提议已被处理',
+  limit_review_same_person: '额度调整提议须由提议人以外的人批准或驳回',
 };
 
 export function problemTitle(code: ProblemCode, language: Language): string {

@@ -47,5 +47,8 @@ export const PERMISSIONS = {
   'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   'webhooks.manage': ['admin'],
   'webhooks.read': ['admin', 'auditor'],
+  'behaviour.read': ['admin', 'risk_analyst', 'auditor'],
+  'limits.read': ['admin', 'risk_analyst', 'auditor'],
+  'limits.approve': ['admin', 'risk_analyst'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
 } as const;
