@@ -15,6 +15,7 @@ import { EodRunsPage } from './pages/EodRuns.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
+import { BehaviourPage } from './pages/monitoring/Behaviour.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
@@ -42,6 +43,7 @@ const NAV: NavItem[] = [
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
+  { path: '/behaviour', label: 'nav.behaviour', needs: 'behaviour.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -85,6 +87,7 @@ function Page({ path }: { path: string }): ReactNode {
     return allowed('collections.read', <CasePage key={kase.caseId} caseId={kase.caseId!} />);
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
+  if (path === '/behaviour') return allowed('behaviour.read', <BehaviourPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);
   if (decision !== undefined)
