@@ -115,18 +115,24 @@ export async function loadBehaviourPage(
   return { lines, lastCustomerId };
 }
 
-/** Calls `each` with every page of the book's line histories through `through`, in customer order. */
+/**
+ * Calls `each` with every page of the book's line histories through `through`, in customer order. The next
+ * page is read while `each` works on the current one (a server has the connections for it; an embedded
+ * database takes the queries in turn).
+ */
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
   each: (lines: BehaviourLine[]) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
 ): Promise<void> {
-  let after = '';
+  let next = loadBehaviourPage(q, through, '', customers_max);
   for (;;) {
-    const page = await loadBehaviourPage(q, through, after, customers_max);
+    const page = await next;
     if (page.lastCustomerId === null) return;
+    next = loadBehaviourPage(q, through, page.lastCustomerId, customers_max);
+    // A failure of `each` ends the walk; the read already under way must not go unhandled.
+    next.catch(() => undefined);
     await each(page.lines);
-    after = page.lastCustomerId;
   }
 }
