@@ -128,7 +128,7 @@ describe('lendguard score behaviour-table and monitoring score', () => {
     }
   }, 300_000);
 
-  it('writes the table as CSV, scores a month, and explains what it refuses', async () => {
+  it('writes the table as CSV, scores a month, reviews its limits, and explains what it refuses', async () => {
     const out = join(parent, 'table.csv');
     const table = await run(['score', 'behaviour-table', '--as-of', '2025-09-30', '--out', out]);
     expect(table.code, table.err).toBe(0);
@@ -142,6 +142,19 @@ describe('lendguard score behaviour-table and monitoring score', () => {
     const month = await run(['monitoring', 'score', '--month', '2026-04', '--json']);
     expect(month.code, month.err).toBe(0);
     expect(JSON.parse(month.out).linesScored).toBeGreaterThan(0);
+    expect((await run(['users', 'create', '--username', 'risk1', '--role', 'risk_analyst'])).code).toBe(0);
+    expect((await run(['users', 'create', '--username', 'coll1', '--role', 'collector'])).code).toBe(0);
+    const review = await run(['monitoring', 'limit-review', '--month', '2026-04', '--as', 'risk1', '--json']);
+    expect(review.code, review.err).toBe(0);
+    const proposed = JSON.parse(review.out);
+    expect(proposed.policyVersion).toBe('shipped-default');
+    expect(proposed.linesReviewed).toBe(JSON.parse(month.out).linesScored);
+    const collector = await run(['monitoring', 'limit-review', '--month', '2026-04', '--as', 'coll1']);
+    expect(collector.code).toBe(2);
+    expect(collector.err).toMatch(/admin or risk_analyst/);
+    const unscored = await run(['monitoring', 'limit-review', '--month', '2026-03', '--as', 'risk1']);
+    expect(unscored.code).toBe(2);
+    expect(unscored.err).toMatch(/monitoring score --month 2026-03/);
     const badMonth = await run(['monitoring', 'score', '--month', '2026-13']);
     expect(badMonth.code).toBe(2);
     expect(badMonth.err).toMatch(/YYYY-MM/);
