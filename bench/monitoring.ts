@@ -4,14 +4,25 @@
  *    on the day's T−1 anchor (or is past due with the legal notice due), mixed zones, opt-outs and caps.
  * 2. Dispatch to a local webhook receiver: messages per second through the outbox (claim, signed POST,
  *    record) and the latency from a message being due to its delivery (p50/p99), on an embedded database.
+ * 3. The monthly behaviour-score job (B卡) on PostgreSQL: read the book's histories, compute features, score
+ *    with reasons, store one row per line and the month's PSI, over a synthetic book written once into the
+ *    schema `bench_behaviour` of $LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+ *    and reused by later runs of the same size.
  * Run: `npm run bench:monitoring`. Options: --wave N (default 200,000), --messages M (default 5,000),
- * --concurrency K (default 64).
+ * --concurrency K (default 64), --behaviour-customers C (default 4,000; 0 skips the figure).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { runDispatcher, shippedCadence } from '../src/jobs/index.js';
+import pg from 'pg';
+import {
+  parseMonth,
+  runDispatcher,
+  scoreBehaviourMonth,
+  shippedCadence,
+  writeBook,
+} from '../src/jobs/index.js';
 import { parseDate } from '../src/money/index.js';
 import { planReminders, type ReminderLoanFacts } from '../src/monitoring/index.js';
 import {
@@ -20,7 +31,9 @@ import {
   generatePiiKey,
   migrate,
   openPglite,
+  openPostgres,
   PiiCipher,
+  setBusinessDay,
 } from '../src/store/index.js';
 
 function option(name: string, fallback: number): number {
@@ -29,6 +42,8 @@ function option(name: string, fallback: number): number {
 }
 
 const WAVE = option('wave', 200_000);
+const BEHAVIOUR_CUSTOMERS = option('behaviour-customers', 4_000);
+const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MESSAGES = option('messages', 5_000);
 const CONCURRENCY = option('concurrency', 64);
 const DAY = parseDate('2026-03-09');
@@ -144,5 +159,59 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
+async function behaviourBench(): Promise<void> {
+  if (BEHAVIOUR_CUSTOMERS <= 0) return;
+  const schema = 'bench_behaviour';
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema if not exists ${schema}`);
+  await admin.end();
+  const db = await openPostgres({ url: PG_URL, schema, poolSize_max: 4 });
+  try {
+    await migrate(db);
+    const { rows } = await db.query<{ n: number }>(
+      'select count(distinct customer_id)::int as n from credit_lines',
+    );
+    if (rows[0]!.n !== BEHAVIOUR_CUSTOMERS) {
+      if (rows[0]!.n > 0)
+        throw new Error(
+          `schema ${schema} holds another book (${rows[0]!.n} customers); drop it or pass --behaviour-customers ${rows[0]!.n}`,
+        );
+      const t = performance.now();
+      await writeBook(
+        db,
+        {
+          seed: 7,
+          customers: BEHAVIOUR_CUSTOMERS,
+          loansPerCustomer_max: 4,
+          drawFrom: parseDate('2025-07-01'),
+          drawTo: parseDate('2026-05-31'),
+          historyThrough: parseDate('2026-06-30'),
+        },
+        { transactionsInFlight_max: 2 },
+      );
+      await setBusinessDay(db, parseDate('2026-07-01'));
+      console.log(
+        `behaviour: book of ${BEHAVIOUR_CUSTOMERS} customers written in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+      );
+    }
+    // Fresh tables have no statistics yet; a live book's autovacuum keeps them.
+    await db.query('analyze');
+    const loans = (await db.query<{ n: number }>('select count(*)::int as n from loans')).rows[0]!.n;
+    const events = (await db.query<{ n: number }>('select count(*)::int as n from loan_events')).rows[0]!.n;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const report = await scoreBehaviourMonth(db, parseMonth('2026-06'));
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      `behaviour score job: ${report.linesScored} lines scored over ${loans} loans (${events} events) in ${ms.toFixed(0)} ms = ${Math.round((loans * 1000) / ms)} loans/s (node CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; PostgreSQL, 1 process); 1,000,000 loans at this rate: ${((1_000_000 / loans) * (ms / 1000)).toFixed(0)} s; PSI ${report.distribution.psi}`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
 await planBench();
 await dispatchBench();
+await behaviourBench();

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerMonitoring } from './commands/behaviour.js';
 import { registerCollections } from './commands/collections.js';
 import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
@@ -40,6 +41,7 @@ const registrations: RegisterCommand[] = [
   registerImport,
   registerSimulate,
   registerReport,
+  registerMonitoring,
 ];
 
 export function buildProgram(io: CliIo): Command {

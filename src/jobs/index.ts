@@ -1,4 +1,6 @@
 /** jobs/: the end-of-day batch (runs, partitions, workers) over the ledger store. See docs/eod.md. */
+
+export * from './behaviour/index.js';
 export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
 export { allocateAs, CollectionsUserError, worklistOf } from './collections.js';

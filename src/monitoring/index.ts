@@ -4,6 +4,8 @@
  * measures it uses (PSI, KS, AUC) live in scoring/, the delinquency buckets in ledger/. It may import money/,
  * ledger/, scoring/ and origination/ (decision 0011).
  */
+
+export * from './behaviour/index.js';
 export { DEFAULT_LINE_CONTROLS } from './default-line-controls.js';
 export {
   type CompiledLineControls,

@@ -47,6 +47,7 @@ export {
   evaluateGraph,
   evaluateGraphs,
   type GraphEvaluation,
+  LIMIT_REVIEW_GRAPH,
   LINE_CONTROLS_GRAPH,
   POLICY_FORMAT,
   POLICY_FORMAT_VERSION,

@@ -24,6 +24,8 @@ import {
 export const POLICY_FORMAT = 'lendguard.policy';
 /** The optional graph of a policy holding the credit-line controls (monitoring/line-controls.ts). */
 export const LINE_CONTROLS_GRAPH = 'lineControls';
+/** Optional graph of the monthly limit review (动态额度), checked in full by monitoring's compileLimitReview. */
+export const LIMIT_REVIEW_GRAPH = 'limitReview';
 export const POLICY_FORMAT_VERSION = 1;
 /** Longest term a line's drawdown may have (domain.md §1: up to 24 months). */
 export const TERM_MAX_MONTHS = 24;
@@ -320,11 +322,13 @@ export function parsePolicy(raw: unknown): PolicyDocument {
       message: `is required: one graph for each of ${POLICY_GRAPH_NAMES.join(', ')}`,
     });
   else {
-    checkKeys(graphs, 'graphs', [...POLICY_GRAPH_NAMES, LINE_CONTROLS_GRAPH], issues);
+    checkKeys(graphs, 'graphs', [...POLICY_GRAPH_NAMES, LINE_CONTROLS_GRAPH, LIMIT_REVIEW_GRAPH], issues);
     for (const name of POLICY_GRAPH_NAMES) checkGraph(name, graphs[name], issues);
     // Optional: the line controls, checked in full by monitoring's compileLineControls.
     if (graphs[LINE_CONTROLS_GRAPH] !== undefined)
       checkGraph(LINE_CONTROLS_GRAPH as PolicyGraphName, graphs[LINE_CONTROLS_GRAPH], issues);
+    if (graphs[LIMIT_REVIEW_GRAPH] !== undefined)
+      checkGraph(LIMIT_REVIEW_GRAPH as PolicyGraphName, graphs[LIMIT_REVIEW_GRAPH], issues);
   }
   if (issues.length > 0) {
     const first = issues[0]!;

@@ -495,6 +495,8 @@ export interface PolicyDocument {
   readonly graphs: { readonly [G in PolicyGraphName]: JdmGraph } & {
     /** Optional: the line controls (额度管控) EOD and repayments apply to credit lines (docs/monitoring.md). */
     readonly lineControls?: JdmGraph;
+    /** Optional: the monthly limit review (动态额度) over the behaviour score (docs/monitoring.md). */
+    readonly limitReview?: JdmGraph;
   };
 }
 

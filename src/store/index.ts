@@ -6,6 +6,7 @@ export {
   listAudit,
 } from './audit.js';
 export { verifyAuditChain } from './audit-chain.js';
+export * from './behaviour/index.js';
 export {
   type AssessmentOverride,
   acknowledgeComplaint,

@@ -20,6 +20,7 @@ import { EodRunsPage } from './pages/EodRuns.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
+import { BehaviourPage } from './pages/monitoring/Behaviour.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
@@ -52,6 +53,7 @@ const NAV: NavItem[] = [
   { path: '/blacklist-proposals', label: 'nav.blacklistProposals', needs: 'blacklist.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/reports', label: 'nav.reports', needs: 'reports.read' },
+  { path: '/behaviour', label: 'nav.behaviour', needs: 'behaviour.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
@@ -106,6 +108,7 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/reports') return allowed('reports.read', <ReportsPage />);
+  if (path === '/behaviour') return allowed('behaviour.read', <BehaviourPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);
   if (decision !== undefined)

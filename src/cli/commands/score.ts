@@ -44,6 +44,7 @@ import {
 import { loadCsv } from '../csv-load.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
+import { addBehaviourTableCommand } from './behaviour.js';
 
 /** Buckets of the score for PSI (deciles of the expected sample). */
 const PSI_SCORE_BUCKETS = 10;
@@ -651,4 +652,5 @@ export const registerScore: RegisterCommand = (program: Command, io: CliIo) => {
     .action((flags: { model: string; expected: string; actual: string; json?: boolean }) =>
       guarded(() => psi(flags, io)),
     );
+  addBehaviourTableCommand(score, io);
 };

@@ -9,6 +9,7 @@ export const BUSINESS_EVENT_TYPES = [
   'loan.past_due',
   'bucket.changed',
   'line.frozen',
+  'line.limit_changed',
   'reminder.failed',
 ] as const;
 export type BusinessEventType = (typeof BUSINESS_EVENT_TYPES)[number];

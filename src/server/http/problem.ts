@@ -152,6 +152,12 @@ export const PROBLEM_CODES = {
     status: 403,
     title: 'A class override is approved or rejected by someone other than its proposer',
   },
+  limit_proposal_not_found: { status: 404, title: 'No such limit-review proposal' },
+  limit_proposal_not_pending: { status: 409, title: 'The limit-review proposal is decided already' },
+  limit_review_same_person: {
+    status: 403,
+    title: 'A limit-review proposal is approved or rejected by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -276,6 +282,9 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   class_override_not_found: '没有这个人工认定',
   class_override_decided: '该人工认定已审批',
   class_override_by_proposer: '人工认定须由提出人以外的人审批',
+  limit_proposal_not_found: '没有这项额度调整提议',
+  limit_proposal_not_pending: '该额度调整提议已被处理',
+  limit_review_same_person: '额度调整提议须由提议人以外的人批准或驳回',
 };
 
 export function problemTitle(code: ProblemCode, language: Language): string {

@@ -111,6 +111,12 @@ export const PERMISSIONS = {
   'reports.classify': ['admin', 'risk_analyst'],
   /** Approve or reject a manual class (never one's own: maker-checker). */
   'reports.classify.approve': ['admin', 'risk_analyst'],
+  /** Read behaviour scores (B卡) with their reasons, their monthly distribution and PSI. */
+  'behaviour.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Read the monthly limit review's proposals. */
+  'limits.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Approve or reject limit-review proposals in bulk (never one's own: maker-checker). */
+  'limits.approve': ['admin', 'risk_analyst'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -789,6 +789,23 @@ export interface paths {
     patch: operations['patchCreditLinesByLineId'];
     trace?: never;
   };
+  '/credit-lines/{lineId}/behaviour-score': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The line's behaviour scores by month, newest first, each with the reasons that lowered it most */
+    get: operations['getCreditLinesByLineIdBehaviourScore'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/credit-lines/{lineId}/close': {
     parameters: {
       query?: never;
@@ -1222,6 +1239,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/limit-reviews/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The monthly limit review's proposals (raise, cut, freeze), by id; filter by month and status */
+    get: operations['getLimitReviewsProposals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/limit-reviews/proposals/decide': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject limit-review proposals in bulk: a second person (never the proposer, 403); all or nothing; each applied change is on the line history, audited and notified */
+    post: operations['postLimitReviewsProposalsDecide'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans': {
     parameters: {
       query?: never;
@@ -1505,6 +1556,23 @@ export interface paths {
     };
     /** The user behind the presented token */
     get: operations['getMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/monitoring/behaviour-scores': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The behaviour-score distribution of each scored month and its PSI against the development sample */
+    get: operations['getMonitoringBehaviourScores'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2135,7 +2203,10 @@ export interface components {
         | 'class_override_exists'
         | 'class_override_not_found'
         | 'class_override_decided'
-        | 'class_override_by_proposer';
+        | 'class_override_by_proposer'
+        | 'limit_proposal_not_found'
+        | 'limit_proposal_not_pending'
+        | 'limit_review_same_person';
       detail: string;
       errors?: {
         message: string;
@@ -4362,7 +4433,10 @@ export interface operations {
               | 'class_override_exists'
               | 'class_override_not_found'
               | 'class_override_decided'
-              | 'class_override_by_proposer';
+              | 'class_override_by_proposer'
+              | 'limit_proposal_not_found'
+              | 'limit_proposal_not_pending'
+              | 'limit_review_same_person';
             detail: string;
             /** Format: date-time */
             nextAllowedAt: string | null;
@@ -6949,6 +7023,65 @@ export interface operations {
       };
     };
   };
+  getCreditLinesByLineIdBehaviourScore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Credit line id */
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId: string;
+            lineId: string;
+            scores: {
+              asOf: string;
+              modelId: string;
+              month: string;
+              /** @description Probability of 60+ days past due within 6 months */
+              probabilityBad: number;
+              reasons: {
+                /** @description Points this feature cost the score */
+                contribution: number;
+                feature: string;
+                /** @description The value seen (or the bin it fell in) */
+                value: string;
+              }[];
+              score: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
   postCreditLinesByLineIdClose: {
     parameters: {
       query?: never;
@@ -9381,6 +9514,127 @@ export interface operations {
       };
     };
   };
+  getLimitReviewsProposals: {
+    parameters: {
+      query?: {
+        /** @description Proposals after this id (the last one seen) */
+        after?: string;
+        limit?: number;
+        month?: string;
+        status?: 'proposed' | 'applied' | 'rejected' | 'superseded';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @enum {string} */
+              action: 'raise' | 'cut' | 'freeze';
+              code: string;
+              customerId: string;
+              decidedAt?: string | null;
+              decidedBy?: string | null;
+              fromLimit: string;
+              lineId: string;
+              month: string;
+              policyVersion: string;
+              proposalId: string;
+              proposedBy: string;
+              reason: string;
+              score: number;
+              /** @enum {string} */
+              status: 'proposed' | 'applied' | 'rejected' | 'superseded';
+              toLimit: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postLimitReviewsProposalsDecide: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'approve' | 'reject';
+          proposalIds: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              detail: string;
+              lineId: string;
+              /** @enum {string} */
+              outcome: 'applied' | 'rejected' | 'superseded';
+              proposalId: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
   getLoans: {
     parameters: {
       query?: {
@@ -11640,6 +11894,71 @@ export interface operations {
       };
     };
   };
+  getMonitoringBehaviourScores: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            months: {
+              alert: boolean;
+              /** @description The day the features were read as of (the month end) */
+              asOf: string;
+              /** @enum {string} */
+              band: 'stable' | 'moderate shift' | 'significant shift';
+              /** @description The development sample's score bands: this month's lines and the development share in each */
+              bands: {
+                expectedShare: number;
+                /** @description Lowest score in the band (null: open below) */
+                from: number | null;
+                lines: number;
+                share: number;
+                /** @description Scores below this (null: open above) */
+                to: number | null;
+              }[];
+              lines: number;
+              meanScore: number;
+              modelId: string;
+              /** @description YYYY-MM */
+              month: string;
+              /** @description Population stability index against the development sample */
+              psi: number;
+              /** @description The threshold in force when the month was scored */
+              psiAlert: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
   getPolicies: {
     parameters: {
       query?: {
@@ -13309,7 +13628,13 @@ export interface operations {
               createdAt: string;
               createdBy: string;
               description: string;
-              eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+              eventTypes: (
+                | 'loan.past_due'
+                | 'bucket.changed'
+                | 'line.frozen'
+                | 'line.limit_changed'
+                | 'reminder.failed'
+              )[];
               /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
               secret?: string;
               subscriptionId: string;
@@ -13335,7 +13660,13 @@ export interface operations {
       content: {
         'application/json': {
           description?: string;
-          eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          eventTypes: (
+            | 'loan.past_due'
+            | 'bucket.changed'
+            | 'line.frozen'
+            | 'line.limit_changed'
+            | 'reminder.failed'
+          )[];
           /** @description An http(s) URL the events are POSTed to */
           url: string;
         };
@@ -13371,7 +13702,13 @@ export interface operations {
             createdAt: string;
             createdBy: string;
             description: string;
-            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            eventTypes: (
+              | 'loan.past_due'
+              | 'bucket.changed'
+              | 'line.frozen'
+              | 'line.limit_changed'
+              | 'reminder.failed'
+            )[];
             /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
             secret?: string;
             subscriptionId: string;
@@ -13423,7 +13760,13 @@ export interface operations {
             createdAt: string;
             createdBy: string;
             description: string;
-            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            eventTypes: (
+              | 'loan.past_due'
+              | 'bucket.changed'
+              | 'line.frozen'
+              | 'line.limit_changed'
+              | 'reminder.failed'
+            )[];
             /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
             secret?: string;
             subscriptionId: string;
@@ -13494,7 +13837,13 @@ export interface operations {
         'application/json': {
           active?: boolean;
           description?: string;
-          eventTypes?: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+          eventTypes?: (
+            | 'loan.past_due'
+            | 'bucket.changed'
+            | 'line.frozen'
+            | 'line.limit_changed'
+            | 'reminder.failed'
+          )[];
           /** @description An http(s) URL the events are POSTed to */
           url?: string;
         };
@@ -13530,7 +13879,13 @@ export interface operations {
             createdAt: string;
             createdBy: string;
             description: string;
-            eventTypes: ('loan.past_due' | 'bucket.changed' | 'line.frozen' | 'reminder.failed')[];
+            eventTypes: (
+              | 'loan.past_due'
+              | 'bucket.changed'
+              | 'line.frozen'
+              | 'line.limit_changed'
+              | 'reminder.failed'
+            )[];
             /** @description The HMAC-SHA256 key deliveries are signed with; shown once, at creation (a retry answers without it) */
             secret?: string;
             subscriptionId: string;

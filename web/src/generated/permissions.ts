@@ -58,5 +58,8 @@ export const PERMISSIONS = {
   'reports.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
   'reports.classify': ['admin', 'risk_analyst'],
   'reports.classify.approve': ['admin', 'risk_analyst'],
+  'behaviour.read': ['admin', 'risk_analyst', 'auditor'],
+  'limits.read': ['admin', 'risk_analyst', 'auditor'],
+  'limits.approve': ['admin', 'risk_analyst'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
 } as const;

@@ -1,0 +1,25 @@
+export {
+  type DecisionAudit,
+  decideProposals,
+  LIMIT_REVIEW_LINES_PER_PAGE,
+  LIMIT_REVIEW_POLICY_PRODUCT,
+  LIMIT_REVIEW_SHIPPED_VERSION,
+  LimitReviewJobError,
+  type LimitReviewReport,
+  limitReviewInForce,
+  type ProposalDecision,
+  reviewLimits,
+} from './limit-review.js';
+export {
+  BehaviourJobError,
+  buildBehaviourTable,
+  type LoadedBehaviourModel,
+  loadBehaviourModel,
+  parseMonth,
+  type ScoreMonthOptions,
+  type ScoreMonthReport,
+  SHIPPED_BEHAVIOUR_MODEL,
+  SHIPPED_BEHAVIOUR_REFERENCE,
+  scoreBehaviourMonth,
+  shippedBehaviourModel,
+} from './score-month.js';

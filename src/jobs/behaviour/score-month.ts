@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Day, dayFromCivil, endOfMonth, formatDate, startOfMonth } from '../../money/index.js';
+import {
+  BEHAVIOUR_PSI_ALERT_DEFAULT,
+  type BehaviourDistribution,
+  type BehaviourReference,
+  type BehaviourRow,
+  behaviourDistribution,
+  behaviourFeatures,
+  behaviourTable,
+  isScorable,
+  outcomeEnd,
+  parseBehaviourReference,
+  scoreBehaviour,
+} from '../../monitoring/index.js';
+import { type ModelArtifact, parseModel } from '../../scoring/index.js';
+import {
+  BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  type Db,
+  deleteMonthScores,
+  forEachBehaviourPage,
+  getBusinessDay,
+  insertBehaviourScores,
+  monthScores,
+  type Queryable,
+  saveScoreMonth,
+} from '../../store/index.js';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The shipped behaviour scorecard (trained on the synthetic book: `npm run model:behaviour`). */
+export const SHIPPED_BEHAVIOUR_MODEL = join(PACKAGE_ROOT, 'models', 'behaviour-scorecard.json');
+/** Its development distribution and held-out figures, written by the same script. */
+export const SHIPPED_BEHAVIOUR_REFERENCE = join(PACKAGE_ROOT, 'models', 'behaviour-scorecard.reference.json');
+
+/** An expected refusal of a behaviour job: the operator fixes the input (code is stable). */
+export class BehaviourJobError extends Error {
+  constructor(
+    readonly code:
+      | 'behaviour_outcome_not_observed'
+      | 'behaviour_month_not_closed'
+      | 'behaviour_month_invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BehaviourJobError';
+  }
+}
+
+export interface LoadedBehaviourModel {
+  readonly model: ModelArtifact;
+  readonly reference: BehaviourReference;
+  /** `behaviour-scorecard@` and the first 12 hex digits of the model file's SHA-256. */
+  readonly modelId: string;
+}
+
+let shipped: LoadedBehaviourModel | undefined;
+
+export function loadBehaviourModel(modelPath: string, referencePath: string): LoadedBehaviourModel {
+  const text = readFileSync(modelPath, 'utf8');
+  const model = parseModel(text);
+  const reference = parseBehaviourReference(readFileSync(referencePath, 'utf8'));
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return { model, reference, modelId: `behaviour-scorecard@${digest}` };
+}
+
+export function shippedBehaviourModel(): LoadedBehaviourModel {
+  shipped ??= loadBehaviourModel(SHIPPED_BEHAVIOUR_MODEL, SHIPPED_BEHAVIOUR_REFERENCE);
+  return shipped;
+}
+
+/**
+ * The labelled development table as of a day, from the lender's own book: the features of every line with
+ * an open loan and under 60 days past due that day, and whether it reached 60+ in the six months after.
+ * The book must have been closed through the end of that outcome window.
+ */
+export async function buildBehaviourTable(
+  q: Queryable,
+  asOf: Day,
+  customersPerPage = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+): Promise<BehaviourRow[]> {
+  const through = outcomeEnd(asOf);
+  const businessDay = await getBusinessDay(q);
+  if (businessDay <= through)
+    throw new BehaviourJobError(
+      'behaviour_outcome_not_observed',
+      `the outcome window of ${formatDate(asOf)} runs through ${formatDate(through)}, but the book is only closed before ${formatDate(businessDay)}; choose an as-of day on or before ${formatDate(lastObservableAsOf(businessDay))}`,
+    );
+  const rows: BehaviourRow[] = [];
+  await forEachBehaviourPage(
+    q,
+    through,
+    (lines) => {
+      for (const row of behaviourTable(lines, asOf)) rows.push(row);
+    },
+    customersPerPage,
+  );
+  return rows;
+}
+
+/** The latest as-of day whose six-month outcome is closed by the business day. */
+function lastObservableAsOf(businessDay: Day): Day {
+  let day = businessDay - 1;
+  while (outcomeEnd(day) >= businessDay) day -= 1;
+  return day;
+}
+
+/** Parses `YYYY-MM` into the month's first day. */
+export function parseMonth(text: string): Day {
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 12)
+    throw new BehaviourJobError(
+      'behaviour_month_invalid',
+      `month must be YYYY-MM, e.g. 2026-05; got "${text}"`,
+    );
+  return dayFromCivil(Number(m[1]), Number(m[2]), 1);
+}
+
+export interface ScoreMonthOptions {
+  readonly model?: LoadedBehaviourModel;
+  /** PSI above which the month raises an alert (default 0.25). */
+  readonly psiAlert?: number;
+  readonly customersPerPage?: number;
+}
+
+export interface ScoreMonthReport {
+  readonly month: string;
+  readonly asOf: string;
+  readonly modelId: string;
+  readonly linesScored: number;
+  readonly distribution: BehaviourDistribution;
+}
+
+/**
+ * The monthly behaviour-score job: every line with an open loan is scored as of the month's last day, with
+ * its reason codes, and the month's distribution is compared with the development sample (PSI). A rerun of
+ * a month replaces its scores. Each page of customers is written in a transaction of its own; the month's
+ * summary is written last, so a month without a summary is one whose run did not finish.
+ */
+export async function scoreBehaviourMonth(
+  db: Db,
+  month: Day,
+  options: ScoreMonthOptions = {},
+): Promise<ScoreMonthReport> {
+  const first = startOfMonth(month);
+  const asOf = endOfMonth(first);
+  const businessDay = await getBusinessDay(db);
+  if (businessDay <= asOf)
+    throw new BehaviourJobError(
+      'behaviour_month_not_closed',
+      `${formatDate(first).slice(0, 7)} ends on ${formatDate(asOf)}, which the book has not closed yet (business day ${formatDate(businessDay)}); score a month that has ended`,
+    );
+  const loaded = options.model ?? shippedBehaviourModel();
+  const psiAlert = options.psiAlert ?? BEHAVIOUR_PSI_ALERT_DEFAULT;
+  await deleteMonthScores(db, first);
+  let linesScored = 0;
+  await forEachBehaviourPage(
+    db,
+    asOf,
+    async (lines) => {
+      const scorable = lines.filter((l) => isScorable(l, asOf));
+      const scores = scoreBehaviour(
+        loaded.model,
+        scorable.map((l) => behaviourFeatures(l, asOf)),
+      );
+      await db.transaction((tx) =>
+        insertBehaviourScores(
+          tx,
+          first,
+          asOf,
+          loaded.modelId,
+          scorable.map((l, i) => ({
+            customerId: l.customerId,
+            lineId: l.lineId,
+            score: scores[i]!.score,
+            probabilityBad: scores[i]!.probabilityBad,
+            reasons: scores[i]!.reasons,
+          })),
+        ),
+      );
+      linesScored += scorable.length;
+    },
+    options.customersPerPage,
+  );
+  const distribution = behaviourDistribution(loaded.reference, await monthScores(db, first), psiAlert);
+  await saveScoreMonth(db, first, asOf, loaded.modelId, distribution, psiAlert);
+  return {
+    month: formatDate(first).slice(0, 7),
+    asOf: formatDate(asOf),
+    modelId: loaded.modelId,
+    linesScored,
+    distribution,
+  };
+}

@@ -1,0 +1,63 @@
+/** The behaviour score (行为评分, B卡): features from the ledger history, its labelled table, scoring and drift. */
+
+export { DEFAULT_LIMIT_REVIEW } from './default-limit-review.js';
+export {
+  BAD_DAYS_PAST_DUE,
+  BEHAVIOUR_FEATURES,
+  type BehaviourFeatureName,
+  type BehaviourFeatures,
+  type BehaviourRow,
+  behaviourFeatures,
+  behaviourLabel,
+  behaviourTable,
+  behaviourTableCsv,
+  DRAW_AFTER_RAISE_DAYS,
+  FULL_LIMIT_DRAW_SHARE,
+  isDevelopmentRow,
+  isScorable,
+  limitOn,
+  lineMaxDaysPastDue,
+  loanDaysPastDue,
+  loanMaxDaysPastDue,
+  OUTCOME_MONTHS,
+  openLoansOn,
+  outcomeEnd,
+  PAYMENT_RATIO_MAX,
+  principalOn,
+} from './features.js';
+export {
+  type BehaviourInstalment,
+  type BehaviourLine,
+  type BehaviourLoan,
+  type BehaviourPayment,
+  behaviourLoanOf,
+} from './history.js';
+export {
+  type CompiledLimitReview,
+  compileLimitReview,
+  evaluateLimitReview,
+  factorThousandths,
+  LIMIT_REVIEW_ACTIONS,
+  LIMIT_STEP_MINOR,
+  type LimitProposal,
+  type LimitReviewAction,
+  type LimitReviewDecision,
+  LimitReviewError,
+  type LimitReviewFacts,
+  limitReviewFactsOf,
+  planLimitProposal,
+} from './limit-review.js';
+export {
+  BEHAVIOUR_PSI_ALERT_DEFAULT,
+  BEHAVIOUR_PSI_BANDS,
+  BEHAVIOUR_REASON_COUNT,
+  BEHAVIOUR_REFERENCE_FORMAT,
+  type BehaviourDistribution,
+  type BehaviourReference,
+  type BehaviourScore,
+  behaviourDataset,
+  behaviourDistribution,
+  parseBehaviourReference,
+  referenceBands,
+  scoreBehaviour,
+} from './score.js';

@@ -1,0 +1,28 @@
+/** store/behaviour: the book read as behaviour histories, the monthly behaviour scores and limit reviews. */
+export { BEHAVIOUR_CUSTOMERS_PER_PAGE, forEachBehaviourPage, loadBehaviourPage } from './history.js';
+export {
+  deletePendingProposals,
+  insertProposals,
+  LIMIT_PROPOSALS_DECIDED_MAX,
+  LIMIT_PROPOSALS_PAGE_MAX,
+  listProposals,
+  lockProposals,
+  type ProposalQuery,
+  type ProposalStatus,
+  proposalIdOf,
+  type ScoredLine,
+  type StoredLimitProposal,
+  scoredLinesPage,
+  setProposalStatus,
+} from './limit-reviews.js';
+export {
+  type BehaviourScoreRow,
+  deleteMonthScores,
+  insertBehaviourScores,
+  lineScores,
+  listScoreMonths,
+  monthScores,
+  type StoredLineScore,
+  type StoredScoreMonth,
+  saveScoreMonth,
+} from './scores.js';

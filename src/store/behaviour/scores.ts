@@ -1,0 +1,157 @@
+import type { Day } from '../../money/index.js';
+import type { BehaviourDistribution } from '../../monitoring/index.js';
+import type { ReasonCode } from '../../scoring/index.js';
+import type { Queryable } from '../db.js';
+import { dayFromSql, sqlDate } from '../ledger/codec.js';
+
+export interface BehaviourScoreRow {
+  readonly customerId: string;
+  readonly lineId: string;
+  readonly score: number;
+  readonly probabilityBad: number;
+  readonly reasons: readonly ReasonCode[];
+}
+
+/** Removes a month's scores, so that a rerun of the month replaces them. */
+export async function deleteMonthScores(q: Queryable, month: Day): Promise<void> {
+  await q.query('delete from behaviour_scores where month = $1::date', [sqlDate(month)]);
+}
+
+/** Writes scored lines of a month in one statement (arrays unnested by the server). */
+export async function insertBehaviourScores(
+  q: Queryable,
+  month: Day,
+  asOf: Day,
+  modelId: string,
+  rows: readonly BehaviourScoreRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `insert into behaviour_scores (customer_id, line_id, month, as_of, score, probability_bad, reasons, model_id)
+     select c, l, $5::date, $6::date, s, p, r::jsonb, $7
+     from unnest($1::text[], $2::text[], $3::int[], $4::float8[], $8::text[]) as t(c, l, s, p, r)
+     on conflict (customer_id, line_id, month) do update set
+       as_of = excluded.as_of, score = excluded.score, probability_bad = excluded.probability_bad,
+       reasons = excluded.reasons, model_id = excluded.model_id, created_at = now()`,
+    [
+      rows.map((r) => r.customerId),
+      rows.map((r) => r.lineId),
+      rows.map((r) => r.score),
+      rows.map((r) => r.probabilityBad),
+      sqlDate(month),
+      sqlDate(asOf),
+      modelId,
+      rows.map((r) => JSON.stringify(r.reasons)),
+    ],
+  );
+}
+
+/** Every score of a month, in customer order (for the distribution). */
+export async function monthScores(q: Queryable, month: Day): Promise<Float64Array> {
+  const { rows } = await q.query<{ score: number }>(
+    'select score from behaviour_scores where month = $1::date',
+    [sqlDate(month)],
+  );
+  return Float64Array.from(rows, (r) => r.score);
+}
+
+export interface StoredScoreMonth {
+  readonly month: Day;
+  readonly asOf: Day;
+  readonly modelId: string;
+  readonly distribution: BehaviourDistribution;
+  readonly psiAlert: number;
+  readonly createdAt: string;
+}
+
+export async function saveScoreMonth(
+  q: Queryable,
+  month: Day,
+  asOf: Day,
+  modelId: string,
+  distribution: BehaviourDistribution,
+  psiAlert: number,
+): Promise<void> {
+  await q.query(
+    `insert into behaviour_score_months (month, as_of, model_id, lines, psi, psi_alert, alert, distribution)
+     values ($1::date, $2::date, $3, $4, $5, $6, $7, $8::jsonb)
+     on conflict (month) do update set as_of = excluded.as_of, model_id = excluded.model_id,
+       lines = excluded.lines, psi = excluded.psi, psi_alert = excluded.psi_alert, alert = excluded.alert,
+       distribution = excluded.distribution, created_at = now()`,
+    [
+      sqlDate(month),
+      sqlDate(asOf),
+      modelId,
+      distribution.lines,
+      distribution.psi,
+      psiAlert,
+      distribution.alert,
+      JSON.stringify(distribution),
+    ],
+  );
+}
+
+/** Scored months, newest first (at most `limit`). */
+export async function listScoreMonths(q: Queryable, limit = 36): Promise<StoredScoreMonth[]> {
+  const { rows } = await q.query<{
+    month: string;
+    as_of: string;
+    model_id: string;
+    psi_alert: number;
+    distribution: string;
+    created_at: string;
+  }>(
+    `select month::text as month, as_of::text as as_of, model_id, psi_alert, distribution::text as distribution,
+       to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
+     from behaviour_score_months order by month desc limit $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    month: dayFromSql(r.month),
+    asOf: dayFromSql(r.as_of),
+    modelId: r.model_id,
+    psiAlert: Number(r.psi_alert),
+    distribution: JSON.parse(r.distribution) as BehaviourDistribution,
+    createdAt: r.created_at,
+  }));
+}
+
+export interface StoredLineScore {
+  readonly customerId: string;
+  readonly lineId: string;
+  readonly month: Day;
+  readonly asOf: Day;
+  readonly score: number;
+  readonly probabilityBad: number;
+  readonly reasons: ReasonCode[];
+  readonly modelId: string;
+}
+
+/** A line's scores, newest month first. */
+export async function lineScores(q: Queryable, lineId: string, limit = 24): Promise<StoredLineScore[]> {
+  const { rows } = await q.query<{
+    customer_id: string;
+    line_id: string;
+    month: string;
+    as_of: string;
+    score: number;
+    probability_bad: number;
+    reasons: string;
+    model_id: string;
+  }>(
+    `select customer_id, line_id, month::text as month, as_of::text as as_of, score, probability_bad,
+       reasons::text as reasons, model_id
+     from behaviour_scores where line_id = $1 order by month desc limit $2`,
+    [lineId, limit],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    lineId: r.line_id,
+    month: dayFromSql(r.month),
+    asOf: dayFromSql(r.as_of),
+    score: Number(r.score),
+    probabilityBad: Number(r.probability_bad),
+    reasons: JSON.parse(r.reasons) as ReasonCode[],
+    modelId: r.model_id,
+  }));
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import {
+  BehaviourJobError,
+  buildBehaviourTable,
+  parseMonth,
+  scoreBehaviourMonth,
+  writeBook,
+} from '../../src/jobs/index.js';
+import { parseDate } from '../../src/money/index.js';
+import { BEHAVIOUR_FEATURES } from '../../src/monitoring/index.js';
+import {
+  type Db,
+  lineScores,
+  listScoreMonths,
+  migrate,
+  openDb,
+  setBusinessDay,
+} from '../../src/store/index.js';
+import { capture } from '../cli/capture.js';
+import { backends } from '../store/backends.js';
+
+const BOOK = {
+  seed: 11,
+  customers: 80,
+  loansPerCustomer_max: 3,
+  drawFrom: parseDate('2025-01-01'),
+  drawTo: parseDate('2025-12-31'),
+  historyThrough: parseDate('2026-06-30'),
+  behaviourShares: [
+    ['on_time', 0.6],
+    ['late', 0.15],
+    ['stops', 0.15],
+    ['never', 0.1],
+  ] as const,
+};
+
+async function book(db: Db): Promise<void> {
+  await migrate(db);
+  await writeBook(db, BOOK);
+  await setBusinessDay(db, parseDate('2026-07-01'));
+}
+
+for (const backend of backends) {
+  describe(`behaviour score jobs (${backend.name})`, () => {
+    let db: Db;
+    beforeAll(async () => {
+      db = await backend.open();
+      await book(db);
+    }, 300_000);
+    afterAll(async () => db?.close());
+
+    it('builds the labelled table from the book: lines with an open loan under 60 DPD, bad = 60+ within 6 months', async () => {
+      const rows = await buildBehaviourTable(db, parseDate('2025-09-30'));
+      expect(rows.length).toBeGreaterThan(20);
+      const bads = rows.filter((r) => r.bad).length;
+      expect(bads).toBeGreaterThan(0);
+      expect(bads).toBeLessThan(rows.length);
+      for (const r of rows) {
+        expect(r.features.dpd_now).toBeLessThan(60);
+        expect(r.features.open_loans).toBeGreaterThan(0);
+        expect(Object.keys(r.features)).toEqual([...BEHAVIOUR_FEATURES]);
+      }
+      // Lines already past due are more often bad than those current.
+      const rate = (xs: typeof rows) => xs.filter((r) => r.bad).length / Math.max(1, xs.length);
+      expect(rate(rows.filter((r) => r.features.dpd_now > 0))).toBeGreaterThan(
+        rate(rows.filter((r) => r.features.dpd_now === 0)),
+      );
+      // Pages of a few customers read the same book.
+      const paged = await buildBehaviourTable(db, parseDate('2025-09-30'), 7);
+      expect(paged).toEqual(rows);
+    });
+
+    it('refuses an as-of day whose outcome window the book has not closed', async () => {
+      await expect(buildBehaviourTable(db, parseDate('2026-03-31'))).rejects.toThrow(
+        /outcome window of 2026-03-31 runs through 2026-09-30.*on or before 2025-12-31/,
+      );
+    });
+
+    it('scores a month with reasons, stores it once per line, and compares the distribution (PSI)', async () => {
+      const first = await scoreBehaviourMonth(db, parseMonth('2026-05'), { customersPerPage: 13 });
+      expect(first.linesScored).toBeGreaterThan(10);
+      expect(first.distribution.counts.reduce((a, b) => a + b, 0)).toBe(first.linesScored);
+      expect(first.distribution.psi).toBeGreaterThanOrEqual(0);
+      const again = await scoreBehaviourMonth(db, parseMonth('2026-05'), { psiAlert: 0.0001 });
+      expect(again.linesScored).toBe(first.linesScored);
+      expect(again.distribution.psi).toBe(first.distribution.psi);
+      expect(again.distribution.alert).toBe(first.distribution.psi > 0.0001);
+      const { rows } = await db.query<{ n: number }>(
+        `select count(*)::int as n from behaviour_scores where month = '2026-05-01'`,
+      );
+      expect(rows[0]!.n).toBe(first.linesScored);
+      const months = await listScoreMonths(db);
+      expect(months.map((m) => m.distribution.lines)).toEqual([first.linesScored]);
+      const { rows: one } = await db.query<{ line_id: string }>(
+        `select line_id from behaviour_scores where month = '2026-05-01' order by score limit 1`,
+      );
+      const scores = await lineScores(db, one[0]!.line_id);
+      expect(scores[0]!.reasons.length).toBeGreaterThan(0);
+      expect(scores[0]!.reasons[0]!.contribution).toBeGreaterThan(0);
+      expect(scores[0]!.modelId).toMatch(/^behaviour-scorecard@[0-9a-f]{12}$/);
+    });
+
+    it('refuses a month the book has not closed', async () => {
+      await expect(scoreBehaviourMonth(db, parseMonth('2026-07'))).rejects.toBeInstanceOf(BehaviourJobError);
+    });
+  });
+}
+
+describe('lendguard score behaviour-table and monitoring score', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'lg-behaviour-'));
+  const dir = join(parent, 'book');
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+  async function run(args: string[]) {
+    const c = capture();
+    const code = await main([...args, '--db', dir], c.io);
+    return { code, out: c.out(), err: c.err() };
+  }
+  beforeAll(async () => {
+    const db = await openDb({ kind: 'pglite', dataDir: dir });
+    try {
+      await book(db);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
+
+  it('writes the table as CSV, scores a month, reviews its limits, and explains what it refuses', async () => {
+    const out = join(parent, 'table.csv');
+    const table = await run(['score', 'behaviour-table', '--as-of', '2025-09-30', '--out', out]);
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toMatch(/behaviour table as of 2025-09-30: \d+ lines, \d+ bad/);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe(
+      ['customer_id', 'line_id', 'as_of', ...BEHAVIOUR_FEATURES, 'bad'].join(','),
+    );
+    const late = await run(['score', 'behaviour-table', '--as-of', '2026-05-31', '--out', out]);
+    expect(late.code).toBe(2);
+    expect(late.err).toMatch(/on or before 2025-12-31/);
+    const month = await run(['monitoring', 'score', '--month', '2026-04', '--json']);
+    expect(month.code, month.err).toBe(0);
+    expect(JSON.parse(month.out).linesScored).toBeGreaterThan(0);
+    expect((await run(['users', 'create', '--username', 'risk1', '--role', 'risk_analyst'])).code).toBe(0);
+    expect((await run(['users', 'create', '--username', 'coll1', '--role', 'collector'])).code).toBe(0);
+    const review = await run(['monitoring', 'limit-review', '--month', '2026-04', '--as', 'risk1', '--json']);
+    expect(review.code, review.err).toBe(0);
+    const proposed = JSON.parse(review.out);
+    expect(proposed.policyVersion).toBe('shipped-default');
+    expect(proposed.linesReviewed).toBe(JSON.parse(month.out).linesScored);
+    const collector = await run(['monitoring', 'limit-review', '--month', '2026-04', '--as', 'coll1']);
+    expect(collector.code).toBe(2);
+    expect(collector.err).toMatch(/admin or risk_analyst/);
+    const unscored = await run(['monitoring', 'limit-review', '--month', '2026-03', '--as', 'risk1']);
+    expect(unscored.code).toBe(2);
+    expect(unscored.err).toMatch(/monitoring score --month 2026-03/);
+    const badMonth = await run(['monitoring', 'score', '--month', '2026-13']);
+    expect(badMonth.code).toBe(2);
+    expect(badMonth.err).toMatch(/YYYY-MM/);
+  });
+});
