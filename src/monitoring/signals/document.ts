@@ -296,7 +296,9 @@ export function parseEarlyWarningDocument(raw: unknown): EarlyWarningParse {
     issues.push({ path: '/rules', message: `must list 1 to ${EARLY_WARNING_BOUNDS.rules_max} rules` });
   else {
     const codes = new Set<string>();
-    raw.rules.forEach((r, i) => checkRule(r, `/rules/${i}`, issues, codes));
+    raw.rules.forEach((r, i) => {
+      checkRule(r, `/rules/${i}`, issues, codes);
+    });
   }
   if (!Array.isArray(raw.healthReviews) || raw.healthReviews.length > EARLY_WARNING_BOUNDS.reviews_max)
     issues.push({
@@ -305,7 +307,9 @@ export function parseEarlyWarningDocument(raw: unknown): EarlyWarningParse {
     });
   else {
     const seen = new Set<string>();
-    raw.healthReviews.forEach((r, i) => checkReview(r, `/healthReviews/${i}`, issues, seen));
+    raw.healthReviews.forEach((r, i) => {
+      checkReview(r, `/healthReviews/${i}`, issues, seen);
+    });
   }
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, document: raw as unknown as EarlyWarningDocument };
