@@ -10,6 +10,7 @@ import {
   setBusinessDay,
 } from '../store/index.js';
 import { controlLinesAfterEod } from './line-controls.js';
+import { monitorAfterEod } from './monitoring/index.js';
 import { planReminderWave } from './reminders/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
@@ -93,5 +94,7 @@ export const ledgerEod: EodLedger = {
     }
     // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
     await refreshCases(tx, parseDate(closedDay), null);
+    // Early-warning signals and health-review requests on the closed day's facts, in the same transaction.
+    await monitorAfterEod(tx, closedDay);
   },
 };

@@ -86,6 +86,22 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   /** Read webhook subscriptions (never their secrets). */
   'webhooks.read': ['admin', 'auditor'],
+  /** Read early-warning signals (the watchlist), health reviews and the industry shock list. */
+  'signals.read': ['admin', 'risk_analyst', 'collector', 'auditor'],
+  /** Acknowledge or resolve a signal (the owner queues' work). */
+  'signals.work': ['admin', 'risk_analyst', 'collector'],
+  /** Carry out a signal's action: a re-assessment or an offered plan adjustment. */
+  'signals.act': ['admin', 'risk_analyst'],
+  /** Record what a borrower declares or sends: a declared income, a health-review document. */
+  'monitoring.record': ['admin', 'risk_analyst', 'collector'],
+  /** Keep the industry shock list. */
+  'shocks.manage': ['admin', 'risk_analyst'],
+  /** Write an early-warning document as a draft. */
+  'early-warning.draft': ['admin', 'risk_analyst'],
+  /** Approve a draft (never one's own: maker-checker). */
+  'early-warning.approve': ['admin', 'risk_analyst'],
+  /** Read the early-warning document in force and its versions. */
+  'early-warning.read': ['admin', 'risk_analyst', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

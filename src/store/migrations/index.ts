@@ -14,6 +14,7 @@ import { sql as collections } from './0013_collections.js';
 import { sql as writeOffs } from './0014_write_offs.js';
 import { sql as creditLineChanges } from './0015_credit_line_changes.js';
 import { sql as reminders } from './0016_reminders.js';
+import { sql as earlyWarning } from './0023_early_warning.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'write_offs', sql: writeOffs },
   { version: 15, name: 'credit_line_changes', sql: creditLineChanges },
   { version: 16, name: 'reminders', sql: reminders },
+  { version: 23, name: 'early_warning', sql: earlyWarning },
 ];
