@@ -18,6 +18,7 @@ import type { Application, FinancialChanges } from '../../origination/index.js';
 import {
   EARLY_WARNING_ACTOR,
   findLoan,
+  findSignal,
   getBusinessDay,
   insertRestructuring,
   latestApprovedApplication,
@@ -304,7 +305,10 @@ export async function evaluateOnEvent(
   await refreshProfile(tx, deps, customerId, day);
   const ew = await earlyWarningInForce(tx);
   const { raised } = await evaluateCustomers(tx, [customerId], day, ew, actor);
-  for (const s of raised)
+  const out: StoredSignal[] = [];
+  for (const s of raised) {
     await carryOutAction(tx, deps, s, actor, s.action === 'reassess' ? reassessmentId : null);
-  return raised;
+    out.push((await findSignal(tx, s.signalId)) ?? s);
+  }
+  return out;
 }
