@@ -6,6 +6,7 @@ import { registerDispatch } from './commands/dispatch.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
+import { registerMonitoring } from './commands/monitoring.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
 import { registerRestructure } from './commands/restructure.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -32,6 +33,7 @@ const registrations: RegisterCommand[] = [
   registerDecide,
   registerPolicy,
   registerImport,
+  registerMonitoring,
 ];
 
 export function buildProgram(io: CliIo): Command {
