@@ -15,6 +15,8 @@ import { EodRunsPage } from './pages/EodRuns.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
+import { LinePage } from './pages/monitoring/LineHistory.js';
+import { WatchlistPage } from './pages/monitoring/Watchlist.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
@@ -40,6 +42,7 @@ const NAV: NavItem[] = [
   { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
+  { path: '/watchlist', label: 'nav.watchlist', needs: 'signals.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
@@ -79,6 +82,9 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/loans') return allowed('loans.read', <LoansPage />);
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
+  if (path === '/watchlist') return allowed('signals.read', <WatchlistPage />);
+  const line = matchPath('/credit-lines/:lineId', path);
+  if (line !== undefined) return allowed('lines.read', <LinePage key={line.lineId} lineId={line.lineId!} />);
   if (path === '/collections') return allowed('collections.read', <CasesPage />);
   const kase = matchPath('/collections/:caseId', path);
   if (kase !== undefined)

@@ -47,5 +47,13 @@ export const PERMISSIONS = {
   'writeoffs.approve': ['admin', 'risk_analyst', 'finance'],
   'webhooks.manage': ['admin'],
   'webhooks.read': ['admin', 'auditor'],
+  'signals.read': ['admin', 'risk_analyst', 'collector', 'auditor'],
+  'signals.work': ['admin', 'risk_analyst', 'collector'],
+  'signals.act': ['admin', 'risk_analyst'],
+  'monitoring.record': ['admin', 'risk_analyst', 'collector'],
+  'shocks.manage': ['admin', 'risk_analyst'],
+  'early-warning.draft': ['admin', 'risk_analyst'],
+  'early-warning.approve': ['admin', 'risk_analyst'],
+  'early-warning.read': ['admin', 'risk_analyst', 'auditor'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor'],
 } as const;
