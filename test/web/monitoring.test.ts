@@ -79,7 +79,7 @@ describe.skipIf(skipBrowser)('monitoring pages in chromium', () => {
            94733, 'CNY', 'zh-CN', 's', 'b', $4)`,
         [customerId, loanId, stage, status],
       );
-    return { customerId, lineId, loanId };
+    return { customerId: customerId as string, lineId: lineId as string, loanId: loanId as string };
   }
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ export {
   SHIPPED_EARLY_WARNING_VERSION,
   shippedEarlyWarning,
 } from './early-warning.js';
+export { BUCKET_EVENT_PAGE_LOANS, queueBucketChanges } from './events.js';
 export {
   BUREAU_COLUMNS,
   BUREAU_IMPORT_BOUNDS,
