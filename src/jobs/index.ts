@@ -26,6 +26,21 @@ export {
 } from './import-loans.js';
 export { ledgerEod } from './ledger-eod.js';
 export {
+  BUREAU_COLUMNS,
+  BUREAU_IMPORT_BOUNDS,
+  BureauImportError,
+  earlyWarningInForce,
+  evaluateCustomers,
+  importBureauRefresh,
+  MONITORING_PAGE_CUSTOMERS,
+  type MonitoringRun,
+  monitorAfterEod,
+  parseBureauFile,
+  SHIPPED_EARLY_WARNING_FILE,
+  SHIPPED_EARLY_WARNING_VERSION,
+  shippedEarlyWarning,
+} from './monitoring/index.js';
+export {
   CHANNEL_BOUNDS,
   type ChannelConfig,
   ChannelConfigError,

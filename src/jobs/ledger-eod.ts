@@ -10,6 +10,7 @@ import {
   setBusinessDay,
 } from '../store/index.js';
 import { controlLinesAfterEod } from './line-controls.js';
+import { monitorAfterEod, queueBucketChanges } from './monitoring/index.js';
 import { planReminderWave } from './reminders/index.js';
 import type { ClosedBatch, EodLedger, KeyRange, LoanFailure } from './worker.js';
 
@@ -84,6 +85,8 @@ export const ledgerEod: EodLedger = {
 
   async advanceBusinessDay(tx: Queryable, closedDay: string): Promise<void> {
     await controlLinesAfterEod(tx, closedDay);
+    // bucket.changed for the loans the closed day moved, with the run (nothing is read without a subscriber).
+    await queueBucketChanges(tx, closedDay);
     const next = addDays(parseDate(closedDay), 1);
     const current = await getBusinessDay(tx);
     if (next > current) {
@@ -93,5 +96,7 @@ export const ledgerEod: EodLedger = {
     }
     // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
     await refreshCases(tx, parseDate(closedDay), null);
+    // Early-warning signals and health-review requests on the closed day's facts, in the same transaction.
+    await monitorAfterEod(tx, closedDay);
   },
 };

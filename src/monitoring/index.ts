@@ -1,6 +1,6 @@
 /**
  * monitoring/ (贷后监控): the watch over loans once they are on the book — line controls (额度管控) and the
- * multi-stage reminders around due dates; early-warning signals and score drift to follow (pure core). The
+ * multi-stage reminders around due dates, early-warning signals and periodic health reviews (pure core). The
  * measures it uses (PSI, KS, AUC) live in scoring/, the delinquency buckets in ledger/. It may import money/,
  * ledger/, scoring/ and origination/ (decision 0011).
  */
@@ -68,3 +68,46 @@ export {
   webhookUrlProblem,
   zonedInstant,
 } from './reminders/index.js';
+export {
+  EARLY_WARNING_BOUNDS,
+  type EarlyWarningDocument,
+  type EarlyWarningIssue,
+  type EarlyWarningParse,
+  evaluateSignals,
+  evidenceKeyOf,
+  type HealthReviewSchedule,
+  type KnownSignal,
+  OFFER_KINDS,
+  type OfferKind,
+  PAYMENT_LOOKBACK_DAYS,
+  type PaymentBehaviour,
+  type PlannedReviewRequest,
+  type PlanOffer,
+  parseEarlyWarningDocument,
+  paymentBehaviourOf,
+  planReviewRequests,
+  planSignals,
+  REVIEW_CHANNELS,
+  REVIEW_DOCUMENT_KINDS,
+  type ReviewChannel,
+  type ReviewDocumentKind,
+  type ReviewSubject,
+  SIGNAL_ACTIONS,
+  SIGNAL_FACT_NAMES,
+  SIGNAL_SEVERITIES,
+  SIGNAL_STATUSES,
+  type SignalAction,
+  type SignalFactName,
+  type SignalFacts,
+  type SignalHit,
+  type SignalInputs,
+  type SignalPlan,
+  type SignalRule,
+  type SignalSeverity,
+  type SignalStatus,
+  type StatementFigures,
+  sampleFacts,
+  schedulesFor,
+  signalFactsOf,
+  validUntil,
+} from './signals/index.js';

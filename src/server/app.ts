@@ -28,6 +28,7 @@ import { loanImpactRoutes } from './impact/routes.js';
 import { ledgerRoutes } from './ledger/index.js';
 import { loanCountRoutes } from './ledger/loan-count-routes.js';
 import { behaviourRoutes } from './monitoring/behaviour-routes.js';
+import { monitoringRoutes } from './monitoring/routes.js';
 import { originationApplicationRoutes } from './origination/applications.js';
 import { originationBlacklistRoutes } from './origination/blacklist.js';
 import { originationDecisionListRoutes } from './origination/decision-list.js';
@@ -192,6 +193,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => loanImpactRoutes(scope, deps));
   await app.register(async (scope) => reminderRoutes(scope, deps));
   await app.register(async (scope) => behaviourRoutes(scope, deps));
+  await app.register(async (scope) => monitoringRoutes(scope, deps));
   await app.register(async (scope) => originationApplicationRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionRoutes(scope, deps));
   await app.register(async (scope) => originationDecisionListRoutes(scope, deps));

@@ -21,6 +21,8 @@ import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
 import { BehaviourPage } from './pages/monitoring/Behaviour.js';
+import { LinePage } from './pages/monitoring/LineHistory.js';
+import { WatchlistPage } from './pages/monitoring/Watchlist.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { PolicyPage } from './pages/Policy.js';
 import { PolicyDraftPage } from './pages/PolicyDraft.js';
@@ -47,6 +49,7 @@ const NAV: NavItem[] = [
   { path: '/decisions', label: 'nav.decisions', needs: 'decisions.read' },
   { path: '/review', label: 'nav.review', needs: 'review.read' },
   { path: '/policies', label: 'nav.policies', needs: 'policies.read' },
+  { path: '/watchlist', label: 'nav.watchlist', needs: 'signals.read' },
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/complaints', label: 'nav.complaints', needs: 'complaints.read' },
   { path: '/collections/team', label: 'nav.collectionsTeam', needs: 'collections.read' },
@@ -91,6 +94,9 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/loans') return allowed('loans.read', <LoansPage />);
   const loan = matchPath('/loans/:loanId', path);
   if (loan !== undefined) return allowed('loans.read', <LoanPage key={loan.loanId} loanId={loan.loanId!} />);
+  if (path === '/watchlist') return allowed('signals.read', <WatchlistPage />);
+  const line = matchPath('/credit-lines/:lineId', path);
+  if (line !== undefined) return allowed('lines.read', <LinePage key={line.lineId} lineId={line.lineId!} />);
   if (path === '/collections') return allowed('collections.read', <CasesPage />);
   if (path === '/collections/team') return allowed('collections.read', <TeamPage />);
   if (path === '/blacklist-proposals') return allowed('blacklist.read', <BlacklistProposalsPage />);

@@ -16,6 +16,7 @@ import { findUserByName } from '../../store/index.js';
 import { type CliIo, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
+import { addMonitoringInputs } from './monitoring.js';
 
 /** Turns the jobs' expected refusals into usage errors (exit status 2, one line). */
 async function refusals<T>(work: () => Promise<T>): Promise<T> {
@@ -95,7 +96,10 @@ function psiAlertOf(text: string | undefined): number | undefined {
 export const registerMonitoring: RegisterCommand = (program, io) => {
   const monitoring = program
     .command('monitoring')
-    .description('贷中 monitoring: the monthly behaviour score');
+    .description(
+      '贷中 monitoring: the monthly behaviour score, limit reviews, and early-warning inputs (bureau refreshes)',
+    );
+  addMonitoringInputs(monitoring, io);
   addDbOption(
     monitoring
       .command('score')

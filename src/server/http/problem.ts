@@ -130,6 +130,19 @@ export const PROBLEM_CODES = {
   write_off_already_proposed: { status: 409, title: 'The loan is in an open write-off proposal already' },
   write_off_proposal_not_found: { status: 404, title: 'No such write-off proposal' },
   write_off_proposal_decided: { status: 409, title: 'The write-off proposal is decided already' },
+  signal_not_found: { status: 404, title: 'No such signal' },
+  signal_status_conflict: { status: 409, title: "The signal's status does not allow this" },
+  industry_shock_not_found: { status: 404, title: 'No such shock-list entry in force' },
+  early_warning_invalid: { status: 400, title: 'The early-warning document is not valid' },
+  early_warning_not_found: { status: 404, title: 'No such early-warning version' },
+  early_warning_status_conflict: {
+    status: 409,
+    title: "The early-warning version's status does not allow this",
+  },
+  early_warning_approval_by_author: {
+    status: 403,
+    title: 'An early-warning version is approved by someone other than its author',
+  },
   write_off_by_proposer: {
     status: 403,
     title: 'A write-off proposal is approved or rejected by someone other than its proposer',
@@ -168,6 +181,13 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
  */
 export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   restructuring_not_found: '没有这项重组',
+  signal_not_found: '没有这个预警信号',
+  signal_status_conflict: '该预警信号的状态不允许此操作',
+  industry_shock_not_found: '冲击名单上没有这个有效条目',
+  early_warning_invalid: '预警策略文档无效',
+  early_warning_not_found: '没有这个预警策略版本',
+  early_warning_status_conflict: '该预警策略版本的状态不允许此操作',
+  early_warning_approval_by_author: '预警策略版本须由作者以外的人审批',
   restructuring_status_conflict: '该重组的状态不允许此操作',
   restructuring_approval_by_proposer: '重组须由提议人以外的人审批',
   settlement_offer_not_found: '没有这个结清方案',

@@ -73,7 +73,7 @@ export const PERMISSIONS = {
   'reassessments.create': ['admin', 'risk_analyst'],
   'reassessments.read': ['admin', 'risk_analyst', 'auditor'],
   /** Read collection cases, their contact logs and promises. */
-  'collections.read': ['admin', 'collector', 'risk_analyst', 'auditor'],
+  'collections.read': ['admin', 'collector', 'risk_analyst', 'compliance', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
   /** Read complaints (投诉) with their SLA timers, and the reputation view. */
@@ -106,7 +106,7 @@ export const PERMISSIONS = {
   /** Read webhook subscriptions (never their secrets). */
   'webhooks.read': ['admin', 'auditor'],
   /** Read month-end portfolio reports (classification, NPL, roll rates, vintages …) and the loans behind a figure. */
-  'reports.read': ['admin', 'risk_analyst', 'finance', 'auditor'],
+  'reports.read': ['admin', 'risk_analyst', 'finance', 'compliance', 'auditor'],
   /** Propose a manual five-category class (人工认定) with a reason. */
   'reports.classify': ['admin', 'risk_analyst'],
   /** Approve or reject a manual class (never one's own: maker-checker). */
@@ -117,6 +117,22 @@ export const PERMISSIONS = {
   'limits.read': ['admin', 'risk_analyst', 'auditor'],
   /** Approve or reject limit-review proposals in bulk (never one's own: maker-checker). */
   'limits.approve': ['admin', 'risk_analyst'],
+  /** Read early-warning signals (the watchlist), health reviews and the industry shock list. */
+  'signals.read': ['admin', 'risk_analyst', 'collector', 'auditor'],
+  /** Acknowledge or resolve a signal (the owner queues' work). */
+  'signals.work': ['admin', 'risk_analyst', 'collector'],
+  /** Carry out a signal's action: a re-assessment or an offered plan adjustment. */
+  'signals.act': ['admin', 'risk_analyst'],
+  /** Record what a borrower declares or sends: a declared income, a health-review document. */
+  'monitoring.record': ['admin', 'risk_analyst', 'collector'],
+  /** Keep the industry shock list. */
+  'shocks.manage': ['admin', 'risk_analyst'],
+  /** Write an early-warning document as a draft. */
+  'early-warning.draft': ['admin', 'risk_analyst'],
+  /** Approve a draft (never one's own: maker-checker). */
+  'early-warning.approve': ['admin', 'risk_analyst'],
+  /** Read the early-warning document in force and its versions. */
+  'early-warning.read': ['admin', 'risk_analyst', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

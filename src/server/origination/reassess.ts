@@ -203,6 +203,62 @@ async function lineAndPolicy(
   return { line, policy };
 }
 
+/**
+ * Re-assesses a customer from new facts and records it, in the caller's transaction: the changes are made
+ * from the last approved application (`changesOf`), the policy in force decides. Used by the route below
+ * and by monitoring when a document arrives or a signal asks for it (the line's limit is not changed here).
+ */
+export async function reassessCustomer(
+  tx: Queryable,
+  deps: ServerDeps,
+  customerId: string,
+  changesOf: (last: Application) => FinancialChanges,
+  createdBy: string,
+): Promise<{
+  reassessmentId: string;
+  applicationId: string;
+  result: Reassessment;
+  changes: FinancialChanges;
+}> {
+  const keyOf = originationKeyOf(deps.cipher);
+  const last = await reassessmentBasis(tx, deps, customerId);
+  const changes = changesOf(last.application);
+  const { line, policy } = await lineAndPolicy(tx, deps, customerId, last);
+  const assessedAt = await businessNow(deps, tx);
+  const a = last.application;
+  const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
+  let result: Reassessment;
+  try {
+    result = await reassess(
+      {
+        customerId,
+        currentLimit_fen: line.state.limitMinor,
+        currentDailyRate: last.dailyRate,
+        lastApplication: a,
+        changes,
+      },
+      {
+        businessTime: assessedAt,
+        policy,
+        models: originationAssets(deps).models,
+        blacklist,
+        book: await readOwnBook(tx, customerId),
+        keyOf,
+      },
+    );
+  } catch (error) {
+    throw originationProblem(error);
+  }
+  const reassessmentId = newId('rea');
+  await insertReassessment(
+    tx,
+    deps.cipher,
+    { reassessmentId, applicationId: a.applicationId, reassessment: result, changes },
+    createdBy,
+  );
+  return { reassessmentId, applicationId: a.applicationId, result, changes };
+}
+
 export async function originationReassessmentRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const common = { tags: ['origination'], security: bearerSecurity };
 
@@ -239,46 +295,17 @@ export async function originationReassessmentRoutes(app: FastifyInstance, deps: 
     async (request, reply) => {
       const { customerId } = request.params;
       const principal = request.principal!;
-      const keyOf = originationKeyOf(deps.cipher);
       return commitWrite(deps, request, reply, async (tx) => {
-        const last = await reassessmentBasis(tx, deps, customerId);
-        const changes = parseChanges(last.application, request.body);
-        const { line, policy } = await lineAndPolicy(tx, deps, customerId, last);
-        const assessedAt = await businessNow(deps, tx);
-        const a = last.application;
-        const blacklist = await blacklistMatches(tx, blacklistKeysOf(deps.cipher, a), assessedAt);
-        let result: Reassessment;
-        try {
-          result = await reassess(
-            {
-              customerId,
-              currentLimit_fen: line.state.limitMinor,
-              currentDailyRate: last.dailyRate,
-              lastApplication: a,
-              changes,
-            },
-            {
-              businessTime: assessedAt,
-              policy,
-              models: originationAssets(deps).models,
-              blacklist,
-              book: await readOwnBook(tx, customerId),
-              keyOf,
-            },
-          );
-        } catch (error) {
-          throw originationProblem(error);
-        }
-        const reassessmentId = newId('rea');
-        await insertReassessment(
+        const { reassessmentId, applicationId, result, changes } = await reassessCustomer(
           tx,
-          deps.cipher,
-          { reassessmentId, applicationId: a.applicationId, reassessment: result, changes },
+          deps,
+          customerId,
+          (last) => parseChanges(last, request.body),
           principal.userId,
         );
         return {
           status: 201,
-          body: present(reassessmentId, a.applicationId, principal.userId, result),
+          body: present(reassessmentId, applicationId, principal.userId, result),
           location: `/customers/${customerId}/reassessments`,
           audit: [
             {

@@ -4,7 +4,7 @@
  * change — in the caller's transaction.
  */
 import type { CreditLineState } from '../../ledger/index.js';
-import type { Day } from '../../money/index.js';
+import { type Day, formatDate } from '../../money/index.js';
 import {
   type CompiledLineControls,
   compileLineControls,
@@ -18,6 +18,7 @@ import {
 } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { findPublishedPolicy, policyDocument } from '../origination/policies.js';
+import { enqueueBusinessEvent } from '../reminders/outbox.js';
 import { dayFromSql, sqlDate } from './codec.js';
 import { findLine, saveLine } from './lines.js';
 import { LOAN_COLUMNS, loanFromRow, type StoredLoan } from './loan-rows.js';
@@ -222,6 +223,23 @@ export async function applyLineControls(
       source: 'control',
       policyVersion: decision.version ?? SHIPPED,
     });
+    // line.frozen for subscribers, in the transaction of the freeze (a cut freezes too).
+    const frozen = plan.changes.find((c) => c.kind === 'frozen');
+    if (frozen !== undefined)
+      await enqueueBusinessEvent(
+        tx,
+        'line.frozen',
+        `${lineId}:${formatDate(frozen.day)}:${frozen.code}`,
+        {
+          lineId,
+          customerId: stored.customerId,
+          day: formatDate(frozen.day),
+          code: frozen.code,
+          reason: frozen.reason,
+          source: 'control',
+        },
+        { customerId: stored.customerId },
+      );
   }
   return { lineId, decision, changes: plan.changes, line: plan.line };
 }

@@ -20,6 +20,7 @@ import { sql as collectionOperations } from './0019_collection_operations.js';
 import { sql as collectionLegal } from './0020_collection_legal.js';
 import { sql as complaintsAndCreditReporting } from './0021_complaints_and_credit_reporting.js';
 import { sql as behaviourScores } from './0022_behaviour_scores.js';
+import { sql as earlyWarning } from './0023_early_warning.js';
 import { sql as auditChainPerSchema } from './0024_audit_chain_per_schema.js';
 import { sql as settlementOffers } from './0025_settlement_offers.js';
 
@@ -57,6 +58,7 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'collection_legal', sql: collectionLegal },
   { version: 21, name: 'complaints_and_credit_reporting', sql: complaintsAndCreditReporting },
   { version: 22, name: 'behaviour_scores', sql: behaviourScores },
+  { version: 23, name: 'early_warning', sql: earlyWarning },
   { version: 24, name: 'audit_chain_per_schema', sql: auditChainPerSchema },
   { version: 25, name: 'settlement_offers', sql: settlementOffers },
 ];

@@ -1012,6 +1012,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers/{customerId}/health-reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's health-review requests (with their delivery status) and the documents received */
+    get: operations['getCustomersByCustomerIdHealthReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/income-declarations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record an income the borrower declares (e.g. a drop): the early-warning rules are evaluated at once and a raised signal’s action carried out */
+    post: operations['postCustomersByCustomerIdIncomeDeclarations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{customerId}/reassessments': {
     parameters: {
       query?: never;
@@ -1024,6 +1058,40 @@ export interface paths {
     put?: never;
     /** Re-assess a customer from new financial facts: a new limit and price with reasons, recorded (the line's limit is not changed here) */
     post: operations['postCustomersByCustomerIdReassessments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/review-documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a health-review document received with its figures (and the file): the open request is closed, the customer re-assessed and the early-warning rules evaluated */
+    post: operations['postCustomersByCustomerIdReviewDocuments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/signals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's early-warning signals, every status, most severe first */
+    get: operations['getCustomersByCustomerIdSignals'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1149,6 +1217,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/early-warning': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The early-warning document in force (rules and health-review schedules) and its version */
+    get: operations['getEarlyWarning'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/early-warning/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every early-warning version with its maker-checker trail */
+    get: operations['getEarlyWarningVersions'];
+    put?: never;
+    /** Store an early-warning document as a draft (checked whole: every problem is named by its pointer) */
+    post: operations['postEarlyWarningVersions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/early-warning/versions/{version}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft written by someone else: it is published and the version before it retired */
+    post: operations['postEarlyWarningVersionsByVersionApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/eod-runs': {
     parameters: {
       query?: never;
@@ -1202,6 +1322,42 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/industry-shocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The industry shock list the lender maintains */
+    get: operations['getIndustryShocks'];
+    put?: never;
+    /** Put an industry on the shock list (e.g. catering in a pandemic): its borrowers are evaluated at once and offered what the rules say */
+    post: operations['postIndustryShocks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/industry-shocks/{shockId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End a shock-list entry (kept for the record; it no longer counts) */
+    delete: operations['deleteIndustryShocksByShockId'];
+    options?: never;
+    head?: never;
+    /** Change an entry’s end date or reason */
+    patch: operations['patchIndustryShocksByShockId'];
     trace?: never;
   };
   '/invitations': {
@@ -1855,6 +2011,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/signals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The watchlist: signals by severity (most severe, then newest, first); live ones unless a status is asked */
+    get: operations['getSignals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/signals/{signalId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a live signal in hand (it stays on the watchlist as acknowledged) */
+    post: operations['postSignalsBySignalIdAcknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/signals/{signalId}/act': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Carry out a signal's pending (or failed) action: re-assess the customer, or offer the plan adjustment as a pending restructuring */
+    post: operations['postSignalsBySignalIdAct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/signals/{signalId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a signal with a note: it leaves the watchlist and is not raised again on the same evidence */
+    post: operations['postSignalsBySignalIdResolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/trial-balance': {
     parameters: {
       query?: never;
@@ -2191,6 +2415,13 @@ export interface components {
         | 'write_off_already_proposed'
         | 'write_off_proposal_not_found'
         | 'write_off_proposal_decided'
+        | 'signal_not_found'
+        | 'signal_status_conflict'
+        | 'industry_shock_not_found'
+        | 'early_warning_invalid'
+        | 'early_warning_not_found'
+        | 'early_warning_status_conflict'
+        | 'early_warning_approval_by_author'
         | 'write_off_by_proposer'
         | 'report_kind_unknown'
         | 'report_not_available'
@@ -4421,6 +4652,13 @@ export interface operations {
               | 'write_off_already_proposed'
               | 'write_off_proposal_not_found'
               | 'write_off_proposal_decided'
+              | 'signal_not_found'
+              | 'signal_status_conflict'
+              | 'industry_shock_not_found'
+              | 'early_warning_invalid'
+              | 'early_warning_not_found'
+              | 'early_warning_status_conflict'
+              | 'early_warning_approval_by_author'
               | 'write_off_by_proposer'
               | 'report_kind_unknown'
               | 'report_not_available'
@@ -8154,6 +8392,183 @@ export interface operations {
       };
     };
   };
+  getCustomersByCustomerIdHealthReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            documents?: {
+              createdBy?: string;
+              documentId?: string;
+              /** @description The figures as received, amounts in yuan */
+              figures?: {
+                [key: string]: unknown;
+              };
+              file?: {
+                bytes?: number;
+                name?: string;
+                sha256?: string;
+              } | null;
+              /** @enum {string} */
+              kind?: 'business-statements' | 'income-evidence';
+              reassessmentId?: string | null;
+              receivedDate?: string;
+              requestId?: string | null;
+              validUntil?: string;
+            }[];
+            requests?: {
+              channel?: string;
+              /** @description The message’s status in the outbox: pending, sent, dead, cancelled */
+              delivery?: string | null;
+              /** @enum {string} */
+              document?: 'business-statements' | 'income-evidence';
+              documentId?: string | null;
+              dueDate?: string;
+              requestDate?: string;
+              requestId?: string;
+              segment?: string;
+              /** @enum {string} */
+              status?: 'open' | 'received';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCustomersByCustomerIdIncomeDeclarations: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          declaredMonthly: string;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId?: string;
+            date?: string;
+            declarationId?: string;
+            declaredMonthly?: string;
+            signals?: {
+              acknowledgedBy?: string | null;
+              /** @enum {string} */
+              action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+              actionNote?: string | null;
+              /** @description The re-assessment, restructurings or lines the action made */
+              actionRef?: string | null;
+              /** @enum {string} */
+              actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+              clearedDate?: string | null;
+              /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+              code: string;
+              customerId: string;
+              documentVersion?: string;
+              /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+              evidence: {
+                [key: string]: unknown;
+              };
+              kind: string;
+              lastSeenDate?: string;
+              offer?: {
+                /** @enum {string} */
+                kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+                months?: number;
+              } | null;
+              /** @description The owner queue that works it */
+              queue: string;
+              /** @description eod, or the user whose event raised it */
+              raisedBy?: string;
+              raisedDate?: string;
+              reason: {
+                en?: string;
+                'zh-CN'?: string;
+              };
+              resolutionNote?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              signalId: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+            }[];
+          };
+        };
+      };
+    };
+  };
   getCustomersByCustomerIdReassessments: {
     parameters: {
       query?: {
@@ -8337,6 +8752,249 @@ export interface operations {
               [key: string]: unknown;
             };
             riskGrade?: string | null;
+          };
+        };
+      };
+    };
+  };
+  postCustomersByCustomerIdReviewDocuments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          file?: {
+            contentBase64: string;
+            name: string;
+          };
+          income?: {
+            /** @enum {string} */
+            evidenceKind:
+              | 'payslip'
+              | 'bank-statement'
+              | 'tax-record'
+              | 'social-insurance'
+              | 'business-statements';
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            monthlyAmount: string;
+          };
+          /** @enum {string} */
+          kind: 'business-statements' | 'income-evidence';
+          statements?: {
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            cashBalance: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            monthlyCosts: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            monthlyDebtService?: string;
+            /** @description Amount in yuan, may be negative (e.g. "-12000.00") */
+            monthlyOperatingCashFlow: string;
+            /**
+             * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+             * @example 1234.56
+             */
+            monthlyRevenue: string;
+            monthsTrading?: number;
+            periodMonths: number;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            document?: {
+              createdBy?: string;
+              documentId?: string;
+              /** @description The figures as received, amounts in yuan */
+              figures?: {
+                [key: string]: unknown;
+              };
+              file?: {
+                bytes?: number;
+                name?: string;
+                sha256?: string;
+              } | null;
+              /** @enum {string} */
+              kind?: 'business-statements' | 'income-evidence';
+              reassessmentId?: string | null;
+              receivedDate?: string;
+              requestId?: string | null;
+              validUntil?: string;
+            };
+            reassessmentFailure?: string | null;
+            reassessmentId?: string | null;
+            signals?: {
+              acknowledgedBy?: string | null;
+              /** @enum {string} */
+              action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+              actionNote?: string | null;
+              /** @description The re-assessment, restructurings or lines the action made */
+              actionRef?: string | null;
+              /** @enum {string} */
+              actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+              clearedDate?: string | null;
+              /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+              code: string;
+              customerId: string;
+              documentVersion?: string;
+              /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+              evidence: {
+                [key: string]: unknown;
+              };
+              kind: string;
+              lastSeenDate?: string;
+              offer?: {
+                /** @enum {string} */
+                kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+                months?: number;
+              } | null;
+              /** @description The owner queue that works it */
+              queue: string;
+              /** @description eod, or the user whose event raised it */
+              raisedBy?: string;
+              raisedDate?: string;
+              reason: {
+                en?: string;
+                'zh-CN'?: string;
+              };
+              resolutionNote?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              signalId: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdSignals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              acknowledgedBy?: string | null;
+              /** @enum {string} */
+              action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+              actionNote?: string | null;
+              /** @description The re-assessment, restructurings or lines the action made */
+              actionRef?: string | null;
+              /** @enum {string} */
+              actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+              clearedDate?: string | null;
+              /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+              code: string;
+              customerId: string;
+              documentVersion?: string;
+              /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+              evidence: {
+                [key: string]: unknown;
+              };
+              kind: string;
+              lastSeenDate?: string;
+              offer?: {
+                /** @enum {string} */
+                kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+                months?: number;
+              } | null;
+              /** @description The owner queue that works it */
+              queue: string;
+              /** @description eod, or the user whose event raised it */
+              raisedBy?: string;
+              raisedDate?: string;
+              reason: {
+                en?: string;
+                'zh-CN'?: string;
+              };
+              resolutionNote?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              signalId: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+            }[];
           };
         };
       };
@@ -8969,6 +9627,210 @@ export interface operations {
       };
     };
   };
+  getEarlyWarning: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            document?: {
+              [key: string]: unknown;
+            };
+            version?: string;
+          };
+        };
+      };
+    };
+  };
+  getEarlyWarningVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              approvedBy?: string | null;
+              createdAt?: string;
+              createdBy?: string;
+              documentHash?: string;
+              note?: string | null;
+              /** @enum {string} */
+              status?: 'draft' | 'published' | 'retired' | 'rejected';
+              version?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postEarlyWarningVersions: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          document: {
+            [key: string]: unknown;
+          };
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy?: string | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
+            /** @enum {string} */
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
+          };
+        };
+      };
+    };
+  };
+  postEarlyWarningVersionsByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Early-warning version */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy?: string | null;
+            createdAt?: string;
+            createdBy?: string;
+            documentHash?: string;
+            note?: string | null;
+            /** @enum {string} */
+            status?: 'draft' | 'published' | 'retired' | 'rejected';
+            version?: string;
+          };
+        };
+      };
+    };
+  };
   getEodRuns: {
     parameters: {
       query?: {
@@ -9282,6 +10144,260 @@ export interface operations {
             schemaVersion: number;
             /** @enum {string} */
             status: 'ok';
+          };
+        };
+      };
+    };
+  };
+  getIndustryShocks: {
+    parameters: {
+      query?: {
+        includeEnded?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              createdBy?: string;
+              ended?: boolean;
+              fromDate?: string;
+              industry?: string;
+              reason?: string;
+              shockId?: string;
+              toDate?: string | null;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postIndustryShocks: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          fromDate?: string;
+          industry: string;
+          reason: string;
+          toDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customersEvaluated?: number;
+            shock?: {
+              createdBy?: string;
+              ended?: boolean;
+              fromDate?: string;
+              industry?: string;
+              reason?: string;
+              shockId?: string;
+              toDate?: string | null;
+            };
+            signals?: {
+              acknowledgedBy?: string | null;
+              /** @enum {string} */
+              action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+              actionNote?: string | null;
+              /** @description The re-assessment, restructurings or lines the action made */
+              actionRef?: string | null;
+              /** @enum {string} */
+              actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+              clearedDate?: string | null;
+              /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+              code: string;
+              customerId: string;
+              documentVersion?: string;
+              /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+              evidence: {
+                [key: string]: unknown;
+              };
+              kind: string;
+              lastSeenDate?: string;
+              offer?: {
+                /** @enum {string} */
+                kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+                months?: number;
+              } | null;
+              /** @description The owner queue that works it */
+              queue: string;
+              /** @description eod, or the user whose event raised it */
+              raisedBy?: string;
+              raisedDate?: string;
+              reason: {
+                en?: string;
+                'zh-CN'?: string;
+              };
+              resolutionNote?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              signalId: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  deleteIndustryShocksByShockId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Shock-list entry id */
+        shockId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  patchIndustryShocksByShockId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Shock-list entry id */
+        shockId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+          toDate?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdBy?: string;
+            ended?: boolean;
+            fromDate?: string;
+            industry?: string;
+            reason?: string;
+            shockId?: string;
+            toDate?: string | null;
           };
         };
       };
@@ -13227,6 +14343,359 @@ export interface operations {
             /** @enum {string} */
             status: 'open' | 'resolved';
             summary: string;
+          };
+        };
+      };
+    };
+  };
+  getSignals: {
+    parameters: {
+      query?: {
+        limit?: number;
+        queue?: string;
+        severity?: 'low' | 'medium' | 'high' | 'critical';
+        status?: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              acknowledgedBy?: string | null;
+              /** @enum {string} */
+              action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+              actionNote?: string | null;
+              /** @description The re-assessment, restructurings or lines the action made */
+              actionRef?: string | null;
+              /** @enum {string} */
+              actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+              clearedDate?: string | null;
+              /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+              code: string;
+              customerId: string;
+              documentVersion?: string;
+              /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+              evidence: {
+                [key: string]: unknown;
+              };
+              kind: string;
+              lastSeenDate?: string;
+              offer?: {
+                /** @enum {string} */
+                kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+                months?: number;
+              } | null;
+              /** @description The owner queue that works it */
+              queue: string;
+              /** @description eod, or the user whose event raised it */
+              raisedBy?: string;
+              raisedDate?: string;
+              reason: {
+                en?: string;
+                'zh-CN'?: string;
+              };
+              resolutionNote?: string | null;
+              resolvedBy?: string | null;
+              /** @enum {string} */
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              signalId: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postSignalsBySignalIdAcknowledge: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Signal id */
+        signalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            acknowledgedBy?: string | null;
+            /** @enum {string} */
+            action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+            actionNote?: string | null;
+            /** @description The re-assessment, restructurings or lines the action made */
+            actionRef?: string | null;
+            /** @enum {string} */
+            actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+            clearedDate?: string | null;
+            /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+            code: string;
+            customerId: string;
+            documentVersion?: string;
+            /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+            evidence: {
+              [key: string]: unknown;
+            };
+            kind: string;
+            lastSeenDate?: string;
+            offer?: {
+              /** @enum {string} */
+              kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+              months?: number;
+            } | null;
+            /** @description The owner queue that works it */
+            queue: string;
+            /** @description eod, or the user whose event raised it */
+            raisedBy?: string;
+            raisedDate?: string;
+            reason: {
+              en?: string;
+              'zh-CN'?: string;
+            };
+            resolutionNote?: string | null;
+            resolvedBy?: string | null;
+            /** @enum {string} */
+            severity: 'low' | 'medium' | 'high' | 'critical';
+            signalId: string;
+            /** @enum {string} */
+            status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+          };
+        };
+      };
+    };
+  };
+  postSignalsBySignalIdAct: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Signal id */
+        signalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            acknowledgedBy?: string | null;
+            /** @enum {string} */
+            action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+            actionNote?: string | null;
+            /** @description The re-assessment, restructurings or lines the action made */
+            actionRef?: string | null;
+            /** @enum {string} */
+            actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+            clearedDate?: string | null;
+            /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+            code: string;
+            customerId: string;
+            documentVersion?: string;
+            /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+            evidence: {
+              [key: string]: unknown;
+            };
+            kind: string;
+            lastSeenDate?: string;
+            offer?: {
+              /** @enum {string} */
+              kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+              months?: number;
+            } | null;
+            /** @description The owner queue that works it */
+            queue: string;
+            /** @description eod, or the user whose event raised it */
+            raisedBy?: string;
+            raisedDate?: string;
+            reason: {
+              en?: string;
+              'zh-CN'?: string;
+            };
+            resolutionNote?: string | null;
+            resolvedBy?: string | null;
+            /** @enum {string} */
+            severity: 'low' | 'medium' | 'high' | 'critical';
+            signalId: string;
+            /** @enum {string} */
+            status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+          };
+        };
+      };
+    };
+  };
+  postSignalsBySignalIdResolve: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Signal id */
+        signalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            acknowledgedBy?: string | null;
+            /** @enum {string} */
+            action: 'none' | 'reassess' | 'freeze-line' | 'offer-plan-adjustment';
+            actionNote?: string | null;
+            /** @description The re-assessment, restructurings or lines the action made */
+            actionRef?: string | null;
+            /** @enum {string} */
+            actionStatus?: 'none' | 'pending' | 'done' | 'failed';
+            clearedDate?: string | null;
+            /** @description The rule’s code, e.g. EW_FALLING_REVENUE */
+            code: string;
+            customerId: string;
+            documentVersion?: string;
+            /** @description The facts the rule saw (ratios as numbers: -0.4 = 40 % less) */
+            evidence: {
+              [key: string]: unknown;
+            };
+            kind: string;
+            lastSeenDate?: string;
+            offer?: {
+              /** @enum {string} */
+              kind?: 'term-extension' | 'payment-holiday' | 'negotiated-plan';
+              months?: number;
+            } | null;
+            /** @description The owner queue that works it */
+            queue: string;
+            /** @description eod, or the user whose event raised it */
+            raisedBy?: string;
+            raisedDate?: string;
+            reason: {
+              en?: string;
+              'zh-CN'?: string;
+            };
+            resolutionNote?: string | null;
+            resolvedBy?: string | null;
+            /** @enum {string} */
+            severity: 'low' | 'medium' | 'high' | 'critical';
+            signalId: string;
+            /** @enum {string} */
+            status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
           };
         };
       };

@@ -25,6 +25,7 @@ import { can } from '../permissions.js';
 import { Link } from '../router.js';
 import { useApi, useSession } from '../session.js';
 import { BucketTag } from './Loans.js';
+import { LoanMonitoring } from './monitoring/LoanReminders.js';
 
 /** The balances of a loan, now or as of a replayed day. */
 function Balances({ loan }: { loan: Loan }) {
@@ -280,6 +281,7 @@ export function LoanPage({ loanId }: { loanId: string }) {
               <Alert type="success" showIcon message={t('loan.settledNoImpact')} />
             )}
           </div>
+          <LoanMonitoring key={`monitoring-${version}`} loanId={loanId} lineId={current.lineId} />
         </>
       ) : null}
     </div>

@@ -1,0 +1,50 @@
+/** Early-warning signals (预警信号) and periodic health reviews (定期健康检查): the pure part. */
+export {
+  EARLY_WARNING_BOUNDS,
+  type EarlyWarningDocument,
+  type EarlyWarningIssue,
+  type EarlyWarningParse,
+  type HealthReviewSchedule,
+  OFFER_KINDS,
+  type OfferKind,
+  type PlanOffer,
+  parseEarlyWarningDocument,
+  REVIEW_CHANNELS,
+  REVIEW_DOCUMENT_KINDS,
+  type ReviewChannel,
+  type ReviewDocumentKind,
+  SIGNAL_ACTIONS,
+  SIGNAL_SEVERITIES,
+  type SignalAction,
+  type SignalRule,
+  type SignalSeverity,
+} from './document.js';
+export {
+  evaluateSignals,
+  evidenceKeyOf,
+  type KnownSignal,
+  planSignals,
+  SIGNAL_STATUSES,
+  type SignalHit,
+  type SignalPlan,
+  type SignalStatus,
+} from './evaluate.js';
+export {
+  PAYMENT_LOOKBACK_DAYS,
+  type PaymentBehaviour,
+  paymentBehaviourOf,
+  SIGNAL_FACT_NAMES,
+  type SignalFactName,
+  type SignalFacts,
+  type SignalInputs,
+  type StatementFigures,
+  sampleFacts,
+  signalFactsOf,
+} from './facts.js';
+export {
+  type PlannedReviewRequest,
+  planReviewRequests,
+  type ReviewSubject,
+  schedulesFor,
+  validUntil,
+} from './reviews.js';
