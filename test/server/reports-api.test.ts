@@ -5,7 +5,7 @@ import { addDays, parseDate } from '../../src/money/index.js';
 import { type Db, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, startApi, type TestApi } from './helpers.js';
+import { auth, freshKey, json, startApi, type TestApi } from './helpers.js';
 
 const TODAY = parseDate('2026-06-15');
 const AS_OF = '2026-05-31';
@@ -81,16 +81,22 @@ describe.each(backends)('reports API on $name', (backend) => {
     expect(row?.getCell(3).value).toBe(Number(last?.balance));
   });
 
-  it('refuses as problem+json: an unknown kind, one not built, a bad date, an open month, a role without reports', async () => {
+  it('serves every kind through the one frame: the forward-looking ones by scenario', async () => {
+    for (const kind of ['ecl', 'stress', 'liquidity'] as const) {
+      const res = await get(`/reports/${kind}?asOf=${AS_OF}`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(json(res).kind).toBe(kind);
+    }
+    const downturn = await get(`/reports/ecl?asOf=${AS_OF}&scenario=downturn`);
+    expect(downturn.statusCode, downturn.body).toBe(200);
+    expect(json(downturn).scenario).toBe('downturn');
+  });
+
+  it('refuses as problem+json: an unknown kind, a bad date, an open month, a role without reports', async () => {
     expectProblem(await get(`/reports/nonsense?asOf=${AS_OF}`), {
       status: 404,
       code: 'report_kind_unknown',
       says: /nonsense/,
-    });
-    expectProblem(await get(`/reports/ecl?asOf=${AS_OF}`), {
-      status: 501,
-      code: 'report_not_available',
-      says: /ecl/,
     });
     expectProblem(await get('/reports/npl?asOf=2026-13-01'), {
       status: 400,

@@ -226,7 +226,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
     await card.getByTestId('person-decision-submit').click();
     await card.getByText('应为以元为单位的金额，最多两位小数', { exact: false }).waitFor();
 
-    // Above the caps the automated decision held to: the server's message under the limit field.
+    // Above the caps the automated decision held to: the server's message under the limit field, in Chinese.
     await card.getByTestId('person-decision-limit').fill('90000.00');
     await settle(card);
     await card.getByTestId('person-decision-submit').click();
@@ -238,7 +238,7 @@ describe.skipIf(skipBrowser)('policy versions and a person’s decision in chrom
       .waitFor();
     await card
       .locator('.ant-form-item-explain-error')
-      .getByText(/above the cap/)
+      .getByText(/高于上限/)
       .waitFor();
     await screenshot(page, 'person-decision-problem-zh-CN');
     // The refused attempt's dialog closes with an animation: until it is gone its button would take the
