@@ -177,8 +177,10 @@ export {
 export { planCommandWrite } from './ledger/command-path.js';
 export {
   type AccountTotals,
+  type AfterRepaymentFacts,
   accountTotalsThrough,
   advanceQuietLoans,
+  afterRepaymentFacts,
   appendLoanHistories,
   applyLineControls,
   applyLoanCommand,

@@ -3,9 +3,10 @@ import { cancelMootReminders } from '../../jobs/index.js';
 import { LedgerInputError, loanAsOf, loanPosition, payoffQuote } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
 import {
+  type AfterRepaymentFacts,
+  afterRepaymentFacts,
   findLoan,
   getBusinessDay,
-  hasPlannedReminders,
   type LoanCommand,
   listLoanEvents,
   listLoansPage,
@@ -99,6 +100,24 @@ function commandOutcome(action: string, done: LoanCommandDone) {
   };
 }
 
+/**
+ * What the one read after a command found, shared by its follow-ups: the repayment route's onSend (line
+ * controls, case refresh) and the moot-reminder cancellation, whichever runs first reads it.
+ */
+const AFTER_COMMAND = new WeakMap<FastifyRequest, AfterRepaymentFacts>();
+
+async function factsAfter(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  loanId: string,
+): Promise<AfterRepaymentFacts> {
+  const known = AFTER_COMMAND.get(request);
+  if (known !== undefined) return known;
+  const facts = await afterRepaymentFacts(deps.db, loanId);
+  AFTER_COMMAND.set(request, facts);
+  return facts;
+}
+
 /** A repayment or waiver: dated against the business day, carried out by `commitLoanCommand`. */
 function commitCommand(
   deps: ServerDeps,
@@ -123,9 +142,13 @@ function commitCommand(
   return sent.then(async (r) => {
     if (day !== undefined && reply.statusCode < 300) {
       const businessDay = day;
-      // One indexed read when the loan has no planned reminder (most payments): no transaction then.
-      await hasPlannedReminders(deps.db, loanId)
-        .then((any) => (any ? deps.db.transaction((tx) => cancelMootReminders(tx, loanId, businessDay)) : 0))
+      // One indexed read tells whether any follow-up has work (most payments: none), so no transaction
+      // is opened for nothing; the line controls and the case refresh read the answer in onSend.
+      await factsAfter(deps, request, loanId)
+        .then(async (facts) => {
+          if (facts.plannedReminders)
+            await deps.db.transaction((tx) => cancelMootReminders(tx, loanId, businessDay));
+        })
         .catch((error: unknown) => request.log.warn({ err: error, loanId }, 'moot reminders not cancelled'));
     }
     return r;
@@ -170,8 +193,15 @@ async function commandRoutes(app: FastifyInstance, deps: ServerDeps): Promise<vo
       // The line controls run before the answer is sent, so the line a client reads next is up to date.
       onSend: async (request, reply, payload) => {
         if (reply.statusCode === 201) {
-          await controlLineOfLoan(deps, request.params.loanId, request.log);
-          await refreshCaseOfLoan(deps, request.params.loanId, request.log);
+          const loanId = request.params.loanId;
+          // One indexed read decides whether either follow-up has anything to do (most payments: no).
+          const facts = await factsAfter(deps, request, loanId).catch((error: unknown) => {
+            request.log.warn({ err: error, loanId }, 'repayment follow-ups not checked; EOD applies them');
+            return undefined;
+          });
+          if (facts === undefined) return payload;
+          if (facts.lineControlsMayAct) await controlLineOfLoan(deps, loanId, request.log);
+          if (facts.openCase) await refreshCaseOfLoan(deps, loanId, request.log);
         }
         return payload;
       },

@@ -44,6 +44,8 @@ export {
   setBusinessDay,
 } from './journal.js';
 export {
+  type AfterRepaymentFacts,
+  afterRepaymentFacts,
   applyLineControls,
   insertLineChanges,
   type LineChangeRecord,

@@ -243,3 +243,49 @@ export async function applyLineControls(
   }
   return { lineId, decision, changes: plan.changes, line: plan.line };
 }
+
+/** What the follow-ups of a repayment or waiver need to know, in one indexed read (no transaction, no lock). */
+export interface AfterRepaymentFacts {
+  /** The line is not active, or a loan on it is past due: the line controls may have something to change. */
+  readonly lineControlsMayAct: boolean;
+  /** The borrower has an open collection case to refresh. */
+  readonly openCase: boolean;
+  /** The loan has reminders not yet sent, which the payment may have made moot. */
+  readonly plannedReminders: boolean;
+}
+
+/**
+ * Whether the work after a repayment is needed at all. Most repayments are on time, by borrowers whose line
+ * is active and who have no case: for them the line controls could only confirm what EOD applied (a
+ * payment lowers days past due, it raises nothing the controls act on) and there is no case to refresh,
+ * so neither transaction is worth its locks (docs/performance.md, repayments).
+ */
+export async function afterRepaymentFacts(q: Queryable, loanId: string): Promise<AfterRepaymentFacts> {
+  const { rows } = await q.query<{
+    line_status: string;
+    past_due: boolean;
+    open_case: boolean;
+    planned_reminders: boolean;
+  }>(
+    `select cl.status as line_status,
+            exists (select 1 from reminders r where r.loan_id = l.loan_id and r.status = 'planned')
+              as planned_reminders,
+            exists (select 1 from loans o
+                     where o.customer_id = l.customer_id and o.line_id = l.line_id
+                       and o.status = 'active' and o.bucket <> 'M0') as past_due,
+            exists (select 1 from collection_cases c
+                     where c.customer_id = l.customer_id and c.status = 'open') as open_case
+       from loans l
+       join credit_lines cl on cl.customer_id = l.customer_id and cl.line_id = l.line_id
+      where l.loan_id = $1`,
+    [loanId],
+    { name: 'after_repayment_facts' },
+  );
+  const row = rows[0];
+  if (row === undefined) return { lineControlsMayAct: false, openCase: false, plannedReminders: false };
+  return {
+    lineControlsMayAct: row.line_status !== 'active' || row.past_due,
+    openCase: row.open_case,
+    plannedReminders: row.planned_reminders,
+  };
+}
