@@ -4,7 +4,7 @@ import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js
 import { COLLECTIONS_MESSAGES } from './messages.js';
 
 /**
- * Chinese for the refusals of the collections core (legal, blacklist, promises, complaints), keyed by their
+ * Chinese for the refusals of the collections core (legal, blacklist, promises), keyed by their
  * stable codes, or by `code.field` where one code covers several fields. The core writes its English sentence
  * with the values at fault (dates, statuses); the Chinese says what is wrong and keeps that sentence after it
  * for the values.
@@ -24,11 +24,6 @@ export const COLLECTIONS_REFUSALS_ZH: Readonly<Record<string, string>> = {
   blacklist_objection_window_open: '借款人异议期尚未届满，须在异议期结束后决定',
   'promise_invalid.amount': '承诺还款金额须大于 0',
   'promise_invalid.promisedDate': '承诺还款日期须不早于营业日，且不超过允许的最长天数；更长的请约定分期计划',
-  complaint_channel: '投诉渠道无效',
-  complaint_category: '投诉类别无效',
-  complaint_summary: '投诉摘要须写明投诉内容，长度 1 至 2000 个字符',
-  complaint_received_ahead: '投诉的接收日期须不晚于营业日',
-  complaint_reference_missing: '监管转办的投诉须填写监管机构的转办编号',
 };
 
 export function collectionsRefusal(error: CollectionsInputError): Message {
