@@ -1,4 +1,5 @@
-import type { ContactRule } from '../../collections/index.js';
+import type { ContactRule, StrategyError } from '../../collections/index.js';
+import type { StrategyVersionError } from '../../store/index.js';
 import type { Catalogue } from '../http/messages.js';
 
 /**
@@ -140,7 +141,9 @@ export const CONTACT_REFUSALS_ZH: Readonly<Record<ContactRule, string>> = {
 };
 
 /** The strategy store's and engine's refusals in Chinese, by code. */
-export const STRATEGY_REFUSALS_ZH: Readonly<Record<string, string>> = {
+export const STRATEGY_REFUSALS_ZH: Readonly<
+  Record<StrategyError['code'] | StrategyVersionError['code'], string>
+> = {
   strategy_invalid: '催收策略无效：请按 errors 中各项修改后重新提交',
   strategy_evaluation_failed: '催收策略无法求值：请检查决策图',
   strategy_not_found: '没有这个催收策略版本；用 GET /collections/strategies 列出',

@@ -147,7 +147,7 @@ function strategyProblem(error: unknown): never {
       'strategy_invalid',
       say(COLLECTIONS_MESSAGES, 'strategy_invalid', {
         en_fault: error.message,
-        zh_fault: STRATEGY_REFUSALS_ZH[error.code] ?? STRATEGY_REFUSALS_ZH.strategy_invalid!,
+        zh_fault: STRATEGY_REFUSALS_ZH[error.code],
       }),
       error.issues.map((i) =>
         fieldProblem(
@@ -159,7 +159,7 @@ function strategyProblem(error: unknown): never {
   if (error instanceof StrategyVersionError) {
     const text = say(COLLECTIONS_MESSAGES, 'strategy_refused', {
       en_fault: error.message,
-      zh_fault: STRATEGY_REFUSALS_ZH[error.code] ?? error.message,
+      zh_fault: STRATEGY_REFUSALS_ZH[error.code],
     });
     if (error.code === 'strategy_not_found') throw new ProblemError('strategy_not_found', text);
     if (error.code === 'strategy_not_draft') throw new ProblemError('strategy_status_conflict', text);

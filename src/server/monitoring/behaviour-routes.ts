@@ -124,7 +124,7 @@ const MONTH_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 function problemOf(error: LimitReviewJobError): ProblemError {
   const text = say(MONITORING_MESSAGES, 'limit_review_refused', {
     en_fault: error.message,
-    zh_fault: LIMIT_REVIEW_REFUSALS_ZH[error.code] ?? error.message,
+    zh_fault: LIMIT_REVIEW_REFUSALS_ZH[error.code],
   });
   if (error.code === 'behaviour_month_not_scored') return new ProblemError('validation_failed', text);
   return new ProblemError(error.code, text);

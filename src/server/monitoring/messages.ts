@@ -1,3 +1,5 @@
+import type { LimitReviewJobError } from '../../jobs/index.js';
+import type { EarlyWarningError } from '../../store/index.js';
 import type { Catalogue } from '../http/messages.js';
 
 /** The monitoring routes' messages (decision 0412): signals, early-warning versions, evidence, shocks. */
@@ -47,7 +49,7 @@ export const MONITORING_MESSAGES = {
 } as const satisfies Catalogue;
 
 /** The early-warning store's refusals in Chinese, by code (the English keeps the store's sentence). */
-export const EARLY_WARNING_REFUSALS_ZH: Readonly<Record<string, string>> = {
+export const EARLY_WARNING_REFUSALS_ZH: Readonly<Record<EarlyWarningError['code'], string>> = {
   early_warning_invalid: '预警策略文档无效：请按 errors 中各项修改后重新提交',
   early_warning_not_found: '没有这个预警策略版本；用 GET /early-warning/versions 列出',
   early_warning_not_draft: '只有草稿状态的预警策略版本可以审批',
@@ -55,7 +57,7 @@ export const EARLY_WARNING_REFUSALS_ZH: Readonly<Record<string, string>> = {
 };
 
 /** The limit review's refusals in Chinese, by code (the English keeps the job's sentence with its values). */
-export const LIMIT_REVIEW_REFUSALS_ZH: Readonly<Record<string, string>> = {
+export const LIMIT_REVIEW_REFUSALS_ZH: Readonly<Record<LimitReviewJobError['code'], string>> = {
   behaviour_month_not_scored: '该月尚无行为评分；请先运行 "lendguard monitoring score --month <月份>"',
   limit_proposal_not_found: '没有这项额度调整提议；用 GET /limit-reviews/proposals 列出',
   limit_proposal_not_pending: '该额度调整提议已被处理；本次未作任何决定',

@@ -117,7 +117,7 @@ function earlyWarningProblem(error: unknown): unknown {
   if (!(error instanceof EarlyWarningError)) return error;
   const text = say(MONITORING_MESSAGES, 'early_warning_refused', {
     en_fault: error.message,
-    zh_fault: EARLY_WARNING_REFUSALS_ZH[error.code] ?? error.message,
+    zh_fault: EARLY_WARNING_REFUSALS_ZH[error.code],
   });
   switch (error.code) {
     case 'early_warning_invalid':
