@@ -10,12 +10,12 @@ import type { Catalogue } from '../http/messages.js';
 export const COLLECTIONS_MESSAGES = {
   case_not_found: { en: 'no such collection case {caseId}', zh: '没有催收案件 {caseId}' },
   case_closed: {
-    en: 'case {caseId} was closed on {closedDay} ({closeReason}); a new case opens if the borrower falls past due again',
-    zh: '案件 {caseId} 已于 {closedDay} 结案（{closeReason}）；借款人再次逾期时会开立新案件',
+    en: 'case {caseId} was closed on {closedDay} ({en_reason}); a new case opens if the borrower falls past due again',
+    zh: '案件 {caseId} 已于 {closedDay} 结案（{zh_reason}）；借款人再次逾期时会开立新案件',
   },
   case_closed_on: {
-    en: 'case {caseId} was closed on {closedDay} ({closeReason})',
-    zh: '案件 {caseId} 已于 {closedDay} 结案（{closeReason}）',
+    en: 'case {caseId} was closed on {closedDay} ({en_reason})',
+    zh: '案件 {caseId} 已于 {closedDay} 结案（{zh_reason}）',
   },
   time_zone_invalid: {
     en: 'must be an IANA time zone such as Asia/Shanghai or America/New_York',
@@ -126,6 +126,12 @@ export const COLLECTIONS_MESSAGES = {
   },
   borrower_with_loan: { en: 'must be a borrower with a loan', zh: '须为有借据的借款人' },
 } as const satisfies Catalogue;
+
+/** Why a case was closed, in Chinese (the English says the code). */
+export const CLOSE_REASONS_ZH: Readonly<Record<string, string>> = {
+  cured: '逾期已还清',
+  'paid-off': '借款已全部结清',
+};
 
 /** The contact rules' refusals in Chinese, by rule (the English keeps the rules' sentence with its figures). */
 export const CONTACT_REFUSALS_ZH: Readonly<Record<ContactRule, string>> = {

@@ -51,7 +51,7 @@ import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { caseNotFound } from './legal-messages.js';
-import { COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
+import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
 import { presentCase } from './presenters.js';
 import { assessmentSchema, caseSchema } from './schemas.js';
 import { worklistWorkbook } from './worklist-export.js';
@@ -182,7 +182,8 @@ function openOr409(kase: StoredCase): StoredCase {
       say(COLLECTIONS_MESSAGES, 'case_closed_on', {
         caseId: kase.caseId,
         closedDay: String(kase.closedDay),
-        closeReason: String(kase.closeReason),
+        en_reason: String(kase.closeReason),
+        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
       }),
     );
   return kase;

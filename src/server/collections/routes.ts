@@ -50,7 +50,7 @@ import {
 import { commitWrite } from '../http/writes.js';
 import { caseNotFound, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
-import { COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
+import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
 import {
   caseDetailSchema,
@@ -74,7 +74,8 @@ async function openCaseFor(tx: Queryable, caseId: string): Promise<StoredCase> {
       say(COLLECTIONS_MESSAGES, 'case_closed', {
         caseId,
         closedDay: String(kase.closedDay),
-        closeReason: String(kase.closeReason),
+        en_reason: String(kase.closeReason),
+        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
       }),
     );
   }
