@@ -46,11 +46,13 @@ import {
 } from '../../store/index.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { type ProblemCode, ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { refusalProblem } from './legal-messages.js';
 import { NOTE } from './legal-schemas.js';
+import { COLLECTIONS_MESSAGES } from './messages.js';
 
 const tags = ['collections: blacklist due process'];
 const proposalParams = idParam('proposalId', 'Blacklist proposal id');
@@ -198,7 +200,10 @@ async function present(q: Queryable, p: StoredBlacklistProposal) {
 async function proposalOr404(q: Queryable, proposalId: string): Promise<StoredBlacklistProposal> {
   const p = await findBlacklistProposal(q, proposalId, true);
   if (p === undefined)
-    throw new ProblemError('blacklist_proposal_not_found', `no such blacklist proposal ${proposalId}`);
+    throw new ProblemError(
+      'blacklist_proposal_not_found',
+      say(COLLECTIONS_MESSAGES, 'blacklist_proposal_not_found', { proposalId }),
+    );
   return p;
 }
 
@@ -275,15 +280,18 @@ export async function blacklistProposalRoutes(
       return commitWrite(deps, request, reply, async (tx) => {
         const customer = await findCustomer(tx, deps.cipher, b.customerId);
         if (customer === undefined)
-          throw new ProblemError('customer_not_found', `no such customer ${b.customerId}`);
+          throw new ProblemError(
+            'customer_not_found',
+            say(COLLECTIONS_MESSAGES, 'customer_not_found', { customerId: b.customerId }),
+          );
         let caseId: string | null = null;
         if (b.source === 'legal') {
           const action = b.actionId === undefined ? undefined : await findLegalAction(tx, b.actionId);
           if (action === undefined || action.customerId !== b.customerId || action.approvedBy === null) {
             throw new ProblemError(
               'blacklist_proposal_invalid',
-              'a proposal from legal names an approved legal action of this borrower in actionId',
-              [{ path: '/body/actionId', message: 'must be an approved legal action of the borrower' }],
+              say(COLLECTIONS_MESSAGES, 'legal_source_needs_action'),
+              [fieldProblem('/body/actionId', say(COLLECTIONS_MESSAGES, 'approved_action_of_borrower'))],
             );
           }
           caseId = action.caseId;
@@ -296,7 +304,10 @@ export async function blacklistProposalRoutes(
         if (inProgress !== undefined) {
           throw new ProblemError(
             'blacklist_proposal_in_progress',
-            `the borrower has blacklist proposal ${inProgress.proposalId} (${inProgress.status}) in progress`,
+            say(COLLECTIONS_MESSAGES, 'blacklist_in_progress', {
+              proposalId: inProgress.proposalId,
+              status: inProgress.status,
+            }),
           );
         }
         const loans = await listLoans(tx, { customerId: b.customerId }, null, 100);
@@ -304,8 +315,8 @@ export async function blacklistProposalRoutes(
         if (loan === undefined) {
           throw new ProblemError(
             'blacklist_proposal_invalid',
-            'the borrower has no loan to address the notice through; list an applicant with POST /blacklist',
-            [{ path: '/body/customerId', message: 'must be a borrower with a loan' }],
+            say(COLLECTIONS_MESSAGES, 'no_loan_for_notice'),
+            [fieldProblem('/body/customerId', say(COLLECTIONS_MESSAGES, 'borrower_with_loan'))],
           );
         }
         const today = await getBusinessDay(tx);
@@ -446,7 +457,9 @@ export async function blacklistProposalRoutes(
       if (p === undefined)
         throw new ProblemError(
           'blacklist_proposal_not_found',
-          `no such blacklist proposal ${request.params.proposalId}`,
+          say(COLLECTIONS_MESSAGES, 'blacklist_proposal_not_found', {
+            proposalId: request.params.proposalId,
+          }),
         );
       return present(deps.db, p);
     },

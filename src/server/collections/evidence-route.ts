@@ -20,10 +20,12 @@ import {
   type StoredCase,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
+import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
 import { buildEvidencePackage } from './evidence-files.js';
 import { caseOr404, legalOverview } from './legal-overview.js';
+import { COLLECTIONS_MESSAGES } from './messages.js';
 import { inZone } from './presenters.js';
 
 /** Bounds of what one package reads. */
@@ -73,7 +75,10 @@ async function evidenceFacts(
   const actions = await listLegalActions(q, kase.caseId);
   const action = actionId === undefined ? actions.at(-1) : actions.find((a) => a.actionId === actionId);
   if (actionId !== undefined && action === undefined) {
-    throw new ProblemError('legal_action_not_found', `case ${kase.caseId} has no legal action ${actionId}`);
+    throw new ProblemError(
+      'legal_action_not_found',
+      say(COLLECTIONS_MESSAGES, 'legal_action_not_found', { caseId: kase.caseId, actionId }),
+    );
   }
   const [steps, costs] =
     action === undefined

@@ -17,13 +17,13 @@ import {
   type StoredLegalCost,
   type StoredLegalStep,
 } from '../../store/index.js';
-import { ProblemError } from '../http/problem.js';
+import { caseNotFound } from './legal-messages.js';
 
 /** What the legal routes and the evidence package share: the case, the overview and its presenters. */
 
 export async function caseOr404(q: Queryable, caseId: string, forUpdate = false): Promise<StoredCase> {
   const kase = await findCase(q, caseId, forUpdate);
-  if (kase === undefined) throw new ProblemError('case_not_found', `no such collection case ${caseId}`);
+  if (kase === undefined) throw caseNotFound(caseId);
   return kase;
 }
 

@@ -28,9 +28,11 @@ import {
   type Queryable,
   type StoredLegalAction,
 } from '../../store/index.js';
-import { readAmount } from '../http/amount.js';
+import { amountProblem, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { type ProblemCode, ProblemError, validationProblem } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, type ProblemCode, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { blacklistProposalRoutes } from './blacklist-routes.js';
@@ -51,6 +53,7 @@ import {
   legalOverviewSchema,
   NOTE,
 } from './legal-schemas.js';
+import { COLLECTIONS_MESSAGES } from './messages.js';
 
 const tags = ['collections: legal'];
 const caseParams = idParam('caseId', 'Collection case id');
@@ -94,7 +97,8 @@ export function readDate(text: string, path: string): Day {
   try {
     return parseDate(text, path.split('/').at(-1));
   } catch (error) {
-    if (error instanceof MoneyInputError) throw validationProblem([{ path, message: error.message }]);
+    if (error instanceof MoneyInputError)
+      throw validationProblem([fieldProblem(path, engineRefusal(error.code, error.message))]);
     throw error;
   }
 }
@@ -102,9 +106,7 @@ export function readDate(text: string, path: string): Day {
 function readPositiveAmount(text: string, path: string, max_fen: number): number {
   const amount = readAmount(text, max_fen);
   if (!amount.ok) {
-    throw new ProblemError('amount_invalid', `${path.split('/').at(-1)} ${amount.message}`, [
-      { path, message: amount.message },
-    ]);
+    throw amountProblem(path.split('/').at(-1) ?? path, path, amount.text);
   }
   return amount.fen;
 }
@@ -112,7 +114,10 @@ function readPositiveAmount(text: string, path: string, max_fen: number): number
 async function actionOr404(q: Queryable, caseId: string, actionId: string): Promise<StoredLegalAction> {
   const action = await findLegalAction(q, actionId, true);
   if (action === undefined || action.caseId !== caseId) {
-    throw new ProblemError('legal_action_not_found', `case ${caseId} has no legal action ${actionId}`);
+    throw new ProblemError(
+      'legal_action_not_found',
+      say(COLLECTIONS_MESSAGES, 'legal_action_not_found', { caseId, actionId }),
+    );
   }
   return action;
 }
@@ -182,7 +187,10 @@ export async function collectionLegalRoutes(app: FastifyInstance, deps: ServerDe
         if (kase.status !== 'open') {
           throw new ProblemError(
             'case_closed',
-            `case ${kase.caseId} was closed on ${kase.closedDay}; a legal action is proposed on an open case`,
+            say(COLLECTIONS_MESSAGES, 'legal_on_open_case', {
+              caseId: kase.caseId,
+              closedDay: String(kase.closedDay),
+            }),
           );
         }
         const claimedMinor = claimedInput ?? kase.totalOwedMinor;
@@ -193,7 +201,12 @@ export async function collectionLegalRoutes(app: FastifyInstance, deps: ServerDe
         if (live !== undefined) {
           throw new ProblemError(
             'legal_action_in_progress',
-            `case ${kase.caseId} has legal action ${live.actionId} (${live.path}, ${live.status}) in progress; close or withdraw it first`,
+            say(COLLECTIONS_MESSAGES, 'legal_action_in_progress', {
+              caseId: kase.caseId,
+              actionId: live.actionId,
+              path: live.path,
+              status: live.status,
+            }),
           );
         }
         const day = await getBusinessDay(tx);

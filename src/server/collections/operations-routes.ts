@@ -43,11 +43,15 @@ import {
   strategyDocument,
   worklist,
 } from '../../store/index.js';
-import { readAmount } from '../http/amount.js';
+import { amountProblem, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { say } from '../http/messages.js';
+import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { caseNotFound } from './legal-messages.js';
+import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
 import { presentCase } from './presenters.js';
 import { assessmentSchema, caseSchema } from './schemas.js';
 import { worklistWorkbook } from './worklist-export.js';
@@ -141,25 +145,33 @@ function strategyProblem(error: unknown): never {
   if (error instanceof StrategyError)
     throw new ProblemError(
       'strategy_invalid',
-      error.message,
-      error.issues.map((i) => ({
-        path: `/body/graph${i.path.replace(/^strategy/, '').replace(/\./g, '/')}`,
-        message: i.message,
-      })),
+      say(COLLECTIONS_MESSAGES, 'strategy_invalid', {
+        en_fault: error.message,
+        zh_fault: STRATEGY_REFUSALS_ZH[error.code],
+      }),
+      error.issues.map((i) =>
+        fieldProblem(
+          `/body/graph${i.path.replace(/^strategy/, '').replace(/\./g, '/')}`,
+          say(COLLECTIONS_MESSAGES, 'strategy_issue', { fault: i.message }),
+        ),
+      ),
     );
   if (error instanceof StrategyVersionError) {
-    if (error.code === 'strategy_not_found') throw new ProblemError('strategy_not_found', error.message);
-    if (error.code === 'strategy_not_draft')
-      throw new ProblemError('strategy_status_conflict', error.message);
-    if (error.code === 'strategy_own_draft') throw new ProblemError('approval_by_author', error.message);
-    throw validationProblem([{ path: '/body/challengerShare_bp', message: error.message }]);
+    const text = say(COLLECTIONS_MESSAGES, 'strategy_refused', {
+      en_fault: error.message,
+      zh_fault: STRATEGY_REFUSALS_ZH[error.code],
+    });
+    if (error.code === 'strategy_not_found') throw new ProblemError('strategy_not_found', text);
+    if (error.code === 'strategy_not_draft') throw new ProblemError('strategy_status_conflict', text);
+    if (error.code === 'strategy_own_draft') throw new ProblemError('approval_by_author', text);
+    throw validationProblem([fieldProblem('/body/challengerShare_bp', text)]);
   }
   throw error;
 }
 
 async function caseOr404(q: Queryable, caseId: string, forUpdate = false): Promise<StoredCase> {
   const kase = await findCase(q, caseId, forUpdate);
-  if (kase === undefined) throw new ProblemError('case_not_found', `no such collection case ${caseId}`);
+  if (kase === undefined) throw caseNotFound(caseId);
   return kase;
 }
 
@@ -167,13 +179,26 @@ function openOr409(kase: StoredCase): StoredCase {
   if (kase.status !== 'open')
     throw new ProblemError(
       'case_closed',
-      `case ${kase.caseId} was closed on ${kase.closedDay} (${kase.closeReason})`,
+      say(COLLECTIONS_MESSAGES, 'case_closed_on', {
+        caseId: kase.caseId,
+        closedDay: String(kase.closedDay),
+        en_reason: String(kase.closeReason),
+        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
+      }),
     );
   return kase;
 }
 
-function adminOnly(request: FastifyRequest, what: string): void {
-  if (request.principal?.role !== 'admin') throw new ProblemError('forbidden', `Only an admin ${what}.`);
+type AdminOnly =
+  | 'admin_sets_teams'
+  | 'admin_allocates'
+  | 'admin_registers_agencies'
+  | 'admin_places'
+  | 'admin_recalls';
+
+function adminOnly(request: FastifyRequest, what: AdminOnly): void {
+  if (request.principal?.role !== 'admin')
+    throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, what));
 }
 
 function dayParam(value: string | undefined, path: string, fallback: number): number {
@@ -181,7 +206,8 @@ function dayParam(value: string | undefined, path: string, fallback: number): nu
   try {
     return parseDate(value, path);
   } catch (error) {
-    if (error instanceof MoneyInputError) throw validationProblem([{ path, message: error.message }]);
+    if (error instanceof MoneyInputError)
+      throw validationProblem([fieldProblem(path, engineRefusal(error.code, error.message))]);
     throw error;
   }
 }
@@ -232,7 +258,10 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const doc = await strategyDocument(deps.db, request.params.version);
       if (doc === undefined)
-        throw new ProblemError('strategy_not_found', `no strategy version ${request.params.version}`);
+        throw new ProblemError(
+          'strategy_not_found',
+          say(COLLECTIONS_MESSAGES, 'strategy_not_found', { version: request.params.version }),
+        );
       return doc;
     },
   );
@@ -462,31 +491,25 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       if (b.kind === 'hardship') {
         if (b.cause === undefined)
           throw validationProblem([
-            {
-              path: '/body/cause',
-              message: `a hardship names its cause: one of ${HARDSHIP_CAUSES.join(', ')}`,
-            },
+            fieldProblem(
+              '/body/cause',
+              say(COLLECTIONS_MESSAGES, 'hardship_cause', { causes: HARDSHIP_CAUSES.join(', ') }),
+            ),
           ]);
         input = { kind: 'hardship', cause: b.cause, note: b.note ?? null };
       } else if (b.kind === 'income') {
         const amount = b.amount === undefined ? undefined : readAmount(b.amount, deps.config.amount_max_fen);
         if (amount === undefined || !amount.ok)
-          throw new ProblemError(
-            'amount_invalid',
-            'income evidence needs the verified monthly income as an amount',
-            [
-              {
-                path: '/body/amount',
-                message: amount === undefined ? 'is required for income' : amount.message,
-              },
-            ],
-          );
+          throw new ProblemError('amount_invalid', say(COLLECTIONS_MESSAGES, 'income_needs_amount'), [
+            fieldProblem(
+              '/body/amount',
+              amount === undefined ? say(COLLECTIONS_MESSAGES, 'required_for_income') : amount.text,
+            ),
+          ]);
         input = { kind: 'income', amountMinor: amount.fen, note: b.note ?? null };
       } else {
         if (b.note === undefined)
-          throw validationProblem([
-            { path: '/body/note', message: 'say what was seen (a sign of evasion needs a note)' },
-          ]);
+          throw validationProblem([fieldProblem('/body/note', say(COLLECTIONS_MESSAGES, 'evasion_note'))]);
         input = { kind: 'evasion', note: b.note };
       }
       return commitWrite(deps, request, reply, async (tx) => {
@@ -616,10 +639,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       let income: number | undefined;
       if (request.query.monthlyIncome !== undefined) {
         const a = readAmount(request.query.monthlyIncome, deps.config.amount_max_fen);
-        if (!a.ok)
-          throw new ProblemError('amount_invalid', `monthlyIncome ${a.message}`, [
-            { path: '/query/monthlyIncome', message: a.message },
-          ]);
+        if (!a.ok) throw amountProblem('monthlyIncome', '/query/monthlyIncome', a.text);
         income = a.fen;
       } else {
         const latest = (await listEvidence(deps.db, kase.caseId)).filter((e) => e.kind === 'income').at(-1);
@@ -627,10 +647,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       }
       if (income === undefined)
         throw validationProblem([
-          {
-            path: '/query/monthlyIncome',
-            message: 'no income evidence on the case: give the verified monthly income',
-          },
+          fieldProblem('/query/monthlyIncome', say(COLLECTIONS_MESSAGES, 'no_income_evidence')),
         ]);
       const loans = await listLoans(deps.db, { customerId: kase.customerId, status: 'active' }, null, 100);
       const offer = negotiationOffer(
@@ -722,26 +739,27 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request, reply) => {
-      adminOnly(request, 'sets teams');
+      adminOnly(request, 'admin_sets_teams');
       const b = request.body;
       return commitWrite(deps, request, reply, async (tx) => {
         const others = (await listTeams(tx)).filter((t) => t.teamId !== request.params.teamId);
-        const problems: { path: string; message: string }[] = [];
+        const problems: FieldProblem[] = [];
         b.buckets.forEach((bucket, i) => {
           const owner = others.find((t) => t.buckets.includes(bucket));
           if (owner !== undefined)
-            problems.push({
-              path: `/body/buckets/${i}`,
-              message: `${bucket} is worked by team ${owner.teamId} already`,
-            });
+            problems.push(
+              fieldProblem(
+                `/body/buckets/${i}`,
+                say(COLLECTIONS_MESSAGES, 'bucket_taken', { bucket, teamId: owner.teamId }),
+              ),
+            );
         });
         for (const [i, m] of b.members.entries()) {
           const user = await findUser(tx, m.userId);
           if (user === undefined || (user.role !== 'collector' && user.role !== 'admin'))
-            problems.push({
-              path: `/body/members/${i}/userId`,
-              message: 'must be the user id of a collector',
-            });
+            problems.push(
+              fieldProblem(`/body/members/${i}/userId`, say(COLLECTIONS_MESSAGES, 'not_a_collector')),
+            );
         }
         if (problems.length > 0) throw validationProblem(problems);
         const team = await saveTeam(tx, {
@@ -805,7 +823,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request, reply) => {
-      adminOnly(request, 'allocates cases');
+      adminOnly(request, 'admin_allocates');
       return commitWrite(deps, request, reply, async (tx) => {
         const plan = await allocateOpenCases(tx, await getBusinessDay(tx));
         return {
@@ -869,10 +887,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const assignee = request.query.assignee ?? request.principal!.userId;
       if (!(await mayReadList(deps.db, request, assignee)))
-        throw new ProblemError(
-          'forbidden',
-          'A collector reads their own list; a team lead reads the lists of their team.',
-        );
+        throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, 'worklist_own'));
       const day = await getBusinessDay(deps.db);
       const items = await worklist(deps.db, assignee, day, request.query.limit ?? 100);
       return {
@@ -908,10 +923,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request, reply) => {
       const assignee = request.query.assignee ?? request.principal!.userId;
       if (!(await mayReadList(deps.db, request, assignee)))
-        throw new ProblemError(
-          'forbidden',
-          'A collector exports their own list; a team lead the lists of their team.',
-        );
+        throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, 'worklist_export_own'));
       const day = await getBusinessDay(deps.db);
       const items = await worklist(deps.db, assignee, day, WORKLIST_LIMIT_MAX);
       const buffer = await worklistWorkbook(items, formatDate(day), request.query.lang ?? 'en');
@@ -953,7 +965,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request, reply) => {
-      adminOnly(request, 'registers agencies');
+      adminOnly(request, 'admin_registers_agencies');
       return commitWrite(deps, request, reply, async (tx) => {
         const active = request.body.active ?? true;
         await saveAgency(tx, request.params.agencyId, request.body.name, active);
@@ -1050,18 +1062,20 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request, reply) => {
-      adminOnly(request, 'places cases with agencies');
+      adminOnly(request, 'admin_places');
       return commitWrite(deps, request, reply, async (tx) => {
         const kase = openOr409(await caseOr404(tx, request.params.caseId, true));
         const agency = await findAgency(tx, request.body.agencyId);
         if (agency === undefined || !agency.active)
-          throw new ProblemError('agency_not_found', `no active agency ${request.body.agencyId}`, [
-            { path: '/body/agencyId', message: 'not an active agency' },
-          ]);
+          throw new ProblemError(
+            'agency_not_found',
+            say(COLLECTIONS_MESSAGES, 'agency_not_found', { agencyId: request.body.agencyId }),
+            [fieldProblem('/body/agencyId', say(COLLECTIONS_MESSAGES, 'not_an_active_agency'))],
+          );
         if (kase.agencyId !== null)
           throw new ProblemError(
             'case_placement_conflict',
-            `case ${kase.caseId} is placed with ${kase.agencyId} already; recall it first`,
+            say(COLLECTIONS_MESSAGES, 'case_placed', { caseId: kase.caseId, agencyId: kase.agencyId }),
           );
         const p = await placeCase(
           tx,
@@ -1108,7 +1122,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request, reply) => {
-      adminOnly(request, 'recalls cases from agencies');
+      adminOnly(request, 'admin_recalls');
       return commitWrite(deps, request, reply, async (tx) => {
         const kase = await caseOr404(tx, request.params.caseId, true);
         const p = await recallCase(
@@ -1121,7 +1135,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         if (p === undefined)
           throw new ProblemError(
             'case_placement_conflict',
-            `case ${kase.caseId} is not placed with an agency`,
+            say(COLLECTIONS_MESSAGES, 'case_not_placed', { caseId: kase.caseId }),
           );
         return {
           status: 200,

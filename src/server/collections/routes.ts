@@ -30,10 +30,13 @@ import {
   type Queryable,
   type StoredCase,
 } from '../../store/index.js';
-import { readAmount } from '../http/amount.js';
+import { amountProblem, readAmount } from '../http/amount.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, problemBody, validationProblem } from '../http/problem.js';
+import { engineRefusal } from '../http/engine-refusals.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { pickLanguage, say } from '../http/messages.js';
+import { fieldProblem, ProblemError, problemBody, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -45,7 +48,9 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { caseNotFound, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
+import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
 import {
   caseDetailSchema,
@@ -62,11 +67,16 @@ const CONTACT_AHEAD_MS = 5 * 60_000;
 
 async function openCaseFor(tx: Queryable, caseId: string): Promise<StoredCase> {
   const kase = await findCase(tx, caseId, true);
-  if (kase === undefined) throw new ProblemError('case_not_found', `no such collection case ${caseId}`);
+  if (kase === undefined) throw caseNotFound(caseId);
   if (kase.status !== 'open') {
     throw new ProblemError(
       'case_closed',
-      `case ${caseId} was closed on ${kase.closedDay} (${kase.closeReason}); a new case opens if the borrower falls past due again`,
+      say(COLLECTIONS_MESSAGES, 'case_closed', {
+        caseId,
+        closedDay: String(kase.closedDay),
+        en_reason: String(kase.closeReason),
+        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
+      }),
     );
   }
   return kase;
@@ -156,8 +166,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
     },
     async (request) => {
       const kase = await findCase(deps.db, request.params.caseId);
-      if (kase === undefined)
-        throw new ProblemError('case_not_found', `no such collection case ${request.params.caseId}`);
+      if (kase === undefined) throw caseNotFound(request.params.caseId);
       return caseDetail(deps.db, kase);
     },
   );
@@ -194,23 +203,17 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const principal = request.principal!;
       if (b.borrowerZone !== undefined && !isKnownZone(b.borrowerZone)) {
         throw validationProblem([
-          {
-            path: '/body/borrowerZone',
-            message: 'must be an IANA time zone such as Asia/Shanghai or America/New_York',
-          },
+          fieldProblem('/body/borrowerZone', say(COLLECTIONS_MESSAGES, 'time_zone_invalid')),
         ]);
       }
       if (b.assignee !== undefined && principal.role !== 'admin') {
-        throw new ProblemError(
-          'forbidden',
-          'Only an admin assigns cases; a collector may mark lost contact or set the zone.',
-        );
+        throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, 'admin_assigns'));
       }
       if (typeof b.assignee === 'string') {
         const user = await findUser(deps.db, b.assignee);
         if (user === undefined || (user.role !== 'collector' && user.role !== 'admin')) {
           throw validationProblem([
-            { path: '/body/assignee', message: 'must be the user id of a collector' },
+            fieldProblem('/body/assignee', say(COLLECTIONS_MESSAGES, 'not_a_collector')),
           ]);
         }
       }
@@ -292,10 +295,13 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const b = request.body;
       if (!OUTCOMES_BY_CHANNEL[b.channel].includes(b.outcome)) {
         throw validationProblem([
-          {
-            path: '/body/outcome',
-            message: `a ${b.channel} has one of these outcomes: ${OUTCOMES_BY_CHANNEL[b.channel].join(', ')}`,
-          },
+          fieldProblem(
+            '/body/outcome',
+            say(COLLECTIONS_MESSAGES, 'outcome_of_channel', {
+              channel: b.channel,
+              outcomes: OUTCOMES_BY_CHANNEL[b.channel].join(', '),
+            }),
+          ),
         ]);
       }
       const nowMs = Date.parse(await businessNow(deps));
@@ -305,8 +311,17 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       if (localTime(atMs, zone).day !== businessDay || atMs > nowMs + CONTACT_AHEAD_MS) {
         throw new ProblemError(
           'date_out_of_range',
-          `an attempt is logged on the business day ${formatDate(businessDay)} (${zone}), when it is made, not ahead of it; got ${b.at}`,
-          [{ path: '/body/at', message: `must be on ${formatDate(businessDay)} and not later than now` }],
+          say(COLLECTIONS_MESSAGES, 'attempt_not_today', {
+            day: formatDate(businessDay),
+            zone,
+            at: String(b.at),
+          }),
+          [
+            fieldProblem(
+              '/body/at',
+              say(COLLECTIONS_MESSAGES, 'attempt_on_day', { day: formatDate(businessDay) }),
+            ),
+          ],
         );
       }
       const principal = request.principal!;
@@ -334,9 +349,18 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
         };
         if (!decision.allowed) {
           reply.type('application/problem+json');
-          const problem = new ProblemError('contact_refused', decision.message);
+          const problem = new ProblemError(
+            'contact_refused',
+            say(COLLECTIONS_MESSAGES, 'contact_refused', {
+              en_fault: decision.message,
+              zh_fault: CONTACT_REFUSALS_ZH[decision.rule],
+            }),
+          );
+          // The refusal is an answer, not a thrown problem: it is worded here in the request's language.
+          const language = pickLanguage(request.headers['accept-language']);
+          reply.header('content-language', language).header('vary', 'Accept-Language');
           const body = {
-            ...problemBody(problem, request.id),
+            ...problemBody(problem, request.id, language),
             rule: decision.rule,
             nextAllowedAt:
               decision.nextAllowedAtMs === null
@@ -407,16 +431,16 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const b = request.body;
       const amount = readAmount(b.amount, deps.config.amount_max_fen);
       if (!amount.ok) {
-        throw new ProblemError('amount_invalid', `amount ${amount.message}`, [
-          { path: '/body/amount', message: amount.message },
-        ]);
+        throw amountProblem('amount', '/body/amount', amount.text);
       }
       let promisedDay: number;
       try {
         promisedDay = parseDate(b.promisedDate, 'promisedDate');
       } catch (error) {
         if (error instanceof MoneyInputError)
-          throw validationProblem([{ path: '/body/promisedDate', message: error.message }]);
+          throw validationProblem([
+            fieldProblem('/body/promisedDate', engineRefusal(error.code, error.message)),
+          ]);
         throw error;
       }
       const principal = request.principal!;
@@ -428,9 +452,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
           promise = await addPromise(tx, kase, amount.fen, promisedDay, day, principal.userId);
         } catch (error) {
           if (error instanceof CollectionsInputError) {
-            throw new ProblemError('promise_invalid', error.message, [
-              { path: `/body/${error.field}`, message: error.message },
-            ]);
+            throw refusalProblem('promise_invalid', error);
           }
           throw error;
         }
@@ -456,11 +478,9 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
 function parseCaseCursor(cursor: string): { maxDaysPastDue: number; caseId: string } {
   const m = /^(\d{1,6}):([a-z]{2,4}_[0-9a-f]{28})$/.exec(cursor);
   if (m === null) {
-    throw new ProblemError(
-      'cursor_invalid',
-      'The cursor is not one this list gave out; pass nextCursor unchanged.',
-      [{ path: '/query/cursor', message: 'not a cursor from this list' }],
-    );
+    throw new ProblemError('cursor_invalid', say(COLLECTIONS_MESSAGES, 'cursor_invalid'), [
+      fieldProblem('/query/cursor', say(KERNEL_MESSAGES, 'cursor_not_of_list')),
+    ]);
   }
   return { maxDaysPastDue: Number(m[1]), caseId: m[2] as string };
 }

@@ -35,7 +35,9 @@ import {
 } from '../../store/index.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { KERNEL_MESSAGES } from '../http/kernel-messages.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -47,6 +49,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { COMPLAINT_MESSAGES, COMPLAINT_REFUSALS_ZH, COMPLAINT_STATUS_ZH } from './messages.js';
 import { presentComplaint, presentEvent } from './presenters.js';
 import { complaintDetailSchema, complaintSchema, reputationSchema } from './schemas.js';
 
@@ -58,11 +61,20 @@ const RECEIVED_AHEAD_MS = 5 * 60_000;
 const REPUTATION_MONTHS_MAX = 36;
 const MONTH_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 
+function complaintNotFound(complaintId: string): ProblemError {
+  return new ProblemError(
+    'complaint_not_found',
+    say(COMPLAINT_MESSAGES, 'complaint_not_found', { complaintId }),
+  );
+}
+
 function inputProblem(error: unknown): never {
   if (error instanceof CollectionsInputError) {
-    throw new ProblemError('complaint_invalid', error.message, [
-      { path: `/body/${error.field}`, message: error.message },
-    ]);
+    const text = say(COMPLAINT_MESSAGES, 'complaint_invalid', {
+      en_fault: error.message,
+      zh_fault: COMPLAINT_REFUSALS_ZH[error.code] ?? error.message,
+    });
+    throw new ProblemError('complaint_invalid', text, [fieldProblem(`/body/${error.field}`, text)]);
   }
   throw error;
 }
@@ -75,7 +87,7 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
 
   async function loadForUpdate(tx: Queryable, complaintId: string): Promise<StoredComplaint> {
     const c = await findComplaint(tx, complaintId, true);
-    if (c === undefined) throw new ProblemError('complaint_not_found', `no such complaint ${complaintId}`);
+    if (c === undefined) throw complaintNotFound(complaintId);
     return c;
   }
 
@@ -84,7 +96,11 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
     if (!next.ok) {
       throw new ProblemError(
         'complaint_status_conflict',
-        `complaint ${c.complaintId} cannot be ${action}d: ${next.message}`,
+        say(COMPLAINT_MESSAGES, action === 'acknowledge' ? 'cannot_be_acknowledged' : 'cannot_be_resolved', {
+          complaintId: c.complaintId,
+          en_fault: next.message,
+          zh_fault: COMPLAINT_STATUS_ZH[c.status] ?? next.message,
+        }),
       );
     }
   }
@@ -127,8 +143,8 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
       const cursor = decodeCursor(q.cursor, 'string');
       const sep = cursor?.lastIndexOf('|') ?? -1;
       if (cursor !== undefined && sep < 0) {
-        throw new ProblemError('cursor_invalid', 'The cursor is not one this list gave out.', [
-          { path: '/query/cursor', message: 'not a cursor from this list' },
+        throw new ProblemError('cursor_invalid', say(COMPLAINT_MESSAGES, 'cursor_invalid'), [
+          fieldProblem('/query/cursor', say(KERNEL_MESSAGES, 'cursor_not_of_list')),
         ]);
       }
       const rows = await listComplaints(deps.db, {
@@ -192,8 +208,13 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
       if (fromStart > toStart || months.length > REPUTATION_MONTHS_MAX) {
         throw new ProblemError(
           'date_out_of_range',
-          `from must not be after to, and a view spans at most ${REPUTATION_MONTHS_MAX} months`,
-          [{ path: '/query/from', message: `1 to ${REPUTATION_MONTHS_MAX} months up to to` }],
+          say(COMPLAINT_MESSAGES, 'reputation_span', { months: REPUTATION_MONTHS_MAX }),
+          [
+            fieldProblem(
+              '/query/from',
+              say(COMPLAINT_MESSAGES, 'reputation_from', { months: REPUTATION_MONTHS_MAX }),
+            ),
+          ],
         );
       }
       // The baseline months before the first shown one are read too, so its spike is judged like the rest.
@@ -220,8 +241,7 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
     },
     async (request) => {
       const c = await findComplaint(deps.db, request.params.complaintId);
-      if (c === undefined)
-        throw new ProblemError('complaint_not_found', `no such complaint ${request.params.complaintId}`);
+      if (c === undefined) throw complaintNotFound(request.params.complaintId);
       const today = await getBusinessDay(deps.db);
       return {
         ...present(c, today),
@@ -281,9 +301,11 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
       const nowMs = Date.parse(await businessNow(deps));
       const receivedAtMs = b.receivedAt === undefined ? nowMs : Date.parse(b.receivedAt);
       if (receivedAtMs > nowMs + RECEIVED_AHEAD_MS) {
-        throw new ProblemError('complaint_invalid', `receivedAt ${b.receivedAt} is ahead of now`, [
-          { path: '/body/receivedAt', message: 'must not be later than now' },
-        ]);
+        throw new ProblemError(
+          'complaint_invalid',
+          say(COMPLAINT_MESSAGES, 'received_ahead', { receivedAt: String(b.receivedAt) }),
+          [fieldProblem('/body/receivedAt', say(COMPLAINT_MESSAGES, 'not_later_than_now'))],
+        );
       }
       const receivedDay = localTime(receivedAtMs, deps.config.lenderTimeZone).day;
       const principal = request.principal!;
@@ -305,10 +327,16 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
         }
         const subject = await complaintSubject(tx, b.customerId, b.loanId ?? null);
         if (subject === 'no_customer')
-          throw new ProblemError('customer_not_found', `no such customer ${b.customerId}`);
+          throw new ProblemError(
+            'customer_not_found',
+            say(COMPLAINT_MESSAGES, 'customer_not_found', { customerId: b.customerId }),
+          );
         if (subject === 'loan_not_theirs') {
           throw validationProblem([
-            { path: '/body/loanId', message: `must be a loan of customer ${b.customerId}` },
+            fieldProblem(
+              '/body/loanId',
+              say(COMPLAINT_MESSAGES, 'loan_of_customer', { customerId: b.customerId }),
+            ),
           ]);
         }
         const c = await insertComplaint(tx, {
@@ -422,7 +450,9 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
     async (request, reply) => {
       const b = request.body;
       if (b.resolution.trim() === '') {
-        throw validationProblem([{ path: '/body/resolution', message: 'must say what was decided' }]);
+        throw validationProblem([
+          fieldProblem('/body/resolution', say(COMPLAINT_MESSAGES, 'resolution_says')),
+        ]);
       }
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {

@@ -24,7 +24,8 @@ import {
   updateDispute,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   idempotencyHeader,
@@ -33,6 +34,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { CREDIT_REPORT_MESSAGES } from './messages.js';
 import { disputeDetailSchema, disputeSchema, STATUS_CODES } from './schemas.js';
 
 const tags = ['credit-reports'];
@@ -56,11 +58,18 @@ function present(d: StoredDispute, today: number) {
   };
 }
 
+function disputeNotFound(disputeId: string): ProblemError {
+  return new ProblemError(
+    'dispute_not_found',
+    say(CREDIT_REPORT_MESSAGES, 'dispute_not_found', { disputeId }),
+  );
+}
+
 /** 征信异议: objections to a month's record, verified within 20 days, corrected or rejected, every step kept. */
 export async function creditReportRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   async function load(tx: Queryable, disputeId: string): Promise<StoredDispute> {
     const d = await findDispute(tx, disputeId, true);
-    if (d === undefined) throw new ProblemError('dispute_not_found', `no such objection ${disputeId}`);
+    if (d === undefined) throw disputeNotFound(disputeId);
     return d;
   }
 
@@ -102,20 +111,25 @@ export async function creditReportRoutes(app: FastifyInstance, deps: ServerDeps)
         if (received > today) {
           throw new ProblemError(
             'date_out_of_range',
-            `an objection is received by the business day ${formatDate(today)}`,
-            [{ path: '/body/receivedDate', message: `must be on or before ${formatDate(today)}` }],
+            say(CREDIT_REPORT_MESSAGES, 'received_by_business_day', { day: formatDate(today) }),
+            [
+              fieldProblem(
+                '/body/receivedDate',
+                say(CREDIT_REPORT_MESSAGES, 'on_or_before', { day: formatDate(today) }),
+              ),
+            ],
           );
         }
         if (b.claim.trim() === '') {
-          throw new ProblemError('validation_failed', 'the claim must say what is wrong', [
-            { path: '/body/claim', message: 'must say what is wrong' },
+          throw new ProblemError('validation_failed', say(CREDIT_REPORT_MESSAGES, 'claim_says_what'), [
+            fieldProblem('/body/claim', say(CREDIT_REPORT_MESSAGES, 'must_say_what')),
           ]);
         }
         const record = await findRecord(tx, b.loanId, b.month, true);
         if (record === undefined) {
           throw new ProblemError(
             'credit_record_not_found',
-            `no credit-report record of loan ${b.loanId} for ${b.month}`,
+            say(CREDIT_REPORT_MESSAGES, 'record_not_found', { loanId: b.loanId, month: b.month }),
           );
         }
         const d = await insertDispute(tx, {
@@ -199,8 +213,7 @@ export async function creditReportRoutes(app: FastifyInstance, deps: ServerDeps)
     },
     async (request) => {
       const d = await findDispute(deps.db, request.params.disputeId);
-      if (d === undefined)
-        throw new ProblemError('dispute_not_found', `no such objection ${request.params.disputeId}`);
+      if (d === undefined) throw disputeNotFound(request.params.disputeId);
       const record = await findRecord(deps.db, d.loanId, d.month);
       if (record === undefined) throw new Error(`assertion: the record of objection ${d.disputeId} vanished`);
       const today = await getBusinessDay(deps.db);
@@ -249,7 +262,18 @@ export async function creditReportRoutes(app: FastifyInstance, deps: ServerDeps)
         return commitWrite(deps, request, reply, async (tx) => {
           const d = await load(tx, request.params.disputeId);
           const next = disputeNext(d.status, action);
-          if (!next.ok) throw new ProblemError('dispute_status_conflict', next.message);
+          if (!next.ok) {
+            // The workflow's refusal (disputeNext), worded per status and action in both languages.
+            const text =
+              action === 'investigate'
+                ? say(CREDIT_REPORT_MESSAGES, 'not_investigable', { status: d.status })
+                : say(CREDIT_REPORT_MESSAGES, 'only_after_investigation', {
+                    status: d.status,
+                    en_action: action,
+                    zh_action: action === 'correct' ? '更正' : '驳回',
+                  });
+            throw new ProblemError('dispute_status_conflict', text);
+          }
           const today = await getBusinessDay(tx);
           if (action === 'correct') {
             const record = await findRecord(tx, d.loanId, d.month, true);

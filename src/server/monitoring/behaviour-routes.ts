@@ -14,10 +14,12 @@ import {
   type StoredLimitProposal,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
+import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { lineNotFound } from '../ledger/request.js';
 import { commitLedgerWrite } from '../ledger/write.js';
+import { LIMIT_REVIEW_REFUSALS_ZH, MONITORING_MESSAGES } from './messages.js';
 
 const reasonSchema = {
   type: 'object',
@@ -120,9 +122,12 @@ function presentProposal(p: StoredLimitProposal) {
 const MONTH_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 
 function problemOf(error: LimitReviewJobError): ProblemError {
-  if (error.code === 'behaviour_month_not_scored')
-    return new ProblemError('validation_failed', error.message);
-  return new ProblemError(error.code, error.message);
+  const text = say(MONITORING_MESSAGES, 'limit_review_refused', {
+    en_fault: error.message,
+    zh_fault: LIMIT_REVIEW_REFUSALS_ZH[error.code],
+  });
+  if (error.code === 'behaviour_month_not_scored') return new ProblemError('validation_failed', text);
+  return new ProblemError(error.code, text);
 }
 
 /** The behaviour score (B卡) by month and by line, and the limit review's proposals with their approval. */

@@ -44,11 +44,13 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
-import { ProblemError, validationProblem } from '../http/problem.js';
+import { say } from '../http/messages.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { requestAmount } from '../ledger/request.js';
 import { carryOutAction, evaluateOnEvent, reassessFromMonitoring, refreshProfile } from './actions.js';
+import { EARLY_WARNING_REFUSALS_ZH, MONITORING_MESSAGES } from './messages.js';
 import {
   presentDocument,
   presentRequest,
@@ -89,9 +91,11 @@ const signedAmount = {
 } as const;
 
 function customerNotFound(id: string): ProblemError {
-  return new ProblemError('customer_not_found', `No customer ${id}.`, [
-    { path: '/params/customerId', message: 'does not exist' },
-  ]);
+  return new ProblemError(
+    'customer_not_found',
+    say(MONITORING_MESSAGES, 'customer_not_found', { customerId: id }),
+    [fieldProblem('/params/customerId', say(MONITORING_MESSAGES, 'does_not_exist'))],
+  );
 }
 
 async function requireCustomer(q: Queryable, id: string): Promise<void> {
@@ -101,29 +105,40 @@ async function requireCustomer(q: Queryable, id: string): Promise<void> {
 async function signalOrThrow(q: Queryable, id: string, forUpdate = false): Promise<StoredSignal> {
   const s = await findSignal(q, id, forUpdate);
   if (s === undefined)
-    throw new ProblemError('signal_not_found', `No signal ${id}. The watchlist is GET /signals.`, [
-      { path: '/params/signalId', message: 'does not exist' },
-    ]);
+    throw new ProblemError(
+      'signal_not_found',
+      say(MONITORING_MESSAGES, 'signal_not_found', { signalId: id }),
+      [fieldProblem('/params/signalId', say(MONITORING_MESSAGES, 'does_not_exist'))],
+    );
   return s;
 }
 
 function earlyWarningProblem(error: unknown): unknown {
   if (!(error instanceof EarlyWarningError)) return error;
+  const text = say(MONITORING_MESSAGES, 'early_warning_refused', {
+    en_fault: error.message,
+    zh_fault: EARLY_WARNING_REFUSALS_ZH[error.code],
+  });
   switch (error.code) {
     case 'early_warning_invalid':
       return new ProblemError(
         'early_warning_invalid',
-        error.message,
-        error.issues.map((i) => ({ path: `/body/document${i.path}`, message: i.message })),
+        text,
+        error.issues.map((i) =>
+          fieldProblem(
+            `/body/document${i.path}`,
+            say(MONITORING_MESSAGES, 'early_warning_issue', { fault: i.message }),
+          ),
+        ),
       );
     case 'early_warning_not_found':
-      return new ProblemError('early_warning_not_found', error.message, [
-        { path: '/params/version', message: 'does not exist' },
+      return new ProblemError('early_warning_not_found', text, [
+        fieldProblem('/params/version', say(MONITORING_MESSAGES, 'does_not_exist')),
       ]);
     case 'early_warning_not_draft':
-      return new ProblemError('early_warning_status_conflict', error.message);
+      return new ProblemError('early_warning_status_conflict', text);
     case 'early_warning_own_draft':
-      return new ProblemError('early_warning_approval_by_author', error.message);
+      return new ProblemError('early_warning_approval_by_author', text);
   }
 }
 
@@ -156,7 +171,7 @@ function figuresOf(deps: ServerDeps, body: DocumentBody): Record<string, number 
     const s = body.statements;
     if (s === undefined || body.income !== undefined)
       throw validationProblem([
-        { path: '/body/statements', message: 'business-statements carry "statements" (and no "income")' },
+        fieldProblem('/body/statements', say(MONITORING_MESSAGES, 'statements_only')),
       ]);
     return {
       periodMonths: s.periodMonths,
@@ -177,9 +192,7 @@ function figuresOf(deps: ServerDeps, body: DocumentBody): Record<string, number 
   }
   const i = body.income;
   if (i === undefined || body.statements !== undefined)
-    throw validationProblem([
-      { path: '/body/income', message: 'income-evidence carries "income" (and no "statements")' },
-    ]);
+    throw validationProblem([fieldProblem('/body/income', say(MONITORING_MESSAGES, 'income_only'))]);
   return {
     kind: i.evidenceKind,
     monthlyAmount_fen: requestAmount(deps, i.monthlyAmount, '/body/income/monthlyAmount'),
@@ -190,14 +203,16 @@ function fileOf(body: DocumentBody): { name: string; bytes: Buffer; sha256: stri
   if (body.file === undefined) return null;
   const text = body.file.contentBase64;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
-    throw validationProblem([{ path: '/body/file/contentBase64', message: 'is not base64' }]);
+    throw validationProblem([
+      fieldProblem('/body/file/contentBase64', say(MONITORING_MESSAGES, 'not_base64')),
+    ]);
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length === 0 || bytes.length > MONITORING_ROUTE_BOUNDS.file_bytes_max)
     throw validationProblem([
-      {
-        path: '/body/file/contentBase64',
-        message: `must hold 1 to ${MONITORING_ROUTE_BOUNDS.file_bytes_max} bytes`,
-      },
+      fieldProblem(
+        '/body/file/contentBase64',
+        say(MONITORING_MESSAGES, 'file_size', { max: MONITORING_ROUTE_BOUNDS.file_bytes_max }),
+      ),
     ]);
   return { name: body.file.name, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
@@ -292,7 +307,14 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
           if (!allowed)
             throw new ProblemError(
               'signal_status_conflict',
-              `Signal ${s.signalId} is ${s.status}; only ${decision === 'acknowledge' ? 'an open' : 'an open or acknowledged'} signal can be ${decision}d.`,
+              say(
+                MONITORING_MESSAGES,
+                decision === 'acknowledge' ? 'only_open_acknowledged' : 'only_open_resolved',
+                {
+                  signalId: s.signalId,
+                  status: s.status,
+                },
+              ),
             );
           const decided = await decideSignal(
             tx,
@@ -336,7 +358,10 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (s.actionStatus !== 'pending' && s.actionStatus !== 'failed')
           throw new ProblemError(
             'signal_status_conflict',
-            `Signal ${s.signalId}'s action is ${s.actionStatus}; only a pending or failed action is carried out.`,
+            say(MONITORING_MESSAGES, 'action_not_pending', {
+              signalId: s.signalId,
+              actionStatus: String(s.actionStatus),
+            }),
           );
         await carryOutAction(tx, deps, s, request.principal!.userId);
         const after = await signalOrThrow(tx, s.signalId);
@@ -600,7 +625,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
     try {
       return parseDate(text);
     } catch {
-      throw validationProblem([{ path, message: 'is not a calendar date (YYYY-MM-DD)' }]);
+      throw validationProblem([fieldProblem(path, say(MONITORING_MESSAGES, 'not_a_date'))]);
     }
   };
 
@@ -667,7 +692,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
       const from = b.fromDate === undefined ? undefined : readDate(b.fromDate, '/body/fromDate');
       const to = b.toDate === undefined ? null : readDate(b.toDate, '/body/toDate');
       if (from !== undefined && to !== null && to < from)
-        throw validationProblem([{ path: '/body/toDate', message: 'is before fromDate' }]);
+        throw validationProblem([fieldProblem('/body/toDate', say(MONITORING_MESSAGES, 'before_from_date'))]);
       const by = request.principal!.userId;
       return commitWrite(deps, request, reply, async (tx) => {
         const day = await getBusinessDay(tx);
@@ -712,8 +737,8 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
   const shockNotFound = (id: string) =>
     new ProblemError(
       'industry_shock_not_found',
-      `No shock-list entry ${id} in force. List them with GET /industry-shocks.`,
-      [{ path: '/params/shockId', message: 'does not exist or has ended' }],
+      say(MONITORING_MESSAGES, 'shock_not_found', { shockId: id }),
+      [fieldProblem('/params/shockId', say(MONITORING_MESSAGES, 'ended_or_missing'))],
     );
 
   app.patch<{ Params: { shockId: string }; Body: { toDate?: string | null; reason?: string } }>(
@@ -745,7 +770,10 @@ export async function monitoringRoutes(app: FastifyInstance, deps: ServerDeps): 
         if (found === undefined || found.endedBy !== null) throw shockNotFound(request.params.shockId);
         if (to != null && to < found.fromDay)
           throw validationProblem([
-            { path: '/body/toDate', message: `is before the entry's fromDate ${formatDate(found.fromDay)}` },
+            fieldProblem(
+              '/body/toDate',
+              say(MONITORING_MESSAGES, 'before_entry_from_date', { fromDate: formatDate(found.fromDay) }),
+            ),
           ]);
         const s = await updateIndustryShock(tx, found.shockId, {
           ...(to === undefined ? {} : { toDay: to }),

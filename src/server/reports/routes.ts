@@ -13,12 +13,14 @@ import {
   reportXlsxBuffer,
 } from '../../jobs/index.js';
 import { type Day, formatDate, parseDate } from '../../money/index.js';
-import type { AssetClass } from '../../reporting/index.js';
+import { type AssetClass, REPORT_KINDS } from '../../reporting/index.js';
 import { ClassOverrideError, type StoredClassOverride } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
-import { type ProblemCode, ProblemError } from '../http/problem.js';
+import { fill, say } from '../http/messages.js';
+import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { REPORT_MESSAGES, REPORT_REFUSALS_ZH } from './messages.js';
 import {
   cellLoansSchema,
   decisionBody,
@@ -55,7 +57,12 @@ function reportProblem(error: unknown): unknown {
   const code = REPORT_PROBLEMS[error.code] ?? 'conflict';
   const field = error instanceof ReportError ? error.field : undefined;
   const path = field === 'kind' ? '/path/kind' : field === undefined ? '/query' : `/query/${field}`;
-  return new ProblemError(code, error.message, [{ path, message: error.message }]);
+  const zh = REPORT_REFUSALS_ZH[error.code];
+  const text = say(REPORT_MESSAGES, 'report_refused', {
+    en_fault: error.message,
+    zh_fault: zh === undefined ? error.message : fill(zh, { kinds: REPORT_KINDS.join(', ') }),
+  });
+  return new ProblemError(code, text, [fieldProblem(path, text)]);
 }
 
 async function guarded<T>(run: () => Promise<T>): Promise<T> {
@@ -70,8 +77,8 @@ function monthEndOf(text: string): Day {
   try {
     return parseDate(text, 'monthEnd');
   } catch {
-    throw new ProblemError('validation_failed', `monthEnd must be a date YYYY-MM-DD, not "${text}"`, [
-      { path: '/body/monthEnd', message: 'not a date' },
+    throw new ProblemError('validation_failed', say(REPORT_MESSAGES, 'month_end_not_a_date', { text }), [
+      fieldProblem('/body/monthEnd', say(REPORT_MESSAGES, 'not_a_date')),
     ]);
   }
 }

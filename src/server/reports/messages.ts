@@ -1,0 +1,31 @@
+import type { Catalogue } from '../http/messages.js';
+
+/** The report routes' messages (decision 0412). */
+export const REPORT_MESSAGES = {
+  report_refused: { en: '{en_fault}', zh: '{zh_fault}' },
+  month_end_not_a_date: {
+    en: 'monthEnd must be a date YYYY-MM-DD, not "{text}"',
+    zh: 'monthEnd 须为 YYYY-MM-DD 格式的日期，而不是 "{text}"',
+  },
+  not_a_date: { en: 'not a date', zh: '不是日期' },
+} as const satisfies Catalogue;
+
+/**
+ * The report frame's and class overrides' refusals in Chinese, by code (the English keeps the job's or the
+ * store's sentence with its values).
+ */
+export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
+  report_kind_unknown: '没有这种报表；报表种类为：{kinds}',
+  report_not_available: '此版本尚未提供这种报表',
+  report_date_invalid: 'asOf 须为 YYYY-MM-DD 格式的日期',
+  report_month_not_closed: '该月末尚未日终关账：请先把日终批处理运行到该日',
+  report_scenario_unsupported: '这种报表不接受情景参数',
+  report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
+  not_a_month_end: '该日期不是月末最后一天',
+  class_override_loan_not_found: '该借据在此月末没有月末记录；请先生成该月末（以该日为 asOf 的任一报表）',
+  class_override_below_floor: '人工认定的分类只能比规则给出的分类更差',
+  class_override_exists: '该借据在此月末已有待审或已批准的人工认定',
+  class_override_not_found: '没有这个人工认定',
+  class_override_decided: '该人工认定已审批',
+  class_override_by_proposer: '提出人工认定的人不能审批它：须由另一人审批',
+};
