@@ -67,6 +67,8 @@ export function planBlacklistProposal(
       'blacklist_proposal_invalid',
       'source',
       `source must be one of ${BLACKLIST_PROPOSAL_SOURCES.join(', ')}`,
+      { allowed: BLACKLIST_PROPOSAL_SOURCES.join(', ') },
+      'source',
     );
   }
   for (const field of ['reason', 'evidence'] as const) {
@@ -75,6 +77,8 @@ export function planBlacklistProposal(
         'blacklist_proposal_invalid',
         field,
         `a proposal states its ${field}: every entry needs a reason and evidence`,
+        { field },
+        'blank',
       );
     }
   }
@@ -92,6 +96,8 @@ export function planBlacklistObjection(state: BlacklistProposalState, today: Day
       'blacklist_step_not_allowed',
       'status',
       `an objection is recorded while the proposal awaits its decision; it is ${state.status}`,
+      { status: state.status },
+      'objection_status',
     );
   }
   if (today > state.objectionUntil) {
@@ -99,6 +105,8 @@ export function planBlacklistObjection(state: BlacklistProposalState, today: Day
       'blacklist_step_not_allowed',
       'date',
       `the objection window ended on ${formatDate(state.objectionUntil)}; after listing, an objection is handled as a removal`,
+      { objectionUntil: formatDate(state.objectionUntil) },
+      'objection_late',
     );
   }
   return { status: 'objected' };
@@ -121,6 +129,8 @@ export function planBlacklistDecision(
       'blacklist_step_not_allowed',
       'status',
       `the proposal is ${state.status}; it was decided already`,
+      { status: state.status },
+      'decided',
     );
   }
   if (decision.actor === state.proposedBy) {
@@ -135,6 +145,7 @@ export function planBlacklistDecision(
       'blacklist_objection_window_open',
       'date',
       `the borrower may object until ${formatDate(state.objectionUntil)}; decide from the day after`,
+      { objectionUntil: formatDate(state.objectionUntil) },
     );
   }
   if (decision.outcome === 'reject') return { status: 'rejected', expiresDay: null };
@@ -148,6 +159,8 @@ export function planBlacklistWithdrawal(state: BlacklistProposalState): { status
       'blacklist_step_not_allowed',
       'status',
       `only an undecided proposal is withdrawn; it is ${state.status}`,
+      { status: state.status },
+      'withdraw_status',
     );
   }
   return { status: 'withdrawn' };
@@ -163,6 +176,8 @@ export function planBlacklistRemoval(
       'blacklist_step_not_allowed',
       'status',
       `only a listed entry is removed; the proposal is ${state.status}`,
+      { status: state.status },
+      'remove_status',
     );
   }
   if (!(BLACKLIST_REMOVAL_REASONS as readonly string[]).includes(removal.reason)) {
@@ -170,6 +185,8 @@ export function planBlacklistRemoval(
       'blacklist_step_not_allowed',
       'reason',
       `reason must be one of ${BLACKLIST_REMOVAL_REASONS.join(', ')}`,
+      { allowed: BLACKLIST_REMOVAL_REASONS.join(', ') },
+      'removal_reason',
     );
   }
   if (removal.reason === 'repaid' && !removal.repaid) {
@@ -177,6 +194,8 @@ export function planBlacklistRemoval(
       'blacklist_step_not_allowed',
       'reason',
       'the borrower still owes on a past-due loan: removal for repayment waits until it is repaid',
+      {},
+      'still_owes',
     );
   }
   return { status: 'removed', reason: removal.reason as BlacklistRemovalReason };

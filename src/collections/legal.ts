@@ -105,6 +105,7 @@ export function checkLegalProposal(input: {
       'legal_path_invalid',
       'path',
       `path must be one of ${LEGAL_PATH_FACTS.map((f) => f.path).join(', ')}; got ${input.path}`,
+      { allowed: LEGAL_PATH_FACTS.map((f) => f.path).join(', '), got: input.path },
     );
   }
   if (!Number.isSafeInteger(input.claimedMinor) || input.claimedMinor <= 0) {
@@ -130,6 +131,8 @@ export function planLegalStep(state: LegalActionState, step: LegalStepRequest, t
       'legal_step_not_allowed',
       'to',
       `a ${state.path} in status ${state.status} can go to ${allowed.length === 0 ? 'no other status' : allowed.join(', ')}; not ${step.to}`,
+      { path: state.path, status: state.status, allowed: allowed.join(', '), to: step.to },
+      allowed.length === 0 ? 'final' : 'step',
     );
   }
   if (step.to === 'approved' && step.actor === state.proposedBy) {
@@ -174,16 +177,26 @@ export function checkLegalCost(
       'legal_cost_invalid',
       'kind',
       `kind must be one of ${LEGAL_COST_KINDS.join(', ')}; got ${cost.kind}`,
+      { allowed: LEGAL_COST_KINDS.join(', '), got: cost.kind },
+      'kind',
     );
   }
   if (!Number.isSafeInteger(cost.amountMinor) || cost.amountMinor <= 0) {
-    throw new CollectionsInputError('legal_cost_invalid', 'amount', 'a cost must be more than 0.00');
+    throw new CollectionsInputError(
+      'legal_cost_invalid',
+      'amount',
+      'a cost must be more than 0.00',
+      {},
+      'amount',
+    );
   }
   if (state.status === 'rejected' || state.status === 'withdrawn') {
     throw new CollectionsInputError(
       'legal_cost_invalid',
       'actionId',
       `the action was ${state.status}: no cost is incurred on it`,
+      { status: state.status },
+      'closed',
     );
   }
   checkDayInWindow(cost.day, state.proposedDay, today, 'date', 'a cost', 'legal_cost_invalid');
@@ -198,13 +211,21 @@ function checkDayInWindow(
   code = 'legal_date_invalid',
 ): void {
   if (day > today) {
-    throw new CollectionsInputError(code, field, `${what} cannot be dated after the business day`);
+    throw new CollectionsInputError(
+      code,
+      field,
+      `${what} cannot be dated after the business day`,
+      {},
+      'after_today',
+    );
   }
   if (day < earliest) {
     throw new CollectionsInputError(
       code,
       field,
       `${what} cannot be dated before ${describeDay(earliest)}, the action's latest recorded day`,
+      { earliest: describeDay(earliest) },
+      'before_latest',
     );
   }
 }
@@ -229,6 +250,8 @@ export function checkDemand(
       'demand_invalid',
       'channel',
       `channel must be one of ${DEMAND_CHANNELS.join(', ')}; got ${demand.channel}`,
+      { allowed: DEMAND_CHANNELS.join(', '), got: demand.channel },
+      'channel',
     );
   }
   if (demand.evidence.trim().length === 0) {
@@ -236,6 +259,8 @@ export function checkDemand(
       'demand_invalid',
       'evidence',
       'a demand records its evidence (delivery receipt, recording id)',
+      {},
+      'evidence',
     );
   }
   if (demand.day > today || demand.day < openedDay) {
@@ -243,6 +268,8 @@ export function checkDemand(
       'demand_invalid',
       'date',
       `a demand is dated between the case's opening (${describeDay(openedDay)}) and the business day`,
+      { openedDay: describeDay(openedDay) },
+      'date',
     );
   }
 }

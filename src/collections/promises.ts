@@ -64,6 +64,8 @@ export function checkNewPromise(
       'promise_invalid',
       'promisedDate',
       `the promised date ${formatDate(promisedDay)} is in the past; the business day is ${formatDate(businessDay)}`,
+      { promisedDate: formatDate(promisedDay), businessDay: formatDate(businessDay) },
+      'past',
     );
   }
   const last = addDays(businessDay, settings.maxDaysAhead);
@@ -72,6 +74,8 @@ export function checkNewPromise(
       'promise_invalid',
       'promisedDate',
       `a promise may be at most ${settings.maxDaysAhead} days ahead (by ${formatDate(last)}); agree an instalment plan for longer`,
+      { maxDays: settings.maxDaysAhead, lastDay: formatDate(last) },
+      'too_far',
     );
   }
 }

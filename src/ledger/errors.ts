@@ -15,6 +15,8 @@ export class LedgerInputError extends Error {
     readonly code: string,
     readonly field: string,
     message: string,
+    /** The values the message quotes (amounts, dates, percentages), for saying it in another language. */
+    readonly params: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = 'LedgerInputError';

@@ -94,7 +94,7 @@ describe.skipIf(skipBrowser)('restructuring from the loan page in chromium', () 
       await page.getByTestId('restructure-submit').click();
       await card
         .locator('.ant-form-item-explain-error')
-        .getByText(/above the cap of 50\.0%/)
+        .getByText(locale === 'zh-CN' ? /高于上限 50\.0%/ : /above the cap of 50\.0%/)
         .waitFor();
       expect(await page.getByTestId('restructure-done').count()).toBe(0);
       await screenshot(page, `restructure-refused-${locale}`);

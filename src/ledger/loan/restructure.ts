@@ -40,8 +40,13 @@ export interface RestructureInput extends RestructureRequest {
 /** A restructuring as a loan command (the shape the change planner and the command log take). */
 export type RestructureCommand = { readonly type: 'restructure' } & RestructureInput;
 
-function refuse(code: string, field: string, message: string): never {
-  throw new LedgerInputError(code, field, message);
+function refuse(
+  code: string,
+  field: string,
+  message: string,
+  params: Readonly<Record<string, string | number>> = {},
+): never {
+  throw new LedgerInputError(code, field, message, params);
 }
 
 function wholeIn(value: number | undefined, min: number, max: number, field: string, what: string): number {
@@ -292,6 +297,7 @@ function checkAffordability(
     'restructure_unaffordable',
     'monthlyIncomeMinor',
     `the largest instalment of the new plan, ${formatMinor(largest)}, is ${percent}% of the monthly income ${formatMinor(incomeMinor)}, above the cap of ${capPercent}%; choose more months, a lower rate or a larger down payment`,
+    { largest: formatMinor(largest), percent, income: formatMinor(incomeMinor), capPercent },
   );
 }
 

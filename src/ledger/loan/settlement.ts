@@ -1,4 +1,4 @@
-import { AMOUNT_MINOR_MAX, type Day, formatDate, invariant } from '../../money/index.js';
+import { AMOUNT_MINOR_MAX, type Day, formatDate, formatMinor, invariant } from '../../money/index.js';
 import { LedgerInputError } from '../errors.js';
 import { penaltyOutstandingMinor } from './accrual.js';
 import type { EventBuilder } from './builder.js';
@@ -83,6 +83,7 @@ export function emitSettlementOffer(b: EventBuilder, input: OfferSettlementInput
       'settlement_not_below_owed',
       'offerMinor',
       `a settlement must be below the ${owedMinor} fen owed on loan ${s0.loanId} on ${formatDate(input.day)}; for the full amount take a repayment`,
+      { owed: formatMinor(owedMinor), loanId: s0.loanId, day: formatDate(input.day) },
     );
   }
   b.emit({

@@ -1,4 +1,4 @@
-import { literal, type Message, type MessageParams, withEnglish } from './messages.js';
+import { literal, type Message, type MessageParams, templateParams, withEnglish } from './messages.js';
 
 /**
  * Chinese for the refusals the ledger and money engines raise, keyed by their stable codes. The engines
@@ -81,8 +81,15 @@ export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
   write_off_evidence_missing: '核销需要证据说明',
 };
 
-/** Refusals whose Chinese keeps the engine's own figures after it. */
-const WITH_FIGURES: ReadonlySet<string> = new Set(['restructure_unaffordable', 'settlement_not_below_owed']);
+/**
+ * Refusals that are only useful with their figures: Chinese templates over the values the engine quotes
+ * (its error's `params`). Without those values the engine's English sentence follows the Chinese.
+ */
+export const ENGINE_REFUSALS_WITH_FIGURES_ZH: Readonly<Record<string, string>> = {
+  restructure_unaffordable:
+    '新计划最大一期的月供 {largest} 占月收入 {income} 的 {percent}%，高于上限 {capPercent}%；请增加期数、降低利率或提高首付款',
+  settlement_not_below_owed: '减免结清金额须低于借据 {loanId} 在 {day} 所欠的 {owed}；全额结清请登记还款',
+};
 
 /**
  * An engine's refusal as a message: its own English sentence, and the Chinese for its code (with the
@@ -94,9 +101,14 @@ export function engineRefusal(
   field = '',
   params: MessageParams = {},
 ): Message {
+  const figures = ENGINE_REFUSALS_WITH_FIGURES_ZH[code];
   const zh0 = ENGINE_REFUSALS_ZH[code];
-  // Some refusals are only useful with their figures: the engine's sentence follows the Chinese.
-  const zh = zh0 !== undefined && WITH_FIGURES.has(code) ? `${zh0}（${literal(english)}）` : zh0;
+  const zh =
+    figures === undefined || zh0 === undefined
+      ? zh0
+      : templateParams(figures).every((name) => params[name] !== undefined)
+        ? figures
+        : `${zh0}（${literal(english)}）`;
   const chinese = zh === undefined ? literal(english) : field === '' ? zh : `${literal(field)}：${zh}`;
   return withEnglish(`engine.${code}`, english, chinese, params);
 }

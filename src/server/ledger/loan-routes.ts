@@ -281,7 +281,7 @@ async function loanOn(deps: ServerDeps, loan: StoredLoan, day: Day, path: string
       return loanAsOf(log, day, snapshots, loan.state.lastClosedDay);
     } catch (error) {
       if (error instanceof LedgerInputError) {
-        const text = engineRefusal(error.code, error.message);
+        const text = engineRefusal(error.code, error.message, '', error.params);
         throw new ProblemError(
           'date_out_of_range',
           say(LEDGER_MESSAGES, 'as_of_refused', {

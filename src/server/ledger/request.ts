@@ -31,7 +31,7 @@ export function toLedgerProblem(error: unknown): unknown {
   if (error instanceof LoanNotFoundError) return loanNotFound(error.loanId);
   if (!(error instanceof LedgerInputError)) return error;
   const path = FIELD_PATHS[error.field] ?? `/body/${error.field}`;
-  const text = engineRefusal(error.code, error.message);
+  const text = engineRefusal(error.code, error.message, '', error.params);
   const errors: FieldProblem[] = [fieldProblem(path, text)];
   if (error instanceof CreditLineError) {
     if (error.code === 'line_limit_exceeded') return new ProblemError('limit_exceeded', text, errors);
