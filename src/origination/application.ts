@@ -74,13 +74,20 @@ type Obj = Record<string, unknown>;
 class Reader {
   readonly issues: FieldIssue[] = [];
 
-  fail(path: string, message: string): void {
-    this.issues.push({ path, message });
+  fail(
+    path: string,
+    message: string,
+    key: NonNullable<FieldIssue['key']>,
+    params: FieldIssue['params'] = {},
+  ): void {
+    this.issues.push({ path, message, key, params });
   }
 
   object(value: unknown, path: string, known: readonly string[]): Obj | undefined {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(path || '(body)', `must be an object with the fields ${known.join(', ')}`);
+      this.fail(path || '(body)', `must be an object with the fields ${known.join(', ')}`, 'not_object', {
+        known: known.join(', '),
+      });
       return undefined;
     }
     for (const key of Object.keys(value)) {
@@ -88,6 +95,8 @@ class Reader {
         this.fail(
           join(path, key),
           `is not a field of ${path || 'an application'}; remove it (known: ${known.join(', ')})`,
+          'unknown_field',
+          { known: known.join(', ') },
         );
     }
     return value as Obj;
@@ -97,15 +106,18 @@ class Reader {
     const v = o[key];
     const p = join(path, key);
     if (v === undefined) {
-      if (!optional) this.fail(p, 'is required; give a text');
+      if (!optional) this.fail(p, 'is required; give a text', 'text_required');
       return undefined;
     }
     if (typeof v !== 'string' || v.trim() === '') {
-      this.fail(p, 'must be a non-empty text');
+      this.fail(p, 'must be a non-empty text', 'text_blank');
       return undefined;
     }
     if (v.length > TEXT_LENGTH_MAX) {
-      this.fail(p, `is ${v.length} characters long; at most ${TEXT_LENGTH_MAX} are accepted`);
+      this.fail(p, `is ${v.length} characters long; at most ${TEXT_LENGTH_MAX} are accepted`, 'text_long', {
+        length: v.length,
+        max: TEXT_LENGTH_MAX,
+      });
       return undefined;
     }
     return v.trim();
@@ -118,6 +130,8 @@ class Reader {
       this.fail(
         p,
         `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give one of ${choices.join(', ')}`,
+        v === undefined ? 'choice_required' : 'choice_invalid',
+        { got: JSON.stringify(v) ?? '', choices: choices.join(', ') },
       );
       return undefined;
     }
@@ -128,18 +142,23 @@ class Reader {
     const v = o[key];
     const p = join(path, key);
     if (v === undefined) {
-      if (!optional) this.fail(p, 'is required; give an amount in yuan as a string, like "1234.56"');
+      if (!optional)
+        this.fail(p, 'is required; give an amount in yuan as a string, like "1234.56"', 'amount_required');
       return undefined;
     }
     if (typeof v !== 'string') {
-      this.fail(p, 'must be an amount in yuan as a string, like "1234.56" (not a JSON number)');
+      this.fail(
+        p,
+        'must be an amount in yuan as a string, like "1234.56" (not a JSON number)',
+        'amount_not_string',
+      );
       return undefined;
     }
     try {
       return parseAmount(v, { allowZero: true, maxMinor: APPLICATION_AMOUNT_MAX_FEN, field: p });
     } catch (error) {
       if (error instanceof MoneyInputError) {
-        this.fail(p, error.message.replace(`${p} `, ''));
+        this.fail(p, error.message.replace(`${p} `, ''), `engine.${error.code}`);
         return undefined;
       }
       throw error;
@@ -154,6 +173,8 @@ class Reader {
       this.fail(
         p,
         `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give a whole number from 0 to ${max}`,
+        v === undefined ? 'count_required' : 'count_invalid',
+        { got: JSON.stringify(v) ?? '', max },
       );
       return undefined;
     }
@@ -167,6 +188,8 @@ class Reader {
       this.fail(
         p,
         `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give a time with its offset, like "2026-11-28T09:30:00+08:00"`,
+        v === undefined ? 'instant_required' : 'instant_invalid',
+        { got: JSON.stringify(v) ?? '' },
       );
       return undefined;
     }
@@ -180,6 +203,8 @@ class Reader {
       this.fail(
         p,
         `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give a date as YYYY-MM-DD`,
+        v === undefined ? 'date_required' : 'date_invalid',
+        { got: JSON.stringify(v) ?? '' },
       );
       return undefined;
     }
@@ -188,7 +213,7 @@ class Reader {
       return v;
     } catch (error) {
       if (error instanceof MoneyInputError) {
-        this.fail(p, error.message.replace(`${p} `, ''));
+        this.fail(p, error.message.replace(`${p} `, ''), `engine.${error.code}`);
         return undefined;
       }
       throw error;
@@ -200,15 +225,18 @@ class Reader {
     const p = join(path, key);
     if (v === undefined) {
       if (optional) return [];
-      this.fail(p, 'is required; give a list');
+      this.fail(p, 'is required; give a list', 'list_required');
       return undefined;
     }
     if (!Array.isArray(v)) {
-      this.fail(p, 'must be a list');
+      this.fail(p, 'must be a list', 'list_invalid');
       return undefined;
     }
     if (v.length > max) {
-      this.fail(p, `holds ${v.length} items; at most ${max} are accepted`);
+      this.fail(p, `holds ${v.length} items; at most ${max} are accepted`, 'list_long', {
+        length: v.length,
+        max,
+      });
       return undefined;
     }
     return v;
@@ -254,20 +282,33 @@ function readIdentity(r: Reader, v: unknown, p: string) {
   const birthDate = r.date(o, 'birthDate', p);
   if (idNumber !== undefined) {
     if (!ID_NUMBER.test(idNumber)) {
-      r.fail(join(p, 'idNumber'), 'must be an 18-character resident ID number: 17 digits then a digit or X');
+      r.fail(
+        join(p, 'idNumber'),
+        'must be an 18-character resident ID number: 17 digits then a digit or X',
+        'id_number_form',
+      );
       idNumber = undefined;
     } else if (idNumberCheckCharacter(idNumber) !== idNumber[17]) {
       r.fail(
         join(p, 'idNumber'),
         'has a wrong check character (the 18th); check the number was typed correctly',
+        'id_number_check',
       );
       idNumber = undefined;
     } else if (birthDate !== undefined && idNumber.slice(6, 14) !== birthDate.replaceAll('-', '')) {
-      r.fail(join(p, 'birthDate'), 'does not match the birth date inside the ID number; check both');
+      r.fail(
+        join(p, 'birthDate'),
+        'does not match the birth date inside the ID number; check both',
+        'birth_date_mismatch',
+      );
     }
   }
   if (phone !== undefined && !MOBILE.test(phone)) {
-    r.fail(join(p, 'phone'), 'must be an 11-digit mainland mobile number starting with 1, like 13800138000');
+    r.fail(
+      join(p, 'phone'),
+      'must be an 11-digit mainland mobile number starting with 1, like 13800138000',
+      'phone_form',
+    );
     phone = undefined;
   }
   return all({ name, idNumber, phone, birthDate });
@@ -288,7 +329,7 @@ function readContact(r: Reader, v: unknown, p: string): ApplicantContact | undef
   if (!o) return undefined;
   let phone = r.text(o, 'phone', p)?.replace(/[\s-]/g, '');
   if (phone !== undefined && !MOBILE.test(phone)) {
-    r.fail(join(p, 'phone'), 'must be an 11-digit mainland mobile number starting with 1');
+    r.fail(join(p, 'phone'), 'must be an 11-digit mainland mobile number starting with 1', 'phone_form');
     phone = undefined;
   }
   return all({ name: r.text(o, 'name', p), relation: r.choice(o, 'relation', p, CONTACT_RELATIONS), phone });
@@ -371,6 +412,7 @@ function readBureau(r: Reader, v: unknown, p: string): BureauSummary | undefined
     r.fail(
       join(p, 'lenders6m'),
       'lenders in a longer window cannot be fewer: need lenders3m ≤ lenders6m ≤ lenders12m',
+      'lenders_order',
     );
     return undefined;
   }
@@ -418,7 +460,11 @@ function readStatements(r: Reader, v: unknown, p: string): FinancialStatements |
   if (!o) return undefined;
   const periodMonths = r.count(o, 'periodMonths', p, 120);
   if (periodMonths === 0)
-    r.fail(join(p, 'periodMonths'), 'must be at least 1: the months the statements cover');
+    r.fail(
+      join(p, 'periodMonths'),
+      'must be at least 1: the months the statements cover',
+      'period_months_zero',
+    );
   let cashFlow: number | undefined;
   const raw = o.monthlyOperatingCashFlow;
   if (typeof raw === 'string' && raw.startsWith('-')) {
@@ -485,7 +531,7 @@ export function validateApplication(raw: unknown): Application {
   if (!o)
     throw new OriginationError('application_invalid', 'the application must be a JSON object', r.issues);
   const requestedLimit_fen = r.amount(o, 'requestedLimit', '');
-  if (requestedLimit_fen === 0) r.fail('requestedLimit', 'must be more than 0');
+  if (requestedLimit_fen === 0) r.fail('requestedLimit', 'must be more than 0', 'limit_zero');
   const occupation = (o.employment as Obj | undefined)?.occupation;
   const application = all<Application>(
     {
@@ -499,7 +545,10 @@ export function validateApplication(raw: unknown): Application {
           ? undefined
           : (() => {
               const t = r.count(o, 'requestedTerm_months', '', TERM_MONTHS_MAX);
-              if (t === 0) r.fail('requestedTerm_months', `must be from 1 to ${TERM_MONTHS_MAX}`);
+              if (t === 0)
+                r.fail('requestedTerm_months', `must be from 1 to ${TERM_MONTHS_MAX}`, 'term_range', {
+                  max: TERM_MONTHS_MAX,
+                });
               return t === 0 ? undefined : t;
             })(),
       channel: r.text(o, 'channel', ''),
@@ -525,6 +574,7 @@ export function validateApplication(raw: unknown): Application {
     r.fail(
       'business',
       'is required for a business owner: give the business name and industry (and plan and statements above the policy threshold)',
+      'business_required',
     );
   }
   if (r.issues.length > 0 || !application || (o.business !== undefined && !application.business)) {

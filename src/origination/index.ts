@@ -126,6 +126,8 @@ export {
   type ModelSet,
   OCCUPATIONS,
   type Occupation,
+  ORIGINATION_ISSUE_KEYS,
+  type OriginationIssueKey,
   type PastApplication,
   type PersonalDataField,
   type PersonalDataKind,

@@ -84,6 +84,8 @@ function checkKeys(o: Obj, path: string, known: readonly string[], issues: Field
       issues.push({
         path: `${path}.${k}`,
         message: `is not a setting; remove it (known: ${known.join(', ')})`,
+        key: 'policy_unknown_setting',
+        params: { known: known.join(', ') },
       });
 }
 
@@ -107,6 +109,8 @@ function number(
     issues.push({
       path: `${path}.${key}`,
       message: `${v === undefined ? 'is required' : `is ${JSON.stringify(v)}`}; give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+      key: integer ? 'policy_whole_number' : 'policy_number',
+      params: { got: v === undefined ? '—' : (JSON.stringify(v) ?? ''), min, max },
     });
     return min;
   }
@@ -116,7 +120,11 @@ function number(
 function parseFraud(v: unknown, issues: FieldIssue[]): FraudSettings {
   const p = 'settings.fraud';
   if (!isObj(v)) {
-    issues.push({ path: p, message: 'is required: the thresholds of the 强开 detectors' });
+    issues.push({
+      path: p,
+      message: 'is required: the thresholds of the 强开 detectors',
+      key: 'policy_fraud_required',
+    });
     return {} as FraudSettings;
   }
   const keys = [
@@ -151,7 +159,11 @@ function parseFraud(v: unknown, issues: FieldIssue[]): FraudSettings {
 function parseChallenger(v: unknown, issues: FieldIssue[]): ChallengerSettings {
   const p = 'settings.challenger';
   if (!isObj(v)) {
-    issues.push({ path: p, message: 'is required: { "mode": "off" | "shadow" | "split", "share": 0..1 }' });
+    issues.push({
+      path: p,
+      message: 'is required: { "mode": "off" | "shadow" | "split", "share": 0..1 }',
+      key: 'policy_challenger_required',
+    });
     return { mode: 'off', share: 0 };
   }
   checkKeys(v, p, ['mode', 'share'], issues);
@@ -159,6 +171,8 @@ function parseChallenger(v: unknown, issues: FieldIssue[]): ChallengerSettings {
     issues.push({
       path: `${p}.mode`,
       message: `is ${JSON.stringify(v.mode)}; give "off", "shadow" or "split"`,
+      key: 'policy_challenger_mode',
+      params: { got: JSON.stringify(v.mode) ?? '' },
     });
   return {
     mode: (v.mode as ChallengerSettings['mode']) ?? 'off',
@@ -171,7 +185,7 @@ const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
   const p = 'settings';
   if (!isObj(v)) {
-    issues.push({ path: p, message: 'is required' });
+    issues.push({ path: p, message: 'is required', key: 'policy_required' });
     return {} as PolicySettings;
   }
   checkKeys(
@@ -194,7 +208,11 @@ function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
     issues,
   );
   if (typeof v.productId !== 'string' || v.productId === '')
-    issues.push({ path: `${p}.productId`, message: 'is required: the product a line opens under' });
+    issues.push({
+      path: `${p}.productId`,
+      message: 'is required: the product a line opens under',
+      key: 'policy_product_required',
+    });
   const aprCap = v.aprCap;
   if (
     typeof aprCap !== 'string' ||
@@ -205,6 +223,8 @@ function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
     issues.push({
       path: `${p}.aprCap`,
       message: `is ${JSON.stringify(aprCap)}; give a decimal string above 0 and at most "${APR_CAP_CEILING}" (24% is the supervisory ceiling)`,
+      key: 'policy_apr_cap',
+      params: { got: JSON.stringify(aprCap) ?? '—', ceiling: APR_CAP_CEILING },
     });
   const terms = v.termOptions_months;
   if (
@@ -215,9 +235,11 @@ function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
     issues.push({
       path: `${p}.termOptions_months`,
       message: `must be a non-empty list of whole months from 1 to ${TERM_MAX_MONTHS}, e.g. [3, 6, 12]`,
+      key: 'policy_term_options',
+      params: { max: TERM_MAX_MONTHS },
     });
   if (typeof v.invitationRequired !== 'boolean')
-    issues.push({ path: `${p}.invitationRequired`, message: 'must be true or false' });
+    issues.push({ path: `${p}.invitationRequired`, message: 'must be true or false', key: 'policy_boolean' });
   const settings: PolicySettings = {
     productId: String(v.productId),
     aprCap: String(aprCap),
@@ -233,7 +255,11 @@ function parseSettings(v: unknown, issues: FieldIssue[]): PolicySettings {
     challenger: parseChallenger(v.challenger, issues),
   };
   if (settings.limitMin_fen > settings.limitMax_fen)
-    issues.push({ path: `${p}.limitMin_fen`, message: 'must not be above limitMax_fen' });
+    issues.push({
+      path: `${p}.limitMin_fen`,
+      message: 'must not be above limitMax_fen',
+      key: 'policy_limit_order',
+    });
   return settings;
 }
 
@@ -247,7 +273,11 @@ function parseErrorOf(error: unknown): string | undefined {
 function checkGraph(name: PolicyGraphName, graph: unknown, issues: FieldIssue[]): void {
   const p = `graphs.${name}`;
   if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
-    issues.push({ path: p, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' });
+    issues.push({
+      path: p,
+      message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }',
+      key: 'policy_graph_form',
+    });
     return;
   }
   graph.nodes.forEach((node: unknown, n: number) => {
@@ -260,11 +290,19 @@ function checkGraph(name: PolicyGraphName, graph: unknown, issues: FieldIssue[])
       !Array.isArray(content.inputs) ||
       !Array.isArray(content.outputs)
     ) {
-      issues.push({ path: `${np}.content`, message: 'a decision table needs inputs, outputs and rules' });
+      issues.push({
+        path: `${np}.content`,
+        message: 'a decision table needs inputs, outputs and rules',
+        key: 'policy_table_form',
+      });
       return;
     }
     if (content.hitPolicy !== 'first' && content.hitPolicy !== 'collect')
-      issues.push({ path: `${np}.content.hitPolicy`, message: 'must be "first" or "collect"' });
+      issues.push({
+        path: `${np}.content.hitPolicy`,
+        message: 'must be "first" or "collect"',
+        key: 'policy_hit_policy',
+      });
     const inputIds = new Set(content.inputs.map((i) => (isObj(i) ? i.id : undefined)));
     content.rules.forEach((rule: unknown, r: number) => {
       if (!isObj(rule)) return;
@@ -282,6 +320,8 @@ function checkGraph(name: PolicyGraphName, graph: unknown, issues: FieldIssue[])
           issues.push({
             path: `${np}.content.rules[${r}].${column}`,
             message: `the expression ${JSON.stringify(cell)} does not parse (${problem}); fix its syntax`,
+            key: 'policy_expression',
+            params: { expression: JSON.stringify(cell), problem },
           });
       }
     });
@@ -293,17 +333,21 @@ export function parsePolicy(raw: unknown): PolicyDocument {
   const issues: FieldIssue[] = [];
   if (!isObj(raw))
     throw new OriginationError('policy_invalid', 'a policy must be a JSON object', [
-      { path: '(document)', message: 'must be an object' },
+      { path: '(document)', message: 'must be an object', key: 'policy_not_object' },
     ]);
   if (raw.format !== POLICY_FORMAT)
     issues.push({
       path: 'format',
       message: `is ${JSON.stringify(raw.format)}; a policy has "format": "${POLICY_FORMAT}"`,
+      key: 'policy_format',
+      params: { got: JSON.stringify(raw.format) ?? '—', format: POLICY_FORMAT },
     });
   if (raw.formatVersion !== POLICY_FORMAT_VERSION)
     issues.push({
       path: 'formatVersion',
       message: `is ${JSON.stringify(raw.formatVersion)}; this version reads format version ${POLICY_FORMAT_VERSION}`,
+      key: 'policy_format_version',
+      params: { got: JSON.stringify(raw.formatVersion) ?? '—', version: POLICY_FORMAT_VERSION },
     });
   checkKeys(
     raw,
@@ -313,13 +357,15 @@ export function parsePolicy(raw: unknown): PolicyDocument {
   );
   for (const key of ['policyId', 'version'] as const)
     if (typeof raw[key] !== 'string' || raw[key] === '')
-      issues.push({ path: key, message: 'is required: a non-empty text' });
+      issues.push({ path: key, message: 'is required: a non-empty text', key: 'text_required' });
   parseSettings(raw.settings, issues);
   const graphs = raw.graphs;
   if (!isObj(graphs))
     issues.push({
       path: 'graphs',
       message: `is required: one graph for each of ${POLICY_GRAPH_NAMES.join(', ')}`,
+      key: 'policy_graphs_required',
+      params: { names: POLICY_GRAPH_NAMES.join(', ') },
     });
   else {
     checkKeys(graphs, 'graphs', [...POLICY_GRAPH_NAMES, LINE_CONTROLS_GRAPH, LIMIT_REVIEW_GRAPH], issues);
@@ -444,7 +490,14 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
       throw new OriginationError(
         'policy_invalid',
         `the ${name} graph is refused by the rules engine: ${message}`,
-        [{ path: `graphs.${name}`, message: `is refused by the rules engine: ${message}` }],
+        [
+          {
+            path: `graphs.${name}`,
+            message: `is refused by the rules engine: ${message}`,
+            key: 'policy_engine_refused',
+            params: { reason: message },
+          },
+        ],
       );
     }
     graphs.set(name, { decision, tables: tablesOf(graph) });

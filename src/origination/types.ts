@@ -245,9 +245,69 @@ export interface PersonalDataField {
 }
 
 /** One problem with an input: the field (JSON path like `income.evidence[0].kind`) and how to fix it. */
+/** The stable keys of the field issues the origination core raises (the edge says each in every language). */
+export const ORIGINATION_ISSUE_KEYS = [
+  'not_object',
+  'unknown_field',
+  'text_required',
+  'text_blank',
+  'text_long',
+  'choice_required',
+  'choice_invalid',
+  'amount_required',
+  'amount_not_string',
+  'count_required',
+  'count_invalid',
+  'instant_required',
+  'instant_invalid',
+  'date_required',
+  'date_invalid',
+  'list_required',
+  'list_invalid',
+  'list_long',
+  'id_number_form',
+  'id_number_check',
+  'birth_date_mismatch',
+  'phone_form',
+  'lenders_order',
+  'period_months_zero',
+  'limit_zero',
+  'term_range',
+  'business_required',
+  'policy_not_object',
+  'policy_unknown_setting',
+  'policy_whole_number',
+  'policy_number',
+  'policy_fraud_required',
+  'policy_challenger_required',
+  'policy_challenger_mode',
+  'policy_required',
+  'policy_product_required',
+  'policy_apr_cap',
+  'policy_term_options',
+  'policy_boolean',
+  'policy_limit_order',
+  'policy_graph_form',
+  'policy_table_form',
+  'policy_hit_policy',
+  'policy_expression',
+  'policy_format',
+  'policy_format_version',
+  'policy_graphs_required',
+  'policy_engine_refused',
+] as const;
+export type OriginationIssueKey = (typeof ORIGINATION_ISSUE_KEYS)[number];
+
 export interface FieldIssue {
   readonly path: string;
+  /** What is wrong and how to fix it, in English. */
   readonly message: string;
+  /**
+   * A stable key for the message (`text_required`, `id_number_check`, `engine.<money code>`…) and the
+   * values it quotes, so the edge can say it in another language; absent on issues without one.
+   */
+  readonly key?: OriginationIssueKey | `engine.${string}`;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** Measures derived from an application, fed to the rules. Ratios are plain numbers, null when undefined. */

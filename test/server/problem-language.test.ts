@@ -4,9 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
+import { readShippedPolicy } from '../../src/server/origination/support.js';
 import { type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { applicant, patched } from './origination-helpers.js';
+
+/** An application whose ID number has a wrong check character (the 18th). */
+function wrongCheckCharacter(): Record<string, unknown> {
+  const good = idNumberFor(71);
+  const wrong = `${good.slice(0, 17)}${good[17] === '1' ? '2' : '1'}`;
+  return patched(applicant(71), { identity: { idNumber: wrong } });
+}
 
 const HAN = /\p{Script=Han}/u;
 const UNKNOWN_LOAN = 'ln_0192f3a4b5c6d7e8f9a0b1c2d3e4';
@@ -237,6 +246,30 @@ const cases: Case[] = [
     code: 'forbidden',
     en: /Your role collector may not POST \/products/,
     zh: /你的角色 collector 无权执行 POST \/products/,
+  },
+  {
+    name: 'origination: an ID number with a wrong check character',
+    method: 'POST',
+    url: () => '/applications',
+    as: 'risk_analyst',
+    payload: wrongCheckCharacter(),
+    code: 'application_invalid',
+    path: '/body/identity/idNumber',
+    en: /identity\/idNumber/,
+    zh: /校验码（第 18 位）不正确/,
+    zhField: /^校验码（第 18 位）不正确/,
+  },
+  {
+    name: 'origination: a policy of another format version',
+    method: 'POST',
+    url: () => '/policies',
+    as: 'risk_analyst',
+    payload: { ...readShippedPolicy(), version: 'zh-check-1', formatVersion: 99 },
+    code: 'policy_invalid',
+    path: '/body/formatVersion',
+    en: /formatVersion: is 99; this version reads format version/,
+    zh: /formatVersion：取值 99 无效；本版本读取格式版本/,
+    zhField: /^取值 99 无效/,
   },
   {
     name: 'kernel: no such route',

@@ -155,12 +155,12 @@ export const ORIGINATION_MESSAGES = {
     zh: '客户申请的产品 "{productId}" 没有生效的策略；请先发布一个。',
   },
   policy_fix_and_resend: {
-    en: 'Fix the policy and send again: {list}',
-    zh: '请修正策略后重新提交：{list}',
+    en: 'Fix the policy and send again: {en_list}',
+    zh: '请修正策略后重新提交：{zh_list}',
   },
   reassessment_cannot_be_made: {
-    en: 'The re-assessment cannot be made: {reason}{list}',
-    zh: '无法进行重新评估：{reason}{list}',
+    en: 'The re-assessment cannot be made: {reason}{en_list}',
+    zh: '无法进行重新评估：{reason}{zh_list}',
   },
   decision_failed: {
     en: 'The policy or model in force could not decide ({code}: {reason}); an analyst must fix or roll back the policy.',

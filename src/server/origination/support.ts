@@ -27,8 +27,9 @@ import {
 import type { ServerDeps } from '../http/context.js';
 import { maskIdNumber, maskName, maskPhone } from '../http/masking.js';
 import { say } from '../http/messages.js';
-import { type FieldProblem, fieldsProblem, ProblemError } from '../http/problem.js';
+import { type FieldProblem, fieldMessage, fieldsProblem, ProblemError } from '../http/problem.js';
 import { Gate } from '../ledger/index.js';
+import { issueText } from './field-issues.js';
 import { ORIGINATION_MESSAGES } from './messages.js';
 
 /** The package root: two folders above this file in both src/server and dist/server. */
@@ -166,30 +167,49 @@ export function bodyPointer(corePath: string, prefix = '/body'): string {
 }
 
 export function issuesToProblems(issues: readonly FieldIssue[], prefix = '/body'): FieldProblem[] {
-  return issues.map((i) => ({ path: bodyPointer(i.path, prefix), message: i.message }));
+  return issues.map((i) => {
+    const text = issueText(i);
+    const path = bodyPointer(i.path, prefix);
+    return text === undefined ? { path, message: i.message } : { path, message: i.message, text };
+  });
+}
+
+/** The field problems as one list, `path: message; …`, in each language. */
+function problemList(errors: readonly FieldProblem[], fallback: string): { en: string; zh: string } {
+  if (errors.length === 0) return { en: fallback, zh: fallback };
+  return {
+    en: errors.map((e) => `${e.path}: ${fieldMessage(e, 'en')}`).join('; '),
+    zh: errors.map((e) => `${e.path}：${fieldMessage(e, 'zh-CN')}`).join('；'),
+  };
 }
 
 /** Expected failures of the core as problems; anything else is rethrown as it is. */
 export function originationProblem(error: unknown, prefix = '/body'): unknown {
   if (!isOriginationError(error)) return error;
   const errors = issuesToProblems(error.issues, prefix);
-  const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
   switch (error.code) {
     case 'application_invalid':
       return fieldsProblem('application_invalid', 'fix_fields', errors);
     case 'policy_invalid':
       return new ProblemError(
         'policy_invalid',
-        say(ORIGINATION_MESSAGES, 'policy_fix_and_resend', { list: list === '' ? error.message : list }),
+        (() => {
+          const list = problemList(errors, error.message);
+          return say(ORIGINATION_MESSAGES, 'policy_fix_and_resend', { en_list: list.en, zh_list: list.zh });
+        })(),
         errors,
       );
     case 'reassessment_invalid':
       return new ProblemError(
         'reassessment_invalid',
-        say(ORIGINATION_MESSAGES, 'reassessment_cannot_be_made', {
-          reason: error.message,
-          list: list === '' ? '' : ` (${list})`,
-        }),
+        (() => {
+          const list = problemList(errors, '');
+          return say(ORIGINATION_MESSAGES, 'reassessment_cannot_be_made', {
+            reason: error.message,
+            en_list: list.en === '' ? '' : ` (${list.en})`,
+            zh_list: list.zh === '' ? '' : `（${list.zh}）`,
+          });
+        })(),
         errors,
       );
     default:
