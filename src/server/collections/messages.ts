@@ -41,7 +41,7 @@ export const COLLECTIONS_MESSAGES = {
     zh: '该游标不是此列表给出的；请原样传回 nextCursor。',
   },
   strategy_invalid: { en: '{en_fault}', zh: '{zh_fault}' },
-  strategy_issue: { en: '{fault}', zh: '策略图此处有误：{fault}' },
+  strategy_issue: { en: '{en_fault}', zh: '策略图此处有误：{zh_fault}' },
   strategy_refused: { en: '{en_fault}', zh: '{zh_fault}' },
   strategy_not_found: { en: 'no strategy version {version}', zh: '没有催收策略版本 {version}' },
   admin_sets_teams: { en: 'Only an admin sets teams.', zh: '只有管理员可以设置催收团队。' },

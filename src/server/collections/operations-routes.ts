@@ -45,6 +45,7 @@ import {
 } from '../../store/index.js';
 import { amountProblem, readAmount } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
+import { documentIssueZh } from '../http/document-issues.js';
 import { engineRefusal } from '../http/engine-refusals.js';
 import { say } from '../http/messages.js';
 import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
@@ -152,7 +153,10 @@ function strategyProblem(error: unknown): never {
       error.issues.map((i) =>
         fieldProblem(
           `/body/graph${i.path.replace(/^strategy/, '').replace(/\./g, '/')}`,
-          say(COLLECTIONS_MESSAGES, 'strategy_issue', { fault: i.message }),
+          say(COLLECTIONS_MESSAGES, 'strategy_issue', {
+            en_fault: i.message,
+            zh_fault: documentIssueZh(i.message) ?? i.message,
+          }),
         ),
       ),
     );

@@ -11,7 +11,7 @@ export const MONITORING_MESSAGES = {
     zh: '没有预警信号 {signalId}。预警名单见 GET /signals。',
   },
   early_warning_refused: { en: '{en_fault}', zh: '{zh_fault}' },
-  early_warning_issue: { en: '{fault}', zh: '预警策略文档此处有误：{fault}' },
+  early_warning_issue: { en: '{en_fault}', zh: '预警策略文档此处有误：{zh_fault}' },
   statements_only: {
     en: 'business-statements carry "statements" (and no "income")',
     zh: '经营流水类证据须填写 "statements"（且不填 "income"）',

@@ -44,6 +44,7 @@ import {
 } from '../../store/index.js';
 import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
+import { documentIssueZh } from '../http/document-issues.js';
 import { say } from '../http/messages.js';
 import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
@@ -127,7 +128,10 @@ function earlyWarningProblem(error: unknown): unknown {
         error.issues.map((i) =>
           fieldProblem(
             `/body/document${i.path}`,
-            say(MONITORING_MESSAGES, 'early_warning_issue', { fault: i.message }),
+            say(MONITORING_MESSAGES, 'early_warning_issue', {
+              en_fault: i.message,
+              zh_fault: documentIssueZh(i.message) ?? i.message,
+            }),
           ),
         ),
       );

@@ -147,8 +147,8 @@ export const ORIGINATION_MESSAGES = {
   },
   in_next_days: { en: 'must be in the next {days} days', zh: '须在接下来的 {days} 天内' },
   reassessment_fix_fields: {
-    en: 'Fix these fields and send again: {list}',
-    zh: '请修正以下字段后重新提交：{list}',
+    en: 'Fix these fields and send again: {en_list}',
+    zh: '请修正以下字段后重新提交：{zh_list}',
   },
   reassessment_no_policy: {
     en: 'No policy is in force for product "{productId}" of the customer\'s application; publish one first.',

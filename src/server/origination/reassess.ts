@@ -25,7 +25,7 @@ import { CUSTOMER_MESSAGES } from '../customers/messages.js';
 import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
-import { type FieldProblem, fieldProblem, ProblemError } from '../http/problem.js';
+import { type FieldProblem, fieldMessage, fieldProblem, ProblemError } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -37,6 +37,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { issueText } from './field-issues.js';
 import { ORIGINATION_MESSAGES } from './messages.js';
 import {
   apiShape,
@@ -138,17 +139,18 @@ function parseChanges(last: Application, body: ChangesBody): FinancialChanges {
     if (!isOriginationError(error)) throw error;
     const errors: FieldProblem[] = error.issues.map((i) => {
       const debt = /^debts\[(\d+)\](.*)$/.exec(i.path);
-      if (debt !== null && Number(debt[1]) >= lastDebts.length)
-        return {
-          path: bodyPointer(`newDebts[${Number(debt[1]) - lastDebts.length}]${debt[2]}`),
-          message: i.message,
-        };
-      return { path: bodyPointer(i.path), message: i.message };
+      const path =
+        debt !== null && Number(debt[1]) >= lastDebts.length
+          ? bodyPointer(`newDebts[${Number(debt[1]) - lastDebts.length}]${debt[2]}`)
+          : bodyPointer(i.path);
+      const text = issueText(i);
+      return text === undefined ? { path, message: i.message } : { path, message: i.message, text };
     });
     throw new ProblemError(
       'reassessment_invalid',
       say(ORIGINATION_MESSAGES, 'reassessment_fix_fields', {
-        list: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        en_list: errors.map((e) => `${e.path}: ${fieldMessage(e, 'en')}`).join('; '),
+        zh_list: errors.map((e) => `${e.path}：${fieldMessage(e, 'zh-CN')}`).join('；'),
       }),
       errors,
     );
