@@ -51,6 +51,21 @@ describe('lendguard demo', () => {
         { status: 'approved', proposed: 'demo-risk', decided: 'demo-finance' },
       ]);
       expect(run.out()).toMatch(/of \d+ active past due \(\d\.\d%\), \d+ written off/);
+      // Collections staffed: every open case is allocated to one of the demo team's collectors.
+      const cases = await db.query<{ assignee: string | null; n: number }>(
+        `select u.username as assignee, count(*)::int as n from collection_cases c
+           left join users u on u.user_id = c.assignee where c.status = 'open' group by u.username`,
+      );
+      expect(cases.rows.length).toBeGreaterThan(0);
+      for (const row of cases.rows) expect(row.assignee).toMatch(/^demo-collector-[12]$/);
+      expect(run.out()).toMatch(/collector API token for demo-collector-1 .*: lgt_/);
+      // The last month that has ended is scored, and its limit review awaits a second person.
+      const months = await db.query<{ lines: number }>('select lines from behaviour_score_months');
+      expect(months.rows.length).toBe(1);
+      expect(months.rows[0]!.lines).toBeGreaterThan(100);
+      expect(run.err()).toMatch(
+        /behaviour scores for \d{4}-\d{2} \(\d+ lines\) and \d+ limit-review proposals/,
+      );
     } finally {
       await db.close();
     }

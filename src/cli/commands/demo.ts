@@ -1,16 +1,19 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  allocateAs,
   decideWriteOffAs,
   EOD_OPTIONS_DEFAULT,
   ledgerEod,
   lenderToday,
   proposeWriteOffAs,
+  reviewLimits,
   runEod,
+  scoreBehaviourMonth,
   writeBook,
   writeOffCandidatesNow,
 } from '../../jobs/index.js';
-import { addDays, formatDate, parseDate } from '../../money/index.js';
+import { addDays, type Day, formatDate, parseDate } from '../../money/index.js';
 import { buildServer } from '../../server/index.js';
 import {
   DEMO_BEHAVIOURS,
@@ -28,6 +31,7 @@ import {
   migrate,
   openDb,
   type PiiCipher,
+  saveTeam,
   setFirstBusinessDay,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
@@ -144,8 +148,78 @@ async function writeOffDemoLoans(db: Db): Promise<number> {
   return approved.loans.length;
 }
 
+/** The demo's collection staff: a team lead and two collectors, one team over every past-due bucket. */
+const DEMO_COLLECTORS = ['demo-collector-1', 'demo-collector-2'] as const;
+const DEMO_TEAM_LEAD = 'demo-lead';
+const DEMO_COLLECTOR_CAPACITY = 60;
+
+/**
+ * Staffs collections as a lender would on its first day: the team and its collectors are created, then the
+ * open cases EOD opened are allocated by the admin (the allocation path the API's POST
+ * /collections/allocations takes), so the collector's work list and the team lead's view show a real day.
+ * Returns the collector's token and the cases allocated.
+ */
+async function staffDemoCollections(db: Db): Promise<{ collectorToken: string; allocated: number }> {
+  const collectorToken = await db.transaction(async (tx) => {
+    const ids: Record<string, string> = {};
+    let token = '';
+    for (const username of [DEMO_TEAM_LEAD, ...DEMO_COLLECTORS]) {
+      const user = await insertUser(tx, { username, displayName: username, role: 'collector' });
+      ids[username] = user.userId;
+      await appendAudit(tx, {
+        actorUserId: null,
+        actorRole: 'system',
+        requestId: null,
+        customerId: null,
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.userId,
+        details: { role: 'collector', via: 'demo' },
+      });
+      if (username === DEMO_COLLECTORS[0]) {
+        token = (await insertToken(tx, { userId: user.userId, label: 'demo', expiresAt: null })).secret;
+      }
+    }
+    await saveTeam(tx, {
+      teamId: 'demo-team',
+      name: 'Demo team (M1–M7)',
+      buckets: ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7'],
+      lead: ids[DEMO_TEAM_LEAD]!,
+      members: DEMO_COLLECTORS.map((u) => ({ userId: ids[u]!, capacity: DEMO_COLLECTOR_CAPACITY })),
+    });
+    return token;
+  });
+  const { plan } = await allocateAs(db, 'demo-admin');
+  return { collectorToken, allocated: plan.changes.length };
+}
+
+/**
+ * Scores the last month that has ended (the monthly behaviour-score job) and runs its limit review, so the
+ * behaviour-score pages and the limit proposals awaiting a second person have a month to show.
+ */
+async function scoreDemoMonth(
+  db: Db,
+  today: Day,
+): Promise<{ month: string; scored: number; proposals: number }> {
+  const lastMonth = addDays(parseDate(`${formatDate(today).slice(0, 7)}-01`), -1);
+  const scored = await scoreBehaviourMonth(db, lastMonth);
+  const user = await db.query<{ user_id: string }>("select user_id from users where username = 'demo-risk'");
+  const proposedBy = user.rows[0]?.user_id;
+  if (proposedBy === undefined) throw new Error('assertion: the demo has no demo-risk user');
+  const review = await reviewLimits(db, lastMonth, proposedBy);
+  return {
+    month: review.month,
+    scored: scored.linesScored,
+    proposals: review.proposed.raise + review.proposed.cut + review.proposed.freeze,
+  };
+}
+
 /** Builds the demo book and returns the admin token. */
-async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token: string; summary: string }> {
+async function buildDemo(
+  io: CliIo,
+  dir: string,
+  seed: number,
+): Promise<{ token: string; collectorToken: string; summary: string }> {
   const started_ms = Date.now();
   // Today in the lender's zone: the shell reads the clock, the core never does.
   const todayText = lenderToday(cliTimeZone());
@@ -229,6 +303,16 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
       });
       return made.secret;
     });
+    const staffed = await staffDemoCollections(db);
+    writeLine(
+      io.stderr,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${staffed.allocated} open collection cases allocated to ${DEMO_COLLECTORS.join(' and ')} (team lead ${DEMO_TEAM_LEAD})`,
+    );
+    const month = await scoreDemoMonth(db, today);
+    writeLine(
+      io.stderr,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): behaviour scores for ${month.month} (${month.scored} lines) and ${month.proposals} limit-review proposals awaiting approval`,
+    );
     const outcomes = await decideDemoApplications(db, cipher, token, seed);
     writeLine(
       io.stderr,
@@ -245,7 +329,7 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
     const { active = 0, past_due = 0 } = overdue.rows[0] ?? {};
     const rate = active === 0 ? 0 : (100 * past_due) / active;
     const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${past_due} of ${active} active past due (${rate.toFixed(1)}%), ${writtenOff} written off; business day ${formatDate(today)}`;
-    return { token, summary };
+    return { token, collectorToken: staffed.collectorToken, summary };
   } finally {
     await db.close();
   }
@@ -276,9 +360,13 @@ export const registerDemo: RegisterCommand = (program, io) => {
         const port = options.port === undefined ? DEFAULT_PORT : parsePort(options.port);
         // A busy port is found before the book is built, not after.
         if (options.serve !== false) await assertPortFree(DEFAULT_HOST, port);
-        const { token, summary } = await buildDemo(io, dir, seed);
+        const { token, collectorToken, summary } = await buildDemo(io, dir, seed);
         writeLine(io.stdout, `demo book in ${dir} ${summary}`);
         writeLine(io.stdout, `admin API token (shown once): ${token}`);
+        writeLine(
+          io.stdout,
+          `collector API token for ${DEMO_COLLECTORS[0]} (shown once; the collector's work list): ${collectorToken}`,
+        );
         if (options.serve === false) return;
         const service = await startService({ db: dir, port, host: DEFAULT_HOST }, io);
         writeLine(io.stdout, `serving ${service.url}  (API docs: ${service.url}/docs)`);
