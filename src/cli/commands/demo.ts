@@ -31,6 +31,8 @@ import {
   migrate,
   openDb,
   type PiiCipher,
+  type Queryable,
+  type Role,
   saveTeam,
   setFirstBusinessDay,
 } from '../../store/index.js';
@@ -113,6 +115,22 @@ async function decideDemoApplications(
   }
 }
 
+/** A demo user with `role`, created and audited as the system (the `users create` command does the same). */
+async function createDemoUser(tx: Queryable, username: string, role: Role): Promise<string> {
+  const user = await insertUser(tx, { username, displayName: username, role });
+  await appendAudit(tx, {
+    actorUserId: null,
+    actorRole: 'system',
+    requestId: null,
+    customerId: null,
+    action: 'user.create',
+    resourceType: 'user',
+    resourceId: user.userId,
+    details: { role, via: 'demo' },
+  });
+  return user.userId;
+}
+
 /**
  * Writes off the loans the lender's rule makes candidates on the business day, through the write-off path
  * a lender uses: two demo users, one proposing (with an evidence reference per loan), one approving.
@@ -121,22 +139,8 @@ async function writeOffDemoLoans(db: Db): Promise<number> {
   const { candidates } = await writeOffCandidatesNow(db);
   if (candidates.length === 0) return 0;
   await db.transaction(async (tx) => {
-    for (const [username, role] of [
-      ['demo-risk', 'risk_analyst'],
-      ['demo-finance', 'finance'],
-    ] as const) {
-      const user = await insertUser(tx, { username, displayName: username, role });
-      await appendAudit(tx, {
-        actorUserId: null,
-        actorRole: 'system',
-        requestId: null,
-        customerId: null,
-        action: 'user.create',
-        resourceType: 'user',
-        resourceId: user.userId,
-        details: { role, via: 'demo' },
-      });
-    }
+    await createDemoUser(tx, 'demo-risk', 'risk_analyst');
+    await createDemoUser(tx, 'demo-finance', 'finance');
   });
   const proposal = await proposeWriteOffAs(
     db,
@@ -164,20 +168,10 @@ async function staffDemoCollections(db: Db): Promise<{ collectorToken: string; a
     const ids: Record<string, string> = {};
     let token = '';
     for (const username of [DEMO_TEAM_LEAD, ...DEMO_COLLECTORS]) {
-      const user = await insertUser(tx, { username, displayName: username, role: 'collector' });
-      ids[username] = user.userId;
-      await appendAudit(tx, {
-        actorUserId: null,
-        actorRole: 'system',
-        requestId: null,
-        customerId: null,
-        action: 'user.create',
-        resourceType: 'user',
-        resourceId: user.userId,
-        details: { role: 'collector', via: 'demo' },
-      });
+      const userId = await createDemoUser(tx, username, 'collector');
+      ids[username] = userId;
       if (username === DEMO_COLLECTORS[0]) {
-        token = (await insertToken(tx, { userId: user.userId, label: 'demo', expiresAt: null })).secret;
+        token = (await insertToken(tx, { userId, label: 'demo', expiresAt: null })).secret;
       }
     }
     await saveTeam(tx, {
@@ -289,19 +283,8 @@ async function buildDemo(
       `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${writtenOff} loans past the write-off rule written off (proposed by demo-risk, approved by demo-finance)`,
     );
     const token = await db.transaction(async (tx) => {
-      const user = await insertUser(tx, { username: 'demo-admin', displayName: 'Demo admin', role: 'admin' });
-      const made = await insertToken(tx, { userId: user.userId, label: 'demo', expiresAt: null });
-      await appendAudit(tx, {
-        actorUserId: null,
-        actorRole: 'system',
-        requestId: null,
-        customerId: null,
-        action: 'user.create',
-        resourceType: 'user',
-        resourceId: user.userId,
-        details: { role: 'admin', via: 'demo' },
-      });
-      return made.secret;
+      const userId = await createDemoUser(tx, 'demo-admin', 'admin');
+      return (await insertToken(tx, { userId, label: 'demo', expiresAt: null })).secret;
     });
     const staffed = await staffDemoCollections(db);
     writeLine(
