@@ -9,8 +9,9 @@
  *    schema `bench_behaviour` of $LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
  *    and reused by later runs of the same size.
  * Run: `npm run bench:monitoring`. Options: --wave N (default 200,000), --messages M (default 5,000),
- * --concurrency K (default 64), --behaviour-customers C (default 4,000; 0 skips the figure).
+ * --concurrency K (default 64), --flow-rate R (messages due per second in the steady-flow figure, default 2,000), --behaviour-customers C (default 4,000; 0 skips the figure).
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -46,7 +47,15 @@ const BEHAVIOUR_CUSTOMERS = option('behaviour-customers', 4_000);
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MESSAGES = option('messages', 5_000);
 const CONCURRENCY = option('concurrency', 64);
+const FLOW_RATE = option('flow-rate', 2_000);
 const DAY = parseDate('2026-03-09');
+/** `--only plan|dispatch|behaviour` runs one figure (side-by-side runs of two codes, profiles). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+/** The measured span on the clock of `node --cpu-prof` (µs), so that a profile can be cut to it. */
+function profileSpan(name: string, startUs: bigint): void {
+  if (process.env.BENCH_PROFILE_SPAN === '1')
+    console.log(`profile span ${name}: ${startUs} ${process.hrtime.bigint() / 1000n}`);
+}
 const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'Europe/London', 'America/Los_Angeles'];
 
 function wave(n: number): ReminderLoanFacts[] {
@@ -76,6 +85,26 @@ function wave(n: number): ReminderLoanFacts[] {
   });
 }
 
+/** CPU (ms) used so far by the server backends of this bench's pool (same machine; `/proc`). */
+async function backendCpu(db: {
+  query: (sql: string) => Promise<{ rows: unknown[] }>;
+}): Promise<Map<number, number>> {
+  const { rows } = await db.query(
+    `select pid from pg_stat_activity where application_name = '${BEHAVIOUR_APP}'`,
+  );
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows as { pid: number }[]) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return ticks;
+}
+const BEHAVIOUR_APP = 'lendguard_bench_behaviour';
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -84,11 +113,13 @@ async function planBench(): Promise<void> {
   const document = shippedCadence();
   const facts = wave(WAVE);
   planReminders({ document, day: DAY, loans: facts.slice(0, 2_000) }); // warm-up
+  const span = process.hrtime.bigint() / 1000n;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const out = planReminders({ document, day: DAY, loans: facts });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  profileSpan('plan', span);
   console.log(
     `plan: ${out.length} reminders (${out.filter((r) => r.status === 'planned').length} to send) for ${WAVE} loans in ${ms.toFixed(0)} ms = ${Math.round((out.length * 1000) / ms)} reminders/s (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`,
   );
@@ -128,7 +159,9 @@ async function dispatchBench(): Promise<void> {
     const start = Date.now();
     for (let i = 0; i < MESSAGES; i++)
       dueAt.set(`event:loan.past_due:ln_${i}:${sub.subscription.subscriptionId}`, start);
+    const span = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await runDispatcher(
       db,
       cipher,
@@ -144,9 +177,64 @@ async function dispatchBench(): Promise<void> {
       },
     );
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    profileSpan('dispatch', span);
     latencies.sort((a, b) => a - b);
     console.log(
-      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (PGlite, concurrency ${CONCURRENCY}); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
+      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (PGlite, concurrency ${CONCURRENCY}; CPU of this process, receiver included, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / report.sent).toFixed(3)} ms/msg); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
+    );
+    // A steady flow: the same number of messages falling due one after another at FLOW_RATE a second, the
+    // dispatcher polling every 10 ms; the latency is that of a message due now, not of a queue's drain.
+    latencies.length = 0;
+    dueAt.clear();
+    await db.transaction((tx) =>
+      enqueueBusinessEvents(
+        tx,
+        'loan.past_due',
+        Array.from({ length: MESSAGES }, (_, i) => ({ subjectKey: `flow_${i}`, data: { n: i } })),
+      ),
+    );
+    const flowStart = Date.now() + 200;
+    await db.query(
+      `update outbox_messages o set next_attempt_at = $1::timestamptz + make_interval(secs => r.i / $2::double precision)
+         from (select message_id, row_number() over (order by message_id) - 1 as i from outbox_messages
+                where status = 'pending') r
+        where o.message_id = r.message_id`,
+      [new Date(flowStart).toISOString(), FLOW_RATE],
+    );
+    for (let i = 0; i < MESSAGES; i++)
+      dueAt.set(
+        `event:loan.past_due:flow_${i}:${sub.subscription.subscriptionId}`,
+        Math.round(flowStart + (i * 1000) / FLOW_RATE),
+      );
+    const stop = new AbortController();
+    let settled = 0;
+    const flowCpu0 = process.cpuUsage();
+    const flowT0 = performance.now();
+    const flow = await runDispatcher(
+      db,
+      cipher,
+      {
+        webhooks: {},
+        eventTimeout_ms: 5_000,
+        retry: { attempts_max: 3, backoffBase_ms: 1000, backoffMax_ms: 1000 },
+      },
+      {
+        concurrency: CONCURRENCY,
+        batch: 500,
+        idle_ms: 10,
+        signal: stop.signal,
+        onSettled: () => {
+          settled += 1;
+          if (settled === MESSAGES) stop.abort();
+        },
+      },
+    );
+    const flowMs = performance.now() - flowT0;
+    const flowCpu = process.cpuUsage(flowCpu0);
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `dispatch, steady flow of ${FLOW_RATE} msg/s: ${flow.sent} messages in ${flowMs.toFixed(0)} ms (CPU ${((flowCpu.user + flowCpu.system) / 1000).toFixed(0)} ms, ${Math.round((100 * (flowCpu.user + flowCpu.system)) / 1000 / flowMs)}% of a core); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
     );
   } finally {
     await db.close();
@@ -166,7 +254,8 @@ async function behaviourBench(): Promise<void> {
   await admin.connect();
   await admin.query(`create schema if not exists ${schema}`);
   await admin.end();
-  const db = await openPostgres({ url: PG_URL, schema, poolSize_max: 4 });
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${BEHAVIOUR_APP}`;
+  const db = await openPostgres({ url, schema, poolSize_max: 4 });
   try {
     await migrate(db);
     const { rows } = await db.query<{ n: number }>(
@@ -199,19 +288,24 @@ async function behaviourBench(): Promise<void> {
     await db.query('analyze');
     const loans = (await db.query<{ n: number }>('select count(*)::int as n from loans')).rows[0]!.n;
     const events = (await db.query<{ n: number }>('select count(*)::int as n from loan_events')).rows[0]!.n;
+    const server0 = await backendCpu(db);
+    const span = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const report = await scoreBehaviourMonth(db, parseMonth('2026-06'));
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    profileSpan('behaviour', span);
+    let serverMs = 0;
+    for (const [pid, ms] of await backendCpu(db)) serverMs += ms - (server0.get(pid) ?? 0);
     console.log(
-      `behaviour score job: ${report.linesScored} lines scored over ${loans} loans (${events} events) in ${ms.toFixed(0)} ms = ${Math.round((loans * 1000) / ms)} loans/s (node CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; PostgreSQL, 1 process); 1,000,000 loans at this rate: ${((1_000_000 / loans) * (ms / 1000)).toFixed(0)} s; PSI ${report.distribution.psi}`,
+      `behaviour score job: ${report.linesScored} lines scored over ${loans} loans (${events} events) in ${ms.toFixed(0)} ms = ${Math.round((loans * 1000) / ms)} loans/s (node CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, server backends' CPU ${serverMs.toFixed(0)} ms; PostgreSQL, 1 process); 1,000,000 loans at this rate: ${((1_000_000 / loans) * (ms / 1000)).toFixed(0)} s; PSI ${report.distribution.psi}`,
     );
   } finally {
     await db.close();
   }
 }
 
-await planBench();
-await dispatchBench();
-await behaviourBench();
+if (ONLY === undefined || ONLY === 'plan') await planBench();
+if (ONLY === undefined || ONLY === 'dispatch') await dispatchBench();
+if (ONLY === undefined || ONLY === 'behaviour') await behaviourBench();

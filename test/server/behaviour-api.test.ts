@@ -75,6 +75,42 @@ describe('behaviour scores and limit reviews over HTTP', () => {
     });
   });
 
+  it("a customer's behaviour score: the riskiest line of the newest month with its reasons, and the history by month", async () => {
+    await scoreBehaviourMonth(db, parseMonth('2026-05'));
+    const { rows } = await db.query<{ customer_id: string }>(
+      `select customer_id from behaviour_scores where month = '2026-06-01'
+        group by customer_id order by count(*) desc, customer_id limit 1`,
+    );
+    const customerId = rows[0]!.customer_id;
+    const res = await get(`/customers/${customerId}/behaviour-score`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    const stored = await db.query<{ month: string; line_id: string; score: number }>(
+      `select to_char(month, 'YYYY-MM') as month, line_id, score from behaviour_scores
+        where customer_id = $1 order by month desc, score, line_id`,
+      [customerId],
+    );
+    const months = [...new Set(stored.rows.map((r) => r.month))];
+    expect(body.history.map((h: { month: string }) => h.month)).toEqual(months);
+    for (const h of body.history) {
+      const ofMonth = stored.rows.filter((r) => r.month === h.month);
+      expect(h.score).toBe(Math.min(...ofMonth.map((r) => r.score)));
+      expect(h.lines.map((l: { lineId: string }) => l.lineId)).toEqual(ofMonth.map((r) => r.line_id));
+      expect(h.lineId).toBe(h.lines[0].lineId);
+    }
+    expect(body.current).toEqual(body.history[0].lines[0]);
+    expect(body.current.month).toBe('2026-06');
+    expect(body.current.reasons.length).toBeGreaterThan(0);
+    expect(body.current.reasons[0].contribution).toBeGreaterThan(0);
+    // Roles: the collector has no access to scores.
+    expect((await get(`/customers/${customerId}/behaviour-score`, 'collector')).statusCode).toBe(403);
+    expectProblem(await get(`/customers/cus_${'0'.repeat(28)}/behaviour-score`), {
+      status: 404,
+      code: 'customer_not_found',
+      says: /cus_0+/,
+    });
+  });
+
   it('bulk approval needs a second person; applied changes are on the line history, audited and notified', async () => {
     const hook = await api.app.inject({
       method: 'POST',

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EOD_OPTIONS_DEFAULT, ledgerEod, runEod } from '../../src/jobs/index.js';
+import { EOD_OPTIONS_DEFAULT, ledgerEod, runDispatcher, runEod } from '../../src/jobs/index.js';
 import { loanPosition } from '../../src/ledger/index.js';
 import { addDays, formatDate, formatMinor, parseDate } from '../../src/money/index.js';
 import { type Db, findLoan, type Role, setBusinessDay } from '../../src/store/index.js';
@@ -183,5 +185,68 @@ describe.each(backends)('line controls over the API on $name', (backend) => {
       }),
     );
     expect(refused.detail).toMatch(/fraud check.*until an operator unfreezes it/);
+  });
+
+  it('each change reaches the borrower as a notice in their language through the reminder outbox, once', async () => {
+    const { rows } = await db.query<{ reminder_key: string; channel: string; payload: string }>(
+      `select reminder_key, channel, payload::text as payload from outbox_messages
+        where kind = 'reminder' and reminder_key like 'line:%' order by message_id`,
+    );
+    const notices = rows.map((r) => ({ channel: r.channel, ...JSON.parse(r.payload) }));
+    expect(notices.map((n) => [n.lineId, n.kind, n.channel, n.lang])).toEqual([
+      [lineId, 'limit-changed', 'sms', 'zh-CN'],
+      [lineId, 'frozen', 'sms', 'zh-CN'],
+      [lineId, 'unfrozen', 'sms', 'zh-CN'],
+      [idle, 'frozen', 'sms', 'zh-CN'],
+    ]);
+    expect(notices[0].body).toMatch(/由 80000\.00 CNY 调整为 16984\.00 CNY。原因：.*M3 or worse/);
+    expect(notices[3].body).toMatch(/原因：fraud check/);
+    // The dispatcher sends them like any reminder, signed, to the SMS gateway.
+    const received: Record<string, unknown>[] = [];
+    const failures: unknown[] = [];
+    const gateway = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ key: req.headers['idempotency-key'], ...JSON.parse(body) });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
+      await runDispatcher(
+        db,
+        api.cipher,
+        {
+          webhooks: { sms: { url, secret: 'line-notice-secret-0123', timeout_ms: 2_000 } },
+          eventTimeout_ms: 2_000,
+          retry: { attempts_max: 1, backoffBase_ms: 1, backoffMax_ms: 1 },
+        },
+        // A day ahead: notices made outside contact hours wait for them.
+        {
+          untilIdle: true,
+          now: () => new Date(Date.now() + 86_400_000),
+          onSettled: (m, outcome, error) => {
+            if (outcome !== 'sent' && String(m.reminderKey).startsWith('line:')) failures.push(error);
+          },
+        },
+      );
+    } finally {
+      gateway.close();
+    }
+    expect(failures).toEqual([]);
+    const lineNotices = received.filter((m) => String(m.key).startsWith('reminder:line:'));
+    // Delivered in parallel: compare as a set, each once.
+    const kinds = lineNotices.map((m) => (m.reminder as Record<string, unknown>).kind as string);
+    expect(kinds.sort()).toEqual(['frozen', 'frozen', 'limit-changed', 'unfrozen']);
+    const unfrozen = lineNotices.find((m) => (m.reminder as Record<string, unknown>).kind === 'unfrozen');
+    expect((unfrozen!.reminder as Record<string, unknown>).subject).toBe('您的授信额度已恢复');
+    const sent = await db.query<{ n: number }>(
+      `select count(*)::int as n from outbox_messages where reminder_key like 'line:%' and status = 'sent'`,
+    );
+    expect(sent.rows[0]!.n).toBe(4);
   });
 });

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import nodemailer from 'nodemailer';
 import {
   DEFAULT_RETRY_POLICY,
@@ -194,6 +196,32 @@ export class DeliveryError extends Error {
   }
 }
 
+/** Keep-alive connections to webhook receivers, one pool per dispatcher (`close` ends them). */
+export interface WebhookAgents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+  close(): void;
+}
+
+/**
+ * Agents that keep connections to each receiver open between deliveries, at most `sockets_max` per
+ * receiver (the dispatcher's deliveries in flight): a fresh connection per message cost more than the
+ * message (docs/performance.md, dispatch).
+ */
+export function webhookAgents(sockets_max: number): WebhookAgents {
+  const options = { keepAlive: true, maxSockets: sockets_max, maxFreeSockets: sockets_max };
+  const http = new HttpAgent(options);
+  const https = new HttpsAgent(options);
+  return {
+    http,
+    https,
+    close() {
+      http.destroy();
+      https.destroy();
+    },
+  };
+}
+
 /** POSTs a signed JSON body; resolves on a 2xx answer. */
 export async function postSigned(
   url: string,
@@ -202,35 +230,52 @@ export async function postSigned(
   body: unknown,
   timeout_ms: number,
   now: () => Date,
+  agents: WebhookAgents,
 ): Promise<void> {
   const text = JSON.stringify(body);
   const timestamp = String(Math.floor(now().getTime() / 1000));
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [IDEMPOTENCY_HEADER]: idempotencyKey,
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signBody(secret, timestamp, text),
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          [IDEMPOTENCY_HEADER]: idempotencyKey,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signBody(secret, timestamp, text),
+        },
       },
-      body: text,
-      signal: AbortSignal.timeout(timeout_ms),
-    });
-  } catch (error) {
-    const name = (error as Error).name;
-    throw new DeliveryError(
-      name === 'TimeoutError'
-        ? `no answer within ${timeout_ms} ms`
-        : `could not reach the receiver: ${(error as Error).message}`,
-      false,
+      (res) => {
+        // The answer's body is read and dropped, so that the connection can carry the next message.
+        res.resume();
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', (error) => {
+          clearTimeout(timer);
+          reject(new DeliveryError(`could not reach the receiver: ${error.message}`, false));
+        });
+      },
     );
-  }
-  await response.arrayBuffer().catch(() => undefined);
-  if (response.ok) return;
-  const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-  throw new DeliveryError(`the receiver answered ${response.status}`, !retryable);
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new DeliveryError(`no answer within ${timeout_ms} ms`, false));
+    }, timeout_ms);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new DeliveryError(`could not reach the receiver: ${error.message}`, false));
+    });
+    req.end(text);
+  });
+  if (status >= 200 && status < 300) return;
+  const retryable = status >= 500 || status === 408 || status === 429;
+  throw new DeliveryError(`the receiver answered ${status}`, !retryable);
 }
 
 export interface EmailMessage {

@@ -17,7 +17,7 @@ import {
   webhookTarget,
 } from '../../store/index.js';
 import { cadenceInForce } from './cadence.js';
-import { type ChannelConfig, DeliveryError, emailSender, postSigned } from './channels.js';
+import { type ChannelConfig, DeliveryError, emailSender, postSigned, webhookAgents } from './channels.js';
 
 /** Bounds of the dispatcher (decision 0613). */
 export const DISPATCH_BOUNDS = {
@@ -101,6 +101,7 @@ export async function runDispatcher(
   const lease_ms = options.lease_ms ?? DISPATCH_BOUNDS.lease_ms_default;
   const idle_ms = options.idle_ms ?? DISPATCH_BOUNDS.idle_ms_default;
   const email = config.email === undefined ? undefined : emailSender(config.email);
+  const agents = webhookAgents(concurrency);
   const report: DispatchReport = { sent: 0, retried: 0, dead: 0, rounds: 0 };
   let hours: ContactHours | undefined;
   // Subscriptions read once per round (a round's messages mostly share a few).
@@ -126,6 +127,7 @@ export async function runDispatcher(
         { idempotencyKey: m.idempotencyKey, ...m.payload },
         config.eventTimeout_ms,
         now,
+        agents,
       );
       return;
     }
@@ -157,6 +159,7 @@ export async function runDispatcher(
       },
       hook.timeout_ms,
       now,
+      agents,
     );
   };
   const settle = async (m: ClaimedMessage): Promise<void> => {
@@ -206,6 +209,7 @@ export async function runDispatcher(
     }
   } finally {
     email?.close();
+    agents.close();
   }
   return report;
 }

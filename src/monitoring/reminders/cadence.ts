@@ -74,7 +74,31 @@ export interface CadenceDocument {
   readonly capPerCustomerPerDay: number;
   readonly currency: CurrencyCode;
   readonly cadences: readonly ReminderCadence[];
+  /** Words and channel of the notice of each line change; the defaults (line-notices.ts) where absent. */
+  readonly lineNotices?: LineNotices;
 }
+
+/** Line notices (decision 0623): the kinds of line change a borrower is told of, and their placeholders. */
+export const LINE_NOTICE_KINDS = ['frozen', 'unfrozen', 'limit-changed', 'closed'] as const;
+export type LineNoticeKind = (typeof LINE_NOTICE_KINDS)[number];
+
+/** Placeholders a line notice may use. */
+export const LINE_NOTICE_FIELDS = [
+  'lineId',
+  'reason',
+  'limit',
+  'previousLimit',
+  'currency',
+  'changeDate',
+] as const;
+export type LineNoticeField = (typeof LINE_NOTICE_FIELDS)[number];
+
+export interface LineNoticeTemplate {
+  readonly channel: ReminderChannel;
+  readonly templates: Readonly<Record<ReminderLang, ReminderTemplate>>;
+}
+
+export type LineNotices = Readonly<Partial<Record<LineNoticeKind, LineNoticeTemplate>>>;
 
 /** A document that passed `parseCadenceDocument`, with its parsed clock times. */
 export interface ParsedCadenceDocument extends CadenceDocument {
@@ -212,6 +236,72 @@ function parseStage(raw: unknown, path: string, issues: CadenceIssue[]): Reminde
   return raw as unknown as ReminderStage;
 }
 
+function checkNoticeText(text: unknown, path: string, issues: CadenceIssue[]): void {
+  if (typeof text !== 'string' || text.trim() === '') {
+    issues.push({ path, message: 'must be a non-empty text' });
+    return;
+  }
+  if (text.length > CADENCE_BOUNDS.template_chars_max)
+    issues.push({ path, message: `must be at most ${CADENCE_BOUNDS.template_chars_max} characters` });
+  const { fields, unbalanced } = templateFields(text);
+  if (unbalanced)
+    issues.push({ path, message: 'has a "{" or "}" without its pair; write placeholders as {limit}' });
+  for (const f of fields)
+    if (!(LINE_NOTICE_FIELDS as readonly string[]).includes(f))
+      issues.push({
+        path,
+        message: `uses unknown placeholder {${f}}; known: ${LINE_NOTICE_FIELDS.map((x) => `{${x}}`).join(', ')}`,
+      });
+}
+
+/** Validates a cadence document's `lineNotices` (path `/lineNotices`); pushes every problem found. */
+export function checkLineNotices(raw: unknown, issues: CadenceIssue[]): void {
+  if (raw === undefined) return;
+  if (!isRecord(raw)) {
+    issues.push({
+      path: '/lineNotices',
+      message: `must be an object keyed by ${LINE_NOTICE_KINDS.join(', ')}`,
+    });
+    return;
+  }
+  for (const [kind, notice] of Object.entries(raw)) {
+    const path = `/lineNotices/${kind}`;
+    if (!(LINE_NOTICE_KINDS as readonly string[]).includes(kind)) {
+      issues.push({ path, message: `unknown line change; use ${LINE_NOTICE_KINDS.join(', ')}` });
+      continue;
+    }
+    if (!isRecord(notice)) {
+      issues.push({ path, message: 'must be {"channel", "templates"}' });
+      continue;
+    }
+    if (
+      typeof notice.channel !== 'string' ||
+      !(REMINDER_CHANNELS as readonly string[]).includes(notice.channel)
+    )
+      issues.push({
+        path: `${path}/channel`,
+        message: `unknown channel ${JSON.stringify(notice.channel)}; use one of ${REMINDER_CHANNELS.join(', ')}`,
+      });
+    const templates = notice.templates;
+    if (!isRecord(templates)) {
+      issues.push({ path: `${path}/templates`, message: 'must hold "zh-CN" and "en" templates' });
+      continue;
+    }
+    for (const key of Object.keys(templates))
+      if (!(REMINDER_LANGS as readonly string[]).includes(key))
+        issues.push({ path: `${path}/templates/${key}`, message: 'unknown language; use "zh-CN" and "en"' });
+    for (const lang of REMINDER_LANGS) {
+      const t = templates[lang];
+      if (!isRecord(t)) {
+        issues.push({ path: `${path}/templates/${lang}`, message: 'must be {"subject", "body"}' });
+        continue;
+      }
+      checkNoticeText(t.subject, `${path}/templates/${lang}/subject`, issues);
+      checkNoticeText(t.body, `${path}/templates/${lang}/body`, issues);
+    }
+  }
+}
+
 /** Validates a cadence document: every problem at once, each with its place and what to write instead. */
 export function parseCadenceDocument(raw: unknown): CadenceParse {
   const issues: CadenceIssue[] = [];
@@ -312,6 +402,7 @@ export function parseCadenceDocument(raw: unknown): CadenceParse {
       });
     });
   }
+  checkLineNotices(raw.lineNotices, issues);
   if (issues.length > 0 || hours === undefined) return { ok: false, issues };
   return { ok: true, document: { ...(raw as unknown as CadenceDocument), hours } };
 }

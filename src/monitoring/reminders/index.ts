@@ -6,6 +6,12 @@ export {
   type CadenceParse,
   cadenceFor,
   isContactTimeZone,
+  LINE_NOTICE_FIELDS,
+  LINE_NOTICE_KINDS,
+  type LineNoticeField,
+  type LineNoticeKind,
+  type LineNotices,
+  type LineNoticeTemplate,
   type ParsedCadenceDocument,
   parseCadenceDocument,
   REMINDER_CHANNELS,
@@ -32,6 +38,14 @@ export {
   webhookUrlFault,
   webhookUrlProblem,
 } from './delivery.js';
+export {
+  DEFAULT_LINE_NOTICES,
+  LINE_NOTICE_CONTACT_DEFAULTS,
+  type LineNoticeChange,
+  type PlanLineNoticesInput,
+  type PlannedLineNotice,
+  planLineNotices,
+} from './line-notices.js';
 export {
   mootReminders,
   type PendingReminder,

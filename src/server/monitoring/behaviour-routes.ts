@@ -3,6 +3,9 @@ import { decideProposals, LimitReviewJobError, parseMonth } from '../../jobs/ind
 import { formatDate, formatMinor } from '../../money/index.js';
 import type { ReasonCode } from '../../scoring/index.js';
 import {
+  CUSTOMER_SCORE_MONTHS_MAX,
+  customerInBook,
+  customerScores,
   findLine,
   getBusinessDay,
   LIMIT_PROPOSALS_DECIDED_MAX,
@@ -12,10 +15,11 @@ import {
   listScoreMonths,
   type ProposalStatus,
   type StoredLimitProposal,
+  type StoredLineScore,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
-import { ProblemError } from '../http/problem.js';
+import { fieldProblem, ProblemError } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { lineNotFound } from '../ledger/request.js';
 import { commitLedgerWrite } from '../ledger/write.js';
@@ -116,6 +120,36 @@ function presentProposal(p: StoredLimitProposal) {
     proposedBy: p.proposedBy,
     decidedBy: p.decidedBy,
     decidedAt: p.decidedAt,
+  };
+}
+
+const lineScoreSchema = {
+  type: 'object',
+  required: ['lineId', 'month', 'asOf', 'score', 'probabilityBad', 'reasons', 'modelId'],
+  properties: {
+    lineId: { type: 'string' },
+    month: { type: 'string', description: 'YYYY-MM' },
+    asOf: { type: 'string', description: 'The day the features were read as of (the month end)' },
+    score: { type: 'integer' },
+    probabilityBad: { type: 'number', description: 'Probability of 60+ days past due within 6 months' },
+    reasons: { type: 'array', items: reasonSchema },
+    modelId: { type: 'string' },
+  },
+} as const;
+
+function presentLineScore(s: StoredLineScore) {
+  return {
+    lineId: s.lineId,
+    month: formatDate(s.month).slice(0, 7),
+    asOf: formatDate(s.asOf),
+    score: s.score,
+    probabilityBad: Math.round(s.probabilityBad * 10_000) / 10_000,
+    reasons: s.reasons.map((r: ReasonCode) => ({
+      feature: r.feature,
+      value: r.value,
+      contribution: r.contribution,
+    })),
+    modelId: s.modelId,
   };
 }
 
@@ -241,6 +275,84 @@ export async function behaviourRoutes(app: FastifyInstance, deps: ServerDeps): P
           modelId: s.modelId,
         })),
       };
+    },
+  );
+
+  app.get<{ Params: { customerId: string } }>(
+    '/customers/:customerId/behaviour-score',
+    {
+      config: { permission: 'behaviour.read' },
+      schema: {
+        ...tags,
+        summary:
+          "A customer's behaviour score: the newest month's riskiest line with the reasons that lowered it most, and the history month by month",
+        params: idParam('customerId', 'Customer id'),
+        response: {
+          200: {
+            type: 'object',
+            required: ['customerId', 'current', 'history'],
+            properties: {
+              customerId: { type: 'string' },
+              current: {
+                description:
+                  "The newest scored month: the customer's lowest-scoring line (null when never scored)",
+                oneOf: [lineScoreSchema, { type: 'null' }],
+              },
+              history: {
+                type: 'array',
+                description: `Up to ${CUSTOMER_SCORE_MONTHS_MAX} scored months, newest first`,
+                items: {
+                  type: 'object',
+                  required: ['month', 'asOf', 'score', 'probabilityBad', 'lineId', 'lines'],
+                  properties: {
+                    month: { type: 'string' },
+                    asOf: { type: 'string' },
+                    score: { type: 'integer', description: "The month's lowest score over the lines" },
+                    probabilityBad: { type: 'number' },
+                    lineId: { type: 'string', description: 'The line that scored lowest' },
+                    lines: { type: 'array', items: lineScoreSchema },
+                  },
+                },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const id = request.params.customerId;
+      if (!(await customerInBook(deps.db, id)))
+        throw new ProblemError(
+          'customer_not_found',
+          say(MONITORING_MESSAGES, 'customer_not_found', { customerId: id }),
+          [fieldProblem('/params/customerId', say(MONITORING_MESSAGES, 'does_not_exist'))],
+        );
+      const scores = await customerScores(deps.db, id);
+      // Rows come newest month first, lowest score first within a month: a month's first row is its worst.
+      const history: {
+        month: string;
+        asOf: string;
+        score: number;
+        probabilityBad: number;
+        lineId: string;
+        lines: ReturnType<typeof presentLineScore>[];
+      }[] = [];
+      for (const s of scores) {
+        const line = presentLineScore(s);
+        const last = history.at(-1);
+        if (last !== undefined && last.month === line.month) last.lines.push(line);
+        else
+          history.push({
+            month: line.month,
+            asOf: line.asOf,
+            score: line.score,
+            probabilityBad: line.probabilityBad,
+            lineId: line.lineId,
+            lines: [line],
+          });
+      }
+      return { customerId: id, current: history[0]?.lines[0] ?? null, history };
     },
   );
 

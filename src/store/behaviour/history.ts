@@ -60,7 +60,16 @@ export async function loadBehaviourPage(
       [first, lastCustomerId],
     ),
     q.query<{ customer_id: string; loan_id: string; payload: string }>(
-      `select customer_id, loan_id, payload::text as payload from loan_events
+      // A LoanOpened carries its whole product and schedule (about 2 KB, as much text as all the loan's
+      // other events together); the fold reads five of its fields, so only those cross the wire and the
+      // parser (docs/performance.md, the behaviour-score job).
+      `select customer_id, loan_id,
+              case when type = 'LoanOpened'
+                   then jsonb_build_object('type', type, 'seq', seq, 'day', payload->'day', 'loanId', loan_id,
+                          'lineId', payload->'lineId', 'principalMinor', payload->'principalMinor',
+                          'product', jsonb_build_object('graceDays', payload->'product'->'graceDays'))::text
+                   else payload::text end as payload
+       from loan_events
        where customer_id >= $1 and customer_id <= $2 and day <= $3::date and type = any($4::text[])
        order by customer_id, loan_id, seq`,
       [first, lastCustomerId, sqlDate(through), EVENT_TYPES],

@@ -17,6 +17,9 @@ export {
 } from './limit-reviews.js';
 export {
   type BehaviourScoreRow,
+  CUSTOMER_SCORE_MONTHS_MAX,
+  customerInBook,
+  customerScores,
   deleteMonthScores,
   insertBehaviourScores,
   lineScores,

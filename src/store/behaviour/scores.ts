@@ -155,3 +155,60 @@ export async function lineScores(q: Queryable, lineId: string, limit = 24): Prom
     modelId: r.model_id,
   }));
 }
+
+/** Months of a customer's score history the API returns at most. */
+export const CUSTOMER_SCORE_MONTHS_MAX = 24;
+
+/**
+ * A customer's scores, every line, over their newest `months` scored months: newest month first, the
+ * lowest score (the riskiest line) first within a month. One indexed read (the key starts with customer_id).
+ */
+export async function customerScores(
+  q: Queryable,
+  customerId: string,
+  months = CUSTOMER_SCORE_MONTHS_MAX,
+): Promise<StoredLineScore[]> {
+  const { rows } = await q.query<{
+    customer_id: string;
+    line_id: string;
+    month: string;
+    as_of: string;
+    score: number;
+    probability_bad: number;
+    reasons: string;
+    model_id: string;
+  }>(
+    `select customer_id, line_id, month::text as month, as_of::text as as_of, score, probability_bad,
+       reasons::text as reasons, model_id
+     from behaviour_scores
+     where customer_id = $1
+       and month >= coalesce((select min(m) from (select distinct month as m from behaviour_scores
+                                                   where customer_id = $1 order by 1 desc limit $2) newest),
+                             'infinity'::date)
+     order by month desc, score, line_id`,
+    [customerId, months],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    lineId: r.line_id,
+    month: dayFromSql(r.month),
+    asOf: dayFromSql(r.as_of),
+    score: Number(r.score),
+    probabilityBad: Number(r.probability_bad),
+    reasons: JSON.parse(r.reasons) as ReasonCode[],
+    modelId: r.model_id,
+  }));
+}
+
+/**
+ * Whether the book knows a customer: a customer record, or a credit line of theirs (a book imported or
+ * written in bulk carries lines whose customers are kept elsewhere).
+ */
+export async function customerInBook(q: Queryable, customerId: string): Promise<boolean> {
+  const { rows } = await q.query(
+    `select 1 from customers where customer_id = $1
+     union all select 1 from credit_lines where customer_id = $1 limit 1`,
+    [customerId],
+  );
+  return rows.length > 0;
+}

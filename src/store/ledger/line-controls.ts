@@ -4,7 +4,7 @@
  * change — in the caller's transaction.
  */
 import type { CreditLineState } from '../../ledger/index.js';
-import { type Day, formatDate } from '../../money/index.js';
+import { type CurrencyCode, type Day, formatDate } from '../../money/index.js';
 import {
   type CompiledLineControls,
   compileLineControls,
@@ -18,6 +18,7 @@ import {
 } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { findPublishedPolicy, policyDocument } from '../origination/policies.js';
+import { queueLineNotices } from '../reminders/line-notices.js';
 import { enqueueBusinessEvent } from '../reminders/outbox.js';
 import { dayFromSql, sqlDate } from './codec.js';
 import { findLine, saveLine } from './lines.js';
@@ -41,12 +42,23 @@ export interface LineChangeRecord {
   readonly actor: string | null;
 }
 
+/**
+ * Records a line's changes on its history and, in the same transaction, queues the borrower's notice of
+ * each (decision 0623): every writer of a line change — the controls, an operator, a limit review, an
+ * early-warning freeze — comes through here, so none is left unnoticed.
+ */
 export async function insertLineChanges(
   q: Queryable,
-  line: { customerId: string; lineId: string },
+  line: { customerId: string; lineId: string; state: { currency: CurrencyCode } },
   changes: readonly LineControlChange[],
   by: { source: LineChangeSource; policyVersion?: string | null; actor?: string | null },
 ): Promise<void> {
+  await queueLineNotices(
+    q,
+    { customerId: line.customerId, lineId: line.lineId, currency: line.state.currency },
+    changes,
+    Date.now(),
+  );
   for (const c of changes) {
     await q.query(
       `insert into credit_line_changes (customer_id, line_id, day, kind, from_status, to_status, from_limit_minor,

@@ -995,6 +995,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers/{customerId}/behaviour-score': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's behaviour score: the newest month's riskiest line with the reasons that lowered it most, and the history month by month */
+    get: operations['getCustomersByCustomerIdBehaviourScore'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{customerId}/credit-lines': {
     parameters: {
       query?: never;
@@ -8321,6 +8338,96 @@ export interface operations {
             masked: boolean;
             name: string;
             phone: string;
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdBehaviourScore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The newest scored month: the customer's lowest-scoring line (null when never scored) */
+            current: {
+              /** @description The day the features were read as of (the month end) */
+              asOf: string;
+              lineId: string;
+              modelId: string;
+              /** @description YYYY-MM */
+              month: string;
+              /** @description Probability of 60+ days past due within 6 months */
+              probabilityBad: number;
+              reasons: {
+                /** @description Points this feature cost the score */
+                contribution: number;
+                feature: string;
+                /** @description The value seen (or the bin it fell in) */
+                value: string;
+              }[];
+              score: number;
+            } | null;
+            customerId: string;
+            /** @description Up to 24 scored months, newest first */
+            history: {
+              asOf: string;
+              /** @description The line that scored lowest */
+              lineId: string;
+              lines: {
+                /** @description The day the features were read as of (the month end) */
+                asOf: string;
+                lineId: string;
+                modelId: string;
+                /** @description YYYY-MM */
+                month: string;
+                /** @description Probability of 60+ days past due within 6 months */
+                probabilityBad: number;
+                reasons: {
+                  /** @description Points this feature cost the score */
+                  contribution: number;
+                  feature: string;
+                  /** @description The value seen (or the bin it fell in) */
+                  value: string;
+                }[];
+                score: number;
+              }[];
+              month: string;
+              probabilityBad: number;
+              /** @description The month's lowest score over the lines */
+              score: number;
+            }[];
           };
         };
       };
