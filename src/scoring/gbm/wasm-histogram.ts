@@ -223,6 +223,8 @@ function wasmApi(): WasmApi {
   return (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 }
 
+const builders = new WeakMap<BinnedMatrix, WasmHistograms | null>();
+
 function align(offset: number, to: number): number {
   return Math.ceil(offset / to) * to;
 }
@@ -274,8 +276,20 @@ export class WasmHistograms implements HistogramBuilder {
     this.words = codeWords(matrix);
   }
 
-  /** A builder for this matrix, or null where WebAssembly SIMD is missing or the matrix does not fit. */
+  /**
+   * A builder for this matrix, or null where WebAssembly SIMD is missing or the matrix does not fit. The same
+   * builder serves every run on the matrix (the folds of cross-validation, the refit): runs are sequential, and
+   * each writes the gradients of its rows before it reads them.
+   */
   static forMatrix(matrix: BinnedMatrix): WasmHistograms | null {
+    const known = builders.get(matrix);
+    if (known !== undefined) return known;
+    const made = WasmHistograms.make(matrix);
+    builders.set(matrix, made);
+    return made;
+  }
+
+  private static make(matrix: BinnedMatrix): WasmHistograms | null {
     const module = histogramKernel();
     if (module === null) return null;
     const bytes =
