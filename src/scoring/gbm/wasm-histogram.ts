@@ -39,6 +39,10 @@ const I32_SHL = 0x74;
 const I32_SHR_U = 0x76;
 const I32_LT_U = 0x49;
 const I32_GE_U = 0x4f;
+const I32_LE_U = 0x4d;
+const I32_SUB = 0x6b;
+const I32_LOAD8_U = 0x2d;
+const I32_STORE = 0x36;
 const BLOCK = 0x02;
 const LOOP = 0x03;
 const EMPTY = 0x40;
@@ -136,6 +140,51 @@ function addLane(byte: number): number[] {
   ];
 }
 
+// Parameters and locals of `partition`, by index.
+const P_ROW_AT = 0; // byte address of the next row number
+const P_ROW_END = 1; // byte address after the last
+const P_COLUMN = 2; // byte address of the split feature's code of row 0 (feature-major codes)
+const P_THRESHOLD = 3; // rows whose code (missing read as 0 or 256) is at most this go left
+const P_MISSING = 4; // 0: missing goes left; 256: right
+const P_SPILL = 5; // byte address of the spill list (right rows)
+const P_WRITE = 6; // where the next left row is written (in place)
+const P_ROW = 7;
+const P_LEFT = 8;
+const P_CODE = 9;
+
+/**
+ * `partition(rowAt, rowEnd, column, threshold, missing, spill)`: the branch-free stable partition of
+ * `tree.ts` over the row numbers in `[rowAt, rowEnd)`: left rows are packed in place from `rowAt`, right rows
+ * are written in order from `spill`. Returns the byte address after the last left row.
+ */
+function partitionBody(): number[] {
+  const get = (i: number) => [LOCAL_GET, i];
+  const set = (i: number) => [LOCAL_SET, i];
+  return [
+    ...get(P_ROW_AT),
+    ...set(P_WRITE),
+    ...[BLOCK, EMPTY],
+    ...[...get(P_ROW_AT), ...get(P_ROW_END), I32_GE_U, BR_IF, 0],
+    ...[LOOP, EMPTY],
+    ...[...get(P_ROW_AT), I32_LOAD, 2, 0, ...set(P_ROW)],
+    ...[...get(P_COLUMN), ...get(P_ROW), I32_ADD, I32_LOAD8_U, 0, 0, ...set(P_CODE)],
+    // left = code + ((code − 1) >>> 31) · missing <= threshold
+    ...[...get(P_CODE), ...get(P_CODE), I32_CONST, ...sleb(1), I32_SUB, I32_CONST, ...sleb(31), I32_SHR_U],
+    ...[...get(P_MISSING), I32_MUL, I32_ADD, ...get(P_THRESHOLD), I32_LE_U, ...set(P_LEFT)],
+    ...[...get(P_WRITE), ...get(P_ROW), I32_STORE, 2, 0],
+    ...[...get(P_SPILL), ...get(P_ROW), I32_STORE, 2, 0],
+    ...[...get(P_WRITE), ...get(P_LEFT), I32_CONST, ...sleb(2), I32_SHL, I32_ADD, ...set(P_WRITE)],
+    ...[...get(P_SPILL), I32_CONST, ...sleb(4), I32_ADD, ...get(P_LEFT), I32_CONST, ...sleb(2), I32_SHL],
+    ...[I32_SUB, ...set(P_SPILL)],
+    ...[...get(P_ROW_AT), I32_CONST, ...sleb(4), I32_ADD, LOCAL_TEE, P_ROW_AT],
+    ...[...get(P_ROW_END), I32_LT_U, BR_IF, 0],
+    END,
+    END,
+    ...get(P_WRITE),
+    END,
+  ];
+}
+
 /**
  * `words(rowAt, rowEnd, gradHess, codes, stride, laneFirst, laneEnd)`: for each row number r in
  * `[rowAt, rowEnd)` (in order), for each word of r's codes in the plan (lanes in order), adds r's gradient and
@@ -173,16 +222,45 @@ function histogramModule(): Uint8Array {
     [4, I32],
   ]);
   const code = [...locals, ...body];
+  const partitionCode = [...vector([[4, I32]]), ...partitionBody()];
+  const i32s = (count: number) => vector(Array.from({ length: count }, () => [I32]));
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, ...vector(Array.from({ length: 7 }, () => [I32])), 0]])),
+    ...section(
+      1,
+      vector([
+        [0x60, ...i32s(7), 0],
+        [0x60, ...i32s(6), ...i32s(1)],
+      ]),
+    ),
     ...section(2, vector([[...name('e'), ...name('m'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('words'), 0x00, 0]])),
-    ...section(10, vector([[...uleb(code.length), ...code]])),
+    ...section(3, vector([[0], [1]])),
+    ...section(
+      7,
+      vector([
+        [...name('words'), 0x00, 0],
+        [...name('partition'), 0x00, 1],
+      ]),
+    ),
+    ...section(
+      10,
+      vector([
+        [...uleb(code.length), ...code],
+        [...uleb(partitionCode.length), ...partitionCode],
+      ]),
+    ),
   ];
   return Uint8Array.from(bytes);
 }
+
+type PartitionKernel = (
+  rowAt: number,
+  rowEnd: number,
+  column: number,
+  threshold: number,
+  missing: number,
+  spill: number,
+) => number;
 
 type WordsKernel = (
   rowAt: number,
@@ -239,6 +317,10 @@ export class WasmHistograms implements HistogramBuilder {
   /** Gradient and hessian of every row side by side, in the module's memory: training writes them here. */
   readonly gradHess: Float64Array;
   private readonly kernel: WordsKernel;
+  private readonly partitionKernel: PartitionKernel;
+  private readonly spillView: Uint32Array;
+  private readonly spillAt: number;
+  private readonly columnsAt: number;
   private readonly rowsView: Uint32Array;
   private readonly histogramView: Float64Array;
   private readonly words: Uint32Array;
@@ -257,15 +339,20 @@ export class WasmHistograms implements HistogramBuilder {
     this.gradHessAt = align(this.lanesAt + rowStride * 4, 16);
     this.rowsAt = align(this.gradHessAt + rowCount * CELL_BYTES, 16);
     this.codesAt = align(this.rowsAt + rowCount * 4, 16);
-    const bytes = this.codesAt + rowCount * rowStride;
+    this.spillAt = align(this.codesAt + rowCount * rowStride, 16);
+    this.columnsAt = align(this.spillAt + rowCount * 4, 16);
+    const bytes = this.columnsAt + rowCount * featureCount;
     const memory = new (wasmApi().Memory)({ initial: Math.ceil(bytes / PAGE_BYTES) });
     const instance = new (wasmApi().Instance)(module, { e: { m: memory } });
     this.kernel = instance.exports.words as WordsKernel;
+    this.partitionKernel = instance.exports.partition as PartitionKernel;
     const buffer = memory.buffer;
     this.histogramView = new Float64Array(buffer, histogramAt, histogramSlots * 2);
     this.gradHess = new Float64Array(buffer, this.gradHessAt, rowCount * 2);
     this.rowsView = new Uint32Array(buffer, this.rowsAt, rowCount);
     new Uint8Array(buffer, this.codesAt, rowCount * rowStride).set(matrix.codes);
+    new Uint8Array(buffer, this.columnsAt, rowCount * featureCount).set(matrix.columnCodes);
+    this.spillView = new Uint32Array(buffer, this.spillAt, rowCount);
     // Lane k of a row is the byte at offset k (WebAssembly reads words little-endian, whatever the platform).
     const lanes = new Int32Array(buffer, this.lanesAt, rowStride);
     const featureSlots = histogramSlots - (rowStride - featureCount);
@@ -296,8 +383,8 @@ export class WasmHistograms implements HistogramBuilder {
       64 +
       matrix.histogramSlots * CELL_BYTES +
       matrix.rowStride * 4 +
-      matrix.rowCount * (CELL_BYTES + 4 + matrix.rowStride) +
-      64;
+      matrix.rowCount * (CELL_BYTES + 8 + matrix.rowStride + matrix.featureCount) +
+      96;
     if (bytes > WASM_MEMORY_MAX_BYTES) return null;
     try {
       return new WasmHistograms(matrix, module);
@@ -344,5 +431,33 @@ export class WasmHistograms implements HistogramBuilder {
       this.lanesAt + endLane * 4,
     );
     histogram.set(cells);
+  }
+
+  /**
+   * Stable partition of `rows[start..end)` by a split, as `tree.ts` does it (the same order on both sides):
+   * returns where the right side begins.
+   */
+  partition(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    feature: number,
+    threshold: number,
+    missingLeft: boolean,
+  ): number {
+    const count = end - start;
+    this.rowsView.set(rows.subarray(start, end));
+    const leftEnd = this.partitionKernel(
+      this.rowsAt,
+      this.rowsAt + count * 4,
+      this.columnsAt + feature * this.matrix.rowCount,
+      threshold,
+      missingLeft ? 0 : 256,
+      this.spillAt,
+    );
+    const left = (leftEnd - this.rowsAt) / 4;
+    rows.set(this.rowsView.subarray(0, left), start);
+    rows.set(this.spillView.subarray(0, count - left), start + left);
+    return start + left;
   }
 }

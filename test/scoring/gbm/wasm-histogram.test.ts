@@ -83,6 +83,32 @@ describe('WebAssembly histograms', () => {
     }
   });
 
+  it('partition a node’s rows stably, missing rows to the split’s side', () => {
+    const rowCount = 2_500;
+    const { columns } = data(rowCount, 7, 9);
+    const matrix = binMatrix(columns, learnCuts(columns, 255));
+    const wasm = WasmHistograms.forMatrix(matrix)!;
+    const random = new SeededRandom(4);
+    const all: number[] = [];
+    for (let r = 0; r < rowCount; r++) if (random.next() < 0.7) all.push(r);
+    for (let feature = 0; feature < 7; feature++) {
+      for (const threshold of [1, 2, 3, 40, 254]) {
+        for (const missingLeft of [false, true]) {
+          const rows = Uint32Array.from([7, 7, ...all, 7]);
+          const start = 2;
+          const end = 2 + all.length;
+          const code = (r: number) => matrix.columnCodes[feature * rowCount + r]!;
+          const goesLeft = (r: number) => (code(r) === 0 ? missingLeft : code(r) <= threshold);
+          const expected = [...all.filter(goesLeft), ...all.filter((r) => !goesLeft(r))];
+          const middle = wasm.partition(rows, start, end, feature, threshold, missingLeft);
+          expect(middle).toBe(start + all.filter(goesLeft).length);
+          expect(Array.from(rows.subarray(start, end))).toEqual(expected);
+          expect([rows[0], rows[1], rows[end]]).toEqual([7, 7, 7]);
+        }
+      }
+    }
+  });
+
   it('train the model the JavaScript kernel trains, byte for byte', () => {
     // Below the threads' row minimum two threads fall back to the JavaScript kernel on the calling thread, while
     // one thread uses the WebAssembly loop.
