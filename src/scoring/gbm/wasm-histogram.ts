@@ -3,7 +3,8 @@
  * kernel of `kernels.ts` — the same rows in the same order, each cell summed `old + gradient` exactly as there —
  * but adds a row's gradient and hessian to a cell with one 128-bit load, one two-lane double addition and one
  * store, without the bounds checks of typed arrays. IEEE additions give the same bits in either engine, so the
- * trees are those of the JavaScript kernel.
+ * trees are those of the JavaScript kernel. A second function partitions a node's rows exactly as `tree.ts`
+ * does.
  *
  * The module is assembled here from its instructions, so the whole loop reads below. Where WebAssembly or its
  * 128-bit instructions are missing, or the matrix does not fit, `WasmHistograms.forMatrix` returns null and
