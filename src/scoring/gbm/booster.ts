@@ -1,11 +1,13 @@
 import { type BinnedMatrix, binMatrix, learnCuts } from './binning.js';
 import { GbmError, gbmAssert } from './errors.js';
+import { type HistogramBuilder, SerialHistograms } from './histogram.js';
 import { computeGradients } from './kernels.js';
 import { resolveGbmOptions } from './options.js';
 import { SeededRandom } from './random.js';
 import { defaultThreadCount, TrainingThreads } from './threads.js';
 import { type BinnedTree, type GrowSettings, growTree, routeBinned, TreeWorkspace } from './tree.js';
 import type { GbmExecution, GbmMatrixModel, GbmOptions, GbmTree } from './types.js';
+import { WasmHistograms } from './wasm-histogram.js';
 
 /** Most threads a training may ask for. */
 export const THREADS_MAX = 256;
@@ -84,7 +86,10 @@ function boost(
   const n = matrix.rowCount;
   // Margins, gradients (with the hessian beside each), labels and rows live in memory shared with threads.
   const margin = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)).fill(baseScore);
-  const gradHess = new Float64Array(new SharedArrayBuffer(2 * n * Float64Array.BYTES_PER_ELEMENT));
+  // On one thread the histograms are built by the WebAssembly loop, which reads the gradients in its memory.
+  const wasm = threads <= 1 ? WasmHistograms.forMatrix(matrix) : null;
+  const gradHess =
+    wasm?.gradHess ?? new Float64Array(new SharedArrayBuffer(2 * n * Float64Array.BYTES_PER_ELEMENT));
   const workspace = new TreeWorkspace(trainRows.length, matrix.histogramSlots);
   const sharedY = new Uint8Array(new SharedArrayBuffer(n));
   sharedY.set(y);
@@ -92,18 +97,21 @@ function boost(
     new SharedArrayBuffer(trainRows.length * Uint32Array.BYTES_PER_ELEMENT),
   );
   sharedTrainRows.set(trainRows);
-  const pool = TrainingThreads.start(
-    {
-      matrix,
-      gradHess,
-      rows: workspace.rows,
-      margin,
-      y: sharedY,
-      trainRows: sharedTrainRows,
-      hessianMin: ROW_HESSIAN_MIN,
-    },
-    threads,
-  );
+  const pool = wasm
+    ? null
+    : TrainingThreads.start(
+        {
+          matrix,
+          gradHess,
+          rows: workspace.rows,
+          margin,
+          y: sharedY,
+          trainRows: sharedTrainRows,
+          hessianMin: ROW_HESSIAN_MIN,
+        },
+        threads,
+      );
+  const histograms: HistogramBuilder = pool ?? wasm ?? new SerialHistograms(matrix);
   try {
     const featureCount = matrix.featureCount;
     const allFeatures = new Int32Array(featureCount);
@@ -152,7 +160,7 @@ function boost(
         }
         features = order.subarray(0, featuresPerTree).sort();
       }
-      const tree = growTree(matrix, gradHess, workspace, sampled, features, settings, pool ?? undefined);
+      const tree = growTree(matrix, gradHess, workspace, sampled, features, settings, histograms);
       trees.push(tree);
       if (sampled === trainRows.length) {
         // Every training row grew the tree, so each leaf already knows its rows: no need to route them again.

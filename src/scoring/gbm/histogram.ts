@@ -43,6 +43,18 @@ export interface HistogramBuilder {
     end: number,
     gradHess: Float64Array,
   ): void;
+  /**
+   * When present, partitions `rows[start..end)` by a split exactly as `tree.ts` does (stable, missing rows to
+   * the given side) and returns where the right side begins.
+   */
+  partition?(
+    rows: Uint32Array,
+    start: number,
+    end: number,
+    feature: number,
+    threshold: number,
+    missingLeft: boolean,
+  ): number;
 }
 
 /** Views of a matrix's codes as 32-bit words (rows are padded to whole words). */

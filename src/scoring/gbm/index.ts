@@ -46,6 +46,7 @@ export type {
   GbmTree,
   MonotoneDirection,
 } from './types.js';
+export { WasmHistograms } from './wasm-histogram.js';
 
 /** Trains the challenger on every column of `data` (1 = bad in `target`). Same inputs and seed, same model. */
 export function trainChallenger(

@@ -251,7 +251,9 @@ export function growTree(
     }
     const leaf = open.splice(pick, 1)[0]!;
     const split = leaf.split!;
-    const middle = partition(matrix, rows, workspace.scratch, leaf.start, leaf.end, split);
+    const middle = histograms.partition
+      ? histograms.partition(rows, leaf.start, leaf.end, split.feature, split.bin, split.missingLeft)
+      : partition(matrix, rows, workspace.scratch, leaf.start, leaf.end, split);
     const node = leaf.node;
     tree.feature[node] = split.feature;
     tree.binThreshold[node] = split.bin;
