@@ -44,6 +44,7 @@ export {
   findComplaint,
   findLegalAction,
   hasAssignedOpenCase,
+  hasPlacedOpenCase,
   insertBlacklistProposal,
   insertComplaint,
   insertDemand,

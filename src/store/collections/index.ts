@@ -22,6 +22,7 @@ export {
   effectiveVerdict,
   findCase,
   hasAssignedOpenCase,
+  hasPlacedOpenCase,
   listCases,
   patchCase,
   refreshCases,

@@ -13001,7 +13001,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
             tokenId: string;
             userId: string;
             username: string;
@@ -14792,13 +14792,15 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description The collection agency an agency user works for; null for staff */
+              agencyId?: string | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
               userId: string;
               username: string;
             }[];
@@ -14822,9 +14824,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description For role agency (required): the collection agency the user works for */
+          agencyId?: string;
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -14856,13 +14860,15 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The collection agency an agency user works for; null for staff */
+            agencyId?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
             userId: string;
             username: string;
           };
@@ -14921,13 +14927,15 @@ export interface operations {
               userId: string;
             }[];
             user: {
+              /** @description The collection agency an agency user works for; null for staff */
+              agencyId?: string | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
               userId: string;
               username: string;
             };
