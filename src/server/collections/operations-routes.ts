@@ -50,6 +50,7 @@ import { say } from '../http/messages.js';
 import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { assessmentWeightsRoutes } from './assessment-weights-routes.js';
 import { caseNotFound, inAgencyScope } from './legal-messages.js';
 import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
 import { presentCase } from './presenters.js';
@@ -225,6 +226,7 @@ async function mayReadList(q: Queryable, request: FastifyRequest, assignee: stri
 
 /** 催收 operations: strategies, assessment and negotiation, allocation and work lists, agencies, results. */
 export async function collectionOperationsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  await assessmentWeightsRoutes(app, deps);
   // ---------------------------------------------------------------- strategies (maker-checker)
   app.get(
     '/collections/strategies',

@@ -1,6 +1,7 @@
 import {
   type Assessment,
   type AssessmentEvidence,
+  type AssessmentSettings,
   type AssessmentVerdict,
   assessCase,
   type CaseFigures,
@@ -32,6 +33,7 @@ import { type Day, formatDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, loanStateFromColumns, sqlDate } from '../ledger/index.js';
+import { assessmentWeightsInForce } from './assessment-weights.js';
 import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
 /** A case as stored. */
@@ -62,6 +64,8 @@ export interface StoredCase {
   readonly nextActionDueDay: string | null;
   readonly behaviourScore: number | null;
   readonly assessment: Assessment | null;
+  /** The assessment weights' version of the assessment ("shipped": the defaults). */
+  readonly assessmentVersion: string | null;
   readonly assessmentOverride: AssessmentOverride | null;
   readonly vulnerabilities: readonly string[];
   readonly complaintOpen: boolean;
@@ -108,6 +112,7 @@ export interface CaseRow {
   next_action_due_day: string | null;
   behaviour_score: number | null;
   assessment: string | null;
+  assessment_version: string | null;
   assessment_override: string | null;
   vulnerabilities: string[];
   complaint_open: boolean;
@@ -124,7 +129,7 @@ export const CASE_COLUMNS = `case_id, customer_id, status, opened_day::text as o
   close_reason, bucket, max_days_past_due, overdue_minor, total_owed_minor, past_due_loan_ids::text as past_due_loan_ids,
   borrower_zone, lost_contact, assignee, updated_day::text as updated_day, row_version,
   strategy_arm, strategy_version, strategy_step, next_action, next_action_channel, next_action_reason,
-  next_action_due_day::text as next_action_due_day, behaviour_score, assessment::text as assessment,
+  next_action_due_day::text as next_action_due_day, behaviour_score, assessment::text as assessment, assessment_version,
   assessment_override::text as assessment_override, vulnerabilities, complaint_open, cure_bp, priority_minor,
   opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, team_id, agency_id`;
 
@@ -155,6 +160,7 @@ export function caseFromRow(r: CaseRow): StoredCase {
     nextActionDueDay: r.next_action_due_day,
     behaviourScore: r.behaviour_score,
     assessment: r.assessment === null ? null : (JSON.parse(r.assessment) as Assessment),
+    assessmentVersion: r.assessment_version,
     assessmentOverride:
       r.assessment_override === null ? null : (JSON.parse(r.assessment_override) as AssessmentOverride),
     vulnerabilities: r.vulnerabilities ?? [],
@@ -382,6 +388,7 @@ export async function refreshCases(
   const plan = planCases(loansByCustomer, openCases, settings.cases);
   const dayText = sqlDate(day);
   const strategies = await strategiesInForce(tx);
+  const weights = await assessmentWeightsInForce(tx);
   // What each borrower has paid to date, computed once per borrower.
   const paidByCustomer = new Map<string, number>();
   const paidOf = (customerId: string) => {
@@ -496,6 +503,7 @@ export async function refreshCases(
     day,
     dayText,
     strategies,
+    weights,
     statesByCustomer,
     paidOf,
     settings.defaultBorrowerZone,
@@ -613,6 +621,8 @@ interface SteppedCase {
   readonly cure: number;
   readonly priority: number;
   readonly paid: number;
+  /** The assessment weights' version the assessment was made with. */
+  readonly weightsVersion: string;
 }
 
 /**
@@ -625,6 +635,7 @@ async function stepCases(
   day: Day,
   dayText: string,
   strategies: StrategiesInForce,
+  weights: { readonly version: string; readonly settings: AssessmentSettings },
   statesByCustomer: ReadonlyMap<string, readonly LoanState[]>,
   paidOf: (customerId: string) => number,
   zone: string,
@@ -641,19 +652,22 @@ async function stepCases(
         const paid = paidOf(s.customerId);
         const ev = evidence.get(s.caseId);
         const pr = promises.get(s.caseId) ?? { kept: 0, broken: 0 };
-        const assessment = assessCase({
-          hardships: ev?.hardships ?? [],
-          verifiedMonthlyIncomeMinor: ev?.income ?? null,
-          monthlyInstallmentMinor: monthlyInstallmentMinor(states),
-          contacts: contacts.get(s.caseId) ?? [],
-          promisesKept: pr.kept,
-          promisesBroken: pr.broken,
-          paidSinceOpenMinor: Math.max(0, paid - s.paidAtOpenMinor),
-          overdueMinor: s.figures.overdueMinor,
-          maxDaysPastDue: s.figures.maxDaysPastDue,
-          lostContact: s.lostContact,
-          evasionSigns: ev?.evasion ?? [],
-        });
+        const assessment = assessCase(
+          {
+            hardships: ev?.hardships ?? [],
+            verifiedMonthlyIncomeMinor: ev?.income ?? null,
+            monthlyInstallmentMinor: monthlyInstallmentMinor(states),
+            contacts: contacts.get(s.caseId) ?? [],
+            promisesKept: pr.kept,
+            promisesBroken: pr.broken,
+            paidSinceOpenMinor: Math.max(0, paid - s.paidAtOpenMinor),
+            overdueMinor: s.figures.overdueMinor,
+            maxDaysPastDue: s.figures.maxDaysPastDue,
+            lostContact: s.lostContact,
+            evasionSigns: ev?.evasion ?? [],
+          },
+          weights.settings,
+        );
         const inForce =
           s.arm === 'challenger' && strategies.challenger !== undefined
             ? strategies.challenger
@@ -686,6 +700,7 @@ async function stepCases(
           cure,
           priority: priorityMinor(s.figures.overdueMinor, cure),
           paid,
+          weightsVersion: weights.version,
         };
       }),
     );
@@ -717,6 +732,7 @@ function stepArrays(part: readonly SteppedCase[]): unknown[] {
     part.map((r) => r.cure),
     part.map((r) => r.priority),
     part.map((r) => r.paid),
+    part.map((r) => r.weightsVersion),
   ];
 }
 
@@ -726,16 +742,16 @@ async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: str
         overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day, strategy_arm,
         opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, strategy_version, strategy_step,
         next_action, next_action_channel, next_action_reason, next_action_due_day, assessment, vulnerabilities,
-        cure_bp, priority_minor)
+        cure_bp, priority_minor, assessment_version)
       select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
              $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
              u.assessment::jsonb, array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)), u.cure,
-             u.priority
+             u.priority, u.weights
         from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
-                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[])
+                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[])
           as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel,
-               reason, due, assessment, vulnerabilities, cure, priority, paid)`,
+               reason, due, assessment, vulnerabilities, cure, priority, paid, weights)`,
     [
       day,
       zone,
@@ -764,12 +780,12 @@ async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day:
         next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
         next_action_due_day = u.due, assessment = u.assessment::jsonb,
         vulnerabilities = array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)),
-        cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid
+        cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights
       from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
-                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[])
+                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[])
         as u(case_id, changed, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel, reason,
-             due, assessment, vulnerabilities, cure, priority, paid)
+             due, assessment, vulnerabilities, cure, priority, paid, weights)
       where c.case_id = u.case_id and c.status = 'open'`,
     [
       day,

@@ -1,4 +1,14 @@
 export {
+  AssessmentVersionError,
+  approveAssessmentWeights,
+  assessmentWeightsDocument,
+  assessmentWeightsInForce,
+  draftAssessmentWeights,
+  listAssessmentVersions,
+  SHIPPED_ASSESSMENT_WEIGHTS,
+  type StoredAssessmentVersion,
+} from './assessment-weights.js';
+export {
   appendBlacklistStep,
   type BlacklistProposalPatch,
   borrowerRepaid,
