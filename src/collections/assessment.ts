@@ -68,6 +68,52 @@ export interface Assessment {
   readonly vulnerabilities: readonly string[];
 }
 
+/** Points each reading of the evidence gives its side (decision 0712; a versioned document, decision 0717). */
+export interface AssessmentPoints {
+  /** Inability: a hardship application is on file. */
+  readonly hardship: number;
+  /** Inability: verified income is short of the instalments. */
+  readonly incomeShort: number;
+  /** Inability: the borrower answers. */
+  readonly responsive: number;
+  /** Inability: the borrower pays what they can. */
+  readonly paysPart: number;
+  /** Inability: a promise was kept. */
+  readonly promiseKept: number;
+  /** Unwillingness: ample verified income, nothing paid. */
+  readonly incomeAmpleNoPayment: number;
+  /** Unwillingness: the borrower refuses or hangs up. */
+  readonly refuses: number;
+  /** Unwillingness: the number is repeatedly wrong. */
+  readonly numberDead: number;
+  /** Unwillingness: one promise broken. */
+  readonly promiseBroken: number;
+  /** Unwillingness: promises repeatedly broken. */
+  readonly promisesBroken: number;
+  /** Unwillingness: lost contact (失联). */
+  readonly lostContact: number;
+  /** Unwillingness: signs of evasion recorded. */
+  readonly evasion: number;
+  /** Unwillingness: long past due, silent and unpaid. */
+  readonly silent: number;
+}
+
+export const ASSESSMENT_POINT_KEYS = [
+  'hardship',
+  'incomeShort',
+  'responsive',
+  'paysPart',
+  'promiseKept',
+  'incomeAmpleNoPayment',
+  'refuses',
+  'numberDead',
+  'promiseBroken',
+  'promisesBroken',
+  'lostContact',
+  'evasion',
+  'silent',
+] as const satisfies readonly (keyof AssessmentPoints)[];
+
 export interface AssessmentSettings {
   /** Points a side needs, and more than the other side, for a verdict. */
   readonly verdictPointsMin: number;
@@ -75,13 +121,107 @@ export interface AssessmentSettings {
   readonly incomeShortfall_pct: number;
   /** From this many days past due, no payment and no answer reads as evasion. */
   readonly silentFromDaysPastDue: number;
+  /** Wrong numbers from which the number reads as dead. */
+  readonly wrongNumbersMin: number;
+  /** Broken promises from which they read as repeatedly broken. */
+  readonly promisesBrokenRepeatedMin: number;
+  readonly points: AssessmentPoints;
 }
 
+/** The shipped weights: the default version (`shipped`) while no other is published. */
 export const DEFAULT_ASSESSMENT_SETTINGS: AssessmentSettings = Object.freeze({
   verdictPointsMin: 3,
   incomeShortfall_pct: 200,
   silentFromDaysPastDue: 30,
+  wrongNumbersMin: 2,
+  promisesBrokenRepeatedMin: 2,
+  points: Object.freeze({
+    hardship: 3,
+    incomeShort: 2,
+    responsive: 1,
+    paysPart: 2,
+    promiseKept: 1,
+    incomeAmpleNoPayment: 2,
+    refuses: 2,
+    numberDead: 1,
+    promiseBroken: 1,
+    promisesBroken: 2,
+    lostContact: 2,
+    evasion: 3,
+    silent: 2,
+  }),
 });
+
+/** Named bounds of a weights document. */
+export const ASSESSMENT_POINTS_MAX = 20;
+const BOUNDS = {
+  verdictPointsMin: [1, 100],
+  incomeShortfall_pct: [1, 1000],
+  silentFromDaysPastDue: [1, 365],
+  wrongNumbersMin: [1, 50],
+  promisesBrokenRepeatedMin: [2, 50],
+} as const;
+
+/** A weights document that cannot be used, with each problem by path. */
+export class AssessmentWeightsError extends Error {
+  constructor(
+    message: string,
+    readonly issues: readonly { readonly path: string; readonly message: string }[],
+  ) {
+    super(message);
+    this.name = 'AssessmentWeightsError';
+  }
+}
+
+/**
+ * Reads a weights document (the shape of AssessmentSettings: every field, whole numbers within bounds, no
+ * others); throws AssessmentWeightsError with every issue by path.
+ */
+export function checkAssessmentWeights(doc: unknown): AssessmentSettings {
+  const issues: { path: string; message: string }[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const whole = (path: string, v: unknown, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+      issues.push({ path, message: `must be a whole number ${min} … ${max}; got ${JSON.stringify(v)}` });
+  };
+  if (!isObj(doc))
+    throw new AssessmentWeightsError('the weights must be an object', [
+      { path: '', message: 'must be an object with the thresholds and "points"' },
+    ]);
+  for (const [key, [min, max]] of Object.entries(BOUNDS)) whole(`/${key}`, doc[key], min, max);
+  const points = doc.points;
+  if (!isObj(points)) issues.push({ path: '/points', message: 'must be an object of points per reading' });
+  else {
+    for (const key of ASSESSMENT_POINT_KEYS) whole(`/points/${key}`, points[key], 0, ASSESSMENT_POINTS_MAX);
+    for (const key of Object.keys(points))
+      if (!(ASSESSMENT_POINT_KEYS as readonly string[]).includes(key))
+        issues.push({
+          path: `/points/${key}`,
+          message: `is not a reading; use ${ASSESSMENT_POINT_KEYS.join(', ')}`,
+        });
+  }
+  for (const key of Object.keys(doc))
+    if (key !== 'points' && !(key in BOUNDS))
+      issues.push({
+        path: `/${key}`,
+        message: `is not a setting; use ${Object.keys(BOUNDS).join(', ')}, points`,
+      });
+  if (issues.length > 0)
+    throw new AssessmentWeightsError(
+      `the weights are invalid: ${issues[0]!.path} ${issues[0]!.message}`,
+      issues,
+    );
+  const p = points as Record<string, number>;
+  return {
+    verdictPointsMin: doc.verdictPointsMin as number,
+    incomeShortfall_pct: doc.incomeShortfall_pct as number,
+    silentFromDaysPastDue: doc.silentFromDaysPastDue as number,
+    wrongNumbersMin: doc.wrongNumbersMin as number,
+    promisesBrokenRepeatedMin: doc.promisesBrokenRepeatedMin as number,
+    points: Object.fromEntries(ASSESSMENT_POINT_KEYS.map((k) => [k, p[k]!])) as unknown as AssessmentPoints,
+  };
+}
 
 /** Reads the evidence. The same evidence always gives the same verdict and reasons. */
 export function assessCase(
@@ -89,12 +229,13 @@ export function assessCase(
   settings: AssessmentSettings = DEFAULT_ASSESSMENT_SETTINGS,
 ): Assessment {
   const reasons: AssessmentReason[] = [];
+  const w = settings.points;
   const add = (side: AssessmentReason['side'], code: string, points: number, text: string, seen: string) =>
     reasons.push({ code, side, points, text, seen });
 
   const causes = [...new Set(e.hardships.map((h) => h.cause))].sort();
   if (causes.length > 0)
-    add('inability', 'AS_HARDSHIP', 3, 'a hardship application is on file', causes.join(', '));
+    add('inability', 'AS_HARDSHIP', w.hardship, 'a hardship application is on file', causes.join(', '));
   const income = e.verifiedMonthlyIncomeMinor;
   if (income !== null) {
     // Income that does not cover the instalments with room to live reads as inability; ample income with
@@ -103,7 +244,7 @@ export function assessCase(
       add(
         'inability',
         'AS_INCOME_SHORT',
-        2,
+        w.incomeShort,
         'verified income is short of the instalments',
         `${income} fen a month`,
       );
@@ -111,7 +252,7 @@ export function assessCase(
       add(
         'unwillingness',
         'AS_INCOME_AMPLE_NO_PAYMENT',
-        2,
+        w.incomeAmpleNoPayment,
         'verified income covers the instalments, yet nothing was paid',
         `${income} fen a month`,
       );
@@ -120,14 +261,21 @@ export function assessCase(
   const answered = borrower.filter((c) => c.outcome === 'answered' || c.outcome === 'promise').length;
   const refused = borrower.filter((c) => c.outcome === 'refused').length;
   const wrong = borrower.filter((c) => c.outcome === 'wrong-number').length;
-  if (answered > 0) add('inability', 'AS_RESPONSIVE', 1, 'the borrower answers', `${answered} answered`);
+  if (answered > 0)
+    add('inability', 'AS_RESPONSIVE', w.responsive, 'the borrower answers', `${answered} answered`);
   if (refused > 0)
-    add('unwillingness', 'AS_REFUSES', 2, 'the borrower refuses to pay or hangs up', `${refused} refused`);
-  if (wrong >= 2)
+    add(
+      'unwillingness',
+      'AS_REFUSES',
+      w.refuses,
+      'the borrower refuses to pay or hangs up',
+      `${refused} refused`,
+    );
+  if (wrong >= settings.wrongNumbersMin)
     add(
       'unwillingness',
       'AS_NUMBER_DEAD',
-      1,
+      w.numberDead,
       'the borrower’s number is repeatedly wrong',
       `${wrong} wrong numbers`,
     );
@@ -135,22 +283,41 @@ export function assessCase(
     add(
       'inability',
       'AS_PAYS_PART',
-      2,
+      w.paysPart,
       'the borrower pays what they can',
       `${e.paidSinceOpenMinor} fen paid`,
     );
-  if (e.promisesKept > 0) add('inability', 'AS_PROMISE_KEPT', 1, 'promises kept', `${e.promisesKept} kept`);
-  if (e.promisesBroken >= 2)
-    add('unwillingness', 'AS_PROMISES_BROKEN', 2, 'promises repeatedly broken', `${e.promisesBroken} broken`);
-  else if (e.promisesBroken === 1)
-    add('unwillingness', 'AS_PROMISE_BROKEN', 1, 'a promise was broken', '1 broken');
+  if (e.promisesKept > 0)
+    add('inability', 'AS_PROMISE_KEPT', w.promiseKept, 'promises kept', `${e.promisesKept} kept`);
+  if (e.promisesBroken >= settings.promisesBrokenRepeatedMin)
+    add(
+      'unwillingness',
+      'AS_PROMISES_BROKEN',
+      w.promisesBroken,
+      'promises repeatedly broken',
+      `${e.promisesBroken} broken`,
+    );
+  else if (e.promisesBroken >= 1)
+    add(
+      'unwillingness',
+      'AS_PROMISE_BROKEN',
+      w.promiseBroken,
+      'a promise was broken',
+      `${e.promisesBroken} broken`,
+    );
   if (e.lostContact)
-    add('unwillingness', 'AS_LOST_CONTACT', 2, 'the borrower cannot be reached (失联)', 'lost contact');
+    add(
+      'unwillingness',
+      'AS_LOST_CONTACT',
+      w.lostContact,
+      'the borrower cannot be reached (失联)',
+      'lost contact',
+    );
   if (e.evasionSigns.length > 0)
     add(
       'unwillingness',
       'AS_EVASION',
-      3,
+      w.evasion,
       'signs of evasion are recorded',
       [...e.evasionSigns].sort().join('; '),
     );
@@ -158,7 +325,7 @@ export function assessCase(
     add(
       'unwillingness',
       'AS_SILENT',
-      2,
+      w.silent,
       'long past due with neither a payment nor an answer',
       `${e.maxDaysPastDue} days past due`,
     );

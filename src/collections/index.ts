@@ -18,13 +18,18 @@ export {
   worklistOrder,
 } from './allocation.js';
 export {
+  ASSESSMENT_POINT_KEYS,
+  ASSESSMENT_POINTS_MAX,
   ASSESSMENT_VERDICTS,
   type Assessment,
   type AssessmentEvidence,
+  type AssessmentPoints,
   type AssessmentReason,
   type AssessmentSettings,
   type AssessmentVerdict,
+  AssessmentWeightsError,
   assessCase,
+  checkAssessmentWeights,
   DEFAULT_ASSESSMENT_SETTINGS,
   HARDSHIP_CAUSES,
   type HardshipCause,

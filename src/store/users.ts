@@ -2,7 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './db.js';
 import { newId } from './ids.js';
 
-export const ROLES = ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'] as const;
+export const ROLES = [
+  'admin',
+  'risk_analyst',
+  'collector',
+  'finance',
+  'auditor',
+  'compliance',
+  'agency',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {
@@ -14,6 +22,8 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** The collection agency an `agency` user works for (null for the lender's own staff). */
+  agencyId: string | null;
   createdAt: string;
   disabledAt: string | null;
 }
@@ -23,6 +33,7 @@ interface UserRow {
   username: string;
   display_name: string;
   role: Role;
+  agency_id: string | null;
   created_at: Date;
   disabled_at: Date | null;
 }
@@ -33,6 +44,7 @@ function toUser(r: UserRow): User {
     username: r.username,
     displayName: r.display_name,
     role: r.role,
+    agencyId: r.agency_id ?? null,
     createdAt: r.created_at.toISOString(),
     disabledAt: r.disabled_at?.toISOString() ?? null,
   };
@@ -40,11 +52,12 @@ function toUser(r: UserRow): User {
 
 export async function insertUser(
   q: Queryable,
-  input: { username: string; displayName: string; role: Role },
+  input: { username: string; displayName: string; role: Role; agencyId?: string | null },
 ): Promise<User> {
   const { rows } = await q.query<UserRow>(
-    'insert into users (user_id, username, display_name, role) values ($1, $2, $3, $4) returning *',
-    [newId('usr'), input.username, input.displayName, input.role],
+    `insert into users (user_id, username, display_name, role, agency_id) values ($1, $2, $3, $4, $5)
+     returning *`,
+    [newId('usr'), input.username, input.displayName, input.role, input.agencyId ?? null],
   );
   return toUser(rows[0]!);
 }
@@ -141,6 +154,8 @@ export interface Principal {
   username: string;
   role: Role;
   tokenId: string;
+  /** For an `agency` user, the agency whose placed cases they may see and work. */
+  agencyId?: string | null;
 }
 
 /** The user behind a presented token, if the token is known, unrevoked, unexpired and its user enabled. */
@@ -159,9 +174,10 @@ export async function principalOfTokenHash(
     username: string;
     role: Role;
     token_id: string;
+    agency_id: string | null;
     expires_at: Date | null;
   }>(
-    `select u.user_id, u.username, u.role, t.token_id, t.expires_at
+    `select u.user_id, u.username, u.role, t.token_id, u.agency_id, t.expires_at
        from api_tokens t join users u on u.user_id = t.user_id
       where t.token_hash = $1 and t.revoked_at is null and u.disabled_at is null
         and (t.expires_at is null or t.expires_at > now())`,
@@ -170,7 +186,13 @@ export async function principalOfTokenHash(
   const r = rows[0];
   if (r === undefined) return undefined;
   return {
-    principal: { userId: r.user_id, username: r.username, role: r.role, tokenId: r.token_id },
+    principal: {
+      userId: r.user_id,
+      username: r.username,
+      role: r.role,
+      tokenId: r.token_id,
+      agencyId: r.agency_id,
+    },
     expires_ms: r.expires_at === null ? null : r.expires_at.getTime(),
   };
 }

@@ -130,6 +130,10 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       { permission: 'users.manage', method: 'POST', url: '/users' },
       { permission: 'audit.read', method: 'GET', url: '/audit-log' },
       { permission: 'self.read', method: 'GET', url: '/me' },
+      { permission: 'loans.read', method: 'GET', url: '/loans' },
+      { permission: 'products.read', method: 'GET', url: '/products' },
+      { permission: 'collections.placed.read', method: 'GET', url: '/collections/cases' },
+      { permission: 'collections.read', method: 'GET', url: '/collections/agencies' },
     ];
     it.each(probes)('$method $url is open exactly to the roles of $permission', async (probe) => {
       for (const role of ROLES) {
@@ -165,6 +169,11 @@ describe.each(backends)('HTTP API on $name', (backend) => {
       const id = created.customerId as string;
       for (const role of ROLES) {
         const masked = await get(`/customers/${id}`, role);
+        // An agency's user finds only the borrowers of cases placed with their agency.
+        if (role === 'agency') {
+          expect(masked.statusCode).toBe(404);
+          continue;
+        }
         expect(masked.statusCode).toBe(200);
         expect(json(masked).masked).toBe(true);
         expect(masked.body).not.toContain('欧阳娜娜');

@@ -27,7 +27,15 @@ export async function startApi(
   const cipher = new PiiCipher(generatePiiKey());
   const tokens = {} as Record<Role, string>;
   const userIds = {} as Record<Role, string>;
-  for (const role of ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'] as const) {
+  for (const role of [
+    'admin',
+    'risk_analyst',
+    'collector',
+    'finance',
+    'auditor',
+    'compliance',
+    'agency',
+  ] as const) {
     const user = await insertUser(db, { username: `${role.replace('_', '-')}-1`, displayName: role, role });
     tokens[role] = (await insertToken(db, { userId: user.userId, label: 'test', expiresAt: null })).secret;
     userIds[role] = user.userId;

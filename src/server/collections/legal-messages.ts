@@ -111,3 +111,17 @@ export function refusalProblem(
 export function caseNotFound(caseId: string): ProblemError {
   return new ProblemError('case_not_found', say(COLLECTIONS_MESSAGES, 'case_not_found', { caseId }));
 }
+
+/**
+ * An agency's user sees a case only while it is placed with their agency: any other case is not found to
+ * them (its existence is not disclosed). Staff roles pass.
+ */
+export function inAgencyScope<T extends { caseId: string; agencyId: string | null }>(
+  principal: { role: string; agencyId?: string | null },
+  kase: T,
+): T {
+  if (principal.role !== 'agency') return kase;
+  if (kase.agencyId === null || kase.agencyId !== (principal.agencyId ?? null))
+    throw caseNotFound(kase.caseId);
+  return kase;
+}

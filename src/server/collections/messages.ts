@@ -44,6 +44,23 @@ export const COLLECTIONS_MESSAGES = {
   strategy_issue: { en: '{en_fault}', zh: '策略图此处有误：{zh_fault}' },
   strategy_refused: { en: '{en_fault}', zh: '{zh_fault}' },
   strategy_not_found: { en: 'no strategy version {version}', zh: '没有催收策略版本 {version}' },
+  weights_issue: { en: '{fault}', zh: '权重此处有误：{fault}' },
+  weights_invalid: {
+    en: 'The assessment weights are invalid; fix each path in errors and submit the draft again.',
+    zh: '评估权重无效：请按 errors 中各项修改后重新提交。',
+  },
+  weights_not_found: {
+    en: 'There is no assessment weights version {version}; list them with GET /collections/assessment-weights.',
+    zh: '没有评估权重版本 {version}；用 GET /collections/assessment-weights 列出。',
+  },
+  weights_not_draft: {
+    en: 'Assessment weights version {version} is {status}; only a draft can be approved.',
+    zh: '评估权重版本 {version} 的状态为 {status}；只有草稿可以审批。',
+  },
+  weights_own_draft: {
+    en: 'You wrote assessment weights version {version}; another person must approve it.',
+    zh: '评估权重版本 {version} 由您编写，须由另一人审批。',
+  },
   admin_sets_teams: { en: 'Only an admin sets teams.', zh: '只有管理员可以设置催收团队。' },
   admin_allocates: { en: 'Only an admin allocates cases.', zh: '只有管理员可以分配案件。' },
   admin_registers_agencies: {

@@ -51,7 +51,8 @@ import { say } from '../http/messages.js';
 import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
-import { caseNotFound } from './legal-messages.js';
+import { assessmentWeightsRoutes } from './assessment-weights-routes.js';
+import { caseNotFound, inAgencyScope } from './legal-messages.js';
 import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
 import { presentCase } from './presenters.js';
 import { assessmentSchema, caseSchema } from './schemas.js';
@@ -229,6 +230,7 @@ async function mayReadList(q: Queryable, request: FastifyRequest, assignee: stri
 
 /** 催收 operations: strategies, assessment and negotiation, allocation and work lists, agencies, results. */
 export async function collectionOperationsRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  await assessmentWeightsRoutes(app, deps);
   // ---------------------------------------------------------------- strategies (maker-checker)
   app.get(
     '/collections/strategies',
@@ -427,7 +429,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
   app.get<{ Params: { caseId: string } }>(
     '/collections/cases/:caseId/assessment',
     {
-      config: { permission: 'collections.read' },
+      config: { permission: 'collections.placed.read' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -449,7 +451,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       },
     },
     async (request) => {
-      const kase = await caseOr404(deps.db, request.params.caseId);
+      const kase = inAgencyScope(request.principal!, await caseOr404(deps.db, request.params.caseId));
       const shown = presentCase(kase);
       return {
         caseId: kase.caseId,
@@ -467,7 +469,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
   }>(
     '/collections/cases/:caseId/evidence',
     {
-      config: { permission: 'collections.work' },
+      config: { permission: 'collections.placed.work' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -517,7 +519,9 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
         input = { kind: 'evasion', note: b.note };
       }
       return commitWrite(deps, request, reply, async (tx) => {
-        const kase = openOr409(await caseOr404(tx, request.params.caseId, true));
+        const kase = openOr409(
+          inAgencyScope(request.principal!, await caseOr404(tx, request.params.caseId, true)),
+        );
         const e = await addEvidence(
           tx,
           kase.caseId,

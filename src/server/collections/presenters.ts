@@ -33,6 +33,7 @@ export function presentCase(c: StoredCase) {
     nextActionDueDate: c.nextActionDueDay,
     behaviourScore: c.behaviourScore,
     assessment: c.assessment,
+    assessmentVersion: c.assessmentVersion,
     assessmentOverride: c.assessmentOverride,
     verdict: effectiveVerdict(c),
     vulnerabilities: [...c.vulnerabilities],

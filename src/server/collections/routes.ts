@@ -48,7 +48,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
-import { caseNotFound, refusalProblem } from './legal-messages.js';
+import { caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
 import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
@@ -65,9 +65,14 @@ const caseParams = idParam('caseId', 'Collection case id');
 /** An attempt is logged as it is made: at most this far past the business clock's now. */
 const CONTACT_AHEAD_MS = 5 * 60_000;
 
-async function openCaseFor(tx: Queryable, caseId: string): Promise<StoredCase> {
-  const kase = await findCase(tx, caseId, true);
-  if (kase === undefined) throw caseNotFound(caseId);
+async function openCaseFor(
+  tx: Queryable,
+  caseId: string,
+  principal: { role: string; agencyId?: string | null },
+): Promise<StoredCase> {
+  const found = await findCase(tx, caseId, true);
+  if (found === undefined) throw caseNotFound(caseId);
+  const kase = inAgencyScope(principal, found);
   if (kase.status !== 'open') {
     throw new ProblemError(
       'case_closed',
@@ -106,7 +111,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
   }>(
     '/collections/cases',
     {
-      config: { permission: 'collections.read' },
+      config: { permission: 'collections.placed.read' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -131,7 +136,10 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const q = request.query;
       const cursor = decodeCursor(q.cursor, 'string');
       const after = cursor === undefined ? undefined : parseCaseCursor(cursor);
+      const principal = request.principal!;
       const rows = await listCases(deps.db, {
+        // An agency's users list only the cases placed with their agency (none without one).
+        ...(principal.role === 'agency' ? { agencyId: principal.agencyId ?? '' } : {}),
         ...(q.status === undefined ? {} : { status: q.status }),
         ...(q.customerId === undefined ? {} : { customerId: q.customerId }),
         ...(q.loanId === undefined ? {} : { loanId: q.loanId }),
@@ -155,7 +163,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
   app.get<{ Params: { caseId: string } }>(
     '/collections/cases/:caseId',
     {
-      config: { permission: 'collections.read' },
+      config: { permission: 'collections.placed.read' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -167,7 +175,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
     async (request) => {
       const kase = await findCase(deps.db, request.params.caseId);
       if (kase === undefined) throw caseNotFound(request.params.caseId);
-      return caseDetail(deps.db, kase);
+      return caseDetail(deps.db, inAgencyScope(request.principal!, kase));
     },
   );
 
@@ -218,7 +226,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
         }
       }
       return commitWrite(deps, request, reply, async (tx) => {
-        await openCaseFor(tx, request.params.caseId);
+        await openCaseFor(tx, request.params.caseId, request.principal!);
         const day = await getBusinessDay(tx);
         const updated = await patchCase(
           tx,
@@ -259,7 +267,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
   }>(
     '/collections/cases/:caseId/contact-attempts',
     {
-      config: { permission: 'collections.work' },
+      config: { permission: 'collections.placed.work' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -326,7 +334,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       }
       const principal = request.principal!;
       return commitWrite<object>(deps, request, reply, async (tx) => {
-        const kase = await openCaseFor(tx, request.params.caseId);
+        const kase = await openCaseFor(tx, request.params.caseId, request.principal!);
         // The borrower's open complaints pause or limit collection as the lender configured.
         const complaintOpen = complaintStopsContact(
           await openComplaintFacts(tx, kase.customerId),
@@ -404,7 +412,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
   app.post<{ Params: { caseId: string }; Body: { amount: string; promisedDate: string } }>(
     '/collections/cases/:caseId/promises',
     {
-      config: { permission: 'collections.work' },
+      config: { permission: 'collections.placed.work' },
       schema: {
         tags,
         security: bearerSecurity,
@@ -445,7 +453,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       }
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {
-        const kase = await openCaseFor(tx, request.params.caseId);
+        const kase = await openCaseFor(tx, request.params.caseId, request.principal!);
         const day = await getBusinessDay(tx);
         let promise: Awaited<ReturnType<typeof addPromise>>;
         try {

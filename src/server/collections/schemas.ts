@@ -55,6 +55,10 @@ const operationsProperties = {
   nextActionDueDate: { type: ['string', 'null'], format: 'date' },
   behaviourScore: { type: ['integer', 'null'] },
   assessment: assessmentSchema,
+  assessmentVersion: {
+    type: ['string', 'null'],
+    description: 'The assessment weights version the assessment was made with ("shipped": the defaults)',
+  },
   assessmentOverride: {
     type: ['object', 'null'],
     properties: {

@@ -8,6 +8,7 @@ import {
   CustomerExistsError,
   findCustomer,
   hasAssignedOpenCase,
+  hasPlacedOpenCase,
   insertCustomer,
   listCustomers,
 } from '../../store/index.js';
@@ -301,7 +302,7 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
   app.get<{ Params: { customerId: string }; Querystring: { unmask: boolean } }>(
     '/customers/:customerId',
     {
-      config: { permission: 'customers.read' },
+      config: { permission: 'customers.read.placed' },
       schema: {
         ...common,
         summary: 'One customer; ?unmask=true shows personal data to roles that may see it, and is audited',
@@ -324,6 +325,13 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
           [fieldProblem('/query/unmask', say(KERNEL_MESSAGES, 'unmask_not_allowed'))],
         );
       }
+      // An agency's user reads only a borrower whose case is placed with their agency; any other is not
+      // found to them, so that the lender's book is not disclosed.
+      if (
+        principal.role === 'agency' &&
+        !(await hasPlacedOpenCase(deps.db, request.params.customerId, principal.agencyId ?? ''))
+      )
+        throw customerNotFound(request.params.customerId);
       const customer = await findCustomer(deps.db, deps.cipher, request.params.customerId);
       if (customer === undefined) throw customerNotFound(request.params.customerId);
       // A collector needs a borrower's contact data only for the cases they work.

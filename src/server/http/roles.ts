@@ -1,5 +1,8 @@
 import { ROLES, type Role } from '../../store/index.js';
 
+/** The lender's own staff: every role but an outside agency's users, who see only their placed cases. */
+const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'agency');
+
 /**
  * Who may do what. Every route names one of these permissions in its config; a route that names none is
  * refused to everyone (closed by default). docs/api.md shows the same table.
@@ -10,7 +13,20 @@ export const PERMISSIONS = {
   /** Read customers with personal data masked. */
   'customers.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance'],
   /** See unmasked personal data (`?unmask=true`); every such read is audited. */
-  'customers.unmask': ['admin', 'risk_analyst', 'collector'],
+  'customers.unmask': ['admin', 'risk_analyst', 'collector', 'agency'],
+  /**
+   * Read one customer: staff who read customers, and an agency's users for a borrower whose case is placed
+   * with their agency (any other is not found to them).
+   */
+  'customers.read.placed': [
+    'admin',
+    'risk_analyst',
+    'collector',
+    'finance',
+    'auditor',
+    'compliance',
+    'agency',
+  ],
   /** Users and their API tokens. */
   'users.manage': ['admin'],
   /** Read the audit log. */
@@ -18,11 +34,11 @@ export const PERMISSIONS = {
   /** Create product versions: product terms are risk policy. */
   'products.manage': ['admin', 'risk_analyst'],
   /** Read products. */
-  'products.read': [...ROLES],
+  'products.read': [...STAFF],
   /** Open credit lines, change limits, freeze, unfreeze and close them. */
   'lines.manage': ['admin', 'risk_analyst'],
   /** Read credit lines. */
-  'lines.read': [...ROLES],
+  'lines.read': [...STAFF],
   /** Draw on a credit line (a new loan). */
   'loans.draw': ['admin', 'risk_analyst'],
   /** Record repayments received. */
@@ -34,7 +50,7 @@ export const PERMISSIONS = {
   /** Approve or reject a restructuring above the thresholds (never one's own: maker-checker). */
   'loans.restructure.approve': ['admin', 'risk_analyst'],
   /** Read loans, schedules, payoff quotes and events (no personal data in them). */
-  'loans.read': [...ROLES],
+  'loans.read': [...STAFF],
   /** Read the journal of postings and the trial balance. */
   'journal.read': ['admin', 'finance', 'auditor'],
   /** Start or resume the end-of-day batch. */
@@ -76,6 +92,13 @@ export const PERMISSIONS = {
   'collections.read': ['admin', 'collector', 'risk_analyst', 'compliance', 'auditor'],
   /** Log contact attempts, record promises to pay, mark lost contact (assigning a case: admin only). */
   'collections.work': ['admin', 'collector'],
+  /**
+   * A case and its log, and the case list: staff who read collections, and an agency's users for the cases
+   * placed with their agency only (others are not found; the list holds only theirs).
+   */
+  'collections.placed.read': ['admin', 'collector', 'risk_analyst', 'compliance', 'auditor', 'agency'],
+  /** Log contact attempts, record promises and evidence on a case: collectors, and an agency on its cases. */
+  'collections.placed.work': ['admin', 'collector', 'agency'],
   /** Read complaints (投诉) with their SLA timers, and the reputation view. */
   'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
   /** Record a complaint as it comes in (hotline, app, regulator referral, social media). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  findAgency,
   findUser,
   findUserByName,
   insertToken,
@@ -12,7 +13,7 @@ import {
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
-import { fieldProblem, ProblemError } from '../http/problem.js';
+import { fieldProblem, ProblemError, validationProblem } from '../http/problem.js';
 import {
   bearerSecurity,
   decodeCursor,
@@ -38,6 +39,10 @@ const userSchema = {
     username: { type: 'string' },
     displayName: { type: 'string' },
     role: { type: 'string', enum: [...ROLES] },
+    agencyId: {
+      type: ['string', 'null'],
+      description: 'The collection agency an agency user works for; null for staff',
+    },
     createdAt: { type: 'string', format: 'date-time' },
     disabledAt: { type: ['string', 'null'], format: 'date-time' },
   },
@@ -71,7 +76,7 @@ function userNotFound(userId: string): ProblemError {
 export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const common = { tags: ['users'], security: bearerSecurity };
 
-  app.post<{ Body: { username: string; displayName: string; role: Role } }>(
+  app.post<{ Body: { username: string; displayName: string; role: Role; agencyId?: string } }>(
     '/users',
     {
       config: { permission: 'users.manage' },
@@ -91,6 +96,11 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             },
             displayName: { type: 'string', minLength: 1, maxLength: 80 },
             role: { type: 'string', enum: [...ROLES] },
+            agencyId: {
+              type: 'string',
+              pattern: '^[a-z0-9][a-z0-9_-]{0,39}$',
+              description: 'For role agency (required): the collection agency the user works for',
+            },
           },
         },
         response: { 201: userSchema, ...problemResponses },
@@ -105,6 +115,19 @@ export async function userRoutes(app: FastifyInstance, deps: ServerDeps): Promis
             [fieldProblem('/body/username', say(USER_MESSAGES, 'taken'))],
           );
         }
+        const { agencyId } = request.body;
+        if (agencyId !== undefined && request.body.role !== 'agency')
+          throw validationProblem([fieldProblem('/body/agencyId', say(USER_MESSAGES, 'not_for_this_role'))]);
+        if (agencyId === undefined && request.body.role === 'agency')
+          throw validationProblem([
+            fieldProblem('/body/agencyId', say(USER_MESSAGES, 'required_for_agency')),
+          ]);
+        if (agencyId !== undefined && (await findAgency(tx, agencyId))?.active !== true)
+          throw new ProblemError(
+            'agency_not_found',
+            say(USER_MESSAGES, 'user_agency_not_found', { agencyId }),
+            [fieldProblem('/body/agencyId', say(USER_MESSAGES, 'no_such_agency'))],
+          );
         const user = await insertUser(tx, request.body);
         return {
           status: 201,

@@ -1,6 +1,7 @@
 import {
   type Assessment,
   type AssessmentEvidence,
+  type AssessmentSettings,
   type AssessmentVerdict,
   assessCase,
   type CaseFigures,
@@ -23,6 +24,7 @@ import {
   priorityMinor,
   type StrategyAction,
   type StrategyArm,
+  type StrategyStep,
   strategyArmOf,
   strategyFacts,
 } from '../../collections/index.js';
@@ -31,6 +33,7 @@ import { type Day, formatDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, loanStateFromColumns, sqlDate } from '../ledger/index.js';
+import { assessmentWeightsInForce } from './assessment-weights.js';
 import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
 /** A case as stored. */
@@ -61,6 +64,8 @@ export interface StoredCase {
   readonly nextActionDueDay: string | null;
   readonly behaviourScore: number | null;
   readonly assessment: Assessment | null;
+  /** The assessment weights' version of the assessment ("shipped": the defaults). */
+  readonly assessmentVersion: string | null;
   readonly assessmentOverride: AssessmentOverride | null;
   readonly vulnerabilities: readonly string[];
   readonly complaintOpen: boolean;
@@ -107,6 +112,7 @@ export interface CaseRow {
   next_action_due_day: string | null;
   behaviour_score: number | null;
   assessment: string | null;
+  assessment_version: string | null;
   assessment_override: string | null;
   vulnerabilities: string[];
   complaint_open: boolean;
@@ -123,7 +129,7 @@ export const CASE_COLUMNS = `case_id, customer_id, status, opened_day::text as o
   close_reason, bucket, max_days_past_due, overdue_minor, total_owed_minor, past_due_loan_ids::text as past_due_loan_ids,
   borrower_zone, lost_contact, assignee, updated_day::text as updated_day, row_version,
   strategy_arm, strategy_version, strategy_step, next_action, next_action_channel, next_action_reason,
-  next_action_due_day::text as next_action_due_day, behaviour_score, assessment::text as assessment,
+  next_action_due_day::text as next_action_due_day, behaviour_score, assessment::text as assessment, assessment_version,
   assessment_override::text as assessment_override, vulnerabilities, complaint_open, cure_bp, priority_minor,
   opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, team_id, agency_id`;
 
@@ -154,6 +160,7 @@ export function caseFromRow(r: CaseRow): StoredCase {
     nextActionDueDay: r.next_action_due_day,
     behaviourScore: r.behaviour_score,
     assessment: r.assessment === null ? null : (JSON.parse(r.assessment) as Assessment),
+    assessmentVersion: r.assessment_version,
     assessmentOverride:
       r.assessment_override === null ? null : (JSON.parse(r.assessment_override) as AssessmentOverride),
     vulnerabilities: r.vulnerabilities ?? [],
@@ -191,6 +198,8 @@ export interface CaseQuery {
   readonly loanId?: string;
   readonly assignee?: string;
   readonly bucket?: Bucket;
+  /** Only the cases placed with this agency (an agency user's view). */
+  readonly agencyId?: string;
   readonly limit: number;
   /** Keyset: cases after this (max days past due, case id) in the list's order. */
   readonly after?: { readonly maxDaysPastDue: number; readonly caseId: string };
@@ -211,6 +220,7 @@ export async function listCases(q: Queryable, query: CaseQuery): Promise<StoredC
     add('customer_id in (select customer_id from loans where loan_id = ?)', query.loanId);
   if (query.assignee !== undefined) add('assignee = ?', query.assignee);
   if (query.bucket !== undefined) add('bucket = ?', query.bucket);
+  if (query.agencyId !== undefined) add('agency_id = ?', query.agencyId);
   if (query.after !== undefined) {
     params.push(query.after.maxDaysPastDue, query.after.caseId);
     where.push(`(max_days_past_due, case_id) < ($${params.length - 1}, $${params.length})`);
@@ -348,66 +358,58 @@ export async function refreshCases(
     states.push(state);
     loansByCustomer.get(r.customer_id)?.push({ loanId: r.loan_id, position: loanPosition(state) });
   }
-  const open = await tx.query<CaseRow>(
-    `select ${CASE_COLUMNS} from collection_cases where status = 'open' and ${scope} for update`,
+  // Only what the refresh reads of each open case (not its stored assessment, contacts or notes).
+  const open = await tx.query<OpenCaseRow>(
+    `select case_id, customer_id, opened_day::text as opened_day, bucket, max_days_past_due, overdue_minor,
+            total_owed_minor, past_due_loan_ids::text as past_due_loan_ids, strategy_arm, behaviour_score,
+            lost_contact, complaint_open, assessment_override->>'verdict' as override, paid_at_open_minor
+       from collection_cases where status = 'open' and ${scope} for update`,
     params,
   );
-  const stored = open.rows.map(caseFromRow);
-  const openCases: OpenCase[] = stored.map((c) => ({
-    caseId: c.caseId,
-    customerId: c.customerId,
-    openedDay: dayFromSql(c.openedDay),
+  const stored = open.rows.map((r) => ({
+    caseId: r.case_id,
+    customerId: r.customer_id,
+    openedDay: dayFromSql(r.opened_day),
     figures: {
-      pastDueLoanIds: c.pastDueLoanIds,
-      maxDaysPastDue: c.maxDaysPastDue,
-      bucket: c.bucket,
-      overdueMinor: c.overdueMinor,
-      totalOwedMinor: c.totalOwedMinor,
+      pastDueLoanIds: JSON.parse(r.past_due_loan_ids) as string[],
+      maxDaysPastDue: r.max_days_past_due,
+      bucket: r.bucket,
+      overdueMinor: Number(r.overdue_minor),
+      totalOwedMinor: Number(r.total_owed_minor),
     },
+    strategyArm: r.strategy_arm,
+    behaviourScore: r.behaviour_score,
+    lostContact: r.lost_contact,
+    complaintOpen: r.complaint_open,
+    override: r.override,
+    paidAtOpenMinor: Number(r.paid_at_open_minor),
   }));
+  const openCases: OpenCase[] = stored;
   const plan = planCases(loansByCustomer, openCases, settings.cases);
   const dayText = sqlDate(day);
   const strategies = await strategiesInForce(tx);
-  const paidOf = (customerId: string) => paidToDateMinor(statesByCustomer.get(customerId) ?? []);
+  const weights = await assessmentWeightsInForce(tx);
+  // What each borrower has paid to date, computed once per borrower.
+  const paidByCustomer = new Map<string, number>();
+  const paidOf = (customerId: string) => {
+    let paid = paidByCustomer.get(customerId);
+    if (paid === undefined) {
+      paid = paidToDateMinor(statesByCustomer.get(customerId) ?? []);
+      paidByCustomer.set(customerId, paid);
+    }
+    return paid;
+  };
   const customerOf = new Map(openCases.map((c) => [c.caseId, c.customerId]));
-  const opened = plan.open.map((o) => {
-    const caseId = newId('cs');
-    return {
-      caseId,
-      customerId: o.customerId,
-      figures: o.figures,
-      arm:
-        strategies.challenger === undefined
-          ? ('champion' as const)
-          : strategyArmOf(caseId, strategies.challenger.share_bp),
-      paid: paidOf(o.customerId),
-    };
-  });
-  await insertCases(tx, opened, dayText, settings.defaultBorrowerZone);
-  await writeFigures(
-    tx,
-    [
-      ...plan.update.map((u) => ({ ...u, reason: null, paid: paidOf(customerOf.get(u.caseId)!) })),
-      ...plan.close.map((c) => ({
-        caseId: c.caseId,
-        figures: c.figures,
-        reason: c.reason,
-        paid: paidOf(customerOf.get(c.caseId)!),
-      })),
-    ],
-    dayText,
-  );
 
-  // Promises of the cases that were open: decided from what the borrower paid.
-  const caseCustomer = new Map(openCases.map((c) => [c.caseId, c.customerId]));
+  // Promises of the cases that were open: decided from what the borrower paid, written in one statement.
   let kept = 0;
   let broken = 0;
-  if (caseCustomer.size > 0) {
+  if (customerOf.size > 0) {
     const pending = await tx.query<PromiseRow>(
       `select promise_id, case_id, amount_minor, promised_day::text as promised_day, made_day::text as made_day,
               paid_baseline_minor, status
          from collection_promises where status = 'pending' and case_id = any($1::text[]) order by promise_id`,
-      [[...caseCustomer.keys()]],
+      [[...customerOf.keys()]],
     );
     const byCase = new Map<string, PromiseToPay[]>();
     for (const r of pending.rows) {
@@ -422,21 +424,36 @@ export async function refreshCases(
       });
       byCase.set(r.case_id, list);
     }
+    const decided: { promiseId: string; status: 'kept' | 'broken'; day: string; paidMinor: number }[] = [];
     for (const [caseId, promises] of byCase) {
-      const paid = paidOf(caseCustomer.get(caseId) as string);
+      const paid = paidOf(customerOf.get(caseId) as string);
       for (const d of decidePromises(promises, paid, day, settings.promises)) {
-        await tx.query(
-          `update collection_promises set status = $2, decided_day = $3, paid_minor = $4
-            where promise_id = $1 and status = 'pending'`,
-          [d.promiseId, d.status, formatDate(d.day), d.paidMinor],
-        );
+        decided.push({
+          promiseId: d.promiseId,
+          status: d.status,
+          day: formatDate(d.day),
+          paidMinor: d.paidMinor,
+        });
         if (d.status === 'kept') kept++;
         else broken++;
       }
     }
+    for (const part of chunks(decided, CASE_ROWS_PER_STATEMENT_MAX))
+      await tx.query(
+        `update collection_promises p set status = u.status, decided_day = u.day, paid_minor = u.paid
+           from unnest($1::text[], $2::text[], $3::date[], $4::bigint[]) as u(promise_id, status, day, paid)
+          where p.promise_id = u.promise_id and p.status = 'pending'`,
+        [
+          part.map((d) => d.promiseId),
+          part.map((d) => d.status),
+          part.map((d) => d.day),
+          part.map((d) => d.paidMinor),
+        ],
+      );
   }
 
-  // Every case still open: its assessment, priority and the strategy's next step.
+  // Every case open after the plan: its assessment, priority and the strategy's next step, computed first so
+  // that each case is written once (new cases inserted whole; open ones updated with figures and step).
   const closed = new Set(plan.close.map((c) => c.caseId));
   const figuresOf = new Map(plan.update.map((u) => [u.caseId, u.figures]));
   const subjects: StepSubject[] = [
@@ -445,14 +462,10 @@ export async function refreshCases(
       .map((c) => ({
         caseId: c.caseId,
         customerId: c.customerId,
-        openedDay: dayFromSql(c.openedDay),
-        figures: figuresOf.get(c.caseId) ?? {
-          pastDueLoanIds: c.pastDueLoanIds,
-          maxDaysPastDue: c.maxDaysPastDue,
-          bucket: c.bucket,
-          overdueMinor: c.overdueMinor,
-          totalOwedMinor: c.totalOwedMinor,
-        },
+        openedDay: c.openedDay,
+        figures: figuresOf.get(c.caseId) ?? c.figures,
+        figuresChanged: figuresOf.has(c.caseId),
+        isNew: false,
         arm:
           strategies.challenger === undefined
             ? c.strategyArm
@@ -460,23 +473,51 @@ export async function refreshCases(
         behaviourScore: c.behaviourScore,
         lostContact: c.lostContact,
         complaintOpen: c.complaintOpen,
-        override: c.assessmentOverride?.verdict ?? null,
+        override: c.override,
         paidAtOpenMinor: c.paidAtOpenMinor,
       })),
-    ...opened.map((o) => ({
-      caseId: o.caseId,
-      customerId: o.customerId,
-      openedDay: day,
-      figures: o.figures,
-      arm: o.arm,
-      behaviourScore: null,
-      lostContact: false,
-      complaintOpen: false,
-      override: null,
-      paidAtOpenMinor: o.paid,
-    })),
+    ...plan.open.map((o) => {
+      const caseId = newId('cs');
+      return {
+        caseId,
+        customerId: o.customerId,
+        openedDay: day,
+        figures: o.figures,
+        figuresChanged: true,
+        isNew: true,
+        arm:
+          strategies.challenger === undefined
+            ? ('champion' as const)
+            : strategyArmOf(caseId, strategies.challenger.share_bp),
+        behaviourScore: null,
+        lostContact: false,
+        complaintOpen: false,
+        override: null,
+        paidAtOpenMinor: paidOf(o.customerId),
+      };
+    }),
   ];
-  await stepCases(tx, subjects, day, strategies, statesByCustomer);
+  await stepCases(
+    tx,
+    subjects,
+    day,
+    dayText,
+    strategies,
+    weights,
+    statesByCustomer,
+    paidOf,
+    settings.defaultBorrowerZone,
+  );
+  await closeCases(
+    tx,
+    plan.close.map((c) => ({
+      caseId: c.caseId,
+      figures: c.figures,
+      reason: c.reason,
+      paid: paidOf(customerOf.get(c.caseId)!),
+    })),
+    dayText,
+  );
   return {
     opened: plan.open.length,
     updated: plan.update.length,
@@ -487,11 +528,32 @@ export async function refreshCases(
   };
 }
 
+interface OpenCaseRow {
+  case_id: string;
+  customer_id: string;
+  opened_day: string;
+  bucket: Bucket;
+  max_days_past_due: number;
+  overdue_minor: string | number;
+  total_owed_minor: string | number;
+  past_due_loan_ids: string;
+  strategy_arm: StrategyArm;
+  behaviour_score: number | null;
+  lost_contact: boolean;
+  complaint_open: boolean;
+  override: AssessmentVerdict | null;
+  paid_at_open_minor: string | number;
+}
+
 interface StepSubject {
   readonly caseId: string;
   readonly customerId: string;
   readonly openedDay: Day;
   readonly figures: CaseFigures;
+  /** The figures differ from the stored ones (a new case, or the plan's update): the row's version moves. */
+  readonly figuresChanged: boolean;
+  /** Not yet stored: inserted whole. */
+  readonly isNew: boolean;
   readonly arm: StrategyArm;
   readonly behaviourScore: number | null;
   readonly lostContact: boolean;
@@ -550,38 +612,62 @@ async function evidenceOf(tx: Queryable, caseIds: readonly string[]) {
   return { evidence, contacts, promises };
 }
 
-/** Assesses each case, evaluates its arm's strategy and writes the step, priority and assessment. */
+interface SteppedCase {
+  readonly subject: StepSubject;
+  readonly version: string;
+  readonly step: StrategyStep;
+  readonly due: string;
+  readonly assessment: Assessment;
+  readonly cure: number;
+  readonly priority: number;
+  readonly paid: number;
+  /** The assessment weights' version the assessment was made with. */
+  readonly weightsVersion: string;
+}
+
+/**
+ * Assesses each case, evaluates its arm's strategy, and writes each case once: a new case inserted with its
+ * figures and step, an open one updated with both (its version moves only when its figures changed).
+ */
 async function stepCases(
   tx: Queryable,
   subjects: readonly StepSubject[],
   day: Day,
+  dayText: string,
   strategies: StrategiesInForce,
+  weights: { readonly version: string; readonly settings: AssessmentSettings },
   statesByCustomer: ReadonlyMap<string, readonly LoanState[]>,
+  paidOf: (customerId: string) => number,
+  zone: string,
 ): Promise<void> {
   for (const batch of chunks(subjects, STRATEGY_EVALUATIONS_IN_FLIGHT_MAX)) {
+    // A case opened in this refresh has no evidence, contacts or promises yet.
     const { evidence, contacts, promises } = await evidenceOf(
       tx,
-      batch.map((s) => s.caseId),
+      batch.filter((s) => !s.isNew).map((s) => s.caseId),
     );
-    const rows = await Promise.all(
+    const rows: SteppedCase[] = await Promise.all(
       batch.map(async (s) => {
         const states = statesByCustomer.get(s.customerId) ?? [];
-        const paid = paidToDateMinor(states);
+        const paid = paidOf(s.customerId);
         const ev = evidence.get(s.caseId);
         const pr = promises.get(s.caseId) ?? { kept: 0, broken: 0 };
-        const assessment = assessCase({
-          hardships: ev?.hardships ?? [],
-          verifiedMonthlyIncomeMinor: ev?.income ?? null,
-          monthlyInstallmentMinor: monthlyInstallmentMinor(states),
-          contacts: contacts.get(s.caseId) ?? [],
-          promisesKept: pr.kept,
-          promisesBroken: pr.broken,
-          paidSinceOpenMinor: Math.max(0, paid - s.paidAtOpenMinor),
-          overdueMinor: s.figures.overdueMinor,
-          maxDaysPastDue: s.figures.maxDaysPastDue,
-          lostContact: s.lostContact,
-          evasionSigns: ev?.evasion ?? [],
-        });
+        const assessment = assessCase(
+          {
+            hardships: ev?.hardships ?? [],
+            verifiedMonthlyIncomeMinor: ev?.income ?? null,
+            monthlyInstallmentMinor: monthlyInstallmentMinor(states),
+            contacts: contacts.get(s.caseId) ?? [],
+            promisesKept: pr.kept,
+            promisesBroken: pr.broken,
+            paidSinceOpenMinor: Math.max(0, paid - s.paidAtOpenMinor),
+            overdueMinor: s.figures.overdueMinor,
+            maxDaysPastDue: s.figures.maxDaysPastDue,
+            lostContact: s.lostContact,
+            evasionSigns: ev?.evasion ?? [],
+          },
+          weights.settings,
+        );
         const inForce =
           s.arm === 'challenger' && strategies.challenger !== undefined
             ? strategies.challenger
@@ -606,8 +692,7 @@ async function stepCases(
         );
         const cure = cureProbability_bp(s.figures.bucket, s.behaviourScore);
         return {
-          caseId: s.caseId,
-          arm: s.arm,
+          subject: s,
           version: inForce.version,
           step,
           due: formatDate(nextActionDue(step, day)),
@@ -615,86 +700,115 @@ async function stepCases(
           cure,
           priority: priorityMinor(s.figures.overdueMinor, cure),
           paid,
+          weightsVersion: weights.version,
         };
       }),
     );
-    for (const part of chunks(rows, CASE_ROWS_PER_STATEMENT_MAX)) {
-      await tx.query(
-        `update collection_cases c set strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
-            next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
-            next_action_due_day = u.due, assessment = u.assessment::jsonb,
-            vulnerabilities = array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)),
-            cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid
-          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                      $8::date[], $9::text[], $10::text[], $11::int[], $12::bigint[], $13::bigint[])
-            as u(case_id, arm, version, step, action, channel, reason, due, assessment, vulnerabilities, cure,
-                 priority, paid)
-          where c.case_id = u.case_id and c.status = 'open'`,
-        [
-          part.map((r) => r.caseId),
-          part.map((r) => r.arm),
-          part.map((r) => r.version),
-          part.map((r) => r.step.code),
-          part.map((r) => r.step.action),
-          part.map((r) => r.step.channel),
-          part.map((r) => r.step.reason),
-          part.map((r) => r.due),
-          part.map((r) => JSON.stringify(r.assessment)),
-          part.map((r) => JSON.stringify(r.assessment.vulnerabilities)),
-          part.map((r) => r.cure),
-          part.map((r) => r.priority),
-          part.map((r) => r.paid),
-        ],
-      );
-    }
+    for (const part of chunks(
+      rows.filter((r) => r.subject.isNew),
+      CASE_ROWS_PER_STATEMENT_MAX,
+    ))
+      await insertCases(tx, part, dayText, zone);
+    for (const part of chunks(
+      rows.filter((r) => !r.subject.isNew),
+      CASE_ROWS_PER_STATEMENT_MAX,
+    ))
+      await updateOpenCases(tx, part, dayText);
   }
 }
 
-async function insertCases(
-  tx: Queryable,
-  cases: readonly {
-    caseId: string;
-    customerId: string;
-    figures: CaseFigures;
-    arm: StrategyArm;
-    paid: number;
-  }[],
-  day: string,
-  zone: string,
-): Promise<void> {
-  for (const part of chunks(cases, CASE_ROWS_PER_STATEMENT_MAX)) {
-    await tx.query(
-      `insert into collection_cases (case_id, customer_id, status, opened_day, bucket, max_days_past_due,
-          overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day, strategy_arm,
-          opening_overdue_minor, paid_at_open_minor, paid_to_date_minor)
-        select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
-               $1::date, u.arm, u.overdue, u.paid, u.paid
-          from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
-                      $10::text[], $11::bigint[])
-            as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, paid)`,
-      [
-        day,
-        zone,
-        part.map((c) => c.caseId),
-        part.map((c) => c.customerId),
-        part.map((c) => c.figures.bucket),
-        part.map((c) => c.figures.maxDaysPastDue),
-        part.map((c) => c.figures.overdueMinor),
-        part.map((c) => c.figures.totalOwedMinor),
-        part.map((c) => JSON.stringify(c.figures.pastDueLoanIds)),
-        part.map((c) => c.arm),
-        part.map((c) => c.paid),
-      ],
-    );
-  }
+/** The step columns of stepped cases, as the parallel arrays `unnest` takes (parameters from `first`). */
+function stepArrays(part: readonly SteppedCase[]): unknown[] {
+  return [
+    part.map((r) => r.subject.arm),
+    part.map((r) => r.version),
+    part.map((r) => r.step.code),
+    part.map((r) => r.step.action),
+    part.map((r) => r.step.channel),
+    part.map((r) => r.step.reason),
+    part.map((r) => r.due),
+    part.map((r) => JSON.stringify(r.assessment)),
+    part.map((r) => JSON.stringify(r.assessment.vulnerabilities)),
+    part.map((r) => r.cure),
+    part.map((r) => r.priority),
+    part.map((r) => r.paid),
+    part.map((r) => r.weightsVersion),
+  ];
 }
 
-async function writeFigures(
+async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: string, zone: string) {
+  await tx.query(
+    `insert into collection_cases (case_id, customer_id, status, opened_day, bucket, max_days_past_due,
+        overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day, strategy_arm,
+        opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, strategy_version, strategy_step,
+        next_action, next_action_channel, next_action_reason, next_action_due_day, assessment, vulnerabilities,
+        cure_bp, priority_minor, assessment_version)
+      select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
+             $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
+             u.assessment::jsonb, array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)), u.cure,
+             u.priority, u.weights
+        from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
+                    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
+                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[])
+          as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel,
+               reason, due, assessment, vulnerabilities, cure, priority, paid, weights)`,
+    [
+      day,
+      zone,
+      part.map((r) => r.subject.caseId),
+      part.map((r) => r.subject.customerId),
+      part.map((r) => r.subject.figures.bucket),
+      part.map((r) => r.subject.figures.maxDaysPastDue),
+      part.map((r) => r.subject.figures.overdueMinor),
+      part.map((r) => r.subject.figures.totalOwedMinor),
+      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
+      ...stepArrays(part),
+    ],
+  );
+}
+
+/** Open cases that stay open: figures (when changed, with the row's version) and step in one statement. */
+async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day: string): Promise<void> {
+  const { rowCount } = await tx.query(
+    `update collection_cases c set
+        bucket = u.bucket, max_days_past_due = u.dpd, overdue_minor = u.overdue, total_owed_minor = u.owed,
+        past_due_loan_ids = case when u.changed then u.loans::jsonb else c.past_due_loan_ids end,
+        updated_day = case when u.changed then $1::date else c.updated_day end,
+        row_version = c.row_version + case when u.changed then 1 else 0 end,
+        updated_at = case when u.changed then now() else c.updated_at end,
+        strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
+        next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
+        next_action_due_day = u.due, assessment = u.assessment::jsonb,
+        vulnerabilities = array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)),
+        cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights
+      from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
+                  $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
+                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[])
+        as u(case_id, changed, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel, reason,
+             due, assessment, vulnerabilities, cure, priority, paid, weights)
+      where c.case_id = u.case_id and c.status = 'open'`,
+    [
+      day,
+      part.map((r) => r.subject.caseId),
+      part.map((r) => r.subject.figuresChanged),
+      part.map((r) => r.subject.figures.bucket),
+      part.map((r) => r.subject.figures.maxDaysPastDue),
+      part.map((r) => r.subject.figures.overdueMinor),
+      part.map((r) => r.subject.figures.totalOwedMinor),
+      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
+      ...stepArrays(part),
+    ],
+  );
+  if (rowCount !== part.length) throw new Error('assertion: an open case vanished while refreshing');
+}
+
+/** Cases the plan closes: their last figures and the reason. */
+async function closeCases(
   tx: Queryable,
   changes: readonly {
     caseId: string;
     figures: CaseFigures;
-    reason: 'cured' | 'paid-off' | null;
+    reason: 'cured' | 'paid-off';
     paid: number;
   }[],
   day: string,
@@ -703,15 +817,10 @@ async function writeFigures(
     // A closed case keeps the loans it held (the list of past-due loans at the last update).
     const { rowCount } = await tx.query(
       `update collection_cases c set bucket = u.bucket, max_days_past_due = u.dpd, overdue_minor = u.overdue,
-          total_owed_minor = u.owed,
-          past_due_loan_ids = case when u.reason is null then u.loans::jsonb else c.past_due_loan_ids end,
-          status = case when u.reason is null then c.status else 'closed' end,
-          closed_day = case when u.reason is null then null else $1::date end,
-          close_reason = u.reason, paid_to_date_minor = u.paid, updated_day = $1::date,
-          row_version = c.row_version + 1, updated_at = now()
-        from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
-                    $9::bigint[])
-          as u(case_id, bucket, dpd, overdue, owed, loans, reason, paid)
+          total_owed_minor = u.owed, status = 'closed', closed_day = $1::date, close_reason = u.reason,
+          paid_to_date_minor = u.paid, updated_day = $1::date, row_version = c.row_version + 1, updated_at = now()
+        from unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[])
+          as u(case_id, bucket, dpd, overdue, owed, reason, paid)
         where c.case_id = u.case_id and c.status = 'open'`,
       [
         day,
@@ -720,7 +829,6 @@ async function writeFigures(
         part.map((c) => c.figures.maxDaysPastDue),
         part.map((c) => c.figures.overdueMinor),
         part.map((c) => c.figures.totalOwedMinor),
-        part.map((c) => JSON.stringify(c.figures.pastDueLoanIds)),
         part.map((c) => c.reason),
         part.map((c) => c.paid),
       ],
@@ -738,6 +846,19 @@ export async function hasAssignedOpenCase(
   const { rows } = await q.query(
     `select 1 from collection_cases where customer_id = $1 and status = 'open' and assignee = $2`,
     [customerId, userId],
+  );
+  return rows.length > 0;
+}
+
+/** True when the borrower has an open case placed with `agencyId` (an agency user's need to know). */
+export async function hasPlacedOpenCase(
+  q: Queryable,
+  customerId: string,
+  agencyId: string,
+): Promise<boolean> {
+  const { rows } = await q.query(
+    `select 1 from collection_cases where customer_id = $1 and status = 'open' and agency_id = $2`,
+    [customerId, agencyId],
   );
   return rows.length > 0;
 }

@@ -1,4 +1,14 @@
 export {
+  AssessmentVersionError,
+  approveAssessmentWeights,
+  assessmentWeightsDocument,
+  assessmentWeightsInForce,
+  draftAssessmentWeights,
+  listAssessmentVersions,
+  SHIPPED_ASSESSMENT_WEIGHTS,
+  type StoredAssessmentVersion,
+} from './assessment-weights.js';
+export {
   appendBlacklistStep,
   type BlacklistProposalPatch,
   borrowerRepaid,
@@ -22,6 +32,7 @@ export {
   effectiveVerdict,
   findCase,
   hasAssignedOpenCase,
+  hasPlacedOpenCase,
   listCases,
   patchCase,
   refreshCases,

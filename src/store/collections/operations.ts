@@ -223,17 +223,24 @@ export async function worklist(
   day: Day,
   limit: number,
 ): Promise<WorklistItem[]> {
+  // The order is decided from the work-list index alone (priority, case id, next action's day) and each
+  // case's earliest pending promise; only the rows shown are then read from the table.
+  const order = (promise: string, due: string, priority: string, id: string) =>
+    `case when ${promise} <= $2::date then 0 when ${due} <= $2::date then 1 else 2 end,
+     case when ${promise} <= $2::date then ${promise} end, ${priority} desc, ${id}`;
   const { rows } = await q.query<CaseRow & { next_promise_day: string | null }>(
-    `select ${CASE_COLUMNS}, p.next_promise_day::text as next_promise_day
-       from collection_cases
-       left join lateral (select min(promised_day) as next_promise_day from collection_promises
-                            where collection_promises.case_id = collection_cases.case_id and status = 'pending') p on true
-      where status = 'open' and assignee = $1
-      order by case when p.next_promise_day <= $2::date then 0
-                    when next_action_due_day <= $2::date then 1 else 2 end,
-               case when p.next_promise_day <= $2::date then p.next_promise_day end,
-               priority_minor desc, case_id
-      limit $3`,
+    `with k as (
+       select c.case_id as k_id, c.priority_minor as k_priority, c.next_action_due_day as k_due,
+              p.next_promise_day as k_promise
+         from collection_cases c
+         left join lateral (select min(promised_day) as next_promise_day from collection_promises
+                             where collection_promises.case_id = c.case_id and status = 'pending') p on true
+        where c.status = 'open' and c.assignee = $1
+        order by ${order('p.next_promise_day', 'c.next_action_due_day', 'c.priority_minor', 'c.case_id')}
+        limit $3)
+     select ${CASE_COLUMNS}, k.k_promise::text as next_promise_day
+       from k join collection_cases on collection_cases.case_id = k.k_id
+      order by ${order('k.k_promise', 'k.k_due', 'k.k_priority', 'k.k_id')}`,
     [assignee, formatDate(day), limit],
   );
   return rows.map((r) => ({ kase: caseFromRow(r), nextPromiseDay: r.next_promise_day }));

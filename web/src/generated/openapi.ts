@@ -241,6 +241,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/assessment-weights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Assessment weights versions, newest first, with their maker-checker trail */
+    get: operations['getCollectionsAssessmentWeights'];
+    put?: never;
+    /** Draft assessment weights: checked (every field, whole numbers within bounds) before stored */
+    post: operations['postCollectionsAssessmentWeights'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/assessment-weights/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A version’s weights ("shipped" = the defaults in force while none is published) */
+    get: operations['getCollectionsAssessmentWeightsByVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/assessment-weights/{version}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft: it is used from the next case refresh, the previous version retired; never one’s own */
+    post: operations['postCollectionsAssessmentWeightsByVersionApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases': {
     parameters: {
       query?: never;
@@ -2401,6 +2453,9 @@ export interface components {
         | 'strategy_invalid'
         | 'strategy_not_found'
         | 'strategy_status_conflict'
+        | 'assessment_weights_invalid'
+        | 'assessment_weights_not_found'
+        | 'assessment_weights_status_conflict'
         | 'agency_not_found'
         | 'case_placement_conflict'
         | 'legal_action_not_found'
@@ -3830,6 +3885,216 @@ export interface operations {
       };
     };
   };
+  getCollectionsAssessmentWeights: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              approvedBy: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              /** @description SHA-256 of the weights as stored */
+              documentHash: string;
+              note: string | null;
+              /** @enum {string} */
+              status: 'draft' | 'published' | 'retired';
+              version: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCollectionsAssessmentWeights: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string;
+          weights: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description SHA-256 of the weights as stored */
+            documentHash: string;
+            note: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'published' | 'retired';
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsAssessmentWeightsByVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Assessment weights version, or "shipped" */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Ability/willingness weights: the thresholds and the points each reading of the evidence gives its side */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  postCollectionsAssessmentWeightsByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Assessment weights version */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description SHA-256 of the weights as stored */
+            documentHash: string;
+            note: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'published' | 'retired';
+            version: string;
+          };
+        };
+      };
+    };
+  };
   getCollectionsCases: {
     parameters: {
       query?: {
@@ -3898,6 +4163,8 @@ export interface operations {
                 note?: string;
                 verdict?: string;
               } | null;
+              /** @description The assessment weights version the assessment was made with ("shipped": the defaults) */
+              assessmentVersion?: string | null;
               /** @description User id of the collector working the case */
               assignee: string | null;
               behaviourScore?: number | null;
@@ -4025,6 +4292,8 @@ export interface operations {
               note?: string;
               verdict?: string;
             } | null;
+            /** @description The assessment weights version the assessment was made with ("shipped": the defaults) */
+            assessmentVersion?: string | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
             behaviourScore?: number | null;
@@ -4200,6 +4469,8 @@ export interface operations {
               note?: string;
               verdict?: string;
             } | null;
+            /** @description The assessment weights version the assessment was made with ("shipped": the defaults) */
+            assessmentVersion?: string | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
             behaviourScore?: number | null;
@@ -4409,6 +4680,8 @@ export interface operations {
               note?: string;
               verdict?: string;
             } | null;
+            /** @description The assessment weights version the assessment was made with ("shipped": the defaults) */
+            assessmentVersion?: string | null;
             /** @description User id of the collector working the case */
             assignee: string | null;
             behaviourScore?: number | null;
@@ -4638,6 +4911,9 @@ export interface operations {
               | 'strategy_invalid'
               | 'strategy_not_found'
               | 'strategy_status_conflict'
+              | 'assessment_weights_invalid'
+              | 'assessment_weights_not_found'
+              | 'assessment_weights_status_conflict'
               | 'agency_not_found'
               | 'case_placement_conflict'
               | 'legal_action_not_found'
@@ -6216,6 +6492,8 @@ export interface operations {
                 note?: string;
                 verdict?: string;
               } | null;
+              /** @description The assessment weights version the assessment was made with ("shipped": the defaults) */
+              assessmentVersion?: string | null;
               /** @description User id of the collector working the case */
               assignee?: string | null;
               behaviourScore?: number | null;
@@ -13108,7 +13386,7 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
             tokenId: string;
             userId: string;
             username: string;
@@ -14899,13 +15177,15 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description The collection agency an agency user works for; null for staff */
+              agencyId?: string | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
               userId: string;
               username: string;
             }[];
@@ -14929,9 +15209,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description For role agency (required): the collection agency the user works for */
+          agencyId?: string;
           displayName: string;
           /** @enum {string} */
-          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+          role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
           /** @description 3 to 40 characters: lower-case letters, digits, _ . -, starting with a letter */
           username: string;
         };
@@ -14963,13 +15245,15 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The collection agency an agency user works for; null for staff */
+            agencyId?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             disabledAt: string | null;
             displayName: string;
             /** @enum {string} */
-            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+            role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
             userId: string;
             username: string;
           };
@@ -15028,13 +15312,15 @@ export interface operations {
               userId: string;
             }[];
             user: {
+              /** @description The collection agency an agency user works for; null for staff */
+              agencyId?: string | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
               disabledAt: string | null;
               displayName: string;
               /** @enum {string} */
-              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance';
+              role: 'admin' | 'risk_analyst' | 'collector' | 'finance' | 'auditor' | 'compliance' | 'agency';
               userId: string;
               username: string;
             };
