@@ -238,6 +238,21 @@ export {
   restructuringFactsOf,
 } from './restructuring-facts.js';
 export {
+  buildRiskReport,
+  cellText,
+  groupDigits,
+  percentText,
+  RISK_TREND_MONTHS,
+  RISK_VINTAGE_COHORTS,
+  type RiskChart,
+  type RiskFigure,
+  type RiskReportDocument,
+  type RiskReportInput,
+  type RiskReportLocale,
+  type RiskSection,
+  type RiskTable,
+} from './risk-report.js';
+export {
   type MonthIndicators,
   type MonthRows,
   monthIndicators,
