@@ -41,7 +41,8 @@ export interface RiskChart {
   /** How the axis reads its values. */
   readonly unit: 'money' | 'ratio';
   readonly categories: readonly string[];
-  readonly series: readonly { readonly name: string; readonly values: readonly number[] }[];
+  /** Null where a figure does not exist (a flow rate from an empty bucket): a gap, not a zero. */
+  readonly series: readonly { readonly name: string; readonly values: readonly (number | null)[] }[];
 }
 
 export interface RiskSection {
@@ -96,6 +97,8 @@ export function cellText(value: ReportCell | undefined, type: ReportValueType): 
 }
 
 const numberOf = (v: ReportCell | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+const pointOf = (v: ReportCell | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
 
 function pick(label: Label, locale: RiskReportLocale): string {
   return locale === 'zh-CN' ? label.zh : label.en;
@@ -238,7 +241,7 @@ function rollRates(input: RiskReportInput, locale: RiskReportLocale): RiskSectio
               kind: 'line',
               unit: 'ratio',
               categories: rows.map((r) => String(r.month).slice(0, 7)),
-              series: lines.map((k) => ({ name: k, values: rows.map((r) => numberOf(r[k])) })),
+              series: lines.map((k) => ({ name: k, values: rows.map((r) => pointOf(r[k])) })),
             },
           ],
     tables: [
@@ -274,7 +277,7 @@ function vintages(input: RiskReportInput, locale: RiskReportLocale): RiskSection
               categories: mobs.map((m) => m.toUpperCase()),
               series: curves.map((r) => ({
                 name: String(r.cohort),
-                values: mobs.map((m) => numberOf(r[m])),
+                values: mobs.map((m) => pointOf(r[m])),
               })),
             },
           ],

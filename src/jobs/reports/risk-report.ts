@@ -65,7 +65,7 @@ const PALETTE = ['#1d39c4', '#cf1322', '#d48806', '#389e0d', '#531dab', '#08979c
 
 /** The y-axis of a chart: from 0 (or the lowest negative value) to a round maximum, with 4 steps. */
 function axisOf(chart: RiskChart): { min: number; max: number; ticks: number[] } {
-  const all = chart.series.flatMap((s) => s.values);
+  const all = chart.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   const top = Math.max(0, ...all);
   const bottom = Math.min(0, ...all);
   const span = top - bottom || 1;
@@ -123,6 +123,7 @@ function svgChart(chart: RiskChart, key: string): string {
     if (chart.kind === 'bar') {
       const w = (band * 0.8) / chart.series.length;
       s.values.forEach((v, i) => {
+        if (v === null) return;
         const x = left + band * i + band * 0.1 + w * k;
         const y0 = y(Math.max(0, v));
         const h = Math.abs(y(v) - y(0));
@@ -131,8 +132,20 @@ function svgChart(chart: RiskChart, key: string): string {
         );
       });
     } else {
-      const points = s.values.map((v, i) => `${(left + band * (i + 0.5)).toFixed(1)},${y(v).toFixed(1)}`);
-      parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points.join(' ')}"/>`);
+      // A gap where a value is missing: one polyline per run of values.
+      let run: string[] = [];
+      const flush = () => {
+        if (run.length > 0)
+          parts.push(
+            `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${run.join(' ')}"/>`,
+          );
+        run = [];
+      };
+      s.values.forEach((v, i) => {
+        if (v === null) flush();
+        else run.push(`${(left + band * (i + 0.5)).toFixed(1)},${y(v).toFixed(1)}`);
+      });
+      flush();
     }
     const lx = left + (k % 4) * 170;
     const ly = H - 24 + Math.floor(k / 4) * 14;
@@ -295,14 +308,21 @@ function pdfChart(doc: PDFKit.PDFDocument, chart: RiskChart): void {
     if (chart.kind === 'bar') {
       const w = (band * 0.8) / chart.series.length;
       s.values.forEach((v, i) => {
+        if (v === null) return;
         const h = Math.abs(y(v) - y(0));
         if (h > 0) doc.rect(left + band * i + band * 0.1 + w * k, y(Math.max(0, v)), w, h).fill(color);
       });
     } else {
+      let drawing = false;
       s.values.forEach((v, i) => {
+        if (v === null) {
+          drawing = false;
+          return;
+        }
         const x = left + band * (i + 0.5);
-        if (i === 0) doc.moveTo(x, y(v));
-        else doc.lineTo(x, y(v));
+        if (drawing) doc.lineTo(x, y(v));
+        else doc.moveTo(x, y(v));
+        drawing = true;
       });
       doc.lineWidth(1).strokeColor(color).stroke();
     }
