@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFundingOutflows, loadReport, postMonthEndEcl, writeBook } from '../../src/jobs/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
 import { setBusinessDay } from '../../src/store/index.js';
+import { pdfText } from '../server/evidence-reader.js';
 import {
   type Harness,
   screenshot,
@@ -25,6 +27,7 @@ const LABELS = {
     liquidity: '流动性:预期回款与资金流出',
     liquidityChart: '各情景按月预期回款',
     outflow: '债券兑付',
+    riskTitle: '月度风险报告 — 2026-05-31',
   },
   en: {
     ecl: 'IFRS 9 expected credit loss',
@@ -38,6 +41,7 @@ const LABELS = {
     liquidity: 'Liquidity: expected cash-in against funding outflows',
     liquidityChart: 'Expected cash-in by month',
     outflow: '债券兑付',
+    riskTitle: 'Monthly risk report — 2026-05-31',
   },
 } as const;
 
@@ -94,7 +98,8 @@ describe.skipIf(skipBrowser)('ECL, stress and liquidity pages in chromium', () =
       const { page, errors, context } = await signedIn(h, 'finance', locale);
       await page.getByTestId('nav-reports').click();
       await page.getByTestId('report-as-of').waitFor();
-      expect(await page.getByTestId('report-as-of').inputValue()).toBe(AS_OF);
+      // The month end is filled in once the business day is read.
+      await expect.poll(() => page.getByTestId('report-as-of').inputValue()).toBe(AS_OF);
 
       await page.getByTestId('report-view-ecl').click();
       await page.getByTestId('report-title').getByText(L.ecl).waitFor();
@@ -151,6 +156,22 @@ describe.skipIf(skipBrowser)('ECL, stress and liquidity pages in chromium', () =
       expect(monthCells[0]).toBe(String(months[0]?.period));
       expect(monthCells[3]).toBe(String(months[0]?.scheduled));
       await screenshot(page, `reports-liquidity-${locale}`);
+
+      // The monthly risk report of the same month end, in the reader's language, as a PDF download.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('risk-report-pdf').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`risk-report-${AS_OF}-${locale}.pdf`);
+      const bytes = readFileSync(await download.path());
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const text = (await pdfText(bytes)).join('\n');
+      expect(text).toContain(L.riskTitle);
+      expect(text).toContain(
+        new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(
+          Number(ecl.summary.find((f) => f.key === 'ecl')?.value),
+        ),
+      );
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });

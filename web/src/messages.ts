@@ -1031,6 +1031,8 @@ export const en = {
   'reports.liquidityChart': 'Expected cash-in by month under each scenario against funding outflows',
   'reports.outflows': 'Funding outflows',
   'reports.cashIn': 'Expected cash-in',
+  'reports.riskPdf': 'Monthly risk report (PDF)',
+  'reports.riskHtml': 'Monthly risk report (HTML)',
   'nav.writeOffs': 'Write-offs',
   'writeOffs.title': 'Write-offs (核销)',
   'writeOffs.intro':
@@ -2384,6 +2386,8 @@ export const zhCN: Record<MessageKey, string> = {
   'reports.liquidityChart': '各情景按月预期回款与资金流出',
   'reports.outflows': '资金流出',
   'reports.cashIn': '预期回款',
+  'reports.riskPdf': '月度风险报告（PDF）',
+  'reports.riskHtml': '月度风险报告（HTML）',
   'nav.writeOffs': '核销管理',
   'writeOffs.title': '核销',
   'writeOffs.intro':

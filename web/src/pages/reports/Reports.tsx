@@ -191,6 +191,24 @@ export function ReportsPage() {
         : liquidityChart(liquidityMonths, { outflows: t('reports.outflows'), cashIn: t('reports.cashIn') }),
     [liquidityMonths, t],
   );
+  const [riskBusy, setRiskBusy] = useState(false);
+  const downloadRiskReport = async (format: 'pdf' | 'html') => {
+    setError(null);
+    setRiskBusy(true);
+    try {
+      const blob = await api.download('/reports/monthly-risk', { asOf, format, locale });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `risk-report-${asOf}-${locale}.${format}`;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRiskBusy(false);
+    }
+  };
   const openMatrixCell = useCallback(
     (index: number) => {
       const from = FROM[Math.floor(index / TARGETS.length)];
@@ -225,6 +243,22 @@ export function ReportsPage() {
         />
         <Button onClick={() => setAsOf(draft)} data-testid="report-load">
           {t('reports.load')}
+        </Button>
+        <Button
+          onClick={() => downloadRiskReport('pdf')}
+          loading={riskBusy}
+          disabled={asOf === ''}
+          data-testid="risk-report-pdf"
+        >
+          {t('reports.riskPdf')}
+        </Button>
+        <Button
+          onClick={() => downloadRiskReport('html')}
+          loading={riskBusy}
+          disabled={asOf === ''}
+          data-testid="risk-report-html"
+        >
+          {t('reports.riskHtml')}
         </Button>
       </Space>
       <ProblemAlert error={error} />
