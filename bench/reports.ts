@@ -4,7 +4,9 @@
  * reports, then exports the month-end rows and the drawn loans as CSV and times pandas computing the same
  * roll-rate matrix and M2+ vintage table from them (bench/reports_peer.py). Prints the figures.
  * Run: `npm run bench:reports`. Options (environment): BENCH_CUSTOMERS (default 20,000; about 2 loans each),
- * BENCH_PYTHON (default /usr/bin/python3), LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REUSE=1 keeps the book.
+ * BENCH_PYTHON (default /usr/bin/python3), LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REUSE=1 keeps the book,
+ * BENCH_SCHEMA (default bench_reports). After the reports, the same work split: the month-end check, the rows
+ * read, and the pure computation on rows already in memory — where a report's time goes.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,13 +14,22 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { buildMonthEnd, loadReport, monthEndsBack, writeBook } from '../src/jobs/index.js';
-import { addDays, formatDate, parseDate } from '../src/money/index.js';
-import { migrate, openPostgres, setBusinessDay } from '../src/store/index.js';
+import { buildMonthEnd, ensureMonthEnds, loadReport, monthEndsBack, writeBook } from '../src/jobs/index.js';
+import { addDays, formatDate, parseDate, startOfMonth } from '../src/money/index.js';
+import {
+  type MonthEndLoan,
+  type MonthRows,
+  monthKeyOfDay,
+  ROLL_RATE_MONTHS,
+  rollRatesReport,
+  VINTAGE_COHORTS_MAX,
+  vintageReport,
+} from '../src/reporting/index.js';
+import { migrate, openPostgres, readDrawnLoans, readMonthEnd, setBusinessDay } from '../src/store/index.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SCHEMA = 'bench_reports';
+const SCHEMA = process.env.BENCH_SCHEMA ?? 'bench_reports';
 const REUSE = process.env.BENCH_REUSE === '1';
 /** Debian's python3 carries python3-pandas; a python3 earlier on the PATH may not. */
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -88,6 +99,50 @@ async function main(): Promise<void> {
     );
     const [, classS] = await timed('classification report', () =>
       loadReport(db, 'classification', { asOf: formatDate(AS_OF) }),
+    );
+
+    // Where the report time goes: the month-end check, reading the rows, the pure computation.
+    const rollMonths = monthEndsBack(AS_OF, ROLL_RATE_MONTHS + 1);
+    const vintageMonths = monthEndsBack(AS_OF, VINTAGE_COHORTS_MAX);
+    const [, checkS] = await timed('split: month ends checked (all built)', () =>
+      ensureMonthEnds(db, vintageMonths, 'bench'),
+    );
+    const [rollRows, rollReadS] = await timed(
+      `split: roll rates, ${rollMonths.length} month ends read`,
+      async () => {
+        const out: MonthRows[] = [];
+        for (const m of rollMonths) out.push({ monthEnd: m, rows: await readMonthEnd(db, m) });
+        return out;
+      },
+    );
+    // The same rows in one statement, parsed the same way: statements against rows.
+    const [, rollOneS] = await timed('split: the same rows in one statement', async () => {
+      const { rows } = await db.query<Record<string, unknown>>(
+        `select customer_id, loan_id, product_id, opened_day::text as opened_day, disbursed_minor::text as disbursed_minor,
+           days_past_due, bucket, outstanding_principal_minor::text as outstanding_principal_minor,
+           oldest_overdue_installment, class_by_dpd, asset_class, class_reasons, month_end::text as month_end
+         from loan_month_ends where month_end = any($1::date[]) order by month_end, loan_id`,
+        [rollMonths.map((m) => formatDate(m))],
+      );
+      return rows.length;
+    });
+    const [, rollComputeS] = await timed('split: roll rates computed in memory', async () =>
+      rollRatesReport(rollRows),
+    );
+    const [vintageInput, vintageReadS] = await timed(
+      `split: vintage, drawn loans and ${vintageMonths.length} month ends read`,
+      async () => {
+        const loans = await readDrawnLoans(db, startOfMonth(vintageMonths[0] as typeof AS_OF), AS_OF);
+        const byMonth = new Map<number, MonthEndLoan[]>();
+        for (const m of vintageMonths) byMonth.set(monthKeyOfDay(m), await readMonthEnd(db, m));
+        return { monthEnd: AS_OF, loans, months: byMonth };
+      },
+    );
+    const [, vintageComputeS] = await timed('split: vintage computed in memory', async () =>
+      vintageReport(vintageInput),
+    );
+    console.log(
+      `  split summary: check ${checkS.toFixed(2)} s; roll read ${rollReadS.toFixed(2)} s (one statement ${rollOneS.toFixed(2)} s) + compute ${rollComputeS.toFixed(2)} s; vintage read ${vintageReadS.toFixed(2)} s + compute ${vintageComputeS.toFixed(2)} s`,
     );
 
     const dir = tmpdir();

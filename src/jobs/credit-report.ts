@@ -7,6 +7,7 @@ import {
   DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
   exportFile,
   firstDayOfMonthKey,
+  identityFile,
   lastDayOfMonthKey,
   type MonthKey,
   monthKey,
@@ -16,10 +17,12 @@ import {
 import {
   accountsForMonth,
   type Db,
+  findCustomer,
   getBusinessDay,
   loanLogs,
   monthRecords,
   noticeFacts,
+  type PiiCipher,
   type RecordToSave,
   recordBatch,
   saveRecords,
@@ -38,7 +41,7 @@ export const CREDIT_REPORT_ACCOUNTS_PER_TRANSACTION = 500;
 
 export class CreditReportJobError extends Error {
   constructor(
-    readonly code: 'month_invalid' | 'month_not_closed',
+    readonly code: 'month_invalid' | 'month_not_closed' | 'identity_missing',
     message: string,
   ) {
     super(message);
@@ -130,6 +133,13 @@ export interface CreditReportExport {
   readonly records: number;
   readonly sha256: string;
   readonly text: string;
+  /** The identity segment (name and ID number of each borrower in the file), when asked for with a cipher. */
+  readonly identity: { readonly text: string; readonly sha256: string; readonly borrowers: number } | null;
+}
+
+export interface CreditReportExportOptions {
+  /** Decrypts the borrowers' names and ID numbers for the identity segment; without it none is written. */
+  readonly cipher?: PiiCipher;
 }
 
 /**
@@ -140,12 +150,31 @@ export async function exportCreditReportMonth(
   db: Db,
   month: string,
   actor: string,
+  options: CreditReportExportOptions = {},
 ): Promise<CreditReportExport> {
   parseReportMonth(month);
+  const hash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
   return db.transaction(async (tx) => {
     const ready = await monthRecords(tx, month, 'ready');
     const text = exportFile(ready.map((r) => ({ record: r.record, version: r.version })));
-    const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+    const sha256 = hash(text);
+    let identity: CreditReportExport['identity'] = null;
+    if (options.cipher !== undefined) {
+      const people = [];
+      for (const customerId of [...new Set(ready.map((r) => r.record.customerId))].sort()) {
+        const c = await findCustomer(tx, options.cipher, customerId);
+        if (c === undefined) {
+          // Thrown inside the transaction: nothing is marked exported.
+          throw new CreditReportJobError(
+            'identity_missing',
+            `the borrower ${customerId} of ${month}'s records has no customer record: the identity segment cannot be written`,
+          );
+        }
+        people.push({ customerId, name: c.name, idNumber: c.idNumber });
+      }
+      const identityText = identityFile(people);
+      identity = { text: identityText, sha256: hash(identityText), borrowers: people.length };
+    }
     const batchId =
       ready.length === 0
         ? null
@@ -156,6 +185,6 @@ export async function exportCreditReportMonth(
             sha256,
             actor,
           );
-    return { month, batchId, records: ready.length, sha256, text };
+    return { month, batchId, records: ready.length, sha256, text, identity };
   });
 }

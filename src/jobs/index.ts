@@ -77,6 +77,8 @@ export {
   isReportKind,
   loadReport,
   loadReportCell,
+  loadRiskReport,
+  loadRiskReportInput,
   monthEndOnOrBefore,
   monthEndsBack,
   NPL_TREND_MONTHS,
@@ -94,6 +96,8 @@ export {
   reportWorkbook,
   reportXlsxBuffer,
   requestMonthEnd,
+  riskReportHtml,
+  riskReportPdf,
   writeReportXlsx,
 } from './reports/index.js';
 export { liquidityLoader, liquidityReport } from './reports/liquidity.js';

@@ -222,12 +222,19 @@ export interface CreditReportRecord {
   readonly statusCode: CreditReportStatusCode;
   /** 24 codes, oldest month first. */
   readonly grid: string;
+  /**
+   * The 5-year grid (五年还款记录): 60 codes, oldest month first, whose last 24 are `grid`. Absent from
+   * records stored before it was built.
+   */
+  readonly grid60?: string;
   readonly specials: readonly SpecialTransaction[];
   readonly negative: boolean;
 }
 
 /** Months in the grid. */
 export const GRID_MONTHS = 24;
+/** Months in the 5-year grid. */
+export const LONG_GRID_MONTHS = 60;
 
 /** Builds the record of an account for `month` from its log. Null when the account opened after the month. */
 export function buildCreditReportRecord(
@@ -238,11 +245,17 @@ export function buildCreditReportRecord(
   const end = lastDayOfMonthKey(month);
   const state = stateAsOf(log, end);
   if (state === null || state.startDay > end) return null;
-  let grid = '';
+  let long = '';
   let ended = '';
-  for (let m = month - GRID_MONTHS + 1; m <= month; m++) {
+  const openedDay = log[0]?.day;
+  for (let m = month - LONG_GRID_MONTHS + 1; m <= month; m++) {
     if (ended !== '') {
-      grid += ended;
+      long += ended;
+      continue;
+    }
+    // A month that ended before the first event folds nothing: the account was not open (`/`).
+    if (openedDay === undefined || lastDayOfMonthKey(m) < openedDay) {
+      long += monthStatus(null, m, []);
       continue;
     }
     const code = monthStatus(
@@ -251,8 +264,9 @@ export function buildCreditReportRecord(
       specialTransactionsIn(log, m, codes),
     );
     if (code === 'C') ended = code;
-    grid += code;
+    long += code;
   }
+  const grid = long.slice(-GRID_MONTHS);
   const specials = specialTransactionsIn(log, month, codes);
   const statusCode = grid.at(-1) as CreditReportStatusCode;
   const p = loanPosition(state);
@@ -268,6 +282,7 @@ export function buildCreditReportRecord(
     ? p.overduePrincipalMinor + p.overdueInterestMinor + p.overdueFeeMinor + p.penaltyOutstandingMinor
     : 0;
   invariant(grid.length === GRID_MONTHS, 'the grid has 24 months');
+  invariant(long.length === LONG_GRID_MONTHS, 'the long grid has 60 months');
   return {
     month: formatMonthKey(month),
     loanId: state.loanId,
@@ -283,6 +298,7 @@ export function buildCreditReportRecord(
     daysPastDue: live ? loanDaysPastDue(state, end) : 0,
     statusCode,
     grid,
+    grid60: long,
     specials,
     negative: isNegativeStatusCode(statusCode),
   };
@@ -347,6 +363,7 @@ export const EXPORT_COLUMNS = [
   'grid_24',
   'special_transactions',
   'record_version',
+  'grid_60',
 ] as const;
 
 /** One line of the export: `A` an account record, `X` a correction of one sent before. */
@@ -372,7 +389,50 @@ export function exportLine(r: CreditReportRecord, version: number): string {
     r.grid,
     specials,
     String(version),
+    longGridOf(r),
   ].join(',');
+}
+
+/** The 5-year grid of a record; a record stored before it was built shows its 36 earlier months unknown (`#`). */
+export function longGridOf(r: CreditReportRecord): string {
+  return r.grid60 ?? `${'#'.repeat(LONG_GRID_MONTHS - GRID_MONTHS)}${r.grid}`;
+}
+
+// ---- the identity segment ----------------------------------------------------------------------------
+
+/** 证件类型: 10 居民身份证 (the bureau's code for the resident ID card), the only kind a customer holds here. */
+export const ID_TYPE_RESIDENT_CARD = '10';
+
+/** The columns of the identity file (个人基本信息段), in order. */
+export const IDENTITY_COLUMNS = ['customer_id', 'id_type', 'name', 'id_number'] as const;
+
+export interface BorrowerIdentity {
+  readonly customerId: string;
+  readonly name: string;
+  readonly idNumber: string;
+}
+
+/**
+ * The identity segment of an export: one line per borrower of its records, in customer-id order, with the
+ * name and the ID number in full — the bureau matches records to people on them — and nothing else personal.
+ */
+export function identityFile(identities: readonly BorrowerIdentity[]): string {
+  const byId = new Map(identities.map((i) => [i.customerId, i]));
+  const sorted = [...byId.values()].sort((a, b) =>
+    a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0,
+  );
+  const lines = sorted.map((i) => {
+    invariant(
+      /^[0-9]{17}[0-9X]$/.test(i.idNumber),
+      () => `customer ${i.customerId}: the ID number is not 18 characters`,
+    );
+    invariant(
+      !/[,\r\n]/.test(i.name) && i.name.trim() !== '',
+      () => `customer ${i.customerId}: the name cannot go in the file`,
+    );
+    return [i.customerId, ID_TYPE_RESIDENT_CARD, i.name.trim(), i.idNumber].join(',');
+  });
+  return `${[IDENTITY_COLUMNS.join(','), ...lines].join('\n')}\n`;
 }
 
 /** The whole file: the header line, then the records in account order; lines end with LF. */
@@ -424,6 +484,7 @@ export function correctRecord(r: CreditReportRecord, statusCode: CreditReportSta
     ...r,
     statusCode,
     grid: `${r.grid.slice(0, -1)}${statusCode}`,
+    ...(r.grid60 === undefined ? {} : { grid60: `${r.grid60.slice(0, -1)}${statusCode}` }),
     negative: isNegativeStatusCode(statusCode),
     ...(isNegativeStatusCode(statusCode)
       ? {}

@@ -54,6 +54,7 @@ export {
   statusCodeForBucket,
 } from './credit-report.js';
 export {
+  type BorrowerIdentity,
   buildCreditReportRecord,
   type CreditReportCodes,
   type CreditReportRecord,
@@ -69,6 +70,11 @@ export {
   exportLine,
   GRID_MONTHS,
   type HoldReason,
+  ID_TYPE_RESIDENT_CARD,
+  IDENTITY_COLUMNS,
+  identityFile,
+  LONG_GRID_MONTHS,
+  longGridOf,
   monthStatus,
   negativeReportGate,
   type SpecialTransaction,
@@ -237,6 +243,21 @@ export {
   classifyLoan,
   restructuringFactsOf,
 } from './restructuring-facts.js';
+export {
+  buildRiskReport,
+  cellText,
+  groupDigits,
+  percentText,
+  RISK_TREND_MONTHS,
+  RISK_VINTAGE_COHORTS,
+  type RiskChart,
+  type RiskFigure,
+  type RiskReportDocument,
+  type RiskReportInput,
+  type RiskReportLocale,
+  type RiskSection,
+  type RiskTable,
+} from './risk-report.js';
 export {
   type MonthIndicators,
   type MonthRows,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { writeBook } from '../../src/jobs/book.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import { migrate, openDb } from '../../src/store/index.js';
+import { pdfText } from '../server/evidence-reader.js';
 import { capture } from './capture.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'lg-report-'));
@@ -89,6 +90,30 @@ describe('lendguard report', () => {
     expect(sheet?.getCell('E3').value).toBe(Number(rows[0]?.disbursed));
     expect(sheet?.getCell('F3').value).toBe(Number(rows[0]?.mob0));
   });
+
+  it('writes the monthly risk report as HTML and PDF with the figures of the reports', async () => {
+    const html = join(parent, 'risk.html');
+    const pdf = join(parent, 'risk.pdf');
+    const c = capture();
+    const code = await main(
+      ['risk-report', '--as-of', '2026-06-03', '--html', html, '--pdf', pdf, '--locale', 'en', '--db', dir],
+      c.io,
+    );
+    expect(code, c.err()).toBe(0);
+    expect(c.out()).toContain('as of 2026-05-31');
+    const ecl = JSON.parse((await run(['ecl', '--as-of', '2026-05-31', '--json'])).out) as {
+      summary: { key: string; value: string }[];
+    };
+    const total = ecl.summary.find((f) => f.key === 'ecl')?.value ?? 'none';
+    const printed = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(Number(total));
+    expect(readFileSync(html, 'utf8')).toContain(printed);
+    const text = (await pdfText(readFileSync(pdf))).join('\n');
+    expect(text).toContain('Monthly risk report — 2026-05-31');
+    expect(text).toContain(printed);
+    const none = capture();
+    expect(await main(['risk-report', '--as-of', '2026-05-31', '--db', dir], none.io)).toBe(2);
+    expect(none.err()).toContain('--html');
+  }, 300_000);
 
   it('says what is wrong: an unknown kind, a kind not available, a month not closed', async () => {
     const unknown = await run(['nonsense', '--as-of', '2026-05-31']);

@@ -66,6 +66,35 @@ describe('lendguard credit-report', () => {
     expect(build.err()).toMatch(/built \d+ of \d+ accounts/);
 
     const file = join(root, 'may.csv');
+    const alone = capture();
+    expect(
+      await main(
+        ['credit-report', 'export', '--month', '2026-05', '--db', dir, '--identity', file],
+        alone.io,
+      ),
+    ).toBe(2);
+    expect(alone.err()).toContain('give --out too');
+    // The seeded book has loans but no customer records: the identity segment cannot be built, and the
+    // refusal marks nothing exported (the golden export below still carries every ready record).
+    const noIdentity = capture();
+    expect(
+      await main(
+        [
+          'credit-report',
+          'export',
+          '--month',
+          '2026-05',
+          '--db',
+          dir,
+          '--out',
+          file,
+          '--identity',
+          `${file}.id`,
+        ],
+        noIdentity.io,
+      ),
+    ).toBe(1);
+    expect(noIdentity.err()).toContain('has no customer record');
     const exported = capture();
     expect(
       await main(['credit-report', 'export', '--month', '2026-05', '--db', dir, '--out', file], exported.io),

@@ -9,6 +9,7 @@ import {
   disputeReplyBy,
   EXPORT_COLUMNS,
   exportFile,
+  exportLine,
   monthKey,
   negativeReportGate,
 } from '../../src/reporting/index.js';
@@ -143,8 +144,11 @@ describe('the export file and objections', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe(EXPORT_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      'X,2026-02,L-1,C-1,2026-01-15,2026-04-15,3000.00,3000.00,1046.50,0.00,0.00,0.00,0,N,//////////////////////*N,,2',
+      `X,2026-02,L-1,C-1,2026-01-15,2026-04-15,3000.00,3000.00,1046.50,0.00,0.00,0.00,0,N,//////////////////////*N,,2,${'/'.repeat(58)}*N`,
     );
+    // A record stored before the 5-year grid was built shows its 36 earlier months unknown.
+    const { grid60: _, ...stored } = feb;
+    expect(exportLine(stored, 1).split(',').at(-1)).toBe(`${'#'.repeat(36)}${feb.grid}`);
     expect(lines[2]?.startsWith('A,2026-02,L-2,')).toBe(true);
     expect(lines[2]?.split(',')).toHaveLength(EXPORT_COLUMNS.length);
     expect(text.endsWith('\n')).toBe(true);

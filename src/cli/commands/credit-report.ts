@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { buildCreditReportMonth, CreditReportJobError, exportCreditReportMonth } from '../../jobs/index.js';
 import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
-import { addDbOption, explained, withMigratedDb } from './db-options.js';
+import { addDbOption, explained, keysFor, withMigratedDb } from './db-options.js';
 
 interface Options {
   db?: string;
@@ -10,6 +10,7 @@ interface Options {
   json?: boolean;
   out?: string;
   as?: string;
+  identity?: string;
 }
 
 async function refusals<T>(run: () => Promise<T>): Promise<T> {
@@ -61,12 +62,33 @@ export const registerCreditReport: RegisterCommand = (program, io) => {
       .requiredOption('--month <YYYY-MM>', 'the month to export')
       .option('--out <file>', 'write the file here (default: standard output)')
       .option('--as <name>', 'who exports (recorded with the batch)', 'cli')
+      .option(
+        '--identity <file>',
+        'also write the identity segment (name and ID number of each borrower, in full; file mode 0600); needs --out',
+      )
       .option('--json', 'print the batch as JSON (with --out)'),
   ).action((o: Options) =>
     explained(async () => {
-      const out = await withMigratedDb(o.db, (db) =>
-        refusals(() => exportCreditReportMonth(db, o.month, o.as ?? 'cli')),
+      if (o.identity !== undefined && o.out === undefined) {
+        throw new UsageError('--identity writes a file beside --out: give --out too');
+      }
+      const out = await withMigratedDb(o.db, (db, target) =>
+        refusals(() =>
+          exportCreditReportMonth(
+            db,
+            o.month,
+            o.as ?? 'cli',
+            o.identity === undefined ? {} : { cipher: keysFor(target).cipher },
+          ),
+        ),
       );
+      if (o.identity !== undefined && out.identity !== null) {
+        writeFileSync(o.identity, out.identity.text, { mode: 0o600 });
+        writeLine(
+          io.stdout,
+          `identity segment of ${out.identity.borrowers} borrower(s) to ${o.identity} (sha256 ${out.identity.sha256})`,
+        );
+      }
       if (o.out === undefined) {
         io.stdout.write(out.text);
         writeLine(io.stderr, `${out.records} record(s), sha256 ${out.sha256}`);

@@ -1,5 +1,15 @@
+import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
-import { loadReport, loadReportCell, type Progress, ReportError, writeReportXlsx } from '../../jobs/index.js';
+import {
+  loadReport,
+  loadReportCell,
+  loadRiskReport,
+  type Progress,
+  ReportError,
+  riskReportHtml,
+  riskReportPdf,
+  writeReportXlsx,
+} from '../../jobs/index.js';
 import { REPORT_KINDS, type Report, type ReportCell } from '../../reporting/index.js';
 import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
@@ -151,6 +161,51 @@ export const registerReport: RegisterCommand = (program, io) => {
           ) {
             throw new UsageError(error.message);
           }
+          throw new CommandFailedError(error.message);
+        }
+        throw error;
+      } finally {
+        bar.stop();
+      }
+    }),
+  );
+
+  addDbOption(
+    program
+      .command('risk-report')
+      .description(
+        'The monthly risk report (portfolio, classification and NPL, roll rates, vintages, ECL, stress, liquidity) as HTML and/or PDF',
+      )
+      .requiredOption(
+        '--as-of <date>',
+        'the report describes the last month end on or before this day (YYYY-MM-DD)',
+      )
+      .option('--html <file>', 'write the report as one self-contained HTML file')
+      .option('--pdf <file>', 'write the report as a PDF')
+      .option('--locale <locale>', 'zh-CN or en', 'zh-CN'),
+  ).action((o: { db?: string; asOf: string; html?: string; pdf?: string; locale: string }) =>
+    explained(async () => {
+      if (o.html === undefined && o.pdf === undefined)
+        throw new UsageError('give --html FILE, --pdf FILE or both');
+      if (o.locale !== 'zh-CN' && o.locale !== 'en') throw new UsageError('--locale is zh-CN or en');
+      const locale = o.locale;
+      const bar = progressBar(io, false);
+      try {
+        await withMigratedDb(o.db, async (db) => {
+          const doc = await loadRiskReport(db, o.asOf, locale, bar.progress);
+          bar.stop();
+          if (o.html !== undefined) {
+            await writeFile(o.html, riskReportHtml(doc));
+            writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.html}`);
+          }
+          if (o.pdf !== undefined) {
+            await writeFile(o.pdf, await riskReportPdf(doc));
+            writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.pdf}`);
+          }
+        });
+      } catch (error) {
+        if (error instanceof ReportError) {
+          if (error.status === 400) throw new UsageError(error.message);
           throw new CommandFailedError(error.message);
         }
         throw error;

@@ -27,4 +27,5 @@ export {
   reportLoader,
   requestMonthEnd,
 } from './registry.js';
+export { loadRiskReport, loadRiskReportInput, riskReportHtml, riskReportPdf } from './risk-report.js';
 export { reportWorkbook, reportXlsxBuffer, writeReportXlsx } from './xlsx.js';

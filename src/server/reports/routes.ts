@@ -7,10 +7,13 @@ import {
   decideClassOverrideIn,
   loadReport,
   loadReportCell,
+  loadRiskReport,
   overrideAudit,
   proposeClassOverrideIn,
   ReportError,
   reportXlsxBuffer,
+  riskReportHtml,
+  riskReportPdf,
 } from '../../jobs/index.js';
 import { type Day, formatDate, parseDate } from '../../money/index.js';
 import { type AssetClass, REPORT_KINDS } from '../../reporting/index.js';
@@ -30,6 +33,7 @@ import {
   reportKindParam,
   reportQuery,
   reportSchema,
+  riskReportQuery,
 } from './schemas.js';
 
 const common = { tags: ['reports'], security: bearerSecurity };
@@ -137,6 +141,40 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           .send(body);
       }
       return reply.type('application/json').send(report);
+    },
+  );
+
+  app.get<{ Querystring: { asOf: string; format: 'html' | 'pdf'; locale: 'zh-CN' | 'en' } }>(
+    '/reports/monthly-risk',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary:
+          'The monthly risk report of a month end (portfolio, classification and NPL, roll rates, vintages, ECL, stress, liquidity) as HTML or PDF',
+        querystring: riskReportQuery,
+        response: {
+          200: {
+            description: 'The report as one self-contained HTML file, or with ?format=pdf as a PDF',
+            content: {
+              'text/html': { schema: { type: 'string' } },
+              'application/pdf': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { asOf, format, locale } = request.query;
+      const doc = await guarded(() => loadRiskReport(deps.db, asOf, locale));
+      if (format === 'pdf') {
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="risk-report-${doc.asOf}-${locale}.pdf"`)
+          .send(await riskReportPdf(doc));
+      }
+      return reply.type('text/html; charset=utf-8').send(riskReportHtml(doc));
     },
   );
 

@@ -162,3 +162,23 @@ export const decisionBody = {
     note: { type: 'string', maxLength: 500 },
   },
 } as const;
+
+export const riskReportQuery = {
+  type: 'object',
+  required: ['asOf'],
+  additionalProperties: false,
+  properties: {
+    asOf: {
+      type: 'string',
+      maxLength: 10,
+      description: 'The report describes the last month end on or before this day (YYYY-MM-DD)',
+    },
+    format: { type: 'string', enum: ['html', 'pdf'], default: 'html', description: 'One HTML file or a PDF' },
+    locale: {
+      type: 'string',
+      enum: ['zh-CN', 'en'],
+      default: 'zh-CN',
+      description: 'The language of the report',
+    },
+  },
+} as const;

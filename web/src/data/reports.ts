@@ -31,7 +31,14 @@ export interface CellLoans {
   truncated: boolean;
 }
 
-export const REPORT_VIEWS = ['classification', 'roll-rates', 'vintage'] as const;
+export const REPORT_VIEWS = [
+  'classification',
+  'roll-rates',
+  'vintage',
+  'ecl',
+  'stress',
+  'liquidity',
+] as const;
 export type ReportView = (typeof REPORT_VIEWS)[number];
 
 export const labelIn = (label: Label, locale: Locale) => (locale === 'zh-CN' ? label.zh : label.en);
@@ -137,6 +144,133 @@ export function nplTrend(table: ReportTable, names: { npl: string; dpd90: string
     series: [
       { name: names.npl, type: 'line', data: table.rows.map((r) => Number(r.nplRatio ?? 0)) },
       { name: names.dpd90, type: 'line', data: table.rows.map((r) => Number(r.dpd90Ratio ?? 0)) },
+    ],
+  };
+}
+
+/** A money cell ("1234.56") as a number of yuan, for charts only (tables show the server's string). */
+const yuan = (v: Cell | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** ECL and EAD by IFRS 9 stage (the `stages` table): the stage split beside the allowance per stage. */
+export function eclByStage(
+  table: ReportTable,
+  names: { ead: string; ecl: string; stage: string },
+): ChartOption {
+  const stages = table.rows.map((r) => `${names.stage} ${r.stage}`);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 80, right: 80, top: 24, bottom: 48 },
+    xAxis: { type: 'category', data: stages },
+    yAxis: [
+      { type: 'value', name: names.ead },
+      { type: 'value', name: names.ecl },
+    ],
+    series: [
+      { name: names.ead, type: 'bar', data: table.rows.map((r) => yuan(r.ead)) },
+      { name: names.ecl, type: 'bar', yAxisIndex: 1, data: table.rows.map((r) => yuan(r.ecl)) },
+    ],
+  };
+}
+
+/**
+ * The provision roll-forward as a waterfall: opening and closing as full bars, each movement floating from
+ * the running total (an invisible base bar under a rise or a fall).
+ */
+export function rollForwardWaterfall(
+  table: ReportTable,
+  movementLabel: (movement: string) => string,
+  names: { rise: string; fall: string },
+): ChartOption {
+  const categories: string[] = [];
+  const base: number[] = [];
+  const rise: (number | string)[] = [];
+  const fall: (number | string)[] = [];
+  let running = 0;
+  for (const r of table.rows) {
+    const movement = String(r.movement);
+    const v = yuan(r.total);
+    categories.push(movementLabel(movement));
+    if (movement === 'opening' || movement === 'closing') {
+      base.push(0);
+      rise.push(v);
+      fall.push('-');
+      running = v;
+    } else if (v >= 0) {
+      base.push(running);
+      rise.push(v);
+      fall.push('-');
+      running += v;
+    } else {
+      running += v;
+      base.push(running);
+      rise.push('-');
+      fall.push(-v);
+    }
+  }
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { bottom: 0, data: [names.rise, names.fall] },
+    grid: { left: 80, right: 16, top: 16, bottom: 64 },
+    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: 20 } },
+    yAxis: { type: 'value' },
+    series: [
+      {
+        type: 'bar',
+        stack: 'waterfall',
+        itemStyle: { color: 'transparent' },
+        emphasis: { disabled: true },
+        tooltip: { show: false },
+        data: base,
+      },
+      { name: names.rise, type: 'bar', stack: 'waterfall', data: rise, itemStyle: { color: '#cf1322' } },
+      { name: names.fall, type: 'bar', stack: 'waterfall', data: fall, itemStyle: { color: '#389e0d' } },
+    ],
+  };
+}
+
+/** Stress results: ECL and 12-month losses under each scenario, beside the weighted ECL as a line. */
+export function stressBars(
+  table: ReportTable,
+  weightedEcl: Cell,
+  names: { ecl: string; loss: string; weighted: string },
+): ChartOption {
+  const scenarios = table.rows.map((r) => String(r.scenario));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 80, right: 16, top: 16, bottom: 48 },
+    xAxis: { type: 'category', data: scenarios },
+    yAxis: { type: 'value' },
+    series: [
+      { name: names.ecl, type: 'bar', data: table.rows.map((r) => yuan(r.ecl)) },
+      { name: names.loss, type: 'bar', data: table.rows.map((r) => yuan(r['loss-12m'])) },
+      {
+        name: names.weighted,
+        type: 'line',
+        symbol: 'none',
+        data: scenarios.map(() => yuan(weightedEcl)),
+      },
+    ],
+  };
+}
+
+/** Liquidity by month: expected cash-in under each scenario as lines, funding outflows as bars. */
+export function liquidityChart(table: ReportTable, names: { outflows: string; cashIn: string }): ChartOption {
+  const scenarios = table.columns.filter((c) => c.key.startsWith('cash-in-')).map((c) => c.key.slice(8));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'scroll', bottom: 0 },
+    grid: { left: 80, right: 16, top: 16, bottom: 48 },
+    xAxis: { type: 'category', data: table.rows.map((r) => String(r.period)) },
+    yAxis: { type: 'value' },
+    series: [
+      { name: names.outflows, type: 'bar', data: table.rows.map((r) => yuan(r.outflows)) },
+      ...scenarios.map((id) => ({
+        name: `${names.cashIn}: ${id}`,
+        type: 'line',
+        data: table.rows.map((r) => yuan(r[`cash-in-${id}`])),
+      })),
     ],
   };
 }

@@ -2046,6 +2046,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/monthly-risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The monthly risk report of a month end (portfolio, classification and NPL, roll rates, vintages, ECL, stress, liquidity) as HTML or PDF */
+    get: operations['getReportsMonthlyRisk'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/review-queue': {
     parameters: {
       query?: never;
@@ -14581,6 +14598,52 @@ export interface operations {
             /** @enum {string} */
             status: 'proposed' | 'approved' | 'rejected';
           };
+        };
+      };
+    };
+  };
+  getReportsMonthlyRisk: {
+    parameters: {
+      query: {
+        /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
+        asOf: string;
+        /** @description One HTML file or a PDF */
+        format?: 'html' | 'pdf';
+        /** @description The language of the report */
+        locale?: 'zh-CN' | 'en';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The report as one self-contained HTML file, or with ?format=pdf as a PDF */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'text/html': string;
         };
       };
     };

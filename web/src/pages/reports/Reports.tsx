@@ -4,9 +4,11 @@ import { EChart } from '../../components/EChart.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import {
   type CellLoans,
+  eclByStage,
   FROM,
   labelIn,
   lastMonthEndBefore,
+  liquidityChart,
   loadCell,
   loadReport,
   nplTrend,
@@ -15,7 +17,9 @@ import {
   type Report,
   type ReportTable,
   type ReportView,
+  rollForwardWaterfall,
   rollRateHeatmap,
+  stressBars,
   TARGETS,
   tableOf,
   vintageCurves,
@@ -136,6 +140,75 @@ export function ReportsPage() {
         : nplTrend(trend, { npl: t('reports.nplRatio'), dpd90: t('reports.dpd90Ratio') }),
     [trend, t],
   );
+  const stages = tableOf(main, 'stages');
+  const rollForward = tableOf(main, 'roll-forward');
+  const movementLabel = useCallback((m: string) => t(`reports.movement.${m}` as MessageKey), [t]);
+  const stageOption = useMemo(
+    () =>
+      view !== 'ecl' || stages === undefined
+        ? null
+        : eclByStage(stages, { ead: t('reports.ead'), ecl: t('reports.ecl'), stage: t('reports.stage') }),
+    [view, stages, t],
+  );
+  const waterfall = useMemo(
+    () =>
+      view !== 'ecl' || rollForward === undefined
+        ? null
+        : rollForwardWaterfall(rollForward, movementLabel, {
+            rise: t('reports.rise'),
+            fall: t('reports.fall'),
+          }),
+    [view, rollForward, movementLabel, t],
+  );
+  const rollForwardShown = useMemo(
+    () =>
+      rollForward === undefined
+        ? undefined
+        : {
+            ...rollForward,
+            rows: rollForward.rows.map((r) => ({ ...r, movement: movementLabel(String(r.movement)) })),
+          },
+    [rollForward, movementLabel],
+  );
+  const stressResults = view === 'stress' ? tableOf(main, 'scenarios') : undefined;
+  const weightedEcl = main?.summary.find((f) => f.key === 'ecl-weighted')?.value ?? null;
+  const stressOption = useMemo(
+    () =>
+      stressResults === undefined
+        ? null
+        : stressBars(stressResults, weightedEcl, {
+            ecl: t('reports.ecl'),
+            loss: t('reports.loss12m'),
+            weighted: t('reports.weightedEcl'),
+          }),
+    [stressResults, weightedEcl, t],
+  );
+  const liquidityMonths = view === 'liquidity' ? tableOf(main, 'months') : undefined;
+  const liquidityOption = useMemo(
+    () =>
+      liquidityMonths === undefined
+        ? null
+        : liquidityChart(liquidityMonths, { outflows: t('reports.outflows'), cashIn: t('reports.cashIn') }),
+    [liquidityMonths, t],
+  );
+  const [riskBusy, setRiskBusy] = useState(false);
+  const downloadRiskReport = async (format: 'pdf' | 'html') => {
+    setError(null);
+    setRiskBusy(true);
+    try {
+      const blob = await api.download('/reports/monthly-risk', { asOf, format, locale });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `risk-report-${asOf}-${locale}.${format}`;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRiskBusy(false);
+    }
+  };
   const openMatrixCell = useCallback(
     (index: number) => {
       const from = FROM[Math.floor(index / TARGETS.length)];
@@ -170,6 +243,22 @@ export function ReportsPage() {
         />
         <Button onClick={() => setAsOf(draft)} data-testid="report-load">
           {t('reports.load')}
+        </Button>
+        <Button
+          onClick={() => downloadRiskReport('pdf')}
+          loading={riskBusy}
+          disabled={asOf === ''}
+          data-testid="risk-report-pdf"
+        >
+          {t('reports.riskPdf')}
+        </Button>
+        <Button
+          onClick={() => downloadRiskReport('html')}
+          loading={riskBusy}
+          disabled={asOf === ''}
+          data-testid="risk-report-html"
+        >
+          {t('reports.riskHtml')}
         </Button>
       </Space>
       <ProblemAlert error={error} />
@@ -206,6 +295,50 @@ export function ReportsPage() {
       ) : null}
       {view === 'vintage' && main !== null ? (
         <ReportTableView table={tableOf(main, 'fpd') as ReportTable} testId="fpd-table" />
+      ) : null}
+      {view === 'ecl' && main?.kind === 'ecl' ? (
+        <>
+          {stageOption !== null ? (
+            <Card size="small" title={t('reports.eclByStage')} style={{ marginBottom: 16 }}>
+              <EChart option={stageOption} height={300} testId="ecl-by-stage" />
+            </Card>
+          ) : null}
+          <ReportTableView table={tableOf(main, 'stages') as ReportTable} testId="stage-table" />
+          {waterfall !== null && rollForwardShown !== undefined ? (
+            <>
+              <Card size="small" title={t('reports.rollForward')} style={{ marginBottom: 16 }}>
+                <EChart option={waterfall} height={320} testId="ecl-waterfall" />
+              </Card>
+              <ReportTableView table={rollForwardShown} testId="roll-forward-table" />
+            </>
+          ) : (
+            <Typography.Paragraph type="secondary" data-testid="no-roll-forward">
+              {t('reports.noRollForward')}
+            </Typography.Paragraph>
+          )}
+          <ReportTableView table={tableOf(main, 'scenarios') as ReportTable} testId="ecl-scenarios-table" />
+        </>
+      ) : null}
+      {view === 'stress' && main?.kind === 'stress' ? (
+        <>
+          {stressOption !== null ? (
+            <Card size="small" title={t('reports.stressChart')} style={{ marginBottom: 16 }}>
+              <EChart option={stressOption} height={320} testId="stress-chart" />
+            </Card>
+          ) : null}
+          <ReportTableView table={tableOf(main, 'scenarios') as ReportTable} testId="stress-table" />
+        </>
+      ) : null}
+      {view === 'liquidity' && main?.kind === 'liquidity' ? (
+        <>
+          {liquidityOption !== null ? (
+            <Card size="small" title={t('reports.liquidityChart')} style={{ marginBottom: 16 }}>
+              <EChart option={liquidityOption} height={320} testId="liquidity-chart" />
+            </Card>
+          ) : null}
+          <ReportTableView table={tableOf(main, 'months') as ReportTable} testId="liquidity-months" />
+          <ReportTableView table={tableOf(main, 'outflows') as ReportTable} testId="liquidity-outflows" />
+        </>
       ) : null}
       {drill !== null ? (
         <Card
