@@ -103,6 +103,28 @@ describe('settlement (减免结清): scenario tables', () => {
     expect(rows(l.log).at(-1)).toEqual(['2026-03-30', 'LoanSettled', 0, 0, 0, 0, 0, 0, 'M0']);
   });
 
+  it('paid in one payment kept as credit beyond the bills: all of it pays what is owed, none is refundable', () => {
+    // Regression: the payment's excess went to a credit balance before the rest was forgiven, so the lender
+    // forgave more than the stated discount and owed the borrower a refund of part of the offer.
+    const l = new Loan(product(), 300000, '2026-01-15');
+    l.closeThrough('2026-03-19');
+    // The bills (#1, #2 and penalty) are 210300 of the 310550 owed; the offer is beyond them.
+    const o = offer(l, 250000, '2026-03-20', '2026-03-31').at(-1) as SettlementOffered;
+    const events = l.repay(250000, '2026-03-20', { excess: 'credit' });
+    const done = events.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted;
+    expect(done).toMatchObject({ paidMinor: 250000, waivedMinor: o.discountMinor });
+    expect(l.state.status).toBe('settled');
+    expect(l.state.creditMinor).toBe(0);
+    const s = l.state;
+    expect(
+      s.principalPaidTotalMinor + s.interestPaidTotalMinor + s.penaltyPaidMinor + s.feePaidTotalMinor,
+    ).toBe(250000);
+    const { breaks, tb } = books(l);
+    expect(breaks).toEqual([]);
+    expect(tb.totalDebitMinor).toBe(tb.totalCreditMinor);
+    expect(folded(l.log)).toEqual(withoutMarker(l.state));
+  });
+
   it("not paid by its last day: it lapses at that day's close and the loan owes in full", () => {
     const l = new Loan(product(), 300000, '2026-01-15');
     l.closeThrough('2026-03-19');
