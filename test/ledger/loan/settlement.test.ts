@@ -214,6 +214,7 @@ describe('settlement (减免结清): properties', () => {
       fc.record({
         afterDays: fc.integer({ min: 0, max: 20 }),
         share: fc.double({ min: 0.2, max: 1.05, noNaN: true }),
+        excess: fc.constantFrom('prepay', 'credit'),
       }),
       { minLength: 1, maxLength: 5 },
     ),
@@ -280,12 +281,14 @@ describe('settlement (减免结清): properties', () => {
           const before = state;
           const quote = payoffQuote(before, day);
           const amount = Math.max(1, Math.floor(offerMinor * pay.share));
-          push(repay(state, { amountMinor: amount, day, clientId: `pay-${i++}` }));
+          push(repay(state, { amountMinor: amount, day, clientId: `pay-${i++}`, excess: pay.excess }));
           const done = log.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted | undefined;
           if (done !== undefined && done.day === day) {
             const owedThen = quote.principalMinor + quote.interestMinor + quote.feeMinor + quote.penaltyMinor;
             const credit = state.creditMinor - before.creditMinor;
             expect(amount - credit + done.waivedMinor).toBe(owedThen);
+            // Whatever `excess` says, only money beyond everything owed is left as a refundable credit.
+            expect(credit).toBe(Math.max(0, amount - owedThen));
             expect(done.paidMinor).toBeGreaterThanOrEqual(offerMinor);
             expect(state.status).toBe('settled');
           }
