@@ -299,6 +299,8 @@ export {
   findSettlementOffer,
   insertSettlementOffer,
   listSettlementOffers,
+  SETTLEMENT_RESPONSE_ACTION,
+  type SettlementBorrowerResponse,
   type SettlementOfferOutcome,
   type SettlementOfferStatus,
   type StoredSettlementOffer,
