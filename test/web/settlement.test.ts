@@ -19,6 +19,8 @@ const LABELS = {
     inForce: '有效中',
     completed: '已还清，贷款结清',
     settled: '已结清',
+    declined: '借款人已拒绝',
+    accepted: '借款人已接受',
     inForceRefusal: /已有生效中的减免结清方案/,
   },
   en: {
@@ -27,6 +29,8 @@ const LABELS = {
     inForce: 'In force',
     completed: 'Paid: loan settled',
     settled: 'Settled',
+    declined: 'Borrower declined',
+    accepted: 'Borrower accepted',
     inForceRefusal: /already has a settlement offer valid through/,
   },
 } as const;
@@ -35,8 +39,9 @@ const LABELS = {
  * The loan page's settlement action (减免结清), in both languages: a collector offers 6,000.00 on a 10,000.00
  * loan 19 days past due — a discount above what one person may grant, so it waits; the collector has no
  * approve button; a risk analyst approves it from the same page (made against what is owed that day, in
- * force); a second offer while it is in force is refused with the engine's reason; the borrower pays the
- * offer and the page shows it paid and the loan settled.
+ * force); a second offer while it is in force is refused with the engine's reason; the analyst records the
+ * borrower declining, then accepting; the borrower pays the offer and the page shows it paid and the loan
+ * settled.
  */
 describe.skipIf(skipBrowser)('settlement offers from the loan page in chromium', () => {
   let h: Harness;
@@ -113,6 +118,12 @@ describe.skipIf(skipBrowser)('settlement offers from the loan page in chromium',
       await made.getByText(l.offered, { exact: true }).waitFor();
       await made.getByTestId('settlement-outcome').getByText(l.inForce).waitFor();
 
+      // The borrower first declines, then calls back and accepts: the latest answer is shown.
+      await p.getByTestId('settlement-declined').click();
+      await made.getByTestId('settlement-borrower-response').getByText(l.declined).waitFor();
+      await p.getByTestId('settlement-accepted').click();
+      await made.getByTestId('settlement-borrower-response').getByText(l.accepted).waitFor();
+
       // A second offer while one is in force: the engine's refusal, nothing written.
       const card2 = p.getByTestId('settlement-card');
       await p.getByTestId('settlement-offer').fill('7000.00');
@@ -123,8 +134,11 @@ describe.skipIf(skipBrowser)('settlement offers from the loan page in chromium',
         status: string;
         outcome: string | null;
         offer: string;
+        borrowerResponse: { answer: string } | null;
       }[];
-      expect(listed.map((o) => [o.status, o.outcome, o.offer])).toEqual([['offered', 'in-force', '6000.00']]);
+      expect(listed.map((o) => [o.status, o.outcome, o.offer, o.borrowerResponse?.answer])).toEqual([
+        ['offered', 'in-force', '6000.00', 'accepted'],
+      ]);
 
       // The borrower pays the offer: the rest is forgiven and the loan settles.
       const paid = await call('admin', 'POST', `/loans/${loanId}/repayments`, { amount: '6000.00' });
@@ -133,6 +147,9 @@ describe.skipIf(skipBrowser)('settlement offers from the loan page in chromium',
       await p.getByTestId('settlement-outcome').getByText(l.completed).waitFor();
       await p.getByTestId('loan-balances').getByText(l.settled).waitFor();
       expect(await p.getByTestId('settlement-card').count()).toBe(0);
+      // Paid: no answer to record any more; the accepted answer stays.
+      expect(await p.getByTestId('settlement-accepted').count()).toBe(0);
+      await p.getByTestId('settlement-borrower-response').getByText(l.accepted).waitFor();
       await screenshot(p, `settlement-completed-${locale}`);
       expect(unexpectedErrors(analyst.errors, [422])).toEqual([]);
       await analyst.context.close();

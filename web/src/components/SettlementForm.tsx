@@ -157,8 +157,19 @@ export function SettlementList({
       setProblem(e);
     }
   };
+  /** The borrower's answer, as told to staff: recorded, changing nothing on the loan. */
+  const answer = async (id: string, value: 'accepted' | 'declined') => {
+    setProblem(null);
+    try {
+      await api.post<Offer>(`${path}/${encodeURIComponent(id)}/borrower-response`, { answer: value });
+      load();
+    } catch (e) {
+      setProblem(e);
+    }
+  };
   if (items === null || items.length === 0) return <ProblemAlert error={problem} />;
   const mayDecide = role !== undefined && can(role, 'loans.restructure.approve');
+  const mayRecord = role !== undefined && can(role, 'loans.restructure');
   return (
     <Card title={t('settlement.list')} size="small" data-testid="settlement-list" style={{ marginTop: 16 }}>
       <ProblemAlert error={problem} />
@@ -191,6 +202,37 @@ export function SettlementList({
                   : ''}
               </Typography.Text>
               {o.note ? <Typography.Text type="secondary">{o.note}</Typography.Text> : null}
+              {o.borrowerResponse ? (
+                <span data-testid="settlement-borrower-response">
+                  <Tag color={o.borrowerResponse.answer === 'accepted' ? 'green' : 'red'}>
+                    {t(`settlement.answer.${o.borrowerResponse.answer}` as MessageKey)}
+                  </Tag>
+                  <Typography.Text type="secondary">
+                    {t('settlement.recordedBy', {
+                      user: o.borrowerResponse.recordedBy,
+                      date: date(o.borrowerResponse.recordedDate),
+                    })}
+                  </Typography.Text>
+                </span>
+              ) : null}
+              {o.status === 'offered' && o.outcome === 'in-force' && mayRecord ? (
+                <Space wrap>
+                  <Button
+                    size="small"
+                    onClick={() => answer(o.offerId, 'accepted')}
+                    data-testid="settlement-accepted"
+                  >
+                    {t('settlement.recordAccepted')}
+                  </Button>
+                  <Button
+                    size="small"
+                    onClick={() => answer(o.offerId, 'declined')}
+                    data-testid="settlement-declined"
+                  >
+                    {t('settlement.recordDeclined')}
+                  </Button>
+                </Space>
+              ) : null}
               {o.status === 'pending' && mayDecide ? (
                 <Space>
                   <Button
