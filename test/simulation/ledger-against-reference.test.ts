@@ -533,14 +533,10 @@ describe('seeded simulation against the reference model', () => {
             dropFuture();
             queue(loan, planRestructuredPayments(loan, event, ref.balances().interestMinor));
           } else {
-            const before = ref.balances();
-            const owed =
-              before.principalCurrentMinor +
-              before.principalOverdueMinor +
-              before.interestMinor +
-              before.penaltyMinor +
-              before.feeMinor;
-            const offerMinor = Math.max(1, Math.floor(owed * change.share));
+            // Owed after the day's payments so far (what the engine quotes; a day's interest more on the day).
+            const owed = loanPosition(book.loans[loan.loanId]!.state).totalOwedMinor;
+            const offerMinor = Math.floor(owed * change.share);
+            if (offerMinor < 1) continue;
             const validThroughDay = day + change.validDays;
             let r: ReturnType<typeof send>;
             try {

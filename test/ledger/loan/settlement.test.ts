@@ -125,6 +125,24 @@ describe('settlement (减免结清): scenario tables', () => {
     expect(folded(l.log)).toEqual(withoutMarker(l.state));
   });
 
+  it("completed mid-period: the coming instalment's own fee is not charged, so the waiver is the discount", () => {
+    // Regression: the coming instalment was billed with its per-instalment fee (not yet owed: a payoff quote
+    // leaves it out) and the fee was then forgiven, so the waiver exceeded the stated discount by the fee.
+    const fees = [{ name: 'account', kind: 'per-installment', basis: 'fixed', value: '2.50' }] as const;
+    const p = parseProduct({ ...product(), fees });
+    const l = new Loan(p, 300000, '2026-01-15');
+    l.closeThrough('2026-03-19');
+    const o = offer(l, 200000, '2026-03-20', '2026-03-31').at(-1) as SettlementOffered;
+    const events = l.repay(200000, '2026-03-20');
+    const done = events.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted;
+    expect(done.waivedMinor).toBe(o.discountMinor);
+    const early = events.find((e) => e.type === 'InstallmentDue');
+    expect(early).toMatchObject({ installmentNumber: 3, feeMinor: 0 });
+    expect(l.state.status).toBe('settled');
+    expect(books(l).breaks).toEqual([]);
+    expect(folded(l.log)).toEqual(withoutMarker(l.state));
+  });
+
   it("not paid by its last day: it lapses at that day's close and the loan owes in full", () => {
     const l = new Loan(product(), 300000, '2026-01-15');
     l.closeThrough('2026-03-19');
