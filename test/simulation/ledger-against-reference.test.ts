@@ -42,6 +42,8 @@ const SEED = Number(process.env.SIM_SEED ?? 20261128);
 const ONLY_LOAN = process.env.SIM_LOAN;
 /** SIM_LOANS=<n> for a longer run than CI's. */
 const LOANS = Number(process.env.SIM_LOANS ?? 300);
+/** The test runner's limit, scaled with the book for longer runs. */
+const RUN_TIMEOUT_MS = 60_000 * Math.max(1, Math.ceil(LOANS / 300));
 const FIRST_DAY = parseDate('2026-01-05');
 /** Loans are drawn over the first 14 months; the run goes on long enough for late ones to age into M7. */
 const DRAW_WINDOW_DAYS = 420;
@@ -342,330 +344,344 @@ function fail(loanId: string, day: Day, what: string): never {
 }
 
 describe('seeded simulation against the reference model', () => {
-  it(`${LOANS} loans over three years of business days (seed ${SEED})`, () => {
-    let loans = Array.from({ length: LOANS }, (_, i) => makeLoan(i));
-    if (ONLY_LOAN) loans = loans.filter((l) => l.loanId === ONLY_LOAN);
-    let book: LedgerBook = EMPTY_LEDGER_BOOK;
-    let log = emptyCommandLog<LedgerCommandResult>();
-    let arrival = 0;
-    const stats = {
-      payments: 0,
-      backdated: 0,
-      duplicates: 0,
-      conflicts: 0,
-      refusedSettled: 0,
-      checks: 0,
-      writeOffs: 0,
-      recoveries: 0,
-      restructurings: {} as Record<string, number>,
-      changesRefused: {} as Record<string, number>,
-      offers: 0,
-      dailyChecks: 0,
-    };
-    const byChangeDay = new Map<Day, { loan: SimLoan; change: PlannedChange }[]>();
-    const queue = (loan: SimLoan, payments: readonly PlannedPayment[]) => {
-      for (const payment of payments) {
-        loan.payments.push(payment);
-        byArrival.set(payment.arrives, [...(byArrival.get(payment.arrives) ?? []), { loan, payment }]);
-      }
-    };
-    const send = (command: LedgerCommand) => {
-      const r = handleCommand(book, log, command);
-      book = r.book;
-      log = r.log;
-      return r;
-    };
-    const byDrawDay = new Map<Day, SimLoan[]>();
-    const byArrival = new Map<Day, { loan: SimLoan; payment: PlannedPayment }[]>();
-    for (const loan of loans) byDrawDay.set(loan.drawDay, [...(byDrawDay.get(loan.drawDay) ?? []), loan]);
-    for (const lineId of new Set(loans.map((l) => l.lineId))) {
-      send({
-        kind: 'open-line',
-        clientId: `open-${lineId}`,
-        lineId,
-        customerId: `C-${lineId}`,
-        limitMinor: 100_000_000,
-        day: FIRST_DAY,
-      });
-    }
-
-    for (let day = FIRST_DAY; day <= LAST_DAY; day++) {
-      if (isBusinessDay(day)) {
-        for (const loan of byDrawDay.get(day) ?? []) {
-          const r = send({
-            kind: 'draw',
-            clientId: `draw-${loan.loanId}`,
-            lineId: loan.lineId,
-            loanId: loan.loanId,
-            product: loan.product,
-            principalMinor: loan.principalMinor,
-            day,
-          });
-          const opened = r.result.loanEvents[0] as LoanOpened;
-          loan.reference = new ReferenceLoan({
-            product: opened.product,
-            principalMinor: opened.principalMinor,
-            startDay: opened.day,
-            installments: opened.installments,
-            upfrontFeeMinor: opened.upfrontFeeMinor,
-          });
-          queue(loan, planPayments(loan, opened));
+  it(
+    `${LOANS} loans over three years of business days (seed ${SEED})`,
+    () => {
+      let loans = Array.from({ length: LOANS }, (_, i) => makeLoan(i));
+      if (ONLY_LOAN) loans = loans.filter((l) => l.loanId === ONLY_LOAN);
+      let book: LedgerBook = EMPTY_LEDGER_BOOK;
+      let log = emptyCommandLog<LedgerCommandResult>();
+      let arrival = 0;
+      const stats = {
+        payments: 0,
+        backdated: 0,
+        duplicates: 0,
+        conflicts: 0,
+        refusedSettled: 0,
+        checks: 0,
+        writeOffs: 0,
+        recoveries: 0,
+        restructurings: {} as Record<string, number>,
+        changesRefused: {} as Record<string, number>,
+        offers: 0,
+        dailyChecks: 0,
+      };
+      const byChangeDay = new Map<Day, { loan: SimLoan; change: PlannedChange }[]>();
+      const queue = (loan: SimLoan, payments: readonly PlannedPayment[]) => {
+        for (const payment of payments) {
+          loan.payments.push(payment);
+          byArrival.set(payment.arrives, [...(byArrival.get(payment.arrives) ?? []), { loan, payment }]);
         }
-        for (const { loan, payment } of byArrival.get(day) ?? []) {
-          if (loan.writtenOff !== undefined || loan.dropped.has(payment.clientId)) continue;
-          const command: LedgerCommand = {
-            kind: 'repay',
-            clientId: payment.clientId,
-            loanId: loan.loanId,
-            amountMinor: payment.amountMinor,
-            day: payment.day,
-            excess: loan.excess,
-          };
-          const books = book.loans[loan.loanId]!;
-          if (books.state.status === 'settled') {
-            // The engine would refuse it: the reference must agree that nothing is owed.
-            loan.refusedSettledSince ??= day;
-            stats.refusedSettled++;
-            continue;
+      };
+      const send = (command: LedgerCommand) => {
+        const r = handleCommand(book, log, command);
+        book = r.book;
+        log = r.log;
+        return r;
+      };
+      const byDrawDay = new Map<Day, SimLoan[]>();
+      const byArrival = new Map<Day, { loan: SimLoan; payment: PlannedPayment }[]>();
+      for (const loan of loans) byDrawDay.set(loan.drawDay, [...(byDrawDay.get(loan.drawDay) ?? []), loan]);
+      for (const lineId of new Set(loans.map((l) => l.lineId))) {
+        send({
+          kind: 'open-line',
+          clientId: `open-${lineId}`,
+          lineId,
+          customerId: `C-${lineId}`,
+          limitMinor: 100_000_000,
+          day: FIRST_DAY,
+        });
+      }
+
+      for (let day = FIRST_DAY; day <= LAST_DAY; day++) {
+        if (isBusinessDay(day)) {
+          for (const loan of byDrawDay.get(day) ?? []) {
+            const r = send({
+              kind: 'draw',
+              clientId: `draw-${loan.loanId}`,
+              lineId: loan.lineId,
+              loanId: loan.loanId,
+              product: loan.product,
+              principalMinor: loan.principalMinor,
+              day,
+            });
+            const opened = r.result.loanEvents[0] as LoanOpened;
+            loan.reference = new ReferenceLoan({
+              product: opened.product,
+              principalMinor: opened.principalMinor,
+              startDay: opened.day,
+              installments: opened.installments,
+              upfrontFeeMinor: opened.upfrontFeeMinor,
+            });
+            queue(loan, planPayments(loan, opened));
           }
-          let accepted: ReturnType<typeof send>;
-          try {
-            accepted = send(command);
-          } catch (error) {
-            if (isLedgerInputError(error) && error.code === 'loan_settled') {
+          for (const { loan, payment } of byArrival.get(day) ?? []) {
+            if (loan.writtenOff !== undefined || loan.dropped.has(payment.clientId)) continue;
+            const command: LedgerCommand = {
+              kind: 'repay',
+              clientId: payment.clientId,
+              loanId: loan.loanId,
+              amountMinor: payment.amountMinor,
+              day: payment.day,
+              excess: loan.excess,
+            };
+            const books = book.loans[loan.loanId]!;
+            if (books.state.status === 'settled') {
+              // The engine would refuse it: the reference must agree that nothing is owed.
               loan.refusedSettledSince ??= day;
               stats.refusedSettled++;
               continue;
             }
-            fail(loan.loanId, day, `repayment ${payment.clientId} refused: ${String(error)}`);
-          }
-          const completed = accepted.result.loanEvents.find((e) => e.type === 'SettlementCompleted');
-          stats.payments++;
-          if (payment.day < day) stats.backdated++;
-          if (
-            loan.reference!.addPayment({
-              day: payment.day,
-              amountMinor: payment.amountMinor,
-              excess: loan.excess,
-              arrival: arrival++,
-            })
-          ) {
-            loan.reference = ReferenceLoan.rebuild(loan.reference!);
-          }
-          if (completed !== undefined) stats.offers++;
-          if (payment.duplicate) {
-            const before = book;
-            const again = send(command);
+            let accepted: ReturnType<typeof send>;
+            try {
+              accepted = send(command);
+            } catch (error) {
+              if (isLedgerInputError(error) && error.code === 'loan_settled') {
+                loan.refusedSettledSince ??= day;
+                stats.refusedSettled++;
+                continue;
+              }
+              fail(loan.loanId, day, `repayment ${payment.clientId} refused: ${String(error)}`);
+            }
+            const completed = accepted.result.loanEvents.find((e) => e.type === 'SettlementCompleted');
+            stats.payments++;
+            if (payment.day < day) stats.backdated++;
             if (
-              !again.repeated ||
-              again.book !== before ||
-              JSON.stringify(again.result) !== JSON.stringify(accepted.result)
+              loan.reference!.addPayment({
+                day: payment.day,
+                amountMinor: payment.amountMinor,
+                excess: loan.excess,
+                arrival: arrival++,
+              })
             ) {
-              fail(loan.loanId, day, `duplicate ${payment.clientId} changed something`);
+              loan.reference = ReferenceLoan.rebuild(loan.reference!);
             }
-            stats.duplicates++;
-          }
-          if (payment.conflicting) {
-            try {
-              send({ ...command, amountMinor: payment.amountMinor + 1 });
-              fail(loan.loanId, day, `conflicting ${payment.clientId} was accepted`);
-            } catch (error) {
-              if (!(error instanceof CommandConflictError) || error.field !== 'amountMinor') throw error;
+            if (completed !== undefined) stats.offers++;
+            if (payment.duplicate) {
+              const before = book;
+              const again = send(command);
+              if (
+                !again.repeated ||
+                again.book !== before ||
+                JSON.stringify(again.result) !== JSON.stringify(accepted.result)
+              ) {
+                fail(loan.loanId, day, `duplicate ${payment.clientId} changed something`);
+              }
+              stats.duplicates++;
             }
-            stats.conflicts++;
+            if (payment.conflicting) {
+              try {
+                send({ ...command, amountMinor: payment.amountMinor + 1 });
+                fail(loan.loanId, day, `conflicting ${payment.clientId} was accepted`);
+              } catch (error) {
+                if (!(error instanceof CommandConflictError) || error.field !== 'amountMinor') throw error;
+              }
+              stats.conflicts++;
+            }
           }
         }
-      }
-      if (isBusinessDay(day)) {
-        for (const { loan, change } of byChangeDay.get(day) ?? []) {
-          loan.changePending = false;
-          if (loan.writtenOff !== undefined || book.loans[loan.loanId]!.state.status !== 'active') continue;
-          const ref = loan.reference!;
-          ref.advanceTo(day - 1);
-          const clientId = `${loan.loanId}-change-${loan.restructurings + loan.offers}`;
-          const refuse = (error: unknown) => {
-            const expected = [
-              'restructure_not_past_due',
-              'restructure_first_due_passed',
-              'restructure_needs_monthly_plan',
-              'restructure_nothing_to_replan',
-              'down_payment_settles_loan',
-              'restructure_rate_not_lower',
-            ];
-            if (!isLedgerInputError(error) || !expected.includes(error.code)) {
-              fail(loan.loanId, day, `${change.kind} refused: ${String(error)}`);
-            }
-            stats.changesRefused[error.code] = (stats.changesRefused[error.code] ?? 0) + 1;
-          };
-          const dropFuture = () => {
-            for (const p of loan.payments) if (p.arrives > day) loan.dropped.add(p.clientId);
-          };
-          const arrivalOfChange = arrival++;
-          if (change.kind === 'restructure') {
-            const request = change.request;
-            let r: ReturnType<typeof send>;
-            try {
-              r = send({ kind: 'restructure', clientId, loanId: loan.loanId, day, request });
-            } catch (error) {
-              refuse(error);
-              continue;
-            }
-            const event = r.result.loanEvents.find((e) => e.type === 'LoanRestructured') as LoanRestructured;
-            ref.addRestructuring({
-              day,
-              arrival: arrivalOfChange,
-              downPaymentMinor: request.downPaymentMinor ?? 0,
-              penalty: request.penalty ?? 'waive',
-              interestArrears: request.interestArrears ?? 'capitalise',
-              feeArrears: request.feeArrears ?? 'capitalise',
-              rateValue: request.rateValue ?? null,
-              method: event.product.method,
-              installments: event.installments,
-            });
-            ref.advanceTo(day);
-            compareRestructuring(loan, day, event, ref.restructurings.get(arrivalOfChange)!);
-            const c = event.capitalised;
-            loan.capitalisedMinor += c.penaltyMinor + c.interestMinor + c.feeMinor;
-            loan.restructurings++;
-            loan.excess = 'credit';
-            if (request.rateValue !== undefined) loan.rate = request.rateValue;
-            stats.restructurings[request.kind] = (stats.restructurings[request.kind] ?? 0) + 1;
-            dropFuture();
-            queue(loan, planRestructuredPayments(loan, event, ref.balances().interestMinor));
-          } else {
-            // Owed after the day's payments so far (what the engine quotes; a day's interest more on the day).
-            const owed = loanPosition(book.loans[loan.loanId]!.state).totalOwedMinor;
-            const offerMinor = Math.floor(owed * change.share);
-            if (offerMinor < 1) continue;
-            const validThroughDay = day + change.validDays;
-            let r: ReturnType<typeof send>;
-            try {
-              r = send({
-                kind: 'offer-settlement',
-                clientId,
-                loanId: loan.loanId,
-                offerMinor,
-                validThroughDay,
-                day,
-              });
-            } catch (error) {
-              fail(loan.loanId, day, `offer refused: ${String(error)}`);
-            }
-            const event = r.result.loanEvents.find((e) => e.type === 'SettlementOffered');
-            ref.addOffer({ day, arrival: arrivalOfChange, offerMinor, validThroughDay });
-            ref.advanceTo(day);
-            const modelOwed = ref.offers.get(arrivalOfChange)!.owedMinor;
-            if (event?.type !== 'SettlementOffered' || event.owedMinor !== modelOwed) {
-              fail(loan.loanId, day, `offer states ${JSON.stringify(event)} owed, the model ${modelOwed}`);
-            }
-            loan.offers++;
-            loan.offerThrough = validThroughDay;
-            dropFuture();
-            queue(loan, planOfferPayments(loan, offerMinor, ref.billedMinor(), day, validThroughDay));
-          }
-          loan.daily = true;
-        }
-      }
-      for (const loan of loans) {
-        const w = loan.writtenOff;
-        if (w === undefined || w.recoveryDay !== day) continue;
-        // Collections recover part of a written-off loan (已核销贷款收回).
-        const amountMinor = 1 + Math.floor(loan.rng() * loan.principalMinor * 0.4);
-        send({ kind: 'recover', clientId: `${loan.loanId}-recovery`, loanId: loan.loanId, amountMinor, day });
-        w.recoveredMinor += amountMinor;
-        stats.recoveries++;
-      }
-      book = closeBusinessDaysThrough(book, day).book;
-      for (const loan of loans) {
-        if (!loan.daily || loan.writtenOff !== undefined) continue;
-        loan.reference!.advanceTo(day);
-        checkDaily(book, loan, day);
-        stats.dailyChecks++;
-      }
-      if (day === endOfMonth(day)) {
-        for (const loan of loans) {
-          if (loan.reference === undefined) continue;
-          if (loan.writtenOff === undefined) loan.reference.advanceTo(day);
-          checkLoan(book, loan, day);
-          stats.checks++;
-          // Some loans that stopped paying are written off (核销) once past 180 days, the next day.
-          const state = book.loans[loan.loanId]!.state;
-          if (
-            loan.writtenOff === undefined &&
-            state.bucket === 'M7' &&
-            !loan.changePending &&
-            loan.offerThrough <= day &&
-            loan.rng() < 0.3
-          ) {
-            send({
-              kind: 'write-off',
-              clientId: `${loan.loanId}-wo`,
-              loanId: loan.loanId,
-              evidenceRef: `case-${loan.loanId}`,
-              day: day + 1,
-            });
-            loan.writtenOff = {
-              day: day + 1,
-              balances: loan.reference.balances(),
-              recoveredMinor: 0,
-              recoveryDay: day + 40,
+        if (isBusinessDay(day)) {
+          for (const { loan, change } of byChangeDay.get(day) ?? []) {
+            loan.changePending = false;
+            if (loan.writtenOff !== undefined || book.loans[loan.loanId]!.state.status !== 'active') continue;
+            const ref = loan.reference!;
+            ref.advanceTo(day - 1);
+            const clientId = `${loan.loanId}-change-${loan.restructurings + loan.offers}`;
+            const refuse = (error: unknown) => {
+              const expected = [
+                'restructure_not_past_due',
+                'restructure_first_due_passed',
+                'restructure_needs_monthly_plan',
+                'restructure_nothing_to_replan',
+                'down_payment_settles_loan',
+                'restructure_rate_not_lower',
+              ];
+              if (!isLedgerInputError(error) || !expected.includes(error.code)) {
+                fail(loan.loanId, day, `${change.kind} refused: ${String(error)}`);
+              }
+              stats.changesRefused[error.code] = (stats.changesRefused[error.code] ?? 0) + 1;
             };
-            stats.writeOffs++;
+            const dropFuture = () => {
+              for (const p of loan.payments) if (p.arrives > day) loan.dropped.add(p.clientId);
+            };
+            const arrivalOfChange = arrival++;
+            if (change.kind === 'restructure') {
+              const request = change.request;
+              let r: ReturnType<typeof send>;
+              try {
+                r = send({ kind: 'restructure', clientId, loanId: loan.loanId, day, request });
+              } catch (error) {
+                refuse(error);
+                continue;
+              }
+              const event = r.result.loanEvents.find(
+                (e) => e.type === 'LoanRestructured',
+              ) as LoanRestructured;
+              ref.addRestructuring({
+                day,
+                arrival: arrivalOfChange,
+                downPaymentMinor: request.downPaymentMinor ?? 0,
+                penalty: request.penalty ?? 'waive',
+                interestArrears: request.interestArrears ?? 'capitalise',
+                feeArrears: request.feeArrears ?? 'capitalise',
+                rateValue: request.rateValue ?? null,
+                method: event.product.method,
+                installments: event.installments,
+              });
+              ref.advanceTo(day);
+              compareRestructuring(loan, day, event, ref.restructurings.get(arrivalOfChange)!);
+              const c = event.capitalised;
+              loan.capitalisedMinor += c.penaltyMinor + c.interestMinor + c.feeMinor;
+              loan.restructurings++;
+              loan.excess = 'credit';
+              if (request.rateValue !== undefined) loan.rate = request.rateValue;
+              stats.restructurings[request.kind] = (stats.restructurings[request.kind] ?? 0) + 1;
+              dropFuture();
+              queue(loan, planRestructuredPayments(loan, event, ref.balances().interestMinor));
+            } else {
+              // Owed after the day's payments so far (what the engine quotes; a day's interest more on the day).
+              const owed = loanPosition(book.loans[loan.loanId]!.state).totalOwedMinor;
+              const offerMinor = Math.floor(owed * change.share);
+              if (offerMinor < 1) continue;
+              const validThroughDay = day + change.validDays;
+              let r: ReturnType<typeof send>;
+              try {
+                r = send({
+                  kind: 'offer-settlement',
+                  clientId,
+                  loanId: loan.loanId,
+                  offerMinor,
+                  validThroughDay,
+                  day,
+                });
+              } catch (error) {
+                fail(loan.loanId, day, `offer refused: ${String(error)}`);
+              }
+              const event = r.result.loanEvents.find((e) => e.type === 'SettlementOffered');
+              ref.addOffer({ day, arrival: arrivalOfChange, offerMinor, validThroughDay });
+              ref.advanceTo(day);
+              const modelOwed = ref.offers.get(arrivalOfChange)!.owedMinor;
+              if (event?.type !== 'SettlementOffered' || event.owedMinor !== modelOwed) {
+                fail(loan.loanId, day, `offer states ${JSON.stringify(event)} owed, the model ${modelOwed}`);
+              }
+              loan.offers++;
+              loan.offerThrough = validThroughDay;
+              dropFuture();
+              queue(loan, planOfferPayments(loan, offerMinor, ref.billedMinor(), day, validThroughDay));
+            }
+            loan.daily = true;
           }
-          // What the lender may agree with the borrower, from the next business day.
-          const first = (book.loans[loan.loanId]!.engineLog[0] as LoanOpened).installments[0]!.dueDay;
-          if (
-            loan.writtenOff === undefined &&
-            !loan.changePending &&
-            state.status === 'active' &&
-            loan.offerThrough <= day &&
-            day >= first
-          ) {
-            const change = pickChange(loan, state.bucket);
-            if (change !== null) {
-              const on = nextBusinessDay(day + 1);
-              loan.changePending = true;
-              byChangeDay.set(on, [...(byChangeDay.get(on) ?? []), { loan, change }]);
+        }
+        for (const loan of loans) {
+          const w = loan.writtenOff;
+          if (w === undefined || w.recoveryDay !== day) continue;
+          // Collections recover part of a written-off loan (已核销贷款收回).
+          const amountMinor = 1 + Math.floor(loan.rng() * loan.principalMinor * 0.4);
+          send({
+            kind: 'recover',
+            clientId: `${loan.loanId}-recovery`,
+            loanId: loan.loanId,
+            amountMinor,
+            day,
+          });
+          w.recoveredMinor += amountMinor;
+          stats.recoveries++;
+        }
+        book = closeBusinessDaysThrough(book, day).book;
+        for (const loan of loans) {
+          if (!loan.daily || loan.writtenOff !== undefined) continue;
+          loan.reference!.advanceTo(day);
+          checkDaily(book, loan, day);
+          stats.dailyChecks++;
+        }
+        if (day === endOfMonth(day)) {
+          for (const loan of loans) {
+            if (loan.reference === undefined) continue;
+            if (loan.writtenOff === undefined) loan.reference.advanceTo(day);
+            checkLoan(book, loan, day);
+            stats.checks++;
+            // Some loans that stopped paying are written off (核销) once past 180 days, the next day.
+            const state = book.loans[loan.loanId]!.state;
+            if (
+              loan.writtenOff === undefined &&
+              state.bucket === 'M7' &&
+              !loan.changePending &&
+              loan.offerThrough <= day &&
+              loan.rng() < 0.3
+            ) {
+              send({
+                kind: 'write-off',
+                clientId: `${loan.loanId}-wo`,
+                loanId: loan.loanId,
+                evidenceRef: `case-${loan.loanId}`,
+                day: day + 1,
+              });
+              loan.writtenOff = {
+                day: day + 1,
+                balances: loan.reference.balances(),
+                recoveredMinor: 0,
+                recoveryDay: day + 40,
+              };
+              stats.writeOffs++;
+            }
+            // What the lender may agree with the borrower, from the next business day.
+            const first = (book.loans[loan.loanId]!.engineLog[0] as LoanOpened).installments[0]!.dueDay;
+            if (
+              loan.writtenOff === undefined &&
+              !loan.changePending &&
+              state.status === 'active' &&
+              loan.offerThrough <= day &&
+              day >= first
+            ) {
+              const change = pickChange(loan, state.bucket);
+              if (change !== null) {
+                const on = nextBusinessDay(day + 1);
+                loan.changePending = true;
+                byChangeDay.set(on, [...(byChangeDay.get(on) ?? []), { loan, change }]);
+              }
             }
           }
         }
       }
-    }
-    const all = Object.values(book.loans).flatMap((l) => l.postings);
-    const tb = trialBalance(all);
-    expect(tb.totalDebitMinor).toBe(tb.totalCreditMinor);
-    // The run must have exercised what it claims to.
-    if (!ONLY_LOAN) {
-      expect(stats.payments).toBeGreaterThan(2000);
-      expect(stats.backdated).toBeGreaterThan(100);
-      expect(stats.duplicates).toBeGreaterThan(100);
-      expect(stats.conflicts).toBeGreaterThan(20);
-      expect(stats.writeOffs).toBeGreaterThan(5);
-      expect(stats.recoveries).toBe(
-        loans.filter((l) => (l.writtenOff?.recoveryDay ?? Infinity) <= LAST_DAY).length,
-      );
-      // Upfront fees billed early because a loan was paid off before its first due date.
-      const feesBilledEarly = Object.values(book.loans).filter((l) =>
-        l.engineLog.some((e) => e.type === 'UpfrontFeeBilled'),
-      ).length;
-      expect(feesBilledEarly).toBeGreaterThan(0);
-      const buckets = new Set(Object.values(book.loans).map((l) => l.state.bucket));
-      expect(buckets).toContain('M7');
-      const events = Object.values(book.loans).flatMap((l) => l.engineLog.map((e) => e.type));
-      const count = (type: string) => events.filter((t) => t === type).length;
-      for (const kind of ['negotiated-plan', 'term-extension', 'payment-holiday', 'rate-reduction']) {
-        expect(stats.restructurings[kind] ?? 0, kind).toBeGreaterThan(3);
+      const all = Object.values(book.loans).flatMap((l) => l.postings);
+      const tb = trialBalance(all);
+      expect(tb.totalDebitMinor).toBe(tb.totalCreditMinor);
+      // The run must have exercised what it claims to.
+      if (!ONLY_LOAN) {
+        expect(stats.payments).toBeGreaterThan(2000);
+        expect(stats.backdated).toBeGreaterThan(100);
+        expect(stats.duplicates).toBeGreaterThan(100);
+        expect(stats.conflicts).toBeGreaterThan(20);
+        expect(stats.writeOffs).toBeGreaterThan(5);
+        expect(stats.recoveries).toBe(
+          loans.filter((l) => (l.writtenOff?.recoveryDay ?? Infinity) <= LAST_DAY).length,
+        );
+        // Upfront fees billed early because a loan was paid off before its first due date.
+        const feesBilledEarly = Object.values(book.loans).filter((l) =>
+          l.engineLog.some((e) => e.type === 'UpfrontFeeBilled'),
+        ).length;
+        expect(feesBilledEarly).toBeGreaterThan(0);
+        const buckets = new Set(Object.values(book.loans).map((l) => l.state.bucket));
+        expect(buckets).toContain('M7');
+        const events = Object.values(book.loans).flatMap((l) => l.engineLog.map((e) => e.type));
+        const count = (type: string) => events.filter((t) => t === type).length;
+        for (const kind of ['negotiated-plan', 'term-extension', 'payment-holiday', 'rate-reduction']) {
+          expect(stats.restructurings[kind] ?? 0, kind).toBeGreaterThan(3);
+        }
+        expect(count('SettlementCompleted')).toBeGreaterThan(3);
+        expect(count('SettlementLapsed')).toBeGreaterThan(1);
+        expect(count('RestructuringBroken')).toBeGreaterThan(1);
+        // Restructured loans written off and recovered.
+        const restructuredWrittenOff = loans.filter(
+          (l) => l.restructurings > 0 && l.writtenOff !== undefined,
+        );
+        expect(restructuredWrittenOff.length).toBeGreaterThan(0);
+        expect(stats.dailyChecks).toBeGreaterThan(5000);
       }
-      expect(count('SettlementCompleted')).toBeGreaterThan(3);
-      expect(count('SettlementLapsed')).toBeGreaterThan(1);
-      expect(count('RestructuringBroken')).toBeGreaterThan(1);
-      // Restructured loans written off and recovered.
-      const restructuredWrittenOff = loans.filter((l) => l.restructurings > 0 && l.writtenOff !== undefined);
-      expect(restructuredWrittenOff.length).toBeGreaterThan(0);
-      expect(stats.dailyChecks).toBeGreaterThan(5000);
-    }
-    if (process.env.SIM_STATS) console.log(JSON.stringify(stats));
-  });
+      if (process.env.SIM_STATS) console.log(JSON.stringify(stats));
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
 
 function checkLoan(book: LedgerBook, loan: SimLoan, day: Day): void {
