@@ -76,7 +76,11 @@ export { type InputIssue, SimulationInputError } from './lab/validate.js';
 export {
   type ReferenceBalances,
   ReferenceLoan,
+  type ReferenceOffer,
+  type ReferenceOfferOutcome,
   type ReferencePayment,
+  type ReferenceRestructuring,
+  type ReferenceRestructuringOutcome,
   type ReferenceSpec,
 } from './reference-model.js';
 export { randomInt, seededId, seededRandom } from './seeded.js';

@@ -308,6 +308,8 @@ export {
   findSettlementOffer,
   insertSettlementOffer,
   listSettlementOffers,
+  SETTLEMENT_RESPONSE_ACTION,
+  type SettlementBorrowerResponse,
   type SettlementOfferOutcome,
   type SettlementOfferStatus,
   type StoredSettlementOffer,

@@ -240,11 +240,47 @@ describe.each(backends)('settlement offers over the API, on $name', (backend) =>
       { status: 409, code: 'settlement_offer_status_conflict', says: /is offered; only a pending one/ },
     );
 
+    // The borrower's answer, recorded by staff: the latest is listed; the loan is unchanged.
+    const respond = (role: Role, id: string, payload: unknown) =>
+      call(role, 'POST', `/loans/${lapsedLoan}/settlement-offers/${id}/borrower-response`, payload);
+    const eventsBefore = await events(lapsedLoan);
+    const declined = await respond('collector', offerId, { answer: 'declined' });
+    expect(declined.statusCode, declined.body).toBe(200);
+    expect(json(declined).borrowerResponse).toMatchObject({ answer: 'declined', recordedDate: '2026-03-02' });
+    expect((await respond('collector', offerId, { answer: 'accepted' })).statusCode).toBe(200);
+    expect((await offers(lapsedLoan)).find((o) => o.offerId === offerId)?.borrowerResponse).toMatchObject({
+      answer: 'accepted',
+      recordedDate: '2026-03-02',
+    });
+    expect(await events(lapsedLoan)).toBe(eventsBefore);
+    expect((await respond('finance', offerId, { answer: 'accepted' })).statusCode).toBe(403);
+    expectProblem(await respond('collector', offerId, { answer: 'maybe' }), {
+      status: 400,
+      code: 'validation_failed',
+      says: /answer/,
+    });
+    expectProblem(await respond('collector', json(byAnalyst).offerId as string, { answer: 'accepted' }), {
+      status: 409,
+      code: 'settlement_offer_status_conflict',
+      says: /is not in force \(pending\)/,
+    });
+    expectProblem(await respond('collector', 'SO_nope', { answer: 'accepted' }), {
+      status: 404,
+      code: 'settlement_offer_not_found',
+      says: /has no settlement offer SO_nope/,
+    });
+
     await setBusinessDay(db, parseDate('2026-03-12'));
     await db.transaction((tx) => closeLoansThrough(tx, [lapsedLoan], parseDate('2026-03-11')));
     expect((await offers(lapsedLoan)).find((o) => o.offerId === offerId)).toMatchObject({
       outcome: 'lapsed',
     });
+    expectProblem(
+      await call('collector', 'POST', `/loans/${lapsedLoan}/settlement-offers/${offerId}/borrower-response`, {
+        answer: 'accepted',
+      }),
+      { status: 409, code: 'settlement_offer_status_conflict', says: /is not in force \(lapsed\)/ },
+    );
     const loan = json(await call('auditor', 'GET', `/loans/${lapsedLoan}`));
     expect(loan.status).not.toBe('settled');
   });

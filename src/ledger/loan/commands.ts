@@ -230,19 +230,21 @@ export function repay(state: LoanState, input: RepayInput): CommandResult {
   checkActive(b.state, 'repayment');
   const excess = input.excess ?? 'prepay';
   const kind = excess === 'prepay' ? earlyPaymentKind(b.state, input.amountMinor, input.day) : 'none';
+  const completesSettlement = settlementCompletedBy(b.state, input.amountMinor, input.day);
   // Money beyond the bills pays the instalment coming due before anything is repaid early — unless the
   // payment completes a settlement, which charges interest only to the day (the rest is forgiven).
   const coming =
-    kind === 'installment' && !settlementCompletedBy(b.state, input.amountMinor, input.day)
-      ? comingInstallment(b.state, input.day)
-      : undefined;
+    kind === 'installment' && !completesSettlement ? comingInstallment(b.state, input.day) : undefined;
   emitAccrued(b, input.day, 'repayment', coming?.interestThroughDay ?? input.day);
   if (coming !== undefined) emitEarlyBill(b, input.day, coming);
   // A payment that would repay all the principal ends the plan: the upfront fee is billed first.
   if (kind === 'payoff') emitUpfrontFeeIfPending(b, input.day);
   const s = b.state;
   const accrued = s.periodInterestPostedMinor - s.periodInterestPrepaidMinor;
-  const a = allocatePayment(s, input.amountMinor, excess === 'prepay', accrued);
+  // The payment that completes a settlement goes to what is owed whatever `excess` says: kept as a credit
+  // balance, it would be refunded after the rest was forgiven, and the lender would receive less than the
+  // offer while forgiving more than the stated discount.
+  const a = allocatePayment(s, input.amountMinor, excess === 'prepay' || completesSettlement, accrued);
   const notDue = a.byInstallment.find((l) => l.installmentNumber === 0);
   const principalLeft = s.notDuePrincipalMinor - (notDue?.principalMinor ?? 0);
   b.emit({

@@ -124,7 +124,9 @@ export function completeSettlementIfPaid(b: EventBuilder, day: Day, clientId: st
       installmentNumber: next.number,
       principalMinor: next.principalMinor,
       interestMinor: accrued,
-      feeMinor: next.feeMinor + s.pendingUpfrontFeeMinor,
+      // Billed only so that its interest to the day can be forgiven: the instalment's own fee is not owed
+      // before its due date (as in a payoff quote), so it is neither charged nor counted as forgiven.
+      feeMinor: s.pendingUpfrontFeeMinor,
       final: s.nextInstallmentIndex === s.plan.length - 1,
       billedEarly: { dueDay: next.dueDay, interestThroughDay: day },
     });

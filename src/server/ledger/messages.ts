@@ -97,6 +97,10 @@ export const LEDGER_MESSAGES = {
     en: 'Settlement offer {offerId} is {status}; only a pending one can be approved or rejected.',
     zh: '结清方案 {offerId} 的状态为 {status}；只有待审批的方案可以批准或拒绝。',
   },
+  settlement_response_not_in_force: {
+    en: "Settlement offer {offerId} is not in force ({state}); the borrower's answer is recorded only for an offer made and neither paid nor lapsed.",
+    zh: '结清方案 {offerId} 不在有效期内（{state}）；只有已生效且未还清、未失效的方案可以登记借款人的答复。',
+  },
   settlement_by_proposer: {
     en: 'You proposed settlement offer {offerId}; another risk analyst or an admin must approve it.',
     zh: '结清方案 {offerId} 由您提出；须由另一位风险分析师或管理员批准。',

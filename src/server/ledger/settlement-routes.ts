@@ -22,6 +22,7 @@ import {
   listSettlementOffers,
   newId,
   type Queryable,
+  SETTLEMENT_RESPONSE_ACTION,
   type StoredLoan,
   type StoredSettlementOffer,
 } from '../../store/index.js';
@@ -81,6 +82,16 @@ const offerResponse = {
     decidedDate: { type: ['string', 'null'] },
     note: { type: ['string', 'null'] },
     eventSeq: { type: ['integer', 'null'] },
+    borrowerResponse: {
+      type: ['object', 'null'],
+      description: "The borrower's latest answer to an offer made, as recorded by staff",
+      required: ['answer', 'recordedBy', 'recordedDate'],
+      properties: {
+        answer: { type: 'string', enum: ['accepted', 'declined'] },
+        recordedBy: { type: 'string' },
+        recordedDate: { type: 'string' },
+      },
+    },
     loan: loanResponse,
     events: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
@@ -106,6 +117,14 @@ function presentOffer(
     decidedDate: o.decidedDay === null ? null : formatDate(o.decidedDay),
     note: o.note,
     eventSeq: o.eventSeq,
+    borrowerResponse:
+      o.borrowerResponse === null
+        ? null
+        : {
+            answer: o.borrowerResponse.answer,
+            recordedBy: o.borrowerResponse.recordedBy,
+            recordedDate: formatDate(o.borrowerResponse.recordedDay),
+          },
     ...(extra.loan === undefined ? {} : { loan: presentStoredLoan(extra.loan) }),
     ...(extra.events === undefined
       ? {}
@@ -373,6 +392,70 @@ export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerD
               resourceId: loanId,
               customerId: loan.customerId,
               details: { offerId },
+            },
+          ],
+        };
+      });
+    },
+  );
+
+  app.post<{ Params: { loanId: string; offerId: string }; Body: { answer: 'accepted' | 'declined' } }>(
+    '/loans/:loanId/settlement-offers/:offerId/borrower-response',
+    {
+      config: { permission: 'loans.restructure' },
+      schema: {
+        ...common,
+        summary:
+          "Record the borrower's answer to an offer in force (accepted or declined); the offer itself is unchanged: paid by its last day it settles the loan, unpaid it lapses",
+        headers: idempotencyHeader,
+        params: decisionParams,
+        body: {
+          type: 'object',
+          required: ['answer'],
+          additionalProperties: false,
+          properties: { answer: { type: 'string', enum: ['accepted', 'declined'] } },
+        },
+        response: { 200: offerResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const { loanId, offerId } = request.params;
+      const answer = request.body.answer;
+      return commitLedgerWrite(deps, request, reply, async (tx): Promise<WriteOutcome<unknown>> => {
+        const loan = await lockedLoan(tx, loanId);
+        const found = await findSettlementOffer(tx, loanId, offerId, { forUpdate: true });
+        if (found === undefined) {
+          throw new ProblemError(
+            'settlement_offer_not_found',
+            say(LEDGER_MESSAGES, 'settlement_offer_not_found', { loanId, offerId }),
+            [fieldProblem('/path/offerId', say(LEDGER_MESSAGES, 'no_such_settlement_offer'))],
+          );
+        }
+        if (found.status !== 'offered' || found.outcome !== 'in-force') {
+          throw new ProblemError(
+            'settlement_offer_status_conflict',
+            say(LEDGER_MESSAGES, 'settlement_response_not_in_force', {
+              offerId,
+              state: found.outcome ?? found.status,
+            }),
+          );
+        }
+        const day = await getBusinessDay(tx);
+        const answered = {
+          ...found,
+          borrowerResponse: { answer, recordedBy: principal.userId, recordedDay: day },
+        };
+        return {
+          status: 200,
+          body: presentOffer(answered),
+          audit: [
+            {
+              action: SETTLEMENT_RESPONSE_ACTION,
+              resourceType: 'loan',
+              resourceId: loanId,
+              customerId: loan.customerId,
+              details: { offerId, answer, day: formatDate(day) },
             },
           ],
         };

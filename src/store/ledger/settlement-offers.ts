@@ -8,6 +8,16 @@ export type SettlementOfferStatus = 'pending' | 'offered' | 'rejected';
 /** What became of an offer that was made: still open, paid (the loan settled), or lapsed unpaid. */
 export type SettlementOfferOutcome = 'in-force' | 'completed' | 'lapsed';
 
+/** The borrower's answer to an offer made, as a member of staff recorded it (decision 0368). */
+export interface SettlementBorrowerResponse {
+  answer: 'accepted' | 'declined';
+  recordedBy: string;
+  recordedDay: Day;
+}
+
+/** The audit action that records a borrower's answer; the latest one is the answer in force. */
+export const SETTLEMENT_RESPONSE_ACTION = 'loan.settlement.borrower-response';
+
 export interface StoredSettlementOffer {
   customerId: string;
   offerId: string;
@@ -27,6 +37,8 @@ export interface StoredSettlementOffer {
   eventSeq: number | null;
   /** For an offer made: in force, completed or lapsed (from the loan's events); null otherwise. */
   outcome: SettlementOfferOutcome | null;
+  /** The borrower's latest answer recorded by staff, or null. */
+  borrowerResponse: SettlementBorrowerResponse | null;
   createdAt: string;
 }
 
@@ -46,6 +58,7 @@ interface Row {
   note: string | null;
   event_seq: number | null;
   outcome: SettlementOfferOutcome | null;
+  borrower_response: { answer: 'accepted' | 'declined'; recordedBy: string; recordedDay: string } | null;
   created_at: string;
 }
 
@@ -60,6 +73,12 @@ const COLUMNS = `o.customer_id, o.offer_id, o.loan_id, o.status, o.offer_minor, 
                          and e.type in ('SettlementCompleted', 'SettlementLapsed')
                          and (e.payload->>'offerSeq')::int = o.event_seq
                        order by e.seq limit 1), 'in-force') end as outcome,
+  (select jsonb_build_object('answer', a.details->>'answer', 'recordedBy', a.actor_user_id,
+                             'recordedDay', a.details->>'day')
+     from audit_log a
+    where a.customer_id = o.customer_id and a.action = '${SETTLEMENT_RESPONSE_ACTION}'
+      and a.details->>'offerId' = o.offer_id
+    order by a.audit_id desc limit 1) as borrower_response,
   to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
 
 function fromRow(r: Row): StoredSettlementOffer {
@@ -79,6 +98,14 @@ function fromRow(r: Row): StoredSettlementOffer {
     note: r.note,
     eventSeq: r.event_seq,
     outcome: r.outcome,
+    borrowerResponse:
+      r.borrower_response === null
+        ? null
+        : {
+            answer: r.borrower_response.answer,
+            recordedBy: r.borrower_response.recordedBy,
+            recordedDay: dayFromSql(r.borrower_response.recordedDay),
+          },
     createdAt: r.created_at,
   };
 }
@@ -95,7 +122,7 @@ async function byId(q: Queryable, customerId: string, offerId: string): Promise<
 
 export async function insertSettlementOffer(
   q: Queryable,
-  o: Omit<StoredSettlementOffer, 'createdAt' | 'outcome'>,
+  o: Omit<StoredSettlementOffer, 'createdAt' | 'outcome' | 'borrowerResponse'>,
 ): Promise<StoredSettlementOffer> {
   await q.query(
     `insert into settlement_offers (customer_id, offer_id, loan_id, status, offer_minor, valid_through, owed_minor,

@@ -103,6 +103,46 @@ describe('settlement (减免结清): scenario tables', () => {
     expect(rows(l.log).at(-1)).toEqual(['2026-03-30', 'LoanSettled', 0, 0, 0, 0, 0, 0, 'M0']);
   });
 
+  it('paid in one payment kept as credit beyond the bills: all of it pays what is owed, none is refundable', () => {
+    // Regression: the payment's excess went to a credit balance before the rest was forgiven, so the lender
+    // forgave more than the stated discount and owed the borrower a refund of part of the offer.
+    const l = new Loan(product(), 300000, '2026-01-15');
+    l.closeThrough('2026-03-19');
+    // The bills (#1, #2 and penalty) are 210300 of the 310550 owed; the offer is beyond them.
+    const o = offer(l, 250000, '2026-03-20', '2026-03-31').at(-1) as SettlementOffered;
+    const events = l.repay(250000, '2026-03-20', { excess: 'credit' });
+    const done = events.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted;
+    expect(done).toMatchObject({ paidMinor: 250000, waivedMinor: o.discountMinor });
+    expect(l.state.status).toBe('settled');
+    expect(l.state.creditMinor).toBe(0);
+    const s = l.state;
+    expect(
+      s.principalPaidTotalMinor + s.interestPaidTotalMinor + s.penaltyPaidMinor + s.feePaidTotalMinor,
+    ).toBe(250000);
+    const { breaks, tb } = books(l);
+    expect(breaks).toEqual([]);
+    expect(tb.totalDebitMinor).toBe(tb.totalCreditMinor);
+    expect(folded(l.log)).toEqual(withoutMarker(l.state));
+  });
+
+  it("completed mid-period: the coming instalment's own fee is not charged, so the waiver is the discount", () => {
+    // Regression: the coming instalment was billed with its per-instalment fee (not yet owed: a payoff quote
+    // leaves it out) and the fee was then forgiven, so the waiver exceeded the stated discount by the fee.
+    const fees = [{ name: 'account', kind: 'per-installment', basis: 'fixed', value: '2.50' }] as const;
+    const p = parseProduct({ ...product(), fees });
+    const l = new Loan(p, 300000, '2026-01-15');
+    l.closeThrough('2026-03-19');
+    const o = offer(l, 200000, '2026-03-20', '2026-03-31').at(-1) as SettlementOffered;
+    const events = l.repay(200000, '2026-03-20');
+    const done = events.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted;
+    expect(done.waivedMinor).toBe(o.discountMinor);
+    const early = events.find((e) => e.type === 'InstallmentDue');
+    expect(early).toMatchObject({ installmentNumber: 3, feeMinor: 0 });
+    expect(l.state.status).toBe('settled');
+    expect(books(l).breaks).toEqual([]);
+    expect(folded(l.log)).toEqual(withoutMarker(l.state));
+  });
+
   it("not paid by its last day: it lapses at that day's close and the loan owes in full", () => {
     const l = new Loan(product(), 300000, '2026-01-15');
     l.closeThrough('2026-03-19');
@@ -192,6 +232,7 @@ describe('settlement (减免结清): properties', () => {
       fc.record({
         afterDays: fc.integer({ min: 0, max: 20 }),
         share: fc.double({ min: 0.2, max: 1.05, noNaN: true }),
+        excess: fc.constantFrom('prepay', 'credit'),
       }),
       { minLength: 1, maxLength: 5 },
     ),
@@ -258,12 +299,14 @@ describe('settlement (减免结清): properties', () => {
           const before = state;
           const quote = payoffQuote(before, day);
           const amount = Math.max(1, Math.floor(offerMinor * pay.share));
-          push(repay(state, { amountMinor: amount, day, clientId: `pay-${i++}` }));
+          push(repay(state, { amountMinor: amount, day, clientId: `pay-${i++}`, excess: pay.excess }));
           const done = log.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted | undefined;
           if (done !== undefined && done.day === day) {
             const owedThen = quote.principalMinor + quote.interestMinor + quote.feeMinor + quote.penaltyMinor;
             const credit = state.creditMinor - before.creditMinor;
             expect(amount - credit + done.waivedMinor).toBe(owedThen);
+            // Whatever `excess` says, only money beyond everything owed is left as a refundable credit.
+            expect(credit).toBe(Math.max(0, amount - owedThen));
             expect(done.paidMinor).toBeGreaterThanOrEqual(offerMinor);
             expect(state.status).toBe('settled');
           }

@@ -1721,6 +1721,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/loans/{loanId}/settlement-offers/{offerId}/borrower-response': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the borrower's answer to an offer in force (accepted or declined); the offer itself is unchanged: paid by its last day it settles the loan, unpaid it lapses */
+    post: operations['postLoansByLoanIdSettlementOffersByOfferIdBorrowerResponse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/loans/{loanId}/settlement-offers/{offerId}/reject': {
     parameters: {
       query?: never;
@@ -12585,6 +12602,13 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description The borrower's latest answer to an offer made, as recorded by staff */
+              borrowerResponse?: {
+                /** @enum {string} */
+                answer: 'accepted' | 'declined';
+                recordedBy: string;
+                recordedDate: string;
+              } | null;
               decidedBy?: string | null;
               decidedDate?: string | null;
               /** @description owed − offer: the concession stated to the borrower */
@@ -12729,6 +12753,13 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The borrower's latest answer to an offer made, as recorded by staff */
+            borrowerResponse?: {
+              /** @enum {string} */
+              answer: 'accepted' | 'declined';
+              recordedBy: string;
+              recordedDate: string;
+            } | null;
             decidedBy?: string | null;
             decidedDate?: string | null;
             /** @description owed − offer: the concession stated to the borrower */
@@ -12824,6 +12855,13 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The borrower's latest answer to an offer made, as recorded by staff */
+            borrowerResponse?: {
+              /** @enum {string} */
+              answer: 'accepted' | 'declined';
+              recordedBy: string;
+              recordedDate: string;
+            } | null;
             decidedBy?: string | null;
             decidedDate?: string | null;
             /** @description owed − offer: the concession stated to the borrower */
@@ -12960,6 +12998,157 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The borrower's latest answer to an offer made, as recorded by staff */
+            borrowerResponse?: {
+              /** @enum {string} */
+              answer: 'accepted' | 'declined';
+              recordedBy: string;
+              recordedDate: string;
+            } | null;
+            decidedBy?: string | null;
+            decidedDate?: string | null;
+            /** @description owed − offer: the concession stated to the borrower */
+            discount: string;
+            events?: {
+              [key: string]: unknown;
+            }[];
+            eventSeq?: number | null;
+            loan?: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            loanId: string;
+            needsApproval?: boolean;
+            note?: string | null;
+            offer: string;
+            offerId: string;
+            /**
+             * @description For an offer made: still open, paid (the loan settled), or lapsed unpaid
+             * @enum {string|null}
+             */
+            outcome?: 'in-force' | 'completed' | 'lapsed' | null;
+            /** @description Owed on the day the offer was proposed (or made) */
+            owed: string;
+            proposedBy?: string;
+            proposedDate?: string;
+            /** @enum {string} */
+            status: 'pending' | 'offered' | 'rejected';
+            validThrough: string;
+          };
+        };
+      };
+    };
+  };
+  postLoansByLoanIdSettlementOffersByOfferIdBorrowerResponse: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        loanId: string;
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          answer: 'accepted' | 'declined';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The borrower's latest answer to an offer made, as recorded by staff */
+            borrowerResponse?: {
+              /** @enum {string} */
+              answer: 'accepted' | 'declined';
+              recordedBy: string;
+              recordedDate: string;
+            } | null;
             decidedBy?: string | null;
             decidedDate?: string | null;
             /** @description owed − offer: the concession stated to the borrower */
@@ -13096,6 +13285,13 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The borrower's latest answer to an offer made, as recorded by staff */
+            borrowerResponse?: {
+              /** @enum {string} */
+              answer: 'accepted' | 'declined';
+              recordedBy: string;
+              recordedDate: string;
+            } | null;
             decidedBy?: string | null;
             decidedDate?: string | null;
             /** @description owed − offer: the concession stated to the borrower */

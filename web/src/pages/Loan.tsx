@@ -18,6 +18,7 @@ import { LoanActions } from '../components/LoanActions.js';
 import { EventTimeline, ImpactView, PostingsTable } from '../components/LoanHistory.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { RestructuringForm, RestructuringList } from '../components/RestructuringForm.js';
+import { SettlementForm, SettlementList } from '../components/SettlementForm.js';
 import { useI18n } from '../i18n.js';
 import type { Due, Installment, Loan, Schedule } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
@@ -260,6 +261,17 @@ export function LoanPage({ loanId }: { loanId: string }) {
               {current.status === 'active' && role !== undefined && can(role, 'loans.restructure') ? (
                 <div style={{ marginTop: 16 }}>
                   <RestructuringForm loan={current} onDone={onRestructured} />
+                </div>
+              ) : null}
+              <SettlementList
+                key={`settlements-${version}`}
+                loanId={loanId}
+                role={role}
+                onDecided={onRestructured}
+              />
+              {current.status === 'active' && role !== undefined && can(role, 'loans.restructure') ? (
+                <div style={{ marginTop: 16 }}>
+                  <SettlementForm loan={current} onDone={() => onRestructured(null)} />
                 </div>
               ) : null}
             </Col>
