@@ -40,7 +40,7 @@ import {
   type ReminderBorrower,
   type ReminderLoanFacts,
 } from '../../monitoring/index.js';
-import { decide, SEGMENT_OF } from '../../origination/index.js';
+import { decide, type ModelSet, SEGMENT_OF } from '../../origination/index.js';
 import {
   type AssetClass,
   assetClassRank,
@@ -150,6 +150,22 @@ async function lineDecision(
   return answer;
 }
 
+/**
+ * The models a decision needs in the lab. A challenger in shadow is scored and recorded but never changes the
+ * served decision, and the lab reads only the served decision: it is left out, which halves the policy's work.
+ * A challenger that serves a share (split) is kept.
+ */
+const servingModels = new WeakMap<ResolvedStrategy, ModelSet>();
+function modelsFor(strategy: ResolvedStrategy): ModelSet {
+  let models = servingModels.get(strategy);
+  if (models === undefined) {
+    const mode = strategy.policy.document.settings.challenger.mode;
+    models = mode === 'split' ? strategy.models : { champion: strategy.models.champion };
+    servingModels.set(strategy, models);
+  }
+  return models;
+}
+
 function owedNow(state: LoanState): number {
   const p = loanPosition(state);
   return (
@@ -195,7 +211,7 @@ export async function simulateBorrower(
   const decision = await decide(application, {
     businessTime: isoAt(applyDay, '10:00:00'),
     policy: strategy.policy,
-    models: strategy.models,
+    models: modelsFor(strategy),
     invitations: [
       invitationOf(b, application, isoAt(applyDay - 30, '00:00:00'), isoAt(applyDay + 30, '23:59:59')),
     ],
