@@ -173,3 +173,20 @@ describe('the states the lab keeps', () => {
     expect(b.lastClosedDay).toBe(day + 209);
   });
 });
+
+describe('parts of a run', () => {
+  it('add up to the same totals however the borrowers are split, across decision batches', async () => {
+    const { addTotals, runPart } = await import('../../src/simulation/index.js');
+    const ctx = context('default', 10);
+    const whole = await runPart(ctx, { seed: 3, replication: 0, from: 0, to: 40 });
+    const split = emptyTotals(10, ctx.population.applicationMonths);
+    for (const [from, to] of [
+      [25, 40],
+      [0, 7],
+      [7, 25],
+    ] as const)
+      addTotals(split, await runPart(ctx, { seed: 3, replication: 0, from, to }));
+    expect(split).toEqual(whole);
+    expect(whole.series.applications.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+  }, 60_000);
+});
