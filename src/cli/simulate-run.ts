@@ -29,6 +29,8 @@ export interface SimulationOptions {
   readonly replications: number;
   readonly startDate: string;
   readonly workers: number;
+  /** Stops the run: its workers are ended and the run rejects. */
+  readonly signal?: AbortSignal;
 }
 
 interface Task {
@@ -66,12 +68,20 @@ async function inWorkers(
   tasks: readonly Task[],
   workers: number,
   onProgress: (n: number) => void,
+  signal?: AbortSignal,
 ): Promise<Map<number, Totals>> {
   const results = new Map<number, Totals>();
   let next = 0;
+  signal?.throwIfAborted();
   const pool = Array.from({ length: Math.min(workers, tasks.length) }, () => newWorker(runs));
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason ?? new Error('the run was stopped'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
   try {
-    await Promise.all(
+    const working = Promise.all(
       pool.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
@@ -98,7 +108,9 @@ async function inWorkers(
           }),
       ),
     );
+    await Promise.race([working, aborted]);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return results;
@@ -122,6 +134,7 @@ export async function runSimulation(
   if (options.workers <= 0) {
     results = new Map();
     for (const task of tasks) {
+      options.signal?.throwIfAborted();
       let reported = 0;
       results.set(
         task.id,
@@ -132,7 +145,7 @@ export async function runSimulation(
       );
     }
   } else {
-    results = await inWorkers(runs, tasks, options.workers, onProgress);
+    results = await inWorkers(runs, tasks, options.workers, onProgress, options.signal);
   }
   const ctx0 = contexts[0]!;
   const out = await Promise.all(

@@ -44,16 +44,33 @@ export interface LocalTime {
   readonly minuteOfDay: number;
 }
 
+/**
+ * Answers already read from the runtime's zone data, by zone and instant (the same question has the same
+ * answer; contact rules ask about the same instants often). Bounded: cleared past a fixed size.
+ */
+const localTimes = new Map<string, Map<number, LocalTime>>();
+const LOCAL_TIMES_MAX = 50_000;
+
 /** The local day and minute of `instantMs` in `zone`. */
 export function localTime(instantMs: number, zone: string): LocalTime {
+  const seen = localTimes.get(zone)?.get(instantMs);
+  if (seen !== undefined) return seen;
   const parts: Record<string, number> = {};
   for (const p of formatter(zone).formatToParts(new Date(instantMs))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return {
+  const answer: LocalTime = Object.freeze({
     day: dayFromCivil(parts.year as number, parts.month as number, parts.day as number),
     minuteOfDay: (parts.hour as number) * 60 + (parts.minute as number),
-  };
+  });
+  let known = localTimes.get(zone);
+  if (known === undefined) {
+    known = new Map();
+    localTimes.set(zone, known);
+  }
+  if (known.size >= LOCAL_TIMES_MAX) known.clear();
+  known.set(instantMs, answer);
+  return answer;
 }
 
 /** Offset of `zone` from UTC at `instantMs`, in minutes (Asia/Shanghai: +480). */

@@ -16,6 +16,8 @@ export {
 } from './apr.js';
 export type { LoanChangeCommand, SettlementOfferCommand } from './change/plan.js';
 export {
+  closedState,
+  commandedState,
   journalSeqsFrom,
   planClose,
   planCommand,

@@ -81,8 +81,34 @@ export function reminderLoanFacts(
   };
 }
 
+/**
+ * Sentences already worded, by everything they are worded from: the product's grace days, currency and
+ * penalty terms, the delinquency settings and the two days. The same inputs give the same words, and a
+ * planner run words the same sentence for many loans. Bounded: cleared past a fixed size.
+ */
+const consequences = new Map<string, Record<ReminderLang, string>>();
+const delinquencyKeys = new WeakMap<object, string>();
+const CONSEQUENCES_MAX = 10_000;
+
 /** Penalty interest and the first negative credit report, as the impact view words them. */
 function consequenceText(state: LoanState, missedDueDay: Day): Record<ReminderLang, string> {
+  const product = state.product;
+  let delinquency = delinquencyKeys.get(state.delinquency);
+  if (delinquency === undefined) {
+    delinquency = JSON.stringify(state.delinquency);
+    delinquencyKeys.set(state.delinquency, delinquency);
+  }
+  const lastDueDay = Math.max(missedDueDay, state.plan[state.plan.length - 1]?.dueDay ?? missedDueDay);
+  const key = `${missedDueDay}/${lastDueDay}/${product.graceDays}/${product.currency}/${product.penalty.uplift}/${product.penalty.base}/${delinquency}`;
+  const seen = consequences.get(key);
+  if (seen !== undefined) return { ...seen };
+  const words = wordConsequence(state, missedDueDay);
+  if (consequences.size >= CONSEQUENCES_MAX) consequences.clear();
+  consequences.set(key, words);
+  return { ...words };
+}
+
+function wordConsequence(state: LoanState, missedDueDay: Day): Record<ReminderLang, string> {
   const product = state.product;
   const milestones = overdueMilestones(
     {

@@ -41,6 +41,7 @@ import { originationReviewRoutes } from './origination/review-queue.js';
 import { portfolioRoutes } from './portfolio/routes.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import { simulationRoutes } from './simulation/routes.js';
 import { systemRoutes } from './system/routes.js';
 import { userRoutes } from './users/routes.js';
 import { webRoutes } from './web/routes.js';
@@ -203,6 +204,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => originationInvitationRoutes(scope, deps));
   await app.register(async (scope) => originationBlacklistRoutes(scope, deps));
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));
+  await app.register(async (scope) => simulationRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;

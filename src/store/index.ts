@@ -580,6 +580,17 @@ export {
 } from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {
+  countOpenSimulationRuns,
+  finishSimulationRun,
+  getSimulationRun,
+  insertSimulationRun,
+  listSimulationRuns,
+  markSimulationRunStarted,
+  recordSimulationProgress,
+  type SimulationRunRow,
+  type SimulationRunStatus,
+} from './simulation-runs.js';
+export {
   type ApiToken,
   authenticateToken,
   findUser,

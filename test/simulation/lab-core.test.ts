@@ -119,3 +119,74 @@ describe('strategy lab core', () => {
     expect((error as SimulationInputError).issues[0]).toMatchObject({ path: '$.lineControls' });
   });
 });
+
+describe('the states the lab keeps', () => {
+  it('closedState and commandedState leave the state planClose and planCommand leave', async () => {
+    const {
+      closedState,
+      commandedState,
+      DEFAULT_PRODUCT,
+      drawdown,
+      openLine,
+      parseProduct,
+      planClose,
+      planCommand,
+    } = await import('../../src/ledger/index.js');
+    const { parseDate } = await import('../../src/money/index.js');
+    const day = parseDate('2027-01-05');
+    const product = parseProduct({
+      ...DEFAULT_PRODUCT,
+      id: 'p',
+      termCount: 6,
+      rate: { value: '0.0005', per: 'day' },
+    });
+    const line = openLine({ lineId: 'l', customerId: 'c', limitMinor: 5_000_000, day }).line;
+    let a = drawdown(line, { loanId: 'c-1', product, principalMinor: 1_200_000, day }).loan.state;
+    let b = a;
+    // A missed instalment, a part payment after it, a restructuring and months of closes.
+    for (const [n, d] of [40, 75, 90, 130, 200].entries()) {
+      a = planClose(a, day + d).state;
+      b = closedState(b, day + d);
+      expect(b).toEqual(a);
+      const pay = {
+        type: 'repay',
+        amountMinor: 50_000 + n,
+        day: day + d + 3,
+        clientId: `p${n}`,
+        excess: 'credit',
+      } as const;
+      a = planCommand(a, null, pay).state;
+      b = commandedState(b, pay);
+      expect(b).toEqual(a);
+    }
+    const plan = {
+      type: 'restructure',
+      kind: 'negotiated-plan',
+      day: day + 210,
+      clientId: 'r',
+      months: 6,
+      monthlyIncomeMinor: 800_000,
+    } as const;
+    a = planCommand(a, null, plan).state;
+    b = commandedState(b, plan);
+    expect(b).toEqual(a);
+    expect(b.lastClosedDay).toBe(day + 209);
+  });
+});
+
+describe('parts of a run', () => {
+  it('add up to the same totals however the borrowers are split, across decision batches', async () => {
+    const { addTotals, runPart } = await import('../../src/simulation/index.js');
+    const ctx = context('default', 10);
+    const whole = await runPart(ctx, { seed: 3, replication: 0, from: 0, to: 40 });
+    const split = emptyTotals(10, ctx.population.applicationMonths);
+    for (const [from, to] of [
+      [25, 40],
+      [0, 7],
+      [7, 25],
+    ] as const)
+      addTotals(split, await runPart(ctx, { seed: 3, replication: 0, from, to }));
+    expect(split).toEqual(whole);
+    expect(whole.series.applications.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+  }, 60_000);
+});

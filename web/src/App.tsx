@@ -17,6 +17,7 @@ import { ReputationPage } from './pages/complaints/Reputation.js';
 import { DecisionPage } from './pages/Decision.js';
 import { DecisionsPage } from './pages/Decisions.js';
 import { EodRunsPage } from './pages/EodRuns.js';
+import { LabPage } from './pages/Lab.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
@@ -58,6 +59,7 @@ const NAV: NavItem[] = [
   { path: '/reports', label: 'nav.reports', needs: 'reports.read' },
   { path: '/behaviour', label: 'nav.behaviour', needs: 'behaviour.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
+  { path: '/lab', label: 'nav.lab', needs: 'simulations.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
 ];
 
@@ -112,6 +114,7 @@ function Page({ path }: { path: string }): ReactNode {
       <ComplaintPage key={complaint.complaintId} complaintId={complaint.complaintId!} />,
     );
   if (path === '/eod') return allowed('eod.read', <EodRunsPage />);
+  if (path === '/lab') return allowed('simulations.read', <LabPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/reports') return allowed('reports.read', <ReportsPage />);
   if (path === '/behaviour') return allowed('behaviour.read', <BehaviourPage />);

@@ -233,6 +233,28 @@ export function planCommand(
 }
 
 /**
+ * The state planClose leaves, without the change around it (postings, snapshots, the line's move): for a
+ * caller that keeps only the loan's state, such as the strategy lab. The same engine steps.
+ */
+export function closedState(state: LoanState, day: Day): LoanState {
+  return closeWithSnapshots(state, day).state;
+}
+
+/**
+ * The state planCommand leaves for a command dated after the loan's last closed day, without the change's
+ * postings and snapshots (the strategy lab keeps only states). A command on a closed day is a backdated
+ * correction, which needs the loan's history: it goes through planCommand.
+ */
+export function commandedState(
+  state: LoanState,
+  command: LoanChangeCommand,
+  history?: LoanHistory,
+): LoanState {
+  if (command.day <= state.lastClosedDay) return planCommand(state, null, command, history).state;
+  return runForward(closeWithSnapshots(state, command.day - 1).state, command).state;
+}
+
+/**
  * A new loan (a drawdown) as a change: its opening events and their postings, the first posted against
  * no loan and the rest against the opened state. The line's drawing is the drawdown's own step.
  */

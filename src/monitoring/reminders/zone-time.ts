@@ -36,14 +36,32 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/**
+ * Answers already read from the runtime's zone data, by zone and instant: the same question always has the
+ * same answer, and the reminder planner asks the same few (a stage's send time on a day) again and again.
+ * Bounded: cleared when it grows past a size no run's distinct instants reach in practice.
+ */
+const localTimes = new Map<string, Map<number, { readonly day: Day; readonly minuteOfDay: number }>>();
+const LOCAL_TIMES_MAX = 50_000;
+
 /** The local calendar day and minute of the day of an instant (ms since the epoch) in a zone. */
 export function localTime(instantMs: number, timeZone: string): { day: Day; minuteOfDay: number } {
+  const seen = localTimes.get(timeZone)?.get(instantMs);
+  if (seen !== undefined) return { day: seen.day, minuteOfDay: seen.minuteOfDay };
   const parts = formatter(timeZone).formatToParts(new Date(instantMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return {
+  const answer = {
     day: dayFromCivil(get('year'), get('month'), get('day')),
     minuteOfDay: get('hour') * 60 + get('minute'),
   };
+  let known = localTimes.get(timeZone);
+  if (known === undefined) {
+    known = new Map();
+    localTimes.set(timeZone, known);
+  }
+  if (known.size >= LOCAL_TIMES_MAX) known.clear();
+  known.set(instantMs, answer);
+  return { day: answer.day, minuteOfDay: answer.minuteOfDay };
 }
 
 /**

@@ -156,6 +156,10 @@ export const PERMISSIONS = {
   'early-warning.approve': ['admin', 'risk_analyst'],
   /** Read the early-warning document in force and its versions. */
   'early-warning.read': ['admin', 'risk_analyst', 'auditor'],
+  /** Run the strategy lab: simulate a population under strategies and compare them (decision 0901). */
+  'simulations.run': ['admin', 'risk_analyst'],
+  /** Read strategy-lab runs, their progress and comparisons. */
+  'simulations.read': ['admin', 'risk_analyst', 'auditor'],
   /** See oneself. */
   'self.read': [...ROLES],
 } as const satisfies Record<string, readonly Role[]>;

@@ -13,6 +13,8 @@ import {
 import {
   bucketRank,
   type CreditLineState,
+  closedState,
+  commandedState,
   DEFAULT_PRODUCT,
   drawdown,
   isLedgerInputError,
@@ -21,8 +23,6 @@ import {
   openLine,
   type Product,
   parseProduct,
-  planClose,
-  planCommand,
   planWriteOff,
   principalOf,
   syncLoanPrincipal,
@@ -40,7 +40,7 @@ import {
   type ReminderBorrower,
   type ReminderLoanFacts,
 } from '../../monitoring/index.js';
-import { decide, SEGMENT_OF } from '../../origination/index.js';
+import { type Decision, decide, type ModelSet, SEGMENT_OF } from '../../origination/index.js';
 import {
   type AssetClass,
   assetClassRank,
@@ -150,6 +150,22 @@ async function lineDecision(
   return answer;
 }
 
+/**
+ * The models a decision needs in the lab. A challenger in shadow is scored and recorded but never changes the
+ * served decision, and the lab reads only the served decision: it is left out, which halves the policy's work.
+ * A challenger that serves a share (split) is kept.
+ */
+const servingModels = new WeakMap<ResolvedStrategy, ModelSet>();
+function modelsFor(strategy: ResolvedStrategy): ModelSet {
+  let models = servingModels.get(strategy);
+  if (models === undefined) {
+    const mode = strategy.policy.document.settings.challenger.mode;
+    models = mode === 'split' ? strategy.models : { champion: strategy.models.champion };
+    servingModels.set(strategy, models);
+  }
+  return models;
+}
+
 function owedNow(state: LoanState): number {
   const p = loanPosition(state);
   return (
@@ -170,13 +186,39 @@ function overdueNow(state: LoanState): number {
 
 const isoAt = (day: Day, clock: string) => `${formatDate(day)}T${clock}+08:00`;
 
-/** Simulates one borrower; adds what happened into `totals`; returns the month rows when `trace` is set. */
+/**
+ * The borrower's application through the real decision, or null when the borrower applies after the run's
+ * last month. Depends on the borrower alone (no draw from its generator), so a part may decide several
+ * borrowers at once and simulate them one by one after.
+ */
+export async function decideBorrower(ctx: RunContext, b: SimBorrower): Promise<Decision | null> {
+  const applyMonth = b.applyMonth + 1;
+  if (applyMonth > ctx.months) return null;
+  const applyDay = addMonths(ctx.startDay, applyMonth - 1) + b.cycleDay - 1;
+  const application = applicationOf(b, isoAt(applyDay, '09:58:00'));
+  return decide(application, {
+    businessTime: isoAt(applyDay, '10:00:00'),
+    policy: ctx.strategy.policy,
+    models: modelsFor(ctx.strategy),
+    invitations: [
+      invitationOf(b, application, isoAt(applyDay - 30, '00:00:00'), isoAt(applyDay + 30, '23:59:59')),
+    ],
+    blacklist: [],
+    history: { recentApplications: [] },
+  });
+}
+
+/**
+ * Simulates one borrower; adds what happened into `totals`; returns the month rows when `trace` is set.
+ * `decided`: the borrower's decision from decideBorrower, when the caller has it already.
+ */
 export async function simulateBorrower(
   ctx: RunContext,
   b: SimBorrower,
   rand: () => number,
   totals: Totals,
   trace = false,
+  decided?: Decision | null,
 ): Promise<TraceRow[]> {
   const { strategy, months, population } = ctx;
   const behaviour = population.behaviour;
@@ -189,19 +231,9 @@ export async function simulateBorrower(
 
   // Application, through the real decision.
   const applyDay = cycle(applyMonth);
-  const application = applicationOf(b, isoAt(applyDay, '09:58:00'));
   totals.series.applications[applyMonth - 1]! += 1;
   ind.applications += 1;
-  const decision = await decide(application, {
-    businessTime: isoAt(applyDay, '10:00:00'),
-    policy: strategy.policy,
-    models: strategy.models,
-    invitations: [
-      invitationOf(b, application, isoAt(applyDay - 30, '00:00:00'), isoAt(applyDay + 30, '23:59:59')),
-    ],
-    blacklist: [],
-    history: { recentApplications: [] },
-  });
+  const decision = decided ?? (await decideBorrower(ctx, b))!;
   const approved =
     decision.limit_fen > 0 &&
     decision.dailyRate !== null &&
@@ -282,23 +314,23 @@ export async function simulateBorrower(
   };
   const active = () => slots.filter((s) => s.state.status === 'active');
   const closeAll = (day: Day) => {
-    for (const s of active()) if (s.state.lastClosedDay < day) s.state = planClose(s.state, day).state;
+    for (const s of active()) if (s.state.lastClosedDay < day) s.state = closedState(s.state, day);
   };
   let payCount = 0;
   const payLoan = (s: Slot, amount: number, day: Day): number => {
     if (amount <= 0 || s.state.status !== 'active') return 0;
     // Closed to the eve first: a credit balance may settle the loan on its last due date.
-    if (s.state.lastClosedDay < day - 1) s.state = planClose(s.state, day - 1).state;
+    if (s.state.lastClosedDay < day - 1) s.state = closedState(s.state, day - 1);
     if (s.state.status !== 'active') return 0;
     payCount += 1;
     try {
-      s.state = planCommand(s.state, null, {
+      s.state = commandedState(s.state, {
         type: 'repay',
         amountMinor: amount,
         day,
         clientId: `${s.state.loanId}-p${payCount}`,
         excess: 'credit',
-      }).state;
+      });
     } catch (error) {
       // The day's start settled the loan (money paid ahead covered its last instalment): nothing to pay.
       if (isLedgerInputError(error) && error.code === 'loan_settled') return 0;
@@ -538,7 +570,7 @@ export async function simulateBorrower(
           continue;
         }
         try {
-          s.state = planCommand(s.state, null, {
+          s.state = commandedState(s.state, {
             type: 'restructure',
             kind,
             day: offerDay,
@@ -546,7 +578,7 @@ export async function simulateBorrower(
             ...(kind === 'payment-holiday'
               ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
               : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
-          }).state;
+          });
           totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
           monthEvents.push(
             kind === 'payment-holiday'

@@ -21,6 +21,7 @@ const LABELS: Record<Metric, string> = {
   approvalRate: 'Approval rate 通过率',
   disbursed_fen: 'Disbursed 放款 (yuan)',
   losses_fen: 'Losses 损失 (yuan, written off less recovered)',
+  recovered_fen: 'Recovered through the courts 诉讼回收 (yuan)',
   lossRate: 'Loss rate 损失率',
   nplRatioEnd: 'NPL ratio at end 不良率',
   dpd30RatioEnd: '30+ DPD ratio at end',

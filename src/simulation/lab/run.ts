@@ -1,4 +1,8 @@
-import { type RunContext, simulateBorrower, type TraceRow } from './borrower-run.js';
+import { decideBorrower, type RunContext, simulateBorrower, type TraceRow } from './borrower-run.js';
+
+/** Borrowers whose applications are decided together. */
+const DECISION_BATCH = 16;
+
 import { archetypes, drawBorrower } from './borrowers.js';
 import { emptyTotals, type Totals } from './totals.js';
 
@@ -20,10 +24,17 @@ export async function runPart(
   onBorrower?: (done: number) => void,
 ): Promise<Totals> {
   const totals = emptyTotals(ctx.months, ctx.population.applicationMonths);
-  for (let i = part.from; i < part.to; i += 1) {
-    const { borrower, rand } = drawBorrower(ctx.population, part.seed, part.replication, i);
-    await simulateBorrower(ctx, borrower, rand, totals);
-    onBorrower?.(i - part.from + 1);
+  // Applications are decided a batch at a time (the rules engine evaluates off the JavaScript thread, so
+  // decisions side by side overlap), then each borrower is simulated in order with its own generator.
+  for (let from = part.from; from < part.to; from += DECISION_BATCH) {
+    const drawn = [];
+    for (let i = from; i < Math.min(part.to, from + DECISION_BATCH); i += 1)
+      drawn.push(drawBorrower(ctx.population, part.seed, part.replication, i));
+    const decisions = await Promise.all(drawn.map((d) => decideBorrower(ctx, d.borrower)));
+    for (let k = 0; k < drawn.length; k += 1) {
+      await simulateBorrower(ctx, drawn[k]!.borrower, drawn[k]!.rand, totals, false, decisions[k]);
+      onBorrower?.(from + k - part.from + 1);
+    }
   }
   return totals;
 }

@@ -2182,6 +2182,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/simulation/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a strategy-lab run may name: the shipped strategies, scenarios and populations, and the bounds */
+    get: operations['getSimulationOptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/simulation/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Strategy-lab runs, newest first (without their comparisons) */
+    get: operations['getSimulationRuns'];
+    put?: never;
+    /**
+     * Start a strategy-lab run: a population through one or two strategies, compared
+     * @description Answers 202 with the run, queued; this server works it in the background (poll GET /simulation/runs/{runId}). Borrowers × months × strategies × replications is bounded (400 simulation_too_large); so is the number of runs queued or running at once (409 simulation_busy). Runs are deterministic by seed: the same request gives the same comparison.
+     */
+    post: operations['postSimulationRuns'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/simulation/runs/{runId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One strategy-lab run: its status and progress, and the comparison once it has succeeded */
+    get: operations['getSimulationRunsByRunId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/trial-balance': {
     parameters: {
       query?: never;
@@ -2442,6 +2497,9 @@ export interface components {
         | 'settlement_approval_by_proposer'
         | 'eod_run_not_found'
         | 'eod_run_conflict'
+        | 'simulation_run_not_found'
+        | 'simulation_too_large'
+        | 'simulation_busy'
         | 'customer_exists'
         | 'username_taken'
         | 'conflict'
@@ -4900,6 +4958,9 @@ export interface operations {
               | 'settlement_approval_by_proposer'
               | 'eod_run_not_found'
               | 'eod_run_conflict'
+              | 'simulation_run_not_found'
+              | 'simulation_too_large'
+              | 'simulation_busy'
               | 'customer_exists'
               | 'username_taken'
               | 'conflict'
@@ -15340,6 +15401,572 @@ export interface operations {
             signalId: string;
             /** @enum {string} */
             status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
+          };
+        };
+      };
+    };
+  };
+  getSimulationOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            bounds: {
+              borrowerMonths_max: number;
+              borrowers_max: number;
+              months_max: number;
+              months_min: number;
+              replications_max: number;
+            };
+            populations: {
+              description: string;
+              id: string;
+              name: string;
+            }[];
+            scenarios: {
+              description: string;
+              id: string;
+              name: string;
+            }[];
+            strategies: {
+              description: string;
+              id: string;
+              name: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getSimulationRuns: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              borrowersDone: number;
+              /** @description Borrowers to simulate: borrowers × strategies × replications */
+              borrowersTotal: number;
+              /** Format: date-time */
+              createdAt: string;
+              error: string | null;
+              /** Format: date-time */
+              finishedAt: string | null;
+              /** @description What was asked, with the defaults filled in */
+              request: {
+                [key: string]: unknown;
+              };
+              requestedBy: string;
+              runId: string;
+              /** Format: date-time */
+              startedAt: string | null;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'succeeded' | 'failed';
+              /** Format: date-time */
+              updatedAt: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postSimulationRuns: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          borrowers: number;
+          months: number;
+          /**
+           * @description A shipped population description; the three named borrowers are traced in every run
+           * @default baseline
+           * @enum {string}
+           */
+          population?: 'baseline';
+          /** @default 1 */
+          replications?: number;
+          /**
+           * @description A shipped scenario
+           * @default base
+           * @enum {string}
+           */
+          scenario?: 'base' | 'downturn' | 'pandemic';
+          /** @default 1 */
+          seed?: number;
+          /** @description First day of the run's first month (default: the first of the current month) */
+          startDate?: string;
+          /** @description One or two shipped strategies (GET /simulation/options); two are compared, paired by replication */
+          strategies: ('default' | 'no-freeze' | 'relief' | 'statements')[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            borrowersDone: number;
+            /** @description Borrowers to simulate: borrowers × strategies × replications */
+            borrowersTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description What was asked, with the defaults filled in */
+            request: {
+              [key: string]: unknown;
+            };
+            requestedBy: string;
+            runId: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'succeeded' | 'failed';
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+    };
+  };
+  getSimulationRunsByRunId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Strategy-lab run id */
+        runId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            borrowersDone: number;
+            /** @description Borrowers to simulate: borrowers × strategies × replications */
+            borrowersTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description What was asked, with the defaults filled in */
+            request: {
+              [key: string]: unknown;
+            };
+            requestedBy: string;
+            /** @description The comparison, once the run has succeeded (docs/simulation.md explains every figure) */
+            result: {
+              /** @description The three named borrowers (张三, 李四, 王五) under each strategy: the outcome and every month */
+              borrowers: {
+                description?: string;
+                name?: string;
+                strategies?: {
+                  months?: {
+                    [key: string]: unknown;
+                  }[];
+                  outcome?: {
+                    [key: string]: unknown;
+                  };
+                  strategy?: string;
+                }[];
+              }[];
+              /** @description The first strategy less the second, paired by replication (null with one strategy) */
+              difference: {
+                a?: string;
+                b?: string;
+                metrics?: {
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  approvalRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  cashIn: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  collectionCost: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  complaints: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  disbursed: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  dpd30RatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  dpd90RatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  drawsRefused: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  eclEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  interest: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lawsuits: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  losses: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsOverdue: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  negativeReportBorrowers: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  nplRatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  penalty: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  plans: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  promisesKeptShare: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  recovered: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                };
+              } | null;
+              run: {
+                [key: string]: unknown;
+              };
+              strategies: {
+                metrics: {
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  approvalRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  cashIn: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  collectionCost: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  complaints: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  disbursed: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  dpd30RatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  dpd90RatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  drawsRefused: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  eclEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  interest: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lawsuits: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  losses: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsOverdue: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  negativeReportBorrowers: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  nplRatioEnd: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  penalty: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  plans: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  promisesKeptShare: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  recovered: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                };
+                name: string;
+                overTime: {
+                  [key: string]: unknown;
+                };
+                /** @description Monthly roll rates M0→M1 … M3→M4 over the run */
+                rollRates: {
+                  [key: string]: number;
+                };
+              }[];
+            } | null;
+            runId: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: 'queued' | 'running' | 'succeeded' | 'failed';
+            /** Format: date-time */
+            updatedAt: string;
           };
         };
       };

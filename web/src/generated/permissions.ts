@@ -88,5 +88,7 @@ export const PERMISSIONS = {
   'early-warning.draft': ['admin', 'risk_analyst'],
   'early-warning.approve': ['admin', 'risk_analyst'],
   'early-warning.read': ['admin', 'risk_analyst', 'auditor'],
+  'simulations.run': ['admin', 'risk_analyst'],
+  'simulations.read': ['admin', 'risk_analyst', 'auditor'],
   'self.read': ['admin', 'risk_analyst', 'collector', 'finance', 'auditor', 'compliance', 'agency'],
 } as const;
