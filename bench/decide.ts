@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { readModels, readPolicy } from '../src/cli/origination-files.js';
+import { readModels, readPolicy } from '../src/jobs/index.js';
 import {
   type Application,
   compilePolicy,

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 // The compiled code (`npm run bench:simulate` compiles it first): the worker threads then start from plain
 // JavaScript instead of compiling every source through tsx, which took tens of seconds on a loaded machine.
-const compiled = new URL('../dist/cli/simulate-run.js', import.meta.url).href;
-const { runSimulation } = (await import(compiled)) as typeof import('../src/cli/simulate-run.js');
+const compiled = new URL('../dist/jobs/simulation/run.js', import.meta.url).href;
+const { runSimulation } = (await import(compiled)) as typeof import('../src/jobs/simulation/run.js');
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

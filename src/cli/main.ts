@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { InputFileError } from '../jobs/index.js';
 import { registerAudit } from './commands/audit.js';
 import { registerMonitoring } from './commands/behaviour.js';
 import { registerCollections } from './commands/collections.js';
@@ -79,7 +80,7 @@ function exitCodeFor(error: unknown, io: CliIo): number {
     if (error.message !== '') writeLine(io.stderr, `error: ${error.message}`);
     return EXIT_FAILURE;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof InputFileError) {
     writeLine(io.stderr, `error: ${error.message}`);
     return EXIT_USAGE;
   }

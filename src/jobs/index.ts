@@ -24,6 +24,7 @@ export {
   type ImportLoansReport,
   importLoans,
 } from './import-loans.js';
+export { InputFileError } from './input-file-error.js';
 export { ledgerEod } from './ledger-eod.js';
 export {
   BUREAU_COLUMNS,
@@ -40,6 +41,16 @@ export {
   SHIPPED_EARLY_WARNING_VERSION,
   shippedEarlyWarning,
 } from './monitoring/index.js';
+export {
+  DEFAULT_CHALLENGER_MODEL,
+  DEFAULT_CHAMPION_MODEL,
+  DEFAULT_POLICY_DIR,
+  issuesText,
+  readJsonFile,
+  readModel,
+  readModels,
+  readPolicy,
+} from './origination-files.js';
 export {
   CHANNEL_BOUNDS,
   type ChannelConfig,
@@ -133,6 +144,14 @@ export {
   startRunIn,
   withClaim,
 } from './runs.js';
+export {
+  contextFor,
+  readPopulation,
+  readScenario,
+  readStrategy,
+  type SimulationArgs,
+} from './simulation/files.js';
+export { runSimulation, type SimulationOptions } from './simulation/run.js';
 export {
   type ClosedBatch,
   type EodLedger,

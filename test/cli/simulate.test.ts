@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { runSimulation } from '../../src/cli/simulate-run.js';
+import { runSimulation } from '../../src/jobs/index.js';
 import {
   parsePopulation,
   parseScenario,

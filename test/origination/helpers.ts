@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readModels, readPolicy } from '../../src/cli/origination-files.js';
+import { readModels, readPolicy } from '../../src/jobs/index.js';
 import {
   type Application,
   type CompiledPolicy,

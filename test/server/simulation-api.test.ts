@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/cli/simulate-run.js';
+import { runSimulation } from '../../src/jobs/index.js';
 import { presentReport } from '../../src/server/simulation/present.js';
 import type { Db, Role } from '../../src/store/index.js';
 import { SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readModels, readPolicy } from '../../src/cli/origination-files.js';
+import { readModels, readPolicy } from '../../src/jobs/index.js';
 import {
   archetypes,
   conditionsFor,

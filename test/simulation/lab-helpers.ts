@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readStrategy } from '../../src/cli/simulation-files.js';
+import { readStrategy } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
 import {
   BASE_SCENARIO,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
+import { DEFAULT_POLICY_DIR, issuesText, readJsonFile, readModels, readPolicy } from '../../jobs/index.js';
 import { formatMinorGrouped } from '../../money/index.js';
 import {
   type BacktestReport,
@@ -17,13 +18,6 @@ import {
   validateApplication,
 } from '../../origination/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
-import {
-  DEFAULT_POLICY_DIR,
-  issuesText,
-  readJsonFile,
-  readModels,
-  readPolicy,
-} from '../origination-files.js';
 import type { RegisterCommand } from '../register.js';
 
 /** Business time of a back-test when none is given: ages and terms are measured from it. */

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
+import { runSimulation } from '../../jobs/index.js';
 import { METRICS, type Metric, reportHtml, type SimulationReport } from '../../simulation/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
-import { runSimulation } from '../simulate-run.js';
 
 interface SimulateOptions {
   population?: string;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { runSimulation } from '../../cli/simulate-run.js';
+import { runSimulation } from '../../jobs/index.js';
 import {
   countOpenSimulationRuns,
   finishSimulationRun,

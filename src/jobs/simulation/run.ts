@@ -11,8 +11,8 @@ import {
   type SimulationReport,
   type Totals,
   traceArchetypes,
-} from '../simulation/index.js';
-import { contextFor, type SimulationArgs } from './simulation-files.js';
+} from '../../simulation/index.js';
+import { contextFor, type SimulationArgs } from './files.js';
 
 /**
  * Runs a simulation: every strategy over the same borrowers and replications, split into parts run by
@@ -41,9 +41,9 @@ interface Task {
 
 /** The worker's module: compiled JavaScript when built; the TypeScript source through tsx otherwise. */
 function newWorker(runs: SimulationArgs[]): Worker {
-  const js = fileURLToPath(new URL('./simulate-worker.js', import.meta.url));
+  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(js)) return new Worker(js, { workerData: { runs } });
-  const ts = new URL('./simulate-worker.ts', import.meta.url).href;
+  const ts = new URL('./worker.ts', import.meta.url).href;
   const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
   return new Worker(boot, { eval: true, workerData: { runs } });
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type RunContext, type RunPart, runPart } from '../simulation/index.js';
-import { contextFor, type SimulationArgs } from './simulation-files.js';
+import { type RunContext, type RunPart, runPart } from '../../simulation/index.js';
+import { contextFor, type SimulationArgs } from './files.js';
 
 /**
  * A worker thread of `lendguard simulate`: reads the run's files once per strategy, then runs the parts the

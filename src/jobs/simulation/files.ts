@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDate } from '../money/index.js';
+import { parseDate } from '../../money/index.js';
 import {
   BASE_SCENARIO,
   DEFAULT_POPULATION,
@@ -12,9 +12,9 @@ import {
   resolveStrategy,
   type ScenarioSpec,
   SimulationInputError,
-} from '../simulation/index.js';
-import { UsageError } from './io.js';
-import { readJsonFile, readModels, readPolicy } from './origination-files.js';
+} from '../../simulation/index.js';
+import { InputFileError } from '../input-file-error.js';
+import { readJsonFile, readModels, readPolicy } from '../origination-files.js';
 
 /**
  * Reading the strategy lab's files: a population, a scenario and strategies (whose policy, line controls and
@@ -26,7 +26,7 @@ function asUsage<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof SimulationInputError) throw new UsageError(error.message);
+    if (error instanceof SimulationInputError) throw new InputFileError(error.message);
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedModel, ModelSet, PolicyDocument } from '../origination/index.js';
 import { isOriginationError, loadModel, parsePolicy } from '../origination/index.js';
 import { parseModel, ScoringError } from '../scoring/index.js';
-import { UsageError } from './io.js';
+import { InputFileError } from './input-file-error.js';
 
 /** The package root: two levels above this file in both src/cli and dist/cli. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,12 +17,12 @@ export function readJsonFile(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`cannot read ${what} "${path}"; check the path`);
+    throw new InputFileError(`cannot read ${what} "${path}"; check the path`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${what} "${path}" is not JSON: ${(error as Error).message}`);
+    throw new InputFileError(`${what} "${path}" is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -40,7 +40,7 @@ export function readPolicy(path: string): PolicyDocument {
   try {
     isFolder = statSync(path).isDirectory();
   } catch {
-    throw new UsageError(`cannot read policy "${path}": no such file or folder; check the path`);
+    throw new InputFileError(`cannot read policy "${path}": no such file or folder; check the path`);
   }
   const file = isFolder ? join(path, 'policy.json') : path;
   const raw = readJsonFile(file, 'policy file') as Record<string, unknown>;
@@ -59,7 +59,7 @@ export function readPolicy(path: string): PolicyDocument {
   try {
     return parsePolicy(raw);
   } catch (error) {
-    if (isOriginationError(error)) throw new UsageError(`${file}: ${error.message}${issuesText(error)}`);
+    if (isOriginationError(error)) throw new InputFileError(`${file}: ${error.message}${issuesText(error)}`);
     throw error;
   }
 }
@@ -69,13 +69,13 @@ export function readModel(path: string, modelId: string): LoadedModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`cannot read model file "${path}"; check the path`);
+    throw new InputFileError(`cannot read model file "${path}"; check the path`);
   }
   try {
     return loadModel(parseModel(text), modelId);
   } catch (error) {
     if (error instanceof ScoringError || isOriginationError(error))
-      throw new UsageError(`${path}: ${error.message}`);
+      throw new InputFileError(`${path}: ${error.message}`);
     throw error;
   }
 }
