@@ -6,6 +6,9 @@ import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, startApi, type TestApi } from './helpers.js';
 import { borrowerToken, customerWithPhone, DUE, loanFor } from './portal-helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON answer read loosely in assertions
+type Loose = any;
+
 describe('what a borrower sees in the portal', () => {
   let api: TestApi;
   let tokenA = '';
@@ -40,7 +43,7 @@ describe('what a borrower sees in the portal', () => {
   it('shows the borrower’s own loans with overdue interest and penalty as the ledger has them, to the fen', async () => {
     const res = await get('/portal/loans', tokenA);
     expect(res.statusCode, res.body).toBe(200);
-    const items = (res.json() as { items: Record<string, any>[] }).items;
+    const items = (res.json() as { items: Record<string, Loose>[] }).items;
     expect(items.map((i) => i.loan.loanId)).toEqual([loanA]);
     const ledger = (await staff(`/loans/${loanA}`)).json() as Record<string, string>;
     expect(items[0]!.loan.daysPastDue).toBeGreaterThan(30);
@@ -67,7 +70,7 @@ describe('what a borrower sees in the portal', () => {
   it('shows one loan with its schedule, and what is next for a current borrower', async () => {
     const res = await get(`/portal/loans/${loanB}`, tokenB);
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as Record<string, any>;
+    const body = res.json() as Record<string, Loose>;
     expect(body.schedule).toEqual((await staff(`/loans/${loanB}/schedule`)).json());
     expect(body.overdue.total).toBe('0.00');
     expect(body.nextDue.overdue).toBe(false);
@@ -129,7 +132,7 @@ describe('what a borrower sees in the portal', () => {
     expect(frozen.statusCode, frozen.body).toBe(200);
     const res = await get('/portal/lines', tokenA);
     expect(res.statusCode, res.body).toBe(200);
-    const line = (res.json() as { items: Record<string, any>[] }).items[0]!;
+    const line = (res.json() as { items: Record<string, Loose>[] }).items[0]!;
     expect(line).toMatchObject({ lineId: lineA, status: 'frozen', available: '0.00' });
     expect(line.freeze).toMatchObject({ reason: 'fraud check pending', liftsOnCure: false });
   });
