@@ -39,6 +39,7 @@ import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
 import { registerBorrowerAuth } from './portal/auth.js';
+import { portalPaymentRoutes } from './portal/payment-routes.js';
 import { portalReadRoutes } from './portal/read-routes.js';
 import { portalSignInRoutes } from './portal/sign-in-routes.js';
 import { portfolioRoutes } from './portfolio/routes.js';
@@ -214,6 +215,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));
   await app.register(async (scope) => portalSignInRoutes(scope, deps));
   await app.register(async (scope) => portalReadRoutes(scope, deps));
+  await app.register(async (scope) => portalPaymentRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;
