@@ -70,7 +70,7 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
       await page.getByLabel(L.code).fill('246810');
       await page.getByTestId('portal-submit').click();
 
-      await expect.poll(() => page.getByTestId('portal-overdue').innerText()).toMatch(L.overdue);
+      await expect.poll(() => page.getByTestId('portal-overdue').textContent()).toMatch(L.overdue);
       await page.getByTestId('portal-next-due').waitFor();
       // Nothing wider than the phone.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -84,7 +84,7 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
       await page.getByTestId('portal-option-overdue').click();
       await page.getByTestId('portal-confirm').click();
       await page.getByTestId('portal-pay').click();
-      await expect.poll(() => page.getByTestId('portal-result').innerText()).toBe(L.paid);
+      await expect.poll(() => page.getByTestId('portal-result').textContent()).toBe(L.paid);
       await screenshot(page, `portal-${locale}`);
 
       // No staff token was ever stored by the portal.
