@@ -498,6 +498,7 @@ export {
   loadPiiKeys,
   parseKeyFile,
 } from './pii-keys.js';
+export * from './portal/index.js';
 export {
   openPostgres,
   type PostgresOptions,

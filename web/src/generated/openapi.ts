@@ -1115,6 +1115,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers/{customerId}/portal-sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A borrower's portal sessions, newest first (at most 100) */
+    get: operations['getCustomersByCustomerIdPortalSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/portal-sessions/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a borrower portal session (at once; revoking twice is harmless) */
+    delete: operations['deleteCustomersByCustomerIdPortalSessionsBySessionId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{customerId}/reassessments': {
     parameters: {
       query?: never;
@@ -1909,6 +1943,210 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower’s credit lines: limit, used, available, and why and until when a frozen line is frozen */
+    get: operations['getPortalLines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower’s loans with what is due next and what is overdue (interest and penalty to the fen) */
+    get: operations['getPortalLoans'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the borrower’s loans: balances, the plan and unpaid bills, what is due next, what is overdue */
+    get: operations['getPortalLoansByLoanId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}/impact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What staying overdue would mean, month end by month end, if nothing more is paid: credit report, collection stage, the limitation period */
+    get: operations['getPortalLoansByLoanIdImpact'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a repayment of the instalment, the overdue amount or the whole loan at the amount quoted (GET …/repayment-quote); the borrower pays at payUrl */
+    post: operations['postPortalLoansByLoanIdPayments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}/repayment-quote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the borrower may pay today: the next instalment, the overdue amount, the whole loan (with the payoff quote) */
+    get: operations['getPortalLoansByLoanIdRepaymentQuote'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is signed in: the borrower’s name and masked phone, and the session’s end */
+    get: operations['getPortalMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/payment-callbacks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The payment gateway tells the outcome of a payment, signed (HMAC-SHA256 over "timestamp.body"); a paid payment is posted as a repayment once */
+    post: operations['postPortalPaymentCallbacks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/payments/{paymentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A repayment the borrower started, and whether the gateway says it was paid */
+    get: operations['getPortalPaymentsByPaymentId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign a borrower in with the code from the text message: a short-lived borrower token */
+    post: operations['postPortalSignIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-in/codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a one-time sign-in code by text message to a borrower’s phone (the answer is the same whether or not the number is a borrower’s) */
+    post: operations['postPortalSignInCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End this borrower session at once */
+    post: operations['postPortalSignOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/portfolio/summary': {
     parameters: {
       query?: never;
@@ -2573,6 +2811,15 @@ export interface components {
         | 'server_overloaded'
         | 'database_unavailable'
         | 'rate_limited'
+        | 'portal_code_wrong'
+        | 'portal_code_expired'
+        | 'portal_code_attempts_exceeded'
+        | 'portal_session_not_found'
+        | 'portal_payments_unavailable'
+        | 'portal_quote_changed'
+        | 'portal_payment_not_found'
+        | 'portal_callback_signature_invalid'
+        | 'portal_callback_mismatch'
         | 'body_too_deep'
         | 'loan_written_off'
         | 'write_off_not_eligible'
@@ -5034,6 +5281,15 @@ export interface operations {
               | 'server_overloaded'
               | 'database_unavailable'
               | 'rate_limited'
+              | 'portal_code_wrong'
+              | 'portal_code_expired'
+              | 'portal_code_attempts_exceeded'
+              | 'portal_session_not_found'
+              | 'portal_payments_unavailable'
+              | 'portal_quote_changed'
+              | 'portal_payment_not_found'
+              | 'portal_callback_signature_invalid'
+              | 'portal_callback_mismatch'
               | 'body_too_deep'
               | 'loan_written_off'
               | 'write_off_not_eligible'
@@ -9044,6 +9300,117 @@ export interface operations {
               /** @enum {string} */
               status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
             }[];
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdPortalSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              customerId: string;
+              /** Format: date-time */
+              expiresAt: string;
+              /** Format: date-time */
+              revokedAt: string | null;
+              /** @description "borrower" for a sign-out, otherwise the staff user who revoked it */
+              revokedBy: string | null;
+              sessionId: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  deleteCustomersByCustomerIdPortalSessionsBySessionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+        /** @description Portal session id */
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description "borrower" for a sign-out, otherwise the staff user who revoked it */
+            revokedBy: string | null;
+            sessionId: string;
           };
         };
       };
@@ -14187,6 +14554,843 @@ export interface operations {
             version: string;
           };
         };
+      };
+    };
+  };
+  getPortalLines: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              available: string;
+              currency: string;
+              freeze: {
+                code: string | null;
+                /** @description true: lifted once every past-due instalment is repaid; false: staff lift it */
+                liftsOnCure: boolean;
+                reason: string;
+                since: string | null;
+              } | null;
+              limit: string;
+              lineId: string;
+              openedOn?: string;
+              status: string;
+              used: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalLoans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              loan: {
+                accruedInterest?: string;
+                /** @description The day the balances are as of (its end) */
+                asOf: string;
+                bucket: string;
+                credit?: string;
+                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+                creditReportStatus?: string;
+                customerId: string;
+                daysPastDue: number;
+                dueFee?: string;
+                dueInterest?: string;
+                duePrincipal?: string;
+                /** @description Last business day the end-of-day step ran for this loan */
+                lastClosedDay: string;
+                lineId: string;
+                loanId: string;
+                /** @description First day EOD has something to do; null when settled */
+                nextEventDay?: string | null;
+                openedOn: string;
+                outstandingPrincipal: string;
+                overdueFee?: string;
+                overdueInterest?: string;
+                overduePrincipal?: string;
+                penaltyOutstanding?: string;
+                principal: string;
+                productId: string;
+                productVersion: number;
+                restructuring?: {
+                  /** @description Five-category class with the restructuring floor */
+                  assetClass?: string;
+                  brokenDate?: string | null;
+                  capitalised?: string;
+                  count?: number;
+                  daysPastDueBefore?: number;
+                  inObservation?: boolean;
+                  latestDate?: string;
+                  latestKind?: string;
+                  missedInstallments?: number;
+                  observationEndDate?: string | null;
+                  /** @description Credit-report special transaction of the latest */
+                  specialTransactionCode?: string;
+                  /** @enum {string} */
+                  status?: 'active' | 'broken';
+                };
+                /** @enum {string} */
+                status: 'active' | 'settled' | 'written-off';
+                totalOwed: string;
+                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+                writeOff?: {
+                  evidenceRef?: string;
+                  /** @description Written-off principal still claimed (memo account) */
+                  principalClaimed?: string;
+                  /** @description Recovered since (recoveries income) */
+                  recovered?: string;
+                  /** @description Everything taken to the write-off loss */
+                  writtenOff?: string;
+                  writtenOffOn?: string;
+                } | null;
+              };
+              /** @description The next instalment to pay: the oldest unpaid bill, or the next in the plan; null when none */
+              nextDue: {
+                amount: string;
+                dueDate: string;
+                installmentNumber: number;
+                overdue: boolean;
+              } | null;
+              overdue: {
+                fee: string;
+                interest: string;
+                /** @description 罚息 penalty interest */
+                penalty: string;
+                principal: string;
+                total: string;
+              };
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            loan: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            /** @description The next instalment to pay: the oldest unpaid bill, or the next in the plan; null when none */
+            nextDue: {
+              amount: string;
+              dueDate: string;
+              installmentNumber: number;
+              overdue: boolean;
+            } | null;
+            overdue: {
+              fee: string;
+              interest: string;
+              /** @description 罚息 penalty interest */
+              penalty: string;
+              principal: string;
+              total: string;
+            };
+            schedule: {
+              dues: {
+                dueDate: string;
+                fee: string;
+                installmentNumber: number;
+                interest: string;
+                overdue: boolean;
+                principal: string;
+              }[];
+              loanId: string;
+              plan: {
+                dueDate: string;
+                fee: string;
+                interest: string;
+                number: number;
+                principal: string;
+                remainingPrincipal: string;
+                startDate: string;
+                total: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanIdImpact: {
+    parameters: {
+      query?: {
+        months?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The day the projection starts (the loan as closed) */
+            from: string;
+            loanId: string;
+            milestones: {
+              convention: boolean;
+              date: string;
+              /** @description null where the date does not follow from DPD */
+              daysPastDue?: number | null;
+              description: {
+                en: string;
+                zh: string;
+              };
+              kind: string;
+              /** @description The law, rule or standard; empty for a convention */
+              source: string;
+              value: string;
+              withinPeriodShown: boolean;
+            }[];
+            /** @description The oldest unpaid due date, or the next one when nothing is unpaid */
+            missedDueDate: string;
+            rows: {
+              /** @description Five-category class (五级分类) */
+              assetClass: string;
+              bucket: string;
+              collectionStage: string;
+              /** @description 征信 monthly status: N, *, 1…7 */
+              creditReportStatus: string;
+              date: string;
+              daysPastDue: number;
+              ifrs9Stage: number;
+              interestOwed: string;
+              nonPerforming: boolean;
+              outstandingPrincipal: string;
+              overdueInterest: string;
+              overduePrincipal: string;
+              penaltyOutstanding: string;
+              totalOwed: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postPortalLoansByLoanIdPayments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description The amount quoted for this purpose, as shown
+           * @example 1234.56
+           */
+          amount: string;
+          /** @enum {string} */
+          purpose: 'instalment' | 'overdue' | 'payoff';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanIdRepaymentQuote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The business day the amounts are for */
+            date: string;
+            loanId: string;
+            options: {
+              amount: string;
+              /** @enum {string} */
+              purpose: 'instalment' | 'overdue' | 'payoff';
+            }[];
+            payoffQuote: {
+              credit: string;
+              date: string;
+              fee: string;
+              interest: string;
+              loanId: string;
+              penalty: string;
+              principal: string;
+              total: string;
+            } | null;
+          };
+        };
+      };
+    };
+  };
+  getPortalMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            name: string;
+            /** @description Masked: 138****5678 */
+            phone: string;
+            sessionId: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalPaymentCallbacks: {
+    parameters: {
+      query?: never;
+      header: {
+        'lendguard-signature': string;
+        'lendguard-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          amount: string;
+          currency: string;
+          gatewayPaymentId: string;
+          paymentId: string;
+          /** @enum {string} */
+          status: 'paid' | 'failed';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            paymentId: string;
+            /** @description true when this outcome was recorded before */
+            repeated: boolean;
+            status: string;
+          };
+        };
+      };
+    };
+  };
+  getPortalPaymentsByPaymentId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Payment id */
+        paymentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+    };
+  };
+  postPortalSignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          challengeId: string;
+          /** @description Six digits */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            sessionId: string;
+            /** @description Borrower token (lgb_…): "Authorization: Bearer <token>" */
+            token: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalSignInCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Mainland mobile number, 11 digits */
+          phone: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send it back with the code to POST /portal/sign-in */
+            challengeId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            resendAfterSeconds: number;
+          };
+        };
+      };
+    };
+  };
+  postPortalSignOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
