@@ -38,6 +38,8 @@ import { originationInvitationRoutes } from './origination/invitations.js';
 import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
+import { registerBorrowerAuth } from './portal/auth.js';
+import { portalSignInRoutes } from './portal/sign-in-routes.js';
 import { portfolioRoutes } from './portfolio/routes.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { reportRoutes } from './reports/routes.js';
@@ -161,6 +163,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'API token from an admin' },
+          borrowerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Borrower token (lgb_…) from POST /portal/sign-in; portal routes only',
+          },
         },
       },
     },
@@ -174,6 +181,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerEdge(app, deps, config);
   await registerRateLimits(app, deps);
   registerAuth(app, deps.db, tokens);
+  registerBorrowerAuth(app, deps);
   registerIdempotency(app, deps);
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -203,6 +211,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => originationInvitationRoutes(scope, deps));
   await app.register(async (scope) => originationBlacklistRoutes(scope, deps));
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));
+  await app.register(async (scope) => portalSignInRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;

@@ -487,6 +487,7 @@ export {
   loadPiiKeys,
   parseKeyFile,
 } from './pii-keys.js';
+export * from './portal/index.js';
 export {
   answerHardshipOffer,
   findHardshipRequest,

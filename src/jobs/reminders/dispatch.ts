@@ -130,6 +130,30 @@ export async function runDispatcher(
       return;
     }
     const channel = m.channel as ReminderChannel;
+    if (m.kind === 'otp') {
+      // A sign-in code (decision 1000): useless once expired, so never sent late.
+      if (Date.parse(String(m.payload.expiresAt)) <= now().getTime())
+        throw new DeliveryError('the sign-in code expired before it could be sent', true);
+      const hook = config.webhooks.sms;
+      if (hook === undefined) throw new DeliveryError('no sms channel is configured', false);
+      const phone = m.customerId === null ? undefined : await customerPhone(db, cipher, m.customerId);
+      if (phone === undefined) throw new DeliveryError('the customer has no phone number', true);
+      await postSigned(
+        hook.url,
+        hook.secret,
+        m.idempotencyKey,
+        {
+          idempotencyKey: m.idempotencyKey,
+          channel: 'sms',
+          kind: 'otp',
+          to: { customerId: m.customerId, phone },
+          message: { body: String(m.payload.body), expiresAt: String(m.payload.expiresAt) },
+        },
+        hook.timeout_ms,
+        now,
+      );
+      return;
+    }
     if (channel === 'email') {
       if (email === undefined) throw new DeliveryError('no e-mail channel is configured', false);
       const to = m.customerId === null ? null : await reminderEmailOf(db, cipher, m.customerId);

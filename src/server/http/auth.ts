@@ -17,6 +17,8 @@ const BEARER = /^Bearer +([A-Za-z0-9_-]{1,200})$/i;
 
 function isPublic(request: FastifyRequest): boolean {
   if (request.routeOptions.config.public === true) return true;
+  // Borrower portal routes answer to a borrower token, checked by their own hook (server/portal/auth.ts).
+  if ((request.routeOptions.config as { borrower?: boolean }).borrower === true) return true;
   // The docs page's own routes (HTML, scripts, styles) are registered by the swagger-ui plugin.
   return request.routeOptions.url?.startsWith('/docs') === true;
 }

@@ -23,6 +23,7 @@ import { sql as behaviourScores } from './0022_behaviour_scores.js';
 import { sql as earlyWarning } from './0023_early_warning.js';
 import { sql as auditChainPerSchema } from './0024_audit_chain_per_schema.js';
 import { sql as settlementOffers } from './0025_settlement_offers.js';
+import { sql as borrowerPortal } from './0026_borrower_portal.js';
 import { sql as portalActions } from './0027_portal_actions.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
@@ -62,5 +63,6 @@ export const migrations: readonly Migration[] = [
   { version: 23, name: 'early_warning', sql: earlyWarning },
   { version: 24, name: 'audit_chain_per_schema', sql: auditChainPerSchema },
   { version: 25, name: 'settlement_offers', sql: settlementOffers },
+  { version: 26, name: 'borrower_portal', sql: borrowerPortal },
   { version: 27, name: 'portal_actions', sql: portalActions },
 ];

@@ -5,7 +5,7 @@ import type { Queryable } from '../db.js';
 export interface ClaimedMessage {
   messageId: number;
   idempotencyKey: string;
-  kind: 'reminder' | 'event';
+  kind: 'reminder' | 'event' | 'otp';
   channel: string;
   subscriptionId: string | null;
   eventType: string | null;
@@ -91,7 +91,7 @@ export async function enqueueBusinessEvents(
 interface ClaimRow {
   message_id: string | number;
   idempotency_key: string;
-  kind: 'reminder' | 'event';
+  kind: 'reminder' | 'event' | 'otp';
   channel: string;
   subscription_id: string | null;
   event_type: string | null;

@@ -1046,6 +1046,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers/{customerId}/portal-sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A borrower's portal sessions, newest first (at most 100) */
+    get: operations['getCustomersByCustomerIdPortalSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/portal-sessions/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a borrower portal session (at once; revoking twice is harmless) */
+    delete: operations['deleteCustomersByCustomerIdPortalSessionsBySessionId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{customerId}/reassessments': {
     parameters: {
       query?: never;
@@ -1823,6 +1857,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is signed in: the borrower’s name and masked phone, and the session’s end */
+    get: operations['getPortalMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign a borrower in with the code from the text message: a short-lived borrower token */
+    post: operations['postPortalSignIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-in/codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a one-time sign-in code by text message to a borrower’s phone (the answer is the same whether or not the number is a borrower’s) */
+    post: operations['postPortalSignInCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End this borrower session at once */
+    post: operations['postPortalSignOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/portfolio/summary': {
     parameters: {
       query?: never;
@@ -2409,6 +2511,10 @@ export interface components {
         | 'server_overloaded'
         | 'database_unavailable'
         | 'rate_limited'
+        | 'portal_code_wrong'
+        | 'portal_code_expired'
+        | 'portal_code_attempts_exceeded'
+        | 'portal_session_not_found'
         | 'body_too_deep'
         | 'loan_written_off'
         | 'write_off_not_eligible'
@@ -4646,6 +4752,10 @@ export interface operations {
               | 'server_overloaded'
               | 'database_unavailable'
               | 'rate_limited'
+              | 'portal_code_wrong'
+              | 'portal_code_expired'
+              | 'portal_code_attempts_exceeded'
+              | 'portal_session_not_found'
               | 'body_too_deep'
               | 'loan_written_off'
               | 'write_off_not_eligible'
@@ -8564,6 +8674,117 @@ export interface operations {
               /** @enum {string} */
               status: 'open' | 'acknowledged' | 'resolved' | 'cleared';
             }[];
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdPortalSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              createdAt: string;
+              customerId: string;
+              /** Format: date-time */
+              expiresAt: string;
+              /** Format: date-time */
+              revokedAt: string | null;
+              /** @description "borrower" for a sign-out, otherwise the staff user who revoked it */
+              revokedBy: string | null;
+              sessionId: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  deleteCustomersByCustomerIdPortalSessionsBySessionId: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Customer id */
+        customerId: string;
+        /** @description Portal session id */
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description "borrower" for a sign-out, otherwise the staff user who revoked it */
+            revokedBy: string | null;
+            sessionId: string;
           };
         };
       };
@@ -13528,6 +13749,192 @@ export interface operations {
             version: string;
           };
         };
+      };
+    };
+  };
+  getPortalMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            name: string;
+            /** @description Masked: 138****5678 */
+            phone: string;
+            sessionId: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalSignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          challengeId: string;
+          /** @description Six digits */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            customerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            sessionId: string;
+            /** @description Borrower token (lgb_…): "Authorization: Bearer <token>" */
+            token: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalSignInCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Mainland mobile number, 11 digits */
+          phone: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send it back with the code to POST /portal/sign-in */
+            challengeId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            resendAfterSeconds: number;
+          };
+        };
+      };
+    };
+  };
+  postPortalSignOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
