@@ -38,6 +38,8 @@ import { originationInvitationRoutes } from './origination/invitations.js';
 import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
+import { portalActionRoutes } from './portal/actions/routes.js';
+import { portalActionStaffRoutes } from './portal/actions/staff-routes.js';
 import { registerBorrowerAuth } from './portal/auth.js';
 import { portalSignInRoutes } from './portal/sign-in-routes.js';
 import { portfolioRoutes } from './portfolio/routes.js';
@@ -212,6 +214,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => originationBlacklistRoutes(scope, deps));
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));
   await app.register(async (scope) => portalSignInRoutes(scope, deps));
+  await app.register(async (scope) => portalActionRoutes(scope, deps));
+  await app.register(async (scope) => portalActionStaffRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;

@@ -72,12 +72,13 @@ import { commitWriteAs, prepareActorWrite, type WriteOutcome } from '../../http/
 import { commandOf } from '../../ledger/restructuring-routes.js';
 import { explanationOf } from '../../origination/presenters.js';
 import {
+  auditBorrowerRead,
   type BorrowerIdentity,
-  type BorrowerResolver,
-  borrowerActor,
   borrowerOf,
-  rememberBorrower,
-} from './borrower.js';
+  borrowerSecurity,
+  requireBorrower,
+} from '../auth.js';
+import { borrowerActor } from './borrower.js';
 import { type FileBody, fileSchema, readUpload } from './files.js';
 import { PORTAL_ACTION_MESSAGES as M } from './messages.js';
 import { offerTermsSchema } from './offer-terms.js';
@@ -262,20 +263,14 @@ async function openCaseOf(q: Queryable, customerId: string): Promise<string | nu
 }
 
 /**
- * The borrower routes. `resolveBorrower` is the portal's sign-in: it runs before anything else on every
- * route (even before the body is read), as staff authentication does.
+ * The borrower routes: each signed in through `requireBorrower` before anything else runs (even before
+ * the body is read), as staff authentication does.
  */
-export async function portalActionRoutes(
-  app: FastifyInstance,
-  deps: ServerDeps,
-  resolveBorrower: BorrowerResolver,
-): Promise<void> {
+export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const settings = deps.config.complaintSettings;
   const calendar = compileCalendar(settings.calendar);
-  app.addHook('onRequest', async (request, reply) => {
-    rememberBorrower(request, await resolveBorrower(request, reply));
-  });
-  const config = { public: true } as const;
+  const config = { borrower: true } as const;
+  const onRequest = requireBorrower;
 
   /** Runs a borrower's write: the key's replay or refusal first, then the work in one transaction. */
   async function write<Body>(
@@ -294,8 +289,10 @@ export async function portalActionRoutes(
     '/portal/hardship-requests',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary: "The borrower's hardship requests with the offer made on each (its terms) and its status",
         response: {
           200: { type: 'object', properties: { items: { type: 'array', items: hardshipSchema } } },
@@ -327,8 +324,10 @@ export async function portalActionRoutes(
     '/portal/hardship-requests',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           'Ask for hardship help (payment holiday, 协商分期 negotiated plan, term extension) with the declared income and an optional document: recorded as hardship evidence on the open collection case (an inability reading) and as an income declaration; a person answers with an offer',
         headers: idempotencyHeader,
@@ -449,8 +448,10 @@ export async function portalActionRoutes(
       `/portal/hardship-requests/:requestId/${answer}`,
       {
         config,
+        onRequest,
         schema: {
           tags,
+          security: borrowerSecurity,
           summary:
             answer === 'accept'
               ? 'Accept the offer on a hardship request: applied on the business day through the restructuring command (once), or, above the approval thresholds, waiting for a second person'
@@ -558,8 +559,10 @@ export async function portalActionRoutes(
     '/portal/health-reviews',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary: "What the lender's health reviews ask the borrower for, and the files the borrower sent",
         response: {
           200: {
@@ -606,8 +609,10 @@ export async function portalActionRoutes(
     '/portal/health-reviews/:requestId/uploads',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           'Upload the statements or income evidence a health review asks for (PDF, PNG or JPEG, at most 512 KiB): kept with its SHA-256, linked to the request, shown to staff',
         headers: idempotencyHeader,
@@ -685,8 +690,10 @@ export async function portalActionRoutes(
     '/portal/reminder-preferences',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           "The borrower's reminder channels and contact window, the lender's hours they must lie in, and the notices the law requires whatever the preferences",
         response: { 200: preferencesSchema, ...problemResponses },
@@ -699,8 +706,10 @@ export async function portalActionRoutes(
     '/portal/reminder-preferences',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           'Set the channels the borrower does not want reminders through and a narrower contact window; legally required notices (the notice before a negative credit report) are sent whatever is set',
         headers: idempotencyHeader,
@@ -861,8 +870,10 @@ export async function portalActionRoutes(
     '/portal/decisions',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           "Automated decisions about the borrower (origination, line controls) with their stored reasons, in plain words, and the borrower's explanation requests and objections",
         response: {
@@ -879,8 +890,10 @@ export async function portalActionRoutes(
       `/portal/decisions/:decisionId/${kind === 'explanation' ? 'explanation' : 'objections'}`,
       {
         config,
+        onRequest,
         schema: {
           tags,
+          security: borrowerSecurity,
           summary:
             kind === 'explanation'
               ? 'Ask for an explanation of an origination decision (PIPL Art. 24): answered at once from its stored reasons, and recorded'
@@ -963,8 +976,10 @@ export async function portalActionRoutes(
     '/portal/line-changes/:lineId/:changeNo/objections',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           'Object to an automated line control (freeze, limit change) under PIPL Art. 24: filed as a complaint a person handles within the complaint timers',
         headers: idempotencyHeader,
@@ -1078,8 +1093,10 @@ export async function portalActionRoutes(
     '/portal/complaints',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary: "The borrower's complaints, newest first, with their status and timers",
         response: {
           200: { type: 'object', properties: { items: { type: 'array', items: complaintSchema } } },
@@ -1090,6 +1107,7 @@ export async function portalActionRoutes(
     async (request) => {
       const who = borrowerOf(request);
       const today = await getBusinessDay(deps.db);
+      await auditBorrowerRead(deps, request, 'complaint', who.customerId, ['summary']);
       const items = await listComplaints(deps.db, { customerId: who.customerId, limit: PORTAL_LIST_MAX });
       return { items: items.map((c) => presentComplaint(c, today, settings, calendar)) };
     },
@@ -1099,8 +1117,10 @@ export async function portalActionRoutes(
     '/portal/complaints/:complaintId',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary: 'One of the borrower’s complaints with what happened to it',
         params: idParam('complaintId', 'Complaint id'),
         response: {
@@ -1133,6 +1153,7 @@ export async function portalActionRoutes(
           'complaint_not_found',
           say(M, 'complaint_not_found', { complaintId: request.params.complaintId }),
         );
+      await auditBorrowerRead(deps, request, 'complaint', c.complaintId, ['summary', 'resolution']);
       const today = await getBusinessDay(deps.db);
       const events = await complaintEvents(deps.db, c.complaintId);
       // Staff names stay with staff: the borrower sees what happened and when.
@@ -1150,8 +1171,10 @@ export async function portalActionRoutes(
     '/portal/complaints',
     {
       config,
+      onRequest,
       schema: {
         tags,
+        security: borrowerSecurity,
         summary:
           'File a complaint (channel app): linked to the open collection case, its timers start on the business day of receipt, and it pauses or limits collection as its category says',
         headers: idempotencyHeader,
