@@ -49,5 +49,9 @@ export const PORTAL_MESSAGES = {
     en: 'You have no loan {loanId}; your loans are listed at GET /portal/loans.',
     zh: '您没有借据 {loanId}；您的借款见 GET /portal/loans。',
   },
+  loan_closed: {
+    en: 'Loan {loanId} is closed (settled or written off): nothing more is due on it, so there is no overdue path to show.',
+    zh: '借款 {loanId} 已结清或已核销：无需再还款，因此没有逾期后果可显示。',
+  },
   no_such_loan: { en: 'not one of your loans', zh: '不是您的借款' },
 } as const satisfies Catalogue;

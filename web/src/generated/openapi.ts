@@ -1857,6 +1857,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower’s credit lines: limit, used, available, and why and until when a frozen line is frozen */
+    get: operations['getPortalLines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower’s loans with what is due next and what is overdue (interest and penalty to the fen) */
+    get: operations['getPortalLoans'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the borrower’s loans: balances, the plan and unpaid bills, what is due next, what is overdue */
+    get: operations['getPortalLoansByLoanId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}/impact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What staying overdue would mean, month end by month end, if nothing more is paid: credit report, collection stage, the limitation period */
+    get: operations['getPortalLoansByLoanIdImpact'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/loans/{loanId}/repayment-quote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the borrower may pay today: the next instalment, the overdue amount, the whole loan (with the payoff quote) */
+    get: operations['getPortalLoansByLoanIdRepaymentQuote'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/portal/me': {
     parameters: {
       query?: never;
@@ -13747,6 +13832,457 @@ export interface operations {
               occurredAt?: string;
             }[];
             version: string;
+          };
+        };
+      };
+    };
+  };
+  getPortalLines: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              available: string;
+              currency: string;
+              freeze: {
+                code: string | null;
+                /** @description true: lifted once every past-due instalment is repaid; false: staff lift it */
+                liftsOnCure: boolean;
+                reason: string;
+                since: string | null;
+              } | null;
+              limit: string;
+              lineId: string;
+              openedOn?: string;
+              status: string;
+              used: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalLoans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              loan: {
+                accruedInterest?: string;
+                /** @description The day the balances are as of (its end) */
+                asOf: string;
+                bucket: string;
+                credit?: string;
+                /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+                creditReportStatus?: string;
+                customerId: string;
+                daysPastDue: number;
+                dueFee?: string;
+                dueInterest?: string;
+                duePrincipal?: string;
+                /** @description Last business day the end-of-day step ran for this loan */
+                lastClosedDay: string;
+                lineId: string;
+                loanId: string;
+                /** @description First day EOD has something to do; null when settled */
+                nextEventDay?: string | null;
+                openedOn: string;
+                outstandingPrincipal: string;
+                overdueFee?: string;
+                overdueInterest?: string;
+                overduePrincipal?: string;
+                penaltyOutstanding?: string;
+                principal: string;
+                productId: string;
+                productVersion: number;
+                restructuring?: {
+                  /** @description Five-category class with the restructuring floor */
+                  assetClass?: string;
+                  brokenDate?: string | null;
+                  capitalised?: string;
+                  count?: number;
+                  daysPastDueBefore?: number;
+                  inObservation?: boolean;
+                  latestDate?: string;
+                  latestKind?: string;
+                  missedInstallments?: number;
+                  observationEndDate?: string | null;
+                  /** @description Credit-report special transaction of the latest */
+                  specialTransactionCode?: string;
+                  /** @enum {string} */
+                  status?: 'active' | 'broken';
+                };
+                /** @enum {string} */
+                status: 'active' | 'settled' | 'written-off';
+                totalOwed: string;
+                /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+                writeOff?: {
+                  evidenceRef?: string;
+                  /** @description Written-off principal still claimed (memo account) */
+                  principalClaimed?: string;
+                  /** @description Recovered since (recoveries income) */
+                  recovered?: string;
+                  /** @description Everything taken to the write-off loss */
+                  writtenOff?: string;
+                  writtenOffOn?: string;
+                } | null;
+              };
+              /** @description The next instalment to pay: the oldest unpaid bill, or the next in the plan; null when none */
+              nextDue: {
+                amount: string;
+                dueDate: string;
+                installmentNumber: number;
+                overdue: boolean;
+              } | null;
+              overdue: {
+                fee: string;
+                interest: string;
+                /** @description 罚息 penalty interest */
+                penalty: string;
+                principal: string;
+                total: string;
+              };
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            loan: {
+              accruedInterest?: string;
+              /** @description The day the balances are as of (its end) */
+              asOf: string;
+              bucket: string;
+              credit?: string;
+              /** @description 征信 monthly status as of the day: N, *, 1…7 overdue, C settled, B bad debt (written off, still claimed) */
+              creditReportStatus?: string;
+              customerId: string;
+              daysPastDue: number;
+              dueFee?: string;
+              dueInterest?: string;
+              duePrincipal?: string;
+              /** @description Last business day the end-of-day step ran for this loan */
+              lastClosedDay: string;
+              lineId: string;
+              loanId: string;
+              /** @description First day EOD has something to do; null when settled */
+              nextEventDay?: string | null;
+              openedOn: string;
+              outstandingPrincipal: string;
+              overdueFee?: string;
+              overdueInterest?: string;
+              overduePrincipal?: string;
+              penaltyOutstanding?: string;
+              principal: string;
+              productId: string;
+              productVersion: number;
+              restructuring?: {
+                /** @description Five-category class with the restructuring floor */
+                assetClass?: string;
+                brokenDate?: string | null;
+                capitalised?: string;
+                count?: number;
+                daysPastDueBefore?: number;
+                inObservation?: boolean;
+                latestDate?: string;
+                latestKind?: string;
+                missedInstallments?: number;
+                observationEndDate?: string | null;
+                /** @description Credit-report special transaction of the latest */
+                specialTransactionCode?: string;
+                /** @enum {string} */
+                status?: 'active' | 'broken';
+              };
+              /** @enum {string} */
+              status: 'active' | 'settled' | 'written-off';
+              totalOwed: string;
+              /** @description 核销: null unless written off; the balances above are then the claim kept off the books */
+              writeOff?: {
+                evidenceRef?: string;
+                /** @description Written-off principal still claimed (memo account) */
+                principalClaimed?: string;
+                /** @description Recovered since (recoveries income) */
+                recovered?: string;
+                /** @description Everything taken to the write-off loss */
+                writtenOff?: string;
+                writtenOffOn?: string;
+              } | null;
+            };
+            /** @description The next instalment to pay: the oldest unpaid bill, or the next in the plan; null when none */
+            nextDue: {
+              amount: string;
+              dueDate: string;
+              installmentNumber: number;
+              overdue: boolean;
+            } | null;
+            overdue: {
+              fee: string;
+              interest: string;
+              /** @description 罚息 penalty interest */
+              penalty: string;
+              principal: string;
+              total: string;
+            };
+            schedule: {
+              dues: {
+                dueDate: string;
+                fee: string;
+                installmentNumber: number;
+                interest: string;
+                overdue: boolean;
+                principal: string;
+              }[];
+              loanId: string;
+              plan: {
+                dueDate: string;
+                fee: string;
+                interest: string;
+                number: number;
+                principal: string;
+                remainingPrincipal: string;
+                startDate: string;
+                total: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanIdImpact: {
+    parameters: {
+      query?: {
+        months?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The day the projection starts (the loan as closed) */
+            from: string;
+            loanId: string;
+            milestones: {
+              convention: boolean;
+              date: string;
+              /** @description null where the date does not follow from DPD */
+              daysPastDue?: number | null;
+              description: {
+                en: string;
+                zh: string;
+              };
+              kind: string;
+              /** @description The law, rule or standard; empty for a convention */
+              source: string;
+              value: string;
+              withinPeriodShown: boolean;
+            }[];
+            /** @description The oldest unpaid due date, or the next one when nothing is unpaid */
+            missedDueDate: string;
+            rows: {
+              /** @description Five-category class (五级分类) */
+              assetClass: string;
+              bucket: string;
+              collectionStage: string;
+              /** @description 征信 monthly status: N, *, 1…7 */
+              creditReportStatus: string;
+              date: string;
+              daysPastDue: number;
+              ifrs9Stage: number;
+              interestOwed: string;
+              nonPerforming: boolean;
+              outstandingPrincipal: string;
+              overdueInterest: string;
+              overduePrincipal: string;
+              penaltyOutstanding: string;
+              totalOwed: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalLoansByLoanIdRepaymentQuote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The business day the amounts are for */
+            date: string;
+            loanId: string;
+            options: {
+              amount: string;
+              /** @enum {string} */
+              purpose: 'instalment' | 'overdue' | 'payoff';
+            }[];
+            payoffQuote: {
+              credit: string;
+              date: string;
+              fee: string;
+              interest: string;
+              loanId: string;
+              penalty: string;
+              principal: string;
+              total: string;
+            } | null;
           };
         };
       };
