@@ -370,6 +370,8 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
       },
     );
     expect(objection.statusCode, objection.body).toBe(201);
+    expect(json(objection)).toMatchObject({ channel: 'app', category: 'service' });
+    expect(json(objection).summary).toMatch(/PIPL Art\. 24/);
     const complaintId = json(objection).complaintId as string;
     const staffView = await staff('compliance', 'GET', `/complaints/${complaintId}`);
     expect(staffView.statusCode).toBe(200);

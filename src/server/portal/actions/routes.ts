@@ -1030,7 +1030,7 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
         const complaint = await fileComplaint(
           tx,
           who,
-          { category: 'other', summary: text, loanId: null },
+          { category: 'service', summary: text, loanId: null },
           nowMs,
           today,
         );
