@@ -268,6 +268,53 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
     ]);
   });
 
+  it('leaves an accepted offer above the thresholds to a second person, who applies it once', async () => {
+    const b = borrowers[1]!;
+    const asked = await portal(1, 'POST', '/portal/hardship-requests', {
+      ...hardship(b.loanId),
+      kind: 'term-extension',
+      months: 12,
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const id = json(asked).requestId as string;
+    const offer = await staff('collector', 'POST', `/hardship-requests/${id}/offer`, {
+      kind: 'term-extension',
+      extensionMonths: 12,
+    });
+    expect(offer.statusCode, offer.body).toBe(201);
+    const accept = await portal(1, 'POST', `/portal/hardship-requests/${id}/accept`, {});
+    expect(accept.statusCode, accept.body).toBe(200);
+    expect(json(accept)).toMatchObject({ status: 'accepted', waitsForApproval: true });
+    const restructured = () =>
+      count(`select count(*) as n from loan_events where loan_id = $1 and type = 'LoanRestructured'`, [
+        b.loanId,
+      ]);
+    expect(await restructured()).toBe(0);
+    const rsId = json(accept).restructuringId as string;
+    const approve = await staff(
+      'risk_analyst',
+      'POST',
+      `/loans/${b.loanId}/restructurings/${rsId}/approve`,
+      {},
+    );
+    expect(approve.statusCode, approve.body).toBe(200);
+    expect(await restructured()).toBe(1);
+    await expectProblem(await portal(1, 'POST', `/portal/hardship-requests/${id}/accept`, {}), {
+      status: 409,
+      code: 'hardship_offer_not_open',
+      says: /no offer waiting/,
+    });
+  });
+
+  it('explains only the borrower own decisions', async () => {
+    const before = await count('select count(*) as n from decision_requests');
+    await expectProblem(
+      await portal(0, 'POST', '/portal/decisions/dec_0000000000000000000000000000/explanation', {}),
+      { status: 404, code: 'decision_not_found', says: /you have no decision/ },
+    );
+    expect(await count('select count(*) as n from decision_requests')).toBe(before);
+  });
+
   it('takes an upload a health review asks for, keeps it for staff, and refuses others', async () => {
     const b = borrowers[1]!;
     await db.query(
