@@ -41,6 +41,7 @@ import { originationReviewRoutes } from './origination/review-queue.js';
 import { portalActionRoutes } from './portal/actions/routes.js';
 import { portalActionStaffRoutes } from './portal/actions/staff-routes.js';
 import { registerBorrowerAuth } from './portal/auth.js';
+import { portalPaymentRoutes } from './portal/payment-routes.js';
 import { portalReadRoutes } from './portal/read-routes.js';
 import { portalSignInRoutes } from './portal/sign-in-routes.js';
 import { portfolioRoutes } from './portfolio/routes.js';
@@ -216,6 +217,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => originationReassessmentRoutes(scope, deps));
   await app.register(async (scope) => portalSignInRoutes(scope, deps));
   await app.register(async (scope) => portalReadRoutes(scope, deps));
+  await app.register(async (scope) => portalPaymentRoutes(scope, deps));
   await app.register(async (scope) => portalActionRoutes(scope, deps));
   await app.register(async (scope) => portalActionStaffRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));

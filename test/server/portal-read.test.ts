@@ -114,8 +114,17 @@ describe('what a borrower sees in the portal', () => {
     expect(body.payoffQuote.total).toBe(payoff.total);
     expect(body.options.map((o) => o.purpose)).toEqual(['instalment', 'overdue', 'payoff']);
     expect(body.options[2]!.amount).toBe(payoff.total);
-    const loans = (await get('/portal/loans', tokenA)).json() as { items: { overdue: { total: string } }[] };
-    expect(body.options[1]!.amount).toBe(loans.items[0]!.overdue.total);
+    // The overdue amount is the overdue instalment parts with the penalty to the day of payment.
+    const loans = (await get('/portal/loans', tokenA)).json() as {
+      items: { overdue: Record<string, string> }[];
+    };
+    const o = loans.items[0]!.overdue;
+    const fen = (t: string) => Math.round(Number(t) * 100);
+    const quoted = body.payoffQuote as unknown as { penalty: string };
+    expect(fen(body.options[1]!.amount)).toBe(
+      fen(o.principal!) + fen(o.interest!) + fen(o.fee!) + fen(quoted.penalty),
+    );
+    expect(fen(quoted.penalty)).toBeGreaterThanOrEqual(fen(o.penalty!));
   });
 
   it('tells why a line is frozen and who lifts it', async () => {

@@ -9,14 +9,22 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** A forbidden key written out, or any \u escape (which could spell one). */
 const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|prototype|\\u/;
 
+const rawBodies = new WeakMap<object, string>();
+
+/** A request's body as it came, for a signature over the exact bytes (a payment gateway's callback). */
+export function rawBodyOf(request: object): string | undefined {
+  return rawBodies.get(request);
+}
+
 /**
  * The API reads JSON only. Its own parser names what is wrong: an empty body, a syntax error with its
  * position, or a key that could poison prototypes. Other content types are refused with 415.
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
+    rawBodies.set(request, text);
     if (text.trim() === '') {
       done(new ProblemError('malformed_json', say(KERNEL_MESSAGES, 'json_empty')));
       return;

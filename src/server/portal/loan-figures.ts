@@ -70,7 +70,8 @@ export interface RepaymentOption {
 /**
  * The amounts the portal offers on the business day, with the payoff quote: the next instalment (what is
  * billed and unpaid with its penalty, or the next plan instalment when nothing is billed), the overdue amount
- * (only when something is overdue), and the whole loan (the ledger's payoff quote).
+ * (only when something is overdue), and the whole loan (the ledger's payoff quote). Penalty is counted to
+ * the day of payment, as the payoff quote counts it.
  */
 export async function repaymentOptions(db: Db, loan: StoredLoan) {
   const day = await getBusinessDay(db);
@@ -86,18 +87,24 @@ export async function repaymentOptions(db: Db, loan: StoredLoan) {
     position.duePrincipalMinor +
     position.dueInterestMinor +
     position.dueFeeMinor;
+  // Penalty runs to the day of payment: the quote's, not the last closed day's.
+  const penaltyMinor = quote.penaltyMinor;
   const next = nextDue(state);
-  const instalmentMinor =
-    billedMinor > 0 ? billedMinor + position.penaltyOutstandingMinor : (next?.amountMinor ?? 0);
+  const instalmentMinor = billedMinor > 0 ? billedMinor + penaltyMinor : (next?.amountMinor ?? 0);
   if (instalmentMinor > 0)
     options.push({
       purpose: 'instalment',
       amountMinor: Math.min(instalmentMinor, quote.totalMinor),
       excess: 'credit',
     });
-  const overdue = overdueOf(position).totalMinor;
-  if (overdue > 0)
-    options.push({ purpose: 'overdue', amountMinor: Math.min(overdue, quote.totalMinor), excess: 'credit' });
+  const overdueParts =
+    position.overduePrincipalMinor + position.overdueInterestMinor + position.overdueFeeMinor;
+  if (overdueParts > 0)
+    options.push({
+      purpose: 'overdue',
+      amountMinor: Math.min(overdueParts + penaltyMinor, quote.totalMinor),
+      excess: 'credit',
+    });
   if (quote.totalMinor > 0)
     options.push({ purpose: 'payoff', amountMinor: quote.totalMinor, excess: 'prepay' });
   return { day, options, quote };

@@ -53,5 +53,41 @@ export const PORTAL_MESSAGES = {
     en: 'Loan {loanId} is closed (settled or written off): nothing more is due on it, so there is no overdue path to show.',
     zh: '借款 {loanId} 已结清或已核销：无需再还款，因此没有逾期后果可显示。',
   },
+  payments_unavailable: {
+    en: 'Repayments from the portal are not available here: no payment gateway is set up. Repay through your usual channel.',
+    zh: '此处暂不支持在线还款：未配置支付通道。请通过您常用的渠道还款。',
+  },
+  key_invalid: {
+    en: 'The Idempotency-Key header must be 1 to 128 letters, digits or _ . : -; send a fresh UUID per payment.',
+    zh: 'Idempotency-Key 请求头须为 1 至 128 个字母、数字或 _ . : -；每笔还款请发送新的 UUID。',
+  },
+  key_chars: { en: 'letters, digits, _ . : - only', zh: '只能包含字母、数字和 _ . : -' },
+  key_reused: {
+    en: 'This Idempotency-Key started another payment already; send a fresh key for a new payment.',
+    zh: '该 Idempotency-Key 已用于另一笔还款；新的还款请使用新的键值。',
+  },
+  nothing_to_pay: {
+    en: 'There is nothing to pay as "{purpose}" on this loan today; look at the repayment quote again.',
+    zh: '该借款今日没有"{purpose}"类的应还金额；请重新查看还款报价。',
+  },
+  purpose_not_offered: { en: 'not offered today', zh: '今日不可选' },
+  quote_changed: {
+    en: 'The amount due has changed since it was shown: it is now {amount}. Look at the quote again and confirm.',
+    zh: '应还金额在显示后已变化：现为 {amount}。请重新查看报价并确认。',
+  },
+  amount_now: { en: 'is now {amount}', zh: '现为 {amount}' },
+  payment_not_found: {
+    en: 'There is no such payment of yours; your payments are started from a loan’s repayment page.',
+    zh: '没有您的这笔还款；还款请从借款的还款页面发起。',
+  },
+  no_such_payment: { en: 'no such payment', zh: '没有这笔还款' },
+  callback_signature: {
+    en: 'The callback is not signed by the payment gateway (signature or timestamp missing, wrong or too old); nothing was recorded.',
+    zh: '回调未经支付通道签名（签名或时间戳缺失、错误或过旧）；未记录任何内容。',
+  },
+  callback_mismatch: {
+    en: 'The callback does not match the payment (gateway payment id, amount, currency or an outcome recorded before); nothing was recorded.',
+    zh: '回调与该笔还款不符（通道支付号、金额、币种或此前记录的结果）；未记录任何内容。',
+  },
   no_such_loan: { en: 'not one of your loans', zh: '不是您的借款' },
 } as const satisfies Catalogue;

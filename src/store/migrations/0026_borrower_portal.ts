@@ -5,8 +5,9 @@
  *   challenge expires, counts its wrong answers and is consumed once.
  * - `portal_sessions`: borrower bearer tokens (`lgb_…`), stored as SHA-256 hashes like staff tokens,
  *   short-lived and revocable by the borrower (sign-out) or by staff.
- * - `portal_settings`: one row; `demo_code_hash` is set only by `lendguard demo` (a fixed code that signs a
- *   borrower in without an SMS), null everywhere else.
+ * - `portal_settings`: one row; `demo_code_hash` (a fixed code that signs a borrower in without an SMS) and
+ *   `test_gateway` (repayments through the built-in test payment gateway) are set only by `lendguard demo`
+ *   and tests, off everywhere else.
  * - `portal_payments`: repayments started from the portal through the payment gateway; the gateway's payment
  *   id is unique, so a callback delivered twice posts the repayment once.
  * - The outbox takes a third kind of message, `otp`: a sign-in code on the `sms` channel, delivered by the
@@ -43,7 +44,8 @@ create index portal_sessions_customer on portal_sessions (customer_id, created_a
 
 create table portal_settings (
   only_row        boolean primary key default true check (only_row),
-  demo_code_hash  text
+  demo_code_hash  text,
+  test_gateway    boolean not null default false
 );
 insert into portal_settings (only_row, demo_code_hash) values (true, null);
 
@@ -56,6 +58,9 @@ create table portal_payments (
   currency           text not null,
   status             text not null check (status in ('pending', 'paid', 'failed')),
   gateway_payment_id text unique,
+  -- The borrower's Idempotency-Key: the same key again is the same payment.
+  idempotency_key    text not null,
+  pay_url            text,
   event_seq          integer,
   created_at         timestamptz not null default now(),
   updated_at         timestamptz not null default now(),
@@ -63,6 +68,7 @@ create table portal_payments (
 );
 create unique index portal_payments_id on portal_payments (payment_id);
 create index portal_payments_loan on portal_payments (loan_id, created_at);
+create unique index portal_payments_key on portal_payments (customer_id, idempotency_key);
 
 alter table outbox_messages drop constraint outbox_messages_kind_check;
 alter table outbox_messages add constraint outbox_messages_kind_check check (kind in ('reminder', 'event', 'otp'));

@@ -1,1 +1,2 @@
+export * from './payments.js';
 export * from './sessions.js';

@@ -2199,6 +2199,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/loans/{loanId}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a repayment of the instalment, the overdue amount or the whole loan at the amount quoted (GET …/repayment-quote); the borrower pays at payUrl */
+    post: operations['postPortalLoansByLoanIdPayments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/portal/loans/{loanId}/repayment-quote': {
     parameters: {
       query?: never;
@@ -2225,6 +2242,40 @@ export interface paths {
     };
     /** Who is signed in: the borrower’s name and masked phone, and the session’s end */
     get: operations['getPortalMe'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/payment-callbacks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The payment gateway tells the outcome of a payment, signed (HMAC-SHA256 over "timestamp.body"); a paid payment is posted as a repayment once */
+    post: operations['postPortalPaymentCallbacks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/payments/{paymentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A repayment the borrower started, and whether the gateway says it was paid */
+    get: operations['getPortalPaymentsByPaymentId'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2892,6 +2943,11 @@ export interface components {
         | 'portal_code_expired'
         | 'portal_code_attempts_exceeded'
         | 'portal_session_not_found'
+        | 'portal_payments_unavailable'
+        | 'portal_quote_changed'
+        | 'portal_payment_not_found'
+        | 'portal_callback_signature_invalid'
+        | 'portal_callback_mismatch'
         | 'body_too_deep'
         | 'loan_written_off'
         | 'write_off_not_eligible'
@@ -5140,6 +5196,11 @@ export interface operations {
               | 'portal_code_expired'
               | 'portal_code_attempts_exceeded'
               | 'portal_session_not_found'
+              | 'portal_payments_unavailable'
+              | 'portal_quote_changed'
+              | 'portal_payment_not_found'
+              | 'portal_callback_signature_invalid'
+              | 'portal_callback_mismatch'
               | 'body_too_deep'
               | 'loan_written_off'
               | 'write_off_not_eligible'
@@ -15996,6 +16057,93 @@ export interface operations {
       };
     };
   };
+  postPortalLoansByLoanIdPayments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Loan id */
+        loanId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description The amount quoted for this purpose, as shown
+           * @example 1234.56
+           */
+          amount: string;
+          /** @enum {string} */
+          purpose: 'instalment' | 'overdue' | 'payoff';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+    };
+  };
   getPortalLoansByLoanIdRepaymentQuote: {
     parameters: {
       query?: never;
@@ -16097,6 +16245,119 @@ export interface operations {
             /** @description Masked: 138****5678 */
             phone: string;
             sessionId: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalPaymentCallbacks: {
+    parameters: {
+      query?: never;
+      header: {
+        'lendguard-signature': string;
+        'lendguard-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          amount: string;
+          currency: string;
+          gatewayPaymentId: string;
+          paymentId: string;
+          /** @enum {string} */
+          status: 'paid' | 'failed';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            paymentId: string;
+            /** @description true when this outcome was recorded before */
+            repeated: boolean;
+            status: string;
+          };
+        };
+      };
+    };
+  };
+  getPortalPaymentsByPaymentId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Payment id */
+        paymentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount: string;
+            currency: string;
+            loanId: string;
+            paymentId: string;
+            /** @description Where the borrower pays (the gateway’s page) */
+            payUrl: string | null;
+            /** @enum {string} */
+            purpose: 'instalment' | 'overdue' | 'payoff';
+            /** @enum {string} */
+            status: 'pending' | 'paid' | 'failed';
           };
         };
       };
