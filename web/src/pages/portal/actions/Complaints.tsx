@@ -33,7 +33,8 @@ interface Complaint {
   sla: { acknowledge: Timer; resolve: Timer };
 }
 
-interface ComplaintDetail extends Complaint {
+interface ComplaintDetail {
+  complaint: Complaint;
   events: { seq: number; action: string; date: string }[];
 }
 
@@ -184,14 +185,14 @@ export function ComplaintPage({ api, complaintId }: { api: ApiClient; complaintI
   return (
     <ActionPage title={tx('act.complaints')} back="/portal/complaints">
       <Card size="small" data-testid="act-complaint-detail">
-        <ComplaintSummary c={data} />
-        {data.resolution !== null ? (
+        <ComplaintSummary c={data.complaint} />
+        {data.complaint.resolution !== null ? (
           <Descriptions column={1} size="small" style={{ marginTop: 8 }}>
-            <Descriptions.Item label={tx('act.resolution')}>{data.resolution}</Descriptions.Item>
+            <Descriptions.Item label={tx('act.resolution')}>{data.complaint.resolution}</Descriptions.Item>
           </Descriptions>
         ) : null}
       </Card>
-      <Card size="small" title={tx('act.history')}>
+      <Card size="small" title={tx('act.history')} data-testid="act-complaint-history">
         <Timeline
           items={data.events.map((e) => ({
             key: e.seq,

@@ -205,6 +205,7 @@ export function HardshipApply({ api }: { api: ApiClient }) {
               value={chosenLoan}
               onChange={setLoanId}
               options={active.map((l) => ({ value: l.loan.loanId, label: l.loan.loanId }))}
+              style={{ width: '100%' }}
               data-testid="act-loan"
             />
           </Field>
@@ -214,6 +215,7 @@ export function HardshipApply({ api }: { api: ApiClient }) {
               value={kind}
               onChange={setKind}
               options={KINDS.map((k) => ({ value: k, label: word('act.kind', k) }))}
+              style={{ width: '100%' }}
               data-testid="act-kind"
             />
           </Field>
@@ -240,6 +242,7 @@ export function HardshipApply({ api }: { api: ApiClient }) {
               value={cause}
               onChange={setCause}
               options={CAUSES.map((c) => ({ value: c, label: word('act.cause', c) }))}
+              style={{ width: '100%' }}
               data-testid="act-cause"
             />
           </Field>
@@ -296,7 +299,7 @@ export function Field({
   children: React.ReactNode;
 }) {
   return (
-    <div style={{ marginBottom: 12 }}>
+    <div style={{ marginBottom: 12, minWidth: 0 }}>
       <label htmlFor={id} style={{ display: 'block', marginBottom: 6 }}>
         {label}
       </label>

@@ -1,5 +1,5 @@
-import { Alert, Button, Card, Checkbox, Select, Space, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Space, Switch } from 'antd';
+import { useState } from 'react';
 import type { ApiClient } from '../../../api.js';
 import { ActionPage, Loading, ProblemAlert, useLoad, useWrite } from './common.js';
 import { Field } from './Hardship.js';
@@ -13,6 +13,15 @@ interface Preferences {
   alwaysSent: string[];
   windowMinutesMin: number;
 }
+
+const TIME_STYLE = {
+  width: 110,
+  height: 32,
+  fontSize: 16,
+  borderRadius: 6,
+  border: '1px solid #d9d9d9',
+  background: '#fff',
+} as const;
 
 const minuteOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const clock = (m: number) =>
@@ -30,24 +39,22 @@ function times(hours: { from: string; to: string }): string[] {
  * window inside the lender's hours. The notices the law requires are listed as always sent.
  */
 export function RemindersPage({ api }: { api: ApiClient }) {
-  const { tx, word } = useActionsText();
   const { data, error } = useLoad<Preferences>(api, '/portal/reminder-preferences');
-  const [wanted, setWanted] = useState<string[]>([]);
-  const [useWindow, setUseWindow] = useState(false);
-  const [from, setFrom] = useState('09:00');
-  const [to, setTo] = useState('18:00');
+  if (data === null) return <Loading error={error} />;
+  return <RemindersForm api={api} data={data} />;
+}
+
+/** The form, started from the stored preferences (so what is shown first is what is set). */
+function RemindersForm({ api, data }: { api: ApiClient; data: Preferences }) {
+  const { tx, word } = useActionsText();
+  const [wanted, setWanted] = useState<string[]>(() =>
+    data.channels.filter((c) => !data.optOuts.includes(c)),
+  );
+  const [useWindow, setUseWindow] = useState(data.contactWindow !== null);
+  const [from, setFrom] = useState(data.contactWindow?.from ?? '09:00');
+  const [to, setTo] = useState(data.contactWindow?.to ?? '18:00');
   const [saved, setSaved] = useState(false);
   const write = useWrite();
-  useEffect(() => {
-    if (data === null) return;
-    setWanted(data.channels.filter((c) => !data.optOuts.includes(c)));
-    setUseWindow(data.contactWindow !== null);
-    if (data.contactWindow !== null) {
-      setFrom(data.contactWindow.from);
-      setTo(data.contactWindow.to);
-    }
-  }, [data]);
-  if (data === null) return <Loading error={error} />;
 
   const save = async () => {
     setSaved(false);
@@ -60,7 +67,12 @@ export function RemindersPage({ api }: { api: ApiClient }) {
     );
     if (done !== undefined) setSaved(true);
   };
-  const options = times(data.lenderHours).map((t) => ({ value: t, label: t }));
+  // The phone's own picker: a native select of half-hour steps.
+  const options = times(data.lenderHours).map((t) => (
+    <option key={t} value={t}>
+      {t}
+    </option>
+  ));
   return (
     <ActionPage title={tx('act.reminders')}>
       <Card size="small">
@@ -100,24 +112,26 @@ export function RemindersPage({ api }: { api: ApiClient }) {
               <legend style={{ fontSize: 14, marginBottom: 6 }}>{tx('act.window')}</legend>
               <Space style={{ width: '100%' }} align="start">
                 <Field id="act-window-from" label={tx('act.windowFrom')}>
-                  <Select
+                  <select
                     id="act-window-from"
                     value={from}
-                    onChange={setFrom}
-                    options={options}
-                    style={{ width: 110 }}
+                    onChange={(e) => setFrom(e.target.value)}
+                    style={TIME_STYLE}
                     data-testid="act-window-from"
-                  />
+                  >
+                    {options}
+                  </select>
                 </Field>
                 <Field id="act-window-to" label={tx('act.windowTo')}>
-                  <Select
+                  <select
                     id="act-window-to"
                     value={to}
-                    onChange={setTo}
-                    options={options}
-                    style={{ width: 110 }}
+                    onChange={(e) => setTo(e.target.value)}
+                    style={TIME_STYLE}
                     data-testid="act-window-to"
-                  />
+                  >
+                    {options}
+                  </select>
                 </Field>
               </Space>
               <div style={{ color: '#595959', fontSize: 13, marginBottom: 12 }}>

@@ -174,8 +174,11 @@ export function ActionPage({
 }) {
   const { tx } = useActionsText();
   const { navigate } = useRouter();
+  // One column never wider than the phone: a wide table scrolls inside its card, long ids wrap.
   return (
-    <div style={{ display: 'grid', gap: 12 }}>
+    <div
+      style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)', overflowWrap: 'anywhere' }}
+    >
       <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
         <Button size="small" onClick={() => navigate(back)} data-testid="act-back">
           {tx('act.back')}

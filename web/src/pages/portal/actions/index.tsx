@@ -21,7 +21,7 @@ export function ActionsMenu() {
     { to: '/portal/complaints', label: tx('act.complaints'), testId: 'act-menu-complaints' },
   ];
   return (
-    <div style={{ display: 'grid', gap: 12 }}>
+    <div style={{ display: 'grid', gap: 12, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
         <Button size="small" onClick={() => navigate('/portal')} data-testid="act-back">
           {tx('act.home')}
