@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { openDb } from '../../src/store/index.js';
+import { buildServer } from '../../src/server/index.js';
+import { loadPiiKeys, openDb } from '../../src/store/index.js';
 import { capture } from './capture.js';
 
 // The README's main command: the demo book, its EOD days and its decided applications, on PGlite.
@@ -51,6 +52,42 @@ describe('lendguard demo', () => {
         { status: 'approved', proposed: 'demo-risk', decided: 'demo-finance' },
       ]);
       expect(run.out()).toMatch(/of \d+ active past due \(\d\.\d%\), \d+ written off/);
+      // The printed borrower signs in to the portal with the fixed code, and is past due as printed (M2 where
+      // the book has one; docs/portal.md).
+      const printed = /borrower sign-in \(a borrower in (M[1-7]).*phone (1[0-9]{10}), code ([0-9]{6})/.exec(
+        run.out(),
+      );
+      expect(printed, run.out()).not.toBeNull();
+      const app = await buildServer({ db, cipher: loadPiiKeys({ kind: 'pglite', dataDir: dir }).cipher });
+      try {
+        const asked = await app.inject({
+          method: 'POST',
+          url: '/portal/sign-in/codes',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ phone: printed![2] }),
+        });
+        expect(asked.statusCode, asked.body).toBe(202);
+        const signedIn = await app.inject({
+          method: 'POST',
+          url: '/portal/sign-in',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ challengeId: asked.json().challengeId, code: printed![3] }),
+        });
+        expect(signedIn.statusCode, signedIn.body).toBe(200);
+        const loans = await app.inject({
+          method: 'GET',
+          url: '/portal/loans',
+          headers: { authorization: `Bearer ${signedIn.json().token}` },
+        });
+        const buckets = (loans.json() as { items: { loan: { bucket: string } }[] }).items.map(
+          (i) => i.loan.bucket,
+        );
+        expect(buckets).toContain(printed![1]);
+        const m2 = await db.query("select 1 from loans where status = 'active' and state->>'bucket' = 'M2'");
+        if (m2.rows.length > 0) expect(printed![1]).toBe('M2');
+      } finally {
+        await app.close();
+      }
     } finally {
       await db.close();
     }

@@ -20,6 +20,7 @@ import {
 } from '../../simulation/index.js';
 import {
   appendAudit,
+  customerPhone,
   type Db,
   insertCustomer,
   insertToken,
@@ -28,7 +29,9 @@ import {
   migrate,
   openDb,
   type PiiCipher,
+  setDemoCode,
   setFirstBusinessDay,
+  setTestGateway,
 } from '../../store/index.js';
 import { type CliIo, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
@@ -144,8 +147,42 @@ async function writeOffDemoLoans(db: Db): Promise<number> {
   return approved.loans.length;
 }
 
+/** The fixed portal sign-in code of the demo database (portal_settings; off in every other database). */
+export const DEMO_PORTAL_CODE = '246810';
+
+/**
+ * A borrower for the portal (docs/portal.md): one in M2 (31–60 days past due), or, in a book without one,
+ * the past-due borrower nearest to it. This demo database takes the fixed code, and repays through the
+ * built-in test gateway. Undefined when no loan is past due.
+ */
+async function demoBorrower(
+  db: Db,
+  cipher: PiiCipher,
+): Promise<{ phone: string; code: string; bucket: string } | undefined> {
+  const { rows } = await db.query<{ customer_id: string; bucket: string }>(
+    `select customer_id, state->>'bucket' as bucket from loans
+      where status = 'active' and state->>'bucket' <> 'M0'
+      order by (state->>'bucket' <> 'M2'), abs(substr(state->>'bucket', 2)::int - 2), loan_id limit 1`,
+  );
+  const found = rows[0];
+  const phone = found === undefined ? undefined : await customerPhone(db, cipher, found.customer_id);
+  await setDemoCode(db, cipher, DEMO_PORTAL_CODE);
+  await setTestGateway(db, true);
+  return phone === undefined || found === undefined
+    ? undefined
+    : { phone, code: DEMO_PORTAL_CODE, bucket: found.bucket };
+}
+
 /** Builds the demo book and returns the admin token. */
-async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token: string; summary: string }> {
+async function buildDemo(
+  io: CliIo,
+  dir: string,
+  seed: number,
+): Promise<{
+  token: string;
+  summary: string;
+  borrower: { phone: string; code: string; bucket: string } | undefined;
+}> {
   const started_ms = Date.now();
   // Today in the lender's zone: the shell reads the clock, the core never does.
   const todayText = lenderToday(cliTimeZone());
@@ -244,8 +281,9 @@ async function buildDemo(io: CliIo, dir: string, seed: number): Promise<{ token:
     );
     const { active = 0, past_due = 0 } = overdue.rows[0] ?? {};
     const rate = active === 0 ? 0 : (100 * past_due) / active;
+    const borrower = await demoBorrower(db, cipher);
     const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${past_due} of ${active} active past due (${rate.toFixed(1)}%), ${writtenOff} written off; business day ${formatDate(today)}`;
-    return { token, summary };
+    return { token, summary, borrower };
   } finally {
     await db.close();
   }
@@ -276,9 +314,15 @@ export const registerDemo: RegisterCommand = (program, io) => {
         const port = options.port === undefined ? DEFAULT_PORT : parsePort(options.port);
         // A busy port is found before the book is built, not after.
         if (options.serve !== false) await assertPortFree(DEFAULT_HOST, port);
-        const { token, summary } = await buildDemo(io, dir, seed);
+        const { token, summary, borrower } = await buildDemo(io, dir, seed);
         writeLine(io.stdout, `demo book in ${dir} ${summary}`);
         writeLine(io.stdout, `admin API token (shown once): ${token}`);
+        if (borrower !== undefined) {
+          writeLine(
+            io.stdout,
+            `borrower sign-in (a borrower in ${borrower.bucket}, web page /app/portal): phone ${borrower.phone}, code ${borrower.code} (this demo database only)`,
+          );
+        }
         if (options.serve === false) return;
         const service = await startService({ db: dir, port, host: DEFAULT_HOST }, io);
         writeLine(io.stdout, `serving ${service.url}  (API docs: ${service.url}/docs)`);

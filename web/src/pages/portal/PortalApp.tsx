@@ -1,0 +1,88 @@
+import { App as AntApp, Button, Segmented, Space, Typography } from 'antd';
+import { type ReactNode, useMemo, useState } from 'react';
+import { useI18n } from '../../i18n.js';
+import type { Locale } from '../../money.js';
+import { matchPath, useRouter } from '../../router.js';
+import { PortalHome } from './Home.js';
+import { PortalLoan } from './Loan.js';
+import { PortalRepay, PortalRepayResult } from './Repay.js';
+import { PortalSignIn } from './SignIn.js';
+import { portalClient, portalToken, savePortalToken } from './session.js';
+
+/** The borrower's mobile pages (H5): sign in, home, a loan, repay. Chinese first, English available. */
+export function PortalApp() {
+  const { t, locale, setLocale } = useI18n();
+  const { path, navigate } = useRouter();
+  const [token, setToken] = useState<string | null>(portalToken);
+  const api = useMemo(
+    () =>
+      token === null
+        ? null
+        : portalClient(
+            token,
+            () => setToken(null),
+            () => locale,
+          ),
+    [token, locale],
+  );
+  const signOut = async () => {
+    await api?.post('/portal/sign-out', {}).catch(() => undefined);
+    savePortalToken(null);
+    setToken(null);
+    navigate('/portal');
+  };
+
+  let body: ReactNode;
+  if (api === null) {
+    body = (
+      <PortalSignIn
+        onSignedIn={(next) => {
+          savePortalToken(next);
+          setToken(next);
+          navigate('/portal');
+        }}
+      />
+    );
+  } else {
+    const loan = matchPath('/portal/loans/:loanId', path);
+    const repay = matchPath('/portal/loans/:loanId/repay', path);
+    const result = matchPath('/portal/payments/:paymentId', path);
+    if (repay !== undefined) body = <PortalRepay api={api} loanId={repay.loanId!} />;
+    else if (loan !== undefined) body = <PortalLoan api={api} loanId={loan.loanId!} />;
+    else if (result !== undefined) body = <PortalRepayResult api={api} paymentId={result.paymentId!} />;
+    else body = <PortalHome api={api} />;
+  }
+
+  return (
+    <AntApp>
+      <div
+        style={{ maxWidth: 480, margin: '0 auto', padding: 16, minHeight: '100vh', background: '#f5f7fa' }}
+      >
+        <header style={{ display: 'flex', alignItems: 'center', gap: 8, marginBottom: 16 }}>
+          <Typography.Title level={4} style={{ margin: 0, flex: 1, color: '#1f1f1f' }}>
+            {t('portal.title')}
+          </Typography.Title>
+          <Space size="small">
+            <Segmented<Locale>
+              size="small"
+              value={locale}
+              onChange={setLocale}
+              options={[
+                { value: 'zh-CN', label: '中文' },
+                { value: 'en', label: 'EN' },
+              ]}
+              data-testid="portal-language"
+              aria-label={t('lang.switch')}
+            />
+            {api !== null ? (
+              <Button size="small" onClick={signOut} data-testid="portal-sign-out">
+                {t('portal.signOut')}
+              </Button>
+            ) : null}
+          </Space>
+        </header>
+        <main>{body}</main>
+      </div>
+    </AntApp>
+  );
+}
