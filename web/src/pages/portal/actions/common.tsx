@@ -12,7 +12,8 @@ export function ProblemAlert({ error, testId = 'act-error' }: { error: unknown; 
   const { tx } = useActionsText();
   if (error === null || error === undefined) return null;
   const problem = error instanceof ApiProblem ? error : null;
-  const message = problem?.title ?? (error as Error).message ?? String(error);
+  // No answer at all (the connection failed): the same key goes with the retry, so it is safe to send again.
+  const message = problem?.title ?? tx('act.network');
   const fields = problem?.errors ?? [];
   return (
     <Alert

@@ -170,6 +170,8 @@ export const actionsEn = {
   'act.openComplaint': 'Details',
   'act.noComplaints': 'You have not filed a complaint.',
   'act.fieldsWrong': 'Please check:',
+  'act.network':
+    'The connection failed, so we cannot tell whether your request arrived. Send it again: it will not be done twice.',
 } as const;
 
 export type ActionKey = keyof typeof actionsEn;
@@ -335,6 +337,7 @@ export const actionsZh: Record<ActionKey, string> = {
   'act.openComplaint': '详情',
   'act.noComplaints': '您还没有投诉。',
   'act.fieldsWrong': '请检查：',
+  'act.network': '网络连接失败，无法确认请求是否已送达。请再次提交，不会重复办理。',
 };
 
 /** The app's i18n with the action pages' own words; a key not in the table is shown as it is. */
