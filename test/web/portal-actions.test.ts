@@ -67,6 +67,8 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
         causeOption: '失业',
         income: '目前月收入（元）',
         reason: '情况说明',
+        noReviews: '我们没有要求您提供材料。',
+        noDecisions: '没有对您作出的自动化决策。',
         file: '证明材料（选填）',
         network: '网络连接失败',
         observation: '观察期',
@@ -99,6 +101,8 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
         causeOption: 'Lost my job',
         income: 'Your monthly income now (¥)',
         reason: 'Tell us what happened',
+        noReviews: 'We have not asked you for any document.',
+        noDecisions: 'There are no automated decisions about you.',
         file: 'Supporting document (optional)',
         network: 'The connection failed',
         observation: 'observation period',
@@ -166,13 +170,11 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       await page
         .getByLabel(L.reason, { exact: true })
         .fill(locale === 'zh-CN' ? '公司裁员，正在找新工作' : 'I was laid off and am looking for work');
-      await page
-        .getByLabel(L.file, { exact: true })
-        .setInputFiles({
-          name: 'letter.pdf',
-          mimeType: 'application/pdf',
-          buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
-        });
+      await page.getByLabel(L.file, { exact: true }).setInputFiles({
+        name: 'letter.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+      });
       await page.getByTestId('act-submit').click();
       await expect.poll(() => page.getByTestId('act-sent').textContent()).toContain(L.sent);
       const requestId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
@@ -248,6 +250,13 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       expect(stored.rows).toEqual([{ opt_outs: ['sms'], s: 720, e: 1080 }]);
 
       // ---- a complaint, filed and listed with its status
+      await page.getByTestId('act-back').click();
+      // The pages with nothing to show yet say so (this borrower has no review request or automated decision).
+      await page.getByTestId('act-menu-uploads').click();
+      await page.getByText(L.noReviews, { exact: true }).waitFor();
+      await page.getByTestId('act-back').click();
+      await page.getByTestId('act-menu-decisions').click();
+      await page.getByText(L.noDecisions, { exact: true }).waitFor();
       await page.getByTestId('act-back').click();
       await page.getByTestId('act-menu-complaints').click();
       await choose(page, L.category, L.categoryOption);

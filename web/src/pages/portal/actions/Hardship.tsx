@@ -352,10 +352,11 @@ function OfferView({ offer }: { offer: OfferTerms }) {
         columns={[
           { title: '#', dataIndex: 'number' },
           { title: tx('act.dueDate'), dataIndex: 'dueDate', render: (d: string) => date(d) },
+          // What is paid each time first, where a phone shows it without scrolling; then its parts.
+          { title: tx('act.total'), dataIndex: 'total', render: (m: string) => money(m) },
           { title: tx('act.principal'), dataIndex: 'principal', render: (m: string) => money(m) },
           { title: tx('act.interest'), dataIndex: 'interest', render: (m: string) => money(m) },
           { title: tx('act.fee'), dataIndex: 'fee', render: (m: string) => money(m) },
-          { title: tx('act.total'), dataIndex: 'total', render: (m: string) => money(m) },
         ]}
       />
     </Card>
@@ -432,10 +433,8 @@ export function HardshipRequestPage({ api, requestId }: { api: ApiClient; reques
           <Descriptions.Item label={tx('act.income')}>
             {money(request.declaredMonthlyIncome)}
           </Descriptions.Item>
-          <Descriptions.Item label={tx('act.received', { date: '' }).trim()}>
-            {date(request.receivedDate)}
-          </Descriptions.Item>
-          <Descriptions.Item label={tx('act.offer')}>
+          <Descriptions.Item label={tx('act.sentOn')}>{date(request.receivedDate)}</Descriptions.Item>
+          <Descriptions.Item label={tx('act.status')}>
             <Tag color={statusColor[request.status]} data-testid="act-hardship-status">
               {word('act.status', request.status)}
             </Tag>
