@@ -157,6 +157,16 @@ export {
   type StatementRow,
 } from './evidence.js';
 export {
+  checkHardshipRequest,
+  HARDSHIP_MONTHS_MAX,
+  HARDSHIP_REASON_CHARS,
+  HARDSHIP_REQUEST_KINDS,
+  type HardshipIssue,
+  type HardshipRequestInput,
+  type HardshipRequestKind,
+  isHardshipCause,
+} from './hardship-requests.js';
+export {
   checkDemand,
   checkLegalCost,
   checkLegalProposal,

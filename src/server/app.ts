@@ -38,6 +38,8 @@ import { originationInvitationRoutes } from './origination/invitations.js';
 import { originationPolicyRoutes } from './origination/policies.js';
 import { originationReassessmentRoutes } from './origination/reassess.js';
 import { originationReviewRoutes } from './origination/review-queue.js';
+import { portalActionRoutes } from './portal/actions/routes.js';
+import { portalActionStaffRoutes } from './portal/actions/staff-routes.js';
 import { registerBorrowerAuth } from './portal/auth.js';
 import { portalPaymentRoutes } from './portal/payment-routes.js';
 import { portalReadRoutes } from './portal/read-routes.js';
@@ -218,6 +220,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(async (scope) => portalSignInRoutes(scope, deps));
   await app.register(async (scope) => portalReadRoutes(scope, deps));
   await app.register(async (scope) => portalPaymentRoutes(scope, deps));
+  await app.register(async (scope) => portalActionRoutes(scope, deps));
+  await app.register(async (scope) => portalActionStaffRoutes(scope, deps));
   await app.register(async (scope) => webRoutes(scope));
   await app.ready();
   return app;

@@ -500,6 +500,24 @@ export {
 } from './pii-keys.js';
 export * from './portal/index.js';
 export {
+  answerHardshipOffer,
+  findHardshipRequest,
+  type HardshipRequestStatus,
+  hardshipFile,
+  insertHardshipRequest,
+  insertUpload,
+  listHardshipRequests,
+  listUploads,
+  type NewHardshipRequest,
+  offerOnHardshipRequest,
+  openHardshipRequestOfLoan,
+  reviewRequestOf,
+  type StoredHardshipRequest,
+  type StoredUpload,
+  type UploadedFile,
+  uploadFile,
+} from './portal-actions/index.js';
+export {
   openPostgres,
   type PostgresOptions,
   redactUrl,
@@ -534,9 +552,12 @@ export {
   ReminderContactError,
   type ReminderPayload,
   reminderEmailOf,
+  reminderPreferencesOf,
   type StoredCadenceVersion,
   type StoredReminder,
+  type StoredReminderPreferences,
   saveReminderContact,
+  saveReminderPreferences,
   updateWebhookSubscription,
   type WebhookSubscription,
   webhookTarget,

@@ -86,7 +86,7 @@ export class ApiClient {
   ) {}
 
   async request<T>(
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     path: string,
     options: { query?: Query; body?: unknown; idempotencyKey?: string } = {},
   ): Promise<T> {

@@ -58,4 +58,12 @@ export {
   type ReminderLoanFacts,
   renderTemplate,
 } from './planner.js';
+export {
+  checkReminderPreferences,
+  isReminderChannel,
+  PREFERENCE_WINDOW_MINUTES_MIN,
+  type PreferenceIssue,
+  type ReminderPreferences,
+  reminderHoursFor,
+} from './preferences.js';
 export { type ContactHours, localTime, nextContactInstant, parseClock, zonedInstant } from './zone-time.js';

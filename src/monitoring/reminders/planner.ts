@@ -8,7 +8,8 @@ import {
   type ReminderStage,
   type TemplateField,
 } from './cadence.js';
-import { nextContactInstant, parseClock, zonedInstant } from './zone-time.js';
+import { reminderHoursFor } from './preferences.js';
+import { type ContactHours, nextContactInstant, parseClock, zonedInstant } from './zone-time.js';
 
 /** How a borrower is to be reached: zone, language and what they opted out of. */
 export interface ReminderBorrower {
@@ -16,6 +17,8 @@ export interface ReminderBorrower {
   readonly lang: ReminderLang;
   /** Channels the borrower asked not to be reminded through (never applied to legally required notices). */
   readonly optOuts: readonly ReminderChannel[];
+  /** The borrower's own contact window inside the lender's hours (never applied to legally required notices). */
+  readonly window?: ContactHours | null;
 }
 
 /** One instalment with something unpaid (billed or the next one to be billed) and the amount owed on it. */
@@ -151,11 +154,11 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
   const out: PlannedReminder[] = [];
   // The send instant depends on the stage's time and the borrower's zone only: computed once per pair.
   const instants = new Map<string, number>();
-  const scheduledAt = (sendMinute: number, zone: string): number => {
-    const key = `${sendMinute}|${zone}`;
+  const scheduledAt = (sendMinute: number, zone: string, hours: ContactHours): number => {
+    const key = `${sendMinute}|${zone}|${hours.startMinute}-${hours.endMinute}`;
     let at = instants.get(key);
     if (at === undefined) {
-      at = nextContactInstant(zonedInstant(day, sendMinute, document.lenderTimeZone), zone, document.hours);
+      at = nextContactInstant(zonedInstant(day, sendMinute, document.lenderTimeZone), zone, hours);
       instants.set(key, at);
     }
     return at;
@@ -168,7 +171,10 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
       const { stage } = c;
       const sendMinute = parseClock(stage.sendAt);
       invariant(sendMinute !== undefined, 'a parsed cadence has valid send times');
-      const scheduledAtMs = scheduledAt(sendMinute, facts.borrower.timeZone);
+      const hours = stage.legallyRequired
+        ? document.hours
+        : reminderHoursFor(document.hours, facts.borrower.window);
+      const scheduledAtMs = scheduledAt(sendMinute, facts.borrower.timeZone, hours);
       let cancelReason: ReminderCancelReason | null = null;
       if (!stage.legallyRequired) {
         const count = counted.get(facts.customerId) ?? 0;

@@ -192,6 +192,14 @@ export const PROBLEM_CODES = {
     status: 403,
     title: 'A limit-review proposal is approved or rejected by someone other than its proposer',
   },
+  // The borrower's actions in the portal (docs/portal-actions.md).
+  hardship_request_not_found: { status: 404, title: 'No such hardship request' },
+  hardship_request_exists: { status: 409, title: 'The loan has a hardship request still waiting' },
+  hardship_offer_not_open: { status: 409, title: 'The hardship request has no offer waiting for an answer' },
+  file_invalid: { status: 400, title: 'The uploaded file cannot be accepted' },
+  review_request_not_found: { status: 404, title: 'No such health-review request' },
+  review_request_closed: { status: 409, title: 'The health-review request has its document already' },
+  line_change_not_found: { status: 404, title: 'No such automated line change' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -341,6 +349,13 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   limit_proposal_not_found: '没有这项额度调整提议',
   limit_proposal_not_pending: '该额度调整提议已被处理',
   limit_review_same_person: '额度调整提议须由提议人以外的人批准或驳回',
+  hardship_request_not_found: '没有这项困难申请',
+  hardship_request_exists: '该借据已有尚在处理的困难申请',
+  hardship_offer_not_open: '该困难申请没有待答复的方案',
+  file_invalid: '上传的文件无法接收',
+  review_request_not_found: '没有这项健康检查请求',
+  review_request_closed: '该健康检查请求已收到材料',
+  line_change_not_found: '没有这项自动额度调整',
 };
 
 export function problemTitle(code: ProblemCode, language: Language): string {

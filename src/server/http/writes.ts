@@ -97,6 +97,54 @@ function cipherHas(cipher: PiiCipher, keyId: string): boolean {
   return cipher.keyIds.includes(keyId);
 }
 
+/** The request's Idempotency-Key, refused when absent or malformed. */
+function checkedKey(deps: ServerDeps, request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) {
+    throw missingIdempotencyKey();
+  }
+  if (
+    typeof key !== 'string' ||
+    key.length > deps.config.idempotencyKeyLength_max ||
+    !KEY_PATTERN.test(key)
+  ) {
+    throw new ProblemError(
+      'idempotency_key_invalid',
+      say(KERNEL_MESSAGES, 'idempotency_key_invalid', { max: deps.config.idempotencyKeyLength_max }),
+      [fieldProblem('/header/idempotency-key', say(KERNEL_MESSAGES, 'idempotency_key_chars'))],
+    );
+  }
+  return key;
+}
+
+/** Who a write is recorded for: a staff user, or another actor (a signed-in borrower) with a role name. */
+export interface WriteActor {
+  userId: string;
+  role: string;
+}
+
+/**
+ * The idempotency context of a write by an actor who is not a staff user (a borrower signed in to the
+ * portal): the same key rules, fingerprint and replay as staff writes, keyed by the actor's id. Answers a
+ * repeat itself and returns true; false when the write is to run.
+ */
+export async function prepareActorWrite(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  actor: WriteActor,
+): Promise<boolean> {
+  const key = checkedKey(deps, request);
+  const existing = await findIdempotency(deps.db, actor.userId, key);
+  if (existing !== undefined) {
+    await replayOrRefuse(deps, request, reply, existing);
+    return true;
+  }
+  const macKeyId = deps.cipher.activeKeyId;
+  request.idempotency = { key, macKeyId, ...fingerprint(deps.cipher, macKeyId, request) };
+  return false;
+}
+
 /**
  * Every write (POST, PUT, PATCH, DELETE) carries an Idempotency-Key, scoped to the calling user. Runs
  * after validation, so a request refused for its shape records nothing. A key seen before with the
@@ -106,21 +154,7 @@ export function registerIdempotency(app: FastifyInstance, deps: ServerDeps): voi
   app.decorateRequest('idempotency', null);
   app.addHook('preHandler', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method) || request.principal === null) return;
-    const key = request.headers['idempotency-key'];
-    if (key === undefined) {
-      throw missingIdempotencyKey();
-    }
-    if (
-      typeof key !== 'string' ||
-      key.length > deps.config.idempotencyKeyLength_max ||
-      !KEY_PATTERN.test(key)
-    ) {
-      throw new ProblemError(
-        'idempotency_key_invalid',
-        say(KERNEL_MESSAGES, 'idempotency_key_invalid', { max: deps.config.idempotencyKeyLength_max }),
-        [fieldProblem('/header/idempotency-key', say(KERNEL_MESSAGES, 'idempotency_key_chars'))],
-      );
-    }
+    const key = checkedKey(deps, request);
     // Routes that look the key up in their own transaction save this round trip (a repeat is found there).
     if (request.routeOptions.config.idempotencyInTransaction !== true) {
       const existing = await findIdempotency(deps.db, request.principal.userId, key);
@@ -163,9 +197,20 @@ export async function commitWrite<Body>(
   work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
 ): Promise<FastifyReply> {
   const principal = request.principal;
+  if (principal === null) throw new Error('assertion: a write runs only after auth and idempotency');
+  return commitWriteAs(deps, request, reply, { userId: principal.userId, role: principal.role }, work);
+}
+
+/** `commitWrite` for a given actor (a borrower's write, prepared by `prepareActorWrite`). */
+export async function commitWriteAs<Body>(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: WriteActor,
+  work: (tx: Queryable) => Promise<WriteOutcome<Body>>,
+): Promise<FastifyReply> {
   const idem = request.idempotency;
-  if (principal === null || idem === null)
-    throw new Error('assertion: a write runs only after auth and idempotency');
+  if (idem === null) throw new Error('assertion: a write runs only after auth and idempotency');
   try {
     const outcome = await deps.db.transaction(async (tx) => {
       // Requests with the same user and key take turns; a later one sees the earlier one's record

@@ -186,7 +186,7 @@ function presentRestructuring(
 }
 
 /** The request in fen, from the body (amounts parsed; a bad one is a problem naming its field). */
-function requestOf(deps: ServerDeps, body: RestructuringBody): RestructureRequest {
+export function requestOf(deps: ServerDeps, body: RestructuringBody): RestructureRequest {
   return {
     kind: body.kind,
     ...(body.months === undefined ? {} : { months: body.months }),
@@ -207,7 +207,7 @@ function requestOf(deps: ServerDeps, body: RestructuringBody): RestructureReques
   };
 }
 
-function commandOf(
+export function commandOf(
   deps: ServerDeps,
   request: RestructureRequest,
   day: Day,

@@ -24,6 +24,7 @@ import { sql as earlyWarning } from './0023_early_warning.js';
 import { sql as auditChainPerSchema } from './0024_audit_chain_per_schema.js';
 import { sql as settlementOffers } from './0025_settlement_offers.js';
 import { sql as borrowerPortal } from './0026_borrower_portal.js';
+import { sql as portalActions } from './0027_portal_actions.js';
 import { sql as collectionAims } from './0028_collection_aims.js';
 import { sql as simulationRuns } from './0029_simulation_runs.js';
 
@@ -65,6 +66,7 @@ export const migrations: readonly Migration[] = [
   { version: 24, name: 'audit_chain_per_schema', sql: auditChainPerSchema },
   { version: 25, name: 'settlement_offers', sql: settlementOffers },
   { version: 26, name: 'borrower_portal', sql: borrowerPortal },
+  { version: 27, name: 'portal_actions', sql: portalActions },
   { version: 28, name: 'collection_aims', sql: collectionAims },
   { version: 29, name: 'simulation_runs', sql: simulationRuns },
 ];

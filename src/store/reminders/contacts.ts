@@ -100,13 +100,24 @@ export async function loadReminderBorrowers(
     lang: ReminderLang;
     segment: string;
     opt_outs: string[];
+    contact_start_minute: number | null;
+    contact_end_minute: number | null;
   }>(
-    'select customer_id, time_zone, lang, segment, opt_outs from reminder_contacts where customer_id = any($1::text[])',
+    `select customer_id, time_zone, lang, segment, opt_outs, contact_start_minute, contact_end_minute
+       from reminder_contacts where customer_id = any($1::text[])`,
     [customerIds],
   );
   for (const r of rows) {
     out.set(r.customer_id, {
-      borrower: { timeZone: r.time_zone, lang: r.lang, optOuts: r.opt_outs as ReminderChannel[] },
+      borrower: {
+        timeZone: r.time_zone,
+        lang: r.lang,
+        optOuts: r.opt_outs as ReminderChannel[],
+        window:
+          r.contact_start_minute === null || r.contact_end_minute === null
+            ? null
+            : { startMinute: r.contact_start_minute, endMinute: r.contact_end_minute },
+      },
       segment: r.segment,
     });
   }
@@ -125,4 +136,68 @@ export async function reminderEmailOf(
   );
   const enc = rows[0]?.email_enc ?? null;
   return enc === null ? null : cipher.decrypt(enc, emailAad(customerId));
+}
+
+/** A borrower's own reminder preferences as stored (the lender's defaults where they never set any). */
+export interface StoredReminderPreferences {
+  optOuts: ReminderChannel[];
+  window: { startMinute: number; endMinute: number } | null;
+  timeZone: string;
+  lang: ReminderLang;
+}
+
+export async function reminderPreferencesOf(
+  q: Queryable,
+  customerId: string,
+  defaults: ReminderContactDefaults,
+): Promise<StoredReminderPreferences> {
+  const { rows } = await q.query<{
+    time_zone: string;
+    lang: ReminderLang;
+    opt_outs: string[];
+    contact_start_minute: number | null;
+    contact_end_minute: number | null;
+  }>(
+    `select time_zone, lang, opt_outs, contact_start_minute, contact_end_minute from reminder_contacts
+      where customer_id = $1`,
+    [customerId],
+  );
+  const r = rows[0];
+  if (r === undefined) return { optOuts: [], window: null, ...defaults };
+  return {
+    optOuts: r.opt_outs as ReminderChannel[],
+    window:
+      r.contact_start_minute === null || r.contact_end_minute === null
+        ? null
+        : { startMinute: r.contact_start_minute, endMinute: r.contact_end_minute },
+    timeZone: r.time_zone,
+    lang: r.lang,
+  };
+}
+
+/**
+ * Sets the borrower's own channels and window (checked by the core before), keeping the rest of their
+ * reminder contact; a borrower without one gets the lender's zone and language.
+ */
+export async function saveReminderPreferences(
+  q: Queryable,
+  customerId: string,
+  p: { optOuts: readonly ReminderChannel[]; window: { startMinute: number; endMinute: number } | null },
+  defaults: ReminderContactDefaults,
+): Promise<void> {
+  await q.query(
+    `insert into reminder_contacts (customer_id, time_zone, lang, opt_outs, contact_start_minute, contact_end_minute)
+     values ($1, $2, $3, $4::text[], $5, $6)
+     on conflict (customer_id) do update set opt_outs = excluded.opt_outs,
+       contact_start_minute = excluded.contact_start_minute, contact_end_minute = excluded.contact_end_minute,
+       updated_at = now()`,
+    [
+      customerId,
+      defaults.timeZone,
+      defaults.lang,
+      [...p.optOuts],
+      p.window?.startMinute ?? null,
+      p.window?.endMinute ?? null,
+    ],
+  );
 }

@@ -12,7 +12,10 @@ export {
   type ReminderContactDefaults,
   ReminderContactError,
   reminderEmailOf,
+  reminderPreferencesOf,
+  type StoredReminderPreferences,
   saveReminderContact,
+  saveReminderPreferences,
 } from './contacts.js';
 export {
   type ClaimedMessage,

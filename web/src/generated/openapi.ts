@@ -1149,6 +1149,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/customers/{customerId}/portal-uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Files the customer uploaded in the portal for their health-review requests */
+    get: operations['getCustomersByCustomerIdPortalUploads'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customerId}/portal-uploads/{uploadId}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One uploaded file, as an attachment of its checked type */
+    get: operations['getCustomersByCustomerIdPortalUploadsByUploadIdFile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/customers/{customerId}/reassessments': {
     parameters: {
       query?: never;
@@ -1404,6 +1438,57 @@ export interface paths {
     get: operations['getEodRunsByRunId'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hardship-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Borrowers' hardship requests from the portal, newest first: those received wait for an offer */
+    get: operations['getHardshipRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hardship-requests/{requestId}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The document a borrower attached to a hardship request, as an attachment of its checked type */
+    get: operations['getHardshipRequestsByRequestIdFile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hardship-requests/{requestId}/offer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a hardship request with an offer: a restructuring planned once by the ledger and kept pending (whatever the thresholds) until the borrower accepts it in the portal; its terms are stored as the borrower will see them */
+    post: operations['postHardshipRequestsByRequestIdOffer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1943,6 +2028,195 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/portal/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower's complaints, newest first, with their status and timers */
+    get: operations['getPortalComplaints'];
+    put?: never;
+    /** File a complaint (channel app): linked to the open collection case, its timers start on the business day of receipt, and it pauses or limits collection as its category says */
+    post: operations['postPortalComplaints'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/complaints/{complaintId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the borrower’s complaints with what happened to it */
+    get: operations['getPortalComplaintsByComplaintId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Automated decisions about the borrower (origination, line controls) with their stored reasons, in plain words, and the borrower's explanation requests and objections */
+    get: operations['getPortalDecisions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/decisions/{decisionId}/explanation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask for an explanation of an origination decision (PIPL Art. 24): answered at once from its stored reasons, and recorded */
+    post: operations['postPortalDecisionsByDecisionIdExplanation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/decisions/{decisionId}/objections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Object to an origination decision (PIPL Art. 24): recorded in the decision-request queue, where a person answers it */
+    post: operations['postPortalDecisionsByDecisionIdObjections'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/hardship-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower's hardship requests with the offer made on each (its terms) and its status */
+    get: operations['getPortalHardshipRequests'];
+    put?: never;
+    /** Ask for hardship help (payment holiday, 协商分期 negotiated plan, term extension) with the declared income and an optional document: recorded as hardship evidence on the open collection case (an inability reading) and as an income declaration; a person answers with an offer */
+    post: operations['postPortalHardshipRequests'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/hardship-requests/{requestId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept the offer on a hardship request: applied on the business day through the restructuring command (once), or, above the approval thresholds, waiting for a second person */
+    post: operations['postPortalHardshipRequestsByRequestIdAccept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/hardship-requests/{requestId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decline the offer on a hardship request: the pending restructuring is rejected, nothing changes on the loan */
+    post: operations['postPortalHardshipRequestsByRequestIdDecline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/health-reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the lender's health reviews ask the borrower for, and the files the borrower sent */
+    get: operations['getPortalHealthReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/health-reviews/{requestId}/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload the statements or income evidence a health review asks for (PDF, PNG or JPEG, at most 512 KiB): kept with its SHA-256, linked to the request, shown to staff */
+    post: operations['postPortalHealthReviewsByRequestIdUploads'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/line-changes/{lineId}/{changeNo}/objections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Object to an automated line control (freeze, limit change) under PIPL Art. 24: filed as a complaint a person handles within the complaint timers */
+    post: operations['postPortalLineChangesByLineIdByChangeNoObjections'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/portal/lines': {
     parameters: {
       query?: never;
@@ -2089,6 +2363,24 @@ export interface paths {
     /** A repayment the borrower started, and whether the gateway says it was paid */
     get: operations['getPortalPaymentsByPaymentId'];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/reminder-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The borrower's reminder channels and contact window, the lender's hours they must lie in, and the notices the law requires whatever the preferences */
+    get: operations['getPortalReminderPreferences'];
+    /** Set the channels the borrower does not want reminders through and a narrower contact window; legally required notices (the notice before a negative credit report) are sent whatever is set */
+    put: operations['putPortalReminderPreferences'];
     post?: never;
     delete?: never;
     options?: never;
@@ -2848,7 +3140,14 @@ export interface components {
         | 'class_override_by_proposer'
         | 'limit_proposal_not_found'
         | 'limit_proposal_not_pending'
-        | 'limit_review_same_person';
+        | 'limit_review_same_person'
+        | 'hardship_request_not_found'
+        | 'hardship_request_exists'
+        | 'hardship_offer_not_open'
+        | 'file_invalid'
+        | 'review_request_not_found'
+        | 'review_request_closed'
+        | 'line_change_not_found';
       detail: string;
       errors?: {
         message: string;
@@ -5318,7 +5617,14 @@ export interface operations {
               | 'class_override_by_proposer'
               | 'limit_proposal_not_found'
               | 'limit_proposal_not_pending'
-              | 'limit_review_same_person';
+              | 'limit_review_same_person'
+              | 'hardship_request_not_found'
+              | 'hardship_request_exists'
+              | 'hardship_offer_not_open'
+              | 'file_invalid'
+              | 'review_request_not_found'
+              | 'review_request_closed'
+              | 'line_change_not_found';
             detail: string;
             /** Format: date-time */
             nextAllowedAt: string | null;
@@ -9416,6 +9722,92 @@ export interface operations {
       };
     };
   };
+  getCustomersByCustomerIdPortalUploads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Customer id */
+        customerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getCustomersByCustomerIdPortalUploadsByUploadIdFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        customerId: string;
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+    };
+  };
   getCustomersByCustomerIdReassessments: {
     parameters: {
       query?: {
@@ -10947,6 +11339,186 @@ export interface operations {
             status: 'running' | 'succeeded' | 'failed';
             /** Format: date-time */
             updatedAt: string;
+          };
+        };
+      };
+    };
+  };
+  getHardshipRequests: {
+    parameters: {
+      query?: {
+        customerId?: string;
+        status?: 'received' | 'offered' | 'accepted' | 'declined';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getHardshipRequestsByRequestIdFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Hardship request id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+    };
+  };
+  postHardshipRequestsByRequestIdOffer: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Hardship request id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Paid by the borrower on the day, before the rest is re-planned
+           * @example 1234.56
+           */
+          downPayment?: string;
+          /** @description term-extension: months added to the remaining term */
+          extensionMonths?: number;
+          /**
+           * @description Billed unpaid fees: capitalise (default) or waive
+           * @enum {string}
+           */
+          feeArrears?: 'waive' | 'capitalise';
+          /**
+           * @description payment-holiday: interest during the holiday accrues (billed after it) or is not charged
+           * @enum {string}
+           */
+          holidayInterest?: 'accrue' | 'waive';
+          /** @description payment-holiday: months without instalments */
+          holidayMonths?: number;
+          /**
+           * @description Billed unpaid interest: capitalise (default) or waive
+           * @enum {string}
+           */
+          interestArrears?: 'waive' | 'capitalise';
+          /** @enum {string} */
+          kind: 'negotiated-plan' | 'term-extension' | 'payment-holiday' | 'rate-reduction';
+          /**
+           * @description The borrower's verified monthly income (required for negotiated-plan: affordability)
+           * @example 1234.56
+           */
+          monthlyIncome?: string;
+          /** @description negotiated-plan: monthly instalments of the new plan (1 … 60 by default policy) */
+          months?: number;
+          note?: string;
+          /**
+           * @description Penalty interest owed: waive (default) or capitalise
+           * @enum {string}
+           */
+          penalty?: 'waive' | 'capitalise';
+          /** @description A lower contract rate, per the product's rate period, e.g. "0.0003" (required for rate-reduction) */
+          rate?: string;
+          /** @description A relief-programme change (e.g. a pandemic deferral): reported per the adjusted plan, no restructuring class floor */
+          relief?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
           };
         };
       };
@@ -14557,6 +15129,1202 @@ export interface operations {
       };
     };
   };
+  getPortalComplaints: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              /** Format: date */
+              acknowledgedDate: string | null;
+              /** @description The collection case open when the complaint came in */
+              caseId: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other';
+              /** @enum {string} */
+              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+              /**
+               * @description What collection may do while this complaint is open (the lender’s setting)
+               * @enum {string}
+               */
+              collectionWhileOpen: 'pause' | 'limit' | 'continue';
+              complaintId: string;
+              customerId: string;
+              loanId: string | null;
+              /** @enum {string|null} */
+              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+              /** Format: date-time */
+              receivedAt: string;
+              /**
+               * Format: date
+               * @description The business day of receipt: the timers count from it
+               */
+              receivedDate: string;
+              regulatorReference: string | null;
+              resolution: string | null;
+              /** Format: date */
+              resolvedDate: string | null;
+              /** @enum {string|null} */
+              rootCause:
+                | 'collector_conduct'
+                | 'agency_conduct'
+                | 'system_error'
+                | 'policy_or_product'
+                | 'communication'
+                | 'borrower_misunderstanding'
+                | 'fraud_or_identity'
+                | 'other'
+                | null;
+              sla: {
+                acknowledge: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                resolve: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                /**
+                 * @description The worse of the two timers
+                 * @enum {string}
+                 */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /** @enum {string} */
+              status: 'received' | 'acknowledged' | 'resolved';
+              summary: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postPortalComplaints: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          category:
+            | 'collection_conduct'
+            | 'fees_interest'
+            | 'credit_report'
+            | 'privacy'
+            | 'repayment'
+            | 'service'
+            | 'other';
+          loanId?: string;
+          summary: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
+  getPortalComplaintsByComplaintId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Complaint id */
+        complaintId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            complaint?: {
+              /** Format: date */
+              acknowledgedDate: string | null;
+              /** @description The collection case open when the complaint came in */
+              caseId: string | null;
+              /** @enum {string} */
+              category:
+                | 'collection_conduct'
+                | 'fees_interest'
+                | 'credit_report'
+                | 'privacy'
+                | 'repayment'
+                | 'service'
+                | 'other';
+              /** @enum {string} */
+              channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+              /**
+               * @description What collection may do while this complaint is open (the lender’s setting)
+               * @enum {string}
+               */
+              collectionWhileOpen: 'pause' | 'limit' | 'continue';
+              complaintId: string;
+              customerId: string;
+              loanId: string | null;
+              /** @enum {string|null} */
+              outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+              /** Format: date-time */
+              receivedAt: string;
+              /**
+               * Format: date
+               * @description The business day of receipt: the timers count from it
+               */
+              receivedDate: string;
+              regulatorReference: string | null;
+              resolution: string | null;
+              /** Format: date */
+              resolvedDate: string | null;
+              /** @enum {string|null} */
+              rootCause:
+                | 'collector_conduct'
+                | 'agency_conduct'
+                | 'system_error'
+                | 'policy_or_product'
+                | 'communication'
+                | 'borrower_misunderstanding'
+                | 'fraud_or_identity'
+                | 'other'
+                | null;
+              sla: {
+                acknowledge: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                resolve: {
+                  /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                  daysLeft: number | null;
+                  /** Format: date */
+                  dueDate: string;
+                  /** @enum {string} */
+                  state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+                };
+                /**
+                 * @description The worse of the two timers
+                 * @enum {string}
+                 */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /** @enum {string} */
+              status: 'received' | 'acknowledged' | 'resolved';
+              summary: string;
+            };
+            events?: {
+              action?: string;
+              date?: string;
+              seq?: number;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getPortalDecisions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              changeNo?: number | null;
+              date?: string;
+              decisionId?: string;
+              explanation?: string;
+              /** @enum {string} */
+              kind?: 'origination' | 'line-control';
+              lineId?: string | null;
+              outcome?: string;
+              reasons?: {
+                code?: string;
+                message?: string;
+              }[];
+              requests?: {
+                answer?: string | null;
+                complaintId?: string | null;
+                kind?: string;
+                requestId?: string;
+                status?: string;
+              }[];
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postPortalDecisionsByDecisionIdExplanation: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Decision id */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          statement?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decisionId?: string;
+            explanation?: string;
+            kind?: string;
+            requestId?: string;
+            status?: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalDecisionsByDecisionIdObjections: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Decision id */
+        decisionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          statement: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decisionId?: string;
+            explanation?: string;
+            kind?: string;
+            requestId?: string;
+            status?: string;
+          };
+        };
+      };
+    };
+  };
+  getPortalHardshipRequests: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              answeredDate?: string | null;
+              caseId?: string | null;
+              cause: string;
+              declaredMonthlyIncome: string;
+              file?: {
+                bytes?: number;
+                name?: string;
+                sha256?: string;
+                type?: string;
+              } | null;
+              /** @enum {string} */
+              kind: 'payment-holiday' | 'negotiated-plan' | 'term-extension';
+              loanId: string;
+              months: number;
+              offer?: {
+                capitalised?: {
+                  fee?: string;
+                  interest?: string;
+                  penalty?: string;
+                };
+                classFloor?: string;
+                fees?: string;
+                forgiven?: string;
+                installments?: {
+                  dueDate?: string;
+                  fee?: string;
+                  interest?: string;
+                  number?: number;
+                  principal?: string;
+                  total?: string;
+                }[];
+                kind?: string;
+                monthsExtended?: number;
+                observationEndDate?: string | null;
+                plannedDate?: string;
+                principal?: string;
+                specialTransactionCode?: string;
+                waived?: {
+                  fee?: string;
+                  interest?: string;
+                  penalty?: string;
+                };
+              } | null;
+              offeredDate?: string | null;
+              reason?: string;
+              receivedDate: string;
+              requestId: string;
+              restructuringId?: string | null;
+              /** @description inability: recorded as hardship evidence on the open case */
+              routedAs?: string | null;
+              /** @enum {string} */
+              status: 'received' | 'offered' | 'accepted' | 'declined';
+              /** @description accepted, and a second person must approve before it applies */
+              waitsForApproval?: boolean;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postPortalHardshipRequests: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          cause: 'illness' | 'disaster' | 'shock-industry' | 'unemployment' | 'business-failure' | 'other';
+          /**
+           * @description Amount in yuan as a decimal string with at most 2 decimals, e.g. "1234.56"
+           * @example 1234.56
+           */
+          declaredMonthlyIncome: string;
+          file?: {
+            /** @description The file, base64; PDF, PNG or JPEG, at most 524288 bytes decoded */
+            contentBase64: string;
+            name: string;
+          };
+          /** @enum {string} */
+          kind: 'payment-holiday' | 'negotiated-plan' | 'term-extension';
+          loanId: string;
+          months: number;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answeredDate?: string | null;
+            caseId?: string | null;
+            cause: string;
+            declaredMonthlyIncome: string;
+            file?: {
+              bytes?: number;
+              name?: string;
+              sha256?: string;
+              type?: string;
+            } | null;
+            /** @enum {string} */
+            kind: 'payment-holiday' | 'negotiated-plan' | 'term-extension';
+            loanId: string;
+            months: number;
+            offer?: {
+              capitalised?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+              classFloor?: string;
+              fees?: string;
+              forgiven?: string;
+              installments?: {
+                dueDate?: string;
+                fee?: string;
+                interest?: string;
+                number?: number;
+                principal?: string;
+                total?: string;
+              }[];
+              kind?: string;
+              monthsExtended?: number;
+              observationEndDate?: string | null;
+              plannedDate?: string;
+              principal?: string;
+              specialTransactionCode?: string;
+              waived?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+            } | null;
+            offeredDate?: string | null;
+            reason?: string;
+            receivedDate: string;
+            requestId: string;
+            restructuringId?: string | null;
+            /** @description inability: recorded as hardship evidence on the open case */
+            routedAs?: string | null;
+            /** @enum {string} */
+            status: 'received' | 'offered' | 'accepted' | 'declined';
+            /** @description accepted, and a second person must approve before it applies */
+            waitsForApproval?: boolean;
+          };
+        };
+      };
+    };
+  };
+  postPortalHardshipRequestsByRequestIdAccept: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Hardship request id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answeredDate?: string | null;
+            caseId?: string | null;
+            cause: string;
+            declaredMonthlyIncome: string;
+            file?: {
+              bytes?: number;
+              name?: string;
+              sha256?: string;
+              type?: string;
+            } | null;
+            /** @enum {string} */
+            kind: 'payment-holiday' | 'negotiated-plan' | 'term-extension';
+            loanId: string;
+            months: number;
+            offer?: {
+              capitalised?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+              classFloor?: string;
+              fees?: string;
+              forgiven?: string;
+              installments?: {
+                dueDate?: string;
+                fee?: string;
+                interest?: string;
+                number?: number;
+                principal?: string;
+                total?: string;
+              }[];
+              kind?: string;
+              monthsExtended?: number;
+              observationEndDate?: string | null;
+              plannedDate?: string;
+              principal?: string;
+              specialTransactionCode?: string;
+              waived?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+            } | null;
+            offeredDate?: string | null;
+            reason?: string;
+            receivedDate: string;
+            requestId: string;
+            restructuringId?: string | null;
+            /** @description inability: recorded as hardship evidence on the open case */
+            routedAs?: string | null;
+            /** @enum {string} */
+            status: 'received' | 'offered' | 'accepted' | 'declined';
+            /** @description accepted, and a second person must approve before it applies */
+            waitsForApproval?: boolean;
+          };
+        };
+      };
+    };
+  };
+  postPortalHardshipRequestsByRequestIdDecline: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Hardship request id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            answeredDate?: string | null;
+            caseId?: string | null;
+            cause: string;
+            declaredMonthlyIncome: string;
+            file?: {
+              bytes?: number;
+              name?: string;
+              sha256?: string;
+              type?: string;
+            } | null;
+            /** @enum {string} */
+            kind: 'payment-holiday' | 'negotiated-plan' | 'term-extension';
+            loanId: string;
+            months: number;
+            offer?: {
+              capitalised?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+              classFloor?: string;
+              fees?: string;
+              forgiven?: string;
+              installments?: {
+                dueDate?: string;
+                fee?: string;
+                interest?: string;
+                number?: number;
+                principal?: string;
+                total?: string;
+              }[];
+              kind?: string;
+              monthsExtended?: number;
+              observationEndDate?: string | null;
+              plannedDate?: string;
+              principal?: string;
+              specialTransactionCode?: string;
+              waived?: {
+                fee?: string;
+                interest?: string;
+                penalty?: string;
+              };
+            } | null;
+            offeredDate?: string | null;
+            reason?: string;
+            receivedDate: string;
+            requestId: string;
+            restructuringId?: string | null;
+            /** @description inability: recorded as hardship evidence on the open case */
+            routedAs?: string | null;
+            /** @enum {string} */
+            status: 'received' | 'offered' | 'accepted' | 'declined';
+            /** @description accepted, and a second person must approve before it applies */
+            waitsForApproval?: boolean;
+          };
+        };
+      };
+    };
+  };
+  getPortalHealthReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            requests?: {
+              document?: string;
+              dueDate?: string;
+              requestDate?: string;
+              requestId?: string;
+              status?: string;
+            }[];
+            uploads?: {
+              document?: string;
+              fileBytes?: number;
+              fileName?: string;
+              fileSha256?: string;
+              fileType?: string;
+              note?: string | null;
+              receivedDate?: string;
+              reviewRequestId?: string;
+              uploadId?: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postPortalHealthReviewsByRequestIdUploads: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Health-review request id */
+        requestId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          file: {
+            /** @description The file, base64; PDF, PNG or JPEG, at most 524288 bytes decoded */
+            contentBase64: string;
+            name: string;
+          };
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            document?: string;
+            fileBytes?: number;
+            fileName?: string;
+            fileSha256?: string;
+            fileType?: string;
+            note?: string | null;
+            receivedDate?: string;
+            reviewRequestId?: string;
+            uploadId?: string;
+          };
+        };
+      };
+    };
+  };
+  postPortalLineChangesByLineIdByChangeNoObjections: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        changeNo: number;
+        lineId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          statement: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date */
+            acknowledgedDate: string | null;
+            /** @description The collection case open when the complaint came in */
+            caseId: string | null;
+            /** @enum {string} */
+            category:
+              | 'collection_conduct'
+              | 'fees_interest'
+              | 'credit_report'
+              | 'privacy'
+              | 'repayment'
+              | 'service'
+              | 'other';
+            /** @enum {string} */
+            channel: 'hotline' | 'app' | 'regulator_referral' | 'social_media';
+            /**
+             * @description What collection may do while this complaint is open (the lender’s setting)
+             * @enum {string}
+             */
+            collectionWhileOpen: 'pause' | 'limit' | 'continue';
+            complaintId: string;
+            customerId: string;
+            loanId: string | null;
+            /** @enum {string|null} */
+            outcome: 'upheld' | 'partly_upheld' | 'not_upheld' | 'withdrawn' | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * Format: date
+             * @description The business day of receipt: the timers count from it
+             */
+            receivedDate: string;
+            regulatorReference: string | null;
+            resolution: string | null;
+            /** Format: date */
+            resolvedDate: string | null;
+            /** @enum {string|null} */
+            rootCause:
+              | 'collector_conduct'
+              | 'agency_conduct'
+              | 'system_error'
+              | 'policy_or_product'
+              | 'communication'
+              | 'borrower_misunderstanding'
+              | 'fraud_or_identity'
+              | 'other'
+              | null;
+            sla: {
+              acknowledge: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              resolve: {
+                /** @description Days of the timer’s kind (business or calendar) until the deadline; null once done */
+                daysLeft: number | null;
+                /** Format: date */
+                dueDate: string;
+                /** @enum {string} */
+                state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+              };
+              /**
+               * @description The worse of the two timers
+               * @enum {string}
+               */
+              state: 'on_time' | 'due_soon' | 'overdue' | 'met' | 'missed';
+            };
+            /** @enum {string} */
+            status: 'received' | 'acknowledged' | 'resolved';
+            summary: string;
+          };
+        };
+      };
+    };
+  };
   getPortalLines: {
     parameters: {
       query?: never;
@@ -15249,6 +17017,123 @@ export interface operations {
             purpose: 'instalment' | 'overdue' | 'payoff';
             /** @enum {string} */
             status: 'pending' | 'paid' | 'failed';
+          };
+        };
+      };
+    };
+  };
+  getPortalReminderPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Legally required notices sent whatever the preferences (the notice before a negative credit report) */
+            alwaysSent: string[];
+            channels?: string[];
+            contactWindow: {
+              from?: string;
+              to?: string;
+            } | null;
+            lenderHours: {
+              from?: string;
+              to?: string;
+            };
+            optOuts: string[];
+            windowMinutesMin?: number;
+          };
+        };
+      };
+    };
+  };
+  putPortalReminderPreferences: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          contactWindow: {
+            from: string;
+            to: string;
+          } | null;
+          optOuts: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Legally required notices sent whatever the preferences (the notice before a negative credit report) */
+            alwaysSent: string[];
+            channels?: string[];
+            contactWindow: {
+              from?: string;
+              to?: string;
+            } | null;
+            lenderHours: {
+              from?: string;
+              to?: string;
+            };
+            optOuts: string[];
+            windowMinutesMin?: number;
           };
         };
       };

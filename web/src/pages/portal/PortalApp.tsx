@@ -3,6 +3,7 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useI18n } from '../../i18n.js';
 import type { Locale } from '../../money.js';
 import { matchPath, useRouter } from '../../router.js';
+import { ActionsEntry, actionPage } from './actions/index.js';
 import { PortalHome } from './Home.js';
 import { PortalLoan } from './Loan.js';
 import { PortalRepay, PortalRepayResult } from './Repay.js';
@@ -47,10 +48,21 @@ export function PortalApp() {
     const loan = matchPath('/portal/loans/:loanId', path);
     const repay = matchPath('/portal/loans/:loanId/repay', path);
     const result = matchPath('/portal/payments/:paymentId', path);
-    if (repay !== undefined) body = <PortalRepay api={api} loanId={repay.loanId!} />;
+    // The borrower's requests and settings (hardship help, uploads, reminders, decisions, complaints).
+    const action = actionPage(path, api);
+    if (action !== undefined) body = action;
+    else if (repay !== undefined) body = <PortalRepay api={api} loanId={repay.loanId!} />;
     else if (loan !== undefined) body = <PortalLoan api={api} loanId={loan.loanId!} />;
     else if (result !== undefined) body = <PortalRepayResult api={api} paymentId={result.paymentId!} />;
-    else body = <PortalHome api={api} />;
+    else
+      body = (
+        <>
+          <PortalHome api={api} />
+          <div style={{ marginTop: 12 }}>
+            <ActionsEntry />
+          </div>
+        </>
+      );
   }
 
   return (
