@@ -10,9 +10,8 @@ import {
   scoreBehaviourMonth,
   writeBook,
 } from '../../src/jobs/index.js';
-import { formatDate, parseDate } from '../../src/money/index.js';
-
 import type { LoanEvent } from '../../src/ledger/index.js';
+import { formatDate, parseDate } from '../../src/money/index.js';
 import { BEHAVIOUR_FEATURES, type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
 import {
   type Db,
