@@ -241,5 +241,11 @@ describe('lendguard score behaviour-table and monitoring score', () => {
     const badMonth = await run(['monitoring', 'score', '--month', '2026-13']);
     expect(badMonth.code).toBe(2);
     expect(badMonth.err).toMatch(/YYYY-MM/);
+    const threads = await run(['monitoring', 'score', '--month', '2026-04', '--workers', '2']);
+    expect(threads.code).toBe(2);
+    expect(threads.err).toMatch(/--workers 2 needs a PostgreSQL server/);
+    const noThreads = await run(['monitoring', 'score', '--month', '2026-04', '--workers', '0']);
+    expect(noThreads.code).toBe(2);
+    expect(noThreads.err).toMatch(/--workers must be a whole number from 1 to 16/);
   });
 });
