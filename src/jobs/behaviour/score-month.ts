@@ -209,7 +209,7 @@ async function customerRanges(
 }
 
 /** Runs a range in a worker thread: the compiled module when built, the TypeScript source through tsx otherwise. */
-function inWorker(task: ScoreRangeTask): Promise<number> {
+function inWorker(task: ScoreRangeTask, started: Worker[]): Promise<number> {
   const js = fileURLToPath(new URL('./score-worker.js', import.meta.url));
   let worker: Worker;
   if (existsSync(js)) worker = new Worker(js, { workerData: task });
@@ -218,6 +218,7 @@ function inWorker(task: ScoreRangeTask): Promise<number> {
     const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
     worker = new Worker(boot, { eval: true, workerData: task });
   }
+  started.push(worker);
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.once('message', (m: { linesScored?: number; error?: string }) => {
@@ -272,10 +273,18 @@ export async function scoreBehaviourMonth(
   else {
     const schema = (await db.query<{ s: string }>('select current_schema() as s')).rows[0]!.s;
     const ranges = await customerRanges(db, workers);
-    const counts = await Promise.all(
-      ranges.map((range) => inWorker({ ...task, ...range, url: options.dbUrl!, schema })),
-    );
-    for (const n of counts) linesScored += n;
+    const started: Worker[] = [];
+    try {
+      const counts = await Promise.all(
+        ranges.map((range) => inWorker({ ...task, ...range, url: options.dbUrl!, schema }, started)),
+      );
+      for (const n of counts) linesScored += n;
+    } catch (error) {
+      // The other ranges stop too (their open transactions roll back), so that a rerun started right after
+      // the failure does not meet their late writes.
+      await Promise.all(started.map((w) => w.terminate()));
+      throw error;
+    }
   }
   const distribution = behaviourDistribution(loaded.reference, await monthScores(db, first), psiAlert);
   await saveScoreMonth(db, first, asOf, loaded.modelId, distribution, psiAlert);
