@@ -10,10 +10,12 @@ import {
   scoreBehaviourMonth,
   writeBook,
 } from '../../src/jobs/index.js';
-import { parseDate } from '../../src/money/index.js';
-import { BEHAVIOUR_FEATURES } from '../../src/monitoring/index.js';
+import type { LoanEvent } from '../../src/ledger/index.js';
+import { formatDate, parseDate } from '../../src/money/index.js';
+import { BEHAVIOUR_FEATURES, type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
 import {
   type Db,
+  forEachBehaviourPage,
   lineScores,
   listScoreMonths,
   migrate,
@@ -21,7 +23,9 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { capture } from '../cli/capture.js';
-import { backends } from '../store/backends.js';
+import { backends, TEST_PG_URL } from '../store/backends.js';
+
+const formatMonth = (day: number) => formatDate(day).slice(0, 7);
 
 const BOOK = {
   seed: 11,
@@ -107,6 +111,85 @@ for (const backend of backends) {
     it('refuses a month the book has not closed', async () => {
       await expect(scoreBehaviourMonth(db, parseMonth('2026-07'))).rejects.toBeInstanceOf(BehaviourJobError);
     });
+
+    it("reads each loan's history from columns exactly as the fold of its whole stored events", async () => {
+      const asOf = parseDate('2026-04-30');
+      const read: BehaviourLine[] = [];
+      await forEachBehaviourPage(db, asOf, (lines) => void read.push(...lines), 9);
+      const { rows } = await db.query<{ customer_id: string; loan_id: string; payload: string }>(
+        `select customer_id, loan_id, payload::text as payload from loan_events
+         where day <= '2026-04-30' order by customer_id, loan_id, seq`,
+      );
+      const byLoan = new Map<string, LoanEvent[]>();
+      for (const r of rows) {
+        const key = `${r.customer_id}/${r.loan_id}`;
+        const list = byLoan.get(key) ?? [];
+        list.push(JSON.parse(r.payload) as LoanEvent);
+        byLoan.set(key, list);
+      }
+      const expected = new Map<string, ReturnType<typeof behaviourLoanOf>[]>();
+      for (const [key, events] of byLoan) {
+        const opened = events.find((e) => e.type === 'LoanOpened');
+        if (opened?.type !== 'LoanOpened') continue;
+        const lineKey = `${key.split('/')[0]}/${opened.lineId}`;
+        expected.set(lineKey, [...(expected.get(lineKey) ?? []), behaviourLoanOf(events)]);
+      }
+      let loans = 0;
+      let paidParts = 0;
+      for (const line of read) {
+        const want = (expected.get(`${line.customerId}/${line.lineId}`) ?? []).sort(
+          (a, b) => a.openedDay - b.openedDay || (a.loanId < b.loanId ? -1 : 1),
+        );
+        expect(line.loans).toEqual(want);
+        loans += line.loans.length;
+        for (const loan of line.loans)
+          paidParts += loan.instalments.filter((i) => i.paidOffDay !== null).length;
+      }
+      expect(loans).toBe([...expected.values()].reduce((n, l) => n + l.length, 0));
+      expect(loans).toBeGreaterThan(50);
+      expect(paidParts).toBeGreaterThan(100);
+    });
+
+    if (backend.name === 'postgres')
+      it('scores the same in worker threads by customer range; a rerun replaces; a failed run leaves no summary', async () => {
+        const month = parseMonth('2026-03');
+        const scored = async () =>
+          (
+            await db.query<{
+              customer_id: string;
+              line_id: string;
+              score: number;
+              probability_bad: number;
+              reasons: unknown;
+            }>(
+              `select customer_id, line_id, score, probability_bad, reasons from behaviour_scores
+               where month = '2026-03-01' order by customer_id, line_id`,
+            )
+          ).rows;
+        const one = await scoreBehaviourMonth(db, month, { customersPerPage: 7 });
+        const rowsOne = await scored();
+        expect(rowsOne.length).toBe(one.linesScored);
+        for (const workers of [3, 2]) {
+          const many = await scoreBehaviourMonth(db, month, {
+            customersPerPage: 7,
+            workers,
+            dbUrl: TEST_PG_URL,
+          });
+          expect(many.distribution).toEqual(one.distribution);
+          expect(many.linesScored).toBe(one.linesScored);
+          expect(await scored()).toEqual(rowsOne);
+        }
+        // Workers that cannot connect: the job fails and the month has no summary (an unfinished run).
+        await expect(
+          scoreBehaviourMonth(db, parseMonth('2026-02'), {
+            workers: 2,
+            dbUrl: 'postgres://nobody@127.0.0.1:1/none',
+          }),
+        ).rejects.toThrow();
+        const months = await listScoreMonths(db);
+        expect(months.map((m) => formatMonth(m.month))).not.toContain('2026-02');
+        expect(months.map((m) => formatMonth(m.month))).toContain('2026-03');
+      }, 120_000);
   });
 }
 
@@ -158,5 +241,11 @@ describe('lendguard score behaviour-table and monitoring score', () => {
     const badMonth = await run(['monitoring', 'score', '--month', '2026-13']);
     expect(badMonth.code).toBe(2);
     expect(badMonth.err).toMatch(/YYYY-MM/);
+    const threads = await run(['monitoring', 'score', '--month', '2026-04', '--workers', '2']);
+    expect(threads.code).toBe(2);
+    expect(threads.err).toMatch(/--workers 2 needs a PostgreSQL server/);
+    const noThreads = await run(['monitoring', 'score', '--month', '2026-04', '--workers', '0']);
+    expect(noThreads.code).toBe(2);
+    expect(noThreads.err).toMatch(/--workers must be a whole number from 1 to 16/);
   });
 });

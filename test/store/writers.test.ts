@@ -3,6 +3,7 @@ import {
   type BackdatedCommand,
   drawdown,
   type LoanChange,
+  type LoanEvent,
   loanPosition,
   openLine,
   parseProduct,
@@ -12,6 +13,7 @@ import {
   withLineSteps,
 } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
+import { type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
 import {
   type AuditEntry,
   appendLoanHistories,
@@ -19,6 +21,7 @@ import {
   findLine,
   findLoan,
   findProduct,
+  forEachBehaviourPage,
   type IdempotencyRecord,
   insertLine,
   insertLoan,
@@ -246,5 +249,19 @@ describe.each(backends)('every writer stores a planned change identically on $na
     expect(expected.postings!.length).toBeGreaterThan(20);
     expect(await ledgerRows(dbs.combined)).toEqual(expected);
     expect(await ledgerRows(dbs.bulk)).toEqual(expected);
+
+    // The behaviour read (the fold's fields as columns) gives what the fold of the whole stored events
+    // gives, superseded events, the waiver and the backdated repayment included.
+    const read: BehaviourLine[] = [];
+    await forEachBehaviourPage(dbs.perTable, D + 200, (lines) => void read.push(...lines));
+    const { rows } = await dbs.perTable.query<{ loan_id: string; payload: string }>(
+      'select loan_id, payload::text as payload from loan_events order by customer_id, loan_id, seq',
+    );
+    const byLoan = new Map<string, LoanEvent[]>();
+    for (const r of rows) byLoan.set(r.loan_id, [...(byLoan.get(r.loan_id) ?? []), JSON.parse(r.payload)]);
+    expect([...byLoan.values()].flat().some((e) => e.type === 'Waived')).toBe(true);
+    const loans = read.flatMap((l) => l.loans);
+    expect(loans.map((l) => l.loanId).sort()).toEqual([...LOANS]);
+    for (const loan of loans) expect(loan).toEqual(behaviourLoanOf(byLoan.get(loan.loanId)!));
   }, 120_000);
 });

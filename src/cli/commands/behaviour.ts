@@ -12,11 +12,15 @@ import {
 } from '../../jobs/index.js';
 import { formatDate, MoneyInputError, parseDate } from '../../money/index.js';
 import { BEHAVIOUR_PSI_ALERT_DEFAULT, behaviourTableCsv } from '../../monitoring/index.js';
-import { findUserByName } from '../../store/index.js';
+import { findUserByName, resolveDbTarget } from '../../store/index.js';
 import { type CliIo, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 import { addMonitoringInputs } from './monitoring.js';
+import { parsePositiveInt } from './parse.js';
+
+/** Worker threads of `monitoring score` at most (each holds two connections). */
+const SCORE_WORKERS_MAX = 16;
 
 /** Turns the jobs' expected refusals into usage errors (exit status 2, one line). */
 async function refusals<T>(work: () => Promise<T>): Promise<T> {
@@ -68,6 +72,7 @@ interface MonitoringScoreFlags {
   model?: string;
   reference?: string;
   psiAlert?: string;
+  workers?: string;
   json?: boolean;
   db?: string;
 }
@@ -113,16 +118,28 @@ export const registerMonitoring: RegisterCommand = (program, io) => {
         '--psi-alert <psi>',
         `PSI above which the month raises an alert (default ${BEHAVIOUR_PSI_ALERT_DEFAULT})`,
       )
+      .option(
+        '--workers <n>',
+        `worker threads scoring customer ranges side by side (PostgreSQL server only; default 1, at most ${SCORE_WORKERS_MAX}); the scores are the same for any number`,
+      )
       .option('--json', 'print the report as JSON'),
   ).action((flags: MonitoringScoreFlags) =>
     refusals(async () => {
       const month = parseMonth(flags.month);
+      const workers =
+        flags.workers === undefined ? 1 : parsePositiveInt(flags.workers, '--workers', SCORE_WORKERS_MAX);
+      const target = resolveDbTarget(flags.db);
+      if (target.kind === 'pglite' && workers > 1)
+        throw new UsageError(
+          `--workers ${workers} needs a PostgreSQL server (--db postgres://…): an embedded database is opened by one process, which scores alone`,
+        );
       const model = modelOf(flags);
       const psiAlert = psiAlertOf(flags.psiAlert);
       const report = await withMigratedDb(flags.db, (db) =>
         scoreBehaviourMonth(db, month, {
           ...(model === undefined ? {} : { model }),
           ...(psiAlert === undefined ? {} : { psiAlert }),
+          ...(target.kind === 'postgres' ? { workers, dbUrl: target.url } : {}),
         }),
       );
       if (flags.json) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { type Day, dayFromCivil, endOfMonth, formatDate, startOfMonth } from '../../money/index.js';
 import {
   BEHAVIOUR_PSI_ALERT_DEFAULT,
@@ -123,6 +124,13 @@ export interface ScoreMonthOptions {
   /** PSI above which the month raises an alert (default 0.25). */
   readonly psiAlert?: number;
   readonly customersPerPage?: number;
+  /**
+   * Worker threads scoring customer ranges side by side, each on its own connections (PostgreSQL only; `dbUrl`
+   * needed). The scores and the PSI are the same for any number.
+   */
+  readonly workers?: number;
+  /** Where worker threads connect (a postgres:// URL); they use the schema of `db`. */
+  readonly dbUrl?: string;
 }
 
 export interface ScoreMonthReport {
@@ -131,6 +139,101 @@ export interface ScoreMonthReport {
   readonly modelId: string;
   readonly linesScored: number;
   readonly distribution: BehaviourDistribution;
+}
+
+/** One customer range of a month's scoring (all customers when `lastCustomerId` is absent). */
+export interface ScoreRangeTask {
+  readonly first: Day;
+  readonly asOf: Day;
+  readonly model: ModelArtifact;
+  readonly modelId: string;
+  readonly customersPerPage: number;
+  /** Customers after this id (keyset order)… */
+  readonly afterCustomerId: string;
+  /** …through this one. */
+  readonly lastCustomerId?: string;
+  /** A worker thread's connection. */
+  readonly url?: string;
+  readonly schema?: string;
+}
+
+/** Scores the lines of a customer range, a page at a time, each page's scores in a transaction of its own. */
+export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> {
+  const { first, asOf, model, modelId } = task;
+  let linesScored = 0;
+  await forEachBehaviourPage(
+    db,
+    asOf,
+    async (lines) => {
+      const scorable = lines.filter((l) => isScorable(l, asOf));
+      const scores = scoreBehaviour(
+        model,
+        scorable.map((l) => behaviourFeatures(l, asOf)),
+      );
+      await db.transaction((tx) =>
+        insertBehaviourScores(
+          tx,
+          first,
+          asOf,
+          modelId,
+          scorable.map((l, i) => ({
+            customerId: l.customerId,
+            lineId: l.lineId,
+            score: scores[i]!.score,
+            probabilityBad: scores[i]!.probabilityBad,
+            reasons: scores[i]!.reasons,
+          })),
+        ),
+      );
+      linesScored += scorable.length;
+    },
+    task.customersPerPage,
+    { afterCustomerId: task.afterCustomerId, lastCustomerId: task.lastCustomerId },
+  );
+  return linesScored;
+}
+
+/** Up to `n` contiguous customer ranges of about equal size (customers with a credit line). */
+async function customerRanges(
+  q: Queryable,
+  n: number,
+): Promise<{ afterCustomerId: string; lastCustomerId: string }[]> {
+  const { rows } = await q.query<{ last: string }>(
+    `select max(customer_id) as last
+     from (select customer_id, ntile($1::int) over (order by customer_id) as part
+           from (select distinct customer_id from credit_lines) c) t
+     group by part order by part`,
+    [n],
+  );
+  return rows.map((r, i) => ({ afterCustomerId: i === 0 ? '' : rows[i - 1]!.last, lastCustomerId: r.last }));
+}
+
+/** Runs a range in a worker thread: the compiled module when built, the TypeScript source through tsx otherwise. */
+function inWorker(task: ScoreRangeTask, started: Worker[]): Promise<number> {
+  const js = fileURLToPath(new URL('./score-worker.js', import.meta.url));
+  let worker: Worker;
+  if (existsSync(js)) worker = new Worker(js, { workerData: task });
+  else {
+    const ts = new URL('./score-worker.ts', import.meta.url).href;
+    const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
+    worker = new Worker(boot, { eval: true, workerData: task });
+  }
+  started.push(worker);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.once('message', (m: { linesScored?: number; error?: string }) => {
+      settled = true;
+      if (m.error !== undefined) reject(new Error(m.error));
+      else resolve(m.linesScored!);
+    });
+    worker.once('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`behaviour score worker exited with code ${code} before reporting`));
+    });
+  });
 }
 
 /**
@@ -155,35 +258,34 @@ export async function scoreBehaviourMonth(
   const loaded = options.model ?? shippedBehaviourModel();
   const psiAlert = options.psiAlert ?? BEHAVIOUR_PSI_ALERT_DEFAULT;
   await deleteMonthScores(db, first);
-  let linesScored = 0;
-  await forEachBehaviourPage(
-    db,
+  const workers =
+    db.kind === 'postgres' && options.dbUrl !== undefined ? Math.max(1, options.workers ?? 1) : 1;
+  const task = {
+    first,
     asOf,
-    async (lines) => {
-      const scorable = lines.filter((l) => isScorable(l, asOf));
-      const scores = scoreBehaviour(
-        loaded.model,
-        scorable.map((l) => behaviourFeatures(l, asOf)),
+    model: loaded.model,
+    modelId: loaded.modelId,
+    customersPerPage: options.customersPerPage ?? BEHAVIOUR_CUSTOMERS_PER_PAGE,
+    afterCustomerId: '',
+  };
+  let linesScored = 0;
+  if (workers === 1) linesScored = await scoreRange(db, task);
+  else {
+    const schema = (await db.query<{ s: string }>('select current_schema() as s')).rows[0]!.s;
+    const ranges = await customerRanges(db, workers);
+    const started: Worker[] = [];
+    try {
+      const counts = await Promise.all(
+        ranges.map((range) => inWorker({ ...task, ...range, url: options.dbUrl!, schema }, started)),
       );
-      await db.transaction((tx) =>
-        insertBehaviourScores(
-          tx,
-          first,
-          asOf,
-          loaded.modelId,
-          scorable.map((l, i) => ({
-            customerId: l.customerId,
-            lineId: l.lineId,
-            score: scores[i]!.score,
-            probabilityBad: scores[i]!.probabilityBad,
-            reasons: scores[i]!.reasons,
-          })),
-        ),
-      );
-      linesScored += scorable.length;
-    },
-    options.customersPerPage,
-  );
+      for (const n of counts) linesScored += n;
+    } catch (error) {
+      // The other ranges stop too (their open transactions roll back), so that a rerun started right after
+      // the failure does not meet their late writes.
+      await Promise.all(started.map((w) => w.terminate()));
+      throw error;
+    }
+  }
   const distribution = behaviourDistribution(loaded.reference, await monthScores(db, first), psiAlert);
   await saveScoreMonth(db, first, asOf, loaded.modelId, distribution, psiAlert);
   return {

@@ -55,7 +55,75 @@ interface OpenInstalment {
   paidOffDay: Day | null;
 }
 
-function allocated(a: InstallmentAllocation): number {
+/** What the fold reads of an instalment's share of a payment. */
+type Allocated = Pick<
+  InstallmentAllocation,
+  'installmentNumber' | 'principalMinor' | 'interestMinor' | 'feeMinor'
+>;
+interface EventBase {
+  readonly seq: number;
+  readonly day: Day;
+}
+/**
+ * The fields of the stored events that the fold reads: a `LoanEvent` is one, and so is the narrower record a
+ * store builds from columns without parsing the whole payload (store/behaviour).
+ */
+export type BehaviourLoanEvent =
+  | (EventBase & {
+      readonly type: 'LoanOpened';
+      readonly loanId: string;
+      readonly principalMinor: number;
+      readonly product: { readonly graceDays: number };
+    })
+  | (EventBase & {
+      readonly type: 'InstallmentDue';
+      readonly installmentNumber: number;
+      readonly principalMinor: number;
+      readonly interestMinor: number;
+      readonly feeMinor: number;
+      readonly billedEarly?: { readonly dueDay: Day } | null;
+    })
+  | (EventBase & {
+      readonly type: 'UpfrontFeeBilled';
+      readonly installmentNumber: number;
+      readonly feeMinor: number;
+    })
+  | (EventBase & {
+      readonly type: 'Repaid';
+      readonly amountMinor: number;
+      readonly allocation: { readonly principalMinor: number };
+      readonly byInstallment: readonly Allocated[];
+    })
+  | (EventBase & {
+      readonly type: 'CreditApplied';
+      readonly allocation: { readonly principalMinor: number };
+      readonly byInstallment: readonly Allocated[];
+    })
+  | (EventBase & { readonly type: 'Waived'; readonly byInstallment: readonly Allocated[] })
+  | (EventBase & {
+      readonly type: 'PrincipalWaived';
+      readonly amountMinor: number;
+      readonly byInstallment: readonly Allocated[];
+    })
+  | (EventBase & { readonly type: 'LoanSettled' })
+  | (EventBase & { readonly type: 'EventsSuperseded'; readonly fromSeq: number; readonly toSeq: number })
+  | Exclude<
+      LoanEvent,
+      {
+        type:
+          | 'LoanOpened'
+          | 'InstallmentDue'
+          | 'UpfrontFeeBilled'
+          | 'Repaid'
+          | 'CreditApplied'
+          | 'Waived'
+          | 'PrincipalWaived'
+          | 'LoanSettled'
+          | 'EventsSuperseded';
+      }
+    >;
+
+function allocated(a: Allocated): number {
   return a.principalMinor + a.interestMinor + a.feeMinor;
 }
 
@@ -65,7 +133,7 @@ function allocated(a: InstallmentAllocation): number {
  * principal, interest and fees allocated to it reach what was billed for it (penalty interest is not part
  * of the instalment's bill).
  */
-export function behaviourLoanOf(events: readonly LoanEvent[]): BehaviourLoan {
+export function behaviourLoanOf(events: readonly BehaviourLoanEvent[]): BehaviourLoan {
   const superseded: [number, number][] = [];
   for (const e of events) if (e.type === 'EventsSuperseded') superseded.push([e.fromSeq, e.toSeq]);
   const counts = (seq: number) => !superseded.some(([from, to]) => seq >= from && seq <= to);
@@ -93,7 +161,7 @@ export function behaviourLoanOf(events: readonly LoanEvent[]): BehaviourLoan {
       if (item.paidMinor < item.billedMinor) item.paidOffDay = null;
     }
   };
-  const pay = (day: Day, parts: readonly InstallmentAllocation[]) => {
+  const pay = (day: Day, parts: readonly Allocated[]) => {
     for (const part of parts) {
       const item = byNumber.get(part.installmentNumber);
       if (item === undefined) continue;

@@ -29,6 +29,7 @@ export {
   type BehaviourInstalment,
   type BehaviourLine,
   type BehaviourLoan,
+  type BehaviourLoanEvent,
   type BehaviourPayment,
   behaviourLoanOf,
 } from './history.js';

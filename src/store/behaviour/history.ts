@@ -1,8 +1,12 @@
-import type { LoanEvent } from '../../ledger/index.js';
 import type { Day } from '../../money/index.js';
-import { type BehaviourLine, type BehaviourLoan, behaviourLoanOf } from '../../monitoring/index.js';
+import {
+  type BehaviourLine,
+  type BehaviourLoan,
+  type BehaviourLoanEvent,
+  behaviourLoanOf,
+} from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
-import { dayFromSql, fromJsonText, sqlDate } from '../ledger/codec.js';
+import { dayFromSql, sqlDate } from '../ledger/codec.js';
 
 /**
  * Reads the lender's own book as behaviour histories (monitoring/behaviour): each credit line with its limits
@@ -25,16 +29,131 @@ const EVENT_TYPES = [
   'EventsSuperseded',
 ];
 
+/**
+ * Each event's fields that the fold reads, as columns: `a`, `b` and `c` hold what its type needs (see
+ * `eventOf`), `parts` the allocation by instalment (its JSON array). JSON parsing of whole payloads was the
+ * largest cost of the job (docs/performance.md, the behaviour-score job).
+ */
+interface EventRow {
+  customer_id: string;
+  loan_id: string;
+  seq: number;
+  type: string;
+  day: number;
+  line: string | null;
+  a: number | null;
+  b: number | null;
+  c: number | null;
+  parts: string | null;
+}
+
+const num = (path: string) => `(payload${path})::bigint`;
+const EVENT_COLUMNS = `e.customer_id, e.loan_id, e.seq, e.type, (payload->>'day')::int as day,
+  case when e.type = 'LoanOpened' then payload->>'lineId' end as line,
+  case e.type
+    when 'LoanOpened' then ${num("->>'principalMinor'")}
+    when 'InstallmentDue' then ${num("->>'principalMinor'")} + ${num("->>'interestMinor'")} + ${num("->>'feeMinor'")}
+    when 'UpfrontFeeBilled' then ${num("->>'feeMinor'")}
+    when 'Repaid' then ${num("->>'amountMinor'")}
+    when 'PrincipalWaived' then ${num("->>'amountMinor'")}
+    when 'EventsSuperseded' then ${num("->>'fromSeq'")} end as a,
+  case e.type
+    when 'LoanOpened' then ${num("->'product'->>'graceDays'")}
+    when 'InstallmentDue' then ${num("->>'installmentNumber'")}
+    when 'UpfrontFeeBilled' then ${num("->>'installmentNumber'")}
+    when 'Repaid' then ${num("->'allocation'->>'principalMinor'")}
+    when 'CreditApplied' then ${num("->'allocation'->>'principalMinor'")}
+    when 'EventsSuperseded' then ${num("->>'toSeq'")} end as b,
+  case when e.type = 'InstallmentDue' then ${num("->'billedEarly'->>'dueDay'")} end as c,
+  case when e.type in ('Repaid', 'CreditApplied', 'Waived', 'PrincipalWaived') then (payload->'byInstallment')::text end as parts`;
+
+type Allocation = {
+  installmentNumber: number;
+  principalMinor: number;
+  interestMinor: number;
+  feeMinor: number;
+};
+/** An allocation's array: small (often empty), so parsed as JSON; building it as text in SQL cost the server more. */
+function partsOf(text: string | null): readonly Allocation[] {
+  return text === null || text === '[]' ? [] : (JSON.parse(text) as Allocation[]);
+}
+
+/** The fold's record of one event row (an instalment's bill and each allocation are read as their sums). */
+function eventOf(r: EventRow): BehaviourLoanEvent {
+  const { seq, day } = r;
+  switch (r.type) {
+    case 'LoanOpened':
+      return {
+        type: 'LoanOpened',
+        seq,
+        day,
+        loanId: r.loan_id,
+        principalMinor: Number(r.a),
+        product: { graceDays: Number(r.b) },
+      };
+    case 'InstallmentDue':
+      return {
+        type: 'InstallmentDue',
+        seq,
+        day,
+        installmentNumber: Number(r.b),
+        principalMinor: Number(r.a),
+        interestMinor: 0,
+        feeMinor: 0,
+        billedEarly: r.c === null ? null : { dueDay: Number(r.c) },
+      };
+    case 'UpfrontFeeBilled':
+      return { type: 'UpfrontFeeBilled', seq, day, installmentNumber: Number(r.b), feeMinor: Number(r.a) };
+    case 'Repaid':
+      return {
+        type: 'Repaid',
+        seq,
+        day,
+        amountMinor: Number(r.a),
+        allocation: { principalMinor: Number(r.b) },
+        byInstallment: partsOf(r.parts),
+      };
+    case 'CreditApplied':
+      return {
+        type: 'CreditApplied',
+        seq,
+        day,
+        allocation: { principalMinor: Number(r.b) },
+        byInstallment: partsOf(r.parts),
+      };
+    case 'Waived':
+      return { type: 'Waived', seq, day, byInstallment: partsOf(r.parts) };
+    case 'PrincipalWaived':
+      return { type: 'PrincipalWaived', seq, day, amountMinor: Number(r.a), byInstallment: partsOf(r.parts) };
+    case 'LoanSettled':
+      return { type: 'LoanSettled', seq, day };
+    case 'EventsSuperseded':
+      return { type: 'EventsSuperseded', seq, day, fromSeq: Number(r.a), toSeq: Number(r.b) };
+    default:
+      throw new Error(`assertion: behaviour read an event of type ${r.type}`);
+  }
+}
+
+export interface BehaviourPageOptions {
+  /** Stop after this customer id (inclusive): a worker's range. */
+  readonly lastCustomerId?: string;
+}
+
 /** One page of customers after `afterCustomerId` (keyset order), with their lines' histories through `through`. */
 export async function loadBehaviourPage(
   q: Queryable,
   through: Day,
   afterCustomerId: string,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions = {},
 ): Promise<{ lines: BehaviourLine[]; lastCustomerId: string | null }> {
+  const upTo = options.lastCustomerId;
   const ids = await q.query<{ customer_id: string }>(
-    `select distinct customer_id from credit_lines where customer_id > $1 order by customer_id limit $2`,
-    [afterCustomerId, customers_max],
+    upTo === undefined
+      ? `select distinct customer_id from credit_lines where customer_id > $1 order by customer_id limit $2`
+      : `select distinct customer_id from credit_lines where customer_id > $1 and customer_id <= $3
+         order by customer_id limit $2`,
+    upTo === undefined ? [afterCustomerId, customers_max] : [afterCustomerId, customers_max, upTo],
   );
   if (ids.rows.length === 0) return { lines: [], lastCustomerId: null };
   const customerIds = ids.rows.map((r) => r.customer_id);
@@ -59,24 +178,16 @@ export async function loadBehaviourPage(
        order by customer_id, line_id, change_no`,
       [first, lastCustomerId],
     ),
-    q.query<{ customer_id: string; loan_id: string; payload: string }>(
-      // A LoanOpened carries its whole product and schedule (about 2 KB, as much text as all the loan's
-      // other events together); the fold reads five of its fields, so only those cross the wire and the
-      // parser (docs/performance.md, the behaviour-score job).
-      `select customer_id, loan_id,
-              case when type = 'LoanOpened'
-                   then jsonb_build_object('type', type, 'seq', seq, 'day', payload->'day', 'loanId', loan_id,
-                          'lineId', payload->'lineId', 'principalMinor', payload->'principalMinor',
-                          'product', jsonb_build_object('graceDays', payload->'product'->'graceDays'))::text
-                   else payload::text end as payload
-       from loan_events
-       where customer_id >= $1 and customer_id <= $2 and day <= $3::date and type = any($4::text[])
-       order by customer_id, loan_id, seq`,
+    q.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+       from loan_events e
+       where e.customer_id >= $1 and e.customer_id <= $2 and e.day <= $3::date and e.type = any($4::text[])
+       order by e.customer_id, e.loan_id, e.seq`,
       [first, lastCustomerId, sqlDate(through), EVENT_TYPES],
     ),
   ]);
   const loansByLine = new Map<string, BehaviourLoan[]>();
-  let events: LoanEvent[] = [];
+  let events: BehaviourLoanEvent[] = [];
   let lineId = '';
   const flush = () => {
     if (events.length === 0) return;
@@ -86,17 +197,17 @@ export async function loadBehaviourPage(
     else list.push(loan);
     events = [];
   };
-  let current = '';
+  let customer = '';
+  let loanId = '';
   for (const row of eventRows.rows) {
-    const key = `${row.customer_id}\u0000${row.loan_id}`;
-    if (key !== current) {
+    if (row.loan_id !== loanId || row.customer_id !== customer) {
       flush();
-      current = key;
+      customer = row.customer_id;
+      loanId = row.loan_id;
       lineId = '';
     }
-    const event = fromJsonText<LoanEvent>(row.payload);
-    if (event.type === 'LoanOpened') lineId = `${row.customer_id}\u0000${event.lineId}`;
-    events.push(event);
+    if (row.line !== null) lineId = `${row.customer_id}\u0000${row.line}`;
+    events.push(eventOf(row));
   }
   flush();
   const changesByLine = new Map<string, { day: Day; from: number; to: number }[]>();
@@ -134,12 +245,13 @@ export async function forEachBehaviourPage(
   through: Day,
   each: (lines: BehaviourLine[]) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions & { readonly afterCustomerId?: string } = {},
 ): Promise<void> {
-  let next = loadBehaviourPage(q, through, '', customers_max);
+  let next = loadBehaviourPage(q, through, options.afterCustomerId ?? '', customers_max, options);
   for (;;) {
     const page = await next;
     if (page.lastCustomerId === null) return;
-    next = loadBehaviourPage(q, through, page.lastCustomerId, customers_max);
+    next = loadBehaviourPage(q, through, page.lastCustomerId, customers_max, options);
     // A failure of `each` ends the walk; the read already under way must not go unhandled.
     next.catch(() => undefined);
     await each(page.lines);

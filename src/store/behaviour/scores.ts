@@ -49,7 +49,8 @@ export async function insertBehaviourScores(
 /** Every score of a month, in customer order (for the distribution). */
 export async function monthScores(q: Queryable, month: Day): Promise<Float64Array> {
   const { rows } = await q.query<{ score: number }>(
-    'select score from behaviour_scores where month = $1::date',
+    // In score order (the month's index): the mean is then the same sum however the rows were written.
+    'select score from behaviour_scores where month = $1::date order by score',
     [sqlDate(month)],
   );
   return Float64Array.from(rows, (r) => r.score);
