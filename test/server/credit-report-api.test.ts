@@ -154,7 +154,9 @@ describe.each(backends)('credit reporting over the API, on $name', (backend) => 
     const out = await exportCreditReportMonth(db, '2026-05', 'test');
     const line = out.text.split('\n').find((l) => l.includes(`,${loans.a},`))!;
     expect(line.startsWith('X,2026-05,')).toBe(true);
-    expect(line.endsWith(',2')).toBe(true);
+    // The version (field 17) before the 60-month grid (field 18).
+    expect(line.split(',')[16]).toBe('2');
+    expect(line.split(',')).toHaveLength(18);
     expect(line.split(',')[13]).toBe('N');
   });
 
