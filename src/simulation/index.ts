@@ -23,6 +23,7 @@ export {
   type ScriptedEvent,
   type SimBorrower,
 } from './lab/borrowers.js';
+export { LAB_NOTE_CODES, LAB_NOTES_EN, type LabNote, type LabNoteCode, labNoteEnglish } from './lab/notes.js';
 export {
   type BehaviourParameters,
   DEFAULT_POPULATION,

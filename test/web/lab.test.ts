@@ -30,6 +30,7 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
         done: '已完成',
         zhang: '未提供流水的创业者',
         li: '受餐饮业停业影响',
+        note: /审批(通过|拒绝|转人工)/,
       },
     ],
     [
@@ -41,6 +42,7 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
         done: 'Done',
         zhang: 'start-up founder without statements',
         li: 'exposed to any closure of catering',
+        note: /decision (approve|decline|refer)/,
       },
     ],
   ] as const) {
@@ -74,6 +76,10 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
         ).toBeGreaterThanOrEqual(2);
       await page.getByTestId('lab-borrower-张三').getByText(L.zhang, { exact: false }).waitFor();
       await page.getByTestId('lab-borrower-李四').getByText(L.li, { exact: false }).waitFor();
+      // A borrower's months, opened: the notes are in the page's language (the decision that opened the line).
+      const zhang = page.getByTestId('lab-borrower-张三');
+      await zhang.locator('.ant-table-row-expand-icon').first().click();
+      await zhang.getByText(L.note).first().waitFor();
       await screenshot(page, `lab-${locale}`);
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();

@@ -10,6 +10,7 @@ import {
   idNumberProblem as serverIdNumberProblem,
   shareText,
 } from '../../src/server/index.js';
+import { LAB_NOTE_CODES, LAB_NOTES_EN } from '../../src/simulation/index.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
@@ -199,5 +200,17 @@ describe('ledger forms and figures agree with the server', () => {
     for (const c of ASSET_CLASSES) expect(keys.has(`class.${c}`), c).toBe(true);
     for (const s of DEFAULT_COLLECTION_STAGES) expect(keys.has(`stage.${s.id}`), s.id).toBe(true);
     for (const b of BUCKETS) expect(keys.has(`bucket.${b}`), b).toBe(true);
+  });
+});
+
+describe("the strategy lab's month notes", () => {
+  it('every note the lab writes has words in both languages, quoting the same values', () => {
+    const names = (t: string) => [...t.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1]).sort();
+    for (const code of LAB_NOTE_CODES) {
+      const key = `labNote.${code}` as keyof typeof en;
+      expect(en[key], code).toBeDefined();
+      expect(names(zhCN[key]), code).toEqual(names(LAB_NOTES_EN[code]));
+      expect(names(en[key]), code).toEqual(names(LAB_NOTES_EN[code]));
+    }
   });
 });

@@ -1,6 +1,30 @@
 /** The strategy lab as the API answers it (docs/api.md, decision 0901); amounts are decimal strings of yuan. */
 
 import type { ResponseOf } from './api-types.js';
+import type { I18n } from './i18n.js';
+import { en, type MessageKey } from './messages.js';
+
+/** A traced borrower's note of a month, as the lab gives it (src/simulation/lab/notes.ts). */
+export interface LabNote {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/** The params a note quotes that are codes (statuses, kinds, industries), said as words. */
+const WORDED = ['outcome', 'status', 'kind', 'industry'];
+
+/** A note in the reader's language; a note of a code this page does not know is shown as its code. */
+export function labNoteText(note: LabNote, t: I18n['t']): string {
+  const key = `labNote.${note.code}`;
+  if (!(key in en)) return note.code;
+  const params: Record<string, string | number> = { ...note.params };
+  for (const name of WORDED) {
+    const value = params[name];
+    const word = `labValue.${String(value)}`;
+    if (typeof value === 'string' && word in en) params[name] = t(word as MessageKey);
+  }
+  return t(key as MessageKey, params);
+}
 
 export type LabOptions = ResponseOf<'/simulation/options'>;
 export type LabRun = Omit<ResponseOf<'/simulation/runs/{runId}'>, 'result'> & {
@@ -34,7 +58,7 @@ export interface LabComparison {
     strategies: {
       strategy: string;
       outcome: LabOutcome;
-      months: { month: number; daysPastDue: number; events: string[] }[];
+      months: { month: number; daysPastDue: number; events: string[]; notes?: LabNote[] }[];
     }[];
   }[];
 }

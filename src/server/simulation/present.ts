@@ -91,6 +91,7 @@ export function presentReport(report: SimulationReport) {
             creditReport: r.creditReport,
             assetClass: r.assetClass,
             events: r.events,
+            notes: r.notes,
           })),
         };
       }),

@@ -51,6 +51,7 @@ import {
   reminderLoanFacts,
 } from '../../reporting/index.js';
 import { applicationOf, invitationOf, normal, type SimBorrower } from './borrowers.js';
+import { type LabNote, type LabNoteCode, labNoteEnglish } from './notes.js';
 import type { PopulationSpec } from './population.js';
 import { conditionsFor, type ScenarioSpec } from './scenario.js';
 import type { ResolvedStrategy } from './strategy.js';
@@ -85,7 +86,15 @@ export interface TraceRow {
   readonly calls: number;
   readonly creditReport: string;
   readonly assetClass: string;
+  /** What happened in the month, in English (the reports' words)… */
   readonly events: readonly string[];
+  /** …and as data, for a reader in another language. */
+  readonly notes: readonly LabNote[];
+}
+
+/** A month's notes as the row carries them: in English and as data. */
+function noted(notes: readonly LabNote[]): { events: string[]; notes: readonly LabNote[] } {
+  return { events: notes.map(labNoteEnglish), notes };
 }
 
 const ZONE = 'Asia/Shanghai';
@@ -239,11 +248,17 @@ export async function simulateBorrower(
     decision.dailyRate !== null &&
     (decision.outcome === 'approve' ||
       (decision.outcome === 'refer' && strategy.file.origination.referred === 'approve'));
-  const decisionNote = `decision ${decision.outcome}${approved ? ` limit ${decision.limit_fen / 100} yuan` : ''}: ${decision.reasons
+  const reasonCodes = decision.reasons
     .filter((r) => r.source !== 'score')
     .map((r) => r.code)
     .slice(0, 3)
-    .join(', ')}`;
+    .join(', ');
+  const decisionNote: LabNote = approved
+    ? {
+        code: 'decision_limit',
+        params: { outcome: decision.outcome, limit: decision.limit_fen / 100, reasons: reasonCodes },
+      }
+    : { code: 'decision', params: { outcome: decision.outcome, reasons: reasonCodes } };
   if (!approved) {
     if (trace) {
       for (let m = applyMonth; m <= months; m += 1)
@@ -258,7 +273,7 @@ export async function simulateBorrower(
           calls: 0,
           creditReport: '-',
           assetClass: '-',
-          events: m === applyMonth ? [decisionNote] : [],
+          ...noted(m === applyMonth ? [decisionNote] : []),
         });
     }
     return rows;
@@ -278,10 +293,17 @@ export async function simulateBorrower(
   let frozenByControls = false;
   const slots: Slot[] = [];
   let loanSeq = 0;
-  let monthEvents: string[] = [decisionNote];
+  let monthEvents: LabNote[] = [decisionNote];
+  const note = (code: LabNoteCode, params: LabNote['params'] = {}): void => {
+    monthEvents.push({ code, params });
+  };
   let monthCashIn = 0;
 
-  const draw = (amount: number, day: Day, why: string): boolean => {
+  const draw = (
+    amount: number,
+    day: Day,
+    why: 'drew_first' | 'drew_past_due' | 'drew_to_pay' | 'drew_spending',
+  ): boolean => {
     for (const s of slots) line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
     const available = line.limitMinor - line.usedMinor;
     const principal = Math.floor(Math.min(amount, available) / 10_000) * 10_000;
@@ -289,7 +311,7 @@ export async function simulateBorrower(
     const m = monthOf(day);
     if (line.status !== 'active') {
       totals.series.drawsRefused[m - 1]! += 1;
-      monthEvents.push(`draw refused: line ${line.status}`);
+      note('draw_refused', { status: line.status });
       return false;
     }
     loanSeq += 1;
@@ -304,7 +326,7 @@ export async function simulateBorrower(
     totals.series.draws[m - 1]! += 1;
     totals.series.disbursed_fen[m - 1]! += principal;
     ind.disbursed_fen += principal;
-    monthEvents.push(`drew ${principal / 100} yuan (${why})`);
+    note(why, { amount: principal / 100 });
     return true;
   };
   const monthOf = (day: Day): number => {
@@ -359,7 +381,7 @@ export async function simulateBorrower(
     for (const c of plan.changes) {
       if (c.kind === 'frozen') frozenByControls = true;
       if (c.kind === 'unfrozen') frozenByControls = false;
-      monthEvents.push(`line ${c.kind} (${c.code})`);
+      note('line_change', { kind: c.kind, code: c.code });
     }
     line = plan.line;
   };
@@ -378,7 +400,7 @@ export async function simulateBorrower(
   };
 
   // The first drawdown on the day the line opens.
-  draw(Math.round(decision.limit_fen * behaviour.drawShare), applyDay, 'first drawdown');
+  draw(Math.round(decision.limit_fen * behaviour.drawShare), applyDay, 'drew_first');
 
   const segment = SEGMENT_OF[b.occupation];
   const cadence = cadenceFor(strategy.cadence, product.id, segment);
@@ -419,23 +441,20 @@ export async function simulateBorrower(
       if (e.month !== m) continue;
       if (e.kind === 'income-fall') fallFactor = e.factor ?? 0.6;
       else lost = true;
-      monthEvents.push(
-        e.kind === 'income-fall'
-          ? `income falls to ${Math.round((e.factor ?? 0.6) * 100)} %`
-          : e.kind.replace('-', ' '),
-      );
+      if (e.kind === 'income-fall') note('income_falls', { percent: Math.round((e.factor ?? 0.6) * 100) });
+      else note('shock', { kind: e.kind });
     }
     if (b.archetype === null) {
       if (!lost && rand() < b.lossMonthly * cond.lossMultiplier) {
         lost = true;
-        monthEvents.push(b.process === 'business' ? 'business fails' : 'loses job');
+        note(b.process === 'business' ? 'business_fails' : 'loses_job');
       } else if (lost && rand() < b.recoveryMonthly) {
         lost = false;
-        monthEvents.push('income back');
+        note('income_back');
       }
       if (illMonths === 0 && rand() < population.illnessMonthly * cond.illnessMultiplier) {
         illMonths = 3;
-        monthEvents.push('illness');
+        note('illness');
       }
     }
     const noise =
@@ -449,7 +468,7 @@ export async function simulateBorrower(
       expenses += b.income_fen * 0.2;
       illMonths -= 1;
     }
-    if (cond.closed) monthEvents.push(`${b.industry} closed`);
+    if (cond.closed) note('industry_closed', { industry: b.industry });
     income = Math.round(income);
     let cash = savings + income - Math.round(expenses) - b.debtPayment_fen;
 
@@ -477,12 +496,12 @@ export async function simulateBorrower(
     // A borrower already past due who can still draw spends what is drawn on getting by (a stated assumption:
     // the money does not come back to pay the arrears); this is the exposure a freeze at the first missed day saves.
     if (pastDue && line.status === 'active' && rand() < behaviour.drawWhenPastDue)
-      draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'while past due');
+      draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'drew_past_due');
     if (due > 0) {
       const forgot = rand() < behaviour.forgetWithoutReminder * (1 - behaviour.reminderEffect) ** preDue;
       const willing = rand() >= (1 - b.willingness) * behaviour.skipWhenAble;
       if (!pastDue && willing && !forgot && cash < due && rand() < behaviour.drawWhenShort) {
-        if (draw(due - Math.max(0, cash), D, 'to pay the instalment')) cash += due - Math.max(0, cash);
+        if (draw(due - Math.max(0, cash), D, 'drew_to_pay')) cash += due - Math.max(0, cash);
       }
       let budget = 0;
       if (willing && !forgot) {
@@ -497,14 +516,13 @@ export async function simulateBorrower(
         cash -= paid;
         paidThisMonth += paid;
       }
-      if (paidThisMonth === 0) monthEvents.push(forgot ? 'forgot the due date' : 'missed the instalment');
-      else if (paidThisMonth < due)
-        monthEvents.push(`paid part (${paidThisMonth / 100} of ${due / 100} yuan)`);
+      if (paidThisMonth === 0) note(forgot ? 'forgot_due_date' : 'missed_instalment');
+      else if (paidThisMonth < due) note('paid_part', { paid: paidThisMonth / 100, due: due / 100 });
     }
     // A draw for spending while current (on the cycle day, so that every loan of the line falls due on it).
     if (due === 0 || paidThisMonth >= due) {
       if (rand() < behaviour.drawMonthly)
-        draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'spending');
+        draw(Math.round((line.limitMinor - line.usedMinor) * behaviour.drawShare), D, 'drew_spending');
     }
     // End of day: the first missed day, line controls.
     closeAll(D + 1);
@@ -523,7 +541,7 @@ export async function simulateBorrower(
         openedDay: D + 1,
         figures: o.figures,
       };
-      monthEvents.push('collection case opened');
+      note('case_opened');
     }
     for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
     if (plan.close.length > 0) openCase = null;
@@ -565,7 +583,7 @@ export async function simulateBorrower(
         if (kind === null) continue;
         if (rand() >= behaviour.acceptBase + behaviour.acceptWillingness * b.willingness) {
           totals.series.offersDeclined[m - 1]! += 1;
-          monthEvents.push(`declined a ${kind}`);
+          note('declined_offer', { kind });
           s.restructured = true;
           continue;
         }
@@ -580,15 +598,12 @@ export async function simulateBorrower(
               : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
           });
           totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
-          monthEvents.push(
-            kind === 'payment-holiday'
-              ? `payment holiday ${coll.holiday.months} months`
-              : `协商分期 ${coll.negotiatedPlan.months} months`,
-          );
+          if (kind === 'payment-holiday') note('payment_holiday', { months: coll.holiday.months });
+          else note('negotiated_plan', { months: coll.negotiatedPlan.months });
         } catch (error) {
           if (!isLedgerInputError(error)) throw error;
           totals.series.offersRefusedByRules[m - 1]! += 1;
-          monthEvents.push(`${kind} refused: ${error.code}`);
+          note('offer_refused', { kind, code: error.code });
         }
         s.restructured = true;
       }
@@ -610,7 +625,7 @@ export async function simulateBorrower(
         const [decided] = decidePromises([p], paidToDateMinor(slots.map((s) => s.state)), p.promisedDay);
         if (decided !== undefined) {
           totals.series[decided.status === 'kept' ? 'promisesKept' : 'promisesBroken'][m - 1]! += 1;
-          monthEvents.push(`promise ${decided.status}`);
+          note('promise', { status: decided.status });
         }
         pending = null;
       };
@@ -639,7 +654,7 @@ export async function simulateBorrower(
           ) {
             complaintOpen = true;
             totals.series.complaints[m - 1]! += 1;
-            monthEvents.push('complained');
+            note('complained');
           }
           const overdue = active().reduce(
             (x, s) => x + (s.state.lastClosedDay < day ? overdueNow(s.state) : 0),
@@ -677,7 +692,7 @@ export async function simulateBorrower(
         const paid = payOverdue(overdue, cureDay);
         paidThisMonth += paid;
         cash -= paid;
-        monthEvents.push('paid the arrears late');
+        note('paid_arrears_late');
       }
       totals.series.calls[m - 1]! += callsThisMonth;
       // The law: sue past the strategy's threshold; an enforced judgement reaches part of the assets.
@@ -692,7 +707,7 @@ export async function simulateBorrower(
         sued = m;
         totals.series.lawsuits[m - 1]! += 1;
         cost(m, coll.costs_fen.lawsuit);
-        monthEvents.push('lawsuit filed');
+        note('lawsuit_filed');
       }
     }
     if (sued !== null && m === sued + coll.legal.monthsToJudgment) {
@@ -711,7 +726,7 @@ export async function simulateBorrower(
         }
         assets -= reach - left;
         totals.series.recovered_fen[m - 1]! += reach - left;
-        monthEvents.push(`judgement enforced: ${(reach - left) / 100} yuan recovered`);
+        note('judgement_enforced', { amount: (reach - left) / 100 });
       }
     }
 
@@ -727,7 +742,7 @@ export async function simulateBorrower(
         }).state;
         totals.series.writtenOff_fen[m - 1]! += p.outstandingPrincipalMinor;
         ind.writtenOff_fen += p.outstandingPrincipalMinor;
-        monthEvents.push(`written off: ${p.outstandingPrincipalMinor / 100} yuan`);
+        note('written_off', { amount: p.outstandingPrincipalMinor / 100 });
       }
     }
     closeAll(E);
@@ -806,7 +821,7 @@ export async function simulateBorrower(
         calls: callsThisMonth,
         creditReport: report,
         assetClass: worstClass,
-        events: monthEvents,
+        ...noted(monthEvents),
       });
   }
   if (trace && rows.length > 0 && rows[0]!.month !== applyMonth)
@@ -821,10 +836,15 @@ export async function simulateBorrower(
       calls: 0,
       creditReport: '-',
       assetClass: 'normal',
-      events: [
+      ...noted([
         decisionNote,
-        ...slots.slice(0, 1).map((s) => `drew ${s.state.disbursedPrincipalMinor / 100} yuan`),
-      ],
+        ...slots.slice(0, 1).map(
+          (s): LabNote => ({
+            code: 'drew_first',
+            params: { amount: s.state.disbursedPrincipalMinor / 100 },
+          }),
+        ),
+      ]),
     });
   return rows;
 }

@@ -22,6 +22,7 @@ import {
   type LabInterval,
   type LabOptions,
   type LabRun,
+  labNoteText,
 } from '../lab.js';
 import type { MessageKey } from '../messages.js';
 import { can } from '../permissions.js';
@@ -161,7 +162,7 @@ function Interval({ figure, value }: { figure: string; value: LabInterval | unde
 }
 
 function Comparison({ result }: { result: LabComparison }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const show = useFigure();
   type Row = { key: string; figure: string };
   const columns = [
@@ -291,7 +292,10 @@ function Comparison({ result }: { result: LabComparison }) {
                       .filter((m) => m.events.length > 0)
                       .map((m) => (
                         <li key={m.month}>
-                          {t('lab.month', { month: m.month })}: {m.events.join('; ')}
+                          {t('lab.month', { month: m.month })}:{' '}
+                          {(m.notes ?? []).length > 0
+                            ? m.notes!.map((n) => labNoteText(n, t)).join(locale === 'zh-CN' ? '；' : '; ')
+                            : m.events.join('; ')}
                         </li>
                       ))}
                   </ul>
