@@ -401,7 +401,19 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
     );
     const list = await portal(0, 'GET', '/portal/decisions');
     const control = (json(list).items as Record<string, unknown>[]).find((d) => d.kind === 'line-control')!;
-    expect(control.reasons).toEqual([{ code: 'FREEZE_DPD', message: 'a loan past due' }]);
+    expect(control.reasons).toEqual([
+      { code: 'FREEZE_DPD', message: 'a loan past due', source: 'line-control', values: {} },
+    ]);
+    expect(control.explanation).toMatch(/^The line controls of the credit policy changed line/);
+    // In Chinese: the explanation in Chinese words; a lender's own rule keeps its stored reason.
+    const zh = await api.app.inject({
+      method: 'GET',
+      url: '/portal/decisions',
+      headers: { ...auth(borrowers[0]!.token), 'accept-language': 'zh-CN' },
+    });
+    const zhControl = (json(zh).items as Record<string, unknown>[]).find((d) => d.kind === 'line-control')!;
+    expect(zhControl.explanation).toMatch(/^信贷政策的额度管控规则于 2026-02-20 对额度 .*作出了调整（冻结）/);
+    expect(zhControl.explanation).toMatch(/你可以提出异议/);
     await expectProblem(
       await portal(1, 'POST', `/portal/line-changes/${a.lineId}/${control.changeNo}/objections`, {
         statement: '我没有逾期，请人工复核',

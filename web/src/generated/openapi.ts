@@ -15542,6 +15542,10 @@ export interface operations {
               reasons?: {
                 code?: string;
                 message?: string;
+                source?: string;
+                values?: {
+                  [key: string]: unknown;
+                };
               }[];
               requests?: {
                 answer?: string | null;
@@ -15550,6 +15554,7 @@ export interface operations {
                 requestId?: string;
                 status?: string;
               }[];
+              riskGrade?: string | null;
             }[];
           };
         };

@@ -65,12 +65,11 @@ import { complaintSchema } from '../../complaints/schemas.js';
 import { amountSchema, readAmount } from '../../http/amount.js';
 import { businessNow } from '../../http/business-clock.js';
 import type { ServerDeps } from '../../http/context.js';
-import { fill, pickLanguage, say } from '../../http/messages.js';
+import { fill, type Language, pickLanguage, say } from '../../http/messages.js';
 import { fieldProblem, ProblemError, validationProblem } from '../../http/problem.js';
 import { idempotencyHeader, idParam, problemResponses } from '../../http/schemas.js';
 import { commitWriteAs, prepareActorWrite, type WriteOutcome } from '../../http/writes.js';
 import { commandOf } from '../../ledger/restructuring-routes.js';
-import { explanationOf } from '../../origination/presenters.js';
 import {
   auditBorrowerRead,
   type BorrowerIdentity,
@@ -79,6 +78,7 @@ import {
   requireBorrower,
 } from '../auth.js';
 import { borrowerActor } from './borrower.js';
+import { decisionExplanation, lineControlExplanation, lineControlReason } from './explanations.js';
 import { type FileBody, fileSchema, readUpload } from './files.js';
 import { PORTAL_ACTION_MESSAGES as M } from './messages.js';
 import { offerTermsSchema } from './offer-terms.js';
@@ -224,8 +224,17 @@ const automatedSchema = {
     outcome: { type: 'string' },
     reasons: {
       type: 'array',
-      items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string' },
+          source: { type: 'string' },
+          values: { type: 'object', additionalProperties: true },
+        },
+      },
     },
+    riskGrade: { type: ['string', 'null'] },
     explanation: { type: 'string' },
     requests: {
       type: 'array',
@@ -789,7 +798,7 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
   );
 
   // ------------------------------------------------------------------------------ automated decisions
-  async function automatedDecisions(q: Queryable, customerId: string) {
+  async function automatedDecisions(q: Queryable, customerId: string, lang: Language) {
     const decisions = await q.query<{ decision_id: string; application_id: string }>(
       `select d.decision_id, d.application_id from decisions d join applications a using (application_id)
         where a.customer_id = $1 order by d.decided_at desc limit $2`,
@@ -816,8 +825,14 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
         changeNo: null,
         date: d.decidedAt.slice(0, 10),
         outcome: d.outcome,
-        reasons: d.reasons.map((r) => ({ code: r.code, message: r.message })),
-        explanation: explanationOf(d),
+        riskGrade: d.riskGrade,
+        reasons: d.reasons.map((r) => ({
+          code: r.code,
+          message: r.message,
+          source: r.source,
+          values: r.values,
+        })),
+        explanation: decisionExplanation(d, lang),
         requests: requests.rows.map((r) => ({
           requestId: r.request_id,
           kind: r.kind,
@@ -852,8 +867,19 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
         changeNo: Number(c.change_no),
         date: c.day,
         outcome: c.kind,
-        reasons: [{ code: c.code, message: c.reason }],
-        explanation: `The line controls of the credit policy changed line ${c.line_id} on ${c.day} (${c.kind}): ${c.reason} (${c.code}). You may object and ask for a person to review it.`,
+        riskGrade: null,
+        reasons: [
+          {
+            code: c.code,
+            message: lineControlReason(c.code, c.reason, lang),
+            source: 'line-control',
+            values: {},
+          },
+        ],
+        explanation: lineControlExplanation(
+          { lineId: c.line_id, day: c.day, kind: c.kind, code: c.code, reason: c.reason },
+          lang,
+        ),
         requests: objections.rows.map((o) => ({
           requestId: o.complaint_id,
           kind: 'objection',
@@ -882,7 +908,13 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
         },
       },
     },
-    async (request) => ({ items: await automatedDecisions(deps.db, borrowerOf(request).customerId) }),
+    async (request) => ({
+      items: await automatedDecisions(
+        deps.db,
+        borrowerOf(request).customerId,
+        pickLanguage(request.headers['accept-language']),
+      ),
+    }),
   );
 
   for (const kind of ['explanation', 'objection'] as const) {
@@ -955,7 +987,10 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
               decisionId,
               kind,
               status: created.status,
-              explanation: explanationOf(stored.decision),
+              explanation: decisionExplanation(
+                stored.decision,
+                pickLanguage(request.headers['accept-language']),
+              ),
             },
             audit: [
               {

@@ -1,9 +1,33 @@
 import { Alert, Button, Card, Descriptions, Empty, Input, List, Space, Tag } from 'antd';
 import { useState } from 'react';
 import type { ApiClient } from '../../../api.js';
+import { percent } from '../../../decisions.js';
+import { reasonText } from '../../../reasons.js';
 import { ActionPage, Loading, ProblemAlert, useLoad, useWrite } from './common.js';
 import { Field } from './Hardship.js';
 import { useActionsText } from './text.js';
+
+/** Outcomes of an automated decision in the reader's words (a line change's kind, a decision's outcome). */
+const OUTCOME_WORDS = {
+  'zh-CN': {
+    approve: '通过',
+    decline: '拒绝',
+    refer: '转人工审核',
+    frozen: '冻结',
+    unfrozen: '解冻',
+    'limit-changed': '调整额度',
+    closed: '关闭',
+  },
+  en: {
+    approve: 'approved',
+    decline: 'declined',
+    refer: 'referred to a person',
+    frozen: 'frozen',
+    unfrozen: 'unfrozen',
+    'limit-changed': 'limit changed',
+    closed: 'closed',
+  },
+} as const;
 
 interface AutomatedDecision {
   kind: 'origination' | 'line-control';
@@ -12,7 +36,8 @@ interface AutomatedDecision {
   changeNo: number | null;
   date: string;
   outcome: string;
-  reasons: { code: string; message: string }[];
+  riskGrade: string | null;
+  reasons: { code: string; message: string; source: string; values: Record<string, unknown> }[];
   explanation: string;
   requests: { requestId: string; kind: string; status: string; answer: string | null }[];
 }
@@ -27,7 +52,19 @@ function DecisionCard({
   d: AutomatedDecision;
   onChanged: () => void;
 }) {
-  const { tx, word, date } = useActionsText();
+  const { tx, word, date, locale, t, money } = useActionsText();
+  const outcome = (OUTCOME_WORDS[locale] as Record<string, string>)[d.outcome] ?? d.outcome;
+  const reason = (r: AutomatedDecision['reasons'][number]) =>
+    d.kind === 'origination'
+      ? reasonText(
+          r as Parameters<typeof reasonText>[0],
+          { riskGrade: d.riskGrade, record: null } as unknown as Parameters<typeof reasonText>[1],
+          locale,
+          t,
+          money,
+          percent,
+        )
+      : r.message;
   const [explanation, setExplanation] = useState<string | null>(null);
   const [objecting, setObjecting] = useState(false);
   const [statement, setStatement] = useState('');
@@ -59,12 +96,12 @@ function DecisionCard({
     <Card size="small" title={word('act.decision', d.kind)} data-testid="act-decision">
       <Descriptions column={1} size="small">
         <Descriptions.Item label={tx('act.requestDate')}>{date(d.date)}</Descriptions.Item>
-        <Descriptions.Item label={tx('act.outcome')}>{d.outcome}</Descriptions.Item>
+        <Descriptions.Item label={tx('act.outcome')}>{outcome}</Descriptions.Item>
       </Descriptions>
       <div style={{ marginBottom: 8 }}>{tx('act.reasons')}</div>
       <ul style={{ paddingLeft: 18 }}>
         {d.reasons.map((r) => (
-          <li key={r.code}>{r.message}</li>
+          <li key={r.code}>{reason(r)}</li>
         ))}
       </ul>
       {explanation !== null ? (
