@@ -8,6 +8,11 @@ import {
   DEFAULT_RESTRUCTURING_POLICY,
   type RestructuringPolicy,
 } from '../ledger/index.js';
+import {
+  checkPortalSignInSettings,
+  DEFAULT_PORTAL_SIGN_IN_SETTINGS,
+  type PortalSignInSettings,
+} from './portal/sign-in-settings.js';
 /** Server settings, validated once at start and frozen. Names carry their unit last. */
 export interface ServerConfig {
   /** Largest request body accepted. */
@@ -60,6 +65,12 @@ export interface ServerConfig {
   readonly settlementValidDays_max: number;
   /** Complaints: SLA timers and the lender's calendar, collection while one is open, the spike rule. */
   readonly complaintSettings: ComplaintSettings;
+  /**
+   * Borrower sign-in (docs/portal.md): code lifetime and wrong answers, codes per phone and per client
+   * address in the window, least time between two codes for a phone, session length. Settings left out
+   * keep their defaults.
+   */
+  readonly portalSignIn: PortalSignInSettings;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -71,6 +82,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   restructuringPolicy: DEFAULT_RESTRUCTURING_POLICY,
   settlementValidDays_max: 90,
   complaintSettings: DEFAULT_COMPLAINT_SETTINGS,
+  portalSignIn: DEFAULT_PORTAL_SIGN_IN_SETTINGS,
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -114,7 +126,14 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
       );
     }
   }
-  const config = { ...DEFAULT_SERVER_CONFIG, ...overrides };
+  const config = {
+    ...DEFAULT_SERVER_CONFIG,
+    ...overrides,
+    portalSignIn: Object.freeze({
+      ...DEFAULT_PORTAL_SIGN_IN_SETTINGS,
+      ...((overrides.portalSignIn as Partial<PortalSignInSettings> | undefined) ?? {}),
+    }),
+  };
   positiveInteger('bodyLimit_bytes', config.bodyLimit_bytes, 16 * 1024 * 1024);
   positiveInteger('pageSize_max', config.pageSize_max, 10_000);
   positiveInteger('pageSize_default', config.pageSize_default, config.pageSize_max);
@@ -137,6 +156,11 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
     checkComplaintSettings(config.complaintSettings);
   } catch (error) {
     throw new ConfigError(`complaintSettings: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    checkPortalSignInSettings(config.portalSignIn);
+  } catch (error) {
+    throw new ConfigError(`portalSignIn: ${error instanceof Error ? error.message : String(error)}`);
   }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);

@@ -603,6 +603,7 @@ export {
 export { servingRoleProblem } from './serving-role.js';
 export {
   countOpenSimulationRuns,
+  failOrphanedSimulationRuns,
   finishSimulationRun,
   getSimulationRun,
   insertSimulationRun,
@@ -611,6 +612,7 @@ export {
   recordSimulationProgress,
   type SimulationRunRow,
   type SimulationRunStatus,
+  touchSimulationRuns,
 } from './simulation-runs.js';
 export {
   type ApiToken,

@@ -92,11 +92,43 @@ export async function listSimulationRuns(q: Queryable, limit: number): Promise<S
   return rows.map((r) => toRun(r, false));
 }
 
-export async function markSimulationRunStarted(q: Queryable, runId: string): Promise<void> {
-  await q.query(
-    "update simulation_runs set status = 'running', started_at = now(), updated_at = now() where run_id = $1",
+/** Starts a queued run; false when it is no longer queued (given up as orphaned meanwhile). */
+export async function markSimulationRunStarted(q: Queryable, runId: string): Promise<boolean> {
+  const { rows } = await q.query<{ run_id: string }>(
+    `update simulation_runs set status = 'running', started_at = now(), updated_at = now()
+      where run_id = $1 and status = 'queued' returning run_id`,
     [runId],
   );
+  return rows.length === 1;
+}
+
+/**
+ * The working process's sign of life (decision 0903): moves `updated_at` of the runs it holds, queued or
+ * running, to the database's clock.
+ */
+export async function touchSimulationRuns(q: Queryable, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await q.query(
+    `update simulation_runs set updated_at = now()
+      where run_id = any($1::text[]) and status in ('queued', 'running')`,
+    [runIds],
+  );
+}
+
+/**
+ * Gives up the runs whose process has stopped (decision 0903): a run queued or running whose `updated_at` has
+ * not moved for `staleSeconds` by the database's clock is marked failed with the reason. Returns their ids.
+ */
+export async function failOrphanedSimulationRuns(q: Queryable, staleSeconds: number): Promise<string[]> {
+  const { rows } = await q.query<{ run_id: string }>(
+    `update simulation_runs
+        set status = 'failed', finished_at = now(), updated_at = now(),
+            error = 'the server process working the run stopped: no sign of life for ' || $1::integer || ' seconds'
+      where status in ('queued', 'running') and updated_at < now() - make_interval(secs => $1::integer)
+      returning run_id`,
+    [staleSeconds],
+  );
+  return rows.map((r) => r.run_id);
 }
 
 export async function recordSimulationProgress(q: Queryable, runId: string, done: number): Promise<void> {

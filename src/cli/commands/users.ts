@@ -1,4 +1,12 @@
-import { appendAudit, findUserByName, insertToken, insertUser, isRole, ROLES } from '../../store/index.js';
+import {
+  appendAudit,
+  findAgency,
+  findUserByName,
+  insertToken,
+  insertUser,
+  isRole,
+  ROLES,
+} from '../../store/index.js';
 import { UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
@@ -10,6 +18,7 @@ const MS_PER_DAY = 86_400_000;
 interface CreateOptions {
   username: string;
   role: string;
+  agency?: string;
   displayName?: string;
   label?: string;
   expiresInDays?: string;
@@ -29,6 +38,7 @@ export const registerUsers: RegisterCommand = (program, io) => {
       .description('Create a user and an API token for them; the token is printed once')
       .requiredOption('--username <name>', '3 to 40 characters: a-z, 0-9, _ . -, starting with a letter')
       .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+      .option('--agency <agencyId>', 'for role agency (required): the collection agency the user works for')
       .option('--display-name <text>', 'name shown in the audit log (default: the username)')
       .option('--label <text>', 'what the token is for', 'command line')
       .option(
@@ -46,6 +56,17 @@ export const registerUsers: RegisterCommand = (program, io) => {
       if (!isRole(options.role))
         throw new UsageError(`--role must be one of ${ROLES.join(', ')}; got "${options.role}"`);
       const role = options.role;
+      const agencyId = options.agency;
+      if (agencyId !== undefined && role !== 'agency')
+        throw new UsageError(`--agency is only for role agency; role ${role} works for the lender`);
+      if (agencyId === undefined && role === 'agency')
+        throw new UsageError(
+          '--agency <agencyId> is required for role agency: the agency the user works for',
+        );
+      if (agencyId !== undefined && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(agencyId))
+        throw new UsageError(
+          `--agency "${agencyId}" must be 1 to 40 characters of a-z, 0-9, _ -, starting with a letter or digit`,
+        );
       const days =
         options.expiresInDays === undefined
           ? undefined
@@ -55,10 +76,17 @@ export const registerUsers: RegisterCommand = (program, io) => {
           if ((await findUserByName(tx, options.username)) !== undefined) {
             throw new UsageError(`the username ${options.username} is taken; choose another`);
           }
+          // The same check as POST /users: an agency user must work for an agency that exists and is active.
+          if (agencyId !== undefined && (await findAgency(tx, agencyId))?.active !== true) {
+            throw new UsageError(
+              `no active collection agency ${agencyId}; create it first (PUT /collections/agencies/${agencyId})`,
+            );
+          }
           const user = await insertUser(tx, {
             username: options.username,
             displayName: options.displayName ?? options.username,
             role,
+            agencyId: agencyId ?? null,
           });
           const { token, secret } = await insertToken(tx, {
             userId: user.userId,
@@ -71,7 +99,7 @@ export const registerUsers: RegisterCommand = (program, io) => {
             action: 'user.create',
             resourceType: 'user',
             resourceId: user.userId,
-            details: { role, via: 'cli' },
+            details: agencyId === undefined ? { role, via: 'cli' } : { role, agencyId, via: 'cli' },
           });
           await appendAudit(tx, {
             ...system,

@@ -29,23 +29,10 @@ import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '..
 import { commitWrite } from '../http/writes.js';
 import { auditBorrowerRead, borrowerOf, borrowerSecurity, requireBorrower } from './auth.js';
 import { PORTAL_MESSAGES } from './messages.js';
+import { DEFAULT_PORTAL_SIGN_IN_SETTINGS } from './sign-in-settings.js';
 
-/** Bounds of borrower sign-in (decision 1000). */
-export const PORTAL_SIGN_IN_BOUNDS = {
-  /** How long a code works. */
-  codeTtl_ms: 5 * 60_000,
-  /** Wrong answers a code takes before it stops working. */
-  codeAttempts_max: 5,
-  /** Codes one phone number may ask for in `rateWindow_ms`. */
-  codesPerPhone_max: 5,
-  /** Codes one client address may ask for in `rateWindow_ms` (several phones behind one address). */
-  codesPerAddress_max: 20,
-  rateWindow_ms: 60 * 60_000,
-  /** Least time between two codes for one phone number. */
-  resendInterval_ms: 60_000,
-  /** How long a borrower session lasts; sign in again after. */
-  sessionTtl_ms: 30 * 60_000,
-} as const;
+/** Bounds of borrower sign-in by default (decision 1000); the server's `portalSignIn` setting may change them. */
+export const PORTAL_SIGN_IN_BOUNDS = DEFAULT_PORTAL_SIGN_IN_SETTINGS;
 
 const PHONE = {
   type: 'string',
@@ -87,7 +74,7 @@ type Verdict =
   | { kind: 'wrong'; remaining: number };
 
 export async function portalSignInRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  const B = PORTAL_SIGN_IN_BOUNDS;
+  const B = deps.config.portalSignIn;
   const common = { tags: ['portal'] };
 
   app.post<{ Body: { phone: string } }>(

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { runSimulation } from '../../jobs/index.js';
 import {
   countOpenSimulationRuns,
+  failOrphanedSimulationRuns,
   finishSimulationRun,
   getSimulationRun,
   insertSimulationRun,
@@ -12,6 +13,7 @@ import {
   newId,
   recordSimulationProgress,
   type SimulationRunRow,
+  touchSimulationRuns,
 } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
@@ -35,6 +37,10 @@ export const SIMULATION_API_MAX_OPEN = 2;
 const SIMULATION_BOUNDS = { borrowers_max: 20_000, months_min: 3, months_max: 36, replications_max: 5 };
 /** Progress is written at most this often. */
 const PROGRESS_EVERY_MS = 1_000;
+/** How often a process shows it still holds its queued and running runs (decision 0903). */
+export const SIMULATION_HEARTBEAT_MS = 10_000;
+/** A queued or running run with no sign of life for this long has lost its process and is failed. */
+export const SIMULATION_ORPHANED_AFTER_SECONDS = 60;
 
 const SIM_DIR = fileURLToPath(new URL('../../../policies/simulation/', import.meta.url));
 
@@ -242,17 +248,48 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
   // This process's runs, one at a time in the order accepted; stopped when the server closes.
   const stop = new AbortController();
   let queue: Promise<void> = Promise.resolve();
+  // The runs this process holds, queued or running, kept alive by a heartbeat (decision 0903); a run whose
+  // process died stops moving and is failed at the next start or request that looks at runs.
+  const held = new Set<string>();
+  let beating: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beating = beating
+      .then(() => touchSimulationRuns(deps.db, [...held]))
+      .catch((error: unknown) => app.log.warn({ err: error }, 'strategy-lab heartbeat failed'));
+  }, SIMULATION_HEARTBEAT_MS);
+  heartbeat.unref();
+  const failOrphans = async (q: Parameters<typeof failOrphanedSimulationRuns>[0] = deps.db) => {
+    const orphans = await failOrphanedSimulationRuns(q, SIMULATION_ORPHANED_AFTER_SECONDS);
+    if (orphans.length > 0)
+      app.log.warn({ runIds: orphans }, 'strategy-lab runs failed: their server process stopped');
+  };
+  app.addHook('onReady', async () => {
+    await failOrphans();
+  });
   app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
     stop.abort(new Error('the server stopped before the run finished'));
     await queue;
+    await beating;
   });
 
   async function work(runId: string, body: Required<RunBody>): Promise<void> {
+    try {
+      await workHeld(runId, body);
+    } finally {
+      held.delete(runId);
+    }
+  }
+
+  async function workHeld(runId: string, body: Required<RunBody>): Promise<void> {
     if (stop.signal.aborted) {
       await finishSimulationRun(deps.db, runId, { error: 'the server stopped before the run started' });
       return;
     }
-    await markSimulationRunStarted(deps.db, runId);
+    if (!(await markSimulationRunStarted(deps.db, runId))) {
+      app.log.warn({ runId }, 'strategy-lab run no longer queued; not started');
+      return;
+    }
     let done = 0;
     let written = Date.now();
     let writing: Promise<void> = Promise.resolve();
@@ -387,6 +424,7 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
         ]);
       let runId: string | undefined;
       await commitWrite(deps, request, reply, async (tx) => {
+        await failOrphans(tx);
         const open = await countOpenSimulationRuns(tx);
         if (open >= SIMULATION_API_MAX_OPEN)
           throw new ProblemError(
@@ -416,6 +454,7 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
         };
       });
       const accepted = runId;
+      if (accepted !== undefined) held.add(accepted);
       if (accepted !== undefined)
         queue = queue
           .then(() => work(accepted, body))
@@ -449,9 +488,10 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
         },
       },
     },
-    async (request) => ({
-      items: (await listSimulationRuns(deps.db, request.query.limit)).map(withoutResult),
-    }),
+    async (request) => {
+      await failOrphans();
+      return { items: (await listSimulationRuns(deps.db, request.query.limit)).map(withoutResult) };
+    },
   );
 
   app.get<{ Params: { runId: string } }>(
@@ -467,6 +507,7 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
       },
     },
     async (request) => {
+      await failOrphans();
       const run = await getSimulationRun(deps.db, request.params.runId);
       if (run === undefined)
         throw new ProblemError(
