@@ -268,6 +268,12 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
     ]);
   });
 
+  /** The borrower's own hardship request `id`, as their list shows it. */
+  const mine = async (who: number, id: string) =>
+    (json(await portal(who, 'GET', '/portal/hardship-requests')).items as { requestId: string }[]).find(
+      (r) => r.requestId === id,
+    );
+
   it('leaves an accepted offer above the thresholds to a second person, who applies it once', async () => {
     const b = borrowers[1]!;
     const asked = await portal(1, 'POST', '/portal/hardship-requests', {
@@ -290,6 +296,10 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
         b.loanId,
       ]);
     expect(await restructured()).toBe(0);
+    expect(await mine(1, id)).toMatchObject({
+      status: 'accepted',
+      restructuringStatus: 'pending',
+    });
     const rsId = json(accept).restructuringId as string;
     const approve = await staff(
       'risk_analyst',
@@ -299,6 +309,11 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
     );
     expect(approve.statusCode, approve.body).toBe(200);
     expect(await restructured()).toBe(1);
+    // The borrower's view follows the second person's decision: waiting, then applied.
+    expect(await mine(1, id)).toMatchObject({
+      status: 'accepted',
+      restructuringStatus: 'applied',
+    });
     await expectProblem(await portal(1, 'POST', `/portal/hardship-requests/${id}/accept`, {}), {
       status: 409,
       code: 'hardship_offer_not_open',

@@ -32,6 +32,8 @@ export interface StoredHardshipRequest {
   caseId: string | null;
   evidenceId: string | null;
   restructuringId: string | null;
+  /** The offer's restructuring as it stands: pending (a second person decides), applied or rejected. */
+  restructuringStatus: 'pending' | 'applied' | 'rejected' | null;
   offerTerms: Record<string, unknown> | null;
   offeredBy: string | null;
   offeredDay: Day | null;
@@ -61,12 +63,15 @@ interface Row {
   offered_day: string | null;
   answered_day: string | null;
   received_day: string;
+  restructuring_status: 'pending' | 'applied' | 'rejected' | null;
 }
 
 const COLUMNS = `customer_id, request_id, loan_id, kind, months, cause, declared_monthly_income_minor, reason_enc,
   file_name, file_type, file_sha256, file_bytes, status, case_id, evidence_id, restructuring_id, offer_terms,
   offered_by, offered_day::text as offered_day, answered_day::text as answered_day,
-  received_day::text as received_day`;
+  received_day::text as received_day,
+  (select x.status from loan_restructurings x
+    where x.restructuring_id = portal_hardship_requests.restructuring_id) as restructuring_status`;
 
 /** Associated data of the reason's ciphertext: it belongs to this request only. */
 const reasonAad = (requestId: string) => `portal_hardship_requests.reason:${requestId}`;
@@ -94,6 +99,7 @@ function fromRow(cipher: PiiCipher, r: Row): StoredHardshipRequest {
     caseId: r.case_id,
     evidenceId: r.evidence_id,
     restructuringId: r.restructuring_id,
+    restructuringStatus: r.restructuring_status,
     offerTerms:
       r.offer_terms === null
         ? null

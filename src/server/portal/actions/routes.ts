@@ -125,6 +125,12 @@ const hardshipSchema = {
       description: 'inability: recorded as hardship evidence on the open case',
     },
     restructuringId: { type: ['string', 'null'] },
+    restructuringStatus: {
+      type: ['string', 'null'],
+      enum: ['pending', 'applied', 'rejected', null],
+      description:
+        'the offer as it stands at the lender: pending (waits for the borrower, or for a second person after acceptance), applied, or rejected by the second person',
+    },
     offer: { anyOf: [offerTermsSchema, { type: 'null' }] },
     offeredDate: { type: ['string', 'null'] },
     answeredDate: { type: ['string', 'null'] },
@@ -150,6 +156,7 @@ export function presentHardship(r: StoredHardshipRequest, extra: { waitsForAppro
     caseId: r.caseId,
     routedAs: r.evidenceId === null ? null : 'inability',
     restructuringId: r.restructuringId,
+    restructuringStatus: r.restructuringStatus,
     offer: r.offerTerms,
     offeredDate: r.offeredDay === null ? null : formatDate(r.offeredDay),
     answeredDate: r.answeredDay === null ? null : formatDate(r.answeredDay),

@@ -81,6 +81,7 @@ export interface HardshipRequest {
   offeredDate: string | null;
   answeredDate: string | null;
   waitsForApproval?: boolean;
+  restructuringStatus?: 'pending' | 'applied' | 'rejected' | null;
   receivedDate: string;
 }
 
@@ -88,7 +89,22 @@ interface LoanItem {
   loan: { loanId: string; status: string };
 }
 
-const statusColor = { received: 'default', offered: 'gold', accepted: 'green', declined: 'default' } as const;
+const statusColor = {
+  received: 'default',
+  offered: 'gold',
+  accepted: 'green',
+  declined: 'default',
+  awaitingApproval: 'gold',
+  notApproved: 'red',
+} as const;
+
+/** The request's status as the borrower should read it: an accepted offer may still wait for, or fail, approval. */
+function shownStatus(r: HardshipRequest): keyof typeof statusColor {
+  if (r.status !== 'accepted') return r.status;
+  if (r.restructuringStatus === 'rejected') return 'notApproved';
+  if (r.restructuringStatus === 'pending') return 'awaitingApproval';
+  return 'accepted';
+}
 
 /** The borrower's hardship requests, and the way to a new one. */
 export function HardshipList({ api }: { api: ApiClient }) {
@@ -108,8 +124,8 @@ export function HardshipList({ api }: { api: ApiClient }) {
         <Card key={r.requestId} size="small" data-testid="act-hardship-item">
           <Space direction="vertical" style={{ width: '100%' }}>
             <div>
-              <Tag color={statusColor[r.status]} data-testid="act-hardship-status">
-                {word('act.status', r.status)}
+              <Tag color={statusColor[shownStatus(r)]} data-testid="act-hardship-status">
+                {word('act.status', shownStatus(r))}
               </Tag>
               {word('act.kind', r.kind)} · {r.months}
             </div>
@@ -435,8 +451,8 @@ export function HardshipRequestPage({ api, requestId }: { api: ApiClient; reques
           </Descriptions.Item>
           <Descriptions.Item label={tx('act.sentOn')}>{date(request.receivedDate)}</Descriptions.Item>
           <Descriptions.Item label={tx('act.status')}>
-            <Tag color={statusColor[request.status]} data-testid="act-hardship-status">
-              {word('act.status', request.status)}
+            <Tag color={statusColor[shownStatus(request)]} data-testid="act-hardship-status">
+              {word('act.status', shownStatus(request))}
             </Tag>
           </Descriptions.Item>
         </Descriptions>
