@@ -31,8 +31,8 @@ describe.skipIf(skipBrowser)(
     const customers = {} as Record<Locale, string>;
     const loans = {} as Record<Locale, string>;
     const reviewRequests = {
-      'zh-CN': 'rvq_0000000000000000000000zh21',
-      en: 'rvq_0000000000000000000000en22',
+      'zh-CN': 'rvq_00000000000000000000000000b1',
+      en: 'rvq_00000000000000000000000000b2',
     };
     const decisions = {} as Record<Locale, string>;
     const hardship = {} as Record<Locale, string>;

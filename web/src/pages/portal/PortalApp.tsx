@@ -12,12 +12,14 @@ import { portalClient, portalToken, savePortalToken } from './session.js';
 
 /**
  * The portal's colours meet WCAG 2 AA contrast (4.5:1 for text) on white and on the page's grey: antd's
- * default blue under white button text (#1677ff, 4.1:1) and its 45 % grey for labels, hints and secondary
- * text (#8c8c8c, 3.4:1) do not, so both are darkened here, for the borrower's pages only.
+ * default blue under white button text (#1677ff, 4.1:1), its red under a danger button's text (#ff4d4f,
+ * 3.3:1) and its 45 % grey for labels, hints and secondary text (#8c8c8c, 3.4:1) do not, so all three are
+ * darkened here, for the borrower's pages only.
  */
 const PORTAL_THEME: ThemeConfig = {
   token: {
     colorPrimary: '#0958d9',
+    colorError: '#cf1322',
     colorTextTertiary: '#595959',
     colorTextDescription: '#595959',
   },
