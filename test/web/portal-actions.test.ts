@@ -4,6 +4,7 @@ import { addDays } from '../../src/money/index.js';
 import { closeLoansThrough, refreshCases, setBusinessDay, setDemoCode } from '../../src/store/index.js';
 import { auth, freshKey } from '../server/helpers.js';
 import { customerWithPhone, DUE, loanFor } from '../server/portal-helpers.js';
+import { type AxeViolation, axeViolations } from './axe.js';
 import { type Harness, skipBrowser, startHarness, unexpectedErrors } from './browser.js';
 
 /*
@@ -133,7 +134,12 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
         hasTouch: true,
         locale,
         timezoneId: 'Asia/Shanghai',
+        // The server's CSP allows only its own scripts; axe-core is injected inline for the check.
+        bypassCSP: true,
       });
+      // Every page visited is checked with axe-core (WCAG 2 A and AA), the findings asserted at the end.
+      const violations: AxeViolation[] = [];
+      const check = async (where: string) => violations.push(...(await axeViolations(page, where)));
       context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       const errors: string[] = [];
@@ -160,9 +166,12 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
 
       // ---- hardship help: the observation period explained before applying
       await page.getByTestId('act-open-menu').click();
+      await page.getByTestId('act-menu-hardship').waitFor();
+      await check('actions menu');
       await page.getByTestId('act-menu-hardship').click();
       await page.getByTestId('act-apply').click();
       expect(await page.getByTestId('act-observation').textContent()).toContain(L.observation);
+      await check('hardship (apply)');
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.getByLabel(L.months, { exact: true }).fill('6');
       await choose(page, L.cause, L.causeOption);
@@ -208,12 +217,14 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       expect(await page.getByTestId('act-offer-schedule').locator('tbody tr.ant-table-row').count()).toBe(6);
       expect(await page.getByTestId('act-observation-end').textContent()).toBe(terms.observationEndDate);
       expect(await page.getByTestId('act-class-floor').textContent()).toContain(L.classFloor);
+      await check('hardship (offer)');
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.getByTestId('act-accept').click();
       await page.getByTestId('act-confirm').click();
       await expect.poll(() => page.getByTestId('act-answered').textContent()).toBe(L.accepted);
       const schedule = page.getByTestId('act-current-schedule');
       await schedule.locator('tbody tr.ant-table-row').first().waitFor();
+      await check('hardship (accepted)');
       const shown = await schedule.locator('tbody').textContent();
       for (const i of terms.installments) expect(shown).toContain(i.dueDate);
       const restructured = await h.api.db.query<{ n: string }>(
@@ -231,6 +242,7 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       await page.getByTestId('act-back').click();
       await page.getByTestId('act-menu-reminders').click();
       expect(await page.getByTestId('act-always-sent').textContent()).toContain(L.alwaysSent);
+      await check('reminders');
       const sms = page.getByLabel(L.sms, { exact: true });
       expect(await sms.isChecked()).toBe(true);
       await page.getByText(L.sms, { exact: true }).click();
@@ -240,6 +252,7 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       await page.getByLabel(L.to, { exact: true }).selectOption('13:00');
       await page.getByTestId('act-save').click();
       await expect.poll(() => page.getByTestId('act-error').textContent()).toContain(L.tooShort);
+      await check('reminders (refused)');
       await page.getByLabel(L.to, { exact: true }).selectOption('18:00');
       await page.getByTestId('act-save').click();
       await expect.poll(() => page.getByTestId('act-saved').textContent()).toBe(L.saved);
@@ -254,11 +267,15 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       // The pages with nothing to show yet say so (this borrower has no review request or automated decision).
       await page.getByTestId('act-menu-uploads').click();
       await page.getByText(L.noReviews, { exact: true }).waitFor();
+      await check('uploads (none asked)');
       await page.getByTestId('act-back').click();
       await page.getByTestId('act-menu-decisions').click();
       await page.getByText(L.noDecisions, { exact: true }).waitFor();
+      await check('decisions (none)');
       await page.getByTestId('act-back').click();
       await page.getByTestId('act-menu-complaints').click();
+      await page.getByTestId('act-complaint-submit').waitFor();
+      await check('complaints (form)');
       await choose(page, L.category, L.categoryOption);
       await page.getByLabel(L.summary, { exact: true }).fill(L.complaintText);
       // The first answer is lost on the way back (the server has acted): the page says so, and sending again
@@ -293,6 +310,7 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
         .poll(() => page.getByTestId('act-complaint-detail').textContent())
         .toContain(L.complaintText);
       expect(await page.getByTestId('act-complaint-history').textContent()).toContain(L.received);
+      await check('complaint (detail)');
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page.screenshot({ path: `test-output/screenshots/portal-actions-${locale}.png`, fullPage: true });
 
@@ -307,6 +325,7 @@ describe.skipIf(skipBrowser)('borrower action pages (H5) in chromium', () => {
       for (const w of writes) keysByUrl.set(w.key!, (keysByUrl.get(w.key!) ?? new Set()).add(w.url));
       for (const urls of keysByUrl.values()) expect(urls.size).toBe(1);
       expect(unexpectedErrors(errors, [400]).filter((e) => !e.includes('net::ERR_FAILED'))).toEqual([]);
+      expect(violations).toEqual([]);
       await context.close();
     }, 180_000);
   }

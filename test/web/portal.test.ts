@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/money/index.js';
 import { closeLoansThrough, setBusinessDay, setDemoCode, setTestGateway } from '../../src/store/index.js';
 import { customerWithPhone, DUE, loanFor } from '../server/portal-helpers.js';
+import { axeViolations } from './axe.js';
 import { type Harness, screenshot, skipBrowser, startHarness, unexpectedErrors } from './browser.js';
 
 // The borrower's mobile pages at a phone's size, in Chinese and in English: sign in with phone and code,
@@ -54,6 +55,8 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         hasTouch: true,
         locale,
         timezoneId: 'Asia/Shanghai',
+        // The server's CSP allows only its own scripts; axe-core is injected inline for the check.
+        bypassCSP: true,
       });
       context.setDefaultTimeout(30_000);
       const page = await context.newPage();
@@ -64,27 +67,38 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
       page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
       await page.addInitScript(`localStorage.setItem('lendguard.locale', '${locale}')`);
       await page.goto(`${h.baseUrl}/app/portal`);
+      // Every page visited is checked with axe-core (WCAG 2 A and AA), the findings asserted at the end.
+      const violations = [];
       // Inputs are labelled: found by their label's words.
+      await page.getByLabel(L.phone).waitFor();
+      violations.push(...(await axeViolations(page, 'sign-in (phone)')));
       await page.getByLabel(L.phone).fill(phones[locale]);
       await page.getByTestId('portal-submit').click();
       await page.getByLabel(L.code).fill('246810');
+      violations.push(...(await axeViolations(page, 'sign-in (code)')));
       await page.getByTestId('portal-submit').click();
 
       await expect.poll(() => page.getByTestId('portal-overdue').textContent()).toMatch(L.overdue);
       await page.getByTestId('portal-next-due').waitFor();
+      violations.push(...(await axeViolations(page, 'home')));
       // Nothing wider than the phone.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
 
       await page.getByTestId('portal-open-loan').click();
       await page.getByTestId('portal-impact').getByText(L.impact).waitFor();
       expect(await page.getByTestId('portal-impact-row').count()).toBeGreaterThan(3);
+      violations.push(...(await axeViolations(page, 'loan')));
 
       await page.getByTestId('portal-repay').click();
       await page.getByTestId('portal-quote').waitFor();
+      violations.push(...(await axeViolations(page, 'repay (quote)')));
       await page.getByTestId('portal-option-overdue').click();
       await page.getByTestId('portal-confirm').click();
+      await page.getByTestId('portal-pay').waitFor();
+      violations.push(...(await axeViolations(page, 'repay (confirm)')));
       await page.getByTestId('portal-pay').click();
       await expect.poll(() => page.getByTestId('portal-result').textContent()).toBe(L.paid);
+      violations.push(...(await axeViolations(page, 'repay (result)')));
       await screenshot(page, `portal-${locale}`);
 
       // No staff token was ever stored by the portal.
@@ -92,6 +106,7 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         /lgt_/,
       );
       expect(unexpectedErrors(errors)).toEqual([]);
+      expect(violations).toEqual([]);
       await context.close();
     }, 120_000);
   }

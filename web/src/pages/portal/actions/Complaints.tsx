@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Descriptions, Empty, Input, Select, Tag, Timeline } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Input, Select, Timeline } from 'antd';
 import { useState } from 'react';
 import type { ApiClient } from '../../../api.js';
 import { useRouter } from '../../../router.js';
-import { ActionPage, Loading, ProblemAlert, useLoad, useWrite } from './common.js';
+import { ActionPage, Loading, ProblemAlert, StatusTag, useLoad, useWrite } from './common.js';
 import { Field } from './Hardship.js';
 import { useActionsText } from './text.js';
 
@@ -45,9 +45,9 @@ function ComplaintSummary({ c }: { c: Complaint }) {
   return (
     <>
       <div>
-        <Tag color={statusColor[c.status]} data-testid="act-complaint-status">
+        <StatusTag color={statusColor[c.status]} data-testid="act-complaint-status">
           {word('act.complaintStatus', c.status)}
-        </Tag>
+        </StatusTag>
         {word('act.category', c.category)}
       </div>
       <div style={{ margin: '6px 0', whiteSpace: 'pre-wrap' }} data-testid="act-complaint-summary">

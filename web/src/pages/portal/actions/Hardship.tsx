@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Descriptions,
-  Empty,
-  Input,
-  InputNumber,
-  Select,
-  Space,
-  Table,
-  Tag,
-} from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Input, InputNumber, Select, Space, Table } from 'antd';
 import { useState } from 'react';
 import type { ApiClient } from '../../../api.js';
 import { useRouter } from '../../../router.js';
@@ -20,6 +8,7 @@ import {
   FileField,
   Loading,
   ProblemAlert,
+  StatusTag,
   useLoad,
   useWrite,
 } from './common.js';
@@ -124,9 +113,9 @@ export function HardshipList({ api }: { api: ApiClient }) {
         <Card key={r.requestId} size="small" data-testid="act-hardship-item">
           <Space direction="vertical" style={{ width: '100%' }}>
             <div>
-              <Tag color={statusColor[shownStatus(r)]} data-testid="act-hardship-status">
+              <StatusTag color={statusColor[shownStatus(r)]} data-testid="act-hardship-status">
                 {word('act.status', shownStatus(r))}
-              </Tag>
+              </StatusTag>
               {word('act.kind', r.kind)} · {r.months}
             </div>
             <div style={{ color: '#595959' }}>{tx('act.received', { date: date(r.receivedDate) })}</div>
@@ -451,9 +440,9 @@ export function HardshipRequestPage({ api, requestId }: { api: ApiClient; reques
           </Descriptions.Item>
           <Descriptions.Item label={tx('act.sentOn')}>{date(request.receivedDate)}</Descriptions.Item>
           <Descriptions.Item label={tx('act.status')}>
-            <Tag color={statusColor[shownStatus(request)]} data-testid="act-hardship-status">
+            <StatusTag color={statusColor[shownStatus(request)]} data-testid="act-hardship-status">
               {word('act.status', shownStatus(request))}
-            </Tag>
+            </StatusTag>
           </Descriptions.Item>
         </Descriptions>
       </Card>
