@@ -264,7 +264,11 @@ export async function simulationRoutes(app: FastifyInstance, deps: ServerDeps): 
       app.log.warn({ runIds: orphans }, 'strategy-lab runs failed: their server process stopped');
   };
   app.addHook('onReady', async () => {
-    await failOrphans();
+    // At start, a sweep that cannot run (the database down or not yet migrated) must not stop the server:
+    // every poll and every new run sweeps again before it counts runs.
+    await failOrphans().catch((error: unknown) =>
+      app.log.warn({ err: error }, 'strategy-lab runs not swept at start; the next request sweeps them'),
+    );
   });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);

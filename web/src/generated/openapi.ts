@@ -15756,6 +15756,11 @@ export interface operations {
               receivedDate: string;
               requestId: string;
               restructuringId?: string | null;
+              /**
+               * @description the offer as it stands at the lender: pending (waits for the borrower, or for a second person after acceptance), applied, or rejected by the second person
+               * @enum {string|null}
+               */
+              restructuringStatus?: 'pending' | 'applied' | 'rejected' | null;
               /** @description inability: recorded as hardship evidence on the open case */
               routedAs?: string | null;
               /** @enum {string} */
@@ -15875,6 +15880,11 @@ export interface operations {
             receivedDate: string;
             requestId: string;
             restructuringId?: string | null;
+            /**
+             * @description the offer as it stands at the lender: pending (waits for the borrower, or for a second person after acceptance), applied, or rejected by the second person
+             * @enum {string|null}
+             */
+            restructuringStatus?: 'pending' | 'applied' | 'rejected' | null;
             /** @description inability: recorded as hardship evidence on the open case */
             routedAs?: string | null;
             /** @enum {string} */
@@ -15974,6 +15984,11 @@ export interface operations {
             receivedDate: string;
             requestId: string;
             restructuringId?: string | null;
+            /**
+             * @description the offer as it stands at the lender: pending (waits for the borrower, or for a second person after acceptance), applied, or rejected by the second person
+             * @enum {string|null}
+             */
+            restructuringStatus?: 'pending' | 'applied' | 'rejected' | null;
             /** @description inability: recorded as hardship evidence on the open case */
             routedAs?: string | null;
             /** @enum {string} */
@@ -16073,6 +16088,11 @@ export interface operations {
             receivedDate: string;
             requestId: string;
             restructuringId?: string | null;
+            /**
+             * @description the offer as it stands at the lender: pending (waits for the borrower, or for a second person after acceptance), applied, or rejected by the second person
+             * @enum {string|null}
+             */
+            restructuringStatus?: 'pending' | 'applied' | 'rejected' | null;
             /** @description inability: recorded as hardship evidence on the open case */
             routedAs?: string | null;
             /** @enum {string} */
