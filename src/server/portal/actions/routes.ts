@@ -1069,39 +1069,33 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
           day: c.day,
           statement: request.body.statement,
         }).slice(0, 2000);
-        const complaint = await fileComplaint(
+        return fileComplaint(
           tx,
           who,
           { category: 'service', summary: text, loanId: null },
           nowMs,
           today,
+          'portal.line_control_objection',
+          () => ({ lineId, changeNo, code: c.code }),
         );
-        return {
-          status: 201,
-          body: presentComplaint(complaint, today, settings, calendar),
-          location: `/portal/complaints/${complaint.complaintId}`,
-          audit: [
-            {
-              action: 'portal.line_control_objection',
-              resourceType: 'complaint',
-              resourceId: complaint.complaintId,
-              customerId: who.customerId,
-              details: { lineId, changeNo, code: c.code, sessionId: who.sessionId },
-            },
-          ],
-        };
       });
     },
   );
 
   // ------------------------------------------------------------------------------------------ complaints
+  /**
+   * Files a complaint from the borrower (channel app) and answers it: 201 with the complaint, audited as
+   * `action` with `details` and the session.
+   */
   async function fileComplaint(
     tx: Queryable,
     who: BorrowerIdentity,
     c: { category: ComplaintCategory; summary: string; loanId: string | null },
     nowMs: number,
     today: Day,
-  ): Promise<StoredComplaint> {
+    action: string,
+    details: (complaint: StoredComplaint) => Record<string, unknown>,
+  ): Promise<WriteOutcome<ReturnType<typeof presentComplaint>>> {
     const receivedDay = localTime(nowMs, deps.config.lenderTimeZone).day;
     try {
       checkIntake(
@@ -1118,7 +1112,7 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
       }
       throw error;
     }
-    return insertComplaint(tx, {
+    const complaint = await insertComplaint(tx, {
       customerId: who.customerId,
       loanId: c.loanId,
       channel: 'app',
@@ -1129,6 +1123,20 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
       receivedDay,
       actor: borrowerActor(who).userId,
     });
+    return {
+      status: 201,
+      body: presentComplaint(complaint, today, settings, calendar),
+      location: `/portal/complaints/${complaint.complaintId}`,
+      audit: [
+        {
+          action,
+          resourceType: 'complaint',
+          resourceId: complaint.complaintId,
+          customerId: who.customerId,
+          details: { ...details(complaint), sessionId: who.sessionId },
+        },
+      ],
+    };
   }
 
   app.get(
@@ -1243,27 +1251,15 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
           if (loan === undefined) throw loanNotYours(b.loanId);
         }
         const today = await getBusinessDay(tx);
-        const c = await fileComplaint(
+        return fileComplaint(
           tx,
           who,
           { category: b.category, summary: b.summary, loanId: b.loanId ?? null },
           nowMs,
           today,
+          'portal.complaint',
+          (c) => ({ category: c.category, caseId: c.caseId }),
         );
-        return {
-          status: 201,
-          body: presentComplaint(c, today, settings, calendar),
-          location: `/portal/complaints/${c.complaintId}`,
-          audit: [
-            {
-              action: 'portal.complaint',
-              resourceType: 'complaint',
-              resourceId: c.complaintId,
-              customerId: who.customerId,
-              details: { category: c.category, caseId: c.caseId, sessionId: who.sessionId },
-            },
-          ],
-        };
       });
     },
   );
