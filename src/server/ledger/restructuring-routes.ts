@@ -17,7 +17,6 @@ import { type Day, formatDate, formatMinor as formatFen } from '../../money/inde
 import {
   applyLoanCommand,
   decideRestructuring,
-  findLoan,
   findRestructuring,
   getBusinessDay,
   insertRestructuring,
@@ -31,11 +30,20 @@ import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
 import { fieldProblem, ProblemError } from '../http/problem.js';
-import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
+import { idempotencyHeader, problemResponses } from '../http/schemas.js';
 import type { WriteOutcome } from '../http/writes.js';
+import {
+  decisionParams as decisionParamsOf,
+  loanIdParam,
+  loanRouteCommon,
+  lockedLoan,
+  noteBody,
+  registerListRoute,
+  registerRejectRoute,
+} from './maker-checker-routes.js';
 import { LEDGER_MESSAGES } from './messages.js';
 import { presentDetail, presentStoredLoan } from './presenters.js';
-import { loanNotFound, requestAmount } from './request.js';
+import { requestAmount } from './request.js';
 import { loanResponse } from './schemas.js';
 import { commitLedgerWrite } from './write.js';
 
@@ -222,12 +230,6 @@ function restructuredEvent(events: readonly LoanEvent[]): LoanRestructured {
   return e;
 }
 
-async function lockedLoan(tx: Queryable, loanId: string): Promise<StoredLoan> {
-  const loan = await findLoan(tx, loanId, { forUpdate: true });
-  if (loan === undefined) throw loanNotFound(loanId);
-  return loan;
-}
-
 async function restructuringOrThrow(tx: Queryable, loanId: string, id: string): Promise<StoredRestructuring> {
   const found = await findRestructuring(tx, loanId, id, { forUpdate: true });
   if (found === undefined) {
@@ -246,22 +248,8 @@ async function restructuringOrThrow(tx: Queryable, loanId: string, id: string): 
   return found;
 }
 
-const loanIdParam = idParam('loanId', 'Loan id');
-const decisionParams = {
-  type: 'object',
-  required: ['loanId', 'restructuringId'],
-  additionalProperties: false,
-  properties: {
-    loanId: { type: 'string', minLength: 1, maxLength: 64 },
-    restructuringId: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const;
-const noteBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { note: { type: 'string', maxLength: 500 } },
-} as const;
-const common = { tags: ['loans'], security: bearerSecurity };
+const decisionParams = decisionParamsOf('restructuringId');
+const common = loanRouteCommon;
 
 export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.post<{ Params: { loanId: string }; Body: RestructuringBody }>(
@@ -412,72 +400,22 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
     },
   );
 
-  app.post<{ Params: { loanId: string; restructuringId: string }; Body: { note?: string } }>(
-    '/loans/:loanId/restructurings/:restructuringId/reject',
-    {
-      config: { permission: 'loans.restructure.approve' },
-      schema: {
-        ...common,
-        summary: 'Reject a pending restructuring; nothing changes on the loan',
-        headers: idempotencyHeader,
-        params: decisionParams,
-        body: noteBody,
-        response: { 200: restructuringResponse, ...problemResponses },
-      },
-    },
-    async (request, reply) => {
-      const principal = request.principal!;
-      const { loanId, restructuringId } = request.params;
-      return commitLedgerWrite(deps, request, reply, async (tx): Promise<WriteOutcome<unknown>> => {
-        const loan = await lockedLoan(tx, loanId);
-        const found = await restructuringOrThrow(tx, loanId, restructuringId);
-        const decided = await decideRestructuring(tx, found, {
-          status: 'rejected',
-          decidedBy: principal.userId,
-          decidedDay: await getBusinessDay(tx),
-          note: request.body.note ?? found.note,
-          eventSeq: null,
-        });
-        return {
-          status: 200,
-          body: presentRestructuring(decided),
-          audit: [
-            {
-              action: 'loan.restructure.reject',
-              resourceType: 'loan',
-              resourceId: loanId,
-              customerId: loan.customerId,
-              details: { restructuringId },
-            },
-          ],
-        };
-      });
-    },
-  );
+  registerRejectRoute(app, deps, {
+    collection: 'restructurings',
+    idName: 'restructuringId',
+    summary: 'Reject a pending restructuring; nothing changes on the loan',
+    response: restructuringResponse,
+    action: 'loan.restructure.reject',
+    findPending: restructuringOrThrow,
+    reject: decideRestructuring,
+    present: (r) => presentRestructuring(r),
+  });
 
-  app.get<{ Params: { loanId: string } }>(
-    '/loans/:loanId/restructurings',
-    {
-      config: { permission: 'loans.read' },
-      schema: {
-        ...common,
-        summary: "A loan's restructurings: pending, applied and rejected, with who proposed and who decided",
-        params: loanIdParam,
-        response: {
-          200: {
-            type: 'object',
-            required: ['items'],
-            properties: { items: { type: 'array', items: restructuringResponse } },
-          },
-          ...problemResponses,
-        },
-      },
-    },
-    async (request) => {
-      const loan = await findLoan(deps.db, request.params.loanId);
-      if (loan === undefined) throw loanNotFound(request.params.loanId);
-      const items = await listRestructurings(deps.db, loan.loanId);
-      return { items: items.map((r) => presentRestructuring(r)) };
-    },
-  );
+  registerListRoute(app, deps, {
+    collection: 'restructurings',
+    summary: "A loan's restructurings: pending, applied and rejected, with who proposed and who decided",
+    item: restructuringResponse,
+    list: listRestructurings,
+    present: (r) => presentRestructuring(r),
+  });
 }

@@ -15,7 +15,6 @@ import { type Day, formatDate, formatMinor as formatFen } from '../../money/inde
 import {
   applyLoanCommand,
   decideSettlementOffer,
-  findLoan,
   findSettlementOffer,
   getBusinessDay,
   insertSettlementOffer,
@@ -30,11 +29,20 @@ import { amountSchema } from '../http/amount.js';
 import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
 import { fieldProblem, ProblemError } from '../http/problem.js';
-import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
+import { idempotencyHeader, problemResponses } from '../http/schemas.js';
 import type { WriteOutcome } from '../http/writes.js';
+import {
+  decisionParams as decisionParamsOf,
+  loanIdParam,
+  loanRouteCommon,
+  lockedLoan,
+  noteBody,
+  registerListRoute,
+  registerRejectRoute,
+} from './maker-checker-routes.js';
 import { LEDGER_MESSAGES } from './messages.js';
 import { presentDetail, presentStoredLoan } from './presenters.js';
-import { loanNotFound, requestAmount, requestDate } from './request.js';
+import { requestAmount, requestDate } from './request.js';
 import { loanResponse } from './schemas.js';
 import { commitLedgerWrite } from './write.js';
 
@@ -162,12 +170,6 @@ function validThroughDay(deps: ServerDeps, text: string, day: Day): Day {
   return through;
 }
 
-async function lockedLoan(tx: Queryable, loanId: string): Promise<StoredLoan> {
-  const loan = await findLoan(tx, loanId, { forUpdate: true });
-  if (loan === undefined) throw loanNotFound(loanId);
-  return loan;
-}
-
 async function pendingOffer(tx: Queryable, loanId: string, offerId: string): Promise<StoredSettlementOffer> {
   const found = await findSettlementOffer(tx, loanId, offerId, { forUpdate: true });
   if (found === undefined) {
@@ -186,22 +188,8 @@ async function pendingOffer(tx: Queryable, loanId: string, offerId: string): Pro
   return found;
 }
 
-const loanIdParam = idParam('loanId', 'Loan id');
-const decisionParams = {
-  type: 'object',
-  required: ['loanId', 'offerId'],
-  additionalProperties: false,
-  properties: {
-    loanId: { type: 'string', minLength: 1, maxLength: 64 },
-    offerId: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const;
-const noteBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { note: { type: 'string', maxLength: 500 } },
-} as const;
-const common = { tags: ['loans'], security: bearerSecurity };
+const decisionParams = decisionParamsOf('offerId');
+const common = loanRouteCommon;
 
 export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.post<{ Params: { loanId: string }; Body: OfferBody }>(
@@ -356,48 +344,16 @@ export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerD
     },
   );
 
-  app.post<{ Params: { loanId: string; offerId: string }; Body: { note?: string } }>(
-    '/loans/:loanId/settlement-offers/:offerId/reject',
-    {
-      config: { permission: 'loans.restructure.approve' },
-      schema: {
-        ...common,
-        summary: 'Reject a pending settlement offer; nothing changes on the loan',
-        headers: idempotencyHeader,
-        params: decisionParams,
-        body: noteBody,
-        response: { 200: offerResponse, ...problemResponses },
-      },
-    },
-    async (request, reply) => {
-      const principal = request.principal!;
-      const { loanId, offerId } = request.params;
-      return commitLedgerWrite(deps, request, reply, async (tx): Promise<WriteOutcome<unknown>> => {
-        const loan = await lockedLoan(tx, loanId);
-        const found = await pendingOffer(tx, loanId, offerId);
-        const decided = await decideSettlementOffer(tx, found, {
-          status: 'rejected',
-          decidedBy: principal.userId,
-          decidedDay: await getBusinessDay(tx),
-          note: request.body.note ?? found.note,
-          eventSeq: null,
-        });
-        return {
-          status: 200,
-          body: presentOffer(decided),
-          audit: [
-            {
-              action: 'loan.settlement.reject',
-              resourceType: 'loan',
-              resourceId: loanId,
-              customerId: loan.customerId,
-              details: { offerId },
-            },
-          ],
-        };
-      });
-    },
-  );
+  registerRejectRoute(app, deps, {
+    collection: 'settlement-offers',
+    idName: 'offerId',
+    summary: 'Reject a pending settlement offer; nothing changes on the loan',
+    response: offerResponse,
+    action: 'loan.settlement.reject',
+    findPending: pendingOffer,
+    reject: decideSettlementOffer,
+    present: (o) => presentOffer(o),
+  });
 
   app.post<{ Params: { loanId: string; offerId: string }; Body: { answer: 'accepted' | 'declined' } }>(
     '/loans/:loanId/settlement-offers/:offerId/borrower-response',
@@ -463,29 +419,11 @@ export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerD
     },
   );
 
-  app.get<{ Params: { loanId: string } }>(
-    '/loans/:loanId/settlement-offers',
-    {
-      config: { permission: 'loans.read' },
-      schema: {
-        ...common,
-        summary: "A loan's settlement offers: pending, made (in force, completed or lapsed) and rejected",
-        params: loanIdParam,
-        response: {
-          200: {
-            type: 'object',
-            required: ['items'],
-            properties: { items: { type: 'array', items: offerResponse } },
-          },
-          ...problemResponses,
-        },
-      },
-    },
-    async (request) => {
-      const loan = await findLoan(deps.db, request.params.loanId);
-      if (loan === undefined) throw loanNotFound(request.params.loanId);
-      const items = await listSettlementOffers(deps.db, loan.loanId);
-      return { items: items.map((o) => presentOffer(o)) };
-    },
-  );
+  registerListRoute(app, deps, {
+    collection: 'settlement-offers',
+    summary: "A loan's settlement offers: pending, made (in force, completed or lapsed) and rejected",
+    item: offerResponse,
+    list: listSettlementOffers,
+    present: (o) => presentOffer(o),
+  });
 }
