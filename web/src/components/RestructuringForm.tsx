@@ -1,14 +1,12 @@
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, List, Select, Space, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../api.js';
+import { Button, Card, Checkbox, Form, Input, InputNumber, List, Select, Space, Tag } from 'antd';
 import type { ItemOf } from '../api-types.js';
 import { useI18n } from '../i18n.js';
 import { amountProblem, type Loan } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
 import { can, type Role } from '../permissions.js';
-import { problemsByField } from '../problem-fields.js';
 import { useApi } from '../session.js';
 import { ProblemAlert } from './ProblemAlert.js';
+import { DecisionButtons, OutcomeAlert, useProposalSubmit, useProposals } from './proposals.js';
 
 type Restructuring = ItemOf<'/loans/{loanId}/restructurings'>;
 type Kind = 'negotiated-plan' | 'term-extension' | 'payment-holiday' | 'rate-reduction';
@@ -72,37 +70,23 @@ export function RestructuringForm({ loan, onDone }: { loan: Loan; onDone: (after
   const api = useApi();
   const [form] = Form.useForm<RestructuringFields>();
   const kind = Form.useWatch('kind', form) ?? 'negotiated-plan';
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [done, setDone] = useState<{ type: 'success' | 'info'; text: string } | null>(null);
+  const { busy, problem, done, run } = useProposalSubmit(form);
 
-  const submit = async (values: RestructuringFields) => {
-    setBusy(true);
-    setProblem(null);
-    setDone(null);
-    try {
-      const result = await api.post<Restructuring & { loan?: Loan }>(
-        `/loans/${encodeURIComponent(loan.loanId)}/restructurings`,
-        bodyOf(values),
-      );
-      const kindText = t(`restructure.kind.${result.kind}` as MessageKey);
-      setDone(
-        result.status === 'pending'
+  const submit = (values: RestructuringFields) =>
+    run(
+      () =>
+        api.post<Restructuring & { loan?: Loan }>(
+          `/loans/${encodeURIComponent(loan.loanId)}/restructurings`,
+          bodyOf(values),
+        ),
+      (result) => {
+        const kindText = t(`restructure.kind.${result.kind}` as MessageKey);
+        return result.status === 'pending'
           ? { type: 'info', text: t('restructure.pending', { kind: kindText }) }
-          : { type: 'success', text: t('restructure.applied', { kind: kindText }) },
-      );
-      form.resetFields();
-      onDone(result.loan ?? null);
-    } catch (e) {
-      setProblem(e);
-      if (e instanceof ApiProblem) {
-        const { fields } = problemsByField(e.errors);
-        form.setFields(fields as Parameters<typeof form.setFields>[0]);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+          : { type: 'success', text: t('restructure.applied', { kind: kindText }) };
+      },
+      (result) => onDone(result.loan ?? null),
+    );
 
   const treatment = [
     { value: 'waive', label: t('restructure.waive') },
@@ -110,15 +94,7 @@ export function RestructuringForm({ loan, onDone }: { loan: Loan; onDone: (after
   ];
   return (
     <Card title={t('restructure.title')} size="small" data-testid="restructure-card">
-      {done !== null ? (
-        <Alert
-          type={done.type}
-          showIcon
-          message={done.text}
-          style={{ marginBottom: 16 }}
-          data-testid="restructure-done"
-        />
-      ) : null}
+      <OutcomeAlert done={done} testId="restructure-done" />
       <ProblemAlert error={problem} />
       <Form<RestructuringFields>
         form={form}
@@ -200,27 +176,10 @@ export function RestructuringList({
   onDecided: (after: Loan | null) => void;
 }) {
   const { t, money, date } = useI18n();
-  const api = useApi();
-  const [items, setItems] = useState<Restructuring[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const path = `/loans/${encodeURIComponent(loanId)}/restructurings`;
-  const load = useCallback(() => {
-    api.get<{ items: Restructuring[] }>(path).then((r) => setItems(r.items), setProblem);
-  }, [api, path]);
-  useEffect(load, [load]);
-  const decide = async (id: string, action: 'approve' | 'reject') => {
-    setProblem(null);
-    try {
-      const result = await api.post<Restructuring & { loan?: Loan }>(
-        `${path}/${encodeURIComponent(id)}/${action}`,
-        {},
-      );
-      load();
-      onDecided(result.loan ?? null);
-    } catch (e) {
-      setProblem(e);
-    }
-  };
+  const { items, problem, decide } = useProposals<Restructuring>(
+    `/loans/${encodeURIComponent(loanId)}/restructurings`,
+    onDecided,
+  );
   if (items === null || items.length === 0) return <ProblemAlert error={problem} />;
   const mayDecide = role !== undefined && can(role, 'loans.restructure.approve');
   return (
@@ -242,19 +201,12 @@ export function RestructuringList({
                 {r.monthsExtended} · {date(r.proposedDate ?? '')}
               </span>
               {r.status === 'pending' && mayDecide ? (
-                <Space>
-                  <Button
-                    size="small"
-                    type="primary"
-                    onClick={() => decide(r.restructuringId, 'approve')}
-                    data-testid="restructure-approve"
-                  >
-                    {t('restructure.approve')}
-                  </Button>
-                  <Button size="small" onClick={() => decide(r.restructuringId, 'reject')}>
-                    {t('restructure.reject')}
-                  </Button>
-                </Space>
+                <DecisionButtons
+                  testIdPrefix="restructure"
+                  approveLabel={t('restructure.approve')}
+                  rejectLabel={t('restructure.reject')}
+                  onDecide={(action) => decide(r.restructuringId, action)}
+                />
               ) : null}
             </Space>
           </List.Item>

@@ -1,15 +1,13 @@
-import { Alert, Button, Card, DatePicker, Form, Input, List, Space, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Form, Input, List, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { ApiProblem } from '../api.js';
 import type { ItemOf } from '../api-types.js';
 import { useI18n } from '../i18n.js';
 import { amountProblem, type Loan } from '../ledger.js';
 import type { MessageKey } from '../messages.js';
 import { can, type Role } from '../permissions.js';
-import { problemsByField } from '../problem-fields.js';
 import { useApi } from '../session.js';
 import { ProblemAlert } from './ProblemAlert.js';
+import { DecisionButtons, OutcomeAlert, useProposalSubmit, useProposals } from './proposals.js';
 
 type Offer = ItemOf<'/loans/{loanId}/settlement-offers'>;
 
@@ -29,58 +27,33 @@ export function SettlementForm({ loan, onDone }: { loan: Loan; onDone: () => voi
   const { t, money, date } = useI18n();
   const api = useApi();
   const [form] = Form.useForm<OfferFields>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [done, setDone] = useState<{ type: 'success' | 'info'; text: string } | null>(null);
+  const { busy, problem, done, run } = useProposalSubmit(form);
 
-  const submit = async (values: OfferFields) => {
-    setBusy(true);
-    setProblem(null);
-    setDone(null);
-    try {
-      const body: Record<string, unknown> = {
-        offer: values.offer.trim(),
-        validThrough: values.validThrough.format('YYYY-MM-DD'),
-      };
-      if (values.note !== undefined && values.note.trim() !== '') body.note = values.note.trim();
-      const result = await api.post<Offer>(
-        `/loans/${encodeURIComponent(loan.loanId)}/settlement-offers`,
-        body,
-      );
-      const vars = {
-        offer: money(result.offer),
-        date: date(result.validThrough),
-        discount: money(result.discount),
-      };
-      setDone(
-        result.status === 'pending'
+  const submit = (values: OfferFields) => {
+    const body: Record<string, unknown> = {
+      offer: values.offer.trim(),
+      validThrough: values.validThrough.format('YYYY-MM-DD'),
+    };
+    if (values.note !== undefined && values.note.trim() !== '') body.note = values.note.trim();
+    return run(
+      () => api.post<Offer>(`/loans/${encodeURIComponent(loan.loanId)}/settlement-offers`, body),
+      (result) => {
+        const vars = {
+          offer: money(result.offer),
+          date: date(result.validThrough),
+          discount: money(result.discount),
+        };
+        return result.status === 'pending'
           ? { type: 'info', text: t('settlement.pending', vars) }
-          : { type: 'success', text: t('settlement.offered', vars) },
-      );
-      form.resetFields();
-      onDone();
-    } catch (e) {
-      setProblem(e);
-      if (e instanceof ApiProblem) {
-        const { fields } = problemsByField(e.errors);
-        form.setFields(fields as Parameters<typeof form.setFields>[0]);
-      }
-    } finally {
-      setBusy(false);
-    }
+          : { type: 'success', text: t('settlement.offered', vars) };
+      },
+      () => onDone(),
+    );
   };
 
   return (
     <Card title={t('settlement.title')} size="small" data-testid="settlement-card">
-      {done !== null ? (
-        <Alert
-          type={done.type}
-          showIcon
-          message={done.text}
-          style={{ marginBottom: 16 }}
-          data-testid="settlement-done"
-        />
-      ) : null}
+      <OutcomeAlert done={done} testId="settlement-done" />
       <ProblemAlert error={problem} />
       <Typography.Paragraph type="secondary" data-testid="settlement-owed">
         {t('settlement.owedNow', { owed: money(loan.totalOwed) })}
@@ -139,34 +112,13 @@ export function SettlementList({
   onDecided: (after: Loan | null) => void;
 }) {
   const { t, money, date } = useI18n();
-  const api = useApi();
-  const [items, setItems] = useState<Offer[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const path = `/loans/${encodeURIComponent(loanId)}/settlement-offers`;
-  const load = useCallback(() => {
-    api.get<{ items: Offer[] }>(path).then((r) => setItems(r.items), setProblem);
-  }, [api, path]);
-  useEffect(load, [load]);
-  const decide = async (id: string, action: 'approve' | 'reject') => {
-    setProblem(null);
-    try {
-      const result = await api.post<Offer>(`${path}/${encodeURIComponent(id)}/${action}`, {});
-      load();
-      onDecided((result.loan as Loan | undefined) ?? null);
-    } catch (e) {
-      setProblem(e);
-    }
-  };
+  const { items, problem, decide, act } = useProposals<Offer>(
+    `/loans/${encodeURIComponent(loanId)}/settlement-offers`,
+    onDecided,
+  );
   /** The borrower's answer, as told to staff: recorded, changing nothing on the loan. */
-  const answer = async (id: string, value: 'accepted' | 'declined') => {
-    setProblem(null);
-    try {
-      await api.post<Offer>(`${path}/${encodeURIComponent(id)}/borrower-response`, { answer: value });
-      load();
-    } catch (e) {
-      setProblem(e);
-    }
-  };
+  const answer = (id: string, value: 'accepted' | 'declined') =>
+    act(id, 'borrower-response', { answer: value });
   if (items === null || items.length === 0) return <ProblemAlert error={problem} />;
   const mayDecide = role !== undefined && can(role, 'loans.restructure.approve');
   const mayRecord = role !== undefined && can(role, 'loans.restructure');
@@ -234,23 +186,12 @@ export function SettlementList({
                 </Space>
               ) : null}
               {o.status === 'pending' && mayDecide ? (
-                <Space>
-                  <Button
-                    size="small"
-                    type="primary"
-                    onClick={() => decide(o.offerId, 'approve')}
-                    data-testid="settlement-approve"
-                  >
-                    {t('settlement.approve')}
-                  </Button>
-                  <Button
-                    size="small"
-                    onClick={() => decide(o.offerId, 'reject')}
-                    data-testid="settlement-reject"
-                  >
-                    {t('settlement.reject')}
-                  </Button>
-                </Space>
+                <DecisionButtons
+                  testIdPrefix="settlement"
+                  approveLabel={t('settlement.approve')}
+                  rejectLabel={t('settlement.reject')}
+                  onDecide={(action) => decide(o.offerId, action)}
+                />
               ) : null}
             </Space>
           </List.Item>
