@@ -204,6 +204,7 @@ export {
   checkNewPromise,
   DEFAULT_PROMISE_SETTINGS,
   decidePromises,
+  owedOnDayMinor,
   type PromiseDecision,
   type PromiseSettings,
   type PromiseStatus,

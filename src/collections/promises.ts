@@ -1,5 +1,5 @@
-import type { LoanState } from '../ledger/index.js';
-import { addDays, type Day, formatDate, invariant } from '../money/index.js';
+import { type LoanState, loanPosition, payoffQuote } from '../ledger/index.js';
+import { addDays, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
 import { CollectionsInputError } from './errors.js';
 
 /**
@@ -49,15 +49,30 @@ export function paidToDateMinor(states: readonly LoanState[]): number {
   return total;
 }
 
-/** Checks a new promise made on `businessDay`; throws what to fix. */
+/**
+ * Checks a new promise made on `businessDay`; throws what to fix. `owedOnPromisedDayMinor`, when known, is what
+ * settles all the borrower's loans if paid on the promised day: a promise of more than that could never be kept
+ * as stated, so it is refused with the figure to promise instead.
+ */
 export function checkNewPromise(
   amountMinor: number,
   promisedDay: Day,
   businessDay: Day,
   settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
+  owedOnPromisedDayMinor?: number,
 ): void {
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
     throw new CollectionsInputError('promise_invalid', 'amount', 'the promised amount must be positive');
+  }
+  if (owedOnPromisedDayMinor !== undefined && amountMinor > owedOnPromisedDayMinor) {
+    const owed = formatMinor(owedOnPromisedDayMinor);
+    throw new CollectionsInputError(
+      'promise_invalid',
+      'amount',
+      `the promised amount ${formatMinor(amountMinor)} is more than the borrower owes in all if paying on ${formatDate(promisedDay)} (${owed}); promise at most ${owed}`,
+      { amount: formatMinor(amountMinor), owed, promisedDate: formatDate(promisedDay) },
+      'above_owed',
+    );
   }
   if (promisedDay < businessDay) {
     throw new CollectionsInputError(
@@ -78,6 +93,20 @@ export function checkNewPromise(
       'too_far',
     );
   }
+}
+
+/**
+ * What settles all these loans if paid on `day` (the business day or later): the sum of their payoff quotes.
+ * Settled loans owe nothing; a written-off loan still owes what it owed, off the books.
+ */
+export function owedOnDayMinor(states: readonly LoanState[], day: Day): number {
+  let total = 0;
+  for (const s of states) {
+    if (s.status === 'settled') continue;
+    total += day > s.lastClosedDay ? payoffQuote(s, day).totalMinor : loanPosition(s).totalOwedMinor;
+  }
+  invariant(Number.isSafeInteger(total) && total >= 0, 'owed must be a whole number of fen');
+  return total;
 }
 
 export interface PromiseDecision {

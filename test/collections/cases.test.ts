@@ -4,11 +4,12 @@ import {
   checkNewPromise,
   decidePromises,
   type OpenCase,
+  owedOnDayMinor,
   type PromiseToPay,
   paidToDateMinor,
   planCases,
 } from '../../src/collections/index.js';
-import { loanPosition } from '../../src/ledger/loan/index.js';
+import { loanPosition, payoffQuote } from '../../src/ledger/loan/index.js';
 import { d, Loan, product } from '../ledger/loan/driver.js';
 
 // 3 monthly equal-principal instalments of 10,000.00 from 2026-01-10: the first is due 2026-02-10.
@@ -151,5 +152,39 @@ describe('promises to pay, decided from the ledger', () => {
     [100, '2026-03-15', /at most 30 days ahead \(by 2026-03-14\)/],
   ])('refuses a promise of %i by %s', (amount, day, message) => {
     expect(() => checkNewPromise(amount, d(day), d('2026-02-12'))).toThrow(message);
+  });
+
+  it('refuses a promise of more than settles every loan on the promised day, and takes exactly that', () => {
+    // Two loans past due, closed through 2026-02-12: the business day is 2026-02-13.
+    const loans = [loanOn('2026-02-12'), loanOn('2026-02-12', 'L-2')];
+    const today = owedOnDayMinor(
+      loans.map((l) => l.state),
+      d('2026-02-13'),
+    );
+    const later = owedOnDayMinor(
+      loans.map((l) => l.state),
+      d('2026-02-20'),
+    );
+    // A week more of interest and penalty: promising to clear everything on the 20th takes more than today.
+    expect(later).toBeGreaterThan(today);
+    expect(today).toBeGreaterThan(2 * loanPosition(loans[0]!.state).overduePrincipalMinor);
+    expect(() => checkNewPromise(later, d('2026-02-20'), d('2026-02-13'), undefined, later)).not.toThrow();
+    expect(() => checkNewPromise(later + 1, d('2026-02-20'), d('2026-02-13'), undefined, later)).toThrow(
+      /more than the borrower owes in all if paying on 2026-02-20 \(\d[\d,]*\.\d\d\); promise at most/,
+    );
+    // Paying that amount on the 20th, split as the quotes say, settles both loans to the fen.
+    for (const l of loans) {
+      l.closeThrough('2026-02-19');
+      l.repay(payoffQuote(l.state, d('2026-02-20')).totalMinor, '2026-02-20');
+    }
+    expect(loans.map((l) => l.state.status)).toEqual(['settled', 'settled']);
+    expect(paidToDateMinor(loans.map((l) => l.state))).toBe(later);
+    // Settled loans owe nothing more.
+    expect(
+      owedOnDayMinor(
+        loans.map((l) => l.state),
+        d('2026-02-25'),
+      ),
+    ).toBe(0);
   });
 });

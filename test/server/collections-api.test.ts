@@ -225,6 +225,13 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
       [
         'POST',
         `/collections/cases/${caseId}/promises`,
+        { amount: '99999999.00', promisedDate: '2026-11-07' },
+        422,
+        'promise_invalid',
+      ],
+      [
+        'POST',
+        `/collections/cases/${caseId}/promises`,
         { amount: '-5', promisedDate: '2026-11-07' },
         400,
         'amount_invalid',

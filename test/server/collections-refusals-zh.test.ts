@@ -190,6 +190,11 @@ const cases: Array<{ name: string; raise: () => unknown; zhHas: string[] }> = [
     zhHas: ['2026-06-14', '2026-06-15'],
   },
   {
+    name: 'promise above what is owed',
+    raise: () => checkNewPromise(500_000, d('2026-06-20'), today, undefined, 123_456),
+    zhHas: ['5000.00', '1234.56', '2026-06-20'],
+  },
+  {
     name: 'promise too far',
     raise: () => checkNewPromise(100, d('2026-08-01'), today),
     zhHas: ['30', '2026-07-15'],

@@ -9,6 +9,7 @@ import {
   DEFAULT_PROMISE_SETTINGS,
   decideContact,
   type LoggedContact,
+  owedOnDayMinor,
   type PromiseSettings,
   paidToDateMinor,
 } from '../../collections/index.js';
@@ -207,7 +208,9 @@ export async function addPromise(
     'select state::text as state, terms::text as terms from loans where customer_id = $1',
     [kase.customerId],
   );
-  const baseline = paidToDateMinor(loans.rows.map((r) => loanStateFromColumns(r.state, r.terms)));
+  const states = loans.rows.map((r) => loanStateFromColumns(r.state, r.terms));
+  checkNewPromise(amountMinor, promisedDay, day, settings, owedOnDayMinor(states, promisedDay));
+  const baseline = paidToDateMinor(states);
   const { rows } = await tx.query<PromiseRow>(
     `insert into collection_promises (promise_id, case_id, amount_minor, promised_day, made_day, paid_baseline_minor, status, actor)
      values ($1, $2, $3, $4, $5, $6, 'pending', $7) returning ${PROMISE_COLUMNS}`,
