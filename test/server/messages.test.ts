@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_REFUSALS_ZH } from '../../src/server/http/engine-refusals.js';
+import { describePattern } from '../../src/server/http/field-messages.js';
 import {
   type Catalogue,
   fill,
@@ -16,6 +17,7 @@ import {
   templateParams,
 } from '../../src/server/http/messages.js';
 import { PROBLEM_CODES, PROBLEM_TITLES_ZH } from '../../src/server/http/problem.js';
+import { ID_PATTERN } from '../../src/store/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const HAN = /\p{Script=Han}/u;
@@ -148,5 +150,18 @@ describe('templates and Accept-Language', () => {
     ['*', 'en'],
   ] as const)('Accept-Language %j → %s', (header, language) => {
     expect(pickLanguage(header)).toBe(language);
+  });
+});
+
+describe('id fields in words', () => {
+  it.each([
+    ['/params/decisionRequestId', 'explanation request or objection', '解释请求或异议'],
+    ['/params/requestId', 'request', '请求'],
+    ['/params/lineId', 'credit line', '授信额度'],
+  ])('names what %s identifies', (field, en, zh) => {
+    const m = describePattern(field, ID_PATTERN);
+    expect(render(m, 'en')).toContain(`${en} id`);
+    expect(render(m, 'zh-CN')).toContain(zh);
+    if (en === 'request') expect(render(m, 'en')).not.toContain('objection');
   });
 });

@@ -21,7 +21,8 @@ const ID_NOUNS: Record<string, { en: string; zh: string }> = {
   run: { en: 'EOD run', zh: '日终批处理' },
   entry: { en: 'blacklist entry', zh: '黑名单条目' },
   flag: { en: 'review flag', zh: '复核标记' },
-  request: { en: 'explanation request or objection', zh: '解释请求或异议' },
+  decisionRequest: { en: 'explanation request or objection', zh: '解释请求或异议' },
+  request: { en: 'request', zh: '请求' },
   token: { en: 'token', zh: '令牌' },
 };
 

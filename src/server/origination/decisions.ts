@@ -176,10 +176,10 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
   );
 
   app.post<{
-    Params: { requestId: string };
+    Params: { decisionRequestId: string };
     Body: { answer: string; objectionResult?: 'upheld' | 'overturned' };
   }>(
-    '/decision-requests/:requestId/answer',
+    '/decision-requests/:decisionRequestId/answer',
     {
       config: { permission: 'decisions.requests' },
       schema: {
@@ -187,7 +187,7 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
         summary:
           'Answer an explanation request, or an objection with its result (upheld: the decision stands; overturned: it is reconsidered)',
         headers: idempotencyHeader,
-        params: idParam('requestId', 'Explanation request or objection id'),
+        params: idParam('decisionRequestId', 'Explanation request or objection id'),
         body: {
           type: 'object',
           required: ['answer'],
@@ -203,14 +203,14 @@ export async function originationDecisionRoutes(app: FastifyInstance, deps: Serv
     async (request, reply) => {
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {
-        const found = await findDecisionRequest(tx, deps.cipher, request.params.requestId, {
+        const found = await findDecisionRequest(tx, deps.cipher, request.params.decisionRequestId, {
           forUpdate: true,
         });
         if (found === undefined) {
           throw new ProblemError(
             'decision_request_not_found',
-            say(ORIGINATION_MESSAGES, 'request_not_found', { requestId: request.params.requestId }),
-            [fieldProblem('/path/requestId', say(ORIGINATION_MESSAGES, 'no_such_request'))],
+            say(ORIGINATION_MESSAGES, 'request_not_found', { requestId: request.params.decisionRequestId }),
+            [fieldProblem('/path/decisionRequestId', say(ORIGINATION_MESSAGES, 'no_such_request'))],
           );
         }
         if (found.status !== 'open') {

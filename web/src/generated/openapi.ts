@@ -1252,7 +1252,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/decision-requests/{requestId}/answer': {
+  '/decision-requests/{decisionRequestId}/answer': {
     parameters: {
       query?: never;
       header?: never;
@@ -1262,7 +1262,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Answer an explanation request, or an objection with its result (upheld: the decision stands; overturned: it is reconsidered) */
-    post: operations['postDecisionRequestsByRequestIdAnswer'];
+    post: operations['postDecisionRequestsByDecisionRequestIdAnswer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -10310,7 +10310,7 @@ export interface operations {
       };
     };
   };
-  postDecisionRequestsByRequestIdAnswer: {
+  postDecisionRequestsByDecisionRequestIdAnswer: {
     parameters: {
       query?: never;
       header: {
@@ -10319,7 +10319,7 @@ export interface operations {
       };
       path: {
         /** @description Explanation request or objection id */
-        requestId: string;
+        decisionRequestId: string;
       };
       cookie?: never;
     };
