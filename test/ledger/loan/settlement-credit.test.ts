@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planSettlementOffer } from '../../../src/ledger/index.js';
 import {
   applyEvent,
   closeDaysThrough,
@@ -218,6 +219,21 @@ describe('settlement (减免结清) with a credit balance: scenario tables', () 
     expect(applied(l.state)).toBe(150000);
     expectBooksBalance(l.log);
     expect(withoutMarker(replay(l.log))).toEqual(withoutMarker(l.state));
+  });
+
+  it('through the change planner, an offer the credit held reaches frees the credit line at once', () => {
+    const l = new Loan(product(), 300000, '2026-01-15');
+    l.repay(150000, '2026-02-10', { excess: 'credit' });
+    l.closeThrough('2026-02-11');
+    const change = planSettlementOffer(l.state, null, {
+      offerMinor: 120000,
+      validThroughDay: d('2026-02-28'),
+      day: d('2026-02-12'),
+      clientId: 'offer-1',
+    });
+    expect(change.state.status).toBe('settled');
+    expect(change.lineMove).toMatchObject({ outstandingPrincipalMinor: 0 });
+    expectBooksBalance([...l.log, ...change.events]);
   });
 
   it('only money beyond everything owed stays refundable', () => {
