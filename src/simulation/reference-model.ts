@@ -28,9 +28,11 @@
  *   of the old one, its first instalment bills the interest the running period accrued so far plus what
  *   accrues after d (on the new principal, at the new rate, from the first instalment's start); the penalty
  *   rate follows the contract rate;
- * - a settlement offer (减免结清) counts the payments from it on; the one that brings them to the offer, on or
- *   before its last day, goes to what is owed that day (interest to the day), the rest is forgiven and
- *   nothing is owed any more; an offer not reached lapses at the close of its last day and changes nothing.
+ * - a settlement offer (减免结清) counts the credit balance held when it is made and the payments from it on;
+ *   the payment that brings them to the offer (or the offer itself, when the credit held already does), on
+ *   or before its last day, goes with the credit balance to what is owed that day (interest to the day),
+ *   the rest is forgiven and nothing is owed any more (money beyond everything owed stays credit); an offer
+ *   not reached lapses at the close of its last day and changes nothing.
  * Only what the simulation uses is modelled: daily rates with ACT/365F, actual-days periods, scale 2, no
  * compounding, no waivers but those of restructurings and settlements; `prepay` only for methods whose
  * principal is all due at the end; a restructuring only after the first due date (no upfront fee pending).
@@ -301,24 +303,33 @@ export class ReferenceLoan {
     if (offer !== null) {
       offer.paid += p.amountMinor;
       if (offer.paid >= offer.offer.offerMinor) {
-        // The offer is paid: the payment goes to what is owed (interest to the day), the rest is forgiven.
-        const owed = this.owedGross();
-        const take = Math.min(owed, p.amountMinor);
-        this.credit += p.amountMinor - take;
-        this.offers.get(offer.arrival)!.end = { kind: 'completed', day: p.day, waivedMinor: owed - take };
-        this.penaltyForgiven += this.penaltyOwed();
-        this.bills = [];
-        this.notDue = 0;
-        this.resetPeriod();
-        this.upfrontPending = 0;
-        this.plan = [];
-        this.k = 0;
-        this.offer = null;
-        this.settledBySettlement = true;
+        this.completeOffer(p.amountMinor, p.day);
         return;
       }
     }
     this.credit += this.pay(p.amountMinor, p.excess === 'prepay');
+  }
+
+  /**
+   * The offer is reached on `day` with a payment of `amountMinor` (0 when the credit held reaches it): the
+   * payment and the credit balance go to what is owed (interest to the day), the rest is forgiven; what is
+   * beyond everything owed stays credit.
+   */
+  private completeOffer(amountMinor: number, day: Day): void {
+    const offer = this.offer!;
+    const owed = this.owedGross();
+    const take = Math.min(owed, amountMinor + this.credit);
+    this.credit = amountMinor + this.credit - take;
+    this.offers.get(offer.arrival)!.end = { kind: 'completed', day, waivedMinor: owed - take };
+    this.penaltyForgiven += this.penaltyOwed();
+    this.bills = [];
+    this.notDue = 0;
+    this.resetPeriod();
+    this.upfrontPending = 0;
+    this.plan = [];
+    this.k = 0;
+    this.offer = null;
+    this.settledBySettlement = true;
   }
 
   /** Everything owed at this point of the day, interest to the day, before any credit balance. */
@@ -331,7 +342,9 @@ export class ReferenceLoan {
   private makeOffer(offer: ReferenceOffer): void {
     if (this.offer !== null) throw new Error('a second settlement offer while one is in force');
     this.offers.set(offer.arrival, { owedMinor: this.owedGross(), end: null });
-    this.offer = { arrival: offer.arrival, offer, paid: 0 };
+    // The credit balance held is the borrower's money already received: it counts towards the offer.
+    this.offer = { arrival: offer.arrival, offer, paid: this.credit };
+    if (this.credit >= offer.offerMinor) this.completeOffer(0, offer.day);
   }
 
   /** A restructuring on the day of `change`, after that day's accrual and earlier actions. */

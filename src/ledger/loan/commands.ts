@@ -273,6 +273,10 @@ export function offerSettlement(state: LoanState, input: OfferSettlementInput): 
   const b = begin(state, input.day, input.clientId);
   checkActive(b.state, 'settlement offer');
   emitSettlementOffer(b, input);
+  // A credit balance held when the offer is made counts towards it: one that reaches it settles the loan now.
+  completeSettlementIfPaid(b, input.day, input.clientId);
+  emitBucketChange(b, input.day);
+  emitSettledIfPaid(b, input.day);
   return { state: b.state, events: b.events };
 }
 

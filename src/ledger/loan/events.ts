@@ -156,12 +156,17 @@ export interface Repaid extends CommandBase {
   readonly reamortisation: Reamortisation | null;
 }
 
-/** A credit balance pays dues automatically when they fall due. Dr suspense, Cr receivables. */
+/**
+ * A credit balance pays dues automatically when they fall due; at a settlement's completion it pays what is
+ * owed, principal not yet due included, before the rest is forgiven. Dr suspense, Cr receivables.
+ */
 export interface CreditApplied extends EventBase {
   readonly type: 'CreditApplied';
   readonly amountMinor: number;
   readonly allocation: ComponentAmounts;
   readonly byInstallment: readonly InstallmentAllocation[];
+  /** Present when the credit paid principal not yet due (only at a settlement's completion). */
+  readonly reamortisation?: Reamortisation | null;
 }
 
 /** A credit balance paid back to the borrower. Dr suspense, Cr cash. */

@@ -148,11 +148,16 @@ function applySettlement(s: Draft, event: LoanEvent): boolean {
   switch (event.type) {
     case 'SettlementOffered':
       invariant(settlementOf(s) === null, () => `loan ${s.loanId}: a settlement offer is already in force`);
+      invariant(
+        event.creditMinor === undefined || event.creditMinor === s.creditMinor,
+        () => `loan ${s.loanId}: the credit held at the offer differs`,
+      );
       s.settlement = {
         offerSeq: event.seq,
         offerMinor: event.offerMinor,
         validThroughDay: event.validThroughDay,
         paidMinor: 0,
+        creditAtOfferMinor: event.creditMinor ?? 0,
       };
       return true;
     case 'SettlementLapsed':
@@ -292,7 +297,7 @@ function applyTo(s: Draft, event: LoanEvent): void {
         s,
         event.day,
         notDueLine(event.byInstallment),
-        event.type === 'Repaid' ? event.reamortisation : null,
+        event.type === 'Repaid' ? event.reamortisation : (event.reamortisation ?? null),
       );
       s.dues = reduceDues(s.dues, event.byInstallment, 'payment');
       s.penaltyPaidMinor += a.penaltyMinor;

@@ -82,6 +82,7 @@ export {
 } from './restructure-types.js';
 export { isSettlementWaiver, type OfferSettlementInput } from './settlement.js';
 export {
+  countedTowardsOffer,
   type SettlementCompleted,
   type SettlementEvent,
   type SettlementInForce,

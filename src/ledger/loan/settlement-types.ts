@@ -18,6 +18,12 @@ export interface SettlementOffered {
   readonly owedMinor: number;
   /** The concession stated to the borrower: `owedMinor - offerMinor`. */
   readonly discountMinor: number;
+  /**
+   * The credit balance (溢缴款) the loan held when the offer was made, in fen: the borrower's money already
+   * received, it counts towards the offer like a repayment. Absent in logs written before it was recorded
+   * (counted as 0 there, as it was then).
+   */
+  readonly creditMinor?: number;
 }
 
 /** The offer was not paid by its last day: it ends (dated that day, at its close) and the loan owes in full. */
@@ -53,6 +59,13 @@ export interface SettlementInForce {
   readonly validThroughDay: Day;
   /** Repayments made since the offer. */
   readonly paidMinor: number;
+  /** The credit balance held when the offer was made (absent in states stored before it was kept: 0). */
+  readonly creditAtOfferMinor?: number;
+}
+
+/** What counts towards the offer: the credit held when it was made and the repayments since. */
+export function countedTowardsOffer(offer: SettlementInForce): number {
+  return (offer.creditAtOfferMinor ?? 0) + offer.paidMinor;
 }
 
 /** The offer in force, or null (states stored before settlements existed have no field). */

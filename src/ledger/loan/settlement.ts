@@ -1,11 +1,12 @@
 import { AMOUNT_MINOR_MAX, type Day, formatDate, formatMinor, invariant } from '../../money/index.js';
 import { LedgerInputError } from '../errors.js';
 import { penaltyOutstandingMinor } from './accrual.js';
+import { allocatePayment } from './allocation.js';
 import type { EventBuilder } from './builder.js';
 import { emitAccrued } from './eod.js';
 import type { InstallmentAllocation, LoanEvent } from './events.js';
 import { reamortise } from './reamortise.js';
-import { settlementOf } from './settlement-types.js';
+import { countedTowardsOffer, settlementOf } from './settlement-types.js';
 import type { LoanState } from './state.js';
 
 /**
@@ -94,23 +95,32 @@ export function emitSettlementOffer(b: EventBuilder, input: OfferSettlementInput
     validThroughDay: input.validThroughDay,
     owedMinor,
     discountMinor: owedMinor - input.offerMinor,
+    creditMinor: b.state.creditMinor,
   });
 }
 
 /** True when a repayment of `amountMinor` on `day` completes the offer in force. */
 export function settlementCompletedBy(state: LoanState, amountMinor: number, day: Day): boolean {
   const offer = settlementOf(state);
-  return offer !== null && day <= offer.validThroughDay && offer.paidMinor + amountMinor >= offer.offerMinor;
+  return (
+    offer !== null &&
+    day <= offer.validThroughDay &&
+    countedTowardsOffer(offer) + amountMinor >= offer.offerMinor
+  );
 }
 
 /**
- * After a repayment: when the payments under the offer in force reach its amount (on or before its last day),
- * everything still owed is forgiven — penalty, interest (the current period's accrued interest is billed
- * with its instalment first, so that it can be waived), fees, then principal — and the loan settles.
+ * After a repayment (or the offer itself): when what counts towards the offer in force — the credit held
+ * when it was made and the repayments since — reaches its amount on or before its last day, the credit
+ * balance pays what is still owed (it is the borrower's money, counted towards the offer: left as credit
+ * it would be refunded after the rest was forgiven), and everything still owed after it is forgiven —
+ * penalty, interest (the current period's accrued interest is billed with its instalment first, so that it
+ * can be paid or waived), fees, then principal — and the loan settles. Only money beyond everything owed
+ * stays a credit balance.
  */
 export function completeSettlementIfPaid(b: EventBuilder, day: Day, clientId: string): void {
   const offer = settlementOf(b.state);
-  if (offer === null || offer.paidMinor < offer.offerMinor || day > offer.validThroughDay) return;
+  if (offer === null || countedTowardsOffer(offer) < offer.offerMinor || day > offer.validThroughDay) return;
   const ref = `${clientId}${SETTLEMENT_WAIVER_SUFFIX}`;
   let s = b.state;
   let waived = 0;
@@ -146,6 +156,23 @@ export function completeSettlementIfPaid(b: EventBuilder, day: Day, clientId: st
       feeMinor: s.pendingUpfrontFeeMinor,
     });
     s = b.state;
+  }
+  // The credit balance pays what is owed before anything is forgiven: the bills, then principal not yet due.
+  if (s.creditMinor > 0) {
+    const a = allocatePayment(s, s.creditMinor, true, 0);
+    const used = s.creditMinor - a.leftoverMinor;
+    if (used > 0) {
+      const notDue = a.byInstallment.find((l) => l.installmentNumber === 0);
+      b.emit({
+        type: 'CreditApplied',
+        day,
+        amountMinor: used,
+        allocation: a.allocation,
+        byInstallment: a.byInstallment,
+        reamortisation: reamortise(s, s.notDuePrincipalMinor - (notDue?.principalMinor ?? 0)),
+      });
+      s = b.state;
+    }
   }
   const penalty = penaltyOutstandingMinor(s);
   if (penalty > 0) {

@@ -303,10 +303,11 @@ describe('settlement (减免结清): properties', () => {
           const done = log.find((e) => e.type === 'SettlementCompleted') as SettlementCompleted | undefined;
           if (done !== undefined && done.day === day) {
             const owedThen = quote.principalMinor + quote.interestMinor + quote.feeMinor + quote.penaltyMinor;
-            const credit = state.creditMinor - before.creditMinor;
-            expect(amount - credit + done.waivedMinor).toBe(owedThen);
+            // The payment and any credit left by earlier ones go to what is owed; the rest is forgiven.
+            const applied = amount + before.creditMinor - state.creditMinor;
+            expect(applied + done.waivedMinor).toBe(owedThen);
             // Whatever `excess` says, only money beyond everything owed is left as a refundable credit.
-            expect(credit).toBe(Math.max(0, amount - owedThen));
+            expect(state.creditMinor).toBe(Math.max(0, amount + before.creditMinor - owedThen));
             expect(done.paidMinor).toBeGreaterThanOrEqual(offerMinor);
             expect(state.status).toBe('settled');
           }
