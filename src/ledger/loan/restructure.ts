@@ -27,6 +27,7 @@ import {
   type RestructureRequest,
   type RestructuringPolicy,
 } from './restructure-types.js';
+import { settlementOf } from './settlement-types.js';
 import type { LoanState } from './state.js';
 
 export interface RestructureInput extends RestructureRequest {
@@ -334,6 +335,15 @@ function emitRestructured(
 ): void {
   const s = b.state;
   const day = input.day;
+  const offer = settlementOf(s);
+  if (offer !== null && !replay) {
+    refuse(
+      'restructure_settlement_in_force',
+      'kind',
+      `loan ${s.loanId} has a settlement offer in force through ${formatDate(offer.validThroughDay)}; a restructuring would change what the offer settles — wait until it is paid or lapses`,
+      { validThrough: formatDate(offer.validThroughDay) },
+    );
+  }
   const dpd = daysPastDue(s, day);
   if (input.kind === 'negotiated-plan' && dpd === 0 && !replay) {
     refuse(

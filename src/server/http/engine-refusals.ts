@@ -24,6 +24,8 @@ export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
   restructure_first_due_passed: '新计划的首期还款日已过；请换一天重组',
   restructure_unaffordable: '新计划的月供超过借款人月收入的可负担上限',
   restructure_not_past_due: '协商分期仅适用于已逾期的借据',
+  restructure_settlement_in_force:
+    '该借据有生效中的减免结清方案（有效至 {validThrough}）；须待其还清或失效后再重组',
   restructure_nothing_to_replan: '没有可重新安排的本金；请减免或收回欠款',
   restructuring_policy_invalid: '重组政策设置无效',
   amount_negative: '必须为正数：不能为负；请写作 "1234.56" 的形式',

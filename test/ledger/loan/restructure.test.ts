@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLedgerInputError } from '../../../src/ledger/index.js';
+import { isLedgerInputError, offerSettlement } from '../../../src/ledger/index.js';
 import {
   DEFAULT_RESTRUCTURING_POLICY,
   type LoanRestructured,
@@ -303,6 +303,28 @@ describe('refused restructurings change nothing and say why', () => {
       expect(l.state).toBe(before);
     });
   }
+
+  it('refuses while a settlement offer is in force, and takes the restructuring once the offer has lapsed', () => {
+    const l = pastDue();
+    const offered = offerSettlement(l.state, {
+      offerMinor: 200000,
+      validThroughDay: d('2026-03-03'),
+      day: d('2026-03-01'),
+      clientId: 'offer-1',
+    });
+    l.state = offered.state;
+    l.log.push(...offered.events);
+    const before = l.state;
+    const request = { kind: 'negotiated-plan', months: 6, monthlyIncomeMinor: 500000 } as const;
+    expect(() => l.restructure('2026-03-01', request)).toThrow(
+      /settlement offer in force through 2026-03-03.*wait until it is paid or lapses/,
+    );
+    expect(l.state).toBe(before);
+    // Unpaid, the offer lapses at the close of its last day; the plan is then taken.
+    l.closeThrough('2026-03-03');
+    l.restructure('2026-03-04', request);
+    expect(l.state.restructuring).not.toBeNull();
+  });
 
   it('the affordability refusal gives the figures', () => {
     expect(() =>
