@@ -173,11 +173,10 @@ const rollRates: ReportLoader = {
     const monthEnd = await requestMonthEnd(db, request);
     const months = monthEndsBack(monthEnd, ROLL_RATE_MONTHS + 1);
     await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
-    const pairs = months.slice(1).map((m, i) => [months[i] as Day, m] as const);
-    const groups = await transitionSums(db, pairs);
+    const groups = await transitionSums(db, months);
     return rollRatesReportOf(
       await monthBookSums(db, months),
-      pairs.map(([from, to], i) => transitionOfGroups(from, to, groups[i] ?? [])),
+      months.slice(1).map((to, i) => transitionOfGroups(months[i] as Day, to, groups[i] ?? [])),
     );
   },
   async cellLoans(db, request, cell, progress) {

@@ -59,14 +59,17 @@ export async function monthBookSums(q: Queryable, monthEnds: readonly Day[]): Pr
   });
 }
 
+/** The month end after a month end, in SQL: the first day of the month after next, less a day. */
+const nextMonthEndSql = (column: string) => `((${column} + 1 + interval '1 month')::date - 1)`;
+
 /**
- * The loans moving between each pair of month ends (`pairs[i]` = [earlier, later]): grouped by the bucket at
- * the earlier one and the bucket at the later one (or `out` when the loan has no row then).
+ * The loans moving between consecutive month ends (`monthEnds` oldest first, each the month end after the one
+ * before; element i of the answer is the transition from `monthEnds[i]` to `monthEnds[i + 1]`): grouped by the
+ * bucket at the earlier one and the bucket at the later one (or `out` when the loan has no row then).
  */
-export async function transitionSums(
-  q: Queryable,
-  pairs: readonly (readonly [Day, Day])[],
-): Promise<TransitionGroup[][]> {
+export async function transitionSums(q: Queryable, monthEnds: readonly Day[]): Promise<TransitionGroup[][]> {
+  const befores = monthEnds.slice(0, -1);
+  const afters = monthEnds.slice(1);
   const { rows } = await q.query<{
     before: string;
     from_bucket: string;
@@ -75,18 +78,20 @@ export async function transitionSums(
     bal: string;
     entered: string;
   }>(
-    `select p.before::text as before, a.bucket as from_bucket, coalesce(b.bucket, 'out') as to_bucket,
+    `select a.month_end::text as before, a.bucket as from_bucket, coalesce(b.bucket, 'out') as to_bucket,
        count(*)::int as loans, sum(a.outstanding_principal_minor)::text as bal,
        coalesce(sum(b.outstanding_principal_minor)
          filter (where ${rankSql('b.bucket')} = ${rankSql('a.bucket')} + 1), 0)::text as entered
-     from unnest($1::date[], $2::date[]) as p(before, after)
-     join loan_month_ends a on a.month_end = p.before
-     left join loan_month_ends b on b.month_end = p.after and b.loan_id = a.loan_id
+     from loan_month_ends a
+     left join loan_month_ends b
+       on b.loan_id = a.loan_id and b.month_end = ${nextMonthEndSql('a.month_end')}
+         and b.month_end = any($2::date[])
+     where a.month_end = any($1::date[])
      group by 1, 2, 3`,
-    [pairs.map((p) => sqlDate(p[0])), pairs.map((p) => sqlDate(p[1]))],
+    [befores.map(sqlDate), afters.map(sqlDate)],
   );
-  const index = new Map(pairs.map((p, i) => [p[0], i]));
-  const out: TransitionGroup[][] = pairs.map(() => []);
+  const index = new Map(befores.map((d, i) => [d, i]));
+  const out: TransitionGroup[][] = befores.map(() => []);
   for (const r of rows) {
     const i = index.get(dayFromSql(r.before)) as number;
     out[i]?.push({
