@@ -13,6 +13,7 @@ import {
   type ClassGroup,
   type ClassifiedLoan,
   type MonthBook,
+  monthKeyOfDay,
   type RollTarget,
   type TransitionGroup,
   VINTAGE_THRESHOLDS,
@@ -22,9 +23,8 @@ import {
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
 
-/** A month end's month as year × 12 + month − 1 (reporting's MonthKey), in SQL. */
-const monthKeySql = (column: string) =>
-  `(extract(year from ${column}) * 12 + extract(month from ${column}) - 1)::int`;
+/** The first day of a date's month, in SQL (date_part is a float: cheaper per row than extract's numeric). */
+const firstOfMonthSql = (column: string) => `(${column} - date_part('day', ${column})::int + 1)`;
 
 const rankSql = (column: string) => `substr(${column}, 2)::int`;
 
@@ -213,7 +213,7 @@ export async function vintageCohortSums(
 ): Promise<VintageCohortGroup[]> {
   const { rows } = await q.query<{
     product_id: string;
-    month: number;
+    cohort: string;
     loans: number;
     disbursed: string;
     fpd: number;
@@ -222,7 +222,7 @@ export async function vintageCohortSums(
        select distinct loan_id from loan_month_ends
        where month_end = any($3::date[]) and days_past_due > 30 and oldest_overdue_installment = 1
      )
-     select l.product_id, ${monthKeySql('l.opened_day')} as month, count(*)::int as loans,
+     select l.product_id, ${firstOfMonthSql('l.opened_day')}::text as cohort, count(*)::int as loans,
        sum(l.principal_minor)::text as disbursed, count(f.loan_id)::int as fpd
      from loans l left join fpd f on f.loan_id = l.loan_id
      where l.opened_day between $1::date and $2::date
@@ -231,7 +231,7 @@ export async function vintageCohortSums(
   );
   return rows.map((r) => ({
     productId: r.product_id,
-    month: r.month,
+    month: monthKeyOfDay(dayFromSql(r.cohort)),
     loans: r.loans,
     disbursedMinor: BigInt(r.disbursed),
     fpd30Loans: r.fpd,
@@ -252,21 +252,26 @@ export async function vintageBadSums(
     (t, i) =>
       `coalesce(sum(r.outstanding_principal_minor) filter (where ${rankSql('r.bucket')} >= ${bucketRank(t)}), 0)::text as bad${i}`,
   ).join(', ');
-  const { rows } = await q.query<Record<string, string | number>>(
+  // Grouped by plain dates (the draw month's first day, the month end): the month keys are computed here,
+  // once per group, not per row.
+  const { rows } = await q.query<Record<string, string>>(
     `with l as (
-       select loan_id, product_id, ${monthKeySql('opened_day')} as cohort
+       select loan_id, product_id, ${firstOfMonthSql('opened_day')} as cohort
        from loans where opened_day between $1::date and $2::date
      )
-     select l.product_id, l.cohort, ${monthKeySql('r.month_end')} - l.cohort as mob, ${sums}
+     select l.product_id, l.cohort::text as cohort, r.month_end::text as month_end, ${sums}
      from loan_month_ends r join l on l.loan_id = r.loan_id
      where r.month_end = any($3::date[])
      group by 1, 2, 3`,
     [sqlDate(fromDay), sqlDate(toDay), monthEnds.map(sqlDate)],
   );
-  return rows.map((r) => ({
-    productId: String(r.product_id),
-    month: Number(r.cohort),
-    mob: Number(r.mob),
-    badMinor: VINTAGE_THRESHOLDS.map((_, i) => BigInt(r[`bad${i}`] as string)),
-  }));
+  return rows.map((r) => {
+    const month = monthKeyOfDay(dayFromSql(r.cohort as string));
+    return {
+      productId: r.product_id as string,
+      month,
+      mob: monthKeyOfDay(dayFromSql(r.month_end as string)) - month,
+      badMinor: VINTAGE_THRESHOLDS.map((_, i) => BigInt(r[`bad${i}`] as string)),
+    };
+  });
 }
