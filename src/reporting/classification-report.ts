@@ -109,9 +109,76 @@ const CLASS_NOTES = [
   },
 ];
 
+/**
+ * One group of a month end's loans as a store sums them: those of one class (after overrides) and on one side
+ * of 90 days past due, with how many of them are under a restructuring floor.
+ */
+export interface ClassGroup {
+  readonly assetClass: AssetClass;
+  readonly over90: boolean;
+  readonly loans: number;
+  readonly balanceMinor: bigint;
+  readonly restructured: number;
+}
+
+/** The class totals from the groups of a month end: the same figures `classTotals` gives from its loans. */
+export function classTotalsOfGroups(monthEnd: number, groups: readonly ClassGroup[]): ClassTotals {
+  const byClass = Object.fromEntries(ASSET_CLASSES.map((c) => [c, { loans: 0, balanceMinor: 0n }])) as Record<
+    AssetClass,
+    { loans: number; balanceMinor: bigint }
+  >;
+  let loans = 0;
+  let balance = 0n;
+  let npl = 0n;
+  let nplLoans = 0;
+  let dpd90 = 0n;
+  let dpd90Loans = 0;
+  for (const g of groups) {
+    const cell = byClass[g.assetClass];
+    cell.loans += g.loans;
+    cell.balanceMinor += g.balanceMinor;
+    loans += g.loans;
+    balance += g.balanceMinor;
+    if (isNonPerforming(g.assetClass)) {
+      npl += g.balanceMinor;
+      nplLoans += g.loans;
+    }
+    if (g.over90) {
+      dpd90 += g.balanceMinor;
+      dpd90Loans += g.loans;
+    }
+  }
+  return {
+    monthEnd,
+    loans,
+    balanceMinor: balance,
+    byClass,
+    nplBalanceMinor: npl,
+    nplLoans,
+    dpd90BalanceMinor: dpd90,
+    dpd90Loans,
+  };
+}
+
 /** `classification`: the book by class at one month end, with the NPL and 90+ DPD ratios side by side. */
 export function classificationReport(monthEnd: number, loans: readonly ClassifiedLoan[]): Report {
-  const t = classTotals(monthEnd, loans);
+  return classificationReportOf(
+    classTotals(monthEnd, loans),
+    loans.filter((l) => l.override !== null),
+    loans.filter((l) => l.row.classReasons.length > 0).length,
+  );
+}
+
+/**
+ * The classification report from its figures: the class totals, the loans an approved override changed, and
+ * how many loans are under a restructuring floor.
+ */
+export function classificationReportOf(
+  t: ClassTotals,
+  overridden: readonly ClassifiedLoan[],
+  restructured: number,
+): Report {
+  const monthEnd = t.monthEnd;
   const byClass: ReportTable = {
     name: 'by-class',
     label: { en: 'Loans by class', zh: '五级分类' },
@@ -142,7 +209,6 @@ export function classificationReport(monthEnd: number, loans: readonly Classifie
       },
     ],
   };
-  const overridden = loans.filter((l) => l.override !== null);
   const overrides: ReportTable = {
     name: 'overrides',
     label: { en: 'Manual overrides', zh: '人工认定' },
@@ -165,7 +231,6 @@ export function classificationReport(monthEnd: number, loans: readonly Classifie
       }))
       .sort((a, b) => (a.loanId < b.loanId ? -1 : a.loanId > b.loanId ? 1 : 0)),
   };
-  const restructured = loans.filter((l) => l.row.classReasons.length > 0).length;
   return {
     kind: 'classification',
     asOf: formatDate(monthEnd),

@@ -23,12 +23,15 @@ export {
 } from './classification.js';
 export {
   applyOverrides,
+  type ClassGroup,
   type ClassifiedLoan,
   type ClassOverride,
   type ClassTotals,
   classCellLoans,
   classificationReport,
+  classificationReportOf,
   classTotals,
+  classTotalsOfGroups,
   nplReport,
   overrideAllowed,
 } from './classification-report.js';
@@ -259,8 +262,10 @@ export {
   type RiskTable,
 } from './risk-report.js';
 export {
+  type MonthBook,
   type MonthIndicators,
   type MonthRows,
+  monthBook,
   monthIndicators,
   ROLL_RATE_MONTHS,
   ROLL_TARGETS,
@@ -268,8 +273,11 @@ export {
   type RollTarget,
   rollRateCellLoans,
   rollRatesReport,
+  rollRatesReportOf,
   type Transition,
+  type TransitionGroup,
   transition,
+  transitionOfGroups,
 } from './roll-rates.js';
 export {
   buildStressReport,
@@ -280,11 +288,18 @@ export {
   FPD30_MATURE_MONTHS,
   VINTAGE_COHORTS_MAX,
   VINTAGE_THRESHOLDS,
+  type VintageBadGroup,
+  type VintageCohort,
+  type VintageCohortGroup,
   type VintageInput,
   type VintageLoan,
   type VintageRow,
+  type VintageTotals,
   vintageCellLoans,
   vintageReport,
+  vintageReportOf,
+  vintageTotals,
+  vintageTotalsOfGroups,
 } from './vintage.js';
 export {
   DEFAULT_WRITE_OFF_RULE,

@@ -84,7 +84,16 @@ export interface MonthIndicators {
   readonly pastDueBefore: number;
 }
 
-export function monthIndicators(month: MonthRows, t: Transition | null): MonthIndicators {
+/** The book at one month end in figures: what the indicators read of its rows. */
+export interface MonthBook {
+  readonly monthEnd: Day;
+  readonly loans: number;
+  readonly balanceMinor: bigint;
+  readonly par30BalanceMinor: bigint;
+  readonly par90BalanceMinor: bigint;
+}
+
+export function monthBook(month: MonthRows): MonthBook {
   let balance = 0n;
   let par30 = 0n;
   let par90 = 0n;
@@ -93,6 +102,46 @@ export function monthIndicators(month: MonthRows, t: Transition | null): MonthIn
     if (r.daysPastDue > 30) par30 = addMinor(par30, r.outstandingPrincipalMinor);
     if (r.daysPastDue > 90) par90 = addMinor(par90, r.outstandingPrincipalMinor);
   }
+  return {
+    monthEnd: month.monthEnd,
+    loans: month.rows.length,
+    balanceMinor: balance,
+    par30BalanceMinor: par30,
+    par90BalanceMinor: par90,
+  };
+}
+
+/**
+ * One group of loans moving between two month ends, as a store sums them: the loans in `from` at the earlier
+ * month end and in `to` (or out of the book) at the later one, their balance at the earlier month end, and
+ * their balance at the later one when `to` is the next bucket up (the flow rate's numerator; 0 otherwise).
+ */
+export interface TransitionGroup {
+  readonly from: Bucket;
+  readonly to: RollTarget;
+  readonly loans: number;
+  readonly balanceMinor: bigint;
+  readonly enteredBalanceMinor: bigint;
+}
+
+/** The transition from the groups of its loans (each (from, to) pair at most once). */
+export function transitionOfGroups(from: Day, to: Day, groups: readonly TransitionGroup[]): Transition {
+  const count = emptyTargets(() => 0);
+  const balance = emptyTargets(() => 0n);
+  const entered = Object.fromEntries(BUCKETS.map((b) => [b, 0n])) as Record<Bucket, bigint>;
+  for (const g of groups) {
+    count[g.from][g.to] += g.loans;
+    balance[g.from][g.to] += g.balanceMinor;
+    if (g.to !== 'out') entered[g.to] += g.enteredBalanceMinor;
+  }
+  return { from, to, count, balanceMinor: balance, enteredBalanceMinor: entered };
+}
+
+export function monthIndicators(month: MonthRows, t: Transition | null): MonthIndicators {
+  return indicatorsOf(monthBook(month), t);
+}
+
+function indicatorsOf(book: MonthBook, t: Transition | null): MonthIndicators {
   let entered = 0;
   let currentBefore = 0;
   let cured = 0;
@@ -111,11 +160,7 @@ export function monthIndicators(month: MonthRows, t: Transition | null): MonthIn
     }
   }
   return {
-    monthEnd: month.monthEnd,
-    loans: month.rows.length,
-    balanceMinor: balance,
-    par30BalanceMinor: par30,
-    par90BalanceMinor: par90,
+    ...book,
     enteredCollections: entered,
     currentBefore,
     cured,
@@ -170,10 +215,19 @@ function matrixTable(t: Transition, by: 'count' | 'balance'): ReportTable {
  * `months` are consecutive month ends, oldest first, the last being the report's.
  */
 export function rollRatesReport(months: readonly MonthRows[]): Report {
-  const last = months[months.length - 1];
-  if (last === undefined) throw new Error('a roll-rate report needs at least one month end');
   const transitions = months.slice(1).map((m, i) => transition(months[i] as MonthRows, m));
-  const indicators = months.map((m, i) => monthIndicators(m, i === 0 ? null : (transitions[i - 1] ?? null)));
+  return rollRatesReportOf(months.map(monthBook), transitions);
+}
+
+/**
+ * The roll-rate report from the figures alone: the book at each month end, oldest first, and the transitions
+ * between consecutive ones (`transitions[i]` from `books[i]` to `books[i + 1]`). Sums a store computed give
+ * the same report as the rows they sum.
+ */
+export function rollRatesReportOf(books: readonly MonthBook[], transitions: readonly Transition[]): Report {
+  const last = books[books.length - 1];
+  if (last === undefined) throw new Error('a roll-rate report needs at least one month end');
+  const indicators = books.map((m, i) => indicatorsOf(m, i === 0 ? null : (transitions[i - 1] ?? null)));
   const lastT = transitions[transitions.length - 1];
   const flow: ReportTable = {
     name: 'flow-rates',

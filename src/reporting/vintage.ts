@@ -41,6 +41,22 @@ interface Cohort {
   readonly disbursedMinor: bigint;
 }
 
+/** Cohorts in report order: the `all` segment first, then products by id; draw months oldest first. */
+function cohortOrder(
+  a: { readonly segment: string; readonly month: MonthKey },
+  b: { readonly segment: string; readonly month: MonthKey },
+): number {
+  return a.segment === b.segment
+    ? a.month - b.month
+    : a.segment === 'all'
+      ? -1
+      : b.segment === 'all'
+        ? 1
+        : a.segment < b.segment
+          ? -1
+          : 1;
+}
+
 function cohortsOf(input: VintageInput): Cohort[] {
   const last = monthKeyOfDay(input.monthEnd);
   const first = last - VINTAGE_COHORTS_MAX + 1;
@@ -62,17 +78,7 @@ function cohortsOf(input: VintageInput): Cohort[] {
     add(l.productId, month, l);
   }
   return [...groups.values()]
-    .sort((a, b) =>
-      a.segment === b.segment
-        ? a.month - b.month
-        : a.segment === 'all'
-          ? -1
-          : b.segment === 'all'
-            ? 1
-            : a.segment < b.segment
-              ? -1
-              : 1,
-    )
+    .sort(cohortOrder)
     .map((g) => ({ segment: g.segment, month: g.month, loanIds: g.ids, disbursedMinor: g.disbursed }));
 }
 
@@ -129,14 +135,13 @@ function vintageSums(input: VintageInput, cohorts: readonly Cohort[]): VintageSu
 }
 
 function vintageCell(
-  input: VintageInput,
-  sums: VintageSums,
-  cohort: Cohort,
+  totals: VintageTotals,
+  cohort: VintageCohort,
   mob: number,
   threshold: number,
 ): string | null {
-  if (cohort.month + mob > monthKeyOfDay(input.monthEnd)) return null;
-  const bad = sums.bad.get(`${cohort.segment}/${cohort.month}`)?.[threshold]?.[mob] ?? 0n;
+  if (cohort.month + mob > monthKeyOfDay(totals.monthEnd)) return null;
+  const bad = totals.bad.get(`${cohort.segment}/${cohort.month}`)?.[threshold]?.[mob] ?? 0n;
   return ratioText(bad, cohort.disbursedMinor);
 }
 
@@ -149,12 +154,15 @@ function fpdLoans(sums: VintageSums, cohort: Cohort): Set<string> {
   return new Set([...cohort.loanIds].filter((id) => sums.fpd.has(id)));
 }
 
-function mobCount(input: VintageInput, cohorts: readonly Cohort[]): number {
+function mobCount(
+  input: { readonly monthEnd: Day },
+  cohorts: readonly { readonly month: MonthKey }[],
+): number {
   const last = monthKeyOfDay(input.monthEnd);
   return cohorts.reduce((n, c) => Math.max(n, last - c.month + 1), 0);
 }
 
-function rowKey(c: Cohort): string {
+function rowKey(c: { readonly segment: string; readonly month: MonthKey }): string {
   return `${c.segment}/${formatMonthKey(c.month)}`;
 }
 
@@ -168,10 +176,129 @@ function cohortColumns(): ReportColumn[] {
   ];
 }
 
-export function vintageReport(input: VintageInput): Report {
+/** One cohort in figures: its loans, disbursed principal and loans counted as FPD30. */
+export interface VintageCohort {
+  readonly segment: string;
+  readonly month: MonthKey;
+  readonly loans: number;
+  readonly disbursedMinor: bigint;
+  readonly fpd30Loans: number;
+}
+
+/**
+ * A vintage in figures: the cohorts in report order and, by `segment/month`, the balance at or past each
+ * threshold by MOB. The report is drawn from these alone, whether summed from rows here or by a store.
+ */
+export interface VintageTotals {
+  readonly monthEnd: Day;
+  readonly cohorts: readonly VintageCohort[];
+  readonly bad: ReadonlyMap<string, readonly (readonly bigint[])[]>;
+}
+
+export function vintageTotals(input: VintageInput): VintageTotals {
   const cohorts = cohortsOf(input);
-  const mobs = mobCount(input, cohorts);
   const sums = vintageSums(input, cohorts);
+  return {
+    monthEnd: input.monthEnd,
+    cohorts: cohorts.map((c) => ({
+      segment: c.segment,
+      month: c.month,
+      loans: c.loanIds.size,
+      disbursedMinor: c.disbursedMinor,
+      fpd30Loans: fpdLoans(sums, c).size,
+    })),
+    bad: sums.bad,
+  };
+}
+
+/**
+ * One group of month-end balances as a store sums them: a product's draw month, the months on book, and the
+ * balance at or past each threshold (in VINTAGE_THRESHOLDS order).
+ */
+export interface VintageBadGroup {
+  readonly productId: string;
+  readonly month: MonthKey;
+  readonly mob: number;
+  readonly badMinor: readonly bigint[];
+}
+
+/** A product's draw month as a store counts it: loans, disbursed principal and FPD30 loans. */
+export interface VintageCohortGroup {
+  readonly productId: string;
+  readonly month: MonthKey;
+  readonly loans: number;
+  readonly disbursedMinor: bigint;
+  readonly fpd30Loans: number;
+}
+
+/**
+ * The vintage figures from groups a store summed by product (the `all` segment is their sum): the same
+ * figures `vintageTotals` gives from the rows. Groups outside the report's cohorts are ignored.
+ */
+export function vintageTotalsOfGroups(
+  monthEnd: Day,
+  cohortGroups: readonly VintageCohortGroup[],
+  badGroups: readonly VintageBadGroup[],
+): VintageTotals {
+  const last = monthKeyOfDay(monthEnd);
+  const first = last - VINTAGE_COHORTS_MAX + 1;
+  const cohorts = new Map<
+    string,
+    { segment: string; month: MonthKey; loans: number; disbursedMinor: bigint; fpd30Loans: number }
+  >();
+  const add = (segment: string, g: VintageCohortGroup) => {
+    const key = `${segment}/${g.month}`;
+    const c = cohorts.get(key);
+    if (c === undefined) {
+      cohorts.set(key, {
+        segment,
+        month: g.month,
+        loans: g.loans,
+        disbursedMinor: g.disbursedMinor,
+        fpd30Loans: g.fpd30Loans,
+      });
+    } else {
+      c.loans += g.loans;
+      c.disbursedMinor += g.disbursedMinor;
+      c.fpd30Loans += g.fpd30Loans;
+    }
+  };
+  for (const g of cohortGroups) {
+    if (g.month < first || g.month > last || g.loans === 0) continue;
+    add('all', g);
+    add(g.productId, g);
+  }
+  const ordered = [...cohorts.values()].sort(cohortOrder);
+  const bad = new Map<string, bigint[][]>();
+  for (const c of ordered) {
+    bad.set(
+      `${c.segment}/${c.month}`,
+      VINTAGE_THRESHOLDS.map(() => Array.from({ length: last - c.month + 1 }, () => 0n)),
+    );
+  }
+  for (const g of badGroups) {
+    if (g.mob < 0 || g.month + g.mob > last) continue;
+    for (const segment of ['all', g.productId]) {
+      const sums = bad.get(`${segment}/${g.month}`);
+      if (sums === undefined) continue;
+      VINTAGE_THRESHOLDS.forEach((_, i) => {
+        const byMob = sums[i] as bigint[];
+        byMob[g.mob] = (byMob[g.mob] as bigint) + (g.badMinor[i] ?? 0n);
+      });
+    }
+  }
+  return { monthEnd, cohorts: ordered, bad };
+}
+
+export function vintageReport(input: VintageInput): Report {
+  return vintageReportOf(vintageTotals(input));
+}
+
+/** The vintage report from its figures. */
+export function vintageReportOf(totals: VintageTotals): Report {
+  const input = totals;
+  const cohorts = totals.cohorts;
+  const mobs = mobCount(input, cohorts);
   const curves: ReportTable[] = VINTAGE_THRESHOLDS.map((threshold, t) => ({
     name: `vintage-${threshold.toLowerCase()}`,
     label: {
@@ -190,10 +317,10 @@ export function vintageReport(input: VintageInput): Report {
       row: rowKey(c),
       segment: c.segment,
       cohort: formatMonthKey(c.month),
-      loans: c.loanIds.size,
+      loans: c.loans,
       disbursed: moneyText(c.disbursedMinor),
       ...Object.fromEntries(
-        Array.from({ length: mobs }, (_, k) => [`mob${k}`, vintageCell(input, sums, c, k, t)]),
+        Array.from({ length: mobs }, (_, k) => [`mob${k}`, vintageCell(totals, c, k, t)]),
       ),
     })),
   }));
@@ -208,15 +335,15 @@ export function vintageReport(input: VintageInput): Report {
     ],
     rows: cohorts.map((c) => {
       const mature = c.month + FPD30_MATURE_MONTHS <= last;
-      const n = mature ? fpdLoans(sums, c).size : null;
+      const n = mature ? c.fpd30Loans : null;
       return {
         row: rowKey(c),
         segment: c.segment,
         cohort: formatMonthKey(c.month),
-        loans: c.loanIds.size,
+        loans: c.loans,
         disbursed: moneyText(c.disbursedMinor),
         fpd30: n,
-        fpd30Rate: n === null ? null : ratioText(n, c.loanIds.size),
+        fpd30Rate: n === null ? null : ratioText(n, c.loans),
       };
     }),
   };
@@ -231,7 +358,7 @@ export function vintageReport(input: VintageInput): Report {
         key: 'loans',
         label: { en: 'Loans drawn', zh: '放款笔数' },
         type: 'int',
-        value: all.reduce((n, c) => n + c.loanIds.size, 0),
+        value: all.reduce((n, c) => n + c.loans, 0),
       },
       {
         key: 'disbursed',

@@ -568,6 +568,7 @@ export {
   BOOK_CUSTOMER_ID,
   builtMonthEnds,
   ClassOverrideError,
+  classGroupSums,
   decideClassOverride,
   type FundingOutflow,
   findClassOverride,
@@ -586,7 +587,9 @@ export {
   loadReportLoans,
   loansNotClosedThrough,
   MONTH_END_SNAPSHOTS_PER_PAGE,
+  monthBookSums,
   monthEndSnapshotPage,
+  overriddenMonthEndLoans,
   previousEclRunMonth,
   type ReportJournalDay,
   type ReportLineRow,
@@ -599,6 +602,9 @@ export {
   type StoredEclExposure,
   type StoredEclPosting,
   type StoredEclRun,
+  transitionSums,
+  vintageBadSums,
+  vintageCohortSums,
 } from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {

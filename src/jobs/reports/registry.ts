@@ -6,9 +6,10 @@
 import { type Day, formatDate, parseDate, startOfMonth } from '../../money/index.js';
 import {
   applyOverrides,
+  type ClassTotals,
   classCellLoans,
-  classificationReport,
-  classTotals,
+  classificationReportOf,
+  classTotalsOfGroups,
   type MonthEndLoan,
   type MonthRows,
   monthKeyOfDay,
@@ -19,18 +20,26 @@ import {
   type ReportRequest,
   ROLL_RATE_MONTHS,
   rollRateCellLoans,
-  rollRatesReport,
+  rollRatesReportOf,
+  transitionOfGroups,
   VINTAGE_COHORTS_MAX,
   type VintageInput,
   vintageCellLoans,
-  vintageReport,
+  vintageReportOf,
+  vintageTotalsOfGroups,
 } from '../../reporting/index.js';
 import {
   approvedOverrides,
+  classGroupSums,
   type Db,
   getBusinessDay,
+  monthBookSums,
+  overriddenMonthEndLoans,
   readDrawnLoans,
   readMonthEnd,
+  transitionSums,
+  vintageBadSums,
+  vintageCohortSums,
 } from '../../store/index.js';
 import { creditReportLoader } from './credit-report.js';
 import { eclLoader } from './ecl.js';
@@ -100,13 +109,24 @@ async function classified(db: Db, monthEnd: Day) {
   return applyOverrides(await readMonthEnd(db, monthEnd), await approvedOverrides(db, monthEnd));
 }
 
+/** A month end's class figures, summed in the database. */
+async function classSums(db: Db, monthEnds: readonly Day[]): Promise<ClassTotals[]> {
+  const groups = await classGroupSums(db, monthEnds);
+  return monthEnds.map((m) => classTotalsOfGroups(m, groups.get(m) ?? []));
+}
+
 const classification: ReportLoader = {
   kind: 'classification',
   async load(db, request, progress) {
     noScenario('classification', request);
     const monthEnd = await requestMonthEnd(db, request);
     await ensureMonthEnds(db, [monthEnd], REPORT_BUILDER, progress);
-    return classificationReport(monthEnd, await classified(db, monthEnd));
+    const groups = (await classGroupSums(db, [monthEnd])).get(monthEnd) ?? [];
+    return classificationReportOf(
+      classTotalsOfGroups(monthEnd, groups),
+      await overriddenMonthEndLoans(db, monthEnd),
+      groups.reduce((n, g) => n + g.restructured, 0),
+    );
   },
   async cellLoans(db, request, cell, progress) {
     const monthEnd = await requestMonthEnd(db, request);
@@ -125,9 +145,7 @@ const npl: ReportLoader = {
     const monthEnd = await requestMonthEnd(db, request);
     const months = monthEndsBack(monthEnd, NPL_TREND_MONTHS);
     await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
-    const totals = [];
-    for (const m of months) totals.push(classTotals(m, await classified(db, m)));
-    return nplReport(monthEnd, totals);
+    return nplReport(monthEnd, await classSums(db, months));
   },
   async cellLoans(db, request, cell, progress) {
     const monthEnd = await requestMonthEnd(db, request);
@@ -152,7 +170,14 @@ const rollRates: ReportLoader = {
   kind: 'roll-rates',
   async load(db, request, progress) {
     noScenario('roll-rates', request);
-    return rollRatesReport(await rollMonths(db, request, progress));
+    const monthEnd = await requestMonthEnd(db, request);
+    const months = monthEndsBack(monthEnd, ROLL_RATE_MONTHS + 1);
+    await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
+    const groups = await transitionSums(db, months);
+    return rollRatesReportOf(
+      await monthBookSums(db, months),
+      months.slice(1).map((to, i) => transitionOfGroups(months[i] as Day, to, groups[i] ?? [])),
+    );
   },
   async cellLoans(db, request, cell, progress) {
     const months = await rollMonths(db, request, progress);
@@ -175,7 +200,17 @@ const vintage: ReportLoader = {
   kind: 'vintage',
   async load(db, request, progress) {
     noScenario('vintage', request);
-    return vintageReport(await vintageInput(db, request, progress));
+    const monthEnd = await requestMonthEnd(db, request);
+    const months = monthEndsBack(monthEnd, VINTAGE_COHORTS_MAX);
+    await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
+    const from = startOfMonth(months[0] as Day);
+    return vintageReportOf(
+      vintageTotalsOfGroups(
+        monthEnd,
+        await vintageCohortSums(db, from, monthEnd, months),
+        await vintageBadSums(db, from, monthEnd, months),
+      ),
+    );
   },
   async cellLoans(db, request, cell, progress) {
     const input = await vintageInput(db, request, progress);

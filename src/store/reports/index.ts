@@ -26,6 +26,14 @@ export {
   type StoredEclRun,
 } from './ecl-runs.js';
 export {
+  classGroupSums,
+  monthBookSums,
+  overriddenMonthEndLoans,
+  transitionSums,
+  vintageBadSums,
+  vintageCohortSums,
+} from './month-end-sums.js';
+export {
   approvedOverrides,
   builtMonthEnds,
   ClassOverrideError,
