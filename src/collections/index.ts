@@ -218,6 +218,7 @@ export {
   compileStrategy,
   evaluateStrategy,
   fnv1a32,
+  memoisedStrategy,
   nextActionDue,
   ratio4,
   STRATEGY_ACTIONS,
@@ -232,6 +233,7 @@ export {
   type StrategyStep,
   strategyArmOf,
   strategyFacts,
+  strategyFactsRead,
 } from './strategy.js';
 export {
   instantAt,
