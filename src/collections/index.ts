@@ -219,6 +219,7 @@ export {
   compileStrategy,
   evaluateStrategy,
   fnv1a32,
+  memoisedStrategy,
   nextActionDue,
   ratio4,
   STRATEGY_ACTIONS,
@@ -233,6 +234,7 @@ export {
   type StrategyStep,
   strategyArmOf,
   strategyFacts,
+  strategyFactsRead,
 } from './strategy.js';
 export {
   instantAt,

@@ -200,6 +200,90 @@ export async function evaluateStrategy(
   };
 }
 
+/** Every field of StrategyFacts, in a fixed order (the order of a memo's key). */
+const STRATEGY_FACT_FIELDS = [
+  'bucket',
+  'bucketRank',
+  'maxDaysPastDue',
+  'overdue',
+  'totalOwed',
+  'behaviourScore',
+  'assessment',
+  'vulnerable',
+  'vulnerabilities',
+  'complaintOpen',
+  'lostContact',
+  'promisesBroken',
+  'promisesKept',
+  'daysInCase',
+] as const satisfies readonly (keyof StrategyFacts)[];
+
+/** Node types whose expressions name the facts they read (anything else may read the whole input). */
+const NODES_NAMING_THEIR_FACTS = new Set([
+  'inputNode',
+  'outputNode',
+  'decisionTableNode',
+  'expressionNode',
+  'switchNode',
+]);
+
+function stringsIn(value: unknown, out: string[]): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, out);
+  else if (isObj(value)) for (const v of Object.values(value)) stringsIn(v, out);
+  return out;
+}
+
+/**
+ * The facts a strategy graph may read: a fact counts as read when its name appears as a word anywhere in a
+ * node's content (its fields, cells, expressions, even inside quoted text), so the set can only be too
+ * large, never too small. A graph with a node that can read its whole input without naming fields (a
+ * function, a sub-decision, `$root`, a `$` outside a decision table's cells, a column without a field)
+ * reads every fact.
+ */
+export function strategyFactsRead(graph: unknown): readonly (keyof StrategyFacts)[] {
+  const nodes = isObj(graph) && Array.isArray(graph.nodes) ? graph.nodes : [];
+  const words = new Set<string>();
+  for (const node of nodes) {
+    if (!isObj(node) || !NODES_NAMING_THEIR_FACTS.has(String(node.type))) return STRATEGY_FACT_FIELDS;
+    const content = isObj(node.content) ? node.content : {};
+    if (node.type === 'decisionTableNode') {
+      const inputs = Array.isArray(content.inputs) ? content.inputs : [];
+      if (inputs.some((i) => !isObj(i) || typeof i.field !== 'string' || i.field.trim() === ''))
+        return STRATEGY_FACT_FIELDS;
+    }
+    for (const text of stringsIn(content, [])) {
+      // `$` alone is the column's value in a decision table's cell; elsewhere it may be the whole context.
+      if (/\$root|\$nodes/.test(text) || (node.type !== 'decisionTableNode' && /\$(?![\w$])/.test(text)))
+        return STRATEGY_FACT_FIELDS;
+      for (const w of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) words.add(w);
+    }
+  }
+  return STRATEGY_FACT_FIELDS.filter((f) => words.has(f));
+}
+
+/**
+ * Evaluates a strategy once for each distinct set of the facts it reads (strategyFactsRead), for a run over
+ * many cases (the case refresh): two cases whose read facts are equal get the same step, as a direct
+ * evaluation would give them, since the rules engine sees nothing else. The key is the exact values, never a
+ * rounding of them. Holds its answers for the life of the function it returns.
+ */
+export function memoisedStrategy(
+  strategy: CompiledStrategy,
+): (facts: StrategyFacts) => Promise<StrategyStep> {
+  const read = strategyFactsRead(strategy.graph);
+  const steps = new Map<string, Promise<StrategyStep>>();
+  return (facts) => {
+    const key = JSON.stringify(read.map((f) => facts[f]));
+    let step = steps.get(key);
+    if (step === undefined) {
+      step = evaluateStrategy(strategy, facts);
+      steps.set(key, step);
+    }
+    return step;
+  };
+}
+
 /** The facts a strategy sees, from the case's figures and what is known of the borrower. */
 export function strategyFacts(input: {
   readonly bucket: Bucket;

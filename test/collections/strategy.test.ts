@@ -6,11 +6,13 @@ import {
   compileStrategy,
   DEFAULT_COLLECTION_STRATEGY,
   evaluateStrategy,
+  memoisedStrategy,
   ratio4,
   StrategyError,
   type StrategyFacts,
   strategyArmOf,
   strategyFacts,
+  strategyFactsRead,
 } from '../../src/collections/index.js';
 import type { Bucket } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
@@ -169,6 +171,70 @@ describe('a strategy graph is checked before use', () => {
     await expect(evaluateStrategy(compileStrategy(g), facts({ complaintOpen: true }))).rejects.toThrow(
       /dueInDays 90/,
     );
+  });
+});
+
+describe('a strategy evaluated once per distinct facts it reads (the case refresh)', () => {
+  const copy = () => JSON.parse(JSON.stringify(DEFAULT_COLLECTION_STRATEGY));
+  it('reads the facts its graph names, and every fact when a node could read them unnamed', () => {
+    expect(strategyFactsRead(DEFAULT_COLLECTION_STRATEGY)).toEqual([
+      'bucketRank',
+      'overdue',
+      'behaviourScore',
+      'assessment',
+      'vulnerable',
+      'complaintOpen',
+      'lostContact',
+      'promisesBroken',
+    ]);
+    const cell = copy();
+    cell.nodes[1].content.rules[0].in4 = '> daysInCase';
+    expect(strategyFactsRead(cell)).toContain('daysInCase');
+    const fn = copy();
+    fn.nodes.push({ id: 'f', type: 'functionNode', name: 'f', content: 'export const handler = (i) => i;' });
+    expect(strategyFactsRead(fn)).toHaveLength(14);
+    const root = copy();
+    root.nodes[1].content.rules[0].in1 = '$root.totalOwed > 0';
+    expect(strategyFactsRead(root)).toHaveLength(14);
+  });
+  it('gives the step a direct evaluation gives, for every case, evaluating each distinct read once', async () => {
+    const memo = memoisedStrategy(strategy);
+    const buckets: Bucket[] = ['M1', 'M2', 'M3', 'M4', 'M7'];
+    const all: StrategyFacts[] = [];
+    for (const bucket of buckets)
+      for (const overdueMinor of [49_999, 50_000, 120_000])
+        for (const behaviourScore of [null, 619, 620])
+          for (const [assessment, vulnerabilities] of [
+            ['undetermined', []],
+            ['inability', []],
+            ['unwillingness', []],
+            ['undetermined', ['illness']],
+          ] as const)
+            for (const [complaintOpen, lostContact, promisesBroken] of [
+              [false, false, 0],
+              [true, false, 0],
+              [false, true, 0],
+              [false, false, 2],
+            ] as const)
+              for (const totalOwedMinor of [1_000_000, 2_000_000])
+                all.push(
+                  facts({
+                    bucket,
+                    overdueMinor,
+                    behaviourScore,
+                    assessment,
+                    vulnerabilities,
+                    complaintOpen,
+                    lostContact,
+                    promisesBroken,
+                    totalOwedMinor,
+                  }),
+                );
+    const memoised = await Promise.all(all.map((f) => memo(f)));
+    const direct = await Promise.all(all.map((f) => evaluateStrategy(strategy, f)));
+    expect(memoised).toEqual(direct);
+    // The total owed is not read: the two cases differing only in it share one evaluation.
+    expect(new Set(memoised).size).toBe(all.length / 2);
   });
 });
 

@@ -13,8 +13,8 @@ import {
   DEFAULT_CASE_SETTINGS,
   DEFAULT_PROMISE_SETTINGS,
   decidePromises,
-  evaluateStrategy,
   type HardshipCause,
+  memoisedStrategy,
   nextActionDue,
   type OpenCase,
   type PromiseSettings,
@@ -32,7 +32,7 @@ import { type Bucket, type LoanState, loanPosition } from '../../ledger/index.js
 import { type Day, formatDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
-import { dayFromSql, loanStateFromColumns, sqlDate } from '../ledger/index.js';
+import { dayFromSql, fromJsonText, type LoanTerms, sqlDate } from '../ledger/index.js';
 import { assessmentWeightsInForce } from './assessment-weights.js';
 import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
@@ -340,15 +340,31 @@ export async function refreshCases(
                          union select customer_id from collection_cases where status = 'open')`
       : 'customer_id = any($1::text[])';
   const params = customerIds === null ? [] : [customerIds];
-  const loans = await tx.query<{ customer_id: string; loan_id: string; state: string; terms: string }>(
-    `select customer_id, loan_id, state::text as state, terms::text as terms from loans where ${scope}
-      order by customer_id, loan_id`,
+  // The loan's terms in their two parts: loans of one product version carry the same product text, parsed
+  // once per refresh (the state only reads it), so each loan's own parse is its state and its plan.
+  const loans = await tx.query<{
+    customer_id: string;
+    loan_id: string;
+    state: string;
+    product: string;
+    plan: string;
+  }>(
+    `select customer_id, loan_id, state::text as state, (terms->'product')::text as product,
+            (terms->'plan')::text as plan
+       from loans where ${scope} order by customer_id, loan_id`,
     params,
   );
+  const products = new Map<string, LoanTerms['product']>();
   const statesByCustomer = new Map<string, LoanState[]>();
   const loansByCustomer = new Map<string, CaseLoan[]>();
   for (const r of loans.rows) {
-    const state = loanStateFromColumns(r.state, r.terms);
+    let product = products.get(r.product);
+    if (product === undefined) {
+      product = fromJsonText<LoanTerms['product']>(r.product);
+      products.set(r.product, product);
+    }
+    const daily = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state);
+    const state: LoanState = { ...daily, product, plan: fromJsonText<LoanState['plan']>(r.plan) };
     let states = statesByCustomer.get(r.customer_id);
     if (states === undefined) {
       states = [];
@@ -640,6 +656,10 @@ async function stepCases(
   paidOf: (customerId: string) => number,
   zone: string,
 ): Promise<void> {
+  // Each arm's strategy is evaluated once per distinct set of the facts it reads, for this refresh.
+  const champion = memoisedStrategy(strategies.champion.strategy);
+  const challenger =
+    strategies.challenger === undefined ? undefined : memoisedStrategy(strategies.challenger.strategy);
   for (const batch of chunks(subjects, STRATEGY_EVALUATIONS_IN_FLIGHT_MAX)) {
     // A case opened in this refresh has no evidence, contacts or promises yet.
     const { evidence, contacts, promises } = await evidenceOf(
@@ -668,12 +688,9 @@ async function stepCases(
           },
           weights.settings,
         );
-        const inForce =
-          s.arm === 'challenger' && strategies.challenger !== undefined
-            ? strategies.challenger
-            : strategies.champion;
-        const step = await evaluateStrategy(
-          inForce.strategy,
+        const onChallenger = s.arm === 'challenger' && challenger !== undefined;
+        const inForce = onChallenger ? strategies.challenger! : strategies.champion;
+        const step = await (onChallenger ? challenger : champion)(
           strategyFacts({
             bucket: s.figures.bucket,
             maxDaysPastDue: s.figures.maxDaysPastDue,
