@@ -103,8 +103,8 @@ const REMINDER_BORROWER: ReminderBorrower = { timeZone: ZONE, lang: 'zh-CN', opt
 
 interface Slot {
   state: LoanState;
-  /** The state whose principal the line last took in (at the drawdown or a sync): same state, nothing to sync. */
-  synced: LoanState;
+  /** The state whose principal the line last took in (null: none yet): the same state, nothing to sync. */
+  synced: LoanState | null;
   /** The position of `positionFor` (see positionOf). */
   position: LoanPosition | null;
   positionFor: LoanState | null;
@@ -356,7 +356,7 @@ export async function simulateBorrower(
     line = r.line;
     slots.push({
       state: r.loan.state,
-      synced: r.loan.state,
+      synced: null,
       position: null,
       positionFor: null,
       rank: 0,
