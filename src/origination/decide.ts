@@ -52,6 +52,18 @@ function scoreReasons(score: ScoreResult): DecisionReason[] {
  * and carries a sha256 of its canonical JSON.
  */
 export async function decide(application: Application, context: DecisionContext): Promise<Decision> {
+  return sealRecord(await decisionContent(application, context)) as Decision;
+}
+
+/**
+ * The decision as `decide` makes it, before it is sealed into a record (no JSON copy, hash or freezing): for
+ * a caller that keeps no record and reads only the outcome, such as the strategy lab. The same steps and the
+ * same content; the product's decisions always go through `decide`.
+ */
+export async function decisionContent(
+  application: Application,
+  context: DecisionContext,
+): Promise<Omit<Decision, 'contentHash'>> {
   const policy = compiled(context.policy);
   const settings = policy.document.settings;
   const keyOf = context.keyOf ?? identityKey;
@@ -127,5 +139,5 @@ export async function decide(application: Application, context: DecisionContext)
     invitationId: invitation.invitation?.invitationId ?? null,
     policy: policy.ref,
   };
-  return sealRecord(body) as Decision;
+  return body;
 }

@@ -21,7 +21,7 @@ export {
 export { checkBlacklist, entryInForce } from './blacklist.js';
 export { EMPTY_BOOK, type OwnBook, ownBookOf } from './book.js';
 export { CASE_COLUMNS, type CaseRecord, casesFromRecords } from './cases.js';
-export { challengerDecides, decide } from './decide.js';
+export { challengerDecides, decide, decisionContent } from './decide.js';
 export { ageInYears, deriveMeasures, plannedInstalment, verifiedMonthlyIncome } from './derived.js';
 export {
   isOriginationError,

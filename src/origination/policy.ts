@@ -571,12 +571,14 @@ function sortedKeys(value: unknown): unknown {
  * output and hits — exactly as `trace: true` gives them (keys sorted), so fired rules and their values come
  * out in the same order either way.
  */
-function tracesOf(trace: unknown): TableTrace[] {
+function tracesOf(trace: unknown, tables: ReadonlyMap<string, unknown>): TableTrace[] {
   const all = (typeof trace === 'string' ? JSON.parse(trace) : (trace ?? {})) as Record<
     string,
     { id: string; order: number; output: unknown; traceData?: unknown }
   >;
+  // Only the tables' traces are read: the input and output nodes (a copy of all the facts) are not sorted.
   return Object.values(all)
+    .filter((t) => tables.has(t.id))
     .map((t) => ({
       id: t.id,
       order: t.order,
@@ -616,7 +618,7 @@ export async function evaluateGraphs(
     throw engineFailure(`${names.join(', ')} graphs`, error);
   }
   const fired = new Map<PolicyGraphName, FiredRule[]>(names.map((n) => [n, []]));
-  for (const trace of tracesOf(response.trace)) {
+  for (const trace of tracesOf(response.trace, stage.tables)) {
     const entry = stage.tables.get(trace.id);
     if (!entry) continue;
     // With an output path the table's own output sits under the graph's name.
@@ -646,7 +648,7 @@ export async function evaluateGraph(
     );
   }
   const fired: FiredRule[] = [];
-  for (const trace of tracesOf(response.trace)) {
+  for (const trace of tracesOf(response.trace, graph.tables)) {
     const table = graph.tables.get(trace.id);
     if (table) fired.push(...firedOf(name, table, trace.traceData, trace.output));
   }

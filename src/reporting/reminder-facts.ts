@@ -34,6 +34,8 @@ export function reminderLoanFacts(
   borrower: ReminderBorrower,
   segment: string,
   negative: NegativeInformationSettings = DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
+  /** False: the consequence sentence left empty, for a planner run without text (`withoutText`). */
+  worded = true,
 ): ReminderLoanFacts {
   const dues: ReminderDue[] = state.dues.map((d) => ({
     dueDay: d.dueDay,
@@ -74,7 +76,7 @@ export function reminderLoanFacts(
     daysPastDue: dpd,
     negativeNotice,
     consequence:
-      missedDueDay === undefined || state.status === 'settled'
+      !worded || missedDueDay === undefined || state.status === 'settled'
         ? { 'zh-CN': '', en: '' }
         : consequenceText(state, missedDueDay),
     borrower,

@@ -103,6 +103,24 @@ describe('the shipped cadence', () => {
   });
 });
 
+describe('planning without text', () => {
+  it('gives the same reminders, statuses and times with subject and body left empty', () => {
+    const document = shipped();
+    const loans = [
+      loan(),
+      loan({ loanId: 'L2', daysPastDue: 3, dues: [{ dueDay: DUE, amountMinor: 5_000 }] }),
+    ];
+    let planned = 0;
+    for (const day of [DUE - 3, DUE, DUE + 3]) {
+      const full = planReminders({ document, day, loans });
+      const bare = planReminders({ document, day, loans, withoutText: true });
+      expect(bare).toEqual(full.map((r) => ({ ...r, subject: '', body: '' })));
+      planned += full.length;
+    }
+    expect(planned).toBeGreaterThan(0);
+  });
+});
+
 describe('contact hours in the borrower’s zone', () => {
   const doc = shipped();
   it.each([

@@ -5,6 +5,7 @@ import {
   challengerDecides,
   type Decision,
   decide,
+  decisionContent,
   deriveMeasures,
   type PastApplication,
   pastApplicationOf,
@@ -190,6 +191,15 @@ describe('decide: representative applicants', () => {
     expect(d.outcome).toBe('refer');
     expect(codes(d)).toContain('REF_INCOME_UNVERIFIED');
     expect(d.limit_fen).toBe(0);
+  });
+});
+
+describe('decisionContent', () => {
+  it('is the content decide seals, without its hash', async () => {
+    const app = application();
+    const sealed = await decide(app, contextFor(app));
+    const { contentHash: _hash, ...content } = sealed;
+    expect(JSON.parse(JSON.stringify(await decisionContent(app, contextFor(app))))).toEqual(content);
   });
 });
 

@@ -96,6 +96,38 @@ function checkOrder(line: CreditLineState, day: Day): void {
   }
 }
 
+/**
+ * The loans' principal with one loan's amount set (a new loan last), or the loan left out when it is repaid
+ * (`amount` 0 and `leaves`); the others in their order, as a spread gives them. Built afresh rather than spread
+ * and deleted from: a deleted key turns the object into a slow dictionary, and every later copy of it costs
+ * many times more.
+ */
+function withLoanPrincipal(
+  loans: { readonly [loanId: string]: number },
+  loanId: string,
+  amount: number,
+  leaves: boolean,
+): { [loanId: string]: number } {
+  const drop = leaves && amount === 0;
+  if (loanId === '__proto__' || Object.hasOwn(loans, '__proto__')) {
+    // A key "__proto__" is defined as an own property by a spread, never assigned (which sets the prototype).
+    const copy = { ...loans, [loanId]: amount };
+    if (drop) delete copy[loanId];
+    return copy;
+  }
+  const out: { [loanId: string]: number } = {};
+  let found = false;
+  for (const k of Object.keys(loans)) {
+    if (k !== loanId) out[k] = loans[k]!;
+    else {
+      found = true;
+      if (!drop) out[k] = amount;
+    }
+  }
+  if (!found && !drop) out[loanId] = amount;
+  return out;
+}
+
 /** Applies one event. Events are facts: a violation here is an impossible state, not an input error. */
 export function applyLineEvent(line: CreditLineState | null, event: CreditLineEvent): CreditLineState {
   if (event.type === 'line-opened') {
@@ -143,7 +175,12 @@ export function applyLineEvent(line: CreditLineState | null, event: CreditLineEv
       return {
         ...base,
         usedMinor: line.usedMinor + event.principalMinor,
-        loanPrincipalMinor: { ...line.loanPrincipalMinor, [event.loanId]: event.principalMinor },
+        loanPrincipalMinor: withLoanPrincipal(
+          line.loanPrincipalMinor,
+          event.loanId,
+          event.principalMinor,
+          false,
+        ),
       };
     }
     case 'line-restored': {
@@ -158,10 +195,11 @@ export function applyLineEvent(line: CreditLineState | null, event: CreditLineEv
           `line ${line.lineId}: restore ${event.principalMinor} on loan ${event.loanId} owing ${outstanding}`,
       );
       const rest = outstanding - event.principalMinor;
-      const loans = { ...line.loanPrincipalMinor };
-      if (rest === 0) delete loans[event.loanId];
-      else loans[event.loanId] = rest;
-      return { ...base, usedMinor: line.usedMinor - event.principalMinor, loanPrincipalMinor: loans };
+      return {
+        ...base,
+        usedMinor: line.usedMinor - event.principalMinor,
+        loanPrincipalMinor: withLoanPrincipal(line.loanPrincipalMinor, event.loanId, rest, true),
+      };
     }
   }
 }

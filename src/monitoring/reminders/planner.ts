@@ -81,6 +81,11 @@ export interface PlanRemindersInput {
   readonly loans: readonly ReminderLoanFacts[];
   /** Reminders that count against the cap already planned for a customer on `day` (other runs, other loans). */
   readonly plannedToday?: ReadonlyMap<string, number>;
+  /**
+   * Leave subject and body empty: the same reminders, statuses and times, without wording them, for a caller
+   * that reads only which reminders are planned (the strategy lab). Every reminder sent is planned with text.
+   */
+  readonly withoutText?: boolean;
 }
 
 /** Fills `{field}` placeholders; the document's validation guarantees each is known. */
@@ -145,36 +150,87 @@ function stagesOnDay(stages: readonly ReminderStage[], facts: ReminderLoanFacts,
  * cancelled when the borrower opted out of the channel or the day's cap is reached — except legally
  * required notices, which are always planned. Pure: the same input gives the same reminders, in order.
  */
+/** Stage send times already read ("HH:MM" → minute of the day); bounded, cleared past a fixed size. */
+const sendMinutes = new Map<string, number | undefined>();
+/**
+ * Send instants already worked out, by lender zone, borrower zone, contact hours, day and stage minute: the
+ * same question has the same answer, and runs plan the same days for many loans. Bounded as above.
+ */
+const sendInstants = new Map<string, Map<string, Map<number, Map<number, number>>>>();
+let sendInstantCount = 0;
+const PLANNER_MEMO_MAX = 50_000;
+
+function sendInstant(
+  lenderZone: string,
+  day: Day,
+  sendMinute: number,
+  zone: string,
+  hours: ContactHours,
+): number {
+  let byZone = sendInstants.get(lenderZone);
+  if (byZone === undefined) {
+    byZone = new Map();
+    sendInstants.set(lenderZone, byZone);
+  }
+  let byHours = byZone.get(zone);
+  if (byHours === undefined) {
+    byHours = new Map();
+    byZone.set(zone, byHours);
+  }
+  const hoursKey = hours.startMinute * 1441 + hours.endMinute;
+  let byMinute = byHours.get(hoursKey);
+  if (byMinute === undefined) {
+    byMinute = new Map();
+    byHours.set(hoursKey, byMinute);
+  }
+  const minuteKey = day * 1440 + sendMinute;
+  let at = byMinute.get(minuteKey);
+  if (at === undefined) {
+    at = nextContactInstant(zonedInstant(day, sendMinute, lenderZone), zone, hours);
+    if (sendInstantCount >= PLANNER_MEMO_MAX) {
+      sendInstants.clear();
+      sendInstantCount = 0;
+    }
+    sendInstantCount += 1;
+    byMinute.set(minuteKey, at);
+  }
+  return at;
+}
+
+function sendMinuteOf(sendAt: string): number | undefined {
+  if (sendMinutes.has(sendAt)) return sendMinutes.get(sendAt);
+  const minute = parseClock(sendAt);
+  if (sendMinutes.size >= PLANNER_MEMO_MAX) sendMinutes.clear();
+  sendMinutes.set(sendAt, minute);
+  return minute;
+}
+
 export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
   const { document, day } = input;
+  const withText = input.withoutText !== true;
   const counted = new Map(input.plannedToday ?? []);
   const loans = [...input.loans].sort((a, b) =>
     a.customerId === b.customerId ? (a.loanId < b.loanId ? -1 : 1) : a.customerId < b.customerId ? -1 : 1,
   );
   const out: PlannedReminder[] = [];
-  // The send instant depends on the stage's time and the borrower's zone only: computed once per pair.
-  const instants = new Map<string, number>();
-  const scheduledAt = (sendMinute: number, zone: string, hours: ContactHours): number => {
-    const key = `${sendMinute}|${zone}|${hours.startMinute}-${hours.endMinute}`;
-    let at = instants.get(key);
-    if (at === undefined) {
-      at = nextContactInstant(zonedInstant(day, sendMinute, document.lenderTimeZone), zone, hours);
-      instants.set(key, at);
-    }
-    return at;
-  };
   for (const facts of loans) {
     if (facts.settled) continue;
     const cadence = cadenceFor(document, facts.productId, facts.segment);
     if (cadence === undefined) continue;
     for (const c of stagesOnDay(cadence.stages, facts, day)) {
       const { stage } = c;
-      const sendMinute = parseClock(stage.sendAt);
+      const sendMinute = sendMinuteOf(stage.sendAt);
       invariant(sendMinute !== undefined, 'a parsed cadence has valid send times');
       const hours = stage.legallyRequired
         ? document.hours
         : reminderHoursFor(document.hours, facts.borrower.window);
-      const scheduledAtMs = scheduledAt(sendMinute, facts.borrower.timeZone, hours);
+      const scheduledAtMs = sendInstant(
+        document.lenderTimeZone,
+        day,
+        sendMinute,
+        facts.borrower.timeZone,
+        hours,
+      );
       let cancelReason: ReminderCancelReason | null = null;
       if (!stage.legallyRequired) {
         const count = counted.get(facts.customerId) ?? 0;
@@ -183,15 +239,21 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
         else counted.set(facts.customerId, count + 1);
       }
       const amountDueMinor = amountDueBy(facts, c.anchorDueDay);
-      const values: Record<TemplateField, string> = {
-        amountDue: formatMinor(amountDueMinor, facts.currency),
-        currency: facts.currency,
-        dueDate: formatDate(c.anchorDueDay),
-        daysPastDue: String(facts.daysPastDue),
-        negativeReportDate: c.reportDay === null ? '' : formatDate(c.reportDay),
-        consequence: facts.consequence[facts.borrower.lang],
-      };
-      const template = stage.templates[facts.borrower.lang];
+      let subject = '';
+      let body = '';
+      if (withText) {
+        const values: Record<TemplateField, string> = {
+          amountDue: formatMinor(amountDueMinor, facts.currency),
+          currency: facts.currency,
+          dueDate: formatDate(c.anchorDueDay),
+          daysPastDue: String(facts.daysPastDue),
+          negativeReportDate: c.reportDay === null ? '' : formatDate(c.reportDay),
+          consequence: facts.consequence[facts.borrower.lang],
+        };
+        const template = stage.templates[facts.borrower.lang];
+        subject = renderTemplate(template.subject, values);
+        body = renderTemplate(template.body, values);
+      }
       out.push({
         reminderKey: `${facts.loanId}/${stage.stageId}/${formatDate(c.anchorDueDay)}`,
         loanId: facts.loanId,
@@ -206,8 +268,8 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
         amountDueMinor,
         currency: facts.currency,
         lang: facts.borrower.lang,
-        subject: renderTemplate(template.subject, values),
-        body: renderTemplate(template.body, values),
+        subject,
+        body,
         status: cancelReason === null ? 'planned' : 'cancelled',
         cancelReason,
       });

@@ -18,6 +18,7 @@ import {
   DEFAULT_PRODUCT,
   drawdown,
   isLedgerInputError,
+  type LoanPosition,
   type LoanState,
   loanPosition,
   openLine,
@@ -40,7 +41,7 @@ import {
   type ReminderBorrower,
   type ReminderLoanFacts,
 } from '../../monitoring/index.js';
-import { type Decision, decide, type ModelSet, SEGMENT_OF } from '../../origination/index.js';
+import { type Decision, decisionContent, type ModelSet, SEGMENT_OF } from '../../origination/index.js';
 import {
   type AssetClass,
   assetClassRank,
@@ -102,6 +103,11 @@ const REMINDER_BORROWER: ReminderBorrower = { timeZone: ZONE, lang: 'zh-CN', opt
 
 interface Slot {
   state: LoanState;
+  /** The state whose principal the line last took in (null: none yet): the same state, nothing to sync. */
+  synced: LoanState | null;
+  /** The position of `positionFor` (see positionOf). */
+  position: LoanPosition | null;
+  positionFor: LoanState | null;
   rank: number;
   defaulted: boolean;
   restructured: boolean;
@@ -175,8 +181,20 @@ function modelsFor(strategy: ResolvedStrategy): ModelSet {
   return models;
 }
 
-function owedNow(state: LoanState): number {
-  const p = loanPosition(state);
+/**
+ * The loan's position, kept on its slot with the state it was worked out for: a state handed out by the ledger
+ * never changes, so neither does its position, and a month asks for the same loan's position several times.
+ */
+function positionOf(s: Slot): LoanPosition {
+  if (s.positionFor !== s.state) {
+    s.position = loanPosition(s.state);
+    s.positionFor = s.state;
+  }
+  return s.position!;
+}
+
+function owedNow(s: Slot): number {
+  const p = positionOf(s);
   return (
     p.overduePrincipalMinor +
     p.overdueInterestMinor +
@@ -188,24 +206,27 @@ function owedNow(state: LoanState): number {
   );
 }
 
-function overdueNow(state: LoanState): number {
-  const p = loanPosition(state);
+function overdueNow(s: Slot): number {
+  const p = positionOf(s);
   return p.overduePrincipalMinor + p.overdueInterestMinor + p.overdueFeeMinor + p.penaltyOutstandingMinor;
 }
 
 const isoAt = (day: Day, clock: string) => `${formatDate(day)}T${clock}+08:00`;
+
+/** A decision as the lab reads it: the real decision's content, not sealed into a record (the lab keeps none). */
+export type LabDecision = Omit<Decision, 'contentHash'>;
 
 /**
  * The borrower's application through the real decision, or null when the borrower applies after the run's
  * last month. Depends on the borrower alone (no draw from its generator), so a part may decide several
  * borrowers at once and simulate them one by one after.
  */
-export async function decideBorrower(ctx: RunContext, b: SimBorrower): Promise<Decision | null> {
+export async function decideBorrower(ctx: RunContext, b: SimBorrower): Promise<LabDecision | null> {
   const applyMonth = b.applyMonth + 1;
   if (applyMonth > ctx.months) return null;
   const applyDay = addMonths(ctx.startDay, applyMonth - 1) + b.cycleDay - 1;
   const application = applicationOf(b, isoAt(applyDay, '09:58:00'));
-  return decide(application, {
+  return decisionContent(application, {
     businessTime: isoAt(applyDay, '10:00:00'),
     policy: ctx.strategy.policy,
     models: modelsFor(ctx.strategy),
@@ -227,7 +248,7 @@ export async function simulateBorrower(
   rand: () => number,
   totals: Totals,
   trace = false,
-  decided?: Decision | null,
+  decided?: LabDecision | null,
 ): Promise<TraceRow[]> {
   const { strategy, months, population } = ctx;
   const behaviour = population.behaviour;
@@ -248,11 +269,14 @@ export async function simulateBorrower(
     decision.dailyRate !== null &&
     (decision.outcome === 'approve' ||
       (decision.outcome === 'refer' && strategy.file.origination.referred === 'approve'));
-  const reasonCodes = decision.reasons
-    .filter((r) => r.source !== 'score')
-    .map((r) => r.code)
-    .slice(0, 3)
-    .join(', ');
+  // The month notes are read only when the borrower is traced: otherwise none is made.
+  const reasonCodes = trace
+    ? decision.reasons
+        .filter((r) => r.source !== 'score')
+        .map((r) => r.code)
+        .slice(0, 3)
+        .join(', ')
+    : '';
   const decisionNote: LabNote = approved
     ? {
         code: 'decision_limit',
@@ -295,16 +319,24 @@ export async function simulateBorrower(
   let loanSeq = 0;
   let monthEvents: LabNote[] = [decisionNote];
   const note = (code: LabNoteCode, params: LabNote['params'] = {}): void => {
-    monthEvents.push({ code, params });
+    if (trace) monthEvents.push({ code, params });
   };
   let monthCashIn = 0;
 
+  /** The line in step with every loan's principal; a loan whose state is the one last synced has not moved. */
+  const syncLine = (day: Day): void => {
+    for (const s of slots) {
+      if (s.state === s.synced) continue;
+      line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
+      s.synced = s.state;
+    }
+  };
   const draw = (
     amount: number,
     day: Day,
     why: 'drew_first' | 'drew_past_due' | 'drew_to_pay' | 'drew_spending',
   ): boolean => {
-    for (const s of slots) line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
+    syncLine(day);
     const available = line.limitMinor - line.usedMinor;
     const principal = Math.floor(Math.min(amount, available) / 10_000) * 10_000;
     if (principal < 100_000) return false;
@@ -322,7 +354,15 @@ export async function simulateBorrower(
       day,
     });
     line = r.line;
-    slots.push({ state: r.loan.state, rank: 0, defaulted: false, restructured: false });
+    slots.push({
+      state: r.loan.state,
+      synced: null,
+      position: null,
+      positionFor: null,
+      rank: 0,
+      defaulted: false,
+      restructured: false,
+    });
     totals.series.draws[m - 1]! += 1;
     totals.series.disbursed_fen[m - 1]! += principal;
     ind.disbursed_fen += principal;
@@ -366,16 +406,16 @@ export async function simulateBorrower(
     let paid = 0;
     for (const s of active()) {
       if (budget - paid <= 0) break;
-      const owed = s.state.lastClosedDay < day ? overdueNow(s.state) : 0;
+      const owed = s.state.lastClosedDay < day ? overdueNow(s) : 0;
       paid += payLoan(s, Math.min(owed, budget - paid), day);
     }
     return paid;
   };
   const applyLineControls = async (day: Day) => {
-    const facts = lineControlFactsOf(
-      line,
-      slots.map((s) => s.state),
-    );
+    // A settled loan owes nothing and is not past due: it adds nothing to the facts, and is left out.
+    const loans: LoanState[] = [];
+    for (const s of slots) if (s.state.status !== 'settled') loans.push(s.state);
+    const facts = lineControlFactsOf(line, loans);
     const d = await lineDecision(strategy.lineControls, facts);
     const plan = planLineControl(line, d, frozenByControls, day);
     for (const c of plan.changes) {
@@ -475,24 +515,24 @@ export async function simulateBorrower(
     // Reminders before and on the due date, from the real planner.
     closeAll(D - 1);
     const dueFacts: ReminderLoanFacts[] = active().map((s) =>
-      reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment),
+      reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment, undefined, false),
     );
     let preDue = 0;
     if (dueFacts.length > 0)
       for (const off of preDueOffsets)
         preDue += reminderCost(
           m,
-          planReminders({ document: strategy.cadence, day: D + off, loans: dueFacts }),
+          planReminders({ document: strategy.cadence, day: D + off, loans: dueFacts, withoutText: true }),
         );
     remindersThisMonth += preDue;
 
     // The due date: pay, pay part, draw to pay, or miss.
     const owedByLoan = active().map((s) => {
       const item = s.state.plan.find((p) => p.dueDay === D);
-      return { s, amount: owedNow(s.state) + (item?.totalMinor ?? 0) };
+      return { s, amount: owedNow(s) + (item?.totalMinor ?? 0) };
     });
     const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
-    const pastDue = active().some((s) => loanPosition(s.state).daysPastDue > 0);
+    const pastDue = active().some((s) => positionOf(s).daysPastDue > 0);
     // A borrower already past due who can still draw spends what is drawn on getting by (a stated assumption:
     // the money does not come back to pay the arrears); this is the exposure a freeze at the first missed day saves.
     if (pastDue && line.status === 'active' && rand() < behaviour.drawWhenPastDue)
@@ -529,7 +569,7 @@ export async function simulateBorrower(
     await applyLineControls(D + 1);
 
     // Collections: the case, reminders after the due date, offers, calls and promises, the law.
-    const caseLoans = active().map((s) => ({ loanId: s.state.loanId, position: loanPosition(s.state) }));
+    const caseLoans = active().map((s) => ({ loanId: s.state.loanId, position: positionOf(s) }));
     const plan = planCases(new Map([[b.customerId, caseLoans]]), openCase === null ? [] : [openCase], {
       openFromDaysPastDue: coll.caseOpenFromDaysPastDue,
     });
@@ -548,12 +588,14 @@ export async function simulateBorrower(
 
     if (openCase !== null) {
       const figures = caseFigures(caseLoans);
-      const facts = active().map((s) => reminderLoanFacts(s.state, D + 1, REMINDER_BORROWER, segment));
+      const facts = active().map((s) =>
+        reminderLoanFacts(s.state, D + 1, REMINDER_BORROWER, segment, undefined, false),
+      );
       for (const off of postDueOffsets)
         if (D + off < E)
           remindersThisMonth += reminderCost(
             m,
-            planReminders({ document: strategy.cadence, day: D + off, loans: facts }),
+            planReminders({ document: strategy.cadence, day: D + off, loans: facts, withoutText: true }),
           );
       for (const off of noticeOffsets) {
         const notice = facts.find((f) => f.negativeNotice !== null)?.negativeNotice;
@@ -562,7 +604,7 @@ export async function simulateBorrower(
           if (day > D && day < E)
             remindersThisMonth += reminderCost(
               m,
-              planReminders({ document: strategy.cadence, day, loans: facts }),
+              planReminders({ document: strategy.cadence, day, loans: facts, withoutText: true }),
             );
         }
       }
@@ -570,7 +612,7 @@ export async function simulateBorrower(
       const offerDay = D + 2;
       for (const s of active()) {
         if (s.restructured) continue;
-        const dpd = loanPosition(s.state).daysPastDue;
+        const dpd = positionOf(s).daysPastDue;
         let kind: 'payment-holiday' | 'negotiated-plan' | null = null;
         if (
           coll.holiday.offer &&
@@ -633,8 +675,7 @@ export async function simulateBorrower(
         const day = D + 3 + 2 * k;
         if (day >= E) break;
         resolvePromise(day - 1);
-        if (active().every((s) => loanPosition(s.state).daysPastDue === 0 && s.state.lastClosedDay < day))
-          break;
+        if (active().every((s) => positionOf(s).daysPastDue === 0 && s.state.lastClosedDay < day)) break;
         const atMs = instantAt(day, 10 * 60, ZONE);
         const allowed = decideContact({ atMs, channel: 'call', party: 'borrower' }, log, {
           zone: ZONE,
@@ -656,10 +697,7 @@ export async function simulateBorrower(
             totals.series.complaints[m - 1]! += 1;
             note('complained');
           }
-          const overdue = active().reduce(
-            (x, s) => x + (s.state.lastClosedDay < day ? overdueNow(s.state) : 0),
-            0,
-          );
+          const overdue = active().reduce((x, s) => x + (s.state.lastClosedDay < day ? overdueNow(s) : 0), 0);
           if (pending === null && overdue > 0 && rand() < behaviour.promiseWhenAnswered) {
             const promisedDay = Math.min(day + 7, E - 1);
             checkNewPromise(overdue, promisedDay, day);
@@ -680,10 +718,7 @@ export async function simulateBorrower(
       resolvePromise(E - 1);
       // A late payment after the reminders and calls, when there is money and will.
       const cureDay = Math.min(D + 3 + Math.floor(rand() * 12), E - 1);
-      const overdue = active().reduce(
-        (x, s) => x + (s.state.lastClosedDay < cureDay ? overdueNow(s.state) : 0),
-        0,
-      );
+      const overdue = active().reduce((x, s) => x + (s.state.lastClosedDay < cureDay ? overdueNow(s) : 0), 0);
       if (
         overdue > 0 &&
         cash >= overdue &&
@@ -696,8 +731,8 @@ export async function simulateBorrower(
       }
       totals.series.calls[m - 1]! += callsThisMonth;
       // The law: sue past the strategy's threshold; an enforced judgement reaches part of the assets.
-      const maxDpd = Math.max(0, ...active().map((s) => loanPosition(s.state).daysPastDue));
-      const owedAll = active().reduce((x, s) => x + loanPosition(s.state).totalOwedMinor, 0);
+      const maxDpd = Math.max(0, ...active().map((s) => positionOf(s).daysPastDue));
+      const owedAll = active().reduce((x, s) => x + positionOf(s).totalOwedMinor, 0);
       if (
         sued === null &&
         coll.legal.sue &&
@@ -713,7 +748,7 @@ export async function simulateBorrower(
     if (sued !== null && m === sued + coll.legal.monthsToJudgment) {
       const day = E - 1;
       const owedAll = active().reduce(
-        (x, s) => x + (s.state.lastClosedDay < day ? loanPosition(s.state).totalOwedMinor : 0),
+        (x, s) => x + (s.state.lastClosedDay < day ? positionOf(s).totalOwedMinor : 0),
         0,
       );
       const reach = Math.min(owedAll, Math.round(assets * coll.legal.recoveryShareOfAssets));
@@ -721,7 +756,7 @@ export async function simulateBorrower(
         let left = reach;
         for (const s of active()) {
           if (left <= 0 || s.state.lastClosedDay >= day) continue;
-          const owed = loanPosition(s.state).totalOwedMinor;
+          const owed = positionOf(s).totalOwedMinor;
           left -= payLoan(s, Math.min(owed, left), day);
         }
         assets -= reach - left;
@@ -733,7 +768,7 @@ export async function simulateBorrower(
     // Month end: write-offs, the close, line controls again, and the reports.
     closeAll(E - 1);
     for (const s of active()) {
-      const p = loanPosition(s.state);
+      const p = positionOf(s);
       if (p.daysPastDue + 1 >= coll.writeOffDaysPastDue) {
         s.state = planWriteOff(s.state, null, {
           day: E,
@@ -746,7 +781,7 @@ export async function simulateBorrower(
       }
     }
     closeAll(E);
-    for (const s of slots) line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), E).line;
+    syncLine(E);
     await applyLineControls(E);
     let maxDpd = 0;
     let owedEnd = 0;
@@ -761,7 +796,7 @@ export async function simulateBorrower(
       if (s.state.status === 'written-off') rank = ROLL_RANKS - 1;
       else if (s.state.status === 'settled') continue;
       else {
-        const p = loanPosition(s.state);
+        const p = positionOf(s);
         rank = Math.min(bucketRank(p.bucket), ROLL_RANKS - 2);
         maxDpd = Math.max(maxDpd, p.daysPastDue);
         owedEnd += p.totalOwedMinor;
