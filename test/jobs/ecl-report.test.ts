@@ -8,7 +8,7 @@ import { SHIPPED_SCENARIO_DIR } from '../../src/jobs/reports/scenarios.js';
 import { stressLoader } from '../../src/jobs/reports/stress.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
-import { accountTotalsThrough, type Db, migrate } from '../../src/store/index.js';
+import { accountTotalsThrough, type Db, loadReportJournalDays, migrate } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
 import { simpleEcl } from './ecl-independent.js';
 
@@ -61,6 +61,34 @@ describe.each(backends)('on $name', (backend) => {
       expect(fen(report.summary.find((f) => f.key === 'ecl')?.value)).toBe(total);
       expect(table(report, 'stages').rows.reduce((a, r) => a + fen(r.ecl), 0)).toBe(total);
       await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/ecl-2026-06-30.json');
+    });
+
+    it('reads the journal days as the sums over every posting line, loan by loan and day by day', async () => {
+      // The grouping the journal read replaced: every line of every posting, grouped by loan and day.
+      const { rows } = await db.query<{
+        loan_id: string;
+        day: string;
+        rec: string;
+        pri: string;
+        cash: string;
+      }>(
+        `select p.loan_id, p.day::text as day,
+           coalesce(sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
+             filter (where l->>'account' in ('principalCurrent', 'principalOverdue', 'interestReceivable',
+                                             'penaltyReceivable', 'feeReceivable')), 0)::text as rec,
+           coalesce(sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
+             filter (where l->>'account' in ('principalCurrent', 'principalOverdue')), 0)::text as pri,
+           coalesce(sum((l->>'debitMinor')::bigint) filter (where l->>'account' = 'cashClearing'), 0)::text as cash
+         from postings p cross join lateral jsonb_array_elements(p.lines) as l
+         where p.day <= '2026-06-30'::date and p.customer_id <> ''
+         group by p.loan_id, p.day order by p.loan_id, p.day`,
+      );
+      const days = await loadReportJournalDays(db, JUNE);
+      expect(days.length).toBeGreaterThan(1000);
+      expect(days.filter((d) => d.cashInMinor > 0).length).toBeGreaterThan(100);
+      expect(
+        days.map((d) => [d.loanId, d.day, d.receivableNetMinor, d.principalNetMinor, d.cashInMinor]),
+      ).toEqual(rows.map((r) => [r.loan_id, parseDate(r.day), Number(r.rec), Number(r.pri), Number(r.cash)]));
     });
 
     it('under one scenario alone, weighs it 1', async () => {
