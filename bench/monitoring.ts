@@ -3,7 +3,10 @@
  * 1. Reminders planned per second by the core planner over a due-date wave: every loan has an instalment
  *    on the day's T−1 anchor (or is past due with the legal notice due), mixed zones, opt-outs and caps.
  * 2. Dispatch to a local webhook receiver: messages per second through the outbox (claim, signed POST,
- *    record) and the latency from a message being due to its delivery (p50/p99), on an embedded database.
+ *    record) and the latency from a message being due to its delivery (p50/p99), on an embedded database,
+ *    or with --pg on the PostgreSQL server of $LENDGUARD_BENCH_PG_URL in the schema `bench_dispatch`
+ *    (`--pg-schema NAME` for another; the schema is dropped and made again at each run: give it a name of
+ *    its own).
  * 3. The monthly behaviour-score job (B卡) on PostgreSQL: read the book's histories, compute features, score
  *    with reasons, store one row per line and the month's PSI, over a synthetic book written once into the
  *    schema `bench_behaviour` of $LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -48,10 +51,19 @@ const BEHAVIOUR_CUSTOMERS = option('behaviour-customers', 4_000);
 /** Runs of the job in the same process: the later ones run warm (compiled code, open connections). */
 const BEHAVIOUR_RUNS = option('behaviour-runs', 1);
 const BEHAVIOUR_WORKERS = option('behaviour-workers', 1);
+const BEHAVIOUR_SCHEMA = process.argv.includes('--behaviour-schema')
+  ? process.argv[process.argv.indexOf('--behaviour-schema') + 1]!
+  : 'bench_behaviour';
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MESSAGES = option('messages', 5_000);
 const CONCURRENCY = option('concurrency', 64);
 const FLOW_RATE = option('flow-rate', 2_000);
+/** The dispatch figure on a PostgreSQL server rather than the embedded database. */
+const DISPATCH_PG = process.argv.includes('--pg');
+const DISPATCH_SCHEMA = process.argv.includes('--pg-schema')
+  ? process.argv[process.argv.indexOf('--pg-schema') + 1]!
+  : 'bench_dispatch';
+const DISPATCH_APP = 'lendguard_bench_dispatch';
 const DAY = parseDate('2026-03-09');
 /** `--only plan|dispatch|behaviour` runs one figure (side-by-side runs of two codes, profiles). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -90,12 +102,13 @@ function wave(n: number): ReminderLoanFacts[] {
 }
 
 /** CPU (ms) used so far by the server backends of this bench's pool (same machine; `/proc`). */
-async function backendCpu(db: {
-  query: (sql: string) => Promise<{ rows: unknown[] }>;
-}): Promise<Map<number, number>> {
-  const { rows } = await db.query(
-    `select pid from pg_stat_activity where application_name = '${BEHAVIOUR_APP}'`,
-  );
+async function backendCpu(
+  db: {
+    query: (sql: string) => Promise<{ rows: unknown[] }>;
+  },
+  app = BEHAVIOUR_APP,
+): Promise<Map<number, number>> {
+  const { rows } = await db.query(`select pid from pg_stat_activity where application_name = '${app}'`);
   const ticks = new Map<number, number>();
   for (const { pid } of rows as { pid: number }[]) {
     try {
@@ -143,7 +156,25 @@ async function dispatchBench(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const db = await openPglite();
+  let db: Awaited<ReturnType<typeof openPglite>>;
+  if (DISPATCH_PG) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(DISPATCH_SCHEMA)) throw new Error(`--pg-schema ${DISPATCH_SCHEMA}`);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${DISPATCH_SCHEMA} cascade`);
+    await admin.query(`create schema ${DISPATCH_SCHEMA}`);
+    await admin.end();
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${DISPATCH_APP}`;
+    db = await openPostgres({ url, schema: DISPATCH_SCHEMA, poolSize_max: 10 });
+  } else db = await openPglite();
+  const where = DISPATCH_PG ? `PostgreSQL, schema ${DISPATCH_SCHEMA}` : 'PGlite';
+  /** CPU (ms) of the server backends of the pool, when on PostgreSQL. */
+  const serverCpu = async () => {
+    if (!DISPATCH_PG) return 0;
+    let ms = 0;
+    for (const v of (await backendCpu(db, DISPATCH_APP)).values()) ms += v;
+    return ms;
+  };
   try {
     await migrate(db);
     const cipher = new PiiCipher(generatePiiKey());
@@ -163,6 +194,7 @@ async function dispatchBench(): Promise<void> {
     const start = Date.now();
     for (let i = 0; i < MESSAGES; i++)
       dueAt.set(`event:loan.past_due:ln_${i}:${sub.subscription.subscriptionId}`, start);
+    const server0 = await serverCpu();
     const span = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -183,9 +215,10 @@ async function dispatchBench(): Promise<void> {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     profileSpan('dispatch', span);
+    const server = (await serverCpu()) - server0;
     latencies.sort((a, b) => a - b);
     console.log(
-      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (PGlite, concurrency ${CONCURRENCY}; CPU of this process, receiver included, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / report.sent).toFixed(3)} ms/msg); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
+      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (${where}, concurrency ${CONCURRENCY}; CPU of this process, receiver included, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / report.sent).toFixed(3)} ms/msg${DISPATCH_PG ? `; server backends ${server.toFixed(0)} ms` : ''}); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
     );
     // A steady flow: the same number of messages falling due one after another at FLOW_RATE a second, the
     // dispatcher polling every 10 ms; the latency is that of a message due now, not of a queue's drain.
@@ -198,7 +231,8 @@ async function dispatchBench(): Promise<void> {
         Array.from({ length: MESSAGES }, (_, i) => ({ subjectKey: `flow_${i}`, data: { n: i } })),
       ),
     );
-    const flowStart = Date.now() + 200;
+    // Far enough ahead that setting the due times (one statement) is over before the first falls due.
+    const flowStart = Date.now() + 1_000;
     await db.query(
       `update outbox_messages o set next_attempt_at = $1::timestamptz + make_interval(secs => r.i / $2::double precision)
          from (select message_id, row_number() over (order by message_id) - 1 as i from outbox_messages
@@ -213,6 +247,8 @@ async function dispatchBench(): Promise<void> {
       );
     const stop = new AbortController();
     let settled = 0;
+    const flowServer0 = await serverCpu();
+    const flowSpan = process.hrtime.bigint() / 1000n;
     const flowCpu0 = process.cpuUsage();
     const flowT0 = performance.now();
     const flow = await runDispatcher(
@@ -236,9 +272,11 @@ async function dispatchBench(): Promise<void> {
     );
     const flowMs = performance.now() - flowT0;
     const flowCpu = process.cpuUsage(flowCpu0);
+    profileSpan('dispatch flow', flowSpan);
+    const flowServer = (await serverCpu()) - flowServer0;
     latencies.sort((a, b) => a - b);
     console.log(
-      `dispatch, steady flow of ${FLOW_RATE} msg/s: ${flow.sent} messages in ${flowMs.toFixed(0)} ms (CPU ${((flowCpu.user + flowCpu.system) / 1000).toFixed(0)} ms, ${Math.round((100 * (flowCpu.user + flowCpu.system)) / 1000 / flowMs)}% of a core); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
+      `dispatch, steady flow of ${FLOW_RATE} msg/s (${where}): ${flow.sent} messages in ${flowMs.toFixed(0)} ms (CPU ${((flowCpu.user + flowCpu.system) / 1000).toFixed(0)} ms, ${Math.round((100 * (flowCpu.user + flowCpu.system)) / 1000 / flowMs)}% of a core${DISPATCH_PG ? `; server backends ${flowServer.toFixed(0)} ms` : ''}); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
     );
   } finally {
     await db.close();
@@ -253,7 +291,7 @@ console.log(
 );
 async function behaviourBench(): Promise<void> {
   if (BEHAVIOUR_CUSTOMERS <= 0) return;
-  const schema = 'bench_behaviour';
+  const schema = BEHAVIOUR_SCHEMA;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema if not exists ${schema}`);
