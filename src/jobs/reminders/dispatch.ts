@@ -21,7 +21,7 @@ import { type ChannelConfig, DeliveryError, emailSender, postSigned, webhookAgen
 
 /** Bounds of the dispatcher (decision 0613). */
 export const DISPATCH_BOUNDS = {
-  /** Messages claimed at most by one claim (a claim also takes no more than the deliveries it can start soon). */
+  /** Messages claimed per round. */
   batch_default: 200,
   batch_max: 5_000,
   /** Deliveries in flight at once. */
@@ -31,10 +31,6 @@ export const DISPATCH_BOUNDS = {
   lease_ms_default: 30_000,
   /** Pause when nothing is due. */
   idle_ms_default: 500,
-  /** A delivery is recorded at most this long after it (sooner when a slot-full of them is waiting). */
-  record_ms: 50,
-  /** How long a round of subscriptions read from the database is reused (a paused one stops within this). */
-  targets_ms: 1_000,
   /** Characters of an error kept on the message. */
   error_chars_max: 1_000,
 } as const;
@@ -60,6 +56,7 @@ export interface DispatchReport {
   rounds: number;
 }
 
+/** Waits `ms`, or less on abort; the abort listener goes with the wait (a watching dispatcher sleeps often). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const onAbort = () => {
@@ -72,6 +69,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
 }
 
 /**
@@ -96,14 +109,9 @@ export async function runDispatcher(
   const agents = webhookAgents(concurrency);
   const report: DispatchReport = { sent: 0, retried: 0, dead: 0, rounds: 0 };
   let hours: ContactHours | undefined;
-  // Subscriptions read once a second at most (the messages mostly share a few).
+  // Subscriptions read once per round (a round's messages mostly share a few).
   let targets = new Map<string, ReturnType<typeof webhookTarget>>();
-  let targetsRead = Date.now();
   const targetOf = (id: string) => {
-    if (Date.now() - targetsRead > DISPATCH_BOUNDS.targets_ms) {
-      targets = new Map();
-      targetsRead = Date.now();
-    }
     let t = targets.get(id);
     if (t === undefined) {
       t = webhookTarget(db, cipher, id);
@@ -111,6 +119,7 @@ export async function runDispatcher(
     }
     return t;
   };
+  let delivered: ClaimedMessage[] = [];
   const deliver = async (m: ClaimedMessage): Promise<void> => {
     if (m.kind === 'event') {
       const target = m.subscriptionId === null ? undefined : await targetOf(m.subscriptionId);
@@ -183,42 +192,10 @@ export async function runDispatcher(
       agents,
     );
   };
-  // Deliveries are recorded together, one statement for many: when a slot-full has been delivered, or
-  // `record_ms` after the first of them. A crash before a record sends its messages again, same keys.
-  const recordAt = Math.min(batch, concurrency);
-  let toRecord: ClaimedMessage[] = [];
-  let recording: Promise<void> | undefined;
-  let recordTimer: ReturnType<typeof setTimeout> | undefined;
-  const record = async (): Promise<void> => {
-    const sent = toRecord;
-    toRecord = [];
-    await db.transaction((tx) => markMessagesSent(tx, sent, now()));
-    report.sent += sent.length;
-    for (const m of sent) options.onSettled?.(m, 'sent');
-  };
-  function startRecording(): void {
-    if (recordTimer !== undefined) {
-      clearTimeout(recordTimer);
-      recordTimer = undefined;
-    }
-    recording ??= record()
-      .catch(fail)
-      .finally(() => {
-        recording = undefined;
-        scheduleRecording();
-        wake();
-      });
-  }
-  function scheduleRecording(): void {
-    if (toRecord.length === 0 || recording !== undefined || failure !== undefined) return;
-    if (toRecord.length >= recordAt) startRecording();
-    else recordTimer ??= setTimeout(startRecording, DISPATCH_BOUNDS.record_ms);
-  }
   const settle = async (m: ClaimedMessage): Promise<void> => {
     try {
       await deliver(m);
-      toRecord.push(m);
-      scheduleRecording();
+      delivered.push(m);
     } catch (error) {
       const text = (error instanceof Error ? error.message : String(error)).slice(
         0,
@@ -242,74 +219,25 @@ export async function runDispatcher(
       options.onSettled?.(m, 'retry', text);
     }
   };
-  // Claimed messages are delivered as soon as a delivery slot is free, and the next claim is made while
-  // deliveries are in flight (once no more than `concurrency` are held) rather than after a whole round has
-  // been delivered and recorded: a message falling due waits for the next claim, not for a round to drain.
-  // A claim takes at most `batch`, and no more than keeps four times `concurrency` held: a backlog is
-  // claimed in pieces, so that its last messages are not claimed (and their leases running) long before
-  // they can be sent.
-  const queued: ClaimedMessage[] = [];
-  let inFlight = 0;
-  let failure: { error: unknown } | undefined;
-  let waiting: (() => void) | undefined;
-  function wake(): void {
-    const w = waiting;
-    waiting = undefined;
-    w?.();
-  }
-  function fail(error: unknown): void {
-    failure ??= { error };
-    wake();
-  }
-  /** Resolves at the next settled delivery or record (or abort, in the claim loop). */
-  const settled = () =>
-    new Promise<void>((resolve) => {
-      waiting = resolve;
-    });
-  options.signal?.addEventListener('abort', wake);
-  const start = (m: ClaimedMessage): void => {
-    inFlight += 1;
-    settle(m)
-      .catch(fail)
-      .finally(() => {
-        inFlight -= 1;
-        const next = queued.shift();
-        if (next !== undefined && failure === undefined) start(next);
-        wake();
-      });
-  };
-  const stopping = () => options.signal?.aborted === true || failure !== undefined;
   try {
-    while (!stopping()) {
-      const held = queued.length + inFlight;
-      if (held > concurrency) {
-        await settled();
-        continue;
-      }
-      const room = Math.min(batch, 4 * concurrency - held);
+    while (options.signal?.aborted !== true) {
       report.rounds += 1;
-      const claimed = await db.transaction((tx) => claimDueMessages(tx, now(), room, lease_ms));
-      for (const m of claimed) {
-        if (inFlight < concurrency) start(m);
-        else queued.push(m);
-      }
-      if (claimed.length === room) continue;
-      // Nothing more is due now.
-      if (options.untilIdle === true) {
-        if (claimed.length === 0 && inFlight === 0) break;
-        // Wait for what is in flight (a retry may fall due at once), then claim again.
-        while (inFlight > 0 && !stopping()) await settled();
+      const claimed = await db.transaction((tx) => claimDueMessages(tx, now(), batch, lease_ms));
+      if (claimed.length === 0) {
+        if (options.untilIdle === true) break;
+        await sleep(idle_ms, options.signal);
         continue;
       }
-      await sleep(idle_ms, options.signal);
+      targets = new Map();
+      delivered = [];
+      await eachLimited(claimed, concurrency, settle);
+      // The round's deliveries are recorded together; a crash before this sends them again, same keys.
+      const sent = delivered;
+      await db.transaction((tx) => markMessagesSent(tx, sent, now()));
+      report.sent += sent.length;
+      for (const m of sent) options.onSettled?.(m, 'sent');
     }
-    // Claimed messages are still delivered and recorded (a message left claimed waits out its lease).
-    while (inFlight > 0 || recording !== undefined) await settled();
-    if (recordTimer !== undefined) clearTimeout(recordTimer);
-    if (toRecord.length > 0 && failure === undefined) await record();
-    if (failure !== undefined) throw failure.error;
   } finally {
-    options.signal?.removeEventListener('abort', wake);
     email?.close();
     agents.close();
   }
