@@ -13,7 +13,10 @@
  *    and reused by later runs of the same size.
  * Run: `npm run bench:monitoring`. Options: --wave N (default 200,000), --messages M (default 5,000),
  * --concurrency K (default 64), --flow-rate R (messages due per second in the steady-flow figure, default 2,000), --behaviour-customers C (default 4,000; 0 skips the figure), --behaviour-workers W (worker
- * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1).
+ * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1),
+ * --behaviour-schema S (default bench_behaviour), --behaviour-copies K (default 1: the engine-written book of C customers
+ * repeated K times in SQL with new ids, see `copyBook`; 112 copies of the 4,000-customer book are about 1,000,000 loans;
+ * the schema then holds C × K customers and later runs with the same C and K reuse it).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,6 +41,7 @@ import {
   openPglite,
   openPostgres,
   PiiCipher,
+  type Queryable,
   setBusinessDay,
 } from '../src/store/index.js';
 
@@ -51,6 +55,8 @@ const BEHAVIOUR_CUSTOMERS = option('behaviour-customers', 4_000);
 /** Runs of the job in the same process: the later ones run warm (compiled code, open connections). */
 const BEHAVIOUR_RUNS = option('behaviour-runs', 1);
 const BEHAVIOUR_WORKERS = option('behaviour-workers', 1);
+/** The engine-written book repeated K times in SQL (new ids for every copy): a large book without the engine's hours. */
+const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
 const BEHAVIOUR_SCHEMA = process.argv.includes('--behaviour-schema')
   ? process.argv[process.argv.indexOf('--behaviour-schema') + 1]!
   : 'bench_behaviour';
@@ -289,6 +295,57 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
+/**
+ * Repeats the book `copies` times over in SQL: every customer, credit line (and its limit changes), loan and
+ * loan event is copied with new ids (the id's prefix and 28 hex digits of an MD5 of the old id and the copy
+ * number, so the copies interleave with the originals in id order), and the ids inside the lines' and loans'
+ * state and the events' payloads are rewritten to match. The copies are the engine's histories, repeated:
+ * the same days, amounts and scores (so the same PSI). Ledger postings, snapshots and the rest of the book,
+ * which the job does not read, are not copied.
+ */
+async function copyBook(db: Awaited<ReturnType<typeof openPostgres>>, copies: number): Promise<void> {
+  await db.transaction((tx) => copyBookIn(tx, copies));
+}
+
+async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
+  await tx.execScript(`create or replace function pg_temp.copy_id(id text, k int) returns text
+    language sql immutable as $$ select split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) $$`);
+  const ids = (cols: string[]) => (text: string) =>
+    cols.reduce((t, c) => `replace(${t}, ${c}, pg_temp.copy_id(${c}, k))`, text);
+  const tables: [string, Record<string, string>][] = [
+    ['customers', { external_ref: `external_ref || '/' || k` }],
+    ['credit_lines', { state: `${ids(['customer_id', 'line_id'])('state::text')}::jsonb` }],
+    ['credit_line_changes', {}],
+    ['loans', { state: `${ids(['customer_id', 'line_id', 'loan_id'])('state::text')}::jsonb` }],
+    [
+      'loan_events',
+      {
+        payload: `(case when payload ? 'lineId' then replace(${ids(['customer_id', 'loan_id'])('payload::text')}, payload->>'lineId', pg_temp.copy_id(payload->>'lineId', k)) else ${ids(['customer_id', 'loan_id'])('payload::text')} end)::jsonb`,
+      },
+    ],
+  ];
+  for (const [table, special] of tables) {
+    const { rows } = await tx.query<{ c: string }>(
+      `select column_name as c from information_schema.columns
+        where table_schema = current_schema() and table_name = $1 and is_generated = 'NEVER'
+        order by ordinal_position`,
+      [table],
+    );
+    const cols = rows.map((r) => r.c);
+    const expr = cols.map(
+      (c) =>
+        special[c] ??
+        (c === 'customer_id' || c === 'line_id' || c === 'loan_id' ? `pg_temp.copy_id(${c}, k)` : c),
+    );
+    // One statement a table: it reads the table as it was before the statement, so only the originals.
+    await tx.query(
+      `insert into ${table} (${cols.join(', ')}) overriding system value
+       select ${expr.join(', ')} from ${table}, generate_series(1, $1::int) k`,
+      [copies - 1],
+    );
+  }
+}
+
 async function behaviourBench(): Promise<void> {
   if (BEHAVIOUR_CUSTOMERS <= 0) return;
   const schema = BEHAVIOUR_SCHEMA;
@@ -303,7 +360,7 @@ async function behaviourBench(): Promise<void> {
     const { rows } = await db.query<{ n: number }>(
       'select count(distinct customer_id)::int as n from credit_lines',
     );
-    if (rows[0]!.n !== BEHAVIOUR_CUSTOMERS) {
+    if (rows[0]!.n !== BEHAVIOUR_CUSTOMERS && rows[0]!.n !== BEHAVIOUR_CUSTOMERS * BEHAVIOUR_COPIES) {
       if (rows[0]!.n > 0)
         throw new Error(
           `schema ${schema} holds another book (${rows[0]!.n} customers); drop it or pass --behaviour-customers ${rows[0]!.n}`,
@@ -324,6 +381,13 @@ async function behaviourBench(): Promise<void> {
       await setBusinessDay(db, parseDate('2026-07-01'));
       console.log(
         `behaviour: book of ${BEHAVIOUR_CUSTOMERS} customers written in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+      );
+    }
+    if (BEHAVIOUR_COPIES > 1 && rows[0]!.n !== BEHAVIOUR_CUSTOMERS * BEHAVIOUR_COPIES) {
+      const t = performance.now();
+      await copyBook(db, BEHAVIOUR_COPIES);
+      console.log(
+        `behaviour: book copied to ${BEHAVIOUR_COPIES} times its size in ${((performance.now() - t) / 1000).toFixed(0)} s`,
       );
     }
     // Fresh tables have no statistics yet; a live book's autovacuum keeps them.
