@@ -3,14 +3,20 @@
  * 1. Reminders planned per second by the core planner over a due-date wave: every loan has an instalment
  *    on the day's T−1 anchor (or is past due with the legal notice due), mixed zones, opt-outs and caps.
  * 2. Dispatch to a local webhook receiver: messages per second through the outbox (claim, signed POST,
- *    record) and the latency from a message being due to its delivery (p50/p99), on an embedded database.
+ *    record) and the latency from a message being due to its delivery (p50/p99), on an embedded database,
+ *    or with --pg on the PostgreSQL server of $LENDGUARD_BENCH_PG_URL in the schema `bench_dispatch`
+ *    (`--pg-schema NAME` for another; the schema is dropped and made again at each run: give it a name of
+ *    its own).
  * 3. The monthly behaviour-score job (B卡) on PostgreSQL: read the book's histories, compute features, score
  *    with reasons, store one row per line and the month's PSI, over a synthetic book written once into the
  *    schema `bench_behaviour` of $LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
  *    and reused by later runs of the same size.
  * Run: `npm run bench:monitoring`. Options: --wave N (default 200,000), --messages M (default 5,000),
  * --concurrency K (default 64), --flow-rate R (messages due per second in the steady-flow figure, default 2,000), --behaviour-customers C (default 4,000; 0 skips the figure), --behaviour-workers W (worker
- * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1).
+ * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1),
+ * --behaviour-schema S (default bench_behaviour), --behaviour-copies K (default 1: the engine-written book of C customers
+ * repeated K times in SQL with new ids, see `copyBook`; 112 copies of the 4,000-customer book are about 1,000,000 loans;
+ * the schema then holds C × K customers and later runs with the same C and K reuse it).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -35,6 +41,7 @@ import {
   openPglite,
   openPostgres,
   PiiCipher,
+  type Queryable,
   setBusinessDay,
 } from '../src/store/index.js';
 
@@ -48,10 +55,21 @@ const BEHAVIOUR_CUSTOMERS = option('behaviour-customers', 4_000);
 /** Runs of the job in the same process: the later ones run warm (compiled code, open connections). */
 const BEHAVIOUR_RUNS = option('behaviour-runs', 1);
 const BEHAVIOUR_WORKERS = option('behaviour-workers', 1);
+/** The engine-written book repeated K times in SQL (new ids for every copy): a large book without the engine's hours. */
+const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
+const BEHAVIOUR_SCHEMA = process.argv.includes('--behaviour-schema')
+  ? process.argv[process.argv.indexOf('--behaviour-schema') + 1]!
+  : 'bench_behaviour';
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MESSAGES = option('messages', 5_000);
 const CONCURRENCY = option('concurrency', 64);
 const FLOW_RATE = option('flow-rate', 2_000);
+/** The dispatch figure on a PostgreSQL server rather than the embedded database. */
+const DISPATCH_PG = process.argv.includes('--pg');
+const DISPATCH_SCHEMA = process.argv.includes('--pg-schema')
+  ? process.argv[process.argv.indexOf('--pg-schema') + 1]!
+  : 'bench_dispatch';
+const DISPATCH_APP = 'lendguard_bench_dispatch';
 const DAY = parseDate('2026-03-09');
 /** `--only plan|dispatch|behaviour` runs one figure (side-by-side runs of two codes, profiles). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -90,12 +108,13 @@ function wave(n: number): ReminderLoanFacts[] {
 }
 
 /** CPU (ms) used so far by the server backends of this bench's pool (same machine; `/proc`). */
-async function backendCpu(db: {
-  query: (sql: string) => Promise<{ rows: unknown[] }>;
-}): Promise<Map<number, number>> {
-  const { rows } = await db.query(
-    `select pid from pg_stat_activity where application_name = '${BEHAVIOUR_APP}'`,
-  );
+async function backendCpu(
+  db: {
+    query: (sql: string) => Promise<{ rows: unknown[] }>;
+  },
+  app = BEHAVIOUR_APP,
+): Promise<Map<number, number>> {
+  const { rows } = await db.query(`select pid from pg_stat_activity where application_name = '${app}'`);
   const ticks = new Map<number, number>();
   for (const { pid } of rows as { pid: number }[]) {
     try {
@@ -143,7 +162,25 @@ async function dispatchBench(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const db = await openPglite();
+  let db: Awaited<ReturnType<typeof openPglite>>;
+  if (DISPATCH_PG) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(DISPATCH_SCHEMA)) throw new Error(`--pg-schema ${DISPATCH_SCHEMA}`);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${DISPATCH_SCHEMA} cascade`);
+    await admin.query(`create schema ${DISPATCH_SCHEMA}`);
+    await admin.end();
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${DISPATCH_APP}`;
+    db = await openPostgres({ url, schema: DISPATCH_SCHEMA, poolSize_max: 10 });
+  } else db = await openPglite();
+  const where = DISPATCH_PG ? `PostgreSQL, schema ${DISPATCH_SCHEMA}` : 'PGlite';
+  /** CPU (ms) of the server backends of the pool, when on PostgreSQL. */
+  const serverCpu = async () => {
+    if (!DISPATCH_PG) return 0;
+    let ms = 0;
+    for (const v of (await backendCpu(db, DISPATCH_APP)).values()) ms += v;
+    return ms;
+  };
   try {
     await migrate(db);
     const cipher = new PiiCipher(generatePiiKey());
@@ -163,6 +200,7 @@ async function dispatchBench(): Promise<void> {
     const start = Date.now();
     for (let i = 0; i < MESSAGES; i++)
       dueAt.set(`event:loan.past_due:ln_${i}:${sub.subscription.subscriptionId}`, start);
+    const server0 = await serverCpu();
     const span = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -183,9 +221,10 @@ async function dispatchBench(): Promise<void> {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     profileSpan('dispatch', span);
+    const server = (await serverCpu()) - server0;
     latencies.sort((a, b) => a - b);
     console.log(
-      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (PGlite, concurrency ${CONCURRENCY}; CPU of this process, receiver included, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / report.sent).toFixed(3)} ms/msg); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
+      `dispatch: ${report.sent} messages in ${ms.toFixed(0)} ms = ${Math.round((report.sent * 1000) / ms)} msg/s (${where}, concurrency ${CONCURRENCY}; CPU of this process, receiver included, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms = ${((cpu.user + cpu.system) / 1000 / report.sent).toFixed(3)} ms/msg${DISPATCH_PG ? `; server backends ${server.toFixed(0)} ms` : ''}); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (all due at once)`,
     );
     // A steady flow: the same number of messages falling due one after another at FLOW_RATE a second, the
     // dispatcher polling every 10 ms; the latency is that of a message due now, not of a queue's drain.
@@ -198,7 +237,8 @@ async function dispatchBench(): Promise<void> {
         Array.from({ length: MESSAGES }, (_, i) => ({ subjectKey: `flow_${i}`, data: { n: i } })),
       ),
     );
-    const flowStart = Date.now() + 200;
+    // Far enough ahead that setting the due times (one statement) is over before the first falls due.
+    const flowStart = Date.now() + 1_000;
     await db.query(
       `update outbox_messages o set next_attempt_at = $1::timestamptz + make_interval(secs => r.i / $2::double precision)
          from (select message_id, row_number() over (order by message_id) - 1 as i from outbox_messages
@@ -213,6 +253,8 @@ async function dispatchBench(): Promise<void> {
       );
     const stop = new AbortController();
     let settled = 0;
+    const flowServer0 = await serverCpu();
+    const flowSpan = process.hrtime.bigint() / 1000n;
     const flowCpu0 = process.cpuUsage();
     const flowT0 = performance.now();
     const flow = await runDispatcher(
@@ -236,9 +278,11 @@ async function dispatchBench(): Promise<void> {
     );
     const flowMs = performance.now() - flowT0;
     const flowCpu = process.cpuUsage(flowCpu0);
+    profileSpan('dispatch flow', flowSpan);
+    const flowServer = (await serverCpu()) - flowServer0;
     latencies.sort((a, b) => a - b);
     console.log(
-      `dispatch, steady flow of ${FLOW_RATE} msg/s: ${flow.sent} messages in ${flowMs.toFixed(0)} ms (CPU ${((flowCpu.user + flowCpu.system) / 1000).toFixed(0)} ms, ${Math.round((100 * (flowCpu.user + flowCpu.system)) / 1000 / flowMs)}% of a core); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
+      `dispatch, steady flow of ${FLOW_RATE} msg/s (${where}): ${flow.sent} messages in ${flowMs.toFixed(0)} ms (CPU ${((flowCpu.user + flowCpu.system) / 1000).toFixed(0)} ms, ${Math.round((100 * (flowCpu.user + flowCpu.system)) / 1000 / flowMs)}% of a core${DISPATCH_PG ? `; server backends ${flowServer.toFixed(0)} ms` : ''}); due → delivered p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
     );
   } finally {
     await db.close();
@@ -251,9 +295,60 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
+/**
+ * Repeats the book `copies` times over in SQL: every customer, credit line (and its limit changes), loan and
+ * loan event is copied with new ids (the id's prefix and 28 hex digits of an MD5 of the old id and the copy
+ * number, so the copies interleave with the originals in id order), and the ids inside the lines' and loans'
+ * state and the events' payloads are rewritten to match. The copies are the engine's histories, repeated:
+ * the same days, amounts and scores (so the same PSI). Ledger postings, snapshots and the rest of the book,
+ * which the job does not read, are not copied.
+ */
+async function copyBook(db: Awaited<ReturnType<typeof openPostgres>>, copies: number): Promise<void> {
+  await db.transaction((tx) => copyBookIn(tx, copies));
+}
+
+async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
+  await tx.execScript(`create or replace function pg_temp.copy_id(id text, k int) returns text
+    language sql immutable as $$ select split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) $$`);
+  const ids = (cols: string[]) => (text: string) =>
+    cols.reduce((t, c) => `replace(${t}, ${c}, pg_temp.copy_id(${c}, k))`, text);
+  const tables: [string, Record<string, string>][] = [
+    ['customers', { external_ref: `external_ref || '/' || k` }],
+    ['credit_lines', { state: `${ids(['customer_id', 'line_id'])('state::text')}::jsonb` }],
+    ['credit_line_changes', {}],
+    ['loans', { state: `${ids(['customer_id', 'line_id', 'loan_id'])('state::text')}::jsonb` }],
+    [
+      'loan_events',
+      {
+        payload: `(case when payload ? 'lineId' then replace(${ids(['customer_id', 'loan_id'])('payload::text')}, payload->>'lineId', pg_temp.copy_id(payload->>'lineId', k)) else ${ids(['customer_id', 'loan_id'])('payload::text')} end)::jsonb`,
+      },
+    ],
+  ];
+  for (const [table, special] of tables) {
+    const { rows } = await tx.query<{ c: string }>(
+      `select column_name as c from information_schema.columns
+        where table_schema = current_schema() and table_name = $1 and is_generated = 'NEVER'
+        order by ordinal_position`,
+      [table],
+    );
+    const cols = rows.map((r) => r.c);
+    const expr = cols.map(
+      (c) =>
+        special[c] ??
+        (c === 'customer_id' || c === 'line_id' || c === 'loan_id' ? `pg_temp.copy_id(${c}, k)` : c),
+    );
+    // One statement a table: it reads the table as it was before the statement, so only the originals.
+    await tx.query(
+      `insert into ${table} (${cols.join(', ')}) overriding system value
+       select ${expr.join(', ')} from ${table}, generate_series(1, $1::int) k`,
+      [copies - 1],
+    );
+  }
+}
+
 async function behaviourBench(): Promise<void> {
   if (BEHAVIOUR_CUSTOMERS <= 0) return;
-  const schema = 'bench_behaviour';
+  const schema = BEHAVIOUR_SCHEMA;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema if not exists ${schema}`);
@@ -265,7 +360,7 @@ async function behaviourBench(): Promise<void> {
     const { rows } = await db.query<{ n: number }>(
       'select count(distinct customer_id)::int as n from credit_lines',
     );
-    if (rows[0]!.n !== BEHAVIOUR_CUSTOMERS) {
+    if (rows[0]!.n !== BEHAVIOUR_CUSTOMERS && rows[0]!.n !== BEHAVIOUR_CUSTOMERS * BEHAVIOUR_COPIES) {
       if (rows[0]!.n > 0)
         throw new Error(
           `schema ${schema} holds another book (${rows[0]!.n} customers); drop it or pass --behaviour-customers ${rows[0]!.n}`,
@@ -286,6 +381,13 @@ async function behaviourBench(): Promise<void> {
       await setBusinessDay(db, parseDate('2026-07-01'));
       console.log(
         `behaviour: book of ${BEHAVIOUR_CUSTOMERS} customers written in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+      );
+    }
+    if (BEHAVIOUR_COPIES > 1 && rows[0]!.n !== BEHAVIOUR_CUSTOMERS * BEHAVIOUR_COPIES) {
+      const t = performance.now();
+      await copyBook(db, BEHAVIOUR_COPIES);
+      console.log(
+        `behaviour: book copied to ${BEHAVIOUR_COPIES} times its size in ${((performance.now() - t) / 1000).toFixed(0)} s`,
       );
     }
     // Fresh tables have no statistics yet; a live book's autovacuum keeps them.
