@@ -1,7 +1,7 @@
-import { type ZenDecision, ZenEngine } from '@gorules/zen-engine';
+import type { ZenDecision } from '@gorules/zen-engine';
 import { type Bucket, bucketRank } from '../ledger/index.js';
 import { addDays, type Day, invariant } from '../money/index.js';
-import type { JdmGraph } from '../origination/index.js';
+import { compileRuleTables, evaluateRuleTables, type JdmGraph, unquoteCell } from '../origination/index.js';
 import type { AssessmentVerdict } from './assessment.js';
 
 /**
@@ -84,76 +84,43 @@ export interface CompiledStrategy {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const unquote = (cell: unknown) => (typeof cell === 'string' ? cell.trim().replace(/^"(.*)"$/, '$1') : cell);
 
 /**
  * Checks a strategy graph: a JDM graph whose decision tables use the `first` hit policy and give `action`
  * (one of STRATEGY_ACTIONS), `code`, `reason` and `dueInDays` (`channel` for reminders); loads it.
  */
 export function compileStrategy(graph: unknown, path = 'strategy'): CompiledStrategy {
-  const issues: { path: string; message: string }[] = [];
-  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
-    throw new StrategyError('strategy_invalid', `${path} must be a JDM decision graph`, [
-      { path, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' },
-    ]);
-  }
-  const tables = graph.nodes.filter((n) => isObj(n) && n.type === 'decisionTableNode');
-  if (tables.length === 0)
-    issues.push({ path: `${path}.nodes`, message: 'holds no decision table; add one giving the action' });
-  graph.nodes.forEach((node, n) => {
-    if (!isObj(node) || node.type !== 'decisionTableNode') return;
-    const np = `${path}.nodes[${n}]`;
-    const content = isObj(node.content) ? node.content : {};
-    if (content.hitPolicy !== 'first')
-      issues.push({
-        path: `${np}.content.hitPolicy`,
-        message: `is ${JSON.stringify(content.hitPolicy)}; a strategy table gives one step: use "first"`,
-      });
-    const outputs = Array.isArray(content.outputs) ? (content.outputs as Obj[]) : [];
-    const fields = outputs.map((o) => o.field);
-    for (const need of ['action', 'code', 'reason', 'dueInDays'])
-      if (!fields.includes(need))
-        issues.push({ path: `${np}.content.outputs`, message: `has no "${need}" output; add it` });
-    const actionOut = outputs.find((o) => o.field === 'action');
-    const channelOut = outputs.find((o) => o.field === 'channel');
-    const rules = Array.isArray(content.rules) ? (content.rules as Obj[]) : [];
-    rules.forEach((rule, r) => {
-      if (actionOut === undefined || !isObj(rule)) return;
-      const action = unquote(rule[String(actionOut.id)]);
-      if (!STRATEGY_ACTIONS.includes(action as StrategyAction))
-        issues.push({
-          path: `${np}.content.rules[${r}].${String(actionOut.id)}`,
-          message: `action is ${JSON.stringify(action)}; give one of ${STRATEGY_ACTIONS.join(', ')} (quoted)`,
-        });
-      if (action === 'reminder') {
-        const channel = channelOut === undefined ? undefined : unquote(rule[String(channelOut.id)]);
-        if (!STRATEGY_REMINDER_CHANNELS.includes(channel as StrategyReminderChannel))
+  return compileRuleTables(
+    graph,
+    path,
+    {
+      invalid: 'the strategy is invalid',
+      outputs: ['action', 'code', 'reason', 'dueInDays'],
+      noTable: 'holds no decision table; add one giving the action',
+      onePerHit: 'a strategy table gives one step',
+      checkRule: (rule, issues) => {
+        const actionId = rule.idOf('action');
+        if (actionId === undefined) return;
+        const action = unquoteCell(rule.cell('action'));
+        if (!STRATEGY_ACTIONS.includes(action as StrategyAction))
           issues.push({
-            path: `${np}.content.rules[${r}]`,
-            message: `a reminder names its channel: one of ${STRATEGY_REMINDER_CHANNELS.join(', ')} (quoted) in a "channel" output`,
+            path: `${rule.path}.${actionId}`,
+            message: `action is ${JSON.stringify(action)}; give one of ${STRATEGY_ACTIONS.join(', ')} (quoted)`,
           });
-      }
-    });
-  });
-  if (issues.length > 0) {
-    const first = issues[0]!;
-    throw new StrategyError(
-      'strategy_invalid',
-      `the strategy is invalid: ${first.path} ${first.message}`,
-      issues,
-    );
-  }
-  let decision: ZenDecision;
-  try {
-    decision = new ZenEngine().createDecision(graph as object);
-    decision.validate();
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new StrategyError('strategy_invalid', `${path} is refused by the rules engine: ${message}`, [
-      { path, message: `is refused by the rules engine: ${message}` },
-    ]);
-  }
-  return { graph: graph as unknown as JdmGraph, decision };
+        if (action === 'reminder') {
+          const channel = unquoteCell(rule.cell('channel'));
+          if (!STRATEGY_REMINDER_CHANNELS.includes(channel as StrategyReminderChannel))
+            issues.push({
+              path: rule.path,
+              message: `a reminder names its channel: one of ${STRATEGY_REMINDER_CHANNELS.join(', ')} (quoted) in a "channel" output`,
+            });
+        }
+      },
+    },
+    (message, issues) => {
+      throw new StrategyError('strategy_invalid', message, issues);
+    },
+  );
 }
 
 const NO_RULE: StrategyStep = {
@@ -169,14 +136,10 @@ export async function evaluateStrategy(
   strategy: CompiledStrategy,
   facts: StrategyFacts,
 ): Promise<StrategyStep> {
-  let result: unknown;
-  try {
-    result = (await strategy.decision.evaluate(facts as unknown as object)).result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const result = await evaluateRuleTables(strategy.decision, facts, (message) => {
     throw new StrategyError('strategy_evaluation_failed', `the strategy failed: ${message}`);
-  }
-  if (!isObj(result) || result.action === undefined) return NO_RULE;
+  });
+  if (result === undefined) return NO_RULE;
   const action = result.action as StrategyAction;
   if (!STRATEGY_ACTIONS.includes(action))
     throw new StrategyError(

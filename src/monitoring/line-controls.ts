@@ -1,4 +1,4 @@
-import { type ZenDecision, ZenEngine } from '@gorules/zen-engine';
+import type { ZenDecision } from '@gorules/zen-engine';
 import {
   availableMinor,
   bucketForDaysPastDue,
@@ -14,7 +14,7 @@ import {
 } from '../ledger/index.js';
 import type { Day } from '../money/index.js';
 import { invariant } from '../money/index.js';
-import type { JdmGraph } from '../origination/index.js';
+import { compileRuleTables, evaluateRuleTables, type JdmGraph, unquoteCell } from '../origination/index.js';
 
 /**
  * 额度管控: what a credit line's loans say about the line, decided by a GoRules table of the policy
@@ -103,74 +103,34 @@ export interface CompiledLineControls {
   readonly decision: ZenDecision;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Checks a line-control graph: a JDM graph whose decision tables have the `first` hit policy and give
  * `action` (one of none, freeze, cut, close), `code` and `reason`; loads it into the engine.
  */
 export function compileLineControls(graph: unknown, path = 'graphs.lineControls'): CompiledLineControls {
-  const issues: { path: string; message: string }[] = [];
-  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
-    throw new LineControlError('line_controls_invalid', `${path} must be a JDM decision graph`, [
-      { path, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' },
-    ]);
-  }
-  const tables = graph.nodes.filter((n) => isObj(n) && n.type === 'decisionTableNode') as Obj[];
-  if (tables.length === 0)
-    issues.push({
-      path: `${path}.nodes`,
-      message: 'holds no decision table; add one giving action, code, reason',
-    });
-  graph.nodes.forEach((node, n) => {
-    if (!isObj(node) || node.type !== 'decisionTableNode') return;
-    const np = `${path}.nodes[${n}]`;
-    const content = isObj(node.content) ? node.content : {};
-    if (content.hitPolicy !== 'first')
-      issues.push({
-        path: `${np}.content.hitPolicy`,
-        message: `is ${JSON.stringify(content.hitPolicy)}; a line-control table gives one action: use "first"`,
-      });
-    const outputs = Array.isArray(content.outputs) ? (content.outputs as Obj[]) : [];
-    const fields = outputs.map((o) => o.field);
-    for (const need of ['action', 'code', 'reason'])
-      if (!fields.includes(need))
-        issues.push({ path: `${np}.content.outputs`, message: `has no "${need}" output; add it` });
-    const actionOut = outputs.find((o) => o.field === 'action');
-    const rules = Array.isArray(content.rules) ? (content.rules as Obj[]) : [];
-    rules.forEach((rule, r) => {
-      if (actionOut === undefined || !isObj(rule)) return;
-      const cell = rule[String(actionOut.id)];
-      const value = typeof cell === 'string' ? cell.trim().replace(/^"(.*)"$/, '$1') : cell;
-      if (!LINE_CONTROL_ACTIONS.includes(value as LineControlAction))
-        issues.push({
-          path: `${np}.content.rules[${r}].${String(actionOut.id)}`,
-          message: `action is ${JSON.stringify(cell)}; give one of ${LINE_CONTROL_ACTIONS.map((a) => `"\\"${a}\\""`).join(', ')}`,
-        });
-    });
-  });
-  if (issues.length > 0) {
-    const first = issues[0]!;
-    throw new LineControlError(
-      'line_controls_invalid',
-      `the line controls are invalid: ${first.path} ${first.message}`,
-      issues,
-    );
-  }
-  let decision: ZenDecision;
-  try {
-    decision = new ZenEngine().createDecision(graph as object);
-    decision.validate();
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new LineControlError(
-      'line_controls_invalid',
-      `${path} is refused by the rules engine: ${message}`,
-      [{ path, message: `is refused by the rules engine: ${message}` }],
-    );
-  }
-  return { graph: graph as unknown as JdmGraph, decision };
+  return compileRuleTables(
+    graph,
+    path,
+    {
+      invalid: 'the line controls are invalid',
+      outputs: ['action', 'code', 'reason'],
+      noTable: 'holds no decision table; add one giving action, code, reason',
+      onePerHit: 'a line-control table gives one action',
+      checkRule: (rule, issues) => {
+        const id = rule.idOf('action');
+        if (id === undefined) return;
+        const cell = rule.cell('action');
+        if (!LINE_CONTROL_ACTIONS.includes(unquoteCell(cell) as LineControlAction))
+          issues.push({
+            path: `${rule.path}.${id}`,
+            message: `action is ${JSON.stringify(cell)}; give one of ${LINE_CONTROL_ACTIONS.map((a) => `"\\"${a}\\""`).join(', ')}`,
+          });
+      },
+    },
+    (message, issues) => {
+      throw new LineControlError('line_controls_invalid', message, issues);
+    },
+  );
 }
 
 /** Evaluates the table on a line's facts. No rule firing means no action. */
@@ -178,14 +138,10 @@ export async function evaluateLineControls(
   controls: CompiledLineControls,
   facts: LineControlFacts,
 ): Promise<LineControlDecision> {
-  let result: unknown;
-  try {
-    result = (await controls.decision.evaluate(facts as unknown as object)).result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const result = await evaluateRuleTables(controls.decision, facts, (message) => {
     throw new LineControlError('line_controls_evaluation_failed', `the line controls failed: ${message}`);
-  }
-  if (!isObj(result) || result.action === undefined)
+  });
+  if (result === undefined)
     return { action: 'none', code: 'LC_NO_RULE', reason: 'no line-control rule applies' };
   const action = result.action;
   if (!LINE_CONTROL_ACTIONS.includes(action as LineControlAction))

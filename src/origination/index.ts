@@ -72,6 +72,14 @@ export {
   reviewDecision,
 } from './review.js';
 export {
+  compileRuleTables,
+  evaluateRuleTables,
+  type RuleCells,
+  type RuleTableIssue,
+  type RuleTableSpec,
+  unquoteCell,
+} from './rule-tables.js';
+export {
   type ApplicantAddress,
   type ApplicantContact,
   type Application,

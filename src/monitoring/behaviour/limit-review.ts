@@ -1,6 +1,11 @@
-import { type ZenDecision, ZenEngine } from '@gorules/zen-engine';
+import type { ZenDecision } from '@gorules/zen-engine';
 import { CREDIT_LIMIT_MINOR_MAX, type CreditLineState } from '../../ledger/index.js';
-import type { JdmGraph } from '../../origination/index.js';
+import {
+  compileRuleTables,
+  evaluateRuleTables,
+  type JdmGraph,
+  unquoteCell,
+} from '../../origination/index.js';
 
 /**
  * 动态额度 limit review: once a month, each line's behaviour score (and what the line says) goes through a
@@ -61,10 +66,6 @@ export interface CompiledLimitReview {
   readonly decision: ZenDecision;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const unquote = (cell: unknown) => (typeof cell === 'string' ? cell.trim().replace(/^"(.*)"$/, '$1') : cell);
-
 /** Factor text → thousandths, or undefined when it is not a decimal in (0, 10] with at most 3 decimals. */
 export function factorThousandths(text: string): number | undefined {
   if (!/^\d{1,2}(\.\d{1,3})?$/.test(text)) return undefined;
@@ -78,85 +79,50 @@ export function factorThousandths(text: string): number | undefined {
  * freeze), `factor`, `code` and `reason`, every action and factor cell valid; loads it into the engine.
  */
 export function compileLimitReview(graph: unknown, path = 'graphs.limitReview'): CompiledLimitReview {
-  const issues: { path: string; message: string }[] = [];
-  if (!isObj(graph) || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges))
-    throw new LimitReviewError('limit_review_invalid', `${path} must be a JDM decision graph`, [
-      { path, message: 'must be a JDM decision graph: { "nodes": [...], "edges": [...] }' },
-    ]);
-  const tables = graph.nodes.filter((n) => isObj(n) && n.type === 'decisionTableNode');
-  if (tables.length === 0)
-    issues.push({
-      path: `${path}.nodes`,
-      message: 'holds no decision table; add one giving action, factor, code, reason',
-    });
-  graph.nodes.forEach((node, n) => {
-    if (!isObj(node) || node.type !== 'decisionTableNode') return;
-    const np = `${path}.nodes[${n}]`;
-    const content = isObj(node.content) ? node.content : {};
-    if (content.hitPolicy !== 'first')
-      issues.push({
-        path: `${np}.content.hitPolicy`,
-        message: `is ${JSON.stringify(content.hitPolicy)}; a limit-review table gives one action: use "first"`,
-      });
-    const outputs = Array.isArray(content.outputs) ? (content.outputs as Obj[]) : [];
-    for (const need of ['action', 'factor', 'code', 'reason'])
-      if (!outputs.some((o) => o.field === need))
-        issues.push({ path: `${np}.content.outputs`, message: `has no "${need}" output; add it` });
-    const idOf = (field: string) => outputs.find((o) => o.field === field)?.id;
-    const rules = Array.isArray(content.rules) ? (content.rules as Obj[]) : [];
-    rules.forEach((rule, r) => {
-      if (!isObj(rule)) return;
-      const actionId = idOf('action');
-      const factorId = idOf('factor');
-      if (actionId !== undefined) {
-        const v = unquote(rule[String(actionId)]);
-        if (!LIMIT_REVIEW_ACTIONS.includes(v as LimitReviewAction))
-          issues.push({
-            path: `${np}.content.rules[${r}].${String(actionId)}`,
-            message: `action is ${JSON.stringify(rule[String(actionId)])}; give one of ${LIMIT_REVIEW_ACTIONS.join(', ')} (quoted)`,
-          });
-      }
-      if (factorId !== undefined) {
-        const v = unquote(rule[String(factorId)]);
-        if (typeof v !== 'string' || factorThousandths(v) === undefined)
-          issues.push({
-            path: `${np}.content.rules[${r}].${String(factorId)}`,
-            message: `factor is ${JSON.stringify(rule[String(factorId)])}; give a quoted decimal above 0 and at most 10 with up to 3 decimals, e.g. "\\"1.2\\""`,
-          });
-      }
-    });
-  });
-  if (issues.length > 0)
-    throw new LimitReviewError(
-      'limit_review_invalid',
-      `the limit review is invalid: ${issues[0]!.path} ${issues[0]!.message}`,
-      issues,
-    );
-  let decision: ZenDecision;
-  try {
-    decision = new ZenEngine().createDecision(graph as object);
-    decision.validate();
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new LimitReviewError('limit_review_invalid', `${path} is refused by the rules engine: ${message}`, [
-      { path, message: `is refused by the rules engine: ${message}` },
-    ]);
-  }
-  return { graph: graph as unknown as JdmGraph, decision };
+  return compileRuleTables(
+    graph,
+    path,
+    {
+      invalid: 'the limit review is invalid',
+      outputs: ['action', 'factor', 'code', 'reason'],
+      noTable: 'holds no decision table; add one giving action, factor, code, reason',
+      onePerHit: 'a limit-review table gives one action',
+      checkRule: (rule, issues) => {
+        const actionId = rule.idOf('action');
+        if (actionId !== undefined) {
+          const cell = rule.cell('action');
+          if (!LIMIT_REVIEW_ACTIONS.includes(unquoteCell(cell) as LimitReviewAction))
+            issues.push({
+              path: `${rule.path}.${actionId}`,
+              message: `action is ${JSON.stringify(cell)}; give one of ${LIMIT_REVIEW_ACTIONS.join(', ')} (quoted)`,
+            });
+        }
+        const factorId = rule.idOf('factor');
+        if (factorId !== undefined) {
+          const cell = rule.cell('factor');
+          const v = unquoteCell(cell);
+          if (typeof v !== 'string' || factorThousandths(v) === undefined)
+            issues.push({
+              path: `${rule.path}.${factorId}`,
+              message: `factor is ${JSON.stringify(cell)}; give a quoted decimal above 0 and at most 10 with up to 3 decimals, e.g. "\\"1.2\\""`,
+            });
+        }
+      },
+    },
+    (message, issues) => {
+      throw new LimitReviewError('limit_review_invalid', message, issues);
+    },
+  );
 }
 
 export async function evaluateLimitReview(
   review: CompiledLimitReview,
   facts: LimitReviewFacts,
 ): Promise<LimitReviewDecision> {
-  let result: unknown;
-  try {
-    result = (await review.decision.evaluate(facts as unknown as object)).result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const result = await evaluateRuleTables(review.decision, facts, (message) => {
     throw new LimitReviewError('limit_review_evaluation_failed', `the limit review failed: ${message}`);
-  }
-  if (!isObj(result) || result.action === undefined)
+  });
+  if (result === undefined)
     return { action: 'none', factor: '1', code: 'LR_NO_RULE', reason: 'no limit-review rule applies' };
   const action = result.action as LimitReviewAction;
   const factor = String(result.factor ?? '1');
