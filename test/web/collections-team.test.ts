@@ -119,6 +119,9 @@ describe.skipIf(skipBrowser)('collections team page in chromium', () => {
       await page.getByTestId('override-note').fill(`refuses to pay (${locale})`);
       await page.getByTestId('override-submit').click();
       await page.getByTestId('case-verdict').getByText(L.verdict).waitFor();
+      // Both languages override the same case: the verdict may already read as the earlier run left it, so
+      // wait for this run's note rather than reading the override line at once.
+      await page.getByTestId('case-override').getByText(`refuses to pay (${locale})`).waitFor();
       expect(await page.getByTestId('case-override').textContent()).toContain(`refuses to pay (${locale})`);
 
       await page.getByTestId('offer-income').fill('3000.00');
