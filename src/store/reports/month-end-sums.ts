@@ -22,6 +22,7 @@ import {
 } from '../../reporting/index.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
+import { monthEndLoanOf } from './month-ends.js';
 
 /** The first day of a date's month, in SQL (date_part is a float: cheaper per row than extract's numeric). */
 const firstOfMonthSql = (column: string) => `(${column} - date_part('day', ${column})::int + 1)`;
@@ -175,20 +176,7 @@ export async function overriddenMonthEndLoans(q: Queryable, monthEnd: Day): Prom
     [sqlDate(monthEnd)],
   );
   return rows.map((r) => ({
-    row: {
-      customerId: r.customer_id,
-      loanId: r.loan_id,
-      productId: r.product_id,
-      openedDay: dayFromSql(r.opened_day),
-      disbursedMinor: Number(r.disbursed_minor),
-      daysPastDue: r.days_past_due,
-      bucket: r.bucket as Bucket,
-      outstandingPrincipalMinor: Number(r.outstanding_principal_minor),
-      oldestOverdueInstallment: r.oldest_overdue_installment,
-      classByDaysPastDue: r.class_by_dpd as AssetClass,
-      assetClass: r.rules_class as AssetClass,
-      classReasons: r.class_reasons === '' ? [] : r.class_reasons.split(','),
-    },
+    row: monthEndLoanOf({ ...r, asset_class: r.rules_class }),
     assetClass: r.asset_class as AssetClass,
     override: {
       loanId: r.loan_id,

@@ -98,7 +98,7 @@ export async function builtMonthEnds(q: Queryable, monthEnds: readonly Day[]): P
   return new Set(rows.map((r) => dayFromSql(r.d)));
 }
 
-interface MonthEndDbRow {
+export interface MonthEndDbRow {
   customer_id: string;
   loan_id: string;
   product_id: string;
@@ -113,16 +113,9 @@ interface MonthEndDbRow {
   class_reasons: string;
 }
 
-/** The rows of one month end, in loan order. */
-export async function readMonthEnd(q: Queryable, monthEnd: Day): Promise<MonthEndLoan[]> {
-  const { rows } = await q.query<MonthEndDbRow>(
-    `select customer_id, loan_id, product_id, opened_day::text as opened_day, disbursed_minor::text as disbursed_minor,
-       days_past_due, bucket, outstanding_principal_minor::text as outstanding_principal_minor,
-       oldest_overdue_installment, class_by_dpd, asset_class, class_reasons
-     from loan_month_ends where month_end = $1::date order by loan_id`,
-    [sqlDate(monthEnd)],
-  );
-  return rows.map((r) => ({
+/** A stored month-end row as the reports take it. */
+export function monthEndLoanOf(r: MonthEndDbRow): MonthEndLoan {
+  return {
     customerId: r.customer_id,
     loanId: r.loan_id,
     productId: r.product_id,
@@ -135,7 +128,19 @@ export async function readMonthEnd(q: Queryable, monthEnd: Day): Promise<MonthEn
     classByDaysPastDue: r.class_by_dpd as AssetClass,
     assetClass: r.asset_class as AssetClass,
     classReasons: r.class_reasons === '' ? [] : r.class_reasons.split(','),
-  }));
+  };
+}
+
+/** The rows of one month end, in loan order. */
+export async function readMonthEnd(q: Queryable, monthEnd: Day): Promise<MonthEndLoan[]> {
+  const { rows } = await q.query<MonthEndDbRow>(
+    `select customer_id, loan_id, product_id, opened_day::text as opened_day, disbursed_minor::text as disbursed_minor,
+       days_past_due, bucket, outstanding_principal_minor::text as outstanding_principal_minor,
+       oldest_overdue_installment, class_by_dpd, asset_class, class_reasons
+     from loan_month_ends where month_end = $1::date order by loan_id`,
+    [sqlDate(monthEnd)],
+  );
+  return rows.map(monthEndLoanOf);
 }
 
 /** Loans drawn in [fromDay, toDay] (settled and written-off ones too): a vintage's cohorts. */
