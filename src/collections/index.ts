@@ -202,6 +202,7 @@ export {
 } from './negotiation.js';
 export {
   checkNewPromise,
+  checkNoPendingPromise,
   DEFAULT_PROMISE_SETTINGS,
   decidePromises,
   owedOnDayMinor,

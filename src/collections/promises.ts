@@ -96,6 +96,31 @@ export function checkNewPromise(
 }
 
 /**
+ * A case keeps one promise pending at a time: both would be decided against the same payments, so each payment
+ * would count twice in the kept rate. A new promise waits until the pending one is kept or broken (EOD decides it
+ * when its promised day, plus the lender's grace days, closes).
+ */
+export function checkNoPendingPromise(
+  pending: readonly Pick<PromiseToPay, 'amountMinor' | 'promisedDay' | 'status'>[],
+  settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
+): void {
+  const open = pending.find((p) => p.status === 'pending');
+  if (open === undefined) return;
+  const decidedBy = addDays(open.promisedDay, settings.graceDays);
+  throw new CollectionsInputError(
+    'promise_invalid',
+    'promisedDate',
+    `a promise of ${formatMinor(open.amountMinor)} for ${formatDate(open.promisedDay)} is still pending: it is kept as soon as it is paid, or broken when ${formatDate(decidedBy)} closes; record a new promise after that`,
+    {
+      pendingAmount: formatMinor(open.amountMinor),
+      pendingDate: formatDate(open.promisedDay),
+      decidedBy: formatDate(decidedBy),
+    },
+    'pending',
+  );
+}
+
+/**
  * What settles all these loans if paid on `day` (the business day or later): the sum of their payoff quotes.
  * Settled loans owe nothing; a written-off loan still owes what it owed, off the books.
  */

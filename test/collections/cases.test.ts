@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CaseLoan,
   checkNewPromise,
+  checkNoPendingPromise,
   decidePromises,
   type OpenCase,
   owedOnDayMinor,
@@ -152,6 +153,19 @@ describe('promises to pay, decided from the ledger', () => {
     [100, '2026-03-15', /at most 30 days ahead \(by 2026-03-14\)/],
   ])('refuses a promise of %i by %s', (amount, day, message) => {
     expect(() => checkNewPromise(amount, d(day), d('2026-02-12'))).toThrow(message);
+  });
+
+  it('keeps one promise pending at a time: decided ones do not block, a pending one does until its day closes', () => {
+    const kept = { amountMinor: 50_000, promisedDay: d('2026-02-01'), status: 'kept' as const };
+    const broken = { amountMinor: 50_000, promisedDay: d('2026-02-05'), status: 'broken' as const };
+    expect(() => checkNoPendingPromise([kept, broken])).not.toThrow();
+    const pending = { amountMinor: 95_000, promisedDay: d('2026-02-20'), status: 'pending' as const };
+    expect(() => checkNoPendingPromise([kept, pending])).toThrow(
+      'a promise of 950.00 for 2026-02-20 is still pending: it is kept as soon as it is paid, or broken when 2026-02-20 closes',
+    );
+    expect(() => checkNoPendingPromise([pending], { maxDaysAhead: 30, graceDays: 2 })).toThrow(
+      'broken when 2026-02-22 closes',
+    );
   });
 
   it('refuses a promise of more than settles every loan on the promised day, and takes exactly that', () => {

@@ -297,6 +297,16 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
       madeDate: '2026-11-05',
       status: 'pending',
     });
+    // A second promise while this one is pending would count the same payments twice: refused, nothing written.
+    const before = await dumpTables(db);
+    const second = await call('collector', 'POST', `/collections/cases/${caseId}/promises`, {
+      amount: '500.00',
+      promisedDate: '2026-11-09',
+    });
+    expect(second.statusCode, second.body).toBe(422);
+    expect(json(second)).toMatchObject({ code: 'promise_invalid' });
+    expect(String(json(second).detail)).toContain('950.00 for 2026-11-07 is still pending');
+    expect(await dumpTables(db)).toEqual(before);
     const paid = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: '1000.00' });
     expect(paid.statusCode, paid.body).toBe(201);
     now = new Date('2026-11-06T02:00:00Z');

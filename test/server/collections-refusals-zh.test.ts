@@ -9,6 +9,7 @@ import {
   checkLegalCost,
   checkLegalProposal,
   checkNewPromise,
+  checkNoPendingPromise,
   planBlacklistDecision,
   planBlacklistObjection,
   planBlacklistProposal,
@@ -193,6 +194,12 @@ const cases: Array<{ name: string; raise: () => unknown; zhHas: string[] }> = [
     name: 'promise above what is owed',
     raise: () => checkNewPromise(500_000, d('2026-06-20'), today, undefined, 123_456),
     zhHas: ['5000.00', '1234.56', '2026-06-20'],
+  },
+  {
+    name: 'a promise still pending',
+    raise: () =>
+      checkNoPendingPromise([{ amountMinor: 95_000, promisedDay: d('2026-06-18'), status: 'pending' }]),
+    zhHas: ['950.00', '2026-06-18'],
   },
   {
     name: 'promise too far',

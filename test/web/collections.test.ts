@@ -22,6 +22,7 @@ const LABELS = {
     noTime: '仅等待时间并不能解除该限制。',
     allowed: '允许',
     pending: '待履行',
+    stillPending: '尚未判定',
   },
   en: {
     nav: 'Collections',
@@ -31,6 +32,7 @@ const LABELS = {
     noTime: 'Waiting alone will not allow it.',
     allowed: 'allowed',
     pending: 'pending',
+    stillPending: 'is still pending',
   },
 } as const;
 
@@ -41,6 +43,7 @@ const LABELS = {
 describe.skipIf(skipBrowser)('collections pages in chromium', () => {
   let h: Harness;
   let caseId: string;
+  let caseIds: Record<'zh-CN' | 'en', string>;
 
   const post = async (url: string, body: unknown) => {
     const r = await h.api.app.inject({
@@ -57,14 +60,21 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     h = await startHarness(() => new Date('2026-11-05T04:00:00Z'));
     const db = h.api.db;
     await setBusinessDay(db, parseDate('2026-10-01'));
-    const { customerId } = await post('/customers', validCustomer({ idNumber: idNumberFor(31) }));
+    // One borrower per language: each run records its own promise (a case keeps one pending at a time).
     await post('/products', { id: 'cash-12m', termCount: 12 });
-    const { lineId } = await post(`/customers/${customerId}/credit-lines`, { limit: '20000.00' });
-    const { loanId } = await post(`/credit-lines/${lineId}/drawdowns`, {
-      amount: '10000.00',
-      productId: 'cash-12m',
-    });
-    await db.transaction((tx) => closeLoansThrough(tx, [loanId as string], parseDate('2026-11-03')));
+    const customers: string[] = [];
+    const loans: string[] = [];
+    for (const n of [31, 32]) {
+      const { customerId } = await post('/customers', validCustomer({ idNumber: idNumberFor(n) }));
+      const { lineId } = await post(`/customers/${customerId}/credit-lines`, { limit: '20000.00' });
+      const { loanId } = await post(`/credit-lines/${lineId}/drawdowns`, {
+        amount: '10000.00',
+        productId: 'cash-12m',
+      });
+      customers.push(customerId as string);
+      loans.push(loanId as string);
+    }
+    await db.transaction((tx) => closeLoansThrough(tx, loans, parseDate('2026-11-03')));
     await setBusinessDay(db, parseDate('2026-11-04'));
     const run = await runEod(db, ledgerEod, {
       businessDay: '2026-11-04',
@@ -78,7 +88,10 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       url: '/collections/cases',
       headers: auth(h.api.tokens.admin),
     });
-    caseId = (list.json() as { items: { caseId: string }[] }).items[0]!.caseId;
+    const items = (list.json() as { items: { caseId: string; customerId: string }[] }).items;
+    const caseOf = (customerId: string) => items.find((c) => c.customerId === customerId)!.caseId;
+    caseIds = { 'zh-CN': caseOf(customers[0]!), en: caseOf(customers[1]!) };
+    caseId = caseIds['zh-CN'];
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -88,6 +101,7 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     const L = LABELS[locale];
     it(`a collector works the case in ${locale}: logs a call, is refused a third party with the rule, records a promise`, async () => {
       const { page, errors, context } = await signedIn(h, 'collector', locale);
+      const caseId = caseIds[locale];
       await page.getByTestId('nav-collections').click();
       await page.getByTestId('page-cases').getByText(L.title).waitFor();
       await page.getByTestId(`case-link-${caseId}`).click();
@@ -119,7 +133,15 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       await date.press('Enter');
       await page.getByTestId('case-promises').getByText(L.pending).first().waitFor();
       expect(await page.getByTestId('promise-form').locator('.ant-form-item-explain-error').count()).toBe(0);
+      expect(await page.getByTestId('case-promises').locator('tbody tr.ant-table-row').count()).toBe(1);
       await screenshot(page, `collections-case-${locale}`);
+      // A second promise while the first is pending is refused, in the reader's language, and not recorded.
+      await page.getByTestId('promise-amount').fill('500.00');
+      await date.click();
+      await date.fill('2026-11-09');
+      await date.press('Enter');
+      await page.getByTestId('promise-form').getByTestId('problem').getByText(L.stillPending).waitFor();
+      expect(await page.getByTestId('case-promises').locator('tbody tr.ant-table-row').count()).toBe(1);
       expect(unexpectedErrors(errors, [422])).toEqual([]);
       await context.close();
     });

@@ -45,6 +45,8 @@ export const COLLECTIONS_REFUSALS_ZH: Readonly<Record<string, string>> = {
   blacklist_objection_window_open: '借款人可在 {objectionUntil} 前提出异议，须从次日起再决定',
   'promise_invalid#above_owed':
     '承诺还款金额 {amount} 超过 {promisedDate} 还清全部借款所需的 {owed}；最多承诺 {owed}',
+  'promise_invalid#pending':
+    '已有一笔 {pendingAmount}、约定 {pendingDate} 的承诺还款尚未判定：还款到位即为履约，{decidedBy} 日终仍未还款即为违约；判定后再登记新的承诺',
   'promise_invalid.amount': '承诺还款金额须大于 0',
   'promise_invalid#past': '承诺还款日期 {promisedDate} 已过；营业日为 {businessDay}',
   'promise_invalid#too_far': '承诺还款最多约定在 {maxDays} 天内（{lastDay} 之前）；更长的请约定分期计划',

@@ -5,6 +5,7 @@ import {
   type ContactParty,
   type ContactRules,
   checkNewPromise,
+  checkNoPendingPromise,
   DEFAULT_CONTACT_RULES,
   DEFAULT_PROMISE_SETTINGS,
   decideContact,
@@ -13,7 +14,7 @@ import {
   type PromiseSettings,
   paidToDateMinor,
 } from '../../collections/index.js';
-import type { Day } from '../../money/index.js';
+import { type Day, parseDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { loanStateFromColumns, sqlDate } from '../ledger/index.js';
@@ -204,6 +205,14 @@ export async function addPromise(
   settings: PromiseSettings = DEFAULT_PROMISE_SETTINGS,
 ): Promise<StoredPromise> {
   checkNewPromise(amountMinor, promisedDay, day, settings);
+  checkNoPendingPromise(
+    (await listPromises(tx, kase.caseId)).map((p) => ({
+      amountMinor: p.amountMinor,
+      promisedDay: parseDate(p.promisedDate),
+      status: p.status,
+    })),
+    settings,
+  );
   const loans = await tx.query<{ state: string; terms: string }>(
     'select state::text as state, terms::text as terms from loans where customer_id = $1',
     [kase.customerId],
