@@ -14,7 +14,11 @@ export const lineResponse = {
     currency: { type: 'string' },
     limit: { type: 'string' },
     used: { type: 'string', description: 'Outstanding principal of the loans drawn on the line' },
-    available: { type: 'string' },
+    available: {
+      type: 'string',
+      description:
+        'Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze',
+    },
     openedOn: { type: 'string' },
     loanCount: { type: 'integer' },
   },

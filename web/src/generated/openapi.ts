@@ -8050,6 +8050,7 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
               available: string;
               currency: string;
               customerId: string;
@@ -8106,6 +8107,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
@@ -8197,6 +8199,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
@@ -8316,6 +8319,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
@@ -8494,6 +8498,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
@@ -8554,6 +8559,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
@@ -9418,6 +9424,7 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Limit less used: the headroom of the line. Drawable only while status is active; a frozen line says why and until when under freeze */
             available: string;
             currency: string;
             customerId: string;
