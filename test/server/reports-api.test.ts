@@ -109,6 +109,34 @@ describe.each(backends)('reports API on $name', (backend) => {
       code: 'report_month_not_closed',
       says: /not closed/,
     });
+    // The forward-looking kinds measure any closed day: a text that is not a date, or a day not closed yet,
+    // is refused as for the month-end kinds (it was a 500 and a report of a book that does not exist yet).
+    for (const kind of ['ecl', 'stress', 'liquidity'] as const) {
+      expectProblem(await get(`/reports/${kind}?asOf=2026-13-01`), {
+        status: 400,
+        code: 'report_date_invalid',
+        says: /2026-13-01/,
+        path: '/query/asOf',
+      });
+      expectProblem(await get(`/reports/${kind}?asOf=2027-05-31`), {
+        status: 409,
+        code: 'report_day_not_closed',
+        says: /2027-05-31 is not closed/,
+        path: '/query/asOf',
+      });
+    }
+    expectProblem(await get('/reports/credit-report?asOf=2026-13-01'), {
+      status: 400,
+      code: 'report_date_invalid',
+      says: /2026-13-01/,
+      path: '/query/asOf',
+    });
+    // The credit report is the month containing asOf: June is not closed on 2026-06-12.
+    expectProblem(await get('/reports/credit-report?asOf=2026-06-05'), {
+      status: 409,
+      code: 'report_month_not_closed',
+      says: /2026-06-30 is not closed/,
+    });
     expectProblem(await get(`/reports/roll-rates/cell?asOf=${AS_OF}&table=matrix-count&row=M9&column=M0`), {
       status: 404,
       code: 'report_cell_not_found',

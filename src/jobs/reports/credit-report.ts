@@ -1,4 +1,3 @@
-import { parseDate } from '../../money/index.js';
 import {
   creditReportView,
   formatMonthKey,
@@ -7,6 +6,7 @@ import {
   type ReportRequest,
 } from '../../reporting/index.js';
 import { type Db, monthRecords } from '../../store/index.js';
+import { requestClosedMonth } from './closed-day.js';
 import type { ReportLoader } from './loader.js';
 
 /**
@@ -20,7 +20,7 @@ export const creditReportLoader: ReportLoader = {
     request: ReportRequest,
     progress?: (done: number, total: number) => void,
   ): Promise<Report> {
-    const key = monthKeyOfDay(parseDate(request.asOf, 'asOf'));
+    const key = monthKeyOfDay(await requestClosedMonth(db, request));
     const records = await monthRecords(db, formatMonthKey(key));
     progress?.(records.length, records.length);
     return creditReportView(key, records);

@@ -14,7 +14,8 @@ import {
   type RollForward,
 } from '../../reporting/index.js';
 import { listEclRunExposures, type Queryable } from '../../store/index.js';
-import { type BookAsOf, loadBookAsOf, parseAsOf, writtenOffBetween } from './book-inputs.js';
+import { type BookAsOf, loadBookAsOf, writtenOffBetween } from './book-inputs.js';
+import { requestClosedDay } from './closed-day.js';
 import type { ReportLoader } from './loader.js';
 import { loadScenarioPack, type ScenarioPack, withScenarioCertain } from './scenarios.js';
 
@@ -87,7 +88,7 @@ export const eclLoader: ReportLoader = {
   kind: 'ecl',
   async load(db, request, progress) {
     progress?.(0, 1);
-    const report = await eclReport(db, parseAsOf(request.asOf), request.scenario);
+    const report = await eclReport(db, await requestClosedDay(db, request), request.scenario);
     progress?.(1, 1);
     return report;
   },

@@ -15,7 +15,8 @@ import {
   type ScheduledCash,
 } from '../../reporting/index.js';
 import { listFundingOutflows, type Queryable } from '../../store/index.js';
-import { type BookAsOf, balanceAt, bucketAt, loadBookAsOf, parseAsOf, receivable } from './book-inputs.js';
+import { type BookAsOf, balanceAt, bucketAt, loadBookAsOf, receivable } from './book-inputs.js';
+import { requestClosedDay } from './closed-day.js';
 import type { ReportLoader } from './loader.js';
 import { loadScenarioPack, type ScenarioPack } from './scenarios.js';
 
@@ -92,7 +93,7 @@ export const liquidityLoader: ReportLoader = {
   kind: 'liquidity',
   async load(db, request, progress) {
     progress?.(0, 1);
-    const report = await liquidityReport(db, parseAsOf(request.asOf), request.scenario);
+    const report = await liquidityReport(db, await requestClosedDay(db, request), request.scenario);
     progress?.(1, 1);
     return report;
   },

@@ -1,7 +1,7 @@
 import type { Day } from '../../money/index.js';
 import { buildStressReport, type Report, ReportInputError, stressScenario } from '../../reporting/index.js';
 import type { Queryable } from '../../store/index.js';
-import { parseAsOf } from './book-inputs.js';
+import { requestClosedDay } from './closed-day.js';
 import { computeEcl } from './ecl.js';
 import { computeLiquidity, modelOf } from './liquidity.js';
 import type { ReportLoader } from './loader.js';
@@ -49,7 +49,13 @@ export async function stressReport(
 
 export const stressLoader: ReportLoader = {
   kind: 'stress',
-  load(db, request, progress) {
-    return stressReport(db, parseAsOf(request.asOf), request.scenario, loadScenarioPack(), progress);
+  async load(db, request, progress) {
+    return stressReport(
+      db,
+      await requestClosedDay(db, request),
+      request.scenario,
+      loadScenarioPack(),
+      progress,
+    );
   },
 };

@@ -46,6 +46,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_not_available: 'report_not_available',
   report_date_invalid: 'report_date_invalid',
   report_month_not_closed: 'report_month_not_closed',
+  report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
   report_cell_not_found: 'report_cell_not_found',
   class_override_loan_not_found: 'class_override_loan_not_found',
