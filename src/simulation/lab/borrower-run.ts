@@ -369,8 +369,11 @@ export async function simulateBorrower(
       return false;
     }
     loanSeq += 1;
+    // Loan ids need only be unique on the borrower's line (one borrower is simulated at a time), so every
+    // borrower's loans are numbered alike: the line's per-loan map then has the same few shapes for every
+    // borrower instead of a new object shape per loan of the run.
     const r = drawdown(line, {
-      loanId: `${b.customerId}-${loanSeq}`,
+      loanId: `loan-${loanSeq}`,
       product,
       principalMinor: principal,
       day,
