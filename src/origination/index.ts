@@ -46,6 +46,7 @@ export {
   compilePolicy,
   evaluateGraph,
   evaluateGraphs,
+  factPathsRead,
   type GraphEvaluation,
   LIMIT_REVIEW_GRAPH,
   LINE_CONTROLS_GRAPH,
@@ -55,6 +56,7 @@ export {
   parsePolicy,
   policyRef,
   TERM_MAX_MONTHS,
+  withEvaluationMemo,
 } from './policy.js';
 export { type PriceQuote, quote } from './pricing.js';
 export { applyChanges, reassess } from './reassess.js';

@@ -59,6 +59,8 @@ export interface CompiledPolicy extends CompiledPolicyHandle {
   readonly graphs: ReadonlyMap<PolicyGraphName, LoadedGraph>;
   /** @internal graphs evaluated together in one engine call, keyed by their names joined with "+". */
   readonly stages: ReadonlyMap<string, LoadedStage>;
+  /** @internal evaluations kept by the exact facts their graphs read (withEvaluationMemo); none by default. */
+  readonly memo?: EvaluationMemo;
 }
 
 /** Graphs evaluated in one call when they are all flat; limits and pricing need the risk grade of cutoffs. */
@@ -603,17 +605,29 @@ export async function evaluateGraphs(
   facts: object,
 ): Promise<Record<PolicyGraphName, GraphEvaluation>> {
   const out = {} as Record<PolicyGraphName, GraphEvaluation>;
+  const keys = policy.memo === undefined ? null : memoKeys(policy.memo, names, facts);
+  if (keys !== null) {
+    let all = true;
+    for (let i = 0; i < names.length && all; i += 1) {
+      const kept = policy.memo!.answers.get(keys[i]!);
+      if (kept === undefined) all = false;
+      else out[names[i]!] = kept;
+    }
+    if (all) return out;
+  }
+  // Kept or not, an evaluation the memo can key reads only the paths in its key: the engine is given only those.
+  const input = keys === null ? facts : factsRead(policy.memo!, names, facts);
   const stage = policy.stages.get(names.join('+'));
   if (!stage) {
-    const results = await Promise.all(names.map((n) => evaluateGraph(policy, n, facts)));
+    const results = await Promise.all(names.map((n) => evaluateGraph(policy, n, input)));
     names.forEach((n, i) => {
       out[n] = results[i]!;
     });
-    return out;
+    return remembered(policy.memo, keys, names, out);
   }
   let response: Awaited<ReturnType<ZenDecision['evaluate']>>;
   try {
-    response = await stage.decision.evaluate(facts, TRACE_AS_TEXT);
+    response = await stage.decision.evaluate(input, TRACE_AS_TEXT);
   } catch (error) {
     throw engineFailure(`${names.join(', ')} graphs`, error);
   }
@@ -627,7 +641,7 @@ export async function evaluateGraphs(
   }
   const result = isObj(response.result) ? response.result : {};
   for (const n of names) out[n] = { result: result[n] ?? {}, fired: fired.get(n)! };
-  return out;
+  return remembered(policy.memo, keys, names, out);
 }
 
 /** Evaluates one graph of the policy with tracing, returning its result and every rule that fired. */
@@ -653,4 +667,159 @@ export async function evaluateGraph(
     if (table) fired.push(...firedOf(name, table, trace.traceData, trace.output));
   }
   return { result: response.result, fired };
+}
+
+/**
+ * Evaluations kept by the exact values of the facts a graph's tables can read. An evaluation (its result and
+ * the rules that fired, with the values they read) depends on nothing else, so a kept one is the one the engine
+ * would give. For callers that evaluate many applications against one policy (the strategy lab); the product's
+ * decisions evaluate every time.
+ */
+export interface EvaluationMemo {
+  /** Per graph, the fact paths its tables can read; null: not known (the graph is never kept). */
+  readonly paths: ReadonlyMap<string, readonly (readonly string[])[] | null>;
+  readonly answers: Map<string, GraphEvaluation>;
+  /** Per set of graphs evaluated together, the paths any of them reads (sorted: a path before those below it). */
+  readonly stagePaths: Map<string, readonly (readonly string[])[]>;
+  /** At most this many evaluations are kept; later ones are evaluated every time. */
+  readonly limit: number;
+}
+
+/** The policy with its evaluations kept by the facts they read (see EvaluationMemo). */
+export function withEvaluationMemo(policy: CompiledPolicy, limit = 50_000): CompiledPolicy {
+  const paths = new Map<string, readonly (readonly string[])[] | null>();
+  for (const name of POLICY_GRAPH_NAMES) paths.set(name, factPathsRead(policy.document.graphs[name]));
+  return { ...policy, memo: { paths, answers: new Map(), stagePaths: new Map(), limit } };
+}
+
+const NOT_FACTS = new Set(['and', 'or', 'not', 'in', 'true', 'false', 'null']);
+const STRING_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
+const NAME_PATH = /(?<![\w$.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*/g;
+
+/**
+ * The fact paths a graph can read, found conservatively in its text: every input column's field and every
+ * dotted name in a cell's expression outside string literals (a path names its whole value, so `applicant`
+ * alone covers all of the applicant). Null — keep nothing — when the graph has anything but decision tables, a
+ * table reading below a path of its own (`inputField`) or passing its input through, a cell reaching the input
+ * by `$root`, `$.` or `$[`, or a cell that mentions "now" (an expression that reads the clock).
+ */
+export function factPathsRead(graph: JdmGraph | undefined): string[][] | null {
+  if (graph === undefined) return null;
+  const found = new Set<string>();
+  for (const node of graph.nodes) {
+    if (node.type === 'inputNode' || node.type === 'outputNode') continue;
+    if (node.type !== 'decisionTableNode') return null;
+    const content = node.content as {
+      inputField?: unknown;
+      passThrough?: unknown;
+      inputs?: { id?: unknown; field?: unknown }[];
+      outputs?: { id?: unknown }[];
+      rules?: Record<string, unknown>[];
+    };
+    if ((typeof content.inputField === 'string' && content.inputField !== '') || content.passThrough === true)
+      return null;
+    const columns: string[] = [];
+    for (const input of content.inputs ?? []) {
+      if (typeof input.field !== 'string' || input.field === '' || typeof input.id !== 'string') return null;
+      found.add(input.field);
+      columns.push(input.id);
+    }
+    for (const output of content.outputs ?? []) {
+      if (typeof output.id !== 'string') return null;
+      columns.push(output.id);
+    }
+    for (const rule of content.rules ?? []) {
+      for (const column of columns) {
+        const cell = rule[column];
+        if (cell === undefined || cell === null) continue;
+        if (typeof cell !== 'string') return null;
+        if (/\$(root|\.|\[)/.test(cell) || /now/i.test(cell)) return null;
+        for (const name of cell.replace(STRING_LITERAL, ' ').match(NAME_PATH) ?? [])
+          if (!NOT_FACTS.has(name)) found.add(name);
+      }
+    }
+  }
+  return [...found].sort().map((p) => p.split('.'));
+}
+
+function factKey(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  return value === undefined ? 'u' : JSON.stringify(value);
+}
+
+/** Each graph's key (the stage, the graph and the values of the paths it reads), or null: not kept. */
+function memoKeys(memo: EvaluationMemo, names: readonly PolicyGraphName[], facts: object): string[] | null {
+  const keys: string[] = [];
+  const stage = names.join('+');
+  for (const name of names) {
+    const paths = memo.paths.get(name);
+    if (paths === null || paths === undefined) return null;
+    let key = `${stage}\u0000${name}`;
+    for (const path of paths) {
+      let value: unknown = facts;
+      for (const part of path) value = isObj(value) ? value[part] : undefined;
+      key += `\u0000${factKey(value)}`;
+    }
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * The facts cut down to the paths the graphs read (values shared, never changed): the engine converts, and
+ * its trace copies, a third of the facts instead of all of them, and reads the same values.
+ */
+function factsRead(memo: EvaluationMemo, names: readonly PolicyGraphName[], facts: object): object {
+  const stage = names.join('+');
+  let paths = memo.stagePaths.get(stage);
+  if (paths === undefined) {
+    const all = new Set<string>();
+    for (const n of names) for (const p of memo.paths.get(n) ?? []) all.add(p.join('.'));
+    paths = [...all].sort().map((p) => p.split('.'));
+    memo.stagePaths.set(stage, paths);
+  }
+  const out: Obj = {};
+  for (const path of paths) {
+    let from: unknown = facts;
+    let to = out;
+    for (let i = 0; i < path.length; i += 1) {
+      const part = path[i]!;
+      if (!isObj(from) || !(part in from)) break;
+      const value = from[part];
+      if (i === path.length - 1 || !isObj(value)) {
+        if (!(part in to)) to[part] = value;
+        break;
+      }
+      const there = to[part];
+      if (there === value) break; // the whole value is there already (a shorter path named it)
+      if (there === undefined) to[part] = {};
+      else if (!isObj(there)) break;
+      to = to[part] as Obj;
+      from = value;
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Keeps the evaluations just made (frozen: a kept one is handed to every later caller) while there is room. */
+function remembered(
+  memo: EvaluationMemo | undefined,
+  keys: readonly string[] | null,
+  names: readonly PolicyGraphName[],
+  out: Record<PolicyGraphName, GraphEvaluation>,
+): Record<PolicyGraphName, GraphEvaluation> {
+  if (memo === undefined || keys === null) return out;
+  names.forEach((n, i) => {
+    if (memo.answers.size < memo.limit && !memo.answers.has(keys[i]!))
+      memo.answers.set(keys[i]!, deepFreeze(out[n]));
+  });
+  return out;
 }

@@ -3,11 +3,14 @@ import {
   deriveMeasures,
   evaluateGraph,
   evaluateGraphs,
+  factPathsRead,
   isOriginationError,
+  type JdmGraph,
   type PolicyDocument,
   parsePolicy,
   policyFacts,
   scoreApplication,
+  withEvaluationMemo,
 } from '../../src/origination/index.js';
 import { application, BUSINESS_TIME, defaultPolicyAndModels, merge, policyWith } from './helpers.js';
 
@@ -247,5 +250,63 @@ describe('evaluating graphs together', () => {
       facts({ applicant: { ageYears: 17 } }),
     );
     expect(out.knockout.fired.map((r) => r.ruleId)).toEqual(['KO_MINOR']);
+  });
+});
+
+describe('withEvaluationMemo', () => {
+  it('gives the evaluations the engine gives, kept or not', async () => {
+    const { policy } = defaultPolicyAndModels();
+    const kept = withEvaluationMemo(policy);
+    const cases: Json[] = [];
+    for (let score = 380; score <= 760; score += 9)
+      for (const segment of ['employed', 'self-employed', 'business-owner'])
+        for (const toIncome of [0, 0.45, 0.71])
+          cases.push({
+            score: { value: score, probabilityBad: score / 1000 },
+            applicant: { segment },
+            debt: { toIncome },
+            income: { verified: score % 2 === 0, verifiedMonthly: 3000 + (score % 5) * 1000 },
+          });
+    for (const patch of cases) {
+      const f = facts(patch);
+      const direct = await evaluateGraphs(policy, ['knockout', 'cutoffs', 'referral'], f);
+      const grade = { ...f, riskGrade: (direct.cutoffs.result as Json).riskGrade };
+      const directPrice = await evaluateGraphs(policy, ['limits', 'pricing'], grade);
+      for (let round = 0; round < 2; round += 1) {
+        expect(await evaluateGraphs(kept, ['knockout', 'cutoffs', 'referral'], f)).toEqual(direct);
+        expect(await evaluateGraphs(kept, ['limits', 'pricing'], grade)).toEqual(directPrice);
+      }
+    }
+    // Applicants differing only in facts the price tables do not read share their evaluation.
+    expect(kept.memo!.answers.size).toBeLessThan(cases.length * 5);
+  });
+
+  it('keeps nothing for a graph whose reads cannot be told', () => {
+    const table = (cell: string): JdmGraph => ({
+      nodes: [
+        { id: 'in', type: 'inputNode' },
+        {
+          id: 't',
+          type: 'decisionTableNode',
+          content: {
+            hitPolicy: 'first',
+            inputs: [{ id: 'i1', field: 'score.value' }],
+            outputs: [{ id: 'o1', field: 'grade' }],
+            rules: [{ _id: 'r1', i1: '> 500', o1: cell }],
+          },
+        },
+        { id: 'out', type: 'outputNode' },
+      ],
+      edges: [],
+    });
+    expect(factPathsRead(table('"A"'))).toEqual([['score', 'value']]);
+    expect(factPathsRead(table('income.verified ? "A" : book'))).toEqual([
+      ['book'],
+      ['income', 'verified'],
+      ['score', 'value'],
+    ]);
+    expect(factPathsRead(table('$root.score'))).toBeNull();
+    expect(factPathsRead(table('date("now")'))).toBeNull();
+    expect(factPathsRead({ nodes: [{ id: 'f', type: 'functionNode', content: {} }], edges: [] })).toBeNull();
   });
 });

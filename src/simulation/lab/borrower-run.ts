@@ -41,7 +41,14 @@ import {
   type ReminderBorrower,
   type ReminderLoanFacts,
 } from '../../monitoring/index.js';
-import { type Decision, decisionContent, type ModelSet, SEGMENT_OF } from '../../origination/index.js';
+import {
+  type CompiledPolicy,
+  type Decision,
+  decisionContent,
+  type ModelSet,
+  SEGMENT_OF,
+  withEvaluationMemo,
+} from '../../origination/index.js';
 import {
   type AssetClass,
   assetClassRank,
@@ -182,6 +189,21 @@ function modelsFor(strategy: ResolvedStrategy): ModelSet {
 }
 
 /**
+ * The policy as the lab evaluates it: the same graphs, their evaluations kept by the exact facts each graph
+ * reads (withEvaluationMemo), since many applicants share them (the limit and price tables read the risk grade
+ * and income; the cut-offs the score and segment).
+ */
+const memoPolicies = new WeakMap<ResolvedStrategy, CompiledPolicy>();
+function policyFor(strategy: ResolvedStrategy): CompiledPolicy {
+  let policy = memoPolicies.get(strategy);
+  if (policy === undefined) {
+    policy = withEvaluationMemo(strategy.policy);
+    memoPolicies.set(strategy, policy);
+  }
+  return policy;
+}
+
+/**
  * The loan's position, kept on its slot with the state it was worked out for: a state handed out by the ledger
  * never changes, so neither does its position, and a month asks for the same loan's position several times.
  */
@@ -228,7 +250,7 @@ export async function decideBorrower(ctx: RunContext, b: SimBorrower): Promise<L
   const application = applicationOf(b, isoAt(applyDay, '09:58:00'));
   return decisionContent(application, {
     businessTime: isoAt(applyDay, '10:00:00'),
-    policy: ctx.strategy.policy,
+    policy: policyFor(ctx.strategy),
     models: modelsFor(ctx.strategy),
     invitations: [
       invitationOf(b, application, isoAt(applyDay - 30, '00:00:00'), isoAt(applyDay + 30, '23:59:59')),
@@ -347,8 +369,11 @@ export async function simulateBorrower(
       return false;
     }
     loanSeq += 1;
+    // Loan ids need only be unique on the borrower's line (one borrower is simulated at a time), so every
+    // borrower's loans are numbered alike: the line's per-loan map then has the same few shapes for every
+    // borrower instead of a new object shape per loan of the run.
     const r = drawdown(line, {
-      loanId: `${b.customerId}-${loanSeq}`,
+      loanId: `loan-${loanSeq}`,
       product,
       principalMinor: principal,
       day,
