@@ -388,12 +388,13 @@ export async function refreshCases(
     states.push(state);
     loansByCustomer.get(r.customer_id)?.push({ loanId: r.loan_id, position: loanPosition(state) });
   }
-  // Only what the refresh reads of each open case (not its stored assessment, contacts or notes).
+  // Only what the refresh reads of each open case (not its stored assessment, contacts or notes). Over every
+  // borrower the scope holds every open case's borrower, so it is left out (it would scan the loans again).
   const open = await tx.query<OpenCaseRow>(
     `select case_id, customer_id, opened_day::text as opened_day, bucket, max_days_past_due, overdue_minor,
             total_owed_minor, past_due_loan_ids::text as past_due_loan_ids, strategy_arm, behaviour_score,
             lost_contact, complaint_open, assessment_override->>'verdict' as override, paid_at_open_minor
-       from collection_cases where status = 'open' and ${scope} for update`,
+       from collection_cases where status = 'open'${customerIds === null ? '' : ` and ${scope}`} for update`,
     params,
   );
   const stored = open.rows.map((r) => ({
