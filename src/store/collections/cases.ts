@@ -305,6 +305,14 @@ const CASE_ROWS_PER_STATEMENT_MAX = 5_000;
 /** Strategy evaluations in flight at once (the rules engine evaluates off the main thread). */
 const STRATEGY_EVALUATIONS_IN_FLIGHT_MAX = 2_000;
 
+/** The `vulnerabilities` array from its JSON text in `u`; most cases have none, so no subquery runs for them. */
+const VULNERABILITIES_OF_U = `case when u.vulnerabilities = '[]' then '{}'::text[]
+  else array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)) end`;
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -351,9 +359,11 @@ export async function refreshCases(
   }>(
     `select customer_id, loan_id, state::text as state, (terms->'product')::text as product,
             (terms->'plan')::text as plan
-       from loans where ${scope} order by customer_id, loan_id`,
+       from loans where ${scope}`,
     params,
   );
+  // Ordered here, not by the database: sorting the wide rows there spills them to disk on a large book.
+  loans.rows.sort((a, b) => compareText(a.customer_id, b.customer_id) || compareText(a.loan_id, b.loan_id));
   const products = new Map<string, LoanTerms['product']>();
   const statesByCustomer = new Map<string, LoanState[]>();
   const loansByCustomer = new Map<string, CaseLoan[]>();
@@ -363,8 +373,12 @@ export async function refreshCases(
       product = fromJsonText<LoanTerms['product']>(r.product);
       products.set(r.product, product);
     }
-    const daily = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state);
-    const state: LoanState = { ...daily, product, plan: fromJsonText<LoanState['plan']>(r.plan) };
+    // The parsed daily part becomes the state itself (no copy of its fields).
+    const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state) as {
+      -readonly [K in keyof LoanState]: LoanState[K];
+    };
+    state.product = product;
+    state.plan = fromJsonText<LoanState['plan']>(r.plan);
     let states = statesByCustomer.get(r.customer_id);
     if (states === undefined) {
       states = [];
@@ -374,12 +388,13 @@ export async function refreshCases(
     states.push(state);
     loansByCustomer.get(r.customer_id)?.push({ loanId: r.loan_id, position: loanPosition(state) });
   }
-  // Only what the refresh reads of each open case (not its stored assessment, contacts or notes).
+  // Only what the refresh reads of each open case (not its stored assessment, contacts or notes). Over every
+  // borrower the scope holds every open case's borrower, so it is left out (it would scan the loans again).
   const open = await tx.query<OpenCaseRow>(
     `select case_id, customer_id, opened_day::text as opened_day, bucket, max_days_past_due, overdue_minor,
             total_owed_minor, past_due_loan_ids::text as past_due_loan_ids, strategy_arm, behaviour_score,
             lost_contact, complaint_open, assessment_override->>'verdict' as override, paid_at_open_minor
-       from collection_cases where status = 'open' and ${scope} for update`,
+       from collection_cases where status = 'open'${customerIds === null ? '' : ` and ${scope}`} for update`,
     params,
   );
   const stored = open.rows.map((r) => ({
@@ -762,7 +777,7 @@ async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: str
         cure_bp, priority_minor, assessment_version)
       select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
              $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
-             u.assessment::jsonb, array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)), u.cure,
+             u.assessment::jsonb, ${VULNERABILITIES_OF_U}, u.cure,
              u.priority, u.weights
         from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
@@ -796,7 +811,7 @@ async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day:
         strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
         next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
         next_action_due_day = u.due, assessment = u.assessment::jsonb,
-        vulnerabilities = array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)),
+        vulnerabilities = ${VULNERABILITIES_OF_U},
         cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights
       from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
