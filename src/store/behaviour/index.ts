@@ -22,6 +22,7 @@ export {
   customerScores,
   deleteMonthScores,
   insertBehaviourScores,
+  latestCustomerScores,
   lineScores,
   listScoreMonths,
   monthScores,

@@ -213,3 +213,25 @@ export async function customerInBook(q: Queryable, customerId: string): Promise<
   );
   return rows.length > 0;
 }
+
+/**
+ * Each customer's behaviour score for collections: the lowest score of their lines in the latest month scored
+ * by `day` (a case is per borrower; its weakest line speaks for it). Customers never scored are absent.
+ */
+export async function latestCustomerScores(
+  q: Queryable,
+  customerIds: readonly string[],
+  day: Day,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (customerIds.length === 0) return out;
+  const { rows } = await q.query<{ customer_id: string; score: number }>(
+    `select distinct on (customer_id) customer_id, score
+     from behaviour_scores
+     where customer_id = any($1::text[]) and as_of <= $2::date
+     order by customer_id, month desc, score`,
+    [customerIds, sqlDate(day)],
+  );
+  for (const r of rows) out.set(r.customer_id, Number(r.score));
+  return out;
+}

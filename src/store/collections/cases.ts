@@ -30,6 +30,7 @@ import {
 } from '../../collections/index.js';
 import { type Bucket, type LoanState, loanPosition } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
+import { latestCustomerScores } from '../behaviour/scores.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, fromJsonText, type LoanTerms, sqlDate } from '../ledger/index.js';
@@ -431,6 +432,13 @@ export async function refreshCases(
     return paid;
   };
   const customerOf = new Map(openCases.map((c) => [c.caseId, c.customerId]));
+  // Each borrower's latest behaviour score (its weakest line in the latest month scored by the day): it moves
+  // the strategy's segment and the cure probability behind the priority, and is shown on the case.
+  const scoreOf = await latestCustomerScores(
+    tx,
+    [...new Set([...openCases.map((c) => c.customerId), ...plan.open.map((o) => o.customerId)])],
+    day,
+  );
 
   // Promises of the cases that were open: decided from what the borrower paid, written in one statement.
   let kept = 0;
@@ -501,7 +509,7 @@ export async function refreshCases(
           strategies.challenger === undefined
             ? c.strategyArm
             : strategyArmOf(c.caseId, strategies.challenger.share_bp),
-        behaviourScore: c.behaviourScore,
+        behaviourScore: scoreOf.get(c.customerId) ?? c.behaviourScore,
         lostContact: c.lostContact,
         complaintOpen: c.complaintOpen,
         override: c.override,
@@ -520,7 +528,7 @@ export async function refreshCases(
           strategies.challenger === undefined
             ? ('champion' as const)
             : strategyArmOf(caseId, strategies.challenger.share_bp),
-        behaviourScore: null,
+        behaviourScore: scoreOf.get(o.customerId) ?? null,
         lostContact: false,
         complaintOpen: false,
         override: null,
@@ -765,6 +773,7 @@ function stepArrays(part: readonly SteppedCase[]): unknown[] {
     part.map((r) => r.priority),
     part.map((r) => r.paid),
     part.map((r) => r.weightsVersion),
+    part.map((r) => r.subject.behaviourScore),
   ];
 }
 
@@ -774,16 +783,16 @@ async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: str
         overdue_minor, total_owed_minor, past_due_loan_ids, borrower_zone, updated_day, strategy_arm,
         opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, strategy_version, strategy_step,
         next_action, next_action_channel, next_action_reason, next_action_due_day, assessment, vulnerabilities,
-        cure_bp, priority_minor, assessment_version)
+        cure_bp, priority_minor, assessment_version, behaviour_score)
       select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
              $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
              u.assessment::jsonb, ${VULNERABILITIES_OF_U}, u.cure,
-             u.priority, u.weights
+             u.priority, u.weights, u.score
         from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
-                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[])
+                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[], $23::int[])
           as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel,
-               reason, due, assessment, vulnerabilities, cure, priority, paid, weights)`,
+               reason, due, assessment, vulnerabilities, cure, priority, paid, weights, score)`,
     [
       day,
       zone,
@@ -812,12 +821,13 @@ async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day:
         next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
         next_action_due_day = u.due, assessment = u.assessment::jsonb,
         vulnerabilities = ${VULNERABILITIES_OF_U},
-        cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights
+        cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights,
+        behaviour_score = u.score
       from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
-                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[])
+                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[], $22::int[])
         as u(case_id, changed, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel, reason,
-             due, assessment, vulnerabilities, cure, priority, paid, weights)
+             due, assessment, vulnerabilities, cure, priority, paid, weights, score)
       where c.case_id = u.case_id and c.status = 'open'`,
     [
       day,
