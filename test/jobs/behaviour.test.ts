@@ -14,6 +14,7 @@ import type { LoanEvent } from '../../src/ledger/index.js';
 import { formatDate, parseDate } from '../../src/money/index.js';
 import { BEHAVIOUR_FEATURES, type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
 import {
+  applyLoanCommand,
   type Db,
   forEachBehaviourPage,
   lineScores,
@@ -149,6 +150,78 @@ for (const backend of backends) {
       expect(loans).toBeGreaterThan(50);
       expect(paidParts).toBeGreaterThan(100);
     });
+
+    it("goes on from the month before's loan folds: the same scores, reasons and PSI as reading every event", async () => {
+      const scored = async (month: string) =>
+        (
+          await db.query<{ customer_id: string; line_id: string; score: number; p: number; reasons: string }>(
+            `select customer_id, line_id, score, probability_bad as p, reasons::text as reasons
+             from behaviour_scores where month = $1::date order by customer_id, line_id`,
+            [`${month}-01`],
+          )
+        ).rows;
+      const both = async (month: string, expectFolded: boolean) => {
+        const folds = await db.query<{ n: number }>(
+          `select count(*)::int as n from behaviour_fold_months where month = $1::date - interval '1 month'`,
+          [`${month}-01`],
+        );
+        expect(folds.rows[0]!.n).toBe(expectFolded ? 1 : 0);
+        const read = await scoreBehaviourMonth(db, parseMonth(month), { folds: false, customersPerPage: 11 });
+        const rowsRead = await scored(month);
+        const folded = await scoreBehaviourMonth(db, parseMonth(month), { customersPerPage: 11 });
+        expect(folded.distribution).toEqual(read.distribution);
+        expect(folded.linesScored).toBe(read.linesScored);
+        expect(await scored(month)).toEqual(rowsRead);
+        return rowsRead.length;
+      };
+      await db.query('delete from behaviour_fold_months');
+      await db.query('delete from behaviour_loan_months');
+      // No folds of March: April is read from every event, and keeps its folds.
+      expect(await both('2026-04', false)).toBeGreaterThan(10);
+      // A backdated repayment in April, after April's folds were kept: its supersession marker makes May
+      // fold that loan again from its whole log.
+      const { rows: active } = await db.query<{ loan_id: string }>(
+        `select l.loan_id from loans l where l.status = 'active'
+           and exists (select 1 from loan_events e where e.customer_id = l.customer_id and e.loan_id = l.loan_id
+                         and e.type = 'LoanOpened' and e.day < '2026-03-01')
+         order by l.loan_id limit 1`,
+      );
+      await db.transaction((tx) =>
+        applyLoanCommand(tx, active[0]!.loan_id, {
+          type: 'repay',
+          amountMinor: 12_345,
+          day: parseDate('2026-04-20'),
+          clientId: 'behaviour-folds-backdated',
+          excess: 'credit',
+        }),
+      );
+      const markers = await db.query<{ n: number }>(
+        `select count(*)::int as n from loan_events where type = 'EventsSuperseded' and day = '2026-04-20'`,
+      );
+      expect(markers.rows[0]!.n).toBeGreaterThan(0);
+      expect(await both('2026-05', true)).toBeGreaterThan(10);
+      expect(await both('2026-06', true)).toBeGreaterThan(10);
+      // The pages themselves: the same lines and loans either way.
+      const source = { foldMonth: parseDate('2026-05-01'), foldAsOf: parseDate('2026-05-31') };
+      const every: BehaviourLine[] = [];
+      const fromFolds: BehaviourLine[] = [];
+      await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void every.push(...lines), 9);
+      await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void fromFolds.push(...lines), 9, {
+        folded: source,
+      });
+      expect(fromFolds).toEqual(every);
+      // A month whose folds are missing (a book migrated mid-life, or folds removed) is read from every event.
+      await db.query(`delete from behaviour_fold_months where month = '2026-05-01'`);
+      expect(await both('2026-06', false)).toBeGreaterThan(10);
+      // Folds of the month before but missing for some loans: those are folded from their whole log.
+      await scoreBehaviourMonth(db, parseMonth('2026-05'));
+      await db.query(
+        `delete from behaviour_loan_months where month = '2026-05-01'
+           and customer_id in (select customer_id from behaviour_loan_months where month = '2026-05-01'
+                               order by customer_id limit 20)`,
+      );
+      expect(await both('2026-06', true)).toBeGreaterThan(10);
+    }, 120_000);
 
     if (backend.name === 'postgres')
       it('scores the same in worker threads by customer range; a rerun replaces; a failed run leaves no summary', async () => {

@@ -1,9 +1,13 @@
 import type { Day } from '../../money/index.js';
 import {
+  type BehaviourFold,
   type BehaviourLine,
   type BehaviourLoan,
   type BehaviourLoanEvent,
-  behaviourLoanOf,
+  behaviourFoldEvents,
+  behaviourFoldFromJson,
+  behaviourFoldStart,
+  behaviourLoanOfFold,
 } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
@@ -34,7 +38,7 @@ const EVENT_TYPES = [
  * `eventOf`), `parts` the allocation by instalment (its JSON array). JSON parsing of whole payloads was the
  * largest cost of the job (docs/performance.md, the behaviour-score job).
  */
-interface EventRow {
+export interface EventRow {
   customer_id: string;
   loan_id: string;
   seq: number;
@@ -79,7 +83,7 @@ function partsOf(text: string | null): readonly Allocation[] {
 }
 
 /** The fold's record of one event row (an instalment's bill and each allocation are read as their sums). */
-function eventOf(r: EventRow): BehaviourLoanEvent {
+export function eventOf(r: EventRow): BehaviourLoanEvent {
   const { seq, day } = r;
   switch (r.type) {
     case 'LoanOpened':
@@ -139,15 +143,37 @@ export interface BehaviourPageOptions {
   readonly lastCustomerId?: string;
 }
 
-/** One page of customers after `afterCustomerId` (keyset order), with their lines' histories through `through`. */
-export async function loadBehaviourPage(
+/** A loan's fold as the page built it, with its line: what the month's summary row stores. */
+export interface PageFold {
+  readonly customerId: string;
+  readonly loanId: string;
+  readonly lineId: string;
+  readonly fold: BehaviourFold;
+}
+
+export interface BehaviourPage {
+  readonly lines: BehaviourLine[];
+  /** Every loan of the page's lines opened by the day read through, with its fold. */
+  readonly folds: PageFold[];
+  readonly lastCustomerId: string | null;
+}
+
+type LineRow = { customer_id: string; line_id: string; limit_minor: number; opened_day: number };
+type ChangeRow = {
+  customer_id: string;
+  line_id: string;
+  day: string;
+  from_limit_minor: number;
+  to_limit_minor: number;
+};
+
+/** The page's customer ids after `afterCustomerId` (keyset order). */
+async function pageCustomers(
   q: Queryable,
-  through: Day,
   afterCustomerId: string,
-  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
-  options: BehaviourPageOptions = {},
-): Promise<{ lines: BehaviourLine[]; lastCustomerId: string | null }> {
-  const upTo = options.lastCustomerId;
+  customers_max: number,
+  upTo: string | undefined,
+): Promise<string[]> {
   const ids = await q.query<{ customer_id: string }>(
     upTo === undefined
       ? `select distinct customer_id from credit_lines where customer_id > $1 order by customer_id limit $2`
@@ -155,71 +181,46 @@ export async function loadBehaviourPage(
          order by customer_id limit $2`,
     upTo === undefined ? [afterCustomerId, customers_max] : [afterCustomerId, customers_max, upTo],
   );
-  if (ids.rows.length === 0) return { lines: [], lastCustomerId: null };
-  const customerIds = ids.rows.map((r) => r.customer_id);
-  const lastCustomerId = customerIds.at(-1)!;
-  const first = customerIds[0]!;
-  const [lineRows, changeRows, eventRows] = await Promise.all([
-    q.query<{ customer_id: string; line_id: string; limit_minor: number; opened_day: number }>(
-      `select customer_id, line_id, limit_minor, (state->>'openedDay')::int as opened_day
-       from credit_lines where customer_id >= $1 and customer_id <= $2 order by customer_id, line_id`,
-      [first, lastCustomerId],
-    ),
-    q.query<{
-      customer_id: string;
-      line_id: string;
-      day: string;
-      from_limit_minor: number;
-      to_limit_minor: number;
-    }>(
-      `select customer_id, line_id, day::text as day, from_limit_minor, to_limit_minor
-       from credit_line_changes
-       where customer_id >= $1 and customer_id <= $2 and kind = 'limit-changed'
-       order by customer_id, line_id, change_no`,
-      [first, lastCustomerId],
-    ),
-    q.query<EventRow>(
-      `select ${EVENT_COLUMNS}
-       from loan_events e
-       where e.customer_id >= $1 and e.customer_id <= $2 and e.day <= $3::date and e.type = any($4::text[])
-       order by e.customer_id, e.loan_id, e.seq`,
-      [first, lastCustomerId, sqlDate(through), EVENT_TYPES],
-    ),
-  ]);
-  const loansByLine = new Map<string, BehaviourLoan[]>();
-  let events: BehaviourLoanEvent[] = [];
-  let lineId = '';
-  const flush = () => {
-    if (events.length === 0) return;
-    const loan = behaviourLoanOf(events);
-    const list = loansByLine.get(lineId);
-    if (list === undefined) loansByLine.set(lineId, [loan]);
-    else list.push(loan);
-    events = [];
-  };
-  let customer = '';
-  let loanId = '';
-  for (const row of eventRows.rows) {
-    if (row.loan_id !== loanId || row.customer_id !== customer) {
-      flush();
-      customer = row.customer_id;
-      loanId = row.loan_id;
-      lineId = '';
-    }
-    if (row.line !== null) lineId = `${row.customer_id}\u0000${row.line}`;
-    events.push(eventOf(row));
-  }
-  flush();
+  return ids.rows.map((r) => r.customer_id);
+}
+
+function readLines(q: Queryable, first: string, last: string) {
+  return q.query<LineRow>(
+    `select customer_id, line_id, limit_minor, (state->>'openedDay')::int as opened_day
+     from credit_lines where customer_id >= $1 and customer_id <= $2 order by customer_id, line_id`,
+    [first, last],
+  );
+}
+
+function readLimitChanges(q: Queryable, first: string, last: string) {
+  return q.query<ChangeRow>(
+    `select customer_id, line_id, day::text as day, from_limit_minor, to_limit_minor
+     from credit_line_changes
+     where customer_id >= $1 and customer_id <= $2 and kind = 'limit-changed'
+     order by customer_id, line_id, change_no`,
+    [first, last],
+  );
+}
+
+const lineKey = (customerId: string, lineId: string) => `${customerId}\u0000${lineId}`;
+
+/** The page's lines with their limits through time and their loans (by line key). */
+function linesOf(
+  lineRows: readonly LineRow[],
+  changeRows: readonly ChangeRow[],
+  loansByLine: ReadonlyMap<string, BehaviourLoan[]>,
+  through: Day,
+): BehaviourLine[] {
   const changesByLine = new Map<string, { day: Day; from: number; to: number }[]>();
-  for (const c of changeRows.rows) {
-    const key = `${c.customer_id}\u0000${c.line_id}`;
+  for (const c of changeRows) {
+    const key = lineKey(c.customer_id, c.line_id);
     const list = changesByLine.get(key) ?? [];
     list.push({ day: dayFromSql(c.day), from: Number(c.from_limit_minor), to: Number(c.to_limit_minor) });
     changesByLine.set(key, list);
   }
   const lines: BehaviourLine[] = [];
-  for (const l of lineRows.rows) {
-    const key = `${l.customer_id}\u0000${l.line_id}`;
+  for (const l of lineRows) {
+    const key = lineKey(l.customer_id, l.line_id);
     const changes = changesByLine.get(key) ?? [];
     const openedDay = Number(l.opened_day);
     if (openedDay > through) continue;
@@ -232,28 +233,245 @@ export async function loadBehaviourPage(
     );
     lines.push({ customerId: l.customer_id, lineId: l.line_id, openedDay, limits, loans });
   }
-  return { lines, lastCustomerId };
+  return lines;
+}
+
+/**
+ * Folds event rows (in customer, loan, sequence order) loan by loan: `start` gives each loan's fold to go on
+ * from (a fresh one when it returns undefined). Calls `each` with the loan's key, its line id (from its
+ * `LoanOpened`, or `lineOf`) and its fold.
+ */
+function foldRows(
+  rows: readonly EventRow[],
+  each: (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => void,
+  start: (customerId: string, loanId: string) => { fold: BehaviourFold; lineId: string } | undefined = () =>
+    undefined,
+): void {
+  let events: BehaviourLoanEvent[] = [];
+  let customer = '';
+  let loanId = '';
+  let lineId = '';
+  const flush = () => {
+    if (events.length === 0) return;
+    const from = start(customer, loanId);
+    const fold = behaviourFoldEvents(from?.fold ?? behaviourFoldStart(), events);
+    each(customer, loanId, lineId !== '' ? lineId : (from?.lineId ?? ''), fold);
+    events = [];
+  };
+  for (const row of rows) {
+    if (row.loan_id !== loanId || row.customer_id !== customer) {
+      flush();
+      customer = row.customer_id;
+      loanId = row.loan_id;
+      lineId = '';
+    }
+    if (row.line !== null) lineId = row.line;
+    events.push(eventOf(row));
+  }
+  flush();
+}
+
+/** Collects folds as the page's loans by line key, and as summary rows. */
+function collector() {
+  const loansByLine = new Map<string, BehaviourLoan[]>();
+  const folds: PageFold[] = [];
+  const add = (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => {
+    if (lineId === '') return;
+    folds.push({ customerId, loanId, lineId, fold });
+    const key = lineKey(customerId, lineId);
+    const loan = behaviourLoanOfFold(fold);
+    const list = loansByLine.get(key);
+    if (list === undefined) loansByLine.set(key, [loan]);
+    else list.push(loan);
+  };
+  return { loansByLine, folds, add };
+}
+
+const EVENTS_OF_RANGE = `select ${EVENT_COLUMNS}
+  from loan_events e
+  where e.customer_id >= $1 and e.customer_id <= $2 and e.day <= $3::date and e.type = any($4::text[])
+  order by e.customer_id, e.loan_id, e.seq`;
+
+/** One page of customers after `afterCustomerId` (keyset order), with their lines' histories through `through`. */
+export async function loadBehaviourPage(
+  q: Queryable,
+  through: Day,
+  afterCustomerId: string,
+  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions = {},
+): Promise<BehaviourPage> {
+  const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
+  if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
+  const lastCustomerId = customerIds.at(-1)!;
+  const first = customerIds[0]!;
+  const [lineRows, changeRows, eventRows] = await Promise.all([
+    readLines(q, first, lastCustomerId),
+    readLimitChanges(q, first, lastCustomerId),
+    q.query<EventRow>(EVENTS_OF_RANGE, [first, lastCustomerId, sqlDate(through), EVENT_TYPES]),
+  ]);
+  const out = collector();
+  foldRows(eventRows.rows, out.add);
+  return {
+    lines: linesOf(lineRows.rows, changeRows.rows, out.loansByLine, through),
+    folds: out.folds,
+    lastCustomerId,
+  };
+}
+
+/** Where an incremental page starts from: the folds stored at the end of the month before. */
+export interface FoldedPageSource {
+  /** The month (its first day) whose stored folds the page goes on from. */
+  readonly foldMonth: Day;
+  /** That month's last day: the page reads the events after it. */
+  readonly foldAsOf: Day;
+}
+
+/**
+ * The same page as `loadBehaviourPage` (the same lines, loans and folds), read from the folds stored at the
+ * end of the month before and the events of the days after it through `through`, instead of every event of
+ * the page's loans. A loan goes on from its stored fold only when the log has no supersession marker after
+ * the fold's last event (a backdated correction reaches back before it); such a loan, and a loan opened
+ * before the month without a stored fold, is folded again from its whole log.
+ */
+export async function loadFoldedBehaviourPage(
+  q: Queryable,
+  source: FoldedPageSource,
+  through: Day,
+  afterCustomerId: string,
+  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions = {},
+): Promise<BehaviourPage> {
+  const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
+  if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
+  const lastCustomerId = customerIds.at(-1)!;
+  const first = customerIds[0]!;
+  const [lineRows, changeRows, storedRows, eventRows, markerRows, loanRows] = await Promise.all([
+    readLines(q, first, lastCustomerId),
+    readLimitChanges(q, first, lastCustomerId),
+    q.query<{ customer_id: string; loan_id: string; line_id: string; fold: string }>(
+      `select customer_id, loan_id, line_id, fold from behaviour_loan_months
+       where month = $1::date and customer_id >= $2 and customer_id <= $3`,
+      [sqlDate(source.foldMonth), first, lastCustomerId],
+    ),
+    q.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+       from loan_events e
+       where e.day > $3::date and e.day <= $4::date and e.customer_id >= $1 and e.customer_id <= $2
+         and e.type = any($5::text[])
+       order by e.customer_id, e.loan_id, e.seq`,
+      [first, lastCustomerId, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
+    ),
+    q.query<{ customer_id: string; loan_id: string; seq: number }>(
+      `select customer_id, loan_id, max(seq) as seq from loan_events
+       where type = 'EventsSuperseded' and customer_id >= $1 and customer_id <= $2
+       group by customer_id, loan_id`,
+      [first, lastCustomerId],
+    ),
+    q.query<{ customer_id: string; loan_id: string }>(
+      'select customer_id, loan_id from loans where customer_id >= $1 and customer_id <= $2',
+      [first, lastCustomerId],
+    ),
+  ]);
+  const stored = new Map<string, { lineId: string; text: string }>();
+  for (const r of storedRows.rows)
+    stored.set(`${r.customer_id}\u0000${r.loan_id}`, { lineId: r.line_id, text: r.fold });
+  const lastMarker = new Map<string, number>();
+  for (const r of markerRows.rows) lastMarker.set(`${r.customer_id}\u0000${r.loan_id}`, Number(r.seq));
+  const again: { customerId: string; loanId: string }[] = [];
+  const out = collector();
+  const done = new Set<string>();
+  /** The stored fold to go on from, or undefined (the loan is then folded again from its whole log). */
+  const resume = (key: string): { fold: BehaviourFold; lineId: string } | undefined => {
+    const s = stored.get(key);
+    if (s === undefined) return undefined;
+    const fold = behaviourFoldFromJson(s.text);
+    if ((lastMarker.get(key) ?? 0) > fold.seq) return undefined;
+    return { fold, lineId: s.lineId };
+  };
+  // The month's events, loan by loan; a loan is settled here or sent to be folded again.
+  let group: EventRow[] = [];
+  const flushGroup = () => {
+    if (group.length === 0) return;
+    const { customer_id: customerId, loan_id: loanId } = group[0]!;
+    const key = `${customerId}\u0000${loanId}`;
+    done.add(key);
+    const from = resume(key);
+    if (from === undefined) {
+      if (stored.has(key) || group[0]!.type !== 'LoanOpened') again.push({ customerId, loanId });
+      else foldRows(group, out.add);
+    } else {
+      const newer = group.filter((r) => r.seq > from.fold.seq);
+      foldRows(newer, out.add, () => from);
+      if (newer.length === 0) out.add(customerId, loanId, from.lineId, from.fold);
+    }
+    group = [];
+  };
+  for (const row of eventRows.rows) {
+    if (group.length > 0 && (row.loan_id !== group[0]!.loan_id || row.customer_id !== group[0]!.customer_id))
+      flushGroup();
+    group.push(row);
+  }
+  flushGroup();
+  // Loans with no event in the month go on unchanged (unless a marker came after their fold).
+  for (const r of storedRows.rows) {
+    const key = `${r.customer_id}\u0000${r.loan_id}`;
+    if (done.has(key)) continue;
+    const from = resume(key);
+    if (from === undefined) again.push({ customerId: r.customer_id, loanId: r.loan_id });
+    else out.add(r.customer_id, r.loan_id, from.lineId, from.fold);
+  }
+  // Loans with neither a stored fold nor an event in the month: loaded into the book after the month before
+  // was folded (a book migrated mid-life), or opened after `through` (their whole-log read finds nothing).
+  for (const r of loanRows.rows) {
+    const key = `${r.customer_id}\u0000${r.loan_id}`;
+    if (!done.has(key) && !stored.has(key)) again.push({ customerId: r.customer_id, loanId: r.loan_id });
+  }
+  if (again.length > 0) {
+    const rows = await q.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+       from loan_events e
+       join unnest($1::text[], $2::text[]) as a(c, l) on e.customer_id = a.c and e.loan_id = a.l
+       where e.day <= $3::date and e.type = any($4::text[])
+       order by e.customer_id, e.loan_id, e.seq`,
+      [again.map((a) => a.customerId), again.map((a) => a.loanId), sqlDate(through), EVENT_TYPES],
+    );
+    foldRows(rows.rows, out.add);
+  }
+  return {
+    lines: linesOf(lineRows.rows, changeRows.rows, out.loansByLine, through),
+    folds: out.folds,
+    lastCustomerId,
+  };
 }
 
 /**
  * Calls `each` with every page of the book's line histories through `through`, in customer order. The next
  * page is read while `each` works on the current one (a server has the connections for it; an embedded
- * database takes the queries in turn).
+ * database takes the queries in turn). With `folded`, pages go on from the folds stored at the end of the
+ * month before (`loadFoldedBehaviourPage`); the lines are the same.
  */
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
-  each: (lines: BehaviourLine[]) => Promise<void> | void,
+  each: (lines: BehaviourLine[], folds: PageFold[]) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
-  options: BehaviourPageOptions & { readonly afterCustomerId?: string } = {},
+  options: BehaviourPageOptions & {
+    readonly afterCustomerId?: string;
+    readonly folded?: FoldedPageSource;
+  } = {},
 ): Promise<void> {
-  let next = loadBehaviourPage(q, through, options.afterCustomerId ?? '', customers_max, options);
+  const { folded } = options;
+  const load = (after: string) =>
+    folded === undefined
+      ? loadBehaviourPage(q, through, after, customers_max, options)
+      : loadFoldedBehaviourPage(q, folded, through, after, customers_max, options);
+  let next = load(options.afterCustomerId ?? '');
   for (;;) {
     const page = await next;
     if (page.lastCustomerId === null) return;
-    next = loadBehaviourPage(q, through, page.lastCustomerId, customers_max, options);
+    next = load(page.lastCustomerId);
     // A failure of `each` ends the walk; the read already under way must not go unhandled.
     next.catch(() => undefined);
-    await each(page.lines);
+    await each(page.lines, page.folds);
   }
 }
