@@ -12,7 +12,12 @@ import {
 } from '../../src/jobs/index.js';
 import type { LoanEvent } from '../../src/ledger/index.js';
 import { formatDate, parseDate } from '../../src/money/index.js';
-import { BEHAVIOUR_FEATURES, type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
+import {
+  BEHAVIOUR_FEATURES,
+  type BehaviourLine,
+  behaviourLoanOf,
+  isScorable,
+} from '../../src/monitoring/index.js';
 import {
   applyLoanCommand,
   type Db,
@@ -209,7 +214,11 @@ for (const backend of backends) {
       await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void fromFolds.push(...lines), 9, {
         folded: source,
       });
-      expect(fromFolds).toEqual(every);
+      // Lines whose loans were all settled by May and that have no event since are left out: nothing to score.
+      const june = parseDate('2026-06-30');
+      expect(fromFolds.filter((l) => isScorable(l, june))).toEqual(every.filter((l) => isScorable(l, june)));
+      expect(fromFolds.filter((l) => isScorable(l, june)).length).toBeGreaterThan(10);
+      expect(fromFolds.length).toBeLessThan(every.length);
       // A month whose folds are missing (a book migrated mid-life, or folds removed) is read from every event.
       await db.query(`delete from behaviour_fold_months where month = '2026-05-01'`);
       expect(await both('2026-06', false)).toBeGreaterThan(10);

@@ -180,7 +180,7 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
   await forEachBehaviourPage(
     db,
     asOf,
-    async (lines, folds) => {
+    async (lines, folds, carry) => {
       const scorable = lines.filter((l) => isScorable(l, asOf));
       const scores = scoreBehaviour(
         model,
@@ -200,7 +200,7 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
             reasons: scores[i]!.reasons,
           })),
         );
-        if (task.writeFolds === true) await insertMonthFolds(tx, first, folds);
+        if (task.writeFolds === true) await insertMonthFolds(tx, first, folds, carry);
       });
       linesScored += scorable.length;
     },

@@ -153,9 +153,11 @@ export interface PageFold {
 
 export interface BehaviourPage {
   readonly lines: BehaviourLine[];
-  /** Every loan of the page's lines opened by the day read through, with its fold. */
+  /** The loans of the page's lines opened by the day read through whose fold is to be stored. */
   readonly folds: PageFold[];
   readonly lastCustomerId: string | null;
+  /** The other loans of the page, whose stored fold of the month before still holds. */
+  readonly carry?: PageCarry;
 }
 
 type LineRow = { customer_id: string; line_id: string; limit_minor: number; opened_day: number };
@@ -326,12 +328,25 @@ export interface FoldedPageSource {
   readonly foldAsOf: Day;
 }
 
+/** The page's customer range whose other loans keep their fold of `foldMonth` (`insertMonthFolds`). */
+export interface PageCarry {
+  readonly foldMonth: Day;
+  readonly firstCustomerId: string;
+  readonly lastCustomerId: string;
+}
+
+const keyOf = (customerId: string, loanId: string) => `${customerId}\u0000${loanId}`;
+
 /**
- * The same page as `loadBehaviourPage` (the same lines, loans and folds), read from the folds stored at the
- * end of the month before and the events of the days after it through `through`, instead of every event of
- * the page's loans. A loan goes on from its stored fold only when the log has no supersession marker after
- * the fold's last event (a backdated correction reaches back before it); such a loan, and a loan opened
- * before the month without a stored fold, is folded again from its whole log.
+ * The page of `loadBehaviourPage` as the job needs it, read from the folds stored at the end of the month
+ * before and the events of the days after it through `through`, instead of every event of the page's loans:
+ * every line that may have a loan open at `through`, with the same loans and histories. A line whose stored
+ * loans were all settled and that has no event since is left out (it has nothing open to score); its folds
+ * are not even read. `folds` are the loans whose fold changed (the others are carried: `carry`).
+ *
+ * A loan goes on from its stored fold only when the log has no supersession marker after the fold's last
+ * event (a backdated correction reaches back before it); such a loan, and a loan opened before the month
+ * without a stored fold (a book migrated mid-life), is folded again from its whole log.
  */
 export async function loadFoldedBehaviourPage(
   q: Queryable,
@@ -340,18 +355,22 @@ export async function loadFoldedBehaviourPage(
   afterCustomerId: string,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions = {},
-): Promise<BehaviourPage> {
+): Promise<BehaviourPage & { readonly carry?: PageCarry }> {
   const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
   if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
   const lastCustomerId = customerIds.at(-1)!;
   const first = customerIds[0]!;
+  const foldMonth = sqlDate(source.foldMonth);
   const [lineRows, changeRows, storedRows, eventRows, markerRows, loanRows] = await Promise.all([
     readLines(q, first, lastCustomerId),
     readLimitChanges(q, first, lastCustomerId),
-    q.query<{ customer_id: string; loan_id: string; line_id: string; fold: string }>(
-      `select customer_id, loan_id, line_id, fold from behaviour_loan_months
+    // The fold only of lines with a loan still open (the others' are read below if the line drew again).
+    q.query<{ customer_id: string; loan_id: string; line_id: string; fold: string | null }>(
+      `select customer_id, loan_id, line_id,
+              case when bool_or(open) over (partition by customer_id, line_id) then fold end as fold
+       from behaviour_loan_months
        where month = $1::date and customer_id >= $2 and customer_id <= $3`,
-      [sqlDate(source.foldMonth), first, lastCustomerId],
+      [foldMonth, first, lastCustomerId],
     ),
     q.query<EventRow>(
       `select ${EVENT_COLUMNS}
@@ -372,75 +391,119 @@ export async function loadFoldedBehaviourPage(
       [first, lastCustomerId],
     ),
   ]);
-  const stored = new Map<string, { lineId: string; text: string }>();
+  const stored = new Map<
+    string,
+    { customerId: string; loanId: string; lineId: string; text: string | null }
+  >();
   for (const r of storedRows.rows)
-    stored.set(`${r.customer_id}\u0000${r.loan_id}`, { lineId: r.line_id, text: r.fold });
+    stored.set(keyOf(r.customer_id, r.loan_id), {
+      customerId: r.customer_id,
+      loanId: r.loan_id,
+      lineId: r.line_id,
+      text: r.fold,
+    });
   const lastMarker = new Map<string, number>();
-  for (const r of markerRows.rows) lastMarker.set(`${r.customer_id}\u0000${r.loan_id}`, Number(r.seq));
-  const again: { customerId: string; loanId: string }[] = [];
-  const out = collector();
-  const done = new Set<string>();
-  /** The stored fold to go on from, or undefined (the loan is then folded again from its whole log). */
-  const resume = (key: string): { fold: BehaviourFold; lineId: string } | undefined => {
-    const s = stored.get(key);
-    if (s === undefined) return undefined;
-    const fold = behaviourFoldFromJson(s.text);
-    if ((lastMarker.get(key) ?? 0) > fold.seq) return undefined;
-    return { fold, lineId: s.lineId };
-  };
-  // The month's events, loan by loan; a loan is settled here or sent to be folded again.
-  let group: EventRow[] = [];
-  const flushGroup = () => {
-    if (group.length === 0) return;
-    const { customer_id: customerId, loan_id: loanId } = group[0]!;
-    const key = `${customerId}\u0000${loanId}`;
-    done.add(key);
-    const from = resume(key);
-    if (from === undefined) {
-      if (stored.has(key) || group[0]!.type !== 'LoanOpened') again.push({ customerId, loanId });
-      else foldRows(group, out.add);
-    } else {
-      const newer = group.filter((r) => r.seq > from.fold.seq);
-      foldRows(newer, out.add, () => from);
-      if (newer.length === 0) out.add(customerId, loanId, from.lineId, from.fold);
-    }
-    group = [];
-  };
+  for (const r of markerRows.rows) lastMarker.set(keyOf(r.customer_id, r.loan_id), Number(r.seq));
+  // The month's events by loan.
+  const groups = new Map<string, EventRow[]>();
   for (const row of eventRows.rows) {
-    if (group.length > 0 && (row.loan_id !== group[0]!.loan_id || row.customer_id !== group[0]!.customer_id))
-      flushGroup();
-    group.push(row);
+    const key = keyOf(row.customer_id, row.loan_id);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [row]);
+    else list.push(row);
   }
-  flushGroup();
-  // Loans with no event in the month go on unchanged (unless a marker came after their fold).
-  for (const r of storedRows.rows) {
-    const key = `${r.customer_id}\u0000${r.loan_id}`;
-    if (done.has(key)) continue;
-    const from = resume(key);
-    if (from === undefined) again.push({ customerId: r.customer_id, loanId: r.loan_id });
-    else out.add(r.customer_id, r.loan_id, from.lineId, from.fold);
+  // Loans folded again from their whole log: a marker after the stored fold (checked once the fold is
+  // read), no stored fold though opened before the month, or in the book with neither fold nor event.
+  const again: { customerId: string; loanId: string }[] = [];
+  const needLines = new Set<string>();
+  for (const [key, rows] of groups) {
+    const s = stored.get(key);
+    if (s !== undefined) needLines.add(lineKey(s.customerId, s.lineId));
+    else if (rows[0]!.type === 'LoanOpened' && rows[0]!.line !== null && !lastMarker.has(key))
+      needLines.add(lineKey(rows[0]!.customer_id, rows[0]!.line));
+    else again.push({ customerId: rows[0]!.customer_id, loanId: rows[0]!.loan_id });
   }
-  // Loans with neither a stored fold nor an event in the month: loaded into the book after the month before
-  // was folded (a book migrated mid-life), or opened after `through` (their whole-log read finds nothing).
+  for (const [key, seq] of lastMarker) {
+    const s = stored.get(key);
+    if (s !== undefined && !groups.has(key)) {
+      // Without the fold its last event is unknown: read the fold, then decide.
+      if (s.text === null || behaviourFoldFromJson(s.text).seq < seq)
+        again.push({ customerId: s.customerId, loanId: s.loanId });
+    }
+  }
   for (const r of loanRows.rows) {
-    const key = `${r.customer_id}\u0000${r.loan_id}`;
-    if (!done.has(key) && !stored.has(key)) again.push({ customerId: r.customer_id, loanId: r.loan_id });
+    const key = keyOf(r.customer_id, r.loan_id);
+    if (!groups.has(key) && !stored.has(key)) again.push({ customerId: r.customer_id, loanId: r.loan_id });
   }
-  if (again.length > 0) {
+  const out = collector();
+  const changed = new Set<string>();
+  const add = (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => {
+    changed.add(keyOf(customerId, loanId));
+    out.add(customerId, loanId, lineId, fold);
+  };
+  const wholeLog = async (loans: readonly { customerId: string; loanId: string }[]) => {
+    if (loans.length === 0) return;
     const rows = await q.query<EventRow>(
       `select ${EVENT_COLUMNS}
        from loan_events e
        join unnest($1::text[], $2::text[]) as a(c, l) on e.customer_id = a.c and e.loan_id = a.l
        where e.day <= $3::date and e.type = any($4::text[])
        order by e.customer_id, e.loan_id, e.seq`,
-      [again.map((a) => a.customerId), again.map((a) => a.loanId), sqlDate(through), EVENT_TYPES],
+      [loans.map((a) => a.customerId), loans.map((a) => a.loanId), sqlDate(through), EVENT_TYPES],
     );
-    foldRows(rows.rows, out.add);
+    foldRows(rows.rows, (c, l, n, fold) => {
+      needLines.add(lineKey(c, n));
+      add(c, l, n, fold);
+    });
+  };
+  await wholeLog(again);
+  // A loan with events whose stored fold ends after a marker is folded again too (found as its fold is read).
+  const withheld: { customerId: string; loanId: string }[] = [];
+  for (const s of stored.values())
+    if (
+      s.text === null &&
+      !changed.has(keyOf(s.customerId, s.loanId)) &&
+      needLines.has(lineKey(s.customerId, s.lineId))
+    )
+      withheld.push(s);
+  if (withheld.length > 0) {
+    const { rows } = await q.query<{ customer_id: string; loan_id: string; fold: string }>(
+      `select s.customer_id, s.loan_id, s.fold from behaviour_loan_months s
+       join unnest($2::text[], $3::text[]) as a(c, l) on s.customer_id = a.c and s.loan_id = a.l
+       where s.month = $1::date`,
+      [foldMonth, withheld.map((w) => w.customerId), withheld.map((w) => w.loanId)],
+    );
+    for (const r of rows) stored.get(keyOf(r.customer_id, r.loan_id))!.text = r.fold;
   }
+  const late: { customerId: string; loanId: string }[] = [];
+  for (const [key, s] of stored) {
+    if (changed.has(key) || s.text === null) continue;
+    needLines.add(lineKey(s.customerId, s.lineId));
+    const fold = behaviourFoldFromJson(s.text);
+    if ((lastMarker.get(key) ?? 0) > fold.seq) {
+      late.push(s);
+      continue;
+    }
+    const rows = groups.get(key)?.filter((r) => r.seq > fold.seq) ?? [];
+    if (rows.length === 0) out.add(s.customerId, s.loanId, s.lineId, fold);
+    else foldRows(rows, add, () => ({ fold, lineId: s.lineId }));
+  }
+  await wholeLog(late);
+  // Loans opened in the month.
+  for (const [key, rows] of groups)
+    if (!stored.has(key) && !changed.has(key) && rows[0]!.type === 'LoanOpened' && !lastMarker.has(key))
+      foldRows(rows, add);
+  const lines = linesOf(
+    lineRows.rows.filter((l) => needLines.has(lineKey(l.customer_id, l.line_id))),
+    changeRows.rows,
+    out.loansByLine,
+    through,
+  );
   return {
-    lines: linesOf(lineRows.rows, changeRows.rows, out.loansByLine, through),
-    folds: out.folds,
+    lines,
+    folds: out.folds.filter((f) => changed.has(keyOf(f.customerId, f.loanId))),
     lastCustomerId,
+    carry: { foldMonth: source.foldMonth, firstCustomerId: first, lastCustomerId },
   };
 }
 
@@ -453,7 +516,7 @@ export async function loadFoldedBehaviourPage(
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
-  each: (lines: BehaviourLine[], folds: PageFold[]) => Promise<void> | void,
+  each: (lines: BehaviourLine[], folds: PageFold[], carry?: PageCarry) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions & {
     readonly afterCustomerId?: string;
@@ -472,6 +535,6 @@ export async function forEachBehaviourPage(
     next = load(page.lastCustomerId);
     // A failure of `each` ends the walk; the read already under way must not go unhandled.
     next.catch(() => undefined);
-    await each(page.lines, page.folds);
+    await each(page.lines, page.folds, page.carry);
   }
 }

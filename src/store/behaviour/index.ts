@@ -13,6 +13,7 @@ export {
   forEachBehaviourPage,
   loadBehaviourPage,
   loadFoldedBehaviourPage,
+  type PageCarry,
   type PageFold,
 } from './history.js';
 export {

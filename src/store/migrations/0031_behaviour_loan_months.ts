@@ -14,6 +14,9 @@ create table behaviour_loan_months (
   customer_id   text not null,
   loan_id       text not null,
   line_id       text not null,
+  -- Not settled by the month end: a line whose loans are all settled is not scored, so the next month need
+  -- not read their folds unless the line draws again.
+  open          boolean not null,
   -- The fold through the month end as compact JSON (monitoring/behaviour behaviourFoldToJson).
   fold          text not null,
   primary key (month, customer_id, loan_id)
