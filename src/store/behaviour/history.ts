@@ -335,6 +335,68 @@ export interface PageCarry {
   readonly lastCustomerId: string;
 }
 
+/** The events of the days after the stored folds through the day read, of a page's customers, each loan's in order. */
+export type MonthEvents = (customerIds: readonly string[]) => Promise<EventRow[]>;
+
+/** Pages whose month's events one read fetches (50,000 customers by default): a scan, not by key. */
+export const BEHAVIOUR_PAGES_PER_MONTH_READ = 25;
+
+/**
+ * Reads the month's events for many pages at a time, in the table's physical order (the customer range is
+ * written so that the primary key cannot serve it): reading a page's events by customer key is random heap
+ * access on a log appended day after day, a page of blocks per event. A log appended by day puts the
+ * month's events in a narrow band of blocks, which the BRIN index on the day finds; where it does not (the
+ * bench's copied book), the read is a sequential scan of the table per range of customers.
+ */
+export function monthEventsReader(
+  q: Queryable,
+  source: FoldedPageSource,
+  through: Day,
+  customersPerPage: number,
+  lastCustomerId?: string,
+): MonthEvents {
+  let upTo = '';
+  let byCustomer = new Map<string, EventRow[]>();
+  return async (customerIds) => {
+    if (customerIds.length === 0) return [];
+    const first = customerIds[0]!;
+    if (customerIds.at(-1)! > upTo || first > upTo) {
+      const n = customersPerPage * BEHAVIOUR_PAGES_PER_MONTH_READ;
+      const ids = await q.query<{ last: string | null }>(
+        lastCustomerId === undefined
+          ? `select max(customer_id) as last from (select distinct customer_id from credit_lines
+               where customer_id >= $1 order by customer_id limit $2) c`
+          : `select max(customer_id) as last from (select distinct customer_id from credit_lines
+               where customer_id >= $1 and customer_id <= $3 order by customer_id limit $2) c`,
+        lastCustomerId === undefined ? [first, n] : [first, n, lastCustomerId],
+      );
+      upTo = ids.rows[0]?.last ?? customerIds.at(-1)!;
+      if (upTo < customerIds.at(-1)!) upTo = customerIds.at(-1)!;
+      const { rows } = await q.query<EventRow>(
+        `select ${EVENT_COLUMNS}
+         from loan_events e
+         where e.day > $3::date and e.day <= $4::date and (e.customer_id || '') >= $1
+           and (e.customer_id || '') <= $2 and e.type = any($5::text[])`,
+        [first, upTo, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
+      );
+      byCustomer = new Map();
+      for (const r of rows) {
+        const list = byCustomer.get(r.customer_id);
+        if (list === undefined) byCustomer.set(r.customer_id, [r]);
+        else list.push(r);
+      }
+    }
+    const out: EventRow[] = [];
+    for (const id of customerIds) {
+      const list = byCustomer.get(id);
+      if (list === undefined) continue;
+      list.sort((a, b) => (a.loan_id < b.loan_id ? -1 : a.loan_id > b.loan_id ? 1 : a.seq - b.seq));
+      for (const r of list) out.push(r);
+    }
+    return out;
+  };
+}
+
 const keyOf = (customerId: string, loanId: string) => `${customerId}\u0000${loanId}`;
 
 /**
@@ -355,6 +417,7 @@ export async function loadFoldedBehaviourPage(
   afterCustomerId: string,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions = {},
+  monthEvents?: MonthEvents,
 ): Promise<BehaviourPage & { readonly carry?: PageCarry }> {
   const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
   if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
@@ -372,13 +435,8 @@ export async function loadFoldedBehaviourPage(
        where month = $1::date and customer_id >= $2 and customer_id <= $3`,
       [foldMonth, first, lastCustomerId],
     ),
-    q.query<EventRow>(
-      `select ${EVENT_COLUMNS}
-       from loan_events e
-       where e.day > $3::date and e.day <= $4::date and e.customer_id >= $1 and e.customer_id <= $2
-         and e.type = any($5::text[])
-       order by e.customer_id, e.loan_id, e.seq`,
-      [first, lastCustomerId, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
+    (monthEvents ?? monthEventsReader(q, source, through, customers_max, options.lastCustomerId))(
+      customerIds,
     ),
     q.query<{ customer_id: string; loan_id: string; seq: number }>(
       `select customer_id, loan_id, max(seq) as seq from loan_events
@@ -406,7 +464,7 @@ export async function loadFoldedBehaviourPage(
   for (const r of markerRows.rows) lastMarker.set(keyOf(r.customer_id, r.loan_id), Number(r.seq));
   // The month's events by loan.
   const groups = new Map<string, EventRow[]>();
-  for (const row of eventRows.rows) {
+  for (const row of eventRows) {
     const key = keyOf(row.customer_id, row.loan_id);
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [row]);
@@ -524,10 +582,14 @@ export async function forEachBehaviourPage(
   } = {},
 ): Promise<void> {
   const { folded } = options;
+  const monthEvents =
+    folded === undefined
+      ? undefined
+      : monthEventsReader(q, folded, through, customers_max, options.lastCustomerId);
   const load = (after: string) =>
     folded === undefined
       ? loadBehaviourPage(q, through, after, customers_max, options)
-      : loadFoldedBehaviourPage(q, folded, through, after, customers_max, options);
+      : loadFoldedBehaviourPage(q, folded, through, after, customers_max, options, monthEvents);
   let next = load(options.afterCustomerId ?? '');
   for (;;) {
     const page = await next;
