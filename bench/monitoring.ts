@@ -67,6 +67,8 @@ const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
 const BEHAVIOUR_COMPARE = process.argv.includes('--behaviour-compare');
 /** With `--behaviour-compare`: leave out the read of every event (its md5 taken from an earlier run). */
 const BEHAVIOUR_SKIP_OLD = process.argv.includes('--behaviour-skip-old');
+/** With `--behaviour-compare`: go on from May's folds kept by an earlier run. */
+const BEHAVIOUR_SKIP_MAY = process.argv.includes('--behaviour-skip-may');
 const BEHAVIOUR_SCHEMA = process.argv.includes('--behaviour-schema')
   ? process.argv[process.argv.indexOf('--behaviour-schema') + 1]!
   : 'bench_behaviour';
@@ -472,9 +474,10 @@ async function compareBehaviour(db: Db, loans: number, events: number): Promise<
         scoreBehaviourMonth(db, june, { folds: false }),
       );
     const old = await digest();
-    await measure(`run ${run} May, every event read, folds kept`, () =>
-      scoreBehaviourMonth(db, parseMonth('2026-05')),
-    );
+    if (!BEHAVIOUR_SKIP_MAY)
+      await measure(`run ${run} May, every event read, folds kept`, () =>
+        scoreBehaviourMonth(db, parseMonth('2026-05')),
+      );
     await measure(`run ${run} June, from May's folds (new)`, () => scoreBehaviourMonth(db, june));
     const now = await digest();
     console.log(
