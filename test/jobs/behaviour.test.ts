@@ -211,9 +211,10 @@ for (const backend of backends) {
       const every: BehaviourLine[] = [];
       const fromFolds: BehaviourLine[] = [];
       await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void every.push(...lines), 9);
-      // Pages of 2 customers: the month's events are read 50 customers at a time, so twice for this book.
+      // Pages of 2 customers, the month's events read 50 customers at a time: twice for this book.
       await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void fromFolds.push(...lines), 2, {
         folded: source,
+        pagesPerMonthRead: 25,
       });
       // Lines whose loans were all settled by May and that have no event since are left out: nothing to score.
       const june = parseDate('2026-06-30');

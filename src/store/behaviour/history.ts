@@ -338,8 +338,11 @@ export interface PageCarry {
 /** The events of the days after the stored folds through the day read, of a page's customers, each loan's in order. */
 export type MonthEvents = (customerIds: readonly string[]) => Promise<EventRow[]>;
 
-/** Pages whose month's events one read fetches (50,000 customers by default): a scan, not by key. */
-export const BEHAVIOUR_PAGES_PER_MONTH_READ = 25;
+/**
+ * Pages whose month's events one read fetches (200,000 customers by default): each read is a scan, not by
+ * key, so fewer reads scan less; a month's events are a few per loan, so the read's rows stay few.
+ */
+export const BEHAVIOUR_PAGES_PER_MONTH_READ = 100;
 
 /**
  * Reads the month's events for many pages at a time, in the table's physical order (the customer range is
@@ -354,6 +357,7 @@ export function monthEventsReader(
   through: Day,
   customersPerPage: number,
   lastCustomerId?: string,
+  pagesPerRead = BEHAVIOUR_PAGES_PER_MONTH_READ,
 ): MonthEvents {
   let upTo = '';
   let byCustomer = new Map<string, EventRow[]>();
@@ -361,7 +365,7 @@ export function monthEventsReader(
     if (customerIds.length === 0) return [];
     const first = customerIds[0]!;
     if (customerIds.at(-1)! > upTo || first > upTo) {
-      const n = customersPerPage * BEHAVIOUR_PAGES_PER_MONTH_READ;
+      const n = customersPerPage * pagesPerRead;
       const ids = await q.query<{ last: string | null }>(
         lastCustomerId === undefined
           ? `select max(customer_id) as last from (select distinct customer_id from credit_lines
@@ -579,13 +583,22 @@ export async function forEachBehaviourPage(
   options: BehaviourPageOptions & {
     readonly afterCustomerId?: string;
     readonly folded?: FoldedPageSource;
+    /** Pages per read of the month's events (`BEHAVIOUR_PAGES_PER_MONTH_READ`). */
+    readonly pagesPerMonthRead?: number;
   } = {},
 ): Promise<void> {
   const { folded } = options;
   const monthEvents =
     folded === undefined
       ? undefined
-      : monthEventsReader(q, folded, through, customers_max, options.lastCustomerId);
+      : monthEventsReader(
+          q,
+          folded,
+          through,
+          customers_max,
+          options.lastCustomerId,
+          options.pagesPerMonthRead,
+        );
   const load = (after: string) =>
     folded === undefined
       ? loadBehaviourPage(q, through, after, customers_max, options)
