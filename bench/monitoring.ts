@@ -16,7 +16,9 @@
  * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1),
  * --behaviour-schema S (default bench_behaviour), --behaviour-copies K (default 1: the engine-written book of C customers
  * repeated K times in SQL with new ids, see `copyBook`; 112 copies of the 4,000-customer book are about 1,000,000 loans;
- * the schema then holds C × K customers and later runs with the same C and K reuse it).
+ * the schema then holds C × K customers and later runs with the same C and K reuse it), --behaviour-compare (June
+ * read from every event, May keeping its loan folds, June going on from them; the md5 of June's scores either way;
+ * --behaviour-skip-old and --behaviour-skip-may leave out the first two on a book that has them).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
