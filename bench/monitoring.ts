@@ -16,7 +16,9 @@
  * threads of the job, default 1: the job in the bench's own thread), --behaviour-runs R (runs in one process, default 1),
  * --behaviour-schema S (default bench_behaviour), --behaviour-copies K (default 1: the engine-written book of C customers
  * repeated K times in SQL with new ids, see `copyBook`; 112 copies of the 4,000-customer book are about 1,000,000 loans;
- * the schema then holds C × K customers and later runs with the same C and K reuse it).
+ * the schema then holds C × K customers and later runs with the same C and K reuse it), --behaviour-compare (June
+ * read from every event, May keeping its loan folds, June going on from them; the md5 of June's scores either way;
+ * --behaviour-skip-old and --behaviour-skip-may leave out the first two on a book that has them).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -35,6 +37,7 @@ import { parseDate } from '../src/money/index.js';
 import { planReminders, type ReminderLoanFacts } from '../src/monitoring/index.js';
 import {
   createWebhookSubscription,
+  type Db,
   enqueueBusinessEvents,
   generatePiiKey,
   migrate,
@@ -57,6 +60,17 @@ const BEHAVIOUR_RUNS = option('behaviour-runs', 1);
 const BEHAVIOUR_WORKERS = option('behaviour-workers', 1);
 /** The engine-written book repeated K times in SQL (new ids for every copy): a large book without the engine's hours. */
 const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
+/**
+ * `--behaviour-compare`: per run, June read from every event (the job without folds), then May from every
+ * event keeping each loan's fold, then June going on from May's folds (decision 0647); the md5 of June's
+ * scores either way. The bench's connections then run without parallel query workers, so that the server
+ * CPU read from `/proc` is all of it.
+ */
+const BEHAVIOUR_COMPARE = process.argv.includes('--behaviour-compare');
+/** With `--behaviour-compare`: leave out the read of every event (its md5 taken from an earlier run). */
+const BEHAVIOUR_SKIP_OLD = process.argv.includes('--behaviour-skip-old');
+/** With `--behaviour-compare`: go on from May's folds kept by an earlier run. */
+const BEHAVIOUR_SKIP_MAY = process.argv.includes('--behaviour-skip-may');
 const BEHAVIOUR_SCHEMA = process.argv.includes('--behaviour-schema')
   ? process.argv[process.argv.indexOf('--behaviour-schema') + 1]!
   : 'bench_behaviour';
@@ -394,6 +408,17 @@ async function behaviourBench(): Promise<void> {
     await db.query('analyze');
     const loans = (await db.query<{ n: number }>('select count(*)::int as n from loans')).rows[0]!.n;
     const events = (await db.query<{ n: number }>('select count(*)::int as n from loan_events')).rows[0]!.n;
+    if (BEHAVIOUR_COMPARE) {
+      // The schema goes with the other setting in the URL's options (the pool's own would replace them).
+      const serial = `${url}&options=${encodeURIComponent(`-c search_path=${schema} -c max_parallel_workers_per_gather=0`)}`;
+      const one = await openPostgres({ url: serial, poolSize_max: 4 });
+      try {
+        await compareBehaviour(one, loans, events);
+      } finally {
+        await one.close();
+      }
+      return;
+    }
     for (let run = 1; run <= BEHAVIOUR_RUNS; run++) {
       const server0 = await backendCpu(db);
       const span = process.hrtime.bigint() / 1000n;
@@ -414,6 +439,52 @@ async function behaviourBench(): Promise<void> {
     }
   } finally {
     await db.close();
+  }
+}
+
+async function compareBehaviour(db: Db, loans: number, events: number): Promise<void> {
+  const june = parseMonth('2026-06');
+  const measure = async (
+    label: string,
+    run: () => Promise<{ linesScored: number; distribution: { psi: number } }>,
+  ) => {
+    const server0 = await backendCpu(db);
+    const load0 = loadavg()[0]!;
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const report = await run();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    let serverMs = 0;
+    for (const [pid, ms] of await backendCpu(db)) serverMs += ms - (server0.get(pid) ?? 0);
+    const nodeMs = (cpu.user + cpu.system) / 1000;
+    console.log(
+      `${label}: ${report.linesScored} lines, ${loans} loans (${events} events): wall ${ms.toFixed(0)} ms, node CPU ${nodeMs.toFixed(0)} ms, server CPU ${serverMs.toFixed(0)} ms, CPU per loan ${(((nodeMs + serverMs) * 1000) / loans).toFixed(1)} µs (node ${((nodeMs * 1000) / loans).toFixed(1)}, server ${((serverMs * 1000) / loans).toFixed(1)}); load ${load0.toFixed(1)}→${loadavg()[0]!.toFixed(1)}; PSI ${report.distribution.psi}`,
+    );
+  };
+  const digest = async () =>
+    (
+      await db.query<{ h: string }>(
+        `select md5(string_agg(customer_id || '|' || line_id || '|' || score || '|' || probability_bad || '|' || reasons::text,
+                    E'\\n' order by customer_id, line_id)) as h
+         from behaviour_scores where month = '2026-06-01'`,
+      )
+    ).rows[0]!.h;
+  for (let run = 1; run <= BEHAVIOUR_RUNS; run++) {
+    if (!BEHAVIOUR_SKIP_OLD)
+      await measure(`run ${run} June, every event read (old)`, () =>
+        scoreBehaviourMonth(db, june, { folds: false }),
+      );
+    const old = await digest();
+    if (!BEHAVIOUR_SKIP_MAY)
+      await measure(`run ${run} May, every event read, folds kept`, () =>
+        scoreBehaviourMonth(db, parseMonth('2026-05')),
+      );
+    await measure(`run ${run} June, from May's folds (new)`, () => scoreBehaviourMonth(db, june));
+    const now = await digest();
+    console.log(
+      `run ${run} md5 of June's scores: old ${old}, new ${now}: ${old === now ? 'identical' : 'DIFFERENT'}`,
+    );
   }
 }
 

@@ -12,8 +12,14 @@ import {
 } from '../../src/jobs/index.js';
 import type { LoanEvent } from '../../src/ledger/index.js';
 import { formatDate, parseDate } from '../../src/money/index.js';
-import { BEHAVIOUR_FEATURES, type BehaviourLine, behaviourLoanOf } from '../../src/monitoring/index.js';
 import {
+  BEHAVIOUR_FEATURES,
+  type BehaviourLine,
+  behaviourLoanOf,
+  isScorable,
+} from '../../src/monitoring/index.js';
+import {
+  applyLoanCommand,
   type Db,
   forEachBehaviourPage,
   lineScores,
@@ -149,6 +155,84 @@ for (const backend of backends) {
       expect(loans).toBeGreaterThan(50);
       expect(paidParts).toBeGreaterThan(100);
     });
+
+    it("goes on from the month before's loan folds: the same scores, reasons and PSI as reading every event", async () => {
+      const scored = async (month: string) =>
+        (
+          await db.query<{ customer_id: string; line_id: string; score: number; p: number; reasons: string }>(
+            `select customer_id, line_id, score, probability_bad as p, reasons::text as reasons
+             from behaviour_scores where month = $1::date order by customer_id, line_id`,
+            [`${month}-01`],
+          )
+        ).rows;
+      const both = async (month: string, expectFolded: boolean) => {
+        const folds = await db.query<{ n: number }>(
+          `select count(*)::int as n from behaviour_fold_months where month = $1::date - interval '1 month'`,
+          [`${month}-01`],
+        );
+        expect(folds.rows[0]!.n).toBe(expectFolded ? 1 : 0);
+        const read = await scoreBehaviourMonth(db, parseMonth(month), { folds: false, customersPerPage: 11 });
+        const rowsRead = await scored(month);
+        const folded = await scoreBehaviourMonth(db, parseMonth(month), { customersPerPage: 11 });
+        expect(folded.distribution).toEqual(read.distribution);
+        expect(folded.linesScored).toBe(read.linesScored);
+        expect(await scored(month)).toEqual(rowsRead);
+        return rowsRead.length;
+      };
+      await db.query('delete from behaviour_fold_months');
+      await db.query('delete from behaviour_loan_months');
+      // No folds of March: April is read from every event, and keeps its folds.
+      expect(await both('2026-04', false)).toBeGreaterThan(10);
+      // A backdated repayment in April, after April's folds were kept: its supersession marker makes May
+      // fold that loan again from its whole log.
+      const { rows: active } = await db.query<{ loan_id: string }>(
+        `select l.loan_id from loans l where l.status = 'active'
+           and exists (select 1 from loan_events e where e.customer_id = l.customer_id and e.loan_id = l.loan_id
+                         and e.type = 'LoanOpened' and e.day < '2026-03-01')
+         order by l.loan_id limit 1`,
+      );
+      await db.transaction((tx) =>
+        applyLoanCommand(tx, active[0]!.loan_id, {
+          type: 'repay',
+          amountMinor: 12_345,
+          day: parseDate('2026-04-20'),
+          clientId: 'behaviour-folds-backdated',
+          excess: 'credit',
+        }),
+      );
+      const markers = await db.query<{ n: number }>(
+        `select count(*)::int as n from loan_events where type = 'EventsSuperseded' and day = '2026-04-20'`,
+      );
+      expect(markers.rows[0]!.n).toBeGreaterThan(0);
+      expect(await both('2026-05', true)).toBeGreaterThan(10);
+      expect(await both('2026-06', true)).toBeGreaterThan(10);
+      // The pages themselves: the same lines and loans either way.
+      const source = { foldMonth: parseDate('2026-05-01'), foldAsOf: parseDate('2026-05-31') };
+      const every: BehaviourLine[] = [];
+      const fromFolds: BehaviourLine[] = [];
+      await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void every.push(...lines), 9);
+      // Pages of 2 customers, the month's events read 50 customers at a time: twice for this book.
+      await forEachBehaviourPage(db, parseDate('2026-06-30'), (lines) => void fromFolds.push(...lines), 2, {
+        folded: source,
+        pagesPerMonthRead: 25,
+      });
+      // Lines whose loans were all settled by May and that have no event since are left out: nothing to score.
+      const june = parseDate('2026-06-30');
+      expect(fromFolds.filter((l) => isScorable(l, june))).toEqual(every.filter((l) => isScorable(l, june)));
+      expect(fromFolds.filter((l) => isScorable(l, june)).length).toBeGreaterThan(10);
+      expect(fromFolds.length).toBeLessThan(every.length);
+      // A month whose folds are missing (a book migrated mid-life, or folds removed) is read from every event.
+      await db.query(`delete from behaviour_fold_months where month = '2026-05-01'`);
+      expect(await both('2026-06', false)).toBeGreaterThan(10);
+      // Folds of the month before but missing for some loans: those are folded from their whole log.
+      await scoreBehaviourMonth(db, parseMonth('2026-05'));
+      await db.query(
+        `delete from behaviour_loan_months where month = '2026-05-01'
+           and customer_id in (select customer_id from behaviour_loan_months where month = '2026-05-01'
+                               order by customer_id limit 20)`,
+      );
+      expect(await both('2026-06', true)).toBeGreaterThan(10);
+    }, 120_000);
 
     if (backend.name === 'postgres')
       it('scores the same in worker threads by customer range; a rerun replaces; a failed run leaves no summary', async () => {

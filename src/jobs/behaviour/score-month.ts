@@ -21,12 +21,18 @@ import { type ModelArtifact, parseModel } from '../../scoring/index.js';
 import {
   BEHAVIOUR_CUSTOMERS_PER_PAGE,
   type Db,
+  deleteFoldsBefore,
+  deleteMonthFolds,
   deleteMonthScores,
+  type FoldedPageSource,
   forEachBehaviourPage,
   getBusinessDay,
+  hasMonthFolds,
   insertBehaviourScores,
+  insertMonthFolds,
   monthScores,
   type Queryable,
+  saveFoldMonth,
   saveScoreMonth,
 } from '../../store/index.js';
 
@@ -131,6 +137,12 @@ export interface ScoreMonthOptions {
   readonly workers?: number;
   /** Where worker threads connect (a postgres:// URL); they use the schema of `db`. */
   readonly dbUrl?: string;
+  /**
+   * Keep each loan's history as of the month end (decision 0647) and go on from the month before's when it
+   * is complete, reading only this month's events (default true). False reads every event of the book and
+   * keeps nothing: the same scores, the way the job ran before.
+   */
+  readonly folds?: boolean;
 }
 
 export interface ScoreMonthReport {
@@ -155,6 +167,10 @@ export interface ScoreRangeTask {
   /** A worker thread's connection. */
   readonly url?: string;
   readonly schema?: string;
+  /** Go on from the folds of the month before (absent: read every event). */
+  readonly folded?: FoldedPageSource;
+  /** Store each loan's fold as of `asOf` for month `first`. */
+  readonly writeFolds?: boolean;
 }
 
 /** Scores the lines of a customer range, a page at a time, each page's scores in a transaction of its own. */
@@ -164,14 +180,14 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
   await forEachBehaviourPage(
     db,
     asOf,
-    async (lines) => {
+    async (lines, folds, carry) => {
       const scorable = lines.filter((l) => isScorable(l, asOf));
       const scores = scoreBehaviour(
         model,
         scorable.map((l) => behaviourFeatures(l, asOf)),
       );
-      await db.transaction((tx) =>
-        insertBehaviourScores(
+      await db.transaction(async (tx) => {
+        await insertBehaviourScores(
           tx,
           first,
           asOf,
@@ -183,12 +199,17 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
             probabilityBad: scores[i]!.probabilityBad,
             reasons: scores[i]!.reasons,
           })),
-        ),
-      );
+        );
+        if (task.writeFolds === true) await insertMonthFolds(tx, first, folds, carry);
+      });
       linesScored += scorable.length;
     },
     task.customersPerPage,
-    { afterCustomerId: task.afterCustomerId, lastCustomerId: task.lastCustomerId },
+    {
+      afterCustomerId: task.afterCustomerId,
+      lastCustomerId: task.lastCustomerId,
+      folded: task.folded,
+    },
   );
   return linesScored;
 }
@@ -258,6 +279,13 @@ export async function scoreBehaviourMonth(
   const loaded = options.model ?? shippedBehaviourModel();
   const psiAlert = options.psiAlert ?? BEHAVIOUR_PSI_ALERT_DEFAULT;
   await deleteMonthScores(db, first);
+  const keepFolds = options.folds ?? true;
+  if (keepFolds) await deleteMonthFolds(db, first);
+  // The month before's folds, when a finished run kept them all; otherwise every event is read (and this
+  // month's folds are built from them).
+  const before = startOfMonth(first - 1);
+  const folded: FoldedPageSource | undefined =
+    keepFolds && (await hasMonthFolds(db, before)) ? { foldMonth: before, foldAsOf: first - 1 } : undefined;
   const workers =
     db.kind === 'postgres' && options.dbUrl !== undefined ? Math.max(1, options.workers ?? 1) : 1;
   const task = {
@@ -267,6 +295,8 @@ export async function scoreBehaviourMonth(
     modelId: loaded.modelId,
     customersPerPage: options.customersPerPage ?? BEHAVIOUR_CUSTOMERS_PER_PAGE,
     afterCustomerId: '',
+    folded,
+    writeFolds: keepFolds,
   };
   let linesScored = 0;
   if (workers === 1) linesScored = await scoreRange(db, task);
@@ -287,6 +317,11 @@ export async function scoreBehaviourMonth(
     }
   }
   const distribution = behaviourDistribution(loaded.reference, await monthScores(db, first), psiAlert);
+  if (keepFolds) {
+    await saveFoldMonth(db, first, asOf);
+    // A rerun of this month goes on from the month before's; older months' folds are not read again.
+    await deleteFoldsBefore(db, before);
+  }
   await saveScoreMonth(db, first, asOf, loaded.modelId, distribution, psiAlert);
   return {
     month: formatDate(first).slice(0, 7),

@@ -46,7 +46,7 @@ export interface BehaviourLine {
   readonly loans: readonly BehaviourLoan[];
 }
 
-interface OpenInstalment {
+export interface OpenInstalment {
   number: number;
   dueDay: Day;
   overdueDay: Day;
@@ -128,30 +128,70 @@ function allocated(a: Allocated): number {
 }
 
 /**
+ * The fold of a loan's events as far as it has gone: what `behaviourLoanOf` builds the loan's history from,
+ * kept so that a later month can go on from it with only the events appended since (`seq` is the last
+ * event folded). Plain numbers and arrays, so that it can be stored as JSON (`behaviourFoldToJson`).
+ */
+export interface BehaviourFold {
+  loanId: string;
+  openedDay: Day;
+  principalMinor: number;
+  graceDays: number;
+  settledDay: Day | null;
+  /** The last event folded (0 before any). */
+  seq: number;
+  /** By instalment number: due day, overdue day, billed, paid, paid-off day. */
+  readonly instalments: Map<number, OpenInstalment>;
+  readonly payments: BehaviourPayment[];
+  readonly principalOffs: BehaviourPayment[];
+}
+
+export function behaviourFoldStart(): BehaviourFold {
+  return {
+    loanId: '',
+    openedDay: 0,
+    principalMinor: 0,
+    graceDays: 0,
+    settledDay: null,
+    seq: 0,
+    instalments: new Map(),
+    payments: [],
+    principalOffs: [],
+  };
+}
+
+/**
  * Folds a loan's stored events (in sequence order) into its behaviour history. Events a backdated command
  * superseded are skipped, as the ledger's own fold skips them. An instalment is paid off on the day the
  * principal, interest and fees allocated to it reach what was billed for it (penalty interest is not part
  * of the instalment's bill).
  */
 export function behaviourLoanOf(events: readonly BehaviourLoanEvent[]): BehaviourLoan {
+  return behaviourLoanOfFold(behaviourFoldEvents(behaviourFoldStart(), events));
+}
+
+/**
+ * Goes on with a fold over further events of the loan, in sequence order, and returns it (changed in
+ * place). Supersession markers apply to the events given in the same call: a fold may go on over later
+ * events only when none of them is a marker (a marker's range reaches back before it), which the caller
+ * checks (the job then folds the loan's whole log again).
+ */
+export function behaviourFoldEvents(
+  fold: BehaviourFold,
+  events: readonly BehaviourLoanEvent[],
+): BehaviourFold {
   const superseded: [number, number][] = [];
   for (const e of events) if (e.type === 'EventsSuperseded') superseded.push([e.fromSeq, e.toSeq]);
   const counts = (seq: number) => !superseded.some(([from, to]) => seq >= from && seq <= to);
-  let loanId = '';
-  let openedDay: Day = 0;
-  let principalMinor = 0;
-  let graceDays = 0;
-  let settledDay: Day | null = null;
-  const byNumber = new Map<number, OpenInstalment>();
-  const payments: BehaviourPayment[] = [];
-  const principalOffs: BehaviourPayment[] = [];
+  const byNumber = fold.instalments;
+  const { payments, principalOffs } = fold;
   const bill = (number: number, dueDay: Day, amountMinor: number) => {
     const item = byNumber.get(number);
     if (item === undefined) {
       byNumber.set(number, {
         number,
         dueDay,
-        overdueDay: dueDay + graceDays + 1,
+        overdueDay: dueDay + fold.graceDays + 1,
         billedMinor: amountMinor,
         paidMinor: 0,
         paidOffDay: null,
@@ -171,13 +211,14 @@ export function behaviourLoanOf(events: readonly BehaviourLoanEvent[]): Behaviou
     }
   };
   for (const e of events) {
+    if (e.seq > fold.seq) fold.seq = e.seq;
     if (e.type === 'EventsSuperseded' || !counts(e.seq)) continue;
     switch (e.type) {
       case 'LoanOpened':
-        loanId = e.loanId;
-        openedDay = e.day;
-        principalMinor = e.principalMinor;
-        graceDays = e.product.graceDays;
+        fold.loanId = e.loanId;
+        fold.openedDay = e.day;
+        fold.principalMinor = e.principalMinor;
+        fold.graceDays = e.product.graceDays;
         break;
       case 'InstallmentDue':
         bill(
@@ -208,13 +249,18 @@ export function behaviourLoanOf(events: readonly BehaviourLoanEvent[]): Behaviou
         pay(e.day, e.byInstallment);
         break;
       case 'LoanSettled':
-        settledDay = e.day;
+        fold.settledDay = e.day;
         break;
       default:
         break;
     }
   }
-  const instalments = [...byNumber.values()]
+  return fold;
+}
+
+/** The loan's behaviour history from its fold. */
+export function behaviourLoanOfFold(fold: BehaviourFold): BehaviourLoan {
+  const instalments = [...fold.instalments.values()]
     .sort((a, b) => a.dueDay - b.dueDay || a.number - b.number)
     .map(
       (i): BehaviourInstalment => ({
@@ -225,5 +271,71 @@ export function behaviourLoanOf(events: readonly BehaviourLoanEvent[]): Behaviou
         paidOffDay: i.paidOffDay,
       }),
     );
-  return { loanId, openedDay, principalMinor, settledDay, instalments, payments, principalOffs };
+  return {
+    loanId: fold.loanId,
+    openedDay: fold.openedDay,
+    principalMinor: fold.principalMinor,
+    settledDay: fold.settledDay,
+    instalments,
+    payments: [...fold.payments],
+    principalOffs: [...fold.principalOffs],
+  };
+}
+
+/**
+ * A fold as compact JSON: flat arrays of numbers (an instalment is 6 numbers, a payment 2), cheaper to parse
+ * than objects. `behaviourFoldFromJson` gives back the same fold.
+ */
+export function behaviourFoldToJson(fold: BehaviourFold): string {
+  const inst: (number | null)[] = [];
+  for (const i of fold.instalments.values())
+    inst.push(i.number, i.dueDay, i.overdueDay, i.billedMinor, i.paidMinor, i.paidOffDay);
+  const flat = (xs: readonly BehaviourPayment[]) => {
+    const out: number[] = [];
+    for (const p of xs) out.push(p.day, p.amountMinor);
+    return out;
+  };
+  return JSON.stringify([
+    fold.loanId,
+    fold.openedDay,
+    fold.principalMinor,
+    fold.graceDays,
+    fold.settledDay,
+    fold.seq,
+    inst,
+    flat(fold.payments),
+    flat(fold.principalOffs),
+  ]);
+}
+
+export function behaviourFoldFromJson(text: string): BehaviourFold {
+  const [loanId, openedDay, principalMinor, graceDays, settledDay, seq, inst, pays, offs] = JSON.parse(
+    text,
+  ) as [string, number, number, number, number | null, number, (number | null)[], number[], number[]];
+  const instalments = new Map<number, OpenInstalment>();
+  for (let k = 0; k < inst.length; k += 6)
+    instalments.set(inst[k]!, {
+      number: inst[k]!,
+      dueDay: inst[k + 1]!,
+      overdueDay: inst[k + 2]!,
+      billedMinor: inst[k + 3]!,
+      paidMinor: inst[k + 4]!,
+      paidOffDay: inst[k + 5] ?? null,
+    });
+  const unflat = (xs: number[]) => {
+    const out: BehaviourPayment[] = [];
+    for (let k = 0; k < xs.length; k += 2) out.push({ day: xs[k]!, amountMinor: xs[k + 1]! });
+    return out;
+  };
+  return {
+    loanId,
+    openedDay,
+    principalMinor,
+    graceDays,
+    settledDay,
+    seq,
+    instalments,
+    payments: unflat(pays),
+    principalOffs: unflat(offs),
+  };
 }

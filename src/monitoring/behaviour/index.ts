@@ -26,12 +26,18 @@ export {
   principalOn,
 } from './features.js';
 export {
+  type BehaviourFold,
   type BehaviourInstalment,
   type BehaviourLine,
   type BehaviourLoan,
   type BehaviourLoanEvent,
   type BehaviourPayment,
+  behaviourFoldEvents,
+  behaviourFoldFromJson,
+  behaviourFoldStart,
+  behaviourFoldToJson,
   behaviourLoanOf,
+  behaviourLoanOfFold,
 } from './history.js';
 export {
   type CompiledLimitReview,

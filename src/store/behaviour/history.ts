@@ -1,9 +1,13 @@
 import type { Day } from '../../money/index.js';
 import {
+  type BehaviourFold,
   type BehaviourLine,
   type BehaviourLoan,
   type BehaviourLoanEvent,
-  behaviourLoanOf,
+  behaviourFoldEvents,
+  behaviourFoldFromJson,
+  behaviourFoldStart,
+  behaviourLoanOfFold,
 } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
@@ -34,7 +38,7 @@ const EVENT_TYPES = [
  * `eventOf`), `parts` the allocation by instalment (its JSON array). JSON parsing of whole payloads was the
  * largest cost of the job (docs/performance.md, the behaviour-score job).
  */
-interface EventRow {
+export interface EventRow {
   customer_id: string;
   loan_id: string;
   seq: number;
@@ -79,7 +83,7 @@ function partsOf(text: string | null): readonly Allocation[] {
 }
 
 /** The fold's record of one event row (an instalment's bill and each allocation are read as their sums). */
-function eventOf(r: EventRow): BehaviourLoanEvent {
+export function eventOf(r: EventRow): BehaviourLoanEvent {
   const { seq, day } = r;
   switch (r.type) {
     case 'LoanOpened':
@@ -139,15 +143,39 @@ export interface BehaviourPageOptions {
   readonly lastCustomerId?: string;
 }
 
-/** One page of customers after `afterCustomerId` (keyset order), with their lines' histories through `through`. */
-export async function loadBehaviourPage(
+/** A loan's fold as the page built it, with its line: what the month's summary row stores. */
+export interface PageFold {
+  readonly customerId: string;
+  readonly loanId: string;
+  readonly lineId: string;
+  readonly fold: BehaviourFold;
+}
+
+export interface BehaviourPage {
+  readonly lines: BehaviourLine[];
+  /** The loans of the page's lines opened by the day read through whose fold is to be stored. */
+  readonly folds: PageFold[];
+  readonly lastCustomerId: string | null;
+  /** The other loans of the page, whose stored fold of the month before still holds. */
+  readonly carry?: PageCarry;
+}
+
+type LineRow = { customer_id: string; line_id: string; limit_minor: number; opened_day: number };
+type ChangeRow = {
+  customer_id: string;
+  line_id: string;
+  day: string;
+  from_limit_minor: number;
+  to_limit_minor: number;
+};
+
+/** The page's customer ids after `afterCustomerId` (keyset order). */
+async function pageCustomers(
   q: Queryable,
-  through: Day,
   afterCustomerId: string,
-  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
-  options: BehaviourPageOptions = {},
-): Promise<{ lines: BehaviourLine[]; lastCustomerId: string | null }> {
-  const upTo = options.lastCustomerId;
+  customers_max: number,
+  upTo: string | undefined,
+): Promise<string[]> {
   const ids = await q.query<{ customer_id: string }>(
     upTo === undefined
       ? `select distinct customer_id from credit_lines where customer_id > $1 order by customer_id limit $2`
@@ -155,71 +183,46 @@ export async function loadBehaviourPage(
          order by customer_id limit $2`,
     upTo === undefined ? [afterCustomerId, customers_max] : [afterCustomerId, customers_max, upTo],
   );
-  if (ids.rows.length === 0) return { lines: [], lastCustomerId: null };
-  const customerIds = ids.rows.map((r) => r.customer_id);
-  const lastCustomerId = customerIds.at(-1)!;
-  const first = customerIds[0]!;
-  const [lineRows, changeRows, eventRows] = await Promise.all([
-    q.query<{ customer_id: string; line_id: string; limit_minor: number; opened_day: number }>(
-      `select customer_id, line_id, limit_minor, (state->>'openedDay')::int as opened_day
-       from credit_lines where customer_id >= $1 and customer_id <= $2 order by customer_id, line_id`,
-      [first, lastCustomerId],
-    ),
-    q.query<{
-      customer_id: string;
-      line_id: string;
-      day: string;
-      from_limit_minor: number;
-      to_limit_minor: number;
-    }>(
-      `select customer_id, line_id, day::text as day, from_limit_minor, to_limit_minor
-       from credit_line_changes
-       where customer_id >= $1 and customer_id <= $2 and kind = 'limit-changed'
-       order by customer_id, line_id, change_no`,
-      [first, lastCustomerId],
-    ),
-    q.query<EventRow>(
-      `select ${EVENT_COLUMNS}
-       from loan_events e
-       where e.customer_id >= $1 and e.customer_id <= $2 and e.day <= $3::date and e.type = any($4::text[])
-       order by e.customer_id, e.loan_id, e.seq`,
-      [first, lastCustomerId, sqlDate(through), EVENT_TYPES],
-    ),
-  ]);
-  const loansByLine = new Map<string, BehaviourLoan[]>();
-  let events: BehaviourLoanEvent[] = [];
-  let lineId = '';
-  const flush = () => {
-    if (events.length === 0) return;
-    const loan = behaviourLoanOf(events);
-    const list = loansByLine.get(lineId);
-    if (list === undefined) loansByLine.set(lineId, [loan]);
-    else list.push(loan);
-    events = [];
-  };
-  let customer = '';
-  let loanId = '';
-  for (const row of eventRows.rows) {
-    if (row.loan_id !== loanId || row.customer_id !== customer) {
-      flush();
-      customer = row.customer_id;
-      loanId = row.loan_id;
-      lineId = '';
-    }
-    if (row.line !== null) lineId = `${row.customer_id}\u0000${row.line}`;
-    events.push(eventOf(row));
-  }
-  flush();
+  return ids.rows.map((r) => r.customer_id);
+}
+
+function readLines(q: Queryable, first: string, last: string) {
+  return q.query<LineRow>(
+    `select customer_id, line_id, limit_minor, (state->>'openedDay')::int as opened_day
+     from credit_lines where customer_id >= $1 and customer_id <= $2 order by customer_id, line_id`,
+    [first, last],
+  );
+}
+
+function readLimitChanges(q: Queryable, first: string, last: string) {
+  return q.query<ChangeRow>(
+    `select customer_id, line_id, day::text as day, from_limit_minor, to_limit_minor
+     from credit_line_changes
+     where customer_id >= $1 and customer_id <= $2 and kind = 'limit-changed'
+     order by customer_id, line_id, change_no`,
+    [first, last],
+  );
+}
+
+const lineKey = (customerId: string, lineId: string) => `${customerId}\u0000${lineId}`;
+
+/** The page's lines with their limits through time and their loans (by line key). */
+function linesOf(
+  lineRows: readonly LineRow[],
+  changeRows: readonly ChangeRow[],
+  loansByLine: ReadonlyMap<string, BehaviourLoan[]>,
+  through: Day,
+): BehaviourLine[] {
   const changesByLine = new Map<string, { day: Day; from: number; to: number }[]>();
-  for (const c of changeRows.rows) {
-    const key = `${c.customer_id}\u0000${c.line_id}`;
+  for (const c of changeRows) {
+    const key = lineKey(c.customer_id, c.line_id);
     const list = changesByLine.get(key) ?? [];
     list.push({ day: dayFromSql(c.day), from: Number(c.from_limit_minor), to: Number(c.to_limit_minor) });
     changesByLine.set(key, list);
   }
   const lines: BehaviourLine[] = [];
-  for (const l of lineRows.rows) {
-    const key = `${l.customer_id}\u0000${l.line_id}`;
+  for (const l of lineRows) {
+    const key = lineKey(l.customer_id, l.line_id);
     const changes = changesByLine.get(key) ?? [];
     const openedDay = Number(l.opened_day);
     if (openedDay > through) continue;
@@ -232,28 +235,381 @@ export async function loadBehaviourPage(
     );
     lines.push({ customerId: l.customer_id, lineId: l.line_id, openedDay, limits, loans });
   }
-  return { lines, lastCustomerId };
+  return lines;
+}
+
+/**
+ * Folds event rows (in customer, loan, sequence order) loan by loan: `start` gives each loan's fold to go on
+ * from (a fresh one when it returns undefined). Calls `each` with the loan's key, its line id (from its
+ * `LoanOpened`, or `lineOf`) and its fold.
+ */
+function foldRows(
+  rows: readonly EventRow[],
+  each: (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => void,
+  start: (customerId: string, loanId: string) => { fold: BehaviourFold; lineId: string } | undefined = () =>
+    undefined,
+): void {
+  let events: BehaviourLoanEvent[] = [];
+  let customer = '';
+  let loanId = '';
+  let lineId = '';
+  const flush = () => {
+    if (events.length === 0) return;
+    const from = start(customer, loanId);
+    const fold = behaviourFoldEvents(from?.fold ?? behaviourFoldStart(), events);
+    each(customer, loanId, lineId !== '' ? lineId : (from?.lineId ?? ''), fold);
+    events = [];
+  };
+  for (const row of rows) {
+    if (row.loan_id !== loanId || row.customer_id !== customer) {
+      flush();
+      customer = row.customer_id;
+      loanId = row.loan_id;
+      lineId = '';
+    }
+    if (row.line !== null) lineId = row.line;
+    events.push(eventOf(row));
+  }
+  flush();
+}
+
+/** Collects folds as the page's loans by line key, and as summary rows. */
+function collector() {
+  const loansByLine = new Map<string, BehaviourLoan[]>();
+  const folds: PageFold[] = [];
+  const add = (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => {
+    if (lineId === '') return;
+    folds.push({ customerId, loanId, lineId, fold });
+    const key = lineKey(customerId, lineId);
+    const loan = behaviourLoanOfFold(fold);
+    const list = loansByLine.get(key);
+    if (list === undefined) loansByLine.set(key, [loan]);
+    else list.push(loan);
+  };
+  return { loansByLine, folds, add };
+}
+
+const EVENTS_OF_RANGE = `select ${EVENT_COLUMNS}
+  from loan_events e
+  where e.customer_id >= $1 and e.customer_id <= $2 and e.day <= $3::date and e.type = any($4::text[])
+  order by e.customer_id, e.loan_id, e.seq`;
+
+/** One page of customers after `afterCustomerId` (keyset order), with their lines' histories through `through`. */
+export async function loadBehaviourPage(
+  q: Queryable,
+  through: Day,
+  afterCustomerId: string,
+  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions = {},
+): Promise<BehaviourPage> {
+  const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
+  if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
+  const lastCustomerId = customerIds.at(-1)!;
+  const first = customerIds[0]!;
+  const [lineRows, changeRows, eventRows] = await Promise.all([
+    readLines(q, first, lastCustomerId),
+    readLimitChanges(q, first, lastCustomerId),
+    q.query<EventRow>(EVENTS_OF_RANGE, [first, lastCustomerId, sqlDate(through), EVENT_TYPES]),
+  ]);
+  const out = collector();
+  foldRows(eventRows.rows, out.add);
+  return {
+    lines: linesOf(lineRows.rows, changeRows.rows, out.loansByLine, through),
+    folds: out.folds,
+    lastCustomerId,
+  };
+}
+
+/** Where an incremental page starts from: the folds stored at the end of the month before. */
+export interface FoldedPageSource {
+  /** The month (its first day) whose stored folds the page goes on from. */
+  readonly foldMonth: Day;
+  /** That month's last day: the page reads the events after it. */
+  readonly foldAsOf: Day;
+}
+
+/** The page's customer range whose other loans keep their fold of `foldMonth` (`insertMonthFolds`). */
+export interface PageCarry {
+  readonly foldMonth: Day;
+  readonly firstCustomerId: string;
+  readonly lastCustomerId: string;
+}
+
+/** The events of the days after the stored folds through the day read, of a page's customers, each loan's in order. */
+export type MonthEvents = (customerIds: readonly string[]) => Promise<EventRow[]>;
+
+/**
+ * Pages whose month's events one read fetches (200,000 customers by default): each read is a scan, not by
+ * key, so fewer reads scan less; a month's events are a few per loan, so the read's rows stay few.
+ */
+export const BEHAVIOUR_PAGES_PER_MONTH_READ = 100;
+
+/**
+ * Reads the month's events for many pages at a time, in the table's physical order (the customer range is
+ * written so that the primary key cannot serve it): reading a page's events by customer key is random heap
+ * access on a log appended day after day, a page of blocks per event. A log appended by day puts the
+ * month's events in a narrow band of blocks, which the BRIN index on the day finds; where it does not (the
+ * bench's copied book), the read is a sequential scan of the table per range of customers.
+ */
+export function monthEventsReader(
+  q: Queryable,
+  source: FoldedPageSource,
+  through: Day,
+  customersPerPage: number,
+  lastCustomerId?: string,
+  pagesPerRead = BEHAVIOUR_PAGES_PER_MONTH_READ,
+): MonthEvents {
+  let upTo = '';
+  let byCustomer = new Map<string, EventRow[]>();
+  return async (customerIds) => {
+    if (customerIds.length === 0) return [];
+    const first = customerIds[0]!;
+    if (customerIds.at(-1)! > upTo || first > upTo) {
+      const n = customersPerPage * pagesPerRead;
+      const ids = await q.query<{ last: string | null }>(
+        lastCustomerId === undefined
+          ? `select max(customer_id) as last from (select distinct customer_id from credit_lines
+               where customer_id >= $1 order by customer_id limit $2) c`
+          : `select max(customer_id) as last from (select distinct customer_id from credit_lines
+               where customer_id >= $1 and customer_id <= $3 order by customer_id limit $2) c`,
+        lastCustomerId === undefined ? [first, n] : [first, n, lastCustomerId],
+      );
+      upTo = ids.rows[0]?.last ?? customerIds.at(-1)!;
+      if (upTo < customerIds.at(-1)!) upTo = customerIds.at(-1)!;
+      const { rows } = await q.query<EventRow>(
+        `select ${EVENT_COLUMNS}
+         from loan_events e
+         where e.day > $3::date and e.day <= $4::date and (e.customer_id || '') >= $1
+           and (e.customer_id || '') <= $2 and e.type = any($5::text[])`,
+        [first, upTo, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
+      );
+      byCustomer = new Map();
+      for (const r of rows) {
+        const list = byCustomer.get(r.customer_id);
+        if (list === undefined) byCustomer.set(r.customer_id, [r]);
+        else list.push(r);
+      }
+    }
+    const out: EventRow[] = [];
+    for (const id of customerIds) {
+      const list = byCustomer.get(id);
+      if (list === undefined) continue;
+      list.sort((a, b) => (a.loan_id < b.loan_id ? -1 : a.loan_id > b.loan_id ? 1 : a.seq - b.seq));
+      for (const r of list) out.push(r);
+    }
+    return out;
+  };
+}
+
+const keyOf = (customerId: string, loanId: string) => `${customerId}\u0000${loanId}`;
+
+/**
+ * The page of `loadBehaviourPage` as the job needs it, read from the folds stored at the end of the month
+ * before and the events of the days after it through `through`, instead of every event of the page's loans:
+ * every line that may have a loan open at `through`, with the same loans and histories. A line whose stored
+ * loans were all settled and that has no event since is left out (it has nothing open to score); its folds
+ * are not even read. `folds` are the loans whose fold changed (the others are carried: `carry`).
+ *
+ * A loan goes on from its stored fold only when the log has no supersession marker after the fold's last
+ * event (a backdated correction reaches back before it); such a loan, and a loan opened before the month
+ * without a stored fold (a book migrated mid-life), is folded again from its whole log.
+ */
+export async function loadFoldedBehaviourPage(
+  q: Queryable,
+  source: FoldedPageSource,
+  through: Day,
+  afterCustomerId: string,
+  customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  options: BehaviourPageOptions = {},
+  monthEvents?: MonthEvents,
+): Promise<BehaviourPage & { readonly carry?: PageCarry }> {
+  const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
+  if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
+  const lastCustomerId = customerIds.at(-1)!;
+  const first = customerIds[0]!;
+  const foldMonth = sqlDate(source.foldMonth);
+  const [lineRows, changeRows, storedRows, eventRows, markerRows, loanRows] = await Promise.all([
+    readLines(q, first, lastCustomerId),
+    readLimitChanges(q, first, lastCustomerId),
+    // The fold only of lines with a loan still open (the others' are read below if the line drew again).
+    q.query<{ customer_id: string; loan_id: string; line_id: string; fold: string | null }>(
+      `select customer_id, loan_id, line_id,
+              case when bool_or(open) over (partition by customer_id, line_id) then fold end as fold
+       from behaviour_loan_months
+       where month = $1::date and customer_id >= $2 and customer_id <= $3`,
+      [foldMonth, first, lastCustomerId],
+    ),
+    (monthEvents ?? monthEventsReader(q, source, through, customers_max, options.lastCustomerId))(
+      customerIds,
+    ),
+    q.query<{ customer_id: string; loan_id: string; seq: number }>(
+      `select customer_id, loan_id, max(seq) as seq from loan_events
+       where type = 'EventsSuperseded' and customer_id >= $1 and customer_id <= $2
+       group by customer_id, loan_id`,
+      [first, lastCustomerId],
+    ),
+    q.query<{ customer_id: string; loan_id: string }>(
+      'select customer_id, loan_id from loans where customer_id >= $1 and customer_id <= $2',
+      [first, lastCustomerId],
+    ),
+  ]);
+  const stored = new Map<
+    string,
+    { customerId: string; loanId: string; lineId: string; text: string | null }
+  >();
+  for (const r of storedRows.rows)
+    stored.set(keyOf(r.customer_id, r.loan_id), {
+      customerId: r.customer_id,
+      loanId: r.loan_id,
+      lineId: r.line_id,
+      text: r.fold,
+    });
+  const lastMarker = new Map<string, number>();
+  for (const r of markerRows.rows) lastMarker.set(keyOf(r.customer_id, r.loan_id), Number(r.seq));
+  // The month's events by loan.
+  const groups = new Map<string, EventRow[]>();
+  for (const row of eventRows) {
+    const key = keyOf(row.customer_id, row.loan_id);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [row]);
+    else list.push(row);
+  }
+  // Loans folded again from their whole log: a marker after the stored fold (checked once the fold is
+  // read), no stored fold though opened before the month, or in the book with neither fold nor event.
+  const again: { customerId: string; loanId: string }[] = [];
+  const needLines = new Set<string>();
+  for (const [key, rows] of groups) {
+    const s = stored.get(key);
+    if (s !== undefined) needLines.add(lineKey(s.customerId, s.lineId));
+    else if (rows[0]!.type === 'LoanOpened' && rows[0]!.line !== null && !lastMarker.has(key))
+      needLines.add(lineKey(rows[0]!.customer_id, rows[0]!.line));
+    else again.push({ customerId: rows[0]!.customer_id, loanId: rows[0]!.loan_id });
+  }
+  for (const [key, seq] of lastMarker) {
+    const s = stored.get(key);
+    if (s !== undefined && !groups.has(key)) {
+      // Without the fold its last event is unknown: read the fold, then decide.
+      if (s.text === null || behaviourFoldFromJson(s.text).seq < seq)
+        again.push({ customerId: s.customerId, loanId: s.loanId });
+    }
+  }
+  for (const r of loanRows.rows) {
+    const key = keyOf(r.customer_id, r.loan_id);
+    if (!groups.has(key) && !stored.has(key)) again.push({ customerId: r.customer_id, loanId: r.loan_id });
+  }
+  const out = collector();
+  const changed = new Set<string>();
+  const add = (customerId: string, loanId: string, lineId: string, fold: BehaviourFold) => {
+    changed.add(keyOf(customerId, loanId));
+    out.add(customerId, loanId, lineId, fold);
+  };
+  const wholeLog = async (loans: readonly { customerId: string; loanId: string }[]) => {
+    if (loans.length === 0) return;
+    const rows = await q.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+       from loan_events e
+       join unnest($1::text[], $2::text[]) as a(c, l) on e.customer_id = a.c and e.loan_id = a.l
+       where e.day <= $3::date and e.type = any($4::text[])
+       order by e.customer_id, e.loan_id, e.seq`,
+      [loans.map((a) => a.customerId), loans.map((a) => a.loanId), sqlDate(through), EVENT_TYPES],
+    );
+    foldRows(rows.rows, (c, l, n, fold) => {
+      needLines.add(lineKey(c, n));
+      add(c, l, n, fold);
+    });
+  };
+  await wholeLog(again);
+  // A loan with events whose stored fold ends after a marker is folded again too (found as its fold is read).
+  const withheld: { customerId: string; loanId: string }[] = [];
+  for (const s of stored.values())
+    if (
+      s.text === null &&
+      !changed.has(keyOf(s.customerId, s.loanId)) &&
+      needLines.has(lineKey(s.customerId, s.lineId))
+    )
+      withheld.push(s);
+  if (withheld.length > 0) {
+    const { rows } = await q.query<{ customer_id: string; loan_id: string; fold: string }>(
+      `select s.customer_id, s.loan_id, s.fold from behaviour_loan_months s
+       join unnest($2::text[], $3::text[]) as a(c, l) on s.customer_id = a.c and s.loan_id = a.l
+       where s.month = $1::date`,
+      [foldMonth, withheld.map((w) => w.customerId), withheld.map((w) => w.loanId)],
+    );
+    for (const r of rows) stored.get(keyOf(r.customer_id, r.loan_id))!.text = r.fold;
+  }
+  const late: { customerId: string; loanId: string }[] = [];
+  for (const [key, s] of stored) {
+    if (changed.has(key) || s.text === null) continue;
+    needLines.add(lineKey(s.customerId, s.lineId));
+    const fold = behaviourFoldFromJson(s.text);
+    if ((lastMarker.get(key) ?? 0) > fold.seq) {
+      late.push(s);
+      continue;
+    }
+    const rows = groups.get(key)?.filter((r) => r.seq > fold.seq) ?? [];
+    if (rows.length === 0) out.add(s.customerId, s.loanId, s.lineId, fold);
+    else foldRows(rows, add, () => ({ fold, lineId: s.lineId }));
+  }
+  await wholeLog(late);
+  // Loans opened in the month.
+  for (const [key, rows] of groups)
+    if (!stored.has(key) && !changed.has(key) && rows[0]!.type === 'LoanOpened' && !lastMarker.has(key))
+      foldRows(rows, add);
+  const lines = linesOf(
+    lineRows.rows.filter((l) => needLines.has(lineKey(l.customer_id, l.line_id))),
+    changeRows.rows,
+    out.loansByLine,
+    through,
+  );
+  return {
+    lines,
+    folds: out.folds.filter((f) => changed.has(keyOf(f.customerId, f.loanId))),
+    lastCustomerId,
+    carry: { foldMonth: source.foldMonth, firstCustomerId: first, lastCustomerId },
+  };
 }
 
 /**
  * Calls `each` with every page of the book's line histories through `through`, in customer order. The next
  * page is read while `each` works on the current one (a server has the connections for it; an embedded
- * database takes the queries in turn).
+ * database takes the queries in turn). With `folded`, pages go on from the folds stored at the end of the
+ * month before (`loadFoldedBehaviourPage`); the lines are the same.
  */
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
-  each: (lines: BehaviourLine[]) => Promise<void> | void,
+  each: (lines: BehaviourLine[], folds: PageFold[], carry?: PageCarry) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
-  options: BehaviourPageOptions & { readonly afterCustomerId?: string } = {},
+  options: BehaviourPageOptions & {
+    readonly afterCustomerId?: string;
+    readonly folded?: FoldedPageSource;
+    /** Pages per read of the month's events (`BEHAVIOUR_PAGES_PER_MONTH_READ`). */
+    readonly pagesPerMonthRead?: number;
+  } = {},
 ): Promise<void> {
-  let next = loadBehaviourPage(q, through, options.afterCustomerId ?? '', customers_max, options);
+  const { folded } = options;
+  const monthEvents =
+    folded === undefined
+      ? undefined
+      : monthEventsReader(
+          q,
+          folded,
+          through,
+          customers_max,
+          options.lastCustomerId,
+          options.pagesPerMonthRead,
+        );
+  const load = (after: string) =>
+    folded === undefined
+      ? loadBehaviourPage(q, through, after, customers_max, options)
+      : loadFoldedBehaviourPage(q, folded, through, after, customers_max, options, monthEvents);
+  let next = load(options.afterCustomerId ?? '');
   for (;;) {
     const page = await next;
     if (page.lastCustomerId === null) return;
-    next = loadBehaviourPage(q, through, page.lastCustomerId, customers_max, options);
+    next = load(page.lastCustomerId);
     // A failure of `each` ends the walk; the read already under way must not go unhandled.
     next.catch(() => undefined);
-    await each(page.lines);
+    await each(page.lines, page.folds, page.carry);
   }
 }

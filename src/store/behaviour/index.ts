@@ -1,5 +1,21 @@
 /** store/behaviour: the book read as behaviour histories, the monthly behaviour scores and limit reviews. */
-export { BEHAVIOUR_CUSTOMERS_PER_PAGE, forEachBehaviourPage, loadBehaviourPage } from './history.js';
+export {
+  deleteFoldsBefore,
+  deleteMonthFolds,
+  hasMonthFolds,
+  insertMonthFolds,
+  saveFoldMonth,
+} from './folds.js';
+export {
+  BEHAVIOUR_CUSTOMERS_PER_PAGE,
+  type BehaviourPage,
+  type FoldedPageSource,
+  forEachBehaviourPage,
+  loadBehaviourPage,
+  loadFoldedBehaviourPage,
+  type PageCarry,
+  type PageFold,
+} from './history.js';
 export {
   deletePendingProposals,
   insertProposals,
