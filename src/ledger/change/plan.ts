@@ -59,7 +59,10 @@ function runForward(state: LoanState, command: LoanChangeCommand): CommandResult
 
 /**
  * Closes a state's days through `day` month by month, taking a snapshot at each month end closed on the
- * way (the snapshot policy of `isSnapshotDay`).
+ * way (the snapshot policy of `isSnapshotDay`). A loan still active at the month end gets its snapshot even
+ * when closing that day wrote no event: a repayment on the month end accrues the day's interest itself, and a
+ * loan drawn that day has nothing to accrue, yet both are on the book at that month end and the month-end
+ * reports read their snapshot. A settled or written-off loan with nothing new gets none.
  */
 export function closeWithSnapshots(
   state: LoanState,
@@ -73,7 +76,8 @@ export function closeWithSnapshots(
     const r = closeDaysThrough(s, monthEnd);
     s = r.state;
     for (const e of r.events) events.push(e);
-    if (isSnapshotDay(monthEnd) && r.events.length > 0) snapshots.push(takeSnapshot(s));
+    if (isSnapshotDay(monthEnd) && (r.events.length > 0 || s.status === 'active'))
+      snapshots.push(takeSnapshot(s));
   }
   return { state: s, events, snapshots };
 }
