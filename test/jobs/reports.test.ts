@@ -111,7 +111,10 @@ describe('portfolio reports on a seeded book', () => {
         'select loan_id from loan_month_ends where month_end = $1::date order by 1',
         [month_end],
       );
-      expect(stored.rows.map((r) => r.loan_id), month_end).toEqual(live.rows.map((r) => r.loan_id));
+      expect(
+        stored.rows.map((r) => r.loan_id),
+        month_end,
+      ).toEqual(live.rows.map((r) => r.loan_id));
     }
   });
 

@@ -19,7 +19,8 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_not_available: '此版本尚未提供这种报表',
   report_date_invalid: 'asOf 须为 YYYY-MM-DD 格式的日期',
   report_month_not_closed: '该月末尚未日终关账：请先把日终批处理运行到该日',
-  report_day_not_closed: '报表日期尚未日终关账：只能报告营业日之前已关账的日期；请选择更早的日期，或先把日终批处理运行到该日',
+  report_day_not_closed:
+    '报表日期尚未日终关账：只能报告营业日之前已关账的日期；请选择更早的日期，或先把日终批处理运行到该日',
   report_scenario_unsupported: '这种报表不接受情景参数',
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
   not_a_month_end: '该日期不是月末最后一天',
