@@ -18,12 +18,8 @@ export function requestDay(request: ReportRequest): Day {
   }
 }
 
-/**
- * The last day of the month containing `asOf` (the credit report's month), refused while that day is not closed:
- * the month's records are not all made before its last day closes.
- */
-export async function requestClosedMonth(db: Db, request: ReportRequest): Promise<Day> {
-  const monthEnd = lastDayOfMonthKey(monthKeyOfDay(requestDay(request)));
+/** `monthEnd`, refused while the end-of-day batch has not closed it. */
+export async function closedMonthEnd(db: Db, monthEnd: Day): Promise<Day> {
   const businessDay = await getBusinessDay(db);
   if (monthEnd >= businessDay) {
     throw new ReportError(
@@ -34,6 +30,14 @@ export async function requestClosedMonth(db: Db, request: ReportRequest): Promis
     );
   }
   return monthEnd;
+}
+
+/**
+ * The last day of the month containing `asOf` (the credit report's month), refused while that day is not closed:
+ * the month's records are not all made before its last day closes.
+ */
+export function requestClosedMonth(db: Db, request: ReportRequest): Promise<Day> {
+  return closedMonthEnd(db, lastDayOfMonthKey(monthKeyOfDay(requestDay(request))));
 }
 
 /**

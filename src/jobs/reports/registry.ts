@@ -3,7 +3,7 @@
  * report function in reporting/ and returns the `Report`; the CLI, the API and the Excel export only render
  * it. A kind without a loader answers `report_not_available`.
  */
-import { type Day, formatDate, parseDate, startOfMonth } from '../../money/index.js';
+import { type Day, formatDate, startOfMonth } from '../../money/index.js';
 import {
   applyOverrides,
   type ClassTotals,
@@ -32,7 +32,6 @@ import {
   approvedOverrides,
   classGroupSums,
   type Db,
-  getBusinessDay,
   monthBookSums,
   overriddenMonthEndLoans,
   readDrawnLoans,
@@ -41,6 +40,7 @@ import {
   vintageBadSums,
   vintageCohortSums,
 } from '../../store/index.js';
+import { closedMonthEnd, requestDay } from './closed-day.js';
 import { creditReportLoader } from './credit-report.js';
 import { eclLoader } from './ecl.js';
 import { ReportError } from './errors.js';
@@ -57,29 +57,8 @@ export const NPL_TREND_MONTHS = 12;
 const REPORT_BUILDER = 'report';
 
 /** The month end a request describes, refused when it is not closed yet or the date is not a date. */
-export async function requestMonthEnd(db: Db, request: ReportRequest): Promise<Day> {
-  let day: Day;
-  try {
-    day = parseDate(request.asOf, 'asOf');
-  } catch {
-    throw new ReportError(
-      'report_date_invalid',
-      400,
-      `asOf must be a date YYYY-MM-DD, not "${request.asOf}"`,
-      'asOf',
-    );
-  }
-  const monthEnd = monthEndOnOrBefore(day);
-  const businessDay = await getBusinessDay(db);
-  if (monthEnd >= businessDay) {
-    throw new ReportError(
-      'report_month_not_closed',
-      409,
-      `the month end ${formatDate(monthEnd)} is not closed: the business day is ${formatDate(businessDay)}`,
-      'asOf',
-    );
-  }
-  return monthEnd;
+export function requestMonthEnd(db: Db, request: ReportRequest): Promise<Day> {
+  return closedMonthEnd(db, monthEndOnOrBefore(requestDay(request)));
 }
 
 function noScenario(kind: ReportKind, request: ReportRequest): void {
