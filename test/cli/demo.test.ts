@@ -59,6 +59,14 @@ describe('lendguard demo', () => {
       );
       expect(cases.rows.length).toBeGreaterThan(0);
       for (const row of cases.rows) expect(row.assignee).toMatch(/^demo-collector-[12]$/);
+      // The cases carry their borrowers' behaviour scores of the month scored.
+      const scored = await db.query<{ n: number; with_score: number }>(
+        `select count(*)::int as n, count(behaviour_score)::int as with_score from collection_cases c
+          where c.status = 'open'
+            and exists (select 1 from behaviour_scores s where s.customer_id = c.customer_id)`,
+      );
+      expect(scored.rows[0]!.n).toBeGreaterThan(0);
+      expect(scored.rows[0]!.with_score).toBe(scored.rows[0]!.n);
       expect(run.out()).toMatch(/collector API token for demo-collector-1 .*: lgt_/);
       // The last month that has ended is scored, and its limit review awaits a second person.
       const months = await db.query<{ lines: number }>('select lines from behaviour_score_months');

@@ -34,6 +34,7 @@ import {
   type PiiCipher,
   type Queryable,
   type Role,
+  refreshCases,
   saveTeam,
   setDemoCode,
   setFirstBusinessDay,
@@ -326,6 +327,8 @@ async function buildDemo(
       `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${staffed.allocated} open collection cases allocated to ${DEMO_COLLECTORS.join(' and ')} (team lead ${DEMO_TEAM_LEAD})`,
     );
     const month = await scoreDemoMonth(db, today);
+    // The open cases take the month's scores now rather than at the next EOD, as the collectors see them today.
+    await db.transaction((tx) => refreshCases(tx, lastEod, null));
     writeLine(
       io.stderr,
       `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): behaviour scores for ${month.month} (${month.scored} lines) and ${month.proposals} limit-review proposals awaiting approval`,
