@@ -54,15 +54,20 @@ export {
   planBlacklistWithdrawal,
 } from './blacklist-process.js';
 export {
+  CASE_CLOSE_REASONS,
   type CaseCloseReason,
   type CaseFigures,
   type CaseLoan,
+  type CaseObservation,
   type CasePlan,
+  type CaseRestructuring,
   type CaseSettings,
   caseFigures,
   checkCaseSettings,
   DEFAULT_CASE_SETTINGS,
+  OBSERVATION_STEP_CODE,
   type OpenCase,
+  observationStep,
   planCases,
 } from './cases.js';
 export {

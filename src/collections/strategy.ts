@@ -369,7 +369,12 @@ export function compareArms(cases: readonly ArmCaseResult[]): readonly ArmResult
     for (const c of cases) {
       if (c.arm !== arm) continue;
       n++;
-      if (c.status === 'closed' && (c.closeReason === 'cured' || c.closeReason === 'paid-off')) cured++;
+      // Resolved without loss: back on schedule, paid off, or a restructured plan kept through observation.
+      if (
+        c.status === 'closed' &&
+        (c.closeReason === 'cured' || c.closeReason === 'paid-off' || c.closeReason === 'restructuring-kept')
+      )
+        cured++;
       recovered += c.recoveredMinor;
       opening += c.openingOverdueMinor;
       kept += c.promisesKept;

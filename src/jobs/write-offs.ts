@@ -13,6 +13,7 @@ import {
   findUserByName,
   getBusinessDay,
   listWriteOffCandidates,
+  refreshOpenCases,
   rejectWriteOffProposal,
   type StoredWriteOffProposal,
   type User,
@@ -93,6 +94,13 @@ export async function decideWriteOffAs(
       decision === 'approve'
         ? (await approveWriteOffProposal(tx, input)).proposal
         : await rejectWriteOffProposal(tx, input);
+    // A case whose past-due loans are now written off closes as such (核销), in the same transaction.
+    if (decision === 'approve')
+      await refreshOpenCases(
+        tx,
+        day,
+        p.loans.map((l) => l.customerId),
+      );
     await appendAudit(tx, audit(user, `write_off.${decision}`, p));
     return p;
   });

@@ -243,6 +243,7 @@ export {
   sharesText,
 } from './report-values.js';
 export {
+  caseRestructuringOf,
   classifyLoan,
   restructuringFactsOf,
 } from './restructuring-facts.js';

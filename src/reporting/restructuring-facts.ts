@@ -1,6 +1,8 @@
+import type { CaseRestructuring } from '../collections/index.js';
 import type { LoanState } from '../ledger/index.js';
 import type { Day } from '../money/index.js';
 import {
+  assessRestructuring,
   type Classification,
   type ClassificationSettings,
   classByDaysPastDue,
@@ -49,4 +51,25 @@ export function classifyLoan(
     asOfDay,
     settings,
   );
+}
+
+/**
+ * A loan's latest restructuring as a collection case follows it on `day`: its day and whether `day` is inside
+ * its observation period (重组观察期) by the classification rules, with the period's end. Undefined for a loan
+ * never restructured (relief-programme deferrals do not count).
+ */
+export function caseRestructuringOf(
+  state: LoanState,
+  day: Day,
+  settings: ClassificationSettings = DEFAULT_CLASSIFICATION_SETTINGS,
+): CaseRestructuring | undefined {
+  const facts = restructuringFactsOf(state, settings);
+  const latest = facts?.restructurings.filter((r) => r.day <= day).at(-1);
+  if (facts === undefined || latest === undefined) return undefined;
+  const assessment = assessRestructuring(facts, day, settings);
+  return {
+    day: latest.day,
+    inObservation: assessment.inObservation,
+    observationEndDay: assessment.observation?.endDay ?? null,
+  };
 }

@@ -78,6 +78,7 @@ export {
   placeCase,
   recallCase,
   refreshCases,
+  refreshOpenCases,
   reputationInputs,
   resolveComplaint,
   retireChallenger,

@@ -5,6 +5,7 @@ import {
   checkNoPendingPromise,
   decidePromises,
   type OpenCase,
+  observationStep,
   owedOnDayMinor,
   type PromiseToPay,
   paidToDateMinor,
@@ -27,7 +28,7 @@ const caseLoan = (loan: Loan): CaseLoan => ({
 describe('collection cases: one per borrower, planned from the ledger', () => {
   it('opens a case when a loan first goes past due, with the amounts over all loans', () => {
     const current = planCases(new Map([['C-1', [caseLoan(loanOn('2026-02-10'))]]]), []);
-    expect(current).toEqual({ open: [], update: [], close: [] });
+    expect(current).toEqual({ open: [], update: [], close: [], observing: [] });
 
     const late = loanOn('2026-02-12');
     const other = loanOn('2026-02-12', 'L-2');
@@ -62,6 +63,7 @@ describe('collection cases: one per borrower, planned from the ledger', () => {
       open: [],
       update: [],
       close: [],
+      observing: [],
     });
     const later = planCases(new Map([['C-1', [caseLoan(loanOn('2026-03-20'))]]]), [open]);
     expect(later.update).toHaveLength(1);
@@ -95,6 +97,83 @@ describe('collection cases: one per borrower, planned from the ledger', () => {
     paid.repay(loanPosition(paid.state).totalOwedMinor + 10_000, '2026-02-13');
     const closed = planCases(new Map([['C-1', [caseLoan(paid)]]]), [open]);
     expect(closed.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'paid-off' })]);
+  });
+
+  it('closes as written off when what was past due is written off, and does not reopen for it', () => {
+    const late = loanOn('2026-02-12');
+    const current = loanOn('2026-02-09', 'L-2');
+    const open: OpenCase = {
+      caseId: 'K-1',
+      customerId: 'C-1',
+      openedDay: d('2026-02-12'),
+      figures: planCases(new Map([['C-1', [caseLoan(late), caseLoan(current)]]]), []).open[0]!.figures,
+    };
+    const writtenOff = { ...caseLoan(late), writtenOff: true };
+    const plan = planCases(new Map([['C-1', [writtenOff, caseLoan(current)]]]), [open]);
+    expect(plan.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'written-off' })]);
+    // The written-off loan no longer counts: the other loan's figures only.
+    expect(plan.close[0]!.figures).toMatchObject({ pastDueLoanIds: [], maxDaysPastDue: 0, bucket: 'M0' });
+    expect(plan.close[0]!.figures.totalOwedMinor).toBe(loanPosition(current.state).totalOwedMinor);
+    // The next day: no case is opened for the written-off loan alone.
+    expect(planCases(new Map([['C-1', [writtenOff]]]), []).open).toEqual([]);
+    // Another loan past due besides the written-off one keeps the case going on that loan.
+    const other = loanOn('2026-02-12', 'L-3');
+    const goingOn = planCases(new Map([['C-1', [writtenOff, caseLoan(other)]]]), [open]);
+    expect(goingOn.close).toEqual([]);
+    expect(goingOn.update[0]!.figures.pastDueLoanIds).toEqual(['L-3']);
+  });
+
+  it('holds a case open through a restructuring’s observation, then closes it as kept', () => {
+    const loan = loanOn('2026-02-12');
+    const open: OpenCase = {
+      caseId: 'K-1',
+      customerId: 'C-1',
+      openedDay: d('2026-02-12'),
+      figures: planCases(new Map([['C-1', [caseLoan(loan)]]]), []).open[0]!.figures,
+    };
+    // What the restructured loan looks like to the case: nothing past due, still owing.
+    const current = loanOn('2026-02-09');
+    const restructured = (inObservation: boolean, day = '2026-02-20', end: string | null = '2027-03-10') => ({
+      ...caseLoan(current),
+      restructuring: {
+        day: d(day),
+        inObservation,
+        observationEndDay: end === null ? null : d(end),
+      },
+    });
+    const during = planCases(new Map([['C-1', [restructured(true)]]]), [open]);
+    expect(during.close).toEqual([]);
+    expect(during.observing).toEqual([{ caseId: 'K-1', untilDay: d('2027-03-10') }]);
+    expect(during.update[0]!.figures).toMatchObject({ maxDaysPastDue: 0, bucket: 'M0' });
+    // Not yet datable: held, with no end day.
+    expect(planCases(new Map([['C-1', [restructured(true, '2026-02-20', null)]]]), [open]).observing).toEqual(
+      [{ caseId: 'K-1', untilDay: null }],
+    );
+    // Kept through the observation: closed as such.
+    const kept = planCases(new Map([['C-1', [restructured(false)]]]), [open]);
+    expect(kept.observing).toEqual([]);
+    expect(kept.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'restructuring-kept' })]);
+    // A restructuring from before the case opened does not hold it: a cure is a cure.
+    const earlier = planCases(new Map([['C-1', [restructured(true, '2026-01-20')]]]), [open]);
+    expect(earlier.observing).toEqual([]);
+    expect(earlier.close).toEqual([expect.objectContaining({ caseId: 'K-1', reason: 'cured' })]);
+    // A missed instalment in observation puts the borrower past due: the case goes on as any other.
+    const missed = { ...caseLoan(loanOn('2026-02-15')), restructuring: restructured(true).restructuring };
+    const again = planCases(new Map([['C-1', [missed]]]), [open]);
+    expect(again.observing).toEqual([]);
+    expect(again.close).toEqual([]);
+    expect(again.update[0]!.figures.maxDaysPastDue).toBe(5);
+  });
+
+  it('gives a held case a hold step due when its observation ends, at most the longest a step may wait', () => {
+    expect(observationStep({ caseId: 'K-1', untilDay: d('2026-03-05') }, d('2026-03-01'))).toMatchObject({
+      action: 'hold',
+      channel: null,
+      code: 'CS_RESTRUCTURING_OBSERVATION',
+      dueInDays: 5,
+    });
+    expect(observationStep({ caseId: 'K-1', untilDay: d('2027-03-05') }, d('2026-03-01')).dueInDays).toBe(30);
+    expect(observationStep({ caseId: 'K-1', untilDay: null }, d('2026-03-01')).dueInDays).toBe(30);
   });
 
   it('refuses two open cases for one borrower', () => {

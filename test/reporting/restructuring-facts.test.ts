@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { installmentPaymentMinor, loanPosition } from '../../src/ledger/loan/index.js';
 import { formatDate } from '../../src/money/index.js';
-import { classifyLoan, restructuringFactsOf } from '../../src/reporting/index.js';
+import { caseRestructuringOf, classifyLoan, restructuringFactsOf } from '../../src/reporting/index.js';
 import { d, product } from '../ledger/loan/driver.js';
 import { RestructuredLoan } from '../ledger/loan/restructure-support.js';
 
@@ -57,6 +57,25 @@ describe('the five-category class of a restructured loan, from its state', () =>
     const c = classifyLoan(l.state, p.daysPastDue, d('2026-04-05'));
     expect(c.assetClass).toBe('substandard');
     expect(c.restructuring?.reasons).toContain('missed-in-observation');
+  });
+
+  it('a collection case sees the latest restructuring and whether the day is inside its observation', () => {
+    const never = new RestructuredLoan(product(), 300000, '2026-01-15');
+    expect(caseRestructuringOf(never.state, d('2026-03-01'))).toBeUndefined();
+    const l = restructuredLoan();
+    // Before the change was made, the case sees none.
+    expect(caseRestructuringOf(l.state, d('2026-02-28'))).toBeUndefined();
+    expect(caseRestructuringOf(l.state, d('2026-03-01'))).toEqual({
+      day: d('2026-03-01'),
+      inObservation: true,
+      observationEndDay: d('2027-04-01'),
+    });
+    expect(caseRestructuringOf(l.state, d('2027-04-01'))?.inObservation).toBe(true);
+    expect(caseRestructuringOf(l.state, d('2027-04-02'))).toEqual({
+      day: d('2026-03-01'),
+      inObservation: false,
+      observationEndDay: d('2027-04-01'),
+    });
   });
 });
 

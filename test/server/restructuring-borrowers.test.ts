@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installmentPaymentMinor } from '../../src/ledger/loan/index.js';
 import { type Day, formatDate, formatMinor, parseDate } from '../../src/money/index.js';
-import { closeLoansThrough, type Db, findLoan, type Role, setBusinessDay } from '../../src/store/index.js';
+import {
+  closeLoansThrough,
+  type Db,
+  findLoan,
+  type Role,
+  refreshCases,
+  setBusinessDay,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
@@ -26,10 +33,26 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
     });
   }
 
-  /** Moves the business day to `day` with the loan's end of day run through the day before. */
+  /**
+   * Moves the business day to `day` with the loan's end of day run through the day before, and the collection
+   * cases refreshed as the end of day does.
+   */
   async function dayOf(loanId: string, day: Day): Promise<void> {
-    await db.transaction((tx) => closeLoansThrough(tx, [loanId], day - 1));
+    await db.transaction(async (tx) => {
+      await closeLoansThrough(tx, [loanId], day - 1);
+      await refreshCases(tx, day - 1, null);
+    });
     await setBusinessDay(db, day);
+  }
+
+  /** The borrower's collection case, as the auditor reads it. */
+  async function caseOfLoan(loanId: string): Promise<Record<string, unknown> | undefined> {
+    const list = json(await call('auditor', 'GET', `/collections/cases?loanId=${loanId}`)).items as Record<
+      string,
+      unknown
+    >[];
+    expect(list.length).toBeLessThanOrEqual(1);
+    return list[0];
   }
 
   /** The borrower pays on its due date what the instalment asks (as the reminder quotes it). */
@@ -97,6 +120,19 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
     await dayOf(loanId, parseDate('2026-07-01'));
     const late = json(await call('auditor', 'GET', `/loans/${loanId}`));
     expect(late).toMatchObject({ asOf: '2026-06-30', daysPastDue: 20, bucket: 'M1' });
+    // The end of day opened his collection case; the collector records why he cannot pay, and the next
+    // refresh assesses it as inability (还款能力), not unwillingness.
+    const opened = (await caseOfLoan(loanId))!;
+    expect(opened).toMatchObject({ status: 'open', bucket: 'M1', maxDaysPastDue: 20 });
+    const caseId = opened.caseId as string;
+    const hardship = await call('collector', 'POST', `/collections/cases/${caseId}/evidence`, {
+      kind: 'hardship',
+      cause: 'business-failure',
+      note: 'restaurant closed in the pandemic; now a food stall',
+    });
+    expect(hardship.statusCode, hardship.body).toBe(201);
+    await db.transaction((tx) => refreshCases(tx, parseDate('2026-06-30'), null));
+    expect(await caseOfLoan(loanId)).toMatchObject({ status: 'open', verdict: 'inability' });
 
     // 协商分期 over 24 months, penalty waived: the maturity moves more than 6 months, so a second person approves.
     const proposed = await call('collector', 'POST', `/loans/${loanId}/restructurings`, {
@@ -128,6 +164,14 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
     });
     const observationEnd = (after.restructuring as { observationEndDate: string }).observationEndDate;
     expect(observationEnd).toBe('2027-08-01'); // first due 2026-08-01 + 12 months
+    // Nothing is past due now, but the case is not cured: it is held, without collection, through observation.
+    expect(await caseOfLoan(loanId)).toMatchObject({
+      status: 'open',
+      maxDaysPastDue: 0,
+      bucket: 'M0',
+      strategyStep: 'CS_RESTRUCTURING_OBSERVATION',
+      nextAction: 'hold',
+    });
 
     // He pays every instalment on its due date through the observation period.
     let last = parseDate('2026-07-01');
@@ -135,11 +179,22 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
       last = await payNextOnItsDueDate(loanId);
       const loan = json(await call('auditor', 'GET', `/loans/${loanId}`));
       expect(loan.daysPastDue, formatDate(last)).toBe(0);
-      if (last < parseDate(observationEnd))
+      if (last < parseDate(observationEnd)) {
         expect((loan.restructuring as { assetClass: string }).assetClass).toBe('special-mention');
+        expect(await caseOfLoan(loanId), formatDate(last)).toMatchObject({
+          status: 'open',
+          nextAction: 'hold',
+        });
+      }
     }
     // The day after the observation period ends (closed through it), the floor is gone.
     await dayOf(loanId, parseDate(observationEnd) + 2);
+    // Kept through observation: the case closes as such.
+    expect(await caseOfLoan(loanId)).toMatchObject({
+      status: 'closed',
+      closeReason: 'restructuring-kept',
+      closedDate: formatDate(parseDate(observationEnd) + 1),
+    });
     const upgraded = json(await call('auditor', 'GET', `/loans/${loanId}`));
     expect(upgraded.restructuring).toMatchObject({
       status: 'active',

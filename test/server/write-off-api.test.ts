@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
-import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
+import {
+  closeLoansThrough,
+  type Db,
+  type Role,
+  refreshCases,
+  setBusinessDay,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
@@ -29,10 +35,16 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
   }
+  /** The business day `day`, the loans closed through the day before and their cases refreshed, as EOD does. */
   async function onDay(day: string) {
     await setBusinessDay(db, parseDate(day));
-    await db.transaction((tx) => closeLoansThrough(tx, [loanId, otherLoanId], parseDate(day) - 1));
+    await db.transaction(async (tx) => {
+      await closeLoansThrough(tx, [loanId, otherLoanId], parseDate(day) - 1);
+      await refreshCases(tx, parseDate(day) - 1, null);
+    });
   }
+  const casesOf = async (id: string) =>
+    json(await call('auditor', 'GET', `/collections/cases?loanId=${id}`)).items as Record<string, unknown>[];
 
   beforeAll(async () => {
     db = await openMigrated(backend);
@@ -123,6 +135,9 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
     expect(items[0]).toMatchObject({ daysPastDue: 192, assetClass: 'loss' });
     const loanBefore = json(await call('auditor', 'GET', `/loans/${loanId}`));
     expect(loanBefore.creditReportStatus).toBe('7');
+    expect(await casesOf(loanId)).toEqual([
+      expect.objectContaining({ status: 'open', bucket: 'M7', pastDueLoanIds: [loanId] }),
+    ]);
 
     const proposed = await call('risk_analyst', 'POST', '/write-offs/proposals', {
       loans: [{ loanId, evidenceRef: 'CASE-2026-0413: 3 visits, 41 calls, business deregistered' }],
@@ -170,6 +185,10 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
 
     const written = json(await call('auditor', 'GET', `/loans/${loanId}`));
     expect(written).toMatchObject({ status: 'written-off', creditReportStatus: 'B' });
+    // His collection case closes with the write-off (核销), in the approval's transaction.
+    expect(await casesOf(loanId)).toEqual([
+      expect.objectContaining({ status: 'closed', closeReason: 'written-off', closedDate: '2026-10-20' }),
+    ]);
     const writeOff = written.writeOff as Record<string, string>;
     expect(writeOff).toMatchObject({
       writtenOffOn: '2026-10-20',
@@ -186,6 +205,8 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
     await onDay('2026-11-30');
     const later = json(await call('auditor', 'GET', `/loans/${loanId}/events?limit=200`)).items as unknown[];
     expect(later.length).toBe(events.length);
+    // The end of day opens no new case for the written-off loan.
+    expect((await casesOf(loanId)).map((c) => c.status)).toEqual(['closed']);
     // Waivers are refused; a payment he makes is a recovery.
     expectProblem(
       await call('risk_analyst', 'POST', `/loans/${loanId}/waivers`, {

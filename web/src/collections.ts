@@ -5,7 +5,7 @@ export interface CollectionCase {
   status: 'open' | 'closed';
   openedDate: string;
   closedDate: string | null;
-  closeReason: 'cured' | 'paid-off' | null;
+  closeReason: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
   bucket: string;
   maxDaysPastDue: number;
   overdue: string;

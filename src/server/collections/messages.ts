@@ -148,6 +148,8 @@ export const COLLECTIONS_MESSAGES = {
 export const CLOSE_REASONS_ZH: Readonly<Record<string, string>> = {
   cured: '逾期已还清',
   'paid-off': '借款已全部结清',
+  'written-off': '逾期借款已核销',
+  'restructuring-kept': '重组后的还款计划已按约履行至观察期结束',
 };
 
 /** The contact rules' refusals in Chinese, by rule (the English keeps the rules' sentence with its figures). */

@@ -1,4 +1,9 @@
-import { CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACT_PARTIES } from '../../collections/index.js';
+import {
+  CASE_CLOSE_REASONS,
+  CONTACT_CHANNELS,
+  CONTACT_OUTCOMES,
+  CONTACT_PARTIES,
+} from '../../collections/index.js';
 import { BUCKETS } from '../../ledger/index.js';
 import { PROBLEM_CODES } from '../http/problem.js';
 
@@ -106,7 +111,12 @@ export const caseSchema = {
     status: { type: 'string', enum: ['open', 'closed'] },
     openedDate: DATE,
     closedDate: { type: ['string', 'null'], format: 'date' },
-    closeReason: { type: ['string', 'null'], enum: ['cured', 'paid-off', null] },
+    closeReason: {
+      type: ['string', 'null'],
+      enum: [...CASE_CLOSE_REASONS, null],
+      description:
+        'cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)',
+    },
     bucket: { type: 'string', enum: [...BUCKETS] },
     maxDaysPastDue: { type: 'integer' },
     overdue: { ...AMOUNT, description: 'Overdue principal, interest, fees and penalty over all loans' },

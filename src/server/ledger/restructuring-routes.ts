@@ -23,6 +23,7 @@ import {
   listRestructurings,
   newId,
   type Queryable,
+  refreshOpenCases,
   type StoredLoan,
   type StoredRestructuring,
 } from '../../store/index.js';
@@ -322,6 +323,8 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
           };
         }
         const done = await applyLoanCommand(tx, loanId, command);
+        // The borrower's open case is held through the observation (or closes), in the same transaction.
+        await refreshOpenCases(tx, day, [loan.customerId]);
         const applied = await insertRestructuring(tx, {
           ...base,
           forgivenMinor: restructuredEvent(done.events).forgivenMinor,
@@ -373,6 +376,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
           commandOf(deps, found.request, day, `restructuring:${restructuringId}`),
         );
         const event = restructuredEvent(done.events);
+        await refreshOpenCases(tx, day, [loan.customerId]);
         const decided = await decideRestructuring(tx, found, {
           status: 'applied',
           decidedBy: principal.userId,

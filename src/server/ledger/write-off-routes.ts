@@ -13,6 +13,7 @@ import {
   getBusinessDay,
   listWriteOffCandidates,
   listWriteOffProposals,
+  refreshOpenCases,
   rejectWriteOffProposal,
   type StoredWriteOffProposal,
   WRITE_OFF_CANDIDATES_MAX,
@@ -432,6 +433,13 @@ export async function ledgerWriteOffRoutes(app: FastifyInstance, deps: ServerDep
             decision === 'approve'
               ? (await guarded(() => approveWriteOffProposal(tx, input))).proposal
               : await guarded(() => rejectWriteOffProposal(tx, input));
+          // A case whose past-due loans are now written off closes as such (核销), in the same transaction.
+          if (decision === 'approve')
+            await refreshOpenCases(
+              tx,
+              day,
+              p.loans.map((l) => l.customerId),
+            );
           return {
             status: 200,
             body: presentProposal(p),

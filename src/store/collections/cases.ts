@@ -4,8 +4,10 @@ import {
   type AssessmentSettings,
   type AssessmentVerdict,
   assessCase,
+  type CaseCloseReason,
   type CaseFigures,
   type CaseLoan,
+  type CaseObservation,
   type CaseSettings,
   type ContactOutcome,
   type ContactParty,
@@ -17,6 +19,7 @@ import {
   memoisedStrategy,
   nextActionDue,
   type OpenCase,
+  observationStep,
   type PromiseSettings,
   type PromiseToPay,
   paidToDateMinor,
@@ -30,6 +33,7 @@ import {
 } from '../../collections/index.js';
 import { type Bucket, type LoanState, loanPosition } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
+import { caseRestructuringOf } from '../../reporting/index.js';
 import { latestCustomerScores } from '../behaviour/scores.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
@@ -44,7 +48,7 @@ export interface StoredCase {
   readonly status: 'open' | 'closed';
   readonly openedDay: string;
   readonly closedDay: string | null;
-  readonly closeReason: 'cured' | 'paid-off' | null;
+  readonly closeReason: CaseCloseReason | null;
   readonly bucket: Bucket;
   readonly maxDaysPastDue: number;
   readonly overdueMinor: number;
@@ -93,7 +97,7 @@ export interface CaseRow {
   status: 'open' | 'closed';
   opened_day: string;
   closed_day: string | null;
-  close_reason: 'cured' | 'paid-off' | null;
+  close_reason: CaseCloseReason | null;
   bucket: Bucket;
   max_days_past_due: number;
   overdue_minor: string | number;
@@ -354,11 +358,12 @@ export async function refreshCases(
   const loans = await tx.query<{
     customer_id: string;
     loan_id: string;
+    status: string;
     state: string;
     product: string;
     plan: string;
   }>(
-    `select customer_id, loan_id, state::text as state, (terms->'product')::text as product,
+    `select customer_id, loan_id, status, state::text as state, (terms->'product')::text as product,
             (terms->'plan')::text as plan
        from loans where ${scope}`,
     params,
@@ -387,7 +392,14 @@ export async function refreshCases(
       loansByCustomer.set(r.customer_id, []);
     }
     states.push(state);
-    loansByCustomer.get(r.customer_id)?.push({ loanId: r.loan_id, position: loanPosition(state) });
+    // A written-off loan leaves the case (核销); a restructured one may hold it open through observation.
+    const restructuring = state.restructuring === undefined ? undefined : caseRestructuringOf(state, day);
+    loansByCustomer.get(r.customer_id)?.push({
+      loanId: r.loan_id,
+      position: loanPosition(state),
+      ...(r.status === 'written-off' ? { writtenOff: true } : {}),
+      ...(restructuring === undefined ? {} : { restructuring }),
+    });
   }
   // Only what the refresh reads of each open case (not its stored assessment, contacts or notes). Over every
   // borrower the scope holds every open case's borrower, so it is left out (it would scan the loans again).
@@ -495,6 +507,7 @@ export async function refreshCases(
   // that each case is written once (new cases inserted whole; open ones updated with figures and step).
   const closed = new Set(plan.close.map((c) => c.caseId));
   const figuresOf = new Map(plan.update.map((u) => [u.caseId, u.figures]));
+  const observingOf = new Map(plan.observing.map((o) => [o.caseId, o]));
   const subjects: StepSubject[] = [
     ...stored
       .filter((c) => !closed.has(c.caseId))
@@ -514,6 +527,7 @@ export async function refreshCases(
         complaintOpen: c.complaintOpen,
         override: c.override,
         paidAtOpenMinor: c.paidAtOpenMinor,
+        observation: observingOf.get(c.caseId) ?? null,
       })),
     ...plan.open.map((o) => {
       const caseId = newId('cs');
@@ -533,6 +547,7 @@ export async function refreshCases(
         complaintOpen: false,
         override: null,
         paidAtOpenMinor: paidOf(o.customerId),
+        observation: null,
       };
     }),
   ];
@@ -567,6 +582,30 @@ export async function refreshCases(
   };
 }
 
+/**
+ * Refreshes, in the caller's transaction, the open cases of these borrowers only (a ledger change outside EOD —
+ * a restructuring, a write-off — may hold or close a case; it never opens one). Returns the counts.
+ */
+export async function refreshOpenCases(
+  tx: Queryable,
+  day: Day,
+  customerIds: readonly string[],
+  settings: CaseRefreshSettings = DEFAULT_CASE_REFRESH_SETTINGS,
+): Promise<CaseRefreshCounts | null> {
+  if (customerIds.length === 0) return null;
+  const { rows } = await tx.query<{ customer_id: string }>(
+    `select customer_id from collection_cases where status = 'open' and customer_id = any($1::text[])`,
+    [[...new Set(customerIds)]],
+  );
+  if (rows.length === 0) return null;
+  return refreshCases(
+    tx,
+    day,
+    rows.map((r) => r.customer_id),
+    settings,
+  );
+}
+
 interface OpenCaseRow {
   case_id: string;
   customer_id: string;
@@ -599,6 +638,8 @@ interface StepSubject {
   readonly complaintOpen: boolean;
   readonly override: AssessmentVerdict | null;
   readonly paidAtOpenMinor: number;
+  /** Held open through a restructuring's observation: a fixed hold step, not the strategy's. */
+  readonly observation: CaseObservation | null;
 }
 
 /** Evidence of the cases, read in three set-based queries. */
@@ -713,23 +754,26 @@ async function stepCases(
         );
         const onChallenger = s.arm === 'challenger' && challenger !== undefined;
         const inForce = onChallenger ? strategies.challenger! : strategies.champion;
-        const step = await (onChallenger ? challenger : champion)(
-          strategyFacts({
-            bucket: s.figures.bucket,
-            maxDaysPastDue: s.figures.maxDaysPastDue,
-            overdueMinor: s.figures.overdueMinor,
-            totalOwedMinor: s.figures.totalOwedMinor,
-            behaviourScore: s.behaviourScore,
-            assessment: s.override ?? assessment.verdict,
-            vulnerabilities: assessment.vulnerabilities,
-            complaintOpen: s.complaintOpen,
-            lostContact: s.lostContact,
-            promisesBroken: pr.broken,
-            promisesKept: pr.kept,
-            openedDay: s.openedDay,
-            day,
-          }),
-        );
+        const step =
+          s.observation !== null
+            ? observationStep(s.observation, day)
+            : await (onChallenger ? challenger : champion)(
+                strategyFacts({
+                  bucket: s.figures.bucket,
+                  maxDaysPastDue: s.figures.maxDaysPastDue,
+                  overdueMinor: s.figures.overdueMinor,
+                  totalOwedMinor: s.figures.totalOwedMinor,
+                  behaviourScore: s.behaviourScore,
+                  assessment: s.override ?? assessment.verdict,
+                  vulnerabilities: assessment.vulnerabilities,
+                  complaintOpen: s.complaintOpen,
+                  lostContact: s.lostContact,
+                  promisesBroken: pr.broken,
+                  promisesKept: pr.kept,
+                  openedDay: s.openedDay,
+                  day,
+                }),
+              );
         const cure = cureProbability_bp(s.figures.bucket, s.behaviourScore);
         return {
           subject: s,
@@ -850,7 +894,7 @@ async function closeCases(
   changes: readonly {
     caseId: string;
     figures: CaseFigures;
-    reason: 'cured' | 'paid-off';
+    reason: CaseCloseReason;
     paid: number;
   }[],
   day: string,

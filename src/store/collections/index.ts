@@ -36,6 +36,7 @@ export {
   listCases,
   patchCase,
   refreshCases,
+  refreshOpenCases,
   type StoredCase,
 } from './cases.js';
 export {

@@ -434,7 +434,7 @@ export interface CollectorFigures {
   readonly promisesMade: number;
   readonly promisesKept: number;
   readonly promisesBroken: number;
-  /** Cases assigned to the collector closed in the window (cured or paid off). */
+  /** Cases assigned to the collector closed in the window (cured, paid off or a restructuring kept; not written off). */
   readonly casesCured: number;
   /** Paid on the collector's cases since each opened. */
   readonly recoveredMinor: number;
@@ -474,7 +474,7 @@ export async function collectorFigures(q: Queryable, fromDay: Day): Promise<Coll
         (select count(*) from collection_promises r where r.actor = p.user_id and r.status = 'broken'
             and r.made_day >= $1::date)::text as broken,
         (select count(*) from collection_cases c where c.assignee = p.user_id and c.status = 'closed'
-            and c.closed_day >= $1::date)::text as cured,
+            and c.close_reason <> 'written-off' and c.closed_day >= $1::date)::text as cured,
         (select coalesce(sum(greatest(0, c.paid_to_date_minor - c.paid_at_open_minor)), 0) from collection_cases c
           where c.assignee = p.user_id and (c.status = 'open' or c.closed_day >= $1::date))::text as recovered
        from people p order by p.team_id nulls last, p.user_id`,
@@ -497,7 +497,7 @@ export async function collectorFigures(q: Queryable, fromDay: Day): Promise<Coll
 
 /**
  * Roll and cure of the cases opened from `fromDay` (cases open in M1 at the default threshold): rolled = still
- * open and now beyond M1; cured = closed (cured or paid off).
+ * open and now beyond M1; cured = closed other than by write-off (cured, paid off, a restructuring kept).
  */
 export async function rollAndCure(
   q: Queryable,
@@ -506,7 +506,7 @@ export async function rollAndCure(
   const { rows } = await q.query<{ cases: string; rolled: string; cured: string }>(
     `select count(*)::text as cases,
             count(*) filter (where status = 'open' and bucket not in ('M0', 'M1'))::text as rolled,
-            count(*) filter (where status = 'closed')::text as cured
+            count(*) filter (where status = 'closed' and close_reason <> 'written-off')::text as cured
        from collection_cases where opened_day >= $1::date`,
     [formatDate(fromDay)],
   );

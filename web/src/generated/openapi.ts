@@ -4814,8 +4814,11 @@ export interface operations {
               caseId: string;
               /** Format: date */
               closedDate: string | null;
-              /** @enum {string|null} */
-              closeReason: 'cured' | 'paid-off' | null;
+              /**
+               * @description cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)
+               * @enum {string|null}
+               */
+              closeReason: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
               /** @description Probability of cure, e.g. "0.6000" */
               cureProbability?: string;
               customerId: string;
@@ -4943,8 +4946,11 @@ export interface operations {
             caseId: string;
             /** Format: date */
             closedDate: string | null;
-            /** @enum {string|null} */
-            closeReason: 'cured' | 'paid-off' | null;
+            /**
+             * @description cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)
+             * @enum {string|null}
+             */
+            closeReason: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
             contacts: {
               actor: string;
               allowed: boolean;
@@ -5120,8 +5126,11 @@ export interface operations {
             caseId: string;
             /** Format: date */
             closedDate: string | null;
-            /** @enum {string|null} */
-            closeReason: 'cured' | 'paid-off' | null;
+            /**
+             * @description cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)
+             * @enum {string|null}
+             */
+            closeReason: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
             /** @description Probability of cure, e.g. "0.6000" */
             cureProbability?: string;
             customerId: string;
@@ -5331,8 +5340,11 @@ export interface operations {
             caseId: string;
             /** Format: date */
             closedDate: string | null;
-            /** @enum {string|null} */
-            closeReason: 'cured' | 'paid-off' | null;
+            /**
+             * @description cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)
+             * @enum {string|null}
+             */
+            closeReason: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
             /** @description Probability of cure, e.g. "0.6000" */
             cureProbability?: string;
             customerId: string;
@@ -7163,8 +7175,11 @@ export interface operations {
               caseId?: string;
               /** Format: date */
               closedDate?: string | null;
-              /** @enum {string|null} */
-              closeReason?: 'cured' | 'paid-off' | null;
+              /**
+               * @description cured (nothing past due), paid-off (nothing owed), written-off (what was past due was written off, 核销), restructuring-kept (a restructuring made while the case was open kept through its observation period)
+               * @enum {string|null}
+               */
+              closeReason?: 'cured' | 'paid-off' | 'written-off' | 'restructuring-kept' | null;
               /** @description Probability of cure, e.g. "0.6000" */
               cureProbability?: string;
               customerId?: string;
