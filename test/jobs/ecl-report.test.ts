@@ -8,7 +8,13 @@ import { SHIPPED_SCENARIO_DIR } from '../../src/jobs/reports/scenarios.js';
 import { stressLoader } from '../../src/jobs/reports/stress.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
-import { accountTotalsThrough, type Db, loadReportJournalDays, migrate } from '../../src/store/index.js';
+import {
+  accountTotalsThrough,
+  type Db,
+  loadReportJournalDays,
+  migrate,
+  saveMonitoringProfile,
+} from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
 import { simpleEcl } from './ecl-independent.js';
 
@@ -220,6 +226,36 @@ describe.each(backends)('on $name', (backend) => {
       expect(
         after.rows.map((r) => ({ exposure: r.exposureId, stage: r.stage, ead: r.eadMinor, ecl: r.eclMinor })),
       ).toEqual(simple);
+    });
+
+    it('takes the borrower’s industry from the monitoring profile: a pandemic closure reaches catering alone', async () => {
+      const before = await computeEcl(db, JUNE);
+      const target = before.rows.find((r) => r.kind === 'drawn' && r.stage !== 3)!;
+      const others = before.rows.filter((r) => r.customerId !== target.customerId && r.stage !== 3);
+      const pandemic = (row: (typeof before.rows)[number]) =>
+        row.scenarios.find((s) => s.scenario === 'pandemic')!;
+      await saveMonitoringProfile(db, {
+        customerId: target.customerId,
+        segment: 'self-employed',
+        industry: 'catering',
+        lang: 'zh-CN',
+        sinceDay: parseDate('2026-01-01'),
+        applicationLenders3m: null,
+        applicationIncomeMinor: null,
+        applicationStatements: null,
+      });
+      const after = await computeEcl(db, JUNE);
+      const hit = after.rows.find((r) => r.exposureId === target.exposureId)!;
+      // The closure shock multiplies the catering borrower's PD under the pandemic, and under no other scenario.
+      expect(pandemic(hit).pdMultiplier_micro).toBeGreaterThan(pandemic(target).pdMultiplier_micro);
+      for (const s of hit.scenarios.filter((x) => x.scenario !== 'pandemic'))
+        expect(s.pdMultiplier_micro).toBe(
+          target.scenarios.find((x) => x.scenario === s.scenario)!.pdMultiplier_micro,
+        );
+      expect(hit.eclMinor).toBeGreaterThan(target.eclMinor);
+      // Every other borrower is untouched.
+      for (const o of others) expect(after.rows.find((r) => r.exposureId === o.exposureId)).toEqual(o);
+      await db.query('delete from monitoring_profiles where customer_id = $1', [target.customerId]);
     });
   });
 });

@@ -190,7 +190,7 @@ function loanExposure(loan: BookLoan, asOf: Day, frozenLines: ReadonlySet<string
     },
     remainingMonths: months(asOf, lastDue),
     annualRate: loan.annualRate,
-    borrower: { occupation: loan.row.occupation, industry: null },
+    borrower: { occupation: loan.row.occupation, industry: loan.row.industry },
   };
 }
 
@@ -261,7 +261,7 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
       },
       remainingMonths: 1,
       annualRate: latest.annualRate,
-      borrower: { occupation: latest.row.occupation, industry: null },
+      borrower: { occupation: latest.row.occupation, industry: latest.row.industry },
     });
   }
   return {

@@ -34,7 +34,7 @@ export function scheduledCash(book: BookAsOf): ScheduledCash[] {
       loanId: loan.row.loanId,
       segment: loan.row.productId,
       bucket: bucketAt(loan, book.asOf),
-      borrower: { occupation: loan.row.occupation, industry: null },
+      borrower: { occupation: loan.row.occupation, industry: loan.row.industry },
       instalments: future.map((p) => ({ dueDay: p.dueDay, amountMinor: p.totalMinor })),
       arrearsMinor: Math.max(0, owed - notDue),
     });

@@ -18,6 +18,8 @@ export interface ReportLoanRow {
   /** The plan's instalments (dueDay, principal, interest, fee, total) as the terms hold them now. */
   plan: { number: number; dueDay: Day; principalMinor: number; totalMinor: number }[];
   occupation: string | null;
+  /** The borrower's industry from the monitoring profile (the latest approved application's), when known. */
+  industry: string | null;
 }
 
 export interface ReportLoanEvent {
@@ -58,11 +60,13 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
     opened_day: string;
     terms: string;
     occupation: string | null;
+    industry: string | null;
   }>(
     `select l.loan_id, l.customer_id, l.line_id, l.product_id, l.opened_day::text as opened_day,
        coalesce(l.terms, jsonb_build_object('plan', l.state->'plan', 'product', l.state->'product'))::text as terms,
        (select a.occupation from applications a where a.customer_id = l.customer_id
-         order by a.submitted_at desc limit 1) as occupation
+         order by a.submitted_at desc limit 1) as occupation,
+       (select nullif(m.industry, '') from monitoring_profiles m where m.customer_id = l.customer_id) as industry
      from loans l where l.opened_day <= $1::date order by l.loan_id`,
     [sqlDate(asOf)],
   );
@@ -85,6 +89,7 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
         totalMinor: p.totalMinor,
       })),
       occupation: r.occupation,
+      industry: r.industry,
     };
   });
 }
