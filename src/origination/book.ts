@@ -25,6 +25,12 @@ export interface OwnBook {
   /** Worst bucket a loan of theirs ever reached (rank), cured or not. */
   readonly worstBucketRankEver: number;
   readonly outstanding: number;
+  /** Loans written off (核销) at this lender. */
+  readonly writtenOffLoans: number;
+  /** Loans restructured at this lender (协商分期, 展期, a holiday, a rate cut; relief-programme deferrals are none). */
+  readonly restructuredLoans: number;
+  /** Restructured loans whose latest plan broke (missed beyond the policy's tolerance). */
+  readonly brokenRestructurings: number;
 }
 
 export const EMPTY_BOOK: OwnBook = {
@@ -38,6 +44,9 @@ export const EMPTY_BOOK: OwnBook = {
   worstBucketRank: 0,
   worstBucketRankEver: 0,
   outstanding: 0,
+  writtenOffLoans: 0,
+  restructuredLoans: 0,
+  brokenRestructurings: 0,
 };
 
 /** The book facts from the applicant's lines and the states of their loans. */
@@ -48,7 +57,16 @@ export function ownBookOf(lines: readonly CreditLineState[], loans: readonly Loa
   let worst = 0;
   let worstEver = 0;
   let outstanding = 0;
+  let writtenOffLoans = 0;
+  let restructuredLoans = 0;
+  let brokenRestructurings = 0;
   for (const loan of loans) {
+    if (loan.status === 'written-off') writtenOffLoans += 1;
+    const r = loan.restructuring;
+    if (r !== undefined && r.records.some((x) => x.relief !== true)) {
+      restructuredLoans += 1;
+      if (r.status === 'broken') brokenRestructurings += 1;
+    }
     const p = loanPosition(loan);
     if (p.totalOwedMinor > 0) openLoans += 1;
     outstanding += p.outstandingPrincipalMinor;
@@ -70,5 +88,8 @@ export function ownBookOf(lines: readonly CreditLineState[], loans: readonly Loa
     worstBucketRank: worst,
     worstBucketRankEver: Math.max(worstEver, worst),
     outstanding: outstanding / 100,
+    writtenOffLoans,
+    restructuredLoans,
+    brokenRestructurings,
   };
 }

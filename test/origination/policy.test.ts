@@ -47,6 +47,13 @@ describe('default policy: knock-out rules', () => {
     ['KO_DEBT_TO_INCOME', { debt: { toIncome: 0.71 } }, { 'debt.toIncome': 0.71 }],
     ['KO_DEBT_SERVICE', { business: { debtServiceCoverage: 0.9 } }, { 'business.debtServiceCoverage': 0.9 }],
     ['KO_CASH_RUNWAY', { business: { cashRunwayMonths: 2.5 } }, { 'business.cashRunwayMonths': 2.5 }],
+    ['KO_OWN_BOOK_PAST_DUE', { book: { maxDaysPastDue: 91 } }, { 'book.maxDaysPastDue': 91 }],
+    ['KO_OWN_BOOK_WRITTEN_OFF', { book: { writtenOffLoans: 1 } }, { 'book.writtenOffLoans': 1 }],
+    [
+      'KO_OWN_BOOK_RESTRUCTURING_BROKEN',
+      { book: { brokenRestructurings: 1 } },
+      { 'book.brokenRestructurings': 1 },
+    ],
   ])('%s fires with the value it saw', async (code, patch, values) => {
     const { policy } = defaultPolicyAndModels();
     const out = await evaluateGraph(policy, 'knockout', facts(patch));
@@ -146,8 +153,15 @@ describe('default policy: referral rules', () => {
     ['REF_THIN_FILE', { bureau: { historyMonths: 3 } }],
     ['REF_MULTI_LENDER', { bureau: { lenders3m: 3 } }],
     ['REF_DEBT_TO_INCOME', { debt: { toIncome: 0.55 } }],
+    ['REF_OWN_BOOK_PAST_DUE', { book: { maxDaysPastDue: 1 } }],
+    ['REF_OWN_BOOK_PAST_DUE', { book: { maxDaysPastDue: 90 } }],
+    ['REF_OWN_BOOK_RESTRUCTURED', { book: { restructuredLoans: 1 } }],
   ])('%s fires', async (code, patch) => {
     expect(await codes('referral', patch)).toEqual([code]);
+  });
+
+  it('leaves a loan here more than 90 days past due to the knock-out, not to a referral', async () => {
+    expect(await codes('referral', { book: { maxDaysPastDue: 91 } })).toEqual([]);
   });
 
   it('fires nothing for the salaried applicant', async () => {
