@@ -1,3 +1,4 @@
+import { instantAt } from '../collections/index.js';
 import { addDays, parseDate } from '../money/index.js';
 import type { Queryable } from '../store/index.js';
 import {
@@ -7,8 +8,10 @@ import {
   getBusinessDay,
   loansNeedingEod,
   refreshCases,
+  removeRepaidListings,
   setBusinessDay,
 } from '../store/index.js';
+import { LENDER_TIME_ZONE_DEFAULT } from './business-day.js';
 import { controlLinesAfterEod } from './line-controls.js';
 import { monitorAfterEod, queueBucketChanges } from './monitoring/index.js';
 import { planReminderWave } from './reminders/index.js';
@@ -96,6 +99,13 @@ export const ledgerEod: EodLedger = {
     }
     // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
     await refreshCases(tx, parseDate(closedDay), null);
+    // A listing from a legal escalation ends once its borrower has repaid (removal on repayment), from the
+    // start of the next business day.
+    await removeRepaidListings(
+      tx,
+      parseDate(closedDay),
+      new Date(instantAt(next, 0, LENDER_TIME_ZONE_DEFAULT)).toISOString(),
+    );
     // Early-warning signals and health-review requests on the closed day's facts, in the same transaction.
     await monitorAfterEod(tx, closedDay);
   },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessInstant, LENDER_TIME_ZONE_DEFAULT } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
 import {
   blacklistMatches,
@@ -43,11 +44,12 @@ describe.each(backends)('blacklist due process over the API, on $name', (backend
       await refreshCases(tx, parseDate(day) - 1, null);
     });
   }
+  /** The entries origination finds on `day` at this moment of the wall clock (the business clock's instant). */
   const listedAt = (idNumber: string, day: string) =>
     blacklistMatches(
       db,
       [{ subject: 'id-number', key: originationKeyOf(api.cipher)('id-number', idNumber) }],
-      `${day}T04:00:00.000Z`,
+      businessInstant(day, LENDER_TIME_ZONE_DEFAULT, new Date()),
     );
   const count = async (table: string) =>
     Number((await db.query<{ n: string }>(`select count(*)::text as n from ${table}`)).rows[0]!.n);
@@ -202,13 +204,16 @@ describe.each(backends)('blacklist due process over the API, on $name', (backend
     const quote = json(await call('collector', 'GET', `/loans/${loanId}/payoff-quote`));
     const paid = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: quote.total });
     expect(paid.statusCode, paid.body).toBe(201);
-    const removed = await remove();
+    // Removal on repayment: the repayment itself ends the listing; there is nothing left for a person to remove.
+    const removed = await call('auditor', 'GET', `/blacklist-proposals/${proposalId}`);
     expect(removed.statusCode, removed.body).toBe(200);
     expect(json(removed)).toMatchObject({
       status: 'removed',
       removalReason: 'repaid',
       removedDate: '2026-05-26',
+      removedBy: 'system:repaid',
     });
+    expectProblem(await remove(), { status: 409, code: 'blacklist_step_not_allowed', says: /only a listed/ });
     expect(await listedAt(idNumber, '2026-05-26')).toEqual([]);
     expect((json(removed).steps as { step: string }[]).map((s) => s.step)).toEqual([
       'proposed',

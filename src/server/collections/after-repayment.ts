@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { findLoan, getBusinessDay, refreshCases } from '../../store/index.js';
+import { findLoan, getBusinessDay, refreshCases, removeRepaidListings } from '../../store/index.js';
+import { businessNow } from '../http/business-clock.js';
 import type { ServerDeps } from '../http/context.js';
 
 /**
@@ -21,9 +22,12 @@ export async function refreshCaseOfLoan(
         `select 1 from collection_cases where customer_id = $1 and status = 'open'`,
         [loan.customerId],
       );
+      const day = await getBusinessDay(tx);
+      // A listing from a legal escalation ends as soon as the borrower has repaid (removal on repayment).
+      await removeRepaidListings(tx, day, await businessNow(deps, tx), [loan.customerId]);
       // A repayment never opens a case: only a borrower with an open case is refreshed.
       if (rows.length === 0) return;
-      await refreshCases(tx, await getBusinessDay(tx), [loan.customerId]);
+      await refreshCases(tx, day, [loan.customerId]);
     });
   } catch (error) {
     log.warn({ err: error, loanId }, 'collection case refresh after a repayment failed; EOD refreshes it');

@@ -1,9 +1,11 @@
-import type {
-  BlacklistProposalSource,
-  BlacklistProposalStatus,
-  BlacklistRemovalReason,
+import {
+  type BlacklistProposalSource,
+  type BlacklistProposalStatus,
+  type BlacklistRemovalReason,
+  planBlacklistRemoval,
 } from '../../collections/index.js';
 import { type Day, formatDate } from '../../money/index.js';
+import { appendAudit } from '../audit.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql } from '../ledger/index.js';
 
@@ -284,4 +286,61 @@ export async function endBlacklistEntryAt(
     `update blacklist_entries set expires_at = least(expires_at, $2::timestamptz), expired_by = $3 where entry_id = $1`,
     [entryId, at, by],
   );
+}
+
+/** The actor recorded for a listing ended on repayment (by the repayment's follow-up or the end of day). */
+export const REPAID_REMOVAL_ACTOR = 'system:repaid';
+
+/**
+ * Removal on repayment (民法典 Art. 1029: a record no longer true is corrected): every listed entry from a legal
+ * escalation (`source = 'legal'`, for malicious default) whose borrower now has no loan past due and none
+ * written off is ended at `at`, with its step and an audit record — the same checks and writes as a person's
+ * `repaid` removal. A fraud listing is not ended by a repayment. `customerIds` narrows it to some borrowers.
+ */
+export async function removeRepaidListings(
+  q: Queryable,
+  day: Day,
+  at: string,
+  customerIds: readonly string[] | null = null,
+): Promise<StoredBlacklistProposal[]> {
+  const { rows } = await q.query<{ proposal_id: string }>(
+    `select p.proposal_id from blacklist_proposals p
+      where p.status = 'listed' and p.source = 'legal'
+        ${customerIds === null ? '' : 'and p.customer_id = any($1::text[])'}
+        and not exists (select 1 from loans l where l.customer_id = p.customer_id
+                          and (l.status = 'written-off' or (l.status = 'active' and l.bucket <> 'M0')))
+      order by p.proposal_id for update of p`,
+    customerIds === null ? [] : [customerIds],
+  );
+  const removed: StoredBlacklistProposal[] = [];
+  for (const { proposal_id } of rows) {
+    const p = (await findBlacklistProposal(q, proposal_id))!;
+    const plan = planBlacklistRemoval(p, { reason: 'repaid', repaid: true });
+    if (p.entryId === null) throw new Error(`assertion: listed proposal ${p.proposalId} has no entry`);
+    await endBlacklistEntryAt(q, p.entryId, at, REPAID_REMOVAL_ACTOR);
+    const updated = await updateBlacklistProposal(q, p.proposalId, {
+      status: 'removed',
+      removedBy: REPAID_REMOVAL_ACTOR,
+      removedDay: day,
+      removalReason: plan.reason,
+    });
+    await appendBlacklistStep(q, p.proposalId, {
+      day,
+      step: 'removed',
+      actor: REPAID_REMOVAL_ACTOR,
+      note: 'repaid: nothing past due and nothing written off',
+    });
+    await appendAudit(q, {
+      actorUserId: null,
+      actorRole: 'system',
+      action: 'blacklist.removed',
+      requestId: null,
+      resourceType: 'blacklist_proposal',
+      resourceId: p.proposalId,
+      customerId: p.customerId,
+      details: { from: 'listed', to: 'removed', entryId: p.entryId, reason: 'repaid' },
+    });
+    removed.push(updated);
+  }
+  return removed;
 }

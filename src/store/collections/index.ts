@@ -18,6 +18,8 @@ export {
   listBlacklistProposals,
   listBlacklistSteps,
   noticeDelivery,
+  REPAID_REMOVAL_ACTOR,
+  removeRepaidListings,
   type StoredBlacklistProposal,
   type StoredBlacklistStep,
   updateBlacklistProposal,
