@@ -17,6 +17,7 @@ import {
   type StoredWriteOffProposal,
   type User,
 } from '../store/index.js';
+import { cancelMootRemindersOfLoans } from './reminders/index.js';
 
 /** The roles that may propose, approve or reject a write-off (as the API's writeoffs.* permissions). */
 export const WRITE_OFF_ROLES: readonly string[] = ['admin', 'risk_analyst', 'finance'];
@@ -93,6 +94,7 @@ export async function decideWriteOffAs(
       decision === 'approve'
         ? (await approveWriteOffProposal(tx, input)).proposal
         : await rejectWriteOffProposal(tx, input);
+    if (decision === 'approve') await cancelMootRemindersOfLoans(tx, p.loans);
     await appendAudit(tx, audit(user, `write_off.${decision}`, p));
     return p;
   });

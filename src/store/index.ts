@@ -545,6 +545,8 @@ export {
   markMessageSent,
   markMessagesSent,
   outboxCounts,
+  type PlannedReminderFacts,
+  plannedRemindersByKey,
   plannedRemindersOfLoan,
   publishedCadence,
   type ReminderContact,

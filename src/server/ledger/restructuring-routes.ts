@@ -5,6 +5,7 @@
  * thresholds is stored as pending and applied when another user approves it; below, it is applied at once.
  */
 import type { FastifyInstance } from 'fastify';
+import { cancelRemindersMootAfter } from '../../jobs/index.js';
 import {
   type LoanEvent,
   type LoanRestructured,
@@ -322,6 +323,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
           };
         }
         const done = await applyLoanCommand(tx, loanId, command);
+        await cancelRemindersMootAfter(tx, done.after);
         const applied = await insertRestructuring(tx, {
           ...base,
           forgivenMinor: restructuredEvent(done.events).forgivenMinor,
@@ -372,6 +374,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
           loanId,
           commandOf(deps, found.request, day, `restructuring:${restructuringId}`),
         );
+        await cancelRemindersMootAfter(tx, done.after);
         const event = restructuredEvent(done.events);
         const decided = await decideRestructuring(tx, found, {
           status: 'applied',

@@ -4,6 +4,7 @@
  * repayment recorded on a written-off loan is booked as a recovery (POST /loans/{loanId}/repayments).
  */
 import type { FastifyInstance } from 'fastify';
+import { cancelMootRemindersOfLoans } from '../../jobs/index.js';
 import { formatDate, formatMinor } from '../../money/index.js';
 import {
   approveWriteOffProposal,
@@ -432,6 +433,7 @@ export async function ledgerWriteOffRoutes(app: FastifyInstance, deps: ServerDep
             decision === 'approve'
               ? (await guarded(() => approveWriteOffProposal(tx, input))).proposal
               : await guarded(() => rejectWriteOffProposal(tx, input));
+          if (decision === 'approve') await cancelMootRemindersOfLoans(tx, p.loans);
           return {
             status: 200,
             body: presentProposal(p),

@@ -56,7 +56,10 @@ const reminderResponse = {
       description: 'When it may go out, inside the borrower’s contact hours (UTC instant)',
     },
     status: { type: 'string', enum: ['planned', 'sent', 'cancelled', 'failed'] },
-    cancelReason: { type: ['string', 'null'], description: 'opted-out, daily-cap, repaid or settled' },
+    cancelReason: {
+      type: ['string', 'null'],
+      description: 'opted-out, daily-cap, repaid, settled, restructured or written-off',
+    },
     failure: { type: ['string', 'null'], description: 'The last delivery error of a failed reminder' },
     legallyRequired: {
       type: 'boolean',

@@ -34,6 +34,8 @@ export {
   hasPlannedReminders,
   insertPlannedReminders,
   listLoanReminders,
+  type PlannedReminderFacts,
+  plannedRemindersByKey,
   plannedRemindersOfLoan,
   type ReminderPayload,
   type StoredReminder,
