@@ -3,6 +3,8 @@ export {
   approveCadence,
   CadenceError,
   draftCadence,
+  findCadenceVersion,
+  listCadenceVersions,
   publishedCadence,
   type StoredCadenceVersion,
 } from './cadences.js';
