@@ -18,6 +18,7 @@ import {
   type StoredWriteOffProposal,
   type User,
 } from '../store/index.js';
+import { cancelMootRemindersOfLoans } from './reminders/index.js';
 
 /** The roles that may propose, approve or reject a write-off (as the API's writeoffs.* permissions). */
 export const WRITE_OFF_ROLES: readonly string[] = ['admin', 'risk_analyst', 'finance'];
@@ -101,6 +102,7 @@ export async function decideWriteOffAs(
         day,
         p.loans.map((l) => l.customerId),
       );
+    if (decision === 'approve') await cancelMootRemindersOfLoans(tx, p.loans);
     await appendAudit(tx, audit(user, `write_off.${decision}`, p));
     return p;
   });

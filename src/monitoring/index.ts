@@ -67,6 +67,7 @@ export {
   type ReminderDue,
   type ReminderLang,
   type ReminderLoanFacts,
+  type ReminderMootFacts,
   type ReminderPreferences,
   type ReminderStage,
   type ReminderTemplate,

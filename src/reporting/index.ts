@@ -221,7 +221,7 @@ export {
   type OverdueProjectionRow,
   projectOverdue,
 } from './overdue-projection.js';
-export { reminderLoanFacts } from './reminder-facts.js';
+export { reminderLoanFacts, reminderMootFacts } from './reminder-facts.js';
 export {
   type Label,
   REPORT_KINDS,

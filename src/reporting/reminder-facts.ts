@@ -7,7 +7,13 @@ import {
   rational,
   toExactDecimalString,
 } from '../money/index.js';
-import type { ReminderBorrower, ReminderDue, ReminderLang, ReminderLoanFacts } from '../monitoring/index.js';
+import type {
+  ReminderBorrower,
+  ReminderDue,
+  ReminderLang,
+  ReminderLoanFacts,
+  ReminderMootFacts,
+} from '../monitoring/index.js';
 import {
   DEFAULT_NEGATIVE_INFORMATION_SETTINGS,
   firstNegativeReportingDay,
@@ -20,6 +26,42 @@ import { DEFAULT_IMPACT_SETTINGS, overdueMilestones } from './milestones.js';
 
 /** Days of milestones looked at for a reminder's consequence sentence (the first negative report is within a month). */
 const CONSEQUENCE_HORIZON_DAYS = 120;
+
+/**
+ * The unpaid instalments a reminder may quote, oldest first: the billed ones, then the next one not yet
+ * billed, less what a credit balance (money paid ahead) covers — the oldest amounts first.
+ */
+function owedDues(state: LoanState): ReminderDue[] {
+  const dues: ReminderDue[] = state.dues.map((d) => ({
+    dueDay: d.dueDay,
+    amountMinor: d.principalMinor + d.interestMinor + d.feeMinor,
+  }));
+  const next = state.plan[state.nextInstallmentIndex];
+  if (state.status === 'active' && next !== undefined && !dues.some((d) => d.dueDay === next.dueDay)) {
+    dues.push({ dueDay: next.dueDay, amountMinor: next.totalMinor });
+  }
+  let credit = state.creditMinor;
+  const owed: ReminderDue[] = [];
+  for (const d of dues) {
+    const covered = Math.min(credit, d.amountMinor);
+    credit -= covered;
+    if (d.amountMinor > covered) owed.push({ dueDay: d.dueDay, amountMinor: d.amountMinor - covered });
+  }
+  return owed;
+}
+
+/**
+ * What the moot check (monitoring/ mootReminders) needs of a loan, from the same facts the planner reads:
+ * no business day, no borrower — a repayment, a restructuring or a write-off changes only these.
+ */
+export function reminderMootFacts(state: LoanState): ReminderMootFacts {
+  return {
+    settled: state.status === 'settled',
+    dues: owedDues(state),
+    writtenOff: state.status === 'written-off',
+    restructuredDay: state.restructuring?.records.at(-1)?.day ?? null,
+  };
+}
 
 /**
  * The facts the reminder planner (monitoring/) needs of a loan on a day, from its ledger state: the unpaid
@@ -37,23 +79,8 @@ export function reminderLoanFacts(
   /** False: the consequence sentence left empty, for a planner run without text (`withoutText`). */
   worded = true,
 ): ReminderLoanFacts {
-  const dues: ReminderDue[] = state.dues.map((d) => ({
-    dueDay: d.dueDay,
-    amountMinor: d.principalMinor + d.interestMinor + d.feeMinor,
-  }));
+  const owed = owedDues(state);
   const next = state.plan[state.nextInstallmentIndex];
-  if (state.status === 'active' && next !== undefined && !dues.some((d) => d.dueDay === next.dueDay)) {
-    dues.push({ dueDay: next.dueDay, amountMinor: next.totalMinor });
-  }
-  // A credit balance (money paid ahead) pays the oldest amounts first when they fall due: what it covers
-  // is not owed, so no reminder quotes it.
-  let credit = state.creditMinor;
-  const owed: ReminderDue[] = [];
-  for (const d of dues) {
-    const covered = Math.min(credit, d.amountMinor);
-    credit -= covered;
-    if (d.amountMinor > covered) owed.push({ dueDay: d.dueDay, amountMinor: d.amountMinor - covered });
-  }
   const oldest = state.dues[0];
   // DPD as the engine counts it on `day`: from the due date, once the grace period has passed unpaid.
   const dpd = oldest !== undefined && day > oldest.dueDay + state.product.graceDays ? day - oldest.dueDay : 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../../src/money/index.js';
+import { addDays, parseDate } from '../../src/money/index.js';
 import {
   mootReminders,
   nextContactInstant,
@@ -318,5 +318,49 @@ describe('a repayment cancels what it made moot', () => {
         ],
       }),
     ).toEqual([]);
+  });
+});
+
+describe('a restructuring or a write-off cancels what it made moot, never a legal notice whose debt remains', () => {
+  const APRIL = parseDate('2026-04-10');
+  const planDay = parseDate('2026-03-09');
+  const pending = [
+    { reminderKey: 'L1/t0/2026-03-10', anchorDueDay: DUE, legallyRequired: false, planDay },
+    { reminderKey: 'L1/notice/2026-03-10', anchorDueDay: DUE, legallyRequired: true, planDay },
+  ];
+  const owed = [{ dueDay: APRIL, amountMinor: 5 }];
+  it('a restructuring on or after the planning day cancels the reminders of the old plan, not the notice', () => {
+    expect(mootReminders(pending, { settled: false, dues: owed, restructuredDay: planDay })).toEqual([
+      { reminderKey: 'L1/t0/2026-03-10', reason: 'restructured' },
+    ]);
+    // Even where the old instalment is still owed under the new plan: its reminder quoted the old one.
+    expect(
+      mootReminders(pending, {
+        settled: false,
+        dues: [{ dueDay: DUE, amountMinor: 7 }],
+        restructuredDay: addDays(planDay, 1),
+      }),
+    ).toEqual([{ reminderKey: 'L1/t0/2026-03-10', reason: 'restructured' }]);
+  });
+  it('a restructuring before the reminder was planned changes nothing of the rules', () => {
+    expect(
+      mootReminders(pending, { settled: false, dues: owed, restructuredDay: addDays(planDay, -1) }),
+    ).toEqual([
+      { reminderKey: 'L1/t0/2026-03-10', reason: 'repaid' },
+      { reminderKey: 'L1/notice/2026-03-10', reason: 'repaid' },
+    ]);
+  });
+  it('a write-off cancels every reminder of an instalment but keeps the notice: the debt is still owed', () => {
+    expect(
+      mootReminders(pending, { settled: false, dues: [{ dueDay: DUE, amountMinor: 7 }], writtenOff: true }),
+    ).toEqual([{ reminderKey: 'L1/t0/2026-03-10', reason: 'written-off' }]);
+    expect(mootReminders(pending, { settled: false, dues: [], writtenOff: true })).toEqual([
+      { reminderKey: 'L1/t0/2026-03-10', reason: 'written-off' },
+    ]);
+  });
+  it('a settled loan owes nothing: the notice goes too', () => {
+    expect(
+      mootReminders(pending, { settled: true, dues: [], restructuredDay: planDay }).map((m) => m.reason),
+    ).toEqual(['settled', 'settled']);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '../../store/index.js';
 import { cadenceInForce } from './cadence.js';
 import { type ChannelConfig, DeliveryError, emailSender, postSigned, webhookAgents } from './channels.js';
+import { cancelMootBeforeSending } from './plan.js';
 
 /** Bounds of the dispatcher (decision 0613). */
 export const DISPATCH_BOUNDS = {
@@ -51,6 +52,8 @@ export interface DispatchOptions {
 
 export interface DispatchReport {
   sent: number;
+  /** Reminders found moot right before sending (the loan was paid, restructured …): cancelled, not sent. */
+  cancelled: number;
   retried: number;
   dead: number;
   rounds: number;
@@ -107,7 +110,7 @@ export async function runDispatcher(
   const idle_ms = options.idle_ms ?? DISPATCH_BOUNDS.idle_ms_default;
   const email = config.email === undefined ? undefined : emailSender(config.email);
   const agents = webhookAgents(concurrency);
-  const report: DispatchReport = { sent: 0, retried: 0, dead: 0, rounds: 0 };
+  const report: DispatchReport = { sent: 0, cancelled: 0, retried: 0, dead: 0, rounds: 0 };
   let hours: ContactHours | undefined;
   // Subscriptions read once per round (a round's messages mostly share a few).
   let targets = new Map<string, ReturnType<typeof webhookTarget>>();
@@ -230,7 +233,21 @@ export async function runDispatcher(
       }
       targets = new Map();
       delivered = [];
-      await eachLimited(claimed, concurrency, settle);
+      // A reminder the loan's change made moot since it was planned (a payment, a restructuring, a
+      // write-off whose own cancellation has not run, or failed) is cancelled here, not sent.
+      const reminders = claimed.flatMap((m) =>
+        m.kind === 'reminder' && m.loanId !== null && m.reminderKey !== null
+          ? [{ loanId: m.loanId, reminderKey: m.reminderKey }]
+          : [],
+      );
+      const moot =
+        reminders.length === 0
+          ? new Set<string>()
+          : await db.transaction((tx) => cancelMootBeforeSending(tx, reminders));
+      report.cancelled += moot.size;
+      const toDeliver =
+        moot.size === 0 ? claimed : claimed.filter((m) => !moot.has(`${m.loanId}/${m.reminderKey}`));
+      await eachLimited(toDeliver, concurrency, settle);
       // The round's deliveries are recorded together; a crash before this sends them again, same keys.
       const sent = delivered;
       await db.transaction((tx) => markMessagesSent(tx, sent, now()));

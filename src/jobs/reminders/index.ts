@@ -14,4 +14,12 @@ export {
   type WebhookChannelConfig,
 } from './channels.js';
 export { DISPATCH_BOUNDS, type DispatchOptions, type DispatchReport, runDispatcher } from './dispatch.js';
-export { cancelMootReminders, planReminderWave, REMINDER_PLAN_PAGE_LOANS, type WaveReport } from './plan.js';
+export {
+  cancelMootBeforeSending,
+  cancelMootReminders,
+  cancelMootRemindersOfLoans,
+  cancelRemindersMootAfter,
+  planReminderWave,
+  REMINDER_PLAN_PAGE_LOANS,
+  type WaveReport,
+} from './plan.js';

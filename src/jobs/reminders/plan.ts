@@ -1,6 +1,6 @@
 import { type Day, formatDate } from '../../money/index.js';
 import { mootReminders, type ParsedCadenceDocument, planReminders } from '../../monitoring/index.js';
-import { reminderLoanFacts } from '../../reporting/index.js';
+import { reminderLoanFacts, reminderMootFacts } from '../../reporting/index.js';
 import {
   cancelReminders,
   countPlannedOnDay,
@@ -11,6 +11,7 @@ import {
   type LoanRow,
   loadReminderBorrowers,
   loanFromRow,
+  plannedRemindersByKey,
   plannedRemindersOfLoan,
   type Queryable,
   type StoredLoan,
@@ -126,14 +127,68 @@ export async function planReminderWave(q: Queryable, day: Day): Promise<WaveRepo
 }
 
 /**
- * Cancels the reminders of a loan that its current state made moot (a repayment, a waiver, a settlement),
- * in the caller's transaction. Returns how many were cancelled.
+ * Cancels the reminders of a loan that its current state made moot (a repayment, a waiver, a settlement, a
+ * restructuring, a write-off), in the caller's transaction. Returns how many were cancelled. `day` is kept
+ * for the callers' sake: moot-ness does not depend on the business day.
  */
-export async function cancelMootReminders(q: Queryable, loanId: string, day: Day): Promise<number> {
+export async function cancelMootReminders(q: Queryable, loanId: string, _day?: Day): Promise<number> {
   const pending = await plannedRemindersOfLoan(q, loanId);
   if (pending.length === 0) return 0;
   const loan = await findLoan(q, loanId);
   if (loan === undefined) return 0;
-  const facts = reminderLoanFacts(loan.state, day, { timeZone: 'UTC', lang: 'en', optOuts: [] }, '*');
-  return cancelReminders(q, loanId, mootReminders(pending, facts));
+  return cancelReminders(q, loanId, mootReminders(pending, reminderMootFacts(loan.state)));
+}
+
+/**
+ * `cancelMootReminders` for a loan whose new state the caller holds (just written, in its transaction):
+ * one indexed read when the loan has no planned reminder, which is most loans.
+ */
+export async function cancelRemindersMootAfter(q: Queryable, after: StoredLoan): Promise<number> {
+  const pending = await plannedRemindersOfLoan(q, after.loanId);
+  if (pending.length === 0) return 0;
+  return cancelReminders(q, after.loanId, mootReminders(pending, reminderMootFacts(after.state)));
+}
+
+/** `cancelMootReminders` for several loans changed together (a write-off proposal), one after another. */
+export async function cancelMootRemindersOfLoans(
+  q: Queryable,
+  loans: readonly { loanId: string }[],
+): Promise<number> {
+  let cancelled = 0;
+  for (const { loanId } of loans) cancelled += await cancelMootReminders(q, loanId);
+  return cancelled;
+}
+
+/**
+ * The dispatcher's check right before sending: of these claimed reminder messages, cancels (reminder and
+ * message, in the caller's transaction) those whose loan's current state made them moot — the same rule
+ * as after a change (`mootReminders`), over the same facts, one read of the reminders and one of their
+ * loans. Returns the keys cancelled (`loanId/reminderKey`), which must not be sent.
+ */
+export async function cancelMootBeforeSending(
+  q: Queryable,
+  messages: readonly { loanId: string; reminderKey: string }[],
+): Promise<Set<string>> {
+  const cancelled = new Set<string>();
+  const pending = await plannedRemindersByKey(q, messages);
+  if (pending.length === 0) return cancelled;
+  const loanIds = [...new Set(pending.map((p) => p.loanId))];
+  const { rows } = await q.query<LoanRow>(
+    `select ${LOAN_COLUMNS} from loans where loan_id = any($1::text[])`,
+    [loanIds],
+  );
+  const byLoan = new Map<string, typeof pending>();
+  for (const p of pending) {
+    const list = byLoan.get(p.loanId) ?? [];
+    list.push(p);
+    byLoan.set(p.loanId, list);
+  }
+  for (const row of rows) {
+    const loan = loanFromRow(row);
+    const moot = mootReminders(byLoan.get(loan.loanId) ?? [], reminderMootFacts(loan.state));
+    if (moot.length === 0) continue;
+    await cancelReminders(q, loan.loanId, moot);
+    for (const m of moot) cancelled.add(`${loan.loanId}/${m.reminderKey}`);
+  }
+  return cancelled;
 }

@@ -56,6 +56,7 @@ export {
   type ReminderCancelReason,
   type ReminderDue,
   type ReminderLoanFacts,
+  type ReminderMootFacts,
   renderTemplate,
 } from './planner.js';
 export {

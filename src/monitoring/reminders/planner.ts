@@ -48,7 +48,13 @@ export interface ReminderLoanFacts {
   readonly borrower: ReminderBorrower;
 }
 
-export type ReminderCancelReason = 'opted-out' | 'daily-cap' | 'repaid' | 'settled';
+export type ReminderCancelReason =
+  | 'opted-out'
+  | 'daily-cap'
+  | 'repaid'
+  | 'settled'
+  | 'restructured'
+  | 'written-off';
 
 /** A reminder the planner decided on: to send, or recorded as not sent and why. */
 export interface PlannedReminder {
@@ -282,22 +288,51 @@ export function planReminders(input: PlanRemindersInput): PlannedReminder[] {
 export interface PendingReminder {
   readonly reminderKey: string;
   readonly anchorDueDay: Day;
+  /** A notice the law requires (the one before the first negative report); absent: false. */
+  readonly legallyRequired?: boolean;
+  /** The business day it was planned on; absent: before any restructuring the facts name. */
+  readonly planDay?: Day;
 }
 
 /**
- * The pending reminders a repayment (or any change of the loan) made moot: all of them once the loan is
- * settled; otherwise those whose instalment is no longer unpaid. A reminder about a later instalment
- * that is still owed stays.
+ * What the moot check needs of a loan: the planner's own facts (settled, the unpaid instalments) and what
+ * took the loan off its plan — a write-off, or a restructuring on a day (reporting/ reminderMootFacts).
+ */
+export interface ReminderMootFacts extends Pick<ReminderLoanFacts, 'settled' | 'dues'> {
+  /** Written off (核销): still owed, but no longer reminded of instalment by instalment. */
+  readonly writtenOff?: boolean;
+  /** The day of the loan's latest restructuring (重组), if any. */
+  readonly restructuredDay?: Day | null;
+}
+
+/**
+ * The pending reminders a change of the loan made moot (a repayment, a waiver, a settlement, a
+ * restructuring, a write-off):
+ * - once the loan is settled, all of them (`settled`);
+ * - a reminder planned on or before the loan's latest restructuring quotes the old plan (`restructured`);
+ * - on a written-off loan, every reminder of an instalment (`written-off`);
+ * - otherwise those whose instalment is no longer unpaid (`repaid`); a reminder about a later instalment
+ *   that is still owed stays.
+ * A legally required notice concerns a debt, not a plan: it is cancelled only when that debt is gone —
+ * the loan settled, or its instalment repaid — never because the debt was re-planned or written off.
  */
 export function mootReminders(
   pending: readonly PendingReminder[],
-  facts: Pick<ReminderLoanFacts, 'settled' | 'dues'>,
+  facts: ReminderMootFacts,
 ): { reminderKey: string; reason: ReminderCancelReason }[] {
   const open = new Set(facts.dues.filter((d) => d.amountMinor > 0).map((d) => d.dueDay));
+  const restructured = facts.restructuredDay ?? null;
   const out: { reminderKey: string; reason: ReminderCancelReason }[] = [];
   for (const p of pending) {
-    if (facts.settled) out.push({ reminderKey: p.reminderKey, reason: 'settled' });
-    else if (!open.has(p.anchorDueDay)) out.push({ reminderKey: p.reminderKey, reason: 'repaid' });
+    const replanned = restructured !== null && (p.planDay === undefined || p.planDay <= restructured);
+    let reason: ReminderCancelReason | null = null;
+    if (facts.settled) reason = 'settled';
+    else if (p.legallyRequired === true) {
+      if (!replanned && facts.writtenOff !== true && !open.has(p.anchorDueDay)) reason = 'repaid';
+    } else if (facts.writtenOff === true) reason = 'written-off';
+    else if (replanned) reason = 'restructured';
+    else if (!open.has(p.anchorDueDay)) reason = 'repaid';
+    if (reason !== null) out.push({ reminderKey: p.reminderKey, reason });
   }
   return out;
 }

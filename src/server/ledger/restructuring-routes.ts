@@ -5,6 +5,7 @@
  * thresholds is stored as pending and applied when another user approves it; below, it is applied at once.
  */
 import type { FastifyInstance } from 'fastify';
+import { cancelRemindersMootAfter } from '../../jobs/index.js';
 import {
   type LoanEvent,
   type LoanRestructured,
@@ -325,6 +326,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
         const done = await applyLoanCommand(tx, loanId, command);
         // The borrower's open case is held through the observation (or closes), in the same transaction.
         await refreshOpenCases(tx, day, [loan.customerId]);
+        await cancelRemindersMootAfter(tx, done.after);
         const applied = await insertRestructuring(tx, {
           ...base,
           forgivenMinor: restructuredEvent(done.events).forgivenMinor,
@@ -375,6 +377,7 @@ export async function ledgerRestructuringRoutes(app: FastifyInstance, deps: Serv
           loanId,
           commandOf(deps, found.request, day, `restructuring:${restructuringId}`),
         );
+        await cancelRemindersMootAfter(tx, done.after);
         const event = restructuredEvent(done.events);
         await refreshOpenCases(tx, day, [loan.customerId]);
         const decided = await decideRestructuring(tx, found, {

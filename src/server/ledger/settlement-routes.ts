@@ -5,6 +5,7 @@
  * restructurings: a discount above the lender's threshold waits for a second person (decision 0367).
  */
 import type { FastifyInstance } from 'fastify';
+import { cancelRemindersMootAfter } from '../../jobs/index.js';
 import {
   type LoanEvent,
   planCommand,
@@ -263,6 +264,7 @@ export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerD
           };
         }
         const done = await applyLoanCommand(tx, loanId, command);
+        await cancelRemindersMootAfter(tx, done.after);
         const event = offeredEvent(done.events);
         const made = await insertSettlementOffer(tx, {
           ...base,
@@ -317,6 +319,7 @@ export async function ledgerSettlementRoutes(app: FastifyInstance, deps: ServerD
           day,
           clientId: `settlement:${offerId}`,
         });
+        await cancelRemindersMootAfter(tx, done.after);
         const event = offeredEvent(done.events);
         const decided = await decideSettlementOffer(tx, found, {
           status: 'offered',

@@ -4,6 +4,7 @@
  * repayment recorded on a written-off loan is booked as a recovery (POST /loans/{loanId}/repayments).
  */
 import type { FastifyInstance } from 'fastify';
+import { cancelMootRemindersOfLoans } from '../../jobs/index.js';
 import { formatDate, formatMinor } from '../../money/index.js';
 import {
   approveWriteOffProposal,
@@ -440,6 +441,7 @@ export async function ledgerWriteOffRoutes(app: FastifyInstance, deps: ServerDep
               day,
               p.loans.map((l) => l.customerId),
             );
+          if (decision === 'approve') await cancelMootRemindersOfLoans(tx, p.loans);
           return {
             status: 200,
             body: presentProposal(p),

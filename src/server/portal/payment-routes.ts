@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../jobs/index.js';
+import { cancelRemindersMootAfter, SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../jobs/index.js';
 import { formatMinor } from '../../money/index.js';
 import {
   appendAudit,
@@ -292,6 +292,8 @@ export async function portalPaymentRoutes(app: FastifyInstance, deps: ServerDeps
               excess: payment.purpose === 'payoff' ? 'prepay' : 'credit',
             });
             eventSeq = r.after.state.seq;
+            // In the payment's transaction: a reminder the payment made moot is never sent after it.
+            await cancelRemindersMootAfter(tx, r.after);
           }
           await settlePortalPayment(tx, payment.paymentId, body.status, eventSeq);
           await appendAudit(tx, {

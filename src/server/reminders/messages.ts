@@ -25,4 +25,20 @@ export const REMINDER_MESSAGES = {
     en: 'has a #fragment, which is never sent; remove it',
     zh: '包含 #片段，而片段从不发送；请删除',
   },
+  cadence_invalid: {
+    en: 'The cadence document is not valid; fix the {count} field(s) named in errors and draft it again.',
+    zh: '提醒节奏文档无效；请修改 errors 中列出的 {count} 处后重新起草。',
+  },
+  cadence_not_found: {
+    en: 'No reminder cadence version {version}. List them with GET /reminder-cadences.',
+    zh: '没有提醒节奏版本 {version}；用 GET /reminder-cadences 列出。',
+  },
+  cadence_not_draft: {
+    en: 'Cadence version {version} is {status}; only a draft can be approved. Draft a new version.',
+    zh: '提醒节奏版本 {version} 的状态为 {status}；只有草稿可以审批。请起草新版本。',
+  },
+  cadence_own_draft: {
+    en: 'You wrote cadence version {version}; another person must approve it.',
+    zh: '提醒节奏版本 {version} 由您起草，须由另一人审批。',
+  },
 } as const satisfies Catalogue;

@@ -24,6 +24,7 @@ import { fieldProblem, ProblemError, validationProblem } from '../http/problem.j
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { loanNotFound } from '../ledger/index.js';
+import { cadenceRoutes } from './cadence-routes.js';
 import { REMINDER_MESSAGES } from './messages.js';
 
 /** Reminders listed for one loan at most (a loan has a handful per instalment). */
@@ -56,7 +57,10 @@ const reminderResponse = {
       description: 'When it may go out, inside the borrower’s contact hours (UTC instant)',
     },
     status: { type: 'string', enum: ['planned', 'sent', 'cancelled', 'failed'] },
-    cancelReason: { type: ['string', 'null'], description: 'opted-out, daily-cap, repaid or settled' },
+    cancelReason: {
+      type: ['string', 'null'],
+      description: 'opted-out, daily-cap, repaid, settled, restructured or written-off',
+    },
     failure: { type: ['string', 'null'], description: 'The last delivery error of a failed reminder' },
     legallyRequired: {
       type: 'boolean',
@@ -161,6 +165,7 @@ function subscriptionNotFound(id: string): ProblemError {
 
 /** Reminders of a loan, and the business-event webhooks a lender subscribes to. */
 export async function reminderRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  await cadenceRoutes(app, deps);
   app.get<{ Params: { loanId: string } }>(
     '/loans/:loanId/reminders',
     {

@@ -14,6 +14,10 @@ export interface StoredCadenceVersion {
   documentHash: string;
   createdBy: string;
   approvedBy: string | null;
+  /** Why it was written (the draft's note), when given. */
+  note?: string | null;
+  createdAt?: string;
+  approvedAt?: string | null;
 }
 
 export class CadenceError extends Error {
@@ -36,6 +40,7 @@ export async function draftCadence(
   q: Queryable,
   raw: unknown,
   createdBy: string,
+  note: string | null = null,
 ): Promise<StoredCadenceVersion> {
   const parsed = parseCadenceDocument(raw);
   if (!parsed.ok) {
@@ -48,11 +53,11 @@ export async function draftCadence(
   const version = newId('rcv');
   const documentHash = hashOf(raw);
   await q.query(
-    `insert into reminder_cadence_versions (version, document, document_hash, status, created_by)
-     values ($1, $2::jsonb, $3, 'draft', $4)`,
-    [version, JSON.stringify(raw), documentHash, createdBy],
+    `insert into reminder_cadence_versions (version, document, document_hash, status, created_by, note)
+     values ($1, $2::jsonb, $3, 'draft', $4, $5)`,
+    [version, JSON.stringify(raw), documentHash, createdBy, note],
   );
-  return { version, status: 'draft', documentHash, createdBy, approvedBy: null };
+  return { version, status: 'draft', documentHash, createdBy, approvedBy: null, note };
 }
 
 /**
@@ -108,4 +113,55 @@ export async function publishedCadence(
   const parsed = parseCadenceDocument(JSON.parse(row.document));
   if (!parsed.ok) throw new Error(`assertion: published cadence ${row.version} no longer validates`);
   return { version: row.version, document: parsed.document };
+}
+
+const ISO = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+interface VersionRow {
+  version: string;
+  status: StoredCadenceVersion['status'];
+  document_hash: string;
+  created_by: string;
+  approved_by: string | null;
+  note: string | null;
+  created_at: string;
+  approved_at: string | null;
+}
+
+const VERSION_COLUMNS = `version, status, document_hash, created_by, approved_by, note, ${ISO('created_at')} as created_at,
+  ${ISO('approved_at')} as approved_at`;
+
+function versionFromRow(r: VersionRow): StoredCadenceVersion {
+  return {
+    version: r.version,
+    status: r.status,
+    documentHash: r.document_hash,
+    createdBy: r.created_by,
+    approvedBy: r.approved_by,
+    note: r.note,
+    createdAt: r.created_at,
+    approvedAt: r.approved_at,
+  };
+}
+
+/** Cadence versions, newest first (bounded by `limit`). */
+export async function listCadenceVersions(q: Queryable, limit: number): Promise<StoredCadenceVersion[]> {
+  const { rows } = await q.query<VersionRow>(
+    `select ${VERSION_COLUMNS} from reminder_cadence_versions order by created_at desc, version desc limit $1`,
+    [limit],
+  );
+  return rows.map(versionFromRow);
+}
+
+/** One cadence version with its document as drafted, or undefined. */
+export async function findCadenceVersion(
+  q: Queryable,
+  version: string,
+): Promise<{ version: StoredCadenceVersion; document: unknown } | undefined> {
+  const { rows } = await q.query<VersionRow & { document: string }>(
+    `select ${VERSION_COLUMNS}, document::text as document from reminder_cadence_versions where version = $1`,
+    [version],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : { version: versionFromRow(row), document: JSON.parse(row.document) };
 }

@@ -3,6 +3,8 @@ export {
   approveCadence,
   CadenceError,
   draftCadence,
+  findCadenceVersion,
+  listCadenceVersions,
   publishedCadence,
   type StoredCadenceVersion,
 } from './cadences.js';
@@ -34,6 +36,8 @@ export {
   hasPlannedReminders,
   insertPlannedReminders,
   listLoanReminders,
+  type PlannedReminderFacts,
+  plannedRemindersByKey,
   plannedRemindersOfLoan,
   type ReminderPayload,
   type StoredReminder,

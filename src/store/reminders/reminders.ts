@@ -166,21 +166,62 @@ export async function hasPlannedReminders(q: Queryable, loanId: string): Promise
   return rows[0]?.any === true;
 }
 
-/** A loan's reminders not yet sent, for the moot check (`mootReminders`). */
-export async function plannedRemindersOfLoan(
-  q: Queryable,
-  loanId: string,
-): Promise<{ customerId: string; reminderKey: string; anchorDueDay: Day }[]> {
-  const { rows } = await q.query<{ customer_id: string; reminder_key: string; anchor_due_day: string }>(
-    `select customer_id, reminder_key, anchor_due_day::text as anchor_due_day from reminders
-     where loan_id = $1 and status = 'planned'`,
-    [loanId],
-  );
-  return rows.map((r) => ({
+/** A reminder not yet sent, with what the moot check (`mootReminders`) reads of it. */
+export interface PlannedReminderFacts {
+  customerId: string;
+  loanId: string;
+  reminderKey: string;
+  anchorDueDay: Day;
+  legallyRequired: boolean;
+  planDay: Day;
+}
+
+interface PlannedRow {
+  customer_id: string;
+  loan_id: string;
+  reminder_key: string;
+  anchor_due_day: string;
+  legally_required: boolean;
+  plan_day: string;
+}
+
+const PLANNED_COLUMNS = `r.customer_id, r.loan_id, r.reminder_key, r.anchor_due_day::text as anchor_due_day,
+  r.legally_required, r.plan_day::text as plan_day`;
+
+function plannedFromRow(r: PlannedRow): PlannedReminderFacts {
+  return {
     customerId: r.customer_id,
+    loanId: r.loan_id,
     reminderKey: r.reminder_key,
     anchorDueDay: dayFromSql(r.anchor_due_day),
-  }));
+    legallyRequired: r.legally_required,
+    planDay: dayFromSql(r.plan_day),
+  };
+}
+
+/** A loan's reminders not yet sent, for the moot check (`mootReminders`). */
+export async function plannedRemindersOfLoan(q: Queryable, loanId: string): Promise<PlannedReminderFacts[]> {
+  const { rows } = await q.query<PlannedRow>(
+    `select ${PLANNED_COLUMNS} from reminders r where r.loan_id = $1 and r.status = 'planned'`,
+    [loanId],
+  );
+  return rows.map(plannedFromRow);
+}
+
+/** Of these reminders (by loan and key), those still planned — the dispatcher's check before sending. */
+export async function plannedRemindersByKey(
+  q: Queryable,
+  keys: readonly { loanId: string; reminderKey: string }[],
+): Promise<PlannedReminderFacts[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await q.query<PlannedRow>(
+    `select ${PLANNED_COLUMNS} from reminders r
+     join unnest($1::text[], $2::text[]) as u(loan_id, reminder_key)
+       on r.loan_id = u.loan_id and r.reminder_key = u.reminder_key
+     where r.status = 'planned'`,
+    [keys.map((k) => k.loanId), keys.map((k) => k.reminderKey)],
+  );
+  return rows.map(plannedFromRow);
 }
 
 /**

@@ -2525,6 +2525,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reminder-cadences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Reminder cadence versions, newest first, with their maker-checker trail; the one in force is marked (none published: the shipped one) */
+    get: operations['getReminderCadences'];
+    put?: never;
+    /** Draft a cadence version: the whole document is checked (channels, {placeholders}, offsets, clocks, the legal notice) and nothing is stored if any part fails */
+    post: operations['postReminderCadences'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reminder-cadences/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One cadence version with its document ("shipped" = the cadence shipped with Lendguard) */
+    get: operations['getReminderCadencesByVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reminder-cadences/{version}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft (another person than its author): it is published and the version in force before it retired; reminders are planned with it from the next wave */
+    post: operations['postReminderCadencesByVersionApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reports/{kind}': {
     parameters: {
       query?: never;
@@ -3052,6 +3104,9 @@ export interface components {
         | 'invitation_not_found'
         | 'blacklist_entry_not_found'
         | 'webhook_subscription_not_found'
+        | 'cadence_invalid'
+        | 'cadence_not_found'
+        | 'cadence_status_conflict'
         | 'decision_request_not_found'
         | 'policy_version_exists'
         | 'policy_status_conflict'
@@ -5542,6 +5597,9 @@ export interface operations {
               | 'invitation_not_found'
               | 'blacklist_entry_not_found'
               | 'webhook_subscription_not_found'
+              | 'cadence_invalid'
+              | 'cadence_not_found'
+              | 'cadence_status_conflict'
               | 'decision_request_not_found'
               | 'policy_version_exists'
               | 'policy_status_conflict'
@@ -12658,7 +12716,7 @@ export interface operations {
               /** @description Delivery attempts so far */
               attempts: number;
               body?: string;
-              /** @description opted-out, daily-cap, repaid or settled */
+              /** @description opted-out, daily-cap, repaid, settled, restructured or written-off */
               cancelReason?: string | null;
               /** @enum {string} */
               channel: 'app-push' | 'sms' | 'email' | 'call-task' | 'letter';
@@ -17687,6 +17745,234 @@ export interface operations {
             };
             productId: string;
             version: number;
+          };
+        };
+      };
+    };
+  };
+  getReminderCadences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Version in force, or "shipped" */
+            inForce: string;
+            items: {
+              approvedAt?: string | null;
+              approvedBy: string | null;
+              createdAt?: string | null;
+              createdBy: string;
+              documentHash: string;
+              /** @description The cadence the reminders are planned with now */
+              inForce: boolean;
+              note?: string | null;
+              /** @enum {string} */
+              status: 'draft' | 'published' | 'retired' | 'rejected' | 'shipped';
+              version: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postReminderCadences: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          document: {
+            [key: string]: unknown;
+          };
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy: string | null;
+            createdAt?: string | null;
+            createdBy: string;
+            documentHash: string;
+            /** @description The cadence the reminders are planned with now */
+            inForce: boolean;
+            note?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'published' | 'retired' | 'rejected' | 'shipped';
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  getReminderCadencesByVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Cadence version, or "shipped" for the cadence that applies until one is published */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy: string | null;
+            createdAt?: string | null;
+            createdBy: string;
+            document: {
+              [key: string]: unknown;
+            };
+            documentHash: string;
+            /** @description The cadence the reminders are planned with now */
+            inForce: boolean;
+            note?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'published' | 'retired' | 'rejected' | 'shipped';
+            version: string;
+          };
+        };
+      };
+    };
+  };
+  postReminderCadencesByVersionApprove: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Cadence version, or "shipped" for the cadence that applies until one is published */
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            approvedAt?: string | null;
+            approvedBy: string | null;
+            createdAt?: string | null;
+            createdBy: string;
+            documentHash: string;
+            /** @description The cadence the reminders are planned with now */
+            inForce: boolean;
+            note?: string | null;
+            /** @enum {string} */
+            status: 'draft' | 'published' | 'retired' | 'rejected' | 'shipped';
+            version: string;
           };
         };
       };

@@ -19,7 +19,7 @@ import {
   type HardshipRequestKind,
   localTime,
 } from '../../../collections/index.js';
-import { cadenceInForce } from '../../../jobs/index.js';
+import { cadenceInForce, cancelRemindersMootAfter } from '../../../jobs/index.js';
 import { type Day, formatDate, formatMinor } from '../../../money/index.js';
 import {
   checkReminderPreferences,
@@ -526,6 +526,7 @@ export async function portalActionRoutes(app: FastifyInstance, deps: ServerDeps)
                 found.loanId,
                 commandOf(deps, rs.request, day, `restructuring:${rs.restructuringId}`),
               );
+              await cancelRemindersMootAfter(tx, done.after);
               const event = done.events.find((e) => e.type === 'LoanRestructured');
               eventSeq = event?.seq ?? null;
               await decideRestructuring(tx, rs, {
