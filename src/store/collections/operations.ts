@@ -157,10 +157,17 @@ const ASSIGNMENTS_PER_STATEMENT_MAX = 5_000;
 
 /**
  * Allocates every open case to the teams' collectors (the core's allocateCases) and writes the changes in
- * the caller's transaction (the open cases locked). Cases placed with an agency are left alone.
+ * the caller's transaction. Cases placed with an agency are left alone.
+ *
+ * Concurrent writers of cases wait from the read to the commit, as when each open case was locked by the
+ * read (`for update`), but through one table lock (`share row exclusive`: other writers and other
+ * allocations wait, readers do not, nor the foreign-key checks of a contact or a promise logged meanwhile):
+ * locking each row wrote every open case once more before the update wrote it again (decision 0752).
+ * A case is written only when its assignee or team changes.
  */
 export async function allocateOpenCases(q: Queryable, day: Day): Promise<AllocationPlan> {
   const teams = await listTeams(q);
+  await q.query('lock table collection_cases in share row exclusive mode');
   const { rows } = await q.query<{
     case_id: string;
     bucket: Bucket;
@@ -169,8 +176,9 @@ export async function allocateOpenCases(q: Queryable, day: Day): Promise<Allocat
     assignee: string | null;
     agency_id: string | null;
   }>(
+    // No order: the core orders the cases itself (priority, then case id).
     `select case_id, bucket, overdue_minor, priority_minor, assignee, agency_id from collection_cases
-      where status = 'open' order by case_id for update`,
+      where status = 'open'`,
   );
   const cases: AllocatableCase[] = rows.map((r) => ({
     caseId: r.case_id,
@@ -192,7 +200,8 @@ export async function allocateOpenCases(q: Queryable, day: Day): Promise<Allocat
       `update collection_cases c set assignee = u.assignee, team_id = u.team_id, updated_day = $1::date,
           row_version = c.row_version + 1, updated_at = now()
         from unnest($2::text[], $3::text[], $4::text[]) as u(case_id, assignee, team_id)
-        where c.case_id = u.case_id and c.status = 'open'`,
+        where c.case_id = u.case_id and c.status = 'open'
+          and (c.assignee is distinct from u.assignee or c.team_id is distinct from u.team_id)`,
       [formatDate(day), part.map((c) => c.caseId), part.map((c) => c.assignee), part.map((c) => c.teamId)],
     );
   }
