@@ -174,10 +174,11 @@ export async function allocateOpenCases(q: Queryable, day: Day): Promise<Allocat
     overdue_minor: string;
     priority_minor: string;
     assignee: string | null;
+    team_id: string | null;
     agency_id: string | null;
   }>(
     // No order: the core orders the cases itself (priority, then case id).
-    `select case_id, bucket, overdue_minor, priority_minor, assignee, agency_id from collection_cases
+    `select case_id, bucket, overdue_minor, priority_minor, assignee, team_id, agency_id from collection_cases
       where status = 'open'`,
   );
   const cases: AllocatableCase[] = rows.map((r) => ({
@@ -194,14 +195,21 @@ export async function allocateOpenCases(q: Queryable, day: Day): Promise<Allocat
     collectors: t.members,
   }));
   const plan = allocateCases(cases, coreTeams);
-  for (let i = 0; i < plan.changes.length; i += ASSIGNMENTS_PER_STATEMENT_MAX) {
-    const part = plan.changes.slice(i, i + ASSIGNMENTS_PER_STATEMENT_MAX);
+  // Only the cases whose assignee or team changes are written (the rows cannot change meanwhile: the lock).
+  // The test is made here, not in the update: a join filter there turns the plan into a walk of the whole
+  // primary key with a random read of every case.
+  const current = new Map(rows.map((r) => [r.case_id, r]));
+  const writes = plan.changes.filter((c) => {
+    const r = current.get(c.caseId)!;
+    return r.assignee !== c.assignee || r.team_id !== c.teamId;
+  });
+  for (let i = 0; i < writes.length; i += ASSIGNMENTS_PER_STATEMENT_MAX) {
+    const part = writes.slice(i, i + ASSIGNMENTS_PER_STATEMENT_MAX);
     await q.query(
       `update collection_cases c set assignee = u.assignee, team_id = u.team_id, updated_day = $1::date,
           row_version = c.row_version + 1, updated_at = now()
         from unnest($2::text[], $3::text[], $4::text[]) as u(case_id, assignee, team_id)
-        where c.case_id = u.case_id and c.status = 'open'
-          and (c.assignee is distinct from u.assignee or c.team_id is distinct from u.team_id)`,
+        where c.case_id = u.case_id and c.status = 'open'`,
       [formatDate(day), part.map((c) => c.caseId), part.map((c) => c.assignee), part.map((c) => c.teamId)],
     );
   }
