@@ -82,7 +82,7 @@ describe.each(backends)('allocating the open cases on $name', (backend) => {
         { userId: 'usr_b3', capacity: 3 },
       ],
     });
-  });
+  }, 300_000);
   afterAll(async () => {
     await db.close();
   });
