@@ -6,12 +6,15 @@
  * 2. Allocation of the N open cases to 200 collectors in 4 teams by bucket (aim < 10 s for 100,000).
  * 3. A collector's list for today at N open cases: latency of GET-equivalent reads, p50 and p99 (aim p99
  *    < 50 ms).
- * Run: `npm run bench:collections`. Options: --past-due N (default 100,000), --lists L (default 400).
+ * Run: `npm run bench:collections`. Options: --past-due N (default 100,000), --lists L (default 400), --pg to
+ * run on the PostgreSQL server at LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test) in
+ * schema --schema S (default lg_bench_collections, dropped and created anew) rather than on PGlite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { writeBook } from '../src/jobs/index.js';
 import { addDays, parseDate } from '../src/money/index.js';
 import {
@@ -19,10 +22,12 @@ import {
   closeLoansThrough,
   migrate,
   openPglite,
+  openPostgres,
   refreshCases,
   saveTeam,
   worklist,
 } from '../src/store/index.js';
+import { processCpu_ms } from './support.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +35,11 @@ function option(name: string, fallback: number): number {
 }
 
 const PAST_DUE = option('past-due', 100_000);
+const PG = process.argv.includes('--pg');
+const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SCHEMA = process.argv.includes('--schema')
+  ? process.argv[process.argv.indexOf('--schema') + 1]!
+  : 'lg_bench_collections';
 const LISTS = option('lists', 400);
 const COLLECTORS = 200;
 const D = parseDate('2026-03-10');
@@ -40,7 +50,14 @@ function pct(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lg-bench-collections-'));
-  const db = await openPglite({ dataDir: dir });
+  if (PG) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${SCHEMA} cascade`);
+    await admin.query(`create schema ${SCHEMA}`);
+    await admin.end();
+  }
+  const db = PG ? await openPostgres({ url: PG_URL, schema: SCHEMA }) : await openPglite({ dataDir: dir });
   try {
     await migrate(db);
     const started = performance.now();
@@ -105,11 +122,20 @@ async function main(): Promise<void> {
       }
     });
     t0 = performance.now();
-    const plan = await db.transaction((tx) => allocateOpenCases(tx, D));
+    const cpu0 = process.cpuUsage();
+    let serverCpu = '';
+    const plan = await db.transaction(async (tx) => {
+      const pid = PG ? Number((await tx.query<{ p: number }>('select pg_backend_pid() as p')).rows[0]!.p) : 0;
+      const before = PG ? processCpu_ms(pid) : 0;
+      const result = await allocateOpenCases(tx, D);
+      if (PG) serverCpu = `, server backend ${((processCpu_ms(pid) - before) / 1000).toFixed(2)} s`;
+      return result;
+    });
     s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const loads = plan.loads.filter((l) => l.cases > 0).map((l) => l.cases);
     console.log(
-      `allocation: ${plan.changes.length} cases to ${COLLECTORS} collectors in ${s.toFixed(2)} s (aim < 10 s); cases per collector with work ${Math.min(...loads)}–${Math.max(...loads)}`,
+      `allocation: ${plan.changes.length} cases to ${COLLECTORS} collectors in ${s.toFixed(2)} s (aim < 10 s); cases per collector with work ${Math.min(...loads)}–${Math.max(...loads)}; CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${serverCpu}`,
     );
 
     // 3. Today's list of a collector, at N open cases.
@@ -127,6 +153,12 @@ async function main(): Promise<void> {
     );
   } finally {
     await db.close();
+    if (PG) {
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      await admin.query(`drop schema if exists ${SCHEMA} cascade`);
+      await admin.end();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
