@@ -28,6 +28,7 @@ import { sql as portalActions } from './0027_portal_actions.js';
 import { sql as collectionAims } from './0028_collection_aims.js';
 import { sql as simulationRuns } from './0029_simulation_runs.js';
 import { sql as behaviourLoanMonths } from './0031_behaviour_loan_months.js';
+import { sql as caseNotesAndDocuments } from './0039_case_notes_and_documents.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -71,4 +72,5 @@ export const migrations: readonly Migration[] = [
   { version: 28, name: 'collection_aims', sql: collectionAims },
   { version: 29, name: 'simulation_runs', sql: simulationRuns },
   { version: 31, name: 'behaviour_loan_months', sql: behaviourLoanMonths },
+  { version: 39, name: 'case_notes_and_documents', sql: caseNotesAndDocuments },
 ];
