@@ -23,6 +23,11 @@ const LABELS = {
     allowed: '允许',
     pending: '待履行',
     stillPending: '尚未判定',
+    addNote: '添加催记',
+    hardship: '困难情况',
+    upload: '上传',
+    tooBig: '文件超过 2 MiB',
+    notPdf: '不是 PDF、PNG 或 JPEG',
   },
   en: {
     nav: 'Collections',
@@ -33,6 +38,11 @@ const LABELS = {
     allowed: 'allowed',
     pending: 'pending',
     stillPending: 'is still pending',
+    addNote: 'Add note',
+    hardship: 'Hardship',
+    upload: 'Upload',
+    tooBig: 'The file is larger than 2 MiB',
+    notPdf: 'is not a PDF, PNG or JPEG',
   },
 } as const;
 
@@ -92,6 +102,16 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     const caseOf = (customerId: string) => items.find((c) => c.customerId === customerId)!.caseId;
     caseIds = { 'zh-CN': caseOf(customers[0]!), en: caseOf(customers[1]!) };
     caseId = caseIds['zh-CN'];
+    // Notes and documents are the assigned collector's: give both cases to the test collector.
+    for (const id of Object.values(caseIds)) {
+      const r = await h.api.app.inject({
+        method: 'PATCH',
+        url: `/collections/cases/${id}`,
+        headers: { ...auth(h.api.tokens.admin), 'idempotency-key': freshKey() },
+        payload: { assignee: h.api.userIds.collector },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -145,6 +165,55 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       expect(unexpectedErrors(errors, [422])).toEqual([]);
       await context.close();
     });
+
+    it(`a collector adds a note and uploads a document in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn(h, 'collector', locale);
+      const caseId = caseIds[locale];
+      await page.goto(`${h.baseUrl}/app/collections/${caseId}`);
+      await page.getByTestId('case-notes').getByText(L.addNote).waitFor();
+      const text =
+        locale === 'en' ? 'Lost his job in October; call back Monday.' : '借款人十月失业，周一回电。';
+      await page.getByTestId('note-text').fill(text);
+      await page.getByTestId('note-category').click();
+      await page.locator('.ant-select-dropdown:visible').getByText(L.hardship, { exact: true }).click();
+      await page.getByTestId('note-submit').click();
+      const notes = page.getByTestId('case-notes-list');
+      await notes.getByText(text).waitFor();
+      await notes.getByText(L.hardship).waitFor();
+      expect(await page.getByTestId('note-text').inputValue()).toBe('');
+
+      const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+      await page
+        .getByTestId('document-file')
+        .setInputFiles({ name: 'payslip.pdf', mimeType: 'application/pdf', buffer: pdf });
+      await page.getByTestId('document-submit').click();
+      const documents = page.getByTestId('case-documents-list');
+      await documents.getByText('payslip.pdf').waitFor();
+      // A file that is not a PDF, PNG or JPEG is refused by the API in the reader's language.
+      await page
+        .getByTestId('document-file')
+        .setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('plain text') });
+      await page.getByTestId('document-submit').click();
+      await page.getByTestId('case-documents').getByTestId('problem').getByText(L.notPdf).waitFor();
+      expect(await documents.locator('tbody tr.ant-table-row').count()).toBe(1);
+      // Too large is refused before it is sent.
+      await page.getByTestId('document-file').setInputFiles({
+        name: 'big.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.concat([pdf, Buffer.alloc(2 * 1024 * 1024)]),
+      });
+      await page.getByTestId('document-help').getByText(L.tooBig).waitFor();
+      expect(await page.getByTestId('document-submit').isDisabled()).toBe(true);
+      // The download is the file as uploaded.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        documents.getByTestId('document-download').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('payslip.pdf');
+      await screenshot(page, `collections-case-notes-${locale}`);
+      expect(unexpectedErrors(errors, [400])).toEqual([]);
+      await context.close();
+    });
   }
 
   it('an auditor reads the case but is offered no entry forms', async () => {
@@ -153,6 +222,11 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     await page.getByTestId('case-figures').waitFor();
     expect(await page.getByTestId('attempt-form').count()).toBe(0);
     expect(await page.getByTestId('promise-form').count()).toBe(0);
+    // It reads notes and documents but adds none.
+    await page.getByTestId('case-notes-list').waitFor();
+    await page.getByTestId('case-documents-list').waitFor();
+    expect(await page.getByTestId('note-form').count()).toBe(0);
+    expect(await page.getByTestId('document-form').count()).toBe(0);
     expect(unexpectedErrors(errors)).toEqual([]);
     await context.close();
   });

@@ -114,3 +114,36 @@ export const CONTACT_RULES = [
   'third_party_channel',
   'complaint_open',
 ] as const;
+
+/** A note on a case (催记): append-only; a correction names the note it corrects. */
+export interface CaseNote {
+  noteId: string;
+  caseId: string;
+  category: 'call-summary' | 'hardship' | 'dispute' | 'other';
+  text: string;
+  correctsNoteId: string | null;
+  date: string;
+  at: string;
+  author: string;
+}
+
+export const NOTE_CATEGORIES = ['call-summary', 'hardship', 'dispute', 'other'] as const;
+
+/** A document on a case, without its bytes. */
+export interface CaseDocument {
+  documentId: string;
+  caseId: string;
+  kind: 'income-proof' | 'hardship-proof' | 'correspondence' | 'other';
+  fileName: string;
+  contentType: string;
+  sha256: string;
+  sizeBytes: number;
+  date: string;
+  at: string;
+  uploadedBy: string;
+}
+
+export const DOCUMENT_KINDS = ['income-proof', 'hardship-proof', 'correspondence', 'other'] as const;
+
+/** The API's bound on a case document, decoded (src/server/collections/notes-routes.ts). */
+export const CASE_DOCUMENT_BYTES_MAX = 2 * 1024 * 1024;

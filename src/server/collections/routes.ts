@@ -51,6 +51,7 @@ import { commitWrite } from '../http/writes.js';
 import { caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
 import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
+import { caseNotesRoutes } from './notes-routes.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
 import {
   caseDetailSchema,
@@ -98,6 +99,7 @@ async function caseDetail(q: Queryable, kase: StoredCase) {
 /** 催收: cases, the contact log under the conduct rules, and promises to pay. */
 export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await collectionLegalRoutes(app, deps);
+  await caseNotesRoutes(app, deps);
   app.get<{
     Querystring: {
       limit: number;

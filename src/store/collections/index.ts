@@ -25,6 +25,22 @@ export {
   updateBlacklistProposal,
 } from './blacklist-proposals.js';
 export {
+  CASE_DOCUMENT_KINDS,
+  CASE_NOTE_CATEGORIES,
+  type CaseDocumentKind,
+  type CaseNoteCategory,
+  caseDocumentContent,
+  caseNoteExists,
+  insertCaseDocument,
+  insertCaseNote,
+  listCaseDocuments,
+  listCaseNotes,
+  type NewCaseDocument,
+  type NewCaseNote,
+  type StoredCaseDocument,
+  type StoredCaseNote,
+} from './case-notes.js';
+export {
   type AssessmentOverride,
   type CasePatch,
   type CaseQuery,

@@ -379,6 +379,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/cases/{caseId}/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A case's documents, oldest first (at most 1000), without their bytes */
+    get: operations['getCollectionsCasesByCaseIdDocuments'];
+    put?: never;
+    /** Upload a document to an open case (JSON, the file in base64): PDF, PNG or JPEG by its first bytes, at most 2097152 bytes; kept with its SHA-256 */
+    post: operations['postCollectionsCasesByCaseIdDocuments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/documents/{documentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One document of a case, as an attachment of its checked type (header digest: its SHA-256); every download is audited */
+    get: operations['getCollectionsCasesByCaseIdDocumentsByDocumentId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/cases/{caseId}/evidence': {
     parameters: {
       query?: never;
@@ -509,6 +544,24 @@ export interface paths {
     get: operations['getCollectionsCasesByCaseIdNegotiationOffer'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/cases/{caseId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A case's notes (催记), oldest first (at most 1000); a correction is a later note naming the one it corrects */
+    get: operations['getCollectionsCasesByCaseIdNotes'];
+    put?: never;
+    /** Add a note (催记) to an open case: append-only, its author and the business day and instant recorded; to correct a note, add one naming it */
+    post: operations['postCollectionsCasesByCaseIdNotes'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3119,6 +3172,8 @@ export interface components {
         | 'review_invitation_not_in_force'
         | 'case_not_found'
         | 'case_closed'
+        | 'case_document_not_found'
+        | 'case_document_invalid'
         | 'contact_refused'
         | 'promise_invalid'
         | 'complaint_not_found'
@@ -5612,6 +5667,8 @@ export interface operations {
               | 'review_invitation_not_in_force'
               | 'case_not_found'
               | 'case_closed'
+              | 'case_document_not_found'
+              | 'case_document_invalid'
               | 'contact_refused'
               | 'promise_invalid'
               | 'complaint_not_found'
@@ -5706,6 +5763,182 @@ export interface operations {
             title: string;
             type: string;
           };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdDocuments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: date-time */
+              at: string;
+              caseId: string;
+              /** @enum {string} */
+              contentType: 'application/pdf' | 'image/png' | 'image/jpeg';
+              /** Format: date */
+              date: string;
+              documentId: string;
+              fileName: string;
+              /** @enum {string} */
+              kind: 'income-proof' | 'hardship-proof' | 'correspondence' | 'other';
+              /** @description Hex SHA-256 of the bytes */
+              sha256: string;
+              sizeBytes: number;
+              /** @description User id */
+              uploadedBy: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdDocuments: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The file, base64; PDF, PNG or JPEG, at most 2097152 bytes decoded */
+          contentBase64: string;
+          fileName: string;
+          /** @enum {string} */
+          kind: 'income-proof' | 'hardship-proof' | 'correspondence' | 'other';
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            at: string;
+            caseId: string;
+            /** @enum {string} */
+            contentType: 'application/pdf' | 'image/png' | 'image/jpeg';
+            /** Format: date */
+            date: string;
+            documentId: string;
+            fileName: string;
+            /** @enum {string} */
+            kind: 'income-proof' | 'hardship-proof' | 'correspondence' | 'other';
+            /** @description Hex SHA-256 of the bytes */
+            sha256: string;
+            sizeBytes: number;
+            /** @description User id */
+            uploadedBy: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdDocumentsByDocumentId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+        /** @description Case document id */
+        documentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The bytes, as application/pdf, image/png or image/jpeg */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'image/jpeg': string;
+          'image/png': string;
         };
       };
     };
@@ -6533,6 +6766,146 @@ export interface operations {
             monthlyIncome?: string;
             /** @description yuan, e.g. "1234.56" */
             totalInstallment?: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsCasesByCaseIdNotes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /**
+               * Format: date-time
+               * @description Instant, in the lender's zone
+               */
+              at: string;
+              /** @description User id */
+              author: string;
+              caseId: string;
+              /** @enum {string} */
+              category: 'call-summary' | 'hardship' | 'dispute' | 'other';
+              /** @description The earlier note this one corrects */
+              correctsNoteId: string | null;
+              /**
+               * Format: date
+               * @description Business day it was written on
+               */
+              date: string;
+              noteId: string;
+              text: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  postCollectionsCasesByCaseIdNotes: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path: {
+        /** @description Collection case id */
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default other
+           * @enum {string}
+           */
+          category?: 'call-summary' | 'hardship' | 'dispute' | 'other';
+          /** @description An earlier note of this case that this one corrects */
+          correctsNoteId?: string;
+          text: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Format: date-time
+             * @description Instant, in the lender's zone
+             */
+            at: string;
+            /** @description User id */
+            author: string;
+            caseId: string;
+            /** @enum {string} */
+            category: 'call-summary' | 'hardship' | 'dispute' | 'other';
+            /** @description The earlier note this one corrects */
+            correctsNoteId: string | null;
+            /**
+             * Format: date
+             * @description Business day it was written on
+             */
+            date: string;
+            noteId: string;
+            text: string;
           };
         };
       };

@@ -30,6 +30,7 @@ import type { MessageKey } from '../../messages.js';
 import { can } from '../../permissions.js';
 import { Link } from '../../router.js';
 import { useApi, useSession } from '../../session.js';
+import { DocumentsPanel, NotesPanel } from './CaseNotes.js';
 import { CaseStrategy } from './CaseStrategy.js';
 import { LegalPanel } from './LegalPanel.js';
 
@@ -187,6 +188,9 @@ export function CasePage({ caseId }: { caseId: string }) {
   const api = useApi();
   const { me } = useSession();
   const mayWork = me !== null && can(me.role, 'collections.work');
+  // Notes and documents: whoever works the case (an agency on its placed cases too); the API bounds a
+  // collector to the cases assigned to them.
+  const mayWriteNotes = me !== null && can(me.role, 'collections.placed.work');
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
@@ -296,6 +300,8 @@ export function CasePage({ caseId }: { caseId: string }) {
           />
         </Card>
         {mayWork && open ? <PromiseForm caseId={caseId} onDone={load} /> : null}
+        <NotesPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />
+        <DocumentsPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />
         <LegalPanel caseId={caseId} open={open} />
         <Card title={t('case.promises')} size="small">
           <Table<PromiseToPay>
