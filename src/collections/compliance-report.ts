@@ -27,6 +27,9 @@ import { localTime } from './zone-time.js';
  * case's log in order as the server feeds it, so there is one model of the rules.
  */
 
+/** The longest window one report covers, in days (a quarter): a bound on what is read and listed. */
+export const COMPLIANCE_WINDOW_DAYS_MAX = 92;
+
 /** One attempt from the log, allowed or refused. */
 export interface ComplianceAttempt {
   readonly attemptId: string;

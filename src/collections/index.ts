@@ -126,6 +126,7 @@ export {
   type TimerState,
 } from './complaints.js';
 export {
+  COMPLIANCE_WINDOW_DAYS_MAX,
   type ComplaintOpenPeriod,
   type ComplianceAttempt,
   type ComplianceBreach,
