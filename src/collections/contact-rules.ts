@@ -137,6 +137,18 @@ export type ContactRule =
   | 'third_party_channel'
   | 'complaint_open';
 
+/** Every rule, in the order the check applies them. */
+export const CONTACT_RULES: readonly ContactRule[] = [
+  'complaint_open',
+  'quiet_hours',
+  'third_party_channel',
+  'third_party_only_when_unreachable',
+  'third_party_attempts_per_day',
+  'answered_calls_per_day',
+  'unanswered_dials_per_day',
+  'messages_per_day',
+];
+
 export type ContactDecision =
   | { readonly allowed: true }
   | {

@@ -131,9 +131,22 @@ export {
   type TimerState,
 } from './complaints.js';
 export {
+  COMPLIANCE_WINDOW_DAYS_MAX,
+  type ComplaintOpenPeriod,
+  type ComplianceAttempt,
+  type ComplianceBreach,
+  type ComplianceCase,
+  type ComplianceCounts,
+  type ComplianceRefusal,
+  type ComplianceReport,
+  type ComplianceReportInput,
+  complianceReport,
+} from './compliance-report.js';
+export {
   CONTACT_CHANNELS,
   CONTACT_OUTCOMES,
   CONTACT_PARTIES,
+  CONTACT_RULES,
   type ContactCaseFacts,
   type ContactChannel,
   type ContactDecision,

@@ -1,11 +1,19 @@
-import type { AllocationPlan } from '../collections/index.js';
+import {
+  type AllocationPlan,
+  type ComplaintSettings,
+  type ComplianceReport,
+  complianceReport,
+  DEFAULT_COMPLAINT_SETTINGS,
+} from '../collections/index.js';
 import type { Day } from '../money/index.js';
 import {
   allocateOpenCases,
   appendAudit,
+  complianceInputs,
   type Db,
   findUserByName,
   getBusinessDay,
+  type Queryable,
   type User,
   type WorklistItem,
   worklist,
@@ -60,4 +68,19 @@ export async function worklistOf(
   const user = await namedUser(db, username, ['collector', 'admin']);
   const day = await getBusinessDay(db);
   return { day, items: await worklist(db, user.userId, day, limit) };
+}
+
+/**
+ * The compliance report of days `fromDay`..`toDay` in the lender's zone: the log loaded by the store, the
+ * report planned by the core (refusals, and breaches found by re-checking with the conduct rules).
+ */
+export async function complianceReportFor(
+  db: Queryable,
+  fromDay: Day,
+  toDay: Day,
+  lenderZone: string,
+  complaintSettings: ComplaintSettings = DEFAULT_COMPLAINT_SETTINGS,
+): Promise<ComplianceReport> {
+  const inputs = await complianceInputs(db, fromDay, toDay, lenderZone);
+  return complianceReport({ fromDay, toDay, lenderZone, ...inputs, complaintSettings });
 }

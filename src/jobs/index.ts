@@ -3,7 +3,7 @@
 export * from './behaviour/index.js';
 export { type BookCounts, type WriteBookOptions, writeBook } from './book.js';
 export { businessInstant, checkTimeZone, LENDER_TIME_ZONE_DEFAULT, lenderToday } from './business-day.js';
-export { allocateAs, CollectionsUserError, worklistOf } from './collections.js';
+export { allocateAs, CollectionsUserError, complianceReportFor, worklistOf } from './collections.js';
 export { EOD_BOUNDS, EOD_OPTIONS_DEFAULT, type EodOptions } from './config.js';
 export {
   buildCreditReportMonth,

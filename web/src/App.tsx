@@ -10,6 +10,7 @@ import { CustomersPage } from './pages/Customers.js';
 import { BlacklistProposalsPage } from './pages/collections/BlacklistProposals.js';
 import { CasePage } from './pages/collections/Case.js';
 import { CasesPage } from './pages/collections/Cases.js';
+import { CompliancePage } from './pages/collections/Compliance.js';
 import { TeamPage } from './pages/collections/Team.js';
 import { ComplaintPage } from './pages/complaints/Complaint.js';
 import { ComplaintsPage } from './pages/complaints/Complaints.js';
@@ -54,6 +55,7 @@ const NAV: NavItem[] = [
   { path: '/collections', label: 'nav.collections', needs: 'collections.read' },
   { path: '/complaints', label: 'nav.complaints', needs: 'complaints.read' },
   { path: '/collections/team', label: 'nav.collectionsTeam', needs: 'collections.read' },
+  { path: '/collections/compliance', label: 'nav.compliance', needs: 'collections.compliance' },
   { path: '/blacklist-proposals', label: 'nav.blacklistProposals', needs: 'blacklist.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/reports', label: 'nav.reports', needs: 'reports.read' },
@@ -101,6 +103,7 @@ function Page({ path }: { path: string }): ReactNode {
   if (line !== undefined) return allowed('lines.read', <LinePage key={line.lineId} lineId={line.lineId!} />);
   if (path === '/collections') return allowed('collections.read', <CasesPage />);
   if (path === '/collections/team') return allowed('collections.read', <TeamPage />);
+  if (path === '/collections/compliance') return allowed('collections.compliance', <CompliancePage />);
   if (path === '/blacklist-proposals') return allowed('blacklist.read', <BlacklistProposalsPage />);
   const kase = matchPath('/collections/:caseId', path);
   if (kase !== undefined)

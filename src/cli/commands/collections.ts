@@ -1,8 +1,9 @@
-import { allocateAs, CollectionsUserError, worklistOf } from '../../jobs/index.js';
-import { formatDate, formatMinor } from '../../money/index.js';
-import { CommandFailedError, renderTable, writeJson, writeLine } from '../io.js';
+import { COMPLIANCE_WINDOW_DAYS_MAX, isoInZone } from '../../collections/index.js';
+import { allocateAs, CollectionsUserError, complianceReportFor, worklistOf } from '../../jobs/index.js';
+import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
+import { CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
-import { addDbOption, explained, withMigratedDb } from './db-options.js';
+import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 
 /** Cases printed by `collections worklist` at most (a named bound). */
@@ -17,11 +18,21 @@ async function refusals<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `lendguard collections allocate|worklist`: 分案 and a collector's list for today. */
+function dateOption(text: string, option: string): Day {
+  try {
+    return parseDate(text, option);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `lendguard collections allocate|worklist|compliance`: 分案 and a collector's list for today. */
 export const registerCollections: RegisterCommand = (program, io) => {
   const collections = program
     .command('collections')
-    .description('Collections (催收): allocate the open cases, print a collector’s list for today');
+    .description(
+      'Collections (催收): allocate the open cases, print a collector’s list for today, the compliance report',
+    );
   addDbOption(
     collections
       .command('allocate')
@@ -103,6 +114,77 @@ export const registerCollections: RegisterCommand = (program, io) => {
           ]),
         ),
       );
+    }),
+  );
+  addDbOption(
+    collections
+      .command('compliance')
+      .description(
+        'The compliance report: attempts the conduct rules refused (by rule, collector, day) and breaches — allowed attempts the rules now refuse',
+      )
+      .requiredOption('--from <date>', "first day (YYYY-MM-DD, the lender's zone)")
+      .requiredOption('--to <date>', 'last day (YYYY-MM-DD)')
+      .option('--json', 'print as JSON'),
+  ).action((o: { db?: string; from: string; to: string; json?: boolean }) =>
+    explained(async () => {
+      const fromDay = dateOption(o.from, '--from');
+      const toDay = dateOption(o.to, '--to');
+      if (fromDay > toDay || toDay - fromDay + 1 > COMPLIANCE_WINDOW_DAYS_MAX)
+        throw new UsageError(
+          `--from must be on or before --to, and a report spans at most ${COMPLIANCE_WINDOW_DAYS_MAX} days`,
+        );
+      const zone = cliTimeZone();
+      const r = await withMigratedDb(o.db, (db) => complianceReportFor(db, fromDay, toDay, zone));
+      const at = (a: { atMs: number; zone: string }) => isoInZone(a.atMs, a.zone);
+      if (o.json) {
+        writeJson(io, {
+          ...r,
+          fromDay: formatDate(r.fromDay),
+          toDay: formatDate(r.toDay),
+          byDay: r.byDay.map((d) => ({ ...d, day: formatDate(d.day) })),
+          refusals: r.refusals.map((x) => ({ ...x, at: at(x) })),
+          breaches: r.breaches.map((x) => ({ ...x, at: at(x) })),
+        });
+        return;
+      }
+      writeLine(
+        io.stdout,
+        `${formatDate(fromDay)} to ${formatDate(toDay)} (${zone}): ${r.attempts} attempt(s), ${r.refused} refused, ${r.breachCount} breach(es)`,
+      );
+      writeLine(
+        io.stdout,
+        renderTable(
+          [{ header: 'rule' }, { header: 'refused', align: 'right' }, { header: 'breaches', align: 'right' }],
+          r.byRule.map((x) => [x.rule, String(x.refused), String(x.breaches)]),
+        ),
+      );
+      if (r.byCollector.length > 0)
+        writeLine(
+          io.stdout,
+          renderTable(
+            [
+              { header: 'collector' },
+              { header: 'attempts', align: 'right' },
+              { header: 'refused', align: 'right' },
+              { header: 'breaches', align: 'right' },
+            ],
+            r.byCollector.map((x) => [x.actor, String(x.attempts), String(x.refused), String(x.breaches)]),
+          ),
+        );
+      if (r.breaches.length > 0)
+        writeLine(
+          io.stdout,
+          renderTable(
+            [
+              { header: 'breach' },
+              { header: 'case' },
+              { header: 'at' },
+              { header: 'collector' },
+              { header: 'rule' },
+            ],
+            r.breaches.map((x) => [x.attemptId, x.caseId, at(x), x.actor, x.rule]),
+          ),
+        );
     }),
   );
 };

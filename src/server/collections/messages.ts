@@ -93,6 +93,14 @@ export const COLLECTIONS_MESSAGES = {
     zh: '案件没有收入证据：请给出核实的月收入',
   },
   bucket_taken: { en: '{bucket} is worked by team {teamId} already', zh: '{bucket} 已由团队 {teamId} 负责' },
+  compliance_window: {
+    en: 'a compliance report covers from {from} to {to}: from must be on or before to, and a report spans at most {days} days',
+    zh: '合规报告期间为 {from} 至 {to}：from 不能晚于 to，且一次最多 {days} 天',
+  },
+  compliance_from: {
+    en: 'must be on or before to, at most {days} days before it',
+    zh: '须不晚于 to，且最多早于 to {days} 天',
+  },
   worklist_own: {
     en: 'A collector reads their own list; a team lead reads the lists of their team.',
     zh: '催收员只能查看自己的作业清单；组长可查看本组成员的清单。',

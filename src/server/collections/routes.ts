@@ -48,6 +48,7 @@ import {
   problemResponses,
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
+import { collectionComplianceRoutes } from './compliance-routes.js';
 import { caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
 import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
@@ -100,6 +101,7 @@ async function caseDetail(q: Queryable, kase: StoredCase) {
 export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   await collectionLegalRoutes(app, deps);
   await caseNotesRoutes(app, deps);
+  await collectionComplianceRoutes(app, deps);
   app.get<{
     Querystring: {
       limit: number;

@@ -99,6 +99,11 @@ export const PERMISSIONS = {
   'collections.placed.read': ['admin', 'collector', 'risk_analyst', 'compliance', 'auditor', 'agency'],
   /** Log contact attempts, record promises and evidence on a case: collectors, and an agency on its cases. */
   'collections.placed.work': ['admin', 'collector', 'agency'],
+  /**
+   * The compliance report of the contact log: refusals by rule, collector and day, and breaches (allowed
+   * attempts the conduct rules now refuse), with its Excel export.
+   */
+  'collections.compliance': ['admin', 'compliance', 'auditor'],
   /** Read complaints (投诉) with their SLA timers, and the reputation view. */
   'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
   /** Record a complaint as it comes in (hotline, app, regulator referral, social media). */

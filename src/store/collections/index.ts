@@ -73,6 +73,7 @@ export {
   resolveComplaint,
   type StoredComplaint,
 } from './complaints.js';
+export { COMPLIANCE_LOOKBACK_DAYS, type ComplianceInputs, complianceInputs } from './compliance.js';
 export {
   addPromise,
   type ContactInput,

@@ -87,4 +87,48 @@ describe('lendguard collections', () => {
     const table = await run(['collections', 'worklist', '--assignee', 'coll2']);
     expect(table.out).toMatch(/coll2 on 2026-10-01: 2 case\(s\)/);
   });
+
+  it('prints the compliance report: a planted 23:30 call is a breach, a refused attempt is counted', async () => {
+    const db = await openDb({ kind: 'pglite', dataDir: dir });
+    try {
+      const caseId = (await db.query<{ case_id: string }>('select case_id from collection_cases limit 1'))
+        .rows[0]!.case_id;
+      await db.query(
+        `insert into collection_contacts (attempt_id, case_id, at, channel, party, outcome, allowed, rule, actor) values
+           ('ca_cli_1', $1, '2026-10-01T23:30:00+08:00', 'call', 'borrower', 'answered', true, null, 'import'),
+           ('ca_cli_2', $1, '2026-10-01T07:00:00+08:00', 'sms', 'borrower', 'sent', false, 'quiet_hours', 'coll1')`,
+        [caseId],
+      );
+    } finally {
+      await db.close();
+    }
+    const r = await run([
+      'collections',
+      'compliance',
+      '--from',
+      '2026-10-01',
+      '--to',
+      '2026-10-01',
+      '--json',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as {
+      attempts: number;
+      refused: number;
+      breaches: { attemptId: string; rule: string; at: string }[];
+    };
+    expect(report).toMatchObject({ attempts: 2, refused: 1 });
+    expect(report.breaches).toEqual([
+      expect.objectContaining({
+        attemptId: 'ca_cli_1',
+        rule: 'quiet_hours',
+        at: '2026-10-01T23:30:00+08:00',
+      }),
+    ]);
+    const table = await run(['collections', 'compliance', '--from', '2026-10-01', '--to', '2026-10-01']);
+    expect(table.out).toMatch(/2 attempt\(s\), 1 refused, 1 breach\(es\)/);
+    const bad = await run(['collections', 'compliance', '--from', '2026-10-02', '--to', '2026-10-01']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/on or before --to/);
+  });
 });

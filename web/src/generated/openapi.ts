@@ -619,6 +619,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/collections/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The compliance report: contact attempts the conduct rules refused (by rule, collector, day) and breaches — allowed attempts the rules now refuse */
+    get: operations['getCollectionsCompliance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/compliance/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The compliance report as an Excel workbook (.xlsx), in English or Chinese, every refusal listed */
+    get: operations['getCollectionsComplianceExport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/collections/strategies': {
     parameters: {
       query?: never;
@@ -7094,6 +7128,165 @@ export interface operations {
             /** @description yuan, e.g. "1234.56" */
             recovered?: string;
           };
+        };
+      };
+    };
+  };
+  getCollectionsCompliance: {
+    parameters: {
+      query?: {
+        /** @description First day in the lender's zone; default 29 days before to (YYYY-MM-DD) */
+        from?: string;
+        /** @description Last day; default the business day (YYYY-MM-DD) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Attempts logged as allowed that the conduct rules, checked again with what the log holds, refuse */
+            breaches: {
+              /**
+               * Format: date-time
+               * @description On the borrower's clock
+               */
+              at?: string;
+              attemptId?: string;
+              caseId?: string;
+              /** @enum {string} */
+              channel?: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
+              /** @description The user who made the attempt */
+              collector?: string;
+              customerId?: string;
+              /** @description Why the rules refuse it, as the check words it */
+              message?: string;
+              /** @enum {string} */
+              outcome?: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+              /** @enum {string} */
+              party?: 'borrower' | 'contact';
+              rule?: string;
+            }[];
+            byCollector: {
+              attempts?: number;
+              breaches?: number;
+              collector?: string;
+              refused?: number;
+            }[];
+            byDay: {
+              attempts?: number;
+              breaches?: number;
+              /** Format: date */
+              date?: string;
+              refused?: number;
+            }[];
+            byRule: {
+              breaches?: number;
+              refused?: number;
+              rule?: string;
+            }[];
+            /** Format: date */
+            from: string;
+            /** @description In time order; at most 1000 (the export lists all) */
+            refusals: {
+              /**
+               * Format: date-time
+               * @description On the borrower's clock
+               */
+              at?: string;
+              attemptId?: string;
+              caseId?: string;
+              /** @enum {string} */
+              channel?: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
+              /** @description The user who made the attempt */
+              collector?: string;
+              customerId?: string;
+              /** @enum {string} */
+              party?: 'borrower' | 'contact';
+              rule?: string;
+            }[];
+            refusalsTruncated?: boolean;
+            /** Format: date */
+            to: string;
+            totals: {
+              allowed?: number;
+              attempts?: number;
+              breaches?: number;
+              refused?: number;
+            };
+            /** @description The lender's zone: the window's days and byDay are its days */
+            zone: string;
+          };
+        };
+      };
+    };
+  };
+  getCollectionsComplianceExport: {
+    parameters: {
+      query?: {
+        /** @description First day in the lender's zone; default 29 days before to (YYYY-MM-DD) */
+        from?: string;
+        lang?: 'en' | 'zh-CN';
+        /** @description Last day; default the business day (YYYY-MM-DD) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The workbook */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
         };
       };
     };

@@ -61,6 +61,7 @@ export const PERMISSIONS = {
   'collections.work': ['admin', 'collector'],
   'collections.placed.read': ['admin', 'collector', 'risk_analyst', 'compliance', 'auditor', 'agency'],
   'collections.placed.work': ['admin', 'collector', 'agency'],
+  'collections.compliance': ['admin', 'compliance', 'auditor'],
   'complaints.read': ['admin', 'compliance', 'collector', 'auditor'],
   'complaints.intake': ['admin', 'compliance', 'collector'],
   'complaints.handle': ['admin', 'compliance'],
