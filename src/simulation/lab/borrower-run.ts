@@ -163,7 +163,14 @@ async function lineDecision(
     lineControlMemo.set(controls, memo);
   }
   const f = facts as unknown as Record<string, unknown>;
-  const key = memo.fields === null ? JSON.stringify(facts) : memo.fields.map((k) => String(f[k])).join('|');
+  let key: string;
+  if (memo.fields === null) key = JSON.stringify(facts);
+  else {
+    // The values joined by '|' (a loop rather than map and join: this runs twice per borrower-month).
+    key = '';
+    for (let i = 0; i < memo.fields.length; i += 1)
+      key += i === 0 ? String(f[memo.fields[i]!]) : `|${String(f[memo.fields[i]!])}`;
+  }
   let answer = memo.answers.get(key);
   if (answer === undefined) {
     answer = await evaluateLineControls(controls, facts);
@@ -349,7 +356,7 @@ export async function simulateBorrower(
   const syncLine = (day: Day): void => {
     for (const s of slots) {
       if (s.state === s.synced) continue;
-      line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
+      line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state, positionOf(s)), day).line;
       s.synced = s.state;
     }
   };
@@ -438,9 +445,15 @@ export async function simulateBorrower(
   };
   const applyLineControls = async (day: Day) => {
     // A settled loan owes nothing and is not past due: it adds nothing to the facts, and is left out.
+    // Each loan's position is the one kept on its slot (the same as the facts would work out again).
     const loans: LoanState[] = [];
-    for (const s of slots) if (s.state.status !== 'settled') loans.push(s.state);
-    const facts = lineControlFactsOf(line, loans);
+    const positions: LoanPosition[] = [];
+    for (const s of slots)
+      if (s.state.status !== 'settled') {
+        loans.push(s.state);
+        positions.push(positionOf(s));
+      }
+    const facts = lineControlFactsOf(line, loans, positions);
     const d = await lineDecision(strategy.lineControls, facts);
     const plan = planLineControl(line, d, frozenByControls, day);
     for (const c of plan.changes) {
