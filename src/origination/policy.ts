@@ -607,13 +607,24 @@ export async function evaluateGraphs(
   const out = {} as Record<PolicyGraphName, GraphEvaluation>;
   const keys = policy.memo === undefined ? null : memoKeys(policy.memo, names, facts);
   if (keys !== null) {
-    let all = true;
-    for (let i = 0; i < names.length && all; i += 1) {
+    const missing: number[] = [];
+    for (let i = 0; i < names.length; i += 1) {
       const kept = policy.memo!.answers.get(keys[i]!);
-      if (kept === undefined) all = false;
+      if (kept === undefined) missing.push(i);
       else out[names[i]!] = kept;
     }
-    if (all) return out;
+    if (missing.length === 0) return out;
+    if (missing.length < names.length) {
+      // Some kept: only the others are evaluated, each alone on the facts it reads (the same evaluation as in
+      // the stage, at a fraction of its cost: the knock-outs read exact income ratios and miss most often).
+      const results = await Promise.all(
+        missing.map((i) => evaluateGraph(policy, names[i]!, factsRead(policy.memo!, [names[i]!], facts))),
+      );
+      missing.forEach((i, k) => {
+        out[names[i]!] = results[k]!;
+      });
+      return remembered(policy.memo, keys, names, out);
+    }
   }
   // Kept or not, an evaluation the memo can key reads only the paths in its key: the engine is given only those.
   const input = keys === null ? facts : factsRead(policy.memo!, names, facts);
