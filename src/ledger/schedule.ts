@@ -150,11 +150,23 @@ function feeAmountMinor(fee: FeeSettings, product: Product, principalMinor: numb
  * With equal rates this is the textbook P·r(1+r)^n / ((1+r)^n − 1); with all rates 0 it is P/n.
  */
 export function levelPayment(principalMinor: number, rates: readonly Rational[]): Rational {
+  const { num, den } = levelPaymentFraction(principalMinor, rates);
+  return rational(num, den);
+}
+
+/**
+ * The level payment as a fraction not reduced to lowest terms (den > 0): rounding needs only the quotient, and
+ * the gcd of the two products of all the periods' rates was most of a schedule's cost.
+ */
+function levelPaymentFraction(
+  principalMinor: number,
+  rates: readonly Rational[],
+): { num: bigint; den: bigint } {
   invariant(rates.length > 0, 'levelPayment needs at least one period');
   // With r_j = a_j / b_j, put everything over Π b_j so that no step needs a gcd of huge numbers:
   //   Π_{j=1..n}(1+r_j)            = Π(a_j + b_j) / Π b_j
   //   Σ_k Π_{j=k+1..n}(1+r_j)      = Σ_k [Π_{j≤k} b_j · Π_{j>k}(a_j + b_j)] / Π b_j
-  // so A = P · Π(a_j + b_j) / Σ_k [Π_{j≤k} b_j · Π_{j>k}(a_j + b_j)], reduced once at the end.
+  // so A = P · Π(a_j + b_j) / Σ_k [Π_{j≤k} b_j · Π_{j>k}(a_j + b_j)] (levelPayment reduces it once).
   const n = rates.length;
   const headDen: bigint[] = new Array<bigint>(n + 1); // headDen[k] = Π_{j<k} b_j (0-based j)
   headDen[0] = 1n;
@@ -167,7 +179,7 @@ export function levelPayment(principalMinor: number, rates: readonly Rational[])
     const r = rates[k - 1]!;
     tail *= r.num + r.den;
   }
-  return rational(BigInt(principalMinor) * tail, annuity);
+  return { num: BigInt(principalMinor) * tail, den: annuity };
 }
 
 /** Largest number of instalments a schedule may have (30 years of months; 360 weeks). */
@@ -387,7 +399,8 @@ function levelPrincipals(
   interestOf: (remaining: bigint, r: Rational) => bigint,
 ): bigint[] {
   const n = rates.length;
-  let payment = roundToUnit(levelPayment(Number(principal), rates), unit, mode);
+  // Rounded from the unreduced fraction: the same quotient, so the same payment, without the gcd.
+  let payment = roundToUnit(levelPaymentFraction(Number(principal), rates), unit, mode);
   for (;;) {
     const amounts: bigint[] = [];
     let remaining = principal;

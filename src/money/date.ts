@@ -90,9 +90,22 @@ export function parseDate(text: string, field = 'date'): Day {
   return result;
 }
 
+/**
+ * Dates already formatted, by day: the reminder planner and the lab format the same few days thousands of
+ * times. At most one string per day of the supported range (DAY_MIN … DAY_MAX).
+ */
+const formatted = new Map<Day, string>();
+
 export function formatDate(value: Day): string {
+  const inRange = Number.isInteger(value) && value >= DAY_MIN && value <= DAY_MAX;
+  if (inRange) {
+    const kept = formatted.get(value);
+    if (kept !== undefined) return kept;
+  }
   const { year, month, day } = civilFromDay(value);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (inRange) formatted.set(value, text);
+  return text;
 }
 
 export function addDays(value: Day, days: number): Day {

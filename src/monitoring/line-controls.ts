@@ -8,6 +8,7 @@ import {
   changeLimit,
   closeLine,
   freezeLine,
+  type LoanPosition,
   type LoanState,
   loanPosition,
   unfreezeLine,
@@ -60,17 +61,27 @@ export class LineControlError extends Error {
   }
 }
 
-/** The facts of a line from its state and the states of its loans (any status; settled ones count as cured). */
-export function lineControlFactsOf(line: CreditLineState, loans: readonly LoanState[]): LineControlFacts {
+/**
+ * The facts of a line from its state and the states of its loans (any status; settled ones count as cured).
+ * `positions`, when given, are the loans' positions already worked out (`loanPosition` of each state, in the
+ * same order): a caller that keeps them saves working each out again.
+ */
+export function lineControlFactsOf(
+  line: CreditLineState,
+  loans: readonly LoanState[],
+  positions?: readonly LoanPosition[],
+): LineControlFacts {
   let maxDaysPastDue = 0;
   let pastDueLoans = 0;
   let openLoans = 0;
   let overdue = 0;
   let worst = 0;
   let worstBucket = 'M0';
-  for (const loan of loans) {
+  invariant(positions === undefined || positions.length === loans.length, 'one position per loan');
+  for (let i = 0; i < loans.length; i += 1) {
+    const loan = loans[i]!;
     invariant(loan.lineId === line.lineId, () => `loan ${loan.loanId} is not on line ${line.lineId}`);
-    const p = loanPosition(loan);
+    const p = positions === undefined ? loanPosition(loan) : positions[i]!;
     if (p.totalOwedMinor > 0) openLoans += 1;
     if (p.daysPastDue > 0) {
       pastDueLoans += 1;

@@ -4,8 +4,10 @@ import {
   closeDaysThrough,
   drawdown,
   type LoanState,
+  loanPosition,
   openLine,
   parseProduct,
+  principalOf,
 } from '../../src/ledger/index.js';
 import { parseDate } from '../../src/money/index.js';
 import {
@@ -57,6 +59,15 @@ describe('line controls (额度管控)', () => {
       expect(decision.reason.length).toBeGreaterThan(10);
     }
     expect(seen).toEqual(table);
+  });
+
+  it('the facts and the line principal are the same from positions worked out by the caller', () => {
+    for (const after of [-5, 1, 45, 75, 139, 200]) {
+      const { line, loan } = lineWithLoanOn(firstDue + after);
+      const position = loanPosition(loan);
+      expect(lineControlFactsOf(line, [loan], [position])).toEqual(lineControlFactsOf(line, [loan]));
+      expect(principalOf(loan, position)).toBe(principalOf(loan));
+    }
   });
 
   it('plans: freeze, cut to the outstanding, close; unfreeze on cure only what the controls froze', async () => {

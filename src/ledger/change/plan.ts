@@ -10,6 +10,7 @@ import {
   closeDaysThrough,
   isSnapshotDay,
   type LoanEvent,
+  type LoanPosition,
   type LoanSnapshot,
   type LoanState,
   loanAsOf,
@@ -29,10 +30,12 @@ import type { LineStep, LoanChange, LoanHistory, SeqPosting } from './types.js';
  * Outstanding principal as the credit line counts it: the principal drawn, never amounts a restructuring
  * capitalised into principal (they were not drawn on the line; repayments restore the line first).
  */
-export function principalOf(state: LoanState): number {
+export function principalOf(state: LoanState, position?: LoanPosition): number {
   // A written-off loan no longer uses its line: the claim is off the books.
   if (state.status === 'written-off') return 0;
-  return Math.max(0, loanPosition(state).outstandingPrincipalMinor - capitalisedPrincipalMinor(state));
+  // `position`, when given, is loanPosition(state) already worked out by the caller.
+  const p = position ?? loanPosition(state);
+  return Math.max(0, p.outstandingPrincipalMinor - capitalisedPrincipalMinor(state));
 }
 
 /** A 减免结清 offer as a loan command (never backdated). */

@@ -141,10 +141,10 @@ const lineControlMemo = new WeakMap<
   CompiledLineControls,
   { fields: string[] | null; answers: Map<string, LineControlDecision> }
 >();
-async function lineDecision(
+function lineDecision(
   controls: CompiledLineControls,
   facts: LineControlFacts,
-): Promise<LineControlDecision> {
+): LineControlDecision | Promise<LineControlDecision> {
   let memo = lineControlMemo.get(controls);
   if (memo === undefined) {
     const fields: string[] = [];
@@ -163,13 +163,23 @@ async function lineDecision(
     lineControlMemo.set(controls, memo);
   }
   const f = facts as unknown as Record<string, unknown>;
-  const key = memo.fields === null ? JSON.stringify(facts) : memo.fields.map((k) => String(f[k])).join('|');
-  let answer = memo.answers.get(key);
-  if (answer === undefined) {
-    answer = await evaluateLineControls(controls, facts);
-    if (memo.answers.size < 10_000) memo.answers.set(key, answer);
+  let key: string;
+  if (memo.fields === null) key = JSON.stringify(facts);
+  else {
+    // The values joined by '|' (a loop rather than map and join: this runs twice per borrower-month).
+    key = '';
+    for (let i = 0; i < memo.fields.length; i += 1)
+      key += i === 0 ? String(f[memo.fields[i]!]) : `|${String(f[memo.fields[i]!])}`;
   }
-  return answer;
+  // A kept answer is given as it is (no promise): twice per borrower-month, the month loop then goes on
+  // without waiting for a turn of the event loop.
+  const kept = memo.answers.get(key);
+  if (kept !== undefined) return kept;
+  const answers = memo.answers;
+  return evaluateLineControls(controls, facts).then((answer) => {
+    if (answers.size < 10_000) answers.set(key, answer);
+    return answer;
+  });
 }
 
 /**
@@ -349,7 +359,7 @@ export async function simulateBorrower(
   const syncLine = (day: Day): void => {
     for (const s of slots) {
       if (s.state === s.synced) continue;
-      line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state), day).line;
+      line = syncLoanPrincipal(line, s.state.loanId, principalOf(s.state, positionOf(s)), day).line;
       s.synced = s.state;
     }
   };
@@ -436,12 +446,24 @@ export async function simulateBorrower(
     }
     return paid;
   };
-  const applyLineControls = async (day: Day) => {
+  /** The line controls on `day`; a promise only when the table had to be evaluated (see lineDecision). */
+  const applyLineControls = (day: Day): Promise<void> | undefined => {
     // A settled loan owes nothing and is not past due: it adds nothing to the facts, and is left out.
+    // Each loan's position is the one kept on its slot (the same as the facts would work out again).
     const loans: LoanState[] = [];
-    for (const s of slots) if (s.state.status !== 'settled') loans.push(s.state);
-    const facts = lineControlFactsOf(line, loans);
-    const d = await lineDecision(strategy.lineControls, facts);
+    const positions: LoanPosition[] = [];
+    for (const s of slots)
+      if (s.state.status !== 'settled') {
+        loans.push(s.state);
+        positions.push(positionOf(s));
+      }
+    const facts = lineControlFactsOf(line, loans, positions);
+    const d = lineDecision(strategy.lineControls, facts);
+    if (d instanceof Promise) return d.then((answer) => lineControlsDecided(answer, day));
+    lineControlsDecided(d, day);
+    return undefined;
+  };
+  const lineControlsDecided = (d: LineControlDecision, day: Day): void => {
     const plan = planLineControl(line, d, frozenByControls, day);
     for (const c of plan.changes) {
       if (c.kind === 'frozen') frozenByControls = true;
@@ -591,7 +613,8 @@ export async function simulateBorrower(
     }
     // End of day: the first missed day, line controls.
     closeAll(D + 1);
-    await applyLineControls(D + 1);
+    const controlled = applyLineControls(D + 1);
+    if (controlled !== undefined) await controlled;
 
     // Collections: the case, reminders after the due date, offers, calls and promises, the law.
     const caseLoans = active().map((s) => ({ loanId: s.state.loanId, position: positionOf(s) }));
@@ -807,7 +830,8 @@ export async function simulateBorrower(
     }
     closeAll(E);
     syncLine(E);
-    await applyLineControls(E);
+    const controlledEnd = applyLineControls(E);
+    if (controlledEnd !== undefined) await controlledEnd;
     let maxDpd = 0;
     let owedEnd = 0;
     let worstClass = 'normal';
