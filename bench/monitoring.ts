@@ -67,6 +67,11 @@ const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
  * CPU read from `/proc` is all of it.
  */
 const BEHAVIOUR_COMPARE = process.argv.includes('--behaviour-compare');
+/**
+ * `--behaviour-day-order`: the copied book's events are written in day order (as a log appended day by day
+ * lies on disk) rather than copy after copy of the engine's customer-by-customer writes.
+ */
+const BEHAVIOUR_DAY_ORDER = process.argv.includes('--behaviour-day-order');
 /** With `--behaviour-compare`: leave out the read of every event (its md5 taken from an earlier run). */
 const BEHAVIOUR_SKIP_OLD = process.argv.includes('--behaviour-skip-old');
 /** With `--behaviour-compare`: go on from May's folds kept by an earlier run. */
@@ -322,8 +327,10 @@ async function copyBook(db: Awaited<ReturnType<typeof openPostgres>>, copies: nu
 }
 
 async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
+  // Copy 0 is the original (its ids unchanged): the events are rewritten with the copies, in day order.
   await tx.execScript(`create or replace function pg_temp.copy_id(id text, k int) returns text
-    language sql immutable as $$ select split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) $$`);
+    language sql immutable as $$ select case when k = 0 then id
+      else split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) end $$`);
   const ids = (cols: string[]) => (text: string) =>
     cols.reduce((t, c) => `replace(${t}, ${c}, pg_temp.copy_id(${c}, k))`, text);
   const tables: [string, Record<string, string>][] = [
@@ -351,6 +358,22 @@ async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
         special[c] ??
         (c === 'customer_id' || c === 'line_id' || c === 'loan_id' ? `pg_temp.copy_id(${c}, k)` : c),
     );
+    if (table === 'loan_events' && BEHAVIOUR_DAY_ORDER) {
+      // A lender's log is appended day by day, so its heap is in day order (the month's events in a narrow
+      // band of blocks). The originals and their copies are written again together, one day after another.
+      await tx.query('create temp table behaviour_events_0 as select * from loan_events');
+      await tx.query('truncate loan_events');
+      await tx.query(
+        `insert into loan_events (${cols.join(', ')}) overriding system value
+         select ${expr.join(', ')}
+         from (select * from behaviour_events_0 order by day, customer_id, loan_id, seq) loan_events,
+              generate_series(0, $1::int) k
+         order by day, customer_id, loan_id, seq`,
+        [copies - 1],
+      );
+      await tx.query('drop table behaviour_events_0');
+      continue;
+    }
     // One statement a table: it reads the table as it was before the statement, so only the originals.
     await tx.query(
       `insert into ${table} (${cols.join(', ')}) overriding system value
