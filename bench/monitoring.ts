@@ -67,6 +67,13 @@ const BEHAVIOUR_COPIES = option('behaviour-copies', 1);
  * CPU read from `/proc` is all of it.
  */
 const BEHAVIOUR_COMPARE = process.argv.includes('--behaviour-compare');
+/**
+ * `--behaviour-day-order`: the copied book's events are written in day order (as a log appended day by day
+ * lies on disk) rather than copy after copy of the engine's customer-by-customer writes.
+ */
+/** `--behaviour-month-read-pages P`: pages per read of the month's events going on from the folds (0: the job's default). */
+const BEHAVIOUR_MONTH_READ_PAGES = option('behaviour-month-read-pages', 0);
+const BEHAVIOUR_DAY_ORDER = process.argv.includes('--behaviour-day-order');
 /** With `--behaviour-compare`: leave out the read of every event (its md5 taken from an earlier run). */
 const BEHAVIOUR_SKIP_OLD = process.argv.includes('--behaviour-skip-old');
 /** With `--behaviour-compare`: go on from May's folds kept by an earlier run. */
@@ -141,6 +148,34 @@ async function backendCpu(
   return ticks;
 }
 const BEHAVIOUR_APP = 'lendguard_bench_behaviour';
+
+/**
+ * The CPU of the bench's backends over a span, sampled every 250 ms from `/proc`, so that connections
+ * opened and closed within it (worker threads') are counted: a backend first seen in the span counts from
+ * zero; what a backend spends after its last sample is missed.
+ */
+async function backendCpuSampler(db: Db): Promise<() => Promise<number>> {
+  const first = await backendCpu(db);
+  const last = new Map(first);
+  let stopped = false;
+  const sample = async () => {
+    for (const [pid, ms] of await backendCpu(db)) last.set(pid, ms);
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, 250));
+      await sample().catch(() => undefined);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    await sample();
+    let total = 0;
+    for (const [pid, ms] of last) total += ms - (first.get(pid) ?? 0);
+    return total;
+  };
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -322,8 +357,10 @@ async function copyBook(db: Awaited<ReturnType<typeof openPostgres>>, copies: nu
 }
 
 async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
+  // Copy 0 is the original (its ids unchanged): the events are rewritten with the copies, in day order.
   await tx.execScript(`create or replace function pg_temp.copy_id(id text, k int) returns text
-    language sql immutable as $$ select split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) $$`);
+    language sql immutable as $$ select case when k = 0 then id
+      else split_part(id, '_', 1) || '_' || left(md5(id || '/' || k), 28) end $$`);
   const ids = (cols: string[]) => (text: string) =>
     cols.reduce((t, c) => `replace(${t}, ${c}, pg_temp.copy_id(${c}, k))`, text);
   const tables: [string, Record<string, string>][] = [
@@ -351,6 +388,25 @@ async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
         special[c] ??
         (c === 'customer_id' || c === 'line_id' || c === 'loan_id' ? `pg_temp.copy_id(${c}, k)` : c),
     );
+    if (table === 'loan_events' && BEHAVIOUR_DAY_ORDER) {
+      // A lender's log is appended day by day, so its heap is in day order (the month's events in a narrow
+      // band of blocks). The originals and their copies are written again together, one day after another.
+      await tx.query('create temp table behaviour_events_0 as select * from loan_events');
+      // The log refuses changes (its append-only trigger); the bench's own rewrite of it goes around that.
+      await tx.query('set local session_replication_role = replica');
+      await tx.query('truncate loan_events');
+      await tx.query(
+        `insert into loan_events (${cols.join(', ')}) overriding system value
+         select ${expr.join(', ')}
+         from (select * from behaviour_events_0 order by day, customer_id, loan_id, seq) loan_events,
+              generate_series(0, $1::int) k
+         order by day, customer_id, loan_id, seq`,
+        [copies - 1],
+      );
+      await tx.query('set local session_replication_role = origin');
+      await tx.query('drop table behaviour_events_0');
+      continue;
+    }
     // One statement a table: it reads the table as it was before the statement, so only the originals.
     await tx.query(
       `insert into ${table} (${cols.join(', ')}) overriding system value
@@ -411,6 +467,7 @@ async function behaviourBench(): Promise<void> {
     if (BEHAVIOUR_COMPARE) {
       // The schema goes with the other setting in the URL's options (the pool's own would replace them).
       const serial = `${url}&options=${encodeURIComponent(`-c search_path=${schema} -c max_parallel_workers_per_gather=0`)}`;
+      BEHAVIOUR_SERIAL_URL = serial;
       const one = await openPostgres({ url: serial, poolSize_max: 4 });
       try {
         await compareBehaviour(one, loans, events);
@@ -442,21 +499,23 @@ async function behaviourBench(): Promise<void> {
   }
 }
 
+/** The compare runs' connection URL (worker threads connect with it too). */
+let BEHAVIOUR_SERIAL_URL: string | undefined;
+
 async function compareBehaviour(db: Db, loans: number, events: number): Promise<void> {
   const june = parseMonth('2026-06');
   const measure = async (
     label: string,
     run: () => Promise<{ linesScored: number; distribution: { psi: number } }>,
   ) => {
-    const server0 = await backendCpu(db);
+    const server = await backendCpuSampler(db);
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const report = await run();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    let serverMs = 0;
-    for (const [pid, ms] of await backendCpu(db)) serverMs += ms - (server0.get(pid) ?? 0);
+    const serverMs = await server();
     const nodeMs = (cpu.user + cpu.system) / 1000;
     console.log(
       `${label}: ${report.linesScored} lines, ${loans} loans (${events} events): wall ${ms.toFixed(0)} ms, node CPU ${nodeMs.toFixed(0)} ms, server CPU ${serverMs.toFixed(0)} ms, CPU per loan ${(((nodeMs + serverMs) * 1000) / loans).toFixed(1)} µs (node ${((nodeMs * 1000) / loans).toFixed(1)}, server ${((serverMs * 1000) / loans).toFixed(1)}); load ${load0.toFixed(1)}→${loadavg()[0]!.toFixed(1)}; PSI ${report.distribution.psi}`,
@@ -480,7 +539,15 @@ async function compareBehaviour(db: Db, loans: number, events: number): Promise<
       await measure(`run ${run} May, every event read, folds kept`, () =>
         scoreBehaviourMonth(db, parseMonth('2026-05')),
       );
-    await measure(`run ${run} June, from May's folds (new)`, () => scoreBehaviourMonth(db, june));
+    await measure(
+      `run ${run} June, from May's folds (new${BEHAVIOUR_WORKERS > 1 ? `, ${BEHAVIOUR_WORKERS} worker threads` : ''})`,
+      () =>
+        scoreBehaviourMonth(db, june, {
+          workers: BEHAVIOUR_WORKERS,
+          dbUrl: BEHAVIOUR_SERIAL_URL,
+          ...(BEHAVIOUR_MONTH_READ_PAGES > 0 ? { pagesPerMonthRead: BEHAVIOUR_MONTH_READ_PAGES } : {}),
+        }),
+    );
     const now = await digest();
     console.log(
       `run ${run} md5 of June's scores: old ${old}, new ${now}: ${old === now ? 'identical' : 'DIFFERENT'}`,

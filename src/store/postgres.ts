@@ -68,6 +68,15 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The server settings a URL carries (`options=-c …`), kept beside the schema's own. */
+function urlOptions(url: string): string {
+  try {
+    return new URL(url).searchParams.get('options') ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** Connects to a PostgreSQL server through a pool. Checks the connection before returning. */
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
@@ -78,7 +87,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     max: options.poolSize_max ?? POOL_SIZE_DEFAULT,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types,
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    ...(options.schema === undefined
+      ? {}
+      : { options: [urlOptions(options.url), `-c search_path=${options.schema}`].join(' ').trim() }),
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});

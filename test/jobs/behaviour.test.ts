@@ -221,6 +221,13 @@ for (const backend of backends) {
       expect(fromFolds.filter((l) => isScorable(l, june))).toEqual(every.filter((l) => isScorable(l, june)));
       expect(fromFolds.filter((l) => isScorable(l, june)).length).toBeGreaterThan(10);
       expect(fromFolds.length).toBeLessThan(every.length);
+      // The month's events read a page at a time, each read started while the page before is worked on.
+      const pageByPage: BehaviourLine[] = [];
+      await forEachBehaviourPage(db, june, (lines) => void pageByPage.push(...lines), 3, {
+        folded: source,
+        pagesPerMonthRead: 1,
+      });
+      expect(pageByPage).toEqual(fromFolds);
       // A month whose folds are missing (a book migrated mid-life, or folds removed) is read from every event.
       await db.query(`delete from behaviour_fold_months where month = '2026-05-01'`);
       expect(await both('2026-06', false)).toBeGreaterThan(10);

@@ -143,6 +143,11 @@ export interface ScoreMonthOptions {
    * keeps nothing: the same scores, the way the job ran before.
    */
   readonly folds?: boolean;
+  /**
+   * Pages per read of the month's events when going on from the folds (`BEHAVIOUR_PAGES_PER_MONTH_READ`):
+   * fewer reads scan less, smaller ones are held in less memory and the first is waited for less.
+   */
+  readonly pagesPerMonthRead?: number;
 }
 
 export interface ScoreMonthReport {
@@ -171,6 +176,8 @@ export interface ScoreRangeTask {
   readonly folded?: FoldedPageSource;
   /** Store each loan's fold as of `asOf` for month `first`. */
   readonly writeFolds?: boolean;
+  /** Pages per read of the month's events (`BEHAVIOUR_PAGES_PER_MONTH_READ`). */
+  readonly pagesPerMonthRead?: number;
 }
 
 /** Scores the lines of a customer range, a page at a time, each page's scores in a transaction of its own. */
@@ -209,6 +216,7 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
       afterCustomerId: task.afterCustomerId,
       lastCustomerId: task.lastCustomerId,
       folded: task.folded,
+      pagesPerMonthRead: task.pagesPerMonthRead,
     },
   );
   return linesScored;
@@ -297,6 +305,7 @@ export async function scoreBehaviourMonth(
     afterCustomerId: '',
     folded,
     writeFolds: keepFolds,
+    pagesPerMonthRead: options.pagesPerMonthRead,
   };
   let linesScored = 0;
   if (workers === 1) linesScored = await scoreRange(db, task);

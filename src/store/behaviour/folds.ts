@@ -1,5 +1,6 @@
 import type { Day } from '../../money/index.js';
 import { behaviourFoldToJson } from '../../monitoring/index.js';
+import { copyRows } from '../copy.js';
 import type { Queryable } from '../db.js';
 import { sqlDate } from '../ledger/codec.js';
 import type { PageCarry, PageFold } from './history.js';
@@ -16,7 +17,7 @@ export async function deleteMonthFolds(q: Queryable, month: Day): Promise<void> 
 }
 
 /**
- * Writes a page's folds for a month in one statement; with `carry`, the other loans of the page's customer
+ * Writes a page's folds for a month (COPY); with `carry`, the other loans of the page's customer
  * range keep their fold of the month before (copied by the server: they had no event since).
  */
 export async function insertMonthFolds(
@@ -25,19 +26,22 @@ export async function insertMonthFolds(
   folds: readonly PageFold[],
   carry?: PageCarry,
 ): Promise<void> {
+  // COPY rather than arrays of text: an array literal escapes every quote of the folds' JSON, which the
+  // server then parses back.
+  const day = sqlDate(month);
   if (folds.length > 0)
-    await q.query(
-      `insert into behaviour_loan_months (month, customer_id, loan_id, line_id, open, fold)
-       select $1::date, c, l, n, o, f
-       from unnest($2::text[], $3::text[], $4::text[], $5::bool[], $6::text[]) as t(c, l, n, o, f)`,
-      [
-        sqlDate(month),
-        folds.map((f) => f.customerId),
-        folds.map((f) => f.loanId),
-        folds.map((f) => f.lineId),
-        folds.map((f) => f.fold.settledDay === null),
-        folds.map((f) => behaviourFoldToJson(f.fold)),
-      ],
+    await copyRows(
+      q,
+      'behaviour_loan_months',
+      ['month', 'customer_id', 'loan_id', 'line_id', 'open', 'fold'],
+      folds.map((f) => [
+        day,
+        f.customerId,
+        f.loanId,
+        f.lineId,
+        f.fold.settledDay === null,
+        behaviourFoldToJson(f.fold),
+      ]),
     );
   if (carry !== undefined)
     await q.query(

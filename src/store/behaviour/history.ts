@@ -350,6 +350,10 @@ export const BEHAVIOUR_PAGES_PER_MONTH_READ = 100;
  * access on a log appended day after day, a page of blocks per event. A log appended by day puts the
  * month's events in a narrow band of blocks, which the BRIN index on the day finds; where it does not (the
  * bench's copied book), the read is a sequential scan of the table per range of customers.
+ *
+ * The ranges follow one another in customer order, and the next range's read starts as soon as the current
+ * one's rows have arrived, so that the server reads it while the current range's pages are scored rather
+ * than the job waiting for it (two ranges' rows are held at most).
  */
 export function monthEventsReader(
   q: Queryable,
@@ -359,40 +363,89 @@ export function monthEventsReader(
   lastCustomerId?: string,
   pagesPerRead = BEHAVIOUR_PAGES_PER_MONTH_READ,
 ): MonthEvents {
-  let upTo = '';
-  let byCustomer = new Map<string, EventRow[]>();
+  type Range = {
+    /** Its last customer (null: none from where it starts). */
+    readonly upTo: Promise<string | null>;
+    readonly rows: Promise<Map<string, EventRow[]>>;
+  };
+  const n = customersPerPage * pagesPerRead;
+  const rangeEnd = async (from: string, inclusive: boolean): Promise<string | null> => {
+    const op = inclusive ? '>=' : '>';
+    const ids = await q.query<{ last: string | null }>(
+      lastCustomerId === undefined
+        ? `select max(customer_id) as last from (select distinct customer_id from credit_lines
+             where customer_id ${op} $1 order by customer_id limit $2) c`
+        : `select max(customer_id) as last from (select distinct customer_id from credit_lines
+             where customer_id ${op} $1 and customer_id <= $3 order by customer_id limit $2) c`,
+      lastCustomerId === undefined ? [from, n] : [from, n, lastCustomerId],
+    );
+    return ids.rows[0]?.last ?? null;
+  };
+  const readRange = async (from: string, inclusive: boolean, upTo: string | null) => {
+    const byCustomer = new Map<string, EventRow[]>();
+    if (upTo === null) return byCustomer;
+    const { rows } = await q.query<EventRow>(
+      `select ${EVENT_COLUMNS}
+       from loan_events e
+       where e.day > $3::date and e.day <= $4::date and (e.customer_id || '') ${inclusive ? '>=' : '>'} $1
+         and (e.customer_id || '') <= $2 and e.type = any($5::text[])`,
+      [from, upTo, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
+    );
+    for (const r of rows) {
+      const list = byCustomer.get(r.customer_id);
+      if (list === undefined) byCustomer.set(r.customer_id, [r]);
+      else list.push(r);
+    }
+    return byCustomer;
+  };
+  /** The range of customers from `from` (after it unless `inclusive`). */
+  const range = (from: string, inclusive: boolean, after?: Promise<unknown>): Range => {
+    const upTo = rangeEnd(from, inclusive);
+    const rows = (async () => {
+      const last = await upTo;
+      // The read of a range that follows starts once the range before it has arrived.
+      if (after !== undefined) await after.catch(() => undefined);
+      return readRange(from, inclusive, last);
+    })();
+    // Prefetched: a failure surfaces when (if) the job reaches this range.
+    rows.catch(() => undefined);
+    return { upTo, rows };
+  };
+  let current: Range | undefined;
+  let following: Promise<Range | undefined> | undefined;
+  /** The range after `r`, its read starting once `r`'s rows are in (none when `r` reaches the end). */
+  const after = async (r: Range): Promise<Range | undefined> => {
+    const upTo = await r.upTo;
+    if (upTo === null || (lastCustomerId !== undefined && upTo >= lastCustomerId)) return undefined;
+    return range(upTo, false, r.rows);
+  };
   return async (customerIds) => {
     if (customerIds.length === 0) return [];
     const first = customerIds[0]!;
-    if (customerIds.at(-1)! > upTo || first > upTo) {
-      const n = customersPerPage * pagesPerRead;
-      const ids = await q.query<{ last: string | null }>(
-        lastCustomerId === undefined
-          ? `select max(customer_id) as last from (select distinct customer_id from credit_lines
-               where customer_id >= $1 order by customer_id limit $2) c`
-          : `select max(customer_id) as last from (select distinct customer_id from credit_lines
-               where customer_id >= $1 and customer_id <= $3 order by customer_id limit $2) c`,
-        lastCustomerId === undefined ? [first, n] : [first, n, lastCustomerId],
-      );
-      upTo = ids.rows[0]?.last ?? customerIds.at(-1)!;
-      if (upTo < customerIds.at(-1)!) upTo = customerIds.at(-1)!;
-      const { rows } = await q.query<EventRow>(
-        `select ${EVENT_COLUMNS}
-         from loan_events e
-         where e.day > $3::date and e.day <= $4::date and (e.customer_id || '') >= $1
-           and (e.customer_id || '') <= $2 and e.type = any($5::text[])`,
-        [first, upTo, sqlDate(source.foldAsOf), sqlDate(through), EVENT_TYPES],
-      );
-      byCustomer = new Map();
-      for (const r of rows) {
-        const list = byCustomer.get(r.customer_id);
-        if (list === undefined) byCustomer.set(r.customer_id, [r]);
-        else list.push(r);
-      }
+    const last = customerIds.at(-1)!;
+    // The ranges holding the page's customers (pages and ranges both go on in customer order).
+    const parts: Map<string, EventRow[]>[] = [];
+    if (current === undefined) {
+      current = range(first, true);
+      following = after(current);
+    }
+    for (;;) {
+      const upTo = await current.upTo;
+      if (upTo === null) break;
+      if (first <= upTo) parts.push(await current.rows);
+      if (last <= upTo) break;
+      const next: Range | undefined = await following;
+      if (next === undefined) break;
+      current = next;
+      following = after(current);
     }
     const out: EventRow[] = [];
     for (const id of customerIds) {
-      const list = byCustomer.get(id);
+      let list: EventRow[] | undefined;
+      for (const m of parts) {
+        list = m.get(id);
+        if (list !== undefined) break;
+      }
       if (list === undefined) continue;
       list.sort((a, b) => (a.loan_id < b.loan_id ? -1 : a.loan_id > b.loan_id ? 1 : a.seq - b.seq));
       for (const r of list) out.push(r);
