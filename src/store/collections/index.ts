@@ -34,8 +34,10 @@ export {
   hasAssignedOpenCase,
   hasPlacedOpenCase,
   listCases,
+  type PartitionedRefreshOptions,
   patchCase,
   refreshCases,
+  refreshCasesPartitioned,
   type StoredCase,
 } from './cases.js';
 export {
