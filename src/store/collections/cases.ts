@@ -321,6 +321,29 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
+ * Parts of a loan's stored state that nothing the refresh calls reads (the position, what was paid, the
+ * instalment asked a month), left out of its read: they are about a third of the text parsed per loan. A
+ * test compares the refresh's figures with the position of the whole state.
+ */
+const STATE_KEYS_NOT_READ = `{${[
+  'bucketHistory',
+  'delinquency',
+  'settlement',
+  'writtenOff',
+  'lineId',
+  'customerId',
+  'seq',
+  'startDay',
+  'nextEventDay',
+  'disbursedPrincipalMinor',
+  'interestPostedTotalMinor',
+  'interestWaivedTotalMinor',
+  'feeChargedTotalMinor',
+  'feeWaivedTotalMinor',
+  'principalWaivedTotalMinor',
+].join(',')}}`;
+
+/**
  * A plan of `length` instalments holding only the one at `min(nextIndex, length - 1)` (the others are holes):
  * all the refresh reads of a plan is `plan[nextInstallmentIndex]` (the position) and that index bounded by the
  * last (`monthlyInstallmentMinor`).
@@ -448,7 +471,8 @@ async function refreshScope(
     plan_length: number | null;
     instalment: string | null;
   }>(
-    `select customer_id, loan_id, state::text as state, (terms->'product')::text as product,
+    `select customer_id, loan_id, (state - '${STATE_KEYS_NOT_READ}'::text[])::text as state,
+            (terms->'product')::text as product,
             jsonb_array_length(terms->'plan') as plan_length,
             (terms->'plan'->least((state->>'nextInstallmentIndex')::int,
                                   jsonb_array_length(terms->'plan') - 1))::text as instalment
