@@ -8,7 +8,9 @@
  *    < 50 ms).
  * Run: `npm run bench:collections`. Options: --past-due N (default 100,000), --lists L (default 400), --pg to
  * run on the PostgreSQL server at LENDGUARD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test) in
- * schema --schema S (default lg_bench_collections, dropped and created anew) rather than on PGlite.
+ * schema --schema S (default lg_bench_collections, dropped and created anew) rather than on PGlite,
+ * --refresh-partitions P (default 0: the refresh in one transaction; P > 0: `refreshCasesPartitioned` over P
+ * ranges of partition keys, each in its own transaction — on PGlite they run one after the other).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ import {
   openPglite,
   openPostgres,
   refreshCases,
+  refreshCasesPartitioned,
   saveTeam,
   worklist,
 } from '../src/store/index.js';
@@ -41,6 +44,7 @@ const SCHEMA = process.argv.includes('--schema')
   ? process.argv[process.argv.indexOf('--schema') + 1]!
   : 'lg_bench_collections';
 const LISTS = option('lists', 400);
+const REFRESH_PARTITIONS = option('refresh-partitions', 0);
 const COLLECTORS = 200;
 const D = parseDate('2026-03-10');
 
@@ -81,7 +85,11 @@ async function main(): Promise<void> {
 
     // 1. Opening: every borrower gets a case with its step.
     let t0 = performance.now();
-    const opened = await db.transaction((tx) => refreshCases(tx, addDays(D, -1), null));
+    const refresh = (day: number) =>
+      REFRESH_PARTITIONS > 0
+        ? refreshCasesPartitioned(db, day, { partitions: REFRESH_PARTITIONS })
+        : db.transaction((tx) => refreshCases(tx, day, null));
+    const opened = await refresh(addDays(D, -1));
     let s = (performance.now() - t0) / 1000;
     console.log(
       `case refresh (open): ${opened.opened} cases opened and stepped in ${s.toFixed(2)} s = ${Math.round(opened.opened / s)} cases/s (aim ≥ 20,000)`,
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < ids.length; i += 5_000)
       await db.transaction((tx) => closeLoansThrough(tx, ids.slice(i, i + 5_000), D));
     t0 = performance.now();
-    const updated = await db.transaction((tx) => refreshCases(tx, D, null));
+    const updated = await refresh(D);
     s = (performance.now() - t0) / 1000;
     console.log(
       `case refresh (update): ${updated.updated} cases updated, ${updated.stepped} stepped in ${s.toFixed(2)} s = ${Math.round(updated.stepped / s)} cases/s (aim ≥ 20,000)`,

@@ -52,8 +52,10 @@ export {
   hasAssignedOpenCase,
   hasPlacedOpenCase,
   listCases,
+  type PartitionedRefreshOptions,
   patchCase,
   refreshCases,
+  refreshCasesPartitioned,
   refreshOpenCases,
   type StoredCase,
 } from './cases.js';
