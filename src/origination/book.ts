@@ -63,7 +63,7 @@ export function ownBookOf(lines: readonly CreditLineState[], loans: readonly Loa
   for (const loan of loans) {
     if (loan.status === 'written-off') writtenOffLoans += 1;
     const r = loan.restructuring;
-    if (r !== undefined && r.records.some((x) => x.relief !== true)) {
+    if (r?.records.some((x) => x.relief !== true)) {
       restructuredLoans += 1;
       if (r.status === 'broken') brokenRestructurings += 1;
     }

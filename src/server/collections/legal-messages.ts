@@ -1,7 +1,7 @@
 import type { CollectionsInputError } from '../../collections/index.js';
 import { fill, literal, type Message, say, withEnglish } from '../http/messages.js';
 import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
-import { COLLECTIONS_MESSAGES } from './messages.js';
+import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES } from './messages.js';
 
 /**
  * Chinese for the refusals of the collections core (legal, blacklist, promises), keyed by their stable
@@ -114,6 +114,23 @@ export function refusalProblem(
 /** The problem for a case id that names no collection case. */
 export function caseNotFound(caseId: string): ProblemError {
   return new ProblemError('case_not_found', say(COLLECTIONS_MESSAGES, 'case_not_found', { caseId }));
+}
+
+/** The refusal of a write to a closed case: when it closed and why, in both languages. */
+export function caseClosed(
+  kase: { readonly caseId: string; readonly closedDay: unknown; readonly closeReason: string | null },
+  message: 'case_closed' | 'case_closed_on' = 'case_closed',
+): ProblemError {
+  const reason = String(kase.closeReason);
+  return new ProblemError(
+    'case_closed',
+    say(COLLECTIONS_MESSAGES, message, {
+      caseId: kase.caseId,
+      closedDay: String(kase.closedDay),
+      en_reason: reason,
+      zh_reason: CLOSE_REASONS_ZH[reason] ?? reason,
+    }),
+  );
 }
 
 /**

@@ -37,8 +37,7 @@ import { fieldProblem, ProblemError, validationProblem } from '../http/problem.j
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { sniffType } from '../portal/actions/files.js';
-import { caseNotFound, inAgencyScope } from './legal-messages.js';
-import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES } from './messages.js';
+import { caseClosed, caseNotFound, inAgencyScope } from './legal-messages.js';
 import { CASE_NOTES_MESSAGES as M } from './notes-messages.js';
 
 const tags = ['collections'];
@@ -459,15 +458,7 @@ export async function caseNotesRoutes(app: FastifyInstance, deps: ServerDeps): P
 async function openInScope(tx: Queryable, principal: Principal, caseId: string): Promise<StoredCase> {
   const kase = inNotesScope(principal, await findCase(tx, caseId, true), caseId);
   if (kase.status !== 'open') {
-    throw new ProblemError(
-      'case_closed',
-      say(COLLECTIONS_MESSAGES, 'case_closed', {
-        caseId,
-        closedDay: String(kase.closedDay),
-        en_reason: String(kase.closeReason),
-        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
-      }),
-    );
+    throw caseClosed(kase);
   }
   return kase;
 }

@@ -52,8 +52,8 @@ import { type FieldProblem, fieldProblem, ProblemError, validationProblem } from
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { assessmentWeightsRoutes } from './assessment-weights-routes.js';
-import { caseNotFound, inAgencyScope } from './legal-messages.js';
-import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
+import { caseClosed, caseNotFound, inAgencyScope } from './legal-messages.js';
+import { COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
 import { presentCase } from './presenters.js';
 import { assessmentSchema, caseSchema } from './schemas.js';
 import { worklistWorkbook } from './worklist-export.js';
@@ -181,16 +181,7 @@ async function caseOr404(q: Queryable, caseId: string, forUpdate = false): Promi
 }
 
 function openOr409(kase: StoredCase): StoredCase {
-  if (kase.status !== 'open')
-    throw new ProblemError(
-      'case_closed',
-      say(COLLECTIONS_MESSAGES, 'case_closed_on', {
-        caseId: kase.caseId,
-        closedDay: String(kase.closedDay),
-        en_reason: String(kase.closeReason),
-        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
-      }),
-    );
+  if (kase.status !== 'open') throw caseClosed(kase, 'case_closed_on');
   return kase;
 }
 

@@ -49,9 +49,9 @@ import {
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { collectionComplianceRoutes } from './compliance-routes.js';
-import { caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
+import { caseClosed, caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
-import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
+import { COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
 import { caseNotesRoutes } from './notes-routes.js';
 import { inZone, presentCase, presentContact, presentPromise } from './presenters.js';
 import {
@@ -76,15 +76,7 @@ async function openCaseFor(
   if (found === undefined) throw caseNotFound(caseId);
   const kase = inAgencyScope(principal, found);
   if (kase.status !== 'open') {
-    throw new ProblemError(
-      'case_closed',
-      say(COLLECTIONS_MESSAGES, 'case_closed', {
-        caseId,
-        closedDay: String(kase.closedDay),
-        en_reason: String(kase.closeReason),
-        zh_reason: CLOSE_REASONS_ZH[String(kase.closeReason)] ?? String(kase.closeReason),
-      }),
-    );
+    throw caseClosed(kase);
   }
   return kase;
 }
