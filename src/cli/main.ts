@@ -7,6 +7,7 @@ import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
+import { registerEcl } from './commands/ecl.js';
 import { registerEod } from './commands/eod.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
@@ -42,6 +43,7 @@ const registrations: RegisterCommand[] = [
   registerImport,
   registerSimulate,
   registerReport,
+  registerEcl,
   registerMonitoring,
 ];
 

@@ -15,7 +15,14 @@ export {
   exportCreditReportMonth,
   parseReportMonth,
 } from './credit-report.js';
-export { type EclPostingResult, postMonthEndEcl } from './ecl-posting.js';
+export {
+  type EclPostingActor,
+  type EclPostingResult,
+  eclPostingAudit,
+  eclPostingMonthEnd,
+  postMonthEndEcl,
+  writeMonthEndEcl,
+} from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
 export {
   IMPORT_LOANS_PER_TRANSACTION_DEFAULT,

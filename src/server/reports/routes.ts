@@ -4,7 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  computeEcl,
   decideClassOverrideIn,
+  type EclPostingResult,
+  eclPostingAudit,
+  eclPostingMonthEnd,
   loadReport,
   loadReportCell,
   loadRiskReport,
@@ -14,10 +18,18 @@ import {
   reportXlsxBuffer,
   riskReportHtml,
   riskReportPdf,
+  writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, parseDate } from '../../money/index.js';
+import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
 import { type AssetClass, REPORT_KINDS } from '../../reporting/index.js';
-import { ClassOverrideError, type StoredClassOverride } from '../../store/index.js';
+import {
+  ClassOverrideError,
+  findEclPosting,
+  findEclRun,
+  type Queryable,
+  type StoredClassOverride,
+  type StoredEclPosting,
+} from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { fill, say } from '../http/messages.js';
 import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
@@ -27,6 +39,9 @@ import { REPORT_MESSAGES, REPORT_REFUSALS_ZH } from './messages.js';
 import {
   cellLoansSchema,
   decisionBody,
+  eclPostingBody,
+  eclPostingParam,
+  eclPostingSchema,
   overrideBody,
   overrideSchema,
   reportCellQuery,
@@ -49,6 +64,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
   report_cell_not_found: 'report_cell_not_found',
+  report_not_month_end: 'report_not_month_end',
   class_override_loan_not_found: 'class_override_loan_not_found',
   class_override_below_floor: 'class_override_below_floor',
   class_override_exists: 'class_override_exists',
@@ -61,7 +77,14 @@ function reportProblem(error: unknown): unknown {
   if (!(error instanceof ReportError) && !(error instanceof ClassOverrideError)) return error;
   const code = REPORT_PROBLEMS[error.code] ?? 'conflict';
   const field = error instanceof ReportError ? error.field : undefined;
-  const path = field === 'kind' ? '/path/kind' : field === undefined ? '/query' : `/query/${field}`;
+  const path =
+    field === 'kind'
+      ? '/path/kind'
+      : field === 'monthEnd'
+        ? '/body/monthEnd'
+        : field === undefined
+          ? '/query'
+          : `/query/${field}`;
   const zh = REPORT_REFUSALS_ZH[error.code];
   const text = say(REPORT_MESSAGES, 'report_refused', {
     en_fault: error.message,
@@ -78,14 +101,30 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function monthEndOf(text: string): Day {
+function monthEndOf(text: string, path = '/body/monthEnd'): Day {
   try {
     return parseDate(text, 'monthEnd');
   } catch {
     throw new ProblemError('validation_failed', say(REPORT_MESSAGES, 'month_end_not_a_date', { text }), [
-      fieldProblem('/body/monthEnd', say(REPORT_MESSAGES, 'not_a_date')),
+      fieldProblem(path, say(REPORT_MESSAGES, 'not_a_date')),
     ]);
   }
+}
+
+/** A stored posting with the run it booked (the run is stored in the same transaction). */
+async function presentEclPosting(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
+  const run = await findEclRun(q, posting.monthEnd);
+  return {
+    monthEnd: formatDate(posting.monthEnd),
+    alreadyPosted,
+    postingNo: posting.postingNo,
+    opening: formatMinor(posting.openingMinor),
+    closing: formatMinor(posting.closingMinor),
+    used: formatMinor(posting.usedMinor),
+    charge: formatMinor(posting.chargeMinor),
+    exposures: run?.exposures ?? null,
+    scenarioSet: run?.scenarioSet ?? null,
+  };
 }
 
 function presentOverride(o: StoredClassOverride) {
@@ -214,6 +253,65 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         loanIds: ids.slice(0, CELL_LOANS_MAX),
         truncated: ids.length > CELL_LOANS_MAX,
       };
+    },
+  );
+
+  app.post<{ Body: { monthEnd: string } }>(
+    '/reports/ecl/postings',
+    {
+      config: { permission: 'reports.ecl.post' },
+      schema: {
+        ...common,
+        summary:
+          'Post the month-end ECL (减值准备计提): measure the closed month end, store the run the next month rolls forward from, and book the loss allowance to it; once a month',
+        headers: idempotencyHeader,
+        body: eclPostingBody,
+        response: { 200: eclPostingSchema, 201: eclPostingSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const monthEnd = monthEndOf(request.body.monthEnd);
+      await guarded(() => eclPostingMonthEnd(deps.db, monthEnd));
+      // The measurement reads the whole book: made before the write's transaction, and only when needed.
+      const run =
+        (await findEclPosting(deps.db, monthEnd)) === null
+          ? await guarded(() => computeEcl(deps.db, monthEnd))
+          : null;
+      return commitWrite(deps, request, reply, async (tx) => {
+        const posted = await findEclPosting(tx, monthEnd);
+        const result: EclPostingResult =
+          run === null || posted !== null
+            ? { monthEnd, alreadyPosted: true, posting: posted!, rollForward: null }
+            : await writeMonthEndEcl(tx, run);
+        const body = await presentEclPosting(tx, result.posting, result.alreadyPosted);
+        const location = `/reports/ecl/postings/${body.monthEnd}`;
+        if (result.alreadyPosted) return { status: 200, body, location, audit: [] };
+        return { status: 201, body, location, audit: [eclPostingAudit(result)] };
+      });
+    },
+  );
+
+  app.get<{ Params: { monthEnd: string } }>(
+    '/reports/ecl/postings/:monthEnd',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary: "A month end's ECL posting: the allowance before and after, the write-offs used, the charge",
+        params: eclPostingParam,
+        response: { 200: eclPostingSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const monthEnd = monthEndOf(request.params.monthEnd, '/path/monthEnd');
+      const posting = await findEclPosting(deps.db, monthEnd);
+      if (posting === null) {
+        throw new ProblemError(
+          'ecl_posting_not_found',
+          say(REPORT_MESSAGES, 'ecl_posting_not_found', { monthEnd: formatDate(monthEnd) }),
+        );
+      }
+      return presentEclPosting(deps.db, posting, true);
     },
   );
 
