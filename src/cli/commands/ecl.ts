@@ -4,9 +4,11 @@ import { type Db, findEclPosting, findEclRun } from '../../store/index.js';
 import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
+import { ECL_SETTINGS_OPTION_HELP, eclSettingsContext } from './report.js';
 
 interface Options {
   db?: string;
+  eclSettings?: string;
   monthEnd: string;
   json?: boolean;
 }
@@ -74,13 +76,15 @@ export const registerEcl: RegisterCommand = (program, io) => {
         'Measure the ECL as of a closed month end, store the run the next month rolls forward from, and post the allowance entry; once a month',
       )
       .requiredOption('--month-end <date>', "the month's last day (YYYY-MM-DD), closed by EOD")
-      .option('--json', 'print the posting as JSON'),
+      .option('--json', 'print the posting as JSON')
+      .option('--ecl-settings <file>', ECL_SETTINGS_OPTION_HELP),
   ).action((o: Options) =>
     explained(async () => {
       const monthEnd = monthEndOption(o.monthEnd);
+      const ecl = eclSettingsContext(o.eclSettings)?.ecl ?? {};
       await withMigratedDb(o.db, async (db) => {
         const result = await refusals(() =>
-          postMonthEndEcl(db, monthEnd, { actor: { userId: null, role: 'system', via: 'cli' } }),
+          postMonthEndEcl(db, monthEnd, { ...ecl, actor: { userId: null, role: 'system', via: 'cli' } }),
         );
         const p = await posting(db, result);
         if (o.json === true) writeJson(io, p);

@@ -9,6 +9,7 @@ import {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclRunOptions,
   loadReport,
   loadReportCell,
   loadRiskReport,
@@ -143,6 +144,8 @@ function presentOverride(o: StoredClassOverride) {
 }
 
 export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  /** The lender's ECL settings (validated at start) with the scenario pack, read afresh for each request. */
+  const context = () => ({ ecl: eclRunOptions(deps.config.eclSettings) });
   app.get<{
     Params: { kind: string };
     Querystring: { asOf: string; scenario?: string; format: 'json' | 'xlsx' };
@@ -171,7 +174,13 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (request, reply) => {
       const { asOf, scenario, format } = request.query;
       const report = await guarded(() =>
-        loadReport(deps.db, request.params.kind, { asOf, ...(scenario === undefined ? {} : { scenario }) }),
+        loadReport(
+          deps.db,
+          request.params.kind,
+          { asOf, ...(scenario === undefined ? {} : { scenario }) },
+          undefined,
+          context(),
+        ),
       );
       if (format === 'xlsx') {
         const body = await reportXlsxBuffer(report);
@@ -207,7 +216,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (request, reply) => {
       const { asOf, format, locale } = request.query;
-      const doc = await guarded(() => loadRiskReport(deps.db, asOf, locale));
+      const doc = await guarded(() => loadRiskReport(deps.db, asOf, locale, undefined, context()));
       if (format === 'pdf') {
         return reply
           .type('application/pdf')
@@ -275,7 +284,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       // The measurement reads the whole book: made before the write's transaction, and only when needed.
       const run =
         (await findEclPosting(deps.db, monthEnd)) === null
-          ? await guarded(() => computeEcl(deps.db, monthEnd))
+          ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl))
           : null;
       return commitWrite(deps, request, reply, async (tx) => {
         const posted = await findEclPosting(tx, monthEnd);
