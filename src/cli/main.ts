@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
 import { registerEcl } from './commands/ecl.js';
 import { registerEod } from './commands/eod.js';
+import { registerFunding } from './commands/funding.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
@@ -44,6 +45,7 @@ const registrations: RegisterCommand[] = [
   registerSimulate,
   registerReport,
   registerEcl,
+  registerFunding,
   registerMonitoring,
 ];
 

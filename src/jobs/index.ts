@@ -86,7 +86,11 @@ export {
 } from './reminders/index.js';
 export { creditReportLoader } from './reports/credit-report.js';
 export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
-export { importFundingOutflows } from './reports/funding.js';
+export {
+  importFundingOutflows,
+  readFundingOutflows,
+  writeFundingOutflows,
+} from './reports/funding.js';
 export {
   buildMonthEnd,
   decideClassOverrideAs,

@@ -8,6 +8,10 @@ export const REPORT_MESSAGES = {
     zh: 'monthEnd 须为 YYYY-MM-DD 格式的日期，而不是 "{text}"',
   },
   not_a_date: { en: 'not a date', zh: '不是日期' },
+  funding_outflows_invalid: {
+    en: '{fault}; nothing was written',
+    zh: '资金流出记录无效（{fault}）；未写入任何记录',
+  },
   ecl_posting_not_found: {
     en: 'the month end {monthEnd} has no ECL posting; post it with POST /reports/ecl/postings',
     zh: '月末 {monthEnd} 尚未计提预期信用损失；请用 POST /reports/ecl/postings 计提',

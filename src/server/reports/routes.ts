@@ -16,13 +16,15 @@ import {
   overrideAudit,
   proposeClassOverrideIn,
   ReportError,
+  readFundingOutflows,
   reportXlsxBuffer,
   riskReportHtml,
   riskReportPdf,
+  writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
 import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
-import { type AssetClass, REPORT_KINDS } from '../../reporting/index.js';
+import { type AssetClass, REPORT_KINDS, ReportInputError } from '../../reporting/index.js';
 import {
   ClassOverrideError,
   findEclPosting,
@@ -43,6 +45,8 @@ import {
   eclPostingBody,
   eclPostingParam,
   eclPostingSchema,
+  fundingOutflowsBody,
+  fundingOutflowsSchema,
   overrideBody,
   overrideSchema,
   reportCellQuery,
@@ -296,6 +300,51 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         const location = `/reports/ecl/postings/${body.monthEnd}`;
         if (result.alreadyPosted) return { status: 200, body, location, audit: [] };
         return { status: 201, body, location, audit: [eclPostingAudit(result)] };
+      });
+    },
+  );
+
+  app.post<{ Body: { outflows: { day: string; amount: string; label: string }[] } }>(
+    '/reports/funding-outflows',
+    {
+      config: { permission: 'reports.funding' },
+      schema: {
+        ...common,
+        summary:
+          'Enter funding outflows (资金流出) for the liquidity report: every row is checked first, and a bad one writes nothing',
+        headers: idempotencyHeader,
+        body: fundingOutflowsBody,
+        response: { 201: fundingOutflowsSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.principal!.userId;
+      let rows: ReturnType<typeof readFundingOutflows>;
+      try {
+        rows = readFundingOutflows(JSON.stringify(request.body.outflows), 'json');
+      } catch (error) {
+        if (!(error instanceof ReportInputError)) throw error;
+        const row = /funding outflow (\d+)/.exec(error.message)?.[1];
+        const text = say(REPORT_MESSAGES, 'funding_outflows_invalid', { fault: error.message });
+        throw new ProblemError('funding_outflows_invalid', text, [
+          fieldProblem(row === undefined ? '/body/outflows' : `/body/outflows/${Number(row) - 1}`, text),
+        ]);
+      }
+      return commitWrite(deps, request, reply, async (tx) => {
+        const stored = await writeFundingOutflows(tx, rows, userId);
+        return {
+          status: 201,
+          body: { stored },
+          audit: [
+            {
+              action: 'funding.import',
+              resourceType: 'funding_outflows',
+              resourceId: null,
+              customerId: null,
+              details: { outflows: stored },
+            },
+          ],
+        };
       });
     },
   );

@@ -240,3 +240,42 @@ export const eclPostingSchema = {
     },
   },
 } as const;
+
+export const fundingOutflowsBody = {
+  type: 'object',
+  required: ['outflows'],
+  additionalProperties: false,
+  properties: {
+    outflows: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['day', 'amount', 'label'],
+        additionalProperties: false,
+        properties: {
+          day: { type: 'string', maxLength: 10, description: 'The day the money goes out (YYYY-MM-DD)' },
+          amount: yuan('The amount, above 0'),
+          label: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            description: 'What it is (a bank loan due …)',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const fundingOutflowsSchema = {
+  type: 'object',
+  required: ['stored'],
+  properties: {
+    stored: {
+      type: 'integer',
+      description: 'Outflows stored (an outflow entered again replaces the earlier one)',
+    },
+  },
+} as const;

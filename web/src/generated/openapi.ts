@@ -2627,6 +2627,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/funding-outflows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enter funding outflows (资金流出) for the liquidity report: every row is checked first, and a bad one writes nothing */
+    post: operations['postReportsFundingOutflows'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reports/monthly-risk': {
     parameters: {
       query?: never;
@@ -3169,6 +3186,7 @@ export interface components {
         | 'report_cell_not_found'
         | 'report_not_month_end'
         | 'ecl_posting_not_found'
+        | 'funding_outflows_invalid'
         | 'class_override_loan_not_found'
         | 'class_override_below_floor'
         | 'class_override_exists'
@@ -5649,6 +5667,7 @@ export interface operations {
               | 'report_cell_not_found'
               | 'report_not_month_end'
               | 'ecl_posting_not_found'
+              | 'funding_outflows_invalid'
               | 'class_override_loan_not_found'
               | 'class_override_below_floor'
               | 'class_override_exists'
@@ -18167,6 +18186,63 @@ export interface operations {
             scenarioSet: string | null;
             /** @description Allowance used by the write-offs of the month (yuan) */
             used: string;
+          };
+        };
+      };
+    };
+  };
+  postReportsFundingOutflows: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          outflows: {
+            /** @description The amount, above 0 (yuan) */
+            amount: string;
+            /** @description The day the money goes out (YYYY-MM-DD) */
+            day: string;
+            /** @description What it is (a bank loan due …) */
+            label: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Outflows stored (an outflow entered again replaces the earlier one) */
+            stored: number;
           };
         };
       };
