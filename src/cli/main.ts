@@ -7,7 +7,9 @@ import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDispatch } from './commands/dispatch.js';
+import { registerEcl } from './commands/ecl.js';
 import { registerEod } from './commands/eod.js';
+import { registerFunding } from './commands/funding.js';
 import { registerImpact } from './commands/impact.js';
 import { registerImport } from './commands/import.js';
 import { registerDecide, registerPolicy } from './commands/origination.js';
@@ -42,6 +44,8 @@ const registrations: RegisterCommand[] = [
   registerImport,
   registerSimulate,
   registerReport,
+  registerEcl,
+  registerFunding,
   registerMonitoring,
 ];
 

@@ -4,21 +4,25 @@ import {
   monthKeyOfDay,
   provisionPosting,
   provisionRollForward,
-  ReportInputError,
   type RollForward,
 } from '../reporting/index.js';
 import {
+  type AuditEntry,
   allowanceOnBooks,
+  appendAudit,
   type Db,
   findEclPosting,
   findEclRun,
   insertEclPosting,
   insertEclRun,
   listEclRunExposures,
+  type Queryable,
   type StoredEclPosting,
 } from '../store/index.js';
 import { writtenOffBetween } from './reports/book-inputs.js';
-import { computeEcl, type EclRunOptions, previousMonthEnd } from './reports/ecl.js';
+import { closedMonthEnd } from './reports/closed-day.js';
+import { computeEcl, type EclRun, type EclRunOptions, previousMonthEnd } from './reports/ecl.js';
+import { ReportError } from './reports/errors.js';
 
 export interface EclPostingResult {
   readonly monthEnd: Day;
@@ -29,71 +33,132 @@ export interface EclPostingResult {
   readonly rollForward: RollForward | null;
 }
 
+/** The audit entry of a posting made (its figures; a repeat that wrote nothing has none). */
+export function eclPostingAudit(
+  result: EclPostingResult,
+): Omit<AuditEntry, 'actorUserId' | 'actorRole' | 'requestId'> {
+  const p = result.posting;
+  return {
+    action: 'ecl.post',
+    resourceType: 'ecl_posting',
+    resourceId: formatDate(p.monthEnd),
+    customerId: null,
+    details: {
+      postingNo: p.postingNo,
+      openingMinor: p.openingMinor,
+      closingMinor: p.closingMinor,
+      usedMinor: p.usedMinor,
+      chargeMinor: p.chargeMinor,
+    },
+  };
+}
+
 /**
- * Month-end ECL: measures the book as of `monthEnd`, stores the run (the next month's opening), and posts
- * the entry that takes the loss allowance on the books to the run's ECL, all in one transaction. Once per
- * month: a second call for a posted month writes nothing and returns what was posted.
+ * The month end an ECL posting is made as of: a month's last day that the end-of-day batch has closed
+ * (`report_not_month_end`, `report_month_not_closed` otherwise).
+ */
+export async function eclPostingMonthEnd(db: Db, monthEnd: Day): Promise<Day> {
+  if (endOfMonth(monthEnd) !== monthEnd) {
+    throw new ReportError(
+      'report_not_month_end',
+      400,
+      `${formatDate(monthEnd)} is not a month end; the ECL is posted as of a month's last day (${formatDate(endOfMonth(monthEnd))})`,
+      'monthEnd',
+    );
+  }
+  return closedMonthEnd(db, monthEnd, 'monthEnd');
+}
+
+/**
+ * Writes a measured month-end run in the caller's transaction: stores the run (the next month's opening) and
+ * posts the entry that takes the loss allowance on the books to the run's ECL. A month posted already (by
+ * another process since the caller looked) writes nothing and answers what was posted.
+ */
+export async function writeMonthEndEcl(tx: Queryable, run: EclRun): Promise<EclPostingResult> {
+  const monthEnd = run.book.asOf;
+  // The primary key of ecl_postings refuses a second row should two processes pass this check at once.
+  const again = await findEclPosting(tx, monthEnd);
+  if (again !== null) return { monthEnd, alreadyPosted: true, posting: again, rollForward: null };
+  const prior = previousMonthEnd(monthEnd);
+  const opening = (await findEclRun(tx, prior)) === null ? [] : await listEclRunExposures(tx, prior);
+  const closing = run.rows.map((r) => ({ exposureId: r.exposureId, stage: r.stage, eclMinor: r.eclMinor }));
+  const rf = provisionRollForward(opening, closing, writtenOffBetween(run.book, prior, monthEnd));
+  if ((await findEclRun(tx, monthEnd)) === null) {
+    await insertEclRun(
+      tx,
+      {
+        monthEnd,
+        scenarioSet: run.model.scenarios
+          .map((s) => `${s.id}@${s.version}:${s.weight_micro / 1_000_000}`)
+          .join(' '),
+        exposures: run.rows.length,
+        eadMinor: run.rows.reduce((a, r) => a + r.eadMinor, 0),
+        eclMinor: rf.closingMinor,
+      },
+      run.rows.map((r) => ({
+        customerId: r.customerId,
+        exposureId: r.exposureId,
+        stage: r.stage,
+        eadMinor: r.eadMinor,
+        eclMinor: r.eclMinor,
+      })),
+    );
+  }
+  const onBooks = await allowanceOnBooks(tx, monthEnd);
+  const eventRef = `ecl:${formatMonthKey(monthKeyOfDay(monthEnd))}`;
+  const entry = provisionPosting({
+    eventRef,
+    day: monthEnd,
+    allowanceOnBooksMinor: onBooks,
+    closingMinor: rf.closingMinor,
+    writtenOffMinor: rf.writtenOffMinor,
+  });
+  const posting = await insertEclPosting(tx, {
+    monthEnd,
+    eventRef,
+    lines: entry.posting?.lines ?? null,
+    openingMinor: onBooks,
+    closingMinor: rf.closingMinor,
+    usedMinor: entry.usedMinor,
+    chargeMinor: entry.chargeMinor,
+  });
+  return { monthEnd, alreadyPosted: false, posting, rollForward: rf };
+}
+
+/** Who posts: recorded in the audit log with the posting (the command line is `system` with `via`). */
+export interface EclPostingActor {
+  readonly userId: string | null;
+  readonly role: string;
+  readonly via?: string;
+}
+
+/**
+ * Month-end ECL: measures the book as of `monthEnd` (a closed month end), stores the run and posts the
+ * allowance entry, with its audit entry, in one transaction. Once per month: a second call for a posted month
+ * writes nothing and returns what was posted.
  */
 export async function postMonthEndEcl(
   db: Db,
   monthEnd: Day,
-  options: EclRunOptions = {},
+  options: EclRunOptions & { actor?: EclPostingActor } = {},
 ): Promise<EclPostingResult> {
-  if (endOfMonth(monthEnd) !== monthEnd) {
-    throw new ReportInputError(
-      `${formatDate(monthEnd)} is not a month end; the ECL is posted as of a month's last day`,
-    );
-  }
+  await eclPostingMonthEnd(db, monthEnd);
   const posted = await findEclPosting(db, monthEnd);
   if (posted !== null) return { monthEnd, alreadyPosted: true, posting: posted, rollForward: null };
   const run = await computeEcl(db, monthEnd, options);
+  const actor = options.actor ?? { userId: null, role: 'system' };
   return db.transaction(async (tx) => {
-    // Another process may have posted the month since the check above; the primary key refuses a second row.
-    const again = await findEclPosting(tx, monthEnd);
-    if (again !== null) return { monthEnd, alreadyPosted: true, posting: again, rollForward: null };
-    const prior = previousMonthEnd(monthEnd);
-    const opening = (await findEclRun(tx, prior)) === null ? [] : await listEclRunExposures(tx, prior);
-    const closing = run.rows.map((r) => ({ exposureId: r.exposureId, stage: r.stage, eclMinor: r.eclMinor }));
-    const rf = provisionRollForward(opening, closing, writtenOffBetween(run.book, prior, monthEnd));
-    if ((await findEclRun(tx, monthEnd)) === null) {
-      await insertEclRun(
-        tx,
-        {
-          monthEnd,
-          scenarioSet: run.model.scenarios
-            .map((s) => `${s.id}@${s.version}:${s.weight_micro / 1_000_000}`)
-            .join(' '),
-          exposures: run.rows.length,
-          eadMinor: run.rows.reduce((a, r) => a + r.eadMinor, 0),
-          eclMinor: rf.closingMinor,
-        },
-        run.rows.map((r) => ({
-          customerId: r.customerId,
-          exposureId: r.exposureId,
-          stage: r.stage,
-          eadMinor: r.eadMinor,
-          eclMinor: r.eclMinor,
-        })),
-      );
+    const result = await writeMonthEndEcl(tx, run);
+    if (!result.alreadyPosted) {
+      const entry = eclPostingAudit(result);
+      await appendAudit(tx, {
+        ...entry,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        requestId: null,
+        details: actor.via === undefined ? entry.details : { ...entry.details, via: actor.via },
+      });
     }
-    const onBooks = await allowanceOnBooks(tx, monthEnd);
-    const eventRef = `ecl:${formatMonthKey(monthKeyOfDay(monthEnd))}`;
-    const entry = provisionPosting({
-      eventRef,
-      day: monthEnd,
-      allowanceOnBooksMinor: onBooks,
-      closingMinor: rf.closingMinor,
-      writtenOffMinor: rf.writtenOffMinor,
-    });
-    const posting = await insertEclPosting(tx, {
-      monthEnd,
-      eventRef,
-      lines: entry.posting?.lines ?? null,
-      openingMinor: onBooks,
-      closingMinor: rf.closingMinor,
-      usedMinor: entry.usedMinor,
-      chargeMinor: entry.chargeMinor,
-    });
-    return { monthEnd, alreadyPosted: false, posting, rollForward: rf };
+    return result;
   });
 }

@@ -15,7 +15,14 @@ export {
   exportCreditReportMonth,
   parseReportMonth,
 } from './credit-report.js';
-export { type EclPostingResult, postMonthEndEcl } from './ecl-posting.js';
+export {
+  type EclPostingActor,
+  type EclPostingResult,
+  eclPostingAudit,
+  eclPostingMonthEnd,
+  postMonthEndEcl,
+  writeMonthEndEcl,
+} from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
 export {
   IMPORT_LOANS_PER_TRANSACTION_DEFAULT,
@@ -82,11 +89,17 @@ export {
 } from './reminders/index.js';
 export { creditReportLoader } from './reports/credit-report.js';
 export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
-export { importFundingOutflows } from './reports/funding.js';
+export {
+  importFundingOutflows,
+  readFundingOutflows,
+  writeFundingOutflows,
+} from './reports/funding.js';
 export {
   buildMonthEnd,
   decideClassOverrideAs,
   decideClassOverrideIn,
+  type EclRunOptions,
+  eclRunOptions,
   ensureMonthEnds,
   isReportKind,
   loadReport,
@@ -104,8 +117,10 @@ export {
   proposeClassOverrideIn,
   REPORT_LOADERS,
   type ReportCell,
+  type ReportContext,
   ReportError,
   type ReportLoader,
+  readEclSettingsFile,
   reportLoader,
   reportWorkbook,
   reportXlsxBuffer,

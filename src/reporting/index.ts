@@ -103,6 +103,7 @@ export {
   DEFAULT_TRANSITION_SETTINGS,
   discountedPd,
   type EclExposure,
+  type EclLenderSettings,
   type EclModel,
   type EclModelInput,
   type EclReportInput,
@@ -132,6 +133,7 @@ export {
   mulMicro,
   POOLED_SEGMENT,
   type ProvisionPosition,
+  parseEclLenderSettings,
   parseMicro,
   parseScenario,
   parseSensitivities,
@@ -156,6 +158,8 @@ export {
   WEIGHT_SHIFT_MICRO,
   type Workout,
   weightedScenarioSet,
+  withLenderSettings,
+  withLenderWeights,
 } from './ecl/index.js';
 export {
   DEFAULT_IFRS9_SETTINGS,

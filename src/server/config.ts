@@ -3,11 +3,13 @@ import {
   checkComplaintSettings,
   DEFAULT_COMPLAINT_SETTINGS,
 } from '../collections/index.js';
+import { eclRunOptions } from '../jobs/index.js';
 import {
   checkRestructuringPolicy,
   DEFAULT_RESTRUCTURING_POLICY,
   type RestructuringPolicy,
 } from '../ledger/index.js';
+import type { EclLenderSettings } from '../reporting/index.js';
 import {
   checkPortalSignInSettings,
   DEFAULT_PORTAL_SIGN_IN_SETTINGS,
@@ -71,6 +73,11 @@ export interface ServerConfig {
    * keep their defaults.
    */
   readonly portalSignIn: PortalSignInSettings;
+  /**
+   * The lender's ECL settings (LGD override and floor, CCF, scenario weights; docs/ecl.md), used by the ECL,
+   * stress and liquidity reports and the month-end posting. Empty: the shipped settings.
+   */
+  readonly eclSettings: EclLenderSettings;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
@@ -83,6 +90,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   settlementValidDays_max: 90,
   complaintSettings: DEFAULT_COMPLAINT_SETTINGS,
   portalSignIn: DEFAULT_PORTAL_SIGN_IN_SETTINGS,
+  eclSettings: Object.freeze({}),
   amount_max_fen: 1_000_000_000_00, // one billion yuan
   idempotencyKeyLength_max: 128,
   requestTimeout_ms: 30_000,
@@ -161,6 +169,11 @@ export function loadServerConfig(overrides: Partial<ServerConfig> = {}): ServerC
     checkPortalSignInSettings(config.portalSignIn);
   } catch (error) {
     throw new ConfigError(`portalSignIn: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    eclRunOptions(config.eclSettings);
+  } catch (error) {
+    throw new ConfigError(`eclSettings: ${error instanceof Error ? error.message : String(error)}`);
   }
   positiveInteger('idempotencyKeyLength_max', config.idempotencyKeyLength_max, 255);
   positiveInteger('requestTimeout_ms', config.requestTimeout_ms, 600_000);

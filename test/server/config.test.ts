@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEclLenderSettings } from '../../src/reporting/index.js';
 import { ConfigError, DEFAULT_SERVER_CONFIG, loadServerConfig } from '../../src/server/index.js';
 
 describe('server configuration', () => {
@@ -28,5 +29,17 @@ describe('server configuration', () => {
   ])('refuses %j', (overrides, message) => {
     expect(() => loadServerConfig(overrides)).toThrow(ConfigError);
     expect(() => loadServerConfig(overrides)).toThrow(message);
+  });
+});
+
+describe("the lender's ECL settings in the server configuration", () => {
+  it('takes valid settings and refuses weights that miss a scenario, at start', () => {
+    const config = loadServerConfig({
+      eclSettings: parseEclLenderSettings({ ccf: '0.4', lgdOverride: null }),
+    });
+    expect(config.eclSettings).toEqual({ ccf_micro: 400_000, lgdOverride_micro: null });
+    expect(() =>
+      loadServerConfig({ eclSettings: parseEclLenderSettings({ scenarioWeights: { base: '1' } }) }),
+    ).toThrow(/eclSettings: scenarioWeights: give a weight to every scenario/);
   });
 });

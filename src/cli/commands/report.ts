@@ -1,22 +1,32 @@
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import {
+  eclRunOptions,
   loadReport,
   loadReportCell,
   loadRiskReport,
   type Progress,
+  type ReportContext,
   ReportError,
+  readEclSettingsFile,
   riskReportHtml,
   riskReportPdf,
   writeReportXlsx,
 } from '../../jobs/index.js';
-import { REPORT_KINDS, type Report, type ReportCell } from '../../reporting/index.js';
+import {
+  type EclLenderSettings,
+  REPORT_KINDS,
+  type Report,
+  type ReportCell,
+  ReportInputError,
+} from '../../reporting/index.js';
 import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
 interface ReportOptions {
   db?: string;
+  eclSettings?: string;
   asOf: string;
   scenario?: string;
   json?: boolean;
@@ -68,6 +78,24 @@ export function printReport(io: CliIo, report: Report): void {
   }
 }
 
+/** The `--ecl-settings FILE` option: the lender's ECL settings read and checked, or a usage error. */
+export function readEclSettingsOption(file: string): EclLenderSettings {
+  try {
+    return readEclSettingsFile(file);
+  } catch (error) {
+    if (error instanceof ReportInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The reports' context under `--ecl-settings FILE` (none without it: the shipped settings). */
+export function eclSettingsContext(file: string | undefined): ReportContext | undefined {
+  return file === undefined ? undefined : { ecl: eclRunOptions(readEclSettingsOption(file)) };
+}
+
+export const ECL_SETTINGS_OPTION_HELP =
+  "the lender's ECL settings (JSON: lgdOverride, lgdFloor, ccf, scenarioWeights; docs/ecl.md) for ecl, stress and liquidity";
+
 /** A progress bar on stderr while month ends are built, on a terminal only. */
 function progressBar(io: CliIo, quiet: boolean): { progress: Progress; stop: () => void } {
   const tty = io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
@@ -111,9 +139,11 @@ export const registerReport: RegisterCommand = (program, io) => {
         'drill down: the table of a figure (with --row and --column) prints its loans',
       )
       .option('--row <key>', 'drill down: the row of the figure (its first column)')
-      .option('--column <key>', 'drill down: the column of the figure'),
+      .option('--column <key>', 'drill down: the column of the figure')
+      .option('--ecl-settings <file>', ECL_SETTINGS_OPTION_HELP),
   ).action((kind: string, o: ReportOptions) =>
     explained(async () => {
+      const context = eclSettingsContext(o.eclSettings);
       if (o.json === true && o.xlsx !== undefined) throw new UsageError('give --json or --xlsx, not both');
       const drill = [o.table, o.row, o.column];
       if (drill.some((x) => x !== undefined) && drill.some((x) => x === undefined)) {
@@ -144,7 +174,7 @@ export const registerReport: RegisterCommand = (program, io) => {
             else for (const id of ids) writeLine(io.stdout, id);
             return;
           }
-          const report = await loadReport(db, kind, request, bar.progress);
+          const report = await loadReport(db, kind, request, bar.progress, context);
           bar.stop();
           if (o.xlsx !== undefined) {
             await writeReportXlsx(report, o.xlsx);
@@ -182,36 +212,39 @@ export const registerReport: RegisterCommand = (program, io) => {
       )
       .option('--html <file>', 'write the report as one self-contained HTML file')
       .option('--pdf <file>', 'write the report as a PDF')
-      .option('--locale <locale>', 'zh-CN or en', 'zh-CN'),
-  ).action((o: { db?: string; asOf: string; html?: string; pdf?: string; locale: string }) =>
-    explained(async () => {
-      if (o.html === undefined && o.pdf === undefined)
-        throw new UsageError('give --html FILE, --pdf FILE or both');
-      if (o.locale !== 'zh-CN' && o.locale !== 'en') throw new UsageError('--locale is zh-CN or en');
-      const locale = o.locale;
-      const bar = progressBar(io, false);
-      try {
-        await withMigratedDb(o.db, async (db) => {
-          const doc = await loadRiskReport(db, o.asOf, locale, bar.progress);
+      .option('--locale <locale>', 'zh-CN or en', 'zh-CN')
+      .option('--ecl-settings <file>', ECL_SETTINGS_OPTION_HELP),
+  ).action(
+    (o: { db?: string; asOf: string; html?: string; pdf?: string; locale: string; eclSettings?: string }) =>
+      explained(async () => {
+        const context = eclSettingsContext(o.eclSettings);
+        if (o.html === undefined && o.pdf === undefined)
+          throw new UsageError('give --html FILE, --pdf FILE or both');
+        if (o.locale !== 'zh-CN' && o.locale !== 'en') throw new UsageError('--locale is zh-CN or en');
+        const locale = o.locale;
+        const bar = progressBar(io, false);
+        try {
+          await withMigratedDb(o.db, async (db) => {
+            const doc = await loadRiskReport(db, o.asOf, locale, bar.progress, context);
+            bar.stop();
+            if (o.html !== undefined) {
+              await writeFile(o.html, riskReportHtml(doc));
+              writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.html}`);
+            }
+            if (o.pdf !== undefined) {
+              await writeFile(o.pdf, await riskReportPdf(doc));
+              writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.pdf}`);
+            }
+          });
+        } catch (error) {
+          if (error instanceof ReportError) {
+            if (error.status === 400) throw new UsageError(error.message);
+            throw new CommandFailedError(error.message);
+          }
+          throw error;
+        } finally {
           bar.stop();
-          if (o.html !== undefined) {
-            await writeFile(o.html, riskReportHtml(doc));
-            writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.html}`);
-          }
-          if (o.pdf !== undefined) {
-            await writeFile(o.pdf, await riskReportPdf(doc));
-            writeLine(io.stdout, `wrote the risk report as of ${doc.asOf} to ${o.pdf}`);
-          }
-        });
-      } catch (error) {
-        if (error instanceof ReportError) {
-          if (error.status === 400) throw new UsageError(error.message);
-          throw new CommandFailedError(error.message);
         }
-        throw error;
-      } finally {
-        bar.stop();
-      }
-    }),
+      }),
   );
 };

@@ -24,6 +24,7 @@ import { type RunningProcesses, SERVER_PROCESSES_MAX, startServerProcesses } fro
 import { addDbOption, explained } from './db-options.js';
 import { readChannelConfig } from './dispatch.js';
 import { parsePort, parsePositiveInt } from './parse.js';
+import { readEclSettingsOption } from './report.js';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -228,6 +229,10 @@ export const registerServe: RegisterCommand = (program, io) => {
         'server processes sharing the port (default 1). Above 1 needs a PostgreSQL server: the embedded database lives inside the one process that holds its folder',
       )
       .option(
+        '--ecl-settings <file>',
+        "the lender's ECL settings (JSON: lgdOverride, lgdFloor, ccf, scenarioWeights; docs/ecl.md) for the ECL, stress and liquidity reports and the month-end posting",
+      )
+      .option(
         '--dispatch <channels-file>',
         'also deliver reminders and webhooks from the outbox in this process, through the channels of the file (as `lendguard dispatch`; one server process only)',
       ),
@@ -242,6 +247,7 @@ export const registerServe: RegisterCommand = (program, io) => {
       rateLimitPerToken?: string;
       migrateUrl?: string;
       dispatch?: string;
+      eclSettings?: string;
     }) =>
       explained(async () => {
         const processes =
@@ -261,6 +267,9 @@ export const registerServe: RegisterCommand = (program, io) => {
           host: options.host ?? DEFAULT_HOST,
           config: {
             logRequests: options.logRequests === true,
+            ...(options.eclSettings === undefined
+              ? {}
+              : { eclSettings: readEclSettingsOption(options.eclSettings) }),
             ...(options.writesInFlight === undefined
               ? {}
               : {

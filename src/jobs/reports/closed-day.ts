@@ -19,14 +19,14 @@ export function requestDay(request: ReportRequest): Day {
 }
 
 /** `monthEnd`, refused while the end-of-day batch has not closed it. */
-export async function closedMonthEnd(db: Db, monthEnd: Day): Promise<Day> {
+export async function closedMonthEnd(db: Db, monthEnd: Day, field = 'asOf'): Promise<Day> {
   const businessDay = await getBusinessDay(db);
   if (monthEnd >= businessDay) {
     throw new ReportError(
       'report_month_not_closed',
       409,
       `the month end ${formatDate(monthEnd)} is not closed: the business day is ${formatDate(businessDay)}`,
-      'asOf',
+      field,
     );
   }
   return monthEnd;

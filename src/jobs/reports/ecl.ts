@@ -5,7 +5,6 @@ import {
   DEFAULT_ECL_SETTINGS,
   type EclModel,
   type EclRow,
-  type EclSettings,
   lastDayOfMonthKey,
   measureEcl,
   monthKeyOfDay,
@@ -16,8 +15,9 @@ import {
 import { listEclRunExposures, type Queryable } from '../../store/index.js';
 import { type BookAsOf, loadBookAsOf, writtenOffBetween } from './book-inputs.js';
 import { requestClosedDay } from './closed-day.js';
+import type { EclRunOptions } from './ecl-options.js';
 import type { ReportLoader } from './loader.js';
-import { loadScenarioPack, type ScenarioPack, withScenarioCertain } from './scenarios.js';
+import { loadScenarioPack, withScenarioCertain } from './scenarios.js';
 
 export interface EclRun {
   readonly book: BookAsOf;
@@ -25,10 +25,7 @@ export interface EclRun {
   readonly rows: readonly EclRow[];
 }
 
-export interface EclRunOptions {
-  readonly pack?: ScenarioPack;
-  readonly settings?: EclSettings;
-}
+export type { EclRunOptions } from './ecl-options.js';
 
 /** Loads the book through `asOf`, estimates the model from it and measures every exposure. */
 export async function computeEcl(q: Queryable, asOf: Day, options: EclRunOptions = {}): Promise<EclRun> {
@@ -86,9 +83,10 @@ export async function eclReport(
 
 export const eclLoader: ReportLoader = {
   kind: 'ecl',
-  async load(db, request, progress) {
+  async load(db, request, progress, context) {
     progress?.(0, 1);
-    const report = await eclReport(db, await requestClosedDay(db, request), request.scenario);
+    const day = await requestClosedDay(db, request);
+    const report = await eclReport(db, day, request.scenario, context?.ecl);
     progress?.(1, 1);
     return report;
   },

@@ -1,4 +1,5 @@
 /** jobs/reports/: the report frame (loaders by kind), the month-end job, class overrides and the Excel export. */
+export { type EclRunOptions, eclRunOptions, readEclSettingsFile } from './ecl-options.js';
 export { ReportError } from './errors.js';
 export {
   buildMonthEnd,
@@ -23,6 +24,7 @@ export {
   NPL_TREND_MONTHS,
   REPORT_LOADERS,
   type ReportCell,
+  type ReportContext,
   type ReportLoader,
   reportLoader,
   requestMonthEnd,

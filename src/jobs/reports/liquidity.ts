@@ -4,6 +4,7 @@ import {
   buildLiquidityReport,
   DEFAULT_ECL_SETTINGS,
   type EclModel,
+  type EclSettings,
   LIQUIDITY_MONTHS,
   type LiquidityProjection,
   lastDayOfMonthKey,
@@ -17,6 +18,7 @@ import {
 import { listFundingOutflows, type Queryable } from '../../store/index.js';
 import { type BookAsOf, balanceAt, bucketAt, loadBookAsOf, receivable } from './book-inputs.js';
 import { requestClosedDay } from './closed-day.js';
+import type { EclRunOptions } from './ecl-options.js';
 import type { ReportLoader } from './loader.js';
 import { loadScenarioPack, type ScenarioPack } from './scenarios.js';
 
@@ -57,7 +59,11 @@ export async function computeLiquidity(
   };
 }
 
-export function modelOf(book: BookAsOf, pack: ScenarioPack): EclModel {
+export function modelOf(
+  book: BookAsOf,
+  pack: ScenarioPack,
+  settings: EclSettings = DEFAULT_ECL_SETTINGS,
+): EclModel {
   return buildEclModel({
     asOf: book.asOf,
     paths: book.paths,
@@ -65,7 +71,7 @@ export function modelOf(book: BookAsOf, pack: ScenarioPack): EclModel {
     segments: book.segments,
     scenarios: pack.scenarios,
     sensitivities: pack.sensitivities,
-    settings: DEFAULT_ECL_SETTINGS,
+    settings,
   });
 }
 
@@ -73,10 +79,11 @@ export async function liquidityReport(
   q: Queryable,
   asOf: Day,
   scenario?: string,
-  pack = loadScenarioPack(),
+  options: EclRunOptions = {},
 ): Promise<Report> {
+  const pack = options.pack ?? loadScenarioPack();
   const book = await loadBookAsOf(q, asOf);
-  const model = modelOf(book, pack);
+  const model = modelOf(book, pack, options.settings);
   const chosen = scenario === undefined ? pack.scenarios : pack.scenarios.filter((s) => s.id === scenario);
   if (chosen.length === 0) throw new ReportInputError(`unknown scenario "${scenario}"`);
   const { projection, outflows } = await computeLiquidity(q, book, model, chosen);
@@ -91,9 +98,10 @@ export async function liquidityReport(
 
 export const liquidityLoader: ReportLoader = {
   kind: 'liquidity',
-  async load(db, request, progress) {
+  async load(db, request, progress, context) {
     progress?.(0, 1);
-    const report = await liquidityReport(db, await requestClosedDay(db, request), request.scenario);
+    const day = await requestClosedDay(db, request);
+    const report = await liquidityReport(db, day, request.scenario, context?.ecl);
     progress?.(1, 1);
     return report;
   },

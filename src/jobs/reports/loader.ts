@@ -1,5 +1,6 @@
 import type { Report, ReportKind, ReportRequest } from '../../reporting/index.js';
 import type { Db } from '../../store/index.js';
+import type { EclRunOptions } from './ecl-options.js';
 
 /** Progress of a long report run: `done` of `total` steps. */
 export type Progress = (done: number, total: number) => void;
@@ -11,10 +12,15 @@ export interface ReportCell {
   column: string;
 }
 
+/** What the lender set for the reports beside the request: the ECL settings and scenario pack. */
+export interface ReportContext {
+  readonly ecl?: EclRunOptions;
+}
+
 /** Loads the rows of one report kind and builds its `Report` with the pure code in reporting/. */
 export interface ReportLoader {
   kind: ReportKind;
-  load(db: Db, request: ReportRequest, progress?: Progress): Promise<Report>;
+  load(db: Db, request: ReportRequest, progress?: Progress, context?: ReportContext): Promise<Report>;
   /** The ids of the loans behind one figure; `report_cell_not_found` when the report has no such cell. */
   cellLoans?(db: Db, request: ReportRequest, cell: ReportCell, progress?: Progress): Promise<string[]>;
 }

@@ -45,11 +45,11 @@ import { creditReportLoader } from './credit-report.js';
 import { eclLoader } from './ecl.js';
 import { ReportError } from './errors.js';
 import { liquidityLoader } from './liquidity.js';
-import type { ReportCell, ReportLoader } from './loader.js';
+import type { ReportCell, ReportContext, ReportLoader } from './loader.js';
 import { ensureMonthEnds, monthEndOnOrBefore, monthEndsBack, type Progress } from './month-end.js';
 import { stressLoader } from './stress.js';
 
-export type { ReportCell, ReportLoader } from './loader.js';
+export type { ReportCell, ReportContext, ReportLoader } from './loader.js';
 
 /** Months of NPL trend a report shows. */
 export const NPL_TREND_MONTHS = 12;
@@ -241,8 +241,9 @@ export async function loadReport(
   kind: string,
   request: ReportRequest,
   progress?: Progress,
+  context?: ReportContext,
 ): Promise<Report> {
-  return reportLoader(kind).load(db, request, progress);
+  return reportLoader(kind).load(db, request, progress, context);
 }
 
 /** The loan ids behind one figure of a report. */

@@ -20,7 +20,7 @@ import {
 } from '../../reporting/index.js';
 import type { Db } from '../../store/index.js';
 import type { Progress } from './month-end.js';
-import { loadReport, requestMonthEnd } from './registry.js';
+import { loadReport, type ReportContext, requestMonthEnd } from './registry.js';
 
 /** The report kinds a risk report draws from, in the order they are loaded. */
 const RISK_KINDS = [
@@ -38,6 +38,7 @@ export async function loadRiskReportInput(
   db: Db,
   asOf: string,
   progress?: Progress,
+  context?: ReportContext,
 ): Promise<RiskReportInput> {
   // Every report describes the month end on or before the day, the forward-looking ones included.
   const monthEnd = formatDate(await requestMonthEnd(db, { asOf }));
@@ -45,7 +46,7 @@ export async function loadRiskReportInput(
   let done = 0;
   progress?.(0, RISK_KINDS.length);
   for (const [key, kind] of RISK_KINDS) {
-    out[key] = await loadReport(db, kind, { asOf: monthEnd });
+    out[key] = await loadReport(db, kind, { asOf: monthEnd }, undefined, context);
     done += 1;
     progress?.(done, RISK_KINDS.length);
   }
@@ -57,8 +58,9 @@ export async function loadRiskReport(
   asOf: string,
   locale: RiskReportLocale,
   progress?: Progress,
+  context?: ReportContext,
 ): Promise<RiskReportDocument> {
-  return buildRiskReport(await loadRiskReportInput(db, asOf, progress), locale);
+  return buildRiskReport(await loadRiskReportInput(db, asOf, progress, context), locale);
 }
 
 const PALETTE = ['#1d39c4', '#cf1322', '#d48806', '#389e0d', '#531dab', '#08979c', '#c41d7f'];

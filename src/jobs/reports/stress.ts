@@ -2,7 +2,7 @@ import type { Day } from '../../money/index.js';
 import { buildStressReport, type Report, ReportInputError, stressScenario } from '../../reporting/index.js';
 import type { Queryable } from '../../store/index.js';
 import { requestClosedDay } from './closed-day.js';
-import { computeEcl } from './ecl.js';
+import { computeEcl, type EclRunOptions } from './ecl.js';
 import { computeLiquidity, modelOf } from './liquidity.js';
 import type { ReportLoader } from './loader.js';
 import { loadScenarioPack } from './scenarios.js';
@@ -12,16 +12,17 @@ export async function stressReport(
   q: Queryable,
   asOf: Day,
   scenario?: string,
-  pack = loadScenarioPack(),
+  options: EclRunOptions = {},
   progress?: (done: number, total: number) => void,
 ): Promise<Report> {
+  const pack = options.pack ?? loadScenarioPack();
   const chosen = scenario === undefined ? pack.scenarios : pack.scenarios.filter((s) => s.id === scenario);
   if (chosen.length === 0) throw new ReportInputError(`unknown scenario "${scenario}"`);
   const total = chosen.length + 2;
   progress?.(0, total);
-  const weighted = await computeEcl(q, asOf, { pack });
+  const weighted = await computeEcl(q, asOf, { ...options, pack });
   const book = weighted.book;
-  const model = modelOf(book, pack);
+  const model = modelOf(book, pack, options.settings);
   progress?.(1, total);
   const { projection } = await computeLiquidity(q, book, model, chosen);
   progress?.(2, total);
@@ -49,13 +50,7 @@ export async function stressReport(
 
 export const stressLoader: ReportLoader = {
   kind: 'stress',
-  async load(db, request, progress) {
-    return stressReport(
-      db,
-      await requestClosedDay(db, request),
-      request.scenario,
-      loadScenarioPack(),
-      progress,
-    );
+  async load(db, request, progress, context) {
+    return stressReport(db, await requestClosedDay(db, request), request.scenario, context?.ecl, progress);
   },
 };

@@ -23,6 +23,12 @@ export {
   WEIGHT_SHIFT_MICRO,
 } from './ecl-report.js';
 export {
+  type EclLenderSettings,
+  parseEclLenderSettings,
+  withLenderSettings,
+  withLenderWeights,
+} from './lender-settings.js';
+export {
   DEFAULT_LGD_SETTINGS,
   estimateLgd,
   type LgdEstimate,

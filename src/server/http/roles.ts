@@ -135,6 +135,10 @@ export const PERMISSIONS = {
   'webhooks.read': ['admin', 'auditor'],
   /** Read month-end portfolio reports (classification, NPL, roll rates, vintages …) and the loans behind a figure. */
   'reports.read': ['admin', 'risk_analyst', 'finance', 'compliance', 'auditor'],
+  /** Post the month-end ECL loss allowance (减值准备计提) to the books: a finance controller's month close. */
+  'reports.ecl.post': ['admin', 'finance'],
+  /** Enter the funding outflows (资金流出) the liquidity report sets expected cash-in against. */
+  'reports.funding': ['admin', 'finance'],
   /** Propose a manual five-category class (人工认定) with a reason. */
   'reports.classify': ['admin', 'risk_analyst'],
   /** Approve or reject a manual class (never one's own: maker-checker). */

@@ -8,6 +8,14 @@ export const REPORT_MESSAGES = {
     zh: 'monthEnd 须为 YYYY-MM-DD 格式的日期，而不是 "{text}"',
   },
   not_a_date: { en: 'not a date', zh: '不是日期' },
+  funding_outflows_invalid: {
+    en: '{fault}; nothing was written',
+    zh: '资金流出记录无效（{fault}）；未写入任何记录',
+  },
+  ecl_posting_not_found: {
+    en: 'the month end {monthEnd} has no ECL posting; post it with POST /reports/ecl/postings',
+    zh: '月末 {monthEnd} 尚未计提预期信用损失；请用 POST /reports/ecl/postings 计提',
+  },
 } as const satisfies Catalogue;
 
 /**
@@ -24,6 +32,7 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_scenario_unsupported: '这种报表不接受情景参数',
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
   not_a_month_end: '该日期不是月末最后一天',
+  report_not_month_end: '该日期不是月末最后一天：预期信用损失按月末最后一天计提',
   class_override_loan_not_found: '该借据在此月末没有月末记录；请先生成该月末（以该日为 asOf 的任一报表）',
   class_override_below_floor: '人工认定的分类只能比规则给出的分类更差',
   class_override_exists: '该借据在此月末已有待审或已批准的人工认定',

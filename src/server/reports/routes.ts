@@ -4,20 +4,35 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  computeEcl,
   decideClassOverrideIn,
+  type EclPostingResult,
+  eclPostingAudit,
+  eclPostingMonthEnd,
+  eclRunOptions,
   loadReport,
   loadReportCell,
   loadRiskReport,
   overrideAudit,
   proposeClassOverrideIn,
   ReportError,
+  readFundingOutflows,
   reportXlsxBuffer,
   riskReportHtml,
   riskReportPdf,
+  writeFundingOutflows,
+  writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, parseDate } from '../../money/index.js';
-import { type AssetClass, REPORT_KINDS } from '../../reporting/index.js';
-import { ClassOverrideError, type StoredClassOverride } from '../../store/index.js';
+import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
+import { type AssetClass, REPORT_KINDS, ReportInputError } from '../../reporting/index.js';
+import {
+  ClassOverrideError,
+  findEclPosting,
+  findEclRun,
+  type Queryable,
+  type StoredClassOverride,
+  type StoredEclPosting,
+} from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { fill, say } from '../http/messages.js';
 import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
@@ -27,6 +42,11 @@ import { REPORT_MESSAGES, REPORT_REFUSALS_ZH } from './messages.js';
 import {
   cellLoansSchema,
   decisionBody,
+  eclPostingBody,
+  eclPostingParam,
+  eclPostingSchema,
+  fundingOutflowsBody,
+  fundingOutflowsSchema,
   overrideBody,
   overrideSchema,
   reportCellQuery,
@@ -49,6 +69,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
   report_cell_not_found: 'report_cell_not_found',
+  report_not_month_end: 'report_not_month_end',
   class_override_loan_not_found: 'class_override_loan_not_found',
   class_override_below_floor: 'class_override_below_floor',
   class_override_exists: 'class_override_exists',
@@ -61,7 +82,14 @@ function reportProblem(error: unknown): unknown {
   if (!(error instanceof ReportError) && !(error instanceof ClassOverrideError)) return error;
   const code = REPORT_PROBLEMS[error.code] ?? 'conflict';
   const field = error instanceof ReportError ? error.field : undefined;
-  const path = field === 'kind' ? '/path/kind' : field === undefined ? '/query' : `/query/${field}`;
+  const path =
+    field === 'kind'
+      ? '/path/kind'
+      : field === 'monthEnd'
+        ? '/body/monthEnd'
+        : field === undefined
+          ? '/query'
+          : `/query/${field}`;
   const zh = REPORT_REFUSALS_ZH[error.code];
   const text = say(REPORT_MESSAGES, 'report_refused', {
     en_fault: error.message,
@@ -78,14 +106,30 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function monthEndOf(text: string): Day {
+function monthEndOf(text: string, path = '/body/monthEnd'): Day {
   try {
     return parseDate(text, 'monthEnd');
   } catch {
     throw new ProblemError('validation_failed', say(REPORT_MESSAGES, 'month_end_not_a_date', { text }), [
-      fieldProblem('/body/monthEnd', say(REPORT_MESSAGES, 'not_a_date')),
+      fieldProblem(path, say(REPORT_MESSAGES, 'not_a_date')),
     ]);
   }
+}
+
+/** A stored posting with the run it booked (the run is stored in the same transaction). */
+async function presentEclPosting(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
+  const run = await findEclRun(q, posting.monthEnd);
+  return {
+    monthEnd: formatDate(posting.monthEnd),
+    alreadyPosted,
+    postingNo: posting.postingNo,
+    opening: formatMinor(posting.openingMinor),
+    closing: formatMinor(posting.closingMinor),
+    used: formatMinor(posting.usedMinor),
+    charge: formatMinor(posting.chargeMinor),
+    exposures: run?.exposures ?? null,
+    scenarioSet: run?.scenarioSet ?? null,
+  };
 }
 
 function presentOverride(o: StoredClassOverride) {
@@ -104,6 +148,8 @@ function presentOverride(o: StoredClassOverride) {
 }
 
 export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  /** The lender's ECL settings (validated at start) with the scenario pack, read afresh for each request. */
+  const context = () => ({ ecl: eclRunOptions(deps.config.eclSettings) });
   app.get<{
     Params: { kind: string };
     Querystring: { asOf: string; scenario?: string; format: 'json' | 'xlsx' };
@@ -132,7 +178,13 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     async (request, reply) => {
       const { asOf, scenario, format } = request.query;
       const report = await guarded(() =>
-        loadReport(deps.db, request.params.kind, { asOf, ...(scenario === undefined ? {} : { scenario }) }),
+        loadReport(
+          deps.db,
+          request.params.kind,
+          { asOf, ...(scenario === undefined ? {} : { scenario }) },
+          undefined,
+          context(),
+        ),
       );
       if (format === 'xlsx') {
         const body = await reportXlsxBuffer(report);
@@ -168,7 +220,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (request, reply) => {
       const { asOf, format, locale } = request.query;
-      const doc = await guarded(() => loadRiskReport(deps.db, asOf, locale));
+      const doc = await guarded(() => loadRiskReport(deps.db, asOf, locale, undefined, context()));
       if (format === 'pdf') {
         return reply
           .type('application/pdf')
@@ -214,6 +266,110 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         loanIds: ids.slice(0, CELL_LOANS_MAX),
         truncated: ids.length > CELL_LOANS_MAX,
       };
+    },
+  );
+
+  app.post<{ Body: { monthEnd: string } }>(
+    '/reports/ecl/postings',
+    {
+      config: { permission: 'reports.ecl.post' },
+      schema: {
+        ...common,
+        summary:
+          'Post the month-end ECL (减值准备计提): measure the closed month end, store the run the next month rolls forward from, and book the loss allowance to it; once a month',
+        headers: idempotencyHeader,
+        body: eclPostingBody,
+        response: { 200: eclPostingSchema, 201: eclPostingSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const monthEnd = monthEndOf(request.body.monthEnd);
+      await guarded(() => eclPostingMonthEnd(deps.db, monthEnd));
+      // The measurement reads the whole book: made before the write's transaction, and only when needed.
+      const run =
+        (await findEclPosting(deps.db, monthEnd)) === null
+          ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl))
+          : null;
+      return commitWrite(deps, request, reply, async (tx) => {
+        const posted = await findEclPosting(tx, monthEnd);
+        const result: EclPostingResult =
+          run === null || posted !== null
+            ? { monthEnd, alreadyPosted: true, posting: posted!, rollForward: null }
+            : await writeMonthEndEcl(tx, run);
+        const body = await presentEclPosting(tx, result.posting, result.alreadyPosted);
+        const location = `/reports/ecl/postings/${body.monthEnd}`;
+        if (result.alreadyPosted) return { status: 200, body, location, audit: [] };
+        return { status: 201, body, location, audit: [eclPostingAudit(result)] };
+      });
+    },
+  );
+
+  app.post<{ Body: { outflows: { day: string; amount: string; label: string }[] } }>(
+    '/reports/funding-outflows',
+    {
+      config: { permission: 'reports.funding' },
+      schema: {
+        ...common,
+        summary:
+          'Enter funding outflows (资金流出) for the liquidity report: every row is checked first, and a bad one writes nothing',
+        headers: idempotencyHeader,
+        body: fundingOutflowsBody,
+        response: { 201: fundingOutflowsSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.principal!.userId;
+      let rows: ReturnType<typeof readFundingOutflows>;
+      try {
+        rows = readFundingOutflows(JSON.stringify(request.body.outflows), 'json');
+      } catch (error) {
+        if (!(error instanceof ReportInputError)) throw error;
+        const row = /funding outflow (\d+)/.exec(error.message)?.[1];
+        const text = say(REPORT_MESSAGES, 'funding_outflows_invalid', { fault: error.message });
+        throw new ProblemError('funding_outflows_invalid', text, [
+          fieldProblem(row === undefined ? '/body/outflows' : `/body/outflows/${Number(row) - 1}`, text),
+        ]);
+      }
+      return commitWrite(deps, request, reply, async (tx) => {
+        const stored = await writeFundingOutflows(tx, rows, userId);
+        return {
+          status: 201,
+          body: { stored },
+          audit: [
+            {
+              action: 'funding.import',
+              resourceType: 'funding_outflows',
+              resourceId: null,
+              customerId: null,
+              details: { outflows: stored },
+            },
+          ],
+        };
+      });
+    },
+  );
+
+  app.get<{ Params: { monthEnd: string } }>(
+    '/reports/ecl/postings/:monthEnd',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary: "A month end's ECL posting: the allowance before and after, the write-offs used, the charge",
+        params: eclPostingParam,
+        response: { 200: eclPostingSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const monthEnd = monthEndOf(request.params.monthEnd, '/path/monthEnd');
+      const posting = await findEclPosting(deps.db, monthEnd);
+      if (posting === null) {
+        throw new ProblemError(
+          'ecl_posting_not_found',
+          say(REPORT_MESSAGES, 'ecl_posting_not_found', { monthEnd: formatDate(monthEnd) }),
+        );
+      }
+      return presentEclPosting(deps.db, posting, true);
     },
   );
 

@@ -182,3 +182,100 @@ export const riskReportQuery = {
     },
   },
 } as const;
+
+const yuan = (description: string) =>
+  ({ type: 'string', pattern: '^-?\\d+\\.\\d{2}$', description: `${description} (yuan)` }) as const;
+
+export const eclPostingBody = {
+  type: 'object',
+  required: ['monthEnd'],
+  additionalProperties: false,
+  properties: {
+    monthEnd: {
+      type: 'string',
+      maxLength: 10,
+      description: "The month end to post (YYYY-MM-DD): a month's last day the end-of-day batch has closed",
+    },
+  },
+} as const;
+
+export const eclPostingParam = {
+  type: 'object',
+  required: ['monthEnd'],
+  additionalProperties: false,
+  properties: { monthEnd: eclPostingBody.properties.monthEnd },
+} as const;
+
+export const eclPostingSchema = {
+  type: 'object',
+  required: [
+    'monthEnd',
+    'alreadyPosted',
+    'postingNo',
+    'opening',
+    'closing',
+    'used',
+    'charge',
+    'exposures',
+    'scenarioSet',
+  ],
+  properties: {
+    monthEnd: { type: 'string' },
+    alreadyPosted: {
+      type: 'boolean',
+      description: 'True when the month had been posted before this request: nothing was written',
+    },
+    postingNo: {
+      type: ['integer', 'null'],
+      description: 'The journal posting of the allowance entry; null when the entry moved nothing',
+    },
+    opening: yuan('The loss allowance on the books before the entry'),
+    closing: yuan("The month end's ECL: the allowance after the entry"),
+    used: yuan('Allowance used by the write-offs of the month'),
+    charge: yuan('Impairment charged (negative: released) to profit or loss'),
+    exposures: { type: ['integer', 'null'], description: 'Exposures measured in the stored run' },
+    scenarioSet: {
+      type: ['string', 'null'],
+      description: 'The scenarios and weights of the stored run (id@version:weight …)',
+    },
+  },
+} as const;
+
+export const fundingOutflowsBody = {
+  type: 'object',
+  required: ['outflows'],
+  additionalProperties: false,
+  properties: {
+    outflows: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['day', 'amount', 'label'],
+        additionalProperties: false,
+        properties: {
+          day: { type: 'string', maxLength: 10, description: 'The day the money goes out (YYYY-MM-DD)' },
+          amount: yuan('The amount, above 0'),
+          label: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+            description: 'What it is (a bank loan due …)',
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const fundingOutflowsSchema = {
+  type: 'object',
+  required: ['stored'],
+  properties: {
+    stored: {
+      type: 'integer',
+      description: 'Outflows stored (an outflow entered again replaces the earlier one)',
+    },
+  },
+} as const;

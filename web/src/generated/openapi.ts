@@ -2732,6 +2732,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/reports/ecl/postings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Post the month-end ECL (减值准备计提): measure the closed month end, store the run the next month rolls forward from, and book the loss allowance to it; once a month */
+    post: operations['postReportsEclPostings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/ecl/postings/{monthEnd}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A month end's ECL posting: the allowance before and after, the write-offs used, the charge */
+    get: operations['getReportsEclPostingsByMonthEnd'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/reports/funding-outflows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enter funding outflows (资金流出) for the liquidity report: every row is checked first, and a bad one writes nothing */
+    post: operations['postReportsFundingOutflows'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/reports/monthly-risk': {
     parameters: {
       query?: never;
@@ -3277,6 +3328,9 @@ export interface components {
         | 'report_day_not_closed'
         | 'report_scenario_unsupported'
         | 'report_cell_not_found'
+        | 'report_not_month_end'
+        | 'ecl_posting_not_found'
+        | 'funding_outflows_invalid'
         | 'class_override_loan_not_found'
         | 'class_override_below_floor'
         | 'class_override_exists'
@@ -5772,6 +5826,9 @@ export interface operations {
               | 'report_day_not_closed'
               | 'report_scenario_unsupported'
               | 'report_cell_not_found'
+              | 'report_not_month_end'
+              | 'ecl_posting_not_found'
+              | 'funding_outflows_invalid'
               | 'class_override_loan_not_found'
               | 'class_override_below_floor'
               | 'class_override_exists'
@@ -18844,6 +18901,215 @@ export interface operations {
             rulesClass: 'normal' | 'special-mention' | 'substandard' | 'doubtful' | 'loss';
             /** @enum {string} */
             status: 'proposed' | 'approved' | 'rejected';
+          };
+        };
+      };
+    };
+  };
+  postReportsEclPostings: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The month end to post (YYYY-MM-DD): a month's last day the end-of-day batch has closed */
+          monthEnd: string;
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description True when the month had been posted before this request: nothing was written */
+            alreadyPosted: boolean;
+            /** @description Impairment charged (negative: released) to profit or loss (yuan) */
+            charge: string;
+            /** @description The month end's ECL: the allowance after the entry (yuan) */
+            closing: string;
+            /** @description Exposures measured in the stored run */
+            exposures: number | null;
+            monthEnd: string;
+            /** @description The loss allowance on the books before the entry (yuan) */
+            opening: string;
+            /** @description The journal posting of the allowance entry; null when the entry moved nothing */
+            postingNo: number | null;
+            /** @description The scenarios and weights of the stored run (id@version:weight …) */
+            scenarioSet: string | null;
+            /** @description Allowance used by the write-offs of the month (yuan) */
+            used: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description True when the month had been posted before this request: nothing was written */
+            alreadyPosted: boolean;
+            /** @description Impairment charged (negative: released) to profit or loss (yuan) */
+            charge: string;
+            /** @description The month end's ECL: the allowance after the entry (yuan) */
+            closing: string;
+            /** @description Exposures measured in the stored run */
+            exposures: number | null;
+            monthEnd: string;
+            /** @description The loss allowance on the books before the entry (yuan) */
+            opening: string;
+            /** @description The journal posting of the allowance entry; null when the entry moved nothing */
+            postingNo: number | null;
+            /** @description The scenarios and weights of the stored run (id@version:weight …) */
+            scenarioSet: string | null;
+            /** @description Allowance used by the write-offs of the month (yuan) */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  getReportsEclPostingsByMonthEnd: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The month end to post (YYYY-MM-DD): a month's last day the end-of-day batch has closed */
+        monthEnd: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description True when the month had been posted before this request: nothing was written */
+            alreadyPosted: boolean;
+            /** @description Impairment charged (negative: released) to profit or loss (yuan) */
+            charge: string;
+            /** @description The month end's ECL: the allowance after the entry (yuan) */
+            closing: string;
+            /** @description Exposures measured in the stored run */
+            exposures: number | null;
+            monthEnd: string;
+            /** @description The loss allowance on the books before the entry (yuan) */
+            opening: string;
+            /** @description The journal posting of the allowance entry; null when the entry moved nothing */
+            postingNo: number | null;
+            /** @description The scenarios and weights of the stored run (id@version:weight …) */
+            scenarioSet: string | null;
+            /** @description Allowance used by the write-offs of the month (yuan) */
+            used: string;
+          };
+        };
+      };
+    };
+  };
+  postReportsFundingOutflows: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per intended change, reused only to retry it (see docs/api.md) */
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          outflows: {
+            /** @description The amount, above 0 (yuan) */
+            amount: string;
+            /** @description The day the money goes out (YYYY-MM-DD) */
+            day: string;
+            /** @description What it is (a bank loan due …) */
+            label: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Outflows stored (an outflow entered again replaces the earlier one) */
+            stored: number;
           };
         };
       };

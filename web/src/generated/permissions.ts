@@ -76,6 +76,8 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   'webhooks.read': ['admin', 'auditor'],
   'reports.read': ['admin', 'risk_analyst', 'finance', 'compliance', 'auditor'],
+  'reports.ecl.post': ['admin', 'finance'],
+  'reports.funding': ['admin', 'finance'],
   'reports.classify': ['admin', 'risk_analyst'],
   'reports.classify.approve': ['admin', 'risk_analyst'],
   'behaviour.read': ['admin', 'risk_analyst', 'auditor'],
