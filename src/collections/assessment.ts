@@ -48,6 +48,11 @@ export interface AssessmentEvidence {
   readonly lostContact: boolean;
   /** Signs of evasion a person recorded (e.g. moved without notice, transferred assets). */
   readonly evasionSigns: readonly string[];
+  /**
+   * The borrower's industry is on the lender's shock list in force on the day (李四's catering in a pandemic):
+   * vulnerable (`shock-industry`) without a hardship application. Absent is false.
+   */
+  readonly industryShocked?: boolean;
 }
 
 export interface AssessmentReason {
@@ -64,7 +69,7 @@ export interface Assessment {
   readonly inabilityPoints: number;
   readonly unwillingnessPoints: number;
   readonly reasons: readonly AssessmentReason[];
-  /** Recorded vulnerabilities (from hardship causes), sorted and distinct. */
+  /** Vulnerabilities (from hardship causes, and the shock list for the borrower's industry), sorted and distinct. */
   readonly vulnerabilities: readonly string[];
 }
 
@@ -346,6 +351,11 @@ export function assessCase(
     inabilityPoints: inability,
     unwillingnessPoints: unwillingness,
     reasons,
-    vulnerabilities: causes.filter((c) => VULNERABLE_CAUSES.includes(c as HardshipCause)),
+    vulnerabilities: [
+      ...new Set([
+        ...causes.filter((c) => VULNERABLE_CAUSES.includes(c as HardshipCause)),
+        ...(e.industryShocked === true ? ['shock-industry'] : []),
+      ]),
+    ].sort(),
   };
 }

@@ -51,6 +51,23 @@ describe('ability or willingness, from the evidence', () => {
     expect(a.reasons[1]!.seen).toBe('150000 fen a month');
   });
 
+  it('an industry on the lender’s shock list makes the borrower vulnerable without a hardship application', () => {
+    const shocked = assessCase({ ...none, industryShocked: true });
+    expect(shocked.vulnerabilities).toEqual(['shock-industry']);
+    // It is a vulnerability, not evidence of inability: the verdict and points are the evidence's alone.
+    expect(shocked).toMatchObject({ verdict: 'undetermined', inabilityPoints: 0, reasons: [] });
+    const both = assessCase({
+      ...none,
+      industryShocked: true,
+      hardships: [
+        { cause: 'shock-industry', day },
+        { cause: 'illness', day },
+      ],
+    });
+    expect(both.vulnerabilities).toEqual(['illness', 'shock-industry']);
+    expect(assessCase({ ...none, industryShocked: false }).vulnerabilities).toEqual([]);
+  });
+
   it('张三: business failed, then lost contact, silent and long past due → unwillingness wins over the hardship', () => {
     const a = assessCase({
       ...none,

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cureProbability_bp } from '../../src/collections/index.js';
 import { writeBook } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { type Db, insertBehaviourScores, refreshCases } from '../../src/store/index.js';
+import {
+  type Db,
+  insertBehaviourScores,
+  insertIndustryShock,
+  refreshCases,
+  saveMonitoringProfile,
+} from '../../src/store/index.js';
 import { backends, openMigrated } from './backends.js';
 
 const d = parseDate;
@@ -85,5 +91,49 @@ describe.each(backends)('the behaviour score on collection cases on $name', (bac
     for (const row of byCustomer.values()) {
       expect(row.cure_bp).toBe(cureProbability_bp(row.bucket as 'M1', row.behaviour_score));
     }
+  });
+  it('marks a borrower whose industry is on the shock list vulnerable, and the strategy takes the vulnerable step', async () => {
+    const [a, b] = customers as [string, string];
+    const profile = (customerId: string, industry: string) =>
+      saveMonitoringProfile(db, {
+        customerId,
+        segment: 'business',
+        industry,
+        lang: 'zh-CN',
+        sinceDay: d('2026-08-01'),
+        applicationLenders3m: null,
+        applicationIncomeMinor: null,
+        applicationStatements: null,
+      });
+    await profile(a, 'catering');
+    await profile(b, 'software');
+    await insertIndustryShock(db, {
+      industry: 'catering',
+      fromDay: d('2026-11-02'),
+      toDay: d('2026-12-31'),
+      reason: 'pandemic closures',
+      createdBy: 'test',
+    });
+    const vulnerable = async () => {
+      const { rows } = await db.query<{
+        customer_id: string;
+        vulnerabilities: string[];
+        next_action: string;
+      }>('select customer_id, vulnerabilities, next_action from collection_cases where status = $1', [
+        'open',
+      ]);
+      return new Map(rows.map((r) => [r.customer_id, r]));
+    };
+    // Before the shock's window: nobody.
+    await db.transaction((tx) => refreshCases(tx, d('2026-11-01'), null));
+    expect((await vulnerable()).get(a)?.vulnerabilities).toEqual([]);
+    // In it: the catering borrower alone, and the shipped strategy's vulnerable row offers negotiation.
+    await db.transaction((tx) => refreshCases(tx, d('2026-11-03'), null));
+    const now = await vulnerable();
+    expect(now.get(a)).toMatchObject({
+      vulnerabilities: ['shock-industry'],
+      next_action: 'negotiation-offer',
+    });
+    expect(now.get(b)?.vulnerabilities).toEqual([]);
   });
 });

@@ -758,6 +758,27 @@ interface StepSubject {
   readonly observation: CaseObservation | null;
 }
 
+/**
+ * The borrowers among `customerIds` whose industry (their monitoring profile's) is on the lender's shock list in
+ * force on `day`: vulnerable for the strategy without a hardship application.
+ */
+async function customersInShockedIndustries(
+  tx: Queryable,
+  customerIds: readonly string[],
+  day: Day,
+): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  const { rows } = await tx.query<{ customer_id: string }>(
+    `select m.customer_id from monitoring_profiles m
+      where m.customer_id = any($1::text[])
+        and m.industry in (select industry from industry_shocks
+                            where ended_at is null and from_day <= $2::date
+                              and (to_day is null or to_day >= $2::date))`,
+    [customerIds, sqlDate(day)],
+  );
+  return new Set(rows.map((r) => r.customer_id));
+}
+
 /** Evidence of the cases, read in three set-based queries. */
 async function evidenceOf(tx: Queryable, caseIds: readonly string[]) {
   const evidence = new Map<
@@ -846,6 +867,11 @@ async function stepCases(
       tx,
       batch.filter((s) => !s.isNew).map((s) => s.caseId),
     );
+    const shocked = await customersInShockedIndustries(
+      tx,
+      batch.map((s) => s.customerId),
+      day,
+    );
     const rows: SteppedCase[] = await Promise.all(
       batch.map(async (s) => {
         const states = statesByCustomer.get(s.customerId) ?? [];
@@ -865,6 +891,7 @@ async function stepCases(
             maxDaysPastDue: s.figures.maxDaysPastDue,
             lostContact: s.lostContact,
             evasionSigns: ev?.evasion ?? [],
+            industryShocked: shocked.has(s.customerId),
           },
           weights.settings,
         );
