@@ -41,6 +41,24 @@ describe('limit review (动态额度)', () => {
     expect(seen).toEqual(table);
   });
 
+  it('the shipped table: an open high-severity signal cuts, any open signal holds back a raise', async () => {
+    const l = line(5_000_000, 2_000_000);
+    const decide = async (score: number, signals: { open: number; high: number }) => {
+      const d = await evaluateLimitReview(
+        review,
+        limitReviewFactsOf(l, { score, probabilityBad: 0.1 }, signals),
+      );
+      return [d.code, planLimitProposal(l, d)?.toLimitMinor ?? null];
+    };
+    expect(await decide(630, { open: 1, high: 1 })).toEqual(['LR_SIGNAL_HIGH_CUT', 3_500_000]);
+    expect(await decide(600, { open: 2, high: 1 })).toEqual(['LR_SIGNAL_HIGH_CUT', 3_500_000]);
+    expect(await decide(630, { open: 1, high: 0 })).toEqual(['LR_SIGNAL_NO_RAISE', null]);
+    // A very low score still freezes; no signal, the score decides as before.
+    expect(await decide(450, { open: 1, high: 1 })).toEqual(['LR_VERY_LOW_SCORE_FREEZE', 5_000_000]);
+    expect(await decide(630, { open: 0, high: 0 })).toEqual(['LR_HIGH_SCORE_RAISE', 6_000_000]);
+    expect(await decide(520, { open: 1, high: 0 })).toEqual(['LR_LOW_SCORE_CUT', 3_500_000]);
+  });
+
   it('leaves lines that are not active to the line controls', async () => {
     const frozen = line(5_000_000, 0, 'frozen');
     const d = await evaluateLimitReview(

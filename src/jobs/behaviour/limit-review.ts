@@ -6,6 +6,7 @@ import {
   DEFAULT_LIMIT_REVIEW,
   evaluateLimitReview,
   type LimitProposal,
+  type LimitReviewSignals,
   limitReviewFactsOf,
   planLimitProposal,
 } from '../../monitoring/index.js';
@@ -59,6 +60,21 @@ export async function limitReviewInForce(
   return { version: LIMIT_REVIEW_SHIPPED_VERSION, review: compileLimitReview(DEFAULT_LIMIT_REVIEW) };
 }
 
+/** Open or acknowledged early-warning signals per borrower, and those of high or critical severity. */
+async function liveSignalCounts(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<Map<string, LimitReviewSignals>> {
+  const { rows } = await db.query<{ customer_id: string; open: string; high: string }>(
+    `select customer_id, count(*)::text as open,
+            count(*) filter (where severity in ('high', 'critical'))::text as high
+       from signals where status in ('open', 'acknowledged') and customer_id = any($1::text[])
+      group by customer_id`,
+    [[...new Set(customerIds)]],
+  );
+  return new Map(rows.map((r) => [r.customer_id, { open: Number(r.open), high: Number(r.high) }]));
+}
+
 export interface LimitReviewReport {
   readonly month: string;
   readonly policyVersion: string;
@@ -95,8 +111,16 @@ export async function reviewLimits(db: Db, month: Day, proposedBy: string): Prom
       score: number;
       policyVersion: string;
     })[] = [];
+    // The borrowers' live early-warning signals: a high-severity one cuts, any one holds back a raise.
+    const signals = await liveSignalCounts(
+      db,
+      page.map((l) => l.customerId),
+    );
     for (const line of page) {
-      const decision = await evaluateLimitReview(review, limitReviewFactsOf(line, line));
+      const decision = await evaluateLimitReview(
+        review,
+        limitReviewFactsOf(line, line, signals.get(line.customerId)),
+      );
       const proposal = planLimitProposal(line, decision);
       if (proposal === undefined) continue;
       proposed[proposal.action] += 1;

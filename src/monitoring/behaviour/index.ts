@@ -51,7 +51,9 @@ export {
   type LimitReviewDecision,
   LimitReviewError,
   type LimitReviewFacts,
+  type LimitReviewSignals,
   limitReviewFactsOf,
+  NO_SIGNALS,
   planLimitProposal,
 } from './limit-review.js';
 export {

@@ -31,7 +31,19 @@ export interface LimitReviewFacts {
   readonly limit_fen: number;
   readonly used_fen: number;
   readonly status: CreditLineState['status'];
+  /** The borrower's early-warning signals open or acknowledged when the review runs (docs/monitoring.md). */
+  readonly signalsOpen: number;
+  /** Of those, the ones of high or critical severity. */
+  readonly signalsHigh: number;
 }
+
+/** A borrower's live early-warning signals, as the limit review counts them. */
+export interface LimitReviewSignals {
+  readonly open: number;
+  readonly high: number;
+}
+
+export const NO_SIGNALS: LimitReviewSignals = Object.freeze({ open: 0, high: 0 });
 
 export interface LimitReviewDecision {
   readonly action: LimitReviewAction;
@@ -142,6 +154,7 @@ export async function evaluateLimitReview(
 export function limitReviewFactsOf(
   line: Pick<CreditLineState, 'limitMinor' | 'usedMinor' | 'status'>,
   score: { score: number; probabilityBad: number },
+  signals: LimitReviewSignals = NO_SIGNALS,
 ): LimitReviewFacts {
   return {
     score: score.score,
@@ -150,6 +163,8 @@ export function limitReviewFactsOf(
     limit_fen: line.limitMinor,
     used_fen: line.usedMinor,
     status: line.status,
+    signalsOpen: signals.open,
+    signalsHigh: signals.high,
   };
 }
 
