@@ -228,6 +228,54 @@ describe.each(backends)('on $name', (backend) => {
       ).toEqual(simple);
     });
 
+    it('stages by the watch list’s signals and by PD now against PD at origination (SICR)', async () => {
+      const before = await computeEcl(db, JUNE);
+      const stage1 = before.rows.filter((r) => r.kind === 'drawn' && r.stage === 1);
+      const [watched, risen] = [stage1[0]!, stage1.find((r) => r.customerId !== stage1[0]!.customerId)!];
+      // A high-severity early-warning signal live on the day puts the borrower on the watch list.
+      await db.query(
+        `insert into signals (customer_id, signal_id, code, kind, severity, queue, action, reason_en, reason_zh,
+           evidence, evidence_key, document_version, status, raised_day, last_seen_day, raised_by, action_status)
+         values ($1, 'sig-test', 'EW_TEST', 'test', 'high', 'risk', 'none', 'test', '测试', '{}', 'k', 'v',
+                 'open', '2026-06-20', '2026-06-20', 'test', 'none')`,
+        [watched.customerId],
+      );
+      // The line's PD now (its behaviour score) has more than doubled since the approving decision's.
+      await db.query(
+        `insert into applications (application_id, applicant_key, customer_id, line_id, submitted_at, product_id,
+           channel, occupation, requested_limit_fen, province, city, body_enc, created_by)
+         values ('app-test', 'k', $1, $2, '2026-01-01T00:00:00Z', 'default', 'app', 'salaried', 100000, 'x', 'x', 'x', 'test')`,
+        [risen.customerId, risen.lineId],
+      );
+      await db.query(
+        `insert into decisions (application_id, decision_id, decided_at, outcome, limit_fen, policy_version,
+           model_version, record, content_hash)
+         values ('app-test', 'dec-test', '2026-01-01T00:00:00Z', 'approve', 100000, 'v', 'm',
+                 '{"score": {"probabilityBad": 0.02}}', 'h')`,
+      );
+      await db.query(
+        `insert into behaviour_scores (customer_id, line_id, month, as_of, score, probability_bad, reasons, model_id)
+         values ($1, $2, '2026-06-01', '2026-06-30', 500, 0.09, '[]', 'm')`,
+        [risen.customerId, risen.lineId],
+      );
+      const after = await computeEcl(db, JUNE);
+      const w = after.rows.find((r) => r.exposureId === watched.exposureId)!;
+      expect(w.stage).toBe(2);
+      expect(w.reasons).toContain('watchlist');
+      const r = after.rows.find((x) => x.exposureId === risen.exposureId)!;
+      expect(r.stage).toBe(2);
+      expect(r.reasons).toContain('pd-increase');
+      // A signal raised after the as-of day, or a PD only slightly up, moves nothing.
+      await db.query(`update signals set raised_day = '2026-07-02' where signal_id = 'sig-test'`);
+      await db.query(`update behaviour_scores set probability_bad = 0.03 where line_id = $1`, [risen.lineId]);
+      const back = await computeEcl(db, JUNE);
+      expect(back.rows.find((x) => x.exposureId === watched.exposureId)!.stage).toBe(1);
+      expect(back.rows.find((x) => x.exposureId === risen.exposureId)!.stage).toBe(1);
+      await db.query(`delete from signals where signal_id = 'sig-test'`);
+      await db.query(`delete from behaviour_scores where line_id = $1`, [risen.lineId]);
+      // The decision stays (decisions are append-only): with no behaviour score the line's PD now is unknown.
+    });
+
     it('takes the borrower’s industry from the monitoring profile: a pandemic closure reaches catering alone', async () => {
       const before = await computeEcl(db, JUNE);
       const target = before.rows.find((r) => r.kind === 'drawn' && r.stage !== 3)!;

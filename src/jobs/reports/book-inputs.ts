@@ -14,10 +14,12 @@ import {
   loadReportLines,
   loadReportLoanEvents,
   loadReportLoans,
+  loadReportRiskFacts,
   type Queryable,
   type ReportJournalDay,
   type ReportLoanEvent,
   type ReportLoanRow,
+  type ReportRiskFacts,
 } from '../../store/index.js';
 
 /** Month ends observed for the transition matrices (12 monthly transitions). */
@@ -164,7 +166,38 @@ function months(from: Day, to: Day): number {
   return Math.max(1, monthKeyOfDay(to) - monthKeyOfDay(from));
 }
 
-function loanExposure(loan: BookLoan, asOf: Day, frozenLines: ReadonlySet<string>): EclExposure | null {
+/** A probability as millionths (the staging's unit), or undefined when unknown. */
+function pdMicro(pd: number | undefined): number | undefined {
+  return pd === undefined || !Number.isFinite(pd)
+    ? undefined
+    : Math.min(1_000_000, Math.max(0, Math.round(pd * 1e6)));
+}
+
+/**
+ * The SICR inputs of a line's exposures besides days past due: PD at origination and now (when known) and the
+ * watch list (a frozen line, or a high or critical early-warning signal live on the day).
+ */
+function riskStaging(
+  lineId: string,
+  customerId: string,
+  frozenLines: ReadonlySet<string>,
+  risk: ReportRiskFacts,
+): { watchlist: boolean; originationPd_micro?: number; currentPd_micro?: number } {
+  const origination = pdMicro(risk.originationPdByLine.get(lineId));
+  const current = pdMicro(risk.currentPdByLine.get(lineId));
+  return {
+    watchlist: frozenLines.has(lineId) || risk.watchedCustomers.has(customerId),
+    ...(origination === undefined ? {} : { originationPd_micro: origination }),
+    ...(current === undefined ? {} : { currentPd_micro: current }),
+  };
+}
+
+function loanExposure(
+  loan: BookLoan,
+  asOf: Day,
+  frozenLines: ReadonlySet<string>,
+  risk: ReportRiskFacts,
+): EclExposure | null {
   if (loan.settledDay !== null && loan.settledDay <= asOf) return null;
   if (loan.writtenOffDay !== null && loan.writtenOffDay <= asOf) return null;
   const balance = balanceAt(loan, asOf, receivable);
@@ -186,7 +219,7 @@ function loanExposure(loan: BookLoan, asOf: Day, frozenLines: ReadonlySet<string
       daysPastDue: daysPastDueAt(loan, asOf),
       restructured: restructuredDay !== null && asOf - restructuredDay < RESTRUCTURING_OBSERVATION_DAYS,
       restructuringBroken: broken,
-      watchlist: frozenLines.has(loan.row.lineId),
+      ...riskStaging(loan.row.lineId, loan.row.customerId, frozenLines, risk),
     },
     remainingMonths: months(asOf, lastDue),
     annualRate: loan.annualRate,
@@ -196,11 +229,12 @@ function loanExposure(loan: BookLoan, asOf: Day, frozenLines: ReadonlySet<string
 
 /** Reads the book through `asOf` and shapes it for the cores. */
 export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
-  const [rows, events, journal, lines] = [
+  const [rows, events, journal, lines, risk] = [
     await loadReportLoans(q, asOf),
     await loadReportLoanEvents(q, asOf),
     await loadReportJournalDays(q, asOf),
     await loadReportLines(q),
+    await loadReportRiskFacts(q, asOf),
   ];
   const eventsByLoan = groupBy(events, (e) => e.loanId);
   const journalByLoan = groupBy(journal, (j) => j.loanId);
@@ -230,7 +264,7 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
   const frozen = new Set(lines.filter((l) => l.status === 'frozen').map((l) => l.lineId));
   const exposures: EclExposure[] = [];
   for (const loan of loans) {
-    const e = loanExposure(loan, asOf, frozen);
+    const e = loanExposure(loan, asOf, frozen, risk);
     if (e !== null) exposures.push(e);
   }
   const loansByLine = groupBy(loans, (l) => l.row.lineId);
@@ -258,6 +292,7 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
       staging: {
         daysPastDue: Math.max(0, ...live.map((l) => daysPastDueAt(l, asOf))),
         writtenOff: own.some((l) => l.writtenOffDay !== null && l.writtenOffDay <= asOf),
+        ...riskStaging(line.lineId, line.customerId, frozen, risk),
       },
       remainingMonths: 1,
       annualRate: latest.annualRate,

@@ -175,3 +175,43 @@ export async function loadReportLines(q: Queryable): Promise<ReportLineRow[]> {
     status: r.status,
   }));
 }
+
+/**
+ * What the ECL staging reads besides the ledger (IFRS 9 §5.5.9, significant increase in credit risk): each
+ * line's PD at origination (the approving decision's score), its PD now (the latest behaviour score as of the
+ * day), and the borrowers with a high or critical early-warning signal live on the day (the watch list).
+ */
+export interface ReportRiskFacts {
+  readonly originationPdByLine: ReadonlyMap<string, number>;
+  readonly currentPdByLine: ReadonlyMap<string, number>;
+  readonly watchedCustomers: ReadonlySet<string>;
+}
+
+export async function loadReportRiskFacts(q: Queryable, asOf: Day): Promise<ReportRiskFacts> {
+  const day = sqlDate(asOf);
+  const origination = await q.query<{ line_id: string; pd: number | string | null }>(
+    `select distinct on (a.line_id) a.line_id, (d.record->'score'->>'probabilityBad')::float8 as pd
+       from applications a join decisions d on d.application_id = a.application_id
+      where a.line_id is not null and d.outcome = 'approve' and d.decided_at::date <= $1::date
+      order by a.line_id, d.decided_at desc`,
+    [day],
+  );
+  const current = await q.query<{ line_id: string; pd: number | string }>(
+    `select distinct on (line_id) line_id, probability_bad as pd from behaviour_scores
+      where as_of <= $1::date order by line_id, month desc`,
+    [day],
+  );
+  const watched = await q.query<{ customer_id: string }>(
+    `select distinct customer_id from signals
+      where severity in ('high', 'critical') and raised_day <= $1::date
+        and (status in ('open', 'acknowledged') or coalesce(cleared_day, resolved_at::date) > $1::date)`,
+    [day],
+  );
+  const pds = (rows: { line_id: string; pd: number | string | null }[]) =>
+    new Map(rows.filter((r) => r.pd !== null).map((r) => [r.line_id, Number(r.pd)]));
+  return {
+    originationPdByLine: pds(origination.rows),
+    currentPdByLine: pds(current.rows),
+    watchedCustomers: new Set(watched.rows.map((r) => r.customer_id)),
+  };
+}

@@ -4,10 +4,12 @@ export {
   loadReportLines,
   loadReportLoanEvents,
   loadReportLoans,
+  loadReportRiskFacts,
   type ReportJournalDay,
   type ReportLineRow,
   type ReportLoanEvent,
   type ReportLoanRow,
+  type ReportRiskFacts,
 } from './book-facts.js';
 export {
   allowanceOnBooks,
