@@ -1,4 +1,4 @@
-import { type Day, endOfMonth, formatDate } from '../money/index.js';
+import { type Day, endOfMonth, formatDate, formatMinor } from '../money/index.js';
 import {
   formatMonthKey,
   monthKeyOfDay,
@@ -161,4 +161,20 @@ export async function postMonthEndEcl(
     }
     return result;
   });
+}
+
+/** A stored posting with the run it booked, as the API and the CLI show it (decimal yuan). */
+export async function eclPostingView(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
+  const run = await findEclRun(q, posting.monthEnd);
+  return {
+    monthEnd: formatDate(posting.monthEnd),
+    alreadyPosted,
+    postingNo: posting.postingNo,
+    opening: formatMinor(posting.openingMinor),
+    closing: formatMinor(posting.closingMinor),
+    used: formatMinor(posting.usedMinor),
+    charge: formatMinor(posting.chargeMinor),
+    exposures: run?.exposures ?? null,
+    scenarioSet: run?.scenarioSet ?? null,
+  };
 }

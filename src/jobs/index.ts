@@ -20,6 +20,7 @@ export {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclPostingView,
   postMonthEndEcl,
   writeMonthEndEcl,
 } from './ecl-posting.js';

@@ -1,6 +1,6 @@
-import { type EclPostingResult, postMonthEndEcl, ReportError } from '../../jobs/index.js';
-import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
-import { type Db, findEclPosting, findEclRun } from '../../store/index.js';
+import { type EclPostingResult, eclPostingView, postMonthEndEcl, ReportError } from '../../jobs/index.js';
+import { type Day, formatDate, parseDate } from '../../money/index.js';
+import { type Db, findEclPosting } from '../../store/index.js';
 import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
@@ -34,20 +34,8 @@ async function refusals<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** The posting as the API presents it (decimal yuan), with the run it booked. */
-async function posting(db: Db, result: Pick<EclPostingResult, 'posting' | 'alreadyPosted'>) {
-  const p = result.posting;
-  const run = await findEclRun(db, p.monthEnd);
-  return {
-    monthEnd: formatDate(p.monthEnd),
-    alreadyPosted: result.alreadyPosted,
-    postingNo: p.postingNo,
-    opening: formatMinor(p.openingMinor),
-    closing: formatMinor(p.closingMinor),
-    used: formatMinor(p.usedMinor),
-    charge: formatMinor(p.chargeMinor),
-    exposures: run?.exposures ?? null,
-    scenarioSet: run?.scenarioSet ?? null,
-  };
+function posting(db: Db, result: Pick<EclPostingResult, 'posting' | 'alreadyPosted'>) {
+  return eclPostingView(db, result.posting, result.alreadyPosted);
 }
 
 function print(io: CliIo, p: Awaited<ReturnType<typeof posting>>, head: string): void {

@@ -9,6 +9,7 @@ import {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclPostingView,
   eclRunOptions,
   loadReport,
   loadReportCell,
@@ -23,16 +24,9 @@ import {
   writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
+import { type Day, formatDate, parseDate } from '../../money/index.js';
 import { type AssetClass, REPORT_KINDS, ReportInputError } from '../../reporting/index.js';
-import {
-  ClassOverrideError,
-  findEclPosting,
-  findEclRun,
-  type Queryable,
-  type StoredClassOverride,
-  type StoredEclPosting,
-} from '../../store/index.js';
+import { ClassOverrideError, findEclPosting, type StoredClassOverride } from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { fill, say } from '../http/messages.js';
 import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
@@ -114,22 +108,6 @@ function monthEndOf(text: string, path = '/body/monthEnd'): Day {
       fieldProblem(path, say(REPORT_MESSAGES, 'not_a_date')),
     ]);
   }
-}
-
-/** A stored posting with the run it booked (the run is stored in the same transaction). */
-async function presentEclPosting(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
-  const run = await findEclRun(q, posting.monthEnd);
-  return {
-    monthEnd: formatDate(posting.monthEnd),
-    alreadyPosted,
-    postingNo: posting.postingNo,
-    opening: formatMinor(posting.openingMinor),
-    closing: formatMinor(posting.closingMinor),
-    used: formatMinor(posting.usedMinor),
-    charge: formatMinor(posting.chargeMinor),
-    exposures: run?.exposures ?? null,
-    scenarioSet: run?.scenarioSet ?? null,
-  };
 }
 
 function presentOverride(o: StoredClassOverride) {
@@ -296,7 +274,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           run === null || posted !== null
             ? { monthEnd, alreadyPosted: true, posting: posted!, rollForward: null }
             : await writeMonthEndEcl(tx, run);
-        const body = await presentEclPosting(tx, result.posting, result.alreadyPosted);
+        const body = await eclPostingView(tx, result.posting, result.alreadyPosted);
         const location = `/reports/ecl/postings/${body.monthEnd}`;
         if (result.alreadyPosted) return { status: 200, body, location, audit: [] };
         return { status: 201, body, location, audit: [eclPostingAudit(result)] };
@@ -369,7 +347,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           say(REPORT_MESSAGES, 'ecl_posting_not_found', { monthEnd: formatDate(monthEnd) }),
         );
       }
-      return presentEclPosting(deps.db, posting, true);
+      return eclPostingView(deps.db, posting, true);
     },
   );
 
