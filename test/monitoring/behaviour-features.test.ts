@@ -93,6 +93,8 @@ describe('behaviour features (行为评分特征)', () => {
     expect(f.times_past_due_12m).toBe(0);
     // Paid ahead, the money waits as a credit balance that pays the instalment on its due date.
     expect(f.avg_days_late_6m).toBe(0);
+    // …but the money came a day ahead of each due date.
+    expect(f.avg_days_early_6m).toBe(1);
     expect(f.payment_ratio_6m).toBeGreaterThan(0.99);
     expect(f.payment_ratio_6m).toBeLessThan(1.5);
     expect(f.months_on_book).toBe(3);
@@ -100,6 +102,13 @@ describe('behaviour features (行为评分特征)', () => {
     expect(f.utilisation).toBeGreaterThan(0);
     expect(f.utilisation).toBeLessThan(0.2);
     expect(behaviourLabel(line, asOf)).toBe(false);
+  });
+
+  it('days early: a week ahead of each due date averages 7', () => {
+    const { events, plan } = loanEvents('L-1', D, 1_000_000, (_n, due) => due - 7, through);
+    const f = behaviourFeatures(lineOf([events]), plan[3]!.dueDay + 5);
+    expect(f.avg_days_late_6m).toBe(0);
+    expect(f.avg_days_early_6m).toBe(7);
   });
 
   it('a late payer: days past due measured from the due date, counted once per instalment', () => {
@@ -113,6 +122,8 @@ describe('behaviour features (行为评分特征)', () => {
     expect(f.max_dpd_3m).toBe(19);
     expect(f.times_past_due_12m).toBe(4);
     expect(f.avg_days_late_6m).toBe(20);
+    // Nothing paid on time: no days early to average.
+    expect(f.avg_days_early_6m).toBeNaN();
     expect(behaviourLabel(lineOf([events]), plan[0]!.dueDay - 1)).toBe(false);
   });
 

@@ -16,6 +16,7 @@ export const BEHAVIOUR_FEATURES = [
   'utilisation_trend_3m',
   'payment_ratio_6m',
   'avg_days_late_6m',
+  'avg_days_early_6m',
   'drawdowns_3m',
   'drawn_to_limit_3m',
   'full_limit_draws_12m',
@@ -99,6 +100,19 @@ function utilisationOn(line: BehaviourLine, day: Day): number {
   return limit > 0 ? usedOn(line, day) / limit : Number.NaN;
 }
 
+/**
+ * Days ahead of the due date that the money paying an instalment arrived: the due date less the day of the
+ * last payment on the loan made on or before the day the instalment was paid off. An instalment paid ahead
+ * is paid off on its due date from the credit balance, so the day it was paid off alone never shows how
+ * early the borrower paid. 0 when the last payment came on the due date or the instalment was paid late.
+ */
+function daysEarly(loan: BehaviourLoan, dueDay: Day, paidOffDay: Day): number {
+  if (paidOffDay > dueDay) return 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const p of loan.payments) if (p.day <= paidOffDay && p.day > last) last = p.day;
+  return Number.isFinite(last) ? Math.max(0, dueDay - last) : 0;
+}
+
 /** Rounds a ratio to 4 decimals so that the table and the model document stay short and stable. */
 function r4(x: number): number {
   return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : Number.NaN;
@@ -122,6 +136,8 @@ export function behaviourFeatures(line: BehaviourLine, asOf: Day): BehaviourFeat
   let billed6 = 0;
   let lateDays = 0;
   let lateCount = 0;
+  let earlyDays = 0;
+  let onTimeCount = 0;
   let drawdowns3 = 0;
   let drawn3 = 0;
   let fullDraws = 0;
@@ -140,6 +156,10 @@ export function behaviourFeatures(line: BehaviourLine, asOf: Day): BehaviourFeat
         const settled = i.paidOffDay !== null && i.paidOffDay <= asOf ? i.paidOffDay : asOf;
         lateDays += settled - i.dueDay;
         lateCount++;
+        if (i.paidOffDay !== null && i.paidOffDay <= Math.min(asOf, i.dueDay)) {
+          earlyDays += daysEarly(loan, i.dueDay, i.paidOffDay);
+          onTimeCount++;
+        }
       }
     }
     for (const p of loan.payments) if (p.day >= from6 && p.day <= asOf) paid6 += p.amountMinor;
@@ -174,6 +194,7 @@ export function behaviourFeatures(line: BehaviourLine, asOf: Day): BehaviourFeat
     utilisation_trend_3m: r4(utilisation - (Number.isNaN(earlier) ? 0 : earlier)),
     payment_ratio_6m: billed6 > 0 ? r4(Math.min(PAYMENT_RATIO_MAX, paid6 / billed6)) : Number.NaN,
     avg_days_late_6m: lateCount > 0 ? r4(lateDays / lateCount) : Number.NaN,
+    avg_days_early_6m: onTimeCount > 0 ? r4(earlyDays / onTimeCount) : Number.NaN,
     drawdowns_3m: drawdowns3,
     drawn_to_limit_3m: limit > 0 ? r4(drawn3 / limit) : Number.NaN,
     full_limit_draws_12m: fullDraws,
