@@ -122,6 +122,29 @@ export interface EvidenceFacts {
     readonly costs: readonly { readonly date: string; readonly kind: string; readonly amountMinor: number }[];
   } | null;
   readonly limitation: { readonly endDate: string; readonly restartedBy: readonly string[] } | null;
+  /** The case's notes (催记), decrypted, oldest first; `at` is an instant in the lender's zone. */
+  readonly notes: readonly {
+    readonly noteId: string;
+    readonly at: string;
+    readonly author: string;
+    readonly category: string;
+    readonly text: string;
+    readonly correctsNoteId: string | null;
+  }[];
+  /** The case's documents, oldest first; their bytes go into the package beside the PDFs. */
+  readonly caseDocuments: readonly EvidenceCaseDocument[];
+}
+
+export interface EvidenceCaseDocument {
+  readonly documentId: string;
+  readonly kind: string;
+  /** The name it was uploaded with. */
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly at: string;
+  readonly uploadedBy: string;
 }
 
 /** One day of the statement of account. */
@@ -529,6 +552,61 @@ function noticesDocument(f: EvidenceFacts): EvidenceDocument {
   };
 }
 
+const EXTENSION_OF: Readonly<Record<string, string>> = {
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+};
+
+/**
+ * Where a case document goes in the ZIP: `09-case-documents/<nn>-<documentId>.<ext>`, numbered in the
+ * order of upload. The uploaded name (any script, any characters) stays in the notes PDF's index, not in
+ * the ZIP's file names, so every unzip tool on every system gives the same names.
+ */
+export function caseDocumentEntryName(index: number, d: EvidenceCaseDocument): string {
+  const ext = EXTENSION_OF[d.contentType] ?? 'bin';
+  return `09-case-documents/${String(index + 1).padStart(3, '0')}-${d.documentId}.${ext}`;
+}
+
+const NOTE_CATEGORY_ZH: Readonly<Record<string, string>> = {
+  'call-summary': '通话摘要',
+  hardship: '困难情况',
+  dispute: '争议',
+  other: '其他',
+};
+
+function notesDocument(f: EvidenceFacts): EvidenceDocument {
+  return {
+    fileName: '08-case-notes-and-documents.pdf',
+    title: '催记与案件文件 Case notes and documents',
+    sections: [
+      {
+        heading: `催记 Case notes（${f.notes.length}）`,
+        lines: f.notes.length === 0 ? ['无 None'] : [],
+      },
+      ...f.notes.map((n) => ({
+        heading: `${n.at}  ${n.author}  ${NOTE_CATEGORY_ZH[n.category] ?? n.category} ${n.category}`,
+        lines: [
+          `编号 Note: ${n.noteId}${n.correctsNoteId === null ? '' : `；更正 corrects: ${n.correctsNoteId}`}`,
+          ...n.text.split(/\r?\n/),
+        ],
+      })),
+      {
+        heading: `案件文件 Case documents（${f.caseDocuments.length}）`,
+        lines:
+          f.caseDocuments.length === 0
+            ? ['无 None']
+            : f.caseDocuments.flatMap((d, i) => [
+                `${caseDocumentEntryName(i, d)}`,
+                `    原文件名 Uploaded as: ${d.fileName}；类别 Kind: ${d.kind}；${d.contentType}，${d.sizeBytes} bytes`,
+                `    上传 Uploaded: ${d.at} ${d.uploadedBy}`,
+                `    SHA-256: ${d.sha256}`,
+              ]),
+      },
+    ],
+  };
+}
+
 /** The documents of the package, in the order they are numbered. */
 export function composeEvidencePackage(facts: EvidenceFacts): EvidenceDocument[] {
   return [
@@ -539,5 +617,6 @@ export function composeEvidencePackage(facts: EvidenceFacts): EvidenceDocument[]
     repaymentsDocument(facts),
     contactsDocument(facts),
     noticesDocument(facts),
+    notesDocument(facts),
   ];
 }

@@ -164,8 +164,10 @@ export {
 export { DEFAULT_COLLECTION_STRATEGY } from './default-strategy.js';
 export { CollectionsInputError } from './errors.js';
 export {
+  caseDocumentEntryName,
   composeEvidencePackage,
   dailyStatement,
+  type EvidenceCaseDocument,
   type EvidenceDocument,
   type EvidenceFacts,
   type EvidenceLoan,

@@ -518,6 +518,12 @@ export {
   loadPiiKeys,
   parseKeyFile,
 } from './pii-keys.js';
+export {
+  ENCRYPTED_COLUMNS,
+  type EncryptedColumn,
+  reencryptColumn,
+  reencryptPiiColumns,
+} from './pii-reencrypt.js';
 export * from './portal/index.js';
 export {
   answerHardshipOffer,

@@ -341,6 +341,24 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
   it('the evidence package: PDFs whose hashes the manifest holds, Chinese and figures to the fen, the same bytes twice', async () => {
     const url = `/collections/cases/${caseId}/legal/evidence-package`;
     expectProblem(await call('collector', 'GET', url), { status: 403, code: 'forbidden', says: /./ });
+    // The case's notes (encrypted at rest) and a document go into the package.
+    const noteText = '张三来电称已搬家，新地址杭州市西湖区文三路 1 号；承认欠款\nsecond line 第二行';
+    const note = await call('admin', 'POST', `/collections/cases/${caseId}/notes`, {
+      text: noteText,
+      category: 'call-summary',
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    const noteId = json(note).noteId as string;
+    const letter = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n', 'latin1');
+    const upload = await call('admin', 'POST', `/collections/cases/${caseId}/documents`, {
+      kind: 'correspondence',
+      fileName: '律师函签收回执.pdf',
+      contentBase64: letter.toString('base64'),
+    });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const documentId = json(upload).documentId as string;
+    const documentEntry = `09-case-documents/001-${documentId}.pdf`;
+
     const first = await call('risk_analyst', 'GET', url);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.headers['content-type']).toBe('application/zip');
@@ -356,6 +374,8 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
       '05-repayments.pdf',
       '06-reminders-and-contacts.pdf',
       '07-notices-and-delivery.pdf',
+      '08-case-notes-and-documents.pdf',
+      documentEntry,
       'manifest.json',
       'SHA256SUMS',
     ]);
@@ -368,7 +388,7 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
       files: { name: string; bytes: number; sha256: string }[];
     };
     expect(manifest).toMatchObject({ caseId, asOf: '2026-07-06', actionId });
-    expect(manifest.files.map((f) => f.name)).toEqual(names.slice(0, 7));
+    expect(manifest.files.map((f) => f.name)).toEqual(names.slice(0, 9));
     for (const f of manifest.files) {
       expect(files.get(f.name)!.length).toBe(f.bytes);
       expect(sha256(files.get(f.name)!)).toBe(f.sha256);
@@ -405,13 +425,51 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
     const contacts = (await pdfText(files.get('06-reminders-and-contacts.pdf')!)).join(' ');
     expect(contacts).toContain('EMS 1190000000001 签收');
 
+    // The document as uploaded, under the hash recorded at upload; the notes decrypted with author and time.
+    expect(files.get(documentEntry)!.equals(letter)).toBe(true);
+    expect(manifest.files.find((f) => f.name === documentEntry)!.sha256).toBe(json(upload).sha256);
+    const notesPdf = (await pdfText(files.get('08-case-notes-and-documents.pdf')!)).join(' ');
+    expect(notesPdf).toContain('新地址杭州市西湖区文三路');
+    expect(notesPdf).toContain('第二行');
+    expect(notesPdf).toContain(api.userIds.admin);
+    expect(notesPdf).toContain(noteId);
+    expect(notesPdf).toContain('律师函签收回执.pdf');
+    expect(notesPdf).toContain(documentEntry);
+
     const second = await call('admin', 'GET', url);
     expect(second.rawPayload.equals(bytes)).toBe(true);
-    const audit = await db.query<{ n: string }>(
-      "select count(*)::text as n from audit_log where action = 'collection.evidence_package' and resource_id = $1",
+    const audit = await db.query<{ details: { noteIds: string[]; documentIds: string[] } }>(
+      "select details from audit_log where action = 'collection.evidence_package' and resource_id = $1",
       [caseId],
     );
-    expect(Number(audit.rows[0]!.n)).toBe(2);
+    expect(audit.rows).toHaveLength(2);
+    for (const r of audit.rows) {
+      expect(r.details).toMatchObject({ noteIds: [noteId], documentIds: [documentId] });
+      expect(JSON.stringify(r.details)).not.toContain('文三路');
+    }
+
+    // Bytes that no longer match their recorded hash are not put before a court. The table refuses
+    // updates, so the test lifts its trigger for the one statement that changes a byte, then puts it back.
+    const overwrite = (content: Buffer) =>
+      db.transaction(async (tx) => {
+        const trigger = 'collection_case_documents_no_update_or_delete';
+        await tx.query(`alter table collection_case_documents disable trigger ${trigger}`);
+        await tx.query('update collection_case_documents set content = $2 where document_id = $1', [
+          documentId,
+          content,
+        ]);
+        await tx.query(`alter table collection_case_documents enable trigger ${trigger}`);
+      });
+    const tampered = Buffer.from(letter);
+    tampered[12] = tampered[12]! ^ 1;
+    await overwrite(tampered);
+    expectProblem(await call('risk_analyst', 'GET', url), {
+      status: 500,
+      code: 'case_document_corrupt',
+      says: new RegExp(documentId),
+    });
+    await overwrite(letter);
+    expect((await call('risk_analyst', 'GET', url)).rawPayload.equals(bytes)).toBe(true);
   });
 
   it('the loan is written off through the write-off routes while the lawsuit goes on to enforcement', async () => {

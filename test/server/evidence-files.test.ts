@@ -26,12 +26,15 @@ const documents: EvidenceDocument[] = [
   { fileName: '02-b.pdf', title: '通知 Notices', sections: [{ heading: '无 None', lines: [] }] },
 ];
 const asOf = parseDate('2026-07-06');
+const attachment = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
 async function build(zone: string) {
   const before = process.env.TZ;
   process.env.TZ = zone;
   try {
-    return await buildEvidencePackage(documents, { caseId: 'cc_1' }, asOf, 'test');
+    return await buildEvidencePackage(documents, { caseId: 'cc_1' }, asOf, 'test', [
+      { name: '09-case-documents/001-cdo_1.png', data: attachment },
+    ]);
   } finally {
     process.env.TZ = before;
   }
@@ -44,12 +47,21 @@ describe('evidence package files', () => {
     expect(newYork.zip.equals(shanghai.zip)).toBe(true);
     expect(shanghai.zipSha256).toBe(sha256(shanghai.zip));
     const { names, files } = await readZip(shanghai.zip);
-    expect(names).toEqual(['01-a.pdf', '02-b.pdf', 'manifest.json', 'SHA256SUMS']);
+    expect(names).toEqual([
+      '01-a.pdf',
+      '02-b.pdf',
+      '09-case-documents/001-cdo_1.png',
+      'manifest.json',
+      'SHA256SUMS',
+    ]);
+    // An attachment goes in as it is, its hash in the manifest beside the PDFs'.
+    expect(files.get('09-case-documents/001-cdo_1.png')!.equals(attachment)).toBe(true);
     const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as {
       asOf: string;
       files: { name: string; sha256: string }[];
     };
     expect(manifest.asOf).toBe('2026-07-06');
+    expect(manifest.files).toHaveLength(3);
     for (const f of manifest.files) expect(sha256(files.get(f.name)!)).toBe(f.sha256);
     const pdf = files.get('01-a.pdf')!.toString('latin1');
     expect(pdf).toMatch(/\/CreationDate \d+ 0 R/);

@@ -3,6 +3,7 @@ import {
   migrate,
   openDb,
   reencryptCustomers,
+  reencryptPiiColumns,
   resolveDbTarget,
   setFirstBusinessDay,
 } from '../../store/index.js';
@@ -11,7 +12,7 @@ import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
 
-/** Customers re-encrypted per transaction by `db reencrypt-pii`. */
+/** Rows (customers, notes, …) re-encrypted per transaction by `db reencrypt-pii`. */
 const REENCRYPT_BATCH_DEFAULT = 200;
 
 export const registerDb: RegisterCommand = (program, io) => {
@@ -71,7 +72,7 @@ export const registerDb: RegisterCommand = (program, io) => {
       .description(
         'Re-encrypt personal data written under retired keys with the active key (see docs/security.md)',
       )
-      .option('--batch-size <n>', `customers per transaction (default ${REENCRYPT_BATCH_DEFAULT})`),
+      .option('--batch-size <n>', `rows per transaction (default ${REENCRYPT_BATCH_DEFAULT})`),
   ).action((options: { db?: string; batchSize?: string }) =>
     explained(async () => {
       const batchSize =
@@ -80,8 +81,17 @@ export const registerDb: RegisterCommand = (program, io) => {
           : parsePositiveInt(options.batchSize, '--batch-size', 100_000);
       await withMigratedDb(options.db, async (handle, target) => {
         const { cipher } = keysFor(target);
-        const count = await reencryptCustomers(handle, cipher, batchSize);
-        writeLine(io.stdout, `re-encrypted ${count} customers under key ${cipher.activeKeyId}`);
+        const customers = await reencryptCustomers(handle, cipher, batchSize);
+        writeLine(io.stdout, `re-encrypted ${customers} customers under key ${cipher.activeKeyId}`);
+        let total = customers;
+        for (const r of await reencryptPiiColumns(handle, cipher, batchSize)) {
+          total += r.rows;
+          if (r.rows > 0) writeLine(io.stdout, `re-encrypted ${r.rows} rows of ${r.table}.${r.column}`);
+        }
+        writeLine(
+          io.stdout,
+          `re-encrypted ${total} rows in all under key ${cipher.activeKeyId}${total === 0 ? ': nothing is left under a retired key' : ''}`,
+        );
       });
     }),
   );

@@ -124,19 +124,28 @@ export interface EvidencePackage {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** A file put into the package as it is (a case's uploaded document). */
+export interface EvidenceAttachment {
+  readonly name: string;
+  readonly data: Buffer;
+}
+
 /**
- * The ZIP: the PDFs in their numbered order, `manifest.json` (every file's size and SHA-256) and
- * `SHA256SUMS` (the same, in the form `sha256sum -c` reads). Entry dates are the as-of day at midnight in
- * DOS time, written from local-time fields so the bytes do not depend on the machine's zone.
+ * The ZIP: the PDFs in their numbered order, then the attachments (a case's documents, as uploaded),
+ * `manifest.json` (every file's size and SHA-256) and `SHA256SUMS` (the same, in the form `sha256sum -c`
+ * reads). Entry dates are the as-of day at midnight in DOS time, written from local-time fields so the bytes
+ * do not depend on the machine's zone.
  */
 export async function buildEvidencePackage(
   documents: readonly EvidenceDocument[],
   header: Record<string, unknown>,
   asOfDay: Day,
   producer: string,
+  attachments: readonly EvidenceAttachment[] = [],
 ): Promise<EvidencePackage> {
   const files: { name: string; data: Buffer }[] = [];
   for (const d of documents) files.push({ name: d.fileName, data: await renderPdf(d, asOfDay, producer) });
+  for (const a of attachments) files.push({ name: a.name, data: a.data });
   const entries = files.map((f) => ({ name: f.name, bytes: f.data.length, sha256: sha256(f.data) }));
   const manifest = {
     format: 'lendguard.evidence-package',

@@ -1,12 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { composeEvidencePackage, type EvidenceFacts, type EvidenceLoan } from '../../collections/index.js';
+import {
+  caseDocumentEntryName,
+  composeEvidencePackage,
+  type EvidenceFacts,
+  type EvidenceLoan,
+  isoInZone,
+} from '../../collections/index.js';
 import { formatDate } from '../../money/index.js';
 import {
   appendAudit,
+  caseDocumentContent,
   findCustomer,
   getBusinessDay,
   ID_PATTERN,
   latestApprovedApplication,
+  listCaseDocuments,
+  listCaseNotes,
   listContacts,
   listLegalActions,
   listLegalCosts,
@@ -23,7 +33,7 @@ import type { ServerDeps } from '../http/context.js';
 import { say } from '../http/messages.js';
 import { ProblemError } from '../http/problem.js';
 import { bearerSecurity, idParam, problemResponses } from '../http/schemas.js';
-import { buildEvidencePackage } from './evidence-files.js';
+import { buildEvidencePackage, type EvidenceAttachment } from './evidence-files.js';
 import { caseOr404, legalOverview } from './legal-overview.js';
 import { COLLECTIONS_MESSAGES } from './messages.js';
 import { inZone } from './presenters.js';
@@ -33,6 +43,38 @@ const LOANS_PER_PACKAGE_MAX = 100;
 const POSTINGS_PER_LOAN_MAX = 20_000;
 const REMINDERS_PER_LOAN_MAX = 1_000;
 const PRODUCER = 'Lendguard evidence package';
+/** Notes and documents of the case read into one package (the notes routes list at most 1,000 of each). */
+const NOTES_PER_PACKAGE_MAX = 10_000;
+const DOCUMENTS_PER_PACKAGE_MAX = 1_000;
+
+/**
+ * The case's documents with their bytes, each checked against the SHA-256 recorded at upload: a document
+ * whose bytes changed is not put before a court, and the package is refused naming it.
+ */
+async function caseAttachments(
+  q: Queryable,
+  caseId: string,
+  documents: EvidenceFacts['caseDocuments'],
+): Promise<EvidenceAttachment[]> {
+  const attachments: EvidenceAttachment[] = [];
+  for (const [i, d] of documents.entries()) {
+    const stored = await caseDocumentContent(q, caseId, d.documentId);
+    if (stored === undefined) throw new Error(`assertion: document ${d.documentId} of ${caseId} vanished`);
+    const actual = createHash('sha256').update(stored.content).digest('hex');
+    if (actual !== stored.sha256 || stored.content.length !== stored.sizeBytes) {
+      throw new ProblemError(
+        'case_document_corrupt',
+        say(COLLECTIONS_MESSAGES, 'case_document_corrupt', {
+          caseId,
+          documentId: d.documentId,
+          sha256: stored.sha256,
+        }),
+      );
+    }
+    attachments.push({ name: caseDocumentEntryName(i, d), data: stored.content });
+  }
+  return attachments;
+}
 
 async function evidenceFacts(
   q: Queryable,
@@ -85,6 +127,14 @@ async function evidenceFacts(
       ? [[], []]
       : await Promise.all([listLegalSteps(q, [action.actionId]), listLegalCosts(q, [action.actionId])]);
   const contacts = await listContacts(q, kase.caseId, inZone(kase.borrowerZone));
+  // Notes and documents up to the as-of day: the package is of the data as of that day.
+  const zone = deps.config.lenderTimeZone;
+  const notes = (await listCaseNotes(q, deps.cipher, kase.caseId, NOTES_PER_PACKAGE_MAX)).filter(
+    (n) => n.day <= asOfDay,
+  );
+  const caseDocuments = (await listCaseDocuments(q, kase.caseId, DOCUMENTS_PER_PACKAGE_MAX)).filter(
+    (x) => x.day <= asOfDay,
+  );
   const d = application?.decision;
   return {
     asOfDay,
@@ -139,13 +189,32 @@ async function evidenceFacts(
       overview.limitation === null
         ? null
         : { endDate: overview.limitation.endDate, restartedBy: overview.limitation.restartedBy },
+    notes: notes.map((n) => ({
+      noteId: n.noteId,
+      at: isoInZone(n.atMs, zone),
+      author: n.author,
+      category: n.category,
+      text: n.text,
+      correctsNoteId: n.correctsNoteId,
+    })),
+    caseDocuments: caseDocuments.map((x) => ({
+      documentId: x.documentId,
+      kind: x.kind,
+      fileName: x.fileName,
+      contentType: x.contentType,
+      sizeBytes: x.sizeBytes,
+      sha256: x.sha256,
+      at: isoInZone(x.atMs, zone),
+      uploadedBy: x.uploadedBy,
+    })),
   };
 }
 
 /**
- * The evidence package as a ZIP of PDFs with a manifest of SHA-256 hashes, as of the business day. It holds
- * the borrower's name and ID number (a court needs them), so it is for the legal roles only and every
- * download is audited with the manifest's hash.
+ * The evidence package as a ZIP of PDFs and the case's documents with a manifest of SHA-256 hashes, as of
+ * the business day. It holds the borrower's name and ID number and the case notes decrypted (a court needs
+ * them), so it is for the legal roles only and every download is audited with the manifest's hash and the
+ * ids of the notes and documents it holds, before the bytes leave.
  */
 export async function evidencePackageRoute(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.get<{ Params: { caseId: string }; Querystring: { actionId?: string } }>(
@@ -156,7 +225,7 @@ export async function evidencePackageRoute(app: FastifyInstance, deps: ServerDep
         tags: ['collections: legal'],
         security: bearerSecurity,
         summary:
-          'The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices — with manifest.json and SHA256SUMS; the same data give the same bytes',
+          'The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices, case notes (decrypted) — and the case documents, with manifest.json and SHA256SUMS; the same data give the same bytes',
         params: idParam('caseId', 'Collection case id'),
         querystring: {
           type: 'object',
@@ -182,11 +251,13 @@ export async function evidencePackageRoute(app: FastifyInstance, deps: ServerDep
       const kase = await caseOr404(deps.db, request.params.caseId);
       const facts = await evidenceFacts(deps.db, deps, kase, request.query.actionId);
       const documents = composeEvidencePackage(facts);
+      const attachments = await caseAttachments(deps.db, kase.caseId, facts.caseDocuments);
       const pkg = await buildEvidencePackage(
         documents,
         { caseId: kase.caseId, customerId: kase.customerId, actionId: facts.action?.actionId ?? null },
         facts.asOfDay,
         PRODUCER,
+        attachments,
       );
       const principal = request.principal!;
       await appendAudit(deps.db, {
@@ -202,6 +273,9 @@ export async function evidencePackageRoute(app: FastifyInstance, deps: ServerDep
           asOf: formatDate(facts.asOfDay),
           manifestSha256: pkg.manifestSha256,
           packageSha256: pkg.zipSha256,
+          // The notes decrypted into the package (ids only; their text stays out of the log).
+          noteIds: facts.notes.map((n) => n.noteId),
+          documentIds: facts.caseDocuments.map((x) => x.documentId),
         },
       });
       return reply

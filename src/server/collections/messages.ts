@@ -116,6 +116,10 @@ export const COLLECTIONS_MESSAGES = {
     zh: '案件 {caseId} 已委外给 {agencyId}；请先收回',
   },
   case_not_placed: { en: 'case {caseId} is not placed with an agency', zh: '案件 {caseId} 未委外' },
+  case_document_corrupt: {
+    en: 'document {documentId} of case {caseId} does not match the SHA-256 recorded at upload ({sha256}); the evidence package is not made',
+    zh: '案件 {caseId} 的文件 {documentId} 与上传时记录的 SHA-256（{sha256}）不符；不生成证据材料',
+  },
   legal_action_not_found: {
     en: 'case {caseId} has no legal action {actionId}',
     zh: '案件 {caseId} 没有法律行动 {actionId}',

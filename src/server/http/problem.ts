@@ -134,6 +134,10 @@ export const PROBLEM_CODES = {
   policy_not_published: { status: 422, title: 'No policy is in force for this product' },
   internal_error: { status: 500, title: 'Internal error' },
   decision_failed: { status: 500, title: 'The policy or model in force could not decide' },
+  case_document_corrupt: {
+    status: 500,
+    title: "A case document's bytes no longer match the SHA-256 recorded at upload",
+  },
   server_busy: { status: 503, title: 'Too many writes are waiting' },
   server_overloaded: { status: 503, title: 'Too many requests are in progress' },
   database_unavailable: { status: 503, title: 'The database cannot be reached' },
@@ -334,6 +338,7 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   policy_not_published: '该产品没有生效的策略',
   internal_error: '内部错误',
   decision_failed: '生效的策略或模型无法作出决策',
+  case_document_corrupt: '案件文件的内容与上传时记录的 SHA-256 不符',
   server_busy: '等待中的写操作过多',
   server_overloaded: '处理中的请求过多',
   database_unavailable: '无法连接数据库',

@@ -43,7 +43,7 @@ const NOTE_COLUMNS = `note_id, case_id, category, text_enc, corrects_note_id, da
   (extract(epoch from at) * 1000)::bigint as at_ms, author`;
 
 /** Associated data of a note's ciphertext: it belongs to this note of this case only. */
-const noteAad = (caseId: string, noteId: string) => `collection_case_notes.text:${caseId}:${noteId}`;
+export const noteAad = (caseId: string, noteId: string) => `collection_case_notes.text:${caseId}:${noteId}`;
 
 function noteFromRow(cipher: PiiCipher, r: NoteRow): StoredCaseNote {
   return {

@@ -41,7 +41,7 @@ export function originationKeyCandidates(cipher: PiiCipher, kind: PersonalDataKi
   return cipher.blindIndexCandidates(INDEX_KIND[kind], normalise(kind, value));
 }
 
-const bodyAad = (applicationId: string) => `applications.${applicationId}.body`;
+export const bodyAad = (applicationId: string) => `applications.${applicationId}.body`;
 
 export interface StoredApplication {
   applicationId: string;
@@ -227,7 +227,7 @@ export interface HistoryKey {
   key: string;
 }
 
-const retryAad = (applicationId: string) => `application_keys.${applicationId}.retry_facts`;
+export const retryAad = (applicationId: string) => `application_keys.${applicationId}.retry_facts`;
 
 /** The keys an application is found by later, from its keys-only history row. */
 export function historyKeysOf(past: PastApplication): HistoryKey[] {

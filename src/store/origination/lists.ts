@@ -41,7 +41,7 @@ export interface InvitationRow {
 export const INVITATION_COLUMNS = `invitation_id, code, id_number_enc, applicant_key, product_ids, limit_cap_fen, channels, ${TS('valid_from')},
   ${TS('expires_at')}, status, used_by_application, created_by, ${TS('created_at')}, expired_by`;
 
-const idNumberAad = (invitationId: string) => `invitations.${invitationId}.id_number`;
+export const idNumberAad = (invitationId: string) => `invitations.${invitationId}.id_number`;
 
 export function invitationFromRow(cipher: PiiCipher, r: InvitationRow): StoredInvitation {
   return {
@@ -187,7 +187,7 @@ interface EntryRow {
 
 const ENTRY_COLUMNS = `entry_id, subject, key, value_enc, reason, source, evidence, ${TS('listed_at')}, ${TS('expires_at')},
   created_by, expired_by`;
-const valueAad = (entryId: string) => `blacklist_entries.${entryId}.value`;
+export const valueAad = (entryId: string) => `blacklist_entries.${entryId}.value`;
 
 function entryFromRow(cipher: PiiCipher, r: EntryRow): StoredBlacklistEntry {
   return {

@@ -43,7 +43,7 @@ interface RequestRow {
 
 const COLUMNS = `request_id, application_id, decision_id, kind, channel, statement_enc, ${TS('received_at')},
   recorded_by, status, answer, objection_result, answered_by, ${TS('answered_at')}`;
-const statementAad = (requestId: string) => `decision_requests.${requestId}.statement`;
+export const statementAad = (requestId: string) => `decision_requests.${requestId}.statement`;
 
 function fromRow(cipher: PiiCipher, r: RequestRow): StoredDecisionRequest {
   return {
@@ -152,7 +152,7 @@ export interface StoredReassessment {
   reassessment: Reassessment;
 }
 
-const changesAad = (reassessmentId: string) => `reassessments.${reassessmentId}.changes`;
+export const changesAad = (reassessmentId: string) => `reassessments.${reassessmentId}.changes`;
 
 export async function insertReassessment(
   q: Queryable,

@@ -74,7 +74,7 @@ const COLUMNS = `customer_id, request_id, loan_id, kind, months, cause, declared
     where x.restructuring_id = portal_hardship_requests.restructuring_id) as restructuring_status`;
 
 /** Associated data of the reason's ciphertext: it belongs to this request only. */
-const reasonAad = (requestId: string) => `portal_hardship_requests.reason:${requestId}`;
+export const reasonAad = (requestId: string) => `portal_hardship_requests.reason:${requestId}`;
 
 function fromRow(cipher: PiiCipher, r: Row): StoredHardshipRequest {
   return {

@@ -37,7 +37,7 @@ export class ReminderContactError extends Error {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Associated data of the e-mail ciphertext: it belongs to this customer's reminder contact only. */
-const emailAad = (customerId: string) => `reminder_contacts.email:${customerId}`;
+export const emailAad = (customerId: string) => `reminder_contacts.email:${customerId}`;
 
 /** Sets a customer's reminder contact (validated; nothing written when a field is wrong). */
 export async function saveReminderContact(

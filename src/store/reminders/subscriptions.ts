@@ -18,7 +18,7 @@ export interface WebhookSubscription {
 
 const ISO = (c: string) => `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${c}`;
 const COLUMNS = `subscription_id, url, event_types, description, active, created_by, ${ISO('created_at')}, ${ISO('updated_at')}`;
-const secretAad = (id: string) => `webhook_subscriptions.secret:${id}`;
+export const secretAad = (id: string) => `webhook_subscriptions.secret:${id}`;
 
 interface Row {
   subscription_id: string;

@@ -523,7 +523,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices — with manifest.json and SHA256SUMS; the same data give the same bytes */
+    /** The evidence package (证据材料): a ZIP of PDFs — contract and decision, schedule, daily statement, postings, repayments, reminders and contacts, notices, case notes (decrypted) — and the case documents, with manifest.json and SHA256SUMS; the same data give the same bytes */
     get: operations['getCollectionsCasesByCaseIdLegalEvidencePackage'];
     put?: never;
     post?: never;
@@ -3294,6 +3294,7 @@ export interface components {
         | 'policy_not_published'
         | 'internal_error'
         | 'decision_failed'
+        | 'case_document_corrupt'
         | 'server_busy'
         | 'server_overloaded'
         | 'database_unavailable'
@@ -5792,6 +5793,7 @@ export interface operations {
               | 'policy_not_published'
               | 'internal_error'
               | 'decision_failed'
+              | 'case_document_corrupt'
               | 'server_busy'
               | 'server_overloaded'
               | 'database_unavailable'
