@@ -235,6 +235,7 @@ export {
   checkStepActionSettings,
   chooseAgency,
   collectionReminder,
+  collectionReminderDay,
   DEFAULT_STEP_ACTION_SETTINGS,
   planStepActions,
   REMINDER_CHANNEL_OF,

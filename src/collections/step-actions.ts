@@ -1,4 +1,4 @@
-import { type Day, formatDate, formatMinor, invariant } from '../money/index.js';
+import { addDays, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
 import {
   nextContactInstant,
   type ParsedCadenceDocument,
@@ -200,11 +200,16 @@ const COLLECTION_REMINDER_TEXT: Readonly<
   },
 };
 
+/** The day a reminder decided by the refresh of `day` goes out: the next day. */
+export function collectionReminderDay(day: Day): Day {
+  return addDays(day, 1);
+}
+
 /**
  * The collection reminder of a `reminder` action, as the reminder machinery stores and sends it: about the
  * borrower's loan longest past due (its oldest unpaid instalment is the anchor, so the reminder is cancelled
  * as moot once that instalment is paid, the loan settled, restructured or written off — the rule of every
- * reminder), planned at the lender's send time moved into the borrower's contact hours (the lender's hours
+ * reminder), planned for the next day at the lender's send time moved into the borrower's contact hours (the lender's hours
  * narrowed by the borrower's own window), and recorded as not sent when the borrower opted out of the
  * channel or the day's cap of reminders is reached. Null when the loan has nothing unpaid.
  */
@@ -216,7 +221,7 @@ export function collectionReminder(input: {
   readonly daysPastDue: number;
   readonly document: ParsedCadenceDocument;
   readonly day: Day;
-  /** Reminders counted against the cap already planned for the borrower on `day`. */
+  /** Reminders counted against the cap already planned for the borrower on the send day (`collectionReminderDay`). */
   readonly plannedToday: number;
   readonly settings?: StepActionSettings;
 }): PlannedReminder | null {
@@ -232,8 +237,11 @@ export function collectionReminder(input: {
   const minute = parseClock(settings.reminderSendAt);
   invariant(minute !== undefined, 'reminderSendAt is a clock time');
   const hours = reminderHoursFor(document.hours, loan.borrower.window);
+  // A refresh runs once its day is closed (EOD, at night) or during it: the reminder goes out the next day,
+  // planned for that day as the due-date wave's reminders are (so the day's cap counts both).
+  const sendDay = collectionReminderDay(day);
   const scheduledAtMs = nextContactInstant(
-    zonedInstant(day, minute, document.lenderTimeZone),
+    zonedInstant(sendDay, minute, document.lenderTimeZone),
     loan.borrower.timeZone,
     hours,
   );
@@ -252,7 +260,7 @@ export function collectionReminder(input: {
     channel,
     legallyRequired: false,
     anchorDueDay: anchor.dueDay,
-    planDay: day,
+    planDay: sendDay,
     scheduledAtMs,
     amountDueMinor: input.overdueMinor,
     currency: loan.currency,

@@ -3,6 +3,7 @@ import {
   type CaseFigures,
   chooseAgency,
   collectionReminder,
+  collectionReminderDay,
   DEFAULT_STEP_ACTION_SETTINGS,
   type LegalPath,
   planStepActions,
@@ -156,7 +157,7 @@ export async function carryOutStepActions(
     const { version, document } = await cadenceInForce(tx);
     const customers = [...new Set(reminders.map((a) => a.customerId))];
     const contacts = await loadReminderBorrowers(tx, customers, document.defaultContact);
-    const plannedToday = await countPlannedOnDay(tx, day, customers);
+    const plannedToday = await countPlannedOnDay(tx, collectionReminderDay(day), customers);
     const loanIds = [...new Set(reminders.flatMap((a) => byCase.get(a.caseId)!.figures.pastDueLoanIds))];
     const { rows } = await tx.query<LoanRow>(
       `select ${LOAN_COLUMNS} from loans where loan_id = any($1::text[])`,
