@@ -270,12 +270,13 @@ export async function carryOutStepActions(
   // Legal review: a request awaiting a person's approval, never an escalation.
   for (const a of todo.filter((x) => x.kind === 'legal-review')) {
     const c = byCase.get(a.caseId)!;
-    if (c.figures.overdueMinor <= 0) continue;
+    if (c.figures.totalOwedMinor <= 0) continue;
     const action = await insertLegalAction(tx, {
       caseId: a.caseId,
       customerId: a.customerId,
       path: settings.legalPath,
-      claimedMinor: c.figures.overdueMinor,
+      // As a person's proposal defaults: everything the borrower owes on the case.
+      claimedMinor: c.figures.totalOwedMinor,
       reason: `strategy step ${a.stepCode}: ${a.reason}`,
       venue: null,
       proposedBy: STRATEGY_ACTOR,
