@@ -233,6 +233,23 @@ export {
   paidToDateMinor,
 } from './promises.js';
 export {
+  type AgencyLoad,
+  checkStepActionSettings,
+  chooseAgency,
+  collectionReminder,
+  collectionReminderDay,
+  DEFAULT_STEP_ACTION_SETTINGS,
+  planStepActions,
+  REMINDER_CHANNEL_OF,
+  STEP_ACTION_KINDS,
+  type StepAction,
+  type StepActionCase,
+  type StepActionKind,
+  type StepActionPlan,
+  type StepActionSettings,
+  type StepActionSkip,
+} from './step-actions.js';
+export {
   type ArmCaseResult,
   type ArmResults,
   type CompiledStrategy,

@@ -67,7 +67,9 @@ describe.each(backends)('the case refresh by partition-key ranges on $name', (ba
     expect(b).toEqual(a);
     expect(await caseRows(split, false)).toEqual(await caseRows(whole, false));
 
-    // The same case ids on both from here, so the update is compared with them.
+    // The same case ids on both from here, so the update is compared with them (with the steps' actions
+    // carried out, decision 0757: the split run's go, the whole run's are copied below).
+    await split.query('delete from collection_step_actions');
     await split.query('delete from collection_cases');
     const { rows } = await whole.query<Record<string, unknown>>('select * from collection_cases');
     // JSON columns go as their text (a JSON array is no SQL array); text[] columns as arrays.
@@ -88,6 +90,16 @@ describe.each(backends)('the case refresh by partition-key ranges on $name', (ba
           const v = r[c];
           return v !== null && json.has(c) && typeof v !== 'string' ? JSON.stringify(v) : v;
         }),
+      );
+    }
+    const { rows: actions } = await whole.query<Record<string, unknown>>(
+      'select * from collection_step_actions',
+    );
+    for (const r of actions) {
+      const cols = Object.keys(r);
+      await split.query(
+        `insert into collection_step_actions (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+        cols.map((c) => r[c]),
       );
     }
     for (const db of [whole, split]) {

@@ -24,6 +24,7 @@ import {
   listCases,
   listContacts,
   listPromises,
+  listStepActions,
   logContact,
   openComplaintFacts,
   patchCase,
@@ -86,6 +87,15 @@ async function caseDetail(q: Queryable, kase: StoredCase) {
     ...presentCase(kase),
     contacts: (await listContacts(q, kase.caseId, inZone(kase.borrowerZone))).map(presentContact),
     promises: (await listPromises(q, kase.caseId)).map(presentPromise),
+    // The steps carried out or pending (an agency placement waiting for an active agency, with its reason).
+    stepActions: (await listStepActions(q, kase.caseId)).map((a) => ({
+      kind: a.kind,
+      step: a.stepCode,
+      date: a.day,
+      status: a.status,
+      outcome: a.outcome,
+      reference: a.reference,
+    })),
   };
 }
 

@@ -189,13 +189,36 @@ export const promiseSchema = {
   },
 } as const;
 
+/** What the case refresh carried out of the strategy's steps, or holds pending (decision 0757). */
+export const stepActionSchema = {
+  type: 'object',
+  required: ['kind', 'step', 'date', 'status', 'outcome', 'reference'],
+  properties: {
+    kind: { type: 'string', enum: ['reminder', 'agency-placement', 'legal-review'] },
+    step: { type: 'string', description: 'The strategy step (rule code) the action came from' },
+    date: { type: 'string', format: 'date', description: 'The refresh day it was carried out or last tried' },
+    status: {
+      type: 'string',
+      enum: ['done', 'pending', 'dropped'],
+      description:
+        'done; pending (e.g. no agency active: tried again on each refresh); dropped (the case left the step)',
+    },
+    outcome: { type: 'string', description: 'What was done, or why it waits' },
+    reference: {
+      type: ['string', 'null'],
+      description: 'The reminder key, placement id or legal action id made',
+    },
+  },
+} as const;
+
 export const caseDetailSchema = {
   type: 'object',
-  required: [...caseSchema.required, 'contacts', 'promises'],
+  required: [...caseSchema.required, 'contacts', 'promises', 'stepActions'],
   properties: {
     ...caseSchema.properties,
     contacts: { type: 'array', items: contactSchema },
     promises: { type: 'array', items: promiseSchema },
+    stepActions: { type: 'array', items: stepActionSchema },
   },
 } as const;
 

@@ -39,6 +39,12 @@ import type { Db, Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, fromJsonText, type LoanTerms, sqlDate } from '../ledger/index.js';
 import { assessmentWeightsInForce } from './assessment-weights.js';
+import {
+  carryOutStepActions,
+  DEFAULT_STEP_ACTION_STORE_SETTINGS,
+  type StepActionStoreSettings,
+  type SteppedForAction,
+} from './step-actions.js';
 import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
 /** A case as stored. */
@@ -277,6 +283,8 @@ export interface CaseRefreshSettings {
   readonly promises: PromiseSettings;
   /** Zone a new case assumes for the borrower until someone sets theirs. */
   readonly defaultBorrowerZone: string;
+  /** Carrying out the steps (decision 0757); absent: the defaults. */
+  readonly actions?: StepActionStoreSettings;
 }
 
 export const DEFAULT_CASE_REFRESH_SETTINGS: CaseRefreshSettings = Object.freeze({
@@ -293,6 +301,14 @@ export interface CaseRefreshCounts {
   readonly promisesBroken: number;
   /** Open cases whose strategy step was evaluated. */
   readonly stepped: number;
+  /** Collection reminders queued by `reminder` steps (decision 0757). */
+  readonly remindersQueued: number;
+  /** Cases placed with an agency by `agency-placement` steps. */
+  readonly placed: number;
+  /** `agency-placement` steps left pending (no agency active). */
+  readonly placementsPending: number;
+  /** Legal escalation requests opened by `legal-review` steps, awaiting approval. */
+  readonly legalRequests: number;
 }
 
 interface PromiseRow {
@@ -429,6 +445,10 @@ export async function refreshCasesPartitioned(
     promisesKept: 0,
     promisesBroken: 0,
     stepped: 0,
+    remindersQueued: 0,
+    placed: 0,
+    placementsPending: 0,
+    legalRequests: 0,
   };
   for (const r of settled) {
     if (r.status !== 'fulfilled') continue;
@@ -522,7 +542,7 @@ async function refreshScope(
   const open = await tx.query<OpenCaseRow>(
     `select case_id, customer_id, opened_day::text as opened_day, bucket, max_days_past_due, overdue_minor,
             total_owed_minor, past_due_loan_ids::text as past_due_loan_ids, strategy_arm, behaviour_score,
-            lost_contact, complaint_open, assessment_override->>'verdict' as override, paid_at_open_minor
+            lost_contact, complaint_open, assessment_override->>'verdict' as override, paid_at_open_minor, agency_id
        from collection_cases where status = 'open'${openScope} for update`,
     params,
   );
@@ -543,6 +563,7 @@ async function refreshScope(
     complaintOpen: r.complaint_open,
     override: r.override,
     paidAtOpenMinor: Number(r.paid_at_open_minor),
+    agencyId: r.agency_id,
   }));
   const openCases: OpenCase[] = stored;
   const plan = planCases(loansByCustomer, openCases, settings.cases);
@@ -643,6 +664,7 @@ async function refreshScope(
         complaintOpen: c.complaintOpen,
         override: c.override,
         paidAtOpenMinor: c.paidAtOpenMinor,
+        agencyId: c.agencyId,
         observation: observingOf.get(c.caseId) ?? null,
       })),
     ...plan.open.map((o) => {
@@ -663,11 +685,12 @@ async function refreshScope(
         complaintOpen: false,
         override: null,
         paidAtOpenMinor: paidOf(o.customerId),
+        agencyId: null,
         observation: null,
       };
     }),
   ];
-  await stepCases(
+  const acting = await stepCases(
     tx,
     subjects,
     day,
@@ -688,6 +711,18 @@ async function refreshScope(
     })),
     dayText,
   );
+  // What the steps call for is carried out in this transaction, after the cases are written and closed.
+  const actions = await carryOutStepActions(
+    tx,
+    day,
+    acting,
+    named
+      ? { customerIds: customerIds as readonly string[] }
+      : ranged
+        ? { keyFrom: range!.keyFrom!, keyTo: range!.keyTo! }
+        : 'all',
+    settings.actions ?? DEFAULT_STEP_ACTION_STORE_SETTINGS,
+  );
   return {
     opened: plan.open.length,
     updated: plan.update.length,
@@ -695,6 +730,10 @@ async function refreshScope(
     promisesKept: kept,
     promisesBroken: broken,
     stepped: subjects.length,
+    remindersQueued: actions.remindersQueued,
+    placed: actions.placed,
+    placementsPending: actions.placementsPending,
+    legalRequests: actions.legalRequests,
   };
 }
 
@@ -737,6 +776,7 @@ interface OpenCaseRow {
   complaint_open: boolean;
   override: AssessmentVerdict | null;
   paid_at_open_minor: string | number;
+  agency_id: string | null;
 }
 
 interface StepSubject {
@@ -754,6 +794,8 @@ interface StepSubject {
   readonly complaintOpen: boolean;
   readonly override: AssessmentVerdict | null;
   readonly paidAtOpenMinor: number;
+  /** The agency the case is placed with (null for a new case). */
+  readonly agencyId: string | null;
   /** Held open through a restructuring's observation: a fixed hold step, not the strategy's. */
   readonly observation: CaseObservation | null;
 }
@@ -856,7 +898,8 @@ async function stepCases(
   statesByCustomer: ReadonlyMap<string, readonly LoanState[]>,
   paidOf: (customerId: string) => number,
   zone: string,
-): Promise<void> {
+): Promise<SteppedForAction[]> {
+  const acting: SteppedForAction[] = [];
   // Each arm's strategy is evaluated once per distinct set of the facts it reads, for this refresh.
   const champion = memoisedStrategy(strategies.champion.strategy);
   const challenger =
@@ -941,7 +984,23 @@ async function stepCases(
       CASE_ROWS_PER_STATEMENT_MAX,
     ))
       await updateOpenCases(tx, part, dayText);
+    // The steps a machine carries out (decision 0757), kept for after every case is written.
+    for (const r of rows)
+      if (
+        r.step.action === 'reminder' ||
+        r.step.action === 'agency-placement' ||
+        r.step.action === 'legal-review'
+      )
+        acting.push({
+          caseId: r.subject.caseId,
+          customerId: r.subject.customerId,
+          step: r.step,
+          complaintOpen: r.subject.complaintOpen,
+          agencyId: r.subject.agencyId,
+          figures: r.subject.figures,
+        });
   }
+  return acting;
 }
 
 /** The step columns of stepped cases, as the parallel arrays `unnest` takes (parameters from `first`). */

@@ -125,6 +125,17 @@ export {
   worklist,
 } from './operations.js';
 export {
+  carryOutStepActions,
+  DEFAULT_STEP_ACTION_STORE_SETTINGS,
+  listStepActions,
+  STRATEGY_ACTOR,
+  type StepActionCounts,
+  type StepActionScope,
+  type StepActionStoreSettings,
+  type SteppedForAction,
+  type StoredStepAction,
+} from './step-actions.js';
+export {
   approveStrategy,
   draftStrategy,
   listStrategyVersions,

@@ -12,6 +12,9 @@ import { type Day, formatDate } from '../../money/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { CASE_COLUMNS, type CaseRow, caseFromRow, type StoredCase } from './cases.js';
+import type { StoredPlacement } from './placements.js';
+
+export { placeCase, type StoredPlacement } from './placements.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Evidence and the assessment override
@@ -270,17 +273,6 @@ export async function worklist(
 // ---------------------------------------------------------------------------------------------------------
 // Agencies (委外): placement, recall and results
 
-export interface StoredPlacement {
-  readonly placementId: string;
-  readonly caseId: string;
-  readonly agencyId: string;
-  readonly placedDay: string;
-  readonly recalledDay: string | null;
-  readonly recallReason: string | null;
-  /** Paid by the borrower since placement: at recall, or so far while placed. */
-  readonly recoveredMinor: number;
-}
-
 export async function saveAgency(
   q: Queryable,
   agencyId: string,
@@ -304,36 +296,6 @@ export async function findAgency(
   );
   const r = rows[0];
   return r === undefined ? undefined : { agencyId: r.agency_id, name: r.name, active: r.active };
-}
-
-/** Places an open case with an agency: it leaves the in-house lists (assignee cleared). */
-export async function placeCase(
-  q: Queryable,
-  kase: StoredCase,
-  agencyId: string,
-  day: Day,
-  by: string,
-): Promise<StoredPlacement> {
-  const placementId = newId('cpl');
-  await q.query(
-    `insert into collection_placements (placement_id, case_id, agency_id, placed_day, paid_at_placement, placed_by)
-     values ($1, $2, $3, $4, $5, $6)`,
-    [placementId, kase.caseId, agencyId, formatDate(day), kase.paidToDateMinor, by],
-  );
-  await q.query(
-    `update collection_cases set agency_id = $2, assignee = null, row_version = row_version + 1, updated_at = now()
-      where case_id = $1`,
-    [kase.caseId, agencyId],
-  );
-  return {
-    placementId,
-    caseId: kase.caseId,
-    agencyId,
-    placedDay: formatDate(day),
-    recalledDay: null,
-    recallReason: null,
-    recoveredMinor: 0,
-  };
 }
 
 /** Recalls a placed case, recording what the borrower paid while it was placed. */

@@ -2,11 +2,15 @@
 export {
   approveCadence,
   CadenceError,
+  cadenceInForce,
   draftCadence,
   findCadenceVersion,
   listCadenceVersions,
   publishedCadence,
+  SHIPPED_CADENCE_FILE,
+  SHIPPED_CADENCE_VERSION,
   type StoredCadenceVersion,
+  shippedCadence,
 } from './cadences.js';
 export {
   loadReminderBorrowers,

@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  chooseAgency,
+  collectionReminder,
+  DEFAULT_STEP_ACTION_SETTINGS,
+  planStepActions,
+  type StepActionCase,
+  type StrategyAction,
+  type StrategyStep,
+} from '../../src/collections/index.js';
+import { parseDate } from '../../src/money/index.js';
+import { parseCadenceDocument, type ReminderLoanFacts } from '../../src/monitoring/index.js';
+
+const d = parseDate;
+const DAY = d('2026-11-10');
+
+function step(action: StrategyAction, over: Partial<StrategyStep> = {}): StrategyStep {
+  return {
+    action,
+    channel: action === 'reminder' ? 'sms' : null,
+    code: `CS_${action.toUpperCase()}`,
+    reason: `${action} because`,
+    dueInDays: 0,
+    ...over,
+  };
+}
+
+function kase(action: StrategyAction, over: Partial<StepActionCase> = {}): StepActionCase {
+  return {
+    caseId: 'cs_1',
+    customerId: 'cus_1',
+    step: step(action),
+    complaintOpen: false,
+    agencyId: null,
+    legalActionLive: false,
+    lastReminderDay: null,
+    ...over,
+  };
+}
+
+/** The rule table of carrying out a step: the step's action and the case's state give the action, or none. */
+describe('planStepActions', () => {
+  const table: {
+    name: string;
+    c: StepActionCase;
+    key: string | null;
+    why?: string;
+  }[] = [
+    { name: 'reminder', c: kase('reminder'), key: 'reminder:cs_1:CS_REMINDER:2026-11-10' },
+    {
+      name: 'agency placement',
+      c: kase('agency-placement'),
+      key: 'agency-placement:cs_1:CS_AGENCY-PLACEMENT',
+    },
+    { name: 'legal review', c: kase('legal-review'), key: 'legal-review:cs_1:CS_LEGAL-REVIEW' },
+    { name: 'a call is a person’s', c: kase('call'), key: null },
+    { name: 'a letter is a person’s', c: kase('letter'), key: null },
+    { name: 'a negotiation offer is a person’s', c: kase('negotiation-offer'), key: null },
+    { name: 'hold (observation, complaint) does nothing', c: kase('hold'), key: null },
+    {
+      name: 'complaint open: no reminder',
+      c: kase('reminder', { complaintOpen: true }),
+      key: null,
+      why: 'complaint_open',
+    },
+    {
+      name: 'complaint open: no placement',
+      c: kase('agency-placement', { complaintOpen: true }),
+      key: null,
+      why: 'complaint_open',
+    },
+    {
+      name: 'complaint open: no legal request',
+      c: kase('legal-review', { complaintOpen: true }),
+      key: null,
+      why: 'complaint_open',
+    },
+    {
+      name: 'already placed',
+      c: kase('agency-placement', { agencyId: 'agy' }),
+      key: null,
+      why: 'already_placed',
+    },
+    {
+      name: 'a legal action is live',
+      c: kase('legal-review', { legalActionLive: true }),
+      key: null,
+      why: 'legal_action_live',
+    },
+    {
+      name: 'reminded two days ago (repeat every 3)',
+      c: kase('reminder', { lastReminderDay: DAY - 2 }),
+      key: null,
+      why: 'reminder_not_yet_due',
+    },
+    {
+      name: 'reminded three days ago',
+      c: kase('reminder', { lastReminderDay: DAY - 3 }),
+      key: 'reminder:cs_1:CS_REMINDER:2026-11-10',
+    },
+    {
+      name: 'the step’s own interval when longer',
+      c: kase('reminder', { lastReminderDay: DAY - 4, step: step('reminder', { dueInDays: 5 }) }),
+      key: null,
+      why: 'reminder_not_yet_due',
+    },
+  ];
+  for (const row of table)
+    it(row.name, () => {
+      const plan = planStepActions([row.c], DAY);
+      expect(plan.carryOut.map((a) => a.key)).toEqual(row.key === null ? [] : [row.key]);
+      expect(plan.skipped.map((s) => s.why)).toEqual(row.why === undefined ? [] : [row.why]);
+    });
+
+  it('keeps the channel of a reminder step and the same keys when planned again', () => {
+    const cases = [
+      kase('reminder', { step: step('reminder', { channel: 'app' }) }),
+      kase('legal-review', { caseId: 'cs_0' }),
+    ];
+    const a = planStepActions(cases, DAY);
+    expect(a).toEqual(planStepActions([...cases].reverse(), DAY));
+    expect(a.carryOut.map((x) => [x.caseId, x.channel])).toEqual([
+      ['cs_0', null],
+      ['cs_1', 'app'],
+    ]);
+  });
+
+  it('acts through an open complaint only when the lender does not pause for complaints', () => {
+    const plan = planStepActions([kase('reminder', { complaintOpen: true })], DAY, {
+      ...DEFAULT_STEP_ACTION_SETTINGS,
+      pauseWhileComplaintOpen: false,
+    });
+    expect(plan.carryOut).toHaveLength(1);
+  });
+});
+
+describe('chooseAgency', () => {
+  it('is balanced: the fewest open placements, then the lowest id; none active gives null', () => {
+    expect(
+      chooseAgency([
+        { agencyId: 'b', placedOpen: 3 },
+        { agencyId: 'a', placedOpen: 4 },
+        { agencyId: 'c', placedOpen: 3 },
+      ]),
+    ).toBe('b');
+    expect(chooseAgency([])).toBeNull();
+  });
+});
+
+describe('collectionReminder', () => {
+  const parsed = parseCadenceDocument(
+    JSON.parse(
+      readFileSync(new URL('../../policies/reminders/default-cadence.json', import.meta.url), 'utf8'),
+    ),
+  );
+  if (!parsed.ok) throw new Error('the shipped cadence validates');
+  const document = parsed.document;
+  const loan: ReminderLoanFacts = {
+    loanId: 'ln_1',
+    customerId: 'cus_1',
+    productId: 'p',
+    segment: '*',
+    currency: 'CNY',
+    settled: false,
+    dues: [
+      { dueDay: d('2026-10-20'), amountMinor: 0 },
+      { dueDay: d('2026-10-25'), amountMinor: 12_345 },
+      { dueDay: d('2026-11-25'), amountMinor: 10_000 },
+    ],
+    daysPastDue: 16,
+    negativeNotice: null,
+    consequence: { 'zh-CN': '', en: '' },
+    borrower: { timeZone: 'Asia/Shanghai', lang: 'en', optOuts: [] },
+  };
+  const action = planStepActions([kase('reminder', { step: step('reminder', { code: 'CS_M1_SMS' }) })], DAY)
+    .carryOut[0]!;
+  const base = { action, loan, overdueMinor: 12_345, daysPastDue: 16, document, day: DAY, plannedToday: 0 };
+
+  it('is anchored on the oldest unpaid instalment, keyed by loan, step and day, and sent in contact hours', () => {
+    const r = collectionReminder(base)!;
+    expect(r.reminderKey).toBe('ln_1/collection.CS_M1_SMS/2026-11-10');
+    expect(r.anchorDueDay).toBe(d('2026-10-25'));
+    expect(r.channel).toBe('sms');
+    expect(r.status).toBe('planned');
+    expect(r.body).toContain('123.45');
+    expect(r.legallyRequired).toBe(false);
+    // 10:00 in Shanghai the next day (the refresh runs when its day closes), planned for that day.
+    expect(new Date(r.scheduledAtMs).toISOString()).toBe('2026-11-11T02:00:00.000Z');
+    expect(r.planDay).toBe(d('2026-11-11'));
+    // A borrower in another zone is reached inside the contact hours of their own clock.
+    const la = collectionReminder({
+      ...base,
+      loan: { ...loan, borrower: { ...loan.borrower, timeZone: 'America/Los_Angeles' } },
+    })!;
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit',
+        hour12: false,
+        timeZone: 'America/Los_Angeles',
+      }).format(la.scheduledAtMs),
+    );
+    expect(hour).toBeGreaterThanOrEqual(8);
+    expect(hour).toBeLessThan(22);
+  });
+  it('is recorded, not sent, when the borrower opted out of the channel or the day’s cap is reached', () => {
+    expect(
+      collectionReminder({ ...base, loan: { ...loan, borrower: { ...loan.borrower, optOuts: ['sms'] } } })
+        ?.cancelReason,
+    ).toBe('opted-out');
+    expect(collectionReminder({ ...base, plannedToday: document.capPerCustomerPerDay })?.cancelReason).toBe(
+      'daily-cap',
+    );
+  });
+  it('is none for a loan with nothing unpaid', () => {
+    expect(collectionReminder({ ...base, loan: { ...loan, dues: [] } })).toBeNull();
+  });
+});
