@@ -1079,6 +1079,26 @@ export async function hasAssignedOpenCase(
   return rows.length > 0;
 }
 
+/**
+ * The team whose lead is `leadUserId` and to whose member the borrower's open case is assigned (a team lead's
+ * need to know: the cases their collectors work); null when there is none.
+ */
+export async function ledTeamOfOpenCase(
+  q: Queryable,
+  customerId: string,
+  leadUserId: string,
+): Promise<string | null> {
+  const { rows } = await q.query<{ team_id: string }>(
+    `select t.team_id from collection_cases c
+       join collection_team_members m on m.user_id = c.assignee
+       join collection_teams t on t.team_id = m.team_id
+      where c.customer_id = $1 and c.status = 'open' and t.lead = $2
+      order by t.team_id limit 1`,
+    [customerId, leadUserId],
+  );
+  return rows[0]?.team_id ?? null;
+}
+
 /** True when the borrower has an open case placed with `agencyId` (an agency user's need to know). */
 export async function hasPlacedOpenCase(
   q: Queryable,
