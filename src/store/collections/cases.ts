@@ -39,6 +39,7 @@ import type { Db, Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, fromJsonText, type LoanTerms, sqlDate } from '../ledger/index.js';
 import { assessmentWeightsInForce } from './assessment-weights.js';
+import { drawdownHistoriesOf, firstMissedDueDay } from './drawdown-history.js';
 import { type StrategiesInForce, strategiesInForce } from './strategies.js';
 
 /** A case as stored. */
@@ -872,6 +873,13 @@ async function stepCases(
       batch.map((s) => s.customerId),
       day,
     );
+    // The drawdown pattern before default, read against each borrower's first missed due date.
+    const firstMissed = new Map<string, Day>();
+    for (const s of batch) {
+      const missed = firstMissedDueDay(statesByCustomer.get(s.customerId) ?? []);
+      if (missed !== null) firstMissed.set(s.customerId, missed);
+    }
+    const drawdowns = await drawdownHistoriesOf(tx, firstMissed);
     const rows: SteppedCase[] = await Promise.all(
       batch.map(async (s) => {
         const states = statesByCustomer.get(s.customerId) ?? [];
@@ -892,6 +900,7 @@ async function stepCases(
             lostContact: s.lostContact,
             evasionSigns: ev?.evasion ?? [],
             industryShocked: shocked.has(s.customerId),
+            drawdowns: drawdowns.get(s.customerId) ?? null,
           },
           weights.settings,
         );
