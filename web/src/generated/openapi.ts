@@ -4988,6 +4988,8 @@ export interface operations {
                   seen?: string;
                   side?: string;
                   text?: string;
+                  /** @description The reason in Chinese */
+                  textZh?: string;
                 }[];
                 unwillingnessPoints?: number;
                 /** @enum {string} */
@@ -5120,6 +5122,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5300,6 +5304,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5427,6 +5433,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5514,6 +5522,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -7832,6 +7842,8 @@ export interface operations {
                   seen?: string;
                   side?: string;
                   text?: string;
+                  /** @description The reason in Chinese */
+                  textZh?: string;
                 }[];
                 unwillingnessPoints?: number;
                 /** @enum {string} */
