@@ -1,5 +1,6 @@
-import type { Day } from '../money/index.js';
+import { type Day, formatDate } from '../money/index.js';
 import type { ContactOutcome, ContactParty } from './contact-rules.js';
+import { type DrawdownHistory, drawdownFacts, readDrawdowns } from './drawdown-pattern.js';
 
 /**
  * Ability or willingness to pay (还款能力 vs 还款意愿): a reading of the evidence on a case that routes it —
@@ -53,6 +54,11 @@ export interface AssessmentEvidence {
    * vulnerable (`shock-industry`) without a hardship application. Absent is false.
    */
   readonly industryShocked?: boolean;
+  /**
+   * The borrower's drawdowns before (and after) the first missed due date, and the lines' limit then; absent or
+   * null when not read (no due date missed, no line), and then no drawdown reason is given.
+   */
+  readonly drawdowns?: DrawdownHistory | null;
 }
 
 export interface AssessmentReason {
@@ -101,6 +107,12 @@ export interface AssessmentPoints {
   readonly evasion: number;
   /** Unwillingness: long past due, silent and unpaid. */
   readonly silent: number;
+  /** Unwillingness: the line drawn to near full just before the first missed due date (bust-out). */
+  readonly bustOut: number;
+  /** Unwillingness: heavy or frequent draws just before the first missed due date, without a steady history. */
+  readonly drawnBeforeDefault: number;
+  /** Unwillingness: a draw after the first missed due date. */
+  readonly drawAfterMissed: number;
 }
 
 export const ASSESSMENT_POINT_KEYS = [
@@ -117,6 +129,9 @@ export const ASSESSMENT_POINT_KEYS = [
   'lostContact',
   'evasion',
   'silent',
+  'bustOut',
+  'drawnBeforeDefault',
+  'drawAfterMissed',
 ] as const satisfies readonly (keyof AssessmentPoints)[];
 
 export interface AssessmentSettings {
@@ -130,6 +145,18 @@ export interface AssessmentSettings {
   readonly wrongNumbersMin: number;
   /** Broken promises from which they read as repeatedly broken. */
   readonly promisesBrokenRepeatedMin: number;
+  /** Days up to and including the first missed due date whose drawdowns are read as "before default". */
+  readonly drawdownWindowDays: number;
+  /** Used share of the limit at the close of the first missed due date that reads as near full, percent. */
+  readonly bustOutUsed_pct: number;
+  /** Share of the limit drawn in the window from which the draws read as heavy, percent. */
+  readonly windowDrawn_pct: number;
+  /** Draws in the window from which they read as frequent. */
+  readonly windowDrawsMin: number;
+  /** A history of draws this long before the first missed due date reads as steady (neutral) … */
+  readonly steadyHistoryDays: number;
+  /** … with at least this many draws before the window. */
+  readonly steadyDrawsMin: number;
   readonly points: AssessmentPoints;
 }
 
@@ -140,6 +167,12 @@ export const DEFAULT_ASSESSMENT_SETTINGS: AssessmentSettings = Object.freeze({
   silentFromDaysPastDue: 30,
   wrongNumbersMin: 2,
   promisesBrokenRepeatedMin: 2,
+  drawdownWindowDays: 30,
+  bustOutUsed_pct: 90,
+  windowDrawn_pct: 50,
+  windowDrawsMin: 3,
+  steadyHistoryDays: 180,
+  steadyDrawsMin: 3,
   points: Object.freeze({
     hardship: 3,
     incomeShort: 2,
@@ -154,8 +187,22 @@ export const DEFAULT_ASSESSMENT_SETTINGS: AssessmentSettings = Object.freeze({
     lostContact: 2,
     evasion: 3,
     silent: 2,
+    bustOut: 3,
+    drawnBeforeDefault: 1,
+    drawAfterMissed: 2,
   }),
 });
+
+/** The settings and points of the drawdown evidence, added after the first weights documents were published. */
+const DRAWDOWN_SETTING_KEYS = [
+  'drawdownWindowDays',
+  'bustOutUsed_pct',
+  'windowDrawn_pct',
+  'windowDrawsMin',
+  'steadyHistoryDays',
+  'steadyDrawsMin',
+] as const;
+const DRAWDOWN_POINT_KEYS = ['bustOut', 'drawnBeforeDefault', 'drawAfterMissed'] as const;
 
 /** Named bounds of a weights document. */
 export const ASSESSMENT_POINTS_MAX = 20;
@@ -165,6 +212,12 @@ const BOUNDS = {
   silentFromDaysPastDue: [1, 365],
   wrongNumbersMin: [1, 50],
   promisesBrokenRepeatedMin: [2, 50],
+  drawdownWindowDays: [1, 365],
+  bustOutUsed_pct: [1, 100],
+  windowDrawn_pct: [1, 100],
+  windowDrawsMin: [1, 100],
+  steadyHistoryDays: [1, 3650],
+  steadyDrawsMin: [1, 100],
 } as const;
 
 /** A weights document that cannot be used, with each problem by path. */
@@ -176,6 +229,25 @@ export class AssessmentWeightsError extends Error {
     super(message);
     this.name = 'AssessmentWeightsError';
   }
+}
+
+/**
+ * Reads a stored weights document. One published before the drawdown evidence existed keeps meaning what it
+ * was approved to mean: its missing drawdown thresholds take the shipped values and its missing drawdown
+ * points are 0 — the facts are shown on the case, weighed only from a version that weighs them.
+ */
+export function readStoredAssessmentWeights(doc: unknown): AssessmentSettings {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return checkAssessmentWeights(doc);
+  const d = doc as Record<string, unknown>;
+  const filled: Record<string, unknown> = { ...d };
+  for (const k of DRAWDOWN_SETTING_KEYS) if (!(k in d)) filled[k] = DEFAULT_ASSESSMENT_SETTINGS[k];
+  const points = d.points;
+  if (typeof points === 'object' && points !== null && !Array.isArray(points)) {
+    const p: Record<string, unknown> = { ...(points as Record<string, unknown>) };
+    for (const k of DRAWDOWN_POINT_KEYS) if (!(k in p)) p[k] = 0;
+    filled.points = p;
+  }
+  return checkAssessmentWeights(filled);
 }
 
 /**
@@ -224,6 +296,12 @@ export function checkAssessmentWeights(doc: unknown): AssessmentSettings {
     silentFromDaysPastDue: doc.silentFromDaysPastDue as number,
     wrongNumbersMin: doc.wrongNumbersMin as number,
     promisesBrokenRepeatedMin: doc.promisesBrokenRepeatedMin as number,
+    drawdownWindowDays: doc.drawdownWindowDays as number,
+    bustOutUsed_pct: doc.bustOutUsed_pct as number,
+    windowDrawn_pct: doc.windowDrawn_pct as number,
+    windowDrawsMin: doc.windowDrawsMin as number,
+    steadyHistoryDays: doc.steadyHistoryDays as number,
+    steadyDrawsMin: doc.steadyDrawsMin as number,
     points: Object.fromEntries(ASSESSMENT_POINT_KEYS.map((k) => [k, p[k]!])) as unknown as AssessmentPoints,
   };
 }
@@ -334,6 +412,39 @@ export function assessCase(
       'long past due with neither a payment nor an answer',
       `${e.maxDaysPastDue} days past due`,
     );
+  if (e.drawdowns != null) {
+    // Drawdown and spending pattern before default: a line drawn to near full just before the borrower stopped
+    // paying reads as unwillingness (or fraud); a long, steady history of use reads as neither.
+    const f = drawdownFacts(e.drawdowns, settings.drawdownWindowDays);
+    const read = readDrawdowns(f, settings);
+    const pct = (bp: number) => `${Math.floor(bp / 100)}%`;
+    const missed = formatDate(f.firstMissedDueDay);
+    const windowSeen = `${pct(f.windowDrawn_bp)} of the ${f.limitMinor} fen limit drawn in ${f.windowDraws} draws in the ${f.windowDays} days to ${missed}`;
+    if (read.bustOut)
+      add(
+        'unwillingness',
+        'AS_BUST_OUT',
+        w.bustOut,
+        'the line was drawn to near full just before the first missed payment',
+        `${windowSeen}; ${pct(f.usedOnMissedDay_bp)} used on ${missed}`,
+      );
+    else if (read.drawnBeforeDefault)
+      add(
+        'unwillingness',
+        'AS_DRAWN_BEFORE_DEFAULT',
+        w.drawnBeforeDefault,
+        'heavy or frequent draws just before the first missed payment, without a steady history',
+        windowSeen,
+      );
+    if (read.drawAfterMissed)
+      add(
+        'unwillingness',
+        'AS_DRAW_AFTER_MISSED',
+        w.drawAfterMissed,
+        'the line was drawn after the first missed payment',
+        `${f.drawsAfterMissed} draws after ${missed}`,
+      );
+  }
 
   const sum = (side: AssessmentReason['side']) =>
     reasons.filter((r) => r.side === side).reduce((s, r) => s + r.points, 0);

@@ -33,6 +33,7 @@ export {
   DEFAULT_ASSESSMENT_SETTINGS,
   HARDSHIP_CAUSES,
   type HardshipCause,
+  readStoredAssessmentWeights,
   VULNERABLE_CAUSES,
 } from './assessment.js';
 export {
@@ -162,6 +163,14 @@ export {
   OUTCOMES_BY_CHANNEL,
 } from './contact-rules.js';
 export { DEFAULT_COLLECTION_STRATEGY } from './default-strategy.js';
+export {
+  type DrawdownFacts,
+  type DrawdownHistory,
+  type DrawdownReading,
+  type DrawdownThresholds,
+  drawdownFacts,
+  readDrawdowns,
+} from './drawdown-pattern.js';
 export { CollectionsInputError } from './errors.js';
 export {
   caseDocumentEntryName,

@@ -66,6 +66,7 @@ export {
   insertDemand,
   insertLegalAction,
   insertLegalCost,
+  ledTeamOfOpenCase,
   listAssessmentVersions,
   listBlacklistProposals,
   listBlacklistSteps,

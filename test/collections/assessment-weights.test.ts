@@ -59,6 +59,12 @@ describe('assessment weights as data', () => {
       incomeShortfall_pct: 200,
       silentFromDaysPastDue: 30.5,
       promisesBrokenRepeatedMin: 2,
+      drawdownWindowDays: 30,
+      bustOutUsed_pct: 90,
+      windowDrawn_pct: 50,
+      windowDrawsMin: 3,
+      steadyHistoryDays: 180,
+      steadyDrawsMin: 3,
       extra: 1,
       points: { ...DEFAULT_ASSESSMENT_SETTINGS.points, evasion: -1, courage: 2 },
     };

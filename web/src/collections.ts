@@ -40,7 +40,7 @@ export interface Assessment {
   verdict: string;
   inabilityPoints: number;
   unwillingnessPoints: number;
-  reasons: { code: string; side: string; points: number; text: string; seen: string }[];
+  reasons: { code: string; side: string; points: number; text: string; textZh?: string; seen: string }[];
   vulnerabilities: string[];
 }
 

@@ -54,7 +54,7 @@ import { commitWrite } from '../http/writes.js';
 import { assessmentWeightsRoutes } from './assessment-weights-routes.js';
 import { caseClosed, caseNotFound, inAgencyScope } from './legal-messages.js';
 import { COLLECTIONS_MESSAGES, STRATEGY_REFUSALS_ZH } from './messages.js';
-import { presentCase } from './presenters.js';
+import { presentAssessment, presentCase } from './presenters.js';
 import { assessmentSchema, caseSchema } from './schemas.js';
 import { worklistWorkbook } from './worklist-export.js';
 
@@ -447,7 +447,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       return {
         caseId: kase.caseId,
         verdict: shown.verdict,
-        assessment: kase.assessment,
+        assessment: presentAssessment(kase.assessment),
         assessmentOverride: kase.assessmentOverride,
         evidence: (await listEvidence(deps.db, kase.caseId)).map(presentEvidence),
       };

@@ -27,6 +27,7 @@ export const assessmentSchema = {
           side: { type: 'string' },
           points: { type: 'integer' },
           text: { type: 'string' },
+          textZh: { type: 'string', description: 'The reason in Chinese' },
           seen: { type: 'string' },
         },
       },

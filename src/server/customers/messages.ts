@@ -29,11 +29,11 @@ export const CUSTOMER_MESSAGES = {
     zh: '校验码（最后一位）错误；请检查是否输入有误',
   },
   collector_unmask_forbidden: {
-    en: "A collector sees a borrower's personal data only while the borrower's open collection case is assigned to them; drop ?unmask=true, or have the case assigned to you.",
-    zh: '催收员只有在借款人的未结催收案件分配给自己时才能查看其个人信息；请去掉 ?unmask=true，或请求将案件分配给您。',
+    en: "A collector sees a borrower's personal data only while the borrower's open collection case is assigned to them, or (a team lead) to a collector of a team they lead; drop ?unmask=true, or have the case assigned to you.",
+    zh: '催收员只有在借款人的未结催收案件分配给自己（或作为组长，分配给其所带小组的催收员）时才能查看其个人信息；请去掉 ?unmask=true，或请求将案件分配给您。',
   },
   no_case_assigned: {
-    en: 'no open case of this borrower is assigned to you',
-    zh: '该借款人没有分配给您的未结案件',
+    en: 'no open case of this borrower is assigned to you or to a collector of a team you lead',
+    zh: '该借款人没有分配给您或您所带小组催收员的未结案件',
   },
 } as const satisfies Catalogue;

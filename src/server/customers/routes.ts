@@ -10,6 +10,7 @@ import {
   hasAssignedOpenCase,
   hasPlacedOpenCase,
   insertCustomer,
+  ledTeamOfOpenCase,
   listCustomers,
 } from '../../store/index.js';
 import { amountProblem, amountSchema, readAmount } from '../http/amount.js';
@@ -334,15 +335,19 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
         throw customerNotFound(request.params.customerId);
       const customer = await findCustomer(deps.db, deps.cipher, request.params.customerId);
       if (customer === undefined) throw customerNotFound(request.params.customerId);
-      // A collector needs a borrower's contact data only for the cases they work.
+      // A collector needs a borrower's contact data only for the cases they work, and a team lead for the
+      // cases their team's collectors work (the audit entry says which team).
+      let ledTeam: string | null = null;
       if (
         unmask &&
         principal.role === 'collector' &&
         !(await hasAssignedOpenCase(deps.db, customer.customerId, principal.userId))
       ) {
-        throw new ProblemError('pii_forbidden', say(CUSTOMER_MESSAGES, 'collector_unmask_forbidden'), [
-          fieldProblem('/query/unmask', say(CUSTOMER_MESSAGES, 'no_case_assigned')),
-        ]);
+        ledTeam = await ledTeamOfOpenCase(deps.db, customer.customerId, principal.userId);
+        if (ledTeam === null)
+          throw new ProblemError('pii_forbidden', say(CUSTOMER_MESSAGES, 'collector_unmask_forbidden'), [
+            fieldProblem('/query/unmask', say(CUSTOMER_MESSAGES, 'no_case_assigned')),
+          ]);
       }
       if (unmask) {
         // Written before the data leaves: no audit entry, no unmasked read.
@@ -354,7 +359,10 @@ export async function customerRoutes(app: FastifyInstance, deps: ServerDeps): Pr
           resourceType: 'customer',
           resourceId: customer.customerId,
           customerId: customer.customerId,
-          details: { fields: ['name', 'idNumber', 'phone', 'address', 'contacts'] },
+          details: {
+            fields: ['name', 'idNumber', 'phone', 'address', 'contacts'],
+            ...(ledTeam === null ? {} : { asLeadOfTeam: ledTeam }),
+          },
         });
       }
       return present(customer, unmask);

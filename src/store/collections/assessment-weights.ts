@@ -3,6 +3,7 @@ import {
   type AssessmentSettings,
   checkAssessmentWeights,
   DEFAULT_ASSESSMENT_SETTINGS,
+  readStoredAssessmentWeights,
 } from '../../collections/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
@@ -133,7 +134,7 @@ export async function assessmentWeightsDocument(
     'select document::text as document from collection_assessment_versions where version = $1',
     [version],
   );
-  return rows[0] === undefined ? undefined : checkAssessmentWeights(JSON.parse(rows[0].document));
+  return rows[0] === undefined ? undefined : readStoredAssessmentWeights(JSON.parse(rows[0].document));
 }
 
 /** The weights in force: the published version, else the shipped weights. */
@@ -146,5 +147,5 @@ export async function assessmentWeightsInForce(
   const r = rows[0];
   return r === undefined
     ? { version: SHIPPED_ASSESSMENT_WEIGHTS, settings: DEFAULT_ASSESSMENT_SETTINGS }
-    : { version: r.version, settings: checkAssessmentWeights(JSON.parse(r.document)) };
+    : { version: r.version, settings: readStoredAssessmentWeights(JSON.parse(r.document)) };
 }

@@ -39,6 +39,7 @@ import type { Db, Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, fromJsonText, type LoanTerms, sqlDate } from '../ledger/index.js';
 import { assessmentWeightsInForce } from './assessment-weights.js';
+import { drawdownHistoriesOf, firstMissedDueDay } from './drawdown-history.js';
 import {
   carryOutStepActions,
   DEFAULT_STEP_ACTION_STORE_SETTINGS,
@@ -915,6 +916,13 @@ async function stepCases(
       batch.map((s) => s.customerId),
       day,
     );
+    // The drawdown pattern before default, read against each borrower's first missed due date.
+    const firstMissed = new Map<string, Day>();
+    for (const s of batch) {
+      const missed = firstMissedDueDay(statesByCustomer.get(s.customerId) ?? []);
+      if (missed !== null) firstMissed.set(s.customerId, missed);
+    }
+    const drawdowns = await drawdownHistoriesOf(tx, firstMissed);
     const rows: SteppedCase[] = await Promise.all(
       batch.map(async (s) => {
         const states = statesByCustomer.get(s.customerId) ?? [];
@@ -935,6 +943,7 @@ async function stepCases(
             lostContact: s.lostContact,
             evasionSigns: ev?.evasion ?? [],
             industryShocked: shocked.has(s.customerId),
+            drawdowns: drawdowns.get(s.customerId) ?? null,
           },
           weights.settings,
         );
@@ -1136,6 +1145,26 @@ export async function hasAssignedOpenCase(
     [customerId, userId],
   );
   return rows.length > 0;
+}
+
+/**
+ * The team whose lead is `leadUserId` and to whose member the borrower's open case is assigned (a team lead's
+ * need to know: the cases their collectors work); null when there is none.
+ */
+export async function ledTeamOfOpenCase(
+  q: Queryable,
+  customerId: string,
+  leadUserId: string,
+): Promise<string | null> {
+  const { rows } = await q.query<{ team_id: string }>(
+    `select t.team_id from collection_cases c
+       join collection_team_members m on m.user_id = c.assignee
+       join collection_teams t on t.team_id = m.team_id
+      where c.customer_id = $1 and c.status = 'open' and t.lead = $2
+      order by t.team_id limit 1`,
+    [customerId, leadUserId],
+  );
+  return rows[0]?.team_id ?? null;
 }
 
 /** True when the borrower has an open case placed with `agencyId` (an agency user's need to know). */

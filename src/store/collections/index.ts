@@ -51,6 +51,7 @@ export {
   findCase,
   hasAssignedOpenCase,
   hasPlacedOpenCase,
+  ledTeamOfOpenCase,
   listCases,
   type PartitionedRefreshOptions,
   patchCase,

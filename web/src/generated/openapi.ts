@@ -4989,6 +4989,8 @@ export interface operations {
                   seen?: string;
                   side?: string;
                   text?: string;
+                  /** @description The reason in Chinese */
+                  textZh?: string;
                 }[];
                 unwillingnessPoints?: number;
                 /** @enum {string} */
@@ -5121,6 +5123,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5301,6 +5305,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5428,6 +5434,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -5515,6 +5523,8 @@ export interface operations {
                 seen?: string;
                 side?: string;
                 text?: string;
+                /** @description The reason in Chinese */
+                textZh?: string;
               }[];
               unwillingnessPoints?: number;
               /** @enum {string} */
@@ -7834,6 +7844,8 @@ export interface operations {
                   seen?: string;
                   side?: string;
                   text?: string;
+                  /** @description The reason in Chinese */
+                  textZh?: string;
                 }[];
                 unwillingnessPoints?: number;
                 /** @enum {string} */

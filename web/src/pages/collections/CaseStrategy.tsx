@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { type CaseDetail, type NegotiationOffer, VERDICTS } from '../../collections.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { useI18n } from '../../i18n.js';
-import type { MessageKey } from '../../messages.js';
+import { en, type MessageKey } from '../../messages.js';
 import { useApi } from '../../session.js';
 
 /**
@@ -121,7 +121,15 @@ export function CaseStrategy({
             render: (s: string) => t(`verdict.${s}` as MessageKey),
           },
           { title: t('strategy.points'), dataIndex: 'points' },
-          { title: t('strategy.evidence'), dataIndex: 'text' },
+          {
+            title: t('strategy.evidence'),
+            dataIndex: 'text',
+            // The reason in the page's language (codes the page does not know show the API's text).
+            render: (text: string, r: { code: string }) => {
+              const key = `assessmentReason.${r.code}`;
+              return Object.hasOwn(en, key) ? t(key as MessageKey) : text;
+            },
+          },
           { title: t('strategy.seen'), dataIndex: 'seen' },
         ]}
       />
