@@ -20,8 +20,10 @@ export {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclPostingSummary,
   eclPostingView,
   postMonthEndEcl,
+  storedRollForward,
   writeMonthEndEcl,
 } from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
