@@ -62,6 +62,9 @@ export {
   readPolicy,
 } from './origination-files.js';
 export {
+  approveCadenceAs,
+  CADENCE_ROLES,
+  CadenceUserError,
   CHANNEL_BOUNDS,
   type ChannelConfig,
   ChannelConfigError,
@@ -86,6 +89,7 @@ export {
   SIGNATURE_HEADER,
   shippedCadence,
   signBody,
+  submitCadenceAs,
   TIMESTAMP_HEADER,
   type WaveReport,
   type WebhookChannelConfig,
