@@ -1,6 +1,7 @@
 import { App as AntApp, Button, Card, Descriptions, Input, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
+import { monthEndOf } from '../../finance.js';
 import { useI18n } from '../../i18n.js';
 import type { MessageKey } from '../../messages.js';
 import { can } from '../../permissions.js';
@@ -35,14 +36,6 @@ interface JournalLine {
 interface Posting extends PostingSummary {
   rollForward: RollForwardLine[] | null;
   journal: JournalLine[];
-}
-
-/** The last day of a month "YYYY-MM", or undefined when the text is not one. */
-export function monthEndOf(month: string): string | undefined {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month.trim());
-  if (m === null) return undefined;
-  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
-  return `${m[1]}-${m[2]}-${String(last).padStart(2, '0')}`;
 }
 
 /** 减值准备计提: the month ends posted, a month's roll-forward and journal lines, and posting a closed month. */

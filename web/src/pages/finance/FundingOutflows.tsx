@@ -2,6 +2,7 @@ import { App as AntApp, Button, Card, Input, Space, Table, Typography, Upload } 
 import { useCallback, useEffect, useState } from 'react';
 import { ApiProblem } from '../../api.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
+import { csvRows, type OutflowRow as Row, twoPlaces } from '../../finance.js';
 import { useI18n } from '../../i18n.js';
 import { can } from '../../permissions.js';
 import { useApi, useSession } from '../../session.js';
@@ -14,32 +15,9 @@ interface Outflow {
   enteredBy: string;
 }
 
-interface Row {
-  day: string;
-  amount: string;
-  label: string;
-}
-
 const EMPTY: Row = { day: '', amount: '', label: '' };
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const AMOUNT = /^\d+(\.\d{1,2})?$/;
-
-/** An amount as the API takes it: yuan with two places ("100" → "100.00"). */
-export function twoPlaces(amount: string): string {
-  const [whole, part = ''] = amount.trim().split('.');
-  return `${whole}.${part.padEnd(2, '0')}`;
-}
-
-/** Rows of a CSV with the header day,amount,label (as `lendguard funding import` reads). */
-export function csvRows(text: string): Row[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const first = lines[0]?.toLowerCase().replace(/\s/g, '') ?? '';
-  const body = first.startsWith('day,amount,label') ? lines.slice(1) : lines;
-  return body.map((line) => {
-    const [day = '', amount = '', ...label] = line.split(',');
-    return { day: day.trim(), amount: amount.trim(), label: label.join(',').trim() };
-  });
-}
 
 /** 资金流出: the outflows the liquidity report sets expected cash-in against, entered or imported by finance. */
 export function FundingOutflowsPage() {
