@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { InputFileError } from '../jobs/index.js';
 import { registerAudit } from './commands/audit.js';
 import { registerMonitoring } from './commands/behaviour.js';
+import { registerCadences } from './commands/cadences.js';
 import { registerCollections } from './commands/collections.js';
 import { registerCreditReport } from './commands/credit-report.js';
 import { registerDb } from './commands/db.js';
@@ -47,6 +48,7 @@ const registrations: RegisterCommand[] = [
   registerEcl,
   registerFunding,
   registerMonitoring,
+  registerCadences,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -11,11 +11,13 @@ import {
   allowanceOnBooks,
   appendAudit,
   type Db,
+  eclPostingLines,
   findEclPosting,
   findEclRun,
   insertEclPosting,
   insertEclRun,
   listEclRunExposures,
+  loansWrittenOffBetween,
   type Queryable,
   type StoredEclPosting,
 } from '../store/index.js';
@@ -163,8 +165,8 @@ export async function postMonthEndEcl(
   });
 }
 
-/** A stored posting with the run it booked, as the API and the CLI show it (decimal yuan). */
-export async function eclPostingView(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
+/** A stored posting with the run it booked, as the API lists it (decimal yuan). */
+export async function eclPostingSummary(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
   const run = await findEclRun(q, posting.monthEnd);
   return {
     monthEnd: formatDate(posting.monthEnd),
@@ -176,5 +178,51 @@ export async function eclPostingView(q: Queryable, posting: StoredEclPosting, al
     charge: formatMinor(posting.chargeMinor),
     exposures: run?.exposures ?? null,
     scenarioSet: run?.scenarioSet ?? null,
+  };
+}
+
+/**
+ * The roll-forward of the loss allowance from the previous month end's stored run to this one's, per stage, as
+ * the posting booked it (no run the month before: everything is new). Null when the month has no stored run.
+ */
+export async function storedRollForward(q: Queryable, monthEnd: Day): Promise<RollForward | null> {
+  const prior = previousMonthEnd(monthEnd);
+  if ((await findEclRun(q, monthEnd)) === null) return null;
+  const position = (e: { exposureId: string; stage: 1 | 2 | 3; eclMinor: number }) => ({
+    exposureId: e.exposureId,
+    stage: e.stage,
+    eclMinor: e.eclMinor,
+  });
+  return provisionRollForward(
+    ((await findEclRun(q, prior)) === null ? [] : await listEclRunExposures(q, prior)).map(position),
+    (await listEclRunExposures(q, monthEnd)).map(position),
+    await loansWrittenOffBetween(q, prior, monthEnd),
+  );
+}
+
+/**
+ * A stored posting as the API and the CLI show one month (decimal yuan): the figures, the roll-forward of the
+ * allowance by stage, and the journal lines the entry posted.
+ */
+export async function eclPostingView(q: Queryable, posting: StoredEclPosting, alreadyPosted: boolean) {
+  const rf = await storedRollForward(q, posting.monthEnd);
+  const lines = posting.postingNo === null ? [] : await eclPostingLines(q, posting.postingNo);
+  return {
+    ...(await eclPostingSummary(q, posting, alreadyPosted)),
+    rollForward:
+      rf === null
+        ? null
+        : rf.lines.map((l) => ({
+            movement: l.movement,
+            stage1: formatMinor(l.byStage[0]),
+            stage2: formatMinor(l.byStage[1]),
+            stage3: formatMinor(l.byStage[2]),
+            total: formatMinor(l.totalMinor),
+          })),
+    journal: lines.map((l) => ({
+      account: l.account,
+      debit: 'debitMinor' in l ? formatMinor(l.debitMinor) : null,
+      credit: 'creditMinor' in l ? formatMinor(l.creditMinor) : null,
+    })),
   };
 }

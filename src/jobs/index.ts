@@ -20,8 +20,10 @@ export {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclPostingSummary,
   eclPostingView,
   postMonthEndEcl,
+  storedRollForward,
   writeMonthEndEcl,
 } from './ecl-posting.js';
 export { type RunEodInput, runEod } from './eod.js';
@@ -60,6 +62,9 @@ export {
   readPolicy,
 } from './origination-files.js';
 export {
+  approveCadenceAs,
+  CADENCE_ROLES,
+  CadenceUserError,
   CHANNEL_BOUNDS,
   type ChannelConfig,
   ChannelConfigError,
@@ -84,6 +89,7 @@ export {
   SIGNATURE_HEADER,
   shippedCadence,
   signBody,
+  submitCadenceAs,
   TIMESTAMP_HEADER,
   type WaveReport,
   type WebhookChannelConfig,

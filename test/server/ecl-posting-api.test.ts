@@ -173,4 +173,30 @@ describe.each(backends)('ECL posting API on $name', (backend) => {
     const april = (await get('/reports/ecl/postings/2026-04-30')).json() as Posting;
     expect(may.opening).toBe(april.closing);
   });
+
+  it("shows a month's roll-forward and journal lines, and lists the posted months newest first", async () => {
+    type Line = { movement: string; stage1: string; stage2: string; stage3: string; total: string };
+    const may = (await get('/reports/ecl/postings/2026-05-31')).json() as Posting & {
+      rollForward: Line[];
+      journal: { account: string; debit: string | null; credit: string | null }[];
+    };
+    const line = (m: string) => may.rollForward.find((l) => l.movement === m)!;
+    expect(line('closing').total).toBe(may.closing);
+    const moves = may.rollForward.filter((l) => l.movement !== 'opening' && l.movement !== 'closing');
+    for (const key of ['stage1', 'stage2', 'stage3', 'total'] as const) {
+      expect(fen(line('opening')[key]) + moves.reduce((a, l) => a + fen(l[key]), 0), key).toBe(
+        fen(line('closing')[key]),
+      );
+    }
+    // The journal entry balances, and moves the allowance by the charge less what the write-offs used.
+    const debit = may.journal.reduce((a, l) => a + (l.debit === null ? 0 : fen(l.debit)), 0);
+    const credit = may.journal.reduce((a, l) => a + (l.credit === null ? 0 : fen(l.credit)), 0);
+    expect(debit).toBe(credit);
+    expect(may.journal.length > 0).toBe(may.postingNo !== null);
+
+    const list = (await get('/reports/ecl/postings', api.tokens.auditor)).json() as { items: Posting[] };
+    expect(list.items.map((p) => p.monthEnd)).toEqual(['2026-05-31', '2026-04-30']);
+    expect(list.items[0]).toMatchObject({ closing: may.closing, alreadyPosted: true });
+    expect(list.items[0]).not.toHaveProperty('rollForward');
+  });
 });

@@ -78,6 +78,29 @@ describe('funding outflows by API', () => {
     );
     expect(rows[0]?.n).toBe(1);
   });
+
+  it('lists the stored outflows by day, in a range of days', async () => {
+    const list = async (query: string, token: string = api.tokens.auditor) =>
+      api.app.inject({ method: 'GET', url: `/reports/funding-outflows${query}`, headers: auth(token) });
+    const all = await list('');
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json()).toEqual({
+      items: [
+        expect.objectContaining({ day: '2026-07-10', amount: '43210.98', label: 'bank loan repayment' }),
+        expect.objectContaining({ day: '2026-08-01', amount: '100.00', label: 'ABS coupon' }),
+      ],
+      truncated: false,
+    });
+    const july = (await list('?from=2026-07-01&to=2026-07-31')).json() as { items: { enteredBy: string }[] };
+    expect(july.items).toHaveLength(1);
+    expect(july.items[0]?.enteredBy).toBeTruthy();
+    expectProblem(await list('?from=July'), {
+      status: 400,
+      code: 'validation_failed',
+      says: /from must be a date/,
+      path: '/query/from',
+    });
+  });
 });
 
 describe('lendguard funding import', () => {

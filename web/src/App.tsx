@@ -18,12 +18,15 @@ import { ReputationPage } from './pages/complaints/Reputation.js';
 import { DecisionPage } from './pages/Decision.js';
 import { DecisionsPage } from './pages/Decisions.js';
 import { EodRunsPage } from './pages/EodRuns.js';
+import { EclPostingsPage } from './pages/finance/EclPostings.js';
+import { FundingOutflowsPage } from './pages/finance/FundingOutflows.js';
 import { LabPage } from './pages/Lab.js';
 import { LoanPage } from './pages/Loan.js';
 import { LoansPage } from './pages/Loans.js';
 import { LoginPage } from './pages/Login.js';
 import { BehaviourPage } from './pages/monitoring/Behaviour.js';
 import { LinePage } from './pages/monitoring/LineHistory.js';
+import { ReminderCadencesPage } from './pages/monitoring/ReminderCadences.js';
 import { WatchlistPage } from './pages/monitoring/Watchlist.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { PolicyPage } from './pages/Policy.js';
@@ -59,7 +62,10 @@ const NAV: NavItem[] = [
   { path: '/blacklist-proposals', label: 'nav.blacklistProposals', needs: 'blacklist.read' },
   { path: '/write-offs', label: 'nav.writeOffs', needs: 'writeoffs.read' },
   { path: '/reports', label: 'nav.reports', needs: 'reports.read' },
+  { path: '/ecl-postings', label: 'nav.eclPostings', needs: 'reports.read' },
+  { path: '/funding-outflows', label: 'nav.fundingOutflows', needs: 'reports.read' },
   { path: '/behaviour', label: 'nav.behaviour', needs: 'behaviour.read' },
+  { path: '/reminder-cadences', label: 'nav.reminderCadences', needs: 'policies.read' },
   { path: '/eod', label: 'nav.eod', needs: 'eod.read' },
   { path: '/lab', label: 'nav.lab', needs: 'simulations.read' },
   { path: '/audit', label: 'nav.audit', needs: 'audit.read' },
@@ -120,6 +126,9 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/lab') return allowed('simulations.read', <LabPage />);
   if (path === '/write-offs') return allowed('writeoffs.read', <WriteOffsPage />);
   if (path === '/reports') return allowed('reports.read', <ReportsPage />);
+  if (path === '/ecl-postings') return allowed('reports.read', <EclPostingsPage />);
+  if (path === '/funding-outflows') return allowed('reports.read', <FundingOutflowsPage />);
+  if (path === '/reminder-cadences') return allowed('policies.read', <ReminderCadencesPage />);
   if (path === '/behaviour') return allowed('behaviour.read', <BehaviourPage />);
   if (path === '/decisions') return allowed('decisions.read', <DecisionsPage />);
   const decision = matchPath('/decisions/:decisionId', path);

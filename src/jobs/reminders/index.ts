@@ -1,5 +1,11 @@
 export { cadenceInForce, SHIPPED_CADENCE_FILE, SHIPPED_CADENCE_VERSION, shippedCadence } from './cadence.js';
 export {
+  approveCadenceAs,
+  CADENCE_ROLES,
+  CadenceUserError,
+  submitCadenceAs,
+} from './cadence-versions.js';
+export {
   CHANNEL_BOUNDS,
   type ChannelConfig,
   ChannelConfigError,

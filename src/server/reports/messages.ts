@@ -8,6 +8,10 @@ export const REPORT_MESSAGES = {
     zh: 'monthEnd 须为 YYYY-MM-DD 格式的日期，而不是 "{text}"',
   },
   not_a_date: { en: 'not a date', zh: '不是日期' },
+  day_not_a_date: {
+    en: '{name} must be a date YYYY-MM-DD, not "{text}"',
+    zh: '{name} 须为 YYYY-MM-DD 格式的日期，而不是 "{text}"',
+  },
   funding_outflows_invalid: {
     en: '{fault}; nothing was written',
     zh: '资金流出记录无效（{fault}）；未写入任何记录',

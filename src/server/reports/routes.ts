@@ -9,6 +9,7 @@ import {
   type EclPostingResult,
   eclPostingAudit,
   eclPostingMonthEnd,
+  eclPostingSummary,
   eclPostingView,
   eclRunOptions,
   loadReport,
@@ -24,9 +25,15 @@ import {
   writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, parseDate } from '../../money/index.js';
+import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
 import { type AssetClass, REPORT_KINDS, ReportInputError } from '../../reporting/index.js';
-import { ClassOverrideError, findEclPosting, type StoredClassOverride } from '../../store/index.js';
+import {
+  ClassOverrideError,
+  findEclPosting,
+  listEclPostings,
+  listStoredFundingOutflows,
+  type StoredClassOverride,
+} from '../../store/index.js';
 import type { ServerDeps } from '../http/context.js';
 import { fill, say } from '../http/messages.js';
 import { fieldProblem, type ProblemCode, ProblemError } from '../http/problem.js';
@@ -37,9 +44,12 @@ import {
   cellLoansSchema,
   decisionBody,
   eclPostingBody,
+  eclPostingListSchema,
   eclPostingParam,
   eclPostingSchema,
+  fundingOutflowListSchema,
   fundingOutflowsBody,
+  fundingOutflowsQuery,
   fundingOutflowsSchema,
   overrideBody,
   overrideSchema,
@@ -53,6 +63,10 @@ import {
 const common = { tags: ['reports'], security: bearerSecurity };
 /** Most loan ids a drill-down answer lists. */
 export const CELL_LOANS_MAX = 10_000;
+/** Month ends an ECL posting list shows at most (ten years of month ends). */
+export const ECL_POSTINGS_LIST_MAX = 120;
+/** Funding outflows a list shows at most (a named bound; `truncated` says when more are stored). */
+export const FUNDING_OUTFLOWS_LIST_MAX = 5_000;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const REPORT_PROBLEMS: Record<string, ProblemCode> = {
@@ -106,6 +120,16 @@ function monthEndOf(text: string, path = '/body/monthEnd'): Day {
   } catch {
     throw new ProblemError('validation_failed', say(REPORT_MESSAGES, 'month_end_not_a_date', { text }), [
       fieldProblem(path, say(REPORT_MESSAGES, 'not_a_date')),
+    ]);
+  }
+}
+
+function dayOf(text: string, name: 'from' | 'to'): Day {
+  try {
+    return parseDate(text, name);
+  } catch {
+    throw new ProblemError('validation_failed', say(REPORT_MESSAGES, 'day_not_a_date', { name, text }), [
+      fieldProblem(`/query/${name}`, say(REPORT_MESSAGES, 'not_a_date')),
     ]);
   }
 }
@@ -279,6 +303,56 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
         if (result.alreadyPosted) return { status: 200, body, location, audit: [] };
         return { status: 201, body, location, audit: [eclPostingAudit(result)] };
       });
+    },
+  );
+
+  app.get(
+    '/reports/ecl/postings',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary: 'The month ends whose ECL has been posted, newest first, with their figures',
+        response: { 200: eclPostingListSchema, ...problemResponses },
+      },
+    },
+    async () => {
+      const postings = await listEclPostings(deps.db, ECL_POSTINGS_LIST_MAX);
+      const items = [];
+      for (const p of postings) items.push(await eclPostingSummary(deps.db, p, true));
+      return { items };
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/reports/funding-outflows',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        ...common,
+        summary:
+          'The funding outflows stored for the liquidity report, by day (the report uses those after its month end within its horizon)',
+        querystring: fundingOutflowsQuery,
+        response: { 200: fundingOutflowListSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      const range = {
+        ...(from === undefined ? {} : { from: dayOf(from, 'from') }),
+        ...(to === undefined ? {} : { to: dayOf(to, 'to') }),
+      };
+      const rows = await listStoredFundingOutflows(deps.db, range, FUNDING_OUTFLOWS_LIST_MAX + 1);
+      return {
+        items: rows.slice(0, FUNDING_OUTFLOWS_LIST_MAX).map((r) => ({
+          outflowId: r.outflowId,
+          day: formatDate(r.day),
+          amount: formatMinor(r.amountMinor),
+          label: r.label,
+          enteredBy: r.createdBy,
+        })),
+        truncated: rows.length > FUNDING_OUTFLOWS_LIST_MAX,
+      };
     },
   );
 

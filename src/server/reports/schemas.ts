@@ -238,6 +238,74 @@ export const eclPostingSchema = {
       type: ['string', 'null'],
       description: 'The scenarios and weights of the stored run (id@version:weight …)',
     },
+    rollForward: {
+      type: ['array', 'null'],
+      description:
+        'The movements of the allowance from the previous month end to this one (opening, transfers between stages, new, derecognised, write-off, remeasurement, closing), by stage; left out of the list',
+      items: {
+        type: 'object',
+        required: ['movement', 'stage1', 'stage2', 'stage3', 'total'],
+        properties: {
+          movement: {
+            type: 'string',
+            enum: [
+              'opening',
+              'transfer-to-1',
+              'transfer-to-2',
+              'transfer-to-3',
+              'new',
+              'derecognised',
+              'write-off',
+              'remeasurement',
+              'closing',
+            ],
+          },
+          stage1: yuan('Stage 1'),
+          stage2: yuan('Stage 2'),
+          stage3: yuan('Stage 3'),
+          total: yuan('All stages'),
+        },
+      },
+    },
+    journal: {
+      type: 'array',
+      description:
+        'The journal lines the entry posted (none when the allowance did not move); left out of the list',
+      items: {
+        type: 'object',
+        required: ['account', 'debit', 'credit'],
+        properties: {
+          account: { type: 'string' },
+          debit: { type: ['string', 'null'], pattern: '^\\d+\\.\\d{2}$' },
+          credit: { type: ['string', 'null'], pattern: '^\\d+\\.\\d{2}$' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const eclPostingListSchema = {
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      description: 'The month ends posted, newest first',
+      items: {
+        ...eclPostingSchema,
+        properties: {
+          monthEnd: eclPostingSchema.properties.monthEnd,
+          alreadyPosted: eclPostingSchema.properties.alreadyPosted,
+          postingNo: eclPostingSchema.properties.postingNo,
+          opening: eclPostingSchema.properties.opening,
+          closing: eclPostingSchema.properties.closing,
+          used: eclPostingSchema.properties.used,
+          charge: eclPostingSchema.properties.charge,
+          exposures: eclPostingSchema.properties.exposures,
+          scenarioSet: eclPostingSchema.properties.scenarioSet,
+        },
+      },
+    },
   },
 } as const;
 
@@ -276,6 +344,44 @@ export const fundingOutflowsSchema = {
     stored: {
       type: 'integer',
       description: 'Outflows stored (an outflow entered again replaces the earlier one)',
+    },
+  },
+} as const;
+
+export const fundingOutflowsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', maxLength: 10, description: 'Outflows on or after this day (YYYY-MM-DD)' },
+    to: { type: 'string', maxLength: 10, description: 'Outflows on or before this day (YYYY-MM-DD)' },
+  },
+} as const;
+
+export const fundingOutflowListSchema = {
+  type: 'object',
+  required: ['items', 'truncated'],
+  properties: {
+    items: {
+      type: 'array',
+      description: 'The stored outflows by day',
+      items: {
+        type: 'object',
+        required: ['outflowId', 'day', 'amount', 'label', 'enteredBy'],
+        properties: {
+          outflowId: { type: 'string' },
+          day: { type: 'string' },
+          amount: yuan('The amount'),
+          label: { type: 'string' },
+          enteredBy: {
+            type: 'string',
+            description: 'Who entered it (a user id, or the name given to the CLI)',
+          },
+        },
+      },
+    },
+    truncated: {
+      type: 'boolean',
+      description: 'True when more outflows are stored in the range than listed',
     },
   },
 } as const;

@@ -218,3 +218,83 @@ export async function listFundingOutflows(q: Queryable, fromDay: Day, toDay: Day
     label: r.label,
   }));
 }
+
+/** The month ends posted, newest first (at most `limit`). */
+export async function listEclPostings(q: Queryable, limit: number): Promise<StoredEclPosting[]> {
+  const { rows } = await q.query<{
+    month_end: string;
+    posting_no: string | null;
+    opening: string;
+    closing: string;
+    used: string;
+    charge: string;
+  }>(
+    `select month_end::text as month_end, posting_no::text as posting_no, opening_minor::text as opening,
+       closing_minor::text as closing, used_minor::text as used, charge_minor::text as charge
+     from ecl_postings order by month_end desc limit $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    monthEnd: dayFromSql(r.month_end),
+    postingNo: r.posting_no === null ? null : Number(r.posting_no),
+    openingMinor: Number(r.opening),
+    closingMinor: Number(r.closing),
+    usedMinor: Number(r.used),
+    chargeMinor: Number(r.charge),
+  }));
+}
+
+/** The journal lines of one posting of the book's own entries (the monthly allowance entry). */
+export async function eclPostingLines(q: Queryable, postingNo: number): Promise<PostingLine[]> {
+  const { rows } = await q.query<{ lines: string }>(
+    'select lines::text as lines from postings where posting_no = $1 and customer_id = $2',
+    [postingNo, BOOK_CUSTOMER_ID],
+  );
+  return rows[0] === undefined ? [] : (JSON.parse(rows[0].lines) as PostingLine[]);
+}
+
+/** Loans written off after `from` through `to` (their ECL exposures leave the book as write-offs). */
+export async function loansWrittenOffBetween(q: Queryable, from: Day, to: Day): Promise<Set<string>> {
+  const { rows } = await q.query<{ loan_id: string }>(
+    `select distinct loan_id from loan_events where type = 'LoanWrittenOff' and day > $1::date and day <= $2::date`,
+    [sqlDate(from), sqlDate(to)],
+  );
+  return new Set(rows.map((r) => r.loan_id));
+}
+
+/** An outflow as stored, with who entered it. */
+export interface StoredFundingOutflow extends FundingOutflow {
+  createdBy: string;
+}
+
+/** Stored outflows by day (optionally from/through a day), at most `limit`. */
+export async function listStoredFundingOutflows(
+  q: Queryable,
+  range: { from?: Day; to?: Day },
+  limit: number,
+): Promise<StoredFundingOutflow[]> {
+  const { rows } = await q.query<{
+    outflow_id: string;
+    day: string;
+    amount: string;
+    label: string;
+    by: string;
+  }>(
+    `select outflow_id, day::text as day, amount_minor::text as amount, label, created_by as by
+     from funding_outflows
+     where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date)
+     order by day, outflow_id limit $3`,
+    [
+      range.from === undefined ? null : sqlDate(range.from),
+      range.to === undefined ? null : sqlDate(range.to),
+      limit,
+    ],
+  );
+  return rows.map((r) => ({
+    outflowId: r.outflow_id,
+    day: dayFromSql(r.day),
+    amountMinor: Number(r.amount),
+    label: r.label,
+    createdBy: r.by,
+  }));
+}

@@ -14,18 +14,23 @@ export {
 export {
   allowanceOnBooks,
   BOOK_CUSTOMER_ID,
+  eclPostingLines,
   type FundingOutflow,
   findEclPosting,
   findEclRun,
   insertEclPosting,
   insertEclRun,
   insertFundingOutflows,
+  listEclPostings,
   listEclRunExposures,
   listFundingOutflows,
+  listStoredFundingOutflows,
+  loansWrittenOffBetween,
   previousEclRunMonth,
   type StoredEclExposure,
   type StoredEclPosting,
   type StoredEclRun,
+  type StoredFundingOutflow,
 } from './ecl-runs.js';
 export {
   classGroupSums,

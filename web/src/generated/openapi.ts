@@ -2739,7 +2739,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The month ends whose ECL has been posted, newest first, with their figures */
+    get: operations['getReportsEclPostings'];
     put?: never;
     /** Post the month-end ECL (减值准备计提): measure the closed month end, store the run the next month rolls forward from, and book the loss allowance to it; once a month */
     post: operations['postReportsEclPostings'];
@@ -2773,7 +2774,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The funding outflows stored for the liquidity report, by day (the report uses those after its month end within its horizon) */
+    get: operations['getReportsFundingOutflows'];
     put?: never;
     /** Enter funding outflows (资金流出) for the liquidity report: every row is checked first, and a bad one writes nothing */
     post: operations['postReportsFundingOutflows'];
@@ -18920,6 +18922,65 @@ export interface operations {
       };
     };
   };
+  getReportsEclPostings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The month ends posted, newest first */
+            items: {
+              /** @description True when the month had been posted before this request: nothing was written */
+              alreadyPosted: boolean;
+              /** @description Impairment charged (negative: released) to profit or loss (yuan) */
+              charge: string;
+              /** @description The month end's ECL: the allowance after the entry (yuan) */
+              closing: string;
+              /** @description Exposures measured in the stored run */
+              exposures: number | null;
+              monthEnd: string;
+              /** @description The loss allowance on the books before the entry (yuan) */
+              opening: string;
+              /** @description The journal posting of the allowance entry; null when the entry moved nothing */
+              postingNo: number | null;
+              /** @description The scenarios and weights of the stored run (id@version:weight …) */
+              scenarioSet: string | null;
+              /** @description Allowance used by the write-offs of the month (yuan) */
+              used: string;
+            }[];
+          };
+        };
+      };
+    };
+  };
   postReportsEclPostings: {
     parameters: {
       query?: never;
@@ -18972,11 +19033,41 @@ export interface operations {
             closing: string;
             /** @description Exposures measured in the stored run */
             exposures: number | null;
+            /** @description The journal lines the entry posted (none when the allowance did not move); left out of the list */
+            journal?: {
+              account: string;
+              credit: string | null;
+              debit: string | null;
+            }[];
             monthEnd: string;
             /** @description The loss allowance on the books before the entry (yuan) */
             opening: string;
             /** @description The journal posting of the allowance entry; null when the entry moved nothing */
             postingNo: number | null;
+            /** @description The movements of the allowance from the previous month end to this one (opening, transfers between stages, new, derecognised, write-off, remeasurement, closing), by stage; left out of the list */
+            rollForward?:
+              | {
+                  /** @enum {string} */
+                  movement:
+                    | 'opening'
+                    | 'transfer-to-1'
+                    | 'transfer-to-2'
+                    | 'transfer-to-3'
+                    | 'new'
+                    | 'derecognised'
+                    | 'write-off'
+                    | 'remeasurement'
+                    | 'closing';
+                  /** @description Stage 1 (yuan) */
+                  stage1: string;
+                  /** @description Stage 2 (yuan) */
+                  stage2: string;
+                  /** @description Stage 3 (yuan) */
+                  stage3: string;
+                  /** @description All stages (yuan) */
+                  total: string;
+                }[]
+              | null;
             /** @description The scenarios and weights of the stored run (id@version:weight …) */
             scenarioSet: string | null;
             /** @description Allowance used by the write-offs of the month (yuan) */
@@ -18999,11 +19090,41 @@ export interface operations {
             closing: string;
             /** @description Exposures measured in the stored run */
             exposures: number | null;
+            /** @description The journal lines the entry posted (none when the allowance did not move); left out of the list */
+            journal?: {
+              account: string;
+              credit: string | null;
+              debit: string | null;
+            }[];
             monthEnd: string;
             /** @description The loss allowance on the books before the entry (yuan) */
             opening: string;
             /** @description The journal posting of the allowance entry; null when the entry moved nothing */
             postingNo: number | null;
+            /** @description The movements of the allowance from the previous month end to this one (opening, transfers between stages, new, derecognised, write-off, remeasurement, closing), by stage; left out of the list */
+            rollForward?:
+              | {
+                  /** @enum {string} */
+                  movement:
+                    | 'opening'
+                    | 'transfer-to-1'
+                    | 'transfer-to-2'
+                    | 'transfer-to-3'
+                    | 'new'
+                    | 'derecognised'
+                    | 'write-off'
+                    | 'remeasurement'
+                    | 'closing';
+                  /** @description Stage 1 (yuan) */
+                  stage1: string;
+                  /** @description Stage 2 (yuan) */
+                  stage2: string;
+                  /** @description Stage 3 (yuan) */
+                  stage3: string;
+                  /** @description All stages (yuan) */
+                  total: string;
+                }[]
+              | null;
             /** @description The scenarios and weights of the stored run (id@version:weight …) */
             scenarioSet: string | null;
             /** @description Allowance used by the write-offs of the month (yuan) */
@@ -19058,15 +19179,101 @@ export interface operations {
             closing: string;
             /** @description Exposures measured in the stored run */
             exposures: number | null;
+            /** @description The journal lines the entry posted (none when the allowance did not move); left out of the list */
+            journal?: {
+              account: string;
+              credit: string | null;
+              debit: string | null;
+            }[];
             monthEnd: string;
             /** @description The loss allowance on the books before the entry (yuan) */
             opening: string;
             /** @description The journal posting of the allowance entry; null when the entry moved nothing */
             postingNo: number | null;
+            /** @description The movements of the allowance from the previous month end to this one (opening, transfers between stages, new, derecognised, write-off, remeasurement, closing), by stage; left out of the list */
+            rollForward?:
+              | {
+                  /** @enum {string} */
+                  movement:
+                    | 'opening'
+                    | 'transfer-to-1'
+                    | 'transfer-to-2'
+                    | 'transfer-to-3'
+                    | 'new'
+                    | 'derecognised'
+                    | 'write-off'
+                    | 'remeasurement'
+                    | 'closing';
+                  /** @description Stage 1 (yuan) */
+                  stage1: string;
+                  /** @description Stage 2 (yuan) */
+                  stage2: string;
+                  /** @description Stage 3 (yuan) */
+                  stage3: string;
+                  /** @description All stages (yuan) */
+                  total: string;
+                }[]
+              | null;
             /** @description The scenarios and weights of the stored run (id@version:weight …) */
             scenarioSet: string | null;
             /** @description Allowance used by the write-offs of the month (yuan) */
             used: string;
+          };
+        };
+      };
+    };
+  };
+  getReportsFundingOutflows: {
+    parameters: {
+      query?: {
+        /** @description Outflows on or after this day (YYYY-MM-DD) */
+        from?: string;
+        /** @description Outflows on or before this day (YYYY-MM-DD) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description RFC 9457 problem details; `code` is stable and listed in docs/errors.md */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The stored outflows by day */
+            items: {
+              /** @description The amount (yuan) */
+              amount: string;
+              day: string;
+              /** @description Who entered it (a user id, or the name given to the CLI) */
+              enteredBy: string;
+              label: string;
+              outflowId: string;
+            }[];
+            /** @description True when more outflows are stored in the range than listed */
+            truncated: boolean;
           };
         };
       };
