@@ -631,6 +631,7 @@ export {
   transitionSums,
   vintageBadSums,
   vintageCohortSums,
+  loadWriteOffRecoveries,
 } from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {

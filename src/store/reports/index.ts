@@ -51,3 +51,5 @@ export {
   replaceMonthEnd,
   type StoredClassOverride,
 } from './month-ends.js';
+export { loanOriginationJoinSql } from './origination.js';
+export { loadWriteOffRecoveries } from './write-offs.js';
