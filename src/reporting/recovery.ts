@@ -113,7 +113,8 @@ function monthsCount(totals: RecoveryTotals): number {
 
 function cohortColumns(): ReportColumn[] {
   return [
-    { key: 'row', label: { en: 'Write-off month', zh: '核销月' }, type: 'text' },
+    { key: 'row', label: { en: 'Row', zh: '行' }, type: 'text' },
+    { key: 'cohort', label: { en: 'Write-off month', zh: '核销月' }, type: 'text' },
     { key: 'loans', label: { en: 'Loans', zh: '笔数' }, type: 'int' },
     { key: 'writtenOff', label: { en: 'Written off', zh: '核销金额' }, type: 'money' },
     { key: 'recovered', label: { en: 'Recovered to date', zh: '累计收回' }, type: 'money' },
@@ -145,6 +146,7 @@ export function recoveryReportOf(totals: RecoveryTotals): Report {
     ],
     rows: totals.cohorts.map((c) => ({
       row: formatMonthKey(c.month),
+      cohort: formatMonthKey(c.month),
       loans: c.loanIds.length,
       writtenOff: moneyText(c.writtenOffMinor),
       recovered: moneyText(c.cumulativeMinor.at(-1) ?? 0n),
@@ -225,7 +227,8 @@ export function recoveryCellLoans(
   const totals = recoveryTotals(input);
   const cohort = totals.cohorts.find((c) => formatMonthKey(c.month) === row);
   if (cohort === undefined) return null;
-  if (column === 'row' || column === 'loans' || column === 'writtenOff') return [...cohort.loanIds];
+  if (column === 'row' || column === 'cohort' || column === 'loans' || column === 'writtenOff')
+    return [...cohort.loanIds];
   const last = monthKeyOfDay(totals.monthEnd);
   let through: MonthKey;
   if (column === 'recovered') through = last;
