@@ -610,6 +610,7 @@ export {
   loadReportLoanEvents,
   loadReportLoans,
   loadReportRiskFacts,
+  loadWriteOffRecoveries,
   loansNotClosedThrough,
   MONTH_END_SNAPSHOTS_PER_PAGE,
   monthBookSums,
@@ -631,7 +632,6 @@ export {
   transitionSums,
   vintageBadSums,
   vintageCohortSums,
-  loadWriteOffRecoveries,
 } from './reports/index.js';
 export { servingRoleProblem } from './serving-role.js';
 export {
