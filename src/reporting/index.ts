@@ -225,6 +225,18 @@ export {
   type OverdueProjectionRow,
   projectOverdue,
 } from './overdue-projection.js';
+export {
+  RECOVERY_COHORTS_MAX,
+  type RecoveryCohort,
+  type RecoveryInput,
+  type RecoveryReceipt,
+  type RecoveryTotals,
+  type RecoveryWriteOff,
+  recoveryCellLoans,
+  recoveryReport,
+  recoveryReportOf,
+  recoveryTotals,
+} from './recovery.js';
 export { reminderLoanFacts, reminderMootFacts } from './reminder-facts.js';
 export {
   type Label,
@@ -291,9 +303,13 @@ export {
 } from './stress.js';
 export {
   FPD30_MATURE_MONTHS,
+  isVintageBy,
   VINTAGE_COHORTS_MAX,
+  VINTAGE_GROUPINGS,
   VINTAGE_THRESHOLDS,
+  VINTAGE_UNKNOWN_SEGMENT,
   type VintageBadGroup,
+  type VintageBy,
   type VintageCohort,
   type VintageCohortGroup,
   type VintageInput,
@@ -303,6 +319,7 @@ export {
   vintageCellLoans,
   vintageReport,
   vintageReportOf,
+  vintageSegmentOf,
   vintageTotals,
   vintageTotalsOfGroups,
 } from './vintage.js';

@@ -13,6 +13,7 @@ export const REPORT_KINDS = [
   'npl',
   'roll-rates',
   'vintage',
+  'recovery',
   'ecl',
   'stress',
   'liquidity',
@@ -69,4 +70,6 @@ export interface Report {
 export interface ReportRequest {
   asOf: string;
   scenario?: string;
+  /** The segments of a vintage: product (the default), channel or policy; other kinds take none. */
+  by?: string;
 }

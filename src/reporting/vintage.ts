@@ -5,12 +5,32 @@ import { formatMonthKey, type MonthKey, monthKeyOfDay } from './months.js';
 import type { Report, ReportColumn, ReportTable } from './report.js';
 import { addMinor, bucketAtLeast, moneyText, ratioText } from './report-values.js';
 
-/** A drawn loan as a vintage sees it: its cohort (draw month), segment and disbursed principal. */
+/** A drawn loan as a vintage sees it: its cohort (draw month), segments and disbursed principal. */
 export interface VintageLoan {
   readonly loanId: string;
   readonly productId: string;
   readonly openedDay: Day;
   readonly disbursedMinor: number;
+  /** The channel of the application that opened the loan's credit line; null when there is none (imported). */
+  readonly channel?: string | null;
+  /** The origination policy version of that application's approving decision; null when there is none. */
+  readonly policyVersion?: string | null;
+}
+
+/** What a vintage's segments are: the loan's product, its application's channel, or its approving policy. */
+export const VINTAGE_GROUPINGS = ['product', 'channel', 'policy'] as const;
+export type VintageBy = (typeof VINTAGE_GROUPINGS)[number];
+/** The segment of loans without the attribute (loans imported or opened without an application). */
+export const VINTAGE_UNKNOWN_SEGMENT = 'unknown';
+
+export function isVintageBy(text: string): text is VintageBy {
+  return (VINTAGE_GROUPINGS as readonly string[]).includes(text);
+}
+
+/** The loan's segment under a grouping (`unknown` when the loan does not carry the attribute). */
+export function vintageSegmentOf(loan: VintageLoan, by: VintageBy): string {
+  const value = by === 'product' ? loan.productId : by === 'channel' ? loan.channel : loan.policyVersion;
+  return value === null || value === undefined || value === '' ? VINTAGE_UNKNOWN_SEGMENT : value;
 }
 
 export type VintageRow = Pick<
@@ -32,6 +52,8 @@ export interface VintageInput {
   readonly loans: readonly VintageLoan[];
   /** Month-end rows by month key, for every month from the oldest cohort to the report's month. */
   readonly months: ReadonlyMap<MonthKey, readonly VintageRow[]>;
+  /** The segments besides `all` (default: by product). */
+  readonly by?: VintageBy;
 }
 
 interface Cohort {
@@ -41,7 +63,7 @@ interface Cohort {
   readonly disbursedMinor: bigint;
 }
 
-/** Cohorts in report order: the `all` segment first, then products by id; draw months oldest first. */
+/** Cohorts in report order: the `all` segment first, then the segments by name; draw months oldest first. */
 function cohortOrder(
   a: { readonly segment: string; readonly month: MonthKey },
   b: { readonly segment: string; readonly month: MonthKey },
@@ -75,7 +97,7 @@ function cohortsOf(input: VintageInput): Cohort[] {
     const month = monthKeyOfDay(l.openedDay);
     if (month < first || month > last) continue;
     add('all', month, l);
-    add(l.productId, month, l);
+    add(vintageSegmentOf(l, input.by ?? 'product'), month, l);
   }
   return [...groups.values()]
     .sort(cohortOrder)
@@ -166,10 +188,31 @@ function rowKey(c: { readonly segment: string; readonly month: MonthKey }): stri
   return `${c.segment}/${formatMonthKey(c.month)}`;
 }
 
-function cohortColumns(): ReportColumn[] {
+const SEGMENT_LABELS: Record<VintageBy, { en: string; zh: string }> = {
+  product: { en: 'Product', zh: '产品' },
+  channel: { en: 'Channel', zh: '渠道' },
+  policy: { en: 'Policy version', zh: '策略版本' },
+};
+
+const SEGMENT_NOTES: Record<VintageBy, { en: string; zh: string }> = {
+  product: {
+    en: 'Segments: all loans, then each product.',
+    zh: '分组：全部贷款，然后按产品。',
+  },
+  channel: {
+    en: `Segments: all loans, then the channel of the application that opened the loan’s credit line; loans with no such application (imported loans) are under “${VINTAGE_UNKNOWN_SEGMENT}”.`,
+    zh: `分组：全部贷款，然后按开立该贷款授信额度的申请的渠道；无此申请的贷款（如导入的贷款）归入“${VINTAGE_UNKNOWN_SEGMENT}”。`,
+  },
+  policy: {
+    en: `Segments: all loans, then the origination policy version of the decision that approved the application which opened the loan’s credit line; loans with no such approval (imported loans) are under “${VINTAGE_UNKNOWN_SEGMENT}”.`,
+    zh: `分组：全部贷款，然后按批准开立该贷款授信额度之申请的审批决定所用的准入策略版本；无此审批的贷款（如导入的贷款）归入“${VINTAGE_UNKNOWN_SEGMENT}”。`,
+  },
+};
+
+function cohortColumns(by: VintageBy): ReportColumn[] {
   return [
     { key: 'row', label: { en: 'Row', zh: '行' }, type: 'text' },
-    { key: 'segment', label: { en: 'Product', zh: '产品' }, type: 'text' },
+    { key: 'segment', label: SEGMENT_LABELS[by], type: 'text' },
     { key: 'cohort', label: { en: 'Draw month', zh: '放款月' }, type: 'text' },
     { key: 'loans', label: { en: 'Loans', zh: '笔数' }, type: 'int' },
     { key: 'disbursed', label: { en: 'Disbursed', zh: '放款金额' }, type: 'money' },
@@ -191,6 +234,8 @@ export interface VintageCohort {
  */
 export interface VintageTotals {
   readonly monthEnd: Day;
+  /** The segments besides `all` (default: by product). */
+  readonly by?: VintageBy;
   readonly cohorts: readonly VintageCohort[];
   readonly bad: ReadonlyMap<string, readonly (readonly bigint[])[]>;
 }
@@ -200,6 +245,7 @@ export function vintageTotals(input: VintageInput): VintageTotals {
   const sums = vintageSums(input, cohorts);
   return {
     monthEnd: input.monthEnd,
+    by: input.by ?? 'product',
     cohorts: cohorts.map((c) => ({
       segment: c.segment,
       month: c.month,
@@ -212,33 +258,41 @@ export function vintageTotals(input: VintageInput): VintageTotals {
 }
 
 /**
- * One group of month-end balances as a store sums them: a product's draw month, the months on book, and the
- * balance at or past each threshold (in VINTAGE_THRESHOLDS order).
+ * One group of month-end balances as a store sums them: a segment's draw month, the months on book, and the
+ * balance at or past each threshold (in VINTAGE_THRESHOLDS order). The segment is the loans' product, channel
+ * or policy version, as the store was asked; null for loans without the attribute.
  */
 export interface VintageBadGroup {
-  readonly productId: string;
+  readonly segment: string | null;
   readonly month: MonthKey;
   readonly mob: number;
   readonly badMinor: readonly bigint[];
 }
 
-/** A product's draw month as a store counts it: loans, disbursed principal and FPD30 loans. */
+/** A segment's draw month as a store counts it: loans, disbursed principal and FPD30 loans. */
 export interface VintageCohortGroup {
-  readonly productId: string;
+  readonly segment: string | null;
   readonly month: MonthKey;
   readonly loans: number;
   readonly disbursedMinor: bigint;
   readonly fpd30Loans: number;
 }
 
+/** A store group's segment: its value, or `unknown` for loans without the attribute. */
+function groupSegment(segment: string | null): string {
+  return segment === null || segment === '' ? VINTAGE_UNKNOWN_SEGMENT : segment;
+}
+
 /**
- * The vintage figures from groups a store summed by product (the `all` segment is their sum): the same
- * figures `vintageTotals` gives from the rows. Groups outside the report's cohorts are ignored.
+ * The vintage figures from groups a store summed by segment (the `all` segment is their sum): the same
+ * figures `vintageTotals` gives from the rows. Groups outside the report's cohorts are ignored; several groups
+ * of one segment (null and '' are both `unknown`) add up.
  */
 export function vintageTotalsOfGroups(
   monthEnd: Day,
   cohortGroups: readonly VintageCohortGroup[],
   badGroups: readonly VintageBadGroup[],
+  by: VintageBy = 'product',
 ): VintageTotals {
   const last = monthKeyOfDay(monthEnd);
   const first = last - VINTAGE_COHORTS_MAX + 1;
@@ -266,7 +320,7 @@ export function vintageTotalsOfGroups(
   for (const g of cohortGroups) {
     if (g.month < first || g.month > last || g.loans === 0) continue;
     add('all', g);
-    add(g.productId, g);
+    add(groupSegment(g.segment), g);
   }
   const ordered = [...cohorts.values()].sort(cohortOrder);
   const bad = new Map<string, bigint[][]>();
@@ -278,7 +332,7 @@ export function vintageTotalsOfGroups(
   }
   for (const g of badGroups) {
     if (g.mob < 0 || g.month + g.mob > last) continue;
-    for (const segment of ['all', g.productId]) {
+    for (const segment of ['all', groupSegment(g.segment)]) {
       const sums = bad.get(`${segment}/${g.month}`);
       if (sums === undefined) continue;
       VINTAGE_THRESHOLDS.forEach((_, i) => {
@@ -287,7 +341,7 @@ export function vintageTotalsOfGroups(
       });
     }
   }
-  return { monthEnd, cohorts: ordered, bad };
+  return { monthEnd, by, cohorts: ordered, bad };
 }
 
 export function vintageReport(input: VintageInput): Report {
@@ -298,6 +352,7 @@ export function vintageReport(input: VintageInput): Report {
 export function vintageReportOf(totals: VintageTotals): Report {
   const input = totals;
   const cohorts = totals.cohorts;
+  const by = totals.by ?? 'product';
   const mobs = mobCount(input, cohorts);
   const curves: ReportTable[] = VINTAGE_THRESHOLDS.map((threshold, t) => ({
     name: `vintage-${threshold.toLowerCase()}`,
@@ -306,7 +361,7 @@ export function vintageReportOf(totals: VintageTotals): Report {
       zh: `账龄分析（${threshold}+余额 ÷ 放款金额）`,
     },
     columns: [
-      ...cohortColumns(),
+      ...cohortColumns(by),
       ...Array.from({ length: mobs }, (_, k) => ({
         key: `mob${k}`,
         label: { en: `MOB${k}`, zh: `MOB${k}` },
@@ -329,7 +384,7 @@ export function vintageReportOf(totals: VintageTotals): Report {
     name: 'fpd',
     label: { en: 'First-payment default (FPD30)', zh: '首期逾期率（FPD30）' },
     columns: [
-      ...cohortColumns(),
+      ...cohortColumns(by),
       { key: 'fpd30', label: { en: 'FPD30 loans', zh: 'FPD30笔数' }, type: 'int' },
       { key: 'fpd30Rate', label: { en: 'FPD30 rate', zh: 'FPD30比率' }, type: 'ratio' },
     ],
@@ -351,7 +406,13 @@ export function vintageReportOf(totals: VintageTotals): Report {
   return {
     kind: 'vintage',
     asOf: formatDate(input.monthEnd),
-    title: { en: 'Vintage curves and first-payment default', zh: '账龄曲线与首期逾期' },
+    title:
+      by === 'product'
+        ? { en: 'Vintage curves and first-payment default', zh: '账龄曲线与首期逾期' }
+        : {
+            en: `Vintage curves and first-payment default, by ${SEGMENT_LABELS[by].en.toLowerCase()}`,
+            zh: `账龄曲线与首期逾期（按${SEGMENT_LABELS[by].zh}）`,
+          },
     summary: [
       { key: 'cohorts', label: { en: 'Draw months', zh: '放款月数' }, type: 'int', value: all.length },
       {
@@ -370,9 +431,10 @@ export function vintageReportOf(totals: VintageTotals): Report {
     tables: [...curves, fpd],
     notes: [
       {
-        en: 'Vintage at MOBk = outstanding principal of the draw month’s loans at or past the threshold bucket at the k-th month end after the draw month (MOB0 = the draw month’s own end) ÷ the cohort’s disbursed principal. Settled loans stay in the denominator. Segments: all loans and each product; loans carry no channel or policy version, so no such segments are drawn.',
-        zh: 'MOBk账龄值 = 放款月贷款在放款后第k个月末处于阈值档及以上的本金余额 ÷ 该批次放款本金（MOB0为放款当月月末）。已结清贷款仍计入分母。分组：全部贷款与各产品；贷款未记录渠道与策略版本，故不按其分组。',
+        en: 'Vintage at MOBk = outstanding principal of the draw month’s loans at or past the threshold bucket at the k-th month end after the draw month (MOB0 = the draw month’s own end) ÷ the cohort’s disbursed principal. Settled loans stay in the denominator.',
+        zh: 'MOBk账龄值 = 放款月贷款在放款后第k个月末处于阈值档及以上的本金余额 ÷ 该批次放款本金（MOB0为放款当月月末）。已结清贷款仍计入分母。',
       },
+      SEGMENT_NOTES[by],
       {
         en: `FPD30 = loans seen at a month end more than 30 days past due with the first instalment the oldest overdue ÷ the cohort’s loans, shown for draw months at least ${FPD30_MATURE_MONTHS} months before the report’s month.`,
         zh: `FPD30 = 某月末逾期超30天且最早逾期期次为第1期的贷款笔数 ÷ 批次笔数，仅显示放款月早于报告月至少${FPD30_MATURE_MONTHS}个月的批次。`,

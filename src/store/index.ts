@@ -627,6 +627,7 @@ export {
   loadReportLoanEvents,
   loadReportLoans,
   loadReportRiskFacts,
+  loadWriteOffRecoveries,
   loansNotClosedThrough,
   loansWrittenOffBetween,
   MONTH_END_SNAPSHOTS_PER_PAGE,

@@ -13,10 +13,12 @@ import {
 import { parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
 import type { Db } from '../../src/store/index.js';
-import { REPORT_AS_OF, reportBook } from './report-book.js';
+import { attachOrigination, REPORT_AS_OF, reportBook } from './report-book.js';
 
 const GOLDEN_DIR = new URL('../fixtures/reports/', import.meta.url);
 const KINDS = ['classification', 'npl', 'roll-rates', 'vintage'] as const;
+/** Vintages by the other groupings, each with its golden file `vintage-<by>.json`. */
+const GROUPINGS = ['channel', 'policy'] as const;
 
 /**
  * A deliberately simple reading of the book, sharing no code with reporting/: each loan's month-end snapshot
@@ -84,7 +86,10 @@ describe('portfolio reports on a seeded book', () => {
   const reports = new Map<string, Report>();
   beforeAll(async () => {
     db = await reportBook();
+    await attachOrigination(db);
     for (const kind of KINDS) reports.set(kind, await loadReport(db, kind, { asOf: REPORT_AS_OF }));
+    for (const by of GROUPINGS)
+      reports.set(`vintage-${by}`, await loadReport(db, 'vintage', { asOf: REPORT_AS_OF, by }));
   }, 600_000);
   afterAll(async () => {
     await db?.close();
@@ -118,7 +123,7 @@ describe('portfolio reports on a seeded book', () => {
     }
   });
 
-  it.each(KINDS)('%s matches its golden file', (kind) => {
+  it.each([...KINDS, ...GROUPINGS.map((by) => `vintage-${by}`)])('%s matches its golden file', (kind) => {
     const file = new URL(`${kind}.json`, GOLDEN_DIR);
     const text = `${JSON.stringify(reports.get(kind), null, 1)}\n`;
     if (process.env.LENDGUARD_UPDATE_GOLDEN === '1') writeFileSync(file, text);
@@ -236,6 +241,134 @@ describe('portfolio reports on a seeded book', () => {
     }
     expect(cells).toBeGreaterThan(20);
   });
+
+  it.each(GROUPINGS)(
+    'vintages by %s agree with a simple sum over each segment’s cohorts, and drill down per segment',
+    async (by) => {
+      const report = reports.get(`vintage-${by}`) as Report;
+      // The segment of each loan read plainly: the line's first application (by submission, then id), its
+      // channel, and the policy version of its first approving decision (by time, then id); none: unknown.
+      const { rows: loans } = await db.query<{
+        loan_id: string;
+        line_id: string;
+        opened: string;
+        principal: string;
+      }>(
+        `select loan_id, line_id, opened_day::text as opened, principal_minor::text as principal from loans`,
+      );
+      const { rows: apps } = await db.query<{
+        application_id: string;
+        line_id: string;
+        at: string;
+        channel: string;
+      }>(
+        `select application_id, line_id, to_char(submitted_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at,
+           channel from applications`,
+      );
+      const { rows: decs } = await db.query<{
+        application_id: string;
+        decision_id: string;
+        at: string;
+        policy: string;
+      }>(
+        `select application_id, decision_id, to_char(decided_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at,
+           policy_version as policy from decisions where outcome = 'approve'`,
+      );
+      const firstApp = new Map<string, (typeof apps)[number]>();
+      for (const a of apps) {
+        const seen = firstApp.get(a.line_id);
+        if (
+          seen === undefined ||
+          a.at < seen.at ||
+          (a.at === seen.at && a.application_id < seen.application_id)
+        )
+          firstApp.set(a.line_id, a);
+      }
+      const firstApproval = new Map<string, (typeof decs)[number]>();
+      for (const d of decs) {
+        const seen = firstApproval.get(d.application_id);
+        if (seen === undefined || d.at < seen.at || (d.at === seen.at && d.decision_id < seen.decision_id))
+          firstApproval.set(d.application_id, d);
+      }
+      const segmentOf = (line: string) => {
+        const a = firstApp.get(line);
+        const v = by === 'channel' ? a?.channel : a && firstApproval.get(a.application_id)?.policy;
+        return v ?? 'unknown';
+      };
+      const vintage = table(report, 'vintage-m2');
+      const segments = [...new Set(vintage.rows.map((r) => String(r.segment)))];
+      expect(segments[0]).toBe('all');
+      expect(segments).toContain('unknown');
+      expect(segments.length).toBeGreaterThan(3);
+      const monthEndOf = (cohort: string, mob: number) => {
+        const [y, m] = cohort.split('-').map(Number) as [number, number];
+        return new Date(Date.UTC(y, m + mob, 0)).toISOString().slice(0, 10);
+      };
+      const monthCache = new Map<string, Map<string, Plain>>();
+      let cells = 0;
+      const rows = vintage.rows.filter((r) => r.segment !== 'all');
+      const drilledLoans = new Set<string>();
+      const drilledCells = new Set<string>();
+      // Every segment's cohorts add up to the `all` row of the draw month.
+      for (const all of vintage.rows.filter((r) => r.segment === 'all')) {
+        const parts = rows.filter((r) => r.cohort === all.cohort);
+        expect(parts.reduce((n, r) => n + Number(r.loans), 0)).toBe(all.loans);
+      }
+      for (const row of rows.filter((r) => String(r.cohort) >= '2026-01')) {
+        const cohort = String(row.cohort);
+        const members = loans.filter(
+          (l) => l.opened.startsWith(cohort) && segmentOf(l.line_id) === row.segment,
+        );
+        const disbursed = members.reduce((a, l) => a + BigInt(l.principal), 0n);
+        expect(row.loans, String(row.row)).toBe(members.length);
+        // Drill-down per segment, once for its loans and once for a cell with loans in it (each drill-down
+        // reads the month ends again, so not every cell).
+        const drill = !drilledLoans.has(String(row.segment));
+        if (drill) {
+          drilledLoans.add(String(row.segment));
+          const drilled = await loadReportCell(
+            db,
+            'vintage',
+            { asOf: REPORT_AS_OF, by },
+            { table: 'vintage-m2', row: String(row.row), column: 'loans' },
+          );
+          expect(drilled).toEqual(members.map((l) => l.loan_id).sort());
+        }
+        for (let mob = 0; ; mob++) {
+          const end = monthEndOf(cohort, mob);
+          if (end > REPORT_AS_OF) break;
+          let month = monthCache.get(end);
+          if (month === undefined) {
+            month = await plainMonth(db, end);
+            monthCache.set(end, month);
+          }
+          let bad = 0n;
+          const badLoans: string[] = [];
+          for (const l of members) {
+            const p = month.get(l.loan_id);
+            if (p !== undefined && p.bucket >= 2) {
+              bad += p.balance;
+              badLoans.push(l.loan_id);
+            }
+          }
+          expect(row[`mob${mob}`], `${row.row} MOB${mob}`).toBe(sixPlaces(bad, disbursed));
+          if (badLoans.length > 0 && !drilledCells.has(String(row.segment))) {
+            drilledCells.add(String(row.segment));
+            const cell = await loadReportCell(
+              db,
+              'vintage',
+              { asOf: REPORT_AS_OF, by },
+              { table: 'vintage-m2', row: String(row.row), column: `mob${mob}` },
+            );
+            expect(cell).toEqual(badLoans.sort());
+          }
+          cells += 1;
+        }
+      }
+      expect(cells).toBeGreaterThan(10);
+      expect(drilledCells.size).toBeGreaterThan(1);
+    },
+  );
 
   it('class totals add up to the book and the NPL ratio sits beside the 90+ DPD ratio', async () => {
     const report = reports.get('classification') as Report;
@@ -363,6 +496,12 @@ describe('portfolio reports on a seeded book', () => {
     expect(await code(loadReport(db, 'npl', { asOf: '2026-06-30' }))).toBe('report_month_not_closed 409');
     expect(await code(loadReport(db, 'npl', { asOf: REPORT_AS_OF, scenario: 'downturn' }))).toBe(
       'report_scenario_unsupported 422',
+    );
+    expect(await code(loadReport(db, 'npl', { asOf: REPORT_AS_OF, by: 'channel' }))).toBe(
+      'report_grouping_unsupported 422',
+    );
+    expect(await code(loadReport(db, 'vintage', { asOf: REPORT_AS_OF, by: 'province' }))).toBe(
+      'report_grouping_unsupported 422',
     );
     expect(
       await code(

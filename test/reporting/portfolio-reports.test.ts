@@ -23,8 +23,10 @@ import {
   type TransitionGroup,
   transition,
   transitionOfGroups,
+  VINTAGE_GROUPINGS,
   VINTAGE_THRESHOLDS,
   type VintageBadGroup,
+  type VintageBy,
   type VintageCohortGroup,
   type VintageLoan,
   vintageReport,
@@ -227,123 +229,143 @@ describe('bucket thresholds', () => {
 });
 
 describe('reports from sums (as the store sums the month-end rows)', () => {
-  function vintageInput(months: readonly Month[]) {
+  /** Channel and policy version from the loan id: some loans carry neither (imported), as a store finds them. */
+  const CHANNELS = ['app', 'h5', null] as const;
+  const POLICIES = ['P-2025-1', null, 'P-2026-1'] as const;
+  function vintageInput(months: readonly Month[], by: VintageBy = 'product') {
     const loans = new Map<string, MonthEndLoan>();
     for (const m of months) for (const r of m.rows) loans.set(r.loanId, r);
     const keyed = new Map<number, MonthEndLoan[]>();
     for (const m of months) keyed.set(monthKeyOfDay(m.monthEnd), [...m.rows]);
     return {
       monthEnd: MONTH_ENDS[2] as number,
-      loans: [...loans.values()].map((l) => ({
+      loans: [...loans.values()].map((l, i) => ({
         loanId: l.loanId,
         productId: l.productId,
         openedDay: l.openedDay,
         disbursedMinor: l.disbursedMinor,
+        channel: CHANNELS[i % 3] ?? null,
+        policyVersion: POLICIES[i % 3] ?? null,
       })),
       months: keyed,
+      by,
     };
   }
 
   it('the same roll-rate, vintage and class reports as from the rows, every cell', () => {
     fc.assert(
-      fc.property(bookArb, fc.constantFrom(...ASSET_CLASSES), (months, proposed) => {
-        // Roll rates: loans grouped by (bucket then, bucket a month later or out).
-        const transitions = months.slice(1).map((after, i) => {
-          const before = months[i] as Month;
-          const later = new Map(after.rows.map((r) => [r.loanId, r]));
-          const groups = new Map<string, TransitionGroup>();
-          for (const r of before.rows) {
-            const next = later.get(r.loanId);
-            const to = next?.bucket ?? 'out';
-            const g = groups.get(`${r.bucket}/${to}`) ?? {
-              from: r.bucket,
-              to,
+      fc.property(
+        bookArb,
+        fc.constantFrom(...ASSET_CLASSES),
+        fc.constantFrom(...VINTAGE_GROUPINGS),
+        (months, proposed, by) => {
+          // Roll rates: loans grouped by (bucket then, bucket a month later or out).
+          const transitions = months.slice(1).map((after, i) => {
+            const before = months[i] as Month;
+            const later = new Map(after.rows.map((r) => [r.loanId, r]));
+            const groups = new Map<string, TransitionGroup>();
+            for (const r of before.rows) {
+              const next = later.get(r.loanId);
+              const to = next?.bucket ?? 'out';
+              const g = groups.get(`${r.bucket}/${to}`) ?? {
+                from: r.bucket,
+                to,
+                loans: 0,
+                balanceMinor: 0n,
+                enteredBalanceMinor: 0n,
+              };
+              const up = next !== undefined && Number(next.bucket[1]) === Number(r.bucket[1]) + 1;
+              groups.set(`${r.bucket}/${to}`, {
+                ...g,
+                loans: g.loans + 1,
+                balanceMinor: g.balanceMinor + BigInt(r.outstandingPrincipalMinor),
+                enteredBalanceMinor:
+                  g.enteredBalanceMinor + (up ? BigInt(next.outstandingPrincipalMinor) : 0n),
+              });
+            }
+            return transitionOfGroups(before.monthEnd, after.monthEnd, [...groups.values()]);
+          });
+          expect(rollRatesReportOf(months.map(monthBook), transitions)).toEqual(rollRatesReport(months));
+
+          // Vintage: cohorts and balances by segment (product, channel or policy), draw month and months on book;
+          // the store's null segment is the `unknown` one.
+          const input = vintageInput(months, by);
+          const segmentOf = (l: VintageLoan) =>
+            by === 'product'
+              ? l.productId
+              : by === 'channel'
+                ? (l.channel ?? null)
+                : (l.policyVersion ?? null);
+          const cohorts = new Map<string, VintageCohortGroup>();
+          const fpd = new Set<string>();
+          for (const rows of input.months.values())
+            for (const r of rows)
+              if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1) fpd.add(r.loanId);
+          const byLoan = new Map(input.loans.map((l) => [l.loanId, l]));
+          for (const l of input.loans) {
+            const month = monthKeyOfDay(l.openedDay);
+            const g = cohorts.get(`${segmentOf(l)}/${month}`) ?? {
+              segment: segmentOf(l),
+              month,
               loans: 0,
-              balanceMinor: 0n,
-              enteredBalanceMinor: 0n,
+              disbursedMinor: 0n,
+              fpd30Loans: 0,
             };
-            const up = next !== undefined && Number(next.bucket[1]) === Number(r.bucket[1]) + 1;
-            groups.set(`${r.bucket}/${to}`, {
+            cohorts.set(`${segmentOf(l)}/${month}`, {
               ...g,
               loans: g.loans + 1,
-              balanceMinor: g.balanceMinor + BigInt(r.outstandingPrincipalMinor),
-              enteredBalanceMinor: g.enteredBalanceMinor + (up ? BigInt(next.outstandingPrincipalMinor) : 0n),
+              disbursedMinor: g.disbursedMinor + BigInt(l.disbursedMinor),
+              fpd30Loans: g.fpd30Loans + (fpd.has(l.loanId) ? 1 : 0),
             });
           }
-          return transitionOfGroups(before.monthEnd, after.monthEnd, [...groups.values()]);
-        });
-        expect(rollRatesReportOf(months.map(monthBook), transitions)).toEqual(rollRatesReport(months));
-
-        // Vintage: cohorts and balances by product, draw month and months on book.
-        const input = vintageInput(months);
-        const cohorts = new Map<string, VintageCohortGroup>();
-        const fpd = new Set<string>();
-        for (const rows of input.months.values())
-          for (const r of rows) if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1) fpd.add(r.loanId);
-        const byLoan = new Map(input.loans.map((l) => [l.loanId, l]));
-        for (const l of input.loans) {
-          const month = monthKeyOfDay(l.openedDay);
-          const g = cohorts.get(`${l.productId}/${month}`) ?? {
-            productId: l.productId,
-            month,
-            loans: 0,
-            disbursedMinor: 0n,
-            fpd30Loans: 0,
-          };
-          cohorts.set(`${l.productId}/${month}`, {
-            ...g,
-            loans: g.loans + 1,
-            disbursedMinor: g.disbursedMinor + BigInt(l.disbursedMinor),
-            fpd30Loans: g.fpd30Loans + (fpd.has(l.loanId) ? 1 : 0),
-          });
-        }
-        const bad: VintageBadGroup[] = [];
-        for (const [month, rows] of input.months) {
-          for (const r of rows) {
-            const l = byLoan.get(r.loanId) as VintageLoan;
-            const cohort = monthKeyOfDay(l.openedDay);
-            bad.push({
-              productId: l.productId,
-              month: cohort,
-              mob: month - cohort,
-              badMinor: VINTAGE_THRESHOLDS.map((t) =>
-                Number(r.bucket[1]) >= Number(t[1]) ? BigInt(r.outstandingPrincipalMinor) : 0n,
-              ),
-            });
+          const bad: VintageBadGroup[] = [];
+          for (const [month, rows] of input.months) {
+            for (const r of rows) {
+              const l = byLoan.get(r.loanId) as VintageLoan;
+              const cohort = monthKeyOfDay(l.openedDay);
+              bad.push({
+                segment: segmentOf(l),
+                month: cohort,
+                mob: month - cohort,
+                badMinor: VINTAGE_THRESHOLDS.map((t) =>
+                  Number(r.bucket[1]) >= Number(t[1]) ? BigInt(r.outstandingPrincipalMinor) : 0n,
+                ),
+              });
+            }
           }
-        }
-        expect(vintageReportOf(vintageTotalsOfGroups(input.monthEnd, [...cohorts.values()], bad))).toEqual(
-          vintageReport(input),
-        );
+          expect(
+            vintageReportOf(vintageTotalsOfGroups(input.monthEnd, [...cohorts.values()], bad, by)),
+          ).toEqual(vintageReport(input));
 
-        // Classification: loans grouped by class after overrides and by more than 90 days past due.
-        const rows = months[2]?.rows ?? [];
-        const overrides = rows
-          .filter((_, i) => i % 3 === 0)
-          .map((r) => ({
-            loanId: r.loanId,
-            assetClass: proposed,
-            reason: 'r',
-            proposedBy: 'a',
-            approvedBy: 'b',
+          // Classification: loans grouped by class after overrides and by more than 90 days past due.
+          const rows = months[2]?.rows ?? [];
+          const overrides = rows
+            .filter((_, i) => i % 3 === 0)
+            .map((r) => ({
+              loanId: r.loanId,
+              assetClass: proposed,
+              reason: 'r',
+              proposedBy: 'a',
+              approvedBy: 'b',
+            }));
+          const classified = applyOverrides(rows, overrides);
+          const groups: ClassGroup[] = classified.map((l) => ({
+            assetClass: l.assetClass,
+            over90: l.row.daysPastDue > 90,
+            loans: 1,
+            balanceMinor: BigInt(l.row.outstandingPrincipalMinor),
+            restructured: l.row.classReasons.length > 0 ? 1 : 0,
           }));
-        const classified = applyOverrides(rows, overrides);
-        const groups: ClassGroup[] = classified.map((l) => ({
-          assetClass: l.assetClass,
-          over90: l.row.daysPastDue > 90,
-          loans: 1,
-          balanceMinor: BigInt(l.row.outstandingPrincipalMinor),
-          restructured: l.row.classReasons.length > 0 ? 1 : 0,
-        }));
-        const monthEnd = MONTH_ENDS[2] as number;
-        expect(
-          classificationReportOf(
-            classTotalsOfGroups(monthEnd, groups),
-            classified.filter((l) => l.override !== null),
-            groups.reduce((n, g) => n + g.restructured, 0),
-          ),
-        ).toEqual(classificationReport(monthEnd, classified));
-      }),
+          const monthEnd = MONTH_ENDS[2] as number;
+          expect(
+            classificationReportOf(
+              classTotalsOfGroups(monthEnd, groups),
+              classified.filter((l) => l.override !== null),
+              groups.reduce((n, g) => n + g.restructured, 0),
+            ),
+          ).toEqual(classificationReport(monthEnd, classified));
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -19,6 +19,7 @@ const LABELS = {
     normal: '正常',
     npl: '不良率',
     loans: '笔贷款',
+    recoveryNone: '最近24个月没有核销的贷款。',
   },
   en: {
     nav: 'Reports',
@@ -27,6 +28,7 @@ const LABELS = {
     normal: 'Normal',
     npl: 'NPL ratio',
     loans: 'loans',
+    recoveryNone: 'No loan was written off in the last 24 months.',
   },
 } as const;
 
@@ -80,6 +82,8 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       await page.getByTestId('report-view-vintage').click();
       await page.getByTestId('vintage-curves').locator('canvas').first().waitFor();
       await page.getByTestId('fpd-table').locator('tbody tr.ant-table-row').first().waitFor();
+      // The seeded book has no write-offs: the recovery curves say so in the page's language.
+      await page.getByTestId('recovery-none').getByText(L.recoveryNone).waitFor();
       await screenshot(page, `reports-vintage-${locale}`);
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();

@@ -1070,6 +1070,9 @@ export const en = {
   'reports.nplTrend': 'NPL ratio beside the 90+ DPD ratio',
   'reports.heatmap': 'Roll rates from last month end (share of loans, %) — click a cell for its loans',
   'reports.vintageCurves': 'Vintage curves: M2+ balance ÷ disbursed, by months on book',
+  'reports.recoveryCurves':
+    'Recovery curves after write-off: cumulative recovered ÷ written off, by months since write-off',
+  'reports.recoveryNone': 'No loan was written off in the last 24 months.',
   'reports.loans': '{n} loans',
   'reports.view.ecl': 'IFRS 9 ECL',
   'reports.view.stress': 'Stress tests',
@@ -2793,6 +2796,8 @@ export const zhCN: Record<MessageKey, string> = {
   'reports.nplTrend': '不良率与逾期90天以上占比',
   'reports.heatmap': '上月末至本月末迁徙率（笔数占比，%）— 点击单元格查看贷款',
   'reports.vintageCurves': '账龄曲线：M2+余额 ÷ 放款金额（按账龄月）',
+  'reports.recoveryCurves': '核销后回收曲线：累计收回 ÷ 核销金额（按核销后月数）',
+  'reports.recoveryNone': '最近24个月没有核销的贷款。',
   'reports.loans': '{n} 笔贷款',
   'reports.view.ecl': 'IFRS 9 预期信用损失',
   'reports.view.stress': '压力测试',

@@ -29,6 +29,7 @@ interface ReportOptions {
   eclSettings?: string;
   asOf: string;
   scenario?: string;
+  by?: string;
   json?: boolean;
   xlsx?: string;
   table?: string;
@@ -132,6 +133,10 @@ export const registerReport: RegisterCommand = (program, io) => {
         'the report describes the last month end on or before this day (YYYY-MM-DD)',
       )
       .option('--scenario <name>', 'the scenario of a forward-looking report')
+      .option(
+        '--by <grouping>',
+        'vintage only: segments by product (default), channel or policy (the approving policy version)',
+      )
       .option('--json', 'print the report as JSON')
       .option('--xlsx <file>', 'write the report as an Excel workbook')
       .option(
@@ -149,7 +154,11 @@ export const registerReport: RegisterCommand = (program, io) => {
       if (drill.some((x) => x !== undefined) && drill.some((x) => x === undefined)) {
         throw new UsageError('a drill-down needs all of --table, --row and --column');
       }
-      const request = { asOf: o.asOf, ...(o.scenario === undefined ? {} : { scenario: o.scenario }) };
+      const request = {
+        asOf: o.asOf,
+        ...(o.scenario === undefined ? {} : { scenario: o.scenario }),
+        ...(o.by === undefined ? {} : { by: o.by }),
+      };
       const bar = progressBar(io, o.json === true);
       try {
         await withMigratedDb(o.db, async (db) => {
@@ -169,6 +178,7 @@ export const registerReport: RegisterCommand = (program, io) => {
                 table: o.table,
                 row: o.row,
                 column: o.column,
+                ...(o.by === undefined ? {} : { by: o.by }),
                 loanIds: ids,
               });
             else for (const id of ids) writeLine(io.stdout, id);
@@ -187,7 +197,8 @@ export const registerReport: RegisterCommand = (program, io) => {
           if (
             error.status === 400 ||
             error.code === 'report_kind_unknown' ||
-            error.code === 'report_scenario_unsupported'
+            error.code === 'report_scenario_unsupported' ||
+            error.code === 'report_grouping_unsupported'
           ) {
             throw new UsageError(error.message);
           }

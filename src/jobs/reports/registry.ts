@@ -10,6 +10,7 @@ import {
   classCellLoans,
   classificationReportOf,
   classTotalsOfGroups,
+  isVintageBy,
   type MonthEndLoan,
   type MonthRows,
   monthKeyOfDay,
@@ -19,10 +20,15 @@ import {
   type ReportKind,
   type ReportRequest,
   ROLL_RATE_MONTHS,
+  recoveryCellLoans,
+  recoveryReportOf,
+  recoveryTotals,
   rollRateCellLoans,
   rollRatesReportOf,
   transitionOfGroups,
   VINTAGE_COHORTS_MAX,
+  VINTAGE_GROUPINGS,
+  type VintageBy,
   type VintageInput,
   vintageCellLoans,
   vintageReportOf,
@@ -32,6 +38,7 @@ import {
   approvedOverrides,
   classGroupSums,
   type Db,
+  loadWriteOffRecoveries,
   monthBookSums,
   overriddenMonthEndLoans,
   readDrawnLoans,
@@ -70,6 +77,28 @@ function noScenario(kind: ReportKind, request: ReportRequest): void {
       'scenario',
     );
   }
+}
+
+/** A request's `by`: the grouping of a vintage (product unless given); refused for the other kinds. */
+function requestGrouping(kind: ReportKind, request: ReportRequest): VintageBy {
+  if (request.by === undefined) return 'product';
+  if (kind !== 'vintage') {
+    throw new ReportError(
+      'report_grouping_unsupported',
+      422,
+      `the ${kind} report takes no grouping (by)`,
+      'by',
+    );
+  }
+  if (!isVintageBy(request.by)) {
+    throw new ReportError(
+      'report_grouping_unsupported',
+      422,
+      `a vintage is grouped by ${VINTAGE_GROUPINGS.join(', ')}, not "${request.by}"`,
+      'by',
+    );
+  }
+  return request.by;
 }
 
 function cellOrThrow(ids: string[] | null, cell: ReportCell): string[] {
@@ -172,13 +201,14 @@ async function vintageInput(db: Db, request: ReportRequest, progress?: Progress)
   const loans = await readDrawnLoans(db, startOfMonth(first), monthEnd);
   const byMonth = new Map<number, MonthEndLoan[]>();
   for (const m of months) byMonth.set(monthKeyOfDay(m), await readMonthEnd(db, m));
-  return { monthEnd, loans, months: byMonth };
+  return { monthEnd, loans, months: byMonth, by: requestGrouping('vintage', request) };
 }
 
 const vintage: ReportLoader = {
   kind: 'vintage',
   async load(db, request, progress) {
     noScenario('vintage', request);
+    const by = requestGrouping('vintage', request);
     const monthEnd = await requestMonthEnd(db, request);
     const months = monthEndsBack(monthEnd, VINTAGE_COHORTS_MAX);
     await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
@@ -186,8 +216,9 @@ const vintage: ReportLoader = {
     return vintageReportOf(
       vintageTotalsOfGroups(
         monthEnd,
-        await vintageCohortSums(db, from, monthEnd, months),
-        await vintageBadSums(db, from, monthEnd, months),
+        await vintageCohortSums(db, from, monthEnd, months, by),
+        await vintageBadSums(db, from, monthEnd, months, by),
+        by,
       ),
     );
   },
@@ -197,12 +228,32 @@ const vintage: ReportLoader = {
   },
 };
 
+/** The recovery report's input: the write-offs and recoveries through the request's month end. */
+async function recoveryInput(db: Db, request: ReportRequest) {
+  noScenario('recovery', request);
+  const monthEnd = await requestMonthEnd(db, request);
+  return { monthEnd, ...(await loadWriteOffRecoveries(db, monthEnd)) };
+}
+
+/** Recovery curves after write-off: read from the loans' logs, no month-end rows needed. */
+const recovery: ReportLoader = {
+  kind: 'recovery',
+  async load(db, request) {
+    return recoveryReportOf(recoveryTotals(await recoveryInput(db, request)));
+  },
+  async cellLoans(db, request, cell) {
+    const input = await recoveryInput(db, request);
+    return cellOrThrow(recoveryCellLoans(input, cell.table, cell.row, cell.column), cell);
+  },
+};
+
 /** The loaders of the kinds built so far; the other kinds of REPORT_KINDS are added here by name. */
 export const REPORT_LOADERS: Partial<Record<ReportKind, ReportLoader>> = {
   classification,
   npl,
   'roll-rates': rollRates,
   vintage,
+  recovery,
   ecl: eclLoader,
   stress: stressLoader,
   liquidity: liquidityLoader,
@@ -243,7 +294,9 @@ export async function loadReport(
   progress?: Progress,
   context?: ReportContext,
 ): Promise<Report> {
-  return reportLoader(kind).load(db, request, progress, context);
+  const loader = reportLoader(kind);
+  requestGrouping(loader.kind, request);
+  return loader.load(db, request, progress, context);
 }
 
 /** The loan ids behind one figure of a report. */
@@ -255,6 +308,7 @@ export async function loadReportCell(
   progress?: Progress,
 ): Promise<string[]> {
   const loader = reportLoader(kind);
+  requestGrouping(loader.kind, request);
   if (loader.cellLoans === undefined) {
     throw new ReportError('report_cell_not_found', 404, `the ${kind} report has no drill-down`, 'table');
   }

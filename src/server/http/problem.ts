@@ -183,6 +183,10 @@ export const PROBLEM_CODES = {
   report_month_not_closed: { status: 409, title: 'The month end is not closed yet' },
   report_day_not_closed: { status: 409, title: 'The report day is not closed yet' },
   report_scenario_unsupported: { status: 422, title: 'This report kind takes no scenario' },
+  report_grouping_unsupported: {
+    status: 422,
+    title: 'This report kind takes no grouping, or not this one',
+  },
   report_cell_not_found: { status: 404, title: 'The report has no such cell' },
   report_not_month_end: { status: 400, title: "The day is not a month's last day" },
   ecl_posting_not_found: { status: 404, title: 'The month end has no ECL posting' },
@@ -359,6 +363,7 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   report_month_not_closed: '该月末尚未日终关账',
   report_day_not_closed: '报表日期尚未日终关账',
   report_scenario_unsupported: '这种报表不接受情景参数',
+  report_grouping_unsupported: '这种报表不接受该分组方式',
   report_cell_not_found: '报表中没有这个单元格',
   report_not_month_end: '该日期不是月末最后一天',
   ecl_posting_not_found: '该月末尚未计提预期信用损失',

@@ -76,6 +76,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_month_not_closed: 'report_month_not_closed',
   report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
+  report_grouping_unsupported: 'report_grouping_unsupported',
   report_cell_not_found: 'report_cell_not_found',
   report_not_month_end: 'report_not_month_end',
   class_override_loan_not_found: 'class_override_loan_not_found',
@@ -154,7 +155,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   const context = () => ({ ecl: eclRunOptions(deps.config.eclSettings) });
   app.get<{
     Params: { kind: string };
-    Querystring: { asOf: string; scenario?: string; format: 'json' | 'xlsx' };
+    Querystring: { asOf: string; scenario?: string; by?: string; format: 'json' | 'xlsx' };
   }>(
     '/reports/:kind',
     {
@@ -162,7 +163,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       schema: {
         ...common,
         summary:
-          'A month-end report (classification, npl, roll-rates, vintage …) as data, or as an Excel workbook with ?format=xlsx',
+          'A month-end report (classification, npl, roll-rates, vintage, recovery …) as data, or as an Excel workbook with ?format=xlsx',
         params: reportKindParam,
         querystring: reportQuery,
         response: {
@@ -178,12 +179,16 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (request, reply) => {
-      const { asOf, scenario, format } = request.query;
+      const { asOf, scenario, by, format } = request.query;
       const report = await guarded(() =>
         loadReport(
           deps.db,
           request.params.kind,
-          { asOf, ...(scenario === undefined ? {} : { scenario }) },
+          {
+            asOf,
+            ...(scenario === undefined ? {} : { scenario }),
+            ...(by === undefined ? {} : { by }),
+          },
           undefined,
           context(),
         ),
@@ -235,7 +240,14 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
 
   app.get<{
     Params: { kind: string };
-    Querystring: { asOf: string; scenario?: string; table: string; row: string; column: string };
+    Querystring: {
+      asOf: string;
+      scenario?: string;
+      by?: string;
+      table: string;
+      row: string;
+      column: string;
+    };
   }>(
     '/reports/:kind/cell',
     {
@@ -249,12 +261,16 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (request) => {
-      const { asOf, scenario, table, row, column } = request.query;
+      const { asOf, scenario, by, table, row, column } = request.query;
       const ids = await guarded(() =>
         loadReportCell(
           deps.db,
           request.params.kind,
-          { asOf, ...(scenario === undefined ? {} : { scenario }) },
+          {
+            asOf,
+            ...(scenario === undefined ? {} : { scenario }),
+            ...(by === undefined ? {} : { by }),
+          },
           { table, row, column },
         ),
       );

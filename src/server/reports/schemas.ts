@@ -31,6 +31,13 @@ export const reportQuery = {
       description: 'The report describes the last month end on or before this day (YYYY-MM-DD)',
     },
     scenario: { type: 'string', minLength: 1, maxLength: 40, description: 'For forward-looking kinds only' },
+    by: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 20,
+      description:
+        'For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown"',
+    },
     format: {
       type: 'string',
       enum: ['json', 'xlsx'],
@@ -47,6 +54,7 @@ export const reportCellQuery = {
   properties: {
     asOf: reportQuery.properties.asOf,
     scenario: reportQuery.properties.scenario,
+    by: reportQuery.properties.by,
     table: { type: 'string', minLength: 1, maxLength: 60, description: "The table's name (tables[].name)" },
     row: {
       type: 'string',

@@ -56,3 +56,5 @@ export {
   replaceMonthEnd,
   type StoredClassOverride,
 } from './month-ends.js';
+export { loanOriginationJoinSql } from './origination.js';
+export { loadWriteOffRecoveries } from './write-offs.js';

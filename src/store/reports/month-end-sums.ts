@@ -18,11 +18,13 @@ import {
   type TransitionGroup,
   VINTAGE_THRESHOLDS,
   type VintageBadGroup,
+  type VintageBy,
   type VintageCohortGroup,
 } from '../../reporting/index.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
 import { monthEndLoanOf } from './month-ends.js';
+import { loanOriginationJoinSql } from './origination.js';
 
 /** The first day of a date's month, in SQL (date_part is a float: cheaper per row than extract's numeric). */
 const firstOfMonthSql = (column: string) => `(${column} - date_part('day', ${column})::int + 1)`;
@@ -36,6 +38,15 @@ const CLASS_ARRAY = `array[${ASSET_CLASSES.map((c) => `'${c}'`).join(',')}]`;
 const EFFECTIVE_CLASS = `case when o.asset_class is not null
     and array_position(${CLASS_ARRAY}, o.asset_class) >= array_position(${CLASS_ARRAY}, r.asset_class)
   then o.asset_class else r.asset_class end`;
+
+/** A vintage segment's SQL: the product, or the channel / policy version of the loan's origination. */
+function vintageSegmentSql(by: VintageBy, loan: string): { expr: string; join: string } {
+  if (by === 'product') return { expr: `${loan}.product_id`, join: '' };
+  return {
+    expr: by === 'channel' ? 'o.channel' : 'o.policy_version',
+    join: loanOriginationJoinSql(loan),
+  };
+}
 
 /** The book at each of `monthEnds` (zeros for a month end without rows), in the order given. */
 export async function monthBookSums(q: Queryable, monthEnds: readonly Day[]): Promise<MonthBook[]> {
@@ -189,18 +200,20 @@ export async function overriddenMonthEndLoans(q: Queryable, monthEnd: Day): Prom
 }
 
 /**
- * A vintage's cohorts: the loans drawn in [fromDay, toDay] by product and draw month, their disbursed
- * principal, and how many were seen at one of `monthEnds` more than 30 days past due with the first
- * instalment the oldest overdue (FPD30).
+ * A vintage's cohorts: the loans drawn in [fromDay, toDay] by segment (product, channel or policy version)
+ * and draw month, their disbursed principal, and how many were seen at one of `monthEnds` more than 30 days
+ * past due with the first instalment the oldest overdue (FPD30).
  */
 export async function vintageCohortSums(
   q: Queryable,
   fromDay: Day,
   toDay: Day,
   monthEnds: readonly Day[],
+  by: VintageBy = 'product',
 ): Promise<VintageCohortGroup[]> {
+  const seg = vintageSegmentSql(by, 'l');
   const { rows } = await q.query<{
-    product_id: string;
+    segment: string | null;
     cohort: string;
     loans: number;
     disbursed: string;
@@ -210,15 +223,16 @@ export async function vintageCohortSums(
        select distinct loan_id from loan_month_ends
        where month_end = any($3::date[]) and days_past_due > 30 and oldest_overdue_installment = 1
      )
-     select l.product_id, ${firstOfMonthSql('l.opened_day')}::text as cohort, count(*)::int as loans,
+     select ${seg.expr} as segment, ${firstOfMonthSql('l.opened_day')}::text as cohort, count(*)::int as loans,
        sum(l.principal_minor)::text as disbursed, count(f.loan_id)::int as fpd
      from loans l left join fpd f on f.loan_id = l.loan_id
+     ${seg.join}
      where l.opened_day between $1::date and $2::date
      group by 1, 2`,
     [sqlDate(fromDay), sqlDate(toDay), monthEnds.map(sqlDate)],
   );
   return rows.map((r) => ({
-    productId: r.product_id,
+    segment: r.segment,
     month: monthKeyOfDay(dayFromSql(r.cohort)),
     loans: r.loans,
     disbursedMinor: BigInt(r.disbursed),
@@ -228,14 +242,17 @@ export async function vintageCohortSums(
 
 /**
  * A vintage's numerators: the balance at `monthEnds` of the loans drawn in [fromDay, toDay] at or past each
- * threshold (VINTAGE_THRESHOLDS), by the loan's product, draw month and months on book.
+ * threshold (VINTAGE_THRESHOLDS), by the loan's segment (product, channel or policy version), draw month and
+ * months on book.
  */
 export async function vintageBadSums(
   q: Queryable,
   fromDay: Day,
   toDay: Day,
   monthEnds: readonly Day[],
+  by: VintageBy = 'product',
 ): Promise<VintageBadGroup[]> {
+  const seg = vintageSegmentSql(by, 'x');
   const sums = VINTAGE_THRESHOLDS.map(
     (t, i) =>
       `coalesce(sum(r.outstanding_principal_minor) filter (where ${rankSql('r.bucket')} >= ${bucketRank(t)}), 0)::text as bad${i}`,
@@ -244,10 +261,11 @@ export async function vintageBadSums(
   // once per group, not per row.
   const { rows } = await q.query<Record<string, string>>(
     `with l as (
-       select loan_id, product_id, ${firstOfMonthSql('opened_day')} as cohort
-       from loans where opened_day between $1::date and $2::date
+       select x.loan_id, ${seg.expr} as segment, ${firstOfMonthSql('x.opened_day')} as cohort
+       from loans x ${seg.join}
+       where x.opened_day between $1::date and $2::date
      )
-     select l.product_id, l.cohort::text as cohort, r.month_end::text as month_end, ${sums}
+     select l.segment, l.cohort::text as cohort, r.month_end::text as month_end, ${sums}
      from loan_month_ends r join l on l.loan_id = r.loan_id
      where r.month_end = any($3::date[])
      group by 1, 2, 3`,
@@ -256,7 +274,7 @@ export async function vintageBadSums(
   return rows.map((r) => {
     const month = monthKeyOfDay(dayFromSql(r.cohort as string));
     return {
-      productId: r.product_id as string,
+      segment: (r.segment ?? null) as string | null,
       month,
       mob: monthKeyOfDay(dayFromSql(r.month_end as string)) - month,
       badMinor: VINTAGE_THRESHOLDS.map((_, i) => BigInt(r[`bad${i}`] as string)),

@@ -9,6 +9,7 @@ import type { AssetClass, ClassOverride, MonthEndLoan, VintageLoan } from '../..
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { dayFromSql, fromJsonText, sqlDate } from '../ledger/codec.js';
+import { loanOriginationJoinSql } from './origination.js';
 
 /** Month-end snapshots read per statement while a month end is built. */
 export const MONTH_END_SNAPSHOTS_PER_PAGE = 5_000;
@@ -143,16 +144,23 @@ export async function readMonthEnd(q: Queryable, monthEnd: Day): Promise<MonthEn
   return rows.map(monthEndLoanOf);
 }
 
-/** Loans drawn in [fromDay, toDay] (settled and written-off ones too): a vintage's cohorts. */
+/**
+ * Loans drawn in [fromDay, toDay] (settled and written-off ones too): a vintage's cohorts, with the channel and
+ * approving policy version of the application that opened each loan's line (null when there is none).
+ */
 export async function readDrawnLoans(q: Queryable, fromDay: Day, toDay: Day): Promise<VintageLoan[]> {
   const { rows } = await q.query<{
     loan_id: string;
     product_id: string;
     opened_day: string;
     principal_minor: string;
+    channel: string | null;
+    policy_version: string | null;
   }>(
-    `select loan_id, product_id, opened_day::text as opened_day, principal_minor::text as principal_minor
-     from loans where opened_day between $1::date and $2::date order by loan_id`,
+    `select l.loan_id, l.product_id, l.opened_day::text as opened_day, l.principal_minor::text as principal_minor,
+       o.channel, o.policy_version
+     from loans l ${loanOriginationJoinSql('l')}
+     where l.opened_day between $1::date and $2::date order by l.loan_id`,
     [sqlDate(fromDay), sqlDate(toDay)],
   );
   return rows.map((r) => ({
@@ -160,6 +168,8 @@ export async function readDrawnLoans(q: Queryable, fromDay: Day, toDay: Day): Pr
     productId: r.product_id,
     openedDay: dayFromSql(r.opened_day),
     disbursedMinor: Number(r.principal_minor),
+    channel: r.channel,
+    policyVersion: r.policy_version,
   }));
 }
 

@@ -133,6 +133,25 @@ export function vintageCurves(table: ReportTable, segment: string, cohorts_max: 
   };
 }
 
+/** Recovery curves after write-off: one line per write-off month, cumulative recovered ÷ written off by M+k. */
+export function recoveryCurves(table: ReportTable, cohorts_max: number): ChartOption {
+  const rows = table.rows.slice(-cohorts_max);
+  const months = table.columns.filter((c) => /^m\d+$/.test(c.key)).map((c) => c.key);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'scroll', bottom: 0 },
+    grid: { left: 56, right: 16, top: 16, bottom: 56 },
+    xAxis: { type: 'category', data: months.map((m) => `M+${m.slice(1)}`) },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => `${(v * 100).toFixed(1)}%` } },
+    series: rows.map((r) => ({
+      name: String(r.cohort),
+      type: 'line',
+      connectNulls: false,
+      data: months.map((m) => (r[m] === null || r[m] === undefined ? null : Number(r[m]))),
+    })),
+  };
+}
+
 /** The NPL ratio beside the 90+ DPD ratio, month by month. */
 export function nplTrend(table: ReportTable, names: { npl: string; dpd90: string }): ChartOption {
   return {

@@ -2671,7 +2671,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A month-end report (classification, npl, roll-rates, vintage …) as data, or as an Excel workbook with ?format=xlsx */
+    /** A month-end report (classification, npl, roll-rates, vintage, recovery …) as data, or as an Excel workbook with ?format=xlsx */
     get: operations['getReportsByKind'];
     put?: never;
     post?: never;
@@ -3330,6 +3330,7 @@ export interface components {
         | 'report_month_not_closed'
         | 'report_day_not_closed'
         | 'report_scenario_unsupported'
+        | 'report_grouping_unsupported'
         | 'report_cell_not_found'
         | 'report_not_month_end'
         | 'ecl_posting_not_found'
@@ -5839,6 +5840,7 @@ export interface operations {
               | 'report_month_not_closed'
               | 'report_day_not_closed'
               | 'report_scenario_unsupported'
+              | 'report_grouping_unsupported'
               | 'report_cell_not_found'
               | 'report_not_month_end'
               | 'ecl_posting_not_found'
@@ -18622,6 +18624,8 @@ export interface operations {
       query: {
         /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
         asOf: string;
+        /** @description For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
+        by?: string;
         /** @description xlsx: an Excel workbook */
         format?: 'json' | 'xlsx';
         /** @description For forward-looking kinds only */
@@ -18629,7 +18633,7 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description One of classification, npl, roll-rates, vintage, ecl, stress, liquidity, credit-report */
+        /** @description One of classification, npl, roll-rates, vintage, recovery, ecl, stress, liquidity, credit-report */
         kind: string;
       };
       cookie?: never;
@@ -18669,6 +18673,7 @@ export interface operations {
               | 'npl'
               | 'roll-rates'
               | 'vintage'
+              | 'recovery'
               | 'ecl'
               | 'stress'
               | 'liquidity'
@@ -18723,6 +18728,8 @@ export interface operations {
       query: {
         /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
         asOf: string;
+        /** @description For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
+        by?: string;
         /** @description The column's key (columns[].key) */
         column: string;
         /** @description The row's key: the value of its first column */
@@ -18734,7 +18741,7 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description One of classification, npl, roll-rates, vintage, ecl, stress, liquidity, credit-report */
+        /** @description One of classification, npl, roll-rates, vintage, recovery, ecl, stress, liquidity, credit-report */
         kind: string;
       };
       cookie?: never;

@@ -17,6 +17,7 @@ import {
   type Report,
   type ReportTable,
   type ReportView,
+  recoveryCurves,
   rollForwardWaterfall,
   rollRateHeatmap,
   stressBars,
@@ -110,7 +111,12 @@ export function ReportsPage() {
 
   useEffect(() => {
     if (asOf === '') return;
-    const kinds = view === 'classification' ? ['classification', 'npl'] : [view];
+    const kinds =
+      view === 'classification'
+        ? ['classification', 'npl']
+        : view === 'vintage'
+          ? ['vintage', 'recovery']
+          : [view];
     setError(null);
     setDrill(null);
     Promise.all(kinds.map((k) => loadReport(api, k, asOf))).then(
@@ -124,6 +130,11 @@ export function ReportsPage() {
   const matrix = tableOf(main, 'matrix-count');
   const vintage = tableOf(main, 'vintage-m2');
   const trend = tableOf(npl, 'trend');
+  const recovery = view === 'vintage' ? tableOf(reports.recovery ?? null, 'recovery-rate') : undefined;
+  const recoveryOption = useMemo(
+    () => (recovery === undefined ? null : recoveryCurves(recovery, VINTAGE_COHORTS_SHOWN)),
+    [recovery],
+  );
   const outLabel = t('reports.out');
   const heatmap = useMemo(
     () => (matrix === undefined ? null : rollRateHeatmap(matrix, outLabel)),
@@ -295,6 +306,18 @@ export function ReportsPage() {
       ) : null}
       {view === 'vintage' && main !== null ? (
         <ReportTableView table={tableOf(main, 'fpd') as ReportTable} testId="fpd-table" />
+      ) : null}
+      {view === 'vintage' && recoveryOption !== null && recovery !== undefined ? (
+        <>
+          <Card size="small" title={t('reports.recoveryCurves')} style={{ marginBottom: 16 }}>
+            {recovery.rows.length === 0 ? (
+              <span data-testid="recovery-none">{t('reports.recoveryNone')}</span>
+            ) : (
+              <EChart option={recoveryOption} height={320} testId="recovery-curves" />
+            )}
+          </Card>
+          <ReportTableView table={recovery} testId="recovery-table" />
+        </>
       ) : null}
       {view === 'ecl' && main?.kind === 'ecl' ? (
         <>
