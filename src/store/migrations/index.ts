@@ -30,6 +30,7 @@ import { sql as simulationRuns } from './0029_simulation_runs.js';
 import { sql as behaviourLoanMonths } from './0031_behaviour_loan_months.js';
 import { sql as caseCloseReasons } from './0035_case_close_reasons.js';
 import { sql as caseNotesAndDocuments } from './0039_case_notes_and_documents.js';
+import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -75,4 +76,5 @@ export const migrations: readonly Migration[] = [
   { version: 31, name: 'behaviour_loan_months', sql: behaviourLoanMonths },
   { version: 35, name: 'case_close_reasons', sql: caseCloseReasons },
   { version: 39, name: 'case_notes_and_documents', sql: caseNotesAndDocuments },
+  { version: 44, name: 'simulation_split_runs', sql: simulationSplitRuns },
 ];
