@@ -32,8 +32,8 @@ import { backends, openMigrated, TEST_PG_URL } from '../store/backends.js';
 const options = {
   scenario: `${SIM_DIR}scenario-pandemic.json`,
   strategies: [strategyPath('default'), strategyPath('relief')],
-  borrowers: 300,
-  months: 5,
+  borrowers: 200,
+  months: 4,
   seed: 11,
   replications: 2,
   startDate: '2027-01-01',
@@ -141,7 +141,7 @@ describe.each(backends)('a run split across processes ($name)', (backend) => {
     } finally {
       await db.close();
     }
-  });
+  }, 600_000);
 
   it('re-runs a partition whose lease passed and counts it once', async () => {
     const db = await openMigrated(backend);
@@ -198,7 +198,7 @@ describe.each(backends)('a run split across processes ($name)', (backend) => {
     } finally {
       await db.close();
     }
-  });
+  }, 600_000);
 
   it('refuses a process whose files differ from the run’s, and an unknown run', async () => {
     const db = await openMigrated(backend);
@@ -221,7 +221,7 @@ describe.each(backends)('a run split across processes ($name)', (backend) => {
     } finally {
       await db.close();
     }
-  });
+  }, 600_000);
 });
 
 async function cli(args: string[]) {
@@ -293,7 +293,7 @@ describe.each(backends)('lendguard simulate --run / --join ($name)', (backend) =
     expect(joined.out).toBe(alone.out);
     const other = await cli([
       'simulate',
-      ...common.slice(0, 4),
+      ...common.slice(0, 6),
       '--seed',
       '10',
       '--db',
@@ -305,5 +305,5 @@ describe.each(backends)('lendguard simulate --run / --join ($name)', (backend) =
     expect(other.err).toMatch(/exists with other inputs: --seed is 10/);
     const both = await cli(['simulate', '--db', dbArg, '--run', 'a', '--join', 'a']);
     expect(both.code).toBe(2);
-  });
+  }, 600_000);
 });
