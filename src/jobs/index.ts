@@ -178,6 +178,16 @@ export {
 } from './simulation/files.js';
 export { runSimulation, type SimulationOptions } from './simulation/run.js';
 export {
+  createSplitRun,
+  SPLIT_BOUNDS,
+  SPLIT_RUN_ID_PATTERN,
+  SplitRunError,
+  type SplitRunInput,
+  type SplitWorkOptions,
+  splitPartitions,
+  workSplitRun,
+} from './simulation/split.js';
+export {
   type ClosedBatch,
   type EodLedger,
   type KeyRange,

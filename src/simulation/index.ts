@@ -72,7 +72,17 @@ export {
   type StrategyDocuments,
   type StrategyFile,
 } from './lab/strategy.js';
-export { addTotals, emptyTotals, ROLL_RANKS, SERIES, type Series, type Totals } from './lab/totals.js';
+export {
+  addTotals,
+  emptyTotals,
+  ROLL_RANKS,
+  SERIES,
+  type Series,
+  TOTALS_FORMAT,
+  type Totals,
+  totalsFromText,
+  totalsToText,
+} from './lab/totals.js';
 export { type InputIssue, SimulationInputError } from './lab/validate.js';
 export {
   type ReferenceBalances,

@@ -667,6 +667,21 @@ export {
   touchSimulationRuns,
 } from './simulation-runs.js';
 export {
+  claimSplitPartition,
+  completeSplitPartition,
+  getSplitRun,
+  insertSplitRun,
+  type NewSplitRun,
+  renewSplitClaim,
+  type SplitClaim,
+  type SplitPartition,
+  type SplitRunProgress,
+  type SplitRunRow,
+  saveSplitReport,
+  splitPartitionTotals,
+  splitRunProgress,
+} from './simulation-split-runs.js';
+export {
   type ApiToken,
   authenticateToken,
   findUser,

@@ -1,15 +1,22 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { SingleBar } from 'cli-progress';
-import { runSimulation } from '../../jobs/index.js';
+import {
+  createSplitRun,
+  runSimulation,
+  SPLIT_BOUNDS,
+  SplitRunError,
+  workSplitRun,
+} from '../../jobs/index.js';
 import { METRICS, type Metric, reportHtml, type SimulationReport } from '../../simulation/index.js';
 import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
+import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
 interface SimulateOptions {
   population?: string;
   scenario?: string;
-  strategy: string;
+  strategy?: string;
   against?: string;
   borrowers: string;
   months: string;
@@ -19,6 +26,11 @@ interface SimulateOptions {
   workers?: string;
   json?: boolean;
   html?: string;
+  db?: string;
+  run?: string;
+  join?: string;
+  partitions?: string;
+  leaseMs?: string;
 }
 
 function whole(text: string, name: string, min: number, max: number): number {
@@ -30,16 +42,16 @@ function whole(text: string, name: string, min: number, max: number): number {
 
 /** `lendguard simulate`: the strategy lab — a population through a scenario under one or two strategies. */
 export const registerSimulate: RegisterCommand = (program, io) => {
-  program
+  const command = program
     .command('simulate')
     .description(
       'strategy lab (策略实验室): run a simulated population through a scenario under a strategy, and against another',
     )
     .option('--population <file>', 'population description (JSON); default: the documented baseline')
     .option('--scenario <file>', 'scenario (JSON); default: base, no shock')
-    .requiredOption(
+    .option(
       '--strategy <file>',
-      'strategy file (JSON) naming the policy, line controls, cadence and collection strategy',
+      'strategy file (JSON) naming the policy, line controls, cadence and collection strategy (required unless --join)',
     )
     .option('--against <file>', 'a second strategy: the report gives the difference strategy − against')
     .option('--borrowers <n>', 'borrowers per replication', '1000')
@@ -50,10 +62,28 @@ export const registerSimulate: RegisterCommand = (program, io) => {
     .option('--workers <n>', 'worker threads (0 = this thread); default: the cores available')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'write the report as an HTML page with charts')
-    .action((options: SimulateOptions) => runSimulate(options, io));
+    .option(
+      '--run <id>',
+      'split the run across machines: create run <id> in the database (--db) and work on it; others --join it',
+    )
+    .option('--join <id>', 'work on run <id> created with --run (its files, seed and size are the run’s)')
+    .option('--partitions <n>', 'with --run: borrower ranges per strategy and replication', '16')
+    .option(
+      '--lease-ms <n>',
+      'with --run/--join: lease of a claimed partition',
+      String(SPLIT_BOUNDS.lease_ms_default),
+    );
+  addDbOption(command);
+  command.action((options: SimulateOptions) => explained(() => runSimulate(options, io)));
 };
 
 async function runSimulate(options: SimulateOptions, io: CliIo): Promise<void> {
+  if (options.run !== undefined && options.join !== undefined)
+    throw new UsageError('give --run <id> to create a split run, or --join <id> to work on one, not both');
+  if (options.run === undefined && options.join === undefined && options.db !== undefined)
+    throw new UsageError('--db is for a run split across machines: give --run <id> or --join <id> with it');
+  if (options.join === undefined && options.strategy === undefined)
+    throw new UsageError("required option '--strategy <file>' not specified");
   const borrowers = whole(options.borrowers, '--borrowers', 1, 10_000_000);
   const months = whole(options.months, '--months', 2, 120);
   const replications = whole(options.replications, '--replications', 1, 1000);
@@ -62,7 +92,10 @@ async function runSimulate(options: SimulateOptions, io: CliIo): Promise<void> {
     options.workers === undefined ? availableParallelism() : whole(options.workers, '--workers', 0, 256);
   if (!/^\d{4}-\d{2}-01$/.test(options.start))
     throw new UsageError(`--start must be the first day of a month, e.g. 2027-01-01, got "${options.start}"`);
-  const strategies = [options.strategy, ...(options.against === undefined ? [] : [options.against])];
+  const strategies =
+    options.strategy === undefined
+      ? []
+      : [options.strategy, ...(options.against === undefined ? [] : [options.against])];
   const total = borrowers * replications * strategies.length;
   const tty = io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
   const bar =
@@ -76,20 +109,67 @@ async function runSimulate(options: SimulateOptions, io: CliIo): Promise<void> {
   bar?.start(total, 0);
   let report: SimulationReport;
   try {
-    report = await runSimulation(
-      {
-        ...(options.population === undefined ? {} : { population: options.population }),
-        ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
-        strategies,
-        borrowers,
-        months,
-        seed,
-        replications,
-        startDate: options.start,
-        workers,
-      },
-      (n) => bar?.increment(n),
-    );
+    const splitId = options.run ?? options.join;
+    if (splitId !== undefined) {
+      const lease_ms = whole(
+        options.leaseMs ?? String(SPLIT_BOUNDS.lease_ms_default),
+        '--lease-ms',
+        1_000,
+        3_600_000,
+      );
+      report = await withMigratedDb(options.db, async (db) => {
+        if (options.run !== undefined) {
+          await createSplitRun(db, {
+            runId: options.run,
+            ...(options.population === undefined ? {} : { population: options.population }),
+            ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+            strategies,
+            borrowers,
+            months,
+            seed,
+            replications,
+            startDate: options.start,
+            ranges: whole(options.partitions ?? '16', '--partitions', 1, SPLIT_BOUNDS.partitions_max),
+            createdBy: `${hostname()}:${process.pid}`,
+          });
+        }
+        return workSplitRun(db, splitId, {
+          workers,
+          lease_ms,
+          // Joining, files given here are where this machine has the run's files.
+          ...(options.join === undefined
+            ? {}
+            : {
+                files: {
+                  ...(options.population === undefined ? {} : { population: options.population }),
+                  ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+                  ...(strategies.length === 0 ? {} : { strategies }),
+                },
+              }),
+          onProgress: (done, all) => {
+            bar?.setTotal(all);
+            bar?.update(done);
+          },
+        });
+      });
+    } else
+      report = await runSimulation(
+        {
+          ...(options.population === undefined ? {} : { population: options.population }),
+          ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+          strategies,
+          borrowers,
+          months,
+          seed,
+          replications,
+          startDate: options.start,
+          workers,
+        },
+        (n) => bar?.increment(n),
+      );
+  } catch (error) {
+    if (error instanceof SplitRunError) throw new UsageError(error.message);
+    throw error;
   } finally {
     bar?.stop();
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDate } from '../../money/index.js';
 import {
@@ -14,7 +16,13 @@ import {
   SimulationInputError,
 } from '../../simulation/index.js';
 import { InputFileError } from '../input-file-error.js';
-import { readJsonFile, readModels, readPolicy } from '../origination-files.js';
+import {
+  DEFAULT_CHALLENGER_MODEL,
+  DEFAULT_CHAMPION_MODEL,
+  readJsonFile,
+  readModels,
+  readPolicy,
+} from '../origination-files.js';
 
 /**
  * Reading the strategy lab's files: a population, a scenario and strategies (whose policy, line controls and
@@ -73,5 +81,58 @@ export function contextFor(args: SimulationArgs): RunContext {
     strategy: readStrategy(args.strategy),
     months: args.months,
     startDay: parseDate(args.startDate, '--start'),
+  };
+}
+
+/** JSON with every object's keys sorted: the same document gives the same text however it was written. */
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (typeof x === 'object' && x !== null)
+    return `{${Object.keys(x)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(x) ?? 'null';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Digests of what a run reads (decision 0909): the population and the scenario documents (or "default" and
+ * "base"), and per strategy its file with the policy, line controls, cadence and models it names — each as
+ * canonical JSON, so two machines with the same documents agree however the files are laid out or spaced.
+ */
+export interface InputDigests {
+  readonly population: string;
+  readonly scenario: string;
+  readonly strategies: readonly string[];
+}
+
+export function inputDigests(files: {
+  readonly population?: string;
+  readonly scenario?: string;
+  readonly strategies: readonly string[];
+}): InputDigests {
+  const doc = (path: string | undefined, what: string, none: string) =>
+    path === undefined ? none : sha256(canonical(readJsonFile(path, what)));
+  const models = [DEFAULT_CHAMPION_MODEL, DEFAULT_CHALLENGER_MODEL].map((p) =>
+    sha256(readFileSync(p, 'utf8')),
+  );
+  return {
+    population: doc(files.population, 'population file', 'default'),
+    scenario: doc(files.scenario, 'scenario file', 'base'),
+    strategies: files.strategies.map((path) => {
+      const file = asUsage(() => parseStrategy(readJsonFile(path, 'strategy file'), path));
+      const near = (p: string) => (isAbsolute(p) ? p : resolve(dirname(path), p));
+      return sha256(
+        canonical({
+          strategy: readJsonFile(path, 'strategy file'),
+          policy: readPolicy(near(file.origination.policy)),
+          lineControls: readJsonFile(near(file.lineControls), 'line-control graph'),
+          cadence: readJsonFile(near(file.reminders), 'reminder cadence'),
+          models,
+        }),
+      );
+    }),
   };
 }

@@ -6,6 +6,7 @@ import {
   addTotals,
   buildReport,
   emptyTotals,
+  type RunContext,
   type RunPart,
   runPart,
   type SimulationReport,
@@ -158,36 +159,119 @@ export async function runSimulation(
   } else {
     results = await inWorkers(runs, tasks, options.workers, onProgress, options.signal);
   }
-  const ctx0 = contexts[0]!;
+  const reps = contexts.map((ctx, strategy) => {
+    const out: Totals[] = [];
+    for (let replication = 0; replication < options.replications; replication += 1) {
+      const t = emptyTotals(options.months, ctx.population.applicationMonths);
+      for (const task of tasks)
+        if (task.strategy === strategy && task.part.replication === replication)
+          addTotals(t, results.get(task.id)!);
+      out.push(t);
+    }
+    return out;
+  });
+  return reportOf(contexts, reps, { ...runLabels(options, contexts[0]!), ...runSize(options) });
+}
+
+/** The report's names of the population and the scenario: the spec's name, and the file read if any. */
+export function runLabels(
+  files: { readonly population?: string; readonly scenario?: string },
+  ctx: RunContext,
+): { population: string; scenario: string } {
+  return {
+    population:
+      files.population === undefined
+        ? ctx.population.name
+        : `${ctx.population.name} (${basename(files.population)})`,
+    scenario:
+      files.scenario === undefined ? ctx.scenario.name : `${ctx.scenario.name} (${basename(files.scenario)})`,
+  };
+}
+
+function runSize(options: Omit<SimulationReport['run'], 'population' | 'scenario'>) {
+  return {
+    borrowers: options.borrowers,
+    months: options.months,
+    seed: options.seed,
+    replications: options.replications,
+    startDate: options.startDate,
+  };
+}
+
+/**
+ * The report of a run from its totals, per strategy and replication, added up in a fixed order; the
+ * archetypes are traced here. A run split across machines (split.ts) ends here too, so its report is the
+ * one a single machine gives.
+ */
+export async function reportOf(
+  contexts: readonly RunContext[],
+  reps: readonly (readonly Totals[])[],
+  run: SimulationReport['run'],
+): Promise<SimulationReport> {
   const out = await Promise.all(
-    contexts.map(async (ctx, strategy) => {
-      const reps: Totals[] = [];
-      for (let replication = 0; replication < options.replications; replication += 1) {
-        const t = emptyTotals(options.months, ctx.population.applicationMonths);
-        for (const task of tasks)
-          if (task.strategy === strategy && task.part.replication === replication)
-            addTotals(t, results.get(task.id)!);
-        reps.push(t);
-      }
-      return { name: ctx.strategy.name, reps, archetypes: await traceArchetypes(ctx, options.seed) };
-    }),
+    contexts.map(async (ctx, strategy) => ({
+      name: ctx.strategy.name,
+      reps: reps[strategy]!,
+      archetypes: await traceArchetypes(ctx, run.seed),
+    })),
   );
-  return buildReport(
-    {
-      population:
-        options.population === undefined
-          ? ctx0.population.name
-          : `${ctx0.population.name} (${basename(options.population)})`,
-      scenario:
-        options.scenario === undefined
-          ? ctx0.scenario.name
-          : `${ctx0.scenario.name} (${basename(options.scenario)})`,
-      borrowers: options.borrowers,
-      months: options.months,
-      seed: options.seed,
-      replications: options.replications,
-      startDate: options.startDate,
+  return buildReport({ ...run, ...runSize(run) }, out);
+}
+
+/** Runs parts one at a time, in a worker thread of its own or (threaded false) in this thread. */
+export interface PartRunner {
+  run(strategy: number, part: RunPart, onProgress: (n: number) => void): Promise<Totals>;
+  close(): Promise<void>;
+}
+
+export function partRunner(runs: readonly SimulationArgs[], threaded: boolean): PartRunner {
+  if (!threaded) {
+    const contexts = new Map<number, RunContext>();
+    return {
+      async run(strategy, part, onProgress) {
+        let ctx = contexts.get(strategy);
+        if (ctx === undefined) {
+          ctx = contextFor(runs[strategy]!);
+          contexts.set(strategy, ctx);
+        }
+        let reported = 0;
+        return runPart(ctx, part, (done) => {
+          onProgress(done - reported);
+          reported = done;
+        });
+      },
+      async close() {},
+    };
+  }
+  const worker = newWorker([...runs]);
+  let pending:
+    | { resolve: (t: Totals) => void; reject: (e: Error) => void; onProgress: (n: number) => void }
+    | undefined;
+  const fail = (error: Error) => {
+    const p = pending;
+    pending = undefined;
+    p?.reject(error);
+  };
+  worker.on('message', (m: { type: string; n?: number; totals?: Totals; message?: string }) => {
+    if (m.type === 'progress') pending?.onProgress(m.n ?? 0);
+    else if (m.type === 'done') {
+      const p = pending;
+      pending = undefined;
+      p?.resolve(m.totals!);
+    } else if (m.type === 'error') fail(new Error(m.message));
+  });
+  worker.on('error', fail);
+  worker.on('exit', () => fail(new Error('the worker thread stopped')));
+  return {
+    run(strategy, part, onProgress) {
+      if (pending !== undefined) throw new Error('assertion: a part runner runs one part at a time');
+      return new Promise<Totals>((resolve, reject) => {
+        pending = { resolve, reject, onProgress };
+        worker.postMessage({ type: 'task', task: { id: 0, strategy, part } });
+      });
     },
-    out,
-  );
+    async close() {
+      await worker.terminate();
+    },
+  };
 }

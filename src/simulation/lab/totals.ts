@@ -101,3 +101,103 @@ export function addTotals(a: Totals, b: Totals): Totals {
   }
   return a;
 }
+
+/** The format of totals written down (a partition of a run split across machines, decision 0909). */
+export const TOTALS_FORMAT = 'lendguard.simulation.totals';
+
+/**
+ * Totals as JSON text, exactly: every figure is a whole number (fen or a count) within the safe integer range,
+ * written as such; industries in sorted order, so the same totals give the same text. A figure that is not a
+ * safe whole number is a fault of the run, refused here rather than written rounded.
+ */
+export function totalsToText(t: Totals): string {
+  const check = (where: string, xs: readonly number[]) => {
+    xs.forEach((x, i) => {
+      if (!Number.isSafeInteger(x))
+        throw new Error(`assertion: totals ${where}[${i}] is ${x}, not a whole number`);
+    });
+    return xs;
+  };
+  const series: Record<string, readonly number[]> = {};
+  for (const s of SERIES) series[s] = check(s, t.series[s]);
+  const byIndustry: Record<string, IndustryTotals> = {};
+  for (const k of Object.keys(t.byIndustry).sort()) {
+    const v = t.byIndustry[k]!;
+    check(`byIndustry.${k}`, [
+      v.applications,
+      v.approvals,
+      v.disbursed_fen,
+      v.writtenOff_fen,
+      v.defaulted_fen,
+    ]);
+    byIndustry[k] = {
+      applications: v.applications,
+      approvals: v.approvals,
+      disbursed_fen: v.disbursed_fen,
+      writtenOff_fen: v.writtenOff_fen,
+      defaulted_fen: v.defaulted_fen,
+    };
+  }
+  return JSON.stringify({
+    format: TOTALS_FORMAT,
+    formatVersion: 1,
+    months: t.months,
+    applicationMonths: t.applicationMonths,
+    series,
+    rolls: check('rolls', t.rolls),
+    vintageLines: check('vintageLines', t.vintageLines),
+    vintageEver30: check('vintageEver30', t.vintageEver30),
+    byIndustry,
+  });
+}
+
+/** Reads totals written by totalsToText, checking every length and figure; a mismatch throws. */
+export function totalsFromText(text: string, months: number, applicationMonths: number): Totals {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  const fail = (what: string): never => {
+    throw new Error(`totals text: ${what}`);
+  };
+  if (raw.format !== TOTALS_FORMAT || raw.formatVersion !== 1)
+    fail('not lendguard.simulation.totals version 1');
+  if (raw.months !== months || raw.applicationMonths !== applicationMonths)
+    fail(
+      `for ${String(raw.months)} months and ${String(raw.applicationMonths)} application months, expected ${months} and ${applicationMonths}`,
+    );
+  const t = emptyTotals(months, applicationMonths);
+  const ints = (where: string, x: unknown, length: number): number[] => {
+    if (!Array.isArray(x) || x.length !== length) return fail(`${where} is not a list of ${length}`);
+    for (const v of x) if (!Number.isSafeInteger(v)) fail(`${where} holds ${String(v)}, not a whole number`);
+    return x as number[];
+  };
+  const series = raw.series as Record<string, unknown> | undefined;
+  if (typeof series !== 'object' || series === null) fail('no series');
+  for (const s of SERIES) t.series[s].splice(0, months, ...ints(s, series![s], months));
+  t.rolls.splice(0, t.rolls.length, ...ints('rolls', raw.rolls, t.rolls.length));
+  t.vintageLines.splice(
+    0,
+    t.vintageLines.length,
+    ...ints('vintageLines', raw.vintageLines, t.vintageLines.length),
+  );
+  t.vintageEver30.splice(
+    0,
+    t.vintageEver30.length,
+    ...ints('vintageEver30', raw.vintageEver30, t.vintageEver30.length),
+  );
+  const byIndustry = raw.byIndustry as Record<string, Record<string, unknown>> | undefined;
+  if (typeof byIndustry !== 'object' || byIndustry === null) fail('no byIndustry');
+  for (const [k, v] of Object.entries(byIndustry!)) {
+    const [applications, approvals, disbursed_fen, writtenOff_fen, defaulted_fen] = ints(
+      `byIndustry.${k}`,
+      [v.applications, v.approvals, v.disbursed_fen, v.writtenOff_fen, v.defaulted_fen],
+      5,
+    );
+    t.byIndustry[k] = {
+      applications: applications!,
+      approvals: approvals!,
+      disbursed_fen: disbursed_fen!,
+      writtenOff_fen: writtenOff_fen!,
+      defaulted_fen: defaulted_fen!,
+    };
+  }
+  return t;
+}

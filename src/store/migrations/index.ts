@@ -32,6 +32,7 @@ import { sql as caseCloseReasons } from './0035_case_close_reasons.js';
 import { sql as caseNotesAndDocuments } from './0039_case_notes_and_documents.js';
 import { sql as collectionStepActions } from './0040_collection_step_actions.js';
 import { sql as piiReencryptionAndContactIndexes } from './0042_pii_reencryption_and_contact_indexes.js';
+import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -79,4 +80,5 @@ export const migrations: readonly Migration[] = [
   { version: 39, name: 'case_notes_and_documents', sql: caseNotesAndDocuments },
   { version: 40, name: 'collection_step_actions', sql: collectionStepActions },
   { version: 42, name: 'pii_reencryption_and_contact_indexes', sql: piiReencryptionAndContactIndexes },
+  { version: 44, name: 'simulation_split_runs', sql: simulationSplitRuns },
 ];
