@@ -5227,6 +5227,26 @@ export interface operations {
             recovered?: string;
             /** @enum {string} */
             status: 'open' | 'closed';
+            stepActions: {
+              /**
+               * Format: date
+               * @description The refresh day it was carried out or last tried
+               */
+              date: string;
+              /** @enum {string} */
+              kind: 'reminder' | 'agency-placement' | 'legal-review';
+              /** @description What was done, or why it waits */
+              outcome: string;
+              /** @description The reminder key, placement id or legal action id made */
+              reference: string | null;
+              /**
+               * @description done; pending (e.g. no agency active: tried again on each refresh); dropped (the case left the step)
+               * @enum {string}
+               */
+              status: 'done' | 'pending' | 'dropped';
+              /** @description The strategy step (rule code) the action came from */
+              step: string;
+            }[];
             /** @enum {string} */
             strategyArm?: 'champion' | 'challenger';
             /** @description The strategy rule the case is at, e.g. CS_M2_CALL */
