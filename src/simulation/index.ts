@@ -69,8 +69,11 @@ export {
   type ResolvedStrategy,
   resolveStrategy,
   STRATEGY_FORMAT,
+  type StepWork,
   type StrategyDocuments,
   type StrategyFile,
+  WORKED_ACTIONS,
+  type WorkedAction,
 } from './lab/strategy.js';
 export { addTotals, emptyTotals, ROLL_RANKS, SERIES, type Series, type Totals } from './lab/totals.js';
 export { type InputIssue, SimulationInputError } from './lab/validate.js';
