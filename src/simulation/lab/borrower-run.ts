@@ -632,18 +632,28 @@ export async function simulateBorrower(
         );
     remindersThisMonth += preDue;
 
-    // The due date: pay, pay part, draw to pay, or miss. The borrower has one payday a month, the cycle day:
-    // an instalment of a restructured plan (made on the offer day, two days after it, so falling due up to two
-    // days after the cycle day) is paid with it, ahead, the ledger keeping the excess as a credit until then.
+    // The due date: pay, pay part, draw to pay, or miss. The borrower decides on the cycle day; an instalment
+    // of a restructured plan (made on the offer day, two days after the cycle day, so falling due up to two days
+    // after it) is paid on its own due day, what the ledger bills that day (the plan's figure is only
+    // an estimate of the interest), so that a borrower who pays pays it on time.
     const owedByLoan = active().map((s) => {
-      let upcoming = 0;
-      if (s.state.restructuring === undefined) {
-        const item = s.state.plan.find((p) => p.dueDay === D);
-        upcoming = item?.totalMinor ?? 0;
-      } else
-        for (const p of s.state.plan)
-          if (p.dueDay >= D && p.dueDay <= D + OFFER_DAYS_AFTER_DUE) upcoming += p.totalMinor;
-      return { s, amount: owedNow(s) + upcoming };
+      if (s.state.restructuring !== undefined) {
+        const item = s.state.plan.find((p) => p.dueDay > D && p.dueDay <= D + OFFER_DAYS_AFTER_DUE);
+        if (item !== undefined) {
+          const billedOn = loanPosition(closedState(s.state, item.dueDay));
+          const billed =
+            billedOn.overduePrincipalMinor +
+            billedOn.overdueInterestMinor +
+            billedOn.overdueFeeMinor +
+            billedOn.duePrincipalMinor +
+            billedOn.dueInterestMinor +
+            billedOn.dueFeeMinor +
+            billedOn.penaltyOutstandingMinor;
+          return { s, amount: billed, day: item.dueDay };
+        }
+      }
+      const item = s.state.plan.find((p) => p.dueDay === D);
+      return { s, amount: owedNow(s) + (item?.totalMinor ?? 0), day: D };
     });
     const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
     const pastDue = active().some((s) => positionOf(s).daysPastDue > 0);
@@ -662,10 +672,10 @@ export async function simulateBorrower(
         if (cash >= due) budget = due;
         else if (cash >= due * 0.1) budget = Math.floor(Math.max(0, cash) * behaviour.partPayWhenShort);
       }
-      for (const { s, amount } of owedByLoan) {
+      for (const { s, amount, day } of owedByLoan) {
         const pay = Math.min(amount, budget);
         if (pay <= 0) break;
-        const paid = payLoan(s, pay, D);
+        const paid = payLoan(s, pay, day);
         budget -= paid;
         cash -= paid;
         paidThisMonth += paid;
