@@ -69,8 +69,11 @@ export {
   type ResolvedStrategy,
   resolveStrategy,
   STRATEGY_FORMAT,
+  type StepWork,
   type StrategyDocuments,
   type StrategyFile,
+  WORKED_ACTIONS,
+  type WorkedAction,
 } from './lab/strategy.js';
 export {
   addTotals,

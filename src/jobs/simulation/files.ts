@@ -59,6 +59,9 @@ export function readStrategy(path: string): ResolvedStrategy {
         policy: readPolicy(near(file.origination.policy)),
         lineControls: readJsonFile(near(file.lineControls), 'line-control graph'),
         cadence: readJsonFile(near(file.reminders), 'reminder cadence'),
+        ...(file.collectionStrategy === null
+          ? {}
+          : { collectionStrategy: readJsonFile(near(file.collectionStrategy), 'collection strategy') }),
         models: readModels(),
       },
       path,

@@ -1,14 +1,23 @@
 import {
+  assessCase,
+  type CaseLoan,
+  type CompiledStrategy,
   caseFigures,
   checkNewPromise,
   decideContact,
   decidePromises,
+  evaluateStrategy,
   instantAt,
   type LoggedContact,
   type OpenCase,
+  observationStep,
   type PromiseToPay,
   paidToDateMinor,
   planCases,
+  type StrategyFacts,
+  type StrategyStep,
+  strategyFacts,
+  strategyFactsRead,
 } from '../../collections/index.js';
 import {
   bucketRank,
@@ -52,6 +61,7 @@ import {
 import {
   type AssetClass,
   assetClassRank,
+  caseRestructuringOf,
   classifyLoan,
   ifrs9Stage,
   isNegativeStatusCode,
@@ -62,7 +72,7 @@ import { applicationOf, invitationOf, normal, type SimBorrower } from './borrowe
 import { type LabNote, type LabNoteCode, labNoteEnglish } from './notes.js';
 import type { PopulationSpec } from './population.js';
 import { conditionsFor, type ScenarioSpec } from './scenario.js';
-import type { ResolvedStrategy } from './strategy.js';
+import type { ResolvedStrategy, StepWork } from './strategy.js';
 import { industryOf, ROLL_RANKS, type Totals } from './totals.js';
 
 /**
@@ -181,6 +191,46 @@ function lineDecision(
     return answer;
   });
 }
+
+/**
+ * The collection strategy's step for a case's facts, evaluated by collections' own evaluation and kept by the
+ * exact values of the facts the graph reads (strategyFactsRead, as the refresh's memoisedStrategy keys them):
+ * two cases alike in those facts get the same step, as a direct evaluation would give them. A kept step is
+ * given as it is (no promise), so the month goes on without waiting for a turn of the event loop.
+ */
+const caseStepMemo = new WeakMap<
+  CompiledStrategy,
+  { read: readonly (keyof StrategyFacts)[]; steps: Map<string, StrategyStep> }
+>();
+/** Steps kept per strategy at most (the same bound as the line controls' answers, ten times over). */
+const CASE_STEPS_KEPT_MAX = 100_000;
+function caseStep(strategy: CompiledStrategy, facts: StrategyFacts): StrategyStep | Promise<StrategyStep> {
+  let memo = caseStepMemo.get(strategy);
+  if (memo === undefined) {
+    memo = { read: strategyFactsRead(strategy.graph), steps: new Map() };
+    caseStepMemo.set(strategy, memo);
+  }
+  let key = '';
+  for (let i = 0; i < memo.read.length; i += 1) {
+    const v = facts[memo.read[i]!];
+    // An array (the vulnerabilities) as JSON; every other fact is a string, number, boolean or null.
+    const text = Array.isArray(v) ? JSON.stringify(v) : String(v);
+    key += i === 0 ? text : `|${text}`;
+  }
+  const kept = memo.steps.get(key);
+  if (kept !== undefined) return kept;
+  const steps = memo.steps;
+  return evaluateStrategy(strategy, facts).then((step) => {
+    if (steps.size < CASE_STEPS_KEPT_MAX) steps.set(key, step);
+    return step;
+  });
+}
+
+/** An offer is made, and a restructuring dated, this many days after the cycle day (the case's refresh is the day before). */
+const OFFER_DAYS_AFTER_DUE = 2;
+
+/** A `hold` step's work: none. */
+const NO_WORK: StepWork = { messages: 0, calls: 0, letters: 0 };
 
 /**
  * The models a decision needs in the lab. A challenger in shadow is scored and recorded but never changes the
@@ -510,6 +560,15 @@ export async function simulateBorrower(
   let openCase: OpenCase | null = null;
   let caseSeq = 0;
   let sued: number | null = null;
+  // What the open case knows: its contacts, promises, what was paid when it opened, its last step, whether it
+  // is placed with an agency; and a complaint made in a month, open at the next month's refresh.
+  let caseContacts: { party: 'borrower'; outcome: LoggedContact['outcome']; allowed: true }[] = [];
+  let caseKept = 0;
+  let caseBroken = 0;
+  let casePaidAtOpen = 0;
+  let caseStepCode: string | null = null;
+  let placed = false;
+  let complaintCarried = false;
   let negative = false;
   let ever30 = false;
   let paidTotals = { interest: 0, penalty: 0, fees: 0 };
@@ -573,10 +632,28 @@ export async function simulateBorrower(
         );
     remindersThisMonth += preDue;
 
-    // The due date: pay, pay part, draw to pay, or miss.
+    // The due date: pay, pay part, draw to pay, or miss. The borrower decides on the cycle day; an instalment
+    // of a restructured plan (made on the offer day, two days after the cycle day, so falling due up to two days
+    // after it) is paid on its own due day, what the ledger bills that day (the plan's figure is only
+    // an estimate of the interest), so that a borrower who pays pays it on time.
     const owedByLoan = active().map((s) => {
+      if (s.state.restructuring !== undefined) {
+        const item = s.state.plan.find((p) => p.dueDay > D && p.dueDay <= D + OFFER_DAYS_AFTER_DUE);
+        if (item !== undefined) {
+          const billedOn = loanPosition(closedState(s.state, item.dueDay));
+          const billed =
+            billedOn.overduePrincipalMinor +
+            billedOn.overdueInterestMinor +
+            billedOn.overdueFeeMinor +
+            billedOn.duePrincipalMinor +
+            billedOn.dueInterestMinor +
+            billedOn.dueFeeMinor +
+            billedOn.penaltyOutstandingMinor;
+          return { s, amount: billed, day: item.dueDay };
+        }
+      }
       const item = s.state.plan.find((p) => p.dueDay === D);
-      return { s, amount: owedNow(s) + (item?.totalMinor ?? 0) };
+      return { s, amount: owedNow(s) + (item?.totalMinor ?? 0), day: D };
     });
     const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
     const pastDue = active().some((s) => positionOf(s).daysPastDue > 0);
@@ -595,10 +672,10 @@ export async function simulateBorrower(
         if (cash >= due) budget = due;
         else if (cash >= due * 0.1) budget = Math.floor(Math.max(0, cash) * behaviour.partPayWhenShort);
       }
-      for (const { s, amount } of owedByLoan) {
+      for (const { s, amount, day } of owedByLoan) {
         const pay = Math.min(amount, budget);
         if (pay <= 0) break;
-        const paid = payLoan(s, pay, D);
+        const paid = payLoan(s, pay, day);
         budget -= paid;
         cash -= paid;
         paidThisMonth += paid;
@@ -616,8 +693,20 @@ export async function simulateBorrower(
     const controlled = applyLineControls(D + 1);
     if (controlled !== undefined) await controlled;
 
-    // Collections: the case, reminders after the due date, offers, calls and promises, the law.
-    const caseLoans = active().map((s) => ({ loanId: s.state.loanId, position: positionOf(s) }));
+    // Collections: the case (as the product's refresh plans it: written-off loans and restructurings under
+    // observation given), reminders after the due date, the collection strategy's step and its work — messages,
+    // letters, offers, calls and promises, an agency, the law.
+    const caseDay = D + 1;
+    const caseLoans: CaseLoan[] = slots.map((s) => {
+      const restructuring =
+        s.state.restructuring === undefined ? undefined : caseRestructuringOf(s.state, caseDay);
+      return {
+        loanId: s.state.loanId,
+        position: positionOf(s),
+        ...(s.state.status === 'written-off' ? { writtenOff: true } : {}),
+        ...(restructuring === undefined ? {} : { restructuring }),
+      };
+    });
     const plan = planCases(new Map([[b.customerId, caseLoans]]), openCase === null ? [] : [openCase], {
       openFromDaysPastDue: coll.caseOpenFromDaysPastDue,
     });
@@ -626,18 +715,27 @@ export async function simulateBorrower(
       openCase = {
         caseId: `case-${b.customerId}-${caseSeq}`,
         customerId: b.customerId,
-        openedDay: D + 1,
+        openedDay: caseDay,
         figures: o.figures,
       };
+      caseContacts = [];
+      caseKept = 0;
+      caseBroken = 0;
+      casePaidAtOpen = paidToDateMinor(slots.map((s) => s.state));
+      caseStepCode = null;
+      placed = false;
       note('case_opened');
     }
     for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
     if (plan.close.length > 0) openCase = null;
+    const observation = plan.observing[0];
+    const complaintAtRefresh = complaintCarried;
+    complaintCarried = false;
 
     if (openCase !== null) {
       const figures = caseFigures(caseLoans);
       const facts = active().map((s) =>
-        reminderLoanFacts(s.state, D + 1, REMINDER_BORROWER, segment, undefined, false),
+        reminderLoanFacts(s.state, caseDay, REMINDER_BORROWER, segment, undefined, false),
       );
       for (const off of postDueOffsets)
         if (D + off < E)
@@ -656,52 +754,140 @@ export async function simulateBorrower(
             );
         }
       }
-      // Offers: a payment holiday (relief when the borrower's industry is shocked) or an instalment plan.
-      const offerDay = D + 2;
-      for (const s of active()) {
-        if (s.restructured) continue;
-        const dpd = positionOf(s).daysPastDue;
-        let kind: 'payment-holiday' | 'negotiated-plan' | null = null;
-        if (
-          coll.holiday.offer &&
-          dpd >= coll.holiday.fromDaysPastDue &&
-          (!coll.holiday.onlyShocked || cond.shocked)
-        )
-          kind = 'payment-holiday';
-        else if (coll.negotiatedPlan.offer && dpd >= coll.negotiatedPlan.fromDaysPastDue)
-          kind = 'negotiated-plan';
-        if (kind === null) continue;
-        if (rand() >= behaviour.acceptBase + behaviour.acceptWillingness * b.willingness) {
-          totals.series.offersDeclined[m - 1]! += 1;
-          note('declined_offer', { kind });
-          s.restructured = true;
-          continue;
-        }
-        try {
-          s.state = commandedState(s.state, {
-            type: 'restructure',
-            kind,
-            day: offerDay,
-            clientId: `${s.state.loanId}-r`,
-            ...(kind === 'payment-holiday'
-              ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
-              : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
-          });
-          totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
-          if (kind === 'payment-holiday') note('payment_holiday', { months: coll.holiday.months });
-          else note('negotiated_plan', { months: coll.negotiatedPlan.months });
-        } catch (error) {
-          if (!isLedgerInputError(error)) throw error;
-          totals.series.offersRefusedByRules[m - 1]! += 1;
-          note('offer_refused', { kind, code: error.code });
-        }
-        s.restructured = true;
+      // The case's step: on hold while a restructuring is under observation (CS_RESTRUCTURING_OBSERVATION, as
+      // the refresh does), otherwise the collection strategy's, on the case's facts and the real assessment.
+      let step: StrategyStep;
+      if (observation !== undefined) step = observationStep(observation, caseDay);
+      else {
+        const assessment = assessCase({
+          hardships: [],
+          // No verified income in the lab (the product has one only when evidenced): the instalments go unread.
+          verifiedMonthlyIncomeMinor: null,
+          monthlyInstallmentMinor: 0,
+          contacts: caseContacts,
+          promisesKept: caseKept,
+          promisesBroken: caseBroken,
+          paidSinceOpenMinor: Math.max(0, paidToDateMinor(slots.map((s) => s.state)) - casePaidAtOpen),
+          overdueMinor: figures.overdueMinor,
+          maxDaysPastDue: figures.maxDaysPastDue,
+          lostContact: false,
+          evasionSigns: [],
+          // The scenario's shock stands for the lender's shock list of industries.
+          industryShocked: cond.shocked,
+        });
+        const decided = caseStep(
+          strategy.collectionStrategy,
+          strategyFacts({
+            bucket: figures.bucket,
+            maxDaysPastDue: figures.maxDaysPastDue,
+            overdueMinor: figures.overdueMinor,
+            totalOwedMinor: figures.totalOwedMinor,
+            // The lab scores no behaviour: none is computed for the borrower.
+            behaviourScore: null,
+            assessment: assessment.verdict,
+            vulnerabilities: assessment.vulnerabilities,
+            complaintOpen: complaintAtRefresh,
+            lostContact: false,
+            promisesBroken: caseBroken,
+            promisesKept: caseKept,
+            openedDay: openCase.openedDay,
+            day: caseDay,
+          }),
+        );
+        step = decided instanceof Promise ? await decided : decided;
       }
-      // Calls by the case's days past due, within the contact rules; promises kept or broken by the ledger.
-      let callsPlanned = 0;
-      for (const [from, n] of coll.callsPerMonth) if (figures.maxDaysPastDue >= from) callsPlanned = n;
+      if (step.code !== caseStepCode) note('collection_step', { code: step.code, action: step.action });
+      caseStepCode = step.code;
+      const work = step.action === 'hold' ? NO_WORK : coll.work[step.action];
+      const cashBeforeWork = monthCashIn;
+      const maxDpdNow = figures.maxDaysPastDue;
+      const owedNowAll = active().reduce((x, s) => x + positionOf(s).totalOwedMinor, 0);
+
+      // Messages on the step's channel and letters.
+      if (work.messages > 0) {
+        const channel = step.channel === 'app' ? 'app-push' : (step.channel ?? 'sms');
+        remindersThisMonth += work.messages;
+        totals.series.reminders[m - 1]! += work.messages;
+        cost(m, coll.costs_fen[channel] * work.messages);
+      }
+      if (work.letters > 0) {
+        totals.series.letters[m - 1]! += work.letters;
+        cost(m, coll.costs_fen.letter * work.letters);
+      }
+      // A negotiation step: a payment holiday (relief when the borrower's industry is shocked) or an
+      // instalment plan, once per loan.
+      const offerKind: 'payment-holiday' | 'negotiated-plan' | null =
+        step.action !== 'negotiation-offer'
+          ? null
+          : coll.holiday.offer && (!coll.holiday.onlyShocked || cond.shocked)
+            ? 'payment-holiday'
+            : coll.negotiatedPlan.offer
+              ? 'negotiated-plan'
+              : null;
+      const offerDay = D + OFFER_DAYS_AFTER_DUE;
+      if (offerKind !== null)
+        for (const s of active()) {
+          if (s.restructured || positionOf(s).daysPastDue === 0) continue;
+          const kind = offerKind;
+          if (rand() >= behaviour.acceptBase + behaviour.acceptWillingness * b.willingness) {
+            totals.series.offersDeclined[m - 1]! += 1;
+            note('declined_offer', { kind });
+            s.restructured = true;
+            continue;
+          }
+          try {
+            s.state = commandedState(s.state, {
+              type: 'restructure',
+              kind,
+              day: offerDay,
+              clientId: `${s.state.loanId}-r`,
+              ...(kind === 'payment-holiday'
+                ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
+                : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
+            });
+            totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
+            if (kind === 'payment-holiday') note('payment_holiday', { months: coll.holiday.months });
+            else note('negotiated_plan', { months: coll.negotiatedPlan.months });
+          } catch (error) {
+            if (!isLedgerInputError(error)) throw error;
+            totals.series.offersRefusedByRules[m - 1]! += 1;
+            note('offer_refused', { kind, code: error.code });
+          }
+          s.restructured = true;
+        }
+      // An agency placement: the agency reaches part of the assets when the case is placed, and works it.
+      if (step.action === 'agency-placement' && !placed) {
+        placed = true;
+        totals.series.agencyPlacements[m - 1]! += 1;
+        const day = offerDay;
+        let left = Math.min(owedNowAll, Math.round(assets * coll.agency.recoveryShareOfAssets));
+        const reach = left;
+        for (const s of active()) {
+          if (left <= 0 || s.state.lastClosedDay >= day) continue;
+          left -= payLoan(s, Math.min(positionOf(s).totalOwedMinor, left), day);
+        }
+        assets -= reach - left;
+        note('agency_placed', { amount: (reach - left) / 100 });
+      }
+      // A legal review: a lawsuit when the strategy file's thresholds allow.
+      if (
+        step.action === 'legal-review' &&
+        sued === null &&
+        coll.legal.sue &&
+        maxDpdNow >= coll.legal.fromDaysPastDue &&
+        owedNowAll >= coll.legal.minOwed_fen
+      ) {
+        sued = m;
+        totals.series.lawsuits[m - 1]! += 1;
+        cost(m, coll.costs_fen.lawsuit);
+        note('lawsuit_filed');
+      }
+      // Calls within the contact rules (an agency's are paid by its commission); promises kept or broken by
+      // the ledger.
+      const callsPlanned = work.calls;
+      const callCost = step.action === 'agency-placement' ? 0 : coll.costs_fen.call;
       const log: LoggedContact[] = [];
-      let complaintOpen = false;
+      let complaintOpen = complaintAtRefresh;
       let pending: PromiseToPay | null = null;
       let contacted = remindersThisMonth > preDue;
       const resolvePromise = (day: Day) => {
@@ -715,6 +901,8 @@ export async function simulateBorrower(
         const [decided] = decidePromises([p], paidToDateMinor(slots.map((s) => s.state)), p.promisedDay);
         if (decided !== undefined) {
           totals.series[decided.status === 'kept' ? 'promisesKept' : 'promisesBroken'][m - 1]! += 1;
+          if (decided.status === 'kept') caseKept += 1;
+          else caseBroken += 1;
           note('promise', { status: decided.status });
         }
         pending = null;
@@ -732,7 +920,7 @@ export async function simulateBorrower(
         });
         if (!allowed.allowed) continue;
         callsThisMonth += 1;
-        cost(m, coll.costs_fen.call);
+        cost(m, callCost);
         const answered = rand() < behaviour.answerBase + behaviour.answerWillingness * b.willingness;
         let outcome: LoggedContact['outcome'] = answered ? 'answered' : 'no-answer';
         if (answered) {
@@ -742,6 +930,7 @@ export async function simulateBorrower(
             behaviour.complaintPerCall * (1 - b.willingness) * (1 + Math.max(0, callsThisMonth - 4))
           ) {
             complaintOpen = true;
+            complaintCarried = true;
             totals.series.complaints[m - 1]! += 1;
             note('complained');
           }
@@ -759,9 +948,10 @@ export async function simulateBorrower(
             };
             outcome = 'promise';
             totals.series.promises[m - 1]! += 1;
-          }
+          } else if (rand() < (1 - b.willingness) * behaviour.refuseWhenUnwilling) outcome = 'refused';
         }
         log.push({ atMs, channel: 'call', party: 'borrower', outcome, allowed: true });
+        caseContacts.push({ party: 'borrower', outcome, allowed: true });
       }
       resolvePromise(E - 1);
       // A late payment after the reminders and calls, when there is money and will.
@@ -778,20 +968,8 @@ export async function simulateBorrower(
         note('paid_arrears_late');
       }
       totals.series.calls[m - 1]! += callsThisMonth;
-      // The law: sue past the strategy's threshold; an enforced judgement reaches part of the assets.
-      const maxDpd = Math.max(0, ...active().map((s) => positionOf(s).daysPastDue));
-      const owedAll = active().reduce((x, s) => x + positionOf(s).totalOwedMinor, 0);
-      if (
-        sued === null &&
-        coll.legal.sue &&
-        maxDpd >= coll.legal.fromDaysPastDue &&
-        owedAll >= coll.legal.minOwed_fen
-      ) {
-        sued = m;
-        totals.series.lawsuits[m - 1]! += 1;
-        cost(m, coll.costs_fen.lawsuit);
-        note('lawsuit_filed');
-      }
+      // The agency's commission on what the borrower paid while the case is placed.
+      if (placed) cost(m, Math.round((monthCashIn - cashBeforeWork) * coll.agency.commissionShare));
     }
     if (sued !== null && m === sued + coll.legal.monthsToJudgment) {
       const day = E - 1;

@@ -23,6 +23,8 @@ export const LAB_NOTES_EN = {
   missed_instalment: 'missed the instalment',
   paid_part: 'paid part ({paid} of {due} yuan)',
   case_opened: 'collection case opened',
+  collection_step: 'collection step {code} ({action})',
+  agency_placed: 'placed with a collection agency: {amount} yuan recovered',
   declined_offer: 'declined a {kind}',
   payment_holiday: 'payment holiday {months} months',
   negotiated_plan: '协商分期 {months} months',

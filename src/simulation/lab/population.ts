@@ -62,6 +62,8 @@ export interface BehaviourParameters {
   readonly answerWillingness: number;
   /** P(promise to pay | answered). */
   readonly promiseWhenAnswered: number;
+  /** P(refuse to pay | answered without promising) = (1 − willingness) × refuseWhenUnwilling. */
+  readonly refuseWhenUnwilling: number;
   /** P(keep a promise | money available) = willingness × keepPromise. */
   readonly keepPromise: number;
   /** P(pay late after a reminder or call | money available) = willingness × cureAfterContact. */
@@ -228,6 +230,7 @@ export const DEFAULT_POPULATION: PopulationSpec = {
     answerBase: 0.15,
     answerWillingness: 0.6,
     promiseWhenAnswered: 0.6,
+    refuseWhenUnwilling: 0.8,
     keepPromise: 0.85,
     cureAfterContact: 0.7,
     acceptBase: 0.3,

@@ -1,4 +1,10 @@
 import {
+  type CompiledStrategy,
+  compileStrategy,
+  DEFAULT_COLLECTION_STRATEGY,
+  type StrategyAction,
+} from '../../collections/index.js';
+import {
   type CompiledLineControls,
   compileLineControls,
   type ParsedCadenceDocument,
@@ -15,31 +21,57 @@ import { isObj, Reader, SimulationInputError } from './validate.js';
 
 /**
  * A strategy file names the documents the product runs on — an origination policy version, line controls,
- * a reminder cadence — and states the collection strategy as data: calls by bucket, when to offer a payment
- * holiday or an instalment plan (协商分期, the ledger's restructure command), when to go to law, when to write
- * off, and what each action costs. Paths are relative to the strategy file.
+ * a reminder cadence, a collection strategy (the GoRules graph collections evaluate on every case) — and
+ * states, for collections, only what those documents do not say: what a month of each step of the collection
+ * strategy means in contacts, which offer a negotiation step makes (a payment holiday or an instalment plan,
+ * 协商分期, through the ledger's restructure command), what an agency costs and reaches, when a legal review
+ * may go to law, when to write off, and what each action costs. Paths are relative to the strategy file.
  */
 
 export const STRATEGY_FORMAT = 'lendguard.simulation.strategy';
 
+/** Steps of the collection strategy the lab works over a month (a `hold` step is no work). */
+export const WORKED_ACTIONS = [
+  'reminder',
+  'call',
+  'letter',
+  'negotiation-offer',
+  'agency-placement',
+  'legal-review',
+] as const satisfies readonly StrategyAction[];
+export type WorkedAction = (typeof WORKED_ACTIONS)[number];
+
+/** What a month of one step means: messages on the step's reminder channel, collection calls, letters. */
+export interface StepWork {
+  readonly messages: number;
+  readonly calls: number;
+  readonly letters: number;
+}
+
 export interface CollectionStrategy {
   /** A case opens at this many days past due (collections' case settings). */
   readonly caseOpenFromDaysPastDue: number;
-  /** Collection calls a month to the borrower by the case's days past due: [fromDays, calls] rows, ascending. */
-  readonly callsPerMonth: readonly (readonly [number, number])[];
+  /** A month of each step the collection strategy gives. */
+  readonly work: Readonly<Record<WorkedAction, StepWork>>;
+  /** A negotiation step offers a payment holiday when it may… */
   readonly holiday: {
     readonly offer: boolean;
-    /** Offered from this many days past due… */
-    readonly fromDaysPastDue: number;
     /** …only to borrowers whose industry is under a scenario shock (a relief programme), when true. */
     readonly onlyShocked: boolean;
     readonly months: number;
   };
+  /** …and otherwise an instalment plan (协商分期). */
   readonly negotiatedPlan: {
     readonly offer: boolean;
-    readonly fromDaysPastDue: number;
     readonly months: number;
   };
+  /** An agency placement: the agency's commission on what the borrower pays while placed, and what it reaches. */
+  readonly agency: {
+    readonly commissionShare: number;
+    /** Share of the borrower's assets the agency reaches in the month the case is placed. */
+    readonly recoveryShareOfAssets: number;
+  };
+  /** A legal review files a lawsuit when these allow; otherwise it is worked as the review's `work`. */
   readonly legal: {
     readonly sue: boolean;
     readonly fromDaysPastDue: number;
@@ -50,7 +82,7 @@ export interface CollectionStrategy {
     readonly recoveryShareOfAssets: number;
   };
   readonly writeOffDaysPastDue: number;
-  /** Cost of each action, in fen: reminders by channel, a collection call, a lawsuit. */
+  /** Cost of each action, in fen: reminders by channel, a letter, a collection call, a lawsuit. */
   readonly costs_fen: {
     readonly 'app-push': number;
     readonly sms: number;
@@ -81,19 +113,25 @@ export interface StrategyFile {
   };
   readonly lineControls: string;
   readonly reminders: string;
+  /** The collection strategy graph; null: the shipped one (policies/collections/default-strategy.json). */
+  readonly collectionStrategy: string | null;
   readonly collections: CollectionStrategy;
   readonly ecl: EclParameters;
 }
 
 export const DEFAULT_COLLECTIONS: CollectionStrategy = {
   caseOpenFromDaysPastDue: 1,
-  callsPerMonth: [
-    [1, 3],
-    [31, 8],
-    [61, 12],
-  ],
-  holiday: { offer: false, fromDaysPastDue: 1, onlyShocked: true, months: 3 },
-  negotiatedPlan: { offer: true, fromDaysPastDue: 60, months: 12 },
+  work: {
+    reminder: { messages: 2, calls: 3, letters: 0 },
+    call: { messages: 0, calls: 8, letters: 0 },
+    letter: { messages: 0, calls: 12, letters: 1 },
+    'negotiation-offer': { messages: 0, calls: 8, letters: 0 },
+    'agency-placement': { messages: 0, calls: 12, letters: 0 },
+    'legal-review': { messages: 0, calls: 12, letters: 1 },
+  },
+  holiday: { offer: false, onlyShocked: true, months: 3 },
+  negotiatedPlan: { offer: true, months: 12 },
+  agency: { commissionShare: 0.3, recoveryShareOfAssets: 0.1 },
   legal: {
     sue: true,
     fromDaysPastDue: 120,
@@ -119,45 +157,52 @@ function readCollections(r: Reader, raw: unknown): CollectionStrategy {
   r.known(raw, p, [
     'caseOpenFromDaysPastDue',
     'callsPerMonth',
+    'work',
     'holiday',
     'negotiatedPlan',
+    'agency',
     'legal',
     'writeOffDaysPastDue',
     'costs_fen',
   ]);
-  let calls = d.callsPerMonth;
-  const callsRaw = r.array(raw, 'callsPerMonth', p);
-  if (callsRaw !== undefined) {
-    const rows: [number, number][] = [];
-    callsRaw.forEach((row, i) => {
-      if (
-        !Array.isArray(row) ||
-        row.length !== 2 ||
-        !row.every((x) => Number.isInteger(x) && x >= 0 && x <= 100)
-      )
-        r.issue(`${p}.callsPerMonth[${i}]`, 'give [fromDaysPastDue, callsPerMonth], whole numbers 0–100');
-      else rows.push([row[0] as number, row[1] as number]);
-    });
-    for (let i = 1; i < rows.length; i += 1)
-      if (rows[i]![0] <= rows[i - 1]![0])
-        r.issue(`${p}.callsPerMonth[${i}]`, 'rows must ascend by days past due');
-    calls = rows;
-  }
-  const sub = <T extends Record<string, unknown>>(
+  if ('callsPerMonth' in raw)
+    r.issue(
+      `${p}.callsPerMonth`,
+      'the collection strategy document decides the step of each case; say what a month of each step means in "work"',
+    );
+  const sub = <T extends object>(
     key: string,
     fallback: T,
     read: (o: Record<string, unknown>, path: string) => T,
+    from: Record<string, unknown> = raw,
+    at: string = p,
   ): T => {
-    const o = r.object(raw, key, p);
+    const o = r.object(from, key, at);
     if (o === undefined) return fallback;
-    r.known(o, `${p}.${key}`, Object.keys(fallback));
-    return read(o, `${p}.${key}`);
+    r.known(o, `${at}.${key}`, Object.keys(fallback));
+    return read(o, `${at}.${key}`);
   };
   const costs = sub('costs_fen', d.costs_fen, (o, path) => {
     const out: Record<string, number> = {};
     for (const k of Object.keys(d.costs_fen))
       out[k] = r.number(o, k, path, d.costs_fen[k as keyof typeof d.costs_fen], 0, 100_000_000, true);
     return out as unknown as CollectionStrategy['costs_fen'];
+  });
+  const work = sub('work', d.work, (o, path) => {
+    const out = {} as Record<WorkedAction, StepWork>;
+    for (const action of WORKED_ACTIONS)
+      out[action] = sub(
+        action,
+        d.work[action],
+        (w, at) => ({
+          messages: r.number(w, 'messages', at, d.work[action].messages, 0, 31, true),
+          calls: r.number(w, 'calls', at, d.work[action].calls, 0, 14, true),
+          letters: r.number(w, 'letters', at, d.work[action].letters, 0, 5, true),
+        }),
+        o,
+        path,
+      );
+    return out;
   });
   return {
     caseOpenFromDaysPastDue: r.number(
@@ -169,17 +214,19 @@ function readCollections(r: Reader, raw: unknown): CollectionStrategy {
       365,
       true,
     ),
-    callsPerMonth: calls,
+    work,
     holiday: sub('holiday', d.holiday, (o, path) => ({
       offer: r.boolean(o, 'offer', path, d.holiday.offer),
-      fromDaysPastDue: r.number(o, 'fromDaysPastDue', path, d.holiday.fromDaysPastDue, 0, 365, true),
       onlyShocked: r.boolean(o, 'onlyShocked', path, d.holiday.onlyShocked),
       months: r.number(o, 'months', path, d.holiday.months, 1, 12, true),
     })),
     negotiatedPlan: sub('negotiatedPlan', d.negotiatedPlan, (o, path) => ({
       offer: r.boolean(o, 'offer', path, d.negotiatedPlan.offer),
-      fromDaysPastDue: r.number(o, 'fromDaysPastDue', path, d.negotiatedPlan.fromDaysPastDue, 1, 365, true),
       months: r.number(o, 'months', path, d.negotiatedPlan.months, 1, 60, true),
+    })),
+    agency: sub('agency', d.agency, (o, path) => ({
+      commissionShare: r.number(o, 'commissionShare', path, d.agency.commissionShare, 0, 1),
+      recoveryShareOfAssets: r.number(o, 'recoveryShareOfAssets', path, d.agency.recoveryShareOfAssets, 0, 1),
     })),
     legal: sub('legal', d.legal, (o, path) => ({
       sue: r.boolean(o, 'sue', path, d.legal.sue),
@@ -207,6 +254,7 @@ export function parseStrategy(raw: unknown, file = 'strategy'): StrategyFile {
     'origination',
     'lineControls',
     'reminders',
+    'collectionStrategy',
     'collections',
     'ecl',
   ]);
@@ -245,6 +293,10 @@ export function parseStrategy(raw: unknown, file = 'strategy'): StrategyFile {
     },
     lineControls: r.string(raw, 'lineControls', '$', ''),
     reminders: r.string(raw, 'reminders', '$', ''),
+    collectionStrategy:
+      raw.collectionStrategy === undefined || raw.collectionStrategy === null
+        ? null
+        : r.string(raw, 'collectionStrategy', '$', ''),
     collections: readCollections(r, raw.collections),
     ecl,
   };
@@ -258,6 +310,8 @@ export interface StrategyDocuments {
   readonly policy: PolicyDocument | unknown;
   readonly lineControls: unknown;
   readonly cadence: unknown;
+  /** The collection strategy graph the file names; absent when it names none (the shipped one is used). */
+  readonly collectionStrategy?: unknown;
   readonly models: ModelSet;
 }
 
@@ -269,6 +323,8 @@ export interface ResolvedStrategy {
   readonly models: ModelSet;
   readonly lineControls: CompiledLineControls;
   readonly cadence: ParsedCadenceDocument;
+  /** The collection strategy, as collections' refresh compiles it. */
+  readonly collectionStrategy: CompiledStrategy;
 }
 
 /** Checks and compiles the documents a strategy names; a problem is a strategy_invalid error naming the document. */
@@ -303,5 +359,26 @@ export function resolveStrategy(
       '$.reminders',
       `the cadence "${file.reminders}" is invalid: ${cadence.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
     );
-  return { name: file.name, file, policy, models: docs.models, lineControls, cadence: cadence.document };
+  let collectionStrategy: CompiledStrategy;
+  try {
+    collectionStrategy = compileStrategy(
+      docs.collectionStrategy ?? DEFAULT_COLLECTION_STRATEGY,
+      file.collectionStrategy ?? 'default-strategy',
+    );
+  } catch (error) {
+    const issues = (error as { issues?: readonly { path: string; message: string }[] }).issues ?? [];
+    return fail(
+      '$.collectionStrategy',
+      `the collection strategy "${file.collectionStrategy ?? 'default-strategy'}" is refused: ${error instanceof Error ? error.message : String(error)}${issues.length > 0 ? ` (${issues.map((i) => `${i.path} ${i.message}`).join('; ')})` : ''}`,
+    );
+  }
+  return {
+    name: file.name,
+    file,
+    policy,
+    models: docs.models,
+    lineControls,
+    cadence: cadence.document,
+    collectionStrategy,
+  };
 }

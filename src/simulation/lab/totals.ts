@@ -24,6 +24,8 @@ export const SERIES = [
   'complaints',
   'calls',
   'reminders',
+  'letters',
+  'agencyPlacements',
   'pastDueBorrowers',
   'negativeReportBorrowers',
   'holidays',
