@@ -102,8 +102,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /**
  * Digests of what a run reads (decision 0909): the population and the scenario documents (or "default" and
- * "base"), and per strategy its file with the policy, line controls, cadence and models it names — each as
- * canonical JSON, so two machines with the same documents agree however the files are laid out or spaced.
+ * "base"), and per strategy its file with the policy, line controls, cadence, collection strategy and models it
+ * names — each as canonical JSON, so two machines with the same documents agree however the files are laid out or spaced.
  */
 export interface InputDigests {
   readonly population: string;
@@ -133,6 +133,11 @@ export function inputDigests(files: {
           policy: readPolicy(near(file.origination.policy)),
           lineControls: readJsonFile(near(file.lineControls), 'line-control graph'),
           cadence: readJsonFile(near(file.reminders), 'reminder cadence'),
+          // None named: the shipped document, which the lendguard version pins.
+          collectionStrategy:
+            file.collectionStrategy === null
+              ? 'shipped'
+              : readJsonFile(near(file.collectionStrategy), 'collection strategy'),
           models,
         }),
       );
