@@ -12,8 +12,7 @@ export function firstMissedDueDay(states: readonly LoanState[]): Day | null {
   let first: Day | null = null;
   for (const s of states) {
     const oldest = s.dues[0];
-    if (oldest?.overdue === true && (first === null || oldest.dueDay < first))
-      first = oldest.dueDay;
+    if (oldest?.overdue === true && (first === null || oldest.dueDay < first)) first = oldest.dueDay;
   }
   return first;
 }
