@@ -12,7 +12,7 @@ import {
   reportHtml,
   SimulationInputError,
 } from '../../src/simulation/index.js';
-import { SCENARIO_DIR, SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';
+import { SCENARIO_DIR, strategyPath } from '../simulation/lab-helpers.js';
 
 const options = {
   scenario: `${SCENARIO_DIR}pandemic.json`,
