@@ -138,7 +138,12 @@ export {
 } from './reports/index.js';
 export { liquidityLoader, liquidityReport } from './reports/liquidity.js';
 export { loadScenarioPack, type ScenarioPack, SHIPPED_SCENARIO_DIR } from './reports/scenarios.js';
-export { stressLoader, stressReport } from './reports/stress.js';
+export {
+  DEFAULT_STRESS_STRATEGY,
+  type StressSimulation,
+  stressLoader,
+  stressReport,
+} from './reports/stress.js';
 export {
   type AdvanceBusinessDay,
   appendPartitionErrors,

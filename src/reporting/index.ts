@@ -148,7 +148,10 @@ export {
   type RollForwardMovement,
   rollForwardTable,
   type Scenario,
+  ScenarioFileError,
+  type ScenarioIssue,
   type Sensitivities,
+  SHOCK_KINDS,
   type Shock,
   scenarioPdMultiplier,
   shiftedWeights,
@@ -298,8 +301,11 @@ export {
 } from './roll-rates.js';
 export {
   buildStressReport,
+  type SimulatedStress,
+  type SimulatedStressRun,
   type StressResult,
   stressScenario,
+  withSimulatedStress,
 } from './stress.js';
 export {
   FPD30_MATURE_MONTHS,

@@ -361,6 +361,8 @@ function stress(input: RiskReportInput, locale: RiskReportLocale): RiskSection {
         ...t,
         title: T(locale, 'Scenario shocks', '情景冲击'),
       })),
+      // Present when the stress report was run with the simulator (report stress --simulate).
+      ...table(tableOf(input.stress, 'simulated'), locale),
     ],
     notes: input.stress.notes.map((n) => pick(n, locale)),
   };

@@ -5,7 +5,7 @@ import { clampMicro, formatMicro, MICRO_ONE, type Micro, mulMicro } from './ecl/
 import { type Scenario, type Shock, scenarioPdMultiplier } from './ecl/scenarios.js';
 import { eclStage } from './ecl/staging.js';
 import { markovStateOfBucket } from './ecl/transitions.js';
-import type { Report } from './report.js';
+import type { Report, ReportTable } from './report.js';
 
 /**
  * Stress tests (item 5 of the risk reports): every scenario of the pack taken as certain, its shocks applied to
@@ -78,6 +78,8 @@ function shockText(s: Shock): string {
       return `income ${formatMicro(s.incomeChange_micro)} for ${[...s.occupations, ...s.industries].join('/') || 'everyone'}`;
     case 'closure':
       return `${s.industries.join('/')} closed ${s.months} months`;
+    case 'hazard':
+      return `job loss and business failure × ${formatMicro(s.lossMultiplier_micro)} for ${[...s.occupations, ...s.industries].join('/') || 'everyone'} (simulator only)`;
   }
 }
 
@@ -178,4 +180,139 @@ export function buildStressReport(input: {
     ],
   };
   return input.scenario === undefined ? report : { ...report, scenario: input.scenario };
+}
+
+/**
+ * What the strategy lab's simulator gave under one scenario (its report's figures for the one strategy run,
+ * one replication): the stress report's "simulated" section is made of these, beside the sensitivity results.
+ */
+export interface SimulatedStress {
+  readonly scenario: string;
+  /** The industries the scenario closes at some point. */
+  readonly closedIndustries: readonly string[];
+  readonly disbursed_fen: number;
+  /** Written off less recovered over the horizon. */
+  readonly losses_fen: number;
+  readonly cashIn_fen: number;
+  readonly nplRatioEnd: number;
+  readonly eclEnd_fen: number;
+  /** Month by month (1 … months). */
+  readonly overTime: {
+    readonly nplRatio: readonly number[];
+    readonly ecl_fen: readonly number[];
+    readonly cashIn_fen: readonly number[];
+    readonly writtenOff_fen: readonly number[];
+  };
+  readonly byIndustry: Readonly<
+    Record<
+      string,
+      { readonly disbursed_fen: number; readonly lossRate: number; readonly defaultRate: number }
+    >
+  >;
+}
+
+/** How the simulated section was run (for its note): the same arguments give the same section. */
+export interface SimulatedStressRun {
+  readonly population: string;
+  readonly strategy: string;
+  readonly borrowers: number;
+  readonly months: number;
+  readonly seed: number;
+  readonly startDate: string;
+}
+
+const money = (fen: number) => formatMinor(Math.round(fen));
+const share = (x: number) => x.toFixed(6);
+
+/**
+ * The stress report with the simulator's results added: per scenario the NPL ratio and ECL at the end of the
+ * horizon, the losses and cash-in over it (table `simulated`), the same month by month (`simulated-months`) and
+ * the loss and default rates by industry, the closed industries marked (`simulated-industries`).
+ */
+export function withSimulatedStress(
+  report: Report,
+  runs: readonly SimulatedStress[],
+  run: SimulatedStressRun,
+): Report {
+  const simulated: ReportTable = {
+    name: 'simulated',
+    label: l('Simulated under each scenario (strategy lab)', '各情景模拟结果(策略实验室)'),
+    columns: [
+      col('scenario', 'Scenario', '情景', 'text'),
+      col('closed', 'Industries closed', '停业行业', 'text'),
+      col('disbursed', 'Disbursed', '放款', 'money'),
+      col('npl-ratio-end', 'NPL ratio at the end', '期末不良率', 'ratio'),
+      col('ecl-end', 'ECL at the end', '期末预期信用损失', 'money'),
+      col('losses', 'Losses (written off less recovered)', '损失(核销减回收)', 'money'),
+      col('cash-in', 'Cash-in', '回款', 'money'),
+    ],
+    rows: runs.map((r) => ({
+      scenario: r.scenario,
+      closed: r.closedIndustries.join(', '),
+      disbursed: money(r.disbursed_fen),
+      'npl-ratio-end': share(r.nplRatioEnd),
+      'ecl-end': money(r.eclEnd_fen),
+      losses: money(r.losses_fen),
+      'cash-in': money(r.cashIn_fen),
+    })),
+  };
+  const months: ReportTable = {
+    name: 'simulated-months',
+    label: l('Simulated month by month', '逐月模拟结果'),
+    columns: [
+      col('key', 'Scenario and month', '情景与月份', 'text'),
+      col('scenario', 'Scenario', '情景', 'text'),
+      col('month', 'Month', '月份', 'int'),
+      col('npl-ratio', 'NPL ratio', '不良率', 'ratio'),
+      col('ecl', 'ECL', '预期信用损失', 'money'),
+      col('cash-in', 'Cash-in', '回款', 'money'),
+      col('written-off', 'Written off', '核销', 'money'),
+    ],
+    rows: runs.flatMap((r) =>
+      r.overTime.nplRatio.map((npl, i) => ({
+        key: `${r.scenario}/${i + 1}`,
+        scenario: r.scenario,
+        month: i + 1,
+        'npl-ratio': share(npl),
+        ecl: money(r.overTime.ecl_fen[i] ?? 0),
+        'cash-in': money(r.overTime.cashIn_fen[i] ?? 0),
+        'written-off': money(r.overTime.writtenOff_fen[i] ?? 0),
+      })),
+    ),
+  };
+  const industries: ReportTable = {
+    name: 'simulated-industries',
+    label: l('Simulated losses by industry', '分行业模拟损失'),
+    columns: [
+      col('key', 'Scenario and industry', '情景与行业', 'text'),
+      col('scenario', 'Scenario', '情景', 'text'),
+      col('industry', 'Industry', '行业', 'text'),
+      col('closed', 'Closed by the scenario', '情景中停业', 'text'),
+      col('disbursed', 'Disbursed', '放款', 'money'),
+      col('loss-rate', 'Loss rate (written off ÷ disbursed)', '损失率(核销÷放款)', 'ratio'),
+      col('default-rate', 'Default rate (ever 90+ ÷ disbursed)', '违约率(曾逾期90天以上÷放款)', 'ratio'),
+    ],
+    rows: runs.flatMap((r) =>
+      Object.entries(r.byIndustry).map(([industry, v]) => ({
+        key: `${r.scenario}/${industry}`,
+        scenario: r.scenario,
+        industry,
+        closed: r.closedIndustries.includes(industry) ? 'yes' : 'no',
+        disbursed: money(v.disbursed_fen),
+        'loss-rate': share(v.lossRate),
+        'default-rate': share(v.defaultRate),
+      })),
+    ),
+  };
+  return {
+    ...report,
+    tables: [...report.tables, simulated, months, industries],
+    notes: [
+      ...report.notes,
+      l(
+        `Simulated: the strategy lab ran population ${run.population} under strategy ${run.strategy}, ${run.borrowers} borrowers × ${run.months} months from ${run.startDate}, seed ${run.seed}, once under each scenario with the same borrowers; the same arguments give the same figures. The simulator applies each scenario's income, closure and hazard shocks month by month; unemployment and rates move only the sensitivity results above.`,
+        `模拟:策略实验室以客群${run.population}、策略${run.strategy}运行,${run.borrowers}名借款人 × ${run.months}个月,自${run.startDate}起,种子${run.seed},每个情景以同一批借款人各运行一次;参数相同则结果相同。模拟逐月施加各情景的收入、停业与风险事件冲击;失业率与利率冲击只通过敏感系数影响上方结果。`,
+      ),
+    ],
+  };
 }

@@ -54,6 +54,7 @@ export {
   BASE_SCENARIO,
   closedIndustries,
   conditionsFor,
+  labScenarioOf,
   type MonthConditions,
   parseScenario,
   SCENARIO_FORMAT,

@@ -115,6 +115,37 @@ describe('lendguard report', () => {
     expect(none.err()).toContain('--html');
   }, 300_000);
 
+  it('stresses through the simulator: the simulated sheets in Excel, the same JSON again by seed', async () => {
+    const args = ['stress', '--as-of', '2026-05-31', '--scenario', 'pandemic', '--simulate'];
+    const small = ['--borrowers', '40', '--months', '3', '--seed', '2'];
+    const file = join(parent, 'stress.xlsx');
+    const x = await run([...args, ...small, '--xlsx', file]);
+    expect(x.code, x.err).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    expect(wb.getWorksheet('simulated')?.getCell('A3').value).toBe('pandemic');
+    const simulated = async () =>
+      (
+        JSON.parse((await run([...args, ...small, '--json'])).out) as {
+          tables: { name: string; rows: unknown[] }[];
+        }
+      ).tables.filter((t) => t.name.startsWith('simulated'));
+    const first = await simulated();
+    expect(first.map((t) => t.name)).toEqual(['simulated', 'simulated-months', 'simulated-industries']);
+    expect(first[1]?.rows).toHaveLength(3);
+    expect(await simulated()).toEqual(first);
+    // --simulate is the stress report's; its options go with it.
+    const npl = await run(['npl', '--as-of', '2026-05-31', '--simulate']);
+    expect(npl.code).toBe(2);
+    expect(npl.err).toContain('--simulate is for the stress report, not npl');
+    const stray = await run(['stress', '--as-of', '2026-05-31', '--strategy', 'x.json']);
+    expect(stray.code).toBe(2);
+    expect(stray.err).toContain('--strategy goes with --simulate');
+    const bad = await run([...args, '--borrowers', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--borrowers must be a whole number from 1');
+  });
+
   it('says what is wrong: an unknown kind, a kind not available, a month not closed', async () => {
     const unknown = await run(['nonsense', '--as-of', '2026-05-31']);
     expect(unknown.code).toBe(2);

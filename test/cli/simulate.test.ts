@@ -12,10 +12,10 @@ import {
   reportHtml,
   SimulationInputError,
 } from '../../src/simulation/index.js';
-import { SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';
+import { SCENARIO_DIR, strategyPath } from '../simulation/lab-helpers.js';
 
 const options = {
-  scenario: `${SIM_DIR}scenario-pandemic.json`,
+  scenario: `${SCENARIO_DIR}pandemic.json`,
   strategies: [strategyPath('default'), strategyPath('relief')],
   borrowers: 14,
   months: 8,

@@ -174,6 +174,55 @@ describe.each(backends)('on $name', (backend) => {
       await expect(JSON.stringify(report, null, 1)).toMatchFileSnapshot('golden/stress-2026-06-30.json');
     });
 
+    it('stresses through the simulator: the same scenario files, closed industries hit, the same by seed', async () => {
+      const simulation = { borrowers: 300, months: 9, seed: 7, workers: 0 };
+      const report = await stressLoader.load(db, { asOf: '2026-06-30' }, undefined, {
+        stressSimulation: simulation,
+      });
+      // The sensitivity results stay as they were; the simulated tables come after them.
+      expect(report.tables.map((t) => t.name)).toEqual([
+        'scenarios',
+        'sensitivities',
+        'simulated',
+        'simulated-months',
+        'simulated-industries',
+      ]);
+      const sim = table(report, 'simulated').rows;
+      expect(sim.map((r) => r.scenario)).toEqual(['base', 'downturn', 'pandemic', 'rates-up']);
+      const by = (id: string) => sim.find((r) => r.scenario === id)!;
+      expect(by('pandemic').closed).toBe('catering, tourism');
+      expect(fen(by('base').disbursed)).toBeGreaterThan(0);
+      expect(table(report, 'simulated-months').rows.filter((r) => r.scenario === 'base')).toHaveLength(9);
+      // The pandemic closes catering and tourism: their borrowers default more than under the base.
+      const industries = table(report, 'simulated-industries').rows;
+      const rate = (scenario: string, key: 'default-rate' | 'loss-rate') => {
+        const rows = industries.filter((r) => r.scenario === scenario && r.closed === 'yes');
+        const closedSet = new Set(
+          industries.filter((r) => r.scenario === 'pandemic' && r.closed === 'yes').map((r) => r.industry),
+        );
+        const all = industries.filter((r) => r.scenario === scenario && closedSet.has(r.industry));
+        return (scenario === 'pandemic' ? rows : all).reduce(
+          (a, r) => a + Number(r[key]) * fen(r.disbursed),
+          0,
+        );
+      };
+      expect(rate('pandemic', 'default-rate')).toBeGreaterThan(rate('base', 'default-rate'));
+      expect(rate('pandemic', 'loss-rate')).toBeGreaterThanOrEqual(rate('base', 'loss-rate'));
+      expect(fen(by('pandemic')['cash-in'])).toBeLessThan(fen(by('base')['cash-in']));
+      // Rates do not reach the simulated book (fixed-rate loans): rates-up runs as the base.
+      const { scenario: _a, closed: _b, ...base } = by('base');
+      const { scenario: _c, closed: _d, ...ratesUp } = by('rates-up');
+      expect(ratesUp).toEqual(base);
+      // Deterministic by seed: the pandemic alone, again, gives the same simulated rows.
+      const again = await stressLoader.load(db, { asOf: '2026-06-30', scenario: 'pandemic' }, undefined, {
+        stressSimulation: simulation,
+      });
+      expect(table(again, 'simulated').rows).toEqual([by('pandemic')]);
+      expect(table(again, 'simulated-industries').rows).toEqual(
+        industries.filter((r) => r.scenario === 'pandemic'),
+      );
+    });
+
     it('projects cash-in by week and month against the outflows entered, and the periods add up', async () => {
       const n = await importFundingOutflows(
         db,

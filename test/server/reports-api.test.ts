@@ -92,6 +92,35 @@ describe.each(backends)('reports API on $name', (backend) => {
     expect(json(downturn).scenario).toBe('downturn');
   });
 
+  it('stresses through the simulator with simulate=true, within the API bounds', async () => {
+    const q = `asOf=${AS_OF}&scenario=pandemic&simulate=true&borrowers=10&months=2&seed=3`;
+    const res = await get(`/reports/stress?${q}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const report = json(res) as { tables: { name: string; rows: Record<string, unknown>[] }[] };
+    const simulated = report.tables.find((t) => t.name === 'simulated');
+    expect(simulated?.rows.map((r) => r.scenario)).toEqual(['pandemic']);
+    expect(report.tables.find((t) => t.name === 'simulated-months')?.rows).toHaveLength(2);
+    expectProblem(await get(`/reports/npl?asOf=${AS_OF}&simulate=true`), {
+      status: 400,
+      code: 'validation_failed',
+      says: /stress/,
+      path: '/query/simulate',
+    });
+    expectProblem(await get(`/reports/stress?asOf=${AS_OF}&strategy=relief`), {
+      status: 400,
+      code: 'validation_failed',
+      says: /simulate/,
+      path: '/query/strategy',
+    });
+    expectProblem(await get(`/reports/stress?asOf=${AS_OF}&simulate=true&population=nowhere`), {
+      status: 400,
+      code: 'validation_failed',
+      says: /nowhere/,
+      path: '/query/population',
+    });
+    expect((await get(`/reports/stress?asOf=${AS_OF}&simulate=true&borrowers=5000`)).statusCode).toBe(400);
+  });
+
   it('refuses as problem+json: an unknown kind, a bad date, an open month, a role without reports', async () => {
     expectProblem(await get(`/reports/nonsense?asOf=${AS_OF}`), {
       status: 404,

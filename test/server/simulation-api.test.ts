@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/jobs/index.js';
 import { presentReport } from '../../src/server/simulation/present.js';
 import type { Db, Role } from '../../src/store/index.js';
-import { SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';
+import { SCENARIO_DIR, SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, json, startApi, type TestApi } from './helpers.js';
@@ -45,7 +45,7 @@ describe.each(backends)('strategy lab over the API, on $name', (backend) => {
       bounds: { borrowerMonths_max: number };
     };
     expect(o.strategies.map((s) => s.id)).toEqual(['default', 'no-freeze', 'relief', 'statements']);
-    expect(o.scenarios.map((s) => s.id)).toEqual(['base', 'downturn', 'pandemic']);
+    expect(o.scenarios.map((s) => s.id)).toEqual(['base', 'downturn', 'pandemic', 'rates-up']);
     expect(o.populations.map((s) => s.id)).toEqual(['baseline']);
     expect(o.bounds.borrowerMonths_max).toBeGreaterThan(0);
   });
@@ -78,7 +78,7 @@ describe.each(backends)('strategy lab over the API, on $name', (backend) => {
     expect(detail.borrowersDone).toBe(48);
     const expected = presentReport(
       await runSimulation({
-        scenario: `${SIM_DIR}scenario-pandemic.json`,
+        scenario: `${SCENARIO_DIR}pandemic.json`,
         population: `${SIM_DIR}population-baseline.json`,
         strategies: [strategyPath('default'), strategyPath('no-freeze')],
         borrowers: 12,

@@ -16,6 +16,8 @@ import {
 
 export const SIM_DIR = fileURLToPath(new URL('../../policies/simulation/', import.meta.url));
 export const strategyPath = (name: string) => `${SIM_DIR}strategy-${name}.json`;
+/** The shared scenario documents (decision 0907), read by the lab and the stress tests alike. */
+export const SCENARIO_DIR = fileURLToPath(new URL('../../policies/scenarios/', import.meta.url));
 
 const strategies = new Map<string, ReturnType<typeof readStrategy>>();
 export function strategy(name: string) {

@@ -11,6 +11,7 @@ import {
   readEclSettingsFile,
   riskReportHtml,
   riskReportPdf,
+  type StressSimulation,
   writeReportXlsx,
 } from '../../jobs/index.js';
 import {
@@ -35,6 +36,40 @@ interface ReportOptions {
   table?: string;
   row?: string;
   column?: string;
+  simulate?: boolean;
+  population?: string;
+  strategy?: string;
+  borrowers: string;
+  months: string;
+  seed: string;
+  workers: string;
+}
+
+function whole(text: string, name: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return n;
+}
+
+const SIMULATION_FLAGS = ['population', 'strategy'] as const;
+
+/** `report stress --simulate …`: the simulator's arguments, checked; refused on any other kind. */
+function stressSimulationOf(kind: string, o: ReportOptions): StressSimulation | undefined {
+  if (o.simulate !== true) {
+    const stray = SIMULATION_FLAGS.find((f) => o[f] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} goes with --simulate`);
+    return undefined;
+  }
+  if (kind !== 'stress') throw new UsageError(`--simulate is for the stress report, not ${kind}`);
+  return {
+    ...(o.population === undefined ? {} : { population: o.population }),
+    ...(o.strategy === undefined ? {} : { strategy: o.strategy }),
+    borrowers: whole(o.borrowers, '--borrowers', 1, 1_000_000),
+    months: whole(o.months, '--months', 2, 120),
+    seed: whole(o.seed, '--seed', 0, 2 ** 32 - 1),
+    workers: whole(o.workers, '--workers', 0, 256),
+  };
 }
 
 function text(value: ReportCell | undefined): string {
@@ -145,10 +180,23 @@ export const registerReport: RegisterCommand = (program, io) => {
       )
       .option('--row <key>', 'drill down: the row of the figure (its first column)')
       .option('--column <key>', 'drill down: the column of the figure')
-      .option('--ecl-settings <file>', ECL_SETTINGS_OPTION_HELP),
+      .option('--ecl-settings <file>', ECL_SETTINGS_OPTION_HELP)
+      .option(
+        '--simulate',
+        'stress: also run the strategy lab under each scenario (the same scenario files) and add its results',
+      )
+      .option('--population <file>', 'with --simulate: population (JSON); default: the documented baseline')
+      .option('--strategy <file>', "with --simulate: strategy (JSON); default: the lab's default strategy")
+      .option('--borrowers <n>', 'with --simulate: borrowers simulated under each scenario', '1000')
+      .option('--months <n>', 'with --simulate: months simulated from the month after --as-of', '12')
+      .option('--seed <n>', 'with --simulate: the same seed gives the same figures', '1')
+      .option('--workers <n>', 'with --simulate: worker threads (0 = this thread)', '0'),
   ).action((kind: string, o: ReportOptions) =>
     explained(async () => {
-      const context = eclSettingsContext(o.eclSettings);
+      const simulation = stressSimulationOf(kind, o);
+      const settings = eclSettingsContext(o.eclSettings);
+      const context =
+        simulation === undefined ? settings : { ...(settings ?? {}), stressSimulation: simulation };
       if (o.json === true && o.xlsx !== undefined) throw new UsageError('give --json or --xlsx, not both');
       const drill = [o.table, o.row, o.column];
       if (drill.some((x) => x !== undefined) && drill.some((x) => x === undefined)) {
@@ -204,6 +252,8 @@ export const registerReport: RegisterCommand = (program, io) => {
           }
           throw new CommandFailedError(error.message);
         }
+        // A scenario or sensitivities file that cannot be read: every problem by place, exit 2.
+        if (error instanceof ReportInputError) throw new UsageError(error.message);
         throw error;
       } finally {
         bar.stop();

@@ -6,6 +6,7 @@ import {
   parseSensitivities,
   ReportInputError,
   type Scenario,
+  ScenarioFileError,
   type Sensitivities,
 } from '../../reporting/index.js';
 
@@ -18,6 +19,8 @@ const SENSITIVITIES_FILE = 'sensitivities.json';
 export interface ScenarioPack {
   readonly scenarios: readonly Scenario[];
   readonly sensitivities: Sensitivities;
+  /** The file of each scenario by id, for the simulator (`report stress --simulate`) to read the same file. */
+  readonly paths?: Readonly<Record<string, string>>;
 }
 
 /** Reads every scenario file of a folder (sorted by id) and its sensitivities. */
@@ -25,9 +28,20 @@ export function loadScenarioPack(dir: string = SHIPPED_SCENARIO_DIR): ScenarioPa
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== SENSITIVITIES_FILE)
     .sort();
-  const read = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const scenarios = files.map((f) => parseScenario(read(f), f)).sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { scenarios, sensitivities: parseSensitivities(read(SENSITIVITIES_FILE), SENSITIVITIES_FILE) };
+  const read = (f: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    } catch (error) {
+      throw new ScenarioFileError(f, [{ path: '$', message: `is not JSON: ${(error as Error).message}` }]);
+    }
+  };
+  const parsed = files.map((f) => ({ file: join(dir, f), scenario: parseScenario(read(f), f) }));
+  const scenarios = parsed.map((p) => p.scenario).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    scenarios,
+    sensitivities: parseSensitivities(read(SENSITIVITIES_FILE), SENSITIVITIES_FILE),
+    paths: Object.fromEntries(parsed.map((p) => [p.scenario.id, p.file])),
+  };
 }
 
 /** The pack with one scenario certain (weight 1, the others 0): what `--scenario S` asks for. */

@@ -16,6 +16,18 @@ export const REPORT_MESSAGES = {
     en: '{fault}; nothing was written',
     zh: '资金流出记录无效（{fault}）；未写入任何记录',
   },
+  simulate_stress_only: {
+    en: 'simulate is for the stress report, not {kind}',
+    zh: '模拟(simulate)只用于压力测试报表，不用于 {kind}',
+  },
+  simulate_options_without_simulate: {
+    en: '{field} goes with simulate=true',
+    zh: '{field} 须与 simulate=true 一起使用',
+  },
+  simulate_document_unknown: {
+    en: 'no shipped {field} "{id}"; GET /simulation/options lists them',
+    zh: '没有名为 "{id}" 的内置{field}；可用 GET /simulation/options 查看',
+  },
   ecl_posting_not_found: {
     en: 'the month end {monthEnd} has no ECL posting; post it with POST /reports/ecl/postings',
     zh: '月末 {monthEnd} 尚未计提预期信用损失；请用 POST /reports/ecl/postings 计提',

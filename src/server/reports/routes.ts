@@ -2,6 +2,8 @@
  * Month-end portfolio reports: `GET /reports/{kind}` (JSON or `?format=xlsx`), the loans behind a figure, and
  * manual five-category overrides proposed by one person and decided by another.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import {
   computeEcl,
@@ -22,6 +24,7 @@ import {
   reportXlsxBuffer,
   riskReportHtml,
   riskReportPdf,
+  type StressSimulation,
   writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
@@ -115,6 +118,51 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+const LAB_DIR = fileURLToPath(new URL('../../../policies/simulation/', import.meta.url));
+
+/** A shipped strategy-lab document by id (policies/simulation/<kind>-<id>.json), or a 400. */
+function labDocument(kind: 'population' | 'strategy', id: string): string {
+  const path = `${LAB_DIR}${kind}-${id}.json`;
+  if (existsSync(path)) return path;
+  const text = say(REPORT_MESSAGES, 'simulate_document_unknown', { field: kind, id });
+  throw new ProblemError('validation_failed', text, [fieldProblem(`/query/${kind}`, text)]);
+}
+
+/**
+ * `GET /reports/stress?simulate=true`: the simulator's arguments (shipped documents only, the sizes capped by
+ * the schema); run on one worker thread so that the server goes on answering.
+ */
+function stressSimulationOf(
+  kind: string,
+  q: {
+    simulate: boolean;
+    population?: string;
+    strategy?: string;
+    borrowers: number;
+    months: number;
+    seed: number;
+  },
+): StressSimulation | undefined {
+  if (!q.simulate) {
+    const stray = (['population', 'strategy'] as const).find((f) => q[f] !== undefined);
+    if (stray === undefined) return undefined;
+    const text = say(REPORT_MESSAGES, 'simulate_options_without_simulate', { field: stray });
+    throw new ProblemError('validation_failed', text, [fieldProblem(`/query/${stray}`, text)]);
+  }
+  if (kind !== 'stress') {
+    const text = say(REPORT_MESSAGES, 'simulate_stress_only', { kind });
+    throw new ProblemError('validation_failed', text, [fieldProblem('/query/simulate', text)]);
+  }
+  return {
+    ...(q.population === undefined ? {} : { population: labDocument('population', q.population) }),
+    strategy: labDocument('strategy', q.strategy ?? 'default'),
+    borrowers: q.borrowers,
+    months: q.months,
+    seed: q.seed,
+    workers: 1,
+  };
+}
+
 function monthEndOf(text: string, path = '/body/monthEnd'): Day {
   try {
     return parseDate(text, 'monthEnd');
@@ -155,7 +203,18 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
   const context = () => ({ ecl: eclRunOptions(deps.config.eclSettings) });
   app.get<{
     Params: { kind: string };
-    Querystring: { asOf: string; scenario?: string; by?: string; format: 'json' | 'xlsx' };
+    Querystring: {
+      asOf: string;
+      scenario?: string;
+      by?: string;
+      format: 'json' | 'xlsx';
+      simulate: boolean;
+      population?: string;
+      strategy?: string;
+      borrowers: number;
+      months: number;
+      seed: number;
+    };
   }>(
     '/reports/:kind',
     {
@@ -180,6 +239,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
     async (request, reply) => {
       const { asOf, scenario, by, format } = request.query;
+      const simulation = stressSimulationOf(request.params.kind, request.query);
       const report = await guarded(() =>
         loadReport(
           deps.db,
@@ -190,7 +250,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
             ...(by === undefined ? {} : { by }),
           },
           undefined,
-          context(),
+          simulation === undefined ? context() : { ...context(), stressSimulation: simulation },
         ),
       );
       if (format === 'xlsx') {

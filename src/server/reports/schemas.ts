@@ -1,5 +1,10 @@
 import { ASSET_CLASSES, REPORT_KINDS } from '../../reporting/index.js';
 
+/** Most borrowers the API simulates under each scenario of a stress report (`simulate=true`). */
+export const STRESS_SIMULATION_API_MAX_BORROWERS = 2_000;
+/** Most months the API simulates for a stress report. */
+export const STRESS_SIMULATION_API_MAX_MONTHS = 24;
+
 const label = {
   type: 'object',
   required: ['en', 'zh'],
@@ -43,6 +48,43 @@ export const reportQuery = {
       enum: ['json', 'xlsx'],
       default: 'json',
       description: 'xlsx: an Excel workbook',
+    },
+    simulate: {
+      type: 'boolean',
+      default: false,
+      description:
+        'stress only: also run the strategy lab under each scenario (the same scenario documents) and add its results as the simulated tables',
+    },
+    population: {
+      type: 'string',
+      pattern: '^[a-z0-9-]{1,40}$',
+      description: 'With simulate: a shipped population (GET /simulation/options); default baseline',
+    },
+    strategy: {
+      type: 'string',
+      pattern: '^[a-z0-9-]{1,40}$',
+      description: 'With simulate: a shipped strategy (GET /simulation/options); default default',
+    },
+    borrowers: {
+      type: 'integer',
+      minimum: 10,
+      maximum: STRESS_SIMULATION_API_MAX_BORROWERS,
+      default: 500,
+      description: 'With simulate: borrowers simulated under each scenario',
+    },
+    months: {
+      type: 'integer',
+      minimum: 2,
+      maximum: STRESS_SIMULATION_API_MAX_MONTHS,
+      default: 12,
+      description: 'With simulate: months simulated from the month after asOf',
+    },
+    seed: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 2_147_483_647,
+      default: 1,
+      description: 'With simulate: the same seed gives the same figures',
     },
   },
 } as const;

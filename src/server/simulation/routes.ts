@@ -43,6 +43,8 @@ export const SIMULATION_HEARTBEAT_MS = 10_000;
 export const SIMULATION_ORPHANED_AFTER_SECONDS = 60;
 
 const SIM_DIR = fileURLToPath(new URL('../../../policies/simulation/', import.meta.url));
+/** The shared scenario documents (decision 0907): the same files the ECL and the stress tests read. */
+const SCENARIO_DIR = fileURLToPath(new URL('../../../policies/scenarios/', import.meta.url));
 
 export interface LabDocument {
   readonly id: string;
@@ -51,7 +53,27 @@ export interface LabDocument {
   readonly path: string;
 }
 
+/** The shipped scenarios: every scenario document of policies/scenarios (not its sensitivities). */
+function shippedScenarios(): LabDocument[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.json') && f !== 'sensitivities.json')
+    .sort()
+    .map((f) => {
+      const doc = JSON.parse(readFileSync(`${SCENARIO_DIR}${f}`, 'utf8')) as {
+        label?: { en?: string };
+        description?: string;
+      };
+      return {
+        id: f.slice(0, -'.json'.length),
+        name: doc.label?.en ?? f,
+        description: doc.description ?? '',
+        path: `${SCENARIO_DIR}${f}`,
+      };
+    });
+}
+
 function shipped(kind: 'strategy' | 'scenario' | 'population'): LabDocument[] {
+  if (kind === 'scenario') return shippedScenarios();
   return readdirSync(SIM_DIR)
     .filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.json'))
     .sort()

@@ -1,9 +1,18 @@
+import {
+  parseScenario as parseScenarioDocument,
+  type Scenario,
+  ScenarioFileError,
+} from '../../reporting/index.js';
 import { isObj, type Obj, Reader, SimulationInputError } from './validate.js';
 
 /**
  * A scenario as data: the economy the population lives through, month by month from the run's start. Shocks
  * change incomes by occupation or industry, close industries for some months and let them recover, and scale
  * the idiosyncratic hazards (job loss, business failure, illness).
+ *
+ * The shipped scenarios are the shared scenario documents of policies/scenarios (decision 0907), the same files
+ * the ECL and the stress tests read; `labScenarioOf` reads one as the lab's months. The lab's own earlier
+ * format (`"format": "lendguard.simulation.scenario"`) is still read.
  */
 
 export const SCENARIO_FORMAT = 'lendguard.simulation.scenario';
@@ -128,11 +137,74 @@ function readShock(r: Reader, raw: unknown, path: string): Shock | undefined {
   }
 }
 
-/** Reads a scenario file; throws SimulationInputError listing every problem. */
+const micro = (m: number): number => m / 1_000_000;
+
+/**
+ * A shared scenario document as the lab's months. Income, closure and hazard shocks are applied as they are
+ * timed; unemployment and rates move the stress test's PDs through the sensitivities and are not simulated (the
+ * lab's idiosyncratic hazards carry what a scenario means for job losses, and its loans are fixed-rate).
+ */
+export function labScenarioOf(scenario: Scenario): ScenarioSpec {
+  const shocks: Shock[] = [];
+  for (const s of scenario.shocks) {
+    switch (s.kind) {
+      case 'income':
+        shocks.push({
+          kind: 'income',
+          occupations: s.occupations,
+          industries: s.industries,
+          fromMonth: s.fromMonth,
+          months: s.months,
+          factor: micro(1_000_000 + s.incomeChange_micro),
+          recoveryMonths: s.recoveryMonths,
+        });
+        break;
+      case 'closure':
+        shocks.push({
+          kind: 'closure',
+          industries: s.industries,
+          fromMonth: s.fromMonth,
+          months: s.months,
+          incomeShare: micro(s.incomeShare_micro),
+          recoveryMonths: s.recoveryMonths,
+        });
+        break;
+      case 'hazard':
+        shocks.push({
+          kind: 'hazard',
+          occupations: s.occupations,
+          industries: s.industries,
+          fromMonth: s.fromMonth,
+          months: s.months,
+          lossMultiplier: micro(s.lossMultiplier_micro),
+          illnessMultiplier: micro(s.illnessMultiplier_micro),
+        });
+        break;
+      case 'unemployment':
+      case 'rates':
+        break;
+    }
+  }
+  return { name: scenario.id, shocks };
+}
+
+/**
+ * Reads a scenario file — a shared scenario document (policies/scenarios) or the lab's earlier format; throws
+ * SimulationInputError listing every problem.
+ */
 export function parseScenario(raw: unknown, file = 'scenario'): ScenarioSpec {
   const r = new Reader();
   if (!isObj(raw))
     throw new SimulationInputError('scenario_invalid', file, [{ path: '$', message: 'give a JSON object' }]);
+  if (raw.format === undefined && raw.id !== undefined) {
+    try {
+      return labScenarioOf(parseScenarioDocument(raw, file));
+    } catch (error) {
+      if (error instanceof ScenarioFileError)
+        throw new SimulationInputError('scenario_invalid', file, error.issues);
+      throw error;
+    }
+  }
   r.header(raw, SCENARIO_FORMAT);
   r.known(raw, '$', ['format', 'formatVersion', 'name', 'description', 'shocks']);
   const shocks = (r.array(raw, 'shocks', '$') ?? [])

@@ -18644,12 +18644,24 @@ export interface operations {
       query: {
         /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
         asOf: string;
+        /** @description With simulate: borrowers simulated under each scenario */
+        borrowers?: number;
         /** @description For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
         by?: string;
         /** @description xlsx: an Excel workbook */
         format?: 'json' | 'xlsx';
+        /** @description With simulate: months simulated from the month after asOf */
+        months?: number;
+        /** @description With simulate: a shipped population (GET /simulation/options); default baseline */
+        population?: string;
         /** @description For forward-looking kinds only */
         scenario?: string;
+        /** @description With simulate: the same seed gives the same figures */
+        seed?: number;
+        /** @description stress only: also run the strategy lab under each scenario (the same scenario documents) and add its results as the simulated tables */
+        simulate?: boolean;
+        /** @description With simulate: a shipped strategy (GET /simulation/options); default default */
+        strategy?: string;
       };
       header?: never;
       path: {
@@ -20062,7 +20074,7 @@ export interface operations {
            * @default base
            * @enum {string}
            */
-          scenario?: 'base' | 'downturn' | 'pandemic';
+          scenario?: 'base' | 'downturn' | 'pandemic' | 'rates-up';
           /** @default 1 */
           seed?: number;
           /** @description First day of the run's first month (default: the first of the current month) */
