@@ -21,7 +21,7 @@ import {
   type SplitClaim,
   splitPartitionTotals,
 } from '../../src/store/index.js';
-import { SIM_DIR, strategyPath } from '../simulation/lab-helpers.js';
+import { SCENARIO_DIR, strategyPath } from '../simulation/lab-helpers.js';
 import { backends, openMigrated, TEST_PG_URL } from '../store/backends.js';
 
 /**
@@ -30,7 +30,7 @@ import { backends, openMigrated, TEST_PG_URL } from '../store/backends.js';
  */
 
 const options = {
-  scenario: `${SIM_DIR}scenario-pandemic.json`,
+  scenario: `${SCENARIO_DIR}pandemic.json`,
   strategies: [strategyPath('default'), strategyPath('relief')],
   borrowers: 200,
   months: 4,
