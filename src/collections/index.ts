@@ -280,6 +280,7 @@ export {
   type StrategyReminderChannel,
   type StrategyStep,
   strategyArmOf,
+  strategyFactKey,
   strategyFacts,
   strategyFactsRead,
 } from './strategy.js';

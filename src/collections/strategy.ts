@@ -225,19 +225,106 @@ export function strategyFactsRead(graph: unknown): readonly (keyof StrategyFacts
   return STRATEGY_FACT_FIELDS.filter((f) => words.has(f));
 }
 
+/** A cell that compares its column's value with number constants only: `>= 3`, `< 500`, `[1..3]`, `2, 4`, `!= 0`. */
+const CONSTANT_COMPARISON = /^(?:\s|-?\d+(?:\.\d+)?|>=|<=|==|!=|>|<|\.\.|[[\](),])*$/;
+const NUMBER_CONSTANT = /-?\d+(?:\.\d+)?/g;
+
 /**
- * Evaluates a strategy once for each distinct set of the facts it reads (strategyFactsRead), for a run over
- * many cases (the case refresh): two cases whose read facts are equal get the same step, as a direct
- * evaluation would give them, since the rules engine sees nothing else. The key is the exact values, never a
- * rounding of them. Holds its answers for the life of the function it returns.
+ * The constants a numeric fact is compared with, when that is all the graph does with it: the fact is a
+ * decision-table column's field, every cell of its columns compares with number constants only, and it is
+ * named nowhere else (not in another cell, an output, an expression or a switch). Null otherwise.
+ */
+function comparedOnlyWithConstants(nodes: readonly unknown[], fact: string): number[] | null {
+  const word = new RegExp(`(?<![A-Za-z0-9_$])${fact}(?![A-Za-z0-9_])`);
+  const constants = new Set<number>();
+  let column = false;
+  for (const node of nodes) {
+    if (!isObj(node)) return null;
+    const content = isObj(node.content) ? node.content : {};
+    if (node.type !== 'decisionTableNode') {
+      if (stringsIn(content, []).some((t) => word.test(t))) return null;
+      continue;
+    }
+    const inputs = Array.isArray(content.inputs) ? content.inputs.filter(isObj) : [];
+    const own = new Set(inputs.filter((i) => i.field === fact).map((i) => String(i.id)));
+    for (const input of inputs)
+      if (!own.has(String(input.id)) && stringsIn(input, []).some((t) => word.test(t))) return null;
+    for (const output of Array.isArray(content.outputs) ? content.outputs : [])
+      if (stringsIn(output, []).some((t) => word.test(t))) return null;
+    for (const rule of Array.isArray(content.rules) ? content.rules : []) {
+      if (!isObj(rule)) return null;
+      for (const [cell, value] of Object.entries(rule)) {
+        const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+        if (own.has(cell)) {
+          if (!CONSTANT_COMPARISON.test(text)) return null;
+          for (const c of text.match(NUMBER_CONSTANT) ?? []) constants.add(Number(c));
+        } else if (cell !== '_id' && word.test(text)) return null;
+      }
+    }
+    if (own.size > 0) column = true;
+  }
+  return column ? [...constants].sort((a, b) => a - b) : null;
+}
+
+/**
+ * A number's place among sorted constants: how many lie below it, and whether it equals the next. Two numbers
+ * with the same place compare alike (<, <=, ==, >=, >) with every constant, so every cell made only of such
+ * comparisons treats them alike.
+ */
+function placeAmong(constants: readonly number[], x: number): string {
+  let lo = 0;
+  let hi = constants.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (constants[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return constants[lo] === x ? `${lo}=` : String(lo);
+}
+
+/**
+ * The key under which two cases get the same step from a strategy graph: the facts it reads (strategyFactsRead),
+ * each as its exact value — except a number the graph only compares with constants, which is keyed by its
+ * place among those constants (placeAmong). The rules engine sees the same outcome of every comparison for
+ * two numbers with the same place, so it gives them the same step: an exact key, not a rounding; it lets an
+ * overdue amount of ¥1,234.56 and one of ¥2,345.67 share an evaluation when every rule only asks `< 500`.
+ */
+export function strategyFactKey(graph: unknown): (facts: StrategyFacts) => string {
+  const read = strategyFactsRead(graph);
+  const nodes = isObj(graph) && Array.isArray(graph.nodes) ? graph.nodes : [];
+  const places = read.map((f) => comparedOnlyWithConstants(nodes, f));
+  return (facts) => {
+    let key = '';
+    for (let i = 0; i < read.length; i += 1) {
+      const v = facts[read[i]!];
+      const constants = places[i];
+      // An array (the vulnerabilities) as JSON; every other fact is a string, number, boolean or null.
+      const text =
+        constants !== null && constants !== undefined && typeof v === 'number' && Number.isFinite(v)
+          ? `#${placeAmong(constants, v)}`
+          : Array.isArray(v)
+            ? JSON.stringify(v)
+            : typeof v === 'string'
+              ? JSON.stringify(v)
+              : String(v);
+      key += i === 0 ? text : `|${text}`;
+    }
+    return key;
+  };
+}
+
+/**
+ * Evaluates a strategy once for each distinct key of the facts it reads (strategyFactKey), for a run over many
+ * cases (the case refresh): two cases with the same key get the same step, as a direct evaluation would give
+ * them, since the rules engine sees nothing else. Holds its answers for the life of the function it returns.
  */
 export function memoisedStrategy(
   strategy: CompiledStrategy,
 ): (facts: StrategyFacts) => Promise<StrategyStep> {
-  const read = strategyFactsRead(strategy.graph);
+  const keyOf = strategyFactKey(strategy.graph);
   const steps = new Map<string, Promise<StrategyStep>>();
   return (facts) => {
-    const key = JSON.stringify(read.map((f) => facts[f]));
+    const key = keyOf(facts);
     let step = steps.get(key);
     if (step === undefined) {
       step = evaluateStrategy(strategy, facts);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ArmCaseResult,
@@ -11,6 +12,7 @@ import {
   StrategyError,
   type StrategyFacts,
   strategyArmOf,
+  strategyFactKey,
   strategyFacts,
   strategyFactsRead,
 } from '../../src/collections/index.js';
@@ -235,6 +237,65 @@ describe('a strategy evaluated once per distinct facts it reads (the case refres
     expect(memoised).toEqual(direct);
     // The total owed is not read: the two cases differing only in it share one evaluation.
     expect(new Set(memoised).size).toBe(all.length / 2);
+  });
+});
+
+describe('the key of a case for the strategy: a number compared only with constants, by its place', () => {
+  const copy = () => JSON.parse(JSON.stringify(DEFAULT_COLLECTION_STRATEGY));
+  const keyOf = strategyFactKey(DEFAULT_COLLECTION_STRATEGY);
+  it('keys an overdue amount by its place around the ¥500 of `< 500`, and the score around 620', () => {
+    const at = (overdueMinor: number, behaviourScore: number | null) =>
+      keyOf(facts({ overdueMinor, behaviourScore }));
+    expect(at(10_000, 700)).toBe(at(49_999, 621));
+    expect(at(10_000, 700)).not.toBe(at(50_000, 700));
+    expect(at(50_000, 700)).not.toBe(at(50_001, 700));
+    expect(at(50_001, 700)).toBe(at(9_000_000, 700));
+    expect(at(10_000, 620)).not.toBe(at(10_000, 621));
+    expect(at(10_000, 619)).not.toBe(at(10_000, 620));
+    expect(at(10_000, null)).not.toBe(at(10_000, 0));
+  });
+  it('keys a number by its exact value when the graph does anything else with it', () => {
+    const arithmetic = copy();
+    arithmetic.nodes[1].content.rules[10].in5 = '$ * 2 < 1000';
+    const named = copy();
+    named.nodes[1].content.rules[10].in6 = '> overdue';
+    const elsewhere = copy();
+    elsewhere.nodes.push({
+      id: 'x',
+      type: 'expressionNode',
+      name: 'x',
+      content: { expressions: [{ id: 'e', key: 'o', value: 'overdue + 1' }] },
+    });
+    for (const graph of [arithmetic, named, elsewhere]) {
+      const key = strategyFactKey(graph);
+      expect(key(facts({ overdueMinor: 10_000 }))).not.toBe(key(facts({ overdueMinor: 20_000 })));
+    }
+  });
+  it('gives, for random cases, the step a direct evaluation gives (property)', async () => {
+    const memo = memoisedStrategy(strategy);
+    const buckets: Bucket[] = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...buckets),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.option(fc.integer({ min: 300, max: 900 })),
+        fc.constantFrom('undetermined', 'inability', 'unwillingness'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        async (bucket, overdueMinor, behaviourScore, assessment, lostContact, promisesBroken) => {
+          const f = facts({
+            bucket,
+            overdueMinor,
+            behaviourScore,
+            assessment: assessment as 'undetermined' | 'inability' | 'unwillingness',
+            lostContact,
+            promisesBroken,
+          });
+          expect(await memo(f)).toEqual(await evaluateStrategy(strategy, f));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -16,8 +16,8 @@ import {
   planCases,
   type StrategyFacts,
   type StrategyStep,
+  strategyFactKey,
   strategyFacts,
-  strategyFactsRead,
 } from '../../collections/index.js';
 import {
   bucketRank,
@@ -193,30 +193,25 @@ function lineDecision(
 }
 
 /**
- * The collection strategy's step for a case's facts, evaluated by collections' own evaluation and kept by the
- * exact values of the facts the graph reads (strategyFactsRead, as the refresh's memoisedStrategy keys them):
- * two cases alike in those facts get the same step, as a direct evaluation would give them. A kept step is
- * given as it is (no promise), so the month goes on without waiting for a turn of the event loop.
+ * The collection strategy's step for a case's facts, evaluated by collections' own evaluation and kept under
+ * the key the refresh's memoisedStrategy uses (strategyFactKey: the facts the graph reads, a number it only
+ * compares with constants by its place among them): two cases with the same key get the same step, as a
+ * direct evaluation would give them. A kept step is given as it is (no promise), so the month goes on without
+ * waiting for a turn of the event loop.
  */
 const caseStepMemo = new WeakMap<
   CompiledStrategy,
-  { read: readonly (keyof StrategyFacts)[]; steps: Map<string, StrategyStep> }
+  { keyOf: (facts: StrategyFacts) => string; steps: Map<string, StrategyStep> }
 >();
 /** Steps kept per strategy at most (the same bound as the line controls' answers, ten times over). */
 const CASE_STEPS_KEPT_MAX = 100_000;
 function caseStep(strategy: CompiledStrategy, facts: StrategyFacts): StrategyStep | Promise<StrategyStep> {
   let memo = caseStepMemo.get(strategy);
   if (memo === undefined) {
-    memo = { read: strategyFactsRead(strategy.graph), steps: new Map() };
+    memo = { keyOf: strategyFactKey(strategy.graph), steps: new Map() };
     caseStepMemo.set(strategy, memo);
   }
-  let key = '';
-  for (let i = 0; i < memo.read.length; i += 1) {
-    const v = facts[memo.read[i]!];
-    // An array (the vulnerabilities) as JSON; every other fact is a string, number, boolean or null.
-    const text = Array.isArray(v) ? JSON.stringify(v) : String(v);
-    key += i === 0 ? text : `|${text}`;
-  }
+  const key = memo.keyOf(facts);
   const kept = memo.steps.get(key);
   if (kept !== undefined) return kept;
   const steps = memo.steps;
