@@ -14,13 +14,21 @@ import {
 } from './browser.js';
 
 const LABELS = {
-  'zh-CN': { title: '催收团队', sms: '提醒', verdict: '还款意愿不足', team: '早期组', export: '导出 Excel' },
+  'zh-CN': {
+    title: '催收团队',
+    sms: '提醒',
+    verdict: '还款意愿不足',
+    team: '早期组',
+    export: '导出 Excel',
+    done: '已执行',
+  },
   en: {
     title: 'Collections team',
     sms: 'Reminder',
     verdict: 'Unwilling to pay',
     team: 'Early',
     export: 'Export to Excel',
+    done: 'done',
   },
 } as const;
 
@@ -113,6 +121,12 @@ describe.skipIf(skipBrowser)('collections team page in chromium', () => {
       await page.getByTestId(`worklist-${caseId}`).click();
       await page.getByTestId('case-strategy').waitFor();
       expect(await page.getByTestId('case-step').textContent()).toBe('CS_M1_SMS');
+      // The refresh carried the step out: its reminder is queued, shown in the page's language.
+      const action = page.getByTestId('case-step-actions').locator('tbody tr.ant-table-row').first();
+      await action.waitFor();
+      expect(await action.textContent()).toContain('CS_M1_SMS');
+      expect(await action.textContent()).toContain(L.sms);
+      expect(await action.textContent()).toContain(L.done);
       await page.getByTestId('override-verdict').click();
       await page.locator('.ant-select-dropdown:visible').getByText(L.verdict, { exact: true }).click();
       await settle(page);

@@ -90,9 +90,20 @@ export interface PromiseToPay {
   paid: string | null;
 }
 
+/** What the refresh did for the case's step (decision 0757): a reminder queued, an agency placement, a legal request. */
+export interface StepAction {
+  kind: 'reminder' | 'agency-placement' | 'legal-review';
+  step: string;
+  date: string;
+  status: 'done' | 'pending' | 'dropped';
+  outcome: string;
+  reference: string | null;
+}
+
 export interface CaseDetail extends CollectionCase {
   contacts: ContactAttempt[];
   promises: PromiseToPay[];
+  stepActions?: StepAction[];
 }
 
 export const CHANNELS = ['call', 'sms', 'app', 'email', 'letter', 'visit'] as const;

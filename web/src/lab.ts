@@ -77,6 +77,8 @@ export const LAB_FIGURES = [
   'negativeReportBorrowers',
   'monthsOverdue',
   'lawsuits',
+  'letters',
+  'agencyPlacements',
   'complaints',
 ] as const;
 

@@ -34,6 +34,8 @@ const LABELS: Record<Metric, string> = {
   negativeReportBorrowers: 'Borrowers with a negative credit report 征信负面',
   monthsOverdue: 'Borrower-months overdue 逾期月数',
   lawsuits: 'Lawsuits 诉讼',
+  letters: 'Demand letters 催收函',
+  agencyPlacements: 'Placed with an agency 委外',
   complaints: 'Complaints 投诉',
   holidays: 'Payment holidays 延期还款',
   plans: 'Instalment plans 协商分期',

@@ -20207,6 +20207,12 @@ export interface operations {
                 b?: string;
                 metrics?: {
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  agencyPlacements: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   approvalRate: {
                     high: number | string;
                     low: number | string;
@@ -20274,6 +20280,12 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lawsuits: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  letters: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20340,6 +20352,12 @@ export interface operations {
               strategies: {
                 metrics: {
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  agencyPlacements: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   approvalRate: {
                     high: number | string;
                     low: number | string;
@@ -20407,6 +20425,12 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lawsuits: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  letters: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;

@@ -133,6 +133,40 @@ export function CaseStrategy({
           { title: t('strategy.seen'), dataIndex: 'seen' },
         ]}
       />
+      <Table
+        rowKey={(r) => `${r.kind}:${r.step}:${r.date}`}
+        size="small"
+        pagination={false}
+        style={{ marginTop: 12 }}
+        title={() => t('strategy.actions')}
+        dataSource={detail.stepActions ?? []}
+        locale={{ emptyText: t('strategy.noActions') }}
+        data-testid="case-step-actions"
+        columns={[
+          {
+            title: t('strategy.actionKind'),
+            dataIndex: 'kind',
+            render: (k: string) => t(`action.${k}` as MessageKey),
+          },
+          { title: t('strategy.step'), dataIndex: 'step', render: (c: string) => <code>{c}</code> },
+          { title: t('strategy.actionDay'), dataIndex: 'date', render: (d: string) => date(d) },
+          {
+            title: t('strategy.actionStatus'),
+            dataIndex: 'status',
+            render: (st: string) => (
+              <Tag color={st === 'done' ? 'green' : st === 'pending' ? 'orange' : 'default'}>
+                {t(`stepActionStatus.${st}` as MessageKey)}
+              </Tag>
+            ),
+          },
+          { title: t('strategy.actionOutcome'), dataIndex: 'outcome' },
+          {
+            title: t('strategy.actionReference'),
+            dataIndex: 'reference',
+            render: (r: string | null) => r ?? '',
+          },
+        ]}
+      />
       {mayWork && open ? (
         <Space direction="vertical" style={{ marginTop: 12, width: '100%' }}>
           <Form form={form} layout="inline" onFinish={override} data-testid="override-form">
