@@ -67,40 +67,50 @@ describe.each(backends)('the case refresh by partition-key ranges on $name', (ba
     expect(b).toEqual(a);
     expect(await caseRows(split, false)).toEqual(await caseRows(whole, false));
 
-    // The same case ids on both from here, so the update is compared with them (with the steps' actions
-    // carried out, decision 0757: the split run's go, the whole run's are copied below).
-    await split.query('delete from collection_step_actions');
-    await split.query('delete from collection_cases');
-    const { rows } = await whole.query<Record<string, unknown>>('select * from collection_cases');
-    // JSON columns go as their text (a JSON array is no SQL array); text[] columns as arrays.
-    const json = new Set(
+    // The same case ids on both from here, so the update is compared with them: the split run's cases and
+    // what the refresh wrote against them (the steps' actions, decision 0757: the placements, the legal
+    // requests and their events) go, and the whole run's are copied over.
+    const refreshed = [
+      'collection_cases',
+      'collection_placements',
+      'collection_legal_actions',
+      'collection_legal_steps',
+      'collection_legal_costs',
+      'collection_step_actions',
+    ];
+    const present = new Set(
       (
-        await whole.query<{ column_name: string }>(
-          `select column_name from information_schema.columns
-            where table_name = 'collection_cases' and table_schema = current_schema()
-              and data_type in ('json', 'jsonb')`,
+        await split.query<{ table_name: string }>(
+          `select table_name from information_schema.tables
+            where table_schema = current_schema() and table_name = any($1::text[])`,
+          [refreshed],
         )
-      ).rows.map((c) => c.column_name),
+      ).rows.map((r) => r.table_name),
     );
-    for (const r of rows) {
-      const cols = Object.keys(r);
-      await split.query(
-        `insert into collection_cases (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-        cols.map((c) => {
-          const v = r[c];
-          return v !== null && json.has(c) && typeof v !== 'string' ? JSON.stringify(v) : v;
-        }),
+    const tables = refreshed.filter((t) => present.has(t));
+    for (const t of [...tables].reverse()) await split.query(`delete from ${t}`);
+    for (const t of tables) {
+      const { rows } = await whole.query<Record<string, unknown>>(`select * from ${t}`);
+      // JSON columns go as their text (a JSON array is no SQL array); text[] columns as arrays.
+      const json = new Set(
+        (
+          await whole.query<{ column_name: string }>(
+            `select column_name from information_schema.columns
+              where table_name = $1 and table_schema = current_schema() and data_type in ('json', 'jsonb')`,
+            [t],
+          )
+        ).rows.map((c) => c.column_name),
       );
-    }
-    const { rows: actions } = await whole.query<Record<string, unknown>>(
-      'select * from collection_step_actions',
-    );
-    for (const r of actions) {
-      const cols = Object.keys(r);
-      await split.query(
-        `insert into collection_step_actions (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-        cols.map((c) => r[c]),
-      );
+      for (const r of rows) {
+        const cols = Object.keys(r);
+        await split.query(
+          `insert into ${t} (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+          cols.map((c) => {
+            const v = r[c];
+            return v !== null && json.has(c) && typeof v !== 'string' ? JSON.stringify(v) : v;
+          }),
+        );
+      }
     }
     for (const db of [whole, split]) {
       const ids = (await db.query<{ loan_id: string }>('select loan_id from loans')).rows.map(
