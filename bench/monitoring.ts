@@ -211,7 +211,7 @@ async function dispatchBench(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  let db: Awaited<ReturnType<typeof openPglite>>;
+  let db: Db;
   if (DISPATCH_PG) {
     if (!/^[a-z_][a-z0-9_]*$/.test(DISPATCH_SCHEMA)) throw new Error(`--pg-schema ${DISPATCH_SCHEMA}`);
     const admin = new pg.Client({ connectionString: PG_URL });

@@ -507,6 +507,7 @@ export {
 } from './origination/submit.js';
 export {
   openPglite,
+  type PgliteDb,
   type PgliteOptions,
 } from './pglite.js';
 export {

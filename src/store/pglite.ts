@@ -4,6 +4,18 @@ import { type Db, INT8_OID, parseInt8, type Queryable, type QueryResult } from '
 export interface PgliteOptions {
   /** Folder holding the database; omitted for an in-memory database (tests). */
   dataDir?: string;
+  /**
+   * A database to start from instead of an empty one: a dump made by `dump()`. Opening a dump skips
+   * initdb, about two thirds of the time it takes to open (the test suite starts each database from one
+   * migrated dump).
+   */
+  from?: Blob;
+}
+
+/** A PGlite database, which can also be dumped whole. */
+export interface PgliteDb extends Db {
+  /** The whole data folder as an uncompressed tar, for `openPglite({ from })`. */
+  dump(): Promise<Blob>;
 }
 
 function wrap(target: PGlite | Transaction): Queryable {
@@ -24,9 +36,10 @@ function wrap(target: PGlite | Transaction): Queryable {
 }
 
 /** Opens an embedded PostgreSQL (PGlite). One process owns a data folder at a time. */
-export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
+export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb> {
   const pg = await PGlite.create({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.from === undefined ? {} : { loadDataDir: options.from }),
     parsers: { [INT8_OID]: parseInt8 },
   });
   const self = wrap(pg);
@@ -38,5 +51,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
     copyFrom: self.copyFrom,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
     close: () => pg.close(),
+    dump: () => pg.dumpDataDir('none'),
   };
 }

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/book.js';
 import { loanPosition } from '../../src/ledger/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
-import { type Db, loanStateFromColumns, migrate, openPglite } from '../../src/store/index.js';
+import { type Db, loanStateFromColumns } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 
 /** A settled loan may keep at most this much credit (rounding of a plan's amounts), in fen. */
 const SETTLED_CREDIT_MINOR_MAX = 100;
 const TODAY = parseDate('2026-06-15');
 
 async function demoLikeBook(seed: number): Promise<Db> {
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   // The demo's shape: a year of loans with every repayment behaviour, history up to the last days.
   await writeBook(db, {
     seed,

@@ -11,14 +11,13 @@ import {
   closeLoansThrough,
   type Db,
   generatePiiKey,
-  migrate,
   monthRecords,
-  openPglite,
   PiiCipher,
   sealCustomer,
   setBusinessDay,
 } from '../../src/store/index.js';
 import { idNumberFor } from '../server/helpers.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 
 const MAY_END = parseDate('2026-05-31');
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵'];
@@ -49,8 +48,7 @@ describe('the credit-report export: the 5-year grid and the identity segment', (
   const people = new Map<string, { name: string; idNumber: string }>();
 
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     await writeBook(db, {
       seed: 41,
       customers: 30,

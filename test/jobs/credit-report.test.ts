@@ -8,14 +8,8 @@ import {
   exportCreditReportMonth,
 } from '../../src/jobs/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
-import {
-  closeLoansThrough,
-  type Db,
-  migrate,
-  monthRecords,
-  openPglite,
-  setBusinessDay,
-} from '../../src/store/index.js';
+import { closeLoansThrough, type Db, monthRecords, setBusinessDay } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 
 const GOLDEN = new URL('./golden/credit-report-2026-05.csv', import.meta.url);
 const MAY_END = parseDate('2026-05-31');
@@ -28,8 +22,7 @@ const MAY_END = parseDate('2026-05-31');
 describe('the month-end credit-reporting job on a seeded book', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     await writeBook(db, {
       seed: 17,
       customers: 40,

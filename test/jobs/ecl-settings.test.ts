@@ -7,7 +7,8 @@ import { eclRunOptions, loadReport, readEclSettingsFile } from '../../src/jobs/i
 import { computeEcl } from '../../src/jobs/reports/ecl.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import { parseEclLenderSettings } from '../../src/reporting/index.js';
-import { type Db, migrate, openPglite, setBusinessDay } from '../../src/store/index.js';
+import { type Db, setBusinessDay } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 
 const TODAY = parseDate('2026-06-15');
 const AS_OF = parseDate('2026-05-31');
@@ -19,8 +20,7 @@ describe("the lender's ECL settings", () => {
   const dir = mkdtempSync(join(tmpdir(), 'lg-ecl-settings-'));
   let db: Db;
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     await writeBook(db, {
       seed: 23,
       customers: 40,

@@ -15,7 +15,7 @@ import {
   PiiCipher,
   saveReminderContact,
 } from '../../src/store/index.js';
-import { openMigrated } from '../store/backends.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 import { startReceiver, startSmtp } from './receivers.js';
 import { bookWithLoans, DUE } from './reminder-book.js';
 
@@ -42,10 +42,7 @@ describe('the dispatcher against a real SMTP server and a real webhook receiver'
   let eventSecret = '';
 
   beforeAll(async () => {
-    db = await openMigrated({
-      name: 'pglite',
-      open: async () => (await import('../../src/store/index.js')).openPglite(),
-    });
+    db = await openMigratedPglite();
     smtp = await startSmtp();
     sms = await startReceiver(() => SMS_SECRET);
     events = await startReceiver(() => eventSecret);

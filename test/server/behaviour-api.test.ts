@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMonth, reviewLimits, scoreBehaviourMonth, writeBook } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { type Db, migrate, openPglite, setBusinessDay } from '../../src/store/index.js';
+import { type Db, setBusinessDay } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 import { expectProblem } from './expect-problem.js';
 import { auth, freshKey, startApi, type TestApi } from './helpers.js';
 
@@ -10,8 +11,7 @@ describe('behaviour scores and limit reviews over HTTP', () => {
   let db: Db;
   let api: TestApi;
   beforeAll(async () => {
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     api = await startApi(db);
     await writeBook(db, {
       seed: 11,

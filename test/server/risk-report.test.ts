@@ -9,7 +9,8 @@ import {
 } from '../../src/jobs/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
-import { migrate, openPglite, setBusinessDay } from '../../src/store/index.js';
+import { setBusinessDay } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 import { pdfText } from './evidence-reader.js';
 import { auth, startApi, type TestApi } from './helpers.js';
 
@@ -33,8 +34,7 @@ describe('the monthly risk report', () => {
   const reports: Record<string, Report> = {};
 
   beforeAll(async () => {
-    const db = await openPglite();
-    await migrate(db);
+    const db = await openMigratedPglite();
     await writeBook(db, {
       seed: 31,
       customers: 40,

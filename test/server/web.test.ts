@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_ROOT, webRoutes } from '../../src/server/web/routes.js';
-import { type Db, migrate, openPglite } from '../../src/store/index.js';
+import type { Db } from '../../src/store/index.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 import { ensureWebBuilt } from '../web/browser.js';
 import { startApi, type TestApi } from './helpers.js';
 
@@ -12,8 +13,7 @@ describe('the dashboard served by the API server', () => {
 
   beforeAll(async () => {
     ensureWebBuilt();
-    db = await openPglite();
-    await migrate(db);
+    db = await openMigratedPglite();
     api = await startApi(db);
   });
   afterAll(async () => {

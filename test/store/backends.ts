@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Db, migrate, openPglite, openPostgres } from '../../src/store/index.js';
+import { type Db, migrate, openPostgres } from '../../src/store/index.js';
+import { openMigratedPglite, openTestPglite } from '../support/pglite-template.js';
 
 /** A database backend that a suite runs against; `open` gives a fresh, empty database. */
 export interface Backend {
@@ -51,7 +52,7 @@ const inCi = process.env.CI === 'true';
  * failure, not a skip: its backend stays in the list and opening it throws.
  */
 export const backends: Backend[] = [
-  { name: 'pglite', open: () => openPglite() },
+  { name: 'pglite', open: () => openTestPglite({ migrated: false }) },
   ...(unreachableReason === undefined || inCi
     ? [
         {
@@ -70,6 +71,7 @@ export const backends: Backend[] = [
 ];
 
 export async function openMigrated(backend: Backend): Promise<Db> {
+  if (backend.name === 'pglite') return openMigratedPglite();
   const db = await backend.open();
   await migrate(db);
   return db;

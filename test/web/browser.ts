@@ -9,8 +9,9 @@ import {
   type Page,
 } from 'playwright-core';
 import { DEFAULT_WEB_ROOT } from '../../src/server/index.js';
-import { migrate, openPglite, type Role } from '../../src/store/index.js';
+import type { Role } from '../../src/store/index.js';
 import { startApi, type TestApi } from '../server/helpers.js';
+import { openMigratedPglite } from '../support/pglite-template.js';
 
 /** Debian's chromium; a browser is never downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -63,8 +64,7 @@ export interface Harness {
 export async function startHarness(clock?: () => Date): Promise<Harness> {
   ensureWebBuilt();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const db = await openPglite();
-  await migrate(db);
+  const db = await openMigratedPglite();
   const api = await startApi(db, {}, clock);
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = api.app.server.address() as AddressInfo;
