@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import { formatDate } from '../../money/index.js';
 import {
   buildRiskReport,
@@ -342,8 +341,10 @@ function pdfChart(doc: PDFKit.PDFDocument, chart: RiskChart): void {
 }
 
 /** The document as a PDF (A4 landscape), its dates the month end. */
-export function riskReportPdf(report: RiskReportDocument): Promise<Buffer> {
+export async function riskReportPdf(report: RiskReportDocument): Promise<Buffer> {
   const when = new Date(`${report.asOf}T00:00:00Z`);
+  // Loaded when first needed: pdfkit is a large part of every process's start-up otherwise.
+  const PDFDocument = (await import('pdfkit')).default;
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',

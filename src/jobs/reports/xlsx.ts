@@ -3,7 +3,7 @@
  * Money and ratios are written as numbers with a number format, so a reader can sum and chart them; the
  * decimal strings of the report convert exactly to the two-place and six-place values Excel shows.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Report, ReportCell, ReportValueType } from '../../reporting/index.js';
 
 const FORMATS: Partial<Record<ReportValueType, string>> = {
@@ -23,8 +23,10 @@ function sheetName(name: string): string {
   return name.slice(0, 31);
 }
 
-export function reportWorkbook(report: Report): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+export async function reportWorkbook(report: Report): Promise<ExcelJS.Workbook> {
+  // Loaded when first needed: exceljs is a large part of every process's start-up otherwise.
+  const { Workbook } = (await import('exceljs')).default;
+  const wb: ExcelJS.Workbook = new Workbook();
   wb.creator = 'lendguard';
   const summary = wb.addWorksheet('summary');
   summary.addRow(['report', report.kind]);
@@ -63,10 +65,10 @@ export function reportWorkbook(report: Report): ExcelJS.Workbook {
 }
 
 export async function reportXlsxBuffer(report: Report): Promise<Buffer> {
-  const data = await reportWorkbook(report).xlsx.writeBuffer();
+  const data = await (await reportWorkbook(report)).xlsx.writeBuffer();
   return Buffer.from(data as ArrayBuffer);
 }
 
 export async function writeReportXlsx(report: Report, file: string): Promise<void> {
-  await reportWorkbook(report).xlsx.writeFile(file);
+  await (await reportWorkbook(report)).xlsx.writeFile(file);
 }

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { PresentedComplianceReport } from './compliance-presenter.js';
 
 /** The rules' short names in Chinese, for the workbook (the API answers with the rule ids). */
@@ -76,7 +76,8 @@ export async function complianceWorkbook(
 ): Promise<Buffer> {
   const t = TEXT[lang];
   const rule = (r: string) => (lang === 'zh-CN' ? (CONTACT_RULE_NAMES_ZH[r] ?? r) : r);
-  const book = new ExcelJS.Workbook();
+  const { Workbook } = (await import('exceljs')).default;
+  const book: ExcelJS.Workbook = new Workbook();
   book.creator = 'Lendguard';
   // A fixed creation time keeps the same report's workbook identical from run to run.
   book.created = new Date(`${report.to}T00:00:00Z`);

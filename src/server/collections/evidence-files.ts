@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import yazl from 'yazl';
 import type { EvidenceDocument, EvidenceTable } from '../../collections/index.js';
 import { type Day, formatDate } from '../../money/index.js';
@@ -36,8 +35,10 @@ function asOfDate(day: Day): Date {
   return new Date(`${formatDate(day)}T00:00:00Z`);
 }
 
-export function renderPdf(document: EvidenceDocument, asOfDay: Day, producer: string): Promise<Buffer> {
+export async function renderPdf(document: EvidenceDocument, asOfDay: Day, producer: string): Promise<Buffer> {
   const when = asOfDate(asOfDay);
+  // Loaded when first needed: pdfkit is a large part of every process's start-up otherwise.
+  const PDFDocument = (await import('pdfkit')).default;
   const doc = new PDFDocument({
     size: PAGE.size,
     layout: PAGE.layout,

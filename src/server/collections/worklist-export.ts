@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { formatMinor } from '../../money/index.js';
 import type { WorklistItem } from '../../store/index.js';
 
@@ -60,7 +60,8 @@ export async function worklistWorkbook(
   date: string,
   lang: 'en' | 'zh-CN',
 ): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { Workbook } = (await import('exceljs')).default;
+  const book: ExcelJS.Workbook = new Workbook();
   book.creator = 'Lendguard';
   // A fixed creation time keeps the same list's workbook identical from run to run.
   book.created = new Date(`${date}T00:00:00Z`);
