@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -43,6 +44,11 @@ function excludes(name: string): string[] {
 
 export default defineConfig({
   test: {
+    // Files run side by side, one per core and at least two. Most files spend much of their time waiting on
+    // another process (the PostgreSQL server, chromium, a command they started), so vitest's default of one
+    // worker per core less one would leave a 2-core machine running one file at a time, half idle.
+    // Each file's databases are its own (an in-memory PGlite, or a schema of its own on PostgreSQL).
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // One fixed fast-check seed unless LENDGUARD_PROPERTY_SEED asks for another (or `random`).

@@ -252,7 +252,7 @@ describe.each(backends)('lendguard simulate --run / --join ($name)', (backend) =
   it('prints the single machine’s report', async () => {
     let dbArg: string;
     if (backend.name === 'postgres') {
-      const schema = `h8_split_${randomBytes(4).toString('hex')}`;
+      const schema = `lg_test_split_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: TEST_PG_URL });
       await admin.connect();
       await admin.query(`create schema ${schema}`);
