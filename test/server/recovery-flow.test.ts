@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import {
@@ -249,6 +250,20 @@ describe.each(backends)(
         ),
       );
       expect(cell.loanIds).toEqual([loans.b]);
+      // The Excel workbook follows the grouping: a product column, the same rows.
+      const xlsx = await call('auditor', 'GET', `/reports/recovery?asOf=${AS_OF}&by=product&format=xlsx`);
+      expect(xlsx.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+      const sheet = wb.getWorksheet('recovery-amount');
+      const firstColumn: unknown[] = [];
+      sheet?.eachRow((row) => {
+        firstColumn.push(row.getCell(1).value);
+      });
+      expect(firstColumn).toEqual(
+        expect.arrayContaining(['all/2026-08', 'cash-12m/2026-09', 'cash-6m/2026-08']),
+      );
+      expect(sheet?.getRow(2).getCell(2).value).toBe('产品 Product');
       const refused = await call('auditor', 'GET', `/reports/recovery?asOf=${AS_OF}&by=province`);
       expect(refused.statusCode).toBe(422);
       expect(json(refused).code).toBe('report_grouping_unsupported');
