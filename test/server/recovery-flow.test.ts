@@ -12,11 +12,13 @@ import { backends, openMigrated } from '../store/backends.js';
 import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
- * The recovery curves through the real ledger: three loans drawn on two products, nothing paid after a first
+ * The recovery curves through the real ledger: three loans drawn on two products by two borrowers (one line
+ * opened by an application, one without), nothing paid after a first
  * small payment, written off by the write-off proposals (proposed by a risk analyst, approved by finance) in two
  * months, then recoveries paid as ordinary repayments on written-off loans — on the write-off day itself, on a
  * month's last day, on the next month's first, and one after the report's month end. The report's curve must be
- * the recoveries paid, month by month, to the fen; its written-off amounts those the proposals approved.
+ * the recoveries paid, month by month, to the fen; its written-off amounts those the proposals approved; and so
+ * for each product, channel and policy version.
  */
 const AS_OF = '2026-11-30';
 const loans: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
@@ -100,18 +102,37 @@ describe.each(backends)(
       ] as const) {
         expect((await call('risk_analyst', 'POST', '/products', { id, termCount })).statusCode).toBe(201);
       }
-      const lineId = json(
-        await call('risk_analyst', 'POST', `/customers/${customer}/credit-lines`, { limit: '80000.00' }),
-      ).lineId as string;
-      for (const [k, amount, productId] of [
-        ['a', '20000.00', 'cash-12m'],
-        ['b', '6000.00', 'cash-6m'],
-        ['c', '8888.88', 'cash-12m'],
+      const other = json(
+        await call('admin', 'POST', '/customers', validCustomer({ name: '王五', idNumber: idNumberFor(48) })),
+      ).customerId as string;
+      const lineOf = async (id: string) =>
+        json(await call('risk_analyst', 'POST', `/customers/${id}/credit-lines`, { limit: '80000.00' }))
+          .lineId as string;
+      const lineId = await lineOf(customer);
+      const otherLine = await lineOf(other);
+      for (const [k, line, amount, productId] of [
+        ['a', lineId, '20000.00', 'cash-12m'],
+        ['b', lineId, '6000.00', 'cash-6m'],
+        ['c', otherLine, '8888.88', 'cash-12m'],
       ] as const) {
-        const d = await call('admin', 'POST', `/credit-lines/${lineId}/drawdowns`, { amount, productId });
+        const d = await call('admin', 'POST', `/credit-lines/${line}/drawdowns`, { amount, productId });
         expect(d.statusCode, d.body).toBe(201);
         loans[k] = json(d).loanId as string;
       }
+      // 李四's line was opened by an application through the app, approved under P-2026-1 after a referral
+      // under P-2026-0 (decision 0845: the approval counts); 王五's line has no application (as if imported).
+      await db.query(
+        `insert into applications (application_id, applicant_key, customer_id, line_id, submitted_at, product_id,
+           channel, occupation, requested_limit_fen, province, city, body_enc, created_by)
+         values ('app-flow', 'key-flow', $1, $2, '2026-01-09T10:00:00Z', 'cash-12m', 'app', 'x', 0, 'p', 'c', 'x', 'test')`,
+        [customer, lineId],
+      );
+      await db.query(
+        `insert into decisions (application_id, decision_id, decided_at, outcome, limit_fen, risk_grade,
+           policy_version, model_version, record, content_hash)
+         values ('app-flow', 'dec-1', '2026-01-09T10:00:01Z', 'refer', 0, null, 'P-2026-0', 'm', '{}', 'x'),
+                ('app-flow', 'dec-2', '2026-01-09T11:00:00Z', 'approve', 0, 'B', 'P-2026-1', 'm', '{}', 'x')`,
+      );
       // One ordinary repayment before any write-off: not a recovery, not on the curve.
       await onDay('2026-03-02');
       expect(
@@ -152,13 +173,17 @@ describe.each(backends)(
     const fen = (text: string) => BigInt(text.replace('.', ''));
 
     /** The curve as the payments made it: by write-off month (and product), cumulative through each month end. */
-    function expectedRows(by: 'product' | undefined) {
+    function expectedRows(by: 'product' | 'channel' | 'policy' | undefined) {
       const writeOffMonth: Record<string, string> = { a: '2026-08', b: '2026-08', c: '2026-09' };
-      const product: Record<string, string> = { a: 'cash-12m', b: 'cash-6m', c: 'cash-12m' };
+      const segment: Record<string, Record<string, string>> = {
+        product: { a: 'cash-12m', b: 'cash-6m', c: 'cash-12m' },
+        channel: { a: 'app', b: 'app', c: 'unknown' },
+        policy: { a: 'P-2026-1', b: 'P-2026-1', c: 'unknown' },
+      };
       const last = monthOf(AS_OF);
       const rows = new Map<string, { loans: number; writtenOff: bigint; m: bigint[] }>();
       for (const k of ['a', 'b', 'c'] as const) {
-        const segments = by === undefined ? [''] : ['all/', `${product[k]}/`];
+        const segments = by === undefined ? [''] : ['all/', `${segment[by]?.[k]}/`];
         for (const s of segments) {
           const key = `${s}${writeOffMonth[k]}`;
           const m0 = monthOf(`${writeOffMonth[k]}-01`);
@@ -267,6 +292,26 @@ describe.each(backends)(
       const refused = await call('auditor', 'GET', `/reports/recovery?asOf=${AS_OF}&by=province`);
       expect(refused.statusCode).toBe(422);
       expect(json(refused).code).toBe('report_grouping_unsupported');
+    });
+
+    it('by channel and by policy version: the segments of the application that opened the line, unknown without', async () => {
+      for (const [by, keys] of [
+        ['channel', ['all/2026-08', 'all/2026-09', 'app/2026-08', 'unknown/2026-09']],
+        ['policy', ['all/2026-08', 'all/2026-09', 'P-2026-1/2026-08', 'unknown/2026-09']],
+      ] as const) {
+        const res = await call('auditor', 'GET', `/reports/recovery?asOf=${AS_OF}&by=${by}`);
+        expect(res.statusCode, res.body).toBe(200);
+        const report = json(res) as { tables: { name: string; rows: Record<string, unknown>[] }[] };
+        const amounts = report.tables.find((t) => t.name === 'recovery-amount');
+        expect(amounts?.rows.map((r) => r.row)).toEqual(keys);
+        const expected = expectedRows(by);
+        for (const row of amounts?.rows ?? []) {
+          const e = expected.get(String(row.row));
+          expect(row.loans).toBe(e?.loans);
+          expect(row.writtenOff).toBe(yuan(e?.writtenOff ?? -1n));
+          expect(e?.m.map((_, k) => row[`m${k}`])).toEqual(e?.m.map(yuan));
+        }
+      }
     });
   },
 );
