@@ -128,6 +128,12 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       await page.reload();
       await page.getByTestId('vintage-cash-6m-curves').locator('canvas').first().waitFor();
 
+      // Another view and back: the grouping is still the one chosen.
+      await page.getByTestId('report-view-roll-rates').click();
+      await page.getByTestId('roll-rate-heatmap').locator('canvas').first().waitFor();
+      await page.getByTestId('report-view-vintage').click();
+      await page.getByTestId('vintage-cash-3m-curves').locator('canvas').first().waitFor();
+
       // By channel: the seeded loans have no applications, so one segment, unknown.
       await page.getByTestId('vintage-by-channel').click();
       await page.getByTestId('vintage-unknown-group').getByText(L.channelGroup).first().waitFor();

@@ -140,9 +140,8 @@ export function ReportsPage() {
   const setView = useCallback(
     (next: ReportView) => {
       setViewState(next);
-      replaceSearch(
-        next === 'vintage' && address.by !== 'all' ? `view=vintage&by=${address.by}` : `view=${next}`,
-      );
+      // The grouping stays in the address while another view is shown, for the way back to the vintages.
+      replaceSearch(address.by === 'all' ? `view=${next}` : `view=${next}&by=${address.by}`);
     },
     [replaceSearch, address.by],
   );
