@@ -238,6 +238,7 @@ export {
   recoveryCellLoans,
   recoveryReport,
   recoveryReportOf,
+  recoverySegmentOf,
   recoveryTotals,
 } from './recovery.js';
 export { reminderLoanFacts, reminderMootFacts } from './reminder-facts.js';

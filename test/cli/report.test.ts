@@ -154,4 +154,23 @@ describe('lendguard report', () => {
     expect(open.code).toBe(1);
     expect(open.err).toContain('not closed');
   });
+
+  it('groups the recovery curves with --by as the vintage, and refuses --by for another kind', async () => {
+    const r = await run(['recovery', '--as-of', '2026-05-31', '--by', 'product', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as {
+      kind: string;
+      title: { en: string };
+      tables: { name: string; columns: { key: string }[] }[];
+    };
+    expect(report.kind).toBe('recovery');
+    expect(report.title.en).toContain('by product');
+    expect(report.tables[0]?.columns.map((c) => c.key).slice(0, 3)).toEqual(['row', 'segment', 'cohort']);
+    const npl = await run(['npl', '--as-of', '2026-05-31', '--by', 'product']);
+    expect(npl.code).toBe(2);
+    expect(npl.err).toContain('takes no grouping');
+    const odd = await run(['recovery', '--as-of', '2026-05-31', '--by', 'province']);
+    expect(odd.code).toBe(2);
+    expect(odd.err).toContain('product, channel, policy');
+  });
 });

@@ -7,6 +7,7 @@ import {
   recoveryCellLoans,
   recoveryReport,
   recoveryTotals,
+  VINTAGE_GROUPINGS,
 } from '../../src/reporting/index.js';
 
 const MONTH_END = parseDate('2026-05-31');
@@ -152,5 +153,90 @@ describe('recovery curves after write-off', () => {
     expect(recoveryCellLoans(input, 'recovery-amount', '2026-03', 'm2')).toEqual(['a', 'b']);
     expect(recoveryCellLoans(input, 'recovery-amount', '2026-04', 'm0')).toBe(null);
     expect(recoveryCellLoans(input, 'recovery-amount', '2026-05', 'm1')).toBe(null);
+  });
+
+  it('by product, channel or policy: each segment’s curve is a plain re-computation, and the segments add up to all', () => {
+    const PRODUCTS = ['cash-12m', 'cash-6m', null];
+    const CHANNELS = ['app', 'branch', '', null];
+    const POLICIES = ['v1', 'v2', null];
+    const grouped = fc
+      .tuple(inputArb, fc.array(fc.nat(), { minLength: 30, maxLength: 30 }))
+      .map(([input, picks]) => ({
+        ...input,
+        writeOffs: input.writeOffs.map((w, i) => {
+          const p = picks[i] ?? 0;
+          return {
+            ...w,
+            productId: PRODUCTS[p % 3] ?? null,
+            channel: CHANNELS[(p >> 2) % 4] ?? null,
+            policyVersion: POLICIES[(p >> 4) % 3] ?? null,
+          };
+        }),
+      }));
+    fc.assert(
+      fc.property(grouped, fc.constantFrom(...VINTAGE_GROUPINGS), (input, by) => {
+        const last = 2026 * 12 + 4;
+        const monthOf = (day: number) => {
+          const d = new Date(day * 86_400_000);
+          return d.getUTCFullYear() * 12 + d.getUTCMonth();
+        };
+        const label = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+        // The plain reading: every write-off in the window, its segment, and its recoveries month by month.
+        const expected = new Map<string, { loans: string[]; written: bigint; byMonth: bigint[] }>();
+        for (const w of input.writeOffs) {
+          const m = monthOf(w.day);
+          if (w.day > MONTH_END || m <= last - RECOVERY_COHORTS_MAX) continue;
+          const raw = by === 'product' ? w.productId : by === 'channel' ? w.channel : w.policyVersion;
+          const segment = raw === null || raw === '' ? 'unknown' : raw;
+          for (const key of [`all/${label(m)}`, `${segment}/${label(m)}`]) {
+            const e = expected.get(key) ?? {
+              loans: [] as string[],
+              written: 0n,
+              byMonth: new Array<bigint>(last - m + 1).fill(0n),
+            };
+            e.loans.push(w.loanId);
+            e.written += BigInt(w.writtenOffMinor);
+            for (const r of input.recoveries) {
+              if (r.loanId !== w.loanId || r.day < w.day || r.day > MONTH_END) continue;
+              for (let k = monthOf(r.day) - m; k < e.byMonth.length; k++)
+                e.byMonth[k] = (e.byMonth[k] as bigint) + BigInt(r.amountMinor);
+            }
+            expected.set(key, e);
+          }
+        }
+        const report = recoveryReport({ ...input, by });
+        const amounts = report.tables.find((t) => t.name === 'recovery-amount');
+        const rows = amounts?.rows ?? [];
+        expect(rows.map((r) => String(r.row)).sort()).toEqual([...expected.keys()].sort());
+        // `all` first, then the segments by name; each row's segment is its key's.
+        const segments = rows.map((r) => String(r.segment));
+        expect(segments.slice(0, segments.filter((x) => x === 'all').length).every((x) => x === 'all')).toBe(
+          true,
+        );
+        for (const row of rows) {
+          const e = expected.get(String(row.row));
+          expect(String(row.row).startsWith(`${row.segment}/`)).toBe(true);
+          expect(row.loans).toBe(e?.loans.length);
+          expect(cents(row.writtenOff)).toBe(e?.written);
+          e?.byMonth.forEach((v, k) => {
+            expect(cents(row[`m${k}`])).toBe(v);
+          });
+          // Without the grouping the row key is not the report's.
+          expect(recoveryCellLoans(input, 'recovery-amount', String(row.row), 'loans')).toBe(null);
+          expect(recoveryCellLoans({ ...input, by }, 'recovery-amount', String(row.row), 'loans')).toEqual(
+            [...(e?.loans ?? [])].sort(),
+          );
+        }
+        // A write-off month's segments add up to its `all` row, to the fen.
+        for (const all of rows.filter((r) => r.segment === 'all')) {
+          const parts = rows.filter((r) => r.segment !== 'all' && r.cohort === all.cohort);
+          expect(parts.reduce((n, r) => n + Number(r.loans), 0)).toBe(all.loans);
+          expect(parts.reduce((n, r) => n + cents(r.recovered), 0n)).toBe(cents(all.recovered));
+        }
+        // The summary is the whole book's, the same as without a grouping.
+        expect(report.summary).toEqual(recoveryReport(input).summary);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -20,6 +20,9 @@ const LABELS = {
     npl: '不良率',
     loans: '笔贷款',
     recoveryNone: '最近24个月没有核销的贷款。',
+    byProduct: '产品',
+    productGroup: '产品：cash-12m',
+    channelGroup: '渠道：unknown',
   },
   en: {
     nav: 'Reports',
@@ -29,6 +32,9 @@ const LABELS = {
     npl: 'NPL ratio',
     loans: 'loans',
     recoveryNone: 'No loan was written off in the last 24 months.',
+    byProduct: 'Product',
+    productGroup: 'Product: cash-12m',
+    channelGroup: 'Channel: unknown',
   },
 } as const;
 
@@ -85,6 +91,56 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       // The seeded book has no write-offs: the recovery curves say so in the page's language.
       await page.getByTestId('recovery-none').getByText(L.recoveryNone).waitFor();
       await screenshot(page, `reports-vintage-${locale}`);
+      expect(unexpectedErrors(errors)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const L = LABELS[locale];
+    it(`finance groups the vintages by product and by channel, kept in the address, in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn(h, 'finance', locale);
+      await page.getByTestId('nav-reports').click();
+      await page.getByTestId('report-view-vintage').click();
+      await page.getByTestId('vintage-curves').locator('canvas').first().waitFor();
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/reports/')) asked.push(new URL(r.url()).search);
+      });
+      await page.getByTestId('vintage-by-product').getByText(L.byProduct).click();
+      // One card per product of the seeded book, each with its curves and its FPD30 rows only.
+      for (const product of ['cash-12m', 'cash-3m', 'cash-6m']) {
+        await page.getByTestId(`vintage-${product}-curves`).locator('canvas').first().waitFor();
+        const rows = page.getByTestId(`vintage-${product}-table`).locator('tbody tr.ant-table-row');
+        await rows.first().waitFor();
+        expect(await rows.count()).toBeGreaterThan(0);
+        for (const text of await rows.locator('td:first-child').allInnerTexts()) expect(text).toBe(product);
+      }
+      await page.getByTestId('vintage-cash-12m-group').getByText(L.productGroup).first().waitFor();
+      expect(await page.getByTestId('vintage-curves').count()).toBe(0);
+      expect(asked.filter((q) => q.includes('by=product')).length).toBe(2);
+      expect(page.url()).toContain('view=vintage&by=product');
+      // No write-offs in the seeded book: the grouped recovery curves say so too.
+      await page.getByTestId('recovery-none').getByText(L.recoveryNone).waitFor();
+      await screenshot(page, `reports-vintage-by-product-${locale}`);
+
+      // The address keeps the grouping: a reload opens the vintages by product.
+      await page.reload();
+      await page.getByTestId('vintage-cash-6m-curves').locator('canvas').first().waitFor();
+
+      // Another view and back: the grouping is still the one chosen.
+      await page.getByTestId('report-view-roll-rates').click();
+      await page.getByTestId('roll-rate-heatmap').locator('canvas').first().waitFor();
+      await page.getByTestId('report-view-vintage').click();
+      await page.getByTestId('vintage-cash-3m-curves').locator('canvas').first().waitFor();
+
+      // By channel: the seeded loans have no applications, so one segment, unknown.
+      await page.getByTestId('vintage-by-channel').click();
+      await page.getByTestId('vintage-unknown-group').getByText(L.channelGroup).first().waitFor();
+      expect(page.url()).toContain('by=channel');
+      await page.getByTestId('vintage-by-all').click();
+      await page.getByTestId('vintage-curves').locator('canvas').first().waitFor();
+      expect(page.url()).not.toContain('by=');
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });

@@ -170,7 +170,7 @@ export const registerReport: RegisterCommand = (program, io) => {
       .option('--scenario <name>', 'the scenario of a forward-looking report')
       .option(
         '--by <grouping>',
-        'vintage only: segments by product (default), channel or policy (the approving policy version)',
+        'vintage and recovery only: segments by product (the vintage default), channel or policy (the approving policy version)',
       )
       .option('--json', 'print the report as JSON')
       .option('--xlsx <file>', 'write the report as an Excel workbook')

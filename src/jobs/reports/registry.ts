@@ -16,6 +16,7 @@ import {
   monthKeyOfDay,
   nplReport,
   REPORT_KINDS,
+  type RecoveryInput,
   type Report,
   type ReportKind,
   type ReportRequest,
@@ -79,10 +80,16 @@ function noScenario(kind: ReportKind, request: ReportRequest): void {
   }
 }
 
-/** A request's `by`: the grouping of a vintage (product unless given); refused for the other kinds. */
-function requestGrouping(kind: ReportKind, request: ReportRequest): VintageBy {
-  if (request.by === undefined) return 'product';
-  if (kind !== 'vintage') {
+/** The kinds a request may group (`by`): the vintage and the recovery curves. */
+export const GROUPED_REPORT_KINDS: readonly ReportKind[] = ['vintage', 'recovery'];
+
+/**
+ * A request's `by`: the grouping of a vintage (product unless given) or of the recovery curves (none unless
+ * given); refused for the other kinds.
+ */
+function requestGrouping(kind: ReportKind, request: ReportRequest): VintageBy | undefined {
+  if (request.by === undefined) return kind === 'vintage' ? 'product' : undefined;
+  if (!GROUPED_REPORT_KINDS.includes(kind)) {
     throw new ReportError(
       'report_grouping_unsupported',
       422,
@@ -94,7 +101,7 @@ function requestGrouping(kind: ReportKind, request: ReportRequest): VintageBy {
     throw new ReportError(
       'report_grouping_unsupported',
       422,
-      `a vintage is grouped by ${VINTAGE_GROUPINGS.join(', ')}, not "${request.by}"`,
+      `the ${kind} report is grouped by ${VINTAGE_GROUPINGS.join(', ')}, not "${request.by}"`,
       'by',
     );
   }
@@ -201,14 +208,14 @@ async function vintageInput(db: Db, request: ReportRequest, progress?: Progress)
   const loans = await readDrawnLoans(db, startOfMonth(first), monthEnd);
   const byMonth = new Map<number, MonthEndLoan[]>();
   for (const m of months) byMonth.set(monthKeyOfDay(m), await readMonthEnd(db, m));
-  return { monthEnd, loans, months: byMonth, by: requestGrouping('vintage', request) };
+  return { monthEnd, loans, months: byMonth, by: requestGrouping('vintage', request) ?? 'product' };
 }
 
 const vintage: ReportLoader = {
   kind: 'vintage',
   async load(db, request, progress) {
     noScenario('vintage', request);
-    const by = requestGrouping('vintage', request);
+    const by = requestGrouping('vintage', request) ?? 'product';
     const monthEnd = await requestMonthEnd(db, request);
     const months = monthEndsBack(monthEnd, VINTAGE_COHORTS_MAX);
     await ensureMonthEnds(db, months, REPORT_BUILDER, progress);
@@ -228,11 +235,12 @@ const vintage: ReportLoader = {
   },
 };
 
-/** The recovery report's input: the write-offs and recoveries through the request's month end. */
-async function recoveryInput(db: Db, request: ReportRequest) {
+/** The recovery report's input: the write-offs and recoveries through the request's month end, its grouping. */
+async function recoveryInput(db: Db, request: ReportRequest): Promise<RecoveryInput> {
   noScenario('recovery', request);
+  const by = requestGrouping('recovery', request);
   const monthEnd = await requestMonthEnd(db, request);
-  return { monthEnd, ...(await loadWriteOffRecoveries(db, monthEnd)) };
+  return { monthEnd, ...(await loadWriteOffRecoveries(db, monthEnd)), ...(by === undefined ? {} : { by }) };
 }
 
 /** Recovery curves after write-off: read from the loans' logs, no month-end rows needed. */

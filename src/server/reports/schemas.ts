@@ -41,7 +41,7 @@ export const reportQuery = {
       minLength: 1,
       maxLength: 20,
       description:
-        'For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown"',
+        'For vintage and recovery only: the segments besides all loans, product (the vintage\'s default; recovery curves have none unless given), channel or policy (the approving origination policy version); loans without the attribute are under "unknown"',
     },
     format: {
       type: 'string',

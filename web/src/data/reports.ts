@@ -43,8 +43,37 @@ export type ReportView = (typeof REPORT_VIEWS)[number];
 
 export const labelIn = (label: Label, locale: Locale) => (locale === 'zh-CN' ? label.zh : label.en);
 
-export function loadReport(api: ApiClient, kind: string, asOf: string): Promise<Report> {
-  return api.get<Report>(`/reports/${kind}`, { asOf });
+/** How the vintage page groups its curves: the whole book, or `?by=` product, channel or policy version. */
+export const VINTAGE_GROUPINGS = ['all', 'product', 'channel', 'policy'] as const;
+export type VintageGrouping = (typeof VINTAGE_GROUPINGS)[number];
+
+export function isVintageGrouping(text: string | null): text is VintageGrouping {
+  return (VINTAGE_GROUPINGS as readonly (string | null)[]).includes(text);
+}
+
+/** A report; `by` (vintage and recovery only) asks the server for its segments, `all` for none. */
+export function loadReport(
+  api: ApiClient,
+  kind: string,
+  asOf: string,
+  by: VintageGrouping = 'all',
+): Promise<Report> {
+  return api.get<Report>(`/reports/${kind}`, by === 'all' ? { asOf } : { asOf, by });
+}
+
+/** The segments of a grouped table (its `segment` column) besides `all`, in the server's order. */
+export function segmentsOf(table: ReportTable | undefined): string[] {
+  const out: string[] = [];
+  for (const r of table?.rows ?? []) {
+    const s = r.segment;
+    if (typeof s === 'string' && s !== 'all' && !out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+/** The rows of one segment of a grouped table. */
+export function segmentTable(table: ReportTable, segment: string): ReportTable {
+  return { ...table, rows: table.rows.filter((r) => r.segment === segment) };
 }
 
 export function loadCell(

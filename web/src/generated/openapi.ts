@@ -18646,7 +18646,7 @@ export interface operations {
         asOf: string;
         /** @description With simulate: borrowers simulated under each scenario */
         borrowers?: number;
-        /** @description For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
+        /** @description For vintage and recovery only: the segments besides all loans, product (the vintage's default; recovery curves have none unless given), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
         by?: string;
         /** @description xlsx: an Excel workbook */
         format?: 'json' | 'xlsx';
@@ -18760,7 +18760,7 @@ export interface operations {
       query: {
         /** @description The report describes the last month end on or before this day (YYYY-MM-DD) */
         asOf: string;
-        /** @description For vintage only: the segments besides all loans, product (default), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
+        /** @description For vintage and recovery only: the segments besides all loans, product (the vintage's default; recovery curves have none unless given), channel or policy (the approving origination policy version); loans without the attribute are under "unknown" */
         by?: string;
         /** @description The column's key (columns[].key) */
         column: string;

@@ -6,6 +6,7 @@ import {
   type CellLoans,
   eclByStage,
   FROM,
+  isVintageGrouping,
   labelIn,
   lastMonthEndBefore,
   liquidityChart,
@@ -20,14 +21,18 @@ import {
   recoveryCurves,
   rollForwardWaterfall,
   rollRateHeatmap,
+  segmentsOf,
+  segmentTable,
   stressBars,
   TARGETS,
   tableOf,
+  VINTAGE_GROUPINGS,
+  type VintageGrouping,
   vintageCurves,
 } from '../../data/reports.js';
 import { useI18n } from '../../i18n.js';
 import type { MessageKey } from '../../messages.js';
-import { Link } from '../../router.js';
+import { Link, useRouter } from '../../router.js';
 import { useApi } from '../../session.js';
 
 /** Draw months the vintage chart shows. */
@@ -90,10 +95,60 @@ function Figures({ report }: { report: Report }) {
   );
 }
 
+/** The page's view and the vintage grouping as the address keeps them (`?view=vintage&by=product`). */
+function addressState(search: string): { view: ReportView; by: VintageGrouping } {
+  const params = new URLSearchParams(search);
+  const by = params.get('by');
+  const view = params.get('view');
+  const grouped = isVintageGrouping(by) ? by : 'all';
+  return {
+    view: REPORT_VIEWS.find((v) => v === view) ?? (grouped === 'all' ? 'classification' : 'vintage'),
+    by: grouped,
+  };
+}
+
+/** The vintage and recovery curves of one segment: a card per segment when the page groups them. */
+function SegmentCurves({
+  title,
+  table,
+  chart,
+  extra,
+  testId,
+}: {
+  title: string;
+  table: ReportTable;
+  chart: (t: ReportTable) => ReturnType<typeof vintageCurves>;
+  extra?: ReportTable;
+  testId: string;
+}) {
+  const option = useMemo(() => chart(table), [chart, table]);
+  return (
+    <Card size="small" title={title} style={{ marginBottom: 16 }} data-testid={`${testId}-group`}>
+      <EChart option={option} height={300} testId={`${testId}-curves`} />
+      {extra !== undefined ? <ReportTableView table={extra} testId={`${testId}-table`} /> : null}
+    </Card>
+  );
+}
+
 export function ReportsPage() {
   const { t, locale } = useI18n();
   const api = useApi();
-  const [view, setView] = useState<ReportView>('classification');
+  const { search, replaceSearch } = useRouter();
+  const address = useMemo(() => addressState(search), [search]);
+  const [view, setViewState] = useState<ReportView>(address.view);
+  const by = view === 'vintage' ? address.by : 'all';
+  const setView = useCallback(
+    (next: ReportView) => {
+      setViewState(next);
+      // The grouping stays in the address while another view is shown, for the way back to the vintages.
+      replaceSearch(address.by === 'all' ? `view=${next}` : `view=${next}&by=${address.by}`);
+    },
+    [replaceSearch, address.by],
+  );
+  const setBy = useCallback(
+    (next: VintageGrouping) => replaceSearch(next === 'all' ? 'view=vintage' : `view=vintage&by=${next}`),
+    [replaceSearch],
+  );
   const [asOf, setAsOf] = useState<string>('');
   const [draft, setDraft] = useState<string>('');
   const [reports, setReports] = useState<Record<string, Report>>({});
@@ -119,11 +174,20 @@ export function ReportsPage() {
           : [view];
     setError(null);
     setDrill(null);
-    Promise.all(kinds.map((k) => loadReport(api, k, asOf))).then(
-      (loaded) => setReports(Object.fromEntries(loaded.map((r) => [r.kind, r]))),
-      setError,
+    let current = true;
+    // The vintage page asks both of its reports for the chosen grouping (`?by=`).
+    Promise.all(kinds.map((k) => loadReport(api, k, asOf, view === 'vintage' ? by : 'all'))).then(
+      (loaded) => {
+        if (current) setReports(Object.fromEntries(loaded.map((r) => [r.kind, r])));
+      },
+      (e) => {
+        if (current) setError(e);
+      },
     );
-  }, [api, asOf, view]);
+    return () => {
+      current = false;
+    };
+  }, [api, asOf, view, by]);
 
   const main = reports[view] ?? null;
   const npl = reports.npl ?? null;
@@ -131,6 +195,32 @@ export function ReportsPage() {
   const vintage = tableOf(main, 'vintage-m2');
   const trend = tableOf(npl, 'trend');
   const recovery = view === 'vintage' ? tableOf(reports.recovery ?? null, 'recovery-rate') : undefined;
+  const fpd = tableOf(main, 'fpd');
+  /** A card per segment when grouped (none for the whole book): the server's segments, in its order. */
+  const vintageGroups = useMemo(
+    () =>
+      by === 'all' || vintage === undefined
+        ? []
+        : segmentsOf(vintage).map((segment) => ({
+            segment,
+            table: segmentTable(vintage, segment),
+            ...(fpd === undefined ? {} : { extra: segmentTable(fpd, segment) }),
+          })),
+    [by, vintage, fpd],
+  );
+  const recoveryGroups = useMemo(
+    () =>
+      by === 'all' || recovery === undefined
+        ? []
+        : segmentsOf(recovery).map((segment) => ({ segment, table: segmentTable(recovery, segment) })),
+    [by, recovery],
+  );
+  const byLabel = by === 'all' ? '' : t(`reports.by.${by}` as MessageKey);
+  const groupVintage = useCallback(
+    (table: ReportTable) => vintageCurves(table, String(table.rows[0]?.segment), VINTAGE_COHORTS_SHOWN),
+    [],
+  );
+  const groupRecovery = useCallback((table: ReportTable) => recoveryCurves(table, VINTAGE_COHORTS_SHOWN), []);
   const recoveryOption = useMemo(
     () => (recovery === undefined ? null : recoveryCurves(recovery, VINTAGE_COHORTS_SHOWN)),
     [recovery],
@@ -299,15 +389,58 @@ export function ReportsPage() {
       {view === 'roll-rates' && main !== null ? (
         <ReportTableView table={tableOf(main, 'indicators') as ReportTable} testId="indicators-table" />
       ) : null}
-      {view === 'vintage' && curves !== null ? (
+      {view === 'vintage' ? (
+        <Space style={{ marginBottom: 16 }}>
+          <Typography.Text>{t('reports.by')}</Typography.Text>
+          <Segmented<VintageGrouping>
+            value={by}
+            onChange={setBy}
+            data-testid="vintage-by"
+            options={VINTAGE_GROUPINGS.map((g) => ({
+              value: g,
+              label: <span data-testid={`vintage-by-${g}`}>{t(`reports.by.${g}` as MessageKey)}</span>,
+            }))}
+          />
+        </Space>
+      ) : null}
+      {view === 'vintage' && by === 'all' && curves !== null ? (
         <Card size="small" title={t('reports.vintageCurves')} style={{ marginBottom: 16 }}>
           <EChart option={curves} height={360} testId="vintage-curves" />
         </Card>
       ) : null}
-      {view === 'vintage' && main !== null ? (
-        <ReportTableView table={tableOf(main, 'fpd') as ReportTable} testId="fpd-table" />
+      {view === 'vintage' && by === 'all' && fpd !== undefined ? (
+        <ReportTableView table={fpd} testId="fpd-table" />
       ) : null}
-      {view === 'vintage' && recoveryOption !== null && recovery !== undefined ? (
+      {view === 'vintage'
+        ? vintageGroups.map(({ segment, table, extra }) => (
+            <SegmentCurves
+              key={`vintage-${by}-${segment}`}
+              title={`${t('reports.vintageCurves')} — ${t('reports.group', { by: byLabel, segment })}`}
+              table={table}
+              chart={groupVintage}
+              {...(extra === undefined ? {} : { extra })}
+              testId={`vintage-${segment}`}
+            />
+          ))
+        : null}
+      {view === 'vintage' && by !== 'all' && recovery !== undefined && recovery.rows.length > 0
+        ? recoveryGroups.map(({ segment, table }) => (
+            <SegmentCurves
+              key={`recovery-${by}-${segment}`}
+              title={`${t('reports.recoveryCurves')} — ${t('reports.group', { by: byLabel, segment })}`}
+              table={table}
+              chart={groupRecovery}
+              extra={table}
+              testId={`recovery-${segment}`}
+            />
+          ))
+        : null}
+      {view === 'vintage' && by !== 'all' && recovery !== undefined && recovery.rows.length === 0 ? (
+        <Card size="small" title={t('reports.recoveryCurves')} style={{ marginBottom: 16 }}>
+          <span data-testid="recovery-none">{t('reports.recoveryNone')}</span>
+        </Card>
+      ) : null}
+      {view === 'vintage' && by === 'all' && recoveryOption !== null && recovery !== undefined ? (
         <>
           <Card size="small" title={t('reports.recoveryCurves')} style={{ marginBottom: 16 }}>
             {recovery.rows.length === 0 ? (
