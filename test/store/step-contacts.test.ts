@@ -185,6 +185,44 @@ describe.each(backends)('strategy-step messages in the contact log, and recalls,
       expect((await manualSms(caseB, t)).decision.allowed).toBe(true);
   });
 
+  it('moves a step reminder due in the quiet hours to when they end, logging the refusal', async () => {
+    const later = await db.transaction((tx) => refreshCases(tx, d('2026-10-07'), null));
+    const n = customers.length;
+    expect(later.remindersQueued).toBe(n);
+    const config = parseChannelConfig(
+      { sms: { url: sms.url, secretEnv: 'TEST_SMS_SECRET', timeout_ms: 2000 } },
+      { TEST_SMS_SECRET: SMS_SECRET },
+    );
+    // A backlog: the dispatcher reaches the 10:00 reminders at 22:30 in Shanghai.
+    const night = await runDispatcher(db, cipher, config, {
+      untilIdle: true,
+      now: () => new Date('2026-10-08T14:30:00Z'),
+    });
+    expect(night).toMatchObject({ sent: 0, contactMoved: n, contactCancelled: 0 });
+    const caseC = (await caseOf(customers[2]!)).case_id;
+    expect((await listContacts(db, caseC, iso)).at(-1)).toMatchObject({
+      actor: 'strategy',
+      allowed: false,
+      rule: 'quiet_hours',
+      nextAllowedAt: '2026-10-09T00:00:00.000Z',
+    });
+    const { rows } = await db.query<{ attempts: number }>(
+      `select attempts from outbox_messages where customer_id = $1 and status = 'pending'`,
+      [customers[2]],
+    );
+    expect(rows).toEqual([{ attempts: 0 }]);
+    const morning = await runDispatcher(db, cipher, config, {
+      untilIdle: true,
+      now: () => new Date('2026-10-09T00:05:00Z'),
+    });
+    expect(morning).toMatchObject({ sent: n, contactMoved: 0 });
+    expect((await listContacts(db, caseC, iso)).at(-1)).toMatchObject({
+      actor: 'strategy',
+      allowed: true,
+      outcome: 'sent',
+    });
+  });
+
   it('does not place again a case taken back from its agency, but does one recalled to move agencies', async () => {
     await db.transaction((tx) => closeLoansThrough(tx, loanIds, D2));
     await saveAgency(db, 'agy_1', 'Agency one', true);
