@@ -8,6 +8,7 @@ import {
   type Db,
   findCase,
   generatePiiKey,
+  insertComplaint,
   listContacts,
   listStepActions,
   logContact,
@@ -15,6 +16,7 @@ import {
   PiiCipher,
   recallCase,
   refreshCases,
+  resolveComplaint,
   saveAgency,
 } from '../../src/store/index.js';
 import { startReceiver } from '../jobs/receivers.js';
@@ -211,11 +213,39 @@ describe.each(backends)('strategy-step messages in the contact log, and recalls,
       [customers[2]],
     );
     expect(rows).toEqual([{ attempts: 0 }]);
+    // Overnight borrower D complains of collection conduct: the cool-off stops the moved message.
+    const d3 = customers[3]!;
+    const complaint = await db.transaction((tx) =>
+      insertComplaint(tx, {
+        customerId: d3,
+        loanId: null,
+        channel: 'hotline',
+        category: 'collection_conduct',
+        summary: 'too many messages',
+        regulatorReference: null,
+        receivedAtMs: ms('2026-10-08T15:00:00Z'),
+        receivedDay: d('2026-10-08'),
+        actor: 'usr_service',
+      }),
+    );
     const morning = await runDispatcher(db, cipher, config, {
       untilIdle: true,
       now: () => new Date('2026-10-09T00:05:00Z'),
     });
-    expect(morning).toMatchObject({ sent: n, contactMoved: 0 });
+    expect(morning).toMatchObject({ sent: n - 1, contactMoved: 0, contactCancelled: 1 });
+    expect((await listContacts(db, (await caseOf(d3)).case_id, iso)).at(-1)).toMatchObject({
+      actor: 'strategy',
+      allowed: false,
+      rule: 'complaint_open',
+      nextAllowedAt: null,
+    });
+    await db.transaction((tx) =>
+      resolveComplaint(tx, complaint.complaintId, d('2026-10-09'), 'usr_service', {
+        outcome: 'not_upheld',
+        rootCause: 'collector_conduct',
+        resolution: 'messages within the rules',
+      }),
+    );
     expect((await listContacts(db, caseC, iso)).at(-1)).toMatchObject({
       actor: 'strategy',
       allowed: true,

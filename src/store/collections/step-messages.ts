@@ -1,8 +1,11 @@
 import {
   CONTACT_CHANNEL_OF_REMINDER,
+  type ComplaintCategory,
+  type ComplaintChannel,
   type ComplaintSettings,
   type ContactChannel,
   type ContactOutcome,
+  type ContactParty,
   type ContactRules,
   complaintStopsContact,
   DEFAULT_COMPLAINT_SETTINGS,
@@ -10,12 +13,12 @@ import {
   decideStepMessage,
   isStepReminderStage,
   type LoggedContact,
+  type OpenComplaintFacts,
 } from '../../collections/index.js';
 import type { ReminderChannel } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { type ClaimedMessage, cancelReminders } from '../reminders/index.js';
-import { openComplaintFacts } from './complaints.js';
-import { contactHistory, insertContactAttempts } from './contacts.js';
+import { insertContactAttempts } from './contacts.js';
 import { STRATEGY_ACTOR } from './step-actions.js';
 
 /**
@@ -50,6 +53,7 @@ const noteOf = (m: ClaimedMessage, what: string) =>
  * Decides the step messages among `messages` at `nowMs` with the core's rules and logs each refusal, in the
  * caller's transaction. Each case row is locked, so a collector's attempt on the case waits for the decision;
  * the messages allowed in the same round count towards the cap of the next (logged as sent once delivered).
+ * The round's cases, logs and complaints are read once each.
  * A refused message is moved (its attempt not spent) or cancelled with its reminder (`contact-rule`); the
  * step's action says so. A message whose borrower has no case is not a step message any more and goes as any
  * reminder.
@@ -69,23 +73,79 @@ export async function gateStepMessages(
   const steps = messages
     .filter((m) => m.kind === 'reminder' && m.customerId !== null && isStepReminderStage(m.payload.stageId))
     .sort((a, b) => a.messageId - b.messageId);
+  // One read each for the round: the borrowers' cases (locked), their logs and their open complaints.
+  const customers = [...new Set(steps.map((m) => m.customerId!))];
+  const cases = new Map<string, { case_id: string; borrower_zone: string; lost_contact: boolean }>();
+  const complaints = new Map<string, OpenComplaintFacts[]>();
+  if (customers.length > 0) {
+    const { rows } = await tx.query<{
+      customer_id: string;
+      case_id: string;
+      borrower_zone: string;
+      lost_contact: boolean;
+    }>(
+      `select distinct on (customer_id) customer_id, case_id, borrower_zone, lost_contact from collection_cases
+        where customer_id = any($1::text[])
+        order by customer_id, (status = 'open') desc, opened_day desc, case_id desc`,
+      [customers],
+    );
+    for (const r of rows) cases.set(r.customer_id, r);
+    const caseIds = [...cases.values()].map((c) => c.case_id).sort();
+    await tx.query(
+      'select 1 from collection_cases where case_id = any($1::text[]) order by case_id for update',
+      [caseIds],
+    );
+    const { rows: logged } = await tx.query<{
+      case_id: string;
+      at_ms: string | number;
+      channel: ContactChannel;
+      party: ContactParty;
+      outcome: ContactOutcome;
+      allowed: boolean;
+    }>(
+      `select case_id, (extract(epoch from at) * 1000)::bigint as at_ms, channel, party, outcome, allowed
+         from collection_contacts
+        where case_id = any($1::text[]) and at > $2::timestamptz - interval '30 days' order by case_id, at`,
+      [caseIds, new Date(nowMs).toISOString()],
+    );
+    for (const r of logged) {
+      const list = histories.get(r.case_id) ?? [];
+      list.push({
+        atMs: Number(r.at_ms),
+        channel: r.channel,
+        party: r.party,
+        outcome: r.outcome,
+        allowed: r.allowed,
+      });
+      histories.set(r.case_id, list);
+    }
+    const { rows: open } = await tx.query<{
+      customer_id: string;
+      channel: ComplaintChannel;
+      category: ComplaintCategory;
+    }>(
+      `select customer_id, channel, category from complaints
+        where customer_id = any($1::text[]) and status <> 'resolved'`,
+      [customers],
+    );
+    for (const r of open) {
+      const list = complaints.get(r.customer_id) ?? [];
+      list.push({ channel: r.channel, category: r.category });
+      complaints.set(r.customer_id, list);
+    }
+  }
   for (const m of steps) {
     const channel = CONTACT_CHANNEL_OF_REMINDER[m.channel as ReminderChannel] ?? null;
     if (channel === null) continue;
-    const { rows } = await tx.query<{ case_id: string; borrower_zone: string; lost_contact: boolean }>(
-      `select case_id, borrower_zone, lost_contact from collection_cases where customer_id = $1
-        order by (status = 'open') desc, opened_day desc, case_id desc limit 1 for update`,
-      [m.customerId],
-    );
-    const kase = rows[0];
+    const kase = cases.get(m.customerId!);
     if (kase === undefined) continue;
     let history = histories.get(kase.case_id);
     if (history === undefined) {
-      history = await contactHistory(tx, kase.case_id, nowMs);
+      history = [];
       histories.set(kase.case_id, history);
     }
     const complaintOpen = complaintStopsContact(
-      await openComplaintFacts(tx, m.customerId!),
+      complaints.get(m.customerId!) ?? [],
       channel,
       complaintSettings,
     );
