@@ -23,7 +23,9 @@ export type ContactOutcome =
   | 'no-answer'
   | 'wrong-number'
   /** A message or letter went out. */
-  | 'sent';
+  | 'sent'
+  /** A message or letter could not be delivered (the channel gave up): it does not count towards the caps. */
+  | 'undelivered';
 
 export const CONTACT_CHANNELS: readonly ContactChannel[] = ['call', 'sms', 'app', 'email', 'letter', 'visit'];
 export const CONTACT_PARTIES: readonly ContactParty[] = ['borrower', 'contact'];
@@ -34,16 +36,17 @@ export const CONTACT_OUTCOMES: readonly ContactOutcome[] = [
   'no-answer',
   'wrong-number',
   'sent',
+  'undelivered',
 ];
 
 /** Which outcomes a channel can have. */
 export const OUTCOMES_BY_CHANNEL: Readonly<Record<ContactChannel, readonly ContactOutcome[]>> = {
   call: ['answered', 'promise', 'refused', 'no-answer', 'wrong-number'],
   visit: ['answered', 'promise', 'refused', 'no-answer'],
-  sms: ['sent'],
-  app: ['sent'],
-  email: ['sent'],
-  letter: ['sent'],
+  sms: ['sent', 'undelivered'],
+  app: ['sent', 'undelivered'],
+  email: ['sent', 'undelivered'],
+  letter: ['sent', 'undelivered'],
 };
 
 export interface ContactRules {
@@ -273,7 +276,10 @@ export function decideContact(
     }
   }
   if (MESSAGES.has(request.channel)) {
-    const messages = today.filter((h) => h.party === 'borrower' && MESSAGES.has(h.channel)).length;
+    // A message the channel could not deliver never reached the borrower: it does not count.
+    const messages = today.filter(
+      (h) => h.party === 'borrower' && MESSAGES.has(h.channel) && h.outcome !== 'undelivered',
+    ).length;
     if (messages >= rules.messagesPerDayMax) {
       return refuse(
         'messages_per_day',

@@ -243,11 +243,14 @@ export {
 } from './promises.js';
 export {
   type AgencyLoad,
+  CONTACT_CHANNEL_OF_REMINDER,
   checkStepActionSettings,
   chooseAgency,
   collectionReminder,
   collectionReminderDay,
   DEFAULT_STEP_ACTION_SETTINGS,
+  decideStepMessage,
+  isStepReminderStage,
   planStepActions,
   REMINDER_CHANNEL_OF,
   STEP_ACTION_KINDS,
@@ -257,6 +260,7 @@ export {
   type StepActionPlan,
   type StepActionSettings,
   type StepActionSkip,
+  type StepMessageVerdict,
 } from './step-actions.js';
 export {
   type ArmCaseResult,

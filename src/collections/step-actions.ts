@@ -10,6 +10,15 @@ import {
   reminderHoursFor,
   zonedInstant,
 } from '../monitoring/index.js';
+import {
+  type ContactCaseFacts,
+  type ContactChannel,
+  type ContactRule,
+  type ContactRules,
+  DEFAULT_CONTACT_RULES,
+  decideContact,
+  type LoggedContact,
+} from './contact-rules.js';
 import type { StrategyReminderChannel, StrategyStep } from './strategy.js';
 
 /**
@@ -64,6 +73,17 @@ export interface StepActionCase {
   readonly legalActionLive: boolean;
   /** The last day a reminder of this case's current step was carried out, or null. */
   readonly lastReminderDay: Day | null;
+  /**
+   * The case's latest recall from an agency (decision 0912), or null: `holdStep` is the step the recall holds
+   * the case off (the step it was on when taken back with a reason; null once the case left that step, or
+   * when the recall was made to move the case to another agency, `placeAgain`).
+   */
+  readonly lastRecall?: {
+    readonly placementId: string;
+    readonly agencyId: string;
+    readonly placeAgain: boolean;
+    readonly holdStep: string | null;
+  } | null;
 }
 
 /** An action to carry out: its kind, the case and step it comes from, and its idempotency key. */
@@ -76,6 +96,8 @@ export interface StepAction {
   readonly stepCode: string;
   /** The reminder's channel (a reminder only). */
   readonly channel: StrategyReminderChannel | null;
+  /** An agency placement only: the agency the case was recalled from to move it elsewhere (not chosen again). */
+  readonly notAgency?: string;
   /** The step's reason, kept with the action. */
   readonly reason: string;
 }
@@ -85,6 +107,8 @@ export type StepActionSkip =
   | 'complaint_open'
   | 'reminder_not_yet_due'
   | 'already_placed'
+  /** Recalled from its agency with a reason while on this step: the step does not place it again (0912). */
+  | 'recalled'
   | 'legal_action_live';
 
 export interface StepActionPlan {
@@ -143,7 +167,18 @@ export function planStepActions(
         skip('already_placed');
         continue;
       }
-      carryOut.push({ ...base, key: `agency-placement:${c.caseId}:${c.step.code}`, channel: null });
+      const recall = c.lastRecall ?? null;
+      if (recall !== null && !recall.placeAgain && recall.holdStep === c.step.code) {
+        skip('recalled');
+        continue;
+      }
+      // After a recall the placement is a new one: its key names the placement it follows.
+      carryOut.push({
+        ...base,
+        key: `agency-placement:${c.caseId}:${c.step.code}${recall === null ? '' : `:after:${recall.placementId}`}`,
+        channel: null,
+        ...(recall?.placeAgain === true ? { notAgency: recall.agencyId } : {}),
+      });
     } else {
       if (c.legalActionLive) {
         skip('legal_action_live');
@@ -269,5 +304,55 @@ export function collectionReminder(input: {
     body: text.body(formatMinor(input.overdueMinor, loan.currency), input.daysPastDue),
     status: cancelReason === null ? 'planned' : 'cancelled',
     cancelReason,
+  };
+}
+
+/** The contact log's channel of a reminder channel; null for a call task (a person makes the call and logs it). */
+export const CONTACT_CHANNEL_OF_REMINDER: Readonly<Record<ReminderChannel, ContactChannel | null>> = {
+  sms: 'sms',
+  'app-push': 'app',
+  email: 'email',
+  letter: 'letter',
+  'call-task': null,
+};
+
+/** Whether a reminder's stage is a collection strategy step's (`collection.<step>`, see `collectionReminder`). */
+export function isStepReminderStage(stageId: unknown): boolean {
+  return typeof stageId === 'string' && stageId.startsWith('collection.');
+}
+
+/**
+ * What becomes of a strategy step's message at the moment it would go out (decision 0911): the contact rules
+ * decide it with their own code, against the case's log, as they decide a collector's attempt. Refused in
+ * the quiet hours, it is moved to when they end (the same message, later); refused for any other rule — the
+ * day's message cap, a complaint's cool-off — it is cancelled, not carried over: the step sends its next
+ * reminder when it is next due, with the figures of that day.
+ */
+export type StepMessageVerdict =
+  | { readonly go: 'send' }
+  | { readonly go: 'move'; readonly rule: ContactRule; readonly message: string; readonly atMs: number }
+  | {
+      readonly go: 'cancel';
+      readonly rule: ContactRule;
+      readonly message: string;
+      readonly nextAllowedAtMs: number | null;
+    };
+
+export function decideStepMessage(
+  channel: ContactChannel,
+  atMs: number,
+  history: readonly LoggedContact[],
+  facts: ContactCaseFacts,
+  rules: ContactRules = DEFAULT_CONTACT_RULES,
+): StepMessageVerdict {
+  const decision = decideContact({ atMs, channel, party: 'borrower' }, history, facts, rules);
+  if (decision.allowed) return { go: 'send' };
+  if (decision.rule === 'quiet_hours' && decision.nextAllowedAtMs !== null)
+    return { go: 'move', rule: decision.rule, message: decision.message, atMs: decision.nextAllowedAtMs };
+  return {
+    go: 'cancel',
+    rule: decision.rule,
+    message: decision.message,
+    nextAllowedAtMs: decision.nextAllowedAtMs,
   };
 }

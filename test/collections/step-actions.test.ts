@@ -4,6 +4,8 @@ import {
   chooseAgency,
   collectionReminder,
   DEFAULT_STEP_ACTION_SETTINGS,
+  decideStepMessage,
+  type LoggedContact,
   planStepActions,
   type StepActionCase,
   type StrategyAction,
@@ -83,6 +85,33 @@ describe('planStepActions', () => {
       why: 'already_placed',
     },
     {
+      name: 'recalled with a reason while on this step: not placed again by it',
+      c: kase('agency-placement', {
+        lastRecall: {
+          placementId: 'cpl_1',
+          agencyId: 'agy',
+          placeAgain: false,
+          holdStep: 'CS_AGENCY-PLACEMENT',
+        },
+      }),
+      key: null,
+      why: 'recalled',
+    },
+    {
+      name: 'recalled with a reason, since then on another step: placed, a new placement',
+      c: kase('agency-placement', {
+        lastRecall: { placementId: 'cpl_1', agencyId: 'agy', placeAgain: false, holdStep: null },
+      }),
+      key: 'agency-placement:cs_1:CS_AGENCY-PLACEMENT:after:cpl_1',
+    },
+    {
+      name: 'recalled to move agencies: placed again',
+      c: kase('agency-placement', {
+        lastRecall: { placementId: 'cpl_1', agencyId: 'agy', placeAgain: true, holdStep: null },
+      }),
+      key: 'agency-placement:cs_1:CS_AGENCY-PLACEMENT:after:cpl_1',
+    },
+    {
       name: 'a legal action is live',
       c: kase('legal-review', { legalActionLive: true }),
       key: null,
@@ -132,6 +161,64 @@ describe('planStepActions', () => {
       pauseWhileComplaintOpen: false,
     });
     expect(plan.carryOut).toHaveLength(1);
+  });
+});
+
+describe('planStepActions after a recall to move agencies', () => {
+  it('names the agency the case left, which the placement does not choose again', () => {
+    const plan = planStepActions(
+      [
+        kase('agency-placement', {
+          lastRecall: { placementId: 'cpl_1', agencyId: 'agy_1', placeAgain: true, holdStep: null },
+        }),
+      ],
+      DAY,
+    );
+    expect(plan.carryOut[0]?.notAgency).toBe('agy_1');
+    expect(planStepActions([kase('agency-placement')], DAY).carryOut[0]?.notAgency).toBeUndefined();
+  });
+});
+
+/** A step's message at its send moment: the contact rules' own check on the case's log (decision 0911). */
+describe('decideStepMessage', () => {
+  const zone = 'Asia/Shanghai';
+  const facts = { zone, lostContact: false, complaintOpen: false };
+  const at = (iso: string) => Date.parse(iso);
+  const sms = (iso: string, over: Partial<LoggedContact> = {}): LoggedContact => ({
+    atMs: at(iso),
+    channel: 'sms',
+    party: 'borrower',
+    outcome: 'sent',
+    allowed: true,
+    ...over,
+  });
+  it('sends within the hours and under the cap', () => {
+    expect(decideStepMessage('sms', at('2026-10-02T02:00:00Z'), [], facts)).toEqual({ go: 'send' });
+  });
+  it('moves a message due in the quiet hours to when they end, in the borrower’s zone', () => {
+    const v = decideStepMessage('sms', at('2026-10-01T23:00:00Z'), [], facts); // 07:00 in Shanghai
+    expect(v).toMatchObject({ go: 'move', rule: 'quiet_hours', atMs: at('2026-10-02T00:00:00Z') });
+  });
+  it('cancels at the day’s message cap, counting every message of the borrower’s day, not undelivered ones', () => {
+    const three = [sms('2026-10-02T00:30:00Z'), sms('2026-10-02T00:40:00Z'), sms('2026-10-02T00:50:00Z')];
+    expect(decideStepMessage('app', at('2026-10-02T02:00:00Z'), three, facts)).toMatchObject({
+      go: 'cancel',
+      rule: 'messages_per_day',
+    });
+    const undelivered = [...three.slice(0, 2), sms('2026-10-02T00:50:00Z', { outcome: 'undelivered' })];
+    expect(decideStepMessage('sms', at('2026-10-02T02:00:00Z'), undelivered, facts)).toEqual({ go: 'send' });
+    // Yesterday's (the borrower's day) and refused ones do not count.
+    const other = [
+      sms('2026-10-01T12:00:00Z'),
+      sms('2026-10-02T00:30:00Z', { allowed: false }),
+      ...three.slice(1),
+    ];
+    expect(decideStepMessage('sms', at('2026-10-02T02:00:00Z'), other, facts)).toEqual({ go: 'send' });
+  });
+  it('cancels while a complaint pauses collection, with no time that allows it', () => {
+    expect(
+      decideStepMessage('email', at('2026-10-02T02:00:00Z'), [], { ...facts, complaintOpen: true }),
+    ).toEqual({ go: 'cancel', rule: 'complaint_open', message: expect.any(String), nextAllowedAtMs: null });
   });
 });
 

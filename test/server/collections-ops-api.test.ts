@@ -280,11 +280,22 @@ describe.each(backends)('collection operations over the API, on $name', (backend
       agencyId: 'ag-east',
     });
     expect(json(twice).code).toBe('case_placement_conflict');
+    const bad = await call('admin', 'POST', `/collections/cases/${caseId}/recall`, {
+      reason: 'quarterly review',
+      placeAgain: 'yes',
+    });
+    expect(bad.statusCode).toBe(400);
     const r = await call('admin', 'POST', `/collections/cases/${caseId}/recall`, {
       reason: 'quarterly review',
     });
     expect(r.statusCode, r.body).toBe(200);
-    expect(json(r)).toMatchObject({ agencyId: 'ag-east', recalledDate: '2026-11-06', recovered: '0.00' });
+    // Taken back, not moved: the strategy's placement step does not place it again (decision 0912).
+    expect(json(r)).toMatchObject({
+      agencyId: 'ag-east',
+      recalledDate: '2026-11-06',
+      recovered: '0.00',
+      placeAgain: false,
+    });
     const agencies = json(await call('auditor', 'GET', '/collections/agencies')).items;
     expect(agencies).toEqual([
       { agencyId: 'ag-east', name: 'East Recovery', placed: 1, active: 0, recovered: '0.00' },

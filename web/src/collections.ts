@@ -110,10 +110,10 @@ export const CHANNELS = ['call', 'sms', 'app', 'email', 'letter', 'visit'] as co
 export const OUTCOMES_BY_CHANNEL: Record<string, readonly string[]> = {
   call: ['answered', 'promise', 'refused', 'no-answer', 'wrong-number'],
   visit: ['answered', 'promise', 'refused', 'no-answer'],
-  sms: ['sent'],
-  app: ['sent'],
-  email: ['sent'],
-  letter: ['sent'],
+  sms: ['sent', 'undelivered'],
+  app: ['sent', 'undelivered'],
+  email: ['sent', 'undelivered'],
+  letter: ['sent', 'undelivered'],
 };
 export const CONTACT_RULES = [
   'quiet_hours',

@@ -76,7 +76,7 @@ async function runDispatchCommand(io: CliIo, o: DispatchCliOptions): Promise<voi
       const counts = await outboxCounts(db);
       writeLine(
         io.stdout,
-        `dispatch: ${report.sent} sent, ${report.cancelled} cancelled as moot, ${report.retried} to retry, ${report.dead} dead-lettered; outbox ${JSON.stringify(counts)}`,
+        `dispatch: ${report.sent} sent, ${report.cancelled} cancelled as moot, ${report.contactMoved + report.contactCancelled} refused by the contact rules, ${report.retried} to retry, ${report.dead} dead-lettered; outbox ${JSON.stringify(counts)}`,
       );
     } finally {
       process.off('SIGINT', onSignal);

@@ -1,3 +1,4 @@
+import { type ComplaintSettings, type ContactRules, isStepReminderStage } from '../../collections/index.js';
 import {
   type ContactHours,
   nextContactInstant,
@@ -9,11 +10,14 @@ import {
   claimDueMessages,
   customerPhone,
   type Db,
+  gateStepMessages,
+  logStepMessages,
   markMessageDead,
   markMessageRetry,
   markMessagesSent,
   type PiiCipher,
   reminderEmailOf,
+  type StepMessage,
   webhookTarget,
 } from '../../store/index.js';
 import { cadenceInForce } from './cadence.js';
@@ -46,6 +50,10 @@ export interface DispatchOptions {
   signal?: AbortSignal;
   /** The wall clock (default the machine's): delivery happens in real time, not business time. */
   now?: () => Date;
+  /** The contact rules a strategy step's message is checked against when it would go out (decision 0911). */
+  contactRules?: ContactRules;
+  /** Which open complaints pause collection messages (the lender's complaint settings). */
+  complaintSettings?: ComplaintSettings;
   /** Told of each settled message. */
   onSettled?: (message: ClaimedMessage, outcome: 'sent' | 'retry' | 'dead', error?: string) => void;
 }
@@ -56,6 +64,10 @@ export interface DispatchReport {
   cancelled: number;
   retried: number;
   dead: number;
+  /** Strategy-step messages the contact rules refused when they were due: moved to the end of the quiet hours. */
+  contactMoved: number;
+  /** … or cancelled (the day's message cap, a complaint's cool-off). Each refusal is in the case's contact log. */
+  contactCancelled: number;
   rounds: number;
 }
 
@@ -110,7 +122,17 @@ export async function runDispatcher(
   const idle_ms = options.idle_ms ?? DISPATCH_BOUNDS.idle_ms_default;
   const email = config.email === undefined ? undefined : emailSender(config.email);
   const agents = webhookAgents(concurrency);
-  const report: DispatchReport = { sent: 0, cancelled: 0, retried: 0, dead: 0, rounds: 0 };
+  const report: DispatchReport = {
+    sent: 0,
+    cancelled: 0,
+    retried: 0,
+    dead: 0,
+    contactMoved: 0,
+    contactCancelled: 0,
+    rounds: 0,
+  };
+  // The round's strategy-step messages the rules allowed, with their cases: logged with what the delivery says.
+  let steps: ReadonlyMap<number, StepMessage> = new Map();
   let hours: ContactHours | undefined;
   // Subscriptions read once per round (a round's messages mostly share a few).
   let targets = new Map<string, ReturnType<typeof webhookTarget>>();
@@ -207,7 +229,12 @@ export async function runDispatcher(
       const permanent = error instanceof DeliveryError && error.permanent;
       const delay = permanent ? null : retryDelayMs(m.attempt, config.retry);
       if (delay === null) {
-        await db.transaction((tx) => markMessageDead(tx, m, text, now()));
+        const step = steps.get(m.messageId);
+        await db.transaction(async (tx) => {
+          const at = now();
+          await markMessageDead(tx, m, text, at);
+          if (step !== undefined) await logStepMessages(tx, [step], 'undelivered', at.getTime());
+        });
         report.dead += 1;
         options.onSettled?.(m, 'dead', text);
         return;
@@ -245,12 +272,42 @@ export async function runDispatcher(
           ? new Set<string>()
           : await db.transaction((tx) => cancelMootBeforeSending(tx, reminders));
       report.cancelled += moot.size;
-      const toDeliver =
+      const live =
         moot.size === 0 ? claimed : claimed.filter((m) => !moot.has(`${m.loanId}/${m.reminderKey}`));
+      // A strategy step's message goes only if the contact rules allow it now (decision 0911).
+      const stepMessages = live.filter(
+        (m) => m.kind === 'reminder' && isStepReminderStage(m.payload.stageId),
+      );
+      let toDeliver = live;
+      steps = new Map();
+      if (stepMessages.length > 0) {
+        const gate = await db.transaction((tx) =>
+          gateStepMessages(
+            tx,
+            stepMessages,
+            now().getTime(),
+            options.contactRules,
+            options.complaintSettings,
+          ),
+        );
+        steps = gate.allowed;
+        report.contactMoved += gate.moved;
+        report.contactCancelled += gate.cancelled;
+        if (gate.refused.size > 0) toDeliver = live.filter((m) => !gate.refused.has(m.messageId));
+      }
       await eachLimited(toDeliver, concurrency, settle);
-      // The round's deliveries are recorded together; a crash before this sends them again, same keys.
+      // The round's deliveries are recorded together, a step message's contact attempt with them; a crash
+      // before this sends them again, same keys.
       const sent = delivered;
-      await db.transaction((tx) => markMessagesSent(tx, sent, now()));
+      const sentSteps = sent.flatMap((m) => {
+        const step = steps.get(m.messageId);
+        return step === undefined ? [] : [step];
+      });
+      await db.transaction(async (tx) => {
+        const at = now();
+        await markMessagesSent(tx, sent, at);
+        await logStepMessages(tx, sentSteps, 'sent', at.getTime());
+      });
       report.sent += sent.length;
       for (const m of sent) options.onSettled?.(m, 'sent');
     }

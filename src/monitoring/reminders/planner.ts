@@ -54,7 +54,9 @@ export type ReminderCancelReason =
   | 'repaid'
   | 'settled'
   | 'restructured'
-  | 'written-off';
+  | 'written-off'
+  /** A collection-step message the contact rules refused at the send moment (the daily message cap, a complaint). */
+  | 'contact-rule';
 
 /** A reminder the planner decided on: to send, or recorded as not sent and why. */
 export interface PlannedReminder {

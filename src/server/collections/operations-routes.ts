@@ -1037,6 +1037,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       placedDate: { type: 'string' },
       recalledDate: { type: ['string', 'null'] },
       recallReason: { type: ['string', 'null'] },
+      placeAgain: { type: 'boolean' },
       recovered: AMOUNT,
     },
   } as const;
@@ -1100,7 +1101,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     },
   );
 
-  app.post<{ Params: { caseId: string }; Body: { reason: string } }>(
+  app.post<{ Params: { caseId: string }; Body: { reason: string; placeAgain?: boolean } }>(
     '/collections/cases/:caseId/recall',
     {
       config: { permission: 'collections.work' },
@@ -1115,7 +1116,15 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
           type: 'object',
           required: ['reason'],
           additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+          properties: {
+            reason: { type: 'string', minLength: 1, maxLength: 500 },
+            placeAgain: {
+              type: 'boolean',
+              default: false,
+              description:
+                "Recalled to move the case to another agency: the strategy's placement step places it again, not with this agency. Without it the case was taken back, and the step it is on does not place it again (decision 0912).",
+            },
+          },
         },
         response: { 200: placementSchema, ...problemResponses },
       },
@@ -1130,6 +1139,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
           request.body.reason,
           await getBusinessDay(tx),
           request.principal!.userId,
+          request.body.placeAgain === true,
         );
         if (p === undefined)
           throw new ProblemError(
@@ -1148,6 +1158,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
               details: {
                 agencyId: p.agencyId,
                 reason: request.body.reason,
+                placeAgain: p.placeAgain,
                 recovered: formatMinor(p.recoveredMinor),
               },
             },
@@ -1272,6 +1283,7 @@ function presentPlacement(p: Awaited<ReturnType<typeof placeCase>>) {
     placedDate: p.placedDay,
     recalledDate: p.recalledDay,
     recallReason: p.recallReason,
+    placeAgain: p.placeAgain,
     recovered: formatMinor(p.recoveredMinor),
   };
 }

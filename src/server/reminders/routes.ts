@@ -59,7 +59,7 @@ const reminderResponse = {
     status: { type: 'string', enum: ['planned', 'sent', 'cancelled', 'failed'] },
     cancelReason: {
       type: ['string', 'null'],
-      description: 'opted-out, daily-cap, repaid, settled, restructured or written-off',
+      description: 'opted-out, daily-cap, repaid, settled, restructured, written-off or contact-rule',
     },
     failure: { type: ['string', 'null'], description: 'The last delivery error of a failed reminder' },
     legallyRequired: {

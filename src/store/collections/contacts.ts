@@ -101,7 +101,31 @@ export async function logContact(
   input: ContactInput,
   rules: ContactRules = DEFAULT_CONTACT_RULES,
 ): Promise<{ attemptId: string; decision: ContactDecision }> {
-  const { rows } = await tx.query<{
+  const history = await contactHistory(tx, kase.caseId, input.atMs);
+  const decision = decideContact(
+    { atMs: input.atMs, channel: input.channel, party: input.party },
+    history,
+    { zone: kase.borrowerZone, lostContact: kase.lostContact, complaintOpen: input.complaintOpen ?? false },
+    rules,
+  );
+  const [attemptId] = await insertContactAttempts(tx, [
+    {
+      caseId: kase.caseId,
+      atMs: input.atMs,
+      channel: input.channel,
+      party: input.party,
+      outcome: input.outcome,
+      decision,
+      actor: input.actor,
+      note: input.note,
+    },
+  ]);
+  return { attemptId: attemptId!, decision };
+}
+
+/** The case's log the rules read for an attempt at `atMs`: the 30 days before it, oldest first. */
+export async function contactHistory(q: Queryable, caseId: string, atMs: number): Promise<LoggedContact[]> {
+  const { rows } = await q.query<{
     at_ms: string | number;
     channel: ContactChannel;
     party: ContactParty;
@@ -110,36 +134,55 @@ export async function logContact(
   }>(
     `select (extract(epoch from at) * 1000)::bigint as at_ms, channel, party, outcome, allowed
        from collection_contacts where case_id = $1 and at > $2::timestamptz - interval '30 days' order by at`,
-    [kase.caseId, new Date(input.atMs).toISOString()],
+    [caseId, new Date(atMs).toISOString()],
   );
-  const history: LoggedContact[] = rows.map((r) => ({ ...r, atMs: Number(r.at_ms) }));
-  const decision = decideContact(
-    { atMs: input.atMs, channel: input.channel, party: input.party },
-    history,
-    { zone: kase.borrowerZone, lostContact: kase.lostContact, complaintOpen: input.complaintOpen ?? false },
-    rules,
-  );
-  const attemptId = newId('ca');
-  await tx.query(
-    `insert into collection_contacts (attempt_id, case_id, at, channel, party, outcome, allowed, rule, next_allowed_at, actor, note)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  return rows.map((r) => ({ ...r, atMs: Number(r.at_ms) }));
+}
+
+/** An attempt to write to a case's log, with the rules' decision on it. */
+export interface ContactAttemptRow {
+  readonly caseId: string;
+  readonly atMs: number;
+  readonly channel: ContactChannel;
+  readonly party: ContactParty;
+  readonly outcome: ContactOutcome;
+  readonly decision: ContactDecision;
+  readonly actor: string;
+  readonly note: string | null;
+}
+
+/** Writes attempts to the contact log (one statement); their ids in order. */
+export async function insertContactAttempts(
+  q: Queryable,
+  attempts: readonly ContactAttemptRow[],
+): Promise<string[]> {
+  if (attempts.length === 0) return [];
+  const ids = attempts.map(() => newId('ca'));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  await q.query(
+    `insert into collection_contacts (attempt_id, case_id, at, channel, party, outcome, allowed, rule, next_allowed_at,
+       actor, note)
+     select u.id, u.case_id, u.at, u.channel, u.party, u.outcome, u.allowed, u.rule, u.next_at, u.actor, u.note
+       from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+                   $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+         as u(id, case_id, at, channel, party, outcome, allowed, rule, next_at, actor, note)`,
     [
-      attemptId,
-      kase.caseId,
-      new Date(input.atMs).toISOString(),
-      input.channel,
-      input.party,
-      input.outcome,
-      decision.allowed,
-      decision.allowed ? null : decision.rule,
-      decision.allowed || decision.nextAllowedAtMs === null
-        ? null
-        : new Date(decision.nextAllowedAtMs).toISOString(),
-      input.actor,
-      input.note,
+      ids,
+      attempts.map((a) => a.caseId),
+      attempts.map((a) => iso(a.atMs)),
+      attempts.map((a) => a.channel),
+      attempts.map((a) => a.party),
+      attempts.map((a) => a.outcome),
+      attempts.map((a) => a.decision.allowed),
+      attempts.map((a) => (a.decision.allowed ? null : a.decision.rule)),
+      attempts.map((a) =>
+        a.decision.allowed || a.decision.nextAllowedAtMs === null ? null : iso(a.decision.nextAllowedAtMs),
+      ),
+      attempts.map((a) => a.actor),
+      attempts.map((a) => a.note),
     ],
   );
-  return { attemptId, decision };
+  return ids;
 }
 
 export interface StoredPromise {

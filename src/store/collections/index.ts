@@ -137,6 +137,12 @@ export {
   type StoredStepAction,
 } from './step-actions.js';
 export {
+  gateStepMessages,
+  logStepMessages,
+  type StepMessage,
+  type StepMessageGate,
+} from './step-messages.js';
+export {
   approveStrategy,
   draftStrategy,
   listStrategyVersions,

@@ -298,13 +298,18 @@ export async function findAgency(
   return r === undefined ? undefined : { agencyId: r.agency_id, name: r.name, active: r.active };
 }
 
-/** Recalls a placed case, recording what the borrower paid while it was placed. */
+/**
+ * Recalls a placed case, recording what the borrower paid while it was placed. Taken back with a reason, the
+ * case is held off the strategy step it is on (that step does not place it again); recalled to move it to
+ * another agency (`placeAgain`), the placement step places it again with another agency (decision 0912).
+ */
 export async function recallCase(
   q: Queryable,
   kase: StoredCase,
   reason: string,
   day: Day,
   by: string,
+  placeAgain = false,
 ): Promise<StoredPlacement | undefined> {
   const { rows } = await q.query<{
     placement_id: string;
@@ -313,10 +318,12 @@ export async function recallCase(
     recovered: string;
   }>(
     `update collection_placements set recalled_day = $2, recall_reason = $3, recalled_by = $4,
-        recovered_minor = greatest(0, $5 - paid_at_placement)
+        recovered_minor = greatest(0, $5 - paid_at_placement), place_again = $6,
+        hold_step = case when $6 then null
+                         else (select strategy_step from collection_cases where case_id = $1) end
       where case_id = $1 and recalled_day is null
       returning placement_id, agency_id, placed_day::text as placed_day, recovered_minor::text as recovered`,
-    [kase.caseId, formatDate(day), reason, by, kase.paidToDateMinor],
+    [kase.caseId, formatDate(day), reason, by, kase.paidToDateMinor, placeAgain],
   );
   const r = rows[0];
   if (r === undefined) return undefined;
@@ -332,6 +339,7 @@ export async function recallCase(
     recalledDay: formatDate(day),
     recallReason: reason,
     recoveredMinor: Number(r.recovered),
+    placeAgain,
   };
 }
 

@@ -12,6 +12,8 @@ export interface StoredPlacement {
   readonly recallReason: string | null;
   /** Paid by the borrower since placement: at recall, or so far while placed. */
   readonly recoveredMinor: number;
+  /** Recalled to move the case to another agency: the strategy's placement step places it again (0912). */
+  readonly placeAgain: boolean;
 }
 
 /** Places an open case with an agency: it leaves the in-house lists (assignee cleared). */
@@ -41,5 +43,6 @@ export async function placeCase(
     recalledDay: null,
     recallReason: null,
     recoveredMinor: 0,
+    placeAgain: false,
   };
 }

@@ -97,6 +97,7 @@ export async function carryOutStepActions(
   settings: StepActionStoreSettings = DEFAULT_STEP_ACTION_STORE_SETTINGS,
 ): Promise<StepActionCounts> {
   const dropped = await dropMootPending(tx, day, scope);
+  await releaseRecallHolds(tx, scope);
   const counts = { remindersQueued: 0, placed: 0, placementsPending: 0, legalRequests: 0, dropped };
   const acting = cases.filter(
     (c) =>
@@ -127,6 +128,33 @@ export async function carryOutStepActions(
       )
     ).rows.map((r) => r.case_id),
   );
+  // The latest recall of each case a placement step acts on (decision 0912).
+  const lastRecall = new Map<
+    string,
+    { placementId: string; agencyId: string; placeAgain: boolean; holdStep: string | null }
+  >();
+  const placing = acting.filter((c) => c.step.action === 'agency-placement' && c.agencyId === null);
+  if (placing.length > 0) {
+    const { rows } = await tx.query<{
+      case_id: string;
+      placement_id: string;
+      agency_id: string;
+      place_again: boolean;
+      hold_step: string | null;
+    }>(
+      `select distinct on (case_id) case_id, placement_id, agency_id, place_again, hold_step
+         from collection_placements where case_id = any($1::text[]) and recalled_day is not null
+        order by case_id, recalled_day desc, placed_day desc, placement_id desc`,
+      [placing.map((c) => c.caseId)],
+    );
+    for (const r of rows)
+      lastRecall.set(r.case_id, {
+        placementId: r.placement_id,
+        agencyId: r.agency_id,
+        placeAgain: r.place_again,
+        holdStep: r.hold_step,
+      });
+  }
   const plan = planStepActions(
     acting.map((c) => ({
       caseId: c.caseId,
@@ -136,6 +164,7 @@ export async function carryOutStepActions(
       agencyId: c.agencyId,
       legalActionLive: legalLive.has(c.caseId),
       lastReminderDay: lastReminder.get(c.caseId) ?? null,
+      lastRecall: lastRecall.get(c.caseId) ?? null,
     })),
     day,
     settings,
@@ -227,12 +256,18 @@ export async function carryOutStepActions(
     for (const a of placements) {
       const row = paid.get(a.caseId);
       if (row === undefined || row.agency_id !== null) continue;
-      const agencyId = chooseAgency(loads);
+      // A case recalled to move agencies goes to another agency than the one it left.
+      const agencyId = chooseAgency(
+        a.notAgency === undefined ? loads : loads.filter((l) => l.agencyId !== a.notAgency),
+      );
       if (agencyId === null) {
         outcomes.push({
           action: a,
           status: 'pending',
-          outcome: 'pending placement: no collection agency is active; register or activate one (委外)',
+          outcome:
+            a.notAgency === undefined || loads.length === 0
+              ? 'pending placement: no collection agency is active; register or activate one (委外)'
+              : `pending placement: no active agency other than ${a.notAgency}, which the case was recalled from to move it; register or activate one (委外)`,
           reference: null,
         });
         counts.placementsPending++;
@@ -351,6 +386,29 @@ async function dropMootPending(tx: Queryable, day: Day, scope: StepActionScope):
     params,
   );
   return r.rowCount;
+}
+
+/**
+ * A recall with a reason holds the case off the step it was on (decision 0912); once the case is on another
+ * step, or closed, the hold ends, so a placement step reached later places it.
+ */
+async function releaseRecallHolds(tx: Queryable, scope: StepActionScope): Promise<void> {
+  const params: unknown[] = [];
+  let where = '';
+  if (scope !== 'all' && 'customerIds' in scope) {
+    params.push(scope.customerIds);
+    where = ' and c.customer_id = any($1::text[])';
+  } else if (scope !== 'all') {
+    params.push(scope.keyFrom, scope.keyTo);
+    where = ' and (hashtext(c.customer_id) & 1023) between $1::int and $2::int';
+  }
+  await tx.query(
+    `update collection_placements p set hold_step = null
+       from collection_cases c
+      where p.case_id = c.case_id and p.hold_step is not null${where}
+        and (c.status = 'closed' or c.strategy_step is distinct from p.hold_step)`,
+    params,
+  );
 }
 
 /** A case's carried-out and pending actions, newest first. */

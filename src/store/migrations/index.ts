@@ -33,6 +33,7 @@ import { sql as caseNotesAndDocuments } from './0039_case_notes_and_documents.js
 import { sql as collectionStepActions } from './0040_collection_step_actions.js';
 import { sql as piiReencryptionAndContactIndexes } from './0042_pii_reencryption_and_contact_indexes.js';
 import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
+import { sql as placementRecallHold } from './0045_placement_recall_hold.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -81,4 +82,5 @@ export const migrations: readonly Migration[] = [
   { version: 40, name: 'collection_step_actions', sql: collectionStepActions },
   { version: 42, name: 'pii_reencryption_and_contact_indexes', sql: piiReencryptionAndContactIndexes },
   { version: 44, name: 'simulation_split_runs', sql: simulationSplitRuns },
+  { version: 45, name: 'placement_recall_hold', sql: placementRecallHold },
 ];

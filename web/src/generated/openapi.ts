@@ -5173,7 +5173,14 @@ export interface operations {
               nextAllowedAt: string | null;
               note: string | null;
               /** @enum {string} */
-              outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+              outcome:
+                | 'answered'
+                | 'promise'
+                | 'refused'
+                | 'no-answer'
+                | 'wrong-number'
+                | 'sent'
+                | 'undelivered';
               /** @enum {string} */
               party: 'borrower' | 'contact';
               /** @description The conduct rule that refused it */
@@ -5655,7 +5662,7 @@ export interface operations {
           channel: 'call' | 'sms' | 'app' | 'email' | 'letter' | 'visit';
           note?: string;
           /** @enum {string} */
-          outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+          outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent' | 'undelivered';
           /**
            * @description borrower, or a contact (third party)
            * @enum {string}
@@ -5705,7 +5712,14 @@ export interface operations {
             nextAllowedAt: string | null;
             note: string | null;
             /** @enum {string} */
-            outcome: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+            outcome:
+              | 'answered'
+              | 'promise'
+              | 'refused'
+              | 'no-answer'
+              | 'wrong-number'
+              | 'sent'
+              | 'undelivered';
             /** @enum {string} */
             party: 'borrower' | 'contact';
             /** @description The conduct rule that refused it */
@@ -7086,6 +7100,7 @@ export interface operations {
           'application/json': {
             agencyId?: string;
             caseId?: string;
+            placeAgain?: boolean;
             placedDate?: string;
             placementId?: string;
             recalledDate?: string | null;
@@ -7182,6 +7197,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /**
+           * @description Recalled to move the case to another agency: the strategy's placement step places it again, not with this agency. Without it the case was taken back, and the step it is on does not place it again (decision 0912).
+           * @default false
+           */
+          placeAgain?: boolean;
           reason: string;
         };
       };
@@ -7214,6 +7234,7 @@ export interface operations {
           'application/json': {
             agencyId?: string;
             caseId?: string;
+            placeAgain?: boolean;
             placedDate?: string;
             placementId?: string;
             recalledDate?: string | null;
@@ -7281,7 +7302,14 @@ export interface operations {
               /** @description Why the rules refuse it, as the check words it */
               message?: string;
               /** @enum {string} */
-              outcome?: 'answered' | 'promise' | 'refused' | 'no-answer' | 'wrong-number' | 'sent';
+              outcome?:
+                | 'answered'
+                | 'promise'
+                | 'refused'
+                | 'no-answer'
+                | 'wrong-number'
+                | 'sent'
+                | 'undelivered';
               /** @enum {string} */
               party?: 'borrower' | 'contact';
               rule?: string;
@@ -13377,7 +13405,7 @@ export interface operations {
               /** @description Delivery attempts so far */
               attempts: number;
               body?: string;
-              /** @description opted-out, daily-cap, repaid, settled, restructured or written-off */
+              /** @description opted-out, daily-cap, repaid, settled, restructured, written-off or contact-rule */
               cancelReason?: string | null;
               /** @enum {string} */
               channel: 'app-push' | 'sms' | 'email' | 'call-task' | 'letter';
