@@ -3,6 +3,7 @@ import { complianceReport } from '../../src/collections/index.js';
 import { parseChannelConfig, runDispatcher, writeBook } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
 import {
+  claimDueMessages,
   closeLoansThrough,
   complianceInputs,
   type Db,
@@ -250,6 +251,41 @@ describe.each(backends)('strategy-step messages in the contact log, and recalls,
       actor: 'strategy',
       allowed: true,
       outcome: 'sent',
+    });
+  });
+
+  it('counts a step message on its way (claimed, not yet settled) towards the cap for a collector, once', async () => {
+    const later = await db.transaction((tx) => refreshCases(tx, d('2026-10-10'), null));
+    expect(later.remindersQueued).toBe(customers.length);
+    // The dispatcher has claimed the morning's messages and is delivering them when collectors log theirs.
+    const claimed = await db.transaction((tx) =>
+      claimDueMessages(tx, new Date('2026-10-11T03:00:00Z'), 100, 60_000),
+    );
+    expect(claimed.length).toBe(customers.length);
+    const caseB = (await caseOf(customers[1]!)).case_id;
+    expect((await manualSms(caseB, '2026-10-11T03:00:10Z')).decision.allowed).toBe(true);
+    expect((await manualSms(caseB, '2026-10-11T03:00:20Z')).decision.allowed).toBe(true);
+    // The third would be the fourth message of the day with the one on its way.
+    expect((await manualSms(caseB, '2026-10-11T03:00:30Z')).decision).toMatchObject({
+      allowed: false,
+      rule: 'messages_per_day',
+    });
+    // The claim lapses and a later round sends it: logged once, counted once.
+    const config = parseChannelConfig(
+      { sms: { url: sms.url, secretEnv: 'TEST_SMS_SECRET', timeout_ms: 2000 } },
+      { TEST_SMS_SECRET: SMS_SECRET },
+    );
+    const round = await runDispatcher(db, cipher, config, {
+      untilIdle: true,
+      now: () => new Date('2026-10-11T03:02:00Z'),
+    });
+    expect(round).toMatchObject({ sent: customers.length, contactCancelled: 0 });
+    const caseC = (await caseOf(customers[2]!)).case_id;
+    expect((await manualSms(caseC, '2026-10-11T03:05:00Z')).decision.allowed).toBe(true);
+    expect((await manualSms(caseC, '2026-10-11T03:06:00Z')).decision.allowed).toBe(true);
+    expect((await manualSms(caseC, '2026-10-11T03:07:00Z')).decision).toMatchObject({
+      allowed: false,
+      rule: 'messages_per_day',
     });
   });
 

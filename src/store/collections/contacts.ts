@@ -1,4 +1,5 @@
 import {
+  CONTACT_CHANNEL_OF_REMINDER,
   type ContactChannel,
   type ContactDecision,
   type ContactOutcome,
@@ -15,6 +16,7 @@ import {
   paidToDateMinor,
 } from '../../collections/index.js';
 import { type Day, parseDate } from '../../money/index.js';
+import type { ReminderChannel } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { newId } from '../ids.js';
 import { loanStateFromColumns, sqlDate } from '../ledger/index.js';
@@ -101,7 +103,10 @@ export async function logContact(
   input: ContactInput,
   rules: ContactRules = DEFAULT_CONTACT_RULES,
 ): Promise<{ attemptId: string; decision: ContactDecision }> {
-  const history = await contactHistory(tx, kase.caseId, input.atMs);
+  const history = [
+    ...(await contactHistory(tx, kase.caseId, input.atMs)),
+    ...(await stepMessagesInFlight(tx, kase.caseId, input.atMs)),
+  ];
   const decision = decideContact(
     { atMs: input.atMs, channel: input.channel, party: input.party },
     history,
@@ -269,4 +274,32 @@ export async function addPromise(
     [newId('pp'), kase.caseId, amountMinor, sqlDate(promisedDay), sqlDate(day), baseline, actor],
   );
   return promiseFromRow(rows[0] as PromiseRow);
+}
+
+/**
+ * A strategy step's messages the dispatcher has claimed and not yet settled (decision 0911): they count as sent
+ * at `atMs`, so that a collector's message logged while one is on its way cannot take the borrower past the
+ * day's cap. The dispatcher logs each as sent (or undelivered) when it settles it, in the transaction that ends
+ * its claim, so none is counted twice. A claimed message the rules then refuse counts here until it is moved
+ * or cancelled: the cap errs on the borrower's side.
+ */
+export async function stepMessagesInFlight(
+  q: Queryable,
+  caseId: string,
+  atMs: number,
+): Promise<LoggedContact[]> {
+  // Through the case's own step actions, whose reference is the reminder's key (indexed in the outbox).
+  const { rows } = await q.query<{ channel: string }>(
+    `select o.channel from collection_step_actions a
+       join outbox_messages o on o.kind = 'reminder' and o.reminder_key = a.reference
+      where a.case_id = $1 and a.kind = 'reminder' and a.reference is not null
+        and o.status = 'pending' and o.lease_until > $2::timestamptz and o.next_attempt_at <= $2::timestamptz`,
+    [caseId, new Date(atMs).toISOString()],
+  );
+  return rows.flatMap((r) => {
+    const channel = CONTACT_CHANNEL_OF_REMINDER[r.channel as ReminderChannel] ?? null;
+    return channel === null
+      ? []
+      : [{ atMs, channel, party: 'borrower' as const, outcome: 'sent' as const, allowed: true }];
+  });
 }
