@@ -38,7 +38,11 @@ const totals = await sim.runPart(ctx, { seed, replication: 0, from: 0, to: borro
 const used = process.cpuUsage(cpu0);
 const cpuSeconds = (used.user + used.system) / 1e6;
 const traced = await sim.traceArchetypes(ctx, seed);
+// The totals' exact text (sorted keys, every figure a whole number) where the tree has its version 2, which
+// holds maps; the object itself before (decision 0915).
+const text = sim.totalsToText(totals);
+const totalsHash = text.includes('"formatVersion":2') ? hash(JSON.parse(text)) : hash(totals);
 console.log(
-  `${root}: ${borrowers} borrowers × ${months} months, seed ${seed}: totals ${hash(totals)}, traced ${hash(traced)}; ` +
+  `${root}: ${borrowers} borrowers × ${months} months, seed ${seed}: totals ${totalsHash}, traced ${hash(traced)}; ` +
     `${cpuSeconds.toFixed(2)} CPU s (${Math.round((borrowers * months) / cpuSeconds)} borrower-months per CPU second)`,
 );

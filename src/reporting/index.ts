@@ -116,8 +116,10 @@ export {
   eclUnderWeights,
   estimateLgd,
   estimateTransitions,
+  estimateTransitionsOfCounts,
   exposureAtDefault,
   formatMicro,
+  horizonOf,
   type LgdEstimate,
   type LgdSettings,
   LIVE_STATES,
@@ -130,6 +132,7 @@ export {
   markovStateOfBucket,
   measureEcl,
   measureExposure,
+  measureStagedExposure,
   mulMicro,
   POOLED_SEGMENT,
   type ProvisionPosition,
@@ -283,6 +286,8 @@ export {
   type RiskTable,
 } from './risk-report.js';
 export {
+  enteredMinorOf,
+  flowRates,
   type MonthBook,
   type MonthIndicators,
   type MonthRows,
@@ -295,6 +300,7 @@ export {
   rollRateCellLoans,
   rollRatesReport,
   rollRatesReportOf,
+  rollTargetOf,
   type Transition,
   type TransitionGroup,
   transition,
@@ -310,6 +316,8 @@ export {
 } from './stress.js';
 export {
   FPD30_MATURE_MONTHS,
+  isFpd30Row,
+  isVintageBad,
   isVintageBy,
   VINTAGE_COHORTS_MAX,
   VINTAGE_GROUPINGS,

@@ -41,6 +41,24 @@ function emptyTargets<T>(zero: () => T): Record<Bucket, Record<RollTarget, T>> {
   ) as Record<Bucket, Record<RollTarget, T>>;
 }
 
+/** Where a loan in the book at the earlier month end is at the later one: its row's bucket, or out of the book. */
+export function rollTargetOf(next: Pick<RollRow, 'bucket'> | undefined): RollTarget {
+  return next === undefined ? 'out' : next.bucket;
+}
+
+/**
+ * What one loan adds to the flow rate's numerator: its balance at the later month end when it moved exactly
+ * one bucket up (Mn-1 → Mn), else 0.
+ */
+export function enteredMinorOf(
+  before: Pick<RollRow, 'bucket'>,
+  next: Pick<RollRow, 'bucket' | 'outstandingPrincipalMinor'> | undefined,
+): number {
+  return next !== undefined && bucketRank(next.bucket) === bucketRank(before.bucket) + 1
+    ? next.outstandingPrincipalMinor
+    : 0;
+}
+
 export function transition(before: MonthRows, after: MonthRows): Transition {
   const count = emptyTargets(() => 0);
   const balance = emptyTargets(() => 0n);
@@ -48,11 +66,12 @@ export function transition(before: MonthRows, after: MonthRows): Transition {
   const later = new Map(after.rows.map((r) => [r.loanId, r]));
   for (const r of before.rows) {
     const next = later.get(r.loanId);
-    const target: RollTarget = next === undefined ? 'out' : next.bucket;
+    const target = rollTargetOf(next);
     count[r.bucket][target] += 1;
     balance[r.bucket][target] = addMinor(balance[r.bucket][target], r.outstandingPrincipalMinor);
-    if (next !== undefined && bucketRank(next.bucket) === bucketRank(r.bucket) + 1) {
-      entered[next.bucket] = addMinor(entered[next.bucket], next.outstandingPrincipalMinor);
+    const moved = enteredMinorOf(r, next);
+    if (next !== undefined && moved !== 0) {
+      entered[next.bucket] = addMinor(entered[next.bucket], moved);
     }
   }
   return {
@@ -174,6 +193,16 @@ const FLOW_KEYS = BUCKETS.slice(1).map((b, i) => ({
   key: `${BUCKETS[i]}-${b}`,
 }));
 
+/**
+ * The flow rates Mn-1→Mn of a transition, keyed `Mn-1-Mn`, as the report writes them (six places): the balance
+ * at the later month end of the loans that moved from Mn-1 to Mn ÷ the balance in Mn-1 at the earlier one.
+ */
+export function flowRates(t: Transition): Record<string, string | null> {
+  return Object.fromEntries(
+    FLOW_KEYS.map((f) => [f.key, ratioText(t.enteredBalanceMinor[f.to], sumTargets(t.balanceMinor[f.from]))]),
+  );
+}
+
 function matrixTable(t: Transition, by: 'count' | 'balance'): ReportTable {
   const columns: ReportColumn[] = [
     { key: 'from', label: { en: 'From', zh: '上月末' }, type: 'text' },
@@ -240,15 +269,7 @@ export function rollRatesReportOf(books: readonly MonthBook[], transitions: read
         type: 'ratio' as const,
       })),
     ],
-    rows: transitions.map((t) => ({
-      month: formatDate(t.to),
-      ...Object.fromEntries(
-        FLOW_KEYS.map((f) => [
-          f.key,
-          ratioText(t.enteredBalanceMinor[f.to], sumTargets(t.balanceMinor[f.from])),
-        ]),
-      ),
-    })),
+    rows: transitions.map((t) => ({ month: formatDate(t.to), ...flowRates(t) })),
   };
   const ind: ReportTable = {
     name: 'indicators',

@@ -116,6 +116,16 @@ interface VintageSums {
   readonly fpd: ReadonlySet<string>;
 }
 
+/** Whether a month-end row makes its loan a first-payment default (FPD30): more than 30 DPD, the first instalment the oldest overdue. */
+export function isFpd30Row(r: Pick<VintageRow, 'daysPastDue' | 'oldestOverdueInstallment'>): boolean {
+  return r.daysPastDue > 30 && r.oldestOverdueInstallment === 1;
+}
+
+/** Whether a month-end row's balance counts at the threshold VINTAGE_THRESHOLDS[threshold] (its bucket at or past it). */
+export function isVintageBad(r: Pick<VintageRow, 'bucket'>, threshold: number): boolean {
+  return bucketAtLeast(r.bucket, VINTAGE_THRESHOLDS[threshold] as Bucket);
+}
+
 function vintageSums(input: VintageInput, cohorts: readonly Cohort[]): VintageSums {
   const last = monthKeyOfDay(input.monthEnd);
   const loanCohorts = new Map<string, Cohort[]>();
@@ -139,13 +149,13 @@ function vintageSums(input: VintageInput, cohorts: readonly Cohort[]): VintageSu
     for (const r of rows) {
       const owners = loanCohorts.get(r.loanId);
       if (owners === undefined) continue;
-      if (r.daysPastDue > 30 && r.oldestOverdueInstallment === 1) fpd.add(r.loanId);
+      if (isFpd30Row(r)) fpd.add(r.loanId);
       for (const c of owners) {
         const mob = month - c.month;
         if (mob < 0) continue;
         const sums = bad.get(`${c.segment}/${c.month}`) as bigint[][];
-        VINTAGE_THRESHOLDS.forEach((threshold, i) => {
-          if (bucketAtLeast(r.bucket, threshold)) {
+        VINTAGE_THRESHOLDS.forEach((_, i) => {
+          if (isVintageBad(r, i)) {
             const byMob = sums[i] as bigint[];
             byMob[mob] = addMinor(byMob[mob] as bigint, r.outstandingPrincipalMinor);
           }
@@ -286,16 +296,18 @@ function groupSegment(segment: string | null): string {
 /**
  * The vintage figures from groups a store summed by segment (the `all` segment is their sum): the same
  * figures `vintageTotals` gives from the rows. Groups outside the report's cohorts are ignored; several groups
- * of one segment (null and '' are both `unknown`) add up.
+ * of one segment (null and '' are both `unknown`) add up. `cohortsMax`: the draw months shown, the report's month
+ * the last (the report's 24; the strategy lab shows every month of its run).
  */
 export function vintageTotalsOfGroups(
   monthEnd: Day,
   cohortGroups: readonly VintageCohortGroup[],
   badGroups: readonly VintageBadGroup[],
   by: VintageBy = 'product',
+  cohortsMax: number = VINTAGE_COHORTS_MAX,
 ): VintageTotals {
   const last = monthKeyOfDay(monthEnd);
-  const first = last - VINTAGE_COHORTS_MAX + 1;
+  const first = last - cohortsMax + 1;
   const cohorts = new Map<
     string,
     { segment: string; month: MonthKey; loans: number; disbursedMinor: bigint; fpd30Loans: number }

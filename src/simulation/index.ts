@@ -23,6 +23,7 @@ export {
   type ScriptedEvent,
   type SimBorrower,
 } from './lab/borrowers.js';
+export { CHAIN_WINDOW, eclByMonth, LAB_PRODUCT, labMonthEnd } from './lab/ecl.js';
 export { LAB_NOTE_CODES, LAB_NOTES_EN, type LabNote, type LabNoteCode, labNoteEnglish } from './lab/notes.js';
 export {
   type BehaviourParameters,
@@ -37,6 +38,8 @@ export {
 export {
   buildReport,
   difference,
+  eclOfReplications,
+  flowRatesOfRun,
   type Interval,
   interval,
   METRICS,
@@ -64,8 +67,8 @@ export {
 export {
   type CollectionStrategy,
   DEFAULT_COLLECTIONS,
-  DEFAULT_ECL,
-  type EclParameters,
+  type EclChoice,
+  type LabEcl,
   parseStrategy,
   type ResolvedStrategy,
   resolveStrategy,
@@ -79,7 +82,6 @@ export {
 export {
   addTotals,
   emptyTotals,
-  ROLL_RANKS,
   SERIES,
   type Series,
   TOTALS_FORMAT,

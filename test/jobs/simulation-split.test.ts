@@ -103,8 +103,14 @@ describe('splitting a run into partitions', () => {
       writtenOff_fen: 1,
       defaulted_fen: 1,
     };
+    t.exposures.set('drawn|default|M0|1|12|0.146000|salaried|manufacturing', [0, 100, 200]);
+    t.exposures.set('undrawn|*|M0|1|12|0.146000|salaried|catering', [0, 0, 300]);
+    t.chain.default = new Array<number>(3 * 36).fill(0);
+    t.chain.default[36] = 4;
+    t.workouts.push(10_000, 5_000, 146_000, 1, 10_020, 700);
     const text = totalsToText(t);
     expect(totalsToText(totalsFromText(text, 3, 2))).toBe(text);
+    expect(text.indexOf('drawn|')).toBeLessThan(text.indexOf('undrawn|'));
     expect(text.indexOf('制造')).toBeLessThan(text.indexOf('餐饮'));
     t.series.fees_fen[0] = 0.5;
     expect(() => totalsToText(t)).toThrow(/not a whole number/);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { closedIndustries, rollRates, traceArchetypes, vintageCurves } from '../../src/simulation/index.js';
+import {
+  closedIndustries,
+  eclByMonth,
+  rollRates,
+  traceArchetypes,
+  vintageCurves,
+} from '../../src/simulation/index.js';
 import { context, pandemic, riskyPopulation, run, total } from './lab-helpers.js';
 
 /**
@@ -45,15 +51,20 @@ describe('strategy lab checks', () => {
 
   it('freezing lines at the first missed day lowers losses and provisions against freezing only at M4', async () => {
     const population = riskyPopulation();
-    const freeze = await run(context('default', 18, population), 160, 11);
-    const late = await run(context('no-freeze', 18, population), 160, 11);
-    // Losses to date (written off less recovered) and the provision for those still on the book.
-    const losses = (t: typeof freeze) =>
-      total(t.series.writtenOff_fen) - total(t.series.recovered_fen) + t.series.ecl_fen[t.months - 1]!;
+    const freezeCtx = context('default', 18, population);
+    const lateCtx = context('no-freeze', 18, population);
+    const freeze = await run(freezeCtx, 160, 11);
+    const late = await run(lateCtx, 160, 11);
+    // Losses to date (written off less recovered) and the provision for those still on the book (the
+    // reporting core's ECL at the last month end).
+    const losses = (t: typeof freeze, ctx: typeof freezeCtx) =>
+      total(t.series.writtenOff_fen) -
+      total(t.series.recovered_fen) +
+      eclByMonth(t, ctx.strategy.ecl, ctx.startDay)[t.months - 1]!;
     expect(total(freeze.series.drawsRefused)).toBeGreaterThan(total(late.series.drawsRefused));
     expect(total(freeze.series.disbursed_fen)).toBeLessThan(total(late.series.disbursed_fen));
     expect(total(freeze.series.defaulted_fen)).toBeLessThan(total(late.series.defaulted_fen));
-    expect(losses(freeze)).toBeLessThan(losses(late));
+    expect(losses(freeze, freezeCtx)).toBeLessThan(losses(late, lateCtx));
   });
 
   it("the baseline's monthly roll rates and vintage curves fall in the ranges docs/simulation.md documents", async () => {
@@ -63,11 +74,9 @@ describe('strategy lab checks', () => {
     expect(rolls['M0→M1']).toBeLessThanOrEqual(0.06);
     expect(rolls['M1→M2']).toBeGreaterThanOrEqual(0.1);
     expect(rolls['M1→M2']).toBeLessThanOrEqual(0.8);
+    // The reporting core's vintage (M2+ balance ÷ disbursed by months on book): a share, at most 1.
     const curves = vintageCurves(t);
-    for (const curve of curves) {
-      // Cumulative: never falls.
-      for (let k = 1; k < curve.length; k += 1) expect(curve[k]).toBeGreaterThanOrEqual(curve[k - 1]!);
-    }
+    for (const curve of curves) for (const x of curve) expect(x).toBeGreaterThanOrEqual(0);
     const at12 = curves.filter((c) => c.length > 12).map((c) => c[12]!);
     expect(at12.length).toBeGreaterThan(0);
     for (const x of at12) {

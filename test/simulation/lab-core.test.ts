@@ -1,20 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readModels, readPolicy } from '../../src/jobs/index.js';
+import { buildEclModel, measureExposure } from '../../src/reporting/index.js';
 import {
   archetypes,
   conditionsFor,
   DEFAULT_COLLECTIONS,
   DEFAULT_POPULATION,
   drawBorrower,
+  eclByMonth,
   emptyTotals,
   interval,
+  LAB_PRODUCT,
+  labMonthEnd,
   parseScenario,
   parseStrategy,
   resolveStrategy,
   SimulationInputError,
   simulateBorrower,
 } from '../../src/simulation/index.js';
-import { context, pandemic } from './lab-helpers.js';
+import { context, pandemic, run } from './lab-helpers.js';
 
 describe('strategy lab core', () => {
   it('a closure holds the named industries at their income share, then lets them recover; others are untouched', () => {
@@ -117,6 +122,117 @@ describe('strategy lab core', () => {
       error = e;
     }
     expect((error as SimulationInputError).issues[0]).toMatchObject({ path: '$.lineControls' });
+  });
+});
+
+describe("the lab's ECL is the reporting core's", () => {
+  const base = {
+    format: 'lendguard.simulation.strategy',
+    formatVersion: 1,
+    name: 's',
+    origination: { policy: 'p' },
+    lineControls: 'l',
+    reminders: 'r',
+  };
+
+  it('refuses the earlier stated PDs and LGD, and names a lender settings document instead', () => {
+    let error: unknown;
+    try {
+      parseStrategy({ ...base, ecl: { pdStage1: 0.03, lgd: 0.85 } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SimulationInputError);
+    const issues = (error as SimulationInputError).issues;
+    expect(issues.map((i) => i.path)).toEqual(['$.ecl.pdStage1', '$.ecl.lgd']);
+    expect(issues[0]!.message).toMatch(/settings/);
+    expect(parseStrategy({ ...base, ecl: { settings: 'ecl.json' } }).ecl).toEqual({ settings: 'ecl.json' });
+  });
+
+  it('measures the month-end exposures with the scenario pack and the lender settings; an LGD override moves it', async () => {
+    const ctx = context('default', 14);
+    const t = await run(ctx, 120, 3);
+    const shipped = eclByMonth(t, ctx.strategy.ecl, ctx.startDay);
+    expect(shipped.length).toBe(14);
+    expect(shipped.at(-1)!).toBeGreaterThan(0);
+    // The shipped pack's weights, as `report ecl` reads them.
+    expect(ctx.strategy.ecl.scenarios.map((s) => [s.id, s.weight_micro])).toEqual([
+      ['base', 600_000],
+      ['downturn', 300_000],
+      ['pandemic', 100_000],
+      ['rates-up', 0],
+    ]);
+    const docs = {
+      policy: readPolicy('policies/default'),
+      lineControls: ctx.strategy.lineControls.graph,
+      cadence: JSON.parse(readFileSync('policies/reminders/default-cadence.json', 'utf8')),
+      models: readModels(),
+      ecl: {
+        scenarios: ctx.strategy.ecl.scenarios,
+        sensitivities: ctx.strategy.ecl.sensitivities,
+        settings: { lgdOverride: '0.1', lgdFloor: '0.1' },
+      },
+    };
+    const overridden = resolveStrategy(
+      parseStrategy({ ...base, ecl: { settings: 'ecl.json' } }),
+      docs,
+      's.json',
+    );
+    const low = eclByMonth(t, overridden.ecl, ctx.startDay);
+    expect(low.at(-1)!).toBeLessThan(shipped.at(-1)!);
+    expect(() =>
+      resolveStrategy(parseStrategy({ ...base, ecl: { settings: 'ecl.json' } }), {
+        ...docs,
+        ecl: { ...docs.ecl, settings: { scenarioWeights: { base: '1' } } },
+      }),
+    ).toThrow(/ECL settings/);
+  });
+
+  it('gives, for one loan, what measureExposure gives for that loan built by hand', async () => {
+    const ctx = context('default', 10);
+    const t = await run(ctx, 40, 2);
+    const ecl = eclByMonth(t, ctx.strategy.ecl, ctx.startDay);
+    // Each group measured alone is the core's measurement of one exposure of the group's balance.
+    const m = 9;
+    const [key, balances] = [...t.exposures].find(([, v]) => v[m]! > 0)!;
+    const single = emptyTotals(t.months, t.applicationMonths);
+    for (const [k, v] of Object.entries(t.chain)) single.chain[k] = v;
+    single.workouts.push(...t.workouts);
+    single.exposures.set(key, balances);
+    const [kind, segment, bucket, stage, horizon, rate, occupation, industry] = key.split('|');
+    const model = buildEclModel({
+      asOf: labMonthEnd(ctx.startDay, m + 1),
+      transitionCounts: new Map(
+        Object.entries(t.chain).map(([k, v]) => {
+          const c = Array.from({ length: 6 }, () => new Array<number>(6).fill(0));
+          for (let month = 0; month <= m; month += 1)
+            for (let i = 0; i < 36; i += 1) c[Math.floor(i / 6)]![i % 6]! += v[month * 36 + i]!;
+          return [k, c];
+        }),
+      ),
+      workouts: [],
+      segments: [LAB_PRODUCT],
+      scenarios: ctx.strategy.ecl.scenarios,
+      sensitivities: ctx.strategy.ecl.sensitivities,
+      settings: ctx.strategy.ecl.settings,
+    });
+    const row = measureExposure(model, {
+      exposureId: 'x',
+      kind: kind === 'undrawn' ? 'undrawn' : 'drawn',
+      customerId: 'c',
+      lineId: 'l',
+      segment: segment!,
+      balanceMinor: balances[m]!,
+      bucket: bucket!,
+      staging: { daysPastDue: { 1: 0, 2: 31, 3: 91 }[Number(stage)]! },
+      remainingMonths: kind === 'undrawn' ? 1 : Number(horizon) - 3,
+      annualRate: rate!,
+      borrower: { occupation: occupation!, industry: industry! },
+    });
+    expect(row.stage).toBe(Number(stage));
+    // No workout is complete this early in a run: the LGD is the no-data one either way.
+    expect(eclByMonth(single, ctx.strategy.ecl, ctx.startDay)[m]).toBe(row.eclMinor);
+    expect(ecl[m]).toBeGreaterThanOrEqual(row.eclMinor);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   resolveStrategy,
   type ScenarioSpec,
   SimulationInputError,
+  type StrategyDocuments,
 } from '../../simulation/index.js';
 import { InputFileError } from '../input-file-error.js';
 import {
@@ -23,6 +24,7 @@ import {
   readModels,
   readPolicy,
 } from '../origination-files.js';
+import { loadScenarioPack } from '../reports/scenarios.js';
 
 /**
  * Reading the strategy lab's files: a population, a scenario and strategies (whose policy, line controls and
@@ -63,10 +65,24 @@ export function readStrategy(path: string): ResolvedStrategy {
           ? {}
           : { collectionStrategy: readJsonFile(near(file.collectionStrategy), 'collection strategy') }),
         models: readModels(),
+        ecl: eclDocuments(file.ecl.settings === null ? null : near(file.ecl.settings)),
       },
       path,
     ),
   );
+}
+
+/**
+ * What the lab's ECL reads, as `report ecl` reads it: the shipped scenario pack (policies/scenarios) and, when
+ * the strategy names one, the lender's ECL settings document.
+ */
+function eclDocuments(settings: string | null): NonNullable<StrategyDocuments['ecl']> {
+  const pack = loadScenarioPack();
+  return {
+    scenarios: pack.scenarios,
+    sensitivities: pack.sensitivities,
+    ...(settings === null ? {} : { settings: readJsonFile(settings, 'ECL settings') }),
+  };
 }
 
 export interface SimulationArgs {
@@ -138,6 +154,9 @@ export function inputDigests(files: {
             file.collectionStrategy === null
               ? 'shipped'
               : readJsonFile(near(file.collectionStrategy), 'collection strategy'),
+          // The scenario pack is the shipped one, which the lendguard version pins.
+          eclSettings:
+            file.ecl.settings === null ? 'shipped' : readJsonFile(near(file.ecl.settings), 'ECL settings'),
           models,
         }),
       );

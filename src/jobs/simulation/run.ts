@@ -213,6 +213,7 @@ export async function reportOf(
       name: ctx.strategy.name,
       reps: reps[strategy]!,
       archetypes: await traceArchetypes(ctx, run.seed),
+      ecl: ctx.strategy.ecl,
     })),
   );
   return buildReport({ ...run, ...runSize(run) }, out);

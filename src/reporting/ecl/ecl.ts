@@ -1,5 +1,5 @@
 import { type Day, divideRounded, invariant } from '../../money/index.js';
-import type { Ifrs9Stage } from '../ifrs9.js';
+import type { Ifrs9Assessment, Ifrs9Stage } from '../ifrs9.js';
 import {
   DEFAULT_LGD_SETTINGS,
   estimateLgd,
@@ -22,6 +22,7 @@ import {
   DEFAULT_TRANSITION_SETTINGS,
   discountedPd,
   estimateTransitions,
+  estimateTransitionsOfCounts,
   type MarkovState,
   type MonthEndPath,
   markovStateOfBucket,
@@ -98,8 +99,10 @@ export interface EclModel {
 
 export interface EclModelInput {
   readonly asOf: Day;
-  /** Month-end states of every loan over the observation window (oldest first). */
-  readonly paths: readonly MonthEndPath[];
+  /** Month-end states of every loan over the observation window (oldest first)… */
+  readonly paths?: readonly MonthEndPath[];
+  /** …or their transitions already counted, by segment (estimateTransitionsOfCounts). */
+  readonly transitionCounts?: ReadonlyMap<string, readonly (readonly number[])[]>;
   readonly workouts: readonly Workout[];
   readonly segments: readonly string[];
   readonly scenarios: readonly Scenario[];
@@ -111,7 +114,10 @@ export function buildEclModel(input: EclModelInput): EclModel {
   const settings = input.settings ?? DEFAULT_ECL_SETTINGS;
   return {
     asOf: input.asOf,
-    transitions: estimateTransitions(input.paths, settings.transitions),
+    transitions:
+      input.transitionCounts === undefined
+        ? estimateTransitions(input.paths ?? [], settings.transitions)
+        : estimateTransitionsOfCounts(input.transitionCounts, settings.transitions),
     lgd: estimateLgd(input.workouts, input.segments, input.asOf, settings.lgd),
     scenarios: weightedScenarioSet(input.scenarios),
     sensitivities: input.sensitivities ?? DEFAULT_SENSITIVITIES,
@@ -168,7 +174,12 @@ export function exposureAtDefault(exposure: EclExposure, ccf_micro: Micro): numb
   );
 }
 
-function horizonOf(exposure: EclExposure, stage: Ifrs9Stage, settings: EclSettings): number {
+/** The months an exposure's PD is taken over in its stage: 12 (or less) in stage 1, its lifetime after. */
+export function horizonOf(
+  exposure: Pick<EclExposure, 'kind' | 'remainingMonths'>,
+  stage: Ifrs9Stage,
+  settings: EclSettings,
+): number {
   const life =
     exposure.kind === 'undrawn'
       ? settings.revolvingLifetimeMonths
@@ -191,6 +202,49 @@ export function basePd(
   return probabilityMicro(discountedPd(cumulative, horizonMonths, annualRate));
 }
 
+/**
+ * basePd kept per model by its inputs: exposures of one segment, bucket, horizon and rate share the same chain
+ * walk. The same value as basePd, computed once.
+ */
+const basePds = new WeakMap<EclModel, Map<string, Micro>>();
+function keptBasePd(
+  model: EclModel,
+  segment: string,
+  start: MarkovState,
+  horizonMonths: number,
+  annualRate: number,
+): Micro {
+  let kept = basePds.get(model);
+  if (kept === undefined) {
+    kept = new Map();
+    basePds.set(model, kept);
+  }
+  const key = `${segment}\u0000${start}\u0000${horizonMonths}\u0000${annualRate}`;
+  let pd = kept.get(key);
+  if (pd === undefined) {
+    pd = basePd(model, segment, start, horizonMonths, annualRate);
+    kept.set(key, pd);
+  }
+  return pd;
+}
+
+/** Each scenario's PD multiplier (scenarioPdMultiplier) for a borrower profile, kept per model by the profile. */
+const multiplierSets = new WeakMap<EclModel, Map<string, readonly Micro[]>>();
+function keptMultipliers(model: EclModel, borrower: BorrowerProfile): readonly Micro[] {
+  let kept = multiplierSets.get(model);
+  if (kept === undefined) {
+    kept = new Map();
+    multiplierSets.set(model, kept);
+  }
+  const key = `${borrower.occupation === null ? '\u0001' : borrower.occupation}\u0000${borrower.industry === null ? '\u0001' : borrower.industry}`;
+  let m = kept.get(key);
+  if (m === undefined) {
+    m = model.scenarios.map((s) => scenarioPdMultiplier(s, borrower, model.sensitivities));
+    kept.set(key, m);
+  }
+  return m;
+}
+
 /** ECL = Σₛ wₛ × EAD × PDₛ × LGDₛ, one half-up rounding to the fen. */
 function weightedEcl(
   ead: number,
@@ -203,12 +257,23 @@ function weightedEcl(
 }
 
 export function measureExposure(model: EclModel, exposure: EclExposure): EclRow {
+  return measureStagedExposure(model, exposure, eclStage(exposure.staging, model.settings.staging));
+}
+
+/**
+ * An exposure's ECL in the stage already assessed (eclStage of its staging under the model's settings): the
+ * strategy lab stages each loan at its month end and measures the loans that share every parameter together.
+ */
+export function measureStagedExposure(
+  model: EclModel,
+  exposure: EclExposure,
+  assessment: Ifrs9Assessment,
+): EclRow {
   invariant(
     Number.isSafeInteger(exposure.balanceMinor) && exposure.balanceMinor >= 0,
     'an exposure balance must be ≥ 0 fen',
   );
   const settings = model.settings;
-  const assessment = eclStage(exposure.staging, settings.staging);
   const stage = assessment.stage;
   const ccf = exposure.kind === 'undrawn' ? settings.ccf_micro : MICRO_ONE;
   const ead = exposureAtDefault(exposure, settings.ccf_micro);
@@ -217,10 +282,11 @@ export function measureExposure(model: EclModel, exposure: EclExposure): EclRow 
   const pd =
     stage === 3
       ? MICRO_ONE
-      : basePd(model, exposure.segment, markovStateOfBucket(exposure.bucket), horizon, rate);
+      : keptBasePd(model, exposure.segment, markovStateOfBucket(exposure.bucket), horizon, rate);
   const lgd = lgdFor(model, exposure.segment).lgd_micro;
-  const scenarios = model.scenarios.map((s) => {
-    const multiplier = scenarioPdMultiplier(s, exposure.borrower, model.sensitivities);
+  const multipliers = keptMultipliers(model, exposure.borrower);
+  const scenarios = model.scenarios.map((s, i) => {
+    const multiplier = multipliers[i] as Micro;
     const pdS = pd === MICRO_ONE ? MICRO_ONE : clampMicro(mulMicro(pd, multiplier));
     const lgdS = clampMicro(lgd + s.lgdAddOn_micro);
     const figures = { weight_micro: MICRO_ONE, pd_micro: pdS, lgd_micro: lgdS };

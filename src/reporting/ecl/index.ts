@@ -11,8 +11,10 @@ export {
   type EclSettings,
   eclUnderWeights,
   exposureAtDefault,
+  horizonOf,
   measureEcl,
   measureExposure,
+  measureStagedExposure,
   shiftedWeights,
 } from './ecl.js';
 export {
@@ -75,6 +77,7 @@ export {
   DEFAULT_TRANSITION_SETTINGS,
   discountedPd,
   estimateTransitions,
+  estimateTransitionsOfCounts,
   LIVE_STATES,
   type LiveState,
   MARKOV_STATES,

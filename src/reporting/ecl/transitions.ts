@@ -128,6 +128,44 @@ export function estimateTransitions(
   settings: TransitionSettings = DEFAULT_TRANSITION_SETTINGS,
 ): { pooled: TransitionMatrix; bySegment: ReadonlyMap<string, TransitionMatrix> } {
   const { pooled, bySegment } = countPaths(paths);
+  return matricesOf(pooled, bySegment, settings);
+}
+
+/**
+ * The matrices from transitions already counted, by segment: `counts[from][to]` over MARKOV_STATES, each a
+ * loan in `from` at one month end and in `to` at the next (from a live state only), as countPaths counts
+ * them over paths. The pooled book's counts are the segments' sum. The same matrices as estimateTransitions
+ * gives from the paths behind the counts.
+ */
+export function estimateTransitionsOfCounts(
+  bySegment: ReadonlyMap<string, readonly (readonly number[])[]>,
+  settings: TransitionSettings = DEFAULT_TRANSITION_SETTINGS,
+): { pooled: TransitionMatrix; bySegment: ReadonlyMap<string, TransitionMatrix> } {
+  const pooled = emptyCounts();
+  const own = new Map<string, number[][]>();
+  for (const [segment, counts] of bySegment) {
+    invariant(
+      counts.length === MARKOV_STATES.length && counts.every((r) => r.length === MARKOV_STATES.length),
+      'transition counts are a square of the chain states',
+    );
+    const copy = counts.map((r) => [...r]);
+    copy.forEach((row, i) => {
+      row.forEach((n, j) => {
+        invariant(Number.isSafeInteger(n) && n >= 0, 'transition counts are whole numbers ≥ 0');
+        if (i >= D) row[j] = 0;
+        (pooled[i] as number[])[j] = ((pooled[i] as number[])[j] as number) + (row[j] as number);
+      });
+    });
+    own.set(segment, copy);
+  }
+  return matricesOf(pooled, own, settings);
+}
+
+function matricesOf(
+  pooled: number[][],
+  bySegment: ReadonlyMap<string, number[][]>,
+  settings: TransitionSettings,
+): { pooled: TransitionMatrix; bySegment: ReadonlyMap<string, TransitionMatrix> } {
   const pooledMatrix = matrixOf(POOLED_SEGMENT, pooled, null, { rowObservations_min: 1 });
   const out = new Map<string, TransitionMatrix>();
   for (const segment of [...bySegment.keys()].sort()) {

@@ -20,6 +20,7 @@ import {
   strategyFacts,
 } from '../../collections/index.js';
 import {
+  BUCKETS,
   bucketRank,
   type CreditLineState,
   closedState,
@@ -30,6 +31,7 @@ import {
   type LoanPosition,
   type LoanState,
   loanPosition,
+  nominalAnnualRateOf,
   openLine,
   type Product,
   parseProduct,
@@ -62,18 +64,27 @@ import {
   type AssetClass,
   assetClassRank,
   caseRestructuringOf,
-  classifyLoan,
-  ifrs9Stage,
+  eclStage,
+  enteredMinorOf,
+  firstDaysPastDueOfStage,
+  horizonOf,
+  isFpd30Row,
   isNegativeStatusCode,
+  isNonPerforming,
+  isVintageBad,
   loanCreditReportStatus,
+  type MonthEndLoan,
+  monthEndLoanOf,
+  monthKeyOfDay,
   reminderLoanFacts,
 } from '../../reporting/index.js';
 import { applicationOf, invitationOf, normal, type SimBorrower } from './borrowers.js';
+import { KEY_SEPARATOR, LAB_PRODUCT } from './ecl.js';
 import { type LabNote, type LabNoteCode, labNoteEnglish } from './notes.js';
 import type { PopulationSpec } from './population.js';
 import { conditionsFor, type ScenarioSpec } from './scenario.js';
 import type { ResolvedStrategy, StepWork } from './strategy.js';
-import { industryOf, ROLL_RANKS, type Totals } from './totals.js';
+import { CHAIN_STATES, industryOf, keptIn, keyed, ROLL_FROM, ROLL_TO, type Totals } from './totals.js';
 
 /**
  * One borrower through the run, month by month and, around each due date, day by day: the real origination
@@ -125,9 +136,20 @@ interface Slot {
   /** The position of `positionFor` (see positionOf). */
   position: LoanPosition | null;
   positionFor: LoanState | null;
-  rank: number;
   defaulted: boolean;
   restructured: boolean;
+  /** The lab month (0-based) the loan was drawn in: its vintage cohort. */
+  cohort: number;
+  /** The loan's row at the last month end (reporting's monthEndLoanOf), null when it was not in the book. */
+  row: MonthEndLoan | null;
+  /** Its chain state (MARKOV_STATES index) at the last month end, −1 before its first. */
+  chain: number;
+  /** Seen at a month end at or past M4 (the chain's default, absorbing). */
+  chainDefault: boolean;
+  /** Counted as a first-payment default (FPD30). */
+  fpd: boolean;
+  /** Its workout once defaulted: default day, EAD at default, then (day, amount) of each payment after. */
+  workout: number[] | null;
 }
 
 const products = new Map<string, Product>();
@@ -137,7 +159,7 @@ function productFor(dailyRate: string, months: number): Product {
   if (p === undefined) {
     p = parseProduct({
       ...DEFAULT_PRODUCT,
-      id: 'default',
+      id: LAB_PRODUCT,
       termCount: months,
       rate: { value: dailyRate, per: 'day' },
     });
@@ -219,6 +241,22 @@ function caseStep(strategy: CompiledStrategy, facts: StrategyFacts): StrategySte
     if (steps.size < CASE_STEPS_KEPT_MAX) steps.set(key, step);
     return step;
   });
+}
+
+/** The exposure arrays of totals by the borrower profile's key part, then by the rest of the key as a number. */
+const profileCells = new WeakMap<Totals, Map<string, Map<number, number[]>>>();
+function cellsOf(totals: Totals, profileKey: string): Map<number, number[]> {
+  let byProfile = profileCells.get(totals);
+  if (byProfile === undefined) {
+    byProfile = new Map();
+    profileCells.set(totals, byProfile);
+  }
+  let cells = byProfile.get(profileKey);
+  if (cells === undefined) {
+    cells = new Map();
+    byProfile.set(profileKey, cells);
+  }
+  return cells;
 }
 
 /** An offer is made, and a restructuring dated, this many days after the cycle day (the case's refresh is the day before). */
@@ -381,8 +419,6 @@ export async function simulateBorrower(
   }
   totals.series.approvals[applyMonth - 1]! += 1;
   ind.approvals += 1;
-  const vintage = b.applyMonth;
-  totals.vintageLines[vintage]! += 1;
   const termMonths = Math.max(...decision.termOptions.map((t) => t.months));
   const product = productFor(decision.dailyRate!, termMonths);
   let line: CreditLineState = openLine({
@@ -439,10 +475,17 @@ export async function simulateBorrower(
       synced: null,
       position: null,
       positionFor: null,
-      rank: 0,
       defaulted: false,
       restructured: false,
+      cohort: m - 1,
+      row: null,
+      chain: -1,
+      chainDefault: false,
+      fpd: false,
+      workout: null,
     });
+    totals.cohortLoans[m - 1]! += 1;
+    totals.cohortDisbursed_fen[m - 1]! += principal;
     totals.series.draws[m - 1]! += 1;
     totals.series.disbursed_fen[m - 1]! += principal;
     ind.disbursed_fen += principal;
@@ -479,6 +522,7 @@ export async function simulateBorrower(
       throw error;
     }
     monthCashIn += amount;
+    if (s.workout !== null) s.workout.push(day, amount);
     return amount;
   };
   /** Pays up to `budget` of what is overdue, oldest loans first; returns what was paid. */
@@ -531,6 +575,120 @@ export async function simulateBorrower(
     return n;
   };
 
+  // What the reporting core reads at each month end (roll rates, vintages, the ECL's chain and exposures): the
+  // loan's month-end row as the month-end job makes it, summed as the store sums the rows.
+  const eclSettings = strategy.ecl.settings;
+  const rateText = Number(nominalAnnualRateOf(product)).toFixed(6);
+  const rateMicro = Math.round(Number(rateText) * 1_000_000);
+  const profileKey = `${KEY_SEPARATOR}${rateText}${KEY_SEPARATOR}${b.occupation}${KEY_SEPARATOR}${b.industry}`;
+  const chainOf = keyed(totals.chain, LAB_PRODUCT, months * CHAIN_STATES * CHAIN_STATES);
+  const defaultDpd = firstDaysPastDueOfStage(3, eclSettings.staging.ifrs9);
+  const monthEndKey = (day: Day) => monthKeyOfDay(day);
+  // The exposure arrays of this borrower's profile, by a number made of the key's other parts (no key text
+  // is built for a group met before).
+  const cells = cellsOf(totals, profileKey);
+  const cellOf = (kind: 0 | 1, rank: number, stage: number, horizon: number): number[] => {
+    const code = ((kind * 8 + rank) * 4 + stage) * 128 + horizon;
+    let cell = cells.get(code);
+    if (cell === undefined) {
+      const key =
+        kind === 0
+          ? `drawn${KEY_SEPARATOR}${LAB_PRODUCT}${KEY_SEPARATOR}${BUCKETS[rank]!}${KEY_SEPARATOR}${stage}${KEY_SEPARATOR}${horizon}${profileKey}`
+          : `undrawn${KEY_SEPARATOR}*${KEY_SEPARATOR}${BUCKETS[rank]!}${KEY_SEPARATOR}${stage}${KEY_SEPARATOR}${horizon}${profileKey}`;
+      cell = keptIn(totals.exposures, key, months);
+      cells.set(code, cell);
+    }
+    return cell;
+  };
+  /** One loan at the month end of lab month idx (0-based) on `day`; returns its row (null: not in the book). */
+  const reportLoan = (s: Slot, idx: number, day: Day): MonthEndLoan | null => {
+    const row = s.state.status === 'active' ? monthEndLoanOf(s.state, day) : null;
+    const before = s.row;
+    if (before !== null) {
+      const from = ROLL_FROM * idx + bucketRank(before.bucket);
+      totals.rollLoans[from * ROLL_TO + (row === null ? ROLL_TO - 1 : bucketRank(row.bucket))]! += 1;
+      totals.rollBalance_fen[from * ROLL_TO + (row === null ? ROLL_TO - 1 : bucketRank(row.bucket))]! +=
+        before.outstandingPrincipalMinor;
+      if (row !== null) {
+        const entered = enteredMinorOf(before, row);
+        if (entered !== 0) totals.rollEntered_fen[ROLL_FROM * idx + bucketRank(row.bucket)]! += entered;
+      }
+    }
+    let state: number;
+    if (row !== null) {
+      const k = idx - s.cohort;
+      if (k >= 0) {
+        const at = (s.cohort * months + k) * 2;
+        if (isVintageBad(row, 0)) totals.vintageBad_fen[at]! += row.outstandingPrincipalMinor;
+        if (isVintageBad(row, 1)) totals.vintageBad_fen[at + 1]! += row.outstandingPrincipalMinor;
+      }
+      if (!s.fpd && isFpd30Row(row)) {
+        s.fpd = true;
+        totals.cohortFpd30[s.cohort]! += 1;
+      }
+      const rank = bucketRank(row.bucket);
+      const p = positionOf(s);
+      if (rank >= 4 && !s.chainDefault) {
+        s.chainDefault = true;
+        s.workout = [Math.min(day, day - (row.daysPastDue - defaultDpd)), p.totalOwedMinor];
+      }
+      state = s.chainDefault ? 4 : rank;
+      if (p.totalOwedMinor > 0) {
+        const r = s.state.restructuring;
+        const latest = r?.records.at(-1)?.day ?? null;
+        const stage = eclStage(
+          {
+            daysPastDue: row.daysPastDue,
+            restructured: latest !== null && day - latest < 365,
+            restructuringBroken: r?.status === 'broken',
+            watchlist: line.status === 'frozen',
+          },
+          eclSettings.staging,
+        ).stage;
+        const lastDue = s.state.plan.at(-1)?.dueDay ?? day;
+        // The measurement reads the remaining months only through the horizon: the key holds the horizon.
+        const horizon = horizonOf(
+          { kind: 'drawn', remainingMonths: Math.max(1, monthEndKey(lastDue) - monthEndKey(day)) },
+          stage,
+          eclSettings,
+        );
+        cellOf(0, rank, stage, horizon)[idx]! += p.totalOwedMinor;
+      }
+    } else state = s.state.status === 'written-off' || s.chainDefault ? 4 : 5;
+    if (s.chain >= 0 && s.chain < 4) chainOf[(idx * CHAIN_STATES + s.chain) * CHAIN_STATES + state]! += 1;
+    s.chain = state;
+    s.row = row;
+    return row;
+  };
+  /** The line's undrawn limit as an exposure at the month end (an active line with loans), after its loans'. */
+  const reportLine = (idx: number): void => {
+    if (line.status !== 'active' || slots.length === 0) return;
+    let used = 0;
+    let worst = 0;
+    let dpd = 0;
+    let writtenOff = false;
+    for (const s of slots) {
+      if (s.state.status === 'written-off') writtenOff = true;
+      if (s.row === null) continue;
+      used += principalOf(s.state, positionOf(s));
+      worst = Math.max(worst, bucketRank(s.row.bucket));
+      dpd = Math.max(dpd, s.row.daysPastDue);
+    }
+    const undrawn = Math.max(0, line.limitMinor - used);
+    if (undrawn === 0) return;
+    const stage = eclStage({ daysPastDue: dpd, writtenOff }, eclSettings.staging).stage;
+    const horizon = horizonOf({ kind: 'undrawn', remainingMonths: 1 }, stage, eclSettings);
+    cellOf(1, worst, stage, horizon)[idx]! += undrawn;
+  };
+  const flushWorkouts = (): void => {
+    for (const s of slots) {
+      const w = s.workout;
+      if (w === null) continue;
+      totals.workouts.push(w[0]!, w[1]!, rateMicro, (w.length - 2) / 2);
+      for (let i = 2; i < w.length; i += 1) totals.workouts.push(w[i]!);
+    }
+  };
+
   // The first drawdown on the day the line opens.
   draw(Math.round(decision.limit_fen * behaviour.drawShare), applyDay, 'drew_first');
 
@@ -565,7 +723,6 @@ export async function simulateBorrower(
   let placed = false;
   let complaintCarried = false;
   let negative = false;
-  let ever30 = false;
   let paidTotals = { interest: 0, penalty: 0, fees: 0 };
 
   for (let m = applyMonth + 1; m <= months; m += 1) {
@@ -615,6 +772,11 @@ export async function simulateBorrower(
 
     // Reminders before and on the due date, from the real planner.
     closeAll(D - 1);
+    if (m === applyMonth + 1) {
+      // The application month's end (the eve of the first due date): the loans' first month-end rows.
+      for (const s of slots) reportLoan(s, applyMonth - 1, D - 1);
+      reportLine(applyMonth - 1);
+    }
     const dueFacts: ReminderLoanFacts[] = active().map((s) =>
       reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment, undefined, false),
     );
@@ -1014,27 +1176,16 @@ export async function simulateBorrower(
       pi.interest += s.state.interestPaidTotalMinor;
       pi.penalty += s.state.penaltyPaidMinor;
       pi.fees += s.state.feePaidTotalMinor;
-      let rank: number;
-      if (s.state.status === 'written-off') rank = ROLL_RANKS - 1;
-      else if (s.state.status === 'settled') continue;
-      else {
+      const row = reportLoan(s, m - 1, E);
+      if (s.state.status === 'active') {
         const p = positionOf(s);
-        rank = Math.min(bucketRank(p.bucket), ROLL_RANKS - 2);
         maxDpd = Math.max(maxDpd, p.daysPastDue);
         owedEnd += p.totalOwedMinor;
         totals.series.outstanding_fen[m - 1]! += p.outstandingPrincipalMinor;
-        const cls = classifyLoan(s.state, p.daysPastDue, E);
-        if (cls.nonPerforming) totals.series.npl_fen[m - 1]! += p.outstandingPrincipalMinor;
-        if (assetClassRank(cls.assetClass) > assetClassRank(worstClass as AssetClass))
-          worstClass = cls.assetClass;
-        const stage = ifrs9Stage({ daysPastDue: p.daysPastDue }).stage;
-        const pd =
-          stage === 1
-            ? strategy.file.ecl.pdStage1
-            : stage === 2
-              ? strategy.file.ecl.pdStage2
-              : strategy.file.ecl.pdStage3;
-        totals.series.ecl_fen[m - 1]! += Math.round(p.totalOwedMinor * pd * strategy.file.ecl.lgd);
+        // The class of the month-end row: classifyLoan at the month end, as the month-end job classifies.
+        const assetClass = row!.assetClass;
+        if (isNonPerforming(assetClass)) totals.series.npl_fen[m - 1]! += p.outstandingPrincipalMinor;
+        if (assetClassRank(assetClass) > assetClassRank(worstClass as AssetClass)) worstClass = assetClass;
         if (p.daysPastDue > 30) totals.series.dpd30_fen[m - 1]! += p.outstandingPrincipalMinor;
         if (p.daysPastDue > 90) {
           totals.series.dpd90_fen[m - 1]! += p.outstandingPrincipalMinor;
@@ -1045,8 +1196,7 @@ export async function simulateBorrower(
           }
         }
       }
-      if (s.state.startDay <= E - 27) totals.rolls[s.rank * ROLL_RANKS + rank]! += 1;
-      s.rank = rank;
+      if (s.state.status === 'settled') continue;
       const code = loanCreditReportStatus(s.state, E, true);
       if (report === '-' || isNegativeStatusCode(code)) report = code;
       if (isNegativeStatusCode(code) && !negative) {
@@ -1054,17 +1204,13 @@ export async function simulateBorrower(
         totals.series.negativeReportBorrowers[m - 1]! += 1;
       }
     }
+    reportLine(m - 1);
     totals.series.interest_fen[m - 1]! += pi.interest - paidTotals.interest;
     totals.series.penalty_fen[m - 1]! += pi.penalty - paidTotals.penalty;
     totals.series.fees_fen[m - 1]! += pi.fees - paidTotals.fees;
     paidTotals = pi;
     totals.series.cashIn_fen[m - 1]! += monthCashIn;
     if (maxDpd > 0) totals.series.pastDueBorrowers[m - 1]! += 1;
-    if (maxDpd > 30 && !ever30) {
-      ever30 = true;
-      const k = m - applyMonth;
-      totals.vintageEver30[vintage * months + Math.min(k, months - 1)]! += 1;
-    }
     savings = Math.min(Math.max(0, cash), Math.round(b.income_fen * behaviour.savingsMonths * 2));
     if (trace)
       rows.push({
@@ -1081,6 +1227,7 @@ export async function simulateBorrower(
         ...noted(monthEvents),
       });
   }
+  flushWorkouts();
   if (trace && rows.length > 0 && rows[0]!.month !== applyMonth)
     rows.unshift({
       month: applyMonth,

@@ -136,8 +136,11 @@ export function reportHtml(report: SimulationReport): string {
   const vintages = report.strategies
     .map((s) =>
       chart(
-        `Vintages, ever 30+ by months on book — ${s.name}`,
-        s.vintages.map((v, a) => ({ name: `vintage ${a + 1}`, values: v })),
+        `Vintages, M2+ (30+ days) principal ÷ disbursed by months on book, the first six draw months — ${s.name}`,
+        s.vintages
+          .map((v, a) => ({ name: `drawn in month ${a + 1}`, values: v }))
+          .filter((v) => v.values.length > 0)
+          .slice(0, 6),
         true,
       ),
     )
@@ -177,7 +180,7 @@ export function reportHtml(report: SimulationReport): string {
 <p>Population <b>${esc(r.population)}</b>, scenario <b>${esc(r.scenario)}</b>, ${r.borrowers} borrowers × ${r.months} months from ${esc(r.startDate)}, seed ${r.seed}, ${r.replications} replication${r.replications === 1 ? '' : 's'}. Intervals are 95 % over replications (t distribution); the difference is paired by replication.</p>
 <h2>Figures 指标</h2><table>${head}\n${rows}</table>
 <h2>Over time 趋势</h2>${charts}
-<h2>Roll rates 迁徙率 (monthly)</h2><table><tr><th>strategy</th>${rollHead}</tr>${rolls}</table>
+<h2>Flow rates 滚动率 (monthly, by balance)</h2><table><tr><th>strategy</th>${rollHead}</tr>${rolls}</table>
 <h2>Vintages 账龄</h2>${vintages}
 <h2>By industry 行业</h2>${industries}
 <h2>Archetypes 典型借款人</h2>${archetypes}

@@ -1,5 +1,21 @@
+import { BUCKETS } from '../../ledger/index.js';
+import { type Day, parseDate } from '../../money/index.js';
+import {
+  flowRates,
+  monthKeyOfDay,
+  ROLL_TARGETS,
+  ratioText,
+  type TransitionGroup,
+  transitionOfGroups,
+  type VintageBadGroup,
+  type VintageCohortGroup,
+  vintageReportOf,
+  vintageTotalsOfGroups,
+} from '../../reporting/index.js';
+import { eclByMonth, LAB_PRODUCT, labMonthEnd } from './ecl.js';
 import type { ArchetypeTrace } from './run.js';
-import { addTotals, emptyTotals, ROLL_RANKS, type Totals } from './totals.js';
+import type { LabEcl } from './strategy.js';
+import { addTotals, emptyTotals, ROLL_FROM, ROLL_TO, type Totals } from './totals.js';
 
 /**
  * The strategy lab's report: per strategy, each figure's mean over the replications with a 95 % interval, the
@@ -55,9 +71,15 @@ export interface StrategyResult {
     readonly cashIn_fen: number[];
     readonly writtenOff_fen: number[];
   };
-  /** Monthly roll rates over the run: M0→M1, M1→M2, M2→M3, M3→M4. */
+  /**
+   * Monthly roll rates over the run, M0→M1 … M3→M4, from the reporting core's roll-rate matrix by balance: the
+   * share of a bucket's balance at a month end that is in a worse bucket at the next, all months summed.
+   */
   readonly rollRates: Record<string, number>;
-  /** Share of each vintage's lines ever 30+ days past due by months on book (cumulative). */
+  /**
+   * Vintage curves by the reporting core's vintage report, one per draw month of the run (empty when nothing
+   * was drawn): M2+ (30+ days) outstanding principal ÷ the cohort's disbursed principal by months on book.
+   */
   readonly vintages: number[][];
   /** Losses and defaults (principal ever 90+) as shares of disbursed principal, by industry, over all replications. */
   readonly byIndustry: Record<
@@ -106,7 +128,7 @@ export function interval(values: readonly number[]): Interval {
   return { mean: round(mean), low: round(mean - half), high: round(mean + half) };
 }
 
-function metricsOf(t: Totals): Record<Metric, number> {
+function metricsOf(t: Totals, ecl: readonly number[]): Record<Metric, number> {
   const s = t.series;
   const last = t.months - 1;
   const disbursed = sum(s.disbursed_fen);
@@ -121,7 +143,7 @@ function metricsOf(t: Totals): Record<Metric, number> {
     nplRatioEnd: ratio(s.npl_fen[last]!, s.outstanding_fen[last]!),
     dpd30RatioEnd: ratio(s.dpd30_fen[last]!, s.outstanding_fen[last]!),
     dpd90RatioEnd: ratio(s.dpd90_fen[last]!, s.outstanding_fen[last]!),
-    eclEnd_fen: s.ecl_fen[last]!,
+    eclEnd_fen: ecl[last] ?? 0,
     interest_fen: sum(s.interest_fen),
     penalty_fen: sum(s.penalty_fen),
     collectionCost_fen: sum(s.collectionCost_fen),
@@ -146,29 +168,113 @@ function meanSeries(reps: readonly Totals[], f: (t: Totals, m: number) => number
   );
 }
 
-/** Roll rate from rank i to i+1: loan-months moving on, over loan-months in rank i at a month end. */
-export function rollRates(t: Totals): Record<string, number> {
+/** The month-end buckets' transitions of the whole run as the reporting core's store groups, summed over months. */
+function runTransitionGroups(t: Totals): TransitionGroup[] {
+  const groups: TransitionGroup[] = [];
+  for (let f = 0; f < ROLL_FROM; f += 1)
+    for (let to = 0; to < ROLL_TO; to += 1) {
+      let loans = 0;
+      let balance = 0;
+      for (let m = 0; m < t.months; m += 1) {
+        loans += t.rollLoans[(m * ROLL_FROM + f) * ROLL_TO + to]!;
+        balance += t.rollBalance_fen[(m * ROLL_FROM + f) * ROLL_TO + to]!;
+      }
+      let entered = 0;
+      // The flow rate's numerator belongs to the move one bucket up.
+      if (to === f + 1 && to < ROLL_FROM)
+        for (let m = 0; m < t.months; m += 1) entered += t.rollEntered_fen[m * ROLL_FROM + to]!;
+      if (loans === 0) continue;
+      groups.push({
+        from: BUCKETS[f]!,
+        to: ROLL_TARGETS[to]!,
+        loans,
+        balanceMinor: BigInt(balance),
+        enteredBalanceMinor: BigInt(entered),
+      });
+    }
+  return groups;
+}
+
+/**
+ * Monthly roll rates over the run (迁徙率, M0→M1 … M3→M4): in the reporting core's roll-rate matrix by balance
+ * (its Transition, every month's transitions summed), the share of the balance in Mi at a month end that is in
+ * a worse bucket at the next. A loan that left the book (settled or written off) is `out`, not worse.
+ */
+export function rollRates(t: Totals, startDay: Day = parseDate('2027-01-01')): Record<string, number> {
+  const transition = transitionOfGroups(
+    labMonthEnd(startDay, 1),
+    labMonthEnd(startDay, t.months),
+    runTransitionGroups(t),
+  );
   const out: Record<string, number> = {};
   for (let i = 0; i < 4; i += 1) {
-    let from = 0;
-    for (let j = 0; j < ROLL_RANKS; j += 1) from += t.rolls[i * ROLL_RANKS + j]!;
-    let worse = 0;
-    for (let j = i + 1; j < ROLL_RANKS; j += 1) worse += t.rolls[i * ROLL_RANKS + j]!;
-    out[`M${i}→M${i + 1}`] = round(ratio(worse, from));
+    const row = transition.balanceMinor[BUCKETS[i]!];
+    let all = 0n;
+    let worse = 0n;
+    ROLL_TARGETS.forEach((to, j) => {
+      all += row[to];
+      if (j > i && to !== 'out') worse += row[to];
+    });
+    out[`M${i}→M${i + 1}`] = round(Number(ratioText(worse, all) ?? 0));
   }
   return out;
 }
 
-/** Cumulative share of each vintage's lines ever 30+ days past due, by months on book. */
-export function vintageCurves(t: Totals): number[][] {
-  return Array.from({ length: t.applicationMonths }, (_, a) => {
-    let cum = 0;
-    const lines = t.vintageLines[a]!;
-    return Array.from({ length: t.months - a }, (_, k) => {
-      cum += t.vintageEver30[a * t.months + k]!;
-      return round(ratio(cum, lines));
+/**
+ * Flow rates over the run (滚动率, M0→M1 … M3→M4) by the reporting core's flowRates: the balance that moved
+ * exactly one bucket up ÷ the balance in the bucket the month end before.
+ */
+export function flowRatesOfRun(t: Totals, startDay: Day = parseDate('2027-01-01')): Record<string, number> {
+  const rates = flowRates(
+    transitionOfGroups(labMonthEnd(startDay, 1), labMonthEnd(startDay, t.months), runTransitionGroups(t)),
+  );
+  const out: Record<string, number> = {};
+  for (let i = 0; i < 4; i += 1) out[`M${i}→M${i + 1}`] = round(Number(rates[`M${i}-M${i + 1}`] ?? 0));
+  return out;
+}
+
+/**
+ * Vintage curves from the reporting core's vintage report (its `vintage-m2` table, the `all` segment): one per
+ * draw month of the run, the M2+ balance ÷ disbursed at each month end from the draw month's own (MOB0).
+ */
+export function vintageCurves(t: Totals, startDay: Day = parseDate('2027-01-01')): number[][] {
+  const first = monthKeyOfDay(labMonthEnd(startDay, 1));
+  const cohorts: VintageCohortGroup[] = [];
+  const bad: VintageBadGroup[] = [];
+  for (let c = 0; c < t.months; c += 1) {
+    cohorts.push({
+      segment: LAB_PRODUCT,
+      month: first + c,
+      loans: t.cohortLoans[c]!,
+      disbursedMinor: BigInt(t.cohortDisbursed_fen[c]!),
+      fpd30Loans: t.cohortFpd30[c]!,
     });
+    for (let k = 0; c + k < t.months; k += 1) {
+      const at = (c * t.months + k) * 2;
+      bad.push({
+        segment: LAB_PRODUCT,
+        month: first + c,
+        mob: k,
+        badMinor: [BigInt(t.vintageBad_fen[at]!), BigInt(t.vintageBad_fen[at + 1]!)],
+      });
+    }
+  }
+  const totals = vintageTotalsOfGroups(labMonthEnd(startDay, t.months), cohorts, bad, 'product', t.months);
+  const table = vintageReportOf(totals).tables.find((x) => x.name === 'vintage-m2');
+  const curves: number[][] = Array.from({ length: t.months }, () => []);
+  // The table's rows are the cohorts, in order.
+  totals.cohorts.forEach((c, i) => {
+    const row = table?.rows[i];
+    if (c.segment !== 'all' || row === undefined) return;
+    const curve: number[] = [];
+    for (let k = 0; c.month + k < first + t.months; k += 1) {
+      const v = row[`mob${k}`];
+      if (v === null || v === undefined) break;
+      curve.push(round(Number(v)));
+    }
+    curves[c.month - first] = curve;
   });
+  return curves;
 }
 
 function merged(reps: readonly Totals[]): Totals {
@@ -178,9 +284,22 @@ function merged(reps: readonly Totals[]): Totals {
   return out;
 }
 
-/** A strategy's result from its replications' totals (replication order). */
-export function strategyResult(name: string, reps: readonly Totals[]): StrategyResult {
-  const per = reps.map(metricsOf);
+/** A strategy's ECL month by month, per replication (the reporting core's, eclByMonth). */
+export function eclOfReplications(reps: readonly Totals[], ecl: LabEcl, startDay: Day): number[][] {
+  return reps.map((t) => eclByMonth(t, ecl, startDay));
+}
+
+/**
+ * A strategy's result from its replications' totals (replication order) and their ECL month by month
+ * (eclOfReplications).
+ */
+export function strategyResult(
+  name: string,
+  reps: readonly Totals[],
+  ecl: readonly (readonly number[])[],
+  startDay: Day,
+): StrategyResult {
+  const per = reps.map((t, i) => metricsOf(t, ecl[i]!));
   const metrics = {} as Record<Metric, Interval>;
   for (const k of METRICS) metrics[k] = interval(per.map((p) => p[k]));
   const all = merged(reps);
@@ -194,27 +313,35 @@ export function strategyResult(name: string, reps: readonly Totals[]): StrategyR
       defaultRate: round(ratio(v.defaulted_fen, v.disbursed_fen)),
     };
   }
+  const months = reps[0]?.months ?? 0;
   return {
     name,
     metrics,
     overTime: {
       nplRatio: meanSeries(reps, (t, m) => ratio(t.series.npl_fen[m]!, t.series.outstanding_fen[m]!)),
       dpd30Ratio: meanSeries(reps, (t, m) => ratio(t.series.dpd30_fen[m]!, t.series.outstanding_fen[m]!)),
-      ecl_fen: meanSeries(reps, (t, m) => t.series.ecl_fen[m]!),
+      ecl_fen: Array.from({ length: months }, (_, m) =>
+        round(sum(ecl.map((e) => e[m]!)) / Math.max(1, ecl.length)),
+      ),
       outstanding_fen: meanSeries(reps, (t, m) => t.series.outstanding_fen[m]!),
       cashIn_fen: meanSeries(reps, (t, m) => t.series.cashIn_fen[m]!),
       writtenOff_fen: meanSeries(reps, (t, m) => t.series.writtenOff_fen[m]!),
     },
-    rollRates: rollRates(all),
-    vintages: vintageCurves(all),
+    rollRates: rollRates(all, startDay),
+    vintages: vintageCurves(all, startDay),
     byIndustry,
   };
 }
 
 /** A − B for each figure, paired by replication. */
-export function difference(a: readonly Totals[], b: readonly Totals[]): Record<Metric, Interval> {
-  const pa = a.map(metricsOf);
-  const pb = b.map(metricsOf);
+export function difference(
+  a: readonly Totals[],
+  b: readonly Totals[],
+  eclA: readonly (readonly number[])[],
+  eclB: readonly (readonly number[])[],
+): Record<Metric, Interval> {
+  const pa = a.map((t, i) => metricsOf(t, eclA[i]!));
+  const pb = b.map((t, i) => metricsOf(t, eclB[i]!));
   const out = {} as Record<Metric, Interval>;
   for (const k of METRICS) out[k] = interval(pa.map((x, i) => x[k] - pb[i]![k]));
   return out;
@@ -222,17 +349,25 @@ export function difference(a: readonly Totals[], b: readonly Totals[]): Record<M
 
 export function buildReport(
   run: SimulationReport['run'],
-  results: readonly { name: string; reps: readonly Totals[]; archetypes: readonly ArchetypeTrace[] }[],
+  results: readonly {
+    name: string;
+    reps: readonly Totals[];
+    archetypes: readonly ArchetypeTrace[];
+    /** The strategy's ECL settings (its ResolvedStrategy's). */
+    ecl: LabEcl;
+  }[],
 ): SimulationReport {
+  const startDay = parseDate(run.startDate, 'startDate');
+  const ecls = results.map((r) => eclOfReplications(r.reps, r.ecl, startDay));
   const [a, b] = results;
   return {
     format: REPORT_FORMAT,
     formatVersion: 1,
     run,
-    strategies: results.map((r) => strategyResult(r.name, r.reps)),
+    strategies: results.map((r, i) => strategyResult(r.name, r.reps, ecls[i]!, startDay)),
     difference:
       a !== undefined && b !== undefined
-        ? { a: a.name, b: b.name, metrics: difference(a.reps, b.reps) }
+        ? { a: a.name, b: b.name, metrics: difference(a.reps, b.reps, ecls[0]!, ecls[1]!) }
         : null,
     archetypes: Object.fromEntries(results.map((r) => [r.name, r.archetypes])),
   };

@@ -17,6 +17,16 @@ import {
   type PolicyDocument,
   parsePolicy,
 } from '../../origination/index.js';
+import {
+  DEFAULT_ECL_SETTINGS,
+  DEFAULT_SENSITIVITIES,
+  type EclSettings,
+  parseEclLenderSettings,
+  type Scenario,
+  type Sensitivities,
+  withLenderSettings,
+  withLenderWeights,
+} from '../../reporting/index.js';
 import { isObj, Reader, SimulationInputError } from './validate.js';
 
 /**
@@ -94,12 +104,14 @@ export interface CollectionStrategy {
   };
 }
 
-export interface EclParameters {
-  /** Probability of default over the horizon by IFRS 9 stage (12 months for stage 1, lifetime after). */
-  readonly pdStage1: number;
-  readonly pdStage2: number;
-  readonly pdStage3: number;
-  readonly lgd: number;
+/**
+ * The ECL the lab reports is the reporting core's (docs/ecl.md): the shipped scenario pack and model settings,
+ * changed by a lender's ECL settings document when the strategy names one (`ecl.settings`, the file
+ * `--ecl-settings` reads: lgdOverride, lgdFloor, ccf, scenarioWeights).
+ */
+export interface EclChoice {
+  /** The lender's ECL settings document, relative to the strategy file; null: the shipped settings. */
+  readonly settings: string | null;
 }
 
 export interface StrategyFile {
@@ -116,7 +128,7 @@ export interface StrategyFile {
   /** The collection strategy graph; null: the shipped one (policies/collections/default-strategy.json). */
   readonly collectionStrategy: string | null;
   readonly collections: CollectionStrategy;
-  readonly ecl: EclParameters;
+  readonly ecl: EclChoice;
 }
 
 export const DEFAULT_COLLECTIONS: CollectionStrategy = {
@@ -142,9 +154,6 @@ export const DEFAULT_COLLECTIONS: CollectionStrategy = {
   writeOffDaysPastDue: 180,
   costs_fen: { 'app-push': 0, sms: 5, email: 0, 'call-task': 300, letter: 800, call: 300, lawsuit: 150_000 },
 };
-
-/** ECL parameters (stated assumptions, docs/simulation.md). */
-export const DEFAULT_ECL: EclParameters = { pdStage1: 0.03, pdStage2: 0.35, pdStage3: 0.9, lgd: 0.85 };
 
 function readCollections(r: Reader, raw: unknown): CollectionStrategy {
   const d = DEFAULT_COLLECTIONS;
@@ -272,18 +281,28 @@ export function parseStrategy(raw: unknown, file = 'strategy'): StrategyFile {
         `is missing; name the ${k === 'lineControls' ? 'line-control graph (e.g. ../default/linecontrols.json)' : 'reminder cadence (e.g. ../reminders/default-cadence.json)'}`,
       );
   const eclRaw = r.object(raw, 'ecl', '$');
-  const ecl: EclParameters =
-    eclRaw === undefined
-      ? DEFAULT_ECL
-      : (() => {
-          r.known(eclRaw, '$.ecl', Object.keys(DEFAULT_ECL));
-          return {
-            pdStage1: r.number(eclRaw, 'pdStage1', '$.ecl', DEFAULT_ECL.pdStage1, 0, 1),
-            pdStage2: r.number(eclRaw, 'pdStage2', '$.ecl', DEFAULT_ECL.pdStage2, 0, 1),
-            pdStage3: r.number(eclRaw, 'pdStage3', '$.ecl', DEFAULT_ECL.pdStage3, 0, 1),
-            lgd: r.number(eclRaw, 'lgd', '$.ecl', DEFAULT_ECL.lgd, 0, 1),
-          };
-        })();
+  let ecl: EclChoice = { settings: null };
+  if (eclRaw !== undefined) {
+    for (const k of ['pdStage1', 'pdStage2', 'pdStage3', 'lgd'])
+      if (k in eclRaw)
+        r.issue(
+          `$.ecl.${k}`,
+          "is no longer read: the ECL is the reporting core's (PDs from the simulated book's own chain, LGD from its workouts); name a lender's ECL settings document in \"settings\" (lgdOverride, lgdFloor, ccf, scenarioWeights) instead",
+        );
+    r.known(
+      Object.fromEntries(
+        Object.entries(eclRaw).filter(([k]) => !['pdStage1', 'pdStage2', 'pdStage3', 'lgd'].includes(k)),
+      ),
+      '$.ecl',
+      ['settings'],
+    );
+    ecl = {
+      settings:
+        eclRaw.settings === undefined || eclRaw.settings === null
+          ? null
+          : r.string(eclRaw, 'settings', '$.ecl', ''),
+    };
+  }
   const spec: StrategyFile = {
     name: r.string(raw, 'name', '$', 'unnamed'),
     origination: {
@@ -313,7 +332,34 @@ export interface StrategyDocuments {
   /** The collection strategy graph the file names; absent when it names none (the shipped one is used). */
   readonly collectionStrategy?: unknown;
   readonly models: ModelSet;
+  /**
+   * The ECL's scenario pack as `report ecl` reads it (policies/scenarios) and the lender's ECL settings document
+   * the file names (absent: none). Without a pack the ECL runs one neutral scenario (weight 1, no multiplier).
+   */
+  readonly ecl?: {
+    readonly scenarios: readonly Scenario[];
+    readonly sensitivities: Sensitivities;
+    readonly settings?: unknown;
+  };
 }
+
+/** What the lab's ECL runs with: the scenarios (with the lender's weights), sensitivities and model settings. */
+export interface LabEcl {
+  readonly scenarios: readonly Scenario[];
+  readonly sensitivities: Sensitivities;
+  readonly settings: EclSettings;
+}
+
+const NEUTRAL_SCENARIO: Scenario = {
+  id: 'base',
+  version: 1,
+  label: { en: 'Base', zh: '基准' },
+  description: '',
+  weight_micro: 1_000_000,
+  pdMultiplier_micro: 1_000_000,
+  lgdAddOn_micro: 0,
+  shocks: [],
+};
 
 /** A strategy ready to run: its policy compiled (with the settings it changes), line controls and cadence checked. */
 export interface ResolvedStrategy {
@@ -325,6 +371,7 @@ export interface ResolvedStrategy {
   readonly cadence: ParsedCadenceDocument;
   /** The collection strategy, as collections' refresh compiles it. */
   readonly collectionStrategy: CompiledStrategy;
+  readonly ecl: LabEcl;
 }
 
 /** Checks and compiles the documents a strategy names; a problem is a strategy_invalid error naming the document. */
@@ -372,6 +419,21 @@ export function resolveStrategy(
       `the collection strategy "${file.collectionStrategy ?? 'default-strategy'}" is refused: ${error instanceof Error ? error.message : String(error)}${issues.length > 0 ? ` (${issues.map((i) => `${i.path} ${i.message}`).join('; ')})` : ''}`,
     );
   }
+  let ecl: LabEcl;
+  try {
+    const lender =
+      docs.ecl?.settings === undefined ? {} : parseEclLenderSettings(docs.ecl.settings, 'ECL settings');
+    ecl = {
+      scenarios: withLenderWeights(docs.ecl?.scenarios ?? [NEUTRAL_SCENARIO], lender),
+      sensitivities: docs.ecl?.sensitivities ?? DEFAULT_SENSITIVITIES,
+      settings: withLenderSettings(DEFAULT_ECL_SETTINGS, lender),
+    };
+  } catch (error) {
+    return fail(
+      '$.ecl.settings',
+      `the ECL settings "${file.ecl.settings ?? ''}" are refused: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return {
     name: file.name,
     file,
@@ -380,5 +442,6 @@ export function resolveStrategy(
     lineControls,
     cadence: cadence.document,
     collectionStrategy,
+    ecl,
   };
 }
