@@ -176,6 +176,28 @@ export async function settle(within: Page | Locator): Promise<void> {
   );
 }
 
+/**
+ * Picks `option` in the antd select whose test id is `testId` and waits until the select shows it. On a busy
+ * machine a click on an option can land while its list is still opening and be lost; the pick is then tried
+ * again (up to three times) rather than a form sent without the value.
+ */
+export async function choose(page: Page, testId: string, option: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  const shown = select.locator('.ant-select-selection-item');
+  for (let attempt = 1; ; attempt += 1) {
+    await select.click();
+    await page.locator('.ant-select-dropdown:visible').getByText(option, { exact: true }).click();
+    try {
+      await shown.filter({ hasText: option }).waitFor({ timeout: 5_000 });
+      await settle(page);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
 }

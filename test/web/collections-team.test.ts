@@ -4,9 +4,9 @@ import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, saveTeam, setBusinessDay } from '../../src/store/index.js';
 import { auth, freshKey, idNumberFor, validCustomer } from '../server/helpers.js';
 import {
+  choose,
   type Harness,
   screenshot,
-  settle,
   signedIn,
   skipBrowser,
   startHarness,
@@ -127,9 +127,7 @@ describe.skipIf(skipBrowser)('collections team page in chromium', () => {
       expect(await action.textContent()).toContain('CS_M1_SMS');
       expect(await action.textContent()).toContain(L.sms);
       expect(await action.textContent()).toContain(L.done);
-      await page.getByTestId('override-verdict').click();
-      await page.locator('.ant-select-dropdown:visible').getByText(L.verdict, { exact: true }).click();
-      await settle(page);
+      await choose(page, 'override-verdict', L.verdict);
       await page.getByTestId('override-note').fill(`refuses to pay (${locale})`);
       await page.getByTestId('override-submit').click();
       await page.getByTestId('case-verdict').getByText(L.verdict).waitFor();

@@ -4,9 +4,9 @@ import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, setBusinessDay } from '../../src/store/index.js';
 import { auth, freshKey, idNumberFor, validCustomer } from '../server/helpers.js';
 import {
+  choose,
   type Harness,
   screenshot,
-  settle,
   signedIn,
   skipBrowser,
   startHarness,
@@ -136,9 +136,7 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
         .poll(() => page.getByTestId('case-contacts').getByText(L.allowed).count())
         .toBeGreaterThan(0);
 
-      await page.getByTestId('attempt-party').click();
-      await page.locator('.ant-select-dropdown:visible').getByText(L.thirdParty, { exact: true }).click();
-      await settle(page);
+      await choose(page, 'attempt-party', L.thirdParty);
       await page.getByTestId('attempt-submit').click();
       const refused = page.getByTestId('contact-refused');
       await refused.getByText(L.thirdPartyRule).waitFor();
@@ -174,8 +172,7 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       const text =
         locale === 'en' ? 'Lost his job in October; call back Monday.' : '借款人十月失业，周一回电。';
       await page.getByTestId('note-text').fill(text);
-      await page.getByTestId('note-category').click();
-      await page.locator('.ant-select-dropdown:visible').getByText(L.hardship, { exact: true }).click();
+      await choose(page, 'note-category', L.hardship);
       await page.getByTestId('note-submit').click();
       const notes = page.getByTestId('case-notes-list');
       await notes.getByText(text).waitFor();

@@ -3,6 +3,7 @@ import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Role, setBusinessDay } from '../../src/store/index.js';
 import { auth, freshKey, idNumberFor, json, validCustomer } from '../server/helpers.js';
 import {
+  choose,
   type Harness,
   screenshot,
   settle,
@@ -112,8 +113,7 @@ describe.skipIf(skipBrowser)('restructuring from the loan page in chromium', () 
 
       // 12 more months: above what one person may grant, so it waits.
       await settle(card);
-      await page.getByTestId('restructure-kind').click();
-      await page.locator('.ant-select-dropdown:visible').getByText(l.extension, { exact: true }).click();
+      await choose(page, 'restructure-kind', l.extension);
       await page.getByTestId('restructure-extension').fill('12');
       await page.getByTestId('restructure-submit').click();
       await page.getByTestId('restructure-done').getByText(l.pending).waitFor();
