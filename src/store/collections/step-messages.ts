@@ -5,7 +5,6 @@ import {
   type ComplaintSettings,
   type ContactChannel,
   type ContactOutcome,
-  type ContactParty,
   type ContactRules,
   complaintStopsContact,
   DEFAULT_COMPLAINT_SETTINGS,
@@ -18,7 +17,7 @@ import {
 import type { ReminderChannel } from '../../monitoring/index.js';
 import type { Queryable } from '../db.js';
 import { type ClaimedMessage, cancelReminders } from '../reminders/index.js';
-import { insertContactAttempts } from './contacts.js';
+import { contactHistories, insertContactAttempts } from './contacts.js';
 import { STRATEGY_ACTOR } from './step-actions.js';
 
 /**
@@ -95,30 +94,7 @@ export async function gateStepMessages(
       'select 1 from collection_cases where case_id = any($1::text[]) order by case_id for update',
       [caseIds],
     );
-    const { rows: logged } = await tx.query<{
-      case_id: string;
-      at_ms: string | number;
-      channel: ContactChannel;
-      party: ContactParty;
-      outcome: ContactOutcome;
-      allowed: boolean;
-    }>(
-      `select case_id, (extract(epoch from at) * 1000)::bigint as at_ms, channel, party, outcome, allowed
-         from collection_contacts
-        where case_id = any($1::text[]) and at > $2::timestamptz - interval '30 days' order by case_id, at`,
-      [caseIds, new Date(nowMs).toISOString()],
-    );
-    for (const r of logged) {
-      const list = histories.get(r.case_id) ?? [];
-      list.push({
-        atMs: Number(r.at_ms),
-        channel: r.channel,
-        party: r.party,
-        outcome: r.outcome,
-        allowed: r.allowed,
-      });
-      histories.set(r.case_id, list);
-    }
+    for (const [caseId, log] of await contactHistories(tx, caseIds, nowMs)) histories.set(caseId, log);
     const { rows: open } = await tx.query<{
       customer_id: string;
       channel: ComplaintChannel;
