@@ -2,7 +2,7 @@ import { type Day, formatDate } from '../money/index.js';
 import { formatMonthKey, type MonthKey, monthKeyOfDay } from './months.js';
 import type { Report, ReportColumn, ReportTable } from './report.js';
 import { addMinor, moneyText, ratioText } from './report-values.js';
-import { VINTAGE_UNKNOWN_SEGMENT, type VintageBy } from './vintage.js';
+import { cohortOrder, VINTAGE_UNKNOWN_SEGMENT, type VintageBy } from './vintage.js';
 
 /** Write-off months a recovery report shows, the report's month the last. */
 export const RECOVERY_COHORTS_MAX = 24;
@@ -126,31 +126,19 @@ export function recoveryTotals(input: RecoveryInput): RecoveryTotals {
     for (const g of loanGroups.get(r.loanId) ?? [])
       g.byMonth[k] = addMinor(g.byMonth[k] as bigint, r.amountMinor);
   }
-  const cohorts = [...groups.values()]
-    .sort((a, b) =>
-      a.segment === b.segment
-        ? a.month - b.month
-        : a.segment === 'all'
-          ? -1
-          : b.segment === 'all'
-            ? 1
-            : a.segment < b.segment
-              ? -1
-              : 1,
-    )
-    .map((g) => {
-      let running = 0n;
-      return {
-        segment: g.segment,
-        month: g.month,
-        loanIds: [...g.ids].sort(),
-        writtenOffMinor: g.writtenOff,
-        cumulativeMinor: g.byMonth.map((m) => {
-          running += m;
-          return running;
-        }),
-      };
-    });
+  const cohorts = [...groups.values()].sort(cohortOrder).map((g) => {
+    let running = 0n;
+    return {
+      segment: g.segment,
+      month: g.month,
+      loanIds: [...g.ids].sort(),
+      writtenOffMinor: g.writtenOff,
+      cumulativeMinor: g.byMonth.map((m) => {
+        running += m;
+        return running;
+      }),
+    };
+  });
   return { monthEnd: input.monthEnd, ...(by === undefined ? {} : { by }), cohorts };
 }
 

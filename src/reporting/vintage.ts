@@ -64,7 +64,7 @@ interface Cohort {
 }
 
 /** Cohorts in report order: the `all` segment first, then the segments by name; draw months oldest first. */
-function cohortOrder(
+export function cohortOrder(
   a: { readonly segment: string; readonly month: MonthKey },
   b: { readonly segment: string; readonly month: MonthKey },
 ): number {
