@@ -198,6 +198,29 @@ export async function choose(page: Page, testId: string, option: string): Promis
   }
 }
 
+/**
+ * Clicks a form's submit button and waits until the form has sent its request (`method` to a URL ending in
+ * `pathEnd`). On a busy machine a click can land while the button is still moving (an error collapsing above
+ * it) and be lost; then nothing was sent, so the click is tried again (up to three times) — never a second
+ * request.
+ */
+export async function submitted(page: Page, button: Locator, method: string, pathEnd: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const sent = page.waitForRequest(
+      (r) => r.method() === method && new URL(r.url()).pathname.endsWith(pathEnd),
+      { timeout: 10_000 },
+    );
+    await settle(page);
+    await button.click();
+    try {
+      await sent;
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
 }

@@ -9,6 +9,7 @@ import {
   signedIn,
   skipBrowser,
   startHarness,
+  submitted,
   unexpectedErrors,
 } from './browser.js';
 
@@ -101,7 +102,7 @@ describe.skipIf(skipBrowser)('settlement offers from the loan page in chromium',
       // 6,000.00 by the default last day: the discount is above 1,000.00, so it waits for a second person.
       await settle(card);
       await page.getByTestId('settlement-offer').fill('6000.00');
-      await page.getByTestId('settlement-submit').click();
+      await submitted(page, page.getByTestId('settlement-submit'), 'POST', '/settlement-offers');
       await page.getByTestId('settlement-done').getByText(l.pending).waitFor();
       await page.getByTestId('settlement-pending').waitFor();
       expect(await page.getByTestId('settlement-approve').count()).toBe(0);
