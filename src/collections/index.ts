@@ -253,6 +253,7 @@ export {
   isStepReminderStage,
   planStepActions,
   REMINDER_CHANNEL_OF,
+  recallHolds,
   STEP_ACTION_KINDS,
   type StepAction,
   type StepActionCase,

@@ -168,7 +168,7 @@ export function planStepActions(
         continue;
       }
       const recall = c.lastRecall ?? null;
-      if (recall !== null && !recall.placeAgain && recall.holdStep === c.step.code) {
+      if (recallHolds(c.step.code, c.agencyId, recall)) {
         skip('recalled');
         continue;
       }
@@ -188,6 +188,26 @@ export function planStepActions(
     }
   }
   return { carryOut, skipped };
+}
+
+/**
+ * Whether the case's latest recall holds it off the step it is on (decision 0912): taken back with a reason
+ * (not to move agencies) while on that step, and not placed since. The plan skips the step's placement
+ * (`recalled`) exactly when this holds; the case view says so.
+ */
+export function recallHolds(
+  stepCode: string | null,
+  agencyId: string | null,
+  lastRecall: StepActionCase['lastRecall'],
+): boolean {
+  return (
+    stepCode !== null &&
+    agencyId === null &&
+    lastRecall !== undefined &&
+    lastRecall !== null &&
+    !lastRecall.placeAgain &&
+    lastRecall.holdStep === stepCode
+  );
 }
 
 /** An active agency with the cases placed with it now. */

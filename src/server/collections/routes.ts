@@ -12,6 +12,7 @@ import {
   isoInZone,
   localTime,
   OUTCOMES_BY_CHANNEL,
+  recallHolds,
 } from '../../collections/index.js';
 import { BUCKETS, type Bucket } from '../../ledger/index.js';
 import { formatDate, MoneyInputError, parseDate } from '../../money/index.js';
@@ -25,6 +26,7 @@ import {
   listContacts,
   listPromises,
   listStepActions,
+  loadLatestRecalls,
   logContact,
   openComplaintFacts,
   patchCase,
@@ -96,6 +98,27 @@ async function caseDetail(q: Queryable, kase: StoredCase) {
       outcome: a.outcome,
       reference: a.reference,
     })),
+    placementHold: await placementHold(q, kase),
+  };
+}
+
+/**
+ * The recall that holds the case off its strategy step (decision 0912), as the refresh decides it: the step
+ * does not place the case with an agency until the case leaves it. Null when nothing holds it.
+ */
+async function placementHold(q: Queryable, kase: StoredCase) {
+  if (kase.status !== 'open') return null;
+  const recall = (await loadLatestRecalls(q, [kase.caseId])).get(kase.caseId) ?? null;
+  if (recall === null || !recallHolds(kase.strategyStep, kase.agencyId, recall)) return null;
+  return {
+    step: recall.holdStep,
+    placementActionSkipped: kase.nextAction === 'agency-placement',
+    placementId: recall.placementId,
+    agencyId: recall.agencyId,
+    agencyName: recall.agencyName,
+    recalledDate: recall.recalledDay,
+    reason: recall.reason,
+    recalledBy: recall.recalledBy,
   };
 }
 

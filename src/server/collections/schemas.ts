@@ -212,14 +212,46 @@ export const stepActionSchema = {
   },
 } as const;
 
+/** A recall holding the case off its strategy step (decision 0912): the step does not place it again. */
+export const placementHoldSchema = {
+  type: ['object', 'null'],
+  description:
+    'The recall that holds the open case off its strategy step (decision 0912): taken back from an agency with a reason (not to move agencies) while on this step, the step does not place it with an agency until the case leaves the step (another step, or the case closed). Null when nothing holds it; a recall with `placeAgain` holds nothing, and the step places the case with another agency.',
+  required: [
+    'step',
+    'placementActionSkipped',
+    'placementId',
+    'agencyId',
+    'agencyName',
+    'recalledDate',
+    'reason',
+    'recalledBy',
+  ],
+  properties: {
+    step: { type: 'string', description: 'The strategy step (rule code) held: the case is on it now' },
+    placementActionSkipped: {
+      type: 'boolean',
+      description:
+        'The step is an agency-placement step: each refresh skips its placement while the hold lasts',
+    },
+    placementId: { type: 'string', description: 'The recalled placement' },
+    agencyId: { type: 'string' },
+    agencyName: { type: 'string' },
+    recalledDate: { type: 'string', format: 'date' },
+    reason: { type: 'string', description: "The recall's reason" },
+    recalledBy: { type: 'string', description: 'The user id of who recalled it' },
+  },
+} as const;
+
 export const caseDetailSchema = {
   type: 'object',
-  required: [...caseSchema.required, 'contacts', 'promises', 'stepActions'],
+  required: [...caseSchema.required, 'contacts', 'promises', 'stepActions', 'placementHold'],
   properties: {
     ...caseSchema.properties,
     contacts: { type: 'array', items: contactSchema },
     promises: { type: 'array', items: promiseSchema },
     stepActions: { type: 'array', items: stepActionSchema },
+    placementHold: placementHoldSchema,
   },
 } as const;
 

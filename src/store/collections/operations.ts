@@ -14,7 +14,12 @@ import { newId } from '../ids.js';
 import { CASE_COLUMNS, type CaseRow, caseFromRow, type StoredCase } from './cases.js';
 import type { StoredPlacement } from './placements.js';
 
-export { placeCase, type StoredPlacement } from './placements.js';
+export {
+  type LatestRecall,
+  loadLatestRecalls,
+  placeCase,
+  type StoredPlacement,
+} from './placements.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Evidence and the assessment override

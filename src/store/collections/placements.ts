@@ -46,3 +46,56 @@ export async function placeCase(
     placeAgain: false,
   };
 }
+
+/** A case's latest recall from an agency, as the strategy's placement step reads it (decision 0912). */
+export interface LatestRecall {
+  readonly placementId: string;
+  readonly agencyId: string;
+  /** The agency's name (its id when the agency is not registered). */
+  readonly agencyName: string;
+  readonly recalledDay: string;
+  readonly reason: string;
+  readonly recalledBy: string;
+  readonly placeAgain: boolean;
+  /** The step the recall holds the case off; null once the case left it, or when made to move agencies. */
+  readonly holdStep: string | null;
+}
+
+/** The latest recall of each of the cases that has one (then the latest placement, then the highest id). */
+export async function loadLatestRecalls(
+  q: Queryable,
+  caseIds: readonly string[],
+): Promise<Map<string, LatestRecall>> {
+  const out = new Map<string, LatestRecall>();
+  if (caseIds.length === 0) return out;
+  const { rows } = await q.query<{
+    case_id: string;
+    placement_id: string;
+    agency_id: string;
+    agency_name: string | null;
+    recalled_day: string;
+    recall_reason: string | null;
+    recalled_by: string | null;
+    place_again: boolean;
+    hold_step: string | null;
+  }>(
+    `select distinct on (p.case_id) p.case_id, p.placement_id, p.agency_id, a.name as agency_name,
+            p.recalled_day::text as recalled_day, p.recall_reason, p.recalled_by, p.place_again, p.hold_step
+       from collection_placements p left join collection_agencies a on a.agency_id = p.agency_id
+      where p.case_id = any($1::text[]) and p.recalled_day is not null
+      order by p.case_id, p.recalled_day desc, p.placed_day desc, p.placement_id desc`,
+    [caseIds],
+  );
+  for (const r of rows)
+    out.set(r.case_id, {
+      placementId: r.placement_id,
+      agencyId: r.agency_id,
+      agencyName: r.agency_name ?? r.agency_id,
+      recalledDay: r.recalled_day,
+      reason: r.recall_reason ?? '',
+      recalledBy: r.recalled_by ?? '',
+      placeAgain: r.place_again,
+      holdStep: r.hold_step,
+    });
+  return out;
+}

@@ -24,7 +24,7 @@ import {
   loadReminderBorrowers,
 } from '../reminders/index.js';
 import { insertLegalAction } from './legal.js';
-import { placeCase } from './placements.js';
+import { loadLatestRecalls, placeCase } from './placements.js';
 
 /** Settings of carrying out the steps that the store needs. */
 export interface StepActionStoreSettings extends StepActionSettings {
@@ -129,32 +129,11 @@ export async function carryOutStepActions(
     ).rows.map((r) => r.case_id),
   );
   // The latest recall of each case a placement step acts on (decision 0912).
-  const lastRecall = new Map<
-    string,
-    { placementId: string; agencyId: string; placeAgain: boolean; holdStep: string | null }
-  >();
   const placing = acting.filter((c) => c.step.action === 'agency-placement' && c.agencyId === null);
-  if (placing.length > 0) {
-    const { rows } = await tx.query<{
-      case_id: string;
-      placement_id: string;
-      agency_id: string;
-      place_again: boolean;
-      hold_step: string | null;
-    }>(
-      `select distinct on (case_id) case_id, placement_id, agency_id, place_again, hold_step
-         from collection_placements where case_id = any($1::text[]) and recalled_day is not null
-        order by case_id, recalled_day desc, placed_day desc, placement_id desc`,
-      [placing.map((c) => c.caseId)],
-    );
-    for (const r of rows)
-      lastRecall.set(r.case_id, {
-        placementId: r.placement_id,
-        agencyId: r.agency_id,
-        placeAgain: r.place_again,
-        holdStep: r.hold_step,
-      });
-  }
+  const lastRecall = await loadLatestRecalls(
+    tx,
+    placing.map((c) => c.caseId),
+  );
   const plan = planStepActions(
     acting.map((c) => ({
       caseId: c.caseId,

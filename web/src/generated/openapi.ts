@@ -5211,6 +5211,23 @@ export interface operations {
             /** @description Overdue principal, interest, fees and penalty over all loans */
             overdue: string;
             pastDueLoanIds: string[];
+            /** @description The recall that holds the open case off its strategy step (decision 0912): taken back from an agency with a reason (not to move agencies) while on this step, the step does not place it with an agency until the case leaves the step (another step, or the case closed). Null when nothing holds it; a recall with `placeAgain` holds nothing, and the step places the case with another agency. */
+            placementHold: {
+              agencyId: string;
+              agencyName: string;
+              /** @description The step is an agency-placement step: each refresh skips its placement while the hold lasts */
+              placementActionSkipped: boolean;
+              /** @description The recalled placement */
+              placementId: string;
+              /** @description The recall's reason */
+              reason: string;
+              /** @description The user id of who recalled it */
+              recalledBy: string;
+              /** Format: date */
+              recalledDate: string;
+              /** @description The strategy step (rule code) held: the case is on it now */
+              step: string;
+            } | null;
             /** @description Expected recovery: overdue × probability of cure */
             priority?: string;
             promises: {
