@@ -28,6 +28,11 @@ const LABELS = {
     upload: '上传',
     tooBig: '文件超过 2 MiB',
     notPdf: '不是 PDF、PNG 或 JPEG',
+    holdTitle: '委外因召回暂停',
+    held: (day: string, by: string) =>
+      `策略步骤 CS_M4_AGENCY 不会将本案委外：本案于 ${day} 从 East Recovery (ag-east) 召回（the lender collects it in-house again），在案件离开该步骤之前，每次刷新都跳过委外。召回人：${by}。`,
+    move: '若召回时选择“换一家机构”（place again），该步骤会将案件委托给另一家机构。',
+    placed: '已执行',
   },
   en: {
     nav: 'Collections',
@@ -43,6 +48,11 @@ const LABELS = {
     upload: 'Upload',
     tooBig: 'The file is larger than 2 MiB',
     notPdf: 'is not a PDF, PNG or JPEG',
+    holdTitle: 'Agency placement held by a recall',
+    held: (day: string, by: string) =>
+      `Step CS_M4_AGENCY does not place this case with an agency: it was recalled from East Recovery (ag-east) on ${day} (the lender collects it in-house again), and each refresh skips the placement until the case leaves the step. Recalled by ${by}.`,
+    move: 'A recall made to move agencies (“place again”) would have had the step place it with another agency.',
+    placed: 'done',
   },
 } as const;
 
@@ -54,6 +64,9 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
   let h: Harness;
   let caseId: string;
   let caseIds: Record<'zh-CN' | 'en', string>;
+  /** A case at M4 that the strategy placed with an agency and an admin then took back (decision 0912). */
+  let heldCaseId: string;
+  let recalledDate: string;
 
   const post = async (url: string, body: unknown) => {
     const r = await h.api.app.inject({
@@ -69,11 +82,26 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
   beforeAll(async () => {
     h = await startHarness(() => new Date('2026-11-05T04:00:00Z'));
     const db = h.api.db;
-    await setBusinessDay(db, parseDate('2026-10-01'));
-    // One borrower per language: each run records its own promise (a case keeps one pending at a time).
+    // A borrower who drew in July and never paid: at M4 on 11-04, on the strategy's placement step.
+    await setBusinessDay(db, parseDate('2026-07-01'));
     await post('/products', { id: 'cash-12m', termCount: 12 });
     const customers: string[] = [];
     const loans: string[] = [];
+    const held = await post('/customers', validCustomer({ idNumber: idNumberFor(33) }));
+    const heldLine = await post(`/customers/${held.customerId}/credit-lines`, { limit: '20000.00' });
+    const heldLoan = await post(`/credit-lines/${heldLine.lineId}/drawdowns`, {
+      amount: '10000.00',
+      productId: 'cash-12m',
+    });
+    const agency = await h.api.app.inject({
+      method: 'PUT',
+      url: '/collections/agencies/ag-east',
+      headers: { ...auth(h.api.tokens.admin), 'idempotency-key': freshKey() },
+      payload: { name: 'East Recovery' },
+    });
+    expect(agency.statusCode, agency.body).toBe(200);
+    await setBusinessDay(db, parseDate('2026-10-01'));
+    // One borrower per language: each run records its own promise (a case keeps one pending at a time).
     for (const n of [31, 32]) {
       const { customerId } = await post('/customers', validCustomer({ idNumber: idNumberFor(n) }));
       const { lineId } = await post(`/customers/${customerId}/credit-lines`, { limit: '20000.00' });
@@ -84,7 +112,9 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       customers.push(customerId as string);
       loans.push(loanId as string);
     }
-    await db.transaction((tx) => closeLoansThrough(tx, loans, parseDate('2026-11-03')));
+    await db.transaction((tx) =>
+      closeLoansThrough(tx, [...loans, heldLoan.loanId as string], parseDate('2026-11-03')),
+    );
     await setBusinessDay(db, parseDate('2026-11-04'));
     const run = await runEod(db, ledgerEod, {
       businessDay: '2026-11-04',
@@ -102,8 +132,18 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     const caseOf = (customerId: string) => items.find((c) => c.customerId === customerId)!.caseId;
     caseIds = { 'zh-CN': caseOf(customers[0]!), en: caseOf(customers[1]!) };
     caseId = caseIds['zh-CN'];
-    // Notes and documents are the assigned collector's: give both cases to the test collector.
-    for (const id of Object.values(caseIds)) {
+    // The run placed the M4 case with the agency; an admin takes it back with a reason.
+    heldCaseId = caseOf(held.customerId as string);
+    const recall = await h.api.app.inject({
+      method: 'POST',
+      url: `/collections/cases/${heldCaseId}/recall`,
+      headers: { ...auth(h.api.tokens.admin), 'idempotency-key': freshKey() },
+      payload: { reason: 'the lender collects it in-house again' },
+    });
+    expect(recall.statusCode, recall.body).toBe(200);
+    recalledDate = (recall.json() as { recalledDate: string }).recalledDate;
+    // Notes and documents are the assigned collector’s: give the cases to the test collector.
+    for (const id of [...Object.values(caseIds), heldCaseId]) {
       const r = await h.api.app.inject({
         method: 'PATCH',
         url: `/collections/cases/${id}`,
@@ -209,6 +249,35 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       expect(download.suggestedFilename()).toBe('payslip.pdf');
       await screenshot(page, `collections-case-notes-${locale}`);
       expect(unexpectedErrors(errors, [400])).toEqual([]);
+      await context.close();
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const L = LABELS[locale];
+    it(`a collector sees that a recall holds the case off its placement step in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn(h, 'collector', locale);
+      const shown = page.waitForResponse(
+        (r) => r.url().endsWith(`/collections/cases/${heldCaseId}`) && r.request().method() === 'GET',
+      );
+      await page.goto(`${h.baseUrl}/app/collections/${heldCaseId}`);
+      const body = (await (await shown).json()) as { placementHold: { agencyId: string } | null };
+      expect(body.placementHold).toMatchObject({ agencyId: 'ag-east', recalledDate, step: 'CS_M4_AGENCY' });
+      const hold = page.getByTestId('case-placement-hold');
+      await hold.getByText(L.holdTitle).waitFor();
+      expect(await page.getByTestId('case-placement-hold-text').textContent()).toBe(
+        L.held(recalledDate, h.api.userIds.admin),
+      );
+      expect(await page.getByTestId('case-placement-hold-move').textContent()).toBe(L.move);
+      // The placement the step made before the recall is still listed, done.
+      await page.getByTestId('case-step-actions').getByText(L.placed, { exact: true }).waitFor();
+      await screenshot(page, `collections-case-hold-${locale}`);
+      // A case nothing holds shows no such notice.
+      await page.goto(`${h.baseUrl}/app/collections/${caseIds[locale]}`);
+      await page.getByTestId('case-step').waitFor();
+      await page.getByTestId('case-figures').waitFor();
+      expect(await page.getByTestId('case-placement-hold').count()).toBe(0);
+      expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });
   }

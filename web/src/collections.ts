@@ -100,10 +100,24 @@ export interface StepAction {
   reference: string | null;
 }
 
+/** A recall holding the case off its strategy step (decision 0912): the step does not place it again. */
+export interface PlacementHold {
+  step: string;
+  /** The step is an agency-placement step: each refresh skips its placement while the hold lasts. */
+  placementActionSkipped: boolean;
+  placementId: string;
+  agencyId: string;
+  agencyName: string;
+  recalledDate: string;
+  reason: string;
+  recalledBy: string;
+}
+
 export interface CaseDetail extends CollectionCase {
   contacts: ContactAttempt[];
   promises: PromiseToPay[];
   stepActions?: StepAction[];
+  placementHold?: PlacementHold | null;
 }
 
 export const CHANNELS = ['call', 'sms', 'app', 'email', 'letter', 'visit'] as const;

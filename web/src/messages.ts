@@ -1234,6 +1234,13 @@ export const en = {
   'strategy.actionReference': 'Reference',
   'stepActionStatus.done': 'done',
   'stepActionStatus.pending': 'pending',
+  'strategy.holdTitle': 'Agency placement held by a recall',
+  'strategy.holdSkipped':
+    'Step {step} does not place this case with an agency: it was recalled from {agency} on {date} ({reason}), and each refresh skips the placement until the case leaves the step. Recalled by {by}.',
+  'strategy.holdNotPlacing':
+    'The recall from {agency} on {date} ({reason}) holds the case off step {step} until the case leaves it: the step places nothing. Recalled by {by}.',
+  'strategy.holdPlaceAgain':
+    'A recall made to move agencies (“place again”) would have had the step place it with another agency.',
   'stepActionStatus.dropped': 'dropped (the case left the step)',
   'strategy.reason': 'Why',
   'strategy.arm': 'Strategy',
@@ -2986,6 +2993,12 @@ export const zhCN: Record<MessageKey, string> = {
   'strategy.cureProbability': '治愈概率',
   'strategy.verdict': '还款能力/意愿',
   'strategy.overriddenBy': '由 {by} 人工调整',
+  'strategy.holdTitle': '委外因召回暂停',
+  'strategy.holdSkipped':
+    '策略步骤 {step} 不会将本案委外：本案于 {date} 从 {agency} 召回（{reason}），在案件离开该步骤之前，每次刷新都跳过委外。召回人：{by}。',
+  'strategy.holdNotPlacing':
+    '本案于 {date} 从 {agency} 召回（{reason}），在离开策略步骤 {step} 之前，该步骤不会将其委外。召回人：{by}。',
+  'strategy.holdPlaceAgain': '若召回时选择“换一家机构”（place again），该步骤会将案件委托给另一家机构。',
   'strategy.vulnerable': '脆弱性',
   'strategy.noReasons': '尚无证据',
   'strategy.reasonCode': '理由',

@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { type CaseDetail, type NegotiationOffer, VERDICTS } from '../../collections.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
@@ -27,6 +27,7 @@ export function CaseStrategy({
   const [form] = Form.useForm<{ verdict: string; note: string }>();
   const open = detail.status === 'open';
   const a = detail.assessment ?? null;
+  const hold = detail.placementHold ?? null;
 
   const override = async (values: { verdict: string; note: string }) => {
     setProblem(null);
@@ -133,6 +134,32 @@ export function CaseStrategy({
           { title: t('strategy.seen'), dataIndex: 'seen' },
         ]}
       />
+      {hold ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 12 }}
+          data-testid="case-placement-hold"
+          message={t('strategy.holdTitle')}
+          description={
+            <>
+              <div data-testid="case-placement-hold-text">
+                {t(hold.placementActionSkipped ? 'strategy.holdSkipped' : 'strategy.holdNotPlacing', {
+                  step: hold.step,
+                  agency:
+                    hold.agencyName === hold.agencyId
+                      ? hold.agencyId
+                      : `${hold.agencyName} (${hold.agencyId})`,
+                  date: date(hold.recalledDate),
+                  reason: hold.reason,
+                  by: hold.recalledBy,
+                })}
+              </div>
+              <div data-testid="case-placement-hold-move">{t('strategy.holdPlaceAgain')}</div>
+            </>
+          }
+        />
+      ) : null}
       <Table
         rowKey={(r) => `${r.kind}:${r.step}:${r.date}`}
         size="small"
