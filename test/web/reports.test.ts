@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
 import { setBusinessDay } from '../../src/store/index.js';
+import { auth } from '../server/helpers.js';
 import {
   type Harness,
   screenshot,
@@ -23,6 +24,9 @@ const LABELS = {
     byProduct: '产品',
     productGroup: '产品：cash-12m',
     channelGroup: '渠道：unknown',
+    loansN: (n: number) => `${n} 笔贷款`,
+    drill: (cohort: string, mob: string, group: string) => `放款月 ${cohort}，MOB${mob} — ${group}`,
+    all: '全部贷款',
   },
   en: {
     nav: 'Reports',
@@ -35,6 +39,9 @@ const LABELS = {
     byProduct: 'Product',
     productGroup: 'Product: cash-12m',
     channelGroup: 'Channel: unknown',
+    loansN: (n: number) => `${n} loans`,
+    drill: (cohort: string, mob: string, group: string) => `Draw month ${cohort}, MOB${mob} — ${group}`,
+    all: 'All loans',
   },
 } as const;
 
@@ -141,6 +148,94 @@ describe.skipIf(skipBrowser)('report pages in chromium', () => {
       await page.getByTestId('vintage-by-all').click();
       await page.getByTestId('vintage-curves').locator('canvas').first().waitFor();
       expect(page.url()).not.toContain('by=');
+      expect(unexpectedErrors(errors)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  /** The API's answer to a GET, as finance reads it. */
+  const read = async (url: string) => {
+    const r = await h.api.app.inject({ method: 'GET', url, headers: auth(h.api.tokens.finance) });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json() as Record<string, unknown>;
+  };
+  type Row = Record<string, string | number | null>;
+  /** The figure of a segment's vintage with the most loans behind it: the latest draw month at its worst MOB. */
+  const worstCell = async (by: string, segment: string) => {
+    const report = await read(`/reports/vintage?asOf=2026-05-31${by === 'all' ? '' : `&by=${by}`}`);
+    const table = (report.tables as { name: string; rows: Row[] }[]).find((t) => t.name === 'vintage-m2')!;
+    let best: { row: string; column: string; cohort: string; value: number } | null = null;
+    for (const r of table.rows.filter((x) => x.segment === segment))
+      for (const [k, v] of Object.entries(r))
+        if (/^mob\d+$/.test(k) && v !== null && (best === null || Number(v) > best.value))
+          best = { row: String(r.row), column: k, cohort: String(r.cohort), value: Number(v) };
+    expect(best?.value ?? 0).toBeGreaterThan(0);
+    const q = new URLSearchParams({
+      asOf: '2026-05-31',
+      table: 'vintage-m2',
+      row: best!.row,
+      column: best!.column,
+    });
+    if (by !== 'all') q.set('by', by);
+    const cell = await read(`/reports/vintage/cell?${q}`);
+    return { ...best!, loans: cell.loans as number, loanIds: cell.loanIds as string[] };
+  };
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const L = LABELS[locale];
+    it(`finance drills from a vintage figure to the loans behind it, kept in the address, in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn(h, 'finance', locale);
+      const cell = await worstCell('all', 'all');
+      await page.goto(`${h.baseUrl}/app/reports?view=vintage`);
+      const matrix = page.getByTestId('vintage-all-matrix');
+      const figure = matrix.getByTestId(`vintage-cell-${cell.row}-${cell.column}`);
+      await figure.waitFor();
+      // The figure shown is the report's.
+      expect(await figure.textContent()).toBe(`${(cell.value * 100).toFixed(2)}%`);
+      const asked = page.waitForResponse((r) => r.url().includes('/reports/vintage/cell?'));
+      await figure.click();
+      expect((await asked).status()).toBe(200);
+      const drill = page.getByTestId('vintage-drill');
+      await drill.getByText(L.drill(cell.cohort, cell.column.slice(3), L.all)).waitFor();
+      // As many loans as the API answers, each a link to its loan page.
+      expect(await page.getByTestId('vintage-drill-loans').textContent()).toBe(L.loansN(cell.loans));
+      const first = page.getByTestId(`vintage-drill-loan-${cell.loanIds[0]}`);
+      await first.waitFor();
+      expect(await first.getAttribute('href')).toBe(`/app/loans/${cell.loanIds[0]}`);
+      expect(await drill.locator('tbody tr.ant-table-row').count()).toBe(Math.min(cell.loans, 20));
+      const address = new URL(page.url()).searchParams;
+      expect([address.get('view'), address.get('row'), address.get('column')]).toEqual([
+        'vintage',
+        cell.row,
+        cell.column,
+      ]);
+      await screenshot(page, `reports-vintage-drill-${locale}`);
+
+      // The address opens the same loans again.
+      await page.reload();
+      await page.getByTestId('vintage-drill-loans').getByText(L.loansN(cell.loans)).waitFor();
+      await page.getByTestId(`vintage-drill-loan-${cell.loanIds[0]}`).waitFor();
+
+      // Grouped by product: a product's figure drills with the same grouping.
+      const grouped = await worstCell('product', 'cash-12m');
+      await page.getByTestId('vintage-by-product').getByText(L.byProduct).click();
+      // Another grouping has other rows: the figure drilled into is dropped.
+      await page.getByTestId('vintage-drill').waitFor({ state: 'detached' });
+      const productFigure = page
+        .getByTestId('vintage-cash-12m-matrix')
+        .getByTestId(`vintage-cell-${grouped.row}-${grouped.column}`);
+      await productFigure.click();
+      await page
+        .getByTestId('vintage-drill')
+        .getByText(L.drill(grouped.cohort, grouped.column.slice(3), L.productGroup))
+        .waitFor();
+      expect(await page.getByTestId('vintage-drill-loans').textContent()).toBe(L.loansN(grouped.loans));
+      await page.getByTestId(`vintage-drill-loan-${grouped.loanIds[0]}`).waitFor();
+      expect(page.url()).toContain('by=product');
+      // Cleared: the address no longer names a figure.
+      await page.getByTestId('vintage-drill-close').click();
+      await page.getByTestId('vintage-drill').waitFor({ state: 'detached' });
+      expect(new URL(page.url()).searchParams.get('row')).toBeNull();
       expect(unexpectedErrors(errors)).toEqual([]);
       await context.close();
     });

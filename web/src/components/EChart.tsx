@@ -35,8 +35,8 @@ export function EChart({
   option: ChartOption;
   height: number;
   testId?: string;
-  /** Called with the index of the category clicked (a bar or a point). */
-  onClick?: (dataIndex: number) => void;
+  /** Called with the index of the category clicked (a bar or a point) and of its series. */
+  onClick?: (dataIndex: number, seriesIndex: number) => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -62,8 +62,8 @@ export function EChart({
   useEffect(() => {
     const instance = chart.current;
     if (instance === null || onClick === undefined) return;
-    const handler = (params: { dataIndex?: number }) => {
-      if (params.dataIndex !== undefined) onClick(params.dataIndex);
+    const handler = (params: { dataIndex?: number; seriesIndex?: number }) => {
+      if (params.dataIndex !== undefined) onClick(params.dataIndex, params.seriesIndex ?? 0);
     };
     instance.on('click', handler);
     return () => {

@@ -83,8 +83,26 @@ export function loadCell(
   table: string,
   row: string,
   column: string,
+  by: VintageGrouping = 'all',
 ) {
-  return api.get<CellLoans>(`/reports/${kind}/cell`, { asOf, table, row, column });
+  // A grouped vintage's drill-down names the same grouping as the report it drills into.
+  return api.get<CellLoans>(
+    `/reports/${kind}/cell`,
+    by === 'all' ? { asOf, table, row, column } : { asOf, table, row, column, by },
+  );
+}
+
+/** The vintage table the page draws and drills into: M2+ balance ÷ disbursed. */
+export const VINTAGE_TABLE = 'vintage-m2';
+
+/** The months-on-book columns of a vintage table (`mob0`, `mob1` …), in order. */
+export function vintageMobs(table: ReportTable): string[] {
+  return table.columns.filter((c) => /^mob\d+$/.test(c.key)).map((c) => c.key);
+}
+
+/** The cohorts a segment's vintage curves draw: its latest `cohorts_max` draw months, one line each. */
+export function vintageCurveRows(table: ReportTable, segment: string, cohorts_max: number) {
+  return table.rows.filter((r) => r.segment === segment).slice(-cohorts_max);
 }
 
 export function tableOf(report: Report | null, name: string): ReportTable | undefined {
@@ -145,8 +163,8 @@ export function rollRateHeatmap(table: ReportTable, outLabel: string): ChartOpti
 
 /** Vintage curves: one line per draw month of the whole book, MOB on the x axis. */
 export function vintageCurves(table: ReportTable, segment: string, cohorts_max: number): ChartOption {
-  const rows = table.rows.filter((r) => r.segment === segment).slice(-cohorts_max);
-  const mobs = table.columns.filter((c) => c.key.startsWith('mob')).map((c) => c.key);
+  const rows = vintageCurveRows(table, segment, cohorts_max);
+  const mobs = vintageMobs(table);
   return {
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', bottom: 0 },

@@ -1,5 +1,18 @@
-import { Button, Card, Col, Input, List, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Input,
+  List,
+  Row,
+  Segmented,
+  Space,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { EChart } from '../../components/EChart.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import {
@@ -27,8 +40,11 @@ import {
   TARGETS,
   tableOf,
   VINTAGE_GROUPINGS,
+  VINTAGE_TABLE,
   type VintageGrouping,
+  vintageCurveRows,
   vintageCurves,
+  vintageMobs,
 } from '../../data/reports.js';
 import { useI18n } from '../../i18n.js';
 import type { MessageKey } from '../../messages.js';
@@ -95,16 +111,191 @@ function Figures({ report }: { report: Report }) {
   );
 }
 
-/** The page's view and the vintage grouping as the address keeps them (`?view=vintage&by=product`). */
-function addressState(search: string): { view: ReportView; by: VintageGrouping } {
+/** A vintage figure drilled into: its row (`segment/YYYY-MM`) and months-on-book column (`mobK`). */
+interface VintageCell {
+  readonly row: string;
+  readonly column: string;
+}
+
+/**
+ * The page's view, the vintage grouping and the vintage figure drilled into as the address keeps them
+ * (`?view=vintage&by=product&row=cash-12m%2F2025-09&column=mob2`).
+ */
+function addressState(search: string): { view: ReportView; by: VintageGrouping; cell: VintageCell | null } {
   const params = new URLSearchParams(search);
   const by = params.get('by');
   const view = params.get('view');
   const grouped = isVintageGrouping(by) ? by : 'all';
+  const shown = REPORT_VIEWS.find((v) => v === view) ?? (grouped === 'all' ? 'classification' : 'vintage');
+  const row = params.get('row');
+  const column = params.get('column');
   return {
-    view: REPORT_VIEWS.find((v) => v === view) ?? (grouped === 'all' ? 'classification' : 'vintage'),
+    view: shown,
     by: grouped,
+    cell:
+      shown === 'vintage' && row !== null && row !== '' && column !== null && /^mob\d+$/.test(column)
+        ? { row, column }
+        : null,
   };
+}
+
+/** The address of a view, its grouping and (the vintage view only) the figure drilled into. */
+function addressOf(view: ReportView, by: VintageGrouping, cell: VintageCell | null = null): string {
+  const params = new URLSearchParams({ view });
+  if (by !== 'all') params.set('by', by);
+  if (view === 'vintage' && cell !== null) {
+    params.set('row', cell.row);
+    params.set('column', cell.column);
+  }
+  return params.toString();
+}
+
+/** A segment's vintage figures, cohort by months on book: each figure opens the loans behind it. */
+function VintageMatrix({
+  table,
+  segment,
+  onOpen,
+  testId,
+}: {
+  table: ReportTable;
+  segment: string;
+  onOpen: (cell: VintageCell) => void;
+  testId: string;
+}) {
+  const { t, locale, money } = useI18n();
+  const rows = useMemo(() => table.rows.filter((r) => r.segment === segment), [table, segment]);
+  const label = (key: string) => {
+    const c = table.columns.find((x) => x.key === key);
+    return c === undefined ? key : labelIn(c.label, locale);
+  };
+  const columns = [
+    { key: 'cohort', dataIndex: 'cohort', title: label('cohort'), fixed: 'left' as const },
+    { key: 'loans', dataIndex: 'loans', title: label('loans'), align: 'right' as const },
+    {
+      key: 'disbursed',
+      dataIndex: 'disbursed',
+      title: label('disbursed'),
+      align: 'right' as const,
+      render: (v: string | number | null) => (v === null ? '—' : money(String(v))),
+    },
+    ...vintageMobs(table).map((m) => ({
+      key: m,
+      dataIndex: m,
+      title: label(m),
+      align: 'right' as const,
+      render: (v: string | number | null, r: Record<string, string | number | null>) =>
+        v === null || v === undefined ? (
+          '—'
+        ) : (
+          <Button
+            type="link"
+            size="small"
+            style={{ padding: 0 }}
+            onClick={() => onOpen({ row: String(r.row), column: m })}
+            data-testid={`vintage-cell-${String(r.row)}-${m}`}
+            aria-label={t('reports.vintageCellLabel', { cohort: String(r.cohort), mob: m.slice(3) })}
+          >
+            {percent(v)}
+          </Button>
+        ),
+    })),
+  ];
+  return (
+    <Card
+      size="small"
+      title={t('reports.vintageMatrix')}
+      style={{ marginBottom: 16 }}
+      data-testid={`${testId}-matrix`}
+    >
+      <Table
+        size="small"
+        rowKey={(r) => String(r.row)}
+        columns={columns}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: true }}
+      />
+    </Card>
+  );
+}
+
+/** The loans behind a vintage figure, as the API's drill-down lists them. */
+function VintageDrill({
+  cell,
+  table,
+  loans,
+  groupLabel,
+  onClose,
+}: {
+  cell: VintageCell;
+  table: ReportTable | undefined;
+  loans: CellLoans | null;
+  groupLabel: (segment: string) => string;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const row = table?.rows.find((r) => r.row === cell.row);
+  const [segment = '', cohort = cell.row] = cell.row.split('/');
+  const figure = row?.[cell.column];
+  return (
+    <Card
+      size="small"
+      style={{ marginBottom: 16 }}
+      data-testid="vintage-drill"
+      title={t('reports.vintageDrill', {
+        cohort,
+        mob: cell.column.slice(3),
+        group: groupLabel(segment),
+      })}
+      extra={
+        <Button size="small" onClick={onClose} data-testid="vintage-drill-close">
+          {t('common.clear')}
+        </Button>
+      }
+    >
+      <Typography.Paragraph data-testid="vintage-drill-figure">
+        {t('reports.vintageDrillFigure', {
+          figure: figure === undefined ? '—' : percent(figure),
+          mob: cell.column.slice(3),
+        })}
+      </Typography.Paragraph>
+      {loans === null ? (
+        <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
+      ) : (
+        <>
+          <Typography.Paragraph strong data-testid="vintage-drill-loans">
+            {t('reports.loans', { n: loans.loans })}
+          </Typography.Paragraph>
+          {loans.truncated ? (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 8 }}
+              message={t('reports.drillTruncated', { shown: loans.loanIds.length, n: loans.loans })}
+            />
+          ) : null}
+          <Table
+            size="small"
+            rowKey={(id) => id}
+            dataSource={loans.loanIds}
+            pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+            data-testid="vintage-drill-table"
+            columns={[
+              {
+                key: 'loanId',
+                title: t('reports.loanId'),
+                render: (_: unknown, id: string) => (
+                  <Link to={`/loans/${id}`} testId={`vintage-drill-loan-${id}`}>
+                    {id}
+                  </Link>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Card>
+  );
 }
 
 /** The vintage and recovery curves of one segment: a card per segment when the page groups them. */
@@ -113,18 +304,30 @@ function SegmentCurves({
   table,
   chart,
   extra,
+  onPoint,
+  matrix,
   testId,
 }: {
   title: string;
   table: ReportTable;
   chart: (t: ReportTable) => ReturnType<typeof vintageCurves>;
   extra?: ReportTable;
+  /** A click on a point of the curves (index on the axis, index of the line). */
+  onPoint?: (dataIndex: number, seriesIndex: number) => void;
+  /** The segment's figures, under its curves. */
+  matrix?: ReactNode;
   testId: string;
 }) {
   const option = useMemo(() => chart(table), [chart, table]);
   return (
     <Card size="small" title={title} style={{ marginBottom: 16 }} data-testid={`${testId}-group`}>
-      <EChart option={option} height={300} testId={`${testId}-curves`} />
+      <EChart
+        option={option}
+        height={300}
+        testId={`${testId}-curves`}
+        {...(onPoint === undefined ? {} : { onClick: onPoint })}
+      />
+      {matrix}
       {extra !== undefined ? <ReportTableView table={extra} testId={`${testId}-table`} /> : null}
     </Card>
   );
@@ -141,14 +344,21 @@ export function ReportsPage() {
     (next: ReportView) => {
       setViewState(next);
       // The grouping stays in the address while another view is shown, for the way back to the vintages.
-      replaceSearch(address.by === 'all' ? `view=${next}` : `view=${next}&by=${address.by}`);
+      replaceSearch(addressOf(next, address.by));
     },
     [replaceSearch, address.by],
   );
   const setBy = useCallback(
-    (next: VintageGrouping) => replaceSearch(next === 'all' ? 'view=vintage' : `view=vintage&by=${next}`),
+    (next: VintageGrouping) => replaceSearch(addressOf('vintage', next)),
     [replaceSearch],
   );
+  // The vintage figure drilled into is kept in the address, so the loans behind it can be linked to.
+  const cell = view === 'vintage' ? address.cell : null;
+  const openVintageCell = useCallback(
+    (next: VintageCell | null) => replaceSearch(addressOf('vintage', address.by, next)),
+    [replaceSearch, address.by],
+  );
+  const [vintageLoans, setVintageLoans] = useState<CellLoans | null>(null);
   const [asOf, setAsOf] = useState<string>('');
   const [draft, setDraft] = useState<string>('');
   const [reports, setReports] = useState<Record<string, Report>>({});
@@ -189,10 +399,29 @@ export function ReportsPage() {
     };
   }, [api, asOf, view, by]);
 
+  const cellRow = cell?.row ?? null;
+  const cellColumn = cell?.column ?? null;
+  useEffect(() => {
+    setVintageLoans(null);
+    if (asOf === '' || cellRow === null || cellColumn === null) return;
+    let current = true;
+    loadCell(api, 'vintage', asOf, VINTAGE_TABLE, cellRow, cellColumn, by).then(
+      (c) => {
+        if (current) setVintageLoans(c);
+      },
+      (e) => {
+        if (current) setError(e);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, asOf, by, cellRow, cellColumn]);
+
   const main = reports[view] ?? null;
   const npl = reports.npl ?? null;
   const matrix = tableOf(main, 'matrix-count');
-  const vintage = tableOf(main, 'vintage-m2');
+  const vintage = tableOf(main, VINTAGE_TABLE);
   const trend = tableOf(npl, 'trend');
   const recovery = view === 'vintage' ? tableOf(reports.recovery ?? null, 'recovery-rate') : undefined;
   const fpd = tableOf(main, 'fpd');
@@ -219,6 +448,23 @@ export function ReportsPage() {
   const groupVintage = useCallback(
     (table: ReportTable) => vintageCurves(table, String(table.rows[0]?.segment), VINTAGE_COHORTS_SHOWN),
     [],
+  );
+  /** A point of a segment's curves: its line is a draw month, its place on the axis the months on book. */
+  const vintagePoint = useCallback(
+    (segment: string) => (dataIndex: number, seriesIndex: number) => {
+      if (vintage === undefined) return;
+      const row = vintageCurveRows(vintage, segment, VINTAGE_COHORTS_SHOWN)[seriesIndex];
+      const column = vintageMobs(vintage)[dataIndex];
+      if (row !== undefined && column !== undefined && row[column] !== null && row[column] !== undefined)
+        openVintageCell({ row: String(row.row), column });
+    },
+    [vintage, openVintageCell],
+  );
+  const allPoint = useMemo(() => vintagePoint('all'), [vintagePoint]);
+  const groupLabel = useCallback(
+    (segment: string) =>
+      segment === 'all' ? t('reports.by.all') : t('reports.group', { by: byLabel, segment }),
+    [t, byLabel],
   );
   const groupRecovery = useCallback((table: ReportTable) => recoveryCurves(table, VINTAGE_COHORTS_SHOWN), []);
   const recoveryOption = useMemo(
@@ -405,8 +651,20 @@ export function ReportsPage() {
       ) : null}
       {view === 'vintage' && by === 'all' && curves !== null ? (
         <Card size="small" title={t('reports.vintageCurves')} style={{ marginBottom: 16 }}>
-          <EChart option={curves} height={360} testId="vintage-curves" />
+          <EChart option={curves} height={360} testId="vintage-curves" onClick={allPoint} />
         </Card>
+      ) : null}
+      {view === 'vintage' && cell !== null ? (
+        <VintageDrill
+          cell={cell}
+          table={vintage}
+          loans={vintageLoans}
+          groupLabel={groupLabel}
+          onClose={() => openVintageCell(null)}
+        />
+      ) : null}
+      {view === 'vintage' && by === 'all' && vintage !== undefined ? (
+        <VintageMatrix table={vintage} segment="all" onOpen={openVintageCell} testId="vintage-all" />
       ) : null}
       {view === 'vintage' && by === 'all' && fpd !== undefined ? (
         <ReportTableView table={fpd} testId="fpd-table" />
@@ -419,6 +677,17 @@ export function ReportsPage() {
               table={table}
               chart={groupVintage}
               {...(extra === undefined ? {} : { extra })}
+              onPoint={vintagePoint(segment)}
+              matrix={
+                vintage === undefined ? null : (
+                  <VintageMatrix
+                    table={vintage}
+                    segment={segment}
+                    onOpen={openVintageCell}
+                    testId={`vintage-${segment}`}
+                  />
+                )
+              }
               testId={`vintage-${segment}`}
             />
           ))
