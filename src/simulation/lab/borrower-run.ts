@@ -7,8 +7,10 @@ import {
   decideContact,
   decidePromises,
   evaluateStrategy,
+  type HardshipCause,
   instantAt,
   type LoggedContact,
+  monthlyInstallmentMinor,
   type OpenCase,
   observationStep,
   type PromiseToPay,
@@ -264,6 +266,34 @@ const OFFER_DAYS_AFTER_DUE = 2;
 
 /** A `hold` step's work: none. */
 const NO_WORK: StepWork = { messages: 0, calls: 0, letters: 0 };
+
+/** What has cut the borrower's ability to pay in a month, as the lab models it. */
+export interface AbilityFall {
+  /** An illness this month (income halved, costs up). */
+  readonly ill: boolean;
+  /** The scenario shocks the borrower's industry this month (closure, recovery, downturn). */
+  readonly industryShocked: boolean;
+  /** The job or clients lost, or the business failed (drawn or scripted), and not come back. */
+  readonly lost: boolean;
+  /** The borrower's income process is a business: a loss is a business failure, otherwise unemployment. */
+  readonly business: boolean;
+  /** A scripted fall in income (王五's) in force. */
+  readonly incomeFell: boolean;
+}
+
+/**
+ * The hardship causes (assessment's HARDSHIP_CAUSES) the borrower can give this month, in the order an
+ * application gives them: the vulnerable ones first (illness, the industry shock), then the loss of the job or
+ * business, then any other fall in income. Empty when the borrower's ability has not fallen.
+ */
+export function hardshipCausesOf(f: AbilityFall): HardshipCause[] {
+  const causes: HardshipCause[] = [];
+  if (f.ill) causes.push('illness');
+  if (f.industryShocked) causes.push('shock-industry');
+  if (f.lost) causes.push(f.business ? 'business-failure' : 'unemployment');
+  if (f.incomeFell) causes.push('other');
+  return causes;
+}
 
 /**
  * The models a decision needs in the lab. A challenger in shadow is scored and recorded but never changes the
@@ -712,6 +742,12 @@ export async function simulateBorrower(
   let fallFactor = 1;
   let openCase: OpenCase | null = null;
   let caseSeq = 0;
+  // What the open case holds of the borrower's own evidence: hardship applications (one per cause), the income
+  // verified with one (the latest; null: none), unanswered calls in a row, and whether it is marked lost contact.
+  let caseHardships: { cause: HardshipCause; day: Day }[] = [];
+  let caseIncome: number | null = null;
+  let caseUnanswered = 0;
+  let caseLost = false;
   let sued: number | null = null;
   // What the open case knows: its contacts, promises, what was paid when it opened, its last step, whether it
   // is placed with an agency; and a complaint made in a month, open at the next month's refresh.
@@ -761,6 +797,7 @@ export async function simulateBorrower(
       ? b.income_fen * b.incomeAfterLoss
       : b.income_fen * fallFactor * cond.incomeFactor * noise;
     let expenses = b.expenses_fen * (1 + behaviour.expenseShock * (1 - b.ability) * Math.abs(normal(rand)));
+    const ill = illMonths > 0;
     if (illMonths > 0) {
       income *= 0.5;
       expenses += b.income_fen * 0.2;
@@ -881,6 +918,10 @@ export async function simulateBorrower(
       casePaidAtOpen = paidToDateMinor(slots.map((s) => s.state));
       caseStepCode = null;
       placed = false;
+      caseHardships = [];
+      caseIncome = null;
+      caseUnanswered = 0;
+      caseLost = false;
       note('case_opened');
     }
     for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
@@ -916,18 +957,48 @@ export async function simulateBorrower(
       let step: StrategyStep;
       if (observation !== undefined) step = observationStep(observation, caseDay);
       else {
+        // A borrower whose ability fell applies for hardship (困难申请), giving a cause not yet given on the case,
+        // on the refresh day, before the case is assessed: recorded on the case as the portal records one. With
+        // income evidence (always with statements), the collector records the month's income as verified.
+        for (const cause of hardshipCausesOf({
+          ill,
+          industryShocked: cond.shocked,
+          lost,
+          business: b.process === 'business',
+          incomeFell: fallFactor < 1,
+        })) {
+          if (caseHardships.some((h) => h.cause === cause)) continue;
+          if (rand() < behaviour.hardshipBase + behaviour.hardshipWillingness * b.willingness) {
+            caseHardships.push({ cause, day: caseDay });
+            totals.series.hardshipApplications[m - 1]! += 1;
+            note('hardship_applied', { cause });
+            if (b.statements || rand() < behaviour.incomeEvidenced) {
+              caseIncome = income;
+              totals.series.incomeVerified[m - 1]! += 1;
+              note('income_verified', { amount: income / 100 });
+            }
+          }
+          break;
+        }
         const assessment = assessCase({
-          hardships: [],
-          // No verified income in the lab (the product has one only when evidenced): the instalments go unread.
-          verifiedMonthlyIncomeMinor: null,
-          monthlyInstallmentMinor: 0,
+          hardships: caseHardships,
+          verifiedMonthlyIncomeMinor: caseIncome,
+          // What the loans ask a month, as the product's refresh reads it; read only against verified income.
+          monthlyInstallmentMinor:
+            caseIncome === null
+              ? 0
+              : monthlyInstallmentMinor(
+                  slots.map((s) => s.state),
+                  slots.map(positionOf),
+                ),
           contacts: caseContacts,
           promisesKept: caseKept,
           promisesBroken: caseBroken,
           paidSinceOpenMinor: Math.max(0, paidToDateMinor(slots.map((s) => s.state)) - casePaidAtOpen),
           overdueMinor: figures.overdueMinor,
           maxDaysPastDue: figures.maxDaysPastDue,
-          lostContact: false,
+          lostContact: caseLost,
+          // Signs of evasion are what a person records (moved, assets transferred): the lab's borrower shows none.
           evasionSigns: [],
           // The scenario's shock stands for the lender's shock list of industries.
           industryShocked: cond.shocked,
@@ -944,7 +1015,7 @@ export async function simulateBorrower(
             assessment: assessment.verdict,
             vulnerabilities: assessment.vulnerabilities,
             complaintOpen: complaintAtRefresh,
-            lostContact: false,
+            lostContact: caseLost,
             promisesBroken: caseBroken,
             promisesKept: caseKept,
             openedDay: openCase.openedDay,
@@ -1072,7 +1143,7 @@ export async function simulateBorrower(
         const atMs = instantAt(day, 10 * 60, ZONE);
         const allowed = decideContact({ atMs, channel: 'call', party: 'borrower' }, log, {
           zone: ZONE,
-          lostContact: false,
+          lostContact: caseLost,
           complaintOpen,
         });
         if (!allowed.allowed) continue;
@@ -1109,6 +1180,23 @@ export async function simulateBorrower(
         }
         log.push({ atMs, channel: 'call', party: 'borrower', outcome, allowed: true });
         caseContacts.push({ party: 'borrower', outcome, allowed: true });
+        // Lost contact (失联): the collector marks the case after so many unanswered calls in a row (across the
+        // case's refreshes), as a person marks it in the product; an answered call restores it.
+        if (outcome === 'no-answer') {
+          caseUnanswered += 1;
+          const after = behaviour.lostContactAfterUnanswered;
+          if (!caseLost && after > 0 && caseUnanswered >= after) {
+            caseLost = true;
+            totals.series.lostContacts[m - 1]! += 1;
+            note('lost_contact', { calls: caseUnanswered });
+          }
+        } else {
+          caseUnanswered = 0;
+          if (caseLost) {
+            caseLost = false;
+            note('contact_restored');
+          }
+        }
       }
       resolvePromise(E - 1);
       // A late payment after the reminders and calls, when there is money and will.
@@ -1211,6 +1299,7 @@ export async function simulateBorrower(
     paidTotals = pi;
     totals.series.cashIn_fen[m - 1]! += monthCashIn;
     if (maxDpd > 0) totals.series.pastDueBorrowers[m - 1]! += 1;
+    if (openCase !== null && caseLost) totals.series.lostContactBorrowers[m - 1]! += 1;
     savings = Math.min(Math.max(0, cash), Math.round(b.income_fen * behaviour.savingsMonths * 2));
     if (trace)
       rows.push({
