@@ -30,13 +30,13 @@ import { pandemic, riskyPopulation, run, strategyPath, total } from './lab-helpe
  * The default strategy with a collection graph that shows what it saw: a case assessed unable is held with code
  * CS_SAW_INABILITY, a case marked lost contact is called with CS_SAW_LOST, any other is called with CS_TEST.
  */
-function seeing(): ResolvedStrategy {
+function seeing(scored = false, rules?: Record<string, string>[]): ResolvedStrategy {
   const graph = structuredClone(DEFAULT_COLLECTION_STRATEGY) as unknown as {
     nodes: { type: string; content?: { rules: Record<string, string>[] } }[];
   };
   const table = graph.nodes.find((n) => n.type === 'decisionTableNode')!.content!;
   const last = table.rules.at(-1)!;
-  table.rules = [
+  table.rules = rules?.map((r) => ({ ...last, ...r })) ?? [
     { ...last, _id: 'inability', in3: '"inability"', out1: '"hold"', out3: '"CS_SAW_INABILITY"' },
     { ...last, _id: 'lost', in8: 'true', out1: '"call"', out3: '"CS_SAW_LOST"' },
     { ...last, _id: 'other', out1: '"call"', out3: '"CS_TEST"' },
@@ -48,6 +48,7 @@ function seeing(): ResolvedStrategy {
     cadence: readJsonFile('policies/reminders/default-cadence.json', 'cadence'),
     collectionStrategy: graph,
     models: readModels(),
+    ...(scored ? { behaviourModel: readStrategy(strategyPath('default')).behaviourModel! } : {}),
   });
 }
 
@@ -167,6 +168,52 @@ describe('the lab borrower who stops answering loses contact (失联)', () => {
     const t = await run(ctxOf(seeing(), pop, 12), 120, 4);
     expect(total(t.series.calls)).toBeGreaterThan(0);
     expect(total(t.series.lostContacts)).toBe(0);
+  }, 120_000);
+});
+
+describe('the behaviour score of an open case’s borrower', () => {
+  it('is the shipped scorecard’s for the month just ended, and the strategy reads it', async () => {
+    const strategy = seeing(true, [
+      { _id: 'low', in6: '< 500', out1: '"call"', out3: '"CS_SCORE_LOW"' },
+      { _id: 'high', in6: '>= 500', out1: '"call"', out3: '"CS_SCORE_HIGH"' },
+      { _id: 'none', out1: '"call"', out3: '"CS_SCORE_NONE"' },
+    ]);
+    expect(strategy.behaviourModel).not.toBeNull();
+    const ctx = ctxOf(strategy, riskyPopulation(), 12);
+    const totals = emptyTotals(12, 1);
+    const codes: string[] = [];
+    for (let i = 0; i < 80; i += 1) {
+      const { borrower, rand } = drawBorrower(ctx.population, 4, 0, i);
+      const rows = await simulateBorrower(ctx, borrower, rand, totals, true);
+      let score: number | null = null;
+      for (const row of rows)
+        for (const n of row.notes) {
+          if (n.code === 'case_opened') score = null;
+          if (n.code === 'behaviour_score') {
+            score = Number(n.params.score);
+            expect(score).toBeGreaterThan(0);
+          }
+          // A step of a month whose refresh noted a new score is decided on that score's band.
+          if (n.code === 'collection_step' && score !== null) {
+            codes.push(String(n.params.code));
+            const seen = row.notes.find((x) => x.code === 'behaviour_score');
+            if (seen !== undefined)
+              expect(n.params.code).toBe(Number(seen.params.score) < 500 ? 'CS_SCORE_LOW' : 'CS_SCORE_HIGH');
+          }
+        }
+    }
+    expect(total(totals.series.scoredCases)).toBeGreaterThan(0);
+    expect(codes).toContain('CS_SCORE_LOW');
+  }, 120_000);
+
+  it('is null without a model: the strategy sees no score', async () => {
+    const strategy = seeing(false, [
+      { _id: 'scored', in6: '>= 0', out1: '"call"', out3: '"CS_SCORED"' },
+      { _id: 'none', out1: '"call"', out3: '"CS_SCORE_NONE"' },
+    ]);
+    const t = await run(ctxOf(strategy, riskyPopulation(), 12), 80, 4);
+    expect(total(t.series.scoredCases)).toBe(0);
+    expect(total(t.series.calls)).toBeGreaterThan(0);
   }, 120_000);
 });
 

@@ -26,10 +26,12 @@ import {
   bucketRank,
   type CreditLineState,
   closedState,
-  commandedState,
+  closedStep,
+  commandedStep,
   DEFAULT_PRODUCT,
   drawdown,
   isLedgerInputError,
+  type LoanEvent,
   type LoanPosition,
   type LoanState,
   loanPosition,
@@ -43,9 +45,17 @@ import {
 } from '../../ledger/index.js';
 import { addMonths, type Day, formatDate } from '../../money/index.js';
 import {
+  type BehaviourFold,
+  type BehaviourLine,
+  type BehaviourLoan,
+  behaviourFeatures,
+  behaviourFoldEvents,
+  behaviourFoldStart,
+  behaviourLoanOfFold,
   type CompiledLineControls,
   cadenceFor,
   evaluateLineControls,
+  isScorable,
   type LineControlDecision,
   type LineControlFacts,
   lineControlFactsOf,
@@ -53,6 +63,7 @@ import {
   planReminders,
   type ReminderBorrower,
   type ReminderLoanFacts,
+  scoreBehaviour,
 } from '../../monitoring/index.js';
 import {
   type CompiledPolicy,
@@ -152,6 +163,11 @@ interface Slot {
   fpd: boolean;
   /** Its workout once defaulted: default day, EAD at default, then (day, amount) of each payment after. */
   workout: number[] | null;
+  /** Every event the ledger wrote for the loan, in order: its behaviour history is folded from them. */
+  log: LoanEvent[];
+  /** The behaviour history's fold over the first `folded` events of the log (null: not begun). */
+  fold: BehaviourFold | null;
+  folded: number;
 }
 
 const products = new Map<string, Product>();
@@ -458,6 +474,8 @@ export async function simulateBorrower(
     day: applyDay,
   }).line;
   let frozenByControls = false;
+  /** The line's limit through time, as the behaviour history reads it: at opening, then each change. */
+  const limits: { day: Day; limitMinor: number }[] = [{ day: applyDay, limitMinor: line.limitMinor }];
   const slots: Slot[] = [];
   let loanSeq = 0;
   let monthEvents: LabNote[] = [decisionNote];
@@ -501,6 +519,9 @@ export async function simulateBorrower(
     });
     line = r.line;
     slots.push({
+      log: [...r.loan.events],
+      fold: null,
+      folded: 0,
       state: r.loan.state,
       synced: null,
       position: null,
@@ -528,24 +549,32 @@ export async function simulateBorrower(
     return m;
   };
   const active = () => slots.filter((s) => s.state.status === 'active');
+  /** The slot's state after a ledger step, the step's events kept on its log. */
+  const stepped = (s: Slot, r: { state: LoanState; events: readonly LoanEvent[] }): void => {
+    s.state = r.state;
+    for (const e of r.events) s.log.push(e);
+  };
   const closeAll = (day: Day) => {
-    for (const s of active()) if (s.state.lastClosedDay < day) s.state = closedState(s.state, day);
+    for (const s of active()) if (s.state.lastClosedDay < day) stepped(s, closedStep(s.state, day));
   };
   let payCount = 0;
   const payLoan = (s: Slot, amount: number, day: Day): number => {
     if (amount <= 0 || s.state.status !== 'active') return 0;
     // Closed to the eve first: a credit balance may settle the loan on its last due date.
-    if (s.state.lastClosedDay < day - 1) s.state = closedState(s.state, day - 1);
+    if (s.state.lastClosedDay < day - 1) stepped(s, closedStep(s.state, day - 1));
     if (s.state.status !== 'active') return 0;
     payCount += 1;
     try {
-      s.state = commandedState(s.state, {
-        type: 'repay',
-        amountMinor: amount,
-        day,
-        clientId: `${s.state.loanId}-p${payCount}`,
-        excess: 'credit',
-      });
+      stepped(
+        s,
+        commandedStep(s.state, {
+          type: 'repay',
+          amountMinor: amount,
+          day,
+          clientId: `${s.state.loanId}-p${payCount}`,
+          excess: 'credit',
+        }),
+      );
     } catch (error) {
       // The day's start settled the loan (money paid ahead covered its last instalment): nothing to pay.
       if (isLedgerInputError(error) && error.code === 'loan_settled') return 0;
@@ -585,6 +614,7 @@ export async function simulateBorrower(
   const lineControlsDecided = (d: LineControlDecision, day: Day): void => {
     const plan = planLineControl(line, d, frozenByControls, day);
     for (const c of plan.changes) {
+      if (c.kind === 'limit-changed') limits.push({ day: c.day, limitMinor: c.toLimitMinor });
       if (c.kind === 'frozen') frozenByControls = true;
       if (c.kind === 'unfrozen') frozenByControls = false;
       note('line_change', { kind: c.kind, code: c.code });
@@ -710,6 +740,34 @@ export async function simulateBorrower(
     const horizon = horizonOf({ kind: 'undrawn', remainingMonths: 1 }, stage, eclSettings);
     cellOf(1, worst, stage, horizon)[idx]! += undrawn;
   };
+  /**
+   * The behaviour score (行为评分) as the monthly job gives it for the month ending `asOf`: the line's history
+   * folded from its loans' ledger events (monitoring/behaviour), its features as of that day and the
+   * scorecard's score; null when there is no model or the line has no open loan then (not scored). The
+   * borrower has one line, so its score is the lowest of the borrower's lines.
+   */
+  const behaviourScoreAsOf = (asOf: Day): number | null => {
+    const model = strategy.behaviourModel;
+    if (model === null) return null;
+    const loans: BehaviourLoan[] = [];
+    for (const s of slots) {
+      if (s.fold === null) s.fold = behaviourFoldStart();
+      if (s.folded < s.log.length) {
+        behaviourFoldEvents(s.fold, s.folded === 0 ? s.log : s.log.slice(s.folded));
+        s.folded = s.log.length;
+      }
+      loans.push(behaviourLoanOfFold(s.fold));
+    }
+    const history: BehaviourLine = {
+      customerId: b.customerId,
+      lineId: line.lineId,
+      openedDay: applyDay,
+      limits,
+      loans,
+    };
+    if (!isScorable(history, asOf)) return null;
+    return scoreBehaviour(model, [behaviourFeatures(history, asOf)])[0]!.score;
+  };
   const flushWorkouts = (): void => {
     for (const s of slots) {
       const w = s.workout;
@@ -748,6 +806,7 @@ export async function simulateBorrower(
   let caseIncome: number | null = null;
   let caseUnanswered = 0;
   let caseLost = false;
+  let caseScore: number | null = null;
   let sued: number | null = null;
   // What the open case knows: its contacts, promises, what was paid when it opened, its last step, whether it
   // is placed with an agency; and a complaint made in a month, open at the next month's refresh.
@@ -922,6 +981,7 @@ export async function simulateBorrower(
       caseIncome = null;
       caseUnanswered = 0;
       caseLost = false;
+      caseScore = null;
       note('case_opened');
     }
     for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
@@ -1003,6 +1063,14 @@ export async function simulateBorrower(
           // The scenario's shock stands for the lender's shock list of industries.
           industryShocked: cond.shocked,
         });
+        // The borrower's behaviour score of the month just ended (the eve of the cycle day is the lab's month
+        // end), as the monthly job scores it and the refresh reads the latest; read only where it is used.
+        const score = behaviourScoreAsOf(D - 1);
+        if (score !== null) {
+          totals.series.scoredCases[m - 1]! += 1;
+          if (score !== caseScore) note('behaviour_score', { score });
+        }
+        caseScore = score;
         const decided = caseStep(
           strategy.collectionStrategy,
           strategyFacts({
@@ -1010,8 +1078,7 @@ export async function simulateBorrower(
             maxDaysPastDue: figures.maxDaysPastDue,
             overdueMinor: figures.overdueMinor,
             totalOwedMinor: figures.totalOwedMinor,
-            // The lab scores no behaviour: none is computed for the borrower.
-            behaviourScore: null,
+            behaviourScore: score,
             assessment: assessment.verdict,
             vulnerabilities: assessment.vulnerabilities,
             complaintOpen: complaintAtRefresh,
@@ -1064,15 +1131,18 @@ export async function simulateBorrower(
             continue;
           }
           try {
-            s.state = commandedState(s.state, {
-              type: 'restructure',
-              kind,
-              day: offerDay,
-              clientId: `${s.state.loanId}-r`,
-              ...(kind === 'payment-holiday'
-                ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
-                : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
-            });
+            stepped(
+              s,
+              commandedStep(s.state, {
+                type: 'restructure',
+                kind,
+                day: offerDay,
+                clientId: `${s.state.loanId}-r`,
+                ...(kind === 'payment-holiday'
+                  ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
+                  : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
+              }),
+            );
             totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
             if (kind === 'payment-holiday') note('payment_holiday', { months: coll.holiday.months });
             else note('negotiated_plan', { months: coll.negotiatedPlan.months });
@@ -1241,11 +1311,14 @@ export async function simulateBorrower(
     for (const s of active()) {
       const p = positionOf(s);
       if (p.daysPastDue + 1 >= coll.writeOffDaysPastDue) {
-        s.state = planWriteOff(s.state, null, {
-          day: E,
-          clientId: `${s.state.loanId}-wo`,
-          evidenceRef: 'simulation',
-        }).state;
+        stepped(
+          s,
+          planWriteOff(s.state, null, {
+            day: E,
+            clientId: `${s.state.loanId}-wo`,
+            evidenceRef: 'simulation',
+          }),
+        );
         totals.series.writtenOff_fen[m - 1]! += p.outstandingPrincipalMinor;
         ind.writtenOff_fen += p.outstandingPrincipalMinor;
         note('written_off', { amount: p.outstandingPrincipalMinor / 100 });

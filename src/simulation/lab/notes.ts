@@ -27,6 +27,7 @@ export const LAB_NOTES_EN = {
   income_verified: 'income verified: {amount} yuan a month',
   lost_contact: 'lost contact (失联) after {calls} unanswered calls',
   contact_restored: 'answered: contact restored',
+  behaviour_score: 'behaviour score {score}',
   collection_step: 'collection step {code} ({action})',
   agency_placed: 'placed with a collection agency: {amount} yuan recovered',
   declined_offer: 'declined a {kind}',

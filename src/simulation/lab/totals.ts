@@ -44,6 +44,8 @@ export const SERIES = [
   'lostContacts',
   /** Borrowers whose open case is marked lost contact at the month end. */
   'lostContactBorrowers',
+  /** Case refreshes that read a behaviour score (the borrower's line scored at the month before). */
+  'scoredCases',
 ] as const;
 export type Series = (typeof SERIES)[number];
 
