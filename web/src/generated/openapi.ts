@@ -20295,7 +20295,19 @@ export interface operations {
                     mean: number | string;
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  hardshipApplications: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  incomeVerified: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20326,6 +20338,18 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lostContacts: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsLostContact: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20440,7 +20464,19 @@ export interface operations {
                     mean: number | string;
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  hardshipApplications: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  incomeVerified: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20471,6 +20507,18 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lostContacts: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsLostContact: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
