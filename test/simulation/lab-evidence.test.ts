@@ -18,6 +18,7 @@ import {
   SimulationInputError,
   simulateBorrower,
 } from '../../src/simulation/index.js';
+import { hardshipCausesOf } from '../../src/simulation/lab/borrower-run.js';
 import { pandemic, riskyPopulation, run, strategyPath, total } from './lab-helpers.js';
 
 /**
@@ -68,6 +69,16 @@ const stepCodes = (notes: readonly LabNote[]) =>
   notes.filter((n) => n.code === 'collection_step').map((n) => String(n.params.code));
 
 describe('the lab borrower’s hardship applications and verified income', () => {
+  it('gives the causes of its fall in ability from the assessment’s list, the vulnerable ones first', () => {
+    const none = { ill: false, industryShocked: false, lost: false, business: false, incomeFell: false };
+    expect(hardshipCausesOf(none)).toEqual([]);
+    expect(hardshipCausesOf({ ...none, lost: true })).toEqual(['unemployment']);
+    expect(hardshipCausesOf({ ...none, lost: true, business: true })).toEqual(['business-failure']);
+    expect(
+      hardshipCausesOf({ ill: true, industryShocked: true, lost: true, business: false, incomeFell: true }),
+    ).toEqual(['illness', 'shock-industry', 'unemployment', 'other']);
+  });
+
   it('张三, whose business fails, applies for hardship with income evidence; the assessment then reads inability', async () => {
     const pop = population({ hardshipBase: 1, hardshipWillingness: 0, incomeEvidenced: 1 });
     const ctx = ctxOf(seeing(), pop);

@@ -103,8 +103,9 @@ import { CHAIN_STATES, industryOf, keptIn, keyed, ROLL_FROM, ROLL_TO, type Total
  * One borrower through the run, month by month and, around each due date, day by day: the real origination
  * decision, drawdowns on a real credit line, the ledger's planner for every repayment, restructuring and
  * write-off, the line controls after the first missed day and at month end, the reminder planner, collection
- * cases, contact rules and promises, and the reporting core's classification, IFRS 9 stage and credit-report
- * status at each month end. Pure: the borrower's generator, the strategy's documents and the start day come in.
+ * cases, contact rules and promises — with the borrower's own evidence on the case (hardship applications,
+ * verified income, lost contact, the behaviour score; decision 0916) — and the reporting core's classification,
+ * IFRS 9 stage and credit-report status at each month end. Pure: the borrower's generator, the strategy's documents and the start day come in.
  */
 
 export interface RunContext {
