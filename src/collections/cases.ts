@@ -1,4 +1,10 @@
-import { type Bucket, type LoanPosition, worstBucket } from '../ledger/index.js';
+import {
+  type Bucket,
+  type LoanPosition,
+  type LoanState,
+  loanPosition,
+  worstBucket,
+} from '../ledger/index.js';
 import { type Day, formatDate, invariant } from '../money/index.js';
 import { STRATEGY_DUE_IN_DAYS_MAX, type StrategyStep } from './strategy.js';
 
@@ -93,6 +99,25 @@ export interface CasePlan {
   }[];
   /** Open cases with nothing past due kept open while a restructuring is under observation (no collection). */
   readonly observing: readonly CaseObservation[];
+}
+
+/**
+ * What the borrower's loans ask a month, the figure the assessment weighs verified income against: for each
+ * loan still owing, the instalment of its current plan at the next instalment (the last one once all fell
+ * due). `positions`, when given, are the loans' positions (the same as `loanPosition` of each state).
+ */
+export function monthlyInstallmentMinor(
+  states: readonly LoanState[],
+  positions?: readonly LoanPosition[],
+): number {
+  let total = 0;
+  for (let i = 0; i < states.length; i += 1) {
+    const s = states[i]!;
+    const p = positions?.[i] ?? loanPosition(s);
+    if (p.totalOwedMinor === 0) continue;
+    total += s.plan[Math.min(s.nextInstallmentIndex, s.plan.length - 1)]?.totalMinor ?? 0;
+  }
+  return total;
 }
 
 /** The figures of one borrower's loans (written-off loans are not counted). */

@@ -66,6 +66,7 @@ export {
   caseFigures,
   checkCaseSettings,
   DEFAULT_CASE_SETTINGS,
+  monthlyInstallmentMinor,
   OBSERVATION_STEP_CODE,
   type OpenCase,
   observationStep,

@@ -11,6 +11,8 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const DEFAULT_POLICY_DIR = join(PACKAGE_ROOT, 'policies', 'default');
 export const DEFAULT_CHAMPION_MODEL = join(PACKAGE_ROOT, 'models', 'application-scorecard.json');
 export const DEFAULT_CHALLENGER_MODEL = join(PACKAGE_ROOT, 'models', 'application-gbm.json');
+/** The shipped behaviour scorecard (行为评分), as the monthly behaviour job scores with it. */
+export const DEFAULT_BEHAVIOUR_MODEL = join(PACKAGE_ROOT, 'models', 'behaviour-scorecard.json');
 
 export function readJsonFile(path: string, what: string): unknown {
   let text: string;

@@ -17,7 +17,9 @@ export {
 export type { LoanChangeCommand, SettlementOfferCommand } from './change/plan.js';
 export {
   closedState,
+  closedStep,
   commandedState,
+  commandedStep,
   journalSeqsFrom,
   planClose,
   planCommand,

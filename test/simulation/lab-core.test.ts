@@ -288,6 +288,52 @@ describe('the states the lab keeps', () => {
     expect(b).toEqual(a);
     expect(b.lastClosedDay).toBe(day + 209);
   });
+
+  it('closedStep and commandedStep leave the same states with the events planClose and planCommand write', async () => {
+    const {
+      closedStep,
+      commandedStep,
+      DEFAULT_PRODUCT,
+      drawdown,
+      openLine,
+      parseProduct,
+      planClose,
+      planCommand,
+    } = await import('../../src/ledger/index.js');
+    const { parseDate } = await import('../../src/money/index.js');
+    const day = parseDate('2027-01-05');
+    const product = parseProduct({
+      ...DEFAULT_PRODUCT,
+      id: 'p',
+      termCount: 6,
+      rate: { value: '0.0005', per: 'day' },
+    });
+    const line = openLine({ lineId: 'l', customerId: 'c', limitMinor: 5_000_000, day }).line;
+    let a = drawdown(line, { loanId: 'c-1', product, principalMinor: 1_200_000, day }).loan.state;
+    let b = a;
+    for (const [n, d] of [40, 75, 130].entries()) {
+      const closed = planClose(a, day + d);
+      const step = closedStep(b, day + d);
+      expect(step.state).toEqual(closed.state);
+      expect(step.events).toEqual(closed.events);
+      a = closed.state;
+      b = step.state;
+      const pay = {
+        type: 'repay',
+        amountMinor: 50_000 + n,
+        day: day + d + 3,
+        clientId: `p${n}`,
+        excess: 'credit',
+      } as const;
+      const paid = planCommand(a, null, pay);
+      const paidStep = commandedStep(b, pay);
+      expect(paidStep.state).toEqual(paid.state);
+      expect(paidStep.events).toEqual(paid.events);
+      expect(paidStep.events.length).toBeGreaterThan(0);
+      a = paid.state;
+      b = paidStep.state;
+    }
+  });
 });
 
 describe('parts of a run', () => {

@@ -10,8 +10,8 @@ export interface LabNote {
   params: Record<string, string | number>;
 }
 
-/** The params a note quotes that are codes (statuses, kinds, industries), said as words. */
-const WORDED = ['outcome', 'status', 'kind', 'industry'];
+/** The params a note quotes that are codes (statuses, kinds, industries, hardship causes), said as words. */
+const WORDED = ['outcome', 'status', 'kind', 'industry', 'cause'];
 
 /** A note in the reader's language; a note of a code this page does not know is shown as its code. */
 export function labNoteText(note: LabNote, t: I18n['t']): string {

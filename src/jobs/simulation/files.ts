@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDate } from '../../money/index.js';
+import { type ModelArtifact, parseModel, ScoringError } from '../../scoring/index.js';
 import {
   BASE_SCENARIO,
   DEFAULT_POPULATION,
@@ -18,6 +19,7 @@ import {
 } from '../../simulation/index.js';
 import { InputFileError } from '../input-file-error.js';
 import {
+  DEFAULT_BEHAVIOUR_MODEL,
   DEFAULT_CHALLENGER_MODEL,
   DEFAULT_CHAMPION_MODEL,
   readJsonFile,
@@ -65,11 +67,32 @@ export function readStrategy(path: string): ResolvedStrategy {
           ? {}
           : { collectionStrategy: readJsonFile(near(file.collectionStrategy), 'collection strategy') }),
         models: readModels(),
+        behaviourModel: readBehaviourModel(),
         ecl: eclDocuments(file.ecl.settings === null ? null : near(file.ecl.settings)),
       },
       path,
     ),
   );
+}
+
+let behaviourModel: ModelArtifact | undefined;
+/** The shipped behaviour scorecard (models/), read once: the lab scores open cases' borrowers with it. */
+function readBehaviourModel(): ModelArtifact {
+  if (behaviourModel !== undefined) return behaviourModel;
+  let text: string;
+  try {
+    text = readFileSync(DEFAULT_BEHAVIOUR_MODEL, 'utf8');
+  } catch {
+    throw new InputFileError(`cannot read model file "${DEFAULT_BEHAVIOUR_MODEL}"; check the path`);
+  }
+  try {
+    behaviourModel = parseModel(text);
+  } catch (error) {
+    if (error instanceof ScoringError)
+      throw new InputFileError(`${DEFAULT_BEHAVIOUR_MODEL}: ${error.message}`);
+    throw error;
+  }
+  return behaviourModel;
 }
 
 /**
@@ -134,7 +157,7 @@ export function inputDigests(files: {
 }): InputDigests {
   const doc = (path: string | undefined, what: string, none: string) =>
     path === undefined ? none : sha256(canonical(readJsonFile(path, what)));
-  const models = [DEFAULT_CHAMPION_MODEL, DEFAULT_CHALLENGER_MODEL].map((p) =>
+  const models = [DEFAULT_CHAMPION_MODEL, DEFAULT_CHALLENGER_MODEL, DEFAULT_BEHAVIOUR_MODEL].map((p) =>
     sha256(readFileSync(p, 'utf8')),
   );
   return {

@@ -262,6 +262,31 @@ export function commandedState(
 }
 
 /**
+ * closedState with the events the close wrote, and commandedState with the events the command wrote (its
+ * close to the eve first): for a caller that keeps a loan's events beside its state, such as the strategy lab
+ * folding them into the behaviour score's history. The same engine steps.
+ */
+export function closedStep(state: LoanState, day: Day): { state: LoanState; events: readonly LoanEvent[] } {
+  const r = closeWithSnapshots(state, day);
+  return { state: r.state, events: r.events };
+}
+
+export function commandedStep(
+  state: LoanState,
+  command: LoanChangeCommand,
+  history?: LoanHistory,
+): { state: LoanState; events: readonly LoanEvent[] } {
+  if (command.day <= state.lastClosedDay) {
+    const change = planCommand(state, null, command, history);
+    return { state: change.state, events: change.events };
+  }
+  const closed = closeWithSnapshots(state, command.day - 1);
+  const r = runForward(closed.state, command);
+  if (closed.events.length === 0) return { state: r.state, events: r.events };
+  return { state: r.state, events: [...closed.events, ...r.events] };
+}
+
+/**
  * A new loan (a drawdown) as a change: its opening events and their postings, the first posted against
  * no loan and the rest against the opened state. The line's drawing is the drawdown's own step.
  */

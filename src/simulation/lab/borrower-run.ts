@@ -7,8 +7,10 @@ import {
   decideContact,
   decidePromises,
   evaluateStrategy,
+  type HardshipCause,
   instantAt,
   type LoggedContact,
+  monthlyInstallmentMinor,
   type OpenCase,
   observationStep,
   type PromiseToPay,
@@ -24,10 +26,12 @@ import {
   bucketRank,
   type CreditLineState,
   closedState,
-  commandedState,
+  closedStep,
+  commandedStep,
   DEFAULT_PRODUCT,
   drawdown,
   isLedgerInputError,
+  type LoanEvent,
   type LoanPosition,
   type LoanState,
   loanPosition,
@@ -41,9 +45,17 @@ import {
 } from '../../ledger/index.js';
 import { addMonths, type Day, formatDate } from '../../money/index.js';
 import {
+  type BehaviourFold,
+  type BehaviourLine,
+  type BehaviourLoan,
+  behaviourFeatures,
+  behaviourFoldEvents,
+  behaviourFoldStart,
+  behaviourLoanOfFold,
   type CompiledLineControls,
   cadenceFor,
   evaluateLineControls,
+  isScorable,
   type LineControlDecision,
   type LineControlFacts,
   lineControlFactsOf,
@@ -51,6 +63,7 @@ import {
   planReminders,
   type ReminderBorrower,
   type ReminderLoanFacts,
+  scoreBehaviour,
 } from '../../monitoring/index.js';
 import {
   type CompiledPolicy,
@@ -90,8 +103,9 @@ import { CHAIN_STATES, industryOf, keptIn, keyed, ROLL_FROM, ROLL_TO, type Total
  * One borrower through the run, month by month and, around each due date, day by day: the real origination
  * decision, drawdowns on a real credit line, the ledger's planner for every repayment, restructuring and
  * write-off, the line controls after the first missed day and at month end, the reminder planner, collection
- * cases, contact rules and promises, and the reporting core's classification, IFRS 9 stage and credit-report
- * status at each month end. Pure: the borrower's generator, the strategy's documents and the start day come in.
+ * cases, contact rules and promises — with the borrower's own evidence on the case (hardship applications,
+ * verified income, lost contact, the behaviour score; decision 0916) — and the reporting core's classification,
+ * IFRS 9 stage and credit-report status at each month end. Pure: the borrower's generator, the strategy's documents and the start day come in.
  */
 
 export interface RunContext {
@@ -150,6 +164,11 @@ interface Slot {
   fpd: boolean;
   /** Its workout once defaulted: default day, EAD at default, then (day, amount) of each payment after. */
   workout: number[] | null;
+  /** Every event the ledger wrote for the loan, in order: its behaviour history is folded from them. */
+  log: LoanEvent[];
+  /** The behaviour history's fold over the first `folded` events of the log (null: not begun). */
+  fold: BehaviourFold | null;
+  folded: number;
 }
 
 const products = new Map<string, Product>();
@@ -264,6 +283,34 @@ const OFFER_DAYS_AFTER_DUE = 2;
 
 /** A `hold` step's work: none. */
 const NO_WORK: StepWork = { messages: 0, calls: 0, letters: 0 };
+
+/** What has cut the borrower's ability to pay in a month, as the lab models it. */
+export interface AbilityFall {
+  /** An illness this month (income halved, costs up). */
+  readonly ill: boolean;
+  /** The scenario shocks the borrower's industry this month (closure, recovery, downturn). */
+  readonly industryShocked: boolean;
+  /** The job or clients lost, or the business failed (drawn or scripted), and not come back. */
+  readonly lost: boolean;
+  /** The borrower's income process is a business: a loss is a business failure, otherwise unemployment. */
+  readonly business: boolean;
+  /** A scripted fall in income (王五's) in force. */
+  readonly incomeFell: boolean;
+}
+
+/**
+ * The hardship causes (assessment's HARDSHIP_CAUSES) the borrower can give this month, in the order an
+ * application gives them: the vulnerable ones first (illness, the industry shock), then the loss of the job or
+ * business, then any other fall in income. Empty when the borrower's ability has not fallen.
+ */
+export function hardshipCausesOf(f: AbilityFall): HardshipCause[] {
+  const causes: HardshipCause[] = [];
+  if (f.ill) causes.push('illness');
+  if (f.industryShocked) causes.push('shock-industry');
+  if (f.lost) causes.push(f.business ? 'business-failure' : 'unemployment');
+  if (f.incomeFell) causes.push('other');
+  return causes;
+}
 
 /**
  * The models a decision needs in the lab. A challenger in shadow is scored and recorded but never changes the
@@ -428,6 +475,8 @@ export async function simulateBorrower(
     day: applyDay,
   }).line;
   let frozenByControls = false;
+  /** The line's limit through time, as the behaviour history reads it: at opening, then each change. */
+  const limits: { day: Day; limitMinor: number }[] = [{ day: applyDay, limitMinor: line.limitMinor }];
   const slots: Slot[] = [];
   let loanSeq = 0;
   let monthEvents: LabNote[] = [decisionNote];
@@ -471,6 +520,9 @@ export async function simulateBorrower(
     });
     line = r.line;
     slots.push({
+      log: [...r.loan.events],
+      fold: null,
+      folded: 0,
       state: r.loan.state,
       synced: null,
       position: null,
@@ -498,24 +550,32 @@ export async function simulateBorrower(
     return m;
   };
   const active = () => slots.filter((s) => s.state.status === 'active');
+  /** The slot's state after a ledger step, the step's events kept on its log. */
+  const stepped = (s: Slot, r: { state: LoanState; events: readonly LoanEvent[] }): void => {
+    s.state = r.state;
+    for (const e of r.events) s.log.push(e);
+  };
   const closeAll = (day: Day) => {
-    for (const s of active()) if (s.state.lastClosedDay < day) s.state = closedState(s.state, day);
+    for (const s of active()) if (s.state.lastClosedDay < day) stepped(s, closedStep(s.state, day));
   };
   let payCount = 0;
   const payLoan = (s: Slot, amount: number, day: Day): number => {
     if (amount <= 0 || s.state.status !== 'active') return 0;
     // Closed to the eve first: a credit balance may settle the loan on its last due date.
-    if (s.state.lastClosedDay < day - 1) s.state = closedState(s.state, day - 1);
+    if (s.state.lastClosedDay < day - 1) stepped(s, closedStep(s.state, day - 1));
     if (s.state.status !== 'active') return 0;
     payCount += 1;
     try {
-      s.state = commandedState(s.state, {
-        type: 'repay',
-        amountMinor: amount,
-        day,
-        clientId: `${s.state.loanId}-p${payCount}`,
-        excess: 'credit',
-      });
+      stepped(
+        s,
+        commandedStep(s.state, {
+          type: 'repay',
+          amountMinor: amount,
+          day,
+          clientId: `${s.state.loanId}-p${payCount}`,
+          excess: 'credit',
+        }),
+      );
     } catch (error) {
       // The day's start settled the loan (money paid ahead covered its last instalment): nothing to pay.
       if (isLedgerInputError(error) && error.code === 'loan_settled') return 0;
@@ -555,6 +615,7 @@ export async function simulateBorrower(
   const lineControlsDecided = (d: LineControlDecision, day: Day): void => {
     const plan = planLineControl(line, d, frozenByControls, day);
     for (const c of plan.changes) {
+      if (c.kind === 'limit-changed') limits.push({ day: c.day, limitMinor: c.toLimitMinor });
       if (c.kind === 'frozen') frozenByControls = true;
       if (c.kind === 'unfrozen') frozenByControls = false;
       note('line_change', { kind: c.kind, code: c.code });
@@ -680,6 +741,34 @@ export async function simulateBorrower(
     const horizon = horizonOf({ kind: 'undrawn', remainingMonths: 1 }, stage, eclSettings);
     cellOf(1, worst, stage, horizon)[idx]! += undrawn;
   };
+  /**
+   * The behaviour score (行为评分) as the monthly job gives it for the month ending `asOf`: the line's history
+   * folded from its loans' ledger events (monitoring/behaviour), its features as of that day and the
+   * scorecard's score; null when there is no model or the line has no open loan then (not scored). The
+   * borrower has one line, so its score is the lowest of the borrower's lines.
+   */
+  const behaviourScoreAsOf = (asOf: Day): number | null => {
+    const model = strategy.behaviourModel;
+    if (model === null) return null;
+    const loans: BehaviourLoan[] = [];
+    for (const s of slots) {
+      if (s.fold === null) s.fold = behaviourFoldStart();
+      if (s.folded < s.log.length) {
+        behaviourFoldEvents(s.fold, s.folded === 0 ? s.log : s.log.slice(s.folded));
+        s.folded = s.log.length;
+      }
+      loans.push(behaviourLoanOfFold(s.fold));
+    }
+    const history: BehaviourLine = {
+      customerId: b.customerId,
+      lineId: line.lineId,
+      openedDay: applyDay,
+      limits,
+      loans,
+    };
+    if (!isScorable(history, asOf)) return null;
+    return scoreBehaviour(model, [behaviourFeatures(history, asOf)])[0]!.score;
+  };
   const flushWorkouts = (): void => {
     for (const s of slots) {
       const w = s.workout;
@@ -712,6 +801,13 @@ export async function simulateBorrower(
   let fallFactor = 1;
   let openCase: OpenCase | null = null;
   let caseSeq = 0;
+  // What the open case holds of the borrower's own evidence: hardship applications (one per cause), the income
+  // verified with one (the latest; null: none), unanswered calls in a row, and whether it is marked lost contact.
+  let caseHardships: { cause: HardshipCause; day: Day }[] = [];
+  let caseIncome: number | null = null;
+  let caseUnanswered = 0;
+  let caseLost = false;
+  let caseScore: number | null = null;
   let sued: number | null = null;
   // What the open case knows: its contacts, promises, what was paid when it opened, its last step, whether it
   // is placed with an agency; and a complaint made in a month, open at the next month's refresh.
@@ -761,6 +857,7 @@ export async function simulateBorrower(
       ? b.income_fen * b.incomeAfterLoss
       : b.income_fen * fallFactor * cond.incomeFactor * noise;
     let expenses = b.expenses_fen * (1 + behaviour.expenseShock * (1 - b.ability) * Math.abs(normal(rand)));
+    const ill = illMonths > 0;
     if (illMonths > 0) {
       income *= 0.5;
       expenses += b.income_fen * 0.2;
@@ -881,6 +978,11 @@ export async function simulateBorrower(
       casePaidAtOpen = paidToDateMinor(slots.map((s) => s.state));
       caseStepCode = null;
       placed = false;
+      caseHardships = [];
+      caseIncome = null;
+      caseUnanswered = 0;
+      caseLost = false;
+      caseScore = null;
       note('case_opened');
     }
     for (const u of plan.update) if (openCase !== null) openCase = { ...openCase, figures: u.figures };
@@ -916,22 +1018,60 @@ export async function simulateBorrower(
       let step: StrategyStep;
       if (observation !== undefined) step = observationStep(observation, caseDay);
       else {
+        // A borrower whose ability fell applies for hardship (困难申请), giving a cause not yet given on the case,
+        // on the refresh day, before the case is assessed: recorded on the case as the portal records one. With
+        // income evidence (always with statements), the collector records the month's income as verified.
+        for (const cause of hardshipCausesOf({
+          ill,
+          industryShocked: cond.shocked,
+          lost,
+          business: b.process === 'business',
+          incomeFell: fallFactor < 1,
+        })) {
+          if (caseHardships.some((h) => h.cause === cause)) continue;
+          if (rand() < behaviour.hardshipBase + behaviour.hardshipWillingness * b.willingness) {
+            caseHardships.push({ cause, day: caseDay });
+            totals.series.hardshipApplications[m - 1]! += 1;
+            note('hardship_applied', { cause });
+            if (b.statements || rand() < behaviour.incomeEvidenced) {
+              caseIncome = income;
+              totals.series.incomeVerified[m - 1]! += 1;
+              note('income_verified', { amount: income / 100 });
+            }
+          }
+          break;
+        }
         const assessment = assessCase({
-          hardships: [],
-          // No verified income in the lab (the product has one only when evidenced): the instalments go unread.
-          verifiedMonthlyIncomeMinor: null,
-          monthlyInstallmentMinor: 0,
+          hardships: caseHardships,
+          verifiedMonthlyIncomeMinor: caseIncome,
+          // What the loans ask a month, as the product's refresh reads it; read only against verified income.
+          monthlyInstallmentMinor:
+            caseIncome === null
+              ? 0
+              : monthlyInstallmentMinor(
+                  slots.map((s) => s.state),
+                  slots.map(positionOf),
+                ),
           contacts: caseContacts,
           promisesKept: caseKept,
           promisesBroken: caseBroken,
           paidSinceOpenMinor: Math.max(0, paidToDateMinor(slots.map((s) => s.state)) - casePaidAtOpen),
           overdueMinor: figures.overdueMinor,
           maxDaysPastDue: figures.maxDaysPastDue,
-          lostContact: false,
+          lostContact: caseLost,
+          // Signs of evasion are what a person records (moved, assets transferred): the lab's borrower shows none.
           evasionSigns: [],
           // The scenario's shock stands for the lender's shock list of industries.
           industryShocked: cond.shocked,
         });
+        // The borrower's behaviour score of the month just ended (the eve of the cycle day is the lab's month
+        // end), as the monthly job scores it and the refresh reads the latest; read only where it is used.
+        const score = behaviourScoreAsOf(D - 1);
+        if (score !== null) {
+          totals.series.scoredCases[m - 1]! += 1;
+          if (score !== caseScore) note('behaviour_score', { score });
+        }
+        caseScore = score;
         const decided = caseStep(
           strategy.collectionStrategy,
           strategyFacts({
@@ -939,12 +1079,11 @@ export async function simulateBorrower(
             maxDaysPastDue: figures.maxDaysPastDue,
             overdueMinor: figures.overdueMinor,
             totalOwedMinor: figures.totalOwedMinor,
-            // The lab scores no behaviour: none is computed for the borrower.
-            behaviourScore: null,
+            behaviourScore: score,
             assessment: assessment.verdict,
             vulnerabilities: assessment.vulnerabilities,
             complaintOpen: complaintAtRefresh,
-            lostContact: false,
+            lostContact: caseLost,
             promisesBroken: caseBroken,
             promisesKept: caseKept,
             openedDay: openCase.openedDay,
@@ -993,15 +1132,18 @@ export async function simulateBorrower(
             continue;
           }
           try {
-            s.state = commandedState(s.state, {
-              type: 'restructure',
-              kind,
-              day: offerDay,
-              clientId: `${s.state.loanId}-r`,
-              ...(kind === 'payment-holiday'
-                ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
-                : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
-            });
+            stepped(
+              s,
+              commandedStep(s.state, {
+                type: 'restructure',
+                kind,
+                day: offerDay,
+                clientId: `${s.state.loanId}-r`,
+                ...(kind === 'payment-holiday'
+                  ? { holidayMonths: coll.holiday.months, relief: cond.shocked }
+                  : { months: coll.negotiatedPlan.months, monthlyIncomeMinor: Math.max(income, 1) }),
+              }),
+            );
             totals.series[kind === 'payment-holiday' ? 'holidays' : 'plans'][m - 1]! += 1;
             if (kind === 'payment-holiday') note('payment_holiday', { months: coll.holiday.months });
             else note('negotiated_plan', { months: coll.negotiatedPlan.months });
@@ -1072,7 +1214,7 @@ export async function simulateBorrower(
         const atMs = instantAt(day, 10 * 60, ZONE);
         const allowed = decideContact({ atMs, channel: 'call', party: 'borrower' }, log, {
           zone: ZONE,
-          lostContact: false,
+          lostContact: caseLost,
           complaintOpen,
         });
         if (!allowed.allowed) continue;
@@ -1109,6 +1251,23 @@ export async function simulateBorrower(
         }
         log.push({ atMs, channel: 'call', party: 'borrower', outcome, allowed: true });
         caseContacts.push({ party: 'borrower', outcome, allowed: true });
+        // Lost contact (失联): the collector marks the case after so many unanswered calls in a row (across the
+        // case's refreshes), as a person marks it in the product; an answered call restores it.
+        if (outcome === 'no-answer') {
+          caseUnanswered += 1;
+          const after = behaviour.lostContactAfterUnanswered;
+          if (!caseLost && after > 0 && caseUnanswered >= after) {
+            caseLost = true;
+            totals.series.lostContacts[m - 1]! += 1;
+            note('lost_contact', { calls: caseUnanswered });
+          }
+        } else {
+          caseUnanswered = 0;
+          if (caseLost) {
+            caseLost = false;
+            note('contact_restored');
+          }
+        }
       }
       resolvePromise(E - 1);
       // A late payment after the reminders and calls, when there is money and will.
@@ -1153,11 +1312,14 @@ export async function simulateBorrower(
     for (const s of active()) {
       const p = positionOf(s);
       if (p.daysPastDue + 1 >= coll.writeOffDaysPastDue) {
-        s.state = planWriteOff(s.state, null, {
-          day: E,
-          clientId: `${s.state.loanId}-wo`,
-          evidenceRef: 'simulation',
-        }).state;
+        stepped(
+          s,
+          planWriteOff(s.state, null, {
+            day: E,
+            clientId: `${s.state.loanId}-wo`,
+            evidenceRef: 'simulation',
+          }),
+        );
         totals.series.writtenOff_fen[m - 1]! += p.outstandingPrincipalMinor;
         ind.writtenOff_fen += p.outstandingPrincipalMinor;
         note('written_off', { amount: p.outstandingPrincipalMinor / 100 });
@@ -1211,6 +1373,7 @@ export async function simulateBorrower(
     paidTotals = pi;
     totals.series.cashIn_fen[m - 1]! += monthCashIn;
     if (maxDpd > 0) totals.series.pastDueBorrowers[m - 1]! += 1;
+    if (openCase !== null && caseLost) totals.series.lostContactBorrowers[m - 1]! += 1;
     savings = Math.min(Math.max(0, cash), Math.round(b.income_fen * behaviour.savingsMonths * 2));
     if (trace)
       rows.push({

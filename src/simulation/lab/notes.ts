@@ -23,6 +23,11 @@ export const LAB_NOTES_EN = {
   missed_instalment: 'missed the instalment',
   paid_part: 'paid part ({paid} of {due} yuan)',
   case_opened: 'collection case opened',
+  hardship_applied: 'applied for hardship ({cause})',
+  income_verified: 'income verified: {amount} yuan a month',
+  lost_contact: 'lost contact (失联) after {calls} unanswered calls',
+  contact_restored: 'answered: contact restored',
+  behaviour_score: 'behaviour score {score}',
   collection_step: 'collection step {code} ({action})',
   agency_placed: 'placed with a collection agency: {amount} yuan recovered',
   declined_offer: 'declined a {kind}',
@@ -51,6 +56,9 @@ export function labNoteEnglish(note: LabNote): string {
     const value = note.params[name];
     if (value === undefined) return whole;
     // A scripted shock's kind is a code such as business-failure: said as words.
-    return note.code === 'shock' && name === 'kind' ? String(value).replace('-', ' ') : String(value);
+    return (note.code === 'shock' && name === 'kind') ||
+      (note.code === 'hardship_applied' && name === 'cause')
+      ? String(value).replace('-', ' ')
+      : String(value);
   });
 }

@@ -85,6 +85,20 @@ export interface BehaviourParameters {
   readonly savingsMonths: number;
   /** σ of expense overruns, times (1 − ability). */
   readonly expenseShock: number;
+  /**
+   * P(apply for hardship, 困难申请) at a month's case refresh while a collection case is open and a cause stands
+   * that was not yet given on the case (job loss, business failure, illness, the scenario's industry shock, a
+   * fall in income) = hardshipBase + hardshipWillingness × willingness.
+   */
+  readonly hardshipBase: number;
+  readonly hardshipWillingness: number;
+  /**
+   * P(a hardship application comes with income evidence the collector records as verified income) for a
+   * borrower without statements; a business owner with 12 months of statements always evidences it.
+   */
+  readonly incomeEvidenced: number;
+  /** Unanswered borrower calls in a row on a case (across refreshes) after which it is marked lost contact (失联); 0: never. */
+  readonly lostContactAfterUnanswered: number;
 }
 
 export interface PopulationSpec {
@@ -242,8 +256,15 @@ export const DEFAULT_POPULATION: PopulationSpec = {
     drawShare: 0.6,
     savingsMonths: 1.5,
     expenseShock: 0.35,
+    hardshipBase: 0.05,
+    hardshipWillingness: 0.6,
+    incomeEvidenced: 0.5,
+    lostContactAfterUnanswered: 6,
   },
 };
+
+/** The most unanswered calls in a row a population may ask for before a case is marked lost contact. */
+export const LOST_CONTACT_CALLS_MAX = 100;
 
 const BEHAVIOUR_KEYS = Object.keys(DEFAULT_POPULATION.behaviour) as (keyof BehaviourParameters)[];
 
@@ -357,9 +378,16 @@ export function parsePopulation(raw: unknown, file = 'population'): PopulationSp
   if (behaviourRaw !== undefined) {
     r.known(behaviourRaw, '$.behaviour', BEHAVIOUR_KEYS);
     for (const k of BEHAVIOUR_KEYS) {
-      const max = k === 'savingsMonths' ? 60 : k === 'expenseShock' ? 5 : 1;
-      behaviour[k] = r.number(behaviourRaw, k, '$.behaviour', d.behaviour[k], 0, max);
+      const whole = k === 'lostContactAfterUnanswered';
+      const max = k === 'savingsMonths' ? 60 : k === 'expenseShock' ? 5 : whole ? LOST_CONTACT_CALLS_MAX : 1;
+      behaviour[k] = r.number(behaviourRaw, k, '$.behaviour', d.behaviour[k], 0, max, whole);
     }
+    const hardship = behaviour.hardshipBase! + behaviour.hardshipWillingness!;
+    if (hardship > 1 + 1e-9)
+      r.issue(
+        '$.behaviour.hardshipWillingness',
+        `hardshipBase + hardshipWillingness is ${Number(hardship.toFixed(6))}; the chance of a hardship application of the most willing borrower must be at most 1`,
+      );
   }
   const spec: PopulationSpec = {
     name: r.string(raw, 'name', '$', d.name),

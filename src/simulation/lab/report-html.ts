@@ -41,6 +41,10 @@ const LABELS: Record<Metric, string> = {
   plans: 'Instalment plans 协商分期',
   promisesKeptShare: 'Promises kept 承诺兑现率',
   drawsRefused: 'Drawdowns refused (line frozen or closed)',
+  hardshipApplications: 'Hardship applications 困难申请',
+  incomeVerified: 'Hardship applications with verified income 收入核实',
+  lostContacts: 'Cases marked lost contact 失联',
+  monthsLostContact: 'Borrower-months lost contact at the month end',
 };
 
 function fmt(metric: Metric, x: number): string {

@@ -56,6 +56,10 @@ export const METRICS = [
   'plans',
   'promisesKeptShare',
   'drawsRefused',
+  'hardshipApplications',
+  'incomeVerified',
+  'lostContacts',
+  'monthsLostContact',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -158,6 +162,10 @@ function metricsOf(t: Totals, ecl: readonly number[]): Record<Metric, number> {
     plans: sum(s.plans),
     promisesKeptShare: ratio(kept, kept + sum(s.promisesBroken)),
     drawsRefused: sum(s.drawsRefused),
+    hardshipApplications: sum(s.hardshipApplications),
+    incomeVerified: sum(s.incomeVerified),
+    lostContacts: sum(s.lostContacts),
+    monthsLostContact: sum(s.lostContactBorrowers),
   };
 }
 

@@ -27,6 +27,7 @@ import {
   withLenderSettings,
   withLenderWeights,
 } from '../../reporting/index.js';
+import type { ModelArtifact } from '../../scoring/index.js';
 import { isObj, Reader, SimulationInputError } from './validate.js';
 
 /**
@@ -333,6 +334,12 @@ export interface StrategyDocuments {
   readonly collectionStrategy?: unknown;
   readonly models: ModelSet;
   /**
+   * The behaviour scorecard (the shipped models/behaviour-scorecard.json when read from files): the borrower of
+   * an open case is scored with it at each refresh. Absent: no behaviour score (null), as for a borrower the
+   * product has not scored.
+   */
+  readonly behaviourModel?: ModelArtifact;
+  /**
    * The ECL's scenario pack as `report ecl` reads it (policies/scenarios) and the lender's ECL settings document
    * the file names (absent: none). Without a pack the ECL runs one neutral scenario (weight 1, no multiplier).
    */
@@ -372,6 +379,8 @@ export interface ResolvedStrategy {
   /** The collection strategy, as collections' refresh compiles it. */
   readonly collectionStrategy: CompiledStrategy;
   readonly ecl: LabEcl;
+  /** The behaviour scorecard open cases' borrowers are scored with; null: none (no behaviour score). */
+  readonly behaviourModel: ModelArtifact | null;
 }
 
 /** Checks and compiles the documents a strategy names; a problem is a strategy_invalid error naming the document. */
@@ -443,5 +452,6 @@ export function resolveStrategy(
     cadence: cadence.document,
     collectionStrategy,
     ecl,
+    behaviourModel: docs.behaviourModel ?? null,
   };
 }

@@ -36,6 +36,16 @@ export const SERIES = [
   'promisesBroken',
   'draws',
   'drawsRefused',
+  /** Hardship applications (困难申请) recorded on open cases. */
+  'hardshipApplications',
+  /** Of them, those with income evidence recorded as the case's verified income. */
+  'incomeVerified',
+  /** Cases marked lost contact (失联) in the month. */
+  'lostContacts',
+  /** Borrowers whose open case is marked lost contact at the month end. */
+  'lostContactBorrowers',
+  /** Case refreshes that read a behaviour score (the borrower's line scored at the month before). */
+  'scoredCases',
 ] as const;
 export type Series = (typeof SERIES)[number];
 

@@ -17,6 +17,7 @@ import {
   decidePromises,
   type HardshipCause,
   memoisedStrategy,
+  monthlyInstallmentMinor,
   nextActionDue,
   type OpenCase,
   observationStep,
@@ -374,17 +375,6 @@ function planWithInstalment(length: number, nextIndex: number, instalment: strin
   const at = Math.min(nextIndex, length - 1);
   if (at >= 0 && instalment !== null) plan[at] = fromJsonText<LoanState['plan'][number]>(instalment);
   return plan;
-}
-
-/** What a loan's contract asks a month: the first instalment of its current plan. */
-function monthlyInstallmentMinor(states: readonly LoanState[]): number {
-  let total = 0;
-  for (const s of states) {
-    const p = loanPosition(s);
-    if (p.totalOwedMinor === 0) continue;
-    total += s.plan[Math.min(s.nextInstallmentIndex, s.plan.length - 1)]?.totalMinor ?? 0;
-  }
-  return total;
 }
 
 /**

@@ -20312,7 +20312,19 @@ export interface operations {
                     mean: number | string;
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  hardshipApplications: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  incomeVerified: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20343,6 +20355,18 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lostContacts: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsLostContact: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20457,7 +20481,19 @@ export interface operations {
                     mean: number | string;
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  hardshipApplications: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   holidays: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  incomeVerified: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
@@ -20488,6 +20524,18 @@ export interface operations {
                   };
                   /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
                   lossRate: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  lostContacts: {
+                    high: number | string;
+                    low: number | string;
+                    mean: number | string;
+                  };
+                  /** @description Mean over the replications with a 95 % interval: numbers for ratios and counts, decimal strings of yuan for amounts */
+                  monthsLostContact: {
                     high: number | string;
                     low: number | string;
                     mean: number | string;
