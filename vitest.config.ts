@@ -60,6 +60,7 @@ export default defineConfig({
         // The browser files one at a time: two chromium pages and their servers at once on a busy 2-core
         // machine lost clicks aimed at controls still moving, and these files gain little from company.
         ...(name === 'web' ? { maxWorkers: 1 } : {}),
+        isolate: false,
         include: includes(paths),
         exclude: ['**/node_modules/**', ...excludes(name)],
       },

@@ -36,7 +36,9 @@ async function build(zone: string) {
       { name: '09-case-documents/001-cdo_1.png', data: attachment },
     ]);
   } finally {
-    process.env.TZ = before;
+    // Deleted rather than set when it was unset: `process.env.TZ = undefined` would set the text "undefined".
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
   }
 }
 

@@ -27,6 +27,7 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
         nav: '策略实验室',
         losses: '损失（核销减回收）',
         recovered: '诉讼回收',
+        hardship: '困难申请',
         done: '已完成',
         zhang: '未提供流水的创业者',
         li: '受餐饮业停业影响',
@@ -39,6 +40,7 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
         nav: 'Strategy lab',
         losses: 'Losses (written off less recovered)',
         recovered: 'Recovered through the courts',
+        hardship: 'Hardship applications',
         done: 'Done',
         zhang: 'start-up founder without statements',
         li: 'exposed to any closure of catering',
@@ -65,6 +67,10 @@ describe.skipIf(skipBrowser)('strategy lab in chromium', () => {
       await losses.getByText(L.losses).waitFor();
       expect(await losses.textContent()).toMatch(/¥/);
       await page.getByTestId('lab-figure-recovered').getByText(L.recovered).waitFor();
+      // The borrower's evidence on a case is counted beside the other figures, as a count in each column.
+      const hardship = page.getByTestId('lab-figure-hardshipApplications');
+      await hardship.getByText(L.hardship, { exact: true }).waitFor();
+      expect(await hardship.locator('td').nth(1).textContent()).toMatch(/^\d/);
       const headers = await page.getByTestId('lab-figures').locator('th').allTextContents();
       expect(headers).toContain('default');
       expect(headers).toContain('no-freeze');

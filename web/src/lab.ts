@@ -80,6 +80,10 @@ export const LAB_FIGURES = [
   'letters',
   'agencyPlacements',
   'complaints',
+  'hardshipApplications',
+  'incomeVerified',
+  'lostContacts',
+  'monthsLostContact',
 ] as const;
 
 /** Ratios shown as percentages. */
