@@ -190,6 +190,10 @@ export const PROBLEM_CODES = {
   report_cell_not_found: { status: 404, title: 'The report has no such cell' },
   report_not_month_end: { status: 400, title: "The day is not a month's last day" },
   ecl_posting_not_found: { status: 404, title: 'The month end has no ECL posting' },
+  ecl_posting_out_of_order: {
+    status: 409,
+    title: 'A later month end is posted already',
+  },
   funding_outflows_invalid: { status: 400, title: 'A funding outflow is not valid' },
   class_override_loan_not_found: { status: 404, title: 'The loan has no month-end row at this month end' },
   class_override_below_floor: { status: 422, title: 'A manual class may only be worse than the rules give' },
@@ -367,6 +371,7 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   report_cell_not_found: '报表中没有这个单元格',
   report_not_month_end: '该日期不是月末最后一天',
   ecl_posting_not_found: '该月末尚未计提预期信用损失',
+  ecl_posting_out_of_order: '已有更晚的月末计提了预期信用损失',
   funding_outflows_invalid: '资金流出记录无效',
   class_override_loan_not_found: '该贷款在此月末没有月末记录',
   class_override_below_floor: '人工认定的分类只能比规则分类更差',

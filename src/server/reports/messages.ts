@@ -51,6 +51,8 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
   not_a_month_end: '该日期不是月末最后一天',
   report_not_month_end: '该日期不是月末最后一天：预期信用损失按月末最后一天计提',
+  ecl_posting_out_of_order:
+    '已有更晚的月末计提了预期信用损失，账上的损失准备已是那个月末的；不能再补计更早的月末：请按月依次计提',
   class_override_loan_not_found: '该借据在此月末没有月末记录；请先生成该月末（以该日为 asOf 的任一报表）',
   class_override_below_floor: '人工认定的分类只能比规则给出的分类更差',
   class_override_exists: '该借据在此月末已有待审或已批准的人工认定',
