@@ -183,6 +183,7 @@ export const PROBLEM_CODES = {
   report_month_not_closed: { status: 409, title: 'The month end is not closed yet' },
   report_day_not_closed: { status: 409, title: 'The report day is not closed yet' },
   report_scenario_unsupported: { status: 422, title: 'This report kind takes no scenario' },
+  report_scenario_unknown: { status: 400, title: 'No scenario has this name' },
   report_grouping_unsupported: {
     status: 422,
     title: 'This report kind takes no grouping, or not this one',
@@ -367,6 +368,7 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   report_month_not_closed: '该月末尚未日终关账',
   report_day_not_closed: '报表日期尚未日终关账',
   report_scenario_unsupported: '这种报表不接受情景参数',
+  report_scenario_unknown: '没有这个名称的情景',
   report_grouping_unsupported: '这种报表不接受该分组方式',
   report_cell_not_found: '报表中没有这个单元格',
   report_not_month_end: '该日期不是月末最后一天',

@@ -80,6 +80,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_month_not_closed: 'report_month_not_closed',
   report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
+  report_scenario_unknown: 'report_scenario_unknown',
   report_grouping_unsupported: 'report_grouping_unsupported',
   report_cell_not_found: 'report_cell_not_found',
   report_not_month_end: 'report_not_month_end',
