@@ -11,7 +11,6 @@ import {
   monthKeyOfDay,
   projectLiquidity,
   type Report,
-  ReportInputError,
   type Scenario,
   type ScheduledCash,
 } from '../../reporting/index.js';

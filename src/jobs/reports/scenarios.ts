@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import {
   parseScenario,
   parseSensitivities,
-  ReportInputError,
   type Scenario,
   ScenarioFileError,
   type Sensitivities,
