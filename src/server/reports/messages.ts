@@ -46,7 +46,8 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_day_not_closed:
     '报表日期尚未日终关账：只能报告营业日之前已关账的日期；请选择更早的日期，或先把日终批处理运行到该日',
   report_scenario_unsupported: '这种报表不接受情景参数',
-  report_scenario_unknown: '没有这个名称的情景：情景为情景文件中的 id（policies/scenarios，如 base、downturn）',
+  report_scenario_unknown:
+    '没有这个名称的情景：情景为情景文件中的 id（policies/scenarios，如 base、downturn）',
   report_grouping_unsupported:
     '只有账龄分析（vintage）与核销后回收曲线（recovery）可以分组，且只能按 product、channel 或 policy 分组',
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
