@@ -1189,6 +1189,14 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const today = await getBusinessDay(deps.db);
       const from = dayParam(request.query.from, '/query/from', addDays(today, -30));
+      // A window that starts after the business day has seen nothing yet: its zeros would read as figures.
+      if (from > today) {
+        const text = say(COLLECTIONS_MESSAGES, 'team_view_from_ahead', {
+          from: formatDate(from),
+          businessDay: formatDate(today),
+        });
+        throw new ProblemError('date_out_of_range', text, [fieldProblem('/query/from', text)]);
+      }
       const people = await collectorFigures(deps.db, from);
       const teams = await listTeams(deps.db);
       const p = request.principal!;
