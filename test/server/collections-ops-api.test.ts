@@ -208,6 +208,15 @@ describe.each(backends)('collection operations over the API, on $name', (backend
       await call('collector', 'GET', `/collections/cases/${caseId}/negotiation-offer?monthlyIncome=50.00`),
     );
     expect((tooPoor.loans as { months: null; refusal: string }[])[0]).toMatchObject({ months: null });
+    // No income at all is a bad figure, not a 200 whose refusals name the ledger's internal field.
+    const none = await call(
+      'collector',
+      'GET',
+      `/collections/cases/${caseId}/negotiation-offer?monthlyIncome=0.00`,
+    );
+    expect(none.statusCode, none.body).toBe(400);
+    expect(json(none)).toMatchObject({ code: 'amount_invalid', errors: [{ path: '/query/monthlyIncome' }] });
+    expect(none.body).not.toMatch(/monthlyIncomeMinor/);
   });
 
   it('teams and allocation put the case on the collector’s list for today, exported to Excel', async () => {

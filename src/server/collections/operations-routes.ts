@@ -639,6 +639,14 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       if (request.query.monthlyIncome !== undefined) {
         const a = readAmount(request.query.monthlyIncome, deps.config.amount_max_fen);
         if (!a.ok) throw amountProblem('monthlyIncome', '/query/monthlyIncome', a.text);
+        // No income affords no plan: said here, not as each loan's refusal in the ledger's own terms.
+        if (a.fen === 0) {
+          throw amountProblem(
+            'monthlyIncome',
+            '/query/monthlyIncome',
+            engineRefusal('amount_zero', 'must be above 0.00; send the amount in yuan, e.g. "100.00"'),
+          );
+        }
         income = a.fen;
       } else {
         const latest = (await listEvidence(deps.db, kase.caseId)).filter((e) => e.kind === 'income').at(-1);
