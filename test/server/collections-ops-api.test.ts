@@ -320,12 +320,19 @@ describe.each(backends)('collection operations over the API, on $name', (backend
     expect(c).toMatchObject({ status: 'closed', closeReason: 'cured', closedDate: '2026-11-06' });
     const view = json(await call('collector', 'GET', '/collections/team-view?from=2026-11-01'));
     // A window starting after the business day has seen nothing: refused, not answered with zeros.
-    const ahead = await call('collector', 'GET', '/collections/team-view?from=2030-01-01');
-    expect(ahead.statusCode, ahead.body).toBe(400);
-    expect(json(ahead)).toMatchObject({
-      code: 'date_out_of_range',
-      errors: [{ path: '/query/from', message: expect.stringMatching(/after the business day 2026-11-06/) }],
-    });
+    for (const url of [
+      '/collections/team-view?from=2030-01-01',
+      '/collections/strategies/results?from=2030-01-01',
+    ]) {
+      const ahead = await call('auditor', 'GET', url);
+      expect(ahead.statusCode, ahead.body).toBe(400);
+      expect(json(ahead)).toMatchObject({
+        code: 'date_out_of_range',
+        errors: [
+          { path: '/query/from', message: expect.stringMatching(/after the business day 2026-11-06/) },
+        ],
+      });
+    }
     expect(view.teams).toEqual([expect.objectContaining({ teamId: 'early', collectors: 1, casesCured: 1 })]);
     expect(view.collectors).toEqual([
       expect.objectContaining({ userId: api.userIds.collector, casesCured: 1, openCases: 0 }),

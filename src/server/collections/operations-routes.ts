@@ -197,6 +197,16 @@ function adminOnly(request: FastifyRequest, what: AdminOnly): void {
     throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, what));
 }
 
+/** A window that starts after the business day has seen nothing yet: its zeros would read as figures. */
+function refuseFromAhead(from: number, today: number): void {
+  if (from <= today) return;
+  const text = say(COLLECTIONS_MESSAGES, 'team_view_from_ahead', {
+    from: formatDate(from),
+    businessDay: formatDate(today),
+  });
+  throw new ProblemError('date_out_of_range', text, [fieldProblem('/query/from', text)]);
+}
+
 function dayParam(value: string | undefined, path: string, fallback: number): number {
   if (value === undefined) return fallback;
   try {
@@ -397,6 +407,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const today = await getBusinessDay(deps.db);
       const from = dayParam(request.query.from, '/query/from', addDays(today, -RESULTS_WINDOW_DAYS_DEFAULT));
+      refuseFromAhead(from, today);
       const arms = compareArms(await armCaseResults(deps.db, from));
       return {
         from: request.query.from ?? formatDate(from),
@@ -1197,14 +1208,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const today = await getBusinessDay(deps.db);
       const from = dayParam(request.query.from, '/query/from', addDays(today, -30));
-      // A window that starts after the business day has seen nothing yet: its zeros would read as figures.
-      if (from > today) {
-        const text = say(COLLECTIONS_MESSAGES, 'team_view_from_ahead', {
-          from: formatDate(from),
-          businessDay: formatDate(today),
-        });
-        throw new ProblemError('date_out_of_range', text, [fieldProblem('/query/from', text)]);
-      }
+      refuseFromAhead(from, today);
       const people = await collectorFigures(deps.db, from);
       const teams = await listTeams(deps.db);
       const p = request.principal!;
