@@ -1,4 +1,4 @@
-import { addDays, addMonths, type Day, formatDate, invariant } from '../money/index.js';
+import { addDays, addMonths, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
 import { LEGAL_PATH_FACTS, type LegalPath } from './collection-stages.js';
 import { CollectionsInputError } from './errors.js';
 import { DEFAULT_LIMITATION_SETTINGS, type LimitationSettings, limitationPeriod } from './limitation.js';
@@ -94,11 +94,16 @@ export function nextLegalStatuses(state: Pick<LegalActionState, 'path' | 'status
   return NEXT[state.status].filter((s) => s !== 'objected' || state.path === 'payment-order');
 }
 
-/** Checks a proposal: a known path, a positive claim, a reason; the day is the business day. */
+/**
+ * Checks a proposal: a known path, a positive claim no larger than what the borrower owes on the case
+ * (`owedMinor`, when given: a court is never asked for more than the lender is owed; the action's own costs are
+ * recorded on it), a reason; the day is the business day.
+ */
 export function checkLegalProposal(input: {
   readonly path: string;
   readonly claimedMinor: number;
   readonly reason: string;
+  readonly owedMinor?: number;
 }): void {
   if (!LEGAL_PATH_FACTS.some((f) => f.path === input.path)) {
     throw new CollectionsInputError(
@@ -113,6 +118,17 @@ export function checkLegalProposal(input: {
       'legal_claim_invalid',
       'claimed',
       'the amount claimed must be more than 0.00',
+    );
+  }
+  if (input.owedMinor !== undefined && input.claimedMinor > input.owedMinor) {
+    const claimed = formatMinor(input.claimedMinor);
+    const owed = formatMinor(input.owedMinor);
+    throw new CollectionsInputError(
+      'legal_claim_invalid',
+      'claimed',
+      `the amount claimed, ${claimed}, is more than the borrower owes on the case, ${owed}; claim at most ${owed} (the action's costs are recorded on it)`,
+      { claimed, owed },
+      'above_owed',
     );
   }
   if (input.reason.trim().length === 0) {

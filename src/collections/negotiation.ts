@@ -6,7 +6,7 @@ import {
   planCommand,
   type RestructuringPolicy,
 } from '../ledger/index.js';
-import type { Day } from '../money/index.js';
+import { type Day, formatMinor, parseDecimal } from '../money/index.js';
 
 /**
  * A negotiation offer (协商分期) for a borrower who cannot pay: for each loan past due, the shortest negotiated
@@ -37,17 +37,43 @@ export interface NegotiationOffer {
   readonly totalInstallmentMinor: number;
 }
 
+/**
+ * The offer for each loan past due, loan id order. The affordability cap holds for the borrower, not for each
+ * loan alone: each loan's plan is checked against what the cap leaves of the income after the instalments
+ * offered for the loans before it, so the offered instalments together stay within the cap (two loans each
+ * given half the income would take all of it).
+ */
 export function negotiationOffer(
   loans: readonly LoanState[],
   monthlyIncomeMinor: number,
   day: Day,
   policy: RestructuringPolicy = DEFAULT_RESTRUCTURING_POLICY,
 ): NegotiationOffer {
+  const cap = parseDecimal(policy.affordabilityRatioMax, 'affordabilityRatioMax');
   const out: LoanOffer[] = [];
+  let offeredMinor = 0;
   for (const state of [...loans].sort((a, b) => (a.loanId < b.loanId ? -1 : 1))) {
     if (loanPosition(state).daysPastDue === 0) continue;
     let offer: LoanOffer | undefined;
     let refusal: string | null = null;
+    // The income whose capped share is what the cap leaves after the instalments already offered (rounded
+    // down, so the sum never passes the cap): the ledger's own check then reads the borrower's whole cap.
+    const incomeLeftMinor =
+      offeredMinor === 0
+        ? monthlyIncomeMinor
+        : monthlyIncomeMinor - Number((BigInt(offeredMinor) * cap.den + cap.num - 1n) / cap.num);
+    const capLeft = () =>
+      `no negotiated plan of up to ${policy.negotiatedMonthsMax} months fits in what the affordability cap leaves of the monthly income ${formatMinor(monthlyIncomeMinor)} after the instalments offered for the borrower's other loans (${formatMinor(offeredMinor)} a month)`;
+    if (incomeLeftMinor <= 0) {
+      out.push({
+        loanId: state.loanId,
+        months: null,
+        installmentMinor: null,
+        forgivenMinor: 0,
+        refusal: capLeft(),
+      });
+      continue;
+    }
     for (const months of OFFER_MONTHS) {
       if (months > policy.negotiatedMonthsMax) break;
       try {
@@ -55,7 +81,7 @@ export function negotiationOffer(
           type: 'restructure',
           kind: 'negotiated-plan',
           months,
-          monthlyIncomeMinor,
+          monthlyIncomeMinor: incomeLeftMinor,
           day,
           clientId: `offer-${state.loanId}-${months}`,
           policy,
@@ -75,9 +101,10 @@ export function negotiationOffer(
         break;
       } catch (error) {
         if (!isLedgerInputError(error)) throw error;
-        refusal = error.message;
+        refusal = offeredMinor > 0 && error.code === 'restructure_unaffordable' ? capLeft() : error.message;
       }
     }
+    if (offer !== undefined) offeredMinor += offer.installmentMinor ?? 0;
     out.push(
       offer ?? { loanId: state.loanId, months: null, installmentMinor: null, forgivenMinor: 0, refusal },
     );

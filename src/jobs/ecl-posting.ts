@@ -16,6 +16,7 @@ import {
   findEclRun,
   insertEclPosting,
   insertEclRun,
+  listEclPostings,
   listEclRunExposures,
   loansWrittenOffBetween,
   type Queryable,
@@ -72,6 +73,23 @@ export async function eclPostingMonthEnd(db: Db, monthEnd: Day): Promise<Day> {
 }
 
 /**
+ * Refuses a month end earlier than the latest one posted (`ecl_posting_out_of_order`): the loss allowance is a
+ * running balance, and a later month's entry already took it to that month's ECL, so an earlier month's entry
+ * made now would be added on top of it and overstate the allowance by the whole earlier ECL.
+ */
+export async function refuseEarlierThanPosted(q: Queryable, monthEnd: Day): Promise<void> {
+  const [latest] = await listEclPostings(q, 1);
+  if (latest !== undefined && latest.monthEnd > monthEnd) {
+    throw new ReportError(
+      'ecl_posting_out_of_order',
+      409,
+      `the ECL of ${formatDate(latest.monthEnd)} is posted already, so ${formatDate(monthEnd)} can no longer be: the allowance on the books is ${formatDate(latest.monthEnd)}'s; post the months in order, each after the one before`,
+      'monthEnd',
+    );
+  }
+}
+
+/**
  * Writes a measured month-end run in the caller's transaction: stores the run (the next month's opening) and
  * posts the entry that takes the loss allowance on the books to the run's ECL. A month posted already (by
  * another process since the caller looked) writes nothing and answers what was posted.
@@ -81,6 +99,7 @@ export async function writeMonthEndEcl(tx: Queryable, run: EclRun): Promise<EclP
   // The primary key of ecl_postings refuses a second row should two processes pass this check at once.
   const again = await findEclPosting(tx, monthEnd);
   if (again !== null) return { monthEnd, alreadyPosted: true, posting: again, rollForward: null };
+  await refuseEarlierThanPosted(tx, monthEnd);
   const prior = previousMonthEnd(monthEnd);
   const opening = (await findEclRun(tx, prior)) === null ? [] : await listEclRunExposures(tx, prior);
   const closing = run.rows.map((r) => ({ exposureId: r.exposureId, stage: r.stage, eclMinor: r.eclMinor }));
@@ -147,6 +166,7 @@ export async function postMonthEndEcl(
   await eclPostingMonthEnd(db, monthEnd);
   const posted = await findEclPosting(db, monthEnd);
   if (posted !== null) return { monthEnd, alreadyPosted: true, posting: posted, rollForward: null };
+  await refuseEarlierThanPosted(db, monthEnd);
   const run = await computeEcl(db, monthEnd, options);
   const actor = options.actor ?? { userId: null, role: 'system' };
   return db.transaction(async (tx) => {

@@ -23,6 +23,7 @@ export {
   eclPostingSummary,
   eclPostingView,
   postMonthEndEcl,
+  refuseEarlierThanPosted,
   storedRollForward,
   writeMonthEndEcl,
 } from './ecl-posting.js';

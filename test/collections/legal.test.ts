@@ -111,6 +111,12 @@ describe('proposal, costs and demands', () => {
     expect(() =>
       checkLegalProposal({ path: 'arbitration', claimedMinor: 100, reason: '恶意逾期' }),
     ).not.toThrow();
+    expect(
+      refusal(() => checkLegalProposal({ path: 'lawsuit', claimedMinor: 101, reason: 'x', owedMinor: 100 })),
+    ).toEqual({ code: 'legal_claim_invalid', field: 'claimed' });
+    expect(() =>
+      checkLegalProposal({ path: 'lawsuit', claimedMinor: 100, reason: 'x', owedMinor: 100 }),
+    ).not.toThrow();
   });
 
   it('a cost is positive and dated between the proposal and the business day', () => {

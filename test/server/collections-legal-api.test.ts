@@ -100,6 +100,30 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
     await db?.close();
   });
 
+  it('a claim above what the borrower owes on the case is refused, and nothing is written', async () => {
+    const owed = json(await call('risk_analyst', 'GET', `/collections/cases/${caseId}`)).totalOwed as string;
+    const oneFenMore = Math.round(Number(owed) * 100) + 1;
+    const above = `${Math.floor(oneFenMore / 100)}.${String(oneFenMore % 100).padStart(2, '0')}`;
+    const before = await rows('collection_legal_actions');
+    // A court would be asked for more than the lender is owed (it was accepted, up to 1,000,000,000.00).
+    for (const claimed of [above, '9999999.00']) {
+      expectProblem(
+        await call('risk_analyst', 'POST', `/collections/cases/${caseId}/legal/actions`, {
+          path: 'lawsuit',
+          reason: '恶意逾期',
+          claimed,
+        }),
+        {
+          status: 422,
+          code: 'legal_action_invalid',
+          says: new RegExp(`more than the borrower owes on the case, ${owed.replace('.', '\\.')}`),
+          path: '/body/claimed',
+        },
+      );
+    }
+    expect(await rows('collection_legal_actions')).toBe(before);
+  });
+
   it('lost contact, a demand that reached him, and a lawsuit approved by a second person', async () => {
     expect(
       (await call('collector', 'PATCH', `/collections/cases/${caseId}`, { lostContact: true })).statusCode,

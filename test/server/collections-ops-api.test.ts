@@ -208,6 +208,15 @@ describe.each(backends)('collection operations over the API, on $name', (backend
       await call('collector', 'GET', `/collections/cases/${caseId}/negotiation-offer?monthlyIncome=50.00`),
     );
     expect((tooPoor.loans as { months: null; refusal: string }[])[0]).toMatchObject({ months: null });
+    // No income at all is a bad figure, not a 200 whose refusals name the ledger's internal field.
+    const none = await call(
+      'collector',
+      'GET',
+      `/collections/cases/${caseId}/negotiation-offer?monthlyIncome=0.00`,
+    );
+    expect(none.statusCode, none.body).toBe(400);
+    expect(json(none)).toMatchObject({ code: 'amount_invalid', errors: [{ path: '/query/monthlyIncome' }] });
+    expect(none.body).not.toMatch(/monthlyIncomeMinor/);
   });
 
   it('teams and allocation put the case on the collector’s list for today, exported to Excel', async () => {
@@ -310,6 +319,20 @@ describe.each(backends)('collection operations over the API, on $name', (backend
     const c = await kase();
     expect(c).toMatchObject({ status: 'closed', closeReason: 'cured', closedDate: '2026-11-06' });
     const view = json(await call('collector', 'GET', '/collections/team-view?from=2026-11-01'));
+    // A window starting after the business day has seen nothing: refused, not answered with zeros.
+    for (const url of [
+      '/collections/team-view?from=2030-01-01',
+      '/collections/strategies/results?from=2030-01-01',
+    ]) {
+      const ahead = await call('auditor', 'GET', url);
+      expect(ahead.statusCode, ahead.body).toBe(400);
+      expect(json(ahead)).toMatchObject({
+        code: 'date_out_of_range',
+        errors: [
+          { path: '/query/from', message: expect.stringMatching(/after the business day 2026-11-06/) },
+        ],
+      });
+    }
     expect(view.teams).toEqual([expect.objectContaining({ teamId: 'early', collectors: 1, casesCured: 1 })]);
     expect(view.collectors).toEqual([
       expect.objectContaining({ userId: api.userIds.collector, casesCured: 1, openCases: 0 }),

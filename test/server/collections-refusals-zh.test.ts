@@ -55,6 +55,12 @@ const cases: Array<{ name: string; raise: () => unknown; zhHas: string[] }> = [
     zhHas: ['0.00'],
   },
   {
+    name: 'claim above what is owed',
+    raise: () =>
+      checkLegalProposal({ path: 'lawsuit', claimedMinor: 1_000_001, reason: 'x', owedMinor: 1_000_000 }),
+    zhHas: ['10000.01', '10000.00'],
+  },
+  {
     name: 'no reason',
     raise: () => checkLegalProposal({ path: 'lawsuit', claimedMinor: 1, reason: ' ' }),
     zhHas: ['理由'],

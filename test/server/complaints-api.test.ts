@@ -339,5 +339,13 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
     expect(view.rule).toMatch(/at least 5 complaints/);
     const bad = await call('auditor', 'GET', '/complaints/reputation?from=2026-12&to=2026-11');
     expect(json(bad).code).toBe('date_out_of_range');
+    // Months that have not begun have no rates (they were answered with the active borrowers of today).
+    const ahead = await call('auditor', 'GET', '/complaints/reputation?from=2027-01&to=2027-02');
+    expect(ahead.statusCode, ahead.body).toBe(400);
+    expect(json(ahead)).toMatchObject({
+      code: 'date_out_of_range',
+      errors: [{ path: '/query/to', message: 'must be 2026-11 or earlier' }],
+    });
+    expect(json(ahead).detail).toMatch(/to 2027-02 is after the business month 2026-11/);
   });
 });

@@ -199,4 +199,28 @@ describe.each(backends)('ECL posting API on $name', (backend) => {
     expect(list.items[0]).toMatchObject({ closing: may.closing, alreadyPosted: true });
     expect(list.items[0]).not.toHaveProperty('rollForward');
   });
+  it('refuses a month end earlier than one posted, writes nothing, and the allowance stays the latest ECL', async () => {
+    const before = await written();
+    const allowance = async () => {
+      const tb = (await get('/trial-balance')).json() as {
+        accounts: { account: string; debit: string; credit: string }[];
+      };
+      const row = tb.accounts.find((a) => a.account === 'lossAllowance');
+      return row === undefined ? 0 : fen(row.credit) - fen(row.debit);
+    };
+    const may = (await get('/reports/ecl/postings/2026-05-31')).json() as Posting;
+    expect(await allowance()).toBe(fen(may.closing));
+    expectProblem(await post('2026-03-31'), {
+      status: 409,
+      code: 'ecl_posting_out_of_order',
+      says: /2026-05-31 is posted already, so 2026-03-31 can no longer be/,
+      path: '/body/monthEnd',
+    });
+    expect(await written()).toEqual(before);
+    expect(await allowance()).toBe(fen(may.closing));
+    // A posted month asked again still answers what was posted.
+    const april = await post('2026-04-30');
+    expect(april.statusCode, april.body).toBe(200);
+    expect(april.json()).toMatchObject({ alreadyPosted: true });
+  });
 });

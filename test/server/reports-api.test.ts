@@ -181,6 +181,25 @@ describe.each(backends)('reports API on $name', (backend) => {
     }
   });
 
+  it('refuses a scenario it does not have, and a scenario given to a kind that takes none', async () => {
+    // An unknown scenario was a 500 on every forward-looking kind.
+    for (const kind of ['ecl', 'stress', 'liquidity'] as const) {
+      expectProblem(await get(`/reports/${kind}?asOf=${AS_OF}&scenario=nope`), {
+        status: 400,
+        code: 'report_scenario_unknown',
+        says: /no scenario "nope"; the scenarios are base, downturn/,
+        path: '/query/scenario',
+      });
+    }
+    // The credit report answered as if no scenario had been given.
+    expectProblem(await get(`/reports/credit-report?asOf=${AS_OF}&scenario=downturn`), {
+      status: 422,
+      code: 'report_scenario_unsupported',
+      says: /the credit-report report takes no scenario/,
+      path: '/query/scenario',
+    });
+  });
+
   it('a manual class: proposed by one, refused to the same person, approved by another, in the report', async () => {
     const cell = (
       await get(`/reports/classification/cell?asOf=${AS_OF}&table=by-class&row=special-mention&column=loans`)

@@ -231,6 +231,45 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
     expect(account('writeOffLoss')).toMatchObject({ debit: items[0]!.total, credit: '0.00' });
   });
 
+  it('a second recovery the same day is booked; one beyond what is still claimed is refused and writes nothing', async () => {
+    const view = async () =>
+      json(await call('auditor', 'GET', `/loans/${loanId}`)).writeOff as Record<string, string>;
+    const eventCount = async () =>
+      (json(await call('auditor', 'GET', `/loans/${loanId}/events?limit=200`)).items as unknown[]).length;
+    // The 300.00 above was booked today; a second payment the same day was refused as a backdated one.
+    const second = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: '200.00' });
+    expect(second.statusCode, second.body).toBe(201);
+    expect((json(second).events as { type: string }[]).map((e) => e.type)).toEqual([
+      'RecoveredAfterWriteOff',
+    ]);
+    const before = await view();
+    expect(before.recovered).toBe('500.00');
+    const claimFen = Math.round(Number(before.writtenOff) * 100) - 50_000;
+    const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    const events = await eventCount();
+    // More than is still claimed (it was taken: 99,999.00 against a claim of a few thousand).
+    for (const amount of [yuan(claimFen + 1), '99999.00']) {
+      expectProblem(await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount }), {
+        status: 422,
+        code: 'ledger_refused',
+        says: new RegExp(`at most the ${yuan(claimFen).replace('.', '\\.')} still claimed`),
+        path: '/body/amount',
+      });
+    }
+    expect(await eventCount()).toBe(events);
+    expect(await view()).toEqual(before);
+    // Exactly what is still claimed is taken, and nothing is claimed afterwards.
+    const rest = await call('collector', 'POST', `/loans/${loanId}/repayments`, { amount: yuan(claimFen) });
+    expect(rest.statusCode, rest.body).toBe(201);
+    expect(await view()).toMatchObject({ recovered: before.writtenOff, principalClaimed: '0.00' });
+    const tb = json(await call('auditor', 'GET', '/trial-balance'));
+    expect(tb.balanced).toBe(true);
+    const recoveries = (tb.accounts as { account: string; credit: string }[]).find(
+      (a) => a.account === 'recoveriesIncome',
+    );
+    expect(recoveries?.credit).toBe(before.writtenOff);
+  });
+
   it('refuses bad requests with a problem that says what to fix', async () => {
     expectProblem(await call('risk_analyst', 'POST', '/write-offs/proposals', { loans: [] }), {
       status: 400,

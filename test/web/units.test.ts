@@ -14,6 +14,7 @@ import { LAB_NOTE_CODES, LAB_NOTES_EN } from '../../src/simulation/index.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
+import { fillMessage } from '../../web/src/fill.js';
 import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
 import { formatBusinessDate, formatDateTime, formatMoney } from '../../web/src/money.js';
@@ -101,6 +102,36 @@ describe('the dashboard agrees with the server', () => {
   it('has every label in both languages, none empty', () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const [key, text] of Object.entries(zhCN)) expect(text.trim(), key).not.toBe('');
+  });
+});
+
+describe('counts in English', () => {
+  it('says "1 loan" and "2 loans", from counts given as numbers or formatted text', () => {
+    expect(fillMessage(en['reports.loans'], { n: 1 })).toBe('1 loan');
+    expect(fillMessage(en['reports.loans'], { n: 2 })).toBe('2 loans');
+    expect(fillMessage(en['reports.loans'], { n: 0 })).toBe('0 loans');
+    expect(fillMessage(en['loans.total'], { count: '1' })).toBe('1 loan');
+    expect(fillMessage(en['loans.total'], { count: '1,001' })).toBe('1,001 loans');
+    expect(fillMessage(en['complaint.daysLeft'], { n: 1 })).toBe('1 day left');
+    expect(fillMessage(en['eod.days'], { days: 1 })).toBe('1 day will be closed');
+    expect(fillMessage(en['policy.graphCounts'], { tables: 1, rules: 3 })).toBe('1 table, 3 rules');
+    expect(fillMessage(en['behaviour.rejectedDone'], { n: 1 })).toBe('1 proposal rejected');
+    // A parameter not given stays visible, as before.
+    expect(fillMessage(en['reports.loans'], {})).toBe('{n} {n|loan|loans}');
+  });
+
+  it('has no English count of 1 read with a plural noun, and the Chinese needs no plural token', () => {
+    // Said only of a list cut short, so of at least two loans.
+    const neverOne = new Set(['reports.drillTruncated']);
+    for (const [key, text] of Object.entries(en)) {
+      if (neverOne.has(key)) continue;
+      const params = Object.fromEntries([...text.matchAll(/\{([a-zA-Z]+)/g)].map((m) => [m[1], 1]));
+      const said = fillMessage(text, params);
+      expect(said, key).not.toMatch(
+        /\b1 (loans|cases|days|months|rules|tables|proposals|complaints|bytes|hours|points)\b/,
+      );
+    }
+    for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\{[a-zA-Z]+\|/);
   });
 });
 

@@ -6,6 +6,7 @@ import zhCNAntd from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { fillMessage } from './fill.js';
 import { en, type MessageKey, zhCN } from './messages.js';
 import { formatBusinessDate, formatCount, formatDateTime, formatMoney, type Locale } from './money.js';
 
@@ -53,10 +54,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       locale,
       setLocale,
-      t: (key, params) =>
-        table[key].replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
-          params?.[name] === undefined ? whole : String(params[name]),
-        ),
+      t: (key, params) => fillMessage(table[key], params),
       money: (amount) => formatMoney(amount, locale),
       count: (n) => formatCount(n, locale),
       dateTime: (iso) => formatDateTime(iso, locale),

@@ -246,6 +246,7 @@ export const registerReport: RegisterCommand = (program, io) => {
             error.status === 400 ||
             error.code === 'report_kind_unknown' ||
             error.code === 'report_scenario_unsupported' ||
+            error.code === 'report_scenario_unknown' ||
             error.code === 'report_grouping_unsupported'
           ) {
             throw new UsageError(error.message);

@@ -11,7 +11,6 @@ import {
   monthKeyOfDay,
   projectLiquidity,
   type Report,
-  ReportInputError,
   type Scenario,
   type ScheduledCash,
 } from '../../reporting/index.js';
@@ -20,7 +19,7 @@ import { type BookAsOf, balanceAt, bucketAt, loadBookAsOf, receivable } from './
 import { requestClosedDay } from './closed-day.js';
 import type { EclRunOptions } from './ecl-options.js';
 import type { ReportLoader } from './loader.js';
-import { loadScenarioPack, type ScenarioPack } from './scenarios.js';
+import { checkScenarioKnown, loadScenarioPack, type ScenarioPack } from './scenarios.js';
 
 /** Each live loan's instalments after `asOf` and its arrears (receivables beyond the principal not yet due). */
 export function scheduledCash(book: BookAsOf): ScheduledCash[] {
@@ -82,10 +81,10 @@ export async function liquidityReport(
   options: EclRunOptions = {},
 ): Promise<Report> {
   const pack = options.pack ?? loadScenarioPack();
+  checkScenarioKnown(pack, scenario);
   const book = await loadBookAsOf(q, asOf);
   const model = modelOf(book, pack, options.settings);
   const chosen = scenario === undefined ? pack.scenarios : pack.scenarios.filter((s) => s.id === scenario);
-  if (chosen.length === 0) throw new ReportInputError(`unknown scenario "${scenario}"`);
   const { projection, outflows } = await computeLiquidity(q, book, model, chosen);
   return buildLiquidityReport({
     asOf,

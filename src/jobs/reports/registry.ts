@@ -80,6 +80,9 @@ function noScenario(kind: ReportKind, request: ReportRequest): void {
   }
 }
 
+/** The forward-looking kinds, the only ones a request may give a scenario (every other kind refuses one). */
+export const SCENARIO_REPORT_KINDS: readonly ReportKind[] = ['ecl', 'stress', 'liquidity'];
+
 /** The kinds a request may group (`by`): the vintage and the recovery curves. */
 export const GROUPED_REPORT_KINDS: readonly ReportKind[] = ['vintage', 'recovery'];
 
@@ -304,6 +307,7 @@ export async function loadReport(
 ): Promise<Report> {
   const loader = reportLoader(kind);
   requestGrouping(loader.kind, request);
+  if (!SCENARIO_REPORT_KINDS.includes(loader.kind)) noScenario(loader.kind, request);
   return loader.load(db, request, progress, context);
 }
 
@@ -317,6 +321,7 @@ export async function loadReportCell(
 ): Promise<string[]> {
   const loader = reportLoader(kind);
   requestGrouping(loader.kind, request);
+  if (!SCENARIO_REPORT_KINDS.includes(loader.kind)) noScenario(loader.kind, request);
   if (loader.cellLoans === undefined) {
     throw new ReportError('report_cell_not_found', 404, `the ${kind} report has no drill-down`, 'table');
   }

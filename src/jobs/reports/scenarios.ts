@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import {
   parseScenario,
   parseSensitivities,
-  ReportInputError,
   type Scenario,
   ScenarioFileError,
   type Sensitivities,
 } from '../../reporting/index.js';
+import { ReportError } from './errors.js';
 
 /** The package root: three folders above this file in both src/jobs/reports and dist/jobs/reports. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -45,13 +45,23 @@ export function loadScenarioPack(dir: string = SHIPPED_SCENARIO_DIR): ScenarioPa
 }
 
 /** The pack with one scenario certain (weight 1, the others 0): what `--scenario S` asks for. */
+/**
+ * Refuses a scenario the pack does not hold (`report_scenario_unknown`, naming the known ones), before any
+ * figure is measured.
+ */
+export function checkScenarioKnown(pack: ScenarioPack, id: string | undefined): void {
+  if (id === undefined || pack.scenarios.some((s) => s.id === id)) return;
+  throw new ReportError(
+    'report_scenario_unknown',
+    400,
+    `there is no scenario "${id}"; the scenarios are ${pack.scenarios.map((s) => s.id).join(', ')}`,
+    'scenario',
+  );
+}
+
 export function withScenarioCertain(pack: ScenarioPack, id: string | undefined): ScenarioPack {
   if (id === undefined) return pack;
-  if (!pack.scenarios.some((s) => s.id === id)) {
-    throw new ReportInputError(
-      `unknown scenario "${id}"; known: ${pack.scenarios.map((s) => s.id).join(', ')}`,
-    );
-  }
+  checkScenarioKnown(pack, id);
   return {
     ...pack,
     scenarios: pack.scenarios.map((s) => ({ ...s, weight_micro: s.id === id ? 1_000_000 : 0 })),

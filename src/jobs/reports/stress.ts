@@ -20,7 +20,7 @@ import type { ReportLoader, StressSimulation } from './loader.js';
 
 export type { StressSimulation } from './loader.js';
 
-import { loadScenarioPack, type ScenarioPack } from './scenarios.js';
+import { checkScenarioKnown, loadScenarioPack, type ScenarioPack } from './scenarios.js';
 
 /** The strategy the simulated stress runs under unless another is named: the lab's default. */
 export const DEFAULT_STRESS_STRATEGY = fileURLToPath(
@@ -84,8 +84,8 @@ export async function stressReport(
   simulate?: StressSimulation,
 ): Promise<Report> {
   const pack = options.pack ?? loadScenarioPack();
+  checkScenarioKnown(pack, scenario);
   const chosen = scenario === undefined ? pack.scenarios : pack.scenarios.filter((s) => s.id === scenario);
-  if (chosen.length === 0) throw new ReportInputError(`unknown scenario "${scenario}"`);
   const total = chosen.length + 2;
   progress?.(0, total);
   const weighted = await computeEcl(q, asOf, { ...options, pack });

@@ -211,7 +211,11 @@ export function planCommand(
   command: LoanChangeCommand,
   history?: LoanHistory,
 ): LoanChange {
-  if (command.day > state.lastClosedDay) {
+  // Money on a written-off loan is a recovery booked on its day, never a correction of a closed day: a
+  // recovery moves the loan's closed marker to its own day, so a second one that day is as forward as the
+  // first (the recovery itself refuses a day before the loan's last event).
+  const recovery = state.status === 'written-off' && command.type === 'repay';
+  if (command.day > state.lastClosedDay || (recovery && command.day === state.lastClosedDay)) {
     const closed = closeWithSnapshots(state, command.day - 1);
     const r = runForward(closed.state, command);
     return changeOf(state, r.state, [...closed.events, ...r.events], closed.snapshots, command.day, { line });

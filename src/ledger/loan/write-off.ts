@@ -1,4 +1,4 @@
-import { AMOUNT_MINOR_MAX, type Day, formatDate } from '../../money/index.js';
+import { AMOUNT_MINOR_MAX, type Day, formatDate, formatMinor } from '../../money/index.js';
 import { LedgerInputError } from '../errors.js';
 import { EventBuilder } from './builder.js';
 import type { LoanEvent } from './events.js';
@@ -79,7 +79,8 @@ export function writeOff(
 /**
  * 已核销贷款收回: money received on a written-off loan, on `day` (never before its last event: a recovery is
  * booked when received). It is income when received; the part up to the principal still claimed reduces
- * the memo account.
+ * the memo account. It is at most what was written off and is not recovered yet (`recovery_above_claim`):
+ * money beyond the claim is not the lender's to keep.
  */
 export function recoverWrittenOff(
   state: LoanState,
@@ -102,6 +103,15 @@ export function recoverWrittenOff(
       'amount_not_positive',
       'amountMinor',
       `amountMinor must be a whole number of fen above 0, got ${input.amountMinor}`,
+    );
+  }
+  const claimMinor = w.writtenOffMinor - w.recoveredMinor;
+  if (input.amountMinor > claimMinor) {
+    throw new LedgerInputError(
+      'recovery_above_claim',
+      'amountMinor',
+      `loan ${state.loanId} was written off for ${formatMinor(w.writtenOffMinor)} and ${formatMinor(w.recoveredMinor)} of it is recovered: a recovery is at most the ${formatMinor(claimMinor)} still claimed, not ${formatMinor(input.amountMinor)}; give the borrower back what is beyond it`,
+      { claim: formatMinor(claimMinor), amount: formatMinor(input.amountMinor) },
     );
   }
   if (input.day < state.lastEventDay) {

@@ -11,6 +11,8 @@ import { CLOSE_REASONS_ZH, COLLECTIONS_MESSAGES } from './messages.js';
  */
 export const COLLECTIONS_REFUSALS_ZH: Readonly<Record<string, string>> = {
   legal_path_invalid: '法律途径无效：须为支付令、诉讼、仲裁或公证债权文书（{allowed}），收到的是 {got}',
+  'legal_claim_invalid#above_owed':
+    '请求金额 {claimed} 超过借款人在本案中的全部欠款 {owed}；最多请求 {owed}（法律行动的费用另行登记）',
   legal_claim_invalid: '请求金额须大于 0.00',
   legal_reason_missing: '提议须写明理由',
   'legal_step_not_allowed#step': '处于「{status}」状态的{path}只能转为 {allowed}，不能转为 {to}',

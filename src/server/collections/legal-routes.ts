@@ -194,7 +194,14 @@ export async function collectionLegalRoutes(app: FastifyInstance, deps: ServerDe
           );
         }
         const claimedMinor = claimedInput ?? kase.totalOwedMinor;
-        asProblem(() => checkLegalProposal({ path: b.path, claimedMinor, reason: b.reason }));
+        asProblem(() =>
+          checkLegalProposal({
+            path: b.path,
+            claimedMinor,
+            reason: b.reason,
+            owedMinor: kase.totalOwedMinor,
+          }),
+        );
         const live = (await listLegalActions(tx, kase.caseId)).find(
           (a) => !['rejected', 'withdrawn', 'closed', 'objected'].includes(a.status),
         );

@@ -93,6 +93,10 @@ export const COLLECTIONS_MESSAGES = {
     zh: '案件没有收入证据：请给出核实的月收入',
   },
   bucket_taken: { en: '{bucket} is worked by team {teamId} already', zh: '{bucket} 已由团队 {teamId} 负责' },
+  team_view_from_ahead: {
+    en: 'from {from} is after the business day {businessDay}: the view covers days that have happened; give {businessDay} or earlier',
+    zh: 'from {from} 晚于营业日 {businessDay}：只能查看已经过去的日子；请给 {businessDay} 或更早的日期',
+  },
   compliance_window: {
     en: 'a compliance report covers from {from} to {to}: from must be on or before to, and a report spans at most {days} days',
     zh: '合规报告期间为 {from} 至 {to}：from 不能晚于 to，且一次最多 {days} 天',

@@ -197,6 +197,16 @@ function adminOnly(request: FastifyRequest, what: AdminOnly): void {
     throw new ProblemError('forbidden', say(COLLECTIONS_MESSAGES, what));
 }
 
+/** A window that starts after the business day has seen nothing yet: its zeros would read as figures. */
+function refuseFromAhead(from: number, today: number): void {
+  if (from <= today) return;
+  const text = say(COLLECTIONS_MESSAGES, 'team_view_from_ahead', {
+    from: formatDate(from),
+    businessDay: formatDate(today),
+  });
+  throw new ProblemError('date_out_of_range', text, [fieldProblem('/query/from', text)]);
+}
+
 function dayParam(value: string | undefined, path: string, fallback: number): number {
   if (value === undefined) return fallback;
   try {
@@ -397,6 +407,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const today = await getBusinessDay(deps.db);
       const from = dayParam(request.query.from, '/query/from', addDays(today, -RESULTS_WINDOW_DAYS_DEFAULT));
+      refuseFromAhead(from, today);
       const arms = compareArms(await armCaseResults(deps.db, from));
       return {
         from: request.query.from ?? formatDate(from),
@@ -639,6 +650,14 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
       if (request.query.monthlyIncome !== undefined) {
         const a = readAmount(request.query.monthlyIncome, deps.config.amount_max_fen);
         if (!a.ok) throw amountProblem('monthlyIncome', '/query/monthlyIncome', a.text);
+        // No income affords no plan: said here, not as each loan's refusal in the ledger's own terms.
+        if (a.fen === 0) {
+          throw amountProblem(
+            'monthlyIncome',
+            '/query/monthlyIncome',
+            engineRefusal('amount_zero', 'must be above 0.00; send the amount in yuan, e.g. "100.00"'),
+          );
+        }
         income = a.fen;
       } else {
         const latest = (await listEvidence(deps.db, kase.caseId)).filter((e) => e.kind === 'income').at(-1);
@@ -1189,6 +1208,7 @@ export async function collectionOperationsRoutes(app: FastifyInstance, deps: Ser
     async (request) => {
       const today = await getBusinessDay(deps.db);
       const from = dayParam(request.query.from, '/query/from', addDays(today, -30));
+      refuseFromAhead(from, today);
       const people = await collectorFigures(deps.db, from);
       const teams = await listTeams(deps.db);
       const p = request.principal!;

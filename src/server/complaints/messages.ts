@@ -17,6 +17,11 @@ export const COMPLAINT_MESSAGES = {
     en: 'from must not be after to, and a view spans at most {months} months',
     zh: 'from 不能晚于 to，且一次最多查看 {months} 个月',
   },
+  reputation_to_ahead: {
+    en: 'to {to} is after the business month {month}: the view shows months that have begun; give {month} or earlier',
+    zh: 'to {to} 晚于营业月 {month}：只能查看已经开始的月份；请给 {month} 或更早的月份',
+  },
+  reputation_to: { en: 'must be {month} or earlier', zh: '须为 {month} 或更早' },
   reputation_from: { en: '1 to {months} months up to to', zh: '须为截至 to 的 1 至 {months} 个月' },
   received_ahead: {
     en: 'receivedAt {receivedAt} is ahead of now',

@@ -205,6 +205,22 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
       const fromStart =
         request.query.from === undefined ? addMonths(toStart, -11) : parseDate(`${request.query.from}-01`);
       const months = monthsFromTo(businessMonth(fromStart), businessMonth(toStart));
+      // A month after the business month has no complaints and no borrowers yet: its rates would be made up.
+      if (toStart > parseDate(`${businessMonth(today)}-01`)) {
+        throw new ProblemError(
+          'date_out_of_range',
+          say(COMPLAINT_MESSAGES, 'reputation_to_ahead', {
+            to: businessMonth(toStart),
+            month: businessMonth(today),
+          }),
+          [
+            fieldProblem(
+              '/query/to',
+              say(COMPLAINT_MESSAGES, 'reputation_to', { month: businessMonth(today) }),
+            ),
+          ],
+        );
+      }
       if (fromStart > toStart || months.length > REPUTATION_MONTHS_MAX) {
         throw new ProblemError(
           'date_out_of_range',

@@ -12,6 +12,7 @@ export const ENGINE_REFUSALS_ZH: Readonly<Record<string, string>> = {
   settlement_in_force: '该借据已有生效中的减免结清方案',
   settlement_not_below_owed: '减免结清金额须低于所欠金额',
   recovery_backdated: '已核销借据的收回款不能倒签日期',
+  recovery_above_claim: '收回款超过已核销且尚未收回的金额；超出部分应退还借款人',
   restructure_field_missing: '重组请求缺少必填字段',
   restructure_field_invalid: '重组请求的字段无效',
   restructure_months_invalid: '重组期数无效：协商分期最长 60 个月',
@@ -91,6 +92,8 @@ export const ENGINE_REFUSALS_WITH_FIGURES_ZH: Readonly<Record<string, string>> =
   restructure_unaffordable:
     '新计划最大一期的月供 {largest} 占月收入 {income} 的 {percent}%，高于上限 {capPercent}%；请增加期数、降低利率或提高首付款',
   settlement_not_below_owed: '减免结清金额须低于借据 {loanId} 在 {day} 所欠的 {owed}；全额结清请登记还款',
+  recovery_above_claim:
+    '收回款 {amount} 超过已核销且尚未收回的 {claim}：最多登记 {claim}，超出部分应退还借款人',
 };
 
 /**

@@ -46,11 +46,15 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_day_not_closed:
     '报表日期尚未日终关账：只能报告营业日之前已关账的日期；请选择更早的日期，或先把日终批处理运行到该日',
   report_scenario_unsupported: '这种报表不接受情景参数',
+  report_scenario_unknown:
+    '没有这个名称的情景：情景为情景文件中的 id（policies/scenarios，如 base、downturn）',
   report_grouping_unsupported:
     '只有账龄分析（vintage）与核销后回收曲线（recovery）可以分组，且只能按 product、channel 或 policy 分组',
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
   not_a_month_end: '该日期不是月末最后一天',
   report_not_month_end: '该日期不是月末最后一天：预期信用损失按月末最后一天计提',
+  ecl_posting_out_of_order:
+    '已有更晚的月末计提了预期信用损失，账上的损失准备已是那个月末的；不能再补计更早的月末：请按月依次计提',
   class_override_loan_not_found: '该借据在此月末没有月末记录；请先生成该月末（以该日为 asOf 的任一报表）',
   class_override_below_floor: '人工认定的分类只能比规则给出的分类更差',
   class_override_exists: '该借据在此月末已有待审或已批准的人工认定',

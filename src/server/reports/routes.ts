@@ -21,6 +21,7 @@ import {
   proposeClassOverrideIn,
   ReportError,
   readFundingOutflows,
+  refuseEarlierThanPosted,
   reportXlsxBuffer,
   riskReportHtml,
   riskReportPdf,
@@ -79,9 +80,11 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_month_not_closed: 'report_month_not_closed',
   report_day_not_closed: 'report_day_not_closed',
   report_scenario_unsupported: 'report_scenario_unsupported',
+  report_scenario_unknown: 'report_scenario_unknown',
   report_grouping_unsupported: 'report_grouping_unsupported',
   report_cell_not_found: 'report_cell_not_found',
   report_not_month_end: 'report_not_month_end',
+  ecl_posting_out_of_order: 'ecl_posting_out_of_order',
   class_override_loan_not_found: 'class_override_loan_not_found',
   class_override_below_floor: 'class_override_below_floor',
   class_override_exists: 'class_override_exists',
@@ -364,16 +367,15 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       const monthEnd = monthEndOf(request.body.monthEnd);
       await guarded(() => eclPostingMonthEnd(deps.db, monthEnd));
       // The measurement reads the whole book: made before the write's transaction, and only when needed.
-      const run =
-        (await findEclPosting(deps.db, monthEnd)) === null
-          ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl))
-          : null;
+      const unposted = (await findEclPosting(deps.db, monthEnd)) === null;
+      if (unposted) await guarded(() => refuseEarlierThanPosted(deps.db, monthEnd));
+      const run = unposted ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl)) : null;
       return commitWrite(deps, request, reply, async (tx) => {
         const posted = await findEclPosting(tx, monthEnd);
         const result: EclPostingResult =
           run === null || posted !== null
             ? { monthEnd, alreadyPosted: true, posting: posted!, rollForward: null }
-            : await writeMonthEndEcl(tx, run);
+            : await guarded(() => writeMonthEndEcl(tx, run));
         const body = await eclPostingView(tx, result.posting, result.alreadyPosted);
         const location = `/reports/ecl/postings/${body.monthEnd}`;
         if (result.alreadyPosted) return { status: 200, body, location, audit: [] };

@@ -1,3 +1,4 @@
+import { fillMessage } from '../../../fill.js';
 import { useI18n } from '../../../i18n.js';
 
 /**
@@ -29,7 +30,7 @@ export const actionsEn = {
   'act.kind.negotiated-plan': 'Negotiated plan (协商分期, smaller instalments)',
   'act.kind.term-extension': 'Term extension (more months)',
   'act.months': 'Months',
-  'act.monthsHelp': 'At most {max} months for this kind of help.',
+  'act.monthsHelp': 'At most {max} {max|month|months} for this kind of help.',
   'act.cause': 'Why you cannot pay as planned',
   'act.cause.illness': 'Illness or injury',
   'act.cause.disaster': 'Natural disaster or accident',
@@ -122,7 +123,8 @@ export const actionsEn = {
   'act.windowUse': 'Limit reminders to a time of day',
   'act.windowFrom': 'From',
   'act.windowTo': 'To',
-  'act.windowHelp': 'Inside {from}–{to} (the hours we may contact anyone), at least {hours} hours long.',
+  'act.windowHelp':
+    'Inside {from}–{to} (the hours we may contact anyone), at least {hours} {hours|hour|hours} long.',
   'act.alwaysSent': 'Always sent, whatever you choose',
   'act.alwaysSentIntro': 'The law requires us to send these notices, so they cannot be switched off:',
   'act.notice.negative-notice':
@@ -350,10 +352,7 @@ export const actionsZh: Record<ActionKey, string> = {
 export function useActionsText() {
   const i18n = useI18n();
   const table = i18n.locale === 'zh-CN' ? actionsZh : actionsEn;
-  const tx = (key: ActionKey, params?: Record<string, string | number>) =>
-    table[key].replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) =>
-      params?.[name] === undefined ? whole : String(params[name]),
-    );
+  const tx = (key: ActionKey, params?: Record<string, string | number>) => fillMessage(table[key], params);
   /** A word for a value the API sends (a kind, a status), or the value itself when there is none. */
   const word = (prefix: string, value: string) => {
     const key = `${prefix}.${value}`;
