@@ -120,7 +120,16 @@ export interface ComplaintSettings {
   readonly limitedChannels: readonly ContactChannel[];
   /** The spike rule (see `reputationView`). */
   readonly spike: SpikeRule;
+  /**
+   * How many days before the business day a complaint may say it was received (a convention: intake is
+   * normally the same day; a complaint recorded late keeps its day of receipt, from which its SLA timers
+   * count). Absent: `RECEIVED_DAYS_BACK_DEFAULT`.
+   */
+  readonly receivedDaysBack_max?: number;
 }
+
+/** The default bound on a complaint's day of receipt before the business day (see `ComplaintSettings`). */
+export const RECEIVED_DAYS_BACK_DEFAULT = 30;
 
 /**
  * A month's complaints in a category spike when (1) at least `minCount` were received, and (2) its rate per
@@ -185,6 +194,13 @@ export function checkComplaintSettings(s: ComplaintSettings): ComplaintSettings 
   );
   invariant(Number.isSafeInteger(sp.ratioPercent) && sp.ratioPercent >= 100, 'spike.ratioPercent ≥ 100');
   invariant(Number.isSafeInteger(sp.minCount) && sp.minCount >= 1, 'spike.minCount ≥ 1');
+  if (s.receivedDaysBack_max !== undefined)
+    invariant(
+      Number.isSafeInteger(s.receivedDaysBack_max) &&
+        s.receivedDaysBack_max >= 0 &&
+        s.receivedDaysBack_max <= 366,
+      'receivedDaysBack_max must be a whole number 0..366',
+    );
   return s;
 }
 
@@ -321,7 +337,11 @@ export interface ComplaintIntake {
 const SUMMARY_MAX = 2000;
 
 /** Checks a new complaint as a whole; throws CollectionsInputError naming the field. */
-export function checkIntake(intake: ComplaintIntake, today: Day): ComplaintIntake {
+export function checkIntake(
+  intake: ComplaintIntake,
+  today: Day,
+  receivedDaysBack_max: number = RECEIVED_DAYS_BACK_DEFAULT,
+): ComplaintIntake {
   if (!COMPLAINT_CHANNELS.includes(intake.channel)) {
     throw new CollectionsInputError(
       'complaint_channel',
@@ -348,6 +368,13 @@ export function checkIntake(intake: ComplaintIntake, today: Day): ComplaintIntak
       'complaint_received_ahead',
       'receivedAt',
       `a complaint is received on or before the business day ${formatDate(today)}, not after it`,
+    );
+  }
+  if (intake.receivedDay < today - receivedDaysBack_max) {
+    throw new CollectionsInputError(
+      'complaint_received_too_early',
+      'receivedAt',
+      `a complaint is recorded within ${receivedDaysBack_max} days of its receipt: the day of receipt is ${formatDate(today - receivedDaysBack_max)} or later (the business day is ${formatDate(today)})`,
     );
   }
   if (intake.channel === 'regulator_referral' && (intake.regulatorReference ?? '').trim() === '') {

@@ -108,6 +108,13 @@ describe('intake and workflow', () => {
     };
     bad({ summary: '  ' }, 'summary');
     bad({ receivedDay: d('2026-11-06') }, 'receivedAt');
+    // Received at most 30 days (the default) before the business day; a lender's setting moves the bound.
+    expect(checkIntake({ ...ok, receivedDay: d('2026-10-06') }, d('2026-11-05'))).toBeDefined();
+    bad({ receivedDay: d('2026-10-05') }, 'receivedAt');
+    bad({ receivedDay: d('2020-12-09') }, 'receivedAt');
+    expect(() => checkIntake({ ...ok, receivedDay: d('2026-11-04') }, d('2026-11-05'), 0)).toThrow(
+      /within 0 days/,
+    );
     bad({ channel: 'regulator_referral' }, 'regulatorReference');
     bad({ channel: 'fax' }, 'channel');
     bad({ category: 'weather' }, 'category');

@@ -274,6 +274,16 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
         'complaint_invalid',
         '/body/receivedAt',
       ],
+      [
+        'collector',
+        'POST',
+        '/complaints',
+        // A mistyped year: more than 30 days (the default bound) before the business day.
+        { ...good, receivedAt: '2020-11-05T10:00:00+08:00' },
+        422,
+        'complaint_invalid',
+        '/body/receivedAt',
+      ],
       ['collector', 'POST', '/complaints', { ...good, receivedAt: 'yesterday' }, 400, 'validation_failed'],
       ['collector', 'POST', '/complaints', { ...good, channel: 'fax' }, 400, 'validation_failed'],
       ['collector', 'POST', '/complaints', { ...good, category: undefined }, 400, 'validation_failed'],

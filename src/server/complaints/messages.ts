@@ -41,6 +41,7 @@ export const COMPLAINT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   complaint_category: '投诉类别无效',
   complaint_summary: '投诉摘要须写明投诉内容，长度 1 至 2000 个字符',
   complaint_received_ahead: '投诉的接收日期须不晚于营业日',
+  complaint_received_too_early: '投诉须在接收后规定天数内登记，接收日期过早',
   complaint_reference_missing: '监管转办的投诉须填写监管机构的转办编号',
 };
 

@@ -337,6 +337,7 @@ export async function complaintRoutes(app: FastifyInstance, deps: ServerDeps): P
               regulatorReference: b.regulatorReference ?? null,
             },
             today,
+            settings.receivedDaysBack_max,
           );
         } catch (error) {
           inputProblem(error);
