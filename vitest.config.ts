@@ -51,8 +51,9 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // One fixed fast-check seed unless LENDGUARD_PROPERTY_SEED asks for another (or `random`).
-    setupFiles: ['test/support/property-seed.ts'],
+    // One fixed fast-check seed unless LENDGUARD_PROPERTY_SEED asks for another (or `random`); every file
+    // leaves the shared process as it found it.
+    setupFiles: ['test/support/property-seed.ts', 'test/support/leaves-process.ts'],
     projects: Object.entries(TEST_PROJECTS).map(([name, paths]) => ({
       extends: true,
       test: {
@@ -60,6 +61,9 @@ export default defineConfig({
         // The browser files one at a time: two chromium pages and their servers at once on a busy 2-core
         // machine lost clicks aimed at controls still moving, and these files gain little from company.
         ...(name === 'web' ? { maxWorkers: 1 } : {}),
+        // A worker's files share its loaded modules rather than importing the server, the store and the core
+        // anew for each file (that import was most of a small file's time); test/support/leaves-process.ts
+        // fails a file that changes the environment or the working folder and does not put it back.
         isolate: false,
         include: includes(paths),
         exclude: ['**/node_modules/**', ...excludes(name)],
