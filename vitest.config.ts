@@ -60,7 +60,9 @@ export default defineConfig({
         name,
         // The browser files one at a time: two chromium pages and their servers at once on a busy 2-core
         // machine lost clicks aimed at controls still moving, and these files gain little from company.
-        ...(name === 'web' ? { maxWorkers: 1 } : {}),
+        // Vitest runs projects of different `maxWorkers` in separate groups, one group after the other: the
+        // browser files form the second, after the others.
+        ...(name === 'web' ? { maxWorkers: 1, sequence: { groupOrder: 1 } } : {}),
         // A worker's files share its loaded modules rather than importing the server, the store and the core
         // anew for each file (that import was most of a small file's time); test/support/leaves-process.ts
         // fails a file that changes the environment or the working folder and does not put it back.
