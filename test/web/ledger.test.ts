@@ -42,7 +42,7 @@ const LABELS = {
     loading: 'Loading the portfolio…',
     bucket: 'Bucket',
     schedulePrincipal: 'Principal due',
-    total: (n: number) => `${n} loans`,
+    total: (n: number) => `${n} ${n === 1 ? 'loan' : 'loans'}`,
     nextAction: 'Next action',
     pickDate: 'Select date',
     weekday: 'Mo',

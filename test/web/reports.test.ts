@@ -39,7 +39,7 @@ const LABELS = {
     byProduct: 'Product',
     productGroup: 'Product: cash-12m',
     channelGroup: 'Channel: unknown',
-    loansN: (n: number) => `${n} loans`,
+    loansN: (n: number) => `${n} ${n === 1 ? 'loan' : 'loans'}`,
     drill: (cohort: string, mob: string, group: string) => `Draw month ${cohort}, MOB${mob} — ${group}`,
     all: 'All loans',
   },
