@@ -237,17 +237,9 @@ describe("the lab's ECL is the reporting core's", () => {
 });
 
 describe('the states the lab keeps', () => {
-  it('closedState and commandedState leave the state planClose and planCommand leave', async () => {
-    const {
-      closedState,
-      commandedState,
-      DEFAULT_PRODUCT,
-      drawdown,
-      openLine,
-      parseProduct,
-      planClose,
-      planCommand,
-    } = await import('../../src/ledger/index.js');
+  /** A 1,200,000-fen loan of six monthly instalments drawn on 2027-01-05, the start of the two tests below. */
+  async function sixMonthLoan() {
+    const { DEFAULT_PRODUCT, drawdown, openLine, parseProduct } = await import('../../src/ledger/index.js');
     const { parseDate } = await import('../../src/money/index.js');
     const day = parseDate('2027-01-05');
     const product = parseProduct({
@@ -257,7 +249,16 @@ describe('the states the lab keeps', () => {
       rate: { value: '0.0005', per: 'day' },
     });
     const line = openLine({ lineId: 'l', customerId: 'c', limitMinor: 5_000_000, day }).line;
-    let a = drawdown(line, { loanId: 'c-1', product, principalMinor: 1_200_000, day }).loan.state;
+    return {
+      day,
+      loan: drawdown(line, { loanId: 'c-1', product, principalMinor: 1_200_000, day }).loan.state,
+    };
+  }
+
+  it('closedState and commandedState leave the state planClose and planCommand leave', async () => {
+    const { closedState, commandedState, planClose, planCommand } = await import('../../src/ledger/index.js');
+    const { day, loan } = await sixMonthLoan();
+    let a = loan;
     let b = a;
     // A missed instalment, a part payment after it, a restructuring and months of closes.
     for (const [n, d] of [40, 75, 90, 130, 200].entries()) {
@@ -290,26 +291,9 @@ describe('the states the lab keeps', () => {
   });
 
   it('closedStep and commandedStep leave the same states with the events planClose and planCommand write', async () => {
-    const {
-      closedStep,
-      commandedStep,
-      DEFAULT_PRODUCT,
-      drawdown,
-      openLine,
-      parseProduct,
-      planClose,
-      planCommand,
-    } = await import('../../src/ledger/index.js');
-    const { parseDate } = await import('../../src/money/index.js');
-    const day = parseDate('2027-01-05');
-    const product = parseProduct({
-      ...DEFAULT_PRODUCT,
-      id: 'p',
-      termCount: 6,
-      rate: { value: '0.0005', per: 'day' },
-    });
-    const line = openLine({ lineId: 'l', customerId: 'c', limitMinor: 5_000_000, day }).line;
-    let a = drawdown(line, { loanId: 'c-1', product, principalMinor: 1_200_000, day }).loan.state;
+    const { closedStep, commandedStep, planClose, planCommand } = await import('../../src/ledger/index.js');
+    const { day, loan } = await sixMonthLoan();
+    let a = loan;
     let b = a;
     for (const [n, d] of [40, 75, 130].entries()) {
       const closed = planClose(a, day + d);
