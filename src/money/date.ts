@@ -42,7 +42,58 @@ export function dayFromCivil(year: number, month: number, day: number): Day {
   return era * 146097 + dayOfEra - 719468;
 }
 
+/**
+ * Every supported day's date packed as `year × 512 + month × 32 + day`, built on first use by walking the days
+ * once (about 110,000 of them): the ledger and the strategy lab ask for a day's month and month end millions of
+ * times, and a table read allocates nothing. Days outside DAY_MIN … DAY_MAX are worked out each time.
+ */
+let packedDays: Int32Array | null = null;
+
+function packedTable(): Int32Array {
+  if (packedDays !== null) return packedDays;
+  const table = new Int32Array(DAY_MAX - DAY_MIN + 1);
+  let year = 1900;
+  let month = 1;
+  let day = 1;
+  let last = daysInMonth(year, month);
+  for (let i = 0; i < table.length; i += 1) {
+    table[i] = year * 512 + month * 32 + day;
+    day += 1;
+    if (day > last) {
+      day = 1;
+      month += 1;
+      if (month > 12) {
+        month = 1;
+        year += 1;
+      }
+      last = daysInMonth(year, month);
+    }
+  }
+  invariant(
+    table[table.length - 1] === 2199 * 512 + 12 * 32 + 31,
+    'the day table must end on 2199-12-31 (DAY_MIN and DAY_MAX disagree with the calendar)',
+  );
+  packedDays = table;
+  return table;
+}
+
+/** The day's date packed as in the table (see packedTable); any integer day. */
+function packedOf(value: Day): number {
+  if (value >= DAY_MIN && value <= DAY_MAX && Number.isInteger(value)) return packedTable()[value - DAY_MIN]!;
+  const c = civilArithmetic(value);
+  return c.year * 512 + c.month * 32 + c.day;
+}
+
 export function civilFromDay(value: Day): CivilDate {
+  if (value >= DAY_MIN && value <= DAY_MAX && Number.isInteger(value)) {
+    const p = packedTable()[value - DAY_MIN]!;
+    return { year: p >> 9, month: (p >> 5) & 15, day: p & 31 };
+  }
+  return civilArithmetic(value);
+}
+
+/** The date of any integer day by arithmetic alone (proleptic Gregorian, era-based). */
+export function civilArithmetic(value: Day): CivilDate {
   invariant(Number.isInteger(value), () => `day ${value} is not an integer`);
   const z = value + 719468;
   const era = Math.floor(z / 146097);
@@ -118,8 +169,9 @@ export function addDays(value: Day, days: number): Day {
  */
 export function addMonths(value: Day, months: number, anchorDay?: number): Day {
   invariant(Number.isInteger(months), 'addMonths: months must be an integer');
-  const { year, month, day } = civilFromDay(value);
-  const index = year * 12 + (month - 1) + months;
+  const p = packedOf(value);
+  const index = (p >> 9) * 12 + (((p >> 5) & 15) - 1) + months;
+  const day = p & 31;
   const y = Math.floor(index / 12);
   const m = index - y * 12 + 1;
   return dayFromCivil(y, m, Math.min(anchorDay ?? day, daysInMonth(y, m)));
@@ -127,21 +179,22 @@ export function addMonths(value: Day, months: number, anchorDay?: number): Day {
 
 /** Whole calendar months from `a` to `b` counting by month-day (never negative when b ≥ a). */
 export function monthsBetween(a: Day, b: Day): number {
-  const x = civilFromDay(a);
-  const y = civilFromDay(b);
-  let months = (y.year - x.year) * 12 + (y.month - x.month);
-  if (y.day < x.day && y.day < daysInMonth(y.year, y.month)) months -= 1;
+  const x = packedOf(a);
+  const y = packedOf(b);
+  const yYear = y >> 9;
+  const yMonth = (y >> 5) & 15;
+  let months = (yYear - (x >> 9)) * 12 + (yMonth - ((x >> 5) & 15));
+  if ((y & 31) < (x & 31) && (y & 31) < daysInMonth(yYear, yMonth)) months -= 1;
   return months;
 }
 
 export function endOfMonth(value: Day): Day {
-  const { year, month } = civilFromDay(value);
-  return dayFromCivil(year, month, daysInMonth(year, month));
+  const p = packedOf(value);
+  return value - (p & 31) + daysInMonth(p >> 9, (p >> 5) & 15);
 }
 
 export function startOfMonth(value: Day): Day {
-  const { year, month } = civilFromDay(value);
-  return dayFromCivil(year, month, 1);
+  return value - (packedOf(value) & 31) + 1;
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */

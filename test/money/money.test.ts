@@ -1,19 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { civilArithmetic } from '../../src/money/date.js';
 import {
   addMonths,
   allocate,
   civilFromDay,
+  DAY_MAX,
+  DAY_MIN,
   dailyRate,
   dayCountDays,
   dayFromCivil,
+  daysInMonth,
   divideRounded,
+  endOfMonth,
   formatDate,
   formatDecimal,
   formatMinor,
   formatMinorGrouped,
   formatScaledInteger,
   MoneyInputError,
+  monthsBetween,
   nominalAnnualRate,
   parseAmount,
   parseDate,
@@ -22,6 +28,7 @@ import {
   ROUNDING_MODES,
   rational,
   splitEvenly,
+  startOfMonth,
   toExactDecimalString,
   weekday,
   yearFraction,
@@ -241,6 +248,51 @@ describe('dates', () => {
     expect(() => parseDate('2026-13-01')).toThrow(/months run 01 to 12/);
     expect(() => parseDate('2026/01/01')).toThrow(/YYYY-MM-DD/);
     expect(() => parseDate('2300-01-01')).toThrow(/outside/);
+  });
+
+  it('reads the day table the same as the arithmetic, every day and outside the range', () => {
+    const mismatches: number[] = [];
+    for (let d = DAY_MIN - 800; d <= DAY_MAX + 800; d++) {
+      const c = civilFromDay(d);
+      const r = civilArithmetic(d);
+      const last = dayFromCivil(r.year, r.month, daysInMonth(r.year, r.month));
+      if (
+        c.year !== r.year ||
+        c.month !== r.month ||
+        c.day !== r.day ||
+        endOfMonth(d) !== last ||
+        startOfMonth(d) !== d - r.day + 1
+      )
+        mismatches.push(d);
+    }
+    expect(mismatches).toEqual([]);
+    const day = fc.integer({ min: DAY_MIN - 2000, max: DAY_MAX + 2000 });
+    fc.assert(
+      fc.property(
+        day,
+        fc.integer({ min: -1300, max: 1300 }),
+        fc.option(fc.integer({ min: 1, max: 31 })),
+        (d, n, a) => {
+          // addMonths against its definition: the month n on, the anchor day (or d's day) clamped to its end.
+          const r = civilArithmetic(d);
+          const index = r.year * 12 + r.month - 1 + n;
+          const y = Math.floor(index / 12);
+          const m = index - y * 12 + 1;
+          const want = dayFromCivil(y, m, Math.min(a ?? r.day, daysInMonth(y, m)));
+          expect(addMonths(d, n, a ?? undefined)).toBe(want);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(day, day, (a, b) => {
+        const x = civilArithmetic(a);
+        const y = civilArithmetic(b);
+        let months = (y.year - x.year) * 12 + (y.month - x.month);
+        if (y.day < x.day && y.day < daysInMonth(y.year, y.month)) months -= 1;
+        expect(monthsBetween(a, b)).toBe(months);
+      }),
+    );
+    expect(() => endOfMonth(1.5)).toThrow(/not an integer/);
   });
 
   it('adds months clamping to the month end, keeping the anchor day', () => {

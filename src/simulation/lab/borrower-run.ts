@@ -400,6 +400,18 @@ export async function decideBorrower(ctx: RunContext, b: SimBorrower): Promise<L
   });
 }
 
+/** Each lab month's first day (index m, 1-based, through months + 1), the same for every borrower of a run. */
+const monthStarts = new WeakMap<RunContext, Day[]>();
+function monthStartsOf(ctx: RunContext): Day[] {
+  let starts = monthStarts.get(ctx);
+  if (starts === undefined) {
+    starts = [ctx.startDay];
+    for (let m = 1; m <= ctx.months + 2; m += 1) starts.push(addMonths(ctx.startDay, m - 1));
+    monthStarts.set(ctx, starts);
+  }
+  return starts;
+}
+
 /**
  * Simulates one borrower; adds what happened into `totals`; returns the month rows when `trace` is set.
  * `decided`: the borrower's decision from decideBorrower, when the caller has it already.
@@ -417,7 +429,8 @@ export async function simulateBorrower(
   const coll = strategy.file.collections;
   const rows: TraceRow[] = [];
   const ind = industryOf(totals, b.industry);
-  const cycle = (m: number): Day => addMonths(ctx.startDay, m - 1) + b.cycleDay - 1;
+  const starts = monthStartsOf(ctx);
+  const cycle = (m: number): Day => starts[m]! + b.cycleDay - 1;
   const applyMonth = b.applyMonth + 1;
   if (applyMonth > months) return rows;
 
@@ -466,7 +479,8 @@ export async function simulateBorrower(
   }
   totals.series.approvals[applyMonth - 1]! += 1;
   ind.approvals += 1;
-  const termMonths = Math.max(...decision.termOptions.map((t) => t.months));
+  let termMonths = Number.NEGATIVE_INFINITY;
+  for (const t of decision.termOptions) termMonths = Math.max(termMonths, t.months);
   const product = productFor(decision.dailyRate!, termMonths);
   let line: CreditLineState = openLine({
     lineId: `line-${b.customerId}`,
@@ -549,7 +563,15 @@ export async function simulateBorrower(
     while (m < months && cycle(m + 1) <= day) m += 1;
     return m;
   };
-  const active = () => slots.filter((s) => s.state.status === 'active');
+  // The loans still running. The arrays here and below are built from an empty literal rather than by filter or
+  // map: those give an empty result another representation than a full one, and each new representation met
+  // throws away this long function's compiled code (about a second to compile again); a literal's site settles
+  // on one representation for all.
+  const active = (): Slot[] => {
+    const out: Slot[] = [];
+    for (const s of slots) if (s.state.status === 'active') out.push(s);
+    return out;
+  };
   /** The slot's state after a ledger step, the step's events kept on its log. */
   const stepped = (s: Slot, r: { state: LoanState; events: readonly LoanEvent[] }): void => {
     s.state = r.state;
@@ -874,9 +896,9 @@ export async function simulateBorrower(
       for (const s of slots) reportLoan(s, applyMonth - 1, D - 1);
       reportLine(applyMonth - 1);
     }
-    const dueFacts: ReminderLoanFacts[] = active().map((s) =>
-      reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment, undefined, false),
-    );
+    const dueFacts: ReminderLoanFacts[] = [];
+    for (const s of active())
+      dueFacts.push(reminderLoanFacts(s.state, D - 1, REMINDER_BORROWER, segment, undefined, false));
     let preDue = 0;
     if (dueFacts.length > 0)
       for (const off of preDueOffsets)
@@ -890,7 +912,9 @@ export async function simulateBorrower(
     // of a restructured plan (made on the offer day, two days after the cycle day, so falling due up to two days
     // after it) is paid on its own due day, what the ledger bills that day (the plan's figure is only
     // an estimate of the interest), so that a borrower who pays pays it on time.
-    const owedByLoan = active().map((s) => {
+    const owedByLoan: { s: Slot; amount: number; day: Day }[] = [];
+    let due = 0;
+    for (const s of active()) {
       if (s.state.restructuring !== undefined) {
         const item = s.state.plan.find((p) => p.dueDay > D && p.dueDay <= D + OFFER_DAYS_AFTER_DUE);
         if (item !== undefined) {
@@ -903,13 +927,16 @@ export async function simulateBorrower(
             billedOn.dueInterestMinor +
             billedOn.dueFeeMinor +
             billedOn.penaltyOutstandingMinor;
-          return { s, amount: billed, day: item.dueDay };
+          owedByLoan.push({ s, amount: billed, day: item.dueDay });
+          due += billed;
+          continue;
         }
       }
       const item = s.state.plan.find((p) => p.dueDay === D);
-      return { s, amount: owedNow(s) + (item?.totalMinor ?? 0), day: D };
-    });
-    const due = owedByLoan.reduce((x, y) => x + y.amount, 0);
+      const amount = owedNow(s) + (item?.totalMinor ?? 0);
+      owedByLoan.push({ s, amount, day: D });
+      due += amount;
+    }
     const pastDue = active().some((s) => positionOf(s).daysPastDue > 0);
     // A borrower already past due who can still draw spends what is drawn on getting by (a stated assumption:
     // the money does not come back to pay the arrears); this is the exposure a freeze at the first missed day saves.
@@ -993,9 +1020,9 @@ export async function simulateBorrower(
 
     if (openCase !== null) {
       const figures = caseFigures(caseLoans);
-      const facts = active().map((s) =>
-        reminderLoanFacts(s.state, caseDay, REMINDER_BORROWER, segment, undefined, false),
-      );
+      const facts: ReminderLoanFacts[] = [];
+      for (const s of active())
+        facts.push(reminderLoanFacts(s.state, caseDay, REMINDER_BORROWER, segment, undefined, false));
       for (const off of postDueOffsets)
         if (D + off < E)
           remindersThisMonth += reminderCost(

@@ -96,10 +96,21 @@ export interface Totals {
   readonly byIndustry: Record<string, IndustryTotals>;
 }
 
+/**
+ * `n` zeros in an array whose elements are kept as doubles from the start. A sum of fen outgrows the engine's
+ * small integers (2^30) part way through a run; an array of small integers then changes its representation, and
+ * every compiled function that adds into such arrays is thrown away and compiled again (about a second each time
+ * for the borrower's simulation, several times a run). The values are the same whole numbers either way.
+ */
+export function zeros(n: number): number[] {
+  const x: number[] = [];
+  for (let i = 0; i < n; i += 1) x.push(0.5);
+  return x.fill(0);
+}
+
 export function emptyTotals(months: number, applicationMonths: number): Totals {
   const series = {} as Record<Series, number[]>;
-  for (const s of SERIES) series[s] = new Array<number>(months).fill(0);
-  const zeros = (n: number) => new Array<number>(n).fill(0);
+  for (const s of SERIES) series[s] = zeros(months);
   return {
     months,
     applicationMonths,
@@ -122,7 +133,7 @@ export function emptyTotals(months: number, applicationMonths: number): Totals {
 export function keyed(record: Record<string, number[]>, key: string, length: number): number[] {
   let x = record[key];
   if (x === undefined) {
-    x = new Array<number>(length).fill(0);
+    x = zeros(length);
     record[key] = x;
   }
   return x;
@@ -132,7 +143,7 @@ export function keyed(record: Record<string, number[]>, key: string, length: num
 export function keptIn(map: Map<string, number[]>, key: string, length: number): number[] {
   let x = map.get(key);
   if (x === undefined) {
-    x = new Array<number>(length).fill(0);
+    x = zeros(length);
     map.set(key, x);
   }
   return x;
@@ -152,7 +163,20 @@ const ARRAYS = [
 export function industryOf(t: Totals, industry: string): IndustryTotals {
   let x = t.byIndustry[industry];
   if (x === undefined) {
-    x = { applications: 0, approvals: 0, disbursed_fen: 0, writtenOff_fen: 0, defaulted_fen: 0 };
+    // Made with fractions and then zeroed, so that the fields hold doubles from the start (see zeros).
+    const y = {
+      applications: 0.5,
+      approvals: 0.5,
+      disbursed_fen: 0.5,
+      writtenOff_fen: 0.5,
+      defaulted_fen: 0.5,
+    };
+    y.applications = 0;
+    y.approvals = 0;
+    y.disbursed_fen = 0;
+    y.writtenOff_fen = 0;
+    y.defaulted_fen = 0;
+    x = y;
     t.byIndustry[industry] = x;
   }
   return x;
