@@ -117,6 +117,8 @@ describe.each(backends)('a recall holding the placement step, in the case view, 
       placeAgain: true,
     });
     expect(rb.statusCode, rb.body).toBe(200);
+    // A placement's id has its own prefix, not the complaints' `cpl_`.
+    expect(json(ra).placementId).toMatch(/^plc_[0-9a-f]{28}$/);
 
     const held = await kase(a);
     expect(held.placementHold).toEqual({
