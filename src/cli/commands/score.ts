@@ -245,7 +245,7 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
   }
   writeLine(
     io.stdout,
-    `trained a ${kind} on ${m.rows} rows (${m.bads} bads), ${model.features.length} features; wrote ${flags.out}`,
+    `trained ${kind === 'gbm' ? 'a GBM' : 'a scorecard'} on ${m.rows} rows (${m.bads} bads), ${model.features.length} features; wrote ${flags.out}`,
   );
   writeLine(
     io.stdout,

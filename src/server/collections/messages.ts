@@ -27,7 +27,7 @@ export const COLLECTIONS_MESSAGES = {
   },
   not_a_collector: { en: 'must be the user id of a collector', zh: '须为催收员的用户编号' },
   outcome_of_channel: {
-    en: 'a {channel} has one of these outcomes: {outcomes}',
+    en: 'an attempt on the channel {channel} has one of these outcomes: {outcomes}',
     zh: '{channel} 的结果须为以下之一：{outcomes}',
   },
   attempt_not_today: {
