@@ -96,6 +96,77 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     expect(json(await call('auditor', 'GET', '/collections/cases?bucket=M2')).items).toEqual([]);
   });
 
+  it("a collector logs attempts and promises only on the cases assigned to them: not on an unassigned or a teammate's case", async () => {
+    const made = await call('admin', 'POST', '/users', {
+      username: 'teammate',
+      displayName: 'teammate',
+      role: 'collector',
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const teammate = json(made).userId as string;
+    const promise = { amount: '100.00', promisedDate: '2026-11-07' };
+    for (const assignee of [null, teammate]) {
+      if (assignee !== null) {
+        const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, { assignee });
+        expect(r.statusCode, r.body).toBe(200);
+      }
+      const before = await dumpTables(db);
+      for (const [url, body] of [
+        [
+          `/collections/cases/${caseId}/contact-attempts`,
+          { channel: 'call', party: 'borrower', outcome: 'answered' },
+        ],
+        [`/collections/cases/${caseId}/promises`, promise],
+      ] as const) {
+        const r = await call('collector', 'POST', url, body);
+        expect(r.statusCode, `${url}: ${r.body}`).toBe(403);
+        expect(json(r)).toMatchObject({ code: 'forbidden' });
+        expect(json(r).detail).toMatch(new RegExp(`case ${caseId} is not assigned to you`));
+        const zh = await api.app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            ...auth(api.tokens.collector),
+            'idempotency-key': freshKey(),
+            'accept-language': 'zh-CN',
+          },
+          payload: body,
+        });
+        expect(json(zh).detail).toMatch(/未分派给您/);
+      }
+      expect(await dumpTables(db)).toEqual(before);
+    }
+    // Back to no one: the next test assigns it to the collector.
+    expect(
+      (await call('admin', 'PATCH', `/collections/cases/${caseId}`, { assignee: null })).statusCode,
+    ).toBe(200);
+  });
+
+  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
+    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(before.statusCode).toBe(403);
+    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
+    expect(json(before).detail).toMatch(/assigned to them/);
+    const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const mine = json(
+      await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
+    );
+    expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
+    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
+    // Another borrower's data stays masked to this collector.
+    const other = json(
+      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
+    );
+    expect(
+      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
+    ).toBe(403);
+  });
+
   it('logs allowed attempts and refuses what the conduct rules forbid, saying when contact is next allowed', async () => {
     const first = await attempt({
       channel: 'call',
@@ -258,31 +329,6 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     });
     expect(auditor.statusCode).toBe(403);
     expect(await dumpTables(db)).toEqual(before);
-  });
-
-  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
-    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
-    expect(before.statusCode).toBe(403);
-    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
-    expect(json(before).detail).toMatch(/assigned to them/);
-    const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
-      assignee: api.userIds.collector,
-    });
-    expect(r.statusCode, r.body).toBe(200);
-    const mine = json(
-      await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
-    );
-    expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
-    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
-    expect(after.statusCode, after.body).toBe(200);
-    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
-    // Another borrower's data stays masked to this collector.
-    const other = json(
-      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
-    );
-    expect(
-      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
-    ).toBe(403);
   });
 
   it('a promise is kept by the repayment, and the next EOD run closes the case as cured', async () => {

@@ -57,6 +57,11 @@ describe.each(backends)('the compliance report over the API, on $name', (backend
         caseId: string;
       }[]
     )[0]!.caseId;
+    // The collector logs attempts on the case: it is assigned to them.
+    const assigned = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
     for (const at of ['09:00', '09:10', '09:20', '09:30']) {
       const r = await call('collector', 'POST', `/collections/cases/${caseId}/contact-attempts`, {
         channel: 'call',

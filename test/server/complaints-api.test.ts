@@ -72,6 +72,11 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
     await closeDay('2026-11-04');
     const cases = json(await call('collector', 'GET', `/collections/cases?customerId=${customerId}`));
     caseId = (cases.items as { caseId: string }[])[0]!.caseId;
+    // The collector logs attempts on the case: it is assigned to them.
+    const assigned = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
   });
   afterAll(async () => {
     await api?.app.close();
