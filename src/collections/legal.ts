@@ -146,7 +146,7 @@ export function planLegalStep(state: LegalActionState, step: LegalStepRequest, t
     throw new CollectionsInputError(
       'legal_step_not_allowed',
       'to',
-      `a ${state.path} in status ${state.status} can go to ${allowed.length === 0 ? 'no other status' : allowed.join(', ')}; not ${step.to}`,
+      `a legal action (${state.path}) in status ${state.status} can go to ${allowed.length === 0 ? 'no other status' : allowed.join(', ')}; not ${step.to}`,
       { path: state.path, status: state.status, allowed: allowed.join(', '), to: step.to },
       allowed.length === 0 ? 'final' : 'step',
     );

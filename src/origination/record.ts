@@ -30,7 +30,7 @@ export function canonicalJson(value: unknown): string {
     }
     return `${out}}`;
   }
-  throw new TypeError(`canonical JSON has no form for a ${typeof value}`);
+  throw new TypeError(`canonical JSON has no form for a value of type ${typeof value}`);
 }
 
 export function sha256Hex(text: string): string {

@@ -54,7 +54,7 @@ export async function copyRows(
   };
   for (const row of rows) {
     if (row.length !== columns.length) {
-      throw new Error(`assertion: a ${table} row has ${row.length} fields for ${columns.length} columns`);
+      throw new Error(`assertion: a row of ${table} has ${row.length} fields for ${columns.length} columns`);
     }
     let line = '';
     for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyField(row[i] as CopyValue);

@@ -39,7 +39,7 @@ describe('lendguard cadences list / show / submit / approve', () => {
     }
     const empty = await run(['cadences', 'list']);
     expect(empty.code, empty.err).toBe(0);
-    expect(empty.out).toMatch(/in force: shipped; 0 version/);
+    expect(empty.out).toMatch(/^in force: shipped; 0 versions$/m);
 
     const bad = join(parent, 'bad.json');
     writeFileSync(bad, '{"steps": 3}');
@@ -73,6 +73,9 @@ describe('lendguard cadences list / show / submit / approve', () => {
     const again = await run(['cadences', 'approve', v.version, '--as', 'bob']);
     expect(again.err).toMatch(/only a draft can be approved/);
 
+    // One version is counted in the singular.
+    const listed = await run(['cadences', 'list']);
+    expect(listed.out).toMatch(new RegExp(`^in force: ${v.version}; 1 version$`, 'm'));
     const list = await run(['cadences', 'list', '--json']);
     expect(JSON.parse(list.out)).toMatchObject({ inForce: v.version, items: [{ status: 'published' }] });
     const shown = await run(['cadences', 'show', v.version, '--json']);

@@ -100,7 +100,7 @@ describe('lendguard credit-report', () => {
       await main(['credit-report', 'export', '--month', '2026-05', '--db', dir, '--out', file], exported.io),
       exported.err(),
     ).toBe(0);
-    expect(exported.out()).toMatch(/record\(s\) of 2026-05 to .*may\.csv \(batch crb_/);
+    expect(exported.out()).toMatch(/\d+ records? of 2026-05 to .*may\.csv \(batch crb_/);
     expect(readFileSync(file, 'utf8')).toBe(
       readFileSync(new URL('./golden/credit-report-2026-05.csv', import.meta.url), 'utf8'),
     );

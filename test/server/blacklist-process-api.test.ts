@@ -12,7 +12,7 @@ import {
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * Blacklisting with due process over the API. 赵六 stopped paying; a lawsuit against him was approved. A risk
@@ -29,12 +29,7 @@ describe.each(backends)('blacklist due process over the API, on $name', (backend
   let proposalId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
   async function onDay(day: string) {
     await setBusinessDay(db, parseDate(day));

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  callAs,
+  closeDayOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * A collector's day over the API. 10,000.00 drawn on 2026-10-01 on 12 monthly instalments at 0.05%/day:
@@ -20,25 +30,11 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
   let caseId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   async function closeDay(date: string) {
-    const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
-    expect([200, 202], started.body).toContain(started.statusCode);
-    const runId = json(started).runId as string;
-    for (let i = 0; i < 200; i++) {
-      const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
-      if (run.status === 'succeeded') return;
-      expect(run.status).toBe('running');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`EOD run for ${date} did not finish`);
+    return closeDayOverApi(call, date);
   }
 
   const attempt = (body: Record<string, unknown>) =>
@@ -94,6 +90,77 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     );
     expect((byCustomer.items as unknown[]).length).toBe(1);
     expect(json(await call('auditor', 'GET', '/collections/cases?bucket=M2')).items).toEqual([]);
+  });
+
+  it("a collector logs attempts and promises only on the cases assigned to them: not on an unassigned or a teammate's case", async () => {
+    const made = await call('admin', 'POST', '/users', {
+      username: 'teammate',
+      displayName: 'teammate',
+      role: 'collector',
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const teammate = json(made).userId as string;
+    const promise = { amount: '100.00', promisedDate: '2026-11-07' };
+    for (const assignee of [null, teammate]) {
+      if (assignee !== null) {
+        const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, { assignee });
+        expect(r.statusCode, r.body).toBe(200);
+      }
+      const before = await dumpTables(db);
+      for (const [url, body] of [
+        [
+          `/collections/cases/${caseId}/contact-attempts`,
+          { channel: 'call', party: 'borrower', outcome: 'answered' },
+        ],
+        [`/collections/cases/${caseId}/promises`, promise],
+      ] as const) {
+        const r = await call('collector', 'POST', url, body);
+        expect(r.statusCode, `${url}: ${r.body}`).toBe(403);
+        expect(json(r)).toMatchObject({ code: 'forbidden' });
+        expect(json(r).detail).toMatch(new RegExp(`case ${caseId} is not assigned to you`));
+        const zh = await api.app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            ...auth(api.tokens.collector),
+            'idempotency-key': freshKey(),
+            'accept-language': 'zh-CN',
+          },
+          payload: body,
+        });
+        expect(json(zh).detail).toMatch(/未分派给您/);
+      }
+      expect(await dumpTables(db)).toEqual(before);
+    }
+    // Back to no one: the next test assigns it to the collector.
+    expect(
+      (await call('admin', 'PATCH', `/collections/cases/${caseId}`, { assignee: null })).statusCode,
+    ).toBe(200);
+  });
+
+  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
+    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(before.statusCode).toBe(403);
+    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
+    expect(json(before).detail).toMatch(/assigned to them/);
+    const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const mine = json(
+      await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
+    );
+    expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
+    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
+    // Another borrower's data stays masked to this collector.
+    const other = json(
+      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
+    );
+    expect(
+      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
+    ).toBe(403);
   });
 
   it('logs allowed attempts and refuses what the conduct rules forbid, saying when contact is next allowed', async () => {
@@ -258,31 +325,6 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     });
     expect(auditor.statusCode).toBe(403);
     expect(await dumpTables(db)).toEqual(before);
-  });
-
-  it('an admin assigns the case; the collector finds it in their list and may then see the contact data', async () => {
-    const before = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
-    expect(before.statusCode).toBe(403);
-    expect(json(before)).toMatchObject({ code: 'pii_forbidden' });
-    expect(json(before).detail).toMatch(/assigned to them/);
-    const r = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
-      assignee: api.userIds.collector,
-    });
-    expect(r.statusCode, r.body).toBe(200);
-    const mine = json(
-      await call('collector', 'GET', `/collections/cases?assignee=${api.userIds.collector}&status=open`),
-    );
-    expect((mine.items as { caseId: string }[]).map((c) => c.caseId)).toEqual([caseId]);
-    const after = await call('collector', 'GET', `/customers/${customerId}?unmask=true`);
-    expect(after.statusCode, after.body).toBe(200);
-    expect(json(after)).toMatchObject({ masked: false, phone: '13812345678' });
-    // Another borrower's data stays masked to this collector.
-    const other = json(
-      await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(22) })),
-    );
-    expect(
-      (await call('collector', 'GET', `/customers/${other.customerId as string}?unmask=true`)).statusCode,
-    ).toBe(403);
   });
 
   it('a promise is kept by the repayment, and the next EOD run closes the case as cured', async () => {

@@ -4,7 +4,7 @@ import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * The compliance report over the API. A case opens on 2026-11-04 (as in collections-api.test.ts); on 11-05
@@ -21,12 +21,7 @@ describe.each(backends)('the compliance report over the API, on $name', (backend
   let refusedId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   beforeAll(async () => {
@@ -57,6 +52,11 @@ describe.each(backends)('the compliance report over the API, on $name', (backend
         caseId: string;
       }[]
     )[0]!.caseId;
+    // The collector logs attempts on the case: it is assigned to them.
+    const assigned = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
     for (const at of ['09:00', '09:10', '09:20', '09:30']) {
       const r = await call('collector', 'POST', `/collections/cases/${caseId}/contact-attempts`, {
         channel: 'call',

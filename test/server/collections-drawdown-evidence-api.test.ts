@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * The drawdown pattern before default, read by the EOD run that opens the cases. Both borrowers have a line of
@@ -21,12 +21,7 @@ describe.each(backends)('drawdown pattern before default over the API, on $name'
   const lines: Record<'bustOut' | 'steady', string> = { bustOut: '', steady: '' };
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
   /** Closes every active loan through the day before `date` and makes `date` the business day. */
   async function advance(date: string) {

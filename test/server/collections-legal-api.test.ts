@@ -10,7 +10,7 @@ import {
 import { backends, openMigrated } from '../store/backends.js';
 import { pdfText, readZip, sha256 } from './evidence-reader.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * 张三 over the API, from lost contact to the court: he drew 20,000.00 on 2026-01-10 (12 monthly 等额本息
@@ -29,12 +29,7 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
   let actionId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
   async function onDay(day: string) {
     await setBusinessDay(db, parseDate(day));

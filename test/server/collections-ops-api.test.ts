@@ -4,7 +4,15 @@ import { DEFAULT_COLLECTION_STRATEGY } from '../../src/collections/index.js';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  closeDayOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * Collection operations over the API. 李四 draws 10,000.00 on 2026-10-01 (12 monthly instalments); instalment
@@ -24,25 +32,11 @@ describe.each(backends)('collection operations over the API, on $name', (backend
   let challenger: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   async function closeDay(date: string) {
-    const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
-    expect([200, 202], started.body).toContain(started.statusCode);
-    const runId = json(started).runId as string;
-    for (let i = 0; i < 200; i++) {
-      const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
-      if (run.status === 'succeeded') return;
-      expect(run.status).toBe('running');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`EOD run for ${date} did not finish`);
+    return closeDayOverApi(call, date);
   }
 
   const kase = async () => json(await call('auditor', 'GET', `/collections/cases/${caseId}`));

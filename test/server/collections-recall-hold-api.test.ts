@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  closeDayOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * The case view says when a recall holds a case off its agency-placement step (decision 0912). Three
@@ -18,25 +26,11 @@ describe.each(backends)('a recall holding the placement step, in the case view, 
   const cases: string[] = [];
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   async function closeDay(date: string) {
-    const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
-    expect([200, 202], started.body).toContain(started.statusCode);
-    const runId = json(started).runId as string;
-    for (let i = 0; i < 400; i++) {
-      const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
-      if (run.status === 'succeeded') return;
-      expect(run.status).toBe('running');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`EOD run for ${date} did not finish`);
+    return closeDayOverApi(call, date, 400);
   }
 
   const kase = async (caseId: string, role: Role = 'auditor') => {
@@ -117,6 +111,8 @@ describe.each(backends)('a recall holding the placement step, in the case view, 
       placeAgain: true,
     });
     expect(rb.statusCode, rb.body).toBe(200);
+    // A placement's id has its own prefix, not the complaints' `cpl_`.
+    expect(json(ra).placementId).toMatch(/^plc_[0-9a-f]{28}$/);
 
     const held = await kase(a);
     expect(held.placementHold).toEqual({

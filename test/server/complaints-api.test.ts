@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  callAs,
+  closeDayOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * A borrower past due complains. 10,000.00 drawn on 2026-10-01, instalment 1 unpaid from 2026-11-01; the EOD
@@ -23,25 +32,11 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
   let feesId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   async function closeDay(date: string) {
-    const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
-    expect([200, 202], started.body).toContain(started.statusCode);
-    const runId = json(started).runId as string;
-    for (let i = 0; i < 200; i++) {
-      const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
-      if (run.status === 'succeeded') return;
-      expect(run.status).toBe('running');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`EOD run for ${date} did not finish`);
+    return closeDayOverApi(call, date);
   }
 
   const attempt = (body: Record<string, unknown>) =>
@@ -72,6 +67,11 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
     await closeDay('2026-11-04');
     const cases = json(await call('collector', 'GET', `/collections/cases?customerId=${customerId}`));
     caseId = (cases.items as { caseId: string }[])[0]!.caseId;
+    // The collector logs attempts on the case: it is assigned to them.
+    const assigned = await call('admin', 'PATCH', `/collections/cases/${caseId}`, {
+      assignee: api.userIds.collector,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
   });
   afterAll(async () => {
     await api?.app.close();

@@ -9,7 +9,7 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * Three borrowers of a 12-month cash loan. 甲 draws 10,000.00 on 2026-03-01 and misses every instalment; 乙
@@ -26,12 +26,7 @@ describe.each(backends)('credit reporting over the API, on $name', (backend) => 
   let disputeId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   async function drawFor(seq: number): Promise<string> {

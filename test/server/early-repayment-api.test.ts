@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, findLoan, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * The reported case, over the API: 10,000.00 drawn on 2026-12-01 on the default product (12 monthly 等额本息
@@ -16,12 +16,7 @@ describe.each(backends)('paying the instalment before its due date over the API,
   let loanId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import type { ServerConfig } from '../../src/server/index.js';
 import { buildServer } from '../../src/server/index.js';
 import {
@@ -54,6 +55,43 @@ export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function json(res: LightMyRequestResponse): Record<string, unknown> {
   return res.json() as Record<string, unknown>;
+}
+
+/** A request to the API as `role`, with a fresh idempotency key and `payload` as the JSON body if given. */
+export function callAs(
+  api: TestApi,
+  role: Role,
+  method: string,
+  url: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return api.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/**
+ * Closes the business day `date` with an EOD run started over the API as admin, polling it every 50 ms (at
+ * most `polls` times) until it has succeeded.
+ */
+export async function closeDayOverApi(
+  call: (role: Role, method: string, url: string, payload?: unknown) => Promise<LightMyRequestResponse>,
+  date: string,
+  polls = 200,
+): Promise<void> {
+  const started = await call('admin', 'POST', '/eod-runs', { businessDate: date });
+  expect([200, 202], started.body).toContain(started.statusCode);
+  const runId = json(started).runId as string;
+  for (let i = 0; i < polls; i++) {
+    const run = json(await call('admin', 'GET', `/eod-runs/${runId}`));
+    if (run.status === 'succeeded') return;
+    expect(run.status).toBe('running');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`EOD run for ${date} did not finish`);
 }
 
 export const validCustomer = (overrides: Record<string, unknown> = {}) => ({

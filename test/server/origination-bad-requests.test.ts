@@ -274,7 +274,7 @@ const cases: BadRequest[] = [
     payload: () => ({}),
     status: 409,
     code: 'policy_status_conflict',
-    says: /only a approved version|approved/,
+    says: /only a version that is approved can be published/,
   },
   {
     name: 'approving one’s own draft',

@@ -75,7 +75,7 @@ const cases: Case[] = [
     as: 'collector',
     code: 'validation_failed',
     path: '/path/loanId',
-    en: /no such loan \(a loan id is a short prefix/,
+    en: /no such loan \(loan ids are a short prefix/,
     zh: /没有这个借据/,
   },
   {

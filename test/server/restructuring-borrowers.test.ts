@@ -10,7 +10,7 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * Two of the borrowers the project started from, end to end over the API:
@@ -25,12 +25,7 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
   let api: TestApi;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
 
   /**

@@ -9,7 +9,7 @@ import {
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
 
 /*
  * 张三's story over the API: his small business failed. He drew 20,000.00 on 2026-01-10 (12 monthly 等额本息
@@ -28,12 +28,7 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
   let otherLoanId: string;
 
   async function call(role: Role, method: string, url: string, payload?: unknown) {
-    return api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    return callAs(api, role, method, url, payload);
   }
   /** The business day `day`, the loans closed through the day before and their cases refreshed, as EOD does. */
   async function onDay(day: string) {

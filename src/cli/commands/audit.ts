@@ -1,5 +1,5 @@
 import { verifyAuditChain } from '../../store/index.js';
-import { CommandFailedError, writeJson, writeLine } from '../io.js';
+import { CommandFailedError, counted, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
@@ -18,11 +18,11 @@ export const registerAudit: RegisterCommand = (program, io) => {
         const report = await verifyAuditChain(db);
         if (options.json === true) writeJson(io, { intact: report.firstBroken === undefined, ...report });
         else if (report.firstBroken === undefined) {
-          writeLine(io.stdout, `audit log intact: ${report.rowsChecked} rows, every link holds`);
+          writeLine(io.stdout, `audit log intact: ${counted(report.rowsChecked, 'row')}, every link holds`);
         }
         if (report.firstBroken !== undefined) {
           throw new CommandFailedError(
-            `audit log broken at row ${report.firstBroken.auditId}: ${report.firstBroken.reason} (${report.rowsChecked} rows before it hold)`,
+            `audit log broken at row ${report.firstBroken.auditId}: ${report.firstBroken.reason} (before it, ${counted(report.rowsChecked, 'row')} checked and intact)`,
           );
         }
       }),

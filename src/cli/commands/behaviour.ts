@@ -13,7 +13,7 @@ import {
 import { formatDate, MoneyInputError, parseDate } from '../../money/index.js';
 import { BEHAVIOUR_PSI_ALERT_DEFAULT, behaviourTableCsv } from '../../monitoring/index.js';
 import { findUserByName, resolveDbTarget } from '../../store/index.js';
-import { type CliIo, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 import { addMonitoringInputs } from './monitoring.js';
@@ -61,7 +61,7 @@ export function addBehaviourTableCommand(score: Command, io: CliIo): void {
       const bads = rows.filter((r) => r.bad).length;
       writeLine(
         io.stdout,
-        `behaviour table as of ${formatDate(asOf)}: ${rows.length} lines, ${bads} bad; written to ${o.out}`,
+        `behaviour table as of ${formatDate(asOf)}: ${counted(rows.length, 'line')}, ${bads} bad; written to ${o.out}`,
       );
     }),
   );
@@ -149,7 +149,7 @@ export const registerMonitoring: RegisterCommand = (program, io) => {
       const d = report.distribution;
       writeLine(
         io.stdout,
-        `behaviour score ${report.month} (as of ${report.asOf}, ${report.modelId}): ${report.linesScored} lines, mean score ${d.meanScore}, PSI ${d.psi.toFixed(4)} (${d.band})${d.alert ? ' — ALERT: above the threshold' : ''}`,
+        `behaviour score ${report.month} (as of ${report.asOf}, ${report.modelId}): ${counted(report.linesScored, 'line')}, mean score ${d.meanScore}, PSI ${d.psi.toFixed(4)} (${d.band})${d.alert ? ' — ALERT: above the threshold' : ''}`,
       );
     }),
   );
@@ -180,7 +180,7 @@ export const registerMonitoring: RegisterCommand = (program, io) => {
       const p = report.proposed;
       writeLine(
         io.stdout,
-        `limit review ${report.month} (policy ${report.policyVersion}): ${report.linesReviewed} lines reviewed; proposed ${p.raise} raises, ${p.cut} cuts, ${p.freeze} freezes — awaiting a second person's approval`,
+        `limit review ${report.month} (policy ${report.policyVersion}): ${counted(report.linesReviewed, 'line')} reviewed; proposed ${counted(p.raise, 'raise')}, ${counted(p.cut, 'cut')}, ${counted(p.freeze, 'freeze')} — awaiting a second person's approval`,
       );
     }),
   );

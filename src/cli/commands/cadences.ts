@@ -12,7 +12,15 @@ import {
   listCadenceVersions,
   type StoredCadenceVersion,
 } from '../../store/index.js';
-import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import {
+  type CliIo,
+  CommandFailedError,
+  counted,
+  renderTable,
+  UsageError,
+  writeJson,
+  writeLine,
+} from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
@@ -84,7 +92,7 @@ export const registerCadences: RegisterCommand = (program, io) => {
         writeJson(io, { inForce, items: versions });
         return;
       }
-      writeLine(io.stdout, `in force: ${inForce}; ${versions.length} version(s)`);
+      writeLine(io.stdout, `in force: ${inForce}; ${counted(versions.length, 'version')}`);
       if (versions.length === 0) return;
       writeLine(
         io.stdout,

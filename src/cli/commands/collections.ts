@@ -1,7 +1,7 @@
 import { COMPLIANCE_WINDOW_DAYS_MAX, isoInZone } from '../../collections/index.js';
 import { allocateAs, CollectionsUserError, complianceReportFor, worklistOf } from '../../jobs/index.js';
 import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
-import { CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { CommandFailedError, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
@@ -48,7 +48,7 @@ export const registerCollections: RegisterCommand = (program, io) => {
       }
       writeLine(
         io.stdout,
-        `${formatDate(r.day)}: ${r.plan.changes.length} case(s) (re)assigned, ${r.plan.kept} kept, ${r.plan.unassigned} waiting for capacity`,
+        `${formatDate(r.day)}: ${counted(r.plan.changes.length, 'case')} (re)assigned, ${r.plan.kept} kept, ${r.plan.unassigned} waiting for capacity`,
       );
       writeLine(
         io.stdout,
@@ -89,7 +89,7 @@ export const registerCollections: RegisterCommand = (program, io) => {
         });
         return;
       }
-      writeLine(io.stdout, `${o.assignee} on ${formatDate(r.day)}: ${r.items.length} case(s)`);
+      writeLine(io.stdout, `${o.assignee} on ${formatDate(r.day)}: ${counted(r.items.length, 'case')}`);
       if (r.items.length === 0) return;
       writeLine(
         io.stdout,
@@ -149,7 +149,7 @@ export const registerCollections: RegisterCommand = (program, io) => {
       }
       writeLine(
         io.stdout,
-        `${formatDate(fromDay)} to ${formatDate(toDay)} (${zone}): ${r.attempts} attempt(s), ${r.refused} refused, ${r.breachCount} breach(es)`,
+        `${formatDate(fromDay)} to ${formatDate(toDay)} (${zone}): ${counted(r.attempts, 'attempt')}, ${r.refused} refused, ${counted(r.breachCount, 'breach', 'breaches')}`,
       );
       writeLine(
         io.stdout,

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { buildCreditReportMonth, CreditReportJobError, exportCreditReportMonth } from '../../jobs/index.js';
-import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, CommandFailedError, counted, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, keysFor, withMigratedDb } from './db-options.js';
 
@@ -26,7 +26,7 @@ async function refusals<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function progressLine(io: CliIo): (done: number, total: number) => void {
-  return (done, total) => writeLine(io.stderr, `built ${done} of ${total} accounts`);
+  return (done, total) => writeLine(io.stderr, `built ${done} of ${counted(total, 'account')}`);
 }
 
 /** `lendguard credit-report build|export --month YYYY-MM`: the month-end 征信 records and their file. */
@@ -51,7 +51,7 @@ export const registerCreditReport: RegisterCommand = (program, io) => {
       }
       writeLine(
         io.stdout,
-        `${counts.month}: ${counts.accounts} accounts, ${counts.ready} ready, ${counts.held} held back (first negative record without the Art. 15 notice), ${counts.negative} negative, ${counts.keptExported} kept as exported`,
+        `${counts.month}: ${counted(counts.accounts, 'account')}, ${counts.ready} ready, ${counts.held} held back (first negative record without the Art. 15 notice), ${counts.negative} negative, ${counts.keptExported} kept as exported`,
       );
     }),
   );
@@ -86,12 +86,12 @@ export const registerCreditReport: RegisterCommand = (program, io) => {
         writeFileSync(o.identity, out.identity.text, { mode: 0o600 });
         writeLine(
           io.stdout,
-          `identity segment of ${out.identity.borrowers} borrower(s) to ${o.identity} (sha256 ${out.identity.sha256})`,
+          `identity segment of ${counted(out.identity.borrowers, 'borrower')} to ${o.identity} (sha256 ${out.identity.sha256})`,
         );
       }
       if (o.out === undefined) {
         io.stdout.write(out.text);
-        writeLine(io.stderr, `${out.records} record(s), sha256 ${out.sha256}`);
+        writeLine(io.stderr, `${counted(out.records, 'record')}, sha256 ${out.sha256}`);
         return;
       }
       writeFileSync(o.out, out.text);
@@ -106,7 +106,7 @@ export const registerCreditReport: RegisterCommand = (program, io) => {
       else
         writeLine(
           io.stdout,
-          `${out.records} record(s) of ${out.month} to ${o.out} (batch ${out.batchId ?? 'none'}, sha256 ${out.sha256})`,
+          `${counted(out.records, 'record')} of ${out.month} to ${o.out} (batch ${out.batchId ?? 'none'}, sha256 ${out.sha256})`,
         );
     }),
   );

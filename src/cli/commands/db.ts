@@ -7,7 +7,7 @@ import {
   resolveDbTarget,
   setFirstBusinessDay,
 } from '../../store/index.js';
-import { UsageError, writeJson, writeLine } from '../io.js';
+import { counted, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
@@ -82,15 +82,19 @@ export const registerDb: RegisterCommand = (program, io) => {
       await withMigratedDb(options.db, async (handle, target) => {
         const { cipher } = keysFor(target);
         const customers = await reencryptCustomers(handle, cipher, batchSize);
-        writeLine(io.stdout, `re-encrypted ${customers} customers under key ${cipher.activeKeyId}`);
+        writeLine(
+          io.stdout,
+          `re-encrypted ${counted(customers, 'customer')} under key ${cipher.activeKeyId}`,
+        );
         let total = customers;
         for (const r of await reencryptPiiColumns(handle, cipher, batchSize)) {
           total += r.rows;
-          if (r.rows > 0) writeLine(io.stdout, `re-encrypted ${r.rows} rows of ${r.table}.${r.column}`);
+          if (r.rows > 0)
+            writeLine(io.stdout, `re-encrypted ${counted(r.rows, 'row')} of ${r.table}.${r.column}`);
         }
         writeLine(
           io.stdout,
-          `re-encrypted ${total} rows in all under key ${cipher.activeKeyId}${total === 0 ? ': nothing is left under a retired key' : ''}`,
+          `re-encrypted ${counted(total, 'row')} in all under key ${cipher.activeKeyId}${total === 0 ? ': nothing is left under a retired key' : ''}`,
         );
       });
     }),

@@ -40,7 +40,7 @@ import {
   setFirstBusinessDay,
   setTestGateway,
 } from '../../store/index.js';
-import { type CliIo, UsageError, writeLine } from '../io.js';
+import { type CliIo, counted, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { cliTimeZone, explained } from './db-options.js';
 import { parsePort, parsePositiveInt } from './parse.js';
@@ -277,7 +277,7 @@ async function buildDemo(
     });
     writeLine(
       io.stderr,
-      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${customerIds.length} customers with synthetic personal data (encrypted)`,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${counted(customerIds.length, 'customer')} with synthetic personal data (encrypted)`,
     );
     const lastEod = addDays(today, -1);
     const firstEod = addDays(today, -DEMO_EOD_DAYS);
@@ -295,7 +295,7 @@ async function buildDemo(
     });
     writeLine(
       io.stderr,
-      `demo: ${book.lines} credit lines, ${book.loans} loans, ${book.events} events and ${book.postings} postings over the past ${DEMO_HISTORY_DAYS} days`,
+      `demo: ${counted(book.lines, 'credit line')}, ${counted(book.loans, 'loan')}, ${counted(book.events, 'event')} and ${counted(book.postings, 'posting')} over the past ${DEMO_HISTORY_DAYS} days`,
     );
     for (let day = firstEod; day <= lastEod; day += 1) {
       const run = await runEod(db, ledgerEod, {
@@ -307,7 +307,7 @@ async function buildDemo(
       });
       writeLine(
         io.stderr,
-        `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): EOD ${run.businessDay} ${run.status}: ${run.loansClosed} loans closed, ${run.loansAdvanced} advanced, ${run.eventsWritten} events`,
+        `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): EOD ${run.businessDay} ${run.status}: ${counted(run.loansClosed, 'loan')} closed, ${run.loansAdvanced} advanced, ${counted(run.eventsWritten, 'event')}`,
       );
       if (run.status !== 'succeeded')
         throw new Error(`assertion: the demo's EOD of ${run.businessDay} failed`);
@@ -315,7 +315,7 @@ async function buildDemo(
     const writtenOff = await writeOffDemoLoans(db);
     writeLine(
       io.stderr,
-      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${writtenOff} loans past the write-off rule written off (proposed by demo-risk, approved by demo-finance)`,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${counted(writtenOff, 'loan')} past the write-off rule written off (proposed by demo-risk, approved by demo-finance)`,
     );
     const token = await db.transaction(async (tx) => {
       const userId = await createDemoUser(tx, 'demo-admin', 'admin');
@@ -324,21 +324,22 @@ async function buildDemo(
     const staffed = await staffDemoCollections(db);
     writeLine(
       io.stderr,
-      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${staffed.allocated} open collection cases allocated to ${DEMO_COLLECTORS.join(' and ')} (team lead ${DEMO_TEAM_LEAD})`,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${counted(staffed.allocated, 'open collection case')} allocated to ${DEMO_COLLECTORS.join(' and ')} (team lead ${DEMO_TEAM_LEAD})`,
     );
     const month = await scoreDemoMonth(db, today);
     // The open cases take the month's scores now rather than at the next EOD, as the collectors see them today.
     await db.transaction((tx) => refreshCases(tx, lastEod, null));
     writeLine(
       io.stderr,
-      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): behaviour scores for ${month.month} (${month.scored} lines) and ${month.proposals} limit-review proposals awaiting approval`,
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): behaviour scores for ${month.month} (${counted(month.scored, 'line')}) and ${counted(month.proposals, 'limit-review proposal')} awaiting approval`,
     );
     const outcomes = await decideDemoApplications(db, cipher, token, seed);
     writeLine(
       io.stderr,
-      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${Object.values(outcomes).reduce((a, b) => a + b, 0)} applications decided (${Object.entries(
-        outcomes,
-      )
+      `demo (${((Date.now() - started_ms) / 1000).toFixed(1)} s): ${counted(
+        Object.values(outcomes).reduce((a, b) => a + b, 0),
+        'application',
+      )} decided (${Object.entries(outcomes)
         .map(([outcome, n]) => `${n} ${outcome}`)
         .join(', ')})`,
     );
@@ -349,7 +350,7 @@ async function buildDemo(
     const { active = 0, past_due = 0 } = overdue.rows[0] ?? {};
     const rate = active === 0 ? 0 : (100 * past_due) / active;
     const borrower = await demoBorrower(db, cipher);
-    const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${book.loans} loans, ${past_due} of ${active} active past due (${rate.toFixed(1)}%), ${writtenOff} written off; business day ${formatDate(today)}`;
+    const summary = `built in ${((Date.now() - started_ms) / 1000).toFixed(1)} s: ${counted(book.loans, 'loan')}, ${past_due} of ${active} active past due (${rate.toFixed(1)}%), ${writtenOff} written off; business day ${formatDate(today)}`;
     return { token, collectorToken: staffed.collectorToken, summary, borrower };
   } finally {
     await db.close();

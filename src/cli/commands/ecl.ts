@@ -1,7 +1,7 @@
 import { type EclPostingResult, eclPostingView, postMonthEndEcl, ReportError } from '../../jobs/index.js';
 import { type Day, formatDate, parseDate } from '../../money/index.js';
 import { type Db, findEclPosting } from '../../store/index.js';
-import { type CliIo, CommandFailedError, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, CommandFailedError, counted, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 import { ECL_SETTINGS_OPTION_HELP, eclSettingsContext } from './report.js';
@@ -46,7 +46,7 @@ function print(io: CliIo, p: Awaited<ReturnType<typeof posting>>, head: string):
   writeLine(io.stdout, `  allowance after 计提后减值准备    ${p.closing}`);
   writeLine(
     io.stdout,
-    `  journal posting ${p.postingNo ?? '(none: the allowance did not move)'}; ${p.exposures ?? 0} exposures; scenarios ${p.scenarioSet ?? '–'}`,
+    `  journal posting ${p.postingNo ?? '(none: the allowance did not move)'}; ${counted(p.exposures ?? 0, 'exposure')}; scenarios ${p.scenarioSet ?? '–'}`,
   );
 }
 

@@ -16,7 +16,15 @@ import {
   writeOffCandidatesNow,
 } from '../../jobs/index.js';
 import { resolveDbTarget, WRITE_OFF_CANDIDATES_MAX } from '../../store/index.js';
-import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import {
+  type CliIo,
+  CommandFailedError,
+  counted,
+  renderTable,
+  UsageError,
+  writeJson,
+  writeLine,
+} from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, cliTimeZone, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
@@ -77,7 +85,7 @@ export function progressLine(run: EodRunDetail, elapsed_ms: number): string {
   const filled = Math.round((finished / Math.max(1, run.partitionsTotal)) * width);
   const rate = elapsed_ms > 0 ? Math.round(((run.loansClosed + run.loansAdvanced) * 1000) / elapsed_ms) : 0;
   const marks = run.partitions.map((p) => STATUS_MARK[p.status]).join('');
-  return `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${finished}/${run.partitionsTotal} partitions, ${run.loansClosed} loans closed, ${run.loansAdvanced} advanced, ${run.eventsWritten} events, ${rate} loans/s, ${by.running} running, ${by.failed} failed ${marks}`;
+  return `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${finished}/${counted(run.partitionsTotal, 'partition')}, ${counted(run.loansClosed, 'loan')} closed, ${run.loansAdvanced} advanced, ${counted(run.eventsWritten, 'event')}, ${rate} loans/s, ${by.running} running, ${by.failed} failed ${marks}`;
 }
 
 function summaryJson(run: EodRunDetail, elapsed_ms: number) {
@@ -123,7 +131,7 @@ function progressWriter(io: CliIo, enabled: boolean, started_ms: number) {
         const who = p.claimedBy === null ? '' : ` by ${p.claimedBy}`;
         writeLine(
           io.stderr,
-          `partition ${p.partitionNo} (keys ${p.keyFrom}-${p.keyTo}) ${p.status}${p.status === 'running' ? who : ''}: ${p.loansClosed} closed, ${p.loansAdvanced} advanced, ${p.eventsWritten} events${p.errors.length > 0 ? `, ${p.errors.length} errors` : ''}`,
+          `partition ${p.partitionNo} (keys ${p.keyFrom}-${p.keyTo}) ${p.status}${p.status === 'running' ? who : ''}: ${p.loansClosed} closed, ${p.loansAdvanced} advanced, ${counted(p.eventsWritten, 'event')}${p.errors.length > 0 ? `, ${counted(p.errors.length, 'error')}` : ''}`,
         );
       }
     },
@@ -136,7 +144,7 @@ function progressWriter(io: CliIo, enabled: boolean, started_ms: number) {
 function printOutcome(io: CliIo, run: EodRunDetail, elapsed_ms: number): void {
   writeLine(
     io.stdout,
-    `EOD ${run.businessDay} ${run.status} (run ${run.runId}${run.resumes > 0 ? `, resumed ${run.resumes} times` : ''}): ${run.loansClosed} loans closed, ${run.loansAdvanced} advanced without work, ${run.eventsWritten} events, ${(elapsed_ms / 1000).toFixed(1)} s`,
+    `EOD ${run.businessDay} ${run.status} (run ${run.runId}${run.resumes > 0 ? `, resumed ${counted(run.resumes, 'time')}` : ''}): ${counted(run.loansClosed, 'loan')} closed, ${run.loansAdvanced} advanced without work, ${counted(run.eventsWritten, 'event')}, ${(elapsed_ms / 1000).toFixed(1)} s`,
   );
   const failed = run.partitions.filter((p) => p.status === 'failed');
   if (failed.length === 0) return;
@@ -196,7 +204,7 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
             s.daysToClose > 1 ? `, closing ${s.daysToClose} business days through ${s.run.businessDay}` : '';
           writeLine(
             io.stderr,
-            `EOD ${s.run.businessDay}: ${what} (${s.run.partitionsTotal} partitions${days})`,
+            `EOD ${s.run.businessDay}: ${what} (${counted(s.run.partitionsTotal, 'partition')}${days})`,
           );
         },
         onProgress: (r) => progress.update(r),
@@ -219,13 +227,13 @@ async function runEodCommand(io: CliIo, o: EodCliOptions): Promise<void> {
       if (writeOffs > 0) {
         writeLine(
           io.stdout,
-          `${writeOffs} write-off candidate(s) under the lender's rule: lendguard writeoff candidates, then propose and approve (two people)`,
+          `${counted(writeOffs, 'write-off candidate')} under the lender's rule: lendguard writeoff candidates, then propose and approve (two people)`,
         );
       }
     }
     if (run.status !== 'succeeded') {
       throw new CommandFailedError(
-        `EOD ${run.businessDay} failed in ${run.partitions.filter((p) => p.status === 'failed').length} partitions (errors above); fix the cause and run the same command again: closed loans are skipped`,
+        `EOD ${run.businessDay} failed in ${counted(run.partitions.filter((p) => p.status === 'failed').length, 'partition')} (errors above); fix the cause and run the same command again: closed loans are skipped`,
       );
     }
   });
@@ -267,7 +275,7 @@ async function runWorkerCommand(
     const report = await runWorker(db, ledgerEod, run.runId, { lease_ms, partitionsInFlight });
     writeLine(
       io.stdout,
-      `worker ${report.workerId}: ${report.partitionsFinished} partitions finished, ${report.partitionsLost} taken over; run ${report.run.runId} is ${report.run.status}`,
+      `worker ${report.workerId}: ${counted(report.partitionsFinished, 'partition')} finished, ${report.partitionsLost} taken over; run ${report.run.runId} is ${report.run.status}`,
     );
   });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFundingOutflows, writeFundingOutflows } from '../../jobs/index.js';
 import { ReportInputError } from '../../reporting/index.js';
 import { appendAudit } from '../../store/index.js';
-import { UsageError, writeJson, writeLine } from '../io.js';
+import { counted, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
@@ -52,7 +52,7 @@ export const registerFunding: RegisterCommand = (program, io) => {
         }
       });
       if (o.json === true) writeJson(io, { stored });
-      else writeLine(io.stdout, `stored ${stored} funding outflow(s) from ${o.file}`);
+      else writeLine(io.stdout, `stored ${counted(stored, 'funding outflow')} from ${o.file}`);
     }),
   );
 };

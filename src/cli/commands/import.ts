@@ -18,7 +18,15 @@ import {
   readImportJson,
 } from '../../ledger/index.js';
 import { formatDate } from '../../money/index.js';
-import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import {
+  type CliIo,
+  CommandFailedError,
+  counted,
+  renderTable,
+  UsageError,
+  writeJson,
+  writeLine,
+} from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, keysFor, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
@@ -113,14 +121,15 @@ function printReport(io: CliIo, file: string, report: ImportLoansReport): void {
   const bd = formatDate(report.businessDay);
   writeLine(
     io.stdout,
-    `${file}: ${report.loansImported} of ${report.loansRead} loans imported on ${report.linesImported} credit lines, closed through the eve of business day ${bd}; ${report.customersCreated} customers created, ${report.customersFound} found by ID number${report.productsCreated.length > 0 ? `; products created: ${report.productsCreated.join(', ')}` : ''}`,
+    `${file}: ${report.loansImported} of ${counted(report.loansRead, 'loan')} imported on ${counted(report.linesImported, 'credit line')}, closed through the eve of business day ${bd}; ${counted(report.customersCreated, 'customer')} created, ${report.customersFound} found by ID number${report.productsCreated.length > 0 ? `; products created: ${report.productsCreated.join(', ')}` : ''}`,
   );
   if (report.problems.length === 0) return;
+  const disagreeing = `${counted(report.problems.length, 'loan')} not agreeing with the file`;
   writeLine(
     io.stdout,
     report.nothingWritten
-      ? `${report.problems.length} loans do not agree with the file: nothing was written (--all-or-nothing)`
-      : `${report.problems.length} loans do not agree with the file and were not written (the others were):`,
+      ? `${disagreeing}: nothing was written (--all-or-nothing)`
+      : `${disagreeing} and not written (the others were):`,
   );
   writeLine(
     io.stdout,

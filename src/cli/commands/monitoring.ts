@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BUREAU_COLUMNS, BureauImportError, importBureauRefresh } from '../../jobs/index.js';
-import { type CliIo, UsageError, writeLine } from '../io.js';
+import { type CliIo, counted, UsageError, writeLine } from '../io.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
 /** Bytes of a bureau refresh file read at most (about a million rows). */
@@ -23,7 +23,7 @@ async function importBureau(io: CliIo, file: string, o: { db?: string }): Promis
       const r = await importBureauRefresh(db, text);
       writeLine(
         io.stdout,
-        `import-bureau: ${r.rows} refresh(es) stored from ${file} (sha256 ${r.sha256}); signals follow at the next end of day`,
+        `import-bureau: ${counted(r.rows, 'refresh', 'refreshes')} stored from ${file} (sha256 ${r.sha256}); signals follow at the next end of day`,
       );
     } catch (error) {
       if (error instanceof BureauImportError) throw new UsageError(`${file}: ${error.message}`);

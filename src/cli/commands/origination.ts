@@ -17,7 +17,7 @@ import {
   backtest as runBacktest,
   validateApplication,
 } from '../../origination/index.js';
-import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 
 /** Business time of a back-test when none is given: ages and terms are measured from it. */
@@ -122,7 +122,7 @@ async function decideCommand(flags: DecideFlags, io: CliIo): Promise<void> {
   } catch (error) {
     if (isOriginationError(error))
       throw new UsageError(
-        `${flags.input}: ${error.issues.length} invalid field(s) in the application:${issuesText(error)}`,
+        `${flags.input}: ${counted(error.issues.length, 'invalid field')} in the application:${issuesText(error)}`,
       );
     throw error;
   }
@@ -198,7 +198,7 @@ function printBacktest(report: BacktestReport, io: CliIo): void {
       label: `${report.against.policy.policyId} ${report.against.policy.version} (against)`,
       side: report.against,
     });
-  writeLine(io.stdout, `${report.cases} cases`);
+  writeLine(io.stdout, counted(report.cases, 'case'));
   writeLine(
     io.stdout,
     renderTable(
@@ -219,7 +219,8 @@ function printBacktest(report: BacktestReport, io: CliIo): void {
   if (report.changed) {
     writeLine(io.stdout);
     if (report.changed.length === 0) writeLine(io.stdout, 'no case changes outcome');
-    for (const c of report.changed) writeLine(io.stdout, `${c.cases} cases change from ${c.from} to ${c.to}`);
+    for (const c of report.changed)
+      writeLine(io.stdout, `from ${c.from} to ${c.to}: ${counted(c.cases, 'case')}`);
   }
 }
 

@@ -20,7 +20,7 @@ import {
   parseAmount,
   parseDate,
 } from '../../money/index.js';
-import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import { addLoanOptions, type LoanOptionValues, loanTermsFromOptions } from '../loan-options.js';
 import type { RegisterCommand } from '../register.js';
 
@@ -197,11 +197,11 @@ function runRestructure(io: CliIo, options: RestructureOptions): void {
   }
   writeLine(
     io.stdout,
-    `${summary.kind} on ${summary.on}: ${summary.daysPastDueBefore} days past due (${summary.bucketBefore}), ${summary.owedBefore} owed`,
+    `${summary.kind} on ${summary.on}: ${counted(summary.daysPastDueBefore, 'day')} past due (${summary.bucketBefore}), ${summary.owedBefore} owed`,
   );
   writeLine(
     io.stdout,
-    `down payment ${summary.downPayment}, waived ${summary.waived}, capitalised ${summary.capitalised}; new principal ${summary.newPrincipal}; maturity ${summary.monthsExtended} months later; credit-report special transaction ${summary.specialTransactionCode}`,
+    `down payment ${summary.downPayment}, waived ${summary.waived}, capitalised ${summary.capitalised}; new principal ${summary.newPrincipal}; maturity ${counted(summary.monthsExtended, 'month')} later; credit-report special transaction ${summary.specialTransactionCode}`,
   );
   writeLine(io.stdout, '(interest shown is the schedule estimate; the engine bills the interest accrued)');
   writeLine(

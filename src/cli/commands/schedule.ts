@@ -7,7 +7,7 @@ import {
   type Product,
 } from '../../ledger/index.js';
 import { formatDate, formatMinor, formatMinorGrouped } from '../../money/index.js';
-import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import { addLoanOptions, type LoanOptionValues, loanTermsFromOptions } from '../loan-options.js';
 import type { RegisterCommand } from '../register.js';
 
@@ -111,7 +111,7 @@ function scheduleText(product: Product, schedule: Schedule, apr: string, convent
   ]);
   const rate = `${product.rate.value}/${product.rate.per}`;
   const lines = [
-    `${product.name} (${product.id}): ${product.method}, ${schedule.installments.length} instalment(s), ${product.frequency}, rate ${rate}, ${product.dayCount}, ${product.periodicRateBasis}`,
+    `${product.name} (${product.id}): ${product.method}, ${counted(schedule.installments.length, 'instalment')}, ${product.frequency}, rate ${rate}, ${product.dayCount}, ${product.periodicRateBasis}`,
     `Principal ${money(schedule.principalMinor)} ${product.currency}, drawn ${formatDate(schedule.startDay)}`,
     renderTable(columns, rows),
   ];

@@ -42,7 +42,7 @@ import {
   withoutColumns,
 } from '../../scoring/index.js';
 import { loadCsv } from '../csv-load.js';
-import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addBehaviourTableCommand } from './behaviour.js';
 
@@ -245,7 +245,7 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
   }
   writeLine(
     io.stdout,
-    `trained a ${kind} on ${m.rows} rows (${m.bads} bads), ${model.features.length} features; wrote ${flags.out}`,
+    `trained ${kind === 'gbm' ? 'a GBM' : 'a scorecard'} on ${counted(m.rows, 'row')} (${counted(m.bads, 'bad')}), ${counted(model.features.length, 'feature')}; wrote ${flags.out}`,
   );
   writeLine(
     io.stdout,
@@ -255,7 +255,7 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
     writeLine(
       io.stdout,
       `cross-validated AUC ${crossValidation.meanAuc.toFixed(4)} ± ${crossValidation.standardError.toFixed(4)} ` +
-        `(mean of ${crossValidation.folds} stratified folds, seed ${crossValidation.seed}, ± one standard error; ` +
+        `(mean of ${counted(crossValidation.folds, 'stratified fold')}, seed ${crossValidation.seed}, ± one standard error; ` +
         `pooled out-of-fold AUC ${crossValidation.pooledAuc.toFixed(4)}; folds ${crossValidation.foldAuc.map((a) => a.toFixed(4)).join(', ')})`,
     );
   }
@@ -296,7 +296,7 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
     const dropped = card.selection.filter((d) => !d.kept).length;
     writeLine(
       io.stdout,
-      `${dropped} candidate features dropped (reasons in the model file's scorecard.selection)`,
+      `${counted(dropped, 'candidate feature')} dropped (reasons in the model file's scorecard.selection)`,
     );
     for (const w of card.fit.warnings) writeLine(io.stdout, `warning: ${w}`);
     for (const d of card.selection) {
@@ -306,7 +306,7 @@ async function train(flags: TrainFlags, io: CliIo): Promise<void> {
     for (const c of card.candidateIv)
       for (const note of c.notes) writeLine(io.stdout, `note: ${c.feature}: ${note}`);
   }
-  if (model.gbm) writeLine(io.stdout, `${model.gbm.trees.length} trees kept`);
+  if (model.gbm) writeLine(io.stdout, `${counted(model.gbm.trees.length, 'tree')} kept`);
 }
 
 async function apply(
@@ -346,7 +346,7 @@ async function apply(
   }
   out.end();
   await once(out, 'finish');
-  writeLine(io.stderr, `scored ${data.rowCount} rows; wrote ${flags.out}`);
+  writeLine(io.stderr, `scored ${counted(data.rowCount, 'row')}; wrote ${flags.out}`);
 }
 
 interface EvaluateFlags {
@@ -423,7 +423,7 @@ async function evaluate(flags: EvaluateFlags, io: CliIo): Promise<void> {
     io.stdout,
     `AUC 95% interval ${(m.auc - NORMAL_95 * aucSe).toFixed(4)}..${(m.auc + NORMAL_95 * aucSe).toFixed(4)} ` +
       `(DeLong standard error); KS 95% interval ${ksError!.interval[0].toFixed(4)}..${ksError!.interval[1].toFixed(4)} ` +
-      `(stratified bootstrap, ${resamples} resamples, seed ${seed}: percentile interval, SE = sd of the resamples)`,
+      `(stratified bootstrap, ${counted(resamples, 'resample')}, seed ${seed}: percentile interval, SE = sd of the resamples)`,
   );
   const bands = scoreBands(scored.score, scored.probabilityBad, target);
   writeLine(

@@ -18,7 +18,7 @@ import {
   schemaVersion,
   servingRoleProblem,
 } from '../../store/index.js';
-import { type CliIo, UsageError, writeLine } from '../io.js';
+import { type CliIo, counted, UsageError, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { type RunningProcesses, SERVER_PROCESSES_MAX, startServerProcesses } from '../serve-processes.js';
 import { addDbOption, explained } from './db-options.js';
@@ -146,7 +146,7 @@ export async function startProcesses(
   });
   writeLine(
     io.stderr,
-    `lendguard: listening on ${running.url} with ${options.processes} server processes (database ${redactUrl(target.url)}, schema ${prepared.schemaVersion}, ${prepared.purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${running.url}/, API docs at ${running.url}/docs`,
+    `lendguard: listening on ${running.url} with ${counted(options.processes, 'server process', 'server processes')} (database ${redactUrl(target.url)}, schema ${prepared.schemaVersion}, ${counted(prepared.purged, 'expired idempotency record')} purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${running.url}/, API docs at ${running.url}/docs`,
   );
   return running;
 }
@@ -183,7 +183,7 @@ export async function startService(options: ServiceOptions, io: CliIo): Promise<
     if (prepared !== undefined) {
       writeLine(
         io.stderr,
-        `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${prepared.schemaVersion}, ${prepared.purged} expired idempotency records purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${url}/, API docs at ${url}/docs`,
+        `lendguard: listening on ${url} (database ${db.kind} at ${db.location}, schema ${prepared.schemaVersion}, ${counted(prepared.purged, 'expired idempotency record')} purged, PII key ${keys.cipher.activeKeyId} from ${keys.source}); dashboard at ${url}/, API docs at ${url}/docs`,
       );
     }
     let closed = false;

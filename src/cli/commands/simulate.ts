@@ -9,7 +9,7 @@ import {
   workSplitRun,
 } from '../../jobs/index.js';
 import { METRICS, type Metric, reportHtml, type SimulationReport } from '../../simulation/index.js';
-import { type CliIo, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import { type CliIo, counted, renderTable, UsageError, writeJson, writeLine } from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
@@ -215,7 +215,7 @@ export function reportText(report: SimulationReport): string {
       : []),
   ]);
   const lines = [
-    `population ${r.population}, scenario ${r.scenario}: ${r.borrowers} borrowers × ${r.months} months, seed ${r.seed}, ${r.replications} replication(s)`,
+    `population ${r.population}, scenario ${r.scenario}: ${counted(r.borrowers, 'borrower')} × ${counted(r.months, 'month')}, seed ${r.seed}, ${counted(r.replications, 'replication')}`,
     renderTable(
       head.map((h, i) => ({ header: h, align: i === 0 ? ('left' as const) : ('right' as const) })),
       rows,

@@ -6,7 +6,15 @@ import {
 } from '../../jobs/index.js';
 import { formatDate, formatMinor } from '../../money/index.js';
 import { type StoredWriteOffProposal, WRITE_OFF_CANDIDATES_MAX, WriteOffError } from '../../store/index.js';
-import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import {
+  type CliIo,
+  CommandFailedError,
+  counted,
+  renderTable,
+  UsageError,
+  writeJson,
+  writeLine,
+} from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 import { parsePositiveInt } from './parse.js';
@@ -35,7 +43,7 @@ function printProposal(io: CliIo, p: StoredWriteOffProposal, json: boolean | und
   }
   writeLine(
     io.stdout,
-    `proposal ${p.proposalId}: ${p.status}, ${p.loans.length} loan(s), proposed by ${p.proposedBy} on ${formatDate(p.proposedDay)}${p.decidedBy === null ? '' : `, ${p.status} by ${p.decidedBy}`}`,
+    `proposal ${p.proposalId}: ${p.status}, ${counted(p.loans.length, 'loan')}, proposed by ${p.proposedBy} on ${formatDate(p.proposedDay)}${p.decidedBy === null ? '' : `, ${p.status} by ${p.decidedBy}`}`,
   );
 }
 
@@ -74,7 +82,7 @@ export const registerWriteOff: RegisterCommand = (program, io) => {
       }
       writeLine(
         io.stdout,
-        `${r.candidates.length} candidate(s) on ${formatDate(r.day)} (rule version ${r.ruleVersion})`,
+        `${counted(r.candidates.length, 'candidate')} on ${formatDate(r.day)} (rule version ${r.ruleVersion})`,
       );
       if (r.candidates.length === 0) return;
       writeLine(

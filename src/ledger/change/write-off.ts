@@ -11,7 +11,7 @@ function requireOpenDay(state: LoanState, day: Day, what: string): void {
     throw new LedgerInputError(
       'day_already_closed',
       'day',
-      `loan ${state.loanId} is closed through ${formatDate(state.lastClosedDay)}; a ${what} is dated the business day, not a closed one`,
+      `loan ${state.loanId} is closed through ${formatDate(state.lastClosedDay)}; ${what}s are dated the business day, not a closed one`,
     );
   }
 }

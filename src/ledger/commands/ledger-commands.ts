@@ -355,7 +355,7 @@ function execute(book: LedgerBook, c: LedgerCommand): { state: LedgerBook; resul
         throw new LedgerInputError(
           'day_already_closed',
           'day',
-          `day ${c.day} is already closed for loan ${c.loanId}; a ${c.kind === 'restructure' ? 'restructuring' : 'settlement offer'} takes effect on a day not yet closed`,
+          `day ${c.day} is already closed for loan ${c.loanId}; ${c.kind === 'restructure' ? 'a restructuring' : 'a settlement offer'} takes effect on a day not yet closed`,
         );
       }
       let snapshots = book.snapshots[c.loanId] ?? [];

@@ -58,7 +58,7 @@ export function importRecordOfLoan(
       throw new LedgerInputError(
         'not_importable',
         'log',
-        `loan ${state.loanId} has a ${e.type} event on ${formatDate(e.day)}; the import layout has repayments only`,
+        `loan ${state.loanId} has an event of type ${e.type} on ${formatDate(e.day)}; the import layout has repayments only`,
       );
     }
   }

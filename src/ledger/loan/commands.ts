@@ -77,19 +77,20 @@ export function checkAmount(amountMinor: number, field: string): void {
   }
 }
 
+/** Refuses a command on a loan that is written off or settled; `what` names the command, singular ("repayment"). */
 export function checkActive(state: LoanState, what: string): void {
   if (state.status === 'written-off') {
     throw new LedgerInputError(
       'loan_written_off',
       'loanId',
-      `loan ${state.loanId} is written off; a ${what} cannot be applied to it (money received is booked as a recovery)`,
+      `loan ${state.loanId} is written off; ${what}s cannot be applied to it (money received is booked as a recovery)`,
     );
   }
   if (state.status === 'settled') {
     throw new LedgerInputError(
       'loan_settled',
       'loanId',
-      `loan ${state.loanId} is settled; a ${what} cannot be applied to it (refund a credit balance with refundCredit)`,
+      `loan ${state.loanId} is settled; ${what}s cannot be applied to it (refund a credit balance with refundCredit)`,
     );
   }
 }

@@ -148,3 +148,18 @@ export function inAgencyScope<T extends { caseId: string; agencyId: string | nul
     throw caseNotFound(kase.caseId);
   return kase;
 }
+
+/**
+ * A collector works a case's borrower only while the case is assigned to them: its notes and documents,
+ * its contact attempts and promises to pay. Other roles with the route's permission (an admin, an agency on
+ * its placed cases) work any case in their scope. Refused with `forbidden` and `message`, nothing written.
+ */
+export function refuseCollectorOffCase(
+  principal: { userId: string; role: string },
+  kase: { assignee: string | null },
+  message: Message,
+): void {
+  if (principal.role === 'collector' && kase.assignee !== principal.userId) {
+    throw new ProblemError('forbidden', message);
+  }
+}

@@ -25,9 +25,13 @@ export const COLLECTIONS_MESSAGES = {
     en: 'Only an admin assigns cases; a collector may mark lost contact or set the zone.',
     zh: '只有管理员可以分派案件；催收员可以标记失联或设置时区。',
   },
+  not_your_case: {
+    en: 'case {caseId} is not assigned to you: its contact attempts and promises to pay are logged by the collector it is assigned to',
+    zh: '案件 {caseId} 未分派给您：其联系尝试和还款承诺由负责该案件的催收员登记',
+  },
   not_a_collector: { en: 'must be the user id of a collector', zh: '须为催收员的用户编号' },
   outcome_of_channel: {
-    en: 'a {channel} has one of these outcomes: {outcomes}',
+    en: 'an attempt on the channel {channel} has one of these outcomes: {outcomes}',
     zh: '{channel} 的结果须为以下之一：{outcomes}',
   },
   attempt_not_today: {

@@ -37,7 +37,7 @@ import { fieldProblem, ProblemError, validationProblem } from '../http/problem.j
 import { bearerSecurity, idempotencyHeader, idParam, problemResponses } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { sniffType } from '../portal/actions/files.js';
-import { caseClosed, caseNotFound, inAgencyScope } from './legal-messages.js';
+import { caseClosed, caseNotFound, inAgencyScope, refuseCollectorOffCase } from './legal-messages.js';
 import { CASE_NOTES_MESSAGES as M } from './notes-messages.js';
 
 const tags = ['collections'];
@@ -122,9 +122,7 @@ type Principal = { userId: string; role: string; agencyId?: string | null };
 function inNotesScope(principal: Principal, kase: StoredCase | undefined, caseId: string): StoredCase {
   if (kase === undefined) throw caseNotFound(caseId);
   const seen = inAgencyScope(principal, kase);
-  if (principal.role === 'collector' && seen.assignee !== principal.userId) {
-    throw new ProblemError('forbidden', say(M, 'not_your_case', { caseId }));
-  }
+  refuseCollectorOffCase(principal, seen, say(M, 'not_your_case', { caseId }));
   return seen;
 }
 

@@ -52,7 +52,13 @@ import {
 } from '../http/schemas.js';
 import { commitWrite } from '../http/writes.js';
 import { collectionComplianceRoutes } from './compliance-routes.js';
-import { caseClosed, caseNotFound, inAgencyScope, refusalProblem } from './legal-messages.js';
+import {
+  caseClosed,
+  caseNotFound,
+  inAgencyScope,
+  refusalProblem,
+  refuseCollectorOffCase,
+} from './legal-messages.js';
 import { collectionLegalRoutes } from './legal-routes.js';
 import { COLLECTIONS_MESSAGES, CONTACT_REFUSALS_ZH } from './messages.js';
 import { caseNotesRoutes } from './notes-routes.js';
@@ -301,7 +307,7 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
         tags,
         security: bearerSecurity,
         summary:
-          'Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too',
+          'Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too. A collector logs only on the cases assigned to them (else 403 forbidden)',
         params: caseParams,
         headers: idempotencyHeader,
         body: {
@@ -364,6 +370,11 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const principal = request.principal!;
       return commitWrite<object>(deps, request, reply, async (tx) => {
         const kase = await openCaseFor(tx, request.params.caseId, request.principal!);
+        refuseCollectorOffCase(
+          principal,
+          kase,
+          say(COLLECTIONS_MESSAGES, 'not_your_case', { caseId: kase.caseId }),
+        );
         // The borrower's open complaints pause or limit collection as the lender configured.
         const complaintOpen = complaintStopsContact(
           await openComplaintFacts(tx, kase.customerId),
@@ -445,7 +456,8 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       schema: {
         tags,
         security: bearerSecurity,
-        summary: 'Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments',
+        summary:
+          'Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments. A collector records only on the cases assigned to them (else 403 forbidden)',
         params: caseParams,
         headers: idempotencyHeader,
         body: {
@@ -483,6 +495,11 @@ export async function collectionRoutes(app: FastifyInstance, deps: ServerDeps): 
       const principal = request.principal!;
       return commitWrite(deps, request, reply, async (tx) => {
         const kase = await openCaseFor(tx, request.params.caseId, request.principal!);
+        refuseCollectorOffCase(
+          principal,
+          kase,
+          say(COLLECTIONS_MESSAGES, 'not_your_case', { caseId: kase.caseId }),
+        );
         const day = await getBusinessDay(tx);
         let promise: Awaited<ReturnType<typeof addPromise>>;
         try {

@@ -52,7 +52,7 @@ export const KERNEL_MESSAGES = {
     zh: '格式不正确：须为{zh_words}（字段格式见 /openapi.json）',
   },
   field_id_form: {
-    en: 'has the wrong form: no such {en_noun} (a {en_noun} id is a short prefix, "_" and 28 hex digits, as the API gave it out)',
+    en: 'has the wrong form: no such {en_noun} ({en_noun} ids are a short prefix, "_" and 28 hex digits, as the API gave them out)',
     zh: '格式不正确：没有这个{zh_noun}（{zh_noun}编号由短前缀、"_" 和 28 位十六进制数字组成，以 API 给出的为准）',
   },
   field_control_characters: {

@@ -23,7 +23,7 @@ export const ORIGINATION_MESSAGES = {
   },
   no_such_policy_version: { en: 'no such policy version', zh: '没有这个策略版本' },
   policy_status_conflict: {
-    en: 'Policy version {version} is {status}; only a {wanted} version can be {action}.',
+    en: 'Policy version {version} is {status}; only a version that is {wanted} can be {action}.',
     zh: '策略版本 {version} 的状态为 {status}；只有 {wanted} 状态的版本可以执行 {action}。',
   },
   policy_status_is: { en: 'is {status}, not {wanted}', zh: '状态为 {status}，不是 {wanted}' },

@@ -30,7 +30,7 @@ export const LAB_NOTES_EN = {
   behaviour_score: 'behaviour score {score}',
   collection_step: 'collection step {code} ({action})',
   agency_placed: 'placed with a collection agency: {amount} yuan recovered',
-  declined_offer: 'declined a {kind}',
+  declined_offer: 'declined the {kind} offered',
   payment_holiday: 'payment holiday {months} months',
   negotiated_plan: '协商分期 {months} months',
   offer_refused: '{kind} refused: {code}',

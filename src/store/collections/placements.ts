@@ -24,7 +24,9 @@ export async function placeCase(
   day: Day,
   by: string,
 ): Promise<StoredPlacement> {
-  const placementId = newId('cpl');
+  // `plc_` since placements stopped sharing complaints' `cpl_`; older placements keep their `cpl_` ids, which
+  // stay valid: an id is an opaque string, never read for its prefix.
+  const placementId = newId('plc');
   await q.query(
     `insert into collection_placements (placement_id, case_id, agency_id, placed_day, paid_at_placement, placed_by)
      values ($1, $2, $3, $4, $5, $6)`,

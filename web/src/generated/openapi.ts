@@ -371,7 +371,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too */
+    /** Log a contact attempt; the conduct rules are checked at that moment and a refusal (422 contact_refused) is logged too. A collector logs only on the cases assigned to them (else 403 forbidden) */
     post: operations['postCollectionsCasesByCaseIdContactAttempts'];
     delete?: never;
     options?: never;
@@ -594,7 +594,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments */
+    /** Record a promise to pay (承诺还款): kept or broken is decided from the ledger’s repayments. A collector records only on the cases assigned to them (else 403 forbidden) */
     post: operations['postCollectionsCasesByCaseIdPromises'];
     delete?: never;
     options?: never;
