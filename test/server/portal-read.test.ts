@@ -65,6 +65,15 @@ describe('what a borrower sees in the portal', () => {
       installmentNumber: 1,
       overdue: true,
     });
+    // In arrears, what is still to come is the plan's next instalment not yet due, after the business day.
+    const schedule = (await staff(`/loans/${loanA}/schedule`)).json() as Loose;
+    const coming = schedule.plan.find((p: Loose) => p.dueDate > formatDate(TODAY - 1));
+    expect(items[0]!.upcoming).toEqual({
+      dueDate: coming.dueDate,
+      amount: coming.total,
+      installmentNumber: coming.number,
+    });
+    expect(items[0]!.upcoming.installmentNumber).toBeGreaterThan(1);
   });
 
   it('shows one loan with its schedule, and what is next for a current borrower', async () => {
@@ -76,6 +85,11 @@ describe('what a borrower sees in the portal', () => {
     expect(body.nextDue.overdue).toBe(false);
     expect(body.nextDue).toMatchObject({ dueDate: formatDate(DUE), installmentNumber: 1 });
     expect(body.nextDue.amount).toBe(body.schedule.plan[0].total);
+    expect(body.upcoming).toEqual({
+      dueDate: body.nextDue.dueDate,
+      amount: body.nextDue.amount,
+      installmentNumber: 1,
+    });
   });
 
   it('refuses another borrower’s loan as if it did not exist', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/money/index.js';
+import { addDays, formatDate } from '../../src/money/index.js';
 import { closeLoansThrough, setBusinessDay, setDemoCode, setTestGateway } from '../../src/store/index.js';
 import { customerWithPhone, DUE, loanFor } from '../server/portal-helpers.js';
 import { axeViolations } from './axe.js';
@@ -33,6 +33,7 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         phone: '手机号码',
         code: '六位验证码',
         overdue: /已逾期 \d+ 天/,
+        title: /\d{4}-\d{2}-\d{2} 借款 ¥[\d,]+\.\d{2}/,
         impact: '如果继续逾期',
         paid: '还款成功',
       },
@@ -43,6 +44,7 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         phone: 'Mobile phone number',
         code: 'Six-digit code',
         overdue: /\d+ days overdue/,
+        title: /Loan of ¥[\d,]+\.\d{2} drawn on \d{4}-\d{2}-\d{2}/,
         impact: 'If you stay overdue',
         paid: 'Repayment received',
       },
@@ -80,6 +82,10 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
 
       await expect.poll(() => page.getByTestId('portal-overdue').textContent()).toMatch(L.overdue);
       await page.getByTestId('portal-next-due').waitFor();
+      // The loan is named by what was drawn and when; in arrears the next payment is the instalment still to
+      // come (the overdue one is in the alert above), not the overdue instalment again.
+      expect(await page.getByTestId('portal-loan-title').textContent()).toMatch(L.title);
+      expect(await page.getByTestId('portal-next-due').textContent()).not.toContain(formatDate(DUE));
       violations.push(...(await axeViolations(page, 'home')));
       // Nothing wider than the phone.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

@@ -39,6 +39,26 @@ export function nextDue(
   };
 }
 
+/**
+ * The next instalment not yet due (its due day after the last closed day), whatever is overdue before it: what
+ * a borrower in arrears also has coming. Null when the loan has no instalment left to fall due or is not active.
+ */
+export function upcomingInstalment(
+  state: LoanState,
+): { dueDay: Day; amountMinor: number; installmentNumber: number } | null {
+  if (state.status !== 'active') return null;
+  const next = state.plan[state.nextInstallmentIndex];
+  if (next === undefined || next.dueDay <= state.lastClosedDay) return null;
+  return { dueDay: next.dueDay, amountMinor: next.totalMinor, installmentNumber: next.number };
+}
+
+export function presentUpcoming(state: LoanState) {
+  const n = upcomingInstalment(state);
+  return n === null
+    ? null
+    : { dueDate: formatDate(n.dueDay), amount: formatMinor(n.amountMinor), installmentNumber: n.installmentNumber };
+}
+
 /** Overdue parts: billed and past grace, with the penalty interest (罚息) it has drawn. */
 export function overdueOf(p: LoanPosition) {
   const totalMinor =

@@ -11,7 +11,7 @@ import { IMPACT_MONTHS_DEFAULT, impactResponse, presentLoanImpact } from '../imp
 import { presentLine, presentPayoffQuote, presentSchedule, presentStoredLoan } from '../ledger/presenters.js';
 import { loanResponse, payoffQuoteResponse, scheduleResponse } from '../ledger/schemas.js';
 import { auditBorrowerRead, borrowerOf, borrowerSecurity, requireBorrower } from './auth.js';
-import { overdueOf, presentNextDue, presentOption, repaymentOptions } from './loan-figures.js';
+import { overdueOf, presentNextDue, presentOption, presentUpcoming, repaymentOptions } from './loan-figures.js';
 import { PORTAL_MESSAGES } from './messages.js';
 
 /** Loans and lines one borrower may hold at most: the portal lists them on one page. */
@@ -31,6 +31,18 @@ const nextDueSchema = {
   },
 } as const;
 
+const upcomingSchema = {
+  type: ['object', 'null'],
+  description:
+    'The next instalment not yet due, after whatever is overdue: what a borrower in arrears also has coming; null when no instalment is left to fall due',
+  required: ['dueDate', 'amount', 'installmentNumber'],
+  properties: {
+    dueDate: { type: 'string' },
+    amount: money,
+    installmentNumber: { type: 'integer' },
+  },
+} as const;
+
 const overdueSchema = {
   type: 'object',
   required: ['principal', 'interest', 'fee', 'penalty', 'total'],
@@ -45,8 +57,8 @@ const overdueSchema = {
 
 const portalLoanSchema = {
   type: 'object',
-  required: ['loan', 'nextDue', 'overdue'],
-  properties: { loan: loanResponse, nextDue: nextDueSchema, overdue: overdueSchema },
+  required: ['loan', 'nextDue', 'upcoming', 'overdue'],
+  properties: { loan: loanResponse, nextDue: nextDueSchema, upcoming: upcomingSchema, overdue: overdueSchema },
 } as const;
 
 const optionSchema = {
@@ -83,7 +95,12 @@ export async function ownLoan(
 
 function presentPortalLoan(loan: StoredLoan) {
   const { totalMinor: _total, ...overdue } = overdueOf(loanPosition(loan.state));
-  return { loan: presentStoredLoan(loan), nextDue: presentNextDue(loan.state), overdue };
+  return {
+    loan: presentStoredLoan(loan),
+    nextDue: presentNextDue(loan.state),
+    upcoming: presentUpcoming(loan.state),
+    overdue,
+  };
 }
 
 export async function portalReadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -215,7 +232,7 @@ export async function portalReadRoutes(app: FastifyInstance, deps: ServerDeps): 
         response: {
           200: {
             type: 'object',
-            required: ['loan', 'nextDue', 'overdue', 'schedule'],
+            required: ['loan', 'nextDue', 'upcoming', 'overdue', 'schedule'],
             properties: { ...portalLoanSchema.properties, schedule: scheduleResponse },
           },
           ...problemResponses,

@@ -17307,6 +17307,12 @@ export interface operations {
                 principal: string;
                 total: string;
               };
+              /** @description The next instalment not yet due, after whatever is overdue: what a borrower in arrears also has coming; null when no instalment is left to fall due */
+              upcoming: {
+                amount: string;
+                dueDate: string;
+                installmentNumber: number;
+              } | null;
             }[];
           };
         };
@@ -17446,6 +17452,12 @@ export interface operations {
                 total: string;
               }[];
             };
+            /** @description The next instalment not yet due, after whatever is overdue: what a borrower in arrears also has coming; null when no instalment is left to fall due */
+            upcoming: {
+              amount: string;
+              dueDate: string;
+              installmentNumber: number;
+            } | null;
           };
         };
       };

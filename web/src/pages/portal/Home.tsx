@@ -8,12 +8,16 @@ export interface PortalLoanItem {
   loan: {
     loanId: string;
     status: string;
+    openedOn: string;
+    principal: string;
     daysPastDue: number;
     bucket: string;
     outstandingPrincipal: string;
     totalOwed: string;
   };
   nextDue: { dueDate: string; amount: string; installmentNumber: number; overdue: boolean } | null;
+  /** The next instalment not yet due: shown as the next payment when what is billed is already overdue. */
+  upcoming: { dueDate: string; amount: string; installmentNumber: number } | null;
   overdue: { principal: string; interest: string; fee: string; penalty: string; total: string };
 }
 
@@ -73,51 +77,66 @@ export function PortalHome({ api }: { api: ApiClient }) {
         {t('portal.loans')}
       </Typography.Title>
       {loans.length === 0 ? <Empty description={t('portal.noLoans')} /> : null}
-      {loans.map((item) => (
-        <Card key={item.loan.loanId} size="small" data-testid="portal-loan">
-          {item.loan.daysPastDue > 0 ? (
-            <Alert
-              type="error"
-              style={{ marginBottom: 8 }}
-              data-testid="portal-overdue"
-              message={t('portal.overdueDays', {
-                days: item.loan.daysPastDue,
-                total: money(item.overdue.total),
-              })}
-              description={t('portal.overdueParts', {
-                principal: money(item.overdue.principal),
-                interest: money(item.overdue.interest),
-                penalty: money(item.overdue.penalty),
-              })}
-            />
-          ) : null}
-          <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('portal.status')}>
-              <Tag color={item.loan.status === 'active' ? 'blue' : 'default'}>
-                {t(`portal.status.${item.loan.status === 'active' ? 'active' : 'closed'}`)}
-              </Tag>
-            </Descriptions.Item>
-            {item.nextDue !== null ? (
-              <Descriptions.Item label={t('portal.nextDue')}>
-                <span data-testid="portal-next-due">
-                  {t('portal.nextDueText', {
-                    date: date(item.nextDue.dueDate),
-                    amount: money(item.nextDue.amount),
-                  })}
-                </span>
-              </Descriptions.Item>
-            ) : null}
-            <Descriptions.Item label={t('portal.totalOwed')}>{money(item.loan.totalOwed)}</Descriptions.Item>
-          </Descriptions>
-          <Button
-            block
-            onClick={() => navigate(`/portal/loans/${item.loan.loanId}`)}
-            data-testid="portal-open-loan"
+      {loans.map((item) => {
+        // What is billed and overdue is in the alert above; the next payment is then the instalment to come.
+        const next = item.nextDue?.overdue === true ? item.upcoming : item.nextDue;
+        return (
+          <Card
+            key={item.loan.loanId}
+            size="small"
+            data-testid="portal-loan"
+            title={
+              <span data-testid="portal-loan-title">
+                {t('portal.loanTitle', {
+                  amount: money(item.loan.principal),
+                  date: date(item.loan.openedOn),
+                })}
+              </span>
+            }
           >
-            {t('portal.openLoan')}
-          </Button>
-        </Card>
-      ))}
+            {item.loan.daysPastDue > 0 ? (
+              <Alert
+                type="error"
+                style={{ marginBottom: 8 }}
+                data-testid="portal-overdue"
+                message={t('portal.overdueDays', {
+                  days: item.loan.daysPastDue,
+                  total: money(item.overdue.total),
+                })}
+                description={t('portal.overdueParts', {
+                  principal: money(item.overdue.principal),
+                  interest: money(item.overdue.interest),
+                  penalty: money(item.overdue.penalty),
+                })}
+              />
+            ) : null}
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t('portal.status')}>
+                <Tag color={item.loan.status === 'active' ? 'blue' : 'default'}>
+                  {t(`portal.status.${item.loan.status === 'active' ? 'active' : 'closed'}`)}
+                </Tag>
+              </Descriptions.Item>
+              {next !== null ? (
+                <Descriptions.Item label={t('portal.nextDue')}>
+                  <span data-testid="portal-next-due">
+                    {t('portal.nextDueText', { date: date(next.dueDate), amount: money(next.amount) })}
+                  </span>
+                </Descriptions.Item>
+              ) : null}
+              <Descriptions.Item label={t('portal.totalOwed')}>
+                {money(item.loan.totalOwed)}
+              </Descriptions.Item>
+            </Descriptions>
+            <Button
+              block
+              onClick={() => navigate(`/portal/loans/${item.loan.loanId}`)}
+              data-testid="portal-open-loan"
+            >
+              {t('portal.openLoan')}
+            </Button>
+          </Card>
+        );
+      })}
     </div>
   );
 }
