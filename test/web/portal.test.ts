@@ -34,6 +34,8 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         code: '六位验证码',
         overdue: /已逾期 \d+ 天/,
         title: /\d{4}-\d{2}-\d{2} 借款 ¥[\d,]+\.\d{2}/,
+        planOverdue: '已逾期',
+        planComing: '未到期',
         impact: '如果继续逾期',
         paid: '还款成功',
       },
@@ -45,6 +47,8 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
         code: 'Six-digit code',
         overdue: /\d+ days overdue/,
         title: /Loan of ¥[\d,]+\.\d{2} drawn on \d{4}-\d{2}-\d{2}/,
+        planOverdue: 'Overdue',
+        planComing: 'Not yet due',
         impact: 'If you stay overdue',
         paid: 'Repayment received',
       },
@@ -93,6 +97,11 @@ describe.skipIf(skipBrowser)('borrower portal (H5) in chromium', () => {
       await page.getByTestId('portal-open-loan').click();
       await page.getByTestId('portal-impact').getByText(L.impact).waitFor();
       expect(await page.getByTestId('portal-impact-row').count()).toBeGreaterThan(3);
+      // The plan says of each instalment whether it is overdue or still to come (none is paid here).
+      const statuses = await page.getByTestId('portal-plan-status').allTextContents();
+      expect(statuses[0]).toBe(L.planOverdue);
+      expect(statuses.at(-1)).toBe(L.planComing);
+      expect(statuses.every((x) => x === L.planOverdue || x === L.planComing)).toBe(true);
       violations.push(...(await axeViolations(page, 'loan')));
 
       await page.getByTestId('portal-repay').click();

@@ -1647,6 +1647,10 @@ export const en = {
   'portal.dueDate': 'Due',
   'portal.amount': 'Amount',
   'portal.unpaid': 'Unpaid',
+  'portal.instalmentOverdue': 'Overdue',
+  'portal.instalmentPaid': 'Paid',
+  'portal.instalmentComing': 'Not yet due',
+  'portal.instalmentLeft': '{status}: {amount} left',
   'portal.impactTitle': 'If you stay overdue',
   'portal.impactIntro': 'What happens month by month if nothing more is paid. Paying now stops it.',
   'portal.impactRow':
@@ -3415,6 +3419,10 @@ export const zhCN: Record<MessageKey, string> = {
   'portal.dueDate': '到期日',
   'portal.amount': '金额',
   'portal.unpaid': '未还',
+  'portal.instalmentOverdue': '已逾期',
+  'portal.instalmentPaid': '已还',
+  'portal.instalmentComing': '未到期',
+  'portal.instalmentLeft': '{status}，尚欠 {amount}',
   'portal.impactTitle': '如果继续逾期',
   'portal.impactIntro': '如不再还款，每月将发生的情况。现在还款即可避免。',
   'portal.impactRow':

@@ -56,7 +56,11 @@ export function presentUpcoming(state: LoanState) {
   const n = upcomingInstalment(state);
   return n === null
     ? null
-    : { dueDate: formatDate(n.dueDay), amount: formatMinor(n.amountMinor), installmentNumber: n.installmentNumber };
+    : {
+        dueDate: formatDate(n.dueDay),
+        amount: formatMinor(n.amountMinor),
+        installmentNumber: n.installmentNumber,
+      };
 }
 
 /** Overdue parts: billed and past grace, with the penalty interest (罚息) it has drawn. */

@@ -11,7 +11,13 @@ import { IMPACT_MONTHS_DEFAULT, impactResponse, presentLoanImpact } from '../imp
 import { presentLine, presentPayoffQuote, presentSchedule, presentStoredLoan } from '../ledger/presenters.js';
 import { loanResponse, payoffQuoteResponse, scheduleResponse } from '../ledger/schemas.js';
 import { auditBorrowerRead, borrowerOf, borrowerSecurity, requireBorrower } from './auth.js';
-import { overdueOf, presentNextDue, presentOption, presentUpcoming, repaymentOptions } from './loan-figures.js';
+import {
+  overdueOf,
+  presentNextDue,
+  presentOption,
+  presentUpcoming,
+  repaymentOptions,
+} from './loan-figures.js';
 import { PORTAL_MESSAGES } from './messages.js';
 
 /** Loans and lines one borrower may hold at most: the portal lists them on one page. */
@@ -58,7 +64,12 @@ const overdueSchema = {
 const portalLoanSchema = {
   type: 'object',
   required: ['loan', 'nextDue', 'upcoming', 'overdue'],
-  properties: { loan: loanResponse, nextDue: nextDueSchema, upcoming: upcomingSchema, overdue: overdueSchema },
+  properties: {
+    loan: loanResponse,
+    nextDue: nextDueSchema,
+    upcoming: upcomingSchema,
+    overdue: overdueSchema,
+  },
 } as const;
 
 const optionSchema = {

@@ -116,7 +116,7 @@ export function PortalHome({ api }: { api: ApiClient }) {
                   {t(`portal.status.${item.loan.status === 'active' ? 'active' : 'closed'}`)}
                 </Tag>
               </Descriptions.Item>
-              {next !== null ? (
+              {next ? (
                 <Descriptions.Item label={t('portal.nextDue')}>
                   <span data-testid="portal-next-due">
                     {t('portal.nextDueText', { date: date(next.dueDate), amount: money(next.amount) })}

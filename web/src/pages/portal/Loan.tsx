@@ -6,9 +6,10 @@ import { useRouter } from '../../router.js';
 import type { PortalLoanItem } from './Home.js';
 
 interface Detail extends PortalLoanItem {
+  loan: PortalLoanItem['loan'] & { lastClosedDay: string };
   schedule: {
     plan: { number: number; dueDate: string; total: string }[];
-    dues: { installmentNumber: number; overdue: boolean }[];
+    dues: { installmentNumber: number; overdue: boolean; principal: string; interest: string; fee: string }[];
   };
 }
 
@@ -22,6 +23,16 @@ interface Impact {
     penaltyOutstanding: string;
   }[];
   milestones: { date: string; kind: string; description: { en: string; zh: string } }[];
+}
+
+/** Whole fen of an amount the API writes as yuan with two decimals ("908.87"). */
+function fen(amount: string): number {
+  const [whole, cents = ''] = amount.split('.');
+  return Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+}
+
+function fenText(n: number): string {
+  return `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
 }
 
 /** One loan: the plan, what is overdue, and what staying overdue would mean month by month, in plain words. */
@@ -43,7 +54,24 @@ export function PortalLoan({ api, loanId }: { api: ApiClient; loanId: string }) 
   }, [api, loanId]);
   if (error !== null) return <Alert type="error" message={error} role="alert" />;
   if (detail === null) return <Spin />;
-  const unpaid = new Set(detail.schedule.dues.map((d) => d.installmentNumber));
+  const billed = new Map(detail.schedule.dues.map((d) => [d.installmentNumber, d]));
+  // Each instalment as the borrower reads it: billed and unpaid (overdue or still in its grace days), paid (its
+  // due day is closed and it is no longer billed), or still to come. A written-off loan's past instalments are
+  // not called paid.
+  const planStatus = (r: { number: number; dueDate: string; total: string }): string => {
+    const due = billed.get(r.number);
+    if (due !== undefined) {
+      const status = due.overdue ? t('portal.instalmentOverdue') : t('portal.unpaid');
+      // Part paid: what is left of it (the instalment's principal, interest and fee still unpaid, to the fen).
+      const left = fen(due.principal) + fen(due.interest) + fen(due.fee);
+      return left < fen(r.total)
+        ? t('portal.instalmentLeft', { status, amount: money(fenText(left)) })
+        : status;
+    }
+    if (detail.loan.status === 'settled') return t('portal.instalmentPaid');
+    if (detail.loan.status !== 'active') return '';
+    return r.dueDate <= detail.loan.lastClosedDay ? t('portal.instalmentPaid') : t('portal.instalmentComing');
+  };
   const report = (code: string) =>
     code === 'N'
       ? t('portal.report.normal')
@@ -91,7 +119,9 @@ export function PortalLoan({ api, loanId }: { api: ApiClient; loanId: string }) 
             {
               title: t('portal.status'),
               key: 'state',
-              render: (_: unknown, r: { number: number }) => (unpaid.has(r.number) ? t('portal.unpaid') : ''),
+              render: (_: unknown, r: { number: number; dueDate: string; total: string }) => (
+                <span data-testid="portal-plan-status">{planStatus(r)}</span>
+              ),
             },
           ]}
         />
