@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import { instantMs } from './application.js';
 import { identityKey, retryFactsOf } from './keys.js';
 import type {
@@ -52,7 +53,7 @@ function sharedIdentifier(
   return {
     kind,
     severity: kind === 'shared-ip' ? 'review' : 'refuse',
-    summary: `the ${label} was used by ${applicants} other applicants in ${window_days} days (at most ${max} allowed)`,
+    summary: `the ${label} was used by ${counted(applicants, 'other applicant')} in ${counted(window_days, 'day')} (at most ${max} allowed)`,
     evidence: {
       otherApplicants: applicants,
       applicantsMax: max,

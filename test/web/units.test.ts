@@ -116,6 +116,8 @@ describe('counts in English', () => {
     expect(fillMessage(en['eod.days'], { days: 1 })).toBe('1 day will be closed');
     expect(fillMessage(en['policy.graphCounts'], { tables: 1, rules: 3 })).toBe('1 table, 3 rules');
     expect(fillMessage(en['behaviour.rejectedDone'], { n: 1 })).toBe('1 proposal rejected');
+    expect(fillMessage(en['funding.stored'], { n: 1 })).toBe('Stored 1 outflow');
+    expect(fillMessage(en['funding.stored'], { n: 3 })).toBe('Stored 3 outflows');
     // A parameter not given stays visible, as before.
     expect(fillMessage(en['reports.loans'], {})).toBe('{n} {n|loan|loans}');
   });
@@ -128,8 +130,10 @@ describe('counts in English', () => {
       const params = Object.fromEntries([...text.matchAll(/\{([a-zA-Z]+)/g)].map((m) => [m[1], 1]));
       const said = fillMessage(text, params);
       expect(said, key).not.toMatch(
-        /\b1 (loans|cases|days|months|rules|tables|proposals|complaints|bytes|hours|points)\b/,
+        /\b1 (loans|cases|days|months|rules|tables|proposals|complaints|bytes|hours|points|outflows)\b/,
       );
+      // Never a noun with "(s)" or "(es)" left for the reader to choose.
+      expect(text, key).not.toMatch(/[a-z]\((s|es)\)/);
     }
     for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\{[a-zA-Z]+\|/);
   });

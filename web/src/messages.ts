@@ -1754,7 +1754,7 @@ export const en = {
   'funding.importHelp':
     'A CSV with the header day,amount,label (as lendguard funding import reads) adds its rows here to check before storing. Every row is checked; a bad one stores nothing. An outflow entered again with the same day, position and description replaces the earlier one.',
   'funding.submit': 'Store the outflows',
-  'funding.stored': 'Stored {n} outflow(s)',
+  'funding.stored': 'Stored {n} {n|outflow|outflows}',
   'funding.noRows': 'Enter at least one outflow',
   'funding.dayInvalid': 'The date must be YYYY-MM-DD',
   'funding.amountInvalid': 'The amount must be yuan with at most two decimals',
