@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_COLLECTION_STAGES } from '../../src/collections/index.js';
 import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
 import { ASSET_CLASSES } from '../../src/reporting/index.js';
+import { refuseCollectorOffCase } from '../../src/server/collections/legal-messages.js';
 import {
   loadServerConfig,
   PERMISSIONS,
@@ -11,6 +12,7 @@ import {
   shareText,
 } from '../../src/server/index.js';
 import { LAB_NOTE_CODES, LAB_NOTES_EN } from '../../src/simulation/index.js';
+import { collectorOffCase } from '../../web/src/collections.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
@@ -18,7 +20,7 @@ import { fillMessage } from '../../web/src/fill.js';
 import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
 import { formatBusinessDate, formatDateTime, formatMoney } from '../../web/src/money.js';
-import { UI_PERMISSIONS } from '../../web/src/permissions.js';
+import { ROLES, UI_PERMISSIONS } from '../../web/src/permissions.js';
 import { fieldName, problemsByField } from '../../web/src/problem-fields.js';
 import { idNumberFor } from '../server/helpers.js';
 
@@ -69,6 +71,30 @@ describe('the dashboard agrees with the server', () => {
   it('hides exactly what the server refuses', () => {
     // One table: the dashboard's is the server's, as the build copied it (npm run build:web).
     expect(UI_PERMISSIONS).toEqual(PERMISSIONS);
+  });
+
+  it("offers a case's entry forms exactly to whom the API lets enter them", () => {
+    const refused = (me: { role: string; userId: string }, kase: { assignee: string | null }) => {
+      try {
+        refuseCollectorOffCase(me, kase, { key: 'not_your_case', texts: { en: '', zh: '' }, params: {} });
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    for (const role of ROLES) {
+      for (const assignee of [null, 'usr_me', 'usr_teammate']) {
+        const me = { role, userId: 'usr_me' };
+        expect(collectorOffCase(me, { assignee }), `${role} on a case of ${assignee}`).toBe(
+          refused(me, { assignee }),
+        );
+      }
+    }
+    expect(collectorOffCase({ role: 'collector', userId: 'usr_me' }, { assignee: 'usr_teammate' })).toBe(
+      true,
+    );
+    expect(collectorOffCase({ role: 'collector', userId: 'usr_me' }, { assignee: 'usr_me' })).toBe(false);
+    expect(collectorOffCase({ role: 'agency', userId: 'usr_me' }, { assignee: null })).toBe(false);
   });
 
   it('judges ID numbers as the API does', () => {
