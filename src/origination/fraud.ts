@@ -157,7 +157,7 @@ export function detectFraud(
     flags.push({
       kind: 'burst-from-source',
       severity: 'refuse',
-      summary: `${burst.length + 1} applications from channel "${application.channel}" and install source "${application.device.installSource}" within ${settings.burstWindow_minutes} minutes (at most ${settings.burstApplicationsMax})`,
+      summary: `${counted(burst.length + 1, 'application')} from channel "${application.channel}" and install source "${application.device.installSource}" within ${counted(settings.burstWindow_minutes, 'minute')} (at most ${settings.burstApplicationsMax})`,
       evidence: {
         channel: application.channel,
         installSource: application.device.installSource,
