@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
 import type { Dataset } from '../scoring/index.js';
 import { ScoringError, TableBuilder, type TableOptions } from '../scoring/index.js';
-import { UsageError } from './io.js';
+import { counted, UsageError } from './io.js';
 
 /** Bytes read between progress-bar updates. */
 const PROGRESS_STEP_BYTES = 1 << 20;
@@ -32,11 +32,11 @@ export async function loadCsv(path: string, options: LoadOptions = {}): Promise<
     tty?.isTTY === true
       ? new SingleBar({
           stream: tty,
-          format: `reading ${path} [{bar}] {percentage}% | {rows} rows`,
+          format: `reading ${path} [{bar}] {percentage}% | {rows}`,
           hideCursor: true,
         })
       : undefined;
-  bar?.start(size, 0, { rows: 0 });
+  bar?.start(size, 0, { rows: counted(0, 'row') });
   let builder: TableBuilder | undefined;
   let lastUpdate = 0;
   try {
@@ -51,7 +51,7 @@ export async function loadCsv(path: string, options: LoadOptions = {}): Promise<
       builder.addRow(record);
       if (bar && stream.bytesRead - lastUpdate >= PROGRESS_STEP_BYTES) {
         lastUpdate = stream.bytesRead;
-        bar.update(stream.bytesRead, { rows: builder.rowCount });
+        bar.update(stream.bytesRead, { rows: counted(builder.rowCount, 'row') });
       }
     }
   } catch (error) {
@@ -63,7 +63,7 @@ export async function loadCsv(path: string, options: LoadOptions = {}): Promise<
     throw error;
   } finally {
     if (bar) {
-      bar.update(size, { rows: builder?.rowCount ?? 0 });
+      bar.update(size, { rows: counted(builder?.rowCount ?? 0, 'row') });
       bar.stop();
     }
   }

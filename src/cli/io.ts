@@ -35,14 +35,8 @@ export class CommandFailedError extends Error {
   }
 }
 
-/**
- * A count and its noun in English, singular for one and plural otherwise: `counted(1, 'loan')` is "1 loan",
- * `counted(0, 'loan')` "0 loans"; an irregular plural is given (`counted(n, 'breach', 'breaches')`). The
- * command line's one way to print a count, as the dashboard's `{n|loan|loans}` templates are its.
- */
-export function counted(n: number, one: string, other = `${one}s`): string {
-  return `${n} ${Math.abs(n) === 1 ? one : other}`;
-}
+/** The command line's one way to print a count (money/counted.ts): "1 loan", "0 loans". */
+export { counted } from '../money/index.js';
 
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);

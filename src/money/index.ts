@@ -1,4 +1,4 @@
-/** money/: exact amounts, rates, rounding, allocation, calendar dates and day counts. */
+/** money/: exact amounts, rates, rounding, allocation, calendar dates and day counts, and counts in English. */
 export { allocate, type RemainderRule, splitEvenly } from './allocate.js';
 export {
   AMOUNT_MINOR_MAX,
@@ -17,6 +17,7 @@ export {
   parseAmount,
   subtractMoney,
 } from './amount.js';
+export { counted } from './counted.js';
 export {
   addDays,
   addMonths,

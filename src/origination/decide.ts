@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { counted } from '../money/index.js';
 import { checkBlacklist } from './blacklist.js';
 import { deriveMeasures } from './derived.js';
 import { OriginationError } from './errors.js';
@@ -41,7 +42,7 @@ function scoreReasons(score: ScoreResult): DecisionReason[] {
   return score.reasons.map((r) => ({
     source: 'score',
     code: `SCORE_${r.feature.toUpperCase()}`,
-    message: `${r.feature} = ${r.value} cost ${r.pointsLost} points against its best value`,
+    message: `${r.feature} = ${r.value} cost ${counted(r.pointsLost, 'point')} against its best value`,
     values: { feature: r.feature, value: r.value, pointsLost: r.pointsLost },
   }));
 }

@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import { instantMs } from './application.js';
 import { identityKey, retryFactsOf } from './keys.js';
 import type {
@@ -52,7 +53,7 @@ function sharedIdentifier(
   return {
     kind,
     severity: kind === 'shared-ip' ? 'review' : 'refuse',
-    summary: `the ${label} was used by ${applicants} other applicants in ${window_days} days (at most ${max} allowed)`,
+    summary: `the ${label} was used by ${counted(applicants, 'other applicant')} in ${counted(window_days, 'day')} (at most ${max} allowed)`,
     evidence: {
       otherApplicants: applicants,
       applicantsMax: max,
@@ -156,7 +157,7 @@ export function detectFraud(
     flags.push({
       kind: 'burst-from-source',
       severity: 'refuse',
-      summary: `${burst.length + 1} applications from channel "${application.channel}" and install source "${application.device.installSource}" within ${settings.burstWindow_minutes} minutes (at most ${settings.burstApplicationsMax})`,
+      summary: `${counted(burst.length + 1, 'application')} from channel "${application.channel}" and install source "${application.device.installSource}" within ${counted(settings.burstWindow_minutes, 'minute')} (at most ${settings.burstApplicationsMax})`,
       evidence: {
         channel: application.channel,
         installSource: application.device.installSource,

@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import { checkBlacklist } from './blacklist.js';
 import { compiled } from './decide.js';
 import { deriveMeasures } from './derived.js';
@@ -48,7 +49,7 @@ function changeReasons(input: ReassessmentInput): DecisionReason[] {
     out.push({
       source: 'limit',
       code: 'CHANGE_NEW_DEBT',
-      message: `${changes.newDebts.length} new external debt(s)`,
+      message: counted(changes.newDebts.length, 'new external debt'),
       values: {
         outstanding_fen: changes.newDebts.reduce((s, d) => s + d.outstanding_fen, 0),
         monthlyPayment_fen: changes.newDebts.reduce((s, d) => s + d.monthlyPayment_fen, 0),
@@ -138,7 +139,7 @@ export async function reassess(
     reasons.push({
       source: 'score',
       code: `SCORE_${r.feature.toUpperCase()}`,
-      message: `${r.feature} = ${r.value} cost ${r.pointsLost} points against its best value`,
+      message: `${r.feature} = ${r.value} cost ${counted(r.pointsLost, 'point')} against its best value`,
       values: { feature: r.feature, value: r.value, pointsLost: r.pointsLost },
     });
   const body: Omit<Reassessment, 'contentHash'> = {

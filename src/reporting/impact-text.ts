@@ -1,4 +1,5 @@
 import type { CollectionStageId } from '../collections/index.js';
+import { counted } from '../money/index.js';
 import type { AssetClass } from './classification.js';
 import type { Milestone } from './milestones.js';
 
@@ -45,7 +46,7 @@ export interface MilestoneExtra {
 
 const EN: Text = {
   title: (principal, currency, missedDue, months) =>
-    `What being overdue means: ${principal} ${currency} loan, first missed instalment due ${missedDue}, ${months} month(s)`,
+    `What being overdue means: ${principal} ${currency} loan, first missed instalment due ${missedDue}, ${counted(months, 'month')}`,
   assumption: (overdueFrom, missedDue) =>
     `Assumed: every instalment due before ${overdueFrom} is paid on its due date; from then on nothing is paid (first missed due date ${missedDue}). Amounts from the loan ledger as of each date.`,
   columns: [
@@ -91,7 +92,7 @@ const EN: Text = {
       case 'first-negative-report':
         return `The credit report shows this month with status ${m.value}: your first negative record. Other lenders will see it.`;
       case 'bucket-entry':
-        return `Bucket ${m.value}: ${m.daysPastDue} days past due; the monthly credit-report status becomes ${m.value.slice(1)}.`;
+        return `Bucket ${m.value}: ${counted(m.daysPastDue, 'day')} past due; the monthly credit-report status becomes ${m.value.slice(1)}.`;
       case 'class-change':
         return `The lender must classify the loan at least as ${EN.assetClass[m.value as AssetClass]}.`;
       case 'ifrs9-stage-change':
@@ -101,11 +102,11 @@ const EN: Text = {
       case 'collection-stage':
         return `Collection: ${EN.collectionStage[m.value as CollectionStageId]}.`;
       case 'write-off-eligible':
-        return `At ${x.chargeOffDays} days past due the lender may write the loan off its books, with documented evidence — but the debt is not cancelled: it stays owed, collection and recovery go on, and the credit report keeps the record.`;
+        return `At ${counted(x.chargeOffDays, 'day')} past due the lender may write the loan off its books, with documented evidence — but the debt is not cancelled: it stays owed, collection and recovery go on, and the credit report keeps the record.`;
       case 'limitation-end':
         return m.value === '0'
           ? 'End of the 3-year limitation period, counted from the last due date. Every demand for payment restarts it, so in practice it usually runs longer.'
-          : `End of the 3-year limitation period, restarted ${m.value} time(s) by demands for payment.`;
+          : `End of the 3-year limitation period, restarted ${counted(Number(m.value), 'time')} by demands for payment.`;
       case 'retention-end-if-repaid':
         return `If you repaid everything on ${x.horizonEnd}, the negative records would be deleted on this day: 5 years after the overdue ends. Until you repay, the 5 years do not start.`;
     }

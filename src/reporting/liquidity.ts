@@ -1,5 +1,6 @@
 import {
   addDays,
+  counted,
   type Day,
   divideRounded,
   formatDate,
@@ -248,7 +249,7 @@ export function buildLiquidityReport(input: {
     columns: [
       col('segment', 'Segment', '细分', 'text'),
       col('from', 'Bucket now', '当前逾期档', 'text'),
-      ...[1, 3, 6, 12].map((m) => col(`m${m}`, `${m} months ahead`, `${m}个月后`, 'ratio')),
+      ...[1, 3, 6, 12].map((m) => col(`m${m}`, `${counted(m, 'month')} ahead`, `${m}个月后`, 'ratio')),
     ],
     rows: [model.transitions.pooled, ...model.transitions.bySegment.values()].flatMap((m) =>
       (['M0', 'M1', 'M2', 'M3'] as const).map((from) => {

@@ -1,4 +1,4 @@
-import { type Day, divideRounded, formatDate, formatMinor } from '../money/index.js';
+import { counted, type Day, divideRounded, formatDate, formatMinor } from '../money/index.js';
 import { basePd, type EclExposure, type EclModel, measureExposure } from './ecl/ecl.js';
 import { col, fig, l, ratioText } from './ecl/ecl-report.js';
 import { clampMicro, formatMicro, MICRO_ONE, type Micro, mulMicro } from './ecl/micro.js';
@@ -77,7 +77,7 @@ function shockText(s: Shock): string {
     case 'income':
       return `income ${formatMicro(s.incomeChange_micro)} for ${[...s.occupations, ...s.industries].join('/') || 'everyone'}`;
     case 'closure':
-      return `${s.industries.join('/')} closed ${s.months} months`;
+      return `${s.industries.join('/')} closed ${counted(s.months, 'month')}`;
     case 'hazard':
       return `job loss and business failure × ${formatMicro(s.lossMultiplier_micro)} for ${[...s.occupations, ...s.industries].join('/') || 'everyone'} (simulator only)`;
   }
@@ -310,7 +310,7 @@ export function withSimulatedStress(
     notes: [
       ...report.notes,
       l(
-        `Simulated: the strategy lab ran population ${run.population} under strategy ${run.strategy}, ${run.borrowers} borrowers × ${run.months} months from ${run.startDate}, seed ${run.seed}, once under each scenario with the same borrowers; the same arguments give the same figures. The simulator applies each scenario's income, closure and hazard shocks month by month; unemployment and rates move only the sensitivity results above.`,
+        `Simulated: the strategy lab ran population ${run.population} under strategy ${run.strategy}, ${counted(run.borrowers, 'borrower')} × ${counted(run.months, 'month')} from ${run.startDate}, seed ${run.seed}, once under each scenario with the same borrowers; the same arguments give the same figures. The simulator applies each scenario's income, closure and hazard shocks month by month; unemployment and rates move only the sensitivity results above.`,
         `模拟:策略实验室以客群${run.population}、策略${run.strategy}运行,${run.borrowers}名借款人 × ${run.months}个月,自${run.startDate}起,种子${run.seed},每个情景以同一批借款人各运行一次;参数相同则结果相同。模拟逐月施加各情景的收入、停业与风险事件冲击;失业率与利率冲击只通过敏感系数影响上方结果。`,
       ),
     ],

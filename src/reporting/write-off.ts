@@ -1,5 +1,5 @@
 import { daysPastDue, LedgerInputError, type LoanState, receivablesOf } from '../ledger/index.js';
-import type { Day } from '../money/index.js';
+import { counted, type Day } from '../money/index.js';
 import {
   type AssetClass,
   assetClassRank,
@@ -110,7 +110,7 @@ export function writeOffEligibility(
   if (dpd < rule.daysPastDueMin) {
     return {
       eligible: false,
-      reason: `${dpd} days past due, below the rule's ${rule.daysPastDueMin}`,
+      reason: `${counted(dpd, 'day')} past due, below the rule's ${rule.daysPastDueMin}`,
     };
   }
   const assetClass = classByDaysPastDue(dpd, CLASSIFICATIONS[rule.classification]);

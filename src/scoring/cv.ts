@@ -2,6 +2,7 @@
  * Stratified k-fold cross-validation: folds that keep the bad rate, and the out-of-fold AUC of any training
  * recipe. Pure and seeded: the same target, k and seed give the same folds on every platform.
  */
+import { counted } from '../money/index.js';
 import { ScoringError } from './errors.js';
 import { auc } from './metrics.js';
 import { seededRandom } from './random.js';
@@ -27,7 +28,7 @@ export function stratifiedFolds(target: ArrayLike<number>, k: number, seed: numb
   if (bads < k || n - bads < k)
     throw new ScoringError(
       'INVALID_OPTION',
-      `${k}-fold cross-validation needs at least ${k} bads and ${k} goods; the data has ${bads} bads and ${n - bads} goods`,
+      `${k}-fold cross-validation needs at least ${k} bads and ${k} goods; the data has ${counted(bads, 'bad')} and ${counted(n - bads, 'good')}`,
     );
   const random = seededRandom(seed);
   const fold = new Int32Array(n);

@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import { ScoringError } from './errors.js';
 import { cholesky, choleskyInverse, choleskySolve, normalTwoSidedP } from './linalg.js';
 
@@ -258,7 +259,7 @@ export function fitLogistic(
       .slice(0, 3)
       .map((c) => c.name);
     separationMessage =
-      `${atBoundary > 0 ? `${atBoundary} rows are fitted with probability numerically 0 or 1` : 'the fit did not converge'}: ` +
+      `${atBoundary > 0 ? `${counted(atBoundary, 'row')} ${atBoundary === 1 ? 'is' : 'are'} fitted with probability numerically 0 or 1` : 'the fit did not converge'}: ` +
       `(quasi-)complete separation is likely, led by ${largest.join(', ')}; ` +
       'coefficients and standard errors are unreliable — merge bins, drop the feature or set an L2 penalty';
     warnings.push(separationMessage);

@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import type { ModelArtifact, ModelMetrics } from './artifact.js';
 import { TUNING_GAIN_STANDARD_ERRORS } from './cv.js';
 import { type Band, type RocPoint, rocCurve } from './metrics.js';
@@ -291,7 +292,7 @@ export function renderReport(input: ReportInput): string {
   const roc = rocCurve(input.probabilityBad, input.target);
   const sections: string[] = [];
   sections.push(`<h1>Scoring model report</h1>
-<p>Model kind <b>${esc(model.kind)}</b>, trained on ${model.training.rows} rows (${model.training.bads} bads), target
+<p>Model kind <b>${esc(model.kind)}</b>, trained on ${counted(model.training.rows, 'row')} (${counted(model.training.bads, 'bad')}), target
 <code>${esc(model.target.column)}</code> = <code>${esc(model.target.badValue)}</code> is bad; seed ${model.seed}.
 Scaling: ${model.scaling.basePoints} points at good:bad odds ${model.scaling.baseOdds}:1, ${model.scaling.pdo} points to double the odds.</p>
 <h2>Performance on ${esc(input.dataName)}</h2>
@@ -361,7 +362,7 @@ ${table(
   if (model.scorecard) {
     const card = model.scorecard;
     sections.push(`<h2>Scorecard</h2><p>Base points ${card.basePoints}; intercept ${fmt(card.intercept)}; score range ${card.scoreRange.min} to ${card.scoreRange.max}.
-Fit: ${card.fit.converged ? 'converged' : 'did not converge'} in ${card.fit.iterations} iterations, deviance ${fmt(card.fit.deviance, 2)}, AIC ${fmt(card.fit.aic, 2)}.</p>
+Fit: ${card.fit.converged ? 'converged' : 'did not converge'} in ${counted(card.fit.iterations, 'iteration')}, deviance ${fmt(card.fit.deviance, 2)}, AIC ${fmt(card.fit.aic, 2)}.</p>
 ${card.fit.warnings.length ? `<ul class="warn">${card.fit.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}${refinementSection(model)}`);
     for (const f of card.features) {
       const bins = f.binning.bins;
@@ -406,7 +407,7 @@ ${barChart(
   }
   sections.push(tuningSection(model), crossValidationSection(model));
   if (model.gbm) {
-    sections.push(`<h2>Boosted model</h2><p>${model.gbm.trees.length} trees on ${model.gbm.features.length} features;
+    sections.push(`<h2>Boosted model</h2><p>${counted(model.gbm.trees.length, 'tree')} on ${counted(model.gbm.features.length, 'feature')};
 reason codes are exact TreeSHAP contributions. Bin tables apply to scorecards only.</p>`);
   }
   return `<!doctype html>

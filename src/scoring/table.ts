@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import type { Column, Dataset } from './dataset.js';
 import { ScoringError } from './errors.js';
 
@@ -173,7 +174,7 @@ export class TableBuilder {
     if (cells.length !== this.builders.length) {
       throw new ScoringError(
         'RAGGED_ROW',
-        `data row ${this.rows + 1} has ${cells.length} cells but the header has ${this.builders.length}; fix the file`,
+        `data row ${this.rows + 1} has ${counted(cells.length, 'cell')} but the header has ${this.builders.length}; fix the file`,
       );
     }
     for (let c = 0; c < this.builders.length; c++) this.builders[c]!.push(this.rows, cells[c]!);

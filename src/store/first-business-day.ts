@@ -1,4 +1,4 @@
-import { formatDate, parseDate } from '../money/index.js';
+import { counted, formatDate, parseDate } from '../money/index.js';
 import type { Db } from './db.js';
 
 /** Why the first business day of a database could not be set; the message says what to do. */
@@ -38,7 +38,7 @@ export async function setFirstBusinessDay(db: Db, day: string, today: string): P
     const found = rows[0]!;
     if (found.lines > 0 || found.loans > 0 || found.postings > 0) {
       throw new FirstBusinessDayError(
-        `the database has ledger activity already (${found.lines} credit lines, ${found.loans} loans); its business day moves only by EOD (lendguard eod --date). Set the first business day on a new database, before any line or loan is written`,
+        `the database has ledger activity already (${counted(found.lines, 'credit line')}, ${counted(found.loans, 'loan')}); its business day moves only by EOD (lendguard eod --date). Set the first business day on a new database, before any line or loan is written`,
       );
     }
     await tx.query('update business_day set day = $1::date, updated_at = now()', [formatDate(value)]);

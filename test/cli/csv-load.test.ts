@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCsv } from '../../src/cli/csv-load.js';
 
@@ -43,10 +44,31 @@ describe('streaming CSV loader', () => {
 
   it('names the row of a ragged line and refuses empty files', async () => {
     await expect(loadCsv(file('c.csv', 'a,b\n1,2\n3\n'))).rejects.toThrow(
-      /data row 2 has 1 cells but the header has 2/,
+      /data row 2 has 1 cell but the header has 2/,
     );
     await expect(loadCsv(file('d.csv', ''))).rejects.toThrow(/is empty/);
     await expect(loadCsv(file('e.csv', 'a,b\n'))).rejects.toThrow(/no data rows/);
     await expect(loadCsv(join(dir, 'absent.csv'))).rejects.toThrow(/no such file/);
+  });
+
+  it('counts rows on the progress bar of a terminal in the singular for one', async () => {
+    const shown = async (text: string) => {
+      let out = '';
+      const tty = Object.assign(
+        new Writable({
+          write(chunk, _encoding, done) {
+            out += String(chunk);
+            done();
+          },
+        }),
+        { isTTY: true, columns: 120 },
+      );
+      await loadCsv(file('bar.csv', text), { progressStream: tty });
+      return out;
+    };
+    const one = await shown('a,b\n1,2\n');
+    expect(one).toMatch(/100% \| 1 row\b/);
+    expect(one).not.toContain('1 rows');
+    expect(await shown('a,b\n1,2\n3,4\n')).toMatch(/100% \| 2 rows/);
   });
 });

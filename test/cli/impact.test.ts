@@ -222,7 +222,7 @@ describe('lendguard impact: demands for payment restart the limitation period', 
     expect(end?.source).toMatch(/195/);
     const text = await run([...CASE, '--demand', '2029-03-10', '--lang', 'en']);
     expect(text.out).toMatch(
-      /2032-03-10: End of the 3-year limitation period, restarted 1 time\(s\) by demands for payment/,
+      /2032-03-10: End of the 3-year limitation period, restarted 1 time by demands for payment/,
     );
   });
 

@@ -35,6 +35,21 @@ describe('a bureau refresh file', () => {
       ]);
     }
   });
+
+  it('counts the fields of a short line in the singular for one', () => {
+    const issuesOf = (text: string) => {
+      try {
+        parseBureauFile(text);
+      } catch (error) {
+        return (error as BureauImportError).issues.map((i) => `${i.line}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(issuesOf(`${HEADER}\nC1\nC1,2026-01-01\n`)).toEqual([
+      '2: has 1 field; expected 7',
+      '3: has 2 fields; expected 7',
+    ]);
+  });
 });
 
 describe.each(backends)('bureau refresh and EOD monitoring on $name', (backend) => {

@@ -53,6 +53,17 @@ describe('reading an import file', () => {
     ]);
   });
 
+  it('counts the fields of a short row in the singular for one', () => {
+    const [header] = records(csv);
+    const read = readImportCsv([header!, { line: 2, fields: ['loan'] }, { line: 3, fields: ['loan', 'x'] }]);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.faults.map((f) => `${f.where}: ${f.message}`)).toEqual([
+      `line 2: the row has 1 field, the header ${header!.fields.length}`,
+      `line 3: the row has 2 fields, the header ${header!.fields.length}`,
+    ]);
+  });
+
   it('names every fault with its line, and reads no loans from a faulty file', () => {
     const lines = csv.split('\n');
     lines[2] = lines[2]!.replace('2026-01-15', '15/01/2026');

@@ -334,7 +334,28 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
       contextFor(app, { history: { recentApplications: others(2, { simKey: app.device.sim }) } }),
     );
     expect(d.flags.map((f) => f.kind)).toEqual(['shared-sim']);
+    expect(d.flags[0]!.summary).toBe(
+      'the SIM card was used by 2 other applicants in 30 days (at most 1 allowed)',
+    );
     expect(d.outcome).toBe('decline');
+  });
+
+  it('counts one other applicant and one day in the singular', async () => {
+    const policy = policyWith((doc) => ({
+      ...doc,
+      settings: {
+        ...doc.settings,
+        fraud: { ...doc.settings.fraud, sharedSimApplicantsMax: 0, sharedWindow_days: 1 },
+      },
+    }));
+    const app = application();
+    const d = await decide(
+      app,
+      contextFor(app, { policy, history: { recentApplications: others(1, { simKey: app.device.sim }) } }),
+    );
+    expect(d.flags.map((f) => f.summary)).toEqual([
+      'the SIM card was used by 1 other applicant in 1 day (at most 0 allowed)',
+    ]);
   });
 
   it('declines an agent-like burst from one channel and install source', async () => {

@@ -44,6 +44,7 @@ describe('reassess', () => {
     expect(after.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(['CHANGE_NEW_DEBT', 'REF_DEBT_TO_INCOME']),
     );
+    expect(after.reasons.find((r) => r.code === 'CHANGE_NEW_DEBT')?.message).toBe('1 new external debt');
     expect(after.limit_fen).toBeLessThanOrEqual(before.limit_fen);
     expect(after.action).not.toBe('increase');
   });

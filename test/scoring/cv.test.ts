@@ -114,6 +114,13 @@ describe('stratified k-fold', () => {
   it('refuses too few folds or too few rows of a class', () => {
     expect(() => stratifiedFolds(Uint8Array.from([0, 1, 0, 1]), 1, 0)).toThrow(ScoringError);
     expect(() => stratifiedFolds(Uint8Array.from([0, 0, 0, 1]), 2, 0)).toThrow(/at least 2 bads/);
+    // The counts found are said in the singular for one.
+    expect(() => stratifiedFolds(Uint8Array.from([0, 0, 0, 1]), 2, 0)).toThrow(
+      /the data has 1 bad and 3 goods$/,
+    );
+    expect(() => stratifiedFolds(Uint8Array.from([1, 1, 1, 0]), 2, 0)).toThrow(
+      /the data has 3 bads and 1 good$/,
+    );
   });
 
   it('scores every row once out of fold: a perfect recipe gives AUC 1 on every fold', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { monitorAfterEod } from '../../src/jobs/index.js';
+import { earlyWarningInForce, evaluateCustomers, monitorAfterEod } from '../../src/jobs/index.js';
 import { addDays, addMonths, formatDate } from '../../src/money/index.js';
 import { type Db, getBusinessDay, type Role } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
@@ -22,6 +22,7 @@ type Signal = {
   action: string;
   actionStatus: string;
   actionRef: string | null;
+  actionNote: string | null;
   status: string;
   evidence: Record<string, unknown>;
   queue: string;
@@ -171,7 +172,12 @@ describe.each(backends)('early warning for 张三, 李四 and 王五 on $name', 
     );
     expect(res.customersEvaluated).toBeGreaterThanOrEqual(1);
     const shock = (await signalsOf(li.customerId)).find((s) => s.code === 'EW_INDUSTRY_SHOCK')!;
-    expect(shock).toMatchObject({ action: 'offer-plan-adjustment', actionStatus: 'done', status: 'open' });
+    expect(shock).toMatchObject({
+      action: 'offer-plan-adjustment',
+      actionStatus: 'done',
+      actionNote: '1 restructuring offered, pending approval',
+      status: 'open',
+    });
     expect(shock.evidence).toMatchObject({ industry: 'catering', industryShocked: true, daysPastDue: 0 });
     const offers = (await ok(await call('auditor', 'GET', `/loans/${li.loanId}/restructurings`), 200))
       .items as {
@@ -207,6 +213,7 @@ describe.each(backends)('early warning for 张三, 李四 and 王五 on $name', 
       code: 'EW_INCOME_DROP',
       action: 'offer-plan-adjustment',
       actionStatus: 'done',
+      actionNote: '1 restructuring offered, pending approval',
     });
     expect(drop!.evidence).toEqual({ declaredIncomeChange: -0.4667, daysPastDue: 0 });
     const approved = await ok(
@@ -221,6 +228,35 @@ describe.each(backends)('early warning for 张三, 李四 and 王五 on $name', 
     expect(approved).toMatchObject({ status: 'applied', kind: 'term-extension', monthsExtended: 6 });
     const loan = await ok(await call('auditor', 'GET', `/loans/${wang.loanId}`), 200);
     expect(loan.daysPastDue).toBe(0);
+  });
+
+  it('a freeze-line rule freezes the line at once and counts it in the singular', async () => {
+    const zhao = await borrower(706, applicant(706));
+    const ew = await earlyWarningInForce(db);
+    const base = ew.document.rules.find((r) => r.code === 'EW_INCOME_DROP')!;
+    const document = {
+      ...ew.document,
+      rules: [
+        {
+          ...base,
+          code: 'EW_TEST_FREEZE',
+          when: 'openLoans > 0',
+          action: 'freeze-line' as const,
+          offer: undefined,
+        },
+      ],
+    };
+    const day = await getBusinessDay(db);
+    const run = await db.transaction((tx) =>
+      evaluateCustomers(tx, [zhao.customerId], day, { version: ew.version, document }, 'test'),
+    );
+    expect(run.linesFrozen).toBe(1);
+    const freeze = (await signalsOf(zhao.customerId)).find((s) => s.code === 'EW_TEST_FREEZE');
+    expect(freeze).toMatchObject({
+      actionStatus: 'done',
+      actionRef: zhao.lineId,
+      actionNote: '1 line frozen',
+    });
   });
 
   it('health reviews: a business owner is asked for statements each quarter; an overdue request becomes a signal', async () => {

@@ -81,6 +81,21 @@ describe('a lender publishes its own reminder cadence, maker-checker', () => {
     });
     expect(zh.statusCode).toBe(400);
     expect((zh.json() as { title: string }).title).toBe('提醒节奏无效');
+    expect((zh.json() as { detail: string }).detail).toContain('errors 中列出的 3 处');
+  });
+
+  it('counts the fields at fault in English with the singular for one', async () => {
+    const one = lenderCadence();
+    one.cadences[0].stages[0].channel = 'fax';
+    const res = await post('/reminder-cadences', { document: one }, 'risk_analyst');
+    expectProblem(res, { status: 400, code: 'cadence_invalid', says: /fix the 1 field named in errors/ });
+    const three = lenderCadence();
+    three.cadences[0].stages[0].channel = 'fax';
+    three.cadences[0].stages[1].templates.en.body = 'Pay {amountDue} by {dueDate}, {nickname}';
+    three.cadences[0].stages[2].offsetDays = 1000;
+    const many = await post('/reminder-cadences', { document: three }, 'risk_analyst');
+    expectProblem(many, { status: 400, code: 'cadence_invalid', says: /fix the 3 fields named in errors/ });
+    expect(await count()).toBe(0);
   });
 
   it('a collector may not draft one', async () => {

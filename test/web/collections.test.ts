@@ -33,6 +33,8 @@ const LABELS = {
       `策略步骤 CS_M4_AGENCY 不会将本案委外：本案于 ${day} 从 East Recovery (ag-east) 召回（the lender collects it in-house again），在案件离开该步骤之前，每次刷新都跳过委外。召回人：${by}。`,
     move: '若召回时选择“换一家机构”（place again），该步骤会将案件委托给另一家机构。',
     placed: '已执行',
+    notYours:
+      '本案件未分配给您：只有负责的催收员可以登记联系、记录承诺还款，以及查看和添加催记与材料。管理员可将其分配给您。',
   },
   en: {
     nav: 'Collections',
@@ -53,6 +55,8 @@ const LABELS = {
       `Step CS_M4_AGENCY does not place this case with an agency: it was recalled from East Recovery (ag-east) on ${day} (the lender collects it in-house again), and each refresh skips the placement until the case leaves the step. Recalled by ${by}.`,
     move: 'A recall made to move agencies (“place again”) would have had the step place it with another agency.',
     placed: 'done',
+    notYours:
+      'This case is not assigned to you: only its collector logs contact attempts and promises to pay, and reads and adds its notes and documents. An admin can assign it to you.',
   },
 } as const;
 
@@ -66,6 +70,8 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
   let caseIds: Record<'zh-CN' | 'en', string>;
   /** A case at M4 that the strategy placed with an agency and an admin then took back (decision 0912). */
   let heldCaseId: string;
+  /** A case assigned to another collector of the team. */
+  let teammateCaseId: string;
   let recalledDate: string;
 
   const post = async (url: string, body: unknown) => {
@@ -101,6 +107,14 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     });
     expect(agency.statusCode, agency.body).toBe(200);
     await setBusinessDay(db, parseDate('2026-10-01'));
+    const teammates = await post('/customers', validCustomer({ idNumber: idNumberFor(34) }));
+    const teammatesLine = await post(`/customers/${teammates.customerId}/credit-lines`, {
+      limit: '20000.00',
+    });
+    const teammatesLoan = await post(`/credit-lines/${teammatesLine.lineId}/drawdowns`, {
+      amount: '10000.00',
+      productId: 'cash-12m',
+    });
     // One borrower per language: each run records its own promise (a case keeps one pending at a time).
     for (const n of [31, 32]) {
       const { customerId } = await post('/customers', validCustomer({ idNumber: idNumberFor(n) }));
@@ -113,7 +127,11 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       loans.push(loanId as string);
     }
     await db.transaction((tx) =>
-      closeLoansThrough(tx, [...loans, heldLoan.loanId as string], parseDate('2026-11-03')),
+      closeLoansThrough(
+        tx,
+        [...loans, heldLoan.loanId as string, teammatesLoan.loanId as string],
+        parseDate('2026-11-03'),
+      ),
     );
     await setBusinessDay(db, parseDate('2026-11-04'));
     const run = await runEod(db, ledgerEod, {
@@ -134,6 +152,7 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
     caseId = caseIds['zh-CN'];
     // The run placed the M4 case with the agency; an admin takes it back with a reason.
     heldCaseId = caseOf(held.customerId as string);
+    teammateCaseId = caseOf(teammates.customerId as string);
     const recall = await h.api.app.inject({
       method: 'POST',
       url: `/collections/cases/${heldCaseId}/recall`,
@@ -152,6 +171,18 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       });
       expect(r.statusCode, r.body).toBe(200);
     }
+    const teammate = await post('/users', {
+      username: 'teammate',
+      displayName: 'teammate',
+      role: 'collector',
+    });
+    const assigned = await h.api.app.inject({
+      method: 'PATCH',
+      url: `/collections/cases/${teammateCaseId}`,
+      headers: { ...auth(h.api.tokens.admin), 'idempotency-key': freshKey() },
+      payload: { assignee: teammate.userId },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -281,6 +312,41 @@ describe.skipIf(skipBrowser)('collections pages in chromium', () => {
       await context.close();
     });
   }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`a collector is offered no entry forms on a teammate's case, and says why, in ${locale}`, async () => {
+      const { page, errors, context } = await signedIn(h, 'collector', locale);
+      const forms = ['attempt-form', 'promise-form', 'note-form', 'document-form'];
+      // Their own case: every form.
+      await page.goto(`${h.baseUrl}/app/collections/${caseIds[locale]}`);
+      await page.getByTestId('case-figures').waitFor();
+      for (const form of forms) await page.getByTestId(form).waitFor();
+      expect(await page.getByTestId('case-not-yours').count()).toBe(0);
+      // A teammate's case: its figures and contact log, none of what the API would refuse (403), and why.
+      await page.goto(`${h.baseUrl}/app/collections/${teammateCaseId}`);
+      await page.getByTestId('case-figures').waitFor();
+      await page.getByTestId('case-contacts').waitFor();
+      await page.getByTestId('case-not-yours').getByText(LABELS[locale].notYours).waitFor();
+      for (const form of forms) expect(await page.getByTestId(form).count(), form).toBe(0);
+      // Its notes and documents are its collector's to read too: not asked for, so nothing is refused.
+      expect(await page.getByTestId('case-notes').count()).toBe(0);
+      expect(await page.getByTestId('case-documents').count()).toBe(0);
+      expect(unexpectedErrors(errors)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('an admin is offered the entry forms on a case assigned to a collector', async () => {
+    const { page, errors, context } = await signedIn(h, 'admin', 'en');
+    await page.goto(`${h.baseUrl}/app/collections/${teammateCaseId}`);
+    await page.getByTestId('case-figures').waitFor();
+    for (const form of ['attempt-form', 'promise-form', 'note-form', 'document-form']) {
+      await page.getByTestId(form).waitFor();
+    }
+    expect(await page.getByTestId('case-not-yours').count()).toBe(0);
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await context.close();
+  });
 
   it('an auditor reads the case but is offered no entry forms', async () => {
     const { page, errors, context } = await signedIn(h, 'auditor', 'en');

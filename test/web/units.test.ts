@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_COLLECTION_STAGES } from '../../src/collections/index.js';
 import { ACCOUNTS, BUCKETS } from '../../src/ledger/index.js';
 import { ASSET_CLASSES } from '../../src/reporting/index.js';
+import { refuseCollectorOffCase } from '../../src/server/collections/legal-messages.js';
 import {
   loadServerConfig,
   PERMISSIONS,
@@ -11,6 +12,7 @@ import {
   shareText,
 } from '../../src/server/index.js';
 import { LAB_NOTE_CODES, LAB_NOTES_EN } from '../../src/simulation/index.js';
+import { collectorOffCase } from '../../web/src/collections.js';
 import { customerSearch, idNumberProblem } from '../../web/src/customer.js';
 import { bucketChartOption } from '../../web/src/data/bucket-chart.js';
 import { completeBuckets, formatShare, loansLink } from '../../web/src/data/portfolio.js';
@@ -18,7 +20,7 @@ import { fillMessage } from '../../web/src/fill.js';
 import { AMOUNT_MAX_FEN_DEFAULT, amountProblem } from '../../web/src/ledger.js';
 import { en, zhCN } from '../../web/src/messages.js';
 import { formatBusinessDate, formatDateTime, formatMoney } from '../../web/src/money.js';
-import { UI_PERMISSIONS } from '../../web/src/permissions.js';
+import { ROLES, UI_PERMISSIONS } from '../../web/src/permissions.js';
 import { fieldName, problemsByField } from '../../web/src/problem-fields.js';
 import { idNumberFor } from '../server/helpers.js';
 
@@ -71,6 +73,30 @@ describe('the dashboard agrees with the server', () => {
     expect(UI_PERMISSIONS).toEqual(PERMISSIONS);
   });
 
+  it("offers a case's entry forms exactly to whom the API lets enter them", () => {
+    const refused = (me: { role: string; userId: string }, kase: { assignee: string | null }) => {
+      try {
+        refuseCollectorOffCase(me, kase, { key: 'not_your_case', texts: { en: '', zh: '' }, params: {} });
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    for (const role of ROLES) {
+      for (const assignee of [null, 'usr_me', 'usr_teammate']) {
+        const me = { role, userId: 'usr_me' };
+        expect(collectorOffCase(me, { assignee }), `${role} on a case of ${assignee}`).toBe(
+          refused(me, { assignee }),
+        );
+      }
+    }
+    expect(collectorOffCase({ role: 'collector', userId: 'usr_me' }, { assignee: 'usr_teammate' })).toBe(
+      true,
+    );
+    expect(collectorOffCase({ role: 'collector', userId: 'usr_me' }, { assignee: 'usr_me' })).toBe(false);
+    expect(collectorOffCase({ role: 'agency', userId: 'usr_me' }, { assignee: null })).toBe(false);
+  });
+
   it('judges ID numbers as the API does', () => {
     const today = '2026-11-28';
     const agree = (id: string) =>
@@ -116,6 +142,8 @@ describe('counts in English', () => {
     expect(fillMessage(en['eod.days'], { days: 1 })).toBe('1 day will be closed');
     expect(fillMessage(en['policy.graphCounts'], { tables: 1, rules: 3 })).toBe('1 table, 3 rules');
     expect(fillMessage(en['behaviour.rejectedDone'], { n: 1 })).toBe('1 proposal rejected');
+    expect(fillMessage(en['funding.stored'], { n: 1 })).toBe('Stored 1 outflow');
+    expect(fillMessage(en['funding.stored'], { n: 3 })).toBe('Stored 3 outflows');
     // A parameter not given stays visible, as before.
     expect(fillMessage(en['reports.loans'], {})).toBe('{n} {n|loan|loans}');
   });
@@ -128,8 +156,10 @@ describe('counts in English', () => {
       const params = Object.fromEntries([...text.matchAll(/\{([a-zA-Z]+)/g)].map((m) => [m[1], 1]));
       const said = fillMessage(text, params);
       expect(said, key).not.toMatch(
-        /\b1 (loans|cases|days|months|rules|tables|proposals|complaints|bytes|hours|points)\b/,
+        /\b1 (loans|cases|days|months|rules|tables|proposals|complaints|bytes|hours|points|outflows)\b/,
       );
+      // Never a noun with "(s)" or "(es)" left for the reader to choose.
+      expect(text, key).not.toMatch(/[a-z]\((s|es)\)/);
     }
     for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\{[a-zA-Z]+\|/);
   });

@@ -120,6 +120,19 @@ export interface CaseDetail extends CollectionCase {
   placementHold?: PlacementHold | null;
 }
 
+/**
+ * Whether the API refuses `me` the entries of a case — contact attempts, promises to pay, notes and
+ * documents: a collector works only the cases assigned to them, while an admin, or an agency on the cases
+ * placed with it, works any case it can see. The server's rule (refuseCollectorOffCase in
+ * src/server/collections), mirrored so that the case page offers no form the API would refuse.
+ */
+export function collectorOffCase(
+  me: { role: string; userId: string },
+  kase: { assignee: string | null },
+): boolean {
+  return me.role === 'collector' && kase.assignee !== me.userId;
+}
+
 export const CHANNELS = ['call', 'sms', 'app', 'email', 'letter', 'visit'] as const;
 export const OUTCOMES_BY_CHANNEL: Record<string, readonly string[]> = {
   call: ['answered', 'promise', 'refused', 'no-answer', 'wrong-number'],

@@ -994,6 +994,8 @@ export const en = {
   'case.promise': 'Promise to pay',
   'case.promises': 'Promises to pay',
   'case.noPromises': 'No promises',
+  'case.notYours':
+    'This case is not assigned to you: only its collector logs contact attempts and promises to pay, and reads and adds its notes and documents. An admin can assign it to you.',
   'caseNotes.title': 'Notes',
   'caseNotes.text': 'Note',
   'caseNotes.textRequired': 'Write the note',
@@ -1759,7 +1761,7 @@ export const en = {
   'funding.importHelp':
     'A CSV with the header day,amount,label (as lendguard funding import reads) adds its rows here to check before storing. Every row is checked; a bad one stores nothing. An outflow entered again with the same day, position and description replaces the earlier one.',
   'funding.submit': 'Store the outflows',
-  'funding.stored': 'Stored {n} outflow(s)',
+  'funding.stored': 'Stored {n} {n|outflow|outflows}',
   'funding.noRows': 'Enter at least one outflow',
   'funding.dayInvalid': 'The date must be YYYY-MM-DD',
   'funding.amountInvalid': 'The amount must be yuan with at most two decimals',
@@ -2773,6 +2775,8 @@ export const zhCN: Record<MessageKey, string> = {
   'case.promise': '承诺还款',
   'case.promises': '承诺还款记录',
   'case.noPromises': '暂无承诺',
+  'case.notYours':
+    '本案件未分配给您：只有负责的催收员可以登记联系、记录承诺还款，以及查看和添加催记与材料。管理员可将其分配给您。',
   'caseNotes.title': '催记',
   'caseNotes.text': '催记内容',
   'caseNotes.textRequired': '请填写催记内容',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Day, parseDate } from '../../money/index.js';
+import { counted, type Day, parseDate } from '../../money/index.js';
 import {
   type BureauRefresh,
   type Db,
@@ -56,7 +56,10 @@ export function parseBureauFile(text: string): BureauRefresh[] {
     const line = i + 2;
     const cells = raw.split(',').map((c) => c.trim());
     if (cells.length !== BUREAU_COLUMNS.length) {
-      issues.push({ line, message: `has ${cells.length} fields; expected ${BUREAU_COLUMNS.length}` });
+      issues.push({
+        line,
+        message: `has ${counted(cells.length, 'field')}; expected ${BUREAU_COLUMNS.length}`,
+      });
       return;
     }
     const [customerId, asOf, l3, l6, l12, outstanding, worst] = cells as [

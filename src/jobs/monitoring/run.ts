@@ -1,4 +1,4 @@
-import { addDays, type Day, parseDate } from '../../money/index.js';
+import { addDays, counted, type Day, parseDate } from '../../money/index.js';
 import {
   type EarlyWarningDocument,
   evaluateSignals,
@@ -75,7 +75,7 @@ export async function evaluateCustomers(
           s.signalId,
           'done',
           lines.join(',') || null,
-          `${lines.length} line(s) frozen`,
+          `${counted(lines.length, 'line')} frozen`,
         );
       }
       raised.push(s);

@@ -3,7 +3,7 @@
  * its five-category class with the restructuring floor), computed by the core from the loan's month-end
  * snapshot and stored in one transaction. Reports build the month ends they need and find missing.
  */
-import { type Day, endOfMonth, formatDate, startOfMonth } from '../../money/index.js';
+import { counted, type Day, endOfMonth, formatDate, startOfMonth } from '../../money/index.js';
 import {
   type ClassificationSettings,
   DEFAULT_CLASSIFICATION_SETTINGS,
@@ -63,7 +63,7 @@ export async function buildMonthEnd(
       throw new ReportError(
         'report_month_not_closed',
         409,
-        `${open} loans are not closed through ${formatDate(monthEnd)}; run the end-of-day batch through that day first`,
+        `${counted(open, 'loan')} ${open === 1 ? 'is' : 'are'} not closed through ${formatDate(monthEnd)}; run the end-of-day batch through that day first`,
         'asOf',
       );
     }

@@ -1,5 +1,6 @@
 import {
   AmountInputError,
+  counted,
   type Day,
   formatDate,
   MoneyInputError,
@@ -461,7 +462,7 @@ export function readImportCsv(records: readonly CsvRecord[]): ImportRead {
     if (record.fields.length !== names.length) {
       faults.push({
         where,
-        message: `the row has ${record.fields.length} fields, the header ${names.length}`,
+        message: `the row has ${counted(record.fields.length, 'field')}, the header ${names.length}`,
       });
       continue;
     }

@@ -1,4 +1,4 @@
-import { type Day, divideRounded, formatDate, formatMinor } from '../../money/index.js';
+import { counted, type Day, divideRounded, formatDate, formatMinor } from '../../money/index.js';
 import type { Label, Report, ReportColumn, ReportFigure, ReportTable, ReportValueType } from '../report.js';
 import { type EclModel, type EclRow, eclUnderWeights, shiftedWeights } from './ecl.js';
 import { formatMicro, MICRO_ONE, type Micro } from './micro.js';
@@ -223,7 +223,7 @@ function termTable(model: EclModel): ReportTable {
       col('segment', 'Segment', '细分', 'text'),
       col('from', 'From', '起始状态', 'text'),
       col('pd-12', 'PD 12 months', '12个月违约概率', 'ratio'),
-      col('pd-lifetime', `PD ${life} months`, `${life}个月违约概率`, 'ratio'),
+      col('pd-lifetime', `PD ${counted(life, 'month')}`, `${life}个月违约概率`, 'ratio'),
     ],
     rows: out,
   };
@@ -318,7 +318,7 @@ export function buildEclReport(input: EclReportInput): Report {
         '逐笔ECL = Σ(情景权重 × EAD × PD × LGD),一次四舍五入到分;合计为逐笔之和。',
       ),
       l(
-        `Stage 1: ${model.settings.stage1HorizonMonths}-month PD; stage 2: lifetime PD (the remaining term + ${model.settings.defaultAfterMaturityMonths} months for a default after maturity, at most ${model.settings.lifetimeMonths_max}; revolving limits ${model.settings.revolvingLifetimeMonths}); stage 3: PD 1. PDs from the monthly Markov chain of each segment, marginal defaults discounted at the contract rate; EAD held at the reporting-date balance.`,
+        `Stage 1: ${model.settings.stage1HorizonMonths}-month PD; stage 2: lifetime PD (the remaining term + ${counted(model.settings.defaultAfterMaturityMonths, 'month')} for a default after maturity, at most ${model.settings.lifetimeMonths_max}; revolving limits ${model.settings.revolvingLifetimeMonths}); stage 3: PD 1. PDs from the monthly Markov chain of each segment, marginal defaults discounted at the contract rate; EAD held at the reporting-date balance.`,
         `第一阶段用${model.settings.stage1HorizonMonths}个月违约概率;第二阶段用整个存续期(剩余期限加到期后可能违约的${model.settings.defaultAfterMaturityMonths}个月,最长${model.settings.lifetimeMonths_max}个月,循环额度${model.settings.revolvingLifetimeMonths}个月);第三阶段违约概率为1。违约概率来自各细分的月度马尔可夫链,按合同利率折现;EAD取报告日余额。`,
       ),
       l(

@@ -1,3 +1,4 @@
+import { counted } from '../../money/index.js';
 import type { CategoricalColumn, Column, NumericColumn, Target } from '../dataset.js';
 import { ScoringError } from '../errors.js';
 import { informationValue, woe } from '../woe.js';
@@ -244,7 +245,7 @@ function mergeWithTrend(
     );
   } else if (badCount < o.minBadsPerBin) {
     notes.push(
-      `minimum events per bin cannot be met: the non-missing, non-special rows hold ${badCount} bads, fewer than ` +
+      `minimum events per bin cannot be met: the non-missing, non-special rows hold ${counted(badCount, 'bad')}, fewer than ` +
         `${o.minBadsPerBin}; kept them as one bin`,
     );
   } else {

@@ -2,6 +2,7 @@
  * The boosted challenger model: histogram gradient boosting for binary log-loss with exact TreeSHAP reason
  * codes. See docs/gbm.md.
  */
+import { counted } from '../../money/index.js';
 import type { Dataset, ReasonCode, Target } from '../dataset.js';
 import { predictMargin, sigmoid, trainGbmMatrix } from './booster.js';
 import { encodeColumns, learnEncodings, valueText } from './encoding.js';
@@ -59,7 +60,7 @@ export function trainChallenger(
   if (data.rowCount === 0 || data.columns.length === 0) {
     throw new GbmError(
       'GBM_EMPTY_DATA',
-      `the data has ${data.rowCount} rows and ${data.columns.length} columns; give rows and feature columns`,
+      `the data has ${counted(data.rowCount, 'row')} and ${counted(data.columns.length, 'column')}; give rows and feature columns`,
     );
   }
   const features = learnEncodings(data, target);

@@ -12,7 +12,7 @@ import {
   planCommand,
   type RestructureRequest,
 } from '../../ledger/index.js';
-import type { Day } from '../../money/index.js';
+import { counted, type Day } from '../../money/index.js';
 import type { StatementFigures } from '../../monitoring/index.js';
 import type { Application, FinancialChanges } from '../../origination/index.js';
 import {
@@ -279,7 +279,7 @@ export async function carryOutAction(
         ids.length > 0 ? 'done' : 'failed',
         ids.join(',') || null,
         ids.length > 0
-          ? `${ids.length} restructuring(s) offered, pending approval`
+          ? `${counted(ids.length, 'restructuring')} offered, pending approval`
           : 'no loan to offer a plan adjustment on',
       );
     }

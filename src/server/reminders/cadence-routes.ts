@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { SHIPPED_CADENCE_FILE, SHIPPED_CADENCE_VERSION } from '../../jobs/index.js';
+import { counted } from '../../money/index.js';
 import {
   approveCadence,
   CadenceError,
@@ -88,7 +89,10 @@ function cadenceProblem(error: unknown, version = ''): never {
   if (error.code === 'cadence_invalid') {
     throw new ProblemError(
       'cadence_invalid',
-      say(REMINDER_MESSAGES, 'cadence_invalid', { count: error.issues.length }),
+      say(REMINDER_MESSAGES, 'cadence_invalid', {
+        zh_count: error.issues.length,
+        en_fields: counted(error.issues.length, 'field'),
+      }),
       error.issues.map((i) =>
         fieldProblem(
           `/body/document${i.path}`,

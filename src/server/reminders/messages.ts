@@ -26,8 +26,8 @@ export const REMINDER_MESSAGES = {
     zh: '包含 #片段，而片段从不发送；请删除',
   },
   cadence_invalid: {
-    en: 'The cadence document is not valid; fix the {count} field(s) named in errors and draft it again.',
-    zh: '提醒节奏文档无效；请修改 errors 中列出的 {count} 处后重新起草。',
+    en: 'The cadence document is not valid; fix the {en_fields} named in errors and draft it again.',
+    zh: '提醒节奏文档无效；请修改 errors 中列出的 {zh_count} 处后重新起草。',
   },
   cadence_not_found: {
     en: 'No reminder cadence version {version}. List them with GET /reminder-cadences.',

@@ -53,6 +53,15 @@ function refused(f: () => unknown): string {
 }
 
 describe('write-off (核销) and recovery through the planner', () => {
+  it('says why a loan one day past due is not a candidate, in the singular', () => {
+    const { state } = start();
+    const closed = planClose(state, d('2026-02-16')).state;
+    expect(writeOffEligibility(closed, d('2026-02-17'), DEFAULT_WRITE_OFF_RULE)).toEqual({
+      eligible: false,
+      reason: "1 day past due, below the rule's 180",
+    });
+  });
+
   it('writes off a loan past 180 days, books recoveries as income, and accrues nothing afterwards', () => {
     let { state, line, log } = start();
     // Nothing is paid: instalment 1 (due 2026-02-15) is 181 days past due on 2026-08-15.

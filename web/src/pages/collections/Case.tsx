@@ -21,6 +21,7 @@ import {
   type CaseDetail,
   CHANNELS,
   type ContactAttempt,
+  collectorOffCase,
   OUTCOMES_BY_CHANNEL,
   type PromiseToPay,
 } from '../../collections.js';
@@ -188,8 +189,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const api = useApi();
   const { me } = useSession();
   const mayWork = me !== null && can(me.role, 'collections.work');
-  // Notes and documents: whoever works the case (an agency on its placed cases too); the API bounds a
-  // collector to the cases assigned to them.
+  // Notes and documents: whoever works the case (an agency on its placed cases too).
   const mayWriteNotes = me !== null && can(me.role, 'collections.placed.work');
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -209,6 +209,11 @@ export function CasePage({ caseId }: { caseId: string }) {
   };
   if (detail === null) return error === null ? <Spin /> : <ProblemAlert error={error} />;
   const open = detail.status === 'open';
+  // The API bounds a collector's attempts, promises, notes and documents (reading them too) to the cases
+  // assigned to them: on a teammate's case (or one assigned to no one) the page shows none of those, and
+  // says why.
+  const offCase = me !== null && collectorOffCase(me, detail);
+  const mayEnter = open && !offCase;
   return (
     <div data-testid="page-case">
       <Typography.Title level={2}>
@@ -253,7 +258,10 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Descriptions>
         </Card>
         <CaseStrategy detail={detail} mayWork={mayWork} onChanged={load} />
-        {mayWork && open ? <AttemptForm caseId={caseId} onDone={load} /> : null}
+        {offCase ? (
+          <Alert type="info" showIcon data-testid="case-not-yours" message={t('case.notYours')} />
+        ) : null}
+        {mayWork && mayEnter ? <AttemptForm caseId={caseId} onDone={load} /> : null}
         <Card title={t('case.contacts')} size="small">
           <Table<ContactAttempt>
             rowKey="attemptId"
@@ -299,9 +307,9 @@ export function CasePage({ caseId }: { caseId: string }) {
             ]}
           />
         </Card>
-        {mayWork && open ? <PromiseForm caseId={caseId} onDone={load} /> : null}
-        <NotesPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />
-        <DocumentsPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />
+        {mayWork && mayEnter ? <PromiseForm caseId={caseId} onDone={load} /> : null}
+        {offCase ? null : <NotesPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />}
+        {offCase ? null : <DocumentsPanel caseId={caseId} api={api} mayWrite={mayWriteNotes && open} />}
         <LegalPanel caseId={caseId} open={open} />
         <Card title={t('case.promises')} size="small">
           <Table<PromiseToPay>
