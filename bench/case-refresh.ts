@@ -125,7 +125,14 @@ function timed(tx: Queryable, pid: number, stats: Map<string, { n: number; wall:
 }
 
 async function digest(tx: Queryable, day: Day): Promise<string> {
-  const { rows } = await tx.query<{ n: string; cases: string; promises: string }>(
+  const { rows } = await tx.query<{
+    n: string;
+    cases: string;
+    promises: string;
+    actions: string;
+    reminders: string;
+    outbox: string;
+  }>(
     `select (select count(*) from collection_cases)::text as n,
        (select md5(string_agg(t, E'\\n' order by t)) from (
          select concat_ws(',', case when opened_day = $1::date then null else case_id end, customer_id, status,
@@ -137,11 +144,22 @@ async function digest(tx: Queryable, day: Day): Promise<string> {
            paid_at_open_minor, paid_to_date_minor, team_id, agency_id) as t from collection_cases) x) as cases,
        (select md5(coalesce(string_agg(t, E'\\n' order by t), '')) from (
          select concat_ws(',', promise_id, case_id, status, amount_minor, promised_day, made_day, decided_day,
-           paid_minor, paid_baseline_minor) as t from collection_promises) y) as promises`,
+           paid_minor, paid_baseline_minor) as t from collection_promises) y) as promises,
+       (select count(*) || ' ' || md5(coalesce(string_agg(t, E'\\n' order by t), '')) from (
+         select concat_ws(',', customer_id, kind, step_code, day, status, outcome, reference, updated_day) as t
+           from collection_step_actions) z) as actions,
+       (select count(*) || ' ' || md5(coalesce(string_agg(t, E'\\n' order by t), '')) from (
+         select concat_ws(',', r.customer_id, r.loan_id, r.reminder_key, r.cadence_version, r.cadence_id, r.stage_id,
+           r.channel, r.legally_required, r.anchor_due_day, r.plan_day, r.scheduled_at, r.amount_due_minor,
+           r.currency, r.lang, r.subject, r.body, r.status, r.cancel_reason) as t from reminders r) w) as reminders,
+       (select count(*) || ' ' || md5(coalesce(string_agg(t, E'\\n' order by t), '')) from (
+         select concat_ws(',', idempotency_key, kind, channel, customer_id, loan_id, reminder_key, payload::text,
+           contact_zone, status) as t from outbox_messages) v) as outbox`,
     [PHASE === 'open' ? sqlDate(day) : '1900-01-01'],
   );
   const r = rows[0]!;
-  return `${r.n} cases ${r.cases.slice(0, 8)} promises ${r.promises.slice(0, 8)}`;
+  const short = (x: string) => x.replace(/ (\w{8})\w+$/, ' $1');
+  return `${r.n} cases ${r.cases.slice(0, 8)} promises ${r.promises.slice(0, 8)} step actions ${short(r.actions)} reminders ${short(r.reminders)} outbox ${short(r.outbox)}`;
 }
 
 async function runOnce(db: Db, label: string, refresh: Refresh): Promise<void> {

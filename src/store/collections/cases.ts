@@ -328,10 +328,6 @@ const CASE_ROWS_PER_STATEMENT_MAX = 5_000;
 /** Strategy evaluations in flight at once (the rules engine evaluates off the main thread). */
 const STRATEGY_EVALUATIONS_IN_FLIGHT_MAX = 2_000;
 
-/** The `vulnerabilities` array from its JSON text in `u`; most cases have none, so no subquery runs for them. */
-const VULNERABILITIES_OF_U = `case when u.vulnerabilities = '[]' then '{}'::text[]
-  else array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)) end`;
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -1042,25 +1038,44 @@ async function stepCases(
   return acting;
 }
 
-/** The step columns of stepped cases, as the parallel arrays `unnest` takes (parameters from `first`). */
-function stepArrays(part: readonly SteppedCase[]): unknown[] {
-  return [
-    part.map((r) => r.subject.arm),
-    part.map((r) => r.version),
-    part.map((r) => r.step.code),
-    part.map((r) => r.step.action),
-    part.map((r) => r.step.channel),
-    part.map((r) => r.step.reason),
-    part.map((r) => r.due),
-    part.map((r) => JSON.stringify(r.assessment)),
-    part.map((r) => JSON.stringify(r.assessment.vulnerabilities)),
-    part.map((r) => r.cure),
-    part.map((r) => r.priority),
-    part.map((r) => r.paid),
-    part.map((r) => r.weightsVersion),
-    part.map((r) => r.subject.behaviourScore),
-  ];
+/**
+ * A stepped case's written columns as one JSON object; a statement's rows go as one JSON array read by
+ * `jsonb_to_recordset` (`STEPPED_COLUMNS`). Serialising one array natively costs a fraction of the driver's
+ * escaping of twenty parallel arrays element by element, and the assessment and the loan ids travel as JSON
+ * values rather than as text to parse again.
+ */
+function steppedRow(r: SteppedCase) {
+  const s = r.subject;
+  return {
+    case_id: s.caseId,
+    customer_id: s.customerId,
+    changed: s.figuresChanged,
+    bucket: s.figures.bucket,
+    dpd: s.figures.maxDaysPastDue,
+    overdue: s.figures.overdueMinor,
+    owed: s.figures.totalOwedMinor,
+    loans: s.figures.pastDueLoanIds,
+    arm: s.arm,
+    version: r.version,
+    step: r.step.code,
+    action: r.step.action,
+    channel: r.step.channel,
+    reason: r.step.reason,
+    due: r.due,
+    assessment: r.assessment,
+    vulnerabilities: r.assessment.vulnerabilities,
+    cure: r.cure,
+    priority: r.priority,
+    paid: r.paid,
+    weights: r.weightsVersion,
+    score: s.behaviourScore,
+  };
 }
+
+/** The record `steppedRow` writes, as `jsonb_to_recordset` reads it. */
+const STEPPED_COLUMNS = `u(case_id text, customer_id text, changed boolean, bucket text, dpd int, overdue bigint,
+  owed bigint, loans jsonb, arm text, version text, step text, action text, channel text, reason text, due date,
+  assessment jsonb, vulnerabilities text[], cure int, priority bigint, paid bigint, weights text, score int)`;
 
 async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: string, zone: string) {
   await tx.query(
@@ -1069,27 +1084,11 @@ async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: str
         opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, strategy_version, strategy_step,
         next_action, next_action_channel, next_action_reason, next_action_due_day, assessment, vulnerabilities,
         cure_bp, priority_minor, assessment_version, behaviour_score)
-      select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
+      select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans, $2,
              $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
-             u.assessment::jsonb, ${VULNERABILITIES_OF_U}, u.cure,
-             u.priority, u.weights, u.score
-        from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
-                    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
-                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[], $23::int[])
-          as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel,
-               reason, due, assessment, vulnerabilities, cure, priority, paid, weights, score)`,
-    [
-      day,
-      zone,
-      part.map((r) => r.subject.caseId),
-      part.map((r) => r.subject.customerId),
-      part.map((r) => r.subject.figures.bucket),
-      part.map((r) => r.subject.figures.maxDaysPastDue),
-      part.map((r) => r.subject.figures.overdueMinor),
-      part.map((r) => r.subject.figures.totalOwedMinor),
-      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
-      ...stepArrays(part),
-    ],
+             u.assessment, u.vulnerabilities, u.cure, u.priority, u.weights, u.score
+        from jsonb_to_recordset($3::jsonb) as ${STEPPED_COLUMNS}`,
+    [day, zone, JSON.stringify(part.map(steppedRow))],
   );
 }
 
@@ -1098,33 +1097,18 @@ async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day:
   const { rowCount } = await tx.query(
     `update collection_cases c set
         bucket = u.bucket, max_days_past_due = u.dpd, overdue_minor = u.overdue, total_owed_minor = u.owed,
-        past_due_loan_ids = case when u.changed then u.loans::jsonb else c.past_due_loan_ids end,
+        past_due_loan_ids = case when u.changed then u.loans else c.past_due_loan_ids end,
         updated_day = case when u.changed then $1::date else c.updated_day end,
         row_version = c.row_version + case when u.changed then 1 else 0 end,
         updated_at = case when u.changed then now() else c.updated_at end,
         strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
         next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
-        next_action_due_day = u.due, assessment = u.assessment::jsonb,
-        vulnerabilities = ${VULNERABILITIES_OF_U},
+        next_action_due_day = u.due, assessment = u.assessment, vulnerabilities = u.vulnerabilities,
         cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights,
         behaviour_score = u.score
-      from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
-                  $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
-                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[], $22::int[])
-        as u(case_id, changed, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel, reason,
-             due, assessment, vulnerabilities, cure, priority, paid, weights, score)
+      from jsonb_to_recordset($2::jsonb) as ${STEPPED_COLUMNS}
       where c.case_id = u.case_id and c.status = 'open'`,
-    [
-      day,
-      part.map((r) => r.subject.caseId),
-      part.map((r) => r.subject.figuresChanged),
-      part.map((r) => r.subject.figures.bucket),
-      part.map((r) => r.subject.figures.maxDaysPastDue),
-      part.map((r) => r.subject.figures.overdueMinor),
-      part.map((r) => r.subject.figures.totalOwedMinor),
-      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
-      ...stepArrays(part),
-    ],
+    [day, JSON.stringify(part.map(steppedRow))],
   );
   if (rowCount !== part.length) throw new Error('assertion: an open case vanished while refreshing');
 }

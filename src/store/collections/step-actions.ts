@@ -171,14 +171,19 @@ export async function carryOutStepActions(
       `select ${LOAN_COLUMNS} from loans where loan_id = any($1::text[])`,
       [loanIds],
     );
-    const loans = new Map(rows.map((r) => [r.loan_id, loanFromRow(r)]));
+    // Each loan is parsed when its case's reminder is planned (a loan is in one case), not all of them first:
+    // parsed states that die young cost the garbage collector little, tens of thousands kept alive a lot.
+    const loanRows = new Map(rows.map((r) => [r.loan_id, r]));
     const planned: PlannedReminder[] = [];
     for (const a of reminders) {
       const c = byCase.get(a.caseId)!;
       const contact = contacts.get(a.customerId)!;
       // The loan longest past due (then the lowest id) carries the reminder and its moot check.
       const facts = c.figures.pastDueLoanIds
-        .map((id) => loans.get(id))
+        .map((id) => {
+          const row = loanRows.get(id);
+          return row === undefined ? undefined : loanFromRow(row);
+        })
         .filter((l) => l !== undefined && l.state.status === 'active')
         .map((l) => reminderLoanFacts(l!.state, day, contact.borrower, contact.segment))
         .sort((x, y) => y.daysPastDue - x.daysPastDue || (x.loanId < y.loanId ? -1 : 1))[0];
