@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { writeBook } from '../src/jobs/index.js';
 import { addDays, type Day, parseDate } from '../src/money/index.js';
@@ -162,6 +162,12 @@ async function digest(tx: Queryable, day: Day): Promise<string> {
   return `${r.n} cases ${r.cases.slice(0, 8)} promises ${r.promises.slice(0, 8)} step actions ${short(r.actions)} reminders ${short(r.reminders)} outbox ${short(r.outbox)}`;
 }
 
+/** Time (ms) the garbage collector paused this process, summed. */
+let gc_ms = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gc_ms += e.duration;
+}).observe({ entryTypes: ['gc'] });
+
 async function runOnce(db: Db, label: string, refresh: Refresh): Promise<void> {
   const stats = new Map<string, { n: number; wall: number; cpu: number }>();
   let line = '';
@@ -178,6 +184,7 @@ async function runOnce(db: Db, label: string, refresh: Refresh): Promise<void> {
         await session.post('Profiler.enable');
         await session.post('Profiler.start');
       }
+      const gc0 = gc_ms;
       const t0 = performance.now();
       const counts = (await refresh(STATEMENTS ? timed(tx, pid, stats) : tx, DAY, null)) as {
         opened: number;
@@ -191,10 +198,13 @@ async function runOnce(db: Db, label: string, refresh: Refresh): Promise<void> {
         session.disconnect();
       }
       const node = (cpu.user + cpu.system) / 1e6;
+      // Entries arrive after the pause; let them in.
+      await new Promise((resolve) => setImmediate(resolve));
+      const gc = (gc_ms - gc0) / 1000;
       const server = (processCpu_ms(pid) - server0) / 1000;
       const all = (postgresCpu_ms() - all0) / 1000;
       const n = counts.stepped;
-      line = `${label}: ${PHASE} ${n} cases in ${wall.toFixed(2)} s = ${Math.round(n / wall)} cases/s; CPU node ${node.toFixed(2)} s (${Math.round((node * 1e6) / n)} µs/case), server backend ${server.toFixed(2)} s (${Math.round((server * 1e6) / n)} µs/case), all postgres ${all.toFixed(2)} s; load ${load.toFixed(1)}→${loadavg()[0]!.toFixed(1)}; ${await digest(tx, DAY)}`;
+      line = `${label}: ${PHASE} ${n} cases in ${wall.toFixed(2)} s = ${Math.round(n / wall)} cases/s; CPU node ${node.toFixed(2)} s (${Math.round((node * 1e6) / n)} µs/case; GC pauses ${gc.toFixed(2)} s), server backend ${server.toFixed(2)} s (${Math.round((server * 1e6) / n)} µs/case), all postgres ${all.toFixed(2)} s; load ${load.toFixed(1)}→${loadavg()[0]!.toFixed(1)}; ${await digest(tx, DAY)}`;
       throw new Error('rollback');
     })
     .catch((e: Error) => {
