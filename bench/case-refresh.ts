@@ -5,11 +5,13 @@
  *   (default 20,000); with `--phase update` it then opens the cases (committed) and closes one more day, so
  *   the measured refresh updates them.
  * - otherwise: runs the refresh `--runs K` times (default 1) on that book, each in a transaction rolled back
- *   (then `vacuum`), printing wall time, this process's CPU, the server backend's CPU (from /proc), the load
- *   average, the time and backend CPU of each statement (`--statements`), and an md5 of every
- *   `collection_cases` row (all columns but timestamps; the case id left out for a case opened by the run) and
- *   of `collection_promises`. `--code old|new|alternate` (default new): `old` imports the refresh from the
- *   tree at LENDGUARD_BENCH_OLD_SRC (a copy of the code before), `alternate` runs old and new in turn.
+ *   (then `vacuum` of the tables it writes), printing wall time, this process's CPU and GC pauses, the server
+ *   backend's CPU (from /proc) and all PostgreSQL processes', the load average, with `--statements` the time
+ *   and backend CPU of each statement, with `--profile F` a V8 profile of the refresh, and an md5 of every
+ *   `collection_cases` row (all columns but timestamps; the case id left out for a case opened by the run),
+ *   of `collection_promises`, `collection_step_actions` (without its key and case id), `reminders` and
+ *   `outbox_messages`. `--code old|new|alternate` (default new): `old` imports the refresh from the tree at
+ *   LENDGUARD_BENCH_OLD_SRC (a copy of the code before), `alternate` runs old and new in turn.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -218,8 +220,17 @@ async function runOnce(db: Db, label: string, refresh: Refresh): Promise<void> {
         `  ${String(s.n).padStart(5)} × ${s.wall.toFixed(0).padStart(6)} ms wall ${s.cpu.toFixed(0).padStart(6)} ms server  ${k}`,
       );
   }
-  await db.query('vacuum collection_cases');
-  await db.query('vacuum collection_promises');
+  // Every table the refresh writes, so that the next run does not meet this one's dead rows.
+  for (const table of [
+    'collection_cases',
+    'collection_promises',
+    'collection_step_actions',
+    'reminders',
+    'outbox_messages',
+    'collection_placements',
+    'collection_legal_actions',
+  ])
+    await db.query(`vacuum ${table}`);
 }
 
 async function main(): Promise<void> {
