@@ -328,10 +328,6 @@ const CASE_ROWS_PER_STATEMENT_MAX = 5_000;
 /** Strategy evaluations in flight at once (the rules engine evaluates off the main thread). */
 const STRATEGY_EVALUATIONS_IN_FLIGHT_MAX = 2_000;
 
-/** The `vulnerabilities` array from its JSON text in `u`; most cases have none, so no subquery runs for them. */
-const VULNERABILITIES_OF_U = `case when u.vulnerabilities = '[]' then '{}'::text[]
-  else array(select jsonb_array_elements_text(u.vulnerabilities::jsonb)) end`;
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -473,61 +469,7 @@ async function refreshScope(
                          union select customer_id from collection_cases where status = 'open')`;
   const params: unknown[] = named ? [customerIds] : ranged ? [range?.keyFrom, range?.keyTo] : [];
   const openScope = named ? ` and ${scope}` : ranged ? ` and ${caseKeyInRange}` : '';
-  // The loan's terms in their two parts: loans of one product version carry the same product text, parsed
-  // once per refresh (the state only reads it). Of the plan the refresh reads one instalment — the current
-  // one (`plan[nextInstallmentIndex]`, the position's accrual and days past due), or the last when every
-  // instalment is billed (what the contract asks a month) — so only that one is read and parsed, in its
-  // place in an array of the plan's length.
-  const loans = await tx.query<{
-    customer_id: string;
-    loan_id: string;
-    status: string;
-    state: string;
-    product: string;
-    plan_length: number | null;
-    instalment: string | null;
-  }>(
-    `select customer_id, loan_id, status, (state - '${STATE_KEYS_NOT_READ}'::text[])::text as state,
-            (terms->'product')::text as product,
-            jsonb_array_length(terms->'plan') as plan_length,
-            (terms->'plan'->least((state->>'nextInstallmentIndex')::int,
-                                  jsonb_array_length(terms->'plan') - 1))::text as instalment
-       from loans where ${scope}`,
-    params,
-  );
-  // Ordered here, not by the database: sorting the wide rows there spills them to disk on a large book.
-  loans.rows.sort((a, b) => compareText(a.customer_id, b.customer_id) || compareText(a.loan_id, b.loan_id));
-  const products = new Map<string, LoanTerms['product']>();
-  const statesByCustomer = new Map<string, LoanState[]>();
-  const loansByCustomer = new Map<string, CaseLoan[]>();
-  for (const r of loans.rows) {
-    let product = products.get(r.product);
-    if (product === undefined) {
-      product = fromJsonText<LoanTerms['product']>(r.product);
-      products.set(r.product, product);
-    }
-    // The parsed daily part becomes the state itself (no copy of its fields).
-    const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state) as {
-      -readonly [K in keyof LoanState]: LoanState[K];
-    };
-    state.product = product;
-    state.plan = planWithInstalment(r.plan_length ?? 0, state.nextInstallmentIndex, r.instalment);
-    let states = statesByCustomer.get(r.customer_id);
-    if (states === undefined) {
-      states = [];
-      statesByCustomer.set(r.customer_id, states);
-      loansByCustomer.set(r.customer_id, []);
-    }
-    states.push(state);
-    // A written-off loan leaves the case (核销); a restructured one may hold it open through observation.
-    const restructuring = state.restructuring === undefined ? undefined : caseRestructuringOf(state, day);
-    loansByCustomer.get(r.customer_id)?.push({
-      loanId: r.loan_id,
-      position: loanPosition(state),
-      ...(r.status === 'written-off' ? { writtenOff: true } : {}),
-      ...(restructuring === undefined ? {} : { restructuring }),
-    });
-  }
+  const { loansByCustomer, borrowers } = await readBorrowerLoans(tx, scope, params, day);
   // Only what the refresh reads of each open case (not its stored assessment, contacts or notes). Over every
   // borrower the scope holds every open case's borrower, so it is left out (it would scan the loans again).
   const open = await tx.query<OpenCaseRow>(
@@ -561,16 +503,8 @@ async function refreshScope(
   const dayText = sqlDate(day);
   const strategies = await strategiesInForce(tx);
   const weights = await assessmentWeightsInForce(tx);
-  // What each borrower has paid to date, computed once per borrower.
-  const paidByCustomer = new Map<string, number>();
-  const paidOf = (customerId: string) => {
-    let paid = paidByCustomer.get(customerId);
-    if (paid === undefined) {
-      paid = paidToDateMinor(statesByCustomer.get(customerId) ?? []);
-      paidByCustomer.set(customerId, paid);
-    }
-    return paid;
-  };
+  // What each borrower has paid to date (computed once per borrower, as their loans were read).
+  const paidOf = (customerId: string) => (borrowers.get(customerId) ?? NO_LOANS).paid;
   const customerOf = new Map(openCases.map((c) => [c.caseId, c.customerId]));
   // Each borrower's latest behaviour score (its weakest line in the latest month scored by the day): it moves
   // the strategy's segment and the cure probability behind the priority, and is shown on the case.
@@ -688,7 +622,7 @@ async function refreshScope(
     dayText,
     strategies,
     weights,
-    statesByCustomer,
+    borrowers,
     paidOf,
     settings.defaultBorrowerZone,
   );
@@ -750,6 +684,104 @@ export async function refreshOpenCases(
     rows.map((r) => r.customer_id),
     settings,
   );
+}
+
+/** What the refresh keeps of a borrower's loans' states: the three figures it reads of them. */
+interface BorrowerFigures {
+  /** What the borrower has paid to date (`paidToDateMinor`). */
+  readonly paid: number;
+  /** The instalment the contracts ask a month (`monthlyInstallmentMinor`). */
+  readonly monthlyInstallment: number;
+  /** The oldest due date still unpaid and overdue (`firstMissedDueDay`). */
+  readonly firstMissed: Day | null;
+}
+
+/** A borrower with no loan read (the figures of an empty list). */
+const NO_LOANS: BorrowerFigures = Object.freeze({
+  paid: paidToDateMinor([]),
+  monthlyInstallment: monthlyInstallmentMinor([]),
+  firstMissed: firstMissedDueDay([]),
+});
+
+/**
+ * Reads the loans of the refresh's borrowers: each loan's position (what the plan reads) and, per borrower,
+ * the figures the refresh reads of the states. A borrower's states are reduced to those figures as soon as
+ * that borrower's rows are parsed, so the parsed states die young instead of living through the refresh.
+ */
+async function readBorrowerLoans(
+  tx: Queryable,
+  scope: string,
+  params: readonly unknown[],
+  day: Day,
+): Promise<{ loansByCustomer: Map<string, CaseLoan[]>; borrowers: Map<string, BorrowerFigures> }> {
+  // The loan's terms in their two parts: loans of one product version carry the same product text, parsed
+  // once per refresh (the state only reads it). Of the plan the refresh reads one instalment — the current
+  // one (`plan[nextInstallmentIndex]`, the position's accrual and days past due), or the last when every
+  // instalment is billed (what the contract asks a month) — so only that one is read and parsed, in its
+  // place in an array of the plan's length. Each stored column is decompressed once per row, in the subquery
+  // (`offset 0` keeps it from being flattened): every operator on a stored jsonb would decompress it again.
+  const loans = await tx.query<{
+    customer_id: string;
+    loan_id: string;
+    status: string;
+    state: string;
+    product: string;
+    plan_length: number | null;
+    instalment: string | null;
+  }>(
+    `select customer_id, loan_id, status, (s - '${STATE_KEYS_NOT_READ}'::text[])::text as state,
+            product::text as product, jsonb_array_length(plan) as plan_length,
+            (plan->least((s->>'nextInstallmentIndex')::int, jsonb_array_length(plan) - 1))::text as instalment
+       from (select customer_id, loan_id, status, state || '{}'::jsonb as s, terms->'product' as product,
+                    terms->'plan' as plan
+               from loans where ${scope} offset 0) l`,
+    params,
+  );
+  // Ordered here, not by the database: sorting the wide rows there spills them to disk on a large book.
+  loans.rows.sort((a, b) => compareText(a.customer_id, b.customer_id) || compareText(a.loan_id, b.loan_id));
+  const products = new Map<string, LoanTerms['product']>();
+  const borrowers = new Map<string, BorrowerFigures>();
+  let states: LoanState[] = [];
+  let current: string | null = null;
+  const summarise = () => {
+    if (current !== null)
+      borrowers.set(current, {
+        paid: paidToDateMinor(states),
+        monthlyInstallment: monthlyInstallmentMinor(states),
+        firstMissed: firstMissedDueDay(states),
+      });
+  };
+  const loansByCustomer = new Map<string, CaseLoan[]>();
+  for (const r of loans.rows) {
+    let product = products.get(r.product);
+    if (product === undefined) {
+      product = fromJsonText<LoanTerms['product']>(r.product);
+      products.set(r.product, product);
+    }
+    // The parsed daily part becomes the state itself (no copy of its fields).
+    const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state) as {
+      -readonly [K in keyof LoanState]: LoanState[K];
+    };
+    state.product = product;
+    state.plan = planWithInstalment(r.plan_length ?? 0, state.nextInstallmentIndex, r.instalment);
+    if (r.customer_id !== current) {
+      summarise();
+      current = r.customer_id;
+      states = [];
+      loansByCustomer.set(r.customer_id, []);
+    }
+    states.push(state);
+    // A written-off loan leaves the case (核销); a restructured one may hold it open through observation.
+    const restructuring = state.restructuring === undefined ? undefined : caseRestructuringOf(state, day);
+    loansByCustomer.get(r.customer_id)?.push({
+      loanId: r.loan_id,
+      position: loanPosition(state),
+      ...(r.status === 'written-off' ? { writtenOff: true } : {}),
+      ...(restructuring === undefined ? {} : { restructuring }),
+    });
+  }
+  summarise();
+  return { loansByCustomer, borrowers };
 }
 
 interface OpenCaseRow {
@@ -886,7 +918,7 @@ async function stepCases(
   dayText: string,
   strategies: StrategiesInForce,
   weights: { readonly version: string; readonly settings: AssessmentSettings },
-  statesByCustomer: ReadonlyMap<string, readonly LoanState[]>,
+  borrowers: ReadonlyMap<string, BorrowerFigures>,
   paidOf: (customerId: string) => number,
   zone: string,
 ): Promise<SteppedForAction[]> {
@@ -895,27 +927,29 @@ async function stepCases(
   const champion = memoisedStrategy(strategies.champion.strategy);
   const challenger =
     strategies.challenger === undefined ? undefined : memoisedStrategy(strategies.challenger.strategy);
+  // What the assessment reads, each in one set-based read for every case of the refresh: read per batch of
+  // evaluations, the reads that scan a table (the postings, the lines, the loans) scanned it once a batch.
+  // A case opened in this refresh has no evidence, contacts or promises yet.
+  const { evidence, contacts, promises } = await evidenceOf(
+    tx,
+    subjects.filter((s) => !s.isNew).map((s) => s.caseId),
+  );
+  const shocked = await customersInShockedIndustries(
+    tx,
+    subjects.map((s) => s.customerId),
+    day,
+  );
+  // The drawdown pattern before default, read against each borrower's first missed due date.
+  const firstMissed = new Map<string, Day>();
+  for (const s of subjects) {
+    const missed = (borrowers.get(s.customerId) ?? NO_LOANS).firstMissed;
+    if (missed !== null) firstMissed.set(s.customerId, missed);
+  }
+  const drawdowns = await drawdownHistoriesOf(tx, firstMissed);
+  const stepped: SteppedCase[] = [];
   for (const batch of chunks(subjects, STRATEGY_EVALUATIONS_IN_FLIGHT_MAX)) {
-    // A case opened in this refresh has no evidence, contacts or promises yet.
-    const { evidence, contacts, promises } = await evidenceOf(
-      tx,
-      batch.filter((s) => !s.isNew).map((s) => s.caseId),
-    );
-    const shocked = await customersInShockedIndustries(
-      tx,
-      batch.map((s) => s.customerId),
-      day,
-    );
-    // The drawdown pattern before default, read against each borrower's first missed due date.
-    const firstMissed = new Map<string, Day>();
-    for (const s of batch) {
-      const missed = firstMissedDueDay(statesByCustomer.get(s.customerId) ?? []);
-      if (missed !== null) firstMissed.set(s.customerId, missed);
-    }
-    const drawdowns = await drawdownHistoriesOf(tx, firstMissed);
     const rows: SteppedCase[] = await Promise.all(
       batch.map(async (s) => {
-        const states = statesByCustomer.get(s.customerId) ?? [];
         const paid = paidOf(s.customerId);
         const ev = evidence.get(s.caseId);
         const pr = promises.get(s.caseId) ?? { kept: 0, broken: 0 };
@@ -923,7 +957,7 @@ async function stepCases(
           {
             hardships: ev?.hardships ?? [],
             verifiedMonthlyIncomeMinor: ev?.income ?? null,
-            monthlyInstallmentMinor: monthlyInstallmentMinor(states),
+            monthlyInstallmentMinor: (borrowers.get(s.customerId) ?? NO_LOANS).monthlyInstallment,
             contacts: contacts.get(s.caseId) ?? [],
             promisesKept: pr.kept,
             promisesBroken: pr.broken,
@@ -973,54 +1007,75 @@ async function stepCases(
         };
       }),
     );
-    for (const part of chunks(
-      rows.filter((r) => r.subject.isNew),
-      CASE_ROWS_PER_STATEMENT_MAX,
-    ))
-      await insertCases(tx, part, dayText, zone);
-    for (const part of chunks(
-      rows.filter((r) => !r.subject.isNew),
-      CASE_ROWS_PER_STATEMENT_MAX,
-    ))
-      await updateOpenCases(tx, part, dayText);
-    // The steps a machine carries out (decision 0757), kept for after every case is written.
-    for (const r of rows)
-      if (
-        r.step.action === 'reminder' ||
-        r.step.action === 'agency-placement' ||
-        r.step.action === 'legal-review'
-      )
-        acting.push({
-          caseId: r.subject.caseId,
-          customerId: r.subject.customerId,
-          step: r.step,
-          complaintOpen: r.subject.complaintOpen,
-          agencyId: r.subject.agencyId,
-          figures: r.subject.figures,
-        });
+    for (const r of rows) stepped.push(r);
   }
+  // Written once every case is evaluated (nothing evaluated reads what is written), in fewer statements.
+  for (const part of chunks(
+    stepped.filter((r) => r.subject.isNew),
+    CASE_ROWS_PER_STATEMENT_MAX,
+  ))
+    await insertCases(tx, part, dayText, zone);
+  for (const part of chunks(
+    stepped.filter((r) => !r.subject.isNew),
+    CASE_ROWS_PER_STATEMENT_MAX,
+  ))
+    await updateOpenCases(tx, part, dayText);
+  // The steps a machine carries out (decision 0757), kept for after every case is written.
+  for (const r of stepped)
+    if (
+      r.step.action === 'reminder' ||
+      r.step.action === 'agency-placement' ||
+      r.step.action === 'legal-review'
+    )
+      acting.push({
+        caseId: r.subject.caseId,
+        customerId: r.subject.customerId,
+        step: r.step,
+        complaintOpen: r.subject.complaintOpen,
+        agencyId: r.subject.agencyId,
+        figures: r.subject.figures,
+      });
   return acting;
 }
 
-/** The step columns of stepped cases, as the parallel arrays `unnest` takes (parameters from `first`). */
-function stepArrays(part: readonly SteppedCase[]): unknown[] {
-  return [
-    part.map((r) => r.subject.arm),
-    part.map((r) => r.version),
-    part.map((r) => r.step.code),
-    part.map((r) => r.step.action),
-    part.map((r) => r.step.channel),
-    part.map((r) => r.step.reason),
-    part.map((r) => r.due),
-    part.map((r) => JSON.stringify(r.assessment)),
-    part.map((r) => JSON.stringify(r.assessment.vulnerabilities)),
-    part.map((r) => r.cure),
-    part.map((r) => r.priority),
-    part.map((r) => r.paid),
-    part.map((r) => r.weightsVersion),
-    part.map((r) => r.subject.behaviourScore),
-  ];
+/**
+ * A stepped case's written columns as one JSON object; a statement's rows go as one JSON array read by
+ * `jsonb_to_recordset` (`STEPPED_COLUMNS`). Serialising one array natively costs a fraction of the driver's
+ * escaping of twenty parallel arrays element by element, and the assessment and the loan ids travel as JSON
+ * values rather than as text to parse again.
+ */
+function steppedRow(r: SteppedCase) {
+  const s = r.subject;
+  return {
+    case_id: s.caseId,
+    customer_id: s.customerId,
+    changed: s.figuresChanged,
+    bucket: s.figures.bucket,
+    dpd: s.figures.maxDaysPastDue,
+    overdue: s.figures.overdueMinor,
+    owed: s.figures.totalOwedMinor,
+    loans: s.figures.pastDueLoanIds,
+    arm: s.arm,
+    version: r.version,
+    step: r.step.code,
+    action: r.step.action,
+    channel: r.step.channel,
+    reason: r.step.reason,
+    due: r.due,
+    assessment: r.assessment,
+    vulnerabilities: r.assessment.vulnerabilities,
+    cure: r.cure,
+    priority: r.priority,
+    paid: r.paid,
+    weights: r.weightsVersion,
+    score: s.behaviourScore,
+  };
 }
+
+/** The record `steppedRow` writes, as `jsonb_to_recordset` reads it. */
+const STEPPED_COLUMNS = `u(case_id text, customer_id text, changed boolean, bucket text, dpd int, overdue bigint,
+  owed bigint, loans jsonb, arm text, version text, step text, action text, channel text, reason text, due date,
+  assessment jsonb, vulnerabilities text[], cure int, priority bigint, paid bigint, weights text, score int)`;
 
 async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: string, zone: string) {
   await tx.query(
@@ -1029,27 +1084,11 @@ async function insertCases(tx: Queryable, part: readonly SteppedCase[], day: str
         opening_overdue_minor, paid_at_open_minor, paid_to_date_minor, strategy_version, strategy_step,
         next_action, next_action_channel, next_action_reason, next_action_due_day, assessment, vulnerabilities,
         cure_bp, priority_minor, assessment_version, behaviour_score)
-      select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans::jsonb, $2,
+      select u.case_id, u.customer_id, 'open', $1::date, u.bucket, u.dpd, u.overdue, u.owed, u.loans, $2,
              $1::date, u.arm, u.overdue, u.paid, u.paid, u.version, u.step, u.action, u.channel, u.reason, u.due,
-             u.assessment::jsonb, ${VULNERABILITIES_OF_U}, u.cure,
-             u.priority, u.weights, u.score
-        from unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[],
-                    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::date[],
-                    $17::text[], $18::text[], $19::int[], $20::bigint[], $21::bigint[], $22::text[], $23::int[])
-          as u(case_id, customer_id, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel,
-               reason, due, assessment, vulnerabilities, cure, priority, paid, weights, score)`,
-    [
-      day,
-      zone,
-      part.map((r) => r.subject.caseId),
-      part.map((r) => r.subject.customerId),
-      part.map((r) => r.subject.figures.bucket),
-      part.map((r) => r.subject.figures.maxDaysPastDue),
-      part.map((r) => r.subject.figures.overdueMinor),
-      part.map((r) => r.subject.figures.totalOwedMinor),
-      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
-      ...stepArrays(part),
-    ],
+             u.assessment, u.vulnerabilities, u.cure, u.priority, u.weights, u.score
+        from jsonb_to_recordset($3::jsonb) as ${STEPPED_COLUMNS}`,
+    [day, zone, JSON.stringify(part.map(steppedRow))],
   );
 }
 
@@ -1058,33 +1097,18 @@ async function updateOpenCases(tx: Queryable, part: readonly SteppedCase[], day:
   const { rowCount } = await tx.query(
     `update collection_cases c set
         bucket = u.bucket, max_days_past_due = u.dpd, overdue_minor = u.overdue, total_owed_minor = u.owed,
-        past_due_loan_ids = case when u.changed then u.loans::jsonb else c.past_due_loan_ids end,
+        past_due_loan_ids = case when u.changed then u.loans else c.past_due_loan_ids end,
         updated_day = case when u.changed then $1::date else c.updated_day end,
         row_version = c.row_version + case when u.changed then 1 else 0 end,
         updated_at = case when u.changed then now() else c.updated_at end,
         strategy_arm = u.arm, strategy_version = u.version, strategy_step = u.step,
         next_action = u.action, next_action_channel = u.channel, next_action_reason = u.reason,
-        next_action_due_day = u.due, assessment = u.assessment::jsonb,
-        vulnerabilities = ${VULNERABILITIES_OF_U},
+        next_action_due_day = u.due, assessment = u.assessment, vulnerabilities = u.vulnerabilities,
         cure_bp = u.cure, priority_minor = u.priority, paid_to_date_minor = u.paid, assessment_version = u.weights,
         behaviour_score = u.score
-      from unnest($2::text[], $3::boolean[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::text[],
-                  $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::date[],
-                  $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[], $21::text[], $22::int[])
-        as u(case_id, changed, bucket, dpd, overdue, owed, loans, arm, version, step, action, channel, reason,
-             due, assessment, vulnerabilities, cure, priority, paid, weights, score)
+      from jsonb_to_recordset($2::jsonb) as ${STEPPED_COLUMNS}
       where c.case_id = u.case_id and c.status = 'open'`,
-    [
-      day,
-      part.map((r) => r.subject.caseId),
-      part.map((r) => r.subject.figuresChanged),
-      part.map((r) => r.subject.figures.bucket),
-      part.map((r) => r.subject.figures.maxDaysPastDue),
-      part.map((r) => r.subject.figures.overdueMinor),
-      part.map((r) => r.subject.figures.totalOwedMinor),
-      part.map((r) => JSON.stringify(r.subject.figures.pastDueLoanIds)),
-      ...stepArrays(part),
-    ],
+    [day, JSON.stringify(part.map(steppedRow))],
   );
   if (rowCount !== part.length) throw new Error('assertion: an open case vanished while refreshing');
 }

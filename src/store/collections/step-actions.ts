@@ -11,12 +11,13 @@ import {
   type StepActionSettings,
   type StrategyStep,
 } from '../../collections/index.js';
+import type { LoanState } from '../../ledger/index.js';
 import { type Day, formatDate } from '../../money/index.js';
 import type { PlannedReminder } from '../../monitoring/index.js';
 import { reminderLoanFacts } from '../../reporting/index.js';
 import { appendAudit } from '../audit.js';
 import type { Queryable } from '../db.js';
-import { dayFromSql, LOAN_COLUMNS, type LoanRow, loanFromRow } from '../ledger/index.js';
+import { dayFromSql, fromJsonText } from '../ledger/index.js';
 import {
   cadenceInForce,
   countPlannedOnDay,
@@ -167,20 +168,32 @@ export async function carryOutStepActions(
     const contacts = await loadReminderBorrowers(tx, customers, document.defaultContact);
     const plannedToday = await countPlannedOnDay(tx, collectionReminderDay(day), customers);
     const loanIds = [...new Set(reminders.flatMap((a) => byCase.get(a.caseId)!.figures.pastDueLoanIds))];
-    const { rows } = await tx.query<LoanRow>(
-      `select ${LOAN_COLUMNS} from loans where loan_id = any($1::text[])`,
+    // What a reminder reads of a loan is its state, its product, and of its plan the instalment due next and
+    // the last one (`reminderLoanFacts`): only those are read, each product text parsed once.
+    const { rows } = await tx.query<ReminderLoanRow>(
+      `select loan_id, s::text as state, product::text as product, jsonb_array_length(plan) as plan_length,
+              (plan->((s->>'nextInstallmentIndex')::int))::text as next,
+              (plan->(jsonb_array_length(plan) - 1))::text as last
+         from (select loan_id, state || '{}'::jsonb as s, terms->'product' as product, terms->'plan' as plan
+                 from loans where loan_id = any($1::text[]) offset 0) l`,
       [loanIds],
     );
-    const loans = new Map(rows.map((r) => [r.loan_id, loanFromRow(r)]));
+    // Each loan is parsed when its case's reminder is planned (a loan is in one case), not all of them first:
+    // parsed states that die young cost the garbage collector little, tens of thousands kept alive a lot.
+    const loanRows = new Map(rows.map((r) => [r.loan_id, r]));
+    const products = new Map<string, LoanState['product']>();
     const planned: PlannedReminder[] = [];
     for (const a of reminders) {
       const c = byCase.get(a.caseId)!;
       const contact = contacts.get(a.customerId)!;
       // The loan longest past due (then the lowest id) carries the reminder and its moot check.
       const facts = c.figures.pastDueLoanIds
-        .map((id) => loans.get(id))
-        .filter((l) => l !== undefined && l.state.status === 'active')
-        .map((l) => reminderLoanFacts(l!.state, day, contact.borrower, contact.segment))
+        .map((id) => {
+          const row = loanRows.get(id);
+          return row === undefined ? undefined : reminderStateOf(row, products);
+        })
+        .filter((state) => state !== undefined && state.status === 'active')
+        .map((state) => reminderLoanFacts(state!, day, contact.borrower, contact.segment))
         .sort((x, y) => y.daysPastDue - x.daysPastDue || (x.loanId < y.loanId ? -1 : 1))[0];
       const reminder =
         facts === undefined
@@ -338,6 +351,37 @@ export async function carryOutStepActions(
       ],
     );
   return counts;
+}
+
+/** A loan as the reminders of the steps read it: its state, product text and two instalments of its plan. */
+interface ReminderLoanRow {
+  loan_id: string;
+  state: string;
+  product: string;
+  plan_length: number | null;
+  next: string | null;
+  last: string | null;
+}
+
+/**
+ * The loan's state with its product and a plan of its length holding the instalment due next and the last one
+ * (the others are holes): all `reminderLoanFacts` reads of a plan. Products are parsed once per text.
+ */
+function reminderStateOf(row: ReminderLoanRow, products: Map<string, LoanState['product']>): LoanState {
+  let product = products.get(row.product);
+  if (product === undefined) {
+    product = fromJsonText<LoanState['product']>(row.product);
+    products.set(row.product, product);
+  }
+  const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(row.state) as {
+    -readonly [K in keyof LoanState]: LoanState[K];
+  };
+  const plan = new Array<LoanState['plan'][number]>(row.plan_length ?? 0);
+  if (row.last !== null) plan[plan.length - 1] = fromJsonText(row.last);
+  if (row.next !== null) plan[state.nextInstallmentIndex] = fromJsonText(row.next);
+  state.product = product;
+  state.plan = plan;
+  return state;
 }
 
 /**
