@@ -326,7 +326,7 @@ const cases: BadRequest[] = [
     as: 'collector',
     status: 400,
     code: 'validation_failed',
-    says: /no such loan \(a loan id is/,
+    says: /no such loan \(loan ids are a short prefix/,
     path: '/path/loanId',
   },
   {
