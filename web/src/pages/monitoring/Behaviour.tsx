@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { useI18n } from '../../i18n.js';
 import { can } from '../../permissions.js';
+import { policyReason } from '../../policy-reasons.js';
 import { useApi, useSession } from '../../session.js';
 
 interface Band {
@@ -45,7 +46,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** 行为评分: the behaviour-score distribution and PSI by month, and the limit review's proposals with approval. */
 export function BehaviourPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const api = useApi();
   const { me } = useSession();
   const { message } = AntApp.useApp();
@@ -210,7 +211,11 @@ export function BehaviourPage() {
               },
               { title: t('behaviour.fromLimit'), dataIndex: 'fromLimit', align: 'right' },
               { title: t('behaviour.toLimit'), dataIndex: 'toLimit', align: 'right' },
-              { title: t('behaviour.reason'), dataIndex: 'reason' },
+              {
+                title: t('behaviour.reason'),
+                dataIndex: 'reason',
+                render: (r: string) => policyReason(r, locale),
+              },
             ]}
           />
           {can(role, 'limits.approve') && (

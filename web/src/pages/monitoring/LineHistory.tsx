@@ -2,6 +2,7 @@ import { Card, Descriptions, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../api-types.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
+import { policyReason } from '../../policy-reasons.js';
 import { Link } from '../../router.js';
 import { useApi } from '../../session.js';
 import { useMonitoringText } from './text.js';
@@ -13,7 +14,7 @@ const STATUS_COLOURS: Record<string, string> = { active: 'green', frozen: 'blue'
 
 /** A credit line's page: status, limit, why it is frozen, and its history of status and limit. */
 export function LinePage({ lineId }: { lineId: string }) {
-  const { m, money, date } = useMonitoringText();
+  const { m, money, date, locale } = useMonitoringText();
   const api = useApi();
   const [line, setLine] = useState<Line | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -47,7 +48,7 @@ export function LinePage({ lineId }: { lineId: string }) {
             <Descriptions.Item label={m('line.available')}>{money(line.available)}</Descriptions.Item>
             {line.freeze ? (
               <Descriptions.Item label={m('line.freeze')} span={4}>
-                <span data-testid="line-freeze">{line.freeze.reason}</span>
+                <span data-testid="line-freeze">{policyReason(line.freeze.reason ?? '', locale)}</span>
               </Descriptions.Item>
             ) : null}
           </Descriptions>
@@ -71,7 +72,10 @@ export function LinePage({ lineId }: { lineId: string }) {
                   render: (_: unknown, c) => `${money(c.fromLimit)} → ${money(c.toLimit)}`,
                 },
                 { title: m('line.source'), dataIndex: 'source' },
-                { title: m('line.reason'), render: (_: unknown, c) => `${c.code}: ${c.reason}` },
+                {
+                  title: m('line.reason'),
+                  render: (_: unknown, c) => `${c.code}: ${policyReason(c.reason, locale)}`,
+                },
               ]}
             />
           </Card>

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Descriptions, Empty, Spin, Tag, Typography } from 
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { policyReason } from '../../policy-reasons.js';
 import { useRouter } from '../../router.js';
 
 export interface PortalLoanItem {
@@ -32,7 +33,7 @@ interface PortalLine {
 
 /** Lines and limits, what is due next, what is overdue. */
 export function PortalHome({ api }: { api: ApiClient }) {
-  const { t, money, date } = useI18n();
+  const { t, money, date, locale } = useI18n();
   const { navigate } = useRouter();
   const [lines, setLines] = useState<PortalLine[] | null>(null);
   const [loans, setLoans] = useState<PortalLoanItem[] | null>(null);
@@ -68,7 +69,7 @@ export function PortalHome({ api }: { api: ApiClient }) {
               type="warning"
               data-testid="portal-freeze"
               message={t('portal.frozen')}
-              description={`${t('portal.frozenReason', { reason: l.freeze.reason })} ${l.freeze.liftsOnCure ? t('portal.frozenCure') : t('portal.frozenStaff')}`}
+              description={`${t('portal.frozenReason', { reason: policyReason(l.freeze.reason, locale) })} ${l.freeze.liftsOnCure ? t('portal.frozenCure') : t('portal.frozenStaff')}`}
             />
           ) : null}
         </Card>
