@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { STEP_OUTCOMES } from '../../src/store/collections/step-actions.js';
 import { policyReason, SHIPPED_REASONS_ZH } from '../../web/src/policy-reasons.js';
+import { stepOutcomeText } from '../../web/src/step-outcomes.js';
 
 /** The `reason` cells of every decision table of a shipped policy file, as the engine gives them (unquoted). */
 function shippedReasons(file: string): string[] {
@@ -19,15 +21,19 @@ function shippedReasons(file: string): string[] {
       for (const v of Object.values(o)) walk(v);
     }
   };
-  walk(JSON.parse(readFileSync(new URL(`../../policies/default/${file}`, import.meta.url), 'utf8')));
+  walk(JSON.parse(readFileSync(new URL(`../../policies/${file}`, import.meta.url), 'utf8')));
   return out;
 }
 
-describe('line-control and limit-review reasons in the dashboard and portal', () => {
-  const shipped = [...shippedReasons('linecontrols.json'), ...shippedReasons('limitreview.json')];
+describe('line-control, limit-review and collection-strategy reasons in the dashboard and portal', () => {
+  const shipped = [
+    ...shippedReasons('default/linecontrols.json'),
+    ...shippedReasons('default/limitreview.json'),
+    ...shippedReasons('collections/default-strategy.json'),
+  ];
 
   it('has Chinese for every reason the shipped tables give, and for nothing else', () => {
-    expect(shipped.length).toBeGreaterThan(8);
+    expect(shipped.length).toBeGreaterThan(20);
     expect(shipped.filter((r) => !Object.hasOwn(SHIPPED_REASONS_ZH, r))).toEqual([]);
     expect(Object.keys(SHIPPED_REASONS_ZH).filter((r) => !shipped.includes(r))).toEqual([]);
     for (const zh of Object.values(SHIPPED_REASONS_ZH)) expect(zh).toMatch(/[\u4e00-\u9fff]/);
@@ -41,5 +47,28 @@ describe('line-control and limit-review reasons in the dashboard and portal', ()
     const edited = 'behaviour score below 560: limit cut by 30% (never below what is drawn)';
     expect(policyReason(edited, 'zh-CN')).toBe(edited);
     expect(policyReason('constructor', 'zh-CN')).toBe('constructor');
+  });
+});
+
+describe('a collection step action’s outcome in the dashboard', () => {
+  it('has Chinese for every shape the server stores, with its values carried over', () => {
+    const samples = [
+      STEP_OUTCOMES.reminderQueued('sms'),
+      STEP_OUTCOMES.reminderNotSent('daily-cap'),
+      STEP_OUTCOMES.noAgency(),
+      STEP_OUTCOMES.noOtherAgency('agy_01a2'),
+      STEP_OUTCOMES.placedWith('agy_01a3'),
+      STEP_OUTCOMES.legalProposed(),
+    ];
+    expect(samples).toHaveLength(Object.keys(STEP_OUTCOMES).length);
+    for (const text of samples) {
+      const zh = stepOutcomeText(text, 'zh-CN');
+      expect(zh, text).not.toBe(text);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(stepOutcomeText(text, 'en')).toBe(text);
+    }
+    expect(stepOutcomeText(STEP_OUTCOMES.placedWith('agy_01a3'), 'zh-CN')).toContain('agy_01a3');
+    expect(stepOutcomeText(STEP_OUTCOMES.reminderNotSent('daily-cap'), 'zh-CN')).toContain('daily-cap');
+    expect(stepOutcomeText('something else', 'zh-CN')).toBe('something else');
   });
 });

@@ -1,7 +1,8 @@
 import type { Locale } from './money.js';
 
 /**
- * Chinese for the reasons the shipped line-control and limit-review tables give (policies/default), keyed by
+ * Chinese for the reasons the shipped line-control and limit-review tables (policies/default) and the shipped
+ * collection strategy (policies/collections/default-strategy.json) give, keyed by
  * the table's English text exactly. A table's reason is data, written in one language; a lender's own table,
  * or a shipped reason edited (another threshold, say), is shown as written rather than with a translation of
  * something else. A test holds this list to the shipped tables.
@@ -25,9 +26,29 @@ export const SHIPPED_REASONS_ZH: Readonly<Record<string, string>> = {
   'behaviour score 615 or more and at least 30% of the limit in use: limit raised by 20%':
     '行为评分不低于 615 且额度使用率不低于 30%：额度上调 20%',
   'no limit change': '额度不变',
+  'a complaint is open: collection waits until it is resolved': '有未处理的投诉：暂停催收，待投诉处理完毕',
+  'a vulnerable borrower (illness, disaster, shock industry): offer relief or a negotiated plan, never an agency or court':
+    '特殊困难借款人（疾病、灾害、受冲击行业）：提供纾困或协商分期，不委外、不起诉',
+  'assessed unwilling to pay (恶意逾期) from M3: legal review':
+    '经评估有还款能力但拒不还款（恶意逾期），M3 起：法务审核',
+  'assessed unable to pay: offer a negotiated plan (协商分期) the borrower can afford':
+    '经评估无力还款：提供借款人负担得起的协商分期',
+  'M4 and later (over 90 days): place with a collection agency (委外)':
+    'M4 及以后（逾期超过 90 天）：委外催收',
+  'assessed unwilling to pay: a formal demand letter (it also restarts the limitation period)':
+    '经评估拒不还款：发送正式催收函（同时中断诉讼时效）',
+  'M3 (61–90 days): a formal demand letter, then calls': 'M3（逾期 61–90 天）：先发正式催收函，再电话催收',
+  'lost contact (失联): call the contacts to restore contact, never disclosing the debt':
+    '失联：致电联系人以恢复联系，不得透露欠款',
+  'M2 (31–60 days): a collector calls': 'M2（逾期 31–60 天）：催收员电话催收',
+  'a promise was broken: a collector calls': '承诺还款未兑现：催收员电话催收',
+  'M1, a small amount and a good behaviour score: an app reminder, a call in two days if unpaid':
+    'M1、金额较小且行为评分良好：App 提醒，两天后仍未还款则电话催收',
+  'M1: an SMS reminder, then a call the next day': 'M1：短信提醒，次日电话催收',
+  'no other rule applies: a collector calls': '无其他规则适用：催收员电话催收',
 };
 
-/** A line-control or limit-review reason in the UI's language where the shipped table's text has one. */
+/** A line-control, limit-review or collection-strategy reason in the UI's language where the shipped table's text has one. */
 export function policyReason(text: string, locale: Locale): string {
   if (locale !== 'zh-CN') return text;
   return Object.hasOwn(SHIPPED_REASONS_ZH, text) ? SHIPPED_REASONS_ZH[text]! : text;

@@ -28,6 +28,21 @@ import { insertLegalAction } from './legal.js';
 import { loadLatestRecalls, placeCase } from './placements.js';
 
 /** Settings of carrying out the steps that the store needs. */
+
+/**
+ * The outcome texts a step's action is stored with (English; the dashboard shows them in Chinese by these
+ * shapes, web/src/step-outcomes.ts, and a test holds the two together).
+ */
+export const STEP_OUTCOMES = {
+  reminderQueued: (channel: string) => `reminder queued on ${channel}`,
+  reminderNotSent: (reason: string) => `reminder recorded, not sent: ${reason}`,
+  noAgency: () => 'pending placement: no collection agency is active; register or activate one (委外)',
+  noOtherAgency: (agencyId: string) =>
+    `pending placement: no active agency other than ${agencyId}, which the case was recalled from to move it; register or activate one (委外)`,
+  placedWith: (agencyId: string) => `placed with ${agencyId}`,
+  legalProposed: () => 'legal escalation proposed: awaiting a person’s approval',
+} as const;
+
 export interface StepActionStoreSettings extends StepActionSettings {
   /** The path a legal-review step proposes; the approver may reject it and propose another. */
   readonly legalPath: LegalPath;
@@ -217,8 +232,8 @@ export async function carryOutStepActions(
         status: 'done',
         outcome:
           reminder.status === 'planned'
-            ? `reminder queued on ${reminder.channel}`
-            : `reminder recorded, not sent: ${reminder.cancelReason}`,
+            ? STEP_OUTCOMES.reminderQueued(reminder.channel)
+            : STEP_OUTCOMES.reminderNotSent(String(reminder.cancelReason)),
         reference: reminder.reminderKey,
       });
       if (reminder.status === 'planned') counts.remindersQueued++;
@@ -258,8 +273,8 @@ export async function carryOutStepActions(
           status: 'pending',
           outcome:
             a.notAgency === undefined || loads.length === 0
-              ? 'pending placement: no collection agency is active; register or activate one (委外)'
-              : `pending placement: no active agency other than ${a.notAgency}, which the case was recalled from to move it; register or activate one (委外)`,
+              ? STEP_OUTCOMES.noAgency()
+              : STEP_OUTCOMES.noOtherAgency(a.notAgency),
           reference: null,
         });
         counts.placementsPending++;
@@ -287,7 +302,7 @@ export async function carryOutStepActions(
       outcomes.push({
         action: a,
         status: 'done',
-        outcome: `placed with ${agencyId}`,
+        outcome: STEP_OUTCOMES.placedWith(agencyId),
         reference: p.placementId,
       });
       counts.placed++;
@@ -322,7 +337,7 @@ export async function carryOutStepActions(
     outcomes.push({
       action: a,
       status: 'done',
-      outcome: 'legal escalation proposed: awaiting a person’s approval',
+      outcome: STEP_OUTCOMES.legalProposed(),
       reference: action.actionId,
     });
     counts.legalRequests++;

@@ -4,7 +4,9 @@ import { type CaseDetail, type NegotiationOffer, VERDICTS } from '../../collecti
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { useI18n } from '../../i18n.js';
 import { en, type MessageKey } from '../../messages.js';
+import { policyReason } from '../../policy-reasons.js';
 import { useApi } from '../../session.js';
+import { stepOutcomeText } from '../../step-outcomes.js';
 
 /**
  * The strategy's step and the ability/willingness assessment of a case, with the override (a note required)
@@ -19,7 +21,7 @@ export function CaseStrategy({
   mayWork: boolean;
   onChanged: () => void;
 }) {
-  const { t, money, date } = useI18n();
+  const { t, money, date, locale } = useI18n();
   const api = useApi();
   const [problem, setProblem] = useState<unknown>(null);
   const [offer, setOffer] = useState<NegotiationOffer | null>(null);
@@ -73,7 +75,7 @@ export function CaseStrategy({
           <code data-testid="case-step">{detail.strategyStep ?? t('common.none')}</code>
         </Descriptions.Item>
         <Descriptions.Item label={t('strategy.reason')} span={3}>
-          {detail.nextActionReason ?? t('common.none')}
+          {detail.nextActionReason ? policyReason(detail.nextActionReason, locale) : t('common.none')}
         </Descriptions.Item>
         <Descriptions.Item label={t('strategy.arm')}>
           {detail.strategyArm ? t(`arm.${detail.strategyArm}` as MessageKey) : t('common.none')} ·{' '}
@@ -186,7 +188,11 @@ export function CaseStrategy({
               </Tag>
             ),
           },
-          { title: t('strategy.actionOutcome'), dataIndex: 'outcome' },
+          {
+            title: t('strategy.actionOutcome'),
+            dataIndex: 'outcome',
+            render: (o: string) => stepOutcomeText(o, locale),
+          },
           {
             title: t('strategy.actionReference'),
             dataIndex: 'reference',
