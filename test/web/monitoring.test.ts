@@ -22,6 +22,8 @@ const LABELS = {
     reminders: '还款提醒',
     sent: '已发送',
     planned: '待发送',
+    frozen: '已冻结',
+    byPerson: '人工',
   },
   en: {
     title: 'Early-warning watchlist',
@@ -32,6 +34,8 @@ const LABELS = {
     reminders: 'Reminders',
     sent: 'sent',
     planned: 'planned',
+    frozen: 'Frozen',
+    byPerson: 'A person',
   },
 } as const;
 
@@ -130,7 +134,8 @@ describe.skipIf(skipBrowser)('monitoring pages in chromium', () => {
       expect(await reminders.getByTestId('reminder-status-t-1').textContent()).toBe(L.planned);
       await page.getByTestId('loan-line-link').click();
       await page.getByTestId('page-line').getByText(L.history).waitFor();
-      expect(await page.getByTestId('line-status').textContent()).toBe('frozen');
+      expect(await page.getByTestId('line-status').textContent()).toBe(L.frozen);
+      await page.getByTestId('line-history').getByText(L.byPerson).waitFor();
       expect(await page.getByTestId('line-freeze').textContent()).toBe('income under review');
       await page.getByTestId('line-history').getByText('OPERATOR_FROZEN: income under review').waitFor();
       await screenshot(page, `monitoring-line-${locale}`);

@@ -15,6 +15,12 @@ const STATUS_COLOURS: Record<string, string> = { active: 'green', frozen: 'blue'
 /** A credit line's page: status, limit, why it is frozen, and its history of status and limit. */
 export function LinePage({ lineId }: { lineId: string }) {
   const { m, money, date, locale } = useMonitoringText();
+  // A status, change or source in the page's language; a value without a label is shown as the API gives it.
+  const label = (group: string, value: string): string => {
+    const key = `${group}.${value}`;
+    const text = m(key);
+    return text === key ? value : text;
+  };
   const api = useApi();
   const [line, setLine] = useState<Line | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -39,7 +45,7 @@ export function LinePage({ lineId }: { lineId: string }) {
             </Descriptions.Item>
             <Descriptions.Item label={m('line.status')}>
               <Tag color={STATUS_COLOURS[line.status]} data-testid="line-status">
-                {line.status}
+                {label('lineStatus', line.status)}
               </Tag>
             </Descriptions.Item>
             <Descriptions.Item label={m('line.limit')}>
@@ -62,16 +68,25 @@ export function LinePage({ lineId }: { lineId: string }) {
               data-testid="line-history"
               columns={[
                 { title: m('line.day'), dataIndex: 'day', render: (d: string) => date(d) },
-                { title: m('line.change'), dataIndex: 'kind', render: (k: string) => <Tag>{k}</Tag> },
+                {
+                  title: m('line.change'),
+                  dataIndex: 'kind',
+                  render: (k: string) => <Tag>{label('lineChange', k)}</Tag>,
+                },
                 {
                   title: m('line.statusChange'),
-                  render: (_: unknown, c) => `${c.fromStatus} → ${c.toStatus}`,
+                  render: (_: unknown, c) =>
+                    `${label('lineStatus', c.fromStatus)} → ${label('lineStatus', c.toStatus)}`,
                 },
                 {
                   title: m('line.limitChange'),
                   render: (_: unknown, c) => `${money(c.fromLimit)} → ${money(c.toLimit)}`,
                 },
-                { title: m('line.source'), dataIndex: 'source' },
+                {
+                  title: m('line.source'),
+                  dataIndex: 'source',
+                  render: (v: string) => label('lineSource', v),
+                },
                 {
                   title: m('line.reason'),
                   render: (_: unknown, c) => `${c.code}: ${policyReason(c.reason, locale)}`,
