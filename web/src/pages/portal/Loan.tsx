@@ -2,6 +2,7 @@ import { Alert, Button, Card, List, Spin, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { fenToYuanText } from '../../reasons.js';
 import { useRouter } from '../../router.js';
 import type { PortalLoanItem } from './Home.js';
 
@@ -29,10 +30,6 @@ interface Impact {
 function fen(amount: string): number {
   const [whole, cents = ''] = amount.split('.');
   return Number(whole) * 100 + Number(cents.padEnd(2, '0'));
-}
-
-function fenText(n: number): string {
-  return `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
 }
 
 /** One loan: the plan, what is overdue, and what staying overdue would mean month by month, in plain words. */
@@ -65,7 +62,7 @@ export function PortalLoan({ api, loanId }: { api: ApiClient; loanId: string }) 
       // Part paid: what is left of it (the instalment's principal, interest and fee still unpaid, to the fen).
       const left = fen(due.principal) + fen(due.interest) + fen(due.fee);
       return left < fen(r.total)
-        ? t('portal.instalmentLeft', { status, amount: money(fenText(left)) })
+        ? t('portal.instalmentLeft', { status, amount: money(fenToYuanText(left)) })
         : status;
     }
     if (detail.loan.status === 'settled') return t('portal.instalmentPaid');
