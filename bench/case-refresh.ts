@@ -18,7 +18,6 @@ import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { writeBook } from '../src/jobs/index.js';
 import { addDays, type Day, parseDate } from '../src/money/index.js';
 import {
   closeLoansThrough,
@@ -29,7 +28,7 @@ import {
   refreshCases,
   sqlDate,
 } from '../src/store/index.js';
-import { processCpu_ms } from './support.js';
+import { processCpu_ms, writePastDueBook } from './support.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,19 +59,7 @@ async function build(): Promise<void> {
   try {
     await migrate(db);
     const t = performance.now();
-    const counts = await writeBook(
-      db,
-      {
-        seed: 7,
-        customers: PAST_DUE,
-        loansPerCustomer_max: 1,
-        drawFrom: addDays(D, -75),
-        drawTo: addDays(D, -40),
-        historyThrough: addDays(D, -1),
-        behaviourShares: [['never', 1]],
-      },
-      { customersPerTransaction: 2_000 },
-    );
+    const counts = await writePastDueBook(db, D, PAST_DUE);
     console.log(`book: ${counts.loans} loans in ${((performance.now() - t) / 1000).toFixed(0)} s`);
     if (PHASE === 'update') {
       await db.transaction((tx) => refreshCases(tx, addDays(D, -1), null));

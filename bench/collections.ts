@@ -17,7 +17,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { writeBook } from '../src/jobs/index.js';
 import { addDays, parseDate } from '../src/money/index.js';
 import {
   allocateOpenCases,
@@ -30,7 +29,7 @@ import {
   saveTeam,
   worklist,
 } from '../src/store/index.js';
-import { processCpu_ms } from './support.js';
+import { processCpu_ms, writePastDueBook } from './support.js';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,19 +64,7 @@ async function main(): Promise<void> {
   try {
     await migrate(db);
     const started = performance.now();
-    const counts = await writeBook(
-      db,
-      {
-        seed: 7,
-        customers: PAST_DUE,
-        loansPerCustomer_max: 1,
-        drawFrom: addDays(D, -75),
-        drawTo: addDays(D, -40),
-        historyThrough: addDays(D, -1),
-        behaviourShares: [['never', 1]],
-      },
-      { customersPerTransaction: 2_000 },
-    );
+    const counts = await writePastDueBook(db, D, PAST_DUE);
     await db.query('vacuum analyze');
     console.log(
       `book: ${counts.loans} loans of ${counts.customers} borrowers, all past due, built in ${((performance.now() - started) / 1000).toFixed(0)} s (load average ${loadavg()[0]?.toFixed(1)})`,

@@ -4,7 +4,8 @@
  * repayment benchmarks' book built through the API.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import type { Day } from '../src/money/index.js';
+import { writeBook } from '../src/jobs/index.js';
+import { addDays, type Day } from '../src/money/index.js';
 import { buildServer } from '../src/server/index.js';
 import { type Db, insertToken, insertUser, type PiiCipher, setBusinessDay } from '../src/store/index.js';
 
@@ -172,4 +173,25 @@ export async function buildApiBook(
     }
   }
   return { app, token, loanIds, post };
+}
+
+/**
+ * The collections benches' book: `customers` borrowers with one loan each, drawn 40–75 days before `day` and
+ * never repaid, so every loan is past due on `day` (the same book for `bench/collections.ts` and
+ * `bench/case-refresh.ts`, whose figures are compared).
+ */
+export function writePastDueBook(db: Db, day: Day, customers: number) {
+  return writeBook(
+    db,
+    {
+      seed: 7,
+      customers,
+      loansPerCustomer_max: 1,
+      drawFrom: addDays(day, -75),
+      drawTo: addDays(day, -40),
+      historyThrough: addDays(day, -1),
+      behaviourShares: [['never', 1]],
+    },
+    { customersPerTransaction: 2_000 },
+  );
 }
