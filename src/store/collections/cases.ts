@@ -44,6 +44,7 @@ import { drawdownHistoriesOf, firstMissedDueDay } from './drawdown-history.js';
 import {
   carryOutStepActions,
   DEFAULT_STEP_ACTION_STORE_SETTINGS,
+  productOfText,
   type StepActionStoreSettings,
   type SteppedForAction,
 } from './step-actions.js';
@@ -753,11 +754,7 @@ async function readBorrowerLoans(
   };
   const loansByCustomer = new Map<string, CaseLoan[]>();
   for (const r of loans.rows) {
-    let product = products.get(r.product);
-    if (product === undefined) {
-      product = fromJsonText<LoanTerms['product']>(r.product);
-      products.set(r.product, product);
-    }
+    const product = productOfText(r.product, products);
     // The parsed daily part becomes the state itself (no copy of its fields).
     const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(r.state) as {
       -readonly [K in keyof LoanState]: LoanState[K];

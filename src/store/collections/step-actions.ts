@@ -378,16 +378,25 @@ interface ReminderLoanRow {
   last: string | null;
 }
 
+/** A loan's product from its stored text, parsed once per distinct text (many loans share a product). */
+export function productOfText(
+  text: string,
+  products: Map<string, LoanState['product']>,
+): LoanState['product'] {
+  let product = products.get(text);
+  if (product === undefined) {
+    product = fromJsonText<LoanState['product']>(text);
+    products.set(text, product);
+  }
+  return product;
+}
+
 /**
  * The loan's state with its product and a plan of its length holding the instalment due next and the last one
  * (the others are holes): all `reminderLoanFacts` reads of a plan. Products are parsed once per text.
  */
 function reminderStateOf(row: ReminderLoanRow, products: Map<string, LoanState['product']>): LoanState {
-  let product = products.get(row.product);
-  if (product === undefined) {
-    product = fromJsonText<LoanState['product']>(row.product);
-    products.set(row.product, product);
-  }
+  const product = productOfText(row.product, products);
   const state = fromJsonText<Omit<LoanState, 'plan' | 'product'>>(row.state) as {
     -readonly [K in keyof LoanState]: LoanState[K];
   };
