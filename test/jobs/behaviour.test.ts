@@ -206,6 +206,24 @@ for (const backend of backends) {
       expect(markers.rows[0]!.n).toBeGreaterThan(0);
       expect(await both('2026-05', true)).toBeGreaterThan(10);
       expect(await both('2026-06', true)).toBeGreaterThan(10);
+      // A fold is kept with the month it last changed (decision 0649): June wrote the loans with an event in
+      // June only, every loan still has its fold on or before June, and a loan keeps at most its rows of
+      // June, of the month before's end and nothing older.
+      const kept = (
+        await db.query<{ june: number; loans: number; most: number; folded: number }>(
+          `select count(*) filter (where month = '2026-06-01')::int as june,
+                  count(distinct (customer_id, loan_id))::int as loans,
+                  (select max(n)::int from (select count(*) as n from behaviour_loan_months
+                                            group by customer_id, loan_id) c) as most,
+                  (select count(distinct (customer_id, loan_id))::int from loan_events
+                    where type = 'LoanOpened' and day <= '2026-06-30') as folded
+           from behaviour_loan_months`,
+        )
+      ).rows[0]!;
+      expect(kept.june).toBeGreaterThan(0);
+      expect(kept.june).toBeLessThan(kept.loans);
+      expect(kept.loans).toBe(kept.folded);
+      expect(kept.most).toBeLessThanOrEqual(2);
       // The pages themselves: the same lines and loans either way.
       const source = { foldMonth: parseDate('2026-05-01'), foldAsOf: parseDate('2026-05-31') };
       const every: BehaviourLine[] = [];

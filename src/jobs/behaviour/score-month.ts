@@ -187,7 +187,7 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
   await forEachBehaviourPage(
     db,
     asOf,
-    async (lines, folds, carry) => {
+    async (lines, folds, superseded) => {
       const scorable = lines.filter((l) => isScorable(l, asOf));
       const scores = scoreBehaviour(
         model,
@@ -207,7 +207,7 @@ export async function scoreRange(db: Db, task: ScoreRangeTask): Promise<number> 
             reasons: scores[i]!.reasons,
           })),
         );
-        if (task.writeFolds === true) await insertMonthFolds(tx, first, folds, carry);
+        if (task.writeFolds === true) await insertMonthFolds(tx, first, folds, superseded);
       });
       linesScored += scorable.length;
     },

@@ -3,11 +3,12 @@ import { behaviourFoldToJson } from '../../monitoring/index.js';
 import { copyRows } from '../copy.js';
 import type { Queryable } from '../db.js';
 import { sqlDate } from '../ledger/codec.js';
-import type { PageCarry, PageFold } from './history.js';
+import type { FoldsSuperseded, PageFold } from './history.js';
 
 /**
- * Each loan's behaviour fold as of a month end (decision 0647), so that the next month's job reads one row
- * per loan and the events of its own month only.
+ * Each loan's behaviour fold as of a month end (decisions 0647 and 0649), so that the next month's job reads
+ * one row per loan and the events of its own month only. A loan's row is kept with the month in which its
+ * fold last changed: its fold as of a month end is its row of the latest month on or before it.
  */
 
 /** Removes a month's folds (a rerun writes them again) and the mark that they are complete. */
@@ -17,14 +18,15 @@ export async function deleteMonthFolds(q: Queryable, month: Day): Promise<void> 
 }
 
 /**
- * Writes a page's folds for a month (COPY); with `carry`, the other loans of the page's customer
- * range keep their fold of the month before (copied by the server: they had no event since).
+ * Writes a page's changed folds for a month (COPY), and removes the rows they leave unread (`superseded`):
+ * each changed loan keeps its row of the month before's end (a rerun of this month goes on from it), and
+ * nothing older.
  */
 export async function insertMonthFolds(
   q: Queryable,
   month: Day,
   folds: readonly PageFold[],
-  carry?: PageCarry,
+  superseded?: FoldsSuperseded,
 ): Promise<void> {
   // COPY rather than arrays of text: an array literal escapes every quote of the folds' JSON, which the
   // server then parses back.
@@ -43,17 +45,24 @@ export async function insertMonthFolds(
         behaviourFoldToJson(f.fold),
       ]),
     );
-  if (carry !== undefined)
+  if (superseded === undefined) return;
+  if (superseded.kind === 'range')
+    // Every loan of the range was folded from its whole log: no earlier row is read again.
     await q.query(
-      `insert into behaviour_loan_months (month, customer_id, loan_id, line_id, open, fold)
-       select $1::date, customer_id, loan_id, line_id, open, fold from behaviour_loan_months
-       where month = $2::date and customer_id >= $3 and customer_id <= $4
-       on conflict (month, customer_id, loan_id) do nothing`,
-      [sqlDate(month), sqlDate(carry.foldMonth), carry.firstCustomerId, carry.lastCustomerId],
+      `delete from behaviour_loan_months
+       where customer_id >= $2 and customer_id <= $3 and month < $1::date`,
+      [day, superseded.firstCustomerId, superseded.lastCustomerId],
+    );
+  else if (superseded.customerIds.length > 0)
+    await q.query(
+      `delete from behaviour_loan_months s
+       using unnest($1::text[], $2::text[], $3::date[]) as k(c, l, m)
+       where s.customer_id = k.c and s.loan_id = k.l and s.month < k.m`,
+      [superseded.customerIds, superseded.loanIds, superseded.months.map(sqlDate)],
     );
 }
 
-/** Marks a month's folds complete (every loan of every line opened by its last day has one). */
+/** Marks a month's folds complete (every loan of every line opened by its last day has a row on or before it). */
 export async function saveFoldMonth(q: Queryable, month: Day, asOf: Day): Promise<void> {
   await q.query(
     `insert into behaviour_fold_months (month, as_of, loans)
@@ -71,8 +80,10 @@ export async function hasMonthFolds(q: Queryable, month: Day): Promise<boolean> 
   return rows.length > 0;
 }
 
-/** Removes the folds of months before `month` (only the latest months are gone on from). */
+/**
+ * Removes the marks of months before `month`: only the latest months are gone on from (the pages removed
+ * the rows no later month reads as they wrote their own).
+ */
 export async function deleteFoldsBefore(q: Queryable, month: Day): Promise<void> {
   await q.query('delete from behaviour_fold_months where month < $1::date', [sqlDate(month)]);
-  await q.query('delete from behaviour_loan_months where month < $1::date', [sqlDate(month)]);
 }

@@ -156,8 +156,8 @@ export interface BehaviourPage {
   /** The loans of the page's lines opened by the day read through whose fold is to be stored. */
   readonly folds: PageFold[];
   readonly lastCustomerId: string | null;
-  /** The other loans of the page, whose stored fold of the month before still holds. */
-  readonly carry?: PageCarry;
+  /** The stored rows that the page's folds leave unread, to be removed as they are written. */
+  readonly superseded?: FoldsSuperseded;
 }
 
 type LineRow = { customer_id: string; line_id: string; limit_minor: number; opened_day: number };
@@ -317,6 +317,7 @@ export async function loadBehaviourPage(
     lines: linesOf(lineRows.rows, changeRows.rows, out.loansByLine, through),
     folds: out.folds,
     lastCustomerId,
+    superseded: { kind: 'range', firstCustomerId: first, lastCustomerId },
   };
 }
 
@@ -328,12 +329,20 @@ export interface FoldedPageSource {
   readonly foldAsOf: Day;
 }
 
-/** The page's customer range whose other loans keep their fold of `foldMonth` (`insertMonthFolds`). */
-export interface PageCarry {
-  readonly foldMonth: Day;
-  readonly firstCustomerId: string;
-  readonly lastCustomerId: string;
-}
+/**
+ * The stored rows a page's new folds leave unread (`insertMonthFolds` removes them). `range`: every loan of
+ * the customer range was folded from its whole log, so no row before the month written is read again.
+ * `loans`: each changed loan keeps its row of the month before's end (`months`: the month of that row; a
+ * rerun of the month goes on from it) and nothing older.
+ */
+export type FoldsSuperseded =
+  | { readonly kind: 'range'; readonly firstCustomerId: string; readonly lastCustomerId: string }
+  | {
+      readonly kind: 'loans';
+      readonly customerIds: readonly string[];
+      readonly loanIds: readonly string[];
+      readonly months: readonly Day[];
+    };
 
 /** The events of the days after the stored folds through the day read, of a page's customers, each loan's in order. */
 export type MonthEvents = (customerIds: readonly string[]) => Promise<EventRow[]>;
@@ -461,7 +470,7 @@ const keyOf = (customerId: string, loanId: string) => `${customerId}\u0000${loan
  * before and the events of the days after it through `through`, instead of every event of the page's loans:
  * every line that may have a loan open at `through`, with the same loans and histories. A line whose stored
  * loans were all settled and that has no event since is left out (it has nothing open to score); its folds
- * are not even read. `folds` are the loans whose fold changed (the others are carried: `carry`).
+ * are not even read. `folds` are the loans whose fold changed (the others' stored rows still hold).
  *
  * A loan goes on from its stored fold only when the log has no supersession marker after the fold's last
  * event (a backdated correction reaches back before it); such a loan, and a loan opened before the month
@@ -475,7 +484,7 @@ export async function loadFoldedBehaviourPage(
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions = {},
   monthEvents?: MonthEvents,
-): Promise<BehaviourPage & { readonly carry?: PageCarry }> {
+): Promise<BehaviourPage> {
   const customerIds = await pageCustomers(q, afterCustomerId, customers_max, options.lastCustomerId);
   if (customerIds.length === 0) return { lines: [], folds: [], lastCustomerId: null };
   const lastCustomerId = customerIds.at(-1)!;
@@ -484,12 +493,15 @@ export async function loadFoldedBehaviourPage(
   const [lineRows, changeRows, storedRows, eventRows, markerRows, loanRows] = await Promise.all([
     readLines(q, first, lastCustomerId),
     readLimitChanges(q, first, lastCustomerId),
-    // The fold only of lines with a loan still open (the others' are read below if the line drew again).
-    q.query<{ customer_id: string; loan_id: string; line_id: string; fold: string | null }>(
-      `select customer_id, loan_id, line_id,
+    // Each loan's row of the latest month on or before the fold month; the fold only of lines with a loan
+    // still open (the others' are read below if the line drew again).
+    q.query<{ customer_id: string; loan_id: string; line_id: string; month: string; fold: string | null }>(
+      `select customer_id, loan_id, line_id, month::text as month,
               case when bool_or(open) over (partition by customer_id, line_id) then fold end as fold
-       from behaviour_loan_months
-       where month = $1::date and customer_id >= $2 and customer_id <= $3`,
+       from (select distinct on (customer_id, loan_id) customer_id, loan_id, line_id, month, open, fold
+             from behaviour_loan_months
+             where customer_id >= $2 and customer_id <= $3 and month <= $1::date
+             order by customer_id, loan_id, month desc) s`,
       [foldMonth, first, lastCustomerId],
     ),
     (monthEvents ?? monthEventsReader(q, source, through, customers_max, options.lastCustomerId))(
@@ -508,13 +520,14 @@ export async function loadFoldedBehaviourPage(
   ]);
   const stored = new Map<
     string,
-    { customerId: string; loanId: string; lineId: string; text: string | null }
+    { customerId: string; loanId: string; lineId: string; month: string; text: string | null }
   >();
   for (const r of storedRows.rows)
     stored.set(keyOf(r.customer_id, r.loan_id), {
       customerId: r.customer_id,
       loanId: r.loan_id,
       lineId: r.line_id,
+      month: r.month,
       text: r.fold,
     });
   const lastMarker = new Map<string, number>();
@@ -583,9 +596,11 @@ export async function loadFoldedBehaviourPage(
       withheld.push(s);
   if (withheld.length > 0) {
     const { rows } = await q.query<{ customer_id: string; loan_id: string; fold: string }>(
-      `select s.customer_id, s.loan_id, s.fold from behaviour_loan_months s
+      `select distinct on (s.customer_id, s.loan_id) s.customer_id, s.loan_id, s.fold
+       from behaviour_loan_months s
        join unnest($2::text[], $3::text[]) as a(c, l) on s.customer_id = a.c and s.loan_id = a.l
-       where s.month = $1::date`,
+       where s.month <= $1::date
+       order by s.customer_id, s.loan_id, s.month desc`,
       [foldMonth, withheld.map((w) => w.customerId), withheld.map((w) => w.loanId)],
     );
     for (const r of rows) stored.get(keyOf(r.customer_id, r.loan_id))!.text = r.fold;
@@ -614,12 +629,22 @@ export async function loadFoldedBehaviourPage(
     out.loansByLine,
     through,
   );
-  return {
-    lines,
-    folds: out.folds.filter((f) => changed.has(keyOf(f.customerId, f.loanId))),
-    lastCustomerId,
-    carry: { foldMonth: source.foldMonth, firstCustomerId: first, lastCustomerId },
+  const folds = out.folds.filter((f) => changed.has(keyOf(f.customerId, f.loanId)));
+  // Each changed loan's older rows than the one it went on from are read by no month to come.
+  const superseded = {
+    kind: 'loans' as const,
+    customerIds: [] as string[],
+    loanIds: [] as string[],
+    months: [] as Day[],
   };
+  for (const f of folds) {
+    const s = stored.get(keyOf(f.customerId, f.loanId));
+    if (s === undefined) continue;
+    superseded.customerIds.push(f.customerId);
+    superseded.loanIds.push(f.loanId);
+    superseded.months.push(dayFromSql(s.month));
+  }
+  return { lines, folds, lastCustomerId, superseded };
 }
 
 /**
@@ -631,7 +656,11 @@ export async function loadFoldedBehaviourPage(
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
-  each: (lines: BehaviourLine[], folds: PageFold[], carry?: PageCarry) => Promise<void> | void,
+  each: (
+    lines: BehaviourLine[],
+    folds: PageFold[],
+    superseded?: FoldsSuperseded,
+  ) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions & {
     readonly afterCustomerId?: string;
@@ -663,6 +692,6 @@ export async function forEachBehaviourPage(
     next = load(page.lastCustomerId);
     // A failure of `each` ends the walk; the read already under way must not go unhandled.
     next.catch(() => undefined);
-    await each(page.lines, page.folds, page.carry);
+    await each(page.lines, page.folds, page.superseded);
   }
 }

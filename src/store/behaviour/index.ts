@@ -10,10 +10,10 @@ export {
   BEHAVIOUR_CUSTOMERS_PER_PAGE,
   type BehaviourPage,
   type FoldedPageSource,
+  type FoldsSuperseded,
   forEachBehaviourPage,
   loadBehaviourPage,
   loadFoldedBehaviourPage,
-  type PageCarry,
   type PageFold,
 } from './history.js';
 export {

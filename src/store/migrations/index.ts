@@ -34,6 +34,7 @@ import { sql as collectionStepActions } from './0040_collection_step_actions.js'
 import { sql as piiReencryptionAndContactIndexes } from './0042_pii_reencryption_and_contact_indexes.js';
 import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
 import { sql as placementRecallHold } from './0045_placement_recall_hold.js';
+import { sql as behaviourFoldsByMonthChanged } from './0046_behaviour_folds_by_month_changed.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -83,4 +84,5 @@ export const migrations: readonly Migration[] = [
   { version: 42, name: 'pii_reencryption_and_contact_indexes', sql: piiReencryptionAndContactIndexes },
   { version: 44, name: 'simulation_split_runs', sql: simulationSplitRuns },
   { version: 45, name: 'placement_recall_hold', sql: placementRecallHold },
+  { version: 46, name: 'behaviour_folds_by_month_changed', sql: behaviourFoldsByMonthChanged },
 ];

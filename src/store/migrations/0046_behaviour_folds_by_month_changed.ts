@@ -1,0 +1,15 @@
+/**
+ * A loan's behaviour fold is kept with the month in which it last changed (decision 0649), not copied to
+ * every month: a month's job writes the folds of the loans that had an event in it, and a loan's fold as of
+ * a month end is its row of the latest month on or before it. Most of a book's loans (settled, or without a
+ * billed instalment or repayment that month) are then neither copied nor deleted each month.
+ *
+ * The key leads with the loan so that "the latest row on or before a month" is a walk of the index in key
+ * order over a page's customer range. Rows already kept (whole months) stay valid: a complete month holds
+ * every loan's fold, so the latest row on or before it is that month's own. `behaviour_fold_months.loans`
+ * now counts the folds the month wrote.
+ */
+export const sql = `
+alter table behaviour_loan_months drop constraint behaviour_loan_months_pkey;
+alter table behaviour_loan_months add primary key (customer_id, loan_id, month);
+`;
