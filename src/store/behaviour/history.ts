@@ -656,11 +656,7 @@ export async function loadFoldedBehaviourPage(
 export async function forEachBehaviourPage(
   q: Queryable,
   through: Day,
-  each: (
-    lines: BehaviourLine[],
-    folds: PageFold[],
-    superseded?: FoldsSuperseded,
-  ) => Promise<void> | void,
+  each: (lines: BehaviourLine[], folds: PageFold[], superseded?: FoldsSuperseded) => Promise<void> | void,
   customers_max = BEHAVIOUR_CUSTOMERS_PER_PAGE,
   options: BehaviourPageOptions & {
     readonly afterCustomerId?: string;
