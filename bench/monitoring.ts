@@ -416,6 +416,21 @@ async function copyBookIn(tx: Queryable, copies: number): Promise<void> {
   }
 }
 
+/**
+ * A written book as a live one lies after its day's close: vacuumed (a live book's autovacuum keeps the
+ * visibility map of the pages nothing changed, so a read of keys alone need not visit them), then every
+ * active loan's row written again, as each end of day writes it (those pages are not all-visible).
+ */
+async function asLiveBook(db: Db): Promise<void> {
+  const t = performance.now();
+  for (const table of ['loans', 'loan_events', 'credit_lines', 'credit_line_changes'])
+    await db.query(`vacuum (analyze) ${table}`);
+  const touched = await db.query(`update loans set state = state where status = 'active'`);
+  console.log(
+    `behaviour: book vacuumed and ${touched.rowCount} active loans written again as an end of day does, in ${((performance.now() - t) / 1000).toFixed(0)} s`,
+  );
+}
+
 async function behaviourBench(): Promise<void> {
   if (BEHAVIOUR_CUSTOMERS <= 0) return;
   const schema = BEHAVIOUR_SCHEMA;
@@ -460,6 +475,8 @@ async function behaviourBench(): Promise<void> {
         `behaviour: book copied to ${BEHAVIOUR_COPIES} times its size in ${((performance.now() - t) / 1000).toFixed(0)} s`,
       );
     }
+    if (rows[0]!.n === 0 || (BEHAVIOUR_COPIES > 1 && rows[0]!.n !== BEHAVIOUR_CUSTOMERS * BEHAVIOUR_COPIES))
+      await asLiveBook(db);
     // Fresh tables have no statistics yet; a live book's autovacuum keeps them.
     await db.query('analyze');
     const loans = (await db.query<{ n: number }>('select count(*)::int as n from loans')).rows[0]!.n;

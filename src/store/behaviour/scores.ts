@@ -1,6 +1,7 @@
 import type { Day } from '../../money/index.js';
 import type { BehaviourDistribution } from '../../monitoring/index.js';
 import type { ReasonCode } from '../../scoring/index.js';
+import { copyRows } from '../copy.js';
 import type { Queryable } from '../db.js';
 import { dayFromSql, sqlDate } from '../ledger/codec.js';
 
@@ -17,7 +18,7 @@ export async function deleteMonthScores(q: Queryable, month: Day): Promise<void>
   await q.query('delete from behaviour_scores where month = $1::date', [sqlDate(month)]);
 }
 
-/** Writes scored lines of a month in one statement (arrays unnested by the server). */
+/** Writes scored lines of a month (COPY); the month holds none of them yet (a rerun removes the month's first). */
 export async function insertBehaviourScores(
   q: Queryable,
   month: Day,
@@ -25,24 +26,25 @@ export async function insertBehaviourScores(
   modelId: string,
   rows: readonly BehaviourScoreRow[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await q.query(
-    `insert into behaviour_scores (customer_id, line_id, month, as_of, score, probability_bad, reasons, model_id)
-     select c, l, $5::date, $6::date, s, p, r::jsonb, $7
-     from unnest($1::text[], $2::text[], $3::int[], $4::float8[], $8::text[]) as t(c, l, s, p, r)
-     on conflict (customer_id, line_id, month) do update set
-       as_of = excluded.as_of, score = excluded.score, probability_bad = excluded.probability_bad,
-       reasons = excluded.reasons, model_id = excluded.model_id, created_at = now()`,
-    [
-      rows.map((r) => r.customerId),
-      rows.map((r) => r.lineId),
-      rows.map((r) => r.score),
-      rows.map((r) => r.probabilityBad),
-      sqlDate(month),
-      sqlDate(asOf),
+  // COPY rather than arrays of text: an array literal escapes every quote of the reasons' JSON, which the
+  // server then parses back. The probability goes as its shortest round-trip text, which the server reads
+  // back as the same double.
+  const month_ = sqlDate(month);
+  const asOf_ = sqlDate(asOf);
+  await copyRows(
+    q,
+    'behaviour_scores',
+    ['customer_id', 'line_id', 'month', 'as_of', 'score', 'probability_bad', 'reasons', 'model_id'],
+    rows.map((r) => [
+      r.customerId,
+      r.lineId,
+      month_,
+      asOf_,
+      r.score,
+      String(r.probabilityBad),
+      JSON.stringify(r.reasons),
       modelId,
-      rows.map((r) => JSON.stringify(r.reasons)),
-    ],
+    ]),
   );
 }
 

@@ -8,8 +8,15 @@
  * order over a page's customer range. Rows already kept (whole months) stay valid: a complete month holds
  * every loan's fold, so the latest row on or before it is that month's own. `behaviour_fold_months.loans`
  * now counts the folds the month wrote.
+ *
+ * Both tables are unlogged: the folds are a cache of what the event log holds, written by the hundred
+ * thousand each month, and their write-ahead log was most of the job's. A crash empties both together
+ * (PostgreSQL truncates unlogged tables in recovery; a standby has them empty), so no month is marked
+ * complete without its rows, and the next month reads every event and keeps its folds again.
  */
 export const sql = `
 alter table behaviour_loan_months drop constraint behaviour_loan_months_pkey;
 alter table behaviour_loan_months add primary key (customer_id, loan_id, month);
+alter table behaviour_loan_months set unlogged;
+alter table behaviour_fold_months set unlogged;
 `;
