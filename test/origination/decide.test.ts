@@ -16,6 +16,7 @@ import { policyOutcome } from '../../src/origination/outcome.js';
 import {
   application,
   BUSINESS_TIME,
+  championLosing,
   contextFor,
   defaultPolicyAndModels,
   idNumberFor,
@@ -370,6 +371,25 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
       distinctApplicants: 30,
     });
     expect(d.outcome).toBe('decline');
+  });
+
+  it('words a score reason by the points it lost, one point in the singular', async () => {
+    const app = application();
+    const reasons = async (points: number) =>
+      (await decide(app, contextFor(app, { models: championLosing(points) }))).reasons.filter(
+        (r) => r.source === 'score',
+      );
+    for (const [points, words] of [
+      [1, '1 point'],
+      [2, '2 points'],
+    ] as const) {
+      const found = await reasons(points);
+      expect(found.length).toBeGreaterThan(0);
+      for (const r of found) {
+        expect(r.values).toMatchObject({ pointsLost: points });
+        expect(r.message).toBe(`${r.values!.feature} = ${r.values!.value} cost ${words} against its best value`);
+      }
+    }
   });
 
   it('counts the burst window in minutes, one minute in the singular', async () => {
