@@ -387,7 +387,9 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
       expect(found.length).toBeGreaterThan(0);
       for (const r of found) {
         expect(r.values).toMatchObject({ pointsLost: points });
-        expect(r.message).toBe(`${r.values!.feature} = ${r.values!.value} cost ${words} against its best value`);
+        expect(r.message).toBe(
+          `${r.values!.feature} = ${r.values!.value} cost ${words} against its best value`,
+        );
       }
     }
   });
@@ -435,9 +437,7 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
       const d = await decide(app, contextFor(app, { policy, history: { recentApplications: shared } }));
       return d.flags.find((f) => f.kind === 'shared-contact-numbers')?.summary;
     };
-    expect(await summary(1, 1)).toBe(
-      '1 other applicant named the same contact numbers in 1 day (at most 0)',
-    );
+    expect(await summary(1, 1)).toBe('1 other applicant named the same contact numbers in 1 day (at most 0)');
     expect(await summary(2, 2)).toBe(
       '2 other applicants named the same contact numbers in 2 days (at most 0)',
     );

@@ -59,7 +59,9 @@ describe('reassess', () => {
       expect(found.length).toBeGreaterThan(0);
       for (const x of found) {
         expect(x.values).toMatchObject({ pointsLost: points });
-        expect(x.message).toBe(`${x.values!.feature} = ${x.values!.value} cost ${words} against its best value`);
+        expect(x.message).toBe(
+          `${x.values!.feature} = ${x.values!.value} cost ${words} against its best value`,
+        );
       }
     }
   });

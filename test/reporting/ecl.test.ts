@@ -261,9 +261,16 @@ describe('ECL measurement', () => {
         }),
         rows: [],
       });
-    const note = (months: number) => report(months).notes.map((n) => n.en).find((n) => n.startsWith('Stage 1:'));
-    expect(note(1)).toContain('lifetime PD (the remaining term + 1 month for a default after maturity, at most 60;');
-    expect(note(2)).toContain('lifetime PD (the remaining term + 2 months for a default after maturity, at most 60;');
+    const note = (months: number) =>
+      report(months)
+        .notes.map((n) => n.en)
+        .find((n) => n.startsWith('Stage 1:'));
+    expect(note(1)).toContain(
+      'lifetime PD (the remaining term + 1 month for a default after maturity, at most 60;',
+    );
+    expect(note(2)).toContain(
+      'lifetime PD (the remaining term + 2 months for a default after maturity, at most 60;',
+    );
     // The lifetime column reaches past the 12-month one, so its count is never one.
     const lifetime = (max: number) =>
       report(3, max)

@@ -91,8 +91,9 @@ describe('stress report texts', () => {
     });
   };
   const shocks = (months: number) =>
-    report(months).tables.find((t) => t.name === 'scenarios')!.rows.find((r) => r.scenario === 'closure')!
-      .shocks;
+    report(months)
+      .tables.find((t) => t.name === 'scenarios')!
+      .rows.find((r) => r.scenario === 'closure')!.shocks;
 
   it('counts the months an industry is closed, one month in the singular', () => {
     expect(shocks(1)).toBe('PD × 1.000000; catering closed 1 month');
@@ -109,8 +110,12 @@ describe('stress report texts', () => {
         seed: 1,
         startDate: '2026-07-01',
       }).notes.at(-1)!.en;
-    expect(note(1, 1)).toMatch(/^Simulated: the strategy lab ran population p under strategy s, 1 borrower × 1 month from 2026-07-01, seed 1,/);
-    expect(note(2, 2)).toMatch(/^Simulated: the strategy lab ran population p under strategy s, 2 borrowers × 2 months from 2026-07-01, seed 1,/);
+    expect(note(1, 1)).toMatch(
+      /^Simulated: the strategy lab ran population p under strategy s, 1 borrower × 1 month from 2026-07-01, seed 1,/,
+    );
+    expect(note(2, 2)).toMatch(
+      /^Simulated: the strategy lab ran population p under strategy s, 2 borrowers × 2 months from 2026-07-01, seed 1,/,
+    );
   });
 });
 

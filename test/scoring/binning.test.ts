@@ -173,9 +173,13 @@ describe('numeric binning', () => {
   it('counts the bads and the rows a bin needs in the singular for one', () => {
     const values = Array.from({ length: 100 }, (_, i) => i);
     const note = (bad: (v: number) => boolean) =>
-      binNumeric(numeric(values), Uint8Array.from(values, (v) => (bad(v) ? 1 : 0)), {
-        minBadsPerBin: 5,
-      }).notes.find((n) => n.startsWith('minimum events per bin'));
+      binNumeric(
+        numeric(values),
+        Uint8Array.from(values, (v) => (bad(v) ? 1 : 0)),
+        {
+          minBadsPerBin: 5,
+        },
+      ).notes.find((n) => n.startsWith('minimum events per bin'));
     expect(note((v) => v === 50)).toBe(
       'minimum events per bin cannot be met: the non-missing, non-special rows hold 1 bad, fewer than 5; kept them as one bin',
     );

@@ -78,8 +78,12 @@ describe('logistic regression against R glm', () => {
     };
     const tail =
       ': (quasi-)complete separation is likely, led by x; coefficients and standard errors are unreliable — merge bins, drop the feature or set an L2 penalty';
-    expect(separated(1).separation.message).toBe(`1 row is fitted with probability numerically 0 or 1${tail}`);
-    expect(separated(2).separation.message).toBe(`2 rows are fitted with probability numerically 0 or 1${tail}`);
+    expect(separated(1).separation.message).toBe(
+      `1 row is fitted with probability numerically 0 or 1${tail}`,
+    );
+    expect(separated(2).separation.message).toBe(
+      `2 rows are fitted with probability numerically 0 or 1${tail}`,
+    );
     const x = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i));
     const y = Uint8Array.from({ length: 200 }, (_, i) => (Math.sin(i) + Math.cos(3 * i) > 0 ? 1 : 0));
     const stopped = (iterationsMax: number) => fitLogistic([x], ['x'], y, { iterationsMax }).warnings;
