@@ -9,7 +9,7 @@ import {
   type Product,
   replayImportLine,
 } from '../ledger/index.js';
-import { addDays, type Day } from '../money/index.js';
+import { addDays, counted, type Day } from '../money/index.js';
 import {
   appendAudit,
   appendLoanHistories,
@@ -40,7 +40,7 @@ export const IMPORT_LOANS_PER_TRANSACTION_DEFAULT = 2_000;
 /** The file cannot be imported as it is: every fault found, with its place; nothing was written. */
 export class ImportFileError extends Error {
   constructor(readonly faults: readonly ImportFault[]) {
-    super(`the file cannot be imported: ${faults.length} fault${faults.length === 1 ? '' : 's'}`);
+    super(`the file cannot be imported: ${counted(faults.length, 'fault')}`);
     this.name = 'ImportFileError';
   }
 }

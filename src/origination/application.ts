@@ -1,4 +1,4 @@
-import { MoneyInputError, parseAmount, parseDate } from '../money/index.js';
+import { counted, MoneyInputError, parseAmount, parseDate } from '../money/index.js';
 import { OriginationError } from './errors.js';
 import {
   type ApplicantContact,
@@ -582,7 +582,7 @@ export function validateApplication(raw: unknown): Application {
     throw new OriginationError(
       'application_invalid',
       first
-        ? `the application has ${r.issues.length} invalid field${r.issues.length === 1 ? '' : 's'}; first: ${first.path} ${first.message}`
+        ? `the application has ${counted(r.issues.length, 'invalid field')}; first: ${first.path} ${first.message}`
         : 'the application is invalid',
       r.issues,
     );

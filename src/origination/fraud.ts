@@ -176,7 +176,7 @@ export function detectFraud(
     flags.push({
       kind: 'shared-contact-numbers',
       severity: 'review',
-      summary: `${contactApplicants} other applicants named the same contact numbers in ${settings.sharedWindow_days} days (at most ${settings.sharedContactApplicantsMax})`,
+      summary: `${counted(contactApplicants, 'other applicant')} named the same contact numbers in ${counted(settings.sharedWindow_days, 'day')} (at most ${settings.sharedContactApplicantsMax})`,
       evidence: {
         otherApplicants: contactApplicants,
         applicantsMax: settings.sharedContactApplicantsMax,
@@ -219,7 +219,7 @@ export function detectFraud(
     flags.push({
       kind: 'velocity',
       severity: 'refuse',
-      summary: `${recentOwn.length + 1} applications by this applicant within ${settings.velocityWindow_hours} hours (at most ${settings.velocityApplicationsMax})`,
+      summary: `${counted(recentOwn.length + 1, 'application')} by this applicant within ${counted(settings.velocityWindow_hours, 'hour')} (at most ${settings.velocityApplicationsMax})`,
       evidence: {
         applications: recentOwn.length + 1,
         applicationsMax: settings.velocityApplicationsMax,

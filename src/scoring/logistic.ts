@@ -264,7 +264,7 @@ export function fitLogistic(
       'coefficients and standard errors are unreliable — merge bins, drop the feature or set an L2 penalty';
     warnings.push(separationMessage);
   }
-  if (!converged && factor) warnings.push(`no convergence after ${o.iterationsMax} iterations`);
+  if (!converged && factor) warnings.push(`no convergence after ${counted(o.iterationsMax, 'iteration')}`);
   return {
     names: coefficientNames,
     intercept: beta[0]!,

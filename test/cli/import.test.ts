@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,46 @@ describe('lendguard import loans', () => {
     expect(run.out).toMatch(/OLD-0001 .*principal .*3535\.29 .*3535\.30 .*2026-11-30 .*2025-12-15 .*line 11/);
     expect(Object.keys(await loanStates(dir)).sort()).toEqual(['import:OLD-0002', 'import:OLD-0003']);
     expect((await counts(dir)).customers).toBe(2);
+  }, 120_000);
+
+  it('counts one loan, credit line and customer in the singular, and one or two loans not agreeing', async () => {
+    const lines = readFileSync(join(FIXTURES, 'loans.csv'), 'utf8').trimEnd().split('\n');
+    const file = (name: string, rows: string[]) => {
+      const path = join(root, name);
+      writeFileSync(path, `${rows.join('\n')}\n`);
+      return path;
+    };
+    const load = async (path: string) => {
+      const run = capture();
+      const status = await main(['import', 'loans', '--file', path, '--db', await freshBook()], run.io);
+      return { status, first: run.out().split('\n').slice(0, 2) };
+    };
+    const single = file('one-loan.csv', [lines[0]!, ...lines.filter((l) => l.includes(',OLD-0003,'))]);
+    const one = await load(single);
+    expect(one.status).toBe(0);
+    expect(one.first[0]).toBe(
+      `${single}: 1 of 1 loan imported on 1 credit line, closed through the eve of business day ${BUSINESS_DAY}; 1 customer created, 0 found by ID number; products created: cash-12m`,
+    );
+    // Stated principal a fen off: OLD-0001, then OLD-0002 too.
+    const off = (l: string) =>
+      l
+        .replace(',2026-11-30,,3535.29,', ',2026-11-30,,3535.30,')
+        .replace(',2026-11-30,,1769.36,', ',2026-11-30,,1769.37,');
+    const oneOff = await load(
+      file(
+        'one-off.csv',
+        lines.map((l) => (l.includes(',OLD-0001,') ? off(l) : l)),
+      ),
+    );
+    expect(oneOff.status).toBe(1);
+    expect(oneOff.first[1]).toBe('1 loan not agreeing with the file and not written (the others were):');
+    const twoOff = file('two-off.csv', lines.map(off));
+    const two = await load(twoOff);
+    expect(two.status).toBe(1);
+    expect(two.first[0]).toBe(
+      `${twoOff}: 1 of 3 loans imported on 1 credit line, closed through the eve of business day ${BUSINESS_DAY}; 1 customer created, 0 found by ID number; products created: cash-12m`,
+    );
+    expect(two.first[1]).toBe('2 loans not agreeing with the file and not written (the others were):');
   }, 120_000);
 
   it('with --all-or-nothing a wrong stated balance writes nothing', async () => {

@@ -49,6 +49,57 @@ describe('lendguard report', () => {
     expect(r.out).toContain('special-mention');
   });
 
+  it('prints the month-end refusal for loans not closed through it, one loan in the singular', async () => {
+    // April's month end built afresh while k loans are set back to the day before it (a stopped EOD).
+    const withOpen = async (work: (db: Awaited<ReturnType<typeof openDb>>) => Promise<void>) => {
+      const db = await openDb({ kind: 'pglite', dataDir: dir });
+      try {
+        await work(db);
+      } finally {
+        await db.close();
+      }
+    };
+    let held: { loan_id: string; last_closed_day: string }[] = [];
+    await withOpen(async (db) => {
+      held = (
+        await db.query<{ loan_id: string; last_closed_day: string }>(
+          `select loan_id, last_closed_day::text from loans
+            where status = 'active' and opened_day <= '2026-04-30' and last_closed_day >= '2026-04-30'
+            order by loan_id limit 2`,
+        )
+      ).rows;
+    });
+    expect(held).toHaveLength(2);
+    const refusal = async (k: number) => {
+      await withOpen(async (db) => {
+        await db.query(`delete from month_end_builds where month_end = '2026-04-30'`);
+        await db.query(`update loans set last_closed_day = '2026-04-29' where loan_id = any($1)`, [
+          held.slice(0, k).map((r) => r.loan_id),
+        ]);
+      });
+      try {
+        return await run(['classification', '--as-of', '2026-04-30']);
+      } finally {
+        await withOpen(async (db) => {
+          for (const r of held)
+            await db.query('update loans set last_closed_day = $2::date where loan_id = $1', [
+              r.loan_id,
+              r.last_closed_day,
+            ]);
+        });
+      }
+    };
+    const then = 'not closed through 2026-04-30; run the end-of-day batch through that day first';
+    const one = await refusal(1);
+    expect(one.code).toBe(1);
+    expect(one.err).toBe(`error: 1 loan is ${then}\n`);
+    const two = await refusal(2);
+    expect(two.code).toBe(1);
+    expect(two.err).toBe(`error: 2 loans are ${then}\n`);
+    // Closed again, the month end builds.
+    expect((await run(['classification', '--as-of', '2026-04-30'])).code).toBe(0);
+  });
+
   it('prints JSON that is the report, and the loans of a figure', async () => {
     const r = await run(['roll-rates', '--as-of', '2026-06-03', '--json']);
     expect(r.code, r.err).toBe(0);

@@ -51,6 +51,30 @@ describe('lendguard restructure (a preview that writes nothing)', () => {
     expect(r.out).toMatch(/2026-12-01/);
   });
 
+  it('counts one day past due and one month of extension in the singular', async () => {
+    const extension = async (on: string, months: string) => {
+      const r = await run([
+        ...LOAN,
+        '--overdue-from',
+        '2026-06-10',
+        '--on',
+        on,
+        '--kind',
+        'term-extension',
+        '--extension-months',
+        months,
+      ]);
+      expect(r.code, r.err).toBe(0);
+      return r.out.split('\n');
+    };
+    const one = await extension('2026-06-11', '1');
+    expect(one[0]).toMatch(/^term-extension on 2026-06-11: 1 day past due \(M1\), [\d.]+ owed$/);
+    expect(one[1]).toContain('; maturity 1 month later;');
+    const two = await extension('2026-06-12', '2');
+    expect(two[0]).toMatch(/^term-extension on 2026-06-12: 2 days past due \(M1\), [\d.]+ owed$/);
+    expect(two[1]).toContain('; maturity 2 months later;');
+  });
+
   it('refuses what the engine refuses, saying why (exit 2)', async () => {
     const notPastDue = await run([
       ...LOAN,

@@ -26,6 +26,30 @@ describe('lendguard schedule', () => {
     expect(r.out).not.toMatch(/Fee/);
   });
 
+  it('counts one instalment in the singular, two in the plural', async () => {
+    const heading = async (term: string) => {
+      const r = await run([
+        '--principal',
+        '10000',
+        '--rate',
+        '0.0005/day',
+        '--term',
+        term,
+        '--start',
+        '2026-01-15',
+      ]);
+      expect(r.status, r.err).toBe(0);
+      return r.out.split('\n')[0];
+    };
+    const tail = 'monthly, rate 0.0005/day, ACT/365F, actual-days';
+    expect(await heading('1')).toBe(
+      `Revolving credit line drawdown (default): equal-installment, 1 instalment, ${tail}`,
+    );
+    expect(await heading('2')).toBe(
+      `Revolving credit line drawdown (default): equal-installment, 2 instalments, ${tail}`,
+    );
+  });
+
   it('--json gives amounts as decimal strings', async () => {
     const r = await run([...BASE, '--method', 'interest-first', '--json']);
     expect(r.status).toBe(0);

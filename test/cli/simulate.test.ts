@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { reportText } from '../../src/cli/commands/simulate.js';
 import { main } from '../../src/cli/main.js';
 import { runSimulation } from '../../src/jobs/index.js';
 import {
@@ -70,6 +71,32 @@ describe('strategy lab runs', () => {
     // 李四's restaurant is closed from month 3: under the relief strategy he is offered a payment holiday.
     const li = a.archetypes['pandemic-relief']![1]!;
     expect(li.rows.some((r) => r.events.includes('catering closed'))).toBe(true);
+  });
+
+  it('counts one borrower, month and replication in the singular, in the text and the page', async () => {
+    const run = (n: number) =>
+      runSimulation({
+        ...options,
+        strategies: [strategyPath('default')],
+        borrowers: n,
+        months: n,
+        replications: n,
+        workers: 0,
+      });
+    const one = await run(1);
+    expect(reportText(one).split('\n')[0]).toBe(
+      'population baseline, scenario pandemic (pandemic.json): 1 borrower × 1 month, seed 42, 1 replication',
+    );
+    expect(reportHtml(one)).toContain(
+      '<b>pandemic (pandemic.json)</b>, 1 borrower × 1 month from 2027-01-01, seed 42, 1 replication.',
+    );
+    const two = await run(2);
+    expect(reportText(two).split('\n')[0]).toBe(
+      'population baseline, scenario pandemic (pandemic.json): 2 borrowers × 2 months, seed 42, 2 replications',
+    );
+    expect(reportHtml(two)).toContain(
+      '<b>pandemic (pandemic.json)</b>, 2 borrowers × 2 months from 2027-01-01, seed 42, 2 replications.',
+    );
   });
 
   it('runs from the command line: JSON on stdout, an HTML page with inline SVG charts', async () => {

@@ -79,7 +79,7 @@ describe('lendguard eod', () => {
     expect((await db.query<{ day: string }>('select day::text as day from business_day')).rows[0]!.day).toBe(
       '2025-01-02',
     );
-    await writeBook(db, {
+    const book = await writeBook(db, {
       seed: 4,
       customers: 5,
       loansPerCustomer_max: 1,
@@ -90,7 +90,8 @@ describe('lendguard eod', () => {
 
     const again = capture();
     expect(await main(['db', 'migrate', '--db', dir, '--business-day', '2025-01-01'], again.io)).toBe(2);
-    expect(again.err()).toContain('has ledger activity already');
+    expect(book).toMatchObject({ lines: 5, loans: 5 });
+    expect(again.err()).toContain('the database has ledger activity already (5 credit lines, 5 loans);');
 
     const ahead = capture();
     expect(

@@ -70,6 +70,16 @@ async function exportBook(
   return { document: { loans }, states };
 }
 
+describe('ImportFileError', () => {
+  it('counts one fault in the singular, two in the plural', () => {
+    const fault = { where: 'line 2', message: 'day "2026-02-30" does not exist' };
+    expect(new ImportFileError([fault]).message).toBe('the file cannot be imported: 1 fault');
+    expect(new ImportFileError([fault, { ...fault, where: 'line 3' }]).message).toBe(
+      'the file cannot be imported: 2 faults',
+    );
+  });
+});
+
 describe.each(backends)('importing an existing book ($name)', (backend) => {
   let source: Db;
   let exported: Awaited<ReturnType<typeof exportBook>>;

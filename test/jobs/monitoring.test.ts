@@ -10,7 +10,7 @@ import {
   parseBureauFile,
 } from '../../src/jobs/index.js';
 import { parseDate } from '../../src/money/index.js';
-import { type Db, saveMonitoringProfile } from '../../src/store/index.js';
+import { type Db, openPglite, saveMonitoringProfile } from '../../src/store/index.js';
 import { capture } from '../cli/capture.js';
 import { backends, openMigrated } from '../store/backends.js';
 
@@ -119,4 +119,38 @@ describe('lendguard monitoring import-bureau', () => {
     expect(await main(['monitoring', 'import-bureau', file, '--db', join(dir, 'data')], bad.io)).toBe(2);
     expect(bad.err()).toContain('the header must be');
   });
+
+  it('counts one stored refresh in the singular, two in the plural', async () => {
+    const data = join(dir, 'counted');
+    const migrated = capture();
+    expect(await main(['db', 'migrate', '--db', data], migrated.io), migrated.err()).toBe(0);
+    const db = await openPglite({ dataDir: data });
+    await db.query(
+      `insert into customers (customer_id, created_by, name_enc, id_number_enc, phone_enc, address_detail_enc, contacts_enc,
+         province, city, declared_monthly_income_fen) values ('cus_bureau', 'test', 'x', 'x', 'x', 'x', 'x', 'p', 'c', 0)`,
+    );
+    await db.close();
+    const load = async (name: string, rows: string[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
+      const c = capture();
+      expect(await main(['monitoring', 'import-bureau', file, '--db', data], c.io), c.err()).toBe(0);
+      return { file, out: c.out() };
+    };
+    const one = await load('one.csv', ['cus_bureau,2026-03-01,5,6,7,1000.00,0']);
+    expect(one.out).toMatch(
+      new RegExp(
+        `^import-bureau: 1 refresh stored from ${one.file} \\(sha256 [0-9a-f]{64}\\); signals follow at the next end of day\n$`,
+      ),
+    );
+    const two = await load('two.csv', [
+      'cus_bureau,2026-04-01,5,6,7,1000.00,0',
+      'cus_bureau,2026-05-01,5,6,7,1000.00,0',
+    ]);
+    expect(two.out).toMatch(
+      new RegExp(
+        `^import-bureau: 2 refreshes stored from ${two.file} \\(sha256 [0-9a-f]{64}\\); signals follow at the next end of day\n$`,
+      ),
+    );
+  }, 60_000);
 });

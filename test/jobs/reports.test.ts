@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildMonthEnd,
   decideClassOverrideAs,
   loadReport,
   loadReportCell,
@@ -476,6 +477,36 @@ describe('portfolio reports on a seeded book', () => {
       { action: 'class_override.propose', actor_user_id: 'usr-maker' },
       { action: 'class_override.approve', actor_user_id: 'usr-checker' },
     ]);
+  });
+
+  it('refuses a month end some loans are not closed through, counting one loan in the singular', async () => {
+    // The business day is past the month end, but k loans are set back to the day before it, as a stopped EOD leaves them.
+    const { rows } = await db.query<{ loan_id: string; last_closed_day: string }>(
+      `select loan_id, last_closed_day::text from loans
+        where status = 'active' and opened_day <= $1::date and last_closed_day >= $1::date
+        order by loan_id limit 2`,
+      [REPORT_AS_OF],
+    );
+    expect(rows).toHaveLength(2);
+    const refusal = async (k: number) => {
+      const ids = rows.slice(0, k).map((r) => r.loan_id);
+      await db.query(`update loans set last_closed_day = '2026-05-30' where loan_id = any($1)`, [ids]);
+      try {
+        await buildMonthEnd(db, parseDate(REPORT_AS_OF), 'test');
+        return 'built';
+      } catch (e) {
+        return e instanceof ReportError ? `${e.code} ${e.status}: ${e.message}` : String(e);
+      } finally {
+        for (const r of rows)
+          await db.query('update loans set last_closed_day = $2::date where loan_id = $1', [
+            r.loan_id,
+            r.last_closed_day,
+          ]);
+      }
+    };
+    const then = 'not closed through 2026-05-31; run the end-of-day batch through that day first';
+    expect(await refusal(1)).toBe(`report_month_not_closed 409: 1 loan is ${then}`);
+    expect(await refusal(2)).toBe(`report_month_not_closed 409: 2 loans are ${then}`);
   });
 
   it('refuses unknown kinds, kinds not built yet, bad dates and months not closed, each with its code', async () => {

@@ -20,6 +20,23 @@ function issuesOf(raw: unknown) {
 }
 
 describe('validateApplication', () => {
+  it('counts one invalid field in the singular, two in the plural', () => {
+    const message = (patch: Parameters<typeof merge>[1]) => {
+      try {
+        validateApplication(merge(salariedWire(), patch));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected the application to be refused');
+    };
+    expect(message({ requestedLimit: 30000 })).toMatch(
+      /^the application has 1 invalid field; first: requestedLimit /,
+    );
+    expect(message({ requestedLimit: 30000, identity: { phone: '12345' } })).toMatch(
+      /^the application has 2 invalid fields; first: /,
+    );
+  });
+
   it('accepts the salaried applicant and turns yuan strings into fen', () => {
     const app = validateApplication(salariedWire());
     expect(app.requestedLimit_fen).toBe(3_000_000);

@@ -16,6 +16,7 @@ import { policyOutcome } from '../../src/origination/outcome.js';
 import {
   application,
   BUSINESS_TIME,
+  championLosing,
   contextFor,
   defaultPolicyAndModels,
   idNumberFor,
@@ -372,6 +373,47 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     expect(d.outcome).toBe('decline');
   });
 
+  it('words a score reason by the points it lost, one point in the singular', async () => {
+    const app = application();
+    const reasons = async (points: number) =>
+      (await decide(app, contextFor(app, { models: championLosing(points) }))).reasons.filter(
+        (r) => r.source === 'score',
+      );
+    for (const [points, words] of [
+      [1, '1 point'],
+      [2, '2 points'],
+    ] as const) {
+      const found = await reasons(points);
+      expect(found.length).toBeGreaterThan(0);
+      for (const r of found) {
+        expect(r.values).toMatchObject({ pointsLost: points });
+        expect(r.message).toBe(
+          `${r.values!.feature} = ${r.values!.value} cost ${words} against its best value`,
+        );
+      }
+    }
+  });
+
+  it('counts the burst window in minutes, one minute in the singular', async () => {
+    const summary = async (burstWindow_minutes: number) => {
+      const policy = policyWith((doc) => ({
+        ...doc,
+        settings: {
+          ...doc.settings,
+          fraud: { ...doc.settings.fraud, burstWindow_minutes, burstApplicationsMax: 1 },
+        },
+      }));
+      const app = application();
+      const burst = others(1, { channel: app.channel, installSource: app.device.installSource }, 0.5);
+      const d = await decide(app, contextFor(app, { policy, history: { recentApplications: burst } }));
+      return d.flags.find((f) => f.kind === 'burst-from-source')?.summary;
+    };
+    const app = application();
+    const from = `from channel "${app.channel}" and install source "${app.device.installSource}"`;
+    expect(await summary(1)).toBe(`2 applications ${from} within 1 minute (at most 1)`);
+    expect(await summary(2)).toBe(`2 applications ${from} within 2 minutes (at most 1)`);
+  });
+
   it('flags many applicants naming the same contact numbers', async () => {
     const app = application();
     const shared = others(4, { contactPhoneKeys: [app.contacts[0]!.phone] });
@@ -379,6 +421,26 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     expect(d.flags.map((f) => f.kind)).toEqual(['shared-contact-numbers']);
     expect(d.flags[0]!.evidence.otherApplicants).toBe(4);
     expect(d.outcome).toBe('refer');
+  });
+
+  it('counts one other applicant naming the same contact numbers, and one day, in the singular', async () => {
+    const summary = async (n: number, sharedWindow_days: number) => {
+      const policy = policyWith((doc) => ({
+        ...doc,
+        settings: {
+          ...doc.settings,
+          fraud: { ...doc.settings.fraud, sharedContactApplicantsMax: 0, sharedWindow_days },
+        },
+      }));
+      const app = application();
+      const shared = others(n, { contactPhoneKeys: [app.contacts[0]!.phone] });
+      const d = await decide(app, contextFor(app, { policy, history: { recentApplications: shared } }));
+      return d.flags.find((f) => f.kind === 'shared-contact-numbers')?.summary;
+    };
+    expect(await summary(1, 1)).toBe('1 other applicant named the same contact numbers in 1 day (at most 0)');
+    expect(await summary(2, 2)).toBe(
+      '2 other applicants named the same contact numbers in 2 days (at most 0)',
+    );
   });
 
   it('declines data altered between retries, showing before and after', async () => {
@@ -418,6 +480,29 @@ describe('decide: invitation whitelist and 强开 patterns', () => {
     const flag = d.flags.find((f) => f.kind === 'velocity')!;
     expect(flag.evidence).toMatchObject({ applications: 4, applicationsMax: 3, window_hours: 24 });
     expect(d.outcome).toBe('decline');
+  });
+
+  it('counts the velocity window in hours, one hour in the singular', async () => {
+    const summary = async (velocityWindow_hours: number) => {
+      const policy = policyWith((doc) => ({
+        ...doc,
+        settings: {
+          ...doc.settings,
+          fraud: { ...doc.settings.fraud, velocityWindow_hours, velocityApplicationsMax: 1 },
+        },
+      }));
+      const app = application();
+      const mine = [
+        {
+          ...pastApplicationOf(application({ applicationId: 'app-salaried-r1' })),
+          submittedAt: '2026-11-28T09:30:00+08:00',
+        },
+      ];
+      const d = await decide(app, contextFor(app, { policy, history: { recentApplications: mine } }));
+      return d.flags.find((f) => f.kind === 'velocity')?.summary;
+    };
+    expect(await summary(1)).toBe('2 applications by this applicant within 1 hour (at most 1)');
+    expect(await summary(2)).toBe('2 applications by this applicant within 2 hours (at most 1)');
   });
 
   it('compares keys through the blind index the shell passes', async () => {

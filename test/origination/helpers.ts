@@ -100,3 +100,17 @@ export function policyWith(change: (doc: PolicyDocument) => PolicyDocument): Com
   const { document } = defaultPolicyAndModels();
   return compilePolicy(change(structuredClone(document) as PolicyDocument));
 }
+
+/**
+ * The default champion scorecard alone (no challenger), its points changed so that every bin below a
+ * feature's best costs exactly `points` against it: each score reason then reads that many points lost.
+ */
+export function championLosing(points: number): ModelSet {
+  const { champion } = defaultPolicyAndModels().models;
+  const card = champion.artifact.scorecard!;
+  const features = card.features.map((f) => {
+    const best = Math.max(...f.points);
+    return { ...f, points: f.points.map((p) => (p === best ? 0 : -points)) };
+  });
+  return { champion: { ...champion, artifact: { ...champion.artifact, scorecard: { ...card, features } } } };
+}

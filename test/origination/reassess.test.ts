@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Debt, reassess, verifyRecord } from '../../src/origination/index.js';
-import { application, BUSINESS_TIME, defaultPolicyAndModels } from './helpers.js';
+import { application, BUSINESS_TIME, championLosing, defaultPolicyAndModels } from './helpers.js';
 
 function context() {
   const { policy, models } = defaultPolicyAndModels();
@@ -47,6 +47,23 @@ describe('reassess', () => {
     expect(after.reasons.find((r) => r.code === 'CHANGE_NEW_DEBT')?.message).toBe('1 new external debt');
     expect(after.limit_fen).toBeLessThanOrEqual(before.limit_fen);
     expect(after.action).not.toBe('increase');
+  });
+
+  it('words a score reason by the points it lost, one point in the singular', async () => {
+    for (const [points, words] of [
+      [1, '1 point'],
+      [2, '2 points'],
+    ] as const) {
+      const r = await reassess({ ...base, changes: {} }, { ...context(), models: championLosing(points) });
+      const found = r.reasons.filter((x) => x.source === 'score');
+      expect(found.length).toBeGreaterThan(0);
+      for (const x of found) {
+        expect(x.values).toMatchObject({ pointsLost: points });
+        expect(x.message).toBe(
+          `${x.values!.feature} = ${x.values!.value} cost ${words} against its best value`,
+        );
+      }
+    }
   });
 
   it('suspends the line when a knock-out applies (serious delinquency reported)', async () => {

@@ -5,6 +5,7 @@ import {
   buildEclModel,
   buildEclReport,
   cumulativePd,
+  DEFAULT_ECL_SETTINGS,
   type EclExposure,
   eclStage,
   estimateLgd,
@@ -244,6 +245,39 @@ describe('ECL measurement', () => {
         }
       }),
     );
+  });
+
+  it('counts the months after maturity in its method note, one month in the singular', () => {
+    const report = (defaultAfterMaturityMonths: number, lifetimeMonths_max = 60) =>
+      buildEclReport({
+        asOf: AS_OF,
+        model: buildEclModel({
+          asOf: AS_OF,
+          paths: bookPaths,
+          workouts: [],
+          segments: ['a', 'b'],
+          scenarios: [scenario('base', '1')],
+          settings: { ...DEFAULT_ECL_SETTINGS, defaultAfterMaturityMonths, lifetimeMonths_max },
+        }),
+        rows: [],
+      });
+    const note = (months: number) =>
+      report(months)
+        .notes.map((n) => n.en)
+        .find((n) => n.startsWith('Stage 1:'));
+    expect(note(1)).toContain(
+      'lifetime PD (the remaining term + 1 month for a default after maturity, at most 60;',
+    );
+    expect(note(2)).toContain(
+      'lifetime PD (the remaining term + 2 months for a default after maturity, at most 60;',
+    );
+    // The lifetime column reaches past the 12-month one, so its count is never one.
+    const lifetime = (max: number) =>
+      report(3, max)
+        .tables.find((t) => t.name === 'pd-term-structures')!
+        .columns.find((c) => c.key === 'pd-lifetime')!.label;
+    expect(lifetime(60)).toEqual({ en: 'PD 60 months', zh: '60个月违约概率' });
+    expect(lifetime(12)).toEqual({ en: 'PD 12 months', zh: '12个月违约概率' });
   });
 
   it('computes one exposure from its stated parameters with one rounding', () => {

@@ -46,6 +46,31 @@ describe('one scenario document for the stress tests and the strategy lab (decis
     expect(parseLabScenario(file('rates-up'), 'rates-up.json').shocks).toEqual([]);
   });
 
+  it('counts one problem in the singular and two in the plural, on both paths', () => {
+    const raw = JSON.parse(readFileSync(`${SCENARIO_DIR}pandemic.json`, 'utf8'));
+    const known =
+      'is not a known field; expected one of id, version, label, description, weight, pdMultiplier, lgdAddOn, shocks';
+    const message = (read: () => unknown) => {
+      try {
+        read();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected the file to be refused');
+    };
+    for (const parse of [parseScenarioDocument, parseLabScenario] as ((
+      raw: unknown,
+      file: string,
+    ) => unknown)[]) {
+      expect(message(() => parse({ ...raw, colour: 'red' }, 'x.json'))).toBe(
+        `x.json: 1 problem:\n  $.colour: ${known}`,
+      );
+      expect(message(() => parse({ ...raw, colour: 'red', size: 2 }, 'x.json'))).toBe(
+        `x.json: 2 problems:\n  $.colour: ${known}\n  $.size: ${known}`,
+      );
+    }
+  });
+
   it('lists every problem of a bad file by place, on both paths', () => {
     const bad = {
       id: 'Bad',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dayFromCivil } from '../../src/money/index.js';
 import {
   buildEclModel,
+  buildStressReport,
   DEFAULT_SENSITIVITIES,
   type EclExposure,
   type MarkovState,
@@ -13,6 +14,7 @@ import {
   ReportInputError,
   scenarioPdMultiplier,
   stressScenario,
+  withSimulatedStress,
 } from '../../src/reporting/index.js';
 
 const AS_OF = dayFromCivil(2026, 6, 30);
@@ -71,6 +73,48 @@ describe('stress', () => {
     const onlySoftware = [exposure('b', 'software')];
     expect(stressScenario(model, onlySoftware, closure).eclMinor).toBe(
       stressScenario(model, onlySoftware, base).eclMinor,
+    );
+  });
+});
+
+describe('stress report texts', () => {
+  const report = (months: number) => {
+    const shut = sc('closure', '0', { shocks: [{ kind: 'closure', industries: ['catering'], months }] });
+    const m = buildEclModel({ asOf: AS_OF, paths, workouts: [], segments: ['a'], scenarios: [base, shut] });
+    const book = [exposure('a', 'catering')];
+    return buildStressReport({
+      asOf: AS_OF,
+      model: m,
+      results: [stressScenario(m, book, base), stressScenario(m, book, shut)],
+      weightedEclMinor: 0,
+      currentNplMinor: 0,
+    });
+  };
+  const shocks = (months: number) =>
+    report(months)
+      .tables.find((t) => t.name === 'scenarios')!
+      .rows.find((r) => r.scenario === 'closure')!.shocks;
+
+  it('counts the months an industry is closed, one month in the singular', () => {
+    expect(shocks(1)).toBe('PD × 1.000000; catering closed 1 month');
+    expect(shocks(2)).toBe('PD × 1.000000; catering closed 2 months');
+  });
+
+  it("counts the simulator's borrowers and months in its note, one in the singular", () => {
+    const note = (borrowers: number, months: number) =>
+      withSimulatedStress(report(3), [], {
+        population: 'p',
+        strategy: 's',
+        borrowers,
+        months,
+        seed: 1,
+        startDate: '2026-07-01',
+      }).notes.at(-1)!.en;
+    expect(note(1, 1)).toMatch(
+      /^Simulated: the strategy lab ran population p under strategy s, 1 borrower × 1 month from 2026-07-01, seed 1,/,
+    );
+    expect(note(2, 2)).toMatch(
+      /^Simulated: the strategy lab ran population p under strategy s, 2 borrowers × 2 months from 2026-07-01, seed 1,/,
     );
   });
 });

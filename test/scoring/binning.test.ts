@@ -169,6 +169,35 @@ describe('numeric binning', () => {
     expect(b.bins.filter((x) => x.kind === 'range')).toHaveLength(1);
     expect(b.notes.join(' ')).toMatch(/minimum events per bin cannot be met.*2 bads/);
   });
+
+  it('counts the bads and the rows a bin needs in the singular for one', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i);
+    const note = (bad: (v: number) => boolean) =>
+      binNumeric(
+        numeric(values),
+        Uint8Array.from(values, (v) => (bad(v) ? 1 : 0)),
+        {
+          minBadsPerBin: 5,
+        },
+      ).notes.find((n) => n.startsWith('minimum events per bin'));
+    expect(note((v) => v === 50)).toBe(
+      'minimum events per bin cannot be met: the non-missing, non-special rows hold 1 bad, fewer than 5; kept them as one bin',
+    );
+    expect(note((v) => v === 50 || v === 70)).toBe(
+      'minimum events per bin cannot be met: the non-missing, non-special rows hold 2 bads, fewer than 5; kept them as one bin',
+    );
+    // Every value missing: no row is left to bin, fewer than the rows a bin needs (share × 10 rows, rounded up).
+    const missing = Array.from({ length: 10 }, () => Number.NaN);
+    const y = Uint8Array.from({ length: 10 }, (_, i) => i % 2);
+    const share = (minBinShare: number) =>
+      binNumeric(numeric(missing), y, { minBinShare }).notes.find((n) => n.startsWith('minimum bin share'));
+    expect(share(0.05)).toBe(
+      'minimum bin share cannot be met: the non-missing, non-special rows (0) are fewer than the 1 row a bin needs; kept them as one bin',
+    );
+    expect(share(0.15)).toBe(
+      'minimum bin share cannot be met: the non-missing, non-special rows (0) are fewer than the 2 rows a bin needs; kept them as one bin',
+    );
+  });
 });
 
 describe('categorical binning', () => {

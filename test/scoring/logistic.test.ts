@@ -69,6 +69,28 @@ describe('logistic regression against R glm', () => {
     expect(fit.separation.message).toMatch(/separation.*x/);
   });
 
+  it('counts the rows fitted at 0 or 1 and the iterations in the singular for one', () => {
+    // Rows 0..k-1 have x = 1 and are all bad: only they are fitted at probability 1.
+    const separated = (k: number) => {
+      const x = Float64Array.from({ length: 40 }, (_, i) => (i < k ? 1 : 0));
+      const y = Uint8Array.from({ length: 40 }, (_, i) => (i < k || i % 3 === 0 ? 1 : 0));
+      return fitLogistic([x], ['x'], y);
+    };
+    const tail =
+      ': (quasi-)complete separation is likely, led by x; coefficients and standard errors are unreliable — merge bins, drop the feature or set an L2 penalty';
+    expect(separated(1).separation.message).toBe(
+      `1 row is fitted with probability numerically 0 or 1${tail}`,
+    );
+    expect(separated(2).separation.message).toBe(
+      `2 rows are fitted with probability numerically 0 or 1${tail}`,
+    );
+    const x = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i));
+    const y = Uint8Array.from({ length: 200 }, (_, i) => (Math.sin(i) + Math.cos(3 * i) > 0 ? 1 : 0));
+    const stopped = (iterationsMax: number) => fitLogistic([x], ['x'], y, { iterationsMax }).warnings;
+    expect(stopped(1)).toContain('no convergence after 1 iteration');
+    expect(stopped(2)).toContain('no convergence after 2 iterations');
+  });
+
   it('shrinks coefficients with an L2 penalty and converges', () => {
     const x = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i));
     const y = Uint8Array.from({ length: 200 }, (_, i) => (Math.sin(i) + Math.cos(3 * i) > 0 ? 1 : 0));

@@ -146,4 +146,40 @@ describe('lendguard audit verify', () => {
     expect(await main(['audit', 'verify', '--db', dir], broken.io)).toBe(1);
     expect(broken.err()).toContain('audit log broken at row 2: its content does not match its hash');
   }, 60_000);
+
+  it('counts one row checked in the singular, two in the plural', async () => {
+    const dir = join(root, 'counts');
+    const db = await openPglite({ dataDir: dir });
+    await migrate(db);
+    await appendAudit(db, entry(1));
+    await db.close();
+    const verify = async () => {
+      const c = capture();
+      const code = await main(['audit', 'verify', '--db', dir], c.io);
+      return { code, out: c.out(), err: c.err() };
+    };
+    expect(await verify()).toMatchObject({ code: 0, out: 'audit log intact: 1 row, every link holds\n' });
+    const more = await openPglite({ dataDir: dir });
+    await appendAudit(more, entry(2));
+    await appendAudit(more, entry(3));
+    await more.close();
+    expect(await verify()).toMatchObject({ code: 0, out: 'audit log intact: 3 rows, every link holds\n' });
+    const tamper = await openPglite({ dataDir: dir });
+    await tamper.query('alter table audit_log disable trigger audit_log_no_update_or_delete');
+    await tamper.query("update audit_log set action = 'nothing' where audit_id = 3");
+    await tamper.close();
+    const two = await verify();
+    expect(two.code).toBe(1);
+    expect(two.err).toContain(
+      'audit log broken at row 3: its content does not match its hash: the row was changed (before it, 2 rows checked and intact)',
+    );
+    const again = await openPglite({ dataDir: dir });
+    await again.query("update audit_log set action = 'nothing' where audit_id = 2");
+    await again.close();
+    const one = await verify();
+    expect(one.code).toBe(1);
+    expect(one.err).toContain(
+      'audit log broken at row 2: its content does not match its hash: the row was changed (before it, 1 row checked and intact)',
+    );
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { divideRounded } from '../../money/index.js';
+import { counted, divideRounded } from '../../money/index.js';
 import type { Label } from '../report.js';
 import { MICRO_ONE, type Micro, mulMicro, parseMicro, ReportInputError } from './micro.js';
 
@@ -91,7 +91,7 @@ export class ScenarioFileError extends ReportInputError {
     readonly issues: readonly ScenarioIssue[],
   ) {
     super(
-      `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      `${file}: ${counted(issues.length, 'problem')}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
     );
   }
 }

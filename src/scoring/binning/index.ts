@@ -241,7 +241,7 @@ function mergeWithTrend(
   if (rows < minRowsPerBin) {
     notes.push(
       `minimum bin share cannot be met: the non-missing, non-special rows (${rows}) are fewer than the ` +
-        `${minRowsPerBin} rows a bin needs; kept them as one bin`,
+        `${counted(minRowsPerBin, 'row')} a bin needs; kept them as one bin`,
     );
   } else if (badCount < o.minBadsPerBin) {
     notes.push(

@@ -1,3 +1,4 @@
+import { counted } from '../../money/index.js';
 import { METRICS, type Metric, type SimulationReport } from './report.js';
 
 /**
@@ -181,7 +182,7 @@ export function reportHtml(report: SimulationReport): string {
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Lendguard strategy lab 策略实验室</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 8px;font-size:13px;text-align:right}td:first-child,th:first-child{text-align:left}td:last-child{text-align:left}figure{display:inline-block;margin:8px}small{color:#777}</style></head>
 <body><h1>Strategy lab 策略实验室</h1>
-<p>Population <b>${esc(r.population)}</b>, scenario <b>${esc(r.scenario)}</b>, ${r.borrowers} borrowers × ${r.months} months from ${esc(r.startDate)}, seed ${r.seed}, ${r.replications} replication${r.replications === 1 ? '' : 's'}. Intervals are 95 % over replications (t distribution); the difference is paired by replication.</p>
+<p>Population <b>${esc(r.population)}</b>, scenario <b>${esc(r.scenario)}</b>, ${counted(r.borrowers, 'borrower')} × ${counted(r.months, 'month')} from ${esc(r.startDate)}, seed ${r.seed}, ${counted(r.replications, 'replication')}. Intervals are 95 % over replications (t distribution); the difference is paired by replication.</p>
 <h2>Figures 指标</h2><table>${head}\n${rows}</table>
 <h2>Over time 趋势</h2>${charts}
 <h2>Flow rates 滚动率 (monthly, by balance)</h2><table><tr><th>strategy</th>${rollHead}</tr>${rolls}</table>

@@ -2,6 +2,7 @@
  * Checks of the strategy lab's input files (population, scenario, strategy): every problem is reported with
  * its JSON path and what to write instead, all at once, so that a file is fixed in one pass.
  */
+import { counted } from '../../money/index.js';
 
 export interface InputIssue {
   readonly path: string;
@@ -16,7 +17,7 @@ export class SimulationInputError extends Error {
     readonly issues: readonly InputIssue[],
   ) {
     super(
-      `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      `${file}: ${counted(issues.length, 'problem')}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
     );
     this.name = 'SimulationInputError';
   }

@@ -131,4 +131,31 @@ describe('lendguard collections', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/on or before --to/);
   });
+
+  it('counts one attempt and one breach in the singular, two in the plural', async () => {
+    const plant = async (attemptId: string, at: string) => {
+      const db = await openDb({ kind: 'pglite', dataDir: dir });
+      try {
+        const caseId = (await db.query<{ case_id: string }>('select case_id from collection_cases limit 1'))
+          .rows[0]!.case_id;
+        await db.query(
+          `insert into collection_contacts (attempt_id, case_id, at, channel, party, outcome, allowed, rule, actor)
+           values ($1, $2, $3, 'call', 'borrower', 'answered', true, null, 'import')`,
+          [attemptId, caseId, at],
+        );
+      } finally {
+        await db.close();
+      }
+    };
+    const summary = async () => {
+      const r = await run(['collections', 'compliance', '--from', '2026-09-30', '--to', '2026-09-30']);
+      expect(r.code, r.err).toBe(0);
+      return r.out.split('\n').find((l) => l.startsWith('2026-09-30 to 2026-09-30'));
+    };
+    // Calls at 23:30 and 23:40, inside the quiet hours: each is a breach.
+    await plant('ca_cli_3', '2026-09-30T23:30:00+08:00');
+    expect(await summary()).toMatch(/^2026-09-30 to 2026-09-30 \(.+\): 1 attempt, 0 refused, 1 breach$/);
+    await plant('ca_cli_4', '2026-09-30T23:40:00+08:00');
+    expect(await summary()).toMatch(/^2026-09-30 to 2026-09-30 \(.+\): 2 attempts, 0 refused, 2 breaches$/);
+  });
 });

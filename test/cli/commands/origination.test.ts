@@ -61,6 +61,27 @@ describe('lendguard decide', () => {
     expect(r.out).toBe('');
   });
 
+  it('counts one invalid field in the singular, two in the plural', async () => {
+    const refusal = async (name: string, spoil: (application: Record<string, unknown>) => void) => {
+      const input = JSON.parse(readFileSync(fixture('salaried.json'), 'utf8'));
+      spoil(input.application);
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(input));
+      const r = await run(['decide', '--input', path]);
+      expect(r.status).toBe(2);
+      return r.err.split('\n')[0];
+    };
+    const one = await refusal('one-bad.json', (a) => {
+      a.requestedLimit = 30000;
+    });
+    expect(one).toBe(`error: ${join(dir, 'one-bad.json')}: 1 invalid field in the application:`);
+    const two = await refusal('two-bad.json', (a) => {
+      a.requestedLimit = 30000;
+      (a.identity as Record<string, unknown>).phone = '12345';
+    });
+    expect(two).toBe(`error: ${join(dir, 'two-bad.json')}: 2 invalid fields in the application:`);
+  });
+
   it('exits 2 on a missing input file or a broken policy', async () => {
     expect((await run(['decide', '--input', join(dir, 'none.json')])).err).toMatch(/cannot read input file/);
     const policy = JSON.parse(readFileSync(join(policyDir, 'policy.json'), 'utf8'));

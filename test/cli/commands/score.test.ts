@@ -135,6 +135,37 @@ describe('lendguard score', () => {
     expect(p.features.length).toBeGreaterThan(0);
   });
 
+  it('counts the trees a boosted model kept, one tree in the singular', async () => {
+    const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
+    for (const [trees, words] of [
+      ['1', '1 tree kept'],
+      ['2', '2 trees kept'],
+    ] as const) {
+      const out = join(dir, `gbm-${trees}.json`);
+      const trained = await run([
+        'score',
+        'train',
+        '--data',
+        german,
+        '--target',
+        'Class',
+        '--bad',
+        'Bad',
+        '--model',
+        'gbm',
+        '--trees',
+        trees,
+        '--out',
+        out,
+      ]);
+      expect(trained.status, trained.err).toBe(0);
+      expect((JSON.parse(readFileSync(out, 'utf8')) as { gbm: { trees: unknown[] } }).gbm.trees).toHaveLength(
+        Number(trees),
+      );
+      expect(trained.out.split('\n')).toContain(words);
+    }
+  });
+
   it('trains the boosted challenger and scores it on the same scale with reason codes in points', async () => {
     const german = fileURLToPath(new URL('../../fixtures/data/german_credit.csv', import.meta.url));
     const gbm = join(dir, 'gbm.json');

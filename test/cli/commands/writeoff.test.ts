@@ -47,6 +47,37 @@ describe('lendguard writeoff', () => {
     }
   });
 
+  it('counts the loans of a proposal, one loan in the singular', async () => {
+    const listed = await run(['writeoff', 'candidates']);
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out).toMatch(/^3 candidates on 2026-10-01 \(rule version /);
+    const ids = JSON.parse((await run(['writeoff', 'candidates', '--json'])).out).candidates.map(
+      (c: { loanId: string }) => c.loanId,
+    ) as string[];
+    for (const [n, words] of [
+      [1, '1 loan'],
+      [2, '2 loans'],
+    ] as const) {
+      const loans = ids.slice(0, n).flatMap((id) => ['--loan', `${id}=CASE-${id}`]);
+      const proposed = await run(['writeoff', 'propose', '--as', 'risk1', ...loans]);
+      expect(proposed.code, proposed.err).toBe(0);
+      const id = /^proposal (\S+):/.exec(proposed.out)![1]!;
+      // Users are named by their ids.
+      expect(proposed.out).toMatch(
+        new RegExp(`^proposal ${id}: proposed, ${words}, proposed by usr_\\w+ on 2026-10-01$`, 'm'),
+      );
+      // Rejected, its loans are candidates again for the proposal below.
+      const rejected = await run(['writeoff', 'reject', id, '--as', 'fin1']);
+      expect(rejected.code, rejected.err).toBe(0);
+      expect(rejected.out).toMatch(
+        new RegExp(
+          `^proposal ${id}: rejected, ${words}, proposed by usr_\\w+ on 2026-10-01, rejected by usr_\\w+$`,
+          'm',
+        ),
+      );
+    }
+  });
+
   it('lists candidates, proposes, refuses the proposer, approves by another user', async () => {
     const listed = await run(['writeoff', 'candidates', '--json']);
     expect(listed.code, listed.err).toBe(0);

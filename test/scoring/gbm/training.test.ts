@@ -318,4 +318,29 @@ describe('scoring', () => {
     expect(() => trainChallenger(data, new Uint8Array(200), {}, 1)).toThrowError(/both good and bad/);
     expect(() => trainChallenger(data, new Uint8Array(10), {}, 1)).toThrowError(GbmError);
   });
+
+  it('counts the rows and columns of empty data in the singular for one', () => {
+    const column = (n: number) => ({
+      kind: 'numeric' as const,
+      name: 'x',
+      values: new Float64Array(n),
+      specialValues: [],
+    });
+    const refusal = (data: Dataset) => {
+      try {
+        trainChallenger(data, new Uint8Array(data.rowCount), {}, 1);
+      } catch (error) {
+        expect(error).toBeInstanceOf(GbmError);
+        return (error as Error).message;
+      }
+      throw new Error('trained on empty data');
+    };
+    const ask = '; give rows and feature columns';
+    expect(refusal({ rowCount: 0, columns: [column(0)] })).toBe(`the data has 0 rows and 1 column${ask}`);
+    expect(refusal({ rowCount: 0, columns: [column(0), { ...column(0), name: 'z' }] })).toBe(
+      `the data has 0 rows and 2 columns${ask}`,
+    );
+    expect(refusal({ rowCount: 1, columns: [] })).toBe(`the data has 1 row and 0 columns${ask}`);
+    expect(refusal({ rowCount: 2, columns: [] })).toBe(`the data has 2 rows and 0 columns${ask}`);
+  });
 });
