@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import {
   BehaviourJobError,
@@ -120,15 +121,19 @@ export const registerMonitoring: RegisterCommand = (program, io) => {
       )
       .option(
         '--workers <n>',
-        `worker threads scoring customer ranges side by side (PostgreSQL server only; default 1, at most ${SCORE_WORKERS_MAX}); the scores are the same for any number`,
+        `worker threads scoring customer ranges side by side (PostgreSQL server only; default one a core of this machine, at most ${SCORE_WORKERS_MAX}; an embedded database scores in one); the scores are the same for any number`,
       )
       .option('--json', 'print the report as JSON'),
   ).action((flags: MonitoringScoreFlags) =>
     refusals(async () => {
       const month = parseMonth(flags.month);
-      const workers =
-        flags.workers === undefined ? 1 : parsePositiveInt(flags.workers, '--workers', SCORE_WORKERS_MAX);
       const target = resolveDbTarget(flags.db);
+      const workers =
+        flags.workers !== undefined
+          ? parsePositiveInt(flags.workers, '--workers', SCORE_WORKERS_MAX)
+          : target.kind === 'postgres'
+            ? Math.min(availableParallelism(), SCORE_WORKERS_MAX)
+            : 1;
       if (target.kind === 'pglite' && workers > 1)
         throw new UsageError(
           `--workers ${workers} needs a PostgreSQL server (--db postgres://…): an embedded database is opened by one process, which scores alone`,
