@@ -6,12 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBook } from '../../src/jobs/book.js';
-import { loadBookAsOf, observationDays } from '../../src/jobs/reports/book-inputs.js';
+import { postMonthEndEcl } from '../../src/jobs/ecl-posting.js';
+import { loadBookAsOf, loadEclBookAsOf, observationDays } from '../../src/jobs/reports/book-inputs.js';
+import { computeEcl, eclLoader, rollForwardFromStored } from '../../src/jobs/reports/ecl.js';
+import { buildMonthEnd } from '../../src/jobs/reports/month-end.js';
+import { loadScenarioPack } from '../../src/jobs/reports/scenarios.js';
 import { engineReceivables, type LoanState } from '../../src/ledger/index.js';
 import { addDays, type Day, parseDate } from '../../src/money/index.js';
+import { buildEclReport } from '../../src/reporting/index.js';
 import { type Db, loadReportJournalDays, migrate, monthEndSnapshotPage } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
 
+const MAY = parseDate('2026-05-31');
 const JUNE = parseDate('2026-06-30');
 
 async function statesAt(db: Db, day: Day): Promise<LoanState[]> {
@@ -115,5 +121,52 @@ describe.each(backends)('on $name', (backend) => {
         .map((e) => ({ loanId: e.exposureId, balance: e.balanceMinor }))
         .sort((a, b) => (a.loanId < b.loanId ? -1 : 1)),
     );
+  });
+
+  describe('the ECL read from the built month end', () => {
+    /** The report as the replay of every loan's journal and terms gives it. */
+    async function replayed(asOf: Day) {
+      const run = await computeEcl(db, asOf, { pack: loadScenarioPack() }, loadBookAsOf);
+      return buildEclReport({
+        asOf,
+        model: run.model,
+        rows: run.rows,
+        rollForward: await rollForwardFromStored(db, run),
+      });
+    }
+
+    it('falls back to the replay where the month end is not built', async () => {
+      const fromFacts = await loadEclBookAsOf(db, MAY);
+      const book = await loadBookAsOf(db, MAY);
+      expect(fromFacts).toEqual(book);
+    });
+
+    it('gives the same report as the replay, figure for figure, with and without a roll-forward', async () => {
+      for (const d of [MAY, JUNE]) await buildMonthEnd(db, d, 'test');
+      const books = [await loadEclBookAsOf(db, JUNE), await loadBookAsOf(db, JUNE)];
+      const shaped = books.map((b) => ({ paths: b.paths, workouts: b.workouts, exposures: b.exposures }));
+      expect(shaped[0]).toEqual(shaped[1]);
+      expect(books[0]!.workouts.length).toBeGreaterThan(10);
+      // Read from the month end: only the defaulted loans' journal was read.
+      const withJournal = books.map((b) => b.loans.filter((l) => l.journal.length > 0).length);
+      expect(withJournal[0]).toBe(books[0]!.workouts.length);
+      expect(withJournal[1]).toBeGreaterThan(5 * withJournal[0]!);
+      const runs = [
+        await computeEcl(db, JUNE, {}, loadEclBookAsOf),
+        await computeEcl(db, JUNE, {}, loadBookAsOf),
+      ];
+      expect(runs[0]!.rows).toEqual(runs[1]!.rows);
+      expect(JSON.stringify(await eclLoader.load(db, { asOf: '2026-06-30' }))).toBe(
+        JSON.stringify(await replayed(JUNE)),
+      );
+      // May's run stored and posted: June's report then carries the roll-forward from it.
+      await postMonthEndEcl(db, MAY);
+      const withRollForward = await eclLoader.load(db, { asOf: '2026-06-30' });
+      expect(withRollForward.tables.some((t) => t.name === 'roll-forward')).toBe(true);
+      expect(JSON.stringify(withRollForward)).toBe(JSON.stringify(await replayed(JUNE)));
+      expect(JSON.stringify(await eclLoader.load(db, { asOf: '2026-05-31' }))).toBe(
+        JSON.stringify(await replayed(MAY)),
+      );
+    });
   });
 });

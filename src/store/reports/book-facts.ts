@@ -94,6 +94,69 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
   });
 }
 
+/**
+ * loadReportLoans narrowed to what the ECL reads of the terms: the product and the plan's last instalment only
+ * (`plan` holds that one instalment). Loans mostly share a product document, so each distinct one is parsed once.
+ */
+export async function loadReportLoanKeys(q: Queryable, asOf: Day): Promise<ReportLoanRow[]> {
+  const { rows } = await q.query<{
+    loan_id: string;
+    customer_id: string;
+    line_id: string;
+    product_id: string;
+    opened_day: string;
+    product: string | null;
+    last: string | null;
+    occupation: string | null;
+    industry: string | null;
+  }>(
+    `select l.loan_id, l.customer_id, l.line_id, l.product_id, l.opened_day::text as opened_day,
+       (case when l.terms is null then l.state->'product' else l.terms->'product' end)::text as product,
+       (case when l.terms is null then l.state->'plan' else l.terms->'plan' end -> -1)::text as last,
+       (select a.occupation from applications a where a.customer_id = l.customer_id
+         order by a.submitted_at desc limit 1) as occupation,
+       (select nullif(m.industry, '') from monitoring_profiles m where m.customer_id = l.customer_id) as industry
+     from loans l where l.opened_day <= $1::date order by l.loan_id`,
+    [sqlDate(asOf)],
+  );
+  const products = new Map<string, unknown>();
+  return rows.map((r) => {
+    let product: unknown;
+    if (r.product !== null) {
+      product = products.get(r.product);
+      if (product === undefined) {
+        product = fromJsonText<unknown>(r.product);
+        products.set(r.product, product);
+      }
+    }
+    const last =
+      r.last === null
+        ? undefined
+        : fromJsonText<{ number: number; dueDay: Day; principalMinor: number; totalMinor: number }>(r.last);
+    return {
+      loanId: r.loan_id,
+      customerId: r.customer_id,
+      lineId: r.line_id,
+      productId: r.product_id,
+      openedDay: dayFromSql(r.opened_day),
+      product,
+      plan:
+        last === undefined
+          ? []
+          : [
+              {
+                number: last.number,
+                dueDay: last.dueDay,
+                principalMinor: last.principalMinor,
+                totalMinor: last.totalMinor,
+              },
+            ],
+      occupation: r.occupation,
+      industry: r.industry,
+    };
+  });
+}
+
 /** The events the reports read (delinquency, settlement, write-off, restructuring, corrections) through `asOf`. */
 export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<ReportLoanEvent[]> {
   const { rows } = await q.query<{
@@ -129,12 +192,17 @@ export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<Rep
 }
 
 /**
- * Each loan's journal movements per day through `asOf` (the ECL's own monthly entries are not a loan's).
+ * Each loan's journal movements per day through `asOf` (the ECL's own monthly entries are not a loan's), of
+ * every loan or of the loans given.
  * Each posting's lines are summed in a one-row subquery, then the postings by loan and day: the same sums as
  * grouping every line, but the planner no longer counts a hundred lines a posting (its guess for
  * jsonb_array_elements), whose inflated cost had PostgreSQL compile the statement with JIT (seconds).
  */
-export async function loadReportJournalDays(q: Queryable, asOf: Day): Promise<ReportJournalDay[]> {
+export async function loadReportJournalDays(
+  q: Queryable,
+  asOf: Day,
+  loanIds?: readonly string[],
+): Promise<ReportJournalDay[]> {
   const { rows } = await q.query<{ loan_id: string; day: string; rec: string; pri: string; cash: string }>(
     `select p.loan_id, p.day::text as day,
        coalesce(sum(s.rec), 0)::text as rec,
@@ -148,9 +216,9 @@ export async function loadReportJournalDays(q: Queryable, asOf: Day): Promise<Re
            filter (where l->>'account' in ('principalCurrent', 'principalOverdue')) as pri,
          sum((l->>'debitMinor')::bigint) filter (where l->>'account' = 'cashClearing') as cash
        from jsonb_array_elements(p.lines) as l) s
-     where p.day <= $1::date and p.customer_id <> ''
+     where p.day <= $1::date and p.customer_id <> ''${loanIds === undefined ? '' : ' and p.loan_id = any($2::text[])'}
      group by p.loan_id, p.day order by p.loan_id, p.day`,
-    [sqlDate(asOf)],
+    loanIds === undefined ? [sqlDate(asOf)] : [sqlDate(asOf), [...loanIds]],
   );
   return rows.map((r) => ({
     loanId: r.loan_id,
