@@ -291,7 +291,9 @@ export async function loadEclBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf
   ];
   const eventsByLoan = groupBy(events, (e) => e.loanId);
   const withoutJournal = rows.map((r) => bookLoan(r, eventsByLoan.get(r.loanId) ?? [], [], asOf));
-  const defaulted = withoutJournal.filter((l) => l.defaultDay !== null).map((l) => l.row.loanId);
+  const defaulted = withoutJournal
+    .filter((l) => l.defaultDay !== null)
+    .map((l) => ({ customerId: l.row.customerId, loanId: l.row.loanId }));
   const journalByLoan = groupBy(
     defaulted.length === 0 ? [] : await loadReportJournalDays(q, asOf, defaulted),
     (j) => j.loanId,

@@ -113,10 +113,12 @@ export async function loadReportLoanKeys(q: Queryable, asOf: Day): Promise<Repor
     `select l.loan_id, l.customer_id, l.line_id, l.product_id, l.opened_day::text as opened_day,
        (case when l.terms is null then l.state->'product' else l.terms->'product' end)::text as product,
        (case when l.terms is null then l.state->'plan' else l.terms->'plan' end -> -1)::text as last,
-       (select a.occupation from applications a where a.customer_id = l.customer_id
-         order by a.submitted_at desc limit 1) as occupation,
-       (select nullif(m.industry, '') from monitoring_profiles m where m.customer_id = l.customer_id) as industry
-     from loans l where l.opened_day <= $1::date order by l.loan_id`,
+       o.occupation, nullif(m.industry, '') as industry
+     from loans l
+       left join (select distinct on (a.customer_id) a.customer_id, a.occupation from applications a
+                  order by a.customer_id, a.submitted_at desc) o on o.customer_id = l.customer_id
+       left join monitoring_profiles m on m.customer_id = l.customer_id
+     where l.opened_day <= $1::date order by l.loan_id`,
     [sqlDate(asOf)],
   );
   const products = new Map<string, unknown>();
@@ -201,14 +203,19 @@ export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<Rep
 export async function loadReportJournalDays(
   q: Queryable,
   asOf: Day,
-  loanIds?: readonly string[],
+  loans?: readonly { readonly customerId: string; readonly loanId: string }[],
 ): Promise<ReportJournalDay[]> {
+  // The loans given (each once) are joined by the postings' (customer, loan) index: a few loans read only theirs.
+  const only =
+    loans === undefined
+      ? ''
+      : 'join unnest($2::text[], $3::text[]) as k(customer_id, loan_id) on k.customer_id = p.customer_id and k.loan_id = p.loan_id';
   const { rows } = await q.query<{ loan_id: string; day: string; rec: string; pri: string; cash: string }>(
     `select p.loan_id, p.day::text as day,
        coalesce(sum(s.rec), 0)::text as rec,
        coalesce(sum(s.pri), 0)::text as pri,
        coalesce(sum(s.cash), 0)::text as cash
-     from postings p cross join lateral (
+     from postings p ${only} cross join lateral (
        select sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
            filter (where l->>'account' in ('principalCurrent', 'principalOverdue', 'interestReceivable',
                                            'penaltyReceivable', 'feeReceivable')) as rec,
@@ -216,9 +223,11 @@ export async function loadReportJournalDays(
            filter (where l->>'account' in ('principalCurrent', 'principalOverdue')) as pri,
          sum((l->>'debitMinor')::bigint) filter (where l->>'account' = 'cashClearing') as cash
        from jsonb_array_elements(p.lines) as l) s
-     where p.day <= $1::date and p.customer_id <> ''${loanIds === undefined ? '' : ' and p.loan_id = any($2::text[])'}
+     where p.day <= $1::date and p.customer_id <> ''
      group by p.loan_id, p.day order by p.loan_id, p.day`,
-    loanIds === undefined ? [sqlDate(asOf)] : [sqlDate(asOf), [...loanIds]],
+    loans === undefined
+      ? [sqlDate(asOf)]
+      : [sqlDate(asOf), loans.map((l) => l.customerId), loans.map((l) => l.loanId)],
   );
   return rows.map((r) => ({
     loanId: r.loan_id,
