@@ -12,8 +12,13 @@
  *                    loan id suffixed `~NNN`, keys consistent across the tables, and the month ends' recorded
  *                    loan counts updated. The copies are the engine's histories repeated; their events,
  *                    postings and snapshots are not copied, so a multiplied book serves the month-end
- *                    reports only (the ECL report, which replays events and the journal, runs only when
- *                    BENCH_COPIES is 1, and no month end of a multiplied book may be rebuilt).
+ *                    reports only (the ECL report, which reads the events and the defaulted loans' journal,
+ *                    runs only when BENCH_COPIES is 1 or BENCH_COPY_HISTORY is 1, and no month end of a
+ *                    multiplied book may be rebuilt).
+ *   BENCH_COPY_HISTORY  1: the copies also carry the loans' events and postings (their journal), so the ECL
+ *                    report runs on the multiplied book (default 0: the copies are much quicker without)
+ *   BENCH_ECL_REPLAY 1 (default): the ECL report is also computed by replaying every loan's journal and terms
+ *                    (as before month-end rows kept the balance), timed, and compared with the report as JSON
  *   BENCH_SPLIT      1 (default) also reads the rows into Node and computes the reports in memory as before
  *                    the database sums (the old path), timed and checked cell for cell against the new one
  *   BENCH_PYTHON     default /usr/bin/python3 (Debian's python3 carries python3-pandas)
@@ -26,10 +31,20 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { buildMonthEnd, ensureMonthEnds, loadReport, monthEndsBack, writeBook } from '../src/jobs/index.js';
+import {
+  buildMonthEnd,
+  computeEcl,
+  ensureMonthEnds,
+  loadReport,
+  monthEndsBack,
+  writeBook,
+} from '../src/jobs/index.js';
+import { loadBookAsOf } from '../src/jobs/reports/book-inputs.js';
+import { rollForwardFromStored } from '../src/jobs/reports/ecl.js';
 import { addDays, formatDate, parseDate, startOfMonth } from '../src/money/index.js';
 import {
   applyOverrides,
+  buildEclReport,
   classificationReport,
   type MonthEndLoan,
   type MonthRows,
@@ -57,6 +72,8 @@ import { PolledCpu } from './support.js';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const COPIES = Number(process.env.BENCH_COPIES ?? 1);
 const SPLIT = process.env.BENCH_SPLIT !== '0';
+const COPY_HISTORY = process.env.BENCH_COPY_HISTORY === '1';
+const ECL_REPLAY = process.env.BENCH_ECL_REPLAY !== '0';
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCHEMA = process.env.BENCH_SCHEMA ?? 'bench_reports';
 const REUSE = process.env.BENCH_REUSE === '1';
@@ -112,6 +129,12 @@ const COPIED_TABLES: readonly { table: string; key: string }[] = [
   { table: 'loans', key: 'customer_id' },
   { table: 'loan_eod', key: 'customer_id' },
   { table: 'loan_month_ends', key: 'customer_id' },
+  ...(COPY_HISTORY
+    ? [
+        { table: 'loan_events', key: 'customer_id' },
+        { table: 'postings', key: 'customer_id' },
+      ]
+    : []),
 ];
 
 /** Repeats the book until it holds `copies` copies (see BENCH_COPIES). */
@@ -120,6 +143,7 @@ async function multiply(db: Db, copies: number): Promise<void> {
     const { rows: cols } = await db.query<{ column_name: string }>(
       `select column_name from information_schema.columns
        where table_schema = current_schema() and table_name = $1 and is_generated = 'NEVER'
+         and is_identity = 'NO'
        order by ordinal_position`,
       [table],
     );
@@ -306,10 +330,30 @@ async function main(): Promise<void> {
     steps.classification = classS;
     steps.roll = rollS;
     steps.vintage = vintageS;
-    if (COPIES <= 1) {
-      [, steps.ecl] = await timed(admin, 'ECL report (book replayed from events and journal)', () =>
+    if (COPIES <= 1 || COPY_HISTORY) {
+      const [ecl, eclS] = await timed(admin, 'ECL report (balances from the month end)', () =>
         loadReport(db, 'ecl', asOf),
       );
+      steps.ecl = eclS;
+      if (ECL_REPLAY) {
+        const [replayed, replayS] = await timed(
+          admin,
+          'ECL report replayed (every journal and terms)',
+          async () => {
+            const run = await computeEcl(db, AS_OF, {}, loadBookAsOf);
+            return buildEclReport({
+              asOf: AS_OF,
+              model: run.model,
+              rows: run.rows,
+              rollForward: await rollForwardFromStored(db, run),
+            });
+          },
+        );
+        steps.eclReplay = replayS;
+        console.log(
+          `  ECL report identical to the replay (JSON): ${JSON.stringify(ecl) === JSON.stringify(replayed)}`,
+        );
+      }
       if (SPLIT) {
         // The journal read ECL makes, against the earlier statement that grouped every posting line at once.
         const [days] = await timed(
@@ -342,7 +386,9 @@ async function main(): Promise<void> {
         );
       }
     } else {
-      console.log('  ECL report: not run on a multiplied book (its copies have no events or journal)');
+      console.log(
+        '  ECL report: not run on a multiplied book (its copies have no events or journal; BENCH_COPY_HISTORY)',
+      );
     }
 
     if (SPLIT) {

@@ -22,7 +22,7 @@ import {
   type Queryable,
   type StoredEclPosting,
 } from '../store/index.js';
-import { writtenOffBetween } from './reports/book-inputs.js';
+import { loadEclBookAsOf, writtenOffBetween } from './reports/book-inputs.js';
 import { closedMonthEnd } from './reports/closed-day.js';
 import { computeEcl, type EclRun, type EclRunOptions, previousMonthEnd } from './reports/ecl.js';
 import { ReportError } from './reports/errors.js';
@@ -167,7 +167,7 @@ export async function postMonthEndEcl(
   const posted = await findEclPosting(db, monthEnd);
   if (posted !== null) return { monthEnd, alreadyPosted: true, posting: posted, rollForward: null };
   await refuseEarlierThanPosted(db, monthEnd);
-  const run = await computeEcl(db, monthEnd, options);
+  const run = await computeEcl(db, monthEnd, options, loadEclBookAsOf);
   const actor = options.actor ?? { userId: null, role: 'system' };
   return db.transaction(async (tx) => {
     const result = await writeMonthEndEcl(tx, run);

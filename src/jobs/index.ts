@@ -95,6 +95,7 @@ export {
   type WaveReport,
   type WebhookChannelConfig,
 } from './reminders/index.js';
+export { loadEclBookAsOf } from './reports/book-inputs.js';
 export { creditReportLoader } from './reports/credit-report.js';
 export { computeEcl, type EclRun, eclLoader, eclReport } from './reports/ecl.js';
 export {

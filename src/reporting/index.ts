@@ -213,7 +213,10 @@ export {
   overdueMilestones,
 } from './milestones.js';
 export {
+  grossCarryingAmountOf,
+  type MonthEndBuiltLoan,
   type MonthEndLoan,
+  monthEndBuiltLoanOf,
   monthEndLoanOf,
 } from './month-end.js';
 export {

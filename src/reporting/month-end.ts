@@ -1,4 +1,10 @@
-import { type Bucket, bucketForDaysPastDue, daysPastDue, type LoanState } from '../ledger/index.js';
+import {
+  type Bucket,
+  bucketForDaysPastDue,
+  daysPastDue,
+  engineReceivables,
+  type LoanState,
+} from '../ledger/index.js';
 import type { Day } from '../money/index.js';
 import {
   type AssetClass,
@@ -61,4 +67,30 @@ export function monthEndLoanOf(
     assetClass: classification.assetClass,
     classReasons: classification.restructuring?.reasons ?? [],
   };
+}
+
+/**
+ * A loan's gross carrying amount (principal, interest, penalty and fee receivable) in its state: the engine's
+ * receivables, which the journal holds to the fen (the ledger's reconciliation). The ECL's exposure balance.
+ */
+export function grossCarryingAmountOf(state: LoanState): number {
+  const r = engineReceivables(state);
+  return (
+    r.principalCurrent + r.principalOverdue + r.interestReceivable + r.penaltyReceivable + r.feeReceivable
+  );
+}
+
+/** A month-end row as the month-end job stores it: the row, and the loan's gross carrying amount then. */
+export interface MonthEndBuiltLoan extends MonthEndLoan {
+  readonly receivableMinor: number;
+}
+
+/** monthEndLoanOf with the gross carrying amount beside it (null alike). */
+export function monthEndBuiltLoanOf(
+  state: LoanState,
+  monthEnd: Day,
+  settings: ClassificationSettings = DEFAULT_CLASSIFICATION_SETTINGS,
+): MonthEndBuiltLoan | null {
+  const row = monthEndLoanOf(state, monthEnd, settings);
+  return row === null ? null : { ...row, receivableMinor: grossCarryingAmountOf(state) };
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_ECL_SETTINGS,
   type EclExposure,
   eclStage,
+  eclUnderWeights,
   estimateLgd,
   estimateTransitions,
   MARKOV_STATES,
@@ -278,6 +279,59 @@ describe('ECL measurement', () => {
         .columns.find((c) => c.key === 'pd-lifetime')!.label;
     expect(lifetime(60)).toEqual({ en: 'PD 60 months', zh: '60个月违约概率' });
     expect(lifetime(12)).toEqual({ en: 'PD 12 months', zh: '12个月违约概率' });
+  });
+
+  it("gives every row and the book under other weights exactly the bigint sums of the rows' own figures", () => {
+    const bigEcl = (ead: number, figures: { w: number; pd: number; lgd: number }[]) => {
+      const exact = figures.reduce(
+        (a, f) => a + BigInt(f.w) * BigInt(ead) * BigInt(f.pd) * BigInt(f.lgd),
+        0n,
+      );
+      return Number((exact + 5n * 10n ** 17n) / 10n ** 18n);
+    };
+    const wide = fc.record({
+      n: fc.integer({ min: 0, max: 1_000_000 }),
+      balance: fc.oneof(fc.integer({ min: 0, max: 50_000_000 }), fc.integer({ min: 0, max: 2 ** 40 })),
+      bucket: fc.constantFrom('M0', 'M1', 'M2', 'M3', 'M4', 'M7'),
+      dpdExtra: fc.integer({ min: 0, max: 29 }),
+      undrawn: fc.boolean(),
+      restructured: fc.boolean(),
+      months: fc.integer({ min: 1, max: 36 }),
+      segment: fc.constantFrom('a', 'b'),
+    });
+    fc.assert(
+      fc.property(fc.array(wide, { maxLength: 40 }), fc.integer({ min: 0, max: 1_000_000 }), (raw, shift) => {
+        const rows = measureEcl(model, raw.map(exposureOf));
+        for (const r of rows) {
+          expect(r.eclMinor).toBe(
+            bigEcl(
+              r.eadMinor,
+              r.scenarios.map((s) => ({ w: s.weight_micro, pd: s.pd_micro, lgd: s.lgd_micro })),
+            ),
+          );
+          for (const s of r.scenarios)
+            expect(s.eclMinor).toBe(bigEcl(r.eadMinor, [{ w: 1_000_000, pd: s.pd_micro, lgd: s.lgd_micro }]));
+        }
+        const weights = shiftedWeights(model.scenarios, 'down', shift);
+        const expected = rows.reduce(
+          (a, r) =>
+            a +
+            bigEcl(
+              r.eadMinor,
+              r.scenarios.map((s) => ({ w: weights.get(s.scenario) ?? 0, pd: s.pd_micro, lgd: s.lgd_micro })),
+            ),
+          0,
+        );
+        expect(eclUnderWeights(rows, weights)).toBe(expected);
+        // Rows copied (or read back) carry no measurement behind them: the same sum from their figures.
+        expect(
+          eclUnderWeights(
+            rows.map((r) => ({ ...r })),
+            weights,
+          ),
+        ).toBe(expected);
+      }),
+    );
   });
 
   it('computes one exposure from its stated parameters with one rounding', () => {

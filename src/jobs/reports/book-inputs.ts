@@ -13,10 +13,13 @@ import {
   loadReportJournalDays,
   loadReportLines,
   loadReportLoanEvents,
+  loadReportLoanKeys,
   loadReportLoans,
   loadReportRiskFacts,
+  monthEndBalances,
   type Queryable,
   type ReportJournalDay,
+  type ReportLineRow,
   type ReportLoanEvent,
   type ReportLoanRow,
   type ReportRiskFacts,
@@ -27,7 +30,10 @@ export const OBSERVATION_MONTHS = 12;
 /** A restructuring keeps its loan in stage 2 for at least this long (the observation period's year). */
 export const RESTRUCTURING_OBSERVATION_DAYS = 365;
 
-/** One loan as the reports see it on the as-of day. */
+/**
+ * One loan as the reports see it on the as-of day. Read for the ECL from a built month end
+ * (loadEclBookAsOf), `journal` holds only a defaulted loan's days and `row.plan` only the last instalment.
+ */
 export interface BookLoan {
   readonly row: ReportLoanRow;
   readonly events: readonly ReportLoanEvent[];
@@ -122,8 +128,17 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/** The contract rate of each product document read (documents shared between loans are one object). */
+const rates = new WeakMap<object, string>();
 function rateOf(product: unknown): string {
-  return Number(nominalAnnualRateOf(product as Product)).toFixed(6);
+  if (typeof product !== 'object' || product === null)
+    return Number(nominalAnnualRateOf(product as Product)).toFixed(6);
+  let rate = rates.get(product);
+  if (rate === undefined) {
+    rate = Number(nominalAnnualRateOf(product as Product)).toFixed(6);
+    rates.set(product, rate);
+  }
+  return rate;
 }
 
 function bookLoan(
@@ -192,15 +207,29 @@ function riskStaging(
   };
 }
 
+/** A loan's receivable and principal balances at the as-of day: from its journal, or from the month end. */
+interface AsOfBalances {
+  receivable(loan: BookLoan): number;
+  principal(loan: BookLoan): number;
+}
+
+function journalBalances(asOf: Day): AsOfBalances {
+  return {
+    receivable: (loan) => balanceAt(loan, asOf, receivable),
+    principal: (loan) => balanceAt(loan, asOf, principal),
+  };
+}
+
 function loanExposure(
   loan: BookLoan,
   asOf: Day,
   frozenLines: ReadonlySet<string>,
   risk: ReportRiskFacts,
+  balances: AsOfBalances,
 ): EclExposure | null {
   if (loan.settledDay !== null && loan.settledDay <= asOf) return null;
   if (loan.writtenOffDay !== null && loan.writtenOffDay <= asOf) return null;
-  const balance = balanceAt(loan, asOf, receivable);
+  const balance = balances.receivable(loan);
   if (balance <= 0) return null;
   const restructuredDay = [...loan.events].reverse().find((e) => e.type === 'LoanRestructured')?.day ?? null;
   const broken = loan.events.some(
@@ -241,6 +270,52 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
   const loans = rows.map((r) =>
     bookLoan(r, eventsByLoan.get(r.loanId) ?? [], journalByLoan.get(r.loanId) ?? [], asOf),
   );
+  return shapeBook(asOf, loans, lines, risk, journalBalances(asOf));
+}
+
+/**
+ * The book the ECL reads at a built month end: each loan's balance from its month-end row (the engine's
+ * receivables of the state the month-end job classified, equal to the journal's) instead of its journal, the
+ * journal read only for the loans that defaulted (their workouts), and of the terms only the product and the
+ * last instalment. The same exposures, paths and workouts as loadBookAsOf; a day that is not a built month
+ * end (or one built before its rows kept the balance) is read by loadBookAsOf.
+ */
+export async function loadEclBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
+  const balances = await monthEndBalances(q, asOf);
+  if (balances === null) return loadBookAsOf(q, asOf);
+  const [rows, events, lines, risk] = [
+    await loadReportLoanKeys(q, asOf),
+    await loadReportLoanEvents(q, asOf),
+    await loadReportLines(q),
+    await loadReportRiskFacts(q, asOf),
+  ];
+  const eventsByLoan = groupBy(events, (e) => e.loanId);
+  const withoutJournal = rows.map((r) => bookLoan(r, eventsByLoan.get(r.loanId) ?? [], [], asOf));
+  const defaulted = withoutJournal
+    .filter((l) => l.defaultDay !== null)
+    .map((l) => ({ customerId: l.row.customerId, loanId: l.row.loanId }));
+  const journalByLoan = groupBy(
+    defaulted.length === 0 ? [] : await loadReportJournalDays(q, asOf, defaulted),
+    (j) => j.loanId,
+  );
+  const loans = withoutJournal.map((l) => {
+    const journal = journalByLoan.get(l.row.loanId);
+    return journal === undefined ? l : { ...l, journal };
+  });
+  const none = { receivableMinor: 0, principalMinor: 0 };
+  return shapeBook(asOf, loans, lines, risk, {
+    receivable: (loan) => (balances.get(loan.row.loanId) ?? none).receivableMinor,
+    principal: (loan) => (balances.get(loan.row.loanId) ?? none).principalMinor,
+  });
+}
+
+function shapeBook(
+  asOf: Day,
+  loans: readonly BookLoan[],
+  lines: readonly ReportLineRow[],
+  risk: ReportRiskFacts,
+  balances: AsOfBalances,
+): BookAsOf {
   const days = observationDays(asOf);
   const paths: MonthEndPath[] = loans.map((loan) => ({
     segment: loan.row.productId,
@@ -264,14 +339,14 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
   const frozen = new Set(lines.filter((l) => l.status === 'frozen').map((l) => l.lineId));
   const exposures: EclExposure[] = [];
   for (const loan of loans) {
-    const e = loanExposure(loan, asOf, frozen, risk);
+    const e = loanExposure(loan, asOf, frozen, risk, balances);
     if (e !== null) exposures.push(e);
   }
   const loansByLine = groupBy(loans, (l) => l.row.lineId);
   for (const line of lines) {
     const own = loansByLine.get(line.lineId) ?? [];
     if (line.status !== 'active' || own.length === 0) continue;
-    const used = own.reduce((a, l) => a + balanceAt(l, asOf, principal), 0);
+    const used = own.reduce((a, l) => a + balances.principal(l), 0);
     const undrawn = Math.max(0, line.limitMinor - used);
     if (undrawn === 0) continue;
     const live = own.filter(

@@ -13,7 +13,7 @@ import {
   type RollForward,
 } from '../../reporting/index.js';
 import { listEclRunExposures, type Queryable } from '../../store/index.js';
-import { type BookAsOf, loadBookAsOf, writtenOffBetween } from './book-inputs.js';
+import { type BookAsOf, loadBookAsOf, loadEclBookAsOf, writtenOffBetween } from './book-inputs.js';
 import { requestClosedDay } from './closed-day.js';
 import type { EclRunOptions } from './ecl-options.js';
 import type { ReportLoader } from './loader.js';
@@ -27,10 +27,19 @@ export interface EclRun {
 
 export type { EclRunOptions } from './ecl-options.js';
 
-/** Loads the book through `asOf`, estimates the model from it and measures every exposure. */
-export async function computeEcl(q: Queryable, asOf: Day, options: EclRunOptions = {}): Promise<EclRun> {
+/**
+ * Loads the book through `asOf`, estimates the model from it and measures every exposure. The book is replayed
+ * whole by default (the stress and liquidity reports read every loan's plan and journal from it); the ECL
+ * report and its posting read it as loadEclBookAsOf does, from the built month end where there is one.
+ */
+export async function computeEcl(
+  q: Queryable,
+  asOf: Day,
+  options: EclRunOptions = {},
+  loadBook: (q: Queryable, asOf: Day) => Promise<BookAsOf> = loadBookAsOf,
+): Promise<EclRun> {
   const pack = options.pack ?? loadScenarioPack();
-  const book = await loadBookAsOf(q, asOf);
+  const book = await loadBook(q, asOf);
   const model = buildEclModel({
     asOf,
     paths: book.paths,
@@ -71,7 +80,7 @@ export async function eclReport(
   options: EclRunOptions = {},
 ): Promise<Report> {
   const pack = withScenarioCertain(options.pack ?? loadScenarioPack(), scenario);
-  const run = await computeEcl(q, asOf, { ...options, pack });
+  const run = await computeEcl(q, asOf, { ...options, pack }, loadEclBookAsOf);
   const report = buildEclReport({
     asOf,
     model: run.model,

@@ -7,8 +7,8 @@ import { counted, type Day, endOfMonth, formatDate, startOfMonth } from '../../m
 import {
   type ClassificationSettings,
   DEFAULT_CLASSIFICATION_SETTINGS,
-  type MonthEndLoan,
-  monthEndLoanOf,
+  type MonthEndBuiltLoan,
+  monthEndBuiltLoanOf,
 } from '../../reporting/index.js';
 import {
   builtMonthEnds,
@@ -67,12 +67,12 @@ export async function buildMonthEnd(
         'asOf',
       );
     }
-    const rows: MonthEndLoan[] = [];
+    const rows: MonthEndBuiltLoan[] = [];
     let after: { customerId: string; loanId: string } | null = null;
     for (;;) {
       const page = await monthEndSnapshotPage(tx, monthEnd, after, MONTH_END_SNAPSHOTS_PER_PAGE);
       for (const state of page) {
-        const row = monthEndLoanOf(state, monthEnd, settings);
+        const row = monthEndBuiltLoanOf(state, monthEnd, settings);
         if (row !== null) rows.push(row);
       }
       const last = page[page.length - 1];

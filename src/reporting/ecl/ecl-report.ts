@@ -33,19 +33,44 @@ export function ratioText(part: number, whole: number): string {
 /** The weight shift whose effect the sensitivity table shows: 10 percentage points. */
 export const WEIGHT_SHIFT_MICRO: Micro = 100_000;
 
-function stageTable(rows: readonly EclRow[]): ReportTable {
+/** Exposures, balance, EAD and ECL summed over rows. */
+interface Sums {
+  exposures: number;
+  balance: number;
+  ead: number;
+  ecl: number;
+}
+
+function sumsBy(rows: readonly EclRow[], key: (r: EclRow) => string): Map<string, Sums> {
+  const out = new Map<string, Sums>();
+  for (const r of rows) {
+    const k = key(r);
+    let s = out.get(k);
+    if (s === undefined) {
+      s = { exposures: 0, balance: 0, ead: 0, ecl: 0 };
+      out.set(k, s);
+    }
+    s.exposures += 1;
+    s.balance += r.balanceMinor;
+    s.ead += r.eadMinor;
+    s.ecl += r.eclMinor;
+  }
+  return out;
+}
+
+const NO_SUMS: Sums = Object.freeze({ exposures: 0, balance: 0, ead: 0, ecl: 0 });
+
+function stageTable(byStage: ReadonlyMap<string, Sums>): ReportTable {
   const out: Record<string, string | number>[] = [];
   for (const stage of [1, 2, 3] as const) {
-    const r = rows.filter((x) => x.stage === stage);
-    const ead = r.reduce((a, x) => a + x.eadMinor, 0);
-    const ecl = r.reduce((a, x) => a + x.eclMinor, 0);
+    const s = byStage.get(String(stage)) ?? NO_SUMS;
     out.push({
       stage,
-      exposures: r.length,
-      balance: formatMinor(r.reduce((a, x) => a + x.balanceMinor, 0)),
-      ead: formatMinor(ead),
-      ecl: formatMinor(ecl),
-      coverage: ratioText(ecl, ead),
+      exposures: s.exposures,
+      balance: formatMinor(s.balance),
+      ead: formatMinor(s.ead),
+      ecl: formatMinor(s.ecl),
+      coverage: ratioText(s.ecl, s.ead),
     });
   }
   return {
@@ -64,7 +89,8 @@ function stageTable(rows: readonly EclRow[]): ReportTable {
 }
 
 function segmentTable(rows: readonly EclRow[]): ReportTable {
-  const keys = [...new Set(rows.map((r) => `${r.segment}\u0000${r.stage}`))].sort();
+  const sums = sumsBy(rows, (r) => `${r.segment}\u0000${r.stage}`);
+  const keys = [...sums.keys()].sort();
   return {
     name: 'segments',
     label: l('ECL by segment and stage', '按细分与阶段的预期信用损失'),
@@ -77,19 +103,33 @@ function segmentTable(rows: readonly EclRow[]): ReportTable {
     ],
     rows: keys.map((k) => {
       const [segment, stage] = k.split('\u0000') as [string, string];
-      const r = rows.filter((x) => x.segment === segment && x.stage === Number(stage));
+      const s = sums.get(k) as Sums;
       return {
         segment,
         stage: Number(stage),
-        exposures: r.length,
-        ead: formatMinor(r.reduce((a, x) => a + x.eadMinor, 0)),
-        ecl: formatMinor(r.reduce((a, x) => a + x.eclMinor, 0)),
+        exposures: s.exposures,
+        ead: formatMinor(s.ead),
+        ecl: formatMinor(s.ecl),
       };
     }),
   };
 }
 
+/** formatMicro kept by value for one report: the exposure table repeats a few hundred parameters. */
+function keptFormatMicro(): (value: Micro) => string {
+  const kept = new Map<Micro, string>();
+  return (value) => {
+    let text = kept.get(value);
+    if (text === undefined) {
+      text = formatMicro(value);
+      kept.set(value, text);
+    }
+    return text;
+  };
+}
+
 function exposureTable(model: EclModel, rows: readonly EclRow[]): ReportTable {
+  const micro = keptFormatMicro();
   return {
     name: 'exposures',
     label: l('ECL per exposure, with its parameters', '逐笔敞口的预期信用损失及参数'),
@@ -121,14 +161,14 @@ function exposureTable(model: EclModel, rows: readonly EclRow[]): ReportTable {
         stage: r.stage,
         reasons: r.reasons.join(' '),
         balance: formatMinor(r.balanceMinor),
-        ccf: formatMicro(r.ccf_micro),
+        ccf: micro(r.ccf_micro),
         ead: formatMinor(r.eadMinor),
         horizon: r.horizonMonths,
         rate: r.discountRate,
-        pd: formatMicro(r.pd_micro),
-        lgd: formatMicro(r.lgd_micro),
+        pd: micro(r.pd_micro),
+        lgd: micro(r.lgd_micro),
       };
-      for (const s of r.scenarios) row[`pd-${s.scenario}`] = formatMicro(s.pd_micro);
+      for (const s of r.scenarios) row[`pd-${s.scenario}`] = micro(s.pd_micro);
       row.ecl = formatMinor(r.eclMinor);
       return row;
     }),
@@ -148,11 +188,13 @@ function scenarioTable(model: EclModel, rows: readonly EclRow[], total: number):
       col('ecl-shifted', 'ECL with its weight +10 pp', '权重+10个百分点时的ECL', 'money'),
       col('change', 'Change', '变动', 'money'),
     ],
-    rows: model.scenarios.map((s) => {
-      const alone = rows.reduce(
-        (a, r) => a + (r.scenarios.find((x) => x.scenario === s.id)?.eclMinor ?? 0),
-        0,
-      );
+    rows: model.scenarios.map((s, i) => {
+      let alone = 0;
+      for (const r of rows) {
+        const own =
+          r.scenarios[i]?.scenario === s.id ? r.scenarios[i] : r.scenarios.find((x) => x.scenario === s.id);
+        alone += own?.eclMinor ?? 0;
+      }
       const shifted = eclUnderWeights(rows, shiftedWeights(model.scenarios, s.id, WEIGHT_SHIFT_MICRO));
       return {
         scenario: s.id,
@@ -287,9 +329,10 @@ export function buildEclReport(input: EclReportInput): Report {
   const { rows, model } = input;
   const total = rows.reduce((a, r) => a + r.eclMinor, 0);
   const ead = rows.reduce((a, r) => a + r.eadMinor, 0);
-  const stageEcl = (s: 1 | 2 | 3) => rows.filter((r) => r.stage === s).reduce((a, r) => a + r.eclMinor, 0);
+  const byStage = sumsBy(rows, (r) => String(r.stage));
+  const stageEcl = (s: 1 | 2 | 3) => (byStage.get(String(s)) ?? NO_SUMS).ecl;
   const tables = [
-    stageTable(rows),
+    stageTable(byStage),
     segmentTable(rows),
     scenarioTable(model, rows, total),
     transitionTable(model),

@@ -253,7 +253,108 @@ function weightedEcl(
   let sum = 0n;
   for (const f of figures)
     sum += BigInt(f.weight_micro) * BigInt(ead) * BigInt(f.pd_micro) * BigInt(f.lgd_micro);
-  return Number(divideRounded(sum, 10n ** 18n, 'half-up'));
+  return Number(divideRounded(sum, MICRO_ONE_CUBED, 'half-up'));
+}
+
+const MICRO_ONE_CUBED = 10n ** 18n;
+const MICRO_ONE_SQUARED = 1_000_000_000_000;
+
+/**
+ * ⌊a × b ÷ 10¹² + ½⌋ for whole a, b ≥ 0: weightedEcl of one scenario of weight 1 (10⁶ × a × b ÷ 10¹⁸ is the
+ * same quotient), in floating point while the product is exact, by bigint beyond.
+ */
+function productOverMicroSquared(a: number, b: number): number {
+  const x = a * b;
+  if (x > Number.MAX_SAFE_INTEGER)
+    return Number(divideRounded(BigInt(a) * BigInt(b), BigInt(MICRO_ONE_SQUARED), 'half-up'));
+  let q = Math.floor(x / MICRO_ONE_SQUARED);
+  let r = x - q * MICRO_ONE_SQUARED;
+  if (r < 0) {
+    q -= 1;
+    r += MICRO_ONE_SQUARED;
+  } else if (r >= MICRO_ONE_SQUARED) {
+    q += 1;
+    r -= MICRO_ONE_SQUARED;
+  }
+  return 2 * r >= MICRO_ONE_SQUARED ? q + 1 : q;
+}
+
+/**
+ * What every exposure of one base PD, LGD and borrower profile shares under a model: each scenario's PD and
+ * LGD, their product, and Σₛ wₛ × PDₛ × LGDₛ (under the model's weights, and under other weights once asked).
+ * An exposure's figures are then its EAD times these, each rounded as weightedEcl rounds them.
+ */
+interface SharedFigures {
+  readonly ids: readonly string[];
+  readonly pd: readonly Micro[];
+  readonly lgd: readonly Micro[];
+  /** PDₛ × LGDₛ (at most 10¹², exact). */
+  readonly products: readonly number[];
+  /** Σₛ wₛ × PDₛ × LGDₛ under the model's weights. */
+  readonly weighted: bigint;
+  /** The same under other weights (eclUnderWeights), by the weights' map. */
+  readonly underWeights: WeakMap<ReadonlyMap<string, Micro>, bigint>;
+}
+
+const sharedSets = new WeakMap<EclModel, Map<readonly Micro[], Map<number, SharedFigures>>>();
+function keptShared(model: EclModel, pd: Micro, lgd: Micro, multipliers: readonly Micro[]): SharedFigures {
+  let byProfile = sharedSets.get(model);
+  if (byProfile === undefined) {
+    byProfile = new Map();
+    sharedSets.set(model, byProfile);
+  }
+  let byPdLgd = byProfile.get(multipliers);
+  if (byPdLgd === undefined) {
+    byPdLgd = new Map();
+    byProfile.set(multipliers, byPdLgd);
+  }
+  const key = pd * 2_097_152 + lgd;
+  let shared = byPdLgd.get(key);
+  if (shared === undefined) {
+    const pds = model.scenarios.map((_, i) =>
+      pd === MICRO_ONE ? MICRO_ONE : clampMicro(mulMicro(pd, multipliers[i] as Micro)),
+    );
+    const lgds = model.scenarios.map((s) => clampMicro(lgd + s.lgdAddOn_micro));
+    let weighted = 0n;
+    model.scenarios.forEach((s, i) => {
+      weighted += BigInt(s.weight_micro) * BigInt(pds[i] as Micro) * BigInt(lgds[i] as Micro);
+    });
+    shared = {
+      ids: model.scenarios.map((s) => s.id),
+      pd: pds,
+      lgd: lgds,
+      products: pds.map((p, i) => p * (lgds[i] as Micro)),
+      weighted,
+      underWeights: new WeakMap(),
+    };
+    byPdLgd.set(key, shared);
+  }
+  return shared;
+}
+
+/** The shared figures each measured row was computed from (eclUnderWeights reads them). */
+const sharedOfRow = new WeakMap<EclRow, SharedFigures>();
+
+/** Parsed discount rates (parseMicro of the rate text ÷ 10⁶), by text. */
+const parsedRates = new Map<string, number>();
+function rateOf(text: string): number {
+  let rate = parsedRates.get(text);
+  if (rate === undefined) {
+    rate = parseMicro(text, 'annualRate') / MICRO_ONE;
+    if (parsedRates.size < 10_000) parsedRates.set(text, rate);
+  }
+  return rate;
+}
+
+/** The chain state of each bucket (markovStateOfBucket), by bucket. */
+const bucketStates = new Map<string, MarkovState>();
+function stateOf(bucket: string): MarkovState {
+  let state = bucketStates.get(bucket);
+  if (state === undefined) {
+    state = markovStateOfBucket(bucket);
+    bucketStates.set(bucket, state);
+  }
+  return state;
 }
 
 export function measureExposure(model: EclModel, exposure: EclExposure): EclRow {
@@ -278,28 +379,21 @@ export function measureStagedExposure(
   const ccf = exposure.kind === 'undrawn' ? settings.ccf_micro : MICRO_ONE;
   const ead = exposureAtDefault(exposure, settings.ccf_micro);
   const horizon = horizonOf(exposure, stage, settings);
-  const rate = parseMicro(exposure.annualRate, 'annualRate') / MICRO_ONE;
+  const rate = rateOf(exposure.annualRate);
   const pd =
-    stage === 3
-      ? MICRO_ONE
-      : keptBasePd(model, exposure.segment, markovStateOfBucket(exposure.bucket), horizon, rate);
+    stage === 3 ? MICRO_ONE : keptBasePd(model, exposure.segment, stateOf(exposure.bucket), horizon, rate);
   const lgd = lgdFor(model, exposure.segment).lgd_micro;
   const multipliers = keptMultipliers(model, exposure.borrower);
-  const scenarios = model.scenarios.map((s, i) => {
-    const multiplier = multipliers[i] as Micro;
-    const pdS = pd === MICRO_ONE ? MICRO_ONE : clampMicro(mulMicro(pd, multiplier));
-    const lgdS = clampMicro(lgd + s.lgdAddOn_micro);
-    const figures = { weight_micro: MICRO_ONE, pd_micro: pdS, lgd_micro: lgdS };
-    return {
-      scenario: s.id,
-      weight_micro: s.weight_micro,
-      pdMultiplier_micro: multiplier,
-      pd_micro: pdS,
-      lgd_micro: lgdS,
-      eclMinor: weightedEcl(ead, [figures]),
-    };
-  });
-  return {
+  const shared = keptShared(model, pd, lgd, multipliers);
+  const scenarios = model.scenarios.map((s, i) => ({
+    scenario: s.id,
+    weight_micro: s.weight_micro,
+    pdMultiplier_micro: multipliers[i] as Micro,
+    pd_micro: shared.pd[i] as Micro,
+    lgd_micro: shared.lgd[i] as Micro,
+    eclMinor: productOverMicroSquared(ead, shared.products[i] as number),
+  }));
+  const row: EclRow = {
     exposureId: exposure.exposureId,
     kind: exposure.kind,
     customerId: exposure.customerId,
@@ -316,8 +410,10 @@ export function measureStagedExposure(
     pd_micro: pd,
     lgd_micro: lgd,
     scenarios,
-    eclMinor: weightedEcl(ead, scenarios),
+    eclMinor: Number(divideRounded(BigInt(ead) * shared.weighted, MICRO_ONE_CUBED, 'half-up')),
   };
+  sharedOfRow.set(row, shared);
+  return row;
 }
 
 /** The ECL of every exposure, sorted by exposure id. */
@@ -331,6 +427,19 @@ export function measureEcl(model: EclModel, exposures: readonly EclExposure[]): 
 export function eclUnderWeights(rows: readonly EclRow[], weights: ReadonlyMap<string, Micro>): number {
   let total = 0;
   for (const row of rows) {
+    const shared = sharedOfRow.get(row);
+    if (shared !== undefined && sameScenarios(shared, row)) {
+      let k = shared.underWeights.get(weights);
+      if (k === undefined) {
+        k = 0n;
+        shared.ids.forEach((id, i) => {
+          k = (k as bigint) + BigInt(weights.get(id) ?? 0) * BigInt(shared.products[i] as number);
+        });
+        shared.underWeights.set(weights, k);
+      }
+      total += Number(divideRounded(BigInt(row.eadMinor) * k, MICRO_ONE_CUBED, 'half-up'));
+      continue;
+    }
     total += weightedEcl(
       row.eadMinor,
       row.scenarios.map((s) => ({
@@ -341,6 +450,17 @@ export function eclUnderWeights(rows: readonly EclRow[], weights: ReadonlyMap<st
     );
   }
   return total;
+}
+
+/** Whether a row still carries the scenario figures it was measured with (rows are plain, readonly data). */
+function sameScenarios(shared: SharedFigures, row: EclRow): boolean {
+  if (row.scenarios.length !== shared.ids.length) return false;
+  for (let i = 0; i < shared.ids.length; i += 1) {
+    const s = row.scenarios[i] as EclScenarioFigures;
+    if (s.scenario !== shared.ids[i] || s.pd_micro !== shared.pd[i] || s.lgd_micro !== shared.lgd[i])
+      return false;
+  }
+  return true;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   eclPostingSummary,
   eclPostingView,
   eclRunOptions,
+  loadEclBookAsOf,
   loadReport,
   loadReportCell,
   loadRiskReport,
@@ -369,7 +370,9 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       // The measurement reads the whole book: made before the write's transaction, and only when needed.
       const unposted = (await findEclPosting(deps.db, monthEnd)) === null;
       if (unposted) await guarded(() => refuseEarlierThanPosted(deps.db, monthEnd));
-      const run = unposted ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl)) : null;
+      const run = unposted
+        ? await guarded(() => computeEcl(deps.db, monthEnd, context().ecl, loadEclBookAsOf))
+        : null;
       return commitWrite(deps, request, reply, async (tx) => {
         const posted = await findEclPosting(tx, monthEnd);
         const result: EclPostingResult =

@@ -35,6 +35,7 @@ import { sql as piiReencryptionAndContactIndexes } from './0042_pii_reencryption
 import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
 import { sql as placementRecallHold } from './0045_placement_recall_hold.js';
 import { sql as behaviourFoldsByMonthChanged } from './0046_behaviour_folds_by_month_changed.js';
+import { sql as monthEndReceivable } from './0047_month_end_receivable.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -85,4 +86,5 @@ export const migrations: readonly Migration[] = [
   { version: 44, name: 'simulation_split_runs', sql: simulationSplitRuns },
   { version: 45, name: 'placement_recall_hold', sql: placementRecallHold },
   { version: 46, name: 'behaviour_folds_by_month_changed', sql: behaviourFoldsByMonthChanged },
+  { version: 47, name: 'month_end_receivable', sql: monthEndReceivable },
 ];

@@ -94,6 +94,71 @@ export async function loadReportLoans(q: Queryable, asOf: Day): Promise<ReportLo
   });
 }
 
+/**
+ * loadReportLoans narrowed to what the ECL reads of the terms: the product and the plan's last instalment only
+ * (`plan` holds that one instalment). Loans mostly share a product document, so each distinct one is parsed once.
+ */
+export async function loadReportLoanKeys(q: Queryable, asOf: Day): Promise<ReportLoanRow[]> {
+  const { rows } = await q.query<{
+    loan_id: string;
+    customer_id: string;
+    line_id: string;
+    product_id: string;
+    opened_day: string;
+    product: string | null;
+    last: string | null;
+    occupation: string | null;
+    industry: string | null;
+  }>(
+    `select l.loan_id, l.customer_id, l.line_id, l.product_id, l.opened_day::text as opened_day,
+       (case when l.terms is null then l.state->'product' else l.terms->'product' end)::text as product,
+       (case when l.terms is null then l.state->'plan' else l.terms->'plan' end -> -1)::text as last,
+       o.occupation, nullif(m.industry, '') as industry
+     from loans l
+       left join (select distinct on (a.customer_id) a.customer_id, a.occupation from applications a
+                  order by a.customer_id, a.submitted_at desc) o on o.customer_id = l.customer_id
+       left join monitoring_profiles m on m.customer_id = l.customer_id
+     where l.opened_day <= $1::date order by l.loan_id`,
+    [sqlDate(asOf)],
+  );
+  const products = new Map<string, unknown>();
+  return rows.map((r) => {
+    let product: unknown;
+    if (r.product !== null) {
+      product = products.get(r.product);
+      if (product === undefined) {
+        product = fromJsonText<unknown>(r.product);
+        products.set(r.product, product);
+      }
+    }
+    const last =
+      r.last === null
+        ? undefined
+        : fromJsonText<{ number: number; dueDay: Day; principalMinor: number; totalMinor: number }>(r.last);
+    return {
+      loanId: r.loan_id,
+      customerId: r.customer_id,
+      lineId: r.line_id,
+      productId: r.product_id,
+      openedDay: dayFromSql(r.opened_day),
+      product,
+      plan:
+        last === undefined
+          ? []
+          : [
+              {
+                number: last.number,
+                dueDay: last.dueDay,
+                principalMinor: last.principalMinor,
+                totalMinor: last.totalMinor,
+              },
+            ],
+      occupation: r.occupation,
+      industry: r.industry,
+    };
+  });
+}
+
 /** The events the reports read (delinquency, settlement, write-off, restructuring, corrections) through `asOf`. */
 export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<ReportLoanEvent[]> {
   const { rows } = await q.query<{
@@ -129,18 +194,28 @@ export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<Rep
 }
 
 /**
- * Each loan's journal movements per day through `asOf` (the ECL's own monthly entries are not a loan's).
+ * Each loan's journal movements per day through `asOf` (the ECL's own monthly entries are not a loan's), of
+ * every loan or of the loans given.
  * Each posting's lines are summed in a one-row subquery, then the postings by loan and day: the same sums as
  * grouping every line, but the planner no longer counts a hundred lines a posting (its guess for
  * jsonb_array_elements), whose inflated cost had PostgreSQL compile the statement with JIT (seconds).
  */
-export async function loadReportJournalDays(q: Queryable, asOf: Day): Promise<ReportJournalDay[]> {
+export async function loadReportJournalDays(
+  q: Queryable,
+  asOf: Day,
+  loans?: readonly { readonly customerId: string; readonly loanId: string }[],
+): Promise<ReportJournalDay[]> {
+  // The loans given (each once) are joined by the postings' (customer, loan) index: a few loans read only theirs.
+  const only =
+    loans === undefined
+      ? ''
+      : 'join unnest($2::text[], $3::text[]) as k(customer_id, loan_id) on k.customer_id = p.customer_id and k.loan_id = p.loan_id';
   const { rows } = await q.query<{ loan_id: string; day: string; rec: string; pri: string; cash: string }>(
     `select p.loan_id, p.day::text as day,
        coalesce(sum(s.rec), 0)::text as rec,
        coalesce(sum(s.pri), 0)::text as pri,
        coalesce(sum(s.cash), 0)::text as cash
-     from postings p cross join lateral (
+     from postings p ${only} cross join lateral (
        select sum(coalesce((l->>'debitMinor')::bigint, 0) - coalesce((l->>'creditMinor')::bigint, 0))
            filter (where l->>'account' in ('principalCurrent', 'principalOverdue', 'interestReceivable',
                                            'penaltyReceivable', 'feeReceivable')) as rec,
@@ -150,7 +225,9 @@ export async function loadReportJournalDays(q: Queryable, asOf: Day): Promise<Re
        from jsonb_array_elements(p.lines) as l) s
      where p.day <= $1::date and p.customer_id <> ''
      group by p.loan_id, p.day order by p.loan_id, p.day`,
-    [sqlDate(asOf)],
+    loans === undefined
+      ? [sqlDate(asOf)]
+      : [sqlDate(asOf), loans.map((l) => l.customerId), loans.map((l) => l.loanId)],
   );
   return rows.map((r) => ({
     loanId: r.loan_id,

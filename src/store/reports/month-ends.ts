@@ -51,7 +51,7 @@ export async function monthEndSnapshotPage(
 export async function replaceMonthEnd(
   tx: Queryable,
   monthEnd: Day,
-  rows: readonly MonthEndLoan[],
+  rows: readonly (MonthEndLoan & { readonly receivableMinor?: number })[],
   builtBy: string,
 ): Promise<void> {
   const day = sqlDate(monthEnd);
@@ -61,11 +61,11 @@ export async function replaceMonthEnd(
     await tx.query(
       `insert into loan_month_ends (customer_id, loan_id, month_end, product_id, opened_day, disbursed_minor,
          days_past_due, bucket, outstanding_principal_minor, oldest_overdue_installment, class_by_dpd,
-         asset_class, class_reasons)
-       select c, l, $1::date, p, o, d, dpd, b, op, oi, cd, ac, cr
+         asset_class, class_reasons, receivable_minor)
+       select c, l, $1::date, p, o, d, dpd, b, op, oi, cd, ac, cr, rm
        from unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::bigint[], $7::int[], $8::text[],
-                   $9::bigint[], $10::int[], $11::text[], $12::text[], $13::text[])
-         as t(c, l, p, o, d, dpd, b, op, oi, cd, ac, cr)`,
+                   $9::bigint[], $10::int[], $11::text[], $12::text[], $13::text[], $14::bigint[])
+         as t(c, l, p, o, d, dpd, b, op, oi, cd, ac, cr, rm)`,
       [
         day,
         chunk.map((r) => r.customerId),
@@ -80,6 +80,7 @@ export async function replaceMonthEnd(
         chunk.map((r) => r.classByDaysPastDue),
         chunk.map((r) => r.assetClass),
         chunk.map((r) => r.classReasons.join(',')),
+        chunk.map((r) => (r.receivableMinor === undefined ? null : String(r.receivableMinor))),
       ],
     );
   }
@@ -88,6 +89,32 @@ export async function replaceMonthEnd(
      on conflict (month_end) do update set loans = excluded.loans, built_by = excluded.built_by, built_at = now()`,
     [day, rows.length, builtBy],
   );
+}
+
+/**
+ * Each loan's gross carrying amount and principal at a built month end, by loan (loans not in the book then
+ * are absent: they hold nothing). Null when the month end is not built or was built before its rows kept the
+ * carrying amount (migration 0047).
+ */
+export async function monthEndBalances(
+  q: Queryable,
+  monthEnd: Day,
+): Promise<Map<string, { receivableMinor: number; principalMinor: number }> | null> {
+  const day = sqlDate(monthEnd);
+  const built = await q.query<{ n: string }>(
+    `select count(*)::text as n from month_end_builds b where b.month_end = $1::date
+       and not exists (select 1 from loan_month_ends m where m.month_end = $1::date and m.receivable_minor is null)`,
+    [day],
+  );
+  if (Number(built.rows[0]?.n ?? 0) === 0) return null;
+  const { rows } = await q.query<{ loan_id: string; r: string; p: string }>(
+    `select loan_id, receivable_minor::text as r, outstanding_principal_minor::text as p
+     from loan_month_ends where month_end = $1::date`,
+    [day],
+  );
+  const out = new Map<string, { receivableMinor: number; principalMinor: number }>();
+  for (const r of rows) out.set(r.loan_id, { receivableMinor: Number(r.r), principalMinor: Number(r.p) });
+  return out;
 }
 
 /** The month ends among `monthEnds` already built. */
