@@ -121,6 +121,19 @@ describe('lendguard policy backtest', () => {
     expect(r.out).toMatch(/approval rate/);
   });
 
+  it('counts one case in the singular, two in the plural', async () => {
+    const [header, ...rows] = readFileSync(fixture('cases.csv'), 'utf8').trimEnd().split('\n');
+    const firstLine = async (n: number) => {
+      const path = join(dir, `cases-${n}.csv`);
+      writeFileSync(path, `${[header, ...rows.slice(0, n)].join('\n')}\n`);
+      const r = await run(['policy', 'backtest', '--policy', policyDir, '--cases', path]);
+      expect(r.status, r.err).toBe(0);
+      return r.out.split('\n')[0];
+    };
+    expect(await firstLine(1)).toBe('1 case');
+    expect(await firstLine(2)).toBe('2 cases');
+  });
+
   it('exits 2 naming a bad cell', async () => {
     const path = join(dir, 'bad-cases.csv');
     writeFileSync(path, 'case_id,age,declared_monthly_income,requested_limit\nx,thirty,1000,100\n');
