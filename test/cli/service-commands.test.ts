@@ -97,7 +97,7 @@ describe('serve, db migrate and users create on an embedded data folder', () => 
   });
 });
 
-describe('db reencrypt-pii on an embedded data folder', () => {
+describe('db reencrypt-pii and serve on an embedded data folder: counts of one and two', () => {
   const parent = mkdtempSync(join(tmpdir(), 'lendguard-reencrypt-'));
   const saved = {
     key: process.env.LENDGUARD_PII_KEY,
@@ -163,5 +163,34 @@ describe('db reencrypt-pii on an embedded data folder', () => {
       `re-encrypted 2 customers under key ${two.keyId}`,
       `re-encrypted 2 rows in all under key ${two.keyId}`,
     ]);
+  }, 120_000);
+
+  it('serve counts one expired idempotency record purged in the singular, two in the plural', async () => {
+    const dir = join(parent, 'serve');
+    delete process.env.LENDGUARD_PII_KEY_FILE;
+    delete process.env.LENDGUARD_PII_RETIRED_KEYS;
+    process.env.LENDGUARD_PII_KEY = generatePiiKey().toString('base64');
+    const migrated = capture();
+    expect(await main(['db', 'migrate', '--db', dir], migrated.io), migrated.err()).toBe(0);
+    const purgedOnStart = async (expired: number) => {
+      const db = await openPglite({ dataDir: dir });
+      try {
+        for (let i = 0; i < expired; i++)
+          await db.query(
+            `insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
+               mac_key_id, response_status, response_body, resource_location, expires_at)
+             values ('usr_test', $1, 'POST', '/x', 'mac', '{}', 'k', 200, '{}', null, now() - interval '1 hour')`,
+            [`expired-${expired}-${i}`],
+          );
+      } finally {
+        await db.close();
+      }
+      const logs = capture();
+      const service = await startService({ db: dir, port: 0, host: '127.0.0.1' }, logs.io);
+      await service.close();
+      return logs.err();
+    };
+    expect(await purgedOnStart(1)).toMatch(/, 1 expired idempotency record purged, PII key /);
+    expect(await purgedOnStart(2)).toMatch(/, 2 expired idempotency records purged, PII key /);
   }, 120_000);
 });
