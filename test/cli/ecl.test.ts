@@ -112,8 +112,8 @@ describe('lendguard ecl post / show', () => {
 describe('lendguard ecl post on a book of one or two customers', () => {
   afterAll(() => rmSync(join(parent, 'small'), { recursive: true, force: true }));
 
-  /** The exposures line of the posting of 2026-04-30 on a fresh book of `customers` one-loan customers. */
-  async function exposuresLine(customers: number): Promise<string | undefined> {
+  /** The exposures of the posting of 2026-04-30 on a fresh book of `customers` customers, and its exposures line. */
+  async function exposuresLine(customers: number): Promise<{ exposures: number; line: string | undefined }> {
     const small = join(parent, 'small', String(customers));
     const db = await openDb({ kind: 'pglite', dataDir: small });
     try {
@@ -134,9 +134,17 @@ describe('lendguard ecl post on a book of one or two customers', () => {
     const code = await main(['ecl', 'post', '--month-end', '2026-04-30', '--db', small], c.io);
     expect(code, c.err()).toBe(0);
     const show = capture();
-    expect(await main(['ecl', 'show', '--month-end', '2026-04-30', '--json', '--db', small], show.io)).toBe(0);
+    expect(await main(['ecl', 'show', '--month-end', '2026-04-30', '--json', '--db', small], show.io)).toBe(
+      0,
+    );
     const { exposures } = JSON.parse(show.out()) as { exposures: number };
-    return { exposures, line: c.out().split('\n').find((l) => l.startsWith('  journal posting ')) };
+    return {
+      exposures,
+      line: c
+        .out()
+        .split('\n')
+        .find((l) => l.startsWith('  journal posting ')),
+    };
   }
 
   it('counts one exposure in the singular, more in the plural', async () => {

@@ -231,11 +231,22 @@ describe('the reputation view', () => {
     expect(fewer.alerts.filter((a) => a.category === 'privacy')).toHaveLength(1);
   });
   it('counts complaints and months in English: one in the singular, two in the plural', () => {
-    const rule = (baselineMonths: number, minCount: number) => ({ baselineMonths, ratioPercent: 150, minCount });
+    const rule = (baselineMonths: number, minCount: number) => ({
+      baselineMonths,
+      ratioPercent: 150,
+      minCount,
+    });
     const privacy = (view: ReturnType<typeof reputationView>) =>
       view.alerts.filter((a) => a.category === 'privacy').map((a) => a.message);
-    const one = reputationView(['2026-09'], activity, [{ month: '2026-09', category: 'privacy', count: 1 }], rule(1, 1));
-    expect(privacy(one)).toEqual(['1 privacy complaint in 2026-09 (0.50 per 10,000) with none in the 1 month before']);
+    const one = reputationView(
+      ['2026-09'],
+      activity,
+      [{ month: '2026-09', category: 'privacy', count: 1 }],
+      rule(1, 1),
+    );
+    expect(privacy(one)).toEqual([
+      '1 privacy complaint in 2026-09 (0.50 per 10,000) with none in the 1 month before',
+    ]);
     expect(one.rule).toBe(
       'a month spikes when at least 1 complaint was received and the rate per 10,000 active borrowers exceeds 150% of the mean rate of the 1 month before (with no complaints in those months, the count alone decides)',
     );

@@ -250,7 +250,8 @@ describe('contact rules, checked before each attempt (domain.md §7)', () => {
     expect(message(decideContact(sms, times(2, 'sms', 'sent'), SH, rules(2)))).toBe(
       '2 messages went to the borrower today; at most 2 a day',
     );
-    const unreachable = 'third parties may be contacted only when the borrower cannot be reached: mark the case as lost contact, or after';
+    const unreachable =
+      'third parties may be contacted only when the borrower cannot be reached: mark the case as lost contact, or after';
     expect(message(decideContact(call(at, 'contact'), [], SH, rules(1)))).toBe(
       `${unreachable} 1 borrower call in a row goes unanswered`,
     );

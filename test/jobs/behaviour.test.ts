@@ -382,7 +382,10 @@ describe('lendguard score behaviour-table on a book of one or two lines', () => 
     }
     const c = capture();
     const out = join(parent, `table-${customers}.csv`);
-    const code = await main(['score', 'behaviour-table', '--as-of', '2025-06-30', '--out', out, '--db', dir], c.io);
+    const code = await main(
+      ['score', 'behaviour-table', '--as-of', '2025-06-30', '--out', out, '--db', dir],
+      c.io,
+    );
     expect(code, c.err()).toBe(0);
     return c.out().trimEnd();
   }

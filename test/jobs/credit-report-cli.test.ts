@@ -106,7 +106,9 @@ describe('lendguard credit-report', () => {
     );
   });
 
-  it('counts one account and one record in the singular, two in the plural', { timeout: 120_000 }, async () => {
+  it('counts one account and one record in the singular, two in the plural', {
+    timeout: 120_000,
+  }, async () => {
     const book = async (customers: number) => {
       const dir = join(root, `small-${customers}`);
       const db = await openPglite({ dataDir: dir });
@@ -119,7 +121,9 @@ describe('lendguard credit-report', () => {
         drawTo: parseDate('2026-03-03'),
         historyThrough: addDays(MAY_END, -1),
       });
-      const { rows } = await db.query<{ loan_id: string }>(`select loan_id from loans where status = 'active'`);
+      const { rows } = await db.query<{ loan_id: string }>(
+        `select loan_id from loans where status = 'active'`,
+      );
       await db.transaction((tx) =>
         closeLoansThrough(
           tx,
@@ -130,7 +134,10 @@ describe('lendguard credit-report', () => {
       await setBusinessDay(db, parseDate('2026-06-01'));
       await db.close();
       const build = capture();
-      expect(await main(['credit-report', 'build', '--month', '2026-05', '--db', dir], build.io), build.err()).toBe(0);
+      expect(
+        await main(['credit-report', 'build', '--month', '2026-05', '--db', dir], build.io),
+        build.err(),
+      ).toBe(0);
       const out = join(root, `small-${customers}.csv`);
       const exported = capture();
       expect(

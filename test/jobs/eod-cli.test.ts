@@ -178,10 +178,14 @@ describe('lendguard eod', () => {
       return { started: c.err(), outcome: c.out() };
     };
     const one = await close(1);
-    expect(one.started).toMatch(/^EOD 2025-02-10: started run \S+ \(1 partition, closing \d+ business days through 2025-02-10\)$/m);
+    expect(one.started).toMatch(
+      /^EOD 2025-02-10: started run \S+ \(1 partition, closing \d+ business days through 2025-02-10\)$/m,
+    );
     expect(one.outcome).toMatch(/^EOD 2025-02-10 succeeded \(run \S+\): 1 loan closed, /m);
     const two = await close(2);
-    expect(two.started).toMatch(/^EOD 2025-02-10: started run \S+ \(2 partitions, closing \d+ business days through 2025-02-10\)$/m);
+    expect(two.started).toMatch(
+      /^EOD 2025-02-10: started run \S+ \(2 partitions, closing \d+ business days through 2025-02-10\)$/m,
+    );
     expect(two.outcome).toMatch(/^EOD 2025-02-10 succeeded \(run \S+\): 2 loans closed, /m);
   }, 120_000);
 });

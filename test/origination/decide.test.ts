@@ -553,9 +553,13 @@ describe('decide: challenger and record', () => {
       return { message, d };
     };
     const one = await priceReason([1]);
-    expect(one.message).toBe(`daily rate ${one.d.dailyRate} for risk grade ${one.d.riskGrade}, APR ${one.d.apr} at 1 month`);
+    expect(one.message).toBe(
+      `daily rate ${one.d.dailyRate} for risk grade ${one.d.riskGrade}, APR ${one.d.apr} at 1 month`,
+    );
     const two = await priceReason([1, 2]);
-    expect(two.message).toBe(`daily rate ${two.d.dailyRate} for risk grade ${two.d.riskGrade}, APR ${two.d.apr} at 2 months`);
+    expect(two.message).toBe(
+      `daily rate ${two.d.dailyRate} for risk grade ${two.d.riskGrade}, APR ${two.d.apr} at 2 months`,
+    );
   });
 
   it('records no challenger when the policy turns it off', async () => {
