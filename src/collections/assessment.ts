@@ -1,4 +1,4 @@
-import { type Day, formatDate } from '../money/index.js';
+import { counted, type Day, formatDate } from '../money/index.js';
 import type { ContactOutcome, ContactParty } from './contact-rules.js';
 import { type DrawdownHistory, drawdownFacts, readDrawdowns } from './drawdown-pattern.js';
 
@@ -360,7 +360,7 @@ export function assessCase(
       'AS_NUMBER_DEAD',
       w.numberDead,
       'the borrower’s number is repeatedly wrong',
-      `${wrong} wrong numbers`,
+      counted(wrong, 'wrong number'),
     );
   if (e.paidSinceOpenMinor > 0)
     add(
@@ -410,7 +410,7 @@ export function assessCase(
       'AS_SILENT',
       w.silent,
       'long past due with neither a payment nor an answer',
-      `${e.maxDaysPastDue} days past due`,
+      `${counted(e.maxDaysPastDue, 'day')} past due`,
     );
   if (e.drawdowns != null) {
     // Drawdown and spending pattern before default: a line drawn to near full just before the borrower stopped
@@ -419,7 +419,7 @@ export function assessCase(
     const read = readDrawdowns(f, settings);
     const pct = (bp: number) => `${Math.floor(bp / 100)}%`;
     const missed = formatDate(f.firstMissedDueDay);
-    const windowSeen = `${pct(f.windowDrawn_bp)} of the ${f.limitMinor} fen limit drawn in ${f.windowDraws} draws in the ${f.windowDays} days to ${missed}`;
+    const windowSeen = `${pct(f.windowDrawn_bp)} of the ${f.limitMinor} fen limit drawn in ${counted(f.windowDraws, 'draw')} in the ${counted(f.windowDays, 'day')} to ${missed}`;
     if (read.bustOut)
       add(
         'unwillingness',
@@ -442,7 +442,7 @@ export function assessCase(
         'AS_DRAW_AFTER_MISSED',
         w.drawAfterMissed,
         'the line was drawn after the first missed payment',
-        `${f.drawsAfterMissed} draws after ${missed}`,
+        `${counted(f.drawsAfterMissed, 'draw')} after ${missed}`,
       );
   }
 

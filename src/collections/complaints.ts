@@ -1,6 +1,7 @@
 import {
   addDays,
   civilFromDay,
+  counted,
   type Day,
   dayFromCivil,
   daysInMonth,
@@ -374,7 +375,7 @@ export function checkIntake(
     throw new CollectionsInputError(
       'complaint_received_too_early',
       'receivedAt',
-      `a complaint is recorded within ${receivedDaysBack_max} days of its receipt: the day of receipt is ${formatDate(today - receivedDaysBack_max)} or later (the business day is ${formatDate(today)})`,
+      `a complaint is recorded within ${counted(receivedDaysBack_max, 'day')} of its receipt: the day of receipt is ${formatDate(today - receivedDaysBack_max)} or later (the business day is ${formatDate(today)})`,
     );
   }
   if (intake.channel === 'regulator_referral' && (intake.regulatorReference ?? '').trim() === '') {
@@ -516,7 +517,7 @@ function per10kText(r: Rate): string {
 
 /** The spike rule in words, as shown beside the alerts. */
 export function spikeRuleText(rule: SpikeRule): string {
-  return `a month spikes when at least ${rule.minCount} complaints were received and the rate per 10,000 active borrowers exceeds ${rule.ratioPercent}% of the mean rate of the ${rule.baselineMonths} months before (with no complaints in those months, the count alone decides)`;
+  return `a month spikes when at least ${counted(rule.minCount, 'complaint')} ${rule.minCount === 1 ? 'was' : 'were'} received and the rate per 10,000 active borrowers exceeds ${rule.ratioPercent}% of the mean rate of the ${counted(rule.baselineMonths, 'month')} before (with no complaints in those months, the count alone decides)`;
 }
 
 /**
@@ -581,8 +582,8 @@ export function reputationView(
           baselinePer10k: baselineText,
           message:
             baselineText === null
-              ? `${n} ${category} complaints in ${month} (${text} per 10,000) with none in the ${rule.baselineMonths} months before`
-              : `${n} ${category} complaints in ${month}: ${text} per 10,000 against a mean of ${baselineText} over the ${rule.baselineMonths} months before (over ${rule.ratioPercent}%)`,
+              ? `${counted(n, `${category} complaint`)} in ${month} (${text} per 10,000) with none in the ${counted(rule.baselineMonths, 'month')} before`
+              : `${counted(n, `${category} complaint`)} in ${month}: ${text} per 10,000 against a mean of ${baselineText} over the ${counted(rule.baselineMonths, 'month')} before (over ${rule.ratioPercent}%)`,
         });
       }
     }

@@ -1,4 +1,4 @@
-import { addDays, invariant } from '../money/index.js';
+import { addDays, counted, invariant } from '../money/index.js';
 import { instantAt, isoInZone, localTime } from './zone-time.js';
 
 /**
@@ -237,7 +237,7 @@ export function decideContact(
     if (!unreachable) {
       return refuse(
         'third_party_only_when_unreachable',
-        `third parties may be contacted only when the borrower cannot be reached: mark the case as lost contact, or after ${rules.unreachableAfterFailedCalls} borrower calls in a row go unanswered`,
+        `third parties may be contacted only when the borrower cannot be reached: mark the case as lost contact, or after ${counted(rules.unreachableAfterFailedCalls, 'borrower call')} in a row ${rules.unreachableAfterFailedCalls === 1 ? 'goes' : 'go'} unanswered`,
         null,
       );
     }
@@ -260,7 +260,7 @@ export function decideContact(
     if (reached >= rules.answeredCallsPerDayMax) {
       return refuse(
         'answered_calls_per_day',
-        `the borrower was reached ${reached} times today; at most ${rules.answeredCallsPerDayMax} a day: try again tomorrow or write`,
+        `the borrower was reached ${counted(reached, 'time')} today; at most ${rules.answeredCallsPerDayMax} a day: try again tomorrow or write`,
         tomorrowOpen,
       );
     }
@@ -270,7 +270,7 @@ export function decideContact(
     if (request.channel === 'call' && unanswered >= rules.unansweredDialsPerDayMax) {
       return refuse(
         'unanswered_dials_per_day',
-        `${unanswered} unanswered dials today; at most ${rules.unansweredDialsPerDayMax} a day: dial again tomorrow`,
+        `${counted(unanswered, 'unanswered dial')} today; at most ${rules.unansweredDialsPerDayMax} a day: dial again tomorrow`,
         tomorrowOpen,
       );
     }
@@ -283,7 +283,7 @@ export function decideContact(
     if (messages >= rules.messagesPerDayMax) {
       return refuse(
         'messages_per_day',
-        `${messages} messages went to the borrower today; at most ${rules.messagesPerDayMax} a day`,
+        `${counted(messages, 'message')} went to the borrower today; at most ${rules.messagesPerDayMax} a day`,
         tomorrowOpen,
       );
     }

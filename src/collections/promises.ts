@@ -1,5 +1,5 @@
 import { type LoanState, loanPosition, payoffQuote } from '../ledger/index.js';
-import { addDays, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
+import { addDays, counted, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
 import { CollectionsInputError } from './errors.js';
 
 /**
@@ -88,7 +88,7 @@ export function checkNewPromise(
     throw new CollectionsInputError(
       'promise_invalid',
       'promisedDate',
-      `a promise may be at most ${settings.maxDaysAhead} days ahead (by ${formatDate(last)}); agree an instalment plan for longer`,
+      `a promise may be at most ${counted(settings.maxDaysAhead, 'day')} ahead (by ${formatDate(last)}); agree an instalment plan for longer`,
       { maxDays: settings.maxDaysAhead, lastDay: formatDate(last) },
       'too_far',
     );

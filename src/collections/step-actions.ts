@@ -1,4 +1,4 @@
-import { addDays, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
+import { addDays, counted, type Day, formatDate, formatMinor, invariant } from '../money/index.js';
 import {
   nextContactInstant,
   type ParsedCadenceDocument,
@@ -251,7 +251,7 @@ const COLLECTION_REMINDER_TEXT: Readonly<
   en: {
     subject: 'Overdue payment reminder',
     body: (amount, dpd) =>
-      `Your loan is ${dpd} days past due: ${amount} is overdue. Please pay as soon as you can; if you are in difficulty, contact us to agree a plan.`,
+      `Your loan is ${counted(dpd, 'day')} past due: ${amount} is overdue. Please pay as soon as you can; if you are in difficulty, contact us to agree a plan.`,
   },
 };
 

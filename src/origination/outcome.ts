@@ -1,3 +1,4 @@
+import { counted } from '../money/index.js';
 import type { OwnBook } from './book.js';
 import { OriginationError } from './errors.js';
 import { policyFacts } from './facts.js';
@@ -238,7 +239,7 @@ export async function policyOutcome(policy: CompiledPolicy, input: OutcomeInputs
   reasons.push({
     source: 'pricing',
     code: priceRule?.ruleId ?? 'PRICE',
-    message: `daily rate ${price.dailyRate} for risk grade ${riskGrade}, APR ${price.apr} at ${Math.max(...settings.termOptions_months)} months`,
+    message: `daily rate ${price.dailyRate} for risk grade ${riskGrade}, APR ${price.apr} at ${counted(Math.max(...settings.termOptions_months), 'month')}`,
     values: { ...(priceRule?.values ?? {}), dailyRate: price.dailyRate, apr: price.apr },
   });
   if (price.capped)

@@ -108,3 +108,51 @@ describe('lendguard ecl post / show', () => {
     expect(fen(opening?.total) + moves.reduce((a, l) => a + fen(l.total), 0)).toBe(fen(closing?.total));
   });
 });
+
+describe('lendguard ecl post on a book of one or two customers', () => {
+  afterAll(() => rmSync(join(parent, 'small'), { recursive: true, force: true }));
+
+  /** The exposures of the posting of 2026-04-30 on a fresh book of `customers` customers, and its exposures line. */
+  async function exposuresLine(customers: number): Promise<{ exposures: number; line: string | undefined }> {
+    const small = join(parent, 'small', String(customers));
+    const db = await openDb({ kind: 'pglite', dataDir: small });
+    try {
+      await migrate(db);
+      await writeBook(db, {
+        seed: 9,
+        customers,
+        loansPerCustomer_max: 1,
+        drawFrom: addDays(TODAY, -100),
+        drawTo: addDays(TODAY, -90),
+        historyThrough: addDays(TODAY, -4),
+      });
+      await db.query(`update business_day set day = '2026-06-12'`);
+    } finally {
+      await db.close();
+    }
+    const c = capture();
+    const code = await main(['ecl', 'post', '--month-end', '2026-04-30', '--db', small], c.io);
+    expect(code, c.err()).toBe(0);
+    const show = capture();
+    expect(await main(['ecl', 'show', '--month-end', '2026-04-30', '--json', '--db', small], show.io)).toBe(
+      0,
+    );
+    const { exposures } = JSON.parse(show.out()) as { exposures: number };
+    return {
+      exposures,
+      line: c
+        .out()
+        .split('\n')
+        .find((l) => l.startsWith('  journal posting ')),
+    };
+  }
+
+  it('counts one exposure in the singular, more in the plural', async () => {
+    const one = await exposuresLine(1);
+    expect(one.exposures).toBe(1);
+    expect(one.line).toMatch(/; 1 exposure; scenarios /);
+    const more = await exposuresLine(2);
+    expect(more.exposures).toBeGreaterThan(1);
+    expect(more.line).toContain(`; ${more.exposures} exposures; scenarios `);
+  }, 120_000);
+});

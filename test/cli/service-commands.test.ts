@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startService } from '../../src/cli/commands/serve.js';
 import { main } from '../../src/cli/main.js';
-import { migrations } from '../../src/store/index.js';
+import { generatePiiKey, insertCustomer, migrations, openPglite, PiiCipher } from '../../src/store/index.js';
+import { idNumberFor } from '../server/helpers.js';
 import { capture } from './capture.js';
 
 describe('serve, db migrate and users create on an embedded data folder', () => {
@@ -94,4 +95,102 @@ describe('serve, db migrate and users create on an embedded data folder', () => 
     ).toBe(2);
     expect(again.err()).toMatch(/username ops is taken/);
   });
+});
+
+describe('db reencrypt-pii and serve on an embedded data folder: counts of one and two', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'lendguard-reencrypt-'));
+  const saved = {
+    key: process.env.LENDGUARD_PII_KEY,
+    retired: process.env.LENDGUARD_PII_RETIRED_KEYS,
+    file: process.env.LENDGUARD_PII_KEY_FILE,
+  };
+  const restore = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  afterAll(() => {
+    restore('LENDGUARD_PII_KEY', saved.key);
+    restore('LENDGUARD_PII_RETIRED_KEYS', saved.retired);
+    restore('LENDGUARD_PII_KEY_FILE', saved.file);
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  /** The lines `db reencrypt-pii` prints after `customers` customers were written under a key since retired. */
+  async function reencrypt(customers: number): Promise<{ lines: string[]; keyId: string }> {
+    const dir = join(parent, String(customers));
+    const oldKey = generatePiiKey();
+    const newKey = generatePiiKey();
+    delete process.env.LENDGUARD_PII_KEY_FILE;
+    delete process.env.LENDGUARD_PII_RETIRED_KEYS;
+    process.env.LENDGUARD_PII_KEY = oldKey.toString('base64');
+    const migrated = capture();
+    expect(await main(['db', 'migrate', '--db', dir], migrated.io), migrated.err()).toBe(0);
+    const db = await openPglite({ dataDir: dir });
+    try {
+      for (let i = 0; i < customers; i++)
+        await insertCustomer(
+          db,
+          new PiiCipher(oldKey),
+          {
+            name: '张三丰',
+            idNumber: idNumberFor(90 + i),
+            phone: '13812345678',
+            address: { province: '北京市', city: '北京市', detail: '朝阳区建国路 88 号' },
+            contacts: [],
+            declaredMonthlyIncome_fen: 1_200_000,
+            externalRef: null,
+          },
+          'usr_test',
+        );
+    } finally {
+      await db.close();
+    }
+    process.env.LENDGUARD_PII_KEY = newKey.toString('base64');
+    process.env.LENDGUARD_PII_RETIRED_KEYS = oldKey.toString('base64');
+    const r = capture();
+    expect(await main(['db', 'reencrypt-pii', '--db', dir], r.io), r.err()).toBe(0);
+    return { lines: r.out().trimEnd().split('\n'), keyId: new PiiCipher(newKey).activeKeyId };
+  }
+
+  it('counts one customer and one row in the singular, two in the plural', async () => {
+    const one = await reencrypt(1);
+    expect(one.lines).toEqual([
+      `re-encrypted 1 customer under key ${one.keyId}`,
+      `re-encrypted 1 row in all under key ${one.keyId}`,
+    ]);
+    const two = await reencrypt(2);
+    expect(two.lines).toEqual([
+      `re-encrypted 2 customers under key ${two.keyId}`,
+      `re-encrypted 2 rows in all under key ${two.keyId}`,
+    ]);
+  }, 120_000);
+
+  it('serve counts one expired idempotency record purged in the singular, two in the plural', async () => {
+    const dir = join(parent, 'serve');
+    delete process.env.LENDGUARD_PII_KEY_FILE;
+    delete process.env.LENDGUARD_PII_RETIRED_KEYS;
+    process.env.LENDGUARD_PII_KEY = generatePiiKey().toString('base64');
+    const migrated = capture();
+    expect(await main(['db', 'migrate', '--db', dir], migrated.io), migrated.err()).toBe(0);
+    const purgedOnStart = async (expired: number) => {
+      const db = await openPglite({ dataDir: dir });
+      try {
+        for (let i = 0; i < expired; i++)
+          await db.query(
+            `insert into idempotency_keys (user_id, idempotency_key, method, route, request_mac, field_macs,
+               mac_key_id, response_status, response_body, resource_location, expires_at)
+             values ('usr_test', $1, 'POST', '/x', 'mac', '{}', 'k', 200, '{}', null, now() - interval '1 hour')`,
+            [`expired-${expired}-${i}`],
+          );
+      } finally {
+        await db.close();
+      }
+      const logs = capture();
+      const service = await startService({ db: dir, port: 0, host: '127.0.0.1' }, logs.io);
+      await service.close();
+      return logs.err();
+    };
+    expect(await purgedOnStart(1)).toMatch(/, 1 expired idempotency record purged, PII key /);
+    expect(await purgedOnStart(2)).toMatch(/, 2 expired idempotency records purged, PII key /);
+  }, 120_000);
 });

@@ -234,6 +234,23 @@ describe('promises to pay, decided from the ledger', () => {
     expect(() => checkNewPromise(amount, d(day), d('2026-02-12'))).toThrow(message);
   });
 
+  it('counts the days a promise may reach ahead in English: one day, two days', () => {
+    const message = (maxDaysAhead: number) => {
+      try {
+        checkNewPromise(100, d('2026-03-15'), d('2026-02-12'), { maxDaysAhead, graceDays: 2 });
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message(1)).toBe(
+      'a promise may be at most 1 day ahead (by 2026-02-13); agree an instalment plan for longer',
+    );
+    expect(message(2)).toBe(
+      'a promise may be at most 2 days ahead (by 2026-02-14); agree an instalment plan for longer',
+    );
+  });
+
   it('keeps one promise pending at a time: decided ones do not block, a pending one does until its day closes', () => {
     const kept = { amountMinor: 50_000, promisedDay: d('2026-02-01'), status: 'kept' as const };
     const broken = { amountMinor: 50_000, promisedDay: d('2026-02-05'), status: 'broken' as const };

@@ -119,6 +119,22 @@ describe('intake and workflow', () => {
     bad({ channel: 'fax' }, 'channel');
     bad({ category: 'weather' }, 'category');
   });
+  it('counts the days of the intake window in English: one day, two days', () => {
+    const message = (back: number) => {
+      try {
+        checkIntake({ ...ok, receivedDay: d('2026-10-01') }, d('2026-11-05'), back);
+        return 'accepted';
+      } catch (error) {
+        return (error as CollectionsInputError).message;
+      }
+    };
+    expect(message(1)).toBe(
+      'a complaint is recorded within 1 day of its receipt: the day of receipt is 2026-11-04 or later (the business day is 2026-11-05)',
+    );
+    expect(message(2)).toBe(
+      'a complaint is recorded within 2 days of its receipt: the day of receipt is 2026-11-03 or later (the business day is 2026-11-05)',
+    );
+  });
   it('moves received → acknowledged → resolved, never back', () => {
     expect(nextStatus('received', 'acknowledge')).toEqual({ ok: true, status: 'acknowledged' });
     expect(nextStatus('received', 'resolve')).toEqual({ ok: true, status: 'resolved' });
@@ -213,6 +229,42 @@ describe('the reputation view', () => {
       [...base, { month: '2026-09', category: 'privacy', count: 15 }],
     );
     expect(fewer.alerts.filter((a) => a.category === 'privacy')).toHaveLength(1);
+  });
+  it('counts complaints and months in English: one in the singular, two in the plural', () => {
+    const rule = (baselineMonths: number, minCount: number) => ({
+      baselineMonths,
+      ratioPercent: 150,
+      minCount,
+    });
+    const privacy = (view: ReturnType<typeof reputationView>) =>
+      view.alerts.filter((a) => a.category === 'privacy').map((a) => a.message);
+    const one = reputationView(
+      ['2026-09'],
+      activity,
+      [{ month: '2026-09', category: 'privacy', count: 1 }],
+      rule(1, 1),
+    );
+    expect(privacy(one)).toEqual([
+      '1 privacy complaint in 2026-09 (0.50 per 10,000) with none in the 1 month before',
+    ]);
+    expect(one.rule).toBe(
+      'a month spikes when at least 1 complaint was received and the rate per 10,000 active borrowers exceeds 150% of the mean rate of the 1 month before (with no complaints in those months, the count alone decides)',
+    );
+    const two = reputationView(
+      ['2026-09'],
+      activity,
+      [
+        { month: '2026-08', category: 'privacy', count: 1 },
+        { month: '2026-09', category: 'privacy', count: 2 },
+      ],
+      rule(2, 2),
+    );
+    expect(privacy(two)).toEqual([
+      '2 privacy complaints in 2026-09: 1.00 per 10,000 against a mean of 0.25 over the 2 months before (over 150%)',
+    ]);
+    expect(two.rule).toBe(
+      'a month spikes when at least 2 complaints were received and the rate per 10,000 active borrowers exceeds 150% of the mean rate of the 2 months before (with no complaints in those months, the count alone decides)',
+    );
   });
   it('a month with no active borrowers shows no rate', () => {
     const view = reputationView(['2026-05'], [{ month: '2026-05', activeBorrowers: 0 }], []);

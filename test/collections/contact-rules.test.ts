@@ -219,6 +219,47 @@ describe('contact rules, checked before each attempt (domain.md §7)', () => {
     ).toBe(true);
   });
 
+  it('counts in the refusal reasons in English: one in the singular, two in the plural', () => {
+    const at = '2026-03-10T18:00:00+08:00';
+    const sms = { atMs: ms(at), channel: 'sms' as const, party: 'borrower' as const };
+    const message = (d: ReturnType<typeof decideContact>) => (d.allowed ? null : d.message);
+    const rules = (n: number) => ({
+      ...DEFAULT_CONTACT_RULES,
+      answeredCallsPerDayMax: n,
+      unansweredDialsPerDayMax: n,
+      messagesPerDayMax: n,
+      unreachableAfterFailedCalls: n,
+    });
+    const times = (n: number, channel: ContactChannel, outcome: ContactOutcome) =>
+      Array.from({ length: n }, (_, i) => logged(`2026-03-10T1${i}:00:00+08:00`, channel, outcome));
+    expect(message(decideContact(call(at), times(1, 'call', 'answered'), SH, rules(1)))).toBe(
+      'the borrower was reached 1 time today; at most 1 a day: try again tomorrow or write',
+    );
+    expect(message(decideContact(call(at), times(2, 'call', 'answered'), SH, rules(2)))).toBe(
+      'the borrower was reached 2 times today; at most 2 a day: try again tomorrow or write',
+    );
+    expect(message(decideContact(call(at), times(1, 'call', 'no-answer'), SH, rules(1)))).toBe(
+      '1 unanswered dial today; at most 1 a day: dial again tomorrow',
+    );
+    expect(message(decideContact(call(at), times(2, 'call', 'no-answer'), SH, rules(2)))).toBe(
+      '2 unanswered dials today; at most 2 a day: dial again tomorrow',
+    );
+    expect(message(decideContact(sms, times(1, 'sms', 'sent'), SH, rules(1)))).toBe(
+      '1 message went to the borrower today; at most 1 a day',
+    );
+    expect(message(decideContact(sms, times(2, 'sms', 'sent'), SH, rules(2)))).toBe(
+      '2 messages went to the borrower today; at most 2 a day',
+    );
+    const unreachable =
+      'third parties may be contacted only when the borrower cannot be reached: mark the case as lost contact, or after';
+    expect(message(decideContact(call(at, 'contact'), [], SH, rules(1)))).toBe(
+      `${unreachable} 1 borrower call in a row goes unanswered`,
+    );
+    expect(message(decideContact(call(at, 'contact'), [], SH, rules(2)))).toBe(
+      `${unreachable} 2 borrower calls in a row go unanswered`,
+    );
+  });
+
   it('a lender may be stricter than the law, never looser', () => {
     expect(() => checkContactRules({ ...DEFAULT_CONTACT_RULES, answeredCallsPerDayMax: 4 })).toThrow(
       /legal 3/,

@@ -142,7 +142,7 @@ describe('drawdown pattern before default: the rule table', () => {
         side: 'unwillingness',
         points: 3,
         text: 'the line was drawn to near full just before the first missed payment',
-        seen: '95% of the 2000000 fen limit drawn in 1 draws in the 30 days to 2026-11-01; 100% used on 2026-11-01',
+        seen: '95% of the 2000000 fen limit drawn in 1 draw in the 30 days to 2026-11-01; 100% used on 2026-11-01',
       },
     ]);
     expect(readDrawdowns(drawdownFacts(history([d(5, 1_900_000)], 2_000_000), 30), t)).toEqual({
@@ -150,6 +150,49 @@ describe('drawdown pattern before default: the rule table', () => {
       drawnBeforeDefault: false,
       drawAfterMissed: false,
       steady: false,
+    });
+  });
+
+  it('counts days, draws and wrong numbers in the reasons in English: one in the singular, two in the plural', () => {
+    const seen = (e: Partial<AssessmentEvidence>, settings: Partial<typeof t> = {}) =>
+      Object.fromEntries(
+        assessCase({ ...quiet, ...e }, { ...t, ...settings }).reasons.map((r) => [r.code, r.seen] as const),
+      );
+    const wrong = (n: number) =>
+      Array.from({ length: n }, () => ({
+        party: 'borrower' as const,
+        outcome: 'wrong-number' as const,
+        allowed: true,
+      }));
+    expect(
+      seen({ maxDaysPastDue: 1, contacts: wrong(1) }, { silentFromDaysPastDue: 1, wrongNumbersMin: 1 }),
+    ).toMatchObject({
+      AS_SILENT: '1 day past due',
+      AS_NUMBER_DEAD: '1 wrong number',
+    });
+    expect(
+      seen({ maxDaysPastDue: 2, contacts: wrong(2) }, { silentFromDaysPastDue: 1, wrongNumbersMin: 1 }),
+    ).toMatchObject({
+      AS_SILENT: '2 days past due',
+      AS_NUMBER_DEAD: '2 wrong numbers',
+    });
+    const one = seen(
+      { drawdowns: history([d(0, 1_900_000), d(-1, 1)], 1_900_001) },
+      { drawdownWindowDays: 1 },
+    );
+    expect(one).toMatchObject({
+      AS_BUST_OUT:
+        '95% of the 2000000 fen limit drawn in 1 draw in the 1 day to 2026-11-01; 95% used on 2026-11-01',
+      AS_DRAW_AFTER_MISSED: '1 draw after 2026-11-01',
+    });
+    const two = seen(
+      { drawdowns: history([d(1, 950_000), d(0, 950_000), d(-1, 1), d(-2, 1)], 1_900_002) },
+      { drawdownWindowDays: 2 },
+    );
+    expect(two).toMatchObject({
+      AS_BUST_OUT:
+        '95% of the 2000000 fen limit drawn in 2 draws in the 2 days to 2026-11-01; 95% used on 2026-11-01',
+      AS_DRAW_AFTER_MISSED: '2 draws after 2026-11-01',
     });
   });
 

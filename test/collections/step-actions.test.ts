@@ -302,4 +302,12 @@ describe('collectionReminder', () => {
   it('is none for a loan with nothing unpaid', () => {
     expect(collectionReminder({ ...base, loan: { ...loan, dues: [] } })).toBeNull();
   });
+  it('counts the days past due in English, one day in the singular; Chinese writes the number alone', () => {
+    const body = (daysPastDue: number, lang: 'en' | 'zh-CN' = 'en') =>
+      collectionReminder({ ...base, daysPastDue, loan: { ...loan, borrower: { ...loan.borrower, lang } } })!
+        .body;
+    expect(body(1)).toMatch(/^Your loan is 1 day past due: /);
+    expect(body(2)).toMatch(/^Your loan is 2 days past due: /);
+    expect(body(1, 'zh-CN')).toMatch(/^您的借款已逾期 1 天，/);
+  });
 });

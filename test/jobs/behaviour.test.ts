@@ -358,3 +358,42 @@ describe('lendguard score behaviour-table and monitoring score', () => {
     expect(noThreads.err).toMatch(/--workers must be a whole number from 1 to 16/);
   });
 });
+
+describe('lendguard score behaviour-table on a book of one or two lines', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'lg-behaviour-small-'));
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  async function tableLine(customers: number): Promise<string> {
+    const dir = join(parent, String(customers));
+    const db = await openDb({ kind: 'pglite', dataDir: dir });
+    try {
+      await migrate(db);
+      await writeBook(db, {
+        ...BOOK,
+        customers,
+        loansPerCustomer_max: 1,
+        drawFrom: parseDate('2025-06-02'),
+        drawTo: parseDate('2025-06-03'),
+        behaviourShares: [['on_time', 1]],
+      });
+      await setBusinessDay(db, parseDate('2026-07-01'));
+    } finally {
+      await db.close();
+    }
+    const c = capture();
+    const out = join(parent, `table-${customers}.csv`);
+    const code = await main(
+      ['score', 'behaviour-table', '--as-of', '2025-06-30', '--out', out, '--db', dir],
+      c.io,
+    );
+    expect(code, c.err()).toBe(0);
+    return c.out().trimEnd();
+  }
+
+  it('counts one line in the singular, two in the plural', async () => {
+    const one = join(parent, 'table-1.csv');
+    expect(await tableLine(1)).toBe(`behaviour table as of 2025-06-30: 1 line, 0 bad; written to ${one}`);
+    const two = join(parent, 'table-2.csv');
+    expect(await tableLine(2)).toBe(`behaviour table as of 2025-06-30: 2 lines, 0 bad; written to ${two}`);
+  }, 120_000);
+});

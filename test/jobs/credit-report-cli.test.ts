@@ -105,4 +105,54 @@ describe('lendguard credit-report', () => {
       readFileSync(new URL('./golden/credit-report-2026-05.csv', import.meta.url), 'utf8'),
     );
   });
+
+  it('counts one account and one record in the singular, two in the plural', {
+    timeout: 120_000,
+  }, async () => {
+    const book = async (customers: number) => {
+      const dir = join(root, `small-${customers}`);
+      const db = await openPglite({ dataDir: dir });
+      await migrate(db);
+      await writeBook(db, {
+        seed: 17,
+        customers,
+        loansPerCustomer_max: 1,
+        drawFrom: parseDate('2026-03-02'),
+        drawTo: parseDate('2026-03-03'),
+        historyThrough: addDays(MAY_END, -1),
+      });
+      const { rows } = await db.query<{ loan_id: string }>(
+        `select loan_id from loans where status = 'active'`,
+      );
+      await db.transaction((tx) =>
+        closeLoansThrough(
+          tx,
+          rows.map((r) => r.loan_id),
+          MAY_END,
+        ),
+      );
+      await setBusinessDay(db, parseDate('2026-06-01'));
+      await db.close();
+      const build = capture();
+      expect(
+        await main(['credit-report', 'build', '--month', '2026-05', '--db', dir], build.io),
+        build.err(),
+      ).toBe(0);
+      const out = join(root, `small-${customers}.csv`);
+      const exported = capture();
+      expect(
+        await main(['credit-report', 'export', '--month', '2026-05', '--db', dir, '--out', out], exported.io),
+        exported.err(),
+      ).toBe(0);
+      return { build, exported };
+    };
+    const one = await book(1);
+    expect(one.build.out()).toMatch(/^2026-05: 1 account, /);
+    expect(one.build.err().split('\n')).toContain('built 1 of 1 account');
+    expect(one.exported.out()).toMatch(/^1 record of 2026-05 to .*small-1\.csv \(batch crb_/);
+    const two = await book(2);
+    expect(two.build.out()).toMatch(/^2026-05: 2 accounts, /);
+    expect(two.build.err().split('\n')).toContain('built 2 of 2 accounts');
+    expect(two.exported.out()).toMatch(/^2 records of 2026-05 to .*small-2\.csv \(batch crb_/);
+  });
 });

@@ -151,9 +151,41 @@ describe('lendguard eod', () => {
     expect(failing.out()).toContain('EOD 2025-02-11 failed');
     expect(failing.err()).toContain(broken);
     expect(failing.err()).toContain('run the same command again');
+    expect(failing.err()).toContain('EOD 2025-02-11 failed in 1 partition (errors above)');
 
     const later = capture();
     expect(await main(['eod', '--date', '2025-02-12', '--db', dir], later.io)).toBe(2);
     expect(later.err()).toContain('finish it first');
+  }, 120_000);
+
+  it('counts one partition and one loan in the singular, two in the plural', async () => {
+    const close = async (n: number) => {
+      const dir = join(root, `book-${n}`);
+      const db = await openPglite({ dataDir: dir });
+      await migrate(db);
+      await setFirstBusinessDay(db, '2025-01-02', lenderToday());
+      await writeBook(db, {
+        seed: 9,
+        customers: n,
+        loansPerCustomer_max: 1,
+        drawFrom: parseDate('2025-01-02'),
+        drawTo: parseDate('2025-01-03'),
+      });
+      await db.close();
+      const c = capture();
+      const args = ['eod', '--date', '2025-02-10', '--db', dir, '--no-progress', '--partitions', String(n)];
+      expect(await main(args, c.io), c.err()).toBe(0);
+      return { started: c.err(), outcome: c.out() };
+    };
+    const one = await close(1);
+    expect(one.started).toMatch(
+      /^EOD 2025-02-10: started run \S+ \(1 partition, closing \d+ business days through 2025-02-10\)$/m,
+    );
+    expect(one.outcome).toMatch(/^EOD 2025-02-10 succeeded \(run \S+\): 1 loan closed, /m);
+    const two = await close(2);
+    expect(two.started).toMatch(
+      /^EOD 2025-02-10: started run \S+ \(2 partitions, closing \d+ business days through 2025-02-10\)$/m,
+    );
+    expect(two.outcome).toMatch(/^EOD 2025-02-10 succeeded \(run \S+\): 2 loans closed, /m);
   }, 120_000);
 });

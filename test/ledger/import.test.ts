@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type CsvRecord,
+  formatFigure,
   type ImportLoan,
   loanPosition,
   openLoan,
@@ -150,6 +151,12 @@ describe('replaying an imported loan', () => {
       where: 'line 15',
     });
     expect(r.loanRefs).toEqual(['OLD-0002']);
+  });
+
+  it('shows a difference in days past due as a count of days, one day in the singular', () => {
+    expect(formatFigure('daysPastDue', 1)).toBe('1 day');
+    expect(formatFigure('daysPastDue', 2)).toBe('2 days');
+    expect(formatFigure('principal', 100)).toBe('1.00');
   });
 
   it('reports a repayment the engine refuses (after the loan is settled) with its line', () => {

@@ -544,6 +544,24 @@ describe('decide: challenger and record', () => {
     expect(d.challenger!.score.model.kind).toBe('scorecard');
   });
 
+  it('names the longest term of the price in English months, one month in the singular', async () => {
+    const app = application();
+    const priceReason = async (termOptions_months: number[]) => {
+      const policy = policyWith((doc) => ({ ...doc, settings: { ...doc.settings, termOptions_months } }));
+      const d = await decide(app, contextFor(app, { policy }));
+      const message = d.reasons.find((r) => r.source === 'pricing' && r.code.startsWith('PRICE'))?.message;
+      return { message, d };
+    };
+    const one = await priceReason([1]);
+    expect(one.message).toBe(
+      `daily rate ${one.d.dailyRate} for risk grade ${one.d.riskGrade}, APR ${one.d.apr} at 1 month`,
+    );
+    const two = await priceReason([1, 2]);
+    expect(two.message).toBe(
+      `daily rate ${two.d.dailyRate} for risk grade ${two.d.riskGrade}, APR ${two.d.apr} at 2 months`,
+    );
+  });
+
   it('records no challenger when the policy turns it off', async () => {
     const policy = policyWith((doc) => ({
       ...doc,

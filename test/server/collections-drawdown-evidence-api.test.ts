@@ -119,7 +119,7 @@ describe.each(backends)('drawdown pattern before default over the API, on $name'
       points: 3,
       text: 'the line was drawn to near full just before the first missed payment',
       textZh: '首次逾期前不久将额度几乎用满',
-      seen: '85% of the 2000000 fen limit drawn in 1 draws in the 30 days to 2026-11-01; 95% used on 2026-11-01',
+      seen: '85% of the 2000000 fen limit drawn in 1 draw in the 30 days to 2026-11-01; 95% used on 2026-11-01',
     });
     expect(assessment.verdict).toBe('unwillingness');
     expect(a.verdict).toBe('unwillingness');

@@ -1,4 +1,4 @@
-import { type Day, formatDate, formatMinor, invariant } from '../../money/index.js';
+import { counted, type Day, formatDate, formatMinor, invariant } from '../../money/index.js';
 import { planClose, planCommand, planOpening, principalOf } from '../change/plan.js';
 import type { LoanChange, SeqPosting } from '../change/types.js';
 import { drawdown } from '../credit-line/drawdown.js';
@@ -113,7 +113,7 @@ export function firstBalanceDifference(
 
 /** A figure as a person reads it: yuan for amounts, days for days past due. */
 export function formatFigure(field: ReconciledField, value: number): string {
-  return field === 'daysPastDue' ? `${value} days` : formatMinor(value);
+  return field === 'daysPastDue' ? counted(value, 'day') : formatMinor(value);
 }
 
 /** A stop in a loan's replay: a repayment (with the balances after it, if stated), or a statement. */

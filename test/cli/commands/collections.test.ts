@@ -88,6 +88,38 @@ describe('lendguard collections', () => {
     expect(table.out).toMatch(/coll2 on 2026-10-01: 2 cases/);
   });
 
+  it('counts one case in the singular when it allocates and lists, two in the plural', async () => {
+    const unassign = async (n: number) => {
+      const db = await openDb({ kind: 'pglite', dataDir: dir });
+      try {
+        const { rows } = await db.query<{ case_id: string; username: string }>(
+          `select c.case_id, u.username from collection_cases c join users u on u.user_id = c.assignee
+           where c.status = 'open' order by u.username, c.case_id limit $1`,
+          [n],
+        );
+        for (const r of rows) {
+          await db.query('update collection_cases set assignee = null where case_id = $1', [r.case_id]);
+        }
+        return rows[0]!.username;
+      } finally {
+        await db.close();
+      }
+    };
+    const allocated = async () => {
+      const r = await run(['collections', 'allocate', '--as', 'admin1']);
+      expect(r.code, r.err).toBe(0);
+      return r.out.split('\n').find((l) => l.startsWith('2026-10-01: '));
+    };
+    // One of a collector's two cases is taken off: the list shows one, and the allocation assigns one.
+    const who = await unassign(1);
+    const list = await run(['collections', 'worklist', '--assignee', who]);
+    expect(list.code, list.err).toBe(0);
+    expect(list.out.split('\n')).toContain(`${who} on 2026-10-01: 1 case`);
+    expect(await allocated()).toBe('2026-10-01: 1 case (re)assigned, 3 kept, 0 waiting for capacity');
+    await unassign(2);
+    expect(await allocated()).toBe('2026-10-01: 2 cases (re)assigned, 2 kept, 0 waiting for capacity');
+  });
+
   it('prints the compliance report: a planted 23:30 call is a breach, a refused attempt is counted', async () => {
     const db = await openDb({ kind: 'pglite', dataDir: dir });
     try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,38 @@ describe('lendguard policy backtest', () => {
     expect(r.status, r.err).toBe(0);
     expect(r.out).toMatch(/3 cases/);
     expect(r.out).toMatch(/approval rate/);
+  });
+
+  it('counts one case in the singular, two in the plural', async () => {
+    const [header, ...rows] = readFileSync(fixture('cases.csv'), 'utf8').trimEnd().split('\n');
+    const firstLine = async (n: number) => {
+      const path = join(dir, `cases-${n}.csv`);
+      writeFileSync(path, `${[header, ...rows.slice(0, n)].join('\n')}\n`);
+      const r = await run(['policy', 'backtest', '--policy', policyDir, '--cases', path]);
+      expect(r.status, r.err).toBe(0);
+      return r.out.split('\n')[0];
+    };
+    expect(await firstLine(1)).toBe('1 case');
+    expect(await firstLine(2)).toBe('2 cases');
+  });
+
+  it('counts one case that changes outcome in the singular, two in the plural', async () => {
+    // Against a policy whose smallest line is its largest, the approved cases are declined.
+    const high = join(dir, 'high-minimum');
+    cpSync(policyDir, high, { recursive: true });
+    const doc = JSON.parse(readFileSync(join(high, 'policy.json'), 'utf8'));
+    doc.settings.limitMin_fen = doc.settings.limitMax_fen;
+    writeFileSync(join(high, 'policy.json'), JSON.stringify(doc));
+    const [header, ...rows] = readFileSync(fixture('cases.csv'), 'utf8').trimEnd().split('\n');
+    const changed = async (cases: string[]) => {
+      const path = join(dir, `changed-${cases.length}.csv`);
+      writeFileSync(path, `${[header, ...cases].join('\n')}\n`);
+      const r = await run(['policy', 'backtest', '--policy', policyDir, '--against', high, '--cases', path]);
+      expect(r.status, r.err).toBe(0);
+      return r.out.split('\n').filter((l) => l.startsWith('from '));
+    };
+    expect(await changed(rows.slice(0, 1))).toEqual(['from decline to approve: 1 case']);
+    expect(await changed(rows)).toEqual(['from decline to approve: 2 cases']);
   });
 
   it('exits 2 naming a bad cell', async () => {
