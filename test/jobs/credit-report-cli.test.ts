@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { writeBook } from '../../src/jobs/index.js';
 import { addDays, parseDate } from '../../src/money/index.js';
-import { closeLoansThrough, migrate, openPglite, setBusinessDay } from '../../src/store/index.js';
+import { closeLoansThrough, type Db, migrate, openPglite, setBusinessDay } from '../../src/store/index.js';
 
 function capture() {
   const stdout = new PassThrough();
@@ -26,6 +26,19 @@ const root = mkdtempSync(join(tmpdir(), 'lg-credit-report-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const MAY_END = parseDate('2026-05-31');
 
+/** Closes every active loan of the book through May's end and opens June's first business day. */
+async function closeThroughMay(db: Db): Promise<void> {
+  const { rows } = await db.query<{ loan_id: string }>(`select loan_id from loans where status = 'active'`);
+  await db.transaction((tx) =>
+    closeLoansThrough(
+      tx,
+      rows.map((r) => r.loan_id),
+      MAY_END,
+    ),
+  );
+  await setBusinessDay(db, parseDate('2026-06-01'));
+}
+
 describe('lendguard credit-report', () => {
   it('builds May on the seeded book and exports the golden file; refuses a malformed month', {
     timeout: 300_000,
@@ -42,15 +55,7 @@ describe('lendguard credit-report', () => {
       drawTo: parseDate('2026-04-20'),
       historyThrough: addDays(MAY_END, -1),
     });
-    const { rows } = await db.query<{ loan_id: string }>(`select loan_id from loans where status = 'active'`);
-    await db.transaction((tx) =>
-      closeLoansThrough(
-        tx,
-        rows.map((r) => r.loan_id),
-        MAY_END,
-      ),
-    );
-    await setBusinessDay(db, parseDate('2026-06-01'));
+    await closeThroughMay(db);
     await db.close();
 
     const bad = capture();
@@ -121,17 +126,7 @@ describe('lendguard credit-report', () => {
         drawTo: parseDate('2026-03-03'),
         historyThrough: addDays(MAY_END, -1),
       });
-      const { rows } = await db.query<{ loan_id: string }>(
-        `select loan_id from loans where status = 'active'`,
-      );
-      await db.transaction((tx) =>
-        closeLoansThrough(
-          tx,
-          rows.map((r) => r.loan_id),
-          MAY_END,
-        ),
-      );
-      await setBusinessDay(db, parseDate('2026-06-01'));
+      await closeThroughMay(db);
       await db.close();
       const build = capture();
       expect(

@@ -5,17 +5,17 @@
  * take these from the month-end rows instead of replaying the journal only where they agree.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBook } from '../../src/jobs/book.js';
 import { postMonthEndEcl } from '../../src/jobs/ecl-posting.js';
 import { loadBookAsOf, loadEclBookAsOf, observationDays } from '../../src/jobs/reports/book-inputs.js';
 import { computeEcl, eclLoader, rollForwardFromStored } from '../../src/jobs/reports/ecl.js';
 import { buildMonthEnd } from '../../src/jobs/reports/month-end.js';
 import { loadScenarioPack } from '../../src/jobs/reports/scenarios.js';
 import { engineReceivables, type LoanState } from '../../src/ledger/index.js';
-import { addDays, type Day, parseDate } from '../../src/money/index.js';
+import { type Day, parseDate } from '../../src/money/index.js';
 import { buildEclReport } from '../../src/reporting/index.js';
-import { type Db, loadReportJournalDays, migrate, monthEndSnapshotPage } from '../../src/store/index.js';
+import { type Db, loadReportJournalDays, monthEndSnapshotPage } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
+import { eclBook } from './report-book.js';
 
 const MAY = parseDate('2026-05-31');
 const JUNE = parseDate('2026-06-30');
@@ -36,16 +36,7 @@ describe.each(backends)('on $name', (backend) => {
   let db: Db;
 
   beforeAll(async () => {
-    db = await backend.open();
-    await migrate(db);
-    await writeBook(db, {
-      seed: 7,
-      customers: 150,
-      loansPerCustomer_max: 3,
-      drawFrom: addDays(JUNE, -540),
-      drawTo: addDays(JUNE, -5),
-      historyThrough: JUNE,
-    });
+    db = await eclBook(() => backend.open());
   }, 600_000);
 
   afterAll(async () => {

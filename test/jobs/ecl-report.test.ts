@@ -1,22 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBook } from '../../src/jobs/book.js';
 import { postMonthEndEcl } from '../../src/jobs/ecl-posting.js';
 import { computeEcl, eclLoader } from '../../src/jobs/reports/ecl.js';
 import { importFundingOutflows } from '../../src/jobs/reports/funding.js';
 import { liquidityLoader } from '../../src/jobs/reports/liquidity.js';
 import { SHIPPED_SCENARIO_DIR } from '../../src/jobs/reports/scenarios.js';
 import { stressLoader } from '../../src/jobs/reports/stress.js';
-import { addDays, parseDate } from '../../src/money/index.js';
+import { parseDate } from '../../src/money/index.js';
 import type { Report } from '../../src/reporting/index.js';
 import {
   accountTotalsThrough,
   type Db,
   loadReportJournalDays,
-  migrate,
   saveMonitoringProfile,
 } from '../../src/store/index.js';
 import { backends } from '../store/backends.js';
 import { simpleEcl } from './ecl-independent.js';
+import { eclBook } from './report-book.js';
 
 const MAY = parseDate('2026-05-31');
 const JUNE = parseDate('2026-06-30');
@@ -26,16 +25,7 @@ describe.each(backends)('on $name', (backend) => {
   let db: Db;
 
   beforeAll(async () => {
-    db = await backend.open();
-    await migrate(db);
-    await writeBook(db, {
-      seed: 7,
-      customers: 150,
-      loansPerCustomer_max: 3,
-      drawFrom: addDays(JUNE, -540),
-      drawTo: addDays(JUNE, -5),
-      historyThrough: JUNE,
-    });
+    db = await eclBook(() => backend.open());
   }, 600_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { writeBook } from '../../src/jobs/book.js';
 import { addDays, parseDate } from '../../src/money/index.js';
-import type { Db } from '../../src/store/index.js';
+import { type Db, migrate } from '../../src/store/index.js';
 import { openMigratedPglite } from '../support/pglite-template.js';
 
 /** The report tests' seeded book: a year and a half of drawdowns, every payer behaviour, closed to 2026-06-11. */
@@ -56,4 +56,23 @@ export async function attachOrigination(db: Db): Promise<void> {
     select application_id, 'd2-' || application_id, submitted_at + interval '1 hour', 'approve', 0, 'B',
       case when opened < date '2025-10-01' then 'P-2025-1' else 'P-2025-2' end, 'm', '{}', 'x'
     from numbered where n % 11 <> 0`);
+}
+
+/**
+ * The ECL tests' seeded book on a backend: 150 customers drawing over the 540 days before 2026-06-30, every
+ * payer behaviour, the history closed through that day.
+ */
+export async function eclBook(open: () => Promise<Db>): Promise<Db> {
+  const june = parseDate('2026-06-30');
+  const db = await open();
+  await migrate(db);
+  await writeBook(db, {
+    seed: 7,
+    customers: 150,
+    loansPerCustomer_max: 3,
+    drawFrom: addDays(june, -540),
+    drawTo: addDays(june, -5),
+    historyThrough: june,
+  });
+  return db;
 }
