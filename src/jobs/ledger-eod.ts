@@ -98,7 +98,7 @@ export const ledgerEod: EodLedger = {
       await planReminderWave(tx, next);
     }
     // Collection cases follow the closed day's ledger, in the same transaction that ends the run.
-    await refreshCases(tx, parseDate(closedDay), null);
+    await refreshCases(tx, parseDate(closedDay), null, undefined, { closedThrough: parseDate(closedDay) });
     // A listing from a legal escalation ends once its borrower has repaid (removal on repayment), from the
     // start of the next business day.
     await removeRepaidListings(

@@ -492,7 +492,9 @@ export async function finishRunIfComplete(
     const counts = rows[0]!;
     if (counts.unfinished > 0) return toRun(run);
     const status: EodRunStatus = counts.failed > 0 ? 'failed' : 'succeeded';
-    if (status === 'succeeded') await advance(tx, run.business_day);
+    // The run is settled before the day moves, in the same transaction: what the move does (line controls,
+    // case refresh, early warnings) then reads every quiet loan as closed through this run's day, as every
+    // read of a loan takes it (decision 0232), not through the day before.
     const done = await tx.query<RunRow>(
       `update eod_runs r
           set status = $2, finished_at = now(), updated_at = now(),
@@ -504,6 +506,7 @@ export async function finishRunIfComplete(
       [runId, status],
     );
     if (done.rowCount !== 1) throw new Error(`assertion: run ${runId} vanished while finishing`);
+    if (status === 'succeeded') await advance(tx, run.business_day);
     const after = await tx.query<RunRow>(`select ${RUN_COLUMNS} from eod_runs where run_id = $1`, [runId]);
     return toRun(after.rows[0]!);
   });

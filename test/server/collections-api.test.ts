@@ -77,7 +77,7 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
       status: 'open',
       openedDate: '2026-11-04',
       bucket: 'M1',
-      maxDaysPastDue: 2, // one day of grace after the due date
+      maxDaysPastDue: 3, // due 11-01, its day of grace passed unpaid: 3 days past due at the close of 11-04
       pastDueLoanIds: [loanId],
       borrowerZone: 'Asia/Shanghai',
       lostContact: false,

@@ -353,7 +353,6 @@ const STATE_KEYS_NOT_READ = `{${[
   'customerId',
   'seq',
   'startDay',
-  'nextEventDay',
   'disbursedPrincipalMinor',
   'interestPostedTotalMinor',
   'interestWaivedTotalMinor',
@@ -385,14 +384,31 @@ export async function refreshCases(
   day: Day,
   customerIds: readonly string[] | null,
   settings: CaseRefreshSettings = DEFAULT_CASE_REFRESH_SETTINGS,
+  options: RefreshOptions = {},
 ): Promise<CaseRefreshCounts> {
-  return refreshScope(tx, day, customerIds === null ? { keyFrom: null, keyTo: null } : customerIds, settings);
+  return refreshScope(
+    tx,
+    day,
+    customerIds === null ? { keyFrom: null, keyTo: null } : customerIds,
+    settings,
+    options,
+  );
+}
+
+export interface RefreshOptions {
+  /**
+   * The day through which every loan counts as closed: a loan with nothing to do before its next event day is
+   * not written by EOD (decision 0232), so its stored state lags, and its position is taken as of this day (up
+   * to the eve of its next event), as every read of a loan takes it. EOD's refresh passes the day it closes,
+   * whose run has not yet succeeded; absent, the day of the latest EOD run that succeeded.
+   */
+  readonly closedThrough?: Day;
 }
 
 /** Partition keys of `loans` (`hashtext(customer_id) & 1023`): a borrower's loans all have the borrower's. */
 const PARTITION_KEY_MAX = 1023;
 
-export interface PartitionedRefreshOptions {
+export interface PartitionedRefreshOptions extends RefreshOptions {
   /** Ranges of partition keys refreshed at once, each in its own transaction on its own connection. */
   readonly partitions: number;
   readonly settings?: CaseRefreshSettings;
@@ -421,7 +437,9 @@ export async function refreshCasesPartitioned(
     });
   const settled = await Promise.allSettled(
     ranges.map((range) =>
-      db.transaction((tx) => refreshScope(tx, day, range, options.settings ?? DEFAULT_CASE_REFRESH_SETTINGS)),
+      db.transaction((tx) =>
+        refreshScope(tx, day, range, options.settings ?? DEFAULT_CASE_REFRESH_SETTINGS, options),
+      ),
     ),
   );
   const failed = settled.find((r) => r.status === 'rejected');
@@ -453,6 +471,7 @@ async function refreshScope(
   day: Day,
   customerIds: RefreshScope,
   settings: CaseRefreshSettings,
+  options: RefreshOptions,
 ): Promise<CaseRefreshCounts> {
   const named = Array.isArray(customerIds);
   const range = named ? undefined : (customerIds as { keyFrom: number | null; keyTo: number | null });
@@ -470,7 +489,8 @@ async function refreshScope(
                          union select customer_id from collection_cases where status = 'open')`;
   const params: unknown[] = named ? [customerIds] : ranged ? [range?.keyFrom, range?.keyTo] : [];
   const openScope = named ? ` and ${scope}` : ranged ? ` and ${caseKeyInRange}` : '';
-  const { loansByCustomer, borrowers } = await readBorrowerLoans(tx, scope, params, day);
+  const closedThrough = options.closedThrough ?? (await lastSucceededEodDay(tx));
+  const { loansByCustomer, borrowers } = await readBorrowerLoans(tx, scope, params, day, closedThrough);
   // Only what the refresh reads of each open case (not its stored assessment, contacts or notes). Over every
   // borrower the scope holds every open case's borrower, so it is left out (it would scan the loans again).
   const open = await tx.query<OpenCaseRow>(
@@ -687,6 +707,14 @@ export async function refreshOpenCases(
   );
 }
 
+/** The business day of the latest EOD run that succeeded (null before the first). */
+async function lastSucceededEodDay(tx: Queryable): Promise<Day | null> {
+  const { rows } = await tx.query<{ day: string | null }>(
+    `select max(business_day)::text as day from eod_runs where status = 'succeeded'`,
+  );
+  return rows[0]?.day == null ? null : dayFromSql(rows[0].day);
+}
+
 /** What the refresh keeps of a borrower's loans' states: the three figures it reads of them. */
 interface BorrowerFigures {
   /** What the borrower has paid to date (`paidToDateMinor`). */
@@ -714,6 +742,7 @@ async function readBorrowerLoans(
   scope: string,
   params: readonly unknown[],
   day: Day,
+  closedThrough: Day | null,
 ): Promise<{ loansByCustomer: Map<string, CaseLoan[]>; borrowers: Map<string, BorrowerFigures> }> {
   // The loan's terms in their two parts: loans of one product version carry the same product text, parsed
   // once per refresh (the state only reads it). Of the plan the refresh reads one instalment — the current
@@ -725,16 +754,18 @@ async function readBorrowerLoans(
     customer_id: string;
     loan_id: string;
     status: string;
+    last_closed_day: string;
     state: string;
     product: string;
     plan_length: number | null;
     instalment: string | null;
   }>(
-    `select customer_id, loan_id, status, (s - '${STATE_KEYS_NOT_READ}'::text[])::text as state,
+    `select customer_id, loan_id, status, last_closed_day::text as last_closed_day,
+            (s - '${STATE_KEYS_NOT_READ}'::text[])::text as state,
             product::text as product, jsonb_array_length(plan) as plan_length,
             (plan->least((s->>'nextInstallmentIndex')::int, jsonb_array_length(plan) - 1))::text as instalment
-       from (select customer_id, loan_id, status, state || '{}'::jsonb as s, terms->'product' as product,
-                    terms->'plan' as plan
+       from (select customer_id, loan_id, status, last_closed_day, state || '{}'::jsonb as s,
+                    terms->'product' as product, terms->'plan' as plan
                from loans where ${scope} offset 0) l`,
     params,
   );
@@ -761,6 +792,10 @@ async function readBorrowerLoans(
     };
     state.product = product;
     state.plan = planWithInstalment(r.plan_length ?? 0, state.nextInstallmentIndex, r.instalment);
+    // The loan's marker as every read of a loan takes it (decision 0232): quiet days change nothing else.
+    let closed = dayFromSql(r.last_closed_day);
+    if (closedThrough !== null) closed = Math.max(closed, Math.min(state.nextEventDay - 1, closedThrough));
+    if (closed > state.lastClosedDay) state.lastClosedDay = closed;
     if (r.customer_id !== current) {
       summarise();
       current = r.customer_id;
