@@ -18,6 +18,12 @@ export {
   proposeClassOverrideIn,
 } from './overrides.js';
 export {
+  loadMonthEndReports,
+  MONTH_END_REPORT_KINDS,
+  type MonthEndReportKind,
+  type MonthEndReports,
+} from './month-end-reports.js';
+export {
   isReportKind,
   loadReport,
   loadReportCell,
