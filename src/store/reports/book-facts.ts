@@ -182,32 +182,35 @@ export async function loadReportLoanKeys(q: Queryable, asOf: Day): Promise<Repor
   });
 }
 
-/** The events the reports read (delinquency, settlement, write-off, restructuring, corrections) through `asOf`. */
+/**
+ * The events the reports read (delinquency, settlement, write-off, restructuring, corrections) through `asOf`,
+ * in no particular order (each loan's are put in day and sequence order where they are used: book-inputs'
+ * effectiveEvents), the day as days since 1970-01-01 (a Day) counted by the server.
+ */
 export async function loadReportLoanEvents(q: Queryable, asOf: Day): Promise<ReportLoanEvent[]> {
   const { rows } = await q.query<{
     loan_id: string;
     seq: number;
-    day: string;
+    day: number;
     type: string;
     to_bucket: string | null;
     dpd: number | null;
     from_seq: number | null;
     to_seq: number | null;
   }>(
-    `select loan_id, seq, day::text as day, type, payload->>'toBucket' as to_bucket,
+    `select loan_id, seq, day - date '1970-01-01' as day, type, payload->>'toBucket' as to_bucket,
        (payload->>'daysPastDue')::int as dpd, (payload->>'fromSeq')::int as from_seq,
        (payload->>'toSeq')::int as to_seq
      from loan_events
      where type in ('DelinquencyChanged', 'LoanSettled', 'LoanWrittenOff', 'LoanRestructured',
                     'RestructuringBroken', 'EventsSuperseded')
-       and (day <= $1::date or type = 'EventsSuperseded')
-     order by loan_id, seq`,
+       and (day <= $1::date or type = 'EventsSuperseded')`,
     [sqlDate(asOf)],
   );
   return rows.map((r) => ({
     loanId: r.loan_id,
     seq: r.seq,
-    day: dayFromSql(r.day),
+    day: r.day,
     type: r.type,
     toBucket: r.to_bucket,
     daysPastDue: r.dpd,
