@@ -23,6 +23,12 @@
  *                    the database sums (the old path), timed and checked cell for cell against the new one
  *   BENCH_PYTHON     default /usr/bin/python3 (Debian's python3 carries python3-pandas)
  *   BENCH_SCHEMA     default bench_reports; BENCH_REUSE=1 keeps the book (and its copies) between runs
+ *   BENCH_PANDAS     1 (default): export the rows as CSV and time pandas on them; 0 skips it
+ *   BENCH_TOGETHER   1 (default): after the four reports one after another, load them again at once as
+ *                    `lendguard report month-end` does (loadMonthEndReports: each on its own connection), timed,
+ *                    and compared with the reports loaded one by one as JSON
+ *   BENCH_BUILD_ONLY 1: stop once the book (and its copies) is written and its month ends built, before any
+ *                    report is timed (a large book built once, its reports timed in later runs with BENCH_REUSE)
  *   LENDGUARD_BENCH_PG_URL  default postgres://postgres@127.0.0.1:5432/postgres
  */
 import { execFileSync } from 'node:child_process';
@@ -35,6 +41,7 @@ import {
   buildMonthEnd,
   computeEcl,
   ensureMonthEnds,
+  loadMonthEndReports,
   loadReport,
   monthEndsBack,
   writeBook,
@@ -77,6 +84,9 @@ const ECL_REPLAY = process.env.BENCH_ECL_REPLAY !== '0';
 const PG_URL = process.env.LENDGUARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SCHEMA = process.env.BENCH_SCHEMA ?? 'bench_reports';
 const REUSE = process.env.BENCH_REUSE === '1';
+const BUILD_ONLY = process.env.BENCH_BUILD_ONLY === '1';
+const PANDAS = process.env.BENCH_PANDAS !== '0';
+const TOGETHER = process.env.BENCH_TOGETHER !== '0';
 /** Debian's python3 carries python3-pandas; a python3 earlier on the PATH may not. */
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TODAY = parseDate('2026-06-15');
@@ -317,6 +327,10 @@ async function main(): Promise<void> {
           .rows[0]?.s
       }`,
     );
+    if (BUILD_ONLY) {
+      console.log(`  built (BENCH_BUILD_ONLY): ${JSON.stringify(steps)}`);
+      return;
+    }
     const asOf = { asOf: formatDate(AS_OF) };
     const [, check] = await timed(admin, 'month ends checked (all built)', () =>
       ensureMonthEnds(db, months, 'bench'),
@@ -330,11 +344,13 @@ async function main(): Promise<void> {
     steps.classification = classS;
     steps.roll = rollS;
     steps.vintage = vintageS;
+    let eclSeq: Report | undefined;
     if (COPIES <= 1 || COPY_HISTORY) {
       const [ecl, eclS] = await timed(admin, 'ECL report (balances from the month end)', () =>
         loadReport(db, 'ecl', asOf),
       );
       steps.ecl = eclS;
+      eclSeq = ecl;
       if (ECL_REPLAY) {
         const [replayed, replayS] = await timed(
           admin,
@@ -391,6 +407,19 @@ async function main(): Promise<void> {
       );
     }
 
+    if (TOGETHER && (COPIES <= 1 || COPY_HISTORY)) {
+      const [together, togetherS] = await timed(admin, 'the four reports at once (loadMonthEndReports)', () =>
+        loadMonthEndReports(db, formatDate(AS_OF)),
+      );
+      steps.together = togetherS;
+      const one = { classification: cls, 'roll-rates': roll, vintage, ecl: eclSeq };
+      console.log(
+        `  the four at once identical to each loaded alone (JSON): ${Object.entries(one)
+          .map(([k, r]) => `${k} ${r !== undefined && same(r, together.reports[k as keyof typeof one])}`)
+          .join(', ')}`,
+      );
+    }
+
     if (SPLIT) {
       // The old path: every row read into Node as typed objects and the reports computed in memory.
       const rollMonths = monthEndsBack(AS_OF, ROLL_RATE_MONTHS + 1);
@@ -428,57 +457,61 @@ async function main(): Promise<void> {
       );
     }
 
-    const dir = tmpdir();
-    const rowsFile = join(dir, `${SCHEMA}-month-ends.csv`);
-    const loansFile = join(dir, `${SCHEMA}-loans.csv`);
-    const monthList = months.map((m) => `'${formatDate(m)}'`).join(',');
-    [, steps.export] = await timed(
-      admin,
-      'CSV export for pandas (psql \\copy … to, both files)',
-      async () => {
-        const psql = (sql: string) =>
-          execFileSync('psql', [
-            PG_URL,
-            '-q',
-            '-v',
-            'ON_ERROR_STOP=1',
-            '-c',
-            `set search_path to ${SCHEMA}`,
-            '-c',
-            sql,
-          ]);
-        psql(
-          `\\copy (select loan_id, month_end, bucket, days_past_due, outstanding_principal_minor, asset_class, oldest_overdue_installment from loan_month_ends where month_end in (${monthList})) to '${rowsFile}' with (format csv, header)`,
-        );
-        psql(
-          `\\copy (select loan_id, product_id, opened_day, principal_minor from loans where opened_day between '${formatDate(startOfMonth(months[0] as typeof AS_OF))}' and '${formatDate(AS_OF)}') to '${loansFile}' with (format csv, header)`,
-        );
-      },
-    );
-    console.log(
-      `  CSV files: ${(statSync(rowsFile).size / 1e6).toFixed(0)} MB rows, ${(statSync(loansFile).size / 1e6).toFixed(0)} MB loans`,
-    );
-    const [startS] = (() => {
+    let peer: (Peer & { cpu_s: number }) | undefined;
+    if (PANDAS) {
+      const dir = tmpdir();
+      const rowsFile = join(dir, `${SCHEMA}-month-ends.csv`);
+      const loansFile = join(dir, `${SCHEMA}-loans.csv`);
+      const monthList = months.map((m) => `'${formatDate(m)}'`).join(',');
+      [, steps.export] = await timed(
+        admin,
+        'CSV export for pandas (psql \\copy … to, both files)',
+        async () => {
+          const psql = (sql: string) =>
+            execFileSync('psql', [
+              PG_URL,
+              '-q',
+              '-v',
+              'ON_ERROR_STOP=1',
+              '-c',
+              `set search_path to ${SCHEMA}`,
+              '-c',
+              sql,
+            ]);
+          psql(
+            `\\copy (select loan_id, month_end, bucket, days_past_due, outstanding_principal_minor, asset_class, oldest_overdue_installment from loan_month_ends where month_end in (${monthList})) to '${rowsFile}' with (format csv, header)`,
+          );
+          psql(
+            `\\copy (select loan_id, product_id, opened_day, principal_minor from loans where opened_day between '${formatDate(startOfMonth(months[0] as typeof AS_OF))}' and '${formatDate(AS_OF)}') to '${loansFile}' with (format csv, header)`,
+          );
+        },
+      );
+      console.log(
+        `  CSV files: ${(statSync(rowsFile).size / 1e6).toFixed(0)} MB rows, ${(statSync(loansFile).size / 1e6).toFixed(0)} MB loans`,
+      );
+      const [startS] = (() => {
+        const t0 = performance.now();
+        execFileSync(PYTHON, ['-c', 'import pandas']);
+        return [(performance.now() - t0) / 1000];
+      })();
       const t0 = performance.now();
-      execFileSync(PYTHON, ['-c', 'import pandas']);
-      return [(performance.now() - t0) / 1000];
-    })();
-    const t0 = performance.now();
-    const peer = JSON.parse(
-      execFileSync(
-        PYTHON,
-        [new URL('./reports_peer.py', import.meta.url).pathname, rowsFile, loansFile, formatDate(AS_OF)],
-        { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-      ),
-    ) as Peer & { cpu_s: number; import_s: number };
-    const peerS = (performance.now() - t0) / 1000;
-    console.log(
-      `  pandas (${peer.rows} rows): start with pandas imported ${startS.toFixed(2)} s (in the run: import ${peer.import_s.toFixed(2)} s); CSV read ${peer.read_s.toFixed(2)} s; classification ${peer.class_s.toFixed(2)} s, roll-rate matrices ${peer.roll_s.toFixed(2)} s, vintage ${peer.vintage_s.toFixed(2)} s; process ${peerS.toFixed(2)} s wall, ${peer.cpu_s.toFixed(2)} s CPU`,
-    );
-    const { cells, differ } = comparePeer(roll, vintage, cls, peer);
-    console.log(
-      `  same figures as pandas: ${cells - differ.length} of ${cells} cells compared agree${differ.length === 0 ? '' : `; differ: ${differ.join('; ')}`}`,
-    );
+      const result = JSON.parse(
+        execFileSync(
+          PYTHON,
+          [new URL('./reports_peer.py', import.meta.url).pathname, rowsFile, loansFile, formatDate(AS_OF)],
+          { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+        ),
+      ) as Peer & { cpu_s: number; import_s: number };
+      peer = result;
+      const peerS = (performance.now() - t0) / 1000;
+      console.log(
+        `  pandas (${result.rows} rows): start with pandas imported ${startS.toFixed(2)} s (in the run: import ${result.import_s.toFixed(2)} s); CSV read ${result.read_s.toFixed(2)} s; classification ${result.class_s.toFixed(2)} s, roll-rate matrices ${result.roll_s.toFixed(2)} s, vintage ${result.vintage_s.toFixed(2)} s; process ${peerS.toFixed(2)} s wall, ${result.cpu_s.toFixed(2)} s CPU`,
+      );
+      const { cells, differ } = comparePeer(roll, vintage, cls, result);
+      console.log(
+        `  same figures as pandas: ${cells - differ.length} of ${cells} cells compared agree${differ.length === 0 ? '' : `; differ: ${differ.join('; ')}`}`,
+      );
+    }
     const ours =
       (steps.classification?.wall_s ?? 0) + (steps.roll?.wall_s ?? 0) + (steps.vintage?.wall_s ?? 0);
     const oursCpu = ['classification', 'roll', 'vintage'].reduce(
@@ -488,7 +521,15 @@ async function main(): Promise<void> {
     console.log(
       `  summary: classification + roll rates + vintage ${ours.toFixed(1)} s wall (${oursCpu.toFixed(1)} s CPU, node + PostgreSQL)${
         steps.ecl === undefined ? '' : ` + ECL ${steps.ecl.wall_s.toFixed(1)} s`
-      } against the 60 s aim; pandas the same tables ${(peer.class_s + peer.roll_s + peer.vintage_s).toFixed(1)} s + CSV read ${peer.read_s.toFixed(1)} s (+ export ${steps.export?.wall_s.toFixed(1)} s)${
+      }${
+        steps.together === undefined
+          ? ''
+          : `; the four at once ${steps.together.wall_s.toFixed(1)} s wall (${(steps.together.node_s + steps.together.pg_s).toFixed(1)} s CPU)`
+      } against the 60 s aim${
+        peer === undefined
+          ? ''
+          : `; pandas the same tables ${(peer.class_s + peer.roll_s + peer.vintage_s).toFixed(1)} s + CSV read ${peer.read_s.toFixed(1)} s (+ export ${steps.export?.wall_s.toFixed(1)} s)`
+      }${
         steps.oldRoll === undefined
           ? ''
           : `; old path ${((steps.oldRoll?.wall_s ?? 0) + (steps.oldVintage?.wall_s ?? 0) + (steps.oldClass?.wall_s ?? 0)).toFixed(1)} s`

@@ -640,6 +640,7 @@ export {
   MONTH_END_SNAPSHOTS_PER_PAGE,
   monthBookSums,
   monthEndBalances,
+  monthEndHasBalances,
   monthEndSnapshotPage,
   overriddenMonthEndLoans,
   previousEclRunMonth,

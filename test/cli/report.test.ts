@@ -126,6 +126,29 @@ describe('lendguard report', () => {
     expect((JSON.parse(drill.out) as { loanIds: string[] }).loanIds).toHaveLength(Number(m0?.loans));
   });
 
+  it('prints the four month-end reports of one month end at once, each the report printed alone', async () => {
+    const r = await run(['month-end', '--as-of', '2026-06-03', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const all = JSON.parse(r.out) as { monthEnd: string; reports: Record<string, unknown> };
+    expect(all.monthEnd).toBe('2026-05-31');
+    expect(Object.keys(all.reports)).toEqual(['classification', 'roll-rates', 'vintage', 'ecl']);
+    for (const kind of Object.keys(all.reports)) {
+      const alone = await run([kind, '--as-of', '2026-05-31', '--json']);
+      expect(alone.code, alone.err).toBe(0);
+      expect(all.reports[kind]).toEqual(JSON.parse(alone.out));
+    }
+    const tables = await run(['month-end', '--as-of', '2026-05-31']);
+    expect(tables.code, tables.err).toBe(0);
+    expect(tables.out).toContain('Five-category classification · 贷款五级分类 — 2026-05-31');
+    expect(tables.out).toContain('贷款五级分类');
+    const refused = await run(['month-end', '--as-of', '2026-05-31', '--by', 'channel']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--by is for one report kind, not month-end');
+    const open = await run(['month-end', '--as-of', '2026-06-30']);
+    expect(open.code).toBe(1);
+    expect(open.err).toContain('not closed');
+  });
+
   it('writes an Excel workbook whose cells are the report’s', async () => {
     const file = join(parent, 'vintage.xlsx');
     const r = await run(['vintage', '--as-of', '2026-05-31', '--xlsx', file]);

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import {
   eclRunOptions,
+  loadMonthEndReports,
   loadReport,
   loadReportCell,
   loadRiskReport,
@@ -157,12 +158,34 @@ function progressBar(io: CliIo, quiet: boolean): { progress: Progress; stop: () 
   };
 }
 
+/** `report month-end`: the four month-end reports of one month end, loaded at once. */
+export const MONTH_END_REPORTS = 'month-end';
+
+/** The options `report month-end` refuses: each belongs to one report kind. */
+function refuseForMonthEnd(o: ReportOptions): void {
+  const given = (
+    [
+      ['--scenario', o.scenario],
+      ['--by', o.by],
+      ['--xlsx', o.xlsx],
+      ['--table', o.table],
+      ['--row', o.row],
+      ['--column', o.column],
+      ['--simulate', o.simulate],
+    ] as const
+  ).find(([, v]) => v !== undefined);
+  if (given !== undefined)
+    throw new UsageError(`${given[0]} is for one report kind, not ${MONTH_END_REPORTS}`);
+}
+
 /** `lendguard report <kind> --as-of DATE`: a portfolio report as tables, JSON or an Excel workbook. */
 export const registerReport: RegisterCommand = (program, io) => {
   addDbOption(
     program
       .command('report <kind>')
-      .description(`A month-end report: ${REPORT_KINDS.join(', ')}`)
+      .description(
+        `A month-end report: ${REPORT_KINDS.join(', ')}; or ${MONTH_END_REPORTS}: classification, roll-rates, vintage and ecl of one month end, loaded at once`,
+      )
       .requiredOption(
         '--as-of <date>',
         'the report describes the last month end on or before this day (YYYY-MM-DD)',
@@ -193,6 +216,32 @@ export const registerReport: RegisterCommand = (program, io) => {
       .option('--workers <n>', 'with --simulate: worker threads (0 = this thread)', '0'),
   ).action((kind: string, o: ReportOptions) =>
     explained(async () => {
+      if (kind === MONTH_END_REPORTS) {
+        refuseForMonthEnd(o);
+        const settings = eclSettingsContext(o.eclSettings);
+        const bar = progressBar(io, o.json === true);
+        try {
+          await withMigratedDb(o.db, async (db) => {
+            const all = await loadMonthEndReports(db, o.asOf, bar.progress, settings);
+            bar.stop();
+            if (o.json === true) writeJson(io, all);
+            else
+              Object.values(all.reports).forEach((report, i) => {
+                if (i > 0) writeLine(io.stdout);
+                printReport(io, report);
+              });
+          });
+        } catch (error) {
+          if (error instanceof ReportError) {
+            if (error.status === 400) throw new UsageError(error.message);
+            throw new CommandFailedError(error.message);
+          }
+          throw error;
+        } finally {
+          bar.stop();
+        }
+        return;
+      }
       const simulation = stressSimulationOf(kind, o);
       const settings = eclSettingsContext(o.eclSettings);
       const context =

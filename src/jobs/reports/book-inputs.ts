@@ -17,6 +17,7 @@ import {
   loadReportLoans,
   loadReportRiskFacts,
   monthEndBalances,
+  monthEndHasBalances,
   type Queryable,
   type ReportJournalDay,
   type ReportLineRow,
@@ -281,32 +282,39 @@ export async function loadBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
  * end (or one built before its rows kept the balance) is read by loadBookAsOf.
  */
 export async function loadEclBookAsOf(q: Queryable, asOf: Day): Promise<BookAsOf> {
-  const balances = await monthEndBalances(q, asOf);
+  if (!(await monthEndHasBalances(q, asOf))) return loadBookAsOf(q, asOf);
+  // The reads go out together (on a pool, each on its own connection): the server produces one while this
+  // process parses another. The defaulted loans' journal needs their events, so it follows, and the paths
+  // and exposures (which read balances from the month end) are shaped while it is read.
+  const [balances, rows, events, lines, risk] = await Promise.all([
+    monthEndBalances(q, asOf),
+    loadReportLoanKeys(q, asOf),
+    loadReportLoanEvents(q, asOf),
+    loadReportLines(q),
+    loadReportRiskFacts(q, asOf),
+  ]);
   if (balances === null) return loadBookAsOf(q, asOf);
-  const [rows, events, lines, risk] = [
-    await loadReportLoanKeys(q, asOf),
-    await loadReportLoanEvents(q, asOf),
-    await loadReportLines(q),
-    await loadReportRiskFacts(q, asOf),
-  ];
   const eventsByLoan = groupBy(events, (e) => e.loanId);
   const withoutJournal = rows.map((r) => bookLoan(r, eventsByLoan.get(r.loanId) ?? [], [], asOf));
   const defaulted = withoutJournal
     .filter((l) => l.defaultDay !== null)
     .map((l) => ({ customerId: l.row.customerId, loanId: l.row.loanId }));
-  const journalByLoan = groupBy(
-    defaulted.length === 0 ? [] : await loadReportJournalDays(q, asOf, defaulted),
-    (j) => j.loanId,
-  );
+  const journalRead =
+    defaulted.length === 0 ? Promise.resolve([]) : loadReportJournalDays(q, asOf, defaulted);
+  // Shaping before the journal arrives must not leave its read unobserved should shaping throw.
+  journalRead.catch(() => undefined);
+  const none = { receivableMinor: 0, principalMinor: 0 };
+  const monthEnd: AsOfBalances = {
+    receivable: (loan) => (balances.get(loan.row.loanId) ?? none).receivableMinor,
+    principal: (loan) => (balances.get(loan.row.loanId) ?? none).principalMinor,
+  };
+  const shaped = shapeExposures(asOf, withoutJournal, lines, risk, monthEnd);
+  const journalByLoan = groupBy(await journalRead, (j) => j.loanId);
   const loans = withoutJournal.map((l) => {
     const journal = journalByLoan.get(l.row.loanId);
     return journal === undefined ? l : { ...l, journal };
   });
-  const none = { receivableMinor: 0, principalMinor: 0 };
-  return shapeBook(asOf, loans, lines, risk, {
-    receivable: (loan) => (balances.get(loan.row.loanId) ?? none).receivableMinor,
-    principal: (loan) => (balances.get(loan.row.loanId) ?? none).principalMinor,
-  });
+  return bookOf(shaped, loans);
 }
 
 function shapeBook(
@@ -316,11 +324,19 @@ function shapeBook(
   risk: ReportRiskFacts,
   balances: AsOfBalances,
 ): BookAsOf {
-  const days = observationDays(asOf);
-  const paths: MonthEndPath[] = loans.map((loan) => ({
-    segment: loan.row.productId,
-    states: days.map((d) => markovStateAt(loan, d)),
-  }));
+  return bookOf(shapeExposures(asOf, loans, lines, risk, balances), loans);
+}
+
+function bookOf(
+  shaped: Pick<BookAsOf, 'asOf' | 'paths' | 'exposures' | 'segments'>,
+  loans: readonly BookLoan[],
+) {
+  const { asOf, paths, exposures, segments } = shaped;
+  return { asOf, loans, paths, workouts: workoutsOf(loans), exposures, segments };
+}
+
+/** The defaulted loans' workouts: the balance the day before default and the cash after it, from the journal. */
+function workoutsOf(loans: readonly BookLoan[]): Workout[] {
   const workouts: Workout[] = [];
   for (const loan of loans) {
     if (loan.defaultDay === null) continue;
@@ -336,6 +352,22 @@ function shapeBook(
       annualRate: Number(loan.annualRate),
     });
   }
+  return workouts;
+}
+
+/** The chain's paths, the exposures and the segments: none of them reads a loan's journal but through `balances`. */
+function shapeExposures(
+  asOf: Day,
+  loans: readonly BookLoan[],
+  lines: readonly ReportLineRow[],
+  risk: ReportRiskFacts,
+  balances: AsOfBalances,
+): Pick<BookAsOf, 'asOf' | 'paths' | 'exposures' | 'segments'> {
+  const days = observationDays(asOf);
+  const paths: MonthEndPath[] = loans.map((loan) => ({
+    segment: loan.row.productId,
+    states: days.map((d) => markovStateAt(loan, d)),
+  }));
   const frozen = new Set(lines.filter((l) => l.status === 'frozen').map((l) => l.lineId));
   const exposures: EclExposure[] = [];
   for (const loan of loans) {
@@ -376,9 +408,7 @@ function shapeBook(
   }
   return {
     asOf,
-    loans,
     paths,
-    workouts,
     exposures,
     segments: [...new Set(loans.map((l) => l.row.productId))].sort(),
   };

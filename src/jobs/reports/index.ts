@@ -9,6 +9,12 @@ export {
   type Progress,
 } from './month-end.js';
 export {
+  loadMonthEndReports,
+  MONTH_END_REPORT_KINDS,
+  type MonthEndReportKind,
+  type MonthEndReports,
+} from './month-end-reports.js';
+export {
   decideClassOverrideAs,
   decideClassOverrideIn,
   type OverrideActor,

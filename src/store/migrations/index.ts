@@ -36,6 +36,7 @@ import { sql as simulationSplitRuns } from './0044_simulation_split_runs.js';
 import { sql as placementRecallHold } from './0045_placement_recall_hold.js';
 import { sql as behaviourFoldsByMonthChanged } from './0046_behaviour_folds_by_month_changed.js';
 import { sql as monthEndReceivable } from './0047_month_end_receivable.js';
+import { sql as loanEventsReportKinds } from './0048_loan_events_report_kinds.js';
 
 /** One forward-only schema change. The text must never change once released: add a new one instead. */
 export interface Migration {
@@ -87,4 +88,5 @@ export const migrations: readonly Migration[] = [
   { version: 45, name: 'placement_recall_hold', sql: placementRecallHold },
   { version: 46, name: 'behaviour_folds_by_month_changed', sql: behaviourFoldsByMonthChanged },
   { version: 47, name: 'month_end_receivable', sql: monthEndReceivable },
+  { version: 48, name: 'loan_events_report_kinds', sql: loanEventsReportKinds },
 ];

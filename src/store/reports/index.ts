@@ -52,6 +52,7 @@ export {
   loansNotClosedThrough,
   MONTH_END_SNAPSHOTS_PER_PAGE,
   monthEndBalances,
+  monthEndHasBalances,
   monthEndSnapshotPage,
   readDrawnLoans,
   readMonthEnd,

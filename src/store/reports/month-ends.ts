@@ -91,6 +91,16 @@ export async function replaceMonthEnd(
   );
 }
 
+/** Whether the month end is built with its rows' carrying amounts (migration 0047): monthEndBalances reads them. */
+export async function monthEndHasBalances(q: Queryable, monthEnd: Day): Promise<boolean> {
+  const built = await q.query<{ n: string }>(
+    `select count(*)::text as n from month_end_builds b where b.month_end = $1::date
+       and not exists (select 1 from loan_month_ends m where m.month_end = $1::date and m.receivable_minor is null)`,
+    [sqlDate(monthEnd)],
+  );
+  return Number(built.rows[0]?.n ?? 0) > 0;
+}
+
 /**
  * Each loan's gross carrying amount and principal at a built month end, by loan (loans not in the book then
  * are absent: they hold nothing). Null when the month end is not built or was built before its rows kept the
@@ -101,12 +111,7 @@ export async function monthEndBalances(
   monthEnd: Day,
 ): Promise<Map<string, { receivableMinor: number; principalMinor: number }> | null> {
   const day = sqlDate(monthEnd);
-  const built = await q.query<{ n: string }>(
-    `select count(*)::text as n from month_end_builds b where b.month_end = $1::date
-       and not exists (select 1 from loan_month_ends m where m.month_end = $1::date and m.receivable_minor is null)`,
-    [day],
-  );
-  if (Number(built.rows[0]?.n ?? 0) === 0) return null;
+  if (!(await monthEndHasBalances(q, monthEnd))) return null;
   const { rows } = await q.query<{ loan_id: string; r: string; p: string }>(
     `select loan_id, receivable_minor::text as r, outstanding_principal_minor::text as p
      from loan_month_ends where month_end = $1::date`,
