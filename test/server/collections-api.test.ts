@@ -6,6 +6,7 @@ import {
   auth,
   callAs,
   closeDayOverApi,
+  drawLoanOverApi,
   freshKey,
   idNumberFor,
   json,
@@ -44,20 +45,10 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(21) }));
-    customerId = json(c).customerId as string;
     expect(
       (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
     ).toBe(201);
-    const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
-      limit: '20000.00',
-    });
-    const d = await call('admin', 'POST', `/credit-lines/${json(l).lineId as string}/drawdowns`, {
-      amount: '10000.00',
-      productId: 'cash-12m',
-    });
-    expect(d.statusCode, d.body).toBe(201);
-    loanId = json(d).loanId as string;
+    ({ customerId, loanId } = await drawLoanOverApi(call, 21));
     // Fast-forward the quiet days; the day the case opens is closed by a real EOD run.
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-03')));
     await setBusinessDay(db, parseDate('2026-11-04'));

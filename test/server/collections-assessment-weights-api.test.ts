@@ -9,7 +9,7 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import { callAs, drawLoanOverApi, json, startApi, type TestApi } from './helpers.js';
 
 /**
  * Ability/willingness weights as versioned data with maker-checker (decision 0717): the shipped weights are
@@ -22,31 +22,17 @@ describe.each(backends)('assessment weights over the API, on $name', (backend) =
   let caseId = '';
 
   const call = (role: Role, method: string, url: string, payload?: unknown) =>
-    api.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...auth(api.tokens[role]), 'idempotency-key': freshKey() },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    callAs(api, role, method, url, payload);
   const refresh = () => db.transaction((tx) => refreshCases(tx, parseDate('2026-11-04'), null));
 
   beforeAll(async () => {
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(51) }));
-    const customerId = json(c).customerId as string;
     expect(
       (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
     ).toBe(201);
-    const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
-      limit: '20000.00',
-    });
-    const d = await call('admin', 'POST', `/credit-lines/${json(l).lineId as string}/drawdowns`, {
-      amount: '10000.00',
-      productId: 'cash-12m',
-    });
-    const loanId = json(d).loanId as string;
+    const { loanId } = await drawLoanOverApi(call, 51);
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-04')));
     await setBusinessDay(db, parseDate('2026-11-05'));
     await refresh();

@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import {
-  callAs,
-  closeDayOverApi,
-  idNumberFor,
-  json,
-  startApi,
-  type TestApi,
-  validCustomer,
-} from './helpers.js';
+import { callAs, closeDayOverApi, drawLoanOverApi, json, startApi, type TestApi } from './helpers.js';
 
 /*
  * A case ages with its loan every day, including the days EOD does not write the loan (nothing to do before
@@ -31,20 +23,10 @@ describe.each(backends)('a case ages with its loan between ledger events, on $na
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(31) }));
-    const customerId = json(c).customerId as string;
     expect(
       (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
     ).toBe(201);
-    const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
-      limit: '20000.00',
-    });
-    const d = await call('admin', 'POST', `/credit-lines/${json(l).lineId as string}/drawdowns`, {
-      amount: '10000.00',
-      productId: 'cash-12m',
-    });
-    expect(d.statusCode, d.body).toBe(201);
-    loanId = json(d).loanId as string;
+    ({ loanId } = await drawLoanOverApi(call, 31));
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-03')));
     await setBusinessDay(db, parseDate('2026-11-04'));
   });

@@ -94,6 +94,26 @@ export async function closeDayOverApi(
   throw new Error(`EOD run for ${date} did not finish`);
 }
 
+/**
+ * A new customer (ID number by `idSequence`) with a credit line of `limit` and one drawdown of `amount` on
+ * `productId` (which must exist), over the API; each step is expected to succeed.
+ */
+export async function drawLoanOverApi(
+  call: (role: Role, method: string, url: string, payload?: unknown) => Promise<LightMyRequestResponse>,
+  idSequence: number,
+  { limit = '20000.00', amount = '10000.00', productId = 'cash-12m' } = {},
+): Promise<{ customerId: string; lineId: string; loanId: string }> {
+  const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(idSequence) }));
+  expect(c.statusCode, c.body).toBe(201);
+  const customerId = json(c).customerId as string;
+  const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, { limit });
+  expect(l.statusCode, l.body).toBe(201);
+  const lineId = json(l).lineId as string;
+  const d = await call('admin', 'POST', `/credit-lines/${lineId}/drawdowns`, { amount, productId });
+  expect(d.statusCode, d.body).toBe(201);
+  return { customerId, lineId, loanId: json(d).loanId as string };
+}
+
 export const validCustomer = (overrides: Record<string, unknown> = {}) => ({
   name: '张三丰',
   idNumber: '11010519491231002X',
