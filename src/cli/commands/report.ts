@@ -26,6 +26,12 @@ import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, wri
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
+/** A report's refusal as the command's: a bad request exits 2 (usage), any other refusal 1; else unchanged. */
+function asCliError(error: unknown): unknown {
+  if (!(error instanceof ReportError)) return error;
+  return error.status === 400 ? new UsageError(error.message) : new CommandFailedError(error.message);
+}
+
 interface ReportOptions {
   db?: string;
   eclSettings?: string;
@@ -232,11 +238,7 @@ export const registerReport: RegisterCommand = (program, io) => {
               });
           });
         } catch (error) {
-          if (error instanceof ReportError) {
-            if (error.status === 400) throw new UsageError(error.message);
-            throw new CommandFailedError(error.message);
-          }
-          throw error;
+          throw asCliError(error);
         } finally {
           bar.stop();
         }
@@ -348,11 +350,7 @@ export const registerReport: RegisterCommand = (program, io) => {
             }
           });
         } catch (error) {
-          if (error instanceof ReportError) {
-            if (error.status === 400) throw new UsageError(error.message);
-            throw new CommandFailedError(error.message);
-          }
-          throw error;
+          throw asCliError(error);
         } finally {
           bar.stop();
         }
