@@ -227,8 +227,10 @@ export const registerReport: RegisterCommand = (program, io) => {
         const settings = eclSettingsContext(o.eclSettings);
         const bar = progressBar(io, o.json === true);
         try {
-          await withMigratedDb(o.db, async (db) => {
-            const all = await loadMonthEndReports(db, o.asOf, bar.progress, settings);
+          await withMigratedDb(o.db, async (db, target) => {
+            const all = await loadMonthEndReports(db, o.asOf, bar.progress, settings, {
+              ...(target.kind === 'postgres' ? { dbUrl: target.url } : {}),
+            });
             bar.stop();
             if (o.json === true) writeJson(io, all);
             else

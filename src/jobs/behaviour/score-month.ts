@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type Day, dayFromCivil, endOfMonth, formatDate, startOfMonth } from '../../money/index.js';
 import {
   BEHAVIOUR_PSI_ALERT_DEFAULT,
@@ -35,6 +35,7 @@ import {
   saveFoldMonth,
   saveScoreMonth,
 } from '../../store/index.js';
+import { moduleWorker } from '../module-worker.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The shipped behaviour scorecard (trained on the synthetic book: `npm run model:behaviour`). */
@@ -246,15 +247,10 @@ const WORKER_YOUNG_GENERATION_MB = 64;
 
 /** Runs a range in a worker thread: the compiled module when built, the TypeScript source through tsx otherwise. */
 function inWorker(task: ScoreRangeTask, started: Worker[]): Promise<number> {
-  const js = fileURLToPath(new URL('./score-worker.js', import.meta.url));
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  let worker: Worker;
-  if (existsSync(js)) worker = new Worker(js, { workerData: task, resourceLimits });
-  else {
-    const ts = new URL('./score-worker.ts', import.meta.url).href;
-    const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
-    worker = new Worker(boot, { eval: true, workerData: task, resourceLimits });
-  }
+  const worker = moduleWorker(new URL('./score-worker.js', import.meta.url), {
+    workerData: task,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   started.push(worker);
   return new Promise((resolve, reject) => {
     let settled = false;

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import {
   addTotals,
   buildReport,
@@ -13,6 +11,7 @@ import {
   type Totals,
   traceArchetypes,
 } from '../../simulation/index.js';
+import { moduleWorker } from '../module-worker.js';
 import { contextFor, type SimulationArgs } from './files.js';
 
 /**
@@ -53,11 +52,7 @@ function newWorker(runs: SimulationArgs[]): Worker {
     workerData: { runs },
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   };
-  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js, options);
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(ts)}); })()`;
-  return new Worker(boot, { ...options, eval: true });
+  return moduleWorker(new URL('./worker.js', import.meta.url), options);
 }
 
 function tasksOf(options: SimulationOptions, chunks: number): Task[] {
