@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { jsonTextPieces } from '../money/index.js';
 
 /** Where a command writes. Injected so that commands can be run and checked in-process. */
 export interface CliIo {
@@ -42,8 +43,13 @@ export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }
 
+/**
+ * The value as indented JSON and a newline, written a piece at a time (jsonTextPieces): the ECL report of a
+ * million loans is more text than one string can hold.
+ */
 export function writeJson(io: CliIo, value: unknown): void {
-  writeLine(io.stdout, JSON.stringify(value, null, 2));
+  for (const piece of jsonTextPieces(value, 2)) io.stdout.write(piece);
+  io.stdout.write('\n');
 }
 
 export interface TableColumn {
