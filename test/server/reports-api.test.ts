@@ -92,6 +92,39 @@ describe.each(backends)('reports API on $name', (backend) => {
     expect(json(downturn).scenario).toBe('downturn');
   });
 
+  it('leaves out the tables named in omit, refusing a name the report has no table of', async () => {
+    const whole = json(await get(`/reports/ecl?asOf=${AS_OF}`)) as { tables: { name: string }[] };
+    expect(whole.tables.map((t) => t.name)).toContain('exposures');
+    const res = await get(`/reports/ecl?asOf=${AS_OF}&omit=exposures,transitions`);
+    expect(res.statusCode, res.body).toBe(200);
+    const some = json(res) as typeof whole;
+    // The others in the report's order, each as in the whole report; the summary and notes as they are.
+    expect(some.tables).toEqual(
+      whole.tables.filter((t) => t.name !== 'exposures' && t.name !== 'transitions'),
+    );
+    expect(some.tables.length).toBe(whole.tables.length - 2);
+    expect({ ...some, tables: [] }).toEqual({ ...whole, tables: [] });
+    const xlsx = await get(`/reports/ecl?asOf=${AS_OF}&omit=exposures&format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'summary',
+      ...whole.tables.filter((t) => t.name !== 'exposures').map((t) => t.name),
+    ]);
+    expectProblem(await get(`/reports/ecl?asOf=${AS_OF}&omit=stages,exposure`), {
+      status: 400,
+      code: 'report_table_unknown',
+      says: /no table "exposure"; its tables are .*exposures/,
+      path: '/query/omit',
+    });
+    expectProblem(await get(`/reports/ecl?asOf=${AS_OF}&omit=Stages`), {
+      status: 400,
+      code: 'validation_failed',
+      says: /omit/,
+      path: '/query/omit',
+    });
+  });
+
   it('stresses through the simulator with simulate=true, within the API bounds', async () => {
     const q = `asOf=${AS_OF}&scenario=pandemic&simulate=true&borrowers=10&months=2&seed=3`;
     const res = await get(`/reports/stress?${q}`);

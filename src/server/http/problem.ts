@@ -189,6 +189,7 @@ export const PROBLEM_CODES = {
     title: 'This report kind takes no grouping, or not this one',
   },
   report_cell_not_found: { status: 404, title: 'The report has no such cell' },
+  report_table_unknown: { status: 400, title: 'The report has no table of this name' },
   report_not_month_end: { status: 400, title: "The day is not a month's last day" },
   ecl_posting_not_found: { status: 404, title: 'The month end has no ECL posting' },
   ecl_posting_out_of_order: {
@@ -371,6 +372,7 @@ export const PROBLEM_TITLES_ZH: Readonly<Record<ProblemCode, string>> = {
   report_scenario_unknown: '没有这个名称的情景',
   report_grouping_unsupported: '这种报表不接受该分组方式',
   report_cell_not_found: '报表中没有这个单元格',
+  report_table_unknown: '报表中没有这个名称的表',
   report_not_month_end: '该日期不是月末最后一天',
   ecl_posting_not_found: '该月末尚未计提预期信用损失',
   ecl_posting_out_of_order: '已有更晚的月末计提了预期信用损失',

@@ -51,6 +51,7 @@ export const REPORT_REFUSALS_ZH: Readonly<Record<string, string>> = {
   report_grouping_unsupported:
     '只有账龄分析（vintage）与核销后回收曲线（recovery）可以分组，且只能按 product、channel 或 policy 分组',
   report_cell_not_found: '报表中没有这个单元格（或这种报表不支持下钻）',
+  report_table_unknown: 'omit 所列的表这份报表没有：表名见报表的 tables[].name，多个以逗号分隔',
   not_a_month_end: '该日期不是月末最后一天',
   report_not_month_end: '该日期不是月末最后一天：预期信用损失按月末最后一天计提',
   ecl_posting_out_of_order:

@@ -3,6 +3,7 @@
  * manual five-category overrides proposed by one person and decided by another.
  */
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -30,8 +31,8 @@ import {
   writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
-import { type AssetClass, REPORT_KINDS, ReportInputError } from '../../reporting/index.js';
+import { type Day, formatDate, formatMinor, jsonTextPieces, parseDate } from '../../money/index.js';
+import { type AssetClass, REPORT_KINDS, type Report, ReportInputError } from '../../reporting/index.js';
 import {
   ClassOverrideError,
   findEclPosting,
@@ -72,6 +73,26 @@ export const CELL_LOANS_MAX = 10_000;
 export const ECL_POSTINGS_LIST_MAX = 120;
 /** Funding outflows a list shows at most (a named bound; `truncated` says when more are stored). */
 export const FUNDING_OUTFLOWS_LIST_MAX = 5_000;
+/**
+ * The report without the named tables (the summary and notes stay); a name it has no table of is refused, so
+ * that a mistyped name does not send what it was meant to leave out.
+ */
+function withoutTables(report: Report, names: readonly string[]): Report {
+  const known = new Set(report.tables.map((t) => t.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0)
+    throw reportProblem(
+      new ReportError(
+        'report_table_unknown',
+        400,
+        `the ${report.kind} report has no table ${unknown.map((n) => `"${n}"`).join(', ')}; its tables are ${[...known].join(', ')}`,
+        'omit',
+      ),
+    );
+  const left = new Set(names);
+  return { ...report, tables: report.tables.filter((t) => !left.has(t.name)) };
+}
+
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const REPORT_PROBLEMS: Record<string, ProblemCode> = {
@@ -84,6 +105,7 @@ const REPORT_PROBLEMS: Record<string, ProblemCode> = {
   report_scenario_unknown: 'report_scenario_unknown',
   report_grouping_unsupported: 'report_grouping_unsupported',
   report_cell_not_found: 'report_cell_not_found',
+  report_table_unknown: 'report_table_unknown',
   report_not_month_end: 'report_not_month_end',
   ecl_posting_out_of_order: 'ecl_posting_out_of_order',
   class_override_loan_not_found: 'class_override_loan_not_found',
@@ -212,6 +234,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       scenario?: string;
       by?: string;
       format: 'json' | 'xlsx';
+      omit?: string;
       simulate: boolean;
       population?: string;
       strategy?: string;
@@ -242,7 +265,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       },
     },
     async (request, reply) => {
-      const { asOf, scenario, by, format } = request.query;
+      const { asOf, scenario, by, format, omit } = request.query;
       const simulation = stressSimulationOf(request.params.kind, request.query);
       const report = await guarded(() =>
         loadReport(
@@ -257,14 +280,17 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
           simulation === undefined ? context() : { ...context(), stressSimulation: simulation },
         ),
       );
+      const chosen = omit === undefined ? report : withoutTables(report, omit.split(','));
       if (format === 'xlsx') {
-        const body = await reportXlsxBuffer(report);
+        const body = await reportXlsxBuffer(chosen);
         return reply
           .type(XLSX_TYPE)
           .header('content-disposition', `attachment; filename="${report.kind}-${report.asOf}.xlsx"`)
           .send(body);
       }
-      return reply.type('application/json').send(report);
+      // A piece at a time: the text of a report of many rows (the ECL's row per exposure of a large book)
+      // can pass the longest string this process can hold.
+      return reply.type('application/json').send(Readable.from(jsonTextPieces(chosen)));
     },
   );
 

@@ -49,6 +49,12 @@ export const reportQuery = {
       default: 'json',
       description: 'xlsx: an Excel workbook',
     },
+    omit: {
+      type: 'string',
+      pattern: '^[a-z0-9-]{1,60}(,[a-z0-9-]{1,60}){0,29}$',
+      description:
+        "Tables to leave out (their names, comma-separated); the summary, the notes and the other tables as they are. The ECL report's per-exposure table (exposures) has a row for every loan and undrawn line of the book: the dashboard leaves it out",
+    },
     simulate: {
       type: 'boolean',
       default: false,

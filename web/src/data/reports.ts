@@ -51,14 +51,18 @@ export function isVintageGrouping(text: string | null): text is VintageGrouping 
   return (VINTAGE_GROUPINGS as readonly (string | null)[]).includes(text);
 }
 
-/** A report; `by` (vintage and recovery only) asks the server for its segments, `all` for none. */
+/**
+ * A report; `by` (vintage and recovery only) asks the server for its segments, `all` for none. The ECL report
+ * comes without its per-exposure table (a row for every loan of the book), which no page shows.
+ */
 export function loadReport(
   api: ApiClient,
   kind: string,
   asOf: string,
   by: VintageGrouping = 'all',
 ): Promise<Report> {
-  return api.get<Report>(`/reports/${kind}`, by === 'all' ? { asOf } : { asOf, by });
+  const query: Record<string, string> = by === 'all' ? { asOf } : { asOf, by };
+  return api.get<Report>(`/reports/${kind}`, kind === 'ecl' ? { ...query, omit: 'exposures' } : query);
 }
 
 /** The segments of a grouped table (its `segment` column) besides `all`, in the server's order. */

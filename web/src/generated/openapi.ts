@@ -3333,6 +3333,7 @@ export interface components {
         | 'report_scenario_unknown'
         | 'report_grouping_unsupported'
         | 'report_cell_not_found'
+        | 'report_table_unknown'
         | 'report_not_month_end'
         | 'ecl_posting_not_found'
         | 'ecl_posting_out_of_order'
@@ -5896,6 +5897,7 @@ export interface operations {
               | 'report_scenario_unknown'
               | 'report_grouping_unsupported'
               | 'report_cell_not_found'
+              | 'report_table_unknown'
               | 'report_not_month_end'
               | 'ecl_posting_not_found'
               | 'ecl_posting_out_of_order'
@@ -18713,6 +18715,8 @@ export interface operations {
         format?: 'json' | 'xlsx';
         /** @description With simulate: months simulated from the month after asOf */
         months?: number;
+        /** @description Tables to leave out (their names, comma-separated); the summary, the notes and the other tables as they are. The ECL report's per-exposure table (exposures) has a row for every loan and undrawn line of the book: the dashboard leaves it out */
+        omit?: string;
         /** @description With simulate: a shipped population (GET /simulation/options); default baseline */
         population?: string;
         /** @description For forward-looking kinds only */
