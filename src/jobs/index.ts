@@ -135,12 +135,13 @@ export {
   type ReportLoader,
   readEclSettingsFile,
   reportLoader,
-  reportWorkbook,
   reportXlsxBuffer,
   requestMonthEnd,
   riskReportHtml,
   riskReportPdf,
   writeReportXlsx,
+  XLSX_SHEET_ROWS_MAX,
+  type XlsxOptions,
 } from './reports/index.js';
 export { liquidityLoader, liquidityReport } from './reports/liquidity.js';
 export { loadScenarioPack, type ScenarioPack, SHIPPED_SCENARIO_DIR } from './reports/scenarios.js';

@@ -36,4 +36,4 @@ export {
   requestMonthEnd,
 } from './registry.js';
 export { loadRiskReport, loadRiskReportInput, riskReportHtml, riskReportPdf } from './risk-report.js';
-export { reportWorkbook, reportXlsxBuffer, writeReportXlsx } from './xlsx.js';
+export { reportXlsxBuffer, writeReportXlsx, XLSX_SHEET_ROWS_MAX, type XlsxOptions } from './xlsx.js';
