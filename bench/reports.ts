@@ -25,8 +25,7 @@
  *   BENCH_SCHEMA     default bench_reports; BENCH_REUSE=1 keeps the book (and its copies) between runs
  *   BENCH_PANDAS     1 (default): export the rows as CSV and time pandas on them; 0 skips it
  *   BENCH_TOGETHER   1 (default): after the four reports one after another, load them again at once as
- *                    `lendguard report month-end` does (loadMonthEndReports: each on its own connection, the ECL
- *                    in a worker thread), timed,
+ *                    `lendguard report month-end` does (loadMonthEndReports: each on its own connection), timed,
  *                    and compared with the reports loaded one by one as JSON
  *   BENCH_BUILD_ONLY 1: stop once the book (and its copies) is written and its month ends built, before any
  *                    report is timed (a large book built once, its reports timed in later runs with BENCH_REUSE)
@@ -278,8 +277,7 @@ async function main(): Promise<void> {
     await admin.query(`create schema ${SCHEMA}`);
   }
   const sep = PG_URL.includes('?') ? '&' : '?';
-  const dbUrl = `${PG_URL}${sep}application_name=${APP}`;
-  const db = await openPostgres({ url: dbUrl, schema: SCHEMA });
+  const db = await openPostgres({ url: `${PG_URL}${sep}application_name=${APP}`, schema: SCHEMA });
   const steps: Record<string, Step> = {};
   try {
     await migrate(db);
@@ -411,7 +409,7 @@ async function main(): Promise<void> {
 
     if (TOGETHER && (COPIES <= 1 || COPY_HISTORY)) {
       const [together, togetherS] = await timed(admin, 'the four reports at once (loadMonthEndReports)', () =>
-        loadMonthEndReports(db, formatDate(AS_OF), undefined, undefined, { dbUrl }),
+        loadMonthEndReports(db, formatDate(AS_OF)),
       );
       steps.together = togetherS;
       const one = { classification: cls, 'roll-rates': roll, vintage, ecl: eclSeq };

@@ -227,10 +227,8 @@ export const registerReport: RegisterCommand = (program, io) => {
         const settings = eclSettingsContext(o.eclSettings);
         const bar = progressBar(io, o.json === true);
         try {
-          await withMigratedDb(o.db, async (db, target) => {
-            const all = await loadMonthEndReports(db, o.asOf, bar.progress, settings, {
-              ...(target.kind === 'postgres' ? { dbUrl: target.url } : {}),
-            });
+          await withMigratedDb(o.db, async (db) => {
+            const all = await loadMonthEndReports(db, o.asOf, bar.progress, settings);
             bar.stop();
             if (o.json === true) writeJson(io, all);
             else

@@ -8,7 +8,6 @@
 import { formatDate } from '../../money/index.js';
 import { type Report, ROLL_RATE_MONTHS, VINTAGE_COHORTS_MAX } from '../../reporting/index.js';
 import type { Db } from '../../store/index.js';
-import { eclInThread } from './ecl-thread.js';
 import type { ReportContext } from './loader.js';
 import { ensureMonthEnds, monthEndsBack, type Progress } from './month-end.js';
 import { loadReport, requestMonthEnd } from './registry.js';
@@ -26,15 +25,14 @@ export interface MonthEndReports {
 /**
  * The four reports of the month end on or before `asOf` (refused as each report refuses: a date that is not
  * one, a month end not closed). The ECL report describes the month end too, as in the risk report.
- * `concurrent: false` loads them one after another (the same reports). With `dbUrl` (the PostgreSQL server `db`
- * is connected to) the ECL is loaded at once in a worker thread of its own (eclInThread).
+ * `concurrent: false` loads them one after another (the same reports).
  */
 export async function loadMonthEndReports(
   db: Db,
   asOf: string,
   progress?: Progress,
   context?: ReportContext,
-  options: { concurrent?: boolean; dbUrl?: string } = {},
+  options: { concurrent?: boolean } = {},
 ): Promise<MonthEndReports> {
   const monthEnd = await requestMonthEnd(db, { asOf });
   // Built once, before the reports start: two reports building the same month end would race.
@@ -45,11 +43,7 @@ export async function loadMonthEndReports(
     progress,
   );
   const request = { asOf: formatDate(monthEnd) };
-  const threaded = options.concurrent !== false && options.dbUrl !== undefined && db.kind === 'postgres';
-  const load = (kind: MonthEndReportKind) =>
-    kind === 'ecl' && threaded
-      ? eclInThread(db, options.dbUrl!, request, context?.ecl)
-      : loadReport(db, kind, request, undefined, context);
+  const load = (kind: MonthEndReportKind) => loadReport(db, kind, request, undefined, context);
   const loaded: Report[] = [];
   if (options.concurrent === false) for (const kind of MONTH_END_REPORT_KINDS) loaded.push(await load(kind));
   else loaded.push(...(await Promise.all(MONTH_END_REPORT_KINDS.map(load))));
