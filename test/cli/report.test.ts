@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { printReport, REPORT_TEXT_ROWS_MAX } from '../../src/cli/commands/report.js';
 import { main } from '../../src/cli/main.js';
 import { writeBook } from '../../src/jobs/book.js';
 import { addDays, parseDate } from '../../src/money/index.js';
+import type { Report } from '../../src/reporting/index.js';
 import { migrate, openDb } from '../../src/store/index.js';
 import { pdfText } from '../server/evidence-reader.js';
 import { capture } from './capture.js';
@@ -246,5 +248,46 @@ describe('lendguard report', () => {
     const odd = await run(['recovery', '--as-of', '2026-05-31', '--by', 'province']);
     expect(odd.code).toBe(2);
     expect(odd.err).toContain('product, channel, policy');
+  });
+});
+
+describe('a report as text', () => {
+  const l = (en: string) => ({ en, zh: en });
+  const reportOf = (rows: number): Report => ({
+    kind: 'ecl',
+    asOf: '2026-05-31',
+    title: l('ECL'),
+    summary: [],
+    tables: [
+      {
+        name: 'exposures',
+        label: l('Exposures'),
+        columns: [{ key: 'exposure', label: l('Exposure'), type: 'text' }],
+        rows: Array.from({ length: rows }, (_, i) => ({ exposure: `loan_${String(i).padStart(6, '0')}` })),
+      },
+    ],
+    notes: [],
+  });
+  const printed = (report: Report) => {
+    const c = capture();
+    printReport(c.io, report);
+    return c.out();
+  };
+
+  it('shows a long table up to its first rows and says how many more --json and --xlsx give', () => {
+    const out = printed(reportOf(REPORT_TEXT_ROWS_MAX + 3));
+    expect(out).toContain(`loan_${String(REPORT_TEXT_ROWS_MAX - 1).padStart(6, '0')}`);
+    expect(out).not.toContain(`loan_${String(REPORT_TEXT_ROWS_MAX).padStart(6, '0')}`);
+    expect(out).toContain(
+      `… 3 more rows of ${REPORT_TEXT_ROWS_MAX + 3}: --json or --xlsx FILE gives every row`,
+    );
+    expect(printed(reportOf(REPORT_TEXT_ROWS_MAX + 1))).toContain('… 1 more row of');
+    const whole = printed(reportOf(REPORT_TEXT_ROWS_MAX));
+    expect(whole).toContain(`loan_${String(REPORT_TEXT_ROWS_MAX - 1).padStart(6, '0')}`);
+    expect(whole).not.toContain('more row');
+  });
+
+  it('prints a table of a million rows (its first rows) without running out of stack', () => {
+    expect(printed(reportOf(1_000_000))).toContain('… 999800 more rows of 1000000');
   });
 });

@@ -22,7 +22,15 @@ import {
   type ReportCell,
   ReportInputError,
 } from '../../reporting/index.js';
-import { type CliIo, CommandFailedError, renderTable, UsageError, writeJson, writeLine } from '../io.js';
+import {
+  type CliIo,
+  CommandFailedError,
+  counted,
+  renderTable,
+  UsageError,
+  writeJson,
+  writeLine,
+} from '../io.js';
 import type { RegisterCommand } from '../register.js';
 import { addDbOption, explained, withMigratedDb } from './db-options.js';
 
@@ -84,6 +92,12 @@ function text(value: ReportCell | undefined): string {
 }
 
 /** The report as tables for a person: headline figures, each table, then the notes. */
+/**
+ * Rows of a table the text view shows at most: the ECL's per-exposure table has a row for every loan and
+ * undrawn line of the book, which no terminal is for; --json and --xlsx give every row.
+ */
+export const REPORT_TEXT_ROWS_MAX = 200;
+
 export function printReport(io: CliIo, report: Report): void {
   writeLine(
     io.stdout,
@@ -110,9 +124,15 @@ export function printReport(io: CliIo, report: Report): void {
           header: c.label.en,
           align: c.type === 'text' || c.type === 'date' ? 'left' : 'right',
         })),
-        t.rows.map((r) => t.columns.map((c) => text(r[c.key]))),
+        t.rows.slice(0, REPORT_TEXT_ROWS_MAX).map((r) => t.columns.map((c) => text(r[c.key]))),
       ),
     );
+    const more = t.rows.length - REPORT_TEXT_ROWS_MAX;
+    if (more > 0)
+      writeLine(
+        io.stdout,
+        `… ${counted(more, 'more row')} of ${t.rows.length}: --json or --xlsx FILE gives every row · 另有 ${more} 行（共 ${t.rows.length} 行）：--json 或 --xlsx 文件 给出全部行`,
+      );
   }
   for (const n of report.notes) {
     writeLine(io.stdout);
