@@ -1,5 +1,5 @@
+import { stringifyChunked } from '@discoveryjs/json-ext';
 import Table from 'cli-table3';
-import { jsonTextPieces } from '../money/index.js';
 
 /** Where a command writes. Injected so that commands can be run and checked in-process. */
 export interface CliIo {
@@ -44,11 +44,11 @@ export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
 }
 
 /**
- * The value as indented JSON and a newline, written a piece at a time (jsonTextPieces): the ECL report of a
- * million loans is more text than one string can hold.
+ * The value as indented JSON (JSON.stringify's text) and a newline, written a piece at a time: the ECL report
+ * of a million loans is more text than one string can hold.
  */
 export function writeJson(io: CliIo, value: unknown): void {
-  for (const piece of jsonTextPieces(value, 2)) io.stdout.write(piece);
+  for (const piece of stringifyChunked(value, null, 2)) io.stdout.write(piece);
   io.stdout.write('\n');
 }
 

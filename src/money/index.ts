@@ -46,7 +46,6 @@ export {
   yearFraction,
 } from './day-count.js';
 export { InvariantError, invariant, MoneyInputError } from './errors.js';
-export { JSON_PIECE_CHARS, jsonTextPieces } from './json-text.js';
 export {
   dailyRate,
   formatRate,

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { stringifyChunked } from '@discoveryjs/json-ext';
 import type { FastifyInstance } from 'fastify';
 import {
   computeEcl,
@@ -31,7 +32,7 @@ import {
   writeFundingOutflows,
   writeMonthEndEcl,
 } from '../../jobs/index.js';
-import { type Day, formatDate, formatMinor, jsonTextPieces, parseDate } from '../../money/index.js';
+import { type Day, formatDate, formatMinor, parseDate } from '../../money/index.js';
 import { type AssetClass, REPORT_KINDS, type Report, ReportInputError } from '../../reporting/index.js';
 import {
   ClassOverrideError,
@@ -290,7 +291,7 @@ export async function reportRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       }
       // A piece at a time: the text of a report of many rows (the ECL's row per exposure of a large book)
       // can pass the longest string this process can hold.
-      return reply.type('application/json').send(Readable.from(jsonTextPieces(chosen)));
+      return reply.type('application/json').send(Readable.from(stringifyChunked(chosen)));
     },
   );
 
