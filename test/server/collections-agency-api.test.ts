@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  createCash12mOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /**
  * An outside collection agency's users (role `agency`, decision 0716): they see and work only the cases
@@ -44,9 +53,7 @@ describe.each(backends)('agency users over the API, on $name', (backend) => {
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    expect(
-      (await as('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(as);
     for (const n of [41, 42]) {
       const c = await as('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(n) }));
       const customerId = json(c).customerId as string;

@@ -6,6 +6,7 @@ import {
   auth,
   callAs,
   closeDayOverApi,
+  createCash12mOverApi,
   drawLoanOverApi,
   freshKey,
   idNumberFor,
@@ -45,9 +46,7 @@ describe.each(backends)('collections over the API, on $name', (backend) => {
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     ({ customerId, loanId } = await drawLoanOverApi(call, 21));
     // Fast-forward the quiet days; the day the case opens is closed by a real EOD run.
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-03')));

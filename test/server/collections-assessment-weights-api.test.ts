@@ -9,7 +9,7 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { callAs, drawLoanOverApi, json, startApi, type TestApi } from './helpers.js';
+import { callAs, createCash12mOverApi, drawLoanOverApi, json, startApi, type TestApi } from './helpers.js';
 
 /**
  * Ability/willingness weights as versioned data with maker-checker (decision 0717): the shipped weights are
@@ -29,9 +29,7 @@ describe.each(backends)('assessment weights over the API, on $name', (backend) =
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const { loanId } = await drawLoanOverApi(call, 51);
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-04')));
     await setBusinessDay(db, parseDate('2026-11-05'));

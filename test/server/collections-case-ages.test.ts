@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { callAs, closeDayOverApi, drawLoanOverApi, json, startApi, type TestApi } from './helpers.js';
+import {
+  callAs,
+  closeDayOverApi,
+  createCash12mOverApi,
+  drawLoanOverApi,
+  json,
+  startApi,
+  type TestApi,
+} from './helpers.js';
 
 /*
  * A case ages with its loan every day, including the days EOD does not write the loan (nothing to do before
@@ -23,9 +31,7 @@ describe.each(backends)('a case ages with its loan between ledger events, on $na
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     ({ loanId } = await drawLoanOverApi(call, 31));
     await db.transaction((tx) => closeLoansThrough(tx, [loanId], parseDate('2026-11-03')));
     await setBusinessDay(db, parseDate('2026-11-04'));

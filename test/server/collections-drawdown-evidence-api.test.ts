@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * The drawdown pattern before default, read by the EOD run that opens the cases. Both borrowers have a line of
@@ -65,9 +73,7 @@ describe.each(backends)('drawdown pattern before default over the API, on $name'
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-03-02'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     for (const [who, n] of [
       ['bustOut', 41],
       ['steady', 42],

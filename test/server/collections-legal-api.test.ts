@@ -10,7 +10,15 @@ import {
 import { backends, openMigrated } from '../store/backends.js';
 import { pdfText, readZip, sha256 } from './evidence-reader.js';
 import { expectProblem } from './expect-problem.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * 张三 over the API, from lost contact to the court: he drew 20,000.00 on 2026-01-10 (12 monthly 等额本息
@@ -52,9 +60,7 @@ describe.each(backends)('legal escalation of 张三 over the API, on $name', (ba
       validCustomer({ name: '张三', idNumber: idNumberFor(41) }),
     );
     customerId = json(c).customerId as string;
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
       limit: '50000.00',
     });

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, listAudit, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  createCash12mOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /**
  * A case's notes (催记) and documents (decision 0755): append-only, encrypted notes, files checked by their
@@ -51,9 +60,7 @@ describe.each(backends)('case notes and documents over the API, on $name', (back
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-10-01'));
-    expect(
-      (await as('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(as);
     for (const n of [51, 52]) {
       const c = await as('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(n) }));
       const customerId = json(c).customerId as string;

@@ -7,6 +7,7 @@ import { backends, dumpTables, openMigrated } from '../store/backends.js';
 import {
   callAs,
   closeDayOverApi,
+  createCash12mOverApi,
   idNumberFor,
   json,
   startApi,
@@ -47,9 +48,7 @@ describe.each(backends)('collection operations over the API, on $name', (backend
     await setBusinessDay(db, parseDate('2026-10-01'));
     const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(31) }));
     const customerId = json(c).customerId as string;
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
       limit: '20000.00',
     });

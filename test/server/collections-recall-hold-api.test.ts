@@ -5,6 +5,7 @@ import { backends, openMigrated } from '../store/backends.js';
 import {
   callAs,
   closeDayOverApi,
+  createCash12mOverApi,
   idNumberFor,
   json,
   startApi,
@@ -43,9 +44,7 @@ describe.each(backends)('a recall holding the placement step, in the case view, 
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => now);
     await setBusinessDay(db, parseDate('2026-07-01'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const loans: string[] = [];
     for (const n of [41, 42, 43]) {
       const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(n) }));

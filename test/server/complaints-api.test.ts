@@ -6,6 +6,7 @@ import {
   auth,
   callAs,
   closeDayOverApi,
+  createCash12mOverApi,
   idNumberFor,
   json,
   startApi,
@@ -50,9 +51,7 @@ describe.each(backends)('complaints over the API, on $name', (backend) => {
     customerId = json(c).customerId as string;
     const o = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(32) }));
     otherCustomerId = json(o).customerId as string;
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
       limit: '20000.00',
     });

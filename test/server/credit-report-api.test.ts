@@ -9,7 +9,15 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, dumpTables, openMigrated } from '../store/backends.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * Three borrowers of a 12-month cash loan. 甲 draws 10,000.00 on 2026-03-01 and misses every instalment; 乙
@@ -47,9 +55,7 @@ describe.each(backends)('credit reporting over the API, on $name', (backend) => 
     db = await openMigrated(backend);
     api = await startApi(db, {}, () => new Date('2026-06-01T04:00:00Z'));
     await setBusinessDay(db, parseDate('2025-10-01'));
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     loans.c = await drawFor(51);
     await setBusinessDay(db, parseDate('2026-03-01'));
     loans.a = await drawFor(52);

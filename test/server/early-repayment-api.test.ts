@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, findLoan, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * The reported case, over the API: 10,000.00 drawn on 2026-12-01 on the default product (12 monthly 等额本息
@@ -25,8 +33,7 @@ describe.each(backends)('paying the instalment before its due date over the API,
     await setBusinessDay(db, parseDate('2026-12-01'));
     const c = await call('admin', 'POST', '/customers', validCustomer({ idNumber: idNumberFor(7) }));
     const customerId = json(c).customerId as string;
-    const p = await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
-    expect(p.statusCode, p.body).toBe(201);
+    await createCash12mOverApi(call);
     const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
       limit: '20000.00',
     });

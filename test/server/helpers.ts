@@ -94,12 +94,26 @@ export async function closeDayOverApi(
   throw new Error(`EOD run for ${date} did not finish`);
 }
 
+/** A request as a user of a role (callAs bound to an API). */
+export type CallAsRole = (
+  role: Role,
+  method: string,
+  url: string,
+  payload?: unknown,
+) => Promise<LightMyRequestResponse>;
+
+/** The product most API tests draw on, `cash-12m` (12 equal instalments), created by a risk analyst. */
+export async function createCash12mOverApi(call: CallAsRole): Promise<void> {
+  const res = await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
 /**
  * A new customer (ID number by `idSequence`) with a credit line of `limit` and one drawdown of `amount` on
  * `productId` (which must exist), over the API; each step is expected to succeed.
  */
 export async function drawLoanOverApi(
-  call: (role: Role, method: string, url: string, payload?: unknown) => Promise<LightMyRequestResponse>,
+  call: CallAsRole,
   idSequence: number,
   { limit = '20000.00', amount = '10000.00', productId = 'cash-12m' } = {},
 ): Promise<{ customerId: string; lineId: string; loanId: string }> {

@@ -11,7 +11,16 @@ import {
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  createCash12mOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * What a borrower does in the portal: a hardship request routed to the collections case as inability
@@ -57,8 +66,7 @@ describe.each(backends)('borrower actions in the portal, on $name', (backend) =>
     db = await openMigrated(backend);
     api = await startApi(db);
     await setBusinessDay(db, parseDate('2026-01-10'));
-    const p = await staff('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
-    expect(p.statusCode, p.body).toBe(201);
+    await createCash12mOverApi(staff);
     await setDemoCode(db, api.cipher, DEMO_CODE);
     for (const [i, phone] of ['13711110001', '13711110002'].entries()) {
       const c = await staff(

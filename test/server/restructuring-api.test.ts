@@ -5,7 +5,16 @@ import { loadServerConfig } from '../../src/server/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  createCash12mOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * POST /loans/{loanId}/restructurings: bad input answered with problem+json and nothing written;
@@ -45,8 +54,7 @@ describe.each(backends)('restructuring over the API, on $name', (backend) => {
     db = await openMigrated(backend);
     api = await startApi(db);
     await setBusinessDay(db, parseDate('2026-01-10'));
-    const p = await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
-    expect(p.statusCode, p.body).toBe(201);
+    await createCash12mOverApi(call);
     pastDueLoan = await drawLoan(21);
     currentLoan = await drawLoan(22);
     await setBusinessDay(db, parseDate('2026-02-09'));

@@ -10,7 +10,15 @@ import {
   setBusinessDay,
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * Two of the borrowers the project started from, end to end over the API:
@@ -85,8 +93,7 @@ describe.each(backends)('李四 and 王五 restructured over the API, on $name',
     db = await openMigrated(backend);
     api = await startApi(db);
     await setBusinessDay(db, parseDate('2026-01-10'));
-    const p = await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
-    expect(p.statusCode, p.body).toBe(201);
+    await createCash12mOverApi(call);
   });
   afterAll(async () => {
     await api?.app.close();

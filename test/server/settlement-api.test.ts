@@ -3,7 +3,16 @@ import { parseDate } from '../../src/money/index.js';
 import { closeLoansThrough, type Db, type Role, setBusinessDay } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { auth, freshKey, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  auth,
+  createCash12mOverApi,
+  freshKey,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * POST /loans/{loanId}/settlement-offers (减免结清): bad input answered with problem+json and nothing written;
@@ -51,8 +60,7 @@ describe.each(backends)('settlement offers over the API, on $name', (backend) =>
     db = await openMigrated(backend);
     api = await startApi(db);
     await setBusinessDay(db, parseDate('2026-01-10'));
-    const p = await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 });
-    expect(p.statusCode, p.body).toBe(201);
+    await createCash12mOverApi(call);
     paidLoan = await drawLoan(31);
     lapsedLoan = await drawLoan(32);
     await setBusinessDay(db, parseDate('2026-03-01'));

@@ -9,7 +9,15 @@ import {
 } from '../../src/store/index.js';
 import { backends, openMigrated } from '../store/backends.js';
 import { expectProblem } from './expect-problem.js';
-import { callAs, idNumberFor, json, startApi, type TestApi, validCustomer } from './helpers.js';
+import {
+  callAs,
+  createCash12mOverApi,
+  idNumberFor,
+  json,
+  startApi,
+  type TestApi,
+  validCustomer,
+} from './helpers.js';
 
 /*
  * 张三's story over the API: his small business failed. He drew 20,000.00 on 2026-01-10 (12 monthly 等额本息
@@ -52,9 +60,7 @@ describe.each(backends)('write-off and recovery over the API, on $name', (backen
       validCustomer({ name: '张三', idNumber: idNumberFor(31) }),
     );
     customerId = json(c).customerId as string;
-    expect(
-      (await call('risk_analyst', 'POST', '/products', { id: 'cash-12m', termCount: 12 })).statusCode,
-    ).toBe(201);
+    await createCash12mOverApi(call);
     const l = await call('risk_analyst', 'POST', `/customers/${customerId}/credit-lines`, {
       limit: '50000.00',
     });
